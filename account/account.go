@@ -1,0 +1,292 @@
+// Package account owns accounts (local and remote), local users and their credentials,
+// and the relationships between accounts: follows, follow requests, blocks and mutes.
+// It sits on the store contract and must not know HTTP, JSON entities or engines.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+var (
+	// ErrNotFound is returned for an account or user that does not exist.
+	ErrNotFound = errors.New("account: not found")
+	// ErrUsernameTaken is returned when registering a username already in use.
+	ErrUsernameTaken = errors.New("account: username taken")
+	// ErrEmailTaken is returned when registering an email already in use.
+	ErrEmailTaken = errors.New("account: email taken")
+	// ErrBadCredentials is returned when a password does not match.
+	ErrBadCredentials = errors.New("account: invalid credentials")
+	// ErrSelf is returned for a relationship of an account with itself.
+	ErrSelf = errors.New("account: cannot do that to yourself")
+	// ErrBlocked is returned when a block forbids the action.
+	ErrBlocked = errors.New("account: blocked")
+)
+
+// Validation is a user-facing validation failure (Mastodon answers 422).
+type Validation struct{ Msg string }
+
+func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
+
+func invalid(format string, args ...any) error {
+	return &Validation{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Field is a profile metadata field; Value is HTML.
+type Field struct {
+	Name       string    `cbor:"1,keyasint"`
+	Value      string    `cbor:"2,keyasint"`
+	VerifiedAt time.Time `cbor:"3,keyasint,omitempty"`
+}
+
+// Account is a local or remote actor.
+type Account struct {
+	ID              shard.ID  `cbor:"1,keyasint"`
+	Username        string    `cbor:"2,keyasint"`
+	Domain          string    `cbor:"3,keyasint,omitempty"` // empty for local accounts
+	DisplayName     string    `cbor:"4,keyasint,omitempty"`
+	Note            string    `cbor:"5,keyasint,omitempty"` // HTML
+	NoteSource      string    `cbor:"6,keyasint,omitempty"`
+	Locked          bool      `cbor:"7,keyasint,omitempty"`
+	Bot             bool      `cbor:"8,keyasint,omitempty"`
+	Discoverable    bool      `cbor:"9,keyasint,omitempty"`
+	Indexable       bool      `cbor:"10,keyasint,omitempty"`
+	HideCollections bool      `cbor:"11,keyasint,omitempty"`
+	Fields          []Field   `cbor:"12,keyasint,omitempty"`
+	FieldSources    []Field   `cbor:"13,keyasint,omitempty"`
+	CreatedAt       time.Time `cbor:"14,keyasint"`
+	URI             string    `cbor:"15,keyasint,omitempty"` // remote: actor id
+	URL             string    `cbor:"16,keyasint,omitempty"` // remote: profile page
+	AvatarURL       string    `cbor:"17,keyasint,omitempty"`
+	HeaderURL       string    `cbor:"18,keyasint,omitempty"`
+	Suspended       bool      `cbor:"19,keyasint,omitempty"`
+}
+
+// Local reports whether the account lives on this server.
+func (a *Account) Local() bool { return a.Domain == "" }
+
+// Acct is the handle Mastodon shows: username for local accounts, user@domain otherwise.
+func (a *Account) Acct() string {
+	if a.Local() {
+		return a.Username
+	}
+	return a.Username + "@" + a.Domain
+}
+
+// Counts are an account's counters.
+type Counts struct {
+	Statuses, Followers, Following int64
+}
+
+// Counter names of the account_counters table.
+const (
+	CountStatuses  = "statuses"
+	CountFollowers = "followers"
+	CountFollowing = "following"
+)
+
+// Tables of this package.
+const (
+	tAccounts     = "accounts"
+	tAccountNames = "account_names"
+	tCounters     = "account_counters"
+	tUsers        = "users"
+	tUserEmails   = "user_emails"
+	tFollows      = "follows"
+	tFollowing    = "following"
+	tFollowers    = "followers"
+	tReqOut       = "follow_requests_out"
+	tReqIn        = "follow_requests_in"
+	tBlocks       = "blocks"
+	tBlocksByID   = "blocks_by_id"
+	tBlockedBy    = "blocked_by"
+	tMutes        = "mutes"
+	tMutesByID    = "mutes_by_id"
+	tMarkers      = "markers"
+	tActivity     = "account_activity"
+)
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: tAccounts}, {Name: tAccountNames}, {Name: tCounters, Kind: store.Counters},
+		{Name: tUsers}, {Name: tUserEmails},
+		{Name: tFollows}, {Name: tFollowing, Order: store.Desc}, {Name: tFollowers, Order: store.Desc},
+		{Name: tReqOut}, {Name: tReqIn, Order: store.Desc},
+		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
+		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc},
+		{Name: tMarkers}, {Name: tActivity},
+	}
+}
+
+// Options configure the service.
+type Options struct {
+	// Domain is the local domain, as in handles (example.com or localhost:8080).
+	Domain string
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// BcryptCost is the password hashing cost; default bcrypt.DefaultCost.
+	BcryptCost int
+}
+
+// Service is the account repository and its use cases.
+type Service struct {
+	st   store.Store
+	ids  *shard.Generator
+	opts Options
+}
+
+// New returns a service on st.
+func New(st store.Store, ids *shard.Generator, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{st: st, ids: ids, opts: opts}
+}
+
+var empty = []byte{}
+
+// Get returns one account.
+func (s *Service) Get(ctx context.Context, id shard.ID) (*Account, error) {
+	b, err := s.st.Get(ctx, tAccounts, id.Bytes(), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("account %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load account %d: %w", id, err)
+	}
+	var a Account
+	if err := store.Unmarshal(b, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// GetMany returns the accounts of ids that exist, keyed by id.
+func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*Account, error) {
+	keys := make([]store.Key, 0, len(ids))
+	seen := make(map[shard.ID]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			keys = append(keys, store.Key{PK: id.Bytes(), CK: empty})
+		}
+	}
+	vals, err := s.st.MultiGet(ctx, tAccounts, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load accounts: %w", err)
+	}
+	out := make(map[shard.ID]*Account, len(vals))
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		var a Account
+		if err := store.Unmarshal(v, &a); err != nil {
+			return nil, err
+		}
+		out[a.ID] = &a
+	}
+	return out, nil
+}
+
+// nameKey is the uniqueness key of a handle: case-insensitive, as Mastodon's.
+func nameKey(username, domain string) []byte {
+	return []byte(strings.ToLower(username) + "@" + strings.ToLower(domain))
+}
+
+// Lookup finds an account by username and domain ("" for local).
+func (s *Service) Lookup(ctx context.Context, username, domain string) (*Account, error) {
+	b, err := s.st.Get(ctx, tAccountNames, nameKey(username, domain), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("account %s@%s: %w", username, domain, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up %s@%s: %w", username, domain, err)
+	}
+	return s.Get(ctx, shard.FromBytes(b))
+}
+
+// LookupAcct resolves a handle as clients type it: user, @user, user@domain; the
+// local domain counts as local.
+func (s *Service) LookupAcct(ctx context.Context, acct string) (*Account, error) {
+	acct = strings.TrimPrefix(strings.TrimSpace(acct), "@")
+	user, domain, _ := strings.Cut(acct, "@")
+	if strings.EqualFold(domain, s.opts.Domain) {
+		domain = ""
+	}
+	if user == "" {
+		return nil, fmt.Errorf("account %q: %w", acct, ErrNotFound)
+	}
+	return s.Lookup(ctx, user, domain)
+}
+
+// Counts returns the counters of accounts, in order.
+func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) {
+	keys := make([]store.Key, 0, 3*len(ids))
+	for _, id := range ids {
+		for _, c := range []string{CountStatuses, CountFollowers, CountFollowing} {
+			keys = append(keys, store.Key{PK: id.Bytes(), CK: []byte(c)})
+		}
+	}
+	vals, err := s.st.Counters(ctx, tCounters, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load account counters: %w", err)
+	}
+	out := make([]Counts, len(ids))
+	for i := range ids {
+		out[i] = Counts{Statuses: max(vals[3*i], 0), Followers: max(vals[3*i+1], 0), Following: max(vals[3*i+2], 0)}
+	}
+	return out, nil
+}
+
+// CountMutation returns the batch mutation that adds delta to one counter of id.
+func CountMutation(id shard.ID, counter string, delta int64) store.Mutation {
+	return store.Mutation{Kind: store.Add, Table: tCounters, PK: id.Bytes(), CK: []byte(counter), Delta: delta}
+}
+
+// Save writes an account record as it is.
+func (s *Service) Save(ctx context.Context, a *Account) error {
+	b, err := store.Marshal(a)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tAccounts, a.ID.Bytes(), empty, b, 0); err != nil {
+		return fmt.Errorf("save account %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// TouchLastStatus records that the account posted at t.
+func (s *Service) TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error {
+	ms := shard.ID(t.UnixMilli())
+	if err := s.st.Put(ctx, tActivity, id.Bytes(), empty, ms.Bytes(), 0); err != nil {
+		return fmt.Errorf("record activity of %d: %w", id, err)
+	}
+	return nil
+}
+
+// LastStatusAt returns when each account last posted, zero when never, in order.
+func (s *Service) LastStatusAt(ctx context.Context, ids []shard.ID) ([]time.Time, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tActivity, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load account activity: %w", err)
+	}
+	out := make([]time.Time, len(ids))
+	for i, v := range vals {
+		if v != nil {
+			out[i] = time.UnixMilli(int64(shard.FromBytes(v))).UTC()
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,335 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Notifier is the part of the notification service that relationships need.
+type Notifier interface {
+	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+}
+
+// Follow is one follow (or follow request) of Follower toward a target.
+type Follow struct {
+	ID        shard.ID  `cbor:"1,keyasint"`
+	Reblogs   bool      `cbor:"2,keyasint"`
+	Notify    bool      `cbor:"3,keyasint,omitempty"`
+	Languages []string  `cbor:"4,keyasint,omitempty"`
+	CreatedAt time.Time `cbor:"5,keyasint"`
+}
+
+// FollowOptions are the options of POST /accounts/:id/follow; nil keeps the current value.
+type FollowOptions struct {
+	Reblogs, Notify *bool
+	Languages       *[]string
+}
+
+func (o FollowOptions) apply(f *Follow) {
+	if o.Reblogs != nil {
+		f.Reblogs = *o.Reblogs
+	}
+	if o.Notify != nil {
+		f.Notify = *o.Notify
+	}
+	if o.Languages != nil {
+		f.Languages = *o.Languages
+	}
+}
+
+func pair(a, b shard.ID) store.Key { return store.Key{PK: a.Bytes(), CK: b.Bytes()} }
+
+func (s *Service) getFollow(ctx context.Context, table string, from, to shard.ID) (*Follow, error) {
+	b, err := s.st.Get(ctx, table, from.Bytes(), to.Bytes())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %d→%d: %w", table, from, to, err)
+	}
+	var f Follow
+	if err := store.Unmarshal(b, &f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// FollowOf returns the follow of follower toward target, or nil.
+func (s *Service) FollowOf(ctx context.Context, follower, target shard.ID) (*Follow, error) {
+	return s.getFollow(ctx, tFollows, follower, target)
+}
+
+// Follow makes follower follow target, or asks to when target is locked. Following
+// again updates the options. The notifier, if any, hears "follow" or "follow_request".
+func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account, opts FollowOptions, n Notifier) error {
+	if follower == target.ID {
+		return ErrSelf
+	}
+	if blocked, err := s.eitherBlocks(ctx, follower, target.ID); err != nil || blocked {
+		if err != nil {
+			return err
+		}
+		return ErrBlocked
+	}
+	existing, err := s.getFollow(ctx, tFollows, follower, target.ID)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		opts.apply(existing)
+		return s.putFollowRecord(ctx, tFollows, follower, target.ID, existing)
+	}
+	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC()}
+	opts.apply(f)
+	if target.Locked {
+		return s.request(ctx, follower, target.ID, f, n)
+	}
+	created, err := s.createFollow(ctx, follower, target.ID, f)
+	if err != nil || !created || n == nil {
+		return err
+	}
+	return n.Notify(ctx, target.ID, follower, "follow", 0)
+}
+
+func (s *Service) putFollowRecord(ctx context.Context, table string, from, to shard.ID, f *Follow) error {
+	b, err := store.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, table, from.Bytes(), to.Bytes(), b, 0); err != nil {
+		return fmt.Errorf("save %s %d→%d: %w", table, from, to, err)
+	}
+	return nil
+}
+
+// createFollow writes a follow and its listings; a concurrent duplicate loses and
+// changes nothing.
+func (s *Service) createFollow(ctx context.Context, follower, target shard.ID, f *Follow) (bool, error) {
+	b, err := store.Marshal(f)
+	if err != nil {
+		return false, err
+	}
+	ok, _, err := s.st.PutIfAbsent(ctx, tFollows, follower.Bytes(), target.Bytes(), b, 0)
+	if err != nil || !ok {
+		return false, err
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: tFollowing, PK: follower.Bytes(), CK: f.ID.Bytes(), Value: target.Bytes()},
+		{Kind: store.Put, Table: tFollowers, PK: target.Bytes(), CK: f.ID.Bytes(), Value: follower.Bytes()},
+		CountMutation(follower, CountFollowing, 1),
+		CountMutation(target, CountFollowers, 1),
+	})
+	if err != nil {
+		return false, fmt.Errorf("follow %d→%d: %w", follower, target, err)
+	}
+	return true, nil
+}
+
+func (s *Service) request(ctx context.Context, follower, target shard.ID, f *Follow, n Notifier) error {
+	b, err := store.Marshal(f)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.st.PutIfAbsent(ctx, tReqOut, follower.Bytes(), target.Bytes(), b, 0)
+	if err != nil || !ok {
+		return err
+	}
+	if err := s.st.Put(ctx, tReqIn, target.Bytes(), f.ID.Bytes(), follower.Bytes(), 0); err != nil {
+		return fmt.Errorf("request follow %d→%d: %w", follower, target, err)
+	}
+	if n == nil {
+		return nil
+	}
+	return n.Notify(ctx, target, follower, "follow_request", 0)
+}
+
+// Unfollow removes a follow, or withdraws a pending request.
+func (s *Service) Unfollow(ctx context.Context, follower, target shard.ID) error {
+	if _, err := s.dropRequest(ctx, follower, target); err != nil {
+		return err
+	}
+	return s.removeFollow(ctx, follower, target)
+}
+
+func (s *Service) removeFollow(ctx context.Context, follower, target shard.ID) error {
+	f, err := s.getFollow(ctx, tFollows, follower, target)
+	if err != nil || f == nil {
+		return err
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Delete, Table: tFollows, PK: follower.Bytes(), CK: target.Bytes()},
+		{Kind: store.Delete, Table: tFollowing, PK: follower.Bytes(), CK: f.ID.Bytes()},
+		{Kind: store.Delete, Table: tFollowers, PK: target.Bytes(), CK: f.ID.Bytes()},
+		CountMutation(follower, CountFollowing, -1),
+		CountMutation(target, CountFollowers, -1),
+	})
+	if err != nil {
+		return fmt.Errorf("unfollow %d→%d: %w", follower, target, err)
+	}
+	return nil
+}
+
+// dropRequest removes a pending request and returns it (nil when there was none).
+func (s *Service) dropRequest(ctx context.Context, follower, target shard.ID) (*Follow, error) {
+	f, err := s.getFollow(ctx, tReqOut, follower, target)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Delete, Table: tReqOut, PK: follower.Bytes(), CK: target.Bytes()},
+		{Kind: store.Delete, Table: tReqIn, PK: target.Bytes(), CK: f.ID.Bytes()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("drop follow request %d→%d: %w", follower, target, err)
+	}
+	return f, nil
+}
+
+// Authorize accepts requester's pending request to follow target.
+func (s *Service) Authorize(ctx context.Context, target, requester shard.ID, n Notifier) error {
+	f, err := s.dropRequest(ctx, requester, target)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return fmt.Errorf("follow request %d→%d: %w", requester, target, ErrNotFound)
+	}
+	f.ID = s.ids.Next()
+	_, err = s.createFollow(ctx, requester, target, f)
+	return err
+}
+
+// Reject drops requester's pending request to follow target.
+func (s *Service) Reject(ctx context.Context, target, requester shard.ID) error {
+	f, err := s.dropRequest(ctx, requester, target)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return fmt.Errorf("follow request %d→%d: %w", requester, target, ErrNotFound)
+	}
+	return nil
+}
+
+// RemoveFromFollowers makes follower stop following target, at target's wish.
+func (s *Service) RemoveFromFollowers(ctx context.Context, target, follower shard.ID) error {
+	return s.removeFollow(ctx, follower, target)
+}
+
+// Entry is one row of a relationship listing: the account and the cursor of its row.
+type Entry struct {
+	Cursor  shard.ID
+	Account shard.ID
+}
+
+func (s *Service) list(ctx context.Context, table string, owner shard.ID, p paging.Page) ([]Entry, error) {
+	rows, err := s.st.Scan(ctx, table, owner.Bytes(), p.Range())
+	if err != nil {
+		return nil, fmt.Errorf("list %s of %d: %w", table, owner, err)
+	}
+	rows = p.Newest(rows)
+	out := make([]Entry, len(rows))
+	for i, r := range rows {
+		out[i] = Entry{Cursor: shard.FromBytes(r.CK), Account: shard.FromBytes(r.Value)}
+	}
+	return out, nil
+}
+
+// Followers lists who follows target, most recent follow first.
+func (s *Service) Followers(ctx context.Context, target shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tFollowers, target, p)
+}
+
+// Following lists whom follower follows, most recent follow first.
+func (s *Service) Following(ctx context.Context, follower shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tFollowing, follower, p)
+}
+
+// FollowRequests lists pending requests to follow target, newest first.
+func (s *Service) FollowRequests(ctx context.Context, target shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tReqIn, target, p)
+}
+
+// Blocks lists whom blocker blocks, newest first.
+func (s *Service) Blocks(ctx context.Context, blocker shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tBlocksByID, blocker, p)
+}
+
+// Mutes lists whom muter mutes, newest first.
+func (s *Service) Mutes(ctx context.Context, muter shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tMutesByID, muter, p)
+}
+
+// FollowerIDs returns up to limit followers of target after cursor (exclusive; 0 for
+// the start), and the cursor of the next call (0 when done). It is the fan-out scan.
+func (s *Service) FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	r := store.Range{Limit: limit}
+	if cursor != 0 {
+		r.Upper = store.Excl(cursor.Bytes())
+	}
+	rows, err := s.st.Scan(ctx, tFollowers, target.Bytes(), r)
+	if err != nil {
+		return nil, 0, fmt.Errorf("scan followers of %d: %w", target, err)
+	}
+	ids := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		ids[i] = shard.FromBytes(r.Value)
+	}
+	var next shard.ID
+	if len(rows) == limit {
+		next = shard.FromBytes(rows[len(rows)-1].CK)
+	}
+	return ids, next, nil
+}
+
+// Follows reports, for each candidate, whether candidate follows target.
+func (s *Service) Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error) {
+	keys := make([]store.Key, len(candidates))
+	for i, c := range candidates {
+		keys[i] = pair(c, target)
+	}
+	return s.exists(ctx, tFollows, keys)
+}
+
+func (s *Service) exists(ctx context.Context, table string, keys []store.Key) ([]bool, error) {
+	vals, err := s.st.MultiGet(ctx, table, keys)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", table, err)
+	}
+	out := make([]bool, len(vals))
+	for i, v := range vals {
+		out[i] = v != nil
+	}
+	return out, nil
+}
+
+// HidingReblogs reports, for each follower, whether it follows author with boosts
+// hidden (showing_reblogs false).
+func (s *Service) HidingReblogs(ctx context.Context, followers []shard.ID, author shard.ID) ([]bool, error) {
+	keys := make([]store.Key, len(followers))
+	for i, f := range followers {
+		keys[i] = pair(f, author)
+	}
+	vals, err := s.st.MultiGet(ctx, tFollows, keys)
+	if err != nil {
+		return nil, fmt.Errorf("check boost settings of %d: %w", author, err)
+	}
+	out := make([]bool, len(vals))
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		var f Follow
+		if err := store.Unmarshal(v, &f); err != nil {
+			return nil, err
+		}
+		out[i] = !f.Reblogs
+	}
+	return out, nil
+}

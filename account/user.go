@@ -1,0 +1,231 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// User is the local login of an account, with its settings.
+type User struct {
+	AccountID    shard.ID  `cbor:"1,keyasint"`
+	Email        string    `cbor:"2,keyasint"`
+	PasswordHash []byte    `cbor:"3,keyasint"`
+	Admin        bool      `cbor:"4,keyasint,omitempty"`
+	Locale       string    `cbor:"5,keyasint,omitempty"`
+	CreatedAt    time.Time `cbor:"6,keyasint"`
+	Reason       string    `cbor:"7,keyasint,omitempty"`
+	// Posting defaults, as in preferences and source.
+	DefaultPrivacy   string   `cbor:"8,keyasint,omitempty"`
+	DefaultSensitive bool     `cbor:"9,keyasint,omitempty"`
+	DefaultLanguage  string   `cbor:"10,keyasint,omitempty"`
+	ChosenLanguages  []string `cbor:"11,keyasint,omitempty"`
+	ExpandMedia      string   `cbor:"12,keyasint,omitempty"`
+	ExpandSpoilers   bool     `cbor:"13,keyasint,omitempty"`
+	Disabled         bool     `cbor:"14,keyasint,omitempty"`
+}
+
+// Privacy returns the default visibility of new posts.
+func (u *User) Privacy() string {
+	if u.DefaultPrivacy == "" {
+		return "public"
+	}
+	return u.DefaultPrivacy
+}
+
+// Registration is what a new local user gives.
+type Registration struct {
+	Username, Email, Password, Locale, Reason string
+	Agreement                                 bool
+}
+
+var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
+
+// Limits of registration input, as Mastodon's validators.
+const (
+	MaxUsername = 30
+	MinPassword = 8
+	MaxPassword = 72 // bcrypt's limit
+)
+
+func (r *Registration) validate() error {
+	var bad []string
+	switch {
+	case r.Username == "":
+		bad = append(bad, "Username can't be blank")
+	case len(r.Username) > MaxUsername:
+		bad = append(bad, fmt.Sprintf("Username is too long (maximum is %d characters)", MaxUsername))
+	case !usernameRE.MatchString(r.Username):
+		bad = append(bad, "Username must contain only letters, numbers and underscores")
+	}
+	if _, err := mail.ParseAddress(r.Email); err != nil || !strings.Contains(r.Email, "@") || strings.ContainsAny(r.Email, "<> ") {
+		bad = append(bad, "Email is invalid")
+	}
+	switch n := utf8.RuneCountInString(r.Password); {
+	case n < MinPassword:
+		bad = append(bad, fmt.Sprintf("Password is too short (minimum is %d characters)", MinPassword))
+	case len(r.Password) > MaxPassword:
+		bad = append(bad, fmt.Sprintf("Password is too long (maximum is %d bytes)", MaxPassword))
+	}
+	if !r.Agreement {
+		bad = append(bad, "Agreement must be accepted")
+	}
+	if len(r.Reason) > 1000 {
+		bad = append(bad, "Reason is too long")
+	}
+	if len(bad) > 0 {
+		return invalid("%s", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// Register creates a local account and its user. Usernames and emails are unique,
+// case-insensitively; a failed registration leaves nothing behind.
+func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User, error) {
+	if err := r.validate(); err != nil {
+		return nil, nil, err
+	}
+	id := s.ids.Next()
+	now := s.opts.Now().UTC()
+	name := nameKey(r.Username, "")
+	ok, _, err := s.st.PutIfAbsent(ctx, tAccountNames, name, empty, id.Bytes(), 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reserve username: %w", err)
+	}
+	if !ok {
+		return nil, nil, ErrUsernameTaken
+	}
+	email := []byte(strings.ToLower(r.Email))
+	ok, _, err = s.st.PutIfAbsent(ctx, tUserEmails, email, empty, id.Bytes(), 0)
+	if err != nil || !ok {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reserve email: %w", err)
+		}
+		return nil, nil, ErrEmailTaken
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(r.Password), s.cost())
+	if err != nil {
+		return nil, nil, fmt.Errorf("hash password: %w", err)
+	}
+	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
+	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason}
+	if err := s.saveBoth(ctx, a, u); err != nil {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		_ = s.st.Delete(ctx, tUserEmails, email, empty)
+		return nil, nil, err
+	}
+	return a, u, nil
+}
+
+func (s *Service) cost() int {
+	if s.opts.BcryptCost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return s.opts.BcryptCost
+}
+
+func (s *Service) saveBoth(ctx context.Context, a *Account, u *User) error {
+	ab, err := store.Marshal(a)
+	if err != nil {
+		return err
+	}
+	ub, err := store.Marshal(u)
+	if err != nil {
+		return err
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: ab},
+		{Kind: store.Put, Table: tUsers, PK: a.ID.Bytes(), CK: empty, Value: ub},
+	})
+	if err != nil {
+		return fmt.Errorf("save user %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// User returns the local user of an account.
+func (s *Service) User(ctx context.Context, id shard.ID) (*User, error) {
+	b, err := s.st.Get(ctx, tUsers, id.Bytes(), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user %d: %w", id, err)
+	}
+	var u User
+	if err := store.Unmarshal(b, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// SaveUser writes a user record as it is.
+func (s *Service) SaveUser(ctx context.Context, u *User) error {
+	b, err := store.Marshal(u)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tUsers, u.AccountID.Bytes(), empty, b, 0); err != nil {
+		return fmt.Errorf("save user %d: %w", u.AccountID, err)
+	}
+	return nil
+}
+
+// Authenticate checks a login (username or email) and password.
+func (s *Service) Authenticate(ctx context.Context, login, password string) (*Account, *User, error) {
+	var id shard.ID
+	if strings.Contains(login, "@") && !strings.HasPrefix(login, "@") {
+		b, err := s.st.Get(ctx, tUserEmails, []byte(strings.ToLower(login)), empty)
+		if err == nil {
+			id = shard.FromBytes(b)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, nil, fmt.Errorf("look up email: %w", err)
+		}
+	}
+	if id == 0 {
+		a, err := s.Lookup(ctx, strings.TrimPrefix(login, "@"), "")
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil, ErrBadCredentials
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		id = a.ID
+	}
+	u, err := s.User(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || u.Disabled {
+		return nil, nil, ErrBadCredentials
+	}
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, u, nil
+}
+
+// SetAdmin grants or removes the admin role of a local user.
+func (s *Service) SetAdmin(ctx context.Context, id shard.ID, admin bool) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.Admin = admin
+	return s.SaveUser(ctx, u)
+}

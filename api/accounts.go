@@ -1,0 +1,330 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+func pageOf(limit int) paging.Page { return paging.Page{Limit: limit} }
+
+func (s *Server) register(r *req) error {
+	if !s.d.Instance.OpenRegistrations {
+		return httpErr(403, "Registrations are closed on this server")
+	}
+	app, err := s.auth.App(r.context(), r.token.ClientID)
+	if err != nil {
+		return errInvalidToken
+	}
+	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: r.p.str("username"),
+		Email: r.p.str("email"), Password: r.p.str("password"), Locale: r.p.str("locale"),
+		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement")})
+	if err != nil {
+		return err
+	}
+	raw, t, err := s.auth.Issue(r.context(), app, acc.ID, r.token.Scopes)
+	if err != nil {
+		return err
+	}
+	return r.json(&Token{AccessToken: raw, TokenType: "Bearer", Scope: strings.Join(t.Scopes, " "), CreatedAt: t.CreatedAt.Unix()})
+}
+
+func (s *Server) verifyCredentials(r *req) error {
+	a, err := s.credentialAccount(r.context(), r.viewer)
+	if err != nil {
+		return err
+	}
+	return r.json(a)
+}
+
+func (s *Server) updateCredentials(r *req) error {
+	u := account.ProfileUpdate{DisplayName: r.p.opt("display_name"), Note: r.p.opt("note"),
+		Locked: r.p.optBool("locked"), Bot: r.p.optBool("bot"), Discoverable: r.p.optBool("discoverable"),
+		Indexable: r.p.optBool("indexable"), HideCollections: r.p.optBool("hide_collections"),
+		Privacy: r.p.opt("source[privacy]"), Language: r.p.opt("source[language]"), Sensitive: r.p.optBool("source[sensitive]")}
+	if fs, ok := profileFields(r.p); ok {
+		u.Fields = &fs
+	}
+	if _, _, err := s.d.Accounts.UpdateProfile(r.context(), r.viewer, u, s.d.Render); err != nil {
+		return err
+	}
+	return s.verifyCredentials(r)
+}
+
+// profileFields reads fields_attributes[i][name|value] (or fields_attributes[][...]).
+func profileFields(p params) ([]account.Field, bool) {
+	var out []account.Field
+	found := false
+	for i := 0; i < account.MaxFields+4; i++ {
+		n, v := "fields_attributes["+strconv.Itoa(i)+"][name]", "fields_attributes["+strconv.Itoa(i)+"][value]"
+		if p.has(n) || p.has(v) {
+			found = true
+			out = append(out, account.Field{Name: p.str(n), Value: p.str(v)})
+		}
+	}
+	names, values := p["fields_attributes[][name]"], p["fields_attributes[][value]"]
+	for i := range names {
+		found = true
+		f := account.Field{Name: names[i]}
+		if i < len(values) {
+			f.Value = values[i]
+		}
+		out = append(out, f)
+	}
+	return out, found
+}
+
+func (s *Server) getAccount(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	a, err := s.oneAccount(r.context(), id)
+	if err != nil {
+		return err
+	}
+	return r.json(a)
+}
+
+func (s *Server) getAccounts(r *req) error {
+	var ids []shard.ID
+	for _, v := range r.p.list("id") {
+		if id, err := shard.Parse(v); err == nil && len(ids) < 40 {
+			ids = append(ids, id)
+		}
+	}
+	accs, err := s.accounts(r.context(), ids)
+	if err != nil {
+		return err
+	}
+	return r.json(accs)
+}
+
+func (s *Server) lookup(r *req) error {
+	acct := r.p.str("acct")
+	if acct == "" {
+		return httpErr(400, "Missing parameter: acct")
+	}
+	a, err := s.d.Accounts.LookupAcct(r.context(), acct)
+	if err != nil {
+		return err
+	}
+	out, err := s.oneAccount(r.context(), a.ID)
+	if err != nil {
+		return err
+	}
+	return r.json(out)
+}
+
+func (s *Server) relationships(r *req) error {
+	var ids []shard.ID
+	for _, v := range r.p.list("id") {
+		if id, err := shard.Parse(v); err == nil && len(ids) < 80 {
+			ids = append(ids, id)
+		}
+	}
+	rels, err := s.d.Accounts.Relationships(r.context(), r.viewer, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]*Relationship, len(rels))
+	for i := range rels {
+		out[i] = relationship(&rels[i])
+	}
+	return r.json(out)
+}
+
+func relationship(rel *account.Relationship) *Relationship {
+	out := &Relationship{ID: rel.ID.String(), Following: rel.Following, ShowingReblogs: rel.ShowingReblogs,
+		Notifying: rel.Notifying, Languages: rel.Languages, FollowedBy: rel.FollowedBy, Blocking: rel.Blocking,
+		BlockedBy: rel.BlockedBy, Muting: rel.Muting, MutingNotifications: rel.MutingNotifications,
+		Requested: rel.Requested, RequestedBy: rel.RequestedBy}
+	if !rel.MutingExpiresAt.IsZero() {
+		out.MutingExpiresAt = ptr(datetime(rel.MutingExpiresAt))
+	}
+	return out
+}
+
+// relationshipWith answers a relationship action with the new relationship.
+func (s *Server) relationshipWith(r *req, id shard.ID) error {
+	rels, err := s.d.Accounts.Relationships(r.context(), r.viewer, []shard.ID{id})
+	if err != nil {
+		return err
+	}
+	return r.json(relationship(&rels[0]))
+}
+
+// target loads the account of the route's :id.
+func (s *Server) target(r *req) (*account.Account, error) {
+	id, err := r.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	return s.d.Accounts.Get(r.context(), id)
+}
+
+func (s *Server) follow(r *req) error {
+	t, err := s.target(r)
+	if err != nil {
+		return err
+	}
+	opts := account.FollowOptions{Reblogs: r.p.optBool("reblogs"), Notify: r.p.optBool("notify")}
+	if langs := r.p.list("languages"); len(langs) > 0 {
+		opts.Languages = &langs
+	}
+	before, err := s.d.Accounts.FollowOf(r.context(), r.viewer, t.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.d.Accounts.Follow(r.context(), r.viewer, t, opts, s.d.Notifications); err != nil {
+		return err
+	}
+	if before == nil && !t.Locked {
+		if err := s.d.Fanout.Followed(r.context(), r.viewer, t.ID); err != nil {
+			return err
+		}
+	}
+	return s.relationshipWith(r, t.ID)
+}
+
+func (s *Server) unfollow(r *req) error {
+	t, err := s.target(r)
+	if err != nil {
+		return err
+	}
+	if err := s.d.Accounts.Unfollow(r.context(), r.viewer, t.ID); err != nil {
+		return err
+	}
+	if err := s.d.Fanout.Unfollowed(r.context(), r.viewer, t.ID); err != nil {
+		return err
+	}
+	return s.relationshipWith(r, t.ID)
+}
+
+// relate runs a relationship action on the route's account and answers with the
+// relationship.
+func (s *Server) relate(do func(r *req, target shard.ID) error) handlerFunc {
+	return func(r *req) error {
+		t, err := s.target(r)
+		if err != nil {
+			return err
+		}
+		if err := do(r, t.ID); err != nil {
+			return err
+		}
+		return s.relationshipWith(r, t.ID)
+	}
+}
+
+func (s *Server) routeAccountActions() {
+	a := s.d.Accounts
+	s.handle("POST", "/api/v1/accounts/{id}/block", user("write:blocks"), s.relate(func(r *req, t shard.ID) error {
+		if err := a.Block(r.context(), r.viewer, t); err != nil {
+			return err
+		}
+		return s.d.Fanout.Unfollowed(r.context(), r.viewer, t)
+	}))
+	s.handle("POST", "/api/v1/accounts/{id}/unblock", user("write:blocks"), s.relate(func(r *req, t shard.ID) error {
+		return a.Unblock(r.context(), r.viewer, t)
+	}))
+	s.handle("POST", "/api/v1/accounts/{id}/mute", user("write:mutes"), s.relate(func(r *req, t shard.ID) error {
+		notifications := true
+		if r.p.has("notifications") {
+			notifications = r.p.boolean("notifications")
+		}
+		secs, _ := strconv.Atoi(r.p.str("duration"))
+		return a.Mute(r.context(), r.viewer, t, notifications, time.Duration(max(secs, 0))*time.Second)
+	}))
+	s.handle("POST", "/api/v1/accounts/{id}/unmute", user("write:mutes"), s.relate(func(r *req, t shard.ID) error {
+		return a.Unmute(r.context(), r.viewer, t)
+	}))
+	s.handle("POST", "/api/v1/accounts/{id}/remove_from_followers", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
+		return a.RemoveFromFollowers(r.context(), r.viewer, t)
+	}))
+	s.handle("POST", "/api/v1/follow_requests/{id}/authorize", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
+		if err := a.Authorize(r.context(), r.viewer, t, s.d.Notifications); err != nil {
+			return err
+		}
+		return s.d.Fanout.Followed(r.context(), t, r.viewer)
+	}))
+	s.handle("POST", "/api/v1/follow_requests/{id}/reject", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
+		return a.Reject(r.context(), r.viewer, t)
+	}))
+}
+
+// accountList answers a relationship listing paged by its internal row ids.
+func (s *Server) accountList(list func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error), def, maxLimit int, self bool) handlerFunc {
+	return func(r *req) error {
+		owner := r.viewer
+		if !self {
+			id, err := r.pathID("id")
+			if err != nil {
+				return err
+			}
+			if _, err := s.d.Accounts.Get(r.context(), id); err != nil {
+				return err
+			}
+			owner = id
+		}
+		p, err := r.page(def, maxLimit)
+		if err != nil {
+			return err
+		}
+		entries, err := list(r, owner, p)
+		if err != nil {
+			return err
+		}
+		ids := make([]shard.ID, len(entries))
+		cursors := make([]shard.ID, len(entries))
+		for i, e := range entries {
+			ids[i], cursors[i] = e.Account, e.Cursor
+		}
+		accs, err := s.accounts(r.context(), ids)
+		if err != nil {
+			return err
+		}
+		r.link(paging.IDs(cursors))
+		return r.json(accs)
+	}
+}
+
+func (s *Server) accountStatuses(r *req) error {
+	t, err := s.target(r)
+	if err != nil {
+		return err
+	}
+	p, err := r.page(20, 40)
+	if err != nil {
+		return err
+	}
+	var ids []shard.ID
+	if r.p.boolean("pinned") {
+		pins, err := s.d.Statuses.Pinned(r.context(), t.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range pins {
+			ids = append(ids, l.ID)
+		}
+	} else {
+		ids, err = s.d.Statuses.ByAccount(r.context(), r.viewer, t.ID, p, status.AccountFilter{
+			ExcludeReplies: r.p.boolean("exclude_replies"), ExcludeReblogs: r.p.boolean("exclude_reblogs"),
+			OnlyMedia: r.p.boolean("only_media")})
+		if err != nil {
+			return err
+		}
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	if err != nil {
+		return err
+	}
+	if !r.p.boolean("pinned") {
+		r.link(paging.IDs(ids))
+	}
+	return r.json(out)
+}

@@ -1,0 +1,157 @@
+// Package api owns Herd's HTTP face for clients: the Mastodon REST API, the OAuth 2
+// server and its pages, rendering of entities, pagination headers, rate limits, and the
+// mapping of domain errors to Mastodon's error shape and status codes. It is the only
+// package that knows HTTP; it must not talk to storage engines directly.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/fasthttp/router"
+	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/timeline"
+)
+
+// Instance is what the server says about itself.
+type Instance struct {
+	// Domain is the local domain, as in handles; Scheme is http or https.
+	Domain, Scheme string
+	Title          string
+	Description    string
+	ContactEmail   string
+	Version        string
+	// Limits published in the instance configuration and enforced.
+	MaxCharacters int
+	MaxPinned     int
+	// OpenRegistrations allows POST /api/v1/accounts.
+	OpenRegistrations bool
+}
+
+// Deps are the domain services the API serves.
+type Deps struct {
+	Accounts      *account.Service
+	Auth          *auth.Service
+	Statuses      *status.Service
+	Timelines     *timeline.Service
+	Notifications *notification.Service
+	Fanout        *fanout.Service
+	Render        account.RenderFunc
+	Instance      Instance
+	Logger        *slog.Logger
+	Now           func() time.Time
+	// RateLimit is the number of requests allowed per 5 minutes per token and per IP;
+	// zero means Mastodon's 300, negative disables limits.
+	RateLimit int
+	// MaxBody caps request bodies; default 1 MiB.
+	MaxBody int
+}
+
+// Server serves the API.
+type Server struct {
+	d      Deps
+	log    *slog.Logger
+	auth   *auth.Service
+	router *router.Router
+	limits *limiter
+}
+
+// New builds a server and its routes.
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.MaxBody == 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.Instance.Scheme == "" {
+		d.Instance.Scheme = "https"
+	}
+	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New()}
+	s.limits = newLimiter(d.RateLimit, d.Now)
+	s.router.RedirectTrailingSlash = false
+	s.router.NotFound = func(ctx *fasthttp.RequestCtx) { writeJSON(ctx, 404, map[string]string{"error": "Record not found"}) }
+	s.router.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
+		writeJSON(ctx, 405, map[string]string{"error": "Method not allowed"})
+	}
+	s.router.PanicHandler = func(ctx *fasthttp.RequestCtx, v any) {
+		s.log.Error("api: panic", "path", string(ctx.Path()), "panic", fmt.Sprint(v))
+		writeJSON(ctx, 500, map[string]string{"error": "Internal server error"})
+	}
+	s.routes()
+	return s
+}
+
+// Handler is the fasthttp handler of the whole API. A trailing slash is ignored, as
+// Rails routes ignore it (clients call /api/v1/instance/).
+func (s *Server) Handler() fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
+			ctx.URI().SetPathBytes(p[:len(p)-1])
+		}
+		s.router.Handler(ctx)
+	}
+}
+
+// MaxBody is the request body cap the HTTP server must enforce.
+func (s *Server) MaxBody() int { return s.d.MaxBody }
+
+type handlerFunc func(r *req) error
+
+// handle registers a route with its access rule.
+func (s *Server) handle(method, path string, a access, h handlerFunc) {
+	s.router.Handle(method, path, func(ctx *fasthttp.RequestCtx) {
+		r := &req{ctx: ctx, s: s}
+		if err := s.serve(r, a, h); err != nil {
+			r.fail(err)
+		}
+	})
+}
+
+func (s *Server) serve(r *req, a access, h handlerFunc) error {
+	if err := r.authenticate(a); err != nil {
+		return err
+	}
+	if err := s.limits.check(r); err != nil {
+		return err
+	}
+	p, err := parseParams(r.ctx)
+	if err != nil {
+		return &HTTPError{Code: 400, Msg: err.Error(), Cause: err}
+	}
+	r.p = p
+	return h(r)
+}
+
+func (s *Server) baseURL() string { return s.d.Instance.Scheme + "://" + s.d.Instance.Domain }
+
+func (s *Server) profileURL(username string) string { return s.baseURL() + "/@" + username }
+
+func (s *Server) actorURL(username string) string { return s.baseURL() + "/users/" + username }
+
+func (s *Server) statusURI(username string, id shard.ID) string {
+	return s.actorURL(username) + "/statuses/" + id.String()
+}
+
+func (s *Server) tagURL(name string) string { return s.baseURL() + "/tags/" + name }
+
+// clientIP is the remote address, for rate limits.
+func clientIP(r *req) string {
+	if ip, _, err := net.SplitHostPort(r.ctx.RemoteAddr().String()); err == nil {
+		return ip
+	}
+	return strings.TrimSpace(r.ctx.RemoteAddr().String())
+}

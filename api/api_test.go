@@ -1,0 +1,425 @@
+package api_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/testrig"
+)
+
+func homeIDs(t *testing.T, u *testrig.User, q url.Values) []string {
+	t.Helper()
+	r := u.Do("GET", "/api/v1/timelines/home", q)
+	if r.Code != 200 {
+		t.Fatalf("home: %d %s", r.Code, r.Body)
+	}
+	return testrig.IDs(r.List(t))
+}
+
+func TestRegistrationAndCredentials(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	me := c.Must(alice.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)
+	if me["username"] != "alice" || me["acct"] != "alice" || me["source"] == nil {
+		t.Fatalf("verify_credentials: %v", me)
+	}
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"taken", url.Values{"username": {"ALICE"}, "email": {"x@example.com"}, "password": {"long enough pw"}, "agreement": {"1"}}, "Username has already been taken"},
+		{"email taken", url.Values{"username": {"bob"}, "email": {"alice@example.com"}, "password": {"long enough pw"}, "agreement": {"1"}}, "Email has already been taken"},
+		{"short password", url.Values{"username": {"carol"}, "email": {"c@example.com"}, "password": {"short"}, "agreement": {"1"}}, "Password is too short"},
+		{"no agreement", url.Values{"username": {"dave"}, "email": {"d@example.com"}, "password": {"long enough pw"}}, "Agreement must be accepted"},
+		{"bad username", url.Values{"username": {"no-dash"}, "email": {"e@example.com"}, "password": {"long enough pw"}, "agreement": {"1"}}, "Username must contain"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Do("POST", "/api/v1/accounts", c.AppToken(), tc.form)
+			if r.Code != 422 || !strings.Contains(string(r.Body), tc.want) {
+				t.Fatalf("got %d %s, want 422 with %q", r.Code, r.Body, tc.want)
+			}
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Fatalf("content type %q", ct)
+			}
+		})
+	}
+	// The failed registrations left nothing behind: the email and names are free.
+	c.Register("bob")
+	upd := c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{
+		"display_name": {"Alice A."}, "note": {"Hello #world"}, "locked": {"true"},
+		"fields_attributes[0][name]": {"site"}, "fields_attributes[0][value]": {"https://example.com"}}), 200).Object(t)
+	if upd["display_name"] != "Alice A." || upd["locked"] != true || !strings.Contains(upd["note"].(string), "hashtag") {
+		t.Fatalf("update_credentials: %v", upd)
+	}
+	if f := upd["fields"].([]any); len(f) != 1 || !strings.Contains(f[0].(map[string]any)["value"].(string), "<a href=\"https://example.com\"") {
+		t.Fatalf("fields: %v", upd["fields"])
+	}
+	look := c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"@alice"}}), 200).Object(t)
+	if look["id"] != alice.ID {
+		t.Fatalf("lookup: %v", look)
+	}
+}
+
+func TestAuthErrorsAndScopes(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	for _, tc := range []struct {
+		name, method, path, token string
+		code                      int
+	}{
+		{"no token", "GET", "/api/v1/timelines/home", "", 401},
+		{"bad token", "GET", "/api/v1/timelines/home", "nope", 401},
+		{"app token on user route", "GET", "/api/v1/timelines/home", c.AppToken(), 422},
+		{"unknown route", "GET", "/api/v1/nothing/here", "", 404},
+		{"unknown status", "GET", "/api/v1/statuses/123", "", 404},
+		{"malformed id", "GET", "/api/v1/statuses/abc", "", 404},
+		{"bad max_id", "GET", "/api/v1/timelines/public?max_id=x", "", 400},
+		{"trailing slash", "GET", "/api/v1/instance/", "", 200},
+		{"user token ok", "GET", "/api/v1/timelines/home", alice.Token, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Do(tc.method, tc.path, tc.token, nil)
+			if r.Code != tc.code {
+				t.Fatalf("%s %s: %d %s, want %d", tc.method, tc.path, r.Code, r.Body, tc.code)
+			}
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+				t.Fatalf("content type %q", r.Header.Get("Content-Type"))
+			}
+		})
+	}
+	// A read-only token cannot post.
+	id, secret := c.App()
+	ro := c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {id}, "client_secret": {secret}, "scope": {"read"}}), 200).Object(t)
+	r := c.Do("POST", "/api/v1/accounts", ro["access_token"].(string), url.Values{"username": {"x"}})
+	if r.Code != 403 {
+		t.Fatalf("read-only token registered: %d %s", r.Code, r.Body)
+	}
+	// Scopes wider than the app's are refused.
+	r = c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {id}, "client_secret": {secret}, "scope": {"admin:read"}})
+	if r.Code != 400 || !strings.Contains(string(r.Body), "invalid_scope") {
+		t.Fatalf("wide scope: %d %s", r.Code, r.Body)
+	}
+}
+
+func TestAuthorizationCodeWithPKCE(t *testing.T) {
+	c := testrig.New(t)
+	c.Register("alice")
+	app := c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"web"},
+		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read write"}}), 200).Object(t)
+	verifier := "a-very-long-verifier-string-of-at-least-forty-three-characters-1234"
+	sum := sha256.Sum256([]byte(verifier))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+	q := url.Values{"response_type": {"code"}, "client_id": {app["client_id"].(string)},
+		"redirect_uri": {"https://client.example/cb"}, "scope": {"read"}, "state": {"xyz"},
+		"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	page := c.Do("GET", "/oauth/authorize", "", q)
+	if page.Code != 200 || !strings.Contains(string(page.Body), `name="password"`) {
+		t.Fatalf("sign-in page: %d %s", page.Code, page.Body)
+	}
+	form := url.Values{}
+	for k, v := range q {
+		form[k] = v
+	}
+	form.Set("login", "alice@example.com")
+	form.Set("password", "wrong password")
+	if r := c.Do("POST", "/oauth/authorize", "", form); r.Code != 401 {
+		t.Fatalf("wrong password: %d", r.Code)
+	}
+	form.Set("password", "correct horse battery")
+	r := c.Do("POST", "/oauth/authorize", "", form)
+	if r.Code != 302 {
+		t.Fatalf("authorize: %d %s", r.Code, r.Body)
+	}
+	loc, _ := url.Parse(r.Header.Get("Location"))
+	if loc.Host != "client.example" || loc.Query().Get("state") != "xyz" || loc.Query().Get("code") == "" {
+		t.Fatalf("redirect %s", loc)
+	}
+	exchange := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
+		"client_id": {app["client_id"].(string)}, "client_secret": {app["client_secret"].(string)},
+		"redirect_uri": {"https://client.example/cb"}, "code_verifier": {"wrong"}}
+	if r := c.Do("POST", "/oauth/token", "", exchange); r.Code != 400 {
+		t.Fatalf("bad verifier accepted: %d %s", r.Code, r.Body)
+	}
+	// The failed exchange used the code up, as RFC 6749 asks: authorize again.
+	r = c.Do("POST", "/oauth/authorize", "", form)
+	loc, _ = url.Parse(r.Header.Get("Location"))
+	exchange.Set("code", loc.Query().Get("code"))
+	exchange.Set("code_verifier", verifier)
+	tok := c.Must(c.Do("POST", "/oauth/token", "", exchange), 200).Object(t)
+	if tok["scope"] != "read" || tok["token_type"] != "Bearer" {
+		t.Fatalf("token: %v", tok)
+	}
+	at := tok["access_token"].(string)
+	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", at, nil), 200)
+	if r := c.Do("POST", "/api/v1/statuses", at, url.Values{"status": {"hi"}}); r.Code != 403 {
+		t.Fatalf("read token posted: %d", r.Code)
+	}
+	c.Must(c.Do("POST", "/oauth/revoke", "", url.Values{"client_id": {app["client_id"].(string)},
+		"client_secret": {app["client_secret"].(string)}, "token": {at}}), 200)
+	if r := c.Do("GET", "/api/v1/accounts/verify_credentials", at, nil); r.Code != 401 {
+		t.Fatalf("revoked token works: %d", r.Code)
+	}
+}
+
+func TestPostFollowAndHome(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	rel := alice.Follow(bob)
+	if rel["following"] != true {
+		t.Fatalf("follow: %v", rel)
+	}
+	var ids []string
+	for i := 0; i < 25; i++ {
+		ids = append(ids, bob.Post(fmt.Sprintf("post %d", i))["id"].(string))
+	}
+	slices.Reverse(ids)
+	testrig.Eventually(t, "fan-out of 25 posts", func() bool {
+		return len(homeIDs(t, alice, url.Values{"limit": {"40"}})) == 25
+	})
+	// Page through with the Link header.
+	var seen []string
+	next := "/api/v1/timelines/home?limit=10"
+	linkRE := regexp.MustCompile(`<([^>]+)>; rel="next"`)
+	for next != "" {
+		r := c.Must(alice.Do("GET", next, nil), 200)
+		seen = append(seen, testrig.IDs(r.List(t))...)
+		m := linkRE.FindStringSubmatch(r.Header.Get("Link"))
+		next = ""
+		if m != nil && len(r.List(t)) > 0 {
+			u, _ := url.Parse(m[1])
+			next = u.RequestURI()
+		}
+	}
+	if !slices.Equal(seen, ids) {
+		t.Fatalf("paged home %v, want %v", seen, ids)
+	}
+	// since_id gives the newest above the cursor; min_id the ones right above it.
+	if got := homeIDs(t, alice, url.Values{"since_id": {ids[5]}, "limit": {"2"}}); !slices.Equal(got, ids[:2]) {
+		t.Fatalf("since_id: %v", got)
+	}
+	if got := homeIDs(t, alice, url.Values{"min_id": {ids[5]}, "limit": {"2"}}); !slices.Equal(got, ids[3:5]) {
+		t.Fatalf("min_id: %v", got)
+	}
+	// Unfollowing takes bob's posts out of alice's home.
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unfollow", nil), 200)
+	if got := homeIDs(t, alice, nil); len(got) != 0 {
+		t.Fatalf("home after unfollow: %v", got)
+	}
+	// Following again merges bob's recent posts back.
+	alice.Follow(bob)
+	if got := homeIDs(t, alice, url.Values{"limit": {"40"}}); len(got) != 25 {
+		t.Fatalf("home after re-follow has %d", len(got))
+	}
+}
+
+func TestInteractionsAndNotifications(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	alice.Follow(bob)
+	post := bob.Post("Look at this #Cats", "spoiler_text", "cw", "sensitive", "0")
+	if post["sensitive"] != true || post["spoiler_text"] != "cw" {
+		t.Fatalf("cw post: %v", post)
+	}
+	pid := post["id"].(string)
+	reply := alice.Post("@bob nice", "in_reply_to_id", pid)
+	if reply["in_reply_to_id"] != pid || len(reply["mentions"].([]any)) != 1 {
+		t.Fatalf("reply: %v", reply)
+	}
+	fav := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200).Object(t)
+	if fav["favourited"] != true || fav["favourites_count"] != 1.0 {
+		t.Fatalf("favourite: %v", fav)
+	}
+	boost := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/reblog", nil), 200).Object(t)
+	if boost["reblog"].(map[string]any)["id"] != pid || boost["reblogged"] != true {
+		t.Fatalf("reblog: %v", boost)
+	}
+	c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/bookmark", nil), 200)
+	got := c.Must(alice.Do("GET", "/api/v1/statuses/"+pid, nil), 200).Object(t)
+	if got["reblogs_count"] != 1.0 || got["replies_count"] != 1.0 || got["bookmarked"] != true {
+		t.Fatalf("counts: %v", got)
+	}
+	testrig.Eventually(t, "notifications", func() bool {
+		return len(c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)) == 4
+	})
+	types := func(q url.Values) []string {
+		var out []string
+		for _, n := range c.Must(bob.Do("GET", "/api/v1/notifications", q), 200).List(t) {
+			out = append(out, n["type"].(string))
+		}
+		return out
+	}
+	if got := types(nil); !slices.Equal(got, []string{"reblog", "favourite", "mention", "follow"}) {
+		t.Fatalf("notifications %v", got)
+	}
+	if got := types(url.Values{"types[]": {"mention", "follow"}}); !slices.Equal(got, []string{"mention", "follow"}) {
+		t.Fatalf("types[]: %v", got)
+	}
+	if got := types(url.Values{"exclude_types[]": {"reblog"}}); len(got) != 3 {
+		t.Fatalf("exclude_types[]: %v", got)
+	}
+	ctx := c.Must(c.Do("GET", "/api/v1/statuses/"+pid+"/context", "", nil), 200).Object(t)
+	if d := ctx["descendants"].([]any); len(d) != 1 || d[0].(map[string]any)["id"] != reply["id"] {
+		t.Fatalf("context: %v", ctx)
+	}
+	favBy := c.Must(c.Do("GET", "/api/v1/statuses/"+pid+"/favourited_by", "", nil), 200).List(t)
+	if len(favBy) != 1 || favBy[0]["id"] != alice.ID {
+		t.Fatalf("favourited_by: %v", favBy)
+	}
+	favs := c.Must(alice.Do("GET", "/api/v1/favourites", nil), 200)
+	if l := favs.List(t); len(l) != 1 || !strings.Contains(favs.Header.Get("Link"), "max_id=") {
+		t.Fatalf("favourites: %v %s", l, favs.Header.Get("Link"))
+	}
+	tag := c.Must(c.Do("GET", "/api/v1/timelines/tag/cats", "", nil), 200).List(t)
+	if len(tag) != 1 || tag[0]["id"] != pid {
+		t.Fatalf("tag timeline: %v", tag)
+	}
+	// Undo.
+	c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/unreblog", nil), 200)
+	un := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/unfavourite", nil), 200).Object(t)
+	if un["favourited"] != false || un["reblogged"] != false || un["favourites_count"] != 0.0 || un["reblogs_count"] != 0.0 {
+		t.Fatalf("undo: %v", un)
+	}
+}
+
+func TestEditAndDelete(t *testing.T) {
+	c := testrig.New(t)
+	bob := c.Register("bob")
+	alice := c.Register("alice")
+	pid := bob.Post("first version")["id"].(string)
+	if r := alice.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"hijack"}}); r.Code != 403 {
+		t.Fatalf("edit by another: %d", r.Code)
+	}
+	ed := c.Must(bob.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"second version"}}), 200).Object(t)
+	if ed["edited_at"] == nil || !strings.Contains(ed["content"].(string), "second") {
+		t.Fatalf("edit: %v", ed)
+	}
+	hist := c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/history", nil), 200).List(t)
+	if len(hist) != 2 || !strings.Contains(hist[0]["content"].(string), "first") {
+		t.Fatalf("history: %v", hist)
+	}
+	src := c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/source", nil), 200).Object(t)
+	if src["text"] != "second version" {
+		t.Fatalf("source: %v", src)
+	}
+	if r := alice.Do("DELETE", "/api/v1/statuses/"+pid, nil); r.Code != 404 {
+		t.Fatalf("delete by another: %d", r.Code)
+	}
+	del := c.Must(bob.Do("DELETE", "/api/v1/statuses/"+pid, nil), 200).Object(t)
+	if del["text"] != "second version" {
+		t.Fatalf("delete: %v", del)
+	}
+	c.Must(bob.Do("GET", "/api/v1/statuses/"+pid, nil), 404)
+	me := c.Must(bob.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)
+	if me["statuses_count"] != 0.0 {
+		t.Fatalf("statuses_count after delete: %v", me["statuses_count"])
+	}
+}
+
+func TestVisibilityAndBlocks(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, eve := c.Register("alice"), c.Register("bob"), c.Register("eve")
+	alice.Follow(bob)
+	priv := bob.Post("followers only", "visibility", "private")["id"].(string)
+	dm := bob.Post("@alice secret", "visibility", "direct")["id"].(string)
+	for _, tc := range []struct {
+		who  *testrig.User
+		id   string
+		code int
+	}{{alice, priv, 200}, {eve, priv, 404}, {alice, dm, 200}, {eve, dm, 404}} {
+		if r := tc.who.Do("GET", "/api/v1/statuses/"+tc.id, nil); r.Code != tc.code {
+			t.Errorf("%s sees %s: %d, want %d", tc.who.Name, tc.id, r.Code, tc.code)
+		}
+	}
+	if r := c.Do("GET", "/api/v1/statuses/"+priv, "", nil); r.Code != 404 {
+		t.Errorf("anonymous sees private: %d", r.Code)
+	}
+	public := c.Must(c.Do("GET", "/api/v1/timelines/public", "", nil), 200).List(t)
+	if len(public) != 0 {
+		t.Fatalf("public timeline shows non-public posts: %v", public)
+	}
+	// A block ends the follow and hides posts.
+	c.Must(bob.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)
+	rel := c.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bob.ID}}), 200).List(t)
+	if rel[0]["following"] != false || rel[0]["blocked_by"] != true {
+		t.Fatalf("relationship after block: %v", rel)
+	}
+	pub := bob.Post("public now")["id"].(string)
+	if r := alice.Do("GET", "/api/v1/statuses/"+pub, nil); r.Code != 404 {
+		t.Fatalf("blocked viewer sees post: %d", r.Code)
+	}
+	if r := alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/follow", nil); r.Code != 403 {
+		t.Fatalf("follow through a block: %d", r.Code)
+	}
+}
+
+func TestLockedAccountFollowRequests(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	c.Must(bob.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"locked": {"true"}}), 200)
+	rel := alice.Follow(bob)
+	if rel["requested"] != true || rel["following"] != false {
+		t.Fatalf("follow of locked: %v", rel)
+	}
+	reqs := c.Must(bob.Do("GET", "/api/v1/follow_requests", nil), 200).List(t)
+	if len(reqs) != 1 || reqs[0]["id"] != alice.ID {
+		t.Fatalf("follow_requests: %v", reqs)
+	}
+	rel = c.Must(bob.Do("POST", "/api/v1/follow_requests/"+alice.ID+"/authorize", nil), 200).Object(t)
+	if rel["followed_by"] != true {
+		t.Fatalf("authorize: %v", rel)
+	}
+	followers := c.Must(c.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)
+	if len(followers) != 1 || followers[0]["id"] != alice.ID {
+		t.Fatalf("followers: %v", followers)
+	}
+}
+
+func TestIdempotencyKeyAndLimits(t *testing.T) {
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.MaxCharacters = 20 }))
+	bob := c.Register("bob")
+	form := url.Values{"status": {"only once"}}
+	first := c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200).Object(t)
+	second := c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200).Object(t)
+	if first["id"] != second["id"] {
+		t.Fatalf("idempotency key posted twice: %v %v", first["id"], second["id"])
+	}
+	r := bob.Do("POST", "/api/v1/statuses", url.Values{"status": {strings.Repeat("x", 21)}})
+	if r.Code != 422 || !strings.Contains(string(r.Body), "character limit") {
+		t.Fatalf("too long: %d %s", r.Code, r.Body)
+	}
+	// A URL counts as 23 characters whatever its length: over the limit of 20.
+	r = bob.Do("POST", "/api/v1/statuses", url.Values{"status": {"https://example.com/" + strings.Repeat("a", 5)}})
+	if r.Code != 422 {
+		t.Fatalf("url length: %d %s", r.Code, r.Body)
+	}
+	inst := c.Must(c.Do("GET", "/api/v2/instance", "", nil), 200).Object(t)
+	limit := inst["configuration"].(map[string]any)["statuses"].(map[string]any)["max_characters"]
+	if limit != 20.0 {
+		t.Fatalf("instance max_characters %v", limit)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	// The rig spends two requests of the budget registering its app.
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.RateLimit = 5 }))
+	for i := 0; i < 3; i++ {
+		r := c.Do("GET", "/api/v1/timelines/public", "", nil)
+		if r.Code != 200 || r.Header.Get("X-RateLimit-Limit") != "5" || r.Header.Get("X-RateLimit-Remaining") != fmt.Sprint(2-i) {
+			t.Fatalf("request %d: %d %v", i, r.Code, r.Header)
+		}
+	}
+	r := c.Do("GET", "/api/v1/timelines/public", "", nil)
+	if r.Code != 429 || r.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("over the limit: %d %v", r.Code, r.Header)
+	}
+}

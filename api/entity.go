@@ -1,0 +1,187 @@
+package api
+
+// The JSON entities of Mastodon's API, field for field. Nullable fields are pointers or
+// `any` so that they render as null rather than disappearing.
+
+// Account is Mastodon's Account entity.
+type Account struct {
+	ID              string   `json:"id"`
+	Username        string   `json:"username"`
+	Acct            string   `json:"acct"`
+	DisplayName     string   `json:"display_name"`
+	Locked          bool     `json:"locked"`
+	Bot             bool     `json:"bot"`
+	Discoverable    *bool    `json:"discoverable"`
+	Indexable       bool     `json:"indexable"`
+	Group           bool     `json:"group"`
+	CreatedAt       string   `json:"created_at"`
+	Note            string   `json:"note"`
+	URL             string   `json:"url"`
+	URI             string   `json:"uri"`
+	Avatar          string   `json:"avatar"`
+	AvatarStatic    string   `json:"avatar_static"`
+	Header          string   `json:"header"`
+	HeaderStatic    string   `json:"header_static"`
+	FollowersCount  int64    `json:"followers_count"`
+	FollowingCount  int64    `json:"following_count"`
+	StatusesCount   int64    `json:"statuses_count"`
+	LastStatusAt    *string  `json:"last_status_at"`
+	HideCollections *bool    `json:"hide_collections"`
+	Noindex         bool     `json:"noindex"`
+	Emojis          []any    `json:"emojis"`
+	Roles           []any    `json:"roles"`
+	Fields          []Field  `json:"fields"`
+	Suspended       bool     `json:"suspended,omitempty"`
+	Limited         bool     `json:"limited,omitempty"`
+	Memorial        bool     `json:"memorial,omitempty"`
+	Moved           *Account `json:"moved,omitempty"`
+	Source          *Source  `json:"source,omitempty"`
+	Role            *Role    `json:"role,omitempty"`
+	MuteExpiresAt   *string  `json:"mute_expires_at,omitempty"`
+}
+
+// Field is a profile field.
+type Field struct {
+	Name       string  `json:"name"`
+	Value      string  `json:"value"`
+	VerifiedAt *string `json:"verified_at"`
+}
+
+// Source is CredentialAccount.source.
+type Source struct {
+	Privacy             string   `json:"privacy"`
+	Sensitive           bool     `json:"sensitive"`
+	Language            string   `json:"language"`
+	Note                string   `json:"note"`
+	Fields              []Field  `json:"fields"`
+	FollowRequestsCount int      `json:"follow_requests_count"`
+	HideCollections     bool     `json:"hide_collections"`
+	Discoverable        bool     `json:"discoverable"`
+	Indexable           bool     `json:"indexable"`
+	AttributionDomains  []string `json:"attribution_domains"`
+}
+
+// Role is CredentialAccount.role.
+type Role struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Color       string `json:"color"`
+	Permissions string `json:"permissions"`
+	Highlighted bool   `json:"highlighted"`
+}
+
+// Status is Mastodon's Status entity.
+type Status struct {
+	ID                 string       `json:"id"`
+	URI                string       `json:"uri"`
+	URL                *string      `json:"url"`
+	CreatedAt          string       `json:"created_at"`
+	EditedAt           *string      `json:"edited_at"`
+	Account            *Account     `json:"account"`
+	Content            string       `json:"content"`
+	Visibility         string       `json:"visibility"`
+	Sensitive          bool         `json:"sensitive"`
+	SpoilerText        string       `json:"spoiler_text"`
+	MediaAttachments   []any        `json:"media_attachments"`
+	Application        *Application `json:"application,omitempty"`
+	Mentions           []Mention    `json:"mentions"`
+	Tags               []Tag        `json:"tags"`
+	Emojis             []any        `json:"emojis"`
+	ReblogsCount       int64        `json:"reblogs_count"`
+	FavouritesCount    int64        `json:"favourites_count"`
+	RepliesCount       int64        `json:"replies_count"`
+	QuotesCount        int64        `json:"quotes_count"`
+	InReplyToID        *string      `json:"in_reply_to_id"`
+	InReplyToAccountID *string      `json:"in_reply_to_account_id"`
+	Reblog             *Status      `json:"reblog"`
+	Poll               any          `json:"poll"`
+	Card               any          `json:"card"`
+	Language           *string      `json:"language"`
+	Text               *string      `json:"text,omitempty"`
+	Favourited         *bool        `json:"favourited,omitempty"`
+	Reblogged          *bool        `json:"reblogged,omitempty"`
+	Muted              *bool        `json:"muted,omitempty"`
+	Bookmarked         *bool        `json:"bookmarked,omitempty"`
+	Pinned             *bool        `json:"pinned,omitempty"`
+	Filtered           []any        `json:"filtered,omitempty"`
+}
+
+// Application is the application a status was posted with, or an app.
+type Application struct {
+	ID           string   `json:"id,omitempty"`
+	Name         string   `json:"name"`
+	Website      *string  `json:"website"`
+	Scopes       []string `json:"scopes,omitempty"`
+	RedirectURI  string   `json:"redirect_uri,omitempty"`
+	RedirectURIs []string `json:"redirect_uris,omitempty"`
+	VapidKey     string   `json:"vapid_key,omitempty"`
+	ClientID     string   `json:"client_id,omitempty"`
+	ClientSecret string   `json:"client_secret,omitempty"`
+	// ClientSecretExpiresAt is 0: secrets never expire.
+	ClientSecretExpiresAt *int `json:"client_secret_expires_at,omitempty"`
+}
+
+// Mention is Status.mentions[].
+type Mention struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	URL      string `json:"url"`
+	Acct     string `json:"acct"`
+}
+
+// Tag is Status.tags[] and the Tag entity.
+type Tag struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	History []any  `json:"history,omitempty"`
+}
+
+// Relationship is Mastodon's Relationship entity.
+type Relationship struct {
+	ID                  string   `json:"id"`
+	Following           bool     `json:"following"`
+	ShowingReblogs      bool     `json:"showing_reblogs"`
+	Notifying           bool     `json:"notifying"`
+	Languages           []string `json:"languages"`
+	FollowedBy          bool     `json:"followed_by"`
+	Blocking            bool     `json:"blocking"`
+	BlockedBy           bool     `json:"blocked_by"`
+	Muting              bool     `json:"muting"`
+	MutingNotifications bool     `json:"muting_notifications"`
+	MutingExpiresAt     *string  `json:"muting_expires_at"`
+	Requested           bool     `json:"requested"`
+	RequestedBy         bool     `json:"requested_by"`
+	DomainBlocking      bool     `json:"domain_blocking"`
+	Endorsed            bool     `json:"endorsed"`
+	Note                string   `json:"note"`
+}
+
+// Notification is Mastodon's Notification entity (v1).
+type Notification struct {
+	ID        string   `json:"id"`
+	Type      string   `json:"type"`
+	GroupKey  string   `json:"group_key"`
+	CreatedAt string   `json:"created_at"`
+	Account   *Account `json:"account"`
+	Status    *Status  `json:"status,omitempty"`
+}
+
+// StatusEdit is one entry of /statuses/:id/history.
+type StatusEdit struct {
+	Content          string   `json:"content"`
+	SpoilerText      string   `json:"spoiler_text"`
+	Sensitive        bool     `json:"sensitive"`
+	CreatedAt        string   `json:"created_at"`
+	Account          *Account `json:"account"`
+	Poll             any      `json:"poll"`
+	MediaAttachments []any    `json:"media_attachments"`
+	Emojis           []any    `json:"emojis"`
+}
+
+// Token is the OAuth token response.
+type Token struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	Scope       string `json:"scope"`
+	CreatedAt   int64  `json:"created_at"`
+}

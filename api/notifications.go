@@ -1,0 +1,161 @@
+package api
+
+import (
+	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+)
+
+// notifications renders notifications, skipping those whose account or status is gone.
+func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notification, error) {
+	var accIDs, stIDs []shard.ID
+	for _, n := range ns {
+		accIDs = append(accIDs, n.From)
+		if n.StatusID != 0 {
+			stIDs = append(stIDs, n.StatusID)
+		}
+	}
+	accs, err := s.accountMap(r.context(), accIDs)
+	if err != nil {
+		return nil, err
+	}
+	sts, err := s.statusesByID(r.context(), r.viewer, stIDs, false)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Status, len(sts))
+	for _, st := range sts {
+		byID[st.ID] = st
+	}
+	out := make([]*Notification, 0, len(ns))
+	for _, n := range ns {
+		acc := accs[n.From]
+		if acc == nil {
+			continue
+		}
+		e := &Notification{ID: n.ID.String(), Type: n.Type, GroupKey: "ungrouped-" + n.ID.String(),
+			CreatedAt: datetime(n.CreatedAt), Account: acc}
+		if n.StatusID != 0 {
+			if e.Status = byID[n.StatusID.String()]; e.Status == nil {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (s *Server) listNotifications(r *req) error {
+	p, err := r.page(40, 80)
+	if err != nil {
+		return err
+	}
+	from, err := r.idParam("account_id")
+	if err != nil {
+		return err
+	}
+	q := notification.Query{Types: r.p.list("types"), ExcludeTypes: r.p.list("exclude_types"), From: from}
+	ns, err := s.d.Notifications.List(r.context(), r.viewer, p, q)
+	if err != nil {
+		return err
+	}
+	out, err := s.notifications(r, ns)
+	if err != nil {
+		return err
+	}
+	ids := make([]shard.ID, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	r.link(paging.IDs(ids))
+	return r.json(out)
+}
+
+func (s *Server) getNotification(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	n, err := s.d.Notifications.Get(r.context(), r.viewer, id)
+	if err != nil {
+		return err
+	}
+	out, err := s.notifications(r, []notification.Notification{*n})
+	if err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		return errNotFound
+	}
+	return r.json(out[0])
+}
+
+func (s *Server) dismissNotification(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	if err := s.d.Notifications.Dismiss(r.context(), r.viewer, id); err != nil {
+		return err
+	}
+	return r.json(map[string]any{})
+}
+
+func (s *Server) clearNotifications(r *req) error {
+	if err := s.d.Notifications.Clear(r.context(), r.viewer); err != nil {
+		return err
+	}
+	return r.json(map[string]any{})
+}
+
+func (s *Server) unreadCount(r *req) error {
+	markers, err := s.d.Accounts.Markers(r.context(), r.viewer, []string{"notifications"})
+	if err != nil {
+		return err
+	}
+	limit := 100
+	if p, err := r.page(100, 1000); err == nil {
+		limit = p.Limit
+	}
+	n, err := s.d.Notifications.UnreadCount(r.context(), r.viewer, markers["notifications"].LastReadID, limit)
+	if err != nil {
+		return err
+	}
+	return r.json(map[string]int{"count": n})
+}
+
+func (s *Server) getMarkers(r *req) error {
+	tls := r.p.list("timeline")
+	if len(tls) == 0 {
+		tls = []string{"home", "notifications"}
+	}
+	ms, err := s.d.Accounts.Markers(r.context(), r.viewer, tls)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{}
+	for name, m := range ms {
+		out[name] = map[string]any{"last_read_id": m.LastReadID.String(), "version": m.Version, "updated_at": datetime(m.UpdatedAt)}
+	}
+	return r.json(out)
+}
+
+func (s *Server) setMarkers(r *req) error {
+	out := map[string]any{}
+	for _, name := range []string{"home", "notifications"} {
+		v := r.p.str(name + "[last_read_id]")
+		if v == "" {
+			continue
+		}
+		id, err := shard.Parse(v)
+		if err != nil {
+			return httpErr(422, "Validation failed: Last read id is invalid")
+		}
+		m, err := s.d.Accounts.SetMarker(r.context(), r.viewer, name, id)
+		if err != nil {
+			return err
+		}
+		out[name] = map[string]any{"last_read_id": m.LastReadID.String(), "version": m.Version, "updated_at": datetime(m.UpdatedAt)}
+	}
+	return r.json(out)
+}

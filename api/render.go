@@ -1,0 +1,316 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// datetime renders a time as Mastodon does: RFC 3339, UTC, milliseconds.
+func datetime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func ptr[T any](v T) *T { return &v }
+
+// accounts renders accounts in the order of ids, skipping missing ones.
+func (s *Server) accounts(ctx context.Context, ids []shard.ID) ([]*Account, error) {
+	byID, err := s.d.Accounts.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	found := make([]shard.ID, 0, len(ids))
+	for _, id := range ids {
+		if byID[id] != nil {
+			found = append(found, id)
+		}
+	}
+	counts, err := s.d.Accounts.Counts(ctx, found)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.d.Accounts.LastStatusAt(ctx, found)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Account, len(found))
+	for i, id := range found {
+		out[i] = s.account(byID[id], counts[i], last[i])
+	}
+	return out, nil
+}
+
+// accountMap renders accounts keyed by id.
+func (s *Server) accountMap(ctx context.Context, ids []shard.ID) (map[shard.ID]*Account, error) {
+	list, err := s.accounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[shard.ID]*Account, len(list))
+	for _, a := range list {
+		id, _ := shard.Parse(a.ID)
+		out[id] = a
+	}
+	return out, nil
+}
+
+func (s *Server) oneAccount(ctx context.Context, id shard.ID) (*Account, error) {
+	list, err := s.accounts(ctx, []shard.ID{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, errNotFound
+	}
+	return list[0], nil
+}
+
+func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *Account {
+	out := &Account{ID: a.ID.String(), Username: a.Username, Acct: a.Acct(), DisplayName: a.DisplayName,
+		Locked: a.Locked, Bot: a.Bot, Discoverable: ptr(a.Discoverable), Indexable: a.Indexable,
+		CreatedAt: datetime(a.CreatedAt.Truncate(24 * time.Hour)), Note: a.Note,
+		URL: a.URL, URI: a.URI, Avatar: a.AvatarURL, Header: a.HeaderURL,
+		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
+		HideCollections: ptr(a.HideCollections), Emojis: []any{}, Roles: []any{}, Fields: fields(a.Fields),
+		Suspended: a.Suspended}
+	if a.Local() {
+		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
+	}
+	if out.Avatar == "" {
+		out.Avatar = s.baseURL() + missingAvatar
+	}
+	if out.Header == "" {
+		out.Header = s.baseURL() + missingHeader
+	}
+	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
+	if !last.IsZero() {
+		out.LastStatusAt = ptr(last.Format("2006-01-02"))
+	}
+	return out
+}
+
+func fields(fs []account.Field) []Field {
+	out := make([]Field, len(fs))
+	for i, f := range fs {
+		out[i] = Field{Name: f.Name, Value: f.Value}
+		if !f.VerifiedAt.IsZero() {
+			out[i].VerifiedAt = ptr(datetime(f.VerifiedAt))
+		}
+	}
+	return out
+}
+
+// credentialAccount renders the viewer's own account with its source and role.
+func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, error) {
+	a, err := s.d.Accounts.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.d.Accounts.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.oneAccount(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := s.d.Accounts.FollowRequests(ctx, id, pageOf(100))
+	if err != nil {
+		return nil, err
+	}
+	out.Source = &Source{Privacy: u.Privacy(), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
+		Note: a.NoteSource, Fields: fields(a.FieldSources), FollowRequestsCount: len(reqs),
+		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: []string{}}
+	out.Role = &Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
+	if u.Admin {
+		out.Role = &Role{ID: "3", Name: "Owner", Permissions: "1048575", Highlighted: true}
+	}
+	return out, nil
+}
+
+// statuses renders statuses for the viewer, in order, skipping those whose author or
+// boosted original is gone.
+func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.Status) ([]*Status, error) {
+	var origIDs []shard.ID
+	for _, st := range sts {
+		if st.ReblogOfID != 0 {
+			origIDs = append(origIDs, st.ReblogOfID)
+		}
+	}
+	origs, err := s.d.Statuses.GetMany(ctx, origIDs)
+	if err != nil {
+		return nil, err
+	}
+	// The entities whose counters and viewer marks are shown: originals, not boosts.
+	var shown []*status.Status
+	var accIDs []shard.ID
+	for _, st := range sts {
+		accIDs = append(accIDs, st.AccountID)
+		target := st
+		if st.ReblogOfID != 0 {
+			if target = origs[st.ReblogOfID]; target == nil {
+				continue
+			}
+			accIDs = append(accIDs, target.AccountID)
+		}
+		shown = append(shown, target)
+		accIDs = append(accIDs, target.Mentions...)
+	}
+	accs, err := s.accountMap(ctx, accIDs)
+	if err != nil {
+		return nil, err
+	}
+	rendered, err := s.renderShown(ctx, viewer, shown, accs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Status, 0, len(sts))
+	for _, st := range sts {
+		if accs[st.AccountID] == nil {
+			continue
+		}
+		if st.ReblogOfID == 0 {
+			if r := rendered[st.ID]; r != nil {
+				out = append(out, r)
+			}
+			continue
+		}
+		orig := rendered[st.ReblogOfID]
+		if orig == nil {
+			continue
+		}
+		out = append(out, s.boost(st, accs[st.AccountID], orig))
+	}
+	return out, nil
+}
+
+func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
+	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
+		Account: acc, Content: "", Visibility: st.Visibility, MediaAttachments: []any{}, Mentions: []Mention{},
+		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
+		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
+	if st.URI != "" {
+		b.URI = st.URI
+	}
+	return b
+}
+
+// renderShown renders non-boost statuses keyed by id, with counters and viewer marks.
+func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*status.Status, accs map[shard.ID]*Account) (map[shard.ID]*Status, error) {
+	ids := make([]shard.ID, len(shown))
+	for i, st := range shown {
+		ids[i] = st.ID
+	}
+	counts, err := s.d.Statuses.Counts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var marks [4][]bool
+	var muted []bool
+	if viewer != 0 {
+		if marks, err = s.d.Statuses.Marked(ctx, viewer, ids); err != nil {
+			return nil, err
+		}
+		if muted, err = s.d.Statuses.ThreadMuted(ctx, viewer, shown); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[shard.ID]*Status, len(shown))
+	for i, st := range shown {
+		acc := accs[st.AccountID]
+		if acc == nil {
+			continue
+		}
+		r := s.status(st, acc, counts[i], accs)
+		if viewer != 0 {
+			r.Favourited, r.Reblogged, r.Bookmarked = ptr(marks[0][i]), ptr(marks[1][i]), ptr(marks[2][i])
+			r.Muted = ptr(muted[i])
+			if st.AccountID == viewer {
+				r.Pinned = ptr(marks[3][i])
+			}
+		}
+		out[st.ID] = r
+	}
+	return out, nil
+}
+
+func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
+	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
+		Content: st.Content, Visibility: st.Visibility, Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+		MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
+		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
+	if st.Local {
+		r.URI = s.statusURI(acc.Username, st.ID)
+		r.URL = ptr(s.profileURL(acc.Username) + "/" + st.ID.String())
+	} else if st.URL != "" {
+		r.URL = ptr(st.URL)
+	}
+	if !st.EditedAt.IsZero() {
+		r.EditedAt = ptr(datetime(st.EditedAt))
+	}
+	if st.Local && st.AppName != "" {
+		r.Application = &Application{Name: st.AppName}
+		if st.AppWebsite != "" {
+			r.Application.Website = ptr(st.AppWebsite)
+		}
+	}
+	for _, m := range st.Mentions {
+		if a := accs[m]; a != nil {
+			r.Mentions = append(r.Mentions, Mention{ID: a.ID, Username: a.Username, URL: a.URL, Acct: a.Acct})
+		}
+	}
+	for _, t := range st.Tags {
+		r.Tags = append(r.Tags, Tag{Name: t, URL: s.tagURL(t)})
+	}
+	if st.InReplyToID != 0 {
+		r.InReplyToID, r.InReplyToAccountID = ptr(st.InReplyToID.String()), ptr(st.InReplyToAccountID.String())
+	}
+	if st.Language != "" {
+		r.Language = ptr(st.Language)
+	}
+	return r
+}
+
+// oneStatus renders one status for the viewer.
+func (s *Server) oneStatus(ctx context.Context, viewer shard.ID, st *status.Status) (*Status, error) {
+	out, err := s.statuses(ctx, viewer, []*status.Status{st})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errNotFound
+	}
+	return out[0], nil
+}
+
+// statusesByID loads and renders statuses in the order of ids, skipping missing ones
+// and those the viewer may not see or has hidden (blocks and mutes).
+func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool) ([]*Status, error) {
+	byID, err := s.d.Statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var authors []shard.ID
+	for _, st := range byID {
+		authors = append(authors, st.AccountID)
+	}
+	hidden, err := s.d.Accounts.Hidden(ctx, viewer, authors)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*status.Status, 0, len(ids))
+	for _, id := range ids {
+		st := byID[id]
+		if st == nil || hidden[st.AccountID] {
+			continue
+		}
+		if check {
+			if ok, err := s.d.Statuses.CanSee(ctx, viewer, st); err != nil || !ok {
+				continue
+			}
+		}
+		list = append(list, st)
+	}
+	return s.statuses(ctx, viewer, list)
+}

@@ -1,0 +1,263 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// req is one API request being served.
+type req struct {
+	ctx    *fasthttp.RequestCtx
+	s      *Server
+	p      params
+	token  *auth.Token
+	viewer shard.ID // the token's account; zero for app tokens and anonymous calls
+}
+
+func (r *req) context() context.Context { return r.ctx }
+
+// HTTPError is an error with the status code and public message Mastodon uses.
+type HTTPError struct {
+	Code        int
+	Msg         string
+	Description string
+	// Cause is logged, never shown.
+	Cause error
+}
+
+func (e *HTTPError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%d %s: %v", e.Code, e.Msg, e.Cause)
+	}
+	return fmt.Sprintf("%d %s", e.Code, e.Msg)
+}
+
+func (e *HTTPError) Unwrap() error { return e.Cause }
+
+func httpErr(code int, msg string) *HTTPError { return &HTTPError{Code: code, Msg: msg} }
+
+var (
+	errNotFound      = httpErr(404, "Record not found")
+	errForbidden     = httpErr(403, "This action is not allowed")
+	errInvalidToken  = httpErr(401, "The access token is invalid")
+	errNeedUser      = httpErr(422, "This method requires an authenticated user")
+	errOutsideScopes = httpErr(403, "This action is outside the authorized scopes")
+)
+
+// publicError maps a domain error to what the client sees. This is the one place
+// where domain errors meet HTTP status codes.
+func publicError(err error) *HTTPError {
+	var he *HTTPError
+	var av *account.Validation
+	var sv *status.Validation
+	var oav *auth.Validation
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.As(err, &av):
+		return &HTTPError{Code: 422, Msg: av.Error(), Cause: err}
+	case errors.As(err, &sv):
+		return &HTTPError{Code: 422, Msg: sv.Error(), Cause: err}
+	case errors.As(err, &oav):
+		return &HTTPError{Code: 422, Msg: oav.Error(), Cause: err}
+	case errors.Is(err, account.ErrUsernameTaken):
+		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
+	case errors.Is(err, account.ErrEmailTaken):
+		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
+	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound):
+		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
+	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
+		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
+	case errors.Is(err, shard.ErrBadID):
+		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &HTTPError{Code: 503, Msg: "Request timed out", Cause: err}
+	}
+	return &HTTPError{Code: 500, Msg: "Internal server error", Cause: err}
+}
+
+func writeJSON(ctx *fasthttp.RequestCtx, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code, b = 500, []byte(`{"error":"Internal server error"}`)
+	}
+	ctx.SetStatusCode(code)
+	ctx.SetContentType("application/json; charset=utf-8")
+	ctx.SetBody(b)
+}
+
+func (r *req) json(v any) error {
+	writeJSON(r.ctx, 200, v)
+	return nil
+}
+
+func (r *req) fail(err error) {
+	he := publicError(err)
+	if he.Code >= 500 {
+		r.s.log.Error("api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()), "err", err)
+	}
+	body := map[string]string{"error": he.Msg}
+	if he.Description != "" {
+		body["error_description"] = he.Description
+	}
+	writeJSON(r.ctx, he.Code, body)
+}
+
+// pathID reads an id from the route.
+func (r *req) pathID(name string) (shard.ID, error) {
+	v, _ := r.ctx.UserValue(name).(string)
+	id, err := shard.Parse(v)
+	if err != nil {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+func (r *req) pathStr(name string) string {
+	v, _ := r.ctx.UserValue(name).(string)
+	return v
+}
+
+// idParam reads an optional id parameter; a malformed one is a 400.
+func (r *req) idParam(name string) (shard.ID, error) {
+	v := r.p.str(name)
+	if v == "" {
+		return 0, nil
+	}
+	id, err := shard.Parse(v)
+	if err != nil {
+		return 0, &HTTPError{Code: 400, Msg: fmt.Sprintf("%s is invalid", name), Cause: err}
+	}
+	return id, nil
+}
+
+// page reads max_id, since_id, min_id and limit, clamping limit to [1, max].
+func (r *req) page(def, maxLimit int) (paging.Page, error) {
+	var p paging.Page
+	var err error
+	if p.MaxID, err = r.idParam("max_id"); err != nil {
+		return p, err
+	}
+	if p.SinceID, err = r.idParam("since_id"); err != nil {
+		return p, err
+	}
+	if p.MinID, err = r.idParam("min_id"); err != nil {
+		return p, err
+	}
+	p.Limit = def
+	if v := r.p.str("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return p, &HTTPError{Code: 400, Msg: "limit is invalid", Cause: err}
+		}
+		p.Limit = min(max(n, 1), maxLimit)
+	}
+	return p, nil
+}
+
+// link sets the Link header of a page, as Mastodon does: next pages older than
+// c.Next, prev pages newer than c.Prev, keeping the other query parameters.
+func (r *req) link(c paging.Cursors) {
+	if c.Next == 0 && c.Prev == 0 {
+		return
+	}
+	base := r.s.baseURL() + string(r.ctx.Path())
+	keep := url.Values{}
+	r.ctx.QueryArgs().VisitAll(func(k, v []byte) {
+		switch key := string(k); key {
+		case "max_id", "min_id", "since_id":
+		default:
+			keep.Add(key, string(v))
+		}
+	})
+	mk := func(name string, id shard.ID) string {
+		q := url.Values{}
+		for k, v := range keep {
+			q[k] = v
+		}
+		q.Set(name, id.String())
+		return base + "?" + q.Encode()
+	}
+	var parts []string
+	if c.Next != 0 {
+		parts = append(parts, fmt.Sprintf(`<%s>; rel="next"`, mk("max_id", c.Next)))
+	}
+	if c.Prev != 0 {
+		parts = append(parts, fmt.Sprintf(`<%s>; rel="prev"`, mk("min_id", c.Prev)))
+	}
+	r.ctx.Response.Header.Set("Link", strings.Join(parts, ", "))
+}
+
+// access says who may call a route.
+type access struct {
+	// auth: 0 anyone (token optional), 1 any valid token, 2 a user token.
+	auth int
+	// scopes: the token must hold one of them (empty: any).
+	scopes []string
+}
+
+var (
+	public    = access{}
+	anyToken  = access{auth: 1}
+	userToken = access{auth: 2}
+)
+
+func user(scopes ...string) access  { return access{auth: 2, scopes: scopes} }
+func token(scopes ...string) access { return access{auth: 1, scopes: scopes} }
+func open(scopes ...string) access  { return access{scopes: scopes} }
+
+// authenticate reads the bearer token and checks it against the route's access.
+func (r *req) authenticate(a access) error {
+	raw := bearer(r.ctx)
+	if raw == "" {
+		if a.auth > 0 {
+			return errInvalidToken
+		}
+		return nil
+	}
+	t, err := r.s.auth.Verify(r.ctx, raw)
+	if errors.Is(err, auth.ErrInvalidToken) {
+		return errInvalidToken
+	}
+	if err != nil {
+		return err
+	}
+	r.token, r.viewer = t, t.AccountID
+	if a.auth == 2 && t.AccountID == 0 {
+		return errNeedUser
+	}
+	if len(a.scopes) > 0 && (a.auth > 0 || t.AccountID != 0) {
+		for _, s := range a.scopes {
+			if auth.Grants(t.Scopes, s) {
+				return nil
+			}
+		}
+		return errOutsideScopes
+	}
+	return nil
+}
+
+func bearer(ctx *fasthttp.RequestCtx) string {
+	h := string(ctx.Request.Header.Peek("Authorization"))
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	if v := ctx.QueryArgs().Peek("access_token"); len(v) > 0 {
+		return string(v)
+	}
+	return ""
+}

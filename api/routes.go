@@ -1,0 +1,111 @@
+package api
+
+import (
+	"context"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// routes registers every endpoint with who may call it and with which scopes, as
+// Mastodon's controllers declare them.
+func (s *Server) routes() {
+	st := s.d.Statuses
+	a := s.d.Accounts
+
+	// Bootstrap, OAuth and instance.
+	s.handle("GET", "/health", public, s.health)
+	s.handle("GET", missingAvatar, public, s.missingImage)
+	s.handle("GET", missingHeader, public, s.missingImage)
+	s.handle("POST", "/api/v1/apps", public, s.createApp)
+	s.handle("GET", "/api/v1/apps/verify_credentials", anyToken, s.verifyApp)
+	s.handle("GET", "/oauth/authorize", public, s.authorizePage)
+	s.handle("POST", "/oauth/authorize", public, s.authorizeSubmit)
+	s.handle("POST", "/oauth/token", public, s.token)
+	s.handle("POST", "/oauth/revoke", public, s.revoke)
+	s.handle("GET", "/.well-known/oauth-authorization-server", public, s.wellKnownOAuth)
+	s.handle("GET", "/api/v1/instance", public, s.instanceV1)
+	s.handle("GET", "/api/v2/instance", public, s.instanceV2)
+	s.handle("GET", "/api/v1/custom_emojis", public, emptyList)
+	s.handle("GET", "/api/v1/instance/rules", public, emptyList)
+	s.handle("GET", "/api/v1/preferences", user("read:accounts"), s.preferences)
+	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)
+	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
+
+	// Accounts.
+	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)
+	s.handle("GET", "/api/v1/accounts", open("read:accounts"), s.getAccounts)
+	s.handle("GET", "/api/v1/accounts/verify_credentials", user("read:accounts", "profile"), s.verifyCredentials)
+	s.handle("PATCH", "/api/v1/accounts/update_credentials", user("write:accounts"), s.updateCredentials)
+	s.handle("GET", "/api/v1/accounts/relationships", user("read:follows"), s.relationships)
+	s.handle("GET", "/api/v1/accounts/lookup", open("read:accounts"), s.lookup)
+	s.handle("GET", "/api/v1/accounts/{id}", open("read:accounts"), s.getAccount)
+	s.handle("GET", "/api/v1/accounts/{id}/statuses", open("read:statuses"), s.accountStatuses)
+	s.handle("GET", "/api/v1/accounts/{id}/followers", open("read:accounts"), s.accountList(
+		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
+			return a.Followers(r.context(), owner, p)
+		}, 40, 80, false))
+	s.handle("GET", "/api/v1/accounts/{id}/following", open("read:accounts"), s.accountList(
+		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
+			return a.Following(r.context(), owner, p)
+		}, 40, 80, false))
+	s.handle("POST", "/api/v1/accounts/{id}/follow", user("write:follows"), s.follow)
+	s.handle("POST", "/api/v1/accounts/{id}/unfollow", user("write:follows"), s.unfollow)
+	s.routeAccountActions()
+	s.handle("GET", "/api/v1/follow_requests", user("read:follows"), s.accountList(
+		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
+			return a.FollowRequests(r.context(), owner, p)
+		}, 40, 80, true))
+	s.handle("GET", "/api/v1/blocks", user("read:blocks"), s.accountList(
+		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
+			return a.Blocks(r.context(), owner, p)
+		}, 40, 80, true))
+	s.handle("GET", "/api/v1/mutes", user("read:mutes"), s.accountList(
+		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
+			return a.Mutes(r.context(), owner, p)
+		}, 40, 80, true))
+
+	// Statuses.
+	s.handle("POST", "/api/v1/statuses", user("write:statuses"), s.postStatus)
+	s.handle("GET", "/api/v1/statuses", open("read:statuses"), s.getStatuses)
+	s.handle("GET", "/api/v1/statuses/{id}", open("read:statuses"), s.getStatus)
+	s.handle("PUT", "/api/v1/statuses/{id}", user("write:statuses"), s.editStatus)
+	s.handle("DELETE", "/api/v1/statuses/{id}", user("write:statuses"), s.deleteStatus)
+	s.handle("GET", "/api/v1/statuses/{id}/history", open("read:statuses"), s.statusHistory)
+	s.handle("GET", "/api/v1/statuses/{id}/source", user("read:statuses"), s.statusSource)
+	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), s.statusContext)
+	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
+	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
+	s.handle("POST", "/api/v1/statuses/{id}/favourite", user("write:favourites"), s.statusAction(st.Favourite))
+	s.handle("POST", "/api/v1/statuses/{id}/unfavourite", user("write:favourites"), s.statusAction(st.Unfavourite))
+	s.handle("POST", "/api/v1/statuses/{id}/reblog", user("write:statuses"), s.reblog)
+	s.handle("POST", "/api/v1/statuses/{id}/unreblog", user("write:statuses"), s.statusAction(st.Unreblog))
+	s.handle("POST", "/api/v1/statuses/{id}/bookmark", user("write:bookmarks"), s.statusAction(st.Bookmark))
+	s.handle("POST", "/api/v1/statuses/{id}/unbookmark", user("write:bookmarks"), s.statusAction(st.Unbookmark))
+	s.handle("POST", "/api/v1/statuses/{id}/pin", user("write:accounts"), s.statusAction(st.Pin))
+	s.handle("POST", "/api/v1/statuses/{id}/unpin", user("write:accounts"), s.statusAction(st.Unpin))
+	s.handle("POST", "/api/v1/statuses/{id}/mute", user("write:mutes"), s.statusAction(muteThread(st, true)))
+	s.handle("POST", "/api/v1/statuses/{id}/unmute", user("write:mutes"), s.statusAction(muteThread(st, false)))
+	s.handle("GET", "/api/v1/favourites", user("read:favourites"), s.markedList(st.Favourites))
+	s.handle("GET", "/api/v1/bookmarks", user("read:bookmarks"), s.markedList(st.Bookmarks))
+
+	// Timelines.
+	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), s.home)
+	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), s.public)
+	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), s.tagTimeline)
+
+	// Notifications.
+	s.handle("GET", "/api/v1/notifications", user("read:notifications"), s.listNotifications)
+	s.handle("GET", "/api/v1/notifications/unread_count", user("read:notifications"), s.unreadCount)
+	s.handle("POST", "/api/v1/notifications/clear", user("write:notifications"), s.clearNotifications)
+	s.handle("GET", "/api/v1/notifications/{id}", user("read:notifications"), s.getNotification)
+	s.handle("POST", "/api/v1/notifications/{id}/dismiss", user("write:notifications"), s.dismissNotification)
+}
+
+func muteThread(st *status.Service, on bool) func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {
+	return func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {
+		return st.MuteThread(ctx, viewer, id, on)
+	}
+}

@@ -1,0 +1,261 @@
+package api
+
+import (
+	"context"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+func (s *Server) postStatus(r *req) error {
+	if r.p.has("scheduled_at") && r.p.str("scheduled_at") != "" {
+		return httpErr(422, "Validation failed: Scheduled statuses are not supported yet")
+	}
+	if len(r.p.list("media_ids")) > 0 || r.p.has("poll[options][]") {
+		return httpErr(422, "Validation failed: Media attachments and polls are not supported yet")
+	}
+	reply, err := r.idParam("in_reply_to_id")
+	if err != nil {
+		return err
+	}
+	post := status.Post{Text: r.p.str("status"), SpoilerText: r.p.str("spoiler_text"),
+		Visibility: r.p.str("visibility"), Language: r.p.str("language"), Sensitive: r.p.boolean("sensitive"),
+		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key"))}
+	if post.Visibility == "" || post.Language == "" {
+		u, err := s.d.Accounts.User(r.context(), r.viewer)
+		if err != nil {
+			return err
+		}
+		if post.Visibility == "" {
+			post.Visibility = u.Privacy()
+		}
+		if post.Language == "" {
+			post.Language = u.DefaultLanguage
+		}
+		if !r.p.has("sensitive") {
+			post.Sensitive = u.DefaultSensitive
+		}
+	}
+	if app, err := s.auth.App(r.context(), r.token.ClientID); err == nil {
+		post.AppName, post.AppWebsite = app.Name, app.Website
+	}
+	st, err := s.d.Statuses.Create(r.context(), r.viewer, post)
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+func (s *Server) answerStatus(r *req, st *status.Status) error {
+	out, err := s.oneStatus(r.context(), r.viewer, st)
+	if err != nil {
+		return err
+	}
+	return r.json(out)
+}
+
+// visibleStatus loads the route's status if the viewer may see it.
+func (s *Server) visibleStatus(r *req) (*status.Status, error) {
+	id, err := r.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	return s.d.Statuses.Visible(r.context(), r.viewer, id)
+}
+
+func (s *Server) getStatus(r *req) error {
+	st, err := s.visibleStatus(r)
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+func (s *Server) getStatuses(r *req) error {
+	var ids []shard.ID
+	for _, v := range r.p.list("id") {
+		if id, err := shard.Parse(v); err == nil && len(ids) < 40 {
+			ids = append(ids, id)
+		}
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, true)
+	if err != nil {
+		return err
+	}
+	return r.json(out)
+}
+
+func (s *Server) deleteStatus(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	before, err := s.d.Statuses.Get(r.context(), id)
+	if err != nil {
+		return err
+	}
+	out, err := s.oneStatus(r.context(), r.viewer, before)
+	if err != nil {
+		return err
+	}
+	st, err := s.d.Statuses.Delete(r.context(), r.viewer, id)
+	if err != nil {
+		return err
+	}
+	out.Text = ptr(st.Text)
+	return r.json(out)
+}
+
+func (s *Server) editStatus(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	if len(r.p.list("media_ids")) > 0 || r.p.has("poll[options][]") {
+		return httpErr(422, "Validation failed: Media attachments and polls are not supported yet")
+	}
+	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, status.Change{Text: r.p.opt("status"),
+		SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"), Sensitive: r.p.optBool("sensitive")})
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+func (s *Server) statusHistory(r *req) error {
+	st, err := s.visibleStatus(r)
+	if err != nil {
+		return err
+	}
+	revs, err := s.d.Statuses.History(r.context(), st)
+	if err != nil {
+		return err
+	}
+	acc, err := s.oneAccount(r.context(), st.AccountID)
+	if err != nil {
+		return err
+	}
+	out := make([]StatusEdit, len(revs))
+	for i, rev := range revs {
+		out[i] = StatusEdit{Content: rev.Content, SpoilerText: rev.SpoilerText, Sensitive: rev.Sensitive,
+			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: []any{}, Emojis: []any{}}
+	}
+	return r.json(out)
+}
+
+func (s *Server) statusSource(r *req) error {
+	st, err := s.visibleStatus(r)
+	if err != nil {
+		return err
+	}
+	if st.AccountID != r.viewer {
+		return errNotFound
+	}
+	return r.json(map[string]string{"id": st.ID.String(), "text": st.Text, "spoiler_text": st.SpoilerText})
+}
+
+func (s *Server) statusContext(r *req) error {
+	st, err := s.visibleStatus(r)
+	if err != nil {
+		return err
+	}
+	anc, desc, err := s.d.Statuses.Context(r.context(), r.viewer, st)
+	if err != nil {
+		return err
+	}
+	ancestors, err := s.statuses(r.context(), r.viewer, anc)
+	if err != nil {
+		return err
+	}
+	descendants, err := s.statuses(r.context(), r.viewer, desc)
+	if err != nil {
+		return err
+	}
+	return r.json(map[string]any{"ancestors": ancestors, "descendants": descendants})
+}
+
+// statusAction answers an interaction (favourite, boost, …) with the status.
+func (s *Server) statusAction(do func(ctx context.Context, viewer, id shard.ID) (*status.Status, error)) handlerFunc {
+	return func(r *req) error {
+		id, err := r.pathID("id")
+		if err != nil {
+			return err
+		}
+		st, err := do(r.context(), r.viewer, id)
+		if err != nil {
+			return err
+		}
+		return s.answerStatus(r, st)
+	}
+}
+
+func (s *Server) reblog(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	st, err := s.d.Statuses.Reblog(r.context(), r.viewer, id, r.p.str("visibility"))
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+// whoList answers favourited_by and reblogged_by.
+func (s *Server) whoList(list func(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)) handlerFunc {
+	return func(r *req) error {
+		st, err := s.visibleStatus(r)
+		if err != nil {
+			return err
+		}
+		p, err := r.page(40, 80)
+		if err != nil {
+			return err
+		}
+		rows, err := list(r.context(), st.ID, p)
+		if err != nil {
+			return err
+		}
+		return s.listedAccounts(r, rows)
+	}
+}
+
+func (s *Server) listedAccounts(r *req, rows []status.Listed) error {
+	ids := make([]shard.ID, len(rows))
+	cursors := make([]shard.ID, len(rows))
+	for i, l := range rows {
+		ids[i], cursors[i] = l.ID, l.Cursor
+	}
+	accs, err := s.accounts(r.context(), ids)
+	if err != nil {
+		return err
+	}
+	r.link(paging.IDs(cursors))
+	return r.json(accs)
+}
+
+// markedList answers /favourites and /bookmarks, paged by the mark's own id.
+func (s *Server) markedList(list func(ctx context.Context, account shard.ID, p paging.Page) ([]status.Listed, error)) handlerFunc {
+	return func(r *req) error {
+		p, err := r.page(20, 40)
+		if err != nil {
+			return err
+		}
+		rows, err := list(r.context(), r.viewer, p)
+		if err != nil {
+			return err
+		}
+		ids := make([]shard.ID, len(rows))
+		cursors := make([]shard.ID, len(rows))
+		for i, l := range rows {
+			ids[i], cursors[i] = l.ID, l.Cursor
+		}
+		out, err := s.statusesByID(r.context(), r.viewer, ids, true)
+		if err != nil {
+			return err
+		}
+		r.link(paging.IDs(cursors))
+		return r.json(out)
+	}
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"context"
+	"strings"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/timeline"
+)
+
+func (s *Server) home(r *req) error {
+	p, err := r.page(20, 40)
+	if err != nil {
+		return err
+	}
+	recent := func(ctx context.Context, follower, author shard.ID, p paging.Page) ([]shard.ID, error) {
+		return s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
+	}
+	entries, err := s.d.Timelines.Home(r.context(), r.viewer, p, recent)
+	if err != nil {
+		return err
+	}
+	ids := make([]shard.ID, len(entries))
+	for i, e := range entries {
+		ids[i] = e.StatusID
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	if err != nil {
+		return err
+	}
+	r.link(paging.IDs(ids))
+	return r.json(out)
+}
+
+func scopeOf(p params) timeline.Scope {
+	switch {
+	case p.boolean("local"):
+		return timeline.Local
+	case p.boolean("remote"):
+		return timeline.Remote
+	}
+	return timeline.All
+}
+
+func (s *Server) public(r *req) error {
+	p, err := r.page(20, 40)
+	if err != nil {
+		return err
+	}
+	ids, err := s.d.Timelines.Public(r.context(), scopeOf(r.p), r.p.boolean("only_media"), p)
+	if err != nil {
+		return err
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	if err != nil {
+		return err
+	}
+	r.link(paging.IDs(ids))
+	return r.json(out)
+}
+
+func (s *Server) tagTimeline(r *req) error {
+	p, err := r.page(20, 40)
+	if err != nil {
+		return err
+	}
+	name := text.NormalizeTag(strings.TrimPrefix(r.pathStr("tag"), "#"))
+	if name == "" {
+		return errNotFound
+	}
+	ids, err := s.d.Timelines.Tag(r.context(), name, scopeOf(r.p), r.p.boolean("only_media"), p)
+	if err != nil {
+		return err
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	if err != nil {
+		return err
+	}
+	r.link(paging.IDs(ids))
+	return r.json(out)
+}

@@ -1,0 +1,295 @@
+// Package local is the embedded, durable engine of the bus contract: one process keeps
+// the log of every topic in its own Pebble database, in a directory it is given.
+//
+// It owns that directory (its layout is in keys.go), the offsets it assigns, the offsets
+// consumer groups commit, and the trimming of messages older than their retention. A
+// consumer group is the set of live Consume calls of the group on a topic in this
+// process; partitions are spread among them.
+//
+// It must not share its database with other packages, be opened twice on one directory,
+// or learn what a payload means. Only node builds it; everything else sees bus.Bus.
+package local
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/herd-social/herd/bus"
+)
+
+// Options configure a Bus. The zero value of each field but Dir is a usable default.
+type Options struct {
+	// Dir is the directory of the Pebble database; it is created if missing. Required.
+	Dir string
+	// Topics are the topics Publish and Consume accept. A topic's partition count is
+	// stored on first use and may not change afterwards.
+	Topics []bus.Topic
+	// Now is the clock of append times and retention; default time.Now.
+	Now func() time.Time
+	// Logger receives failed handlers and background errors; default slog.Default().
+	Logger *slog.Logger
+	// NoSync skips the fsync of publishes and commits: a crash may then lose the last
+	// writes. Default false (every Publish and commit is synced). For tests and benches.
+	NoSync bool
+	// Retention is how long messages of topics without their own Retention are kept;
+	// default 7 days.
+	Retention time.Duration
+	// TrimInterval is how often messages past retention are deleted; default 1 minute.
+	TrimInterval time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Retention == 0 {
+		o.Retention = 7 * 24 * time.Hour
+	}
+	if o.TrimInterval == 0 {
+		o.TrimInterval = time.Minute
+	}
+	return o
+}
+
+// Validate reports whether the options can open a Bus.
+func (o Options) Validate() error {
+	if o.Dir == "" {
+		return errors.New("local: Options.Dir is required")
+	}
+	if o.Retention < 0 || o.TrimInterval < 0 {
+		return errors.New("local: Retention and TrimInterval must not be negative")
+	}
+	seen := make(map[string]bool, len(o.Topics))
+	for _, t := range o.Topics {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if t.Retention < 0 {
+			return fmt.Errorf("local: topic %q has a negative retention", t.Name)
+		}
+		if seen[t.Name] {
+			return fmt.Errorf("local: topic %q declared twice", t.Name)
+		}
+		seen[t.Name] = true
+	}
+	return nil
+}
+
+// Bus is the local engine. It implements bus.Bus.
+type Bus struct {
+	db        *pebble.DB
+	opts      Options
+	log       *slog.Logger
+	writeOpts *pebble.WriteOptions
+	topics    map[string]*topic // fixed at Open
+
+	closing     chan struct{} // closed when Close starts
+	closed      chan struct{} // closed when Close has finished
+	trimmerDone chan struct{} // closed when the trimmer has stopped
+	// active counts Consume calls and Publish calls in flight; Add only under mu
+	// while open, so that Close can Wait.
+	active sync.WaitGroup
+
+	mu struct {
+		sync.Mutex
+		closed bool
+		groups map[groupKey]*group
+	}
+}
+
+var _ bus.Bus = (*Bus)(nil)
+
+// topic is a declared topic and the live state of its partitions.
+type topic struct {
+	bus.Topic // Retention is set
+	parts     []*partition
+}
+
+// Open opens or creates the database in opts.Dir and starts the trimmer. Close stops it.
+func Open(opts Options) (*Bus, error) {
+	opts = opts.withDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	db, err := pebble.Open(opts.Dir, &pebble.Options{
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             pebbleLogger{opts.Logger},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local: open %s: %w", opts.Dir, err)
+	}
+	b := &Bus{
+		db:          db,
+		opts:        opts,
+		log:         opts.Logger,
+		writeOpts:   pebble.Sync,
+		topics:      make(map[string]*topic, len(opts.Topics)),
+		closing:     make(chan struct{}),
+		closed:      make(chan struct{}),
+		trimmerDone: make(chan struct{}),
+	}
+	if opts.NoSync {
+		b.writeOpts = pebble.NoSync
+	}
+	b.mu.groups = make(map[groupKey]*group)
+	for _, t := range opts.Topics {
+		if t.Retention == 0 {
+			t.Retention = opts.Retention
+		}
+		tp, err := b.recoverTopic(t)
+		if err != nil {
+			return nil, errors.Join(err, db.Close())
+		}
+		b.topics[t.Name] = tp
+	}
+	go b.trimLoop()
+	return b, nil
+}
+
+// recoverTopic checks the stored partition count of t and recovers the next offset of
+// each partition from its last stored entry and its floor.
+func (b *Bus) recoverTopic(t bus.Topic) (*topic, error) {
+	if err := b.checkMeta(t); err != nil {
+		return nil, err
+	}
+	tp := &topic{Topic: t, parts: make([]*partition, t.Partitions)}
+	for i := range tp.parts {
+		floor, err := b.readUint64(floorKey(t.Name, i))
+		if err != nil {
+			return nil, fmt.Errorf("local: recover %s/%d: %w", t.Name, i, err)
+		}
+		next, err := b.lastOffset(t.Name, i)
+		if err != nil {
+			return nil, fmt.Errorf("local: recover %s/%d: %w", t.Name, i, err)
+		}
+		tp.parts[i] = newPartition(i, floor, max(floor, next))
+	}
+	return tp, nil
+}
+
+// checkMeta stores the partition count of a new topic, or refuses a changed one.
+func (b *Bus) checkMeta(t bus.Topic) error {
+	v, closer, err := b.db.Get(metaKey(t.Name))
+	if errors.Is(err, pebble.ErrNotFound) {
+		err = b.db.Set(metaKey(t.Name), encodeUint64(uint64(t.Partitions)), pebble.Sync)
+		if err != nil {
+			return fmt.Errorf("local: store topic %s: %w", t.Name, err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("local: read topic %s: %w", t.Name, err)
+	}
+	defer closer.Close()
+	n, err := decodeUint64(v)
+	if err != nil {
+		return fmt.Errorf("local: read topic %s: %w", t.Name, err)
+	}
+	if n != uint64(t.Partitions) {
+		return fmt.Errorf("local: topic %s has %d partitions on disk, %d declared", t.Name, n, t.Partitions)
+	}
+	return nil
+}
+
+// lastOffset returns one past the last stored offset of a partition, or 0.
+func (b *Bus) lastOffset(topic string, partition int) (int64, error) {
+	lower, upper := logBounds(topic, partition, 0, math.MaxInt64)
+	it, err := b.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	if !it.Last() {
+		return 0, it.Error()
+	}
+	off, err := logKeyOffset(it.Key())
+	if err != nil {
+		return 0, err
+	}
+	return off + 1, nil
+}
+
+// readUint64 reads an offset stored at k; a missing key reads as 0.
+func (b *Bus) readUint64(k []byte) (int64, error) {
+	v, closer, err := b.db.Get(k)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer closer.Close()
+	n, err := decodeUint64(v)
+	if err != nil || n > math.MaxInt64 {
+		return 0, errCorrupt
+	}
+	return int64(n), nil
+}
+
+// Close stops the trimmer, makes running Consume calls return (their handlers' contexts
+// are cancelled, and Close waits for the handlers to return, so a handler must not call
+// Close), waits for publishes in flight and closes the database. Publish and Consume then return bus.ErrClosed; later
+// Close calls wait for the first and return nil.
+func (b *Bus) Close() error {
+	b.mu.Lock()
+	if b.mu.closed {
+		b.mu.Unlock()
+		<-b.closed
+		return nil
+	}
+	b.mu.closed = true
+	close(b.closing)
+	b.mu.Unlock()
+
+	defer close(b.closed)
+	<-b.trimmerDone
+	b.active.Wait()
+	if err := b.db.Close(); err != nil {
+		return fmt.Errorf("local: close: %w", err)
+	}
+	return nil
+}
+
+// enter registers a call in flight; the caller must call b.active.Done.
+func (b *Bus) enter() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mu.closed {
+		return bus.ErrClosed
+	}
+	b.active.Add(1)
+	return nil
+}
+
+func (b *Bus) topic(name string) (*topic, error) {
+	t, ok := b.topics[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", bus.ErrUnknownTopic, name)
+	}
+	return t, nil
+}
+
+// pebbleLogger sends Pebble's own messages to the bus logger.
+type pebbleLogger struct{ log *slog.Logger }
+
+func (l pebbleLogger) Infof(format string, args ...any) {
+	l.log.Debug(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+func (l pebbleLogger) Errorf(format string, args ...any) {
+	l.log.Error(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+func (l pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.log.Error(msg, "component", "pebble")
+	panic("local: pebble: " + msg)
+}

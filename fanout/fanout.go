@@ -1,0 +1,278 @@
+// Package fanout turns status events into timeline entries and notifications: the
+// author's and followers' home timelines (fan-out on write, page by page, skipping
+// followers who mute the author), the public, local and hashtag timelines, and
+// mention notifications. Authors with very many followers are not fanned out: their
+// followers pull their posts at read time (hybrid fan-out). It consumes the bus
+// `statuses` topic idempotently and must not know HTTP or engines.
+package fanout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/store"
+	"github.com/herd-social/herd/timeline"
+)
+
+// Group is the consumer group of the fan-out workers.
+const Group = "fanout"
+
+const tHot = "fanout_hot_authors"
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema { return store.Schema{{Name: tHot}} }
+
+// Statuses is the part of the status service that fan-out needs.
+type Statuses interface {
+	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	DeleteReblogs(ctx context.Context, id shard.ID) error
+	RebloggedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
+	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
+}
+
+// Accounts is the part of the account service that fan-out needs.
+type Accounts interface {
+	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
+	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
+	Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error)
+	HidingReblogs(ctx context.Context, followers []shard.ID, author shard.ID) ([]bool, error)
+}
+
+// Timelines is the part of the timeline service that fan-out writes.
+type Timelines interface {
+	AppendHome(ctx context.Context, entries []timeline.Entry) error
+	RemoveHome(ctx context.Context, account, statusID shard.ID) error
+	AddPublic(ctx context.Context, e timeline.PublicEntry) error
+	RemovePublic(ctx context.Context, e timeline.PublicEntry) error
+	Pull(ctx context.Context, account, author shard.ID, on bool) error
+}
+
+// Notifier is the part of the notification service that fan-out needs.
+type Notifier interface {
+	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+}
+
+// Options tune fan-out.
+type Options struct {
+	// HotFollowers is the follower count above which an author is not fanned out on
+	// write; followers merge the author's posts at read time. Default 50,000.
+	HotFollowers int64
+	// PageSize is how many followers are read and written per batch. Default 1,000.
+	PageSize int
+	// Logger receives errors; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.HotFollowers == 0 {
+		o.HotFollowers = 50_000
+	}
+	if o.PageSize == 0 {
+		o.PageSize = 1000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Service runs fan-out.
+type Service struct {
+	st        store.Store
+	bus       bus.Bus
+	statuses  Statuses
+	accounts  Accounts
+	timelines Timelines
+	notifier  Notifier
+	opts      Options
+}
+
+// New returns a fan-out service.
+func New(st store.Store, b bus.Bus, s Statuses, a Accounts, t Timelines, n Notifier, opts Options) *Service {
+	return &Service{st: st, bus: b, statuses: s, accounts: a, timelines: t, notifier: n, opts: opts.withDefaults()}
+}
+
+// Run consumes the statuses topic until ctx is done.
+func (s *Service) Run(ctx context.Context) error {
+	return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.handle)
+}
+
+func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
+	for _, m := range msgs {
+		e, err := status.DecodeEvent(m)
+		if err != nil {
+			s.opts.Logger.Error("fanout: undecodable event dropped", "offset", m.Offset, "err", err)
+			continue
+		}
+		if err := s.Apply(ctx, e); err != nil {
+			return fmt.Errorf("fan out %s %d: %w", e.Kind, e.StatusID, err)
+		}
+	}
+	return nil
+}
+
+// Apply processes one event; applying it again changes nothing.
+func (s *Service) Apply(ctx context.Context, e status.Event) error {
+	switch e.Kind {
+	case status.Created:
+		st, err := s.statuses.Get(ctx, e.StatusID)
+		if errors.Is(err, status.ErrNotFound) {
+			return nil // deleted before fan-out: nothing to do
+		}
+		if err != nil {
+			return err
+		}
+		return s.created(ctx, st)
+	case status.Updated:
+		return s.updated(ctx, e)
+	case status.Deleted:
+		if e.Status == nil {
+			return nil
+		}
+		return s.deleted(ctx, e.Status)
+	}
+	return nil
+}
+
+func (s *Service) created(ctx context.Context, st *status.Status) error {
+	if err := s.timelines.AppendHome(ctx, []timeline.Entry{{Account: st.AccountID, StatusID: st.ID, Author: st.AccountID}}); err != nil {
+		return err
+	}
+	if err := s.mentions(ctx, st); err != nil {
+		return err
+	}
+	if st.Visibility != status.Direct {
+		if err := s.followers(ctx, st); err != nil {
+			return err
+		}
+	}
+	if st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply() {
+		return s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags})
+	}
+	return nil
+}
+
+// mentions notifies mentioned accounts and, for direct posts, puts the post in their
+// home timelines.
+func (s *Service) mentions(ctx context.Context, st *status.Status) error {
+	var entries []timeline.Entry
+	for _, m := range st.Mentions {
+		if m == st.AccountID {
+			continue
+		}
+		if err := s.notifier.Notify(ctx, m, st.AccountID, "mention", st.ID); err != nil {
+			return err
+		}
+		if st.Visibility == status.Direct {
+			entries = append(entries, timeline.Entry{Account: m, StatusID: st.ID, Author: st.AccountID})
+		}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	return s.timelines.AppendHome(ctx, entries)
+}
+
+// followers writes the status into every follower's home, a page at a time.
+func (s *Service) followers(ctx context.Context, st *status.Status) error {
+	hot, err := s.hot(ctx, st.AccountID)
+	if err != nil || hot {
+		return err
+	}
+	var cursor shard.ID
+	for {
+		ids, next, err := s.accounts.FollowerIDs(ctx, st.AccountID, cursor, s.opts.PageSize)
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			keep, err := s.audience(ctx, st, ids)
+			if err != nil {
+				return err
+			}
+			entries := make([]timeline.Entry, 0, len(keep))
+			for _, id := range keep {
+				entries = append(entries, timeline.Entry{Account: id, StatusID: st.ID, Author: st.AccountID})
+			}
+			if err := s.timelines.AppendHome(ctx, entries); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// audience keeps the followers whose home takes the status: not muting the author,
+// following the replied-to account for replies, and not hiding the author's boosts.
+func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.ID) ([]shard.ID, error) {
+	drop := make([]bool, len(ids))
+	muted, err := s.accounts.Muters(ctx, ids, st.AccountID, false)
+	if err != nil {
+		return nil, err
+	}
+	mark := func(flags []bool, want bool) {
+		for i, f := range flags {
+			if f == want {
+				drop[i] = true
+			}
+		}
+	}
+	mark(muted, true)
+	if st.IsReply() {
+		follows, err := s.accounts.Follows(ctx, ids, st.InReplyToAccountID)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			drop[i] = drop[i] || (!follows[i] && id != st.InReplyToAccountID)
+		}
+	}
+	if st.ReblogOfID != 0 {
+		hiding, err := s.accounts.HidingReblogs(ctx, ids, st.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		mark(hiding, true)
+	}
+	out := ids[:0:0]
+	for i, id := range ids {
+		if !drop[i] && id != st.AccountID {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) updated(ctx context.Context, e status.Event) error {
+	boosts, err := s.statuses.RebloggedBy(ctx, e.StatusID, paging.Page{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, b := range boosts {
+		if err := s.notifier.Notify(ctx, b.ID, e.Author, "update", e.StatusID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) deleted(ctx context.Context, st *status.Status) error {
+	if err := s.timelines.RemoveHome(ctx, st.AccountID, st.ID); err != nil {
+		return err
+	}
+	if err := s.timelines.RemovePublic(ctx, timeline.PublicEntry{StatusID: st.ID, Tags: st.Tags}); err != nil {
+		return err
+	}
+	return s.statuses.DeleteReblogs(ctx, st.ID)
+}

@@ -1,0 +1,120 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Config is everything a node is told. Zero fields take the documented defaults.
+type Config struct {
+	// Listen is the HTTP address; default 127.0.0.1:8080.
+	Listen string `toml:"listen"`
+	// Domain is the domain in handles and URLs; default localhost:8080.
+	Domain string `toml:"domain"`
+	// Scheme of public URLs: https, or http for local and test domains. Default: http
+	// when Domain is localhost or a loopback address, https otherwise.
+	Scheme string `toml:"scheme"`
+	// Data is the directory of the embedded engines; default ./data.
+	Data string `toml:"data"`
+	// Title is the instance name; default "Herd".
+	Title string `toml:"title"`
+	// Description is the instance description.
+	Description string `toml:"description"`
+	// ContactEmail is the admin contact.
+	ContactEmail string `toml:"contact_email"`
+	// NodeID numbers this node among the cluster's nodes (0-255), for id generation.
+	NodeID int `toml:"node_id"`
+	// Registrations: "open" (default) or "closed".
+	Registrations string `toml:"registrations"`
+	// MaxCharacters is the status length limit; default 500.
+	MaxCharacters int `toml:"max_characters"`
+	// HotFollowers is the follower count above which posts are merged into homes at
+	// read time instead of fanned out on write; default 50,000.
+	HotFollowers int64 `toml:"hot_followers"`
+	// RateLimit is requests per 5 minutes per token and per IP; 0 means 300, negative
+	// disables rate limits.
+	RateLimit int `toml:"rate_limit"`
+	// BcryptCost is the password hashing cost; default 12 (tests lower it).
+	BcryptCost int `toml:"bcrypt_cost"`
+	// NoSync trades durability for speed (tests and benchmarks only).
+	NoSync bool `toml:"no_sync"`
+	// ShutdownTimeout bounds a graceful stop; default 10s.
+	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.Domain == "" {
+		c.Domain = "localhost:8080"
+	}
+	if c.Scheme == "" {
+		c.Scheme = "https"
+		if isLocalDomain(c.Domain) {
+			c.Scheme = "http"
+		}
+	}
+	if c.Data == "" {
+		c.Data = "./data"
+	}
+	if c.Title == "" {
+		c.Title = "Herd"
+	}
+	if c.Registrations == "" {
+		c.Registrations = "open"
+	}
+	if c.MaxCharacters == 0 {
+		c.MaxCharacters = 500
+	}
+	if c.BcryptCost == 0 {
+		c.BcryptCost = 12
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	return c
+}
+
+func isLocalDomain(d string) bool {
+	host := d
+	if h, _, err := net.SplitHostPort(d); err == nil {
+		host = h
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Validate reports the first unusable setting.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen %q: %w", c.Listen, err))
+	}
+	if c.Domain == "" || strings.ContainsAny(c.Domain, "/@ ") {
+		errs = append(errs, fmt.Errorf("domain %q is not a host name", c.Domain))
+	}
+	if c.Scheme != "http" && c.Scheme != "https" {
+		errs = append(errs, fmt.Errorf("scheme %q must be http or https", c.Scheme))
+	}
+	if c.Registrations != "open" && c.Registrations != "closed" {
+		errs = append(errs, fmt.Errorf("registrations %q must be open or closed", c.Registrations))
+	}
+	if c.NodeID < 0 || c.NodeID > 255 {
+		errs = append(errs, fmt.Errorf("node_id %d must be 0-255", c.NodeID))
+	}
+	if c.MaxCharacters < 1 || c.MaxCharacters > 100_000 {
+		errs = append(errs, fmt.Errorf("max_characters %d must be 1-100000", c.MaxCharacters))
+	}
+	if c.BcryptCost < 4 || c.BcryptCost > 31 {
+		errs = append(errs, fmt.Errorf("bcrypt_cost %d must be 4-31", c.BcryptCost))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,212 @@
+// Package node wires a Herd node: it reads the configuration, opens the engines
+// (Pebble and the embedded log in the single shape), builds the domain services and
+// hands them to each other, serves HTTP with fasthttp, runs the event consumers, and
+// stops all of it. It is the only package that imports engine packages.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/api"
+	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/bus"
+	buslocal "github.com/herd-social/herd/bus/local"
+	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/store"
+	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/timeline"
+)
+
+// Version is the software version reported to clients, Mastodon-style so that
+// clients' feature sniffing finds a 4.x server.
+const Version = "4.5.0 (compatible; Herd 0.1.0)"
+
+// Services are the domain services of a node.
+type Services struct {
+	Accounts      *account.Service
+	Auth          *auth.Service
+	Statuses      *status.Service
+	Timelines     *timeline.Service
+	Notifications *notification.Service
+	Fanout        *fanout.Service
+}
+
+// Node is one running Herd node.
+type Node struct {
+	cfg   Config
+	log   *slog.Logger
+	store store.Store
+	bus   bus.Bus
+	Services
+	api *api.Server
+
+	srv    *fasthttp.Server
+	ln     net.Listener
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Schema is every table of the domain packages.
+func Schema() store.Schema {
+	var s store.Schema
+	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(),
+		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema()} {
+		s = append(s, part...)
+	}
+	return s
+}
+
+// Topics is every topic of the event log.
+func Topics() []bus.Topic {
+	return []bus.Topic{{Name: status.Topic, Partitions: 16}}
+}
+
+// Open opens the engines under cfg.Data and builds the services; Start serves.
+func Open(cfg Config, log *slog.Logger) (*Node, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("node: config: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("node", cfg.NodeID)
+	st, err := storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: Schema(),
+		NoSync: cfg.NoSync, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("node: open store: %w", err)
+	}
+	b, err := buslocal.Open(buslocal.Options{Dir: filepath.Join(cfg.Data, "log"), Topics: Topics(),
+		NoSync: cfg.NoSync, Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("node: open event log: %w", err)
+	}
+	n := &Node{cfg: cfg, log: log, store: st, bus: b}
+	if err := n.build(); err != nil {
+		n.closeEngines()
+		return nil, err
+	}
+	return n, nil
+}
+
+// build makes the services and hands them to each other.
+func (n *Node) build() error {
+	cfg := n.cfg
+	ids, err := shard.NewGenerator(cfg.NodeID, shard.DefaultNodeBits, nil)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	s := &n.Services
+	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
+	s.Auth = auth.New(n.store, ids, nil)
+	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
+	s.Timelines = timeline.New(n.store, timeline.Options{})
+	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
+	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Notifications, format,
+		status.Options{MaxCharacters: cfg.MaxCharacters})
+	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log})
+	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
+		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit,
+		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
+			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
+			OpenRegistrations: cfg.Registrations == "open"}})
+	return nil
+}
+
+// Start listens, serves HTTP and runs the event consumers until Close.
+func (n *Node) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", n.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("node: listen: %w", err)
+	}
+	n.ln = ln
+	ctx, n.cancel = context.WithCancel(ctx)
+	if k, err := n.Statuses.Republish(ctx); err != nil {
+		n.log.Error("node: republish status outbox", "err", err)
+	} else if k > 0 {
+		n.log.Info("node: republished statuses left unannounced", "count", k)
+	}
+	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		NoDefaultServerHeader: false, Logger: fasthttpLogger{n.log}}
+	n.wg.Add(2)
+	go func() {
+		defer n.wg.Done()
+		if err := n.srv.Serve(ln); err != nil {
+			n.log.Error("node: http server stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer n.wg.Done()
+		n.consume(ctx, "fanout", n.Fanout.Run)
+	}()
+	n.log.Info("node: serving", "listen", ln.Addr().String(), "domain", n.cfg.Domain)
+	return nil
+}
+
+// consume runs a consumer until ctx is done, restarting it after unexpected errors.
+func (n *Node) consume(ctx context.Context, name string, run func(context.Context) error) {
+	for ctx.Err() == nil {
+		err := run(ctx)
+		if err == nil || ctx.Err() != nil || errors.Is(err, bus.ErrClosed) {
+			return
+		}
+		n.log.Error("node: consumer failed; restarting", "consumer", name, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Addr is the address the node listens on (useful with port 0).
+func (n *Node) Addr() string {
+	if n.ln == nil {
+		return n.cfg.Listen
+	}
+	return n.ln.Addr().String()
+}
+
+// Config returns the node's effective configuration.
+func (n *Node) Config() Config { return n.cfg }
+
+// Close stops serving, waits for in-flight work and closes the engines.
+func (n *Node) Close() error {
+	if n.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := n.srv.ShutdownWithContext(ctx); err != nil {
+			n.log.Error("node: http shutdown", "err", err)
+		}
+	}
+	if n.cancel != nil {
+		n.cancel()
+	}
+	n.wg.Wait()
+	return n.closeEngines()
+}
+
+func (n *Node) closeEngines() error {
+	return errors.Join(n.bus.Close(), n.store.Close())
+}
+
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) {
+	l.log.Debug(fmt.Sprintf(format, args...))
+}

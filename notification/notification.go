@@ -1,0 +1,194 @@
+// Package notification owns notifications: creating them (once per cause, so that
+// redelivered events do not notify twice), listing with type filters, dismissing and
+// clearing. It must not know HTTP or engines.
+package notification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// ErrNotFound is returned for a notification that does not exist.
+var ErrNotFound = errors.New("notification: not found")
+
+// Types Mastodon defines that Herd produces.
+var Types = []string{"mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update"}
+
+// Notification is one notification of an account.
+type Notification struct {
+	ID        shard.ID  `cbor:"1,keyasint"`
+	Type      string    `cbor:"2,keyasint"`
+	From      shard.ID  `cbor:"3,keyasint"`
+	StatusID  shard.ID  `cbor:"4,keyasint,omitempty"`
+	CreatedAt time.Time `cbor:"5,keyasint"`
+}
+
+const (
+	tNotifications = "notifications"
+	tCauses        = "notification_causes"
+)
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema {
+	return store.Schema{{Name: tNotifications, Order: store.Desc}, {Name: tCauses, TTL: 30 * 24 * time.Hour}}
+}
+
+// Filter is the part of the account service that decides who hears from whom.
+type Filter interface {
+	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
+	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
+}
+
+// Service stores and lists notifications.
+type Service struct {
+	st     store.Store
+	ids    *shard.Generator
+	filter Filter
+	now    func() time.Time
+	// OnNotify, if set, hears every new notification (streaming hooks in here).
+	OnNotify func(to shard.ID, n Notification)
+}
+
+// New returns a service on st.
+func New(st store.Store, ids *shard.Generator, filter Filter, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, ids: ids, filter: filter, now: now}
+}
+
+func cause(kind string, from, statusID shard.ID) []byte {
+	return append(append([]byte(kind+"|"), from.Bytes()...), statusID.Bytes()...)
+}
+
+// Notify tells `to` that `from` did `kind` (on statusID, if any). It does nothing when
+// to is from, when either blocks the other, when `to` mutes `from`'s notifications, or
+// when the same cause already notified.
+func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error {
+	if to == from || to == 0 {
+		return nil
+	}
+	blocked, err := s.filter.EitherBlocks(ctx, to, from)
+	if err != nil || blocked {
+		return err
+	}
+	muted, err := s.filter.Muters(ctx, []shard.ID{to}, from, true)
+	if err != nil || muted[0] {
+		return err
+	}
+	n := Notification{ID: s.ids.Next(), Type: kind, From: from, StatusID: statusID, CreatedAt: s.now().UTC()}
+	fresh, _, err := s.st.PutIfAbsent(ctx, tCauses, to.Bytes(), cause(kind, from, statusID), n.ID.Bytes(), 0)
+	if err != nil || !fresh {
+		return err
+	}
+	b, err := store.Marshal(&n)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tNotifications, to.Bytes(), n.ID.Bytes(), b, 0); err != nil {
+		return fmt.Errorf("save notification for %d: %w", to, err)
+	}
+	if s.OnNotify != nil {
+		s.OnNotify(to, n)
+	}
+	return nil
+}
+
+// Query narrows a listing.
+type Query struct {
+	Types, ExcludeTypes []string
+	From                shard.ID
+}
+
+func (q Query) keep(n *Notification) bool {
+	if len(q.Types) > 0 && !slices.Contains(q.Types, n.Type) {
+		return false
+	}
+	if slices.Contains(q.ExcludeTypes, n.Type) {
+		return false
+	}
+	return q.From == 0 || q.From == n.From
+}
+
+// List returns a page of account's notifications, newest first.
+func (s *Service) List(ctx context.Context, account shard.ID, p paging.Page, q Query) ([]Notification, error) {
+	want := p.Limit
+	var out []Notification
+	for round := 0; round < 8 && len(out) < want; round++ {
+		p.Limit = want * 2
+		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), p.Range())
+		if err != nil {
+			return nil, fmt.Errorf("list notifications of %d: %w", account, err)
+		}
+		for _, r := range p.Newest(rows) {
+			var n Notification
+			if err := store.Unmarshal(r.Value, &n); err != nil {
+				return nil, err
+			}
+			if q.keep(&n) && len(out) < want {
+				out = append(out, n)
+			}
+		}
+		if len(rows) < p.Limit {
+			break
+		}
+		if p.Forward() {
+			p.MinID = shard.FromBytes(rows[0].CK)
+		} else {
+			p.MaxID = shard.FromBytes(rows[len(rows)-1].CK)
+		}
+	}
+	return out, nil
+}
+
+// Get returns one notification of account.
+func (s *Service) Get(ctx context.Context, account, id shard.ID) (*Notification, error) {
+	b, err := s.st.Get(ctx, tNotifications, account.Bytes(), id.Bytes())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("notification %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load notification %d: %w", id, err)
+	}
+	var n Notification
+	if err := store.Unmarshal(b, &n); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// Dismiss deletes one notification.
+func (s *Service) Dismiss(ctx context.Context, account, id shard.ID) error {
+	if _, err := s.Get(ctx, account, id); err != nil {
+		return err
+	}
+	if err := s.st.Delete(ctx, tNotifications, account.Bytes(), id.Bytes()); err != nil {
+		return fmt.Errorf("dismiss notification %d: %w", id, err)
+	}
+	return nil
+}
+
+// Clear deletes every notification of account.
+func (s *Service) Clear(ctx context.Context, account shard.ID) error {
+	err := s.st.Batch(ctx, []store.Mutation{{Kind: store.DeletePartition, Table: tNotifications, PK: account.Bytes()}})
+	if err != nil {
+		return fmt.Errorf("clear notifications of %d: %w", account, err)
+	}
+	return nil
+}
+
+// UnreadCount counts notifications newer than lastRead, up to limit.
+func (s *Service) UnreadCount(ctx context.Context, account, lastRead shard.ID, limit int) (int, error) {
+	rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), paging.Page{SinceID: lastRead, Limit: limit}.Range())
+	if err != nil {
+		return 0, fmt.Errorf("count notifications of %d: %w", account, err)
+	}
+	return len(rows), nil
+}

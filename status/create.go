@@ -1,0 +1,231 @@
+package status
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Event kinds of the statuses topic.
+const (
+	Created = "created"
+	Updated = "updated"
+	Deleted = "deleted"
+)
+
+// Event is one message of the statuses topic. Deleted events carry the status as it
+// was, since it is gone from the store by the time consumers run.
+type Event struct {
+	Kind     string   `cbor:"1,keyasint"`
+	StatusID shard.ID `cbor:"2,keyasint"`
+	Author   shard.ID `cbor:"3,keyasint"`
+	Status   *Status  `cbor:"4,keyasint,omitempty"`
+}
+
+// DecodeEvent reads an event from a bus message.
+func DecodeEvent(m bus.Message) (Event, error) {
+	var e Event
+	err := store.Unmarshal(m.Value, &e)
+	return e, err
+}
+
+func (s *Service) publish(ctx context.Context, e Event) error {
+	b, err := store.Marshal(&e)
+	if err != nil {
+		return err
+	}
+	if err := s.bus.Publish(ctx, bus.Message{Topic: Topic, Key: e.Author.Bytes(), Value: b}); err != nil {
+		return fmt.Errorf("publish %s status %d: %w", e.Kind, e.StatusID, err)
+	}
+	return nil
+}
+
+// outboxRow marks a status whose created event may not have been published yet; it is
+// written with the status and removed after the publish, so a crash in between is
+// repaired by Republish.
+func outboxRow(st *Status) store.Mutation {
+	return store.Mutation{Kind: store.Put, Table: tOutbox, PK: []byte{byte(st.ID % 16)}, CK: st.ID.Bytes(),
+		Value: st.AccountID.Bytes()}
+}
+
+// Republish publishes the created events of statuses left in the outbox by a crash.
+// Consumers are idempotent, so publishing twice is harmless.
+func (s *Service) Republish(ctx context.Context) (int, error) {
+	n := 0
+	for p := 0; p < 16; p++ {
+		rows, err := s.st.Scan(ctx, tOutbox, []byte{byte(p)}, store.Range{Limit: 10000})
+		if err != nil {
+			return n, fmt.Errorf("scan status outbox: %w", err)
+		}
+		for _, r := range rows {
+			id := shard.FromBytes(r.CK)
+			if err := s.publish(ctx, Event{Kind: Created, StatusID: id, Author: shard.FromBytes(r.Value)}); err != nil {
+				return n, err
+			}
+			if err := s.st.Delete(ctx, tOutbox, r.PK, r.CK); err != nil {
+				return n, fmt.Errorf("clear status outbox: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Post is what POST /api/v1/statuses gives.
+type Post struct {
+	Text, SpoilerText, Visibility, Language string
+	Sensitive                               bool
+	InReplyToID                             shard.ID
+	IdempotencyKey                          string
+	AppName, AppWebsite                     string
+}
+
+func (s *Service) validate(p *Post) error {
+	if strings.TrimSpace(p.Text) == "" {
+		return invalid("Text can't be blank")
+	}
+	if n := s.format.Length(p.Text) + utf8.RuneCountInString(p.SpoilerText); n > s.opts.MaxCharacters {
+		return invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
+	}
+	if p.Visibility != "" && !ValidVisibility(p.Visibility) {
+		return invalid("Visibility is not included in the list")
+	}
+	if len(p.Language) > 16 {
+		return invalid("Language is not a valid language code")
+	}
+	if len(p.IdempotencyKey) > 256 {
+		return invalid("Idempotency-Key is too long")
+	}
+	return nil
+}
+
+// Create posts a status for author. With an idempotency key seen in the last hour it
+// returns the status posted then instead of posting again.
+func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status, error) {
+	if err := s.validate(&p); err != nil {
+		return nil, err
+	}
+	if p.IdempotencyKey != "" {
+		if st, err := s.idempotent(ctx, author, p.IdempotencyKey); err != nil || st != nil {
+			return st, err
+		}
+	}
+	f, err := s.format.Format(ctx, p.Text)
+	if err != nil {
+		return nil, fmt.Errorf("format status: %w", err)
+	}
+	now := s.opts.Now().UTC()
+	st := &Status{ID: s.ids.Next(), AccountID: author, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
+		Visibility: p.Visibility, Sensitive: p.Sensitive || p.SpoilerText != "", Language: p.Language,
+		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
+	if st.Visibility == "" {
+		st.Visibility = Public
+	}
+	st.ThreadID = st.ID
+	if p.InReplyToID != 0 {
+		parent, err := s.Visible(ctx, author, p.InReplyToID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, invalid("Reply to a status that does not exist or is not visible")
+		}
+		if err != nil {
+			return nil, err
+		}
+		st.InReplyToID, st.InReplyToAccountID, st.ThreadID = parent.ID, parent.AccountID, parent.ThreadID
+		if st.ThreadID == 0 {
+			st.ThreadID = parent.ID
+		}
+	}
+	if err := s.write(ctx, st, p.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	if err := s.announce(ctx, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (s *Service) idempotent(ctx context.Context, author shard.ID, key string) (*Status, error) {
+	b, err := s.st.Get(ctx, tIdempotency, author.Bytes(), []byte(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("check idempotency key: %w", err)
+	}
+	st, err := s.Get(ctx, shard.FromBytes(b))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return st, err
+}
+
+// write stores a new status with its listings and counters in one batch.
+func (s *Service) write(ctx context.Context, st *Status, idemKey string) error {
+	b, err := store.Marshal(st)
+	if err != nil {
+		return err
+	}
+	muts := []store.Mutation{
+		{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
+		{Kind: store.Put, Table: tByAccount, PK: st.AccountID.Bytes(), CK: st.ID.Bytes(), Value: flags(st)},
+		account.CountMutation(st.AccountID, account.CountStatuses, 1),
+		outboxRow(st),
+	}
+	if st.InReplyToID != 0 {
+		muts = append(muts,
+			store.Mutation{Kind: store.Put, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()},
+			countMutation(st.InReplyToID, countReplies, 1))
+	}
+	if st.ReblogOfID != 0 {
+		muts = append(muts, countMutation(st.ReblogOfID, countReblogs, 1),
+			store.Mutation{Kind: store.Put, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes(), Value: st.ID.Bytes()},
+			store.Mutation{Kind: store.Put, Table: tReblogsBy, PK: st.ReblogOfID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()})
+	}
+	if idemKey != "" {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIdempotency, PK: st.AccountID.Bytes(), CK: []byte(idemKey), Value: st.ID.Bytes()})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("save status %d: %w", st.ID, err)
+	}
+	return nil
+}
+
+// announce publishes the created event, clears the outbox row, and does the cheap
+// synchronous follow-ups: the author's activity date and notifications.
+func (s *Service) announce(ctx context.Context, st *Status) error {
+	if err := s.publish(ctx, Event{Kind: Created, StatusID: st.ID, Author: st.AccountID}); err != nil {
+		return err
+	}
+	if err := s.st.Delete(ctx, tOutbox, []byte{byte(st.ID % 16)}, st.ID.Bytes()); err != nil {
+		return fmt.Errorf("clear status outbox: %w", err)
+	}
+	return s.accounts.TouchLastStatus(ctx, st.AccountID, st.CreatedAt)
+}
+
+// Flags of a statuses_by_account row, so that account listings can filter without
+// loading each status.
+const (
+	FlagReply  byte = 1 << 0 // replies to someone else
+	FlagReblog byte = 1 << 1
+	FlagMedia  byte = 1 << 2
+)
+
+var visCode = map[string]byte{Public: 0, Unlisted: 1, Private: 2, Direct: 3}
+
+func flags(st *Status) []byte {
+	var f byte
+	if st.IsReply() {
+		f |= FlagReply
+	}
+	if st.ReblogOfID != 0 {
+		f |= FlagReblog
+	}
+	return []byte{f, visCode[st.Visibility]}
+}

@@ -1,0 +1,161 @@
+package status
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Revision is one version of a status in its edit history.
+type Revision struct {
+	Content     string    `cbor:"1,keyasint"`
+	SpoilerText string    `cbor:"2,keyasint,omitempty"`
+	Sensitive   bool      `cbor:"3,keyasint,omitempty"`
+	CreatedAt   time.Time `cbor:"4,keyasint"`
+	Text        string    `cbor:"5,keyasint,omitempty"`
+}
+
+func revisionOf(st *Status, at time.Time) Revision {
+	return Revision{Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at, Text: st.Text}
+}
+
+// Change is what PUT /api/v1/statuses/:id gives; nil fields are left alone.
+type Change struct {
+	Text, SpoilerText, Language *string
+	Sensitive                   *bool
+}
+
+// Edit changes the text of one of author's statuses, keeping the previous versions.
+func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Status, error) {
+	st, err := s.Visible(ctx, author, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != author || st.ReblogOfID != 0 {
+		return nil, fmt.Errorf("edit status %d by %d: %w", id, author, ErrForbidden)
+	}
+	text, spoiler := st.Text, st.SpoilerText
+	if c.Text != nil {
+		text = *c.Text
+	}
+	if c.SpoilerText != nil {
+		spoiler = *c.SpoilerText
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, invalid("Text can't be blank")
+	}
+	if s.format.Length(text)+utf8.RuneCountInString(spoiler) > s.opts.MaxCharacters {
+		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
+	}
+	history, err := s.History(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.format.Format(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("format status: %w", err)
+	}
+	now := s.opts.Now().UTC()
+	var muts []store.Mutation
+	if len(history) == 1 { // the first edit keeps the original as revision 0
+		muts = append(muts, s.revisionRow(st.ID, 0, history[0]))
+	}
+	st.Text, st.SpoilerText, st.Content, st.Mentions, st.Tags, st.EditedAt = text, spoiler, f.HTML, f.Mentions, f.Tags, now
+	if c.Sensitive != nil {
+		st.Sensitive = *c.Sensitive
+	}
+	if c.Language != nil {
+		st.Language = *c.Language
+	}
+	if spoiler != "" {
+		st.Sensitive = true
+	}
+	b, err := store.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
+		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return nil, fmt.Errorf("save edit of %d: %w", st.ID, err)
+	}
+	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
+}
+
+func (s *Service) revisionRow(id shard.ID, n int, r Revision) store.Mutation {
+	b, _ := store.Marshal(&r) // a Revision always encodes
+	return store.Mutation{Kind: store.Put, Table: tEdits, PK: id.Bytes(), CK: shard.ID(n).Bytes(), Value: b}
+}
+
+// History returns the versions of a status, oldest first; an unedited status has one.
+func (s *Service) History(ctx context.Context, st *Status) ([]Revision, error) {
+	rows, err := s.st.Scan(ctx, tEdits, st.ID.Bytes(), store.Range{Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("load history of %d: %w", st.ID, err)
+	}
+	if len(rows) == 0 {
+		return []Revision{revisionOf(st, st.CreatedAt)}, nil
+	}
+	out := make([]Revision, len(rows))
+	for i, r := range rows {
+		if err := store.Unmarshal(r.Value, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Delete removes one of author's statuses (or boosts) and returns it as it was.
+func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, error) {
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != author {
+		return nil, fmt.Errorf("delete status %d by %d: %w", id, author, ErrNotFound)
+	}
+	muts := []store.Mutation{
+		{Kind: store.Delete, Table: tStatuses, PK: st.ID.Bytes(), CK: empty},
+		{Kind: store.Delete, Table: tByAccount, PK: st.AccountID.Bytes(), CK: st.ID.Bytes()},
+		{Kind: store.DeletePartition, Table: tEdits, PK: st.ID.Bytes()},
+		account.CountMutation(st.AccountID, account.CountStatuses, -1),
+	}
+	if st.InReplyToID != 0 {
+		muts = append(muts,
+			store.Mutation{Kind: store.Delete, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes()},
+			countMutation(st.InReplyToID, countReplies, -1))
+	}
+	if st.ReblogOfID != 0 {
+		muts = append(muts,
+			store.Mutation{Kind: store.Delete, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes()},
+			store.Mutation{Kind: store.Delete, Table: tReblogsBy, PK: st.ReblogOfID.Bytes(), CK: st.ID.Bytes()},
+			countMutation(st.ReblogOfID, countReblogs, -1))
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return nil, fmt.Errorf("delete status %d: %w", id, err)
+	}
+	if err := s.publish(ctx, Event{Kind: Deleted, StatusID: st.ID, Author: author, Status: st}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// DeleteReblogs removes every boost of a deleted status, as Mastodon does.
+func (s *Service) DeleteReblogs(ctx context.Context, id shard.ID) error {
+	rows, err := s.st.Scan(ctx, tReblogsBy, id.Bytes(), store.Range{Limit: 10000})
+	if err != nil {
+		return fmt.Errorf("list reblogs of %d: %w", id, err)
+	}
+	for _, r := range rows {
+		if _, err := s.Delete(ctx, shard.FromBytes(r.Value), shard.FromBytes(r.CK)); err != nil && !isNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,312 @@
+// Package status owns statuses and what people do with them: posting, editing,
+// deleting, replies and threads, favourites, boosts, bookmarks and pins. It stores them
+// through the store contract and announces changes on the bus `statuses` topic; it
+// must not know HTTP, JSON entities, timelines or engines.
+package status
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+var (
+	// ErrNotFound is returned for a status that does not exist or that the viewer may
+	// not see (Mastodon answers 404 to both).
+	ErrNotFound = errors.New("status: not found")
+	// ErrForbidden is returned when the viewer may see the status but not do that.
+	ErrForbidden = errors.New("status: not allowed")
+)
+
+// Validation is a user-facing validation failure (Mastodon answers 422).
+type Validation struct{ Msg string }
+
+func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
+
+func invalid(format string, args ...any) error {
+	return &Validation{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Visibility values, as in the API.
+const (
+	Public   = "public"
+	Unlisted = "unlisted"
+	Private  = "private"
+	Direct   = "direct"
+)
+
+// ValidVisibility reports whether v is one of the four visibilities.
+func ValidVisibility(v string) bool {
+	return v == Public || v == Unlisted || v == Private || v == Direct
+}
+
+// Status is one post, or a boost when ReblogOfID is set.
+type Status struct {
+	ID                 shard.ID   `cbor:"1,keyasint"`
+	AccountID          shard.ID   `cbor:"2,keyasint"`
+	URI                string     `cbor:"3,keyasint,omitempty"` // remote statuses only
+	URL                string     `cbor:"4,keyasint,omitempty"`
+	Text               string     `cbor:"5,keyasint,omitempty"` // source text
+	Content            string     `cbor:"6,keyasint,omitempty"` // HTML
+	SpoilerText        string     `cbor:"7,keyasint,omitempty"`
+	Visibility         string     `cbor:"8,keyasint"`
+	Sensitive          bool       `cbor:"9,keyasint,omitempty"`
+	Language           string     `cbor:"10,keyasint,omitempty"`
+	InReplyToID        shard.ID   `cbor:"11,keyasint,omitempty"`
+	InReplyToAccountID shard.ID   `cbor:"12,keyasint,omitempty"`
+	ReblogOfID         shard.ID   `cbor:"13,keyasint,omitempty"`
+	Mentions           []shard.ID `cbor:"14,keyasint,omitempty"`
+	Tags               []string   `cbor:"15,keyasint,omitempty"`
+	CreatedAt          time.Time  `cbor:"16,keyasint"`
+	EditedAt           time.Time  `cbor:"17,keyasint,omitempty"`
+	AppName            string     `cbor:"18,keyasint,omitempty"`
+	AppWebsite         string     `cbor:"19,keyasint,omitempty"`
+	// Local is true for statuses posted on this server.
+	Local bool `cbor:"20,keyasint,omitempty"`
+	// ThreadID is the id of the thread's root (for conversation mutes).
+	ThreadID shard.ID `cbor:"21,keyasint,omitempty"`
+}
+
+// IsReply reports whether the status replies to someone else's status (a self-reply
+// continues a thread and counts as a post, as in Mastodon's filters).
+func (s *Status) IsReply() bool {
+	return s.InReplyToID != 0 && s.InReplyToAccountID != s.AccountID
+}
+
+// Mentioned reports whether the account is mentioned.
+func (s *Status) Mentioned(id shard.ID) bool {
+	for _, m := range s.Mentions {
+		if m == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts are a status's counters.
+type Counts struct{ Replies, Reblogs, Favourites int64 }
+
+// Counter names of the status_counters table.
+const (
+	countReplies    = "replies"
+	countReblogs    = "reblogs"
+	countFavourites = "favourites"
+)
+
+const (
+	tStatuses    = "statuses"
+	tByAccount   = "statuses_by_account"
+	tCounts      = "status_counters"
+	tReplies     = "status_replies"
+	tEdits       = "status_edits"
+	tIdempotency = "status_idempotency"
+	tFavs        = "favourites"
+	tFavsBy      = "favourited_by"
+	tFavsOf      = "account_favourites"
+	tReblogs     = "reblogs"
+	tReblogsBy   = "reblogged_by"
+	tBookmarks   = "bookmarks"
+	tBookmarksOf = "account_bookmarks"
+	tPins        = "pins"
+	tPinsOf      = "account_pins"
+	tThreadMutes = "thread_mutes"
+	tOutbox      = "status_outbox"
+)
+
+// IdempotencyTTL is how long an Idempotency-Key is remembered, as Mastodon's.
+const IdempotencyTTL = time.Hour
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: tStatuses}, {Name: tByAccount, Order: store.Desc}, {Name: tCounts, Kind: store.Counters},
+		{Name: tReplies}, {Name: tEdits}, {Name: tIdempotency, TTL: IdempotencyTTL},
+		{Name: tFavs}, {Name: tFavsBy, Order: store.Desc}, {Name: tFavsOf, Order: store.Desc},
+		{Name: tReblogs}, {Name: tReblogsBy, Order: store.Desc},
+		{Name: tBookmarks}, {Name: tBookmarksOf, Order: store.Desc},
+		{Name: tPins}, {Name: tPinsOf, Order: store.Desc},
+		{Name: tThreadMutes}, {Name: tOutbox},
+	}
+}
+
+// Topic is the bus topic of status events, keyed by author.
+const Topic = "statuses"
+
+// Accounts is the part of the account service that statuses need.
+type Accounts interface {
+	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
+	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
+}
+
+// Notifier is the part of the notification service that statuses need.
+type Notifier interface {
+	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+}
+
+// Formatted is a status text turned into HTML, with what it refers to.
+type Formatted struct {
+	HTML     string
+	Mentions []shard.ID
+	Tags     []string
+}
+
+// Formatter renders status text; node wires it to the text package.
+type Formatter interface {
+	Format(ctx context.Context, text string) (Formatted, error)
+	// Length counts characters as Mastodon does (URLs count as a fixed length).
+	Length(text string) int
+}
+
+// Options configure the service.
+type Options struct {
+	MaxCharacters int // default 500
+	MaxPinned     int // default 5
+	Now           func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxCharacters == 0 {
+		o.MaxCharacters = 500
+	}
+	if o.MaxPinned == 0 {
+		o.MaxPinned = 5
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Service is the status repository and its use cases.
+type Service struct {
+	st       store.Store
+	bus      bus.Bus
+	ids      *shard.Generator
+	accounts Accounts
+	notifier Notifier
+	format   Formatter
+	opts     Options
+}
+
+// New returns a service.
+func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, n Notifier, f Formatter, opts Options) *Service {
+	return &Service{st: st, bus: b, ids: ids, accounts: accounts, notifier: n, format: f, opts: opts.withDefaults()}
+}
+
+var empty = []byte{}
+
+// Get returns one status, whoever may see it.
+func (s *Service) Get(ctx context.Context, id shard.ID) (*Status, error) {
+	b, err := s.st.Get(ctx, tStatuses, id.Bytes(), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("status %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load status %d: %w", id, err)
+	}
+	var st Status
+	if err := store.Unmarshal(b, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// GetMany returns the statuses of ids that exist, keyed by id.
+func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*Status, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tStatuses, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load statuses: %w", err)
+	}
+	out := make(map[shard.ID]*Status, len(vals))
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		var st Status
+		if err := store.Unmarshal(v, &st); err != nil {
+			return nil, err
+		}
+		out[st.ID] = &st
+	}
+	return out, nil
+}
+
+// Counts returns the counters of statuses, in order.
+func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) {
+	keys := make([]store.Key, 0, 3*len(ids))
+	for _, id := range ids {
+		for _, c := range []string{countReplies, countReblogs, countFavourites} {
+			keys = append(keys, store.Key{PK: id.Bytes(), CK: []byte(c)})
+		}
+	}
+	vals, err := s.st.Counters(ctx, tCounts, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load status counters: %w", err)
+	}
+	out := make([]Counts, len(ids))
+	for i := range ids {
+		out[i] = Counts{Replies: max(vals[3*i], 0), Reblogs: max(vals[3*i+1], 0), Favourites: max(vals[3*i+2], 0)}
+	}
+	return out, nil
+}
+
+func countMutation(id shard.ID, counter string, delta int64) store.Mutation {
+	return store.Mutation{Kind: store.Add, Table: tCounts, PK: id.Bytes(), CK: []byte(counter), Delta: delta}
+}
+
+// CanSee reports whether viewer (zero: anonymous) may see st. followsAuthor is
+// looked up only when the visibility needs it.
+func (s *Service) CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error) {
+	if viewer == st.AccountID {
+		return true, nil
+	}
+	if viewer != 0 {
+		blocked, err := s.accounts.EitherBlocks(ctx, viewer, st.AccountID)
+		if err != nil || blocked {
+			return false, err
+		}
+	}
+	switch st.Visibility {
+	case Public, Unlisted:
+		return true, nil
+	case Private:
+		if viewer == 0 {
+			return false, nil
+		}
+		if st.Mentioned(viewer) {
+			return true, nil
+		}
+		f, err := s.accounts.FollowOf(ctx, viewer, st.AccountID)
+		return f != nil, err
+	default:
+		return viewer != 0 && st.Mentioned(viewer), nil
+	}
+}
+
+// Visible returns a status the viewer may see, or ErrNotFound.
+func (s *Service) Visible(ctx context.Context, viewer, id shard.ID) (*Status, error) {
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.CanSee(ctx, viewer, st)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("status %d hidden from %d: %w", id, viewer, ErrNotFound)
+	}
+	return st, nil
+}

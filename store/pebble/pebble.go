@@ -1,0 +1,267 @@
+// Package pebble implements the store contract on Pebble, an embedded LSM key-value
+// store, for a single process that owns its data directory.
+//
+// It owns the byte layout of tables, partitions and clustering keys inside one Pebble
+// database, the expiry of rows (a header on every value, an expiry index and a
+// background sweeper), counters (a Pebble merge operator) and the striped locks that make
+// PutIfAbsent atomic. It must not know domain concepts (statuses, accounts, timelines):
+// everything above the store contract is opaque bytes to it. Only node builds it.
+package pebble
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/herd-social/herd/store"
+)
+
+// Options configures a Store.
+type Options struct {
+	// Dir is the directory that holds the database. Required.
+	Dir string
+	// Schema declares the tables served. Required. Tables may be added between
+	// restarts; a table keeps its order and kind for its whole life.
+	Schema store.Schema
+	// Now is the clock that TTLs are measured with. Default time.Now.
+	Now func() time.Time
+	// NoSync returns from writes before the write-ahead log reaches the disk. The
+	// default (false) syncs every write, so that a write that returned survives a crash.
+	NoSync bool
+	// CacheSize is the size in bytes of the block cache. Default 64 MiB.
+	CacheSize int64
+	// SweepInterval is how often expired rows are deleted in the background. Default
+	// one minute; negative disables the sweeper (Sweep can still be called).
+	SweepInterval time.Duration
+	// Logger receives Pebble's messages and sweeper errors. Default discards.
+	Logger *slog.Logger
+	// FS is the file system. Default the operating system's; tests pass an in-memory one.
+	FS vfs.FS
+}
+
+const (
+	defaultCacheSize     = 64 << 20
+	defaultSweepInterval = time.Minute
+)
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.CacheSize == 0 {
+		o.CacheSize = defaultCacheSize
+	}
+	if o.SweepInterval == 0 {
+		o.SweepInterval = defaultSweepInterval
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.FS == nil {
+		o.FS = vfs.Default
+	}
+	return o
+}
+
+// Validate reports whether the options can open a store.
+func (o Options) Validate() error {
+	if o.Dir == "" {
+		return errors.New("pebble: options: Dir is required")
+	}
+	if len(o.Schema) == 0 {
+		return errors.New("pebble: options: Schema is required")
+	}
+	if err := o.Schema.Validate(); err != nil {
+		return fmt.Errorf("pebble: options: %w", err)
+	}
+	if o.CacheSize < 0 {
+		return fmt.Errorf("pebble: options: negative CacheSize %d", o.CacheSize)
+	}
+	return nil
+}
+
+// Store is a store.Store on one Pebble database.
+type Store struct {
+	db     *pebble.DB
+	opts   Options
+	tables map[string]*table
+	locks  *stripes
+	write  *pebble.WriteOptions
+	cancel context.CancelFunc
+	swept  chan struct{} // closed when the sweeper goroutine returns
+	mu     struct {
+		// RWMutex is read-held by every operation and write-held by Close, so that the
+		// database is never closed under a running operation.
+		sync.RWMutex
+		closed bool
+	}
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database in opts.Dir and starts its sweeper.
+func Open(opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	cache := pebble.NewCache(opts.CacheSize)
+	defer cache.Unref()
+	db, err := pebble.Open(opts.Dir, &pebble.Options{
+		Cache:              cache,
+		FS:                 opts.FS,
+		Logger:             pebbleLogger{opts.Logger},
+		Merger:             counterMerger,
+		FormatMajorVersion: pebble.FormatNewest,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pebble: open %s: %w", opts.Dir, err)
+	}
+	tables, err := openCatalog(db, opts.Schema)
+	if err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	s := &Store{
+		db:     db,
+		opts:   opts,
+		tables: tables,
+		locks:  newStripes(),
+		write:  pebble.Sync,
+		swept:  make(chan struct{}),
+	}
+	if opts.NoSync {
+		s.write = pebble.NoSync
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go s.sweepLoop(ctx)
+	return s, nil
+}
+
+// openCatalog resolves the schema against the catalog and saves new tables.
+func openCatalog(db *pebble.DB, schema store.Schema) (map[string]*table, error) {
+	cat, err := loadCatalog(db)
+	if err != nil {
+		return nil, err
+	}
+	tables, changed, err := resolveTables(cat, schema)
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		if err := db.Set(catalogKey, encodeCatalog(cat), pebble.Sync); err != nil {
+			return nil, fmt.Errorf("pebble: write catalog: %w", err)
+		}
+	}
+	return tables, nil
+}
+
+// Close stops the sweeper, waits for running operations and closes the database.
+// Later calls return store.ErrClosed.
+func (s *Store) Close() error {
+	s.cancel() // a running sweep stops early instead of delaying Close
+	s.mu.Lock()
+	if s.mu.closed {
+		s.mu.Unlock()
+		return store.ErrClosed
+	}
+	s.mu.closed = true
+	s.mu.Unlock()
+	<-s.swept
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("pebble: close: %w", err)
+	}
+	return nil
+}
+
+// enter checks ctx and read-holds s.mu; the caller must call s.mu.RUnlock when enter
+// succeeds.
+func (s *Store) enter(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	if s.mu.closed {
+		s.mu.RUnlock()
+		return store.ErrClosed
+	}
+	return nil
+}
+
+// begin enters an operation on a table of the given kind and resolves the table; the
+// caller must call s.mu.RUnlock when begin succeeds. Errors are wrapped with op and the
+// table name.
+func (s *Store) begin(ctx context.Context, op, name string, kind store.Kind) (*table, error) {
+	t, err := s.table(name, kind)
+	if err == nil {
+		err = s.enter(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pebble: %s %s: %w", op, name, err)
+	}
+	return t, nil
+}
+
+// anyKind asks begin for a table of either kind.
+const anyKind store.Kind = 255
+
+var (
+	errNotRows     = errors.New("pebble: not a rows table")
+	errNotCounters = errors.New("pebble: not a counters table")
+)
+
+// table resolves a table name and checks its kind.
+func (s *Store) table(name string, kind store.Kind) (*table, error) {
+	t, ok := s.tables[name]
+	switch {
+	case !ok:
+		return nil, store.ErrUnknownTable
+	case kind == anyKind || t.Kind == kind:
+		return t, nil
+	case kind == store.Rows:
+		return nil, errNotRows
+	default:
+		return nil, errNotCounters
+	}
+}
+
+// apply commits b. Stripes in locked are held while b is applied, so that the sweeper
+// never deletes a row written after it looked; the WAL sync then happens outside the
+// stripes, where concurrent writers share it.
+func (s *Store) apply(b *pebble.Batch, locked *stripeSet) error {
+	if locked.empty() {
+		return b.Commit(s.write)
+	}
+	s.locks.lock(locked)
+	err := b.Commit(pebble.NoSync)
+	s.locks.unlock(locked)
+	if err != nil || s.opts.NoSync {
+		return err
+	}
+	// A synced record syncs the whole log before it, b included.
+	return s.db.LogData(nil, pebble.Sync)
+}
+
+// pebbleLogger adapts slog to Pebble's logger.
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	p.l.Info(fmt.Sprintf(format, args...), "engine", "pebble")
+}
+
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error(fmt.Sprintf(format, args...), "engine", "pebble")
+}
+
+// Fatalf logs and panics: Pebble calls it on corruption it cannot continue from.
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	p.l.Error(msg, "engine", "pebble")
+	panic("pebble: " + msg)
+}

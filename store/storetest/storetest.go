@@ -1,0 +1,250 @@
+// Package storetest is the conformance suite of the store contract: every engine runs
+// Run (and, if it persists, RunDurable) from its own tests, so that the domain can rely
+// on the contract and not on an engine.
+//
+// It owns the meaning of the contract in executable form. It must not test anything an
+// engine is free to choose (layouts, error texts, performance), and it must not import
+// an engine.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/store"
+)
+
+// Tables of Schema.
+const (
+	// RowsAsc is a Rows table in ascending clustering order, without default TTL.
+	RowsAsc = "rows_asc"
+	// RowsDesc is a Rows table in descending clustering order, without default TTL.
+	RowsDesc = "rows_desc"
+	// RowsTTL is a Rows table whose rows live DefaultTTL unless put with a TTL.
+	RowsTTL = "rows_ttl"
+	// Counts is a Counters table.
+	Counts = "counts"
+	// DefaultTTL is the default TTL of RowsTTL.
+	DefaultTTL = time.Hour
+)
+
+// Schema returns the schema every store of the suite serves.
+func Schema() store.Schema {
+	return store.Schema{
+		{Name: RowsAsc, Order: store.Asc},
+		{Name: RowsDesc, Order: store.Desc},
+		{Name: RowsTTL, Order: store.Asc, TTL: DefaultTTL},
+		{Name: Counts, Kind: store.Counters},
+	}
+}
+
+// OpenFunc returns a new, empty store serving schema whose TTLs are measured with now.
+// The suite closes the store.
+type OpenFunc func(t *testing.T, schema store.Schema, now func() time.Time) store.Store
+
+// ReopenFunc opens the store kept at dir, serving schema, whose TTLs are measured with
+// now. Opening the same dir again after Close must show what was written before. The
+// suite closes the store.
+type ReopenFunc func(t *testing.T, dir string, schema store.Schema, now func() time.Time) store.Store
+
+// Clock is a manual clock: it moves only when told to.
+type Clock struct {
+	mu struct {
+		sync.Mutex
+		now time.Time
+	}
+}
+
+// NewClock returns a clock set to a fixed instant.
+func NewClock() *Clock {
+	c := &Clock{}
+	c.mu.now = time.Date(2030, time.January, 1, 0, 0, 0, 0, time.UTC)
+	return c
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mu.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.now = c.mu.now.Add(d)
+}
+
+// test is one case of the suite, run on a fresh store.
+type test struct {
+	name string
+	run  func(t *testing.T, s store.Store, c *Clock)
+}
+
+// Run runs the conformance suite; every case gets a fresh store from open.
+func Run(t *testing.T, open OpenFunc) {
+	t.Helper()
+	groups := [][]test{rowTests, scanTests, batchTests, conditionalTests, counterTests, ttlTests, lifecycleTests}
+	for _, group := range groups {
+		for _, tc := range group {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				c := NewClock()
+				s := open(t, Schema(), c.Now)
+				t.Cleanup(func() { closeStore(t, s) })
+				tc.run(t, s, c)
+			})
+		}
+	}
+}
+
+// closeStore closes s, which a case may have closed already.
+func closeStore(t *testing.T, s store.Store) {
+	t.Helper()
+	if err := s.Close(); err != nil && !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// b is shorthand for a byte slice.
+func b(s string) []byte { return []byte(s) }
+
+func put(t *testing.T, s store.Store, table, pk, ck, value string) {
+	t.Helper()
+	putTTL(t, s, table, pk, ck, value, 0)
+}
+
+func putTTL(t *testing.T, s store.Store, table, pk, ck, value string, ttl time.Duration) {
+	t.Helper()
+	if err := s.Put(t.Context(), table, b(pk), b(ck), b(value), ttl); err != nil {
+		t.Fatalf("Put(%s, %q, %q): %v", table, pk, ck, err)
+	}
+}
+
+// wantValue checks that a row exists with that value.
+func wantValue(t *testing.T, s store.Store, table, pk, ck, want string) {
+	t.Helper()
+	got, err := s.Get(t.Context(), table, b(pk), b(ck))
+	if err != nil {
+		t.Fatalf("Get(%s, %q, %q): %v, want %q", table, pk, ck, err, want)
+	}
+	if string(got) != want {
+		t.Fatalf("Get(%s, %q, %q) = %q, want %q", table, pk, ck, got, want)
+	}
+}
+
+// wantMissing checks that a row does not exist, through Get and MultiGet.
+func wantMissing(t *testing.T, s store.Store, table, pk, ck string) {
+	t.Helper()
+	got, err := s.Get(t.Context(), table, b(pk), b(ck))
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Get(%s, %q, %q) = %q, %v, want ErrNotFound", table, pk, ck, got, err)
+	}
+	vals, err := s.MultiGet(t.Context(), table, []store.Key{{PK: b(pk), CK: b(ck)}})
+	if err != nil {
+		t.Fatalf("MultiGet(%s, %q, %q): %v", table, pk, ck, err)
+	}
+	if len(vals) != 1 || vals[0] != nil {
+		t.Fatalf("MultiGet(%s, %q, %q) = %q, want [nil]", table, pk, ck, vals)
+	}
+}
+
+// scan returns the rows of a partition inside r.
+func scan(t *testing.T, s store.Store, table, pk string, r store.Range) []store.Row {
+	t.Helper()
+	rows, err := s.Scan(t.Context(), table, b(pk), r)
+	if err != nil {
+		t.Fatalf("Scan(%s, %q, %+v): %v", table, pk, r, err)
+	}
+	return rows
+}
+
+// cks returns the clustering keys of rows, checking that every row is of partition pk.
+func cks(t *testing.T, pk string, rows []store.Row) []string {
+	t.Helper()
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if string(r.PK) != pk {
+			t.Fatalf("row %d has partition %q, want %q", i, r.PK, pk)
+		}
+		out[i] = string(r.CK)
+	}
+	return out
+}
+
+func batch(t *testing.T, s store.Store, muts ...store.Mutation) {
+	t.Helper()
+	if err := s.Batch(t.Context(), muts); err != nil {
+		t.Fatalf("Batch: %v", err)
+	}
+}
+
+// counters returns the counters of one partition's clustering keys.
+func counters(t *testing.T, s store.Store, pk string, ckeys ...string) []int64 {
+	t.Helper()
+	keys := make([]store.Key, len(ckeys))
+	for i, ck := range ckeys {
+		keys[i] = store.Key{PK: b(pk), CK: b(ck)}
+	}
+	got, err := s.Counters(t.Context(), Counts, keys)
+	if err != nil {
+		t.Fatalf("Counters(%q, %q): %v", pk, ckeys, err)
+	}
+	return got
+}
+
+func add(t *testing.T, s store.Store, pk, ck string, delta int64) {
+	t.Helper()
+	if err := s.Add(t.Context(), Counts, b(pk), b(ck), delta); err != nil {
+		t.Fatalf("Add(%q, %q, %d): %v", pk, ck, delta, err)
+	}
+}
+
+// op is one call of the contract, used to check errors every method must return.
+type op struct {
+	name string
+	do   func(ctx context.Context, s store.Store) error
+}
+
+// ops returns one call of every method, on the given rows and counters tables.
+func ops(rows, counts string) []op {
+	k := []store.Key{{PK: b("p"), CK: b("c")}}
+	return []op{
+		{"Get", func(ctx context.Context, s store.Store) error {
+			_, err := s.Get(ctx, rows, b("p"), b("c"))
+			return err
+		}},
+		{"MultiGet", func(ctx context.Context, s store.Store) error {
+			_, err := s.MultiGet(ctx, rows, k)
+			return err
+		}},
+		{"Scan", func(ctx context.Context, s store.Store) error {
+			_, err := s.Scan(ctx, rows, b("p"), store.Range{})
+			return err
+		}},
+		{"Put", func(ctx context.Context, s store.Store) error {
+			return s.Put(ctx, rows, b("p"), b("c"), b("v"), 0)
+		}},
+		{"Delete", func(ctx context.Context, s store.Store) error {
+			return s.Delete(ctx, rows, b("p"), b("c"))
+		}},
+		{"Batch", func(ctx context.Context, s store.Store) error {
+			return s.Batch(ctx, []store.Mutation{{Kind: store.Put, Table: rows, PK: b("p"), CK: b("c")}})
+		}},
+		{"PutIfAbsent", func(ctx context.Context, s store.Store) error {
+			_, _, err := s.PutIfAbsent(ctx, rows, b("p"), b("c"), b("v"), 0)
+			return err
+		}},
+		{"Add", func(ctx context.Context, s store.Store) error {
+			return s.Add(ctx, counts, b("p"), b("c"), 1)
+		}},
+		{"Counters", func(ctx context.Context, s store.Store) error {
+			_, err := s.Counters(ctx, counts, k)
+			return err
+		}},
+	}
+}

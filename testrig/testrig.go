@@ -1,0 +1,254 @@
+// Package testrig starts real Herd nodes for tests, in-process on 127.0.0.1:0 with their
+// data in a temporary directory, and speaks to them over real HTTP with a small
+// vocabulary that reads like the scenario:
+//
+//	c := testrig.New(t)
+//	alice := c.Register("alice")
+//	post := alice.Post("hello")
+//
+// It is for tests only and must not be imported by production code.
+package testrig
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/node"
+)
+
+// Cluster is a set of running nodes (one in the single shape).
+type Cluster struct {
+	t     testing.TB
+	Nodes []*node.Node
+	http  *http.Client
+	app   struct{ id, secret, token string }
+}
+
+// Option changes the configuration of the nodes.
+type Option func(*node.Config)
+
+// Config applies f to each node's configuration.
+func Config(f func(*node.Config)) Option { return Option(f) }
+
+// New starts one node and registers a client app on it.
+func New(t testing.TB, opts ...Option) *Cluster {
+	t.Helper()
+	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	n, err := node.Open(cfg, nil)
+	if err != nil {
+		t.Fatalf("open node: %v", err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		n.Close()
+		t.Fatalf("start node: %v", err)
+	}
+	c := &Cluster{t: t, Nodes: []*node.Node{n}, http: &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	t.Cleanup(func() {
+		if err := n.Close(); err != nil {
+			t.Errorf("close node: %v", err)
+		}
+	})
+	c.registerApp()
+	return c
+}
+
+// URL is the base URL of the first node.
+func (c *Cluster) URL() string { return "http://" + c.Nodes[0].Addr() }
+
+// Response is an HTTP answer.
+type Response struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %q: %v", r.Body, err)
+	}
+}
+
+// Object decodes a JSON object body.
+func (r *Response) Object(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// List decodes a JSON array body.
+func (r *Response) List(t testing.TB) []map[string]any {
+	t.Helper()
+	var l []map[string]any
+	r.JSON(t, &l)
+	return l
+}
+
+// Do sends a request with a form body (for non-GET) or query (for GET).
+func (c *Cluster) Do(method, path, token string, form url.Values) *Response {
+	c.t.Helper()
+	var body io.Reader
+	target := c.URL() + path
+	if method == "GET" || method == "DELETE" {
+		if len(form) > 0 {
+			sep := "?"
+			if strings.Contains(target, "?") {
+				sep = "&"
+			}
+			target += sep + form.Encode()
+		}
+	} else {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		c.t.Fatalf("request: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return c.send(req, token)
+}
+
+// DoWithHeader is Do with one extra request header.
+func (c *Cluster) DoWithHeader(method, path, token string, form url.Values, name, value string) *Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.URL()+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatalf("request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(name, value)
+	return c.send(req, token)
+}
+
+// DoJSON sends a request with a JSON body.
+func (c *Cluster) DoJSON(method, path, token string, v any) *Response {
+	c.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatalf("encode: %v", err)
+	}
+	req, err := http.NewRequest(method, c.URL()+path, strings.NewReader(string(b)))
+	if err != nil {
+		c.t.Fatalf("request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return c.send(req, token)
+}
+
+func (c *Cluster) send(req *http.Request, token string) *Response {
+	c.t.Helper()
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatalf("read body: %v", err)
+	}
+	return &Response{Code: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Must checks the status code of a response and returns it.
+func (c *Cluster) Must(r *Response, code int) *Response {
+	c.t.Helper()
+	if r.Code != code {
+		c.t.Fatalf("status %d, want %d: %s", r.Code, code, r.Body)
+	}
+	return r
+}
+
+func (c *Cluster) registerApp() {
+	r := c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"testrig"},
+		"redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write follow push"}}), 200).Object(c.t)
+	c.app.id, c.app.secret = r["client_id"].(string), r["client_secret"].(string)
+	tok := c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {c.app.id}, "client_secret": {c.app.secret}, "scope": {"read write follow push"}}), 200).Object(c.t)
+	c.app.token = tok["access_token"].(string)
+}
+
+// AppToken is a client-credentials token of the test app.
+func (c *Cluster) AppToken() string { return c.app.token }
+
+// App returns the test app's client id and secret.
+func (c *Cluster) App() (id, secret string) { return c.app.id, c.app.secret }
+
+// User is a registered local account with a token.
+type User struct {
+	c        *Cluster
+	Name, ID string
+	Token    string
+}
+
+// Register creates a local account through the API and returns it signed in.
+func (c *Cluster) Register(name string) *User {
+	c.t.Helper()
+	r := c.Must(c.Do("POST", "/api/v1/accounts", c.app.token, url.Values{"username": {name},
+		"email": {name + "@example.com"}, "password": {"correct horse battery"}, "agreement": {"true"}, "locale": {"en"}}), 200).Object(c.t)
+	u := &User{c: c, Name: name, Token: r["access_token"].(string)}
+	me := c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", u.Token, nil), 200).Object(c.t)
+	u.ID = me["id"].(string)
+	return u
+}
+
+// Do sends a request as the user.
+func (u *User) Do(method, path string, form url.Values) *Response {
+	u.c.t.Helper()
+	return u.c.Do(method, path, u.Token, form)
+}
+
+// Post publishes a public status and returns its entity.
+func (u *User) Post(text string, extra ...string) map[string]any {
+	u.c.t.Helper()
+	form := url.Values{"status": {text}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		form.Set(extra[i], extra[i+1])
+	}
+	return u.c.Must(u.Do("POST", "/api/v1/statuses", form), 200).Object(u.c.t)
+}
+
+// Follow follows another user.
+func (u *User) Follow(other *User) map[string]any {
+	u.c.t.Helper()
+	return u.c.Must(u.Do("POST", "/api/v1/accounts/"+other.ID+"/follow", nil), 200).Object(u.c.t)
+}
+
+// Eventually polls cond until it holds or the deadline passes (fan-out is
+// asynchronous); it never sleeps longer than needed.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// IDs lists the "id" fields of entities.
+func IDs(list []map[string]any) []string {
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = fmt.Sprint(e["id"])
+	}
+	return out
+}

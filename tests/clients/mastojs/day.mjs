@@ -1,0 +1,397 @@
+// A day in the life of two users, driven through masto.js 8 (REST only, no streaming)
+// against the server at $HERD_URL (e.g. http://127.0.0.1:8080).
+//
+// Written against the Mastodon API as documented, not against Herd's code: every
+// assertion here is something a masto.js application relies on. One line per step;
+// the last line is "mastojs: N passed, M failed". Stops at the first failure.
+//
+// Run: HERD_URL=http://127.0.0.1:PORT ../.tools/node22/node_modules/.bin/node day.mjs
+// (tests/clients/run.sh does this for you).
+
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import {
+  createOAuthAPIClient,
+  createRestAPIClient,
+  MastoHttpError,
+  MastoTimeoutError,
+} from "masto";
+
+const NAME = "mastojs";
+const REQUEST_TIMEOUT_MS = 10_000; // per HTTP request
+const POLL_INTERVAL_MS = 100; // fan-out is asynchronous: poll, never sleep long
+const POLL_DEADLINE_MS = 10_000;
+const OOB = "urn:ietf:wg:oauth:2.0:oob";
+const SCOPES = "read write follow push";
+const BULK_POSTS = 25;
+const PAGE_LIMIT = 10;
+const MAX_PAGES = 50; // a paginator that has not stopped by then never will
+
+let passed = 0;
+
+// Remember the last HTTP exchange (masto.js calls the global fetch), so that a failure
+// can say which request it was and what came back.
+let lastExchange = "none";
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+  const url = input instanceof Request ? input.url : String(input);
+  lastExchange = `${method} ${url}`;
+  const res = await realFetch(input, init);
+  lastExchange += ` -> ${res.status} ${res.headers.get("content-type") ?? "(no Content-Type)"}`;
+  return res;
+};
+
+class StepFailure extends Error {}
+
+/** Thrown inside eventually() for a condition that may still become true. */
+class NotYet extends Error {}
+const notYet = (cond, msg) => {
+  if (!cond) throw new NotYet(msg);
+};
+class WaitTimeout extends Error {}
+
+/** Runs one step; prints "ok" or the failure and stops the run. */
+async function step(name, fn) {
+  let result;
+  try {
+    result = await fn();
+  } catch (err) {
+    console.log(`FAIL ${name}`);
+    console.log(indent(describe(err)));
+    console.log(indent(`last request: ${lastExchange}`));
+    throw new StepFailure(name);
+  }
+  passed++;
+  console.log(`ok   ${String(passed).padStart(2)} ${name}`);
+  return result;
+}
+
+/** Calls fn every POLL_INTERVAL_MS until it returns a value other than undefined/false.
+ *  NotYet means "not yet"; any other error (a failed assertion too) ends the wait. */
+async function eventually(what, fn) {
+  const deadline = Date.now() + POLL_DEADLINE_MS;
+  for (;;) {
+    let last;
+    try {
+      const r = await fn();
+      if (r !== undefined && r !== false) return r;
+    } catch (err) {
+      if (!(err instanceof NotYet)) throw err;
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      const why = last ? `; last check: ${last.message}` : "";
+      throw new WaitTimeout(`timed out after ${POLL_DEADLINE_MS} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+  }
+}
+
+function describe(err) {
+  if (err instanceof MastoHttpError) {
+    const url = err.cause instanceof Response ? ` ${err.cause.url}` : "";
+    let s = `HTTP ${err.statusCode}${url}: ${err.message}`;
+    if (err.description) s += ` (${err.description})`;
+    if (err.details) s += `\ndetails: ${JSON.stringify(err.details)}`;
+    if (err.additionalProperties && Object.keys(err.additionalProperties).length > 0) {
+      s += `\nbody: ${JSON.stringify(err.additionalProperties)}`;
+    }
+    return s;
+  }
+  if (err instanceof MastoTimeoutError) return `request timed out: ${err.message}`;
+  if (err instanceof TypeError && err.message === "fetch failed") {
+    const c = err.cause;
+    const why = c ? `${c.code ?? c.name}: ${c.message}` : "unknown cause";
+    return `cannot reach the server at HERD_URL=${process.env.HERD_URL} (${why})`;
+  }
+  if (err instanceof assert.AssertionError) return `assertion failed: ${err.message}`;
+  if (err instanceof WaitTimeout) return err.message;
+  if (err instanceof TypeError && String(err.stack).includes("createError")) {
+    // masto.js cannot read an error whose body is not JSON (Content-Type application/json).
+    return `the server answered an error without a JSON body, which masto.js cannot read (${err.message})`;
+  }
+  return err?.stack ?? String(err);
+}
+
+const indent = (s) =>
+  String(s)
+    .split("\n")
+    .map((l) => `     ${l}`)
+    .join("\n");
+
+/** Mastodon ids are strings that sort by (length, then lexical order). */
+const idCompare = (x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+
+async function main() {
+  const url = process.env.HERD_URL;
+  if (!url) {
+    console.log("HERD_URL is not set: point it at a running server, e.g. HERD_URL=http://127.0.0.1:8080");
+    return false;
+  }
+  const base = url.replace(/\/+$/, "");
+  const client = (accessToken) =>
+    createRestAPIClient({ url: base, accessToken, timeout: REQUEST_TIMEOUT_MS });
+  const suffix = randomBytes(4).toString("hex");
+  const users = {
+    a: { username: `mjs_a_${suffix}`, password: `pw-a-${suffix}-long-enough` },
+    b: { username: `mjs_b_${suffix}`, password: `pw-b-${suffix}-long-enough` },
+  };
+  console.log(`${NAME}: day in the life against ${base} (users ${users.a.username}, ${users.b.username})`);
+
+  // --- App and accounts ---------------------------------------------------------------
+  const app = await step("register an app (POST /api/v1/apps)", async () => {
+    const app = await client().v1.apps.create({
+      clientName: `herd-mastojs-${suffix}`,
+      redirectUris: OOB,
+      scopes: SCOPES,
+    });
+    assert.equal(typeof app.clientId, "string", "client_id is a string");
+    assert.ok(app.clientId.length > 0, "client_id is not empty");
+    assert.equal(typeof app.clientSecret, "string", "client_secret is a string");
+    assert.ok(app.clientSecret.length > 0, "client_secret is not empty");
+    assert.equal(app.name, `herd-mastojs-${suffix}`, "name echoes client_name");
+    return app;
+  });
+
+  const appToken = await step("app token by client_credentials (POST /oauth/token) and apps/verify_credentials", async () => {
+    // masto.js's OAuth client sends this as a JSON body, as a masto.js app would.
+    const oauth = createOAuthAPIClient({ url: base, timeout: REQUEST_TIMEOUT_MS });
+    const token = await oauth.token.create({
+      grantType: "client_credentials",
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      redirectUri: OOB,
+      scope: SCOPES,
+    });
+    assert.equal(typeof token.accessToken, "string", "access_token is a string");
+    assert.ok(token.accessToken.length > 0, "access_token is not empty");
+    assert.equal(token.tokenType.toLowerCase(), "bearer", "token_type is Bearer");
+    const info = await client(token.accessToken).v1.apps.verifyCredentials();
+    assert.equal(info.name, `herd-mastojs-${suffix}`, "apps/verify_credentials name");
+    return token.accessToken;
+  });
+
+  for (const key of ["a", "b"]) {
+    const u = users[key];
+    u.token = await step(`register account ${key.toUpperCase()} (POST /api/v1/accounts)`, async () => {
+      const token = await client(appToken).v1.accounts.create({
+        username: u.username,
+        email: `${u.username}@example.com`,
+        password: u.password,
+        agreement: true,
+        locale: "en",
+      });
+      assert.equal(typeof token.accessToken, "string", "the response is a Token with access_token");
+      assert.ok(token.accessToken.length > 0, "access_token is not empty");
+      assert.notEqual(token.accessToken, appToken, "the user token differs from the app token");
+      return token.accessToken;
+    });
+    u.client = client(u.token);
+  }
+  const { a, b } = users;
+
+  await step("verify_credentials for A and B", async () => {
+    for (const u of [a, b]) {
+      const me = await u.client.v1.accounts.verifyCredentials();
+      assert.equal(typeof me.id, "string", "account id is a string");
+      assert.equal(me.username, u.username, "username");
+      assert.equal(me.acct, u.username, "acct of a local account is the bare username");
+      assert.equal(typeof me.source, "object", "verify_credentials returns a CredentialAccount with source");
+      assert.notEqual(me.source, null, "source is not null");
+      u.id = me.id;
+    }
+    assert.notEqual(a.id, b.id, "A and B have different ids");
+  });
+
+  // --- Follow and post ----------------------------------------------------------------
+  await step("A follows B; the relationship shows following", async () => {
+    const rel = await a.client.v1.accounts.$select(b.id).follow();
+    assert.equal(rel.id, b.id, "relationship id is the target account");
+    assert.equal(rel.following, true, "follow response: following");
+    const [r] = await a.client.v1.accounts.relationships.fetch({ id: [b.id] });
+    assert.equal(r?.id, b.id, "relationships returns B");
+    assert.equal(r.following, true, "relationships: following");
+  });
+
+  const cw = `day test ${suffix}`;
+  const firstText = `Hello from B, behind a content warning (${suffix})`;
+  const post = await step("B posts publicly with a content warning", async () => {
+    const s = await b.client.v1.statuses.create({
+      status: firstText,
+      spoilerText: cw,
+      visibility: "public",
+    });
+    assert.equal(typeof s.id, "string", "status id is a string");
+    assert.equal(s.account.id, b.id, "author is B");
+    assert.equal(s.spoilerText, cw, "spoiler_text");
+    assert.equal(s.visibility, "public", "visibility");
+    assert.equal(s.sensitive, true, "a status with a content warning is sensitive");
+    assert.ok(s.content.includes(suffix), `content carries the text, got ${JSON.stringify(s.content)}`);
+    return s;
+  });
+
+  await step("A's home timeline shows B's post", () =>
+    eventually("B's post in A's home timeline", async () => {
+      const page = await a.client.v1.timelines.home.list({ limit: 40 });
+      const s = page.find((x) => x.id === post.id);
+      notYet(s, "not in the first page of A's home yet");
+      assert.equal(s.spoilerText, cw, "spoiler_text in the timeline");
+      return true;
+    }),
+  );
+
+  const reply = await step("A replies to B's post, mentioning B", async () => {
+    const s = await a.client.v1.statuses.create({
+      status: `@${b.username} nice one (${suffix})`,
+      inReplyToId: post.id,
+      visibility: "public",
+    });
+    assert.equal(s.inReplyToId, post.id, "in_reply_to_id");
+    assert.equal(s.inReplyToAccountId, b.id, "in_reply_to_account_id");
+    assert.ok(
+      s.mentions.some((m) => m.id === b.id),
+      `mentions include B, got ${JSON.stringify(s.mentions)}`,
+    );
+    return s;
+  });
+
+  await step("B gets a mention notification for the reply", () =>
+    eventually("a mention notification", async () => {
+      const ns = await b.client.v1.notifications.list({ limit: 40 });
+      const n = ns.find((x) => x.type === "mention" && x.status?.id === reply.id);
+      notYet(n, `no mention of the reply yet; types seen: ${ns.map((x) => x.type).join(",")}`);
+      assert.equal(n.account.id, a.id, "the mention is from A");
+      return true;
+    }),
+  );
+
+  await step("A favourites B's post", async () => {
+    const s = await a.client.v1.statuses.$select(post.id).favourite();
+    assert.equal(s.id, post.id, "returns the favourited status");
+    assert.equal(s.favourited, true, "favourited");
+  });
+
+  await step("A boosts B's post", async () => {
+    const s = await a.client.v1.statuses.$select(post.id).reblog();
+    assert.equal(s.account.id, a.id, "the boost is A's status");
+    assert.equal(s.reblog?.id, post.id, "reblog is B's post");
+  });
+
+  await step("B's notifications have follow, mention, favourite and reblog from A", () =>
+    eventually("all four notification types", async () => {
+      const ns = await b.client.v1.notifications.list({ limit: 40 });
+      const fromA = ns.filter((n) => n.account?.id === a.id);
+      const has = (type, statusId) =>
+        fromA.some((n) => n.type === type && (statusId === undefined || n.status?.id === statusId));
+      const missing = [
+        has("follow") ? null : "follow",
+        has("mention", reply.id) ? null : "mention",
+        has("favourite", post.id) ? null : "favourite",
+        has("reblog", post.id) ? null : "reblog",
+      ].filter(Boolean);
+      notYet(missing.length === 0, `missing ${missing.join(",")}; seen ${ns.map((n) => n.type).join(",")}`);
+      return true;
+    }),
+  );
+
+  // --- Paging -------------------------------------------------------------------------
+  const bulk = await step(`B posts ${BULK_POSTS} statuses`, async () => {
+    const ids = [];
+    for (let i = 0; i < BULK_POSTS; i++) {
+      const s = await b.client.v1.statuses.create({ status: `bulk ${i} (${suffix})`, visibility: "public" });
+      assert.equal(typeof s.id, "string");
+      ids.push(s.id);
+    }
+    assert.equal(new Set(ids).size, BULK_POSTS, "every post has its own id");
+    return ids;
+  });
+
+  await step(`A pages home with limit ${PAGE_LIMIT} by Link rel="next": each of B's posts once, newest first`, () =>
+    eventually(`all ${BULK_POSTS} posts in A's home`, async () => {
+      const seen = [];
+      let pages = 0;
+      for await (const page of a.client.v1.timelines.home.list({ limit: PAGE_LIMIT })) {
+        pages++;
+        assert.ok(pages <= MAX_PAGES, `the paginator did not stop after ${MAX_PAGES} pages`);
+        assert.ok(page.length <= PAGE_LIMIT, `page ${pages} has ${page.length} > ${PAGE_LIMIT} statuses`);
+        for (const s of page) {
+          // Problems that waiting cannot fix fail at once; only missing posts mean "not yet".
+          assert.ok(!seen.includes(s.id), `status ${s.id} comes again on page ${pages} (Link rel="next" does not advance?)`);
+          seen.push(s.id);
+        }
+      }
+      for (let i = 1; i < seen.length; i++) {
+        assert.ok(idCompare(seen[i - 1], seen[i]) > 0, `home is not newest first: ${seen[i - 1]} comes before ${seen[i]}`);
+      }
+      const missing = bulk.filter((id) => !seen.includes(id));
+      notYet(missing.length === 0, `${missing.length} of B's posts not seen yet (${pages} pages)`);
+      assert.ok(pages >= 3, `${seen.length} statuses came in ${pages} pages of at most ${PAGE_LIMIT}`);
+      const positions = bulk.map((id) => seen.indexOf(id));
+      for (let i = 1; i < positions.length; i++) {
+        assert.ok(positions[i] < positions[i - 1], `B's post #${i} is not above post #${i - 1} in the timeline`);
+      }
+      return true;
+    }),
+  );
+
+  // --- Thread, edit, delete -----------------------------------------------------------
+  await step("context of B's post has A's reply as a descendant", async () => {
+    const ctx = await b.client.v1.statuses.$select(post.id).context.fetch();
+    assert.deepEqual(ctx.ancestors, [], "no ancestors");
+    assert.ok(
+      ctx.descendants.some((s) => s.id === reply.id),
+      `descendants ${JSON.stringify(ctx.descendants.map((s) => s.id))} lack ${reply.id}`,
+    );
+  });
+
+  const editedText = `Edited by B (${suffix})`;
+  await step("B edits the post (PUT /api/v1/statuses/:id)", async () => {
+    const s = await b.client.v1.statuses.$select(post.id).update({ status: editedText, spoilerText: cw });
+    assert.equal(s.id, post.id, "same status id");
+    assert.ok(s.content.includes("Edited by B"), `content is the new text, got ${JSON.stringify(s.content)}`);
+    assert.equal(typeof s.editedAt, "string", "edited_at is set");
+  });
+
+  await step("history has 2 entries, original first", async () => {
+    const history = await b.client.v1.statuses.$select(post.id).history.list();
+    assert.equal(history.length, 2, "two versions");
+    assert.ok(history[0].content.includes("Hello from B"), "first entry is the original");
+    assert.ok(history[1].content.includes("Edited by B"), "second entry is the edit");
+  });
+
+  await step("source returns the plain text", async () => {
+    const src = await b.client.v1.statuses.$select(post.id).source.fetch();
+    assert.equal(src.id, post.id, "source id");
+    assert.equal(src.text, editedText, "source text");
+    assert.equal(src.spoilerText, cw, "source spoiler_text");
+  });
+
+  await step("B deletes the post; the response carries its text", async () => {
+    const s = await b.client.v1.statuses.$select(post.id).remove();
+    assert.equal(s.id, post.id, "returns the deleted status");
+    assert.equal(s.text, editedText, "text for delete-and-redraft");
+  });
+
+  await step("the deleted status is 404", async () => {
+    await assert.rejects(
+      b.client.v1.statuses.$select(post.id).fetch(),
+      (err) => err instanceof MastoHttpError && err.statusCode === 404,
+      "GET /api/v1/statuses/:id after delete should fail with 404",
+    );
+  });
+
+  return true;
+}
+
+let ok = false;
+try {
+  ok = await main();
+} catch (err) {
+  if (!(err instanceof StepFailure)) {
+    console.log("FAIL (outside a step)");
+    console.log(indent(describe(err)));
+  }
+}
+console.log(`${NAME}: ${passed} passed, ${ok ? 0 : 1} failed`);
+process.exitCode = ok ? 0 : 1;
