@@ -6,6 +6,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
 )
 
 func (s *Server) postStatus(r *req) error {
@@ -19,7 +20,7 @@ func (s *Server) postStatus(r *req) error {
 	if err != nil {
 		return err
 	}
-	post := status.Post{Text: r.p.str("status"), SpoilerText: r.p.str("spoiler_text"),
+	post := status.Post{Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
 		Visibility: r.p.str("visibility"), Language: r.p.str("language"), Sensitive: r.p.boolean("sensitive"),
 		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key"))}
 	if post.Visibility == "" || post.Language == "" {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -91,7 +90,7 @@ func (s *Service) validate(p *Post) error {
 	if strings.TrimSpace(p.Text) == "" {
 		return invalid("Text can't be blank")
 	}
-	if n := s.format.Length(p.Text) + utf8.RuneCountInString(p.SpoilerText); n > s.opts.MaxCharacters {
+	if s.format.Length(p.SpoilerText, p.Text) > s.opts.MaxCharacters {
 		return invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
 	}
 	if p.Visibility != "" && !ValidVisibility(p.Visibility) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
@@ -50,7 +49,7 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if strings.TrimSpace(text) == "" {
 		return nil, invalid("Text can't be blank")
 	}
-	if s.format.Length(text)+utf8.RuneCountInString(spoiler) > s.opts.MaxCharacters {
+	if s.format.Length(spoiler, text) > s.opts.MaxCharacters {
 		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
 	}
 	history, err := s.History(ctx, st)

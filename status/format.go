@@ -72,7 +72,7 @@ func (f *TextFormatter) Note(ctx context.Context, src string) string {
 }
 
 // Length counts characters as Mastodon's limit does.
-func (f *TextFormatter) Length(src string) int { return text.Length(src) }
+func (f *TextFormatter) Length(spoiler, src string) int { return text.StatusLength(spoiler, src) }
 
 func isNotFoundAccount(err error) bool { return errors.Is(err, account.ErrNotFound) }
 

@@ -161,8 +161,9 @@ type Formatted struct {
 // Formatter renders status text; node wires it to the text package.
 type Formatter interface {
 	Format(ctx context.Context, text string) (Formatted, error)
-	// Length counts characters as Mastodon does (URLs count as a fixed length).
-	Length(text string) int
+	// Length counts the characters of a status and its content warning as Mastodon's
+	// limit does (URLs in the text count as a fixed length).
+	Length(spoiler, text string) int
 }
 
 // Options configure the service.

@@ -43,8 +43,9 @@ func (s *Store) MultiGet(ctx context.Context, table string, keys []store.Key) ([
 	return out, nil
 }
 
-// multiGet seeks one iterator through the keys in key order, which reads each block
-// once where a Get per key would set up an iterator per key.
+// multiGet seeks one iterator through the keys in key order: the values come from one
+// consistent view of the database, and each block is read once where a Get per key
+// would set up an iterator per key.
 func (s *Store) multiGet(ctx context.Context, t *table, keys []store.Key) (out [][]byte, err error) {
 	out = make([][]byte, len(keys))
 	if len(keys) == 0 {
