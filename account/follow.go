@@ -309,27 +309,26 @@ func (s *Service) exists(ctx context.Context, table string, keys []store.Key) ([
 	return out, nil
 }
 
-// HidingReblogs reports, for each follower, whether it follows author with boosts
-// hidden (showing_reblogs false).
-func (s *Service) HidingReblogs(ctx context.Context, followers []shard.ID, author shard.ID) ([]bool, error) {
+// FollowRecords returns, for each follower, its follow of author (nil when it does not
+// follow), so that fan-out can honour showing_reblogs and notify.
+func (s *Service) FollowRecords(ctx context.Context, followers []shard.ID, author shard.ID) ([]*Follow, error) {
 	keys := make([]store.Key, len(followers))
 	for i, f := range followers {
 		keys[i] = pair(f, author)
 	}
 	vals, err := s.st.MultiGet(ctx, tFollows, keys)
 	if err != nil {
-		return nil, fmt.Errorf("check boost settings of %d: %w", author, err)
+		return nil, fmt.Errorf("load follows of %d: %w", author, err)
 	}
-	out := make([]bool, len(vals))
+	out := make([]*Follow, len(vals))
 	for i, v := range vals {
 		if v == nil {
 			continue
 		}
-		var f Follow
-		if err := store.Unmarshal(v, &f); err != nil {
+		out[i] = new(Follow)
+		if err := store.Unmarshal(v, out[i]); err != nil {
 			return nil, err
 		}
-		out[i] = !f.Reblogs
 	}
 	return out, nil
 }

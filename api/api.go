@@ -5,6 +5,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -154,4 +155,22 @@ func clientIP(r *req) string {
 		return ip
 	}
 	return strings.TrimSpace(r.ctx.RemoteAddr().String())
+}
+
+// TransportError answers requests that fasthttp rejects before routing (a body over
+// the cap, a malformed request line, a read timeout) in Mastodon's error shape.
+func TransportError(ctx *fasthttp.RequestCtx, err error) {
+	code, msg := 400, "Bad request"
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		code, msg = 413, "Request entity too large"
+	case isTimeout(err):
+		code, msg = 408, "Request timeout"
+	}
+	writeJSON(ctx, code, map[string]string{"error": msg})
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -423,3 +423,68 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("over the limit: %d %v", r.Code, r.Header)
 	}
 }
+
+func TestHybridFanoutMergesHotAuthorsAtReadTime(t *testing.T) {
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.HotFollowers = 2 }))
+	star := c.Register("star")
+	fans := []*testrig.User{c.Register("fan1"), c.Register("fan2"), c.Register("fan3")}
+	for _, f := range fans[:2] {
+		f.Follow(star)
+	}
+	early := star.Post("before the switch")["id"].(string)
+	fans[2].Follow(star) // the third follower takes star past the threshold
+	var posts []string
+	for i := 0; i < 3; i++ {
+		posts = append(posts, star.Post(fmt.Sprintf("hot post %d", i))["id"].(string))
+	}
+	slices.Reverse(posts)
+	want := append(posts, early)
+	for _, f := range fans {
+		testrig.Eventually(t, f.Name+"'s home", func() bool { return slices.Equal(homeIDs(t, f, nil), want) })
+	}
+	// A follower who arrives after the switch pulls too; paging still works across the merge.
+	late := c.Register("late")
+	late.Follow(star)
+	if got := homeIDs(t, late, url.Values{"limit": {"2"}}); !slices.Equal(got, want[:2]) {
+		t.Fatalf("late follower's first page %v, want %v", got, want[:2])
+	}
+	if got := homeIDs(t, late, url.Values{"limit": {"2"}, "max_id": {want[1]}}); !slices.Equal(got, want[2:4]) {
+		t.Fatalf("late follower's second page %v, want %v", got, want[2:4])
+	}
+	// Unfollowing stops the merge.
+	c.Must(late.Do("POST", "/api/v1/accounts/"+star.ID+"/unfollow", nil), 200)
+	if got := homeIDs(t, late, nil); len(got) != 0 {
+		t.Fatalf("home after unfollowing a hot author: %v", got)
+	}
+}
+
+func TestFollowOptionsNotifyAndHiddenBoosts(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
+	rel := c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/follow", url.Values{"notify": {"true"}, "reblogs": {"false"}}), 200).Object(t)
+	if rel["notifying"] != true || rel["showing_reblogs"] != false {
+		t.Fatalf("follow options: %v", rel)
+	}
+	post := bob.Post("news")["id"].(string)
+	theirs := carol.Post("carol's")["id"].(string)
+	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
+	testrig.Eventually(t, "status notification", func() bool {
+		ns := c.Must(alice.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"status"}}), 200).List(t)
+		return len(ns) == 1 && ns[0]["status"].(map[string]any)["id"] == post
+	})
+	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) || !slices.Contains(got, post) {
+		t.Fatalf("home %v: want %s without the boost %s", got, post, boost)
+	}
+}
+
+func TestOversizedBodyGetsJSONError(t *testing.T) {
+	c := testrig.New(t)
+	bob := c.Register("bob")
+	r := bob.Do("POST", "/api/v1/statuses", url.Values{"status": {strings.Repeat("x", 2<<20)}})
+	if r.Code != 413 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("oversized body: %d %q %s", r.Code, r.Header.Get("Content-Type"), r.Body)
+	}
+	if got := c.Must(bob.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)["statuses_count"]; got != 0.0 {
+		t.Fatalf("statuses_count %v after a rejected post", got)
+	}
+}

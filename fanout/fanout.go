@@ -43,7 +43,7 @@ type Accounts interface {
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
 	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
 	Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error)
-	HidingReblogs(ctx context.Context, followers []shard.ID, author shard.ID) ([]bool, error)
+	FollowRecords(ctx context.Context, followers []shard.ID, author shard.ID) ([]*account.Follow, error)
 }
 
 // Timelines is the part of the timeline service that fan-out writes.
@@ -194,9 +194,14 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 			return err
 		}
 		if len(ids) > 0 {
-			keep, err := s.audience(ctx, st, ids)
+			keep, notify, err := s.audience(ctx, st, ids)
 			if err != nil {
 				return err
+			}
+			for _, id := range notify {
+				if err := s.notifier.Notify(ctx, id, st.AccountID, "status", st.ID); err != nil {
+					return err
+				}
 			}
 			entries := make([]timeline.Entry, 0, len(keep))
 			for _, id := range keep {
@@ -215,43 +220,41 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 
 // audience keeps the followers whose home takes the status: not muting the author,
 // following the replied-to account for replies, and not hiding the author's boosts.
-func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.ID) ([]shard.ID, error) {
+// It also returns the followers who asked to be notified of the author's posts.
+func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.ID) (keep, notify []shard.ID, err error) {
 	drop := make([]bool, len(ids))
 	muted, err := s.accounts.Muters(ctx, ids, st.AccountID, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	mark := func(flags []bool, want bool) {
-		for i, f := range flags {
-			if f == want {
-				drop[i] = true
+	follows, err := s.accounts.FollowRecords(ctx, ids, st.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var followsParent []bool
+	if st.IsReply() {
+		if followsParent, err = s.accounts.Follows(ctx, ids, st.InReplyToAccountID); err != nil {
+			return nil, nil, err
+		}
+	}
+	for i, id := range ids {
+		f := follows[i]
+		switch {
+		case id == st.AccountID || muted[i] || f == nil:
+			drop[i] = true
+		case st.ReblogOfID != 0 && !f.Reblogs:
+			drop[i] = true
+		case followsParent != nil && !followsParent[i] && id != st.InReplyToAccountID:
+			drop[i] = true
+		}
+		if !drop[i] {
+			keep = append(keep, id)
+			if f.Notify && st.ReblogOfID == 0 && !st.IsReply() {
+				notify = append(notify, id)
 			}
 		}
 	}
-	mark(muted, true)
-	if st.IsReply() {
-		follows, err := s.accounts.Follows(ctx, ids, st.InReplyToAccountID)
-		if err != nil {
-			return nil, err
-		}
-		for i, id := range ids {
-			drop[i] = drop[i] || (!follows[i] && id != st.InReplyToAccountID)
-		}
-	}
-	if st.ReblogOfID != 0 {
-		hiding, err := s.accounts.HidingReblogs(ctx, ids, st.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		mark(hiding, true)
-	}
-	out := ids[:0:0]
-	for i, id := range ids {
-		if !drop[i] && id != st.AccountID {
-			out = append(out, id)
-		}
-	}
-	return out, nil
+	return keep, notify, nil
 }
 
 func (s *Service) updated(ctx context.Context, e status.Event) error {

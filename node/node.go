@@ -143,7 +143,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
-		NoDefaultServerHeader: false, Logger: fasthttpLogger{n.log}}
+		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
 	n.wg.Add(2)
 	go func() {
 		defer n.wg.Done()
