@@ -66,6 +66,19 @@ type Account struct {
 	AvatarURL       string    `cbor:"17,keyasint,omitempty"`
 	HeaderURL       string    `cbor:"18,keyasint,omitempty"`
 	Suspended       bool      `cbor:"19,keyasint,omitempty"`
+	// Federation facts of remote accounts, from their actor documents.
+	InboxURL       string    `cbor:"20,keyasint,omitempty"`
+	SharedInboxURL string    `cbor:"21,keyasint,omitempty"`
+	OutboxURL      string    `cbor:"22,keyasint,omitempty"`
+	FollowersURL   string    `cbor:"23,keyasint,omitempty"`
+	FollowingURL   string    `cbor:"24,keyasint,omitempty"`
+	FeaturedURL    string    `cbor:"25,keyasint,omitempty"`
+	PublicKeyID    string    `cbor:"26,keyasint,omitempty"`
+	PublicKeyPEM   string    `cbor:"27,keyasint,omitempty"`
+	ActorType      string    `cbor:"28,keyasint,omitempty"`
+	FetchedAt      time.Time `cbor:"29,keyasint,omitempty"`
+	AlsoKnownAs    []string  `cbor:"30,keyasint,omitempty"`
+	MovedToURI     string    `cbor:"31,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.
@@ -244,6 +257,29 @@ func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) 
 		out[i] = Counts{Statuses: max(vals[3*i], 0), Followers: max(vals[3*i+1], 0), Following: max(vals[3*i+2], 0)}
 	}
 	return out, nil
+}
+
+// instancePK is the partition of the instance-wide counters in account_counters.
+var instancePK = []byte("instance")
+
+// Instance-wide counter names.
+const (
+	CountUsers      = "users"
+	CountLocalPosts = "local_posts"
+)
+
+// InstanceCountMutation adds delta to an instance-wide counter.
+func InstanceCountMutation(counter string, delta int64) store.Mutation {
+	return store.Mutation{Kind: store.Add, Table: tCounters, PK: instancePK, CK: []byte(counter), Delta: delta}
+}
+
+// InstanceCounts returns the number of local users and local posts.
+func (s *Service) InstanceCounts(ctx context.Context) (users, posts int64, err error) {
+	v, err := s.st.Counters(ctx, tCounters, []store.Key{{PK: instancePK, CK: []byte(CountUsers)}, {PK: instancePK, CK: []byte(CountLocalPosts)}})
+	if err != nil {
+		return 0, 0, fmt.Errorf("load instance counters: %w", err)
+	}
+	return max(v[0], 0), max(v[1], 0), nil
 }
 
 // CountMutation returns the batch mutation that adds delta to one counter of id.

@@ -120,7 +120,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason}
-	if err := s.saveBoth(ctx, a, u); err != nil {
+	if err := s.saveBoth(ctx, a, u, InstanceCountMutation(CountUsers, 1)); err != nil {
 		_ = s.st.Delete(ctx, tAccountNames, name, empty)
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
@@ -135,7 +135,7 @@ func (s *Service) cost() int {
 	return s.opts.BcryptCost
 }
 
-func (s *Service) saveBoth(ctx context.Context, a *Account, u *User) error {
+func (s *Service) saveBoth(ctx context.Context, a *Account, u *User, extra ...store.Mutation) error {
 	ab, err := store.Marshal(a)
 	if err != nil {
 		return err
@@ -144,10 +144,10 @@ func (s *Service) saveBoth(ctx context.Context, a *Account, u *User) error {
 	if err != nil {
 		return err
 	}
-	err = s.st.Batch(ctx, []store.Mutation{
+	err = s.st.Batch(ctx, append([]store.Mutation{
 		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: ab},
 		{Kind: store.Put, Table: tUsers, PK: a.ID.Bytes(), CK: empty, Value: ub},
-	})
+	}, extra...))
 	if err != nil {
 		return fmt.Errorf("save user %d: %w", a.ID, err)
 	}

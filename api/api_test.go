@@ -1,9 +1,13 @@
 package api_test
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -480,9 +484,21 @@ func TestFollowOptionsNotifyAndHiddenBoosts(t *testing.T) {
 func TestOversizedBodyGetsJSONError(t *testing.T) {
 	c := testrig.New(t)
 	bob := c.Register("bob")
-	r := bob.Do("POST", "/api/v1/statuses", url.Values{"status": {strings.Repeat("x", 2<<20)}})
-	if r.Code != 413 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		t.Fatalf("oversized body: %d %q %s", r.Code, r.Header.Get("Content-Type"), r.Body)
+	// Announce a body over the cap; the server must answer before reading it.
+	conn, err := net.Dial("tcp", c.Nodes[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/statuses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\nstatus=", bob.Token, 2<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 413 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("oversized body: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 	if got := c.Must(bob.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)["statuses_count"]; got != 0.0 {
 		t.Fatalf("statuses_count %v after a rejected post", got)

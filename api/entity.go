@@ -72,49 +72,55 @@ type Role struct {
 
 // Status is Mastodon's Status entity.
 type Status struct {
-	ID                 string       `json:"id"`
-	URI                string       `json:"uri"`
-	URL                *string      `json:"url"`
-	CreatedAt          string       `json:"created_at"`
-	EditedAt           *string      `json:"edited_at"`
-	Account            *Account     `json:"account"`
-	Content            string       `json:"content"`
-	Visibility         string       `json:"visibility"`
-	Sensitive          bool         `json:"sensitive"`
-	SpoilerText        string       `json:"spoiler_text"`
-	MediaAttachments   []any        `json:"media_attachments"`
-	Application        *Application `json:"application,omitempty"`
-	Mentions           []Mention    `json:"mentions"`
-	Tags               []Tag        `json:"tags"`
-	Emojis             []any        `json:"emojis"`
-	ReblogsCount       int64        `json:"reblogs_count"`
-	FavouritesCount    int64        `json:"favourites_count"`
-	RepliesCount       int64        `json:"replies_count"`
-	QuotesCount        int64        `json:"quotes_count"`
-	InReplyToID        *string      `json:"in_reply_to_id"`
-	InReplyToAccountID *string      `json:"in_reply_to_account_id"`
-	Reblog             *Status      `json:"reblog"`
-	Poll               any          `json:"poll"`
-	Card               any          `json:"card"`
-	Language           *string      `json:"language"`
-	Text               *string      `json:"text,omitempty"`
-	Favourited         *bool        `json:"favourited,omitempty"`
-	Reblogged          *bool        `json:"reblogged,omitempty"`
-	Muted              *bool        `json:"muted,omitempty"`
-	Bookmarked         *bool        `json:"bookmarked,omitempty"`
-	Pinned             *bool        `json:"pinned,omitempty"`
-	Filtered           []any        `json:"filtered,omitempty"`
+	ID                 string      `json:"id"`
+	URI                string      `json:"uri"`
+	URL                *string     `json:"url"`
+	CreatedAt          string      `json:"created_at"`
+	EditedAt           *string     `json:"edited_at"`
+	Account            *Account    `json:"account"`
+	Content            string      `json:"content"`
+	Visibility         string      `json:"visibility"`
+	Sensitive          bool        `json:"sensitive"`
+	SpoilerText        string      `json:"spoiler_text"`
+	MediaAttachments   []any       `json:"media_attachments"`
+	Application        *PostedWith `json:"application,omitempty"`
+	Mentions           []Mention   `json:"mentions"`
+	Tags               []Tag       `json:"tags"`
+	Emojis             []any       `json:"emojis"`
+	ReblogsCount       int64       `json:"reblogs_count"`
+	FavouritesCount    int64       `json:"favourites_count"`
+	RepliesCount       int64       `json:"replies_count"`
+	QuotesCount        int64       `json:"quotes_count"`
+	InReplyToID        *string     `json:"in_reply_to_id"`
+	InReplyToAccountID *string     `json:"in_reply_to_account_id"`
+	Reblog             *Status     `json:"reblog"`
+	Poll               any         `json:"poll"`
+	Card               any         `json:"card"`
+	Language           *string     `json:"language"`
+	Text               *string     `json:"text,omitempty"`
+	Favourited         *bool       `json:"favourited,omitempty"`
+	Reblogged          *bool       `json:"reblogged,omitempty"`
+	Muted              *bool       `json:"muted,omitempty"`
+	Bookmarked         *bool       `json:"bookmarked,omitempty"`
+	Pinned             *bool       `json:"pinned,omitempty"`
+	Filtered           []any       `json:"filtered,omitempty"`
 }
 
-// Application is the application a status was posted with, or an app.
+// PostedWith is Status.application: the app a status was posted with.
+type PostedWith struct {
+	Name    string  `json:"name"`
+	Website *string `json:"website"`
+}
+
+// Application is the Application and CredentialApplication entities.
 type Application struct {
-	ID           string   `json:"id,omitempty"`
+	ID           string   `json:"id"`
 	Name         string   `json:"name"`
 	Website      *string  `json:"website"`
-	Scopes       []string `json:"scopes,omitempty"`
-	RedirectURI  string   `json:"redirect_uri,omitempty"`
-	RedirectURIs []string `json:"redirect_uris,omitempty"`
-	VapidKey     string   `json:"vapid_key,omitempty"`
+	Scopes       []string `json:"scopes"`
+	RedirectURI  string   `json:"redirect_uri"`
+	RedirectURIs []string `json:"redirect_uris"`
+	VapidKey     string   `json:"vapid_key"`
 	ClientID     string   `json:"client_id,omitempty"`
 	ClientSecret string   `json:"client_secret,omitempty"`
 	// ClientSecretExpiresAt is 0: secrets never expire.

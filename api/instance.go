@@ -73,11 +73,15 @@ func (s *Server) instanceV1(r *req) error {
 	i := s.d.Instance
 	cfg := s.configuration()
 	delete(cfg, "urls")
+	users, posts, err := s.d.Accounts.InstanceCounts(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"uri": i.Domain, "title": i.Title, "short_description": i.Description, "description": i.Description,
 		"email": i.ContactEmail, "version": i.Version,
 		"urls":      map[string]any{"streaming_api": "ws" + i.Scheme[4:] + "://" + i.Domain},
-		"stats":     map[string]int{"user_count": 0, "status_count": 0, "domain_count": 0},
+		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
 		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
 		"registrations": i.OpenRegistrations, "approval_required": false, "invites_enabled": false,
 		"configuration": cfg, "contact_account": nil, "rules": []any{},

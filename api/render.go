@@ -250,7 +250,7 @@ func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs m
 		r.EditedAt = ptr(datetime(st.EditedAt))
 	}
 	if st.Local && st.AppName != "" {
-		r.Application = &Application{Name: st.AppName}
+		r.Application = &PostedWith{Name: st.AppName}
 		if st.AppWebsite != "" {
 			r.Application.Website = ptr(st.AppWebsite)
 		}

@@ -177,6 +177,9 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string) error {
 		account.CountMutation(st.AccountID, account.CountStatuses, 1),
 		outboxRow(st),
 	}
+	if st.Local && st.ReblogOfID == 0 {
+		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, 1))
+	}
 	if st.InReplyToID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Put, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()},

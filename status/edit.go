@@ -125,6 +125,9 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 		{Kind: store.DeletePartition, Table: tEdits, PK: st.ID.Bytes()},
 		account.CountMutation(st.AccountID, account.CountStatuses, -1),
 	}
+	if st.Local && st.ReblogOfID == 0 {
+		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, -1))
+	}
 	if st.InReplyToID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Delete, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes()},

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/testrig/openapi"
 )
 
 // Cluster is a set of running nodes (one in the single shape).
@@ -163,6 +164,14 @@ func (c *Cluster) send(req *http.Request, token string) *Response {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		c.t.Fatalf("read body: %v", err)
+	}
+	// Every answer must match Mastodon's published API description.
+	v, err := openapi.Default()
+	if err != nil {
+		c.t.Fatalf("load the OpenAPI description: %v", err)
+	}
+	if err := v.Validate(req.Method, req.URL.RequestURI(), resp.StatusCode, resp.Header.Get("Content-Type"), b); err != nil {
+		c.t.Errorf("response does not match Mastodon's API: %v\nbody: %.600s", err, b)
 	}
 	return &Response{Code: resp.StatusCode, Header: resp.Header, Body: b}
 }
