@@ -174,3 +174,6 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
+
+// Router is the router of the server, for node to mount the federation routes on.
+func (s *Server) Router() *router.Router { return s.router }

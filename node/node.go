@@ -17,6 +17,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
@@ -32,7 +33,10 @@ import (
 
 // Version is the software version reported to clients, Mastodon-style so that
 // clients' feature sniffing finds a 4.x server.
-const Version = "4.5.0 (compatible; Herd 0.1.0)"
+const Version = "4.5.0 (compatible; Herd " + SoftwareVersion + ")"
+
+// SoftwareVersion is Herd's own version, as NodeInfo reports it.
+const SoftwareVersion = "0.1.0"
 
 // Services are the domain services of a node.
 type Services struct {
@@ -42,6 +46,7 @@ type Services struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
+	Federation    *activitypub.Service
 }
 
 // Node is one running Herd node.
@@ -62,7 +67,7 @@ type Node struct {
 // Schema is every table of the domain packages.
 func Schema() store.Schema {
 	var s store.Schema
-	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(),
+	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(),
 		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema()} {
 		s = append(s, part...)
 	}
@@ -125,6 +130,10 @@ func (n *Node) build() error {
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
+	s.Federation = activitypub.New(n.store, s.Accounts, s.Statuses, activitypub.Options{Domain: cfg.Domain,
+		Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion, OpenRegistrations: cfg.Registrations == "open",
+		Title: cfg.Title, Description: cfg.Description})
+	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
 }
 

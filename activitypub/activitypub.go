@@ -1,0 +1,173 @@
+// Package activitypub owns Herd's side of the Fediverse protocols as Mastodon speaks
+// them: WebFinger, host-meta and NodeInfo discovery, actor documents and their keys,
+// status objects and collections, and (in later steps) the inbox and outgoing
+// activities. It serves the server-to-server HTTP surface, which is separate from the
+// client API of package api. It must not know storage engines; HTTP signatures live in
+// activitypub/httpsig.
+package activitypub
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/store"
+)
+
+// ErrNotFound is returned for an actor or object this server does not serve.
+var ErrNotFound = errors.New("activitypub: not found")
+
+const tKeys = "actor_keys"
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema { return store.Schema{{Name: tKeys}} }
+
+// Accounts is the part of the account service that federation reads.
+type Accounts interface {
+	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
+	Lookup(ctx context.Context, username, domain string) (*account.Account, error)
+	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
+	Followers(ctx context.Context, target shard.ID, p paging.Page) ([]account.Entry, error)
+	Following(ctx context.Context, follower shard.ID, p paging.Page) ([]account.Entry, error)
+	InstanceCounts(ctx context.Context) (users, posts int64, err error)
+}
+
+// Statuses is the part of the status service that federation reads.
+type Statuses interface {
+	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*status.Status, error)
+	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
+	Pinned(ctx context.Context, account shard.ID) ([]status.Listed, error)
+	Counts(ctx context.Context, ids []shard.ID) ([]status.Counts, error)
+}
+
+// Options configure the service.
+type Options struct {
+	// Domain is the local domain; Scheme is http or https.
+	Domain, Scheme string
+	// Software and Version name the server in NodeInfo.
+	Software, Version string
+	// OpenRegistrations is published in NodeInfo.
+	OpenRegistrations bool
+	// Title and Description name the instance in NodeInfo metadata.
+	Title, Description string
+}
+
+// Service builds and serves federation documents.
+type Service struct {
+	st       store.Store
+	accounts Accounts
+	statuses Statuses
+	opts     Options
+	now      func() time.Time
+}
+
+// New returns a service.
+func New(st store.Store, a Accounts, s Statuses, opts Options) *Service {
+	return &Service{st: st, accounts: a, statuses: s, opts: opts, now: time.Now}
+}
+
+// Base is the public base URL, such as https://example.com.
+func (s *Service) Base() string { return s.opts.Scheme + "://" + s.opts.Domain }
+
+// ActorURI is the id of a local actor.
+func (s *Service) ActorURI(username string) string {
+	return s.Base() + "/users/" + url.PathEscape(username)
+}
+
+// ProfileURL is the web page of a local account.
+func (s *Service) ProfileURL(username string) string {
+	return s.Base() + "/@" + url.PathEscape(username)
+}
+
+// StatusURI is the id of a local status object.
+func (s *Service) StatusURI(username string, id shard.ID) string {
+	return s.ActorURI(username) + "/statuses/" + id.String()
+}
+
+// InstanceActorURI is the id of the server's own actor.
+func (s *Service) InstanceActorURI() string { return s.Base() + "/actor" }
+
+// key is a local actor's key pair, kept as PEM.
+type key struct {
+	Private string `cbor:"1,keyasint"`
+	Public  string `cbor:"2,keyasint"`
+}
+
+// keyBits is the size of actor keys, as Mastodon's.
+const keyBits = 2048
+
+// PublicKeyPEM returns the public key of a local actor (account id, or zero for the
+// instance actor), making the key pair on first use.
+func (s *Service) PublicKeyPEM(ctx context.Context, owner shard.ID) (string, error) {
+	k, err := s.keyOf(ctx, owner)
+	if err != nil {
+		return "", err
+	}
+	return k.Public, nil
+}
+
+// PrivateKey returns the signing key of a local actor, making it on first use.
+func (s *Service) PrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
+	k, err := s.keyOf(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode([]byte(k.Private))
+	if block == nil {
+		return nil, fmt.Errorf("activitypub: key of %d is not PEM", owner)
+	}
+	priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("activitypub: key of %d: %w", owner, err)
+	}
+	return priv, nil
+}
+
+func (s *Service) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
+	b, err := s.st.Get(ctx, tKeys, owner.Bytes(), []byte{})
+	if err == nil {
+		var k key
+		return &k, store.Unmarshal(b, &k)
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("activitypub: load key of %d: %w", owner, err)
+	}
+	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
+	if err != nil {
+		return nil, fmt.Errorf("activitypub: generate key: %w", err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("activitypub: encode key: %w", err)
+	}
+	k := key{
+		Private: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})),
+		Public:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
+	}
+	enc, err := store.Marshal(&k)
+	if err != nil {
+		return nil, err
+	}
+	// Two racing first uses keep one key: the loser adopts the winner's.
+	ok, existing, err := s.st.PutIfAbsent(ctx, tKeys, owner.Bytes(), []byte{}, enc, 0)
+	if err != nil {
+		return nil, fmt.Errorf("activitypub: save key of %d: %w", owner, err)
+	}
+	if !ok {
+		var won key
+		return &won, store.Unmarshal(existing, &won)
+	}
+	return &k, nil
+}

@@ -1,0 +1,163 @@
+package activitypub_test
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+func TestDiscoveryAndActor(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	bob := c.Register("bob")
+	bob.Follow(alice)
+	c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Alice"},
+		"note": {"hi"}, "fields_attributes[0][name]": {"site"}, "fields_attributes[0][value]": {"example"}}), 200)
+	domain := c.Nodes[0].Config().Domain
+	base := "http://" + domain
+
+	for _, resource := range []string{"acct:alice@" + domain, "alice@" + domain, base + "/users/alice", base + "/@alice"} {
+		jrd := c.Must(c.Do("GET", "/.well-known/webfinger", "", url.Values{"resource": {resource}}), 200)
+		if ct := jrd.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/jrd+json") {
+			t.Fatalf("webfinger content type %q", ct)
+		}
+		doc := jrd.Object(t)
+		if doc["subject"] != "acct:alice@"+domain {
+			t.Fatalf("webfinger %s: %v", resource, doc)
+		}
+		links := doc["links"].([]any)
+		self := links[1].(map[string]any)
+		if self["rel"] != "self" || self["href"] != base+"/users/alice" || self["type"] != "application/activity+json" {
+			t.Fatalf("self link %v", self)
+		}
+	}
+	for _, resource := range []string{"acct:nobody@" + domain, "acct:alice@elsewhere.example"} {
+		c.Must(c.Do("GET", "/.well-known/webfinger", "", url.Values{"resource": {resource}}), 404)
+	}
+	c.Must(c.Do("GET", "/.well-known/webfinger", "", url.Values{"resource": {"nonsense"}}), 400)
+
+	r := c.Must(c.Do("GET", "/users/alice", "", nil), 200)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/activity+json") {
+		t.Fatalf("actor content type %q", ct)
+	}
+	actor := r.Object(t)
+	for k, want := range map[string]any{"id": base + "/users/alice", "type": "Person", "preferredUsername": "alice",
+		"name": "Alice", "inbox": base + "/users/alice/inbox", "followers": base + "/users/alice/followers",
+		"url": base + "/@alice", "manuallyApprovesFollowers": false} {
+		if actor[k] != want {
+			t.Errorf("actor %s = %v, want %v", k, actor[k], want)
+		}
+	}
+	key := actor["publicKey"].(map[string]any)
+	block, _ := pem.Decode([]byte(key["publicKeyPem"].(string)))
+	if block == nil || key["id"] != base+"/users/alice#main-key" {
+		t.Fatalf("public key %v", key)
+	}
+	if _, err := x509.ParsePKIXPublicKey(block.Bytes); err != nil {
+		t.Fatalf("public key does not parse: %v", err)
+	}
+	again := c.Must(c.Do("GET", "/users/alice", "", nil), 200).Object(t)
+	if again["publicKey"].(map[string]any)["publicKeyPem"] != key["publicKeyPem"] {
+		t.Fatal("actor key changed between fetches")
+	}
+	if att := actor["attachment"].([]any); len(att) != 1 || att[0].(map[string]any)["type"] != "PropertyValue" {
+		t.Fatalf("attachment %v", att)
+	}
+	if eps := actor["endpoints"].(map[string]any); eps["sharedInbox"] != base+"/inbox" {
+		t.Fatalf("endpoints %v", eps)
+	}
+	c.Must(c.Do("GET", "/users/nobody", "", nil), 404)
+	followers := c.Must(c.Do("GET", "/users/alice/followers", "", nil), 200).Object(t)
+	if followers["totalItems"] != 1.0 {
+		t.Fatalf("followers %v", followers)
+	}
+	page := c.Must(c.Do("GET", "/users/alice/followers?page=true", "", nil), 200).Object(t)
+	if items := page["orderedItems"].([]any); len(items) != 1 || items[0] != base+"/users/bob" {
+		t.Fatalf("followers page %v", page)
+	}
+	inst := c.Must(c.Do("GET", "/actor", "", nil), 200).Object(t)
+	if inst["type"] != "Application" {
+		t.Fatalf("instance actor %v", inst)
+	}
+}
+
+func TestStatusObjectsAndOutbox(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	base := "http://" + c.Nodes[0].Config().Domain
+	pub := alice.Post("hello @bob #Herd", "language", "en")["id"].(string)
+	reply := alice.Post("and more", "in_reply_to_id", pub)["id"].(string)
+	priv := alice.Post("secret", "visibility", "private")["id"].(string)
+	unl := alice.Post("quiet", "visibility", "unlisted")["id"].(string)
+
+	note := c.Must(c.Do("GET", "/users/alice/statuses/"+pub, "", nil), 200).Object(t)
+	if note["type"] != "Note" || note["attributedTo"] != base+"/users/alice" || note["id"] != base+"/users/alice/statuses/"+pub {
+		t.Fatalf("note %v", note)
+	}
+	if to := note["to"].([]any); len(to) != 1 || to[0] != "https://www.w3.org/ns/activitystreams#Public" {
+		t.Fatalf("public note to %v", to)
+	}
+	if cc := note["cc"].([]any); len(cc) != 2 || cc[0] != base+"/users/alice/followers" || cc[1] != base+"/users/bob" {
+		t.Fatalf("public note cc %v", cc)
+	}
+	var kinds []string
+	for _, tag := range note["tag"].([]any) {
+		kinds = append(kinds, tag.(map[string]any)["type"].(string)+" "+tag.(map[string]any)["name"].(string))
+	}
+	if strings.Join(kinds, ",") != "Mention @bob@"+c.Nodes[0].Config().Domain+",Hashtag #herd" {
+		t.Fatalf("tags %v", kinds)
+	}
+	if note["contentMap"].(map[string]any)["en"] != note["content"] {
+		t.Fatalf("contentMap %v", note["contentMap"])
+	}
+	rn := c.Must(c.Do("GET", "/users/alice/statuses/"+reply, "", nil), 200).Object(t)
+	if rn["inReplyTo"] != base+"/users/alice/statuses/"+pub {
+		t.Fatalf("inReplyTo %v", rn["inReplyTo"])
+	}
+	un := c.Must(c.Do("GET", "/users/alice/statuses/"+unl, "", nil), 200).Object(t)
+	if cc := un["cc"].([]any); cc[0] != "https://www.w3.org/ns/activitystreams#Public" {
+		t.Fatalf("unlisted cc %v", cc)
+	}
+	c.Must(c.Do("GET", "/users/alice/statuses/"+priv, "", nil), 404)
+	c.Must(c.Do("GET", "/users/bob/statuses/"+pub, "", nil), 404)
+	_ = bob
+
+	outbox := c.Must(c.Do("GET", "/users/alice/outbox", "", nil), 200).Object(t)
+	if outbox["totalItems"] != 4.0 || outbox["type"] != "OrderedCollection" {
+		t.Fatalf("outbox %v", outbox)
+	}
+	first, _ := url.Parse(outbox["first"].(string))
+	page := c.Must(c.Do("GET", first.RequestURI(), "", nil), 200).Object(t)
+	items := page["orderedItems"].([]any)
+	if len(items) != 3 { // public, reply and unlisted; not the private one
+		t.Fatalf("outbox page has %d items: %v", len(items), page)
+	}
+	if act := items[0].(map[string]any); act["type"] != "Create" || act["object"].(map[string]any)["id"] != base+"/users/alice/statuses/"+unl {
+		t.Fatalf("outbox item %v", act)
+	}
+}
+
+func TestNodeInfoAndHostMeta(t *testing.T) {
+	c := testrig.New(t)
+	c.Register("alice").Post("one")
+	links := c.Must(c.Do("GET", "/.well-known/nodeinfo", "", nil), 200).Object(t)
+	if len(links["links"].([]any)) != 2 {
+		t.Fatalf("nodeinfo links %v", links)
+	}
+	for _, v := range []string{"2.0", "2.1"} {
+		ni := c.Must(c.Do("GET", "/nodeinfo/"+v, "", nil), 200).Object(t)
+		usage := ni["usage"].(map[string]any)
+		if ni["version"] != v || usage["localPosts"] != 1.0 || usage["users"].(map[string]any)["total"] != 1.0 {
+			t.Fatalf("nodeinfo %s: %v", v, ni)
+		}
+	}
+	c.Must(c.Do("GET", "/nodeinfo/3.0", "", nil), 404)
+	hm := c.Must(c.Do("GET", "/.well-known/host-meta", "", nil), 200)
+	if !strings.Contains(string(hm.Body), "/.well-known/webfinger?resource={uri}") {
+		t.Fatalf("host-meta %s", hm.Body)
+	}
+}

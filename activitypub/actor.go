@@ -1,0 +1,150 @@
+package activitypub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/account"
+)
+
+// Public is the special collection that addresses everyone.
+const Public = "https://www.w3.org/ns/activitystreams#Public"
+
+// actorContext is the @context of actor documents, as Mastodon's ActorSerializer emits it.
+var actorContext = []any{
+	"https://www.w3.org/ns/activitystreams",
+	"https://w3id.org/security/v1",
+	map[string]any{
+		"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+		"toot":                      "http://joinmastodon.org/ns#",
+		"featured":                  map[string]string{"@id": "toot:featured", "@type": "@id"},
+		"featuredTags":              map[string]string{"@id": "toot:featuredTags", "@type": "@id"},
+		"alsoKnownAs":               map[string]string{"@id": "as:alsoKnownAs", "@type": "@id"},
+		"movedTo":                   map[string]string{"@id": "as:movedTo", "@type": "@id"},
+		"schema":                    "http://schema.org#",
+		"PropertyValue":             "schema:PropertyValue",
+		"value":                     "schema:value",
+		"discoverable":              "toot:discoverable",
+		"indexable":                 "toot:indexable",
+		"memorial":                  "toot:memorial",
+		"suspended":                 "toot:suspended",
+		"Hashtag":                   "as:Hashtag",
+		"Emoji":                     "toot:Emoji",
+	},
+}
+
+// PublicKey is an actor's publicKey.
+type PublicKey struct {
+	ID           string `json:"id"`
+	Owner        string `json:"owner"`
+	PublicKeyPem string `json:"publicKeyPem"`
+}
+
+// PropertyValue is a profile field.
+type PropertyValue struct {
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Image is an icon or header.
+type Image struct {
+	Type      string `json:"type"`
+	MediaType string `json:"mediaType,omitempty"`
+	URL       string `json:"url"`
+}
+
+// Actor is a Person (or Service, or Application) document.
+type Actor struct {
+	Context                   any             `json:"@context"`
+	ID                        string          `json:"id"`
+	Type                      string          `json:"type"`
+	Following                 string          `json:"following,omitempty"`
+	Followers                 string          `json:"followers,omitempty"`
+	Inbox                     string          `json:"inbox"`
+	Outbox                    string          `json:"outbox"`
+	Featured                  string          `json:"featured,omitempty"`
+	FeaturedTags              string          `json:"featuredTags,omitempty"`
+	PreferredUsername         string          `json:"preferredUsername"`
+	Name                      string          `json:"name"`
+	Summary                   string          `json:"summary"`
+	URL                       string          `json:"url"`
+	ManuallyApprovesFollowers bool            `json:"manuallyApprovesFollowers"`
+	Discoverable              bool            `json:"discoverable"`
+	Indexable                 bool            `json:"indexable"`
+	Published                 string          `json:"published"`
+	Memorial                  bool            `json:"memorial"`
+	PublicKey                 PublicKey       `json:"publicKey"`
+	Tag                       []any           `json:"tag"`
+	Attachment                []PropertyValue `json:"attachment"`
+	Endpoints                 map[string]any  `json:"endpoints"`
+	Icon                      *Image          `json:"icon,omitempty"`
+	Image                     *Image          `json:"image,omitempty"`
+}
+
+// Actor returns the document of a local account, by username.
+func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
+	a, err := s.accounts.Lookup(ctx, username, "")
+	if errors.Is(err, account.ErrNotFound) {
+		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pem, err := s.PublicKeyPEM(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	id := s.ActorURI(a.Username)
+	doc := &Actor{Context: actorContext, ID: id, Type: "Person", Following: id + "/following",
+		Followers: id + "/followers", Inbox: id + "/inbox", Outbox: id + "/outbox",
+		Featured: id + "/collections/featured", FeaturedTags: id + "/collections/tags",
+		PreferredUsername: a.Username, Name: a.DisplayName, Summary: a.Note, URL: s.ProfileURL(a.Username),
+		ManuallyApprovesFollowers: a.Locked, Discoverable: a.Discoverable, Indexable: a.Indexable,
+		Published: midnight(a.CreatedAt), PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
+		Tag: []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}
+	if a.Bot {
+		doc.Type = "Service"
+	}
+	for _, f := range a.Fields {
+		doc.Attachment = append(doc.Attachment, PropertyValue{Type: "PropertyValue", Name: f.Name, Value: f.Value})
+	}
+	if a.AvatarURL != "" {
+		doc.Icon = &Image{Type: "Image", URL: a.AvatarURL}
+	}
+	if a.HeaderURL != "" {
+		doc.Image = &Image{Type: "Image", URL: a.HeaderURL}
+	}
+	return doc, nil
+}
+
+// InstanceActor returns the server's own Application actor (/actor), which signs
+// fetches and instance-level activities.
+func (s *Service) InstanceActor(ctx context.Context) (*Actor, error) {
+	pem, err := s.PublicKeyPEM(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	id := s.InstanceActorURI()
+	return &Actor{Context: actorContext, ID: id, Type: "Application", Inbox: id + "/inbox", Outbox: id + "/outbox",
+		PreferredUsername: s.opts.Domain, Name: s.opts.Domain, URL: s.Base() + "/about/more?instance_actor=true",
+		ManuallyApprovesFollowers: true, Published: midnight(time.Unix(0, 0)),
+		PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
+		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}, nil
+}
+
+// midnight renders the day of t as Mastodon publishes actor creation: midnight UTC.
+func midnight(t time.Time) string {
+	return t.UTC().Truncate(24 * time.Hour).Format("2006-01-02T15:04:05Z")
+}
+
+// localAccount finds a local account by username or reports ErrNotFound.
+func (s *Service) localAccount(ctx context.Context, username string) (*account.Account, error) {
+	a, err := s.accounts.Lookup(ctx, username, "")
+	if errors.Is(err, account.ErrNotFound) {
+		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
+	}
+	return a, err
+}

@@ -1,0 +1,188 @@
+package activitypub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// noteContext is the @context of status objects, as Mastodon's.
+var noteContext = []any{
+	"https://www.w3.org/ns/activitystreams",
+	map[string]any{
+		"ostatus":          "http://ostatus.org#",
+		"atomUri":          "ostatus:atomUri",
+		"inReplyToAtomUri": "ostatus:inReplyToAtomUri",
+		"conversation":     "ostatus:conversation",
+		"sensitive":        "as:sensitive",
+		"toot":             "http://joinmastodon.org/ns#",
+		"votersCount":      "toot:votersCount",
+		"Hashtag":          "as:Hashtag",
+	},
+}
+
+// Tag is a Mention or Hashtag of a status.
+type Tag struct {
+	Type string `json:"type"`
+	Href string `json:"href"`
+	Name string `json:"name"`
+}
+
+// Count is a collection reduced to its size (likes, shares).
+type Count struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	TotalItems int64  `json:"totalItems"`
+}
+
+// Note is a status object.
+type Note struct {
+	Context      any               `json:"@context,omitempty"`
+	ID           string            `json:"id"`
+	Type         string            `json:"type"`
+	Summary      *string           `json:"summary"`
+	InReplyTo    *string           `json:"inReplyTo"`
+	Published    string            `json:"published"`
+	Updated      string            `json:"updated,omitempty"`
+	URL          string            `json:"url"`
+	AttributedTo string            `json:"attributedTo"`
+	To           []string          `json:"to"`
+	CC           []string          `json:"cc"`
+	Sensitive    bool              `json:"sensitive"`
+	AtomURI      string            `json:"atomUri"`
+	Conversation string            `json:"conversation,omitempty"`
+	Content      string            `json:"content"`
+	ContentMap   map[string]string `json:"contentMap,omitempty"`
+	Attachment   []any             `json:"attachment"`
+	Tag          []Tag             `json:"tag"`
+	Replies      *Count            `json:"replies,omitempty"`
+	Likes        *Count            `json:"likes"`
+	Shares       *Count            `json:"shares"`
+}
+
+// timeFormat is how AP documents write instants.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+// Note renders a local status for federation; only public and unlisted statuses are
+// served to anyone who asks (followers-only and direct ones need a signed fetch by
+// an addressee, which comes with the inbox).
+func (s *Service) Note(ctx context.Context, username string, id shard.ID) (*Note, error) {
+	a, err := s.localAccount(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.statuses.Get(ctx, id)
+	if errors.Is(err, status.ErrNotFound) || (err == nil && (st.AccountID != a.ID || st.ReblogOfID != 0)) {
+		return nil, fmt.Errorf("status %d of %s: %w", id, username, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st.Visibility != status.Public && st.Visibility != status.Unlisted {
+		return nil, fmt.Errorf("status %d is %s: %w", id, st.Visibility, ErrNotFound)
+	}
+	n, err := s.note(ctx, a, st)
+	if err != nil {
+		return nil, err
+	}
+	n.Context = noteContext
+	return n, nil
+}
+
+// note renders st, written by a, without a @context (for embedding in activities).
+func (s *Service) note(ctx context.Context, a *account.Account, st *status.Status) (*Note, error) {
+	actor := s.ActorURI(a.Username)
+	uri := s.StatusURI(a.Username, st.ID)
+	mentioned, err := s.accounts.GetMany(ctx, st.Mentions)
+	if err != nil {
+		return nil, err
+	}
+	n := &Note{ID: uri, Type: "Note", Published: st.CreatedAt.UTC().Format(timeFormat),
+		URL: s.ProfileURL(a.Username) + "/" + st.ID.String(), AttributedTo: actor, Sensitive: st.Sensitive,
+		AtomURI: uri, Content: st.Content, Attachment: []any{}, Tag: []Tag{}}
+	if st.SpoilerText != "" {
+		n.Summary = &st.SpoilerText
+	}
+	if !st.EditedAt.IsZero() {
+		n.Updated = st.EditedAt.UTC().Format(timeFormat)
+	}
+	if st.Language != "" {
+		n.ContentMap = map[string]string{st.Language: st.Content}
+	}
+	if st.InReplyToID != 0 {
+		parent, err := s.objectURI(ctx, st.InReplyToID)
+		if err != nil {
+			return nil, err
+		}
+		n.InReplyTo = &parent
+	}
+	var mentionURIs []string
+	for _, id := range st.Mentions {
+		m := mentioned[id]
+		if m == nil {
+			continue
+		}
+		uri := s.accountURI(m)
+		mentionURIs = append(mentionURIs, uri)
+		n.Tag = append(n.Tag, Tag{Type: "Mention", Href: uri, Name: "@" + m.Username + "@" + s.domainOf(m)})
+	}
+	for _, t := range st.Tags {
+		n.Tag = append(n.Tag, Tag{Type: "Hashtag", Href: s.Base() + "/tags/" + t, Name: "#" + t})
+	}
+	n.To, n.CC = addressing(st.Visibility, actor+"/followers", mentionURIs)
+	counts, err := s.statuses.Counts(ctx, []shard.ID{st.ID})
+	if err != nil {
+		return nil, err
+	}
+	n.Likes = &Count{ID: uri + "/likes", Type: "Collection", TotalItems: counts[0].Favourites}
+	n.Shares = &Count{ID: uri + "/shares", Type: "Collection", TotalItems: counts[0].Reblogs}
+	return n, nil
+}
+
+// addressing computes to and cc of a status as Mastodon does.
+func addressing(visibility, followers string, mentions []string) (to, cc []string) {
+	switch visibility {
+	case status.Public:
+		return []string{Public}, append([]string{followers}, mentions...)
+	case status.Unlisted:
+		return []string{followers}, append([]string{Public}, mentions...)
+	case status.Private:
+		return []string{followers}, append([]string{}, mentions...)
+	}
+	return append([]string{}, mentions...), []string{}
+}
+
+// accountURI is the actor id of an account, local or remote.
+func (s *Service) accountURI(a *account.Account) string {
+	if a.Local() {
+		return s.ActorURI(a.Username)
+	}
+	return a.URI
+}
+
+func (s *Service) domainOf(a *account.Account) string {
+	if a.Local() {
+		return s.opts.Domain
+	}
+	return a.Domain
+}
+
+// objectURI is the id of a status, local or remote.
+func (s *Service) objectURI(ctx context.Context, id shard.ID) (string, error) {
+	st, err := s.statuses.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if st.URI != "" {
+		return st.URI, nil
+	}
+	a, err := s.accounts.Get(ctx, st.AccountID)
+	if err != nil {
+		return "", err
+	}
+	return s.StatusURI(a.Username, st.ID), nil
+}

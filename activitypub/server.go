@@ -1,0 +1,154 @@
+package activitypub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+
+	"github.com/fasthttp/router"
+	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/shard"
+)
+
+// Content types of federation documents.
+const (
+	ContentType = "application/activity+json; charset=utf-8"
+	jrdType     = "application/jrd+json; charset=utf-8"
+	xrdType     = "application/xrd+xml; charset=utf-8"
+)
+
+// Server serves the server-to-server HTTP surface.
+type Server struct {
+	s   *Service
+	log *slog.Logger
+}
+
+// NewServer returns the HTTP face of s.
+func NewServer(s *Service, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{s: s, log: log}
+}
+
+// Register adds the federation routes to r.
+func (h *Server) Register(r *router.Router) {
+	r.GET("/.well-known/webfinger", h.webfinger)
+	r.GET("/.well-known/host-meta", h.hostMeta)
+	r.GET("/.well-known/nodeinfo", h.nodeInfoLinks)
+	r.GET("/nodeinfo/{version}", h.nodeInfo)
+	r.GET("/actor", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.InstanceActor(ctx) }))
+	r.GET("/users/{name}", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.Actor(ctx, name(ctx)) }))
+	r.GET("/users/{name}/outbox", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		return h.s.Outbox(ctx, name(ctx), cursor(ctx))
+	}))
+	r.GET("/users/{name}/followers", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		return h.s.Relations(ctx, name(ctx), true, cursor(ctx))
+	}))
+	r.GET("/users/{name}/following", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		return h.s.Relations(ctx, name(ctx), false, cursor(ctx))
+	}))
+	r.GET("/users/{name}/collections/featured", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		return h.s.Featured(ctx, name(ctx))
+	}))
+	r.GET("/users/{name}/statuses/{id}", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		id, err := shard.Parse(str(ctx, "id"))
+		if err != nil {
+			return nil, ErrNotFound
+		}
+		return h.s.Note(ctx, name(ctx), id)
+	}))
+}
+
+func str(ctx *fasthttp.RequestCtx, key string) string {
+	v, _ := ctx.UserValue(key).(string)
+	return v
+}
+
+func name(ctx *fasthttp.RequestCtx) string { return str(ctx, "name") }
+
+func cursor(ctx *fasthttp.RequestCtx) Cursor {
+	q := ctx.QueryArgs()
+	c := Cursor{Page: len(q.Peek("page")) > 0}
+	c.MaxID, _ = shard.Parse(string(q.Peek("max_id")))
+	c.MinID, _ = shard.Parse(string(q.Peek("min_id")))
+	return c
+}
+
+// doc serves an ActivityStreams document.
+func (h *Server) doc(build func(ctx *fasthttp.RequestCtx) (any, error)) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		v, err := build(ctx)
+		if err != nil {
+			h.fail(ctx, err)
+			return
+		}
+		h.write(ctx, ContentType, v)
+	}
+}
+
+func (h *Server) write(ctx *fasthttp.RequestCtx, contentType string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	ctx.SetContentType(contentType)
+	ctx.Response.Header.Set("Vary", "Accept")
+	ctx.Response.Header.Set("Cache-Control", "max-age=60, public")
+	ctx.SetBody(b)
+}
+
+func (h *Server) fail(ctx *fasthttp.RequestCtx, err error) {
+	code, msg := 500, "Internal server error"
+	switch {
+	case errors.Is(err, ErrNotFound):
+		code, msg = 404, "Record not found"
+	case errors.Is(err, ErrBadResource):
+		code, msg = 400, "Malformed resource"
+	case errors.Is(err, context.Canceled):
+		code, msg = 503, "Request cancelled"
+	default:
+		h.log.Error("activitypub: request failed", "path", string(ctx.Path()), "err", err)
+	}
+	ctx.SetStatusCode(code)
+	ctx.SetContentType("application/json; charset=utf-8")
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	ctx.SetBody(b)
+}
+
+func (h *Server) webfinger(ctx *fasthttp.RequestCtx) {
+	jrd, err := h.s.WebFinger(ctx, string(ctx.QueryArgs().Peek("resource")))
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	ctx.Response.Header.Set("Access-Control-Allow-Origin", "*")
+	h.write(ctx, jrdType, jrd)
+}
+
+func (h *Server) hostMeta(ctx *fasthttp.RequestCtx) {
+	ctx.SetContentType(xrdType)
+	ctx.SetBodyString(h.s.HostMeta())
+}
+
+func (h *Server) nodeInfoLinks(ctx *fasthttp.RequestCtx) {
+	h.write(ctx, "application/json; charset=utf-8", h.s.NodeInfoLinks())
+}
+
+func (h *Server) nodeInfo(ctx *fasthttp.RequestCtx) {
+	v := str(ctx, "version")
+	if v != "2.0" && v != "2.1" {
+		h.fail(ctx, ErrNotFound)
+		return
+	}
+	doc, err := h.s.NodeInfo(ctx, v)
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	ctx.Response.Header.Set("Access-Control-Allow-Origin", "*")
+	h.write(ctx, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+v+`#"`, doc)
+}
