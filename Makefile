@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/herd
 PKGS    := ./...
 
-.PHONY: help build run test test-go test-clients lint bench fuzz clean
+.PHONY: help build run test test-go test-clients test-federation lint bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -14,13 +14,16 @@ build: ## build bin/herd
 run: build ## serve on http://127.0.0.1:8080 with the embedded engines in ./data
 	./$(BIN) serve
 
-test: lint test-go test-clients ## the whole suite: vet, Go tests, third-party clients
+test: lint test-go test-clients test-federation ## the whole suite: vet, Go tests, third-party clients, Fedify peer
 
 test-go: ## Go unit and integration tests (real Pebble, real HTTP on loopback)
 	$(GO) test -count=1 $(PKGS)
 
 test-clients: ## masto.js and Mastodon.py scripted against a real node
 	bash tests/clients/run.sh
+
+test-federation: ## a real Fedify peer federating with a real node
+	bash tests/federation/run.sh
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -37,3 +40,21 @@ fuzz: ## run every fuzz target for 30s each
 
 clean: ## remove build output (not ./data)
 	rm -rf bin
+
+.PHONY: bench-report
+bench-report: build ## load a fresh local node with the mixed scenario for 20s; report in bench-out/
+	@set -e; \
+	port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	tmp=$$(mktemp -d); \
+	printf '# registration only: the measured phase hashes no passwords\nbcrypt_cost = 4\n' > $$tmp/herd.toml; \
+	HERD_RATE_LIMIT=-1 ./$(BIN) serve --config $$tmp/herd.toml --listen 127.0.0.1:$$port \
+	  --domain 127.0.0.1:$$port --data $$tmp/data 2> $$tmp/serve.log & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
+	echo "herd serving on 127.0.0.1:$$port (pid $$pid, data in $$tmp/data)"; \
+	./$(BIN) bench run --target http://127.0.0.1:$$port --scenario mixed --duration 20s --out bench-out \
+	  || { echo "bench failed; the server's log:"; tail -20 $$tmp/serve.log; exit 1; }; \
+	echo "report: $(CURDIR)/bench-out/report.html"
+
+.PHONY: test-cluster
+test-cluster: ## cluster engines: start Cassandra and Kafka (ops/engines), test store/scylla and bus/kafka on them, stop them
+	bash ops/engines/test-cluster.sh

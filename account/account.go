@@ -134,7 +134,7 @@ func Schema() store.Schema {
 		{Name: tReqOut}, {Name: tReqIn, Order: store.Desc},
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc},
-		{Name: tMarkers}, {Name: tActivity},
+		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
 	}
 }
 

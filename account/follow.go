@@ -71,6 +71,9 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	if follower == target.ID {
 		return ErrSelf
 	}
+	if !target.Local() {
+		n = nil // remote accounts hear of it through federation
+	}
 	if blocked, err := s.eitherBlocks(ctx, follower, target.ID); err != nil || blocked {
 		if err != nil {
 			return err
@@ -87,7 +90,7 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	}
 	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC()}
 	opts.apply(f)
-	if target.Locked {
+	if target.Locked || !target.Local() { // a remote follow waits for the remote Accept
 		return s.request(ctx, follower, target.ID, f, n)
 	}
 	created, err := s.createFollow(ctx, follower, target.ID, f)
@@ -202,6 +205,17 @@ func (s *Service) Authorize(ctx context.Context, target, requester shard.ID, n N
 	}
 	f.ID = s.ids.Next()
 	_, err = s.createFollow(ctx, requester, target, f)
+	return err
+}
+
+// Accepted turns follower's pending request to follow a remote target into a follow,
+// when the target's server accepts it. Accepting twice changes nothing.
+func (s *Service) Accepted(ctx context.Context, follower, target shard.ID) error {
+	f, err := s.dropRequest(ctx, follower, target)
+	if err != nil || f == nil {
+		return err
+	}
+	_, err = s.createFollow(ctx, follower, target, f)
 	return err
 }
 

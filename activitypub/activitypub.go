@@ -14,10 +14,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -30,7 +33,12 @@ var ErrNotFound = errors.New("activitypub: not found")
 const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
-func Schema() store.Schema { return store.Schema{{Name: tKeys}} }
+func Schema() store.Schema {
+	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}}, inboxSchema()...)
+}
+
+// Topics lists the bus topics this package uses.
+func Topics() []bus.Topic { return []bus.Topic{{Name: InboxTopic, Partitions: 16}} }
 
 // Accounts is the part of the account service that federation reads.
 type Accounts interface {
@@ -41,6 +49,15 @@ type Accounts interface {
 	Followers(ctx context.Context, target shard.ID, p paging.Page) ([]account.Entry, error)
 	Following(ctx context.Context, follower shard.ID, p paging.Page) ([]account.Entry, error)
 	InstanceCounts(ctx context.Context) (users, posts int64, err error)
+	ByURI(ctx context.Context, uri string) (*account.Account, error)
+	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
+	DeleteRemote(ctx context.Context, a *account.Account) error
+	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	Follow(ctx context.Context, follower shard.ID, target *account.Account, opts account.FollowOptions, n account.Notifier) error
+	Unfollow(ctx context.Context, follower, target shard.ID) error
+	Accepted(ctx context.Context, follower, target shard.ID) error
+	Block(ctx context.Context, blocker, target shard.ID) error
+	Unblock(ctx context.Context, blocker, target shard.ID) error
 }
 
 // Statuses is the part of the status service that federation reads.
@@ -50,6 +67,18 @@ type Statuses interface {
 	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
 	Pinned(ctx context.Context, account shard.ID) ([]status.Listed, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]status.Counts, error)
+	ByURI(ctx context.Context, uri string) (*status.Status, error)
+	CreateRemote(ctx context.Context, st *status.Status) (*status.Status, bool, error)
+	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error
+	Delete(ctx context.Context, author, id shard.ID) (*status.Status, error)
+	Tombstone(ctx context.Context, uri string) error
+	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+}
+
+// Notifier is the part of the notification service that federation needs.
+type Notifier interface {
+	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
 }
 
 // Options configure the service.
@@ -62,20 +91,50 @@ type Options struct {
 	OpenRegistrations bool
 	// Title and Description name the instance in NodeInfo metadata.
 	Title, Description string
+	// Client is what outbound requests may reach; HTTP is the client built from it
+	// (NewHTTPClient).
+	Client ClientOptions
+	HTTP   *http.Client
 }
 
 // Service builds and serves federation documents.
 type Service struct {
+	http     *http.Client
 	st       store.Store
+	bus      bus.Bus
 	accounts Accounts
 	statuses Statuses
+	notifier Notifier
+	delivery Deliverer
 	opts     Options
+	log      *slog.Logger
 	now      func() time.Time
+	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
+	// clears that domain's failure record).
+	OnSignedRequest func(ctx context.Context, domain string)
+}
+
+// Deps are the services federation reads and changes.
+type Deps struct {
+	Store     store.Store
+	Bus       bus.Bus
+	Accounts  Accounts
+	Statuses  Statuses
+	Notifier  Notifier
+	Deliverer Deliverer
+	Logger    *slog.Logger
 }
 
 // New returns a service.
-func New(st store.Store, a Accounts, s Statuses, opts Options) *Service {
-	return &Service{st: st, accounts: a, statuses: s, opts: opts, now: time.Now}
+func New(d Deps, opts Options) *Service {
+	if opts.HTTP == nil {
+		opts.HTTP = http.DefaultClient
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
+		notifier: d.Notifier, delivery: d.Deliverer, opts: opts, log: d.Logger, now: time.Now}
 }
 
 // Base is the public base URL, such as https://example.com.

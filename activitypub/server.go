@@ -35,6 +35,8 @@ func NewServer(s *Service, log *slog.Logger) *Server {
 
 // Register adds the federation routes to r.
 func (h *Server) Register(r *router.Router) {
+	r.POST("/inbox", h.inbox)
+	r.POST("/users/{name}/inbox", h.inbox)
 	r.GET("/.well-known/webfinger", h.webfinger)
 	r.GET("/.well-known/host-meta", h.hostMeta)
 	r.GET("/.well-known/nodeinfo", h.nodeInfoLinks)

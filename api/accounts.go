@@ -184,8 +184,13 @@ func (s *Server) follow(r *req) error {
 	if err := s.d.Accounts.Follow(r.context(), r.viewer, t, opts, s.d.Notifications); err != nil {
 		return err
 	}
-	if before == nil && !t.Locked {
+	if before == nil && !t.Locked && t.Local() {
 		if err := s.d.Fanout.Followed(r.context(), r.viewer, t.ID); err != nil {
+			return err
+		}
+	}
+	if before == nil && !t.Local() {
+		if err := s.federate(r, "Follow", t.ID, "", false); err != nil {
 			return err
 		}
 	}
@@ -199,6 +204,11 @@ func (s *Server) unfollow(r *req) error {
 	}
 	if err := s.d.Accounts.Unfollow(r.context(), r.viewer, t.ID); err != nil {
 		return err
+	}
+	if !t.Local() {
+		if err := s.federate(r, "Follow", t.ID, "", true); err != nil {
+			return err
+		}
 	}
 	if err := s.d.Fanout.Unfollowed(r.context(), r.viewer, t.ID); err != nil {
 		return err
@@ -227,10 +237,16 @@ func (s *Server) routeAccountActions() {
 		if err := a.Block(r.context(), r.viewer, t); err != nil {
 			return err
 		}
+		if err := s.federate(r, "Block", t, "", false); err != nil {
+			return err
+		}
 		return s.d.Fanout.Unfollowed(r.context(), r.viewer, t)
 	}))
 	s.handle("POST", "/api/v1/accounts/{id}/unblock", user("write:blocks"), s.relate(func(r *req, t shard.ID) error {
-		return a.Unblock(r.context(), r.viewer, t)
+		if err := a.Unblock(r.context(), r.viewer, t); err != nil {
+			return err
+		}
+		return s.federate(r, "Block", t, "", true)
 	}))
 	s.handle("POST", "/api/v1/accounts/{id}/mute", user("write:mutes"), s.relate(func(r *req, t shard.ID) error {
 		notifications := true
@@ -250,10 +266,21 @@ func (s *Server) routeAccountActions() {
 		if err := a.Authorize(r.context(), r.viewer, t, s.d.Notifications); err != nil {
 			return err
 		}
+		if s.d.Federation != nil {
+			if err := s.d.Federation.Respond(r.context(), r.viewer, t, true); err != nil {
+				return err
+			}
+		}
 		return s.d.Fanout.Followed(r.context(), t, r.viewer)
 	}))
 	s.handle("POST", "/api/v1/follow_requests/{id}/reject", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
-		return a.Reject(r.context(), r.viewer, t)
+		if err := a.Reject(r.context(), r.viewer, t); err != nil {
+			return err
+		}
+		if s.d.Federation == nil {
+			return nil
+		}
+		return s.d.Federation.Respond(r.context(), r.viewer, t, false)
 	}))
 }
 

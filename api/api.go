@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 )
 
@@ -47,15 +48,25 @@ type Deps struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
-	Render        account.RenderFunc
-	Instance      Instance
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// Federation, if set, resolves remote accounts and statuses and tells remote
+	// servers of local actions.
+	Federation Federator
+	Render     account.RenderFunc
+	Instance   Instance
+	Logger     *slog.Logger
+	Now        func() time.Time
 	// RateLimit is the number of requests allowed per 5 minutes per token and per IP;
 	// zero means Mastodon's 300, negative disables limits.
 	RateLimit int
 	// MaxBody caps request bodies; default 1 MiB.
 	MaxBody int
+	// Streams routes real-time events to streaming connections; nil gives the
+	// server a hub of its own that nothing publishes to.
+	Streams stream.Router
+	// Streaming tunes the streaming API.
+	Streaming StreamingOptions
+
+	streams *streamState // the streaming API's live state, made by New
 }
 
 // Server serves the API.
@@ -177,3 +188,6 @@ func isTimeout(err error) bool {
 
 // Router is the router of the server, for node to mount the federation routes on.
 func (s *Server) Router() *router.Router { return s.router }
+
+// SetFederation hands the server the federation service, which is built after it.
+func (s *Server) SetFederation(f Federator) { s.d.Federation = f }

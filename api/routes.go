@@ -78,8 +78,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), s.statusContext)
 	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
-	s.handle("POST", "/api/v1/statuses/{id}/favourite", user("write:favourites"), s.statusAction(st.Favourite))
-	s.handle("POST", "/api/v1/statuses/{id}/unfavourite", user("write:favourites"), s.statusAction(st.Unfavourite))
+	s.handle("POST", "/api/v1/statuses/{id}/favourite", user("write:favourites"), s.liking(st.Favourite, false))
+	s.handle("POST", "/api/v1/statuses/{id}/unfavourite", user("write:favourites"), s.liking(st.Unfavourite, true))
 	s.handle("POST", "/api/v1/statuses/{id}/reblog", user("write:statuses"), s.reblog)
 	s.handle("POST", "/api/v1/statuses/{id}/unreblog", user("write:statuses"), s.statusAction(st.Unreblog))
 	s.handle("POST", "/api/v1/statuses/{id}/bookmark", user("write:bookmarks"), s.statusAction(st.Bookmark))
@@ -90,6 +90,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/statuses/{id}/unmute", user("write:mutes"), s.statusAction(muteThread(st, false)))
 	s.handle("GET", "/api/v1/favourites", user("read:favourites"), s.markedList(st.Favourites))
 	s.handle("GET", "/api/v1/bookmarks", user("read:bookmarks"), s.markedList(st.Bookmarks))
+
+	s.handle("GET", "/api/v2/search", open("read:search"), s.search)
 
 	// Timelines.
 	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), s.home)
@@ -102,6 +104,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/notifications/clear", user("write:notifications"), s.clearNotifications)
 	s.handle("GET", "/api/v1/notifications/{id}", user("read:notifications"), s.getNotification)
 	s.handle("POST", "/api/v1/notifications/{id}/dismiss", user("write:notifications"), s.dismissNotification)
+	s.routeStreaming()
 }
 
 func muteThread(st *status.Service, on bool) func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {

@@ -260,3 +260,23 @@ func (s *Server) markedList(list func(ctx context.Context, account shard.ID, p p
 		return r.json(out)
 	}
 }
+
+// liking answers favourite and unfavourite, and tells a remote author.
+func (s *Server) liking(do func(ctx context.Context, viewer, id shard.ID) (*status.Status, error), undo bool) handlerFunc {
+	return func(r *req) error {
+		id, err := r.pathID("id")
+		if err != nil {
+			return err
+		}
+		st, err := do(r.context(), r.viewer, id)
+		if err != nil {
+			return err
+		}
+		if !st.Local && st.URI != "" {
+			if err := s.federate(r, "Like", st.AccountID, st.URI, undo); err != nil {
+				return err
+			}
+		}
+		return s.answerStatus(r, st)
+	}
+}

@@ -3,7 +3,8 @@
 // followers who mute the author), the public, local and hashtag timelines, and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
-// `statuses` topic idempotently and must not know HTTP or engines.
+// `statuses` topic idempotently and must not know HTTP or engines. What it writes it
+// also announces, as ids, to the stream router for connected clients (stream.go).
 package fanout
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
+	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 )
 
@@ -69,6 +71,8 @@ type Options struct {
 	PageSize int
 	// Logger receives errors; default slog.Default().
 	Logger *slog.Logger
+	// Streams receives stream events for open client connections; default none.
+	Streams Streamer
 }
 
 func (o Options) withDefaults() Options {
@@ -80,6 +84,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Streams == nil {
+		o.Streams = noStreams{}
 	}
 	return o
 }
@@ -146,6 +153,7 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 	if err := s.timelines.AppendHome(ctx, []timeline.Entry{{Account: st.AccountID, StatusID: st.ID, Author: st.AccountID}}); err != nil {
 		return err
 	}
+	s.toUser(st.AccountID, event(stream.Update, st.ID))
 	if err := s.mentions(ctx, st); err != nil {
 		return err
 	}
@@ -155,7 +163,10 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 		}
 	}
 	if st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply() {
-		return s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags})
+		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags}); err != nil {
+			return err
+		}
+		s.streamPublic(st, event(stream.Update, st.ID))
 	}
 	return nil
 }
@@ -178,14 +189,21 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return s.timelines.AppendHome(ctx, entries)
+	if err := s.timelines.AppendHome(ctx, entries); err != nil {
+		return err
+	}
+	s.streamHome(entries)
+	return nil
 }
 
 // followers writes the status into every follower's home, a page at a time.
 func (s *Service) followers(ctx context.Context, st *status.Status) error {
 	hot, err := s.hot(ctx, st.AccountID)
-	if err != nil || hot {
+	if err != nil {
 		return err
+	}
+	if hot { // no home writes: stream to the followers who are connected
+		return s.streamFollowers(ctx, st, event(stream.Update, st.ID), true)
 	}
 	var cursor shard.ID
 	for {
@@ -210,6 +228,7 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 			if err := s.timelines.AppendHome(ctx, entries); err != nil {
 				return err
 			}
+			s.streamHome(entries)
 		}
 		if next == 0 {
 			return nil
@@ -267,7 +286,7 @@ func (s *Service) updated(ctx context.Context, e status.Event) error {
 			return err
 		}
 	}
-	return nil
+	return s.streamUpdated(ctx, e.StatusID)
 }
 
 func (s *Service) deleted(ctx context.Context, st *status.Status) error {
@@ -275,6 +294,9 @@ func (s *Service) deleted(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if err := s.timelines.RemovePublic(ctx, timeline.PublicEntry{StatusID: st.ID, Tags: st.Tags}); err != nil {
+		return err
+	}
+	if err := s.streamDeleted(ctx, st); err != nil {
 		return err
 	}
 	return s.statuses.DeleteReblogs(ctx, st.ID)

@@ -41,6 +41,12 @@ type Config struct {
 	BcryptCost int `toml:"bcrypt_cost"`
 	// NoSync trades durability for speed (tests and benchmarks only).
 	NoSync bool `toml:"no_sync"`
+	// FederationHTTP lets federation use plain-http peers (tests, private networks).
+	FederationHTTP bool `toml:"federation_http"`
+	// AllowPrivateAddresses lets federation reach loopback and private addresses.
+	AllowPrivateAddresses bool `toml:"allow_private_addresses"`
+	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
+	ExtraCA string `toml:"extra_ca"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
 }

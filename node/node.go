@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -22,12 +23,14 @@ import (
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
 	buslocal "github.com/herd-social/herd/bus/local"
+	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 )
 
@@ -46,7 +49,16 @@ type Services struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
+	Streams       *stream.Hub
 	Federation    *activitypub.Service
+	Delivery      *delivery.Service
+}
+
+// lateSigner lets delivery, built before federation, sign with federation's keys.
+type lateSigner struct{ s *activitypub.Service }
+
+func (l *lateSigner) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
+	return l.s.SignPost(ctx, req, body, signer)
 }
 
 // Node is one running Herd node.
@@ -67,7 +79,7 @@ type Node struct {
 // Schema is every table of the domain packages.
 func Schema() store.Schema {
 	var s store.Schema
-	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(),
+	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema()} {
 		s = append(s, part...)
 	}
@@ -76,7 +88,8 @@ func Schema() store.Schema {
 
 // Topics is every topic of the event log.
 func Topics() []bus.Topic {
-	return []bus.Topic{{Name: status.Topic, Partitions: 16}}
+	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}}, activitypub.Topics()...)
+	return append(topics, delivery.Topics()...)
 }
 
 // Open opens the engines under cfg.Data and builds the services; Start serves.
@@ -119,20 +132,43 @@ func (n *Node) build() error {
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
+	s.Streams = stream.NewHub()
+	s.Notifications.OnNotify = func(to shard.ID, nt notification.Notification) {
+		s.Streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
+	}
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: s.Streams})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit,
+		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: s.Streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
-	s.Federation = activitypub.New(n.store, s.Accounts, s.Statuses, activitypub.Options{Domain: cfg.Domain,
-		Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion, OpenRegistrations: cfg.Registrations == "open",
-		Title: cfg.Title, Description: cfg.Description})
+	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
+		ExtraCA: cfg.ExtraCA}
+	httpClient, err := activitypub.NewHTTPClient(clientOpts)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	signer := &lateSigner{}
+	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"})
+	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
+		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log},
+		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
+			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
+			Client: clientOpts, HTTP: httpClient})
+	signer.s = s.Federation
+	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
+		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
+			n.log.Error("node: mark domain available", "domain", domain, "err", err)
+		}
+	}
+	n.api.SetFederation(s.Federation)
+	format.ResolveRemote(s.Federation.ResolveAcct)
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
 }
@@ -153,7 +189,7 @@ func (n *Node) Start(ctx context.Context) error {
 	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
-	n.wg.Add(2)
+	n.wg.Add(5)
 	go func() {
 		defer n.wg.Done()
 		if err := n.srv.Serve(ln); err != nil {
@@ -163,6 +199,18 @@ func (n *Node) Start(ctx context.Context) error {
 	go func() {
 		defer n.wg.Done()
 		n.consume(ctx, "fanout", n.Fanout.Run)
+	}()
+	go func() {
+		defer n.wg.Done()
+		n.consume(ctx, "inbox", n.Federation.RunInbox)
+	}()
+	go func() {
+		defer n.wg.Done()
+		n.consume(ctx, "federation", n.Federation.RunOutbox)
+	}()
+	go func() {
+		defer n.wg.Done()
+		n.consume(ctx, "delivery", n.Delivery.Run)
 	}()
 	n.log.Info("node: serving", "listen", ln.Addr().String(), "domain", n.cfg.Domain)
 	return nil
@@ -196,6 +244,7 @@ func (n *Node) Config() Config { return n.cfg }
 
 // Close stops serving, waits for in-flight work and closes the engines.
 func (n *Node) Close() error {
+	n.api.CloseStreams() // hijacked connections: the HTTP shutdown does not wait for them
 	if n.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
 		defer cancel()

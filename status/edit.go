@@ -128,6 +128,10 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 	if st.Local && st.ReblogOfID == 0 {
 		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, -1))
 	}
+	if st.URI != "" {
+		muts = append(muts, store.Mutation{Kind: store.Delete, Table: tURIs, PK: []byte(st.URI), CK: empty},
+			store.Mutation{Kind: store.Put, Table: tTombstones, PK: []byte(st.URI), CK: empty, Value: empty})
+	}
 	if st.InReplyToID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Delete, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes()},

@@ -21,6 +21,13 @@ type TextFormatter struct {
 	// domain is the local domain; base is the public base URL, such as
 	// https://example.com.
 	domain, base string
+	// remote, if set, resolves handles of accounts not known yet (WebFinger).
+	remote func(ctx context.Context, username, domain string) (*account.Account, error)
+}
+
+// ResolveRemote lets the formatter look up unknown remote handles through resolve.
+func (f *TextFormatter) ResolveRemote(resolve func(ctx context.Context, username, domain string) (*account.Account, error)) {
+	f.remote = resolve
 }
 
 // NewTextFormatter returns a formatter for the local domain that links to base.
@@ -34,8 +41,11 @@ func (f *TextFormatter) Format(ctx context.Context, src string) (Formatted, erro
 	var lookupErr error
 	resolve := func(m text.Mention) (text.ResolvedMention, bool) {
 		a, err := f.accounts.Lookup(ctx, m.Username, m.Domain)
+		if err != nil && m.Domain != "" && f.remote != nil && isNotFoundAccount(err) {
+			a, err = f.remote(ctx, m.Username, m.Domain)
+		}
 		if err != nil {
-			if lookupErr == nil && !isNotFoundAccount(err) {
+			if lookupErr == nil && !isNotFoundAccount(err) && m.Domain == "" {
 				lookupErr = err
 			}
 			return text.ResolvedMention{}, false

@@ -131,7 +131,8 @@ func Schema() store.Schema {
 		{Name: tReblogs}, {Name: tReblogsBy, Order: store.Desc},
 		{Name: tBookmarks}, {Name: tBookmarksOf, Order: store.Desc},
 		{Name: tPins}, {Name: tPinsOf, Order: store.Desc},
-		{Name: tThreadMutes}, {Name: tOutbox},
+		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs},
+		{Name: tTombstones, TTL: TombstoneTTL},
 	}
 }
 

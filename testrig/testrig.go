@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,6 +38,22 @@ type Option func(*node.Config)
 
 // Config applies f to each node's configuration.
 func Config(f func(*node.Config)) Option { return Option(f) }
+
+// Host makes the node an instance of its own, named `name.localhost:PORT` (names under
+// .localhost reach loopback), that federates over plain http with loopback peers.
+func Host(t testing.TB, name string) Option {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("pick a port: %v", err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return func(c *node.Config) {
+		c.Listen = fmt.Sprintf("127.0.0.1:%d", port)
+		c.Domain = fmt.Sprintf("%s.localhost:%d", name, port)
+		c.FederationHTTP, c.AllowPrivateAddresses = true, true
+	}
+}
 
 // New starts one node and registers a client app on it.
 func New(t testing.TB, opts ...Option) *Cluster {

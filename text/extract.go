@@ -254,7 +254,7 @@ func scanMentions(s string) []entity {
 		end, domainStart := userEnd, -1
 		if userEnd+1 < len(s) && s[userEnd] == '@' {
 			if d := dottedRun(s, userEnd+1, isWord); d > 0 {
-				end, domainStart = d, userEnd+1
+				end, domainStart = withPort(s, d), userEnd+1
 			}
 		}
 		pos = end
@@ -267,6 +267,26 @@ func scanMentions(s string) []entity {
 		out = append(out, entity{kind: kindMention, start: i, end: end, value: s[i+1 : end]})
 	}
 	return out
+}
+
+// withPort extends a mention's domain ending at i by a port (":8080"), which Mastodon's
+// regex does not allow but instances in development and tests have. Herd accepts it so
+// that such instances can mention each other.
+func withPort(s string, i int) int {
+	if i >= len(s) || s[i] != ':' {
+		return i
+	}
+	j := i + 1
+	for j < len(s) && j-i <= 5 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i+1 || j-i > 6 {
+		return i
+	}
+	if r, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && (isWord(r) || r == ':') {
+		return i
+	}
+	return j
 }
 
 func isUsernameChar(r rune) bool { return r < utf8.RuneSelf && isASCIIWord(r) }

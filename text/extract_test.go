@@ -139,3 +139,18 @@ func TestScanURLsLongDottedText(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionDomainWithPort(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"hi @bob@beta.localhost:8443 there", "bob@beta.localhost:8443"},
+		{"@bob@example.com:80", "bob@example.com:80"},
+		{"@bob@example.com: hello", "bob@example.com"},
+		{"@bob@example.com:123456", "bob@example.com"},
+		{"@bob@example.com:80a", "bob@example.com"},
+	} {
+		ms, _, _ := Extract(tc.in)
+		if len(ms) != 1 || ms[0].Username+"@"+ms[0].Domain != tc.want {
+			t.Errorf("Extract(%q) = %v, want %s", tc.in, ms, tc.want)
+		}
+	}
+}

@@ -25,6 +25,8 @@ Usage:
   herd admin create-account [flags]  create a local account (--username, --email, --password, --admin)
   herd admin make-admin USERNAME     give a local account the admin role
   herd admin token USERNAME          print an access token for a local account (--scopes)
+  herd bench run --target URL        load-test a server (loopback only unless --allow-remote)
+  herd bench compare A.json B.json   compare two bench results
   herd version                       print the version
 
 Common flags (also settable as HERD_LISTEN, HERD_DOMAIN, HERD_DATA, HERD_CONFIG):
@@ -53,6 +55,8 @@ func run(args []string) error {
 		return serve(args[1:])
 	case "admin":
 		return admin(args[1:])
+	case "bench":
+		return benchCmd(args[1:])
 	case "version", "--version":
 		fmt.Println(node.Version)
 		return nil
@@ -71,6 +75,9 @@ func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
 	listen := fs.String("listen", "", "HTTP address (HERD_LISTEN)")
 	domain := fs.String("domain", "", "domain in handles and URLs (HERD_DOMAIN)")
 	data := fs.String("data", "", "data directory (HERD_DATA)")
+	fedHTTP := fs.Bool("federation-http", false, "federate with plain-http peers (HERD_FEDERATION_HTTP=true)")
+	private := fs.Bool("allow-private-addresses", false, "let federation reach loopback and private addresses (HERD_ALLOW_PRIVATE_ADDRESSES=true)")
+	extraCA := fs.String("extra-ca", "", "PEM file of extra trusted CAs for federation (HERD_EXTRA_CA)")
 	return func() (node.Config, error) {
 		var c node.Config
 		if *file != "" {
@@ -88,6 +95,19 @@ func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
 			if o.flag != "" {
 				*o.dst = o.flag
 			}
+		}
+		for _, o := range []struct {
+			dst  *bool
+			env  string
+			flag bool
+		}{{&c.FederationHTTP, "HERD_FEDERATION_HTTP", *fedHTTP}, {&c.AllowPrivateAddresses, "HERD_ALLOW_PRIVATE_ADDRESSES", *private}} {
+			*o.dst = *o.dst || o.flag || os.Getenv(o.env) == "true"
+		}
+		if v := os.Getenv("HERD_EXTRA_CA"); v != "" {
+			c.ExtraCA = v
+		}
+		if *extraCA != "" {
+			c.ExtraCA = *extraCA
 		}
 		if v := os.Getenv("HERD_RATE_LIMIT"); v != "" {
 			n, err := strconv.Atoi(v)

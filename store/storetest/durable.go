@@ -12,18 +12,31 @@ import (
 // dir, including when the schema gains tables between opens.
 func RunDurable(t *testing.T, open ReopenFunc) {
 	t.Helper()
+	RunDurableWith(t, open, Options{})
+}
+
+// RunDurableWith runs RunDurable's checks with options.
+func RunDurableWith(t *testing.T, open ReopenFunc, opts Options) {
+	t.Helper()
 	for _, tc := range []struct {
 		name string
-		run  func(t *testing.T, open ReopenFunc)
+		run  func(t *testing.T, open ReopenFunc, c *Clock)
 	}{
 		{"reopen keeps data", testReopen},
 		{"reopen with a grown schema", testSchemaGrows},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tc.run(t, open)
+			tc.run(t, open, newClock(opts))
 		})
 	}
+}
+
+// durableTTL is the TTL of the row writeDurable puts with one: it outlives the checks
+// that follow the write, and expires well before RowsTTL's default.
+func durableTTL(c *Clock) time.Duration {
+	tm := timingFor(c)
+	return ((tm.def - tm.margin) / 2).Truncate(time.Second)
 }
 
 // reopen closes s and opens its dir again.
@@ -38,13 +51,13 @@ func reopen(t *testing.T, s store.Store, open ReopenFunc, dir string, schema sto
 }
 
 // writeDurable writes one of everything, for checkDurable.
-func writeDurable(t *testing.T, s store.Store) {
+func writeDurable(t *testing.T, s store.Store, c *Clock) {
 	t.Helper()
 	put(t, s, RowsAsc, "p", "a", "asc")
 	put(t, s, RowsDesc, "p", "1", "one")
 	put(t, s, RowsDesc, "p", "2", "two")
 	put(t, s, RowsDesc, "gone", "1", "x")
-	putTTL(t, s, RowsAsc, "p", "ttl", "short", time.Minute)
+	putTTL(t, s, RowsAsc, "p", "ttl", "short", durableTTL(c))
 	put(t, s, RowsTTL, "p", "default", "v")
 	add(t, s, "p", "n", 41)
 	batch(t, s,
@@ -57,7 +70,7 @@ func writeDurable(t *testing.T, s store.Store) {
 	}
 }
 
-// checkDurable checks what writeDurable wrote, at most a second after it wrote it.
+// checkDurable checks what writeDurable wrote, before its TTL row expires.
 func checkDurable(t *testing.T, s store.Store) {
 	t.Helper()
 	got := cks(t, "p", scan(t, s, RowsAsc, "p", store.Range{}))
@@ -78,32 +91,32 @@ func checkDurable(t *testing.T, s store.Store) {
 	}
 }
 
-func testReopen(t *testing.T, open ReopenFunc) {
-	dir, c := t.TempDir(), NewClock()
-	s := open(t, dir, Schema(), c.Now)
+func testReopen(t *testing.T, open ReopenFunc, c *Clock) {
+	dir, schema := t.TempDir(), schemaFor(c)
+	s := open(t, dir, schema, c.Now)
 	t.Cleanup(func() { closeStore(t, s) })
-	writeDurable(t, s)
-	s = reopen(t, s, open, dir, Schema(), c)
+	writeDurable(t, s, c)
+	s = reopen(t, s, open, dir, schema, c)
 	checkDurable(t, s)
-	s = reopen(t, s, open, dir, Schema(), c)
+	s = reopen(t, s, open, dir, schema, c)
 	checkDurable(t, s)
-	c.Advance(2 * time.Minute) // expiry outlives a restart
+	c.Advance(durableTTL(c) + timingFor(c).margin) // expiry outlives a restart
 	wantMissing(t, s, RowsAsc, "p", "ttl")
 	wantValue(t, s, RowsTTL, "p", "default", "v")
-	c.Advance(DefaultTTL)
-	s = reopen(t, s, open, dir, Schema(), c)
+	c.Advance(timingFor(c).def)
+	s = reopen(t, s, open, dir, schema, c)
 	wantMissing(t, s, RowsTTL, "p", "default")
 }
 
-func testSchemaGrows(t *testing.T, open ReopenFunc) {
-	dir, c := t.TempDir(), NewClock()
-	s := open(t, dir, Schema(), c.Now)
+func testSchemaGrows(t *testing.T, open ReopenFunc, c *Clock) {
+	dir := t.TempDir()
+	s := open(t, dir, schemaFor(c), c.Now)
 	t.Cleanup(func() { closeStore(t, s) })
-	writeDurable(t, s)
+	writeDurable(t, s, c)
 	// New tables come first and the old ones are reordered: an engine that numbers
 	// tables by position would now read the wrong table.
 	grown := store.Schema{{Name: "added_desc", Order: store.Desc}, {Name: "added_counts", Kind: store.Counters}}
-	old := Schema()
+	old := schemaFor(c)
 	slices.Reverse(old)
 	grown = append(grown, old...)
 	s = reopen(t, s, open, dir, grown, c)
@@ -122,6 +135,6 @@ func testSchemaGrows(t *testing.T, open ReopenFunc) {
 	if err != nil || got[0] != 7 {
 		t.Fatalf("Counters of the new table = %v, %v, want [7]", got, err)
 	}
-	s = reopen(t, s, open, dir, Schema(), c) // tables may also leave the schema
+	s = reopen(t, s, open, dir, schemaFor(c), c) // tables may also leave the schema
 	checkDurable(t, s)
 }

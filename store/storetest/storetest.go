@@ -29,16 +29,51 @@ const (
 	Counts = "counts"
 	// DefaultTTL is the default TTL of RowsTTL.
 	DefaultTTL = time.Hour
+	// WallDefaultTTL is the default TTL of RowsTTL when the suite runs on the wall clock.
+	WallDefaultTTL = 10 * time.Second
 )
 
 // Schema returns the schema every store of the suite serves.
-func Schema() store.Schema {
+func Schema() store.Schema { return schema(DefaultTTL) }
+
+// schema returns the suite's schema with RowsTTL's default TTL set to ttl.
+func schema(ttl time.Duration) store.Schema {
 	return store.Schema{
 		{Name: RowsAsc, Order: store.Asc},
 		{Name: RowsDesc, Order: store.Desc},
-		{Name: RowsTTL, Order: store.Asc, TTL: DefaultTTL},
+		{Name: RowsTTL, Order: store.Asc, TTL: ttl},
 		{Name: Counts, Kind: store.Counters},
 	}
+}
+
+// schemaFor returns the schema served with clock c.
+func schemaFor(c *Clock) store.Schema { return schema(timingFor(c).def) }
+
+// Options tune the suite to an engine.
+type Options struct {
+	// WallClock runs the suite on real time, for engines whose TTLs are kept by a
+	// server's clock in whole seconds (CQL): stores are given time.Now, Clock.Advance
+	// sleeps, the TTL cases use TTLs of a few seconds with margins over a second, and
+	// RowsTTL's default TTL is WallDefaultTTL. The default, a manual clock that moves
+	// only when told to, checks expiry to the second without waiting.
+	WallClock bool
+}
+
+// timing is the durations the TTL cases are written in.
+type timing struct {
+	ttl    time.Duration // a short row TTL
+	margin time.Duration // how close to an expiry a check comes, on either side
+	def    time.Duration // RowsTTL's default TTL; more than twice ttl + margin
+}
+
+// timingFor returns the durations of the TTL cases run with clock c. On the wall
+// clock, an engine counting whole seconds may expire a row up to a second early, and
+// every call takes time: margins are wider.
+func timingFor(c *Clock) timing {
+	if c.wall {
+		return timing{ttl: 3 * time.Second, margin: 1500 * time.Millisecond, def: WallDefaultTTL}
+	}
+	return timing{ttl: 10 * time.Second, margin: time.Second, def: DefaultTTL}
 }
 
 // OpenFunc returns a new, empty store serving schema whose TTLs are measured with now.
@@ -50,30 +85,48 @@ type OpenFunc func(t *testing.T, schema store.Schema, now func() time.Time) stor
 // suite closes the store.
 type ReopenFunc func(t *testing.T, dir string, schema store.Schema, now func() time.Time) store.Store
 
-// Clock is a manual clock: it moves only when told to.
+// Clock is the time of a case: a manual clock that moves only when told to, or the
+// wall clock (see Options.WallClock).
 type Clock struct {
-	mu struct {
+	wall bool
+	mu   struct {
 		sync.Mutex
 		now time.Time
 	}
 }
 
-// NewClock returns a clock set to a fixed instant.
+// NewClock returns a manual clock set to a fixed instant.
 func NewClock() *Clock {
 	c := &Clock{}
 	c.mu.now = time.Date(2030, time.January, 1, 0, 0, 0, 0, time.UTC)
 	return c
 }
 
+// newClock returns the clock the options ask for.
+func newClock(opts Options) *Clock {
+	if opts.WallClock {
+		return &Clock{wall: true}
+	}
+	return NewClock()
+}
+
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
+	if c.wall {
+		return time.Now()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.mu.now
 }
 
-// Advance moves the clock forward by d.
+// Advance moves the clock forward by d. The wall clock cannot be moved: Advance lets
+// d pass, which is what the TTL cases ask of it.
 func (c *Clock) Advance(d time.Duration) {
+	if c.wall {
+		time.Sleep(d)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mu.now = c.mu.now.Add(d)
@@ -88,13 +141,20 @@ type test struct {
 // Run runs the conformance suite; every case gets a fresh store from open.
 func Run(t *testing.T, open OpenFunc) {
 	t.Helper()
+	RunWith(t, open, Options{})
+}
+
+// RunWith runs the conformance suite with options; every case gets a fresh store from
+// open.
+func RunWith(t *testing.T, open OpenFunc, opts Options) {
+	t.Helper()
 	groups := [][]test{rowTests, scanTests, batchTests, conditionalTests, counterTests, ttlTests, lifecycleTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
 				t.Parallel()
-				c := NewClock()
-				s := open(t, Schema(), c.Now)
+				c := newClock(opts)
+				s := open(t, schemaFor(c), c.Now)
 				t.Cleanup(func() { closeStore(t, s) })
 				tc.run(t, s, c)
 			})

@@ -1,0 +1,118 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+const tURIs = "account_uris"
+
+// ByURI finds a remote account by its actor id.
+func (s *Service) ByURI(ctx context.Context, uri string) (*Account, error) {
+	b, err := s.st.Get(ctx, tURIs, []byte(uri), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("account %s: %w", uri, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up account %s: %w", uri, err)
+	}
+	return s.Get(ctx, shard.FromBytes(b))
+}
+
+// UpsertRemote stores what a remote actor document says: it creates the account the
+// first time its URI is seen and refreshes it afterwards, keeping its id. A handle
+// that moved to another actor follows the newest document.
+func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error) {
+	if a.URI == "" || a.Domain == "" || a.Username == "" {
+		return nil, invalid("remote account needs a URI, a domain and a username")
+	}
+	existing, err := s.ByURI(ctx, a.URI)
+	switch {
+	case err == nil:
+		a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
+	case errors.Is(err, ErrNotFound):
+		id := s.ids.Next()
+		ok, prev, err := s.st.PutIfAbsent(ctx, tURIs, []byte(a.URI), empty, id.Bytes(), 0)
+		if err != nil {
+			return nil, fmt.Errorf("reserve account %s: %w", a.URI, err)
+		}
+		if !ok { // a concurrent fetch created it first
+			return s.UpsertRemote(ctx, withID(a, shard.FromBytes(prev)))
+		}
+		a.ID = id
+		if a.CreatedAt.IsZero() {
+			a.CreatedAt = s.opts.Now().UTC()
+		}
+	default:
+		return nil, err
+	}
+	b, err := store.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
+		{Kind: store.Put, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty, Value: a.ID.Bytes()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
+	}
+	return a, nil
+}
+
+func withID(a *Account, id shard.ID) *Account {
+	a.ID = id
+	return a
+}
+
+// DeleteRemote removes a remote account that deleted itself; its follows go too.
+func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
+	for _, list := range []func(context.Context, shard.ID, shard.ID, int) ([]shard.ID, shard.ID, error){s.FollowerIDs, s.followingIDs} {
+		var cursor shard.ID
+		for {
+			ids, next, err := list(ctx, a.ID, cursor, 1000)
+			if err != nil {
+				return err
+			}
+			for _, other := range ids {
+				if err := s.Unfollow(ctx, other, a.ID); err != nil {
+					return err
+				}
+				if err := s.Unfollow(ctx, a.ID, other); err != nil {
+					return err
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	a.Suspended = true
+	return s.Save(ctx, a)
+}
+
+// followingIDs pages through whom follower follows, like FollowerIDs.
+func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	r := store.Range{Limit: limit}
+	if cursor != 0 {
+		r.Upper = store.Excl(cursor.Bytes())
+	}
+	rows, err := s.st.Scan(ctx, tFollowing, follower.Bytes(), r)
+	if err != nil {
+		return nil, 0, fmt.Errorf("scan following of %d: %w", follower, err)
+	}
+	ids := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		ids[i] = shard.FromBytes(r.Value)
+	}
+	var next shard.ID
+	if len(rows) == limit {
+		next = shard.FromBytes(rows[len(rows)-1].CK)
+	}
+	return ids, next, nil
+}

@@ -1,0 +1,212 @@
+package activitypub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// apply dispatches one activity on its type, as Mastodon's ActivityPub::Activity.factory.
+func (s *Service) apply(ctx context.Context, act map[string]any) error {
+	actor, err := s.RemoteAccount(ctx, idAny(act["actor"]), false)
+	if err != nil {
+		return err
+	}
+	switch str2(act, "type") {
+	case "Follow":
+		return s.applyFollow(ctx, actor, act)
+	case "Accept":
+		return s.applyAccept(ctx, actor, act, true)
+	case "Reject":
+		return s.applyAccept(ctx, actor, act, false)
+	case "Undo":
+		return s.applyUndo(ctx, actor, act)
+	case "Create":
+		return s.applyCreate(ctx, actor, act)
+	case "Update":
+		return s.applyUpdate(ctx, actor, act)
+	case "Delete":
+		return s.applyDelete(ctx, actor, act)
+	case "Like":
+		return s.applyLike(ctx, actor, act)
+	case "Announce":
+		return s.applyAnnounce(ctx, actor, act)
+	case "Block":
+		target, err := s.localTarget(ctx, idAny(act["object"]))
+		if err != nil {
+			return err
+		}
+		return s.accounts.Block(ctx, actor.ID, target.ID)
+	}
+	return fmt.Errorf("%w: activity type %q is not handled", ErrInvalid, str2(act, "type"))
+}
+
+// idAny reads an id given as a string or an object.
+func idAny(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		return str2(t, "id")
+	}
+	return ""
+}
+
+// localTarget finds the local account an actor URI of this server names.
+func (s *Service) localTarget(ctx context.Context, uri string) (*account.Account, error) {
+	base := s.Base() + "/users/"
+	if !strings.HasPrefix(uri, base) || strings.Contains(uri[len(base):], "/") {
+		return nil, fmt.Errorf("%w: %s is not a local actor", ErrNotFound, uri)
+	}
+	return s.localAccount(ctx, uri[len(base):])
+}
+
+// localStatus finds the status a URI names: a local status URI or a known remote one.
+func (s *Service) localStatus(ctx context.Context, uri string) (*status.Status, error) {
+	if strings.HasPrefix(uri, s.Base()+"/users/") {
+		if i := strings.LastIndex(uri, "/statuses/"); i > 0 {
+			id, err := shard.Parse(strings.TrimSuffix(uri[i+len("/statuses/"):], "/activity"))
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s", ErrNotFound, uri)
+			}
+			return s.statuses.Get(ctx, id)
+		}
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, uri)
+	}
+	return s.statuses.ByURI(ctx, uri)
+}
+
+func (s *Service) applyFollow(ctx context.Context, actor *account.Account, act map[string]any) error {
+	target, err := s.localTarget(ctx, idAny(act["object"]))
+	if err != nil {
+		return err
+	}
+	if err := s.remember(ctx, followKey(actor.ID, target.ID), str2(act, "id")); err != nil {
+		return err
+	}
+	err = s.accounts.Follow(ctx, actor.ID, target, account.FollowOptions{}, s.notifier)
+	if errors.Is(err, account.ErrBlocked) {
+		return s.sendResponse(ctx, "Reject", target, actor, str2(act, "id"))
+	}
+	if err != nil {
+		return err
+	}
+	if target.Locked {
+		return nil // the owner decides; Authorize sends the Accept
+	}
+	return s.sendResponse(ctx, "Accept", target, actor, str2(act, "id"))
+}
+
+func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act map[string]any, accepted bool) error {
+	obj := act["object"]
+	follower := ""
+	if m, ok := obj.(map[string]any); ok {
+		follower = idAny(m["actor"])
+	}
+	if follower == "" {
+		follower = s.recall(ctx, idAny(obj))
+	}
+	local, err := s.localTarget(ctx, follower)
+	if err != nil {
+		return err
+	}
+	if accepted {
+		return s.accounts.Accepted(ctx, local.ID, actor.ID)
+	}
+	return s.accounts.Unfollow(ctx, local.ID, actor.ID)
+}
+
+func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map[string]any) error {
+	inner, ok := act["object"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("%w: Undo of %v needs the object embedded", ErrInvalid, act["object"])
+	}
+	if idAny(inner["actor"]) != "" && idAny(inner["actor"]) != actor.URI {
+		return fmt.Errorf("%w: Undo of another actor's activity", ErrInvalid)
+	}
+	switch str2(inner, "type") {
+	case "Follow":
+		target, err := s.localTarget(ctx, idAny(inner["object"]))
+		if err != nil {
+			return err
+		}
+		return s.accounts.Unfollow(ctx, actor.ID, target.ID)
+	case "Like":
+		st, err := s.localStatus(ctx, idAny(inner["object"]))
+		if err != nil {
+			return err
+		}
+		_, err = s.statuses.Unfavourite(ctx, actor.ID, st.ID)
+		return err
+	case "Announce":
+		boost, err := s.statuses.ByURI(ctx, str2(inner, "id"))
+		if err != nil {
+			return err
+		}
+		_, err = s.statuses.Delete(ctx, actor.ID, boost.ID)
+		return err
+	case "Block":
+		target, err := s.localTarget(ctx, idAny(inner["object"]))
+		if err != nil {
+			return err
+		}
+		return s.accounts.Unblock(ctx, actor.ID, target.ID)
+	}
+	return fmt.Errorf("%w: Undo of %q", ErrInvalid, str2(inner, "type"))
+}
+
+func (s *Service) applyLike(ctx context.Context, actor *account.Account, act map[string]any) error {
+	st, err := s.localStatus(ctx, idAny(act["object"]))
+	if err != nil {
+		return err
+	}
+	_, err = s.statuses.Favourite(ctx, actor.ID, st.ID)
+	if errors.Is(err, status.ErrNotFound) {
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	return err
+}
+
+func (s *Service) applyDelete(ctx context.Context, actor *account.Account, act map[string]any) error {
+	uri := idAny(act["object"])
+	if uri == actor.URI {
+		return s.accounts.DeleteRemote(ctx, actor)
+	}
+	st, err := s.statuses.ByURI(ctx, uri)
+	if errors.Is(err, status.ErrNotFound) {
+		return s.statuses.Tombstone(ctx, uri) // a Delete before its Create
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != actor.ID {
+		return fmt.Errorf("%w: %s deletes a status of another actor", ErrInvalid, actor.URI)
+	}
+	_, err = s.statuses.Delete(ctx, actor.ID, st.ID)
+	return err
+}
+
+func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act map[string]any) error {
+	obj, _ := act["object"].(map[string]any)
+	if obj == nil {
+		return fmt.Errorf("%w: Update without an embedded object", ErrInvalid)
+	}
+	if idAny(obj) == actor.URI {
+		_, err := s.RemoteAccount(ctx, actor.URI, true)
+		return err
+	}
+	st, err := s.statuses.ByURI(ctx, idAny(obj))
+	if err != nil {
+		return err
+	}
+	if st.AccountID != actor.ID {
+		return fmt.Errorf("%w: %s updates a status of another actor", ErrInvalid, actor.URI)
+	}
+	spoiler := str2(obj, "summary")
+	return s.statuses.UpdateRemote(ctx, st, sanitize(contentOf(obj)), spoiler, obj["sensitive"] == true || spoiler != "")
+}

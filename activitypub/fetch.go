@@ -1,0 +1,245 @@
+package activitypub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/activitypub/httpsig"
+	"github.com/herd-social/herd/text"
+)
+
+// acceptAP is the Accept header of fetches, as Mastodon sends it.
+const acceptAP = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
+
+// maxFetch caps fetched documents, as Mastodon does.
+const maxFetch = 1 << 20
+
+// actorTTL is how long a fetched actor is trusted before it is fetched again.
+const actorTTL = 24 * time.Hour
+
+// Fetch GETs an ActivityStreams document, signed by the instance actor.
+func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+	}
+	if err := checkScheme(u, s.opts.Client.AllowHTTP); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	req.Header.Set("Accept", acceptAP)
+	req.Header.Set("User-Agent", s.userAgent())
+	key, err := s.PrivateKey(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := httpsig.Sign(req, nil, s.InstanceActorURI()+"#main-key", key, s.now()); err != nil {
+		return nil, fmt.Errorf("sign fetch of %s: %w", uri, err)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+	}
+	defer resp.Body.Close()
+	body, err := readBody(resp.Body, maxFetch)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+	}
+	if resp.StatusCode == 404 || resp.StatusCode == 410 {
+		return nil, fmt.Errorf("%s: %w", uri, ErrNotFound)
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
+	}
+	return doc, nil
+}
+
+func (s *Service) userAgent() string {
+	return "Herd/" + s.opts.Version + " (+" + s.Base() + "/)"
+}
+
+// RemoteAccount returns the account of a remote actor id, fetching the actor when it is
+// unknown or stale (refresh forces a fetch, as after a failed signature check).
+func (s *Service) RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error) {
+	uri = strings.TrimSuffix(uri, "#main-key")
+	if i := strings.IndexByte(uri, '#'); i >= 0 {
+		uri = uri[:i]
+	}
+	if s.isLocal(uri) {
+		return nil, fmt.Errorf("%s is local: %w", uri, ErrNotFound)
+	}
+	known, err := s.accounts.ByURI(ctx, uri)
+	if err == nil && !refresh && s.now().Sub(known.FetchedAt) < actorTTL {
+		return known, nil
+	}
+	if err != nil && !errors.Is(err, account.ErrNotFound) {
+		return nil, err
+	}
+	doc, ferr := s.Fetch(ctx, uri)
+	if ferr != nil {
+		if known != nil { // keep serving what we knew
+			return known, nil
+		}
+		return nil, ferr
+	}
+	a, err := s.parseActor(uri, doc)
+	if err != nil {
+		return nil, err
+	}
+	return s.accounts.UpsertRemote(ctx, a)
+}
+
+// isLocal reports whether a URI belongs to this server.
+func (s *Service) isLocal(uri string) bool {
+	u, err := url.Parse(uri)
+	return err == nil && strings.EqualFold(u.Host, s.opts.Domain)
+}
+
+// parseActor reads what Mastodon needs from an actor document.
+func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, error) {
+	id, _ := doc["id"].(string)
+	u, err := url.Parse(id)
+	if err != nil || id == "" {
+		return nil, fmt.Errorf("%w: actor %s has no id", ErrInvalid, uri)
+	}
+	if src, _ := url.Parse(uri); src == nil || !strings.EqualFold(src.Host, u.Host) {
+		return nil, fmt.Errorf("%w: actor id %s is not on the host of %s", ErrInvalid, id, uri)
+	}
+	typ, _ := doc["type"].(string)
+	switch typ {
+	case "Person", "Service", "Application", "Group", "Organization":
+	default:
+		return nil, fmt.Errorf("%w: %s is a %q, not an actor", ErrInvalid, id, typ)
+	}
+	username, _ := doc["preferredUsername"].(string)
+	inbox, _ := doc["inbox"].(string)
+	key, _ := doc["publicKey"].(map[string]any)
+	if username == "" || inbox == "" || key == nil {
+		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername, inbox or publicKey", ErrInvalid, id)
+	}
+	if owner, _ := key["owner"].(string); owner != id {
+		return nil, fmt.Errorf("%w: key of %s is owned by %q", ErrInvalid, id, owner)
+	}
+	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
+		DisplayName: str2(doc, "name"), Note: text.SanitizeRemote(str2(doc, "summary")), URL: linkOf(doc["url"]),
+		Locked: doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
+		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
+		OutboxURL: str2(doc, "outbox"), FollowersURL: str2(doc, "followers"), FollowingURL: str2(doc, "following"),
+		FeaturedURL: str2(doc, "featured"), PublicKeyID: str2(key, "id"), PublicKeyPEM: str2(key, "publicKeyPem"),
+		ActorType: typ, FetchedAt: s.now().UTC(), AvatarURL: linkOf(doc["icon"]), HeaderURL: linkOf(doc["image"])}
+	if eps, ok := doc["endpoints"].(map[string]any); ok {
+		a.SharedInboxURL = str2(eps, "sharedInbox")
+	}
+	if a.URL == "" {
+		a.URL = id
+	}
+	if t, err := time.Parse(time.RFC3339, str2(doc, "published")); err == nil {
+		a.CreatedAt = t.UTC()
+	}
+	for _, f := range asList(doc["attachment"]) {
+		if m, ok := f.(map[string]any); ok && m["type"] == "PropertyValue" {
+			a.Fields = append(a.Fields, account.Field{Name: str2(m, "name"), Value: text.SanitizeRemote(str2(m, "value"))})
+		}
+	}
+	return a, nil
+}
+
+// ErrInvalid is returned for documents that break the rules Mastodon enforces.
+var ErrInvalid = errors.New("activitypub: invalid document")
+
+func str2(m map[string]any, k string) string {
+	v, _ := m[k].(string)
+	return v
+}
+
+// linkOf reads a URL given as a string, a Link or Image object, or a list of them.
+func linkOf(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		if h, ok := t["href"].(string); ok {
+			return h
+		}
+		return linkOf(t["url"])
+	case []any:
+		if len(t) > 0 {
+			return linkOf(t[0])
+		}
+	}
+	return ""
+}
+
+// asList reads a value that may be one item or a list.
+func asList(v any) []any {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return t
+	}
+	return []any{v}
+}
+
+// ResolveAcct finds a remote account by handle through WebFinger.
+func (s *Service) ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error) {
+	if a, err := s.accounts.Lookup(ctx, username, domain); err == nil && s.now().Sub(a.FetchedAt) < actorTTL {
+		return a, nil
+	}
+	q := "/.well-known/webfinger?" + url.Values{"resource": {"acct:" + username + "@" + domain}}.Encode()
+	doc, err := s.getJSON(ctx, "https://"+domain+q)
+	if err != nil && s.opts.Client.AllowHTTP && !errors.Is(err, ErrNotFound) {
+		doc, err = s.getJSON(ctx, "http://"+domain+q)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range asList(doc["links"]) {
+		m, _ := l.(map[string]any)
+		if m["rel"] == "self" && strings.Contains(str2(m, "type"), "json") && str2(m, "href") != "" {
+			return s.RemoteAccount(ctx, str2(m, "href"), true)
+		}
+	}
+	return nil, fmt.Errorf("webfinger of %s@%s has no actor link: %w", username, domain, ErrNotFound)
+}
+
+// getJSON is an unsigned GET of a JSON document (WebFinger).
+func (s *Service) getJSON(ctx context.Context, uri string) (map[string]any, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	req.Header.Set("Accept", "application/jrd+json, application/json")
+	req.Header.Set("User-Agent", s.userAgent())
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+	}
+	defer resp.Body.Close()
+	body, err := readBody(resp.Body, maxFetch)
+	if err != nil || resp.StatusCode != 200 {
+		if resp.StatusCode == 404 {
+			return nil, fmt.Errorf("%s: %w", uri, ErrNotFound)
+		}
+		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s is not JSON", ErrFetch, uri)
+	}
+	return doc, nil
+}

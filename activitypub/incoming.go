@@ -1,0 +1,201 @@
+package activitypub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
+)
+
+// noteTypes are the object types Mastodon turns into statuses.
+var noteTypes = []string{"Note", "Question", "Article", "Page", "Image", "Audio", "Video", "Event"}
+
+func sanitize(html string) string { return text.SanitizeRemote(html) }
+
+// contentOf reads content, or the first entry of contentMap.
+func contentOf(obj map[string]any) string {
+	if c := str2(obj, "content"); c != "" {
+		return c
+	}
+	if m, ok := obj["contentMap"].(map[string]any); ok {
+		for _, v := range m {
+			if c, ok := v.(string); ok {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Service) applyCreate(ctx context.Context, actor *account.Account, act map[string]any) error {
+	obj, ok := act["object"].(map[string]any)
+	if !ok { // a Create that only names its object: fetch it
+		doc, err := s.Fetch(ctx, idAny(act["object"]))
+		if err != nil {
+			return err
+		}
+		obj = doc
+	}
+	_, err := s.storeNote(ctx, actor, obj)
+	return err
+}
+
+// storeNote turns a note object by actor into a status (once per URI).
+func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map[string]any) (*status.Status, error) {
+	if !slices.Contains(noteTypes, str2(obj, "type")) {
+		return nil, fmt.Errorf("%w: object type %q", ErrInvalid, str2(obj, "type"))
+	}
+	uri := str2(obj, "id")
+	if uri == "" || !sameHost(uri, actor.URI) {
+		return nil, fmt.Errorf("%w: note %q is not on its author's host", ErrInvalid, uri)
+	}
+	if a := idAny(obj["attributedTo"]); a != "" && a != actor.URI {
+		return nil, fmt.Errorf("%w: note %s is attributed to %s, not %s", ErrInvalid, uri, a, actor.URI)
+	}
+	content := contentOf(obj)
+	if content == "" && str2(obj, "name") != "" { // Article, Page, Event: the name is the text
+		content = "<p>" + text.PlainText(str2(obj, "name")) + "</p>"
+	}
+	if u := linkOf(obj["url"]); u != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
+		content += `<p><a href="` + u + `">` + u + `</a></p>`
+	}
+	st := &status.Status{URI: uri, URL: linkOf(obj["url"]), AccountID: actor.ID, Content: sanitize(content),
+		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true}
+	if st.SpoilerText != "" {
+		st.Sensitive = true
+	}
+	if t, err := time.Parse(time.RFC3339, str2(obj, "published")); err == nil {
+		st.CreatedAt = t.UTC()
+	}
+	if m, ok := obj["contentMap"].(map[string]any); ok {
+		for lang := range m {
+			st.Language = lang
+			break
+		}
+	}
+	if parent := idAny(obj["inReplyTo"]); parent != "" {
+		if p, err := s.localStatus(ctx, parent); err == nil {
+			st.InReplyToID = p.ID
+		}
+	}
+	mentioned := s.readTags(ctx, obj, st)
+	st.Visibility = visibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
+	created, _, err := s.statuses.CreateRemote(ctx, st)
+	if errors.Is(err, status.ErrNotFound) { // deleted before it arrived
+		return nil, fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	return created, err
+}
+
+// readTags fills mentions (of local accounts) and hashtags, and returns the URIs of
+// every mentioned actor.
+func (s *Service) readTags(ctx context.Context, obj map[string]any, st *status.Status) []string {
+	var mentioned []string
+	for _, t := range asList(obj["tag"]) {
+		m, _ := t.(map[string]any)
+		switch str2(m, "type") {
+		case "Mention":
+			href := str2(m, "href")
+			mentioned = append(mentioned, href)
+			if local, err := s.localTarget(ctx, href); err == nil && !slices.Contains(st.Mentions, local.ID) {
+				st.Mentions = append(st.Mentions, local.ID)
+			}
+		case "Hashtag":
+			if name := text.NormalizeTag(strings.TrimPrefix(str2(m, "name"), "#")); name != "" && !slices.Contains(st.Tags, name) {
+				st.Tags = append(st.Tags, name)
+			}
+		}
+	}
+	return mentioned
+}
+
+// visibility computes a status's visibility from its addressing, as Mastodon does.
+func visibility(to, cc []string, followers string, mentioned []string) string {
+	isPublic := func(s string) bool { return s == Public || s == "as:Public" || s == "Public" }
+	switch {
+	case slices.ContainsFunc(to, isPublic):
+		return status.Public
+	case slices.ContainsFunc(cc, isPublic):
+		return status.Unlisted
+	case followers != "" && (slices.Contains(to, followers) || slices.Contains(cc, followers)):
+		return status.Private
+	}
+	return status.Direct
+}
+
+func asStrings(v any) []string {
+	var out []string
+	for _, x := range asList(v) {
+		if s := idAny(x); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sameHost(a, b string) bool {
+	ha, hb := hostOf(a), hostOf(b)
+	return ha != "" && strings.EqualFold(ha, hb)
+}
+
+func hostOf(uri string) string {
+	rest, ok := strings.CutPrefix(uri, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(uri, "http://"); !ok {
+			return ""
+		}
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return host
+}
+
+func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act map[string]any) error {
+	target, err := s.localStatus(ctx, idAny(act["object"]))
+	if errors.Is(err, status.ErrNotFound) && !s.isLocal(idAny(act["object"])) {
+		target, err = s.fetchNote(ctx, idAny(act["object"]))
+	}
+	if err != nil {
+		return err
+	}
+	if target.Visibility != status.Public && target.Visibility != status.Unlisted {
+		return fmt.Errorf("%w: boost of a %s status", ErrInvalid, target.Visibility)
+	}
+	vis := visibility(asStrings(act["to"]), asStrings(act["cc"]), actor.FollowersURL, nil)
+	boost := &status.Status{URI: str2(act, "id"), AccountID: actor.ID, ReblogOfID: target.ID, Visibility: vis}
+	if t, err := time.Parse(time.RFC3339, str2(act, "published")); err == nil {
+		boost.CreatedAt = t.UTC()
+	}
+	_, fresh, err := s.statuses.CreateRemote(ctx, boost)
+	if err != nil || !fresh || target.AccountID == actor.ID {
+		return err
+	}
+	return s.notifier.Notify(ctx, target.AccountID, actor.ID, "reblog", target.ID)
+}
+
+// fetchNote fetches a remote note by URI and stores it with its author.
+func (s *Service) fetchNote(ctx context.Context, uri string) (*status.Status, error) {
+	doc, err := s.Fetch(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	author, err := s.RemoteAccount(ctx, idAny(doc["attributedTo"]), false)
+	if err != nil {
+		return nil, err
+	}
+	return s.storeNote(ctx, author, doc)
+}
+
+// ResolveStatus finds the status of a URI: ours, one already known, or fetched now.
+func (s *Service) ResolveStatus(ctx context.Context, uri string) (*status.Status, error) {
+	st, err := s.localStatus(ctx, uri)
+	if errors.Is(err, status.ErrNotFound) && !s.isLocal(uri) {
+		return s.fetchNote(ctx, uri)
+	}
+	return st, err
+}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// Federator is the part of the federation service that the client API uses.
+type Federator interface {
+	ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error)
+	RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error)
+	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
+	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
+	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
+}
+
+// search answers GET /api/v2/search for what can be found without a full-text index:
+// a handle (user or user@domain) and, with resolve=true, an actor or status URL that
+// is fetched when unknown.
+func (s *Server) search(r *req) error {
+	q := strings.TrimSpace(r.p.str("q"))
+	if q == "" {
+		return httpErr(400, "Missing parameter: q")
+	}
+	resolve := r.p.boolean("resolve") && r.viewer != 0
+	typ := r.p.str("type")
+	out := map[string]any{"accounts": []*Account{}, "statuses": []*Status{}, "hashtags": []any{}}
+	if strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://") {
+		if typ == "" || typ == "accounts" {
+			if a := s.findAccountURL(r, q, resolve); a != nil {
+				acc, err := s.oneAccount(r.context(), a.ID)
+				if err != nil {
+					return err
+				}
+				out["accounts"] = []*Account{acc}
+				return r.json(out)
+			}
+		}
+		if typ == "" || typ == "statuses" {
+			if st := s.findStatusURL(r, q, resolve); st != nil {
+				if ok, err := s.d.Statuses.CanSee(r.context(), r.viewer, st); err == nil && ok {
+					rendered, err := s.oneStatus(r.context(), r.viewer, st)
+					if err != nil {
+						return err
+					}
+					out["statuses"] = []*Status{rendered}
+				}
+			}
+		}
+		return r.json(out)
+	}
+	if typ == "" || typ == "accounts" {
+		if a := s.findHandle(r, q, resolve); a != nil {
+			acc, err := s.oneAccount(r.context(), a.ID)
+			if err != nil {
+				return err
+			}
+			out["accounts"] = []*Account{acc}
+		}
+	}
+	return r.json(out)
+}
+
+func (s *Server) findHandle(r *req, q string, resolve bool) *account.Account {
+	handle := strings.TrimPrefix(q, "@")
+	user, domain, _ := strings.Cut(handle, "@")
+	if user == "" || strings.ContainsAny(user, " /") {
+		return nil
+	}
+	if domain == "" || strings.EqualFold(domain, s.d.Instance.Domain) {
+		a, err := s.d.Accounts.Lookup(r.context(), user, "")
+		if err != nil {
+			return nil
+		}
+		return a
+	}
+	if a, err := s.d.Accounts.Lookup(r.context(), user, strings.ToLower(domain)); err == nil && !resolve {
+		return a
+	}
+	if !resolve || s.d.Federation == nil {
+		return nil
+	}
+	a, err := s.d.Federation.ResolveAcct(r.context(), user, strings.ToLower(domain))
+	if err != nil {
+		s.log.Info("api: resolve handle", "q", q, "err", err)
+		return nil
+	}
+	return a
+}
+
+func (s *Server) findAccountURL(r *req, q string, resolve bool) *account.Account {
+	if strings.HasPrefix(q, s.baseURL()+"/users/") || strings.HasPrefix(q, s.baseURL()+"/@") {
+		name := strings.TrimPrefix(strings.TrimPrefix(q, s.baseURL()+"/users/"), s.baseURL()+"/@")
+		a, err := s.d.Accounts.Lookup(r.context(), name, "")
+		if err != nil {
+			return nil
+		}
+		return a
+	}
+	if a, err := s.d.Accounts.ByURI(r.context(), q); err == nil {
+		return a
+	}
+	if !resolve || s.d.Federation == nil {
+		return nil
+	}
+	a, err := s.d.Federation.RemoteAccount(r.context(), q, false)
+	if err != nil {
+		return nil
+	}
+	return a
+}
+
+func (s *Server) findStatusURL(r *req, q string, resolve bool) *status.Status {
+	if s.d.Federation == nil {
+		return nil
+	}
+	if !resolve {
+		st, err := s.d.Statuses.ByURI(r.context(), q)
+		if err != nil {
+			return nil
+		}
+		return st
+	}
+	st, err := s.d.Federation.ResolveStatus(r.context(), q)
+	if err != nil && !errors.Is(err, status.ErrNotFound) {
+		s.log.Info("api: resolve status", "q", q, "err", err)
+	}
+	if err != nil {
+		return nil
+	}
+	return st
+}
+
+// federate tells a remote account about a local action; local targets need nothing.
+func (s *Server) federate(r *req, kind string, target shard.ID, object string, undo bool) error {
+	if s.d.Federation == nil {
+		return nil
+	}
+	return s.d.Federation.Relate(r.context(), kind, r.viewer, target, object, undo)
+}

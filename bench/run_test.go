@@ -1,0 +1,154 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// stallingDoer answers every request with an empty list, the first one only after
+// stall: a server that stops for a moment.
+type stallingDoer struct {
+	stall time.Duration
+	n     atomic.Int64
+}
+
+func (d *stallingDoer) Do(req *fasthttp.Request, resp *fasthttp.Response) error {
+	if d.n.Add(1) == 1 {
+		time.Sleep(d.stall)
+	}
+	resp.SetStatusCode(200)
+	resp.SetBodyString("[]")
+	return nil
+}
+
+func fakeRunner(t *testing.T, d Doer, o Options) *runner {
+	t.Helper()
+	checkNoLeaks(t)
+	o.Target, o.Client = "http://127.0.0.1:1", d
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	pop := &population{users: []*User{{Name: "a", ID: "1", Token: "t"}}, recent: newRecentStatuses(4)}
+	return newRunner(newAPI(d, o.Target, o.Timeout), o, pop)
+}
+
+// checkNoLeaks fails the test if goroutines it started outlive it.
+func checkNoLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(2 * time.Second)
+		for runtime.NumGoroutine() > before {
+			if time.Now().After(deadline) {
+				t.Errorf("%d goroutines leaked", runtime.NumGoroutine()-before)
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// TestOpenLoopCountsTheStall checks that requests scheduled while the server stalls
+// carry the stall in their latency, even though one request at a time is in flight:
+// the schedule does not wait for the server (no coordinated omission).
+func TestOpenLoopCountsTheStall(t *testing.T) {
+	d := &stallingDoer{stall: 300 * time.Millisecond}
+	r := fakeRunner(t, d, Options{Scenario: "public", Rate: 100, Duration: time.Second, MaxInFlight: 1})
+	res := r.run(context.Background())
+	pub := res.Ops[0]
+	// Requests 1..20 were due 10ms apart during the 300ms stall, so they waited at least
+	// 100ms each: 20% of the ~100 requests, so the 90th percentile is at least 100ms.
+	if pub.Op != OpPublic || pub.Requests < 90 || pub.Latency.P90 < 100 {
+		t.Errorf("stall hidden: %s %d requests, p90 %.1fms (want >= 100ms)", pub.Op, pub.Requests, pub.Latency.P90)
+	}
+	if got := d.n.Load(); got != pub.Requests || got != res.Requests {
+		t.Errorf("doer saw %d requests, result %d (op %d)", got, res.Requests, pub.Requests)
+	}
+}
+
+func TestRequestCap(t *testing.T) {
+	for _, closed := range []int{0, 4} {
+		d := &stallingDoer{}
+		r := fakeRunner(t, d, Options{Scenario: "notifications", Rate: 5000, Closed: closed, Duration: 10 * time.Second, MaxRequests: 50})
+		res := r.run(context.Background())
+		if res.Stopped != StopRequestCap || res.Total.Requests != 50 || d.n.Load() != 50 {
+			t.Errorf("closed=%d: stopped by %q after %d requests (doer %d), want the cap of 50", closed, res.Stopped, res.Total.Requests, d.n.Load())
+		}
+	}
+}
+
+func TestFollowGraphIsZipf(t *testing.T) {
+	const n, mean = 200, 20
+	g := followGraph(n, mean, 1.1, rand.New(rand.NewPCG(1, 1)))
+	followers := make([]int, n)
+	for i, targets := range g {
+		if len(targets) < 1 || len(targets) > 2*mean-1 {
+			t.Errorf("account %d follows %d", i, len(targets))
+		}
+		seen := map[int]bool{}
+		for _, to := range targets {
+			if to == i || seen[to] {
+				t.Fatalf("account %d: self or duplicate follow of %d", i, to)
+			}
+			seen[to] = true
+			followers[to]++
+		}
+	}
+	// A few very-followed accounts: the first is followed by most, the tail by few.
+	if followers[0] < n/2 || followers[n-1] > followers[0]/5 {
+		t.Errorf("followers not Zipf-shaped: first %d, last %d", followers[0], followers[n-1])
+	}
+}
+
+func TestValidate(t *testing.T) {
+	ok := Options{Target: "http://127.0.0.1:8080"}.withDefaults()
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	for name, f := range map[string]func(*Options){
+		"target":       func(o *Options) { o.Target = "127.0.0.1:8080" },
+		"scenario":     func(o *Options) { o.Scenario = "nope" },
+		"duration":     func(o *Options) { o.Duration = MaxDuration + time.Second },
+		"rate":         func(o *Options) { o.Rate = -1 },
+		"max requests": func(o *Options) { o.MaxRequests = MaxRequestsCap + 1 },
+		"zipf":         func(o *Options) { o.ZipfS = 1 },
+	} {
+		o := ok
+		f(&o)
+		if err := o.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+func TestCheckTarget(t *testing.T) {
+	for target, want := range map[string]error{
+		"http://127.0.0.1:8080": nil, "http://[::1]:8080": nil, "http://localhost:8080": nil,
+		"http://10.0.0.1:8080": ErrRemoteTarget, "https://[2001:db8::1]/": ErrRemoteTarget,
+	} {
+		if err := checkTarget(context.Background(), target, false); !errors.Is(err, want) {
+			t.Errorf("%s: err = %v, want %v", target, err, want)
+		}
+	}
+	if err := checkTarget(context.Background(), "http://10.0.0.1:8080", true); err != nil {
+		t.Errorf("allowed remote: %v", err)
+	}
+}
+
+func TestNextQuery(t *testing.T) {
+	link := `<https://example.com/api/v1/timelines/home?limit=20&max_id=42>; rel="next", <https://example.com/api/v1/timelines/home?limit=20&min_id=99>; rel="prev"`
+	if q, ok := nextQuery(link); !ok || q != "limit=20&max_id=42" {
+		t.Errorf("next = %q, %v", q, ok)
+	}
+	if _, ok := nextQuery(`<https://example.com/x?min_id=1>; rel="prev"`); ok {
+		t.Error("found a next link in a prev-only header")
+	}
+}

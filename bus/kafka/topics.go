@@ -1,0 +1,102 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/herd-social/herd/bus"
+)
+
+// topicsReadyTimeout bounds the wait for created topics to show in the brokers'
+// metadata with a leader for every partition.
+const topicsReadyTimeout = 30 * time.Second
+
+// ensureTopics creates the declared topics that do not exist, checks the partition
+// count of those that do, and waits until every partition has a leader, so that the
+// first Publish and Consume find them.
+func ensureTopics(ctx context.Context, cl *kgo.Client, opts Options) error {
+	adm := kadm.NewClient(cl)
+	for _, t := range opts.Topics {
+		configs := map[string]*string{"message.timestamp.type": kadm.StringPtr("LogAppendTime")}
+		if t.Retention > 0 {
+			configs["retention.ms"] = kadm.StringPtr(strconv.FormatInt(t.Retention.Milliseconds(), 10))
+		}
+		_, err := adm.CreateTopic(ctx, int32(t.Partitions), opts.ReplicationFactor, configs, t.Name)
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("kafka: create topic %s: %w", t.Name, err)
+		}
+	}
+	return waitTopics(ctx, adm, opts.Topics)
+}
+
+// waitTopics polls the metadata until every topic has its declared partitions, each
+// with a leader. A topic with another partition count is an error: per-key order
+// depends on the count.
+func waitTopics(ctx context.Context, adm *kadm.Client, topics []bus.Topic) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	ctx, cancel := context.WithTimeout(ctx, topicsReadyTimeout)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		details, err := adm.ListTopics(ctx, names...)
+		if err == nil {
+			err = checkTopics(details, topics)
+		}
+		var wrong *partitionCountError
+		if err == nil || errors.As(err, &wrong) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kafka: topics not ready: %w", err)
+		case <-tick.C:
+		}
+	}
+}
+
+// partitionCountError is a topic that exists with another partition count.
+type partitionCountError struct {
+	topic      string
+	have, want int
+}
+
+func (e *partitionCountError) Error() string {
+	return fmt.Sprintf("kafka: topic %s has %d partitions, %d declared", e.topic, e.have, e.want)
+}
+
+// checkTopics returns nil when every topic is ready.
+func checkTopics(details kadm.TopicDetails, topics []bus.Topic) error {
+	for _, t := range topics {
+		d, ok := details[t.Name]
+		switch {
+		case !ok:
+			return fmt.Errorf("topic %s not in metadata", t.Name)
+		case d.Err != nil:
+			return fmt.Errorf("topic %s: %w", t.Name, d.Err)
+		case len(d.Partitions) != t.Partitions && len(d.Partitions) > 0:
+			return &partitionCountError{topic: t.Name, have: len(d.Partitions), want: t.Partitions}
+		case len(d.Partitions) == 0:
+			return fmt.Errorf("topic %s has no partitions yet", t.Name)
+		}
+		for _, p := range d.Partitions {
+			if p.Err != nil || p.Leader < 0 {
+				return fmt.Errorf("topic %s partition %d has no leader", t.Name, p.Partition)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/stream"
+	"github.com/herd-social/herd/timeline"
+)
+
+// Streamer is the part of the stream router (stream.Router) that fan-out publishes
+// to. Events carry ids only; connections render them for their viewers.
+type Streamer interface {
+	Publish(key stream.Key, e stream.Event)
+	HasSubscribers(key stream.Key) bool
+}
+
+// noStreams is the Streamer of a node without streaming.
+type noStreams struct{}
+
+func (noStreams) Publish(stream.Key, stream.Event)    {}
+func (noStreams) HasSubscribers(stream.Key) bool      { return false }
+func event(kind string, id shard.ID) stream.Event     { return stream.Event{Kind: kind, ID: id} }
+func (s *Service) toUser(id shard.ID, e stream.Event) { s.publish(stream.User(id), e) }
+
+// publish sends e on key if anyone listens there.
+func (s *Service) publish(key stream.Key, e stream.Event) {
+	r := s.opts.Streams
+	if r.HasSubscribers(key) {
+		r.Publish(key, e)
+	}
+}
+
+// streamHome tells each entry's account, on its home channel, that the entry's
+// status entered its home timeline; it runs after the entries are written.
+func (s *Service) streamHome(entries []timeline.Entry) {
+	for _, e := range entries {
+		s.toUser(e.Account, event(stream.Update, e.StatusID))
+	}
+}
+
+// listedPublicly reports whether st is in the public and hashtag timelines (the
+// condition under which created adds it there).
+func listedPublicly(st *status.Status) bool {
+	return st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply()
+}
+
+// streamPublic sends e on the public channels and the channels of st's hashtags.
+// TODO(media): statuses have no attachments yet, so the :media channels get nothing.
+func (s *Service) streamPublic(st *status.Status, e stream.Event) {
+	where := stream.Remote
+	if st.Local {
+		where = stream.Local
+	}
+	s.publish(stream.Public(stream.Everywhere, false), e)
+	s.publish(stream.Public(where, false), e)
+	for _, tag := range st.Tags {
+		s.publish(stream.Hashtag(tag, false), e)
+		if st.Local {
+			s.publish(stream.Hashtag(tag, true), e)
+		}
+	}
+}
+
+// streamFollowers sends e to the home channels of the author's followers that have a
+// live subscriber, keeping (when filter is set) only those whose home takes st. It
+// is how edits, deletes and hot authors' posts reach streams without home writes.
+// TODO(cluster): this pages through every follower; with many nodes, connections of
+// a hot author's followers should subscribe to an author channel instead.
+func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stream.Event, filter bool) error {
+	r := s.opts.Streams
+	var cursor shard.ID
+	for {
+		ids, next, err := s.accounts.FollowerIDs(ctx, st.AccountID, cursor, s.opts.PageSize)
+		if err != nil {
+			return err
+		}
+		var live []shard.ID
+		for _, id := range ids {
+			if r.HasSubscribers(stream.User(id)) {
+				live = append(live, id)
+			}
+		}
+		if filter && len(live) > 0 {
+			if live, _, err = s.audience(ctx, st, live); err != nil {
+				return err
+			}
+		}
+		for _, id := range live {
+			s.toUser(id, e)
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// streamDirect sends e to the home channels of the accounts a direct status
+// mentions (fan-out put it in their homes).
+func (s *Service) streamDirect(st *status.Status, e stream.Event) {
+	if st.Visibility != status.Direct {
+		return
+	}
+	for _, m := range st.Mentions {
+		if m != st.AccountID {
+			s.toUser(m, e)
+		}
+	}
+}
+
+// streamUpdated sends status.update for an edited status wherever its creation
+// was streamed.
+func (s *Service) streamUpdated(ctx context.Context, id shard.ID) error {
+	st, err := s.statuses.Get(ctx, id)
+	if errors.Is(err, status.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.streamEverywhere(ctx, st, event(stream.StatusUpdate, st.ID), true)
+}
+
+// streamDeleted sends delete for a deleted status wherever its creation was
+// streamed; a client that never had it ignores the id.
+func (s *Service) streamDeleted(ctx context.Context, st *status.Status) error {
+	return s.streamEverywhere(ctx, st, event(stream.Delete, st.ID), false)
+}
+
+func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e stream.Event, filter bool) error {
+	s.toUser(st.AccountID, e)
+	s.streamDirect(st, e)
+	if st.Visibility != status.Direct {
+		if err := s.streamFollowers(ctx, st, e, filter); err != nil {
+			return err
+		}
+	}
+	if listedPublicly(st) {
+		s.streamPublic(st, e)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+// Command probe tells whether a test engine started by ops/engines is ready: it exits 0
+// when the engine answers a real request of its protocol, 1 otherwise.
+//
+//	probe cql 127.0.0.1:9042    a CQL session reads system.local
+//	probe kafka 127.0.0.1:9092  the broker lists itself in a metadata response
+//	probe -free 127.0.0.1:9042  nothing listens on the address yet
+//
+// It owns nothing but these checks and must not change an engine's state.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gocql/gocql"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+func main() {
+	free := flag.Bool("free", false, "check that nothing listens on the address")
+	timeout := flag.Duration("timeout", 5*time.Second, "bound of the check")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	var err error
+	switch {
+	case *free && flag.NArg() == 1:
+		err = checkFree(ctx, flag.Arg(0))
+	case flag.NArg() == 2 && flag.Arg(0) == "cql":
+		err = checkCQL(ctx, flag.Arg(1), *timeout)
+	case flag.NArg() == 2 && flag.Arg(0) == "kafka":
+		err = checkKafka(ctx, flag.Arg(1))
+	default:
+		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka} host:port | probe -free host:port")
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(1)
+	}
+}
+
+// checkFree fails when something accepts connections on addr.
+func checkFree(ctx context.Context, addr string) error {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil
+	}
+	conn.Close()
+	return fmt.Errorf("%s is in use", addr)
+}
+
+// checkCQL opens a session and reads the server's version.
+func checkCQL(ctx context.Context, addr string, timeout time.Duration) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	cluster := gocql.NewCluster(host)
+	cluster.Port, err = parsePort(port)
+	if err != nil {
+		return err
+	}
+	cluster.Timeout, cluster.ConnectTimeout = timeout, timeout
+	cluster.DisableInitialHostLookup = true
+	cluster.Logger = discard{}
+	s, err := cluster.CreateSession()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var version string
+	if err := s.Query("SELECT release_version FROM system.local").WithContext(ctx).Scan(&version); err != nil {
+		return err
+	}
+	fmt.Println("cassandra", version)
+	return nil
+}
+
+// checkKafka asks the broker for the cluster's metadata; a broker lists itself only
+// once it is registered and unfenced.
+func checkKafka(ctx context.Context, addr string) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	meta, err := kadm.NewClient(cl).BrokerMetadata(ctx)
+	if err != nil {
+		return err
+	}
+	if len(meta.Brokers) == 0 {
+		return errors.New("no broker is ready")
+	}
+	fmt.Println("kafka cluster", meta.Cluster, "controller", meta.Controller)
+	return nil
+}
+
+func parsePort(s string) (int, error) {
+	var p int
+	if _, err := fmt.Sscan(s, &p); err != nil || p <= 0 || p > 65535 {
+		return 0, fmt.Errorf("bad port %q", s)
+	}
+	return p, nil
+}
+
+// discard is a gocql logger that drops everything.
+type discard struct{}
+
+func (discard) Print(...any)          {}
+func (discard) Printf(string, ...any) {}
+func (discard) Println(...any)        {}

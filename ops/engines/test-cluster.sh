@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
+# a fresh Kafka broker (ops/engines), runs the cluster engines' tests against them
+# (store/scylla, bus/kafka), and stops both whatever happens.
+#
+# The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
+# /tmp/herd-engines-test; CQL 19042, Kafka 19092), so that engines started by hand on
+# the default ports are left alone. Needs java, mvn and go; Maven fetches the jars.
+# Extra arguments go to `go test` (e.g. -run, -v).
+
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+engines=ops/engines
+export HERD_ENGINES_DIR=${HERD_ENGINES_DIR:-/tmp/herd-engines-test}
+export HERD_CASSANDRA_PORT=${HERD_CASSANDRA_PORT:-19042}
+export HERD_CASSANDRA_STORAGE_PORT=${HERD_CASSANDRA_STORAGE_PORT:-17000}
+export HERD_KAFKA_PORT=${HERD_KAFKA_PORT:-19092}
+export HERD_KAFKA_CONTROLLER_PORT=${HERD_KAFKA_CONTROLLER_PORT:-19093}
+GO=${GO:-go}
+
+stop_engines() {
+	wait || true # a start still in flight, so that its engine is stopped too
+	echo "== engines after the tests"
+	bash "$engines/cassandra.sh" status || true
+	bash "$engines/kafka.sh" status || true
+	bash "$engines/cassandra.sh" stop || true
+	bash "$engines/kafka.sh" stop || true
+}
+
+# Engines left by an interrupted run are stopped, and every run starts on empty data.
+for e in cassandra kafka; do
+	bash "$engines/$e.sh" stop
+	bash "$engines/$e.sh" wipe
+done
+trap stop_engines EXIT
+trap 'exit 130' INT TERM
+
+echo "== starting the engines (and compiling the tests meanwhile)"
+t0=$SECONDS
+bash "$engines/cassandra.sh" start &
+cassandra=$!
+bash "$engines/kafka.sh" start &
+kafka=$!
+$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ >/dev/null
+wait "$cassandra"
+wait "$kafka"
+echo "== engines ready after $((SECONDS - t0))s"
+
+export HERD_CASSANDRA=127.0.0.1:$HERD_CASSANDRA_PORT
+export HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT
+# The cases of both suites run in parallel: most of their time is spent waiting for
+# the engines (schema changes, TTLs, rebalances), not computing.
+$GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/
+echo "== test-cluster done in $((SECONDS - t0))s"

@@ -1,0 +1,108 @@
+package status
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+const (
+	tURIs       = "status_uris"
+	tTombstones = "status_tombstones"
+	// TombstoneTTL is how long a deleted remote URI is remembered, so that a Create
+	// arriving after its Delete is ignored (Mastodon's delete_upon_arrival).
+	TombstoneTTL = 6 * time.Hour
+)
+
+// Tombstone remembers that a remote status was deleted, whether or not it was known.
+func (s *Service) Tombstone(ctx context.Context, uri string) error {
+	if err := s.st.Put(ctx, tTombstones, []byte(uri), empty, empty, 0); err != nil {
+		return fmt.Errorf("remember deletion of %s: %w", uri, err)
+	}
+	return nil
+}
+
+// ByURI finds a status by its ActivityPub id (remote statuses only).
+func (s *Service) ByURI(ctx context.Context, uri string) (*Status, error) {
+	b, err := s.st.Get(ctx, tURIs, []byte(uri), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("status %s: %w", uri, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up status %s: %w", uri, err)
+	}
+	return s.Get(ctx, shard.FromBytes(b))
+}
+
+// CreateRemote stores a status that arrived from another server and announces it, so
+// that fan-out puts it in local followers' homes. Its id comes from its publication
+// time, as Mastodon's do. Receiving the same URI again returns the stored status.
+func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, error) {
+	if st.URI == "" || st.AccountID == 0 || !ValidVisibility(st.Visibility) {
+		return nil, false, invalid("remote status needs a URI, an author and a visibility")
+	}
+	if _, err := s.st.Get(ctx, tTombstones, []byte(st.URI), empty); err == nil {
+		return nil, false, fmt.Errorf("status %s was deleted: %w", st.URI, ErrNotFound)
+	}
+	if prev, err := s.ByURI(ctx, st.URI); err == nil {
+		return prev, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	now := s.opts.Now().UTC()
+	if st.CreatedAt.IsZero() || st.CreatedAt.After(now) {
+		st.CreatedAt = now
+	}
+	st.ID, st.Local = shard.At(st.CreatedAt), false
+	ok, prev, err := s.st.PutIfAbsent(ctx, tURIs, []byte(st.URI), empty, st.ID.Bytes(), 0)
+	if err != nil {
+		return nil, false, fmt.Errorf("reserve status %s: %w", st.URI, err)
+	}
+	if !ok {
+		got, err := s.Get(ctx, shard.FromBytes(prev))
+		return got, false, err
+	}
+	st.ThreadID = st.ID
+	if st.InReplyToID != 0 {
+		if parent, err := s.Get(ctx, st.InReplyToID); err == nil {
+			st.InReplyToAccountID, st.ThreadID = parent.AccountID, parent.ThreadID
+		} else {
+			st.InReplyToID = 0
+		}
+	}
+	if err := s.write(ctx, st, ""); err != nil {
+		return nil, false, err
+	}
+	if err := s.announce(ctx, st); err != nil {
+		return nil, false, err
+	}
+	return st, true, nil
+}
+
+// UpdateRemote applies an edit that arrived from another server.
+func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler string, sensitive bool) error {
+	history, err := s.History(ctx, st)
+	if err != nil {
+		return err
+	}
+	now := s.opts.Now().UTC()
+	var muts []store.Mutation
+	if len(history) == 1 {
+		muts = append(muts, s.revisionRow(st.ID, 0, history[0]))
+	}
+	st.Content, st.SpoilerText, st.Sensitive, st.EditedAt = content, spoiler, sensitive, now
+	b, err := store.Marshal(st)
+	if err != nil {
+		return err
+	}
+	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
+		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("save remote edit of %d: %w", st.ID, err)
+	}
+	return s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: st.AccountID})
+}
