@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -109,6 +110,10 @@ type Service struct {
 	opts     Options
 	log      *slog.Logger
 	now      func() time.Time
+	keys     struct {
+		sync.Mutex
+		m map[shard.ID]*rsa.PrivateKey
+	}
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
 	// clears that domain's failure record).
 	OnSignedRequest func(ctx context.Context, domain string)
@@ -133,8 +138,10 @@ func New(d Deps, opts Options) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
+	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		notifier: d.Notifier, delivery: d.Deliverer, opts: opts, log: d.Logger, now: time.Now}
+	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
+	return s
 }
 
 // Base is the public base URL, such as https://example.com.
@@ -177,8 +184,32 @@ func (s *Service) PublicKeyPEM(ctx context.Context, owner shard.ID) (string, err
 	return k.Public, nil
 }
 
-// PrivateKey returns the signing key of a local actor, making it on first use.
+// PrivateKey returns the signing key of a local actor, making it on first use. Parsed
+// keys are kept in memory: parsing validates the key, which costs several signatures.
 func (s *Service) PrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
+	s.keys.Lock()
+	priv := s.keys.m[owner]
+	s.keys.Unlock()
+	if priv != nil {
+		return priv, nil
+	}
+	priv, err := s.parsePrivateKey(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	s.keys.Lock()
+	if len(s.keys.m) >= maxCachedKeys {
+		clear(s.keys.m)
+	}
+	s.keys.m[owner] = priv
+	s.keys.Unlock()
+	return priv, nil
+}
+
+// maxCachedKeys bounds the parsed-key cache (about 2 KiB a key).
+const maxCachedKeys = 10_000
+
+func (s *Service) parsePrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
 	k, err := s.keyOf(ctx, owner)
 	if err != nil {
 		return nil, err
