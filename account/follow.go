@@ -283,13 +283,18 @@ func (s *Service) Mutes(ctx context.Context, muter shard.ID, p paging.Page) ([]E
 // FollowerIDs returns up to limit followers of target after cursor (exclusive; 0 for
 // the start), and the cursor of the next call (0 when done). It is the fan-out scan.
 func (s *Service) FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	return s.idPage(ctx, tFollowers, target, cursor, limit)
+}
+
+// idPage pages through a newest-first listing whose values are account ids.
+func (s *Service) idPage(ctx context.Context, table string, owner, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
 	r := store.Range{Limit: limit}
 	if cursor != 0 {
 		r.Upper = store.Excl(cursor.Bytes())
 	}
-	rows, err := s.st.Scan(ctx, tFollowers, target.Bytes(), r)
+	rows, err := s.st.Scan(ctx, table, owner.Bytes(), r)
 	if err != nil {
-		return nil, 0, fmt.Errorf("scan followers of %d: %w", target, err)
+		return nil, 0, fmt.Errorf("scan %s of %d: %w", table, owner, err)
 	}
 	ids := make([]shard.ID, len(rows))
 	for i, r := range rows {

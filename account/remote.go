@@ -98,21 +98,5 @@ func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
 
 // followingIDs pages through whom follower follows, like FollowerIDs.
 func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
-	r := store.Range{Limit: limit}
-	if cursor != 0 {
-		r.Upper = store.Excl(cursor.Bytes())
-	}
-	rows, err := s.st.Scan(ctx, tFollowing, follower.Bytes(), r)
-	if err != nil {
-		return nil, 0, fmt.Errorf("scan following of %d: %w", follower, err)
-	}
-	ids := make([]shard.ID, len(rows))
-	for i, r := range rows {
-		ids[i] = shard.FromBytes(r.Value)
-	}
-	var next shard.ID
-	if len(rows) == limit {
-		next = shard.FromBytes(rows[len(rows)-1].CK)
-	}
-	return ids, next, nil
+	return s.idPage(ctx, tFollowing, follower, cursor, limit)
 }

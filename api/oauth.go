@@ -10,6 +10,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/stream"
 )
 
 func (s *Server) appEntity(a *auth.App, withSecret bool) *Application {
@@ -127,12 +128,16 @@ func (s *Server) revoke(r *req) error {
 	if err != nil {
 		return err
 	}
+	revoked, _ := s.auth.Verify(r.context(), r.p.str("token"))
 	err = s.auth.Revoke(r.context(), app, r.p.str("token"))
 	if errors.Is(err, auth.ErrNotOwner) {
 		return oauthError(r, 403, "unauthorized_client", "You are not authorized to revoke this token")
 	}
 	if err != nil {
 		return err
+	}
+	if revoked != nil && revoked.AccountID != 0 { // close the token's live streams now
+		s.d.streams.router.Publish(stream.System(revoked.AccountID), stream.Event{Kind: stream.Reverify, ID: revoked.ID})
 	}
 	return r.json(map[string]any{})
 }

@@ -32,9 +32,8 @@ func (s *Server) streamWebSocket(ctx *fasthttp.RequestCtx) {
 	first, p := string(ctx.QueryArgs().Peek("stream")), queryParams(ctx)
 	c := s.newStreamConn(v)
 	up := websocket.FastHTTPUpgrader{
-		HandshakeTimeout: c.st.opts.WriteTimeout,
-		ReadBufferSize:   256,
-		WriteBufferPool:  &c.st.pool,
+		ReadBufferSize:  256, // client messages are small; this buffer lives as long as the connection
+		WriteBufferPool: &c.st.pool,
 		// Any origin: web clients on other hosts stream with a token, never a cookie.
 		CheckOrigin: func(*fasthttp.RequestCtx) bool { return true },
 		Error: func(ctx *fasthttp.RequestCtx, status int, reason error) {

@@ -11,6 +11,7 @@
 # Tests then use HERD_CASSANDRA=127.0.0.1:$HERD_CASSANDRA_PORT.
 
 ENGINE=cassandra
+# shellcheck source=ops/engines/lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
 RUN=$HERD_ENGINES_DIR/cassandra

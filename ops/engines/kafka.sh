@@ -12,6 +12,7 @@
 # Tests then use HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT.
 
 ENGINE=kafka
+# shellcheck source=ops/engines/lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
 RUN=$HERD_ENGINES_DIR/kafka

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: what cassandra.sh and kafka.sh share. Sourced, not run.
 #
 # Each engine lives in $HERD_ENGINES_DIR/<engine>/ (config, data, logs, pid file). Jars
@@ -46,9 +47,9 @@ classpath() {
 
 # all_exist reports whether every jar of a classpath file is still on disk.
 all_exist() {
-	local jar
-	local IFS=:
-	for jar in $(cat "$1"); do
+	local jar jars
+	IFS=: read -ra jars <"$1" || true # no newline at the end
+	for jar in "${jars[@]}"; do
 		[[ -e $jar ]] || return 1
 	done
 }
@@ -59,7 +60,9 @@ probe() {
 	if [[ ! -x $bin || -n $(find "$ENGINES_SRC/probe" -newer "$bin" -name '*.go' 2>/dev/null) ]]; then
 		need go
 		mkdir -p "$HERD_ENGINES_DIR/bin"
-		(cd "$ENGINES_SRC/probe" && go build -o "$bin" .) || die "cannot build the probe"
+		# Built aside and renamed: both engine scripts may build it at once.
+		(cd "$ENGINES_SRC/probe" && go build -o "$bin.$$" .) || die "cannot build the probe"
+		mv -f "$bin.$$" "$bin"
 	fi
 	echo "$bin"
 }

@@ -124,6 +124,11 @@ type readFunc func(ctx context.Context, pk []byte, cks [][]byte) (save func(), e
 // calls read for each group, at most s.opts.Parallel at once. The first error cancels
 // the rest.
 func (s *Store) eachPartition(ctx context.Context, keys []store.Key, read readFunc) error {
+	for _, k := range keys {
+		if len(k.PK) == 0 {
+			return errEmptyPK
+		}
+	}
 	groups := groupKeys(keys)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -19,6 +19,9 @@
 //   - PutIfAbsent is a lightweight transaction (Paxos). If it times out, the outcome is
 //     unknown: it is tried again, and a row then found holding exactly the value being
 //     put counts as written by this call.
+//   - A counter that was deleted (Delete or DeletePartition) must not be added to again:
+//     CQL may bring it back with its old value plus the new delta (Cassandra does, its
+//     counter cache remembering the value).
 //   - Partition keys may not be empty (CQL refuses them); clustering keys may.
 //   - Batches are bounded by the server (batch_size_fail_threshold, 50 KiB by default).
 package scylla

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -226,4 +227,37 @@ func TestMain(m *testing.M) {
 		admin.session.Close()
 	}
 	os.Exit(code)
+}
+
+// TestCounterBatch puts counter updates and deletes of a counters table in one counter
+// batch.
+func TestCounterBatch(t *testing.T) {
+	addr := cassandra(t)
+	s := open(t, addr, newKeyspace(t, addr), storetest.Schema())
+	defer s.Close()
+	ctx := t.Context()
+	add := func(pk, ck string, d int64) store.Mutation {
+		return store.Mutation{Kind: store.Add, Table: storetest.Counts, PK: []byte(pk), CK: []byte(ck), Delta: d}
+	}
+	if err := s.Batch(ctx, []store.Mutation{add("p", "a", 5), add("q", "a", 7), add("q", "b", 9)}); err != nil {
+		t.Fatalf("Batch: %v", err)
+	}
+	err := s.Batch(ctx, []store.Mutation{
+		{Kind: store.DeletePartition, Table: storetest.Counts, PK: []byte("p")},
+		{Kind: store.Delete, Table: storetest.Counts, PK: []byte("q"), CK: []byte("a")},
+		add("r", "a", 1),
+	})
+	if err != nil {
+		t.Fatalf("Batch of deletes: %v", err)
+	}
+	got, err := s.Counters(ctx, storetest.Counts, []store.Key{
+		{PK: []byte("p"), CK: []byte("a")}, {PK: []byte("q"), CK: []byte("a")},
+		{PK: []byte("q"), CK: []byte("b")}, {PK: []byte("r"), CK: []byte("a")},
+	})
+	if err != nil {
+		t.Fatalf("Counters: %v", err)
+	}
+	if want := []int64{0, 0, 9, 1}; !slices.Equal(got, want) {
+		t.Fatalf("Counters = %v, want %v", got, want)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/gocql/gocql"
@@ -104,8 +105,8 @@ func checkKafka(ctx context.Context, addr string) error {
 }
 
 func parsePort(s string) (int, error) {
-	var p int
-	if _, err := fmt.Sscan(s, &p); err != nil || p <= 0 || p > 65535 {
+	p, err := strconv.Atoi(s)
+	if err != nil || p <= 0 || p > 65535 {
 		return 0, fmt.Errorf("bad port %q", s)
 	}
 	return p, nil
