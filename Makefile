@@ -57,4 +57,4 @@ bench-report: build ## load a fresh local node with the mixed scenario for 20s; 
 
 .PHONY: test-cluster
 test-cluster: ## cluster engines: start Cassandra and Kafka (ops/engines), test store/scylla and bus/kafka on them, stop them
-	bash ops/engines/test-cluster.sh
+	GO=$(GO) bash ops/engines/test-cluster.sh

@@ -18,3 +18,12 @@ func TestConformanceFake(t *testing.T) {
 	t.Cleanup(c.Close) // after the parallel cases
 	bustest.Run(t, engine{c.ListenAddrs()[0]})
 }
+
+func TestTopicsFake(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	testTopics(t, c.ListenAddrs()[0])
+}

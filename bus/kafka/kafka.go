@@ -37,7 +37,8 @@ type Options struct {
 	// Brokers are the seed brokers, host:port. Required.
 	Brokers []string
 	// Topics are the topics Publish and Consume accept. Open creates those missing with
-	// their partition counts and refuses an existing one with another count.
+	// their partition counts, sets the retention of existing ones that declare one, and
+	// refuses an existing topic with another partition count.
 	Topics []bus.Topic
 	// ReplicationFactor of the topics Open creates. Default -1: the broker's
 	// default.replication.factor.
@@ -51,7 +52,9 @@ type Options struct {
 	// a rebalance. Default 3s.
 	HeartbeatInterval time.Duration
 	// RebalanceTimeout is how long a rebalance waits for members to finish the batches
-	// in hand of partitions they give up. Default 60s.
+	// in hand of partitions they give up. A member whose handler runs longer is dropped
+	// from the group, and its partitions' uncommitted batches are delivered again
+	// elsewhere. Default 60s.
 	RebalanceTimeout time.Duration
 	// Logger receives failed handlers and the client's warnings. Default discards.
 	Logger *slog.Logger

@@ -1,11 +1,16 @@
 package kafka_test
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"os"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/bus/bustest"
@@ -82,4 +87,64 @@ func testLogLevel() slog.Level {
 		return slog.LevelDebug
 	}
 	return slog.LevelWarn
+}
+
+// TestTopics checks what Open does to topics: it creates them with their partitions
+// and retention, sets the retention of an existing one, and refuses one whose partition
+// count differs from the declared one.
+func TestTopics(t *testing.T) {
+	addr := broker(t)
+	testTopics(t, addr)
+}
+
+func testTopics(t *testing.T, addr string) {
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	tp := bus.Topic{Name: "herd.test.topics." + hex.EncodeToString(rnd[:]), Partitions: 3, Retention: time.Hour}
+	open := func(tp bus.Topic) (*kafka.Bus, error) {
+		return kafka.Open(t.Context(), kafka.Options{Brokers: []string{addr}, Topics: []bus.Topic{tp}, Logger: testLogger(t)})
+	}
+	b, err := open(tp)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	b.Close()
+	wantRetention(t, addr, tp.Name, "3600000")
+	tp.Retention = 2 * time.Hour
+	if b, err = open(tp); err != nil {
+		t.Fatalf("Open with a longer retention: %v", err)
+	}
+	b.Close()
+	wantRetention(t, addr, tp.Name, "7200000")
+	tp.Partitions = 4
+	if b, err = open(tp); err == nil {
+		b.Close()
+		t.Fatal("Open of a topic with 3 partitions declared with 4 succeeded")
+	}
+}
+
+func wantRetention(t *testing.T, addr, topic, want string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	rs, err := kadm.NewClient(cl).DescribeTopicConfigs(t.Context(), topic)
+	if err != nil {
+		t.Fatalf("DescribeTopicConfigs: %v", err)
+	}
+	r, err := rs.On(topic, nil)
+	if err != nil || r.Err != nil {
+		t.Fatalf("DescribeTopicConfigs: %v, %v", err, r.Err)
+	}
+	for _, c := range r.Configs {
+		if c.Key == "retention.ms" {
+			if c.MaybeValue() != want {
+				t.Fatalf("retention.ms = %q, want %q", c.MaybeValue(), want)
+			}
+			return
+		}
+	}
+	t.Fatalf("topic %s has no retention.ms", topic)
 }

@@ -18,22 +18,41 @@ import (
 // metadata with a leader for every partition.
 const topicsReadyTimeout = 30 * time.Second
 
-// ensureTopics creates the declared topics that do not exist, checks the partition
-// count of those that do, and waits until every partition has a leader, so that the
-// first Publish and Consume find them.
+// ensureTopics creates the declared topics that do not exist, sets the declared
+// retention of those that do, checks their partition counts, and waits until every
+// partition has a leader, so that the first Publish and Consume find them.
 func ensureTopics(ctx context.Context, cl *kgo.Client, opts Options) error {
 	adm := kadm.NewClient(cl)
 	for _, t := range opts.Topics {
 		configs := map[string]*string{"message.timestamp.type": kadm.StringPtr("LogAppendTime")}
+		var retention *string
 		if t.Retention > 0 {
-			configs["retention.ms"] = kadm.StringPtr(strconv.FormatInt(t.Retention.Milliseconds(), 10))
+			retention = kadm.StringPtr(strconv.FormatInt(t.Retention.Milliseconds(), 10))
+			configs["retention.ms"] = retention
 		}
 		_, err := adm.CreateTopic(ctx, int32(t.Partitions), opts.ReplicationFactor, configs, t.Name)
+		if errors.Is(err, kerr.TopicAlreadyExists) && retention != nil {
+			err = alterRetention(ctx, adm, t.Name, retention)
+		}
 		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("kafka: create topic %s: %w", t.Name, err)
 		}
 	}
 	return waitTopics(ctx, adm, opts.Topics)
+}
+
+// alterRetention sets retention.ms of an existing topic.
+func alterRetention(ctx context.Context, adm *kadm.Client, topic string, ms *string) error {
+	set := []kadm.AlterConfig{{Op: kadm.SetConfig, Name: "retention.ms", Value: ms}}
+	resps, err := adm.AlterTopicConfigs(ctx, set, topic)
+	if err != nil {
+		return err
+	}
+	r, err := resps.On(topic, nil)
+	if err == nil {
+		err = r.Err
+	}
+	return err
 }
 
 // waitTopics polls the metadata until every topic has its declared partitions, each

@@ -63,7 +63,7 @@ type Options struct {
 type timing struct {
 	ttl    time.Duration // a short row TTL
 	margin time.Duration // how close to an expiry a check comes, on either side
-	def    time.Duration // RowsTTL's default TTL; more than twice ttl + margin
+	def    time.Duration // RowsTTL's default TTL: longer than ttl + 2*margin
 }
 
 // timingFor returns the durations of the TTL cases run with clock c. On the wall
@@ -71,7 +71,7 @@ type timing struct {
 // every call takes time: margins are wider.
 func timingFor(c *Clock) timing {
 	if c.wall {
-		return timing{ttl: 3 * time.Second, margin: 1500 * time.Millisecond, def: WallDefaultTTL}
+		return timing{ttl: 4 * time.Second, margin: 2 * time.Second, def: WallDefaultTTL}
 	}
 	return timing{ttl: 10 * time.Second, margin: time.Second, def: DefaultTTL}
 }
