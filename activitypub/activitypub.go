@@ -39,7 +39,9 @@ func Schema() store.Schema {
 }
 
 // Topics lists the bus topics this package uses.
-func Topics() []bus.Topic { return []bus.Topic{{Name: InboxTopic, Partitions: 16}} }
+func Topics() []bus.Topic {
+	return []bus.Topic{{Name: InboxTopic, Partitions: 16}, {Name: FetchTopic, Partitions: 16}}
+}
 
 // Accounts is the part of the account service that federation reads.
 type Accounts interface {
@@ -108,9 +110,11 @@ type Service struct {
 	notifier Notifier
 	delivery Deliverer
 	opts     Options
-	log      *slog.Logger
-	now      func() time.Time
-	keys     struct {
+	// homeMerge is Deps.HomeMerge.
+	homeMerge func(ctx context.Context, follower, author shard.ID) error
+	log       *slog.Logger
+	now       func() time.Time
+	keys      struct {
 		sync.Mutex
 		m map[shard.ID]*rsa.PrivateKey
 	}
@@ -128,6 +132,9 @@ type Deps struct {
 	Notifier  Notifier
 	Deliverer Deliverer
 	Logger    *slog.Logger
+	// HomeMerge merges an author's recent posts into a follower's home (fan-out's
+	// merge on follow), for follows of remote accounts once they are accepted.
+	HomeMerge func(ctx context.Context, follower, author shard.ID) error
 }
 
 // New returns a service.
@@ -139,7 +146,7 @@ func New(d Deps, opts Options) *Service {
 		d.Logger = slog.Default()
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, delivery: d.Deliverer, opts: opts, log: d.Logger, now: time.Now}
+		notifier: d.Notifier, delivery: d.Deliverer, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
 	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
 	return s
 }

@@ -116,7 +116,10 @@ func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act m
 		return err
 	}
 	if accepted {
-		return s.accounts.Accepted(ctx, local.ID, actor.ID)
+		if err := s.accounts.Accepted(ctx, local.ID, actor.ID); err != nil {
+			return err
+		}
+		return s.backfillFor(ctx, actor, local.ID) // recent posts reach the new follower's home
 	}
 	return s.accounts.Unfollow(ctx, local.ID, actor.ID)
 }

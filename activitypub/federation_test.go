@@ -15,6 +15,7 @@ func TestTwoInstancesFederate(t *testing.T) {
 	b := testrig.New(t, testrig.Host(t, "beta"))
 	alice, bob := a.Register("alice"), b.Register("bob")
 	betaDomain := b.Nodes[0].Config().Domain
+	early := bob.Post("written before anyone followed")
 	alphaDomain := a.Nodes[0].Config().Domain
 
 	// Alice finds Bob by handle (WebFinger, then his actor) and follows him.
@@ -32,6 +33,11 @@ func TestTwoInstancesFederate(t *testing.T) {
 		rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bobOnA}}), 200).List(t)
 		return rels[0]["following"] == true
 	})
+	// The follow backfills Bob's earlier posts into Alice's home.
+	testrig.Eventually(t, "the backfill of Bob's earlier post", func() bool {
+		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
+		return len(home) == 1 && home[0]["uri"] == early["uri"]
+	})
 	followers := b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)
 	if len(followers) != 1 || followers[0]["acct"] != "alice@"+alphaDomain {
 		t.Fatalf("Bob's followers: %v", followers)
@@ -41,9 +47,10 @@ func TestTwoInstancesFederate(t *testing.T) {
 	post := bob.Post("Hello from beta #fediverse")
 	var onA map[string]any
 	testrig.Eventually(t, "Bob's post in Alice's home", func() bool {
-		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
-		if len(home) == 1 && strings.Contains(home[0]["content"].(string), "Hello from beta") {
-			onA = home[0]
+		for _, st := range a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t) {
+			if strings.Contains(st["content"].(string), "Hello from beta") {
+				onA = st
+			}
 		}
 		return onA != nil
 	})

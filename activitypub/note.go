@@ -64,8 +64,10 @@ type Note struct {
 	Shares       *Count            `json:"shares"`
 }
 
-// timeFormat is how AP documents write instants.
-const timeFormat = "2006-01-02T15:04:05Z"
+// timeFormat is how AP documents write instants: RFC 3339 in UTC with milliseconds,
+// so that peers that take ids from publication times (as Mastodon does) keep the order
+// of posts made within one second.
+const timeFormat = "2006-01-02T15:04:05.000Z"
 
 // Note renders a local status for federation; only public and unlisted statuses are
 // served to anyone who asks (followers-only and direct ones need a signed fetch by

@@ -17,6 +17,7 @@ type Federator interface {
 	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
 	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
 	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
+	Backfill(ctx context.Context, a *account.Account) error
 }
 
 // search answers GET /api/v2/search for what can be found without a full-text index:
@@ -90,6 +91,7 @@ func (s *Server) findHandle(r *req, q string, resolve bool) *account.Account {
 		s.log.Info("api: resolve handle", "q", q, "err", err)
 		return nil
 	}
+	s.backfill(r, a)
 	return a
 }
 
@@ -112,6 +114,7 @@ func (s *Server) findAccountURL(r *req, q string, resolve bool) *account.Account
 	if err != nil {
 		return nil
 	}
+	s.backfill(r, a)
 	return a
 }
 
@@ -142,4 +145,12 @@ func (s *Server) federate(r *req, kind string, target shard.ID, object string, u
 		return nil
 	}
 	return s.d.Federation.Relate(r.context(), kind, r.viewer, target, object, undo)
+}
+
+// backfill queues the fetch of a newly looked-up remote profile's recent posts, so
+// that it is not empty when the user opens it.
+func (s *Server) backfill(r *req, a *account.Account) {
+	if err := s.d.Federation.Backfill(r.context(), a); err != nil {
+		s.log.Info("api: queue backfill", "account", a.URI, "err", err)
+	}
 }
