@@ -3,6 +3,8 @@ package activitypub_test
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -160,4 +162,52 @@ func TestNodeInfoAndHostMeta(t *testing.T) {
 	if !strings.Contains(string(hm.Body), "/.well-known/webfinger?resource={uri}") {
 		t.Fatalf("host-meta %s", hm.Body)
 	}
+}
+
+func TestPagesAndContentNegotiation(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Alice <Liddell>"}}), 200)
+	pub := alice.Post("hello <world> https://example.com/x")["id"].(string)
+	priv := alice.Post("secret", "visibility", "private")["id"].(string)
+	base := "http://" + c.Nodes[0].Config().Domain
+	get := func(path, accept string) (int, string, string) {
+		req, _ := http.NewRequest("GET", c.URL()+path, nil)
+		req.Header.Set("Accept", accept)
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	}
+	html := "text/html,application/xhtml+xml"
+	code, _, body := get("/@alice", html)
+	if code != 200 || !strings.Contains(body, "Alice &lt;Liddell&gt;") || !strings.Contains(body, "hello &lt;world&gt;") || strings.Contains(body, "secret") {
+		t.Fatalf("profile page %d: %s", code, body)
+	}
+	if code, _, body = get("/@alice/"+pub, html); code != 200 || !strings.Contains(body, `href="https://example.com/x"`) {
+		t.Fatalf("status page %d: %s", code, body)
+	}
+	if code, _, _ = get("/@alice/"+priv, html); code != 404 {
+		t.Fatalf("private status page: %d", code)
+	}
+	for _, tc := range []struct{ path, accept, location string }{
+		{"/users/alice", html, base + "/@alice"},
+		{"/users/alice/statuses/" + pub, html, base + "/@alice/" + pub},
+		{"/@alice", "application/activity+json", base + "/users/alice"},
+		{"/@alice/" + pub, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`, base + "/users/alice/statuses/" + pub},
+	} {
+		if code, loc, _ := get(tc.path, tc.accept); code != 302 || loc != tc.location {
+			t.Errorf("GET %s (%s): %d → %q, want 302 → %q", tc.path, tc.accept, code, loc, tc.location)
+		}
+	}
+	if code, _, _ := get("/users/alice", "application/activity+json"); code != 200 {
+		t.Fatalf("actor for peers: %d", code)
+	}
+	if code, _, _ := get("/nobody", html); code != 404 {
+		t.Fatalf("a path without @: %d", code)
+	}
+	c.Must(c.Do("GET", "/health", "", nil), 200)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/fasthttp/router"
 	"github.com/valyala/fasthttp"
@@ -42,7 +43,10 @@ func (h *Server) Register(r *router.Router) {
 	r.GET("/.well-known/nodeinfo", h.nodeInfoLinks)
 	r.GET("/nodeinfo/{version}", h.nodeInfo)
 	r.GET("/actor", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.InstanceActor(ctx) }))
-	r.GET("/users/{name}", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.Actor(ctx, name(ctx)) }))
+	r.GET("/users/{name}", h.browsers(func(ctx *fasthttp.RequestCtx) string { return h.s.ProfileURL(name(ctx)) },
+		h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.Actor(ctx, name(ctx)) })))
+	r.GET("/{handle}", h.page)
+	r.GET("/{handle}/{id}", h.page)
 	r.GET("/users/{name}/outbox", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
 		return h.s.Outbox(ctx, name(ctx), cursor(ctx))
 	}))
@@ -55,13 +59,27 @@ func (h *Server) Register(r *router.Router) {
 	r.GET("/users/{name}/collections/featured", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
 		return h.s.Featured(ctx, name(ctx))
 	}))
-	r.GET("/users/{name}/statuses/{id}", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	r.GET("/users/{name}/statuses/{id}", h.browsers(func(ctx *fasthttp.RequestCtx) string {
+		return h.s.ProfileURL(name(ctx)) + "/" + str(ctx, "id")
+	}, h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
 		id, err := shard.Parse(str(ctx, "id"))
 		if err != nil {
 			return nil, ErrNotFound
 		}
 		return h.s.Note(ctx, name(ctx), id)
-	}))
+	})))
+}
+
+// browsers sends requests that ask for a web page (and not for ActivityStreams) to the
+// page of the same thing.
+func (h *Server) browsers(page func(ctx *fasthttp.RequestCtx) string, next fasthttp.RequestHandler) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		if !wantsActivity(ctx) && strings.Contains(string(ctx.Request.Header.Peek("Accept")), "text/html") {
+			ctx.Redirect(page(ctx), 302)
+			return
+		}
+		next(ctx)
+	}
 }
 
 func str(ctx *fasthttp.RequestCtx, key string) string {

@@ -1,8 +1,6 @@
 // Package node wires a Herd node: it reads the configuration, opens the engines
-// (Pebble and the embedded log in the single shape; ScyllaDB and Kafka in the cluster
-// shape, shape.go), builds the domain services and hands them to each other, serves
-// HTTP with fasthttp, runs the event consumers, joins the other nodes through
-// memberlist (cluster.go) and routes streaming events between them (router.go), and
+// (Pebble and the embedded log in the single shape), builds the domain services and
+// hands them to each other, serves HTTP with fasthttp, runs the event consumers, and
 // stops all of it. It is the only package that imports engine packages.
 package node
 
@@ -13,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,12 +22,14 @@ import (
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
+	buslocal "github.com/herd-social/herd/bus/local"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
+	storepebble "github.com/herd-social/herd/store/pebble"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 )
@@ -69,13 +70,6 @@ type Node struct {
 	Services
 	api *api.Server
 
-	// streams is the router publishers and connections use: Services.Streams (the
-	// local hub) in the single shape, router (which wraps it) in the cluster shape.
-	streams stream.Router
-	router  *router  // cluster shape only
-	cluster *cluster // once started, cluster shape only
-	ops     *http.Server
-
 	srv    *fasthttp.Server
 	ln     net.Listener
 	cancel context.CancelFunc
@@ -98,8 +92,7 @@ func Topics() []bus.Topic {
 	return append(topics, delivery.Topics()...)
 }
 
-// Open opens the engines the configuration names (migrating the CQL schema unless
-// scylla.no_migrate) and builds the services; Start serves and joins the cluster.
+// Open opens the engines under cfg.Data and builds the services; Start serves.
 func Open(cfg Config, log *slog.Logger) (*Node, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -109,9 +102,16 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	st, b, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	st, err := storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: Schema(),
+		NoSync: cfg.NoSync, Logger: log})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("node: open store: %w", err)
+	}
+	b, err := buslocal.Open(buslocal.Options{Dir: filepath.Join(cfg.Data, "log"), Topics: Topics(),
+		NoSync: cfg.NoSync, Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("node: open event log: %w", err)
 	}
 	n := &Node{cfg: cfg, log: log, store: st, bus: b}
 	if err := n.build(); err != nil {
@@ -133,22 +133,17 @@ func (n *Node) build() error {
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
 	s.Streams = stream.NewHub()
-	n.streams = s.Streams
-	if cfg.Clustered() {
-		n.router = newRouter(s.Streams, n.log)
-		n.streams = n.router
-	}
 	s.Notifications.OnNotify = func(to shard.ID, nt notification.Notification) {
-		n.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
+		s.Streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
 	}
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: s.Streams})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
+		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: s.Streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -179,71 +174,41 @@ func (n *Node) build() error {
 	return nil
 }
 
-// Start listens and serves HTTP (role api), runs the event consumers (role worker)
-// and, in the cluster shape, joins the other nodes and serves the ops endpoint, until
-// Close. After an error, Close releases what was started.
+// Start listens, serves HTTP and runs the event consumers until Close.
 func (n *Node) Start(ctx context.Context) error {
-	if n.cfg.HasRole(RoleAPI) {
-		ln, err := net.Listen("tcp", n.cfg.Listen)
-		if err != nil {
-			return fmt.Errorf("node: listen: %w", err)
-		}
-		n.ln = ln
+	ln, err := net.Listen("tcp", n.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("node: listen: %w", err)
 	}
+	n.ln = ln
 	ctx, n.cancel = context.WithCancel(ctx)
 	if k, err := n.Statuses.Republish(ctx); err != nil {
 		n.log.Error("node: republish status outbox", "err", err)
 	} else if k > 0 {
 		n.log.Info("node: republished statuses left unannounced", "count", k)
 	}
-	if n.ln != nil {
-		n.serveHTTP(n.ln)
-	}
-	if n.cfg.HasRole(RoleWorker) {
-		n.runConsumers(ctx)
-	}
-	if n.cfg.Clustered() {
-		if err := n.startCluster(); err != nil {
-			return err
-		}
-	}
-	n.log.Info("node: serving", "listen", n.Addr(), "domain", n.cfg.Domain, "store", n.cfg.Store, "bus", n.cfg.Bus,
-		"roles", n.cfg.Roles)
-	return nil
-}
-
-// serveHTTP serves the API on ln until Close.
-func (n *Node) serveHTTP(ln net.Listener) {
 	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
-	n.wg.Go(func() {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
 		if err := n.srv.Serve(ln); err != nil {
 			n.log.Error("node: http server stopped", "err", err)
 		}
-	})
-}
-
-// runConsumers runs the event consumers until ctx is done. In the cluster shape they
-// are members of Kafka consumer groups, which spread the partitions over the nodes.
-func (n *Node) runConsumers(ctx context.Context) {
-	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run,
-		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "delivery": n.Delivery.Run} {
-		n.wg.Go(func() { n.consume(ctx, name, run) })
+	}()
+	for name, run := range map[string]func(context.Context) error{
+		"fanout": n.Fanout.Run, "inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox,
+		"fetch": n.Federation.RunFetch, "delivery": n.Delivery.Run,
+	} {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.consume(ctx, name, run)
+		}()
 	}
-}
-
-// startCluster joins the other nodes and serves the ops endpoint.
-func (n *Node) startCluster() error {
-	c, err := joinCluster(n.cfg, n.Addr(), n.router, n.log)
-	if err != nil {
-		return err
-	}
-	n.cluster = c
-	if n.cfg.Cluster.Ops == "" || n.cfg.Cluster.Ops == "off" {
-		return nil
-	}
-	return n.serveOps(n.cfg.Cluster.Ops)
+	n.log.Info("node: serving", "listen", ln.Addr().String(), "domain", n.cfg.Domain)
+	return nil
 }
 
 // consume runs a consumer until ctx is done, restarting it after unexpected errors.
@@ -272,33 +237,21 @@ func (n *Node) Addr() string {
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }
 
-// Close stops serving, leaves the cluster, waits for in-flight work and closes the
-// engines.
+// Close stops serving, waits for in-flight work and closes the engines.
 func (n *Node) Close() error {
 	n.api.CloseStreams() // hijacked connections: the HTTP shutdown does not wait for them
-	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
-	defer cancel()
 	if n.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
+		defer cancel()
 		if err := n.srv.ShutdownWithContext(ctx); err != nil {
 			n.log.Error("node: http shutdown", "err", err)
-		}
-	}
-	if n.ops != nil {
-		if err := n.ops.Shutdown(ctx); err != nil {
-			n.log.Error("node: ops shutdown", "err", err)
-		}
-	}
-	var errs []error
-	if n.cluster != nil {
-		if err := n.cluster.leave(); err != nil {
-			errs = append(errs, fmt.Errorf("node: leave cluster: %w", err))
 		}
 	}
 	if n.cancel != nil {
 		n.cancel()
 	}
 	n.wg.Wait()
-	return errors.Join(append(errs, n.closeEngines())...)
+	return n.closeEngines()
 }
 
 func (n *Node) closeEngines() error {
