@@ -70,6 +70,7 @@ type Statuses interface {
 	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
 	Pinned(ctx context.Context, account shard.ID) ([]status.Listed, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]status.Counts, error)
+	Replies(ctx context.Context, id shard.ID, limit int) ([]shard.ID, error)
 	ByURI(ctx context.Context, uri string) (*status.Status, error)
 	CreateRemote(ctx context.Context, st *status.Status) (*status.Status, bool, error)
 	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error

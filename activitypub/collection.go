@@ -27,6 +27,7 @@ type Collection struct {
 	Prev         string `json:"prev,omitempty"`
 	PartOf       string `json:"partOf,omitempty"`
 	OrderedItems []any  `json:"orderedItems,omitempty"`
+	Items        []any  `json:"items,omitempty"`
 }
 
 // Cursor selects a page of a collection: the collection itself when Page is false.

@@ -99,3 +99,50 @@ func TestTwoInstancesFederate(t *testing.T) {
 		return rels[0]["following"] == false && rels[0]["blocked_by"] == true
 	})
 }
+
+// TestThreadsFillIn: a reply whose parent is unknown brings its ancestors along, and
+// opening a remote thread fetches the replies its server lists.
+func TestThreadsFillIn(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	b := testrig.New(t, testrig.Host(t, "beta"))
+	alice := a.Register("alice")
+	bob, carol := b.Register("bob"), b.Register("carol")
+	beta := b.Nodes[0].Config().Domain
+	found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"bob@" + beta}, "resolve": {"true"}}), 200).Object(t)
+	bobOnA := found["accounts"].([]any)[0].(map[string]any)["id"].(string)
+	a.Must(alice.Do("POST", "/api/v1/accounts/"+bobOnA+"/follow", nil), 200)
+	testrig.Eventually(t, "the follow", func() bool {
+		return len(b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)) == 1
+	})
+
+	// Carol, whom nobody on alpha follows, posts; Bob replies; Alice gets the reply and
+	// its ancestor.
+	root := carol.Post("carol's question")
+	answer := bob.Post("bob's answer", "in_reply_to_id", root["id"].(string))
+	// A reply to someone Alice does not follow stays out of her home, as in Mastodon;
+	// it is on alpha all the same.
+	var reply map[string]any
+	testrig.Eventually(t, "Bob's reply on alpha", func() bool {
+		found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {answer["uri"].(string)}}), 200).Object(t)
+		if sts := found["statuses"].([]any); len(sts) == 1 {
+			reply = sts[0].(map[string]any)
+		}
+		return reply != nil
+	})
+	if reply["in_reply_to_id"] == nil {
+		t.Fatalf("the reply lost its parent: %v", reply)
+	}
+	ctx := a.Must(alice.Do("GET", "/api/v1/statuses/"+reply["id"].(string)+"/context", nil), 200).Object(t)
+	if anc := ctx["ancestors"].([]any); len(anc) != 1 || anc[0].(map[string]any)["uri"] != root["uri"] {
+		t.Fatalf("ancestors on alpha: %v", ctx["ancestors"])
+	}
+
+	// Carol answers Bob; alpha does not get it (nobody follows Carol), until Alice opens
+	// the thread.
+	carol.Post("carol's thanks", "in_reply_to_id", root["id"].(string))
+	rootOnA := ctx["ancestors"].([]any)[0].(map[string]any)["id"].(string)
+	testrig.Eventually(t, "the replies fetched on opening the thread", func() bool {
+		ctx := a.Must(alice.Do("GET", "/api/v1/statuses/"+rootOnA+"/context", nil), 200).Object(t)
+		return len(ctx["descendants"].([]any)) == 2
+	})
+}

@@ -80,7 +80,12 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		}
 	}
 	if parent := idAny(obj["inReplyTo"]); parent != "" {
-		if p, err := s.localStatus(ctx, parent); err == nil {
+		p, err := s.localStatus(ctx, parent)
+		if errors.Is(err, status.ErrNotFound) && !s.isLocal(parent) && ancestorDepth(ctx) < maxAncestors {
+			// Fetch the unknown ancestors, as Mastodon does, so the thread holds together.
+			p, err = s.fetchNote(context.WithValue(ctx, depthKey{}, ancestorDepth(ctx)+1), parent)
+		}
+		if err == nil {
 			st.InReplyToID = p.ID
 		}
 	}
@@ -176,6 +181,16 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 		return err
 	}
 	return s.notifier.Notify(ctx, target.AccountID, actor.ID, "reblog", target.ID)
+}
+
+// maxAncestors bounds how far up a thread one incoming note makes Herd fetch.
+const maxAncestors = 10
+
+type depthKey struct{}
+
+func ancestorDepth(ctx context.Context) int {
+	d, _ := ctx.Value(depthKey{}).(int)
+	return d
 }
 
 // fetchNote fetches a remote note by URI and stores it with its author.

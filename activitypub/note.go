@@ -59,7 +59,7 @@ type Note struct {
 	ContentMap   map[string]string `json:"contentMap,omitempty"`
 	Attachment   []any             `json:"attachment"`
 	Tag          []Tag             `json:"tag"`
-	Replies      *Count            `json:"replies,omitempty"`
+	Replies      *Collection       `json:"replies,omitempty"`
 	Likes        *Count            `json:"likes"`
 	Shares       *Count            `json:"shares"`
 }
@@ -140,6 +140,8 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 	if err != nil {
 		return nil, err
 	}
+	n.Replies = &Collection{ID: uri + "/replies", Type: "Collection",
+		First: pageURL(uri+"/replies", Cursor{Page: true})}
 	n.Likes = &Count{ID: uri + "/likes", Type: "Collection", TotalItems: counts[0].Favourites}
 	n.Shares = &Count{ID: uri + "/shares", Type: "Collection", TotalItems: counts[0].Reblogs}
 	return n, nil
@@ -187,4 +189,41 @@ func (s *Service) objectURI(ctx context.Context, id shard.ID) (string, error) {
 		return "", err
 	}
 	return s.StatusURI(a.Username, st.ID), nil
+}
+
+// maxListedReplies bounds a replies page.
+const maxListedReplies = 40
+
+// Replies returns the replies collection of a local public or unlisted status: the
+// first page lists the ids of its public and unlisted replies, oldest first.
+func (s *Service) Replies(ctx context.Context, username string, id shard.ID, c Cursor) (*Collection, error) {
+	n, err := s.Note(ctx, username, id) // the parent's own visibility rules
+	if err != nil {
+		return nil, err
+	}
+	coll := &Collection{Context: collectionContext, ID: n.ID + "/replies", Type: "Collection"}
+	if !c.Page {
+		coll.First = pageURL(coll.ID, Cursor{Page: true})
+		return coll, nil
+	}
+	ids, err := s.statuses.Replies(ctx, id, maxListedReplies)
+	if err != nil {
+		return nil, err
+	}
+	sts, err := s.statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	page := &Collection{Context: collectionContext, ID: pageURL(coll.ID, c), Type: "CollectionPage", PartOf: coll.ID,
+		Items: []any{}}
+	for _, rid := range ids {
+		st := sts[rid]
+		if st == nil || (st.Visibility != status.Public && st.Visibility != status.Unlisted) {
+			continue
+		}
+		if uri, err := s.objectURI(ctx, st.ID); err == nil {
+			page.Items = append(page.Items, uri)
+		}
+	}
+	return page, nil
 }

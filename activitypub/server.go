@@ -56,6 +56,13 @@ func (h *Server) Register(r *router.Router) {
 	r.GET("/users/{name}/following", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
 		return h.s.Relations(ctx, name(ctx), false, cursor(ctx))
 	}))
+	r.GET("/users/{name}/statuses/{id}/replies", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+		id, err := shard.Parse(str(ctx, "id"))
+		if err != nil {
+			return nil, ErrNotFound
+		}
+		return h.s.Replies(ctx, name(ctx), id, cursor(ctx))
+	}))
 	r.GET("/users/{name}/collections/featured", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
 		return h.s.Featured(ctx, name(ctx))
 	}))

@@ -155,3 +155,16 @@ func keepRow(v []byte, maxVis byte, f AccountFilter) bool {
 	}
 	return true
 }
+
+// Replies lists the direct replies of a status, oldest first.
+func (s *Service) Replies(ctx context.Context, id shard.ID, limit int) ([]shard.ID, error) {
+	rows, err := s.st.Scan(ctx, tReplies, id.Bytes(), store.Range{Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("list replies of %d: %w", id, err)
+	}
+	out := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		out[i] = shard.FromBytes(r.CK)
+	}
+	return out, nil
+}
