@@ -7,8 +7,11 @@
 //
 // It only speaks HTTP to a server; it must not import the server's packages (node, api,
 // store…), so that it measures what a client sees and can measure any Mastodon server.
+// Streaming subscribers (stream.go) hold WebSocket connections to the `user` stream
+// during the run and measure the time from each post's acceptance to its event.
+//
 // It refuses targets that are not loopback unless told otherwise, and every run is
-// bounded in time and in requests.
+// bounded in time, in requests and in connections.
 package bench
 
 import (
@@ -60,8 +63,8 @@ type Options struct {
 	// Closed, when positive, runs closed-loop with that many workers, each sending its
 	// next request when the previous one answers: the way to find maximum throughput.
 	Closed int
-	// Accounts is the population registered during set-up; default 200. Ignored when
-	// Tokens are given.
+	// Accounts is the population registered during set-up; default 200, or
+	// Subscribers if that is more. Ignored when Tokens are given.
 	Accounts int
 	// Follows is the mean number of accounts each account follows; default 20.
 	Follows int
@@ -104,8 +107,12 @@ type Options struct {
 	// Client sends the requests; default NewClient(MaxInFlight + probe and set-up
 	// slots).
 	Client Doer
-	// Streamer holds streaming subscriptions during the run; nil (none) until Herd has
-	// a streaming API. See Streamer.
+	// Subscribers is how many subscriptions to the `user` stream of accounts of the
+	// population are held during the run: 0 for the scenario's share, negative for
+	// none; at most MaxSubscribers. Accounts are shared round-robin when there are
+	// more subscribers than accounts.
+	Subscribers int
+	// Streamer opens the subscriptions; default NewWebSocketStreamer(Timeout).
 	Streamer Streamer
 	// Progress, when set, receives a progress line every second. ProgressInPlace
 	// rewrites one line (for terminals) instead of printing one every 5 seconds.
@@ -121,7 +128,7 @@ func (o Options) withDefaults() Options {
 			*v = d
 		}
 	}
-	def(&o.Accounts, 200)
+	def(&o.Accounts, max(200, o.Subscribers))
 	def(&o.Follows, 20)
 	def(&o.SeedPosts, 2)
 	def(&o.SetupConcurrency, 16)
@@ -160,6 +167,9 @@ func (o Options) withDefaults() Options {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.Streamer == nil {
+		o.Streamer = NewWebSocketStreamer(o.Timeout)
+	}
 	if o.Client == nil {
 		o.Client = NewClient(o.MaxInFlight + o.SetupConcurrency + probeSlots*o.LagSample + 16)
 	}
@@ -183,6 +193,7 @@ func (o Options) Validate() error {
 	bad(o.Rate <= 0 || o.Rate > MaxRate, "rate %g must be in (0, %d]", o.Rate, MaxRate)
 	bad(o.Closed < 0 || o.Closed > MaxWorkers, "closed %d must be in [0, %d]", o.Closed, MaxWorkers)
 	bad(len(o.Tokens) == 0 && (o.Accounts < 1 || o.Accounts > MaxAccounts), "accounts %d must be in [1, %d]", o.Accounts, MaxAccounts)
+	bad(o.Subscribers > MaxSubscribers, "subscribers %d must be at most %d", o.Subscribers, MaxSubscribers)
 	bad(o.Follows < 0 || o.Follows > MaxFollows, "follows %d must be in [0, %d]", o.Follows, MaxFollows)
 	bad(o.SeedPosts > MaxSeedPosts, "seed posts %d must be at most %d", o.SeedPosts, MaxSeedPosts)
 	bad(o.ZipfS <= 1, "zipf exponent %g must be > 1", o.ZipfS)

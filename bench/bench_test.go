@@ -73,6 +73,47 @@ func TestRunAgainstNode(t *testing.T) {
 	if s := res.Setup; s.Accounts != 30 || s.Follows == 0 || s.SeedPosts != 30 || s.TopFollowers[0] <= s.MedianFollows {
 		t.Errorf("set-up: %+v", s)
 	}
+	// mixed holds user streams for a tenth of the accounts.
+	if s := res.Streams; s == nil || s.Subscribers != 3 || s.Connected != 3 || s.Received != s.Expected {
+		t.Errorf("streams: %+v", s)
+	}
+	checkSaved(t, res)
+}
+
+// TestStreamingAgainstNode holds 50 WebSocket user streams on 40 accounts (some
+// accounts with two) while accounts post, and checks that every subscriber got every
+// post of the accounts it follows, and nothing else.
+func TestStreamingAgainstNode(t *testing.T) {
+	c := testrig.New(t)
+	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "streaming",
+		Duration: 2 * time.Second, Rate: 40, Accounts: 40, Subscribers: 50, Follows: 6, SeedPosts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.Check(res); err != nil {
+		t.Errorf("inconsistent result: %v", err)
+	}
+	s := res.Streams
+	if s == nil {
+		t.Fatal("no streaming result")
+	}
+	if s.Subscribers != 50 || s.Accounts != 40 || s.Connected != 50 || s.ConnectErrors != 0 || s.Dropped != 0 {
+		t.Errorf("subscriptions: %d on %d accounts, %d live, %d failed (%v), %d dropped (%v)", s.Subscribers, s.Accounts,
+			s.Connected, s.ConnectErrors, s.ConnectCodes, s.Dropped, s.DropCodes)
+	}
+	if posts := res.Ops[0]; posts.Op != bench.OpPost || s.Posts != posts.Requests || posts.Errors != 0 {
+		t.Errorf("%d posts tracked; %s: %d requests, %d errors", s.Posts, posts.Op, posts.Requests, posts.Errors)
+	}
+	// Every post reaches at least the subscriptions of its author's account.
+	if s.Expected < s.Posts || s.Received != s.Expected || s.Missed != 0 || s.Lost != 0 {
+		t.Errorf("events: %d expected, %d received, %d missed, %d lost", s.Expected, s.Received, s.Missed, s.Lost)
+	}
+	if s.Unexpected != 0 || s.Duplicates != 0 {
+		t.Errorf("events: %d unexpected, %d duplicates", s.Unexpected, s.Duplicates)
+	}
+	if l := s.Latency; l.Count != s.Received || !(l.Min <= l.P50 && l.P50 <= l.P90 && l.P90 <= l.P99 && l.P99 <= l.P999 && l.P999 <= l.Max) {
+		t.Errorf("post-to-event latency: %+v", l)
+	}
 	checkSaved(t, res)
 }
 
@@ -96,7 +137,11 @@ func checkSaved(t *testing.T, res *bench.Result) {
 		t.Fatal(err)
 	}
 	html := string(b)
-	for _, want := range []string{"Throughput over time", "Tail latency over time", "Latency by percentile", "Fan-out lag by percentile"} {
+	charts := []string{"Throughput over time", "Tail latency over time", "Latency by percentile", "Fan-out lag by percentile"}
+	if res.Streams != nil {
+		charts = append(charts, "Post-to-event latency by percentile")
+	}
+	for _, want := range charts {
 		if !strings.Contains(html, `aria-label="`+want+`"`) {
 			t.Errorf("report has no chart %q", want)
 		}

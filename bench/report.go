@@ -22,11 +22,14 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 // reportView is what the template shows.
 type reportView struct {
 	*Result
-	Charts    []template.HTML
-	LagChart  template.HTML
-	ScenOps   []OpResult // the scenario's operations
-	Probes    []OpResult // the fan-out probe's traffic
-	Generated string
+	Charts   []template.HTML
+	LagChart template.HTML
+	// StreamChart plots post-to-event latency (with the fan-out lag) when the run
+	// had subscribers.
+	StreamChart template.HTML
+	ScenOps     []OpResult // the scenario's operations
+	Probes      []OpResult // the fan-out probe's traffic
+	Generated   string
 }
 
 // WriteHTML writes the self-contained HTML report of a result: tables and inline SVG
@@ -53,6 +56,10 @@ func WriteHTML(w io.Writer, res *Result) error {
 	}
 	v.LagChart = spectrumChart("Fan-out lag by percentile", "lag (ms)",
 		[]namedSpectrum{{"fan-out lag", res.FanoutLag.LagSpectrum}})
+	if s := res.Streams; s != nil {
+		v.StreamChart = spectrumChart("Post-to-event latency by percentile", "latency (ms)",
+			[]namedSpectrum{{"post to event", s.Spectrum}, {"fan-out lag", res.FanoutLag.LagSpectrum}})
+	}
 	if err := reportTmpl.Execute(w, v); err != nil {
 		return fmt.Errorf("bench: report: %w", err)
 	}

@@ -121,9 +121,11 @@ func Summary(w io.Writer, res *Result) error {
 		return err
 	}
 	lag := res.FanoutLag
-	_, err := fmt.Fprintf(w, "fan-out lag: %d posts probed, %d timelines watched, %d seen, %d missed, %d cut; p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
-		lag.Posts, lag.Samples, lag.Seen, lag.Missed, lag.Cut, lag.Lag.P50, lag.Lag.P90, lag.Lag.P99, lag.Lag.Max)
-	return err
+	if _, err := fmt.Fprintf(w, "fan-out lag: %d posts probed, %d timelines watched, %d seen, %d missed, %d cut; p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
+		lag.Posts, lag.Samples, lag.Seen, lag.Missed, lag.Cut, lag.Lag.P50, lag.Lag.P90, lag.Lag.P99, lag.Lag.Max); err != nil {
+		return err
+	}
+	return streamSummary(w, res.Streams)
 }
 
 func modeText(res *Result) string {
@@ -156,12 +158,17 @@ func Compare(w io.Writer, a, b *Result) error {
 	row("total", a.Total, b.Total)
 	la, lb := a.FanoutLag, b.FanoutLag
 	row("fanout_lag", OpResult{Latency: la.Lag}, OpResult{Latency: lb.Lag})
+	if a.Streams != nil || b.Streams != nil {
+		row("stream_post_to_event", OpResult{Latency: orEmpty(a.Streams).Latency}, OpResult{Latency: orEmpty(b.Streams).Latency})
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "set-up: A %.1fs, B %.1fs (%s); fan-out lag has no req/s (its ratio is n/a)\n",
-		a.Setup.Seconds, b.Setup.Seconds, ratio(a.Setup.Seconds, b.Setup.Seconds))
-	return err
+	if _, err := fmt.Fprintf(w, "set-up: A %.1fs, B %.1fs (%s); fan-out lag and post to event have no req/s (their ratio is n/a)\n",
+		a.Setup.Seconds, b.Setup.Seconds, ratio(a.Setup.Seconds, b.Setup.Seconds)); err != nil {
+		return err
+	}
+	return streamCompare(w, a.Streams, b.Streams)
 }
 
 func ratio(a, b float64) string {
@@ -194,7 +201,8 @@ func findOp(r *Result, op Op) OpResult {
 var ErrNoRequests = errors.New("bench: the run measured no requests")
 
 // Check verifies a result's internal consistency: per-operation counts add up to the
-// totals, percentiles are ordered, and codes add up to requests.
+// totals, percentiles are ordered, codes add up to requests, and every expected
+// streaming event is received, missed or lost.
 func Check(res *Result) error {
 	if res.Total.Requests == 0 {
 		return ErrNoRequests
@@ -221,7 +229,8 @@ func Check(res *Result) error {
 	if sumErr != res.Errors {
 		errs = append(errs, fmt.Errorf("operations add up to %d errors, result %d", sumErr, res.Errors))
 	}
-	errs = append(errs, checkPercentiles("total", res.Total.Latency), checkPercentiles("fanout lag", res.FanoutLag.Lag))
+	errs = append(errs, checkPercentiles("total", res.Total.Latency), checkPercentiles("fanout lag", res.FanoutLag.Lag),
+		checkStreams(res.Streams))
 	return errors.Join(errs...)
 }
 

@@ -48,6 +48,8 @@ type runner struct {
 	rec    *recorder
 	budget *budget
 	probe  *lagProbe
+	// streams tracks the posts' deliveries to streaming subscribers; nil without any.
+	streams *streamTracker
 	// probeCtx outlives the load by a grace period, so probes of the last posts finish.
 	probeCtx                   context.Context
 	sent, done, inflight, errs atomic.Int64
@@ -79,7 +81,7 @@ func (r *runner) run(ctx context.Context) *Result {
 	probeCtx, cancelProbes := context.WithCancel(ctx)
 	defer cancelProbes()
 	r.probeCtx = probeCtx
-	stopStreams := r.startStreams(ctx)
+	subs := r.startStreams(ctx)
 	sentBefore := r.a.sent.Load()
 	start := time.Now()
 	end := start.Add(r.o.Duration)
@@ -93,7 +95,7 @@ func (r *runner) run(ctx context.Context) *Result {
 	}
 	elapsed := time.Since(start).Seconds()
 	lag := r.probe.finish(cancelProbes, min(r.o.LagTimeout, 5*time.Second))
-	streams := stopStreams()
+	streams := subs.stop(streamGrace(r.o))
 	stopTicks()
 	r.rec.tick(round3(time.Since(start).Seconds()), true)
 	prog.finish(r.status(start, r.rec.all.lastPoint()))
@@ -189,6 +191,9 @@ func (r *runner) one(j job) {
 		r.errs.Add(1)
 	}
 	if out.posted != "" {
+		if r.streams != nil {
+			r.streams.posted(j.user, out.posted, out.done)
+		}
 		r.pop.recent.add(out.posted)
 		r.probe.maybeProbe(r.probeCtx, j.user, out.posted, out.done, j.roll)
 	}

@@ -120,6 +120,7 @@ func TestValidate(t *testing.T) {
 		"rate":         func(o *Options) { o.Rate = -1 },
 		"max requests": func(o *Options) { o.MaxRequests = MaxRequestsCap + 1 },
 		"zipf":         func(o *Options) { o.ZipfS = 1 },
+		"subscribers":  func(o *Options) { o.Subscribers = MaxSubscribers + 1 },
 	} {
 		o := ok
 		f(&o)

@@ -37,9 +37,9 @@ type Scenario struct {
 	Name        string     `json:"name"`
 	Description string     `json:"description"`
 	Mix         []Weighted `json:"mix"`
-	// Subscribers is the share of the population that holds a streaming subscription
-	// during the run; used only when Options.Streamer is set. Zero in every scenario
-	// until Herd has a streaming API.
+	// Subscribers is the share of the population that holds a subscription to its
+	// `user` stream during the run (at most MaxSubscribers); Options.Subscribers
+	// overrides it. See stream.go.
 	Subscribers float64 `json:"subscribers,omitempty"`
 }
 
@@ -56,8 +56,10 @@ func Scenarios() map[string]Scenario {
 			Mix: []Weighted{{OpFavourite, 0.7}, {OpReblog, 0.3}}},
 		{Name: "notifications", Description: "GET /api/v1/notifications",
 			Mix: []Weighted{{OpNotifications, 1}}},
-		{Name: "mixed", Description: "a read-heavy blend: home 45%, notifications 15%, favourite 15%, post 10%, public 10%, boost 5%",
-			Mix: []Weighted{{OpHome, 45}, {OpNotifications, 15}, {OpFavourite, 15}, {OpPost, 10}, {OpPublic, 10}, {OpReblog, 5}}},
+		{Name: "mixed", Description: "a read-heavy blend: home 45%, notifications 15%, favourite 15%, post 10%, public 10%, boost 5%; 10% of the accounts hold a user stream",
+			Mix: []Weighted{{OpHome, 45}, {OpNotifications, 15}, {OpFavourite, 15}, {OpPost, 10}, {OpPublic, 10}, {OpReblog, 5}}, Subscribers: 0.1},
+		{Name: "streaming", Description: "every account (or --subscribers of them) holds a WebSocket user stream while accounts post; post-to-event latency",
+			Mix: []Weighted{{OpPost, 1}}, Subscribers: 1},
 	}
 	m := make(map[string]Scenario, len(list))
 	for _, s := range list {

@@ -49,11 +49,13 @@ func benchCmd(args []string) error {
 func benchFlags(fs *flag.FlagSet) (opts func() (bench.Options, error), out *string) {
 	var o bench.Options
 	fs.StringVar(&o.Target, "target", "", "base URL of the server (required), e.g. http://127.0.0.1:8080")
-	fs.StringVar(&o.Scenario, "scenario", "mixed", "operation mix: post, home, public, interact, notifications, mixed")
+	fs.StringVar(&o.Scenario, "scenario", "mixed", "operation mix: post, home, public, interact, notifications, mixed, streaming")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "length of the measured phase (at most 10m)")
 	fs.Float64Var(&o.Rate, "rate", 100, "open loop: requests started per second, on schedule")
 	fs.IntVar(&o.Closed, "closed", 0, "closed loop with N workers instead of --rate (maximum throughput)")
-	fs.IntVar(&o.Accounts, "accounts", 200, "accounts to register")
+	fs.IntVar(&o.Accounts, "accounts", 0, "accounts to register (0: 200, or --subscribers if more)")
+	fs.IntVar(&o.Subscribers, "subscribers", 0, fmt.Sprintf("WebSocket user-stream subscribers held during the run, at most %d "+
+		"(0: the scenario's share of the accounts, all for streaming and 10%% for mixed; -1: none)", bench.MaxSubscribers))
 	fs.IntVar(&o.Follows, "follows", 20, "mean accounts followed per account")
 	fs.Float64Var(&o.ZipfS, "zipf", 1.1, "Zipf exponent (> 1) of the follower distribution")
 	fs.IntVar(&o.SeedPosts, "seed-posts", 2, "statuses each account posts during set-up (negative: none)")
