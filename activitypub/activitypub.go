@@ -61,6 +61,8 @@ type Accounts interface {
 	Accepted(ctx context.Context, follower, target shard.ID) error
 	Block(ctx context.Context, blocker, target shard.ID) error
 	Unblock(ctx context.Context, blocker, target shard.ID) error
+	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+	Save(ctx context.Context, a *account.Account) error
 }
 
 // Statuses is the part of the status service that federation reads.
@@ -78,6 +80,8 @@ type Statuses interface {
 	Tombstone(ctx context.Context, uri string) error
 	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
 	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	PinRemote(ctx context.Context, account, id shard.ID) error
+	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 }
 
 // Notifier is the part of the notification service that federation needs.
@@ -110,6 +114,7 @@ type Service struct {
 	statuses Statuses
 	notifier Notifier
 	delivery Deliverer
+	reports  Reports
 	opts     Options
 	// homeMerge is Deps.HomeMerge.
 	homeMerge func(ctx context.Context, follower, author shard.ID) error
@@ -136,6 +141,8 @@ type Deps struct {
 	// HomeMerge merges an author's recent posts into a follower's home (fan-out's
 	// merge on follow), for follows of remote accounts once they are accepted.
 	HomeMerge func(ctx context.Context, follower, author shard.ID) error
+	// Reports files the reports that other servers send (Flag); nil drops them.
+	Reports Reports
 }
 
 // New returns a service.
@@ -147,7 +154,7 @@ func New(d Deps, opts Options) *Service {
 		d.Logger = slog.Default()
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, delivery: d.Deliverer, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
+		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
 	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
 	return s
 }

@@ -82,6 +82,9 @@ type Actor struct {
 	Endpoints                 map[string]any  `json:"endpoints"`
 	Icon                      *Image          `json:"icon,omitempty"`
 	Image                     *Image          `json:"image,omitempty"`
+	// AlsoKnownAs and MovedTo are set when the account has aliases or moved.
+	AlsoKnownAs []string `json:"alsoKnownAs,omitempty"`
+	MovedTo     string   `json:"movedTo,omitempty"`
 }
 
 // Actor returns the document of a local account, by username.
@@ -104,7 +107,8 @@ func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
 		PreferredUsername: a.Username, Name: a.DisplayName, Summary: a.Note, URL: s.ProfileURL(a.Username),
 		ManuallyApprovesFollowers: a.Locked, Discoverable: a.Discoverable, Indexable: a.Indexable,
 		Published: midnight(a.CreatedAt), PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
-		Tag: []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}
+		Tag: []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"},
+		AlsoKnownAs: a.AlsoKnownAs, MovedTo: a.MovedToURI}
 	if a.Bot {
 		doc.Type = "Service"
 	}

@@ -36,6 +36,14 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 		return s.applyLike(ctx, actor, act)
 	case "Announce":
 		return s.applyAnnounce(ctx, actor, act)
+	case "Flag":
+		return s.applyFlag(ctx, actor, act)
+	case "Move":
+		return s.applyMove(ctx, actor, act)
+	case "Add":
+		return s.applyFeatured(ctx, actor, act, true)
+	case "Remove":
+		return s.applyFeatured(ctx, actor, act, false)
 	case "Block":
 		target, err := s.localTarget(ctx, idAny(act["object"]))
 		if err != nil {

@@ -140,7 +140,8 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
 		OutboxURL: str2(doc, "outbox"), FollowersURL: str2(doc, "followers"), FollowingURL: str2(doc, "following"),
 		FeaturedURL: str2(doc, "featured"), PublicKeyID: str2(key, "id"), PublicKeyPEM: str2(key, "publicKeyPem"),
-		ActorType: typ, FetchedAt: s.now().UTC(), AvatarURL: linkOf(doc["icon"]), HeaderURL: linkOf(doc["image"])}
+		ActorType: typ, FetchedAt: s.now().UTC(), AvatarURL: linkOf(doc["icon"]), HeaderURL: linkOf(doc["image"]),
+		AlsoKnownAs: asStrings(doc["alsoKnownAs"]), MovedToURI: idAny(doc["movedTo"])}
 	if eps, ok := doc["endpoints"].(map[string]any); ok {
 		a.SharedInboxURL = str2(eps, "sharedInbox")
 	}

@@ -31,6 +31,7 @@ func FuzzWebFingerResource(f *testing.F) {
 func FuzzParseActor(f *testing.F) {
 	f.Add(`{"id":"https://r.example/users/a","type":"Person","preferredUsername":"a","inbox":"https://r.example/users/a/inbox","publicKey":{"id":"https://r.example/users/a#main-key","owner":"https://r.example/users/a","publicKeyPem":"x"},"icon":[{"url":"https://r.example/a.png"}],"attachment":{"type":"PropertyValue","name":"n","value":"<b>v</b>"}}`)
 	f.Add(`{"id":"https://other.example/users/a","type":"Person"}`)
+	f.Add(`{"id":"https://r.example/users/a","type":"Person","preferredUsername":"a","inbox":"i","publicKey":{"owner":"https://r.example/users/a"},"alsoKnownAs":["https://o.example/users/b",{"id":7}],"movedTo":{"id":"https://o.example/users/b"}}`)
 	f.Add(`{"id":5,"type":["Person"],"url":{"href":7}}`)
 	s := &Service{opts: Options{Domain: "example.com", Scheme: "https"}, now: time.Now}
 	f.Fuzz(func(t *testing.T, doc string) {

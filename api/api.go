@@ -18,6 +18,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -48,6 +49,7 @@ type Deps struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
+	Reports       *moderation.Service
 	// Federation, if set, resolves remote accounts and statuses and tells remote
 	// servers of local actions.
 	Federation Federator

@@ -38,6 +38,8 @@ type Account struct {
 	Source          *Source  `json:"source,omitempty"`
 	Role            *Role    `json:"role,omitempty"`
 	MuteExpiresAt   *string  `json:"mute_expires_at,omitempty"`
+
+	movedToURI string // where the account moved, for Moved (moved.go); not rendered
 }
 
 // Field is a profile field.

@@ -14,8 +14,9 @@ func datetime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0
 
 func ptr[T any](v T) *T { return &v }
 
-// accounts renders accounts in the order of ids, skipping missing ones.
-func (s *Server) accounts(ctx context.Context, ids []shard.ID) ([]*Account, error) {
+// plainAccounts renders accounts in the order of ids, skipping missing ones, without
+// the accounts they moved to (accounts adds those).
+func (s *Server) plainAccounts(ctx context.Context, ids []shard.ID) ([]*Account, error) {
 	byID, err := s.d.Accounts.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		URL: a.URL, URI: a.URI, Avatar: a.AvatarURL, Header: a.HeaderURL,
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []any{}, Roles: []any{}, Fields: fields(a.Fields),
-		Suspended: a.Suspended}
+		Suspended: a.Suspended, movedToURI: a.MovedToURI}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
 	}
@@ -122,10 +123,7 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 	out.Source = &Source{Privacy: u.Privacy(), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
 		Note: a.NoteSource, Fields: fields(a.FieldSources), FollowRequestsCount: len(reqs),
 		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: []string{}}
-	out.Role = &Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
-	if u.Admin {
-		out.Role = &Role{ID: "3", Name: "Owner", Permissions: "1048575", Highlighted: true}
-	}
+	out.Role = roleOf(u)
 	return out, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -65,6 +66,7 @@ func publicError(err error) *HTTPError {
 	var av *account.Validation
 	var sv *status.Validation
 	var oav *auth.Validation
+	var mv *moderation.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -74,11 +76,14 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: sv.Error(), Cause: err}
 	case errors.As(err, &oav):
 		return &HTTPError{Code: 422, Msg: oav.Error(), Cause: err}
+	case errors.As(err, &mv):
+		return &HTTPError{Code: 422, Msg: mv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
-	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound):
+	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
+		errors.Is(err, moderation.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/preferences", user("read:accounts"), s.preferences)
 	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)
 	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
+	s.routeReports()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)
@@ -84,8 +85,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/statuses/{id}/unreblog", user("write:statuses"), s.statusAction(st.Unreblog))
 	s.handle("POST", "/api/v1/statuses/{id}/bookmark", user("write:bookmarks"), s.statusAction(st.Bookmark))
 	s.handle("POST", "/api/v1/statuses/{id}/unbookmark", user("write:bookmarks"), s.statusAction(st.Unbookmark))
-	s.handle("POST", "/api/v1/statuses/{id}/pin", user("write:accounts"), s.statusAction(st.Pin))
-	s.handle("POST", "/api/v1/statuses/{id}/unpin", user("write:accounts"), s.statusAction(st.Unpin))
+	s.handle("POST", "/api/v1/statuses/{id}/pin", user("write:accounts"), s.pinning(st.Pin, true))
+	s.handle("POST", "/api/v1/statuses/{id}/unpin", user("write:accounts"), s.pinning(st.Unpin, false))
 	s.handle("POST", "/api/v1/statuses/{id}/mute", user("write:mutes"), s.statusAction(muteThread(st, true)))
 	s.handle("POST", "/api/v1/statuses/{id}/unmute", user("write:mutes"), s.statusAction(muteThread(st, false)))
 	s.handle("GET", "/api/v1/favourites", user("read:favourites"), s.markedList(st.Favourites))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
@@ -18,6 +19,10 @@ type Federator interface {
 	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
 	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
 	Backfill(ctx context.Context, a *account.Account) error
+	// SendFlag forwards a report to the server of its remote target.
+	SendFlag(ctx context.Context, r *moderation.Report) error
+	// SendFeatured tells followers that a local account pinned or unpinned a status.
+	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
 	FetchReplies(ctx context.Context, uri string) error
 }
 

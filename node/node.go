@@ -25,6 +25,7 @@ import (
 	buslocal "github.com/herd-social/herd/bus/local"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -52,6 +53,7 @@ type Services struct {
 	Streams       *stream.Hub
 	Federation    *activitypub.Service
 	Delivery      *delivery.Service
+	Reports       *moderation.Service
 }
 
 // lateSigner lets delivery, built before federation, sign with federation's keys.
@@ -80,7 +82,7 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema()} {
+		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -140,10 +142,11 @@ func (n *Node) build() error {
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters})
+	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: s.Streams})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: s.Streams,
+		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: s.Streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -158,7 +161,7 @@ func (n *Node) build() error {
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"})
 	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log,
-		HomeMerge: s.Fanout.Followed},
+		HomeMerge: s.Fanout.Followed, Reports: s.Reports},
 		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 			Client: clientOpts, HTTP: httpClient})

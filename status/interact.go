@@ -177,6 +177,22 @@ func (s *Service) Unpin(ctx context.Context, account, id shard.ID) (*Status, err
 	return st, s.unset(ctx, pin, st.ID, account)
 }
 
+// PinRemote records that a remote account featured one of its statuses (an
+// ActivityPub Add to its featured collection). As Mastodon's StatusPinValidator, the
+// limit is for local accounts only, and a boost, a direct status or another
+// account's status cannot be pinned.
+func (s *Service) PinRemote(ctx context.Context, account, id shard.ID) error {
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if st.AccountID != account || st.ReblogOfID != 0 || st.Visibility == Direct {
+		return invalid("Only your own public, unlisted or private statuses can be pinned")
+	}
+	_, err = s.set(ctx, pin, st.ID, account)
+	return err
+}
+
 // Reblog boosts a status; boosting again returns the existing boost.
 func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility string) (*Status, error) {
 	st, err := s.Visible(ctx, account, id)

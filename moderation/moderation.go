@@ -1,0 +1,215 @@
+// Package moderation owns reports: who reported which account and statuses, why, and
+// what moderators did about it (assignment, resolution); later keyword filters and
+// domain blocks. Reports come from local users and from other servers (ActivityPub
+// Flag). It stores them through the store contract; it must not know HTTP, JSON
+// entities, ActivityPub or engines.
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/store"
+)
+
+// ErrNotFound is returned for a report that does not exist.
+var ErrNotFound = errors.New("moderation: not found")
+
+// Validation is a user-facing validation failure (Mastodon answers 422).
+type Validation struct{ Msg string }
+
+func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
+
+func invalid(format string, args ...any) error {
+	return &Validation{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Report categories, as Mastodon's.
+const (
+	CategorySpam      = "spam"
+	CategoryLegal     = "legal"
+	CategoryViolation = "violation"
+	CategoryOther     = "other"
+)
+
+// Categories lists the valid report categories.
+var Categories = []string{CategorySpam, CategoryLegal, CategoryViolation, CategoryOther}
+
+// MaxComment is the longest comment a local user may give, as Mastodon's default.
+const MaxComment = 1000
+
+// Report is one report of an account, and optionally some of its statuses.
+type Report struct {
+	ID shard.ID `cbor:"1,keyasint"`
+	// AccountID is the reporter: a local user, or the remote actor that sent a Flag.
+	AccountID       shard.ID   `cbor:"2,keyasint"`
+	TargetAccountID shard.ID   `cbor:"3,keyasint"`
+	StatusIDs       []shard.ID `cbor:"4,keyasint,omitempty"`
+	Comment         string     `cbor:"5,keyasint,omitempty"`
+	Category        string     `cbor:"6,keyasint"`
+	RuleIDs         []string   `cbor:"7,keyasint,omitempty"`
+	// Forwarded is set when a copy went to the target's server.
+	Forwarded bool      `cbor:"8,keyasint,omitempty"`
+	CreatedAt time.Time `cbor:"9,keyasint"`
+	UpdatedAt time.Time `cbor:"10,keyasint"`
+	// ActionTakenAt is when a moderator resolved the report; zero while open.
+	ActionTakenAt          time.Time `cbor:"11,keyasint,omitempty"`
+	ActionTakenByAccountID shard.ID  `cbor:"12,keyasint,omitempty"`
+	AssignedAccountID      shard.ID  `cbor:"13,keyasint,omitempty"`
+	// URI is the id of the Flag activity of a report that came from another server.
+	URI string `cbor:"14,keyasint,omitempty"`
+}
+
+// Resolved reports whether a moderator acted on the report.
+func (r *Report) Resolved() bool { return !r.ActionTakenAt.IsZero() }
+
+const (
+	tReports = "reports"
+	// tIndex lists report ids newest first, partitioned by state and, optionally,
+	// reporter or target (indexKeys), so every admin listing is one partition scan.
+	tIndex = "report_index"
+)
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema {
+	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}}
+}
+
+// Accounts is the part of the account service that reports read.
+type Accounts interface {
+	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+}
+
+// Statuses is the part of the status service that reports read.
+type Statuses interface {
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*status.Status, error)
+}
+
+// Options configure the service.
+type Options struct {
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// ValidRule reports whether a server rule id exists; default: none does (Herd has
+	// no server rules yet, so reports citing rules are refused as Mastodon refuses
+	// unknown rules).
+	ValidRule func(id string) bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ValidRule == nil {
+		o.ValidRule = func(string) bool { return false }
+	}
+	return o
+}
+
+// Service is the report repository and its use cases.
+type Service struct {
+	st       store.Store
+	ids      *shard.Generator
+	accounts Accounts
+	statuses Statuses
+	opts     Options
+}
+
+// New returns a service on st.
+func New(st store.Store, ids *shard.Generator, accounts Accounts, statuses Statuses, opts Options) *Service {
+	return &Service{st: st, ids: ids, accounts: accounts, statuses: statuses, opts: opts.withDefaults()}
+}
+
+var empty = []byte{}
+
+// Get returns one report.
+func (s *Service) Get(ctx context.Context, id shard.ID) (*Report, error) {
+	b, err := s.st.Get(ctx, tReports, id.Bytes(), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("report %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load report %d: %w", id, err)
+	}
+	var r Report
+	if err := store.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// getMany returns the reports of ids that exist, in order.
+func (s *Service) getMany(ctx context.Context, ids []shard.ID) ([]*Report, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tReports, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load reports: %w", err)
+	}
+	out := make([]*Report, 0, len(vals))
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		var r Report
+		if err := store.Unmarshal(v, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, &r)
+	}
+	return out, nil
+}
+
+// indexKeys are the partitions of report_index that list r in its current state:
+// every report of that state, those of its reporter, those against its target.
+func indexKeys(r *Report) [][]byte {
+	state := stateOf(r.Resolved())
+	return [][]byte{
+		indexKey(state, "", 0),
+		indexKey(state, "account", r.AccountID),
+		indexKey(state, "target", r.TargetAccountID),
+	}
+}
+
+func stateOf(resolved bool) string {
+	if resolved {
+		return "resolved"
+	}
+	return "open"
+}
+
+func indexKey(state, by string, id shard.ID) []byte {
+	if by == "" {
+		return []byte(state)
+	}
+	return []byte(state + "/" + by + "/" + id.String())
+}
+
+// save writes r, moving its index rows from the partitions of before (nil for a new
+// report) to its current ones.
+func (s *Service) save(ctx context.Context, r *Report, before *Report) error {
+	b, err := store.Marshal(r)
+	if err != nil {
+		return err
+	}
+	muts := []store.Mutation{{Kind: store.Put, Table: tReports, PK: r.ID.Bytes(), CK: empty, Value: b}}
+	if before != nil {
+		for _, k := range indexKeys(before) {
+			muts = append(muts, store.Mutation{Kind: store.Delete, Table: tIndex, PK: k, CK: r.ID.Bytes()})
+		}
+	}
+	for _, k := range indexKeys(r) {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIndex, PK: k, CK: r.ID.Bytes(), Value: empty})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("save report %d: %w", r.ID, err)
+	}
+	return nil
+}

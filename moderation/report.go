@@ -1,0 +1,130 @@
+package moderation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// NewReport is what a reporter gives: POST /api/v1/reports, or a Flag from another
+// server.
+type NewReport struct {
+	AccountID, TargetAccountID shard.ID
+	StatusIDs                  []shard.ID
+	Comment                    string
+	// Category is spam, legal, violation or other; empty means other, and rule ids
+	// make it violation, as Mastodon's ReportService does.
+	Category string
+	RuleIDs  []string
+	// Forward asks for a copy to go to a remote target's server.
+	Forward bool
+	// URI is the id of the Flag activity, for reports from other servers.
+	URI string
+}
+
+// Create files a report. The target must exist, and every status must be the
+// target's; a local reporter must also be able to see them (ErrNotFound otherwise,
+// as Mastodon's 404). Local comments are limited to MaxComment characters.
+func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
+	reporter, err := s.accounts.Get(ctx, n.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.accounts.Get(ctx, n.TargetAccountID)
+	if err != nil {
+		return nil, err
+	}
+	statusIDs, err := s.checkStatuses(ctx, reporter, target, n.StatusIDs)
+	if err != nil {
+		return nil, err
+	}
+	category, err := s.category(n)
+	if err != nil {
+		return nil, err
+	}
+	if reporter.Local() && utf8.RuneCountInString(n.Comment) > MaxComment {
+		return nil, invalid("Comment is too long (maximum is %d characters)", MaxComment)
+	}
+	now := s.opts.Now().UTC()
+	r := &Report{ID: s.ids.Next(), AccountID: reporter.ID, TargetAccountID: target.ID, StatusIDs: statusIDs,
+		Comment: n.Comment, Category: category, Forwarded: n.Forward && !target.Local(),
+		CreatedAt: now, UpdatedAt: now, URI: n.URI}
+	if category == CategoryViolation {
+		r.RuleIDs = distinct(n.RuleIDs)
+	}
+	if err := s.save(ctx, r, nil); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// category picks the category of a new report and checks its rules.
+func (s *Service) category(n NewReport) (string, error) {
+	c := n.Category
+	switch {
+	case len(n.RuleIDs) > 0:
+		c = CategoryViolation
+	case c == "":
+		c = CategoryOther
+	case !slices.Contains(Categories, c):
+		return "", invalid("Category is not included in the list")
+	}
+	for _, id := range n.RuleIDs {
+		if !s.opts.ValidRule(id) {
+			return "", invalid("Rule ids does not reference valid rules")
+		}
+	}
+	return c, nil
+}
+
+// checkStatuses returns the distinct ids of the reported statuses, or ErrNotFound
+// when one is missing, someone else's, or hidden from a local reporter.
+func (s *Service) checkStatuses(ctx context.Context, reporter, target *account.Account, ids []shard.ID) ([]shard.ID, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ids = distinct(ids)
+	sts, err := s.statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var follows *bool
+	for _, id := range ids {
+		st := sts[id]
+		if st == nil || st.AccountID != target.ID {
+			return nil, fmt.Errorf("reported status %d: %w", id, status.ErrNotFound)
+		}
+		if !reporter.Local() || st.Visibility == status.Public || st.Visibility == status.Unlisted || st.Mentioned(reporter.ID) {
+			continue
+		}
+		if st.Visibility == status.Private && follows == nil {
+			f, err := s.accounts.FollowOf(ctx, reporter.ID, target.ID)
+			if err != nil {
+				return nil, err
+			}
+			follows = new(f != nil)
+		}
+		if st.Visibility != status.Private || !*follows {
+			return nil, fmt.Errorf("reported status %d hidden from %d: %w", id, reporter.ID, status.ErrNotFound)
+		}
+	}
+	return ids, nil
+}
+
+// distinct returns the values of in without repeats, in their first order.
+func distinct[T comparable](in []T) []T {
+	seen := make(map[T]bool, len(in))
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
