@@ -239,6 +239,11 @@ func TestInteractionsAndNotifications(t *testing.T) {
 	if reply["in_reply_to_id"] != pid || len(reply["mentions"].([]any)) != 1 {
 		t.Fatalf("reply: %v", reply)
 	}
+	// The mention notification comes from fan-out, asynchronously: wait for it so that
+	// the order of notifications below is the order of the actions.
+	testrig.Eventually(t, "the mention notification", func() bool {
+		return len(c.Must(bob.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"mention"}}), 200).List(t)) == 1
+	})
 	fav := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200).Object(t)
 	if fav["favourited"] != true || fav["favourites_count"] != 1.0 {
 		t.Fatalf("favourite: %v", fav)
