@@ -25,7 +25,9 @@ type Config struct {
 	Description string `toml:"description"`
 	// ContactEmail is the admin contact.
 	ContactEmail string `toml:"contact_email"`
-	// NodeID numbers this node among the cluster's nodes (0-255), for id generation.
+	// NodeID numbers this node among the cluster's nodes (0-255). Ids embed it, so it
+	// must be unique among the nodes that share a store; it also names the node in
+	// the cluster's membership ("herd-<id>").
 	NodeID int `toml:"node_id"`
 	// Registrations: "open" (default) or "closed".
 	Registrations string `toml:"registrations"`
@@ -49,6 +51,23 @@ type Config struct {
 	ExtraCA string `toml:"extra_ca"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+
+	// The shape (shape.go): which engines the node opens and how it finds the others.
+	// NodeID must then be unique among the nodes sharing the engines.
+
+	// Store is the storage engine: "pebble" (default, embedded under Data) or "scylla".
+	Store string `toml:"store"`
+	// Scylla configures the CQL store when Store is "scylla".
+	Scylla ScyllaConfig `toml:"scylla"`
+	// Bus is the event log: "local" (default, embedded under Data) or "kafka".
+	Bus string `toml:"bus"`
+	// Kafka configures the event log when Bus is "kafka".
+	Kafka KafkaConfig `toml:"kafka"`
+	// Cluster configures membership (memberlist), on when Bus is "kafka".
+	Cluster ClusterConfig `toml:"cluster"`
+	// Roles are what the node runs: "api" (the HTTP API and streaming) and "worker"
+	// (the event consumers). Default both; a node of the single shape needs "worker".
+	Roles []string `toml:"roles"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -83,7 +102,7 @@ func (c Config) WithDefaults() Config {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
-	return c
+	return c.shapeDefaults()
 }
 
 func isLocalDomain(d string) bool {
@@ -122,5 +141,6 @@ func (c Config) Validate() error {
 	if c.BcryptCost < 4 || c.BcryptCost > 31 {
 		errs = append(errs, fmt.Errorf("bcrypt_cost %d must be 4-31", c.BcryptCost))
 	}
+	errs = append(errs, c.validateShape()...)
 	return errors.Join(errs...)
 }

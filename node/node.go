@@ -1,6 +1,8 @@
 // Package node wires a Herd node: it reads the configuration, opens the engines
-// (Pebble and the embedded log in the single shape), builds the domain services and
-// hands them to each other, serves HTTP with fasthttp, runs the event consumers, and
+// (Pebble and the embedded log in the single shape; ScyllaDB and Kafka in the cluster
+// shape, shape.go), builds the domain services and hands them to each other, serves
+// HTTP with fasthttp, runs the event consumers, joins the other nodes through
+// memberlist (cluster.go) and routes streaming events between them (router.go), and
 // stops all of it. It is the only package that imports engine packages.
 package node
 
@@ -11,7 +13,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -22,7 +23,6 @@ import (
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
-	buslocal "github.com/herd-social/herd/bus/local"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/moderation"
@@ -30,7 +30,6 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
-	storepebble "github.com/herd-social/herd/store/pebble"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 )
@@ -72,6 +71,13 @@ type Node struct {
 	Services
 	api *api.Server
 
+	// streams is the router publishers and connections use: Services.Streams (the
+	// local hub) in the single shape, router (which wraps it) in the cluster shape.
+	streams stream.Router
+	router  *router  // cluster shape only
+	cluster *cluster // once started, cluster shape only
+	ops     *http.Server
+
 	srv    *fasthttp.Server
 	ln     net.Listener
 	cancel context.CancelFunc
@@ -94,7 +100,8 @@ func Topics() []bus.Topic {
 	return append(topics, delivery.Topics()...)
 }
 
-// Open opens the engines under cfg.Data and builds the services; Start serves.
+// Open opens the engines the configuration names (migrating the CQL schema unless
+// scylla.no_migrate) and builds the services; Start serves and joins the cluster.
 func Open(cfg Config, log *slog.Logger) (*Node, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -104,16 +111,9 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	st, err := storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: Schema(),
-		NoSync: cfg.NoSync, Logger: log})
+	st, b, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
 	if err != nil {
-		return nil, fmt.Errorf("node: open store: %w", err)
-	}
-	b, err := buslocal.Open(buslocal.Options{Dir: filepath.Join(cfg.Data, "log"), Topics: Topics(),
-		NoSync: cfg.NoSync, Logger: log})
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("node: open event log: %w", err)
+		return nil, err
 	}
 	n := &Node{cfg: cfg, log: log, store: st, bus: b}
 	if err := n.build(); err != nil {
@@ -135,8 +135,13 @@ func (n *Node) build() error {
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
 	s.Streams = stream.NewHub()
+	n.streams = s.Streams
+	if cfg.Clustered() {
+		n.router = newRouter(s.Streams, n.log)
+		n.streams = n.router
+	}
 	s.Notifications.OnNotify = func(to shard.ID, nt notification.Notification) {
-		s.Streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
+		n.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
 	}
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
@@ -144,9 +149,9 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: s.Streams})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, PageSize: cfg.fanoutPage()})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: s.Streams,
+		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -177,41 +182,73 @@ func (n *Node) build() error {
 	return nil
 }
 
-// Start listens, serves HTTP and runs the event consumers until Close.
+// Start listens and serves HTTP (role api), runs the event consumers (role worker)
+// and, in the cluster shape, joins the other nodes and serves the ops endpoint, until
+// Close. After an error, Close releases what was started.
 func (n *Node) Start(ctx context.Context) error {
-	ln, err := net.Listen("tcp", n.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("node: listen: %w", err)
+	if n.cfg.HasRole(RoleAPI) {
+		ln, err := net.Listen("tcp", n.cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("node: listen: %w", err)
+		}
+		n.ln = ln
 	}
-	n.ln = ln
 	ctx, n.cancel = context.WithCancel(ctx)
 	if k, err := n.Statuses.Republish(ctx); err != nil {
 		n.log.Error("node: republish status outbox", "err", err)
 	} else if k > 0 {
 		n.log.Info("node: republished statuses left unannounced", "count", k)
 	}
+	if n.ln != nil {
+		n.serveHTTP(n.ln)
+	}
+	if n.cfg.HasRole(RoleWorker) {
+		n.runConsumers(ctx)
+	}
+	if n.cfg.Clustered() {
+		n.wg.Go(func() { n.sweepOutbox(ctx) })
+		if err := n.startCluster(); err != nil {
+			return err
+		}
+	}
+	n.log.Info("node: serving", "listen", n.Addr(), "domain", n.cfg.Domain, "store", n.cfg.Store, "bus", n.cfg.Bus,
+		"roles", n.cfg.Roles)
+	return nil
+}
+
+// serveHTTP serves the API on ln until Close.
+func (n *Node) serveHTTP(ln net.Listener) {
 	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
-	n.wg.Add(1)
-	go func() {
-		defer n.wg.Done()
+	n.wg.Go(func() {
 		if err := n.srv.Serve(ln); err != nil {
 			n.log.Error("node: http server stopped", "err", err)
 		}
-	}()
-	for name, run := range map[string]func(context.Context) error{
-		"fanout": n.Fanout.Run, "inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox,
-		"fetch": n.Federation.RunFetch, "delivery": n.Delivery.Run,
-	} {
-		n.wg.Add(1)
-		go func() {
-			defer n.wg.Done()
-			n.consume(ctx, name, run)
-		}()
+	})
+}
+
+// runConsumers runs the event consumers until ctx is done. In the cluster shape they
+// are members of Kafka consumer groups, which spread the partitions over the nodes.
+func (n *Node) runConsumers(ctx context.Context) {
+	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run,
+		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
+		"delivery": n.Delivery.Run} {
+		n.wg.Go(func() { n.consume(ctx, name, run) })
 	}
-	n.log.Info("node: serving", "listen", ln.Addr().String(), "domain", n.cfg.Domain)
-	return nil
+}
+
+// startCluster joins the other nodes and serves the ops endpoint.
+func (n *Node) startCluster() error {
+	c, err := joinCluster(n.cfg, n.Addr(), n.router, n.log)
+	if err != nil {
+		return err
+	}
+	n.cluster = c
+	if n.cfg.Cluster.Ops == "" || n.cfg.Cluster.Ops == "off" {
+		return nil
+	}
+	return n.serveOps(n.cfg.Cluster.Ops)
 }
 
 // consume runs a consumer until ctx is done, restarting it after unexpected errors.
@@ -240,21 +277,33 @@ func (n *Node) Addr() string {
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }
 
-// Close stops serving, waits for in-flight work and closes the engines.
+// Close stops serving, leaves the cluster, waits for in-flight work and closes the
+// engines.
 func (n *Node) Close() error {
 	n.api.CloseStreams() // hijacked connections: the HTTP shutdown does not wait for them
+	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
+	defer cancel()
 	if n.srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
-		defer cancel()
 		if err := n.srv.ShutdownWithContext(ctx); err != nil {
 			n.log.Error("node: http shutdown", "err", err)
+		}
+	}
+	if n.ops != nil {
+		if err := n.ops.Shutdown(ctx); err != nil {
+			n.log.Error("node: ops shutdown", "err", err)
+		}
+	}
+	var errs []error
+	if n.cluster != nil {
+		if err := n.cluster.leave(); err != nil {
+			errs = append(errs, fmt.Errorf("node: leave cluster: %w", err))
 		}
 	}
 	if n.cancel != nil {
 		n.cancel()
 	}
 	n.wg.Wait()
-	return n.closeEngines()
+	return errors.Join(append(errs, n.closeEngines())...)
 }
 
 func (n *Node) closeEngines() error {

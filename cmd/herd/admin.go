@@ -5,6 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/herd-social/herd/node"
 )
@@ -21,6 +26,7 @@ func admin(args []string) error {
 	password := fs.String("password", "", "password of the new account")
 	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
+	ops := fs.String("ops", "", "admin cluster: ops endpoint to ask (host:port; default the config's cluster.ops)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -28,12 +34,18 @@ func admin(args []string) error {
 	if err != nil {
 		return err
 	}
+	ctx := context.Background()
+	switch args[0] { // the commands that do not open a node
+	case "migrate":
+		return node.Migrate(ctx, cfg, logger())
+	case "cluster":
+		return adminCluster(ctx, cfg, *ops)
+	}
 	n, err := node.Open(cfg, logger())
 	if err != nil {
 		return err
 	}
 	defer n.Close()
-	ctx := context.Background()
 	switch args[0] {
 	case "create-account":
 		return n.AdminCreateAccount(ctx, *username, *email, *password, *makeAdmin)
@@ -54,4 +66,40 @@ func admin(args []string) error {
 		return nil
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
+}
+
+// adminCluster prints the members a running node sees, asking its ops endpoint.
+func adminCluster(ctx context.Context, cfg node.Config, addr string) error {
+	if addr == "" {
+		if !cfg.Clustered() {
+			return errors.New("admin cluster: the configuration is not clustered (bus = \"kafka\"); give --ops HOST:PORT")
+		}
+		addr = cfg.Cluster.Ops
+	}
+	if addr == "" || addr == "off" {
+		return errors.New("admin cluster: cluster.ops is off; give --ops HOST:PORT")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v, err := node.FetchClusterView(ctx, &http.Client{Timeout: 10 * time.Second}, addr, "")
+	if err != nil {
+		return fmt.Errorf("admin cluster: %w", err)
+	}
+	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NODE\tNAME\tSTATE\tSINCE\tHTTP\tGOSSIP\tROLES\tVERSION")
+	for _, m := range v.Members {
+		name := m.Name
+		if m.Self {
+			name += " (self)"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.NodeID, name, m.State,
+			m.Since.Local().Format(time.DateTime), m.HTTP, m.Gossip, strings.Join(m.Roles, ","), m.Version)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	s := v.Streaming
+	fmt.Printf("streaming events: %d forwarded, %d received, %d dropped, %d failed\n",
+		s.Forwarded, s.Received, s.Dropped, s.Failed)
+	return nil
 }

@@ -25,6 +25,8 @@ Usage:
   herd admin create-account [flags]  create a local account (--username, --email, --password, --admin)
   herd admin make-admin USERNAME     give a local account the admin role
   herd admin token USERNAME          print an access token for a local account (--scopes)
+  herd admin migrate                 create the CQL keyspace and tables and the Kafka topics (cluster shape)
+  herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
   herd bench run --target URL        load-test a server (loopback only unless --allow-remote)
   herd bench compare A.json B.json   compare two bench results
   herd version                       print the version
@@ -36,6 +38,7 @@ Common flags (also settable as HERD_LISTEN, HERD_DOMAIN, HERD_DATA, HERD_CONFIG)
   --data DIR      data directory (default ./data)
 
 The admin commands open the data directory directly: stop the node that uses it first.
+In the cluster shape they open the shared engines, and running nodes may stay up.
 `
 
 func main() {
@@ -84,6 +87,9 @@ func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
 			if _, err := toml.DecodeFile(*file, &c); err != nil {
 				return c, fmt.Errorf("read config %s: %w", *file, err)
 			}
+		}
+		if err := c.ApplyEnv(os.Getenv); err != nil { // HERD_NODE_ID, HERD_STORE, HERD_KAFKA_BROKERS, …
+			return c, err
 		}
 		for _, o := range []struct {
 			dst       *string

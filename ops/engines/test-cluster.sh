@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
-# a fresh Kafka broker (ops/engines), runs the cluster engines' tests against them
-# (store/scylla, bus/kafka), and stops both whatever happens.
+# a fresh Kafka broker (ops/engines), runs the cluster engines' conformance tests
+# against them (store/scylla, bus/kafka), then the end-to-end test of three herd nodes
+# sharing them (tests/cluster: membership, API and streaming across nodes, a node
+# killed during a 10,000-follower fan-out), and stops both engines whatever happens.
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
 # /tmp/herd-engines-test; CQL 19042, Kafka 19092), so that engines started by hand on
 # the default ports are left alone. Needs java, mvn and go; Maven fetches the jars.
-# Extra arguments go to `go test` (e.g. -run, -v).
+# Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
+# HERD_E2E=0 skips the end-to-end test.
 
 set -euo pipefail
 
@@ -42,7 +45,9 @@ bash "$engines/cassandra.sh" start &
 cassandra=$!
 bash "$engines/kafka.sh" start &
 kafka=$!
-$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ >/dev/null
+$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./tests/cluster/ >/dev/null
+mkdir -p "$HERD_ENGINES_DIR/bin"
+$GO build -o "$HERD_ENGINES_DIR/bin/herd" ./cmd/herd
 wait "$cassandra"
 wait "$kafka"
 echo "== engines ready after $((SECONDS - t0))s"
@@ -52,4 +57,13 @@ export HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT
 # The cases of both suites run in parallel: most of their time is spent waiting for
 # the engines (schema changes, TTLs, rebalances), not computing.
 $GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/
+echo "== conformance suites done after $((SECONDS - t0))s"
+
+if [[ ${HERD_E2E:-1} != 0 ]]; then
+	echo "== end-to-end: three herd nodes on the engines (tests/cluster)"
+	# -v shows the measurements (fan-out rate, recovery after the kill) on success;
+	# the nodes' logs are printed only on failure.
+	HERD_BIN=$HERD_ENGINES_DIR/bin/herd $GO test -count=1 -timeout 10m -v ./tests/cluster/
+	echo "== end-to-end done after $((SECONDS - t0))s"
+fi
 echo "== test-cluster done in $((SECONDS - t0))s"

@@ -1,0 +1,194 @@
+package node
+
+import (
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/stream"
+)
+
+// eventually polls cond until it holds or 10 seconds pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// testMember starts the membership of a node on a free loopback port, without engines.
+func testMember(t *testing.T, id int, seeds ...string) (*cluster, *router, *stream.Hub) {
+	t.Helper()
+	hub := stream.NewHub()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	r := newRouter(hub, log)
+	cfg := Config{NodeID: id, Bus: BusKafka, Roles: []string{RoleAPI, RoleWorker},
+		Cluster: ClusterConfig{Bind: "127.0.0.1:0", Seeds: seeds}}
+	c, err := joinCluster(cfg, "127.0.0.1:8080", r, log)
+	if err != nil {
+		t.Fatalf("join: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.leave(); err != nil {
+			t.Errorf("leave: %v", err)
+		}
+	})
+	return c, r, hub
+}
+
+func alive(c *cluster) int {
+	n := 0
+	for _, m := range c.Members() {
+		if m.State == "alive" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestClusterMembersAndStreaming(t *testing.T) {
+	c1, r1, _ := testMember(t, 1)
+	seed := c1.ml.LocalNode().Address()
+	c2, r2, _ := testMember(t, 2, seed)
+	c3, _, _ := testMember(t, 3, seed)
+	for _, c := range []*cluster{c1, c2, c3} {
+		eventually(t, c.name+" to see three members", func() bool { return alive(c) == 3 })
+	}
+	ms := c2.Members()
+	if got := []int{ms[0].NodeID, ms[1].NodeID, ms[2].NodeID}; !slices.Equal(got, []int{1, 2, 3}) {
+		t.Fatalf("members %v, want node ids 1, 2, 3", got)
+	}
+	if !ms[1].Self || ms[0].HTTP != "127.0.0.1:8080" || !slices.Equal(ms[0].Roles, []string{RoleAPI, RoleWorker}) {
+		t.Fatalf("members %+v: want self on node 2 and node 1's metadata", ms)
+	}
+
+	// A subscriber on node 2 is announced to node 1, which forwards it the event.
+	key := stream.User(shard.ID(42))
+	if r1.HasSubscribers(key) {
+		t.Fatal("node 1 sees a subscriber before anyone subscribed")
+	}
+	sub := stream.NewSub(16)
+	r2.Subscribe(sub, key)
+	eventually(t, "node 1 to learn node 2's interest", func() bool { return r1.HasSubscribers(key) })
+	r1.Publish(key, stream.Event{Kind: stream.Update, ID: 7})
+	select {
+	case <-sub.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event did not reach node 2's subscriber")
+	}
+	got := sub.Take(nil)
+	if len(got) != 1 || got[0].Key != key || got[0].Event != (stream.Event{Kind: stream.Update, ID: 7}) {
+		t.Fatalf("delivered %+v", got)
+	}
+	r2.Leave(sub)
+	eventually(t, "node 1 to learn the subscriber left", func() bool { return !r1.HasSubscribers(key) })
+
+	// A node that leaves is seen as left.
+	if err := c3.leave(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "node 1 to see node 3 leave", func() bool {
+		for _, m := range c1.Members() {
+			if m.NodeID == 3 {
+				return m.State == "left"
+			}
+		}
+		return false
+	})
+	// c3's cleanup leaves again, which must be harmless.
+}
+
+func TestEventsRoundTrip(t *testing.T) {
+	in := []stream.Delivery{{Key: stream.User(1), Event: stream.Event{Kind: stream.Update, ID: 99}},
+		{Key: stream.Public(stream.Local, false), Event: stream.Event{Kind: stream.Delete, ID: 1 << 60}},
+		{Key: stream.System(3), Event: stream.Event{Kind: stream.Reverify}}}
+	out, err := decodeEvents(encodeEvents(in))
+	if err != nil || !slices.Equal(in, out) {
+		t.Fatalf("round trip: %v %+v", err, out)
+	}
+	b := encodeEvents(in)
+	for i := range b {
+		if _, err := decodeEvents(b[:i]); err == nil {
+			t.Fatalf("a batch cut at %d decoded", i)
+		}
+	}
+}
+
+func FuzzDecodeEvents(f *testing.F) {
+	f.Add(encodeEvents([]stream.Delivery{{Key: "timeline:1", Event: stream.Event{Kind: "update", ID: 1}}}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ds, err := decodeEvents(b)
+		if err == nil && !slices.Equal(b, encodeEvents(ds)) && len(ds) > 0 {
+			t.Fatalf("decoded %+v does not encode back", ds)
+		}
+	})
+}
+
+func TestMetaRoundTrip(t *testing.T) {
+	c := &cluster{self: memberInfo{NodeID: 7, HTTP: "10.0.0.7:8080", Roles: []string{"api"}, Version: "x"},
+		router: newRouter(stream.NewHub(), slog.New(slog.DiscardHandler))}
+	c.router.Subscribe(stream.NewSub(1), stream.User(5))
+	meta := c.NodeMeta(512)
+	info, in := decodeMeta(meta)
+	if info.NodeID != 7 || info.HTTP != "10.0.0.7:8080" || !in.has(bucket(stream.User(5))) {
+		t.Fatalf("decoded %+v, interest has key: %v", info, in.has(bucket(stream.User(5))))
+	}
+	if len(meta) > 400 {
+		t.Fatalf("metadata of %d bytes leaves little room under memberlist's 512", len(meta))
+	}
+}
+
+func TestConfigShape(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		err  string
+	}{
+		{"single", Config{}, ""},
+		{"scylla alone", Config{Store: StoreScylla, Scylla: ScyllaConfig{Hosts: []string{"h"}}}, ""},
+		{"scylla without hosts", Config{Store: StoreScylla}, "scylla.hosts"},
+		{"kafka on pebble", Config{Bus: BusKafka, Kafka: KafkaConfig{Brokers: []string{"b:9092"}}}, "share one store"},
+		{"cluster", Config{Store: StoreScylla, Scylla: ScyllaConfig{Hosts: []string{"h"}}, Bus: BusKafka,
+			Kafka: KafkaConfig{Brokers: []string{"b:9092"}}, Cluster: ClusterConfig{Seeds: []string{"n1:7946"}}}, ""},
+		{"seeds without kafka", Config{Cluster: ClusterConfig{Seeds: []string{"n1:7946"}}}, "cluster.seeds"},
+		{"bad secret", Config{Store: StoreScylla, Scylla: ScyllaConfig{Hosts: []string{"h"}}, Bus: BusKafka,
+			Kafka: KafkaConfig{Brokers: []string{"b:9092"}}, Cluster: ClusterConfig{Secret: "c2hvcnQ="}}, "cluster.secret"},
+		{"bad role", Config{Roles: []string{"api", "cook"}}, "role \"cook\""},
+		{"single needs a worker", Config{Roles: []string{"api"}}, "must be a worker"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cfg.WithDefaults().Validate()
+			if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+				t.Fatalf("Validate: %v, want %q", err, tc.err)
+			}
+		})
+	}
+	c := Config{Bus: BusKafka, Cluster: ClusterConfig{Bind: "127.0.0.1:7956"}}.WithDefaults()
+	if c.Cluster.Ops != "127.0.0.1:7957" {
+		t.Fatalf("ops default %q, want bind's port plus one", c.Cluster.Ops)
+	}
+}
+
+func TestApplyEnv(t *testing.T) {
+	env := map[string]string{"HERD_NODE_ID": "3", "HERD_STORE": "scylla", "HERD_SCYLLA_HOSTS": "a:9042, b:9042",
+		"HERD_BUS": "kafka", "HERD_KAFKA_BROKERS": "k:9092", "HERD_CLUSTER_SEEDS": "n1:7946,n2:7946,",
+		"HERD_CLUSTER_BIND": "0.0.0.0:7946"}
+	var c Config
+	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if c.NodeID != 3 || c.Store != "scylla" || !slices.Equal(c.Scylla.Hosts, []string{"a:9042", "b:9042"}) ||
+		c.Bus != "kafka" || !slices.Equal(c.Cluster.Seeds, []string{"n1:7946", "n2:7946"}) || c.Cluster.Bind != "0.0.0.0:7946" {
+		t.Fatalf("config %+v", c)
+	}
+	if err := c.ApplyEnv(func(k string) string { return map[string]string{"HERD_NODE_ID": "x"}[k] }); err == nil {
+		t.Fatal("a non-numeric HERD_NODE_ID was accepted")
+	}
+}

@@ -1,0 +1,108 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/herd-social/herd/bus"
+	buskafka "github.com/herd-social/herd/bus/kafka"
+	buslocal "github.com/herd-social/herd/bus/local"
+	"github.com/herd-social/herd/store"
+	storepebble "github.com/herd-social/herd/store/pebble"
+	storescylla "github.com/herd-social/herd/store/scylla"
+)
+
+// openTimeout bounds connecting to the cluster engines, a schema migration and
+// topic creation included.
+const openTimeout = 3 * time.Minute
+
+// openEngines opens the store and the event log the configuration names: Pebble and
+// the embedded log under Data, or ScyllaDB (migrated unless scylla.no_migrate) and
+// Kafka (missing topics created).
+func openEngines(cfg Config, log *slog.Logger, migrate bool) (store.Store, bus.Bus, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	st, err := openStore(ctx, cfg, log, migrate)
+	if err != nil {
+		return nil, nil, fmt.Errorf("node: open store: %w", err)
+	}
+	b, err := openBus(ctx, cfg, log)
+	if err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("node: open event log: %w", err)
+	}
+	return st, b, nil
+}
+
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (store.Store, error) {
+	if cfg.Store == StorePebble {
+		return storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: Schema(),
+			NoSync: cfg.NoSync, Logger: log})
+	}
+	st, err := storescylla.Open(storescylla.Options{Hosts: cfg.Scylla.Hosts, Keyspace: cfg.Scylla.Keyspace,
+		Replication: cfg.Scylla.Replication, Schema: Schema(), Timeout: cfg.Scylla.Timeout, Parallel: cfg.Scylla.Parallel, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		t0 := time.Now()
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		log.Info("node: store schema migrated", "keyspace", cfg.Scylla.Keyspace, "tables", len(Schema()),
+			"took", time.Since(t0).Round(time.Millisecond))
+	}
+	return st, nil
+}
+
+func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error) {
+	if cfg.Bus == BusLocal {
+		return buslocal.Open(buslocal.Options{Dir: filepath.Join(cfg.Data, "log"), Topics: Topics(),
+			NoSync: cfg.NoSync, Logger: log})
+	}
+	// Topics missing are created with their declared partition counts.
+	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: Topics(),
+		ReplicationFactor: int16(cfg.Kafka.ReplicationFactor), ClientID: fmt.Sprintf("herd-%d", cfg.NodeID),
+		SessionTimeout: cfg.Kafka.SessionTimeout, HeartbeatInterval: cfg.Kafka.HeartbeatInterval, Logger: log})
+}
+
+// Migrate prepares the engines cfg names for nodes to open: it creates the keyspace
+// and tables of the CQL store (idempotently) and the missing Kafka topics. The
+// embedded engines need nothing: they create what they need when they open.
+func Migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("node: config: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Store == StorePebble && cfg.Bus == BusLocal {
+		log.Info("node: embedded engines: nothing to migrate")
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	var errs []error
+	if cfg.Store == StoreScylla {
+		st, err := openStore(ctx, cfg, log, true)
+		if err == nil {
+			err = st.Close()
+		}
+		errs = append(errs, err)
+	}
+	if cfg.Bus == BusKafka {
+		b, err := openBus(ctx, cfg, log)
+		if err == nil {
+			err = b.Close()
+			log.Info("node: topics ready", "topics", len(Topics()))
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

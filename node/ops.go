@@ -1,0 +1,117 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/herd-social/herd/stream"
+)
+
+// The ops endpoint of a clustered node: a small plain-HTTP server on cluster.ops
+// (default 127.0.0.1, memberlist's port plus one), apart from the public API so that
+// it is never exposed by the reverse proxy in front of the API. It is not
+// authenticated: bind it to loopback or a private network.
+//
+//	GET /ops/cluster  the members this node sees, with their state (ClusterView);
+//	                  ?key=timeline:123 also says which members want that stream key
+//	GET /ops/health   200 while the node runs
+
+// StreamCounters count the streaming events this node exchanged with the others.
+type StreamCounters struct {
+	// Forwarded were queued for peers; Dropped found a peer's queue full; Failed
+	// were lost in a send that failed; Received came from peers.
+	Forwarded, Dropped, Failed, Received int64
+}
+
+// ClusterView is the answer of /ops/cluster.
+type ClusterView struct {
+	// Self is the answering node's member name.
+	Self string `json:"self"`
+	// Members are the nodes it knows, by node id.
+	Members []Member `json:"members"`
+	// Streaming counts forwarded streaming events.
+	Streaming StreamCounters `json:"streaming"`
+}
+
+// ClusterView returns the membership as this node sees it; the zero view when the
+// node is not clustered or not started. A non-empty key also says, per member,
+// whether events on that stream key go there.
+func (n *Node) ClusterView(key stream.Key) ClusterView {
+	if n.cluster == nil {
+		return ClusterView{}
+	}
+	r := n.router
+	v := ClusterView{Self: n.cluster.name, Members: n.cluster.Members(), Streaming: StreamCounters{
+		Forwarded: r.forwarded.Load(), Dropped: r.dropped.Load(), Failed: r.failed.Load(), Received: r.received.Load()}}
+	if key != "" {
+		for i := range v.Members {
+			m := &v.Members[i]
+			wants := m.interest.has(bucket(key))
+			if m.Self {
+				wants = n.Streams.HasSubscribers(key)
+			}
+			m.WantsKey = &wants
+		}
+	}
+	return v
+}
+
+// serveOps starts the ops endpoint on addr.
+func (n *Node) serveOps(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("node: ops listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ops/cluster", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(n.ClusterView(stream.Key(r.URL.Query().Get("key"))))
+	})
+	mux.HandleFunc("GET /ops/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	n.ops = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := n.ops.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("node: ops server stopped", "err", err)
+		}
+	}()
+	n.log.Info("node: ops endpoint", "addr", ln.Addr().String())
+	return nil
+}
+
+// FetchClusterView asks the ops endpoint at addr (host:port) for its view, about a
+// stream key if key is not empty.
+func FetchClusterView(ctx context.Context, client *http.Client, addr, key string) (ClusterView, error) {
+	var v ClusterView
+	u := "http://" + addr + "/ops/cluster"
+	if key != "" {
+		u += "?key=" + url.QueryEscape(key)
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return v, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return v, fmt.Errorf("ops endpoint %s: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return v, fmt.Errorf("ops endpoint %s: %s", addr, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		return v, fmt.Errorf("ops endpoint %s: %w", addr, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,242 @@
+package node
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// The shape of a node: which engines it opens and how it finds the other nodes. The
+// single shape (Pebble and the embedded log under Data, no membership) is the
+// default. The cluster shape is `store = "scylla"`, `bus = "kafka"` and a [cluster]
+// table; nothing else in the code differs between the two.
+
+// Engine names, as the store and bus keys take them.
+const (
+	StorePebble = "pebble"
+	StoreScylla = "scylla"
+	BusLocal    = "local"
+	BusKafka    = "kafka"
+)
+
+// Roles a node can run.
+const (
+	// RoleAPI serves the Mastodon API, OAuth, ActivityPub and streaming over HTTP.
+	RoleAPI = "api"
+	// RoleWorker runs the event consumers: fan-out, inbox, federation, delivery.
+	RoleWorker = "worker"
+)
+
+// ScyllaConfig is the [scylla] table: the CQL store (ScyllaDB or Apache Cassandra).
+type ScyllaConfig struct {
+	// Hosts are the contact points, host or host:port (port 9042). Required when
+	// store is "scylla".
+	Hosts []string `toml:"hosts"`
+	// Keyspace holds Herd's tables; default "herd".
+	Keyspace string `toml:"keyspace"`
+	// Replication is the CQL replication map the keyspace is created with; default
+	// {'class':'SimpleStrategy','replication_factor':1}. Production clusters use
+	// {'class':'NetworkTopologyStrategy','<dc>':3}.
+	Replication string `toml:"replication"`
+	// NoMigrate skips the schema migration at start. By default every start creates
+	// the keyspace and the tables that are missing (CREATE … IF NOT EXISTS, cheap when
+	// nothing is missing); with NoMigrate, run `herd admin migrate` before the nodes.
+	NoMigrate bool `toml:"no_migrate"`
+	// Timeout bounds each request; default 5s.
+	Timeout time.Duration `toml:"timeout"`
+	// Parallel bounds the partitions one multi-get reads at once (fan-out checks a
+	// page of followers' mutes and follow options that way); default 32.
+	Parallel int `toml:"parallel"`
+}
+
+// KafkaConfig is the [kafka] table: the event log of the cluster shape.
+type KafkaConfig struct {
+	// Brokers are the seed brokers, host:port. Required when bus is "kafka".
+	Brokers []string `toml:"brokers"`
+	// ReplicationFactor of the topics a node creates when they are missing; default
+	// the brokers' default.replication.factor.
+	ReplicationFactor int `toml:"replication_factor"`
+	// SessionTimeout is how long the partitions of a node that stopped heartbeating
+	// (killed) wait before other nodes take them over; default 10s (the brokers'
+	// group.min.session.timeout.ms is 6s by default).
+	SessionTimeout time.Duration `toml:"session_timeout"`
+	// HeartbeatInterval is how often consumers heartbeat, and so how soon they hear
+	// of a rebalance; default 1s.
+	HeartbeatInterval time.Duration `toml:"heartbeat_interval"`
+}
+
+// ClusterConfig is the [cluster] table: membership through memberlist, which is on
+// when bus is "kafka". Kafka's consumer groups own the work; membership is for
+// discovery, the ops view, and routing streaming events to the nodes that hold a
+// subscriber.
+type ClusterConfig struct {
+	// Seeds are memberlist addresses (host:port) of nodes to join; a node that finds
+	// none of them starts a cluster of its own and others join it. DNS names that
+	// resolve to several addresses (a headless Service) join all of them.
+	Seeds []string `toml:"seeds"`
+	// Bind is the memberlist address (TCP and UDP); default 0.0.0.0:7946.
+	Bind string `toml:"bind"`
+	// Advertise is the address other nodes reach this one at; default Bind's, or a
+	// private address of the machine when Bind is 0.0.0.0.
+	Advertise string `toml:"advertise"`
+	// Ops is the address of the ops endpoint (/ops/cluster, /ops/health); default
+	// 127.0.0.1 and Bind's port plus one; "off" disables it. It is not authenticated:
+	// keep it on loopback or a private network.
+	Ops string `toml:"ops"`
+	// Secret, base64 of 16, 24 or 32 bytes, encrypts gossip and forwarded streaming
+	// events (AES-GCM); every node needs the same. Default none.
+	Secret string `toml:"secret"`
+}
+
+// shapeDefaults fills the shape's zero fields.
+func (c Config) shapeDefaults() Config {
+	if c.Store == "" {
+		c.Store = StorePebble
+	}
+	if c.Bus == "" {
+		c.Bus = BusLocal
+	}
+	if len(c.Roles) == 0 {
+		c.Roles = []string{RoleAPI, RoleWorker}
+	}
+	if c.Scylla.Keyspace == "" {
+		c.Scylla.Keyspace = "herd"
+	}
+	if c.Scylla.Timeout == 0 {
+		c.Scylla.Timeout = 5 * time.Second
+	}
+	if c.Scylla.Parallel == 0 {
+		c.Scylla.Parallel = 32
+	}
+	if c.Kafka.SessionTimeout == 0 {
+		c.Kafka.SessionTimeout = 10 * time.Second
+	}
+	if c.Kafka.HeartbeatInterval == 0 {
+		c.Kafka.HeartbeatInterval = time.Second
+	}
+	if c.Clustered() {
+		if c.Cluster.Bind == "" {
+			c.Cluster.Bind = "0.0.0.0:7946"
+		}
+		if c.Cluster.Ops == "" {
+			if _, port, err := splitHostPort(c.Cluster.Bind); err == nil {
+				c.Cluster.Ops = net.JoinHostPort("127.0.0.1", strconv.Itoa(port+1))
+			}
+		}
+	}
+	return c
+}
+
+// cqlFanoutPage is the fan-out page on a CQL store: fan-out writes a page of home
+// entries as one logged batch, which Cassandra refuses above batch_size_fail_threshold
+// (50 KiB by default; ScyllaDB's is 1 MiB), and a home row counts about 100 bytes.
+const cqlFanoutPage = 250
+
+// fanoutPage is the number of followers fan-out reads and writes at a time; zero
+// keeps fan-out's default.
+func (c Config) fanoutPage() int {
+	if c.Store == StoreScylla {
+		return cqlFanoutPage
+	}
+	return 0
+}
+
+// Clustered reports whether the node is one of several (bus = "kafka"): it then
+// joins the membership and routes streaming events between nodes.
+func (c Config) Clustered() bool { return c.Bus == BusKafka }
+
+// HasRole reports whether the node runs role.
+func (c Config) HasRole(role string) bool { return slices.Contains(c.Roles, role) }
+
+// validateShape reports the shape's unusable settings.
+func (c Config) validateShape() []error {
+	var errs []error
+	switch c.Store {
+	case StorePebble:
+	case StoreScylla:
+		if len(c.Scylla.Hosts) == 0 {
+			errs = append(errs, fmt.Errorf("store %q needs scylla.hosts", c.Store))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("store %q must be %s or %s", c.Store, StorePebble, StoreScylla))
+	}
+	switch c.Bus {
+	case BusLocal:
+		if len(c.Cluster.Seeds) > 0 {
+			errs = append(errs, fmt.Errorf("cluster.seeds need bus = %q: nodes share work through Kafka", BusKafka))
+		}
+		if !c.HasRole(RoleWorker) {
+			errs = append(errs, fmt.Errorf("roles %v: with bus = %q the node must be a %s", c.Roles, BusLocal, RoleWorker))
+		}
+	case BusKafka:
+		if len(c.Kafka.Brokers) == 0 {
+			errs = append(errs, fmt.Errorf("bus %q needs kafka.brokers", c.Bus))
+		}
+		if c.Store != StoreScylla {
+			errs = append(errs, fmt.Errorf("bus %q needs store = %q: the nodes of a cluster share one store", c.Bus, StoreScylla))
+		}
+		errs = append(errs, c.Cluster.validate()...)
+	default:
+		errs = append(errs, fmt.Errorf("bus %q must be %s or %s", c.Bus, BusLocal, BusKafka))
+	}
+	if c.Kafka.SessionTimeout < 0 || c.Kafka.HeartbeatInterval < 0 || c.Kafka.HeartbeatInterval >= c.Kafka.SessionTimeout {
+		errs = append(errs, fmt.Errorf("kafka.heartbeat_interval %v must be shorter than kafka.session_timeout %v",
+			c.Kafka.HeartbeatInterval, c.Kafka.SessionTimeout))
+	}
+	if c.Kafka.ReplicationFactor < 0 || c.Kafka.ReplicationFactor > 32767 {
+		errs = append(errs, fmt.Errorf("kafka.replication_factor %d out of range", c.Kafka.ReplicationFactor))
+	}
+	for _, r := range c.Roles {
+		if r != RoleAPI && r != RoleWorker {
+			errs = append(errs, fmt.Errorf("role %q must be %s or %s", r, RoleAPI, RoleWorker))
+		}
+	}
+	return errs
+}
+
+func (cc ClusterConfig) validate() []error {
+	var errs []error
+	for _, a := range []struct{ name, addr string }{{"bind", cc.Bind}, {"advertise", cc.Advertise}, {"ops", cc.Ops}} {
+		if a.addr == "" || (a.name == "ops" && a.addr == "off") {
+			continue
+		}
+		if _, _, err := splitHostPort(a.addr); err != nil {
+			errs = append(errs, fmt.Errorf("cluster.%s %q: %w", a.name, a.addr, err))
+		}
+	}
+	if _, err := cc.secretKey(); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// secretKey decodes Secret; nil when there is none.
+func (cc ClusterConfig) secretKey() ([]byte, error) {
+	if cc.Secret == "" {
+		return nil, nil
+	}
+	k, err := base64.StdEncoding.DecodeString(cc.Secret)
+	if err == nil && len(k) != 16 && len(k) != 24 && len(k) != 32 {
+		err = fmt.Errorf("%d bytes, not 16, 24 or 32", len(k))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cluster.secret: %w", err)
+	}
+	return k, nil
+}
+
+// splitHostPort splits host:port and checks the port.
+func splitHostPort(addr string) (string, int, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, err
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil || p < 0 || p > 65535 {
+		return "", 0, fmt.Errorf("bad port %q", port)
+	}
+	return host, p, nil
+}
