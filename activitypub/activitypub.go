@@ -124,6 +124,11 @@ type Service struct {
 		sync.Mutex
 		m map[shard.ID]*rsa.PrivateKey
 	}
+	// tries counts failed tries of activities being retried (retriedEnough).
+	tries struct {
+		sync.Mutex
+		m map[string]int
+	}
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
 	// clears that domain's failure record).
 	OnSignedRequest func(ctx context.Context, domain string)

@@ -211,3 +211,16 @@ func TestPagesAndContentNegotiation(t *testing.T) {
 	}
 	c.Must(c.Do("GET", "/health", "", nil), 200)
 }
+
+// A reply whose parent was deleted still federates and is still served.
+func TestReplyToDeletedParent(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	parent := alice.Post("parent")["id"].(string)
+	reply := alice.Post("reply", "in_reply_to_id", parent)["id"].(string)
+	c.Must(alice.Do("DELETE", "/api/v1/statuses/"+parent, nil), 200)
+	note := c.Must(c.Do("GET", "/users/alice/statuses/"+reply, "", nil), 200).Object(t)
+	if note["inReplyTo"] != nil {
+		t.Fatalf("inReplyTo of a deleted parent: %v", note["inReplyTo"])
+	}
+}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/activitypub/httpsig"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 )
 
@@ -117,6 +119,41 @@ func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*r
 	return httpsig.DecodePublicKeyPEM(a.PublicKeyPEM)
 }
 
+// permanent reports whether applying an activity failed for a reason that trying again
+// cannot change: it is malformed, names nothing we know, or is not allowed.
+func permanent(err error) bool {
+	var av *account.Validation
+	var sv *status.Validation
+	for _, target := range []error{ErrInvalid, ErrNotFound, ErrForbiddenAddress, ErrTooLarge,
+		account.ErrNotFound, account.ErrSelf, account.ErrBlocked, status.ErrNotFound, status.ErrForbidden} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return errors.As(err, &av) || errors.As(err, &sv)
+}
+
+// maxApplyTries bounds how often an activity is tried when it keeps failing for a
+// reason that may pass (a peer that does not answer a fetch), as Mastodon's
+// processing worker retries 8 times.
+const maxApplyTries = 8
+
+// retriedEnough counts a failed try of an activity and reports whether it had its
+// share. Counts are per node and kept for the activities being retried only.
+func (s *Service) retriedEnough(id string) bool {
+	s.tries.Lock()
+	defer s.tries.Unlock()
+	if s.tries.m == nil || len(s.tries.m) > 10_000 {
+		s.tries.m = map[string]int{}
+	}
+	s.tries.m[id]++
+	if s.tries.m[id] >= maxApplyTries {
+		delete(s.tries.m, id)
+		return true
+	}
+	return false
+}
+
 // RunInbox applies queued activities until ctx is done.
 func (s *Service) RunInbox(ctx context.Context) error {
 	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, func(ctx context.Context, msgs []bus.Message) error {
@@ -144,7 +181,7 @@ func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 		}
 	}
 	err := s.apply(ctx, act)
-	if errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbiddenAddress) {
+	if err != nil && (permanent(err) || s.retriedEnough(id)) {
 		s.log.Info("activitypub: activity dropped", "id", id, "type", act["type"], "err", err)
 		err = nil
 	}

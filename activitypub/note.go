@@ -117,10 +117,12 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 	}
 	if st.InReplyToID != 0 {
 		parent, err := s.objectURI(ctx, st.InReplyToID)
-		if err != nil {
+		switch {
+		case err == nil:
+			n.InReplyTo = &parent
+		case !errors.Is(err, status.ErrNotFound) && !errors.Is(err, account.ErrNotFound):
 			return nil, err
-		}
-		n.InReplyTo = &parent
+		} // a deleted parent leaves the reply standing alone, as in Mastodon
 	}
 	var mentionURIs []string
 	for _, id := range st.Mentions {

@@ -154,7 +154,10 @@ func (s *Service) RunOutbox(ctx context.Context) error {
 				continue
 			}
 			if err := s.federate(ctx, e); err != nil {
-				return err
+				if !permanent(err) {
+					return err
+				}
+				s.log.Info("activitypub: status event not federated", "status", e.StatusID, "kind", e.Kind, "err", err)
 			}
 		}
 		return nil
