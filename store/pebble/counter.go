@@ -1,9 +1,11 @@
 package pebble
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -24,35 +26,48 @@ func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int6
 	return nil
 }
 
-// Counters returns the counters of keys in order; a missing counter is 0.
-func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) ([]int64, error) {
+// Counters returns the counters of keys in order; a missing counter is 0. Like
+// MultiGet it seeks one iterator through the sorted keys (the iterator sums the
+// merge operands), where a Get per key would set up an iterator per key.
+func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) (out []int64, err error) {
 	t, err := s.begin(ctx, "counters", table, store.Counters)
 	if err != nil {
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	out := make([]int64, len(keys))
+	out = make([]int64, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	enc := make([][]byte, len(keys))
+	order := make([]int, len(keys))
 	for i, k := range keys {
+		enc[i], order[i] = t.rowKey(k.PK, k.CK), i
+	}
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(enc[a], enc[b]) })
+	last := enc[order[len(order)-1]]
+	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{
+		LowerBound: enc[order[0]],
+		UpperBound: append(last[:len(last):len(last)], 0),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
+	}
+	defer func() { err = errors.Join(err, it.Close()) }()
+	for _, i := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 		}
-		v, err := s.counter(t.rowKey(k.PK, k.CK))
+		if !it.SeekGE(enc[i]) || !bytes.Equal(it.Key(), enc[i]) {
+			continue
+		}
+		v, err := it.ValueAndErr()
+		if err == nil {
+			out[i], err = decodeCounter(v)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 		}
-		out[i] = v
 	}
 	return out, nil
-}
-
-func (s *Store) counter(key []byte) (int64, error) {
-	v, closer, err := s.db.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	defer closer.Close()
-	return decodeCounter(v)
 }
