@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -42,17 +43,26 @@ func Config(f func(*node.Config)) Option { return Option(f) }
 // Host makes the node an instance of its own, named `name.localhost:PORT` (names under
 // .localhost reach loopback), that federates over plain http with loopback peers.
 func Host(t testing.TB, name string) Option {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("pick a port: %v", err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	port := freePort(t)
 	return func(c *node.Config) {
 		c.Listen = fmt.Sprintf("127.0.0.1:%d", port)
 		c.Domain = fmt.Sprintf("%s.localhost:%d", name, port)
 		c.FederationHTTP, c.AllowPrivateAddresses = true, true
 	}
+}
+
+// freePort picks a free loopback port below the kernel's ephemeral range (32768 and
+// up), so that no outgoing connection can take it before the node binds it.
+func freePort(t testing.TB) int {
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			l.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port")
+	return 0
 }
 
 // New starts one node and registers a client app on it.

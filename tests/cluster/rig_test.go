@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -86,14 +88,21 @@ func newRig(t *testing.T, nodes int) *rig {
 }
 
 // freeAddr returns a loopback address with a free TCP port (and UDP, for memberlist).
+// Ports come from below the kernel's ephemeral range (32768 and up), so that no
+// outgoing connection of a running node or engine can take one between the pick and
+// the bind, and no port is handed out twice.
 func freeAddr(t *testing.T, udp bool) string {
 	t.Helper()
-	for range 50 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	for range 200 {
+		port := 20000 + mrand.IntN(12000)
+		if !picked.claim(port) {
+			continue
 		}
-		addr := l.Addr().String()
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
 		l.Close()
 		if !udp {
 			return addr
@@ -105,6 +114,26 @@ func freeAddr(t *testing.T, udp bool) string {
 	}
 	t.Fatal("no free port")
 	return ""
+}
+
+// portSet is a set of ports handed out.
+type portSet struct {
+	sync.Mutex
+	ports map[int]bool
+}
+
+// picked is the set of ports handed out in this test process.
+var picked = &portSet{ports: map[int]bool{}}
+
+// claim adds port to the set, reporting false when it was there already.
+func (p *portSet) claim(port int) bool {
+	p.Lock()
+	defer p.Unlock()
+	if p.ports[port] {
+		return false
+	}
+	p.ports[port] = true
+	return true
 }
 
 // writeConfig writes a node's file: the shared engines, its own addresses and id.
