@@ -45,6 +45,25 @@ func (t Topic) Validate() error {
 	if t.Partitions < 1 || t.Partitions > 1024 {
 		return fmt.Errorf("bus: topic %q needs 1 to 1024 partitions", t.Name)
 	}
+	if t.Retention < 0 {
+		return fmt.Errorf("bus: topic %q has a negative retention", t.Name)
+	}
+	return nil
+}
+
+// ValidateTopics checks the topics an engine is opened with: each one valid, and no
+// name declared twice.
+func ValidateTopics(topics []Topic) error {
+	seen := make(map[string]bool, len(topics))
+	for _, t := range topics {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if seen[t.Name] {
+			return fmt.Errorf("bus: topic %q declared twice", t.Name)
+		}
+		seen[t.Name] = true
+	}
 	return nil
 }
 

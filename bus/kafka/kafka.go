@@ -93,20 +93,7 @@ func (o Options) Validate() error {
 	if o.HeartbeatInterval > 0 && o.SessionTimeout > 0 && o.HeartbeatInterval >= o.SessionTimeout {
 		return errors.New("kafka: options: HeartbeatInterval must be shorter than SessionTimeout")
 	}
-	seen := make(map[string]bool, len(o.Topics))
-	for _, t := range o.Topics {
-		if err := t.Validate(); err != nil {
-			return err
-		}
-		if t.Retention < 0 {
-			return fmt.Errorf("kafka: options: topic %q has a negative retention", t.Name)
-		}
-		if seen[t.Name] {
-			return fmt.Errorf("kafka: options: topic %q declared twice", t.Name)
-		}
-		seen[t.Name] = true
-	}
-	return nil
+	return bus.ValidateTopics(o.Topics)
 }
 
 // Bus is the Kafka engine. It implements bus.Bus.

@@ -67,20 +67,7 @@ func (o Options) Validate() error {
 	if o.Retention < 0 || o.TrimInterval < 0 {
 		return errors.New("local: Retention and TrimInterval must not be negative")
 	}
-	seen := make(map[string]bool, len(o.Topics))
-	for _, t := range o.Topics {
-		if err := t.Validate(); err != nil {
-			return err
-		}
-		if t.Retention < 0 {
-			return fmt.Errorf("local: topic %q has a negative retention", t.Name)
-		}
-		if seen[t.Name] {
-			return fmt.Errorf("local: topic %q declared twice", t.Name)
-		}
-		seen[t.Name] = true
-	}
-	return nil
+	return bus.ValidateTopics(o.Topics)
 }
 
 // Bus is the local engine. It implements bus.Bus.

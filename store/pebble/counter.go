@@ -19,7 +19,7 @@ func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int6
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if err := s.db.Merge(t.rowKey(pk, ck), encodeCounter(delta), s.write); err != nil {
 		return fmt.Errorf("pebble: add %s: %w", table, err)
 	}
@@ -34,7 +34,7 @@ func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) (o
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	out = make([]int64, len(keys))
 	if len(keys) == 0 {
 		return out, nil

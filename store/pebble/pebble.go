@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -95,12 +94,9 @@ type Store struct {
 	write  *pebble.WriteOptions
 	cancel context.CancelFunc
 	swept  chan struct{} // closed when the sweeper goroutine returns
-	mu     struct {
-		// RWMutex is read-held by every operation and write-held by Close, so that the
-		// database is never closed under a running operation.
-		sync.RWMutex
-		closed bool
-	}
+	// gate is entered by every operation and shut by Close, so that the
+	// database is never closed under a running operation.
+	gate store.Gate
 }
 
 var _ store.Store = (*Store)(nil)
@@ -166,13 +162,9 @@ func openCatalog(db *pebble.DB, schema store.Schema) (map[string]*table, error) 
 // Later calls return store.ErrClosed.
 func (s *Store) Close() error {
 	s.cancel() // a running sweep stops early instead of delaying Close
-	s.mu.Lock()
-	if s.mu.closed {
-		s.mu.Unlock()
+	if !s.gate.Shut() {
 		return store.ErrClosed
 	}
-	s.mu.closed = true
-	s.mu.Unlock()
 	<-s.swept
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("pebble: close: %w", err)
@@ -180,27 +172,13 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// enter checks ctx and read-holds s.mu; the caller must call s.mu.RUnlock when enter
-// succeeds.
-func (s *Store) enter(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.RLock()
-	if s.mu.closed {
-		s.mu.RUnlock()
-		return store.ErrClosed
-	}
-	return nil
-}
-
 // begin enters an operation on a table of the given kind and resolves the table; the
-// caller must call s.mu.RUnlock when begin succeeds. Errors are wrapped with op and the
+// caller must call s.gate.Leave when begin succeeds. Errors are wrapped with op and the
 // table name.
 func (s *Store) begin(ctx context.Context, op, name string, kind store.Kind) (*table, error) {
 	t, err := s.table(name, kind)
 	if err == nil {
-		err = s.enter(ctx)
+		err = s.gate.Enter(ctx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pebble: %s %s: %w", op, name, err)
@@ -208,27 +186,15 @@ func (s *Store) begin(ctx context.Context, op, name string, kind store.Kind) (*t
 	return t, nil
 }
 
-// anyKind asks begin for a table of either kind.
-const anyKind store.Kind = 255
-
-var (
-	errNotRows     = errors.New("pebble: not a rows table")
-	errNotCounters = errors.New("pebble: not a counters table")
-)
+var ()
 
 // table resolves a table name and checks its kind.
 func (s *Store) table(name string, kind store.Kind) (*table, error) {
 	t, ok := s.tables[name]
-	switch {
-	case !ok:
+	if !ok {
 		return nil, store.ErrUnknownTable
-	case kind == anyKind || t.Kind == kind:
-		return t, nil
-	case kind == store.Rows:
-		return nil, errNotRows
-	default:
-		return nil, errNotCounters
 	}
+	return t, store.CheckKind(t.Kind, kind)
 }
 
 // apply commits b. Stripes in locked are held while b is applied, so that the sweeper

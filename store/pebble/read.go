@@ -18,7 +18,7 @@ func (s *Store) Get(ctx context.Context, table string, pk, ck []byte) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	v, ok, err := s.getLive(t.rowKey(pk, ck), s.now())
 	if err != nil {
 		return nil, fmt.Errorf("pebble: get %s: %w", table, err)
@@ -35,7 +35,7 @@ func (s *Store) MultiGet(ctx context.Context, table string, keys []store.Key) ([
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	out, err := s.multiGet(ctx, t, keys)
 	if err != nil {
 		return nil, fmt.Errorf("pebble: multiget %s: %w", table, err)
@@ -113,7 +113,7 @@ func (s *Store) Scan(ctx context.Context, table string, pk []byte, r store.Range
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if r.Limit < 0 {
 		return nil, fmt.Errorf("pebble: scan %s: negative limit %d", table, r.Limit)
 	}

@@ -16,10 +16,10 @@ const sweepChunk = 256
 // Reads never return expired rows, so sweeping only reclaims space. It walks the expiry
 // index, which costs in proportion to the rows that expired, not to the database.
 func (s *Store) Sweep(ctx context.Context) (int, error) {
-	if err := s.enter(ctx); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return 0, fmt.Errorf("pebble: sweep: %w", err)
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	n, err := s.sweep(ctx, s.now())
 	if err != nil {
 		return n, fmt.Errorf("pebble: sweep: %w", err)

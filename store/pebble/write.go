@@ -16,7 +16,7 @@ func (s *Store) Put(ctx context.Context, table string, pk, ck, value []byte, ttl
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	b := s.db.NewBatch()
 	defer b.Close()
 	var locked stripeSet
@@ -55,11 +55,11 @@ func (s *Store) setRow(b *pebble.Batch, locked *stripeSet, t *table, pk, ck, val
 
 // Delete removes one row of either kind; a missing row is not an error.
 func (s *Store) Delete(ctx context.Context, table string, pk, ck []byte) error {
-	t, err := s.begin(ctx, "delete", table, anyKind)
+	t, err := s.begin(ctx, "delete", table, store.AnyKind)
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if err := s.db.Delete(t.rowKey(pk, ck), s.write); err != nil {
 		return fmt.Errorf("pebble: delete %s: %w", table, err)
 	}
@@ -75,7 +75,7 @@ func (s *Store) PutIfAbsent(ctx context.Context, table string, pk, ck, value []b
 	if err != nil {
 		return false, nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	wrote, existing, err := s.putIfAbsent(t, pk, ck, value, ttl)
 	if err != nil {
 		return false, nil, fmt.Errorf("pebble: put if absent %s: %w", table, err)
@@ -111,10 +111,10 @@ func (s *Store) putIfAbsent(t *table, pk, ck, value []byte, ttl time.Duration) (
 // Batch applies mutations atomically: they are checked first, then committed as one
 // Pebble batch. Within a batch, later mutations of a key win.
 func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
-	if err := s.enter(ctx); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return fmt.Errorf("pebble: batch: %w", err)
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	b := s.db.NewBatch()
 	defer b.Close()
 	var locked stripeSet
@@ -132,7 +132,7 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 
 // addMutation adds one mutation to b.
 func (s *Store) addMutation(b *pebble.Batch, locked *stripeSet, m store.Mutation, now int64) error {
-	kind := anyKind
+	kind := store.AnyKind
 	switch m.Kind {
 	case store.Put:
 		kind = store.Rows

@@ -19,10 +19,10 @@ const migrateTimeout = time.Minute
 // default TTL changed is altered. It is idempotent, and safe to run from several nodes
 // at once (CQL's IF NOT EXISTS), though one at a time is kinder to the cluster.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.enter(ctx); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return fmt.Errorf("scylla: migrate: %w", err)
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	// Schema changes get a session of their own, with a longer request timeout.
 	cluster := gocql.NewCluster(s.opts.Hosts...)
 	cluster.Timeout = max(s.opts.Timeout, migrateTimeout)

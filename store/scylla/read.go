@@ -22,7 +22,7 @@ func (s *Store) Get(ctx context.Context, table string, pk, ck []byte) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if len(pk) == 0 {
 		return nil, fmt.Errorf("scylla: get %s: %w", table, errEmptyPK)
 	}
@@ -44,7 +44,7 @@ func (s *Store) MultiGet(ctx context.Context, table string, keys []store.Key) ([
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	out := make([][]byte, len(keys))
 	err = s.eachPartition(ctx, keys, func(ctx context.Context, pk []byte, cks [][]byte) (func(), error) {
 		found := make(map[string][]byte, len(cks))
@@ -89,7 +89,7 @@ func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) ([
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	out := make([]int64, len(keys))
 	err = s.eachPartition(ctx, keys, func(ctx context.Context, pk []byte, cks [][]byte) (func(), error) {
 		found := make(map[string]int64, len(cks))
@@ -203,7 +203,7 @@ func (s *Store) Scan(ctx context.Context, table string, pk []byte, r store.Range
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if len(pk) == 0 {
 		return nil, fmt.Errorf("scylla: scan %s: %w", table, errEmptyPK)
 	}

@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gocql/gocql"
@@ -143,12 +142,9 @@ type Store struct {
 	session *gocql.Session
 	opts    Options
 	tables  map[string]*table
-	mu      struct {
-		// RWMutex is read-held by every operation and write-held by Close, so that the
-		// session is never closed under a running operation.
-		sync.RWMutex
-		closed bool
-	}
+	// gate is entered by every operation and shut by Close, so that the
+	// session is never closed under a running operation.
+	gate store.Gate
 }
 
 var _ store.Store = (*Store)(nil)
@@ -182,37 +178,20 @@ func Open(opts Options) (*Store, error) {
 // Close waits for running operations and closes the session. Later calls return
 // store.ErrClosed.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.mu.closed {
+	if !s.gate.Shut() {
 		return store.ErrClosed
 	}
-	s.mu.closed = true
 	s.session.Close()
 	return nil
 }
 
-// enter checks ctx and read-holds s.mu; the caller must call s.mu.RUnlock when enter
-// succeeds.
-func (s *Store) enter(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.RLock()
-	if s.mu.closed {
-		s.mu.RUnlock()
-		return store.ErrClosed
-	}
-	return nil
-}
-
 // begin enters an operation on a table of the given kind and resolves the table; the
-// caller must call s.mu.RUnlock when begin succeeds. Errors are wrapped with op and the
+// caller must call s.gate.Leave when begin succeeds. Errors are wrapped with op and the
 // table name.
 func (s *Store) begin(ctx context.Context, op, name string, kind store.Kind) (*table, error) {
 	t, err := s.table(name, kind)
 	if err == nil {
-		err = s.enter(ctx)
+		err = s.gate.Enter(ctx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("scylla: %s %s: %w", op, name, err)
@@ -220,28 +199,17 @@ func (s *Store) begin(ctx context.Context, op, name string, kind store.Kind) (*t
 	return t, nil
 }
 
-// anyKind asks begin for a table of either kind.
-const anyKind store.Kind = 255
-
 var (
-	errNotRows     = errors.New("scylla: not a rows table")
-	errNotCounters = errors.New("scylla: not a counters table")
-	errEmptyPK     = errors.New("scylla: empty partition key")
+	errEmptyPK = errors.New("scylla: empty partition key")
 )
 
 // table resolves a table name and checks its kind.
 func (s *Store) table(name string, kind store.Kind) (*table, error) {
 	t, ok := s.tables[name]
-	switch {
-	case !ok:
+	if !ok {
 		return nil, store.ErrUnknownTable
-	case kind == anyKind || t.Kind == kind:
-		return t, nil
-	case kind == store.Rows:
-		return nil, errNotRows
-	default:
-		return nil, errNotCounters
 	}
+	return t, store.CheckKind(t.Kind, kind)
 }
 
 // query returns a query of stmt on the store's session, bound to ctx.

@@ -22,7 +22,7 @@ func (s *Store) Put(ctx context.Context, table string, pk, ck, value []byte, ttl
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	stmt, values, err := t.putStatement(pk, ck, value, ttl, false)
 	if err == nil {
 		err = s.query(ctx, stmt, true, values...).Exec()
@@ -59,11 +59,11 @@ func (t *table) putStatement(pk, ck, value []byte, ttl time.Duration, ifAbsent b
 
 // Delete removes one row of either kind; a missing row is not an error.
 func (s *Store) Delete(ctx context.Context, table string, pk, ck []byte) error {
-	t, err := s.begin(ctx, "delete", table, anyKind)
+	t, err := s.begin(ctx, "delete", table, store.AnyKind)
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if len(pk) == 0 {
 		return fmt.Errorf("scylla: delete %s: %w", table, errEmptyPK)
 	}
@@ -82,7 +82,7 @@ func (s *Store) PutIfAbsent(ctx context.Context, table string, pk, ck, value []b
 	if err != nil {
 		return false, nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	stmt, values, err := t.putStatement(pk, ck, value, ttl, true)
 	if err != nil {
 		return false, nil, fmt.Errorf("scylla: put if absent %s: %w", table, err)
@@ -126,7 +126,7 @@ func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int6
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	if len(pk) == 0 {
 		return fmt.Errorf("scylla: add %s: %w", table, errEmptyPK)
 	}
@@ -141,10 +141,10 @@ func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int6
 // see the package doc for what that weakens). A batch of one mutation is a plain
 // statement.
 func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
-	if err := s.enter(ctx); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return fmt.Errorf("scylla: batch: %w", err)
 	}
-	defer s.mu.RUnlock()
+	defer s.gate.Leave()
 	rows := s.session.Batch(gocql.LoggedBatch).WithContext(ctx)
 	counters := s.session.Batch(gocql.CounterBatch).WithContext(ctx)
 	for i, m := range muts {
@@ -167,7 +167,7 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 
 // addMutation adds the statement of m to b.
 func (s *Store) addMutation(b *gocql.Batch, m store.Mutation) error {
-	kind := anyKind
+	kind := store.AnyKind
 	switch m.Kind {
 	case store.Put:
 		kind = store.Rows
