@@ -316,7 +316,11 @@ func (c *cluster) NotifyLeave(n *memberlist.Node) {
 		state = "left"
 	}
 	c.record(n, state)
-	c.log.Warn("node: cluster member gone", "member", n.Name, "state", state, "gossip", n.Address())
+	log := c.log.Warn // a dead node is news; one leaving was stopped on purpose
+	if state == "left" {
+		log = c.log.Info
+	}
+	log("node: cluster member gone", "member", n.Name, "state", state, "gossip", n.Address())
 	if n.Name != c.name {
 		c.router.peerDown(n.Name)
 	}

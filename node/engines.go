@@ -66,7 +66,7 @@ func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error)
 			NoSync: cfg.NoSync, Logger: log})
 	}
 	// Topics missing are created with their declared partition counts.
-	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: Topics(),
+	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: Topics(), Prefix: cfg.Kafka.Prefix,
 		ReplicationFactor: int16(cfg.Kafka.ReplicationFactor), ClientID: fmt.Sprintf("herd-%d", cfg.NodeID),
 		SessionTimeout: cfg.Kafka.SessionTimeout, HeartbeatInterval: cfg.Kafka.HeartbeatInterval, Logger: log})
 }

@@ -17,6 +17,7 @@ func EnvVars() [][2]string {
 		{"HERD_SCYLLA_KEYSPACE", "scylla.keyspace"},
 		{"HERD_BUS", "bus"},
 		{"HERD_KAFKA_BROKERS", "kafka.brokers"},
+		{"HERD_KAFKA_PREFIX", "kafka.prefix"},
 		{"HERD_CLUSTER_SEEDS", "cluster.seeds"},
 		{"HERD_CLUSTER_BIND", "cluster.bind"},
 		{"HERD_CLUSTER_ADVERTISE", "cluster.advertise"},
@@ -32,6 +33,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	lists := map[string]*[]string{"HERD_ROLES": &c.Roles, "HERD_SCYLLA_HOSTS": &c.Scylla.Hosts,
 		"HERD_KAFKA_BROKERS": &c.Kafka.Brokers, "HERD_CLUSTER_SEEDS": &c.Cluster.Seeds}
 	strs := map[string]*string{"HERD_STORE": &c.Store, "HERD_SCYLLA_KEYSPACE": &c.Scylla.Keyspace, "HERD_BUS": &c.Bus,
+		"HERD_KAFKA_PREFIX": &c.Kafka.Prefix,
 		"HERD_CLUSTER_BIND": &c.Cluster.Bind, "HERD_CLUSTER_ADVERTISE": &c.Cluster.Advertise,
 		"HERD_CLUSTER_OPS": &c.Cluster.Ops, "HERD_CLUSTER_SECRET": &c.Cluster.Secret}
 	for _, kv := range EnvVars() {

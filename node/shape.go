@@ -56,6 +56,10 @@ type ScyllaConfig struct {
 type KafkaConfig struct {
 	// Brokers are the seed brokers, host:port. Required when bus is "kafka".
 	Brokers []string `toml:"brokers"`
+	// Prefix is put before the names of the topics and consumer groups on the
+	// brokers, so that several instances can share brokers; default none. Every node
+	// of an instance needs the same.
+	Prefix string `toml:"prefix"`
 	// ReplicationFactor of the topics a node creates when they are missing; default
 	// the brokers' default.replication.factor.
 	ReplicationFactor int `toml:"replication_factor"`

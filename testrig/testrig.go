@@ -65,10 +65,14 @@ func freePort(t testing.TB) int {
 	return 0
 }
 
-// New starts one node and registers a client app on it.
+// New starts one node, in the shape HERD_TEST_SHAPE selects (shape.go), and
+// registers a client app on it.
 func New(t testing.TB, opts ...Option) *Cluster {
 	t.Helper()
 	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true}
+	if in := newInstance(t); in != nil {
+		in.configure(&cfg, 1)
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}

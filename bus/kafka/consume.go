@@ -37,13 +37,18 @@ func queueLimit(maxBatch int) int { return max(4*maxBatch, minQueue) }
 // finishes the batch in hand of each partition it gives up, and commits it, before
 // the partition is assigned elsewhere.
 //
+// On the brokers the group is named GroupID(Options.Prefix, group, topic).
+//
 // Each assigned partition has a goroutine that hands the handler batches of up to
 // opts.MaxBatch messages in offset order, starting at the group's committed offset
 // (or the earliest retained message). When h returns nil the batch's offsets are
 // committed, synchronously, before the next batch; otherwise the same batch is
 // delivered again after a backoff that doubles, and the partition's later messages
-// wait. h's context is cancelled when ctx is done or the bus closes (not when its
-// partition moves), and Consume waits for h before it returns.
+// wait. h's context is cancelled when ctx is done, when the bus closes, and when its
+// partition moves to another member and the batch is not done within
+// Options.RebalanceTimeout/4 (a handler waiting for a retry's time, say): the batch is
+// then not committed, and the next owner gets it again. Consume waits for h before it
+// returns.
 func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.ConsumeOptions, h bus.Handler) error {
 	t, err := b.topic(topic)
 	if err != nil {
@@ -68,7 +73,7 @@ func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.Consume
 		case <-hctx.Done():
 		}
 	}()
-	m := &member{b: b, group: group, topic: t, opts: opts.WithDefaults(), h: h, hctx: hctx}
+	m := &member{b: b, group: group, topic: t, name: b.opts.Prefix + t.Name, opts: opts.WithDefaults(), h: h, hctx: hctx}
 	if err := m.run(); err != nil {
 		return err
 	}
@@ -80,11 +85,17 @@ func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.Consume
 	}
 }
 
+// GroupID is the name on the brokers of consumer group `group` on topic, for a bus
+// with Options.Prefix prefix. Each topic has a group of its own, so that the members
+// of one group on different topics (the delivery tiers) rebalance apart.
+func GroupID(prefix, group, topic string) string { return prefix + group + "." + topic }
+
 // member is one Consume call: a group member with a worker per assigned partition.
 type member struct {
 	b     *Bus
 	group string
 	topic bus.Topic
+	name  string // the topic's name on the brokers: Options.Prefix and topic.Name
 	opts  bus.ConsumeOptions
 	h     bus.Handler
 	hctx  context.Context // handlers' context: done when Consume stops
@@ -103,8 +114,8 @@ func (m *member) run() error {
 	m.mu.workers = make(map[int32]*worker)
 	o := m.b.opts
 	cl, err := kgo.NewClient(m.b.clientOpts(
-		kgo.ConsumerGroup(m.group),
-		kgo.ConsumeTopics(m.topic.Name),
+		kgo.ConsumerGroup(GroupID(o.Prefix, m.group, m.topic.Name)),
+		kgo.ConsumeTopics(m.name),
 		kgo.Balancers(kgo.CooperativeStickyBalancer()),
 		kgo.DisableAutoCommit(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
@@ -161,11 +172,11 @@ func (m *member) dispatch(p int32, records []*kgo.Record) {
 
 // pause stops fetching partition p, and resume fetches it again.
 func (m *member) pause(p int32) {
-	m.cl.PauseFetchPartitions(map[string][]int32{m.topic.Name: {p}})
+	m.cl.PauseFetchPartitions(map[string][]int32{m.name: {p}})
 }
 
 func (m *member) resume(p int32) {
-	m.cl.ResumeFetchPartitions(map[string][]int32{m.topic.Name: {p}})
+	m.cl.ResumeFetchPartitions(map[string][]int32{m.name: {p}})
 }
 
 // assigned starts a worker for each newly assigned partition.
@@ -175,11 +186,11 @@ func (m *member) assigned(_ context.Context, _ *kgo.Client, assigned map[string]
 	if m.mu.stopping {
 		return
 	}
-	for _, p := range assigned[m.topic.Name] {
+	for _, p := range assigned[m.name] {
 		if m.mu.workers[p] != nil {
 			continue
 		}
-		w := newWorker(p)
+		w := newWorker(m.hctx, p)
 		m.mu.workers[p] = w
 		m.wg.Go(func() { m.work(w) })
 	}
@@ -190,16 +201,16 @@ func (m *member) assigned(_ context.Context, _ *kgo.Client, assigned map[string]
 func (m *member) revoked(_ context.Context, cl *kgo.Client, revoked map[string][]int32) {
 	var stopped []*worker
 	m.mu.Lock()
-	for _, p := range revoked[m.topic.Name] {
+	for _, p := range revoked[m.name] {
 		if w := m.mu.workers[p]; w != nil {
 			delete(m.mu.workers, p)
 			stopped = append(stopped, w)
 		}
 	}
 	m.mu.Unlock()
-	waitStopped(stopped)
-	if ps := revoked[m.topic.Name]; len(ps) > 0 {
-		cl.ResumeFetchPartitions(map[string][]int32{m.topic.Name: ps})
+	waitStopped(stopped, m.b.opts.RebalanceTimeout/4)
+	if ps := revoked[m.name]; len(ps) > 0 {
+		cl.ResumeFetchPartitions(map[string][]int32{m.name: ps})
 	}
 }
 
@@ -213,16 +224,31 @@ func (m *member) stopWorkers() {
 		stopped = append(stopped, w)
 	}
 	m.mu.Unlock()
-	waitStopped(stopped)
+	waitStopped(stopped, 0) // the handlers' context is done already
 }
 
-func waitStopped(ws []*worker) {
+// waitStopped stops workers and waits for them to finish the batch in hand, cancelling
+// the handlers still running after grace.
+func waitStopped(ws []*worker, grace time.Duration) {
 	for _, w := range ws {
 		close(w.stop)
 	}
-	for _, w := range ws {
-		<-w.done
+	cancel := func() {
+		for _, w := range ws {
+			w.cancel()
+		}
 	}
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	for _, w := range ws {
+		select {
+		case <-w.done:
+		case <-timer.C:
+			cancel()
+			<-w.done
+		}
+	}
+	cancel() // releases the contexts
 }
 
 // work hands w's records to the handler batch by batch, committing each, until w is
@@ -248,17 +274,17 @@ func (m *member) handle(w *worker, records []*kgo.Record) bool {
 	msgs := make([]bus.Message, len(records))
 	for i, r := range records {
 		msgs[i] = bus.Message{
-			Topic: r.Topic, Key: r.Key, Value: r.Value,
+			Topic: m.topic.Name, Key: r.Key, Value: r.Value,
 			Partition: int(r.Partition), Offset: r.Offset, Time: r.Timestamp,
 		}
 	}
 	backoff := m.opts.RetryBackoff
 	for attempt := 1; ; attempt++ {
-		err := m.h(m.hctx, msgs)
+		err := m.h(w.ctx, msgs)
 		if err == nil {
 			return true
 		}
-		if m.hctx.Err() != nil {
+		if w.ctx.Err() != nil {
 			return false
 		}
 		m.b.log.Warn("bus: handler failed, will deliver the batch again",
@@ -270,7 +296,7 @@ func (m *member) handle(w *worker, records []*kgo.Record) bool {
 		case <-w.stop:
 			timer.Stop()
 			return false
-		case <-m.hctx.Done():
+		case <-w.ctx.Done():
 			timer.Stop()
 			return false
 		}
@@ -303,18 +329,24 @@ func (m *member) commit(last *kgo.Record) error {
 // worker is the queue of one assigned partition's fetched records.
 type worker struct {
 	partition int32
-	stop      chan struct{} // closed to stop the worker after the batch in hand
-	done      chan struct{} // closed when the worker has stopped
-	wake      chan struct{} // capacity 1: records arrived
-	mu        struct {
+	// ctx is the handler's: the member's, cancelled also when the partition is taken
+	// away and its batch outlives the grace.
+	ctx    context.Context
+	cancel context.CancelFunc
+	stop   chan struct{} // closed to stop the worker after the batch in hand
+	done   chan struct{} // closed when the worker has stopped
+	wake   chan struct{} // capacity 1: records arrived
+	mu     struct {
 		sync.Mutex
 		queue  []*kgo.Record
 		paused bool // fetches of the partition are paused
 	}
 }
 
-func newWorker(p int32) *worker {
-	return &worker{partition: p, stop: make(chan struct{}), done: make(chan struct{}), wake: make(chan struct{}, 1)}
+func newWorker(hctx context.Context, p int32) *worker {
+	ctx, cancel := context.WithCancel(hctx)
+	return &worker{partition: p, ctx: ctx, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}),
+		wake: make(chan struct{}, 1)}
 }
 
 // push queues records; when the queue holds more than limit records it pauses the

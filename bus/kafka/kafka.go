@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +44,11 @@ type Options struct {
 	// ReplicationFactor of the topics Open creates. Default -1: the broker's
 	// default.replication.factor.
 	ReplicationFactor int16
+	// Prefix is put before every topic and consumer group name on the brokers, so that
+	// several instances (a staging and a production one, or test runs) can share
+	// brokers without seeing each other's messages. Topics keep their declared names
+	// in the API: Publish, Consume and the delivered messages use them. Default none.
+	Prefix string
 	// ClientID names the clients to the brokers. Default "herd".
 	ClientID string
 	// SessionTimeout is how long a group member that stopped heartbeating (a crashed
@@ -52,9 +58,9 @@ type Options struct {
 	// a rebalance. Default 3s.
 	HeartbeatInterval time.Duration
 	// RebalanceTimeout is how long a rebalance waits for members to finish the batches
-	// in hand of partitions they give up. A member whose handler runs longer is dropped
-	// from the group, and its partitions' uncommitted batches are delivered again
-	// elsewhere. Default 60s.
+	// in hand of partitions they give up. A handler still running after a quarter of
+	// it has its context cancelled, and the batch, not committed, goes to the
+	// partition's next owner. Default 60s.
 	RebalanceTimeout time.Duration
 	// Logger receives failed handlers and the client's warnings. Default discards.
 	Logger *slog.Logger
@@ -93,8 +99,18 @@ func (o Options) Validate() error {
 	if o.HeartbeatInterval > 0 && o.SessionTimeout > 0 && o.HeartbeatInterval >= o.SessionTimeout {
 		return errors.New("kafka: options: HeartbeatInterval must be shorter than SessionTimeout")
 	}
+	if len(o.Prefix) > maxPrefix || strings.Trim(o.Prefix, legalNameChars) != "" {
+		return fmt.Errorf("kafka: options: Prefix %q must be at most %d of [a-zA-Z0-9._-]", o.Prefix, maxPrefix)
+	}
 	return bus.ValidateTopics(o.Topics)
 }
+
+// Kafka names topics with up to 249 of these characters; Prefix leaves room for the
+// declared names.
+const (
+	legalNameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+	maxPrefix      = 100
+)
 
 // Bus is the Kafka engine. It implements bus.Bus.
 type Bus struct {
@@ -198,7 +214,8 @@ func (b *Bus) topic(name string) (bus.Topic, error) {
 	return t, nil
 }
 
-// kgoLogger sends franz-go's messages to slog.
+// kgoLogger sends franz-go's messages to slog. Its info messages (each group join,
+// rebalance and metadata refresh of every consumer) are logged at debug level.
 type kgoLogger struct{ l *slog.Logger }
 
 func (k kgoLogger) Level() kgo.LogLevel {
@@ -206,8 +223,6 @@ func (k kgoLogger) Level() kgo.LogLevel {
 	switch {
 	case k.l.Enabled(ctx, slog.LevelDebug):
 		return kgo.LogLevelDebug
-	case k.l.Enabled(ctx, slog.LevelInfo):
-		return kgo.LogLevelInfo
 	case k.l.Enabled(ctx, slog.LevelWarn):
 		return kgo.LogLevelWarn
 	default:
@@ -222,8 +237,6 @@ func (k kgoLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 		l = slog.LevelError
 	case kgo.LogLevelWarn:
 		l = slog.LevelWarn
-	case kgo.LogLevelInfo:
-		l = slog.LevelInfo
 	}
 	k.l.Log(context.Background(), l, msg, append(keyvals, "engine", "kafka")...)
 }

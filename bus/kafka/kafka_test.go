@@ -1,6 +1,7 @@
 package kafka_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -147,4 +148,133 @@ func wantRetention(t *testing.T, addr, topic, want string) {
 		}
 	}
 	t.Fatalf("topic %s has no retention.ms", topic)
+}
+
+// TestPrefix checks that buses with different prefixes share a broker without seeing
+// each other's messages, under the declared topic and group names.
+func TestPrefix(t *testing.T) {
+	addr := broker(t)
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	run := hex.EncodeToString(rnd[:])
+	topic := bus.Topic{Name: "events", Partitions: 2}
+	open := func(prefix string) *kafka.Bus {
+		b, err := kafka.Open(t.Context(), kafka.Options{Brokers: []string{addr}, Topics: []bus.Topic{topic},
+			Prefix: prefix, HeartbeatInterval: 250 * time.Millisecond, SessionTimeout: 6 * time.Second, Logger: testLogger(t)})
+		if err != nil {
+			t.Fatalf("Open with prefix %q: %v", prefix, err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	}
+	a, b := open("herd.test.a"+run+"."), open("herd.test.b"+run+".")
+	for i, bb := range []*kafka.Bus{a, b} {
+		if err := bb.Publish(t.Context(), bus.Message{Topic: "events", Key: []byte("k"), Value: []byte{byte('a' + i)}}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+	for i, bb := range []*kafka.Bus{a, b} {
+		got := make(chan bus.Message, 10)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			done <- bb.Consume(ctx, "readers", "events", bus.ConsumeOptions{}, func(_ context.Context, msgs []bus.Message) error {
+				for _, m := range msgs {
+					got <- m
+				}
+				return nil
+			})
+		}()
+		select {
+		case m := <-got:
+			if m.Topic != "events" || string(m.Value) != string(rune('a'+i)) {
+				t.Errorf("bus %d got %q on topic %q, want %q on events", i, m.Value, m.Topic, string(rune('a'+i)))
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("bus %d got nothing", i)
+		}
+		select {
+		case m := <-got:
+			t.Errorf("bus %d got a second message %q", i, m.Value)
+		case <-time.After(500 * time.Millisecond):
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("Consume: %v", err)
+		}
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	topics, err := kadm.NewClient(cl).ListTopics(t.Context(), "herd.test.a"+run+".events", "herd.test.b"+run+".events")
+	if err != nil || len(topics) != 2 || topics.Error() != nil {
+		t.Fatalf("the prefixed topics on the broker: %v, %v", topics, err)
+	}
+	if _, err := kafka.Open(t.Context(), kafka.Options{Brokers: []string{addr}, Prefix: "no/slash"}); err == nil {
+		t.Error("Open with an illegal prefix succeeded")
+	}
+}
+
+// TestRevokeCancelsLongBatch checks that a partition whose batch outlives a quarter of
+// the rebalance timeout still moves to a new member: the handler's context is
+// cancelled, and the new owner gets the batch again.
+func TestRevokeCancelsLongBatch(t *testing.T) {
+	addr := broker(t)
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	topic := bus.Topic{Name: "herd.test.revoke." + hex.EncodeToString(rnd[:]), Partitions: 2}
+	open := func() *kafka.Bus {
+		b, err := kafka.Open(t.Context(), kafka.Options{Brokers: []string{addr}, Topics: []bus.Topic{topic},
+			HeartbeatInterval: 250 * time.Millisecond, SessionTimeout: 6 * time.Second,
+			RebalanceTimeout: 8 * time.Second, Logger: testLogger(t)})
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	}
+	first, second := open(), open()
+	// One message on each partition.
+	for _, key := range []string{"a", "b", "c", "d", "e", "f"} {
+		if err := first.Publish(t.Context(), bus.Message{Topic: topic.Name, Key: []byte(key), Value: []byte(key)}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+	// The first member's handler never finishes a batch of its own accord.
+	cancelled := make(chan int, 2)
+	started := make(chan int, 2)
+	go first.Consume(t.Context(), "g", topic.Name, bus.ConsumeOptions{}, func(ctx context.Context, msgs []bus.Message) error {
+		started <- msgs[0].Partition
+		<-ctx.Done()
+		cancelled <- msgs[0].Partition
+		return ctx.Err()
+	})
+	for range 2 {
+		select {
+		case <-started:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the first member got no batch of both partitions")
+		}
+	}
+	got := make(chan int, 100)
+	go second.Consume(t.Context(), "g", topic.Name, bus.ConsumeOptions{}, func(_ context.Context, msgs []bus.Message) error {
+		got <- msgs[0].Partition
+		return nil
+	})
+	var moved int
+	select {
+	case moved = <-got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second member got no partition while the first one's batches ran on")
+	}
+	select {
+	case p := <-cancelled:
+		if p != moved {
+			t.Errorf("the batch of partition %d was cancelled, but partition %d moved", p, moved)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the moved partition's handler was not cancelled")
+	}
 }

@@ -31,7 +31,7 @@ func (b *Bus) Publish(ctx context.Context, msgs ...bus.Message) error {
 		if _, err := b.topic(m.Topic); err != nil {
 			return err
 		}
-		records[i] = &kgo.Record{Topic: m.Topic, Key: m.Key, Value: m.Value}
+		records[i] = &kgo.Record{Topic: b.opts.Prefix + m.Topic, Key: m.Key, Value: m.Value}
 	}
 	if err := b.producer.ProduceSync(ctx, records...).FirstErr(); err != nil {
 		return fmt.Errorf("kafka: publish %d messages: %w", len(msgs), err)

@@ -20,10 +20,16 @@ const topicsReadyTimeout = 30 * time.Second
 
 // ensureTopics creates the declared topics that do not exist, sets the declared
 // retention of those that do, checks their partition counts, and waits until every
-// partition has a leader, so that the first Publish and Consume find them.
+// partition has a leader, so that the first Publish and Consume find them. Names on
+// the brokers carry opts.Prefix.
 func ensureTopics(ctx context.Context, cl *kgo.Client, opts Options) error {
 	adm := kadm.NewClient(cl)
-	for _, t := range opts.Topics {
+	topics := make([]bus.Topic, len(opts.Topics))
+	for i, t := range opts.Topics {
+		t.Name = opts.Prefix + t.Name
+		topics[i] = t
+	}
+	for _, t := range topics {
 		configs := map[string]*string{"message.timestamp.type": kadm.StringPtr("LogAppendTime")}
 		var retention *string
 		if t.Retention > 0 {
@@ -38,7 +44,7 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, opts Options) error {
 			return fmt.Errorf("kafka: create topic %s: %w", t.Name, err)
 		}
 	}
-	return waitTopics(ctx, adm, opts.Topics)
+	return waitTopics(ctx, adm, topics)
 }
 
 // alterRetention sets retention.ms of an existing topic.

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
 # a fresh Kafka broker (ops/engines), runs the cluster engines' conformance tests
-# against them (store/scylla, bus/kafka), then the end-to-end test of three herd nodes
-# sharing them (tests/cluster: membership, API and streaming across nodes, a node
-# killed during a 10,000-follower fan-out), and stops both engines whatever happens.
+# against them (store/scylla, bus/kafka), then the Go test suites that run herd nodes
+# (testrig: the Mastodon API, ActivityPub, moderation, bench) on the cluster shape,
+# then the end-to-end test of three herd nodes sharing the engines (tests/cluster:
+# membership, API and streaming across nodes, a node killed during a 10,000-follower
+# fan-out), and stops both engines whatever happens.
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
 # /tmp/herd-engines-test; CQL 19042, Kafka 19092), so that engines started by hand on
 # the default ports are left alone. Needs java, mvn and go; Maven fetches the jars.
 # Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
-# HERD_E2E=0 skips the end-to-end test.
+# HERD_SUITES=0 skips the node suites, HERD_E2E=0 the end-to-end test.
 
 set -euo pipefail
 
@@ -45,7 +47,10 @@ bash "$engines/cassandra.sh" start &
 cassandra=$!
 bash "$engines/kafka.sh" start &
 kafka=$!
-$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./tests/cluster/ >/dev/null
+# The packages whose tests start nodes through testrig.
+suites=$($GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
+	awk '/ github.com\/herd-social\/herd\/testrig( |$)/ {print $1}')
+$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./tests/cluster/ $suites >/dev/null
 mkdir -p "$HERD_ENGINES_DIR/bin"
 $GO build -o "$HERD_ENGINES_DIR/bin/herd" ./cmd/herd
 wait "$cassandra"
@@ -58,6 +63,13 @@ export HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT
 # the engines (schema changes, TTLs, rebalances), not computing.
 $GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/
 echo "== conformance suites done after $((SECONDS - t0))s"
+
+if [[ ${HERD_SUITES:-1} != 0 ]]; then
+	echo "== node suites on the cluster shape:" $suites
+	# Each test's nodes get a keyspace and a topic prefix of their own (testrig/shape.go).
+	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 20m $suites
+	echo "== node suites done after $((SECONDS - t0))s"
+fi
 
 if [[ ${HERD_E2E:-1} != 0 ]]; then
 	echo "== end-to-end: three herd nodes on the engines (tests/cluster)"

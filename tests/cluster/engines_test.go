@@ -14,6 +14,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	buskafka "github.com/herd-social/herd/bus/kafka"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/shard"
@@ -202,11 +203,12 @@ func (r *rig) fanoutOwners(ctx context.Context, nodes int) map[int]int {
 		r.t.Fatal(err)
 	}
 	defer cl.Close()
-	groups, err := kadm.NewClient(cl).DescribeGroups(ctx, fanout.Group)
+	group := buskafka.GroupID("", fanout.Group, status.Topic)
+	groups, err := kadm.NewClient(cl).DescribeGroups(ctx, group)
 	if err != nil {
 		return nil
 	}
-	g, ok := groups[fanout.Group]
+	g, ok := groups[group]
 	if !ok || g.Err != nil || g.State != "Stable" {
 		return nil
 	}
