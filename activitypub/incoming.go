@@ -87,6 +87,8 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		}
 		if err == nil {
 			st.InReplyToID = p.ID
+		} else {
+			s.log.Info("activitypub: reply stored without its parent", "status", uri, "parent", parent, "err", err)
 		}
 	}
 	mentioned := s.readTags(ctx, obj, st)

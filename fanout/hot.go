@@ -42,7 +42,7 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 		for i, id := range ids {
 			muts[i] = timeline.PullMutation(id, author)
 		}
-		if err := s.st.Batch(ctx, muts); err != nil {
+		if err := s.st.ApplyEach(ctx, muts); err != nil {
 			return false, fmt.Errorf("switch %d to pull: %w", author, err)
 		}
 		if next == 0 {

@@ -2,6 +2,7 @@ package node
 
 import (
 	"log/slog"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -190,5 +191,23 @@ func TestApplyEnv(t *testing.T) {
 	}
 	if err := c.ApplyEnv(func(k string) string { return map[string]string{"HERD_NODE_ID": "x"}[k] }); err == nil {
 		t.Fatal("a non-numeric HERD_NODE_ID was accepted")
+	}
+}
+
+// TestOpsAddressTaken: a node whose ops address is taken fails before it joins, and
+// leaves its HTTP address free.
+func TestOpsAddressTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cfg := Config{Listen: "127.0.0.1:0", Bus: BusKafka, Cluster: ClusterConfig{Ops: taken.Addr().String()}}
+	n := &Node{cfg: cfg.WithDefaults()}
+	if err := n.listen(); err == nil || !strings.Contains(err.Error(), "ops listen") {
+		t.Fatalf("listen with the ops address taken: %v", err)
+	}
+	if n.ln != nil || n.opsLn != nil || n.cluster != nil {
+		t.Fatalf("after the failure: http listener %v, ops listener %v, cluster %v", n.ln, n.opsLn, n.cluster)
 	}
 }

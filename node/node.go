@@ -77,6 +77,7 @@ type Node struct {
 	router  *router  // cluster shape only
 	cluster *cluster // once started, cluster shape only
 	ops     *http.Server
+	opsLn   net.Listener // bound by Start, served once the node has joined
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -149,7 +150,7 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, PageSize: cfg.fanoutPage()})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
 		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
@@ -186,12 +187,8 @@ func (n *Node) build() error {
 // and, in the cluster shape, joins the other nodes and serves the ops endpoint, until
 // Close. After an error, Close releases what was started.
 func (n *Node) Start(ctx context.Context) error {
-	if n.cfg.HasRole(RoleAPI) {
-		ln, err := net.Listen("tcp", n.cfg.Listen)
-		if err != nil {
-			return fmt.Errorf("node: listen: %w", err)
-		}
-		n.ln = ln
+	if err := n.listen(); err != nil {
+		return err
 	}
 	ctx, n.cancel = context.WithCancel(ctx)
 	if k, err := n.Statuses.Republish(ctx); err != nil {
@@ -213,6 +210,30 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	n.log.Info("node: serving", "listen", n.Addr(), "domain", n.cfg.Domain, "store", n.cfg.Store, "bus", n.cfg.Bus,
 		"roles", n.cfg.Roles)
+	return nil
+}
+
+// listen binds the HTTP and ops addresses before anything starts, so that a node that
+// cannot serve fails before it joins the cluster.
+func (n *Node) listen() error {
+	if n.cfg.HasRole(RoleAPI) {
+		ln, err := net.Listen("tcp", n.cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("node: listen: %w", err)
+		}
+		n.ln = ln
+	}
+	if ops := n.cfg.Cluster.Ops; n.cfg.Clustered() && ops != "" && ops != "off" {
+		ln, err := net.Listen("tcp", ops)
+		if err != nil {
+			if n.ln != nil {
+				n.ln.Close()
+				n.ln = nil
+			}
+			return fmt.Errorf("node: ops listen: %w", err)
+		}
+		n.opsLn = ln
+	}
 	return nil
 }
 
@@ -245,10 +266,10 @@ func (n *Node) startCluster() error {
 		return err
 	}
 	n.cluster = c
-	if n.cfg.Cluster.Ops == "" || n.cfg.Cluster.Ops == "off" {
-		return nil
+	if n.opsLn != nil {
+		n.serveOps(n.opsLn)
 	}
-	return n.serveOps(n.cfg.Cluster.Ops)
+	return nil
 }
 
 // consume runs a consumer until ctx is done, restarting it after unexpected errors.
@@ -292,6 +313,8 @@ func (n *Node) Close() error {
 		if err := n.ops.Shutdown(ctx); err != nil {
 			n.log.Error("node: ops shutdown", "err", err)
 		}
+	} else if n.opsLn != nil { // bound, but the node never joined
+		n.opsLn.Close()
 	}
 	var errs []error
 	if n.cluster != nil {

@@ -63,12 +63,8 @@ func (n *Node) ClusterView(key stream.Key) ClusterView {
 	return v
 }
 
-// serveOps starts the ops endpoint on addr.
-func (n *Node) serveOps(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("node: ops listen: %w", err)
-	}
+// serveOps serves the ops endpoint on ln until Close.
+func (n *Node) serveOps(ln net.Listener) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ops/cluster", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -87,7 +83,6 @@ func (n *Node) serveOps(addr string) error {
 		}
 	}()
 	n.log.Info("node: ops endpoint", "addr", ln.Addr().String())
-	return nil
 }
 
 // FetchClusterView asks the ops endpoint at addr (host:port) for its view, about a

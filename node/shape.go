@@ -47,8 +47,9 @@ type ScyllaConfig struct {
 	NoMigrate bool `toml:"no_migrate"`
 	// Timeout bounds each request; default 5s.
 	Timeout time.Duration `toml:"timeout"`
-	// Parallel bounds the partitions one multi-get reads at once (fan-out checks a
-	// page of followers' mutes and follow options that way); default 32.
+	// Parallel bounds the partitions one multi-get reads or one fan-out page writes
+	// at once (fan-out checks a page of followers' mutes and follow options, then
+	// writes their homes, that way); default 32.
 	Parallel int `toml:"parallel"`
 }
 
@@ -132,20 +133,6 @@ func (c Config) shapeDefaults() Config {
 		}
 	}
 	return c
-}
-
-// cqlFanoutPage is the fan-out page on a CQL store: fan-out writes a page of home
-// entries as one logged batch, which Cassandra refuses above batch_size_fail_threshold
-// (50 KiB by default; ScyllaDB's is 1 MiB), and a home row counts about 100 bytes.
-const cqlFanoutPage = 250
-
-// fanoutPage is the number of followers fan-out reads and writes at a time; zero
-// keeps fan-out's default.
-func (c Config) fanoutPage() int {
-	if c.Store == StoreScylla {
-		return cqlFanoutPage
-	}
-	return 0
 }
 
 // Clustered reports whether the node is one of several (bus = "kafka"): it then

@@ -172,12 +172,23 @@ type Store interface {
 	// Delete removes one row; deleting a missing row is not an error.
 	Delete(ctx context.Context, table string, pk, ck []byte) error
 	// Batch applies mutations atomically where the engine can (Pebble: always;
-	// CQL: a logged batch), and at least durably and idempotently otherwise.
+	// CQL: a logged batch, its rows apart from its counters), and at least durably
+	// and idempotently otherwise. Keep batches small (CQL refuses one over 50 KiB by
+	// default) and never touch one row twice in a batch: its mutations are unordered.
 	Batch(ctx context.Context, muts []Mutation) error
+	// ApplyEach applies row mutations (Put, Delete, DeletePartition; no Add) that need
+	// no atomicity between partitions, such as one row in each of many partitions:
+	// the mutations of one partition together, the partitions independently (CQL:
+	// concurrently, without the batch log), with no size limit. Every mutation is
+	// checked before any is applied; after a later error any of them may have been
+	// applied, so they must be safe to apply again. Fan-out writes homes with it.
+	ApplyEach(ctx context.Context, muts []Mutation) error
 	// PutIfAbsent writes the row only when no live row has that key. It returns
 	// whether it wrote, and the existing value when it did not.
 	PutIfAbsent(ctx context.Context, table string, pk, ck, value []byte, ttl time.Duration) (bool, []byte, error)
-	// Add adds delta to a counter of a Counters table.
+	// Add adds delta to a counter of a Counters table. It is not idempotent, and a
+	// counter that was deleted must never be added to again (CQL may bring it back
+	// with its old value): counters that restart from zero need a new key.
 	Add(ctx context.Context, table string, pk, ck []byte, delta int64) error
 	// Counters returns the counters of keys in order; a missing counter is 0.
 	Counters(ctx context.Context, table string, keys []Key) ([]int64, error)

@@ -76,18 +76,19 @@ type Entry struct {
 	Author   shard.ID
 }
 
-// HomeMutation is the batch mutation that inserts one home entry.
-func HomeMutation(e Entry) store.Mutation {
+// homeMutation is the mutation that inserts one home entry.
+func homeMutation(e Entry) store.Mutation {
 	return store.Mutation{Kind: store.Put, Table: tHome, PK: e.Account.Bytes(), CK: e.StatusID.Bytes(), Value: e.Author.Bytes()}
 }
 
-// AppendHome inserts entries in one batch.
+// AppendHome inserts entries, each home on its own (store.ApplyEach): an insert is
+// idempotent, and a failed call is tried again whole.
 func (s *Service) AppendHome(ctx context.Context, entries []Entry) error {
 	muts := make([]store.Mutation, len(entries))
 	for i, e := range entries {
-		muts[i] = HomeMutation(e)
+		muts[i] = homeMutation(e)
 	}
-	if err := s.st.Batch(ctx, muts); err != nil {
+	if err := s.st.ApplyEach(ctx, muts); err != nil {
 		return fmt.Errorf("append %d home entries: %w", len(entries), err)
 	}
 	return nil

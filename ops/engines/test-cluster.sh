@@ -2,7 +2,8 @@
 # test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
 # a fresh Kafka broker (ops/engines), runs the cluster engines' conformance tests
 # against them (store/scylla, bus/kafka), then the Go test suites that run herd nodes
-# (testrig: the Mastodon API, ActivityPub, moderation, bench) on the cluster shape,
+# (testrig: the Mastodon API, ActivityPub, moderation, bench) and the third-party
+# client and Fedify suites (tests/clients, tests/federation) on the cluster shape,
 # then the end-to-end test of three herd nodes sharing the engines (tests/cluster:
 # membership, API and streaming across nodes, a node killed during a 10,000-follower
 # fan-out), and stops both engines whatever happens.
@@ -11,7 +12,7 @@
 # /tmp/herd-engines-test; CQL 19042, Kafka 19092), so that engines started by hand on
 # the default ports are left alone. Needs java, mvn and go; Maven fetches the jars.
 # Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
-# HERD_SUITES=0 skips the node suites, HERD_E2E=0 the end-to-end test.
+# HERD_SUITES=0 skips the node, client and Fedify suites, HERD_E2E=0 the end-to-end test.
 
 set -euo pipefail
 
@@ -69,6 +70,10 @@ if [[ ${HERD_SUITES:-1} != 0 ]]; then
 	# Each test's nodes get a keyspace and a topic prefix of their own (testrig/shape.go).
 	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 20m $suites
 	echo "== node suites done after $((SECONDS - t0))s"
+	echo "== third-party clients and the Fedify peer against herd serve on the cluster shape"
+	HERD_TEST_SHAPE=cluster bash tests/clients/run.sh
+	HERD_TEST_SHAPE=cluster bash tests/federation/run.sh
+	echo "== client and federation suites done after $((SECONDS - t0))s"
 fi
 
 if [[ ${HERD_E2E:-1} != 0 ]]; then

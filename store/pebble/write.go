@@ -130,6 +130,21 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 	return nil
 }
 
+// ApplyEach checks that every mutation is a row mutation, then applies them as Batch
+// does: atomically, which is more than ApplyEach promises.
+func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
+	for i, m := range muts {
+		err := store.ErrWrongKind
+		if m.Kind != store.Add {
+			_, err = s.table(m.Table, store.Rows)
+		}
+		if err != nil {
+			return fmt.Errorf("pebble: apply each: mutation %d on %s: %w", i, m.Table, err)
+		}
+	}
+	return s.Batch(ctx, muts)
+}
+
 // addMutation adds one mutation to b.
 func (s *Store) addMutation(b *pebble.Batch, locked *stripeSet, m store.Mutation, now int64) error {
 	kind := store.AnyKind

@@ -58,7 +58,8 @@ type Options struct {
 	SerialConsistency gocql.Consistency
 	// Timeout bounds each request (and connecting). Default 5s.
 	Timeout time.Duration
-	// Parallel bounds the partitions one MultiGet or Counters call reads at once.
+	// Parallel bounds the partitions one MultiGet or Counters call reads, or one
+	// ApplyEach call writes, at once.
 	// Default 8.
 	Parallel int
 	// Logger receives the driver's messages. Default discards.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gocql/gocql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/herd-social/herd/store"
 )
@@ -161,6 +162,46 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 	}
 	if err := s.execBatch(counters); err != nil {
 		return fmt.Errorf("scylla: batch: counters: %w", err)
+	}
+	return nil
+}
+
+// ApplyEach checks every mutation, then applies those of each partition as one
+// unlogged batch (a batch of one partition is atomic without the batch log), the
+// partitions concurrently, at most Options.Parallel at once.
+func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
+	if err := s.gate.Enter(ctx); err != nil {
+		return fmt.Errorf("scylla: apply each: %w", err)
+	}
+	defer s.gate.Leave()
+	parts := make(map[string]*gocql.Batch)
+	var order []*gocql.Batch
+	for i, m := range muts {
+		err := store.ErrWrongKind
+		if m.Kind != store.Add {
+			_, err = s.table(m.Table, store.Rows)
+		}
+		key := m.Table + "\x00" + string(m.PK)
+		b := parts[key]
+		if b == nil && err == nil {
+			b = s.session.Batch(gocql.UnloggedBatch)
+			parts[key] = b
+			order = append(order, b)
+		}
+		if err == nil {
+			err = s.addMutation(b, m)
+		}
+		if err != nil {
+			return fmt.Errorf("scylla: apply each: mutation %d on %s: %w", i, m.Table, err)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.Parallel)
+	for _, b := range order {
+		g.Go(func() error { return s.execBatch(b.WithContext(gctx)) })
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("scylla: apply each: %w", err)
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// batchTests cover Batch. They never touch one row twice in a batch: the contract does
+// batchTests cover Batch and ApplyEach. They never touch one row twice in a batch: the contract does
 // not order the mutations of a batch (CQL gives them one timestamp).
 var batchTests = []test{
 	{"batch applies every kind of mutation", testBatchAll},
@@ -20,6 +20,8 @@ var batchTests = []test{
 			t.Fatalf("Batch of no mutations: %v", err)
 		}
 	}},
+	{"apply each applies row mutations across partitions", testApplyEach},
+	{"apply each with a bad mutation applies nothing", testApplyEachRejected},
 	{"delete partition of a counters table", func(t *testing.T, s store.Store, _ *Clock) {
 		add(t, s, "p", "a", 3)
 		add(t, s, "p", "b", 4)
@@ -159,5 +161,63 @@ func testPutIfAbsentRace(t *testing.T, s store.Store, _ *Clock) {
 			}
 		}
 		wantValue(t, s, RowsAsc, "race", ck, fmt.Sprint(winner))
+	}
+}
+
+func testApplyEach(t *testing.T, s store.Store, _ *Clock) {
+	put(t, s, RowsAsc, "p", "gone", "v")
+	put(t, s, RowsDesc, "q", "1", "v")
+	muts := []store.Mutation{
+		{Kind: store.Delete, Table: RowsAsc, PK: b("p"), CK: b("gone")},
+		{Kind: store.Put, Table: RowsAsc, PK: b("p"), CK: b("new"), Value: b("n")},
+		{Kind: store.Put, Table: RowsTTL, PK: b("p"), CK: b("new"), Value: b("t")},
+		{Kind: store.DeletePartition, Table: RowsDesc, PK: b("q")},
+	}
+	// Many partitions, more than an engine writes at once.
+	for i := range 300 {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: RowsDesc, PK: b(fmt.Sprint("home", i)), CK: b("s"), Value: b(fmt.Sprint(i))})
+	}
+	if err := s.ApplyEach(t.Context(), muts); err != nil {
+		t.Fatalf("ApplyEach: %v", err)
+	}
+	wantMissing(t, s, RowsAsc, "p", "gone")
+	wantValue(t, s, RowsAsc, "p", "new", "n")
+	wantValue(t, s, RowsTTL, "p", "new", "t")
+	if rows := scan(t, s, RowsDesc, "q", store.Range{}); len(rows) != 0 {
+		t.Fatalf("partition after DeletePartition has %d rows", len(rows))
+	}
+	for i := range 300 {
+		wantValue(t, s, RowsDesc, fmt.Sprint("home", i), "s", fmt.Sprint(i))
+	}
+	if err := s.ApplyEach(t.Context(), nil); err != nil {
+		t.Fatalf("ApplyEach of no mutations: %v", err)
+	}
+}
+
+func testApplyEachRejected(t *testing.T, s store.Store, _ *Clock) {
+	put(t, s, RowsAsc, "p", "kept", "v")
+	for _, bad := range []store.Mutation{
+		{Kind: store.Put, Table: "no_such_table", PK: b("p"), CK: b("c")},
+		{Kind: store.Add, Table: Counts, PK: b("p"), CK: b("c"), Delta: 1},
+		{Kind: store.Delete, Table: Counts, PK: b("p"), CK: b("c")},
+	} {
+		err := s.ApplyEach(t.Context(), []store.Mutation{
+			{Kind: store.Put, Table: RowsAsc, PK: b("p"), CK: b("new"), Value: b("v")},
+			{Kind: store.Delete, Table: RowsAsc, PK: b("p"), CK: b("kept")},
+			{Kind: store.Put, Table: RowsAsc, PK: b("other"), CK: b("new"), Value: b("v")},
+			bad,
+		})
+		if err == nil {
+			t.Fatalf("ApplyEach with %+v succeeded", bad)
+		}
+		if bad.Table == "no_such_table" && !errors.Is(err, store.ErrUnknownTable) {
+			t.Fatalf("ApplyEach with an unknown table: %v, want ErrUnknownTable", err)
+		}
+		if bad.Table == Counts && !errors.Is(err, store.ErrWrongKind) {
+			t.Fatalf("ApplyEach with %+v: %v, want ErrWrongKind", bad, err)
+		}
+		wantValue(t, s, RowsAsc, "p", "kept", "v")
+		wantMissing(t, s, RowsAsc, "p", "new")
+		wantMissing(t, s, RowsAsc, "other", "new")
 	}
 }

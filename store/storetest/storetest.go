@@ -295,6 +295,9 @@ func ops(rows, counts string) []op {
 		{"Batch", func(ctx context.Context, s store.Store) error {
 			return s.Batch(ctx, []store.Mutation{{Kind: store.Put, Table: rows, PK: b("p"), CK: b("c")}})
 		}},
+		{"ApplyEach", func(ctx context.Context, s store.Store) error {
+			return s.ApplyEach(ctx, []store.Mutation{{Kind: store.Put, Table: rows, PK: b("p"), CK: b("c")}})
+		}},
 		{"PutIfAbsent", func(ctx context.Context, s store.Store) error {
 			_, _, err := s.PutIfAbsent(ctx, rows, b("p"), b("c"), b("v"), 0)
 			return err

