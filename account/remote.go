@@ -40,8 +40,10 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		if err != nil {
 			return nil, fmt.Errorf("reserve account %s: %w", a.URI, err)
 		}
-		if !ok { // a concurrent fetch created it first
-			return s.UpsertRemote(ctx, withID(a, shard.FromBytes(prev)))
+		if !ok {
+			// Reserved by a concurrent fetch (which writes the same document), or by
+			// one that died before writing: either way, the account takes that id.
+			id = shard.FromBytes(prev)
 		}
 		a.ID = id
 		if a.CreatedAt.IsZero() {
@@ -62,11 +64,6 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}
 	return a, nil
-}
-
-func withID(a *Account, id shard.ID) *Account {
-	a.ID = id
-	return a
 }
 
 // DeleteRemote removes a remote account that deleted itself; its follows go too.

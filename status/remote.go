@@ -13,6 +13,10 @@ import (
 const (
 	tURIs       = "status_uris"
 	tTombstones = "status_tombstones"
+	// reservationWait is how long a status whose URI another call reserved is waited
+	// for before the reservation is taken as orphaned (its creator died between the
+	// reservation and the write) and completed by this call.
+	reservationWait = 5 * time.Second
 	// TombstoneTTL is how long a deleted remote URI is remembered, so that a Create
 	// arriving after its Delete is ignored (Mastodon's delete_upon_arrival).
 	TombstoneTTL = 6 * time.Hour
@@ -63,8 +67,15 @@ func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, 
 		return nil, false, fmt.Errorf("reserve status %s: %w", st.URI, err)
 	}
 	if !ok {
-		got, err := s.Get(ctx, shard.FromBytes(prev))
-		return got, false, err
+		// Another call reserved the URI (the inbox and a backfill may fetch one status
+		// at once): its status, once written, is the one.
+		st.ID = shard.FromBytes(prev)
+		got, err := s.awaitReserved(ctx, st.ID)
+		if !errors.Is(err, ErrNotFound) {
+			return got, false, err
+		}
+		// Orphaned: this call writes the status under the reserved id. A creator
+		// merely slower than reservationWait would write it too, counting it twice.
 	}
 	st.ThreadID = st.ID
 	if st.InReplyToID != 0 {
@@ -81,6 +92,23 @@ func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, 
 		return nil, false, err
 	}
 	return st, true, nil
+}
+
+// awaitReserved returns the status of a reserved id once its creator has written it,
+// or ErrNotFound after reservationWait.
+func (s *Service) awaitReserved(ctx context.Context, id shard.ID) (*Status, error) {
+	deadline := time.Now().Add(reservationWait)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		st, err := s.Get(ctx, id)
+		if !errors.Is(err, ErrNotFound) || time.Now().After(deadline) {
+			return st, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // UpdateRemote applies an edit that arrived from another server.
