@@ -121,6 +121,7 @@ const (
 	tBlockedBy    = "blocked_by"
 	tMutes        = "mutes"
 	tMutesByID    = "mutes_by_id"
+	tMutedBy      = "muted_by"
 	tMarkers      = "markers"
 	tActivity     = "account_activity"
 )
@@ -133,7 +134,7 @@ func Schema() store.Schema {
 		{Name: tFollows}, {Name: tFollowing, Order: store.Desc}, {Name: tFollowers, Order: store.Desc},
 		{Name: tReqOut}, {Name: tReqIn, Order: store.Desc},
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
-		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc},
+		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
 	}
 }

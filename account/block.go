@@ -99,6 +99,7 @@ func (s *Service) Mute(ctx context.Context, muter, target shard.ID, notification
 	err = s.st.Batch(ctx, []store.Mutation{
 		{Kind: store.Put, Table: tMutes, PK: muter.Bytes(), CK: target.Bytes(), Value: b, TTL: d},
 		{Kind: store.Put, Table: tMutesByID, PK: muter.Bytes(), CK: m.ID.Bytes(), Value: target.Bytes(), TTL: d},
+		{Kind: store.Put, Table: tMutedBy, PK: target.Bytes(), CK: muter.Bytes(), Value: b, TTL: d},
 	})
 	if err != nil {
 		return fmt.Errorf("mute %d→%d: %w", muter, target, err)
@@ -115,6 +116,7 @@ func (s *Service) Unmute(ctx context.Context, muter, target shard.ID) error {
 	err = s.st.Batch(ctx, []store.Mutation{
 		{Kind: store.Delete, Table: tMutes, PK: muter.Bytes(), CK: target.Bytes()},
 		{Kind: store.Delete, Table: tMutesByID, PK: muter.Bytes(), CK: m.ID.Bytes()},
+		{Kind: store.Delete, Table: tMutedBy, PK: target.Bytes(), CK: muter.Bytes()},
 	})
 	if err != nil {
 		return fmt.Errorf("unmute %d→%d: %w", muter, target, err)
@@ -158,6 +160,25 @@ func (s *Service) Muters(ctx context.Context, candidates []shard.ID, target shar
 			return nil, err
 		}
 		out[i] = !notifications || m.Notifications
+	}
+	return out, nil
+}
+
+// MutersOf returns the accounts that mute target, each with whether the mute hides
+// target's notifications too. It reads one partition: fan-out asks once per post
+// instead of asking each follower.
+func (s *Service) MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error) {
+	rows, err := s.st.Scan(ctx, tMutedBy, target.Bytes(), store.Range{})
+	if err != nil {
+		return nil, fmt.Errorf("muters of %d: %w", target, err)
+	}
+	out := make(map[shard.ID]bool, len(rows))
+	for _, r := range rows {
+		var m Mute
+		if err := store.Unmarshal(r.Value, &m); err != nil {
+			return nil, err
+		}
+		out[shard.FromBytes(r.CK)] = m.Notifications
 	}
 	return out, nil
 }

@@ -86,7 +86,7 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	}
 	if existing != nil {
 		opts.apply(existing)
-		return s.putFollowRecord(ctx, tFollows, follower, target.ID, existing)
+		return s.updateFollow(ctx, follower, target.ID, existing)
 	}
 	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC()}
 	opts.apply(f)
@@ -100,15 +100,36 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	return n.Notify(ctx, target.ID, follower, "follow", 0)
 }
 
-func (s *Service) putFollowRecord(ctx context.Context, table string, from, to shard.ID, f *Follow) error {
+// updateFollow saves the changed options of an existing follow, in its record and in
+// its followers row.
+func (s *Service) updateFollow(ctx context.Context, follower, target shard.ID, f *Follow) error {
 	b, err := store.Marshal(f)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Put(ctx, table, from.Bytes(), to.Bytes(), b, 0); err != nil {
-		return fmt.Errorf("save %s %d→%d: %w", table, from, to, err)
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: tFollows, PK: follower.Bytes(), CK: target.Bytes(), Value: b},
+		{Kind: store.Put, Table: tFollowers, PK: target.Bytes(), CK: f.ID.Bytes(), Value: followerValue(follower, b)},
+	})
+	if err != nil {
+		return fmt.Errorf("save follow %d→%d: %w", follower, target, err)
 	}
 	return nil
+}
+
+// followerValue is the value of a followers row: the follower's id, then its encoded
+// follow, so that fan-out reads a page of followers with their follow options in one
+// scan. Rows written before they carried the follow hold the id alone.
+func followerValue(follower shard.ID, follow []byte) []byte {
+	return append(follower.Bytes(), follow...)
+}
+
+// idOf is the account id a listing row's value starts with.
+func idOf(value []byte) shard.ID {
+	if len(value) < 8 {
+		return 0
+	}
+	return shard.FromBytes(value[:8])
 }
 
 // createFollow writes a follow and its listings; a concurrent duplicate loses and
@@ -124,7 +145,7 @@ func (s *Service) createFollow(ctx context.Context, follower, target shard.ID, f
 	}
 	err = s.st.Batch(ctx, []store.Mutation{
 		{Kind: store.Put, Table: tFollowing, PK: follower.Bytes(), CK: f.ID.Bytes(), Value: target.Bytes()},
-		{Kind: store.Put, Table: tFollowers, PK: target.Bytes(), CK: f.ID.Bytes(), Value: follower.Bytes()},
+		{Kind: store.Put, Table: tFollowers, PK: target.Bytes(), CK: f.ID.Bytes(), Value: followerValue(follower, b)},
 		CountMutation(follower, CountFollowing, 1),
 		CountMutation(target, CountFollowers, 1),
 	})
@@ -250,7 +271,7 @@ func (s *Service) list(ctx context.Context, table string, owner shard.ID, p pagi
 	rows = p.Newest(rows)
 	out := make([]Entry, len(rows))
 	for i, r := range rows {
-		out[i] = Entry{Cursor: shard.FromBytes(r.CK), Account: shard.FromBytes(r.Value)}
+		out[i] = Entry{Cursor: shard.FromBytes(r.CK), Account: idOf(r.Value)}
 	}
 	return out, nil
 }
@@ -286,8 +307,48 @@ func (s *Service) FollowerIDs(ctx context.Context, target, cursor shard.ID, limi
 	return s.idPage(ctx, tFollowers, target, cursor, limit)
 }
 
+// Follower is a row of an account's followers: who follows, and the follow with its
+// options (nil in rows written before followers rows carried it).
+type Follower struct {
+	ID     shard.ID
+	Follow *Follow
+}
+
+// FollowerPage is FollowerIDs with each follower's follow, read from the same rows.
+func (s *Service) FollowerPage(ctx context.Context, target, cursor shard.ID, limit int) ([]Follower, shard.ID, error) {
+	rows, next, err := s.scanPage(ctx, tFollowers, target, cursor, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Follower, len(rows))
+	for i, r := range rows {
+		out[i].ID = idOf(r.Value)
+		if len(r.Value) > 8 {
+			out[i].Follow = new(Follow)
+			if err := store.Unmarshal(r.Value[8:], out[i].Follow); err != nil {
+				return nil, 0, fmt.Errorf("follower %d of %d: %w", out[i].ID, target, err)
+			}
+		}
+	}
+	return out, next, nil
+}
+
 // idPage pages through a newest-first listing whose values are account ids.
 func (s *Service) idPage(ctx context.Context, table string, owner, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	rows, next, err := s.scanPage(ctx, table, owner, cursor, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		ids[i] = idOf(r.Value)
+	}
+	return ids, next, nil
+}
+
+// scanPage reads up to limit rows of a newest-first listing after cursor (exclusive; 0
+// for the start), and the cursor of the next page (0 when done).
+func (s *Service) scanPage(ctx context.Context, table string, owner, cursor shard.ID, limit int) ([]store.Row, shard.ID, error) {
 	r := store.Range{Limit: limit}
 	if cursor != 0 {
 		r.Upper = store.Excl(cursor.Bytes())
@@ -296,15 +357,11 @@ func (s *Service) idPage(ctx context.Context, table string, owner, cursor shard.
 	if err != nil {
 		return nil, 0, fmt.Errorf("scan %s of %d: %w", table, owner, err)
 	}
-	ids := make([]shard.ID, len(rows))
-	for i, r := range rows {
-		ids[i] = shard.FromBytes(r.Value)
-	}
 	var next shard.ID
 	if len(rows) == limit {
 		next = shard.FromBytes(rows[len(rows)-1].CK)
 	}
-	return ids, next, nil
+	return rows, next, nil
 }
 
 // Follows reports, for each candidate, whether candidate follows target.

@@ -486,6 +486,38 @@ func TestFollowOptionsNotifyAndHiddenBoosts(t *testing.T) {
 	}
 }
 
+// TestChangedFollowOptionsAndMutesInHome: options changed by following again, and a
+// mute, decide what fan-out puts in the home; a post made during a mute stays out
+// after the unmute, as in Mastodon.
+func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol, dave := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("dave")
+	alice.Follow(bob)
+	dave.Follow(bob)
+	rel := c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/follow", url.Values{"reblogs": {"false"}}), 200).Object(t)
+	if rel["showing_reblogs"] != false {
+		t.Fatalf("follow options after following again: %v", rel)
+	}
+	theirs := carol.Post("carol's")["id"].(string)
+	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
+	news := bob.Post("news")["id"].(string)
+	testrig.Eventually(t, "bob's post in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), news) })
+	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) {
+		t.Fatalf("home %v holds the boost %s of a follow without reblogs", got, boost)
+	}
+
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
+	muted := bob.Post("while muted")["id"].(string)
+	// In dave's home, the post has been fanned out to the page alice is on too.
+	testrig.Eventually(t, "the post in dave's home", func() bool { return slices.Contains(homeIDs(t, dave, nil), muted) })
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unmute", nil), 200)
+	after := bob.Post("after the mute")["id"].(string)
+	testrig.Eventually(t, "the post after the mute in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), after) })
+	if got := homeIDs(t, alice, nil); slices.Contains(got, muted) {
+		t.Fatalf("home %v holds %s, posted while bob was muted", got, muted)
+	}
+}
+
 func TestOversizedBodyGetsJSONError(t *testing.T) {
 	c := testrig.New(t)
 	bob := c.Register("bob")

@@ -42,8 +42,9 @@ type Statuses interface {
 // Accounts is the part of the account service that fan-out needs.
 type Accounts interface {
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowerPage(ctx context.Context, target, cursor shard.ID, limit int) ([]account.Follower, shard.ID, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
-	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
+	MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error)
 	Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error)
 	FollowRecords(ctx context.Context, followers []shard.ID, author shard.ID) ([]*account.Follow, error)
 }
@@ -205,14 +206,18 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 	if hot { // no home writes: stream to the followers who are connected
 		return s.streamFollowers(ctx, st, event(stream.Update, st.ID), true)
 	}
+	muters, err := s.accounts.MutersOf(ctx, st.AccountID)
+	if err != nil {
+		return err
+	}
 	var cursor shard.ID
 	for {
-		ids, next, err := s.accounts.FollowerIDs(ctx, st.AccountID, cursor, s.opts.PageSize)
+		page, next, err := s.accounts.FollowerPage(ctx, st.AccountID, cursor, s.opts.PageSize)
 		if err != nil {
 			return err
 		}
-		if len(ids) > 0 {
-			keep, notify, err := s.audience(ctx, st, ids)
+		if len(page) > 0 {
+			keep, notify, err := s.audience(ctx, st, page, muters)
 			if err != nil {
 				return err
 			}
@@ -237,17 +242,21 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 	}
 }
 
-// audience keeps the followers whose home takes the status: not muting the author,
-// following the replied-to account for replies, and not hiding the author's boosts.
-// It also returns the followers who asked to be notified of the author's posts.
-func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.ID) (keep, notify []shard.ID, err error) {
-	drop := make([]bool, len(ids))
-	muted, err := s.accounts.Muters(ctx, ids, st.AccountID, false)
-	if err != nil {
-		return nil, nil, err
+// audience keeps the followers of a page whose home takes the status: not muting the
+// author (muters), following the replied-to account for replies, and not hiding the
+// author's boosts. It also returns the followers who asked to be notified of the
+// author's posts.
+func (s *Service) audience(ctx context.Context, st *status.Status, page []account.Follower, muters map[shard.ID]bool) (keep, notify []shard.ID, err error) {
+	ids := make([]shard.ID, len(page))
+	follows := make([]*account.Follow, len(page))
+	var older []int // followers rows without the follow: read it from the follow record
+	for i, f := range page {
+		ids[i], follows[i] = f.ID, f.Follow
+		if f.Follow == nil {
+			older = append(older, i)
+		}
 	}
-	follows, err := s.accounts.FollowRecords(ctx, ids, st.AccountID)
-	if err != nil {
+	if err := s.olderFollows(ctx, st.AccountID, ids, follows, older); err != nil {
 		return nil, nil, err
 	}
 	var followsParent []bool
@@ -258,15 +267,12 @@ func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.I
 	}
 	for i, id := range ids {
 		f := follows[i]
+		_, muted := muters[id]
 		switch {
-		case id == st.AccountID || muted[i] || f == nil:
-			drop[i] = true
+		case id == st.AccountID || muted || f == nil:
 		case st.ReblogOfID != 0 && !f.Reblogs:
-			drop[i] = true
 		case followsParent != nil && !followsParent[i] && id != st.InReplyToAccountID:
-			drop[i] = true
-		}
-		if !drop[i] {
+		default:
 			keep = append(keep, id)
 			if f.Notify && st.ReblogOfID == 0 && !st.IsReply() {
 				notify = append(notify, id)
@@ -274,6 +280,26 @@ func (s *Service) audience(ctx context.Context, st *status.Status, ids []shard.I
 		}
 	}
 	return keep, notify, nil
+}
+
+// olderFollows fills follows[i], for each i of older, from the follow record of
+// ids[i] toward author (nil when it no longer follows).
+func (s *Service) olderFollows(ctx context.Context, author shard.ID, ids []shard.ID, follows []*account.Follow, older []int) error {
+	if len(older) == 0 {
+		return nil
+	}
+	who := make([]shard.ID, len(older))
+	for j, i := range older {
+		who[j] = ids[i]
+	}
+	records, err := s.accounts.FollowRecords(ctx, who, author)
+	if err != nil {
+		return err
+	}
+	for j, i := range older {
+		follows[i] = records[j]
+	}
+	return nil
 }
 
 func (s *Service) updated(ctx context.Context, e status.Event) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -71,24 +72,35 @@ func (s *Service) streamPublic(st *status.Status, e stream.Event) {
 // a hot author's followers should subscribe to an author channel instead.
 func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stream.Event, filter bool) error {
 	r := s.opts.Streams
+	var muters map[shard.ID]bool
+	if filter {
+		var err error
+		if muters, err = s.accounts.MutersOf(ctx, st.AccountID); err != nil {
+			return err
+		}
+	}
 	var cursor shard.ID
 	for {
-		ids, next, err := s.accounts.FollowerIDs(ctx, st.AccountID, cursor, s.opts.PageSize)
+		page, next, err := s.accounts.FollowerPage(ctx, st.AccountID, cursor, s.opts.PageSize)
 		if err != nil {
 			return err
 		}
-		var live []shard.ID
-		for _, id := range ids {
-			if r.HasSubscribers(stream.User(id)) {
-				live = append(live, id)
+		var live []account.Follower
+		for _, f := range page {
+			if r.HasSubscribers(stream.User(f.ID)) {
+				live = append(live, f)
 			}
 		}
+		ids := make([]shard.ID, len(live))
+		for i, f := range live {
+			ids[i] = f.ID
+		}
 		if filter && len(live) > 0 {
-			if live, _, err = s.audience(ctx, st, live); err != nil {
+			if ids, _, err = s.audience(ctx, st, live, muters); err != nil {
 				return err
 			}
 		}
-		for _, id := range live {
+		for _, id := range ids {
 			s.toUser(id, e)
 		}
 		if next == 0 {

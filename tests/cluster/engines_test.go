@@ -28,9 +28,8 @@ import (
 
 // Tables the test reads (as the domain packages name them).
 const (
-	tHome      = "home"
-	tFollowers = "followers"
-	tOutbox    = "status_outbox"
+	tHome   = "home"
+	tOutbox = "status_outbox"
 )
 
 // parallel is how many store requests the test has in flight.
@@ -150,15 +149,19 @@ func (r *rig) unannounced(ctx context.Context, st store.Store, author shard.ID) 
 // fan-out pages through them).
 func (r *rig) followers(ctx context.Context, st store.Store, author shard.ID) []shard.ID {
 	r.t.Helper()
-	rows, err := st.Scan(ctx, tFollowers, author.Bytes(), store.Range{})
-	if err != nil {
-		r.t.Fatalf("scan followers: %v", err)
+	accounts := account.New(st, nil, account.Options{Domain: r.domain})
+	var out []shard.ID
+	for cursor := shard.ID(0); ; {
+		ids, next, err := accounts.FollowerIDs(ctx, author, cursor, 1000)
+		if err != nil {
+			r.t.Fatalf("list followers: %v", err)
+		}
+		out = append(out, ids...)
+		if next == 0 {
+			return out
+		}
+		cursor = next
 	}
-	out := make([]shard.ID, len(rows))
-	for i, row := range rows {
-		out[i] = shard.FromBytes(row.Value)
-	}
-	return out
 }
 
 // homeCounts counts, for each account, the entries of post in its home partition.
