@@ -8,11 +8,8 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
-	buslocal "github.com/herd-social/herd/bus/local"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
-	"github.com/herd-social/herd/store"
-	storepebble "github.com/herd-social/herd/store/pebble"
 )
 
 // flakyBus fails every Publish while down, like a node dying between the write of a
@@ -45,20 +42,7 @@ func (noNotifier) Notify(context.Context, shard.ID, shard.ID, string, shard.ID) 
 // fan-out never misses an accepted post.
 func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := storepebble.Open(storepebble.Options{Dir: dir + "/store", NoSync: true,
-		Schema: append(append(store.Schema{}, account.Schema()...), status.Schema()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	lb, err := buslocal.Open(buslocal.Options{Dir: dir + "/log", NoSync: true, Topics: []bus.Topic{{Name: status.Topic, Partitions: 4}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lb.Close()
-	ids, _ := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
-	accounts := account.New(st, ids, account.Options{Domain: "example.com", BcryptCost: 4})
+	st, lb, ids, accounts := engines(t)
 	author, _, err := accounts.Register(ctx, account.Registration{Username: "ann", Email: "ann@example.com",
 		Password: "long enough password", Agreement: true})
 	if err != nil {

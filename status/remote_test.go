@@ -15,8 +15,9 @@ import (
 	storepebble "github.com/herd-social/herd/store/pebble"
 )
 
-// remoteRig is a status service on Pebble and the embedded log, with one remote author.
-func remoteRig(t *testing.T) (*status.Service, store.Store, *account.Account) {
+// engines opens Pebble and the embedded log in a temporary directory, closed when t
+// ends, and the account service on them.
+func engines(t *testing.T) (store.Store, bus.Bus, *shard.Generator, *account.Service) {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := storepebble.Open(storepebble.Options{Dir: dir + "/store", NoSync: true,
@@ -31,7 +32,13 @@ func remoteRig(t *testing.T) (*status.Service, store.Store, *account.Account) {
 	}
 	t.Cleanup(func() { lb.Close() })
 	ids, _ := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
-	accounts := account.New(st, ids, account.Options{Domain: "example.com", BcryptCost: 4})
+	return st, lb, ids, account.New(st, ids, account.Options{Domain: "example.com", BcryptCost: 4})
+}
+
+// remoteRig is a status service on the engines, with one remote author.
+func remoteRig(t *testing.T) (*status.Service, store.Store, *account.Account) {
+	t.Helper()
+	st, lb, ids, accounts := engines(t)
 	author, err := accounts.UpsertRemote(context.Background(), &account.Account{Username: "rem", Domain: "remote.example",
 		URI: "https://remote.example/users/rem"})
 	if err != nil {
