@@ -272,10 +272,15 @@ func (u *User) Follow(other *User) map[string]any {
 }
 
 // Eventually polls cond until it holds or the deadline passes (fan-out is
-// asynchronous); it never sleeps longer than needed.
+// asynchronous): 10 seconds, 30 on the cluster shape, whose consumers join their
+// Kafka groups after the node starts. It never sleeps longer than needed.
 func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	wait := 10 * time.Second
+	if Clustered() {
+		wait = 30 * time.Second
+	}
+	deadline := time.Now().Add(wait)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
