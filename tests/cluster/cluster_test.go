@@ -18,7 +18,8 @@ const followerCount = 10_000
 // TestCluster runs three nodes on the shared engines: membership, the API across
 // nodes, streaming across nodes, fan-out through Kafka and the store, a node killed
 // in the middle of a fan-out that must still put the post in every follower's home
-// exactly once, the killed node's return, and a post that its node stored but never
+// exactly once, the killed node's return while another fan-out runs (its partitions
+// moving back to it), and a post that its node stored but never
 // announced.
 func TestCluster(t *testing.T) {
 	r := newRig(t, 3)
@@ -53,20 +54,26 @@ func TestCluster(t *testing.T) {
 		r.with(t).acrossNodes(ctx, alice, bob)
 	})
 
+	var aud audience
 	t.Run("fan-out of 10,000 survives a killed node", func(t *testing.T) {
-		r.with(t).fanoutUnderKill(ctx, app)
+		aud = r.with(t).fanoutUnderKill(ctx, app)
 	})
 	if t.Failed() {
 		return
 	}
 
-	t.Run("a killed node comes back", func(t *testing.T) {
+	t.Run("a killed node comes back while a fan-out runs", func(t *testing.T) {
 		r := r.with(t)
+		// The author posts as node 2 starts: its consumers join the groups, and the
+		// partitions move back to it, while the fan-out runs.
 		r.start(n2)
+		post := mustID(t, r.post(n1, aud.author, "fan-out while a node joins"))
 		r.waitHealthy(n2)
 		r.waitMembers(r.nodes, map[int]string{1: "alive", 2: "alive", 3: "alive"})
-		ids := r.homeIDs(n2, bob)
-		if len(ids) == 0 {
+		r.checkHomes(ctx, r.openStore(), aud.followers, post)
+		owners := r.fanoutOwners(ctx, 3)
+		t.Logf("the author's partition is held by node %d after the rejoin", owners[partitionOf(aud.id)])
+		if ids := r.homeIDs(n2, bob); len(ids) == 0 {
 			t.Fatal("bob's home read through the restarted node 2 is empty")
 		}
 	})
@@ -153,11 +160,18 @@ func (r *rig) wantsKey(p *proc, id int, key string) bool {
 	return false
 }
 
+// audience is an author and its followerCount followers.
+type audience struct {
+	author    user
+	id        shard.ID
+	followers []shard.ID
+}
+
 // fanoutUnderKill measures a 10,000-follower fan-out on the three nodes, then kills
 // node 2 (preferably the holder of the author's partition) right after the next post
 // of the author is accepted, and checks that every follower's home holds that post
-// exactly once.
-func (r *rig) fanoutUnderKill(ctx context.Context, app string) {
+// exactly once. It returns the author and its followers.
+func (r *rig) fanoutUnderKill(ctx context.Context, app string) audience {
 	t := r.t
 	n1, n2 := r.nodes[0], r.nodes[1]
 	st := r.openStore()
@@ -209,6 +223,7 @@ func (r *rig) fanoutUnderKill(ctx context.Context, app string) {
 	r.waitFor("the post in the last follower's home after the kill", 5*time.Minute, func() bool { return inHome(ctx, st, last, second) })
 	t.Logf("fan-out finished %v after the kill (Kafka session timeout 6s)", time.Since(killedAt).Round(time.Millisecond))
 	r.checkHomes(ctx, st, followers, second)
+	return audience{author: author, id: authorID, followers: followers}
 }
 
 // authorOnNode registers authors through node 1 until one's statuses partition is

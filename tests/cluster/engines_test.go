@@ -206,7 +206,7 @@ func (r *rig) fanoutOwners(ctx context.Context, nodes int) map[int]int {
 		r.t.Fatal(err)
 	}
 	defer cl.Close()
-	group := buskafka.GroupID("", fanout.Group, status.Topic)
+	group := buskafka.GroupID(r.prefix, fanout.Group, status.Topic)
 	groups, err := kadm.NewClient(cl).DescribeGroups(ctx, group)
 	if err != nil {
 		return nil
@@ -228,7 +228,7 @@ func (r *rig) fanoutOwners(ctx context.Context, nodes int) map[int]int {
 			continue
 		}
 		for _, t := range a.Topics {
-			if t.Topic != status.Topic {
+			if t.Topic != r.prefix+status.Topic {
 				continue
 			}
 			for _, p := range t.Partitions {

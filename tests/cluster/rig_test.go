@@ -31,9 +31,12 @@ type rig struct {
 	cass     string // host:port of Cassandra or ScyllaDB
 	kafka    string // host:port of a broker
 	keyspace string
-	domain   string
-	nodes    []*proc
-	http     *http.Client
+	// prefix namespaces the run's topics and consumer groups, so that nodes left by
+	// an interrupted run cannot take this run's partitions.
+	prefix string
+	domain string
+	nodes  []*proc
+	http   *http.Client
 }
 
 // proc is one `herd serve` process.
@@ -57,7 +60,8 @@ func newRig(t *testing.T, nodes int) *rig {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	r := &rig{t: t, cass: cass, kafka: kafka, keyspace: "herd_e2e_" + hex.EncodeToString(rnd[:]),
-		http: &http.Client{Timeout: 30 * time.Second}}
+		prefix: "herd.e2e." + hex.EncodeToString(rnd[:]) + ".",
+		http:   &http.Client{Timeout: 30 * time.Second}}
 	r.dir = t.TempDir()
 	if os.Getenv("HERD_E2E_KEEP") != "" {
 		d, err := os.MkdirTemp("", "herd-e2e-")
@@ -159,6 +163,7 @@ timeout = "30s"
 
 [kafka]
 brokers = [%q]
+prefix = %q
 # A killed node's partitions move after 6 s (the brokers' minimum).
 session_timeout = "6s"
 heartbeat_interval = "500ms"
@@ -167,7 +172,7 @@ heartbeat_interval = "500ms"
 bind = %q
 ops = %q
 seeds = [%s]
-`, p.id, p.id, p.http, r.domain, r.cass, r.keyspace, os.Getenv("HERD_E2E_SCYLLA_EXTRA"), r.kafka, p.gossip, p.ops, strings.Join(seeds, ", "))
+`, p.id, p.id, p.http, r.domain, r.cass, r.keyspace, os.Getenv("HERD_E2E_SCYLLA_EXTRA"), r.kafka, r.prefix, p.gossip, p.ops, strings.Join(seeds, ", "))
 	if err := os.WriteFile(p.config, []byte(cfg), 0o644); err != nil {
 		r.t.Fatal(err)
 	}
