@@ -23,6 +23,9 @@ type Follow struct {
 	Notify    bool      `cbor:"3,keyasint,omitempty"`
 	Languages []string  `cbor:"4,keyasint,omitempty"`
 	CreatedAt time.Time `cbor:"5,keyasint"`
+	// Remote marks a follower of another server: fan-out writes no home for it (its
+	// server gets the post through federation).
+	Remote bool `cbor:"6,keyasint,omitempty"`
 }
 
 // FollowOptions are the options of POST /accounts/:id/follow; nil keeps the current value.
@@ -88,7 +91,11 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 		opts.apply(existing)
 		return s.updateFollow(ctx, follower, target.ID, existing)
 	}
-	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC()}
+	remote, err := s.isRemote(ctx, follower)
+	if err != nil {
+		return err
+	}
+	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC(), Remote: remote}
 	opts.apply(f)
 	if target.Locked || !target.Local() { // a remote follow waits for the remote Accept
 		return s.request(ctx, follower, target.ID, f, n)
@@ -102,6 +109,19 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 
 // updateFollow saves the changed options of an existing follow, in its record and in
 // its followers row.
+// isRemote reports whether id is an account of another server. An id the store does
+// not know is taken as local: nothing is lost by writing its home.
+func (s *Service) isRemote(ctx context.Context, id shard.ID) (bool, error) {
+	a, err := s.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !a.Local(), nil
+}
+
 func (s *Service) updateFollow(ctx context.Context, follower, target shard.ID, f *Follow) error {
 	b, err := store.Marshal(f)
 	if err != nil {

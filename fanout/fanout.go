@@ -242,9 +242,9 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 	}
 }
 
-// audience keeps the followers of a page whose home takes the status: not muting the
-// author (muters), following the replied-to account for replies, and not hiding the
-// author's boosts. It also returns the followers who asked to be notified of the
+// audience keeps the followers of a page whose home takes the status: local, not
+// muting the author (muters), following the replied-to account for replies, and not
+// hiding the author's boosts. It also returns the followers who asked to be notified of the
 // author's posts.
 func (s *Service) audience(ctx context.Context, st *status.Status, page []account.Follower, muters map[shard.ID]bool) (keep, notify []shard.ID, err error) {
 	ids := make([]shard.ID, len(page))
@@ -269,7 +269,7 @@ func (s *Service) audience(ctx context.Context, st *status.Status, page []accoun
 		f := follows[i]
 		_, muted := muters[id]
 		switch {
-		case id == st.AccountID || muted || f == nil:
+		case id == st.AccountID || muted || f == nil || f.Remote:
 		case st.ReblogOfID != 0 && !f.Reblogs:
 		case followsParent != nil && !followsParent[i] && id != st.InReplyToAccountID:
 		default:

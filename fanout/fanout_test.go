@@ -101,3 +101,46 @@ func TestOlderFollowerRows(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoteFollowersGetNoHome: fan-out writes the homes of local followers only; a
+// follower on another server gets the post through federation.
+func TestRemoteFollowersGetNoHome(t *testing.T) {
+	ctx := context.Background()
+	n := openNode(t, t.TempDir(), true)
+	defer n.Close()
+	register := func(name string) *account.Account {
+		a, _, err := n.Accounts.Register(ctx, account.Registration{Username: name, Email: name + "@example.com",
+			Password: "long enough password", Agreement: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	author, local := register("author"), register("local")
+	remote, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: "far", Domain: "remote.example",
+		URI: "https://remote.example/users/far"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []shard.ID{local.ID, remote.ID} {
+		if err := n.Accounts.Follow(ctx, f, author, account.FollowOptions{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post, err := n.Statuses.Create(ctx, author.ID, status.Post{Text: "hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Fanout.Apply(ctx, status.Event{Kind: status.Created, StatusID: post.ID, Author: author.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		id   shard.ID
+		want int
+	}{{local.ID, 1}, {remote.ID, 0}} {
+		entries, err := n.Timelines.Home(ctx, f.id, paging.Page{Limit: 10}, nil)
+		if err != nil || len(entries) != f.want {
+			t.Errorf("home of follower %d: %v, %v; want %d entries", f.id, entries, err, f.want)
+		}
+	}
+}
