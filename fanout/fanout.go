@@ -41,7 +41,6 @@ type Statuses interface {
 
 // Accounts is the part of the account service that fan-out needs.
 type Accounts interface {
-	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	FollowerPage(ctx context.Context, target, cursor shard.ID, limit int) ([]account.Follower, shard.ID, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
 	MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error)

@@ -34,13 +34,15 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	}
 	var cursor shard.ID
 	for {
-		ids, next, err := s.accounts.FollowerIDs(ctx, author, cursor, s.opts.PageSize)
+		page, next, err := s.accounts.FollowerPage(ctx, author, cursor, s.opts.PageSize)
 		if err != nil {
 			return false, err
 		}
-		muts := make([]store.Mutation, len(ids))
-		for i, id := range ids {
-			muts[i] = timeline.PullMutation(id, author)
+		muts := make([]store.Mutation, 0, len(page))
+		for _, f := range page {
+			if f.Follow == nil || !f.Follow.Remote { // remote followers have no home here
+				muts = append(muts, timeline.PullMutation(f.ID, author))
+			}
 		}
 		if err := s.st.ApplyEach(ctx, muts); err != nil {
 			return false, fmt.Errorf("switch %d to pull: %w", author, err)
