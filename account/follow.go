@@ -107,8 +107,6 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	return n.Notify(ctx, target.ID, follower, "follow", 0)
 }
 
-// updateFollow saves the changed options of an existing follow, in its record and in
-// its followers row.
 // isRemote reports whether id is an account of another server. An id the store does
 // not know is taken as local: nothing is lost by writing its home.
 func (s *Service) isRemote(ctx context.Context, id shard.ID) (bool, error) {
@@ -122,6 +120,8 @@ func (s *Service) isRemote(ctx context.Context, id shard.ID) (bool, error) {
 	return !a.Local(), nil
 }
 
+// updateFollow saves the changed options of an existing follow, in its record and in
+// its followers row.
 func (s *Service) updateFollow(ctx context.Context, follower, target shard.ID, f *Follow) error {
 	b, err := store.Marshal(f)
 	if err != nil {
