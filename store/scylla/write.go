@@ -177,22 +177,17 @@ func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
 	parts := make(map[string]*gocql.Batch)
 	var order []*gocql.Batch
 	for i, m := range muts {
-		err := store.ErrWrongKind
-		if m.Kind != store.Add {
-			_, err = s.table(m.Table, store.Rows)
-		}
 		key := m.Table + "\x00" + string(m.PK)
 		b := parts[key]
-		if b == nil && err == nil {
+		if b == nil {
 			b = s.session.Batch(gocql.UnloggedBatch)
+		}
+		if err := s.addRowMutation(b, m); err != nil {
+			return fmt.Errorf("scylla: apply each: mutation %d on %s: %w", i, m.Table, err)
+		}
+		if parts[key] == nil {
 			parts[key] = b
 			order = append(order, b)
-		}
-		if err == nil {
-			err = s.addMutation(b, m)
-		}
-		if err != nil {
-			return fmt.Errorf("scylla: apply each: mutation %d on %s: %w", i, m.Table, err)
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
@@ -204,6 +199,17 @@ func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
 		return fmt.Errorf("scylla: apply each: %w", err)
 	}
 	return nil
+}
+
+// addRowMutation is addMutation refusing counters.
+func (s *Store) addRowMutation(b *gocql.Batch, m store.Mutation) error {
+	if m.Kind == store.Add {
+		return store.ErrWrongKind
+	}
+	if _, err := s.table(m.Table, store.Rows); err != nil {
+		return err
+	}
+	return s.addMutation(b, m)
 }
 
 // addMutation adds the statement of m to b.
