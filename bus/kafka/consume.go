@@ -60,15 +60,15 @@ func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.Consume
 	if h == nil {
 		return errors.New("kafka: nil handler")
 	}
-	if err := b.enter(); err != nil {
+	if err := b.gate.Enter(); err != nil {
 		return err
 	}
-	defer b.active.Done()
+	defer b.gate.Leave()
 	hctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() { // owned: ends when hctx is done, which run's return ensures
 		select {
-		case <-b.closing:
+		case <-b.gate.Closing():
 			cancel()
 		case <-hctx.Done():
 		}
@@ -78,7 +78,7 @@ func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.Consume
 		return err
 	}
 	select {
-	case <-b.closing:
+	case <-b.gate.Closing():
 		return bus.ErrClosed
 	default:
 		return nil

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -118,16 +117,8 @@ type Bus struct {
 	log      *slog.Logger
 	producer *kgo.Client
 	topics   map[string]bus.Topic // fixed at Open
-
-	closing chan struct{} // closed when Close starts
-	closed  chan struct{} // closed when Close has finished
-	// active counts Publish and Consume calls in flight; Add only under mu while
-	// open, so that Close can Wait.
-	active sync.WaitGroup
-	mu     struct {
-		sync.Mutex
-		closed bool
-	}
+	// gate counts Publish and Consume calls in flight, so that Close can wait for them.
+	gate *bus.Gate
 }
 
 var _ bus.Bus = (*Bus)(nil)
@@ -140,11 +131,10 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 		return nil, err
 	}
 	b := &Bus{
-		opts:    opts,
-		log:     opts.Logger,
-		topics:  make(map[string]bus.Topic, len(opts.Topics)),
-		closing: make(chan struct{}),
-		closed:  make(chan struct{}),
+		opts:   opts,
+		log:    opts.Logger,
+		topics: make(map[string]bus.Topic, len(opts.Topics)),
+		gate:   bus.NewGate(),
 	}
 	for _, t := range opts.Topics {
 		b.topics[t.Name] = t
@@ -179,31 +169,10 @@ func (b *Bus) clientOpts(more ...kgo.Opt) []kgo.Opt {
 // for publishes in flight and closes the producer. Publish and Consume then return
 // bus.ErrClosed; later Close calls wait for the first and return nil.
 func (b *Bus) Close() error {
-	b.mu.Lock()
-	if b.mu.closed {
-		b.mu.Unlock()
-		<-b.closed
+	return b.gate.Shut(func() error {
+		b.producer.Close()
 		return nil
-	}
-	b.mu.closed = true
-	close(b.closing)
-	b.mu.Unlock()
-
-	defer close(b.closed)
-	b.active.Wait()
-	b.producer.Close()
-	return nil
-}
-
-// enter registers a call in flight; the caller must call b.active.Done.
-func (b *Bus) enter() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.mu.closed {
-		return bus.ErrClosed
-	}
-	b.active.Add(1)
-	return nil
+	})
 }
 
 func (b *Bus) topic(name string) (bus.Topic, error) {

@@ -54,18 +54,17 @@ func (b *Bus) Consume(ctx context.Context, group, topic string, opts bus.Consume
 	if err != nil {
 		return err
 	}
-	defer b.active.Done()
+	defer b.gate.Leave()
 	return c.run(ctx, g, m)
 }
 
-// join adds a member to a group and rebalances it; the caller must call b.active.Done.
+// join adds a member to a group and rebalances it; the caller must call b.gate.Leave.
 func (b *Bus) join(k groupKey, partitions int) (*group, *member, error) {
+	if err := b.gate.Enter(); err != nil {
+		return nil, nil, err
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.mu.closed {
-		return nil, nil, bus.ErrClosed
-	}
-	b.active.Add(1)
 	g := b.mu.groups[k]
 	if g == nil {
 		g = &group{tokens: make([]chan struct{}, partitions)}
@@ -147,7 +146,7 @@ func (c *consumer) run(ctx context.Context, g *group, m *member) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-c.b.closing:
+		case <-c.b.gate.Closing():
 			return bus.ErrClosed
 		case err := <-errc:
 			return err

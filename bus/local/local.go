@@ -78,16 +78,12 @@ type Bus struct {
 	writeOpts *pebble.WriteOptions
 	topics    map[string]*topic // fixed at Open
 
-	closing     chan struct{} // closed when Close starts
-	closed      chan struct{} // closed when Close has finished
 	trimmerDone chan struct{} // closed when the trimmer has stopped
-	// active counts Consume calls and Publish calls in flight; Add only under mu
-	// while open, so that Close can Wait.
-	active sync.WaitGroup
+	// gate counts Consume and Publish calls in flight, so that Close can wait for them.
+	gate *bus.Gate
 
 	mu struct {
 		sync.Mutex
-		closed bool
 		groups map[groupKey]*group
 	}
 }
@@ -119,9 +115,8 @@ func Open(opts Options) (*Bus, error) {
 		log:         opts.Logger,
 		writeOpts:   pebble.Sync,
 		topics:      make(map[string]*topic, len(opts.Topics)),
-		closing:     make(chan struct{}),
-		closed:      make(chan struct{}),
 		trimmerDone: make(chan struct{}),
+		gate:        bus.NewGate(),
 	}
 	if opts.NoSync {
 		b.writeOpts = pebble.NoSync
@@ -226,34 +221,13 @@ func (b *Bus) readUint64(k []byte) (int64, error) {
 // Close), waits for publishes in flight and closes the database. Publish and Consume then return bus.ErrClosed; later
 // Close calls wait for the first and return nil.
 func (b *Bus) Close() error {
-	b.mu.Lock()
-	if b.mu.closed {
-		b.mu.Unlock()
-		<-b.closed
+	return b.gate.Shut(func() error {
+		<-b.trimmerDone
+		if err := b.db.Close(); err != nil {
+			return fmt.Errorf("local: close: %w", err)
+		}
 		return nil
-	}
-	b.mu.closed = true
-	close(b.closing)
-	b.mu.Unlock()
-
-	defer close(b.closed)
-	<-b.trimmerDone
-	b.active.Wait()
-	if err := b.db.Close(); err != nil {
-		return fmt.Errorf("local: close: %w", err)
-	}
-	return nil
-}
-
-// enter registers a call in flight; the caller must call b.active.Done.
-func (b *Bus) enter() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.mu.closed {
-		return bus.ErrClosed
-	}
-	b.active.Add(1)
-	return nil
+	})
 }
 
 func (b *Bus) topic(name string) (*topic, error) {

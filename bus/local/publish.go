@@ -83,10 +83,10 @@ func (b *Bus) Publish(ctx context.Context, msgs ...bus.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := b.enter(); err != nil {
+	if err := b.gate.Enter(); err != nil {
 		return err
 	}
-	defer b.active.Done()
+	defer b.gate.Leave()
 	if len(msgs) == 0 {
 		return nil
 	}

@@ -15,7 +15,7 @@ func (b *Bus) trimLoop() {
 	defer tick.Stop()
 	for {
 		select {
-		case <-b.closing:
+		case <-b.gate.Closing():
 			return
 		case <-tick.C:
 			if err := b.trim(); err != nil {
@@ -32,7 +32,7 @@ func (b *Bus) trim() error {
 	for _, t := range b.topics {
 		for _, p := range t.parts {
 			select {
-			case <-b.closing:
+			case <-b.gate.Closing():
 				return nil
 			default:
 			}
