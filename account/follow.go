@@ -353,6 +353,27 @@ func (s *Service) FollowerPage(ctx context.Context, target, cursor shard.ID, lim
 	return out, next, nil
 }
 
+// EachFollowerPage calls f with target's followers, limit at a time, newest follow
+// first, until the followers end or f returns an error, which it returns.
+func (s *Service) EachFollowerPage(ctx context.Context, target shard.ID, limit int, f func([]Follower) error) error {
+	var cursor shard.ID
+	for {
+		page, next, err := s.FollowerPage(ctx, target, cursor, limit)
+		if err != nil {
+			return err
+		}
+		if len(page) > 0 {
+			if err := f(page); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
 // idPage pages through a newest-first listing whose values are account ids.
 func (s *Service) idPage(ctx context.Context, table string, owner, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
 	rows, next, err := s.scanPage(ctx, table, owner, cursor, limit)

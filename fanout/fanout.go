@@ -41,7 +41,7 @@ type Statuses interface {
 
 // Accounts is the part of the account service that fan-out needs.
 type Accounts interface {
-	FollowerPage(ctx context.Context, target, cursor shard.ID, limit int) ([]account.Follower, shard.ID, error)
+	EachFollowerPage(ctx context.Context, target shard.ID, limit int, f func([]account.Follower) error) error
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
 	MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error)
 	Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error)
@@ -209,36 +209,26 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 	if err != nil {
 		return err
 	}
-	var cursor shard.ID
-	for {
-		page, next, err := s.accounts.FollowerPage(ctx, st.AccountID, cursor, s.opts.PageSize)
+	return s.accounts.EachFollowerPage(ctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
+		keep, notify, err := s.audience(ctx, st, page, muters)
 		if err != nil {
 			return err
 		}
-		if len(page) > 0 {
-			keep, notify, err := s.audience(ctx, st, page, muters)
-			if err != nil {
+		for _, id := range notify {
+			if err := s.notifier.Notify(ctx, id, st.AccountID, "status", st.ID); err != nil {
 				return err
 			}
-			for _, id := range notify {
-				if err := s.notifier.Notify(ctx, id, st.AccountID, "status", st.ID); err != nil {
-					return err
-				}
-			}
-			entries := make([]timeline.Entry, 0, len(keep))
-			for _, id := range keep {
-				entries = append(entries, timeline.Entry{Account: id, StatusID: st.ID, Author: st.AccountID})
-			}
-			if err := s.timelines.AppendHome(ctx, entries); err != nil {
-				return err
-			}
-			s.streamHome(entries)
 		}
-		if next == 0 {
-			return nil
+		entries := make([]timeline.Entry, 0, len(keep))
+		for _, id := range keep {
+			entries = append(entries, timeline.Entry{Account: id, StatusID: st.ID, Author: st.AccountID})
 		}
-		cursor = next
-	}
+		if err := s.timelines.AppendHome(ctx, entries); err != nil {
+			return err
+		}
+		s.streamHome(entries)
+		return nil
+	})
 }
 
 // audience keeps the followers of a page whose home takes the status: local, not

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -32,25 +33,17 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	if counts[0].Followers <= s.opts.HotFollowers {
 		return false, nil
 	}
-	var cursor shard.ID
-	for {
-		page, next, err := s.accounts.FollowerPage(ctx, author, cursor, s.opts.PageSize)
-		if err != nil {
-			return false, err
-		}
+	err = s.accounts.EachFollowerPage(ctx, author, s.opts.PageSize, func(page []account.Follower) error {
 		muts := make([]store.Mutation, 0, len(page))
 		for _, f := range page {
 			if f.Follow == nil || !f.Follow.Remote { // remote followers have no home here
 				muts = append(muts, timeline.PullMutation(f.ID, author))
 			}
 		}
-		if err := s.st.ApplyEach(ctx, muts); err != nil {
-			return false, fmt.Errorf("switch %d to pull: %w", author, err)
-		}
-		if next == 0 {
-			break
-		}
-		cursor = next
+		return s.st.ApplyEach(ctx, muts)
+	})
+	if err != nil {
+		return false, fmt.Errorf("switch %d to pull: %w", author, err)
 	}
 	if err := s.st.Put(ctx, tHot, author.Bytes(), empty, empty, 0); err != nil {
 		return false, fmt.Errorf("mark hot author %d: %w", author, err)

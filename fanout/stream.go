@@ -79,12 +79,7 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 			return err
 		}
 	}
-	var cursor shard.ID
-	for {
-		page, next, err := s.accounts.FollowerPage(ctx, st.AccountID, cursor, s.opts.PageSize)
-		if err != nil {
-			return err
-		}
+	return s.accounts.EachFollowerPage(ctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
 		var live []account.Follower
 		for _, f := range page {
 			if r.HasSubscribers(stream.User(f.ID)) {
@@ -96,6 +91,7 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 			ids[i] = f.ID
 		}
 		if filter && len(live) > 0 {
+			var err error
 			if ids, _, err = s.audience(ctx, st, live, muters); err != nil {
 				return err
 			}
@@ -103,11 +99,8 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 		for _, id := range ids {
 			s.toUser(id, e)
 		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
+		return nil
+	})
 }
 
 // streamDirect sends e to the home channels of the accounts a direct status
