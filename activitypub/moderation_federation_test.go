@@ -45,21 +45,6 @@ func following(t *testing.T, c *testrig.Cluster, u *testrig.User, id string) boo
 	return rels[0]["following"] == true
 }
 
-// adminToken makes a moderator on c and returns a token with the admin scopes.
-func adminToken(t *testing.T, c *testrig.Cluster, name string) string {
-	t.Helper()
-	c.Register(name)
-	ctx := context.Background()
-	if err := c.Nodes[0].AdminMakeAdmin(ctx, name); err != nil {
-		t.Fatal(err)
-	}
-	tok, err := c.Nodes[0].AdminToken(ctx, name, "read write admin:read admin:write")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
 // TestFlagFederates forwards a report to the reported account's server, which files it
 // as a report from alpha's instance actor.
 func TestFlagFederates(t *testing.T) {
@@ -80,7 +65,7 @@ func TestFlagFederates(t *testing.T) {
 		t.Fatalf("report on alpha: %v", rep)
 	}
 
-	tok := adminToken(t, b, "mod")
+	_, tok := b.RegisterModerator("mod")
 	var got map[string]any
 	testrig.Eventually(t, "the forwarded report on beta", func() bool {
 		list := b.Must(b.Do("GET", "/api/v1/admin/reports", tok, nil), 200).List(t)

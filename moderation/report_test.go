@@ -9,21 +9,6 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-// moderator registers a local admin and returns a token with the admin scopes.
-func moderator(t *testing.T, c *testrig.Cluster, name string) (*testrig.User, string) {
-	t.Helper()
-	u := c.Register(name)
-	ctx := context.Background()
-	if err := c.Nodes[0].AdminMakeAdmin(ctx, name); err != nil {
-		t.Fatal(err)
-	}
-	tok, err := c.Nodes[0].AdminToken(ctx, name, "read write admin:read admin:write")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u, tok
-}
-
 func TestFileReport(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
@@ -83,7 +68,7 @@ type reports struct {
 func newReports(t *testing.T) *reports {
 	c := testrig.New(t)
 	f := &reports{c: c, alice: c.Register("alice"), bob: c.Register("bob"), carol: c.Register("carol")}
-	f.mod, f.tok = moderator(t, c, "mod")
+	f.mod, f.tok = c.RegisterModerator("mod")
 	f.postID = f.bob.Post("reported post")["id"].(string)
 	first := c.Must(f.alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {f.bob.ID},
 		"status_ids[]": {f.postID}, "comment": {"first"}}), 200).Object(t)

@@ -249,6 +249,22 @@ func (c *Cluster) Register(name string) *User {
 	return u
 }
 
+// RegisterModerator registers a local account, makes it an admin, and returns it with
+// a token of the admin scopes.
+func (c *Cluster) RegisterModerator(name string) (*User, string) {
+	c.t.Helper()
+	u := c.Register(name)
+	ctx := context.Background()
+	if err := c.Nodes[0].AdminMakeAdmin(ctx, name); err != nil {
+		c.t.Fatalf("make %s an admin: %v", name, err)
+	}
+	tok, err := c.Nodes[0].AdminToken(ctx, name, "read write admin:read admin:write")
+	if err != nil {
+		c.t.Fatalf("admin token of %s: %v", name, err)
+	}
+	return u, tok
+}
+
 // Do sends a request as the user.
 func (u *User) Do(method, path string, form url.Values) *Response {
 	u.c.t.Helper()
