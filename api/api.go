@@ -144,7 +144,7 @@ func (s *Server) serve(r *req, a access, h handlerFunc) error {
 	}
 	p, err := parseParams(r.ctx)
 	if err != nil {
-		return &HTTPError{Code: 400, Msg: err.Error(), Cause: err}
+		return err
 	}
 	r.p = p
 	return h(r)
