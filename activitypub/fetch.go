@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -61,8 +60,8 @@ func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error)
 	if resp.StatusCode != 200 {
 		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	doc, err := decodeDocument(body)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
 	}
 	return doc, nil
@@ -238,8 +237,8 @@ func (s *Service) getJSON(ctx context.Context, uri string) (map[string]any, erro
 		}
 		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	doc, err := decodeDocument(body)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s is not JSON", ErrFetch, uri)
 	}
 	return doc, nil

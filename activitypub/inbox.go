@@ -170,8 +170,8 @@ func (s *Service) RunInbox(ctx context.Context) error {
 // never apply (malformed, pointing at nothing) are logged and dropped; failures that
 // may pass (a fetch, the store) are returned so the bus delivers them again.
 func (s *Service) applyOnce(ctx context.Context, body []byte) error {
-	var act map[string]any
-	if err := json.Unmarshal(body, &act); err != nil {
+	act, err := decodeDocument(body)
+	if err != nil {
 		return nil
 	}
 	id := str2(act, "id")
@@ -180,7 +180,7 @@ func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 			return nil
 		}
 	}
-	err := s.apply(ctx, act)
+	err = s.apply(ctx, act)
 	if err != nil && (permanent(err) || s.retriedEnough(id)) {
 		s.log.Info("activitypub: activity dropped", "id", id, "type", act["type"], "err", err)
 		err = nil
