@@ -110,11 +110,16 @@ func New(d Deps) *Server {
 }
 
 // Handler is the fasthttp handler of the whole API. A trailing slash is ignored, as
-// Rails routes ignore it (clients call /api/v1/instance/).
+// Rails routes ignore it (clients call /api/v1/instance/), and a path or query that
+// the input boundary refuses (checkURI) reaches no route.
 func (s *Server) Handler() fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
 			ctx.URI().SetPathBytes(p[:len(p)-1])
+		}
+		if err := checkURI(ctx); err != nil {
+			(&req{ctx: ctx, s: s}).fail(err)
+			return
 		}
 		s.router.Handler(ctx)
 	}

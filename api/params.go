@@ -28,9 +28,6 @@ const maxJSONDepth = 8
 // handler: a malformed body is a 400, as Rails answers a body it cannot parse; text that
 // is not valid UTF-8 or holds a NUL, in any name or value, is a 422 (checkInput).
 func parseParams(ctx *fasthttp.RequestCtx) (params, error) {
-	if err := text.CheckInput(string(ctx.Path())); err != nil {
-		return nil, invalidText("the path", err)
-	}
 	p := params{}
 	ctx.QueryArgs().VisitAll(func(k, v []byte) { p.add(string(k), string(v)) })
 	if !ctx.IsGet() && !ctx.IsHead() {
@@ -148,6 +145,26 @@ func hex4(b []byte) (rune, bool) {
 	}
 	n, err := strconv.ParseUint(string(b[:4]), 16, 16)
 	return rune(n), err == nil
+}
+
+// checkURI applies text.CheckInput to the decoded path and to every name and value of
+// the query: Handler calls it for every request, whichever package serves the route.
+func checkURI(ctx *fasthttp.RequestCtx) error {
+	if err := text.CheckInput(string(ctx.Path())); err != nil {
+		return invalidText("the path", err)
+	}
+	var bad error
+	ctx.QueryArgs().VisitAll(func(k, v []byte) {
+		if bad != nil {
+			return
+		}
+		if err := text.CheckInput(string(k)); err != nil {
+			bad = invalidText("a parameter name", err)
+		} else if err := text.CheckInput(string(v)); err != nil {
+			bad = invalidText(string(k), err)
+		}
+	})
+	return bad
 }
 
 // checkInput applies text.CheckInput to every name and value. Mastodon's Rails refuses

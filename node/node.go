@@ -295,6 +295,10 @@ func (n *Node) Addr() string {
 	return n.ln.Addr().String()
 }
 
+// Routes lists the HTTP routes the node serves, by method: what tests walk to cover
+// every endpoint, so that a new one cannot be forgotten.
+func (n *Node) Routes() map[string][]string { return n.api.Router().List() }
+
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }
 

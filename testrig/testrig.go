@@ -182,6 +182,12 @@ func (c *Cluster) DoJSON(method, path, token string, v any) *Response {
 	return c.send(req, token)
 }
 
+// Send sends a request made by the test, with a bearer token unless token is empty.
+func (c *Cluster) Send(req *http.Request, token string) *Response {
+	c.t.Helper()
+	return c.send(req, token)
+}
+
 func (c *Cluster) send(req *http.Request, token string) *Response {
 	c.t.Helper()
 	if token != "" {
