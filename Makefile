@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/herd
 PKGS    := ./...
 
-.PHONY: help build run test test-go test-clients test-federation lint bench fuzz clean
+.PHONY: help build run test test-go fuzz-short test-clients test-federation lint bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ build: ## build bin/herd
 run: build ## serve on http://127.0.0.1:8080 with the embedded engines in ./data
 	./$(BIN) serve
 
-test: lint test-go test-clients test-federation ## the whole suite: vet, Go tests, third-party clients, Fedify peer
+test: lint test-go fuzz-short test-clients test-federation ## the whole suite: vet, Go tests, bounded fuzzing, third-party clients, Fedify peer
 
 test-go: ## Go unit and integration tests (real Pebble, real HTTP on loopback)
 	$(GO) test -count=1 $(PKGS)
@@ -37,6 +37,18 @@ fuzz: ## run every fuzz target for 30s each
 	  for f in $$($(GO) test -list='^Fuzz' $$p | grep '^Fuzz'); do \
 	    echo "== $$p $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=30s $$p || exit 1; \
 	  done; done
+
+# The fuzz targets that guard the input boundary, each for a bounded time in every test
+# run: request to stored record and back, the value codec, parameters, remote actors.
+SHORT_FUZZ := ./store/:FuzzValueRoundTrip ./api/:FuzzCreateStatusRoundTrip ./api/:FuzzUpdateCredentialsRoundTrip \
+	./api/:FuzzParams ./activitypub/:FuzzParseActor
+FUZZTIME ?= 15s
+
+fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each
+	@for t in $(SHORT_FUZZ); do \
+	  p=$${t%%:*}; f=$${t#*:}; echo "== fuzz $$p $$f ($(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$p || exit 1; \
+	done
 
 clean: ## remove build output (not ./data)
 	rm -rf bin

@@ -95,6 +95,14 @@ func New(t testing.TB, opts ...Option) *Cluster {
 	return c
 }
 
+// With returns the same nodes speaking for another test, such as one input of a fuzz
+// target, whose failures must not be reported to the test that started the nodes.
+func (c *Cluster) With(t testing.TB) *Cluster {
+	w := *c
+	w.t = t
+	return &w
+}
+
 // URL is the base URL of the first node.
 func (c *Cluster) URL() string { return "http://" + c.Nodes[0].Addr() }
 
@@ -269,6 +277,13 @@ func (c *Cluster) RegisterModerator(name string) (*User, string) {
 		c.t.Fatalf("admin token of %s: %v", name, err)
 	}
 	return u, tok
+}
+
+// On returns the user speaking through c (see Cluster.With).
+func (u *User) On(c *Cluster) *User {
+	w := *u
+	w.c = c
+	return &w
 }
 
 // Do sends a request as the user.
