@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/fxamacker/cbor/v2"
@@ -25,6 +26,10 @@ var (
 	}()
 )
 
+// ErrUndecodable is returned by Unmarshal for a value it cannot decode: reading it
+// again will not help.
+var ErrUndecodable = errors.New("store: cannot decode")
+
 // Marshal encodes a record value.
 func Marshal(v any) ([]byte, error) {
 	b, err := encMode.Marshal(v)
@@ -37,7 +42,7 @@ func Marshal(v any) ([]byte, error) {
 // Unmarshal decodes a record value written by Marshal.
 func Unmarshal(b []byte, v any) error {
 	if err := decMode.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("store: decode %T: %w", v, err)
+		return fmt.Errorf("%w %T: %w", ErrUndecodable, v, err)
 	}
 	return nil
 }
