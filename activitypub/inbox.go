@@ -133,46 +133,25 @@ func permanent(err error) bool {
 	return errors.As(err, &av) || errors.As(err, &sv)
 }
 
-// maxApplyTries bounds how often an activity is tried when it keeps failing for a
-// reason that may pass (a peer that does not answer a fetch), as Mastodon's
-// processing worker retries 8 times.
-const maxApplyTries = 8
-
-// retriedEnough counts a failed try of an activity and reports whether it had its
-// share. Counts are per node and kept for the activities being retried only.
-func (s *Service) retriedEnough(id string) bool {
-	s.tries.Lock()
-	defer s.tries.Unlock()
-	if s.tries.m == nil || len(s.tries.m) > 10_000 {
-		s.tries.m = map[string]int{}
-	}
-	s.tries.m[id]++
-	if s.tries.m[id] >= maxApplyTries {
-		delete(s.tries.m, id)
-		return true
-	}
-	return false
-}
-
-// RunInbox applies queued activities until ctx is done.
+// RunInbox applies queued activities until ctx is done. An activity that can never
+// apply, or whose application kept failing for a reason that may pass (a peer that
+// does not answer a fetch) for as many tries as Mastodon's processing worker makes
+// (8), is set aside as a dead letter.
 func (s *Service) RunInbox(ctx context.Context) error {
-	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, func(ctx context.Context, msgs []bus.Message) error {
-		for _, m := range msgs {
-			if err := s.applyOnce(ctx, m.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, s.dead.Handler(InboxGroup, s.applyMessage))
 }
 
-// applyOnce applies an activity unless its id was applied before. Activities that can
-// never apply (malformed, pointing at nothing) are logged and dropped; failures that
-// may pass (a fetch, the store) are returned so the bus delivers them again.
+func (s *Service) applyMessage(ctx context.Context, m bus.Message) error {
+	return s.applyOnce(ctx, m.Value)
+}
+
+// applyOnce applies an activity unless its id was applied before. Its error is marked
+// bus.Permanent when the activity can never apply (malformed, pointing at nothing, not
+// allowed); other failures (a fetch, the store) may pass.
 func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 	var act map[string]any
 	if err := json.Unmarshal(body, &act); err != nil {
-		return nil
+		return bus.Permanent(fmt.Errorf("activitypub: undecodable activity: %w", err))
 	}
 	id := str2(act, "id")
 	if id != "" {
@@ -180,12 +159,11 @@ func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 			return nil
 		}
 	}
-	err := s.apply(ctx, act)
-	if err != nil && (permanent(err) || s.retriedEnough(id)) {
-		s.log.Info("activitypub: activity dropped", "id", id, "type", act["type"], "err", err)
-		err = nil
-	}
-	if err != nil {
+	if err := s.apply(ctx, act); err != nil {
+		err = fmt.Errorf("activitypub: apply %v %s: %w", act["type"], id, err)
+		if permanent(err) {
+			return bus.Permanent(err)
+		}
 		return err
 	}
 	if id != "" {
