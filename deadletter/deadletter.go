@@ -17,7 +17,7 @@
 // the value with its key to its original topic and removes the letter: every group
 // of that topic sees the message again, and the groups that had processed it apply it
 // again harmlessly, as consumers are idempotent. A counter per group counts the
-// letters ever set aside.
+// letters ever set aside. Letters expire after TTL (30 days).
 //
 // The package knows the store and bus contracts only; it must not learn what a
 // message means.
@@ -38,6 +38,10 @@ import (
 // ErrNotFound is returned for a dead letter that does not exist.
 var ErrNotFound = errors.New("deadletter: not found")
 
+// TTL is how long a dead letter is kept, as delivery keeps its own: long past the
+// event log's retention, so that an operator has weeks to look and replay.
+const TTL = 30 * 24 * time.Hour
+
 const (
 	tLetters = "dead_letters"       // pk group; ck topic 0 partition offset; value wireLetter
 	tGroups  = "dead_letter_groups" // pk "groups"; ck group: the groups that ever set one aside
@@ -51,7 +55,7 @@ var (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tLetters}, {Name: tGroups}, {Name: tCounts, Kind: store.Counters}}
+	return store.Schema{{Name: tLetters, TTL: TTL}, {Name: tGroups}, {Name: tCounts, Kind: store.Counters}}
 }
 
 // Each processes one message. Its error is judged by the Keeper: permanent, retried,

@@ -305,6 +305,13 @@ func (n *Node) Addr() string {
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }
 
+// Store and Bus return the node's engines, for operator tools and tests that write
+// below the domain services (a message no service would publish).
+func (n *Node) Store() store.Store { return n.store }
+
+// Bus returns the node's event log; see Store.
+func (n *Node) Bus() bus.Bus { return n.bus }
+
 // Close stops serving, leaves the cluster, waits for in-flight work and closes the
 // engines.
 func (n *Node) Close() error {
