@@ -105,7 +105,8 @@ func newPair(t *testing.T) pair {
 }
 
 func (p pair) aliceURI() string {
-	return "http://" + p.alpha.Nodes[0].Config().Domain + "/users/alice"
+	cfg := p.alpha.Nodes[0].Config()
+	return cfg.Scheme + "://" + cfg.Domain + "/users/alice"
 }
 
 // badStatusEvent is a created event, keyed by author, of a status whose stored record
