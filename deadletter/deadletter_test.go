@@ -241,3 +241,33 @@ func TestReplay(t *testing.T) {
 		}
 	}
 }
+
+// A message that fails fewer than MaxTries times and then passes is never set aside,
+// and its tries do not carry over to a later failure.
+func TestHandlerTransientPasses(t *testing.T) {
+	st := openStore(t)
+	k := deadletter.New(st, deadletter.Options{MaxTries: 3, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	fails := 2
+	h := k.Handler("g", func(context.Context, bus.Message) error {
+		if fails > 0 {
+			fails--
+			return errors.New("transient")
+		}
+		return nil
+	})
+	for i := range 3 {
+		err := h(context.Background(), msgs(1))
+		if (err == nil) != (i == 2) {
+			t.Fatalf("delivery %d: %v", i, err)
+		}
+	}
+	fails = 2
+	for i := range 3 {
+		if err := h(context.Background(), msgs(1)); (err == nil) != (i == 2) {
+			t.Fatalf("second round, delivery %d: %v", i, err)
+		}
+	}
+	if ls, err := k.List(context.Background(), "", 0); err != nil || len(ls) != 0 {
+		t.Fatalf("letters %v, %v", ls, err)
+	}
+}
