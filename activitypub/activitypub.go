@@ -22,6 +22,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -124,11 +125,7 @@ type Service struct {
 		sync.Mutex
 		m map[shard.ID]*rsa.PrivateKey
 	}
-	// tries counts failed tries of activities being retried (retriedEnough).
-	tries struct {
-		sync.Mutex
-		m map[string]int
-	}
+	dead DeadLetters
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
 	// clears that domain's failure record).
 	OnSignedRequest func(ctx context.Context, domain string)
@@ -148,6 +145,14 @@ type Deps struct {
 	HomeMerge func(ctx context.Context, follower, author shard.ID) error
 	// Reports files the reports that other servers send (Flag); nil drops them.
 	Reports Reports
+	// DeadLetters sets aside the messages the inbox, outbox and fetch workers can
+	// never process; default a deadletter.Keeper on Store.
+	DeadLetters DeadLetters
+}
+
+// DeadLetters is the part of deadletter.Keeper that the workers need.
+type DeadLetters interface {
+	Handler(group string, each deadletter.Each) bus.Handler
 }
 
 // New returns a service.
@@ -161,6 +166,10 @@ func New(d Deps, opts Options) *Service {
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
 	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
+	s.dead = d.DeadLetters
+	if s.dead == nil {
+		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
+	}
 	return s
 }
 

@@ -51,8 +51,12 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 		}
 		return s.accounts.Block(ctx, actor.ID, target.ID)
 	}
-	return fmt.Errorf("%w: activity type %q is not handled", ErrInvalid, str2(act, "type"))
+	return fmt.Errorf("%w: %q", ErrUnhandled, str2(act, "type"))
 }
+
+// ErrUnhandled is an activity of a type Herd does not act on (an emoji reaction, an
+// extension of another server): ordinary traffic, dropped.
+var ErrUnhandled = errors.New("activitypub: activity type not handled")
 
 // idAny reads an id given as a string or an object.
 func idAny(v any) string {

@@ -53,34 +53,37 @@ func (s *Service) backfillFor(ctx context.Context, a *account.Account, follower 
 }
 
 // RunFetch runs the fetch workers until ctx is done. A fetch that fails is logged and
-// dropped: backfill is a courtesy, and the next follow queues it again.
+// dropped: backfill is a courtesy, and the next follow queues it again. A job that
+// cannot be decoded is set aside as a dead letter.
 func (s *Service) RunFetch(ctx context.Context) error {
-	return s.bus.Consume(ctx, FetchGroup, FetchTopic, bus.ConsumeOptions{MaxBatch: 8}, func(ctx context.Context, msgs []bus.Message) error {
-		for _, m := range msgs {
-			var job fetchJob
-			if json.Unmarshal(m.Value, &job) != nil {
-				continue
-			}
-			var err error
-			switch job.Kind {
-			case "outbox":
-				var actor *account.Account
-				actor, err = s.backfillOutbox(ctx, job.Actor)
-				if err == nil && job.Follower != 0 && s.homeMerge != nil {
-					err = s.homeMerge(ctx, job.Follower, actor.ID)
-				}
-			case "replies":
-				err = s.fetchReplies(ctx, job.Object)
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				s.log.Info("activitypub: backfill failed", "actor", job.Actor, "err", err)
-			}
+	return s.bus.Consume(ctx, FetchGroup, FetchTopic, bus.ConsumeOptions{MaxBatch: 8}, s.dead.Handler(FetchGroup, s.fetch))
+}
+
+func (s *Service) fetch(ctx context.Context, m bus.Message) error {
+	var job fetchJob
+	if err := json.Unmarshal(m.Value, &job); err != nil {
+		return bus.Permanent(fmt.Errorf("activitypub: undecodable fetch job: %w", err))
+	}
+	var err error
+	switch job.Kind {
+	case "outbox":
+		var actor *account.Account
+		actor, err = s.backfillOutbox(ctx, job.Actor)
+		if err == nil && job.Follower != 0 && s.homeMerge != nil {
+			err = s.homeMerge(ctx, job.Follower, actor.ID)
 		}
-		return nil
-	})
+	case "replies":
+		err = s.fetchReplies(ctx, job.Object)
+	default:
+		return bus.Permanent(fmt.Errorf("activitypub: fetch job of unknown kind %q", job.Kind))
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.log.Info("activitypub: backfill failed", "actor", job.Actor, "object", job.Object, "err", err)
+	}
+	return nil
 }
 
 // backfillOutbox stores the public posts of the first outbox page of an actor.

@@ -124,55 +124,51 @@ func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*r
 func permanent(err error) bool {
 	var av *account.Validation
 	var sv *status.Validation
-	for _, target := range []error{ErrInvalid, ErrNotFound, ErrForbiddenAddress, ErrTooLarge,
-		account.ErrNotFound, account.ErrSelf, account.ErrBlocked, status.ErrNotFound, status.ErrForbidden} {
+	if ignorable(err) || errors.As(err, &av) || errors.As(err, &sv) {
+		return true
+	}
+	for _, target := range []error{ErrInvalid, ErrForbiddenAddress, ErrTooLarge} {
 		if errors.Is(err, target) {
 			return true
 		}
 	}
-	return errors.As(err, &av) || errors.As(err, &sv)
+	return false
 }
 
-// maxApplyTries bounds how often an activity is tried when it keeps failing for a
-// reason that may pass (a peer that does not answer a fetch), as Mastodon's
-// processing worker retries 8 times.
-const maxApplyTries = 8
-
-// retriedEnough counts a failed try of an activity and reports whether it had its
-// share. Counts are per node and kept for the activities being retried only.
-func (s *Service) retriedEnough(id string) bool {
-	s.tries.Lock()
-	defer s.tries.Unlock()
-	if s.tries.m == nil || len(s.tries.m) > 10_000 {
-		s.tries.m = map[string]int{}
-	}
-	s.tries.m[id]++
-	if s.tries.m[id] >= maxApplyTries {
-		delete(s.tries.m, id)
-		return true
+// ignorable reports whether an activity failed because it has nothing to act on here:
+// an object or account we do not know, a blocked actor, a type we do not handle. That
+// is ordinary federation traffic (Mastodon sends a Delete of every status to every
+// server it ever reached), dropped as Mastodon drops it, not set aside as a dead
+// letter.
+func ignorable(err error) bool {
+	for _, target := range []error{ErrUnhandled, ErrNotFound, account.ErrNotFound, account.ErrSelf,
+		account.ErrBlocked, status.ErrNotFound, status.ErrForbidden} {
+		if errors.Is(err, target) {
+			return true
+		}
 	}
 	return false
 }
 
-// RunInbox applies queued activities until ctx is done.
+// RunInbox applies queued activities until ctx is done. An activity that can never
+// apply, or whose application kept failing for a reason that may pass (a peer that
+// does not answer a fetch) for as many tries as Mastodon's processing worker makes
+// (8), is set aside as a dead letter.
 func (s *Service) RunInbox(ctx context.Context) error {
-	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, func(ctx context.Context, msgs []bus.Message) error {
-		for _, m := range msgs {
-			if err := s.applyOnce(ctx, m.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, s.dead.Handler(InboxGroup, s.applyMessage))
 }
 
-// applyOnce applies an activity unless its id was applied before. Activities that can
-// never apply (malformed, pointing at nothing) are logged and dropped; failures that
-// may pass (a fetch, the store) are returned so the bus delivers them again.
+func (s *Service) applyMessage(ctx context.Context, m bus.Message) error {
+	return s.applyOnce(ctx, m.Value)
+}
+
+// applyOnce applies an activity unless its id was applied before. Its error is marked
+// bus.Permanent when the activity can never apply (malformed, pointing at nothing, not
+// allowed); other failures (a fetch, the store) may pass.
 func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 	act, err := decodeDocument(body)
 	if err != nil {
-		return nil
+		return bus.Permanent(fmt.Errorf("activitypub: undecodable activity: %w", err))
 	}
 	id := str2(act, "id")
 	if id != "" {
@@ -180,13 +176,16 @@ func (s *Service) applyOnce(ctx context.Context, body []byte) error {
 			return nil
 		}
 	}
-	err = s.apply(ctx, act)
-	if err != nil && (permanent(err) || s.retriedEnough(id)) {
-		s.log.Info("activitypub: activity dropped", "id", id, "type", act["type"], "err", err)
-		err = nil
-	}
-	if err != nil {
-		return err
+	if err := s.apply(ctx, act); err != nil {
+		err = fmt.Errorf("activitypub: apply %v %s: %w", act["type"], id, err)
+		switch {
+		case ignorable(err):
+			s.log.Debug("activitypub: activity ignored", "id", id, "err", err)
+		case permanent(err):
+			return bus.Permanent(err)
+		default:
+			return err
+		}
 	}
 	if id != "" {
 		if err := s.st.Put(ctx, tSeen, []byte(id), []byte{}, []byte{}, 0); err != nil {

@@ -145,23 +145,26 @@ func shortHash(s string) string {
 	return fmt.Sprintf("%x", h)
 }
 
-// RunOutbox turns local status events into deliveries until ctx is done.
+// RunOutbox turns local status events into deliveries until ctx is done. An event
+// that can never be federated (undecodable, naming a record that cannot be decoded or
+// an author that is gone) is set aside as a dead letter.
 func (s *Service) RunOutbox(ctx context.Context) error {
-	return s.bus.Consume(ctx, OutboxGroup, status.Topic, bus.ConsumeOptions{}, func(ctx context.Context, msgs []bus.Message) error {
-		for _, m := range msgs {
-			e, err := status.DecodeEvent(m)
-			if err != nil {
-				continue
-			}
-			if err := s.federate(ctx, e); err != nil {
-				if !permanent(err) {
-					return err
-				}
-				s.log.Info("activitypub: status event not federated", "status", e.StatusID, "kind", e.Kind, "err", err)
-			}
+	return s.bus.Consume(ctx, OutboxGroup, status.Topic, bus.ConsumeOptions{}, s.dead.Handler(OutboxGroup, s.federateMessage))
+}
+
+func (s *Service) federateMessage(ctx context.Context, m bus.Message) error {
+	e, err := status.DecodeEvent(m)
+	if err != nil {
+		return fmt.Errorf("activitypub: status event: %w", err)
+	}
+	if err := s.federate(ctx, e); err != nil {
+		err = fmt.Errorf("activitypub: federate %s %d: %w", e.Kind, e.StatusID, err)
+		if permanent(err) {
+			return bus.Permanent(err)
 		}
-		return nil
-	})
+		return err
+	}
+	return nil
 }
 
 func (s *Service) federate(ctx context.Context, e status.Event) error {

@@ -20,7 +20,26 @@ var (
 	ErrUnknownTopic = errors.New("bus: unknown topic")
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("bus: closed")
+	// ErrPermanent marks a handler's error that delivering the message again cannot
+	// fix (the message is malformed, or names something that can never apply). Wrap
+	// an error with Permanent; consumers set such a message aside (package deadletter)
+	// instead of retrying it.
+	ErrPermanent = errors.New("bus: permanent failure")
 )
+
+// Permanent marks err as permanent: errors.Is(Permanent(err), ErrPermanent) holds,
+// and the message and errors.Is/As of err are kept. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil || errors.Is(err, ErrPermanent) {
+		return err
+	}
+	return permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string   { return e.err.Error() }
+func (e permanentError) Unwrap() []error { return []error{e.err, ErrPermanent} }
 
 // Topic declares one topic. Partitions is fixed for the life of the topic, as in Kafka:
 // per-key order holds because a key always lands in the same partition.
@@ -81,6 +100,8 @@ type Message struct {
 // Handler processes a batch of messages of one partition, in offset order. Returning
 // nil commits the batch; returning an error delivers the same batch again after a
 // backoff. Handlers must be idempotent: a batch may be delivered more than once.
+// Consumers build their handler with package deadletter, so that a message that can
+// never be processed is set aside instead of stopping its partition.
 type Handler func(ctx context.Context, msgs []Message) error
 
 // ConsumeOptions tune a consumer.

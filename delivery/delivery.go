@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -164,6 +165,15 @@ type Options struct {
 	// Observe, if set, is told the outcome of every attempt (for metrics). It is called
 	// from many goroutines and must be quick.
 	Observe func(Outcome)
+	// DeadLetters sets aside the messages of the delivery topics that are not jobs, or
+	// whose job could not be handed on after its tries; default a deadletter.Keeper
+	// on the service's store.
+	DeadLetters DeadLetters
+}
+
+// DeadLetters is the part of deadletter.Keeper that the delivery workers need.
+type DeadLetters interface {
+	Settle(ctx context.Context, group string, m bus.Message, err error) error
 }
 
 func (o Options) withDefaults() Options {
@@ -241,6 +251,7 @@ type Service struct {
 	client   *http.Client
 	sem      chan struct{} // one slot per POST in flight
 	breakers *breakers
+	dead     DeadLetters
 }
 
 // New returns a delivery service. Options that fail Validate make Run and Enqueue
@@ -250,6 +261,9 @@ func New(b bus.Bus, st store.Store, signer Signer, opts Options) *Service {
 	invalid := opts.validate()
 	if opts.Client == nil {
 		opts.Client = defaultClient(opts.Concurrency, opts.Timeout)
+	}
+	if opts.DeadLetters == nil {
+		opts.DeadLetters = deadletter.New(st, deadletter.Options{Logger: opts.Logger})
 	}
 	client := *opts.Client
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -263,6 +277,7 @@ func New(b bus.Bus, st store.Store, signer Signer, opts Options) *Service {
 		client:   &client,
 		sem:      make(chan struct{}, max(opts.Concurrency, 1)),
 		breakers: newBreakers(opts.BreakerThreshold, opts.BreakerCooldown),
+		dead:     opts.DeadLetters,
 	}
 }
 

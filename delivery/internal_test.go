@@ -1,9 +1,12 @@
 package delivery
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/herd-social/herd/bus"
 )
 
 func TestBackoff(t *testing.T) {
@@ -166,4 +169,27 @@ func FuzzParseInbox(f *testing.F) {
 			t.Fatalf("parseInbox not idempotent on %q: %q, %q, %v", inbox, again, domain2, err)
 		}
 	})
+}
+
+// A message that is not a job, or a job due later than any tier schedules one (it
+// would hold its partition until then), is refused as permanent; a job of the last
+// tier is not.
+func TestValidJob(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New(nil, nil, nil, Options{Now: func() time.Time { return now }, Rand: func() float64 { return 0.999999 }})
+	job := func(due time.Time) bus.Message {
+		v, err := encodeJob(Job{ID: "j", Inbox: "https://example.com/inbox", NotBefore: due})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bus.Message{Value: v}
+	}
+	if _, err := s.validJob(job(now.Add(s.backoff(Tiers)))); err != nil {
+		t.Errorf("last tier's job: %v", err)
+	}
+	for name, m := range map[string]bus.Message{"garbage": {Value: []byte("x")}, "far future": job(now.AddDate(1, 0, 0))} {
+		if _, err := s.validJob(m); !errors.Is(err, bus.ErrPermanent) {
+			t.Errorf("%s: %v, want a permanent error", name, err)
+		}
+	}
 }

@@ -31,6 +31,9 @@ func (e *StatusError) Error() string {
 // Options.Concurrency POSTs in flight. It returns an error, so that the bus delivers the
 // batch again, only when a job could not be handed on (retry tier, dead letter) or ctx
 // ended; jobs of the batch already sent are then sent again, which receivers tolerate.
+// A message that is not a job, or a job that could not be handed on for
+// Options.DeadLetters' tries, is set aside as a dead letter of the event log (not one of
+// this package's delivery dead letters: no inbox is to blame).
 func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
 	var (
 		wg    sync.WaitGroup
@@ -50,10 +53,12 @@ func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
 		return first != nil
 	}
 	for _, m := range msgs {
-		j, err := decodeJob(m.Value)
+		j, err := s.validJob(m)
 		if err != nil {
-			s.log.Error("delivery: undecodable job dropped", "topic", m.Topic, "partition", m.Partition,
-				"offset", m.Offset, "err", err)
+			if err := s.dead.Settle(ctx, Group, m, err); err != nil {
+				fail(err)
+				break
+			}
 			continue
 		}
 		if err := s.wait(ctx, j.NotBefore); err != nil {
@@ -70,13 +75,27 @@ func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
 		}
 		wg.Go(func() {
 			defer s.release()
-			if err := s.process(ctx, j); err != nil {
+			if err := s.dead.Settle(ctx, Group, m, s.process(ctx, j)); err != nil {
 				fail(err)
 			}
 		})
 	}
 	wg.Wait()
 	return first
+}
+
+// validJob decodes the job of m; its error, permanent, tells a message that is not a
+// job, or a job due later than any tier would have scheduled it (it would stop its
+// partition until then).
+func (s *Service) validJob(m bus.Message) (Job, error) {
+	j, err := decodeJob(m.Value)
+	if err != nil {
+		return Job{}, bus.Permanent(fmt.Errorf("delivery: undecodable job: %w", err))
+	}
+	if latest := s.opts.Now().Add(2 * s.maxBackoff()); j.NotBefore.After(latest) {
+		return Job{}, bus.Permanent(fmt.Errorf("delivery: job %s is due at %s, later than any retry", j.ID, j.NotBefore))
+	}
+	return j, nil
 }
 
 // wait returns when the clock reaches t, or with ctx's error. It measures the wait once
@@ -227,6 +246,12 @@ func (s *Service) retry(ctx context.Context, j Job, status int, cause error) err
 		"attempt", next, "not_before", nj.NotBefore, "status", status, "err", cause)
 	s.observe(j, Retried, status, cause)
 	return nil
+}
+
+// maxBackoff is the longest wait backoff can return.
+func (s *Service) maxBackoff() time.Duration {
+	p := math.Pow(float64(Tiers), 4)
+	return time.Duration((1.5*p + 15 + 10*float64(Tiers+1)) * float64(s.opts.BackoffUnit))
 }
 
 // backoff is the wait before attempt n (1-based), as Mastodon's DeliveryWorker computes

@@ -15,6 +15,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -73,6 +74,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Streams receives stream events for open client connections; default none.
 	Streams Streamer
+	// DeadLetters sets aside events that can never be fanned out; default a
+	// deadletter.Keeper on the service's store.
+	DeadLetters DeadLetters
+}
+
+// DeadLetters is the part of deadletter.Keeper that fan-out needs.
+type DeadLetters interface {
+	Handler(group string, each deadletter.Each) bus.Handler
 }
 
 func (o Options) withDefaults() Options {
@@ -104,24 +113,27 @@ type Service struct {
 
 // New returns a fan-out service.
 func New(st store.Store, b bus.Bus, s Statuses, a Accounts, t Timelines, n Notifier, opts Options) *Service {
-	return &Service{st: st, bus: b, statuses: s, accounts: a, timelines: t, notifier: n, opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	if opts.DeadLetters == nil {
+		opts.DeadLetters = deadletter.New(st, deadletter.Options{Logger: opts.Logger})
+	}
+	return &Service{st: st, bus: b, statuses: s, accounts: a, timelines: t, notifier: n, opts: opts}
 }
 
-// Run consumes the statuses topic until ctx is done.
+// Run consumes the statuses topic until ctx is done. An event that can never be
+// fanned out (undecodable, or naming a status whose record cannot be decoded) is set
+// aside as a dead letter, so the author's partition goes on.
 func (s *Service) Run(ctx context.Context) error {
-	return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.handle)
+	return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(Group, s.handle))
 }
 
-func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
-	for _, m := range msgs {
-		e, err := status.DecodeEvent(m)
-		if err != nil {
-			s.opts.Logger.Error("fanout: undecodable event dropped", "offset", m.Offset, "err", err)
-			continue
-		}
-		if err := s.Apply(ctx, e); err != nil {
-			return fmt.Errorf("fan out %s %d: %w", e.Kind, e.StatusID, err)
-		}
+func (s *Service) handle(ctx context.Context, m bus.Message) error {
+	e, err := status.DecodeEvent(m)
+	if err != nil {
+		return fmt.Errorf("fanout: event: %w", err)
+	}
+	if err := s.Apply(ctx, e); err != nil {
+		return fmt.Errorf("fan out %s %d: %w", e.Kind, e.StatusID, err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/deadletter"
 )
 
 // AdminCreateAccount registers a local account on behalf of the operator.
@@ -49,4 +50,41 @@ func (n *Node) AdminToken(ctx context.Context, username, scopes string) (string,
 	}
 	raw, _, err := n.Auth.Issue(ctx, app, a.ID, sc)
 	return raw, err
+}
+
+// AdminDeadLetters lists up to limit (0: all) messages set aside by consumer group
+// `group`, or by every group when it is empty.
+func (n *Node) AdminDeadLetters(ctx context.Context, group string, limit int) ([]deadletter.Letter, error) {
+	return n.DeadLetters.List(ctx, group, limit)
+}
+
+// AdminDeadLetterCounts returns, per consumer group, how many messages it ever set aside.
+func (n *Node) AdminDeadLetterCounts(ctx context.Context) (map[string]int64, error) {
+	return n.DeadLetters.Counts(ctx)
+}
+
+// AdminReplayDeadLetter publishes the message of dead letter id again to its topic,
+// with its key, and removes the letter. Every consumer group of that topic gets the
+// message again; those that had processed it apply it again, harmlessly.
+func (n *Node) AdminReplayDeadLetter(ctx context.Context, id string) error {
+	if err := n.DeadLetters.Replay(ctx, n.bus, id); err != nil {
+		return err
+	}
+	n.log.Info("admin: dead letter replayed", "id", id)
+	return nil
+}
+
+// AdminReplayDeadLetters replays every dead letter of group, or of every group when it
+// is empty, and returns how many it replayed.
+func (n *Node) AdminReplayDeadLetters(ctx context.Context, group string) (int, error) {
+	letters, err := n.DeadLetters.List(ctx, group, 0)
+	if err != nil {
+		return 0, err
+	}
+	for i, l := range letters {
+		if err := n.AdminReplayDeadLetter(ctx, l.ID()); err != nil {
+			return i, err
+		}
+	}
+	return len(letters), nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/moderation"
@@ -53,6 +54,8 @@ type Services struct {
 	Federation    *activitypub.Service
 	Delivery      *delivery.Service
 	Reports       *moderation.Service
+	// DeadLetters sets aside the messages that every consumer group can never process.
+	DeadLetters *deadletter.Keeper
 }
 
 // lateSigner lets delivery, built before federation, sign with federation's keys.
@@ -89,7 +92,7 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema()} {
+		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema(), deadletter.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -132,6 +135,7 @@ func (n *Node) build() error {
 		return fmt.Errorf("node: %w", err)
 	}
 	s := &n.Services
+	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
@@ -150,7 +154,7 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
 		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
@@ -164,10 +168,10 @@ func (n *Node) build() error {
 	}
 	signer := &lateSigner{}
 	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
-		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"})
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters})
 	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log,
-		HomeMerge: s.Fanout.Followed, Reports: s.Reports},
+		HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters},
 		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 			Client: clientOpts, HTTP: httpClient})
@@ -251,6 +255,9 @@ func (n *Node) serveHTTP(ln net.Listener) {
 
 // runConsumers runs the event consumers until ctx is done. In the cluster shape they
 // are members of Kafka consumer groups, which spread the partitions over the nodes.
+// Each builds its handler with Services.DeadLetters, so that a message it can never
+// process is set aside instead of stopping its partition; a consumer added here must
+// do the same.
 func (n *Node) runConsumers(ctx context.Context) {
 	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
@@ -301,6 +308,13 @@ func (n *Node) Routes() map[string][]string { return n.api.Router().List() }
 
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }
+
+// Store and Bus return the node's engines, for operator tools and tests that write
+// below the domain services (a message no service would publish).
+func (n *Node) Store() store.Store { return n.store }
+
+// Bus returns the node's event log; see Store.
+func (n *Node) Bus() bus.Bus { return n.bus }
 
 // Close stops serving, leaves the cluster, waits for in-flight work and closes the
 // engines.

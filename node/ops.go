@@ -22,6 +22,8 @@ import (
 //	GET /ops/cluster  the members this node sees, with their state (ClusterView);
 //	                  ?key=timeline:123 also says which members want that stream key
 //	GET /ops/health   200 while the node runs
+//	GET /ops/dead-letters  per consumer group, the messages it ever set aside
+//	                  ({"fanout": 2, …}; `herd admin dead-letters list` shows them)
 
 // StreamCounters count the streaming events this node exchanged with the others.
 type StreamCounters struct {
@@ -73,6 +75,16 @@ func (n *Node) serveOps(ln net.Listener) {
 	mux.HandleFunc("GET /ops/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	mux.HandleFunc("GET /ops/dead-letters", func(w http.ResponseWriter, r *http.Request) {
+		counts, err := n.DeadLetters.Counts(r.Context())
+		if err != nil {
+			n.log.Error("node: ops dead-letter counts", "err", err)
+			http.Error(w, "dead-letter counts unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(counts)
 	})
 	n.ops = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
 	n.wg.Add(1)

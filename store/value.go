@@ -36,6 +36,10 @@ const maxNesting = 32
 // refuses invalid text), or nesting deeper than the decoder reads.
 var ErrUnreadable = errors.New("store: value could not be read back")
 
+// ErrUndecodable is returned by Unmarshal for a value it cannot decode: reading it
+// again will not help.
+var ErrUndecodable = errors.New("store: cannot decode")
+
 // Marshal encodes a record value. It refuses a value that Unmarshal would refuse, so
 // that no write can leave a record nobody can read.
 func Marshal(v any) ([]byte, error) {
@@ -52,7 +56,7 @@ func Marshal(v any) ([]byte, error) {
 // Unmarshal decodes a record value written by Marshal.
 func Unmarshal(b []byte, v any) error {
 	if err := decMode.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("store: decode %T: %w", v, err)
+		return fmt.Errorf("%w %T: %w", ErrUndecodable, v, err)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ func admin(args []string) error {
 		fmt.Print(usage)
 		return errors.New("admin: which command?")
 	}
+	if args[0] == "dead-letters" {
+		return adminDeadLetters(args[1:])
+	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)
 	username := fs.String("username", "", "username of the new account")

@@ -27,6 +27,7 @@ Usage:
   herd admin token USERNAME          print an access token for a local account (--scopes)
   herd admin migrate                 create the CQL keyspace and tables and the Kafka topics (cluster shape)
   herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
+  herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd bench run --target URL        load-test a server (loopback only unless --allow-remote)
   herd bench compare A.json B.json   compare two bench results
   herd version                       print the version
