@@ -109,16 +109,29 @@ func New(d Deps) *Server {
 	return s
 }
 
-// Handler is the fasthttp handler of the whole API. A trailing slash is ignored, as
-// Rails routes ignore it (clients call /api/v1/instance/).
+// Handler is the fasthttp handler of the whole API, and of every route mounted on its
+// router. A trailing slash is ignored, as Rails routes ignore it (clients call
+// /api/v1/instance/). CORS (cors.go) sits in front of the router, so that every route,
+// and every error it answers, carries the same headers.
 func (s *Server) Handler() fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
 			ctx.URI().SetPathBytes(p[:len(p)-1])
 		}
-		s.router.Handler(ctx)
+		switch {
+		case isPreflight(ctx):
+			if !grantPreflight(ctx) {
+				s.router.Handler(ctx)
+			}
+		default:
+			corsHeaders(ctx)
+			s.router.Handler(ctx)
+		}
 	}
 }
+
+// Routes lists the registered routes, path templates by method.
+func (s *Server) Routes() map[string][]string { return s.router.List() }
 
 // MaxBody is the request body cap the HTTP server must enforce.
 func (s *Server) MaxBody() int { return s.d.MaxBody }
@@ -180,6 +193,7 @@ func TransportError(ctx *fasthttp.RequestCtx, err error) {
 	case isTimeout(err):
 		code, msg = 408, "Request timeout"
 	}
+	corsHeaders(ctx)
 	writeJSON(ctx, code, map[string]string{"error": msg})
 }
 
