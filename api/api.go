@@ -149,11 +149,14 @@ func (s *Server) handle(method, path string, a access, h handlerFunc) {
 }
 
 func (s *Server) serve(r *req, a access, h handlerFunc) error {
-	if err := r.authenticate(a); err != nil {
-		return err
-	}
+	// Count before refusing a bad token: a request with an invalid token is counted
+	// against its IP, as an anonymous one, and a flood of them meets 429s.
+	authErr := r.authenticate(a)
 	if err := s.limits.check(r); err != nil {
 		return err
+	}
+	if authErr != nil {
+		return authErr
 	}
 	p, err := parseParams(r.ctx)
 	if err != nil {

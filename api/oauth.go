@@ -215,6 +215,9 @@ func (s *Server) authorizeSubmit(r *req) error {
 		return s.redirectBack(r, f, url.Values{"error": {"access_denied"},
 			"error_description": {"The resource owner or authorization server denied the request."}})
 	}
+	if throttled, err := s.throttleSignIn(r, f.Login); throttled || err != nil {
+		return err
+	}
 	acc, _, err := s.d.Accounts.Authenticate(r.context(), f.Login, r.p.str("password"))
 	if errors.Is(err, account.ErrBadCredentials) {
 		f.Error = "Invalid login or password."
@@ -232,6 +235,25 @@ func (s *Server) authorizeSubmit(r *req) error {
 		return renderPage(r, 200, codePage, map[string]string{"Code": code, "AppName": app.Name})
 	}
 	return s.redirectBack(r, f, url.Values{"code": {code}})
+}
+
+// throttleSignIn counts a sign-in attempt per IP and per account, as Mastodon's
+// throttle_login_attempts rules, and once either budget is spent answers 429 with a
+// page and reports that it did.
+func (s *Server) throttleSignIn(r *req, login string) (bool, error) {
+	key := "login:" + strings.ToLower(strings.TrimSpace(login))
+	id, err := s.d.Accounts.LoginAccount(r.context(), strings.TrimSpace(login))
+	switch {
+	case err == nil:
+		key = "account:" + id.String()
+	case !errors.Is(err, account.ErrBadCredentials):
+		return false, err
+	}
+	if s.limits.signIn(r, key) == nil {
+		return false, nil
+	}
+	return true, renderPage(r, 429, errorPage, map[string]string{
+		"Error": "Too many sign-in attempts. Please wait a few minutes and try again."})
 }
 
 func (s *Server) redirectBack(r *req, f authorizeForm, q url.Values) error {
