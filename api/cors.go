@@ -27,6 +27,7 @@ var corsResources = []corsResource{
 	{prefix("/nodeinfo/"), "GET"},
 	{exact("/oauth/token"), "POST"},
 	{exact("/oauth/revoke"), "POST"},
+	{exact("/oauth/userinfo"), "GET, POST"},
 	{oneSegment("/@"), "GET"},      // profile, as JSON-LD to an ActivityPub client
 	{oneSegment("/users/"), "GET"}, // actor document
 }

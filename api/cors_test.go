@@ -16,14 +16,16 @@ import (
 )
 
 // crossOrigin says which routes browsers on other origins may call, as Mastodon's
-// config/initializers/cors.rb does: the API, the OAuth token and revoke endpoints,
-// /.well-known, NodeInfo, and the profile and actor documents.
+// config/initializers/cors.rb does: the API, the OAuth token, revoke and userinfo
+// endpoints, /.well-known, NodeInfo, and the profile and actor documents.
 func crossOrigin(method, route string) bool {
 	switch {
 	case strings.HasPrefix(route, "/api/"):
 		return true
 	case route == "/oauth/token", route == "/oauth/revoke":
 		return method == "POST"
+	case route == "/oauth/userinfo":
+		return method == "GET" || method == "POST"
 	case strings.HasPrefix(route, "/.well-known/"), strings.HasPrefix(route, "/nodeinfo/"),
 		route == "/{handle}", route == "/users/{name}":
 		return method == "GET"

@@ -142,6 +142,17 @@ func (s *Server) revoke(r *req) error {
 	return r.json(map[string]any{})
 }
 
+// userinfo is GET and POST /oauth/userinfo: OpenID Connect claims about the token's
+// account, with the actor URI as subject, as Mastodon 4.4 answers them.
+func (s *Server) userinfo(r *req) error {
+	a, err := s.oneAccount(r.context(), r.viewer)
+	if err != nil {
+		return err
+	}
+	return r.json(map[string]string{"iss": s.baseURL() + "/", "sub": a.URI, "name": a.DisplayName,
+		"preferred_username": a.Username, "profile": a.URL, "picture": a.Avatar})
+}
+
 func (s *Server) wellKnownOAuth(r *req) error {
 	base := s.baseURL()
 	return r.json(map[string]any{
@@ -154,7 +165,7 @@ func (s *Server) wellKnownOAuth(r *req) error {
 		"app_registration_endpoint":             base + "/api/v1/apps",
 		"scopes_supported":                      auth.AllScopes(),
 		"response_types_supported":              []string{"code"},
-		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"response_modes_supported":              []string{"query"},
 		"code_challenge_methods_supported":      []string{"S256"},
 		"grant_types_supported":                 []string{"authorization_code", "client_credentials"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
