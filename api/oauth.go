@@ -218,16 +218,19 @@ func (s *Server) authorizePage(r *req) error {
 
 func (s *Server) authorizeSubmit(r *req) error {
 	f := r.authorizeForm()
+	deny := r.p.str("decision") == "deny"
+	if !deny { // every sign-in attempt counts, valid or not, as Mastodon counts them
+		if throttled, err := s.throttleSignIn(r, f.Login); throttled || err != nil {
+			return err
+		}
+	}
 	app, scopes, msg := s.checkAuthorize(r, &f)
 	if msg != "" {
 		return renderPage(r, 400, errorPage, map[string]string{"Error": msg})
 	}
-	if r.p.str("decision") == "deny" {
+	if deny {
 		return s.redirectBack(r, f, url.Values{"error": {"access_denied"},
 			"error_description": {"The resource owner or authorization server denied the request."}})
-	}
-	if throttled, err := s.throttleSignIn(r, f.Login); throttled || err != nil {
-		return err
 	}
 	acc, _, err := s.d.Accounts.Authenticate(r.context(), f.Login, r.p.str("password"))
 	if errors.Is(err, account.ErrBadCredentials) {
