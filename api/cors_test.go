@@ -208,7 +208,7 @@ func TestCORSOnTransportErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body)
 	if resp.StatusCode != 413 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Fatalf("oversized body: %d %v", resp.StatusCode, resp.Header)
 	}

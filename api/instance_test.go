@@ -172,13 +172,16 @@ func TestInstanceClaims(t *testing.T) {
 		}
 	}
 	checkTimelinesAccess(t, c, cfg.TimelinesAccess, served)
-	var v1 struct {
+	checkV1Configuration(t, c, v2)
+}
+
+// checkV1Configuration: the v1 instance document advertises what v2 does (less urls).
+func checkV1Configuration(t *testing.T, c *testrig.Cluster, v2 *testrig.Response) {
+	t.Helper()
+	var v1, v2cfg struct {
 		Configuration map[string]any `json:"configuration"`
 	}
 	c.Must(c.Do("GET", "/api/v1/instance", "", nil), 200).JSON(t, &v1)
-	var v2cfg struct {
-		Configuration map[string]any `json:"configuration"`
-	}
 	v2.JSON(t, &v2cfg)
 	delete(v2cfg.Configuration, "urls")
 	if !reflect.DeepEqual(v1.Configuration, v2cfg.Configuration) {
@@ -258,8 +261,12 @@ func checkOAuthMetadata(t *testing.T, c *testrig.Cluster) {
 		}
 	}
 	var grants, modes []string
-	json.Unmarshal(meta["grant_types_supported"], &grants)
-	json.Unmarshal(meta["response_modes_supported"], &modes)
+	if err := json.Unmarshal(meta["grant_types_supported"], &grants); err != nil {
+		t.Fatalf("grant_types_supported: %v", err)
+	}
+	if err := json.Unmarshal(meta["response_modes_supported"], &modes); err != nil {
+		t.Fatalf("response_modes_supported: %v", err)
+	}
 	id, secret := c.App()
 	for _, g := range grants {
 		r := c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {g}, "client_id": {id}, "client_secret": {secret}})
