@@ -1,7 +1,8 @@
 // Package api owns Herd's HTTP face for clients: the Mastodon REST API, the OAuth 2
-// server and its pages, rendering of entities, pagination headers, rate limits, and the
-// mapping of domain errors to Mastodon's error shape and status codes. It is the only
-// package that knows HTTP; it must not talk to storage engines directly.
+// server and its pages, rendering of entities, pagination headers, rate limits, CORS for
+// every route on its router (the federation routes included), and the mapping of
+// domain errors to Mastodon's error shape and status codes. It is the only package that
+// knows HTTP; it must not talk to storage engines directly.
 package api
 
 import (
