@@ -182,26 +182,33 @@ func (s *Service) SaveUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-// Authenticate checks a login (username or email) and password.
-func (s *Service) Authenticate(ctx context.Context, login, password string) (*Account, *User, error) {
-	var id shard.ID
+// LoginAccount returns the id of the local account a login names: an email address,
+// or a username with or without a leading @. ErrBadCredentials if it names none.
+func (s *Service) LoginAccount(ctx context.Context, login string) (shard.ID, error) {
 	if strings.Contains(login, "@") && !strings.HasPrefix(login, "@") {
 		b, err := s.st.Get(ctx, tUserEmails, []byte(strings.ToLower(login)), empty)
 		if err == nil {
-			id = shard.FromBytes(b)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, nil, fmt.Errorf("look up email: %w", err)
+			return shard.FromBytes(b), nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return 0, fmt.Errorf("look up email: %w", err)
 		}
 	}
-	if id == 0 {
-		a, err := s.Lookup(ctx, strings.TrimPrefix(login, "@"), "")
-		if errors.Is(err, ErrNotFound) {
-			return nil, nil, ErrBadCredentials
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		id = a.ID
+	a, err := s.Lookup(ctx, strings.TrimPrefix(login, "@"), "")
+	if errors.Is(err, ErrNotFound) {
+		return 0, ErrBadCredentials
+	}
+	if err != nil {
+		return 0, err
+	}
+	return a.ID, nil
+}
+
+// Authenticate checks a login (username or email) and password.
+func (s *Service) Authenticate(ctx context.Context, login, password string) (*Account, *User, error) {
+	id, err := s.LoginAccount(ctx, login)
+	if err != nil {
+		return nil, nil, err
 	}
 	u, err := s.User(ctx, id)
 	if errors.Is(err, ErrNotFound) {

@@ -152,7 +152,6 @@ func (h *Server) webfinger(ctx *fasthttp.RequestCtx) {
 		h.fail(ctx, err)
 		return
 	}
-	ctx.Response.Header.Set("Access-Control-Allow-Origin", "*")
 	h.write(ctx, jrdType, jrd)
 }
 
@@ -176,6 +175,5 @@ func (h *Server) nodeInfo(ctx *fasthttp.RequestCtx) {
 		h.fail(ctx, err)
 		return
 	}
-	ctx.Response.Header.Set("Access-Control-Allow-Origin", "*")
 	h.write(ctx, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+v+`#"`, doc)
 }

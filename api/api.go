@@ -1,7 +1,8 @@
 // Package api owns Herd's HTTP face for clients: the Mastodon REST API, the OAuth 2
-// server and its pages, rendering of entities, pagination headers, rate limits, and the
-// mapping of domain errors to Mastodon's error shape and status codes. It is the only
-// package that knows HTTP; it must not talk to storage engines directly.
+// server and its pages, rendering of entities, pagination headers, rate limits, CORS for
+// every route on its router (the federation routes included), and the mapping of
+// domain errors to Mastodon's error shape and status codes. It is the only package that
+// knows HTTP; it must not talk to storage engines directly.
 package api
 
 import (
@@ -109,14 +110,23 @@ func New(d Deps) *Server {
 	return s
 }
 
-// Handler is the fasthttp handler of the whole API. A trailing slash is ignored, as
-// Rails routes ignore it (clients call /api/v1/instance/), and a path or query that
-// the input boundary refuses (checkURI) reaches no route.
+// Handler is the fasthttp handler of the whole API, and of every route mounted on its
+// router. A trailing slash is ignored, as Rails routes ignore it (clients call
+// /api/v1/instance/). CORS (cors.go) sits in front of the router, so that every route,
+// and every error it answers, carries the same headers; a path or query that the input
+// boundary refuses (checkURI) reaches no route.
 func (s *Server) Handler() fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
 			ctx.URI().SetPathBytes(p[:len(p)-1])
 		}
+		if isPreflight(ctx) {
+			if !grantPreflight(ctx) {
+				s.router.Handler(ctx)
+			}
+			return
+		}
+		corsHeaders(ctx)
 		if err := checkURI(ctx); err != nil {
 			(&req{ctx: ctx, s: s}).fail(err)
 			return
@@ -124,6 +134,9 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		s.router.Handler(ctx)
 	}
 }
+
+// Routes lists the registered routes, path templates by method.
+func (s *Server) Routes() map[string][]string { return s.router.List() }
 
 // MaxBody is the request body cap the HTTP server must enforce.
 func (s *Server) MaxBody() int { return s.d.MaxBody }
@@ -141,11 +154,14 @@ func (s *Server) handle(method, path string, a access, h handlerFunc) {
 }
 
 func (s *Server) serve(r *req, a access, h handlerFunc) error {
-	if err := r.authenticate(a); err != nil {
-		return err
-	}
+	// Count before refusing a bad token: a request with an invalid token is counted
+	// against its IP, as an anonymous one, and a flood of them meets 429s.
+	authErr := r.authenticate(a)
 	if err := s.limits.check(r); err != nil {
 		return err
+	}
+	if authErr != nil {
+		return authErr
 	}
 	p, err := parseParams(r.ctx)
 	if err != nil {
@@ -185,6 +201,7 @@ func TransportError(ctx *fasthttp.RequestCtx, err error) {
 	case isTimeout(err):
 		code, msg = 408, "Request timeout"
 	}
+	corsHeaders(ctx)
 	writeJSON(ctx, code, map[string]string{"error": msg})
 }
 

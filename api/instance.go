@@ -5,6 +5,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/text"
 )
 
 // Mastodon's paths for the pictures of accounts that have none.
@@ -22,31 +25,45 @@ var missingPNG = func() []byte {
 	return b.Bytes()
 }()
 
-// apiVersion is the Mastodon API version Herd implements, for feature sniffing.
-const apiVersion = 6
+// apiVersion is api_versions.mastodon: the highest Mastodon API version whose
+// additions Herd serves, by which clients choose endpoints. Mastodon's documentation
+// (the version history of each method, "4.3.0 (mastodon API version 2) - added")
+// numbers them: 2 (4.3.0) grouped notifications, /api/v2/notifications; 3 (4.4.0)
+// attribution_domains; 4 (4.4.0) DELETE /api/v1/media/:id and delete_media; 5 (4.4.0)
+// the "blur" filter action; 7 (4.5.0) quote posts; 8 to 10 (4.6.0) annual reports, the
+// profile API and collections. Herd serves none of version 2's additions, so it says 1,
+// the unnumbered API before them; at 2 or more Phanpy asks /api/v2/notifications only,
+// with no fallback. The versions a claim implies are tied to their routes in
+// TestInstanceClaims.
+const apiVersion = 1
 
+// configuration publishes the limits Herd enforces, and no feature it lacks: no media
+// upload (no MIME types, zero sizes and attachments), no polls (zero options), no
+// featured tags, no translation, no trending-link feed (timelines_access leaves it out,
+// as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
+// served; clients take an empty key for none.
 func (s *Server) configuration() map[string]any {
 	i := s.d.Instance
 	return map[string]any{
 		"urls": map[string]any{"streaming": "ws" + i.Scheme[4:] + "://" + i.Domain, "status": nil,
-			"about": s.baseURL() + "/about", "privacy_policy": nil, "terms_of_service": nil},
+			"about": nil, "privacy_policy": nil, "terms_of_service": nil},
 		"vapid": map[string]any{"public_key": ""},
-		"accounts": map[string]any{"max_featured_tags": 10, "max_pinned_statuses": i.MaxPinned,
-			"max_display_name_length": 30, "max_note_length": 500, "max_profile_fields": 4,
-			"profile_field_name_limit": 255, "profile_field_value_limit": 255,
-			"max_avatar_description_length": 1500, "max_header_description_length": 1500},
-		"statuses": map[string]any{"max_characters": i.MaxCharacters, "max_media_attachments": 4,
-			"characters_reserved_per_url": 23},
-		"media_attachments": map[string]any{"supported_mime_types": []string{}, "description_limit": 1500,
-			"image_size_limit": 16777216, "image_matrix_limit": 33177600, "video_size_limit": 103809024,
-			"video_frame_rate_limit": 120, "video_matrix_limit": 8294400},
-		"polls": map[string]any{"max_options": 4, "max_characters_per_option": 50,
-			"min_expiration": 300, "max_expiration": 2629746},
+		"accounts": map[string]any{"max_featured_tags": 0, "max_pinned_statuses": i.MaxPinned,
+			"max_display_name_length": account.MaxDisplayName, "max_note_length": account.MaxNote,
+			"max_profile_fields": account.MaxFields, "profile_field_name_limit": account.MaxFieldName,
+			"profile_field_value_limit":     account.MaxFieldValue,
+			"max_avatar_description_length": nil, "max_header_description_length": nil},
+		"statuses": map[string]any{"max_characters": i.MaxCharacters, "max_media_attachments": 0,
+			"characters_reserved_per_url": text.CharactersReservedPerURL},
+		"media_attachments": map[string]any{"supported_mime_types": []string{}, "description_limit": nil,
+			"image_size_limit": 0, "image_matrix_limit": 0, "video_size_limit": 0,
+			"video_frame_rate_limit": 0, "video_matrix_limit": 0},
+		"polls": map[string]any{"max_options": 0, "max_characters_per_option": 0,
+			"min_expiration": 0, "max_expiration": 0},
 		"translation": map[string]any{"enabled": false},
 		"timelines_access": map[string]any{
-			"live_feeds":          map[string]string{"local": "public", "remote": "public"},
-			"hashtag_feeds":       map[string]string{"local": "public", "remote": "public"},
-			"trending_link_feeds": map[string]string{"local": "public", "remote": "public"}},
+			"live_feeds":    map[string]string{"local": "public", "remote": "public"},
+			"hashtag_feeds": map[string]string{"local": "public", "remote": "public"}},
 		"limited_federation": false,
 	}
 }

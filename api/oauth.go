@@ -142,6 +142,17 @@ func (s *Server) revoke(r *req) error {
 	return r.json(map[string]any{})
 }
 
+// userinfo is GET and POST /oauth/userinfo: OpenID Connect claims about the token's
+// account, with the actor URI as subject, as Mastodon 4.4 answers them.
+func (s *Server) userinfo(r *req) error {
+	a, err := s.oneAccount(r.context(), r.viewer)
+	if err != nil {
+		return err
+	}
+	return r.json(map[string]string{"iss": s.baseURL() + "/", "sub": a.URI, "name": a.DisplayName,
+		"preferred_username": a.Username, "profile": a.URL, "picture": a.Avatar})
+}
+
 func (s *Server) wellKnownOAuth(r *req) error {
 	base := s.baseURL()
 	return r.json(map[string]any{
@@ -154,7 +165,7 @@ func (s *Server) wellKnownOAuth(r *req) error {
 		"app_registration_endpoint":             base + "/api/v1/apps",
 		"scopes_supported":                      auth.AllScopes(),
 		"response_types_supported":              []string{"code"},
-		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"response_modes_supported":              []string{"query"},
 		"code_challenge_methods_supported":      []string{"S256"},
 		"grant_types_supported":                 []string{"authorization_code", "client_credentials"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
@@ -207,11 +218,17 @@ func (s *Server) authorizePage(r *req) error {
 
 func (s *Server) authorizeSubmit(r *req) error {
 	f := r.authorizeForm()
+	deny := r.p.str("decision") == "deny"
+	if !deny { // every sign-in attempt counts, valid or not, as Mastodon counts them
+		if throttled, err := s.throttleSignIn(r, f.Login); throttled || err != nil {
+			return err
+		}
+	}
 	app, scopes, msg := s.checkAuthorize(r, &f)
 	if msg != "" {
 		return renderPage(r, 400, errorPage, map[string]string{"Error": msg})
 	}
-	if r.p.str("decision") == "deny" {
+	if deny {
 		return s.redirectBack(r, f, url.Values{"error": {"access_denied"},
 			"error_description": {"The resource owner or authorization server denied the request."}})
 	}
@@ -232,6 +249,25 @@ func (s *Server) authorizeSubmit(r *req) error {
 		return renderPage(r, 200, codePage, map[string]string{"Code": code, "AppName": app.Name})
 	}
 	return s.redirectBack(r, f, url.Values{"code": {code}})
+}
+
+// throttleSignIn counts a sign-in attempt per IP and per account, as Mastodon's
+// throttle_login_attempts rules, and once either budget is spent answers 429 with a
+// page and reports that it did.
+func (s *Server) throttleSignIn(r *req, login string) (bool, error) {
+	key := "login:" + strings.ToLower(strings.TrimSpace(login))
+	id, err := s.d.Accounts.LoginAccount(r.context(), strings.TrimSpace(login))
+	switch {
+	case err == nil:
+		key = "account:" + id.String()
+	case !errors.Is(err, account.ErrBadCredentials):
+		return false, err
+	}
+	if s.limits.signIn(r, key) == nil {
+		return false, nil
+	}
+	return true, renderPage(r, 429, errorPage, map[string]string{
+		"Error": "Too many sign-in attempts. Please wait a few minutes and try again."})
 }
 
 func (s *Server) redirectBack(r *req, f authorizeForm, q url.Values) error {

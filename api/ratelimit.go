@@ -1,16 +1,17 @@
 package api
 
 import (
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// limiter counts requests per key in fixed windows, as Mastodon's rack-attack rules:
-// 300 requests per 5 minutes per token and per IP, 5 registrations per 30 minutes per
-// IP. Counts are per node; in cluster shape each node enforces its share.
+// limiter counts requests per key in fixed windows, as Mastodon's rack-attack rules
+// (config/initializers/rack_attack.rb) do. Counts are per node; in cluster shape each
+// node enforces its share.
 type limiter struct {
-	perWindow int
+	perWindow int // requests per 5 minutes per token and per IP; negative: no limits
 	now       func() time.Time
 	mu        struct {
 		sync.Mutex
@@ -21,14 +22,33 @@ type limiter struct {
 
 type window struct {
 	start time.Time
+	span  time.Duration
 	count int
 }
 
+// throttle is one rule: at most limit requests per span for each key it counts by.
+type throttle struct {
+	name  string
+	limit int
+	span  time.Duration
+}
+
+// Mastodon's fixed rules. The general API budget (throttle_per_token_api and
+// throttle_unauthenticated_api, 300 per 5 minutes) is Deps.RateLimit.
+var (
+	// throttle_api_sign_up: registrations per IP.
+	throttleSignUp = throttle{"signup", 5, 30 * time.Minute}
+	// throttle_login_attempts/ip: sign-in attempts per IP.
+	throttleSignInIP = throttle{"signin-ip", 25, 5 * time.Minute}
+	// throttle_login_attempts/email: sign-in attempts per account (or per login that
+	// names none), from any IP.
+	throttleSignInAccount = throttle{"signin-account", 25, time.Hour}
+)
+
 const (
 	apiWindow      = 5 * time.Minute
-	signupWindow   = 30 * time.Minute
-	signupPerIP    = 5
 	defaultPerSpan = 300
+	longestSpan    = time.Hour // windows older than this are swept
 )
 
 func newLimiter(perWindow int, now func() time.Time) *limiter {
@@ -45,12 +65,12 @@ func (l *limiter) take(key string, limit int, span time.Duration) (remaining int
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.mu.swept) > span {
+	if now.Sub(l.mu.swept) > longestSpan {
 		l.sweepLocked(now)
 	}
 	w := l.mu.windows[key]
 	if w == nil || now.Sub(w.start) >= span {
-		w = &window{start: now.Truncate(span)}
+		w = &window{start: now.Truncate(span), span: span}
 		l.mu.windows[key] = w
 	}
 	w.count++
@@ -59,32 +79,83 @@ func (l *limiter) take(key string, limit int, span time.Duration) (remaining int
 
 func (l *limiter) sweepLocked(now time.Time) {
 	for k, w := range l.mu.windows {
-		if now.Sub(w.start) >= signupWindow {
+		if now.Sub(w.start) >= w.span {
 			delete(l.mu.windows, k)
 		}
 	}
 	l.mu.swept = now
 }
 
-// check applies the limits to a request and sets the X-RateLimit headers.
+// verdict is a throttle's count of one request.
+type verdict struct {
+	limit, remaining int
+	reset            time.Time
+	ok               bool
+}
+
+// count counts a request against one throttle.
+func (l *limiter) count(t throttle, key string) verdict {
+	remaining, reset, ok := l.take(t.name+":"+key, t.limit, t.span)
+	return verdict{limit: t.limit, remaining: remaining, reset: reset, ok: ok}
+}
+
+// answer sets the X-RateLimit headers of v and, once the budget is spent, answers 429
+// in Mastodon's shape.
+func (v verdict) answer(r *req) error {
+	h := &r.ctx.Response.Header
+	h.Set("X-RateLimit-Limit", strconv.Itoa(v.limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(v.remaining))
+	h.Set("X-RateLimit-Reset", datetime(v.reset))
+	if !v.ok {
+		return errTooManyRequests
+	}
+	return nil
+}
+
+// apply counts a request against one throttle and answers for it.
+func (l *limiter) apply(r *req, t throttle, key string) error { return l.count(t, key).answer(r) }
+
+// check applies the general limits to a request: per token when it carries a valid
+// one, else per IP, which is how requests with an invalid token are counted too.
+// Registrations have their own budget per IP; sign-in attempts are counted by signIn.
 func (l *limiter) check(r *req) error {
 	if l.perWindow < 0 {
 		return nil
 	}
-	key, limit, span := "ip:"+clientIP(r), l.perWindow, apiWindow
-	if r.token != nil {
-		key = "token:" + r.token.ID.String()
+	method, path := string(r.ctx.Method()), string(r.ctx.Path())
+	switch {
+	case method == "POST" && path == "/api/v1/accounts":
+		return l.apply(r, throttleSignUp, throttleIP(r))
+	case method == "POST" && path == "/oauth/authorize":
+		return nil
+	case r.token != nil:
+		return l.apply(r, throttle{"token", l.perWindow, apiWindow}, r.token.ID.String())
 	}
-	if string(r.ctx.Method()) == "POST" && string(r.ctx.Path()) == "/api/v1/accounts" {
-		key, limit, span = "signup:"+clientIP(r), signupPerIP, signupWindow
+	return l.apply(r, throttle{"ip", l.perWindow, apiWindow}, throttleIP(r))
+}
+
+// signIn counts a sign-in attempt against the IP and against the account it names,
+// and answers for the tighter of the two. account is the account's id, or the login as
+// typed when it names none.
+func (l *limiter) signIn(r *req, account string) error {
+	if l.perWindow < 0 {
+		return nil
 	}
-	remaining, reset, ok := l.take(key, limit, span)
-	h := &r.ctx.Response.Header
-	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-RateLimit-Reset", datetime(reset))
-	if !ok {
-		return httpErr(429, "Too many requests")
+	ip, acc := l.count(throttleSignInIP, throttleIP(r)), l.count(throttleSignInAccount, account)
+	if !acc.ok || (ip.ok && acc.remaining < ip.remaining) {
+		return acc.answer(r)
 	}
-	return nil
+	return ip.answer(r)
+}
+
+// throttleIP is the client's address as rate limits count it: IPv6 addresses by their
+// /64, which one host usually holds whole, as Mastodon does.
+func throttleIP(r *req) string {
+	ip := clientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64) // 64 bits fit any IPv6 address
+	return p.String()
 }

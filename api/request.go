@@ -57,6 +57,8 @@ var (
 	errInvalidToken  = httpErr(401, "The access token is invalid")
 	errNeedUser      = httpErr(422, "This method requires an authenticated user")
 	errOutsideScopes = httpErr(403, "This action is outside the authorized scopes")
+	// errTooManyRequests is rack-attack's answer, with Mastodon's errors.429 text.
+	errTooManyRequests = httpErr(429, "Too many requests")
 )
 
 // publicError maps a domain error to what the client sees. This is the one place

@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/oauth/authorize", public, s.authorizeSubmit)
 	s.handle("POST", "/oauth/token", public, s.token)
 	s.handle("POST", "/oauth/revoke", public, s.revoke)
+	s.handle("GET", "/oauth/userinfo", user("profile"), s.userinfo)
+	s.handle("POST", "/oauth/userinfo", user("profile"), s.userinfo)
 	s.handle("GET", "/.well-known/oauth-authorization-server", public, s.wellKnownOAuth)
 	s.handle("GET", "/api/v1/instance", public, s.instanceV1)
 	s.handle("GET", "/api/v2/instance", public, s.instanceV2)

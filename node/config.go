@@ -39,6 +39,9 @@ type Config struct {
 	// RateLimit is requests per 5 minutes per token and per IP; 0 means 300, negative
 	// disables rate limits.
 	RateLimit int `toml:"rate_limit"`
+	// Clock, if set, is the API's clock (rate-limit windows); tests set it. Default
+	// time.Now.
+	Clock func() time.Time `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost"`
 	// NoSync trades durability for speed (tests and benchmarks only).

@@ -156,7 +156,7 @@ func (n *Node) build() error {
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
+		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -302,9 +302,8 @@ func (n *Node) Addr() string {
 	return n.ln.Addr().String()
 }
 
-// Routes lists the HTTP routes the node serves, by method: what tests walk to cover
-// every endpoint, so that a new one cannot be forgotten.
-func (n *Node) Routes() map[string][]string { return n.api.Router().List() }
+// Routes lists the HTTP routes the node serves, path templates by method.
+func (n *Node) Routes() map[string][]string { return n.api.Routes() }
 
 // Config returns the node's effective configuration.
 func (n *Node) Config() Config { return n.cfg }

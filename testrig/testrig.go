@@ -140,6 +140,19 @@ func (r *Response) List(t testing.TB) []map[string]any {
 // Do sends a request with a form body (for non-GET) or query (for GET).
 func (c *Cluster) Do(method, path, token string, form url.Values) *Response {
 	c.t.Helper()
+	return c.DoWithHeaders(method, path, token, form, nil)
+}
+
+// DoWithHeader is Do with one extra request header.
+func (c *Cluster) DoWithHeader(method, path, token string, form url.Values, name, value string) *Response {
+	c.t.Helper()
+	return c.DoWithHeaders(method, path, token, form, http.Header{name: {value}})
+}
+
+// DoWithHeaders is Do with extra request headers, as a browser sends them (Origin,
+// Access-Control-Request-Method).
+func (c *Cluster) DoWithHeaders(method, path, token string, form url.Values, h http.Header) *Response {
+	c.t.Helper()
 	var body io.Reader
 	target := c.URL() + path
 	if method == "GET" || method == "DELETE" {
@@ -160,18 +173,9 @@ func (c *Cluster) Do(method, path, token string, form url.Values) *Response {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	return c.send(req, token)
-}
-
-// DoWithHeader is Do with one extra request header.
-func (c *Cluster) DoWithHeader(method, path, token string, form url.Values, name, value string) *Response {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.URL()+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		c.t.Fatalf("request: %v", err)
+	for k, v := range h {
+		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(name, value)
 	return c.send(req, token)
 }
 
