@@ -1,10 +1,12 @@
 package node
 
 import (
+	"io"
 	"log/slog"
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +30,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func testMember(t *testing.T, id int, seeds ...string) (*cluster, *router, *stream.Hub) {
 	t.Helper()
 	hub := stream.NewHub()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(testOutput(t), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := newRouter(hub, log)
 	cfg := Config{NodeID: id, Bus: BusKafka, Roles: []string{RoleAPI, RoleWorker},
 		Cluster: ClusterConfig{Bind: "127.0.0.1:0", Seeds: seeds}}
@@ -42,6 +44,36 @@ func testMember(t *testing.T, id int, seeds ...string) (*cluster, *router, *stre
 		}
 	})
 	return c, r, hub
+}
+
+// testOutput is the test's output until the test ends, and nothing after: memberlist's
+// gossip may log one last time while it shuts down, and writing to a finished test's
+// output panics.
+func testOutput(t *testing.T) io.Writer {
+	w := &endingWriter{}
+	w.mu.w = t.Output()
+	t.Cleanup(func() { // registered before the member's, so it runs after them
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.mu.w = nil
+	})
+	return w
+}
+
+type endingWriter struct {
+	mu struct {
+		sync.Mutex
+		w io.Writer
+	}
+}
+
+func (e *endingWriter) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.mu.w == nil {
+		return len(p), nil
+	}
+	return e.mu.w.Write(p)
 }
 
 func alive(c *cluster) int {
