@@ -325,3 +325,33 @@ func TestJSONBodies(t *testing.T) {
 		t.Fatalf("a surrogate pair was not read as one character: %v", got)
 	}
 }
+
+// TestAppLinksAreWebURLs: an app's website is a link on every status it posts and its
+// redirect URI is where the sign-in page sends the browser, so neither may run script.
+func TestAppLinksAreWebURLs(t *testing.T) {
+	c := testrig.New(t)
+	for _, tc := range []struct {
+		name, website, redirect string
+		want                    string
+	}{
+		{"javascript website", "javascript:alert(document.domain)", "urn:ietf:wg:oauth:2.0:oob", "Website is invalid"},
+		{"mixed-case scheme", "JavaScript:alert(1)", "urn:ietf:wg:oauth:2.0:oob", "Website is invalid"},
+		{"data website", "data:text/html,<script>alert(1)</script>", "urn:ietf:wg:oauth:2.0:oob", "Website is invalid"},
+		{"relative website", "/about", "urn:ietf:wg:oauth:2.0:oob", "Website is invalid"},
+		{"javascript redirect", "", "javascript:alert(1)", "Redirect URI is not a safe URI"},
+		{"web website", "https://client.example", "urn:ietf:wg:oauth:2.0:oob", ""},
+		{"native redirect", "", "com.example.app://callback", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"app"}, "website": {tc.website},
+				"redirect_uris": {tc.redirect}})
+			if tc.want == "" {
+				c.Must(r, 200)
+				return
+			}
+			if r.Code != 422 || !strings.Contains(string(r.Body), tc.want) {
+				t.Fatalf("got %d %s, want 422 with %q", r.Code, r.Body, tc.want)
+			}
+		})
+	}
+}

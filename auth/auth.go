@@ -127,6 +127,9 @@ func (s *Service) CreateApp(ctx context.Context, n NewApp) (*App, error) {
 	if len(n.Name) > 60 || len(n.Website) > 2000 {
 		return nil, &Validation{Msg: "Name or website is too long"}
 	}
+	if n.Website != "" && !webURL(n.Website) {
+		return nil, &Validation{Msg: "Website is invalid"}
+	}
 	if len(n.RedirectURIs) == 0 || len(n.RedirectURIs) > 16 {
 		return nil, &Validation{Msg: "Redirect URI can't be blank"}
 	}
@@ -149,6 +152,14 @@ func (s *Service) CreateApp(ctx context.Context, n NewApp) (*App, error) {
 		return nil, fmt.Errorf("save app: %w", err)
 	}
 	return app, nil
+}
+
+// webURL reports whether u is an absolute http or https URL, as Mastodon's URL
+// validator requires of an app's website: it is shown as a link on every status the
+// app posts, so a javascript: or data: one would run in the readers' clients.
+func webURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 func checkRedirect(u string) error {
