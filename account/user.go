@@ -51,6 +51,10 @@ type Registration struct {
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
 
+// localeRE is the shape of a locale tag (en, pt-BR, zh-Hant, sr-Latn): Mastodon refuses
+// locales it has no translation for, Herd anything that is not a tag.
+var localeRE = regexp.MustCompile(`^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$`)
+
 // Limits of registration input, as Mastodon's validators.
 const (
 	MaxUsername = 30
@@ -79,6 +83,9 @@ func (r *Registration) validate() error {
 	}
 	if !r.Agreement {
 		bad = append(bad, "Agreement must be accepted")
+	}
+	if r.Locale != "" && (len(r.Locale) > 16 || !localeRE.MatchString(r.Locale)) {
+		bad = append(bad, "Locale is not included in the list")
 	}
 	if len(r.Reason) > 1000 {
 		bad = append(bad, "Reason is too long")

@@ -283,7 +283,13 @@ func TestInputBoundaryReports(t *testing.T) {
 		})
 	}
 	b.reads(t) // every read still answers 200
-	// The refused registration left nothing behind.
+	// A locale that is not a locale tag is refused as Mastodon refuses an unknown one.
+	r := b.c.Do("POST", "/api/v1/accounts", b.c.AppToken(), url.Values{"username": {"eve"}, "email": {"eve@example.com"},
+		"password": {"correct horse battery"}, "agreement": {"true"}, "locale": {strings.Repeat("x", 5000)}})
+	if r.Code != 422 || !strings.Contains(string(r.Body), "Locale is not included in the list") {
+		t.Fatalf("long locale: %d %s", r.Code, r.Body)
+	}
+	// The refused registrations left nothing behind.
 	b.c.Register("eve")
 }
 
