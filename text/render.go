@@ -23,7 +23,8 @@ type ResolvedMention struct {
 	// Acct is "user" for a local account and "user@domain" for a remote one,
 	// as in the API's Account entity.
 	Acct string
-	// URL is the account's profile page, the href of the mention link.
+	// URL is the account's profile page, the href of the mention link. A URL that
+	// CleanURL (with http allowed) rejects leaves the mention as text.
 	URL string
 	// Username is the account's username as stored (its canonical case).
 	Username string
@@ -247,7 +248,9 @@ func (r *renderer) displayName(acc *ResolvedMention) string {
 func (r *renderer) writeMention(b *strings.Builder, screenName string) {
 	_, key := r.mention(screenName)
 	acc := r.accounts[key]
-	if acc == nil {
+	// An account whose URL is not http(s) (an old record, a careless resolver) is
+	// shown as text: no other scheme ever reaches an href.
+	if acc == nil || CleanURL(acc.URL, true) == "" {
 		b.WriteByte('@')
 		escapeTo(b, screenName)
 		return
