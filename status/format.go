@@ -52,7 +52,7 @@ func (f *TextFormatter) Format(ctx context.Context, src string) (Formatted, erro
 		}
 		url := f.base + "/@" + a.Username
 		if !a.Local() {
-			url = a.URL
+			url = remoteProfileURL(a)
 		}
 		mentions = append(mentions, a.ID)
 		return text.ResolvedMention{AccountID: a.ID.String(), Acct: a.Acct(), URL: url, Username: a.Username}, true
@@ -83,6 +83,16 @@ func (f *TextFormatter) Note(ctx context.Context, src string) string {
 
 // Length counts characters as Mastodon's limit does.
 func (f *TextFormatter) Length(spoiler, src string) int { return text.StatusLength(spoiler, src) }
+
+// remoteProfileURL is the href of a mention of a remote account: its profile page, or
+// its actor id, whichever is an http(s) URL; "" (the mention stays text) when neither
+// is, as an account stored before URLs were checked may hold.
+func remoteProfileURL(a *account.Account) string {
+	if u := text.CleanURL(a.URL, true); u != "" {
+		return u
+	}
+	return text.CleanURL(a.URI, true)
+}
 
 func isNotFoundAccount(err error) bool { return errors.Is(err, account.ErrNotFound) }
 
