@@ -153,6 +153,7 @@ func (n *Node) build() error {
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
 		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams,
+		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -178,7 +179,7 @@ func (n *Node) build() error {
 		}
 	}
 	n.api.SetFederation(s.Federation)
-	format.ResolveRemote(s.Federation.ResolveAcct)
+	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
 }

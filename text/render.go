@@ -159,6 +159,25 @@ func Render(input string, resolve Resolver, opts Options) Result {
 	return r.res
 }
 
+// Mentions returns the distinct mentions of input exactly as Render would hand them
+// to its Resolver, in the same order, so that a caller can resolve them ahead of
+// Render (concurrently, under a deadline) and answer its Resolver from the results.
+func Mentions(input string, opts Options) []Mention {
+	r := renderer{opts: opts.withDefaults()}
+	seen := make(map[string]bool)
+	var out []Mention
+	for _, e := range extractEntities(strings.ToValidUTF8(input, "\uFFFD")) {
+		if e.kind != kindMention {
+			continue
+		}
+		if m, key := r.mention(e.value); !seen[key] {
+			seen[key] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // renderer holds the state of one Render call.
 type renderer struct {
 	opts Options

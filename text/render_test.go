@@ -289,3 +289,16 @@ func TestRenderMentionUnsafeURL(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionsMatchResolverCalls: Mentions lists what Render asks its Resolver, in
+// the same order.
+func TestMentionsMatchResolverCalls(t *testing.T) {
+	for _, in := range []string{"@Alice @alice @bob@Remote.Example @bob@remote.example @alice@herd.example @x @y@Bücher.de",
+		"", "no mentions #tag https://a.example/@z", "a@b.example @c@d.example:8080 \xff@e"} {
+		var calls []Mention
+		Render(in, func(m Mention) (ResolvedMention, bool) { calls = append(calls, m); return ResolvedMention{}, false }, testOpts)
+		if got := Mentions(in, testOpts); !reflect.DeepEqual(got, calls) {
+			t.Errorf("Mentions(%q) = %+v, Render asked %+v", in, got, calls)
+		}
+	}
+}
