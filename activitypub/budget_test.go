@@ -1,6 +1,9 @@
 package activitypub_test
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herd-social/herd/activitypub/httpsig"
 	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/testrig"
 )
@@ -36,7 +40,8 @@ func slowRemote(t *testing.T) (domain string, hits *atomic.Int32) {
 
 // TestRemoteLookupsShareABudget: a status naming ten unknown handles on a server that
 // never answers is posted within the resolve budget, its handles left as text; a
-// profile note and a resolving search are bounded the same way. Without the budget
+// profile note, a resolving search and the key fetch of an inbox POST are bounded
+// the same way. Without the budget
 // each handle would wait for the client's 10 s timeout, and the requests would
 // outlast the test client's 30 s.
 func TestRemoteLookupsShareABudget(t *testing.T) {
@@ -74,5 +79,29 @@ func TestRemoteLookupsShareABudget(t *testing.T) {
 	found = c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"http://" + slow + "/users/x"}, "resolve": {"true"}}), 200).Object(t)
 	if accs, sts := found["accounts"].([]any), found["statuses"].([]any); len(accs)+len(sts) != 0 {
 		t.Fatalf("search found %v", found)
+	}
+
+	// An inbox POST signed with a key on the slow server is refused once the budget
+	// is spent, long before the fetch's own 10 s timeout (the client below gives up
+	// after 5 s).
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := "http://" + slow + "/users/x"
+	body := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"` + actor + `#f","type":"Follow","actor":"` +
+		actor + `","object":"http://` + c.Nodes[0].Config().Domain + `/users/alice"}`)
+	req, _ := http.NewRequest("POST", c.URL()+"/inbox", bytes.NewReader(body))
+	req.Host = c.Nodes[0].Config().Domain
+	if err := httpsig.Sign(req, body, actor+"#main-key", key, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("the inbox POST outlasted the budget: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Fatalf("inbox answered %d, want 401", resp.StatusCode)
 	}
 }

@@ -51,7 +51,8 @@ type Config struct {
 	ExtraCA string `toml:"extra_ca"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
 	// handles mentioned in a status or profile (resolved 4 at a time; those not
-	// resolved in time stay plain text) and search with resolve=true. Default 5s.
+	// resolved in time stay plain text), search with resolve=true, and the fetch of
+	// the signer's key in an inbox POST. Default 5s.
 	ResolveBudget time.Duration `toml:"resolve_budget"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`

@@ -171,7 +171,7 @@ func (n *Node) build() error {
 		HomeMerge: s.Fanout.Followed, Reports: s.Reports},
 		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
-			Client: clientOpts, HTTP: httpClient})
+			Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget})
 	signer.s = s.Federation
 	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
 		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
