@@ -67,7 +67,12 @@ func TestRemoteLookupsShareABudget(t *testing.T) {
 		t.Fatal("the slow server was never asked")
 	}
 
-	me := c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"note": {text.String()}}), 200).Object(t)
+	profile := url.Values{"note": {text.String()}}
+	for i := range 4 {
+		profile.Set(fmt.Sprintf("fields_attributes[%d][name]", i), "f")
+		profile.Set(fmt.Sprintf("fields_attributes[%d][value]", i), fmt.Sprintf("@field%d@%s", i, slow))
+	}
+	me := c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", profile), 200).Object(t)
 	if !strings.Contains(me["note"].(string), "@user0@"+slow) {
 		t.Fatalf("note %v", me["note"])
 	}

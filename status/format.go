@@ -93,6 +93,15 @@ func (f *TextFormatter) Format(ctx context.Context, src string) (Formatted, erro
 	return out, nil
 }
 
+type lookupDeadlineKey struct{}
+
+// WithLookupDeadline makes every Format under ctx end its remote lookups by t (or
+// its own budget, if sooner), so that a request rendering several texts, such as a
+// profile's note and fields, spends one budget on them all.
+func WithLookupDeadline(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, lookupDeadlineKey{}, t)
+}
+
 func mentionKey(m text.Mention) string { return strings.ToLower(m.Username) + "@" + m.Domain }
 
 // lookupMentions finds the accounts of mentions, keyed by mentionKey. A failed lookup
@@ -127,6 +136,11 @@ func (f *TextFormatter) resolveRemote(ctx context.Context, ms []text.Mention, fo
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Budget)
 	defer cancel()
+	if t, ok := ctx.Value(lookupDeadlineKey{}).(time.Time); ok {
+		var cancelShared context.CancelFunc
+		ctx, cancelShared = context.WithDeadline(ctx, t)
+		defer cancelShared()
+	}
 	jobs := make(chan text.Mention)
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -114,3 +114,33 @@ func TestFormatBudget(t *testing.T) {
 		t.Errorf("mentions %v, html %s", out.Mentions, out.HTML)
 	}
 }
+
+// TestFormatSharedDeadline: texts formatted under one lookup deadline (a profile's
+// note and fields) end their remote lookups by it, however long each one's budget.
+func TestFormatSharedDeadline(t *testing.T) {
+	var mu sync.Mutex
+	var deadlines []time.Time
+	f := status.NewTextFormatter(knownAccounts{}, "herd.example", "https://herd.example")
+	f.ResolveRemote(func(ctx context.Context, username, domain string) (*account.Account, error) {
+		d, _ := ctx.Deadline()
+		mu.Lock()
+		deadlines = append(deadlines, d)
+		mu.Unlock()
+		return nil, account.ErrNotFound
+	}, status.RemoteOptions{Budget: time.Hour})
+	shared := time.Now().Add(time.Minute)
+	ctx := status.WithLookupDeadline(context.Background(), shared)
+	for _, src := range []string{"@a@x.example", "@b@x.example @c@x.example"} {
+		if _, err := f.Format(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(deadlines) != 3 {
+		t.Fatalf("%d lookups, want 3", len(deadlines))
+	}
+	for _, d := range deadlines {
+		if !d.Equal(shared) {
+			t.Errorf("a lookup had the deadline %v, want the shared %v", d, shared)
+		}
+	}
+}
