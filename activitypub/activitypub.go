@@ -104,6 +104,9 @@ type Options struct {
 	// (NewHTTPClient).
 	Client ClientOptions
 	HTTP   *http.Client
+	// KeyFetchBudget bounds the fetches of the signer's actor that one inbox POST may
+	// cause (one, and one refresh after a failed check); default 5s.
+	KeyFetchBudget time.Duration
 }
 
 // Service builds and serves federation documents.
@@ -159,6 +162,9 @@ type DeadLetters interface {
 func New(d Deps, opts Options) *Service {
 	if opts.HTTP == nil {
 		opts.HTTP = http.DefaultClient
+	}
+	if opts.KeyFetchBudget <= 0 {
+		opts.KeyFetchBudget = 5 * time.Second
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()

@@ -9,10 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -39,24 +39,28 @@ type ClientOptions struct {
 	UserAgent string
 }
 
-// NewHTTPClient returns the client of all outbound federation traffic: bounded in
-// time, size and redirects, and refusing loopback, private and link-local addresses
-// unless allowed. Names ending in .localhost resolve to loopback (RFC 6761), which
-// lets tests run several instances under distinct host names on one machine.
+// NewHTTPClient returns the client of all outbound federation traffic (fetches,
+// WebFinger, deliveries): bounded in time, size and redirects, and refusing every
+// address that is not public unicast by the IANA special-purpose registries
+// (addrguard.go) unless AllowPrivate. The address is checked after name resolution,
+// on every connection, redirects included. Names ending in .localhost resolve to
+// loopback (RFC 6761), which lets tests run several instances under distinct host
+// names on one machine. Proxy environment variables are ignored, since a proxy would
+// connect in the client's place.
 func NewHTTPClient(o ClientOptions) (*http.Client, error) {
+	allow := publicAddr
+	if o.AllowPrivate {
+		allow = func(netip.Addr) bool { return true }
+	}
+	return newHTTPClient(o, allow)
+}
+
+// newHTTPClient is NewHTTPClient with the address rule given.
+func newHTTPClient(o ClientOptions, allow func(netip.Addr) bool) (*http.Client, error) {
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		if ip := net.ParseIP(host); ip != nil && !o.AllowPrivate && !publicIP(ip) {
-			return fmt.Errorf("%w: %s", ErrForbiddenAddress, ip)
-		}
-		return nil
-	}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: dialGuard(allow)}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if host, port, err := net.SplitHostPort(addr); err == nil && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
@@ -64,19 +68,14 @@ func NewHTTPClient(o ClientOptions) (*http.Client, error) {
 		}
 		return dialer.DialContext(ctx, network, addr)
 	}
+	// A proxy would dial in the client's place and defeat the address rule.
+	tr.Proxy = nil
 	tr.MaxIdleConnsPerHost = 16
 	tr.ResponseHeaderTimeout = o.Timeout
 	if o.ExtraCA != "" {
-		pool, err := x509.SystemCertPool()
+		pool, err := extraCAPool(o.ExtraCA)
 		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		pem, err := os.ReadFile(o.ExtraCA)
-		if err != nil {
-			return nil, fmt.Errorf("activitypub: extra CA: %w", err)
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("activitypub: extra CA %s holds no certificate", o.ExtraCA)
+			return nil, err
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
@@ -88,9 +87,20 @@ func NewHTTPClient(o ClientOptions) (*http.Client, error) {
 	}}, nil
 }
 
-func publicIP(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
+// extraCAPool is the system pool with the certificates of a PEM file added.
+func extraCAPool(file string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("activitypub: extra CA: %w", err)
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("activitypub: extra CA %s holds no certificate", file)
+	}
+	return pool, nil
 }
 
 func checkScheme(u *url.URL, allowHTTP bool) error {

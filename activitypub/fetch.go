@@ -32,6 +32,9 @@ func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error)
 	if err := checkScheme(u, s.opts.Client.AllowHTTP); err != nil {
 		return nil, err
 	}
+	if s.remoteURL(uri) == "" {
+		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+	}
 	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
@@ -108,12 +111,14 @@ func (s *Service) isLocal(uri string) bool {
 	return err == nil && strings.EqualFold(u.Host, s.opts.Domain)
 }
 
-// parseActor reads what Mastodon needs from an actor document.
+// parseActor reads what Mastodon needs from an actor document. Every URL in it goes
+// through remoteURL: the actor is refused without a usable id and inbox, and any
+// other link that fails is left out.
 func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, error) {
-	id, _ := doc["id"].(string)
+	id := s.remoteURL(str2(doc, "id"))
 	u, err := url.Parse(id)
 	if err != nil || id == "" {
-		return nil, fmt.Errorf("%w: actor %s has no id", ErrInvalid, uri)
+		return nil, fmt.Errorf("%w: actor %s has no usable id", ErrInvalid, uri)
 	}
 	if src, _ := url.Parse(uri); src == nil || !strings.EqualFold(src.Host, u.Host) {
 		return nil, fmt.Errorf("%w: actor id %s is not on the host of %s", ErrInvalid, id, uri)
@@ -125,7 +130,7 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		return nil, fmt.Errorf("%w: %s is a %q, not an actor", ErrInvalid, id, typ)
 	}
 	username, _ := doc["preferredUsername"].(string)
-	inbox, _ := doc["inbox"].(string)
+	inbox := s.remoteURL(str2(doc, "inbox"))
 	key, _ := doc["publicKey"].(map[string]any)
 	if username == "" || inbox == "" || key == nil {
 		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername, inbox or publicKey", ErrInvalid, id)
@@ -134,19 +139,11 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		return nil, fmt.Errorf("%w: key of %s is owned by %q", ErrInvalid, id, owner)
 	}
 	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
-		DisplayName: str2(doc, "name"), Note: text.SanitizeRemote(str2(doc, "summary")), URL: linkOf(doc["url"]),
+		DisplayName: str2(doc, "name"), Note: text.SanitizeRemote(str2(doc, "summary")),
 		Locked: doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
-		OutboxURL: str2(doc, "outbox"), FollowersURL: str2(doc, "followers"), FollowingURL: str2(doc, "following"),
-		FeaturedURL: str2(doc, "featured"), PublicKeyID: str2(key, "id"), PublicKeyPEM: str2(key, "publicKeyPem"),
-		ActorType: typ, FetchedAt: s.now().UTC(), AvatarURL: linkOf(doc["icon"]), HeaderURL: linkOf(doc["image"]),
-		AlsoKnownAs: asStrings(doc["alsoKnownAs"]), MovedToURI: idAny(doc["movedTo"])}
-	if eps, ok := doc["endpoints"].(map[string]any); ok {
-		a.SharedInboxURL = str2(eps, "sharedInbox")
-	}
-	if a.URL == "" {
-		a.URL = id
-	}
+		PublicKeyPEM: str2(key, "publicKeyPem"), ActorType: typ, FetchedAt: s.now().UTC()}
+	s.actorLinks(a, doc, key)
 	if t, err := time.Parse(time.RFC3339, str2(doc, "published")); err == nil {
 		a.CreatedAt = t.UTC()
 	}
@@ -156,6 +153,42 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		}
 	}
 	return a, nil
+}
+
+// actorLinks fills the URLs of an account from its actor document and key, each
+// through remoteURL; the profile page defaults to the actor id.
+func (s *Service) actorLinks(a *account.Account, doc, key map[string]any) {
+	a.URL = s.remoteURL(linkOf(doc["url"]))
+	if a.URL == "" {
+		a.URL = a.URI
+	}
+	a.AvatarURL, a.HeaderURL = s.remoteURL(linkOf(doc["icon"])), s.remoteURL(linkOf(doc["image"]))
+	a.OutboxURL, a.FollowersURL = s.remoteURL(str2(doc, "outbox")), s.remoteURL(str2(doc, "followers"))
+	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
+	a.PublicKeyID = s.remoteURL(str2(key, "id"))
+	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
+	a.MovedToURI = s.remoteURL(idAny(doc["movedTo"]))
+	if eps, ok := doc["endpoints"].(map[string]any); ok {
+		a.SharedInboxURL = s.remoteURL(str2(eps, "sharedInbox"))
+	}
+}
+
+// remoteURL is a URL taken from another server's document: kept when it is an
+// absolute https URL, or http where federation over http is allowed, and "" otherwise
+// (text.CleanURL). Every URL Herd stores from a remote document passes here.
+func (s *Service) remoteURL(raw string) string {
+	return text.CleanURL(raw, s.opts.Client.AllowHTTP)
+}
+
+// remoteURLs keeps the URLs of a list that pass remoteURL.
+func (s *Service) remoteURLs(raws []string) []string {
+	var out []string
+	for _, r := range raws {
+		if u := s.remoteURL(r); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // ErrInvalid is returned for documents that break the rules Mastodon enforces.

@@ -79,7 +79,7 @@ func (s *Service) applyFlag(ctx context.Context, actor *account.Account, act map
 		}
 		reported[t.ID] = true
 		_, err := s.reports.Create(ctx, moderation.NewReport{AccountID: actor.ID, TargetAccountID: t.ID,
-			StatusIDs: byAccount[t.ID], Comment: str2(act, "content"), URI: str2(act, "id")})
+			StatusIDs: byAccount[t.ID], Comment: str2(act, "content"), URI: s.remoteURL(str2(act, "id"))})
 		var v *moderation.Validation
 		if errors.As(err, &v) || errors.Is(err, account.ErrNotFound) || errors.Is(err, status.ErrNotFound) {
 			return fmt.Errorf("%w: %v", ErrInvalid, err)

@@ -79,13 +79,15 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 	}
 	sreq := httpsig.FromFastHTTP(&ctx.Request)
 	sreq.Scheme = h.s.opts.Scheme
-	keyID, err := httpsig.Verify(ctx, sreq, h.s.now(), h.s.lookupKey)
+	fetchCtx, cancel := context.WithTimeout(ctx, h.s.opts.KeyFetchBudget)
+	defer cancel()
+	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupKey)
 	if err != nil {
 		h.log.Info("activitypub: inbox signature refused", "actor", actor, "err", err)
 		h.reject(ctx, 401, err.Error())
 		return
 	}
-	signer, err := h.s.RemoteAccount(ctx, keyID, false)
+	signer, err := h.s.RemoteAccount(fetchCtx, keyID, false)
 	if err != nil || signer.URI != actor {
 		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 	if !slices.Contains(noteTypes, str2(obj, "type")) {
 		return nil, fmt.Errorf("%w: object type %q", ErrInvalid, str2(obj, "type"))
 	}
-	uri := str2(obj, "id")
+	uri := s.remoteURL(str2(obj, "id"))
 	if uri == "" || !sameHost(uri, actor.URI) {
 		return nil, fmt.Errorf("%w: note %q is not on its author's host", ErrInvalid, uri)
 	}
@@ -62,10 +63,11 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 	if content == "" && str2(obj, "name") != "" { // Article, Page, Event: the name is the text
 		content = "<p>" + text.PlainText(str2(obj, "name")) + "</p>"
 	}
-	if u := linkOf(obj["url"]); u != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
-		content += `<p><a href="` + u + `">` + u + `</a></p>`
+	link := s.remoteURL(linkOf(obj["url"]))
+	if link != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
+		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
 	}
-	st := &status.Status{URI: uri, URL: linkOf(obj["url"]), AccountID: actor.ID, Content: sanitize(content),
+	st := &status.Status{URI: uri, URL: link, AccountID: actor.ID, Content: sanitize(content),
 		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true}
 	if st.SpoilerText != "" {
 		st.Sensitive = true
@@ -109,8 +111,12 @@ func (s *Service) readTags(ctx context.Context, obj map[string]any, st *status.S
 		switch str2(m, "type") {
 		case "Mention":
 			href := str2(m, "href")
+			local, err := s.localTarget(ctx, href)
+			if err != nil && s.remoteURL(href) == "" {
+				continue // neither one of ours nor a usable remote actor link
+			}
 			mentioned = append(mentioned, href)
-			if local, err := s.localTarget(ctx, href); err == nil && !slices.Contains(st.Mentions, local.ID) {
+			if err == nil && !slices.Contains(st.Mentions, local.ID) {
 				st.Mentions = append(st.Mentions, local.ID)
 			}
 		case "Hashtag":
@@ -173,8 +179,12 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if target.Visibility != status.Public && target.Visibility != status.Unlisted {
 		return fmt.Errorf("%w: boost of a %s status", ErrInvalid, target.Visibility)
 	}
+	uri := s.remoteURL(str2(act, "id"))
+	if uri == "" {
+		return fmt.Errorf("%w: Announce without a usable id", ErrInvalid)
+	}
 	vis := visibility(asStrings(act["to"]), asStrings(act["cc"]), actor.FollowersURL, nil)
-	boost := &status.Status{URI: str2(act, "id"), AccountID: actor.ID, ReblogOfID: target.ID, Visibility: vis}
+	boost := &status.Status{URI: uri, AccountID: actor.ID, ReblogOfID: target.ID, Visibility: vis}
 	if t, err := time.Parse(time.RFC3339, str2(act, "published")); err == nil {
 		boost.CreatedAt = t.UTC()
 	}

@@ -62,9 +62,12 @@ func (s *Service) applyMove(ctx context.Context, actor *account.Account, act map
 	uri := idAny(act["target"])
 	var target *account.Account
 	var err error
-	if s.isLocal(uri) {
+	switch {
+	case s.isLocal(uri):
 		target, err = s.localTarget(ctx, uri)
-	} else {
+	case s.remoteURL(uri) == "":
+		return fmt.Errorf("%w: move target %q is no usable URL", ErrInvalid, uri)
+	default:
 		target, err = s.RemoteAccount(ctx, uri, true)
 	}
 	if errors.Is(err, account.ErrNotFound) {

@@ -50,7 +50,9 @@ func (s *Server) updateCredentials(r *req) error {
 	if fs, ok := profileFields(r.p); ok {
 		u.Fields = &fs
 	}
-	if _, _, err := s.d.Accounts.UpdateProfile(r.context(), r.viewer, u, s.d.Render); err != nil {
+	// The note and the fields share one budget for looking up the handles they name.
+	ctx := status.WithLookupDeadline(r.context(), time.Now().Add(s.d.ResolveBudget))
+	if _, _, err := s.d.Accounts.UpdateProfile(ctx, r.viewer, u, s.d.Render); err != nil {
 		return err
 	}
 	return s.verifyCredentials(r)

@@ -63,6 +63,9 @@ type Deps struct {
 	RateLimit int
 	// MaxBody caps request bodies; default 1 MiB.
 	MaxBody int
+	// ResolveBudget bounds the remote fetches of one search with resolve=true;
+	// default 5s.
+	ResolveBudget time.Duration
 	// Streams routes real-time events to streaming connections; nil gives the
 	// server a hub of its own that nothing publishes to.
 	Streams stream.Router
@@ -91,6 +94,9 @@ func New(d Deps) *Server {
 	}
 	if d.MaxBody == 0 {
 		d.MaxBody = 1 << 20
+	}
+	if d.ResolveBudget <= 0 {
+		d.ResolveBudget = 5 * time.Second
 	}
 	if d.Instance.Scheme == "" {
 		d.Instance.Scheme = "https"

@@ -7,6 +7,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
 )
 
 // datetime renders a time as Mastodon does: RFC 3339, UTC, milliseconds.
@@ -71,12 +72,14 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	out := &Account{ID: a.ID.String(), Username: a.Username, Acct: a.Acct(), DisplayName: a.DisplayName,
 		Locked: a.Locked, Bot: a.Bot, Discoverable: ptr(a.Discoverable), Indexable: a.Indexable,
 		CreatedAt: datetime(a.CreatedAt.Truncate(24 * time.Hour)), Note: a.Note,
-		URL: a.URL, URI: a.URI, Avatar: a.AvatarURL, Header: a.HeaderURL,
+		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []any{}, Roles: []any{}, Fields: fields(a.Fields),
 		Suspended: a.Suspended, movedToURI: a.MovedToURI}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
+	} else {
+		out.URL, out.URI = remoteLinks(a.URL, a.URI, s.baseURL()+"/@"+a.Acct())
 	}
 	if out.Avatar == "" {
 		out.Avatar = s.baseURL() + missingAvatar
@@ -89,6 +92,20 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		out.LastStatusAt = ptr(last.Format("2006-01-02"))
 	}
 	return out
+}
+
+// remoteLinks are the url and uri of a remote account or status as rendered: only
+// http(s) URLs (text.CleanURL), whatever an old record holds. The url falls back to
+// the uri, and a uri that fails, to the page of this server given (Mastodon's web
+// path for remote accounts and statuses).
+func remoteLinks(url, uri, page string) (string, string) {
+	if uri = text.CleanURL(uri, true); uri == "" {
+		uri = page
+	}
+	if url = text.CleanURL(url, true); url == "" {
+		url = uri
+	}
+	return url, uri
 }
 
 func fields(fs []account.Field) []Field {
@@ -188,8 +205,8 @@ func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 		Account: acc, Content: "", Visibility: st.Visibility, MediaAttachments: []any{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
 		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
-	if st.URI != "" {
-		b.URI = st.URI
+	if u := text.CleanURL(st.URI, true); u != "" {
+		b.URI = u
 	}
 	return b
 }
@@ -241,8 +258,9 @@ func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs m
 	if st.Local {
 		r.URI = s.statusURI(acc.Username, st.ID)
 		r.URL = ptr(s.profileURL(acc.Username) + "/" + st.ID.String())
-	} else if st.URL != "" {
-		r.URL = ptr(st.URL)
+	} else {
+		u, uri := remoteLinks(st.URL, st.URI, s.baseURL()+"/@"+acc.Acct+"/"+st.ID.String())
+		r.URL, r.URI = ptr(u), uri
 	}
 	if !st.EditedAt.IsZero() {
 		r.EditedAt = ptr(datetime(st.EditedAt))

@@ -35,11 +35,14 @@ func (s *Server) search(r *req) error {
 		return httpErr(400, "Missing parameter: q")
 	}
 	resolve := r.p.boolean("resolve") && r.viewer != 0
+	// Remote fetches share one budget; what is not found in it is not in the answer.
+	fetchCtx, cancel := context.WithTimeout(r.context(), s.d.ResolveBudget)
+	defer cancel()
 	typ := r.p.str("type")
 	out := map[string]any{"accounts": []*Account{}, "statuses": []*Status{}, "hashtags": []any{}}
 	if strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://") {
 		if typ == "" || typ == "accounts" {
-			if a := s.findAccountURL(r, q, resolve); a != nil {
+			if a := s.findAccountURL(fetchCtx, r, q, resolve); a != nil {
 				acc, err := s.oneAccount(r.context(), a.ID)
 				if err != nil {
 					return err
@@ -49,7 +52,7 @@ func (s *Server) search(r *req) error {
 			}
 		}
 		if typ == "" || typ == "statuses" {
-			if st := s.findStatusURL(r, q, resolve); st != nil {
+			if st := s.findStatusURL(fetchCtx, r, q, resolve); st != nil {
 				if ok, err := s.d.Statuses.CanSee(r.context(), r.viewer, st); err == nil && ok {
 					rendered, err := s.oneStatus(r.context(), r.viewer, st)
 					if err != nil {
@@ -62,7 +65,7 @@ func (s *Server) search(r *req) error {
 		return r.json(out)
 	}
 	if typ == "" || typ == "accounts" {
-		if a := s.findHandle(r, q, resolve); a != nil {
+		if a := s.findHandle(fetchCtx, r, q, resolve); a != nil {
 			acc, err := s.oneAccount(r.context(), a.ID)
 			if err != nil {
 				return err
@@ -73,7 +76,7 @@ func (s *Server) search(r *req) error {
 	return r.json(out)
 }
 
-func (s *Server) findHandle(r *req, q string, resolve bool) *account.Account {
+func (s *Server) findHandle(ctx context.Context, r *req, q string, resolve bool) *account.Account {
 	handle := strings.TrimPrefix(q, "@")
 	user, domain, _ := strings.Cut(handle, "@")
 	if user == "" || strings.ContainsAny(user, " /") {
@@ -92,7 +95,7 @@ func (s *Server) findHandle(r *req, q string, resolve bool) *account.Account {
 	if !resolve || s.d.Federation == nil {
 		return nil
 	}
-	a, err := s.d.Federation.ResolveAcct(r.context(), user, strings.ToLower(domain))
+	a, err := s.d.Federation.ResolveAcct(ctx, user, strings.ToLower(domain))
 	if err != nil {
 		s.log.Info("api: resolve handle", "q", q, "err", err)
 		return nil
@@ -101,7 +104,7 @@ func (s *Server) findHandle(r *req, q string, resolve bool) *account.Account {
 	return a
 }
 
-func (s *Server) findAccountURL(r *req, q string, resolve bool) *account.Account {
+func (s *Server) findAccountURL(ctx context.Context, r *req, q string, resolve bool) *account.Account {
 	if strings.HasPrefix(q, s.baseURL()+"/users/") || strings.HasPrefix(q, s.baseURL()+"/@") {
 		name := strings.TrimPrefix(strings.TrimPrefix(q, s.baseURL()+"/users/"), s.baseURL()+"/@")
 		a, err := s.d.Accounts.Lookup(r.context(), name, "")
@@ -116,7 +119,7 @@ func (s *Server) findAccountURL(r *req, q string, resolve bool) *account.Account
 	if !resolve || s.d.Federation == nil {
 		return nil
 	}
-	a, err := s.d.Federation.RemoteAccount(r.context(), q, false)
+	a, err := s.d.Federation.RemoteAccount(ctx, q, false)
 	if err != nil {
 		return nil
 	}
@@ -124,7 +127,7 @@ func (s *Server) findAccountURL(r *req, q string, resolve bool) *account.Account
 	return a
 }
 
-func (s *Server) findStatusURL(r *req, q string, resolve bool) *status.Status {
+func (s *Server) findStatusURL(ctx context.Context, r *req, q string, resolve bool) *status.Status {
 	if s.d.Federation == nil {
 		return nil
 	}
@@ -135,7 +138,7 @@ func (s *Server) findStatusURL(r *req, q string, resolve bool) *status.Status {
 		}
 		return st
 	}
-	st, err := s.d.Federation.ResolveStatus(r.context(), q)
+	st, err := s.d.Federation.ResolveStatus(ctx, q)
 	if err != nil && !errors.Is(err, status.ErrNotFound) {
 		s.log.Info("api: resolve status", "q", q, "err", err)
 	}

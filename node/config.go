@@ -52,6 +52,11 @@ type Config struct {
 	AllowPrivateAddresses bool `toml:"allow_private_addresses"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca"`
+	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
+	// handles mentioned in a status or profile (resolved 4 at a time; those not
+	// resolved in time stay plain text), search with resolve=true, and the fetch of
+	// the signer's key in an inbox POST. Default 5s.
+	ResolveBudget time.Duration `toml:"resolve_budget"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
 
@@ -102,6 +107,9 @@ func (c Config) WithDefaults() Config {
 	if c.BcryptCost == 0 {
 		c.BcryptCost = 12
 	}
+	if c.ResolveBudget == 0 {
+		c.ResolveBudget = 5 * time.Second
+	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
@@ -143,6 +151,9 @@ func (c Config) Validate() error {
 	}
 	if c.BcryptCost < 4 || c.BcryptCost > 31 {
 		errs = append(errs, fmt.Errorf("bcrypt_cost %d must be 4-31", c.BcryptCost))
+	}
+	if c.ResolveBudget < 0 {
+		errs = append(errs, fmt.Errorf("resolve_budget %s must not be negative", c.ResolveBudget))
 	}
 	errs = append(errs, c.validateShape()...)
 	return errors.Join(errs...)

@@ -157,6 +157,7 @@ func (n *Node) build() error {
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
 		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
+		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -174,7 +175,7 @@ func (n *Node) build() error {
 		HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters},
 		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
-			Client: clientOpts, HTTP: httpClient})
+			Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget})
 	signer.s = s.Federation
 	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
 		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
@@ -182,7 +183,7 @@ func (n *Node) build() error {
 		}
 	}
 	n.api.SetFederation(s.Federation)
-	format.ResolveRemote(s.Federation.ResolveAcct)
+	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
 }

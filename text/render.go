@@ -23,7 +23,8 @@ type ResolvedMention struct {
 	// Acct is "user" for a local account and "user@domain" for a remote one,
 	// as in the API's Account entity.
 	Acct string
-	// URL is the account's profile page, the href of the mention link.
+	// URL is the account's profile page, the href of the mention link. A URL that
+	// CleanURL (with http allowed) rejects leaves the mention as text.
 	URL string
 	// Username is the account's username as stored (its canonical case).
 	Username string
@@ -158,6 +159,25 @@ func Render(input string, resolve Resolver, opts Options) Result {
 	return r.res
 }
 
+// Mentions returns the distinct mentions of input exactly as Render would hand them
+// to its Resolver, in the same order, so that a caller can resolve them ahead of
+// Render (concurrently, under a deadline) and answer its Resolver from the results.
+func Mentions(input string, opts Options) []Mention {
+	r := renderer{opts: opts.withDefaults()}
+	seen := make(map[string]bool)
+	var out []Mention
+	for _, e := range extractEntities(strings.ToValidUTF8(input, "\uFFFD")) {
+		if e.kind != kindMention {
+			continue
+		}
+		if m, key := r.mention(e.value); !seen[key] {
+			seen[key] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // renderer holds the state of one Render call.
 type renderer struct {
 	opts Options
@@ -247,7 +267,9 @@ func (r *renderer) displayName(acc *ResolvedMention) string {
 func (r *renderer) writeMention(b *strings.Builder, screenName string) {
 	_, key := r.mention(screenName)
 	acc := r.accounts[key]
-	if acc == nil {
+	// An account whose URL is not http(s) (an old record, a careless resolver) is
+	// shown as text: no other scheme ever reaches an href.
+	if acc == nil || CleanURL(acc.URL, true) == "" {
 		b.WriteByte('@')
 		escapeTo(b, screenName)
 		return

@@ -21,6 +21,15 @@ var sanitizeTests = []struct{ name, in, want string }{
 	{"javascript with spaces", `<a href="  JavaScript:alert(1)">x</a>`, `x`},
 	{"entity-encoded colon", `<a href="javascript&#58;alert(1)">x</a>`, `x`},
 	{"data href", `<a href="data:text/html,hi">x</a>`, `x`},
+	// Profile field values and notes are sanitised the same way: no script scheme
+	// survives, however it is spelt.
+	{"vbscript href", `<a href="vbscript:msgbox(1)">x</a>`, `x`},
+	{"control character before javascript", "<a href=\"\x01javascript:alert(1)\">x</a>", `x`},
+	{"entity-encoded javascript", `<a href="&#106;avascript:alert(1)">x</a>`, `x`},
+	{"tab inside the scheme", `<a href="java&#9;script:alert(1)">x</a>`, `x`},
+	{"newline inside the scheme", "<a href=\"java\nscript:alert(1)\">x</a>", `x`},
+	{"field value link kept", `<a href="https://alice.example/" rel="me">alice.example</a>`,
+		`<a href="https://alice.example/"` + rel + `>alice.example</a>`},
 	{"relative href becomes text", `<a href="/relative">rel</a> <a href="//x.example/">pr</a> <a href="#f">frag</a>`, `rel pr frag`},
 	{"missing href becomes text", `<a>none</a>`, `none`},
 	{"allowed schemes kept", `<a href="gemini://x.example/">g</a><a href="MAGNET:?xt=1">m</a>`,
