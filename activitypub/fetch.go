@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/activitypub/httpsig"
@@ -130,6 +132,9 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		return nil, fmt.Errorf("%w: %s is a %q, not an actor", ErrInvalid, id, typ)
 	}
 	username, _ := doc["preferredUsername"].(string)
+	if username != "" && (len(username) > maxRemoteUsername || !remoteUsernameRE.MatchString(username)) {
+		return nil, fmt.Errorf("%w: actor %s has an invalid preferredUsername", ErrInvalid, id)
+	}
 	inbox := s.remoteURL(str2(doc, "inbox"))
 	key, _ := doc["publicKey"].(map[string]any)
 	if username == "" || inbox == "" || key == nil {
@@ -139,7 +144,8 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		return nil, fmt.Errorf("%w: key of %s is owned by %q", ErrInvalid, id, owner)
 	}
 	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
-		DisplayName: str2(doc, "name"), Note: text.SanitizeRemote(str2(doc, "summary")),
+		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
+		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked: doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
 		PublicKeyPEM: str2(key, "publicKeyPem"), ActorType: typ, FetchedAt: s.now().UTC()}
@@ -148,11 +154,38 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		a.CreatedAt = t.UTC()
 	}
 	for _, f := range asList(doc["attachment"]) {
-		if m, ok := f.(map[string]any); ok && m["type"] == "PropertyValue" {
-			a.Fields = append(a.Fields, account.Field{Name: str2(m, "name"), Value: text.SanitizeRemote(str2(m, "value"))})
+		if m, ok := f.(map[string]any); ok && m["type"] == "PropertyValue" && len(a.Fields) < maxRemoteFields {
+			a.Fields = append(a.Fields, account.Field{Name: cutBytes(str2(m, "name"), maxRemoteDisplayName),
+				Value: text.SanitizeRemote(cutBytes(str2(m, "value"), maxRemoteNote))})
 		}
 	}
 	return a, nil
+}
+
+// What Herd keeps of a remote actor: Mastodon's hard limits for federated accounts
+// (Account::USERNAME_LENGTH_HARD_LIMIT and its kin), and a bound of Herd's own on
+// profile fields, which Mastodon leaves to the 1 MiB document cap.
+const (
+	maxRemoteUsername    = 2048     // bytes; a longer one refuses the actor
+	maxRemoteDisplayName = 2048     // bytes, cut on a character boundary
+	maxRemoteNote        = 20 << 10 // bytes of the summary (and of a field value) before sanitising
+	maxAlsoKnownAs       = 256
+	maxRemoteFields      = 50
+)
+
+// remoteUsernameRE is Account::USERNAME_ONLY_RE, which Mastodon requires of remote
+// usernames: no "@", "/" or spaces that would make a handle mean something else.
+var remoteUsernameRE = regexp.MustCompile(`(?i)^[a-z0-9_]+([.-]+[a-z0-9_]+)*$`)
+
+// cutBytes cuts s to at most n bytes, on a character boundary.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // actorLinks fills the URLs of an account from its actor document and key, each
@@ -167,6 +200,9 @@ func (s *Service) actorLinks(a *account.Account, doc, key map[string]any) {
 	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
 	a.PublicKeyID = s.remoteURL(str2(key, "id"))
 	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
+	if len(a.AlsoKnownAs) > maxAlsoKnownAs {
+		a.AlsoKnownAs = a.AlsoKnownAs[:maxAlsoKnownAs]
+	}
 	a.MovedToURI = s.remoteURL(idAny(doc["movedTo"]))
 	if eps, ok := doc["endpoints"].(map[string]any); ok {
 		a.SharedInboxURL = s.remoteURL(str2(eps, "sharedInbox"))

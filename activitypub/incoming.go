@@ -211,6 +211,20 @@ func (s *Service) fetchNote(ctx context.Context, uri string) (*status.Status, er
 	if err != nil {
 		return nil, err
 	}
+	// The document must come from the host of its own id: one naming an id on another
+	// host is fetched again from that id, once, as Mastodon does, so that no server
+	// can put words in the mouth of another's accounts.
+	if id := str2(doc, "id"); !sameHost(id, uri) {
+		if id == "" {
+			return nil, fmt.Errorf("%w: %s has no id", ErrInvalid, uri)
+		}
+		if doc, err = s.Fetch(ctx, id); err != nil {
+			return nil, err
+		}
+		if got := str2(doc, "id"); got != id {
+			return nil, fmt.Errorf("%w: %s, fetched from %s, names itself %s", ErrInvalid, id, uri, got)
+		}
+	}
 	author, err := s.RemoteAccount(ctx, idAny(doc["attributedTo"]), false)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,13 @@
 package activitypub
 
 import (
+	"errors"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/herd-social/herd/account"
 )
@@ -62,5 +66,50 @@ func TestParseActorDropsUnsafeURLs(t *testing.T) {
 	s.opts.Client.AllowHTTP = true
 	if a, err := s.parseActor(id, actor(nil)); err != nil || a.FeaturedURL != "http://remote.example/featured" {
 		t.Errorf("with http allowed: %v, featured %q", err, a.FeaturedURL)
+	}
+}
+
+// TestParseActorLimits: a remote actor keeps Mastodon's hard limits: a username that
+// is not a username refuses the actor, and long names, notes and lists are cut.
+func TestParseActorLimits(t *testing.T) {
+	s := &Service{opts: Options{}, now: time.Now}
+	const id = "https://remote.example/users/m"
+	actor := func(edit func(map[string]any)) map[string]any {
+		doc := map[string]any{"id": id, "type": "Person", "preferredUsername": "m", "inbox": id + "/inbox",
+			"publicKey": map[string]any{"id": id + "#main-key", "owner": id, "publicKeyPem": "PEM"}}
+		edit(doc)
+		return doc
+	}
+	for _, name := range []string{"alice@evil.example", "a/b", "a b", "-a", "a.", "é", strings.Repeat("a", maxRemoteUsername+1)} {
+		if _, err := s.parseActor(id, actor(func(d map[string]any) { d["preferredUsername"] = name })); !errors.Is(err, ErrInvalid) {
+			t.Errorf("username %.20q: %v, want ErrInvalid", name, err)
+		}
+	}
+	for _, name := range []string{"m", "M_1", "a.b-c", "a..b"} {
+		if _, err := s.parseActor(id, actor(func(d map[string]any) { d["preferredUsername"] = name })); err != nil {
+			t.Errorf("username %q: %v", name, err)
+		}
+	}
+	var fields, aka []any
+	for i := range 300 {
+		fields = append(fields, map[string]any{"type": "PropertyValue", "name": "n", "value": "v"})
+		aka = append(aka, "https://old.example/users/"+strconv.Itoa(i))
+	}
+	a, err := s.parseActor(id, actor(func(d map[string]any) {
+		d["name"] = strings.Repeat("é", maxRemoteDisplayName) // twice the limit in bytes
+		d["summary"] = strings.Repeat("x", 1<<20)
+		d["attachment"], d["alsoKnownAs"] = fields, aka
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.DisplayName) != maxRemoteDisplayName || !utf8.ValidString(a.DisplayName) {
+		t.Errorf("display name of %d bytes", len(a.DisplayName))
+	}
+	if len(a.Note) > maxRemoteNote+len("<p></p>") {
+		t.Errorf("note of %d bytes", len(a.Note))
+	}
+	if len(a.Fields) != maxRemoteFields || len(a.AlsoKnownAs) != maxAlsoKnownAs {
+		t.Errorf("%d fields, %d aliases", len(a.Fields), len(a.AlsoKnownAs))
 	}
 }

@@ -28,6 +28,7 @@ type fakeRemote struct {
 	domain string // host:port
 	key    *rsa.PrivateKey
 	actor  map[string]any
+	docs   map[string]any // more documents, by path
 }
 
 func newFakeRemote(t *testing.T, name string) *fakeRemote {
@@ -36,7 +37,7 @@ func newFakeRemote(t *testing.T, name string) *fakeRemote {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeRemote{key: key}
+	f := &fakeRemote{key: key, docs: map[string]any{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	_, port, _ := net.SplitHostPort(f.srv.Listener.Addr().String())
@@ -61,7 +62,13 @@ func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/activity+json")
 		json.NewEncoder(w).Encode(f.actor)
 	default:
-		http.NotFound(w, r)
+		doc, ok := f.docs[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/activity+json")
+		json.NewEncoder(w).Encode(doc)
 	}
 }
 
