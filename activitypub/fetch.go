@@ -132,7 +132,7 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 		return nil, fmt.Errorf("%w: %s is a %q, not an actor", ErrInvalid, id, typ)
 	}
 	username, _ := doc["preferredUsername"].(string)
-	if username != "" && (len(username) > maxRemoteUsername || !remoteUsernameRE.MatchString(username)) {
+	if username != "" && (len(username) > maxRemoteUsername || !validRemoteUsername(username, typ)) {
 		return nil, fmt.Errorf("%w: actor %s has an invalid preferredUsername", ErrInvalid, id)
 	}
 	inbox := s.remoteURL(str2(doc, "inbox"))
@@ -146,7 +146,7 @@ func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, 
 	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
-		Locked: doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
+		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
 		PublicKeyPEM: str2(key, "publicKeyPem"), ActorType: typ, FetchedAt: s.now().UTC()}
 	s.actorLinks(a, doc, key)
@@ -176,6 +176,17 @@ const (
 // remoteUsernameRE is Account::USERNAME_ONLY_RE, which Mastodon requires of remote
 // usernames: no "@", "/" or spaces that would make a handle mean something else.
 var remoteUsernameRE = regexp.MustCompile(`(?i)^[a-z0-9_]+([.-]+[a-z0-9_]+)*$`)
+
+// validRemoteUsername applies remoteUsernameRE; an instance actor (an Application)
+// is named after its domain, which may carry a port.
+func validRemoteUsername(name, actorType string) bool {
+	if actorType == "Application" {
+		if host, port, ok := strings.Cut(name, ":"); ok && port != "" && strings.Trim(port, "0123456789") == "" {
+			name = host
+		}
+	}
+	return remoteUsernameRE.MatchString(name)
+}
 
 // cutBytes cuts s to at most n bytes, on a character boundary.
 func cutBytes(s string, n int) string {

@@ -90,6 +90,15 @@ func TestParseActorLimits(t *testing.T) {
 			t.Errorf("username %q: %v", name, err)
 		}
 	}
+	// An instance actor is named after its domain, port included.
+	instance := actor(func(d map[string]any) { d["preferredUsername"], d["type"] = "remote.example:8443", "Application" })
+	if _, err := s.parseActor(id, instance); err != nil {
+		t.Errorf("instance actor: %v", err)
+	}
+	instance["type"] = "Person"
+	if _, err := s.parseActor(id, instance); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a person named with a port: %v, want ErrInvalid", err)
+	}
 	var fields, aka []any
 	for i := range 300 {
 		fields = append(fields, map[string]any{"type": "PropertyValue", "name": "n", "value": "v"})
