@@ -78,8 +78,9 @@ format() {
 	[[ -e $RUN/data/meta.properties ]] && return 0
 	local id
 	id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	# "=": an id that starts with "-" would otherwise be read as an option (1 run in 64).
 	java "${JAVA_OPTS[@]}" -cp "$1" kafka.tools.StorageTool format \
-		--cluster-id "$id" --config "$RUN/server.properties" --standalone \
+		--cluster-id="$id" --config "$RUN/server.properties" --standalone \
 		>"$RUN/format.log" 2>&1 || { cat "$RUN/format.log" >&2; die "cannot format the storage"; }
 }
 
