@@ -169,13 +169,19 @@ func deliver(t *testing.T, to, from *testrig.Cluster, u *testrig.User, activity 
 	if err := from.Nodes[0].Federation.SignPost(context.Background(), req, []byte(activity), id(t, u.ID)); err != nil {
 		t.Fatal(err)
 	}
+	expectAccepted(t, req)
+}
+
+// expectAccepted sends a signed POST to an inbox, which must answer 202.
+func expectAccepted(t *testing.T, req *http.Request) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != 202 {
-		t.Fatalf("deliver %.80s: %d", activity, resp.StatusCode)
+		t.Fatalf("%s %s answered %d", req.Method, req.URL, resp.StatusCode)
 	}
 }
 

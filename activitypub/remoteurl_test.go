@@ -82,14 +82,7 @@ func (f *fakeRemote) post(t *testing.T, c *testrig.Cluster, act map[string]any) 
 	if err := httpsig.Sign(req, body, f.actorID()+"#main-key", f.key, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 202 {
-		t.Fatalf("inbox answered %d", resp.StatusCode)
-	}
+	expectAccepted(t, req)
 }
 
 // TestRemoteScriptURLsDropped: a remote actor whose links are javascript: and data:
