@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,7 +167,9 @@ func (k *Keeper) Settle(ctx context.Context, group string, m bus.Message, err er
 		return err
 	}
 	l := Letter{Group: group, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key,
-		Value: m.Value, Err: err.Error(), Tries: tries, At: k.opts.Now(), Appended: m.Time}
+		// The error may quote what made the message bad: kept as valid text, or the
+		// letter itself could not be stored.
+		Value: m.Value, Err: strings.ToValidUTF8(err.Error(), "\uFFFD"), Tries: tries, At: k.opts.Now(), Appended: m.Time}
 	fresh, rerr := k.record(ctx, l)
 	if rerr != nil {
 		return fmt.Errorf("deadletter: set aside %s (after %v): %w", l.ID(), err, rerr)

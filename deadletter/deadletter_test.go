@@ -104,6 +104,7 @@ func TestHandler(t *testing.T) {
 		{"permanent", bus.Permanent(errors.New("bad json")), 1, 1},
 		{"undecodable", fmt.Errorf("load: %w", store.Unmarshal([]byte{0xff}, new(struct{ A int }))), 1, 1},
 		{"transient", transient, 3, 1},
+		{"an error quoting invalid text", bus.Permanent(errors.New("bad name \xff")), 1, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,7 +145,7 @@ func TestHandler(t *testing.T) {
 				t.Fatalf("letters %v, %v", ls, err)
 			}
 			l := ls[0]
-			if l.ID() != "g/t/3/11" || l.Tries != tc.tries || !bytes.Equal(l.Value, []byte{1}) || l.Err != tc.fail.Error() {
+			if l.ID() != "g/t/3/11" || l.Tries != tc.tries || !bytes.Equal(l.Value, []byte{1}) || l.Err != strings.ToValidUTF8(tc.fail.Error(), "\uFFFD") {
 				t.Fatalf("letter %+v", l)
 			}
 			if n := strings.Count(log.String(), "set aside"); n != 1 {
