@@ -192,12 +192,29 @@ func inJSON(target, bad string) (*http.Request, error) {
 	return req, err
 }
 
-// TestInputBoundaryEveryRoute sends text that is not valid UTF-8 or holds a NUL, in
+// TestInputBoundary runs the boundary's tests on one node: on the cluster shape each
+// node costs seconds of schema set-up.
+func TestInputBoundary(t *testing.T) {
+	rig := newBoundaryRig(t)
+	t.Run("every route", func(t *testing.T) { everyRoute(t, rig.with(t)) })
+	t.Run("the reports of the attack", func(t *testing.T) { attackReports(t, rig.with(t)) })
+	t.Run("JSON bodies", func(t *testing.T) { jsonBodies(t, rig.c.With(t)) })
+	t.Run("app links", func(t *testing.T) { appLinks(t, rig.c.With(t)) })
+}
+
+// with returns the rig speaking for subtest t.
+func (b *boundaryRig) with(t *testing.T) *boundaryRig {
+	w := *b
+	w.c = b.c.With(t)
+	w.alice, w.bob = b.alice.On(w.c), b.bob.On(w.c)
+	return &w
+}
+
+// everyRoute sends text that is not valid UTF-8 or holds a NUL, in
 // the query, a form, a multipart form and JSON, to every route the node serves (the
 // list comes from the router, so a new route cannot be forgotten). Every answer is a
 // 4xx, and nothing changed: the reads that such input once broke answer as before.
-func TestInputBoundaryEveryRoute(t *testing.T) {
-	b := newBoundaryRig(t)
+func everyRoute(t *testing.T, b *boundaryRig) {
 	before := b.reads(t)
 	routes := b.c.Nodes[0].Routes()
 	methods := make([]string, 0, len(routes))
@@ -255,10 +272,9 @@ func (b *boundaryRig) expectRefused(t *testing.T, req *http.Request, token, what
 	}
 }
 
-// TestInputBoundaryReports covers the reports of the attack itself, one by one: each
+// attackReports covers the reports of the attack itself, one by one: each
 // request answers 422 in Mastodon's shape and what it would have broken still answers.
-func TestInputBoundaryReports(t *testing.T) {
-	b := newBoundaryRig(t)
+func attackReports(t *testing.T, b *boundaryRig) {
 	for _, tc := range []struct {
 		method, path, token string
 		form                url.Values
@@ -293,11 +309,10 @@ func TestInputBoundaryReports(t *testing.T) {
 	b.c.Register("eve")
 }
 
-// TestJSONBodies: a JSON body is one value, in a media type of any case, with
+// jsonBodies: a JSON body is one value, in a media type of any case, with
 // parameters; anything after the value is refused, as Rails' parser refuses it.
-func TestJSONBodies(t *testing.T) {
-	c := testrig.New(t)
-	alice := c.Register("alice")
+func jsonBodies(t *testing.T, c *testrig.Cluster) {
+	carol := c.Register("carol")
 	for _, tc := range []struct {
 		name, contentType, body string
 		want                    int
@@ -315,12 +330,12 @@ func TestJSONBodies(t *testing.T) {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", tc.contentType)
-			if r := c.Send(req, alice.Token); r.Code != tc.want {
+			if r := c.Send(req, carol.Token); r.Code != tc.want {
 				t.Fatalf("got %d %s, want %d", r.Code, r.Body, tc.want)
 			}
 		})
 	}
-	statuses := c.Must(alice.Do("GET", "/api/v1/accounts/"+alice.ID+"/statuses", nil), 200).List(t)
+	statuses := c.Must(carol.Do("GET", "/api/v1/accounts/"+carol.ID+"/statuses", nil), 200).List(t)
 	if len(statuses) != 4 {
 		t.Fatalf("%d statuses stored, want the 4 accepted", len(statuses))
 	}
@@ -332,10 +347,9 @@ func TestJSONBodies(t *testing.T) {
 	}
 }
 
-// TestAppLinksAreWebURLs: an app's website is a link on every status it posts and its
+// appLinks: an app's website is a link on every status it posts and its
 // redirect URI is where the sign-in page sends the browser, so neither may run script.
-func TestAppLinksAreWebURLs(t *testing.T) {
-	c := testrig.New(t)
+func appLinks(t *testing.T, c *testrig.Cluster) {
 	for _, tc := range []struct {
 		name, website, redirect string
 		want                    string
