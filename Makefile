@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/herd
 PKGS    := ./...
 
-.PHONY: help build run test test-go fuzz-short test-clients test-federation lint bench fuzz clean
+.PHONY: help build run test test-go test-invariants fuzz-short test-clients test-federation lint bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each
 	  p=$${t%%:*}; f=$${t#*:}; echo "== fuzz $$p $$f ($(FUZZTIME))"; \
 	  $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$p || exit 1; \
 	done
+
+test-invariants: ## the Go tests again with the invariants checks on and the race detector (CI runs it)
+	$(GO) test -count=1 -race -tags invariants $(PKGS)
 
 clean: ## remove build output (not ./data)
 	rm -rf bin

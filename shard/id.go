@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/herd-social/herd/invariants"
 )
 
 // ID is a Mastodon-style snowflake: unix milliseconds shifted left by 16, with 16 low
@@ -73,8 +75,9 @@ type Generator struct {
 	now      func() time.Time
 	mu       struct {
 		sync.Mutex
-		ms  uint64
-		seq uint64
+		ms   uint64
+		seq  uint64
+		last ID // the id returned last, for the invariants check
 	}
 }
 
@@ -110,7 +113,10 @@ func (g *Generator) Next() ID {
 	default:
 		g.mu.ms, g.mu.seq = g.mu.ms+1, 0
 	}
-	return ID(g.mu.ms<<16 | g.mu.seq<<g.nodeBits | g.node)
+	id := ID(g.mu.ms<<16 | g.mu.seq<<g.nodeBits | g.node)
+	invariants.Check(id > g.mu.last, "shard: ids of a generator must increase")
+	g.mu.last = id
+	return id
 }
 
 // At returns an id for a past moment, such as a remote status's publication time, with

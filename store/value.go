@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/herd-social/herd/invariants"
 )
 
 // The one value encoding of the repositories: CBOR with integer keys (struct tags
@@ -49,6 +51,11 @@ func Marshal(v any) ([]byte, error) {
 	}
 	if err := checkReadable(b); err != nil {
 		return nil, fmt.Errorf("store: encode %T: %w", v, err)
+	}
+	if invariants.Enabled { // the walk must accept only what the decoder reads
+		var back any
+		err := decMode.Unmarshal(b, &back)
+		invariants.Check(err == nil, fmt.Sprintf("store: Marshal accepted a %T that Unmarshal refuses: %v", v, err))
 	}
 	return b, nil
 }

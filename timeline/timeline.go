@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/herd-social/herd/invariants"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -142,7 +143,7 @@ func (s *Service) Home(ctx context.Context, account shard.ID, p paging.Page, rec
 		return nil, fmt.Errorf("read home pulls of %d: %w", account, err)
 	}
 	if len(pulls) == 0 || recent == nil {
-		return out, nil
+		return checkedPage(out, p), nil
 	}
 	seen := make(map[shard.ID]bool, len(out))
 	for _, e := range out {
@@ -161,7 +162,22 @@ func (s *Service) Home(ctx context.Context, account shard.ID, p paging.Page, rec
 			}
 		}
 	}
-	return trim(out, p), nil
+	return checkedPage(trim(out, p), p), nil
+}
+
+// checkedPage returns a page of entries, checking in invariants builds what every
+// reader relies on: newest first, no status twice, within the page's bounds.
+func checkedPage(es []Entry, p paging.Page) []Entry {
+	if !invariants.Enabled {
+		return es
+	}
+	invariants.Check(p.Limit <= 0 || len(es) <= p.Limit, "timeline: a page longer than its limit")
+	for i, e := range es {
+		invariants.Check(i == 0 || es[i-1].StatusID > e.StatusID, "timeline: a page not strictly newest first")
+		invariants.Check(p.MaxID == 0 || e.StatusID < p.MaxID, "timeline: an entry at or past max_id")
+		invariants.Check(e.StatusID > max(p.SinceID, p.MinID), "timeline: an entry at or before since_id or min_id")
+	}
+	return es
 }
 
 // trim sorts merged entries newest first and keeps the page: the newest entries, or
