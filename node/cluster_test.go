@@ -209,23 +209,6 @@ func TestConfigShape(t *testing.T) {
 	}
 }
 
-func TestApplyEnv(t *testing.T) {
-	env := map[string]string{"HERD_NODE_ID": "3", "HERD_STORE": "scylla", "HERD_SCYLLA_HOSTS": "a:9042, b:9042",
-		"HERD_BUS": "kafka", "HERD_KAFKA_BROKERS": "k:9092", "HERD_KAFKA_PREFIX": "social.", "HERD_CLUSTER_SEEDS": "n1:7946,n2:7946,",
-		"HERD_CLUSTER_BIND": "0.0.0.0:7946"}
-	var c Config
-	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
-		t.Fatal(err)
-	}
-	if c.NodeID != 3 || c.Store != "scylla" || !slices.Equal(c.Scylla.Hosts, []string{"a:9042", "b:9042"}) ||
-		c.Bus != "kafka" || c.Kafka.Prefix != "social." || !slices.Equal(c.Cluster.Seeds, []string{"n1:7946", "n2:7946"}) || c.Cluster.Bind != "0.0.0.0:7946" {
-		t.Fatalf("config %+v", c)
-	}
-	if err := c.ApplyEnv(func(k string) string { return map[string]string{"HERD_NODE_ID": "x"}[k] }); err == nil {
-		t.Fatal("a non-numeric HERD_NODE_ID was accepted")
-	}
-}
-
 // TestOpsAddressTaken: a node whose ops address is taken fails before it joins, and
 // leaves its HTTP address free.
 func TestOpsAddressTaken(t *testing.T) {

@@ -11,71 +11,71 @@ import (
 // Config is everything a node is told. Zero fields take the documented defaults.
 type Config struct {
 	// Listen is the HTTP address; default 127.0.0.1:8080.
-	Listen string `toml:"listen"`
+	Listen string `toml:"listen" help:"HTTP address (default 127.0.0.1:8080)"`
 	// Domain is the domain in handles and URLs; default localhost:8080.
-	Domain string `toml:"domain"`
+	Domain string `toml:"domain" help:"domain in handles and URLs (default localhost:8080)"`
 	// Scheme of public URLs: https, or http for local and test domains. Default: http
 	// when Domain is localhost or a loopback address, https otherwise.
-	Scheme string `toml:"scheme"`
+	Scheme string `toml:"scheme" help:"scheme of public URLs: http or https (default http for local domains, https otherwise)"`
 	// Data is the directory of the embedded engines; default ./data.
-	Data string `toml:"data"`
+	Data string `toml:"data" help:"data directory of the embedded engines (default ./data)"`
 	// Title is the instance name; default "Herd".
-	Title string `toml:"title"`
+	Title string `toml:"title" help:"instance name (default Herd)"`
 	// Description is the instance description.
-	Description string `toml:"description"`
+	Description string `toml:"description" help:"instance description"`
 	// ContactEmail is the admin contact.
-	ContactEmail string `toml:"contact_email"`
+	ContactEmail string `toml:"contact_email" help:"contact address of the administrators"`
 	// NodeID numbers this node among the cluster's nodes (0-255). Ids embed it, so it
 	// must be unique among the nodes that share a store; it also names the node in
 	// the cluster's membership ("herd-<id>").
-	NodeID int `toml:"node_id"`
+	NodeID int `toml:"node_id" help:"number of this node, 0-255, unique among nodes sharing the engines"`
 	// Registrations: "open" (default) or "closed".
-	Registrations string `toml:"registrations"`
+	Registrations string `toml:"registrations" help:"open or closed (default open)"`
 	// MaxCharacters is the status length limit; default 500.
-	MaxCharacters int `toml:"max_characters"`
+	MaxCharacters int `toml:"max_characters" help:"status length limit (default 500)"`
 	// HotFollowers is the follower count above which posts are merged into homes at
 	// read time instead of fanned out on write; default 50,000.
-	HotFollowers int64 `toml:"hot_followers"`
+	HotFollowers int64 `toml:"hot_followers" help:"followers above which posts are merged into homes at read time (default 50000)"`
 	// RateLimit is requests per 5 minutes per token and per IP; 0 means 300, negative
 	// disables rate limits.
-	RateLimit int `toml:"rate_limit"`
+	RateLimit int `toml:"rate_limit" help:"requests per 5 minutes per token and per IP (default 300; negative disables)"`
 	// Clock, if set, is the API's clock (rate-limit windows); tests set it. Default
 	// time.Now.
 	Clock func() time.Time `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
-	BcryptCost int `toml:"bcrypt_cost"`
+	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).
-	NoSync bool `toml:"no_sync"`
+	NoSync bool `toml:"no_sync" help:"skip fsync: tests and benchmarks only"`
 	// FederationHTTP lets federation use plain-http peers (tests, private networks).
-	FederationHTTP bool `toml:"federation_http"`
+	FederationHTTP bool `toml:"federation_http" help:"federate with plain-http peers (tests, private networks)"`
 	// AllowPrivateAddresses lets federation reach loopback and private addresses.
-	AllowPrivateAddresses bool `toml:"allow_private_addresses"`
+	AllowPrivateAddresses bool `toml:"allow_private_addresses" help:"let federation reach loopback and private addresses (tests)"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
-	ExtraCA string `toml:"extra_ca"`
+	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
 	// handles mentioned in a status or profile (resolved 4 at a time; those not
 	// resolved in time stay plain text), search with resolve=true, and the fetch of
 	// the signer's key in an inbox POST. Default 5s.
-	ResolveBudget time.Duration `toml:"resolve_budget"`
+	ResolveBudget time.Duration `toml:"resolve_budget" help:"time one request may spend on remote lookups (default 5s)"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
-	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+	ShutdownTimeout time.Duration `toml:"shutdown_timeout" help:"bound of a graceful stop (default 10s)"`
 
 	// The shape (shape.go): which engines the node opens and how it finds the others.
 	// NodeID must then be unique among the nodes sharing the engines.
 
 	// Store is the storage engine: "pebble" (default, embedded under Data) or "scylla".
-	Store string `toml:"store"`
+	Store string `toml:"store" help:"storage engine: pebble or scylla (default pebble)"`
 	// Scylla configures the CQL store when Store is "scylla".
 	Scylla ScyllaConfig `toml:"scylla"`
 	// Bus is the event log: "local" (default, embedded under Data) or "kafka".
-	Bus string `toml:"bus"`
+	Bus string `toml:"bus" help:"event log: local or kafka (default local)"`
 	// Kafka configures the event log when Bus is "kafka".
 	Kafka KafkaConfig `toml:"kafka"`
 	// Cluster configures membership (memberlist), on when Bus is "kafka".
 	Cluster ClusterConfig `toml:"cluster"`
 	// Roles are what the node runs: "api" (the HTTP API and streaming) and "worker"
 	// (the event consumers). Default both; a node of the single shape needs "worker".
-	Roles []string `toml:"roles"`
+	Roles []string `toml:"roles" help:"what the node runs: api, worker (default both)"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.

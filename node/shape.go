@@ -34,43 +34,43 @@ const (
 type ScyllaConfig struct {
 	// Hosts are the contact points, host or host:port (port 9042). Required when
 	// store is "scylla".
-	Hosts []string `toml:"hosts"`
+	Hosts []string `toml:"hosts" help:"CQL contact points, host:port, comma-separated"`
 	// Keyspace holds Herd's tables; default "herd".
-	Keyspace string `toml:"keyspace"`
+	Keyspace string `toml:"keyspace" help:"CQL keyspace (default herd)"`
 	// Replication is the CQL replication map the keyspace is created with; default
 	// {'class':'SimpleStrategy','replication_factor':1}. Production clusters use
 	// {'class':'NetworkTopologyStrategy','<dc>':3}.
-	Replication string `toml:"replication"`
+	Replication string `toml:"replication" help:"keyspace replication, as CQL writes it"`
 	// NoMigrate skips the schema migration at start. By default every start creates
 	// the keyspace and the tables that are missing (CREATE … IF NOT EXISTS, cheap when
 	// nothing is missing); with NoMigrate, run `herd admin migrate` before the nodes.
-	NoMigrate bool `toml:"no_migrate"`
+	NoMigrate bool `toml:"no_migrate" help:"do not create the keyspace and tables at start"`
 	// Timeout bounds each request; default 5s.
-	Timeout time.Duration `toml:"timeout"`
+	Timeout time.Duration `toml:"timeout" help:"CQL request timeout"`
 	// Parallel bounds the partitions one multi-get reads or one fan-out page writes
 	// at once (fan-out checks a page of followers' mutes and follow options, then
 	// writes their homes, that way); default 32.
-	Parallel int `toml:"parallel"`
+	Parallel int `toml:"parallel" help:"CQL statements in flight per batch of writes"`
 }
 
 // KafkaConfig is the [kafka] table: the event log of the cluster shape.
 type KafkaConfig struct {
 	// Brokers are the seed brokers, host:port. Required when bus is "kafka".
-	Brokers []string `toml:"brokers"`
+	Brokers []string `toml:"brokers" help:"Kafka bootstrap brokers, comma-separated"`
 	// Prefix is put before the names of the topics and consumer groups on the
 	// brokers, so that several instances can share brokers; default none. Every node
 	// of an instance needs the same.
-	Prefix string `toml:"prefix"`
+	Prefix string `toml:"prefix" help:"prefix of every topic and group name on the brokers"`
 	// ReplicationFactor of the topics a node creates when they are missing; default
 	// the brokers' default.replication.factor.
-	ReplicationFactor int `toml:"replication_factor"`
+	ReplicationFactor int `toml:"replication_factor" help:"replication factor of new topics"`
 	// SessionTimeout is how long the partitions of a node that stopped heartbeating
 	// (killed) wait before other nodes take them over; default 10s (the brokers'
 	// group.min.session.timeout.ms is 6s by default).
-	SessionTimeout time.Duration `toml:"session_timeout"`
+	SessionTimeout time.Duration `toml:"session_timeout" help:"consumer group session timeout"`
 	// HeartbeatInterval is how often consumers heartbeat, and so how soon they hear
 	// of a rebalance; default 1s.
-	HeartbeatInterval time.Duration `toml:"heartbeat_interval"`
+	HeartbeatInterval time.Duration `toml:"heartbeat_interval" help:"consumer group heartbeat interval"`
 }
 
 // ClusterConfig is the [cluster] table: membership through memberlist, which is on
@@ -81,19 +81,19 @@ type ClusterConfig struct {
 	// Seeds are memberlist addresses (host:port) of nodes to join; a node that finds
 	// none of them starts a cluster of its own and others join it. DNS names that
 	// resolve to several addresses (a headless Service) join all of them.
-	Seeds []string `toml:"seeds"`
+	Seeds []string `toml:"seeds" help:"memberlist addresses of other nodes, comma-separated"`
 	// Bind is the memberlist address (TCP and UDP); default 0.0.0.0:7946.
-	Bind string `toml:"bind"`
+	Bind string `toml:"bind" help:"memberlist address of this node"`
 	// Advertise is the address other nodes reach this one at; default Bind's, or a
 	// private address of the machine when Bind is 0.0.0.0.
-	Advertise string `toml:"advertise"`
+	Advertise string `toml:"advertise" help:"memberlist address the others use, if not bind"`
 	// Ops is the address of the ops endpoint (/ops/cluster, /ops/health); default
 	// 127.0.0.1 and Bind's port plus one; "off" disables it. It is not authenticated:
 	// keep it on loopback or a private network.
-	Ops string `toml:"ops"`
+	Ops string `toml:"ops" help:"ops endpoint address (off to disable)"`
 	// Secret, base64 of 16, 24 or 32 bytes, encrypts gossip and forwarded streaming
 	// events (AES-GCM); every node needs the same. Default none.
-	Secret string `toml:"secret"`
+	Secret string `toml:"secret" help:"memberlist encryption key (base64 of 16, 24 or 32 bytes)" secret:"true"`
 }
 
 // shapeDefaults fills the shape's zero fields.

@@ -19,7 +19,11 @@ func admin(args []string) error {
 		fmt.Print(usage)
 		return errors.New("admin: which command?")
 	}
-	if args[0] == "dead-letters" {
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Print(usage)
+		return nil
+	case "dead-letters":
 		return adminDeadLetters(args[1:])
 	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
@@ -30,7 +34,7 @@ func admin(args []string) error {
 	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
 	ops := fs.String("ops", "", "admin cluster: ops endpoint to ask (host:port; default the config's cluster.ops)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
 	cfg, err := load()

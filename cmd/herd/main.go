@@ -10,10 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/herd-social/herd/node"
 )
@@ -28,15 +25,20 @@ Usage:
   herd admin migrate                 create the CQL keyspace and tables and the Kafka topics (cluster shape)
   herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
+  herd config keys                   list every configuration key with its variable and flag
+  herd config print [flags]          print the effective configuration as TOML (secrets masked)
+  herd config check [flags]          check the configuration and exit
   herd bench run --target URL        load-test a server (loopback only unless --allow-remote)
   herd bench compare A.json B.json   compare two bench results
   herd version                       print the version
 
-Common flags (also settable as HERD_LISTEN, HERD_DOMAIN, HERD_DATA, HERD_CONFIG):
-  --config FILE   TOML configuration file (keys as in node.Config: listen, domain, data, …)
-  --listen ADDR   HTTP address (default 127.0.0.1:8080)
-  --domain NAME   domain in handles and URLs (default localhost:8080)
-  --data DIR      data directory (default ./data)
+Every configuration key is a TOML key, a HERD_* variable and a flag alike
+(herd config keys lists them); the flags override the variables, which override the
+file. The most used:
+  --config FILE   TOML configuration file (HERD_CONFIG)
+  --listen ADDR   HTTP address (HERD_LISTEN; default 127.0.0.1:8080)
+  --domain NAME   domain in handles and URLs (HERD_DOMAIN; default localhost:8080)
+  --data DIR      data directory (HERD_DATA; default ./data)
 
 The admin commands open the data directory directly: stop the node that uses it first.
 In the cluster shape they open the shared engines, and running nodes may stay up.
@@ -61,6 +63,8 @@ func run(args []string) error {
 		return admin(args[1:])
 	case "bench":
 		return benchCmd(args[1:])
+	case "config":
+		return configCmd(args[1:])
 	case "version", "--version":
 		fmt.Println(node.Version)
 		return nil
@@ -72,59 +76,33 @@ func run(args []string) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// configFlags registers the common flags on fs and returns a loader that builds the
-// configuration: file first, then environment, then flags.
+// configFlags registers --config and a flag for every configuration key on fs, and
+// returns a loader that builds the configuration: the file, then the environment, then
+// the flags (node.LoadConfig).
 func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
-	file := fs.String("config", os.Getenv("HERD_CONFIG"), "TOML configuration file")
-	listen := fs.String("listen", "", "HTTP address (HERD_LISTEN)")
-	domain := fs.String("domain", "", "domain in handles and URLs (HERD_DOMAIN)")
-	data := fs.String("data", "", "data directory (HERD_DATA)")
-	fedHTTP := fs.Bool("federation-http", false, "federate with plain-http peers (HERD_FEDERATION_HTTP=true)")
-	private := fs.Bool("allow-private-addresses", false, "let federation reach loopback and private addresses (HERD_ALLOW_PRIVATE_ADDRESSES=true)")
-	extraCA := fs.String("extra-ca", "", "PEM file of extra trusted CAs for federation (HERD_EXTRA_CA)")
-	return func() (node.Config, error) {
-		var c node.Config
-		if *file != "" {
-			if _, err := toml.DecodeFile(*file, &c); err != nil {
-				return c, fmt.Errorf("read config %s: %w", *file, err)
-			}
+	file := fs.String("config", os.Getenv("HERD_CONFIG"), "TOML configuration file (HERD_CONFIG)")
+	given := map[string]string{}
+	for _, k := range node.Keys() {
+		help := fmt.Sprintf("%s (%s; TOML %s)", k.Help, k.Env, k.Name)
+		set := func(v string) error { given[k.Name] = v; return nil }
+		if k.Bool {
+			fs.BoolFunc(k.Flag, help, set)
+		} else {
+			fs.Func(k.Flag, help, set)
 		}
-		if err := c.ApplyEnv(os.Getenv); err != nil { // HERD_NODE_ID, HERD_STORE, HERD_KAFKA_BROKERS, …
-			return c, err
-		}
-		for _, o := range []struct {
-			dst       *string
-			env, flag string
-		}{{&c.Listen, "HERD_LISTEN", *listen}, {&c.Domain, "HERD_DOMAIN", *domain}, {&c.Data, "HERD_DATA", *data}} {
-			if v := os.Getenv(o.env); v != "" {
-				*o.dst = v
-			}
-			if o.flag != "" {
-				*o.dst = o.flag
-			}
-		}
-		for _, o := range []struct {
-			dst  *bool
-			env  string
-			flag bool
-		}{{&c.FederationHTTP, "HERD_FEDERATION_HTTP", *fedHTTP}, {&c.AllowPrivateAddresses, "HERD_ALLOW_PRIVATE_ADDRESSES", *private}} {
-			*o.dst = *o.dst || o.flag || os.Getenv(o.env) == "true"
-		}
-		if v := os.Getenv("HERD_EXTRA_CA"); v != "" {
-			c.ExtraCA = v
-		}
-		if *extraCA != "" {
-			c.ExtraCA = *extraCA
-		}
-		if v := os.Getenv("HERD_RATE_LIMIT"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return c, fmt.Errorf("HERD_RATE_LIMIT: %w", err)
-			}
-			c.RateLimit = n
-		}
-		return c.WithDefaults(), nil
 	}
+	return func() (node.Config, error) {
+		return node.LoadConfig(node.Sources{File: *file, Getenv: os.Getenv, Flags: given})
+	}
+}
+
+// parseFlags parses args; asking for help is not an error.
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	return false, err
 }
 
 func logger() *slog.Logger {
@@ -142,7 +120,7 @@ func logger() *slog.Logger {
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	load := configFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	cfg, err := load()
