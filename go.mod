@@ -12,6 +12,7 @@ require (
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/go-fed/httpsig v1.1.0
 	github.com/gocql/gocql v1.7.0
+	github.com/google/licensecheck v0.3.1
 	github.com/hashicorp/go-sockaddr v1.0.7
 	github.com/hashicorp/memberlist v0.7.0
 	github.com/mattn/go-mastodon v0.0.13
