@@ -104,6 +104,7 @@ func New(d Deps) *Server {
 	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New()}
 	s.limits = newLimiter(d.RateLimit, d.Now)
 	s.router.RedirectTrailingSlash = false
+	s.router.SaveMatchedRoutePath = true // for metrics by route
 	s.router.NotFound = func(ctx *fasthttp.RequestCtx) { writeJSON(ctx, 404, map[string]string{"error": "Record not found"}) }
 	s.router.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
 		writeJSON(ctx, 405, map[string]string{"error": "Method not allowed"})

@@ -203,9 +203,18 @@ func TestConfigShape(t *testing.T) {
 			}
 		})
 	}
-	c := Config{Bus: BusKafka, Cluster: ClusterConfig{Bind: "127.0.0.1:7956"}}.WithDefaults()
-	if c.Cluster.Ops != "127.0.0.1:7957" {
-		t.Fatalf("ops default %q, want bind's port plus one", c.Cluster.Ops)
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Bus: BusKafka, Cluster: ClusterConfig{Bind: "127.0.0.1:7956"}}, "127.0.0.1:7957"}, // memberlist's port plus one
+		{Config{Listen: "0.0.0.0:8080"}, "127.0.0.1:8081"},                                        // the HTTP port plus one
+		{Config{Listen: "127.0.0.1:0"}, "127.0.0.1:0"},                                            // a port of the system's choice
+		{Config{Ops: "off"}, "off"},
+	} {
+		if got := tc.cfg.WithDefaults().Ops; got != tc.want {
+			t.Errorf("ops default of %+v: %q, want %q", tc.cfg, got, tc.want)
+		}
 	}
 }
 
@@ -217,7 +226,7 @@ func TestOpsAddressTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	cfg := Config{Listen: "127.0.0.1:0", Bus: BusKafka, Cluster: ClusterConfig{Ops: taken.Addr().String()}}
+	cfg := Config{Listen: "127.0.0.1:0", Bus: BusKafka, Ops: taken.Addr().String()}
 	n := &Node{cfg: cfg.WithDefaults()}
 	if err := n.listen(); err == nil || !strings.Contains(err.Error(), "ops listen") {
 		t.Fatalf("listen with the ops address taken: %v", err)

@@ -57,6 +57,11 @@ type Config struct {
 	// resolved in time stay plain text), search with resolve=true, and the fetch of
 	// the signer's key in an inbox POST. Default 5s.
 	ResolveBudget time.Duration `toml:"resolve_budget" help:"time one request may spend on remote lookups (default 5s)"`
+	// Ops is the address of the ops endpoint (ops.go): health, the cluster view, dead
+	// letters, Prometheus metrics and profiles. Default 127.0.0.1 and the port after
+	// the HTTP port (single shape) or after memberlist's (cluster shape); "off"
+	// disables it. It is not authenticated: keep it on loopback or a private network.
+	Ops string `toml:"ops" help:"ops endpoint: health, cluster view, dead letters, /metrics, /debug/pprof (off to disable)"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout" help:"bound of a graceful stop (default 10s)"`
 
@@ -151,6 +156,11 @@ func (c Config) Validate() error {
 	}
 	if c.BcryptCost < 4 || c.BcryptCost > 31 {
 		errs = append(errs, fmt.Errorf("bcrypt_cost %d must be 4-31", c.BcryptCost))
+	}
+	if c.Ops != "off" && c.Ops != "" {
+		if _, _, err := splitHostPort(c.Ops); err != nil {
+			errs = append(errs, fmt.Errorf("ops %q: %w", c.Ops, err))
+		}
 	}
 	if c.ResolveBudget < 0 {
 		errs = append(errs, fmt.Errorf("resolve_budget %s must not be negative", c.ResolveBudget))

@@ -27,7 +27,7 @@ func TestKeys(t *testing.T) {
 		"HERD_NODE_ID": "node_id", "HERD_ROLES": "roles", "HERD_STORE": "store", "HERD_SCYLLA_HOSTS": "scylla.hosts",
 		"HERD_SCYLLA_KEYSPACE": "scylla.keyspace", "HERD_BUS": "bus", "HERD_KAFKA_BROKERS": "kafka.brokers",
 		"HERD_KAFKA_PREFIX": "kafka.prefix", "HERD_CLUSTER_SEEDS": "cluster.seeds", "HERD_CLUSTER_BIND": "cluster.bind",
-		"HERD_CLUSTER_ADVERTISE": "cluster.advertise", "HERD_CLUSTER_OPS": "cluster.ops",
+		"HERD_CLUSTER_ADVERTISE": "cluster.advertise", "HERD_OPS": "ops",
 		"HERD_CLUSTER_SECRET": "cluster.secret", "HERD_RATE_LIMIT": "rate_limit", "HERD_SCHEME": "scheme",
 		"HERD_FEDERATION_HTTP": "federation_http", "HERD_ALLOW_PRIVATE_ADDRESSES": "allow_private_addresses",
 		"HERD_EXTRA_CA": "extra_ca"} {

@@ -81,6 +81,7 @@ type Node struct {
 	cluster *cluster // once started, cluster shape only
 	ops     *http.Server
 	opsLn   net.Listener // bound by Start, served once the node has joined
+	metrics *metrics
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -135,6 +136,7 @@ func (n *Node) build() error {
 		return fmt.Errorf("node: %w", err)
 	}
 	s := &n.Services
+	n.metrics = newMetrics(n)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
@@ -169,7 +171,8 @@ func (n *Node) build() error {
 	}
 	signer := &lateSigner{}
 	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
-		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters})
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
+		Observe: n.metrics.observeDelivery})
 	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log,
 		HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters},
@@ -213,6 +216,9 @@ func (n *Node) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	if n.opsLn != nil { // once joined: /ops/cluster answers for a member
+		n.serveOps(n.opsLn)
+	}
 	n.log.Info("node: serving", "listen", n.Addr(), "domain", n.cfg.Domain, "store", n.cfg.Store, "bus", n.cfg.Bus,
 		"roles", n.cfg.Roles)
 	return nil
@@ -228,7 +234,7 @@ func (n *Node) listen() error {
 		}
 		n.ln = ln
 	}
-	if ops := n.cfg.Cluster.Ops; n.cfg.Clustered() && ops != "" && ops != "off" {
+	if ops := n.cfg.Ops; ops != "" && ops != "off" {
 		ln, err := net.Listen("tcp", ops)
 		if err != nil {
 			if n.ln != nil {
@@ -244,7 +250,7 @@ func (n *Node) listen() error {
 
 // serveHTTP serves the API on ln until Close.
 func (n *Node) serveHTTP(ln net.Listener) {
-	n.srv = &fasthttp.Server{Handler: n.api.Handler(), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
+	n.srv = &fasthttp.Server{Handler: n.metrics.instrument(n.api.Handler()), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
 	n.wg.Go(func() {
@@ -267,16 +273,13 @@ func (n *Node) runConsumers(ctx context.Context) {
 	}
 }
 
-// startCluster joins the other nodes and serves the ops endpoint.
+// startCluster joins the other nodes.
 func (n *Node) startCluster() error {
 	c, err := joinCluster(n.cfg, n.Addr(), n.router, n.log)
 	if err != nil {
 		return err
 	}
 	n.cluster = c
-	if n.opsLn != nil {
-		n.serveOps(n.opsLn)
-	}
 	return nil
 }
 

@@ -8,22 +8,29 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/herd-social/herd/stream"
 )
 
-// The ops endpoint of a clustered node: a small plain-HTTP server on cluster.ops
-// (default 127.0.0.1, memberlist's port plus one), apart from the public API so that
-// it is never exposed by the reverse proxy in front of the API. It is not
-// authenticated: bind it to loopback or a private network.
+// The ops endpoint of every node: a small plain-HTTP server on `ops` (default
+// 127.0.0.1, the port after the HTTP port, or after memberlist's in the cluster
+// shape), apart from the public API so that it is never exposed by the reverse proxy
+// in front of the API. It is not authenticated: bind it to loopback or a private
+// network.
 //
 //	GET /ops/cluster  the members this node sees, with their state (ClusterView);
-//	                  ?key=timeline:123 also says which members want that stream key
+//	                  ?key=timeline:123 also says which members want that stream key;
+//	                  empty in the single shape
 //	GET /ops/health   200 while the node runs
 //	GET /ops/dead-letters  per consumer group, the messages it ever set aside
 //	                  ({"fanout": 2, …}; `herd admin dead-letters list` shows them)
+//	GET /metrics      Prometheus metrics (metrics.go)
+//	/debug/pprof/     Go's profiles (net/http/pprof)
 
 // StreamCounters count the streaming events this node exchanged with the others.
 type StreamCounters struct {
@@ -86,6 +93,12 @@ func (n *Node) serveOps(ln net.Listener) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(counts)
 	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(n.metrics.reg, promhttp.HandlerOpts{ErrorLog: promLogger{n}}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	n.ops = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
 	n.wg.Add(1)
 	go func() {
@@ -95,6 +108,19 @@ func (n *Node) serveOps(ln net.Listener) {
 		}
 	}()
 	n.log.Info("node: ops endpoint", "addr", ln.Addr().String())
+}
+
+// promLogger sends the metrics handler's errors to the node's log.
+type promLogger struct{ n *Node }
+
+func (l promLogger) Println(v ...any) { l.n.log.Error("node: metrics", "err", fmt.Sprint(v...)) }
+
+// OpsAddr is the address the ops endpoint listens on; "" when it is off.
+func (n *Node) OpsAddr() string {
+	if n.opsLn == nil {
+		return ""
+	}
+	return n.opsLn.Addr().String()
 }
 
 // FetchClusterView asks the ops endpoint at addr (host:port) for its view, about a

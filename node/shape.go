@@ -87,10 +87,6 @@ type ClusterConfig struct {
 	// Advertise is the address other nodes reach this one at; default Bind's, or a
 	// private address of the machine when Bind is 0.0.0.0.
 	Advertise string `toml:"advertise" help:"memberlist address the others use, if not bind"`
-	// Ops is the address of the ops endpoint (/ops/cluster, /ops/health); default
-	// 127.0.0.1 and Bind's port plus one; "off" disables it. It is not authenticated:
-	// keep it on loopback or a private network.
-	Ops string `toml:"ops" help:"ops endpoint address (off to disable)"`
 	// Secret, base64 of 16, 24 or 32 bytes, encrypts gossip and forwarded streaming
 	// events (AES-GCM); every node needs the same. Default none.
 	Secret string `toml:"secret" help:"memberlist encryption key (base64 of 16, 24 or 32 bytes)" secret:"true"`
@@ -122,17 +118,28 @@ func (c Config) shapeDefaults() Config {
 	if c.Kafka.HeartbeatInterval == 0 {
 		c.Kafka.HeartbeatInterval = time.Second
 	}
-	if c.Clustered() {
-		if c.Cluster.Bind == "" {
-			c.Cluster.Bind = "0.0.0.0:7946"
-		}
-		if c.Cluster.Ops == "" {
-			if _, port, err := splitHostPort(c.Cluster.Bind); err == nil {
-				c.Cluster.Ops = net.JoinHostPort("127.0.0.1", strconv.Itoa(port+1))
-			}
-		}
+	if c.Clustered() && c.Cluster.Bind == "" {
+		c.Cluster.Bind = "0.0.0.0:7946"
+	}
+	if c.Ops == "" {
+		c.Ops = c.defaultOps()
 	}
 	return c
+}
+
+// defaultOps is the ops endpoint's default: on loopback, at the port after
+// memberlist's in the cluster shape and after the HTTP port in the single shape, or
+// any free port when that port is chosen by the system.
+func (c Config) defaultOps() string {
+	next := c.Listen
+	if c.Clustered() {
+		next = c.Cluster.Bind
+	}
+	_, port, err := splitHostPort(next)
+	if err != nil || port == 0 || port == 65535 {
+		return "127.0.0.1:0"
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port+1))
 }
 
 // Clustered reports whether the node is one of several (bus = "kafka"): it then
@@ -190,8 +197,8 @@ func (c Config) validateShape() []error {
 
 func (cc ClusterConfig) validate() []error {
 	var errs []error
-	for _, a := range []struct{ name, addr string }{{"bind", cc.Bind}, {"advertise", cc.Advertise}, {"ops", cc.Ops}} {
-		if a.addr == "" || (a.name == "ops" && a.addr == "off") {
+	for _, a := range []struct{ name, addr string }{{"bind", cc.Bind}, {"advertise", cc.Advertise}} {
+		if a.addr == "" {
 			continue
 		}
 		if _, _, err := splitHostPort(a.addr); err != nil {

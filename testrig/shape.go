@@ -65,7 +65,7 @@ func (in *instance) configure(cfg *node.Config, id int) {
 	cfg.Kafka.Brokers, cfg.Kafka.Prefix = []string{in.kafka}, in.prefix
 	// The broker's minimum session timeout; heartbeats often, to learn of rebalances soon.
 	cfg.Kafka.SessionTimeout, cfg.Kafka.HeartbeatInterval = 6*time.Second, 250*time.Millisecond
-	cfg.Cluster.Bind, cfg.Cluster.Ops = "127.0.0.1:0", "off"
+	cfg.Cluster.Bind = "127.0.0.1:0"
 }
 
 // remove drops the keyspace and deletes the topics and consumer groups of the instance.

@@ -69,7 +69,7 @@ func freePort(t testing.TB) int {
 // registers a client app on it.
 func New(t testing.TB, opts ...Option) *Cluster {
 	t.Helper()
-	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true}
+	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true, Ops: "off"}
 	if in := newInstance(t); in != nil {
 		in.configure(&cfg, 1)
 	}

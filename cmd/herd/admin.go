@@ -33,7 +33,6 @@ func admin(args []string) error {
 	password := fs.String("password", "", "password of the new account")
 	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
-	ops := fs.String("ops", "", "admin cluster: ops endpoint to ask (host:port; default the config's cluster.ops)")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -46,7 +45,7 @@ func admin(args []string) error {
 	case "migrate":
 		return node.Migrate(ctx, cfg, logger())
 	case "cluster":
-		return adminCluster(ctx, cfg, *ops)
+		return adminCluster(ctx, cfg)
 	}
 	n, err := node.Open(cfg, logger())
 	if err != nil {
@@ -75,16 +74,15 @@ func admin(args []string) error {
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }
 
-// adminCluster prints the members a running node sees, asking its ops endpoint.
-func adminCluster(ctx context.Context, cfg node.Config, addr string) error {
-	if addr == "" {
-		if !cfg.Clustered() {
-			return errors.New("admin cluster: the configuration is not clustered (bus = \"kafka\"); give --ops HOST:PORT")
-		}
-		addr = cfg.Cluster.Ops
+// adminCluster prints the members a running node sees, asking its ops endpoint (the
+// configuration's ops, or --ops HOST:PORT).
+func adminCluster(ctx context.Context, cfg node.Config) error {
+	addr := cfg.Ops
+	if !cfg.Clustered() {
+		return errors.New("admin cluster: the configuration is not clustered (bus = \"kafka\")")
 	}
-	if addr == "" || addr == "off" {
-		return errors.New("admin cluster: cluster.ops is off; give --ops HOST:PORT")
+	if addr == "off" {
+		return errors.New("admin cluster: ops is off; give --ops HOST:PORT")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

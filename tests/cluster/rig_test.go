@@ -154,6 +154,7 @@ bcrypt_cost = 4
 rate_limit = -1
 store = "scylla"
 bus = "kafka"
+ops = %q
 
 [scylla]
 hosts = [%q]
@@ -170,9 +171,8 @@ heartbeat_interval = "500ms"
 
 [cluster]
 bind = %q
-ops = %q
 seeds = [%s]
-`, p.id, p.id, p.http, r.domain, r.cass, r.keyspace, os.Getenv("HERD_E2E_SCYLLA_EXTRA"), r.kafka, r.prefix, p.gossip, p.ops, strings.Join(seeds, ", "))
+`, p.id, p.id, p.http, r.domain, p.ops, r.cass, r.keyspace, os.Getenv("HERD_E2E_SCYLLA_EXTRA"), r.kafka, r.prefix, p.gossip, strings.Join(seeds, ", "))
 	if err := os.WriteFile(p.config, []byte(cfg), 0o644); err != nil {
 		r.t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ else
   shape=$(herd_shape_env "federation_$port") || die "no engines for the cluster shape"
   say "starting herd serve on 127.0.0.1:$port (data in $data_dir)${shape:+ on the cluster shape}"
   env $shape HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true \
-    "$herd_bin" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" >"$herd_log" 2>&1 &
+    "$herd_bin" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off >"$herd_log" 2>&1 &
   herd_pid=$!
 fi
 

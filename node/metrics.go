@@ -1,0 +1,90 @@
+package node
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	fasthttprouter "github.com/fasthttp/router"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/delivery"
+)
+
+// metrics are a node's Prometheus collectors, on a registry of the node's own (no
+// global registry: tests run several nodes in one process), served as /metrics on
+// the ops endpoint. Labels take only bounded values: route templates, known methods,
+// status codes, consumer groups and delivery results, never a path, a domain or an id.
+type metrics struct {
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	deliveries *prometheus.CounterVec
+}
+
+func newMetrics(n *Node) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_http_requests_total",
+			Help: "HTTP requests answered, by route template, method and status code."}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herd_http_request_duration_seconds",
+			Help:    "Time to answer an HTTP request, by route template and method (a stream: until it is hijacked).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"route", "method"}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_deliveries_total",
+			Help: "Attempts to deliver an activity to a remote inbox, by result."}, []string{"result"}),
+	}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.latency, m.deliveries, deadLetterCollector{n})
+	return m
+}
+
+// knownMethods are the methods that get a label of their own; others count as OTHER,
+// so that a client inventing methods cannot grow the series without bound.
+var knownMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true,
+	"DELETE": true, "OPTIONS": true}
+
+// instrument counts and times every request next answers, by the route that matched
+// (the API's router saves it).
+func (m *metrics) instrument(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		start := time.Now()
+		next(ctx)
+		route, _ := ctx.UserValue(fasthttprouter.MatchedRoutePathParam).(string)
+		if route == "" {
+			route = "unmatched"
+		}
+		method := string(ctx.Method())
+		if !knownMethods[method] {
+			method = "OTHER"
+		}
+		m.requests.WithLabelValues(route, method, strconv.Itoa(ctx.Response.StatusCode())).Inc()
+		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+	}
+}
+
+// observeDelivery counts a delivery attempt (delivery.Options.Observe).
+func (m *metrics) observeDelivery(o delivery.Outcome) {
+	m.deliveries.WithLabelValues(o.Result.String()).Inc()
+}
+
+// deadLetterCollector reads the dead-letter counts from the store at each scrape.
+type deadLetterCollector struct{ n *Node }
+
+var deadLetterDesc = prometheus.NewDesc("herd_dead_letters_total",
+	"Messages a consumer group set aside because it could never process them.", []string{"group"}, nil)
+
+func (c deadLetterCollector) Describe(ch chan<- *prometheus.Desc) { ch <- deadLetterDesc }
+
+func (c deadLetterCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := c.n.DeadLetters.Counts(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(deadLetterDesc, err)
+		return
+	}
+	for group, v := range counts {
+		ch <- prometheus.MustNewConstMetric(deadLetterDesc, prometheus.CounterValue, float64(v), group)
+	}
+}
