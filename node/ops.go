@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,8 @@ import (
 //	GET /ops/health   200 while the node runs
 //	GET /ops/dead-letters  per consumer group, the messages it ever set aside
 //	                  ({"fanout": 2, …}; `herd admin dead-letters list` shows them)
+//	POST /ops/backup  {"dir": "/new/dir"}: a copy of the store and the log, taken while
+//	                  the node serves (backup.go; `herd admin backup`)
 //	GET /metrics      Prometheus metrics (metrics.go)
 //	/debug/pprof/     Go's profiles (net/http/pprof)
 
@@ -93,6 +96,22 @@ func (n *Node) serveOps(ln net.Listener) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(counts)
 	})
+	mux.HandleFunc("POST /ops/backup", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Dir string `json:"dir"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil || req.Dir == "" {
+			http.Error(w, `give {"dir": "/a/new/directory"}`, http.StatusBadRequest)
+			return
+		}
+		m, err := n.Backup(r.Context(), req.Dir)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(m)
+	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(n.metrics.reg, promhttp.HandlerOpts{ErrorLog: promLogger{n}}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -114,6 +133,30 @@ func (n *Node) serveOps(ln net.Listener) {
 type promLogger struct{ n *Node }
 
 func (l promLogger) Println(v ...any) { l.n.log.Error("node: metrics", "err", fmt.Sprint(v...)) }
+
+// RequestBackup asks the ops endpoint at addr (host:port) to write a backup to dir,
+// a path on the node's machine.
+func RequestBackup(ctx context.Context, client *http.Client, addr, dir string) (Manifest, error) {
+	var m Manifest
+	body, err := json.Marshal(map[string]string{"dir": dir})
+	if err != nil {
+		return m, err
+	}
+	req, err := http.NewRequestWithContext(ctx, "POST", "http://"+addr+"/ops/backup", bytes.NewReader(body))
+	if err != nil {
+		return m, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return m, fmt.Errorf("ops endpoint %s: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return m, fmt.Errorf("ops endpoint %s: %s: %s", addr, resp.Status, bytes.TrimSpace(msg))
+	}
+	return m, json.NewDecoder(resp.Body).Decode(&m)
+}
 
 // OpsAddr is the address the ops endpoint listens on; "" when it is off.
 func (n *Node) OpsAddr() string {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -33,6 +35,8 @@ func admin(args []string) error {
 	password := fs.String("password", "", "password of the new account")
 	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
+	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
+	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -46,6 +50,17 @@ func admin(args []string) error {
 		return node.Migrate(ctx, cfg, logger())
 	case "cluster":
 		return adminCluster(ctx, cfg)
+	case "backup":
+		return adminBackup(ctx, cfg, *to)
+	case "restore":
+		if *from == "" {
+			return errors.New("admin restore: give --from DIR")
+		}
+		m, err := node.Restore(*from, cfg.Data)
+		if err == nil {
+			fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
+		}
+		return err
 	}
 	n, err := node.Open(cfg, logger())
 	if err != nil {
@@ -107,4 +122,36 @@ func adminCluster(ctx context.Context, cfg node.Config) error {
 	fmt.Printf("streaming events: %d forwarded, %d received, %d dropped, %d failed\n",
 		s.Forwarded, s.Received, s.Dropped, s.Failed)
 	return nil
+}
+
+// adminBackup asks the running node, through its ops endpoint, to write a backup to
+// dir; when no node answers there, it opens the data directory itself.
+func adminBackup(ctx context.Context, cfg node.Config, dir string) error {
+	if dir == "" {
+		return errors.New("admin backup: give --to DIR, a new directory")
+	}
+	abs, err := filepath.Abs(dir) // the node may run in another working directory
+	if err != nil {
+		return err
+	}
+	if cfg.Ops != "off" {
+		m, err := node.RequestBackup(ctx, &http.Client{Timeout: 10 * time.Minute}, cfg.Ops, abs)
+		if err == nil {
+			fmt.Printf("the node at %s wrote its backup of %s to %s\n", cfg.Ops, m.Domain, abs)
+			return nil
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			return fmt.Errorf("admin backup: %w", err)
+		}
+	}
+	n, err := node.Open(cfg, logger()) // no node runs: the data directory is free
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	m, err := n.Backup(ctx, abs)
+	if err == nil {
+		fmt.Printf("wrote the backup of %s to %s\n", m.Domain, abs)
+	}
+	return err
 }

@@ -24,6 +24,8 @@ Usage:
   herd admin token USERNAME          print an access token for a local account (--scopes)
   herd admin migrate                 create the CQL keyspace and tables and the Kafka topics (cluster shape)
   herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
+  herd admin backup --to DIR         copy the store and the event log to a new directory, while the node runs
+  herd admin restore --from DIR      put a backup in the data directory (stop the node, move the old data away)
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
