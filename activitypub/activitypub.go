@@ -109,8 +109,23 @@ type Options struct {
 	KeyFetchBudget time.Duration
 }
 
+// Actions is the part of action.Service that the inbox applies relationship
+// activities through, so that a peer's Follow, Undo or Block has the effects the same
+// action has when a local user takes it.
+type Actions interface {
+	Follow(ctx context.Context, follower, target *account.Account, opts account.FollowOptions) error
+	Unfollow(ctx context.Context, follower, target *account.Account) error
+	FollowAccepted(ctx context.Context, follower, target shard.ID) error
+	FollowRejected(ctx context.Context, follower, target shard.ID) error
+	Block(ctx context.Context, blocker, target *account.Account) error
+	Unblock(ctx context.Context, blocker, target *account.Account) error
+}
+
 // Service builds and serves federation documents.
 type Service struct {
+	// Sender sends the activities of local accounts.
+	*Sender
+	actions  Actions
 	http     *http.Client
 	st       store.Store
 	bus      bus.Bus
@@ -143,6 +158,11 @@ type Deps struct {
 	Notifier  Notifier
 	Deliverer Deliverer
 	Logger    *slog.Logger
+	// Actions applies the relationship activities of peers; required.
+	Actions Actions
+	// Sender sends the activities of local accounts; nil builds one from Store,
+	// Accounts, Deliverer and the options (node builds it first, for the actions).
+	Sender *Sender
 	// HomeMerge merges an author's recent posts into a follower's home (fan-out's
 	// merge on follow), for follows of remote accounts once they are accepted.
 	HomeMerge func(ctx context.Context, follower, author shard.ID) error
@@ -158,8 +178,11 @@ type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
 }
 
-// New returns a service.
-func New(d Deps, opts Options) *Service {
+// New returns a service, or an error if a required dependency is missing.
+func New(d Deps, opts Options) (*Service, error) {
+	if d.Actions == nil {
+		return nil, errors.New("activitypub: Deps.Actions is required")
+	}
 	if opts.HTTP == nil {
 		opts.HTTP = http.DefaultClient
 	}
@@ -171,20 +194,16 @@ func New(d Deps, opts Options) *Service {
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
+	s.actions, s.Sender = d.Actions, d.Sender
+	if s.Sender == nil {
+		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
+	}
 	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
 	s.dead = d.DeadLetters
 	if s.dead == nil {
 		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
 	}
-	return s
-}
-
-// Base is the public base URL, such as https://example.com.
-func (s *Service) Base() string { return s.opts.Scheme + "://" + s.opts.Domain }
-
-// ActorURI is the id of a local actor.
-func (s *Service) ActorURI(username string) string {
-	return s.Base() + "/users/" + url.PathEscape(username)
+	return s, nil
 }
 
 // ProfileURL is the web page of a local account.

@@ -17,7 +17,6 @@ type Federator interface {
 	RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error)
 	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
 	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
-	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
 	Backfill(ctx context.Context, a *account.Account) error
 	// SendFlag forwards a report to the server of its remote target.
 	SendFlag(ctx context.Context, r *moderation.Report) error

@@ -19,6 +19,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
@@ -50,10 +51,12 @@ type Services struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
-	Streams       *stream.Hub
-	Federation    *activitypub.Service
-	Delivery      *delivery.Service
-	Reports       *moderation.Service
+	// Actions are the relationship use cases both doors call.
+	Actions    *action.Service
+	Streams    *stream.Hub
+	Federation *activitypub.Service
+	Delivery   *delivery.Service
+	Reports    *moderation.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
 }
@@ -155,12 +158,6 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
-	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget,
-		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
-			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
-			OpenRegistrations: cfg.Registrations == "open"}})
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
 		ExtraCA: cfg.ExtraCA}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
@@ -170,20 +167,36 @@ func (n *Node) build() error {
 	signer := &lateSigner{}
 	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters})
-	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
-		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log,
-		HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters},
-		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
-			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
-			Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget})
+	apOpts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
+		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
+	// The actions send through federation's sender, and the inbox applies activities
+	// through the actions: the sender is built first, so that both are complete.
+	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
+	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Notifier: s.Notifications, Homes: s.Fanout,
+		Federation: sender}); err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
+		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
+		Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters}, apOpts)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
 	signer.s = s.Federation
 	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
 		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 			n.log.Error("node: mark domain available", "domain", domain, "err", err)
 		}
 	}
-	n.api.SetFederation(s.Federation)
 	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
+	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
+		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
+		ResolveBudget: cfg.ResolveBudget,
+		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
+			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
+			OpenRegistrations: cfg.Registrations == "open"}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
 }
