@@ -1,0 +1,78 @@
+package action_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/testrig"
+)
+
+// remote resolves a user of other as an account known to r (WebFinger, then the
+// actor document).
+func (r rig) remote(other rig, u *testrig.User) *account.Account {
+	r.t.Helper()
+	a, err := r.n.Federation.ResolveAcct(context.Background(), u.Name, other.n.Config().Domain)
+	if err != nil {
+		r.t.Fatalf("resolve %s on %s: %v", u.Name, other.n.Config().Domain, err)
+	}
+	return a
+}
+
+// TestActionsFederate runs two instances: a local follow of a remote account sends
+// Follow, and the peer's inbox, through the same action, answers an unlocked
+// account's follow with Accept and a locked account's owner's decision with Reject; an
+// unfollow sends its Undo; a block ends the follows on both sides and is sent.
+func TestActionsFederate(t *testing.T) {
+	alpha := newRig(t, testrig.Host(t, "alpha"))
+	beta := newRig(t, testrig.Host(t, "beta"))
+	ctx := context.Background()
+	aliceU := alpha.c.Register("alice")
+	bobU, carolU, daveU := beta.c.Register("bob"), beta.c.Register("carol"), beta.c.Register("dave")
+	beta.c.Must(carolU.Do("PATCH", "/api/v1/accounts/update_credentials", map[string][]string{"locked": {"true"}}), 200)
+	alice := alpha.account(aliceU)
+	bobOnAlpha, carolOnAlpha, daveOnAlpha := alpha.remote(beta, bobU), alpha.remote(beta, carolU), alpha.remote(beta, daveU)
+
+	// Follow → the peer's follow action → Accept → FollowAccepted.
+	must(t, "follow bob", alpha.n.Actions.Follow(ctx, alice, bobOnAlpha, account.FollowOptions{}))
+	must(t, "follow carol", alpha.n.Actions.Follow(ctx, alice, carolOnAlpha, account.FollowOptions{}))
+	must(t, "follow dave", alpha.n.Actions.Follow(ctx, alice, daveOnAlpha, account.FollowOptions{}))
+	if rel := alpha.rel(alice, bobOnAlpha); !rel.Requested || rel.Following {
+		t.Fatalf("a remote follow waits for the Accept: %+v", rel)
+	}
+	testrig.Eventually(t, "bob's Accept", func() bool { return alpha.rel(alice, bobOnAlpha).Following })
+	aliceOnBeta := beta.remote(alpha, aliceU)
+	bob, carol, dave := beta.account(bobU), beta.account(carolU), beta.account(daveU)
+	if rel := beta.rel(bob, aliceOnBeta); !rel.FollowedBy {
+		t.Fatalf("bob on beta: %+v", rel)
+	}
+
+	// The locked account's owner rejects: the Reject reaches alpha.
+	testrig.Eventually(t, "alice's request on beta", func() bool { return beta.rel(carol, aliceOnBeta).RequestedBy })
+	if rel := alpha.rel(alice, carolOnAlpha); !rel.Requested {
+		t.Fatalf("alice's request to carol before the Reject: %+v", rel)
+	}
+	must(t, "carol rejects", beta.n.Actions.Reject(ctx, carol.ID, aliceOnBeta.ID))
+	testrig.Eventually(t, "carol's Reject", func() bool {
+		rel := alpha.rel(alice, carolOnAlpha)
+		return !rel.Requested && !rel.Following
+	})
+
+	// Unfollow sends the Undo of the Follow.
+	testrig.Eventually(t, "dave's Accept", func() bool { return alpha.rel(alice, daveOnAlpha).Following })
+	must(t, "unfollow dave", alpha.n.Actions.Unfollow(ctx, alice, daveOnAlpha))
+	testrig.Eventually(t, "the Undo on beta", func() bool { return !beta.rel(dave, aliceOnBeta).FollowedBy })
+
+	// Bob blocks alice: the follow ends on beta at once, and on alpha when the Block
+	// arrives.
+	must(t, "bob blocks alice", beta.n.Actions.Block(ctx, bob, aliceOnBeta))
+	if rel := beta.rel(bob, aliceOnBeta); rel.FollowedBy || !rel.Blocking {
+		t.Fatalf("bob on beta after the block: %+v", rel)
+	}
+	testrig.Eventually(t, "bob's Block on alpha", func() bool {
+		rel := alpha.rel(alice, bobOnAlpha)
+		return rel.BlockedBy && !rel.Following
+	})
+	must(t, "bob unblocks alice", beta.n.Actions.Unblock(ctx, bob, aliceOnBeta))
+	testrig.Eventually(t, "bob's Undo of the Block on alpha", func() bool { return !alpha.rel(alice, bobOnAlpha).BlockedBy })
+}
