@@ -1,13 +1,15 @@
-// Package action owns the use cases that change relationships between accounts: one
-// function per verb (follow, unfollow, block, unblock, mute, unmute, remove from
-// followers, authorize and reject a follow request; a peer's answer to a follow) that
+// Package action owns the use cases that change relationships between accounts, and
+// between accounts and statuses: one function per verb (follow, unfollow, block,
+// unblock, mute, unmute, remove from followers, authorize and reject a follow request,
+// a peer's answer to a follow; favourite, unfavourite, pin, unpin) that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
 // of. Both doors call it: the client API for a local user, the inbox for a peer's
 // activity, so that one action has the same effects from either door.
 //
-// An action of a local account tells the remote party (Follow, Block and their Undo);
+// An action of a local account tells the remote party (Follow, Block, Like and their
+// Undo; Add and Remove of a pin to its remote followers);
 // an action of a peer is not sent back, except the answer to its Follow (Accept, or
 // Reject when either blocks the other). Homes are local accounts' only.
 //
@@ -23,6 +25,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
 )
 
 // Accounts is the part of account.Service that relationship actions write through.
@@ -40,6 +43,17 @@ type Accounts interface {
 	Unmute(ctx context.Context, muter, target shard.ID) error
 }
 
+// Statuses is the part of status.Service that interaction actions write through.
+type Statuses interface {
+	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Pin(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	PinRemote(ctx context.Context, account, id shard.ID) error
+	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Marked(ctx context.Context, viewer shard.ID, ids []shard.ID) ([4][]bool, error)
+}
+
 // Homes is the part of fanout.Service that keeps homes in step with follows.
 type Homes interface {
 	// Followed merges an author's recent posts into a new follower's home.
@@ -49,7 +63,7 @@ type Homes interface {
 }
 
 // Federation is the part of activitypub.Sender that tells remote servers of local
-// relationship changes.
+// relationship changes and pins.
 type Federation interface {
 	// Relate sends kind (Follow, Block, Like) from local to remote, or its Undo;
 	// nothing when remote is a local account.
@@ -57,11 +71,15 @@ type Federation interface {
 	// Respond answers a remote follower's Follow with Accept or Reject; nothing when
 	// the follower is local.
 	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
+	// SendFeatured tells the remote followers of a local account that it pinned or
+	// unpinned one of its statuses.
+	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
 }
 
 // Deps are what the actions write through; every one is required.
 type Deps struct {
 	Accounts Accounts
+	Statuses Statuses
 	// Notifier hears the follows and follow requests of local accounts.
 	Notifier   account.Notifier
 	Homes      Homes
@@ -71,6 +89,7 @@ type Deps struct {
 // Service runs the actions.
 type Service struct {
 	accounts   Accounts
+	statuses   Statuses
 	notifier   account.Notifier
 	homes      Homes
 	federation Federation
@@ -79,7 +98,7 @@ type Service struct {
 // New returns the actions, or an error naming a missing dependency.
 func New(d Deps) (*Service, error) {
 	var missing []error
-	for name, ok := range map[string]bool{"Accounts": d.Accounts != nil, "Notifier": d.Notifier != nil,
+	for name, ok := range map[string]bool{"Accounts": d.Accounts != nil, "Statuses": d.Statuses != nil, "Notifier": d.Notifier != nil,
 		"Homes": d.Homes != nil, "Federation": d.Federation != nil} {
 		if !ok {
 			missing = append(missing, errors.New("action: Deps."+name+" is required"))
@@ -88,5 +107,5 @@ func New(d Deps) (*Service, error) {
 	if err := errors.Join(missing...); err != nil {
 		return nil, err
 	}
-	return &Service{accounts: d.Accounts, notifier: d.Notifier, homes: d.Homes, federation: d.Federation}, nil
+	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, federation: d.Federation}, nil
 }

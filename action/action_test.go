@@ -211,3 +211,46 @@ func TestBlockEndsFollowsBothWays(t *testing.T) {
 		t.Fatalf("after unmute: %+v", rel)
 	}
 }
+
+// TestFavouriteAndPin: a favourite notifies the author and counts once; a local
+// account pins only its own statuses, and unpinning twice is harmless.
+func TestFavouriteAndPin(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	aliceU, bobU := r.c.Register("alice"), r.c.Register("bob")
+	alice, bob := r.account(aliceU), r.account(bobU)
+	id, err := shard.Parse(bobU.Post("worth a star")["id"].(string))
+	must(t, "post id", err)
+
+	for range 2 {
+		_, err := r.n.Actions.Favourite(ctx, alice, id)
+		must(t, "favourite", err)
+	}
+	counts, err := r.n.Statuses.Counts(ctx, []shard.ID{id})
+	must(t, "counts", err)
+	if counts[0].Favourites != 1 {
+		t.Fatalf("favourites after two: %d", counts[0].Favourites)
+	}
+	ns := r.c.Must(bobU.Do("GET", "/api/v1/notifications", nil), 200).List(t)
+	if len(ns) != 1 || ns[0]["type"] != "favourite" {
+		t.Fatalf("bob's notifications: %v", ns)
+	}
+	_, err = r.n.Actions.Unfavourite(ctx, alice, id)
+	must(t, "unfavourite", err)
+
+	if _, err := r.n.Actions.Pin(ctx, alice, id); err == nil {
+		t.Fatal("alice pinned bob's status")
+	}
+	st, err := r.n.Actions.Pin(ctx, bob, id)
+	must(t, "pin", err)
+	if st.ID != id {
+		t.Fatalf("pinned %d, want %d", st.ID, id)
+	}
+	for range 2 {
+		_, err := r.n.Actions.Unpin(ctx, bob, id)
+		must(t, "unpin", err)
+	}
+	if pins, err := r.n.Statuses.Pinned(ctx, bob.ID); err != nil || len(pins) != 0 {
+		t.Fatalf("pins after unpin: %v %v", pins, err)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -19,10 +21,52 @@ func (r rig) remote(other rig, u *testrig.User) *account.Account {
 	return a
 }
 
+// interactions checks, between alice on alpha and bob on beta whom she follows, that
+// a favourite of a remote status sends Like and its Undo, and that a pin is sent to
+// remote followers as Add, and an unpin as Remove, which the peer applies through the
+// same actions.
+func interactions(t *testing.T, alpha, beta rig, alice *account.Account, bobU *testrig.User) {
+	t.Helper()
+	ctx := context.Background()
+	bob := beta.account(bobU)
+	post := bobU.Post("pin me, like me")
+	postID, err := shard.Parse(post["id"].(string))
+	must(t, "post id", err)
+	var onAlpha *status.Status
+	testrig.Eventually(t, "bob's post on alpha", func() bool {
+		onAlpha, err = alpha.n.Statuses.ByURI(ctx, post["uri"].(string))
+		return err == nil
+	})
+	favourites := func() int64 {
+		counts, err := beta.n.Statuses.Counts(ctx, []shard.ID{postID})
+		must(t, "counts", err)
+		return counts[0].Favourites
+	}
+	_, err = alpha.n.Actions.Favourite(ctx, alice, onAlpha.ID)
+	must(t, "favourite", err)
+	testrig.Eventually(t, "the Like on beta", func() bool { return favourites() == 1 })
+	_, err = alpha.n.Actions.Unfavourite(ctx, alice, onAlpha.ID)
+	must(t, "unfavourite", err)
+	testrig.Eventually(t, "the Undo of the Like on beta", func() bool { return favourites() == 0 })
+
+	pinned := func() int {
+		pins, err := alpha.n.Statuses.Pinned(ctx, onAlpha.AccountID)
+		must(t, "pins on alpha", err)
+		return len(pins)
+	}
+	_, err = beta.n.Actions.Pin(ctx, bob, postID)
+	must(t, "pin", err)
+	testrig.Eventually(t, "the Add on alpha", func() bool { return pinned() == 1 })
+	_, err = beta.n.Actions.Unpin(ctx, bob, postID)
+	must(t, "unpin", err)
+	testrig.Eventually(t, "the Remove on alpha", func() bool { return pinned() == 0 })
+}
+
 // TestActionsFederate runs two instances: a local follow of a remote account sends
 // Follow, and the peer's inbox, through the same action, answers an unlocked
 // account's follow with Accept and a locked account's owner's decision with Reject; an
-// unfollow sends its Undo; a block ends the follows on both sides and is sent.
+// unfollow sends its Undo; favourites and pins travel (interactions); a block ends the
+// follows on both sides and is sent, and so is its Undo.
 func TestActionsFederate(t *testing.T) {
 	alpha := newRig(t, testrig.Host(t, "alpha"))
 	beta := newRig(t, testrig.Host(t, "beta"))
@@ -62,6 +106,8 @@ func TestActionsFederate(t *testing.T) {
 	testrig.Eventually(t, "dave's Accept", func() bool { return alpha.rel(alice, daveOnAlpha).Following })
 	must(t, "unfollow dave", alpha.n.Actions.Unfollow(ctx, alice, daveOnAlpha))
 	testrig.Eventually(t, "the Undo on beta", func() bool { return !beta.rel(dave, aliceOnBeta).FollowedBy })
+
+	interactions(t, alpha, beta, alice, bobU)
 
 	// Bob blocks alice: the follow ends on beta at once, and on alpha when the Block
 	// arrives.

@@ -57,11 +57,7 @@ type Accounts interface {
 	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
-	Follow(ctx context.Context, follower shard.ID, target *account.Account, opts account.FollowOptions, n account.Notifier) error
 	Unfollow(ctx context.Context, follower, target shard.ID) error
-	Accepted(ctx context.Context, follower, target shard.ID) error
-	Block(ctx context.Context, blocker, target shard.ID) error
-	Unblock(ctx context.Context, blocker, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	Save(ctx context.Context, a *account.Account) error
 }
@@ -79,10 +75,6 @@ type Statuses interface {
 	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error
 	Delete(ctx context.Context, author, id shard.ID) (*status.Status, error)
 	Tombstone(ctx context.Context, uri string) error
-	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
-	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
-	PinRemote(ctx context.Context, account, id shard.ID) error
-	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 }
 
 // Notifier is the part of the notification service that federation needs.
@@ -110,8 +102,8 @@ type Options struct {
 }
 
 // Actions is the part of action.Service that the inbox applies relationship
-// activities through, so that a peer's Follow, Undo or Block has the effects the same
-// action has when a local user takes it.
+// activities through, so that a peer's Follow, Like, Add, Block or their Undo has the
+// effects the same action has when a local user takes it.
 type Actions interface {
 	Follow(ctx context.Context, follower, target *account.Account, opts account.FollowOptions) error
 	Unfollow(ctx context.Context, follower, target *account.Account) error
@@ -119,6 +111,10 @@ type Actions interface {
 	FollowRejected(ctx context.Context, follower, target shard.ID) error
 	Block(ctx context.Context, blocker, target *account.Account) error
 	Unblock(ctx context.Context, blocker, target *account.Account) error
+	Favourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 }
 
 // Service builds and serves federation documents.
@@ -209,11 +205,6 @@ func New(d Deps, opts Options) (*Service, error) {
 // ProfileURL is the web page of a local account.
 func (s *Service) ProfileURL(username string) string {
 	return s.Base() + "/@" + url.PathEscape(username)
-}
-
-// StatusURI is the id of a local status object.
-func (s *Service) StatusURI(username string, id shard.ID) string {
-	return s.ActorURI(username) + "/statuses/" + id.String()
 }
 
 // InstanceActorURI is the id of the server's own actor.

@@ -148,7 +148,7 @@ func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map
 		if err != nil {
 			return err
 		}
-		_, err = s.statuses.Unfavourite(ctx, actor.ID, st.ID)
+		_, err = s.actions.Unfavourite(ctx, actor, st.ID)
 		return err
 	case "Announce":
 		boost, err := s.statuses.ByURI(ctx, str2(inner, "id"))
@@ -172,7 +172,7 @@ func (s *Service) applyLike(ctx context.Context, actor *account.Account, act map
 	if err != nil {
 		return err
 	}
-	_, err = s.statuses.Favourite(ctx, actor.ID, st.ID)
+	_, err = s.actions.Favourite(ctx, actor, st.ID)
 	if errors.Is(err, status.ErrNotFound) {
 		return fmt.Errorf("%w: %v", ErrNotFound, err)
 	}

@@ -149,22 +149,3 @@ func (s *Service) moveFollower(ctx context.Context, f, origin, target *account.A
 	}
 	return s.Relate(ctx, "Follow", follower, origin.ID, "", true)
 }
-
-// followerInboxes lists the distinct inboxes of an account's remote followers,
-// shared inboxes first.
-func (s *Service) followerInboxes(ctx context.Context, author shard.ID) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	err := s.eachFollowerPage(ctx, author, func(page map[shard.ID]*account.Account) {
-		for _, a := range page {
-			if a.Local() || a.Suspended {
-				continue
-			}
-			if in := inboxOf(a); in != "" && !seen[in] {
-				seen[in] = true
-				out = append(out, in)
-			}
-		}
-	})
-	return out, err
-}

@@ -179,25 +179,6 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 	return out, err
 }
 
-func (s *Service) eachFollowerPage(ctx context.Context, author shard.ID, f func(map[shard.ID]*account.Account)) error {
-	var cursor shard.ID
-	for {
-		ids, next, err := s.accounts.FollowerIDs(ctx, author, cursor, 1000)
-		if err != nil {
-			return err
-		}
-		accs, err := s.accounts.GetMany(ctx, ids)
-		if err != nil {
-			return err
-		}
-		f(accs)
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
-}
-
 // SignPost signs an outgoing delivery as the local account signer (zero: the
 // instance actor), for the delivery service.
 func (s *Service) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {

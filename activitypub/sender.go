@@ -17,7 +17,8 @@ import (
 
 // Sender sends activities signed by local accounts: the relationship changes a
 // remote server must hear of (Follow, Block, Like and their Undo; Accept and Reject of
-// a remote Follow), and, for Service, every other outgoing activity. It needs no inbox,
+// a remote Follow; Add and Remove of a pin), and, for Service, every other outgoing
+// activity. It needs no inbox,
 // so that the action layer, which the inbox applies activities through, can be built
 // with it before Service. Service embeds one.
 type Sender struct {
@@ -133,4 +134,69 @@ func shortHash(s string) string {
 		h = (h ^ uint64(s[i])) * 1099511628211
 	}
 	return fmt.Sprintf("%x", h)
+}
+
+// StatusURI is the id of a local status object.
+func (s *Sender) StatusURI(username string, id shard.ID) string {
+	return s.ActorURI(username) + "/statuses/" + id.String()
+}
+
+// SendFeatured tells the remote followers of a local account that it pinned (Add) or
+// unpinned (Remove) one of its statuses: the target is its featured collection, as
+// Mastodon's PinsController sends.
+func (s *Sender) SendFeatured(ctx context.Context, accountID, statusID shard.ID, pinned bool) error {
+	a, err := s.accounts.Get(ctx, accountID)
+	if err != nil || !a.Local() {
+		return err
+	}
+	kind := "Remove"
+	if pinned {
+		kind = "Add"
+	}
+	actor := s.ActorURI(a.Username)
+	inboxes, err := s.followerInboxes(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	act := map[string]any{"id": actor + "#" + strings.ToLower(kind) + "s/featured/" + statusID.String() + "/" + nonce(),
+		"type": kind, "actor": actor, "object": s.StatusURI(a.Username, statusID), "target": actor + "/collections/featured"}
+	return s.send(ctx, a.ID, act, inboxes)
+}
+
+// followerInboxes lists the distinct inboxes of an account's remote followers,
+// shared inboxes first.
+func (s *Sender) followerInboxes(ctx context.Context, author shard.ID) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	err := s.eachFollowerPage(ctx, author, func(page map[shard.ID]*account.Account) {
+		for _, a := range page {
+			if a.Local() || a.Suspended {
+				continue
+			}
+			if in := inboxOf(a); in != "" && !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	})
+	return out, err
+}
+
+func (s *Sender) eachFollowerPage(ctx context.Context, author shard.ID, f func(map[shard.ID]*account.Account)) error {
+	var cursor shard.ID
+	for {
+		ids, next, err := s.accounts.FollowerIDs(ctx, author, cursor, 1000)
+		if err != nil {
+			return err
+		}
+		accs, err := s.accounts.GetMany(ctx, ids)
+		if err != nil {
+			return err
+		}
+		f(accs)
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
 }

@@ -173,7 +173,7 @@ func (n *Node) build() error {
 	// The actions send through federation's sender, and the inbox applies activities
 	// through the actions: the sender is built first, so that both are complete.
 	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
-	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Notifier: s.Notifications, Homes: s.Fanout,
+	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Federation: sender}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
