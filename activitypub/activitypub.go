@@ -140,9 +140,8 @@ type Service struct {
 		m map[shard.ID]*rsa.PrivateKey
 	}
 	dead DeadLetters
-	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
-	// clears that domain's failure record).
-	OnSignedRequest func(ctx context.Context, domain string)
+	// onSignedRequest is Deps.OnSignedRequest.
+	onSignedRequest func(ctx context.Context, domain string)
 }
 
 // Deps are the services federation reads and changes.
@@ -164,6 +163,9 @@ type Deps struct {
 	HomeMerge func(ctx context.Context, follower, author shard.ID) error
 	// Reports files the reports that other servers send (Flag); nil drops them.
 	Reports Reports
+	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
+	// clears that domain's failure record).
+	OnSignedRequest func(ctx context.Context, domain string)
 	// DeadLetters sets aside the messages the inbox, outbox and fetch workers can
 	// never process; default a deadletter.Keeper on Store.
 	DeadLetters DeadLetters
@@ -190,7 +192,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
-	s.actions, s.Sender = d.Actions, d.Sender
+	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
 	}

@@ -158,6 +158,18 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
+	if err := n.buildFederation(format); err != nil {
+		return err
+	}
+	n.buildAPI(format)
+	return nil
+}
+
+// buildFederation makes delivery, the actions and federation. The actions send
+// through federation's sender, and the inbox applies activities through the actions:
+// the sender is built first, so that both are complete when built.
+func (n *Node) buildFederation(format *status.TextFormatter) error {
+	cfg, s := n.cfg, &n.Services
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
 		ExtraCA: cfg.ExtraCA}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
@@ -170,8 +182,6 @@ func (n *Node) build() error {
 	apOpts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
-	// The actions send through federation's sender, and the inbox applies activities
-	// through the actions: the sender is built first, so that both are complete.
 	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Federation: sender}); err != nil {
@@ -179,17 +189,23 @@ func (n *Node) build() error {
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters}, apOpts)
+		Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		OnSignedRequest: func(ctx context.Context, domain string) {
+			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
+				n.log.Error("node: mark domain available", "domain", domain, "err", err)
+			}
+		}}, apOpts)
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	signer.s = s.Federation
-	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
-		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
-			n.log.Error("node: mark domain available", "domain", domain, "err", err)
-		}
-	}
 	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
+	return nil
+}
+
+// buildAPI makes the client API and mounts the federation routes on its router.
+func (n *Node) buildAPI(format *status.TextFormatter) {
+	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
 		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
@@ -198,7 +214,6 @@ func (n *Node) build() error {
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
-	return nil
 }
 
 // Start listens and serves HTTP (role api), runs the event consumers (role worker)
