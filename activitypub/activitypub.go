@@ -8,16 +8,10 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -121,6 +115,8 @@ type Actions interface {
 type Service struct {
 	// Sender sends the activities of local accounts.
 	*Sender
+	// Keys holds the local actors' keys and signs with them.
+	*Keys
 	actions  Actions
 	http     *http.Client
 	st       store.Store
@@ -135,11 +131,7 @@ type Service struct {
 	homeMerge func(ctx context.Context, follower, author shard.ID) error
 	log       *slog.Logger
 	now       func() time.Time
-	keys      struct {
-		sync.Mutex
-		m map[shard.ID]*rsa.PrivateKey
-	}
-	dead DeadLetters
+	dead      DeadLetters
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
 }
@@ -155,6 +147,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Actions applies the relationship activities of peers; required.
 	Actions Actions
+	// Keys holds the local actors' keys; nil builds one from Store and Accounts
+	// (node builds it first, for delivery to sign with).
+	Keys *Keys
 	// Sender sends the activities of local accounts; nil builds one from Store,
 	// Accounts, Deliverer and the options (node builds it first, for the actions).
 	Sender *Sender
@@ -196,7 +191,9 @@ func New(d Deps, opts Options) (*Service, error) {
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
 	}
-	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
+	if s.Keys = d.Keys; s.Keys == nil {
+		s.Keys = NewKeys(d.Store, d.Accounts, opts)
+	}
 	s.dead = d.DeadLetters
 	if s.dead == nil {
 		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
@@ -211,100 +208,3 @@ func (s *Service) ProfileURL(username string) string {
 
 // InstanceActorURI is the id of the server's own actor.
 func (s *Service) InstanceActorURI() string { return s.Base() + "/actor" }
-
-// key is a local actor's key pair, kept as PEM.
-type key struct {
-	Private string `cbor:"1,keyasint"`
-	Public  string `cbor:"2,keyasint"`
-}
-
-// keyBits is the size of actor keys, as Mastodon's.
-const keyBits = 2048
-
-// PublicKeyPEM returns the public key of a local actor (account id, or zero for the
-// instance actor), making the key pair on first use.
-func (s *Service) PublicKeyPEM(ctx context.Context, owner shard.ID) (string, error) {
-	k, err := s.keyOf(ctx, owner)
-	if err != nil {
-		return "", err
-	}
-	return k.Public, nil
-}
-
-// PrivateKey returns the signing key of a local actor, making it on first use. Parsed
-// keys are kept in memory: parsing validates the key, which costs several signatures.
-func (s *Service) PrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
-	s.keys.Lock()
-	priv := s.keys.m[owner]
-	s.keys.Unlock()
-	if priv != nil {
-		return priv, nil
-	}
-	priv, err := s.parsePrivateKey(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	s.keys.Lock()
-	if len(s.keys.m) >= maxCachedKeys {
-		clear(s.keys.m)
-	}
-	s.keys.m[owner] = priv
-	s.keys.Unlock()
-	return priv, nil
-}
-
-// maxCachedKeys bounds the parsed-key cache (about 2 KiB a key).
-const maxCachedKeys = 10_000
-
-func (s *Service) parsePrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
-	k, err := s.keyOf(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode([]byte(k.Private))
-	if block == nil {
-		return nil, fmt.Errorf("activitypub: key of %d is not PEM", owner)
-	}
-	priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: key of %d: %w", owner, err)
-	}
-	return priv, nil
-}
-
-func (s *Service) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
-	b, err := s.st.Get(ctx, tKeys, owner.Bytes(), []byte{})
-	if err == nil {
-		var k key
-		return &k, store.Unmarshal(b, &k)
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("activitypub: load key of %d: %w", owner, err)
-	}
-	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: generate key: %w", err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: encode key: %w", err)
-	}
-	k := key{
-		Private: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})),
-		Public:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-	}
-	enc, err := store.Marshal(&k)
-	if err != nil {
-		return nil, err
-	}
-	// Two racing first uses keep one key: the loser adopts the winner's.
-	ok, existing, err := s.st.PutIfAbsent(ctx, tKeys, owner.Bytes(), []byte{}, enc, 0)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: save key of %d: %w", owner, err)
-	}
-	if !ok {
-		var won key
-		return &won, store.Unmarshal(existing, &won)
-	}
-	return &k, nil
-}

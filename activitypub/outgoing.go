@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/activitypub/httpsig"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -177,23 +175,4 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 		}
 	})
 	return out, err
-}
-
-// SignPost signs an outgoing delivery as the local account signer (zero: the
-// instance actor), for the delivery service.
-func (s *Service) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
-	keyID := s.InstanceActorURI() + "#main-key"
-	if signer != 0 {
-		a, err := s.accounts.Get(ctx, signer)
-		if err != nil {
-			return err
-		}
-		keyID = s.ActorURI(a.Username) + "#main-key"
-	}
-	key, err := s.PrivateKey(ctx, signer)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("User-Agent", s.userAgent())
-	return httpsig.Sign(req, body, keyID, key, s.now())
 }

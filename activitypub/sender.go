@@ -35,11 +35,15 @@ func NewSender(st store.Store, accounts Accounts, d Deliverer, opts Options) *Se
 }
 
 // Base is the public base URL, such as https://example.com.
-func (s *Sender) Base() string { return s.opts.Scheme + "://" + s.opts.Domain }
+func (s *Sender) Base() string { return baseURL(s.opts) }
 
 // ActorURI is the id of a local actor.
-func (s *Sender) ActorURI(username string) string {
-	return s.Base() + "/users/" + url.PathEscape(username)
+func (s *Sender) ActorURI(username string) string { return actorURI(s.opts, username) }
+
+func baseURL(o Options) string { return o.Scheme + "://" + o.Domain }
+
+func actorURI(o Options, username string) string {
+	return baseURL(o) + "/users/" + url.PathEscape(username)
 }
 
 // send delivers an activity signed by a local account to inboxes.

@@ -61,13 +61,6 @@ type Services struct {
 	DeadLetters *deadletter.Keeper
 }
 
-// lateSigner lets delivery, built before federation, sign with federation's keys.
-type lateSigner struct{ s *activitypub.Service }
-
-func (l *lateSigner) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
-	return l.s.SignPost(ctx, req, body, signer)
-}
-
 // Node is one running Herd node.
 type Node struct {
 	cfg   Config
@@ -165,9 +158,10 @@ func (n *Node) build() error {
 	return nil
 }
 
-// buildFederation makes delivery, the actions and federation. The actions send
-// through federation's sender, and the inbox applies activities through the actions:
-// the sender is built first, so that both are complete when built.
+// buildFederation makes delivery, the actions and federation, each complete when
+// built: federation's keys first (delivery signs with them), then delivery, then
+// federation's sender, which the actions send through, then the actions, which the
+// inbox applies activities through, then the rest of federation.
 func (n *Node) buildFederation(format *status.TextFormatter) error {
 	cfg, s := n.cfg, &n.Services
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
@@ -176,12 +170,12 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	signer := &lateSigner{}
-	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
-		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters})
 	apOpts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
+	keys := activitypub.NewKeys(n.store, s.Accounts, apOpts)
+	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: httpClient, Logger: n.log,
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters})
 	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Federation: sender}); err != nil {
@@ -189,7 +183,7 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		Keys: keys, Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -198,7 +192,6 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	signer.s = s.Federation
 	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
 	return nil
 }
