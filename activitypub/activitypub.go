@@ -3,7 +3,10 @@
 // status objects and collections, and (in later steps) the inbox and outgoing
 // activities. It serves the server-to-server HTTP surface, which is separate from the
 // client API of package api. It must not know storage engines; HTTP signatures live in
-// activitypub/httpsig.
+// activitypub/httpsig. The inbox applies relationship activities (Follow, Accept,
+// Reject, Like, Block, Add, Remove and their Undo) through the action layer
+// (Deps.Actions), so that they have the effects the same action has from the client
+// API; it must not assemble those consequences itself.
 package activitypub
 
 import (

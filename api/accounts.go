@@ -254,7 +254,7 @@ func (s *Server) routeAccountActions() {
 const maxMuteSeconds = 100 * 365 * 24 * 3600
 
 // muteDuration reads a mute's duration in seconds: absent, empty, zero or negative is
-// until unmuted; anything but an integer is refused.
+// until unmuted; a fraction is cut to whole seconds; anything but a number is refused.
 func muteDuration(p params) (time.Duration, error) {
 	v := strings.TrimSpace(p.str("duration"))
 	if v == "" {

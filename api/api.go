@@ -2,7 +2,9 @@
 // server and its pages, rendering of entities, pagination headers, rate limits, CORS for
 // every route on its router (the federation routes included), and the mapping of
 // domain errors to Mastodon's error shape and status codes. It is the only package that
-// knows HTTP; it must not talk to storage engines directly.
+// knows HTTP; it must not talk to storage engines directly. Relationship and
+// interaction handlers parse, authorise, call one action of package action, and
+// render: they must not assemble consequences (fan-out, federation) themselves.
 package api
 
 import (
