@@ -64,43 +64,33 @@ func interactions(t *testing.T, alpha, beta rig, alice *account.Account, bobU *t
 
 // TestActionsFederate runs two instances: a local follow of a remote account sends
 // Follow, and the peer's inbox, through the same action, answers an unlocked
-// account's follow with Accept and a locked account's owner's decision with Reject; an
-// unfollow sends its Undo; favourites and pins travel (interactions); a block ends the
-// follows on both sides and is sent, and so is its Undo.
+// account's follow with Accept (rejections: a locked account's owner's decision, and a
+// follow from a blocked account, with Reject); an unfollow sends its Undo; favourites
+// and pins travel (interactions); a block ends the follows on both sides and is sent,
+// and so is its Undo.
 func TestActionsFederate(t *testing.T) {
 	alpha := newRig(t, testrig.Host(t, "alpha"))
 	beta := newRig(t, testrig.Host(t, "beta"))
 	ctx := context.Background()
 	aliceU := alpha.c.Register("alice")
-	bobU, carolU, daveU := beta.c.Register("bob"), beta.c.Register("carol"), beta.c.Register("dave")
-	beta.c.Must(carolU.Do("PATCH", "/api/v1/accounts/update_credentials", map[string][]string{"locked": {"true"}}), 200)
+	bobU, daveU := beta.c.Register("bob"), beta.c.Register("dave")
 	alice := alpha.account(aliceU)
-	bobOnAlpha, carolOnAlpha, daveOnAlpha := alpha.remote(beta, bobU), alpha.remote(beta, carolU), alpha.remote(beta, daveU)
+	bobOnAlpha, daveOnAlpha := alpha.remote(beta, bobU), alpha.remote(beta, daveU)
 
 	// Follow → the peer's follow action → Accept → FollowAccepted.
 	must(t, "follow bob", alpha.n.Actions.Follow(ctx, alice, bobOnAlpha, account.FollowOptions{}))
-	must(t, "follow carol", alpha.n.Actions.Follow(ctx, alice, carolOnAlpha, account.FollowOptions{}))
 	must(t, "follow dave", alpha.n.Actions.Follow(ctx, alice, daveOnAlpha, account.FollowOptions{}))
 	if rel := alpha.rel(alice, bobOnAlpha); !rel.Requested || rel.Following {
 		t.Fatalf("a remote follow waits for the Accept: %+v", rel)
 	}
 	testrig.Eventually(t, "bob's Accept", func() bool { return alpha.rel(alice, bobOnAlpha).Following })
 	aliceOnBeta := beta.remote(alpha, aliceU)
-	bob, carol, dave := beta.account(bobU), beta.account(carolU), beta.account(daveU)
+	bob, dave := beta.account(bobU), beta.account(daveU)
 	if rel := beta.rel(bob, aliceOnBeta); !rel.FollowedBy {
 		t.Fatalf("bob on beta: %+v", rel)
 	}
 
-	// The locked account's owner rejects: the Reject reaches alpha.
-	testrig.Eventually(t, "alice's request on beta", func() bool { return beta.rel(carol, aliceOnBeta).RequestedBy })
-	if rel := alpha.rel(alice, carolOnAlpha); !rel.Requested {
-		t.Fatalf("alice's request to carol before the Reject: %+v", rel)
-	}
-	must(t, "carol rejects", beta.n.Actions.Reject(ctx, carol.ID, aliceOnBeta.ID))
-	testrig.Eventually(t, "carol's Reject", func() bool {
-		rel := alpha.rel(alice, carolOnAlpha)
-		return !rel.Requested && !rel.Following
-	})
+	rejections(t, alpha, beta, alice, aliceOnBeta)
 
 	// Unfollow sends the Undo of the Follow.
 	testrig.Eventually(t, "dave's Accept", func() bool { return alpha.rel(alice, daveOnAlpha).Following })
@@ -121,4 +111,31 @@ func TestActionsFederate(t *testing.T) {
 	})
 	must(t, "bob unblocks alice", beta.n.Actions.Unblock(ctx, bob, aliceOnBeta))
 	testrig.Eventually(t, "bob's Undo of the Block on alpha", func() bool { return !alpha.rel(alice, bobOnAlpha).BlockedBy })
+}
+
+// rejections checks that alice on alpha hears Reject when carol, a locked account on
+// beta, rejects her request, and when erin, who blocks her on beta (the block made
+// below the actions, so that alpha does not hear of it), gets her Follow.
+func rejections(t *testing.T, alpha, beta rig, alice, aliceOnBeta *account.Account) {
+	t.Helper()
+	ctx := context.Background()
+	carolU, erinU := beta.c.Register("carol"), beta.c.Register("erin")
+	beta.c.Must(carolU.Do("PATCH", "/api/v1/accounts/update_credentials", map[string][]string{"locked": {"true"}}), 200)
+	carol, erin := beta.account(carolU), beta.account(erinU)
+	carolOnAlpha, erinOnAlpha := alpha.remote(beta, carolU), alpha.remote(beta, erinU)
+	must(t, "erin blocks alice quietly", beta.n.Accounts.Block(ctx, erin.ID, aliceOnBeta.ID))
+	for _, them := range []*account.Account{carolOnAlpha, erinOnAlpha} {
+		must(t, "follow "+them.Username, alpha.n.Actions.Follow(ctx, alice, them, account.FollowOptions{}))
+		if rel := alpha.rel(alice, them); !rel.Requested {
+			t.Fatalf("alice's request to %s: %+v", them.Username, rel)
+		}
+	}
+	testrig.Eventually(t, "alice's request on beta", func() bool { return beta.rel(carol, aliceOnBeta).RequestedBy })
+	must(t, "carol rejects", beta.n.Actions.Reject(ctx, carol.ID, aliceOnBeta.ID))
+	for _, them := range []*account.Account{carolOnAlpha, erinOnAlpha} {
+		testrig.Eventually(t, them.Username+"'s Reject", func() bool {
+			rel := alpha.rel(alice, them)
+			return !rel.Requested && !rel.Following
+		})
+	}
 }
