@@ -105,9 +105,16 @@ func (s *Service) RemoveFromFollowers(ctx context.Context, owner, follower shard
 // FollowAccepted turns a local follower's pending request to follow a remote target
 // into a follow, when the target's server accepts it (a peer's Accept). Accepting
 // twice changes nothing. The follower's home gets the target's posts once the inbox
-// has fetched them (activitypub's backfill).
+// has fetched them (activitypub's backfill), with FollowBackfilled.
 func (s *Service) FollowAccepted(ctx context.Context, follower, target shard.ID) error {
 	return s.accounts.Accepted(ctx, follower, target)
+}
+
+// FollowBackfilled merges a remote target's posts, just fetched after its server
+// accepted a local follower's follow, into the follower's home: the last step of
+// FollowAccepted, which federation calls when its fetch worker has stored them.
+func (s *Service) FollowBackfilled(ctx context.Context, follower, target shard.ID) error {
+	return s.homes.Followed(ctx, follower, target)
 }
 
 // FollowRejected ends a local follower's follow of a remote target, or its pending

@@ -106,6 +106,7 @@ type Actions interface {
 	Unfollow(ctx context.Context, follower, target *account.Account) error
 	FollowAccepted(ctx context.Context, follower, target shard.ID) error
 	FollowRejected(ctx context.Context, follower, target shard.ID) error
+	FollowBackfilled(ctx context.Context, follower, target shard.ID) error
 	Block(ctx context.Context, blocker, target *account.Account) error
 	Unblock(ctx context.Context, blocker, target *account.Account) error
 	Favourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
@@ -130,11 +131,9 @@ type Service struct {
 	delivery Deliverer
 	reports  Reports
 	opts     Options
-	// homeMerge is Deps.HomeMerge.
-	homeMerge func(ctx context.Context, follower, author shard.ID) error
-	log       *slog.Logger
-	now       func() time.Time
-	dead      DeadLetters
+	log      *slog.Logger
+	now      func() time.Time
+	dead     DeadLetters
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
 }
@@ -156,9 +155,6 @@ type Deps struct {
 	// Sender sends the activities of local accounts; nil builds one from Store,
 	// Accounts, Deliverer and the options (node builds it first, for the actions).
 	Sender *Sender
-	// HomeMerge merges an author's recent posts into a follower's home (fan-out's
-	// merge on follow), for follows of remote accounts once they are accepted.
-	HomeMerge func(ctx context.Context, follower, author shard.ID) error
 	// Reports files the reports that other servers send (Flag); nil drops them.
 	Reports Reports
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
@@ -189,7 +185,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
+		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)

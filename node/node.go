@@ -183,7 +183,7 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Keys: keys, Sender: sender, HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		Keys: keys, Sender: sender, Reports: s.Reports, DeadLetters: s.DeadLetters,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
