@@ -128,7 +128,6 @@ type Service struct {
 	accounts Accounts
 	statuses Statuses
 	notifier Notifier
-	delivery Deliverer
 	reports  Reports
 	opts     Options
 	log      *slog.Logger
@@ -185,7 +184,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now}
+		notifier: d.Notifier, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
