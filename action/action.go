@@ -98,10 +98,13 @@ type Service struct {
 // New returns the actions, or an error naming a missing dependency.
 func New(d Deps) (*Service, error) {
 	var missing []error
-	for name, ok := range map[string]bool{"Accounts": d.Accounts != nil, "Statuses": d.Statuses != nil, "Notifier": d.Notifier != nil,
-		"Homes": d.Homes != nil, "Federation": d.Federation != nil} {
-		if !ok {
-			missing = append(missing, errors.New("action: Deps."+name+" is required"))
+	for _, dep := range []struct {
+		name string
+		ok   bool
+	}{{"Accounts", d.Accounts != nil}, {"Statuses", d.Statuses != nil}, {"Notifier", d.Notifier != nil},
+		{"Homes", d.Homes != nil}, {"Federation", d.Federation != nil}} {
+		if !dep.ok {
+			missing = append(missing, errors.New("action: Deps."+dep.name+" is required"))
 		}
 	}
 	if err := errors.Join(missing...); err != nil {
