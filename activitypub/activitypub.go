@@ -3,21 +3,18 @@
 // status objects and collections, and (in later steps) the inbox and outgoing
 // activities. It serves the server-to-server HTTP surface, which is separate from the
 // client API of package api. It must not know storage engines; HTTP signatures live in
-// activitypub/httpsig.
+// activitypub/httpsig. The inbox applies relationship activities (Follow, Accept,
+// Reject, Like, Block, Add, Remove and their Undo) through the action layer
+// (Deps.Actions), so that they have the effects the same action has from the client
+// API; it must not assemble those consequences itself.
 package activitypub
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -57,11 +54,7 @@ type Accounts interface {
 	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
-	Follow(ctx context.Context, follower shard.ID, target *account.Account, opts account.FollowOptions, n account.Notifier) error
 	Unfollow(ctx context.Context, follower, target shard.ID) error
-	Accepted(ctx context.Context, follower, target shard.ID) error
-	Block(ctx context.Context, blocker, target shard.ID) error
-	Unblock(ctx context.Context, blocker, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	Save(ctx context.Context, a *account.Account) error
 }
@@ -79,10 +72,6 @@ type Statuses interface {
 	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error
 	Delete(ctx context.Context, author, id shard.ID) (*status.Status, error)
 	Tombstone(ctx context.Context, uri string) error
-	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
-	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
-	PinRemote(ctx context.Context, account, id shard.ID) error
-	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 }
 
 // Notifier is the part of the notification service that federation needs.
@@ -109,29 +98,43 @@ type Options struct {
 	KeyFetchBudget time.Duration
 }
 
+// Actions is the part of action.Service that the inbox applies relationship
+// activities through, so that a peer's Follow, Like, Add, Block or their Undo has the
+// effects the same action has when a local user takes it.
+type Actions interface {
+	Follow(ctx context.Context, follower, target *account.Account, opts account.FollowOptions) error
+	Unfollow(ctx context.Context, follower, target *account.Account) error
+	FollowAccepted(ctx context.Context, follower, target shard.ID) error
+	FollowRejected(ctx context.Context, follower, target shard.ID) error
+	FollowBackfilled(ctx context.Context, follower, target shard.ID) error
+	Block(ctx context.Context, blocker, target *account.Account) error
+	Unblock(ctx context.Context, blocker, target *account.Account) error
+	Favourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+}
+
 // Service builds and serves federation documents.
 type Service struct {
+	// Sender sends the activities of local accounts.
+	*Sender
+	// Keys holds the local actors' keys and signs with them.
+	*Keys
+	actions  Actions
 	http     *http.Client
 	st       store.Store
 	bus      bus.Bus
 	accounts Accounts
 	statuses Statuses
 	notifier Notifier
-	delivery Deliverer
 	reports  Reports
 	opts     Options
-	// homeMerge is Deps.HomeMerge.
-	homeMerge func(ctx context.Context, follower, author shard.ID) error
-	log       *slog.Logger
-	now       func() time.Time
-	keys      struct {
-		sync.Mutex
-		m map[shard.ID]*rsa.PrivateKey
-	}
-	dead DeadLetters
-	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
-	// clears that domain's failure record).
-	OnSignedRequest func(ctx context.Context, domain string)
+	log      *slog.Logger
+	now      func() time.Time
+	dead     DeadLetters
+	// onSignedRequest is Deps.OnSignedRequest.
+	onSignedRequest func(ctx context.Context, domain string)
 }
 
 // Deps are the services federation reads and changes.
@@ -143,11 +146,19 @@ type Deps struct {
 	Notifier  Notifier
 	Deliverer Deliverer
 	Logger    *slog.Logger
-	// HomeMerge merges an author's recent posts into a follower's home (fan-out's
-	// merge on follow), for follows of remote accounts once they are accepted.
-	HomeMerge func(ctx context.Context, follower, author shard.ID) error
+	// Actions applies the relationship activities of peers; required.
+	Actions Actions
+	// Keys holds the local actors' keys; nil builds one from Store and Accounts
+	// (node builds it first, for delivery to sign with).
+	Keys *Keys
+	// Sender sends the activities of local accounts; nil builds one from Store,
+	// Accounts, Deliverer and the options (node builds it first, for the actions).
+	Sender *Sender
 	// Reports files the reports that other servers send (Flag); nil drops them.
 	Reports Reports
+	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
+	// clears that domain's failure record).
+	OnSignedRequest func(ctx context.Context, domain string)
 	// DeadLetters sets aside the messages the inbox, outbox and fetch workers can
 	// never process; default a deadletter.Keeper on Store.
 	DeadLetters DeadLetters
@@ -158,8 +169,11 @@ type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
 }
 
-// New returns a service.
-func New(d Deps, opts Options) *Service {
+// New returns a service, or an error if a required dependency is missing.
+func New(d Deps, opts Options) (*Service, error) {
+	if d.Actions == nil {
+		return nil, errors.New("activitypub: Deps.Actions is required")
+	}
 	if opts.HTTP == nil {
 		opts.HTTP = http.DefaultClient
 	}
@@ -170,21 +184,19 @@ func New(d Deps, opts Options) *Service {
 		d.Logger = slog.Default()
 	}
 	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, delivery: d.Deliverer, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now, homeMerge: d.HomeMerge}
-	s.keys.m = map[shard.ID]*rsa.PrivateKey{}
+		notifier: d.Notifier, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now}
+	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
+	if s.Sender == nil {
+		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
+	}
+	if s.Keys = d.Keys; s.Keys == nil {
+		s.Keys = NewKeys(d.Store, d.Accounts, opts)
+	}
 	s.dead = d.DeadLetters
 	if s.dead == nil {
 		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
 	}
-	return s
-}
-
-// Base is the public base URL, such as https://example.com.
-func (s *Service) Base() string { return s.opts.Scheme + "://" + s.opts.Domain }
-
-// ActorURI is the id of a local actor.
-func (s *Service) ActorURI(username string) string {
-	return s.Base() + "/users/" + url.PathEscape(username)
+	return s, nil
 }
 
 // ProfileURL is the web page of a local account.
@@ -192,107 +204,5 @@ func (s *Service) ProfileURL(username string) string {
 	return s.Base() + "/@" + url.PathEscape(username)
 }
 
-// StatusURI is the id of a local status object.
-func (s *Service) StatusURI(username string, id shard.ID) string {
-	return s.ActorURI(username) + "/statuses/" + id.String()
-}
-
 // InstanceActorURI is the id of the server's own actor.
 func (s *Service) InstanceActorURI() string { return s.Base() + "/actor" }
-
-// key is a local actor's key pair, kept as PEM.
-type key struct {
-	Private string `cbor:"1,keyasint"`
-	Public  string `cbor:"2,keyasint"`
-}
-
-// keyBits is the size of actor keys, as Mastodon's.
-const keyBits = 2048
-
-// PublicKeyPEM returns the public key of a local actor (account id, or zero for the
-// instance actor), making the key pair on first use.
-func (s *Service) PublicKeyPEM(ctx context.Context, owner shard.ID) (string, error) {
-	k, err := s.keyOf(ctx, owner)
-	if err != nil {
-		return "", err
-	}
-	return k.Public, nil
-}
-
-// PrivateKey returns the signing key of a local actor, making it on first use. Parsed
-// keys are kept in memory: parsing validates the key, which costs several signatures.
-func (s *Service) PrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
-	s.keys.Lock()
-	priv := s.keys.m[owner]
-	s.keys.Unlock()
-	if priv != nil {
-		return priv, nil
-	}
-	priv, err := s.parsePrivateKey(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	s.keys.Lock()
-	if len(s.keys.m) >= maxCachedKeys {
-		clear(s.keys.m)
-	}
-	s.keys.m[owner] = priv
-	s.keys.Unlock()
-	return priv, nil
-}
-
-// maxCachedKeys bounds the parsed-key cache (about 2 KiB a key).
-const maxCachedKeys = 10_000
-
-func (s *Service) parsePrivateKey(ctx context.Context, owner shard.ID) (*rsa.PrivateKey, error) {
-	k, err := s.keyOf(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode([]byte(k.Private))
-	if block == nil {
-		return nil, fmt.Errorf("activitypub: key of %d is not PEM", owner)
-	}
-	priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: key of %d: %w", owner, err)
-	}
-	return priv, nil
-}
-
-func (s *Service) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
-	b, err := s.st.Get(ctx, tKeys, owner.Bytes(), []byte{})
-	if err == nil {
-		var k key
-		return &k, store.Unmarshal(b, &k)
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("activitypub: load key of %d: %w", owner, err)
-	}
-	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: generate key: %w", err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: encode key: %w", err)
-	}
-	k := key{
-		Private: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})),
-		Public:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-	}
-	enc, err := store.Marshal(&k)
-	if err != nil {
-		return nil, err
-	}
-	// Two racing first uses keep one key: the loser adopts the winner's.
-	ok, existing, err := s.st.PutIfAbsent(ctx, tKeys, owner.Bytes(), []byte{}, enc, 0)
-	if err != nil {
-		return nil, fmt.Errorf("activitypub: save key of %d: %w", owner, err)
-	}
-	if !ok {
-		var won key
-		return &won, store.Unmarshal(existing, &won)
-	}
-	return &k, nil
-}

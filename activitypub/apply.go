@@ -49,7 +49,7 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 		if err != nil {
 			return err
 		}
-		return s.accounts.Block(ctx, actor.ID, target.ID)
+		return s.actions.Block(ctx, actor, target)
 	}
 	return fmt.Errorf("%w: %q", ErrUnhandled, str2(act, "type"))
 }
@@ -101,17 +101,9 @@ func (s *Service) applyFollow(ctx context.Context, actor *account.Account, act m
 	if err := s.remember(ctx, followKey(actor.ID, target.ID), str2(act, "id")); err != nil {
 		return err
 	}
-	err = s.accounts.Follow(ctx, actor.ID, target, account.FollowOptions{}, s.notifier)
-	if errors.Is(err, account.ErrBlocked) {
-		return s.sendResponse(ctx, "Reject", target, actor, str2(act, "id"))
-	}
-	if err != nil {
-		return err
-	}
-	if target.Locked {
-		return nil // the owner decides; Authorize sends the Accept
-	}
-	return s.sendResponse(ctx, "Accept", target, actor, str2(act, "id"))
+	// The action answers with Accept (or Reject, if either blocks the other) using the
+	// id remembered above; a locked target's owner decides later.
+	return s.actions.Follow(ctx, actor, target, account.FollowOptions{})
 }
 
 func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act map[string]any, accepted bool) error {
@@ -128,12 +120,12 @@ func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act m
 		return err
 	}
 	if accepted {
-		if err := s.accounts.Accepted(ctx, local.ID, actor.ID); err != nil {
+		if err := s.actions.FollowAccepted(ctx, local.ID, actor.ID); err != nil {
 			return err
 		}
 		return s.backfillFor(ctx, actor, local.ID) // recent posts reach the new follower's home
 	}
-	return s.accounts.Unfollow(ctx, local.ID, actor.ID)
+	return s.actions.FollowRejected(ctx, local.ID, actor.ID)
 }
 
 func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map[string]any) error {
@@ -150,13 +142,13 @@ func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map
 		if err != nil {
 			return err
 		}
-		return s.accounts.Unfollow(ctx, actor.ID, target.ID)
+		return s.actions.Unfollow(ctx, actor, target)
 	case "Like":
 		st, err := s.localStatus(ctx, idAny(inner["object"]))
 		if err != nil {
 			return err
 		}
-		_, err = s.statuses.Unfavourite(ctx, actor.ID, st.ID)
+		_, err = s.actions.Unfavourite(ctx, actor, st.ID)
 		return err
 	case "Announce":
 		boost, err := s.statuses.ByURI(ctx, str2(inner, "id"))
@@ -170,7 +162,7 @@ func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map
 		if err != nil {
 			return err
 		}
-		return s.accounts.Unblock(ctx, actor.ID, target.ID)
+		return s.actions.Unblock(ctx, actor, target)
 	}
 	return fmt.Errorf("%w: Undo of %q", ErrInvalid, str2(inner, "type"))
 }
@@ -180,7 +172,7 @@ func (s *Service) applyLike(ctx context.Context, actor *account.Account, act map
 	if err != nil {
 		return err
 	}
-	_, err = s.statuses.Favourite(ctx, actor.ID, st.ID)
+	_, err = s.actions.Favourite(ctx, actor, st.ID)
 	if errors.Is(err, status.ErrNotFound) {
 		return fmt.Errorf("%w: %v", ErrNotFound, err)
 	}

@@ -69,8 +69,8 @@ func (s *Service) fetch(ctx context.Context, m bus.Message) error {
 	case "outbox":
 		var actor *account.Account
 		actor, err = s.backfillOutbox(ctx, job.Actor)
-		if err == nil && job.Follower != 0 && s.homeMerge != nil {
-			err = s.homeMerge(ctx, job.Follower, actor.ID)
+		if err == nil && job.Follower != 0 {
+			err = s.actions.FollowBackfilled(ctx, job.Follower, actor.ID)
 		}
 	case "replies":
 		err = s.fetchReplies(ctx, job.Object)

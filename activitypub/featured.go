@@ -4,34 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
-
-// SendFeatured tells the remote followers of a local account that it pinned (Add) or
-// unpinned (Remove) one of its statuses: the target is its featured collection, as
-// Mastodon's PinsController sends.
-func (s *Service) SendFeatured(ctx context.Context, accountID, statusID shard.ID, pinned bool) error {
-	a, err := s.accounts.Get(ctx, accountID)
-	if err != nil || !a.Local() {
-		return err
-	}
-	kind := "Remove"
-	if pinned {
-		kind = "Add"
-	}
-	actor := s.ActorURI(a.Username)
-	inboxes, err := s.followerInboxes(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	act := map[string]any{"id": actor + "#" + strings.ToLower(kind) + "s/featured/" + statusID.String() + "/" + nonce(),
-		"type": kind, "actor": actor, "object": s.StatusURI(a.Username, statusID), "target": actor + "/collections/featured"}
-	return s.send(ctx, a.ID, act, inboxes)
-}
 
 // applyFeatured handles Add (pinned) and Remove whose target is the actor's featured
 // collection: the named status of the actor is pinned (fetched when unknown) or
@@ -63,11 +39,11 @@ func (s *Service) applyFeatured(ctx context.Context, actor *account.Account, act
 		return fmt.Errorf("%w: %s features a status of another account", ErrInvalid, actor.URI)
 	}
 	if !pinned {
-		_, err = s.statuses.Unpin(ctx, actor.ID, st.ID)
+		_, err = s.actions.Unpin(ctx, actor, st.ID)
 		return err
 	}
 	var v *status.Validation
-	if err := s.statuses.PinRemote(ctx, actor.ID, st.ID); errors.As(err, &v) {
+	if _, err := s.actions.Pin(ctx, actor, st.ID); errors.As(err, &v) {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	} else if err != nil {
 		return err

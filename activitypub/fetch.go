@@ -42,7 +42,7 @@ func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error)
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
 	}
 	req.Header.Set("Accept", acceptAP)
-	req.Header.Set("User-Agent", s.userAgent())
+	req.Header.Set("User-Agent", userAgent(s.opts))
 	key, err := s.PrivateKey(ctx, 0)
 	if err != nil {
 		return nil, err
@@ -72,8 +72,9 @@ func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error)
 	return doc, nil
 }
 
-func (s *Service) userAgent() string {
-	return "Herd/" + s.opts.Version + " (+" + s.Base() + "/)"
+// userAgent names Herd in outgoing requests.
+func userAgent(o Options) string {
+	return "Herd/" + o.Version + " (+" + baseURL(o) + "/)"
 }
 
 // RemoteAccount returns the account of a remote actor id, fetching the actor when it is
@@ -304,7 +305,7 @@ func (s *Service) getJSON(ctx context.Context, uri string) (map[string]any, erro
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
 	}
 	req.Header.Set("Accept", "application/jrd+json, application/json")
-	req.Header.Set("User-Agent", s.userAgent())
+	req.Header.Set("User-Agent", userAgent(s.opts))
 	resp, err := s.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)

@@ -92,8 +92,8 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
 		return
 	}
-	if h.s.OnSignedRequest != nil {
-		h.s.OnSignedRequest(ctx, signer.Domain)
+	if h.s.onSignedRequest != nil {
+		h.s.onSignedRequest(ctx, signer.Domain)
 	}
 	if err := h.s.bus.Publish(ctx, bus.Message{Topic: InboxTopic, Key: []byte(actor), Value: body}); err != nil {
 		h.fail(ctx, err)

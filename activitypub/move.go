@@ -101,7 +101,7 @@ func (s *Service) moveFollowers(ctx context.Context, origin, target *account.Acc
 		}
 		for _, id := range ids {
 			if f := accs[id]; f != nil && f.Local() {
-				if err := s.moveFollower(ctx, f.ID, origin, target); err != nil {
+				if err := s.moveFollower(ctx, f, origin, target); err != nil {
 					return err
 				}
 			}
@@ -116,7 +116,8 @@ func (s *Service) moveFollowers(ctx context.Context, origin, target *account.Acc
 // moveFollower moves one local follow from origin to target, keeping its options, as
 // Mastodon's UnfollowFollowWorker; a block between follower and target leaves the
 // follow of origin as it is.
-func (s *Service) moveFollower(ctx context.Context, follower shard.ID, origin, target *account.Account) error {
+func (s *Service) moveFollower(ctx context.Context, f, origin, target *account.Account) error {
+	follower := f.ID
 	old, err := s.accounts.FollowOf(ctx, follower, origin.ID)
 	if err != nil {
 		return err
@@ -130,14 +131,13 @@ func (s *Service) moveFollower(ctx context.Context, follower shard.ID, origin, t
 		return err
 	}
 	if already == nil && follower != target.ID {
-		err := s.accounts.Follow(ctx, follower, target, opts, s.notifier)
+		// The follow action sends the Follow to a remote target, or merges a local
+		// one's posts into the follower's home.
+		err := s.actions.Follow(ctx, f, target, opts)
 		if errors.Is(err, account.ErrBlocked) {
 			return nil
 		}
 		if err != nil {
-			return err
-		}
-		if err := s.followed(ctx, follower, target); err != nil {
 			return err
 		}
 	}
@@ -148,35 +148,4 @@ func (s *Service) moveFollower(ctx context.Context, follower shard.ID, origin, t
 		return nil
 	}
 	return s.Relate(ctx, "Follow", follower, origin.ID, "", true)
-}
-
-// followed finishes a new follow of target: a Follow to a remote server, or the
-// merge of a local target's posts into the follower's home.
-func (s *Service) followed(ctx context.Context, follower shard.ID, target *account.Account) error {
-	if !target.Local() {
-		return s.Relate(ctx, "Follow", follower, target.ID, "", false)
-	}
-	if target.Locked || s.homeMerge == nil {
-		return nil
-	}
-	return s.homeMerge(ctx, follower, target.ID)
-}
-
-// followerInboxes lists the distinct inboxes of an account's remote followers,
-// shared inboxes first.
-func (s *Service) followerInboxes(ctx context.Context, author shard.ID) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	err := s.eachFollowerPage(ctx, author, func(page map[shard.ID]*account.Account) {
-		for _, a := range page {
-			if a.Local() || a.Suspended {
-				continue
-			}
-			if in := inboxOf(a); in != "" && !seen[in] {
-				seen[in] = true
-				out = append(out, in)
-			}
-		}
-	})
-	return out, err
 }

@@ -2,20 +2,14 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/activitypub/httpsig"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
-	"github.com/herd-social/herd/store"
 )
 
 // OutboxGroup is the consumer group that turns local status events into deliveries.
@@ -49,100 +43,6 @@ func (s *Service) recall(_ context.Context, activityID string) string {
 		return ""
 	}
 	return actor
-}
-
-// send delivers an activity signed by a local account to inboxes.
-func (s *Service) send(ctx context.Context, signer shard.ID, act map[string]any, inboxes []string) error {
-	if len(inboxes) == 0 || s.delivery == nil {
-		return nil
-	}
-	act["@context"] = noteContext // defines sensitive, atomUri and the rest Notes use
-	b, err := json.Marshal(act)
-	if err != nil {
-		return err
-	}
-	return s.delivery.Enqueue(ctx, b, signer, inboxes)
-}
-
-func inboxOf(a *account.Account) string {
-	if a.SharedInboxURL != "" {
-		return a.SharedInboxURL
-	}
-	return a.InboxURL
-}
-
-// sendResponse answers a remote Follow with Accept or Reject.
-func (s *Service) sendResponse(ctx context.Context, kind string, local, remote *account.Account, followID string) error {
-	me := s.ActorURI(local.Username)
-	return s.send(ctx, local.ID, map[string]any{"id": me + "#" + strings.ToLower(kind) + "s/follows/" + remote.ID.String() + "/" + nonce(),
-		"type": kind, "actor": me, "object": map[string]any{"id": followID, "type": "Follow", "actor": remote.URI, "object": me}},
-		[]string{remote.InboxURL})
-}
-
-// Respond sends the Accept or Reject of a remote follower's request that a local
-// owner authorized or rejected.
-func (s *Service) Respond(ctx context.Context, local shard.ID, follower shard.ID, accepted bool) error {
-	remote, err := s.accounts.Get(ctx, follower)
-	if err != nil || remote.Local() {
-		return err
-	}
-	me, err := s.accounts.Get(ctx, local)
-	if err != nil {
-		return err
-	}
-	id, err := s.st.Get(ctx, tFollowIDs, followKey(remote.ID, local), []byte{})
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	kind := "Reject"
-	if accepted {
-		kind = "Accept"
-	}
-	return s.sendResponse(ctx, kind, me, remote, string(id))
-}
-
-// Relate tells a remote account of a local relationship change: kind is Follow,
-// Block, or Like (object is the liked status URI), undone when undo is set.
-func (s *Service) Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error {
-	them, err := s.accounts.Get(ctx, remote)
-	if err != nil || them.Local() {
-		return err
-	}
-	me, err := s.accounts.Get(ctx, local)
-	if err != nil {
-		return err
-	}
-	actor := s.ActorURI(me.Username)
-	if object == "" {
-		object = them.URI
-	}
-	// Ids are fresh each time: peers apply an activity id once, and a follow may be
-	// undone and made again.
-	act := map[string]any{"id": actor + "#" + strings.ToLower(kind) + "s/" + them.ID.String() + "/" + nonce(), "type": kind,
-		"actor": actor, "object": object}
-	if kind == "Like" {
-		act["id"] = actor + "#likes/" + shortHash(object) + "/" + nonce()
-	}
-	if undo {
-		act = map[string]any{"id": act["id"].(string) + "/undo", "type": "Undo", "actor": actor, "object": act}
-	}
-	return s.send(ctx, local, act, []string{them.InboxURL})
-}
-
-// nonce makes activity ids unique.
-func nonce() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b) // crypto/rand does not fail on supported platforms
-	return hex.EncodeToString(b)
-}
-
-// shortHash names an object in an activity id.
-func shortHash(s string) string {
-	var h uint64 = 14695981039346656037
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
-	}
-	return fmt.Sprintf("%x", h)
 }
 
 // RunOutbox turns local status events into deliveries until ctx is done. An event
@@ -275,42 +175,4 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 		}
 	})
 	return out, err
-}
-
-func (s *Service) eachFollowerPage(ctx context.Context, author shard.ID, f func(map[shard.ID]*account.Account)) error {
-	var cursor shard.ID
-	for {
-		ids, next, err := s.accounts.FollowerIDs(ctx, author, cursor, 1000)
-		if err != nil {
-			return err
-		}
-		accs, err := s.accounts.GetMany(ctx, ids)
-		if err != nil {
-			return err
-		}
-		f(accs)
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
-}
-
-// SignPost signs an outgoing delivery as the local account signer (zero: the
-// instance actor), for the delivery service.
-func (s *Service) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
-	keyID := s.InstanceActorURI() + "#main-key"
-	if signer != 0 {
-		a, err := s.accounts.Get(ctx, signer)
-		if err != nil {
-			return err
-		}
-		keyID = s.ActorURI(a.Username) + "#main-key"
-	}
-	key, err := s.PrivateKey(ctx, signer)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("User-Agent", s.userAgent())
-	return httpsig.Sign(req, body, keyID, key, s.now())
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -170,6 +172,11 @@ func (s *Server) target(r *req) (*account.Account, error) {
 	return s.d.Accounts.Get(r.context(), id)
 }
 
+// me loads the account of the request's user, for actions that depend on who acts.
+func (s *Server) me(r *req) (*account.Account, error) {
+	return s.d.Accounts.Get(r.context(), r.viewer)
+}
+
 func (s *Server) follow(r *req) error {
 	t, err := s.target(r)
 	if err != nil {
@@ -179,111 +186,89 @@ func (s *Server) follow(r *req) error {
 	if langs := r.p.list("languages"); len(langs) > 0 {
 		opts.Languages = &langs
 	}
-	before, err := s.d.Accounts.FollowOf(r.context(), r.viewer, t.ID)
+	me, err := s.me(r)
 	if err != nil {
 		return err
 	}
-	if err := s.d.Accounts.Follow(r.context(), r.viewer, t, opts, s.d.Notifications); err != nil {
-		return err
-	}
-	if before == nil && !t.Locked && t.Local() {
-		if err := s.d.Fanout.Followed(r.context(), r.viewer, t.ID); err != nil {
-			return err
-		}
-	}
-	if before == nil && !t.Local() {
-		if err := s.federate(r, "Follow", t.ID, "", false); err != nil {
-			return err
-		}
-	}
-	return s.relationshipWith(r, t.ID)
-}
-
-func (s *Server) unfollow(r *req) error {
-	t, err := s.target(r)
-	if err != nil {
-		return err
-	}
-	if err := s.d.Accounts.Unfollow(r.context(), r.viewer, t.ID); err != nil {
-		return err
-	}
-	if !t.Local() {
-		if err := s.federate(r, "Follow", t.ID, "", true); err != nil {
-			return err
-		}
-	}
-	if err := s.d.Fanout.Unfollowed(r.context(), r.viewer, t.ID); err != nil {
+	if err := s.d.Actions.Follow(r.context(), me, t, opts); err != nil {
 		return err
 	}
 	return s.relationshipWith(r, t.ID)
 }
 
-// relate runs a relationship action on the route's account and answers with the
-// relationship.
-func (s *Server) relate(do func(r *req, target shard.ID) error) handlerFunc {
+// relate runs a relationship action of the request's user on the route's account and
+// answers with the relationship.
+func (s *Server) relate(do func(r *req, target *account.Account) error) handlerFunc {
 	return func(r *req) error {
 		t, err := s.target(r)
 		if err != nil {
 			return err
 		}
-		if err := do(r, t.ID); err != nil {
+		if err := do(r, t); err != nil {
 			return err
 		}
 		return s.relationshipWith(r, t.ID)
 	}
 }
 
+// between runs an action that takes the accounts of the request's user and of the
+// route.
+func (s *Server) between(do func(ctx context.Context, me, target *account.Account) error) handlerFunc {
+	return s.relate(func(r *req, t *account.Account) error {
+		me, err := s.me(r)
+		if err != nil {
+			return err
+		}
+		return do(r.context(), me, t)
+	})
+}
+
+// owned runs an action of the request's user on the route's account by id.
+func (s *Server) owned(do func(ctx context.Context, owner, other shard.ID) error) handlerFunc {
+	return s.relate(func(r *req, t *account.Account) error { return do(r.context(), r.viewer, t.ID) })
+}
+
 func (s *Server) routeAccountActions() {
-	a := s.d.Accounts
-	s.handle("POST", "/api/v1/accounts/{id}/block", user("write:blocks"), s.relate(func(r *req, t shard.ID) error {
-		if err := a.Block(r.context(), r.viewer, t); err != nil {
-			return err
-		}
-		if err := s.federate(r, "Block", t, "", false); err != nil {
-			return err
-		}
-		return s.d.Fanout.Unfollowed(r.context(), r.viewer, t)
-	}))
-	s.handle("POST", "/api/v1/accounts/{id}/unblock", user("write:blocks"), s.relate(func(r *req, t shard.ID) error {
-		if err := a.Unblock(r.context(), r.viewer, t); err != nil {
-			return err
-		}
-		return s.federate(r, "Block", t, "", true)
-	}))
-	s.handle("POST", "/api/v1/accounts/{id}/mute", user("write:mutes"), s.relate(func(r *req, t shard.ID) error {
+	a := s.d.Actions
+	s.handle("POST", "/api/v1/accounts/{id}/block", user("write:blocks"), s.between(a.Block))
+	s.handle("POST", "/api/v1/accounts/{id}/unblock", user("write:blocks"), s.between(a.Unblock))
+	s.handle("POST", "/api/v1/accounts/{id}/mute", user("write:mutes"), s.relate(func(r *req, t *account.Account) error {
 		notifications := true
 		if r.p.has("notifications") {
 			notifications = r.p.boolean("notifications")
 		}
-		secs, _ := strconv.Atoi(r.p.str("duration"))
-		return a.Mute(r.context(), r.viewer, t, notifications, time.Duration(max(secs, 0))*time.Second)
-	}))
-	s.handle("POST", "/api/v1/accounts/{id}/unmute", user("write:mutes"), s.relate(func(r *req, t shard.ID) error {
-		return a.Unmute(r.context(), r.viewer, t)
-	}))
-	s.handle("POST", "/api/v1/accounts/{id}/remove_from_followers", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
-		return a.RemoveFromFollowers(r.context(), r.viewer, t)
-	}))
-	s.handle("POST", "/api/v1/follow_requests/{id}/authorize", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
-		if err := a.Authorize(r.context(), r.viewer, t, s.d.Notifications); err != nil {
+		d, err := muteDuration(r.p)
+		if err != nil {
 			return err
 		}
-		if s.d.Federation != nil {
-			if err := s.d.Federation.Respond(r.context(), r.viewer, t, true); err != nil {
-				return err
-			}
-		}
-		return s.d.Fanout.Followed(r.context(), t, r.viewer)
+		return a.Mute(r.context(), r.viewer, t.ID, notifications, d)
 	}))
-	s.handle("POST", "/api/v1/follow_requests/{id}/reject", user("write:follows"), s.relate(func(r *req, t shard.ID) error {
-		if err := a.Reject(r.context(), r.viewer, t); err != nil {
-			return err
+	s.handle("POST", "/api/v1/accounts/{id}/unmute", user("write:mutes"), s.owned(a.Unmute))
+	s.handle("POST", "/api/v1/accounts/{id}/remove_from_followers", user("write:follows"), s.owned(a.RemoveFromFollowers))
+	s.handle("POST", "/api/v1/follow_requests/{id}/authorize", user("write:follows"), s.owned(a.Authorize))
+	s.handle("POST", "/api/v1/follow_requests/{id}/reject", user("write:follows"), s.owned(a.Reject))
+}
+
+// maxMuteSeconds bounds a mute's duration (about 100 years), so that it fits a
+// time.Duration.
+const maxMuteSeconds = 100 * 365 * 24 * 3600
+
+// muteDuration reads a mute's duration in seconds: absent, empty, zero or negative is
+// until unmuted; a fraction is cut to whole seconds; anything but a number is refused.
+func muteDuration(p params) (time.Duration, error) {
+	v := strings.TrimSpace(p.str("duration"))
+	if v == "" {
+		return 0, nil
+	}
+	secs, err := strconv.Atoi(v)
+	if err != nil { // a JSON number such as 3600.0 is read as its whole seconds
+		f, ferr := strconv.ParseFloat(v, 64)
+		if ferr != nil || math.IsNaN(f) || math.Abs(f) > maxMuteSeconds {
+			return 0, httpErr(422, "Validation failed: Duration is not a number")
 		}
-		if s.d.Federation == nil {
-			return nil
-		}
-		return s.d.Federation.Respond(r.context(), r.viewer, t, false)
-	}))
+		secs = int(f)
+	}
+	return time.Duration(min(max(secs, 0), maxMuteSeconds)) * time.Second, nil
 }
 
 // accountList answers a relationship listing paged by its internal row ids.

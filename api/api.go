@@ -2,7 +2,9 @@
 // server and its pages, rendering of entities, pagination headers, rate limits, CORS for
 // every route on its router (the federation routes included), and the mapping of
 // domain errors to Mastodon's error shape and status codes. It is the only package that
-// knows HTTP; it must not talk to storage engines directly.
+// knows HTTP; it must not talk to storage engines directly. Relationship and
+// interaction handlers parse, authorise, call one action of package action, and
+// render: they must not assemble consequences (fan-out, federation) themselves.
 package api
 
 import (
@@ -17,8 +19,8 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
-	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
@@ -49,10 +51,12 @@ type Deps struct {
 	Statuses      *status.Service
 	Timelines     *timeline.Service
 	Notifications *notification.Service
-	Fanout        *fanout.Service
-	Reports       *moderation.Service
-	// Federation, if set, resolves remote accounts and statuses and tells remote
-	// servers of local actions.
+	// Actions runs the relationship actions (follow, block, mute, …) with all their
+	// consequences.
+	Actions *action.Service
+	Reports *moderation.Service
+	// Federation, if set (node always sets it), resolves remote accounts and statuses
+	// and tells remote servers of local actions.
 	Federation Federator
 	Render     account.RenderFunc
 	Instance   Instance
@@ -219,6 +223,3 @@ func isTimeout(err error) bool {
 
 // Router is the router of the server, for node to mount the federation routes on.
 func (s *Server) Router() *router.Router { return s.router }
-
-// SetFederation hands the server the federation service, which is built after it.
-func (s *Server) SetFederation(f Federator) { s.d.Federation = f }

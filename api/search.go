@@ -7,7 +7,6 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/moderation"
-	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
 
@@ -16,13 +15,9 @@ type Federator interface {
 	ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error)
 	RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error)
 	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
-	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
-	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
 	Backfill(ctx context.Context, a *account.Account) error
 	// SendFlag forwards a report to the server of its remote target.
 	SendFlag(ctx context.Context, r *moderation.Report) error
-	// SendFeatured tells followers that a local account pinned or unpinned a status.
-	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
 	FetchReplies(ctx context.Context, uri string) error
 }
 
@@ -146,14 +141,6 @@ func (s *Server) findStatusURL(ctx context.Context, r *req, q string, resolve bo
 		return nil
 	}
 	return st
-}
-
-// federate tells a remote account about a local action; local targets need nothing.
-func (s *Server) federate(r *req, kind string, target shard.ID, object string, undo bool) error {
-	if s.d.Federation == nil {
-		return nil
-	}
-	return s.d.Federation.Relate(r.context(), kind, r.viewer, target, object, undo)
 }
 
 // backfill queues the fetch of a newly looked-up remote profile's recent posts, so

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -266,22 +267,14 @@ func (s *Server) markedList(list func(ctx context.Context, account shard.ID, p p
 	}
 }
 
-// liking answers favourite and unfavourite, and tells a remote author.
-func (s *Server) liking(do func(ctx context.Context, viewer, id shard.ID) (*status.Status, error), undo bool) handlerFunc {
-	return func(r *req) error {
-		id, err := r.pathID("id")
+// byMe answers an interaction action that depends on who acts (favourite, pin, and
+// their reverse) with the status.
+func (s *Server) byMe(do func(ctx context.Context, by *account.Account, id shard.ID) (*status.Status, error)) handlerFunc {
+	return s.statusAction(func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {
+		me, err := s.d.Accounts.Get(ctx, viewer)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		st, err := do(r.context(), r.viewer, id)
-		if err != nil {
-			return err
-		}
-		if !st.Local && st.URI != "" {
-			if err := s.federate(r, "Like", st.AccountID, st.URI, undo); err != nil {
-				return err
-			}
-		}
-		return s.answerStatus(r, st)
-	}
+		return do(ctx, me, id)
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
@@ -50,19 +51,14 @@ type Services struct {
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
-	Streams       *stream.Hub
-	Federation    *activitypub.Service
-	Delivery      *delivery.Service
-	Reports       *moderation.Service
+	// Actions are the relationship use cases both doors call.
+	Actions    *action.Service
+	Streams    *stream.Hub
+	Federation *activitypub.Service
+	Delivery   *delivery.Service
+	Reports    *moderation.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
-}
-
-// lateSigner lets delivery, built before federation, sign with federation's keys.
-type lateSigner struct{ s *activitypub.Service }
-
-func (l *lateSigner) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
-	return l.s.SignPost(ctx, req, body, signer)
 }
 
 // Node is one running Herd node.
@@ -157,38 +153,63 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
-	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Fanout: s.Fanout, Reports: s.Reports, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget,
-		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
-			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
-			OpenRegistrations: cfg.Registrations == "open"}})
+	if err := n.buildFederation(format); err != nil {
+		return err
+	}
+	n.buildAPI(format)
+	return nil
+}
+
+// buildFederation makes delivery, the actions and federation, each complete when
+// built: federation's keys first (delivery signs with them), then delivery, then
+// federation's sender, which the actions send through, then the actions, which the
+// inbox applies activities through, then the rest of federation.
+func (n *Node) buildFederation(format *status.TextFormatter) error {
+	cfg, s := n.cfg, &n.Services
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
 		ExtraCA: cfg.ExtraCA}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	signer := &lateSigner{}
-	s.Delivery = delivery.New(n.bus, n.store, signer, delivery.Options{Client: httpClient, Logger: n.log,
+	apOpts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
+		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
+	keys := activitypub.NewKeys(n.store, s.Accounts, apOpts)
+	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: httpClient, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Observe: n.metrics.observeDelivery})
-	s.Federation = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
-		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log,
-		HomeMerge: s.Fanout.Followed, Reports: s.Reports, DeadLetters: s.DeadLetters},
-		activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
-			OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
-			Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget})
-	signer.s = s.Federation
-	s.Federation.OnSignedRequest = func(ctx context.Context, domain string) {
-		if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
-			n.log.Error("node: mark domain available", "domain", domain, "err", err)
-		}
+	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
+	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
+		Federation: sender}); err != nil {
+		return fmt.Errorf("node: %w", err)
 	}
-	n.api.SetFederation(s.Federation)
+	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
+		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
+		Keys: keys, Sender: sender, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		OnSignedRequest: func(ctx context.Context, domain string) {
+			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
+				n.log.Error("node: mark domain available", "domain", domain, "err", err)
+			}
+		}}, apOpts)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
 	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
-	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 	return nil
+}
+
+// buildAPI makes the client API and mounts the federation routes on its router.
+func (n *Node) buildAPI(format *status.TextFormatter) {
+	cfg, s := n.cfg, &n.Services
+	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
+		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
+		ResolveBudget: cfg.ResolveBudget,
+		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
+			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
+			OpenRegistrations: cfg.Registrations == "open"}})
+	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 
 // Start listens and serves HTTP (role api), runs the event consumers (role worker)

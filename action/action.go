@@ -1,0 +1,114 @@
+// Package action owns the use cases that change relationships between accounts, and
+// between accounts and statuses: one function per verb (follow, unfollow, block,
+// unblock, mute, unmute, remove from followers, authorize and reject a follow request,
+// a peer's answer to a follow; favourite, unfavourite, pin, unpin) that
+// writes its facts through the domain services and runs every consequence that belongs
+// to it — the follower's home (fan-out's merge on follow, and its reverse), the
+// notifications the account service raises, and the activity a remote server must hear
+// of. Both doors call it: the client API for a local user, the inbox for a peer's
+// activity, so that one action has the same effects from either door.
+//
+// An action of a local account tells the remote party (Follow, Block, Like and their
+// Undo; Add and Remove of a pin to its remote followers);
+// an action of a peer is not sent back, except the answer to its Follow (Accept, or
+// Reject when either blocks the other). Homes are local accounts' only.
+//
+// It must not import the doors (api, activitypub), node or engines, and knows neither
+// HTTP nor ActivityPub documents: federation is the small Federation interface below.
+// Domain packages must not import it.
+package action
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// Accounts is the part of account.Service that relationship actions write through.
+type Accounts interface {
+	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+	Follow(ctx context.Context, follower shard.ID, target *account.Account, opts account.FollowOptions, n account.Notifier) error
+	Unfollow(ctx context.Context, follower, target shard.ID) error
+	Accepted(ctx context.Context, follower, target shard.ID) error
+	Authorize(ctx context.Context, target, requester shard.ID, n account.Notifier) error
+	Reject(ctx context.Context, target, requester shard.ID) error
+	RemoveFromFollowers(ctx context.Context, target, follower shard.ID) error
+	Block(ctx context.Context, blocker, target shard.ID) error
+	Unblock(ctx context.Context, blocker, target shard.ID) error
+	Mute(ctx context.Context, muter, target shard.ID, notifications bool, d time.Duration) error
+	Unmute(ctx context.Context, muter, target shard.ID) error
+}
+
+// Statuses is the part of status.Service that interaction actions write through.
+type Statuses interface {
+	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Pin(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	PinRemote(ctx context.Context, account, id shard.ID) error
+	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Marked(ctx context.Context, viewer shard.ID, ids []shard.ID) ([4][]bool, error)
+}
+
+// Homes is the part of fanout.Service that keeps homes in step with follows.
+type Homes interface {
+	// Followed merges an author's recent posts into a new follower's home.
+	Followed(ctx context.Context, follower, author shard.ID) error
+	// Unfollowed takes them out again.
+	Unfollowed(ctx context.Context, follower, author shard.ID) error
+}
+
+// Federation is the part of activitypub.Sender that tells remote servers of local
+// relationship changes and pins.
+type Federation interface {
+	// Relate sends kind (Follow, Block, Like) from local to remote, or its Undo;
+	// nothing when remote is a local account.
+	Relate(ctx context.Context, kind string, local, remote shard.ID, object string, undo bool) error
+	// Respond answers a remote follower's Follow with Accept or Reject; nothing when
+	// the follower is local.
+	Respond(ctx context.Context, local, follower shard.ID, accepted bool) error
+	// SendFeatured tells the remote followers of a local account that it pinned or
+	// unpinned one of its statuses.
+	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
+}
+
+// Deps are what the actions write through; every one is required.
+type Deps struct {
+	Accounts Accounts
+	Statuses Statuses
+	// Notifier hears the follows and follow requests of local accounts.
+	Notifier   account.Notifier
+	Homes      Homes
+	Federation Federation
+}
+
+// Service runs the actions.
+type Service struct {
+	accounts   Accounts
+	statuses   Statuses
+	notifier   account.Notifier
+	homes      Homes
+	federation Federation
+}
+
+// New returns the actions, or an error naming a missing dependency.
+func New(d Deps) (*Service, error) {
+	var missing []error
+	for _, dep := range []struct {
+		name string
+		ok   bool
+	}{{"Accounts", d.Accounts != nil}, {"Statuses", d.Statuses != nil}, {"Notifier", d.Notifier != nil},
+		{"Homes", d.Homes != nil}, {"Federation", d.Federation != nil}} {
+		if !dep.ok {
+			missing = append(missing, errors.New("action: Deps."+dep.name+" is required"))
+		}
+	}
+	if err := errors.Join(missing...); err != nil {
+		return nil, err
+	}
+	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, federation: d.Federation}, nil
+}

@@ -1,0 +1,36 @@
+package api_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+// TestMuteDuration: a mute's duration is whole seconds; a malformed one is refused in
+// Mastodon's error shape and mutes nothing, where it used to mute for ever.
+func TestMuteDuration(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	mute := "/api/v1/accounts/" + bob.ID + "/mute"
+	for _, bad := range []string{"abc", "10s", "NaN", "1e30"} {
+		r := alice.Do("POST", mute, url.Values{"duration": {bad}})
+		if r.Code != 422 || !strings.Contains(string(r.Body), `"error":"Validation failed: Duration`) {
+			t.Fatalf("duration %q: %d %s, want 422", bad, r.Code, r.Body)
+		}
+	}
+	rel := c.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bob.ID}}), 200).List(t)[0]
+	if rel["muting"] != false {
+		t.Fatalf("a refused mute muted: %v", rel)
+	}
+	for _, tc := range []struct {
+		duration string
+		expires  bool
+	}{{"", false}, {"0", false}, {"-5", false}, {"3600", true}, {"3600.0", true}} {
+		rel := c.Must(alice.Do("POST", mute, url.Values{"duration": {tc.duration}}), 200).Object(t)
+		if rel["muting"] != true || (rel["muting_expires_at"] != nil) != tc.expires {
+			t.Fatalf("duration %q: %v", tc.duration, rel)
+		}
+	}
+}
