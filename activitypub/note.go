@@ -150,8 +150,8 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 }
 
 // addressing computes to and cc of a status as Mastodon does.
-func addressing(visibility, followers string, mentions []string) (to, cc []string) {
-	switch visibility {
+func addressing(vis status.Visibility, followers string, mentions []string) (to, cc []string) {
+	switch vis {
 	case status.Public:
 		return []string{Public}, append([]string{followers}, mentions...)
 	case status.Unlisted:

@@ -202,7 +202,7 @@ func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.St
 
 func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
-		Account: acc, Content: "", Visibility: st.Visibility, MediaAttachments: []any{}, Mentions: []Mention{},
+		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []any{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
 		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
 	if u := text.CleanURL(st.URI, true); u != "" {
@@ -252,7 +252,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 
 func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
 	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
-		Content: st.Content, Visibility: st.Visibility, Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
 		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
 	if st.Local {

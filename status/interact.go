@@ -194,7 +194,7 @@ func (s *Service) PinRemote(ctx context.Context, account, id shard.ID) error {
 }
 
 // Reblog boosts a status; boosting again returns the existing boost.
-func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility string) (*Status, error) {
+func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility Visibility) (*Status, error) {
 	st, err := s.Visible(ctx, account, id)
 	if err != nil {
 		return nil, err

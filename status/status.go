@@ -33,18 +33,25 @@ func invalid(format string, args ...any) error {
 	return &Validation{Msg: fmt.Sprintf(format, args...)}
 }
 
-// Visibility values, as in the API.
+// Visibility is who a status is addressed to, named as in the API (and stored so).
+// Who may see it follows from that, and is the visibility package's to say.
+type Visibility string
+
+// The four visibilities.
 const (
-	Public   = "public"
-	Unlisted = "unlisted"
-	Private  = "private"
-	Direct   = "direct"
+	Public   Visibility = "public"
+	Unlisted Visibility = "unlisted"
+	Private  Visibility = "private"
+	Direct   Visibility = "direct"
 )
 
-// ValidVisibility reports whether v is one of the four visibilities.
-func ValidVisibility(v string) bool {
+// Valid reports whether v is one of the four visibilities.
+func (v Visibility) Valid() bool {
 	return v == Public || v == Unlisted || v == Private || v == Direct
 }
+
+// ValidVisibility reports whether v names one of the four visibilities.
+func ValidVisibility(v string) bool { return Visibility(v).Valid() }
 
 // Status is one post, or a boost when ReblogOfID is set.
 type Status struct {
@@ -55,7 +62,7 @@ type Status struct {
 	Text               string     `cbor:"5,keyasint,omitempty"` // source text
 	Content            string     `cbor:"6,keyasint,omitempty"` // HTML
 	SpoilerText        string     `cbor:"7,keyasint,omitempty"`
-	Visibility         string     `cbor:"8,keyasint"`
+	Visibility         Visibility `cbor:"8,keyasint"`
 	Sensitive          bool       `cbor:"9,keyasint,omitempty"`
 	Language           string     `cbor:"10,keyasint,omitempty"`
 	InReplyToID        shard.ID   `cbor:"11,keyasint,omitempty"`
@@ -142,6 +149,7 @@ const Topic = "statuses"
 // Accounts is the part of the account service that statuses need.
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	User(ctx context.Context, id shard.ID) (*account.User, error)
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
