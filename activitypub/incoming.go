@@ -12,6 +12,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/visibility"
 )
 
 // noteTypes are the object types Mastodon turns into statuses.
@@ -176,7 +177,7 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if err != nil {
 		return err
 	}
-	if target.Visibility != status.Public && target.Visibility != status.Unlisted {
+	if !visibility.Anonymous(target) { // another server boosts only what anyone may see
 		return fmt.Errorf("%w: boost of a %s status", ErrInvalid, target.Visibility)
 	}
 	uri := s.remoteURL(str2(act, "id"))

@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/visibility"
 )
 
 // datetime renders a time as Mastodon does: RFC 3339, UTC, milliseconds.
@@ -147,16 +149,26 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 // statuses renders statuses for the viewer, in order, skipping those whose author or
 // boosted original is gone.
 func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.Status) ([]*Status, error) {
-	var origIDs []shard.ID
-	for _, st := range sts {
-		if st.ReblogOfID != 0 {
-			origIDs = append(origIDs, st.ReblogOfID)
-		}
-	}
-	origs, err := s.d.Statuses.GetMany(ctx, origIDs)
+	origs, err := s.d.Statuses.GetMany(ctx, reblogged(sts))
 	if err != nil {
 		return nil, err
 	}
+	return s.statusesWith(ctx, viewer, sts, origs)
+}
+
+// reblogged returns the ids of the originals that boosts among sts boost.
+func reblogged(sts []*status.Status) []shard.ID {
+	var ids []shard.ID
+	for _, st := range sts {
+		if st.ReblogOfID != 0 {
+			ids = append(ids, st.ReblogOfID)
+		}
+	}
+	return ids
+}
+
+// statusesWith is statuses with the boosted originals already loaded.
+func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status) ([]*Status, error) {
 	// The entities whose counters and viewer marks are shown: originals, not boosts.
 	var shown []*status.Status
 	var accIDs []shard.ID
@@ -301,32 +313,59 @@ func (s *Server) oneStatus(ctx context.Context, viewer shard.ID, st *status.Stat
 }
 
 // statusesByID loads and renders statuses in the order of ids, skipping missing ones
-// and those the viewer may not see or has hidden (blocks and mutes).
+// and those the visibility policy hides from the viewer, and those whose author (or
+// boosted original's author) the viewer has hidden (blocks and mutes). With check the
+// policy judges every status from the relationships; without, the ids come from a
+// source that admitted them under the policy (a timeline, notifications, a listing
+// chosen by visibility.Listed), and only blocks are read again.
 func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool) ([]*Status, error) {
 	byID, err := s.d.Statuses.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	var authors []shard.ID
-	for _, st := range byID {
+	list := make([]*status.Status, 0, len(ids))
+	for _, id := range ids {
+		if st := byID[id]; st != nil {
+			list = append(list, st)
+		}
+	}
+	origs, err := s.d.Statuses.GetMany(ctx, reblogged(list))
+	if err != nil {
+		return nil, err
+	}
+	rel, err := s.relations(ctx, viewer, list, origs, check)
+	if err != nil {
+		return nil, err
+	}
+	shown := list[:0]
+	for _, st := range list {
+		if st.ReblogOfID == 0 && rel.Allows(st) {
+			shown = append(shown, st)
+		} else if orig := origs[st.ReblogOfID]; orig != nil && rel.AllowsBoost(st, orig) {
+			shown = append(shown, st)
+		}
+	}
+	return s.statusesWith(ctx, viewer, shown, origs)
+}
+
+// relations loads what the visibility policy needs to judge sts and the originals
+// they boost: the viewer's hidden accounts (blocks either way and mutes) among their
+// authors, then, with check, the follows the rule needs.
+func (s *Server) relations(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status, check bool) (visibility.Relations, error) {
+	all := slices.Clip(sts)
+	for _, o := range origs {
+		all = append(all, o)
+	}
+	authors := make([]shard.ID, 0, len(all))
+	for _, st := range all {
 		authors = append(authors, st.AccountID)
 	}
 	hidden, err := s.d.Accounts.Hidden(ctx, viewer, authors)
 	if err != nil {
-		return nil, err
+		return visibility.Relations{}, err
 	}
-	list := make([]*status.Status, 0, len(ids))
-	for _, id := range ids {
-		st := byID[id]
-		if st == nil || hidden[st.AccountID] {
-			continue
-		}
-		if check {
-			if ok, err := s.d.Statuses.CanSee(ctx, viewer, st); err != nil || !ok {
-				continue
-			}
-		}
-		list = append(list, st)
+	if !check {
+		return visibility.Relations{Viewer: viewer, Blocked: hidden, Admitted: true}, nil
 	}
-	return s.statuses(ctx, viewer, list)
+	return s.d.Visibility.Relations(ctx, viewer, all, hidden)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
+	"github.com/herd-social/herd/visibility"
 )
 
 // streamConn is one streaming connection (WebSocket or SSE): its viewer, its streams
@@ -266,10 +267,10 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	return b, err == nil, err
 }
 
-// keep applies what the REST timelines apply to a status (the viewer's blocks and
-// mutes of the author, and the author's blocks of the viewer) and, on filtered
-// streams (public, hashtag), the same for the mentioned accounts and the viewer's
-// chosen languages, as Mastodon's streaming server does.
+// keep applies what the REST timelines apply to a status (the visibility policy, the
+// viewer's blocks and mutes of the author, and the author's blocks of the viewer)
+// and, on filtered streams (public, hashtag), the same for the mentioned accounts and
+// the viewer's chosen languages, as Mastodon's streaming server does.
 // TODO(filters): keyword filters (`filtered` in the payload) and domain blocks.
 func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
@@ -283,7 +284,8 @@ func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (
 	if err != nil {
 		return false, err
 	}
-	return len(hidden) == 0, nil
+	// Fan-out admitted the status to the channel under the visibility policy.
+	return len(hidden) == 0 && visibility.Allows(visibility.Admitted(c.viewer, false), st), nil
 }
 
 func (c *streamConn) notificationPayload(ctx context.Context, id shard.ID) ([]byte, bool, error) {

@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // Group is the consumer group of the fan-out workers.
@@ -169,12 +170,12 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 	if err := s.mentions(ctx, st); err != nil {
 		return err
 	}
-	if st.Visibility != status.Direct {
+	if visibility.ToFollowers(st) {
 		if err := s.followers(ctx, st); err != nil {
 			return err
 		}
 	}
-	if st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply() {
+	if visibility.InPublicTimelines(st) {
 		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags}); err != nil {
 			return err
 		}
@@ -194,7 +195,7 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 		if err := s.notifier.Notify(ctx, m, st.AccountID, "mention", st.ID); err != nil {
 			return err
 		}
-		if st.Visibility == status.Direct {
+		if visibility.ToMentioned(st) {
 			entries = append(entries, timeline.Entry{Account: m, StatusID: st.ID, Author: st.AccountID})
 		}
 	}

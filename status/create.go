@@ -248,6 +248,9 @@ const (
 	FlagMedia  byte = 1 << 2
 )
 
+// visCodes are the visibilities in the order of their listing-row codes.
+var visCodes = [...]Visibility{Public, Unlisted, Private, Direct}
+
 var visCode = map[Visibility]byte{Public: 0, Unlisted: 1, Private: 2, Direct: 3}
 
 func flags(st *Status) []byte {

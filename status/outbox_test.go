@@ -10,6 +10,7 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // flakyBus fails every Publish while down, like a node dying between the write of a
@@ -49,7 +50,7 @@ func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	fb := &flakyBus{Bus: lb, down: true}
-	svc := status.New(st, fb, ids, accounts, noNotifier{}, plainFormatter{}, status.Options{})
+	svc := status.New(st, fb, ids, accounts, visibility.New(accounts), noNotifier{}, plainFormatter{}, status.Options{})
 	if _, err := svc.Create(ctx, author.ID, status.Post{Text: "survives"}); err == nil {
 		t.Fatal("Create succeeded with the event log down")
 	}

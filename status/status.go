@@ -150,9 +150,15 @@ const Topic = "statuses"
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 	User(ctx context.Context, id shard.ID) (*account.User, error)
-	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
-	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
+}
+
+// Policy is the part of the visibility policy (package visibility) that statuses
+// need: who may see a status, and which of an author's statuses a listing shows.
+type Policy interface {
+	CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error)
+	Filter(ctx context.Context, viewer shard.ID, sts []*Status) ([]*Status, error)
+	Listed(ctx context.Context, viewer, author shard.ID) ([]Visibility, error)
 }
 
 // Notifier is the part of the notification service that statuses need.
@@ -201,14 +207,15 @@ type Service struct {
 	bus      bus.Bus
 	ids      *shard.Generator
 	accounts Accounts
+	policy   Policy
 	notifier Notifier
 	format   Formatter
 	opts     Options
 }
 
 // New returns a service.
-func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, n Notifier, f Formatter, opts Options) *Service {
-	return &Service{st: st, bus: b, ids: ids, accounts: accounts, notifier: n, format: f, opts: opts.withDefaults()}
+func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
+	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f, opts: opts.withDefaults()}
 }
 
 var empty = []byte{}
@@ -276,42 +283,13 @@ func countMutation(id shard.ID, counter string, delta int64) store.Mutation {
 	return store.Mutation{Kind: store.Add, Table: tCounts, PK: id.Bytes(), CK: []byte(counter), Delta: delta}
 }
 
-// CanSee reports whether viewer (zero: anonymous) may see st. followsAuthor is
-// looked up only when the visibility needs it.
-func (s *Service) CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error) {
-	if viewer == st.AccountID {
-		return true, nil
-	}
-	if viewer != 0 {
-		blocked, err := s.accounts.EitherBlocks(ctx, viewer, st.AccountID)
-		if err != nil || blocked {
-			return false, err
-		}
-	}
-	switch st.Visibility {
-	case Public, Unlisted:
-		return true, nil
-	case Private:
-		if viewer == 0 {
-			return false, nil
-		}
-		if st.Mentioned(viewer) {
-			return true, nil
-		}
-		f, err := s.accounts.FollowOf(ctx, viewer, st.AccountID)
-		return f != nil, err
-	default:
-		return viewer != 0 && st.Mentioned(viewer), nil
-	}
-}
-
 // Visible returns a status the viewer may see, or ErrNotFound.
 func (s *Service) Visible(ctx context.Context, viewer, id shard.ID) (*Status, error) {
 	st, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.CanSee(ctx, viewer, st)
+	ok, err := s.policy.CanSee(ctx, viewer, st)
 	if err != nil {
 		return nil, err
 	}

@@ -66,11 +66,13 @@ var (
 	// leaves import nothing of the module: contracts and pure helpers.
 	leaves = []string{"store", "bus", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi"}
 	// domain packages sit between the doors and the contracts.
-	domain = []string{"account", "auth", "status", "timeline", "notification", "fanout", "moderation",
-		"delivery", "deadletter", "paging", "stream"}
+	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
+		"moderation", "delivery", "deadletter", "paging", "stream"}
 )
 
-func in(list []string) func(string) bool { return func(p string) bool { return slices.Contains(list, p) } }
+func in(list []string) func(string) bool {
+	return func(p string) bool { return slices.Contains(list, p) }
+}
 
 func under(prefixes ...string) func(string) bool {
 	return func(p string) bool {
