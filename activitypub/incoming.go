@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
 	"github.com/herd-social/herd/visibility"
@@ -193,7 +194,7 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if err != nil || !fresh || target.AccountID == actor.ID {
 		return err
 	}
-	return s.notifier.Notify(ctx, target.AccountID, actor.ID, "reblog", target.ID)
+	return s.notifier.Notify(ctx, target.AccountID, actor.ID, notification.Reblog, target.ID)
 }
 
 // maxAncestors bounds how far up a thread one incoming note makes Herd fetch.

@@ -315,7 +315,7 @@ func (s *Server) notificationEntity(ctx context.Context, viewer shard.ID, n *not
 	if err != nil {
 		return nil, err
 	}
-	e := &Notification{ID: n.ID.String(), Type: n.Type, GroupKey: "ungrouped-" + n.ID.String(),
+	e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
 		CreatedAt: datetime(n.CreatedAt), Account: acc}
 	if n.StatusID != 0 {
 		sts, err := s.statusesByID(ctx, viewer, []shard.ID{n.StatusID}, false)

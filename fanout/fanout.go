@@ -16,6 +16,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -61,7 +62,7 @@ type Timelines interface {
 
 // Notifier is the part of the notification service that fan-out needs.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Options tune fan-out.
@@ -192,7 +193,7 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 		if m == st.AccountID {
 			continue
 		}
-		if err := s.notifier.Notify(ctx, m, st.AccountID, "mention", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, m, st.AccountID, notification.Mention, st.ID); err != nil {
 			return err
 		}
 		if visibility.ToMentioned(st) {
@@ -228,7 +229,7 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 			return err
 		}
 		for _, id := range notify {
-			if err := s.notifier.Notify(ctx, id, st.AccountID, "status", st.ID); err != nil {
+			if err := s.notifier.Notify(ctx, id, st.AccountID, notification.Status, st.ID); err != nil {
 				return err
 			}
 		}
@@ -310,7 +311,7 @@ func (s *Service) updated(ctx context.Context, e status.Event) error {
 		return err
 	}
 	for _, b := range boosts {
-		if err := s.notifier.Notify(ctx, b.ID, e.Author, "update", e.StatusID); err != nil {
+		if err := s.notifier.Notify(ctx, b.ID, e.Author, notification.Update, e.StatusID); err != nil {
 			return err
 		}
 	}

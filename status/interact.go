@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -101,7 +102,7 @@ func (s *Service) Favourite(ctx context.Context, account, id shard.ID) (*Status,
 		return nil, err
 	}
 	if added && st.AccountID != account {
-		if err := s.notifier.Notify(ctx, st.AccountID, account, "favourite", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Favourite, st.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +230,7 @@ func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility V
 		return nil, err
 	}
 	if st.AccountID != account {
-		if err := s.notifier.Notify(ctx, st.AccountID, account, "reblog", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Reblog, st.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/visibility"
@@ -36,7 +37,9 @@ func (plainFormatter) Length(spoiler, text string) int { return len(spoiler) + l
 
 type noNotifier struct{}
 
-func (noNotifier) Notify(context.Context, shard.ID, shard.ID, string, shard.ID) error { return nil }
+func (noNotifier) Notify(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error {
+	return nil
+}
 
 // TestOutboxRepublishesAfterALostPublish: a status whose created event was never
 // published (the node died in between) is announced by Republish at the next start, so

@@ -12,6 +12,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -163,7 +164,7 @@ type Policy interface {
 
 // Notifier is the part of the notification service that statuses need.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Formatted is a status text turned into HTML, with what it refers to.
