@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/visibility"
 )
 
@@ -317,8 +319,41 @@ func (s *Server) oneStatus(ctx context.Context, viewer shard.ID, st *status.Stat
 // boosted original's author) the viewer has hidden (blocks and mutes). With check the
 // policy judges every status from the relationships; without, the ids come from a
 // source that admitted them under the policy (a timeline, notifications, a listing
-// chosen by visibility.Listed), and only blocks are read again.
+// chosen by visibility.Listed), and only blocks and mutes are read again.
 func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool) ([]*Status, error) {
+	return s.loadStatuses(ctx, viewer, ids, check, hiddenAuthors{})
+}
+
+// hiddenAuthors is what was already read of the viewer's hidden accounts: the
+// authors asked about, and those of them hidden.
+type hiddenAuthors struct{ asked, hidden map[shard.ID]bool }
+
+// entryStatuses renders home entries as statusesByID does, but reads the viewer's
+// hidden accounts among the authors the entries carry first, so that the statuses of
+// muted or blocked authors are never loaded.
+func (s *Server) entryStatuses(ctx context.Context, viewer shard.ID, entries []timeline.Entry) ([]*Status, error) {
+	known := hiddenAuthors{asked: map[shard.ID]bool{}}
+	var authors []shard.ID
+	for _, e := range entries {
+		if e.Author != 0 && !known.asked[e.Author] {
+			known.asked[e.Author] = true
+			authors = append(authors, e.Author)
+		}
+	}
+	var err error
+	if known.hidden, err = s.d.Accounts.Hidden(ctx, viewer, authors); err != nil {
+		return nil, err
+	}
+	ids := make([]shard.ID, 0, len(entries))
+	for _, e := range entries {
+		if !known.hidden[e.Author] {
+			ids = append(ids, e.StatusID)
+		}
+	}
+	return s.loadStatuses(ctx, viewer, ids, false, known)
+}
+
+func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool, known hiddenAuthors) ([]*Status, error) {
 	byID, err := s.d.Statuses.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -333,7 +368,7 @@ func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.
 	if err != nil {
 		return nil, err
 	}
-	rel, err := s.relations(ctx, viewer, list, origs, check)
+	rel, err := s.relations(ctx, viewer, list, origs, check, known)
 	if err != nil {
 		return nil, err
 	}
@@ -350,19 +385,29 @@ func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.
 
 // relations loads what the visibility policy needs to judge sts and the originals
 // they boost: the viewer's hidden accounts (blocks either way and mutes) among their
-// authors, then, with check, the follows the rule needs.
-func (s *Server) relations(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status, check bool) (visibility.Relations, error) {
+// authors not already known, then, with check, the follows the rule needs.
+func (s *Server) relations(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status,
+	check bool, known hiddenAuthors) (visibility.Relations, error) {
 	all := slices.Clip(sts)
 	for _, o := range origs {
 		all = append(all, o)
 	}
-	authors := make([]shard.ID, 0, len(all))
-	for _, st := range all {
-		authors = append(authors, st.AccountID)
+	hidden := maps.Clone(known.hidden)
+	if hidden == nil {
+		hidden = map[shard.ID]bool{}
 	}
-	hidden, err := s.d.Accounts.Hidden(ctx, viewer, authors)
-	if err != nil {
-		return visibility.Relations{}, err
+	var ask []shard.ID
+	for _, st := range all {
+		if !known.asked[st.AccountID] && !slices.Contains(ask, st.AccountID) {
+			ask = append(ask, st.AccountID)
+		}
+	}
+	if len(ask) > 0 {
+		more, err := s.d.Accounts.Hidden(ctx, viewer, ask)
+		if err != nil {
+			return visibility.Relations{}, err
+		}
+		maps.Copy(hidden, more)
 	}
 	if !check {
 		return visibility.Relations{Viewer: viewer, Blocked: hidden, Admitted: true}, nil

@@ -104,3 +104,28 @@ func TestPostingDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeHidesAuthorsMutedAfterFanOut: entries already in a home are dropped on read,
+// by the author they carry, once the viewer mutes or blocks that author, and come
+// back on unmute.
+func TestHomeHidesAuthorsMutedAfterFanOut(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
+	alice.Follow(bob)
+	alice.Follow(carol)
+	fromBob := bob.Post("before the mute")["id"].(string)
+	fromCarol := carol.Post("before the block")["id"].(string)
+	testrig.Eventually(t, "both posts in alice's home", func() bool {
+		home := homeIDs(t, alice, nil)
+		return slices.Contains(home, fromBob) && slices.Contains(home, fromCarol)
+	})
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
+	c.Must(carol.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)
+	if got := homeIDs(t, alice, nil); slices.Contains(got, fromBob) || slices.Contains(got, fromCarol) {
+		t.Fatalf("home %v holds a post of a muted or blocking author", got)
+	}
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unmute", nil), 200)
+	if got := homeIDs(t, alice, nil); !slices.Contains(got, fromBob) {
+		t.Fatalf("home %v lacks %s after the unmute", got, fromBob)
+	}
+}
