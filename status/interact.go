@@ -203,7 +203,7 @@ func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility V
 	if st, err = s.original(ctx, st); err != nil {
 		return nil, err
 	}
-	if st.Visibility == Direct || (st.Visibility == Private && st.AccountID != account) {
+	if !s.policy.Boostable(account, st) {
 		return nil, fmt.Errorf("reblog %s status %d: %w", st.Visibility, st.ID, ErrForbidden)
 	}
 	if existing, err := s.st.Get(ctx, tReblogs, st.ID.Bytes(), account.Bytes()); err == nil {

@@ -155,11 +155,13 @@ type Accounts interface {
 }
 
 // Policy is the part of the visibility policy (package visibility) that statuses
-// need: who may see a status, and which of an author's statuses a listing shows.
+// need: who may see a status, which of an author's statuses a listing shows, and who
+// may boost one.
 type Policy interface {
 	CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error)
 	Filter(ctx context.Context, viewer shard.ID, sts []*Status) ([]*Status, error)
 	Listed(ctx context.Context, viewer, author shard.ID) ([]Visibility, error)
+	Boostable(viewer shard.ID, st *Status) bool
 }
 
 // Notifier is the part of the notification service that statuses need.

@@ -49,6 +49,9 @@ func (p *Policy) CanSee(ctx context.Context, viewer shard.ID, st *status.Status)
 	return Allows(f, st), nil
 }
 
+// Boostable is the rule Boostable, for the status use cases that take a Policy.
+func (p *Policy) Boostable(viewer shard.ID, st *status.Status) bool { return Boostable(viewer, st) }
+
 // needsFollow reports whether the rule's answer for st depends on following.
 func needsFollow(viewer shard.ID, st *status.Status) bool {
 	return st.Visibility == status.Private && viewer != st.AccountID && !st.Mentioned(viewer)

@@ -62,6 +62,13 @@ func AllowsBoost(booster Facts, boost *status.Status, author Facts, original *st
 	return Allows(booster, boost) && Allows(author, original)
 }
 
+// Boostable reports whether a viewer who may see st may also boost it, as Mastodon's
+// StatusPolicy#reblog?: never a direct status, and a private one only by its author
+// (the boost stays private, so it reaches no one who could not see the original).
+func Boostable(viewer shard.ID, st *status.Status) bool {
+	return st.Visibility != status.Direct && (st.Visibility != status.Private || viewer == st.AccountID)
+}
+
 // Anonymous reports whether anyone at all may see st: what ActivityPub documents,
 // public pages and logged-out clients show.
 func Anonymous(st *status.Status) bool { return Allows(Facts{}, st) }

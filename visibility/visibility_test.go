@@ -80,6 +80,8 @@ func TestRules(t *testing.T) {
 				t.Fatalf("Policy.Listed = %v, %v; Listed = %v", listed, err, vs)
 			}
 			return fmt.Sprint(vs) + "\nreads: " + reads(w)
+		case "boostable":
+			return yes(visibility.Boostable(one(t, d, "viewer"), statusOf(t, d, 100, "author", "vis")))
 		case "audience":
 			return audience(statusOf(t, d, 100, "author", "vis"))
 		}
