@@ -51,9 +51,6 @@ func (v Visibility) Valid() bool {
 	return v == Public || v == Unlisted || v == Private || v == Direct
 }
 
-// ValidVisibility reports whether v names one of the four visibilities.
-func ValidVisibility(v string) bool { return Visibility(v).Valid() }
-
 // Status is one post, or a boost when ReblogOfID is set.
 type Status struct {
 	ID                 shard.ID   `cbor:"1,keyasint"`
