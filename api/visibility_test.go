@@ -76,6 +76,10 @@ func TestStatusReadersAskThePolicy(t *testing.T) {
 			t.Errorf("%s: carol's statuses %v, want %v", tc.who.Name, got, tc.want)
 		}
 	}
+	// So is it by its own id, and nothing can be done to the original through it.
+	c.Must(bob.Do("GET", "/api/v1/statuses/"+boost, nil), 200)
+	c.Must(eve.Do("GET", "/api/v1/statuses/"+boost, nil), 404)
+	c.Must(eve.Do("POST", "/api/v1/statuses/"+boost+"/favourite", nil), 404)
 }
 
 // TestPostingDefaults: a status posted without visibility, language or sensitive takes

@@ -283,18 +283,35 @@ func countMutation(id shard.ID, counter string, delta int64) store.Mutation {
 	return store.Mutation{Kind: store.Add, Table: tCounts, PK: id.Bytes(), CK: []byte(counter), Delta: delta}
 }
 
-// Visible returns a status the viewer may see, or ErrNotFound.
+// Visible returns a status the viewer may see, or ErrNotFound. A boost is visible
+// when its original is too (and exists): every use case acts on the original.
 func (s *Service) Visible(ctx context.Context, viewer, id shard.ID) (*Status, error) {
 	st, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.policy.CanSee(ctx, viewer, st)
-	if err != nil {
+	if err := s.mustSee(ctx, viewer, st); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, fmt.Errorf("status %d hidden from %d: %w", id, viewer, ErrNotFound)
+	if st.ReblogOfID != 0 {
+		orig, err := s.Get(ctx, st.ReblogOfID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.mustSee(ctx, viewer, orig); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
+}
+
+func (s *Service) mustSee(ctx context.Context, viewer shard.ID, st *Status) error {
+	ok, err := s.policy.CanSee(ctx, viewer, st)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("status %d hidden from %d: %w", st.ID, viewer, ErrNotFound)
+	}
+	return nil
 }
