@@ -259,6 +259,11 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	if shared.err != nil || shared.ent == nil {
 		return nil, false, shared.err
 	}
+	if st.ReblogOfID != 0 { // a boost is seen only with its original, as in REST
+		if keep, err := c.keep(ctx, shared.shown, filter); err != nil || !keep {
+			return nil, false, err
+		}
+	}
 	out, err := c.s.forViewer(ctx, c.viewer, shared)
 	if err != nil {
 		return nil, false, err
