@@ -9,9 +9,9 @@ import (
 )
 
 // TestStatusReadersAskThePolicy checks, through the readers that judge statuses in a
-// batch (lists by id, threads, an account's statuses), the rules that the visibility
-// package's table holds: private to followers and the mentioned, direct to the
-// mentioned, blocks both ways, and a boost hidden with its original.
+// batch (lists by id, threads), the rules that the visibility package's table holds:
+// private to followers and the mentioned, direct to the mentioned, nothing but public
+// and unlisted to strangers and anonymous readers.
 func TestStatusReadersAskThePolicy(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, carol, eve := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("eve")
@@ -59,8 +59,15 @@ func TestStatusReadersAskThePolicy(t *testing.T) {
 		}
 	}
 
-	// A boost is hidden from whoever blocks (or is blocked by) the original's author,
-	// in a list by id and in the booster's statuses alike.
+}
+
+// TestBoostHiddenWithItsOriginal: a boost is hidden from whoever blocks (or is blocked
+// by) the original's author, in a list by id, in the booster's statuses and by its own
+// id alike.
+func TestBoostHiddenWithItsOriginal(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol, eve := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("eve")
+	pub := alice.Post("for everyone")["id"].(string)
 	boost := c.Must(carol.Do("POST", "/api/v1/statuses/"+pub+"/reblog", nil), 200).Object(t)["id"].(string)
 	c.Must(eve.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)
 	for _, tc := range []struct {
