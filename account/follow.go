@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -13,7 +14,7 @@ import (
 
 // Notifier is the part of the notification service that relationships need.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Follow is one follow (or follow request) of Follower toward a target.
@@ -104,7 +105,7 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	if err != nil || !created || n == nil {
 		return err
 	}
-	return n.Notify(ctx, target.ID, follower, "follow", 0)
+	return n.Notify(ctx, target.ID, follower, notification.Follow, 0)
 }
 
 // isRemote reports whether id is an account of another server. An id the store does
@@ -190,7 +191,7 @@ func (s *Service) request(ctx context.Context, follower, target shard.ID, f *Fol
 	if n == nil {
 		return nil
 	}
-	return n.Notify(ctx, target, follower, "follow_request", 0)
+	return n.Notify(ctx, target, follower, notification.FollowRequest, 0)
 }
 
 // Unfollow removes a follow, or withdraws a pending request.

@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -76,7 +77,7 @@ type Statuses interface {
 
 // Notifier is the part of the notification service that federation needs.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Options configure the service.

@@ -115,7 +115,7 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		if str2(act, "type") != "Create" || obj == nil || idAny(act["actor"]) != actor.URI {
 			continue
 		}
-		vis := visibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, nil)
+		vis := addressedVisibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, nil)
 		if vis != "public" && vis != "unlisted" {
 			continue
 		}

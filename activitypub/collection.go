@@ -8,6 +8,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 const collectionContext = "https://www.w3.org/ns/activitystreams"
@@ -190,7 +191,7 @@ func (s *Service) Featured(ctx context.Context, username string) (*Collection, e
 	coll := &Collection{Context: noteContext, ID: s.ActorURI(a.Username) + "/collections/featured",
 		Type: "OrderedCollection", OrderedItems: []any{}}
 	for _, id := range ids {
-		if st := sts[id]; st != nil {
+		if st := sts[id]; st != nil && visibility.Anonymous(st) {
 			n, err := s.note(ctx, a, st)
 			if err != nil {
 				return nil, err

@@ -114,7 +114,7 @@ func FuzzActivityFields(f *testing.F) {
 		_ = idAny(m["actor"])
 		_ = linkOf(m["url"])
 		_ = idOf(json.RawMessage(doc))
-		v := visibility(asStrings(m["to"]), asStrings(m["cc"]), "f", asStrings(m["tag"]))
+		v := addressedVisibility(asStrings(m["to"]), asStrings(m["cc"]), "f", asStrings(m["tag"]))
 		switch v {
 		case "public", "unlisted", "private", "direct":
 		default:

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/visibility"
 )
 
 // noteTypes are the object types Mastodon turns into statuses.
@@ -94,7 +96,7 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		}
 	}
 	mentioned := s.readTags(ctx, obj, st)
-	st.Visibility = visibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
+	st.Visibility = addressedVisibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
 	created, _, err := s.statuses.CreateRemote(ctx, st)
 	if errors.Is(err, status.ErrNotFound) { // deleted before it arrived
 		return nil, fmt.Errorf("%w: %v", ErrNotFound, err)
@@ -128,8 +130,8 @@ func (s *Service) readTags(ctx context.Context, obj map[string]any, st *status.S
 	return mentioned
 }
 
-// visibility computes a status's visibility from its addressing, as Mastodon does.
-func visibility(to, cc []string, followers string, mentioned []string) string {
+// addressedVisibility computes a status's visibility from its addressing, as Mastodon does.
+func addressedVisibility(to, cc []string, followers string, mentioned []string) status.Visibility {
 	isPublic := func(s string) bool { return s == Public || s == "as:Public" || s == "Public" }
 	switch {
 	case slices.ContainsFunc(to, isPublic):
@@ -176,14 +178,14 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if err != nil {
 		return err
 	}
-	if target.Visibility != status.Public && target.Visibility != status.Unlisted {
+	if !visibility.Anonymous(target) { // another server boosts only what anyone may see
 		return fmt.Errorf("%w: boost of a %s status", ErrInvalid, target.Visibility)
 	}
 	uri := s.remoteURL(str2(act, "id"))
 	if uri == "" {
 		return fmt.Errorf("%w: Announce without a usable id", ErrInvalid)
 	}
-	vis := visibility(asStrings(act["to"]), asStrings(act["cc"]), actor.FollowersURL, nil)
+	vis := addressedVisibility(asStrings(act["to"]), asStrings(act["cc"]), actor.FollowersURL, nil)
 	boost := &status.Status{URI: uri, AccountID: actor.ID, ReblogOfID: target.ID, Visibility: vis}
 	if t, err := time.Parse(time.RFC3339, str2(act, "published")); err == nil {
 		boost.CreatedAt = t.UTC()
@@ -192,7 +194,7 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if err != nil || !fresh || target.AccountID == actor.ID {
 		return err
 	}
-	return s.notifier.Notify(ctx, target.AccountID, actor.ID, "reblog", target.ID)
+	return s.notifier.Notify(ctx, target.AccountID, actor.ID, notification.Reblog, target.ID)
 }
 
 // maxAncestors bounds how far up a thread one incoming note makes Herd fetch.

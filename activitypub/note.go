@@ -8,6 +8,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // noteContext is the @context of status objects, as Mastodon's.
@@ -84,7 +85,7 @@ func (s *Service) Note(ctx context.Context, username string, id shard.ID) (*Note
 	if err != nil {
 		return nil, err
 	}
-	if st.Visibility != status.Public && st.Visibility != status.Unlisted {
+	if !visibility.Anonymous(st) {
 		return nil, fmt.Errorf("status %d is %s: %w", id, st.Visibility, ErrNotFound)
 	}
 	n, err := s.note(ctx, a, st)
@@ -150,8 +151,8 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 }
 
 // addressing computes to and cc of a status as Mastodon does.
-func addressing(visibility, followers string, mentions []string) (to, cc []string) {
-	switch visibility {
+func addressing(vis status.Visibility, followers string, mentions []string) (to, cc []string) {
+	switch vis {
 	case status.Public:
 		return []string{Public}, append([]string{followers}, mentions...)
 	case status.Unlisted:
@@ -220,7 +221,7 @@ func (s *Service) Replies(ctx context.Context, username string, id shard.ID, c C
 		Items: []any{}}
 	for _, rid := range ids {
 		st := sts[rid]
-		if st == nil || (st.Visibility != status.Public && st.Visibility != status.Unlisted) {
+		if st == nil || !visibility.Anonymous(st) {
 			continue
 		}
 		if uri, err := s.objectURI(ctx, st.ID); err == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // OutboxGroup is the consumer group that turns local status events into deliveries.
@@ -166,7 +167,7 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 	for _, a := range accs {
 		add(a)
 	}
-	if st.Visibility == status.Direct {
+	if !visibility.ToFollowers(st) {
 		return out, nil
 	}
 	err = s.eachFollowerPage(ctx, author.ID, func(page map[shard.ID]*account.Account) {

@@ -11,6 +11,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // wantsActivity reports whether a request asks for ActivityStreams JSON rather than a
@@ -88,7 +89,7 @@ func (s *Service) profile(ctx context.Context, username string) ([]byte, error) 
 		p.Fields = append(p.Fields, pageField{Name: f.Name, Value: template.HTML(f.Value)})
 	}
 	for _, id := range ids {
-		if st := sts[id]; st != nil && st.Visibility == status.Public {
+		if st := sts[id]; st != nil && visibility.Anonymous(st) && visibility.InPublicListings(st) {
 			p.Posts = append(p.Posts, s.pagePost(a.Username, st))
 		}
 	}

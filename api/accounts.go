@@ -333,7 +333,9 @@ func (s *Server) accountStatuses(r *req) error {
 			return err
 		}
 	}
-	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	// Pins are not a listing chosen by visibility.Listed (another server's account
+	// may pin a private status): the policy judges each.
+	out, err := s.statusesByID(r.context(), r.viewer, ids, r.p.boolean("pinned"))
 	if err != nil {
 		return err
 	}

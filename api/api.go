@@ -27,6 +27,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // Instance is what the server says about itself.
@@ -49,6 +50,7 @@ type Deps struct {
 	Accounts      *account.Service
 	Auth          *auth.Service
 	Statuses      *status.Service
+	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their

@@ -33,7 +33,7 @@ func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notif
 		if acc == nil {
 			continue
 		}
-		e := &Notification{ID: n.ID.String(), Type: n.Type, GroupKey: "ungrouped-" + n.ID.String(),
+		e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
 			CreatedAt: datetime(n.CreatedAt), Account: acc}
 		if n.StatusID != 0 {
 			if e.Status = byID[n.StatusID.String()]; e.Status == nil {
@@ -54,7 +54,7 @@ func (s *Server) listNotifications(r *req) error {
 	if err != nil {
 		return err
 	}
-	q := notification.Query{Types: r.p.list("types"), ExcludeTypes: r.p.list("exclude_types"), From: from}
+	q := notification.Query{Types: kinds(r.p.list("types")), ExcludeTypes: kinds(r.p.list("exclude_types")), From: from}
 	ns, err := s.d.Notifications.List(r.context(), r.viewer, p, q)
 	if err != nil {
 		return err
@@ -158,4 +158,13 @@ func (s *Server) setMarkers(r *req) error {
 		out[name] = map[string]any{"last_read_id": m.LastReadID.String(), "version": m.Version, "updated_at": datetime(m.UpdatedAt)}
 	}
 	return r.json(out)
+}
+
+// kinds reads notification types from a request, as given: unknown ones match nothing.
+func kinds(names []string) []notification.Kind {
+	out := make([]notification.Kind, len(names))
+	for i, n := range names {
+		out[i] = notification.Kind(n)
+	}
+	return out
 }

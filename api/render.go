@@ -2,12 +2,16 @@ package api
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // datetime renders a time as Mastodon does: RFC 3339, UTC, milliseconds.
@@ -147,16 +151,26 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 // statuses renders statuses for the viewer, in order, skipping those whose author or
 // boosted original is gone.
 func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.Status) ([]*Status, error) {
-	var origIDs []shard.ID
-	for _, st := range sts {
-		if st.ReblogOfID != 0 {
-			origIDs = append(origIDs, st.ReblogOfID)
-		}
-	}
-	origs, err := s.d.Statuses.GetMany(ctx, origIDs)
+	origs, err := s.d.Statuses.GetMany(ctx, reblogged(sts))
 	if err != nil {
 		return nil, err
 	}
+	return s.statusesWith(ctx, viewer, sts, origs)
+}
+
+// reblogged returns the ids of the originals that boosts among sts boost.
+func reblogged(sts []*status.Status) []shard.ID {
+	var ids []shard.ID
+	for _, st := range sts {
+		if st.ReblogOfID != 0 {
+			ids = append(ids, st.ReblogOfID)
+		}
+	}
+	return ids
+}
+
+// statusesWith is statuses with the boosted originals already loaded.
+func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status) ([]*Status, error) {
 	// The entities whose counters and viewer marks are shown: originals, not boosts.
 	var shown []*status.Status
 	var accIDs []shard.ID
@@ -202,7 +216,7 @@ func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.St
 
 func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
-		Account: acc, Content: "", Visibility: st.Visibility, MediaAttachments: []any{}, Mentions: []Mention{},
+		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []any{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
 		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
 	if u := text.CleanURL(st.URI, true); u != "" {
@@ -252,7 +266,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 
 func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
 	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
-		Content: st.Content, Visibility: st.Visibility, Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
 		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
 	if st.Local {
@@ -301,32 +315,102 @@ func (s *Server) oneStatus(ctx context.Context, viewer shard.ID, st *status.Stat
 }
 
 // statusesByID loads and renders statuses in the order of ids, skipping missing ones
-// and those the viewer may not see or has hidden (blocks and mutes).
+// and those the visibility policy hides from the viewer, and those whose author (or
+// boosted original's author) the viewer has hidden (blocks and mutes). With check the
+// policy judges every status from the relationships; without, the ids come from a
+// source that admitted them under the policy (a timeline, notifications, a listing
+// chosen by visibility.Listed), and only blocks and mutes are read again.
 func (s *Server) statusesByID(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool) ([]*Status, error) {
-	byID, err := s.d.Statuses.GetMany(ctx, ids)
-	if err != nil {
+	return s.loadStatuses(ctx, viewer, ids, check, hiddenAuthors{})
+}
+
+// hiddenAuthors is what was already read of the viewer's hidden accounts: the
+// authors asked about, and those of them hidden.
+type hiddenAuthors struct{ asked, hidden map[shard.ID]bool }
+
+// entryStatuses renders home entries as statusesByID does, but reads the viewer's
+// hidden accounts among the authors the entries carry first, so that the statuses of
+// muted or blocked authors are never loaded.
+func (s *Server) entryStatuses(ctx context.Context, viewer shard.ID, entries []timeline.Entry) ([]*Status, error) {
+	known := hiddenAuthors{asked: map[shard.ID]bool{}}
+	var authors []shard.ID
+	for _, e := range entries {
+		if e.Author != 0 && !known.asked[e.Author] {
+			known.asked[e.Author] = true
+			authors = append(authors, e.Author)
+		}
+	}
+	var err error
+	if known.hidden, err = s.d.Accounts.Hidden(ctx, viewer, authors); err != nil {
 		return nil, err
 	}
-	var authors []shard.ID
-	for _, st := range byID {
-		authors = append(authors, st.AccountID)
+	ids := make([]shard.ID, 0, len(entries))
+	for _, e := range entries {
+		if !known.hidden[e.Author] {
+			ids = append(ids, e.StatusID)
+		}
 	}
-	hidden, err := s.d.Accounts.Hidden(ctx, viewer, authors)
+	return s.loadStatuses(ctx, viewer, ids, false, known)
+}
+
+func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool, known hiddenAuthors) ([]*Status, error) {
+	byID, err := s.d.Statuses.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	list := make([]*status.Status, 0, len(ids))
 	for _, id := range ids {
-		st := byID[id]
-		if st == nil || hidden[st.AccountID] {
-			continue
+		if st := byID[id]; st != nil {
+			list = append(list, st)
 		}
-		if check {
-			if ok, err := s.d.Statuses.CanSee(ctx, viewer, st); err != nil || !ok {
-				continue
-			}
-		}
-		list = append(list, st)
 	}
-	return s.statuses(ctx, viewer, list)
+	origs, err := s.d.Statuses.GetMany(ctx, reblogged(list))
+	if err != nil {
+		return nil, err
+	}
+	rel, err := s.relations(ctx, viewer, list, origs, check, known)
+	if err != nil {
+		return nil, err
+	}
+	shown := list[:0]
+	for _, st := range list {
+		if st.ReblogOfID == 0 && rel.Allows(st) {
+			shown = append(shown, st)
+		} else if orig := origs[st.ReblogOfID]; orig != nil && rel.AllowsBoost(st, orig) {
+			shown = append(shown, st)
+		}
+	}
+	return s.statusesWith(ctx, viewer, shown, origs)
+}
+
+// relations loads what the visibility policy needs to judge sts and the originals
+// they boost: the viewer's hidden accounts (blocks either way and mutes) among their
+// authors not already known, then, with check, the follows the rule needs.
+func (s *Server) relations(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status,
+	check bool, known hiddenAuthors) (visibility.Relations, error) {
+	all := slices.Clip(sts)
+	for _, o := range origs {
+		all = append(all, o)
+	}
+	hidden := maps.Clone(known.hidden)
+	if hidden == nil {
+		hidden = map[shard.ID]bool{}
+	}
+	var ask []shard.ID
+	for _, st := range all {
+		if !known.asked[st.AccountID] && !slices.Contains(ask, st.AccountID) {
+			ask = append(ask, st.AccountID)
+		}
+	}
+	if len(ask) > 0 {
+		more, err := s.d.Accounts.Hidden(ctx, viewer, ask)
+		if err != nil {
+			return visibility.Relations{}, err
+		}
+		maps.Copy(hidden, more)
+	}
+	if !check {
+		return visibility.Relations{Viewer: viewer, Blocked: hidden, Admitted: true}, nil
+	}
+	return s.d.Visibility.Relations(ctx, viewer, all, hidden)
 }

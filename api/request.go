@@ -209,29 +209,40 @@ func (r *req) link(c paging.Cursors) {
 	r.ctx.Response.Header.Set("Link", strings.Join(parts, ", "))
 }
 
+// authLevel is the token a route requires.
+type authLevel int
+
+const (
+	// anyone may call the route; a token, if given, must be valid.
+	anyone authLevel = iota
+	// withToken requires a valid token, an app's or a user's.
+	withToken
+	// withUser requires a token of a user.
+	withUser
+)
+
 // access says who may call a route.
 type access struct {
-	// auth: 0 anyone (token optional), 1 any valid token, 2 a user token.
-	auth int
+	auth authLevel
 	// scopes: the token must hold one of them (empty: any).
 	scopes []string
 }
 
 var (
 	public    = access{}
-	anyToken  = access{auth: 1}
-	userToken = access{auth: 2}
+	anyToken  = access{auth: withToken}
+	userToken = access{auth: withUser}
 )
 
-func user(scopes ...string) access  { return access{auth: 2, scopes: scopes} }
-func token(scopes ...string) access { return access{auth: 1, scopes: scopes} }
+func user(scopes ...string) access  { return access{auth: withUser, scopes: scopes} }
+func token(scopes ...string) access { return access{auth: withToken, scopes: scopes} }
 func open(scopes ...string) access  { return access{scopes: scopes} }
 
 // authenticate reads the bearer token and checks it against the route's access.
 func (r *req) authenticate(a access) error {
 	raw := bearer(r.ctx)
 	if raw == "" {
-		if a.auth > 0 {
+		if a.auth != anyone {
 			return errInvalidToken
 		}
 		return nil
@@ -244,10 +255,10 @@ func (r *req) authenticate(a access) error {
 		return err
 	}
 	r.token, r.viewer = t, t.AccountID
-	if a.auth == 2 && t.AccountID == 0 {
+	if a.auth == withUser && t.AccountID == 0 {
 		return errNeedUser
 	}
-	if len(a.scopes) > 0 && (a.auth > 0 || t.AccountID != 0) {
+	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) {
 		for _, s := range a.scopes {
 			if auth.Grants(t.Scopes, s) {
 				return nil

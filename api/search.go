@@ -48,7 +48,7 @@ func (s *Server) search(r *req) error {
 		}
 		if typ == "" || typ == "statuses" {
 			if st := s.findStatusURL(fetchCtx, r, q, resolve); st != nil {
-				if ok, err := s.d.Statuses.CanSee(r.context(), r.viewer, st); err == nil && ok {
+				if ok, err := s.d.Visibility.CanSee(r.context(), r.viewer, st); err == nil && ok {
 					rendered, err := s.oneStatus(r.context(), r.viewer, st)
 					if err != nil {
 						return err

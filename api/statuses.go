@@ -22,22 +22,10 @@ func (s *Server) postStatus(r *req) error {
 		return err
 	}
 	post := status.Post{Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
-		Visibility: r.p.str("visibility"), Language: r.p.str("language"), Sensitive: r.p.boolean("sensitive"),
+		Visibility: status.Visibility(r.p.str("visibility")), Language: r.p.str("language"),
 		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key"))}
-	if post.Visibility == "" || post.Language == "" {
-		u, err := s.d.Accounts.User(r.context(), r.viewer)
-		if err != nil {
-			return err
-		}
-		if post.Visibility == "" {
-			post.Visibility = u.Privacy()
-		}
-		if post.Language == "" {
-			post.Language = u.DefaultLanguage
-		}
-		if !r.p.has("sensitive") {
-			post.Sensitive = u.DefaultSensitive
-		}
+	if r.p.has("sensitive") {
+		post.Sensitive = ptr(r.p.boolean("sensitive"))
 	}
 	if app, err := s.auth.App(r.context(), r.token.ClientID); err == nil {
 		post.AppName, post.AppWebsite = app.Name, app.Website
@@ -202,7 +190,7 @@ func (s *Server) reblog(r *req) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.d.Statuses.Reblog(r.context(), r.viewer, id, r.p.str("visibility"))
+	st, err := s.d.Statuses.Reblog(r.context(), r.viewer, id, status.Visibility(r.p.str("visibility")))
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
+	"github.com/herd-social/herd/visibility"
 )
 
 // streamConn is one streaming connection (WebSocket or SSE): its viewer, its streams
@@ -258,6 +259,11 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	if shared.err != nil || shared.ent == nil {
 		return nil, false, shared.err
 	}
+	if st.ReblogOfID != 0 { // a boost is seen only with its original, as in REST
+		if keep, err := c.keep(ctx, shared.shown, filter); err != nil || !keep {
+			return nil, false, err
+		}
+	}
 	out, err := c.s.forViewer(ctx, c.viewer, shared)
 	if err != nil {
 		return nil, false, err
@@ -266,10 +272,10 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	return b, err == nil, err
 }
 
-// keep applies what the REST timelines apply to a status (the viewer's blocks and
-// mutes of the author, and the author's blocks of the viewer) and, on filtered
-// streams (public, hashtag), the same for the mentioned accounts and the viewer's
-// chosen languages, as Mastodon's streaming server does.
+// keep applies what the REST timelines apply to a status (the visibility policy, the
+// viewer's blocks and mutes of the author, and the author's blocks of the viewer)
+// and, on filtered streams (public, hashtag), the same for the mentioned accounts and
+// the viewer's chosen languages, as Mastodon's streaming server does.
 // TODO(filters): keyword filters (`filtered` in the payload) and domain blocks.
 func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
@@ -283,7 +289,8 @@ func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (
 	if err != nil {
 		return false, err
 	}
-	return len(hidden) == 0, nil
+	// Fan-out admitted the status to the channel under the visibility policy.
+	return len(hidden) == 0 && visibility.Allows(visibility.Admitted(c.viewer, false), st), nil
 }
 
 func (c *streamConn) notificationPayload(ctx context.Context, id shard.ID) ([]byte, bool, error) {
@@ -313,7 +320,7 @@ func (s *Server) notificationEntity(ctx context.Context, viewer shard.ID, n *not
 	if err != nil {
 		return nil, err
 	}
-	e := &Notification{ID: n.ID.String(), Type: n.Type, GroupKey: "ungrouped-" + n.ID.String(),
+	e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
 		CreatedAt: datetime(n.CreatedAt), Account: acc}
 	if n.StatusID != 0 {
 		sts, err := s.statusesByID(ctx, viewer, []shard.ID{n.StatusID}, false)

@@ -27,7 +27,7 @@ func (s *Server) home(r *req) error {
 	for i, e := range entries {
 		ids[i] = e.StatusID
 	}
-	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
+	out, err := s.entryStatuses(r.context(), r.viewer, entries)
 	if err != nil {
 		return err
 	}

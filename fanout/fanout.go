@@ -16,12 +16,14 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // Group is the consumer group of the fan-out workers.
@@ -60,7 +62,7 @@ type Timelines interface {
 
 // Notifier is the part of the notification service that fan-out needs.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Options tune fan-out.
@@ -169,12 +171,12 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 	if err := s.mentions(ctx, st); err != nil {
 		return err
 	}
-	if st.Visibility != status.Direct {
+	if visibility.ToFollowers(st) {
 		if err := s.followers(ctx, st); err != nil {
 			return err
 		}
 	}
-	if st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply() {
+	if visibility.InPublicTimelines(st) {
 		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags}); err != nil {
 			return err
 		}
@@ -191,10 +193,10 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 		if m == st.AccountID {
 			continue
 		}
-		if err := s.notifier.Notify(ctx, m, st.AccountID, "mention", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, m, st.AccountID, notification.Mention, st.ID); err != nil {
 			return err
 		}
-		if st.Visibility == status.Direct {
+		if visibility.ToMentioned(st) {
 			entries = append(entries, timeline.Entry{Account: m, StatusID: st.ID, Author: st.AccountID})
 		}
 	}
@@ -227,7 +229,7 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 			return err
 		}
 		for _, id := range notify {
-			if err := s.notifier.Notify(ctx, id, st.AccountID, "status", st.ID); err != nil {
+			if err := s.notifier.Notify(ctx, id, st.AccountID, notification.Status, st.ID); err != nil {
 				return err
 			}
 		}
@@ -309,7 +311,7 @@ func (s *Service) updated(ctx context.Context, e status.Event) error {
 		return err
 	}
 	for _, b := range boosts {
-		if err := s.notifier.Notify(ctx, b.ID, e.Author, "update", e.StatusID); err != nil {
+		if err := s.notifier.Notify(ctx, b.ID, e.Author, notification.Update, e.StatusID); err != nil {
 			return err
 		}
 	}

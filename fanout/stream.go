@@ -9,6 +9,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // Streamer is the part of the stream router (stream.Router) that fan-out publishes
@@ -40,12 +41,6 @@ func (s *Service) streamHome(entries []timeline.Entry) {
 	for _, e := range entries {
 		s.toUser(e.Account, event(stream.Update, e.StatusID))
 	}
-}
-
-// listedPublicly reports whether st is in the public and hashtag timelines (the
-// condition under which created adds it there).
-func listedPublicly(st *status.Status) bool {
-	return st.Visibility == status.Public && st.ReblogOfID == 0 && !st.IsReply()
 }
 
 // streamPublic sends e on the public channels and the channels of st's hashtags.
@@ -106,7 +101,7 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 // streamDirect sends e to the home channels of the accounts a direct status
 // mentions (fan-out put it in their homes).
 func (s *Service) streamDirect(st *status.Status, e stream.Event) {
-	if st.Visibility != status.Direct {
+	if !visibility.ToMentioned(st) {
 		return
 	}
 	for _, m := range st.Mentions {
@@ -138,12 +133,12 @@ func (s *Service) streamDeleted(ctx context.Context, st *status.Status) error {
 func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e stream.Event, filter bool) error {
 	s.toUser(st.AccountID, e)
 	s.streamDirect(st, e)
-	if st.Visibility != status.Direct {
+	if visibility.ToFollowers(st) {
 		if err := s.streamFollowers(ctx, st, e, filter); err != nil {
 			return err
 		}
 	}
-	if listedPublicly(st) {
+	if visibility.InPublicTimelines(st) {
 		s.streamPublic(st, e)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // NewReport is what a reporter gives: POST /api/v1/reports, or a Flag from another
@@ -93,23 +94,26 @@ func (s *Service) checkStatuses(ctx context.Context, reporter, target *account.A
 	if err != nil {
 		return nil, err
 	}
-	var follows *bool
+	// A remote reporter's server chose what it saw; a local reporter reports what the
+	// visibility policy lets them see, blocks aside (one may report who blocks one).
+	facts := visibility.Facts{Viewer: reporter.ID}
+	followRead := false
 	for _, id := range ids {
 		st := sts[id]
 		if st == nil || st.AccountID != target.ID {
 			return nil, fmt.Errorf("reported status %d: %w", id, status.ErrNotFound)
 		}
-		if !reporter.Local() || st.Visibility == status.Public || st.Visibility == status.Unlisted || st.Mentioned(reporter.ID) {
+		if !reporter.Local() || visibility.Allows(facts, st) {
 			continue
 		}
-		if st.Visibility == status.Private && follows == nil {
+		if st.Visibility == status.Private && !followRead {
 			f, err := s.accounts.FollowOf(ctx, reporter.ID, target.ID)
 			if err != nil {
 				return nil, err
 			}
-			follows = new(f != nil)
+			facts.Follows, followRead = f != nil, true
 		}
-		if st.Visibility != status.Private || !*follows {
+		if !visibility.Allows(facts, st) {
 			return nil, fmt.Errorf("reported status %d hidden from %d: %w", id, reporter.ID, status.ErrNotFound)
 		}
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/visibility"
 )
 
 // Version is the software version reported to clients, Mastodon-style so that
@@ -48,6 +49,7 @@ type Services struct {
 	Accounts      *account.Service
 	Auth          *auth.Service
 	Statuses      *status.Service
+	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
@@ -148,7 +150,8 @@ func (n *Node) build() error {
 	}
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
-	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Notifications, format,
+	s.Visibility = visibility.New(s.Accounts)
+	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
@@ -202,8 +205,8 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 // buildAPI makes the client API and mounts the federation routes on its router.
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
-	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Timelines: s.Timelines,
-		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
+		Timelines: s.Timelines, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

@@ -18,13 +18,29 @@ import (
 // ErrNotFound is returned for a notification that does not exist.
 var ErrNotFound = errors.New("notification: not found")
 
-// Types Mastodon defines that Herd produces.
-var Types = []string{"mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update"}
+// Kind is what a notification is about, named as Mastodon's notification types are
+// (and stored so).
+type Kind string
+
+// The kinds Mastodon defines that Herd produces.
+const (
+	Mention       Kind = "mention"
+	Status        Kind = "status"
+	Reblog        Kind = "reblog"
+	Follow        Kind = "follow"
+	FollowRequest Kind = "follow_request"
+	Favourite     Kind = "favourite"
+	Poll          Kind = "poll"
+	Update        Kind = "update"
+)
+
+// Kinds lists the kinds Herd produces.
+var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update}
 
 // Notification is one notification of an account.
 type Notification struct {
 	ID        shard.ID  `cbor:"1,keyasint"`
-	Type      string    `cbor:"2,keyasint"`
+	Type      Kind      `cbor:"2,keyasint"`
 	From      shard.ID  `cbor:"3,keyasint"`
 	StatusID  shard.ID  `cbor:"4,keyasint,omitempty"`
 	CreatedAt time.Time `cbor:"5,keyasint"`
@@ -64,14 +80,14 @@ func New(st store.Store, ids *shard.Generator, filter Filter, now func() time.Ti
 	return &Service{st: st, ids: ids, filter: filter, now: now}
 }
 
-func cause(kind string, from, statusID shard.ID) []byte {
-	return append(append([]byte(kind+"|"), from.Bytes()...), statusID.Bytes()...)
+func cause(kind Kind, from, statusID shard.ID) []byte {
+	return append(append([]byte(string(kind)+"|"), from.Bytes()...), statusID.Bytes()...)
 }
 
 // Notify tells `to` that `from` did `kind` (on statusID, if any). It does nothing when
 // to is from, when either blocks the other, when `to` mutes `from`'s notifications, or
 // when the same cause already notified.
-func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error {
+func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, statusID shard.ID) error {
 	if to == from || to == 0 {
 		return nil
 	}
@@ -103,7 +119,7 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind string, st
 
 // Query narrows a listing.
 type Query struct {
-	Types, ExcludeTypes []string
+	Types, ExcludeTypes []Kind
 	From                shard.ID
 }
 

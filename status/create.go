@@ -79,11 +79,15 @@ func (s *Service) Republish(ctx context.Context) (int, error) {
 
 // Post is what POST /api/v1/statuses gives.
 type Post struct {
-	Text, SpoilerText, Visibility, Language string
-	Sensitive                               bool
-	InReplyToID                             shard.ID
-	IdempotencyKey                          string
-	AppName, AppWebsite                     string
+	Text, SpoilerText string
+	// Visibility, Language and Sensitive, when not given (empty or nil), are the
+	// author's posting defaults: their preferences, else public, none and false.
+	Visibility          Visibility
+	Language            string
+	Sensitive           *bool
+	InReplyToID         shard.ID
+	IdempotencyKey      string
+	AppName, AppWebsite string
 }
 
 func (s *Service) validate(p *Post) error {
@@ -93,7 +97,7 @@ func (s *Service) validate(p *Post) error {
 	if s.format.Length(p.SpoilerText, p.Text) > s.opts.MaxCharacters {
 		return invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
 	}
-	if p.Visibility != "" && !ValidVisibility(p.Visibility) {
+	if p.Visibility != "" && !p.Visibility.Valid() {
 		return invalid("Visibility is not included in the list")
 	}
 	if len(p.Language) > 16 {
@@ -101,6 +105,31 @@ func (s *Service) validate(p *Post) error {
 	}
 	if len(p.IdempotencyKey) > 256 {
 		return invalid("Idempotency-Key is too long")
+	}
+	return nil
+}
+
+// defaults fills in what p leaves to the author's preferences, as Mastodon's
+// PostStatusService does; an author without a user (a test fixture) posts publicly.
+func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error {
+	if p.Visibility != "" && p.Language != "" && p.Sensitive != nil {
+		return nil
+	}
+	u, err := s.accounts.User(ctx, author)
+	if errors.Is(err, account.ErrNotFound) {
+		u, err = &account.User{}, nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Visibility == "" {
+		p.Visibility = Visibility(u.Privacy())
+	}
+	if p.Language == "" {
+		p.Language = u.DefaultLanguage
+	}
+	if p.Sensitive == nil {
+		p.Sensitive = &u.DefaultSensitive
 	}
 	return nil
 }
@@ -116,17 +145,17 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 			return st, err
 		}
 	}
+	if err := s.defaults(ctx, author, &p); err != nil {
+		return nil, err
+	}
 	f, err := s.format.Format(ctx, p.Text)
 	if err != nil {
 		return nil, fmt.Errorf("format status: %w", err)
 	}
 	now := s.opts.Now().UTC()
 	st := &Status{ID: s.ids.Next(), AccountID: author, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
-		Visibility: p.Visibility, Sensitive: p.Sensitive || p.SpoilerText != "", Language: p.Language,
+		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
 		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
-	if st.Visibility == "" {
-		st.Visibility = Public
-	}
 	st.ThreadID = st.ID
 	if p.InReplyToID != 0 {
 		parent, err := s.Visible(ctx, author, p.InReplyToID)
@@ -219,7 +248,10 @@ const (
 	FlagMedia  byte = 1 << 2
 )
 
-var visCode = map[string]byte{Public: 0, Unlisted: 1, Private: 2, Direct: 3}
+// visCodes are the visibilities in the order of their listing-row codes.
+var visCodes = [...]Visibility{Public, Unlisted, Private, Direct}
+
+var visCode = map[Visibility]byte{Public: 0, Unlisted: 1, Private: 2, Direct: 3}
 
 func flags(st *Status) []byte {
 	var f byte

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -101,7 +102,7 @@ func (s *Service) Favourite(ctx context.Context, account, id shard.ID) (*Status,
 		return nil, err
 	}
 	if added && st.AccountID != account {
-		if err := s.notifier.Notify(ctx, st.AccountID, account, "favourite", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Favourite, st.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -194,7 +195,7 @@ func (s *Service) PinRemote(ctx context.Context, account, id shard.ID) error {
 }
 
 // Reblog boosts a status; boosting again returns the existing boost.
-func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility string) (*Status, error) {
+func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility Visibility) (*Status, error) {
 	st, err := s.Visible(ctx, account, id)
 	if err != nil {
 		return nil, err
@@ -202,7 +203,7 @@ func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility s
 	if st, err = s.original(ctx, st); err != nil {
 		return nil, err
 	}
-	if st.Visibility == Direct || (st.Visibility == Private && st.AccountID != account) {
+	if !s.policy.Boostable(account, st) {
 		return nil, fmt.Errorf("reblog %s status %d: %w", st.Visibility, st.ID, ErrForbidden)
 	}
 	if existing, err := s.st.Get(ctx, tReblogs, st.ID.Bytes(), account.Bytes()); err == nil {
@@ -229,7 +230,7 @@ func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility s
 		return nil, err
 	}
 	if st.AccountID != account {
-		if err := s.notifier.Notify(ctx, st.AccountID, account, "reblog", st.ID); err != nil {
+		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Reblog, st.ID); err != nil {
 			return nil, err
 		}
 	}

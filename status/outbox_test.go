@@ -8,8 +8,10 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/visibility"
 )
 
 // flakyBus fails every Publish while down, like a node dying between the write of a
@@ -35,7 +37,9 @@ func (plainFormatter) Length(spoiler, text string) int { return len(spoiler) + l
 
 type noNotifier struct{}
 
-func (noNotifier) Notify(context.Context, shard.ID, shard.ID, string, shard.ID) error { return nil }
+func (noNotifier) Notify(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error {
+	return nil
+}
 
 // TestOutboxRepublishesAfterALostPublish: a status whose created event was never
 // published (the node died in between) is announced by Republish at the next start, so
@@ -49,7 +53,7 @@ func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	fb := &flakyBus{Bus: lb, down: true}
-	svc := status.New(st, fb, ids, accounts, noNotifier{}, plainFormatter{}, status.Options{})
+	svc := status.New(st, fb, ids, accounts, visibility.New(accounts), noNotifier{}, plainFormatter{}, status.Options{})
 	if _, err := svc.Create(ctx, author.ID, status.Post{Text: "survives"}); err == nil {
 		t.Fatal("Create succeeded with the event log down")
 	}

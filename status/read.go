@@ -45,7 +45,13 @@ func (s *Service) Context(ctx context.Context, viewer shard.ID, st *Status) (anc
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.filterVisible(ctx, viewer, ancestors), s.filterVisible(ctx, viewer, descendants), nil
+	if ancestors, err = s.policy.Filter(ctx, viewer, ancestors); err != nil {
+		return nil, nil, err
+	}
+	if descendants, err = s.policy.Filter(ctx, viewer, descendants); err != nil {
+		return nil, nil, err
+	}
+	return ancestors, descendants, nil
 }
 
 func (s *Service) descendants(ctx context.Context, root shard.ID, limit, maxDepth int) ([]*Status, error) {
@@ -82,16 +88,6 @@ func (s *Service) descendants(ctx context.Context, root shard.ID, limit, maxDept
 	return out, nil
 }
 
-func (s *Service) filterVisible(ctx context.Context, viewer shard.ID, sts []*Status) []*Status {
-	out := sts[:0]
-	for _, st := range sts {
-		if ok, err := s.CanSee(ctx, viewer, st); err == nil && ok {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
 // AccountFilter narrows GET /accounts/:id/statuses.
 type AccountFilter struct {
 	ExcludeReplies, ExcludeReblogs, OnlyMedia bool
@@ -100,17 +96,13 @@ type AccountFilter struct {
 // ByAccount lists an account's statuses the viewer may see, newest first. It scans
 // past hidden rows, a bounded number of times, to fill the page.
 func (s *Service) ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f AccountFilter) ([]shard.ID, error) {
-	maxVis := byte(1) // public and unlisted
-	if viewer == author {
-		maxVis = 3
-	} else if viewer != 0 {
-		fl, err := s.accounts.FollowOf(ctx, viewer, author)
-		if err != nil {
-			return nil, err
-		}
-		if fl != nil {
-			maxVis = 2
-		}
+	listed, err := s.policy.Listed(ctx, viewer, author)
+	if err != nil {
+		return nil, err
+	}
+	var shown [len(visCodes)]bool
+	for _, v := range listed {
+		shown[visCode[v]] = true
 	}
 	var out []shard.ID
 	want := p.Limit
@@ -122,7 +114,7 @@ func (s *Service) ByAccount(ctx context.Context, viewer, author shard.ID, p pagi
 		}
 		rows = p.Newest(rows)
 		for _, r := range rows {
-			if keepRow(r.Value, maxVis, f) && len(out) < want {
+			if keepRow(r.Value, shown, f) && len(out) < want {
 				out = append(out, shard.FromBytes(r.CK))
 			}
 		}
@@ -138,13 +130,13 @@ func (s *Service) ByAccount(ctx context.Context, viewer, author shard.ID, p pagi
 	return out, nil
 }
 
-func keepRow(v []byte, maxVis byte, f AccountFilter) bool {
+func keepRow(v []byte, shown [len(visCodes)]bool, f AccountFilter) bool {
 	if len(v) < 2 {
 		return false
 	}
 	fl, vis := v[0], v[1]
 	switch {
-	case vis > maxVis:
+	case int(vis) >= len(shown) || !shown[vis]:
 		return false
 	case f.ExcludeReplies && fl&FlagReply != 0:
 		return false

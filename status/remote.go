@@ -46,7 +46,7 @@ func (s *Service) ByURI(ctx context.Context, uri string) (*Status, error) {
 // that fan-out puts it in local followers' homes. Its id comes from its publication
 // time, as Mastodon's do. Receiving the same URI again returns the stored status.
 func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, error) {
-	if st.URI == "" || st.AccountID == 0 || !ValidVisibility(st.Visibility) {
+	if st.URI == "" || st.AccountID == 0 || !st.Visibility.Valid() {
 		return nil, false, invalid("remote status needs a URI, an author and a visibility")
 	}
 	if _, err := s.st.Get(ctx, tTombstones, []byte(st.URI), empty); err == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/visibility"
 )
 
 // engines opens Pebble and the embedded log in a temporary directory, closed when t
@@ -44,7 +45,7 @@ func remoteRig(t *testing.T) (*status.Service, store.Store, *account.Account) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return status.New(st, lb, ids, accounts, noNotifier{}, plainFormatter{}, status.Options{}), st, author
+	return status.New(st, lb, ids, accounts, visibility.New(accounts), noNotifier{}, plainFormatter{}, status.Options{}), st, author
 }
 
 func remoteNote(author *account.Account, uri string) *status.Status {

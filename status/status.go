@@ -12,6 +12,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -33,16 +34,20 @@ func invalid(format string, args ...any) error {
 	return &Validation{Msg: fmt.Sprintf(format, args...)}
 }
 
-// Visibility values, as in the API.
+// Visibility is who a status is addressed to, named as in the API (and stored so).
+// Who may see it follows from that, and is the visibility package's to say.
+type Visibility string
+
+// The four visibilities.
 const (
-	Public   = "public"
-	Unlisted = "unlisted"
-	Private  = "private"
-	Direct   = "direct"
+	Public   Visibility = "public"
+	Unlisted Visibility = "unlisted"
+	Private  Visibility = "private"
+	Direct   Visibility = "direct"
 )
 
-// ValidVisibility reports whether v is one of the four visibilities.
-func ValidVisibility(v string) bool {
+// Valid reports whether v is one of the four visibilities.
+func (v Visibility) Valid() bool {
 	return v == Public || v == Unlisted || v == Private || v == Direct
 }
 
@@ -55,7 +60,7 @@ type Status struct {
 	Text               string     `cbor:"5,keyasint,omitempty"` // source text
 	Content            string     `cbor:"6,keyasint,omitempty"` // HTML
 	SpoilerText        string     `cbor:"7,keyasint,omitempty"`
-	Visibility         string     `cbor:"8,keyasint"`
+	Visibility         Visibility `cbor:"8,keyasint"`
 	Sensitive          bool       `cbor:"9,keyasint,omitempty"`
 	Language           string     `cbor:"10,keyasint,omitempty"`
 	InReplyToID        shard.ID   `cbor:"11,keyasint,omitempty"`
@@ -142,14 +147,23 @@ const Topic = "statuses"
 // Accounts is the part of the account service that statuses need.
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
-	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
-	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
+	User(ctx context.Context, id shard.ID) (*account.User, error)
 	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
+}
+
+// Policy is the part of the visibility policy (package visibility) that statuses
+// need: who may see a status, which of an author's statuses a listing shows, and who
+// may boost one.
+type Policy interface {
+	CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error)
+	Filter(ctx context.Context, viewer shard.ID, sts []*Status) ([]*Status, error)
+	Listed(ctx context.Context, viewer, author shard.ID) ([]Visibility, error)
+	Boostable(viewer shard.ID, st *Status) bool
 }
 
 // Notifier is the part of the notification service that statuses need.
 type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind string, statusID shard.ID) error
+	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Formatted is a status text turned into HTML, with what it refers to.
@@ -193,14 +207,15 @@ type Service struct {
 	bus      bus.Bus
 	ids      *shard.Generator
 	accounts Accounts
+	policy   Policy
 	notifier Notifier
 	format   Formatter
 	opts     Options
 }
 
 // New returns a service.
-func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, n Notifier, f Formatter, opts Options) *Service {
-	return &Service{st: st, bus: b, ids: ids, accounts: accounts, notifier: n, format: f, opts: opts.withDefaults()}
+func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
+	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f, opts: opts.withDefaults()}
 }
 
 var empty = []byte{}
@@ -268,47 +283,35 @@ func countMutation(id shard.ID, counter string, delta int64) store.Mutation {
 	return store.Mutation{Kind: store.Add, Table: tCounts, PK: id.Bytes(), CK: []byte(counter), Delta: delta}
 }
 
-// CanSee reports whether viewer (zero: anonymous) may see st. followsAuthor is
-// looked up only when the visibility needs it.
-func (s *Service) CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error) {
-	if viewer == st.AccountID {
-		return true, nil
-	}
-	if viewer != 0 {
-		blocked, err := s.accounts.EitherBlocks(ctx, viewer, st.AccountID)
-		if err != nil || blocked {
-			return false, err
-		}
-	}
-	switch st.Visibility {
-	case Public, Unlisted:
-		return true, nil
-	case Private:
-		if viewer == 0 {
-			return false, nil
-		}
-		if st.Mentioned(viewer) {
-			return true, nil
-		}
-		f, err := s.accounts.FollowOf(ctx, viewer, st.AccountID)
-		return f != nil, err
-	default:
-		return viewer != 0 && st.Mentioned(viewer), nil
-	}
-}
-
-// Visible returns a status the viewer may see, or ErrNotFound.
+// Visible returns a status the viewer may see, or ErrNotFound. A boost is visible
+// when its original is too (and exists): every use case acts on the original.
 func (s *Service) Visible(ctx context.Context, viewer, id shard.ID) (*Status, error) {
 	st, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.CanSee(ctx, viewer, st)
-	if err != nil {
+	if err := s.mustSee(ctx, viewer, st); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, fmt.Errorf("status %d hidden from %d: %w", id, viewer, ErrNotFound)
+	if st.ReblogOfID != 0 {
+		orig, err := s.Get(ctx, st.ReblogOfID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.mustSee(ctx, viewer, orig); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
+}
+
+func (s *Service) mustSee(ctx context.Context, viewer shard.ID, st *Status) error {
+	ok, err := s.policy.CanSee(ctx, viewer, st)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("status %d hidden from %d: %w", st.ID, viewer, ErrNotFound)
+	}
+	return nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/pebblelog"
 )
 
 // Options configure a Bus. The zero value of each field but Dir is a usable default.
@@ -105,7 +106,7 @@ func Open(opts Options) (*Bus, error) {
 	}
 	db, err := pebble.Open(opts.Dir, &pebble.Options{
 		FormatMajorVersion: pebble.FormatNewest,
-		Logger:             pebbleLogger{opts.Logger},
+		Logger:             pebblelog.Logger{Log: opts.Logger, DB: "bus"},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("local: open %s: %w", opts.Dir, err)
@@ -251,21 +252,4 @@ func (b *Bus) topic(name string) (*topic, error) {
 		return nil, fmt.Errorf("%w: %q", bus.ErrUnknownTopic, name)
 	}
 	return t, nil
-}
-
-// pebbleLogger sends Pebble's own messages to the bus logger.
-type pebbleLogger struct{ log *slog.Logger }
-
-func (l pebbleLogger) Infof(format string, args ...any) {
-	l.log.Debug(fmt.Sprintf(format, args...), "component", "pebble")
-}
-
-func (l pebbleLogger) Errorf(format string, args ...any) {
-	l.log.Error(fmt.Sprintf(format, args...), "component", "pebble")
-}
-
-func (l pebbleLogger) Fatalf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	l.log.Error(msg, "component", "pebble")
-	panic("local: pebble: " + msg)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 
+	"github.com/herd-social/herd/pebblelog"
 	"github.com/herd-social/herd/store"
 )
 
@@ -112,7 +113,7 @@ func Open(opts Options) (*Store, error) {
 	db, err := pebble.Open(opts.Dir, &pebble.Options{
 		Cache:              cache,
 		FS:                 opts.FS,
-		Logger:             pebbleLogger{opts.Logger},
+		Logger:             pebblelog.Logger{Log: opts.Logger, DB: "store"},
 		Merger:             counterMerger,
 		FormatMajorVersion: pebble.FormatNewest,
 	})
@@ -225,22 +226,4 @@ func (s *Store) apply(b *pebble.Batch, locked *stripeSet) error {
 	}
 	// A synced record syncs the whole log before it, b included.
 	return s.db.LogData(nil, pebble.Sync)
-}
-
-// pebbleLogger adapts slog to Pebble's logger.
-type pebbleLogger struct{ l *slog.Logger }
-
-func (p pebbleLogger) Infof(format string, args ...any) {
-	p.l.Info(fmt.Sprintf(format, args...), "engine", "pebble")
-}
-
-func (p pebbleLogger) Errorf(format string, args ...any) {
-	p.l.Error(fmt.Sprintf(format, args...), "engine", "pebble")
-}
-
-// Fatalf logs and panics: Pebble calls it on corruption it cannot continue from.
-func (p pebbleLogger) Fatalf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	p.l.Error(msg, "engine", "pebble")
-	panic("pebble: " + msg)
 }

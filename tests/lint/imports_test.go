@@ -64,13 +64,14 @@ var (
 	// doors are the packages that face the network: only node builds them.
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.
-	leaves = []string{"store", "bus", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi", "invariants"}
+	leaves = []string{"store", "bus", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi",
+		"pebblelog", "invariants"}
 	// actions sit below the doors and above the domain: one use case per verb, which
 	// both doors call.
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
-	domain = []string{"account", "auth", "status", "timeline", "notification", "fanout", "moderation",
-		"delivery", "deadletter", "paging", "stream"}
+	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
+		"moderation", "delivery", "deadletter", "paging", "stream"}
 )
 
 func in(list []string) func(string) bool {
@@ -91,8 +92,8 @@ func under(prefixes ...string) func(string) bool {
 var rules = []rule{
 	{"only node imports engines", func(string) bool { return true },
 		func(p, imp string) bool { return !slices.Contains(engines, imp) || p == "node" }},
-	{"engines import only their contract", in(engines),
-		func(p, imp string) bool { return imp == strings.Split(p, "/")[0] }},
+	{"engines import only their contract (and the embedded ones pebblelog)", in(engines),
+		func(p, imp string) bool { return imp == strings.Split(p, "/")[0] || imp == "pebblelog" }},
 	{"contracts and pure helpers import nothing of the module but invariants (bench speaks HTTP only)", in(leaves),
 		func(p, imp string) bool { return imp == "invariants" && p != "invariants" }},
 	{"stream knows ids only", in([]string{"stream"}), func(_, imp string) bool { return imp == "shard" }},

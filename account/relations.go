@@ -1,0 +1,43 @@
+package account
+
+import (
+	"context"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// FollowsEach reports, for each target, whether follower follows it: one multi-get.
+func (s *Service) FollowsEach(ctx context.Context, follower shard.ID, targets []shard.ID) ([]bool, error) {
+	keys := make([]store.Key, len(targets))
+	for i, t := range targets {
+		keys[i] = pair(follower, t)
+	}
+	return s.exists(ctx, tFollows, keys)
+}
+
+// BlockedEither returns which of others block the viewer or are blocked by the viewer:
+// two multi-gets, none for an anonymous viewer.
+func (s *Service) BlockedEither(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
+	out := map[shard.ID]bool{}
+	if viewer == 0 || len(others) == 0 {
+		return out, nil
+	}
+	mine := make([]store.Key, len(others))
+	theirs := make([]store.Key, len(others))
+	for i, o := range others {
+		mine[i], theirs[i] = pair(viewer, o), pair(o, viewer)
+	}
+	for _, keys := range [][]store.Key{mine, theirs} {
+		found, err := s.exists(ctx, tBlocks, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range found {
+			if f && others[i] != viewer {
+				out[others[i]] = true
+			}
+		}
+	}
+	return out, nil
+}
