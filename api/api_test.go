@@ -27,6 +27,22 @@ func homeIDs(t *testing.T, u *testrig.User, q url.Values) []string {
 	return testrig.IDs(r.List(t))
 }
 
+// homeHas says why u's home does not hold status id.
+func homeHas(t *testing.T, u *testrig.User, id string) error {
+	if got := homeIDs(t, u, nil); !slices.Contains(got, id) {
+		return fmt.Errorf("%s's home holds %v, not %s", u.Name, got, id)
+	}
+	return nil
+}
+
+// homeHolds says why u's home is not exactly want.
+func homeHolds(t *testing.T, u *testrig.User, want []string) error {
+	if got := homeIDs(t, u, nil); !slices.Equal(got, want) {
+		return fmt.Errorf("%s's home holds %v, want %v", u.Name, got, want)
+	}
+	return nil
+}
+
 func TestRegistrationAndCredentials(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
@@ -187,8 +203,11 @@ func TestPostFollowAndHome(t *testing.T) {
 		ids = append(ids, bob.Post(fmt.Sprintf("post %d", i))["id"].(string))
 	}
 	slices.Reverse(ids)
-	testrig.Eventually(t, "fan-out of 25 posts", func() bool {
-		return len(homeIDs(t, alice, url.Values{"limit": {"40"}})) == 25
+	testrig.Eventually(t, "fan-out of 25 posts", func() error {
+		if n := len(homeIDs(t, alice, url.Values{"limit": {"40"}})); n != 25 {
+			return fmt.Errorf("home holds %d posts", n)
+		}
+		return nil
 	})
 	// Page through with the Link header.
 	var seen []string
@@ -241,8 +260,11 @@ func TestInteractionsAndNotifications(t *testing.T) {
 	}
 	// The mention notification comes from fan-out, asynchronously: wait for it so that
 	// the order of notifications below is the order of the actions.
-	testrig.Eventually(t, "the mention notification", func() bool {
-		return len(c.Must(bob.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"mention"}}), 200).List(t)) == 1
+	testrig.Eventually(t, "the mention notification", func() error {
+		if n := len(c.Must(bob.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"mention"}}), 200).List(t)); n != 1 {
+			return fmt.Errorf("%d mention notifications", n)
+		}
+		return nil
 	})
 	fav := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200).Object(t)
 	if fav["favourited"] != true || fav["favourites_count"] != 1.0 {
@@ -257,8 +279,11 @@ func TestInteractionsAndNotifications(t *testing.T) {
 	if got["reblogs_count"] != 1.0 || got["replies_count"] != 1.0 || got["bookmarked"] != true {
 		t.Fatalf("counts: %v", got)
 	}
-	testrig.Eventually(t, "notifications", func() bool {
-		return len(c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)) == 4
+	testrig.Eventually(t, "notifications", func() error {
+		if n := len(c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)); n != 4 {
+			return fmt.Errorf("%d notifications, want 4", n)
+		}
+		return nil
 	})
 	types := func(q url.Values) []string {
 		var out []string
@@ -449,7 +474,7 @@ func TestHybridFanoutMergesHotAuthorsAtReadTime(t *testing.T) {
 	slices.Reverse(posts)
 	want := append(posts, early)
 	for _, f := range fans {
-		testrig.Eventually(t, f.Name+"'s home", func() bool { return slices.Equal(homeIDs(t, f, nil), want) })
+		testrig.Eventually(t, f.Name+"'s home", func() error { return homeHolds(t, f, want) })
 	}
 	// A follower who arrives after the switch pulls too; paging still works across the merge.
 	late := c.Register("late")
@@ -477,9 +502,12 @@ func TestFollowOptionsNotifyAndHiddenBoosts(t *testing.T) {
 	post := bob.Post("news")["id"].(string)
 	theirs := carol.Post("carol's")["id"].(string)
 	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
-	testrig.Eventually(t, "status notification", func() bool {
+	testrig.Eventually(t, "status notification", func() error {
 		ns := c.Must(alice.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"status"}}), 200).List(t)
-		return len(ns) == 1 && ns[0]["status"].(map[string]any)["id"] == post
+		if len(ns) != 1 || ns[0]["status"].(map[string]any)["id"] != post {
+			return fmt.Errorf("status notifications %v, want one of %s", ns, post)
+		}
+		return nil
 	})
 	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) || !slices.Contains(got, post) {
 		t.Fatalf("home %v: want %s without the boost %s", got, post, boost)
@@ -501,7 +529,7 @@ func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
 	theirs := carol.Post("carol's")["id"].(string)
 	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
 	news := bob.Post("news")["id"].(string)
-	testrig.Eventually(t, "bob's post in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), news) })
+	testrig.Eventually(t, "bob's post in alice's home", func() error { return homeHas(t, alice, news) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) {
 		t.Fatalf("home %v holds the boost %s of a follow without reblogs", got, boost)
 	}
@@ -509,10 +537,10 @@ func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
 	muted := bob.Post("while muted")["id"].(string)
 	// In dave's home, the post has been fanned out to the page alice is on too.
-	testrig.Eventually(t, "the post in dave's home", func() bool { return slices.Contains(homeIDs(t, dave, nil), muted) })
+	testrig.Eventually(t, "the post in dave's home", func() error { return homeHas(t, dave, muted) })
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unmute", nil), 200)
 	after := bob.Post("after the mute")["id"].(string)
-	testrig.Eventually(t, "the post after the mute in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), after) })
+	testrig.Eventually(t, "the post after the mute in alice's home", func() error { return homeHas(t, alice, after) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, muted) {
 		t.Fatalf("home %v holds %s, posted while bob was muted", got, muted)
 	}

@@ -20,21 +20,17 @@ import (
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/testrig"
 )
 
 // timeout bounds every wait of the tests.
 const timeout = 20 * time.Second
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// waitFor polls cond until it returns nil, failing the test with its last error
+// after timeout.
+func waitFor(t testing.TB, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testrig.EventuallyWithin(t, timeout, what, cond)
 }
 
 // checkNoLeak waits until the goroutine count is back to before.
@@ -327,8 +323,11 @@ func (r *rig) enqueue(name string, inboxes ...string) {
 // waitResult waits until activity name has n outcomes with result res.
 func (r *rig) waitResult(name string, res delivery.Result, n int) []delivery.Outcome {
 	r.t.Helper()
-	waitFor(r.t, fmt.Sprintf("%d %v outcomes of %s", n, res, name), func() bool {
-		return len(r.rec.find(name, res)) >= n
+	waitFor(r.t, fmt.Sprintf("%d %v outcomes of %s", n, res, name), func() error {
+		if got := r.rec.find(name, res); len(got) < n {
+			return fmt.Errorf("%d such outcomes", len(got))
+		}
+		return nil
 	})
 	return r.rec.find(name, res)
 }
