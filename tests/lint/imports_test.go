@@ -70,7 +70,9 @@ var (
 		"delivery", "deadletter", "paging", "stream"}
 )
 
-func in(list []string) func(string) bool { return func(p string) bool { return slices.Contains(list, p) } }
+func in(list []string) func(string) bool {
+	return func(p string) bool { return slices.Contains(list, p) }
+}
 
 func under(prefixes ...string) func(string) bool {
 	return func(p string) bool {
