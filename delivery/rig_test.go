@@ -9,22 +9,22 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/herd-social/herd/bus/local"
+	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/shard"
-	"github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/testrig"
 )
 
-// timeout bounds every wait of the tests.
-const timeout = 20 * time.Second
+// timeout bounds every wait of the tests: twice testrig's, as the retry tiers' consumers
+// join their groups one after another on the cluster shape.
+var timeout = 2 * testrig.Wait()
 
 // waitFor polls cond until it returns nil, failing the test with its last error
 // after timeout.
@@ -234,23 +234,23 @@ func (r *recorder) countResult(res delivery.Result) int {
 // rig is a delivery service on a real local bus and Pebble store in temp directories,
 // delivering to a loopback sink.
 type rig struct {
-	t      *testing.T
-	dir    string
+	t       *testing.T
+	engines *testrig.Engines
 	opts   delivery.Options
 	sink   *sink
 	signer *signer
 	rec    *recorder
 	clock  *clock
 
-	bus  *local.Bus
-	st   *pebble.Store
+	bus  bus.Bus
+	st   store.Store
 	svc  *delivery.Service
 	stop func() // stops Run and waits for it
 }
 
 // newRig starts a rig. opts.Client, Observe, Now and Logger are set by the rig when zero.
 func newRig(t *testing.T, opts delivery.Options, respond func(p post) int) *rig {
-	r := &rig{t: t, dir: t.TempDir(), sink: newSink(t, respond), signer: &signer{}, rec: &recorder{}, clock: &clock{}}
+	r := &rig{t: t, engines: testrig.NewEngines(t), sink: newSink(t, respond), signer: &signer{}, rec: &recorder{}, clock: &clock{}}
 	if opts.Client == nil {
 		opts.Client = r.sink.client()
 	}
@@ -272,19 +272,11 @@ func newRig(t *testing.T, opts delivery.Options, respond func(p post) int) *rig 
 	return r
 }
 
-// start opens the engines on the rig's directories and runs a new service.
+// start opens the rig's engines (again, after shutdown) and runs a new service.
 func (r *rig) start() {
 	t := r.t
 	t.Helper()
-	var err error
-	r.bus, err = local.Open(local.Options{Dir: filepath.Join(r.dir, "log"), Topics: delivery.Topics(), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("open bus: %v", err)
-	}
-	r.st, err = pebble.Open(pebble.Options{Dir: filepath.Join(r.dir, "store"), Schema: delivery.Schema(), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
+	r.bus, r.st = r.engines.OpenBus(), r.engines.OpenStore()
 	r.svc = delivery.New(r.bus, r.st, r.signer, r.opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -71,6 +71,32 @@ func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error)
 		SessionTimeout: cfg.Kafka.SessionTimeout, HeartbeatInterval: cfg.Kafka.HeartbeatInterval, Logger: log})
 }
 
+// OpenStore opens the store cfg names, with every table of Schema (the CQL schema
+// migrated unless scylla.no_migrate), for tools and tests that use a store without a
+// node. The caller closes it.
+func OpenStore(cfg Config, log *slog.Logger) (store.Store, error) {
+	cfg = cfg.WithDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	return openStore(ctx, cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+}
+
+// OpenBus opens the event log cfg names, with every topic of Topics (created on Kafka
+// when missing), for tools and tests that use an event log without a node. The caller
+// closes it.
+func OpenBus(cfg Config, log *slog.Logger) (bus.Bus, error) {
+	cfg = cfg.WithDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	return openBus(ctx, cfg, log)
+}
+
 // Migrate prepares the engines cfg names for nodes to open: it creates the keyspace
 // and tables of the CQL store (idempotently) and the missing Kafka topics. The
 // embedded engines need nothing: they create what they need when they open.
