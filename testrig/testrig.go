@@ -6,6 +6,11 @@
 //	alice := c.Register("alice")
 //	post := alice.Post("hello")
 //
+// Tests of a package that need engines but no node open them with Store, Bus or
+// Engines, in the same shape as the nodes (shape.go), so that they run on Pebble and
+// on Cassandra alike. Eventually waits for asynchronous work and says what it last
+// saw when it gives up.
+//
 // It is for tests only and must not be imported by production code.
 package testrig
 
