@@ -31,9 +31,8 @@ func TestTwoInstancesFederate(t *testing.T) {
 		t.Fatalf("follow: %v", rel)
 	}
 	testrig.Eventually(t, "Bob's Accept", func() error {
-		rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bobOnA}}), 200).List(t)
-		if rels[0]["following"] != true {
-			return fmt.Errorf("relationship %v", rels[0])
+		if rel := alice.Relationship(bobOnA); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
 		}
 		return nil
 	})
@@ -113,9 +112,8 @@ func TestTwoInstancesFederate(t *testing.T) {
 	aliceOnB := followers[0]["id"].(string)
 	b.Must(bob.Do("POST", "/api/v1/accounts/"+aliceOnB+"/block", nil), 200)
 	testrig.Eventually(t, "the block on alpha", func() error {
-		rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bobOnA}}), 200).List(t)
-		if rels[0]["following"] != false || rels[0]["blocked_by"] != true {
-			return fmt.Errorf("relationship %v", rels[0])
+		if rel := alice.Relationship(bobOnA); rel.Following || !rel.BlockedBy {
+			return fmt.Errorf("relationship %+v", rel)
 		}
 		return nil
 	})

@@ -42,9 +42,8 @@ func followRemote(t *testing.T, c *testrig.Cluster, u *testrig.User, id string) 
 
 // following says why u's relationship to id is not following == want.
 func following(t *testing.T, c *testrig.Cluster, u *testrig.User, id string, want bool) error {
-	rels := c.Must(u.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {id}}), 200).List(t)
-	if rels[0]["following"] != want {
-		return fmt.Errorf("relationship to %s: following %v, want %v (%v)", id, rels[0]["following"], want, rels[0])
+	if rel := u.On(c.With(t)).Relationship(id); rel.Following != want {
+		return fmt.Errorf("relationship to %s: following %v, want %v (%+v)", id, rel.Following, want, rel)
 	}
 	return nil
 }

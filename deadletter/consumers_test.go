@@ -90,9 +90,8 @@ func follow(t *testing.T, c *testrig.Cluster, u *testrig.User, handle string) {
 	id := accs[0].(map[string]any)["id"].(string)
 	c.Must(u.Do("POST", "/api/v1/accounts/"+id+"/follow", nil), 200)
 	testrig.Eventually(t, u.Name+" following "+handle, func() error {
-		rels := c.Must(u.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {id}}), 200).List(t)
-		if rels[0]["following"] != true {
-			return fmt.Errorf("relationship %v", rels[0])
+		if rel := u.On(c).Relationship(id); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
 		}
 		return nil
 	})

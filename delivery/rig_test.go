@@ -236,11 +236,11 @@ func (r *recorder) countResult(res delivery.Result) int {
 type rig struct {
 	t       *testing.T
 	engines *testrig.Engines
-	opts   delivery.Options
-	sink   *sink
-	signer *signer
-	rec    *recorder
-	clock  *clock
+	opts    delivery.Options
+	sink    *sink
+	signer  *signer
+	rec     *recorder
+	clock   *clock
 
 	bus  bus.Bus
 	st   store.Store
