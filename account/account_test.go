@@ -30,7 +30,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	r := &rig{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	r.svc = account.New(testrig.Store(t), ids, account.Options{Domain: "example.com", BcryptCost: 4,
+	r.svc = account.New(testrig.Store(t, account.Schema()...), ids, account.Options{Domain: "example.com", BcryptCost: 4,
 		Now: func() time.Time { return r.now }})
 	return r
 }

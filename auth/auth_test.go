@@ -95,7 +95,7 @@ func rig(t *testing.T) (*auth.Service, time.Time) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	return auth.New(testrig.Store(t), ids, func() time.Time { return now }), now
+	return auth.New(testrig.Store(t, auth.Schema()...), ids, func() time.Time { return now }), now
 }
 
 func TestApps(t *testing.T) {

@@ -56,7 +56,7 @@ func (f *failingStore) PutIfAbsent(ctx context.Context, table string, pk, ck, v 
 // openStore opens a store of the test shape (testrig.Store) that can be made to fail.
 func openStore(t *testing.T) *failingStore {
 	t.Helper()
-	return &failingStore{Store: testrig.Store(t)}
+	return &failingStore{Store: testrig.Store(t, deadletter.Schema()...)}
 }
 
 // fakeBus records what is published.

@@ -287,7 +287,7 @@ func newRig(t *testing.T, opts delivery.Options, respond func(p post) int) *rig 
 func (r *rig) start() {
 	t := r.t
 	t.Helper()
-	r.bus, r.st = r.engines.OpenBus(), r.engines.OpenStore()
+	r.bus, r.st = r.engines.OpenBus(), r.engines.OpenStore(delivery.Schema()...)
 	r.svc = delivery.New(r.bus, r.st, r.signer, r.opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

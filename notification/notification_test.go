@@ -29,7 +29,7 @@ type rig struct {
 }
 
 func newRig(t *testing.T) *rig {
-	st := testrig.Store(t)
+	st := testrig.Store(t, append(notification.Schema(), account.Schema()...)...)
 	ids, err := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
 	if err != nil {
 		t.Fatal(err)

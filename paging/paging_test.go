@@ -47,11 +47,11 @@ func TestRange(t *testing.T) {
 // newest first.
 func TestPagesOnAStore(t *testing.T) {
 	ctx := context.Background()
-	st := testrig.Store(t)
-	// "home" is a Desc table keyed by 8-byte ids, as every paged listing is.
+	// A newest-first table keyed by 8-byte ids, as every paged listing is.
+	st := testrig.Store(t, store.Table{Name: "pages", Order: store.Desc})
 	pk := shard.ID(1).Bytes()
 	for i := shard.ID(1); i <= 10; i++ {
-		if err := st.Put(ctx, "home", pk, i.Bytes(), shard.ID(7).Bytes(), 0); err != nil {
+		if err := st.Put(ctx, "pages", pk, i.Bytes(), shard.ID(7).Bytes(), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -70,7 +70,7 @@ func TestPagesOnAStore(t *testing.T) {
 		{"nothing newer", paging.Page{MinID: 10, Limit: 3}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := st.Scan(ctx, "home", pk, tc.page.Range())
+			rows, err := st.Scan(ctx, "pages", pk, tc.page.Range())
 			if err != nil {
 				t.Fatal(err)
 			}

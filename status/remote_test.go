@@ -19,7 +19,7 @@ import (
 func engines(t *testing.T) (store.Store, bus.Bus, *shard.Generator, *account.Service) {
 	t.Helper()
 	e := testrig.NewEngines(t)
-	st, lb := e.OpenStore(), e.OpenBus()
+	st, lb := e.OpenStore(append(account.Schema(), status.Schema()...)...), e.OpenBus()
 	ids, _ := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
 	return st, lb, ids, account.New(st, ids, account.Options{Domain: "example.com", BcryptCost: 4})
 }

@@ -63,11 +63,13 @@ func (e *Engines) opened(c io.Closer) {
 // shape), for tests that open nodes with node.Open.
 func (e *Engines) Config() node.Config { return e.cfg }
 
-// OpenStore opens the store with every table of node.Schema, closed when the test
-// ends unless the test closed it before.
-func (e *Engines) OpenStore() store.Store {
+// OpenStore opens the store with the tables given, or every table of node.Schema
+// when none is, closed when the test ends unless the test closed it before. On the
+// cluster shape each table costs a schema change when the store is first opened: a
+// test that uses a few tables names them.
+func (e *Engines) OpenStore(tables ...store.Table) store.Store {
 	e.t.Helper()
-	st, err := node.OpenStore(e.cfg, quiet(e.t))
+	st, err := node.OpenStore(e.cfg, tables, quiet(e.t))
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)
 	}
@@ -87,11 +89,14 @@ func (e *Engines) OpenBus() bus.Bus {
 	return b
 }
 
-// Store opens a store of the current shape for the test, with every table of
-// node.Schema, closed and removed when the test ends.
-func Store(t testing.TB) store.Store {
+// Store opens a store of the current shape for the test, with the tables given
+// (typically a package's Schema) or every table of node.Schema, closed and removed
+// when the test ends:
+//
+//	st := testrig.Store(t, timeline.Schema(timeline.Options{})...)
+func Store(t testing.TB, tables ...store.Table) store.Store {
 	t.Helper()
-	return NewEngines(t).OpenStore()
+	return NewEngines(t).OpenStore(tables...)
 }
 
 // Bus opens an event log of the current shape for the test, with every topic of

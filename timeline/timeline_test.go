@@ -14,7 +14,9 @@ import (
 )
 
 // testStore is a store of the test shape with the timeline tables.
-func testStore(t *testing.T) store.Store { return testrig.Store(t) }
+func testStore(t *testing.T) store.Store {
+	return testrig.Store(t, timeline.Schema(timeline.Options{})...)
+}
 
 // TestPublicAndTagTimelines: public statuses land in the public timeline of every
 // scope and of their side (local or remote), and in their hashtags' timelines, in day
