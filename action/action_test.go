@@ -3,6 +3,7 @@ package action_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -68,7 +69,12 @@ func (r rig) home(u *testrig.User) []string {
 func (r rig) posted(u *testrig.User, text string) string {
 	r.t.Helper()
 	id := u.Post(text)["id"].(string)
-	testrig.Eventually(r.t, "the fan-out of "+text, func() bool { return slices.Contains(r.home(u), id) })
+	testrig.Eventually(r.t, "the fan-out of "+text, func() error {
+		if home := r.home(u); !slices.Contains(home, id) {
+			return fmt.Errorf("home %v", home)
+		}
+		return nil
+	})
 	return id
 }
 

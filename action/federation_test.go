@@ -2,6 +2,8 @@ package action_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/herd-social/herd/account"
@@ -33,9 +35,9 @@ func interactions(t *testing.T, alpha, beta rig, alice *account.Account, bobU *t
 	postID, err := shard.Parse(post["id"].(string))
 	must(t, "post id", err)
 	var onAlpha *status.Status
-	testrig.Eventually(t, "bob's post on alpha", func() bool {
+	testrig.Eventually(t, "bob's post on alpha", func() error {
 		onAlpha, err = alpha.n.Statuses.ByURI(ctx, post["uri"].(string))
-		return err == nil
+		return err
 	})
 	favourites := func() int64 {
 		counts, err := beta.n.Statuses.Counts(ctx, []shard.ID{postID})
@@ -44,10 +46,10 @@ func interactions(t *testing.T, alpha, beta rig, alice *account.Account, bobU *t
 	}
 	_, err = alpha.n.Actions.Favourite(ctx, alice, onAlpha.ID)
 	must(t, "favourite", err)
-	testrig.Eventually(t, "the Like on beta", func() bool { return favourites() == 1 })
+	testrig.Eventually(t, "the Like on beta", func() error { return wantCount("favourites", favourites(), 1) })
 	_, err = alpha.n.Actions.Unfavourite(ctx, alice, onAlpha.ID)
 	must(t, "unfavourite", err)
-	testrig.Eventually(t, "the Undo of the Like on beta", func() bool { return favourites() == 0 })
+	testrig.Eventually(t, "the Undo of the Like on beta", func() error { return wantCount("favourites", favourites(), 0) })
 
 	pinned := func() int {
 		pins, err := alpha.n.Statuses.Pinned(ctx, onAlpha.AccountID)
@@ -56,10 +58,10 @@ func interactions(t *testing.T, alpha, beta rig, alice *account.Account, bobU *t
 	}
 	_, err = beta.n.Actions.Pin(ctx, bob, postID)
 	must(t, "pin", err)
-	testrig.Eventually(t, "the Add on alpha", func() bool { return pinned() == 1 })
+	testrig.Eventually(t, "the Add on alpha", func() error { return wantCount("pins", int64(pinned()), 1) })
 	_, err = beta.n.Actions.Unpin(ctx, bob, postID)
 	must(t, "unpin", err)
-	testrig.Eventually(t, "the Remove on alpha", func() bool { return pinned() == 0 })
+	testrig.Eventually(t, "the Remove on alpha", func() error { return wantCount("pins", int64(pinned()), 0) })
 }
 
 // TestActionsFederate runs two instances: a local follow of a remote account sends
@@ -83,7 +85,7 @@ func TestActionsFederate(t *testing.T) {
 	if rel := alpha.rel(alice, bobOnAlpha); !rel.Requested || rel.Following {
 		t.Fatalf("a remote follow waits for the Accept: %+v", rel)
 	}
-	testrig.Eventually(t, "bob's Accept", func() bool { return alpha.rel(alice, bobOnAlpha).Following })
+	testrig.Eventually(t, "bob's Accept", func() error { return wantRel(alpha.rel(alice, bobOnAlpha), "following", true) })
 	aliceOnBeta := beta.remote(alpha, aliceU)
 	bob, dave := beta.account(bobU), beta.account(daveU)
 	if rel := beta.rel(bob, aliceOnBeta); !rel.FollowedBy {
@@ -93,9 +95,9 @@ func TestActionsFederate(t *testing.T) {
 	rejections(t, alpha, beta, alice, aliceOnBeta)
 
 	// Unfollow sends the Undo of the Follow.
-	testrig.Eventually(t, "dave's Accept", func() bool { return alpha.rel(alice, daveOnAlpha).Following })
+	testrig.Eventually(t, "dave's Accept", func() error { return wantRel(alpha.rel(alice, daveOnAlpha), "following", true) })
 	must(t, "unfollow dave", alpha.n.Actions.Unfollow(ctx, alice, daveOnAlpha))
-	testrig.Eventually(t, "the Undo on beta", func() bool { return !beta.rel(dave, aliceOnBeta).FollowedBy })
+	testrig.Eventually(t, "the Undo on beta", func() error { return wantRel(beta.rel(dave, aliceOnBeta), "followed_by", false) })
 
 	interactions(t, alpha, beta, alice, bobU)
 
@@ -105,12 +107,12 @@ func TestActionsFederate(t *testing.T) {
 	if rel := beta.rel(bob, aliceOnBeta); rel.FollowedBy || !rel.Blocking {
 		t.Fatalf("bob on beta after the block: %+v", rel)
 	}
-	testrig.Eventually(t, "bob's Block on alpha", func() bool {
+	testrig.Eventually(t, "bob's Block on alpha", func() error {
 		rel := alpha.rel(alice, bobOnAlpha)
-		return rel.BlockedBy && !rel.Following
+		return errors.Join(wantRel(rel, "blocked_by", true), wantRel(rel, "following", false))
 	})
 	must(t, "bob unblocks alice", beta.n.Actions.Unblock(ctx, bob, aliceOnBeta))
-	testrig.Eventually(t, "bob's Undo of the Block on alpha", func() bool { return !alpha.rel(alice, bobOnAlpha).BlockedBy })
+	testrig.Eventually(t, "bob's Undo of the Block on alpha", func() error { return wantRel(alpha.rel(alice, bobOnAlpha), "blocked_by", false) })
 }
 
 // rejections checks that alice on alpha hears Reject when carol, a locked account on
@@ -130,12 +132,30 @@ func rejections(t *testing.T, alpha, beta rig, alice, aliceOnBeta *account.Accou
 			t.Fatalf("alice's request to %s: %+v", them.Username, rel)
 		}
 	}
-	testrig.Eventually(t, "alice's request on beta", func() bool { return beta.rel(carol, aliceOnBeta).RequestedBy })
+	testrig.Eventually(t, "alice's request on beta", func() error { return wantRel(beta.rel(carol, aliceOnBeta), "requested_by", true) })
 	must(t, "carol rejects", beta.n.Actions.Reject(ctx, carol.ID, aliceOnBeta.ID))
 	for _, them := range []*account.Account{carolOnAlpha, erinOnAlpha} {
-		testrig.Eventually(t, them.Username+"'s Reject", func() bool {
+		testrig.Eventually(t, them.Username+"'s Reject", func() error {
 			rel := alpha.rel(alice, them)
-			return !rel.Requested && !rel.Following
+			return errors.Join(wantRel(rel, "requested", false), wantRel(rel, "following", false))
 		})
 	}
+}
+
+// wantCount says how a count differs from what a test waits for.
+func wantCount(what string, got, want int64) error {
+	if got != want {
+		return fmt.Errorf("%s %d, want %d", what, got, want)
+	}
+	return nil
+}
+
+// wantRel says how one flag of a relationship differs from what a test waits for.
+func wantRel(rel account.Relationship, flag string, want bool) error {
+	got := map[string]bool{"following": rel.Following, "followed_by": rel.FollowedBy, "requested": rel.Requested,
+		"requested_by": rel.RequestedBy, "blocked_by": rel.BlockedBy}[flag]
+	if got != want {
+		return fmt.Errorf("%s is %v in %+v", flag, got, rel)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package activitypub_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -49,8 +50,11 @@ func TestForgedNoteRefused(t *testing.T) {
 		"type": "Create", "actor": evil.actorID(), "object": map[string]any{"id": noteID, "type": "Note",
 			"attributedTo": evil.actorID(), "content": "<p>after</p>", "published": "2026-01-02T00:00:00Z",
 			"to": []any{"https://www.w3.org/ns/activitystreams#Public"}}})
-	testrig.Eventually(t, "mallory's note after the boost", func() bool {
-		return len(search(noteID)) == 1
+	testrig.Eventually(t, "mallory's note after the boost", func() error {
+		if found := search(noteID); len(found) != 1 {
+			return fmt.Errorf("search found %d statuses", len(found))
+		}
+		return nil
 	})
 	bobOnAlpha := alpha.Must(alice.Do("GET", "/api/v1/accounts/lookup", url.Values{"acct": {"bob@" + beta.Nodes[0].Config().Domain}}), 200).Object(t)
 	statuses := alpha.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnAlpha["id"].(string)+"/statuses", nil), 200)

@@ -96,9 +96,15 @@ func BenchmarkInboxIngest(b *testing.B) {
 	wg.Wait()
 	accepted := time.Since(start)
 	watcher := a.Register("watcher")
-	testrig.Eventually(b, "every activity applied", func() bool {
+	testrig.Eventually(b, "every activity applied", func() error {
 		r := watcher.Do("GET", "/api/v1/accounts/lookup", url.Values{"acct": {"bob@" + remote.Nodes[0].Config().Domain}})
-		return r.Code == 200 && r.Object(b)["statuses_count"] == float64(b.N+1)
+		if r.Code != 200 {
+			return fmt.Errorf("lookup: status %d", r.Code)
+		}
+		if n := r.Object(b)["statuses_count"]; n != float64(b.N+1) {
+			return fmt.Errorf("statuses_count %v, want %d", n, b.N+1)
+		}
+		return nil
 	})
 	b.ReportMetric(float64(b.N)/accepted.Seconds(), "accepted/s")
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "applied/s")

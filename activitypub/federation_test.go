@@ -1,6 +1,7 @@
 package activitypub_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -29,14 +30,19 @@ func TestTwoInstancesFederate(t *testing.T) {
 	if rel["requested"] != true && rel["following"] != true {
 		t.Fatalf("follow: %v", rel)
 	}
-	testrig.Eventually(t, "Bob's Accept", func() bool {
-		rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bobOnA}}), 200).List(t)
-		return rels[0]["following"] == true
+	testrig.Eventually(t, "Bob's Accept", func() error {
+		if rel := alice.Relationship(bobOnA); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
 	})
 	// The follow backfills Bob's earlier posts into Alice's home.
-	testrig.Eventually(t, "the backfill of Bob's earlier post", func() bool {
+	testrig.Eventually(t, "the backfill of Bob's earlier post", func() error {
 		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
-		return len(home) == 1 && home[0]["uri"] == early["uri"]
+		if len(home) != 1 || home[0]["uri"] != early["uri"] {
+			return fmt.Errorf("home holds %d statuses: %v", len(home), uris(home))
+		}
+		return nil
 	})
 	followers := b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)
 	if len(followers) != 1 || followers[0]["acct"] != "alice@"+alphaDomain {
@@ -46,13 +52,15 @@ func TestTwoInstancesFederate(t *testing.T) {
 	// Bob posts; the post reaches Alice's home.
 	post := bob.Post("Hello from beta #fediverse")
 	var onA map[string]any
-	testrig.Eventually(t, "Bob's post in Alice's home", func() bool {
-		for _, st := range a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t) {
+	testrig.Eventually(t, "Bob's post in Alice's home", func() error {
+		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
+		for _, st := range home {
 			if strings.Contains(st["content"].(string), "Hello from beta") {
 				onA = st
+				return nil
 			}
 		}
-		return onA != nil
+		return fmt.Errorf("home holds %v", uris(home))
 	})
 	if onA["account"].(map[string]any)["acct"] != "bob@"+betaDomain || onA["uri"] != post["uri"] {
 		t.Fatalf("Bob's post on alpha: %v", onA)
@@ -63,13 +71,16 @@ func TestTwoInstancesFederate(t *testing.T) {
 	alice.Post("@bob@"+betaDomain+" hello back", "in_reply_to_id", postOnA)
 	a.Must(alice.Do("POST", "/api/v1/statuses/"+postOnA+"/favourite", nil), 200)
 	a.Must(alice.Do("POST", "/api/v1/statuses/"+postOnA+"/reblog", nil), 200)
-	testrig.Eventually(t, "Bob's notifications", func() bool {
+	testrig.Eventually(t, "Bob's notifications", func() error {
 		ns := b.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)
 		kinds := map[any]bool{}
 		for _, n := range ns {
 			kinds[n["type"]] = true
 		}
-		return kinds["follow"] && kinds["mention"] && kinds["favourite"] && kinds["reblog"]
+		if !kinds["follow"] || !kinds["mention"] || !kinds["favourite"] || !kinds["reblog"] {
+			return fmt.Errorf("notification types %v, want follow, mention, favourite and reblog", kinds)
+		}
+		return nil
 	})
 	ctx := b.Must(b.Do("GET", "/api/v1/statuses/"+post["id"].(string)+"/context", "", nil), 200).Object(t)
 	if d := ctx["descendants"].([]any); len(d) != 1 {
@@ -82,21 +93,29 @@ func TestTwoInstancesFederate(t *testing.T) {
 
 	// Bob edits, then deletes; Alice sees both.
 	b.Must(bob.Do("PUT", "/api/v1/statuses/"+post["id"].(string), url.Values{"status": {"Edited on beta"}}), 200)
-	testrig.Eventually(t, "the edit on alpha", func() bool {
+	testrig.Eventually(t, "the edit on alpha", func() error {
 		st := a.Must(alice.Do("GET", "/api/v1/statuses/"+postOnA, nil), 200).Object(t)
-		return strings.Contains(st["content"].(string), "Edited on beta") && st["edited_at"] != nil
+		if !strings.Contains(st["content"].(string), "Edited on beta") || st["edited_at"] == nil {
+			return fmt.Errorf("content %q, edited_at %v", st["content"], st["edited_at"])
+		}
+		return nil
 	})
 	b.Must(bob.Do("DELETE", "/api/v1/statuses/"+post["id"].(string), nil), 200)
-	testrig.Eventually(t, "the delete on alpha", func() bool {
-		return alice.Do("GET", "/api/v1/statuses/"+postOnA, nil).Code == 404
+	testrig.Eventually(t, "the delete on alpha", func() error {
+		if code := alice.Do("GET", "/api/v1/statuses/"+postOnA, nil).Code; code != 404 {
+			return fmt.Errorf("GET the status: %d, want 404", code)
+		}
+		return nil
 	})
 
 	// Bob blocks Alice: the follow ends on both sides.
 	aliceOnB := followers[0]["id"].(string)
 	b.Must(bob.Do("POST", "/api/v1/accounts/"+aliceOnB+"/block", nil), 200)
-	testrig.Eventually(t, "the block on alpha", func() bool {
-		rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bobOnA}}), 200).List(t)
-		return rels[0]["following"] == false && rels[0]["blocked_by"] == true
+	testrig.Eventually(t, "the block on alpha", func() error {
+		if rel := alice.Relationship(bobOnA); rel.Following || !rel.BlockedBy {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
 	})
 }
 
@@ -111,8 +130,11 @@ func TestThreadsFillIn(t *testing.T) {
 	found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"bob@" + beta}, "resolve": {"true"}}), 200).Object(t)
 	bobOnA := found["accounts"].([]any)[0].(map[string]any)["id"].(string)
 	a.Must(alice.Do("POST", "/api/v1/accounts/"+bobOnA+"/follow", nil), 200)
-	testrig.Eventually(t, "the follow", func() bool {
-		return len(b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)) == 1
+	testrig.Eventually(t, "the follow", func() error {
+		if n := len(b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)); n != 1 {
+			return fmt.Errorf("bob has %d followers", n)
+		}
+		return nil
 	})
 
 	// Carol, whom nobody on alpha follows, posts; Bob replies; Alice gets the reply and
@@ -122,12 +144,14 @@ func TestThreadsFillIn(t *testing.T) {
 	// A reply to someone Alice does not follow stays out of her home, as in Mastodon;
 	// it is on alpha all the same.
 	var reply map[string]any
-	testrig.Eventually(t, "Bob's reply on alpha", func() bool {
+	testrig.Eventually(t, "Bob's reply on alpha", func() error {
 		found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {answer["uri"].(string)}}), 200).Object(t)
-		if sts := found["statuses"].([]any); len(sts) == 1 {
-			reply = sts[0].(map[string]any)
+		sts := found["statuses"].([]any)
+		if len(sts) != 1 {
+			return fmt.Errorf("search found %d statuses", len(sts))
 		}
-		return reply != nil
+		reply = sts[0].(map[string]any)
+		return nil
 	})
 	if reply["in_reply_to_id"] == nil {
 		t.Fatalf("the reply lost its parent: %v", reply)
@@ -141,8 +165,20 @@ func TestThreadsFillIn(t *testing.T) {
 	// the thread.
 	carol.Post("carol's thanks", "in_reply_to_id", root["id"].(string))
 	rootOnA := ctx["ancestors"].([]any)[0].(map[string]any)["id"].(string)
-	testrig.Eventually(t, "the replies fetched on opening the thread", func() bool {
+	testrig.Eventually(t, "the replies fetched on opening the thread", func() error {
 		ctx := a.Must(alice.Do("GET", "/api/v1/statuses/"+rootOnA+"/context", nil), 200).Object(t)
-		return len(ctx["descendants"].([]any)) == 2
+		if n := len(ctx["descendants"].([]any)); n != 2 {
+			return fmt.Errorf("%d descendants, want 2", n)
+		}
+		return nil
 	})
+}
+
+// uris lists the "uri" fields of statuses, for failure messages.
+func uris(statuses []map[string]any) []any {
+	out := make([]any, len(statuses))
+	for i, st := range statuses {
+		out[i] = st["uri"]
+	}
+	return out
 }

@@ -37,12 +37,15 @@ func resolve(t *testing.T, c *testrig.Cluster, u *testrig.User, handle string) s
 func followRemote(t *testing.T, c *testrig.Cluster, u *testrig.User, id string) {
 	t.Helper()
 	c.Must(u.Do("POST", "/api/v1/accounts/"+id+"/follow", nil), 200)
-	testrig.Eventually(t, "the Accept of the follow", func() bool { return following(t, c, u, id) })
+	testrig.Eventually(t, "the Accept of the follow", func() error { return following(t, c, u, id, true) })
 }
 
-func following(t *testing.T, c *testrig.Cluster, u *testrig.User, id string) bool {
-	rels := c.Must(u.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {id}}), 200).List(t)
-	return rels[0]["following"] == true
+// following says why u's relationship to id is not following == want.
+func following(t *testing.T, c *testrig.Cluster, u *testrig.User, id string, want bool) error {
+	if rel := u.On(c.With(t)).Relationship(id); rel.Following != want {
+		return fmt.Errorf("relationship to %s: following %v, want %v (%+v)", id, rel.Following, want, rel)
+	}
+	return nil
 }
 
 // TestFlagFederates forwards a report to the reported account's server, which files it
@@ -67,12 +70,13 @@ func TestFlagFederates(t *testing.T) {
 
 	_, tok := b.RegisterModerator("mod")
 	var got map[string]any
-	testrig.Eventually(t, "the forwarded report on beta", func() bool {
+	testrig.Eventually(t, "the forwarded report on beta", func() error {
 		list := b.Must(b.Do("GET", "/api/v1/admin/reports", tok, nil), 200).List(t)
-		if len(list) == 1 {
-			got = list[0]
+		if len(list) != 1 {
+			return fmt.Errorf("%d reports", len(list))
 		}
-		return got != nil
+		got = list[0]
+		return nil
 	})
 	reporter := got["account"].(map[string]any)
 	if got["comment"] != "spam from beta" || got["target_account"].(map[string]any)["id"] != bob.ID ||
@@ -114,21 +118,26 @@ func TestMoveFederates(t *testing.T) {
 		t.Fatalf("Bob on beta: moved %v", local["moved"])
 	}
 	var bob2OnA string
-	testrig.Eventually(t, "Bob's move on alpha", func() bool {
+	testrig.Eventually(t, "Bob's move on alpha", func() error {
 		got := a.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnA, nil), 200).Object(t)
-		if m, _ := got["moved"].(map[string]any); m != nil && m["acct"] == "bob2@"+betaDomain {
-			bob2OnA = m["id"].(string)
+		m, _ := got["moved"].(map[string]any)
+		if m == nil || m["acct"] != "bob2@"+betaDomain {
+			return fmt.Errorf("moved %v", got["moved"])
 		}
-		return bob2OnA != ""
+		bob2OnA = m["id"].(string)
+		return nil
 	})
-	testrig.Eventually(t, "Alice following Bob2 instead of Bob", func() bool {
-		return following(t, a, alice, bob2OnA) && !following(t, a, alice, bobOnA)
+	testrig.Eventually(t, "Alice following Bob2 instead of Bob", func() error {
+		return errors.Join(following(t, a, alice, bob2OnA, true), following(t, a, alice, bobOnA, false))
 	})
-	testrig.Eventually(t, "Alice among Bob2's followers on beta, not Bob's", func() bool {
+	testrig.Eventually(t, "Alice among Bob2's followers on beta, not Bob's", func() error {
 		of := func(u *testrig.User) int {
 			return len(b.Must(b.Do("GET", "/api/v1/accounts/"+u.ID+"/followers", "", nil), 200).List(t))
 		}
-		return of(bob2) == 1 && of(bob) == 0
+		if n2, n := of(bob2), of(bob); n2 != 1 || n != 0 {
+			return fmt.Errorf("Bob2 has %d followers, Bob %d", n2, n)
+		}
+		return nil
 	})
 	carolOnA := resolve(t, a, alice, "@carol@"+betaDomain)
 	rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {carolOnA}}), 200).List(t)
@@ -209,14 +218,18 @@ func TestFeaturedFederates(t *testing.T) {
 	b.Must(bob.Do("POST", "/api/v1/statuses/"+fresh["id"].(string)+"/pin", nil), 200)
 	b.Must(bob.Do("POST", "/api/v1/statuses/"+old["id"].(string)+"/pin", nil), 200)
 	// Each pin is its own delivery, so they may arrive in either order.
-	testrig.Eventually(t, "both pins on alpha", func() bool {
-		uris := pinned()
-		return len(uris) == 2 && slices.Contains(uris, old["uri"].(string)) && slices.Contains(uris, fresh["uri"].(string))
+	testrig.Eventually(t, "both pins on alpha", func() error {
+		if uris := pinned(); len(uris) != 2 || !slices.Contains(uris, old["uri"].(string)) || !slices.Contains(uris, fresh["uri"].(string)) {
+			return fmt.Errorf("pinned %v", uris)
+		}
+		return nil
 	})
 	b.Must(bob.Do("POST", "/api/v1/statuses/"+fresh["id"].(string)+"/unpin", nil), 200)
-	testrig.Eventually(t, "the unpin on alpha", func() bool {
-		uris := pinned()
-		return len(uris) == 1 && uris[0] == old["uri"]
+	testrig.Eventually(t, "the unpin on alpha", func() error {
+		if uris := pinned(); len(uris) != 1 || uris[0] != old["uri"] {
+			return fmt.Errorf("pinned %v", uris)
+		}
+		return nil
 	})
 }
 

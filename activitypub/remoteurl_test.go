@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -146,12 +147,14 @@ func TestRemoteScriptURLsDropped(t *testing.T) {
 			"tag":     []any{map[string]any{"type": "Mention", "href": "javascript:alert(1)", "name": "@x"}},
 			"to":      []any{"https://www.w3.org/ns/activitystreams#Public"}, "published": "2026-01-01T00:00:00Z"}})
 	var found map[string]any
-	testrig.Eventually(t, "mallory's article on alpha", func() bool {
+	testrig.Eventually(t, "mallory's article on alpha", func() error {
 		res := c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {noteID}}), 200).Object(t)
-		if sts := res["statuses"].([]any); len(sts) == 1 {
-			found = sts[0].(map[string]any)
+		sts := res["statuses"].([]any)
+		if len(sts) != 1 {
+			return fmt.Errorf("search found %d statuses", len(sts))
 		}
-		return found != nil
+		found = sts[0].(map[string]any)
+		return nil
 	})
 	if b, _ := json.Marshal(found); strings.Contains(strings.ToLower(string(b)), "javascript") {
 		t.Fatalf("the remote status carries a script URL: %s", b)

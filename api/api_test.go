@@ -27,6 +27,22 @@ func homeIDs(t *testing.T, u *testrig.User, q url.Values) []string {
 	return testrig.IDs(r.List(t))
 }
 
+// homeHas says why u's home does not hold status id.
+func homeHas(t *testing.T, u *testrig.User, id string) error {
+	if got := homeIDs(t, u, nil); !slices.Contains(got, id) {
+		return fmt.Errorf("%s's home holds %v, not %s", u.Name, got, id)
+	}
+	return nil
+}
+
+// homeHolds says why u's home is not exactly want.
+func homeHolds(t *testing.T, u *testrig.User, want []string) error {
+	if got := homeIDs(t, u, nil); !slices.Equal(got, want) {
+		return fmt.Errorf("%s's home holds %v, want %v", u.Name, got, want)
+	}
+	return nil
+}
+
 func TestRegistrationAndCredentials(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
@@ -187,8 +203,11 @@ func TestPostFollowAndHome(t *testing.T) {
 		ids = append(ids, bob.Post(fmt.Sprintf("post %d", i))["id"].(string))
 	}
 	slices.Reverse(ids)
-	testrig.Eventually(t, "fan-out of 25 posts", func() bool {
-		return len(homeIDs(t, alice, url.Values{"limit": {"40"}})) == 25
+	testrig.Eventually(t, "fan-out of 25 posts", func() error {
+		if n := len(homeIDs(t, alice, url.Values{"limit": {"40"}})); n != 25 {
+			return fmt.Errorf("home holds %d posts", n)
+		}
+		return nil
 	})
 	// Page through with the Link header.
 	var seen []string
@@ -230,75 +249,79 @@ func TestInteractionsAndNotifications(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
 	alice.Follow(bob)
-	post := bob.Post("Look at this #Cats", "spoiler_text", "cw", "sensitive", "0")
-	if post["sensitive"] != true || post["spoiler_text"] != "cw" {
-		t.Fatalf("cw post: %v", post)
+	post := bob.PostStatus("Look at this #Cats", "spoiler_text", "cw", "sensitive", "0")
+	if !post.Sensitive || post.SpoilerText != "cw" {
+		t.Fatalf("cw post: %+v", post)
 	}
-	pid := post["id"].(string)
-	reply := alice.Post("@bob nice", "in_reply_to_id", pid)
-	if reply["in_reply_to_id"] != pid || len(reply["mentions"].([]any)) != 1 {
-		t.Fatalf("reply: %v", reply)
+	reply := alice.PostStatus("@bob nice", "in_reply_to_id", post.ID)
+	if reply.InReplyToID == nil || *reply.InReplyToID != post.ID || len(reply.Mentions) != 1 || reply.Mentions[0].ID != bob.ID {
+		t.Fatalf("reply: %+v", reply)
 	}
 	// The mention notification comes from fan-out, asynchronously: wait for it so that
 	// the order of notifications below is the order of the actions.
-	testrig.Eventually(t, "the mention notification", func() bool {
-		return len(c.Must(bob.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"mention"}}), 200).List(t)) == 1
-	})
-	fav := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200).Object(t)
-	if fav["favourited"] != true || fav["favourites_count"] != 1.0 {
-		t.Fatalf("favourite: %v", fav)
-	}
-	boost := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/reblog", nil), 200).Object(t)
-	if boost["reblog"].(map[string]any)["id"] != pid || boost["reblogged"] != true {
-		t.Fatalf("reblog: %v", boost)
-	}
-	c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/bookmark", nil), 200)
-	got := c.Must(alice.Do("GET", "/api/v1/statuses/"+pid, nil), 200).Object(t)
-	if got["reblogs_count"] != 1.0 || got["replies_count"] != 1.0 || got["bookmarked"] != true {
-		t.Fatalf("counts: %v", got)
-	}
-	testrig.Eventually(t, "notifications", func() bool {
-		return len(c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)) == 4
-	})
-	types := func(q url.Values) []string {
-		var out []string
-		for _, n := range c.Must(bob.Do("GET", "/api/v1/notifications", q), 200).List(t) {
-			out = append(out, n["type"].(string))
+	testrig.Eventually(t, "the mention notification", func() error {
+		if n := len(bob.Notifications(url.Values{"types[]": {"mention"}})); n != 1 {
+			return fmt.Errorf("%d mention notifications", n)
 		}
-		return out
+		return nil
+	})
+	if fav := alice.Act(post.ID, "favourite"); !is(fav.Favourited) || fav.FavouritesCount != 1 {
+		t.Fatalf("favourite: %+v", fav)
 	}
-	if got := types(nil); !slices.Equal(got, []string{"reblog", "favourite", "mention", "follow"}) {
+	if boost := alice.Act(post.ID, "reblog"); boost.Reblog == nil || boost.Reblog.ID != post.ID || !is(boost.Reblogged) {
+		t.Fatalf("reblog: %+v", boost)
+	}
+	alice.Act(post.ID, "bookmark")
+	if got := alice.Status(post.ID); got.ReblogsCount != 1 || got.RepliesCount != 1 || !is(got.Bookmarked) {
+		t.Fatalf("counts: %+v", got)
+	}
+	testrig.Eventually(t, "notifications", func() error {
+		if got := testrig.Types(bob.Notifications(nil)); len(got) != 4 {
+			return fmt.Errorf("notifications %v, want 4", got)
+		}
+		return nil
+	})
+	ns := bob.Notifications(nil)
+	if got := testrig.Types(ns); !slices.Equal(got, []string{"reblog", "favourite", "mention", "follow"}) {
 		t.Fatalf("notifications %v", got)
 	}
-	if got := types(url.Values{"types[]": {"mention", "follow"}}); !slices.Equal(got, []string{"mention", "follow"}) {
+	if ns[2].Status == nil || ns[2].Status.ID != reply.ID || ns[3].Account.ID != alice.ID || ns[3].Status != nil {
+		t.Fatalf("mention %+v, follow %+v", ns[2], ns[3])
+	}
+	if got := testrig.Types(bob.Notifications(url.Values{"types[]": {"mention", "follow"}})); !slices.Equal(got, []string{"mention", "follow"}) {
 		t.Fatalf("types[]: %v", got)
 	}
-	if got := types(url.Values{"exclude_types[]": {"reblog"}}); len(got) != 3 {
+	if got := testrig.Types(bob.Notifications(url.Values{"exclude_types[]": {"reblog"}})); len(got) != 3 {
 		t.Fatalf("exclude_types[]: %v", got)
 	}
-	ctx := c.Must(c.Do("GET", "/api/v1/statuses/"+pid+"/context", "", nil), 200).Object(t)
-	if d := ctx["descendants"].([]any); len(d) != 1 || d[0].(map[string]any)["id"] != reply["id"] {
-		t.Fatalf("context: %v", ctx)
+	var ctx struct{ Ancestors, Descendants []testrig.Status }
+	c.Must(c.Do("GET", "/api/v1/statuses/"+post.ID+"/context", "", nil), 200).JSON(t, &ctx)
+	if len(ctx.Descendants) != 1 || ctx.Descendants[0].ID != reply.ID || len(ctx.Ancestors) != 0 {
+		t.Fatalf("context: %+v", ctx)
 	}
-	favBy := c.Must(c.Do("GET", "/api/v1/statuses/"+pid+"/favourited_by", "", nil), 200).List(t)
-	if len(favBy) != 1 || favBy[0]["id"] != alice.ID {
-		t.Fatalf("favourited_by: %v", favBy)
+	var favBy []testrig.Account
+	c.Must(c.Do("GET", "/api/v1/statuses/"+post.ID+"/favourited_by", "", nil), 200).JSON(t, &favBy)
+	if len(favBy) != 1 || favBy[0].ID != alice.ID {
+		t.Fatalf("favourited_by: %+v", favBy)
 	}
 	favs := c.Must(alice.Do("GET", "/api/v1/favourites", nil), 200)
 	if l := favs.List(t); len(l) != 1 || !strings.Contains(favs.Header.Get("Link"), "max_id=") {
 		t.Fatalf("favourites: %v %s", l, favs.Header.Get("Link"))
 	}
-	tag := c.Must(c.Do("GET", "/api/v1/timelines/tag/cats", "", nil), 200).List(t)
-	if len(tag) != 1 || tag[0]["id"] != pid {
-		t.Fatalf("tag timeline: %v", tag)
+	var tag []testrig.Status
+	c.Must(c.Do("GET", "/api/v1/timelines/tag/cats", "", nil), 200).JSON(t, &tag)
+	if got := testrig.StatusIDs(tag); !slices.Equal(got, []string{post.ID}) {
+		t.Fatalf("tag timeline: %v", got)
 	}
 	// Undo.
-	c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/unreblog", nil), 200)
-	un := c.Must(alice.Do("POST", "/api/v1/statuses/"+pid+"/unfavourite", nil), 200).Object(t)
-	if un["favourited"] != false || un["reblogged"] != false || un["favourites_count"] != 0.0 || un["reblogs_count"] != 0.0 {
-		t.Fatalf("undo: %v", un)
+	alice.Act(post.ID, "unreblog")
+	if un := alice.Act(post.ID, "unfavourite"); is(un.Favourited) || is(un.Reblogged) || un.FavouritesCount != 0 || un.ReblogsCount != 0 {
+		t.Fatalf("undo: %+v", un)
 	}
 }
+
+// is reads a viewer flag of an entity, which is absent for anonymous readers.
+func is(flag *bool) bool { return flag != nil && *flag }
 
 func TestEditAndDelete(t *testing.T) {
 	c := testrig.New(t)
@@ -449,7 +472,7 @@ func TestHybridFanoutMergesHotAuthorsAtReadTime(t *testing.T) {
 	slices.Reverse(posts)
 	want := append(posts, early)
 	for _, f := range fans {
-		testrig.Eventually(t, f.Name+"'s home", func() bool { return slices.Equal(homeIDs(t, f, nil), want) })
+		testrig.Eventually(t, f.Name+"'s home", func() error { return homeHolds(t, f, want) })
 	}
 	// A follower who arrives after the switch pulls too; paging still works across the merge.
 	late := c.Register("late")
@@ -470,18 +493,20 @@ func TestHybridFanoutMergesHotAuthorsAtReadTime(t *testing.T) {
 func TestFollowOptionsNotifyAndHiddenBoosts(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
-	rel := c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/follow", url.Values{"notify": {"true"}, "reblogs": {"false"}}), 200).Object(t)
-	if rel["notifying"] != true || rel["showing_reblogs"] != false {
-		t.Fatalf("follow options: %v", rel)
+	if rel := alice.Relate(bob.ID, "follow", "notify", "true", "reblogs", "false"); !rel.Notifying || rel.ShowingReblogs || !rel.Following {
+		t.Fatalf("follow options: %+v", rel)
 	}
-	post := bob.Post("news")["id"].(string)
-	theirs := carol.Post("carol's")["id"].(string)
-	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
-	testrig.Eventually(t, "status notification", func() bool {
-		ns := c.Must(alice.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"status"}}), 200).List(t)
-		return len(ns) == 1 && ns[0]["status"].(map[string]any)["id"] == post
+	post := bob.PostStatus("news").ID
+	theirs := carol.PostStatus("carol's").ID
+	boost := bob.Act(theirs, "reblog").ID
+	testrig.Eventually(t, "status notification", func() error {
+		ns := alice.Notifications(url.Values{"types[]": {"status"}})
+		if len(ns) != 1 || ns[0].Status == nil || ns[0].Status.ID != post {
+			return fmt.Errorf("status notifications %+v, want one of %s", ns, post)
+		}
+		return nil
 	})
-	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) || !slices.Contains(got, post) {
+	if got := testrig.StatusIDs(alice.Home(nil)); slices.Contains(got, boost) || !slices.Contains(got, post) {
 		t.Fatalf("home %v: want %s without the boost %s", got, post, boost)
 	}
 }
@@ -501,7 +526,7 @@ func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
 	theirs := carol.Post("carol's")["id"].(string)
 	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
 	news := bob.Post("news")["id"].(string)
-	testrig.Eventually(t, "bob's post in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), news) })
+	testrig.Eventually(t, "bob's post in alice's home", func() error { return homeHas(t, alice, news) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) {
 		t.Fatalf("home %v holds the boost %s of a follow without reblogs", got, boost)
 	}
@@ -509,10 +534,10 @@ func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
 	muted := bob.Post("while muted")["id"].(string)
 	// In dave's home, the post has been fanned out to the page alice is on too.
-	testrig.Eventually(t, "the post in dave's home", func() bool { return slices.Contains(homeIDs(t, dave, nil), muted) })
+	testrig.Eventually(t, "the post in dave's home", func() error { return homeHas(t, dave, muted) })
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unmute", nil), 200)
 	after := bob.Post("after the mute")["id"].(string)
-	testrig.Eventually(t, "the post after the mute in alice's home", func() bool { return slices.Contains(homeIDs(t, alice, nil), after) })
+	testrig.Eventually(t, "the post after the mute in alice's home", func() error { return homeHas(t, alice, after) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, muted) {
 		t.Fatalf("home %v holds %s, posted while bob was muted", got, muted)
 	}

@@ -22,8 +22,11 @@ func BenchmarkHomeRead(b *testing.B) {
 			author.Post(fmt.Sprintf("post %d by %d with a #tag and https://example.com/link", i, a))
 		}
 	}
-	testrig.Eventually(b, "fan-out", func() bool {
-		return len(reader.Do("GET", "/api/v1/timelines/home", nil).List(b)) == 20
+	testrig.Eventually(b, "fan-out", func() error {
+		if n := len(reader.Do("GET", "/api/v1/timelines/home", nil).List(b)); n != 20 {
+			return fmt.Errorf("home holds %d posts, want 20", n)
+		}
+		return nil
 	})
 	url := c.URL() + "/api/v1/timelines/home?limit=20"
 	b.ResetTimer()

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -56,12 +57,13 @@ func newBoundaryRig(t *testing.T) *boundaryRig {
 	bob.Follow(alice)
 	post := alice.Post("hello @bob #herd")["id"].(string)
 	var notif string
-	testrig.Eventually(t, "bob's mention notification", func() bool {
+	testrig.Eventually(t, "bob's mention notification", func() error {
 		l := c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)
-		if len(l) > 0 {
-			notif = l[0]["id"].(string)
+		if len(l) == 0 {
+			return errors.New("no notification")
 		}
-		return notif != ""
+		notif = l[0]["id"].(string)
+		return nil
 	})
 	rep := c.Must(bob.Do("POST", "/api/v1/reports", url.Values{"account_id": {alice.ID}, "status_ids[]": {post},
 		"comment": {"spam"}}), 200).Object(t)["id"].(string)

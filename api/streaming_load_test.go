@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +67,7 @@ func TestStreamingLoad(t *testing.T) {
 	}
 	before := heap()
 	child := startClients(t, c, file, mode)
-	testrig.Eventually(t, "clients connected", func() bool { return child.ready() })
+	testrig.Eventually(t, "clients connected", child.ready)
 	for _, k := range keys {
 		waitSubscribers(t, c, k, 1)
 	}
@@ -180,20 +181,27 @@ func (cl *clients) read(out io.Reader) {
 	}
 }
 
-func (cl *clients) ready() bool {
+// ready says whether the clients are connected.
+func (cl *clients) ready() error {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	return cl.mu.ready
+	if !cl.mu.ready {
+		return errors.New("the client process has not said it is ready")
+	}
+	return nil
 }
 
 // wait returns the receipt times of a status once every client has it.
 func (cl *clients) wait(t *testing.T, id string, n int) []time.Time {
 	var got []time.Time
-	testrig.Eventually(t, "every client got "+id, func() bool {
+	testrig.Eventually(t, "every client got "+id, func() error {
 		cl.mu.Lock()
 		defer cl.mu.Unlock()
 		got = cl.mu.got[id]
-		return len(got) >= n
+		if len(got) < n {
+			return fmt.Errorf("%d of %d clients got it", len(got), n)
+		}
+		return nil
 	})
 	return got
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -156,7 +157,12 @@ func hub(c *testrig.Cluster) *stream.Hub { return c.Nodes[0].Streams }
 
 func waitSubscribers(t testing.TB, c *testrig.Cluster, key stream.Key, n int) {
 	t.Helper()
-	testrig.Eventually(t, string(key)+" subscribers", func() bool { return hub(c).Subscribers(key) >= n })
+	testrig.Eventually(t, string(key)+" subscribers", func() error {
+		if got := hub(c).Subscribers(key); got < n {
+			return fmt.Errorf("%d subscribers, want %d", got, n)
+		}
+		return nil
+	})
 }
 
 func id(t testing.TB, s string) shard.ID {
@@ -639,12 +645,15 @@ func TestStreamingSlowConsumer(t *testing.T) {
 		w.expect("public", "update")
 	}
 	published := 0
-	testrig.Eventually(t, "the slow client dropped", func() bool {
+	testrig.Eventually(t, "the slow client dropped", func() error {
 		for range 1000 {
 			hub(c).Publish(flood, stream.Event{Kind: stream.Update, ID: target})
 		}
 		published += 1000
-		return !hub(c).HasSubscribers(flood)
+		if hub(c).HasSubscribers(flood) {
+			return fmt.Errorf("%d subscribers after %d events", hub(c).Subscribers(flood), published)
+		}
+		return nil
 	})
 	if n := hub(c).Subscribers(pub); n != len(idle) {
 		t.Fatalf("public subscribers %d, want %d", n, len(idle))

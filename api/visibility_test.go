@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"testing"
@@ -126,9 +127,11 @@ func TestHomeHidesAuthorsMutedAfterFanOut(t *testing.T) {
 	alice.Follow(carol)
 	fromBob := bob.Post("before the mute")["id"].(string)
 	fromCarol := carol.Post("before the block")["id"].(string)
-	testrig.Eventually(t, "both posts in alice's home", func() bool {
-		home := homeIDs(t, alice, nil)
-		return slices.Contains(home, fromBob) && slices.Contains(home, fromCarol)
+	testrig.Eventually(t, "both posts in alice's home", func() error {
+		if home := homeIDs(t, alice, nil); !slices.Contains(home, fromBob) || !slices.Contains(home, fromCarol) {
+			return fmt.Errorf("home %v", home)
+		}
+		return nil
 	})
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
 	c.Must(carol.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)

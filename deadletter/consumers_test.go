@@ -38,7 +38,7 @@ func publish(t *testing.T, n *node.Node, topic string, key, value []byte) {
 func waitLetters(t *testing.T, n *node.Node, group, topic string, want int) []deadletter.Letter {
 	t.Helper()
 	var got []deadletter.Letter
-	testrig.Eventually(t, fmt.Sprintf("%d dead letters of %s on %s", want, group, topic), func() bool {
+	testrig.Eventually(t, fmt.Sprintf("%d dead letters of %s on %s", want, group, topic), func() error {
 		all, err := n.AdminDeadLetters(context.Background(), group, 0)
 		if err != nil {
 			t.Fatalf("list dead letters: %v", err)
@@ -49,7 +49,10 @@ func waitLetters(t *testing.T, n *node.Node, group, topic string, want int) []de
 				got = append(got, l)
 			}
 		}
-		return len(got) >= want
+		if len(got) < want {
+			return fmt.Errorf("%d letters of %s on %s (%d of the group)", len(got), group, topic, len(all))
+		}
+		return nil
 	})
 	if len(got) != want {
 		t.Fatalf("dead letters of %s on %s: %+v, want %d", group, topic, got, want)
@@ -65,13 +68,14 @@ func waitLetters(t *testing.T, n *node.Node, group, topic string, want int) []de
 // waitHome waits until text is in u's home timeline.
 func waitHome(t *testing.T, c *testrig.Cluster, u *testrig.User, text string) {
 	t.Helper()
-	testrig.Eventually(t, fmt.Sprintf("%q in %s's home", text, u.Name), func() bool {
-		for _, st := range c.Must(u.Do("GET", "/api/v1/timelines/home", nil), 200).List(t) {
+	testrig.Eventually(t, fmt.Sprintf("%q in %s's home", text, u.Name), func() error {
+		home := c.Must(u.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
+		for _, st := range home {
 			if strings.Contains(st["content"].(string), text) {
-				return true
+				return nil
 			}
 		}
-		return false
+		return fmt.Errorf("home holds %d other statuses", len(home))
 	})
 }
 
@@ -85,9 +89,11 @@ func follow(t *testing.T, c *testrig.Cluster, u *testrig.User, handle string) {
 	}
 	id := accs[0].(map[string]any)["id"].(string)
 	c.Must(u.Do("POST", "/api/v1/accounts/"+id+"/follow", nil), 200)
-	testrig.Eventually(t, u.Name+" following "+handle, func() bool {
-		rels := c.Must(u.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {id}}), 200).List(t)
-		return rels[0]["following"] == true
+	testrig.Eventually(t, u.Name+" following "+handle, func() error {
+		if rel := u.On(c).Relationship(id); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
 	})
 }
 

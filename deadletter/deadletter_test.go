@@ -12,12 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2/vfs"
-
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/store"
-	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/testrig"
 )
 
 // failingStore fails every write while down is set.
@@ -55,14 +53,10 @@ func (f *failingStore) PutIfAbsent(ctx context.Context, table string, pk, ck, v 
 	return f.Store.PutIfAbsent(ctx, table, pk, ck, v, ttl)
 }
 
+// openStore opens a store of the test shape (testrig.Store) that can be made to fail.
 func openStore(t *testing.T) *failingStore {
 	t.Helper()
-	st, err := storepebble.Open(storepebble.Options{Dir: "/db", FS: vfs.NewMem(), Schema: deadletter.Schema(), NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return &failingStore{Store: st}
+	return &failingStore{Store: testrig.Store(t, deadletter.Schema()...)}
 }
 
 // fakeBus records what is published.

@@ -78,7 +78,12 @@ func TestFaultsRetriedUntilDeliveredOnce(t *testing.T) {
 		r.enqueue(fmt.Sprint("fault", i), "http://a.example/inbox", "http://b.example/inbox", "http://a.example/inbox")
 	}
 	jobs := activities * inboxes
-	waitFor(t, "every job accepted", func() bool { return r.sink.accepted() == jobs })
+	waitFor(t, "every job accepted", func() error {
+		if got := r.sink.accepted(); got != jobs {
+			return fmt.Errorf("%d of %d jobs accepted", got, jobs)
+		}
+		return nil
+	})
 	r.shutdown()
 
 	if got := r.sink.accepted(); got != jobs {
@@ -299,13 +304,23 @@ func TestRestartKeepsPendingRetries(t *testing.T) {
 	for i := range n {
 		r.enqueue(fmt.Sprint("r", i), fmt.Sprintf("http://r%d.example/inbox", i%4))
 	}
-	waitFor(t, "every first attempt rescheduled", func() bool { return r.rec.countResult(delivery.Retried) == n })
+	waitFor(t, "every first attempt rescheduled", func() error {
+		if got := r.rec.countResult(delivery.Retried); got != n {
+			return fmt.Errorf("%d of %d rescheduled", got, n)
+		}
+		return nil
+	})
 	r.shutdown() // the tier-1 consumer is waiting 16 "hours" on its head job
 
 	r.sink.setRespond(answer(http.StatusAccepted))
 	r.clock.Set(t0.Add(17 * time.Hour))
 	r.start()
-	waitFor(t, "every job delivered after the restart", func() bool { return r.rec.countResult(delivery.Delivered) == n })
+	waitFor(t, "every job delivered after the restart", func() error {
+		if got := r.rec.countResult(delivery.Delivered); got != n {
+			return fmt.Errorf("%d of %d delivered", got, n)
+		}
+		return nil
+	})
 	r.shutdown()
 
 	if got := r.sink.accepted(); got != n {

@@ -9,45 +9,52 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/herd-social/herd/bus/local"
+	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/shard"
-	"github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/store"
+	"github.com/herd-social/herd/testrig"
 )
 
-// timeout bounds every wait of the tests.
-const timeout = 20 * time.Second
+// timeout bounds every wait of the tests: twice testrig's, as the retry tiers' consumers
+// join their groups one after another on the cluster shape.
+var timeout = 2 * testrig.Wait()
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// waitFor polls cond until it returns nil, failing the test with its last error
+// after timeout.
+func waitFor(t testing.TB, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testrig.EventuallyWithin(t, timeout, what, cond)
 }
 
-// checkNoLeak waits until the goroutine count is back to before.
+// checkNoLeak waits until the goroutine count is back to before. It checks the single
+// shape only: on the cluster shape, testrig keeps one CQL session per test binary for
+// dropping keyspaces, and the engines' own tests check their clients.
 func checkNoLeak(t *testing.T, before int) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("goroutines leaked: %d > %d\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(5 * time.Millisecond)
+	if testrig.Clustered() {
+		return
 	}
+	waitFor(t, "the goroutines to stop", func() error {
+		if n := runtime.NumGoroutine(); n > before {
+			return leak{n, before}
+		}
+		return nil
+	})
+}
+
+// leak is the error of a goroutine count above before; it shows the stacks.
+type leak struct{ n, before int }
+
+func (l leak) Error() string {
+	buf := make([]byte, 1<<20)
+	return fmt.Sprintf("%d goroutines, %d before:\n%s", l.n, l.before, buf[:runtime.Stack(buf, true)])
 }
 
 func testLogger(t testing.TB) *slog.Logger {
@@ -238,23 +245,23 @@ func (r *recorder) countResult(res delivery.Result) int {
 // rig is a delivery service on a real local bus and Pebble store in temp directories,
 // delivering to a loopback sink.
 type rig struct {
-	t      *testing.T
-	dir    string
-	opts   delivery.Options
-	sink   *sink
-	signer *signer
-	rec    *recorder
-	clock  *clock
+	t       *testing.T
+	engines *testrig.Engines
+	opts    delivery.Options
+	sink    *sink
+	signer  *signer
+	rec     *recorder
+	clock   *clock
 
-	bus  *local.Bus
-	st   *pebble.Store
+	bus  bus.Bus
+	st   store.Store
 	svc  *delivery.Service
 	stop func() // stops Run and waits for it
 }
 
 // newRig starts a rig. opts.Client, Observe, Now and Logger are set by the rig when zero.
 func newRig(t *testing.T, opts delivery.Options, respond func(p post) int) *rig {
-	r := &rig{t: t, dir: t.TempDir(), sink: newSink(t, respond), signer: &signer{}, rec: &recorder{}, clock: &clock{}}
+	r := &rig{t: t, engines: testrig.NewEngines(t), sink: newSink(t, respond), signer: &signer{}, rec: &recorder{}, clock: &clock{}}
 	if opts.Client == nil {
 		opts.Client = r.sink.client()
 	}
@@ -276,19 +283,11 @@ func newRig(t *testing.T, opts delivery.Options, respond func(p post) int) *rig 
 	return r
 }
 
-// start opens the engines on the rig's directories and runs a new service.
+// start opens the rig's engines (again, after shutdown) and runs a new service.
 func (r *rig) start() {
 	t := r.t
 	t.Helper()
-	var err error
-	r.bus, err = local.Open(local.Options{Dir: filepath.Join(r.dir, "log"), Topics: delivery.Topics(), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("open bus: %v", err)
-	}
-	r.st, err = pebble.Open(pebble.Options{Dir: filepath.Join(r.dir, "store"), Schema: delivery.Schema(), Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
+	r.bus, r.st = r.engines.OpenBus(), r.engines.OpenStore(delivery.Schema()...)
 	r.svc = delivery.New(r.bus, r.st, r.signer, r.opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -327,8 +326,11 @@ func (r *rig) enqueue(name string, inboxes ...string) {
 // waitResult waits until activity name has n outcomes with result res.
 func (r *rig) waitResult(name string, res delivery.Result, n int) []delivery.Outcome {
 	r.t.Helper()
-	waitFor(r.t, fmt.Sprintf("%d %v outcomes of %s", n, res, name), func() bool {
-		return len(r.rec.find(name, res)) >= n
+	waitFor(r.t, fmt.Sprintf("%d %v outcomes of %s", n, res, name), func() error {
+		if got := r.rec.find(name, res); len(got) < n {
+			return fmt.Errorf("%d such outcomes", len(got))
+		}
+		return nil
 	})
 	return r.rec.find(name, res)
 }

@@ -12,10 +12,12 @@ import (
 	"github.com/herd-social/herd/status"
 )
 
-// openNode opens a node's engines and services on dir without serving.
-func openNode(tb testing.TB, dir string, noSync bool) *node.Node {
+// openNode opens a node's engines and services as cfg says, without serving; no
+// author is hot.
+func openNode(tb testing.TB, cfg node.Config) *node.Node {
 	tb.Helper()
-	n, err := node.Open(node.Config{Data: dir, BcryptCost: 4, NoSync: noSync, HotFollowers: 1 << 40}, slog.New(slog.DiscardHandler))
+	cfg.BcryptCost, cfg.HotFollowers = 4, 1<<40
+	n, err := node.Open(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func openNode(tb testing.TB, dir string, noSync bool) *node.Node {
 // no login) and returns the author's id.
 func seed(tb testing.TB, dir string, followers int) shard.ID {
 	tb.Helper()
-	n := openNode(tb, dir, true)
+	n := openNode(tb, node.Config{Data: dir, NoSync: true})
 	defer n.Close()
 	ctx := context.Background()
 	author, _, err := n.Accounts.Register(ctx, account.Registration{Username: "author", Email: "a@example.com",
@@ -48,7 +50,7 @@ func seed(tb testing.TB, dir string, followers int) shard.ID {
 func benchFanout(b *testing.B, followers int) {
 	dir := b.TempDir()
 	authorID := seed(b, dir, followers)
-	n := openNode(b, dir, false)
+	n := openNode(b, node.Config{Data: dir})
 	defer n.Close()
 	ctx := context.Background()
 	b.ResetTimer()

@@ -2,26 +2,24 @@ package fanout_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
-	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/testrig"
 )
 
 // TestOlderFollowerRows: followers rows written before they carried the follow (the
 // follower's id alone) still get the post, with the follow's options read from the
 // follow record.
 func TestOlderFollowerRows(t *testing.T) {
-	dir := t.TempDir()
+	e := testrig.NewEngines(t)
 	ctx := context.Background()
-	n := openNode(t, dir, true)
+	n := openNode(t, e.Config())
 	author, _, err := n.Accounts.Register(ctx, account.Registration{Username: "author", Email: "a@example.com",
 		Password: "long enough password", Agreement: true})
 	if err != nil {
@@ -41,10 +39,7 @@ func TestOlderFollowerRows(t *testing.T) {
 	n.Close()
 
 	// Rewrite the author's followers rows as they were: the follower's id alone.
-	st, err := storepebble.Open(storepebble.Options{Dir: filepath.Join(dir, "store"), Schema: node.Schema(), NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := e.OpenStore()
 	rows, err := st.Scan(ctx, "followers", author.ID.Bytes(), store.Range{})
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("followers rows: %v, %v", rows, err)
@@ -56,7 +51,7 @@ func TestOlderFollowerRows(t *testing.T) {
 	}
 	st.Close()
 
-	n = openNode(t, dir, true)
+	n = openNode(t, e.Config())
 	defer n.Close()
 	page, _, err := n.Accounts.FollowerPage(ctx, author.ID, 0, 10)
 	if err != nil || len(page) != 2 || page[0].Follow != nil || page[1].Follow != nil {
@@ -106,7 +101,7 @@ func TestOlderFollowerRows(t *testing.T) {
 // follower on another server gets the post through federation.
 func TestRemoteFollowersGetNoHome(t *testing.T) {
 	ctx := context.Background()
-	n := openNode(t, t.TempDir(), true)
+	n := openNode(t, testrig.NewEngines(t).Config())
 	defer n.Close()
 	register := func(name string) *account.Account {
 		a, _, err := n.Accounts.Register(ctx, account.Registration{Username: name, Email: name + "@example.com",

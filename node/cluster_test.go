@@ -1,6 +1,8 @@
 package node
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -14,15 +16,23 @@ import (
 	"github.com/herd-social/herd/stream"
 )
 
-// eventually polls cond until it holds or 10 seconds pass.
-func eventually(t *testing.T, what string, cond func() bool) {
+// eventually polls cond until it returns nil, failing the test with its last error
+// after 10 seconds. It is testrig.Eventually's twin: node's own tests cannot import
+// testrig, which imports node.
+func eventually(t *testing.T, what string, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := cond()
+		if err == nil {
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s: %v", what, err)
+		}
+		<-tick.C
 	}
 }
 
@@ -92,7 +102,12 @@ func TestClusterMembersAndStreaming(t *testing.T) {
 	c2, r2, _ := testMember(t, 2, seed)
 	c3, _, _ := testMember(t, 3, seed)
 	for _, c := range []*cluster{c1, c2, c3} {
-		eventually(t, c.name+" to see three members", func() bool { return alive(c) == 3 })
+		eventually(t, c.name+" to see three members", func() error {
+			if n := alive(c); n != 3 {
+				return fmt.Errorf("%d alive: %+v", n, c.Members())
+			}
+			return nil
+		})
 	}
 	ms := c2.Members()
 	if got := []int{ms[0].NodeID, ms[1].NodeID, ms[2].NodeID}; !slices.Equal(got, []int{1, 2, 3}) {
@@ -109,7 +124,12 @@ func TestClusterMembersAndStreaming(t *testing.T) {
 	}
 	sub := stream.NewSub(16)
 	r2.Subscribe(sub, key)
-	eventually(t, "node 1 to learn node 2's interest", func() bool { return r1.HasSubscribers(key) })
+	eventually(t, "node 1 to learn node 2's interest", func() error {
+		if !r1.HasSubscribers(key) {
+			return fmt.Errorf("node 1 sees no subscriber of %s", key)
+		}
+		return nil
+	})
 	r1.Publish(key, stream.Event{Kind: stream.Update, ID: 7})
 	select {
 	case <-sub.Ready():
@@ -121,19 +141,28 @@ func TestClusterMembersAndStreaming(t *testing.T) {
 		t.Fatalf("delivered %+v", got)
 	}
 	r2.Leave(sub)
-	eventually(t, "node 1 to learn the subscriber left", func() bool { return !r1.HasSubscribers(key) })
+	eventually(t, "node 1 to learn the subscriber left", func() error {
+		if r1.HasSubscribers(key) {
+			return fmt.Errorf("node 1 still sees a subscriber of %s", key)
+		}
+		return nil
+	})
 
 	// A node that leaves is seen as left.
 	if err := c3.leave(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "node 1 to see node 3 leave", func() bool {
+	eventually(t, "node 1 to see node 3 leave", func() error {
 		for _, m := range c1.Members() {
-			if m.NodeID == 3 {
-				return m.State == "left"
+			if m.NodeID != 3 {
+				continue
 			}
+			if m.State != "left" {
+				return fmt.Errorf("node 3 is %s", m.State)
+			}
+			return nil
 		}
-		return false
+		return errors.New("node 3 is not a member")
 	})
 	// c3's cleanup leaves again, which must be harmless.
 }

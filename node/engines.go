@@ -26,7 +26,7 @@ const openTimeout = 3 * time.Minute
 func openEngines(cfg Config, log *slog.Logger, migrate bool) (store.Store, bus.Bus, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
-	st, err := openStore(ctx, cfg, log, migrate)
+	st, err := openStore(ctx, cfg, Schema(), log, migrate)
 	if err != nil {
 		return nil, nil, fmt.Errorf("node: open store: %w", err)
 	}
@@ -38,13 +38,13 @@ func openEngines(cfg Config, log *slog.Logger, migrate bool) (store.Store, bus.B
 	return st, b, nil
 }
 
-func openStore(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (store.Store, error) {
+func openStore(ctx context.Context, cfg Config, schema store.Schema, log *slog.Logger, migrate bool) (store.Store, error) {
 	if cfg.Store == StorePebble {
-		return storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: Schema(),
+		return storepebble.Open(storepebble.Options{Dir: filepath.Join(cfg.Data, "store"), Schema: schema,
 			NoSync: cfg.NoSync, Logger: log})
 	}
 	st, err := storescylla.Open(storescylla.Options{Hosts: cfg.Scylla.Hosts, Keyspace: cfg.Scylla.Keyspace,
-		Replication: cfg.Scylla.Replication, Schema: Schema(), Timeout: cfg.Scylla.Timeout, Parallel: cfg.Scylla.Parallel, Logger: log})
+		Replication: cfg.Scylla.Replication, Schema: schema, Timeout: cfg.Scylla.Timeout, Parallel: cfg.Scylla.Parallel, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) 
 			st.Close()
 			return nil, err
 		}
-		log.Info("node: store schema migrated", "keyspace", cfg.Scylla.Keyspace, "tables", len(Schema()),
+		log.Info("node: store schema migrated", "keyspace", cfg.Scylla.Keyspace, "tables", len(schema),
 			"took", time.Since(t0).Round(time.Millisecond))
 	}
 	return st, nil
@@ -69,6 +69,35 @@ func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error)
 	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: Topics(), Prefix: cfg.Kafka.Prefix,
 		ReplicationFactor: int16(cfg.Kafka.ReplicationFactor), ClientID: fmt.Sprintf("herd-%d", cfg.NodeID),
 		SessionTimeout: cfg.Kafka.SessionTimeout, HeartbeatInterval: cfg.Kafka.HeartbeatInterval, Logger: log})
+}
+
+// OpenStore opens the store cfg names with the tables of schema, every table of
+// Schema when it is nil (the CQL schema migrated unless scylla.no_migrate), for tools
+// and tests that use a store without a node. The caller closes it.
+func OpenStore(cfg Config, schema store.Schema, log *slog.Logger) (store.Store, error) {
+	cfg = cfg.WithDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	if schema == nil {
+		schema = Schema()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	return openStore(ctx, cfg, schema, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+}
+
+// OpenBus opens the event log cfg names, with every topic of Topics (created on Kafka
+// when missing), for tools and tests that use an event log without a node. The caller
+// closes it.
+func OpenBus(cfg Config, log *slog.Logger) (bus.Bus, error) {
+	cfg = cfg.WithDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	return openBus(ctx, cfg, log)
 }
 
 // Migrate prepares the engines cfg names for nodes to open: it creates the keyspace
@@ -90,7 +119,7 @@ func Migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	var errs []error
 	if cfg.Store == StoreScylla {
-		st, err := openStore(ctx, cfg, log, true)
+		st, err := openStore(ctx, cfg, Schema(), log, true)
 		if err == nil {
 			err = st.Close()
 		}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/testrig"
 	"github.com/herd-social/herd/visibility"
 )
 
@@ -63,7 +63,7 @@ func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 		t.Fatalf("Republish = %d, %v; want 1", n, err)
 	}
 	got := make(chan status.Event, 1)
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	cctx, cancel := context.WithTimeout(ctx, testrig.Wait())
 	defer cancel()
 	go lb.Consume(cctx, "check", status.Topic, bus.ConsumeOptions{}, func(_ context.Context, msgs []bus.Message) error {
 		for _, m := range msgs {

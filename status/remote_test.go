@@ -8,30 +8,19 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
-	buslocal "github.com/herd-social/herd/bus/local"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
-	storepebble "github.com/herd-social/herd/store/pebble"
+	"github.com/herd-social/herd/testrig"
 	"github.com/herd-social/herd/visibility"
 )
 
-// engines opens Pebble and the embedded log in a temporary directory, closed when t
-// ends, and the account service on them.
+// engines opens the store and the event log of the test shape (testrig.NewEngines),
+// closed when t ends, and the account service on them.
 func engines(t *testing.T) (store.Store, bus.Bus, *shard.Generator, *account.Service) {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := storepebble.Open(storepebble.Options{Dir: dir + "/store", NoSync: true,
-		Schema: append(append(store.Schema{}, account.Schema()...), status.Schema()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	lb, err := buslocal.Open(buslocal.Options{Dir: dir + "/log", NoSync: true, Topics: []bus.Topic{{Name: status.Topic, Partitions: 4}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lb.Close() })
+	e := testrig.NewEngines(t)
+	st, lb := e.OpenStore(append(account.Schema(), status.Schema()...)...), e.OpenBus()
 	ids, _ := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
 	return st, lb, ids, account.New(st, ids, account.Options{Domain: "example.com", BcryptCost: 4})
 }

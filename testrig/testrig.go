@@ -6,6 +6,11 @@
 //	alice := c.Register("alice")
 //	post := alice.Post("hello")
 //
+// Tests of a package that need engines but no node open them with Store, Bus or
+// Engines, in the same shape as the nodes (shape.go), so that they run on Pebble and
+// on Cassandra alike. Eventually waits for asynchronous work and says what it last
+// saw when it gives up.
+//
 // It is for tests only and must not be imported by production code.
 package testrig
 
@@ -312,21 +317,47 @@ func (u *User) Follow(other *User) map[string]any {
 	return u.c.Must(u.Do("POST", "/api/v1/accounts/"+other.ID+"/follow", nil), 200).Object(u.c.t)
 }
 
-// Eventually polls cond until it holds or the deadline passes (fan-out is
-// asynchronous): 10 seconds, 30 on the cluster shape, whose consumers join their
-// Kafka groups after the node starts. It never sleeps longer than needed.
-func Eventually(t testing.TB, what string, cond func() bool) {
+// Eventually polls cond until it returns nil (fan-out is asynchronous), and otherwise
+// fails the test with what it waited for and cond's last error, as in
+//
+//	testrig.Eventually(t, "the post in bob's home", func() error {
+//		if got := home(bob); !slices.Contains(got, id) {
+//			return fmt.Errorf("home holds %v", got)
+//		}
+//		return nil
+//	})
+//
+// It waits 10 seconds, 30 on the cluster shape, whose consumers join their Kafka
+// groups after the node starts (Wait), and never sleeps longer than needed.
+func Eventually(t testing.TB, what string, cond func() error) {
 	t.Helper()
-	wait := 10 * time.Second
+	EventuallyWithin(t, Wait(), what, cond)
+}
+
+// Wait is how long Eventually waits in the current shape.
+func Wait() time.Duration {
 	if Clustered() {
-		wait = 30 * time.Second
+		return 30 * time.Second
 	}
+	return 10 * time.Second
+}
+
+// EventuallyWithin is Eventually with a deadline of its own, for waits known to be
+// long (a process starting, a partition taken over after a kill).
+func EventuallyWithin(t testing.TB, wait time.Duration, what string, cond func() error) {
+	t.Helper()
 	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := cond()
+		if err == nil {
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s: %v", wait, what, err)
+		}
+		<-tick.C
 	}
 }
 

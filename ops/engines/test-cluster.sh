@@ -2,7 +2,8 @@
 # test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
 # a fresh Kafka broker (ops/engines), runs the cluster engines' conformance tests
 # against them (store/scylla, bus/kafka), then the Go test suites that run herd nodes
-# (testrig: the Mastodon API, ActivityPub, moderation, bench) and the third-party
+# or open engines through testrig (the Mastodon API, ActivityPub, moderation, bench,
+# and the domain packages' tests on testrig.Store and Bus) and the third-party
 # client and Fedify suites (tests/clients, tests/federation) on the cluster shape,
 # then the end-to-end test of three herd nodes sharing the engines (tests/cluster:
 # membership, API and streaming across nodes, a node killed during a 10,000-follower
@@ -48,7 +49,7 @@ bash "$engines/cassandra.sh" start &
 cassandra=$!
 bash "$engines/kafka.sh" start &
 kafka=$!
-# The packages whose tests start nodes through testrig.
+# The packages whose tests start nodes or open engines through testrig.
 suites=$($GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
 	awk '/ github.com\/herd-social\/herd\/testrig( |$)/ {print $1}')
 $GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./tests/cluster/ $suites >/dev/null

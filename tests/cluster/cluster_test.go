@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,8 +82,8 @@ func TestCluster(t *testing.T) {
 	t.Run("a post its node never announced is swept from the outbox", func(t *testing.T) {
 		r := r.with(t)
 		id := r.unannounced(ctx, r.openStore(), mustID(t, alice.id))
-		r.waitFor("the unannounced post in bob's home", 2*time.Minute, func() bool {
-			return slices.Contains(r.homeIDs(r.nodes[2], bob), id.String())
+		r.waitFor("the unannounced post in bob's home", 2*time.Minute, func() error {
+			return homeHas(r.homeIDs(r.nodes[2], bob), id.String())
 		})
 	})
 }
@@ -100,23 +101,27 @@ func (r *rig) acrossNodes(ctx context.Context, alice, bob user) {
 	// Node 3 announces its subscriber to the others through gossip; the post waits
 	// until both other nodes have heard, so that whichever fans out forwards the event.
 	key := "timeline:" + bob.id
-	r.waitFor("nodes 1 and 2 to learn of node 3's subscriber", 30*time.Second, func() bool {
-		return r.wantsKey(n1, 3, key) && r.wantsKey(n2, 3, key)
+	r.waitFor("nodes 1 and 2 to learn of node 3's subscriber", 30*time.Second, func() error {
+		return errors.Join(r.wantsKey(n1, 3, key), r.wantsKey(n2, 3, key))
 	})
 	id := r.post(n1, alice, "hello from node 1")
-	r.waitFor("alice's post in bob's home read through node 2", time.Minute, func() bool {
-		return slices.Contains(r.homeIDs(n2, bob), id)
+	r.waitFor("alice's post in bob's home read through node 2", time.Minute, func() error {
+		return homeHas(r.homeIDs(n2, bob), id)
 	})
-	r.waitFor("the post on bob's stream on node 3", time.Minute, func() bool {
+	var seen []string
+	r.waitFor("the post on bob's stream on node 3", time.Minute, func() error {
 		select {
 		case ev, ok := <-events:
 			if !ok {
 				t.Fatal("bob's stream on node 3 ended")
 			}
-			return ev.name == "update" && strings.Contains(ev.data, `"id":"`+id+`"`)
+			if ev.name == "update" && strings.Contains(ev.data, `"id":"`+id+`"`) {
+				return nil
+			}
+			seen = append(seen, ev.name)
 		default:
-			return false
 		}
+		return fmt.Errorf("events seen: %v", seen)
 	})
 }
 
@@ -134,30 +139,41 @@ func (r *rig) waitMembers(nodes []*proc, want map[int]string) {
 		if !p.alive() {
 			continue
 		}
-		r.waitFor(fmt.Sprintf("node %d to see members %v", p.id, want), time.Minute, func() bool {
+		r.waitFor(fmt.Sprintf("node %d to see members %v", p.id, want), time.Minute, func() error {
 			got := r.states(p)
 			for id, s := range want {
 				if got[id] != s {
-					return false
+					return fmt.Errorf("members %v", got)
 				}
 			}
-			return true
+			return nil
 		})
 	}
 }
 
-// wantsKey reports whether p forwards events on the stream key to node id.
-func (r *rig) wantsKey(p *proc, id int, key string) bool {
+// wantsKey says why p does not forward events on the stream key to node id.
+func (r *rig) wantsKey(p *proc, id int, key string) error {
 	v, err := r.view(p, key)
 	if err != nil {
-		return false
+		return fmt.Errorf("node %d's view: %w", p.id, err)
 	}
 	for _, m := range v.Members {
 		if m.NodeID == id {
-			return m.WantsKey != nil && *m.WantsKey
+			if m.WantsKey == nil || !*m.WantsKey {
+				return fmt.Errorf("node %d does not forward %s to node %d", p.id, key, id)
+			}
+			return nil
 		}
 	}
-	return false
+	return fmt.Errorf("node %d does not see node %d", p.id, id)
+}
+
+// homeHas says why a home's ids do not hold id.
+func homeHas(home []string, id string) error {
+	if !slices.Contains(home, id) {
+		return fmt.Errorf("home holds %v, not %s", home, id)
+	}
+	return nil
 }
 
 // audience is an author and its followerCount followers.
@@ -176,9 +192,11 @@ func (r *rig) fanoutUnderKill(ctx context.Context, app string) audience {
 	n1, n2 := r.nodes[0], r.nodes[1]
 	st := r.openStore()
 	var owners map[int]int
-	r.waitFor("the fan-out consumer group to be stable on three nodes", 2*time.Minute, func() bool {
-		owners = r.fanoutOwners(ctx, 3)
-		return owners != nil
+	r.waitFor("the fan-out consumer group to be stable on three nodes", 2*time.Minute, func() error {
+		if owners = r.fanoutOwners(ctx, 3); owners == nil {
+			return errors.New("the group has not settled with a member on each node")
+		}
+		return nil
 	})
 	author, authorID := r.authorOnNode(app, owners, 2)
 	t.Logf("author %s: statuses partition %d, held by node %d", author.name, partitionOf(authorID), owners[partitionOf(authorID)])
@@ -195,7 +213,7 @@ func (r *rig) fanoutUnderKill(ctx context.Context, app string) audience {
 	t0 := time.Now()
 	first := mustID(t, r.post(n1, author, "measured fan-out"))
 	accepted := time.Since(t0)
-	r.waitFor("the measured post in the last follower's home", 5*time.Minute, func() bool { return inHome(ctx, st, last, first) })
+	r.waitFor("the measured post in the last follower's home", 5*time.Minute, func() error { return inHome(ctx, st, last, first) })
 	elapsed := time.Since(t0)
 	t.Logf("fan-out through Kafka and the store: %d homes in %v (post accepted in %v): %.0f home inserts/s",
 		followerCount, elapsed.Round(time.Millisecond), accepted.Round(time.Millisecond), float64(followerCount)/elapsed.Seconds())
@@ -207,7 +225,7 @@ func (r *rig) fanoutUnderKill(ctx context.Context, app string) audience {
 	// The same author posts again, and node 2 is killed as soon as the fan-out has
 	// written its first page (the newest follows' homes).
 	second := mustID(t, r.post(n1, author, "fan-out under fire"))
-	r.waitFor("the first page of the fan-out", time.Minute, func() bool { return inHome(ctx, st, followers[0], second) })
+	r.waitFor("the first page of the fan-out", time.Minute, func() error { return inHome(ctx, st, followers[0], second) })
 	r.kill(n2)
 	killedAt := time.Now()
 	counts, err := r.homeCounts(ctx, st, followers, second)
@@ -220,7 +238,7 @@ func (r *rig) fanoutUnderKill(ctx context.Context, app string) audience {
 		t.Errorf("the fan-out had ended before node 2 was killed: the kill tested nothing")
 	}
 	r.waitMembers([]*proc{n1, r.nodes[2]}, map[int]string{2: "dead"})
-	r.waitFor("the post in the last follower's home after the kill", 5*time.Minute, func() bool { return inHome(ctx, st, last, second) })
+	r.waitFor("the post in the last follower's home after the kill", 5*time.Minute, func() error { return inHome(ctx, st, last, second) })
 	t.Logf("fan-out finished %v after the kill (Kafka session timeout 6s)", time.Since(killedAt).Round(time.Millisecond))
 	r.checkHomes(ctx, st, followers, second)
 	return audience{author: author, id: authorID, followers: followers}
@@ -247,13 +265,15 @@ func (r *rig) authorOnNode(app string, owners map[int]int, want int) (user, shar
 func (r *rig) checkHomes(ctx context.Context, st store.Store, followers []shard.ID, post shard.ID) {
 	r.t.Helper()
 	var counts []int
-	r.waitFor("the post in every follower's home", 5*time.Minute, func() bool {
+	r.waitFor("the post in every follower's home", 5*time.Minute, func() error {
 		var err error
 		if counts, err = r.homeCounts(ctx, st, followers, post); err != nil {
-			r.t.Logf("count homes: %v", err)
-			return false
+			return fmt.Errorf("count homes: %w", err)
 		}
-		return countPositive(counts) == len(followers)
+		if n := countPositive(counts); n != len(followers) {
+			return fmt.Errorf("the post is in %d of %d homes", n, len(followers))
+		}
+		return nil
 	})
 	for i, c := range counts {
 		if c != 1 {

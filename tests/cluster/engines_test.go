@@ -191,10 +191,12 @@ func (r *rig) homeCounts(ctx context.Context, st store.Store, accounts []shard.I
 	return counts, <-errs
 }
 
-// inHome reports whether post is in account's home partition.
-func inHome(ctx context.Context, st store.Store, account, post shard.ID) bool {
-	_, err := st.Get(ctx, tHome, account.Bytes(), post.Bytes())
-	return err == nil
+// inHome says why post is not in account's home partition.
+func inHome(ctx context.Context, st store.Store, account, post shard.ID) error {
+	if _, err := st.Get(ctx, tHome, account.Bytes(), post.Bytes()); err != nil {
+		return fmt.Errorf("post %d in %d's home: %w", post, account, err)
+	}
+	return nil
 }
 
 // fanoutOwners maps each partition of the statuses topic to the node id whose

@@ -277,31 +277,43 @@ func tail(path string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-// waitFor polls cond every 50 ms until it holds, failing the test after timeout.
-func (r *rig) waitFor(what string, timeout time.Duration, cond func() bool) {
+// waitFor polls cond every 50 ms until it returns nil, failing the test with its last
+// error after timeout. It is testrig.EventuallyWithin polling more gently (its
+// conditions ask other processes, some scan 10,000 homes); importing testrig would
+// also put this package among the node suites that test-cluster.sh runs before it.
+func (r *rig) waitFor(what string, timeout time.Duration, cond func() error) {
 	r.t.Helper()
 	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("timed out after %v waiting for %s", timeout, what)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := cond()
+		if err == nil {
+			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out after %v waiting for %s: %v", timeout, what, err)
+		}
+		<-tick.C
 	}
 }
 
 // waitHealthy waits until the node answers /health.
 func (r *rig) waitHealthy(p *proc) {
 	r.t.Helper()
-	r.waitFor(fmt.Sprintf("node %d to answer /health", p.id), 3*time.Minute, func() bool {
+	r.waitFor(fmt.Sprintf("node %d to answer /health", p.id), 3*time.Minute, func() error {
 		if !p.alive() {
 			r.t.Fatalf("node %d exited:\n%s", p.id, tail(p.log, 30))
 		}
 		resp, err := r.http.Get("http://" + p.http + "/health")
 		if err != nil {
-			return false
+			return err
 		}
 		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("/health: %s", resp.Status)
+		}
+		return nil
 	})
 }
 
