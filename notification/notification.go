@@ -135,31 +135,29 @@ func (q Query) keep(n *Notification) bool {
 
 // List returns a page of account's notifications, newest first.
 func (s *Service) List(ctx context.Context, account shard.ID, p paging.Page, q Query) ([]Notification, error) {
-	want := p.Limit
 	var out []Notification
-	for round := 0; round < 8 && len(out) < want; round++ {
-		p.Limit = want * 2
-		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), p.Range())
+	_, err := p.Filter(func(r store.Range) ([]store.Row, error) {
+		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), r)
 		if err != nil {
 			return nil, fmt.Errorf("list notifications of %d: %w", account, err)
 		}
-		for _, r := range p.Newest(rows) {
-			var n Notification
-			if err := store.Unmarshal(r.Value, &n); err != nil {
-				return nil, err
-			}
-			if q.keep(&n) && len(out) < want {
-				out = append(out, n)
-			}
+		return rows, nil
+	}, func(r store.Row) (bool, error) {
+		var n Notification
+		if err := store.Unmarshal(r.Value, &n); err != nil {
+			return false, err
 		}
-		if len(rows) < p.Limit {
-			break
+		if !q.keep(&n) {
+			return false, nil
 		}
-		if p.Forward() {
-			p.MinID = shard.FromBytes(rows[0].CK)
-		} else {
-			p.MaxID = shard.FromBytes(rows[len(rows)-1].CK)
-		}
+		out = append(out, n)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.Forward() { // Filter kept them nearest the cursor first; a page is newest first
+		slices.Reverse(out)
 	}
 	return out, nil
 }

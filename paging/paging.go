@@ -3,6 +3,8 @@
 package paging
 
 import (
+	"slices"
+
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -75,4 +77,50 @@ func IDs(ids []shard.ID) Cursors {
 		return Cursors{}
 	}
 	return Cursors{Next: ids[len(ids)-1], Prev: ids[0]}
+}
+
+// maxFilterRounds bounds the scans of one filtered page.
+const maxFilterRounds = 8
+
+// Filter reads a page of a newest-first partition whose rows a reader filters: it
+// scans twice the limit at a time from the cursor (scan is the store's Scan of the
+// partition), keeps the rows keep accepts until the page is full or the partition
+// ends, and gives up after a few rounds, as Mastodon's filtered pages do. A min_id
+// page holds the kept rows right after the cursor, as Mastodon pages forward; every
+// page comes newest first.
+func (p Page) Filter(scan func(store.Range) ([]store.Row, error), keep func(store.Row) (bool, error)) ([]store.Row, error) {
+	want, forward := p.Limit, p.Forward()
+	var out []store.Row
+	for round := 0; round < maxFilterRounds && len(out) < want; round++ {
+		p.Limit = want * 2
+		rows, err := scan(p.Range())
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows { // in scan order: the rows nearest the cursor first
+			if len(out) == want {
+				break
+			}
+			ok, err := keep(r)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		if len(rows) < p.Limit {
+			break
+		}
+		last := shard.FromBytes(rows[len(rows)-1].CK)
+		if forward {
+			p.MinID = last
+		} else {
+			p.MaxID = last
+		}
+	}
+	if forward {
+		slices.Reverse(out)
+	}
+	return out, nil
 }

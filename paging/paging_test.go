@@ -92,6 +92,57 @@ func TestPagesOnAStore(t *testing.T) {
 	}
 }
 
+// TestFilter: a filtered page holds the kept rows nearest its cursor, newest first,
+// scanning on past rows that are not kept; a min_id page holds the ones right after
+// the cursor, not the newest of what was scanned.
+func TestFilter(t *testing.T) {
+	ctx := context.Background()
+	st := testrig.Store(t, store.Table{Name: "filtered", Order: store.Desc})
+	pk := shard.ID(1).Bytes()
+	for i := shard.ID(1); i <= 30; i++ {
+		if err := st.Put(ctx, "filtered", pk, i.Bytes(), nil, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func(r store.Range) ([]store.Row, error) { return st.Scan(ctx, "filtered", pk, r) }
+	every := func(n shard.ID) func(store.Row) (bool, error) {
+		return func(r store.Row) (bool, error) { return shard.FromBytes(r.CK)%n == 0, nil }
+	}
+	even := every(2)
+	for _, tc := range []struct {
+		name string
+		page paging.Page
+		want []shard.ID
+		keep func(store.Row) (bool, error)
+	}{
+		{"first page", paging.Page{Limit: 3}, []shard.ID{30, 28, 26}, nil},
+		{"max_id", paging.Page{MaxID: 26, Limit: 3}, []shard.ID{24, 22, 20}, nil},
+		{"min_id: right after the cursor", paging.Page{MinID: 3, Limit: 3}, []shard.ID{8, 6, 4}, nil},
+		{"since_id: the newest", paging.Page{SinceID: 3, Limit: 3}, []shard.ID{30, 28, 26}, nil},
+		{"min_id near the end", paging.Page{MinID: 26, Limit: 3}, []shard.ID{30, 28}, nil},
+		{"rounds of twice the limit", paging.Page{Limit: 4}, []shard.ID{30, 25, 20, 15}, every(5)},
+		{"rounds forward", paging.Page{MinID: 1, Limit: 3}, []shard.ID{21, 14, 7}, every(7)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keep := tc.keep
+			if keep == nil {
+				keep = even
+			}
+			rows, err := tc.page.Filter(scan, keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []shard.ID
+			for _, r := range rows {
+				got = append(got, shard.FromBytes(r.CK))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("page %+v = %v, want %v", tc.page, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestWithin(t *testing.T) {
 	for _, tc := range []struct {
 		page paging.Page

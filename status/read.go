@@ -104,28 +104,19 @@ func (s *Service) ByAccount(ctx context.Context, viewer, author shard.ID, p pagi
 	for _, v := range listed {
 		shown[visCode[v]] = true
 	}
-	var out []shard.ID
-	want := p.Limit
-	for round := 0; round < 8 && len(out) < want; round++ {
-		p.Limit = want * 2
-		rows, err := s.st.Scan(ctx, tByAccount, author.Bytes(), p.Range())
+	rows, err := p.Filter(func(r store.Range) ([]store.Row, error) {
+		rows, err := s.st.Scan(ctx, tByAccount, author.Bytes(), r)
 		if err != nil {
 			return nil, fmt.Errorf("list statuses of %d: %w", author, err)
 		}
-		rows = p.Newest(rows)
-		for _, r := range rows {
-			if keepRow(r.Value, shown, f) && len(out) < want {
-				out = append(out, shard.FromBytes(r.CK))
-			}
-		}
-		if len(rows) < p.Limit {
-			break
-		}
-		if p.Forward() {
-			p.MinID = shard.FromBytes(rows[0].CK)
-		} else {
-			p.MaxID = shard.FromBytes(rows[len(rows)-1].CK)
-		}
+		return rows, nil
+	}, func(r store.Row) (bool, error) { return keepRow(r.Value, shown, f), nil })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		out[i] = shard.FromBytes(r.CK)
 	}
 	return out, nil
 }
