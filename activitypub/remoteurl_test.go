@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +32,11 @@ type fakeRemote struct {
 	key    *rsa.PrivateKey
 	actor  map[string]any
 	docs   map[string]any // more documents, by path
+
+	mu struct {
+		sync.Mutex
+		inbox [][]byte // the bodies POSTed to mallory's inbox, in order
+	}
 }
 
 func newFakeRemote(t *testing.T, name string) *fakeRemote {
@@ -56,6 +63,12 @@ func (f *fakeRemote) actorID() string { return "http://" + f.domain + "/users/ma
 
 func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
+	case "/users/mallory/inbox":
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.mu.inbox = append(f.mu.inbox, body)
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
 	case "/.well-known/webfinger":
 		json.NewEncoder(w).Encode(map[string]any{"subject": "acct:mallory@" + f.domain, "links": []any{
 			map[string]any{"rel": "self", "type": "application/activity+json", "href": f.actorID()}}})
@@ -71,6 +84,13 @@ func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/activity+json")
 		json.NewEncoder(w).Encode(doc)
 	}
+}
+
+// received returns the bodies POSTed to mallory's inbox so far.
+func (f *fakeRemote) received() [][]byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([][]byte(nil), f.mu.inbox...)
 }
 
 // post delivers an activity, signed by mallory, to a node's shared inbox.
