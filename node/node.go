@@ -138,16 +138,13 @@ func (n *Node) build() error {
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
-	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
 	if cfg.Clustered() {
 		n.router = newRouter(s.Streams, n.log)
 		n.streams = n.router
 	}
-	s.Notifications.OnNotify = func(to shard.ID, nt notification.Notification) {
-		n.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
-	}
+	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
 	s.Visibility = visibility.New(s.Accounts)
