@@ -6,7 +6,8 @@
 // activitypub/httpsig. The inbox applies relationship activities (Follow, Accept,
 // Reject, Like, Block, Add, Remove and their Undo) through the action layer
 // (Deps.Actions), so that they have the effects the same action has from the client
-// API; it must not assemble those consequences itself.
+// API, and files the reports of peers (Flag) through it too; it must not assemble
+// those consequences itself.
 package activitypub
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -114,6 +116,7 @@ type Actions interface {
 	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
 }
 
 // Service builds and serves federation documents.
@@ -130,7 +133,6 @@ type Service struct {
 	accounts Accounts
 	statuses Statuses
 	notifier Notifier
-	reports  Reports
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
@@ -158,8 +160,6 @@ type Deps struct {
 	// Resolver fetches remote actors and resolves handles; nil builds one from
 	// Accounts, Keys and the options (node builds it first, for the status formatter).
 	Resolver *Resolver
-	// Reports files the reports that other servers send (Flag); nil drops them.
-	Reports Reports
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
 	// clears that domain's failure record).
 	OnSignedRequest func(ctx context.Context, domain string)
@@ -188,10 +188,10 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, reports: d.Reports, opts: opts, log: d.Logger}
+		notifier: d.Notifier, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
-		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
+		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)
 	}
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)

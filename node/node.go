@@ -202,15 +202,15 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Observe: n.metrics.observeDelivery})
-	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
+	sender := activitypub.NewSender(n.store, s.Accounts, s.Statuses, s.Delivery, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
-		Federation: sender}); err != nil {
+		Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Keys: keys, Sender: sender, Resolver: fed.resolver, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
