@@ -9,10 +9,10 @@
 // activity, so that one action has the same effects from either door.
 //
 // An action of a local account tells the remote party (Follow, Block, Like and their
-// Undo; Add and Remove of a pin to its remote followers; a report it asked to
-// forward, as Flag);
-// an action of a peer is not sent back, except the answer to its Follow (Accept, or
-// Reject when either blocks the other). Homes are local accounts' only.
+// Undo; Add and Remove of a pin to its remote followers; Flag, for a report about a
+// remote account that asked to be forwarded); an action of a peer is not sent back,
+// except the answer to its Follow (Accept, or Reject when either blocks the other).
+// Homes are local accounts' only.
 //
 // It must not import the doors (api, activitypub), node or engines, and knows neither
 // HTTP nor ActivityPub documents: federation is the small Federation interface below.
