@@ -1,7 +1,7 @@
 // Package action owns the use cases that change relationships between accounts, and
 // between accounts and statuses: one function per verb (follow, unfollow, block,
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
-// a peer's answer to a follow; favourite, unfavourite, pin, unpin) that
+// a peer's answer to a follow; favourite, unfavourite, pin, unpin; report) that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
@@ -9,9 +9,10 @@
 // activity, so that one action has the same effects from either door.
 //
 // An action of a local account tells the remote party (Follow, Block, Like and their
-// Undo; Add and Remove of a pin to its remote followers);
-// an action of a peer is not sent back, except the answer to its Follow (Accept, or
-// Reject when either blocks the other). Homes are local accounts' only.
+// Undo; Add and Remove of a pin to its remote followers; Flag, for a report about a
+// remote account that asked to be forwarded); an action of a peer is not sent back,
+// except the answer to its Follow (Accept, or Reject when either blocks the other).
+// Homes are local accounts' only.
 //
 // It must not import the doors (api, activitypub), node or engines, and knows neither
 // HTTP nor ActivityPub documents: federation is the small Federation interface below.
@@ -21,9 +22,11 @@ package action
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
@@ -62,8 +65,13 @@ type Homes interface {
 	Unfollowed(ctx context.Context, follower, author shard.ID) error
 }
 
+// Reports is the part of moderation.Service that reports are filed with.
+type Reports interface {
+	Create(ctx context.Context, n moderation.NewReport) (*moderation.Report, error)
+}
+
 // Federation is the part of activitypub.Sender that tells remote servers of local
-// relationship changes and pins.
+// relationship changes, pins and forwarded reports.
 type Federation interface {
 	// Relate sends kind (Follow, Block, Like) from local to remote, or its Undo;
 	// nothing when remote is a local account.
@@ -74,16 +82,22 @@ type Federation interface {
 	// SendFeatured tells the remote followers of a local account that it pinned or
 	// unpinned one of its statuses.
 	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
+	// SendFlag forwards a report about a remote account to that account's server.
+	SendFlag(ctx context.Context, r *moderation.Report) error
 }
 
-// Deps are what the actions write through; every one is required.
+// Deps are what the actions write through; every one but Logger is required.
 type Deps struct {
 	Accounts Accounts
 	Statuses Statuses
 	// Notifier hears the follows and follow requests of local accounts.
 	Notifier   account.Notifier
 	Homes      Homes
+	Reports    Reports
 	Federation Federation
+	// Logger hears what an action does not return (a report that could not be
+	// forwarded); default slog.Default().
+	Logger *slog.Logger
 }
 
 // Service runs the actions.
@@ -92,7 +106,9 @@ type Service struct {
 	statuses   Statuses
 	notifier   account.Notifier
 	homes      Homes
+	reports    Reports
 	federation Federation
+	log        *slog.Logger
 }
 
 // New returns the actions, or an error naming a missing dependency.
@@ -102,7 +118,7 @@ func New(d Deps) (*Service, error) {
 		name string
 		ok   bool
 	}{{"Accounts", d.Accounts != nil}, {"Statuses", d.Statuses != nil}, {"Notifier", d.Notifier != nil},
-		{"Homes", d.Homes != nil}, {"Federation", d.Federation != nil}} {
+		{"Homes", d.Homes != nil}, {"Reports", d.Reports != nil}, {"Federation", d.Federation != nil}} {
 		if !dep.ok {
 			missing = append(missing, errors.New("action: Deps."+dep.name+" is required"))
 		}
@@ -110,5 +126,9 @@ func New(d Deps) (*Service, error) {
 	if err := errors.Join(missing...); err != nil {
 		return nil, err
 	}
-	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, federation: d.Federation}, nil
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, reports: d.Reports,
+		federation: d.Federation, log: d.Logger}, nil
 }

@@ -6,7 +6,8 @@
 // activitypub/httpsig. The inbox applies relationship activities (Follow, Accept,
 // Reject, Like, Block, Add, Remove and their Undo) through the action layer
 // (Deps.Actions), so that they have the effects the same action has from the client
-// API; it must not assemble those consequences itself.
+// API, and files the reports of peers (Flag) through it too; it must not assemble
+// those consequences itself.
 package activitypub
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -114,6 +116,7 @@ type Actions interface {
 	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
 }
 
 // Service builds and serves federation documents.
@@ -122,17 +125,16 @@ type Service struct {
 	*Sender
 	// Keys holds the local actors' keys and signs with them.
 	*Keys
+	// Resolver fetches remote documents and actors, and resolves handles.
+	*Resolver
 	actions  Actions
-	http     *http.Client
 	st       store.Store
 	bus      bus.Bus
 	accounts Accounts
 	statuses Statuses
 	notifier Notifier
-	reports  Reports
 	opts     Options
 	log      *slog.Logger
-	now      func() time.Time
 	dead     DeadLetters
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
@@ -155,8 +157,9 @@ type Deps struct {
 	// Sender sends the activities of local accounts; nil builds one from Store,
 	// Accounts, Deliverer and the options (node builds it first, for the actions).
 	Sender *Sender
-	// Reports files the reports that other servers send (Flag); nil drops them.
-	Reports Reports
+	// Resolver fetches remote actors and resolves handles; nil builds one from
+	// Accounts, Keys and the options (node builds it first, for the status formatter).
+	Resolver *Resolver
 	// OnSignedRequest, if set, hears the domain of every verified inbox POST (delivery
 	// clears that domain's failure record).
 	OnSignedRequest func(ctx context.Context, domain string)
@@ -184,14 +187,17 @@ func New(d Deps, opts Options) (*Service, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Service{http: opts.HTTP, st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, reports: d.Reports, opts: opts, log: d.Logger, now: time.Now}
+	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
+		notifier: d.Notifier, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
-		s.Sender = NewSender(d.Store, d.Accounts, d.Deliverer, opts)
+		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)
 	}
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
+	}
+	if s.Resolver = d.Resolver; s.Resolver == nil {
+		s.Resolver = NewResolver(d.Accounts, s.Keys, opts)
 	}
 	s.dead = d.DeadLetters
 	if s.dead == nil {
@@ -206,4 +212,4 @@ func (s *Service) ProfileURL(username string) string {
 }
 
 // InstanceActorURI is the id of the server's own actor.
-func (s *Service) InstanceActorURI() string { return s.Base() + "/actor" }
+func (s *Service) InstanceActorURI() string { return instanceActorURI(s.opts) }

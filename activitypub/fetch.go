@@ -26,7 +26,7 @@ const maxFetch = 1 << 20
 const actorTTL = 24 * time.Hour
 
 // Fetch GETs an ActivityStreams document, signed by the instance actor.
-func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error) {
+func (s *Resolver) Fetch(ctx context.Context, uri string) (map[string]any, error) {
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
@@ -43,11 +43,11 @@ func (s *Service) Fetch(ctx context.Context, uri string) (map[string]any, error)
 	}
 	req.Header.Set("Accept", acceptAP)
 	req.Header.Set("User-Agent", userAgent(s.opts))
-	key, err := s.PrivateKey(ctx, 0)
+	key, err := s.keys.PrivateKey(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	if err := httpsig.Sign(req, nil, s.InstanceActorURI()+"#main-key", key, s.now()); err != nil {
+	if err := httpsig.Sign(req, nil, instanceActorURI(s.opts)+"#main-key", key, s.now()); err != nil {
 		return nil, fmt.Errorf("sign fetch of %s: %w", uri, err)
 	}
 	resp, err := s.http.Do(req)
@@ -79,7 +79,7 @@ func userAgent(o Options) string {
 
 // RemoteAccount returns the account of a remote actor id, fetching the actor when it is
 // unknown or stale (refresh forces a fetch, as after a failed signature check).
-func (s *Service) RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error) {
+func (s *Resolver) RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error) {
 	uri = strings.TrimSuffix(uri, "#main-key")
 	if i := strings.IndexByte(uri, '#'); i >= 0 {
 		uri = uri[:i]
@@ -109,7 +109,7 @@ func (s *Service) RemoteAccount(ctx context.Context, uri string, refresh bool) (
 }
 
 // isLocal reports whether a URI belongs to this server.
-func (s *Service) isLocal(uri string) bool {
+func (s *Resolver) isLocal(uri string) bool {
 	u, err := url.Parse(uri)
 	return err == nil && strings.EqualFold(u.Host, s.opts.Domain)
 }
@@ -117,7 +117,7 @@ func (s *Service) isLocal(uri string) bool {
 // parseActor reads what Mastodon needs from an actor document. Every URL in it goes
 // through remoteURL: the actor is refused without a usable id and inbox, and any
 // other link that fails is left out.
-func (s *Service) parseActor(uri string, doc map[string]any) (*account.Account, error) {
+func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account, error) {
 	id := s.remoteURL(str2(doc, "id"))
 	u, err := url.Parse(id)
 	if err != nil || id == "" {
@@ -202,7 +202,7 @@ func cutBytes(s string, n int) string {
 
 // actorLinks fills the URLs of an account from its actor document and key, each
 // through remoteURL; the profile page defaults to the actor id.
-func (s *Service) actorLinks(a *account.Account, doc, key map[string]any) {
+func (s *Resolver) actorLinks(a *account.Account, doc, key map[string]any) {
 	a.URL = s.remoteURL(linkOf(doc["url"]))
 	if a.URL == "" {
 		a.URL = a.URI
@@ -224,12 +224,12 @@ func (s *Service) actorLinks(a *account.Account, doc, key map[string]any) {
 // remoteURL is a URL taken from another server's document: kept when it is an
 // absolute https URL, or http where federation over http is allowed, and "" otherwise
 // (text.CleanURL). Every URL Herd stores from a remote document passes here.
-func (s *Service) remoteURL(raw string) string {
+func (s *Resolver) remoteURL(raw string) string {
 	return text.CleanURL(raw, s.opts.Client.AllowHTTP)
 }
 
 // remoteURLs keeps the URLs of a list that pass remoteURL.
-func (s *Service) remoteURLs(raws []string) []string {
+func (s *Resolver) remoteURLs(raws []string) []string {
 	var out []string
 	for _, r := range raws {
 		if u := s.remoteURL(r); u != "" {
@@ -277,7 +277,7 @@ func asList(v any) []any {
 }
 
 // ResolveAcct finds a remote account by handle through WebFinger.
-func (s *Service) ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error) {
+func (s *Resolver) ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error) {
 	if a, err := s.accounts.Lookup(ctx, username, domain); err == nil && s.now().Sub(a.FetchedAt) < actorTTL {
 		return a, nil
 	}
@@ -299,7 +299,7 @@ func (s *Service) ResolveAcct(ctx context.Context, username, domain string) (*ac
 }
 
 // getJSON is an unsigned GET of a JSON document (WebFinger).
-func (s *Service) getJSON(ctx context.Context, uri string) (map[string]any, error) {
+func (s *Resolver) getJSON(ctx context.Context, uri string) (map[string]any, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)

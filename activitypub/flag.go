@@ -11,18 +11,13 @@ import (
 	"github.com/herd-social/herd/status"
 )
 
-// Reports is the part of the moderation service that federation files reports with.
-type Reports interface {
-	Create(ctx context.Context, n moderation.NewReport) (*moderation.Report, error)
-}
-
 // maxFlagObjects bounds the accounts and statuses one incoming Flag may name.
 const maxFlagObjects = 100
 
 // SendFlag forwards a report about a remote account to the target's inbox, from the
 // instance actor as Mastodon does: object lists the target actor and the URIs of the
 // reported statuses, content is the comment.
-func (s *Service) SendFlag(ctx context.Context, r *moderation.Report) error {
+func (s *Sender) SendFlag(ctx context.Context, r *moderation.Report) error {
 	target, err := s.accounts.Get(ctx, r.TargetAccountID)
 	if err != nil || target.Local() {
 		return err
@@ -41,18 +36,17 @@ func (s *Service) SendFlag(ctx context.Context, r *moderation.Report) error {
 	if inbox == "" {
 		inbox = target.SharedInboxURL
 	}
-	act := map[string]any{"id": s.InstanceActorURI() + "#flags/" + r.ID.String() + "/" + nonce(), "type": "Flag",
-		"actor": s.InstanceActorURI(), "content": r.Comment, "object": objects}
+	instance := instanceActorURI(s.opts)
+	act := map[string]any{"id": instance + "#flags/" + r.ID.String() + "/" + nonce(), "type": "Flag",
+		"actor": instance, "content": r.Comment, "object": objects}
 	return s.send(ctx, 0, act, []string{inbox})
 }
 
 // applyFlag files a report, by the sending actor, against each local account the
 // Flag names, with the named local statuses of that account, as Mastodon's
-// ActivityPub::Activity::Flag.
+// ActivityPub::Activity::Flag, through the report action (which does not forward a
+// peer's report back).
 func (s *Service) applyFlag(ctx context.Context, actor *account.Account, act map[string]any) error {
-	if s.reports == nil {
-		return nil
-	}
 	uris := asStrings(act["object"])
 	if len(uris) > maxFlagObjects {
 		uris = uris[:maxFlagObjects]
@@ -78,7 +72,7 @@ func (s *Service) applyFlag(ctx context.Context, actor *account.Account, act map
 			continue
 		}
 		reported[t.ID] = true
-		_, err := s.reports.Create(ctx, moderation.NewReport{AccountID: actor.ID, TargetAccountID: t.ID,
+		_, err := s.actions.Report(ctx, actor, moderation.NewReport{TargetAccountID: t.ID,
 			StatusIDs: byAccount[t.ID], Comment: str2(act, "content"), URI: s.remoteURL(str2(act, "id"))})
 		var v *moderation.Validation
 		if errors.As(err, &v) || errors.Is(err, account.ErrNotFound) || errors.Is(err, status.ErrNotFound) {

@@ -17,21 +17,23 @@ import (
 
 // Sender sends activities signed by local accounts: the relationship changes a
 // remote server must hear of (Follow, Block, Like and their Undo; Accept and Reject of
-// a remote Follow; Add and Remove of a pin), and, for Service, every other outgoing
-// activity. It needs no inbox,
+// a remote Follow; Add and Remove of a pin), the reports forwarded from the instance
+// actor (Flag), and, for Service, every other outgoing activity. It needs no inbox,
 // so that the action layer, which the inbox applies activities through, can be built
 // with it before Service. Service embeds one.
 type Sender struct {
 	st       store.Store
 	accounts Accounts
+	statuses Statuses
 	delivery Deliverer
 	opts     Options
 }
 
 // NewSender returns the sender of the activities of local accounts: accounts names the
-// parties, st keeps the ids of remote Follows (to answer them), d delivers.
-func NewSender(st store.Store, accounts Accounts, d Deliverer, opts Options) *Sender {
-	return &Sender{st: st, accounts: accounts, delivery: d, opts: opts}
+// parties, statuses the objects of a Flag, st keeps the ids of remote Follows (to
+// answer them), d delivers.
+func NewSender(st store.Store, accounts Accounts, statuses Statuses, d Deliverer, opts Options) *Sender {
+	return &Sender{st: st, accounts: accounts, statuses: statuses, delivery: d, opts: opts}
 }
 
 // Base is the public base URL, such as https://example.com.

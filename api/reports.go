@@ -63,7 +63,7 @@ func (s *Server) createReport(r *req) error {
 	if err != nil {
 		return errNotFound
 	}
-	n := moderation.NewReport{AccountID: r.viewer, TargetAccountID: target, Comment: r.p.str("comment"),
+	n := moderation.NewReport{TargetAccountID: target, Comment: r.p.str("comment"),
 		Category: r.p.str("category"), RuleIDs: r.p.list("rule_ids"), Forward: r.p.boolean("forward")}
 	for _, v := range r.p.list("status_ids") {
 		id, err := shard.Parse(v)
@@ -72,15 +72,13 @@ func (s *Server) createReport(r *req) error {
 		}
 		n.StatusIDs = append(n.StatusIDs, id)
 	}
-	rep, err := s.d.Reports.Create(r.context(), n)
+	me, err := s.me(r)
 	if err != nil {
 		return err
 	}
-	if rep.Forwarded && s.d.Federation != nil {
-		// The report stands even if the copy cannot be queued; a retry would file it twice.
-		if err := s.d.Federation.SendFlag(r.context(), rep); err != nil {
-			s.log.Error("api: forward report", "report", rep.ID, "err", err)
-		}
+	rep, err := s.d.Actions.Report(r.context(), me, n)
+	if err != nil {
+		return err
 	}
 	out, err := s.report(r.context(), rep)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/status"
 )
 
@@ -16,8 +15,6 @@ type Federator interface {
 	RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error)
 	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
 	Backfill(ctx context.Context, a *account.Account) error
-	// SendFlag forwards a report to the server of its remote target.
-	SendFlag(ctx context.Context, r *moderation.Report) error
 	FetchReplies(ctx context.Context, uri string) error
 }
 

@@ -138,58 +138,79 @@ func (n *Node) build() error {
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
-	s.Notifications = notification.New(n.store, ids, s.Accounts, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
 	if cfg.Clustered() {
 		n.router = newRouter(s.Streams, n.log)
 		n.streams = n.router
 	}
-	s.Notifications.OnNotify = func(to shard.ID, nt notification.Notification) {
-		n.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: nt.ID})
-	}
+	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
-	format := status.NewTextFormatter(s.Accounts, cfg.Domain, cfg.Scheme+"://"+cfg.Domain)
+	fed, err := n.federationBase()
+	if err != nil {
+		return err
+	}
+	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
+		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
-	if err := n.buildFederation(format); err != nil {
+	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
 	n.buildAPI(format)
 	return nil
 }
 
-// buildFederation makes delivery, the actions and federation, each complete when
-// built: federation's keys first (delivery signs with them), then delivery, then
-// federation's sender, which the actions send through, then the actions, which the
-// inbox applies activities through, then the rest of federation.
-func (n *Node) buildFederation(format *status.TextFormatter) error {
-	cfg, s := n.cfg, &n.Services
+// fedBase is the part of federation that the domain services need before federation
+// itself can be built: the actors' keys, and the resolver of remote actors that the
+// status formatter looks unknown mentioned handles up with. Both need only the
+// outbound HTTP client, the store and the accounts.
+type fedBase struct {
+	opts     activitypub.Options
+	keys     *activitypub.Keys
+	resolver *activitypub.Resolver
+}
+
+// federationBase makes the outbound HTTP client, the actors' keys and the resolver.
+func (n *Node) federationBase() (fedBase, error) {
+	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
 		ExtraCA: cfg.ExtraCA}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
-		return fmt.Errorf("node: %w", err)
+		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
-	apOpts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
+	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
-	keys := activitypub.NewKeys(n.store, s.Accounts, apOpts)
-	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: httpClient, Logger: n.log,
+	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
+	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, opts)}, nil
+}
+
+// buildFederation makes delivery, the actions and federation, each complete when
+// built: delivery first (it signs with the keys of fed), then federation's sender,
+// which the actions send through, then the actions, which the inbox applies
+// activities through, then the rest of federation, with the keys and the resolver
+// that the domain services were built with.
+func (n *Node) buildFederation(fed fedBase) error {
+	cfg, s := n.cfg, &n.Services
+	apOpts, keys := fed.opts, fed.keys
+	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Observe: n.metrics.observeDelivery})
-	sender := activitypub.NewSender(n.store, s.Accounts, s.Delivery, apOpts)
+	sender := activitypub.NewSender(n.store, s.Accounts, s.Statuses, s.Delivery, apOpts)
+	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
-		Federation: sender}); err != nil {
+		Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Keys: keys, Sender: sender, Reports: s.Reports, DeadLetters: s.DeadLetters,
+		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -198,7 +219,6 @@ func (n *Node) buildFederation(format *status.TextFormatter) error {
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	format.ResolveRemote(s.Federation.ResolveAcct, status.RemoteOptions{Budget: cfg.ResolveBudget})
 	return nil
 }
 

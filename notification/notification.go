@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
+	"github.com/herd-social/herd/stream"
 )
 
 // ErrNotFound is returned for a notification that does not exist.
@@ -62,22 +63,49 @@ type Filter interface {
 	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
 }
 
+// Streams is the part of the stream router (stream.Router) that new notifications
+// are published to. Events carry ids only; connections render them for their viewers.
+type Streams interface {
+	Publish(key stream.Key, e stream.Event)
+}
+
+// noStreams is the Streams of a service without streaming.
+type noStreams struct{}
+
+func (noStreams) Publish(stream.Key, stream.Event) {}
+
+// Options tune the service. Zero fields take the documented defaults.
+type Options struct {
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Streams hears every new notification, as its id on the recipient's
+	// notifications stream (stream.Notifications); default none.
+	Streams Streams
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Streams == nil {
+		o.Streams = noStreams{}
+	}
+	return o
+}
+
 // Service stores and lists notifications.
 type Service struct {
-	st     store.Store
-	ids    *shard.Generator
-	filter Filter
-	now    func() time.Time
-	// OnNotify, if set, hears every new notification (streaming hooks in here).
-	OnNotify func(to shard.ID, n Notification)
+	st      store.Store
+	ids     *shard.Generator
+	filter  Filter
+	now     func() time.Time
+	streams Streams
 }
 
 // New returns a service on st.
-func New(st store.Store, ids *shard.Generator, filter Filter, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{st: st, ids: ids, filter: filter, now: now}
+func New(st store.Store, ids *shard.Generator, filter Filter, opts Options) *Service {
+	opts = opts.withDefaults()
+	return &Service{st: st, ids: ids, filter: filter, now: opts.Now, streams: opts.Streams}
 }
 
 func cause(kind Kind, from, statusID shard.ID) []byte {
@@ -111,9 +139,7 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	if err := s.st.Put(ctx, tNotifications, to.Bytes(), n.ID.Bytes(), b, 0); err != nil {
 		return fmt.Errorf("save notification for %d: %w", to, err)
 	}
-	if s.OnNotify != nil {
-		s.OnNotify(to, n)
-	}
+	s.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: n.ID})
 	return nil
 }
 

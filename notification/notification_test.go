@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -24,8 +25,19 @@ type rig struct {
 	now      time.Time
 	mu       struct {
 		sync.Mutex
-		heard []shard.ID // recipients OnNotify heard of
+		heard []string // the stream events published, as heardEvent
 	}
+}
+
+// Publish hears the stream events of the service.
+func (r *rig) Publish(key stream.Key, e stream.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mu.heard = append(r.mu.heard, heardEvent(key, e.Kind, e.ID != 0))
+}
+
+func heardEvent(key stream.Key, kind string, hasID bool) string {
+	return fmt.Sprintf("%s %s id:%v", key, kind, hasID)
 }
 
 func newRig(t *testing.T) *rig {
@@ -36,19 +48,15 @@ func newRig(t *testing.T) *rig {
 	}
 	r := &rig{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	r.accounts = account.New(st, ids, account.Options{Domain: "example.com"})
-	r.svc = notification.New(st, ids, r.accounts, func() time.Time { return r.now })
-	r.svc.OnNotify = func(to shard.ID, _ notification.Notification) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.mu.heard = append(r.mu.heard, to)
-	}
+	r.svc = notification.New(st, ids, r.accounts, notification.Options{Now: func() time.Time { return r.now }, Streams: r})
 	return r
 }
 
-func (r *rig) heard() int {
+// heard lists the stream events published so far.
+func (r *rig) heard() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.mu.heard)
+	return slices.Clone(r.mu.heard)
 }
 
 // list lists account's notifications as "type from status" strings, newest first.
@@ -111,7 +119,7 @@ func TestNotifyOncePerCause(t *testing.T) {
 		{"from an account it mutes without notifications", 31, "mention", 100, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before, heard := len(r.list(t, to, paging.Page{}, notification.Query{})), r.heard()
+			before, heard := len(r.list(t, to, paging.Page{}, notification.Query{})), len(r.heard())
 			if err := r.svc.Notify(ctx, to, tc.from, tc.kind, tc.status); err != nil {
 				t.Fatal(err)
 			}
@@ -119,8 +127,12 @@ func TestNotifyOncePerCause(t *testing.T) {
 			if got := len(after) > before; got != tc.notified {
 				t.Fatalf("notified: %v, want %v; notifications %v", got, tc.notified, after)
 			}
-			if got := r.heard() > heard; got != tc.notified {
-				t.Fatalf("OnNotify heard: %v, want %v", got, tc.notified)
+			var want []string
+			if tc.notified {
+				want = []string{heardEvent(stream.Notifications(to), stream.Notification, true)}
+			}
+			if published := r.heard()[heard:]; !slices.Equal(published, want) {
+				t.Fatalf("stream events %v, want %v", published, want)
 			}
 			if tc.notified && after[0] != fmt.Sprintf("%s %d %d", tc.kind, tc.from, tc.status) {
 				t.Fatalf("newest notification %q", after[0])

@@ -17,6 +17,12 @@ type Lookup interface {
 	Lookup(ctx context.Context, username, domain string) (*account.Account, error)
 }
 
+// Resolver is the part of the federation resolver (activitypub.Resolver) that looks
+// up the handles of remote accounts not known yet: WebFinger, then the actor.
+type Resolver interface {
+	ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error)
+}
+
 // TextFormatter is the Formatter of plain-text statuses: Mastodon's rendering through
 // the text package, with mentions resolved to known accounts.
 type TextFormatter struct {
@@ -25,7 +31,7 @@ type TextFormatter struct {
 	// https://example.com.
 	domain, base string
 	// remote, if set, resolves handles of accounts not known yet (WebFinger).
-	remote func(ctx context.Context, username, domain string) (*account.Account, error)
+	remote Resolver
 	opts   RemoteOptions
 }
 
@@ -53,15 +59,11 @@ func (o RemoteOptions) withDefaults() RemoteOptions {
 	return o
 }
 
-// ResolveRemote lets the formatter look up unknown remote handles through resolve,
-// bounded by o.
-func (f *TextFormatter) ResolveRemote(resolve func(ctx context.Context, username, domain string) (*account.Account, error), o RemoteOptions) {
-	f.remote, f.opts = resolve, o.withDefaults()
-}
-
-// NewTextFormatter returns a formatter for the local domain that links to base.
-func NewTextFormatter(accounts Lookup, domain, base string) *TextFormatter {
-	return &TextFormatter{accounts: accounts, domain: domain, base: base, opts: RemoteOptions{}.withDefaults()}
+// NewTextFormatter returns a formatter for the local domain that links to base. It
+// looks mentioned handles up in accounts, and those of remote accounts not known yet
+// through remote, bounded by o; with a nil remote they stay plain text.
+func NewTextFormatter(accounts Lookup, remote Resolver, domain, base string, o RemoteOptions) *TextFormatter {
+	return &TextFormatter{accounts: accounts, remote: remote, domain: domain, base: base, opts: o.withDefaults()}
 }
 
 // Format renders text into HTML and lists the accounts and hashtags it mentions. The
@@ -147,7 +149,7 @@ func (f *TextFormatter) resolveRemote(ctx context.Context, ms []text.Mention, fo
 	for range min(f.opts.Parallel, len(ms)) {
 		wg.Go(func() {
 			for m := range jobs {
-				if a, err := f.remote(ctx, m.Username, m.Domain); err == nil {
+				if a, err := f.remote.ResolveAcct(ctx, m.Username, m.Domain); err == nil {
 					mu.Lock()
 					found[mentionKey(m)] = a
 					mu.Unlock()

@@ -50,8 +50,7 @@ func TestFormatResolvesConcurrently(t *testing.T) {
 	var mu sync.Mutex
 	full := make(chan struct{})
 	var once sync.Once
-	f := status.NewTextFormatter(knownAccounts{}, "herd.example", "https://herd.example")
-	f.ResolveRemote(func(ctx context.Context, username, domain string) (*account.Account, error) {
+	resolve := resolveFunc(func(ctx context.Context, username, domain string) (*account.Account, error) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -68,7 +67,8 @@ func TestFormatResolvesConcurrently(t *testing.T) {
 			return nil, ctx.Err()
 		}
 		return remoteAccount(username, domain), nil
-	}, status.RemoteOptions{Budget: time.Minute, Parallel: parallel})
+	})
+	f := status.NewTextFormatter(knownAccounts{}, resolve, "herd.example", "https://herd.example", status.RemoteOptions{Budget: time.Minute, Parallel: parallel})
 
 	out, err := f.Format(context.Background(), handles(10, "far.example"))
 	if err != nil {
@@ -94,14 +94,14 @@ func TestFormatResolvesConcurrently(t *testing.T) {
 // text, while known accounts and a handle resolved in time are linked.
 func TestFormatBudget(t *testing.T) {
 	known := knownAccounts{"alice@": {ID: 1, Username: "alice"}}
-	f := status.NewTextFormatter(known, "herd.example", "https://herd.example")
-	f.ResolveRemote(func(ctx context.Context, username, domain string) (*account.Account, error) {
+	resolve := resolveFunc(func(ctx context.Context, username, domain string) (*account.Account, error) {
 		if domain == "quick.example" {
 			return remoteAccount(username, domain), nil
 		}
 		<-ctx.Done() // a server that never answers
 		return nil, ctx.Err()
-	}, status.RemoteOptions{Budget: 50 * time.Millisecond, Parallel: 4})
+	})
+	f := status.NewTextFormatter(known, resolve, "herd.example", "https://herd.example", status.RemoteOptions{Budget: 50 * time.Millisecond, Parallel: 4})
 
 	out, err := f.Format(context.Background(), "@fast@quick.example @alice "+handles(10, "slow.example"))
 	if err != nil {
@@ -120,14 +120,14 @@ func TestFormatBudget(t *testing.T) {
 func TestFormatSharedDeadline(t *testing.T) {
 	var mu sync.Mutex
 	var deadlines []time.Time
-	f := status.NewTextFormatter(knownAccounts{}, "herd.example", "https://herd.example")
-	f.ResolveRemote(func(ctx context.Context, username, domain string) (*account.Account, error) {
+	resolve := resolveFunc(func(ctx context.Context, username, domain string) (*account.Account, error) {
 		d, _ := ctx.Deadline()
 		mu.Lock()
 		deadlines = append(deadlines, d)
 		mu.Unlock()
 		return nil, account.ErrNotFound
-	}, status.RemoteOptions{Budget: time.Hour})
+	})
+	f := status.NewTextFormatter(knownAccounts{}, resolve, "herd.example", "https://herd.example", status.RemoteOptions{Budget: time.Hour})
 	shared := time.Now().Add(time.Minute)
 	ctx := status.WithLookupDeadline(context.Background(), shared)
 	for _, src := range []string{"@a@x.example", "@b@x.example @c@x.example"} {
@@ -143,4 +143,11 @@ func TestFormatSharedDeadline(t *testing.T) {
 			t.Errorf("a lookup had the deadline %v, want the shared %v", d, shared)
 		}
 	}
+}
+
+// resolveFunc is a status.Resolver made of a function.
+type resolveFunc func(ctx context.Context, username, domain string) (*account.Account, error)
+
+func (f resolveFunc) ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error) {
+	return f(ctx, username, domain)
 }

@@ -1,0 +1,32 @@
+package activitypub
+
+import (
+	"net/http"
+	"time"
+)
+
+// Resolver finds remote actors: it fetches ActivityStreams documents signed by the
+// instance actor, reads actor documents into remote accounts (fetch.go), and resolves
+// handles through WebFinger. It needs only the outbound HTTP client, the accounts and
+// the instance actor's key, so that node builds it before the status service, whose
+// text formatter resolves unknown mentioned handles through it, and long before
+// Service, which embeds one.
+type Resolver struct {
+	http     *http.Client
+	accounts Accounts
+	keys     *Keys
+	opts     Options
+	now      func() time.Time
+}
+
+// NewResolver returns the resolver of remote actors: accounts keeps what it reads,
+// keys signs its fetches, opts.HTTP (default http.DefaultClient) makes them.
+func NewResolver(accounts Accounts, keys *Keys, opts Options) *Resolver {
+	if opts.HTTP == nil {
+		opts.HTTP = http.DefaultClient
+	}
+	return &Resolver{http: opts.HTTP, accounts: accounts, keys: keys, opts: opts, now: time.Now}
+}
+
+// instanceActorURI is the id of the server's own actor.
+func instanceActorURI(o Options) string { return baseURL(o) + "/actor" }
