@@ -143,6 +143,26 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	return nil
 }
 
+// Withdraw removes the notification a cause made once what caused it is undone (an
+// unfavourite, a boost deleted), as Mastodon destroys a notification with its
+// activity. The cause is forgotten too, so that doing it again notifies again.
+func (s *Service) Withdraw(ctx context.Context, to, from shard.ID, kind Kind, statusID shard.ID) error {
+	c := cause(kind, from, statusID)
+	id, err := s.st.Get(ctx, tCauses, to.Bytes(), c)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load the cause of a notification for %d: %w", to, err)
+	}
+	err = s.st.Batch(ctx, []store.Mutation{{Kind: store.Delete, Table: tNotifications, PK: to.Bytes(), CK: id},
+		{Kind: store.Delete, Table: tCauses, PK: to.Bytes(), CK: c}})
+	if err != nil {
+		return fmt.Errorf("withdraw a notification for %d: %w", to, err)
+	}
+	return nil
+}
+
 // Query narrows a listing.
 type Query struct {
 	Types, ExcludeTypes []Kind

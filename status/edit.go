@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -149,7 +150,24 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 	if err := s.publish(ctx, Event{Kind: Deleted, StatusID: st.ID, Author: author, Status: st}); err != nil {
 		return nil, err
 	}
+	if st.ReblogOfID != 0 { // an unboost: its notification goes with it
+		if err := s.withdrawReblog(ctx, st); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
+}
+
+// withdrawReblog removes the notification the boost st gave the original's author.
+func (s *Service) withdrawReblog(ctx context.Context, st *Status) error {
+	orig, err := s.Get(ctx, st.ReblogOfID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.notifier.Withdraw(ctx, orig.AccountID, st.AccountID, notification.Reblog, orig.ID)
 }
 
 // DeleteReblogs removes every boost of a deleted status, as Mastodon does.

@@ -118,7 +118,13 @@ func (s *Service) Unfavourite(ctx context.Context, account, id shard.ID) (*Statu
 	if st, err = s.original(ctx, st); err != nil {
 		return nil, err
 	}
-	return st, s.unset(ctx, favourite, st.ID, account)
+	if err := s.unset(ctx, favourite, st.ID, account); err != nil {
+		return nil, err
+	}
+	if err := s.notifier.Withdraw(ctx, st.AccountID, account, notification.Favourite, st.ID); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // Bookmark bookmarks a status for account.

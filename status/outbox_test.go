@@ -41,6 +41,10 @@ func (noNotifier) Notify(context.Context, shard.ID, shard.ID, notification.Kind,
 	return nil
 }
 
+func (noNotifier) Withdraw(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error {
+	return nil
+}
+
 // TestOutboxRepublishesAfterALostPublish: a status whose created event was never
 // published (the node died in between) is announced by Republish at the next start, so
 // fan-out never misses an accepted post.

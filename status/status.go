@@ -164,6 +164,7 @@ type Policy interface {
 // Notifier is the part of the notification service that statuses need.
 type Notifier interface {
 	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
+	Withdraw(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
 }
 
 // Formatted is a status text turned into HTML, with what it refers to.
