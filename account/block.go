@@ -186,28 +186,5 @@ func (s *Service) MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]b
 // Hidden returns which of others the viewer must not see content from: accounts the
 // viewer blocks or mutes, and accounts that block the viewer.
 func (s *Service) Hidden(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
-	out := map[shard.ID]bool{}
-	if viewer == 0 || len(others) == 0 {
-		return out, nil
-	}
-	mine := make([]store.Key, len(others))
-	theirs := make([]store.Key, len(others))
-	for i, o := range others {
-		mine[i], theirs[i] = pair(viewer, o), pair(o, viewer)
-	}
-	for _, q := range []struct {
-		table string
-		keys  []store.Key
-	}{{tBlocks, mine}, {tMutes, mine}, {tBlocks, theirs}} {
-		found, err := s.exists(ctx, q.table, q.keys)
-		if err != nil {
-			return nil, err
-		}
-		for i, f := range found {
-			if f && others[i] != viewer {
-				out[others[i]] = true
-			}
-		}
-	}
-	return out, nil
+	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tMutes, false}, relation{tBlocks, true})
 }

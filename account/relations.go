@@ -19,17 +19,32 @@ func (s *Service) FollowsEach(ctx context.Context, follower shard.ID, targets []
 // BlockedEither returns which of others block the viewer or are blocked by the viewer:
 // two multi-gets, none for an anonymous viewer.
 func (s *Service) BlockedEither(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
+	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tBlocks, true})
+}
+
+// relation names a table of rows keyed owner→target: the viewer's own rows
+// (viewer→other), or theirs (other→viewer).
+type relation struct {
+	table  string
+	theirs bool
+}
+
+// relatedAny returns which of others (the viewer aside) have a row in any of the
+// relations: one multi-get each, none for an anonymous viewer.
+func (s *Service) relatedAny(ctx context.Context, viewer shard.ID, others []shard.ID, rels ...relation) (map[shard.ID]bool, error) {
 	out := map[shard.ID]bool{}
 	if viewer == 0 || len(others) == 0 {
 		return out, nil
 	}
-	mine := make([]store.Key, len(others))
-	theirs := make([]store.Key, len(others))
-	for i, o := range others {
-		mine[i], theirs[i] = pair(viewer, o), pair(o, viewer)
-	}
-	for _, keys := range [][]store.Key{mine, theirs} {
-		found, err := s.exists(ctx, tBlocks, keys)
+	for _, rel := range rels {
+		keys := make([]store.Key, len(others))
+		for i, o := range others {
+			keys[i] = pair(viewer, o)
+			if rel.theirs {
+				keys[i] = pair(o, viewer)
+			}
+		}
+		found, err := s.exists(ctx, rel.table, keys)
 		if err != nil {
 			return nil, err
 		}
