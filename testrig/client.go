@@ -95,6 +95,15 @@ type Relationship struct {
 	Note                string   `json:"note"`
 }
 
+// formOf makes a form of name, value pairs ("visibility", "private").
+func formOf(pairs ...string) url.Values {
+	form := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		form.Set(pairs[i], pairs[i+1])
+	}
+	return form
+}
+
 // get sends a GET as the user, expects 200, and decodes the answer into v.
 func (u *User) get(path string, q url.Values, v any) {
 	u.c.t.Helper()
@@ -111,10 +120,8 @@ func (u *User) post(path string, form url.Values, v any) {
 // ("visibility", "private"), and returns it.
 func (u *User) PostStatus(text string, extra ...string) Status {
 	u.c.t.Helper()
-	form := url.Values{"status": {text}}
-	for i := 0; i+1 < len(extra); i += 2 {
-		form.Set(extra[i], extra[i+1])
-	}
+	form := formOf(extra...)
+	form.Set("status", text)
 	var s Status
 	u.post("/api/v1/statuses", form, &s)
 	return s
@@ -169,10 +176,7 @@ func (u *User) Relationship(id string) Relationship {
 // the relationship it answers with.
 func (u *User) Relate(id, action string, extra ...string) Relationship {
 	u.c.t.Helper()
-	form := url.Values{}
-	for i := 0; i+1 < len(extra); i += 2 {
-		form.Set(extra[i], extra[i+1])
-	}
+	form := formOf(extra...)
 	var r Relationship
 	u.post("/api/v1/accounts/"+id+"/"+action, form, &r)
 	return r

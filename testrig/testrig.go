@@ -304,10 +304,8 @@ func (u *User) Do(method, path string, form url.Values) *Response {
 // Post publishes a public status and returns its entity.
 func (u *User) Post(text string, extra ...string) map[string]any {
 	u.c.t.Helper()
-	form := url.Values{"status": {text}}
-	for i := 0; i+1 < len(extra); i += 2 {
-		form.Set(extra[i], extra[i+1])
-	}
+	form := formOf(extra...)
+	form.Set("status", text)
 	return u.c.Must(u.Do("POST", "/api/v1/statuses", form), 200).Object(u.c.t)
 }
 
