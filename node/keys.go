@@ -201,3 +201,14 @@ func tomlString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
