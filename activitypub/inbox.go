@@ -79,7 +79,9 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 	}
 	sreq := httpsig.FromFastHTTP(&ctx.Request)
 	sreq.Scheme = h.s.opts.Scheme
-	fetchCtx, cancel := context.WithTimeout(ctx, h.s.opts.KeyFetchBudget)
+	// Not derived from ctx itself: a deadline's timer reads its parent's values, and
+	// fasthttp's RequestCtx keeps them in the request, reset once the request ends.
+	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.s.opts.KeyFetchBudget)
 	defer cancel()
 	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupKey)
 	if err != nil {

@@ -23,13 +23,25 @@ import (
 // req is one API request being served.
 type req struct {
 	ctx    *fasthttp.RequestCtx
+	c      context.Context // see context
 	s      *Server
 	p      params
 	token  *auth.Token
 	viewer shard.ID // the token's account; zero for app tokens and anonymous calls
 }
 
-func (r *req) context() context.Context { return r.ctx }
+// context is the context of the request's work. It is not fasthttp's RequestCtx,
+// though that is a context too: RequestCtx answers Value from the request's user values,
+// which fasthttp resets for the next request once this one ends, and a context derived
+// from it with a deadline (a remote lookup's budget) reads them from its timer's
+// goroutine, possibly after the end. Detached, the work keeps no tie to the connection:
+// what may take long is bounded by its own budget.
+func (r *req) context() context.Context {
+	if r.c == nil {
+		r.c = context.WithoutCancel(r.ctx)
+	}
+	return r.c
+}
 
 // HTTPError is an error with the status code and public message Mastodon uses.
 type HTTPError struct {
@@ -247,7 +259,7 @@ func (r *req) authenticate(a access) error {
 		}
 		return nil
 	}
-	t, err := r.s.auth.Verify(r.ctx, raw)
+	t, err := r.s.auth.Verify(r.context(), raw)
 	if errors.Is(err, auth.ErrInvalidToken) {
 		return errInvalidToken
 	}
