@@ -22,7 +22,6 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/moderation"
-	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -77,11 +76,6 @@ type Statuses interface {
 	Tombstone(ctx context.Context, uri string) error
 }
 
-// Notifier is the part of the notification service that federation needs.
-type Notifier interface {
-	Notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error
-}
-
 // Options configure the service.
 type Options struct {
 	// Domain is the local domain; Scheme is http or https.
@@ -132,7 +126,6 @@ type Service struct {
 	bus      bus.Bus
 	accounts Accounts
 	statuses Statuses
-	notifier Notifier
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
@@ -146,7 +139,6 @@ type Deps struct {
 	Bus       bus.Bus
 	Accounts  Accounts
 	Statuses  Statuses
-	Notifier  Notifier
 	Deliverer Deliverer
 	Logger    *slog.Logger
 	// Actions applies the relationship activities of peers; required.
@@ -188,7 +180,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		notifier: d.Notifier, opts: opts, log: d.Logger}
+		opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)

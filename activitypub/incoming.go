@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
 	"github.com/herd-social/herd/visibility"
@@ -190,11 +189,8 @@ func (s *Service) applyAnnounce(ctx context.Context, actor *account.Account, act
 	if t, err := time.Parse(time.RFC3339, str2(act, "published")); err == nil {
 		boost.CreatedAt = t.UTC()
 	}
-	_, fresh, err := s.statuses.CreateRemote(ctx, boost)
-	if err != nil || !fresh || target.AccountID == actor.ID {
-		return err
-	}
-	return s.notifier.Notify(ctx, target.AccountID, actor.ID, notification.Reblog, target.ID)
+	_, _, err = s.statuses.CreateRemote(ctx, boost) // which tells the boosted author
+	return err
 }
 
 // maxAncestors bounds how far up a thread one incoming note makes Herd fetch.

@@ -209,7 +209,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
-		Statuses: s.Statuses, Notifier: s.Notifications, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
+		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {

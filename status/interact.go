@@ -235,12 +235,19 @@ func (s *Service) Reblog(ctx context.Context, account, id shard.ID, visibility V
 	if err := s.announce(ctx, r); err != nil {
 		return nil, err
 	}
-	if st.AccountID != account {
-		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Reblog, st.ID); err != nil {
-			return nil, err
-		}
+	if err := s.boosted(ctx, r, st); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// boosted tells the author of a status of its boost, unless they boosted it themselves:
+// a boost made here and one arriving from a peer notify alike.
+func (s *Service) boosted(ctx context.Context, boost, of *Status) error {
+	if of.AccountID == boost.AccountID {
+		return nil
+	}
+	return s.notifier.Notify(ctx, of.AccountID, boost.AccountID, notification.Reblog, of.ID)
 }
 
 // Unreblog removes account's boost of a status and returns the original.

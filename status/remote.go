@@ -91,6 +91,15 @@ func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, 
 	if err := s.announce(ctx, st); err != nil {
 		return nil, false, err
 	}
+	if st.ReblogOfID != 0 {
+		of, err := s.Get(ctx, st.ReblogOfID)
+		if err == nil {
+			err = s.boosted(ctx, st, of)
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) { // a boost of what is gone tells no one
+			return nil, false, err
+		}
+	}
 	return st, true, nil
 }
 
