@@ -1,7 +1,8 @@
 // Package action owns the use cases that change relationships between accounts, and
 // between accounts and statuses: one function per verb (follow, unfollow, block,
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
-// a peer's answer to a follow; favourite, unfavourite, pin, unpin; report) that
+// a peer's answer to a follow; favourite, unfavourite, pin, unpin; report; a vote in
+// a poll) that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
@@ -55,6 +56,7 @@ type Statuses interface {
 	PinRemote(ctx context.Context, account, id shard.ID) error
 	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 	Marked(ctx context.Context, viewer shard.ID, ids []shard.ID) ([4][]bool, error)
+	Vote(ctx context.Context, voter, id shard.ID, choices []int, local bool) (*status.Status, error)
 }
 
 // Homes is the part of fanout.Service that keeps homes in step with follows.
@@ -84,6 +86,8 @@ type Federation interface {
 	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
 	// SendFlag forwards a report about a remote account to that account's server.
 	SendFlag(ctx context.Context, r *moderation.Report) error
+	// SendVote sends a local account's vote on a remote poll to the poll's author.
+	SendVote(ctx context.Context, voter shard.ID, st *status.Status, choices []int) error
 }
 
 // Deps are what the actions write through; every one but Logger is required.

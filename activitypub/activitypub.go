@@ -23,6 +23,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -74,6 +75,9 @@ type Statuses interface {
 	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error
 	Delete(ctx context.Context, author, id shard.ID) (*status.Status, error)
 	Tombstone(ctx context.Context, uri string) error
+	Polls(ctx context.Context, viewer shard.ID, sts []*status.Status) (map[shard.ID]poll.Tally, map[shard.ID][]int, error)
+	Voters(ctx context.Context, st *status.Status, localOnly bool) ([]shard.ID, error)
+	RecordTally(ctx context.Context, st *status.Status, q *poll.Poll) error
 }
 
 // Options configure the service.
@@ -111,6 +115,7 @@ type Actions interface {
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
+	Vote(ctx context.Context, by *account.Account, statusID shard.ID, choices []int) (*status.Status, error)
 }
 
 // Service builds and serves federation documents.

@@ -214,6 +214,17 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 	if st.AccountID != actor.ID {
 		return fmt.Errorf("%w: %s updates a status of another actor", ErrInvalid, actor.URI)
 	}
-	spoiler := str2(obj, "summary")
-	return s.statuses.UpdateRemote(ctx, st, sanitize(contentOf(obj)), spoiler, obj["sensitive"] == true || spoiler != "")
+	spoiler, content, sensitive := str2(obj, "summary"), sanitize(contentOf(obj)), obj["sensitive"] == true
+	q := readQuestion(obj)
+	if st.Poll != nil && st.Poll.SameQuestion(q) && content == st.Content && spoiler == st.SpoilerText {
+		// The poll's counts, not an edit, as Mastodon tells them apart.
+		return s.statuses.RecordTally(ctx, st, q)
+	}
+	if q != nil && !q.SameQuestion(st.Poll) { // a new question: its votes start afresh
+		if st.Poll != nil {
+			q.Round = st.Poll.Round + 1
+		}
+		st.Poll = q
+	}
+	return s.statuses.UpdateRemote(ctx, st, content, spoiler, sensitive || spoiler != "")
 }

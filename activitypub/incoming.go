@@ -44,6 +44,9 @@ func (s *Service) applyCreate(ctx context.Context, actor *account.Account, act m
 		}
 		obj = doc
 	}
+	if vote, err := s.applyVote(ctx, actor, obj); vote || err != nil {
+		return err
+	}
 	_, err := s.storeNote(ctx, actor, obj)
 	return err
 }
@@ -69,7 +72,7 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
 	}
 	st := &status.Status{URI: uri, URL: link, AccountID: actor.ID, Content: sanitize(content),
-		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true}
+		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true, Poll: readQuestion(obj)}
 	if st.SpoilerText != "" {
 		st.Sensitive = true
 	}

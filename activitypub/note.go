@@ -33,9 +33,9 @@ type Tag struct {
 	Name string `json:"name"`
 }
 
-// Count is a collection reduced to its size (likes, shares).
+// Count is a collection reduced to its size (likes, shares, an option's votes).
 type Count struct {
-	ID         string `json:"id"`
+	ID         string `json:"id,omitempty"`
 	Type       string `json:"type"`
 	TotalItems int64  `json:"totalItems"`
 }
@@ -63,6 +63,12 @@ type Note struct {
 	Replies      *Collection       `json:"replies,omitempty"`
 	Likes        *Count            `json:"likes"`
 	Shares       *Count            `json:"shares"`
+	// A Question's (a status with a poll).
+	OneOf       []Option `json:"oneOf,omitempty"`
+	AnyOf       []Option `json:"anyOf,omitempty"`
+	EndTime     string   `json:"endTime,omitempty"`
+	Closed      string   `json:"closed,omitempty"`
+	VotersCount *int64   `json:"votersCount,omitempty"`
 }
 
 // timeFormat is how AP documents write instants: RFC 3339 in UTC with milliseconds,
@@ -147,6 +153,11 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 		First: pageURL(uri+"/replies", Cursor{Page: true})}
 	n.Likes = &Count{ID: uri + "/likes", Type: "Collection", TotalItems: counts[0].Favourites}
 	n.Shares = &Count{ID: uri + "/shares", Type: "Collection", TotalItems: counts[0].Reblogs}
+	if st.Poll != nil {
+		if err := s.question(ctx, n, st); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
 }
 

@@ -118,13 +118,16 @@ func (s *Service) statusActivity(ctx context.Context, kind string, author *accou
 	case status.Deleted:
 		return map[string]any{"id": uri + "#delete", "type": "Delete", "actor": actor,
 			"object": map[string]any{"id": uri, "type": "Tombstone", "atomUri": uri}, "to": []string{Public}}, nil
-	case status.Updated:
+	case status.Updated, status.Voted:
 		n, err := s.note(ctx, author, st)
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"id": uri + "#updates/" + fmt.Sprint(st.EditedAt.Unix()), "type": "Update",
-			"actor": actor, "to": n.To, "cc": n.CC, "object": n}, nil
+		id := uri + "#updates/" + fmt.Sprint(st.EditedAt.Unix())
+		if kind == status.Voted { // the poll's counts, sent again
+			id = uri + "#updates/votes/" + fmt.Sprint(s.now().UnixMilli())
+		}
+		return map[string]any{"id": id, "type": "Update", "actor": actor, "to": n.To, "cc": n.CC, "object": n}, nil
 	}
 	n, err := s.note(ctx, author, st)
 	if err != nil {
@@ -150,6 +153,11 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 		}
 	}
 	others := append([]shard.ID{}, st.Mentions...)
+	voters, err := s.statuses.Voters(ctx, st, false) // they see the poll's counts too
+	if err != nil {
+		return nil, err
+	}
+	others = append(others, voters...)
 	for _, id := range []shard.ID{st.InReplyToAccountID} {
 		if id != 0 {
 			others = append(others, id)

@@ -23,6 +23,7 @@ import (
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -41,6 +42,7 @@ type Instance struct {
 	// Limits published in the instance configuration and enforced.
 	MaxCharacters int
 	MaxPinned     int
+	Polls         poll.Limits // zero: Mastodon's defaults
 	// OpenRegistrations allows POST /api/v1/accounts.
 	OpenRegistrations bool
 }

@@ -38,12 +38,13 @@ var missingPNG = func() []byte {
 const apiVersion = 1
 
 // configuration publishes the limits Herd enforces, and no feature it lacks: no media
-// upload (no MIME types, zero sizes and attachments), no polls (zero options), no
+// upload (no MIME types, zero sizes and attachments), no
 // featured tags, no translation, no trending-link feed (timelines_access leaves it out,
 // as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
 // served; clients take an empty key for none.
 func (s *Server) configuration() map[string]any {
 	i := s.d.Instance
+	polls := i.Polls.WithDefaults()
 	return map[string]any{
 		"urls": map[string]any{"streaming": "ws" + i.Scheme[4:] + "://" + i.Domain, "status": nil,
 			"about": nil, "privacy_policy": nil, "terms_of_service": nil},
@@ -58,8 +59,8 @@ func (s *Server) configuration() map[string]any {
 		"media_attachments": map[string]any{"supported_mime_types": []string{}, "description_limit": nil,
 			"image_size_limit": 0, "image_matrix_limit": 0, "video_size_limit": 0,
 			"video_frame_rate_limit": 0, "video_matrix_limit": 0},
-		"polls": map[string]any{"max_options": 0, "max_characters_per_option": 0,
-			"min_expiration": 0, "max_expiration": 0},
+		"polls": map[string]any{"max_options": polls.MaxOptions, "max_characters_per_option": polls.MaxCharactersPerOption,
+			"min_expiration": int(polls.MinExpiration.Seconds()), "max_expiration": int(polls.MaxExpiration.Seconds())},
 		"translation": map[string]any{"enabled": false},
 		"timelines_access": map[string]any{
 			"live_feeds":    map[string]string{"local": "public", "remote": "public"},

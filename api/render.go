@@ -235,6 +235,11 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
+	tallies, choices, err := s.d.Statuses.Polls(ctx, viewer, shown)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
 	var marks [4][]bool
 	var muted []bool
 	if viewer != 0 {
@@ -252,6 +257,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			continue
 		}
 		r := s.status(st, acc, counts[i], accs)
+		if st.Poll != nil {
+			r.Poll = s.poll(st, tallies[st.ID], viewer, choices[st.ID], now)
+		}
 		if viewer != 0 {
 			r.Favourited, r.Reblogged, r.Bookmarked = ptr(marks[0][i]), ptr(marks[1][i]), ptr(marks[2][i])
 			r.Muted = ptr(muted[i])

@@ -16,6 +16,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
@@ -81,6 +82,7 @@ func publicError(err error) *HTTPError {
 	var sv *status.Validation
 	var oav *auth.Validation
 	var mv *moderation.Validation
+	var pv *poll.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -92,6 +94,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: oav.Error(), Cause: err}
 	case errors.As(err, &mv):
 		return &HTTPError{Code: 422, Msg: mv.Error(), Cause: err}
+	case errors.As(err, &pv):
+		return &HTTPError{Code: 422, Msg: pv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):

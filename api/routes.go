@@ -81,6 +81,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), s.statusContext)
 	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
+	s.handle("GET", "/api/v1/polls/{id}", open("read:statuses"), s.getPoll)
+	s.handle("POST", "/api/v1/polls/{id}/votes", user("write:statuses"), s.vote)
 	s.handle("POST", "/api/v1/statuses/{id}/favourite", user("write:favourites"), s.byMe(s.d.Actions.Favourite))
 	s.handle("POST", "/api/v1/statuses/{id}/unfavourite", user("write:favourites"), s.byMe(s.d.Actions.Unfavourite))
 	s.handle("POST", "/api/v1/statuses/{id}/reblog", user("write:statuses"), s.reblog)

@@ -14,16 +14,20 @@ func (s *Server) postStatus(r *req) error {
 	if r.p.has("scheduled_at") && r.p.str("scheduled_at") != "" {
 		return httpErr(422, "Validation failed: Scheduled statuses are not supported yet")
 	}
-	if len(r.p.list("media_ids")) > 0 || r.p.has("poll[options][]") {
-		return httpErr(422, "Validation failed: Media attachments and polls are not supported yet")
+	if len(r.p.list("media_ids")) > 0 {
+		return httpErr(422, "Validation failed: Media attachments are not supported yet")
 	}
 	reply, err := r.idParam("in_reply_to_id")
 	if err != nil {
 		return err
 	}
+	ask, err := pollAsk(r)
+	if err != nil {
+		return err
+	}
 	post := status.Post{Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
 		Visibility: status.Visibility(r.p.str("visibility")), Language: r.p.str("language"),
-		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key"))}
+		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key")), Poll: ask}
 	if r.p.has("sensitive") {
 		post.Sensitive = ptr(r.p.boolean("sensitive"))
 	}
@@ -102,8 +106,8 @@ func (s *Server) editStatus(r *req) error {
 	if err != nil {
 		return err
 	}
-	if len(r.p.list("media_ids")) > 0 || r.p.has("poll[options][]") {
-		return httpErr(422, "Validation failed: Media attachments and polls are not supported yet")
+	if len(r.p.list("media_ids")) > 0 || len(r.p.list("poll[options]")) > 0 {
+		return httpErr(422, "Validation failed: Media attachments and poll edits are not supported yet")
 	}
 	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, status.Change{Text: r.p.opt("status"),
 		SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"), Sensitive: r.p.optBool("sensitive")})

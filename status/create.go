@@ -8,6 +8,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -88,6 +89,7 @@ type Post struct {
 	InReplyToID         shard.ID
 	IdempotencyKey      string
 	AppName, AppWebsite string
+	Poll                *poll.Ask
 }
 
 func (s *Service) validate(p *Post) error {
@@ -148,12 +150,19 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	if err := s.defaults(ctx, author, &p); err != nil {
 		return nil, err
 	}
+	now := s.opts.Now().UTC()
+	var question *poll.Poll
+	if p.Poll != nil {
+		var err error
+		if question, err = s.opts.Polls.New(*p.Poll, now); err != nil {
+			return nil, err
+		}
+	}
 	f, err := s.format.Format(ctx, p.Text)
 	if err != nil {
 		return nil, fmt.Errorf("format status: %w", err)
 	}
-	now := s.opts.Now().UTC()
-	st := &Status{ID: s.ids.Next(), AccountID: author, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
+	st := &Status{ID: s.ids.Next(), AccountID: author, Poll: question, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
 		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
 		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
 	st.ThreadID = st.ID

@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -76,6 +77,8 @@ type Status struct {
 	Local bool `cbor:"20,keyasint,omitempty"`
 	// ThreadID is the id of the thread's root (for conversation mutes).
 	ThreadID shard.ID `cbor:"21,keyasint,omitempty"`
+	// Poll is the question the status asks, if any; its id is the status's.
+	Poll *poll.Poll `cbor:"22,keyasint,omitempty"`
 }
 
 // IsReply reports whether the status replies to someone else's status (a self-reply
@@ -129,7 +132,7 @@ const IdempotencyTTL = time.Hour
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{
+	return append(store.Schema{
 		{Name: tStatuses}, {Name: tByAccount, Order: store.Desc}, {Name: tCounts, Kind: store.Counters},
 		{Name: tReplies}, {Name: tEdits}, {Name: tIdempotency, TTL: IdempotencyTTL},
 		{Name: tFavs}, {Name: tFavsBy, Order: store.Desc}, {Name: tFavsOf, Order: store.Desc},
@@ -138,7 +141,7 @@ func Schema() store.Schema {
 		{Name: tPins}, {Name: tPinsOf, Order: store.Desc},
 		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs},
 		{Name: tTombstones, TTL: TombstoneTTL},
-	}
+	}, poll.Schema()...)
 }
 
 // Topic is the bus topic of status events, keyed by author.
@@ -186,6 +189,7 @@ type Formatter interface {
 type Options struct {
 	MaxCharacters int // default 500
 	MaxPinned     int // default 5
+	Polls         poll.Limits
 	Now           func() time.Time
 }
 
@@ -199,6 +203,7 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Polls = o.Polls.WithDefaults()
 	return o
 }
 
@@ -211,12 +216,14 @@ type Service struct {
 	policy   Policy
 	notifier Notifier
 	format   Formatter
+	polls    *poll.Service
 	opts     Options
 }
 
 // New returns a service.
 func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
-	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f, opts: opts.withDefaults()}
+	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f,
+		polls: poll.New(st), opts: opts.withDefaults()}
 }
 
 var empty = []byte{}
