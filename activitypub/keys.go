@@ -122,8 +122,10 @@ func (s *Keys) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Two racing first uses keep one key: the loser adopts the winner's.
-	ok, existing, err := s.st.PutIfAbsent(ctx, tKeys, owner.Bytes(), []byte{}, enc, 0)
+	// Two racing first uses keep one key: the loser adopts the winner's. A key made is
+	// kept even when the caller's deadline passed while making it (seconds, on a
+	// loaded machine), so that the next use does not pay again.
+	ok, existing, err := s.st.PutIfAbsent(context.WithoutCancel(ctx), tKeys, owner.Bytes(), []byte{}, enc, 0)
 	if err != nil {
 		return nil, fmt.Errorf("activitypub: save key of %d: %w", owner, err)
 	}

@@ -74,7 +74,11 @@ func freePort(t testing.TB) int {
 // registers a client app on it.
 func New(t testing.TB, opts ...Option) *Cluster {
 	t.Helper()
-	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true, Ops: "off"}
+	// The remote-lookup budget is long, as nothing here measures it but the test that
+	// sets its own: a loaded machine under the race detector takes seconds to make
+	// the instance actor's first key, inside the budget of the lookup that signs with it.
+	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true, Ops: "off",
+		ResolveBudget: 30 * time.Second}
 	if in := newInstance(t); in != nil {
 		in.configure(&cfg, 1)
 	}
