@@ -118,13 +118,13 @@ func (s *Service) statusActivity(ctx context.Context, kind string, author *accou
 	case status.Deleted:
 		return map[string]any{"id": uri + "#delete", "type": "Delete", "actor": actor,
 			"object": map[string]any{"id": uri, "type": "Tombstone", "atomUri": uri}, "to": []string{Public}}, nil
-	case status.Updated, status.Voted:
+	case status.Updated, status.Voted, status.PollEnded:
 		n, err := s.note(ctx, author, st)
 		if err != nil {
 			return nil, err
 		}
 		id := uri + "#updates/" + fmt.Sprint(st.EditedAt.Unix())
-		if kind == status.Voted { // the poll's counts, sent again
+		if kind != status.Updated { // the poll's counts, or its end, sent again
 			id = uri + "#updates/votes/" + fmt.Sprint(s.now().UnixMilli())
 		}
 		return map[string]any{"id": id, "type": "Update", "actor": actor, "to": n.To, "cc": n.CC, "object": n}, nil

@@ -40,6 +40,7 @@ type Statuses interface {
 	DeleteReblogs(ctx context.Context, id shard.ID) error
 	RebloggedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
 	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
+	Voters(ctx context.Context, st *status.Status, localOnly bool) ([]shard.ID, error)
 }
 
 // Accounts is the part of the account service that fan-out needs.
@@ -159,6 +160,33 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 			return nil
 		}
 		return s.deleted(ctx, e.Status)
+	case status.PollEnded:
+		return s.pollEnded(ctx, e.StatusID)
+	}
+	return nil
+}
+
+// pollEnded tells a poll's local voters, and its author if local, that it ended, as
+// Mastodon's PollExpirationNotifyWorker.
+func (s *Service) pollEnded(ctx context.Context, id shard.ID) error {
+	st, err := s.statuses.Get(ctx, id)
+	if errors.Is(err, status.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	told, err := s.statuses.Voters(ctx, st, true)
+	if err != nil {
+		return err
+	}
+	if st.Local {
+		told = append(told, st.AccountID)
+	}
+	for _, to := range told {
+		if err := s.notifier.Notify(ctx, to, st.AccountID, notification.Poll, st.ID); err != nil {
+			return err
+		}
 	}
 	return nil
 }

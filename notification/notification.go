@@ -116,7 +116,7 @@ func cause(kind Kind, from, statusID shard.ID) []byte {
 // to is from, when either blocks the other, when `to` mutes `from`'s notifications, or
 // when the same cause already notified.
 func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, statusID shard.ID) error {
-	if to == from || to == 0 {
+	if (to == from && kind != Poll) || to == 0 { // the end of a poll is told its author too
 		return nil
 	}
 	blocked, err := s.filter.EitherBlocks(ctx, to, from)

@@ -20,7 +20,8 @@ var empty = []byte{}
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tVotes}, {Name: tChoices}, {Name: tCounts, Kind: store.Counters}}
+	return store.Schema{{Name: tVotes}, {Name: tChoices}, {Name: tCounts, Kind: store.Counters},
+		{Name: tDue}, {Name: tDueFrom}}
 }
 
 // Vote is one account's vote on a poll.

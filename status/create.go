@@ -228,6 +228,7 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string) error {
 			store.Mutation{Kind: store.Put, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes(), Value: st.ID.Bytes()},
 			store.Mutation{Kind: store.Put, Table: tReblogsBy, PK: st.ReblogOfID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()})
 	}
+	muts = append(muts, s.pollEnd(st)...)
 	if idemKey != "" {
 		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIdempotency, PK: st.AccountID.Bytes(), CK: []byte(idemKey), Value: st.ID.Bytes()})
 	}

@@ -138,6 +138,7 @@ func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler
 	}
 	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
 		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+	muts = append(muts, s.pollEnd(st)...)
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save remote edit of %d: %w", st.ID, err)
 	}

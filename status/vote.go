@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/herd-social/herd/poll"
@@ -9,9 +10,15 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// Voted is the event kind of a vote on a local poll: its tally changed, and the
-// servers that show it are told (federation sends the poll again).
-const Voted = "voted"
+// Event kinds of polls.
+const (
+	// Voted: a vote changed a local poll's tally, and the servers that show it are
+	// told (federation sends the poll again).
+	Voted = "voted"
+	// PollEnded: a poll's end came; its local voters and local author are told, and
+	// for a local poll the servers that show it too.
+	PollEnded = "poll_ended"
+)
 
 // Poll returns the status whose poll has the id (a poll's id is its status's) if the
 // viewer may see it, or ErrNotFound.
@@ -68,8 +75,51 @@ func (s *Service) RecordTally(ctx context.Context, st *Status, q *poll.Poll) err
 	if st.Local || st.Poll == nil || q.Reported == nil || !st.Poll.SameQuestion(q) {
 		return nil
 	}
+	moved := !st.Poll.ExpiresAt.Equal(q.ExpiresAt)
 	st.Poll.Reported, st.Poll.ExpiresAt = q.Reported, q.ExpiresAt
+	if moved {
+		if err := s.st.Batch(ctx, s.pollEnd(st)); err != nil {
+			return fmt.Errorf("schedule the end of poll %d: %w", st.ID, err)
+		}
+	}
 	return s.save(ctx, st)
+}
+
+// pollEnd is the mutation that schedules the end of st's poll, if it has one to come.
+func (s *Service) pollEnd(st *Status) []store.Mutation {
+	if st.Poll == nil || st.Poll.ExpiresAt.IsZero() || !st.Poll.ExpiresAt.After(s.opts.Now()) {
+		return nil
+	}
+	return []store.Mutation{poll.DueMutation(st.ID, st.Poll.ExpiresAt)}
+}
+
+// EndPolls raises a PollEnded event for each poll whose end has come, once it is
+// published clearing it; it returns how many it ended. An end that an edit moved, or
+// of a poll deleted since, is cleared without an event. Consumers are idempotent, so
+// that two nodes sweeping at once do no harm.
+func (s *Service) EndPolls(ctx context.Context) (int, error) {
+	due, err := s.polls.Due(ctx, s.opts.Now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range due {
+		st, err := s.Get(ctx, e.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return n, err
+		case st.Poll != nil && st.Poll.ExpiresAt.Equal(e.At):
+			if err := s.publish(ctx, Event{Kind: PollEnded, StatusID: st.ID, Author: st.AccountID}); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if err := s.polls.Ended(ctx, e); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // save writes a changed status record.
