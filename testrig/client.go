@@ -192,6 +192,7 @@ type Relationship struct {
 	BlockedBy           bool     `json:"blocked_by"`
 	Muting              bool     `json:"muting"`
 	MutingNotifications bool     `json:"muting_notifications"`
+	MutingExpiresAt     *string  `json:"muting_expires_at"`
 	Requested           bool     `json:"requested"`
 	RequestedBy         bool     `json:"requested_by"`
 	DomainBlocking      bool     `json:"domain_blocking"`

@@ -310,10 +310,10 @@ func (u *User) Post(text string, extra ...string) map[string]any {
 	return u.c.Must(u.Do("POST", "/api/v1/statuses", form), 200).Object(u.c.t)
 }
 
-// Follow follows another user.
-func (u *User) Follow(other *User) map[string]any {
+// Follow follows another user and returns the relationship.
+func (u *User) Follow(other *User) Relationship {
 	u.c.t.Helper()
-	return u.c.Must(u.Do("POST", "/api/v1/accounts/"+other.ID+"/follow", nil), 200).Object(u.c.t)
+	return u.Relate(other.ID, "follow")
 }
 
 // Eventually polls cond until it returns nil (fan-out is asynchronous), and otherwise
