@@ -31,8 +31,7 @@ func TestDiscoveryAndActor(t *testing.T) {
 		if doc["subject"] != "acct:alice@"+domain {
 			t.Fatalf("webfinger %s: %v", resource, doc)
 		}
-		links := doc["links"].([]any)
-		self := links[1].(map[string]any)
+		self := testrig.At[map[string]any](t, doc, "links", 1)
 		if self["rel"] != "self" || self["href"] != base+"/users/alice" || self["type"] != "application/activity+json" {
 			t.Fatalf("self link %v", self)
 		}
@@ -54,8 +53,8 @@ func TestDiscoveryAndActor(t *testing.T) {
 			t.Errorf("actor %s = %v, want %v", k, actor[k], want)
 		}
 	}
-	key := actor["publicKey"].(map[string]any)
-	block, _ := pem.Decode([]byte(key["publicKeyPem"].(string)))
+	key := testrig.At[map[string]any](t, actor, "publicKey")
+	block, _ := pem.Decode([]byte(testrig.At[string](t, key, "publicKeyPem")))
 	if block == nil || key["id"] != base+"/users/alice#main-key" {
 		t.Fatalf("public key %v", key)
 	}
@@ -63,13 +62,13 @@ func TestDiscoveryAndActor(t *testing.T) {
 		t.Fatalf("public key does not parse: %v", err)
 	}
 	again := c.Must(c.Do("GET", "/users/alice", "", nil), 200).Object(t)
-	if again["publicKey"].(map[string]any)["publicKeyPem"] != key["publicKeyPem"] {
+	if testrig.At[string](t, again, "publicKey", "publicKeyPem") != key["publicKeyPem"] {
 		t.Fatal("actor key changed between fetches")
 	}
-	if att := actor["attachment"].([]any); len(att) != 1 || att[0].(map[string]any)["type"] != "PropertyValue" {
+	if att := testrig.At[[]any](t, actor, "attachment"); len(att) != 1 || testrig.At[any](t, att[0], "type") != "PropertyValue" {
 		t.Fatalf("attachment %v", att)
 	}
-	if eps := actor["endpoints"].(map[string]any); eps["sharedInbox"] != base+"/inbox" {
+	if eps := testrig.At[map[string]any](t, actor, "endpoints"); eps["sharedInbox"] != base+"/inbox" {
 		t.Fatalf("endpoints %v", eps)
 	}
 	c.Must(c.Do("GET", "/users/nobody", "", nil), 404)
@@ -78,7 +77,7 @@ func TestDiscoveryAndActor(t *testing.T) {
 		t.Fatalf("followers %v", followers)
 	}
 	page := c.Must(c.Do("GET", "/users/alice/followers?page=true", "", nil), 200).Object(t)
-	if items := page["orderedItems"].([]any); len(items) != 1 || items[0] != base+"/users/bob" {
+	if items := testrig.At[[]any](t, page, "orderedItems"); len(items) != 1 || items[0] != base+"/users/bob" {
 		t.Fatalf("followers page %v", page)
 	}
 	inst := c.Must(c.Do("GET", "/actor", "", nil), 200).Object(t)
@@ -91,29 +90,29 @@ func TestStatusObjectsAndOutbox(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
 	base := "http://" + c.Nodes[0].Config().Domain
-	pub := alice.Post("hello @bob #Herd", "language", "en")["id"].(string)
-	reply := alice.Post("and more", "in_reply_to_id", pub)["id"].(string)
-	priv := alice.Post("secret", "visibility", "private")["id"].(string)
-	unl := alice.Post("quiet", "visibility", "unlisted")["id"].(string)
+	pub := alice.PostStatus("hello @bob #Herd", "language", "en").ID
+	reply := alice.PostStatus("and more", "in_reply_to_id", pub).ID
+	priv := alice.PostStatus("secret", "visibility", "private").ID
+	unl := alice.PostStatus("quiet", "visibility", "unlisted").ID
 
 	note := c.Must(c.Do("GET", "/users/alice/statuses/"+pub, "", nil), 200).Object(t)
 	if note["type"] != "Note" || note["attributedTo"] != base+"/users/alice" || note["id"] != base+"/users/alice/statuses/"+pub {
 		t.Fatalf("note %v", note)
 	}
-	if to := note["to"].([]any); len(to) != 1 || to[0] != "https://www.w3.org/ns/activitystreams#Public" {
+	if to := testrig.At[[]any](t, note, "to"); len(to) != 1 || to[0] != "https://www.w3.org/ns/activitystreams#Public" {
 		t.Fatalf("public note to %v", to)
 	}
-	if cc := note["cc"].([]any); len(cc) != 2 || cc[0] != base+"/users/alice/followers" || cc[1] != base+"/users/bob" {
+	if cc := testrig.At[[]any](t, note, "cc"); len(cc) != 2 || cc[0] != base+"/users/alice/followers" || cc[1] != base+"/users/bob" {
 		t.Fatalf("public note cc %v", cc)
 	}
 	var kinds []string
-	for _, tag := range note["tag"].([]any) {
-		kinds = append(kinds, tag.(map[string]any)["type"].(string)+" "+tag.(map[string]any)["name"].(string))
+	for i := range testrig.Len(t, note, "tag") {
+		kinds = append(kinds, testrig.At[string](t, note, "tag", i, "type")+" "+testrig.At[string](t, note, "tag", i, "name"))
 	}
 	if strings.Join(kinds, ",") != "Mention @bob@"+c.Nodes[0].Config().Domain+",Hashtag #herd" {
 		t.Fatalf("tags %v", kinds)
 	}
-	if note["contentMap"].(map[string]any)["en"] != note["content"] {
+	if testrig.At[any](t, note, "contentMap", "en") != note["content"] {
 		t.Fatalf("contentMap %v", note["contentMap"])
 	}
 	rn := c.Must(c.Do("GET", "/users/alice/statuses/"+reply, "", nil), 200).Object(t)
@@ -121,8 +120,8 @@ func TestStatusObjectsAndOutbox(t *testing.T) {
 		t.Fatalf("inReplyTo %v", rn["inReplyTo"])
 	}
 	un := c.Must(c.Do("GET", "/users/alice/statuses/"+unl, "", nil), 200).Object(t)
-	if cc := un["cc"].([]any); cc[0] != "https://www.w3.org/ns/activitystreams#Public" {
-		t.Fatalf("unlisted cc %v", cc)
+	if cc := testrig.At[any](t, un, "cc", 0); cc != "https://www.w3.org/ns/activitystreams#Public" {
+		t.Fatalf("unlisted cc %v", un["cc"])
 	}
 	c.Must(c.Do("GET", "/users/alice/statuses/"+priv, "", nil), 404)
 	c.Must(c.Do("GET", "/users/bob/statuses/"+pub, "", nil), 404)
@@ -132,13 +131,13 @@ func TestStatusObjectsAndOutbox(t *testing.T) {
 	if outbox["totalItems"] != 4.0 || outbox["type"] != "OrderedCollection" {
 		t.Fatalf("outbox %v", outbox)
 	}
-	first, _ := url.Parse(outbox["first"].(string))
+	first, _ := url.Parse(testrig.At[string](t, outbox, "first"))
 	page := c.Must(c.Do("GET", first.RequestURI(), "", nil), 200).Object(t)
-	items := page["orderedItems"].([]any)
+	items := testrig.At[[]any](t, page, "orderedItems")
 	if len(items) != 3 { // public, reply and unlisted; not the private one
 		t.Fatalf("outbox page has %d items: %v", len(items), page)
 	}
-	if act := items[0].(map[string]any); act["type"] != "Create" || act["object"].(map[string]any)["id"] != base+"/users/alice/statuses/"+unl {
+	if act := testrig.At[map[string]any](t, items, 0); act["type"] != "Create" || testrig.At[any](t, act, "object", "id") != base+"/users/alice/statuses/"+unl {
 		t.Fatalf("outbox item %v", act)
 	}
 }
@@ -147,13 +146,13 @@ func TestNodeInfoAndHostMeta(t *testing.T) {
 	c := testrig.New(t)
 	c.Register("alice").Post("one")
 	links := c.Must(c.Do("GET", "/.well-known/nodeinfo", "", nil), 200).Object(t)
-	if len(links["links"].([]any)) != 2 {
+	if testrig.Len(t, links, "links") != 2 {
 		t.Fatalf("nodeinfo links %v", links)
 	}
 	for _, v := range []string{"2.0", "2.1"} {
 		ni := c.Must(c.Do("GET", "/nodeinfo/"+v, "", nil), 200).Object(t)
-		usage := ni["usage"].(map[string]any)
-		if ni["version"] != v || usage["localPosts"] != 1.0 || usage["users"].(map[string]any)["total"] != 1.0 {
+		usage := testrig.At[map[string]any](t, ni, "usage")
+		if ni["version"] != v || usage["localPosts"] != 1.0 || testrig.At[any](t, usage, "users", "total") != 1.0 {
 			t.Fatalf("nodeinfo %s: %v", v, ni)
 		}
 	}
@@ -168,8 +167,8 @@ func TestPagesAndContentNegotiation(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
 	c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Alice <Liddell>"}}), 200)
-	pub := alice.Post("hello <world> https://example.com/x")["id"].(string)
-	priv := alice.Post("secret", "visibility", "private")["id"].(string)
+	pub := alice.PostStatus("hello <world> https://example.com/x").ID
+	priv := alice.PostStatus("secret", "visibility", "private").ID
 	base := "http://" + c.Nodes[0].Config().Domain
 	get := func(path, accept string) (int, string, string) {
 		req, _ := http.NewRequest("GET", c.URL()+path, nil)
@@ -216,8 +215,8 @@ func TestPagesAndContentNegotiation(t *testing.T) {
 func TestReplyToDeletedParent(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
-	parent := alice.Post("parent")["id"].(string)
-	reply := alice.Post("reply", "in_reply_to_id", parent)["id"].(string)
+	parent := alice.PostStatus("parent").ID
+	reply := alice.PostStatus("reply", "in_reply_to_id", parent).ID
 	c.Must(alice.Do("DELETE", "/api/v1/statuses/"+parent, nil), 200)
 	note := c.Must(c.Do("GET", "/users/alice/statuses/"+reply, "", nil), 200).Object(t)
 	if note["inReplyTo"] != nil {

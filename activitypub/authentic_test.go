@@ -2,7 +2,6 @@ package activitypub_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 func TestForgedNoteRefused(t *testing.T) {
 	beta := testrig.New(t, testrig.Host(t, "beta"))
 	bob := beta.Register("bob")
-	real := bob.Post("the real words")
+	real := bob.PostStatus("the real words")
 	bobActor := "http://" + beta.Nodes[0].Config().Domain + "/users/bob"
 	alpha := testrig.New(t, testrig.Host(t, "alpha"))
 	alice := alpha.Register("alice")
@@ -26,18 +25,15 @@ func TestForgedNoteRefused(t *testing.T) {
 			"to": []any{"https://www.w3.org/ns/activitystreams#Public"}}
 	}
 	evil.docs["/invented"] = forged(bobActor + "/statuses/1234567890")
-	evil.docs["/copied"] = forged(real["uri"].(string))
+	evil.docs["/copied"] = forged(real.URI)
 
-	search := func(q string) []any {
-		r := alpha.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {q}, "resolve": {"true"}}), 200).Object(t)
-		return r["statuses"].([]any)
-	}
+	search := func(q string) []testrig.Status { return alice.Search(q, "resolve", "true").Statuses }
 	if got := search("http://" + evil.domain + "/invented"); len(got) != 0 {
-		t.Fatalf("a note beta never wrote was taken as bob's: %v", got)
+		t.Fatalf("a note beta never wrote was taken as bob's: %+v", got)
 	}
 	got := search("http://" + evil.domain + "/copied")
-	if len(got) != 1 || !strings.Contains(got[0].(map[string]any)["content"].(string), "the real words") {
-		t.Fatalf("resolving a copy of bob's note: %v, want bob's own words", got)
+	if len(got) != 1 || !strings.Contains(got[0].Content, "the real words") {
+		t.Fatalf("resolving a copy of bob's note: %+v, want bob's own words", got)
 	}
 
 	// The same forgery boosted through the inbox changes nothing either; mallory's
@@ -56,8 +52,8 @@ func TestForgedNoteRefused(t *testing.T) {
 		}
 		return nil
 	})
-	bobOnAlpha := alpha.Must(alice.Do("GET", "/api/v1/accounts/lookup", url.Values{"acct": {"bob@" + beta.Nodes[0].Config().Domain}}), 200).Object(t)
-	statuses := alpha.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnAlpha["id"].(string)+"/statuses", nil), 200)
+	bobOnAlpha := alice.Lookup("bob@" + beta.Nodes[0].Config().Domain)
+	statuses := alpha.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnAlpha.ID+"/statuses", nil), 200)
 	if strings.Contains(string(statuses.Body), "forged words") {
 		t.Fatalf("bob's statuses on alpha hold the forgery: %s", statuses.Body)
 	}

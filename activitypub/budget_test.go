@@ -55,11 +55,11 @@ func TestRemoteLookupsShareABudget(t *testing.T) {
 		fmt.Fprintf(&text, "@user%d@%s ", i, slow)
 	}
 
-	st := alice.Post(text.String() + "@alice")
-	if m := st["mentions"].([]any); len(m) != 1 {
-		t.Fatalf("mentions %v, want alice's only", m)
+	st := alice.PostStatus(text.String() + "@alice")
+	if m := st.Mentions; len(m) != 1 {
+		t.Fatalf("mentions %+v, want alice's only", m)
 	}
-	content := st["content"].(string)
+	content := st.Content
 	if !strings.Contains(content, "@user9@"+slow) || strings.Count(content, `class="u-url mention"`) != 1 {
 		t.Fatalf("content %s", content)
 	}
@@ -72,18 +72,16 @@ func TestRemoteLookupsShareABudget(t *testing.T) {
 		profile.Set(fmt.Sprintf("fields_attributes[%d][name]", i), "f")
 		profile.Set(fmt.Sprintf("fields_attributes[%d][value]", i), fmt.Sprintf("@field%d@%s", i, slow))
 	}
-	me := c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", profile), 200).Object(t)
-	if !strings.Contains(me["note"].(string), "@user0@"+slow) {
-		t.Fatalf("note %v", me["note"])
+	me := testrig.Decode[testrig.Account](t, c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", profile), 200))
+	if !strings.Contains(me.Note, "@user0@"+slow) {
+		t.Fatalf("note %v", me.Note)
 	}
 
-	found := c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"@someone@" + slow}, "resolve": {"true"}}), 200).Object(t)
-	if accs := found["accounts"].([]any); len(accs) != 0 {
-		t.Fatalf("search found %v", accs)
+	if found := alice.Search("@someone@"+slow, "resolve", "true"); len(found.Accounts) != 0 {
+		t.Fatalf("search found %+v", found.Accounts)
 	}
-	found = c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"http://" + slow + "/users/x"}, "resolve": {"true"}}), 200).Object(t)
-	if accs, sts := found["accounts"].([]any), found["statuses"].([]any); len(accs)+len(sts) != 0 {
-		t.Fatalf("search found %v", found)
+	if found := alice.Search("http://"+slow+"/users/x", "resolve", "true"); len(found.Accounts)+len(found.Statuses) != 0 {
+		t.Fatalf("search found %+v", found)
 	}
 
 	// An inbox POST signed with a key on the slow server is refused once the budget

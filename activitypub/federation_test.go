@@ -2,7 +2,6 @@ package activitypub_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -16,19 +15,17 @@ func TestTwoInstancesFederate(t *testing.T) {
 	b := testrig.New(t, testrig.Host(t, "beta"))
 	alice, bob := a.Register("alice"), b.Register("bob")
 	betaDomain := b.Nodes[0].Config().Domain
-	early := bob.Post("written before anyone followed")
+	early := bob.PostStatus("written before anyone followed")
 	alphaDomain := a.Nodes[0].Config().Domain
 
 	// Alice finds Bob by handle (WebFinger, then his actor) and follows him.
-	found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"@bob@" + betaDomain}, "resolve": {"true"}}), 200).Object(t)
-	accs := found["accounts"].([]any)
-	if len(accs) != 1 || accs[0].(map[string]any)["acct"] != "bob@"+betaDomain {
-		t.Fatalf("search: %v", found)
+	found := alice.Search("@bob@"+betaDomain, "resolve", "true")
+	if len(found.Accounts) != 1 || found.Accounts[0].Acct != "bob@"+betaDomain {
+		t.Fatalf("search: %+v", found)
 	}
-	bobOnA := accs[0].(map[string]any)["id"].(string)
-	rel := a.Must(alice.Do("POST", "/api/v1/accounts/"+bobOnA+"/follow", nil), 200).Object(t)
-	if rel["requested"] != true && rel["following"] != true {
-		t.Fatalf("follow: %v", rel)
+	bobOnA := found.Accounts[0].ID
+	if rel := alice.Relate(bobOnA, "follow"); !rel.Requested && !rel.Following {
+		t.Fatalf("follow: %+v", rel)
 	}
 	testrig.Eventually(t, "Bob's Accept", func() error {
 		if rel := alice.Relationship(bobOnA); !rel.Following {
@@ -38,69 +35,67 @@ func TestTwoInstancesFederate(t *testing.T) {
 	})
 	// The follow backfills Bob's earlier posts into Alice's home.
 	testrig.Eventually(t, "the backfill of Bob's earlier post", func() error {
-		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
-		if len(home) != 1 || home[0]["uri"] != early["uri"] {
-			return fmt.Errorf("home holds %d statuses: %v", len(home), uris(home))
+		home := alice.Home(nil)
+		if len(home) != 1 || home[0].URI != early.URI {
+			return fmt.Errorf("home holds %d statuses: %v", len(home), testrig.StatusURIs(home))
 		}
 		return nil
 	})
-	followers := b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)
-	if len(followers) != 1 || followers[0]["acct"] != "alice@"+alphaDomain {
-		t.Fatalf("Bob's followers: %v", followers)
+	followers := b.Anonymous().Followers(bob.ID)
+	if len(followers) != 1 || followers[0].Acct != "alice@"+alphaDomain {
+		t.Fatalf("Bob's followers: %+v", followers)
 	}
 
 	// Bob posts; the post reaches Alice's home.
-	post := bob.Post("Hello from beta #fediverse")
-	var onA map[string]any
+	post := bob.PostStatus("Hello from beta #fediverse")
+	var onA testrig.Status
 	testrig.Eventually(t, "Bob's post in Alice's home", func() error {
-		home := a.Must(alice.Do("GET", "/api/v1/timelines/home", nil), 200).List(t)
+		home := alice.Home(nil)
 		for _, st := range home {
-			if strings.Contains(st["content"].(string), "Hello from beta") {
+			if strings.Contains(st.Content, "Hello from beta") {
 				onA = st
 				return nil
 			}
 		}
-		return fmt.Errorf("home holds %v", uris(home))
+		return fmt.Errorf("home holds %v", testrig.StatusURIs(home))
 	})
-	if onA["account"].(map[string]any)["acct"] != "bob@"+betaDomain || onA["uri"] != post["uri"] {
-		t.Fatalf("Bob's post on alpha: %v", onA)
+	if onA.Account.Acct != "bob@"+betaDomain || onA.URI != post.URI {
+		t.Fatalf("Bob's post on alpha: %+v", onA)
 	}
-	postOnA := onA["id"].(string)
+	postOnA := onA.ID
 
 	// Alice replies, favourites and boosts; Bob hears of each.
-	alice.Post("@bob@"+betaDomain+" hello back", "in_reply_to_id", postOnA)
-	a.Must(alice.Do("POST", "/api/v1/statuses/"+postOnA+"/favourite", nil), 200)
-	a.Must(alice.Do("POST", "/api/v1/statuses/"+postOnA+"/reblog", nil), 200)
+	alice.PostStatus("@bob@"+betaDomain+" hello back", "in_reply_to_id", postOnA)
+	alice.Act(postOnA, "favourite")
+	alice.Act(postOnA, "reblog")
 	testrig.Eventually(t, "Bob's notifications", func() error {
-		ns := b.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)
-		kinds := map[any]bool{}
-		for _, n := range ns {
-			kinds[n["type"]] = true
+		kinds := map[string]bool{}
+		for _, n := range bob.Notifications(nil) {
+			kinds[n.Type] = true
 		}
 		if !kinds["follow"] || !kinds["mention"] || !kinds["favourite"] || !kinds["reblog"] {
 			return fmt.Errorf("notification types %v, want follow, mention, favourite and reblog", kinds)
 		}
 		return nil
 	})
-	ctx := b.Must(b.Do("GET", "/api/v1/statuses/"+post["id"].(string)+"/context", "", nil), 200).Object(t)
-	if d := ctx["descendants"].([]any); len(d) != 1 {
-		t.Fatalf("Bob's thread: %v", ctx)
+	if ctx := b.Anonymous().Context(post.ID); len(ctx.Descendants) != 1 {
+		t.Fatalf("Bob's thread: %+v", ctx)
 	}
-	got := b.Must(bob.Do("GET", "/api/v1/statuses/"+post["id"].(string), nil), 200).Object(t)
-	if got["favourites_count"] != 1.0 || got["reblogs_count"] != 1.0 || got["replies_count"] != 1.0 {
-		t.Fatalf("counts on beta: %v", got)
+	got := bob.Status(post.ID)
+	if got.FavouritesCount != 1 || got.ReblogsCount != 1 || got.RepliesCount != 1 {
+		t.Fatalf("counts on beta: %+v", got)
 	}
 
 	// Bob edits, then deletes; Alice sees both.
-	b.Must(bob.Do("PUT", "/api/v1/statuses/"+post["id"].(string), url.Values{"status": {"Edited on beta"}}), 200)
+	bob.Edit(post.ID, "Edited on beta")
 	testrig.Eventually(t, "the edit on alpha", func() error {
-		st := a.Must(alice.Do("GET", "/api/v1/statuses/"+postOnA, nil), 200).Object(t)
-		if !strings.Contains(st["content"].(string), "Edited on beta") || st["edited_at"] == nil {
-			return fmt.Errorf("content %q, edited_at %v", st["content"], st["edited_at"])
+		st := alice.Status(postOnA)
+		if !strings.Contains(st.Content, "Edited on beta") || st.EditedAt == nil {
+			return fmt.Errorf("content %q, edited %v", st.Content, st.EditedAt != nil)
 		}
 		return nil
 	})
-	b.Must(bob.Do("DELETE", "/api/v1/statuses/"+post["id"].(string), nil), 200)
+	bob.Delete(post.ID)
 	testrig.Eventually(t, "the delete on alpha", func() error {
 		if code := alice.Do("GET", "/api/v1/statuses/"+postOnA, nil).Code; code != 404 {
 			return fmt.Errorf("GET the status: %d, want 404", code)
@@ -109,8 +104,7 @@ func TestTwoInstancesFederate(t *testing.T) {
 	})
 
 	// Bob blocks Alice: the follow ends on both sides.
-	aliceOnB := followers[0]["id"].(string)
-	b.Must(bob.Do("POST", "/api/v1/accounts/"+aliceOnB+"/block", nil), 200)
+	bob.Relate(followers[0].ID, "block")
 	testrig.Eventually(t, "the block on alpha", func() error {
 		if rel := alice.Relationship(bobOnA); rel.Following || !rel.BlockedBy {
 			return fmt.Errorf("relationship %+v", rel)
@@ -127,11 +121,13 @@ func TestThreadsFillIn(t *testing.T) {
 	alice := a.Register("alice")
 	bob, carol := b.Register("bob"), b.Register("carol")
 	beta := b.Nodes[0].Config().Domain
-	found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {"bob@" + beta}, "resolve": {"true"}}), 200).Object(t)
-	bobOnA := found["accounts"].([]any)[0].(map[string]any)["id"].(string)
-	a.Must(alice.Do("POST", "/api/v1/accounts/"+bobOnA+"/follow", nil), 200)
+	found := alice.Search("bob@"+beta, "resolve", "true")
+	if len(found.Accounts) == 0 {
+		t.Fatalf("search: %+v", found)
+	}
+	alice.Relate(found.Accounts[0].ID, "follow")
 	testrig.Eventually(t, "the follow", func() error {
-		if n := len(b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)); n != 1 {
+		if n := len(b.Anonymous().Followers(bob.ID)); n != 1 {
 			return fmt.Errorf("bob has %d followers", n)
 		}
 		return nil
@@ -139,46 +135,35 @@ func TestThreadsFillIn(t *testing.T) {
 
 	// Carol, whom nobody on alpha follows, posts; Bob replies; Alice gets the reply and
 	// its ancestor.
-	root := carol.Post("carol's question")
-	answer := bob.Post("bob's answer", "in_reply_to_id", root["id"].(string))
+	root := carol.PostStatus("carol's question")
+	answer := bob.PostStatus("bob's answer", "in_reply_to_id", root.ID)
 	// A reply to someone Alice does not follow stays out of her home, as in Mastodon;
 	// it is on alpha all the same.
-	var reply map[string]any
+	var reply testrig.Status
 	testrig.Eventually(t, "Bob's reply on alpha", func() error {
-		found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {answer["uri"].(string)}}), 200).Object(t)
-		sts := found["statuses"].([]any)
+		sts := alice.Search(answer.URI).Statuses
 		if len(sts) != 1 {
 			return fmt.Errorf("search found %d statuses", len(sts))
 		}
-		reply = sts[0].(map[string]any)
+		reply = sts[0]
 		return nil
 	})
-	if reply["in_reply_to_id"] == nil {
-		t.Fatalf("the reply lost its parent: %v", reply)
+	if reply.InReplyToID == nil {
+		t.Fatalf("the reply lost its parent: %+v", reply)
 	}
-	ctx := a.Must(alice.Do("GET", "/api/v1/statuses/"+reply["id"].(string)+"/context", nil), 200).Object(t)
-	if anc := ctx["ancestors"].([]any); len(anc) != 1 || anc[0].(map[string]any)["uri"] != root["uri"] {
-		t.Fatalf("ancestors on alpha: %v", ctx["ancestors"])
+	ctx := alice.Context(reply.ID)
+	if anc := ctx.Ancestors; len(anc) != 1 || anc[0].URI != root.URI {
+		t.Fatalf("ancestors on alpha: %v", testrig.StatusURIs(anc))
 	}
 
 	// Carol answers Bob; alpha does not get it (nobody follows Carol), until Alice opens
 	// the thread.
-	carol.Post("carol's thanks", "in_reply_to_id", root["id"].(string))
-	rootOnA := ctx["ancestors"].([]any)[0].(map[string]any)["id"].(string)
+	carol.PostStatus("carol's thanks", "in_reply_to_id", root.ID)
+	rootOnA := ctx.Ancestors[0].ID
 	testrig.Eventually(t, "the replies fetched on opening the thread", func() error {
-		ctx := a.Must(alice.Do("GET", "/api/v1/statuses/"+rootOnA+"/context", nil), 200).Object(t)
-		if n := len(ctx["descendants"].([]any)); n != 2 {
+		if n := len(alice.Context(rootOnA).Descendants); n != 2 {
 			return fmt.Errorf("%d descendants, want 2", n)
 		}
 		return nil
 	})
-}
-
-// uris lists the "uri" fields of statuses, for failure messages.
-func uris(statuses []map[string]any) []any {
-	out := make([]any, len(statuses))
-	for i, st := range statuses {
-		out[i] = st["uri"]
-	}
-	return out
 }

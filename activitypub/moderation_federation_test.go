@@ -25,12 +25,11 @@ func pair(t *testing.T) (a, b *testrig.Cluster, alice, bob *testrig.User) {
 // resolve finds a remote account on c by handle and returns its local id there.
 func resolve(t *testing.T, c *testrig.Cluster, u *testrig.User, handle string) string {
 	t.Helper()
-	found := c.Must(u.Do("GET", "/api/v2/search", url.Values{"q": {handle}, "resolve": {"true"}, "type": {"accounts"}}), 200).Object(t)
-	accs := found["accounts"].([]any)
-	if len(accs) != 1 {
-		t.Fatalf("search %s: %v", handle, found)
+	found := u.On(c.With(t)).Search(handle, "resolve", "true", "type", "accounts")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search %s: %+v", handle, found)
 	}
-	return accs[0].(map[string]any)["id"].(string)
+	return found.Accounts[0].ID
 }
 
 // followRemote makes u follow the remote account id and waits for the Accept.
@@ -53,38 +52,37 @@ func following(t *testing.T, c *testrig.Cluster, u *testrig.User, id string, wan
 func TestFlagFederates(t *testing.T) {
 	a, b, alice, bob := pair(t)
 	betaDomain, alphaDomain := b.Nodes[0].Config().Domain, a.Nodes[0].Config().Domain
-	post := bob.Post("spam, spam, spam")
+	post := bob.PostStatus("spam, spam, spam")
 	bobOnA := resolve(t, a, alice, "@bob@"+betaDomain)
-	found := a.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {post["uri"].(string)}, "resolve": {"true"}}), 200).Object(t)
-	sts := found["statuses"].([]any)
-	if len(sts) != 1 {
-		t.Fatalf("search the post: %v", found)
+	found := alice.Search(post.URI, "resolve", "true")
+	if len(found.Statuses) != 1 {
+		t.Fatalf("search the post: %+v", found)
 	}
-	postOnA := sts[0].(map[string]any)["id"].(string)
+	postOnA := found.Statuses[0].ID
 
-	rep := a.Must(alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {bobOnA}, "status_ids[]": {postOnA},
-		"comment": {"spam from beta"}, "forward": {"true"}, "category": {"spam"}}), 200).Object(t)
-	if rep["forwarded"] != true {
-		t.Fatalf("report on alpha: %v", rep)
+	rep := testrig.Decode[testrig.Report](t, a.Must(alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {bobOnA}, "status_ids[]": {postOnA},
+		"comment": {"spam from beta"}, "forward": {"true"}, "category": {"spam"}}), 200))
+	if !rep.Forwarded {
+		t.Fatalf("report on alpha: %+v", rep)
 	}
 
 	_, tok := b.RegisterModerator("mod")
-	var got map[string]any
+	var got testrig.AdminReport
 	testrig.Eventually(t, "the forwarded report on beta", func() error {
-		list := b.Must(b.Do("GET", "/api/v1/admin/reports", tok, nil), 200).List(t)
+		list := testrig.Decode[[]testrig.AdminReport](t, b.Must(b.Do("GET", "/api/v1/admin/reports", tok, nil), 200))
 		if len(list) != 1 {
 			return fmt.Errorf("%d reports", len(list))
 		}
 		got = list[0]
 		return nil
 	})
-	reporter := got["account"].(map[string]any)
-	if got["comment"] != "spam from beta" || got["target_account"].(map[string]any)["id"] != bob.ID ||
-		reporter["domain"] != alphaDomain || reporter["username"] != alphaDomain {
-		t.Fatalf("report on beta: %v", got)
+	reporter := got.Account
+	if got.Comment != "spam from beta" || got.TargetAccount.ID != bob.ID ||
+		reporter.Domain == nil || *reporter.Domain != alphaDomain || reporter.Username != alphaDomain {
+		t.Fatalf("report on beta: %+v (reporter's domain %v)", got, reporter.Domain != nil)
 	}
-	if s := got["statuses"].([]any); len(s) != 1 || s[0].(map[string]any)["id"] != post["id"] {
-		t.Fatalf("reported statuses on beta: %v", got["statuses"])
+	if s := got.Statuses; len(s) != 1 || s[0].ID != post.ID {
+		t.Fatalf("reported statuses on beta: %v", testrig.StatusIDs(got.Statuses))
 	}
 }
 
@@ -113,18 +111,16 @@ func TestMoveFederates(t *testing.T) {
 	if got := b.Must(b.Do("GET", "/users/bob", "", nil), 200).Object(t)["movedTo"]; got != beta.Federation.ActorURI("bob2") {
 		t.Fatalf("Bob's actor movedTo: %v", got)
 	}
-	local := b.Must(b.Do("GET", "/api/v1/accounts/"+bob.ID, "", nil), 200).Object(t)
-	if m, _ := local["moved"].(map[string]any); m == nil || m["id"] != bob2.ID {
-		t.Fatalf("Bob on beta: moved %v", local["moved"])
+	if m := b.Anonymous().Account(bob.ID).Moved; m == nil || m.ID != bob2.ID {
+		t.Fatalf("Bob on beta: moved %+v", m)
 	}
 	var bob2OnA string
 	testrig.Eventually(t, "Bob's move on alpha", func() error {
-		got := a.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnA, nil), 200).Object(t)
-		m, _ := got["moved"].(map[string]any)
-		if m == nil || m["acct"] != "bob2@"+betaDomain {
-			return fmt.Errorf("moved %v", got["moved"])
+		m := alice.Account(bobOnA).Moved
+		if m == nil || m.Acct != "bob2@"+betaDomain {
+			return fmt.Errorf("moved %+v", m)
 		}
-		bob2OnA = m["id"].(string)
+		bob2OnA = m.ID
 		return nil
 	})
 	testrig.Eventually(t, "Alice following Bob2 instead of Bob", func() error {
@@ -132,7 +128,7 @@ func TestMoveFederates(t *testing.T) {
 	})
 	testrig.Eventually(t, "Alice among Bob2's followers on beta, not Bob's", func() error {
 		of := func(u *testrig.User) int {
-			return len(b.Must(b.Do("GET", "/api/v1/accounts/"+u.ID+"/followers", "", nil), 200).List(t))
+			return len(b.Anonymous().Followers(u.ID))
 		}
 		if n2, n := of(bob2), of(bob); n2 != 1 || n != 0 {
 			return fmt.Errorf("Bob2 has %d followers, Bob %d", n2, n)
@@ -140,9 +136,8 @@ func TestMoveFederates(t *testing.T) {
 		return nil
 	})
 	carolOnA := resolve(t, a, alice, "@carol@"+betaDomain)
-	rels := a.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {carolOnA}}), 200).List(t)
-	if rels[0]["following"] != false || rels[0]["requested"] != false {
-		t.Fatalf("the forged Move made Alice follow Carol: %v", rels[0])
+	if rel := alice.Relationship(carolOnA); rel.Following || rel.Requested {
+		t.Fatalf("the forged Move made Alice follow Carol: %+v", rel)
 	}
 }
 
@@ -161,7 +156,7 @@ func alias(t *testing.T, c *testrig.Cluster, to, from *testrig.User) string {
 		t.Fatal(err)
 	}
 	actor := c.Must(c.Do("GET", "/users/"+to.Name, "", nil), 200).Object(t)
-	if aka, _ := actor["alsoKnownAs"].([]any); len(aka) != 1 || aka[0] != uri {
+	if aka := testrig.At[[]any](t, actor, "alsoKnownAs"); len(aka) != 1 || aka[0] != uri {
 		t.Fatalf("%s's actor: alsoKnownAs %v", to.Name, actor["alsoKnownAs"])
 	}
 	return uri
@@ -200,33 +195,29 @@ func TestFeaturedFederates(t *testing.T) {
 	a, b, alice, bob := pair(t)
 	betaDomain := b.Nodes[0].Config().Domain
 	// The oldest of 21 posts is beyond the 20 that a follow backfills.
-	old := bob.Post("an old post worth pinning")
+	old := bob.PostStatus("an old post worth pinning")
 	for i := range 20 {
-		bob.Post(fmt.Sprintf("filler %d", i))
+		bob.PostStatus(fmt.Sprintf("filler %d", i))
 	}
 	bobOnA := resolve(t, a, alice, "@bob@"+betaDomain)
 	followRemote(t, a, alice, bobOnA)
-	fresh := bob.Post("a new post")
+	fresh := bob.PostStatus("a new post")
 
 	pinned := func() []string {
-		var uris []string
-		for _, st := range a.Must(alice.Do("GET", "/api/v1/accounts/"+bobOnA+"/statuses", url.Values{"pinned": {"true"}}), 200).List(t) {
-			uris = append(uris, st["uri"].(string))
-		}
-		return uris
+		return testrig.StatusURIs(alice.AccountStatuses(bobOnA, url.Values{"pinned": {"true"}}))
 	}
-	b.Must(bob.Do("POST", "/api/v1/statuses/"+fresh["id"].(string)+"/pin", nil), 200)
-	b.Must(bob.Do("POST", "/api/v1/statuses/"+old["id"].(string)+"/pin", nil), 200)
+	bob.Act(fresh.ID, "pin")
+	bob.Act(old.ID, "pin")
 	// Each pin is its own delivery, so they may arrive in either order.
 	testrig.Eventually(t, "both pins on alpha", func() error {
-		if uris := pinned(); len(uris) != 2 || !slices.Contains(uris, old["uri"].(string)) || !slices.Contains(uris, fresh["uri"].(string)) {
+		if uris := pinned(); len(uris) != 2 || !slices.Contains(uris, old.URI) || !slices.Contains(uris, fresh.URI) {
 			return fmt.Errorf("pinned %v", uris)
 		}
 		return nil
 	})
-	b.Must(bob.Do("POST", "/api/v1/statuses/"+fresh["id"].(string)+"/unpin", nil), 200)
+	bob.Act(fresh.ID, "unpin")
 	testrig.Eventually(t, "the unpin on alpha", func() error {
-		if uris := pinned(); len(uris) != 1 || uris[0] != old["uri"] {
+		if uris := pinned(); len(uris) != 1 || uris[0] != old.URI {
 			return fmt.Errorf("pinned %v", uris)
 		}
 		return nil

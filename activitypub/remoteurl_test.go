@@ -125,24 +125,26 @@ func TestRemoteScriptURLsDropped(t *testing.T) {
 		evil.actor[k] = v
 	}
 
-	st := alice.Post("hi @mallory@" + evil.domain)
-	body, _ := json.Marshal(st)
+	// The whole entity is scanned as JSON, every field of it; the typed one is read after.
+	posted := c.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"hi @mallory@" + evil.domain}}), 200)
+	body, _ := json.Marshal(posted.Object(t))
 	if strings.Contains(strings.ToLower(string(body)), "javascript") || strings.Contains(string(body), "data:") {
 		t.Fatalf("the status carries a script URL: %s", body)
 	}
-	if m := st["mentions"].([]any); len(m) != 1 || m[0].(map[string]any)["url"] != evil.actorID() {
-		t.Fatalf("mentions %v", st["mentions"])
+	st := testrig.Decode[testrig.Status](t, posted)
+	if m := st.Mentions; len(m) != 1 || m[0].URL != evil.actorID() {
+		t.Fatalf("mentions %+v", st.Mentions)
 	}
-	if !strings.Contains(st["content"].(string), `href="`+evil.actorID()+`"`) {
-		t.Fatalf("the mention does not link the actor id: %s", st["content"])
+	if !strings.Contains(st.Content, `href="`+evil.actorID()+`"`) {
+		t.Fatalf("the mention does not link the actor id: %s", st.Content)
 	}
 
 	r := c.Must(alice.Do("GET", "/api/v1/accounts/lookup", url.Values{"acct": {"mallory@" + evil.domain}}), 200)
 	if strings.Contains(strings.ToLower(string(r.Body)), "javascript") || strings.Contains(string(r.Body), "data:") {
 		t.Fatalf("the account entity carries a script URL: %s", r.Body)
 	}
-	if acc := r.Object(t); acc["url"] != evil.actorID() || acc["uri"] != evil.actorID() {
-		t.Fatalf("account url %v, uri %v", acc["url"], acc["uri"])
+	if acc := testrig.Decode[testrig.Account](t, r); acc.URL != evil.actorID() || acc.URI != evil.actorID() {
+		t.Fatalf("account url %v, uri %v", acc.URL, acc.URI)
 	}
 	stored, err := c.Nodes[0].Accounts.Lookup(context.Background(), "mallory", evil.domain)
 	if err != nil {
@@ -166,14 +168,14 @@ func TestRemoteScriptURLsDropped(t *testing.T) {
 			"content": `<p>read <a href="javascript:alert(1)">this</a></p>`,
 			"tag":     []any{map[string]any{"type": "Mention", "href": "javascript:alert(1)", "name": "@x"}},
 			"to":      []any{"https://www.w3.org/ns/activitystreams#Public"}, "published": "2026-01-01T00:00:00Z"}})
+	// The status is kept as the JSON object it is, to scan every field of it.
 	var found map[string]any
 	testrig.Eventually(t, "mallory's article on alpha", func() error {
 		res := c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {noteID}}), 200).Object(t)
-		sts := res["statuses"].([]any)
-		if len(sts) != 1 {
-			return fmt.Errorf("search found %d statuses", len(sts))
+		if n := testrig.Len(t, res, "statuses"); n != 1 {
+			return fmt.Errorf("search found %d statuses", n)
 		}
-		found = sts[0].(map[string]any)
+		found = testrig.At[map[string]any](t, res, "statuses", 0)
 		return nil
 	})
 	if b, _ := json.Marshal(found); strings.Contains(strings.ToLower(string(b)), "javascript") {
@@ -197,12 +199,12 @@ func TestOldRecordRendersSafely(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := alice.Post("hi @old@old.example")
-	if b, _ := json.Marshal(st); strings.Contains(string(b), "javascript") {
+	posted := c.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"hi @old@old.example"}}), 200)
+	if b, _ := json.Marshal(posted.Object(t)); strings.Contains(string(b), "javascript") {
 		t.Fatalf("the status carries a script URL: %s", b)
 	}
-	if !strings.Contains(st["content"].(string), "@old@old.example") {
-		t.Fatalf("content %s", st["content"])
+	if st := testrig.Decode[testrig.Status](t, posted); !strings.Contains(st.Content, "@old@old.example") {
+		t.Fatalf("content %s", st.Content)
 	}
 	r := c.Must(alice.Do("GET", "/api/v1/accounts/lookup", url.Values{"acct": {"old@old.example"}}), 200)
 	if strings.Contains(string(r.Body), "javascript") {

@@ -20,11 +20,7 @@ import (
 
 func homeIDs(t *testing.T, u *testrig.User, q url.Values) []string {
 	t.Helper()
-	r := u.Do("GET", "/api/v1/timelines/home", q)
-	if r.Code != 200 {
-		t.Fatalf("home: %d %s", r.Code, r.Body)
-	}
-	return testrig.IDs(r.List(t))
+	return testrig.StatusIDs(u.Home(q))
 }
 
 // homeHas says why u's home does not hold status id.
@@ -46,9 +42,9 @@ func homeHolds(t *testing.T, u *testrig.User, want []string) error {
 func TestRegistrationAndCredentials(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
-	me := c.Must(alice.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)
-	if me["username"] != "alice" || me["acct"] != "alice" || me["source"] == nil {
-		t.Fatalf("verify_credentials: %v", me)
+	me := alice.VerifyCredentials()
+	if me.Username != "alice" || me.Acct != "alice" || me.Source == nil {
+		t.Fatalf("verify_credentials: %+v", me)
 	}
 	for _, tc := range []struct {
 		name string
@@ -73,18 +69,16 @@ func TestRegistrationAndCredentials(t *testing.T) {
 	}
 	// The failed registrations left nothing behind: the email and names are free.
 	c.Register("bob")
-	upd := c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{
-		"display_name": {"Alice A."}, "note": {"Hello #world"}, "locked": {"true"},
-		"fields_attributes[0][name]": {"site"}, "fields_attributes[0][value]": {"https://example.com"}}), 200).Object(t)
-	if upd["display_name"] != "Alice A." || upd["locked"] != true || !strings.Contains(upd["note"].(string), "hashtag") {
-		t.Fatalf("update_credentials: %v", upd)
+	upd := alice.UpdateCredentials("display_name", "Alice A.", "note", "Hello #world", "locked", "true",
+		"fields_attributes[0][name]", "site", "fields_attributes[0][value]", "https://example.com")
+	if upd.DisplayName != "Alice A." || !upd.Locked || !strings.Contains(upd.Note, "hashtag") {
+		t.Fatalf("update_credentials: %+v", upd)
 	}
-	if f := upd["fields"].([]any); len(f) != 1 || !strings.Contains(f[0].(map[string]any)["value"].(string), "<a href=\"https://example.com\"") {
-		t.Fatalf("fields: %v", upd["fields"])
+	if f := upd.Fields; len(f) != 1 || !strings.Contains(f[0].Value, "<a href=\"https://example.com\"") {
+		t.Fatalf("fields: %+v", upd.Fields)
 	}
-	look := c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"@alice"}}), 200).Object(t)
-	if look["id"] != alice.ID {
-		t.Fatalf("lookup: %v", look)
+	if look := c.Anonymous().Lookup("@alice"); look.ID != alice.ID {
+		t.Fatalf("lookup: %+v", look)
 	}
 }
 
@@ -117,9 +111,12 @@ func TestAuthErrorsAndScopes(t *testing.T) {
 	}
 	// A read-only token cannot post.
 	id, secret := c.App()
-	ro := c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {id}, "client_secret": {secret}, "scope": {"read"}}), 200).Object(t)
-	r := c.Do("POST", "/api/v1/accounts", ro["access_token"].(string), url.Values{"username": {"x"}})
+	ro := testrig.Decode[testrig.Token](t, c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {id}, "client_secret": {secret}, "scope": {"read"}}), 200))
+	if ro.AccessToken == "" || ro.Scope != "read" {
+		t.Fatalf("read-only token: %+v", ro)
+	}
+	r := c.Do("POST", "/api/v1/accounts", ro.AccessToken, url.Values{"username": {"x"}})
 	if r.Code != 403 {
 		t.Fatalf("read-only token registered: %d %s", r.Code, r.Body)
 	}
@@ -134,12 +131,12 @@ func TestAuthErrorsAndScopes(t *testing.T) {
 func TestAuthorizationCodeWithPKCE(t *testing.T) {
 	c := testrig.New(t)
 	c.Register("alice")
-	app := c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"web"},
-		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read write"}}), 200).Object(t)
+	app := testrig.Decode[testrig.Application](t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"web"},
+		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read write"}}), 200))
 	verifier := "a-very-long-verifier-string-of-at-least-forty-three-characters-1234"
 	sum := sha256.Sum256([]byte(verifier))
 	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
-	q := url.Values{"response_type": {"code"}, "client_id": {app["client_id"].(string)},
+	q := url.Values{"response_type": {"code"}, "client_id": {app.ClientID},
 		"redirect_uri": {"https://client.example/cb"}, "scope": {"read"}, "state": {"xyz"},
 		"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
 	page := c.Do("GET", "/oauth/authorize", "", q)
@@ -165,7 +162,7 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 		t.Fatalf("redirect %s", loc)
 	}
 	exchange := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
-		"client_id": {app["client_id"].(string)}, "client_secret": {app["client_secret"].(string)},
+		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret},
 		"redirect_uri": {"https://client.example/cb"}, "code_verifier": {"wrong"}}
 	if r := c.Do("POST", "/oauth/token", "", exchange); r.Code != 400 {
 		t.Fatalf("bad verifier accepted: %d %s", r.Code, r.Body)
@@ -175,17 +172,17 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 	loc, _ = url.Parse(r.Header.Get("Location"))
 	exchange.Set("code", loc.Query().Get("code"))
 	exchange.Set("code_verifier", verifier)
-	tok := c.Must(c.Do("POST", "/oauth/token", "", exchange), 200).Object(t)
-	if tok["scope"] != "read" || tok["token_type"] != "Bearer" {
-		t.Fatalf("token: %v", tok)
+	tok := testrig.Decode[testrig.Token](t, c.Must(c.Do("POST", "/oauth/token", "", exchange), 200))
+	if tok.Scope != "read" || tok.TokenType != "Bearer" || tok.AccessToken == "" {
+		t.Fatalf("token: %+v", tok)
 	}
-	at := tok["access_token"].(string)
+	at := tok.AccessToken
 	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", at, nil), 200)
 	if r := c.Do("POST", "/api/v1/statuses", at, url.Values{"status": {"hi"}}); r.Code != 403 {
 		t.Fatalf("read token posted: %d", r.Code)
 	}
-	c.Must(c.Do("POST", "/oauth/revoke", "", url.Values{"client_id": {app["client_id"].(string)},
-		"client_secret": {app["client_secret"].(string)}, "token": {at}}), 200)
+	c.Must(c.Do("POST", "/oauth/revoke", "", url.Values{"client_id": {app.ClientID},
+		"client_secret": {app.ClientSecret}, "token": {at}}), 200)
 	if r := c.Do("GET", "/api/v1/accounts/verify_credentials", at, nil); r.Code != 401 {
 		t.Fatalf("revoked token works: %d", r.Code)
 	}
@@ -194,13 +191,12 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 func TestPostFollowAndHome(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
-	rel := alice.Follow(bob)
-	if rel["following"] != true {
-		t.Fatalf("follow: %v", rel)
+	if rel := alice.Relate(bob.ID, "follow"); !rel.Following {
+		t.Fatalf("follow: %+v", rel)
 	}
 	var ids []string
 	for i := 0; i < 25; i++ {
-		ids = append(ids, bob.Post(fmt.Sprintf("post %d", i))["id"].(string))
+		ids = append(ids, bob.PostStatus(fmt.Sprintf("post %d", i)).ID)
 	}
 	slices.Reverse(ids)
 	testrig.Eventually(t, "fan-out of 25 posts", func() error {
@@ -215,10 +211,11 @@ func TestPostFollowAndHome(t *testing.T) {
 	linkRE := regexp.MustCompile(`<([^>]+)>; rel="next"`)
 	for next != "" {
 		r := c.Must(alice.Do("GET", next, nil), 200)
-		seen = append(seen, testrig.IDs(r.List(t))...)
+		page := testrig.Decode[[]testrig.Status](t, r)
+		seen = append(seen, testrig.StatusIDs(page)...)
 		m := linkRE.FindStringSubmatch(r.Header.Get("Link"))
 		next = ""
-		if m != nil && len(r.List(t)) > 0 {
+		if m != nil && len(page) > 0 {
 			u, _ := url.Parse(m[1])
 			next = u.RequestURI()
 		}
@@ -294,8 +291,7 @@ func TestInteractionsAndNotifications(t *testing.T) {
 	if got := testrig.Types(bob.Notifications(url.Values{"exclude_types[]": {"reblog"}})); len(got) != 3 {
 		t.Fatalf("exclude_types[]: %v", got)
 	}
-	var ctx struct{ Ancestors, Descendants []testrig.Status }
-	c.Must(c.Do("GET", "/api/v1/statuses/"+post.ID+"/context", "", nil), 200).JSON(t, &ctx)
+	ctx := c.Anonymous().Context(post.ID)
 	if len(ctx.Descendants) != 1 || ctx.Descendants[0].ID != reply.ID || len(ctx.Ancestors) != 0 {
 		t.Fatalf("context: %+v", ctx)
 	}
@@ -305,8 +301,8 @@ func TestInteractionsAndNotifications(t *testing.T) {
 		t.Fatalf("favourited_by: %+v", favBy)
 	}
 	favs := c.Must(alice.Do("GET", "/api/v1/favourites", nil), 200)
-	if l := favs.List(t); len(l) != 1 || !strings.Contains(favs.Header.Get("Link"), "max_id=") {
-		t.Fatalf("favourites: %v %s", l, favs.Header.Get("Link"))
+	if l := testrig.Decode[[]testrig.Status](t, favs); len(l) != 1 || !strings.Contains(favs.Header.Get("Link"), "max_id=") {
+		t.Fatalf("favourites: %v %s", testrig.StatusIDs(l), favs.Header.Get("Link"))
 	}
 	var tag []testrig.Status
 	c.Must(c.Do("GET", "/api/v1/timelines/tag/cats", "", nil), 200).JSON(t, &tag)
@@ -327,33 +323,30 @@ func TestEditAndDelete(t *testing.T) {
 	c := testrig.New(t)
 	bob := c.Register("bob")
 	alice := c.Register("alice")
-	pid := bob.Post("first version")["id"].(string)
+	pid := bob.PostStatus("first version").ID
 	if r := alice.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"hijack"}}); r.Code != 403 {
 		t.Fatalf("edit by another: %d", r.Code)
 	}
-	ed := c.Must(bob.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"second version"}}), 200).Object(t)
-	if ed["edited_at"] == nil || !strings.Contains(ed["content"].(string), "second") {
-		t.Fatalf("edit: %v", ed)
+	if ed := bob.Edit(pid, "second version"); ed.EditedAt == nil || !strings.Contains(ed.Content, "second") {
+		t.Fatalf("edit: %+v", ed)
 	}
-	hist := c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/history", nil), 200).List(t)
-	if len(hist) != 2 || !strings.Contains(hist[0]["content"].(string), "first") {
-		t.Fatalf("history: %v", hist)
+	hist := testrig.Decode[[]testrig.StatusEdit](t, c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/history", nil), 200))
+	if len(hist) != 2 || !strings.Contains(hist[0].Content, "first") {
+		t.Fatalf("history: %+v", hist)
 	}
-	src := c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/source", nil), 200).Object(t)
-	if src["text"] != "second version" {
-		t.Fatalf("source: %v", src)
+	src := testrig.Decode[testrig.StatusSource](t, c.Must(bob.Do("GET", "/api/v1/statuses/"+pid+"/source", nil), 200))
+	if src.Text != "second version" {
+		t.Fatalf("source: %+v", src)
 	}
 	if r := alice.Do("DELETE", "/api/v1/statuses/"+pid, nil); r.Code != 404 {
 		t.Fatalf("delete by another: %d", r.Code)
 	}
-	del := c.Must(bob.Do("DELETE", "/api/v1/statuses/"+pid, nil), 200).Object(t)
-	if del["text"] != "second version" {
-		t.Fatalf("delete: %v", del)
+	if del := bob.Delete(pid); del.Text == nil || *del.Text != "second version" {
+		t.Fatalf("delete: %+v", del)
 	}
 	c.Must(bob.Do("GET", "/api/v1/statuses/"+pid, nil), 404)
-	me := c.Must(bob.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)
-	if me["statuses_count"] != 0.0 {
-		t.Fatalf("statuses_count after delete: %v", me["statuses_count"])
+	if n := bob.VerifyCredentials().StatusesCount; n != 0 {
+		t.Fatalf("statuses_count after delete: %v", n)
 	}
 }
 
@@ -361,8 +354,8 @@ func TestVisibilityAndBlocks(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, eve := c.Register("alice"), c.Register("bob"), c.Register("eve")
 	alice.Follow(bob)
-	priv := bob.Post("followers only", "visibility", "private")["id"].(string)
-	dm := bob.Post("@alice secret", "visibility", "direct")["id"].(string)
+	priv := bob.PostStatus("followers only", "visibility", "private").ID
+	dm := bob.PostStatus("@alice secret", "visibility", "direct").ID
 	for _, tc := range []struct {
 		who  *testrig.User
 		id   string
@@ -375,17 +368,16 @@ func TestVisibilityAndBlocks(t *testing.T) {
 	if r := c.Do("GET", "/api/v1/statuses/"+priv, "", nil); r.Code != 404 {
 		t.Errorf("anonymous sees private: %d", r.Code)
 	}
-	public := c.Must(c.Do("GET", "/api/v1/timelines/public", "", nil), 200).List(t)
+	public := testrig.Decode[[]testrig.Status](t, c.Must(c.Do("GET", "/api/v1/timelines/public", "", nil), 200))
 	if len(public) != 0 {
-		t.Fatalf("public timeline shows non-public posts: %v", public)
+		t.Fatalf("public timeline shows non-public posts: %v", testrig.StatusIDs(public))
 	}
 	// A block ends the follow and hides posts.
 	c.Must(bob.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)
-	rel := c.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bob.ID}}), 200).List(t)
-	if rel[0]["following"] != false || rel[0]["blocked_by"] != true {
-		t.Fatalf("relationship after block: %v", rel)
+	if rel := alice.Relationship(bob.ID); rel.Following || !rel.BlockedBy {
+		t.Fatalf("relationship after block: %+v", rel)
 	}
-	pub := bob.Post("public now")["id"].(string)
+	pub := bob.PostStatus("public now").ID
 	if r := alice.Do("GET", "/api/v1/statuses/"+pub, nil); r.Code != 404 {
 		t.Fatalf("blocked viewer sees post: %d", r.Code)
 	}
@@ -398,21 +390,19 @@ func TestLockedAccountFollowRequests(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
 	c.Must(bob.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"locked": {"true"}}), 200)
-	rel := alice.Follow(bob)
-	if rel["requested"] != true || rel["following"] != false {
-		t.Fatalf("follow of locked: %v", rel)
+	if rel := alice.Relate(bob.ID, "follow"); !rel.Requested || rel.Following {
+		t.Fatalf("follow of locked: %+v", rel)
 	}
-	reqs := c.Must(bob.Do("GET", "/api/v1/follow_requests", nil), 200).List(t)
-	if len(reqs) != 1 || reqs[0]["id"] != alice.ID {
-		t.Fatalf("follow_requests: %v", reqs)
+	reqs := testrig.Decode[[]testrig.Account](t, c.Must(bob.Do("GET", "/api/v1/follow_requests", nil), 200))
+	if got := testrig.AccountIDs(reqs); !slices.Equal(got, []string{alice.ID}) {
+		t.Fatalf("follow_requests: %v", got)
 	}
-	rel = c.Must(bob.Do("POST", "/api/v1/follow_requests/"+alice.ID+"/authorize", nil), 200).Object(t)
-	if rel["followed_by"] != true {
-		t.Fatalf("authorize: %v", rel)
+	rel := testrig.Decode[testrig.Relationship](t, c.Must(bob.Do("POST", "/api/v1/follow_requests/"+alice.ID+"/authorize", nil), 200))
+	if !rel.FollowedBy {
+		t.Fatalf("authorize: %+v", rel)
 	}
-	followers := c.Must(c.Do("GET", "/api/v1/accounts/"+bob.ID+"/followers", "", nil), 200).List(t)
-	if len(followers) != 1 || followers[0]["id"] != alice.ID {
-		t.Fatalf("followers: %v", followers)
+	if got := testrig.AccountIDs(c.Anonymous().Followers(bob.ID)); !slices.Equal(got, []string{alice.ID}) {
+		t.Fatalf("followers: %v", got)
 	}
 }
 
@@ -420,10 +410,10 @@ func TestIdempotencyKeyAndLimits(t *testing.T) {
 	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.MaxCharacters = 20 }))
 	bob := c.Register("bob")
 	form := url.Values{"status": {"only once"}}
-	first := c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200).Object(t)
-	second := c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200).Object(t)
-	if first["id"] != second["id"] {
-		t.Fatalf("idempotency key posted twice: %v %v", first["id"], second["id"])
+	first := testrig.Decode[testrig.Status](t, c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200))
+	second := testrig.Decode[testrig.Status](t, c.Must(c.DoWithHeader("POST", "/api/v1/statuses", bob.Token, form, "Idempotency-Key", "k1"), 200))
+	if first.ID != second.ID {
+		t.Fatalf("idempotency key posted twice: %v %v", first.ID, second.ID)
 	}
 	r := bob.Do("POST", "/api/v1/statuses", url.Values{"status": {strings.Repeat("x", 21)}})
 	if r.Code != 422 || !strings.Contains(string(r.Body), "character limit") {
@@ -434,9 +424,7 @@ func TestIdempotencyKeyAndLimits(t *testing.T) {
 	if r.Code != 422 {
 		t.Fatalf("url length: %d %s", r.Code, r.Body)
 	}
-	inst := c.Must(c.Do("GET", "/api/v2/instance", "", nil), 200).Object(t)
-	limit := inst["configuration"].(map[string]any)["statuses"].(map[string]any)["max_characters"]
-	if limit != 20.0 {
+	if limit := c.Anonymous().Instance().Configuration.Statuses.MaxCharacters; limit != 20 {
 		t.Fatalf("instance max_characters %v", limit)
 	}
 }
@@ -463,11 +451,11 @@ func TestHybridFanoutMergesHotAuthorsAtReadTime(t *testing.T) {
 	for _, f := range fans[:2] {
 		f.Follow(star)
 	}
-	early := star.Post("before the switch")["id"].(string)
+	early := star.PostStatus("before the switch").ID
 	fans[2].Follow(star) // the third follower takes star past the threshold
 	var posts []string
 	for i := 0; i < 3; i++ {
-		posts = append(posts, star.Post(fmt.Sprintf("hot post %d", i))["id"].(string))
+		posts = append(posts, star.PostStatus(fmt.Sprintf("hot post %d", i)).ID)
 	}
 	slices.Reverse(posts)
 	want := append(posts, early)
@@ -519,24 +507,23 @@ func TestChangedFollowOptionsAndMutesInHome(t *testing.T) {
 	alice, bob, carol, dave := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("dave")
 	alice.Follow(bob)
 	dave.Follow(bob)
-	rel := c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/follow", url.Values{"reblogs": {"false"}}), 200).Object(t)
-	if rel["showing_reblogs"] != false {
-		t.Fatalf("follow options after following again: %v", rel)
+	if rel := alice.Relate(bob.ID, "follow", "reblogs", "false"); rel.ShowingReblogs {
+		t.Fatalf("follow options after following again: %+v", rel)
 	}
-	theirs := carol.Post("carol's")["id"].(string)
-	boost := c.Must(bob.Do("POST", "/api/v1/statuses/"+theirs+"/reblog", nil), 200).Object(t)["id"].(string)
-	news := bob.Post("news")["id"].(string)
+	theirs := carol.PostStatus("carol's").ID
+	boost := bob.Act(theirs, "reblog").ID
+	news := bob.PostStatus("news").ID
 	testrig.Eventually(t, "bob's post in alice's home", func() error { return homeHas(t, alice, news) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, boost) {
 		t.Fatalf("home %v holds the boost %s of a follow without reblogs", got, boost)
 	}
 
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/mute", nil), 200)
-	muted := bob.Post("while muted")["id"].(string)
+	muted := bob.PostStatus("while muted").ID
 	// In dave's home, the post has been fanned out to the page alice is on too.
 	testrig.Eventually(t, "the post in dave's home", func() error { return homeHas(t, dave, muted) })
 	c.Must(alice.Do("POST", "/api/v1/accounts/"+bob.ID+"/unmute", nil), 200)
-	after := bob.Post("after the mute")["id"].(string)
+	after := bob.PostStatus("after the mute").ID
 	testrig.Eventually(t, "the post after the mute in alice's home", func() error { return homeHas(t, alice, after) })
 	if got := homeIDs(t, alice, nil); slices.Contains(got, muted) {
 		t.Fatalf("home %v holds %s, posted while bob was muted", got, muted)
@@ -562,7 +549,7 @@ func TestOversizedBodyGetsJSONError(t *testing.T) {
 	if resp.StatusCode != 413 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("oversized body: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	if got := c.Must(bob.Do("GET", "/api/v1/accounts/verify_credentials", nil), 200).Object(t)["statuses_count"]; got != 0.0 {
+	if got := bob.VerifyCredentials().StatusesCount; got != 0 {
 		t.Fatalf("statuses_count %v after a rejected post", got)
 	}
 }

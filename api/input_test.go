@@ -55,18 +55,18 @@ func newBoundaryRig(t *testing.T) *boundaryRig {
 	_, adminToken := c.RegisterModerator("root")
 	alice, bob := c.Register("alice"), c.Register("bob")
 	bob.Follow(alice)
-	post := alice.Post("hello @bob #herd")["id"].(string)
+	post := alice.PostStatus("hello @bob #herd").ID
 	var notif string
 	testrig.Eventually(t, "bob's mention notification", func() error {
-		l := c.Must(bob.Do("GET", "/api/v1/notifications", nil), 200).List(t)
+		l := bob.Notifications(nil)
 		if len(l) == 0 {
 			return errors.New("no notification")
 		}
-		notif = l[0]["id"].(string)
+		notif = l[0].ID
 		return nil
 	})
-	rep := c.Must(bob.Do("POST", "/api/v1/reports", url.Values{"account_id": {alice.ID}, "status_ids[]": {post},
-		"comment": {"spam"}}), 200).Object(t)["id"].(string)
+	rep := testrig.Decode[testrig.Report](t, c.Must(bob.Do("POST", "/api/v1/reports", url.Values{"account_id": {alice.ID}, "status_ids[]": {post},
+		"comment": {"spam"}}), 200)).ID
 	return &boundaryRig{c: c, alice: alice, bob: bob, adminToken: adminToken, post: post, notif: notif, rep: rep,
 		routeParam: regexp.MustCompile(`([^/]*)/\{([^}]*)\}`)}
 }
@@ -337,14 +337,14 @@ func jsonBodies(t *testing.T, c *testrig.Cluster) {
 			}
 		})
 	}
-	statuses := c.Must(carol.Do("GET", "/api/v1/accounts/"+carol.ID+"/statuses", nil), 200).List(t)
+	statuses := carol.AccountStatuses(carol.ID, nil)
 	if len(statuses) != 4 {
 		t.Fatalf("%d statuses stored, want the 4 accepted", len(statuses))
 	}
-	if got := statuses[0]["content"]; !strings.Contains(got.(string), `four \u0000`) {
+	if got := statuses[0].Content; !strings.Contains(got, `four \u0000`) {
 		t.Fatalf("an escaped backslash was read as an escape: %v", got)
 	}
-	if got := statuses[1]["content"]; !strings.Contains(got.(string), "\U0001F418 three") {
+	if got := statuses[1].Content; !strings.Contains(got, "\U0001F418 three") {
 		t.Fatalf("a surrogate pair was not read as one character: %v", got)
 	}
 }

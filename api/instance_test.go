@@ -148,8 +148,7 @@ func TestInstanceClaims(t *testing.T) {
 		served("featured tags", "GET /api/v1/featured_tags", "POST /api/v1/featured_tags")
 	}
 	if cfg.Accounts.MaxPinnedStatuses > 0 {
-		id := alice.Post("pin me")["id"].(string)
-		c.Must(alice.Do("POST", "/api/v1/statuses/"+id+"/pin", nil), 200)
+		alice.Act(alice.PostStatus("pin me").ID, "pin")
 	}
 	if cfg.Translation.Enabled {
 		served("translation", "POST /api/v1/statuses/{}/translate", "GET /api/v1/instance/translation_languages")

@@ -20,17 +20,16 @@ func TestMuteDuration(t *testing.T) {
 			t.Fatalf("duration %q: %d %s, want 422", bad, r.Code, r.Body)
 		}
 	}
-	rel := c.Must(alice.Do("GET", "/api/v1/accounts/relationships", url.Values{"id[]": {bob.ID}}), 200).List(t)[0]
-	if rel["muting"] != false {
-		t.Fatalf("a refused mute muted: %v", rel)
+	if rel := alice.Relationship(bob.ID); rel.Muting {
+		t.Fatalf("a refused mute muted: %+v", rel)
 	}
 	for _, tc := range []struct {
 		duration string
 		expires  bool
 	}{{"", false}, {"0", false}, {"-5", false}, {"3600", true}, {"3600.0", true}} {
-		rel := c.Must(alice.Do("POST", mute, url.Values{"duration": {tc.duration}}), 200).Object(t)
-		if rel["muting"] != true || (rel["muting_expires_at"] != nil) != tc.expires {
-			t.Fatalf("duration %q: %v", tc.duration, rel)
+		rel := alice.Relate(bob.ID, "mute", "duration", tc.duration)
+		if !rel.Muting || (rel.MutingExpiresAt != nil) != tc.expires {
+			t.Fatalf("duration %q: %+v (expires %v)", tc.duration, rel, rel.MutingExpiresAt != nil)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func FuzzCreateStatusRoundTrip(f *testing.F) {
 		if r.Code != 200 {
 			return
 		}
-		id := r.Object(t)["id"].(string)
+		id := testrig.At[string](t, r.Object(t), "id")
 		src := c.Must(alice.Do("GET", "/api/v1/statuses/"+id+"/source", nil), 200).Object(t)
 		if src["text"] != text.Strip(status) || src["spoiler_text"] != spoiler { // Mastodon strips the text
 			t.Fatalf("stored %q / %q, sent %q / %q", src["text"], src["spoiler_text"], status, spoiler)
@@ -62,7 +62,7 @@ func FuzzUpdateCredentialsRoundTrip(f *testing.F) {
 		if r.Code != 200 {
 			return
 		}
-		source := me["source"].(map[string]any)
+		source := testrig.At[map[string]any](t, me, "source")
 		if me["display_name"] != name || source["note"] != note {
 			t.Fatalf("stored %q / %q, sent %q / %q", me["display_name"], source["note"], name, note)
 		}

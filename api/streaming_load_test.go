@@ -85,7 +85,7 @@ func TestStreamingLoad(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Minute)
 	for i := 0; i < posts && time.Now().Before(deadline); i++ {
 		start := time.Now()
-		pid := author.Post(fmt.Sprintf("post %d to %d readers, with a #tag and https://example.com/link", i, conns))["id"].(string)
+		pid := author.PostStatus(fmt.Sprintf("post %d to %d readers, with a #tag and https://example.com/link", i, conns)).ID
 		got := child.wait(t, pid, conns)
 		slices.SortFunc(got, time.Time.Compare)
 		for _, at := range got {

@@ -37,17 +37,29 @@ type frame struct {
 
 func (f frame) on(name string) bool { return len(f.Stream) > 0 && f.Stream[0] == name }
 
-// entity decodes the payload of an update, status.update or notification.
-func (f frame) entity(t *testing.T) map[string]any {
+// status decodes the payload of an update or status.update.
+func (f frame) status(t *testing.T) testrig.Status {
+	t.Helper()
+	return payloadAs[testrig.Status](t, f)
+}
+
+// notification decodes the payload of a notification.
+func (f frame) notification(t *testing.T) testrig.Notification {
+	t.Helper()
+	return payloadAs[testrig.Notification](t, f)
+}
+
+// payloadAs decodes the payload of a frame as the entity T.
+func payloadAs[T any](t *testing.T, f frame) T {
 	t.Helper()
 	if f.Payload == nil {
 		t.Fatalf("frame %+v has no payload", f)
 	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(*f.Payload), &m); err != nil {
+	var v T
+	if err := json.Unmarshal([]byte(*f.Payload), &v); err != nil {
 		t.Fatalf("payload %q: %v", *f.Payload, err)
 	}
-	return m
+	return v
 }
 
 // wsClient is a WebSocket streaming client whose frames arrive on a channel.
@@ -224,30 +236,29 @@ func TestStreamingWebSocket(t *testing.T) {
 	waitSubscribers(t, c, stream.Notifications(id(t, bob.ID)), 1)
 	waitSubscribers(t, c, stream.Public(stream.Everywhere, false), 1)
 
-	pid := alice.Post("hello #Herd")["id"].(string)
+	pid := alice.PostStatus("hello #Herd").ID
 	for range 2 { // on user and on public
 		f := ws.next()
-		got := f.entity(t)
-		if f.Event != "update" || got["id"] != pid || got["favourited"] != false ||
-			got["account"].(map[string]any)["username"] != "alice" {
-			t.Fatalf("update: %+v %v", f, got)
+		got := f.status(t)
+		if f.Event != "update" || got.ID != pid || got.Favourited == nil || *got.Favourited ||
+			got.Account.Username != "alice" {
+			t.Fatalf("update: %+v %s", f, payloadOf(f))
 		}
 	}
 
 	// A mention notifies bob on the user stream; the post enters his home too.
 	c.Must(bob.Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200)
-	mention := alice.Post("@bob look", "visibility", "unlisted")
+	mention := alice.PostStatus("@bob look", "visibility", "unlisted")
 	seen := map[string]bool{}
 	for len(seen) < 2 {
 		f := ws.next()
 		switch {
 		case f.on("user") && f.Event == "notification":
-			n := f.entity(t)
-			if n["type"] != "mention" || n["status"].(map[string]any)["id"] != mention["id"] {
-				t.Fatalf("notification: %v", n)
+			if n := f.notification(t); n.Type != "mention" || n.Status == nil || n.Status.ID != mention.ID {
+				t.Fatalf("notification: %s", payloadOf(f))
 			}
 			seen["notification"] = true
-		case f.on("user") && f.Event == "update" && f.entity(t)["id"] == mention["id"]:
+		case f.on("user") && f.Event == "update" && f.status(t).ID == mention.ID:
 			seen["update"] = true
 		default:
 			t.Fatalf("unexpected %+v: %s", f, payloadOf(f))
@@ -258,10 +269,10 @@ func TestStreamingWebSocket(t *testing.T) {
 	c.Must(alice.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"hello again #Herd"}}), 200)
 	for range 2 {
 		f := ws.next()
-		e := f.entity(t)
-		if f.Event != "status.update" || e["id"] != pid || !strings.Contains(e["content"].(string), "again") ||
-			e["favourited"] != true || e["edited_at"] == nil {
-			t.Fatalf("status.update: %+v %v", f, e)
+		e := f.status(t)
+		if f.Event != "status.update" || e.ID != pid || !strings.Contains(e.Content, "again") ||
+			!is(e.Favourited) || e.EditedAt == nil {
+			t.Fatalf("status.update: %+v %s", f, payloadOf(f))
 		}
 	}
 
@@ -295,15 +306,15 @@ func TestStreamingFilters(t *testing.T) {
 	}
 	waitSubscribers(t, c, key, 3)
 
-	first := alice.Post("#news in english", "language", "en")
+	first := alice.PostStatus("#news in english", "language", "en")
 	// bob sees it, so it has gone past carol's and dave's connections too.
-	if f := watch["bob"].expect("hashtag", "update"); f.entity(t)["id"] != first["id"] || f.Stream[1] != "News" {
+	if f := watch["bob"].expect("hashtag", "update"); f.status(t).ID != first.ID || len(f.Stream) < 2 || f.Stream[1] != "News" {
 		t.Fatalf("bob: %+v", f)
 	}
-	second := bob.Post("#news auf deutsch", "language", "de")
+	second := bob.PostStatus("#news auf deutsch", "language", "de")
 	for _, who := range []string{"bob", "carol", "dave"} {
-		if got := watch[who].expect("hashtag", "update").entity(t)["id"]; got != second["id"] {
-			t.Fatalf("%s got %v first, want %v (the muted or foreign-language post was not filtered)", who, got, second["id"])
+		if got := watch[who].expect("hashtag", "update").status(t).ID; got != second.ID {
+			t.Fatalf("%s got %v first, want %v (the muted or foreign-language post was not filtered)", who, got, second.ID)
 		}
 	}
 }
@@ -396,13 +407,13 @@ func TestStreamingProtocolToken(t *testing.T) {
 		t.Fatalf("protocol echoed %q", got)
 	}
 	waitSubscribers(t, c, stream.Public(stream.Local, false), 1)
-	post := alice.Post("local news")
+	post := alice.PostStatus("local news")
 	_, data, err := conn.ReadMessage()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var f frame
-	if err := json.Unmarshal(data, &f); err != nil || !f.on("public:local") || !strings.Contains(payloadOf(f), post["id"].(string)) {
+	if err := json.Unmarshal(data, &f); err != nil || !f.on("public:local") || !strings.Contains(payloadOf(f), post.ID) {
 		t.Fatalf("frame %s (%v)", data, err)
 	}
 }
@@ -410,17 +421,20 @@ func TestStreamingProtocolToken(t *testing.T) {
 // scopedToken gets a token with the given scopes through the OAuth flow.
 func scopedToken(t *testing.T, c *testrig.Cluster, login, scopes string) string {
 	t.Helper()
-	app := c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"scoped"},
-		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read write"}}), 200).Object(t)
-	id, secret := app["client_id"].(string), app["client_secret"].(string)
+	app := testrig.Decode[testrig.Application](t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"scoped"},
+		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read write"}}), 200))
+	id, secret := app.ClientID, app.ClientSecret
 	form := url.Values{"response_type": {"code"}, "client_id": {id}, "redirect_uri": {"https://client.example/cb"},
 		"scope": {scopes}, "login": {login + "@example.com"}, "password": {"correct horse battery"}}
 	r := c.Must(c.Do("POST", "/oauth/authorize", "", form), 302)
 	loc, _ := url.Parse(r.Header.Get("Location"))
-	tok := c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"authorization_code"},
+	tok := testrig.Decode[testrig.Token](t, c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"authorization_code"},
 		"code": {loc.Query().Get("code")}, "client_id": {id}, "client_secret": {secret},
-		"redirect_uri": {"https://client.example/cb"}}), 200).Object(t)
-	return tok["access_token"].(string)
+		"redirect_uri": {"https://client.example/cb"}}), 200))
+	if tok.AccessToken == "" {
+		t.Fatalf("token for %s: %+v", scopes, tok)
+	}
+	return tok.AccessToken
 }
 
 // Scopes: read:notifications streams notifications only; read:statuses streams
@@ -554,8 +568,7 @@ func TestStreamingSSE(t *testing.T) {
 	waitSubscribers(t, c, stream.User(id(t, bob.ID)), 1)
 	waitSubscribers(t, c, stream.Hashtag("herd", true), 1)
 
-	post := alice.Post("hi #herd")
-	pid := post["id"].(string)
+	pid := alice.PostStatus("hi #herd").ID
 	for _, s := range []*sseClient{user, tag} {
 		if e := s.next(t); e.name != "update" || !strings.Contains(e.data, `"id":"`+pid+`"`) {
 			t.Fatalf("update: %+v", e)
@@ -640,7 +653,7 @@ func TestStreamingSlowConsumer(t *testing.T) {
 	waitSubscribers(t, c, pub, len(idle)+1)
 
 	// Flood the slow client's channel until the hub drops it; publishing never waits.
-	target := id(t, alice.Post("flood target #flood")["id"].(string))
+	target := id(t, alice.PostStatus("flood target #flood").ID)
 	for _, w := range idle {
 		w.expect("public", "update")
 	}
@@ -661,9 +674,9 @@ func TestStreamingSlowConsumer(t *testing.T) {
 	t.Logf("slow client dropped after %d publishes", published)
 
 	start := time.Now()
-	post := alice.Post("still flowing")
+	post := alice.PostStatus("still flowing")
 	for _, w := range idle {
-		if got := w.expect("public", "update").entity(t)["id"]; got != post["id"] {
+		if got := w.expect("public", "update").status(t).ID; got != post.ID {
 			t.Fatalf("idle client got %v", got)
 		}
 	}
@@ -725,15 +738,15 @@ func TestStreamingHotAuthor(t *testing.T) {
 	watch := map[string]*wsClient{"bob": dialWS(t, c, bob.Token, "stream=user"), "carol": dialWS(t, c, carol.Token, "stream=user")}
 	waitSubscribers(t, c, stream.User(id(t, bob.ID)), 1)
 	waitSubscribers(t, c, stream.User(id(t, carol.ID)), 1)
-	first := star.Post("to my many fans")
-	if got := watch["bob"].expect("user", "update").entity(t)["id"]; got != first["id"] {
+	first := star.PostStatus("to my many fans")
+	if got := watch["bob"].expect("user", "update").status(t).ID; got != first.ID {
 		t.Fatalf("bob got %v", got)
 	}
 	// carol then follows bob: his post is the first her stream shows, so star's
 	// post never reached her.
 	carol.Follow(bob)
-	second := bob.Post("from bob")
-	if got := watch["carol"].expect("user", "update").entity(t)["id"]; got != second["id"] {
-		t.Fatalf("carol got %v first, want %v: the muted hot author reached her", got, second["id"])
+	second := bob.PostStatus("from bob")
+	if got := watch["carol"].expect("user", "update").status(t).ID; got != second.ID {
+		t.Fatalf("carol got %v first, want %v: the muted hot author reached her", got, second.ID)
 	}
 }

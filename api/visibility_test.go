@@ -17,16 +17,14 @@ func TestStatusReadersAskThePolicy(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, carol, eve := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("eve")
 	bob.Follow(alice)
-	pub := alice.Post("for everyone")["id"].(string)
-	priv := alice.Post("followers only", "visibility", "private")["id"].(string)
-	dm := alice.Post("@carol just you", "visibility", "direct")["id"].(string)
+	pub := alice.PostStatus("for everyone").ID
+	priv := alice.PostStatus("followers only", "visibility", "private").ID
+	dm := alice.PostStatus("@carol just you", "visibility", "direct").ID
 	byIDs := func(who *testrig.User) []string {
-		token := ""
-		if who != nil {
-			token = who.Token
+		if who == nil {
+			who = c.Anonymous()
 		}
-		r := c.Must(c.Do("GET", "/api/v1/statuses", token, url.Values{"id[]": {pub, priv, dm}}), 200)
-		return testrig.IDs(r.List(t))
+		return testrig.StatusIDs(who.Statuses(pub, priv, dm))
 	}
 	for _, tc := range []struct {
 		name string
@@ -45,17 +43,12 @@ func TestStatusReadersAskThePolicy(t *testing.T) {
 	}
 
 	// Threads: a follower sees the private reply, a stranger only the public root.
-	reply := alice.Post("a private reply", "visibility", "private", "in_reply_to_id", pub)["id"].(string)
+	reply := alice.PostStatus("a private reply", "visibility", "private", "in_reply_to_id", pub).ID
 	for _, tc := range []struct {
 		who  *testrig.User
 		want []string
 	}{{bob, []string{reply}}, {eve, nil}} {
-		ctx := c.Must(tc.who.Do("GET", "/api/v1/statuses/"+pub+"/context", nil), 200).Object(t)
-		var got []string
-		for _, d := range ctx["descendants"].([]any) {
-			got = append(got, d.(map[string]any)["id"].(string))
-		}
-		if !slices.Equal(got, tc.want) {
+		if got := testrig.StatusIDs(tc.who.Context(pub).Descendants); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: descendants %v, want %v", tc.who.Name, got, tc.want)
 		}
 	}
@@ -68,19 +61,17 @@ func TestStatusReadersAskThePolicy(t *testing.T) {
 func TestBoostHiddenWithItsOriginal(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, carol, eve := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("eve")
-	pub := alice.Post("for everyone")["id"].(string)
-	boost := c.Must(carol.Do("POST", "/api/v1/statuses/"+pub+"/reblog", nil), 200).Object(t)["id"].(string)
+	pub := alice.PostStatus("for everyone").ID
+	boost := carol.Act(pub, "reblog").ID
 	c.Must(eve.Do("POST", "/api/v1/accounts/"+alice.ID+"/block", nil), 200)
 	for _, tc := range []struct {
 		who  *testrig.User
 		want []string
 	}{{bob, []string{boost}}, {eve, nil}} {
-		r := c.Must(tc.who.Do("GET", "/api/v1/statuses", url.Values{"id[]": {boost}}), 200)
-		if got := testrig.IDs(r.List(t)); !slices.Equal(got, tc.want) {
+		if got := testrig.StatusIDs(tc.who.Statuses(boost)); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: boost by id %v, want %v", tc.who.Name, got, tc.want)
 		}
-		r = c.Must(tc.who.Do("GET", "/api/v1/accounts/"+carol.ID+"/statuses", nil), 200)
-		if got := testrig.IDs(r.List(t)); !slices.Equal(got, tc.want) {
+		if got := testrig.StatusIDs(tc.who.AccountStatuses(carol.ID, nil)); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: carol's statuses %v, want %v", tc.who.Name, got, tc.want)
 		}
 	}
@@ -109,10 +100,14 @@ func TestPostingDefaults(t *testing.T) {
 		{"visibility and language given", []string{"visibility", "unlisted", "language", "fr"}, "unlisted", "fr", true},
 		{"sensitive given", []string{"sensitive", "false"}, "private", "de", false},
 	} {
-		st := alice.Post(tc.name, tc.extra...)
-		if st["visibility"] != tc.visibility || st["language"] != tc.language || st["sensitive"] != tc.sensitive {
+		st := alice.PostStatus(tc.name, tc.extra...)
+		language := "<null>"
+		if st.Language != nil {
+			language = *st.Language
+		}
+		if st.Visibility != tc.visibility || language != tc.language || st.Sensitive != tc.sensitive {
 			t.Errorf("%s: visibility %v, language %v, sensitive %v; want %s, %s, %v", tc.name,
-				st["visibility"], st["language"], st["sensitive"], tc.visibility, tc.language, tc.sensitive)
+				st.Visibility, language, st.Sensitive, tc.visibility, tc.language, tc.sensitive)
 		}
 	}
 }
@@ -125,8 +120,8 @@ func TestHomeHidesAuthorsMutedAfterFanOut(t *testing.T) {
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
 	alice.Follow(bob)
 	alice.Follow(carol)
-	fromBob := bob.Post("before the mute")["id"].(string)
-	fromCarol := carol.Post("before the block")["id"].(string)
+	fromBob := bob.PostStatus("before the mute").ID
+	fromCarol := carol.PostStatus("before the block").ID
 	testrig.Eventually(t, "both posts in alice's home", func() error {
 		if home := homeIDs(t, alice, nil); !slices.Contains(home, fromBob) || !slices.Contains(home, fromCarol) {
 			return fmt.Errorf("home %v", home)

@@ -14,7 +14,7 @@ import (
 func TestUndoWithdrawsNotification(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
-	post := alice.Post("hello")["id"].(string)
+	post := alice.PostStatus("hello").ID
 	kinds := func() []string {
 		return testrig.Types(alice.Notifications(nil))
 	}

@@ -244,12 +244,12 @@ func (c *Cluster) Must(r *Response, code int) *Response {
 }
 
 func (c *Cluster) registerApp() {
-	r := c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"testrig"},
-		"redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write follow push"}}), 200).Object(c.t)
-	c.app.id, c.app.secret = r["client_id"].(string), r["client_secret"].(string)
-	tok := c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {c.app.id}, "client_secret": {c.app.secret}, "scope": {"read write follow push"}}), 200).Object(c.t)
-	c.app.token = tok["access_token"].(string)
+	app := Decode[Application](c.t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"testrig"},
+		"redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write follow push"}}), 200))
+	c.app.id, c.app.secret = app.ClientID, app.ClientSecret
+	tok := Decode[Token](c.t, c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {c.app.id}, "client_secret": {c.app.secret}, "scope": {"read write follow push"}}), 200))
+	c.app.token = tok.AccessToken
 }
 
 // AppToken is a client-credentials token of the test app.
@@ -268,11 +268,12 @@ type User struct {
 // Register creates a local account through the API and returns it signed in.
 func (c *Cluster) Register(name string) *User {
 	c.t.Helper()
-	r := c.Must(c.Do("POST", "/api/v1/accounts", c.app.token, url.Values{"username": {name},
-		"email": {name + "@example.com"}, "password": {"correct horse battery"}, "agreement": {"true"}, "locale": {"en"}}), 200).Object(c.t)
-	u := &User{c: c, Name: name, Token: r["access_token"].(string)}
-	me := c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", u.Token, nil), 200).Object(c.t)
-	u.ID = me["id"].(string)
+	tok := Decode[Token](c.t, c.Must(c.Do("POST", "/api/v1/accounts", c.app.token, url.Values{"username": {name},
+		"email": {name + "@example.com"}, "password": {"correct horse battery"}, "agreement": {"true"}, "locale": {"en"}}), 200))
+	u := &User{c: c, Name: name, Token: tok.AccessToken}
+	if u.ID = u.VerifyCredentials().ID; u.ID == "" {
+		c.t.Fatalf("register %s: verify_credentials gave no id", name)
+	}
 	return u
 }
 
@@ -313,10 +314,10 @@ func (u *User) Post(text string, extra ...string) map[string]any {
 	return u.c.Must(u.Do("POST", "/api/v1/statuses", form), 200).Object(u.c.t)
 }
 
-// Follow follows another user.
-func (u *User) Follow(other *User) map[string]any {
+// Follow follows another user and returns the relationship.
+func (u *User) Follow(other *User) Relationship {
 	u.c.t.Helper()
-	return u.c.Must(u.Do("POST", "/api/v1/accounts/"+other.ID+"/follow", nil), 200).Object(u.c.t)
+	return u.Relate(other.ID, "follow")
 }
 
 // Eventually polls cond until it returns nil (fan-out is asynchronous), and otherwise
