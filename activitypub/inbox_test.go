@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/datadriven"
 
@@ -21,14 +22,17 @@ import (
 // Commands:
 //
 //	register NAME             a local account
-//	post NAME KEY [visibility=V]
-//	                          NAME publishes the input; $KEY then names the status
+//	post NAME KEY [visibility=V] [poll=(A,B…)]
+//	                          NAME publishes the input (with a poll of options A,
+//	                          B… that ends in an hour); $KEY then names the status
 //	follow NAME mallory       NAME follows mallory through the API
 //	deliver                   the input, an activity, signed by mallory and delivered;
 //	                          "@context" is added when missing
 //	home NAME                 NAME's home timeline, newest first
 //	statuses ACCT [as=NAME]   an account's statuses as NAME (default: anonymous)
 //	status KEY as=NAME        one status with its counts
+//	poll KEY as=NAME          a status's poll: open or ended, counts, NAME's votes
+//	vote NAME KEY CHOICE...   NAME votes on the poll of a status through the API
 //	history KEY as=NAME       a status's edit history, oldest first
 //	relationship NAME mallory the flags of NAME's relationship that are set
 //	notifications NAME        NAME's notifications, newest first
@@ -36,19 +40,27 @@ import (
 //	sent                      the activities mallory's inbox received, in order
 //
 // In inputs, $mallory is mallory's actor id, $remote her host, $alpha the node's host,
-// $public the public collection, $NAME a local actor and $KEY a local status; outputs
+// $public the public collection, $NAME a local actor and $KEY a local status, $later
+// an instant an hour after the start and $soon one a second after the delivery; outputs
 // name them the same way. The inbox applies activities asynchronously: every command
 // that prints state retries until it prints the expected output or Wait passes, and
 // then reports what it last printed. Activities of one actor are applied in order, so
 // a case shows that an activity was dropped by printing the effect of a later one.
-func TestInboxData(t *testing.T) {
+func TestInboxData(t *testing.T) { runInboxData(t, "testdata/inbox") }
+
+// TestPollData runs testdata/polls on the same commands: polls asked by mallory and
+// voted on here, and asked here and voted on by mallory.
+func TestPollData(t *testing.T) { runInboxData(t, "testdata/polls") }
+
+func runInboxData(t *testing.T, path string) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
 	remote := newFakeRemote(t, "remote")
 	remote.actor["followers"] = remote.actorID() + "/followers"
 	r := &inboxRig{t: t, c: c, remote: remote, users: map[string]*testrig.User{}, names: map[string]string{
 		"$mallory": remote.actorID(), "$remote": remote.domain, "$alpha": c.Nodes[0].Config().Domain,
-		"$public": "https://www.w3.org/ns/activitystreams#Public"}, local: map[string]string{}}
-	datadriven.RunTest(t, "testdata/inbox", func(t *testing.T, d *datadriven.TestData) string {
+		"$public": "https://www.w3.org/ns/activitystreams#Public",
+		"$later":  time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, local: map[string]string{}}
+	datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 		if out, ok := r.act(t, d); ok {
 			return out
 		}
@@ -79,7 +91,14 @@ func (r *inboxRig) act(t *testing.T, d *datadriven.TestData) (string, bool) {
 		u, key := r.user(t, d, arg(t, d, 0)), arg(t, d, 1)
 		vis := "public"
 		d.MaybeScanArgs(t, "visibility", &vis)
-		st := u.PostStatus(d.Input, "visibility", vis)
+		form := url.Values{"status": {d.Input}, "visibility": {vis}}
+		for _, a := range d.CmdArgs {
+			if a.Key == "poll" {
+				form["poll[options][]"], form["poll[expires_in]"] = a.Vals, []string{"3600"}
+			}
+		}
+		var st testrig.Status
+		r.c.Must(u.Do("POST", "/api/v1/statuses", form), 200).JSON(t, &st)
 		r.names["$"+key] = st.URI
 		r.local["$"+key] = st.ID
 		return "ok", true
@@ -87,7 +106,23 @@ func (r *inboxRig) act(t *testing.T, d *datadriven.TestData) (string, bool) {
 		u := r.user(t, d, arg(t, d, 0))
 		u.Relate(r.accountID(t, d, arg(t, d, 1), u), "follow")
 		return "ok", true
+	case "vote":
+		u := r.user(t, d, arg(t, d, 0))
+		st, err := r.find(t, u, arg(t, d, 1))
+		if err != nil {
+			return err.Error(), true
+		}
+		var choices []string
+		for _, a := range d.CmdArgs[2:] {
+			choices = append(choices, a.Key)
+		}
+		resp := u.Do("POST", "/api/v1/polls/"+st.ID+"/votes", url.Values{"choices[]": choices})
+		if resp.Code != 200 {
+			return fmt.Sprintf("%d %s", resp.Code, resp.Body), true
+		}
+		return "ok", true
 	case "deliver":
+		r.names["$soon"] = time.Now().Add(time.Second).UTC().Format(time.RFC3339)
 		var act map[string]any
 		if err := json.Unmarshal([]byte(r.in(d.Input)), &act); err != nil {
 			d.Fatalf(t, "activity: %v", err)
@@ -126,6 +161,22 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 				return err.Error()
 			}
 			return statusLine(st) + fmt.Sprintf(" (favourites %d, boosts %d)", st.FavouritesCount, st.ReblogsCount)
+		}
+	case "poll":
+		return func() string {
+			st, err := r.find(t, as, arg(t, d, 0))
+			if err != nil || st.Poll == nil {
+				return fmt.Sprintf("no poll (%v)", err)
+			}
+			state := "open"
+			if st.Poll.Expired {
+				state = "ended"
+			}
+			line := state + ": " + st.Poll.Counts()
+			if st.Poll.Voted != nil && *st.Poll.Voted {
+				line += fmt.Sprintf(", voted %v", st.Poll.OwnVotes)
+			}
+			return line
 		}
 	case "history":
 		return func() string {
@@ -322,10 +373,13 @@ func summary(raw json.RawMessage) string {
 		return id
 	}
 	var o struct {
-		ID, Type, Actor string
-		Object          json.RawMessage
+		ID, Type, Actor, Name, InReplyTo string
+		Object                           json.RawMessage
 	}
 	json.Unmarshal(raw, &o)
+	if o.Name != "" && o.InReplyTo != "" {
+		return "(vote " + o.Name + " on " + o.InReplyTo + ")"
+	}
 	if o.Actor == "" {
 		return o.ID
 	}

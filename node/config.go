@@ -42,6 +42,9 @@ type Config struct {
 	// Clock, if set, is the API's clock (rate-limit windows); tests set it. Default
 	// time.Now.
 	Clock func() time.Time `toml:"-"`
+	// PollSweep is how often a worker looks for polls whose end has come; default 15s
+	// (tests shorten it).
+	PollSweep time.Duration `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

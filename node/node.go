@@ -253,6 +253,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
+		n.wg.Go(func() { n.sweepPolls(ctx) })
 	}
 	if n.cfg.Clustered() {
 		n.wg.Go(func() { n.sweepOutbox(ctx) })

@@ -1,7 +1,9 @@
 package testrig
 
 import (
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -88,6 +90,43 @@ type Status struct {
 	Muted              *bool     `json:"muted"`
 	Pinned             *bool     `json:"pinned"`
 	Text               *string   `json:"text"` // only in the answer to a delete
+	Poll               *Poll     `json:"poll"`
+}
+
+// Poll is Mastodon's Poll entity.
+type Poll struct {
+	ID          string       `json:"id"`
+	ExpiresAt   *string      `json:"expires_at"`
+	Expired     bool         `json:"expired"`
+	Multiple    bool         `json:"multiple"`
+	VotesCount  int64        `json:"votes_count"`
+	VotersCount *int64       `json:"voters_count"`
+	Options     []PollOption `json:"options"`
+	// Voted and OwnVotes are the viewer's: nil for an anonymous reader.
+	Voted    *bool `json:"voted"`
+	OwnVotes []int `json:"own_votes"`
+}
+
+// PollOption is one answer of a poll; VotesCount is nil while the totals are hidden.
+type PollOption struct {
+	Title      string `json:"title"`
+	VotesCount *int64 `json:"votes_count"`
+}
+
+// Counts is the poll's counts as "tea=1 coffee=2 voters=3" ("tea=?" while hidden).
+func (p Poll) Counts() string {
+	var out []string
+	for _, o := range p.Options {
+		if o.VotesCount == nil {
+			out = append(out, o.Title+"=?")
+		} else {
+			out = append(out, fmt.Sprintf("%s=%d", o.Title, *o.VotesCount))
+		}
+	}
+	if p.VotersCount != nil {
+		out = append(out, fmt.Sprintf("voters=%d", *p.VotersCount))
+	}
+	return strings.Join(out, " ")
 }
 
 // Context is Mastodon's Context entity: a status's thread around it.
