@@ -309,6 +309,32 @@ def main():
 
     step("A boosts B's post", boost)
 
+    def ask_poll():
+        limits = b["api"].instance_v2().configuration.polls
+        check(limits.max_options >= 2, f"polls.max_options {limits.max_options}")
+        poll = b["api"].make_poll(["tea", "coffee"], expires_in=limits.min_expiration)
+        s = b["api"].status_post(f"Tea or coffee? ({suffix})", poll=poll, visibility="public")
+        check(s.get("poll") is not None, "the status carries its poll")
+        check([o.title for o in s.poll.options] == ["tea", "coffee"], "options in order")
+        check(s.poll.multiple is False and s.poll.expired is False, "single choice, not ended")
+        return s
+
+    question = step("B asks a poll (form-encoded poll[options][])", ask_poll)
+
+    def vote():
+        p = a["api"].poll_vote(question.poll.id, [1])
+        check(p.voted is True and list(p.own_votes) == [1], f"voted, own_votes {p.own_votes}")
+        check([o.votes_count for o in p.options] == [0, 1], f"counts {[o.votes_count for o in p.options]}")
+        try:
+            a["api"].poll_vote(question.poll.id, [0])
+            check(False, "a second vote was accepted")
+        except MastodonAPIError as e:
+            check(len(e.args) > 1 and e.args[1] == 422, f"a second vote is refused with 422, got {e.args}")
+        p = b["api"].poll(question.poll.id)
+        check(p.votes_count == 1 and p.voters_count == 1, f"B reads {p.votes_count} votes, {p.voters_count} voters")
+
+    step("A votes; the second vote is refused; B reads the results", vote)
+
     def all_four():
         ns = b["api"].notifications(limit=40)
         from_a = [n for n in ns if n.get("account") and same(n.account.id, a["id"])]

@@ -208,6 +208,44 @@ async function main() {
     assert.equal(s.reblog?.id, post.id, "reblog is B's post");
   });
 
+  const question = await step("B asks a poll; the instance publishes the limits it keeps", async () => {
+    const instance = await b.client.v2.instance.fetch();
+    const limits = instance.configuration.polls;
+    assert.ok(limits.maxOptions >= 2, `polls.max_options ${limits.maxOptions}`);
+    const s = await b.client.v1.statuses.create({
+      status: `Tea or coffee? (${suffix})`,
+      visibility: "public",
+      poll: { options: ["tea", "coffee", "water"], expiresIn: limits.minExpiration, multiple: true },
+    });
+    assert.ok(s.poll, "the status carries its poll");
+    assert.equal(s.poll.id, s.poll.id.toString(), "poll id is a string");
+    assert.deepEqual(s.poll.options.map((o) => o.title), ["tea", "coffee", "water"], "options in order");
+    assert.equal(s.poll.multiple, true, "multiple");
+    assert.equal(s.poll.expired, false, "not yet ended");
+    assert.equal(s.poll.votesCount, 0, "no votes yet");
+    return s;
+  });
+
+  await step("A votes for two answers and sees the results", async () => {
+    const p = await a.client.v1.polls.$select(question.poll.id).votes.create({ choices: [0, 2] });
+    assert.equal(p.voted, true, "voted");
+    assert.deepEqual(p.ownVotes, [0, 2], "own_votes");
+    assert.deepEqual(p.options.map((o) => o.votesCount), [1, 0, 1], "counts by option");
+    assert.equal(p.votersCount, 1, "one voter");
+    await assert.rejects(
+      a.client.v1.polls.$select(question.poll.id).votes.create({ choices: [0] }),
+      (e) => e.statusCode === 422,
+      "a second vote for the same answer is refused with 422",
+    );
+  });
+
+  await step("B reads the poll: A's votes counted, B's own poll counts as voted", async () => {
+    const p = await b.client.v1.polls.$select(question.poll.id).fetch();
+    assert.equal(p.votesCount, 2, "two votes");
+    assert.equal(p.voted, true, "the author counts as having voted");
+    assert.deepEqual(p.ownVotes, [], "the author chose nothing");
+  });
+
   await step("B's notifications have follow, mention, favourite and reblog from A", () =>
     eventually("all four notification types", async () => {
       const ns = await b.client.v1.notifications.list({ limit: 40 });
