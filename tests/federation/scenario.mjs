@@ -388,6 +388,21 @@ async function main() {
     );
   });
 
+  const poll = await step("c4 A asks a poll; the peer gets Create(Question); Fedify reads its options, counts, end and voters", { pending: PENDING.delivery, needs: [follow, actor] }, async (mark) => {
+    const text = `Tea or coffee? (${suffix})`;
+    const s = await herd("POST", "/api/v1/statuses", { token, body: { status: text, visibility: "public", poll: { options: ["tea", "coffee"], expires_in: 3600 } } });
+    const rec = await peerReceives("Create(Question) of A's poll", mark, "Create", (r) => stripHtml(r.json?.object?.content).includes(text));
+    assert.equal(rec.json.object.type, "Question", "object.type");
+    const q = rec.parsed;
+    assert.ok(q && q.type === "Question", `Fedify reads a Question, got ${JSON.stringify(q)}`);
+    assert.deepEqual(q.options.map((o) => o.name), ["tea", "coffee"], "options as Fedify reads them (oneOf)");
+    assert.deepEqual(q.options.map((o) => o.votes), [0, 0], "each option's replies.totalItems");
+    assert.equal(q.multiple, false, "single choice: oneOf, not anyOf");
+    assert.ok(q.endTime, `endTime as Fedify reads it, got ${JSON.stringify(q.endTime)}`);
+    assert.equal(q.voters, 0, "votersCount as Fedify reads it");
+    return s;
+  });
+
   // --- (d) The peer replies, likes, boosts, undoes ----------------------------------------
   const target = created !== FAILED ? created : first;
   const reply = await step("d1 the peer replies to A's post, mentioning A; Herd takes the delivery", { pending: PENDING.inbox, needs: [target] }, async () => {
@@ -446,6 +461,26 @@ async function main() {
       notYet(s.favourites_count === 0, `favourites_count is ${s.favourites_count}`);
       return true;
     });
+  });
+
+  const vote = await step("d7 the peer votes in A's poll (Create(Note) naming an option, in reply to the Question); Herd counts it", { pending: PENDING.notify, needs: [poll] }, async (mark) => {
+    await peer("POST", "vote", { question: poll.uri, name: "coffee" });
+    await eventually("the peer's vote counted", async () => {
+      const p = await herd("GET", `/api/v1/polls/${poll.poll.id}`, { token });
+      notYet(p.votes_count === 1, `votes_count is ${p.votes_count}`);
+      assert.deepEqual(p.options.map((o) => o.votes_count), [0, 1], "the vote is for coffee");
+      assert.equal(p.voters_count, 1, "one voter");
+      return true;
+    });
+    return mark;
+  });
+
+  await step("d8 Herd sends the peer, a voter, the new counts: Update(Question) with coffee at 1", { pending: PENDING.delivery, needs: [vote] }, async () => {
+    const rec = await peerReceives("Update(Question) of A's poll", vote, "Update", (r) => r.json?.object?.id === poll.uri);
+    const q = rec.json.object;
+    assert.equal(q.type, "Question", "object.type");
+    assert.deepEqual(arr(q.oneOf).map((o) => [o.name, o.replies?.totalItems]), [["tea", 0], ["coffee", 1]], "counts in oneOf");
+    assert.equal(q.votersCount, 1, "votersCount");
   });
 
   // --- (e) A follows the peer -------------------------------------------------------------

@@ -23,7 +23,8 @@
 //   GET  /_control/state                    followers, following, counts
 //   GET  /_control/inbox[?type=T&since=N]   activities that reached an inbox listener, i.e.
 //                                           that Fedify verified; each with the raw JSON and,
-//                                           for a Create, "parsed": its Note as Fedify reads it
+//                                           for a Create, "parsed": its Note (or Question)
+//                                           as Fedify reads it
 //   GET  /_control/deliveries[?since=N]     every POST to an inbox with Fedify's answer
 //   GET  /_control/unverified[?since=N]     activities Fedify refused, with the reason
 //   GET  /_control/errors[?since=N]         outbox (delivery) and inbox errors
@@ -35,6 +36,8 @@
 //   POST /_control/follow     {actor}       send Follow(actor)
 //   POST /_control/post       {text, inReplyTo?, mentions?: [actorUrl], visibility?:
 //                             "public"|"unlisted"|"followers"|"direct"}  send Create(Note)
+//   POST /_control/vote       {question, name, actor?}  send a vote, Create(Note{name}) in
+//                                           reply to a Question, to its author (or actor)
 //   POST /_control/like       {object, actor?}   send Like(object) to its author (or actor)
 //   POST /_control/announce   {object, actor?}   send Announce(object)
 //   POST /_control/undo       {activity}    send Undo of an activity this peer sent before
@@ -71,6 +74,7 @@ import {
   Note,
   Person,
   PUBLIC_COLLECTION,
+  Question,
   Reject,
   Undo,
 } from "@fedify/vocab";
@@ -217,6 +221,7 @@ async function parsedObject(ctx, activity) {
   } catch (e) {
     return { error: String(e?.message ?? e) };
   }
+  if (obj instanceof Question) return parsedQuestion(ctx, obj);
   if (obj == null || !(obj instanceof Note)) return obj == null ? null : { type: obj.constructor.name, id: obj.id?.href ?? null };
   const tags = [];
   for await (const t of obj.getTags({ ...ctx, suppressError: true })) {
@@ -235,6 +240,32 @@ async function parsedObject(ctx, activity) {
     published: obj.published?.toString() ?? null,
     url: obj.url?.href?.href ?? obj.url?.href ?? null,
     tags,
+  };
+}
+
+/** How Fedify reads a Question (a poll): its options with their counts, whether one or
+ *  several may be chosen, its end and its voters. */
+async function parsedQuestion(ctx, q) {
+  const options = async (it) => {
+    const out = [];
+    for await (const o of it) {
+      const replies = await o.getReplies?.({ ...ctx, suppressError: true });
+      out.push({ name: o.name?.toString() ?? null, votes: replies?.totalItems ?? null });
+    }
+    return out;
+  };
+  const load = { ...ctx, suppressError: true, crossOrigin: "ignore" };
+  const oneOf = await options(q.getExclusiveOptions(load));
+  const anyOf = await options(q.getInclusiveOptions(load));
+  return {
+    type: "Question",
+    id: q.id?.href ?? null,
+    content: q.content?.toString() ?? null,
+    multiple: anyOf.length > 0,
+    options: anyOf.length > 0 ? anyOf : oneOf,
+    endTime: q.endTime?.toString() ?? null,
+    closed: q.closed?.toString() ?? null,
+    voters: q.voters ?? null,
   };
 }
 
@@ -581,6 +612,23 @@ const routes = {
     }
     const result = await send(ctx, create, recipients, { preferSharedInbox: true });
     return { ...result, note: noteId.href };
+  },
+
+  "POST /_control/vote": async (body) => {
+    const ctx = ctxFor();
+    const question = need(body, "question");
+    const name = need(body, "name");
+    const author = await authorOf(ctx, question, body.actor);
+    const me = ctx.getActorUri(USERNAME);
+    const note = new Note({
+      id: ctx.getObjectUri(Note, { identifier: USERNAME, id: randomUUID() }),
+      attribution: me,
+      name,
+      replyTarget: new URL(question),
+      tos: [author.id],
+    });
+    const create = new Create({ id: new URL(`${note.id.href}/activity`), actor: me, object: note, tos: [author.id] });
+    return send(ctx, create, [author]);
   },
 
   "POST /_control/like": async (body) => {
