@@ -176,14 +176,24 @@ type Notification struct {
 
 // StatusEdit is one entry of /statuses/:id/history.
 type StatusEdit struct {
-	Content          string   `json:"content"`
-	SpoilerText      string   `json:"spoiler_text"`
-	Sensitive        bool     `json:"sensitive"`
-	CreatedAt        string   `json:"created_at"`
-	Account          *Account `json:"account"`
-	Poll             any      `json:"poll"`
-	MediaAttachments []any    `json:"media_attachments"`
-	Emojis           []any    `json:"emojis"`
+	Content          string      `json:"content"`
+	SpoilerText      string      `json:"spoiler_text"`
+	Sensitive        bool        `json:"sensitive"`
+	CreatedAt        string      `json:"created_at"`
+	Account          *Account    `json:"account"`
+	Poll             *EditedPoll `json:"poll"`
+	MediaAttachments []any       `json:"media_attachments"`
+	Emojis           []any       `json:"emojis"`
+}
+
+// EditedPoll is the poll of a version in a status's history: its options only.
+type EditedPoll struct {
+	Options []EditedPollOption `json:"options"`
+}
+
+// EditedPollOption is one option of an EditedPoll.
+type EditedPollOption struct {
+	Title string `json:"title"`
 }
 
 // Token is the OAuth token response.

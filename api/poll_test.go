@@ -179,3 +179,53 @@ func TestPollValidation(t *testing.T) {
 		t.Fatalf("JSON poll %+v", p)
 	}
 }
+
+// TestPollEdit: as Mastodon's UpdateStatusService, an edit that keeps the question
+// keeps its votes, one that changes the options starts them afresh, and one that gives
+// no poll removes it; the history shows each version's options.
+func TestPollEdit(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	p := readPoll(t, c.Must(askPoll(alice, []string{"tea", "coffee"}, "poll[expires_in]", "600"), 200))
+	c.Must(bob.Do("POST", "/api/v1/polls/"+p.ID+"/votes", url.Values{"choices[]": {"1"}}), 200)
+	edit := func(text string, options ...string) *testrig.Response {
+		form := url.Values{"status": {text}}
+		if options != nil {
+			form["poll[options][]"], form["poll[expires_in]"] = options, []string{"900"}
+		}
+		return alice.Do("PUT", "/api/v1/statuses/"+p.ID, form)
+	}
+	bobSees := func() testrig.Poll {
+		var got testrig.Poll
+		c.Must(bob.Do("GET", "/api/v1/polls/"+p.ID, nil), 200).JSON(t, &got)
+		return got
+	}
+	c.Must(edit("Which one, really?", "tea", "coffee"), 200)
+	if got := bobSees(); got.Counts() != "tea=0 coffee=1 voters=1" || !slices.Equal(got.OwnVotes, []int{1}) {
+		t.Fatalf("same question: %s, own %v", got.Counts(), got.OwnVotes)
+	}
+	c.Must(edit("Which one, now?", "tea", "coffee", "water"), 200)
+	if got := bobSees(); got.Counts() != "tea=0 coffee=0 water=0 voters=0" || len(got.OwnVotes) != 0 || *got.Voted {
+		t.Fatalf("new question: %s, own %v", got.Counts(), got.OwnVotes)
+	}
+	c.Must(bob.Do("POST", "/api/v1/polls/"+p.ID+"/votes", url.Values{"choices[]": {"2"}}), 200)
+	c.Must(edit("No question any more"), 200)
+	c.Must(bob.Do("GET", "/api/v1/polls/"+p.ID, nil), 404)
+	var history []struct {
+		Poll *struct {
+			Options []struct{ Title string } `json:"options"`
+		} `json:"poll"`
+	}
+	c.Must(bob.Do("GET", "/api/v1/statuses/"+p.ID+"/history", nil), 200).JSON(t, &history)
+	var got []int
+	for _, v := range history {
+		n := 0
+		if v.Poll != nil {
+			n = len(v.Poll.Options)
+		}
+		got = append(got, n)
+	}
+	if !slices.Equal(got, []int{2, 2, 3, 0}) {
+		t.Fatalf("options by version: %v", got)
+	}
+}

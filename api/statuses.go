@@ -106,11 +106,16 @@ func (s *Server) editStatus(r *req) error {
 	if err != nil {
 		return err
 	}
-	if len(r.p.list("media_ids")) > 0 || len(r.p.list("poll[options]")) > 0 {
-		return httpErr(422, "Validation failed: Media attachments and poll edits are not supported yet")
+	if len(r.p.list("media_ids")) > 0 {
+		return httpErr(422, "Validation failed: Media attachments are not supported yet")
+	}
+	ask, err := pollAsk(r)
+	if err != nil {
+		return err
 	}
 	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, status.Change{Text: r.p.opt("status"),
-		SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"), Sensitive: r.p.optBool("sensitive")})
+		SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"), Sensitive: r.p.optBool("sensitive"),
+		Poll: ask})
 	if err != nil {
 		return err
 	}
@@ -134,6 +139,13 @@ func (s *Server) statusHistory(r *req) error {
 	for i, rev := range revs {
 		out[i] = StatusEdit{Content: rev.Content, SpoilerText: rev.SpoilerText, Sensitive: rev.Sensitive,
 			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: []any{}, Emojis: []any{}}
+		if rev.PollOptions != nil {
+			p := &EditedPoll{Options: make([]EditedPollOption, len(rev.PollOptions))}
+			for j, o := range rev.PollOptions {
+				p.Options[j].Title = o
+			}
+			out[i].Poll = p
+		}
 	}
 	return r.json(out)
 }

@@ -24,6 +24,14 @@ func Schema() store.Schema {
 		{Name: tDue}, {Name: tDueFrom}}
 }
 
+// Forget is the mutations that remove the votes of a deleted status's poll; they go
+// in the batch that deletes it. Its counters stay, unread: a counter must never be
+// deleted and added to again, and nothing counts on a deleted status.
+func Forget(id shard.ID) []store.Mutation {
+	return []store.Mutation{{Kind: store.DeletePartition, Table: tVotes, PK: id.Bytes()},
+		{Kind: store.DeletePartition, Table: tChoices, PK: id.Bytes()}}
+}
+
 // Vote is one account's vote on a poll.
 type Vote struct {
 	Choices []int     `cbor:"1,keyasint"`

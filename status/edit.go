@@ -8,6 +8,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -19,16 +20,24 @@ type Revision struct {
 	Sensitive   bool      `cbor:"3,keyasint,omitempty"`
 	CreatedAt   time.Time `cbor:"4,keyasint"`
 	Text        string    `cbor:"5,keyasint,omitempty"`
+	// PollOptions are the options of the version's poll, if it had one.
+	PollOptions []string `cbor:"6,keyasint,omitempty"`
 }
 
 func revisionOf(st *Status, at time.Time) Revision {
-	return Revision{Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at, Text: st.Text}
+	r := Revision{Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at, Text: st.Text}
+	if st.Poll != nil {
+		r.PollOptions = st.Poll.Options
+	}
+	return r
 }
 
-// Change is what PUT /api/v1/statuses/:id gives; nil fields are left alone.
+// Change is what PUT /api/v1/statuses/:id gives; nil fields are left alone, but for
+// the poll: as in Mastodon, an edit that gives none removes the status's poll.
 type Change struct {
 	Text, SpoilerText, Language *string
 	Sensitive                   *bool
+	Poll                        *poll.Ask
 }
 
 // Edit changes the text of one of author's statuses, keeping the previous versions.
@@ -53,6 +62,11 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if s.format.Length(spoiler, text) > s.opts.MaxCharacters {
 		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
 	}
+	now := s.opts.Now().UTC()
+	question, err := s.editedPoll(st.Poll, c.Poll, now)
+	if err != nil {
+		return nil, err
+	}
 	history, err := s.History(ctx, st)
 	if err != nil {
 		return nil, err
@@ -61,12 +75,12 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if err != nil {
 		return nil, fmt.Errorf("format status: %w", err)
 	}
-	now := s.opts.Now().UTC()
 	var muts []store.Mutation
 	if len(history) == 1 { // the first edit keeps the original as revision 0
 		muts = append(muts, s.revisionRow(st.ID, 0, history[0]))
 	}
 	st.Text, st.SpoilerText, st.Content, st.Mentions, st.Tags, st.EditedAt = text, spoiler, f.HTML, f.Mentions, f.Tags, now
+	st.Poll = question
 	if c.Sensitive != nil {
 		st.Sensitive = *c.Sensitive
 	}
@@ -82,10 +96,30 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	}
 	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
 		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+	muts = append(muts, s.pollEnd(st)...)
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return nil, fmt.Errorf("save edit of %d: %w", st.ID, err)
 	}
 	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
+}
+
+// editedPoll is the poll a status has after an edit that asks for ask (nil: none), as
+// Mastodon's UpdateStatusService: checked as a new one, ending expires_in from now,
+// and keeping its votes only when the question (options and multiplicity) is the same;
+// another question starts a new round of votes.
+func (s *Service) editedPoll(had *poll.Poll, ask *poll.Ask, now time.Time) (*poll.Poll, error) {
+	if ask == nil {
+		return nil, nil
+	}
+	q, err := s.opts.Polls.New(*ask, now)
+	if err != nil || had == nil {
+		return q, err
+	}
+	q.Round = had.Round
+	if !had.SameQuestion(q) {
+		q.Round++
+	}
+	return q, nil
 }
 
 func (s *Service) revisionRow(id shard.ID, n int, r Revision) store.Mutation {
@@ -128,6 +162,9 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 	}
 	if st.Local && st.ReblogOfID == 0 {
 		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, -1))
+	}
+	if st.Poll != nil {
+		muts = append(muts, poll.Forget(st.ID)...)
 	}
 	if st.URI != "" {
 		muts = append(muts, store.Mutation{Kind: store.Delete, Table: tURIs, PK: []byte(st.URI), CK: empty},
