@@ -83,6 +83,11 @@ func (s *Service) federate(ctx context.Context, e status.Event) error {
 	if !st.Local {
 		return nil
 	}
+	if e.Kind == status.Voted {
+		if sent, err := s.countsSentSince(ctx, st.ID, e.CountedAt); sent || err != nil {
+			return err
+		}
+	}
 	author, err := s.accounts.Get(ctx, st.AccountID)
 	if err != nil {
 		return err

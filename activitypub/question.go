@@ -2,6 +2,7 @@ package activitypub
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/text"
 )
 
@@ -152,4 +154,28 @@ func (s *Sender) SendVote(ctx context.Context, voter shard.ID, st *status.Status
 		}
 	}
 	return nil
+}
+
+// tCountsSent remembers when a local poll's counts were last read to be sent.
+const tCountsSent = "poll_counts_sent"
+
+// countsSentSince reports whether the counts of a local poll were read to be sent at
+// or after a vote counted at countedAt (Unix ms), which its Voted event would send
+// again; otherwise it records that they are read now. The events of one author come
+// in order to one consumer, so a burst of votes that the consumer meets late is sent
+// once, with every vote of the burst counted, where Mastodon waits three minutes to
+// send once.
+func (s *Service) countsSentSince(ctx context.Context, id shard.ID, countedAt int64) (bool, error) {
+	b, err := s.st.Get(ctx, tCountsSent, id.Bytes(), []byte{})
+	if err == nil && len(b) == 8 && int64(binary.BigEndian.Uint64(b)) > countedAt {
+		return true, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, fmt.Errorf("activitypub: read when poll %d was sent: %w", id, err)
+	}
+	now := binary.BigEndian.AppendUint64(nil, uint64(s.now().UnixMilli()))
+	if err := s.st.Put(ctx, tCountsSent, id.Bytes(), []byte{}, now, 0); err != nil {
+		return false, fmt.Errorf("activitypub: record when poll %d was sent: %w", id, err)
+	}
+	return false, nil
 }

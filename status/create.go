@@ -27,6 +27,9 @@ type Event struct {
 	StatusID shard.ID `cbor:"2,keyasint"`
 	Author   shard.ID `cbor:"3,keyasint"`
 	Status   *Status  `cbor:"4,keyasint,omitempty"`
+	// CountedAt is when a Voted event's vote was counted, in Unix milliseconds (a
+	// time.Time would keep only seconds here).
+	CountedAt int64 `cbor:"5,keyasint,omitempty"`
 }
 
 // DecodeEvent reads an event from a bus message.

@@ -53,7 +53,7 @@ func (s *Service) Vote(ctx context.Context, voter, id shard.ID, choices []int, l
 	if st.Poll.Reported != nil {
 		return st, s.countReported(ctx, st, choices)
 	}
-	return st, s.publish(ctx, Event{Kind: Voted, StatusID: st.ID, Author: st.AccountID})
+	return st, s.publish(ctx, Event{Kind: Voted, StatusID: st.ID, Author: st.AccountID, CountedAt: s.opts.Now().UnixMilli()})
 }
 
 // countReported adds a local vote to a remote poll's reported tally, as Mastodon
