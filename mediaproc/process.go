@@ -244,6 +244,11 @@ func fitArea(img image.Image, pixels int) image.Image {
 	scale := math.Sqrt(float64(pixels) / (float64(w) * float64(h)))
 	nw := max(1, int(float64(w)*scale))
 	nh := max(1, int(float64(h)*scale))
+	// As libvips' thumbnail: a cheap box filter brings a large reduction to within
+	// twice the size, so that Lanczos, whose taps grow with the reduction, has few.
+	if nw*2 < w && nh*2 < h {
+		img = imaging.Resize(img, nw*2, nh*2, imaging.Box)
+	}
 	return imaging.Resize(img, nw, nh, imaging.Lanczos)
 }
 

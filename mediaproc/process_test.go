@@ -224,7 +224,7 @@ func photo(t testing.TB, w, h, quality int) []byte {
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			seed = seed*1664525 + 1013904223
-			noise := int(seed>>26) - 32
+			noise := int(seed>>28) - 8 // ±8 levels of sensor noise
 			img.Y[y*img.YStride+x] = uint8(min(255, max(0, (x*3+y*2)%256+noise)))
 		}
 	}
