@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/draw"
 	"image/gif"
+	"time"
 )
 
 // gifFrames walks a GIF's blocks without decoding any pixel and returns how many
@@ -60,24 +61,34 @@ func skipSubBlocks(data []byte, i int) int {
 	return len(data)
 }
 
+// animation is what decodeAnimation makes of an animated GIF.
+type animation struct {
+	gif      []byte        // re-encoded
+	first    image.Image   // the first frame drawn on the logical screen
+	duration time.Duration // the frames' delays added up
+}
+
 // decodeAnimation decodes every frame of an animated GIF once gifFrames has bounded
-// them, re-encodes them (which drops comments and application extensions but the
-// loop count: XMP, and any location it holds, among them) and returns the GIF and its
-// first frame drawn on the logical screen.
-func (p *Processor) decodeAnimation(data []byte, area int) ([]byte, image.Image, error) {
+// them, and re-encodes them, which drops comments and application extensions but the
+// loop count: XMP, and any location it holds, among them.
+func (p *Processor) decodeAnimation(data []byte, area int) (animation, error) {
 	if area > p.opts.MaxAnimationPixels {
-		return nil, nil, fmt.Errorf("%w: the frames of the animation have %d pixels, more than %d",
+		return animation{}, fmt.Errorf("%w: the frames of the animation have %d pixels, more than %d",
 			ErrTooLarge, area, p.opts.MaxAnimationPixels)
 	}
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return animation{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	var out bytes.Buffer
 	if err := gif.EncodeAll(&out, g); err != nil {
-		return nil, nil, fmt.Errorf("mediaproc: encode GIF: %w", err)
+		return animation{}, fmt.Errorf("mediaproc: encode GIF: %w", err)
 	}
 	first := image.NewNRGBA(image.Rect(0, 0, g.Config.Width, g.Config.Height))
 	draw.Draw(first, g.Image[0].Bounds(), g.Image[0], g.Image[0].Bounds().Min, draw.Src)
-	return out.Bytes(), first, nil
+	var d time.Duration
+	for _, delay := range g.Delay {
+		d += time.Duration(delay) * 10 * time.Millisecond
+	}
+	return animation{gif: out.Bytes(), first: first, duration: d}, nil
 }

@@ -3,6 +3,7 @@ package mediaproc
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Mastodon's limits for images (app/models/media_attachment.rb), the defaults of Options.
@@ -22,6 +23,10 @@ const (
 	DefaultMaxAnimationPixels = 100_000_000
 	// DefaultJPEGQuality is the quality JPEG output is encoded with.
 	DefaultJPEGQuality = 90
+	// DefaultFFmpeg is the ffmpeg binary GIFV runs, looked up on PATH.
+	DefaultFFmpeg = "ffmpeg"
+	// DefaultFFmpegTimeout bounds one run of ffmpeg.
+	DefaultFFmpegTimeout = time.Minute
 )
 
 // Options are the limits and settings of a Processor. A zero field takes its default.
@@ -43,6 +48,11 @@ type Options struct {
 	MaxAnimationPixels int
 	// JPEGQuality is the quality of JPEG output, 1 to 100. Default 90.
 	JPEGQuality int
+	// FFmpeg is the ffmpeg binary that GIFV runs: a path, or a name looked up on PATH.
+	// Default "ffmpeg".
+	FFmpeg string
+	// FFmpegTimeout bounds one run of ffmpeg; it is then killed. Default one minute.
+	FFmpegTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -63,6 +73,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.JPEGQuality == 0 {
 		o.JPEGQuality = DefaultJPEGQuality
+	}
+	if o.FFmpeg == "" {
+		o.FFmpeg = DefaultFFmpeg
+	}
+	if o.FFmpegTimeout == 0 {
+		o.FFmpegTimeout = DefaultFFmpegTimeout
 	}
 	return o
 }
@@ -86,6 +102,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: MaxAnimationPixels %d is negative", ErrOptions, o.MaxAnimationPixels)
 	case o.JPEGQuality < 1 || o.JPEGQuality > 100:
 		return fmt.Errorf("%w: JPEGQuality %d is not within 1 and 100", ErrOptions, o.JPEGQuality)
+	case o.FFmpegTimeout < 0:
+		return fmt.Errorf("%w: FFmpegTimeout %s is negative", ErrOptions, o.FFmpegTimeout)
 	}
 	return nil
 }

@@ -7,7 +7,8 @@
 // must not store, fetch or know HTTP; the media API and its storage are its callers.
 //
 // An animated GIF is reported as such (Result.Animated) with its frames re-encoded as a
-// GIF: becoming a gifv (an MP4) is left to the caller.
+// GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg: the one part that
+// runs a program, for a bounded time, and only on a GIF that Go's encoder wrote.
 package mediaproc
 
 import (
@@ -20,6 +21,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"time"
 
 	"github.com/buckket/go-blurhash"
 	"github.com/disintegration/imaging"
@@ -70,6 +72,8 @@ type Result struct {
 	Animated bool
 	// Frames is the number of frames: 1 but for an animated GIF.
 	Frames int
+	// Duration is an animation's, its frames' delays added up; 0 for a still image.
+	Duration time.Duration
 	// Original is the image upright, scaled down to Options.OriginalPixels if it was
 	// larger, without metadata; Small is the preview, in the same format but for an
 	// animation, whose preview is its first frame as PNG.
@@ -152,15 +156,15 @@ func (p *Processor) processStill(f Format, data []byte, focus *Focus) (*Result, 
 }
 
 func (p *Processor) processAnimation(data []byte, frames, area int, focus *Focus) (*Result, error) {
-	anim, first, err := p.decodeAnimation(data, area)
+	anim, err := p.decodeAnimation(data, area)
 	if err != nil {
 		return nil, err
 	}
-	b := first.Bounds()
-	original := File{Data: anim, ContentType: FormatGIF.ContentType(), Extension: FormatGIF.Extension(),
+	b := anim.first.Bounds()
+	original := File{Data: anim.gif, ContentType: FormatGIF.ContentType(), Extension: FormatGIF.Extension(),
 		Width: b.Dx(), Height: b.Dy()}
-	res := &Result{Format: FormatGIF, Animated: true, Frames: frames, Original: original}
-	return p.finish(res, first, FormatPNG, focus)
+	res := &Result{Format: FormatGIF, Animated: true, Frames: frames, Duration: anim.duration, Original: original}
+	return p.finish(res, anim.first, FormatPNG, focus)
 }
 
 // finish makes the small file from the original's pixels, its blurhash and the meta.

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/buckket/go-blurhash"
 )
@@ -208,8 +209,8 @@ func TestAnimationKeepsFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Image) != 3 || g.LoopCount != 0 || g.Delay[1] != 20 {
-		t.Errorf("%d frames, loop count %d, delay %v; want 3, 0, 20", len(g.Image), g.LoopCount, g.Delay)
+	if len(g.Image) != 3 || g.LoopCount != 0 || g.Delay[1] != 20 || res.Duration != 600*time.Millisecond {
+		t.Errorf("%d frames, loop count %d, delays %v, duration %s; want 3, 0, 20, 600ms", len(g.Image), g.LoopCount, g.Delay, res.Duration)
 	}
 	if c := decodeFile(t, res.Small).At(30, 20); !near(c, 255, 0, 0) {
 		t.Errorf("small is %v, want the first frame's red", c)
