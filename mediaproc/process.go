@@ -1,10 +1,15 @@
 // Package mediaproc processes uploaded images as Mastodon does: it tells the real type
 // from the content, refuses what is too large before decoding a pixel, turns the image
 // upright by its EXIF orientation, re-encodes it from its pixels so that no metadata
-// survives (EXIF, GPS, XMP, comments, ICC profiles), scales a larger original down,
-// makes the small preview and its blurhash, and reports the dimensions as a
-// MediaAttachment's meta. It is a pure library: bytes in, bytes and metadata out. It
-// must not store, fetch or know HTTP; the media API and its storage are its callers.
+// survives (EXIF, GPS, XMP, comments; an ICC profile too, whose colours are not
+// converted to sRGB first), scales a larger original down, makes the small preview and
+// its blurhash, and reports the dimensions as a MediaAttachment's meta. It is a pure
+// library: bytes in, bytes and metadata out. It must not store, fetch or know HTTP; the
+// media API and its storage are its callers.
+//
+// Limits: Process takes the upload whole, so its caller bounds what it reads to
+// Options.MaxBytes; it then holds the decoded image, up to about 10 bytes a pixel of
+// Options.MaxPixels while turning and scaling it.
 //
 // An animated GIF is reported as such (Result.Animated) with its frames re-encoded as a
 // GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg: the one part that
@@ -248,12 +253,14 @@ func fitArea(img image.Image, pixels int) image.Image {
 	scale := math.Sqrt(float64(pixels) / (float64(w) * float64(h)))
 	nw := max(1, int(float64(w)*scale))
 	nh := max(1, int(float64(h)*scale))
-	// As libvips' thumbnail: a cheap box filter brings a large reduction to within
-	// twice the size, so that Lanczos, whose taps grow with the reduction, has few.
+	// Catmull-Rom (bicubic) rather than Lanczos: as sharp to the eye, and a third fewer
+	// taps on the original's reduction, which dominates the time of a large photo. As in
+	// libvips' thumbnail, a cheap box filter first brings a large reduction to within
+	// twice the size, since the filter's taps grow with the reduction.
 	if nw*2 < w && nh*2 < h {
 		img = imaging.Resize(img, nw*2, nh*2, imaging.Box)
 	}
-	return imaging.Resize(img, nw, nh, imaging.Lanczos)
+	return imaging.Resize(img, nw, nh, imaging.CatmullRom)
 }
 
 // encode writes img in the output format f, which carries no metadata at all.
