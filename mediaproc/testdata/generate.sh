@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 C=/usr/bin/convert # ImageMagick 6 (a stand-in elsewhere on PATH may shadow it)
+PNG=(-define png:exclude-chunks=date,time) # no creation dates: the same files each run
 
 # The upright picture: quadrants red, lime / blue, yellow, 96x64.
 tmp=$(mktemp -d)
@@ -20,7 +21,12 @@ for n in 2 3 4 5 6 7 8; do
   exiftool -q -overwrite_original "-Orientation#=$n" "orient-$n.jpg"
 done
 $C "$tmp/upright.png" -rotate -90 +repage -type TrueColor -depth 8 -compress lzw "orient-6.tiff"
-exiftool -q -overwrite_original "-Orientation#=6" orient-6.tiff
+$C "$tmp/upright.png" -rotate -90 +repage "${PNG[@]}" "orient-6.png"
+$C "$tmp/upright.png" -rotate -90 +repage "$tmp/stored.png"
+cwebp -quiet -lossless "$tmp/stored.png" -o orient-6.webp
+for f in orient-6.tiff orient-6.png orient-6.webp; do
+  exiftool -q -overwrite_original "-Orientation#=6" "$f"
+done
 
 # gps.jpg: a photo-like picture with the metadata a phone leaves: camera, place (EXIF GPS
 # and XMP), a comment.
@@ -30,13 +36,13 @@ exiftool -q -overwrite_original -Make=Phone -Model=Camera -DateTimeOriginal="202
   -XMP:GPSLatitude=48.8584N -XMP:GPSLongitude=2.2945E -Comment="taken at home" gps.jpg
 
 # gps.png: the same place in a PNG's eXIf chunk and text.
-$C -seed 7 -size 160x120 plasma:red-yellow -depth 8 gps.png
+$C -seed 7 -size 160x120 plasma:red-yellow -depth 8 "${PNG[@]}" gps.png
 exiftool -q -overwrite_original -GPSLatitude=48.8584 -GPSLatitudeRef=N -GPSLongitude=2.2945 \
   -GPSLongitudeRef=E -PNG:Comment="taken at home" gps.png
 
 # alpha.png: a gradient whose alpha runs from transparent to opaque.
 $C -size 120x80 gradient:red-blue \( -size 80x120 gradient:white-black -rotate 90 \) \
-  -alpha off -compose copy_opacity -composite alpha.png
+  -alpha off -compose copy_opacity -composite "${PNG[@]}" alpha.png
 
 # WebP: a lossy photo (no alpha: becomes JPEG) and a lossless one with alpha (PNG).
 $C -seed 3 -size 200x150 plasma:orange-purple "$tmp/photo.png"
