@@ -59,6 +59,8 @@ func TestOptionsValidate(t *testing.T) {
 		{"small above original", Options{OriginalPixels: 100, SmallPixels: 101}, false},
 		{"quality above 100", Options{JPEGQuality: 101}, false},
 		{"negative animation", Options{MaxAnimationPixels: -1}, false},
+		{"negative scans", Options{MaxJPEGScans: -1}, false},
+		{"negative ffmpeg timeout", Options{FFmpegTimeout: -1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,9 @@ const (
 	// DefaultMaxAnimationPixels bounds the pixels of all the frames of an animated GIF
 	// together, which the decoder holds at once (one byte each).
 	DefaultMaxAnimationPixels = 100_000_000
+	// DefaultMaxJPEGScans is jpegtran's own limit on the scans of a progressive JPEG
+	// (encoders write about 10).
+	DefaultMaxJPEGScans = 100
 	// DefaultJPEGQuality is the quality JPEG output is encoded with.
 	DefaultJPEGQuality = 90
 	// DefaultFFmpeg is the ffmpeg binary GIFV runs, looked up on PATH.
@@ -46,6 +49,10 @@ type Options struct {
 	// MaxAnimationPixels bounds the summed area of the frames of an animated GIF.
 	// Default DefaultMaxAnimationPixels (100,000,000).
 	MaxAnimationPixels int
+	// MaxJPEGScans bounds the scans of a JPEG: each one walks every block of the image
+	// again, so a small file of many scans is a bomb of decoding time. Default
+	// DefaultMaxJPEGScans (100).
+	MaxJPEGScans int
 	// JPEGQuality is the quality of JPEG output, 1 to 100. Default 90.
 	JPEGQuality int
 	// FFmpeg is the ffmpeg binary that GIFV runs: a path, or a name looked up on PATH.
@@ -70,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxAnimationPixels == 0 {
 		o.MaxAnimationPixels = DefaultMaxAnimationPixels
+	}
+	if o.MaxJPEGScans == 0 {
+		o.MaxJPEGScans = DefaultMaxJPEGScans
 	}
 	if o.JPEGQuality == 0 {
 		o.JPEGQuality = DefaultJPEGQuality
@@ -100,6 +110,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: SmallPixels %d is not within 1 and OriginalPixels %d", ErrOptions, o.SmallPixels, o.OriginalPixels)
 	case o.MaxAnimationPixels < 0:
 		return fmt.Errorf("%w: MaxAnimationPixels %d is negative", ErrOptions, o.MaxAnimationPixels)
+	case o.MaxJPEGScans < 0:
+		return fmt.Errorf("%w: MaxJPEGScans %d is negative", ErrOptions, o.MaxJPEGScans)
 	case o.JPEGQuality < 1 || o.JPEGQuality > 100:
 		return fmt.Errorf("%w: JPEGQuality %d is not within 1 and 100", ErrOptions, o.JPEGQuality)
 	case o.FFmpegTimeout < 0:

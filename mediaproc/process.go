@@ -130,7 +130,8 @@ func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) 
 }
 
 // checkSize reads the dimensions from the header and refuses an image with no pixel or
-// more than MaxPixels, before anything is decoded.
+// more than MaxPixels, or a JPEG of more than MaxJPEGScans scans, before anything is
+// decoded.
 func (p *Processor) checkSize(f Format, data []byte) error {
 	cfg, err := decodeConfig(f, bytes.NewReader(data))
 	if err != nil {
@@ -141,6 +142,11 @@ func (p *Processor) checkSize(f Format, data []byte) error {
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > int64(p.opts.MaxPixels) {
 		return fmt.Errorf("%w: %dx%d is more than %d pixels", ErrTooLarge, cfg.Width, cfg.Height, p.opts.MaxPixels)
+	}
+	if f == FormatJPEG {
+		if n := jpegScans(data); n > p.opts.MaxJPEGScans {
+			return fmt.Errorf("%w: %d scans, more than %d", ErrTooLarge, n, p.opts.MaxJPEGScans)
+		}
 	}
 	return nil
 }

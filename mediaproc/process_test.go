@@ -156,6 +156,7 @@ func TestFormats(t *testing.T) {
 		transpare bool // the output keeps transparent pixels
 	}{
 		{"gps.jpg", FormatJPEG, "image/jpeg", "image/jpeg", 320, 240, false, 1, false},
+		{"progressive.jpg", FormatJPEG, "image/jpeg", "image/jpeg", 320, 240, false, 1, false},
 		{"gps.png", FormatPNG, "image/png", "image/png", 160, 120, false, 1, false},
 		{"alpha.png", FormatPNG, "image/png", "image/png", 120, 80, false, 1, true},
 		{"photo.webp", FormatWebP, "image/jpeg", "image/jpeg", 200, 150, false, 1, false},
@@ -295,6 +296,7 @@ func TestRefuses(t *testing.T) {
 	}{
 		{"bomb.png declares 100000x100000", testdata(t, "bomb.png"), Options{}, ErrTooLarge},
 		{"bomb.gif has 40 frames of 2000x2000", testdata(t, "bomb.gif"), Options{}, ErrTooLarge},
+		{"bomb-scans.jpg has 2,100 scans", testdata(t, "bomb-scans.jpg"), Options{}, ErrTooLarge},
 		{"more pixels than MaxPixels", testdata(t, "gps.jpg"), Options{MaxPixels: 320*240 - 1, OriginalPixels: 1000, SmallPixels: 1000}, ErrTooLarge},
 		{"more bytes than MaxBytes", testdata(t, "gps.jpg"), Options{MaxBytes: 1000}, ErrTooLarge},
 		{"truncated.jpg", testdata(t, "truncated.jpg"), Options{}, ErrCorrupt},

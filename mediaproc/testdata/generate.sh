@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the test images of mediaproc (see README). Run once from this folder, on Debian
-# with imagemagick, libimage-exiftool-perl, webp and python3; the files are committed,
-# so the tests need none of these.
+# with imagemagick, libimage-exiftool-perl, webp, libjpeg-turbo-progs and python3; the
+# files are committed, so the tests need none of these.
 set -euo pipefail
 cd "$(dirname "$0")"
 C=/usr/bin/convert # ImageMagick 6 (a stand-in elsewhere on PATH may shadow it)
@@ -77,6 +77,37 @@ for _ in range(40):
     out += b"\x2c" + struct.pack("<HHHHB", 0, 0, w, h, 0) + b"\x02\x02\x44\x01\x00"
 open("bomb.gif", "wb").write(out + b"\x3b")
 EOF
+
+# progressive.jpg: gps.jpg's pixels in 100 scans (the most Process takes, and the most
+# jpegtran writes): DC, then each of the first 32 AC coefficients of each component on its
+# own, then the rest of each.
+{
+  echo "0,1,2: 0 0 0 0;"
+  for c in 0 1 2; do for k in $(seq 1 32); do echo "$c: $k $k 0 0;"; done; done
+  for c in 0 1 2; do echo "$c: 33 63 0 0;"; done
+} > "$tmp/scans"
+jpegtran -copy none -scans "$tmp/scans" -outfile progressive.jpg gps.jpg
+
+# bomb-scans.jpg: progressive.jpg with its smallest scan (with the tables it needs)
+# repeated 2,000 times, 84 KB more: each scan walks every block of the image again (Go
+# takes 5 s to decode a 6-megapixel JPEG whose smallest scan is repeated 5,000 times).
+python3 - <<'EOF2'
+d = open("progressive.jpg", "rb").read()
+groups, start, i = [], None, 2
+while d[i + 1] != 0xD9:  # to EOI
+    n = int.from_bytes(d[i + 2:i + 4], "big")
+    if d[i + 1] != 0xDA:
+        i += 2 + n
+        continue
+    j = i + 2 + n  # the scan's data runs to the next marker
+    while not (d[j] == 0xFF and d[j + 1] not in (0x00, 0xFF) and not 0xD0 <= d[j + 1] <= 0xD7):
+        j += 1
+    if start is not None:  # the first group holds the headers: leave it
+        groups.append((j - start, start))
+    start = i = j
+size, at = min(groups)
+open("bomb-scans.jpg", "wb").write(d[:-2] + d[at:at + size] * 2000 + d[-2:])
+EOF2
 
 # truncated.jpg: the first half of gps.jpg.
 head -c "$(($(stat -c %s gps.jpg) / 2))" gps.jpg > truncated.jpg
