@@ -68,10 +68,13 @@ type animation struct {
 	duration time.Duration // the frames' delays added up
 }
 
-// decodeAnimation decodes every frame of an animated GIF once gifFrames has bounded
-// them, and re-encodes them, which drops comments and application extensions but the
+// decodeAnimation decodes every frame of an animated GIF once gifFrames has counted
+// them and their area within the limits, and re-encodes them, which drops comments and application extensions but the
 // loop count: XMP, and any location it holds, among them.
-func (p *Processor) decodeAnimation(data []byte, area int) (animation, error) {
+func (p *Processor) decodeAnimation(data []byte, frames, area int) (animation, error) {
+	if frames > p.opts.MaxFrames {
+		return animation{}, fmt.Errorf("%w: the animation has %d frames, more than %d", ErrTooLarge, frames, p.opts.MaxFrames)
+	}
 	if area > p.opts.MaxAnimationPixels {
 		return animation{}, fmt.Errorf("%w: the frames of the animation have %d pixels, more than %d",
 			ErrTooLarge, area, p.opts.MaxAnimationPixels)

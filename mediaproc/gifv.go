@@ -18,9 +18,6 @@ var ErrFFmpeg = errors.New("mediaproc: ffmpeg")
 // in yuv420p needs.
 const gifvFilter = "drawbox=t=fill:c=white[bg];[bg][0]overlay,crop=trunc(iw/2)*2:trunc(ih/2)*2"
 
-// maxGIFVFrames is Mastodon's MAX_VIDEO_FRAMES: five minutes at 120 frames a second.
-const maxGIFVFrames = 36_000
-
 // GIFV makes the MP4 that Mastodon serves for an animated GIF (a gifv): H.264 in
 // yuv420p, transparency on white, the width and height cut to even numbers, no audio,
 // no metadata, the index first (faststart). Pass it the Original of an animated Result:
@@ -56,7 +53,7 @@ func (p *Processor) runFFmpeg(ctx context.Context, gifData []byte, out string) e
 	cmd := exec.CommandContext(ctx, p.opts.FFmpeg, "-hide_banner", "-loglevel", "error",
 		"-f", "gif", "-i", "pipe:0",
 		"-filter_complex", gifvFilter, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-		"-fps_mode", "vfr", "-movflags", "+faststart", "-map_metadata", "-1", "-an", "-frames:v", fmt.Sprint(maxGIFVFrames),
+		"-fps_mode", "vfr", "-movflags", "+faststart", "-map_metadata", "-1", "-an", "-frames:v", fmt.Sprint(p.opts.MaxFrames),
 		"-f", "mp4", "-y", out)
 	cmd.Stdin = bytes.NewReader(gifData)
 	var stderr bytes.Buffer

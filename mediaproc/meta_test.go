@@ -60,6 +60,7 @@ func TestOptionsValidate(t *testing.T) {
 		{"quality above 100", Options{JPEGQuality: 101}, false},
 		{"negative animation", Options{MaxAnimationPixels: -1}, false},
 		{"negative scans", Options{MaxJPEGScans: -1}, false},
+		{"negative frames", Options{MaxFrames: -1}, false},
 		{"negative ffmpeg timeout", Options{FFmpegTimeout: -1}, false},
 	}
 	for _, tt := range tests {

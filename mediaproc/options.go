@@ -21,6 +21,9 @@ const (
 	// DefaultMaxAnimationPixels bounds the pixels of all the frames of an animated GIF
 	// together, which the decoder holds at once (one byte each).
 	DefaultMaxAnimationPixels = 100_000_000
+	// DefaultMaxFrames is Mastodon's MAX_VIDEO_FRAMES: five minutes at 120 frames a
+	// second.
+	DefaultMaxFrames = 36_000
 	// DefaultMaxJPEGScans is jpegtran's own limit on the scans of a progressive JPEG
 	// (encoders write about 10).
 	DefaultMaxJPEGScans = 100
@@ -49,6 +52,9 @@ type Options struct {
 	// MaxAnimationPixels bounds the summed area of the frames of an animated GIF.
 	// Default DefaultMaxAnimationPixels (100,000,000).
 	MaxAnimationPixels int
+	// MaxFrames bounds the frames of an animated GIF, each of which the decoder keeps
+	// with its own bookkeeping however small. Default DefaultMaxFrames (36,000).
+	MaxFrames int
 	// MaxJPEGScans bounds the scans of a JPEG: each one walks every block of the image
 	// again, so a small file of many scans is a bomb of decoding time. Default
 	// DefaultMaxJPEGScans (100).
@@ -77,6 +83,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxAnimationPixels == 0 {
 		o.MaxAnimationPixels = DefaultMaxAnimationPixels
+	}
+	if o.MaxFrames == 0 {
+		o.MaxFrames = DefaultMaxFrames
 	}
 	if o.MaxJPEGScans == 0 {
 		o.MaxJPEGScans = DefaultMaxJPEGScans
@@ -110,6 +119,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: SmallPixels %d is not within 1 and OriginalPixels %d", ErrOptions, o.SmallPixels, o.OriginalPixels)
 	case o.MaxAnimationPixels < 0:
 		return fmt.Errorf("%w: MaxAnimationPixels %d is negative", ErrOptions, o.MaxAnimationPixels)
+	case o.MaxFrames < 0:
+		return fmt.Errorf("%w: MaxFrames %d is negative", ErrOptions, o.MaxFrames)
 	case o.MaxJPEGScans < 0:
 		return fmt.Errorf("%w: MaxJPEGScans %d is negative", ErrOptions, o.MaxJPEGScans)
 	case o.JPEGQuality < 1 || o.JPEGQuality > 100:

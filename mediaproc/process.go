@@ -167,7 +167,7 @@ func (p *Processor) processStill(f Format, data []byte, focus *Focus) (*Result, 
 }
 
 func (p *Processor) processAnimation(data []byte, frames, area int, focus *Focus) (*Result, error) {
-	anim, err := p.decodeAnimation(data, area)
+	anim, err := p.decodeAnimation(data, frames, area)
 	if err != nil {
 		return nil, err
 	}

@@ -297,6 +297,7 @@ func TestRefuses(t *testing.T) {
 		{"bomb.png declares 100000x100000", testdata(t, "bomb.png"), Options{}, ErrTooLarge},
 		{"bomb.gif has 40 frames of 2000x2000", testdata(t, "bomb.gif"), Options{}, ErrTooLarge},
 		{"bomb-scans.jpg has 2,100 scans", testdata(t, "bomb-scans.jpg"), Options{}, ErrTooLarge},
+		{"more frames than MaxFrames", testdata(t, "animated.gif"), Options{MaxFrames: 2}, ErrTooLarge},
 		{"more pixels than MaxPixels", testdata(t, "gps.jpg"), Options{MaxPixels: 320*240 - 1, OriginalPixels: 1000, SmallPixels: 1000}, ErrTooLarge},
 		{"more bytes than MaxBytes", testdata(t, "gps.jpg"), Options{MaxBytes: 1000}, ErrTooLarge},
 		{"truncated.jpg", testdata(t, "truncated.jpg"), Options{}, ErrCorrupt},
