@@ -91,8 +91,8 @@ type Result struct {
 
 // Process checks an upload and makes its original and small files and their meta. The
 // focus, if not nil, must be within -1 and 1 (ErrInvalidFocus) and is put in the meta.
-// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrCorrupt or ErrInvalidFocus; a
-// decoder's panic is returned as ErrCorrupt.
+// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrAnimatedWebP, ErrCorrupt or
+// ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt.
 func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -113,6 +113,9 @@ func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) 
 	}
 	if f == FormatHEIF {
 		return nil, ErrHEIF
+	}
+	if f == FormatWebP && isAnimatedWebP(data) {
+		return nil, ErrAnimatedWebP
 	}
 	if err := p.checkSize(f, data); err != nil {
 		return nil, err

@@ -24,6 +24,9 @@ const (
 var (
 	// ErrUnsupported: the content is not an image of a format this package reads.
 	ErrUnsupported = errors.New("mediaproc: unsupported file type")
+	// ErrAnimatedWebP: an animated WebP is refused: the WebP decoder reads still images
+	// only.
+	ErrAnimatedWebP = errors.New("mediaproc: animated WebP images are not supported")
 	// ErrHEIF: HEIC and AVIF images are refused: no well-kept pure-Go decoder exists
 	// (the pure-Go ones run libheif or dav1d compiled to WebAssembly).
 	ErrHEIF = errors.New("mediaproc: HEIC and AVIF images are not supported")
@@ -62,4 +65,9 @@ func isHEIF(data []byte) bool {
 		return true
 	}
 	return false
+}
+
+// isAnimatedWebP reports a WebP whose extended header (VP8X) sets the animation flag.
+func isAnimatedWebP(data []byte) bool {
+	return len(data) >= 21 && string(data[12:16]) == "VP8X" && data[20]&0x02 != 0
 }

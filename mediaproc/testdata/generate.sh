@@ -49,6 +49,11 @@ $C -seed 3 -size 200x150 plasma:orange-purple "$tmp/photo.png"
 cwebp -quiet -q 80 "$tmp/photo.png" -o photo.webp
 cwebp -quiet -lossless alpha.png -o alpha.webp
 
+# animated.webp: two frames, which the WebP decoder cannot read.
+$C -size 40x30 xc:red "$tmp/red.png"
+$C -size 40x30 xc:blue "$tmp/blue.png"
+img2webp -loop 0 -lossless "$tmp/red.png" -d 200 "$tmp/blue.png" -o animated.webp 2>/dev/null
+
 # GIFs: one frame, and three frames that loop.
 $C -size 60x40 xc:white -fill black -draw "circle 30,20 30,5" static.gif
 $C -delay 20 -loop 0 -size 60x40 xc:red xc:lime xc:blue animated.gif
