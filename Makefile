@@ -39,9 +39,10 @@ fuzz: ## run every fuzz target for 30s each
 	  done; done
 
 # The fuzz targets that guard the input boundary, each for a bounded time in every test
-# run: request to stored record and back, the value codec, parameters, remote actors.
+# run: request to stored record and back, the value codec, parameters, remote actors,
+# uploaded images.
 SHORT_FUZZ := ./store/:FuzzValueRoundTrip ./api/:FuzzCreateStatusRoundTrip ./api/:FuzzUpdateCredentialsRoundTrip \
-	./api/:FuzzParams ./activitypub/:FuzzParseActor
+	./api/:FuzzParams ./activitypub/:FuzzParseActor ./mediaproc/:FuzzProcess
 FUZZTIME ?= 15s
 
 fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each

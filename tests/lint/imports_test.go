@@ -65,7 +65,7 @@ var (
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.
 	leaves = []string{"store", "bus", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi",
-		"pebblelog", "invariants"}
+		"pebblelog", "invariants", "mediaproc"}
 	// actions sit below the doors and above the domain: one use case per verb, which
 	// both doors call.
 	actions = []string{"action"}
