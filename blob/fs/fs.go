@@ -192,15 +192,15 @@ func (s *Store) writeTemp(ctx context.Context, r io.Reader, ct string) (name str
 
 // rename moves the temporary file tmp to key's path, making its directories, and
 // syncs the directory that now names it. A concurrent Delete may remove an emptied
-// directory between the two steps: the rename is then tried again.
+// directory while it is made or before the rename: both are then tried again.
 func (s *Store) rename(tmp, key string) error {
 	dir := path.Dir(objectPath(key))
 	var err error
-	for range 5 {
-		if err = s.root.MkdirAll(dir, 0o755); err != nil {
-			return err
+	for range 10 {
+		if err = s.root.MkdirAll(dir, 0o755); err == nil {
+			err = s.root.Rename(tmp, objectPath(key))
 		}
-		if err = s.root.Rename(tmp, objectPath(key)); !errors.Is(err, iofs.ErrNotExist) {
+		if !errors.Is(err, iofs.ErrNotExist) {
 			break
 		}
 	}

@@ -110,7 +110,9 @@ var rules = []rule{
 	{"nothing imports cmd, tests or ops", func(string) bool { return true },
 		func(_, imp string) bool { return !under("cmd", "tests", "ops")(imp) }},
 	{"only tests import testrig and the conformance suites", func(p string) bool { return !under("testrig")(p) },
-		func(_, imp string) bool { return !under("testrig", "store/storetest", "bus/bustest", "blob/blobtest")(imp) }},
+		func(_, imp string) bool {
+			return !under("testrig", "store/storetest", "bus/bustest", "blob/blobtest")(imp)
+		}},
 }
 
 // TestImportRules applies every rule to every package's non-test imports.
