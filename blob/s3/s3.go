@@ -154,8 +154,15 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if size < -1 {
 		return fmt.Errorf("blob/s3: put %q: size %d", key, size)
 	}
-	_, err = s.client.PutObject(ctx, s.opts.Bucket, key, blob.ExactReader(r, size), size,
-		minio.PutObjectOptions{ContentType: ct})
+	r = blob.ExactReader(r, size)
+	if size == 0 {
+		// The client reads nothing of an empty object: r is checked here.
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return fmt.Errorf("blob/s3: put %q: %w", key, err)
+		}
+		r = http.NoBody
+	}
+	_, err = s.client.PutObject(ctx, s.opts.Bucket, key, r, size, minio.PutObjectOptions{ContentType: ct})
 	if err != nil {
 		return fmt.Errorf("blob/s3: put %q: %w", key, err)
 	}
