@@ -52,6 +52,9 @@ func (c Config) mediaDefaults() Config {
 	if c.Media.Store == MediaFS && c.Media.Dir == "" {
 		c.Media.Dir = filepath.Join(c.Data, "media")
 	}
+	if c.Media.Store == MediaS3 && c.Media.S3Region == "" {
+		c.Media.S3Region = "us-east-1"
+	}
 	return c
 }
 

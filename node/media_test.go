@@ -24,8 +24,8 @@ func TestMediaConfig(t *testing.T) {
 		t.Fatalf("Validate(defaults) = %v", err)
 	}
 	s3 := MediaConfig{Store: MediaS3, S3Endpoint: "https://s3.example", S3Bucket: "media"}
-	if err := (Config{Media: s3}).WithDefaults().Validate(); err != nil {
-		t.Fatalf("Validate(s3) = %v", err)
+	if c := (Config{Media: s3}).WithDefaults(); c.Media.S3Region != "us-east-1" || c.Media.Dir != "" || c.Validate() != nil {
+		t.Fatalf("s3 defaults: %+v, Validate = %v", c.Media, c.Validate())
 	}
 	for _, tc := range []struct {
 		media MediaConfig

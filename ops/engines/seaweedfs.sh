@@ -6,14 +6,14 @@
 # SeaweedFS is built from source with go, once: `go install` refuses its module (its
 # go.mod has a replace directive), so a wrapper module made in a temporary directory
 # requires it and repeats the replace, and `go build` makes the binary into
-# $HERD_ENGINES_DIR/bin/weed-<version> (about 6 minutes on two cores; `build` does only
-# that). The server's config, data and logs are in $HERD_ENGINES_DIR/seaweedfs (default
+# $HERD_ENGINES_DIR/bin/weed-<version> (about 12 CPU-minutes, 6 minutes on two idle
+# cores; `build` does only that). The server's config, data and logs are in $HERD_ENGINES_DIR/seaweedfs (default
 # /tmp/herd-engines/seaweedfs); data survives stop and start; wipe (when stopped) starts
 # afresh.
 #
 # Environment: HERD_SEAWEEDFS_S3_PORT (S3, default 8333), HERD_SEAWEEDFS_MASTER_PORT
 # (default 9333), HERD_SEAWEEDFS_VOLUME_PORT (default 9340), HERD_SEAWEEDFS_FILER_PORT
-# (default 8888); each of the last three also takes the port 10,000 above it for gRPC.
+# (default 8888); each server also takes the port 10,000 above its own for gRPC.
 # HERD_S3_ACCESS_KEY and HERD_S3_SECRET_KEY (default herd-test, herd-test-secret) are
 # the keys of the one identity, allowed everything.
 # Tests then use HERD_S3=http://127.0.0.1:$HERD_SEAWEEDFS_S3_PORT with those keys.
