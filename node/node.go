@@ -1,9 +1,9 @@
 // Package node wires a Herd node: it reads the configuration, opens the engines
 // (Pebble and the embedded log in the single shape; ScyllaDB and Kafka in the cluster
-// shape, shape.go; the media files' directory or S3 bucket, media.go), builds the domain services and hands them to each other, serves
-// HTTP with fasthttp, runs the event consumers, joins the other nodes through
-// memberlist (cluster.go) and routes streaming events between them (router.go), and
-// stops all of it. It is the only package that imports engine packages.
+// shape, shape.go; the media files' directory or S3 bucket, media.go), builds the
+// domain services and hands them to each other, serves HTTP with fasthttp, runs the
+// event consumers, joins the other nodes through memberlist (cluster.go) and routes
+// streaming events between them (router.go), and stops all of it. It is the only package that imports engine packages.
 package node
 
 import (
