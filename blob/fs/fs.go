@@ -191,10 +191,20 @@ func (s *Store) writeTemp(ctx context.Context, r io.Reader, ct string) (name str
 }
 
 // rename moves the temporary file tmp to key's path, making its directories, and
-// syncs the directory that now names it. A concurrent Delete may remove an emptied
+// syncs the directories that got new entries: the one that now names the file, and
+// those made for it with their parent. A concurrent Delete may remove an emptied
 // directory while it is made or before the rename: both are then tried again.
 func (s *Store) rename(tmp, key string) error {
 	dir := path.Dir(objectPath(key))
+	// top is the deepest directory that exists already: the directories made below
+	// it are new entries of their parents, down to dir.
+	top := dir
+	for top != objectsDir {
+		if _, err := s.root.Stat(top); err == nil {
+			break
+		}
+		top = path.Dir(top)
+	}
 	var err error
 	for range 10 {
 		if err = s.root.MkdirAll(dir, 0o755); err == nil {
@@ -204,13 +214,26 @@ func (s *Store) rename(tmp, key string) error {
 			break
 		}
 	}
-	if err != nil {
+	if err != nil || s.opts.NoSync {
 		return err
 	}
-	if s.opts.NoSync {
+	for d := dir; ; d = path.Dir(d) {
+		if err := s.syncDir(d); err != nil {
+			return err
+		}
+		if d == top {
+			return nil
+		}
+	}
+}
+
+// syncDir makes the entries of a directory durable. A directory already removed (by
+// a Delete of the key just put) has nothing to sync.
+func (s *Store) syncDir(dir string) error {
+	d, err := s.root.Open(dir)
+	if errors.Is(err, iofs.ErrNotExist) {
 		return nil
 	}
-	d, err := s.root.Open(dir)
 	if err != nil {
 		return err
 	}
