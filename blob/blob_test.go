@@ -3,9 +3,31 @@ package blob
 import (
 	"errors"
 	"io"
+	"path"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
+
+// FuzzCheckKey: a key CheckKey accepts is a clean relative path of valid UTF-8 without
+// NUL or backslash, so that joined to a directory it names something inside it.
+func FuzzCheckKey(f *testing.F) {
+	for _, k := range []string{"a", "a/b.jpg", "../a", "a/../b", "/a", "a//b", "a/", ".", "a/.", "a\\..\\b", "a\x00b", "..."} {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if CheckKey(key) != nil {
+			return
+		}
+		if path.Clean(key) != key || path.IsAbs(key) || key == ".." || strings.HasPrefix(key, "../") ||
+			strings.ContainsAny(key, "\x00\\") || !utf8.ValidString(key) || len(key) > MaxKeyLen {
+			t.Fatalf("CheckKey accepted %q", key)
+		}
+		if !strings.HasPrefix(path.Join("root", key), "root/") {
+			t.Fatalf("key %q leaves its directory", key)
+		}
+	})
+}
 
 func TestCheckKey(t *testing.T) {
 	for _, k := range []string{"a", "media/original/117/file.jpg", "x.y/.hidden", "a/...", "ümlaut/日本語 (1).png",
