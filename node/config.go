@@ -84,6 +84,9 @@ type Config struct {
 	// Roles are what the node runs: "api" (the HTTP API and streaming) and "worker"
 	// (the event consumers). Default both; a node of the single shape needs "worker".
 	Roles []string `toml:"roles" help:"what the node runs: api, worker (default both)"`
+
+	// Media configures the store of media files (media.go).
+	Media MediaConfig `toml:"media"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -121,7 +124,7 @@ func (c Config) WithDefaults() Config {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
-	return c.shapeDefaults()
+	return c.shapeDefaults().mediaDefaults()
 }
 
 func isLocalDomain(d string) bool {
@@ -169,5 +172,6 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("resolve_budget %s must not be negative", c.ResolveBudget))
 	}
 	errs = append(errs, c.validateShape()...)
+	errs = append(errs, c.validateMedia()...)
 	return errors.Join(errs...)
 }

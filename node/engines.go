@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
 	buskafka "github.com/herd-social/herd/bus/kafka"
 	buslocal "github.com/herd-social/herd/bus/local"
@@ -20,22 +21,29 @@ import (
 // topic creation included.
 const openTimeout = 3 * time.Minute
 
-// openEngines opens the store and the event log the configuration names: Pebble and
-// the embedded log under Data, or ScyllaDB (migrated unless scylla.no_migrate) and
-// Kafka (missing topics created).
-func openEngines(cfg Config, log *slog.Logger, migrate bool) (store.Store, bus.Bus, error) {
+// openEngines opens the store, the event log and the media store the configuration
+// names: Pebble and the embedded log under Data, or ScyllaDB (migrated unless
+// scylla.no_migrate) and Kafka (missing topics created); a directory or an S3 bucket
+// (media.go).
+func openEngines(cfg Config, log *slog.Logger, migrate bool) (store.Store, bus.Bus, blob.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
 	st, err := openStore(ctx, cfg, Schema(), log, migrate)
 	if err != nil {
-		return nil, nil, fmt.Errorf("node: open store: %w", err)
+		return nil, nil, nil, fmt.Errorf("node: open store: %w", err)
 	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
 		st.Close()
-		return nil, nil, fmt.Errorf("node: open event log: %w", err)
+		return nil, nil, nil, fmt.Errorf("node: open event log: %w", err)
 	}
-	return st, b, nil
+	media, err := openMedia(ctx, cfg, log)
+	if err != nil {
+		b.Close()
+		st.Close()
+		return nil, nil, nil, fmt.Errorf("node: open media store: %w", err)
+	}
+	return st, b, media, nil
 }
 
 func openStore(ctx context.Context, cfg Config, schema store.Schema, log *slog.Logger, migrate bool) (store.Store, error) {

@@ -1,9 +1,9 @@
 // Package node wires a Herd node: it reads the configuration, opens the engines
 // (Pebble and the embedded log in the single shape; ScyllaDB and Kafka in the cluster
-// shape, shape.go), builds the domain services and hands them to each other, serves
-// HTTP with fasthttp, runs the event consumers, joins the other nodes through
-// memberlist (cluster.go) and routes streaming events between them (router.go), and
-// stops all of it. It is the only package that imports engine packages.
+// shape, shape.go; the media files' directory or S3 bucket, media.go), builds the
+// domain services and hands them to each other, serves HTTP with fasthttp, runs the
+// event consumers, joins the other nodes through memberlist (cluster.go) and routes
+// streaming events between them (router.go), and stops all of it. It is the only package that imports engine packages.
 package node
 
 import (
@@ -23,6 +23,7 @@ import (
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
@@ -69,6 +70,7 @@ type Node struct {
 	log   *slog.Logger
 	store store.Store
 	bus   bus.Bus
+	media blob.Store
 	Services
 	api *api.Server
 
@@ -114,11 +116,11 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	st, b, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: log, store: st, bus: b}
+	n := &Node{cfg: cfg, log: log, store: st, bus: b, media: media}
 	if err := n.build(); err != nil {
 		n.closeEngines()
 		return nil, err
@@ -364,6 +366,10 @@ func (n *Node) Store() store.Store { return n.store }
 // Bus returns the node's event log; see Store.
 func (n *Node) Bus() bus.Bus { return n.bus }
 
+// Media returns the node's store of media files, for the media service to come and
+// for tests.
+func (n *Node) Media() blob.Store { return n.media }
+
 // Close stops serving, leaves the cluster, waits for in-flight work and closes the
 // engines.
 func (n *Node) Close() error {
@@ -396,7 +402,7 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close())
+	return errors.Join(n.bus.Close(), n.store.Close(), n.media.Close())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

@@ -158,7 +158,7 @@ main() {
 	wipe)
 		! running || die "running: stop it first"
 		find "$RUN" -mindepth 1 -maxdepth 1 ! -name classpath.txt -exec rm -rf {} +
-		log "wiped $RUN (the classpath is kept)"
+		log "wiped $RUN (a resolved classpath is kept)"
 		;;
 	status)
 		if running && "$(probe)" "${PROBE_ARGS[@]}" >/dev/null 2>&1; then

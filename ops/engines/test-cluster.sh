@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node and
-# a fresh Kafka broker (ops/engines), runs the cluster engines' conformance tests
-# against them (store/scylla, bus/kafka), then the Go test suites that run herd nodes
+# test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node, a
+# fresh Kafka broker and a fresh SeaweedFS server (ops/engines), runs the cluster
+# engines' conformance tests against them (store/scylla, bus/kafka, blob/s3), then the Go test suites that run herd nodes
 # or open engines through testrig (the Mastodon API, ActivityPub, moderation, bench,
 # and the domain packages' tests on testrig.Store and Bus) and the third-party
 # client and Fedify suites (tests/clients, tests/federation) on the cluster shape,
 # then the end-to-end test of three herd nodes sharing the engines (tests/cluster:
 # membership, API and streaming across nodes, a node killed during a 10,000-follower
-# fan-out), and stops both engines whatever happens.
+# fan-out), and stops the engines whatever happens.
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
-# /tmp/herd-engines-test; CQL 19042, Kafka 19092), so that engines started by hand on
-# the default ports are left alone. Needs java, mvn and go; Maven fetches the jars.
+# /tmp/herd-engines-test; CQL 19042, Kafka 19092, S3 18333), so that engines started
+# by hand on the default ports are left alone. Needs java, mvn and go; Maven fetches
+# the jars, go builds SeaweedFS once (`ops/engines/seaweedfs.sh build`, minutes).
 # Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
 # HERD_SUITES=0 skips the node, client and Fedify suites, HERD_E2E=0 the end-to-end test.
 
@@ -24,6 +25,13 @@ export HERD_CASSANDRA_PORT=${HERD_CASSANDRA_PORT:-19042}
 export HERD_CASSANDRA_STORAGE_PORT=${HERD_CASSANDRA_STORAGE_PORT:-17000}
 export HERD_KAFKA_PORT=${HERD_KAFKA_PORT:-19092}
 export HERD_KAFKA_CONTROLLER_PORT=${HERD_KAFKA_CONTROLLER_PORT:-19093}
+# SeaweedFS's master, volume server and filer also take their port + 10000 (gRPC).
+export HERD_SEAWEEDFS_S3_PORT=${HERD_SEAWEEDFS_S3_PORT:-18333}
+export HERD_SEAWEEDFS_MASTER_PORT=${HERD_SEAWEEDFS_MASTER_PORT:-18334}
+export HERD_SEAWEEDFS_VOLUME_PORT=${HERD_SEAWEEDFS_VOLUME_PORT:-18335}
+export HERD_SEAWEEDFS_FILER_PORT=${HERD_SEAWEEDFS_FILER_PORT:-18336}
+export HERD_S3_ACCESS_KEY=${HERD_S3_ACCESS_KEY:-herd-test}
+export HERD_S3_SECRET_KEY=${HERD_S3_SECRET_KEY:-herd-test-secret}
 GO=${GO:-go}
 
 stop_engines() {
@@ -31,12 +39,14 @@ stop_engines() {
 	echo "== engines after the tests"
 	bash "$engines/cassandra.sh" status || true
 	bash "$engines/kafka.sh" status || true
+	bash "$engines/seaweedfs.sh" status || true
 	bash "$engines/cassandra.sh" stop || true
 	bash "$engines/kafka.sh" stop || true
+	bash "$engines/seaweedfs.sh" stop || true
 }
 
 # Engines left by an interrupted run are stopped, and every run starts on empty data.
-for e in cassandra kafka; do
+for e in cassandra kafka seaweedfs; do
 	bash "$engines/$e.sh" stop
 	bash "$engines/$e.sh" wipe
 done
@@ -49,21 +59,27 @@ bash "$engines/cassandra.sh" start &
 cassandra=$!
 bash "$engines/kafka.sh" start &
 kafka=$!
+bash "$engines/seaweedfs.sh" start &
+seaweedfs=$!
 # The packages whose tests start nodes or open engines through testrig.
 suites=$($GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
 	awk '/ github.com\/herd-social\/herd\/testrig( |$)/ {print $1}')
-$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./tests/cluster/ $suites >/dev/null
+$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./blob/s3/ ./node/ ./tests/cluster/ $suites >/dev/null
 mkdir -p "$HERD_ENGINES_DIR/bin"
 $GO build -o "$HERD_ENGINES_DIR/bin/herd" ./cmd/herd
 wait "$cassandra"
 wait "$kafka"
+wait "$seaweedfs"
 echo "== engines ready after $((SECONDS - t0))s"
 
 export HERD_CASSANDRA=127.0.0.1:$HERD_CASSANDRA_PORT
 export HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT
-# The cases of both suites run in parallel: most of their time is spent waiting for
+export HERD_S3=http://127.0.0.1:$HERD_SEAWEEDFS_S3_PORT
+# The cases of the suites run in parallel: most of their time is spent waiting for
 # the engines (schema changes, TTLs, rebalances), not computing.
-$GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/
+$GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/ ./blob/s3/
+# The node's media store on S3 ([media] keys).
+$GO test -count=1 -run '^TestOpenMediaS3$' ./node/
 echo "== conformance suites done after $((SECONDS - t0))s"
 
 if [[ ${HERD_SUITES:-1} != 0 ]]; then

@@ -3,6 +3,8 @@
 //
 //	probe cql 127.0.0.1:9042    a CQL session reads system.local
 //	probe kafka 127.0.0.1:9092  the broker lists itself in a metadata response
+//	probe s3 127.0.0.1:8333     the S3 API answers a signed ListBuckets, with the keys
+//	                            in HERD_S3_ACCESS_KEY and HERD_S3_SECRET_KEY
 //	probe -free 127.0.0.1:9042  nothing listens on the address yet
 //
 // It owns nothing but these checks and must not change an engine's state.
@@ -19,6 +21,8 @@ import (
 	"time"
 
 	"github.com/gocql/gocql"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -37,8 +41,10 @@ func main() {
 		err = checkCQL(ctx, flag.Arg(1), *timeout)
 	case flag.NArg() == 2 && flag.Arg(0) == "kafka":
 		err = checkKafka(ctx, flag.Arg(1))
+	case flag.NArg() == 2 && flag.Arg(0) == "s3":
+		err = checkS3(ctx, flag.Arg(1), os.Getenv("HERD_S3_ACCESS_KEY"), os.Getenv("HERD_S3_SECRET_KEY"))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka} host:port | probe -free host:port")
+		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka|s3} host:port | probe -free host:port")
 		os.Exit(2)
 	}
 	if err != nil {
@@ -101,6 +107,22 @@ func checkKafka(ctx context.Context, addr string) error {
 		return errors.New("no broker is ready")
 	}
 	fmt.Println("kafka cluster", meta.Cluster, "controller", meta.Controller)
+	return nil
+}
+
+// checkS3 lists the buckets, a request signed with the keys: the gateway answers it
+// only once it has its identities and reaches its filer.
+func checkS3(ctx context.Context, addr, accessKey, secretKey string) error {
+	client, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(accessKey, secretKey, ""),
+		BucketLookup: minio.BucketLookupPath, MaxRetries: 1})
+	if err != nil {
+		return err
+	}
+	buckets, err := client.ListBuckets(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Println("s3 buckets", len(buckets))
 	return nil
 }
 
