@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
@@ -49,9 +50,11 @@ type Instance struct {
 
 // Deps are the domain services the API serves.
 type Deps struct {
-	Accounts      *account.Service
-	Auth          *auth.Service
-	Statuses      *status.Service
+	Accounts *account.Service
+	Auth     *auth.Service
+	Statuses *status.Service
+	// Media keeps the attachments and their files.
+	Media         *media.Service
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Notifications *notification.Service
@@ -155,6 +158,18 @@ func (s *Server) Routes() map[string][]string { return s.router.List() }
 
 // MaxBody is the request body cap the HTTP server must enforce.
 func (s *Server) MaxBody() int { return s.d.MaxBody }
+
+// BodyLimit is the body cap of a request, from its header (the HTTP server's
+// HeaderReceived): a media upload may hold the largest file and a little more for
+// the rest of its form; any other request MaxBody.
+func (s *Server) BodyLimit(h *fasthttp.RequestHeader) int {
+	p := strings.TrimSuffix(string(h.RequestURI()), "/")
+	if p, _, _ = strings.Cut(p, "?"); s.d.Media != nil && string(h.Method()) == "POST" &&
+		(p == "/api/v1/media" || p == "/api/v2/media") {
+		return max(s.d.MaxBody, int(s.d.Media.MaxBytes())+1<<20)
+	}
+	return s.d.MaxBody
+}
 
 type handlerFunc func(r *req) error
 

@@ -30,6 +30,7 @@ var corsResources = []corsResource{
 	{exact("/oauth/userinfo"), "GET, POST"},
 	{oneSegment("/@"), "GET"},      // profile, as JSON-LD to an ActivityPub client
 	{oneSegment("/users/"), "GET"}, // actor document
+	{prefix("/system/"), "GET"},    // media files, as Mastodon's web server serves them
 }
 
 // corsExpose are the response headers scripts may read: paging, rate limits and the

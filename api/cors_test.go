@@ -27,7 +27,7 @@ func crossOrigin(method, route string) bool {
 	case route == "/oauth/userinfo":
 		return method == "GET" || method == "POST"
 	case strings.HasPrefix(route, "/.well-known/"), strings.HasPrefix(route, "/nodeinfo/"),
-		route == "/{handle}", route == "/users/{name}":
+		route == "/{handle}", route == "/users/{name}", strings.HasPrefix(route, "/system/"):
 		return method == "GET"
 	}
 	return false

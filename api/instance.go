@@ -7,6 +7,7 @@ import (
 	"image/png"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/text"
 )
 
@@ -37,14 +38,18 @@ var missingPNG = func() []byte {
 // TestInstanceClaims.
 const apiVersion = 1
 
-// configuration publishes the limits Herd enforces, and no feature it lacks: no media
-// upload (no MIME types, zero sizes and attachments), no
-// featured tags, no translation, no trending-link feed (timelines_access leaves it out,
+// configuration publishes the limits Herd enforces, and no feature it lacks: images
+// only (no video or audio: zero sizes), no featured tags, no translation, no
+// trending-link feed (timelines_access leaves it out,
 // as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
 // served; clients take an empty key for none.
 func (s *Server) configuration() map[string]any {
 	i := s.d.Instance
 	polls := i.Polls.WithDefaults()
+	var ml media.Limits
+	if s.d.Media != nil {
+		ml = s.d.Media.Limits()
+	}
 	return map[string]any{
 		"urls": map[string]any{"streaming": "ws" + i.Scheme[4:] + "://" + i.Domain, "status": nil,
 			"about": nil, "privacy_policy": nil, "terms_of_service": nil},
@@ -54,11 +59,11 @@ func (s *Server) configuration() map[string]any {
 			"max_profile_fields": account.MaxFields, "profile_field_name_limit": account.MaxFieldName,
 			"profile_field_value_limit":     account.MaxFieldValue,
 			"max_avatar_description_length": nil, "max_header_description_length": nil},
-		"statuses": map[string]any{"max_characters": i.MaxCharacters, "max_media_attachments": 0,
+		"statuses": map[string]any{"max_characters": i.MaxCharacters, "max_media_attachments": ml.MaxPerStatus,
 			"characters_reserved_per_url": text.CharactersReservedPerURL},
-		"media_attachments": map[string]any{"supported_mime_types": []string{}, "description_limit": nil,
-			"image_size_limit": 0, "image_matrix_limit": 0, "video_size_limit": 0,
-			"video_frame_rate_limit": 0, "video_matrix_limit": 0},
+		"media_attachments": map[string]any{"supported_mime_types": ml.SupportedTypes,
+			"description_limit": ml.MaxDescription, "image_size_limit": ml.MaxBytes, "image_matrix_limit": ml.MaxPixels,
+			"video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0},
 		"polls": map[string]any{"max_options": polls.MaxOptions, "max_characters_per_option": polls.MaxCharactersPerOption,
 			"min_expiration": int(polls.MinExpiration.Seconds()), "max_expiration": int(polls.MaxExpiration.Seconds())},
 		"translation": map[string]any{"enabled": false},

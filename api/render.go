@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
@@ -216,7 +217,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 
 func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
-		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []any{}, Mentions: []Mention{},
+		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
 		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
 	if u := text.CleanURL(st.URI, true); u != "" {
@@ -236,6 +237,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		return nil, err
 	}
 	tallies, choices, err := s.d.Statuses.Polls(ctx, viewer, shown)
+	if err != nil {
+		return nil, err
+	}
+	attached, err := s.attachments(ctx, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +265,11 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		if st.Poll != nil {
 			r.Poll = s.poll(st, tallies[st.ID], viewer, choices[st.ID], now)
 		}
+		for _, id := range st.MediaIDs {
+			if a := attached[id]; a != nil {
+				r.MediaAttachments = append(r.MediaAttachments, s.attachment(a))
+			}
+		}
 		if viewer != 0 {
 			r.Favourited, r.Reblogged, r.Bookmarked = ptr(marks[0][i]), ptr(marks[1][i]), ptr(marks[2][i])
 			r.Muted = ptr(muted[i])
@@ -275,7 +285,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
 	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
 		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
-		MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
+		MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
 		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
 	if st.Local {
 		r.URI = s.statusURI(acc.Username, st.ID)
@@ -421,4 +431,16 @@ func (s *Server) relations(ctx context.Context, viewer shard.ID, sts []*status.S
 		return visibility.Relations{Viewer: viewer, Blocked: hidden, Admitted: true}, nil
 	}
 	return s.d.Visibility.Relations(ctx, viewer, all, hidden)
+}
+
+// attachments loads the attachments of sts in one read, keyed by id.
+func (s *Server) attachments(ctx context.Context, sts []*status.Status) (map[shard.ID]*media.Attachment, error) {
+	var ids []shard.ID
+	for _, st := range sts {
+		ids = append(ids, st.MediaIDs...)
+	}
+	if len(ids) == 0 || s.d.Media == nil {
+		return nil, nil
+	}
+	return s.d.Media.GetMany(ctx, ids)
 }

@@ -14,8 +14,9 @@ func (s *Server) postStatus(r *req) error {
 	if r.p.has("scheduled_at") && r.p.str("scheduled_at") != "" {
 		return httpErr(422, "Validation failed: Scheduled statuses are not supported yet")
 	}
-	if len(r.p.list("media_ids")) > 0 {
-		return httpErr(422, "Validation failed: Media attachments are not supported yet")
+	attached, err := mediaIDs(r)
+	if err != nil {
+		return err
 	}
 	reply, err := r.idParam("in_reply_to_id")
 	if err != nil {
@@ -27,7 +28,8 @@ func (s *Server) postStatus(r *req) error {
 	}
 	post := status.Post{Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
 		Visibility: status.Visibility(r.p.str("visibility")), Language: r.p.str("language"),
-		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key")), Poll: ask}
+		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key")), Poll: ask,
+		MediaIDs: attached}
 	if r.p.has("sensitive") {
 		post.Sensitive = ptr(r.p.boolean("sensitive"))
 	}
@@ -106,16 +108,20 @@ func (s *Server) editStatus(r *req) error {
 	if err != nil {
 		return err
 	}
-	if len(r.p.list("media_ids")) > 0 {
-		return httpErr(422, "Validation failed: Media attachments are not supported yet")
-	}
 	ask, err := pollAsk(r)
 	if err != nil {
 		return err
 	}
-	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, status.Change{Text: r.p.opt("status"),
-		SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"), Sensitive: r.p.optBool("sensitive"),
-		Poll: ask})
+	change := status.Change{Text: r.p.opt("status"), SpoilerText: r.p.opt("spoiler_text"), Language: r.p.opt("language"),
+		Sensitive: r.p.optBool("sensitive"), Poll: ask}
+	if r.p.has("media_ids[]") || r.p.has("media_ids") {
+		ids, err := mediaIDs(r)
+		if err != nil {
+			return err
+		}
+		change.MediaIDs = &ids
+	}
+	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, change)
 	if err != nil {
 		return err
 	}

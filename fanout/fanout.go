@@ -205,7 +205,7 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 		}
 	}
 	if visibility.InPublicTimelines(st) {
-		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags}); err != nil {
+		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags, Media: len(st.MediaIDs) > 0}); err != nil {
 			return err
 		}
 		s.streamPublic(st, event(stream.Update, st.ID))

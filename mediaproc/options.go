@@ -130,3 +130,9 @@ func (o Options) Validate() error {
 	}
 	return nil
 }
+
+// MaxPixels is the largest image the processor takes, in pixels.
+func (p *Processor) MaxPixels() int { return p.opts.MaxPixels }
+
+// MaxBytes is the largest upload the processor takes: a caller reads no more.
+func (p *Processor) MaxBytes() int64 { return int64(p.opts.MaxBytes) }

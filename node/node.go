@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
@@ -60,6 +61,8 @@ type Services struct {
 	Federation *activitypub.Service
 	Delivery   *delivery.Service
 	Reports    *moderation.Service
+	// Media keeps attachments and their files.
+	Media *media.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
 }
@@ -70,7 +73,7 @@ type Node struct {
 	log   *slog.Logger
 	store store.Store
 	bus   bus.Bus
-	media blob.Store
+	files blob.Store // media files
 	Services
 	api *api.Server
 
@@ -93,7 +96,7 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema(), deadletter.Schema()} {
+		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -102,6 +105,7 @@ func Schema() store.Schema {
 // Topics is every topic of the event log.
 func Topics() []bus.Topic {
 	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}}, activitypub.Topics()...)
+	topics = append(topics, media.Topics()...)
 	return append(topics, delivery.Topics()...)
 }
 
@@ -120,7 +124,7 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: log, store: st, bus: b, media: media}
+	n := &Node{cfg: cfg, log: log, store: st, bus: b, files: media}
 	if err := n.build(); err != nil {
 		n.closeEngines()
 		return nil, err
@@ -155,8 +159,11 @@ func (n *Node) build() error {
 	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
+	if s.Media, err = media.New(n.store, n.files, n.bus, ids, media.Options{DeadLetters: s.DeadLetters}); err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
-		status.Options{MaxCharacters: cfg.MaxCharacters})
+		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
@@ -229,6 +236,7 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Media: s.Media,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
@@ -299,7 +307,10 @@ func (n *Node) listen() error {
 func (n *Node) serveHTTP(ln net.Listener) {
 	n.srv = &fasthttp.Server{Handler: n.metrics.instrument(n.api.Handler()), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log}}
+		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log},
+		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			return fasthttp.RequestConfig{MaxRequestBodySize: n.api.BodyLimit(h)}
+		}}
 	n.wg.Go(func() {
 		if err := n.srv.Serve(ln); err != nil {
 			n.log.Error("node: http server stopped", "err", err)
@@ -313,7 +324,7 @@ func (n *Node) serveHTTP(ln net.Listener) {
 // process is set aside instead of stopping its partition; a consumer added here must
 // do the same.
 func (n *Node) runConsumers(ctx context.Context) {
-	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run,
+	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
 		"delivery": n.Delivery.Run} {
 		n.wg.Go(func() { n.consume(ctx, name, run) })
@@ -366,9 +377,8 @@ func (n *Node) Store() store.Store { return n.store }
 // Bus returns the node's event log; see Store.
 func (n *Node) Bus() bus.Bus { return n.bus }
 
-// Media returns the node's store of media files, for the media service to come and
-// for tests.
-func (n *Node) Media() blob.Store { return n.media }
+// MediaFiles returns the node's store of media files.
+func (n *Node) MediaFiles() blob.Store { return n.files }
 
 // Close stops serving, leaves the cluster, waits for in-flight work and closes the
 // engines.
@@ -402,7 +412,7 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close(), n.media.Close())
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

@@ -93,11 +93,18 @@ type Post struct {
 	IdempotencyKey      string
 	AppName, AppWebsite string
 	Poll                *poll.Ask
+	MediaIDs            []shard.ID
 }
 
 func (s *Service) validate(p *Post) error {
-	if strings.TrimSpace(p.Text) == "" {
+	if strings.TrimSpace(p.Text) == "" && len(p.MediaIDs) == 0 {
 		return invalid("Text can't be blank")
+	}
+	if len(p.MediaIDs) > 0 && p.Poll != nil {
+		return invalid("Media attachments and a poll cannot be attached at the same time")
+	}
+	if len(p.MediaIDs) > 0 && s.opts.Media == nil {
+		return invalid("Media attachments are not supported")
 	}
 	if s.format.Length(p.SpoilerText, p.Text) > s.opts.MaxCharacters {
 		return invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
@@ -165,7 +172,7 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	if err != nil {
 		return nil, fmt.Errorf("format status: %w", err)
 	}
-	st := &Status{ID: s.ids.Next(), AccountID: author, Poll: question, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
+	st := &Status{ID: s.ids.Next(), AccountID: author, Poll: question, MediaIDs: p.MediaIDs, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
 		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
 		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
 	st.ThreadID = st.ID
@@ -182,6 +189,9 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 			st.ThreadID = parent.ID
 		}
 	}
+	if err := s.attach(ctx, st); err != nil {
+		return nil, err
+	}
 	if err := s.write(ctx, st, p.IdempotencyKey); err != nil {
 		return nil, err
 	}
@@ -189,6 +199,20 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 		return nil, err
 	}
 	return st, nil
+}
+
+// attach marks st's attachments as its own, after checking that its author may
+// attach them, before st is written: an attachment that a crash leaves marked for a
+// status never written is kept, never served, rather than a posted file lost.
+func (s *Service) attach(ctx context.Context, st *Status) error {
+	if len(st.MediaIDs) == 0 {
+		return nil
+	}
+	as, err := s.opts.Media.Attach(ctx, st.AccountID, st.MediaIDs, st.ID)
+	if err != nil {
+		return err
+	}
+	return s.opts.Media.Mark(ctx, as, st.ID)
 }
 
 func (s *Service) idempotent(ctx context.Context, author shard.ID, key string) (*Status, error) {
@@ -270,6 +294,9 @@ func flags(st *Status) []byte {
 	var f byte
 	if st.IsReply() {
 		f |= FlagReply
+	}
+	if len(st.MediaIDs) > 0 {
+		f |= FlagMedia
 	}
 	if st.ReblogOfID != 0 {
 		f |= FlagReblog

@@ -3,6 +3,7 @@ package status
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ type Change struct {
 	Text, SpoilerText, Language *string
 	Sensitive                   *bool
 	Poll                        *poll.Ask
+	// MediaIDs, when not nil, are the attachments after the edit, in order.
+	MediaIDs *[]shard.ID
 }
 
 // Edit changes the text of one of author's statuses, keeping the previous versions.
@@ -56,15 +59,25 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if c.SpoilerText != nil {
 		spoiler = *c.SpoilerText
 	}
-	if strings.TrimSpace(text) == "" {
-		return nil, invalid("Text can't be blank")
-	}
 	if s.format.Length(spoiler, text) > s.opts.MaxCharacters {
 		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
 	}
 	now := s.opts.Now().UTC()
 	question, err := s.editedPoll(st.Poll, c.Poll, now)
 	if err != nil {
+		return nil, err
+	}
+	mediaIDs := st.MediaIDs
+	if c.MediaIDs != nil {
+		mediaIDs = *c.MediaIDs
+	}
+	if strings.TrimSpace(text) == "" && len(mediaIDs) == 0 {
+		return nil, invalid("Text can't be blank")
+	}
+	if len(mediaIDs) > 0 && question != nil {
+		return nil, invalid("Media attachments and a poll cannot be attached at the same time")
+	}
+	if err := s.editMedia(ctx, st, mediaIDs); err != nil {
 		return nil, err
 	}
 	history, err := s.History(ctx, st)
@@ -101,6 +114,35 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 		return nil, fmt.Errorf("save edit of %d: %w", st.ID, err)
 	}
 	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
+}
+
+// editMedia makes ids the attachments of st: the new ones checked and marked as
+// its own, the ones it no longer carries released (kept a while, unattached).
+func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) error {
+	if slices.Equal(ids, st.MediaIDs) {
+		return nil
+	}
+	if s.opts.Media == nil {
+		return invalid("Media attachments are not supported")
+	}
+	as, err := s.opts.Media.Attach(ctx, st.AccountID, ids, st.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Media.Mark(ctx, as, st.ID); err != nil {
+		return err
+	}
+	var gone []shard.ID
+	for _, id := range st.MediaIDs {
+		if !slices.Contains(ids, id) {
+			gone = append(gone, id)
+		}
+	}
+	st.MediaIDs = ids
+	if len(gone) == 0 {
+		return nil
+	}
+	return s.opts.Media.Release(ctx, gone, true)
 }
 
 // editedPoll is the poll a status has after an edit that asks for ask (nil: none), as
@@ -186,6 +228,13 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 	}
 	if err := s.publish(ctx, Event{Kind: Deleted, StatusID: st.ID, Author: author, Status: st}); err != nil {
 		return nil, err
+	}
+	if len(st.MediaIDs) > 0 && s.opts.Media != nil {
+		// A local status's files stay a while, unattached, for a delete and redraft to
+		// post again, as Mastodon keeps them; a remote one's records go with it.
+		if err := s.opts.Media.Release(ctx, st.MediaIDs, st.Local); err != nil {
+			return nil, err
+		}
 	}
 	if st.ReblogOfID != 0 { // an unboost: its notification goes with it
 		if err := s.withdrawReblog(ctx, st); err != nil {

@@ -78,6 +78,11 @@ func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, 
 		// merely slower than reservationWait would write it too, counting it twice.
 	}
 	st.ThreadID = st.ID
+	if len(st.RemoteMedia) > 0 && s.opts.Media != nil {
+		if st.MediaIDs, err = s.opts.Media.AddRemote(ctx, st.AccountID, st.ID, st.RemoteMedia); err != nil {
+			return nil, false, err
+		}
+	}
 	if st.InReplyToID != 0 {
 		if parent, err := s.Get(ctx, st.InReplyToID); err == nil {
 			st.InReplyToAccountID, st.ThreadID = parent.AccountID, parent.ThreadID

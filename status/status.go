@@ -12,6 +12,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
@@ -79,6 +80,11 @@ type Status struct {
 	ThreadID shard.ID `cbor:"21,keyasint,omitempty"`
 	// Poll is the question the status asks, if any; its id is the status's.
 	Poll *poll.Poll `cbor:"22,keyasint,omitempty"`
+	// MediaIDs are its attachments, in order.
+	MediaIDs []shard.ID `cbor:"23,keyasint,omitempty"`
+	// RemoteMedia are the attachments of a remote status as its server describes
+	// them, for CreateRemote to record (as MediaIDs); never stored.
+	RemoteMedia []media.Remote `cbor:"-"`
 }
 
 // IsReply reports whether the status replies to someone else's status (a self-reply
@@ -190,7 +196,17 @@ type Options struct {
 	MaxCharacters int // default 500
 	MaxPinned     int // default 5
 	Polls         poll.Limits
-	Now           func() time.Time
+	// Media keeps the attachments; nil: statuses carry none (media_ids are refused).
+	Media Media
+	Now   func() time.Time
+}
+
+// Media is the part of the media service that statuses need.
+type Media interface {
+	Attach(ctx context.Context, account shard.ID, ids []shard.ID, statusID shard.ID) ([]*media.Attachment, error)
+	Mark(ctx context.Context, as []*media.Attachment, statusID shard.ID) error
+	AddRemote(ctx context.Context, account, statusID shard.ID, rs []media.Remote) ([]shard.ID, error)
+	Release(ctx context.Context, ids []shard.ID, keep bool) error
 }
 
 func (o Options) withDefaults() Options {

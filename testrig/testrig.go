@@ -15,11 +15,13 @@
 package testrig
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -200,6 +202,37 @@ func (c *Cluster) DoJSON(method, path, token string, v any) *Response {
 		c.t.Fatalf("request: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return c.send(req, token)
+}
+
+// DoMultipart sends a multipart/form-data request with the fields and one file
+// (fileField, named fileName), as clients upload media.
+func (c *Cluster) DoMultipart(method, path, token string, fields url.Values, fileField, fileName string, file []byte) *Response {
+	c.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := w.WriteField(k, v); err != nil {
+				c.t.Fatalf("multipart: %v", err)
+			}
+		}
+	}
+	part, err := w.CreateFormFile(fileField, fileName)
+	if err == nil {
+		_, err = part.Write(file)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		c.t.Fatalf("multipart: %v", err)
+	}
+	req, err := http.NewRequest(method, c.URL()+path, &body)
+	if err != nil {
+		c.t.Fatalf("request: %v", err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.send(req, token)
 }
 

@@ -1,0 +1,257 @@
+// Package media owns media attachments: the uploads of local accounts (kept whole in
+// the media store, then processed off the request path, through the `media` topic,
+// into the files Mastodon serves: the original without metadata, upright, and a small
+// preview, with their meta and blurhash), their description and focus, their
+// attachment to one status, the cleaning of uploads never attached, and the
+// attachments of remote statuses, recorded by URL. It stores records through the
+// store contract and files through the blob contract; it must not know HTTP,
+// federation or engines.
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/blob"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/mediaproc"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+var (
+	// ErrNotFound is returned for an attachment that does not exist or is not the
+	// asker's (Mastodon answers 404 to both).
+	ErrNotFound = errors.New("media: not found")
+	// ErrProcessing is returned for the file of an upload not yet processed.
+	ErrProcessing = errors.New("media: still processing")
+)
+
+// Validation is a user-facing validation failure (Mastodon answers 422).
+type Validation struct{ Msg string }
+
+func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
+
+func invalid(format string, args ...any) error {
+	return &Validation{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Kind is an attachment's type, named as Mastodon's MediaAttachment types.
+type Kind string
+
+// The kinds.
+const (
+	Image   Kind = "image"
+	GIFV    Kind = "gifv"
+	Video   Kind = "video"
+	Audio   Kind = "audio"
+	Unknown Kind = "unknown"
+)
+
+// File is one stored file of a local attachment.
+type File struct {
+	Key         string `cbor:"1,keyasint"`
+	ContentType string `cbor:"2,keyasint"`
+}
+
+// Attachment is one media attachment.
+type Attachment struct {
+	ID        shard.ID `cbor:"1,keyasint"`
+	AccountID shard.ID `cbor:"2,keyasint"`
+	// StatusID is the status it is attached to; zero until then.
+	StatusID    shard.ID `cbor:"3,keyasint,omitempty"`
+	Kind        Kind     `cbor:"4,keyasint"`
+	Description string   `cbor:"5,keyasint,omitempty"`
+	// Focus is the focal point, if one was given.
+	Focus *mediaproc.Focus `cbor:"6,keyasint,omitempty"`
+	// Meta is Mastodon's meta object, as JSON (original and small sizes, focus).
+	Meta     []byte `cbor:"7,keyasint,omitempty"`
+	Blurhash string `cbor:"8,keyasint,omitempty"`
+	// Original and Small are the files of a processed local upload.
+	Original File `cbor:"9,keyasint,omitempty"`
+	Small    File `cbor:"10,keyasint,omitempty"`
+	// Processed is set once the files are made; Failed when the upload could not be.
+	Processed bool   `cbor:"11,keyasint,omitempty"`
+	Failed    string `cbor:"12,keyasint,omitempty"`
+	// RemoteURL is a remote attachment's file, where its server serves it.
+	RemoteURL string    `cbor:"13,keyasint,omitempty"`
+	CreatedAt time.Time `cbor:"14,keyasint"`
+	// Upload is the key of the upload as received, until processed.
+	Upload string `cbor:"15,keyasint,omitempty"`
+	// ReleasedAt is when the status that carried it was deleted.
+	ReleasedAt time.Time `cbor:"16,keyasint,omitempty"`
+}
+
+// idleSince is when the attachment was last without a status: uploaded or released.
+func (a *Attachment) idleSince() time.Time {
+	if a.ReleasedAt.After(a.CreatedAt) {
+		return a.ReleasedAt
+	}
+	return a.CreatedAt
+}
+
+// Local reports whether the attachment was uploaded here.
+func (a *Attachment) Local() bool { return a.RemoteURL == "" }
+
+const (
+	tMedia      = "media"            // id → Attachment
+	tUnattached = "media_unattached" // hour uploaded → id
+)
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema {
+	return store.Schema{{Name: tMedia}, {Name: tUnattached, TTL: 7 * 24 * time.Hour}}
+}
+
+// Topic is the bus topic of processing jobs, keyed by uploader; Group consumes it.
+const (
+	Topic = "media"
+	Group = "media"
+)
+
+// Topics lists the bus topics this package uses.
+func Topics() []bus.Topic { return []bus.Topic{{Name: Topic, Partitions: 16}} }
+
+// Options configure the service.
+type Options struct {
+	// MaxPerStatus is how many attachments one status carries; default 4.
+	MaxPerStatus int
+	// MaxDescription bounds a description, in characters; default 1,500.
+	MaxDescription int
+	// UnattachedFor is how long an upload no status took is kept; default a day.
+	UnattachedFor time.Duration
+	// Process configures the processing of images.
+	Process mediaproc.Options
+	// DeadLetters sets aside the jobs that can never be processed; default a
+	// deadletter.Keeper on the service's store.
+	DeadLetters DeadLetters
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxPerStatus == 0 {
+		o.MaxPerStatus = 4
+	}
+	if o.MaxDescription == 0 {
+		o.MaxDescription = 1500
+	}
+	if o.UnattachedFor == 0 {
+		o.UnattachedFor = 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// DeadLetters is the part of deadletter.Keeper that the processing worker needs.
+type DeadLetters interface {
+	Handler(group string, each deadletter.Each) bus.Handler
+}
+
+// Service stores attachments and their files.
+type Service struct {
+	st    store.Store
+	files blob.Store
+	bus   bus.Bus
+	ids   *shard.Generator
+	proc  *mediaproc.Processor
+	opts  Options
+}
+
+// New returns a service, or the error of the processing options.
+func New(st store.Store, files blob.Store, b bus.Bus, ids *shard.Generator, opts Options) (*Service, error) {
+	opts = opts.withDefaults()
+	if opts.DeadLetters == nil {
+		opts.DeadLetters = deadletter.New(st, deadletter.Options{})
+	}
+	proc, err := mediaproc.New(opts.Process)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{st: st, files: files, bus: b, ids: ids, proc: proc, opts: opts}, nil
+}
+
+// MaxBytes is the largest upload taken.
+func (s *Service) MaxBytes() int64 { return s.proc.MaxBytes() }
+
+// Limits are what the instance configuration publishes of the media limits.
+type Limits struct {
+	MaxBytes                  int64
+	MaxPixels, MaxDescription int
+	MaxPerStatus              int
+	SupportedTypes            []string
+}
+
+// Limits returns the limits uploads are held to.
+func (s *Service) Limits() Limits {
+	return Limits{MaxBytes: s.MaxBytes(), MaxPixels: s.proc.MaxPixels(), MaxDescription: s.opts.MaxDescription,
+		MaxPerStatus: s.opts.MaxPerStatus, SupportedTypes: []string{"image/jpeg", "image/png", "image/gif",
+			"image/webp", "image/bmp", "image/tiff"}}
+}
+
+// Get returns one attachment.
+func (s *Service) Get(ctx context.Context, id shard.ID) (*Attachment, error) {
+	b, err := s.st.Get(ctx, tMedia, id.Bytes(), empty)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("attachment %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load attachment %d: %w", id, err)
+	}
+	var a Attachment
+	if err := store.Unmarshal(b, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Own returns one of account's attachments, or ErrNotFound.
+func (s *Service) Own(ctx context.Context, account, id shard.ID) (*Attachment, error) {
+	a, err := s.Get(ctx, id)
+	if err == nil && a.AccountID != account {
+		return nil, fmt.Errorf("attachment %d of %d: %w", id, account, ErrNotFound)
+	}
+	return a, err
+}
+
+// GetMany returns the attachments of ids that exist, keyed by id.
+func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*Attachment, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tMedia, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load attachments: %w", err)
+	}
+	out := make(map[shard.ID]*Attachment, len(vals))
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		var a Attachment
+		if err := store.Unmarshal(v, &a); err != nil {
+			return nil, err
+		}
+		out[a.ID] = &a
+	}
+	return out, nil
+}
+
+func (s *Service) save(ctx context.Context, a *Attachment) error {
+	b, err := store.Marshal(a)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tMedia, a.ID.Bytes(), empty, b, 0); err != nil {
+		return fmt.Errorf("save attachment %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+var empty = []byte{}
