@@ -236,7 +236,7 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
-		Media: s.Media,
+		Media:  s.Media,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
