@@ -132,6 +132,7 @@ type Service struct {
 	bus      bus.Bus
 	accounts Accounts
 	statuses Statuses
+	media    Media
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
@@ -164,6 +165,8 @@ type Deps struct {
 	// DeadLetters sets aside the messages the inbox, outbox and fetch workers can
 	// never process; default a deadletter.Keeper on Store.
 	DeadLetters DeadLetters
+	// Media holds the attachments of local statuses; nil: statuses go without.
+	Media Media
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.
@@ -186,7 +189,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		opts: opts, log: d.Logger}
+		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)

@@ -72,7 +72,8 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
 	}
 	st := &status.Status{URI: uri, URL: link, AccountID: actor.ID, Content: sanitize(content),
-		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true, Poll: readQuestion(obj)}
+		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true, Poll: readQuestion(obj),
+		RemoteMedia: s.readAttachments(obj)}
 	if st.SpoilerText != "" {
 		st.Sensitive = true
 	}

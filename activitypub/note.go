@@ -145,6 +145,9 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 		n.Tag = append(n.Tag, Tag{Type: "Hashtag", Href: s.Base() + "/tags/" + t, Name: "#" + t})
 	}
 	n.To, n.CC = addressing(st.Visibility, actor+"/followers", mentionURIs)
+	if n.Attachment, err = s.attachments(ctx, st); err != nil {
+		return nil, err
+	}
 	counts, err := s.statuses.Counts(ctx, []shard.ID{st.ID})
 	if err != nil {
 		return nil, err

@@ -35,7 +35,8 @@ const (
 	asyncWait = 2 * time.Second
 )
 
-// mediaPrefix is the path local media files are served under, as Mastodon's.
+// mediaPrefix is the path local media files are served under, as Mastodon's (node
+// gives the media service the same, as media.Options.FilesURL).
 const mediaPrefix = "/system/"
 
 // attachment renders an attachment; a file is at the configured public URL, or
@@ -56,16 +57,9 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 		return out
 	}
 	if a.Processed && a.Failed == "" {
-		out.URL, out.PreviewURL = ptr(s.fileURL(a.Original.Key)), ptr(s.fileURL(a.Small.Key))
+		out.URL, out.PreviewURL = ptr(s.d.Media.FileURL(a.Original.Key)), ptr(s.d.Media.FileURL(a.Small.Key))
 	}
 	return out
-}
-
-func (s *Server) fileURL(key string) string {
-	if u, ok := s.d.Media.URL(key); ok {
-		return u
-	}
-	return s.baseURL() + mediaPrefix + key
 }
 
 // uploadMedia answers POST /api/v1/media (when wait is long: processed, 200) and

@@ -133,7 +133,7 @@ func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs 
 	for _, r := range rs {
 		a := &Attachment{ID: s.ids.Next(), AccountID: account, StatusID: statusID, Kind: kindOf(r.MediaType),
 			Description: r.Description, Blurhash: r.Blurhash, Focus: r.Focus, RemoteURL: r.URL, Processed: true,
-			CreatedAt: s.opts.Now().UTC()}
+			Width: r.Width, Height: r.Height, CreatedAt: s.opts.Now().UTC()}
 		if r.Width > 0 && r.Height > 0 {
 			a.Meta = remoteMeta(r)
 		}
@@ -212,9 +212,14 @@ func (s *Service) Open(ctx context.Context, key string, rng blob.Range) (io.Read
 	return s.files.Open(ctx, key, rng)
 }
 
-// URL is the public URL of a stored file when the operator serves files from one
-// (a CDN); false when the node serves them.
-func (s *Service) URL(key string) (string, bool) { return s.files.URL(key) }
+// FileURL is the URL of a stored file: at the media store's public URL (a CDN) if it
+// has one, else where the node serves it (Options.FilesURL).
+func (s *Service) FileURL(key string) string {
+	if u, ok := s.files.URL(key); ok {
+		return u
+	}
+	return s.opts.FilesURL + key
+}
 
 // PruneUnattached removes the uploads that no status took within UnattachedFor,
 // reading the hours uploaded from a week before that to its end, as Mastodon's

@@ -83,6 +83,9 @@ type Attachment struct {
 	Upload string `cbor:"15,keyasint,omitempty"`
 	// ReleasedAt is when the status that carried it was deleted.
 	ReleasedAt time.Time `cbor:"16,keyasint,omitempty"`
+	// Width and Height are the original's, when known.
+	Width  int `cbor:"17,keyasint,omitempty"`
+	Height int `cbor:"18,keyasint,omitempty"`
 }
 
 // idleSince is when the attachment was last without a status: uploaded or released.
@@ -128,6 +131,9 @@ type Options struct {
 	// DeadLetters sets aside the jobs that can never be processed; default a
 	// deadletter.Keeper on the service's store.
 	DeadLetters DeadLetters
+	// FilesURL is the base URL the node serves files under (its /system/); a file's
+	// URL is it and the file's key, unless the media store has a public URL of its own.
+	FilesURL string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }

@@ -130,6 +130,7 @@ func (s *Service) Process(ctx context.Context, id shard.ID) error {
 	}
 	upload := a.Upload
 	a.Blurhash, a.Processed, a.Upload = res.Blurhash, true, ""
+	a.Width, a.Height = original.Width, original.Height
 	if err := s.save(ctx, a); err != nil {
 		return err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"path/filepath"
+	"time"
 
 	"github.com/herd-social/herd/blob"
 	blobfs "github.com/herd-social/herd/blob/fs"
@@ -112,4 +114,25 @@ func OpenMedia(cfg Config, log *slog.Logger) (blob.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
 	return openMedia(ctx, cfg, log)
+}
+
+// mediaSweep is how often a worker removes the uploads no status took.
+const mediaSweep = time.Hour
+
+// sweepMedia removes the uploads that no status took within a day, every mediaSweep
+// (with jitter, so that the nodes of a cluster do not sweep together), until ctx is
+// done.
+func (n *Node) sweepMedia(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(mediaSweep/2 + rand.N(mediaSweep)):
+		}
+		if k, err := n.Media.PruneUnattached(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("node: prune unattached media", "err", err)
+		} else if k > 0 {
+			n.log.Info("node: unattached media removed", "count", k)
+		}
+	}
 }

@@ -159,7 +159,8 @@ func (n *Node) build() error {
 	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
-	if s.Media, err = media.New(n.store, n.files, n.bus, ids, media.Options{DeadLetters: s.DeadLetters}); err != nil {
+	if s.Media, err = media.New(n.store, n.files, n.bus, ids, media.Options{DeadLetters: s.DeadLetters,
+		FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/"}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
@@ -219,7 +220,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
-		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters,
+		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -264,6 +265,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
 		n.wg.Go(func() { n.sweepPolls(ctx) })
+		n.wg.Go(func() { n.sweepMedia(ctx) })
 	}
 	if n.cfg.Clustered() {
 		n.wg.Go(func() { n.sweepOutbox(ctx) })

@@ -1,0 +1,65 @@
+package activitypub_test
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+// TestMediaFederates: a post with an image reaches the other server as a Note with a
+// Document attachment, which it records by URL with its description, blurhash, focus
+// and size; the URL serves the file.
+func TestMediaFederates(t *testing.T) {
+	a, b, alice, bob := pair(t)
+	followRemote(t, b, bob, resolve(t, b, bob, "@alice@"+a.Nodes[0].Config().Domain))
+	img, err := os.ReadFile("../mediaproc/testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up struct{ ID string }
+	a.Must(a.DoMultipart("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"},
+		"focus": {"0.5,0.5"}}, "file", "beach.jpg", img), 200).JSON(t, &up)
+	var posted struct{ URI string }
+	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look"}, "media_ids[]": {up.ID}}), 200).JSON(t, &posted)
+
+	type attachment struct {
+		Type        string  `json:"type"`
+		URL         *string `json:"url"`
+		RemoteURL   *string `json:"remote_url"`
+		Description *string `json:"description"`
+		Blurhash    *string `json:"blurhash"`
+		Meta        struct {
+			Original struct{ Width, Height int } `json:"original"`
+			Focus    *struct{ X, Y float64 }     `json:"focus"`
+		} `json:"meta"`
+	}
+	var got attachment
+	testrig.Eventually(t, "alice's image on beta", func() error {
+		var home []struct {
+			URI              string       `json:"uri"`
+			MediaAttachments []attachment `json:"media_attachments"`
+		}
+		b.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &home)
+		for _, st := range home {
+			if st.URI == posted.URI && len(st.MediaAttachments) == 1 {
+				got = st.MediaAttachments[0]
+				return nil
+			}
+		}
+		return fmt.Errorf("home %+v", home)
+	})
+	if got.Type != "image" || got.RemoteURL == nil || got.Description == nil || *got.Description != "a beach" ||
+		got.Blurhash == nil || got.Meta.Original.Width == 0 || got.Meta.Focus == nil || got.Meta.Focus.X != 0.5 {
+		t.Fatalf("attachment on beta %+v", got)
+	}
+	u, err := url.Parse(*got.RemoteURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Do("GET", u.Path, "", nil); f.Code != 200 || f.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("the remote URL serves %d %s", f.Code, f.Header.Get("Content-Type"))
+	}
+}
