@@ -335,6 +335,22 @@ def main():
 
     step("A votes; the second vote is refused; B reads the results", vote)
 
+    def post_media():
+        here = os.path.dirname(os.path.abspath(__file__))
+        path = os.path.join(here, "..", "..", "..", "mediaproc", "testdata", "alpha.png")
+        m = b["api"].media_post(path, mime_type="image/png", description=f"dots ({suffix})", focus=(0.25, 0.5))
+        check(m.type == "image", f"type {m.type}")
+        check(m.get("url") is not None, "processed: url set")
+        check(m.description == f"dots ({suffix})", "description")
+        m = b["api"].media_update(m, description="dots, described again")
+        check(m.description == "dots, described again", "description updated")
+        s = b["api"].status_post(f"with an image ({suffix})", media_ids=[m], visibility="public")
+        check([x.id for x in s.media_attachments] == [m.id], "media_attachments")
+        r = requests.get(m.url, timeout=10)
+        check(r.status_code == 200 and r.headers.get("Content-Type") == "image/png", f"file {r.status_code} {r.headers.get('Content-Type')}")
+
+    step("B uploads an image (media_post), describes it again, posts it; the file is served", post_media)
+
     def all_four():
         ns = b["api"].notifications(limit=40)
         from_a = [n for n in ns if n.get("account") and same(n.account.id, a["id"])]

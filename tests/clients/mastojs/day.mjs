@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from "masto";
 import { run, step, WaitTimeout } from "./harness.mjs";
 
@@ -244,6 +245,42 @@ async function main() {
     assert.equal(p.votesCount, 2, "two votes");
     assert.equal(p.voted, true, "the author counts as having voted");
     assert.deepEqual(p.ownVotes, [], "the author chose nothing");
+  });
+
+  const image = await step("B uploads an image with a description and focus (POST /api/v2/media); it is processed", async () => {
+    const bytes = readFileSync(new URL("../../../mediaproc/testdata/gps.jpg", import.meta.url));
+    let m = await b.client.v2.media.create({
+      file: new Blob([bytes], { type: "image/jpeg" }),
+      description: `a beach (${suffix})`,
+      focus: "0.5,-0.5",
+    });
+    for (let i = 0; !m.url && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      m = await b.client.v1.media.$select(m.id).fetch();
+    }
+    assert.equal(m.type, "image", "type");
+    assert.ok(m.url && m.previewUrl, `url and preview_url once processed, got ${JSON.stringify(m)}`);
+    assert.equal(m.description, `a beach (${suffix})`, "description");
+    assert.ok(m.blurhash, "blurhash");
+    assert.equal(m.meta?.focus?.x, 0.5, "focus in meta");
+    const res = await fetch(m.url);
+    assert.equal(res.status, 200, "the file is served");
+    assert.equal(res.headers.get("content-type"), "image/jpeg", "as a JPEG");
+    const served = Buffer.from(await res.arrayBuffer());
+    assert.ok(!served.includes("Exif") && !served.includes("GPS"), "without its EXIF and GPS tags");
+    return m;
+  });
+
+  await step("B posts the image; A's home shows it with its attachment", async () => {
+    const s = await b.client.v1.statuses.create({ status: `a photo (${suffix})`, mediaIds: [image.id], visibility: "public" });
+    assert.deepEqual(s.mediaAttachments.map((m) => m.id), [image.id], "media_attachments");
+    await eventually("the photo in A's home", async () => {
+      const page = await a.client.v1.timelines.home.list({ limit: 40 });
+      const got = page.find((x) => x.id === s.id);
+      notYet(got, "not in A's home yet");
+      assert.equal(got.mediaAttachments[0]?.url, image.url, "the attachment's url");
+      return true;
+    });
   });
 
   await step("B's notifications have follow, mention, favourite and reblog from A", () =>
