@@ -87,6 +87,9 @@ type Options struct {
 	MaxRequests int64
 	// Timeout bounds each request; default 10s.
 	Timeout time.Duration
+	// SetupRetry bounds the retries of each set-up request that answers 429 or 503 or
+	// times out (see retry.go); default 1m. The measured phase never retries.
+	SetupRetry time.Duration
 	// Wait is how long to wait for the target to answer GET /api/v1/instance before
 	// set-up; default 10s.
 	Wait time.Duration
@@ -152,6 +155,9 @@ func (o Options) withDefaults() Options {
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
+	if o.SetupRetry == 0 {
+		o.SetupRetry = time.Minute
+	}
 	if o.Wait == 0 {
 		o.Wait = 10 * time.Second
 	}
@@ -200,7 +206,7 @@ func (o Options) Validate() error {
 	bad(o.SetupConcurrency < 1, "setup concurrency %d must be positive", o.SetupConcurrency)
 	bad(o.MaxInFlight < 1, "max in-flight %d must be positive", o.MaxInFlight)
 	bad(o.MaxRequests < 1 || o.MaxRequests > MaxRequestsCap, "max requests %d must be in [1, %d]", o.MaxRequests, MaxRequestsCap)
-	bad(o.Timeout <= 0 || o.Wait < 0 || o.LagEvery < 0 || o.LagTimeout <= 0, "timeouts must be positive")
+	bad(o.Timeout <= 0 || o.Wait < 0 || o.SetupRetry < 0 || o.LagEvery < 0 || o.LagTimeout <= 0, "timeouts must be positive")
 	bad(o.LagSample < 0, "lag sample %d must not be negative", o.LagSample)
 	return errors.Join(errs...)
 }

@@ -27,7 +27,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := checkTarget(ctx, o.Target, o.AllowRemote); err != nil {
 		return nil, err
 	}
-	a := newAPI(o.Client, o.Target, o.Timeout)
+	a := newAPI(o.Client, o.Target, o.Timeout, o.SetupRetry)
 	pop, setupRes, err := setup(ctx, a, o)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (r *runner) one(j job) {
 			r.streams.posted(j.user, out.posted, out.done)
 		}
 		r.pop.recent.add(out.posted)
-		r.probe.maybeProbe(r.probeCtx, j.user, out.posted, out.done, j.roll)
+		r.probe.maybeProbe(r.probeCtx, j.user, out.posted, out.after, out.done, j.roll)
 	}
 }
 

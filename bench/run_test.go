@@ -38,7 +38,7 @@ func fakeRunner(t *testing.T, d Doer, o Options) *runner {
 		t.Fatal(err)
 	}
 	pop := &population{users: []*User{{Name: "a", ID: "1", Token: "t"}}, recent: newRecentStatuses(4)}
-	return newRunner(newAPI(d, o.Target, o.Timeout), o, pop)
+	return newRunner(newAPI(d, o.Target, o.Timeout, o.SetupRetry), o, pop)
 }
 
 // checkNoLeaks fails the test if goroutines it started outlive it.

@@ -64,6 +64,8 @@ func benchFlags(fs *flag.FlagSet) (opts func() (bench.Options, error), out *stri
 	fs.IntVar(&o.MaxInFlight, "max-inflight", 1024, "open loop: most requests in flight at once")
 	fs.Int64Var(&o.MaxRequests, "max-requests", 1_000_000, "hard cap on requests in the measured phase")
 	fs.DurationVar(&o.Timeout, "timeout", 10*time.Second, "timeout of each request")
+	fs.DurationVar(&o.SetupRetry, "setup-retry", time.Minute, "how long each set-up request is retried on 429, 503 or a timeout "+
+		"(waiting as Retry-After or X-RateLimit-Reset ask, else backing off); the measured phase never retries")
 	fs.DurationVar(&o.Wait, "wait", 10*time.Second, "how long to wait for the target to answer before set-up")
 	fs.IntVar(&o.LagSample, "lag-sample", 2, "followers' home timelines polled per probed post (0: no fan-out probe)")
 	fs.DurationVar(&o.LagEvery, "lag-every", 100*time.Millisecond, "least interval between probed posts")
