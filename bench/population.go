@@ -49,19 +49,19 @@ func (c *cursor) store(id string) { c.p.Store(&id) }
 
 // SetupResult records how the population was built.
 type SetupResult struct {
-	Accounts      int           `json:"accounts"`
-	Registered    bool          `json:"registered"` // false when tokens were given
-	Follows       int           `json:"follows"`
-	SeedPosts     int           `json:"seed_posts"`
-	Requests      int64         `json:"requests"`
+	Accounts   int   `json:"accounts"`
+	Registered bool  `json:"registered"` // false when tokens were given
+	Follows    int   `json:"follows"`
+	SeedPosts  int   `json:"seed_posts"`
+	Requests   int64 `json:"requests"`
 	// Retries are the set-up requests sent again, by the outcome that caused them
 	// ("429", "503", "timeout"); see retry.go.
-	Retries    int64            `json:"retries"`
-	RetryCodes map[string]int64 `json:"retry_codes,omitempty"`
-	Seconds       float64       `json:"seconds"`
-	Phases        []PhaseResult `json:"phases"`
-	TopFollowers  []int         `json:"top_followers"`    // follower counts of the 5 most followed
-	MedianFollows int           `json:"median_followers"` // follower count of the median account
+	Retries       int64            `json:"retries"`
+	RetryCodes    map[string]int64 `json:"retry_codes,omitempty"`
+	Seconds       float64          `json:"seconds"`
+	Phases        []PhaseResult    `json:"phases"`
+	TopFollowers  []int            `json:"top_followers"`    // follower counts of the 5 most followed
+	MedianFollows int              `json:"median_followers"` // follower count of the median account
 }
 
 // PhaseResult is one step of set-up.
