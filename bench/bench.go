@@ -90,6 +90,11 @@ type Options struct {
 	// SetupRetry bounds the retries of each set-up request that answers 429 or 503 or
 	// times out (see retry.go); default 1m. The measured phase never retries.
 	SetupRetry time.Duration
+	// Limits is how long each of this machine's ceilings (limits.go) is measured after
+	// the measured phase, so that the report shows the server's figures beside them;
+	// default 2s, negative for none, at most MaxLimits. The limits scenario measures
+	// only the ceilings, each for a third of Duration.
+	Limits time.Duration
 	// Wait is how long to wait for the target to answer GET /api/v1/instance before
 	// set-up; default 10s.
 	Wait time.Duration
@@ -155,6 +160,9 @@ func (o Options) withDefaults() Options {
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
+	if o.Limits == 0 {
+		o.Limits = 2 * time.Second
+	}
 	if o.SetupRetry == 0 {
 		o.SetupRetry = time.Minute
 	}
@@ -207,6 +215,7 @@ func (o Options) Validate() error {
 	bad(o.MaxInFlight < 1, "max in-flight %d must be positive", o.MaxInFlight)
 	bad(o.MaxRequests < 1 || o.MaxRequests > MaxRequestsCap, "max requests %d must be in [1, %d]", o.MaxRequests, MaxRequestsCap)
 	bad(o.Timeout <= 0 || o.Wait < 0 || o.SetupRetry < 0 || o.LagEvery < 0 || o.LagTimeout <= 0, "timeouts must be positive")
+	bad(o.Limits > MaxLimits, "limits %s must be at most %s", o.Limits, MaxLimits)
 	bad(o.LagSample < 0, "lag sample %d must not be negative", o.LagSample)
 	return errors.Join(errs...)
 }
