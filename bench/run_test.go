@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -151,5 +152,69 @@ func TestNextQuery(t *testing.T) {
 	}
 	if _, ok := nextQuery(`<https://example.com/x?min_id=1>; rel="prev"`); ok {
 		t.Error("found a next link in a prev-only header")
+	}
+}
+
+func TestServerWait(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		name              string
+		retryAfter, reset string
+		want              time.Duration
+		asked             bool
+	}{
+		{"seconds", "3", "", 3 * time.Second, true},
+		{"http date", "Fri, 02 Jan 2026 03:04:07 GMT", "", 2 * time.Second, true},
+		{"date passed", "Fri, 02 Jan 2026 03:04:00 GMT", "", 0, true},
+		{"retry-after first", "1", "2026-01-02T03:05:05.000Z", time.Second, true},
+		{"mastodon reset", "", "2026-01-02T03:04:05.500Z", 500 * time.Millisecond, true},
+		{"unix reset", "", strconv.FormatInt(now.Unix()+4, 10), 4 * time.Second, true},
+		{"none", "", "", 0, false},
+		{"garbage", "soon", "later", 0, false},
+	} {
+		got, asked := serverWait(reply{retryAfter: c.retryAfter, rateReset: c.reset}, now)
+		if got != c.want || asked != c.asked {
+			t.Errorf("%s: %s, %v; want %s, %v", c.name, got, asked, c.want, c.asked)
+		}
+	}
+	for attempt := range 20 {
+		if d := backoff(attempt); d < retryFirst/2 || d > retryMax {
+			t.Errorf("back-off %d: %s", attempt, d)
+		}
+	}
+}
+
+// TestRetryingBounds checks that set-up gives up once the waits would pass the bound,
+// and that it retries only what it should.
+func TestRetryingBounds(t *testing.T) {
+	a := newAPI(nil, "http://127.0.0.1:1", time.Second, 500*time.Millisecond)
+	n := 0
+	_, err := a.retrying(context.Background(), func() (reply, error) {
+		n++
+		return reply{code: 429, retryAfter: "1"}, nil
+	})
+	if !errors.Is(err, ErrSetupRetries) || n != 1 {
+		t.Errorf("a wait beyond the bound: %d attempts, err %v", n, err)
+	}
+	n = 0
+	r, err := a.retrying(context.Background(), func() (reply, error) {
+		n++
+		if n < 3 {
+			return reply{code: 503}, nil
+		}
+		return reply{code: 422}, nil
+	})
+	if err != nil || r.code != 422 || n != 3 {
+		t.Errorf("503 twice then 422: %d attempts, code %d, err %v", n, r.code, err)
+	}
+	if codes, total := a.retries(); total != 2 || codes["503"] != 2 {
+		t.Errorf("retries %v", codes)
+	}
+}
+
+func TestLinkQueryPrev(t *testing.T) {
+	link := `<https://example.com/api/v1/timelines/home?limit=40&max_id=01M951X0ZB>; rel="next", <https://example.com/api/v1/timelines/home?limit=40&min_id=01M951X0ZC>; rel="prev"`
+	if q, ok := linkQuery(link, "prev"); !ok || q != "limit=40&min_id=01M951X0ZC" {
+		t.Errorf("prev = %q, %v", q, ok)
 	}
 }
