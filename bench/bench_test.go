@@ -96,7 +96,7 @@ func TestRunAgainstNode(t *testing.T) {
 func TestStreamingAgainstNode(t *testing.T) {
 	c := testrig.New(t)
 	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "streaming",
-		Duration: 2 * time.Second, Rate: 40, Accounts: 40, Subscribers: 50, Follows: 6, SeedPosts: 1})
+		Duration: 2 * time.Second, Rate: 40, Accounts: 40, Subscribers: 50, Follows: 6, SeedPosts: 1, Limits: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +161,9 @@ func checkSaved(t *testing.T, res *bench.Result) {
 	if res.Streams != nil {
 		charts = append(charts, "Post-to-event latency by percentile")
 	}
+	if res.Limits != nil && !strings.Contains(html, "This machine's limits") {
+		t.Error("report has no limits section")
+	}
 	for _, want := range charts {
 		if !strings.Contains(html, `aria-label="`+want+`"`) {
 			t.Errorf("report has no chart %q", want)
@@ -187,7 +190,7 @@ func TestRunWithTokens(t *testing.T) {
 		tokens = append(tokens, c.Register(name).Token)
 	}
 	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "home",
-		Duration: time.Second, Rate: 50, Tokens: tokens, Follows: 2})
+		Duration: time.Second, Rate: 50, Tokens: tokens, Follows: 2, Limits: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -270,4 +270,5 @@ func TestRunAgainstOtherServer(t *testing.T) {
 		t.Errorf("fan-out lag: %+v", lag)
 	}
 	checkLimits(t, res.Limits)
+	checkSaved(t, res)
 }

@@ -17,6 +17,8 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
 	"mode":  modeText,
 	"codes": func(o OpResult) string { return strings.Join(o.ErrorCodes(), ", ") },
+	"ofLimit": func(l *LimitsResult, throughput float64) string { return l.OfHTTP(throughput) },
+	"share":   shareOr,
 }).Parse(reportTemplate))
 
 // reportView is what the template shows.
