@@ -162,7 +162,7 @@ const (
 // server's own order: ids are opaque strings (integers on Mastodon and Herd, ULIDs on
 // GoToSocial…), never parsed or compared here. after is a cursor the server gave out
 // before the status was created (the id of a status whose creation was acknowledged
-// before the request that created this one was sent); the lookup reads the pages just
+// well before the request that created this one was sent: see cursor); the lookup reads the pages just
 // newer than it (min_id=after), oldest first, following rel="prev" while the pages
 // are full. Without a cursor it reads the newest pages, following rel="next". get
 // sends one GET and answers with the body. It stops at the first error.

@@ -55,14 +55,14 @@ func (r *runner) post(j job) outcome {
 		users := r.pop.users
 		text += " @" + users[(j.roll>>8)%uint64(len(users))].Name
 	}
-	after := r.pop.cursor.load()
+	after := r.pop.cursor.load(time.Now())
 	rep, err := r.a.send("POST", "/api/v1/statuses", j.user.Token, url.Values{"status": {text}, "visibility": {"public"}}, true)
 	out := outcome{op: OpPost, reply: rep, err: err, done: time.Now(), after: after}
 	if err == nil && rep.ok() {
 		var st entityID
 		if json.Unmarshal(rep.body, &st) == nil && st.ID != "" {
 			out.posted = st.ID
-			r.pop.cursor.store(st.ID)
+			r.pop.cursor.store(st.ID, out.done)
 		}
 	}
 	return out
@@ -92,6 +92,6 @@ func (r *runner) interact(j job) outcome {
 	if !ok {
 		return outcome{op: j.op, err: errNoTarget, done: time.Now()}
 	}
-	rep, err := r.a.send("POST", "/api/v1/statuses/"+id+"/"+string(j.op), j.user.Token, nil, false)
+	rep, err := r.a.send("POST", "/api/v1/statuses/"+url.PathEscape(id)+"/"+string(j.op), j.user.Token, nil, false)
 	return outcome{op: j.op, reply: rep, err: err, done: time.Now()}
 }

@@ -31,21 +31,60 @@ type population struct {
 	cursor cursor
 }
 
-// cursor holds the id of a status whose creation the server has acknowledged: read
-// before a post is sent, it names a point of the server's timeline order before that
-// post, which home lookups page from (see homeLookup). Ids are opaque: the cursor is
-// only ever handed back to the server.
-type cursor struct{ p atomic.Pointer[string] }
+// cursor remembers ids of statuses whose creation the server has acknowledged, with
+// when: read before a post is sent, it names a point of the server's timeline order
+// before that post, which home lookups page from (see homeLookup). Ids are opaque:
+// a cursor is only ever handed back to the server. It gives an id acknowledged at least
+// cursorMargin before the post, so that a server whose ids are ordered only to the
+// millisecond, or made on several nodes whose clocks differ a little (Herd's cluster,
+// Mastodon's per-millisecond sequences), still orders the post after it.
+type cursor struct {
+	mu struct {
+		sync.Mutex
+		marks []mark // by time, at least cursorEvery apart but the last
+	}
+}
 
-func (c *cursor) load() string {
-	if s := c.p.Load(); s != nil {
-		return *s
+type mark struct {
+	id string
+	at time.Time
+}
+
+const (
+	cursorMargin = 500 * time.Millisecond
+	cursorEvery  = 50 * time.Millisecond
+	cursorMarks  = 64
+)
+
+// load returns the newest id acknowledged at least cursorMargin before now, "" when
+// there is none.
+func (c *cursor) load(now time.Time) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.mu.marks) - 1; i >= 0; i-- {
+		if m := c.mu.marks[i]; now.Sub(m.at) >= cursorMargin {
+			return m.id
+		}
 	}
 	return ""
 }
 
-// store records id once its creation is acknowledged (the response has arrived).
-func (c *cursor) store(id string) { c.p.Store(&id) }
+// store records id, whose creation was acknowledged (its response arrived) at at.
+func (c *cursor) store(id string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.mu.marks)
+	switch {
+	case n > 0 && at.Before(c.mu.marks[n-1].at):
+	case n > 1 && at.Sub(c.mu.marks[n-2].at) < cursorEvery:
+		c.mu.marks[n-1] = mark{id, at}
+	default:
+		if n == cursorMarks {
+			c.mu.marks = append(c.mu.marks[:0], c.mu.marks[1:]...)
+		}
+		c.mu.marks = append(c.mu.marks, mark{id, at})
+	}
+}
 
 // SetupResult records how the population was built.
 type SetupResult struct {
@@ -257,7 +296,7 @@ func follow(ctx context.Context, a *api, o Options, users []*User, graph [][]int
 	}
 	return forEach(ctx, len(edges), o.SetupConcurrency, func(ctx context.Context, i int) error {
 		e := edges[i]
-		return a.call(ctx, "POST", "/api/v1/accounts/"+users[e.to].ID+"/follow", users[e.from].Token, nil, nil)
+		return a.call(ctx, "POST", "/api/v1/accounts/"+url.PathEscape(users[e.to].ID)+"/follow", users[e.from].Token, nil, nil)
 	})
 }
 
@@ -275,14 +314,14 @@ func seed(ctx context.Context, a *api, o Options, pop *population) ([]seedPost, 
 		u := pop.users[i]
 		for k := range per {
 			var st entityID
-			after := pop.cursor.load()
+			after := pop.cursor.load(time.Now())
 			key := fmt.Sprintf("herd-bench-%s-%s-%d", run, u.Name, k)
 			if err := a.callWith(ctx, "POST", "/api/v1/statuses", u.Token, url.Values{"status": {
 				fmt.Sprintf("seed post %d from %s #herdbench", k, u.Name)}, "visibility": {"public"}},
 				map[string]string{"Idempotency-Key": key}, &st); err != nil {
 				return err
 			}
-			pop.cursor.store(st.ID)
+			pop.cursor.store(st.ID, time.Now())
 			pop.recent.add(st.ID)
 			last[i] = seedPost{id: st.ID, after: after}
 		}

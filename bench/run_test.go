@@ -218,3 +218,23 @@ func TestLinkQueryPrev(t *testing.T) {
 		t.Errorf("prev = %q, %v", q, ok)
 	}
 }
+
+func TestCursor(t *testing.T) {
+	var c cursor
+	t0 := time.Now()
+	if got := c.load(t0); got != "" {
+		t.Errorf("empty cursor: %q", got)
+	}
+	for i := range 200 { // one acknowledgement every 10ms for 2s
+		c.store("id"+strconv.Itoa(i), t0.Add(time.Duration(i)*10*time.Millisecond))
+	}
+	now := t0.Add(2 * time.Second)
+	got := c.load(now)
+	i, _ := strconv.Atoi(strings.TrimPrefix(got, "id"))
+	if at := t0.Add(time.Duration(i) * 10 * time.Millisecond); now.Sub(at) < cursorMargin || now.Sub(at) > cursorMargin+cursorEvery+10*time.Millisecond {
+		t.Errorf("cursor %q acknowledged %s before now, want at least %s (and not much more)", got, now.Sub(at), cursorMargin)
+	}
+	if n := len(c.mu.marks); n > cursorMarks {
+		t.Errorf("%d marks kept", n)
+	}
+}
