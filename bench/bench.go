@@ -7,8 +7,16 @@
 //
 // It only speaks HTTP to a server; it must not import the server's packages (node, api,
 // store…), so that it measures what a client sees and can measure any Mastodon server.
-// Streaming subscribers (stream.go) hold WebSocket connections to the `user` stream
-// during the run and measure the time from each post's acceptance to its event.
+// It assumes nothing of a server but Mastodon's API: ids are opaque strings (Herd and
+// Mastodon use integers, GoToSocial ULIDs), never parsed or compared; timelines are read
+// in the server's own order, by its Link headers and min_id cursors (homeLookup).
+// Set-up requests that are throttled (429), refused for a while (503) or time out are
+// sent again as the server asks, within a bound (retry.go); the measured phase never
+// retries, so an error there is counted. Streaming subscribers (stream.go) hold
+// WebSocket connections to the `user` stream during the run and measure the time from
+// each post's acceptance to its event. After the load, a run measures this machine's
+// own ceilings (limits.go: a bare loopback HTTP server, RSA signing and verifying),
+// so that its report shows the server's figures beside them.
 //
 // It refuses targets that are not loopback unless told otherwise, and every run is
 // bounded in time, in requests and in connections.

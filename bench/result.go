@@ -107,8 +107,12 @@ func Load(path string) (*Result, error) {
 
 // Summary prints a run's numbers as a table.
 func Summary(w io.Writer, res *Result) error {
-	fmt.Fprintf(w, "%s: scenario %s, %s, %.1fs measured (%s), %d requests, %d errors\n",
-		res.Target, res.Scenario.Name, modeText(res), res.ElapsedS, res.Stopped, res.Requests, res.Errors)
+	if res.Stopped == StopNoLoad {
+		fmt.Fprintf(w, "%s: scenario %s (no load)\n", res.Target, res.Scenario.Name)
+	} else {
+		fmt.Fprintf(w, "%s: scenario %s, %s, %.1fs measured (%s), %d requests, %d errors\n",
+			res.Target, res.Scenario.Name, modeText(res), res.ElapsedS, res.Stopped, res.Requests, res.Errors)
+	}
 	s := res.Setup
 	fmt.Fprintf(w, "set-up: %d accounts, %d follows (most followed: %v; median %d), %d seed posts, %d requests in %.1fs\n",
 		s.Accounts, s.Follows, s.TopFollowers, s.MedianFollows, s.SeedPosts, s.Requests, s.Seconds)
