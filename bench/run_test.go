@@ -122,6 +122,7 @@ func TestValidate(t *testing.T) {
 		"max requests": func(o *Options) { o.MaxRequests = MaxRequestsCap + 1 },
 		"zipf":         func(o *Options) { o.ZipfS = 1 },
 		"subscribers":  func(o *Options) { o.Subscribers = MaxSubscribers + 1 },
+		"limits":       func(o *Options) { o.Limits = MaxLimits + time.Second },
 	} {
 		o := ok
 		f(&o)
