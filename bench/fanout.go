@@ -55,9 +55,9 @@ func newLagProbe(a *api, rec *recorder, b *budget, users []*User, o Options) *la
 	return p
 }
 
-// maybeProbe probes the post id by author, accepted at accepted (after is its
-// cursor, see homeLookup), unless a post was
-// probed less than p.every ago or every slot is busy. roll picks the followers.
+// maybeProbe probes the post id by author, accepted at accepted (after is its cursor,
+// see homeLookup), unless a post was probed less than p.every ago or every slot is
+// busy. roll picks the followers.
 func (p *lagProbe) maybeProbe(ctx context.Context, author *User, id, after string, accepted time.Time, roll uint64) {
 	if p.sample == 0 {
 		return
@@ -162,10 +162,12 @@ const (
 // server's own order: ids are opaque strings (integers on Mastodon and Herd, ULIDs on
 // GoToSocial…), never parsed or compared here. after is a cursor the server gave out
 // before the status was created (the id of a status whose creation was acknowledged
-// well before the request that created this one was sent: see cursor); the lookup reads the pages just
-// newer than it (min_id=after), oldest first, following rel="prev" while the pages
-// are full. Without a cursor it reads the newest pages, following rel="next". get
-// sends one GET and answers with the body. It stops at the first error.
+// well before the request that created this one was sent: see cursor); the lookup
+// reads the pages just newer than it (min_id=after), oldest first, following
+// rel="prev" while the pages are full. Without a cursor it reads the newest pages,
+// following rel="next". At most lookupPages pages are read: a post further away is
+// not seen by this lookup. get sends one GET and answers with the body; the lookup
+// stops at the first error.
 func homeLookup(id, after string, get func(path string) (reply, error)) (bool, error) {
 	q, rel := url.Values{"limit": {strconv.Itoa(lookupLimit)}}, "next"
 	if after != "" {
