@@ -58,7 +58,7 @@ clean: ## remove build output (not ./data)
 	rm -rf bin
 
 .PHONY: bench-report
-bench-report: build ## load a fresh local node with the mixed scenario for 20s; report in bench-out/
+bench-report: build ## load a fresh local node with the mixed scenario for 20s, then measure this machine's limits; report in bench-out/
 	@set -e; \
 	port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	tmp=$$(mktemp -d); \

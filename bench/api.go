@@ -1,12 +1,11 @@
 package bench
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,11 +17,17 @@ type api struct {
 	doer    Doer
 	base    string // scheme://host[:port], no trailing slash
 	timeout time.Duration
-	sent    atomic.Int64
+	// retryFor bounds the retries of one set-up request (see retry.go).
+	retryFor time.Duration
+	sent     atomic.Int64
+	mu       struct {
+		sync.Mutex
+		retries map[string]int64 // set-up retries by the outcome that caused them
+	}
 }
 
-func newAPI(doer Doer, target string, timeout time.Duration) *api {
-	return &api{doer: doer, base: strings.TrimRight(target, "/"), timeout: timeout}
+func newAPI(doer Doer, target string, timeout, retryFor time.Duration) *api {
+	return &api{doer: doer, base: strings.TrimRight(target, "/"), timeout: timeout, retryFor: retryFor}
 }
 
 // reply is what the harness keeps of a response.
@@ -30,6 +35,9 @@ type reply struct {
 	code int
 	link string // the Link header
 	body []byte // only when asked for
+	// retryAfter and rateReset are the Retry-After and X-RateLimit-Reset headers of a
+	// 429 or 503, which set-up's retries honour.
+	retryAfter, rateReset string
 }
 
 func (r reply) ok() bool { return r.code >= 200 && r.code < 300 }
@@ -37,6 +45,11 @@ func (r reply) ok() bool { return r.code >= 200 && r.code < 300 }
 // send makes one request: a form body for POST, the query in path for GET. It returns
 // an error only when no HTTP response arrived.
 func (a *api) send(method, path, token string, form url.Values, wantBody bool) (reply, error) {
+	return a.sendWith(method, path, token, form, wantBody, nil)
+}
+
+// sendWith is send with extra request headers (set-up's Idempotency-Key).
+func (a *api) sendWith(method, path, token string, form url.Values, wantBody bool, header map[string]string) (reply, error) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
@@ -45,6 +58,9 @@ func (a *api) send(method, path, token string, form url.Values, wantBody bool) (
 	req.SetTimeout(a.timeout)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	if method != fasthttp.MethodGet {
 		req.Header.SetContentType("application/x-www-form-urlencoded")
@@ -58,25 +74,11 @@ func (a *api) send(method, path, token string, form url.Values, wantBody bool) (
 	if wantBody || !r.ok() {
 		r.body = append([]byte(nil), resp.Body()...)
 	}
+	if r.code == fasthttp.StatusTooManyRequests || r.code == fasthttp.StatusServiceUnavailable {
+		r.retryAfter = string(resp.Header.Peek("Retry-After"))
+		r.rateReset = string(resp.Header.Peek("X-RateLimit-Reset"))
+	}
 	return r, nil
-}
-
-// call is send for set-up: any answer but 200 is an error, and the body is decoded
-// into out when out is not nil.
-func (a *api) call(method, path, token string, form url.Values, out any) error {
-	r, err := a.send(method, path, token, form, out != nil)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if r.code != 200 {
-		return fmt.Errorf("%s %s: status %d: %.200s", method, path, r.code, r.body)
-	}
-	if out != nil {
-		if err := json.Unmarshal(r.body, out); err != nil {
-			return fmt.Errorf("%s %s: decode: %w", method, path, err)
-		}
-	}
-	return nil
 }
 
 // codeOf names the outcome of a request for the error table: the status code, or
@@ -94,12 +96,14 @@ func codeOf(r reply, err error) string {
 	return "transport"
 }
 
-// nextQuery returns the query of the rel="next" URL of a Link header. Only the query is
-// kept: the URL's host is the server's public domain, which need not be the target.
-func nextQuery(link string) (string, bool) {
+// linkQuery returns the query of the URL of relation rel ("next": older, "prev":
+// newer) in a Link header. Only the query is kept: the URL's host is the server's
+// public domain, which need not be the target.
+func linkQuery(link, rel string) (string, bool) {
+	want := `rel="` + rel + `"`
 	for part := range strings.SplitSeq(link, ",") {
 		part = strings.TrimSpace(part)
-		if !strings.Contains(part, `rel="next"`) {
+		if !strings.Contains(part, want) {
 			continue
 		}
 		lt, gt := strings.IndexByte(part, '<'), strings.IndexByte(part, '>')
@@ -114,6 +118,9 @@ func nextQuery(link string) (string, bool) {
 	}
 	return "", false
 }
+
+// nextQuery is the query of the next (older) page of a Link header.
+func nextQuery(link string) (string, bool) { return linkQuery(link, "next") }
 
 // entityID is the one field the harness reads from statuses and accounts.
 type entityID struct {

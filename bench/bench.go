@@ -7,8 +7,16 @@
 //
 // It only speaks HTTP to a server; it must not import the server's packages (node, api,
 // store…), so that it measures what a client sees and can measure any Mastodon server.
-// Streaming subscribers (stream.go) hold WebSocket connections to the `user` stream
-// during the run and measure the time from each post's acceptance to its event.
+// It assumes nothing of a server but Mastodon's API: ids are opaque strings (Herd and
+// Mastodon use integers, GoToSocial ULIDs), never parsed or compared; timelines are read
+// in the server's own order, by its Link headers and min_id cursors (homeLookup).
+// Set-up requests that are throttled (429), refused for a while (503) or time out are
+// sent again as the server asks, within a bound (retry.go); the measured phase never
+// retries, so an error there is counted. Streaming subscribers (stream.go) hold
+// WebSocket connections to the `user` stream during the run and measure the time from
+// each post's acceptance to its event. After the load, a run measures this machine's
+// own ceilings (limits.go: a bare loopback HTTP server, RSA signing and verifying),
+// so that its report shows the server's figures beside them.
 //
 // It refuses targets that are not loopback unless told otherwise, and every run is
 // bounded in time, in requests and in connections.
@@ -87,6 +95,14 @@ type Options struct {
 	MaxRequests int64
 	// Timeout bounds each request; default 10s.
 	Timeout time.Duration
+	// SetupRetry bounds the retries of each set-up request that answers 429 or 503 or
+	// times out (see retry.go); default 1m. The measured phase never retries.
+	SetupRetry time.Duration
+	// Limits is how long each of this machine's ceilings (limits.go) is measured after
+	// the measured phase, so that the report shows the server's figures beside them;
+	// default 2s, negative for none, at most MaxLimits. The limits scenario measures
+	// only the ceilings, each for a third of Duration.
+	Limits time.Duration
 	// Wait is how long to wait for the target to answer GET /api/v1/instance before
 	// set-up; default 10s.
 	Wait time.Duration
@@ -152,6 +168,12 @@ func (o Options) withDefaults() Options {
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
+	if o.Limits == 0 {
+		o.Limits = 2 * time.Second
+	}
+	if o.SetupRetry == 0 {
+		o.SetupRetry = time.Minute
+	}
 	if o.Wait == 0 {
 		o.Wait = 10 * time.Second
 	}
@@ -200,7 +222,8 @@ func (o Options) Validate() error {
 	bad(o.SetupConcurrency < 1, "setup concurrency %d must be positive", o.SetupConcurrency)
 	bad(o.MaxInFlight < 1, "max in-flight %d must be positive", o.MaxInFlight)
 	bad(o.MaxRequests < 1 || o.MaxRequests > MaxRequestsCap, "max requests %d must be in [1, %d]", o.MaxRequests, MaxRequestsCap)
-	bad(o.Timeout <= 0 || o.Wait < 0 || o.LagEvery < 0 || o.LagTimeout <= 0, "timeouts must be positive")
+	bad(o.Timeout <= 0 || o.Wait < 0 || o.SetupRetry < 0 || o.LagEvery < 0 || o.LagTimeout <= 0, "timeouts must be positive")
+	bad(o.Limits > MaxLimits, "limits %s must be at most %s", o.Limits, MaxLimits)
 	bad(o.LagSample < 0, "lag sample %d must not be negative", o.LagSample)
 	return errors.Join(errs...)
 }

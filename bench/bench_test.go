@@ -45,16 +45,22 @@ func TestRunAgainstNode(t *testing.T) {
 	client.Transport = countingTransport{n: &sent, next: fasthttp.DefaultTransport}
 	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "mixed",
 		Duration: 2 * time.Second, Rate: 150, Accounts: 30, Follows: 6, SeedPosts: 1,
-		LagEvery: 20 * time.Millisecond, Client: client})
+		LagEvery: 20 * time.Millisecond, Limits: 300 * time.Millisecond, Client: client})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := bench.Check(res); err != nil {
 		t.Errorf("inconsistent result: %v", err)
 	}
-	if got, want := res.Setup.Requests+res.Requests, sent.Load(); got != want {
-		t.Errorf("result counts %d requests (set-up %d + run %d), the client sent %d", got, res.Setup.Requests, res.Requests, want)
+	l := res.Limits
+	if l == nil {
+		t.Fatal("no limits measured")
 	}
+	if got, want := res.Setup.Requests+res.Requests+l.TargetRequests+l.HTTP.Requests, sent.Load(); got != want {
+		t.Errorf("result counts %d requests (set-up %d + run %d + limits %d to the target and %d to the bare server), the client sent %d",
+			got, res.Setup.Requests, res.Requests, l.TargetRequests, l.HTTP.Requests, want)
+	}
+	checkLimits(t, l)
 	var perOp int64
 	for _, o := range res.Ops {
 		perOp += o.Requests
@@ -90,7 +96,7 @@ func TestRunAgainstNode(t *testing.T) {
 func TestStreamingAgainstNode(t *testing.T) {
 	c := testrig.New(t)
 	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "streaming",
-		Duration: 2 * time.Second, Rate: 40, Accounts: 40, Subscribers: 50, Follows: 6, SeedPosts: 1})
+		Duration: 2 * time.Second, Rate: 40, Accounts: 40, Subscribers: 50, Follows: 6, SeedPosts: 1, Limits: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +127,16 @@ func TestStreamingAgainstNode(t *testing.T) {
 	checkSaved(t, res)
 }
 
+// checkLimits checks that every ceiling was measured; their values are the machine's
+// and are not judged.
+func checkLimits(t *testing.T, l *bench.LimitsResult) {
+	t.Helper()
+	if l.Error != "" || l.HTTP.Requests == 0 || l.HTTP.Errors != 0 || l.HTTP.BodyBytes < 100 || l.HTTP.Throughput <= 0 ||
+		l.Sign.Ops == 0 || l.SignRaw.Ops == 0 || l.Verify.Ops == 0 || l.VerifyRaw.Ops == 0 {
+		t.Errorf("limits: %+v", l)
+	}
+}
+
 // checkSaved writes the result and checks the JSON round-trips and the report is one
 // self-contained file with its charts.
 func checkSaved(t *testing.T, res *bench.Result) {
@@ -144,6 +160,9 @@ func checkSaved(t *testing.T, res *bench.Result) {
 	charts := []string{"Throughput over time", "Tail latency over time", "Latency by percentile", "Fan-out lag by percentile"}
 	if res.Streams != nil {
 		charts = append(charts, "Post-to-event latency by percentile")
+	}
+	if res.Limits != nil && !strings.Contains(html, "This machine's limits") {
+		t.Error("report has no limits section")
 	}
 	for _, want := range charts {
 		if !strings.Contains(html, `aria-label="`+want+`"`) {
@@ -171,7 +190,7 @@ func TestRunWithTokens(t *testing.T) {
 		tokens = append(tokens, c.Register(name).Token)
 	}
 	res, err := bench.Run(context.Background(), bench.Options{Target: c.URL(), Scenario: "home",
-		Duration: time.Second, Rate: 50, Tokens: tokens, Follows: 2})
+		Duration: time.Second, Rate: 50, Tokens: tokens, Follows: 2, Limits: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

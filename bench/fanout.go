@@ -3,7 +3,9 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -53,9 +55,10 @@ func newLagProbe(a *api, rec *recorder, b *budget, users []*User, o Options) *la
 	return p
 }
 
-// maybeProbe probes the post id by author, accepted at accepted, unless a post was
-// probed less than p.every ago or every slot is busy. roll picks the followers.
-func (p *lagProbe) maybeProbe(ctx context.Context, author *User, id string, accepted time.Time, roll uint64) {
+// maybeProbe probes the post id by author, accepted at accepted (after is its cursor,
+// see homeLookup), unless a post was probed less than p.every ago or every slot is
+// busy. roll picks the followers.
+func (p *lagProbe) maybeProbe(ctx context.Context, author *User, id, after string, accepted time.Time, roll uint64) {
 	if p.sample == 0 {
 		return
 	}
@@ -78,7 +81,7 @@ func (p *lagProbe) maybeProbe(ctx context.Context, author *User, id string, acce
 		go func() {
 			defer p.wg.Done()
 			defer post.Done()
-			p.watch(ctx, w, id, accepted)
+			p.watch(ctx, w, id, after, accepted)
 		}()
 	}
 	p.wg.Add(1)
@@ -105,25 +108,21 @@ func (p *lagProbe) followers(author *User, roll uint64) []*User {
 	return out
 }
 
-// watch polls u's home for the one-id window around id until it appears, the timeout
-// passes, or ctx ends.
-func (p *lagProbe) watch(ctx context.Context, u *User, id string, accepted time.Time) {
-	path, err := homeWindow(id)
-	if err != nil {
-		p.count(func() { p.mu.missed++ })
-		return
-	}
+// watch polls u's home for the post id until it appears, the timeout passes, or ctx
+// ends. after is the cursor of the post (see homeLookup).
+func (p *lagProbe) watch(ctx context.Context, u *User, id, after string, accepted time.Time) {
 	deadline := accepted.Add(p.timeout)
 	for wait := time.Duration(0); ; wait = min(max(pollFirst, 2*wait), pollMax) {
-		if !sleepCtx(ctx, wait) || !p.budget.take() {
+		if !sleepCtx(ctx, wait) {
 			p.count(func() { p.mu.cut++ })
 			return
 		}
-		start := time.Now()
-		r, err := p.a.send("GET", path, u.Token, nil, true)
-		done := time.Now()
-		p.rec.record(OpFanoutPoll, done.Sub(start), codeOf(r, err), err != nil || !r.ok())
-		if err == nil && r.ok() && contains(r.body, id) {
+		seen, done, ok := p.poll(u, id, after)
+		if !ok {
+			p.count(func() { p.mu.cut++ })
+			return
+		}
+		if seen {
 			p.count(func() { p.mu.seen++; recordValue(p.mu.hist, done.Sub(accepted)) })
 			return
 		}
@@ -134,28 +133,80 @@ func (p *lagProbe) watch(ctx context.Context, u *User, id string, accepted time.
 	}
 }
 
-// homeWindow is the home timeline query whose only possible answer is the status id:
-// since_id one below it, max_id one above.
-func homeWindow(id string) (string, error) {
-	n, err := strconv.ParseUint(id, 10, 64)
-	if err != nil || n == 0 {
-		return "", fmt.Errorf("bench: status id %q is not a positive integer", id)
-	}
-	return "/api/v1/timelines/home?limit=1&since_id=" + strconv.FormatUint(n-1, 10) + "&max_id=" + strconv.FormatUint(n+1, 10), nil
+// poll looks for id in u's home once (a page or a few, each a recorded request); ok is
+// false when the request cap ended it.
+func (p *lagProbe) poll(u *User, id, after string) (seen bool, done time.Time, ok bool) {
+	seen, err := homeLookup(id, after, func(path string) (reply, error) {
+		if !p.budget.take() {
+			return reply{}, errBudget
+		}
+		start := time.Now()
+		r, err := p.a.send("GET", path, u.Token, nil, true)
+		done = time.Now()
+		p.rec.record(OpFanoutPoll, done.Sub(start), codeOf(r, err), err != nil || !r.ok())
+		return r, err
+	})
+	return seen, done, !errors.Is(err, errBudget)
 }
 
-// contains reports whether a JSON list of entities holds id.
-func contains(body []byte, id string) bool {
+// errBudget ends a lookup when the request cap is reached.
+var errBudget = errors.New("bench: request cap reached")
+
+// Home lookups: how many statuses a page asks for, and how many pages one lookup reads.
+const (
+	lookupLimit = 40
+	lookupPages = 4
+)
+
+// homeLookup reports whether a home timeline holds the status id, reading it in the
+// server's own order: ids are opaque strings (integers on Mastodon and Herd, ULIDs on
+// GoToSocial…), never parsed or compared here. after is a cursor the server gave out
+// before the status was created (the id of a status whose creation was acknowledged
+// well before the request that created this one was sent: see cursor); the lookup
+// reads the pages just newer than it (min_id=after), oldest first, following
+// rel="prev" while the pages are full. Without a cursor it reads the newest pages,
+// following rel="next". At most lookupPages pages are read: a post further away is
+// not seen by this lookup. get sends one GET and answers with the body; the lookup
+// stops at the first error.
+func homeLookup(id, after string, get func(path string) (reply, error)) (bool, error) {
+	q, rel := url.Values{"limit": {strconv.Itoa(lookupLimit)}}, "next"
+	if after != "" {
+		q.Set("min_id", after)
+		rel = "prev"
+	}
+	path := "/api/v1/timelines/home?" + q.Encode()
+	for range lookupPages {
+		r, err := get(path)
+		if err != nil {
+			return false, err
+		}
+		if !r.ok() {
+			return false, nil
+		}
+		ids := listIDs(r.body)
+		if slices.Contains(ids, id) {
+			return true, nil
+		}
+		next, ok := linkQuery(r.link, rel)
+		if len(ids) < lookupLimit || !ok {
+			return false, nil
+		}
+		path = "/api/v1/timelines/home?" + next
+	}
+	return false, nil
+}
+
+// listIDs returns the ids of a JSON list of entities.
+func listIDs(body []byte) []string {
 	var list []entityID
 	if json.Unmarshal(body, &list) != nil {
-		return false
+		return nil
 	}
-	for _, e := range list {
-		if e.ID == id {
-			return true
-		}
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
 	}
-	return false
+	return ids
 }
 
 func (p *lagProbe) count(f func()) {

@@ -12,13 +12,14 @@ import (
 var errNoTarget = errors.New("bench: no recent status to interact with")
 
 // outcome is what a job did: the row it is recorded under, the answer, when the
-// answer arrived, and the id of the status it created, if any.
+// answer arrived, and the id of the status it created, if any, with its cursor (see
+// homeLookup).
 type outcome struct {
-	op     Op
-	reply  reply
-	err    error
-	done   time.Time
-	posted string
+	op            Op
+	reply         reply
+	err           error
+	done          time.Time
+	posted, after string
 }
 
 // exec performs a job's request.
@@ -54,12 +55,14 @@ func (r *runner) post(j job) outcome {
 		users := r.pop.users
 		text += " @" + users[(j.roll>>8)%uint64(len(users))].Name
 	}
+	after := r.pop.cursor.load(time.Now())
 	rep, err := r.a.send("POST", "/api/v1/statuses", j.user.Token, url.Values{"status": {text}, "visibility": {"public"}}, true)
-	out := outcome{op: OpPost, reply: rep, err: err, done: time.Now()}
+	out := outcome{op: OpPost, reply: rep, err: err, done: time.Now(), after: after}
 	if err == nil && rep.ok() {
 		var st entityID
-		if json.Unmarshal(rep.body, &st) == nil {
+		if json.Unmarshal(rep.body, &st) == nil && st.ID != "" {
 			out.posted = st.ID
+			r.pop.cursor.store(st.ID, out.done)
 		}
 	}
 	return out
@@ -89,6 +92,6 @@ func (r *runner) interact(j job) outcome {
 	if !ok {
 		return outcome{op: j.op, err: errNoTarget, done: time.Now()}
 	}
-	rep, err := r.a.send("POST", "/api/v1/statuses/"+id+"/"+string(j.op), j.user.Token, nil, false)
+	rep, err := r.a.send("POST", "/api/v1/statuses/"+url.PathEscape(id)+"/"+string(j.op), j.user.Token, nil, false)
 	return outcome{op: j.op, reply: rep, err: err, done: time.Now()}
 }

@@ -23,24 +23,84 @@ type User struct {
 	next atomic.Pointer[string]
 }
 
-// population is the set-up's product: the users and the recent statuses that
-// interactions pick from.
+// population is the set-up's product: the users, the recent statuses that
+// interactions pick from, and the cursor of the next post.
 type population struct {
 	users  []*User
 	recent *recentStatuses
+	cursor cursor
+}
+
+// cursor remembers ids of statuses whose creation the server has acknowledged, with
+// when: read before a post is sent, it names a point of the server's timeline order
+// before that post, which home lookups page from (see homeLookup). Ids are opaque:
+// a cursor is only ever handed back to the server. It gives an id acknowledged at least
+// cursorMargin before the post, so that a server whose ids are ordered only to the
+// millisecond, or made on several nodes whose clocks differ a little (Herd's cluster,
+// Mastodon's per-millisecond sequences), still orders the post after it.
+type cursor struct {
+	mu struct {
+		sync.Mutex
+		marks []mark // by time, at least cursorEvery apart but the last
+	}
+}
+
+type mark struct {
+	id string
+	at time.Time
+}
+
+const (
+	cursorMargin = 500 * time.Millisecond
+	cursorEvery  = 50 * time.Millisecond
+	cursorMarks  = 64
+)
+
+// load returns the newest id acknowledged at least cursorMargin before now, "" when
+// there is none.
+func (c *cursor) load(now time.Time) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.mu.marks) - 1; i >= 0; i-- {
+		if m := c.mu.marks[i]; now.Sub(m.at) >= cursorMargin {
+			return m.id
+		}
+	}
+	return ""
+}
+
+// store records id, whose creation was acknowledged (its response arrived) at at.
+func (c *cursor) store(id string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.mu.marks)
+	switch {
+	case n > 0 && at.Before(c.mu.marks[n-1].at):
+	case n > 1 && at.Sub(c.mu.marks[n-2].at) < cursorEvery:
+		c.mu.marks[n-1] = mark{id, at}
+	default:
+		if n == cursorMarks {
+			c.mu.marks = append(c.mu.marks[:0], c.mu.marks[1:]...)
+		}
+		c.mu.marks = append(c.mu.marks, mark{id, at})
+	}
 }
 
 // SetupResult records how the population was built.
 type SetupResult struct {
-	Accounts      int           `json:"accounts"`
-	Registered    bool          `json:"registered"` // false when tokens were given
-	Follows       int           `json:"follows"`
-	SeedPosts     int           `json:"seed_posts"`
-	Requests      int64         `json:"requests"`
-	Seconds       float64       `json:"seconds"`
-	Phases        []PhaseResult `json:"phases"`
-	TopFollowers  []int         `json:"top_followers"`    // follower counts of the 5 most followed
-	MedianFollows int           `json:"median_followers"` // follower count of the median account
+	Accounts   int   `json:"accounts"`
+	Registered bool  `json:"registered"` // false when tokens were given
+	Follows    int   `json:"follows"`
+	SeedPosts  int   `json:"seed_posts"`
+	Requests   int64 `json:"requests"`
+	// Retries are the set-up requests sent again, by the outcome that caused them
+	// ("429", "503", "timeout"); see retry.go.
+	Retries       int64            `json:"retries"`
+	RetryCodes    map[string]int64 `json:"retry_codes,omitempty"`
+	Seconds       float64          `json:"seconds"`
+	Phases        []PhaseResult    `json:"phases"`
+	TopFollowers  []int            `json:"top_followers"`    // follower counts of the 5 most followed
+	MedianFollows int              `json:"median_followers"` // follower count of the median account
 }
 
 // PhaseResult is one step of set-up.
@@ -63,6 +123,7 @@ func setup(ctx context.Context, a *api, o Options) (*population, SetupResult, er
 		res.Phases = append(res.Phases, p)
 		o.Log.Info("bench: set-up", "phase", name, "requests", p.Requests, "seconds", p.Seconds)
 		if err != nil {
+			res.RetryCodes, res.Retries = a.retries()
 			return fmt.Errorf("bench: set-up %s: %w", name, err)
 		}
 		return nil
@@ -83,13 +144,14 @@ func setup(ctx context.Context, a *api, o Options) (*population, SetupResult, er
 	if err := phase("follow", func() error { return follow(ctx, a, o, pop.users, graph) }); err != nil {
 		return nil, res, err
 	}
-	var last []string
+	var last []seedPost
 	if err := phase("seed posts", func() (err error) { last, err = seed(ctx, a, o, pop); return err }); err != nil {
 		return nil, res, err
 	}
 	if err := phase("settle", func() error { return settle(ctx, a, o, pop.users, last) }); err != nil {
 		return nil, res, err
 	}
+	res.RetryCodes, res.Retries = a.retries()
 	res.Accounts, res.SeedPosts = len(pop.users), max(o.SeedPosts, 0)*len(pop.users)
 	for _, f := range graph {
 		res.Follows += len(f)
@@ -143,14 +205,14 @@ func register(ctx context.Context, a *api, o Options) ([]*User, error) {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
 	}
-	if err := a.call("POST", "/api/v1/apps", "", url.Values{"client_name": {"herd-bench"},
+	if err := a.call(ctx, "POST", "/api/v1/apps", "", url.Values{"client_name": {"herd-bench"},
 		"redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {benchScopes}}, &app); err != nil {
 		return nil, err
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := a.call("POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
+	if err := a.call(ctx, "POST", "/oauth/token", "", url.Values{"grant_type": {"client_credentials"},
 		"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "scope": {benchScopes}}, &tok); err != nil {
 		return nil, err
 	}
@@ -162,12 +224,12 @@ func register(ctx context.Context, a *api, o Options) ([]*User, error) {
 		var reg struct {
 			AccessToken string `json:"access_token"`
 		}
-		if err := a.call("POST", "/api/v1/accounts", tok.AccessToken, url.Values{"username": {name},
+		if err := a.call(ctx, "POST", "/api/v1/accounts", tok.AccessToken, url.Values{"username": {name},
 			"email": {name + "@bench.example.com"}, "password": {"herd bench password " + name},
 			"agreement": {"true"}, "locale": {"en"}}, &reg); err != nil {
 			return err
 		}
-		u, err := verify(a, reg.AccessToken)
+		u, err := verify(ctx, a, reg.AccessToken)
 		users[i] = u
 		return err
 	})
@@ -178,19 +240,19 @@ func register(ctx context.Context, a *api, o Options) ([]*User, error) {
 func signIn(ctx context.Context, a *api, o Options) ([]*User, error) {
 	users := make([]*User, len(o.Tokens))
 	err := forEach(ctx, len(o.Tokens), o.SetupConcurrency, func(ctx context.Context, i int) error {
-		u, err := verify(a, o.Tokens[i])
+		u, err := verify(ctx, a, o.Tokens[i])
 		users[i] = u
 		return err
 	})
 	return users, err
 }
 
-func verify(a *api, token string) (*User, error) {
+func verify(ctx context.Context, a *api, token string) (*User, error) {
 	var me struct {
 		ID       string `json:"id"`
 		Username string `json:"username"`
 	}
-	if err := a.call("GET", "/api/v1/accounts/verify_credentials", token, nil, &me); err != nil {
+	if err := a.call(ctx, "GET", "/api/v1/accounts/verify_credentials", token, nil, &me); err != nil {
 		return nil, err
 	}
 	return &User{Name: me.Username, ID: me.ID, Token: token}, nil
@@ -234,25 +296,34 @@ func follow(ctx context.Context, a *api, o Options, users []*User, graph [][]int
 	}
 	return forEach(ctx, len(edges), o.SetupConcurrency, func(ctx context.Context, i int) error {
 		e := edges[i]
-		return a.call("POST", "/api/v1/accounts/"+users[e.to].ID+"/follow", users[e.from].Token, nil, nil)
+		return a.call(ctx, "POST", "/api/v1/accounts/"+url.PathEscape(users[e.to].ID)+"/follow", users[e.from].Token, nil, nil)
 	})
 }
 
+// seedPost is a user's last seed post and its cursor (see homeLookup).
+type seedPost struct{ id, after string }
+
 // seed posts o.SeedPosts public statuses per user and keeps their ids for interactions;
-// it returns the id of each user's last seed post.
-func seed(ctx context.Context, a *api, o Options, pop *population) ([]string, error) {
+// it returns each user's last seed post. Each post carries an Idempotency-Key, so
+// that one retried after a timeout is not posted twice.
+func seed(ctx context.Context, a *api, o Options, pop *population) ([]seedPost, error) {
 	per := max(o.SeedPosts, 0)
-	last := make([]string, len(pop.users))
+	last := make([]seedPost, len(pop.users))
+	run := strconv.FormatInt(time.Now().UnixNano(), 36) // keys differ between runs with the same tokens
 	err := forEach(ctx, len(pop.users), o.SetupConcurrency, func(ctx context.Context, i int) error {
 		u := pop.users[i]
 		for k := range per {
 			var st entityID
-			if err := a.call("POST", "/api/v1/statuses", u.Token, url.Values{"status": {
-				fmt.Sprintf("seed post %d from %s #herdbench", k, u.Name)}, "visibility": {"public"}}, &st); err != nil {
+			after := pop.cursor.load(time.Now())
+			key := fmt.Sprintf("herd-bench-%s-%s-%d", run, u.Name, k)
+			if err := a.callWith(ctx, "POST", "/api/v1/statuses", u.Token, url.Values{"status": {
+				fmt.Sprintf("seed post %d from %s #herdbench", k, u.Name)}, "visibility": {"public"}},
+				map[string]string{"Idempotency-Key": key}, &st); err != nil {
 				return err
 			}
+			pop.cursor.store(st.ID, time.Now())
 			pop.recent.add(st.ID)
-			last[i] = st.ID
+			last[i] = seedPost{id: st.ID, after: after}
 		}
 		return nil
 	})
@@ -265,25 +336,23 @@ const settleAccounts = 8
 // settle waits until the last seed posts of the most followed accounts are in a
 // follower's home, so that the measured phase does not start in the middle of their
 // fan-out. Fan-out is ordered per author, so the last post stands for the others.
-func settle(ctx context.Context, a *api, o Options, users []*User, last []string) error {
+func settle(ctx context.Context, a *api, o Options, users []*User, last []seedPost) error {
 	return forEach(ctx, min(settleAccounts, len(users)), o.SetupConcurrency, func(ctx context.Context, i int) error {
 		u := users[i]
-		if last[i] == "" || len(u.followers) == 0 {
+		if last[i].id == "" || len(u.followers) == 0 {
 			return nil
 		}
 		follower := users[u.followers[len(u.followers)-1]]
-		path, err := homeWindow(last[i])
-		if err != nil {
-			return err
-		}
 		deadline := time.Now().Add(o.LagTimeout)
 		for {
-			r, err := a.send("GET", path, follower.Token, nil, true)
-			if err == nil && r.ok() && contains(r.body, last[i]) {
+			seen, err := homeLookup(last[i].id, last[i].after, func(path string) (reply, error) {
+				return a.retrying(ctx, func() (reply, error) { return a.send("GET", path, follower.Token, nil, true) })
+			})
+			if seen {
 				return nil
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("post %s of %s not in %s's home after %s", last[i], u.Name, follower.Name, o.LagTimeout)
+				return fmt.Errorf("post %s of %s not in %s's home after %s (last error: %v)", last[i].id, u.Name, follower.Name, o.LagTimeout, err)
 			}
 			if !sleepCtx(ctx, 20*time.Millisecond) {
 				return ctx.Err()

@@ -13,10 +13,12 @@ import (
 var reportTemplate string
 
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ms":    func(v float64) string { return fmt.Sprintf("%.2f", v) },
-	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"mode":  modeText,
-	"codes": func(o OpResult) string { return strings.Join(o.ErrorCodes(), ", ") },
+	"ms":      func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"f1":      func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"mode":    modeText,
+	"codes":   func(o OpResult) string { return strings.Join(o.ErrorCodes(), ", ") },
+	"ofLimit": func(l *LimitsResult, throughput float64) string { return l.OfHTTP(throughput) },
+	"share":   shareOr,
 }).Parse(reportTemplate))
 
 // reportView is what the template shows.

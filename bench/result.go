@@ -37,6 +37,8 @@ type Result struct {
 	Total       OpResult      `json:"total"` // the scenario's operations together, without probes
 	FanoutLag   LagResult     `json:"fanout_lag"`
 	Streams     *StreamResult `json:"streams,omitempty"`
+	// Limits are this machine's ceilings, measured after the load (limits.go).
+	Limits *LimitsResult `json:"limits,omitempty"`
 }
 
 // OpResult is one operation's numbers.
@@ -105,17 +107,27 @@ func Load(path string) (*Result, error) {
 
 // Summary prints a run's numbers as a table.
 func Summary(w io.Writer, res *Result) error {
-	fmt.Fprintf(w, "%s: scenario %s, %s, %.1fs measured (%s), %d requests, %d errors\n",
-		res.Target, res.Scenario.Name, modeText(res), res.ElapsedS, res.Stopped, res.Requests, res.Errors)
+	if res.Stopped == StopNoLoad {
+		fmt.Fprintf(w, "%s: scenario %s (no load)\n", res.Target, res.Scenario.Name)
+	} else {
+		fmt.Fprintf(w, "%s: scenario %s, %s, %.1fs measured (%s), %d requests, %d errors\n",
+			res.Target, res.Scenario.Name, modeText(res), res.ElapsedS, res.Stopped, res.Requests, res.Errors)
+	}
 	s := res.Setup
 	fmt.Fprintf(w, "set-up: %d accounts, %d follows (most followed: %v; median %d), %d seed posts, %d requests in %.1fs\n",
 		s.Accounts, s.Follows, s.TopFollowers, s.MedianFollows, s.SeedPosts, s.Requests, s.Seconds)
+	if s.Retries > 0 {
+		fmt.Fprintf(w, "set-up retries: %d (%s)\n", s.Retries, codeList(s.RetryCodes))
+	}
+	if res.Stopped == StopNoLoad {
+		return limitsSummary(w, res.Limits)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "op\treq/s\trequests\terrors\tp50 ms\tp90 ms\tp99 ms\tp99.9 ms\tmax ms\t")
+	fmt.Fprintln(tw, "op\treq/s\tof limit\trequests\terrors\tp50 ms\tp90 ms\tp99 ms\tp99.9 ms\tmax ms\t")
 	for _, o := range append(slices.Clone(res.Ops), res.Total) {
 		l := o.Latency
-		fmt.Fprintf(tw, "%s\t%.1f\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n",
-			o.Op, o.Throughput, o.Requests, o.Errors, l.P50, l.P90, l.P99, l.P999, l.Max)
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n",
+			o.Op, o.Throughput, res.Limits.OfHTTP(o.Throughput), o.Requests, o.Errors, l.P50, l.P90, l.P99, l.P999, l.Max)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -125,7 +137,10 @@ func Summary(w io.Writer, res *Result) error {
 		lag.Posts, lag.Samples, lag.Seen, lag.Missed, lag.Cut, lag.Lag.P50, lag.Lag.P90, lag.Lag.P99, lag.Lag.Max); err != nil {
 		return err
 	}
-	return streamSummary(w, res.Streams)
+	if err := streamSummary(w, res.Streams); err != nil {
+		return err
+	}
+	return limitsSummary(w, res.Limits)
 }
 
 func modeText(res *Result) string {
@@ -158,6 +173,16 @@ func Compare(w io.Writer, a, b *Result) error {
 	row("total", a.Total, b.Total)
 	la, lb := a.FanoutLag, b.FanoutLag
 	row("fanout_lag", OpResult{Latency: la.Lag}, OpResult{Latency: lb.Lag})
+	if la, lb := orNoLimits(a.Limits), orNoLimits(b.Limits); a.Limits != nil || b.Limits != nil {
+		row("limit_http", OpResult{Throughput: la.HTTP.Throughput, Latency: la.HTTP.Latency},
+			OpResult{Throughput: lb.HTTP.Throughput, Latency: lb.HTTP.Latency})
+		for _, c := range []struct {
+			name string
+			x, y CryptoLimit
+		}{{"limit_sign", la.Sign, lb.Sign}, {"limit_verify", la.Verify, lb.Verify}} {
+			row(c.name+" (ops/s)", OpResult{Throughput: c.x.PerSecond}, OpResult{Throughput: c.y.PerSecond})
+		}
+	}
 	if a.Streams != nil || b.Streams != nil {
 		row("stream_post_to_event", OpResult{Latency: orEmpty(a.Streams).Latency}, OpResult{Latency: orEmpty(b.Streams).Latency})
 	}
@@ -197,14 +222,15 @@ func findOp(r *Result, op Op) OpResult {
 	return OpResult{}
 }
 
-// ErrNoRequests is returned by Check for a result with nothing measured.
+// ErrNoRequests is returned by Check for a result with nothing measured (a limits
+// run measured something when it has its limits).
 var ErrNoRequests = errors.New("bench: the run measured no requests")
 
 // Check verifies a result's internal consistency: per-operation counts add up to the
 // totals, percentiles are ordered, codes add up to requests, and every expected
 // streaming event is received, missed or lost.
 func Check(res *Result) error {
-	if res.Total.Requests == 0 {
+	if res.Total.Requests == 0 && (res.Stopped != StopNoLoad || res.Limits == nil) {
 		return ErrNoRequests
 	}
 	var errs []error
@@ -230,7 +256,7 @@ func Check(res *Result) error {
 		errs = append(errs, fmt.Errorf("operations add up to %d errors, result %d", sumErr, res.Errors))
 	}
 	errs = append(errs, checkPercentiles("total", res.Total.Latency), checkPercentiles("fanout lag", res.FanoutLag.Lag),
-		checkStreams(res.Streams))
+		checkStreams(res.Streams), checkLimits(res.Limits))
 	return errors.Join(errs...)
 }
 

@@ -14,6 +14,8 @@ const (
 	StopDuration    = "duration"
 	StopRequestCap  = "request cap"
 	StopInterrupted = "interrupted"
+	// StopNoLoad: the scenario has no operations (limits), so nothing was loaded.
+	StopNoLoad = "no load"
 )
 
 // Run builds the population on the target, drives the scenario for the duration, and
@@ -27,7 +29,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := checkTarget(ctx, o.Target, o.AllowRemote); err != nil {
 		return nil, err
 	}
-	a := newAPI(o.Client, o.Target, o.Timeout)
+	a := newAPI(o.Client, o.Target, o.Timeout, o.SetupRetry)
 	pop, setupRes, err := setup(ctx, a, o)
 	if err != nil {
 		return nil, err
@@ -35,7 +37,41 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	r := newRunner(a, o, pop)
 	res := r.run(ctx)
 	res.Setup = setupRes
+	if d := limitsFor(o); d > 0 && ctx.Err() == nil {
+		o.Log.Info("bench: measuring this machine's limits", "each", d)
+		res.Limits = measureLimits(ctx, a, o, homeUser(pop.users), d)
+	}
 	return res, nil
+}
+
+// limitsFor is how long each of this machine's ceilings is measured: a third of the
+// duration for the limits scenario, else Options.Limits.
+func limitsFor(o Options) time.Duration {
+	if len(Scenarios()[o.Scenario].Mix) == 0 {
+		return o.Duration / 3
+	}
+	return max(o.Limits, 0)
+}
+
+// homeUser is the account whose home page sizes the HTTP ceiling: the one that
+// follows the most accounts (its home is the fullest), nil without any.
+func homeUser(users []*User) *User {
+	follows := make([]int, len(users))
+	for _, u := range users {
+		for _, f := range u.followers {
+			follows[f]++
+		}
+	}
+	best := -1
+	for i := range users {
+		if best < 0 || follows[i] > follows[best] {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return users[best]
 }
 
 // runner drives the measured phase.
@@ -88,9 +124,12 @@ func (r *runner) run(ctx context.Context) *Result {
 	prog := newProgress(r.o.Progress, r.o.ProgressInPlace, r.o.Duration)
 	stopTicks := r.tick(start, prog)
 	var stopped string
-	if r.o.Closed > 0 {
+	switch {
+	case len(r.scen.Mix) == 0:
+		stopped = StopNoLoad
+	case r.o.Closed > 0:
 		stopped = r.closedLoop(ctx, end)
-	} else {
+	default:
 		stopped = r.openLoop(ctx, start, end)
 	}
 	elapsed := time.Since(start).Seconds()
@@ -195,7 +234,7 @@ func (r *runner) one(j job) {
 			r.streams.posted(j.user, out.posted, out.done)
 		}
 		r.pop.recent.add(out.posted)
-		r.probe.maybeProbe(r.probeCtx, j.user, out.posted, out.done, j.roll)
+		r.probe.maybeProbe(r.probeCtx, j.user, out.posted, out.after, out.done, j.roll)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -38,7 +39,7 @@ func fakeRunner(t *testing.T, d Doer, o Options) *runner {
 		t.Fatal(err)
 	}
 	pop := &population{users: []*User{{Name: "a", ID: "1", Token: "t"}}, recent: newRecentStatuses(4)}
-	return newRunner(newAPI(d, o.Target, o.Timeout), o, pop)
+	return newRunner(newAPI(d, o.Target, o.Timeout, o.SetupRetry), o, pop)
 }
 
 // checkNoLeaks fails the test if goroutines it started outlive it.
@@ -121,6 +122,7 @@ func TestValidate(t *testing.T) {
 		"max requests": func(o *Options) { o.MaxRequests = MaxRequestsCap + 1 },
 		"zipf":         func(o *Options) { o.ZipfS = 1 },
 		"subscribers":  func(o *Options) { o.Subscribers = MaxSubscribers + 1 },
+		"limits":       func(o *Options) { o.Limits = MaxLimits + time.Second },
 	} {
 		o := ok
 		f(&o)
@@ -151,5 +153,89 @@ func TestNextQuery(t *testing.T) {
 	}
 	if _, ok := nextQuery(`<https://example.com/x?min_id=1>; rel="prev"`); ok {
 		t.Error("found a next link in a prev-only header")
+	}
+}
+
+func TestServerWait(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		name              string
+		retryAfter, reset string
+		want              time.Duration
+		asked             bool
+	}{
+		{"seconds", "3", "", 3 * time.Second, true},
+		{"http date", "Fri, 02 Jan 2026 03:04:07 GMT", "", 2 * time.Second, true},
+		{"date passed", "Fri, 02 Jan 2026 03:04:00 GMT", "", 0, true},
+		{"retry-after first", "1", "2026-01-02T03:05:05.000Z", time.Second, true},
+		{"mastodon reset", "", "2026-01-02T03:04:05.500Z", 500 * time.Millisecond, true},
+		{"unix reset", "", strconv.FormatInt(now.Unix()+4, 10), 4 * time.Second, true},
+		{"none", "", "", 0, false},
+		{"garbage", "soon", "later", 0, false},
+	} {
+		got, asked := serverWait(reply{retryAfter: c.retryAfter, rateReset: c.reset}, now)
+		if got != c.want || asked != c.asked {
+			t.Errorf("%s: %s, %v; want %s, %v", c.name, got, asked, c.want, c.asked)
+		}
+	}
+	for attempt := range 20 {
+		if d := backoff(attempt); d < retryFirst/2 || d > retryMax {
+			t.Errorf("back-off %d: %s", attempt, d)
+		}
+	}
+}
+
+// TestRetryingBounds checks that set-up gives up once the waits would pass the bound,
+// and that it retries only what it should.
+func TestRetryingBounds(t *testing.T) {
+	a := newAPI(nil, "http://127.0.0.1:1", time.Second, 500*time.Millisecond)
+	n := 0
+	_, err := a.retrying(context.Background(), func() (reply, error) {
+		n++
+		return reply{code: 429, retryAfter: "1"}, nil
+	})
+	if !errors.Is(err, ErrSetupRetries) || n != 1 {
+		t.Errorf("a wait beyond the bound: %d attempts, err %v", n, err)
+	}
+	n = 0
+	r, err := a.retrying(context.Background(), func() (reply, error) {
+		n++
+		if n < 3 {
+			return reply{code: 503}, nil
+		}
+		return reply{code: 422}, nil
+	})
+	if err != nil || r.code != 422 || n != 3 {
+		t.Errorf("503 twice then 422: %d attempts, code %d, err %v", n, r.code, err)
+	}
+	if codes, total := a.retries(); total != 2 || codes["503"] != 2 {
+		t.Errorf("retries %v", codes)
+	}
+}
+
+func TestLinkQueryPrev(t *testing.T) {
+	link := `<https://example.com/api/v1/timelines/home?limit=40&max_id=01M951X0ZB>; rel="next", <https://example.com/api/v1/timelines/home?limit=40&min_id=01M951X0ZC>; rel="prev"`
+	if q, ok := linkQuery(link, "prev"); !ok || q != "limit=40&min_id=01M951X0ZC" {
+		t.Errorf("prev = %q, %v", q, ok)
+	}
+}
+
+func TestCursor(t *testing.T) {
+	var c cursor
+	t0 := time.Now()
+	if got := c.load(t0); got != "" {
+		t.Errorf("empty cursor: %q", got)
+	}
+	for i := range 200 { // one acknowledgement every 10ms for 2s
+		c.store("id"+strconv.Itoa(i), t0.Add(time.Duration(i)*10*time.Millisecond))
+	}
+	now := t0.Add(2 * time.Second)
+	got := c.load(now)
+	i, _ := strconv.Atoi(strings.TrimPrefix(got, "id"))
+	if at := t0.Add(time.Duration(i) * 10 * time.Millisecond); now.Sub(at) < cursorMargin || now.Sub(at) > cursorMargin+cursorEvery+10*time.Millisecond {
+		t.Errorf("cursor %q acknowledged %s before now, want at least %s (and not much more)", got, now.Sub(at), cursorMargin)
+	}
+	if n := len(c.mu.marks); n > cursorMarks {
+		t.Errorf("%d marks kept", n)
 	}
 }

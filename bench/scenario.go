@@ -60,6 +60,8 @@ func Scenarios() map[string]Scenario {
 			Mix: []Weighted{{OpHome, 45}, {OpNotifications, 15}, {OpFavourite, 15}, {OpPost, 10}, {OpPublic, 10}, {OpReblog, 5}}, Subscribers: 0.1},
 		{Name: "streaming", Description: "every account (or --subscribers of them) holds a WebSocket user stream while accounts post; post-to-event latency",
 			Mix: []Weighted{{OpPost, 1}}, Subscribers: 1},
+		{Name: "limits", Description: "no load: this machine's ceilings only (a bare loopback HTTP server answering a home page's size with the run's client and concurrency, " +
+			"RSA-2048 HTTP-signature signing and verifying per second on all cores), each for a third of the duration; every other scenario measures them after its load (--limits)"},
 	}
 	m := make(map[string]Scenario, len(list))
 	for _, s := range list {

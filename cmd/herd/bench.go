@@ -21,6 +21,16 @@ const benchUsage = `Usage:
   herd bench compare A.json B.json      print two results side by side with ratios B/A
   herd bench scenarios                  list the scenarios
 
+The target may be any server of the Mastodon API (Herd, Mastodon, GoToSocial…): ids
+are opaque strings, timelines are read by the server's own pagination (Link headers,
+min_id), and set-up requests answered 429 or 503, or timed out, are retried as
+Retry-After or X-RateLimit-Reset ask (for at most --setup-retry each); the measured
+phase never retries, an error is counted. After the load, every run measures this
+machine's limits (--limits each): a bare loopback HTTP server answering a body the
+size of a home page with the same client and concurrency, and RSA-2048 HTTP-signature
+signing and verifying per second on all cores; the summary shows each operation's
+req/s as a share of the HTTP limit. --scenario limits measures only the limits.
+
 Run "herd bench run -h" for the flags of a run.
 `
 
@@ -49,7 +59,7 @@ func benchCmd(args []string) error {
 func benchFlags(fs *flag.FlagSet) (opts func() (bench.Options, error), out *string) {
 	var o bench.Options
 	fs.StringVar(&o.Target, "target", "", "base URL of the server (required), e.g. http://127.0.0.1:8080")
-	fs.StringVar(&o.Scenario, "scenario", "mixed", "operation mix: post, home, public, interact, notifications, mixed, streaming")
+	fs.StringVar(&o.Scenario, "scenario", "mixed", "operation mix: post, home, public, interact, notifications, mixed, streaming, limits (no load: this machine's ceilings only)")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "length of the measured phase (at most 10m)")
 	fs.Float64Var(&o.Rate, "rate", 100, "open loop: requests started per second, on schedule")
 	fs.IntVar(&o.Closed, "closed", 0, "closed loop with N workers instead of --rate (maximum throughput)")
@@ -64,6 +74,9 @@ func benchFlags(fs *flag.FlagSet) (opts func() (bench.Options, error), out *stri
 	fs.IntVar(&o.MaxInFlight, "max-inflight", 1024, "open loop: most requests in flight at once")
 	fs.Int64Var(&o.MaxRequests, "max-requests", 1_000_000, "hard cap on requests in the measured phase")
 	fs.DurationVar(&o.Timeout, "timeout", 10*time.Second, "timeout of each request")
+	fs.DurationVar(&o.SetupRetry, "setup-retry", time.Minute, "how long each set-up request is retried on 429, 503 or a timeout "+
+		"(waiting as Retry-After or X-RateLimit-Reset ask, else backing off); the measured phase never retries")
+	fs.DurationVar(&o.Limits, "limits", 2*time.Second, "after the load, measure each of this machine's limits for this long (negative: none; at most 1m)")
 	fs.DurationVar(&o.Wait, "wait", 10*time.Second, "how long to wait for the target to answer before set-up")
 	fs.IntVar(&o.LagSample, "lag-sample", 2, "followers' home timelines polled per probed post (0: no fan-out probe)")
 	fs.DurationVar(&o.LagEvery, "lag-every", 100*time.Millisecond, "least interval between probed posts")
