@@ -79,6 +79,9 @@ type Account struct {
 	FetchedAt      time.Time `cbor:"29,keyasint,omitempty"`
 	AlsoKnownAs    []string  `cbor:"30,keyasint,omitempty"`
 	MovedToURI     string    `cbor:"31,keyasint,omitempty"`
+	// AvatarKey and HeaderKey name a local account's pictures in the media store.
+	AvatarKey string `cbor:"32,keyasint,omitempty"`
+	HeaderKey string `cbor:"33,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.

@@ -29,6 +29,8 @@ type ProfileUpdate struct {
 	Fields                                                *[]Field // plain-text name and value
 	Privacy, Language                                     *string
 	Sensitive                                             *bool
+	// AvatarKey and HeaderKey are new pictures, already in the media store.
+	AvatarKey, HeaderKey *string
 }
 
 // RenderFunc turns plain text typed by a user into HTML (links, mentions, hashtags).
@@ -92,6 +94,8 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 	setBool(&a.Discoverable, p.Discoverable)
 	setBool(&a.Indexable, p.Indexable)
 	setBool(&a.HideCollections, p.HideCollections)
+	setString(&a.AvatarKey, p.AvatarKey)
+	setString(&a.HeaderKey, p.HeaderKey)
 	if p.Fields != nil {
 		a.FieldSources, a.Fields = nil, nil
 		for _, f := range *p.Fields {

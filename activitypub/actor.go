@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -115,12 +116,7 @@ func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
 	for _, f := range a.Fields {
 		doc.Attachment = append(doc.Attachment, PropertyValue{Type: "PropertyValue", Name: f.Name, Value: f.Value})
 	}
-	if a.AvatarURL != "" {
-		doc.Icon = &Image{Type: "Image", URL: a.AvatarURL}
-	}
-	if a.HeaderURL != "" {
-		doc.Image = &Image{Type: "Image", URL: a.HeaderURL}
-	}
+	doc.Icon, doc.Image = s.picture(a.AvatarKey, a.AvatarURL), s.picture(a.HeaderKey, a.HeaderURL)
 	return doc, nil
 }
 
@@ -151,4 +147,28 @@ func (s *Service) localAccount(ctx context.Context, username string) (*account.A
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
 	}
 	return a, err
+}
+
+// picture is an actor's icon or image: the local picture stored under key, else url.
+func (s *Service) picture(key, url string) *Image {
+	if key != "" && s.media != nil {
+		url = s.media.FileURL(key)
+	}
+	if url == "" {
+		return nil
+	}
+	return &Image{Type: "Image", URL: url, MediaType: mediaTypeOf(url)}
+}
+
+// mediaTypeOf is the type of a picture by the extension it was stored with.
+func mediaTypeOf(url string) string {
+	switch {
+	case strings.HasSuffix(url, ".jpeg"), strings.HasSuffix(url, ".jpg"):
+		return "image/jpeg"
+	case strings.HasSuffix(url, ".png"):
+		return "image/png"
+	case strings.HasSuffix(url, ".gif"):
+		return "image/gif"
+	}
+	return ""
 }

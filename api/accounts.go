@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -52,12 +53,45 @@ func (s *Server) updateCredentials(r *req) error {
 	if fs, ok := profileFields(r.p); ok {
 		u.Fields = &fs
 	}
+	before, err := s.d.Accounts.Get(r.context(), r.viewer)
+	if err != nil {
+		return err
+	}
+	if u.AvatarKey, err = s.picture(r, "avatar", media.Avatar); err != nil {
+		return err
+	}
+	if u.HeaderKey, err = s.picture(r, "header", media.Header); err != nil {
+		return err
+	}
 	// The note and the fields share one budget for looking up the handles they name.
 	ctx := status.WithLookupDeadline(r.context(), time.Now().Add(s.d.ResolveBudget))
 	if _, _, err := s.d.Accounts.UpdateProfile(ctx, r.viewer, u, s.d.Render); err != nil {
 		return err
 	}
+	for _, replaced := range []struct {
+		old string
+		now *string
+	}{{before.AvatarKey, u.AvatarKey}, {before.HeaderKey, u.HeaderKey}} {
+		if replaced.now != nil {
+			if err := s.d.Media.DeleteFile(r.context(), replaced.old); err != nil {
+				s.log.Warn("api: replaced picture left in the media store", "key", replaced.old, "err", err)
+			}
+		}
+	}
 	return s.verifyCredentials(r)
+}
+
+// picture stores the avatar or header a profile update uploads in field, if any.
+func (s *Server) picture(r *req, field string, kind media.Picture) (*string, error) {
+	data, err := s.uploadedFile(r, field)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	key, err := s.d.Media.StorePicture(r.context(), r.viewer, kind, data)
+	if err != nil {
+		return nil, err
+	}
+	return &key, nil
 }
 
 // profileFields reads fields_attributes[i][name|value] (or fields_attributes[][...]).

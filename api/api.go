@@ -160,12 +160,15 @@ func (s *Server) Routes() map[string][]string { return s.router.List() }
 func (s *Server) MaxBody() int { return s.d.MaxBody }
 
 // BodyLimit is the body cap of a request, from its header (the HTTP server's
-// HeaderReceived): a media upload may hold the largest file and a little more for
-// the rest of its form; any other request MaxBody.
+// HeaderReceived): a media upload, or a profile update with its pictures, may hold
+// the largest file and a little more for the rest of its form; any other request
+// MaxBody.
 func (s *Server) BodyLimit(h *fasthttp.RequestHeader) int {
 	p := strings.TrimSuffix(string(h.RequestURI()), "/")
-	if p, _, _ = strings.Cut(p, "?"); s.d.Media != nil && string(h.Method()) == "POST" &&
-		(p == "/api/v1/media" || p == "/api/v2/media") {
+	p, _, _ = strings.Cut(p, "?")
+	m := string(h.Method())
+	if s.d.Media != nil && (m == "POST" && (p == "/api/v1/media" || p == "/api/v2/media") ||
+		m == "PATCH" && p == "/api/v1/accounts/update_credentials") {
 		return max(s.d.MaxBody, int(s.d.Media.MaxBytes())+1<<20)
 	}
 	return s.d.MaxBody

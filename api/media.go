@@ -66,9 +66,12 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 // POST /api/v2/media (200 when processed within a moment, else 202 with no URL).
 func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 	return func(r *req) error {
-		data, err := s.uploadedFile(r)
+		data, err := s.uploadedFile(r, "file")
 		if err != nil {
 			return err
+		}
+		if data == nil {
+			return httpErr(422, "Validation failed: File can't be blank")
 		}
 		a, err := s.d.Media.Upload(r.context(), r.viewer, data, media.Upload{Description: r.p.str("description"),
 			Focus: r.p.str("focus")})
@@ -89,13 +92,14 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 	}
 }
 
-// uploadedFile reads the multipart file field, within the media size limit.
-func (s *Server) uploadedFile(r *req) ([]byte, error) {
+// uploadedFile reads a multipart file field within the media size limit, or nil
+// when the request has none.
+func (s *Server) uploadedFile(r *req, field string) ([]byte, error) {
 	form, err := r.ctx.MultipartForm()
-	if err != nil || len(form.File["file"]) == 0 {
-		return nil, httpErr(422, "Validation failed: File can't be blank")
+	if err != nil || len(form.File[field]) == 0 {
+		return nil, nil
 	}
-	fh := form.File["file"][0]
+	fh := form.File[field][0]
 	if fh.Size > s.d.Media.MaxBytes() {
 		return nil, httpErr(422, fmt.Sprintf("Validation failed: File file size must be less than %d MB", s.d.Media.MaxBytes()>>20))
 	}
@@ -168,11 +172,12 @@ func mediaIDs(r *req) ([]shard.ID, error) {
 	return ids, nil
 }
 
-// serveFile answers GET /system/<key>: a stored media file, by byte range if asked,
+// serveFile answers GET /system/<key>: a stored media file or account picture (never
+// an upload as received), by byte range if asked,
 // cacheable for a year (a file's key never names other bytes).
 func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	key := strings.TrimPrefix(string(ctx.Path()), mediaPrefix)
-	if !strings.HasPrefix(key, "media_attachments/files/") {
+	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") {
 		writeJSON(ctx, 404, map[string]string{"error": "Record not found"})
 		return
 	}

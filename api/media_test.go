@@ -214,3 +214,58 @@ func TestLargeUpload(t *testing.T) {
 		t.Fatalf("large upload: %+v", a)
 	}
 }
+
+// TestAvatarAndHeader: pictures uploaded with a profile update are cut to Mastodon's
+// sizes, served, shown on the account and in its actor document, and replaced.
+func TestAvatarAndHeader(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	photo := testdata(t, "orient-6.jpg")
+	r := c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token,
+		url.Values{"display_name": {"Alice"}}, "avatar", "me.jpg", photo)
+	var me struct {
+		DisplayName string `json:"display_name"`
+		Avatar      string `json:"avatar"`
+		Header      string `json:"header"`
+	}
+	c.Must(r, 200).JSON(t, &me)
+	if me.DisplayName != "Alice" || !strings.Contains(me.Avatar, "/system/accounts/avatars/") {
+		t.Fatalf("after the avatar: %+v", me)
+	}
+	size := func(u string) (int, int) {
+		f := fetch(t, c, u, "")
+		if f.Code != 200 {
+			t.Fatalf("%s: %d", u, f.Code)
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(f.Body))
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		return cfg.Width, cfg.Height
+	}
+	if w, h := size(me.Avatar); w != 400 || h != 400 {
+		t.Fatalf("avatar %dx%d", w, h)
+	}
+	c.Must(c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token, nil, "header", "h.png",
+		testdata(t, "alpha.png")), 200).JSON(t, &me)
+	if w, h := size(me.Header); w != 1500 || h != 500 {
+		t.Fatalf("header %dx%d", w, h)
+	}
+	first := me.Avatar
+	c.Must(c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token, nil, "avatar", "again.png",
+		testdata(t, "alpha.png")), 200).JSON(t, &me)
+	if me.Avatar == first || fetch(t, c, first, "").Code != 404 {
+		t.Fatalf("the replaced avatar %s is still served (now %s)", first, me.Avatar)
+	}
+	var actor struct {
+		Icon struct{ URL, MediaType string } `json:"icon"`
+	}
+	c.Must(c.DoWithHeader("GET", "/users/alice", "", nil, "Accept", "application/activity+json"), 200).JSON(t, &actor)
+	if actor.Icon.URL != me.Avatar || actor.Icon.MediaType != "image/png" {
+		t.Fatalf("actor icon %+v, avatar %s", actor.Icon, me.Avatar)
+	}
+	r = c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token, nil, "avatar", "x.txt", []byte("text"))
+	if got := c.Must(r, 422).Object(t)["error"]; got != "Validation failed: Avatar file content type is invalid, Avatar is invalid" {
+		t.Fatalf("a text avatar: %v", got)
+	}
+}

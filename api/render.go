@@ -86,6 +86,12 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	} else {
 		out.URL, out.URI = remoteLinks(a.URL, a.URI, s.baseURL()+"/@"+a.Acct())
 	}
+	if a.AvatarKey != "" && s.d.Media != nil {
+		out.Avatar = s.d.Media.FileURL(a.AvatarKey)
+	}
+	if a.HeaderKey != "" && s.d.Media != nil {
+		out.Header = s.d.Media.FileURL(a.HeaderKey)
+	}
 	if out.Avatar == "" {
 		out.Avatar = s.baseURL() + missingAvatar
 	}

@@ -99,25 +99,13 @@ func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) 
 			res, err = nil, fmt.Errorf("%w: %w: %v", ErrCorrupt, errPanicked, r)
 		}
 	}()
-	if len(data) > p.opts.MaxBytes {
-		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, len(data), p.opts.MaxBytes)
-	}
 	if focus != nil {
 		if err := focus.Validate(); err != nil {
 			return nil, err
 		}
 	}
-	f, err := Sniff(data)
+	f, err := p.check(data)
 	if err != nil {
-		return nil, err
-	}
-	if f == FormatHEIF {
-		return nil, ErrHEIF
-	}
-	if f == FormatWebP && isAnimatedWebP(data) {
-		return nil, ErrAnimatedWebP
-	}
-	if err := p.checkSize(f, data); err != nil {
 		return nil, err
 	}
 	if f == FormatGIF {
@@ -130,6 +118,46 @@ func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) 
 		}
 	}
 	return p.processStill(f, data, focus)
+}
+
+// check refuses what no processing takes (too many bytes, an unknown or refused
+// format, too many pixels) before anything is decoded, and returns the format.
+func (p *Processor) check(data []byte) (Format, error) {
+	if len(data) > p.opts.MaxBytes {
+		return "", fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, len(data), p.opts.MaxBytes)
+	}
+	f, err := Sniff(data)
+	if err != nil {
+		return "", err
+	}
+	if f == FormatHEIF {
+		return "", ErrHEIF
+	}
+	if f == FormatWebP && isAnimatedWebP(data) {
+		return "", ErrAnimatedWebP
+	}
+	return f, p.checkSize(f, data)
+}
+
+// Picture makes an avatar or a header of an upload: upright, without metadata, cut to
+// w:h about the centre and scaled to w×h, as Mastodon's "400x400#" and "1500x500#".
+// An animated GIF gives its first frame. Errors are Process's.
+func (p *Processor) Picture(data []byte, w, h int) (file File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			file, err = File{}, fmt.Errorf("%w: %w: %v", ErrCorrupt, errPanicked, r)
+		}
+	}()
+	f, err := p.check(data)
+	if err != nil {
+		return File{}, err
+	}
+	img, err := decode(f, bytes.NewReader(data))
+	if err != nil {
+		return File{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, f, err)
+	}
+	img = imaging.Fill(readOrientation(f, data).apply(img), w, h, imaging.Center, imaging.Lanczos)
+	return p.encode(img, outputFormat(f, img))
 }
 
 // checkSize reads the dimensions from the header and refuses an image with no pixel or

@@ -1,0 +1,51 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/herd-social/herd/mediaproc"
+	"github.com/herd-social/herd/shard"
+)
+
+// Picture is a kind of account picture, with the size Mastodon crops it to.
+type Picture struct {
+	name, field string
+	w, h        int
+}
+
+// The account pictures.
+var (
+	Avatar = Picture{name: "avatars", field: "Avatar", w: 400, h: 400}
+	Header = Picture{name: "headers", field: "Header", w: 1500, h: 500}
+)
+
+// StorePicture makes an avatar or header of an upload (upright, without metadata, cut
+// and scaled to its size) and stores it under a key of its own, which it returns: the
+// account names it, and a cached copy of the picture before never stands for it.
+func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Picture, data []byte) (string, error) {
+	f, err := s.proc.Picture(data, kind.w, kind.h)
+	switch {
+	case errors.Is(err, mediaproc.ErrTooLarge):
+		return "", invalid("%s file size must be less than %d MB", kind.field, s.MaxBytes()>>20)
+	case errors.Is(err, mediaproc.ErrUnsupported), errors.Is(err, mediaproc.ErrHEIF), errors.Is(err, mediaproc.ErrAnimatedWebP):
+		return "", invalid("%s file content type is invalid, %s is invalid", kind.field, kind.field)
+	case err != nil:
+		return "", invalid("%s could not be processed", kind.field)
+	}
+	key := "accounts/" + kind.name + "/" + account.String() + "/" + s.ids.Next().String() + f.Extension
+	if err := s.files.Put(ctx, key, bytes.NewReader(f.Data), int64(len(f.Data)), f.ContentType); err != nil {
+		return "", fmt.Errorf("store %s: %w", key, err)
+	}
+	return key, nil
+}
+
+// DeleteFile removes a stored file no longer named, such as a replaced picture.
+func (s *Service) DeleteFile(ctx context.Context, key string) error {
+	if key == "" {
+		return nil
+	}
+	return s.files.Delete(ctx, key)
+}
