@@ -151,6 +151,7 @@ func TestListMembers(t *testing.T) {
 		t.Fatalf("members after a refused add: %v", testrig.AccountIDs(got))
 	}
 	wantError(t, alice.Do("POST", path, url.Values{"account_ids[]": {"123456789"}}), 404, "Record not found")
+	wantError(t, alice.Do("POST", path, url.Values{"account_ids[]": {"nope"}}), 404, "Record not found")
 	alice.AddToList(l.ID, bob.ID, alice.ID) // the owner may list itself, as in Mastodon
 	wantError(t, alice.Do("POST", path, url.Values{"account_ids[]": {bob.ID}}), 422,
 		"Validation failed: Account has already been taken")
@@ -174,8 +175,8 @@ func TestListMembers(t *testing.T) {
 	if got := testrig.AccountIDs(alice.ListAccounts(l.ID, nil)); slices.Contains(got, dave.ID) || len(got) != 2 {
 		t.Fatalf("members after unfollowing dave: %v", got)
 	}
-	// Removing ignores accounts not in the list.
-	c.Must(alice.Do("DELETE", path, url.Values{"account_ids[]": {bob.ID, carol.ID}}), 200)
+	// Removing ignores accounts not in the list, and ids that name none.
+	c.Must(alice.Do("DELETE", path, url.Values{"account_ids[]": {bob.ID, carol.ID, "nope"}}), 200)
 	if got := testrig.AccountIDs(alice.ListAccounts(l.ID, nil)); !slices.Equal(got, []string{alice.ID}) {
 		t.Fatalf("members after removing bob: %v", got)
 	}

@@ -37,8 +37,8 @@ func (s *Server) routeLists() {
 	s.handle("PUT", "/api/v1/lists/{id}", user("write:lists"), s.updateList)
 	s.handle("DELETE", "/api/v1/lists/{id}", user("write:lists"), s.deleteList)
 	s.handle("GET", "/api/v1/lists/{id}/accounts", user("read:lists"), s.listAccounts)
-	s.handle("POST", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.AddToList))
-	s.handle("DELETE", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.RemoveFromList))
+	s.handle("POST", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.AddToList, true))
+	s.handle("DELETE", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.RemoveFromList, false))
 	s.handle("GET", "/api/v1/accounts/{id}/lists", user("read:lists"), s.accountLists)
 	s.handle("GET", "/api/v1/timelines/list/{id}", user("read:lists"), s.listTimeline)
 }
@@ -148,9 +148,10 @@ func (s *Server) listAccounts(r *req) error {
 	return r.json(accs)
 }
 
-// listMembers answers adding or removing account_ids[]; an id that names no account
-// is not found, as Mastodon's Account.find.
-func (s *Server) listMembers(change func(ctx context.Context, owner, list shard.ID, accounts []shard.ID) error) handlerFunc {
+// listMembers answers adding or removing account_ids[]. Adding, an id that names no
+// account is not found, as Mastodon's Account.find; removing ignores it, as
+// Account.where.
+func (s *Server) listMembers(change func(ctx context.Context, owner, list shard.ID, accounts []shard.ID) error, strict bool) handlerFunc {
 	return func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
@@ -159,10 +160,12 @@ func (s *Server) listMembers(change func(ctx context.Context, owner, list shard.
 		var ids []shard.ID
 		for _, v := range r.p.list("account_ids") {
 			a, err := shard.Parse(v)
-			if err != nil {
+			if err != nil && strict {
 				return errNotFound
 			}
-			ids = append(ids, a)
+			if err == nil {
+				ids = append(ids, a)
+			}
 		}
 		if err := change(r.context(), r.viewer, id, ids); err != nil {
 			return err
