@@ -237,6 +237,27 @@ func TestListRepliesPolicy(t *testing.T) {
 	listHolds(t, alice, lists["none"].ID, []string{self, toAlice, plain})
 }
 
+// TestListMutesAndBoosts: a muted member's posts stay out of the list, and so do the
+// boosts of a member whose boosts the owner hides.
+func TestListMutesAndBoosts(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol, dave := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("dave")
+	alice.Follow(bob)
+	alice.Relate(carol.ID, "follow", "reblogs", "false")
+	alice.Follow(dave)
+	l := alice.CreateList("Friends")
+	alice.AddToList(l.ID, bob.ID, carol.ID, dave.ID)
+	c.Must(alice.Do("POST", "/api/v1/accounts/"+dave.ID+"/mute", nil), 200)
+	bob.Follow(dave) // bob's home tells when dave's post was fanned out
+	original := bob.PostStatus("worth a boost").ID
+	muted := dave.PostStatus("muted").ID
+	carol.Act(original, "reblog")
+	own := carol.PostStatus("carol's own").ID
+	last := bob.PostStatus("last").ID
+	testrig.Eventually(t, "dave's post in bob's home", func() error { return homeHas(t, bob, muted) })
+	listHolds(t, alice, l.ID, []string{last, own, original})
+}
+
 // TestListExclusive: the posts of an exclusive list's members stay out of the owner's
 // home, and come back when the list is no longer exclusive.
 func TestListExclusive(t *testing.T) {
@@ -343,6 +364,10 @@ func TestListStream(t *testing.T) {
 	f := ws.expect("list", "update")
 	if got := f.status(t); got.ID != pid || len(f.Stream) != 2 || f.Stream[1] != l.ID {
 		t.Fatalf("update %+v: %s", f, payloadOf(f))
+	}
+	c.Must(bob.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"to the list, edited"}}), 200)
+	if f := ws.expect("list", "status.update"); !strings.Contains(f.status(t).Content, "edited") {
+		t.Fatalf("status.update payload %s", payloadOf(f))
 	}
 	c.Must(bob.Do("DELETE", "/api/v1/statuses/"+pid, nil), 200)
 	if f := ws.expect("list", "delete"); payloadOf(f) != pid {
