@@ -1,6 +1,8 @@
 // Package fanout turns status events into timeline entries and notifications: the
 // author's and followers' home timelines (fan-out on write, page by page, skipping
-// followers who mute the author), the public, local and hashtag timelines, and
+// followers who mute the author), the timelines of the lists holding the author
+// (lists.go: Mastodon's list filter and replies policies; exclusive lists keep the
+// post out of their owners' homes), the public, local and hashtag timelines, and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
 // `statuses` topic idempotently and must not know HTTP or engines. What it writes it
