@@ -73,8 +73,9 @@ func New(st store.Store, opts Options) *Service {
 	return &Service{st: st, opts: opts.withDefaults()}
 }
 
-// Entry is one line of a home timeline: a status and its author (kept so that a
-// later mute or block hides the line without loading the status).
+// Entry is one line of a home or list timeline: the home's account (or the list's
+// id), a status and its author (kept so that a later mute or block hides the line
+// without loading the status).
 type Entry struct {
 	Account  shard.ID
 	StatusID shard.ID
