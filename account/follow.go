@@ -450,3 +450,8 @@ func (s *Service) FollowRecords(ctx context.Context, followers []shard.ID, autho
 	}
 	return out, nil
 }
+
+// RequestOf returns the pending request of follower to follow target, or nil.
+func (s *Service) RequestOf(ctx context.Context, follower, target shard.ID) (*Follow, error) {
+	return s.getFollow(ctx, tReqOut, follower, target)
+}

@@ -2,7 +2,7 @@
 // between accounts and statuses: one function per verb (follow, unfollow, block,
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
 // a peer's answer to a follow; favourite, unfavourite, pin, unpin; report; a vote in
-// a poll) that
+// a poll; adding accounts to a list, removing them, deleting a list) that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
@@ -95,8 +95,11 @@ type Deps struct {
 	Accounts Accounts
 	Statuses Statuses
 	// Notifier hears the follows and follow requests of local accounts.
-	Notifier   account.Notifier
-	Homes      Homes
+	Notifier account.Notifier
+	Homes    Homes
+	// Lists and ListFeeds keep lists, their members and their timelines.
+	Lists      Lists
+	ListFeeds  ListFeeds
 	Reports    Reports
 	Federation Federation
 	// Logger hears what an action does not return (a report that could not be
@@ -110,6 +113,8 @@ type Service struct {
 	statuses   Statuses
 	notifier   account.Notifier
 	homes      Homes
+	lists      Lists
+	feeds      ListFeeds
 	reports    Reports
 	federation Federation
 	log        *slog.Logger
@@ -122,7 +127,7 @@ func New(d Deps) (*Service, error) {
 		name string
 		ok   bool
 	}{{"Accounts", d.Accounts != nil}, {"Statuses", d.Statuses != nil}, {"Notifier", d.Notifier != nil},
-		{"Homes", d.Homes != nil}, {"Reports", d.Reports != nil}, {"Federation", d.Federation != nil}} {
+		{"Homes", d.Homes != nil}, {"Lists", d.Lists != nil}, {"ListFeeds", d.ListFeeds != nil}, {"Reports", d.Reports != nil}, {"Federation", d.Federation != nil}} {
 		if !dep.ok {
 			missing = append(missing, errors.New("action: Deps."+dep.name+" is required"))
 		}
@@ -133,6 +138,6 @@ func New(d Deps) (*Service, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, reports: d.Reports,
+	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, lists: d.Lists, feeds: d.ListFeeds, reports: d.Reports,
 		federation: d.Federation, log: d.Logger}, nil
 }

@@ -9,11 +9,17 @@ import (
 	"github.com/herd-social/herd/shard"
 )
 
-// Block makes blocker block target, which ends follows and requests both ways. A local
-// blocker's block is sent to a remote target, and the blocker's home loses the
-// target's posts.
+// Block makes blocker block target, which ends follows and requests both ways, and so
+// the memberships of each in the other's lists. A local blocker's block is sent to a
+// remote target, and the blocker's home loses the target's posts.
 func (s *Service) Block(ctx context.Context, blocker, target *account.Account) error {
 	if err := s.accounts.Block(ctx, blocker.ID, target.ID); err != nil {
+		return err
+	}
+	if err := s.leftLists(ctx, blocker.ID, target.ID); err != nil {
+		return err
+	}
+	if err := s.leftLists(ctx, target.ID, blocker.ID); err != nil {
 		return err
 	}
 	if !blocker.Local() {

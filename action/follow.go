@@ -55,13 +55,16 @@ func (s *Service) followFromPeer(ctx context.Context, follower, target *account.
 
 // Unfollow ends a follow, or withdraws a pending request. A local follower's unfollow
 // of a remote account sends the Undo of the Follow, and a local follower's home loses
-// the target's posts.
+// the target's posts, its lists the target (and their timelines its posts).
 func (s *Service) Unfollow(ctx context.Context, follower, target *account.Account) error {
 	if err := s.accounts.Unfollow(ctx, follower.ID, target.ID); err != nil {
 		return err
 	}
 	if !follower.Local() {
 		return nil
+	}
+	if err := s.leftLists(ctx, follower.ID, target.ID); err != nil {
+		return err
 	}
 	if !target.Local() {
 		if err := s.federation.Relate(ctx, "Follow", follower.ID, target.ID, "", true); err != nil {
@@ -97,9 +100,12 @@ func (s *Service) Reject(ctx context.Context, owner, requester shard.ID) error {
 }
 
 // RemoveFromFollowers makes follower stop following the local account owner, at the
-// owner's wish.
+// owner's wish; the follower's lists lose the owner.
 func (s *Service) RemoveFromFollowers(ctx context.Context, owner, follower shard.ID) error {
-	return s.accounts.RemoveFromFollowers(ctx, owner, follower)
+	if err := s.accounts.RemoveFromFollowers(ctx, owner, follower); err != nil {
+		return err
+	}
+	return s.leftLists(ctx, follower, owner)
 }
 
 // FollowAccepted turns a local follower's pending request to follow a remote target
@@ -118,7 +124,11 @@ func (s *Service) FollowBackfilled(ctx context.Context, follower, target shard.I
 }
 
 // FollowRejected ends a local follower's follow of a remote target, or its pending
-// request, when the target's server rejects it (a peer's Reject).
+// request, when the target's server rejects it (a peer's Reject); the follower's
+// lists lose the target.
 func (s *Service) FollowRejected(ctx context.Context, follower, target shard.ID) error {
-	return s.accounts.Unfollow(ctx, follower, target)
+	if err := s.accounts.Unfollow(ctx, follower, target); err != nil {
+		return err
+	}
+	return s.leftLists(ctx, follower, target)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -85,6 +86,7 @@ func publicError(err error) *HTTPError {
 	var mv *moderation.Validation
 	var pv *poll.Validation
 	var medv *media.Validation
+	var lv *list.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -100,12 +102,14 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: pv.Error(), Cause: err}
 	case errors.As(err, &medv):
 		return &HTTPError{Code: 422, Msg: medv.Error(), Cause: err}
+	case errors.As(err, &lv):
+		return &HTTPError{Code: 422, Msg: lv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
-		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound):
+		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}

@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), s.home)
 	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), s.public)
 	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), s.tagTimeline)
+	s.routeLists()
 
 	// Notifications.
 	s.handle("GET", "/api/v1/notifications", user("read:notifications"), s.listNotifications)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/text"
@@ -203,6 +205,8 @@ type streamAccess struct {
 	me     shard.ID
 	scopes []string
 	notify bool // the token may read notifications
+	// ownsList reports whether the viewer owns a list (only its owner streams it).
+	ownsList func(id shard.ID) (bool, error)
 }
 
 // streamAuth finds the token as Mastodon's streaming server does (Authorization
@@ -230,8 +234,22 @@ func (s *Server) streamAuth(ctx *fasthttp.RequestCtx) (*viewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := streamAccess{me: t.AccountID, scopes: t.Scopes, notify: auth.Grants(t.Scopes, "read:notifications")}
+	a := streamAccess{me: t.AccountID, scopes: t.Scopes, notify: auth.Grants(t.Scopes, "read:notifications"),
+		ownsList: s.ownsList(t.AccountID)}
 	return &viewer{streamAccess: a, token: t, raw: raw, user: u}, nil
+}
+
+// ownsList returns the check that viewer owns a list, for the list stream.
+func (s *Server) ownsList(viewer shard.ID) func(id shard.ID) (bool, error) {
+	return func(id shard.ID) (bool, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := s.d.Lists.Get(ctx, viewer, id)
+		if errors.Is(err, list.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 }
 
 // offeredProtocol is the first protocol of Sec-WebSocket-Protocol; browsers can set
@@ -309,9 +327,17 @@ func resolveStream(a streamAccess, name string, p streamParams) (*streamSpec, er
 		if p.List == "" {
 			return nil, errStreamNoList
 		}
-		// TODO(lists): lists do not exist yet, so no list can be streamed; check the
-		// owner and subscribe to stream.List(id) when they land.
-		return nil, errStreamList
+		id, err := shard.Parse(p.List)
+		if err != nil || a.ownsList == nil {
+			return nil, errStreamList
+		}
+		if ok, err := a.ownsList(id); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, errStreamList
+		}
+		sp.name = []string{name, p.List}
+		sp.keys = []stream.Key{stream.List(id)}
 	default:
 		return nil, errStreamUnknown
 	}

@@ -16,7 +16,17 @@ func (s *Server) home(r *req) error {
 	if err != nil {
 		return err
 	}
+	var exclusive map[shard.ID]bool // members of the viewer's exclusive lists, read once if needed
 	recent := func(ctx context.Context, follower, author shard.ID, p paging.Page) ([]shard.ID, error) {
+		if exclusive == nil {
+			var err error
+			if exclusive, err = s.d.Lists.ExclusiveMembers(ctx, follower); err != nil {
+				return nil, err
+			}
+		}
+		if exclusive[author] {
+			return nil, nil
+		}
 		return s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
 	}
 	entries, err := s.d.Timelines.Home(r.context(), r.viewer, p, recent)

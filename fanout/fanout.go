@@ -1,6 +1,8 @@
 // Package fanout turns status events into timeline entries and notifications: the
 // author's and followers' home timelines (fan-out on write, page by page, skipping
-// followers who mute the author), the public, local and hashtag timelines, and
+// followers who mute the author), the timelines of the lists holding the author
+// (lists.go: Mastodon's list filter and replies policies; exclusive lists keep the
+// post out of their owners' homes), the public, local and hashtag timelines, and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
 // `statuses` topic idempotently and must not know HTTP or engines. What it writes it
@@ -59,6 +61,10 @@ type Timelines interface {
 	AddPublic(ctx context.Context, e timeline.PublicEntry) error
 	RemovePublic(ctx context.Context, e timeline.PublicEntry) error
 	Pull(ctx context.Context, account, author shard.ID, on bool) error
+	AppendList(ctx context.Context, entries []timeline.Entry) error
+	RemoveList(ctx context.Context, list shard.ID, statusIDs []shard.ID) error
+	ListPull(ctx context.Context, list, author shard.ID, on bool) error
+	ClearList(ctx context.Context, list shard.ID) error
 }
 
 // Notifier is the part of the notification service that fan-out needs.
@@ -80,6 +86,8 @@ type Options struct {
 	// DeadLetters sets aside events that can never be fanned out; default a
 	// deadletter.Keeper on the service's store.
 	DeadLetters DeadLetters
+	// Lists are the lists whose timelines take their members' posts; default none.
+	Lists Lists
 }
 
 // DeadLetters is the part of deadletter.Keeper that fan-out needs.
@@ -99,6 +107,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Streams == nil {
 		o.Streams = noStreams{}
+	}
+	if o.Lists == nil {
+		o.Lists = noLists{}
 	}
 	return o
 }
@@ -200,7 +211,7 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if visibility.ToFollowers(st) {
-		if err := s.followers(ctx, st); err != nil {
+		if err := s.toFollowers(ctx, st); err != nil {
 			return err
 		}
 	}
@@ -238,21 +249,36 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 	return nil
 }
 
-// followers writes the status into every follower's home, a page at a time.
-func (s *Service) followers(ctx context.Context, st *status.Status) error {
+// toFollowers writes a status for followers into their homes and into the lists that
+// hold its author; the owners of exclusive lists holding the author do not get it in
+// their homes.
+func (s *Service) toFollowers(ctx context.Context, st *status.Status) error {
 	hot, err := s.hot(ctx, st.AccountID)
 	if err != nil {
 		return err
 	}
+	la, err := s.listsOf(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := s.followers(ctx, st, hot, la.exclusive); err != nil {
+		return err
+	}
+	return s.toLists(ctx, la, hot)
+}
+
+// followers writes the status into every follower's home but those of exclude, a
+// page at a time.
+func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, exclude map[shard.ID]bool) error {
 	if hot { // no home writes: stream to the followers who are connected
-		return s.streamFollowers(ctx, st, event(stream.Update, st.ID), true)
+		return s.streamFollowers(ctx, st, event(stream.Update, st.ID), true, exclude)
 	}
 	muters, err := s.accounts.MutersOf(ctx, st.AccountID)
 	if err != nil {
 		return err
 	}
 	return s.accounts.EachFollowerPage(ctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
-		keep, notify, err := s.audience(ctx, st, page, muters)
+		keep, notify, err := s.audience(ctx, st, page, muters, exclude)
 		if err != nil {
 			return err
 		}
@@ -275,9 +301,10 @@ func (s *Service) followers(ctx context.Context, st *status.Status) error {
 
 // audience keeps the followers of a page whose home takes the status: local, not
 // muting the author (muters), following the replied-to account for replies, and not
-// hiding the author's boosts. It also returns the followers who asked to be notified of the
+// hiding the author's boosts, and not in exclude (owners of an exclusive list holding
+// the author). It also returns the followers who asked to be notified of the
 // author's posts.
-func (s *Service) audience(ctx context.Context, st *status.Status, page []account.Follower, muters map[shard.ID]bool) (keep, notify []shard.ID, err error) {
+func (s *Service) audience(ctx context.Context, st *status.Status, page []account.Follower, muters, exclude map[shard.ID]bool) (keep, notify []shard.ID, err error) {
 	ids := make([]shard.ID, len(page))
 	follows := make([]*account.Follow, len(page))
 	var older []int // followers rows without the follow: read it from the follow record
@@ -303,6 +330,10 @@ func (s *Service) audience(ctx context.Context, st *status.Status, page []accoun
 		case id == st.AccountID || muted || f == nil || f.Remote:
 		case st.ReblogOfID != 0 && !f.Reblogs:
 		case followsParent != nil && !followsParent[i] && id != st.InReplyToAccountID:
+		case exclude[id]:
+			if f.Notify && st.ReblogOfID == 0 && !st.IsReply() {
+				notify = append(notify, id)
+			}
 		default:
 			keep = append(keep, id)
 			if f.Notify && st.ReblogOfID == 0 && !st.IsReply() {
@@ -351,6 +382,9 @@ func (s *Service) deleted(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if err := s.timelines.RemovePublic(ctx, timeline.PublicEntry{StatusID: st.ID, Tags: st.Tags}); err != nil {
+		return err
+	}
+	if err := s.listsDeleted(ctx, st); err != nil {
 		return err
 	}
 	if err := s.streamDeleted(ctx, st); err != nil {

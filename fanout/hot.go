@@ -45,6 +45,13 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("switch %d to pull: %w", author, err)
 	}
+	lists, err := s.listPullMutations(ctx, author)
+	if err == nil {
+		err = s.st.ApplyEach(ctx, lists)
+	}
+	if err != nil {
+		return false, fmt.Errorf("switch %d to pull in lists: %w", author, err)
+	}
 	if err := s.st.Put(ctx, tHot, author.Bytes(), empty, empty, 0); err != nil {
 		return false, fmt.Errorf("mark hot author %d: %w", author, err)
 	}

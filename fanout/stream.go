@@ -65,7 +65,7 @@ func (s *Service) streamPublic(st *status.Status, e stream.Event) {
 // is how edits, deletes and hot authors' posts reach streams without home writes.
 // TODO(cluster): this pages through every follower; with many nodes, connections of
 // a hot author's followers should subscribe to an author channel instead.
-func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stream.Event, filter bool) error {
+func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stream.Event, filter bool, exclude map[shard.ID]bool) error {
 	r := s.opts.Streams
 	var muters map[shard.ID]bool
 	if filter {
@@ -87,7 +87,7 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 		}
 		if filter && len(live) > 0 {
 			var err error
-			if ids, _, err = s.audience(ctx, st, live, muters); err != nil {
+			if ids, _, err = s.audience(ctx, st, live, muters, exclude); err != nil {
 				return err
 			}
 		}
@@ -121,7 +121,13 @@ func (s *Service) streamUpdated(ctx context.Context, id shard.ID) error {
 	if err != nil {
 		return err
 	}
-	return s.streamEverywhere(ctx, st, event(stream.StatusUpdate, st.ID), true)
+	if err := s.streamEverywhere(ctx, st, event(stream.StatusUpdate, st.ID), true); err != nil {
+		return err
+	}
+	if visibility.ToFollowers(st) {
+		return s.streamListsUpdated(ctx, st)
+	}
+	return nil
 }
 
 // streamDeleted sends delete for a deleted status wherever its creation was
@@ -134,7 +140,7 @@ func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e str
 	s.toUser(st.AccountID, e)
 	s.streamDirect(st, e)
 	if visibility.ToFollowers(st) {
-		if err := s.streamFollowers(ctx, st, e, filter); err != nil {
+		if err := s.streamFollowers(ctx, st, e, filter, nil); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -53,6 +54,7 @@ type Services struct {
 	Statuses      *status.Service
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
+	Lists         *list.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
 	// Actions are the relationship use cases both doors call.
@@ -96,7 +98,8 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), notification.Schema(), fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema()} {
+		timeline.Schema(timeline.Options{}), list.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
+		deadletter.Schema(), media.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -152,6 +155,7 @@ func (n *Node) build() error {
 	}
 	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
+	s.Lists = list.New(n.store, ids, s.Accounts)
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -167,7 +171,7 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
@@ -215,7 +219,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	sender := activitypub.NewSender(n.store, s.Accounts, s.Statuses, s.Delivery, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
-		Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
+		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
@@ -236,7 +240,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
-		Timelines: s.Timelines, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Timelines: s.Timelines, Lists: s.Lists, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Media:  s.Media,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,

@@ -479,3 +479,45 @@ func StatusURIs(l []Status) []string {
 	}
 	return out
 }
+
+// List is Mastodon's List entity.
+type List struct {
+	ID            string `json:"id"`
+	Title         string `json:"title"`
+	RepliesPolicy string `json:"replies_policy"`
+	Exclusive     bool   `json:"exclusive"`
+}
+
+// CreateList creates a list with extra form fields as name, value pairs
+// ("replies_policy", "none") and returns it.
+func (u *User) CreateList(title string, extra ...string) List {
+	u.c.t.Helper()
+	form := formOf(extra...)
+	form.Set("title", title)
+	var l List
+	u.post("/api/v1/lists", form, &l)
+	return l
+}
+
+// AddToList adds accounts to one of the user's lists.
+func (u *User) AddToList(list string, accounts ...string) {
+	u.c.t.Helper()
+	var v struct{}
+	u.post("/api/v1/lists/"+list+"/accounts", url.Values{"account_ids[]": accounts}, &v)
+}
+
+// ListAccounts reads a page of a list's members.
+func (u *User) ListAccounts(list string, q url.Values) []Account {
+	u.c.t.Helper()
+	var l []Account
+	u.get("/api/v1/lists/"+list+"/accounts", q, &l)
+	return l
+}
+
+// ListTimeline reads a page of a list's timeline.
+func (u *User) ListTimeline(list string, q url.Values) []Status {
+	u.c.t.Helper()
+	var l []Status
+	u.get("/api/v1/timelines/list/"+list, q, &l)
+	return l
+}

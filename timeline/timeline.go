@@ -1,8 +1,8 @@
 // Package timeline owns the materialised timelines: each account's home partition
-// (newest first, capped by a TTL), the public and local timelines and hashtag
+// and each list's partition (newest first, capped by a TTL), the public and local timelines and hashtag
 // timelines (partitioned by day so no partition grows without end), and the read side
-// of hybrid fan-out (merging very-followed authors' recent posts into home at read
-// time). It stores ids only; hydration and visibility of the statuses are the
+// of hybrid fan-out (merging very-followed authors' recent posts into a home or a
+// list at read time). It stores ids only; hydration and visibility of the statuses are the
 // caller's. It must not know HTTP or engines.
 package timeline
 
@@ -21,6 +21,8 @@ import (
 const (
 	tHome     = "home"
 	tHomePull = "home_pull"
+	tList     = "list_timeline"
+	tListPull = "list_pull"
 	tPublic   = "public_timeline"
 	tTag      = "tag_timeline"
 	tDays     = "timeline_days" // the non-empty day buckets of each public or tag timeline
@@ -28,7 +30,7 @@ const (
 
 // Options configure the timelines.
 type Options struct {
-	// HomeTTL is how long a home entry lives; it bounds a home partition the way
+	// HomeTTL is how long a home or list entry lives; it bounds a partition the way
 	// Mastodon's 800-item cap does, without deletes. Default 14 days.
 	HomeTTL time.Duration
 	// PublicDays is how many daily buckets a public or tag read walks back through
@@ -52,6 +54,8 @@ func Schema(o Options) store.Schema {
 	return store.Schema{
 		{Name: tHome, Order: store.Desc, TTL: o.HomeTTL},
 		{Name: tHomePull},
+		{Name: tList, Order: store.Desc, TTL: o.HomeTTL},
+		{Name: tListPull},
 		{Name: tPublic, Order: store.Desc},
 		{Name: tTag, Order: store.Desc},
 		{Name: tDays, Order: store.Desc},
@@ -69,8 +73,9 @@ func New(st store.Store, opts Options) *Service {
 	return &Service{st: st, opts: opts.withDefaults()}
 }
 
-// Entry is one line of a home timeline: a status and its author (kept so that a
-// later mute or block hides the line without loading the status).
+// Entry is one line of a home or list timeline: the home's account (or the list's
+// id), a status and its author (kept so that a later mute or block hides the line
+// without loading the status).
 type Entry struct {
 	Account  shard.ID
 	StatusID shard.ID
@@ -129,18 +134,33 @@ type Recent func(ctx context.Context, follower, author shard.ID, p paging.Page) 
 // Home returns one page of account's home timeline as entries, newest first: its
 // partition merged with the recent posts of the authors it pulls.
 func (s *Service) Home(ctx context.Context, account shard.ID, p paging.Page, recent Recent) ([]Entry, error) {
-	rows, err := s.st.Scan(ctx, tHome, account.Bytes(), p.Range())
+	return s.read(ctx, homeFeed, account, account, p, recent)
+}
+
+// feed is a kind of materialised timeline: its partition table and the table of the
+// authors it merges at read time.
+type feed struct{ table, pulls string }
+
+var (
+	homeFeed = feed{tHome, tHomePull}
+	listFeed = feed{tList, tListPull}
+)
+
+// read returns one page of the feed partition pk, read for viewer: the partition
+// merged with the recent posts of the authors it pulls.
+func (s *Service) read(ctx context.Context, f feed, pk, viewer shard.ID, p paging.Page, recent Recent) ([]Entry, error) {
+	rows, err := s.st.Scan(ctx, f.table, pk.Bytes(), p.Range())
 	if err != nil {
-		return nil, fmt.Errorf("read home of %d: %w", account, err)
+		return nil, fmt.Errorf("read %s of %d: %w", f.table, pk, err)
 	}
 	rows = p.Newest(rows)
 	out := make([]Entry, len(rows))
 	for i, r := range rows {
-		out[i] = Entry{Account: account, StatusID: shard.FromBytes(r.CK), Author: shard.FromBytes(r.Value)}
+		out[i] = Entry{Account: pk, StatusID: shard.FromBytes(r.CK), Author: shard.FromBytes(r.Value)}
 	}
-	pulls, err := s.st.Scan(ctx, tHomePull, account.Bytes(), store.Range{Limit: 1000})
+	pulls, err := s.st.Scan(ctx, f.pulls, pk.Bytes(), store.Range{Limit: 1000})
 	if err != nil {
-		return nil, fmt.Errorf("read home pulls of %d: %w", account, err)
+		return nil, fmt.Errorf("read %s of %d: %w", f.pulls, pk, err)
 	}
 	if len(pulls) == 0 || recent == nil {
 		return checkedPage(out, p), nil
@@ -151,14 +171,14 @@ func (s *Service) Home(ctx context.Context, account shard.ID, p paging.Page, rec
 	}
 	for _, pr := range pulls {
 		author := shard.FromBytes(pr.CK)
-		ids, err := recent(ctx, account, author, p)
+		ids, err := recent(ctx, viewer, author, p)
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range ids {
 			if !seen[id] {
 				seen[id] = true
-				out = append(out, Entry{Account: account, StatusID: id, Author: author})
+				out = append(out, Entry{Account: pk, StatusID: id, Author: author})
 			}
 		}
 	}

@@ -172,6 +172,44 @@ async function main() {
     }),
   );
 
+  // --- Lists --------------------------------------------------------------------------
+  const list = await step("A creates a list and adds B, whom A follows (POST /api/v1/lists, /lists/:id/accounts)", async () => {
+    const l = await a.client.v1.lists.create({ title: `friends ${suffix}`, repliesPolicy: "list" });
+    assert.equal(typeof l.id, "string", "list id is a string");
+    assert.equal(l.title, `friends ${suffix}`, "title");
+    assert.equal(l.repliesPolicy, "list", "replies_policy");
+    assert.equal(l.exclusive, false, "exclusive defaults to false");
+    await a.client.v1.lists.$select(l.id).accounts.create({ accountIds: [b.id] });
+    const members = await a.client.v1.lists.$select(l.id).accounts.list();
+    assert.deepEqual(members.map((m) => m.id), [b.id], "the list's members");
+    const holding = await a.client.v1.accounts.$select(b.id).lists.list();
+    assert.ok(holding.some((x) => x.id === l.id), "GET /accounts/:id/lists names the list");
+    const mine = await a.client.v1.lists.list();
+    assert.ok(mine.some((x) => x.id === l.id), "GET /lists names the list");
+    return l;
+  });
+
+  await step("a list takes only followed accounts: B adding A is refused with 422", async () => {
+    const l = await b.client.v1.lists.create({ title: `strangers ${suffix}` });
+    await assert.rejects(
+      b.client.v1.lists.$select(l.id).accounts.create({ accountIds: [a.id] }),
+      (e) => e instanceof MastoHttpError && e.statusCode === 422,
+      "adding an account B does not follow is a 422",
+    );
+    await b.client.v1.lists.$select(l.id).remove();
+  });
+
+  await step("A reads the list timeline: B's earlier post merged on adding, and B's new post", async () => {
+    const s = await b.client.v1.statuses.create({ status: `for the list (${suffix})`, visibility: "public" });
+    return eventually("B's posts in A's list", async () => {
+      const page = await a.client.v1.timelines.list.$select(list.id).list({ limit: 40 });
+      notYet(page.some((x) => x.id === s.id), "B's new post is not in the list yet");
+      assert.ok(page.some((x) => x.id === post.id), "B's earlier post was merged when B was added");
+      assert.ok(idCompare(page[0].id, page[page.length - 1].id) >= 0, "the list is newest first");
+      return true;
+    });
+  });
+
   const reply = await step("A replies to B's post, mentioning B", async () => {
     const s = await a.client.v1.statuses.create({
       status: `@${b.username} nice one (${suffix})`,
