@@ -9,37 +9,12 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-// tally is what a poll entity says of its counts: "option=votes" each, and voters.
-type tally struct {
-	ID          string `json:"id"`
-	VotersCount *int64 `json:"voters_count"`
-	Multiple    bool   `json:"multiple"`
-	Options     []struct {
-		Title      string `json:"title"`
-		VotesCount *int64 `json:"votes_count"`
-	} `json:"options"`
-	OwnVotes []int `json:"own_votes"`
-}
-
-func (p tally) String() string {
-	s := ""
-	for _, o := range p.Options {
-		if o.VotesCount != nil {
-			s += fmt.Sprintf("%s=%d ", o.Title, *o.VotesCount)
-		}
-	}
-	if p.VotersCount != nil {
-		s += fmt.Sprintf("voters=%d", *p.VotersCount)
-	}
-	return s
-}
-
 // homePoll finds the poll of the status with uri in u's home.
-func homePoll(c *testrig.Cluster, t *testing.T, u *testrig.User, uri string) (string, *tally) {
+func homePoll(c *testrig.Cluster, t *testing.T, u *testrig.User, uri string) (string, *testrig.Poll) {
 	var home []struct {
-		ID   string `json:"id"`
-		URI  string `json:"uri"`
-		Poll *tally `json:"poll"`
+		ID   string        `json:"id"`
+		URI  string        `json:"uri"`
+		Poll *testrig.Poll `json:"poll"`
 	}
 	c.Must(u.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &home)
 	for _, st := range home {
@@ -63,7 +38,7 @@ func TestPollsFederate(t *testing.T) {
 
 	var asked struct {
 		ID, URI string
-		Poll    tally
+		Poll    testrig.Poll
 	}
 	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"Tea or coffee?"},
 		"poll[options][]": {"tea", "coffee"}, "poll[expires_in]": {"3600"}}), 200).JSON(t, &asked)
@@ -76,16 +51,16 @@ func TestPollsFederate(t *testing.T) {
 		onB = id
 		return nil
 	})
-	var voted tally
+	var voted testrig.Poll
 	b.Must(bob.Do("POST", "/api/v1/polls/"+onB+"/votes", url.Values{"choices[]": {"1"}}), 200).JSON(t, &voted)
-	if voted.String() != "tea=0 coffee=1 voters=1" || !slices.Equal(voted.OwnVotes, []int{1}) {
-		t.Fatalf("bob's vote on beta: %v own %v", voted, voted.OwnVotes)
+	if voted.Counts() != "tea=0 coffee=1 voters=1" || !slices.Equal(voted.OwnVotes, []int{1}) {
+		t.Fatalf("bob's vote on beta: %s own %v", voted.Counts(), voted.OwnVotes)
 	}
 	testrig.Eventually(t, "bob's vote counted on alpha", func() error {
-		var p tally
+		var p testrig.Poll
 		a.Must(alice.Do("GET", "/api/v1/polls/"+asked.ID, nil), 200).JSON(t, &p)
-		if p.String() != "tea=0 coffee=1 voters=1" {
-			return fmt.Errorf("alpha counts %v", p)
+		if p.Counts() != "tea=0 coffee=1 voters=1" {
+			return fmt.Errorf("alpha counts %s", p.Counts())
 		}
 		return nil
 	})
@@ -94,10 +69,10 @@ func TestPollsFederate(t *testing.T) {
 	dave := a.Register("dave")
 	a.Must(dave.Do("POST", "/api/v1/polls/"+asked.ID+"/votes", url.Values{"choices[]": {"0"}}), 200)
 	testrig.Eventually(t, "the counts back on beta", func() error {
-		var p tally
+		var p testrig.Poll
 		b.Must(carol.Do("GET", "/api/v1/polls/"+onB, nil), 200).JSON(t, &p)
-		if p.String() != "tea=1 coffee=1 voters=2" || p.OwnVotes == nil || len(p.OwnVotes) != 0 {
-			return fmt.Errorf("beta shows carol %v own %v", p, p.OwnVotes)
+		if p.Counts() != "tea=1 coffee=1 voters=2" || p.OwnVotes == nil || len(p.OwnVotes) != 0 {
+			return fmt.Errorf("beta shows carol %s own %v", p.Counts(), p.OwnVotes)
 		}
 		return nil
 	})
@@ -117,12 +92,12 @@ func TestPollsFederate(t *testing.T) {
 	})
 	a.Must(alice.Do("POST", "/api/v1/polls/"+onA+"/votes", url.Values{"choices[]": {"0", "2"}}), 200)
 	testrig.Eventually(t, "alice's two choices counted on beta", func() error {
-		var p tally
+		var p testrig.Poll
 		b.Must(bob.Do("GET", "/api/v1/statuses/"+bobID(b, t, bob, bobs.URI), nil), 200).JSON(t, &struct {
-			Poll *tally `json:"poll"`
+			Poll *testrig.Poll `json:"poll"`
 		}{&p})
-		if p.String() != "mon=1 tue=0 wed=1 voters=1" {
-			return fmt.Errorf("beta counts %v", p)
+		if p.Counts() != "mon=1 tue=0 wed=1 voters=1" {
+			return fmt.Errorf("beta counts %s", p.Counts())
 		}
 		return nil
 	})

@@ -205,14 +205,5 @@ func (s *Server) listTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
-	ids := make([]shard.ID, len(entries))
-	for i, e := range entries {
-		ids[i] = e.StatusID
-	}
-	out, err := s.entryStatuses(r.context(), r.viewer, entries)
-	if err != nil {
-		return err
-	}
-	r.link(paging.IDs(ids))
-	return r.json(out)
+	return s.answerEntries(r, entries)
 }

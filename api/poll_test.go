@@ -9,34 +9,6 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-// pollEntity is Mastodon's Poll entity, as the tests read it.
-type pollEntity struct {
-	ID          string  `json:"id"`
-	ExpiresAt   *string `json:"expires_at"`
-	Expired     bool    `json:"expired"`
-	Multiple    bool    `json:"multiple"`
-	VotesCount  int64   `json:"votes_count"`
-	VotersCount *int64  `json:"voters_count"`
-	Options     []struct {
-		Title      string `json:"title"`
-		VotesCount *int64 `json:"votes_count"`
-	} `json:"options"`
-	Voted    *bool `json:"voted"`
-	OwnVotes []int `json:"own_votes"`
-}
-
-func (p pollEntity) counts() []string {
-	var out []string
-	for _, o := range p.Options {
-		if o.VotesCount == nil {
-			out = append(out, o.Title+"=?")
-		} else {
-			out = append(out, fmt.Sprintf("%s=%d", o.Title, *o.VotesCount))
-		}
-	}
-	return out
-}
-
 // askPoll posts a status with a poll of options and the extra form fields.
 func askPoll(u *testrig.User, options []string, extra ...string) *testrig.Response {
 	form := url.Values{"status": {"Which one?"}, "poll[options][]": options}
@@ -46,10 +18,10 @@ func askPoll(u *testrig.User, options []string, extra ...string) *testrig.Respon
 	return u.Do("POST", "/api/v1/statuses", form)
 }
 
-func readPoll(t *testing.T, r *testrig.Response) pollEntity {
+func readPoll(t *testing.T, r *testrig.Response) testrig.Poll {
 	t.Helper()
 	var st struct {
-		Poll *pollEntity `json:"poll"`
+		Poll *testrig.Poll `json:"poll"`
 	}
 	r.JSON(t, &st)
 	if st.Poll == nil {
@@ -72,9 +44,9 @@ func TestPollVoteAndResults(t *testing.T) {
 	vote := func(u *testrig.User, choices ...string) *testrig.Response {
 		return u.Do("POST", "/api/v1/polls/"+p.ID+"/votes", url.Values{"choices[]": choices})
 	}
-	var after pollEntity
+	var after testrig.Poll
 	c.Must(vote(bob, "1"), 200).JSON(t, &after)
-	if got := after.counts(); !slices.Equal(got, []string{"tea=0", "coffee=1", "water=0"}) || after.VotesCount != 1 ||
+	if got := after.Counts(); got != "tea=0 coffee=1 water=0 voters=1" || after.VotesCount != 1 ||
 		!*after.Voted || !slices.Equal(after.OwnVotes, []int{1}) {
 		t.Fatalf("after bob's vote: %v %+v", got, after)
 	}
@@ -96,12 +68,12 @@ func TestPollVoteAndResults(t *testing.T) {
 		}
 	}
 	c.Must(vote(carol, "1"), 200)
-	var seen pollEntity
+	var seen testrig.Poll
 	c.Must(carol.Do("GET", "/api/v1/polls/"+p.ID, nil), 200).JSON(t, &seen)
-	if got := seen.counts(); !slices.Equal(got, []string{"tea=0", "coffee=2", "water=0"}) || *seen.VotersCount != 2 {
+	if got := seen.Counts(); got != "tea=0 coffee=2 water=0 voters=2" {
 		t.Fatalf("carol reads %v voters %v", got, seen.VotersCount)
 	}
-	var anon pollEntity
+	var anon testrig.Poll
 	c.Must(c.Do("GET", "/api/v1/polls/"+p.ID, "", nil), 200).JSON(t, &anon)
 	if anon.Voted != nil || anon.OwnVotes != nil {
 		t.Fatalf("anonymous reader sees viewer fields: %s", anon.ID)
@@ -110,8 +82,8 @@ func TestPollVoteAndResults(t *testing.T) {
 	bob.Follow(alice)
 	testrig.Eventually(t, "the poll in bob's home", func() error {
 		var home []struct {
-			ID   string      `json:"id"`
-			Poll *pollEntity `json:"poll"`
+			ID   string        `json:"id"`
+			Poll *testrig.Poll `json:"poll"`
 		}
 		c.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &home)
 		for _, st := range home {
@@ -131,9 +103,9 @@ func TestPollMultipleAndHiddenTotals(t *testing.T) {
 	alice, bob := c.Register("alice"), c.Register("bob")
 	p := readPoll(t, c.Must(askPoll(alice, []string{"a", "b", "c"}, "poll[expires_in]", "600",
 		"poll[multiple]", "true", "poll[hide_totals]", "true"), 200))
-	var after pollEntity
+	var after testrig.Poll
 	c.Must(bob.Do("POST", "/api/v1/polls/"+p.ID+"/votes", url.Values{"choices[]": {"0", "2"}}), 200).JSON(t, &after)
-	if got := after.counts(); !slices.Equal(got, []string{"a=?", "b=?", "c=?"}) || after.VotesCount != 2 || *after.VotersCount != 1 {
+	if got := after.Counts(); got != "a=? b=? c=? voters=1" || after.VotesCount != 2 {
 		t.Fatalf("hidden totals: %v votes %d voters %v", got, after.VotesCount, after.VotersCount)
 	}
 	// In a multiple-choice poll a later vote may add a choice, never repeat one.

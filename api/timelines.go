@@ -33,6 +33,11 @@ func (s *Server) home(r *req) error {
 	if err != nil {
 		return err
 	}
+	return s.answerEntries(r, entries)
+}
+
+// answerEntries renders a page of a home or list timeline, with its Link header.
+func (s *Server) answerEntries(r *req, entries []timeline.Entry) error {
 	ids := make([]shard.ID, len(entries))
 	for i, e := range entries {
 		ids[i] = e.StatusID

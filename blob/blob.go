@@ -273,3 +273,15 @@ func (e *exact) atEnd() error {
 		}
 	}
 }
+
+// CheckPut checks the arguments of a Put (the key, the content type and a size of at
+// least -1) and returns the content type to store.
+func CheckPut(key, contentType string, size int64) (string, error) {
+	if err := CheckKey(key); err != nil {
+		return "", err
+	}
+	if size < -1 {
+		return "", fmt.Errorf("blob: put %q: size %d", key, size)
+	}
+	return ContentType(contentType)
+}

@@ -132,15 +132,9 @@ func objectPath(key string) string { return objectsDir + "/" + key }
 
 // Put writes the object to a temporary file, syncs it and renames it into place.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
-	if err := blob.CheckKey(key); err != nil {
-		return err
-	}
-	ct, err := blob.ContentType(contentType)
+	ct, err := blob.CheckPut(key, contentType, size)
 	if err != nil {
 		return err
-	}
-	if size < -1 {
-		return fmt.Errorf("blob/fs: put %q: size %d", key, size)
 	}
 	tmp, err := s.writeTemp(ctx, blob.ExactReader(untilDone(ctx, r), size), ct)
 	if err != nil {

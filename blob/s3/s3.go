@@ -144,15 +144,9 @@ func (s *Store) URL(key string) (string, bool) {
 // Put uploads the object in one request, or in parts when it is large or of unknown
 // size; S3 makes it visible only once complete.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
-	if err := blob.CheckKey(key); err != nil {
-		return err
-	}
-	ct, err := blob.ContentType(contentType)
+	ct, err := blob.CheckPut(key, contentType, size)
 	if err != nil {
 		return err
-	}
-	if size < -1 {
-		return fmt.Errorf("blob/s3: put %q: size %d", key, size)
 	}
 	r = blob.ExactReader(r, size)
 	if size == 0 {
