@@ -133,6 +133,7 @@ type Service struct {
 	accounts Accounts
 	statuses Statuses
 	media    Media
+	emojis   Emojis
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
@@ -167,6 +168,8 @@ type Deps struct {
 	DeadLetters DeadLetters
 	// Media holds the attachments of local statuses; nil: statuses go without.
 	Media Media
+	// Emojis keeps custom emoji; nil: none are sent or recorded.
+	Emojis Emojis
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.
@@ -189,7 +192,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		media: d.Media, opts: opts, log: d.Logger}
+		media: d.Media, emojis: d.Emojis, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)

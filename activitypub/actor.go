@@ -113,8 +113,17 @@ func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
 	if a.Bot {
 		doc.Type = "Service"
 	}
+	texts := []string{a.DisplayName, a.Note}
 	for _, f := range a.Fields {
 		doc.Attachment = append(doc.Attachment, PropertyValue{Type: "PropertyValue", Name: f.Name, Value: f.Value})
+		texts = append(texts, f.Name, f.Value)
+	}
+	emojis, err := s.emojiTags(ctx, texts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range emojis {
+		doc.Tag = append(doc.Tag, e)
 	}
 	doc.Icon, doc.Image = s.picture(a.AvatarKey, a.AvatarURL), s.picture(a.HeaderKey, a.HeaderURL)
 	return doc, nil

@@ -63,3 +63,35 @@ func TestMediaFederates(t *testing.T) {
 		t.Fatalf("the remote URL serves %d %s", f.Code, f.Header.Get("Content-Type"))
 	}
 }
+
+// TestEmojiFederates: a local custom emoji a post uses goes with it as an Emoji tag;
+// the other server records it as the author's server's and names it in the post's
+// `emojis`, pointing at the picture where its server serves it.
+func TestEmojiFederates(t *testing.T) {
+	a, b, alice, bob := pair(t)
+	followRemote(t, b, bob, resolve(t, b, bob, "@alice@"+a.Nodes[0].Config().Domain))
+	if err := a.Nodes[0].AdminAddEmoji(t.Context(), "blobcat", "../mediaproc/testdata/alpha.png", ""); err != nil {
+		t.Fatal(err)
+	}
+	var local struct {
+		URI    string
+		Emojis []struct{ Shortcode, URL string } `json:"emojis"`
+	}
+	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"meow :blobcat:"}}), 200).JSON(t, &local)
+	if len(local.Emojis) != 1 {
+		t.Fatalf("local emojis %+v", local.Emojis)
+	}
+	testrig.Eventually(t, "the emoji on beta", func() error {
+		var home []struct {
+			URI    string                            `json:"uri"`
+			Emojis []struct{ Shortcode, URL string } `json:"emojis"`
+		}
+		b.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &home)
+		for _, st := range home {
+			if st.URI == local.URI && len(st.Emojis) == 1 && st.Emojis[0].URL == local.Emojis[0].URL {
+				return nil
+			}
+		}
+		return fmt.Errorf("home %+v", home)
+	})
+}

@@ -59,7 +59,7 @@ type Note struct {
 	Content      string            `json:"content"`
 	ContentMap   map[string]string `json:"contentMap,omitempty"`
 	Attachment   []any             `json:"attachment"`
-	Tag          []Tag             `json:"tag"`
+	Tag          []any             `json:"tag"` // Tag or EmojiTag
 	Replies      *Collection       `json:"replies,omitempty"`
 	Likes        *Count            `json:"likes"`
 	Shares       *Count            `json:"shares"`
@@ -112,7 +112,7 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 	}
 	n := &Note{ID: uri, Type: "Note", Published: st.CreatedAt.UTC().Format(timeFormat),
 		URL: s.ProfileURL(a.Username) + "/" + st.ID.String(), AttributedTo: actor, Sensitive: st.Sensitive,
-		AtomURI: uri, Content: st.Content, Attachment: []any{}, Tag: []Tag{}}
+		AtomURI: uri, Content: st.Content, Attachment: []any{}, Tag: []any{}}
 	if st.SpoilerText != "" {
 		n.Summary = &st.SpoilerText
 	}
@@ -143,6 +143,17 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 	}
 	for _, t := range st.Tags {
 		n.Tag = append(n.Tag, Tag{Type: "Hashtag", Href: s.Base() + "/tags/" + t, Name: "#" + t})
+	}
+	var pollTexts []string
+	if st.Poll != nil {
+		pollTexts = st.Poll.Options
+	}
+	emojis, err := s.emojiTags(ctx, append([]string{st.Content, st.SpoilerText}, pollTexts...)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range emojis {
+		n.Tag = append(n.Tag, e)
 	}
 	n.To, n.CC = addressing(st.Visibility, actor+"/followers", mentionURIs)
 	if n.Attachment, err = s.attachments(ctx, st); err != nil {

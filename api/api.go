@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -55,7 +56,9 @@ type Deps struct {
 	Auth     *auth.Service
 	Statuses *status.Service
 	// Media keeps the attachments and their files.
-	Media         *media.Service
+	Media *media.Service
+	// Emoji keeps the custom emoji, local and remote.
+	Emoji         *emoji.Service
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service

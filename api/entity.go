@@ -5,39 +5,39 @@ package api
 
 // Account is Mastodon's Account entity.
 type Account struct {
-	ID              string   `json:"id"`
-	Username        string   `json:"username"`
-	Acct            string   `json:"acct"`
-	DisplayName     string   `json:"display_name"`
-	Locked          bool     `json:"locked"`
-	Bot             bool     `json:"bot"`
-	Discoverable    *bool    `json:"discoverable"`
-	Indexable       bool     `json:"indexable"`
-	Group           bool     `json:"group"`
-	CreatedAt       string   `json:"created_at"`
-	Note            string   `json:"note"`
-	URL             string   `json:"url"`
-	URI             string   `json:"uri"`
-	Avatar          string   `json:"avatar"`
-	AvatarStatic    string   `json:"avatar_static"`
-	Header          string   `json:"header"`
-	HeaderStatic    string   `json:"header_static"`
-	FollowersCount  int64    `json:"followers_count"`
-	FollowingCount  int64    `json:"following_count"`
-	StatusesCount   int64    `json:"statuses_count"`
-	LastStatusAt    *string  `json:"last_status_at"`
-	HideCollections *bool    `json:"hide_collections"`
-	Noindex         bool     `json:"noindex"`
-	Emojis          []any    `json:"emojis"`
-	Roles           []any    `json:"roles"`
-	Fields          []Field  `json:"fields"`
-	Suspended       bool     `json:"suspended,omitempty"`
-	Limited         bool     `json:"limited,omitempty"`
-	Memorial        bool     `json:"memorial,omitempty"`
-	Moved           *Account `json:"moved,omitempty"`
-	Source          *Source  `json:"source,omitempty"`
-	Role            *Role    `json:"role,omitempty"`
-	MuteExpiresAt   *string  `json:"mute_expires_at,omitempty"`
+	ID              string        `json:"id"`
+	Username        string        `json:"username"`
+	Acct            string        `json:"acct"`
+	DisplayName     string        `json:"display_name"`
+	Locked          bool          `json:"locked"`
+	Bot             bool          `json:"bot"`
+	Discoverable    *bool         `json:"discoverable"`
+	Indexable       bool          `json:"indexable"`
+	Group           bool          `json:"group"`
+	CreatedAt       string        `json:"created_at"`
+	Note            string        `json:"note"`
+	URL             string        `json:"url"`
+	URI             string        `json:"uri"`
+	Avatar          string        `json:"avatar"`
+	AvatarStatic    string        `json:"avatar_static"`
+	Header          string        `json:"header"`
+	HeaderStatic    string        `json:"header_static"`
+	FollowersCount  int64         `json:"followers_count"`
+	FollowingCount  int64         `json:"following_count"`
+	StatusesCount   int64         `json:"statuses_count"`
+	LastStatusAt    *string       `json:"last_status_at"`
+	HideCollections *bool         `json:"hide_collections"`
+	Noindex         bool          `json:"noindex"`
+	Emojis          []CustomEmoji `json:"emojis"`
+	Roles           []any         `json:"roles"`
+	Fields          []Field       `json:"fields"`
+	Suspended       bool          `json:"suspended,omitempty"`
+	Limited         bool          `json:"limited,omitempty"`
+	Memorial        bool          `json:"memorial,omitempty"`
+	Moved           *Account      `json:"moved,omitempty"`
+	Source          *Source       `json:"source,omitempty"`
+	Role            *Role         `json:"role,omitempty"`
+	MuteExpiresAt   *string       `json:"mute_expires_at,omitempty"`
 
 	movedToURI string // where the account moved, for Moved (moved.go); not rendered
 }
@@ -88,7 +88,7 @@ type Status struct {
 	Application        *PostedWith        `json:"application,omitempty"`
 	Mentions           []Mention          `json:"mentions"`
 	Tags               []Tag              `json:"tags"`
-	Emojis             []any              `json:"emojis"`
+	Emojis             []CustomEmoji      `json:"emojis"`
 	ReblogsCount       int64              `json:"reblogs_count"`
 	FavouritesCount    int64              `json:"favourites_count"`
 	RepliesCount       int64              `json:"replies_count"`

@@ -177,7 +177,8 @@ func mediaIDs(r *req) ([]shard.ID, error) {
 // cacheable for a year (a file's key never names other bytes).
 func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	key := strings.TrimPrefix(string(ctx.Path()), mediaPrefix)
-	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") {
+	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") &&
+		!strings.HasPrefix(key, "custom_emojis/") {
 		writeJSON(ctx, 404, map[string]string{"error": "Record not found"})
 		return
 	}

@@ -42,8 +42,22 @@ func (s *Server) plainAccounts(ctx context.Context, ids []shard.ID) ([]*Account,
 		return nil, err
 	}
 	out := make([]*Account, len(found))
+	uses, codes := emojiUses{}, make([][]string, len(found))
 	for i, id := range found {
-		out[i] = s.account(byID[id], counts[i], last[i])
+		a := byID[id]
+		out[i] = s.account(a, counts[i], last[i])
+		texts := []string{a.DisplayName, a.Note}
+		for _, f := range a.Fields {
+			texts = append(texts, f.Name, f.Value)
+		}
+		codes[i] = uses.add(a.Domain, texts...)
+	}
+	emojis, err := s.lookupEmoji(ctx, uses)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range found {
+		out[i].Emojis = emojis.of(byID[id].Domain, codes[i])
 	}
 	return out, nil
 }
@@ -79,7 +93,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		CreatedAt: datetime(a.CreatedAt.Truncate(24 * time.Hour)), Note: a.Note,
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
-		HideCollections: ptr(a.HideCollections), Emojis: []any{}, Roles: []any{}, Fields: fields(a.Fields),
+		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []any{}, Fields: fields(a.Fields),
 		Suspended: a.Suspended, movedToURI: a.MovedToURI}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
@@ -224,7 +238,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
 		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{},
-		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
+		Tags: []Tag{}, Emojis: []CustomEmoji{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
 		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
 	if u := text.CleanURL(st.URI, true); u != "" {
 		b.URI = u
@@ -251,6 +265,20 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		return nil, err
 	}
 	now := time.Now()
+	uses, used := emojiUses{}, map[shard.ID][]string{}
+	for _, st := range shown {
+		if acc := accs[st.AccountID]; acc != nil {
+			texts := []string{st.Content, st.SpoilerText}
+			if st.Poll != nil {
+				texts = append(texts, st.Poll.Options...)
+			}
+			used[st.ID] = uses.add(domainOfAcct(acc.Acct), texts...)
+		}
+	}
+	emojis, err := s.lookupEmoji(ctx, uses)
+	if err != nil {
+		return nil, err
+	}
 	var marks [4][]bool
 	var muted []bool
 	if viewer != 0 {
@@ -268,6 +296,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			continue
 		}
 		r := s.status(st, acc, counts[i], accs)
+		r.Emojis = emojis.of(domainOfAcct(acc.Acct), used[st.ID])
 		if st.Poll != nil {
 			r.Poll = s.poll(st, tallies[st.ID], viewer, choices[st.ID], now)
 		}
@@ -291,7 +320,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
 	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
 		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
-		MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []any{},
+		MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []CustomEmoji{},
 		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
 	if st.Local {
 		r.URI = s.statusURI(acc.Username, st.ID)

@@ -30,7 +30,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/.well-known/oauth-authorization-server", public, s.wellKnownOAuth)
 	s.handle("GET", "/api/v1/instance", public, s.instanceV1)
 	s.handle("GET", "/api/v2/instance", public, s.instanceV2)
-	s.handle("GET", "/api/v1/custom_emojis", public, emptyList)
+	s.handle("GET", "/api/v1/custom_emojis", public, s.customEmojis)
 	s.handle("GET", "/api/v1/instance/rules", public, emptyList)
 	s.handle("GET", "/api/v1/preferences", user("read:accounts"), s.preferences)
 	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)

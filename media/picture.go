@@ -49,3 +49,24 @@ func (s *Service) DeleteFile(ctx context.Context, key string) error {
 	}
 	return s.files.Delete(ctx, key)
 }
+
+// maxEmojiBytes is the largest custom emoji picture, as Mastodon's (256 KB).
+const maxEmojiBytes = 256 << 10
+
+// StoreEmoji stores the picture of a local custom emoji, re-encoded without metadata
+// (an animated GIF stays animated), and returns its key and content type.
+func (s *Service) StoreEmoji(ctx context.Context, shortcode string, data []byte) (string, string, error) {
+	if len(data) > maxEmojiBytes {
+		return "", "", invalid("Image file size must be less than %d KB", maxEmojiBytes>>10)
+	}
+	res, err := s.proc.Process(data, nil)
+	if err != nil {
+		return "", "", invalid("Image could not be processed")
+	}
+	f := res.Original
+	key := "custom_emojis/" + shortcode + "-" + s.ids.Next().String() + f.Extension
+	if err := s.files.Put(ctx, key, bytes.NewReader(f.Data), int64(len(f.Data)), f.ContentType); err != nil {
+		return "", "", fmt.Errorf("store %s: %w", key, err)
+	}
+	return key, f.ContentType, nil
+}

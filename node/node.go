@@ -27,6 +27,7 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
+	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
@@ -65,6 +66,8 @@ type Services struct {
 	Reports    *moderation.Service
 	// Media keeps attachments and their files.
 	Media *media.Service
+	// Emoji keeps custom emoji.
+	Emoji *emoji.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
 }
@@ -99,7 +102,7 @@ func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
-		deadletter.Schema(), media.Schema()} {
+		deadletter.Schema(), media.Schema(), emoji.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -167,6 +170,7 @@ func (n *Node) build() error {
 		FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/"}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
+	s.Emoji = emoji.New(n.store)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
@@ -225,6 +229,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
+		Emojis: s.Emoji,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -241,7 +246,7 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
-		Media:  s.Media,
+		Media: s.Media, Emoji: s.Emoji,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

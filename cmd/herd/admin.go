@@ -37,6 +37,7 @@ func admin(args []string) error {
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
 	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
+	category := fs.String("category", "", "admin emoji add: the category of the emoji in the picker")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -85,8 +86,35 @@ func admin(args []string) error {
 		}
 		fmt.Println(tok)
 		return nil
+	case "emoji":
+		return adminEmoji(ctx, n, fs.Args(), *category)
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
+}
+
+// adminEmoji runs herd admin emoji add|list|disable|enable|remove.
+func adminEmoji(ctx context.Context, n *node.Node, args []string, category string) error {
+	if len(args) == 0 {
+		return errors.New("admin emoji: add, list, disable, enable or remove?")
+	}
+	switch {
+	case args[0] == "add" && len(args) == 3:
+		return n.AdminAddEmoji(ctx, args[1], args[2], category)
+	case args[0] == "list" && len(args) == 1:
+		list, err := n.AdminEmoji(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SHORTCODE\tCATEGORY\tENABLED\tUPDATED")
+		for _, e := range list {
+			fmt.Fprintf(w, "%s\t%s\t%v\t%s\n", e.Shortcode, e.Category, !e.Disabled, e.UpdatedAt.Format(time.RFC3339))
+		}
+		return w.Flush()
+	case len(args) == 2 && (args[0] == "disable" || args[0] == "enable" || args[0] == "remove"):
+		return n.AdminSetEmoji(ctx, args[1], args[0] == "enable", args[0] == "remove")
+	}
+	return fmt.Errorf("admin emoji: unknown use %q", strings.Join(args, " "))
 }
 
 // adminCluster prints the members a running node sees, asking its ops endpoint (the

@@ -27,6 +27,8 @@ Usage:
   herd admin backup --to DIR         copy the store and the event log to a new directory, while the node runs
   herd admin restore --from DIR      put a backup in the data directory (stop the node, move the old data away)
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
+  herd admin emoji [--category C] add SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
+  herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
   herd config check [flags]          check the configuration and exit

@@ -1,0 +1,69 @@
+package activitypub
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/emoji"
+)
+
+// Emojis is the part of the emoji service that federation reads and writes.
+type Emojis interface {
+	Put(ctx context.Context, e *emoji.Emoji) error
+	Lookup(ctx context.Context, domain string, shortcodes []string) ([]*emoji.Emoji, error)
+}
+
+// EmojiTag is a custom emoji named by a status or an actor, as Mastodon writes it.
+type EmojiTag struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Updated string `json:"updated"`
+	Icon    Image  `json:"icon"`
+}
+
+// emojiTags are the tags of the local emoji that texts use.
+func (s *Service) emojiTags(ctx context.Context, texts ...string) ([]EmojiTag, error) {
+	if s.emojis == nil {
+		return nil, nil
+	}
+	list, err := s.emojis.Lookup(ctx, "", emoji.Used(texts...))
+	if err != nil {
+		return nil, err
+	}
+	var out []EmojiTag
+	for _, e := range list {
+		u := e.URL
+		if e.Key != "" && s.media != nil {
+			u = s.media.FileURL(e.Key)
+		}
+		out = append(out, EmojiTag{ID: s.Base() + "/emojis/" + e.Shortcode, Type: "Emoji", Name: ":" + e.Shortcode + ":",
+			Updated: e.UpdatedAt.UTC().Format(timeFormat), Icon: Image{Type: "Image", MediaType: e.MediaType, URL: u}})
+	}
+	return out, nil
+}
+
+// recordEmoji keeps the custom emoji that a remote document's tags name, as emoji of
+// its domain, so that its texts show them; a tag without a usable picture is skipped.
+func (s *Service) recordEmoji(ctx context.Context, domain string, tags any) {
+	if s.emojis == nil || domain == "" {
+		return
+	}
+	for _, t := range asList(tags) {
+		m, _ := t.(map[string]any)
+		if str2(m, "type") != "Emoji" {
+			continue
+		}
+		icon, _ := m["icon"].(map[string]any)
+		e := &emoji.Emoji{Shortcode: strings.Trim(str2(m, "name"), ":"), Domain: domain,
+			URL: s.remoteURL(linkOf(icon)), MediaType: str2(icon, "mediaType"), URI: str2(m, "id"),
+			UpdatedAt: time.Now().UTC()}
+		if !emoji.ValidShortcode(e.Shortcode) || e.URL == "" {
+			continue
+		}
+		if err := s.emojis.Put(ctx, e); err != nil {
+			s.log.Info("activitypub: emoji not recorded", "shortcode", e.Shortcode, "domain", domain, "err", err)
+		}
+	}
+}

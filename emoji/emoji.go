@@ -1,0 +1,162 @@
+// Package emoji owns custom emoji: the local ones an administrator adds (their
+// pictures stored by the media service, which names them by key), those of other
+// servers as their posts and actors name them (recorded by URL), and which of them a
+// text uses (`:shortcode:`). It stores records through the store contract; it must
+// not know files, HTTP, federation or engines.
+package emoji
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/herd-social/herd/store"
+)
+
+var (
+	// ErrNotFound is returned for an emoji that does not exist.
+	ErrNotFound = errors.New("emoji: not found")
+	// ErrInvalid is returned for a shortcode Mastodon would not take.
+	ErrInvalid = errors.New("emoji: invalid")
+)
+
+// Emoji is one custom emoji of a domain ("" for this server's).
+type Emoji struct {
+	Shortcode string `cbor:"1,keyasint"`
+	Domain    string `cbor:"2,keyasint,omitempty"`
+	// Key names a local emoji's picture in the media store; URL is a remote one's.
+	Key       string    `cbor:"3,keyasint,omitempty"`
+	URL       string    `cbor:"4,keyasint,omitempty"`
+	MediaType string    `cbor:"5,keyasint,omitempty"`
+	Category  string    `cbor:"6,keyasint,omitempty"`
+	Disabled  bool      `cbor:"7,keyasint,omitempty"`
+	Hidden    bool      `cbor:"8,keyasint,omitempty"` // not in the picker
+	UpdatedAt time.Time `cbor:"9,keyasint"`
+	// URI is a remote emoji's id, as its server names it.
+	URI string `cbor:"10,keyasint,omitempty"`
+}
+
+const tEmoji = "custom_emojis" // domain → shortcode → Emoji
+
+// Schema lists the tables this package uses.
+func Schema() store.Schema { return store.Schema{{Name: tEmoji}} }
+
+// shortcodeRE is what Mastodon takes as a shortcode (CustomEmoji::SHORTCODE_RE_FRAGMENT).
+var shortcodeRE = regexp.MustCompile(`^[a-zA-Z0-9_]{2,}$`)
+
+// usedRE finds the :shortcode: of a text, as Mastodon's CustomEmoji::SCAN_RE does:
+// not in the middle of a word or of another shortcode.
+var usedRE = regexp.MustCompile(`(?:^|[^a-zA-Z0-9:]):([a-zA-Z0-9_]{2,}):`)
+
+// ValidShortcode reports whether s may name an emoji.
+func ValidShortcode(s string) bool { return len(s) <= 64 && shortcodeRE.MatchString(s) }
+
+// Used returns the shortcodes the texts use, once each, in order of first use.
+func Used(texts ...string) []string {
+	var out []string
+	for _, t := range texts {
+		for _, m := range usedRE.FindAllStringSubmatch(strings.ReplaceAll(t, "::", ": :"), -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// Service stores emoji.
+type Service struct{ st store.Store }
+
+// New returns a service on st.
+func New(st store.Store) *Service { return &Service{st: st} }
+
+func key(domain string) []byte { return append([]byte("d:"), domain...) }
+
+// Put records an emoji, replacing the one of its domain and shortcode.
+func (s *Service) Put(ctx context.Context, e *Emoji) error {
+	if !ValidShortcode(e.Shortcode) {
+		return fmt.Errorf("%w: shortcode %q", ErrInvalid, e.Shortcode)
+	}
+	b, err := store.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tEmoji, key(e.Domain), []byte(e.Shortcode), b, 0); err != nil {
+		return fmt.Errorf("save emoji %s: %w", e.Shortcode, err)
+	}
+	return nil
+}
+
+// Get returns one emoji.
+func (s *Service) Get(ctx context.Context, domain, shortcode string) (*Emoji, error) {
+	b, err := s.st.Get(ctx, tEmoji, key(domain), []byte(shortcode))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("emoji %s@%s: %w", shortcode, domain, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load emoji %s: %w", shortcode, err)
+	}
+	var e Emoji
+	return &e, store.Unmarshal(b, &e)
+}
+
+// Delete removes an emoji.
+func (s *Service) Delete(ctx context.Context, domain, shortcode string) error {
+	return s.st.Delete(ctx, tEmoji, key(domain), []byte(shortcode))
+}
+
+// List returns every emoji of a domain ("" for the local ones), by shortcode.
+func (s *Service) List(ctx context.Context, domain string) ([]*Emoji, error) {
+	var out []*Emoji
+	var after []byte
+	for {
+		rows, err := s.st.Scan(ctx, tEmoji, key(domain), store.Range{Lower: store.Excl(after), Limit: 1000})
+		if err != nil {
+			return nil, fmt.Errorf("list emoji: %w", err)
+		}
+		for _, r := range rows {
+			var e Emoji
+			if err := store.Unmarshal(r.Value, &e); err != nil {
+				return nil, err
+			}
+			out = append(out, &e)
+		}
+		if len(rows) < 1000 {
+			return out, nil
+		}
+		after = rows[len(rows)-1].CK
+	}
+}
+
+// Lookup returns the enabled emoji of a domain among shortcodes, in their order.
+func (s *Service) Lookup(ctx context.Context, domain string, shortcodes []string) ([]*Emoji, error) {
+	if len(shortcodes) == 0 {
+		return nil, nil
+	}
+	keys := make([]store.Key, len(shortcodes))
+	for i, sc := range shortcodes {
+		keys[i] = store.Key{PK: key(domain), CK: []byte(sc)}
+	}
+	vals, err := s.st.MultiGet(ctx, tEmoji, keys)
+	if err != nil {
+		return nil, fmt.Errorf("look up emoji: %w", err)
+	}
+	var out []*Emoji
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		var e Emoji
+		if err := store.Unmarshal(v, &e); err != nil {
+			return nil, err
+		}
+		if !e.Disabled {
+			out = append(out, &e)
+		}
+	}
+	return out, nil
+}
