@@ -200,9 +200,9 @@ func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 		writeJSON(ctx, 500, map[string]string{"error": "Internal server error"})
 		return
 	}
-	defer rc.Close()
-	body, err := io.ReadAll(rc)
-	if err != nil {
+	offset, length, err := rng.Clip(info.Size)
+	if err != nil { // the store read a range it should have refused
+		rc.Close()
 		writeJSON(ctx, 500, map[string]string{"error": "Internal server error"})
 		return
 	}
@@ -212,10 +212,10 @@ func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if rng != (blob.Range{}) {
-		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", rng.Offset, rng.Offset+int64(len(body))-1, info.Size))
+		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", offset, offset+length-1, info.Size))
 		ctx.SetStatusCode(206)
 	}
-	ctx.SetBody(body)
+	ctx.SetBodyStream(rc, int(length)) // fasthttp closes rc once sent
 }
 
 // byteRange reads a Range header of one range, "bytes=A-B", "bytes=A-" ("bytes=-N",
