@@ -72,8 +72,8 @@ func (s *Service) remove(ctx context.Context, a *Attachment) error {
 
 // Attach checks that account may attach ids to a status, as Mastodon's
 // PostStatusService: its own, processed, not on another status, at most
-// MaxPerStatus; it returns the attachments in order. Mark then records them as the
-// status's, once it is stored.
+// MaxPerStatus; it returns the attachments in order. Marks then makes the writes
+// that record them as the status's, for the batch that stores the status.
 func (s *Service) Attach(ctx context.Context, account shard.ID, ids []shard.ID, statusID shard.ID) ([]*Attachment, error) {
 	if len(ids) > s.opts.MaxPerStatus {
 		return nil, invalid("Media attachments can't contain more than %d items", s.opts.MaxPerStatus)
@@ -98,24 +98,20 @@ func (s *Service) Attach(ctx context.Context, account shard.ID, ids []shard.ID, 
 	return out, nil
 }
 
-// Mark records the attachments as the status's.
-func (s *Service) Mark(ctx context.Context, as []*Attachment, statusID shard.ID) error {
+// Marks returns the writes that record the attachments as the status's: they go in
+// the batch that stores the status, so that a status and its attachments' marks are
+// written together or not at all.
+func Marks(as []*Attachment, statusID shard.ID) ([]store.Mutation, error) {
 	muts := make([]store.Mutation, 0, len(as))
 	for _, a := range as {
 		a.StatusID = statusID
 		b, err := store.Marshal(a)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		muts = append(muts, store.Mutation{Kind: store.Put, Table: tMedia, PK: a.ID.Bytes(), CK: empty, Value: b})
 	}
-	if len(muts) == 0 {
-		return nil
-	}
-	if err := s.st.ApplyEach(ctx, muts); err != nil {
-		return fmt.Errorf("attach media to %d: %w", statusID, err)
-	}
-	return nil
+	return muts, nil
 }
 
 // Remote is an attachment of a remote status, as its server describes it.

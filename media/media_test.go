@@ -12,6 +12,7 @@ import (
 	blobfs "github.com/herd-social/herd/blob/fs"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -19,6 +20,7 @@ import (
 // directory, with a clock the test moves.
 type rig struct {
 	svc   *media.Service
+	st    store.Store
 	files blob.Store
 	now   *atomic.Int64
 }
@@ -33,12 +35,13 @@ func newRig(t *testing.T) rig {
 	ids, _ := shard.NewGenerator(1, shard.DefaultNodeBits, nil)
 	now := &atomic.Int64{}
 	now.Store(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC).UnixNano())
-	svc, err := media.New(e.OpenStore(media.Schema()...), files, e.OpenBus(), ids,
+	st := e.OpenStore(media.Schema()...)
+	svc, err := media.New(st, files, e.OpenBus(), ids,
 		media.Options{FilesURL: "https://example.com/system/", Now: func() time.Time { return time.Unix(0, now.Load()) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rig{svc: svc, files: files, now: now}
+	return rig{svc: svc, st: st, files: files, now: now}
 }
 
 func (r rig) uploaded(t *testing.T, account shard.ID) *media.Attachment {
@@ -75,7 +78,10 @@ func TestAttachAndPrune(t *testing.T) {
 	}
 	as, err := r.svc.Attach(ctx, ann, []shard.ID{kept.ID}, st1)
 	if err == nil {
-		err = r.svc.Mark(ctx, as, st1)
+		var marks []store.Mutation
+		if marks, err = media.Marks(as, st1); err == nil {
+			err = r.st.Batch(ctx, marks) // as the status's batch writes them
+		}
 	}
 	if err != nil {
 		t.Fatal(err)

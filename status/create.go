@@ -8,6 +8,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -189,10 +190,11 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 			st.ThreadID = parent.ID
 		}
 	}
-	if err := s.attach(ctx, st); err != nil {
+	marks, err := s.attach(ctx, st)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.write(ctx, st, p.IdempotencyKey); err != nil {
+	if err := s.write(ctx, st, p.IdempotencyKey, marks...); err != nil {
 		return nil, err
 	}
 	if err := s.announce(ctx, st); err != nil {
@@ -201,18 +203,17 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	return st, nil
 }
 
-// attach marks st's attachments as its own, after checking that its author may
-// attach them, before st is written: an attachment that a crash leaves marked for a
-// status never written is kept, never served, rather than a posted file lost.
-func (s *Service) attach(ctx context.Context, st *Status) error {
+// attach checks that st's author may attach its attachments, and returns the writes
+// that mark them as st's, for the batch that stores st.
+func (s *Service) attach(ctx context.Context, st *Status) ([]store.Mutation, error) {
 	if len(st.MediaIDs) == 0 {
-		return nil
+		return nil, nil
 	}
 	as, err := s.opts.Media.Attach(ctx, st.AccountID, st.MediaIDs, st.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.opts.Media.Mark(ctx, as, st.ID)
+	return media.Marks(as, st.ID)
 }
 
 func (s *Service) idempotent(ctx context.Context, author shard.ID, key string) (*Status, error) {
@@ -230,8 +231,9 @@ func (s *Service) idempotent(ctx context.Context, author shard.ID, key string) (
 	return st, err
 }
 
-// write stores a new status with its listings and counters in one batch.
-func (s *Service) write(ctx context.Context, st *Status, idemKey string) error {
+// write stores a new status with its listings and counters in one batch, with the
+// extra writes given (its attachments' marks).
+func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra ...store.Mutation) error {
 	b, err := store.Marshal(st)
 	if err != nil {
 		return err
@@ -256,6 +258,7 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string) error {
 			store.Mutation{Kind: store.Put, Table: tReblogsBy, PK: st.ReblogOfID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()})
 	}
 	muts = append(muts, s.pollEnd(st)...)
+	muts = append(muts, extra...)
 	if idemKey != "" {
 		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIdempotency, PK: st.AccountID.Bytes(), CK: []byte(idemKey), Value: st.ID.Bytes()})
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/shard"
@@ -77,7 +78,8 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if len(mediaIDs) > 0 && question != nil {
 		return nil, invalid("Media attachments and a poll cannot be attached at the same time")
 	}
-	if err := s.editMedia(ctx, st, mediaIDs); err != nil {
+	marks, released, err := s.editMedia(ctx, st, mediaIDs)
+	if err != nil {
 		return nil, err
 	}
 	history, err := s.History(ctx, st)
@@ -110,27 +112,35 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
 		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
 	muts = append(muts, s.pollEnd(st)...)
+	muts = append(muts, marks...)
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return nil, fmt.Errorf("save edit of %d: %w", st.ID, err)
+	}
+	if len(released) > 0 {
+		if err := s.opts.Media.Release(ctx, released, true); err != nil {
+			return nil, err
+		}
 	}
 	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
 }
 
-// editMedia makes ids the attachments of st: the new ones checked and marked as
-// its own, the ones it no longer carries released (kept a while, unattached).
-func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) error {
+// editMedia makes ids the attachments of st: it checks the new ones and returns the
+// writes that mark them as st's (for the batch that saves the edit), and the ones st
+// no longer carries, to release once it is saved (kept a while, unattached).
+func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) ([]store.Mutation, []shard.ID, error) {
 	if slices.Equal(ids, st.MediaIDs) {
-		return nil
+		return nil, nil, nil
 	}
 	if s.opts.Media == nil {
-		return invalid("Media attachments are not supported")
+		return nil, nil, invalid("Media attachments are not supported")
 	}
 	as, err := s.opts.Media.Attach(ctx, st.AccountID, ids, st.ID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if err := s.opts.Media.Mark(ctx, as, st.ID); err != nil {
-		return err
+	marks, err := media.Marks(as, st.ID)
+	if err != nil {
+		return nil, nil, err
 	}
 	var gone []shard.ID
 	for _, id := range st.MediaIDs {
@@ -139,10 +149,7 @@ func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) err
 		}
 	}
 	st.MediaIDs = ids
-	if len(gone) == 0 {
-		return nil
-	}
-	return s.opts.Media.Release(ctx, gone, true)
+	return marks, gone, nil
 }
 
 // editedPoll is the poll a status has after an edit that asks for ask (nil: none), as

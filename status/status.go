@@ -204,7 +204,6 @@ type Options struct {
 // Media is the part of the media service that statuses need.
 type Media interface {
 	Attach(ctx context.Context, account shard.ID, ids []shard.ID, statusID shard.ID) ([]*media.Attachment, error)
-	Mark(ctx context.Context, as []*media.Attachment, statusID shard.ID) error
 	AddRemote(ctx context.Context, account, statusID shard.ID, rs []media.Remote) ([]shard.ID, error)
 	Release(ctx context.Context, ids []shard.ID, keep bool) error
 }
