@@ -126,7 +126,7 @@ func New(d Deps) *Server {
 		writeJSON(ctx, 405, map[string]string{"error": "Method not allowed"})
 	}
 	s.router.PanicHandler = func(ctx *fasthttp.RequestCtx, v any) {
-		s.log.Error("api: panic", "path", string(ctx.Path()), "panic", fmt.Sprint(v))
+		s.log.Error("api: panic", "path", string(ctx.Path()), "request_id", requestID(ctx), "panic", fmt.Sprint(v))
 		writeJSON(ctx, 500, map[string]string{"error": "Internal server error"})
 	}
 	s.routes()
@@ -140,6 +140,7 @@ func New(d Deps) *Server {
 // boundary refuses (checkURI) reaches no route.
 func (s *Server) Handler() fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
+		setRequestID(ctx)
 		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
 			ctx.URI().SetPathBytes(p[:len(p)-1])
 		}

@@ -139,7 +139,8 @@ func (r *req) json(v any) error {
 func (r *req) fail(err error) {
 	he := publicError(err)
 	if he.Code >= 500 {
-		r.s.log.Error("api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()), "err", err)
+		r.s.log.Error("api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()),
+			"request_id", requestID(r.ctx), "err", err)
 	}
 	body := map[string]string{"error": he.Msg}
 	if he.Description != "" {
