@@ -133,7 +133,6 @@ type Service struct {
 	accounts Accounts
 	statuses Statuses
 	media    Media
-	emojis   Emojis
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
@@ -192,7 +191,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		media: d.Media, emojis: d.Emojis, opts: opts, log: d.Logger}
+		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)
@@ -201,7 +200,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}
 	if s.Resolver = d.Resolver; s.Resolver == nil {
-		s.Resolver = NewResolver(d.Accounts, s.Keys, opts)
+		s.Resolver = NewResolver(d.Accounts, s.Keys, d.Emojis, opts)
 	}
 	s.dead = d.DeadLetters
 	if s.dead == nil {

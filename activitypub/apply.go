@@ -215,7 +215,9 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 		return fmt.Errorf("%w: %s updates a status of another actor", ErrInvalid, actor.URI)
 	}
 	spoiler, content, sensitive := str2(obj, "summary"), sanitize(contentOf(obj)), obj["sensitive"] == true
-	s.recordEmoji(ctx, actor.Domain, obj["tag"])
+	if err := s.recordEmoji(ctx, actor.Domain, obj["tag"]); err != nil {
+		return err
+	}
 	q := readQuestion(obj)
 	if st.Poll != nil && st.Poll.SameQuestion(q) && content == st.Content && spoiler == st.SpoilerText {
 		// The poll's counts, not an edit, as Mastodon tells them apart.

@@ -2,6 +2,7 @@ package activitypub
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -46,9 +47,9 @@ func (s *Service) emojiTags(ctx context.Context, texts ...string) ([]EmojiTag, e
 
 // recordEmoji keeps the custom emoji that a remote document's tags name, as emoji of
 // its domain, so that its texts show them; a tag without a usable picture is skipped.
-func (s *Service) recordEmoji(ctx context.Context, domain string, tags any) {
+func (s *Resolver) recordEmoji(ctx context.Context, domain string, tags any) error {
 	if s.emojis == nil || domain == "" {
-		return
+		return nil
 	}
 	for _, t := range asList(tags) {
 		m, _ := t.(map[string]any)
@@ -63,7 +64,8 @@ func (s *Service) recordEmoji(ctx context.Context, domain string, tags any) {
 			continue
 		}
 		if err := s.emojis.Put(ctx, e); err != nil {
-			s.log.Info("activitypub: emoji not recorded", "shortcode", e.Shortcode, "domain", domain, "err", err)
+			return fmt.Errorf("activitypub: record emoji %s of %s: %w", e.Shortcode, domain, err)
 		}
 	}
+	return nil
 }

@@ -105,6 +105,9 @@ func (s *Resolver) RemoteAccount(ctx context.Context, uri string, refresh bool) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.recordEmoji(ctx, a.Domain, doc["tag"]); err != nil {
+		return nil, err
+	}
 	return s.accounts.UpsertRemote(ctx, a)
 }
 

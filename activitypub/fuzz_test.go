@@ -41,7 +41,7 @@ func FuzzParseActor(f *testing.F) {
 	f.Add(`{"id":"https://r.example/users/a","type":"Person","preferredUsername":"a","inbox":"i","publicKey":{"owner":"https://r.example/users/a"},"alsoKnownAs":["https://o.example/users/b",{"id":7}],"movedTo":{"id":"https://o.example/users/b"}}`)
 	f.Add(`{"id":5,"type":["Person"],"url":{"href":7}}`)
 	f.Add("{\"id\":\"https://r.example/users/a\",\"type\":\"Person\",\"preferredUsername\":\"a\",\"inbox\":\"https://r.example/i\",\"name\":\"x\\u0000y\xff\",\"summary\":\"\\ud800\",\"publicKey\":{\"owner\":\"https://r.example/users/a\"},\"attachment\":[{\"type\":\"PropertyValue\",\"name\":\"\xc0\xaf\",\"value\":\"\\u0000\"}],\"tag\":[{\"type\":\"Emoji\",\"name\":\":\xed\xa0\x80:\"}]}")
-	s := NewResolver(nil, nil, Options{Domain: "example.com", Scheme: "https"})
+	s := NewResolver(nil, nil, nil, Options{Domain: "example.com", Scheme: "https"})
 	f.Fuzz(func(t *testing.T, doc string) {
 		m, err := decodeDocument([]byte(doc))
 		if err != nil {

@@ -99,7 +99,9 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		}
 	}
 	mentioned := s.readTags(ctx, obj, st)
-	s.recordEmoji(ctx, actor.Domain, obj["tag"])
+	if err := s.recordEmoji(ctx, actor.Domain, obj["tag"]); err != nil {
+		return nil, err
+	}
 	st.Visibility = addressedVisibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
 	created, _, err := s.statuses.CreateRemote(ctx, st)
 	if errors.Is(err, status.ErrNotFound) { // deleted before it arrived

@@ -95,3 +95,26 @@ func TestEmojiFederates(t *testing.T) {
 		return fmt.Errorf("home %+v", home)
 	})
 }
+
+// TestActorEmoji: the Emoji tags of a remote actor's document are recorded as its
+// server's emoji, so that its display name shows them.
+func TestActorEmoji(t *testing.T) {
+	c := testrig.New(t, testrig.Host(t, "alpha"))
+	remote := newFakeRemote(t, "remote")
+	remote.actor["name"] = "Mallory :party_parrot:"
+	remote.actor["tag"] = []any{map[string]any{"id": "http://" + remote.domain + "/emojis/1", "type": "Emoji",
+		"name": ":party_parrot:", "icon": map[string]any{"type": "Image", "mediaType": "image/gif",
+			"url": "http://" + remote.domain + "/emoji/party.gif"}}}
+	alice := c.Register("alice")
+	var found struct {
+		Accounts []struct {
+			DisplayName string                            `json:"display_name"`
+			Emojis      []struct{ Shortcode, URL string } `json:"emojis"`
+		} `json:"accounts"`
+	}
+	c.Must(alice.Do("GET", "/api/v2/search", url.Values{"q": {remote.actorID()}, "resolve": {"true"}}), 200).JSON(t, &found)
+	if len(found.Accounts) != 1 || len(found.Accounts[0].Emojis) != 1 ||
+		found.Accounts[0].Emojis[0].URL != "http://"+remote.domain+"/emoji/party.gif" {
+		t.Fatalf("mallory: %+v", found.Accounts)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // TestParseActorDropsUnsafeURLs: every URL of an actor document that is not https
 // (http being off) is left out, and an actor without a usable id or inbox is refused.
 func TestParseActorDropsUnsafeURLs(t *testing.T) {
-	s := NewResolver(nil, nil, Options{Client: ClientOptions{AllowHTTP: false}})
+	s := NewResolver(nil, nil, nil, Options{Client: ClientOptions{AllowHTTP: false}})
 	const id = "https://remote.example/users/m"
 	actor := func(edit func(map[string]any)) map[string]any {
 		doc := map[string]any{"id": id, "type": "Person", "preferredUsername": "m", "inbox": id + "/inbox",
@@ -71,7 +71,7 @@ func TestParseActorDropsUnsafeURLs(t *testing.T) {
 // TestParseActorLimits: a remote actor keeps Mastodon's hard limits: a username that
 // is not a username refuses the actor, and long names, notes and lists are cut.
 func TestParseActorLimits(t *testing.T) {
-	s := NewResolver(nil, nil, Options{})
+	s := NewResolver(nil, nil, nil, Options{})
 	const id = "https://remote.example/users/m"
 	actor := func(edit func(map[string]any)) map[string]any {
 		doc := map[string]any{"id": id, "type": "Person", "preferredUsername": "m", "inbox": id + "/inbox",

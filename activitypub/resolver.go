@@ -15,17 +15,19 @@ type Resolver struct {
 	http     *http.Client
 	accounts Accounts
 	keys     *Keys
+	emojis   Emojis
 	opts     Options
 	now      func() time.Time
 }
 
 // NewResolver returns the resolver of remote actors: accounts keeps what it reads,
-// keys signs its fetches, opts.HTTP (default http.DefaultClient) makes them.
-func NewResolver(accounts Accounts, keys *Keys, opts Options) *Resolver {
+// emojis (if not nil) the custom emoji their documents name, keys signs its fetches,
+// opts.HTTP (default http.DefaultClient) makes them.
+func NewResolver(accounts Accounts, keys *Keys, emojis Emojis, opts Options) *Resolver {
 	if opts.HTTP == nil {
 		opts.HTTP = http.DefaultClient
 	}
-	return &Resolver{http: opts.HTTP, accounts: accounts, keys: keys, opts: opts, now: time.Now}
+	return &Resolver{http: opts.HTTP, accounts: accounts, keys: keys, emojis: emojis, opts: opts, now: time.Now}
 }
 
 // instanceActorURI is the id of the server's own actor.

@@ -159,6 +159,7 @@ func (n *Node) build() error {
 	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
+	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -170,7 +171,6 @@ func (n *Node) build() error {
 		FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/"}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	s.Emoji = emoji.New(n.store)
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
@@ -206,7 +206,7 @@ func (n *Node) federationBase() (fedBase, error) {
 		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
-	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, opts)}, nil
+	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
 
 // buildFederation makes delivery, the actions and federation, each complete when
