@@ -134,4 +134,24 @@ func TestLinkCards(t *testing.T) {
 	if got := alice.Status(byName["article"].ID).Card; got == nil || got.Title != "A fine article" {
 		t.Errorf("GET status card %+v", got)
 	}
+
+	// Edits: the plain note now links the article and takes its card; the article's
+	// note drops its links and its card.
+	edit := func(i int, content string) {
+		id := fmt.Sprintf("%s/statuses/card%d", remote.actorID(), i)
+		remote.post(t, c, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+			"id": fmt.Sprintf("%s/update/%d", id, i), "type": "Update", "actor": remote.actorID(),
+			"object": map[string]any{"id": id, "type": "Note", "attributedTo": remote.actorID(), "content": content,
+				"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []any{remote.actorID() + "/followers"},
+				"updated": "2030-01-01T00:00:00Z"}})
+	}
+	edit(3, "<p>now "+link("/article")+"</p>")
+	edit(4, "<p>no links any more</p>")
+	testrig.Eventually(t, "the cards after the edits", func() error {
+		plain, article := alice.Status(byName["plain"].ID), alice.Status(byName["article"].ID)
+		if plain.Card == nil || plain.Card.Title != "A fine article" || article.Card != nil {
+			return fmt.Errorf("plain note's card %+v, article note's %+v", plain.Card, article.Card)
+		}
+		return nil
+	})
 }
