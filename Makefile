@@ -40,9 +40,9 @@ fuzz: ## run every fuzz target for 30s each
 
 # The fuzz targets that guard the input boundary, each for a bounded time in every test
 # run: request to stored record and back, the value codec, parameters, remote actors,
-# uploaded images.
+# uploaded images, the pages of link preview cards.
 SHORT_FUZZ := ./store/:FuzzValueRoundTrip ./api/:FuzzCreateStatusRoundTrip ./api/:FuzzUpdateCredentialsRoundTrip \
-	./api/:FuzzParams ./activitypub/:FuzzParseActor ./mediaproc/:FuzzProcess
+	./api/:FuzzParams ./activitypub/:FuzzParseActor ./mediaproc/:FuzzProcess ./card/:FuzzParse
 FUZZTIME ?= 15s
 
 fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each

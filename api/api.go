@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
@@ -58,7 +59,9 @@ type Deps struct {
 	// Media keeps the attachments and their files.
 	Media *media.Service
 	// Emoji keeps the custom emoji, local and remote.
-	Emoji         *emoji.Service
+	Emoji *emoji.Service
+	// Cards keeps the link preview cards of statuses; nil shows none.
+	Cards         *card.Service
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service

@@ -264,6 +264,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
+	cards, err := s.cards(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	uses, used := emojiUses{}, map[shard.ID][]string{}
 	for _, st := range shown {
@@ -297,6 +301,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		}
 		r := s.status(st, acc, counts[i], accs)
 		r.Emojis = emojis.of(domainOfAcct(acc.Acct), used[st.ID])
+		if c := previewCard(cards[st.ID]); c != nil {
+			r.Card = c
+		}
 		if st.Poll != nil {
 			r.Poll = s.poll(st, tallies[st.ID], viewer, choices[st.ID], now)
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/emoji"
@@ -68,6 +69,8 @@ type Services struct {
 	Media *media.Service
 	// Emoji keeps custom emoji.
 	Emoji *emoji.Service
+	// Cards keeps and fetches link preview cards.
+	Cards *card.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
 }
@@ -102,7 +105,7 @@ func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
-		deadletter.Schema(), media.Schema(), emoji.Schema()} {
+		deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -176,6 +179,9 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists})
+	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
+		Logger: n.log})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
@@ -246,7 +252,7 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
-		Media: s.Media, Emoji: s.Emoji,
+		Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
@@ -335,7 +341,7 @@ func (n *Node) serveHTTP(ln net.Listener) {
 // process is set aside instead of stopping its partition; a consumer added here must
 // do the same.
 func (n *Node) runConsumers(ctx context.Context) {
-	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run,
+	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run, "cards": n.Cards.Run,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
 		"delivery": n.Delivery.Run} {
 		n.wg.Go(func() { n.consume(ctx, name, run) })

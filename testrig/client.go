@@ -90,6 +90,7 @@ type Status struct {
 	Muted              *bool     `json:"muted"`
 	Pinned             *bool     `json:"pinned"`
 	Text               *string   `json:"text"` // only in the answer to a delete
+	Card               *Card     `json:"card"`
 	Poll               *Poll     `json:"poll"`
 }
 
@@ -149,6 +150,17 @@ type StatusSource struct {
 	ID          string `json:"id"`
 	Text        string `json:"text"`
 	SpoilerText string `json:"spoiler_text"`
+}
+
+// Card is a status's link preview card, as far as tests read it.
+type Card struct {
+	URL          string  `json:"url"`
+	Title        string  `json:"title"`
+	Description  string  `json:"description"`
+	Type         string  `json:"type"`
+	ProviderName string  `json:"provider_name"`
+	Image        *string `json:"image"`
+	Language     *string `json:"language"`
 }
 
 // Search is Mastodon's Search entity, the answer of /api/v2/search.
