@@ -2,7 +2,8 @@
 // author's and followers' home timelines (fan-out on write, page by page, skipping
 // followers who mute the author), the timelines of the lists holding the author
 // (lists.go: Mastodon's list filter and replies policies; exclusive lists keep the
-// post out of their owners' homes), the public, local and hashtag timelines, and
+// post out of their owners' homes), the direct conversations of local participants
+// (conversations.go), the public, local and hashtag timelines, and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
 // `statuses` topic idempotently and must not know HTTP or engines. What it writes it
@@ -88,6 +89,12 @@ type Options struct {
 	DeadLetters DeadLetters
 	// Lists are the lists whose timelines take their members' posts; default none.
 	Lists Lists
+	// Conversations keep the direct conversations of local participants; default
+	// none (direct statuses then only reach homes). Participants must be set with it.
+	Conversations Conversations
+	// Participants tells local accounts from remote ones among a direct status's
+	// participants; required with Conversations.
+	Participants Participants
 }
 
 // DeadLetters is the part of deadletter.Keeper that fan-out needs.
@@ -208,6 +215,9 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 	}
 	s.toUser(st.AccountID, event(stream.Update, st.ID))
 	if err := s.mentions(ctx, st); err != nil {
+		return err
+	}
+	if err := s.conversations(ctx, st); err != nil {
 		return err
 	}
 	if visibility.ToFollowers(st) {
@@ -385,6 +395,9 @@ func (s *Service) deleted(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if err := s.listsDeleted(ctx, st); err != nil {
+		return err
+	}
+	if err := s.conversationsDeleted(ctx, st); err != nil {
 		return err
 	}
 	if err := s.streamDeleted(ctx, st); err != nil {
