@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/conversation"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -61,6 +62,7 @@ type Deps struct {
 	Timelines     *timeline.Service
 	Lists         *list.Service
 	Conversations *conversation.Service
+	Hashtags      *hashtag.Service
 	Notifications *notification.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.

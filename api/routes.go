@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), s.tagTimeline)
 	s.routeLists()
 	s.routeConversations()
+	s.routeTags()
 
 	// Notifications.
 	s.handle("GET", "/api/v1/notifications", user("read:notifications"), s.listNotifications)

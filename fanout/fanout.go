@@ -3,7 +3,8 @@
 // followers who mute the author), the timelines of the lists holding the author
 // (lists.go: Mastodon's list filter and replies policies; exclusive lists keep the
 // post out of their owners' homes), the direct conversations of local participants
-// (conversations.go), the public, local and hashtag timelines, and
+// (conversations.go), the public, local and hashtag timelines, the homes of the
+// followers of a public post's hashtags and the tags' history (tags.go), and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
 // `statuses` topic idempotently and must not know HTTP or engines. What it writes it
@@ -95,6 +96,12 @@ type Options struct {
 	// Participants tells local accounts from remote ones among a direct status's
 	// participants; required with Conversations.
 	Participants Participants
+	// Hashtags count tag uses and name the followers of a tag, whose homes take the
+	// public posts with it; default none. Hidden must be set with it.
+	Hashtags Hashtags
+	// Hidden tells whether a tag follower hides a post's author or mentioned
+	// accounts; required with Hashtags.
+	Hidden Hidden
 }
 
 // DeadLetters is the part of deadletter.Keeper that fan-out needs.
@@ -230,6 +237,9 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 			return err
 		}
 		s.streamPublic(st, event(stream.Update, st.ID))
+		if err := s.tagged(ctx, st); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -57,6 +58,7 @@ type Services struct {
 	Timelines     *timeline.Service
 	Lists         *list.Service
 	Conversations *conversation.Service
+	Hashtags      *hashtag.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
 	// Actions are the relationship use cases both doors call.
@@ -100,7 +102,7 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
+		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
 		deadletter.Schema(), media.Schema()} {
 		s = append(s, part...)
 	}
@@ -159,6 +161,7 @@ func (n *Node) build() error {
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
 	s.Conversations = conversation.New(n.store, ids)
+	s.Hashtags = hashtag.New(n.store, ids)
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -175,7 +178,7 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
-			Conversations: s.Conversations, Participants: s.Accounts})
+			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
@@ -244,7 +247,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
-		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Media:  s.Media,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
