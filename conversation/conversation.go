@@ -80,8 +80,9 @@ func setKey(others []shard.ID) []byte {
 
 // Add records statusID, a direct status by author, in owner's conversation with
 // others (made if missing) and returns the conversation. It becomes the last status
-// if it is newer than the last one, and the conversation unread unless owner wrote
-// it. Adding a status again changes nothing.
+// if it is newer than the last one (ids follow the published time, so a remote status
+// may arrive older), and the conversation is unread unless owner wrote it, as
+// Mastodon's AccountConversation.add_status. Adding a status again changes nothing.
 func (s *Service) Add(ctx context.Context, owner, author, statusID shard.ID, others []shard.ID) (*Conversation, error) {
 	c, err := s.bySet(ctx, owner, others, true)
 	if err != nil {
@@ -95,10 +96,11 @@ func (s *Service) Add(ctx context.Context, owner, author, statusID shard.ID, oth
 	if err := s.st.Put(ctx, tStatuses, c.ID.Bytes(), statusID.Bytes(), present, 0); err != nil {
 		return nil, fmt.Errorf("add status %d to conversation %d: %w", statusID, c.ID, err)
 	}
+	c.Unread = author != owner
 	if statusID <= c.LastStatusID {
-		return c, nil
+		return c, s.put(ctx, c)
 	}
-	return c, s.moveLast(ctx, c, statusID, author != owner)
+	return c, s.moveLast(ctx, c, statusID)
 }
 
 // bySet returns owner's conversation with others; with create, a missing one is made
@@ -131,11 +133,10 @@ func (s *Service) bySet(ctx context.Context, owner shard.ID, others []shard.ID, 
 }
 
 // moveLast makes last the conversation's last status (moving its place in the
-// owner's order) and sets its unread flag when unread.
-func (s *Service) moveLast(ctx context.Context, c *Conversation, last shard.ID, unread bool) error {
+// owner's order) and saves the conversation.
+func (s *Service) moveLast(ctx context.Context, c *Conversation, last shard.ID) error {
 	old := c.LastStatusID
 	c.LastStatusID = last
-	c.Unread = c.Unread || unread
 	if err := s.put(ctx, c); err != nil {
 		return err
 	}
@@ -269,5 +270,5 @@ func (s *Service) StatusDeleted(ctx context.Context, owner, statusID shard.ID, o
 	if len(rows) == 0 {
 		return nil, s.drop(ctx, c)
 	}
-	return c, s.moveLast(ctx, c, shard.FromBytes(rows[0].CK), false)
+	return c, s.moveLast(ctx, c, shard.FromBytes(rows[0].CK))
 }
