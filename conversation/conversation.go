@@ -69,6 +69,13 @@ func Others(owner, author shard.ID, mentions []shard.ID) []shard.ID {
 	return out
 }
 
+// normal returns others sorted, once each.
+func normal(others []shard.ID) []shard.ID {
+	out := slices.Clone(others)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func setKey(others []shard.ID) []byte {
 	k := make([]byte, 0, 8*len(others)+1)
 	k = append(k, 's') // never empty: a note to oneself has no other participant
@@ -106,6 +113,7 @@ func (s *Service) Add(ctx context.Context, owner, author, statusID shard.ID, oth
 // bySet returns owner's conversation with others; with create, a missing one is made
 // (concurrent makers agree on one).
 func (s *Service) bySet(ctx context.Context, owner shard.ID, others []shard.ID, create bool) (*Conversation, error) {
+	others = normal(others)
 	key := setKey(others)
 	b, err := s.st.Get(ctx, tSets, owner.Bytes(), key)
 	if err == nil {
