@@ -108,6 +108,13 @@ func TestConversations(t *testing.T) {
 	alice.PostStatus("@carol private", "visibility", "private")
 	last := alice.PostStatus("@carol direct", "visibility", "direct").ID
 	conversationsAre(t, carol, last)
+
+	// A recipient who blocks the author gets no conversation.
+	carol.Relate(bob.ID, "block")
+	blocked := bob.PostStatus("@carol @alice blocked", "visibility", "direct").ID
+	final := alice.PostStatus("@carol after", "visibility", "direct").ID
+	conversationsAre(t, alice, final, blocked) // bob's status was fanned out
+	conversationsAre(t, carol, final)
 }
 
 // TestConversationStream: a direct status sends each local participant its

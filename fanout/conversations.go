@@ -40,7 +40,8 @@ func (s *Service) localParticipants(ctx context.Context, st *status.Status) ([]s
 
 // conversations records a direct status in the conversation of each local
 // participant with the others, as Mastodon's AccountConversation.add_status, and
-// sends the conversation on each participant's direct channel.
+// sends the conversation on each participant's direct channel; a participant who
+// hides the author (blocks, mutes, or is blocked by) gets none.
 func (s *Service) conversations(ctx context.Context, st *status.Status) error {
 	if st.Visibility != status.Direct || s.opts.Conversations == nil {
 		return nil
@@ -50,6 +51,12 @@ func (s *Service) conversations(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	for _, owner := range locals {
+		if hides, err := s.hidesAuthor(ctx, owner, st.AccountID); err != nil || hides {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		c, err := s.opts.Conversations.Add(ctx, owner, st.AccountID, st.ID, conversation.Others(owner, st.AccountID, st.Mentions))
 		if err != nil {
 			return err
@@ -75,4 +82,13 @@ func (s *Service) conversationsDeleted(ctx context.Context, st *status.Status) e
 		}
 	}
 	return nil
+}
+
+// hidesAuthor reports whether owner, another account than author, hides author.
+func (s *Service) hidesAuthor(ctx context.Context, owner, author shard.ID) (bool, error) {
+	if owner == author || s.opts.Hidden == nil {
+		return false, nil
+	}
+	hidden, err := s.opts.Hidden.Hidden(ctx, owner, []shard.ID{author})
+	return len(hidden) > 0, err
 }

@@ -100,7 +100,8 @@ type Options struct {
 	// public posts with it; default none. Hidden must be set with it.
 	Hashtags Hashtags
 	// Hidden tells whether a tag follower hides a post's author or mentioned
-	// accounts; required with Hashtags.
+	// accounts (required with Hashtags), and whether a direct status's recipient
+	// hides its author (no conversation then; without it, every recipient gets one).
 	Hidden Hidden
 }
 
