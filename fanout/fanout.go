@@ -238,11 +238,8 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 			return err
 		}
 		s.streamPublic(st, event(stream.Update, st.ID))
-		if err := s.tagged(ctx, st); err != nil {
-			return err
-		}
 	}
-	return nil
+	return s.tagged(ctx, st)
 }
 
 // mentions notifies mentioned accounts and, for direct posts, puts the post in their

@@ -20,19 +20,23 @@ type Hidden interface {
 	Hidden(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error)
 }
 
-// tagged counts the uses of a public status's hashtags and, unless it is a boost,
-// puts it in the homes of the local accounts that follow one of them, as Mastodon's
-// FanOutOnWriteService (deliver_to_hashtag_followers): not the author's, not those
-// that follow the author (their homes took it as followers), nor those that hide the
-// author or a mentioned account.
+// tagged counts the uses of the hashtags of a public or unlisted status (Mastodon's
+// distributable statuses) and puts a public one that is not a boost, replies
+// included, in the homes of the local accounts that follow one of its tags, as
+// Mastodon's FanOutOnWriteService (deliver_to_hashtag_followers): not the author's,
+// not those that follow the author (their homes took it as followers), nor those
+// that hide the author or a mentioned account.
 func (s *Service) tagged(ctx context.Context, st *status.Status) error {
-	if s.opts.Hashtags == nil || len(st.Tags) == 0 {
+	if s.opts.Hashtags == nil || len(st.Tags) == 0 || st.ReblogOfID != 0 {
+		return nil
+	}
+	if st.Visibility != status.Public && st.Visibility != status.Unlisted {
 		return nil
 	}
 	if err := s.opts.Hashtags.Used(ctx, st.Tags, st.ID, st.AccountID); err != nil {
 		return err
 	}
-	if st.ReblogOfID != 0 {
+	if st.Visibility != status.Public {
 		return nil
 	}
 	seen := map[shard.ID]bool{st.AccountID: true}
