@@ -82,3 +82,34 @@ func TestRemoteConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRemoteTaggedPost: a remote public post with a hashtag that a local account
+// follows enters its home, though it follows no one.
+func TestRemoteTaggedPost(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	b := testrig.New(t, testrig.Host(t, "beta"))
+	alice, carol, bob := a.Register("alice"), a.Register("carol"), b.Register("bob")
+	betaDomain := b.Nodes[0].Config().Domain
+	// carol's follow brings bob's posts to alpha; alice only follows the tag.
+	found := carol.Search("@bob@"+betaDomain, "resolve", "true")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search: %+v", found)
+	}
+	bobOnA := found.Accounts[0].ID
+	carol.Relate(bobOnA, "follow")
+	testrig.Eventually(t, "bob's Accept", func() error {
+		if rel := carol.Relationship(bobOnA); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
+	})
+	a.Must(alice.Do("POST", "/api/v1/tags/fediverse/follow", nil), 200)
+
+	post := bob.PostStatus("hello #fediverse")
+	testrig.Eventually(t, "bob's tagged post in alice's home", func() error {
+		if uris := testrig.StatusURIs(alice.Home(nil)); len(uris) != 1 || uris[0] != post.URI {
+			return fmt.Errorf("alice's home holds %v", uris)
+		}
+		return nil
+	})
+}
