@@ -22,7 +22,9 @@ import (
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/emoji"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -65,6 +67,8 @@ type Deps struct {
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service
+	Conversations *conversation.Service
+	Hashtags      *hashtag.Service
 	Notifications *notification.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.

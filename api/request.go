@@ -13,6 +13,8 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/conversation"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -109,7 +111,8 @@ func publicError(err error) *HTTPError {
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
-		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound):
+		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
+		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}

@@ -109,6 +109,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), s.public)
 	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), s.tagTimeline)
 	s.routeLists()
+	s.routeConversations()
+	s.routeTags()
 
 	// Notifications.
 	s.handle("GET", "/api/v1/notifications", user("read:notifications"), s.listNotifications)

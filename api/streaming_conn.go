@@ -12,6 +12,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -240,6 +241,8 @@ func (c *streamConn) payload(ctx context.Context, e stream.Event, filter bool) (
 		return c.statusPayload(ctx, e.ID, filter)
 	case stream.Notification:
 		return c.notificationPayload(ctx, e.ID)
+	case stream.Conversation:
+		return c.conversationPayload(ctx, e.ID)
 	}
 	return nil, false, nil
 }
@@ -291,6 +294,24 @@ func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (
 	}
 	// Fan-out admitted the status to the channel under the visibility policy.
 	return len(hidden) == 0 && visibility.Allows(visibility.Admitted(c.viewer, false), st), nil
+}
+
+// conversationPayload renders the viewer's conversation as GET /api/v1/conversations
+// does; a conversation removed meanwhile is dropped.
+func (c *streamConn) conversationPayload(ctx context.Context, id shard.ID) ([]byte, bool, error) {
+	conv, err := c.s.d.Conversations.Get(ctx, c.viewer, id)
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := c.s.conversationEntities(ctx, c.viewer, []*conversation.Conversation{conv})
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := c.enc.encode(out[0])
+	return b, err == nil, err
 }
 
 func (c *streamConn) notificationPayload(ctx context.Context, id shard.ID) ([]byte, bool, error) {

@@ -2,7 +2,9 @@
 // author's and followers' home timelines (fan-out on write, page by page, skipping
 // followers who mute the author), the timelines of the lists holding the author
 // (lists.go: Mastodon's list filter and replies policies; exclusive lists keep the
-// post out of their owners' homes), the public, local and hashtag timelines, and
+// post out of their owners' homes), the direct conversations of local participants
+// (conversations.go), the public, local and hashtag timelines, the homes of the
+// followers of a public post's hashtags and the tags' history (tags.go), and
 // mention notifications. Authors with very many followers are not fanned out: their
 // followers pull their posts at read time (hybrid fan-out). It consumes the bus
 // `statuses` topic idempotently and must not know HTTP or engines. What it writes it
@@ -88,6 +90,19 @@ type Options struct {
 	DeadLetters DeadLetters
 	// Lists are the lists whose timelines take their members' posts; default none.
 	Lists Lists
+	// Conversations keep the direct conversations of local participants; default
+	// none (direct statuses then only reach homes). Participants must be set with it.
+	Conversations Conversations
+	// Participants tells local accounts from remote ones among a direct status's
+	// participants; required with Conversations.
+	Participants Participants
+	// Hashtags count tag uses and name the followers of a tag, whose homes take the
+	// public posts with it; default none. Hidden must be set with it.
+	Hashtags Hashtags
+	// Hidden tells whether a tag follower hides a post's author or mentioned
+	// accounts (required with Hashtags), and whether a direct status's recipient
+	// hides its author (no conversation then; without it, every recipient gets one).
+	Hidden Hidden
 }
 
 // DeadLetters is the part of deadletter.Keeper that fan-out needs.
@@ -210,6 +225,9 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 	if err := s.mentions(ctx, st); err != nil {
 		return err
 	}
+	if err := s.conversations(ctx, st); err != nil {
+		return err
+	}
 	if visibility.ToFollowers(st) {
 		if err := s.toFollowers(ctx, st); err != nil {
 			return err
@@ -221,7 +239,7 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 		}
 		s.streamPublic(st, event(stream.Update, st.ID))
 	}
-	return nil
+	return s.tagged(ctx, st)
 }
 
 // mentions notifies mentioned accounts and, for direct posts, puts the post in their
@@ -385,6 +403,9 @@ func (s *Service) deleted(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if err := s.listsDeleted(ctx, st); err != nil {
+		return err
+	}
+	if err := s.conversationsDeleted(ctx, st); err != nil {
 		return err
 	}
 	if err := s.streamDeleted(ctx, st); err != nil {

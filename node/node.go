@@ -26,10 +26,12 @@ import (
 	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -57,6 +59,8 @@ type Services struct {
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service
+	Conversations *conversation.Service
+	Hashtags      *hashtag.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
 	// Actions are the relationship use cases both doors call.
@@ -104,8 +108,8 @@ type Node struct {
 func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), list.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
-		deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema()} {
+		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
+		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -163,6 +167,8 @@ func (n *Node) build() error {
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
 	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors
+	s.Conversations = conversation.New(n.store, ids)
+	s.Hashtags = hashtag.New(n.store, ids)
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -178,7 +184,8 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
-		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists})
+		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
+			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts})
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
@@ -251,7 +258,8 @@ func (n *Node) buildFederation(fed fedBase) error {
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
-		Timelines: s.Timelines, Lists: s.Lists, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
+		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,

@@ -87,6 +87,9 @@ const (
 	// Notification is a new notification of the channel's account; ID is the
 	// notification.
 	Notification = "notification"
+	// Conversation is a direct conversation of the channel's account that changed
+	// (Mastodon's `conversation` event on the direct stream); ID is the conversation.
+	Conversation = "conversation"
 	// FiltersChanged tells clients to reload their filters; it has no ID.
 	FiltersChanged = "filters_changed"
 	// Reverify (system channel) makes connections check their token again now; ID,

@@ -533,3 +533,19 @@ func (u *User) ListTimeline(list string, q url.Values) []Status {
 	u.get("/api/v1/timelines/list/"+list, q, &l)
 	return l
 }
+
+// Conversation is Mastodon's Conversation entity.
+type Conversation struct {
+	ID         string    `json:"id"`
+	Unread     bool      `json:"unread"`
+	Accounts   []Account `json:"accounts"`
+	LastStatus *Status   `json:"last_status"`
+}
+
+// Conversations reads a page of the user's direct conversations.
+func (u *User) Conversations(q url.Values) []Conversation {
+	u.c.t.Helper()
+	var l []Conversation
+	u.get("/api/v1/conversations", q, &l)
+	return l
+}

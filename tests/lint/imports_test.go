@@ -71,7 +71,8 @@ var (
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
-		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list", "emoji", "card"}
+		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list", "emoji", "card",
+		"conversation", "hashtag"}
 )
 
 func in(list []string) func(string) bool {
