@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/herd-social/herd/activitypub"
+	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -24,8 +25,8 @@ func TestAdminListAndReplay(t *testing.T) {
 	post := alice.Post("the original")
 	waitHome(t, c, bob, "the original")
 
-	// A created event of a status whose record is corrupt is set aside by both groups
-	// of the statuses topic.
+	// A created event of a status whose record is corrupt is set aside by every group
+	// of the statuses topic (fan-out, federation, cards).
 	orig, err := shard.Parse(post["id"].(string))
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +43,8 @@ func TestAdminListAndReplay(t *testing.T) {
 	publish(t, n, status.Topic, mustParse(t, alice.ID).Bytes(), ev)
 	letter := waitLetters(t, n, fanout.Group, status.Topic, 1)[0]
 	waitLetters(t, n, activitypub.OutboxGroup, status.Topic, 1)
-	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 2 {
+	waitLetters(t, n, card.Group, status.Topic, 1)
+	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 3 {
 		t.Fatalf("all letters: %v, %v", all, err)
 	}
 	if one, err := n.AdminDeadLetters(ctx, "", 1); err != nil || len(one) != 1 {
@@ -70,16 +72,18 @@ func TestAdminListAndReplay(t *testing.T) {
 		t.Fatal("a replayed letter replayed again")
 	}
 
-	// Replaying a whole group.
-	k, err := n.AdminReplayDeadLetters(ctx, activitypub.OutboxGroup)
-	if err != nil || k != 1 {
-		t.Fatalf("replay the federation group: %d, %v", k, err)
+	// Replaying a whole group, each of the two left.
+	for _, group := range []string{activitypub.OutboxGroup, card.Group} {
+		k, err := n.AdminReplayDeadLetters(ctx, group)
+		if err != nil || k != 1 {
+			t.Fatalf("replay the %s group: %d, %v", group, k, err)
+		}
 	}
 	if left, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(left) != 0 {
 		t.Fatalf("letters after replaying all: %v, %v", left, err)
 	}
 	counts, err := n.AdminDeadLetterCounts(ctx)
-	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 {
+	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 || counts[card.Group] != 1 {
 		t.Fatalf("counts %v, %v", counts, err)
 	}
 }
