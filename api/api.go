@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -59,6 +60,7 @@ type Deps struct {
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service
+	Filters       *filter.Service
 	Notifications *notification.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.

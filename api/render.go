@@ -225,7 +225,7 @@ func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
 		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []any{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
-		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
+		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned, Filtered: orig.Filtered}
 	if u := text.CleanURL(st.URI, true); u != "" {
 		b.URI = u
 	}
@@ -251,6 +251,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		return nil, err
 	}
 	now := time.Now()
+	scope, err := s.filterScope(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
 	var marks [4][]bool
 	var muted []bool
 	if viewer != 0 {
@@ -282,6 +286,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			if st.AccountID == viewer {
 				r.Pinned = ptr(marks[3][i])
 			}
+		}
+		if scope != nil && !scope.applyFilters(r, scope.matchStatus(st, attached)) {
+			continue
 		}
 		out[st.ID] = r
 	}

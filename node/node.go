@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -55,6 +56,7 @@ type Services struct {
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service
+	Filters       *filter.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
 	// Actions are the relationship use cases both doors call.
@@ -99,7 +101,7 @@ func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), notification.Schema(), fanout.Schema(), moderation.Schema(),
-		deadletter.Schema(), media.Schema()} {
+		deadletter.Schema(), media.Schema(), filter.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -156,6 +158,7 @@ func (n *Node) build() error {
 	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
+	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -240,7 +243,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
-		Timelines: s.Timelines, Lists: s.Lists, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
+		Timelines: s.Timelines, Lists: s.Lists, Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
 		Media:  s.Media,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,

@@ -71,7 +71,7 @@ var (
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
-		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list"}
+		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list", "filter"}
 )
 
 func in(list []string) func(string) bool {
