@@ -74,7 +74,7 @@ func (s *Server) routes() {
 	// Statuses.
 	s.handle("POST", "/api/v1/statuses", user("write:statuses"), s.postStatus)
 	s.handle("GET", "/api/v1/statuses", open("read:statuses"), s.getStatuses)
-	s.handle("GET", "/api/v1/statuses/{id}", open("read:statuses"), filtered(filter.Thread, false, s.getStatus))
+	s.handle("GET", "/api/v1/statuses/{id}", open("read:statuses"), filtered("", false, s.getStatus))
 	s.handle("PUT", "/api/v1/statuses/{id}", user("write:statuses"), s.editStatus)
 	s.handle("DELETE", "/api/v1/statuses/{id}", user("write:statuses"), s.deleteStatus)
 	s.handle("GET", "/api/v1/statuses/{id}/history", open("read:statuses"), s.statusHistory)

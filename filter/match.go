@@ -100,8 +100,9 @@ type Target struct {
 	Text                 string
 }
 
-// Match returns the filters that match t in c. The viewer's own statuses match none,
-// as Mastodon skips them.
+// Match returns the filters that match t in c, or in any context when c is empty (a
+// status's own GET, as Mastodon's REST rendering). The viewer's own statuses match
+// none, as Mastodon skips them.
 func (m *Matcher) Match(t Target, c Context) []Result {
 	if m.Empty() || t.Author == m.viewer {
 		return nil
@@ -109,7 +110,7 @@ func (m *Matcher) Match(t Target, c Context) []Result {
 	hit := m.any != nil && m.any.MatchString(t.Text)
 	var out []Result
 	for _, cf := range m.fs {
-		if !cf.f.In(c) {
+		if c != "" && !cf.f.In(c) {
 			continue
 		}
 		var r Result
