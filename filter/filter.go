@@ -19,10 +19,13 @@ import (
 	"github.com/herd-social/herd/stream"
 )
 
-const tFilters = "filters" // owner → filter id → Filter (with its keywords and statuses)
+const (
+	tFilters  = "filters"         // owner → filter id → Filter (with its keywords and statuses)
+	tVersions = "filter_versions" // owner → "v" → id of the last change
+)
 
 // Schema lists the tables this package uses.
-func Schema() store.Schema { return store.Schema{{Name: tFilters}} }
+func Schema() store.Schema { return store.Schema{{Name: tFilters}, {Name: tVersions}} }
 
 // ErrNotFound is a filter, keyword or filtered status that does not exist or is not
 // the caller's.
@@ -135,10 +138,11 @@ type Options struct {
 
 // Service keeps filters.
 type Service struct {
-	st  store.Store
-	ids *shard.Generator
-	now func() time.Time
-	pub publisher
+	st    store.Store
+	ids   *shard.Generator
+	now   func() time.Time
+	pub   publisher
+	cache cache
 }
 
 // New returns the filter service.
@@ -149,11 +153,16 @@ func New(st store.Store, ids *shard.Generator, o Options) *Service {
 	return &Service{st: st, ids: ids, now: o.Now, pub: o.Streams}
 }
 
-// changed tells owner's connections that the filters changed.
-func (s *Service) changed(owner shard.ID) {
+// changed records a change of owner's filters, after its rows are written, and tells
+// owner's connections.
+func (s *Service) changed(ctx context.Context, owner shard.ID) error {
+	if err := s.st.Put(ctx, tVersions, owner.Bytes(), versionKey, s.ids.Next().Bytes(), 0); err != nil {
+		return fmt.Errorf("filters of %d changed: %w", owner, err)
+	}
 	if s.pub != nil {
 		s.pub.Publish(stream.User(owner), stream.Event{Kind: stream.FiltersChanged})
 	}
+	return nil
 }
 
 func (s *Service) put(ctx context.Context, f *Filter) error {
@@ -164,8 +173,7 @@ func (s *Service) put(ctx context.Context, f *Filter) error {
 	if err := s.st.Put(ctx, tFilters, f.Owner.Bytes(), f.ID.Bytes(), b, 0); err != nil {
 		return fmt.Errorf("save filter %d: %w", f.ID, err)
 	}
-	s.changed(f.Owner)
-	return nil
+	return s.changed(ctx, f.Owner)
 }
 
 // Create makes a filter of owner.
@@ -311,6 +319,5 @@ func (s *Service) Delete(ctx context.Context, owner, id shard.ID) error {
 	if err := s.st.Delete(ctx, tFilters, owner.Bytes(), id.Bytes()); err != nil {
 		return fmt.Errorf("delete filter %d: %w", id, err)
 	}
-	s.changed(owner)
-	return nil
+	return s.changed(ctx, owner)
 }

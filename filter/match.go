@@ -47,11 +47,19 @@ type Matcher struct {
 	fs     []compiled
 }
 
-// Matcher compiles owner's filters active at the service's now.
+// Matcher compiles owner's filters active at the service's now. The filters are read
+// from the cache when owner's version row says they have not changed since.
 func (s *Service) Matcher(ctx context.Context, owner shard.ID) (*Matcher, error) {
-	fs, err := s.Of(ctx, owner)
+	v, err := s.version(ctx, owner)
 	if err != nil {
 		return nil, err
+	}
+	fs, ok := s.cache.get(owner, v)
+	if !ok {
+		if fs, err = s.Of(ctx, owner); err != nil {
+			return nil, err
+		}
+		s.cache.put(owner, v, fs)
 	}
 	return Compile(owner, fs, s.now()), nil
 }
