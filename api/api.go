@@ -24,6 +24,7 @@ import (
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/emoji"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
@@ -69,6 +70,7 @@ type Deps struct {
 	Lists         *list.Service
 	Conversations *conversation.Service
 	Hashtags      *hashtag.Service
+	Filters       *filter.Service
 	Notifications *notification.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/herd-social/herd/emoji"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
 )
 
 // CustomEmoji is Mastodon's CustomEmoji entity.
@@ -95,4 +97,30 @@ func (f emojiFound) of(domain string, codes []string) []CustomEmoji {
 func domainOfAcct(acct string) string {
 	_, d, _ := strings.Cut(acct, "@")
 	return d
+}
+
+// statusEmojis are the emoji the texts of statuses use (content, content warning, poll
+// options), of their authors' domains, keyed by status id.
+func (s *Server) statusEmojis(ctx context.Context, sts []*status.Status, accs map[shard.ID]*Account) (map[shard.ID][]CustomEmoji, error) {
+	uses, used := emojiUses{}, map[shard.ID][]string{}
+	for _, st := range sts {
+		if acc := accs[st.AccountID]; acc != nil {
+			texts := []string{st.Content, st.SpoilerText}
+			if st.Poll != nil {
+				texts = append(texts, st.Poll.Options...)
+			}
+			used[st.ID] = uses.add(domainOfAcct(acc.Acct), texts...)
+		}
+	}
+	found, err := s.lookupEmoji(ctx, uses)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[shard.ID][]CustomEmoji, len(used))
+	for _, st := range sts {
+		if acc := accs[st.AccountID]; acc != nil {
+			out[st.ID] = found.of(domainOfAcct(acc.Acct), used[st.ID])
+		}
+	}
+	return out, nil
 }

@@ -105,7 +105,7 @@ type Status struct {
 	Muted              *bool              `json:"muted,omitempty"`
 	Bookmarked         *bool              `json:"bookmarked,omitempty"`
 	Pinned             *bool              `json:"pinned,omitempty"`
-	Filtered           []any              `json:"filtered,omitempty"`
+	Filtered           []FilterResult     `json:"filtered,omitempty"`
 }
 
 // PostedWith is Status.application: the app a status was posted with.

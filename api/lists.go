@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -40,7 +41,7 @@ func (s *Server) routeLists() {
 	s.handle("POST", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.AddToList, true))
 	s.handle("DELETE", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.RemoveFromList, false))
 	s.handle("GET", "/api/v1/accounts/{id}/lists", user("read:lists"), s.accountLists)
-	s.handle("GET", "/api/v1/timelines/list/{id}", user("read:lists"), s.listTimeline)
+	s.handle("GET", "/api/v1/timelines/list/{id}", user("read:lists"), filtered(filter.Home, true, s.listTimeline))
 }
 
 // listChanges reads the parameters of a create or an update.

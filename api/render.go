@@ -239,7 +239,7 @@ func (s *Server) boost(st *status.Status, acc *Account, orig *Status) *Status {
 	b := &Status{ID: st.ID.String(), URI: s.statusURI(acc.Username, st.ID) + "/activity", CreatedAt: datetime(st.CreatedAt),
 		Account: acc, Content: "", Visibility: string(st.Visibility), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{},
 		Tags: []Tag{}, Emojis: []CustomEmoji{}, Reblog: orig, Favourited: orig.Favourited, Reblogged: orig.Reblogged,
-		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned}
+		Muted: orig.Muted, Bookmarked: orig.Bookmarked, Pinned: orig.Pinned, Filtered: orig.Filtered}
 	if u := text.CleanURL(st.URI, true); u != "" {
 		b.URI = u
 	}
@@ -269,17 +269,11 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		return nil, err
 	}
 	now := time.Now()
-	uses, used := emojiUses{}, map[shard.ID][]string{}
-	for _, st := range shown {
-		if acc := accs[st.AccountID]; acc != nil {
-			texts := []string{st.Content, st.SpoilerText}
-			if st.Poll != nil {
-				texts = append(texts, st.Poll.Options...)
-			}
-			used[st.ID] = uses.add(domainOfAcct(acc.Acct), texts...)
-		}
+	emojis, err := s.statusEmojis(ctx, shown, accs)
+	if err != nil {
+		return nil, err
 	}
-	emojis, err := s.lookupEmoji(ctx, uses)
+	scope, err := s.filterScope(ctx, viewer)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +294,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			continue
 		}
 		r := s.status(st, acc, counts[i], accs)
-		r.Emojis = emojis.of(domainOfAcct(acc.Acct), used[st.ID])
+		if e := emojis[st.ID]; e != nil {
+			r.Emojis = e
+		}
 		if c := previewCard(cards[st.ID]); c != nil {
 			r.Card = c
 		}
@@ -318,6 +314,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			if st.AccountID == viewer {
 				r.Pinned = ptr(marks[3][i])
 			}
+		}
+		if scope != nil && !scope.applyFilters(r, scope.matchStatus(st, attached)) {
+			continue
 		}
 		out[st.ID] = r
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/conversation"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
@@ -89,6 +90,7 @@ func publicError(err error) *HTTPError {
 	var pv *poll.Validation
 	var medv *media.Validation
 	var lv *list.Validation
+	var fv *filter.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -106,13 +108,15 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: medv.Error(), Cause: err}
 	case errors.As(err, &lv):
 		return &HTTPError{Code: 422, Msg: lv.Error(), Cause: err}
+	case errors.As(err, &fv):
+		return &HTTPError{Code: 422, Msg: fv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
-		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound):
+		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}

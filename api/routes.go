@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -45,7 +46,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/accounts/relationships", user("read:follows"), s.relationships)
 	s.handle("GET", "/api/v1/accounts/lookup", open("read:accounts"), s.lookup)
 	s.handle("GET", "/api/v1/accounts/{id}", open("read:accounts"), s.getAccount)
-	s.handle("GET", "/api/v1/accounts/{id}/statuses", open("read:statuses"), s.accountStatuses)
+	s.handle("GET", "/api/v1/accounts/{id}/statuses", open("read:statuses"), filtered(filter.Account, true, s.accountStatuses))
 	s.handle("GET", "/api/v1/accounts/{id}/followers", open("read:accounts"), s.accountList(
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.Followers(r.context(), owner, p)
@@ -73,12 +74,12 @@ func (s *Server) routes() {
 	// Statuses.
 	s.handle("POST", "/api/v1/statuses", user("write:statuses"), s.postStatus)
 	s.handle("GET", "/api/v1/statuses", open("read:statuses"), s.getStatuses)
-	s.handle("GET", "/api/v1/statuses/{id}", open("read:statuses"), s.getStatus)
+	s.handle("GET", "/api/v1/statuses/{id}", open("read:statuses"), filtered("", false, s.getStatus))
 	s.handle("PUT", "/api/v1/statuses/{id}", user("write:statuses"), s.editStatus)
 	s.handle("DELETE", "/api/v1/statuses/{id}", user("write:statuses"), s.deleteStatus)
 	s.handle("GET", "/api/v1/statuses/{id}/history", open("read:statuses"), s.statusHistory)
 	s.handle("GET", "/api/v1/statuses/{id}/source", user("read:statuses"), s.statusSource)
-	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), s.statusContext)
+	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), filtered(filter.Thread, true, s.statusContext))
 	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
 	s.handle("POST", "/api/v1/media", user("write:media"), s.uploadMedia(syncWait))
@@ -105,18 +106,19 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v2/search", open("read:search"), s.search)
 
 	// Timelines.
-	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), s.home)
-	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), s.public)
-	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), s.tagTimeline)
+	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), filtered(filter.Home, true, s.home))
+	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), filtered(filter.Public, true, s.public))
+	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), filtered(filter.Public, true, s.tagTimeline))
 	s.routeLists()
 	s.routeConversations()
 	s.routeTags()
+	s.routeFilters()
 
 	// Notifications.
-	s.handle("GET", "/api/v1/notifications", user("read:notifications"), s.listNotifications)
+	s.handle("GET", "/api/v1/notifications", user("read:notifications"), filtered(filter.Notifications, true, s.listNotifications))
 	s.handle("GET", "/api/v1/notifications/unread_count", user("read:notifications"), s.unreadCount)
 	s.handle("POST", "/api/v1/notifications/clear", user("write:notifications"), s.clearNotifications)
-	s.handle("GET", "/api/v1/notifications/{id}", user("read:notifications"), s.getNotification)
+	s.handle("GET", "/api/v1/notifications/{id}", user("read:notifications"), filtered(filter.Notifications, false, s.getNotification))
 	s.handle("POST", "/api/v1/notifications/{id}/dismiss", user("write:notifications"), s.dismissNotification)
 	s.routeStreaming()
 }

@@ -213,7 +213,7 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 	if len(specs) == 0 {
 		return nil
 	}
-	payload, ok, err := c.payload(ctx, d.Event, specs[0].filter)
+	payload, ok, err := c.payload(withStreamFilters(ctx, d.Key), d.Event, specs[0].filter)
 	if err != nil {
 		c.s.log.Warn("api: streaming: render event", "kind", d.Event.Kind, "id", d.Event.ID, "err", err)
 		return nil
@@ -271,6 +271,9 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	if err != nil {
 		return nil, false, err
 	}
+	if keep, err := c.s.filterStreamed(ctx, c.viewer, shared.shown, out); err != nil || !keep {
+		return nil, false, err
+	}
 	b, err := c.enc.encode(out)
 	return b, err == nil, err
 }
@@ -279,7 +282,7 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 // viewer's blocks and mutes of the author, and the author's blocks of the viewer)
 // and, on filtered streams (public, hashtag), the same for the mentioned accounts and
 // the viewer's chosen languages, as Mastodon's streaming server does.
-// TODO(filters): keyword filters (`filtered` in the payload) and domain blocks.
+// Keyword filters apply after rendering (filterStreamed). TODO: domain blocks.
 func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
 	if filter {

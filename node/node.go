@@ -31,6 +31,7 @@ import (
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
 	"github.com/herd-social/herd/media"
@@ -61,6 +62,7 @@ type Services struct {
 	Lists         *list.Service
 	Conversations *conversation.Service
 	Hashtags      *hashtag.Service
+	Filters       *filter.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
 	// Actions are the relationship use cases both doors call.
@@ -109,7 +111,8 @@ func Schema() store.Schema {
 	var s store.Schema
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
-		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema()} {
+		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
+		filter.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -169,6 +172,7 @@ func (n *Node) build() error {
 	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors
 	s.Conversations = conversation.New(n.store, ids)
 	s.Hashtags = hashtag.New(n.store, ids)
+	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -259,8 +263,8 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Federation: s.Federation,
-		Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
+		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

@@ -92,6 +92,9 @@ type Status struct {
 	Text               *string   `json:"text"` // only in the answer to a delete
 	Card               *Card     `json:"card"`
 	Poll               *Poll     `json:"poll"`
+	// Filtered is the viewer's filters that match the status (warn and blur; a hide
+	// filter removes the status instead, except from its own GET).
+	Filtered []FilterResult `json:"filtered"`
 }
 
 // Poll is Mastodon's Poll entity.

@@ -74,6 +74,18 @@ var quirks = []quirk{
 			"schema": map[string]any{"$ref": "#/components/schemas/Preferences"},
 		}}},
 	},
+	{
+		"/paths/~1api~1v1~1filters/get/responses/200/content/application~1json/schema",
+		"the response is described as \"List of [V1::Filter]\" but its schema is one " +
+			"V1Filter; Api::V1::FiltersController#index renders an array",
+		map[string]any{"$ref": nil, "type": "array", "items": map[string]any{"$ref": "#/components/schemas/V1Filter"}},
+	},
+	{
+		"/paths/~1api~1v2~1filters~1statuses~1{id}/delete/responses/200",
+		"Api::V2::Filters::StatusesController#destroy ends with render_empty, as the " +
+			"keyword's destroy does, which the description answers with Empty",
+		map[string]any{"content": nil, "description": "Empty"},
+	},
 }
 
 // applyQuirks adjusts doc in place. A quirk whose target is gone is an error, so that

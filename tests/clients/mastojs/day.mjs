@@ -210,6 +210,42 @@ async function main() {
     });
   });
 
+  // --- Filters ------------------------------------------------------------------------
+  await step("A filters home: one filter hides, one warns (POST /api/v2/filters); A's home drops and marks B's posts", async () => {
+    const hide = await a.client.v2.filters.create({
+      title: `hide ${suffix}`, context: ["home"], filterAction: "hide",
+      keywordsAttributes: [{ keyword: "rutabaga", wholeWord: true }],
+    });
+    const warn = await a.client.v2.filters.create({
+      title: `warn ${suffix}`, context: ["home", "public"], filterAction: "warn",
+      keywordsAttributes: [{ keyword: "parsnip", wholeWord: false }],
+    });
+    assert.equal(hide.filterAction, "hide", "filter_action");
+    assert.deepEqual(warn.context, ["home", "public"], "context");
+    assert.equal(warn.keywords.length, 1, "keywords");
+    assert.equal(warn.keywords[0].wholeWord, false, "whole_word");
+    const mine = await a.client.v2.filters.list();
+    assert.ok(mine.some((f) => f.id === hide.id) && mine.some((f) => f.id === warn.id), "GET /api/v2/filters names both");
+    const hidden = await b.client.v1.statuses.create({ status: `a Rutabaga stew (${suffix})`, visibility: "public" });
+    const warned = await b.client.v1.statuses.create({ status: `some parsnips (${suffix})`, visibility: "public" });
+    const plain = await b.client.v1.statuses.create({ status: `plain soup (${suffix})`, visibility: "public" });
+    await eventually("B's filtered posts in A's home", async () => {
+      const page = await a.client.v1.timelines.home.list({ limit: 40 });
+      notYet(page.some((x) => x.id === plain.id), "B's last post is not in A's home yet");
+      assert.ok(!page.some((x) => x.id === hidden.id), "the hidden post is not in A's home");
+      const w = page.find((x) => x.id === warned.id);
+      assert.ok(w, "the warned post is in A's home");
+      assert.equal(w.filtered?.length, 1, "the warned post carries one filter result");
+      assert.equal(w.filtered[0].filter.id, warn.id, "the warn filter");
+      assert.deepEqual(w.filtered[0].keywordMatches, ["parsnip"], "keyword_matches");
+      const p = page.find((x) => x.id === plain.id);
+      assert.ok(!p.filtered || p.filtered.length === 0, "the plain post carries no filter");
+      return true;
+    });
+    await a.client.v2.filters.$select(hide.id).remove();
+    await a.client.v2.filters.$select(warn.id).remove();
+  });
+
   const reply = await step("A replies to B's post, mentioning B", async () => {
     const s = await a.client.v1.statuses.create({
       status: `@${b.username} nice one (${suffix})`,
