@@ -19,7 +19,7 @@ type Conversation struct {
 // routeConversations registers the conversation endpoints, with Mastodon's scopes.
 func (s *Server) routeConversations() {
 	s.handle("GET", "/api/v1/conversations", user("read:statuses"), s.getConversations)
-	s.handle("DELETE", "/api/v1/conversations/{id}", user("write:conversations"), s.removeConversation)
+	s.handle("DELETE", "/api/v1/conversations/{id}", user("write:conversations"), removeOwn(s.d.Conversations.Remove))
 	s.handle("POST", "/api/v1/conversations/{id}/read", user("write:conversations"), s.readConversation)
 }
 
@@ -78,17 +78,6 @@ func (s *Server) getConversations(r *req) error {
 	}
 	r.link(paging.IDs(last))
 	return r.json(out)
-}
-
-func (s *Server) removeConversation(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Conversations.Remove(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
 }
 
 func (s *Server) readConversation(r *req) error {

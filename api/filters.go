@@ -94,12 +94,12 @@ func (s *Server) routeFilters() {
 	s.handle("POST", "/api/v2/filters", user("write:filters"), s.createFilter)
 	s.handle("GET", "/api/v2/filters/keywords/{id}", user("read:filters"), s.getFilterKeyword)
 	s.handle("PUT", "/api/v2/filters/keywords/{id}", user("write:filters"), s.updateFilterKeyword)
-	s.handle("DELETE", "/api/v2/filters/keywords/{id}", user("write:filters"), s.deleteFilterKeyword)
+	s.handle("DELETE", "/api/v2/filters/keywords/{id}", user("write:filters"), removeOwn(s.d.Filters.DeleteKeyword))
 	s.handle("GET", "/api/v2/filters/statuses/{id}", user("read:filters"), s.getFilterStatus)
-	s.handle("DELETE", "/api/v2/filters/statuses/{id}", user("write:filters"), s.deleteFilterStatus)
+	s.handle("DELETE", "/api/v2/filters/statuses/{id}", user("write:filters"), removeOwn(s.d.Filters.DeleteStatus))
 	s.handle("GET", "/api/v2/filters/{id}", user("read:filters"), s.getFilter)
 	s.handle("PUT", "/api/v2/filters/{id}", user("write:filters"), s.updateFilter)
-	s.handle("DELETE", "/api/v2/filters/{id}", user("write:filters"), s.deleteFilter)
+	s.handle("DELETE", "/api/v2/filters/{id}", user("write:filters"), removeOwn(s.d.Filters.Delete))
 	s.handle("GET", "/api/v2/filters/{id}/keywords", user("read:filters"), s.getFilterKeywords)
 	s.handle("POST", "/api/v2/filters/{id}/keywords", user("write:filters"), s.addFilterKeyword)
 	s.handle("GET", "/api/v2/filters/{id}/statuses", user("read:filters"), s.getFilterStatuses)
@@ -108,7 +108,7 @@ func (s *Server) routeFilters() {
 	s.handle("POST", "/api/v1/filters", user("write:filters"), s.createV1Filter)
 	s.handle("GET", "/api/v1/filters/{id}", user("read:filters"), s.getV1Filter)
 	s.handle("PUT", "/api/v1/filters/{id}", user("write:filters"), s.updateV1Filter)
-	s.handle("DELETE", "/api/v1/filters/{id}", user("write:filters"), s.deleteV1Filter)
+	s.handle("DELETE", "/api/v1/filters/{id}", user("write:filters"), removeOwn(s.d.Filters.DeleteKeyword))
 }
 
 // filterChanges reads the parameters of a v2 create or update.
@@ -258,17 +258,6 @@ func (s *Server) updateFilter(r *req) error {
 	return r.json(renderFilter(f))
 }
 
-func (s *Server) deleteFilter(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Filters.Delete(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
-}
-
 func (s *Server) getFilterKeywords(r *req) error {
 	f, err := s.ownFilter(r)
 	if err != nil {
@@ -315,17 +304,6 @@ func (s *Server) updateFilterKeyword(r *req) error {
 	return r.json(renderKeyword(k))
 }
 
-func (s *Server) deleteFilterKeyword(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Filters.DeleteKeyword(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
-}
-
 func (s *Server) getFilterStatuses(r *req) error {
 	f, err := s.ownFilter(r)
 	if err != nil {
@@ -365,17 +343,6 @@ func (s *Server) getFilterStatus(r *req) error {
 		return err
 	}
 	return r.json(renderFilterStatus(st))
-}
-
-func (s *Server) deleteFilterStatus(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Filters.DeleteStatus(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
 }
 
 // v1Changes reads the parameters of a v1 create or update: phrase and whole_word for
@@ -454,16 +421,4 @@ func (s *Server) updateV1Filter(r *req) error {
 		return err
 	}
 	return r.json(renderV1Filter(f, k))
-}
-
-// deleteV1Filter removes the keyword, as Mastodon does; its filter stays.
-func (s *Server) deleteV1Filter(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Filters.DeleteKeyword(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
 }

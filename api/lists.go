@@ -36,7 +36,7 @@ func (s *Server) routeLists() {
 	s.handle("POST", "/api/v1/lists", user("write:lists"), s.createList)
 	s.handle("GET", "/api/v1/lists/{id}", user("read:lists"), s.getList)
 	s.handle("PUT", "/api/v1/lists/{id}", user("write:lists"), s.updateList)
-	s.handle("DELETE", "/api/v1/lists/{id}", user("write:lists"), s.deleteList)
+	s.handle("DELETE", "/api/v1/lists/{id}", user("write:lists"), removeOwn(s.d.Actions.DeleteList))
 	s.handle("GET", "/api/v1/lists/{id}/accounts", user("read:lists"), s.listAccounts)
 	s.handle("POST", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.AddToList, true))
 	s.handle("DELETE", "/api/v1/lists/{id}/accounts", user("write:lists"), s.listMembers(s.d.Actions.RemoveFromList, false))
@@ -108,17 +108,6 @@ func (s *Server) updateList(r *req) error {
 		return err
 	}
 	return r.json(renderList(l))
-}
-
-func (s *Server) deleteList(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Actions.DeleteList(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
 }
 
 // listAccounts pages a list's members by account id (limit 40, at most 80); limit=0

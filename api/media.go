@@ -146,18 +146,6 @@ func (s *Server) updateMedia(r *req) error {
 	return r.json(s.attachment(a))
 }
 
-// deleteMedia answers DELETE /api/v1/media/:id, for an attachment no status carries.
-func (s *Server) deleteMedia(r *req) error {
-	id, err := r.pathID("id")
-	if err != nil {
-		return err
-	}
-	if err := s.d.Media.Delete(r.context(), r.viewer, id); err != nil {
-		return err
-	}
-	return r.json(struct{}{})
-}
-
 // mediaIDs reads media_ids[] as ids; one that is no id is refused as Mastodon refuses
 // an attachment it cannot find.
 func mediaIDs(r *req) ([]shard.ID, error) {

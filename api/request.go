@@ -311,3 +311,18 @@ func bearer(ctx *fasthttp.RequestCtx) string {
 	}
 	return ""
 }
+
+// removeOwn answers a DELETE of one of the viewer's records by the route's id (a
+// filter, keyword, list, conversation, upload) with Mastodon's empty object.
+func removeOwn(remove func(ctx context.Context, viewer, id shard.ID) error) handlerFunc {
+	return func(r *req) error {
+		id, err := r.pathID("id")
+		if err != nil {
+			return err
+		}
+		if err := remove(r.context(), r.viewer, id); err != nil {
+			return err
+		}
+		return r.json(struct{}{})
+	}
+}

@@ -86,7 +86,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v2/media", user("write:media"), s.uploadMedia(asyncWait))
 	s.handle("GET", "/api/v1/media/{id}", user("write:media"), s.getMedia)
 	s.handle("PUT", "/api/v1/media/{id}", user("write:media"), s.updateMedia)
-	s.handle("DELETE", "/api/v1/media/{id}", user("write:media"), s.deleteMedia)
+	s.handle("DELETE", "/api/v1/media/{id}", user("write:media"), removeOwn(s.d.Media.Delete))
 	s.router.GET(mediaPrefix+"{key:*}", s.serveFile)
 	s.handle("GET", "/api/v1/polls/{id}", open("read:statuses"), s.getPoll)
 	s.handle("POST", "/api/v1/polls/{id}/votes", user("write:statuses"), s.vote)
