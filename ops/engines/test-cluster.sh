@@ -22,6 +22,9 @@ cd "$(dirname "$0")/../.."
 engines=ops/engines
 export HERD_ENGINES_DIR=${HERD_ENGINES_DIR:-/tmp/herd-engines-test}
 export HERD_CASSANDRA_PORT=${HERD_CASSANDRA_PORT:-19042}
+# The suites create and drop a few hundred keyspaces of some 80 tables each; Cassandra
+# keeps some memory for every table it has seen, and 512 MiB ran out at the end of a run.
+export HERD_CASSANDRA_HEAP=${HERD_CASSANDRA_HEAP:-2g}
 export HERD_CASSANDRA_STORAGE_PORT=${HERD_CASSANDRA_STORAGE_PORT:-17000}
 export HERD_KAFKA_PORT=${HERD_KAFKA_PORT:-19092}
 export HERD_KAFKA_CONTROLLER_PORT=${HERD_KAFKA_CONTROLLER_PORT:-19093}
