@@ -146,9 +146,10 @@ func New(d Deps) *Server {
 // router. A trailing slash is ignored, as Rails routes ignore it (clients call
 // /api/v1/instance/). CORS (cors.go) sits in front of the router, so that every route,
 // and every error it answers, carries the same headers; a path or query that the input
-// boundary refuses (checkURI) reaches no route.
+// boundary refuses (checkURI) reaches no route. Answers are compressed as the client
+// accepts (compress.go).
 func (s *Server) Handler() fasthttp.RequestHandler {
-	return func(ctx *fasthttp.RequestCtx) {
+	return compress(func(ctx *fasthttp.RequestCtx) {
 		setRequestID(ctx)
 		if p := ctx.Path(); len(p) > 1 && p[len(p)-1] == '/' {
 			ctx.URI().SetPathBytes(p[:len(p)-1])
@@ -165,7 +166,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			return
 		}
 		s.router.Handler(ctx)
-	}
+	})
 }
 
 // Routes lists the registered routes, path templates by method.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -85,5 +87,44 @@ func BenchmarkUploadToReady(b *testing.B) {
 			time.Sleep(5 * time.Millisecond)
 			r = u.Do("GET", "/api/v1/media/"+a.ID, nil)
 		}
+	}
+}
+
+// BenchmarkCompressPage measures what compress.go costs on a home page of 20 statuses
+// (the page BenchmarkHomeRead reads): each encoding at the level compress.go uses, its
+// time per page and the share of the bytes it leaves.
+func BenchmarkCompressPage(b *testing.B) {
+	c := testrig.New(b)
+	reader := c.Register("reader")
+	author := c.Register("author")
+	reader.Follow(author)
+	for i := range 20 {
+		author.Post(fmt.Sprintf("post %d with a #tag and https://example.com/link", i))
+	}
+	var page []byte
+	testrig.Eventually(b, "fan-out", func() error {
+		r := reader.Do("GET", "/api/v1/timelines/home?limit=20", nil)
+		if n := len(r.List(b)); n != 20 {
+			return fmt.Errorf("home holds %d posts, want 20", n)
+		}
+		page = r.Body
+		return nil
+	})
+	for _, enc := range []struct {
+		name string
+		fn   func(dst, src []byte) []byte
+	}{
+		{"br", func(dst, src []byte) []byte { return fasthttp.AppendBrotliBytesLevel(dst, src, 1) }},
+		{"gzip", func(dst, src []byte) []byte { return fasthttp.AppendGzipBytesLevel(dst, src, fasthttp.CompressBestSpeed) }},
+		{"zstd", func(dst, src []byte) []byte { return fasthttp.AppendZstdBytesLevel(dst, src, fasthttp.CompressBestSpeed) }},
+	} {
+		b.Run(enc.name, func(b *testing.B) {
+			var out []byte
+			for b.Loop() {
+				out = enc.fn(out[:0], page)
+			}
+			b.ReportMetric(float64(len(out))/float64(len(page)), "ratio")
+			b.SetBytes(int64(len(page)))
+		})
 	}
 }
