@@ -6,12 +6,14 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gocql/gocql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/store/storetest"
@@ -260,4 +262,86 @@ func TestCounterBatch(t *testing.T) {
 	if want := []int64{0, 0, 9, 1}; !slices.Equal(got, want) {
 		t.Fatalf("Counters = %v, want %v", got, want)
 	}
+}
+
+// TestTokenAsTheServer: the token ApplyEach sorts by is the server's token() of the
+// key, for keys of every tail length and with bytes over 0x7f (read as signed).
+func TestTokenAsTheServer(t *testing.T) {
+	addr := cassandra(t)
+	s := open(t, addr, newKeyspace(t, addr), storetest.Schema())
+	defer s.Close()
+	ctx := t.Context()
+	tb := s.tables[storetest.RowsAsc]
+	for n := 1; n <= 40; n++ {
+		key := make([]byte, n)
+		rand.Read(key)
+		if err := s.Put(ctx, storetest.RowsAsc, key, []byte("c"), nil, 0); err != nil {
+			t.Fatal(err)
+		}
+		var want int64
+		if err := s.session.Query("SELECT token(pk) FROM "+tb.qname+" WHERE pk = ?", key).WithContext(ctx).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := token(key); got != want {
+			t.Errorf("token(%x) = %d, the server says %d", key, got, want)
+		}
+	}
+}
+
+// BenchmarkApplyEach measures a fan-out's writes, one small row in each of 2,000
+// partitions per operation, through ApplyEach (token-grouped unlogged batches) beside
+// the driver sending one insert per row, Parallel in flight, on the same node in the
+// same run: rows/s of each.
+func BenchmarkApplyEach(b *testing.B) {
+	addr := os.Getenv("HERD_CASSANDRA")
+	if addr == "" {
+		b.Skip("HERD_CASSANDRA is not set")
+	}
+	ks := "herd_bench_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	s, err := Open(Options{Hosts: []string{addr}, Keyspace: ks, Schema: storetest.Schema(), Timeout: testTimeout})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	defer func() {
+		if err := s.session.Query("DROP KEYSPACE IF EXISTS " + ks).Exec(); err != nil {
+			b.Error(err)
+		}
+	}()
+	if err := s.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	const rows = 2000
+	value := make([]byte, 24)
+	muts := func() []store.Mutation {
+		m := make([]store.Mutation, rows)
+		for i := range m {
+			pk := make([]byte, 8)
+			rand.Read(pk)
+			m[i] = store.Mutation{Kind: store.Put, Table: storetest.RowsAsc, PK: pk, CK: []byte("01234567"), Value: value}
+		}
+		return m
+	}
+	b.Run("apply-each", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.ApplyEach(b.Context(), muts()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("one-per-request", func(b *testing.B) {
+		stmt := s.tables[storetest.RowsAsc].put
+		for b.Loop() {
+			g, ctx := errgroup.WithContext(b.Context())
+			g.SetLimit(s.opts.Parallel)
+			for _, m := range muts() {
+				g.Go(func() error { return s.session.Query(stmt, m.PK, m.CK, m.Value).WithContext(ctx).Exec() })
+			}
+			if err := g.Wait(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+	})
 }

@@ -2,9 +2,11 @@ package scylla
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gocql/gocql"
@@ -166,39 +168,76 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 	return nil
 }
 
-// ApplyEach checks every mutation, then applies those of each partition as one
-// unlogged batch (a batch of one partition is atomic without the batch log), the
-// partitions concurrently, at most Options.Parallel at once.
+// ApplyEach sends the partitions of muts in unlogged batches of neighbours on the
+// ring: the mutations of each partition together, the partitions sorted by token and
+// packed, up to applyRows rows and about applyBytes bytes a batch, so that a batch
+// holds partitions of one token range, which the token-aware policy sends to one of
+// their replicas (by the batch's first key). A fan-out of one row in each of
+// thousands of homes is then a few hundred requests, not thousands. A partition
+// larger than a batch goes alone. The mutations of one partition in an unlogged
+// batch are applied as one (atomic and isolated); the partitions of a batch
+// independently. At most Parallel batches are in flight.
 func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
 	if err := s.gate.Enter(ctx); err != nil {
 		return fmt.Errorf("scylla: apply each: %w", err)
 	}
 	defer s.gate.Leave()
-	parts := make(map[string]*gocql.Batch)
-	var order []*gocql.Batch
+	byKey := make(map[string]*partition)
+	var parts []*partition
 	for i, m := range muts {
 		key := m.Table + "\x00" + string(m.PK)
-		b := parts[key]
-		if b == nil {
-			b = s.session.Batch(gocql.UnloggedBatch)
+		p := byKey[key]
+		if p == nil {
+			p = &partition{token: token(m.PK), b: s.session.Batch(gocql.UnloggedBatch)}
+			byKey[key] = p
+			parts = append(parts, p)
 		}
-		if err := s.addRowMutation(b, m); err != nil {
+		if err := s.addRowMutation(p.b, m); err != nil {
 			return fmt.Errorf("scylla: apply each: mutation %d on %s: %w", i, m.Table, err)
 		}
-		if parts[key] == nil {
-			parts[key] = b
-			order = append(order, b)
-		}
+		p.size += len(m.PK) + len(m.CK) + len(m.Value)
 	}
+	slices.SortFunc(parts, func(a, b *partition) int { return cmp.Compare(a.token, b.token) })
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.opts.Parallel)
-	for _, b := range order {
-		g.Go(func() error { return s.execBatch(b.WithContext(gctx)) })
+	send := func(b *gocql.Batch) { g.Go(func() error { return s.execBatch(b.WithContext(gctx)) }) }
+	var b *gocql.Batch
+	size := 0
+	for _, p := range parts {
+		if b != nil && (len(b.Entries)+len(p.b.Entries) > applyRows || size+p.size > applyBytes) {
+			send(b)
+			b = nil
+		}
+		if b == nil {
+			b, size = p.b, 0 // routed to a replica of its first partition by the driver
+		} else {
+			b.Entries = append(b.Entries, p.b.Entries...)
+		}
+		size += p.size
+	}
+	if b != nil {
+		send(b)
 	}
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("scylla: apply each: %w", err)
 	}
 	return nil
+}
+
+// The bounds of an ApplyEach batch: Cassandra warns of batches over 5 KiB
+// (batch_size_warn_threshold) and refuses them over 50 KiB; ScyllaDB's bounds are
+// 128 and 1024 KiB. Batches spanning over 10 partitions are logged once a minute by
+// Cassandra (unlogged_batch_across_partitions_warn_threshold), harmlessly.
+const (
+	applyRows  = 32
+	applyBytes = 4 << 10
+)
+
+// partition is the mutations of one partition in an ApplyEach.
+type partition struct {
+	token int64
+	b     *gocql.Batch
+	size  int // bytes of keys and values, roughly what the batch sends
 }
 
 // addRowMutation is addMutation refusing counters.
