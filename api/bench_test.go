@@ -115,8 +115,12 @@ func BenchmarkCompressPage(b *testing.B) {
 		fn   func(dst, src []byte) []byte
 	}{
 		{"br", func(dst, src []byte) []byte { return fasthttp.AppendBrotliBytesLevel(dst, src, 1) }},
-		{"gzip", func(dst, src []byte) []byte { return fasthttp.AppendGzipBytesLevel(dst, src, fasthttp.CompressBestSpeed) }},
-		{"zstd", func(dst, src []byte) []byte { return fasthttp.AppendZstdBytesLevel(dst, src, fasthttp.CompressBestSpeed) }},
+		{"gzip", func(dst, src []byte) []byte {
+			return fasthttp.AppendGzipBytesLevel(dst, src, fasthttp.CompressBestSpeed)
+		}},
+		{"zstd", func(dst, src []byte) []byte {
+			return fasthttp.AppendZstdBytesLevel(dst, src, fasthttp.CompressBestSpeed)
+		}},
 	} {
 		b.Run(enc.name, func(b *testing.B) {
 			var out []byte
