@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,8 +66,17 @@ func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/users/mallory/inbox":
 		body, _ := io.ReadAll(r.Body)
+		var act struct{ ID string }
+		json.Unmarshal(body, &act)
 		f.mu.Lock()
-		f.mu.inbox = append(f.mu.inbox, body)
+		// Delivery is at least once: a retry after a timed-out attempt that had
+		// arrived brings the same activity again, which a server takes once.
+		if !slices.ContainsFunc(f.mu.inbox, func(b []byte) bool {
+			var seen struct{ ID string }
+			return json.Unmarshal(b, &seen) == nil && seen.ID == act.ID && act.ID != ""
+		}) {
+			f.mu.inbox = append(f.mu.inbox, body)
+		}
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusAccepted)
 	case "/.well-known/webfinger":
