@@ -127,6 +127,8 @@ const (
 	tMutedBy      = "muted_by"
 	tMarkers      = "markers"
 	tActivity     = "account_activity"
+	tLogins       = "instance_logins"
+	tDomains      = "instance_peers"
 )
 
 // Schema lists the tables this package uses.
@@ -139,6 +141,7 @@ func Schema() store.Schema {
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
+		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains},
 	}
 }
 
@@ -154,9 +157,10 @@ type Options struct {
 
 // Service is the account repository and its use cases.
 type Service struct {
-	st   store.Store
-	ids  *shard.Generator
-	opts Options
+	st     store.Store
+	ids    *shard.Generator
+	opts   Options
+	logins loginsSeen
 }
 
 // New returns a service on st.
@@ -261,29 +265,6 @@ func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) 
 		out[i] = Counts{Statuses: max(vals[3*i], 0), Followers: max(vals[3*i+1], 0), Following: max(vals[3*i+2], 0)}
 	}
 	return out, nil
-}
-
-// instancePK is the partition of the instance-wide counters in account_counters.
-var instancePK = []byte("instance")
-
-// Instance-wide counter names.
-const (
-	CountUsers      = "users"
-	CountLocalPosts = "local_posts"
-)
-
-// InstanceCountMutation adds delta to an instance-wide counter.
-func InstanceCountMutation(counter string, delta int64) store.Mutation {
-	return store.Mutation{Kind: store.Add, Table: tCounters, PK: instancePK, CK: []byte(counter), Delta: delta}
-}
-
-// InstanceCounts returns the number of local users and local posts.
-func (s *Service) InstanceCounts(ctx context.Context) (users, posts int64, err error) {
-	v, err := s.st.Counters(ctx, tCounters, []store.Key{{PK: instancePK, CK: []byte(CountUsers)}, {PK: instancePK, CK: []byte(CountLocalPosts)}})
-	if err != nil {
-		return 0, 0, fmt.Errorf("load instance counters: %w", err)
-	}
-	return max(v[0], 0), max(v[1], 0), nil
 }
 
 // CountMutation returns the batch mutation that adds delta to one counter of id.

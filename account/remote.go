@@ -59,6 +59,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	err = s.st.Batch(ctx, []store.Mutation{
 		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
 		{Kind: store.Put, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty, Value: a.ID.Bytes()},
+		peerMutation(a.Domain),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)

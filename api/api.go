@@ -52,6 +52,8 @@ type Instance struct {
 	Polls         poll.Limits // zero: Mastodon's defaults
 	// OpenRegistrations allows POST /api/v1/accounts.
 	OpenRegistrations bool
+	// Documents are the about page, the privacy policy and the terms of service.
+	Documents Documents
 }
 
 // Deps are the domain services the API serves.
@@ -107,6 +109,8 @@ type Server struct {
 	auth   *auth.Service
 	router *router.Router
 	limits *limiter
+	// started is when the server was built: the date of the default about page.
+	started time.Time
 }
 
 // New builds a server and its routes.
@@ -126,7 +130,7 @@ func New(d Deps) *Server {
 	if d.Instance.Scheme == "" {
 		d.Instance.Scheme = "https"
 	}
-	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New()}
+	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New(), started: d.Now()}
 	s.limits = newLimiter(d.RateLimit, d.Now)
 	s.router.RedirectTrailingSlash = false
 	s.router.SaveMatchedRoutePath = true // for metrics by route

@@ -290,6 +290,12 @@ func (r *req) authenticate(a access) error {
 	if a.auth == withUser && t.AccountID == 0 {
 		return errNeedUser
 	}
+	if t.AccountID != 0 {
+		// The week's active users (/api/v1/instance/activity); a failure costs a count.
+		if err := r.s.d.Accounts.RecordLogin(r.context(), t.AccountID); err != nil {
+			r.s.log.Warn("api: record a sign-in", "err", err)
+		}
+	}
 	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) {
 		for _, s := range a.scopes {
 			if auth.Grants(t.Scopes, s) {

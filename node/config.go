@@ -25,6 +25,11 @@ type Config struct {
 	Description string `toml:"description" help:"instance description"`
 	// ContactEmail is the admin contact.
 	ContactEmail string `toml:"contact_email" help:"contact address of the administrators"`
+	// About, PrivacyPolicy and TermsOfService name the instance's documents: files of
+	// Markdown, or of HTML when named *.html, read at start (documents.go).
+	About          string `toml:"about" help:"file of the instance's about page (Markdown, or HTML if named .html; default: the description)"`
+	PrivacyPolicy  string `toml:"privacy_policy" help:"file of the privacy policy (Markdown or .html; default: what Herd keeps and shares)"`
+	TermsOfService string `toml:"terms_of_service" help:"directory of the terms of service, a file per version named by the day it takes effect (2026-12-31.md or .html; default: none)"`
 	// NodeID numbers this node among the cluster's nodes (0-255). Ids embed it, so it
 	// must be unique among the nodes that share a store; it also names the node in
 	// the cluster's membership ("herd-<id>").

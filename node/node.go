@@ -196,7 +196,11 @@ func (n *Node) build() error {
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
-	n.buildAPI(format)
+	docs, err := documents(cfg)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	n.buildAPI(format, docs)
 	return nil
 }
 
@@ -259,7 +263,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 }
 
 // buildAPI makes the client API and mounts the federation routes on its router.
-func (n *Node) buildAPI(format *status.TextFormatter) {
+func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	cfg, s := n.cfg, &n.Services
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
@@ -269,7 +273,7 @@ func (n *Node) buildAPI(format *status.TextFormatter) {
 		ResolveBudget: cfg.ResolveBudget,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
-			OpenRegistrations: cfg.Registrations == "open"}})
+			OpenRegistrations: cfg.Registrations == "open", Documents: docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 

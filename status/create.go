@@ -245,7 +245,7 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra .
 		outboxRow(st),
 	}
 	if st.Local && st.ReblogOfID == 0 {
-		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, 1))
+		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, 1), account.WeekCountMutation(account.WeekStatuses, st.CreatedAt))
 	}
 	if st.InReplyToID != 0 {
 		muts = append(muts,
