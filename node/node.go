@@ -99,6 +99,7 @@ type Node struct {
 	ops     *http.Server
 	opsLn   net.Listener // bound by Start, served once the node has joined
 	metrics *metrics
+	tls     *tlsServing // when the node serves HTTPS itself (tls.go)
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -261,12 +262,13 @@ func (n *Node) buildFederation(fed fedBase) error {
 // buildAPI makes the client API and mounts the federation routes on its router.
 func (n *Node) buildAPI(format *status.TextFormatter) {
 	cfg, s := n.cfg, &n.Services
+	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget,
+		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open"}})
@@ -288,6 +290,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	if n.ln != nil {
 		n.serveHTTP(n.ln)
+		n.serveRedirect()
 	}
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
@@ -329,6 +332,15 @@ func (n *Node) listen() error {
 		}
 		n.opsLn = ln
 	}
+	if err := n.prepareTLS(); err != nil {
+		for _, ln := range []net.Listener{n.ln, n.opsLn} {
+			if ln != nil {
+				ln.Close()
+			}
+		}
+		n.ln, n.opsLn = nil, nil
+		return err
+	}
 	return nil
 }
 
@@ -340,8 +352,13 @@ func (n *Node) serveHTTP(ln net.Listener) {
 		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			return fasthttp.RequestConfig{MaxRequestBodySize: n.api.BodyLimit(h)}
 		}}
+	serve := n.srv.Serve
+	if n.tls != nil {
+		n.srv.TLSConfig = n.tls.config
+		serve = func(ln net.Listener) error { return n.srv.ServeTLS(ln, "", "") }
+	}
 	n.wg.Go(func() {
-		if err := n.srv.Serve(ln); err != nil {
+		if err := serve(ln); err != nil {
 			n.log.Error("node: http server stopped", "err", err)
 		}
 	})
@@ -420,6 +437,7 @@ func (n *Node) Close() error {
 			n.log.Error("node: http shutdown", "err", err)
 		}
 	}
+	n.closeTLS(ctx)
 	if n.ops != nil {
 		if err := n.ops.Shutdown(ctx); err != nil {
 			n.log.Error("node: ops shutdown", "err", err)
