@@ -160,3 +160,23 @@ func TestACMEManager(t *testing.T) {
 		t.Fatal("certificate for another domain")
 	}
 }
+
+// TestTLSKeysFromEveryDoor: the TLS and proxy keys come from the file, the
+// environment and flags alike, and a bad combination is refused at load, named.
+func TestTLSKeysFromEveryDoor(t *testing.T) {
+	file := writeFile(t, "domain = \"social.example\"\ntrusted_proxies = [\"10.0.0.0/8\"]\n[tls]\nacme_email = \"ops@social.example\"\n")
+	env := map[string]string{"HERD_TLS_ACME": "true", "HERD_TRUSTED_PROXIES": "10.0.0.5, 192.168.0.0/16"}
+	c, err := LoadConfig(Sources{File: file, Getenv: func(k string) string { return env[k] },
+		Flags: map[string]string{"tls.acme_directory": "https://acme.test/dir", "tls.redirect": "127.0.0.1:8080"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.TLS.ACME || c.TLS.ACMEEmail != "ops@social.example" || c.TLS.ACMEDirectory != "https://acme.test/dir" ||
+		c.TLS.Redirect != "127.0.0.1:8080" || c.Scheme != "https" || strings.Join(c.TrustedProxies, ",") != "10.0.0.5,192.168.0.0/16" {
+		t.Fatalf("config %+v", c)
+	}
+	_, err = LoadConfig(Sources{Flags: map[string]string{"domain": "social.example", "tls.cert": "/etc/herd/cert.pem"}})
+	if err == nil || !strings.Contains(err.Error(), "tls.cert and tls.key go together") {
+		t.Fatalf("cert without key: %v", err)
+	}
+}
