@@ -34,7 +34,9 @@ func engineOf(st store.Store) store.Store {
 	return st
 }
 
-func (t *timedStore) since(op string, start time.Time) { t.ops[op].Observe(time.Since(start).Seconds()) }
+func (t *timedStore) since(op string, start time.Time) {
+	t.ops[op].Observe(time.Since(start).Seconds())
+}
 
 func (t *timedStore) Get(ctx context.Context, table string, pk, ck []byte) ([]byte, error) {
 	defer t.since("get", time.Now())
