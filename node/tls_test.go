@@ -180,3 +180,39 @@ func TestTLSKeysFromEveryDoor(t *testing.T) {
 		t.Fatalf("cert without key: %v", err)
 	}
 }
+
+// TestACMENodeServesChallenges: a node in ACME mode starts without talking to the
+// ACME server; its plain-HTTP listener routes /.well-known/acme-challenge/ to the
+// manager (an unknown token is 404, not a redirect) and redirects the rest, and a TLS
+// handshake for a name other than the domain fails at the host policy.
+func TestACMENodeServesChallenges(t *testing.T) {
+	n, err := Open(Config{Listen: "127.0.0.1:0", Domain: "herd.example", Ops: "off", Data: t.TempDir(), NoSync: true, BcryptCost: 4,
+		TLS: TLSConfig{ACME: true, ACMEDirectory: "https://127.0.0.1:1/directory", Redirect: "127.0.0.1:0"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		n.Close()
+		t.Fatal(err)
+	}
+	defer n.Close()
+	client := &http.Client{Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"/.well-known/acme-challenge/no-such-token": 404, "/@alice": 301} {
+		req, _ := http.NewRequest("GET", "http://"+n.RedirectAddr()+path, nil)
+		req.Host = "herd.example"
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	conn, err := tls.Dial("tcp", n.Addr(), &tls.Config{ServerName: "other.example", InsecureSkipVerify: true})
+	if err == nil {
+		conn.Close()
+		t.Fatal("a handshake for another name succeeded")
+	}
+}
