@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -98,6 +99,10 @@ type Deps struct {
 	Streams stream.Router
 	// Streaming tunes the streaming API.
 	Streaming StreamingOptions
+	// TrustedProxies are the addresses whose X-Forwarded-For and X-Real-IP headers
+	// name the client (clientip.go); nil trusts loopback only. A request from any
+	// other address is the client itself, whatever its headers say.
+	TrustedProxies []netip.Prefix
 
 	streams *streamState // the streaming API's live state, made by New
 }
@@ -235,14 +240,6 @@ func (s *Server) statusURI(username string, id shard.ID) string {
 }
 
 func (s *Server) tagURL(name string) string { return s.baseURL() + "/tags/" + name }
-
-// clientIP is the remote address, for rate limits.
-func clientIP(r *req) string {
-	if ip, _, err := net.SplitHostPort(r.ctx.RemoteAddr().String()); err == nil {
-		return ip
-	}
-	return strings.TrimSpace(r.ctx.RemoteAddr().String())
-}
 
 // TransportError answers requests that fasthttp rejects before routing (a body over
 // the cap, a malformed request line, a read timeout) in Mastodon's error shape.

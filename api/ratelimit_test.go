@@ -35,7 +35,15 @@ func (c *clock) Advance(d time.Duration) {
 
 // limited starts a node whose API budget is perWindow requests per 5 minutes, on clk.
 func limited(t *testing.T, perWindow int, clk *clock) *testrig.Cluster {
-	return testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.RateLimit, cfg.Clock = perWindow, clk.Now }))
+	return limitedWith(t, perWindow, clk, func(*node.Config) {})
+}
+
+// limitedWith is limited, with more settings.
+func limitedWith(t *testing.T, perWindow int, clk *clock, more func(*node.Config)) *testrig.Cluster {
+	return testrig.New(t, testrig.Config(func(cfg *node.Config) {
+		cfg.RateLimit, cfg.Clock = perWindow, clk.Now
+		more(cfg)
+	}))
 }
 
 // TestInvalidTokensAreCountedPerIP: a request with an invalid token is counted against

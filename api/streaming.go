@@ -140,6 +140,14 @@ func (st *streamState) close() {
 // them: they are hijacked connections.
 func (s *Server) CloseStreams() { s.d.streams.close() }
 
+// StreamConnections is the number of streaming connections open (WebSocket and SSE).
+func (s *Server) StreamConnections() int {
+	st := s.d.streams
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return len(st.mu.conns)
+}
+
 // sseStreams maps the SSE paths under /api/v1/streaming/ to stream names.
 var sseStreams = map[string]string{
 	"user": "user", "user/notification": "user:notification",

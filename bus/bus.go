@@ -137,6 +137,11 @@ type Bus interface {
 	// partition is handled by one member at a time, in order. It returns nil when ctx
 	// is done.
 	Consume(ctx context.Context, group, topic string, opts ConsumeOptions, h Handler) error
+	// Lag reports how far consumer group `group` trails topic: per partition, in
+	// partition order, the number of retained messages the group has not committed.
+	// A group that never committed trails by every retained message. It is for
+	// monitoring: the numbers may be a moment old.
+	Lag(ctx context.Context, group, topic string) ([]int64, error)
 	// Close stops the engine; running Consume calls return.
 	Close() error
 }

@@ -42,7 +42,7 @@ type Manifest struct {
 // Backup writes a copy of the node's store and event log to dir, which must not exist,
 // while the node runs.
 func (n *Node) Backup(ctx context.Context, dir string) (Manifest, error) {
-	st, okStore := n.store.(checkpointer)
+	st, okStore := engineOf(n.store).(checkpointer)
 	b, okBus := n.bus.(checkpointer)
 	if !okStore || !okBus {
 		return Manifest{}, errors.New("node: backup: the cluster shape is backed up with its engines' own tools (nodetool snapshot; Kafka replication)")

@@ -70,6 +70,12 @@ type Config struct {
 	// the HTTP port (single shape) or after memberlist's (cluster shape); "off"
 	// disables it. It is not authenticated: keep it on loopback or a private network.
 	Ops string `toml:"ops" help:"ops endpoint: health, cluster view, dead letters, /metrics, /debug/pprof (off to disable)"`
+	// TrustedProxies are the addresses (CIDRs or single IPs) of the reverse proxies
+	// whose X-Forwarded-For and X-Real-IP name the client, for rate limits. Default
+	// loopback (127.0.0.0/8, ::1/128); a request from elsewhere is its own client.
+	TrustedProxies []string `toml:"trusted_proxies" help:"reverse proxies trusted for X-Forwarded-For, CIDRs (default 127.0.0.0/8,::1/128)"`
+	// TLS serves HTTPS itself, for instances without a reverse proxy (tls.go).
+	TLS TLSConfig `toml:"tls"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout" help:"bound of a graceful stop (default 10s)"`
 
@@ -104,7 +110,7 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Scheme == "" {
 		c.Scheme = "https"
-		if isLocalDomain(c.Domain) {
+		if isLocalDomain(c.Domain) && !c.TLS.On() {
 			c.Scheme = "http"
 		}
 	}
@@ -129,7 +135,10 @@ func (c Config) WithDefaults() Config {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
-	return c.shapeDefaults().mediaDefaults()
+	if len(c.TrustedProxies) == 0 {
+		c.TrustedProxies = []string{"127.0.0.0/8", "::1/128"}
+	}
+	return c.shapeDefaults().mediaDefaults().tlsDefaults()
 }
 
 func isLocalDomain(d string) bool {
@@ -178,5 +187,6 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, c.validateShape()...)
 	errs = append(errs, c.validateMedia()...)
+	errs = append(errs, c.validateTLS()...)
 	return errors.Join(errs...)
 }

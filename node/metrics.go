@@ -22,6 +22,8 @@ type metrics struct {
 	requests   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	deliveries *prometheus.CounterVec
+	store      *prometheus.HistogramVec
+	fanoutRows *prometheus.CounterVec
 }
 
 func newMetrics(n *Node) *metrics {
@@ -33,9 +35,27 @@ func newMetrics(n *Node) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"route", "method"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_deliveries_total",
 			Help: "Attempts to deliver an activity to a remote inbox, by result."}, []string{"result"}),
+		store: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herd_store_request_duration_seconds",
+			Help:    "Time of a store call made by the domain services, by operation.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"op"}),
+		fanoutRows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_fanout_rows_total",
+			Help: "Timeline rows fan-out wrote, by timeline kind (home, list)."}, []string{"timeline"}),
 	}
+	streaming := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herd_streaming_connections",
+		Help: "Streaming connections open on this node (WebSocket and SSE)."}, func() float64 {
+		if n.api == nil {
+			return 0
+		}
+		return float64(n.api.StreamConnections())
+	})
+	// Every known label value from the start, so that rates and alerts have series.
+	for r := delivery.Delivered; r <= delivery.Skipped; r++ {
+		m.deliveries.WithLabelValues(r.String())
+	}
+	m.fanoutRows.WithLabelValues("home")
+	m.fanoutRows.WithLabelValues("list")
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.deliveries, deadLetterCollector{n})
+		m.requests, m.latency, m.deliveries, m.store, m.fanoutRows, streaming, deadLetterCollector{n}, lagCollector{n})
 	return m
 }
 
@@ -83,6 +103,11 @@ func (c deadLetterCollector) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(deadLetterDesc, err)
 		return
+	}
+	for _, ct := range consumerTopics() { // a zero for the groups that have none
+		if _, ok := counts[ct.group]; !ok {
+			counts[ct.group] = 0
+		}
 	}
 	for group, v := range counts {
 		ch <- prometheus.MustNewConstMetric(deadLetterDesc, prometheus.CounterValue, float64(v), group)

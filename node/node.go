@@ -99,6 +99,7 @@ type Node struct {
 	ops     *http.Server
 	opsLn   net.Listener // bound by Start, served once the node has joined
 	metrics *metrics
+	tls     *tlsServing // when the node serves HTTPS itself (tls.go)
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -157,6 +158,7 @@ func (n *Node) build() error {
 	}
 	s := &n.Services
 	n.metrics = newMetrics(n)
+	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
 	s.Auth = auth.New(n.store, ids, nil)
@@ -187,7 +189,7 @@ func (n *Node) build() error {
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
-	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
+	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts})
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
@@ -265,12 +267,13 @@ func (n *Node) buildFederation(fed fedBase) error {
 // buildAPI makes the client API and mounts the federation routes on its router.
 func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	cfg, s := n.cfg, &n.Services
+	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget,
+		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations == "open", Documents: docs}})
@@ -292,6 +295,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	if n.ln != nil {
 		n.serveHTTP(n.ln)
+		n.serveRedirect()
 	}
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
@@ -333,6 +337,15 @@ func (n *Node) listen() error {
 		}
 		n.opsLn = ln
 	}
+	if err := n.prepareTLS(); err != nil {
+		for _, ln := range []net.Listener{n.ln, n.opsLn} {
+			if ln != nil {
+				ln.Close()
+			}
+		}
+		n.ln, n.opsLn = nil, nil
+		return err
+	}
 	return nil
 }
 
@@ -344,8 +357,13 @@ func (n *Node) serveHTTP(ln net.Listener) {
 		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			return fasthttp.RequestConfig{MaxRequestBodySize: n.api.BodyLimit(h)}
 		}}
+	serve := n.srv.Serve
+	if n.tls != nil {
+		n.srv.TLSConfig = n.tls.config
+		serve = func(ln net.Listener) error { return n.srv.ServeTLS(ln, "", "") }
+	}
 	n.wg.Go(func() {
-		if err := n.srv.Serve(ln); err != nil {
+		if err := serve(ln); err != nil {
 			n.log.Error("node: http server stopped", "err", err)
 		}
 	})
@@ -424,6 +442,7 @@ func (n *Node) Close() error {
 			n.log.Error("node: http shutdown", "err", err)
 		}
 	}
+	n.closeTLS(ctx)
 	if n.ops != nil {
 		if err := n.ops.Shutdown(ctx); err != nil {
 			n.log.Error("node: ops shutdown", "err", err)

@@ -65,6 +65,7 @@ func Run(t *testing.T, e Engine) {
 		{"ConsumeStopsOnCancel", testConsumeStopsOnCancel},
 		{"CloseStopsConsumers", testCloseStopsConsumers},
 		{"Burst", testBurst},
+		{"Lag", testLag},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

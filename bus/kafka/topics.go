@@ -125,3 +125,55 @@ func checkTopics(details kadm.TopicDetails, topics []bus.Topic) error {
 	}
 	return nil
 }
+
+// Lag reports, per partition, the messages group has not committed: from its committed
+// offset, or the log start if that is later (or the group never committed), to the end.
+func (b *Bus) Lag(ctx context.Context, group, topic string) ([]int64, error) {
+	if err := b.gate.Enter(); err != nil {
+		return nil, err
+	}
+	defer b.gate.Leave()
+	t, err := b.topic(topic)
+	if err != nil {
+		return nil, err
+	}
+	name := b.opts.Prefix + t.Name
+	adm := kadm.NewClient(b.producer)
+	ends, err := adm.ListEndOffsets(ctx, name)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kafka: end offsets of %s: %w", name, err)
+	}
+	starts, err := adm.ListStartOffsets(ctx, name)
+	if err == nil {
+		err = starts.Error()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kafka: start offsets of %s: %w", name, err)
+	}
+	committed, err := adm.FetchOffsetsForTopics(ctx, GroupID(b.opts.Prefix, group, t.Name), name)
+	if errors.Is(err, kerr.GroupIDNotFound) { // never joined: nothing committed
+		committed, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kafka: offsets of group %s: %w", group, err)
+	}
+	lag := make([]int64, t.Partitions)
+	for p := range lag {
+		end, ok := ends.Lookup(name, int32(p))
+		if !ok {
+			return nil, fmt.Errorf("kafka: no end offset of %s/%d", name, p)
+		}
+		next := int64(0)
+		if s, ok := starts.Lookup(name, int32(p)); ok {
+			next = s.Offset
+		}
+		if c, ok := committed.Lookup(name, int32(p)); ok && c.Err == nil && c.At > next {
+			next = c.At
+		}
+		lag[p] = max(end.Offset-next, 0)
+	}
+	return lag, nil
+}

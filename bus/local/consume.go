@@ -273,3 +273,31 @@ func (b *Bus) read(topic string, partition int, from, to int64, limit int) (msgs
 	}
 	return msgs, it.Error()
 }
+
+// Lag reports, per partition, the settled messages group has not committed: from its
+// committed offset, or the trimmed floor if that is later, to the visible end.
+func (b *Bus) Lag(ctx context.Context, group, topic string) ([]int64, error) {
+	if err := b.gate.Enter(); err != nil {
+		return nil, err
+	}
+	defer b.gate.Leave()
+	t, err := b.topic(topic)
+	if err != nil {
+		return nil, err
+	}
+	lag := make([]int64, len(t.parts))
+	for i, p := range t.parts {
+		next, err := b.readUint64(commitKey(group, t.Name, p.id))
+		if err != nil {
+			return nil, fmt.Errorf("local: read offset of %s %s/%d: %w", group, t.Name, p.id, err)
+		}
+		p.mu.Lock()
+		end, floor := p.mu.visible, p.mu.floor
+		p.mu.Unlock()
+		lag[i] = end - max(next, floor)
+		if lag[i] < 0 {
+			lag[i] = 0
+		}
+	}
+	return lag, nil
+}

@@ -1,0 +1,90 @@
+package node
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/herd-social/herd/activitypub"
+	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/delivery"
+	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/timeline"
+)
+
+// consumerTopic is one consumer group on one topic, as runConsumers runs them.
+type consumerTopic struct{ group, topic string }
+
+// consumerTopics lists every consumer group of a node and the topics it reads.
+func consumerTopics() []consumerTopic {
+	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {activitypub.OutboxGroup, status.Topic},
+		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic},
+		{media.Group, media.Topic}}
+	for _, t := range delivery.Topics() {
+		cs = append(cs, consumerTopic{delivery.Group, t.Name})
+	}
+	return cs
+}
+
+var (
+	lagDesc = prometheus.NewDesc("herd_consumer_lag_messages",
+		"Messages of a topic partition that a consumer group has not yet committed.", []string{"group", "topic", "partition"}, nil)
+	deliveryQueueDesc = prometheus.NewDesc("herd_delivery_queue_messages",
+		"Delivery jobs waiting, by delivery topic (first attempts, then the retry tiers).", []string{"topic"}, nil)
+)
+
+// lagCollector asks the event log, at each scrape, how far each consumer group
+// trails its topics. The log is shared: every node reports the same numbers, so
+// dashboards take the max over instances.
+type lagCollector struct{ n *Node }
+
+func (c lagCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- lagDesc
+	ch <- deliveryQueueDesc
+}
+
+func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, ct := range consumerTopics() {
+		lag, err := c.n.bus.Lag(ctx, ct.group, ct.topic)
+		if err != nil { // skipped, not failed: the other families still answer
+			c.n.log.Warn("node: consumer lag", "group", ct.group, "topic", ct.topic, "err", err)
+			continue
+		}
+		var sum int64
+		for p, l := range lag {
+			sum += l
+			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(l), ct.group, ct.topic, strconv.Itoa(p))
+		}
+		if ct.group == delivery.Group {
+			ch <- prometheus.MustNewConstMetric(deliveryQueueDesc, prometheus.GaugeValue, float64(sum), ct.topic)
+		}
+	}
+}
+
+// countedTimelines are the timelines fan-out writes, counting the rows it appends.
+type countedTimelines struct {
+	*timeline.Service
+	rows *prometheus.CounterVec
+}
+
+func (t countedTimelines) AppendHome(ctx context.Context, entries []timeline.Entry) error {
+	if err := t.Service.AppendHome(ctx, entries); err != nil {
+		return err
+	}
+	t.rows.WithLabelValues("home").Add(float64(len(entries)))
+	return nil
+}
+
+func (t countedTimelines) AppendList(ctx context.Context, entries []timeline.Entry) error {
+	if err := t.Service.AppendList(ctx, entries); err != nil {
+		return err
+	}
+	t.rows.WithLabelValues("list").Add(float64(len(entries)))
+	return nil
+}
