@@ -222,6 +222,9 @@ func (s *Service) GroupMembers(ctx context.Context, account shard.ID, key string
 		if err != nil {
 			return nil, err
 		}
+		if n.Filtered {
+			return nil, fmt.Errorf("group %q: %w", key, ErrNotFound)
+		}
 		return []Notification{*n}, nil
 	}
 	rows, err := s.st.Scan(ctx, tGroupMembers, groupPK(account, key), store.Range{Limit: limit})
