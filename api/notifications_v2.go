@@ -18,18 +18,31 @@ type NotificationGroup struct {
 	StatusID                 *string  `json:"status_id,omitempty"`
 }
 
-// GroupedNotifications is Mastodon's GroupedNotificationsResults entity. Every account
-// is rendered whole: partial_accounts stays empty even with expand_accounts=partial_avatars.
+// GroupedNotifications is Mastodon's GroupedNotificationsResults entity. With
+// expand_accounts=partial_avatars, accounts holds each group's latest sender and
+// partial_accounts the other sample accounts, as Mastodon's presenter does.
 type GroupedNotifications struct {
 	Accounts           []*Account           `json:"accounts"`
-	PartialAccounts    []any                `json:"partial_accounts,omitempty"`
+	PartialAccounts    []*PartialAccount    `json:"partial_accounts,omitempty"`
 	Statuses           []*Status            `json:"statuses"`
 	NotificationGroups []*NotificationGroup `json:"notification_groups"`
+}
+
+// PartialAccount is Mastodon's PartialAccountWithAvatar entity.
+type PartialAccount struct {
+	ID           string `json:"id"`
+	Acct         string `json:"acct"`
+	Locked       bool   `json:"locked"`
+	Bot          bool   `json:"bot"`
+	URL          string `json:"url"`
+	Avatar       string `json:"avatar"`
+	AvatarStatic string `json:"avatar_static"`
 }
 
 // groups renders notification groups with the accounts and statuses they name,
 // skipping a group whose latest account or status is gone (or hidden by a filter).
 func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNotifications, error) {
+	partial := r.p.str("expand_accounts") == "partial_avatars"
 	var accIDs, stIDs []shard.ID
 	for _, g := range gs {
 		accIDs = append(accIDs, g.Accounts...)
@@ -51,6 +64,7 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 	}
 	out := &GroupedNotifications{Accounts: []*Account{}, Statuses: []*Status{}, NotificationGroups: []*NotificationGroup{}}
 	seenAcc, seenSt := map[shard.ID]bool{}, map[string]bool{}
+	var later []shard.ID // the sample accounts rendered partially
 	for _, g := range gs {
 		st := byID[g.Latest.StatusID.String()]
 		if accs[g.Latest.From] == nil || (g.Latest.StatusID != 0 && st == nil) {
@@ -61,7 +75,10 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 		for _, id := range g.Accounts {
 			if a := accs[id]; a != nil {
 				e.SampleAccountIDs = append(e.SampleAccountIDs, a.ID)
-				if !seenAcc[id] {
+				switch {
+				case partial && len(e.SampleAccountIDs) > 1:
+					later = append(later, id)
+				case !seenAcc[id]:
 					seenAcc[id] = true
 					out.Accounts = append(out.Accounts, a)
 				}
@@ -79,6 +96,16 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 			e.PageMinID, e.PageMaxID, e.LatestPageNotificationAt = &lo, &hi, &at
 		}
 		out.NotificationGroups = append(out.NotificationGroups, e)
+	}
+	if partial {
+		out.PartialAccounts = []*PartialAccount{}
+		for _, id := range later {
+			if a := accs[id]; !seenAcc[id] {
+				seenAcc[id] = true
+				out.PartialAccounts = append(out.PartialAccounts, &PartialAccount{ID: a.ID, Acct: a.Acct, Locked: a.Locked,
+					Bot: a.Bot, URL: a.URL, Avatar: a.Avatar, AvatarStatic: a.AvatarStatic})
+			}
+		}
 	}
 	return out, nil
 }

@@ -26,6 +26,7 @@ type group struct {
 // grouped is GroupedNotificationsResults as the tests read it.
 type grouped struct {
 	Accounts           []testrig.Account `json:"accounts"`
+	PartialAccounts    []testrig.Account `json:"partial_accounts"`
 	Statuses           []testrig.Status  `json:"statuses"`
 	NotificationGroups []group           `json:"notification_groups"`
 }
@@ -93,6 +94,13 @@ func TestGroupedNotifications(t *testing.T) {
 	}
 	if len(g.Accounts) != 3 || len(g.Statuses) != 2 {
 		t.Errorf("%d accounts, %d statuses", len(g.Accounts), len(g.Statuses))
+	}
+
+	// Partial accounts: each group's latest sender whole, the other samples partial.
+	partial, _ := groupsOf(t, bob, url.Values{"expand_accounts": {"partial_avatars"}})
+	if a, p := testrig.AccountIDs(partial.Accounts), testrig.AccountIDs(partial.PartialAccounts); !slices.Equal(a, []string{fans[0].ID, fans[2].ID}) ||
+		!slices.Equal(p, []string{fans[1].ID}) {
+		t.Errorf("partial_avatars: accounts %v, partial accounts %v", a, p)
 	}
 
 	// Filters and grouped_types.
