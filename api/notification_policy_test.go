@@ -168,3 +168,74 @@ func TestNotificationPolicyAndRequests(t *testing.T) {
 		t.Errorf("merged %v, policy %s", merged.Merged, getPolicy())
 	}
 }
+
+// TestNotificationPolicyRules: which condition of a policy catches which notification,
+// and what a sender the recipient follows always gets through.
+func TestNotificationPolicyRules(t *testing.T) {
+	c := testrig.New(t)
+	for i, tc := range []struct {
+		name                string
+		policy              url.Values
+		follows, followedBy bool   // the recipient follows the sender; the sender follows the recipient
+		act                 string // favourite, mention (public) or dm
+		want                string // accept, filter or drop
+	}{
+		{"not followers: a follower's favourite", url.Values{"for_not_followers": {"filter"}}, false, true, "favourite", "accept"},
+		{"not followers: a stranger's favourite", url.Values{"for_not_followers": {"filter"}}, false, false, "favourite", "filter"},
+		{"not followers: a followed account's mention", url.Values{"for_not_followers": {"drop"}}, true, false, "mention", "accept"},
+		{"new accounts: a stranger", url.Values{"for_new_accounts": {"filter"}}, false, false, "favourite", "filter"},
+		{"new accounts: a followed account", url.Values{"for_new_accounts": {"drop"}}, true, false, "favourite", "accept"},
+		{"private mentions: a stranger's public mention", nil, false, false, "mention", "accept"},
+		{"private mentions: a stranger's direct mention", nil, false, false, "dm", "filter"},
+		{"private mentions: a followed account's direct mention", nil, true, false, "dm", "accept"},
+		{"private mentions dropped", url.Values{"for_private_mentions": {"drop"}}, false, false, "dm", "drop"},
+		{"drop wins over filter", url.Values{"for_not_following": {"filter"}, "for_new_accounts": {"drop"}}, false, false, "favourite", "drop"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			to, from := c.Register(fmt.Sprintf("to%d", i)), c.Register(fmt.Sprintf("from%d", i))
+			if tc.follows {
+				to.Follow(from)
+			}
+			if tc.followedBy {
+				from.Follow(to)
+			}
+			if tc.policy != nil {
+				c.Must(to.Do("PATCH", "/api/v2/notifications/policy", tc.policy), 200)
+			}
+			post := to.PostStatus("hello")
+			switch tc.act {
+			case "favourite":
+				from.Act(post.ID, "favourite")
+			case "mention":
+				from.PostStatus("@" + to.Name + " hi")
+			case "dm":
+				from.PostStatus("@"+to.Name+" psst", "visibility", "direct")
+				// A public mention after it, from the same author, comes after it.
+				from.PostStatus("@" + to.Name + " sentinel")
+			}
+			kind := map[string]string{"favourite": "favourite", "mention": "mention", "dm": "mention"}[tc.act]
+			q := url.Values{"types[]": {kind}, "exclude_types[]": {"follow"}}
+			testrig.Eventually(t, "the notification", func() error {
+				shown := len(to.Notifications(q))
+				if tc.act == "dm" {
+					shown-- // the sentinel
+				}
+				all := len(to.Notifications(url.Values{"types[]": {kind}, "include_filtered": {"true"}}))
+				if tc.act == "dm" {
+					all--
+				}
+				got := map[[2]int]string{{1, 1}: "accept", {0, 1}: "filter", {0, 0}: "drop"}[[2]int{shown, all}]
+				if tc.act == "dm" && len(to.Notifications(url.Values{"types[]": {"mention"}, "include_filtered": {"true"}})) == 0 {
+					got = "" // the sentinel has not come yet
+				}
+				if got != tc.want {
+					return fmt.Errorf("shown %d, with the filtered %d: %q, want %s", shown, all, got, tc.want)
+				}
+				return nil
+			})
+			if reqs, _ := requestsBy(t, c, to); (len(reqs) == 1) != (tc.want == "filter") {
+				t.Errorf("requests %v", reqs)
+			}
+		})
+	}
+}
