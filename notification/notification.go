@@ -1,6 +1,8 @@
 // Package notification owns notifications: creating them (once per cause, so that
 // redelivered events do not notify twice), listing with type filters, dismissing and
-// clearing. It must not know HTTP or engines.
+// clearing; their groups as Mastodon 4.3 makes and pages them; the recipient's
+// notification policy, applied when a notification is made, and the requests that
+// hold what it filtered. It must not know HTTP or engines.
 package notification
 
 import (
