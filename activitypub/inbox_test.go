@@ -198,9 +198,13 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 		return func() string { return relationFlags(u.Relationship(id)) }
 	case "notifications":
 		u := r.user(t, d, arg(t, d, 0))
+		var q url.Values
+		if d.HasArg("include_filtered") { // with those a notification policy filtered
+			q = url.Values{"include_filtered": {"true"}}
+		}
 		return func() string {
 			var out []string
-			for _, n := range u.Notifications(nil) {
+			for _, n := range u.Notifications(q) {
 				line := n.Type + " by " + n.Account.Acct
 				if n.Status != nil {
 					line += " on " + n.Status.URI

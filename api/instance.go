@@ -32,11 +32,11 @@ var missingPNG = func() []byte {
 // numbers them: 2 (4.3.0) grouped notifications, /api/v2/notifications; 3 (4.4.0)
 // attribution_domains; 4 (4.4.0) DELETE /api/v1/media/:id and delete_media; 5 (4.4.0)
 // the "blur" filter action; 7 (4.5.0) quote posts; 8 to 10 (4.6.0) annual reports, the
-// profile API and collections. Herd serves none of version 2's additions, so it says 1,
-// the unnumbered API before them; at 2 or more Phanpy asks /api/v2/notifications only,
-// with no fallback. The versions a claim implies are tied to their routes in
-// TestInstanceClaims.
-const apiVersion = 1
+// profile API and collections. Herd serves version 2's grouped notifications, so it
+// says 2 (at 2 or more Phanpy asks /api/v2/notifications only, with no fallback), and
+// not 3 (attribution_domains). The versions a claim implies are tied to their routes
+// in TestAPIVersionClaim.
+const apiVersion = 2
 
 // configuration publishes the limits Herd enforces, and no feature it lacks: images
 // only (no video or audio: zero sizes), no featured tags, no translation, no

@@ -108,12 +108,10 @@ func TestAPIVersionClaim(t *testing.T) {
 			t.Errorf("api_versions.mastodon %d claims %s: test it here, then drop it from the table", claimed, apiVersions[v].other)
 		}
 	}
-	next := claimed + 1
-	for len(apiVersions[next].routes) == 0 && next <= len(apiVersions) {
-		next++
-	}
-	if !slices.ContainsFunc(apiVersions[next].routes, func(r string) bool { return !routes[r] }) {
-		t.Errorf("every route of version %d is served: raise api_versions.mastodon from %d, or list what is missing", next, claimed)
+	// The next version lacks something: an addition not tested here, or a route.
+	next := apiVersions[claimed+1]
+	if next.other == "" && !slices.ContainsFunc(next.routes, func(r string) bool { return !routes[r] }) {
+		t.Errorf("every route of version %d is served: raise api_versions.mastodon from %d, or list what is missing", claimed+1, claimed)
 	}
 }
 

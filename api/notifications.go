@@ -54,7 +54,8 @@ func (s *Server) listNotifications(r *req) error {
 	if err != nil {
 		return err
 	}
-	q := notification.Query{Types: kinds(r.p.list("types")), ExcludeTypes: kinds(r.p.list("exclude_types")), From: from}
+	q := notification.Query{Types: kinds(r.p.list("types")), ExcludeTypes: kinds(r.p.list("exclude_types")), From: from,
+		IncludeFiltered: r.p.boolean("include_filtered")}
 	ns, err := s.d.Notifications.List(r.context(), r.viewer, p, q)
 	if err != nil {
 		return err
@@ -109,15 +110,19 @@ func (s *Server) clearNotifications(r *req) error {
 }
 
 func (s *Server) unreadCount(r *req) error {
+	limit, err := r.unreadLimit()
+	if err != nil {
+		return err
+	}
+	q, err := r.groupQuery()
+	if err != nil {
+		return err
+	}
 	markers, err := s.d.Accounts.Markers(r.context(), r.viewer, []string{"notifications"})
 	if err != nil {
 		return err
 	}
-	limit := 100
-	if p, err := r.page(100, 1000); err == nil {
-		limit = p.Limit
-	}
-	n, err := s.d.Notifications.UnreadCount(r.context(), r.viewer, markers["notifications"].LastReadID, limit)
+	n, err := s.d.Notifications.UnreadCount(r.context(), r.viewer, markers["notifications"].LastReadID, limit, q.Query)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,8 @@ func (n *Node) build() error {
 		n.router = newRouter(s.Streams, n.log)
 		n.streams = n.router
 	}
-	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams})
+	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams,
+		Senders: senders{s: s, now: clock(cfg.Clock)}})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
 	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors

@@ -1,6 +1,8 @@
 // Package notification owns notifications: creating them (once per cause, so that
 // redelivered events do not notify twice), listing with type filters, dismissing and
-// clearing. It must not know HTTP or engines.
+// clearing; their groups as Mastodon 4.3 makes and pages them; the recipient's
+// notification policy, applied when a notification is made, and the requests that
+// hold what it filtered. It must not know HTTP or engines.
 package notification
 
 import (
@@ -45,16 +47,30 @@ type Notification struct {
 	From      shard.ID  `cbor:"3,keyasint"`
 	StatusID  shard.ID  `cbor:"4,keyasint,omitempty"`
 	CreatedAt time.Time `cbor:"5,keyasint"`
+	// GroupKey is its group (groupKey), "" for a kind that is not grouped.
+	GroupKey string `cbor:"6,keyasint,omitempty"`
+	// Filtered is set for a notification the recipient's policy filtered: it waits in
+	// the sender's notification request, out of the listings.
+	Filtered bool `cbor:"7,keyasint,omitempty"`
 }
 
 const (
 	tNotifications = "notifications"
 	tCauses        = "notification_causes"
+	tGroupHours    = "notification_group_hours"
+	tGroupMembers  = "notification_group_members"
+	tPolicies      = "notification_policies"
+	tPermissions   = "notification_permissions"
+	tRequests      = "notification_requests"
+	tRequestFrom   = "notification_request_from"
+	tFiltered      = "notification_filtered"
 )
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tNotifications, Order: store.Desc}, {Name: tCauses, TTL: 30 * 24 * time.Hour}}
+	return store.Schema{{Name: tNotifications, Order: store.Desc}, {Name: tCauses, TTL: 30 * 24 * time.Hour},
+		{Name: tGroupHours, TTL: groupSpan}, {Name: tGroupMembers, Order: store.Desc}, {Name: tPolicies},
+		{Name: tPermissions}, {Name: tRequests, Order: store.Desc}, {Name: tRequestFrom}, {Name: tFiltered, Order: store.Desc}}
 }
 
 // Filter is the part of the account service that decides who hears from whom.
@@ -81,6 +97,9 @@ type Options struct {
 	// Streams hears every new notification, as its id on the recipient's
 	// notifications stream (stream.Notifications); default none.
 	Streams Streams
+	// Senders answers what notification policies ask about a sender; default none,
+	// which accepts every notification.
+	Senders Senders
 }
 
 func (o Options) withDefaults() Options {
@@ -100,12 +119,13 @@ type Service struct {
 	filter  Filter
 	now     func() time.Time
 	streams Streams
+	senders Senders
 }
 
 // New returns a service on st.
 func New(st store.Store, ids *shard.Generator, filter Filter, opts Options) *Service {
 	opts = opts.withDefaults()
-	return &Service{st: st, ids: ids, filter: filter, now: opts.Now, streams: opts.Streams}
+	return &Service{st: st, ids: ids, filter: filter, now: opts.Now, streams: opts.Streams, senders: opts.Senders}
 }
 
 func cause(kind Kind, from, statusID shard.ID) []byte {
@@ -114,7 +134,8 @@ func cause(kind Kind, from, statusID shard.ID) []byte {
 
 // Notify tells `to` that `from` did `kind` (on statusID, if any). It does nothing when
 // to is from, when either blocks the other, when `to` mutes `from`'s notifications, or
-// when the same cause already notified.
+// when the same cause already notified. The recipient's policy may drop it, or file it
+// in the sender's notification request instead of the listings (filtered).
 func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, statusID shard.ID) error {
 	if (to == from && kind != Poll) || to == 0 { // the end of a poll is told its author too
 		return nil
@@ -127,16 +148,30 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	if err != nil || muted[0] {
 		return err
 	}
-	n := Notification{ID: s.ids.Next(), Type: kind, From: from, StatusID: statusID, CreatedAt: s.now().UTC()}
+	act, err := s.decide(ctx, to, from, kind, statusID)
+	if err != nil || act == Drop {
+		return err
+	}
+	n := Notification{ID: s.ids.Next(), Type: kind, From: from, StatusID: statusID, CreatedAt: s.now().UTC(), Filtered: act == FilterOut}
 	fresh, _, err := s.st.PutIfAbsent(ctx, tCauses, to.Bytes(), cause(kind, from, statusID), n.ID.Bytes(), 0)
 	if err != nil || !fresh {
+		return err
+	}
+	if n.Filtered {
+		return s.file(ctx, to, &n)
+	}
+	if n.GroupKey, err = s.groupKey(ctx, to, &n); err != nil {
 		return err
 	}
 	b, err := store.Marshal(&n)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Put(ctx, tNotifications, to.Bytes(), n.ID.Bytes(), b, 0); err != nil {
+	muts := []store.Mutation{{Kind: store.Put, Table: tNotifications, PK: to.Bytes(), CK: n.ID.Bytes(), Value: b}}
+	if n.GroupKey != "" {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tGroupMembers, PK: groupPK(to, n.GroupKey), CK: n.ID.Bytes(), Value: []byte{}})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save notification for %d: %w", to, err)
 	}
 	s.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: n.ID})
@@ -155,9 +190,14 @@ func (s *Service) Withdraw(ctx context.Context, to, from shard.ID, kind Kind, st
 	if err != nil {
 		return fmt.Errorf("load the cause of a notification for %d: %w", to, err)
 	}
-	err = s.st.Batch(ctx, []store.Mutation{{Kind: store.Delete, Table: tNotifications, PK: to.Bytes(), CK: id},
-		{Kind: store.Delete, Table: tCauses, PK: to.Bytes(), CK: c}})
-	if err != nil {
+	if n, err := s.Get(ctx, to, shard.FromBytes(id)); err == nil {
+		if err := s.remove(ctx, to, n); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := s.st.Delete(ctx, tCauses, to.Bytes(), c); err != nil {
 		return fmt.Errorf("withdraw a notification for %d: %w", to, err)
 	}
 	return nil
@@ -167,9 +207,14 @@ func (s *Service) Withdraw(ctx context.Context, to, from shard.ID, kind Kind, st
 type Query struct {
 	Types, ExcludeTypes []Kind
 	From                shard.ID
+	// IncludeFiltered keeps the notifications a policy filtered.
+	IncludeFiltered bool
 }
 
 func (q Query) keep(n *Notification) bool {
+	if n.Filtered && !q.IncludeFiltered {
+		return false
+	}
 	if len(q.Types) > 0 && !slices.Contains(q.Types, n.Type) {
 		return false
 	}
@@ -226,13 +271,11 @@ func (s *Service) Get(ctx context.Context, account, id shard.ID) (*Notification,
 
 // Dismiss deletes one notification.
 func (s *Service) Dismiss(ctx context.Context, account, id shard.ID) error {
-	if _, err := s.Get(ctx, account, id); err != nil {
+	n, err := s.Get(ctx, account, id)
+	if err != nil {
 		return err
 	}
-	if err := s.st.Delete(ctx, tNotifications, account.Bytes(), id.Bytes()); err != nil {
-		return fmt.Errorf("dismiss notification %d: %w", id, err)
-	}
-	return nil
+	return s.remove(ctx, account, n)
 }
 
 // Clear deletes every notification of account.
@@ -244,11 +287,12 @@ func (s *Service) Clear(ctx context.Context, account shard.ID) error {
 	return nil
 }
 
-// UnreadCount counts notifications newer than lastRead, up to limit.
-func (s *Service) UnreadCount(ctx context.Context, account, lastRead shard.ID, limit int) (int, error) {
-	rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), paging.Page{SinceID: lastRead, Limit: limit}.Range())
-	if err != nil {
-		return 0, fmt.Errorf("count notifications of %d: %w", account, err)
-	}
-	return len(rows), nil
+// UnreadCount counts notifications newer than lastRead that q keeps, up to limit.
+func (s *Service) UnreadCount(ctx context.Context, account, lastRead shard.ID, limit int, q Query) (int, error) {
+	n := 0
+	err := s.scanAll(ctx, account, paging.Page{SinceID: lastRead}, q, func(*Notification) bool {
+		n++
+		return n < limit
+	})
+	return n, err
 }

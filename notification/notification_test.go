@@ -209,7 +209,7 @@ func TestListDismissClearUnread(t *testing.T) {
 			limit    int
 			want     int
 		}{{0, 100, 6}, {id(2), 100, 2}, {id(0), 100, 0}, {0, 4, 4}} {
-			if got, err := r.svc.UnreadCount(ctx, to, tc.lastRead, tc.limit); err != nil || got != tc.want {
+			if got, err := r.svc.UnreadCount(ctx, to, tc.lastRead, tc.limit, notification.Query{}); err != nil || got != tc.want {
 				t.Errorf("UnreadCount(after %d, limit %d) = %d, %v; want %d", tc.lastRead, tc.limit, got, err, tc.want)
 			}
 		}
@@ -244,7 +244,7 @@ func TestListDismissClearUnread(t *testing.T) {
 		if got := r.list(t, to, paging.Page{}, notification.Query{}); len(got) != 0 {
 			t.Fatalf("after Clear: %q", got)
 		}
-		if n, err := r.svc.UnreadCount(ctx, to, 0, 100); err != nil || n != 0 {
+		if n, err := r.svc.UnreadCount(ctx, to, 0, 100, notification.Query{}); err != nil || n != 0 {
 			t.Fatalf("UnreadCount after Clear = %d, %v", n, err)
 		}
 		if got := r.list(t, other, paging.Page{}, notification.Query{}); len(got) != 1 {
