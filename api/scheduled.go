@@ -157,7 +157,7 @@ func (s *Server) scheduledEntities(ctx context.Context, list []*schedule.Schedul
 	out := make([]ScheduledStatus, len(list))
 	for i, sc := range list {
 		p := sc.Params
-		e := ScheduledStatus{ID: sc.ID.String(), ScheduledAt: datetime(sc.At), MediaAttachments: []*MediaAttachment{},
+		e := ScheduledStatus{ID: sc.ID.String(), ScheduledAt: datetime(sc.At()), MediaAttachments: []*MediaAttachment{},
 			Params: ScheduledParams{Text: p.Text, Visibility: p.Visibility, Sensitive: ptr(p.Sensitive),
 				SpoilerText: ptr(p.SpoilerText)}}
 		for _, id := range p.MediaIDs {

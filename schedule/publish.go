@@ -28,8 +28,8 @@ func hourOf(t time.Time) uint64 { return uint64(t.Unix() / 3600) }
 func hourKey(h uint64) []byte { return binary.BigEndian.AppendUint64(nil, h) }
 
 func dueMutation(sc *Scheduled) store.Mutation {
-	ck := append(binary.BigEndian.AppendUint64(nil, uint64(sc.At.UnixMilli())), sc.ID.Bytes()...)
-	return store.Mutation{Kind: store.Put, Table: tDue, PK: hourKey(hourOf(sc.At)), CK: ck, Value: sc.AccountID.Bytes()}
+	ck := append(binary.BigEndian.AppendUint64(nil, uint64(sc.AtMS)), sc.ID.Bytes()...)
+	return store.Mutation{Kind: store.Put, Table: tDue, PK: hourKey(hourOf(sc.At())), CK: ck, Value: sc.AccountID.Bytes()}
 }
 
 // due is a scheduled status whose time has come.
@@ -73,9 +73,9 @@ func (s *Service) publish(ctx context.Context, d due) (bool, error) {
 		return false, nil // being published or changed; if its holder died, a sweep after the lease
 	}
 	sc, err := s.Get(ctx, d.account, d.id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !sc.At.Equal(d.at)) {
+	if errors.Is(err, ErrNotFound) || (err == nil && sc.AtMS != d.at.UnixMilli()) {
 		// Published or cancelled since, or moved (its new time has a row of its own).
-		stale := dueMutation(&Scheduled{ID: d.id, AccountID: d.account, At: d.at})
+		stale := dueMutation(&Scheduled{ID: d.id, AccountID: d.account, AtMS: d.at.UnixMilli()})
 		if err := s.st.Delete(ctx, tDue, stale.PK, stale.CK); err != nil {
 			return false, fmt.Errorf("clear scheduled status %d: %w", d.id, err)
 		}

@@ -84,7 +84,9 @@ type Params struct {
 type Scheduled struct {
 	ID        shard.ID  `cbor:"1,keyasint"`
 	AccountID shard.ID  `cbor:"2,keyasint"`
-	At        time.Time `cbor:"3,keyasint"`
+	// AtMS is when it is to be published, in Unix milliseconds (the store keeps a
+	// time.Time to the second).
+	AtMS int64 `cbor:"3,keyasint"`
 	// StatusID is the id reserved for the status: publishing makes it under this id
 	// only, so that publishing twice makes one status.
 	StatusID shard.ID `cbor:"4,keyasint"`
@@ -147,6 +149,9 @@ type Service struct {
 func New(st store.Store, ids *shard.Generator, sts statuses, m attachments, opts Options) *Service {
 	return &Service{st: st, ids: ids, statuses: sts, media: m, opts: opts.withDefaults()}
 }
+
+// At is when it is to be published.
+func (sc *Scheduled) At() time.Time { return time.UnixMilli(sc.AtMS).UTC() }
 
 // Post is the status.Post the scheduled status publishes.
 func (sc *Scheduled) Post() status.Post {

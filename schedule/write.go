@@ -36,7 +36,7 @@ func (s *Service) Schedule(ctx context.Context, author shard.ID, p status.Post, 
 		s.unreserve(ctx, statusID)
 		return nil, err
 	}
-	sc := &Scheduled{ID: id, AccountID: author, At: at, StatusID: statusID, Params: paramsOf(p)}
+	sc := &Scheduled{ID: id, AccountID: author, AtMS: at.UnixMilli(), StatusID: statusID, Params: paramsOf(p)}
 	rec, err := record(sc)
 	if err != nil {
 		s.unreserve(ctx, statusID)
@@ -77,7 +77,7 @@ func (s *Service) Reschedule(ctx context.Context, account, id shard.ID, at time.
 		return nil, err
 	}
 	oldStatus, oldDue := sc.StatusID, dueMutation(sc)
-	sc.At, sc.StatusID = at, statusID
+	sc.AtMS, sc.StatusID = at.UnixMilli(), statusID
 	muts, err := s.remark(ctx, sc, oldStatus)
 	if err != nil {
 		s.unreserve(ctx, statusID)
@@ -214,7 +214,7 @@ func (s *Service) checkLimits(ctx context.Context, account shard.ID, at time.Tim
 			continue
 		}
 		total++
-		if y2, m2, d2 := sc.At.UTC().Date(); y2 == y && m2 == m && d2 == d {
+		if y2, m2, d2 := sc.At().Date(); y2 == y && m2 == m && d2 == d {
 			day++
 		}
 	}
