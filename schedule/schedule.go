@@ -82,8 +82,8 @@ type Params struct {
 
 // Scheduled is one scheduled status.
 type Scheduled struct {
-	ID        shard.ID  `cbor:"1,keyasint"`
-	AccountID shard.ID  `cbor:"2,keyasint"`
+	ID        shard.ID `cbor:"1,keyasint"`
+	AccountID shard.ID `cbor:"2,keyasint"`
 	// AtMS is when it is to be published, in Unix milliseconds (the store keeps a
 	// time.Time to the second).
 	AtMS int64 `cbor:"3,keyasint"`
