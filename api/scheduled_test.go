@@ -286,3 +286,21 @@ func TestScheduledStatusSweepsTogether(t *testing.T) {
 		t.Fatalf("statuses_count %d, want 5", n)
 	}
 }
+
+// TestScheduledStatusIdempotencyKey: a post scheduled again with the same
+// Idempotency-Key answers the scheduled status made the first time.
+func TestScheduledStatusIdempotencyKey(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	form := url.Values{"status": {"once"}, "scheduled_at": {stamp(time.Now().Add(time.Hour))}}
+	first := testrig.Decode[scheduledEntity](t, c.Must(c.DoWithHeader("POST", "/api/v1/statuses", alice.Token, form,
+		"Idempotency-Key", "k1"), 200))
+	again := testrig.Decode[scheduledEntity](t, c.Must(c.DoWithHeader("POST", "/api/v1/statuses", alice.Token, form,
+		"Idempotency-Key", "k1"), 200))
+	if again.ID != first.ID {
+		t.Fatalf("scheduled twice: %s, %s", first.ID, again.ID)
+	}
+	if got := walk(t, alice, "/api/v1/scheduled_statuses", scheduledIDs); !slices.Equal(got, []string{first.ID}) {
+		t.Fatalf("scheduled %v, want %v", got, []string{first.ID})
+	}
+}

@@ -51,16 +51,20 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, d := range list {
 		ok, err := s.publish(ctx, d)
 		if err != nil {
-			return n, err
+			errs = append(errs, err) // the others go on; this one is tried after its lease
+			if ctx.Err() != nil {
+				break
+			}
 		}
 		if ok {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 // publish makes the status of d if d is still scheduled and no one else holds it.

@@ -27,6 +27,7 @@ const (
 	tDueFrom   = "scheduled_due_from"     // one row: the oldest hour that may hold one
 	tClaims    = "scheduled_claims"       // scheduled id → — (TTL: a claim's lease)
 	tReserved  = "scheduled_reserved_ids" // reserved status id → scheduled id
+	tIdem      = "scheduled_idempotency"  // account → Idempotency-Key → scheduled id (TTL)
 )
 
 // Mastodon's ScheduledStatus limits.
@@ -44,7 +45,7 @@ var empty = []byte{}
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
 	return store.Schema{{Name: tScheduled, Order: store.Desc}, {Name: tDue}, {Name: tDueFrom},
-		{Name: tClaims, TTL: time.Hour}, {Name: tReserved}}
+		{Name: tClaims, TTL: time.Hour}, {Name: tReserved}, {Name: tIdem, TTL: status.IdempotencyTTL}}
 }
 
 // ErrNotFound is a scheduled status that does not exist, is not the caller's, or is

@@ -19,6 +19,9 @@ import (
 // for the status from then on, so that no prune takes them.
 func (s *Service) Schedule(ctx context.Context, author shard.ID, p status.Post, at time.Time) (*Scheduled, error) {
 	at = at.UTC()
+	if sc, err := s.idempotent(ctx, author, p.IdempotencyKey); err != nil || sc != nil {
+		return sc, err
+	}
 	if err := s.checkTime(at); err != nil {
 		return nil, err
 	}
@@ -42,11 +45,35 @@ func (s *Service) Schedule(ctx context.Context, author shard.ID, p status.Post, 
 		s.unreserve(ctx, statusID)
 		return nil, err
 	}
-	if err := s.st.Batch(ctx, append([]store.Mutation{rec, dueMutation(sc)}, marks...)); err != nil {
+	muts := append([]store.Mutation{rec, dueMutation(sc)}, marks...)
+	if key := p.IdempotencyKey; key != "" {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIdem, PK: author.Bytes(), CK: []byte(key), Value: id.Bytes()})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
 		s.unreserve(ctx, statusID)
 		return nil, fmt.Errorf("save scheduled status %d: %w", id, err)
 	}
 	return sc, nil
+}
+
+// idempotent returns the status author scheduled with the same Idempotency-Key in
+// the last hour, if it is still scheduled, as Mastodon's PostStatusService does.
+func (s *Service) idempotent(ctx context.Context, author shard.ID, key string) (*Scheduled, error) {
+	if key == "" || len(key) > 256 {
+		return nil, nil // a key too long is refused with the post's other checks
+	}
+	b, err := s.st.Get(ctx, tIdem, author.Bytes(), []byte(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("check idempotency key: %w", err)
+	}
+	sc, err := s.Get(ctx, author, shard.FromBytes(b))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return sc, err
 }
 
 // Reschedule moves one of account's scheduled statuses to at, under the same rules
