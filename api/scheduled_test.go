@@ -260,11 +260,14 @@ func TestScheduledStatusSweepsTogether(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			for time.Now().Before(at.Add(5 * time.Second)) {
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			for time.Now().Before(at.Add(3 * time.Second)) {
 				if _, err := n.Scheduled.PublishDue(t.Context()); err != nil {
 					errs <- err
 					return
 				}
+				<-tick.C
 			}
 			errs <- nil
 		}()
