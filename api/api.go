@@ -32,6 +32,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -67,7 +68,9 @@ type Deps struct {
 	// Emoji keeps the custom emoji, local and remote.
 	Emoji *emoji.Service
 	// Cards keeps the link preview cards of statuses; nil shows none.
-	Cards         *card.Service
+	Cards *card.Service
+	// Scheduled keeps scheduled statuses.
+	Scheduled     *schedule.Service
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service

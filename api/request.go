@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 )
@@ -91,6 +92,7 @@ func publicError(err error) *HTTPError {
 	var medv *media.Validation
 	var lv *list.Validation
 	var fv *filter.Validation
+	var scv *schedule.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -110,13 +112,16 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: lv.Error(), Cause: err}
 	case errors.As(err, &fv):
 		return &HTTPError{Code: 422, Msg: fv.Error(), Cause: err}
+	case errors.As(err, &scv):
+		return &HTTPError{Code: 422, Msg: scv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
-		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound):
+		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
+		errors.Is(err, schedule.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}

@@ -11,8 +11,9 @@ import (
 )
 
 func (s *Server) postStatus(r *req) error {
-	if r.p.has("scheduled_at") && r.p.str("scheduled_at") != "" {
-		return httpErr(422, "Validation failed: Scheduled statuses are not supported yet")
+	at, scheduled, err := scheduledAt(r)
+	if err != nil {
+		return err
 	}
 	attached, err := mediaIDs(r)
 	if err != nil {
@@ -35,6 +36,9 @@ func (s *Server) postStatus(r *req) error {
 	}
 	if app, err := s.auth.App(r.context(), r.token.ClientID); err == nil {
 		post.AppName, post.AppWebsite = app.Name, app.Website
+	}
+	if scheduled && s.d.Scheduled.Later(at) { // a time past is now, as Mastodon takes it
+		return s.schedulePost(r, post, at)
 	}
 	st, err := s.d.Statuses.Create(r.context(), r.viewer, post)
 	if err != nil {

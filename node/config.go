@@ -50,6 +50,12 @@ type Config struct {
 	// PollSweep is how often a worker looks for polls whose end has come; default 15s
 	// (tests shorten it).
 	PollSweep time.Duration `toml:"-"`
+	// ScheduleSweep is how often a worker looks for scheduled statuses whose time has
+	// come; default 5s (tests shorten it).
+	ScheduleSweep time.Duration `toml:"-"`
+	// ScheduleMinLead is how far ahead a status must be scheduled; default 5 minutes,
+	// as Mastodon. Only tests shorten it; the API cannot.
+	ScheduleMinLead time.Duration `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

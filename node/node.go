@@ -37,6 +37,7 @@ import (
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -77,6 +78,8 @@ type Services struct {
 	Emoji *emoji.Service
 	// Cards keeps and fetches link preview cards.
 	Cards *card.Service
+	// Scheduled keeps scheduled statuses and publishes them on time.
+	Scheduled *schedule.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
 }
@@ -113,7 +116,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema()} {
+		filter.Schema(), schedule.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -189,6 +192,8 @@ func (n *Node) build() error {
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
+	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
+		Logger: n.log})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
@@ -272,7 +277,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
-		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards,
+		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
 		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
@@ -301,6 +306,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
 		n.wg.Go(func() { n.sweepPolls(ctx) })
+		n.wg.Go(func() { n.sweepScheduled(ctx) })
 		n.wg.Go(func() { n.sweepMedia(ctx) })
 	}
 	if n.cfg.Clustered() {

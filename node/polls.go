@@ -30,3 +30,29 @@ func (n *Node) sweepPolls(ctx context.Context) {
 		}
 	}
 }
+
+// scheduleSweep is how often a worker publishes the scheduled statuses due, by default.
+const scheduleSweep = 5 * time.Second
+
+// sweepScheduled publishes the scheduled statuses whose time has come every
+// cfg.ScheduleSweep, with jitter, until ctx is done. Every worker of a cluster sweeps:
+// a status is claimed before it is published and made under its reserved id, so it is
+// published once, by whichever node is alive.
+func (n *Node) sweepScheduled(ctx context.Context) {
+	every := n.cfg.ScheduleSweep
+	if every <= 0 {
+		every = scheduleSweep
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every/2 + rand.N(every)):
+		}
+		if k, err := n.Scheduled.PublishDue(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("node: publish scheduled statuses", "err", err)
+		} else if k > 0 {
+			n.log.Info("node: scheduled statuses published", "count", k)
+		}
+	}
+}

@@ -95,6 +95,10 @@ type Post struct {
 	AppName, AppWebsite string
 	Poll                *poll.Ask
 	MediaIDs            []shard.ID
+	// ID, when set, is the id reserved for the status (a scheduled status's, see
+	// Prepare): Create makes the status under it only if no status has it yet, and
+	// otherwise returns the one that has it, so that making it again is harmless.
+	ID shard.ID
 }
 
 func (s *Service) validate(p *Post) error {
@@ -148,13 +152,19 @@ func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error 
 }
 
 // Create posts a status for author. With an idempotency key seen in the last hour it
-// returns the status posted then instead of posting again.
+// returns the status posted then instead of posting again; with a reserved id
+// (Post.ID) that a status already has, it returns that status.
 func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status, error) {
 	if err := s.validate(&p); err != nil {
 		return nil, err
 	}
 	if p.IdempotencyKey != "" {
 		if st, err := s.idempotent(ctx, author, p.IdempotencyKey); err != nil || st != nil {
+			return st, err
+		}
+	}
+	if p.ID != 0 {
+		if st, err := s.reserved(ctx, author, p.ID); err != nil || st != nil {
 			return st, err
 		}
 	}
@@ -173,22 +183,16 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	if err != nil {
 		return nil, fmt.Errorf("format status: %w", err)
 	}
-	st := &Status{ID: s.ids.Next(), AccountID: author, Poll: question, MediaIDs: p.MediaIDs, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
+	id := p.ID
+	if id == 0 {
+		id = s.ids.Next()
+	}
+	st := &Status{ID: id, AccountID: author, Poll: question, MediaIDs: p.MediaIDs, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
 		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
 		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
 	st.ThreadID = st.ID
-	if p.InReplyToID != 0 {
-		parent, err := s.Visible(ctx, author, p.InReplyToID)
-		if errors.Is(err, ErrNotFound) {
-			return nil, invalid("Reply to a status that does not exist or is not visible")
-		}
-		if err != nil {
-			return nil, err
-		}
-		st.InReplyToID, st.InReplyToAccountID, st.ThreadID = parent.ID, parent.AccountID, parent.ThreadID
-		if st.ThreadID == 0 {
-			st.ThreadID = parent.ID
-		}
+	if err := s.inReplyTo(ctx, st, p.InReplyToID); err != nil {
+		return nil, err
 	}
 	marks, err := s.attach(ctx, st)
 	if err != nil {
@@ -199,6 +203,65 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	}
 	if err := s.announce(ctx, st); err != nil {
 		return nil, err
+	}
+	return st, nil
+}
+
+// inReplyTo makes st a reply to parent, which its author must see.
+func (s *Service) inReplyTo(ctx context.Context, st *Status, parentID shard.ID) error {
+	if parentID == 0 {
+		return nil
+	}
+	parent, err := s.Visible(ctx, st.AccountID, parentID)
+	if errors.Is(err, ErrNotFound) {
+		return invalid("Reply to a status that does not exist or is not visible")
+	}
+	if err != nil {
+		return err
+	}
+	st.InReplyToID, st.InReplyToAccountID, st.ThreadID = parent.ID, parent.AccountID, parent.ThreadID
+	if st.ThreadID == 0 {
+		st.ThreadID = parent.ID
+	}
+	return nil
+}
+
+// Prepare checks a post that Create is to make later under the id reserved for it
+// (p.ID), as Create checks one, filling in the author's defaults, and returns the
+// writes that hold its attachments for that id until then, for the caller's batch.
+// Mastodon's PostStatusService checks a scheduled status so before keeping it.
+func (s *Service) Prepare(ctx context.Context, author shard.ID, p *Post) ([]store.Mutation, error) {
+	if p.ID == 0 {
+		return nil, errors.New("status: prepare a post without a reserved id")
+	}
+	if err := s.validate(p); err != nil {
+		return nil, err
+	}
+	if err := s.defaults(ctx, author, p); err != nil {
+		return nil, err
+	}
+	if p.Poll != nil {
+		if _, err := s.opts.Polls.New(*p.Poll, s.opts.Now().UTC()); err != nil {
+			return nil, err
+		}
+	}
+	st := &Status{ID: p.ID, AccountID: author, MediaIDs: p.MediaIDs}
+	if err := s.inReplyTo(ctx, st, p.InReplyToID); err != nil {
+		return nil, err
+	}
+	return s.attach(ctx, st)
+}
+
+// reserved returns the status made under a reserved id, or nil if there is none yet.
+func (s *Service) reserved(ctx context.Context, author, id shard.ID) (*Status, error) {
+	st, err := s.Get(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case st.AccountID != author:
+		return nil, fmt.Errorf("status: reserved id %d is another account's status", id)
 	}
 	return st, nil
 }

@@ -72,7 +72,7 @@ var (
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
 		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list", "emoji", "card",
-		"conversation", "hashtag", "filter"}
+		"conversation", "hashtag", "filter", "schedule"}
 )
 
 func in(list []string) func(string) bool {
