@@ -36,7 +36,8 @@ const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}, {Name: tCountsSent, TTL: 60 * 24 * time.Hour}},
+	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}, {Name: tCountsSent, TTL: 60 * 24 * time.Hour},
+		{Name: tRemoteKeys, TTL: remoteKeyTTL}},
 		inboxSchema()...)
 }
 

@@ -144,6 +144,13 @@ func (s *Service) InstanceActor(ctx context.Context) (*Actor, error) {
 		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}, nil
 }
 
+// InstanceOutbox is the outbox the instance actor advertises: an empty collection,
+// as the instance actor posts nothing.
+func (s *Service) InstanceOutbox() map[string]any {
+	return map[string]any{"@context": collectionContext, "id": s.InstanceActorURI() + "/outbox",
+		"type": "OrderedCollection", "totalItems": 0, "orderedItems": []any{}}
+}
+
 // midnight renders the day of t as Mastodon publishes actor creation: midnight UTC.
 func midnight(t time.Time) string {
 	return t.UTC().Truncate(24 * time.Hour).Format("2006-01-02T15:04:05Z")

@@ -101,6 +101,12 @@ func (s *Resolver) RemoteAccount(ctx context.Context, uri string, refresh bool) 
 		}
 		return nil, ferr
 	}
+	return s.recordActor(ctx, uri, doc)
+}
+
+// recordActor reads a fetched actor document (from uri) and keeps it as a remote
+// account, with the custom emoji it names.
+func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]any) (*account.Account, error) {
 	a, err := s.parseActor(uri, doc)
 	if err != nil {
 		return nil, err
@@ -140,20 +146,21 @@ func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account,
 		return nil, fmt.Errorf("%w: actor %s has an invalid preferredUsername", ErrInvalid, id)
 	}
 	inbox := s.remoteURL(str2(doc, "inbox"))
-	key, _ := doc["publicKey"].(map[string]any)
-	if username == "" || inbox == "" || key == nil {
-		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername, inbox or publicKey", ErrInvalid, id)
+	if username == "" || inbox == "" {
+		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername or inbox", ErrInvalid, id)
 	}
-	if owner, _ := key["owner"].(string); owner != id {
-		return nil, fmt.Errorf("%w: key of %s is owned by %q", ErrInvalid, id, owner)
+	key, err := accountKey(id, doc)
+	if err != nil {
+		return nil, err
 	}
 	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
-		PublicKeyPEM: str2(key, "publicKeyPem"), ActorType: typ, FetchedAt: s.now().UTC()}
-	s.actorLinks(a, doc, key)
+		PublicKeyPEM: key.pem, ActorType: typ, FetchedAt: s.now().UTC()}
+	s.actorLinks(a, doc)
+	a.PublicKeyID = s.remoteURL(key.id)
 	if t, err := time.Parse(time.RFC3339, str2(doc, "published")); err == nil {
 		a.CreatedAt = t.UTC()
 	}
@@ -203,9 +210,9 @@ func cutBytes(s string, n int) string {
 	return s[:n]
 }
 
-// actorLinks fills the URLs of an account from its actor document and key, each
+// actorLinks fills the URLs of an account from its actor document, each
 // through remoteURL; the profile page defaults to the actor id.
-func (s *Resolver) actorLinks(a *account.Account, doc, key map[string]any) {
+func (s *Resolver) actorLinks(a *account.Account, doc map[string]any) {
 	a.URL = s.remoteURL(linkOf(doc["url"]))
 	if a.URL == "" {
 		a.URL = a.URI
@@ -213,7 +220,6 @@ func (s *Resolver) actorLinks(a *account.Account, doc, key map[string]any) {
 	a.AvatarURL, a.HeaderURL = s.remoteURL(linkOf(doc["icon"])), s.remoteURL(linkOf(doc["image"]))
 	a.OutboxURL, a.FollowersURL = s.remoteURL(str2(doc, "outbox")), s.remoteURL(str2(doc, "followers"))
 	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
-	a.PublicKeyID = s.remoteURL(str2(key, "id"))
 	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
 	if len(a.AlsoKnownAs) > maxAlsoKnownAs {
 		a.AlsoKnownAs = a.AlsoKnownAs[:maxAlsoKnownAs]
