@@ -27,49 +27,62 @@ const actorTTL = 24 * time.Hour
 
 // Fetch GETs an ActivityStreams document, signed by the instance actor.
 func (s *Resolver) Fetch(ctx context.Context, uri string) (map[string]any, error) {
+	doc, alt, err := s.fetchOrPage(ctx, uri)
+	if err == nil && doc == nil {
+		return nil, fmt.Errorf("%w: %s is a web page (its document is %s)", ErrFetch, uri, alt)
+	}
+	return doc, err
+}
+
+// fetchOrPage is Fetch that also returns the rel="alternate" ActivityStreams link of an
+// HTML page served instead of a document (with a nil document and no error).
+func (s *Resolver) fetchOrPage(ctx context.Context, uri string) (map[string]any, string, error) {
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+		return nil, "", fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
 	}
 	if err := checkScheme(u, s.opts.Client.AllowHTTP); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if s.remoteURL(uri) == "" {
-		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+		return nil, "", fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
 	}
 	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrFetch, err)
 	}
 	req.Header.Set("Accept", acceptAP)
 	req.Header.Set("User-Agent", userAgent(s.opts))
 	key, err := s.keys.PrivateKey(ctx, 0)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := httpsig.Sign(req, nil, instanceActorURI(s.opts)+"#main-key", key, s.now()); err != nil {
-		return nil, fmt.Errorf("sign fetch of %s: %w", uri, err)
+		return nil, "", fmt.Errorf("sign fetch of %s: %w", uri, err)
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp.Body, maxFetch)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
 	}
 	if resp.StatusCode == 404 || resp.StatusCode == 410 {
-		return nil, fmt.Errorf("%s: %w", uri, ErrNotFound)
+		return nil, "", fmt.Errorf("%s: %w", uri, ErrNotFound)
 	}
 	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
+		return nil, "", fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
 	}
 	doc, err := decodeDocument(body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
+		if alt := alternateLink(resp.Header.Get("Content-Type"), body); alt != "" {
+			return nil, alt, nil
+		}
+		return nil, "", fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
 	}
-	return doc, nil
+	return doc, "", nil
 }
 
 // userAgent names Herd in outgoing requests.

@@ -44,6 +44,7 @@ type keyPeer struct {
 type peerDoc struct {
 	body       string
 	signedOnly bool
+	html       bool // a web page, not a document
 }
 
 func newKeyPeer(t *testing.T, name string) *keyPeer {
@@ -54,6 +55,13 @@ func newKeyPeer(t *testing.T, name string) *keyPeer {
 	_, port, _ := net.SplitHostPort(p.srv.Listener.Addr().String())
 	p.domain = name + ".localhost:" + port
 	return p
+}
+
+// put serves body at path.
+func (p *keyPeer) put(path string, doc peerDoc) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mu.docs[path] = doc
 }
 
 func (p *keyPeer) serve(w http.ResponseWriter, r *http.Request) {
@@ -81,6 +89,9 @@ func (p *keyPeer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "application/activity+json")
+	if doc.html {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
 	io.WriteString(w, doc.body)
 }
 
@@ -148,9 +159,7 @@ func TestKeyShapes(t *testing.T) {
 	datadriven.RunTest(t, "testdata/keys", func(t *testing.T, d *datadriven.TestData) string {
 		switch d.Cmd {
 		case "serve":
-			peer.mu.Lock()
-			peer.mu.docs[arg(t, d, 0)] = peerDoc{body: in(d.Input), signedOnly: d.HasArg("signed")}
-			peer.mu.Unlock()
+			peer.put(arg(t, d, 0), peerDoc{body: in(d.Input), signedOnly: d.HasArg("signed")})
 			return "ok"
 		case "deliver", "follow":
 			actor := names["$peer"] + arg(t, d, 0)
