@@ -45,6 +45,7 @@ type peerDoc struct {
 	body       string
 	signedOnly bool
 	html       bool // a web page, not a document
+	gone       bool // 410 Gone
 }
 
 func newKeyPeer(t *testing.T, name string) *keyPeer {
@@ -70,6 +71,10 @@ func (p *keyPeer) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	if doc.gone {
+		http.Error(w, `{"error":"Gone"}`, 410)
 		return
 	}
 	if doc.signedOnly || r.Header.Get("Signature") != "" {
@@ -122,8 +127,14 @@ func fetchSignerKey(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, 
 // peer, and the inbox's answer to activities signed with them. Commands:
 //
 //	serve PATH [signed]        the peer serves the input at PATH (only to signed GETs)
-//	deliver ACTOR KEYID KEY    a Like by ACTOR, signed with KEY (k1, k2, k3) as KEYID
-//	                           and POSTed to the shared inbox: the status code
+//	gone PATH                  the peer answers 410 at PATH
+//	resolve URL                alice searches URL with resolve: the account found
+//	                           (retried until it is as expected, the inbox being
+//	                           asynchronous)
+//	deliver ACTOR KEYID KEY [delete]
+//	                           a Like by ACTOR (or the Delete of ACTOR), signed with
+//	                           KEY (k1, k2, k3) as KEYID and POSTed to the shared
+//	                           inbox: the status code
 //	follow ACTOR KEYID KEY alice
 //	                           ACTOR follows alice, signed the same way
 //	followers alice            the names of alice's followers, as her server shows them
@@ -133,7 +144,7 @@ func fetchSignerKey(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, 
 // $ed (an Ed25519 Multikey) are the public keys.
 func TestKeyShapes(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
-	c.Register("alice")
+	alice := c.Register("alice")
 	peer := newKeyPeer(t, "peer")
 	keys := map[string]*rsa.PrivateKey{}
 	names := map[string]string{"$peer": "http://" + peer.domain, "$alpha": "http://" + c.Nodes[0].Config().Domain,
@@ -161,11 +172,25 @@ func TestKeyShapes(t *testing.T) {
 		case "serve":
 			peer.put(arg(t, d, 0), peerDoc{body: in(d.Input), signedOnly: d.HasArg("signed")})
 			return "ok"
+		case "gone":
+			peer.put(arg(t, d, 0), peerDoc{gone: true})
+			return "ok"
+		case "resolve":
+			return d.RetryFor(t, testrig.Wait(), func() string {
+				var out []string
+				for _, a := range alice.Search(in(arg(t, d, 0)), "resolve", "true").Accounts {
+					out = append(out, a.DisplayName+" ("+a.Username+")")
+				}
+				return lines(out)
+			})
 		case "deliver", "follow":
 			actor := names["$peer"] + arg(t, d, 0)
 			act := map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
 				"id": fmt.Sprintf("%s/activities/%d", actor, time.Now().UnixNano()), "type": "Like", "actor": actor,
 				"object": names["$alpha"] + "/users/alice/statuses/1"}
+			if d.HasArg("delete") {
+				act["type"], act["object"] = "Delete", actor
+			}
 			if d.Cmd == "follow" {
 				act["type"], act["object"] = "Follow", names["$alpha"]+"/users/"+arg(t, d, 3)
 			}

@@ -67,9 +67,15 @@ func (s *Service) remoteKey(ctx context.Context, keyID string, refresh bool) (*r
 			return nil, fmt.Errorf("activitypub: load key %s: %w", keyID, err)
 		}
 	}
-	k, err := s.dereferenceKey(ctx, keyID)
-	if err != nil {
-		return nil, err
+	var k *remoteKey
+	if !refresh {
+		k = s.knownKey(ctx, keyID)
+	}
+	if k == nil {
+		var err error
+		if k, err = s.dereferenceKey(ctx, keyID); err != nil {
+			return nil, err
+		}
 	}
 	enc, err := store.Marshal(k)
 	if err != nil {
@@ -79,6 +85,21 @@ func (s *Service) remoteKey(ctx context.Context, keyID string, refresh bool) (*r
 		return nil, fmt.Errorf("activitypub: keep key %s: %w", keyID, err)
 	}
 	return k, nil
+}
+
+// knownKey is the key of an account already recorded whose actor (the key id without
+// its fragment) lists keyID as its key, or nil: no fetch for a signer known before its
+// key was cached, whose actor may be gone (the Delete of an actor).
+func (s *Service) knownKey(ctx context.Context, keyID string) *remoteKey {
+	actorID, _, ok := strings.Cut(keyID, "#")
+	if !ok {
+		return nil
+	}
+	a, err := s.accounts.ByURI(ctx, actorID)
+	if err != nil || a.PublicKeyID != keyID || a.PublicKeyPEM == "" {
+		return nil
+	}
+	return &remoteKey{Owner: a.URI, PEM: a.PublicKeyPEM}
 }
 
 // dereferenceKey fetches keyID (signed, as every fetch) and takes the key from what it
