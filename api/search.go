@@ -106,7 +106,7 @@ func (s *Server) findURL(ctx context.Context, r *req, q string, resolve bool) (*
 	}
 	a, st, err := s.d.Federation.ResolveURL(ctx, q, resolve)
 	if err != nil {
-		if !errors.Is(err, status.ErrNotFound) {
+		if resolve && !errors.Is(err, status.ErrNotFound) {
 			s.log.Info("api: resolve URL", "q", q, "err", err)
 		}
 		return nil, nil
