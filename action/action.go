@@ -45,6 +45,7 @@ type Accounts interface {
 	Unblock(ctx context.Context, blocker, target shard.ID) error
 	Mute(ctx context.Context, muter, target shard.ID, notifications bool, d time.Duration) error
 	Unmute(ctx context.Context, muter, target shard.ID) error
+	UpdateProfile(ctx context.Context, id shard.ID, p account.ProfileUpdate, render account.RenderFunc) (*account.Account, *account.User, error)
 }
 
 // Statuses is the part of status.Service that interaction actions write through.
@@ -73,7 +74,7 @@ type Reports interface {
 }
 
 // Federation is the part of activitypub.Sender that tells remote servers of local
-// relationship changes, pins and forwarded reports.
+// relationship changes, pins, votes, profile changes and forwarded reports.
 type Federation interface {
 	// Relate sends kind (Follow, Block, Like) from local to remote, or its Undo;
 	// nothing when remote is a local account.
@@ -88,6 +89,9 @@ type Federation interface {
 	SendFlag(ctx context.Context, r *moderation.Report) error
 	// SendVote sends a local account's vote on a remote poll to the poll's author.
 	SendVote(ctx context.Context, voter shard.ID, st *status.Status, choices []int) error
+	// SendProfile sends a local account's actor document to its remote followers
+	// as an Update.
+	SendProfile(ctx context.Context, a *account.Account) error
 }
 
 // Deps are what the actions write through; every one but Logger is required.

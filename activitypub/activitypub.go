@@ -15,7 +15,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -36,7 +35,8 @@ const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}, {Name: tCountsSent, TTL: 60 * 24 * time.Hour}},
+	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}, {Name: tCountsSent, TTL: 60 * 24 * time.Hour},
+		{Name: tRemoteKeys, TTL: remoteKeyTTL}},
 		inboxSchema()...)
 }
 
@@ -153,8 +153,9 @@ type Deps struct {
 	// Keys holds the local actors' keys; nil builds one from Store and Accounts
 	// (node builds it first, for delivery to sign with).
 	Keys *Keys
-	// Sender sends the activities of local accounts; nil builds one from Store,
-	// Accounts, Deliverer and the options (node builds it first, for the actions).
+	// Sender sends the activities of local accounts and builds their actor
+	// documents; nil builds one from Store, Accounts, Statuses, Deliverer, Keys,
+	// Emojis, Media and the options (node builds it first, for the actions).
 	Sender *Sender
 	// Resolver fetches remote actors and resolves handles; nil builds one from
 	// Accounts, Keys and the options (node builds it first, for the status formatter).
@@ -193,11 +194,12 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
-	if s.Sender == nil {
-		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)
-	}
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
+	}
+	if s.Sender == nil {
+		s.Sender = NewSender(SenderDeps{Store: d.Store, Accounts: d.Accounts, Statuses: d.Statuses,
+			Deliverer: d.Deliverer, Keys: s.Keys, Emojis: d.Emojis, Media: d.Media}, opts)
 	}
 	if s.Resolver = d.Resolver; s.Resolver == nil {
 		s.Resolver = NewResolver(d.Accounts, s.Keys, d.Emojis, opts)
@@ -207,11 +209,6 @@ func New(d Deps, opts Options) (*Service, error) {
 		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
 	}
 	return s, nil
-}
-
-// ProfileURL is the web page of a local account.
-func (s *Service) ProfileURL(username string) string {
-	return s.Base() + "/@" + url.PathEscape(username)
 }
 
 // InstanceActorURI is the id of the server's own actor.

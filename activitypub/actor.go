@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ type Actor struct {
 }
 
 // Actor returns the document of a local account, by username.
-func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
+func (s *Sender) Actor(ctx context.Context, username string) (*Actor, error) {
 	a, err := s.accounts.Lookup(ctx, username, "")
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
@@ -97,7 +98,12 @@ func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	pem, err := s.PublicKeyPEM(ctx, a.ID)
+	return s.actorOf(ctx, a)
+}
+
+// actorOf is the document of a local account.
+func (s *Sender) actorOf(ctx context.Context, a *account.Account) (*Actor, error) {
+	pem, err := s.keys.PublicKeyPEM(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -129,19 +135,45 @@ func (s *Service) Actor(ctx context.Context, username string) (*Actor, error) {
 	return doc, nil
 }
 
+// SendProfile sends the actor document of a local account to its remote followers
+// (each server's shared inbox once) as an Update, signed by the account, as Mastodon
+// sends one after every profile change.
+func (s *Sender) SendProfile(ctx context.Context, a *account.Account) error {
+	if !a.Local() {
+		return nil
+	}
+	inboxes, err := s.followerInboxes(ctx, a.ID)
+	if err != nil || len(inboxes) == 0 {
+		return err
+	}
+	doc, err := s.actorOf(ctx, a)
+	if err != nil {
+		return err
+	}
+	return s.send(ctx, a.ID, map[string]any{"id": doc.ID + "#updates/" + strconv.FormatInt(time.Now().UnixMilli(), 10) + "-" + nonce(),
+		"type": "Update", "actor": doc.ID, "to": []string{Public}, "object": doc}, inboxes)
+}
+
 // InstanceActor returns the server's own Application actor (/actor), which signs
 // fetches and instance-level activities.
-func (s *Service) InstanceActor(ctx context.Context) (*Actor, error) {
-	pem, err := s.PublicKeyPEM(ctx, 0)
+func (s *Sender) InstanceActor(ctx context.Context) (*Actor, error) {
+	pem, err := s.keys.PublicKeyPEM(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	id := s.InstanceActorURI()
+	id := instanceActorURI(s.opts)
 	return &Actor{Context: actorContext, ID: id, Type: "Application", Inbox: id + "/inbox", Outbox: id + "/outbox",
 		PreferredUsername: s.opts.Domain, Name: s.opts.Domain, URL: s.Base() + "/about/more?instance_actor=true",
 		ManuallyApprovesFollowers: true, Published: midnight(time.Unix(0, 0)),
 		PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
 		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}, nil
+}
+
+// InstanceOutbox is the outbox the instance actor advertises: an empty collection,
+// as the instance actor posts nothing.
+func (s *Service) InstanceOutbox() map[string]any {
+	return map[string]any{"@context": collectionContext, "id": s.InstanceActorURI() + "/outbox",
+		"type": "OrderedCollection", "totalItems": 0, "orderedItems": []any{}}
 }
 
 // midnight renders the day of t as Mastodon publishes actor creation: midnight UTC.
@@ -159,7 +191,7 @@ func (s *Service) localAccount(ctx context.Context, username string) (*account.A
 }
 
 // picture is an actor's icon or image: the local picture stored under key, else url.
-func (s *Service) picture(key, url string) *Image {
+func (s *Sender) picture(key, url string) *Image {
 	if key != "" && s.media != nil {
 		url = s.media.FileURL(key)
 	}

@@ -25,7 +25,7 @@ type EmojiTag struct {
 }
 
 // emojiTags are the tags of the local emoji that texts use.
-func (s *Service) emojiTags(ctx context.Context, texts ...string) ([]EmojiTag, error) {
+func (s *Sender) emojiTags(ctx context.Context, texts ...string) ([]EmojiTag, error) {
 	if s.emojis == nil {
 		return nil, nil
 	}

@@ -27,49 +27,62 @@ const actorTTL = 24 * time.Hour
 
 // Fetch GETs an ActivityStreams document, signed by the instance actor.
 func (s *Resolver) Fetch(ctx context.Context, uri string) (map[string]any, error) {
+	doc, alt, err := s.fetchOrPage(ctx, uri)
+	if err == nil && doc == nil {
+		return nil, fmt.Errorf("%w: %s is a web page (its document is %s)", ErrFetch, uri, alt)
+	}
+	return doc, err
+}
+
+// fetchOrPage is Fetch that also returns the rel="alternate" ActivityStreams link of an
+// HTML page served instead of a document (with a nil document and no error).
+func (s *Resolver) fetchOrPage(ctx context.Context, uri string) (map[string]any, string, error) {
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+		return nil, "", fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
 	}
 	if err := checkScheme(u, s.opts.Client.AllowHTTP); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if s.remoteURL(uri) == "" {
-		return nil, fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
+		return nil, "", fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
 	}
 	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrFetch, err)
 	}
 	req.Header.Set("Accept", acceptAP)
 	req.Header.Set("User-Agent", userAgent(s.opts))
 	key, err := s.keys.PrivateKey(ctx, 0)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := httpsig.Sign(req, nil, instanceActorURI(s.opts)+"#main-key", key, s.now()); err != nil {
-		return nil, fmt.Errorf("sign fetch of %s: %w", uri, err)
+		return nil, "", fmt.Errorf("sign fetch of %s: %w", uri, err)
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp.Body, maxFetch)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
 	}
 	if resp.StatusCode == 404 || resp.StatusCode == 410 {
-		return nil, fmt.Errorf("%s: %w", uri, ErrNotFound)
+		return nil, "", fmt.Errorf("%s: %w", uri, ErrNotFound)
 	}
 	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
+		return nil, "", fmt.Errorf("%w: %s answered %d", ErrFetch, uri, resp.StatusCode)
 	}
 	doc, err := decodeDocument(body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
+		if alt := alternateLink(resp.Header.Get("Content-Type"), body); alt != "" {
+			return nil, alt, nil
+		}
+		return nil, "", fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
 	}
-	return doc, nil
+	return doc, "", nil
 }
 
 // userAgent names Herd in outgoing requests.
@@ -101,6 +114,12 @@ func (s *Resolver) RemoteAccount(ctx context.Context, uri string, refresh bool) 
 		}
 		return nil, ferr
 	}
+	return s.recordActor(ctx, uri, doc)
+}
+
+// recordActor reads a fetched actor document (from uri) and keeps it as a remote
+// account, with the custom emoji it names.
+func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]any) (*account.Account, error) {
 	a, err := s.parseActor(uri, doc)
 	if err != nil {
 		return nil, err
@@ -140,20 +159,21 @@ func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account,
 		return nil, fmt.Errorf("%w: actor %s has an invalid preferredUsername", ErrInvalid, id)
 	}
 	inbox := s.remoteURL(str2(doc, "inbox"))
-	key, _ := doc["publicKey"].(map[string]any)
-	if username == "" || inbox == "" || key == nil {
-		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername, inbox or publicKey", ErrInvalid, id)
+	if username == "" || inbox == "" {
+		return nil, fmt.Errorf("%w: actor %s lacks preferredUsername or inbox", ErrInvalid, id)
 	}
-	if owner, _ := key["owner"].(string); owner != id {
-		return nil, fmt.Errorf("%w: key of %s is owned by %q", ErrInvalid, id, owner)
+	key, err := accountKey(id, doc)
+	if err != nil {
+		return nil, err
 	}
 	a := &account.Account{URI: id, Username: username, Domain: strings.ToLower(u.Host), InboxURL: inbox,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
 		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
-		PublicKeyPEM: str2(key, "publicKeyPem"), ActorType: typ, FetchedAt: s.now().UTC()}
-	s.actorLinks(a, doc, key)
+		PublicKeyPEM: key.pem, ActorType: typ, FetchedAt: s.now().UTC()}
+	s.actorLinks(a, doc)
+	a.PublicKeyID = s.remoteURL(key.id)
 	if t, err := time.Parse(time.RFC3339, str2(doc, "published")); err == nil {
 		a.CreatedAt = t.UTC()
 	}
@@ -203,9 +223,9 @@ func cutBytes(s string, n int) string {
 	return s[:n]
 }
 
-// actorLinks fills the URLs of an account from its actor document and key, each
+// actorLinks fills the URLs of an account from its actor document, each
 // through remoteURL; the profile page defaults to the actor id.
-func (s *Resolver) actorLinks(a *account.Account, doc, key map[string]any) {
+func (s *Resolver) actorLinks(a *account.Account, doc map[string]any) {
 	a.URL = s.remoteURL(linkOf(doc["url"]))
 	if a.URL == "" {
 		a.URL = a.URI
@@ -213,7 +233,6 @@ func (s *Resolver) actorLinks(a *account.Account, doc, key map[string]any) {
 	a.AvatarURL, a.HeaderURL = s.remoteURL(linkOf(doc["icon"])), s.remoteURL(linkOf(doc["image"]))
 	a.OutboxURL, a.FollowersURL = s.remoteURL(str2(doc, "outbox")), s.remoteURL(str2(doc, "followers"))
 	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
-	a.PublicKeyID = s.remoteURL(str2(key, "id"))
 	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
 	if len(a.AlsoKnownAs) > maxAlsoKnownAs {
 		a.AlsoKnownAs = a.AlsoKnownAs[:maxAlsoKnownAs]

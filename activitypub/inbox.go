@@ -2,11 +2,9 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -89,7 +87,7 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 401, err.Error())
 		return
 	}
-	signer, err := h.s.RemoteAccount(fetchCtx, keyID, false)
+	signer, err := h.s.signerOf(fetchCtx, keyID)
 	if err != nil || signer.URI != actor {
 		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
 		return
@@ -109,18 +107,6 @@ func (h *Server) reject(ctx *fasthttp.RequestCtx, code int, msg string) {
 	ctx.SetContentType("application/json; charset=utf-8")
 	b, _ := json.Marshal(map[string]string{"error": msg})
 	ctx.SetBody(b)
-}
-
-// lookupKey finds the public key of a keyId, fetching the actor when needed.
-func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, error) {
-	a, err := s.RemoteAccount(ctx, keyID, refresh)
-	if err != nil {
-		return nil, err
-	}
-	if a.PublicKeyID != "" && a.PublicKeyID != keyID && strings.Contains(keyID, "#") {
-		return nil, fmt.Errorf("key %s is not the key of %s", keyID, a.URI)
-	}
-	return httpsig.DecodePublicKeyPEM(a.PublicKeyPEM)
 }
 
 // permanent reports whether applying an activity failed for a reason that trying again

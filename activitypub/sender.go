@@ -26,18 +26,42 @@ type Sender struct {
 	accounts Accounts
 	statuses Statuses
 	delivery Deliverer
+	keys     *Keys
+	emojis   Emojis
+	media    Media
 	opts     Options
 }
 
-// NewSender returns the sender of the activities of local accounts: accounts names the
-// parties, statuses the objects of a Flag, st keeps the ids of remote Follows (to
-// answer them), d delivers.
-func NewSender(st store.Store, accounts Accounts, statuses Statuses, d Deliverer, opts Options) *Sender {
-	return &Sender{st: st, accounts: accounts, statuses: statuses, delivery: d, opts: opts}
+// SenderDeps are what the sender reads and sends through.
+type SenderDeps struct {
+	// Store keeps the ids of remote Follows (to answer them).
+	Store store.Store
+	// Accounts names the parties, Statuses the objects of a Flag.
+	Accounts Accounts
+	Statuses Statuses
+	// Deliverer delivers; nil sends nothing.
+	Deliverer Deliverer
+	// Keys holds the local actors' keys, which actor documents publish.
+	Keys *Keys
+	// Emojis and Media, if set, give actor documents their emoji and pictures.
+	Emojis Emojis
+	Media  Media
+}
+
+// NewSender returns the sender of the activities of local accounts, which also builds
+// their actor documents (an Update of a profile carries one).
+func NewSender(d SenderDeps, opts Options) *Sender {
+	return &Sender{st: d.Store, accounts: d.Accounts, statuses: d.Statuses, delivery: d.Deliverer, keys: d.Keys,
+		emojis: d.Emojis, media: d.Media, opts: opts}
 }
 
 // Base is the public base URL, such as https://example.com.
 func (s *Sender) Base() string { return baseURL(s.opts) }
+
+// ProfileURL is the web page of a local account.
+func (s *Sender) ProfileURL(username string) string {
+	return s.Base() + "/@" + url.PathEscape(username)
+}
 
 // ActorURI is the id of a local actor.
 func (s *Sender) ActorURI(username string) string { return actorURI(s.opts, username) }

@@ -38,6 +38,8 @@ func NewServer(s *Service, log *slog.Logger) *Server {
 func (h *Server) Register(r *router.Router) {
 	r.POST("/inbox", h.inbox)
 	r.POST("/users/{name}/inbox", h.inbox)
+	r.POST("/actor/inbox", h.inbox)
+	r.GET("/actor/outbox", h.doc(func(*fasthttp.RequestCtx) (any, error) { return h.s.InstanceOutbox(), nil }))
 	r.GET("/.well-known/webfinger", h.webfinger)
 	r.GET("/.well-known/host-meta", h.hostMeta)
 	r.GET("/.well-known/nodeinfo", h.nodeInfoLinks)

@@ -65,7 +65,7 @@ func (s *Server) updateCredentials(r *req) error {
 	}
 	// The note and the fields share one budget for looking up the handles they name.
 	ctx := status.WithLookupDeadline(r.context(), time.Now().Add(s.d.ResolveBudget))
-	if _, _, err := s.d.Accounts.UpdateProfile(ctx, r.viewer, u, s.d.Render); err != nil {
+	if _, err := s.d.Actions.UpdateProfile(ctx, r.viewer, u, s.d.Render); err != nil {
 		return err
 	}
 	for _, replaced := range []struct {

@@ -39,8 +39,8 @@ var sameOriginOnly = []string{
 	"GET /oauth/authorize", "POST /oauth/authorize", // the cookie-less but credential-taking sign-in page
 	"GET /health",
 	"GET /avatars/original/missing.png", "GET /headers/original/missing.png",
-	"POST /inbox", "POST /users/{name}/inbox", // server to server
-	"GET /actor", "GET /{handle}/{id}",
+	"POST /inbox", "POST /users/{name}/inbox", "POST /actor/inbox", // server to server
+	"GET /actor", "GET /actor/outbox", "GET /{handle}/{id}",
 	"GET /users/{name}/outbox", "GET /users/{name}/followers", "GET /users/{name}/following",
 	"GET /users/{name}/collections/featured", "GET /users/{name}/statuses/{id}",
 	"GET /users/{name}/statuses/{id}/replies",

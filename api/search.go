@@ -12,8 +12,7 @@ import (
 // Federator is the part of the federation service that the client API uses.
 type Federator interface {
 	ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error)
-	RemoteAccount(ctx context.Context, uri string, refresh bool) (*account.Account, error)
-	ResolveStatus(ctx context.Context, uri string) (*status.Status, error)
+	ResolveURL(ctx context.Context, uri string, fetch bool) (*account.Account, *status.Status, error)
 	Backfill(ctx context.Context, a *account.Account) error
 	FetchReplies(ctx context.Context, uri string) error
 }
@@ -33,25 +32,21 @@ func (s *Server) search(r *req) error {
 	typ := r.p.str("type")
 	out := map[string]any{"accounts": []*Account{}, "statuses": []*Status{}, "hashtags": []any{}}
 	if strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://") {
-		if typ == "" || typ == "accounts" {
-			if a := s.findAccountURL(fetchCtx, r, q, resolve); a != nil {
-				acc, err := s.oneAccount(r.context(), a.ID)
+		a, st := s.findURL(fetchCtx, r, q, resolve)
+		if a != nil && (typ == "" || typ == "accounts") {
+			acc, err := s.oneAccount(r.context(), a.ID)
+			if err != nil {
+				return err
+			}
+			out["accounts"] = []*Account{acc}
+		}
+		if st != nil && (typ == "" || typ == "statuses") {
+			if ok, err := s.d.Visibility.CanSee(r.context(), r.viewer, st); err == nil && ok {
+				rendered, err := s.oneStatus(r.context(), r.viewer, st)
 				if err != nil {
 					return err
 				}
-				out["accounts"] = []*Account{acc}
-				return r.json(out)
-			}
-		}
-		if typ == "" || typ == "statuses" {
-			if st := s.findStatusURL(fetchCtx, r, q, resolve); st != nil {
-				if ok, err := s.d.Visibility.CanSee(r.context(), r.viewer, st); err == nil && ok {
-					rendered, err := s.oneStatus(r.context(), r.viewer, st)
-					if err != nil {
-						return err
-					}
-					out["statuses"] = []*Status{rendered}
-				}
+				out["statuses"] = []*Status{rendered}
 			}
 		}
 		return r.json(out)
@@ -96,48 +91,30 @@ func (s *Server) findHandle(ctx context.Context, r *req, q string, resolve bool)
 	return a
 }
 
-func (s *Server) findAccountURL(ctx context.Context, r *req, q string, resolve bool) *account.Account {
-	if strings.HasPrefix(q, s.baseURL()+"/users/") || strings.HasPrefix(q, s.baseURL()+"/@") {
-		name := strings.TrimPrefix(strings.TrimPrefix(q, s.baseURL()+"/users/"), s.baseURL()+"/@")
-		a, err := s.d.Accounts.Lookup(r.context(), name, "")
-		if err != nil {
-			return nil
-		}
-		return a
-	}
+// findURL finds the account or status of a URL: a known remote actor or status by
+// its id, this server's own by any of its URLs (ids and web pages), and, with resolve,
+// any other server's, fetched (following a web page's alternate link).
+func (s *Server) findURL(ctx context.Context, r *req, q string, resolve bool) (*account.Account, *status.Status) {
 	if a, err := s.d.Accounts.ByURI(r.context(), q); err == nil {
-		return a
+		return a, nil
 	}
-	if !resolve || s.d.Federation == nil {
-		return nil
+	if st, err := s.d.Statuses.ByURI(r.context(), q); err == nil {
+		return nil, st
 	}
-	a, err := s.d.Federation.RemoteAccount(ctx, q, false)
-	if err != nil {
-		return nil
-	}
-	s.backfill(r, a)
-	return a
-}
-
-func (s *Server) findStatusURL(ctx context.Context, r *req, q string, resolve bool) *status.Status {
 	if s.d.Federation == nil {
-		return nil
+		return nil, nil
 	}
-	if !resolve {
-		st, err := s.d.Statuses.ByURI(r.context(), q)
-		if err != nil {
-			return nil
-		}
-		return st
-	}
-	st, err := s.d.Federation.ResolveStatus(ctx, q)
-	if err != nil && !errors.Is(err, status.ErrNotFound) {
-		s.log.Info("api: resolve status", "q", q, "err", err)
-	}
+	a, st, err := s.d.Federation.ResolveURL(ctx, q, resolve)
 	if err != nil {
-		return nil
+		if resolve && !errors.Is(err, status.ErrNotFound) {
+			s.log.Info("api: resolve URL", "q", q, "err", err)
+		}
+		return nil, nil
 	}
-	return st
+	if a != nil && !a.Local() {
+		s.backfill(r, a)
+	}
+	return a, st
 }
 
 // backfill queues the fetch of a newly looked-up remote profile's recent posts, so

@@ -249,7 +249,8 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Observe: n.metrics.observeDelivery})
-	sender := activitypub.NewSender(n.store, s.Accounts, s.Statuses, s.Delivery, apOpts)
+	sender := activitypub.NewSender(activitypub.SenderDeps{Store: n.store, Accounts: s.Accounts, Statuses: s.Statuses,
+		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
