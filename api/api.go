@@ -31,6 +31,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -64,7 +65,9 @@ type Deps struct {
 	// Emoji keeps the custom emoji, local and remote.
 	Emoji *emoji.Service
 	// Cards keeps the link preview cards of statuses; nil shows none.
-	Cards         *card.Service
+	Cards *card.Service
+	// Search is the full-text search engine (required).
+	Search        search.Engine
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service

@@ -87,6 +87,8 @@ type Config struct {
 
 	// Media configures the store of media files (media.go).
 	Media MediaConfig `toml:"media"`
+	// Search configures the full-text search engine (search.go).
+	Search SearchConfig `toml:"search"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -124,7 +126,7 @@ func (c Config) WithDefaults() Config {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
-	return c.shapeDefaults().mediaDefaults()
+	return c.shapeDefaults().mediaDefaults().searchDefaults()
 }
 
 func isLocalDomain(d string) bool {
@@ -173,5 +175,6 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, c.validateShape()...)
 	errs = append(errs, c.validateMedia()...)
+	errs = append(errs, c.validateSearch()...)
 	return errors.Join(errs...)
 }
