@@ -455,11 +455,7 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	errs := []error{n.bus.Close(), n.store.Close(), n.files.Close()}
-	if n.index != nil {
-		errs = append(errs, n.index.Close())
-	}
-	return errors.Join(errs...)
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

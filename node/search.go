@@ -19,8 +19,9 @@ type SearchConfig struct {
 	// Engine is "bleve" (default: indexes embedded under Dir, each node keeping a
 	// whole index of its own).
 	Engine string `toml:"engine" help:"full-text search engine: bleve (default bleve)"`
-	// Dir is the directory of the Bleve indexes; default <data>/search.
-	Dir string `toml:"dir" help:"directory of the bleve search indexes (default <data>/search)"`
+	// Dir is the directory of the Bleve indexes; default <data>/search, and
+	// <data>/search/node<node_id> in the cluster shape.
+	Dir string `toml:"dir" help:"directory of the bleve search indexes (default <data>/search; <data>/search/node<node_id> in a cluster)"`
 }
 
 // searchDefaults fills the search engine's zero fields.
@@ -30,6 +31,9 @@ func (c Config) searchDefaults() Config {
 	}
 	if c.Search.Engine == SearchBleve && c.Search.Dir == "" {
 		c.Search.Dir = filepath.Join(c.Data, "search")
+		if c.Clustered() { // nodes on one machine may share the data directory
+			c.Search.Dir = filepath.Join(c.Search.Dir, fmt.Sprintf("node%d", c.NodeID))
+		}
 	}
 	return c
 }
@@ -55,4 +59,12 @@ func openSearch(cfg Config) (search.Engine, error) {
 // each node consumes every event in a group of its own.
 func (c Config) searchGroup() string {
 	return fmt.Sprintf("%s.%d", indexer.Group, c.NodeID)
+}
+
+// closeSearch closes the search engine, if it was opened.
+func (n *Node) closeSearch() error {
+	if n.index == nil {
+		return nil
+	}
+	return n.index.Close()
 }

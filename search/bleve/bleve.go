@@ -63,7 +63,8 @@ func Open(dir string) (*Engine, error) {
 }
 
 func openIndex(path string, build func() (*mapping.IndexMappingImpl, error)) (bleve.Index, error) {
-	idx, err := bleve.Open(path)
+	// Another process holding the index makes Open fail after the timeout, not hang.
+	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "10s"})
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		m, merr := build()
 		if merr != nil {
