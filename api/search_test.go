@@ -140,3 +140,24 @@ func TestSearchAccountsAndTags(t *testing.T) {
 		t.Errorf("following=true after a follow found %+v", r.Accounts)
 	}
 }
+
+// TestSearchMedia: a status is found by its media's description, and has:media finds
+// only statuses with attachments.
+func TestSearchMedia(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	r := upload(c, alice, "/api/v2/media", "coast.jpg", testdata(t, "gps.jpg"),
+		url.Values{"description": {"a lighthouse at dusk"}})
+	if r.Code != 200 && r.Code != 202 {
+		t.Fatalf("upload: %d %s", r.Code, r.Body)
+	}
+	var up attachmentEntity
+	r.JSON(t, &up)
+	processed(t, c, alice, up.ID)
+	withMedia := alice.PostStatus("evening walk", "media_ids[]", up.ID).ID
+	without := alice.PostStatus("evening tea").ID
+	waitFound(t, c, alice, "lighthouse", withMedia)
+	waitFound(t, c, alice, "evening", withMedia, without)
+	waitFound(t, c, alice, "evening has:media", withMedia)
+	waitFound(t, c, alice, "evening -has:media", without)
+}

@@ -204,7 +204,7 @@ func (n *Node) build() error {
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
-	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags,
+	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
 		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log})
 	if err := n.buildFederation(fed); err != nil {
 		return err

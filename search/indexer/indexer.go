@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
@@ -40,6 +41,12 @@ type Statuses interface {
 // Accounts is the part of the account service the indexer needs.
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+}
+
+// Media is the part of the media service the indexer needs: attachments' descriptions
+// are searchable text.
+type Media interface {
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*media.Attachment, error)
 }
 
 // Hashtags is the part of the hashtag service the indexer needs.
@@ -71,11 +78,12 @@ type Service struct {
 	statuses Statuses
 	accounts Accounts
 	tags     Hashtags
+	media    Media
 	opts     Options
 }
 
 // New returns an indexer writing to engine.
-func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashtags, opts Options) *Service {
+func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashtags, m Media, opts Options) *Service {
 	if opts.Group == "" {
 		opts.Group = Group
 	}
@@ -85,7 +93,7 @@ func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashta
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{engine: engine, bus: b, statuses: st, accounts: acc, tags: tags, opts: opts}
+	return &Service{engine: engine, bus: b, statuses: st, accounts: acc, tags: tags, media: m, opts: opts}
 }
 
 // Engine is the engine the indexer writes to.
@@ -169,9 +177,20 @@ func (s *Service) IndexStatus(ctx context.Context, st *status.Status) error {
 
 // document is what is indexed of st, with who may find it.
 func (s *Service) document(ctx context.Context, st *status.Status, author *account.Account) (search.Status, error) {
-	var options []string
+	var options, descriptions []string
 	if st.Poll != nil {
 		options = st.Poll.Options
+	}
+	if len(st.MediaIDs) > 0 {
+		atts, err := s.media.GetMany(ctx, st.MediaIDs)
+		if err != nil {
+			return search.Status{}, err
+		}
+		for _, id := range st.MediaIDs {
+			if a := atts[id]; a != nil && a.Description != "" {
+				descriptions = append(descriptions, a.Description)
+			}
+		}
 	}
 	readers := []uint64{uint64(st.AccountID)}
 	for _, m := range st.Mentions {
@@ -194,7 +213,7 @@ func (s *Service) document(ctx context.Context, st *status.Status, author *accou
 	}
 	return search.Status{
 		ID: uint64(st.ID), AccountID: uint64(st.AccountID), Language: st.Language, CreatedAt: st.CreatedAt,
-		Text:    filter.SearchableText(st.SpoilerText, st.Content, options, nil),
+		Text:    filter.SearchableText(st.SpoilerText, st.Content, options, descriptions),
 		Public:  st.Visibility == status.Public && author.Indexable && !author.Suspended,
 		Readers: readers, Reply: st.InReplyToID != 0, Media: len(st.MediaIDs) > 0, Poll: st.Poll != nil,
 		Sensitive: st.Sensitive,
