@@ -107,8 +107,8 @@ type Engine interface {
 	Statuses(ctx context.Context, q StatusQuery) ([]uint64, error)
 	// Accounts returns the ids of matching accounts, best first.
 	Accounts(ctx context.Context, q AccountQuery) ([]uint64, error)
-	// Tags returns the names of hashtags starting with prefix (normalised), most used
-	// first.
+	// Tags returns the names of hashtags starting with prefix (normalised): the one
+	// named prefix first, then the others most used first.
 	Tags(ctx context.Context, prefix string, offset, limit int) ([]string, error)
 	Close() error
 }

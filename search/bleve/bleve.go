@@ -219,10 +219,16 @@ func (e *Engine) Tags(ctx context.Context, prefix string, offset, limit int) ([]
 		return nil, search.ErrClosed
 	}
 	offset, limit = search.Clamp(offset, limit)
-	q := bleve.NewPrefixQuery(lower(prefix))
-	q.SetField("name")
+	p := bleve.NewPrefixQuery(lower(prefix))
+	p.SetField("name")
+	// The tag named exactly so comes first, then the others by use.
+	exact := bleve.NewDocIDQuery([]string{lower(prefix)})
+	exact.SetBoost(100)
+	q := bleve.NewBooleanQuery()
+	q.AddMust(p)
+	q.AddShould(exact)
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
-	req.SortBy([]string{"-uses", "_id"})
+	req.SortBy([]string{"-_score", "-uses", "_id"})
 	res, err := e.tags.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: tags: %w", err)

@@ -220,6 +220,14 @@ func testTags(t *testing.T, e search.Engine) {
 	if !slices.Equal(got, []string{"gopher"}) {
 		t.Errorf("offset 1 found %v", got)
 	}
+	// The exact name comes first, however little used.
+	if err := e.IndexTags(ctx, search.Tag{Name: "go", Uses: 1}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.Tags(ctx, "go", 0, 10)
+	if !slices.Equal(got, []string{"go", "golang", "gopher"}) {
+		t.Errorf("with an exact match prefix go found %v, want [go golang gopher]", got)
+	}
 }
 
 func testAccounts(t *testing.T, e search.Engine) {
