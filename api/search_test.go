@@ -60,7 +60,8 @@ func waitFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string, want
 // TestSearchStatuses: a public post is found by full text in its language (stemmed),
 // with operators, by strangers; a followers-only post by its author, and by a follower
 // only once they bookmarked it (Mastodon's rule), never by a stranger; a post of an
-// account that is not indexable by its author only, until it opts in; a deleted post
+// account that is not indexable by its author only (and one who boosted it), until it
+// opts in; a deleted post
 // disappears and an edit is found by its new text only.
 func TestSearchStatuses(t *testing.T) {
 	c := testrig.New(t)
@@ -94,6 +95,12 @@ func TestSearchStatuses(t *testing.T) {
 	c.Must(carol.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"indexable": {"false"}}), 200)
 	hidden := carol.PostStatus("meadow lambs everywhere").ID
 	waitFound(t, c, carol, "meadow", hidden)
+	waitFound(t, c, bob, "meadow")
+	// Boosting it makes it findable by the booster, until the boost is undone.
+	c.Must(bob.Do("POST", "/api/v1/statuses/"+hidden+"/reblog", nil), 200)
+	waitFound(t, c, bob, "meadow", hidden)
+	waitFound(t, c, alice, "meadow")
+	c.Must(bob.Do("POST", "/api/v1/statuses/"+hidden+"/unreblog", nil), 200)
 	waitFound(t, c, bob, "meadow")
 	// Opting in makes the earlier posts findable too.
 	c.Must(carol.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"indexable": {"true"}}), 200)
