@@ -123,14 +123,14 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 	offset, limit := search.Clamp(q.Offset, q.Limit)
 	var must []query.Query
 	for _, w := range strings.Fields(q.Text) {
-		var any []query.Query
+		var either []query.Query
 		for _, f := range textFields {
 			m := bleve.NewMatchQuery(w)
 			m.SetField(f)
 			m.SetOperator(query.MatchQueryOperatorAnd)
-			any = append(any, m)
+			either = append(either, m)
 		}
-		must = append(must, bleve.NewDisjunctionQuery(any...))
+		must = append(must, bleve.NewDisjunctionQuery(either...))
 	}
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
@@ -175,28 +175,28 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 
 // access is the privacy rule: public statuses, or ones the viewer reads, or Also.
 func access(q search.StatusQuery) query.Query {
-	var any []query.Query
+	var either []query.Query
 	if !q.LibraryOnly {
-		any = append(any, boolQ("public", true))
+		either = append(either, boolQ("public", true))
 	}
 	if !q.PublicOnly {
 		if q.Viewer != 0 {
 			t := bleve.NewTermQuery(docID(q.Viewer))
 			t.SetField("readers")
-			any = append(any, t)
+			either = append(either, t)
 		}
 		if len(q.Also) > 0 {
 			ids := make([]string, len(q.Also))
 			for i, id := range q.Also {
 				ids[i] = docID(id)
 			}
-			any = append(any, bleve.NewDocIDQuery(ids))
+			either = append(either, bleve.NewDocIDQuery(ids))
 		}
 	}
-	if len(any) == 0 {
+	if len(either) == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
-	return bleve.NewDisjunctionQuery(any...)
+	return bleve.NewDisjunctionQuery(either...)
 }
 
 func boolQ(field string, v bool) query.Query {
@@ -206,13 +206,13 @@ func boolQ(field string, v bool) query.Query {
 }
 
 func terms(field string, ids []uint64) query.Query {
-	var any []query.Query
+	var either []query.Query
 	for _, id := range ids {
 		t := bleve.NewTermQuery(docID(id))
 		t.SetField(field)
-		any = append(any, t)
+		either = append(either, t)
 	}
-	return bleve.NewDisjunctionQuery(any...)
+	return bleve.NewDisjunctionQuery(either...)
 }
 
 func hitIDs(res *bleve.SearchResult) ([]uint64, error) {
