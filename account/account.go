@@ -153,6 +153,20 @@ type Options struct {
 	Now func() time.Time
 	// BcryptCost is the password hashing cost; default bcrypt.DefaultCost.
 	BcryptCost int
+	// Indexer, if set, is told of every account written, for search.
+	Indexer Indexer
+}
+
+// Indexer is told of every account the service writes, after the write: a, and prev,
+// the account as it was (nil for a new account, or when not read before the write).
+type Indexer interface {
+	AccountWritten(ctx context.Context, a, prev *Account)
+}
+
+func (s *Service) written(ctx context.Context, a, prev *Account) {
+	if s.opts.Indexer != nil {
+		s.opts.Indexer.AccountWritten(ctx, a, prev)
+	}
 }
 
 // Service is the account repository and its use cases.
@@ -281,6 +295,7 @@ func (s *Service) Save(ctx context.Context, a *Account) error {
 	if err := s.st.Put(ctx, tAccounts, a.ID.Bytes(), empty, b, 0); err != nil {
 		return fmt.Errorf("save account %d: %w", a.ID, err)
 	}
+	s.written(ctx, a, nil)
 	return nil
 }
 

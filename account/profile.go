@@ -84,6 +84,7 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 	if err != nil {
 		return nil, nil, err
 	}
+	prev := *a
 	setString(&a.DisplayName, p.DisplayName)
 	if p.Note != nil {
 		a.NoteSource = *p.Note
@@ -112,6 +113,7 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 	if err := s.saveBoth(ctx, a, u); err != nil {
 		return nil, nil, err
 	}
+	s.written(ctx, a, &prev)
 	return a, u, nil
 }
 

@@ -31,9 +31,11 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		return nil, invalid("remote account needs a URI, a domain and a username")
 	}
 	existing, err := s.ByURI(ctx, a.URI)
+	var prev *Account
 	switch {
 	case err == nil:
 		a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
+		prev = existing
 	case errors.Is(err, ErrNotFound):
 		id := s.ids.Next()
 		ok, prev, err := s.st.PutIfAbsent(ctx, tURIs, []byte(a.URI), empty, id.Bytes(), 0)
@@ -64,6 +66,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}
+	s.written(ctx, a, prev)
 	return a, nil
 }
 

@@ -132,6 +132,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
+	s.written(ctx, a, nil)
 	return a, u, nil
 }
 

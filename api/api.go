@@ -33,6 +33,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/schedule"
+	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -71,6 +72,8 @@ type Deps struct {
 	Cards *card.Service
 	// Scheduled keeps scheduled statuses.
 	Scheduled     *schedule.Service
+	// Search is the full-text search engine (required).
+	Search        search.Engine
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service

@@ -17,21 +17,29 @@ type Federator interface {
 	FetchReplies(ctx context.Context, uri string) error
 }
 
-// search answers GET /api/v2/search for what can be found without a full-text index:
-// a handle (user or user@domain) and, with resolve=true, an actor or status URL that
-// is fetched when unknown.
+// search answers GET /api/v2/search: an actor or status URL (fetched when unknown with
+// resolve=true), then accounts by handle and by prefix, statuses by full text with
+// Mastodon's operators (a signed-in viewer only, and not for a bare handle), and
+// hashtags by prefix, each paged by offset and limit.
 func (s *Server) search(r *req) error {
 	q := strings.TrimSpace(r.p.str("q"))
 	if q == "" {
 		return httpErr(400, "Missing parameter: q")
+	}
+	offset, limit, err := r.searchPage()
+	if err != nil {
+		return err
 	}
 	resolve := r.p.boolean("resolve") && r.viewer != 0
 	// Remote fetches share one budget; what is not found in it is not in the answer.
 	fetchCtx, cancel := context.WithTimeout(r.context(), s.d.ResolveBudget)
 	defer cancel()
 	typ := r.p.str("type")
-	out := map[string]any{"accounts": []*Account{}, "statuses": []*Status{}, "hashtags": []any{}}
+	out := map[string]any{"accounts": []*Account{}, "statuses": []*Status{}, "hashtags": []*HashtagEntity{}}
 	if strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://") {
+		if offset > 0 {
+			return r.json(out)
+		}
 		a, st := s.findURL(fetchCtx, r, q, resolve)
 		if a != nil && (typ == "" || typ == "accounts") {
 			acc, err := s.oneAccount(r.context(), a.ID)
@@ -52,13 +60,26 @@ func (s *Server) search(r *req) error {
 		return r.json(out)
 	}
 	if typ == "" || typ == "accounts" {
-		if a := s.findHandle(fetchCtx, r, q, resolve); a != nil {
-			acc, err := s.oneAccount(r.context(), a.ID)
-			if err != nil {
-				return err
-			}
-			out["accounts"] = []*Account{acc}
+		accs, err := s.searchAccounts(r, q, s.findHandle(fetchCtx, r, q, resolve), offset, limit)
+		if err != nil {
+			return err
 		}
+		out["accounts"] = accs
+	}
+	handle := strings.Contains(q, "@") && !strings.Contains(q, " ")
+	if (typ == "" || typ == "statuses") && r.viewer != 0 && !handle {
+		sts, err := s.searchStatuses(r, q, offset, limit)
+		if err != nil {
+			return err
+		}
+		out["statuses"] = sts
+	}
+	if typ == "" || typ == "hashtags" {
+		tags, err := s.searchTags(r, q, offset, limit)
+		if err != nil {
+			return err
+		}
+		out["hashtags"] = tags
 	}
 	return r.json(out)
 }

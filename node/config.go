@@ -104,6 +104,8 @@ type Config struct {
 
 	// Media configures the store of media files (media.go).
 	Media MediaConfig `toml:"media"`
+	// Search configures the full-text search engine (search.go).
+	Search SearchConfig `toml:"search"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -144,7 +146,7 @@ func (c Config) WithDefaults() Config {
 	if len(c.TrustedProxies) == 0 {
 		c.TrustedProxies = []string{"127.0.0.0/8", "::1/128"}
 	}
-	return c.shapeDefaults().mediaDefaults().tlsDefaults()
+	return c.shapeDefaults().mediaDefaults().tlsDefaults().searchDefaults()
 }
 
 func isLocalDomain(d string) bool {
@@ -194,5 +196,6 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateShape()...)
 	errs = append(errs, c.validateMedia()...)
 	errs = append(errs, c.validateTLS()...)
+	errs = append(errs, c.validateSearch()...)
 	return errors.Join(errs...)
 }

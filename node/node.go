@@ -38,6 +38,8 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/schedule"
+	"github.com/herd-social/herd/search"
+	"github.com/herd-social/herd/search/indexer"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -82,6 +84,8 @@ type Services struct {
 	Scheduled *schedule.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
+	// Indexer keeps the search engine's documents in step with the store.
+	Indexer *indexer.Service
 }
 
 // Node is one running Herd node.
@@ -91,6 +95,7 @@ type Node struct {
 	store store.Store
 	bus   bus.Bus
 	files blob.Store // media files
+	index search.Engine
 	Services
 	api *api.Server
 
@@ -126,6 +131,7 @@ func Schema() store.Schema {
 func Topics() []bus.Topic {
 	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}}, activitypub.Topics()...)
 	topics = append(topics, media.Topics()...)
+	topics = append(topics, indexer.Topics()...)
 	return append(topics, delivery.Topics()...)
 }
 
@@ -145,6 +151,10 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, log: log, store: st, bus: b, files: media}
+	if n.index, err = openSearch(cfg); err != nil {
+		n.closeEngines()
+		return nil, err
+	}
 	if err := n.build(); err != nil {
 		n.closeEngines()
 		return nil, err
@@ -163,7 +173,8 @@ func (n *Node) build() error {
 	n.metrics = newMetrics(n)
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
-	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost})
+	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost,
+		Indexer: indexer.NewHook(n.bus, n.log)})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
@@ -201,6 +212,8 @@ func (n *Node) build() error {
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
+	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
+		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
@@ -279,7 +292,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
-		Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
+		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
@@ -384,6 +397,7 @@ func (n *Node) serveHTTP(ln net.Listener) {
 // do the same.
 func (n *Node) runConsumers(ctx context.Context) {
 	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run, "cards": n.Cards.Run,
+		"search": n.Indexer.Run, "search_accounts": n.Indexer.RunAccounts,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
 		"delivery": n.Delivery.Run} {
 		n.wg.Go(func() { n.consume(ctx, name, run) })
@@ -472,7 +486,7 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close())
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

@@ -60,19 +60,19 @@ type rule struct {
 }
 
 var (
-	engines = []string{"store/pebble", "store/scylla", "bus/local", "bus/kafka", "blob/fs", "blob/s3"}
+	engines = []string{"store/pebble", "store/scylla", "bus/local", "bus/kafka", "blob/fs", "blob/s3", "search/bleve"}
 	// doors are the packages that face the network: only node builds them.
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.
 	leaves = []string{"store", "bus", "blob", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi",
-		"pebblelog", "invariants", "mediaproc"}
+		"pebblelog", "invariants", "mediaproc", "search"}
 	// actions sit below the doors and above the domain: one use case per verb, which
 	// both doors call.
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
 		"moderation", "delivery", "deadletter", "paging", "stream", "poll", "media", "list", "emoji", "card",
-		"conversation", "hashtag", "filter", "schedule"}
+		"conversation", "hashtag", "filter", "schedule", "search/indexer"}
 )
 
 func in(list []string) func(string) bool {
@@ -112,7 +112,7 @@ var rules = []rule{
 		func(_, imp string) bool { return !under("cmd", "tests", "ops")(imp) }},
 	{"only tests import testrig and the conformance suites", func(p string) bool { return !under("testrig")(p) },
 		func(_, imp string) bool {
-			return !under("testrig", "store/storetest", "bus/bustest", "blob/blobtest")(imp)
+			return !under("testrig", "store/storetest", "bus/bustest", "blob/blobtest", "search/searchtest")(imp)
 		}},
 }
 
@@ -146,7 +146,7 @@ func TestEveryPackageIsDocumented(t *testing.T) {
 // the domain, a leaf, an engine) or is one of the few with a place of their own, so that the rules
 // above say something about it.
 func TestRulesCoverEveryPackage(t *testing.T) {
-	own := []string{"node", "testrig", "store/storetest", "bus/bustest", "blob/blobtest"}
+	own := []string{"node", "testrig", "store/storetest", "bus/bustest", "blob/blobtest", "search/searchtest"}
 	for _, p := range packages(t) {
 		known := slices.Contains(engines, p.ImportPath) || slices.Contains(doors, p.ImportPath) ||
 			slices.Contains(leaves, p.ImportPath) || slices.Contains(domain, p.ImportPath) || slices.Contains(actions, p.ImportPath) ||

@@ -1,0 +1,268 @@
+// Package indexer keeps a search engine's documents in step with the store: a consumer
+// of the `statuses` topic (its own group) indexes created and edited statuses, removes
+// deleted ones, indexes their authors and hashtags, and re-indexes the original of a
+// boost (its booster may now find it); the account service tells it of every account it
+// writes (account.Indexer, Hook), which it publishes on the `search_accounts` topic, and
+// a change of an account's `indexable` re-indexes its statuses. It decides what may be found, as Mastodon 4.2: a public status of an
+// indexable account by anyone; any status by its author, the accounts it mentions and
+// those who boosted it. It must not know the doors or engines.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/filter"
+	"github.com/herd-social/herd/hashtag"
+	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/search"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/status"
+)
+
+// Group is the consumer group of an engine every node shares; an engine embedded in
+// each node (Bleve) consumes in a group of its own per node (Options.Group).
+const Group = "search"
+
+// Statuses is the part of the status service the indexer needs.
+type Statuses interface {
+	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	RebloggedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
+	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
+}
+
+// Accounts is the part of the account service the indexer needs.
+type Accounts interface {
+	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+}
+
+// Media is the part of the media service the indexer needs: attachments' descriptions
+// are searchable text.
+type Media interface {
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*media.Attachment, error)
+}
+
+// Hashtags is the part of the hashtag service the indexer needs.
+type Hashtags interface {
+	History(ctx context.Context, name string, now time.Time) ([]hashtag.Day, error)
+}
+
+// DeadLetters is the part of deadletter.Keeper the consumer needs.
+type DeadLetters interface {
+	Handler(group string, each deadletter.Each) bus.Handler
+}
+
+// Options tune the indexer.
+type Options struct {
+	// Group is the consumer group; default Group.
+	Group string
+	// DeadLetters sets aside events that can never be processed (required to Run).
+	DeadLetters DeadLetters
+	// Logger receives failures of the account hook; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Service indexes.
+type Service struct {
+	engine   search.Engine
+	bus      bus.Bus
+	statuses Statuses
+	accounts Accounts
+	tags     Hashtags
+	media    Media
+	opts     Options
+}
+
+// New returns an indexer writing to engine.
+func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashtags, m Media, opts Options) *Service {
+	if opts.Group == "" {
+		opts.Group = Group
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{engine: engine, bus: b, statuses: st, accounts: acc, tags: tags, media: m, opts: opts}
+}
+
+// Engine is the engine the indexer writes to.
+func (s *Service) Engine() search.Engine { return s.engine }
+
+// Run consumes the statuses topic until ctx is done.
+func (s *Service) Run(ctx context.Context) error {
+	return s.bus.Consume(ctx, s.opts.Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(s.opts.Group, s.handle))
+}
+
+func (s *Service) handle(ctx context.Context, m bus.Message) error {
+	e, err := status.DecodeEvent(m)
+	if err != nil {
+		return fmt.Errorf("search: event: %w", err)
+	}
+	if err := s.Apply(ctx, e); err != nil {
+		return fmt.Errorf("search: index %s %d: %w", e.Kind, e.StatusID, err)
+	}
+	return nil
+}
+
+// Apply processes one event; applying it again changes nothing.
+func (s *Service) Apply(ctx context.Context, e status.Event) error {
+	switch e.Kind {
+	case status.Created, status.Updated:
+		st, err := s.statuses.Get(ctx, e.StatusID)
+		if errors.Is(err, status.ErrNotFound) {
+			return nil // deleted since: its deleted event follows
+		}
+		if err != nil {
+			return err
+		}
+		return s.IndexStatus(ctx, st)
+	case status.Deleted:
+		if err := s.engine.DeleteStatuses(ctx, uint64(e.StatusID)); err != nil {
+			return err
+		}
+		if e.Status != nil && e.Status.ReblogOfID != 0 {
+			return s.reindex(ctx, e.Status.ReblogOfID)
+		}
+	}
+	return nil
+}
+
+func (s *Service) reindex(ctx context.Context, id shard.ID) error {
+	st, err := s.statuses.Get(ctx, id)
+	if errors.Is(err, status.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.IndexStatus(ctx, st)
+}
+
+// IndexStatus indexes a status, its author and its hashtags; a boost re-indexes its
+// original instead.
+func (s *Service) IndexStatus(ctx context.Context, st *status.Status) error {
+	if st.ReblogOfID != 0 {
+		return s.reindex(ctx, st.ReblogOfID)
+	}
+	author, err := s.accounts.Get(ctx, st.AccountID)
+	if errors.Is(err, account.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := s.document(ctx, st, author)
+	if err != nil {
+		return err
+	}
+	if err := s.engine.IndexStatuses(ctx, doc); err != nil {
+		return err
+	}
+	if err := s.indexAccount(ctx, author); err != nil {
+		return err
+	}
+	return s.indexTags(ctx, st.Tags)
+}
+
+// document is what is indexed of st, with who may find it.
+func (s *Service) document(ctx context.Context, st *status.Status, author *account.Account) (search.Status, error) {
+	var options, descriptions []string
+	if st.Poll != nil {
+		options = st.Poll.Options
+	}
+	if len(st.MediaIDs) > 0 {
+		atts, err := s.media.GetMany(ctx, st.MediaIDs)
+		if err != nil {
+			return search.Status{}, err
+		}
+		for _, id := range st.MediaIDs {
+			if a := atts[id]; a != nil && a.Description != "" {
+				descriptions = append(descriptions, a.Description)
+			}
+		}
+	}
+	readers := []uint64{uint64(st.AccountID)}
+	for _, m := range st.Mentions {
+		readers = append(readers, uint64(m))
+	}
+	// Those who boosted it, a page of 1,000 at a time.
+	p := paging.Page{Limit: 1000}
+	for {
+		page, err := s.statuses.RebloggedBy(ctx, st.ID, p)
+		if err != nil {
+			return search.Status{}, err
+		}
+		for _, l := range page {
+			readers = append(readers, uint64(l.ID))
+		}
+		if len(page) < p.Limit {
+			break
+		}
+		p.MaxID = page[len(page)-1].Cursor
+	}
+	return search.Status{
+		ID: uint64(st.ID), AccountID: uint64(st.AccountID), Language: st.Language, CreatedAt: st.CreatedAt,
+		Text:    filter.SearchableText(st.SpoilerText, st.Content, options, descriptions),
+		Public:  st.Visibility == status.Public && author.Indexable && !author.Suspended,
+		Readers: readers, Reply: st.InReplyToID != 0, Media: len(st.MediaIDs) > 0, Poll: st.Poll != nil,
+		Sensitive: st.Sensitive,
+	}, nil
+}
+
+func (s *Service) indexTags(ctx context.Context, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	docs := make([]search.Tag, 0, len(names))
+	for _, n := range names {
+		days, err := s.tags.History(ctx, n, s.opts.Now())
+		if err != nil {
+			return err
+		}
+		var uses int64
+		for _, d := range days {
+			uses += d.Uses
+		}
+		docs = append(docs, search.Tag{Name: n, Uses: uses})
+	}
+	return s.engine.IndexTags(ctx, docs...)
+}
+
+func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
+	if a.Suspended {
+		return s.engine.DeleteAccounts(ctx, uint64(a.ID))
+	}
+	return s.engine.IndexAccounts(ctx, search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
+		DisplayName: a.DisplayName, Discoverable: a.Discoverable})
+}
+
+// IndexAccountStatuses indexes every status of an account again, newest first.
+func (s *Service) IndexAccountStatuses(ctx context.Context, id shard.ID) error {
+	p := paging.Page{Limit: 200}
+	for {
+		ids, err := s.statuses.ByAccount(ctx, id, id, p, status.AccountFilter{ExcludeReblogs: true})
+		if err != nil {
+			return err
+		}
+		for _, sid := range ids {
+			if err := s.reindex(ctx, sid); err != nil {
+				return err
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		p.MaxID = ids[len(ids)-1]
+	}
+}

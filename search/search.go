@@ -1,0 +1,128 @@
+// Package search is the full-text search contract: documents of three kinds
+// (statuses, accounts, hashtags) are indexed, replaced and deleted by id, and found by
+// queries that carry the privacy rule of Mastodon 4.2's search, so that an engine never
+// returns a status the searcher may not find. Engines (search/bleve, later
+// Elasticsearch and OpenSearch) keep to what every engine of the kind shares: keyword
+// and boolean fields, numeric ranges, per-field analyzers, prefix queries, sorting by
+// score then a field, offset and limit. search/searchtest is the conformance suite.
+//
+// It imports nothing of the module: ids are plain unsigned integers.
+package search
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrClosed is returned by an engine used after Close.
+var ErrClosed = errors.New("search: closed")
+
+// MaxLimit bounds one page of results, as Mastodon's /api/v2/search (40).
+const MaxLimit = 40
+
+// Status is what is indexed of a status. Boosts are not indexed: their original is.
+type Status struct {
+	ID        uint64
+	AccountID uint64
+	// Text is the searchable plain text: content warning, content (tags and entities
+	// stripped), poll options, media descriptions.
+	Text string
+	// Language is the ISO 639-1 code the author set or that was detected; "" when
+	// unknown. It picks the analyzer; every status also has a language-independent
+	// field.
+	Language  string
+	CreatedAt time.Time
+	// Public is true when anyone may find the status: a public status of an account
+	// that opted into search (indexable).
+	Public bool
+	// Readers are the accounts that may find it besides: its author, the accounts it
+	// mentions, those who boosted it.
+	Readers []uint64
+	// Reply, Media, Poll and Sensitive serve the operators is:reply, has:media,
+	// has:poll and is:sensitive.
+	Reply, Media, Poll, Sensitive bool
+}
+
+// Account is what is indexed of an account.
+type Account struct {
+	ID          uint64
+	Username    string
+	Domain      string // "" for a local account
+	DisplayName string
+	// Discoverable accounts rank before the others.
+	Discoverable bool
+}
+
+// Tag is what is indexed of a hashtag: its normalised name (its id) and its uses,
+// which rank prefix matches.
+type Tag struct {
+	Name string
+	Uses int64
+}
+
+// StatusQuery asks for statuses. Viewer, Also and the status's Public and Readers
+// decide what may be found: a status is found when it is Public, when Viewer is among
+// its Readers, or when its id is in Also.
+type StatusQuery struct {
+	// Text is matched with the analyzer of every language and the language-independent
+	// one; every word must match. Empty Text with a filter lists by filter alone.
+	Text string
+	// Viewer is the searching account, 0 for none.
+	Viewer uint64
+	// Also are statuses the viewer may find beyond the index's rule (the ones they
+	// favourited or bookmarked).
+	Also []uint64
+	// PublicOnly restricts to Public statuses (in:public).
+	PublicOnly bool
+	// LibraryOnly restricts to the viewer's Readers and Also (in:library).
+	LibraryOnly bool
+	// Accounts restrict to statuses by these authors (from:, account_id, following).
+	Accounts []uint64
+	// Language restricts to one language code.
+	Language string
+	// After and Before restrict CreatedAt (exclusive); zero is no bound.
+	After, Before time.Time
+	// Reply, Media, Poll and Sensitive, when not nil, require the flag's value.
+	Reply, Media, Poll, Sensitive *bool
+	// Offset and Limit page the results, best first (score, then newest).
+	Offset, Limit int
+}
+
+// AccountQuery asks for accounts by prefix of username, display name words or domain.
+type AccountQuery struct {
+	Text          string
+	Offset, Limit int
+}
+
+// Engine is a search engine. Indexing a document again replaces it; deleting a
+// missing one is no error. A change is visible to queries when the call returns.
+type Engine interface {
+	IndexStatuses(ctx context.Context, docs ...Status) error
+	IndexAccounts(ctx context.Context, docs ...Account) error
+	IndexTags(ctx context.Context, docs ...Tag) error
+	DeleteStatuses(ctx context.Context, ids ...uint64) error
+	DeleteAccounts(ctx context.Context, ids ...uint64) error
+	// Statuses returns the ids of the statuses the query finds.
+	Statuses(ctx context.Context, q StatusQuery) ([]uint64, error)
+	// Accounts returns the ids of matching accounts, best first.
+	Accounts(ctx context.Context, q AccountQuery) ([]uint64, error)
+	// Tags returns the names of hashtags starting with prefix (normalised): the one
+	// named prefix first, then the others most used first.
+	Tags(ctx context.Context, prefix string, offset, limit int) ([]string, error)
+	Close() error
+}
+
+// Clamp bounds a page's limit (default 20, at most MaxLimit) and offset.
+func Clamp(offset, limit int) (int, int) {
+	if limit <= 0 {
+		limit = 20
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return offset, limit
+}

@@ -1,0 +1,263 @@
+// Package searchtest is the conformance suite of the search contract: every engine
+// (search/bleve, later Elasticsearch) runs Run from its own tests and must pass all of
+// it. It must not depend on any engine.
+package searchtest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/search"
+)
+
+// Open returns an empty engine, on storage no other test shares; the suite closes it.
+type Open func(t *testing.T) search.Engine
+
+// Run runs the conformance suite, each case in its own subtest.
+func Run(t *testing.T, open Open) {
+	cases := []struct {
+		name string
+		run  func(*testing.T, search.Engine)
+	}{
+		{"IndexFindDelete", testIndexFindDelete},
+		{"Update", testUpdate},
+		{"EnglishStemming", testEnglish},
+		{"GermanAndFrench", testGermanFrench},
+		{"CJKBigrams", testCJK},
+		{"FallbackField", testFallback},
+		{"Privacy", testPrivacy},
+		{"Filters", testFilters},
+		{"Paging", testPaging},
+		{"Tags", testTags},
+		{"Accounts", testAccounts},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := open(t)
+			t.Cleanup(func() { _ = e.Close() })
+			c.run(t, e)
+		})
+	}
+}
+
+var base = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// pub is a public status by account 1 written at base plus id minutes.
+func pub(id uint64, lang, text string) search.Status {
+	return search.Status{ID: id, AccountID: 1, Text: text, Language: lang, Public: true,
+		Readers: []uint64{1}, CreatedAt: base.Add(time.Duration(id) * time.Minute)}
+}
+
+func index(t *testing.T, e search.Engine, docs ...search.Status) {
+	t.Helper()
+	if err := e.IndexStatuses(context.Background(), docs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func find(t *testing.T, e search.Engine, q search.StatusQuery) []uint64 {
+	t.Helper()
+	if q.Limit == 0 {
+		q.Limit = 40
+	}
+	ids, err := e.Statuses(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// expect checks that q finds exactly want, in any order.
+func expect(t *testing.T, e search.Engine, q search.StatusQuery, want ...uint64) {
+	t.Helper()
+	got := find(t, e, q)
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	if !slices.Equal(g, w) {
+		t.Errorf("query %+v found %v, want %v", q, got, want)
+	}
+}
+
+func text(s string) search.StatusQuery { return search.StatusQuery{Text: s} }
+
+func testIndexFindDelete(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "en", "The quick brown fox"), pub(2, "en", "A lazy dog sleeps"))
+	expect(t, e, text("fox"), 1)
+	expect(t, e, text("FOX brown"), 1)
+	expect(t, e, text("fox dog")) // every word must match
+	expect(t, e, text("cat"))
+	if err := e.DeleteStatuses(context.Background(), 1, 99); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e, text("fox"))
+	expect(t, e, text("dog"), 2)
+}
+
+func testUpdate(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "en", "original words here"))
+	index(t, e, pub(1, "en", "edited sentence now"))
+	expect(t, e, text("original"))
+	expect(t, e, text("edited"), 1)
+}
+
+func testEnglish(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "en", "I was running to the houses"), pub(2, "en", "the and of"))
+	expect(t, e, text("run"), 1)
+	expect(t, e, text("runs house"), 1)
+	expect(t, e, text("Running"), 1)
+}
+
+func testGermanFrench(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "de", "Die Häuser stehen am Fluss"), pub(2, "fr", "Les chanteuses étaient heureuses"),
+		pub(3, "en", "an unrelated english post"))
+	expect(t, e, text("Haus"), 1)
+	expect(t, e, text("hauser"), 1) // folding
+	expect(t, e, text("chanteuse"), 2)
+	expect(t, e, text("heureux etaient"), 2)
+}
+
+func testCJK(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "ja", "今日は東京タワーに行きました"), pub(2, "zh", "我喜欢北京的秋天"), pub(3, "ko", "서울에서 만나요"))
+	expect(t, e, text("東京"), 1)
+	expect(t, e, text("北京"), 2)
+	expect(t, e, text("만나요"), 3) // Hangul words stay whole
+	expect(t, e, text("大阪"))
+}
+
+func testFallback(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "", "Ümlaut café résumé"), pub(2, "xx", "zyzzyva words"))
+	expect(t, e, text("cafe"), 1)
+	expect(t, e, text("CAFÉ resume"), 1)
+	expect(t, e, text("zyzzyva"), 2)
+}
+
+func testPrivacy(t *testing.T, e search.Engine) {
+	open := pub(1, "en", "secret garden open")
+	closed := search.Status{ID: 2, AccountID: 5, Text: "secret garden closed", Language: "en",
+		Readers: []uint64{5, 6}, CreatedAt: base}
+	other := search.Status{ID: 3, AccountID: 7, Text: "secret garden third", Language: "en",
+		Readers: []uint64{7}, CreatedAt: base}
+	index(t, e, open, closed, other)
+	expect(t, e, text("garden"), 1)                                                      // anonymous
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 9}, 1)                       // a stranger
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 5}, 1, 2)                    // the author
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 6}, 1, 2)                    // a reader
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 9, Also: []uint64{3}}, 1, 3) // a favourite
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 5, LibraryOnly: true}, 2)
+	expect(t, e, search.StatusQuery{Text: "garden", Viewer: 5, PublicOnly: true}, 1)
+	expect(t, e, search.StatusQuery{Text: "garden", Also: []uint64{3}, LibraryOnly: true}, 3)
+}
+
+func testFilters(t *testing.T, e search.Engine) {
+	yes, no := true, false
+	a := pub(1, "en", "apple pie")
+	b := pub(2, "fr", "apple tarte")
+	b.AccountID, b.Reply, b.Media = 2, true, true
+	c := pub(3, "en", "apple juice")
+	c.Poll, c.Sensitive = true, true
+	index(t, e, a, b, c)
+	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{2}}, 2)
+	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{1, 2}}, 1, 2, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Language: "en"}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Reply: &yes}, 2)
+	expect(t, e, search.StatusQuery{Text: "apple", Reply: &no}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Media: &yes}, 2)
+	expect(t, e, search.StatusQuery{Text: "apple", Poll: &yes, Sensitive: &yes}, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Before: base.Add(3 * time.Minute)}, 1, 2)
+	expect(t, e, search.StatusQuery{Accounts: []uint64{2}}, 2) // no text
+}
+
+func testPaging(t *testing.T, e search.Engine) {
+	var docs []search.Status
+	for i := uint64(1); i <= 25; i++ {
+		docs = append(docs, pub(i, "en", "paging test word"))
+	}
+	index(t, e, docs...)
+	var all []uint64
+	for off := 0; off < 30; off += 10 {
+		all = append(all, find(t, e, search.StatusQuery{Text: "word", Offset: off, Limit: 10})...)
+	}
+	if len(all) != 25 {
+		t.Fatalf("pages found %d statuses, want 25", len(all))
+	}
+	seen := map[uint64]bool{}
+	for _, id := range all {
+		if seen[id] {
+			t.Fatalf("status %d found twice across pages: %v", id, all)
+		}
+		seen[id] = true
+	}
+	if all[0] != 25 {
+		t.Errorf("equal scores rank newest first, got %v", all)
+	}
+}
+
+func testTags(t *testing.T, e search.Engine) {
+	ctx := context.Background()
+	if err := e.IndexTags(ctx, search.Tag{Name: "golang", Uses: 3}, search.Tag{Name: "gopher", Uses: 10},
+		search.Tag{Name: "rust", Uses: 50}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Tags(ctx, "go", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"gopher", "golang"}) {
+		t.Errorf("prefix go found %v, want [gopher golang]", got)
+	}
+	if err := e.IndexTags(ctx, search.Tag{Name: "golang", Uses: 100}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.Tags(ctx, "GO", 0, 10)
+	if !slices.Equal(got, []string{"golang", "gopher"}) {
+		t.Errorf("after an update prefix GO found %v, want [golang gopher]", got)
+	}
+	got, _ = e.Tags(ctx, "go", 1, 10)
+	if !slices.Equal(got, []string{"gopher"}) {
+		t.Errorf("offset 1 found %v", got)
+	}
+	// The exact name comes first, however little used.
+	if err := e.IndexTags(ctx, search.Tag{Name: "go", Uses: 1}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.Tags(ctx, "go", 0, 10)
+	if !slices.Equal(got, []string{"go", "golang", "gopher"}) {
+		t.Errorf("with an exact match prefix go found %v, want [go golang gopher]", got)
+	}
+}
+
+func testAccounts(t *testing.T, e search.Engine) {
+	ctx := context.Background()
+	if err := e.IndexAccounts(ctx,
+		search.Account{ID: 1, Username: "alice", DisplayName: "Alice Liddell", Discoverable: true},
+		search.Account{ID: 2, Username: "alicorn", Domain: "remote.example", DisplayName: "Horn"},
+		search.Account{ID: 3, Username: "bob", DisplayName: "Bob Martin"}); err != nil {
+		t.Fatal(err)
+	}
+	q := func(s string) []uint64 {
+		ids, err := e.Accounts(ctx, search.AccountQuery{Text: s, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := q("ali"); len(got) != 2 || !slices.Contains(got, 1) || !slices.Contains(got, 2) {
+		t.Errorf("ali found %v, want 1 and 2", got)
+	}
+	if got := q("mart"); !slices.Equal(got, []uint64{3}) {
+		t.Errorf("mart found %v, want [3]", got)
+	}
+	if got := q("@alicorn@remote"); !slices.Equal(got, []uint64{2}) {
+		t.Errorf("@alicorn@remote found %v, want [2]", got)
+	}
+	if err := e.DeleteAccounts(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := q("bob"); len(got) != 0 {
+		t.Errorf("deleted account found: %v", got)
+	}
+}
