@@ -18,7 +18,7 @@ func TestThrottleIP(t *testing.T) {
 	} {
 		var ctx fasthttp.RequestCtx
 		ctx.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.ParseIP(tc.remote), Port: 443}, nil)
-		if got := throttleIP(&req{ctx: &ctx}); got != tc.want {
+		if got := throttleIP(&req{ctx: &ctx, s: &Server{}}); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.remote, got, tc.want)
 		}
 	}
