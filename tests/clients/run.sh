@@ -2,12 +2,13 @@
 # Runs Herd's third-party client tests: installs the clients (install.sh), builds and
 # starts a fresh server on a free loopback port, runs each client's day-in-the-life
 # script against it, stops the server, and exits non-zero if any script failed.
-# The masto.js streaming script (mastojs-stream) gets a second fresh server of its own:
-# the scripts register six accounts from one IP, and Herd, as Mastodon, allows five
-# sign-ups per IP per 30 minutes.
+# Herd, as Mastodon, allows five sign-ups per IP per 30 minutes, so the scripts share
+# servers in groups that register at most five accounts each: mastojs and mastodonpy
+# (two each), mastojs-stream (two) and mastojs-flows (three), mastodonpy-flows (three).
 #
-#   tests/clients/run.sh                 # all three scripts
-#   tests/clients/run.sh mastodonpy      # some of them (mastojs | mastodonpy | mastojs-stream)
+#   tests/clients/run.sh                 # all five scripts
+#   tests/clients/run.sh mastodonpy      # some of them (mastojs | mastodonpy | mastojs-stream
+#                                        # | mastojs-flows | mastodonpy-flows)
 #   HERD_URL=http://127.0.0.1:8080 tests/clients/run.sh   # against a server you run
 #
 # The last line is "clients: N passed, M failed" over all steps of all scripts.
@@ -27,18 +28,20 @@ say() { printf 'run.sh: %s\n' "$*"; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 
 clients=("$@")
-[[ ${#clients[@]} -gt 0 ]] || clients=(mastojs mastodonpy mastojs-stream)
+all_clients=(mastojs mastodonpy mastojs-stream mastojs-flows mastodonpy-flows)
+[[ ${#clients[@]} -gt 0 ]] || clients=("${all_clients[@]}")
 for c in "${clients[@]}"; do
-  [[ "$c" == mastojs || "$c" == mastodonpy || "$c" == mastojs-stream ]] ||
-    die "unknown client '$c' (want mastojs, mastodonpy or mastojs-stream)"
+  [[ " ${all_clients[*]} " == *" $c "* ]] ||
+    die "unknown client '$c' (want one of ${all_clients[*]})"
 done
 
-# server_group CLIENT: the clients of one group share a server. The streaming script
-# registers two more accounts; with the REST scripts' four that would pass the sign-up
-# limit of five per IP per 30 minutes, so it has a server of its own.
+# server_group CLIENT: the clients of one group share a server. A group registers at
+# most five accounts, the sign-up limit per IP per 30 minutes: the REST scripts two
+# each, the streaming script two, each flows script three.
 server_group() {
   case "$1" in
-    mastojs-stream) echo stream ;;
+    mastojs-stream | mastojs-flows) echo stream ;;
+    mastodonpy-flows) echo flows ;;
     *) echo rest ;;
   esac
 }
@@ -147,8 +150,14 @@ for c in "${clients[@]}"; do
     mastojs-stream)
       (cd "$here/mastojs" && PATH="$node_path:$PATH" HERD_URL="$url" node stream.mjs) | tee "$out"
       ;;
+    mastojs-flows)
+      (cd "$here/mastojs" && PATH="$node_path:$PATH" HERD_URL="$url" node flows.mjs) | tee "$out"
+      ;;
     mastodonpy)
       (cd "$here/mastodonpy" && HERD_URL="$url" PYTHONDONTWRITEBYTECODE=1 "$tools/venv/bin/python" day.py) | tee "$out"
+      ;;
+    mastodonpy-flows)
+      (cd "$here/mastodonpy" && HERD_URL="$url" PYTHONDONTWRITEBYTECODE=1 "$tools/venv/bin/python" flows.py) | tee "$out"
       ;;
   esac
   rc=${PIPESTATUS[0]}
