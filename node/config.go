@@ -54,8 +54,9 @@ type Config struct {
 	// come; default 5s (tests shorten it).
 	ScheduleSweep time.Duration `toml:"-"`
 	// ScheduleMinLead is how far ahead a status must be scheduled; default 5 minutes,
-	// as Mastodon. Only tests shorten it; the API cannot.
-	ScheduleMinLead time.Duration `toml:"-"`
+	// as Mastodon. Tests shorten it (the end-to-end test through the file); the API
+	// cannot.
+	ScheduleMinLead time.Duration `toml:"schedule_min_lead" help:"how far ahead a status must be scheduled (default 5m, as Mastodon; tests shorten it)"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

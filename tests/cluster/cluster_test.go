@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -86,6 +87,49 @@ func TestCluster(t *testing.T) {
 			return homeHas(r.homeIDs(r.nodes[2], bob), id.String())
 		})
 	})
+
+	t.Run("scheduled statuses are published once while the node that took them is killed", func(t *testing.T) {
+		r.with(t).scheduledUnderKill(alice)
+	})
+}
+
+// scheduledUnderKill schedules statuses through node 1, due a second apart, kills
+// node 1 as they fall due (it may die holding the claim of one, in the middle of
+// publishing it), and reads through node 3 each published exactly once, by the
+// nodes left, and the scheduled list empty.
+func (r *rig) scheduledUnderKill(u user) {
+	t := r.t
+	n1, n3 := r.nodes[0], r.nodes[2]
+	const count = 6
+	start := time.Now().Add(3 * time.Second)
+	for i := range count {
+		at := start.Add(time.Duration(i) * time.Second).UTC().Format(time.RFC3339Nano)
+		r.must(n1, "POST", "/api/v1/statuses", u.token, url.Values{"status": {fmt.Sprintf("scheduled %d", i)}, "scheduled_at": {at}}, nil)
+	}
+	time.Sleep(time.Until(start.Add(2 * time.Second)))
+	r.kill(n1)
+	once := func() error {
+		var list []struct{ Content string }
+		r.must(n3, "GET", "/api/v1/accounts/"+u.id+"/statuses?limit=40", u.token, nil, &list)
+		for i := range count {
+			want := fmt.Sprintf("<p>scheduled %d</p>", i)
+			if n := len(slices.DeleteFunc(slices.Clone(list), func(s struct{ Content string }) bool { return s.Content != want })); n != 1 {
+				return fmt.Errorf("%q published %d times", want, n)
+			}
+		}
+		return nil
+	}
+	// A claim held by the killed node lasts a minute before another node takes it.
+	r.waitFor("each scheduled status published once", 3*time.Minute, once)
+	var left []struct{ ID string }
+	r.must(n3, "GET", "/api/v1/scheduled_statuses", u.token, nil, &left)
+	if len(left) != 0 {
+		t.Errorf("%d scheduled statuses left after publishing", len(left))
+	}
+	time.Sleep(10 * time.Second) // two more sweeps of every node
+	if err := once(); err != nil {
+		t.Error(err)
+	}
 }
 
 // acrossNodes has bob follow alice through node 2 and open his user stream on node 3;

@@ -152,6 +152,8 @@ listen = %q
 domain = %q
 bcrypt_cost = 4
 rate_limit = -1
+# Statuses may be scheduled a second ahead, so that the test need not wait minutes.
+schedule_min_lead = "1s"
 store = "scylla"
 bus = "kafka"
 ops = %q
