@@ -127,6 +127,11 @@ const (
 	tMutedBy      = "muted_by"
 	tMarkers      = "markers"
 	tActivity     = "account_activity"
+	tDomainBlocks = "account_domain_blocks"
+	tDomainByID   = "account_domain_blocks_by_id"
+	tNotes        = "account_notes"
+	tEndorsed     = "endorsements"
+	tEndorsedByID = "endorsements_by_id"
 )
 
 // Schema lists the tables this package uses.
@@ -139,6 +144,8 @@ func Schema() store.Schema {
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
+		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
+		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
 	}
 }
 

@@ -1,0 +1,82 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// MaxNoteLength is the longest private note on an account, in characters, as
+// Mastodon's AccountNote.
+const MaxNoteLength = 2000
+
+// SetNote keeps owner's private note on target (POST /api/v1/accounts/:id/note); an
+// empty comment removes it.
+func (s *Service) SetNote(ctx context.Context, owner, target shard.ID, comment string) error {
+	if utf8.RuneCountInString(comment) > MaxNoteLength {
+		return invalid("Comment is too long (maximum is %d characters)", MaxNoteLength)
+	}
+	var err error
+	if comment == "" {
+		err = s.st.Delete(ctx, tNotes, owner.Bytes(), target.Bytes())
+	} else {
+		err = s.st.Put(ctx, tNotes, owner.Bytes(), target.Bytes(), []byte(comment), 0)
+	}
+	if err != nil {
+		return fmt.Errorf("note of %d on %d: %w", owner, target, err)
+	}
+	return nil
+}
+
+// Endorse makes owner feature target on its profile (Mastodon's AccountPin): only an
+// account owner follows, and endorsing twice changes nothing.
+func (s *Service) Endorse(ctx context.Context, owner, target shard.ID) error {
+	if owner == target {
+		return ErrSelf
+	}
+	f, err := s.getFollow(ctx, tFollows, owner, target)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return invalid("You must be already following the person you want to endorse")
+	}
+	id := s.ids.Next()
+	ok, _, err := s.st.PutIfAbsent(ctx, tEndorsed, owner.Bytes(), target.Bytes(), id.Bytes(), 0)
+	if err != nil || !ok {
+		return err
+	}
+	if err := s.st.Put(ctx, tEndorsedByID, owner.Bytes(), id.Bytes(), target.Bytes(), 0); err != nil {
+		return fmt.Errorf("endorse %d→%d: %w", owner, target, err)
+	}
+	return nil
+}
+
+// Unendorse stops featuring target; nothing when it was not featured.
+func (s *Service) Unendorse(ctx context.Context, owner, target shard.ID) error {
+	id, err := s.st.Get(ctx, tEndorsed, owner.Bytes(), target.Bytes())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("unendorse %d→%d: %w", owner, target, err)
+	}
+	err = s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Delete, Table: tEndorsed, PK: owner.Bytes(), CK: target.Bytes()},
+		{Kind: store.Delete, Table: tEndorsedByID, PK: owner.Bytes(), CK: id},
+	})
+	if err != nil {
+		return fmt.Errorf("unendorse %d→%d: %w", owner, target, err)
+	}
+	return nil
+}
+
+// Endorsements lists the accounts owner features, newest endorsement first.
+func (s *Service) Endorsements(ctx context.Context, owner shard.ID, p paging.Page) ([]Entry, error) {
+	return s.list(ctx, tEndorsedByID, owner, p)
+}

@@ -1,0 +1,97 @@
+package activitypub_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+// TestUserDomainBlock blocks a whole remote server as one user of another: the
+// follows both ways end on both servers, the domain's statuses leave the user's home
+// and public timeline (not others'), its mentions notify no more, and lifting the
+// block shows the domain's public statuses again.
+func TestUserDomainBlock(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	b := testrig.New(t, testrig.Host(t, "beta"))
+	alice, bob := a.Register("alice"), b.Register("bob")
+	alphaDomain, betaDomain := a.Nodes[0].Config().Domain, b.Nodes[0].Config().Domain
+
+	found := alice.Search("@bob@"+betaDomain, "resolve", "true")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search: %+v", found)
+	}
+	bobOnA := found.Accounts[0].ID
+	alice.Relate(bobOnA, "follow")
+	aliceOnB := bob.Search("@alice@"+alphaDomain, "resolve", "true").Accounts[0].ID
+	bob.Relate(aliceOnB, "follow")
+	testrig.Eventually(t, "both follows accepted", func() error {
+		if rel := alice.Relationship(bobOnA); !rel.Following || !rel.FollowedBy {
+			return fmt.Errorf("alice→bob %+v", rel)
+		}
+		return nil
+	})
+
+	post := bob.PostStatus("public words from beta")
+	inHome := func(u *testrig.User, uri string) bool {
+		return slices.Contains(testrig.StatusURIs(u.Home(nil)), uri)
+	}
+	inPublic := func(u *testrig.User, uri string) bool {
+		var l []testrig.Status
+		u.Do("GET", "/api/v1/timelines/public", nil).JSON(t, &l)
+		return slices.Contains(testrig.StatusURIs(l), uri)
+	}
+	testrig.Eventually(t, "bob's post in alice's home and alpha's public timeline", func() error {
+		if !inHome(alice, post.URI) || !inPublic(alice, post.URI) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+
+	a.Must(alice.Do("POST", "/api/v1/domain_blocks", url.Values{"domain": {" " + betaDomain + " "}}), 200)
+	rel := alice.Relationship(bobOnA)
+	if !rel.DomainBlocking || rel.Following || rel.FollowedBy {
+		t.Fatalf("relationship after the domain block: %+v", rel)
+	}
+	var blocked []string
+	a.Must(alice.Do("GET", "/api/v1/domain_blocks", nil), 200).JSON(t, &blocked)
+	if !slices.Equal(blocked, []string{betaDomain}) {
+		t.Fatalf("domain blocks %v", blocked)
+	}
+	if inHome(alice, post.URI) || inPublic(alice, post.URI) {
+		t.Fatal("bob's post still shows to alice")
+	}
+	if !inPublic(a.Anonymous(), post.URI) {
+		t.Fatal("bob's post left alpha's public timeline for everyone")
+	}
+	testrig.Eventually(t, "the follows ended on beta", func() error {
+		if rel := bob.Relationship(aliceOnB); rel.Following || rel.FollowedBy {
+			return fmt.Errorf("bob→alice %+v", rel)
+		}
+		return nil
+	})
+
+	// A mention from the blocked domain arrives but notifies nothing.
+	mention := bob.PostStatus("@alice@" + alphaDomain + " can you hear me")
+	testrig.Eventually(t, "the mention on alpha", func() error {
+		if !inPublic(a.Anonymous(), mention.URI) {
+			return fmt.Errorf("not on alpha yet")
+		}
+		return nil
+	})
+	for _, n := range alice.Notifications(nil) {
+		if n.Account.ID == bobOnA && n.Type == "mention" {
+			t.Fatalf("notified of a mention from a blocked domain: %+v", n)
+		}
+	}
+
+	a.Must(alice.Do("DELETE", "/api/v1/domain_blocks", url.Values{"domain": {betaDomain}}), 200)
+	if rel := alice.Relationship(bobOnA); rel.DomainBlocking {
+		t.Fatalf("relationship after the unblock: %+v", rel)
+	}
+	if !inPublic(alice, post.URI) {
+		t.Fatal("bob's post hidden after the unblock")
+	}
+}
