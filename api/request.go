@@ -91,6 +91,7 @@ func publicError(err error) *HTTPError {
 	var medv *media.Validation
 	var lv *list.Validation
 	var fv *filter.Validation
+	var hv *hashtag.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -110,6 +111,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: lv.Error(), Cause: err}
 	case errors.As(err, &fv):
 		return &HTTPError{Code: 422, Msg: fv.Error(), Cause: err}
+	case errors.As(err, &hv):
+		return &HTTPError{Code: 422, Msg: hv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):

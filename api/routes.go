@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	s.routeLists()
 	s.routeConversations()
 	s.routeTags()
+	s.routeFeaturedTags()
 	s.routeFilters()
 
 	// Notifications.
