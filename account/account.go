@@ -136,7 +136,7 @@ const (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{
+	return append(store.Schema{
 		{Name: tAccounts}, {Name: tAccountNames}, {Name: tCounters, Kind: store.Counters},
 		{Name: tUsers}, {Name: tUserEmails},
 		{Name: tFollows}, {Name: tFollowing, Order: store.Desc}, {Name: tFollowers, Order: store.Desc},
@@ -146,7 +146,7 @@ func Schema() store.Schema {
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
-	}
+	}, directoryTables()...)
 }
 
 // Options configure the service.
@@ -310,13 +310,21 @@ func (s *Service) Save(ctx context.Context, a *Account) error {
 	return nil
 }
 
-// TouchLastStatus records that the account posted at t.
+// TouchLastStatus records that the account posted at t, and moves it in the active
+// directory when t is later than what it had.
 func (s *Service) TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error {
+	was, err := s.LastStatusAt(ctx, []shard.ID{id})
+	if err != nil {
+		return err
+	}
 	ms := shard.ID(t.UnixMilli())
 	if err := s.st.Put(ctx, tActivity, id.Bytes(), empty, ms.Bytes(), 0); err != nil {
 		return fmt.Errorf("record activity of %d: %w", id, err)
 	}
-	return nil
+	if t.UnixMilli() <= was[0].UnixMilli() {
+		return nil
+	}
+	return s.touchActive(ctx, id, was[0], t)
 }
 
 // LastStatusAt returns when each account last posted, zero when never, in order.

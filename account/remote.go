@@ -31,6 +31,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		return nil, invalid("remote account needs a URI, a domain and a username")
 	}
 	existing, err := s.ByURI(ctx, a.URI)
+	var index []store.Mutation
 	switch {
 	case err == nil:
 		a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
@@ -49,6 +50,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = s.opts.Now().UTC()
 		}
+		index = indexed(a)
 	default:
 		return nil, err
 	}
@@ -56,10 +58,10 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.Batch(ctx, []store.Mutation{
+	err = s.st.Batch(ctx, append([]store.Mutation{
 		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
 		{Kind: store.Put, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty, Value: a.ID.Bytes()},
-	})
+	}, index...))
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}

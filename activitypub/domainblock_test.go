@@ -9,7 +9,8 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-// TestUserDomainBlock blocks a whole remote server as one user of another: the
+// TestUserDomainBlock finds a remote account by the prefix of its handle and in the
+// profile directory, then blocks its whole server as one user of another: the
 // follows both ways end on both servers, the domain's statuses leave the user's home
 // and public timeline (not others'), its mentions notify no more, and lifting the
 // block shows the domain's public statuses again.
@@ -33,6 +34,17 @@ func TestUserDomainBlock(t *testing.T) {
 		}
 		return nil
 	})
+
+	// A known remote account is found by the prefix of its handle, and listed in the
+	// directory of all accounts but not in the local one.
+	var byPrefix, dirAll, dirLocal []testrig.Account
+	alice.Do("GET", "/api/v1/accounts/search", url.Values{"q": {"BOB@" + betaDomain[:3]}}).JSON(t, &byPrefix)
+	a.Anonymous().Do("GET", "/api/v1/directory", url.Values{"order": {"new"}}).JSON(t, &dirAll)
+	a.Anonymous().Do("GET", "/api/v1/directory", url.Values{"order": {"new"}, "local": {"true"}}).JSON(t, &dirLocal)
+	if !slices.Equal(testrig.AccountIDs(byPrefix), []string{bobOnA}) || !slices.Contains(testrig.AccountIDs(dirAll), bobOnA) ||
+		slices.Contains(testrig.AccountIDs(dirLocal), bobOnA) || !slices.Contains(testrig.AccountIDs(dirLocal), alice.ID) {
+		t.Fatalf("search %v; directory %v, local %v", testrig.AccountIDs(byPrefix), testrig.AccountIDs(dirAll), testrig.AccountIDs(dirLocal))
+	}
 
 	post := bob.PostStatus("public words from beta")
 	inHome := func(u *testrig.User, uri string) bool {

@@ -1,0 +1,165 @@
+package account
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Tables of the account directory and of the handle prefix index.
+const (
+	tDirNew                       = "directory_new"       // scope ‖ month → account id (Desc) → —
+	tDirActive                    = "directory_active"    // scope ‖ month → last status ms ‖ account id (Desc) → —
+	tNamePrefix                   = "account_name_prefix" // first two letters of the handle → lower(acct) ‖ 0 ‖ id → id
+	scopeAll                      = "all"                 // every known account
+	scopeLocal                    = "local"               // local accounts
+	dirNewMonths, dirActiveMonths = 120, 24               // how far back a directory page looks
+)
+
+func directoryTables() store.Schema {
+	return store.Schema{{Name: tDirNew, Order: store.Desc}, {Name: tDirActive, Order: store.Desc}, {Name: tNamePrefix}}
+}
+
+// monthOf numbers the month of t since year 0.
+func monthOf(t time.Time) int { return t.UTC().Year()*12 + int(t.UTC().Month()) - 1 }
+
+func dirKey(scope string, month int) []byte { return fmt.Appendf(nil, "%s|%d", scope, month) }
+
+func scopesOf(a *Account) []string {
+	if a.Local() {
+		return []string{scopeAll, scopeLocal}
+	}
+	return []string{scopeAll}
+}
+
+// prefixPK is the partition of the prefix index holding handles that start as s.
+func prefixPK(s string) []byte {
+	r1, n1 := utf8.DecodeRuneInString(s)
+	_, n2 := utf8.DecodeRuneInString(s[n1:])
+	if r1 == utf8.RuneError && n1 <= 1 {
+		return nil
+	}
+	return []byte(s[:n1+n2])
+}
+
+// indexed returns the mutations that list a new account in the directory (newest
+// first) and in the prefix index of handles.
+func indexed(a *Account) []store.Mutation {
+	var out []store.Mutation
+	for _, scope := range scopesOf(a) {
+		out = append(out, store.Mutation{Kind: store.Put, Table: tDirNew, PK: dirKey(scope, monthOf(a.ID.Time())), CK: a.ID.Bytes(), Value: empty})
+	}
+	acct := strings.ToLower(a.Acct())
+	if pk := prefixPK(acct); pk != nil {
+		ck := append(append([]byte(acct), 0), a.ID.Bytes()...)
+		out = append(out, store.Mutation{Kind: store.Put, Table: tNamePrefix, PK: pk, CK: ck, Value: a.ID.Bytes()})
+	}
+	return out
+}
+
+// touchActive moves the account's row in the active directory to its new last status.
+func (s *Service) touchActive(ctx context.Context, id shard.ID, was, now time.Time) error {
+	a, err := s.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var muts []store.Mutation
+	for _, scope := range scopesOf(a) {
+		if !was.IsZero() {
+			muts = append(muts, store.Mutation{Kind: store.Delete, Table: tDirActive, PK: dirKey(scope, monthOf(was)), CK: activeKey(was, id)})
+		}
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tDirActive, PK: dirKey(scope, monthOf(now)), CK: activeKey(now, id), Value: empty})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("directory activity of %d: %w", id, err)
+	}
+	return nil
+}
+
+func activeKey(t time.Time, id shard.ID) []byte {
+	return append(shard.ID(t.UnixMilli()).Bytes(), id.Bytes()...)
+}
+
+// Directory returns discoverable accounts (not suspended) for the profile
+// directory, skipping offset of them: by latest status (active) or newest first
+// (new), local ones only with local. Rows are read month by month, back ten years
+// for new accounts and two for active ones.
+func (s *Service) Directory(ctx context.Context, active, local bool, offset, limit int) ([]*Account, error) {
+	scope, table, months := scopeAll, tDirNew, dirNewMonths
+	if local {
+		scope = scopeLocal
+	}
+	if active {
+		table, months = tDirActive, dirActiveMonths
+	}
+	seen := map[shard.ID]bool{}
+	var out []*Account
+	skipped := 0
+	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-months && len(out) < limit; m-- {
+		rows, err := s.st.Scan(ctx, table, dirKey(scope, m), store.Range{})
+		if err != nil {
+			return nil, fmt.Errorf("directory: %w", err)
+		}
+		var ids []shard.ID
+		for _, r := range rows {
+			id := shard.FromBytes(r.CK[len(r.CK)-8:])
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		accs, err := s.GetMany(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			a := accs[id]
+			if a == nil || !a.Discoverable || a.Suspended || len(out) >= limit {
+				continue
+			}
+			if skipped < offset {
+				skipped++
+				continue
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// SearchPrefix returns the ids of known accounts whose handle (username for local
+// accounts, user@domain for remote ones) starts with q, case-insensitively, in
+// handle order, skipping offset of them; a q of fewer than two letters finds none.
+// It is a prefix index, not a full-text search.
+func (s *Service) SearchPrefix(ctx context.Context, q string, offset, limit int) ([]shard.ID, error) {
+	q = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(q), "@"))
+	pk := prefixPK(q)
+	if utf8.RuneCountInString(q) < 2 || pk == nil {
+		return nil, nil
+	}
+	lower := []byte(q)
+	rows, err := s.st.Scan(ctx, tNamePrefix, pk, store.Range{Lower: store.Incl(lower), Limit: offset + limit})
+	if err != nil {
+		return nil, fmt.Errorf("search accounts %q: %w", q, err)
+	}
+	var out []shard.ID
+	for i, r := range rows {
+		if !bytes.HasPrefix(r.CK, lower) {
+			break
+		}
+		if i >= offset {
+			out = append(out, shard.FromBytes(r.Value))
+		}
+	}
+	return out, nil
+}
