@@ -1,5 +1,7 @@
 // Package account owns accounts (local and remote), local users and their credentials,
-// and the relationships between accounts: follows, follow requests, blocks and mutes.
+// and the relationships between accounts: follows, follow requests, blocks and mutes,
+// domain blocks, private notes and endorsements; and the indexes that find accounts
+// (a prefix index of handles, the profile directory).
 // It sits on the store contract and must not know HTTP, JSON entities or engines.
 package account
 
