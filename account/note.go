@@ -33,8 +33,12 @@ func (s *Service) SetNote(ctx context.Context, owner, target shard.ID, comment s
 	return nil
 }
 
+// MaxEndorsements is how many accounts one may endorse, as Mastodon's AccountPin
+// (its "top eight").
+const MaxEndorsements = 8
+
 // Endorse makes owner feature target on its profile (Mastodon's AccountPin): only an
-// account owner follows, and endorsing twice changes nothing.
+// account owner follows, at most MaxEndorsements, and endorsing twice changes nothing.
 func (s *Service) Endorse(ctx context.Context, owner, target shard.ID) error {
 	if owner == target {
 		return ErrSelf
@@ -45,6 +49,18 @@ func (s *Service) Endorse(ctx context.Context, owner, target shard.ID) error {
 	}
 	if f == nil {
 		return invalid("You must be already following the person you want to endorse")
+	}
+	if _, err := s.st.Get(ctx, tEndorsed, owner.Bytes(), target.Bytes()); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("endorse %d→%d: %w", owner, target, err)
+	}
+	had, err := s.st.Scan(ctx, tEndorsedByID, owner.Bytes(), store.Range{Limit: MaxEndorsements})
+	if err != nil {
+		return fmt.Errorf("endorse %d→%d: %w", owner, target, err)
+	}
+	if len(had) >= MaxEndorsements {
+		return invalid("You can endorse at most %d accounts", MaxEndorsements)
 	}
 	id := s.ids.Next()
 	ok, _, err := s.st.PutIfAbsent(ctx, tEndorsed, owner.Bytes(), target.Bytes(), id.Bytes(), 0)

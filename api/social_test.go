@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -88,7 +89,7 @@ func TestAccountNote(t *testing.T) {
 	}
 }
 
-// TestEndorsements: only a followed account can be endorsed; endorsements are listed
+// TestEndorsements: only a followed account can be endorsed, eight at most; endorsements are listed
 // newest first for the owner and for anyone on the owner's profile, and end with the
 // follow.
 func TestEndorsements(t *testing.T) {
@@ -125,5 +126,25 @@ func TestEndorsements(t *testing.T) {
 	c.Must(alice.Do("GET", "/api/v1/endorsements", nil), 200).JSON(t, &mine)
 	if len(mine) != 0 {
 		t.Fatalf("endorsements left: %v", testrig.AccountIDs(mine))
+	}
+
+	// Eight at most; endorsing one already endorsed is no ninth.
+	var last *testrig.User
+	for i := range 9 {
+		last = c.Register(fmt.Sprintf("friend%d", i))
+		alice.Follow(last)
+		if i < 8 {
+			alice.Relate(last.ID, "endorse")
+		}
+	}
+	if r := alice.Do("POST", "/api/v1/accounts/"+last.ID+"/endorse", nil); r.Code != 422 {
+		t.Fatalf("a ninth endorsement: %d %s", r.Code, r.Body)
+	}
+	if rel := alice.Relationship(last.ID); rel.Endorsed {
+		t.Fatalf("refused endorsement kept: %+v", rel)
+	}
+	c.Must(alice.Do("GET", "/api/v1/endorsements", nil), 200).JSON(t, &mine)
+	if rel := alice.Relate(mine[0].ID, "endorse"); !rel.Endorsed || len(mine) != 8 {
+		t.Fatalf("endorse again: %+v, %d endorsed", rel, len(mine))
 	}
 }
