@@ -90,6 +90,21 @@ func (s *Service) DomainBlocks(ctx context.Context, owner shard.ID, p paging.Pag
 	return out, nil
 }
 
+// BlocksDomain reports whether owner blocks domain (empty for local accounts: never).
+func (s *Service) BlocksDomain(ctx context.Context, owner shard.ID, domain string) (bool, error) {
+	if domain == "" {
+		return false, nil
+	}
+	_, err := s.st.Get(ctx, tDomainBlocks, owner.Bytes(), []byte(domain))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("domain block of %s by %d: %w", domain, owner, err)
+	}
+	return true, nil
+}
+
 // blockedDomains returns every domain owner blocks: one scan of a partition that is
 // empty for most accounts.
 func (s *Service) blockedDomains(ctx context.Context, owner shard.ID) (map[string]bool, error) {

@@ -48,6 +48,7 @@ type Accounts interface {
 	Unmute(ctx context.Context, muter, target shard.ID) error
 	BlockDomain(ctx context.Context, owner shard.ID, domain string) (string, error)
 	UnblockDomain(ctx context.Context, owner shard.ID, domain string) error
+	BlocksDomain(ctx context.Context, owner shard.ID, domain string) (bool, error)
 	DomainRelations(ctx context.Context, owner shard.ID, domain string) (followers, following, requested []shard.ID, err error)
 }
 

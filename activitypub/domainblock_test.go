@@ -12,12 +12,13 @@ import (
 // TestUserDomainBlock finds a remote account by the prefix of its handle and in the
 // profile directory, then blocks its whole server as one user of another: the
 // follows both ways end on both servers, the domain's statuses leave the user's home
-// and public timeline (not others'), its mentions notify no more, and lifting the
+// and public timeline (not others'), its follows are rejected and its mentions
+// notify no more, and lifting the
 // block shows the domain's public statuses again.
 func TestUserDomainBlock(t *testing.T) {
 	a := testrig.New(t, testrig.Host(t, "alpha"))
 	b := testrig.New(t, testrig.Host(t, "beta"))
-	alice, bob := a.Register("alice"), b.Register("bob")
+	alice, carol, bob := a.Register("alice"), a.Register("carol"), b.Register("bob")
 	alphaDomain, betaDomain := a.Nodes[0].Config().Domain, b.Nodes[0].Config().Domain
 
 	found := alice.Search("@bob@"+betaDomain, "resolve", "true")
@@ -85,18 +86,36 @@ func TestUserDomainBlock(t *testing.T) {
 		return nil
 	})
 
-	// A mention from the blocked domain arrives but notifies nothing.
-	mention := bob.PostStatus("@alice@" + alphaDomain + " can you hear me")
-	testrig.Eventually(t, "the mention on alpha", func() error {
-		if !inPublic(a.Anonymous(), mention.URI) {
-			return fmt.Errorf("not on alpha yet")
+	// A new follow from the blocked domain is rejected.
+	bob.Relate(aliceOnB, "follow")
+	testrig.Eventually(t, "the Reject of bob's new follow", func() error {
+		if rel := bob.Relationship(aliceOnB); rel.Following || rel.Requested {
+			return fmt.Errorf("bob→alice %+v", rel)
 		}
 		return nil
 	})
-	for _, n := range alice.Notifications(nil) {
-		if n.Account.ID == bobOnA && n.Type == "mention" {
-			t.Fatalf("notified of a mention from a blocked domain: %+v", n)
+
+	// A mention from the blocked domain arrives but notifies nothing: carol, mentioned
+	// in the same post, is notified, alice's unread count does not move.
+	unread := func() int {
+		var n struct {
+			Count int `json:"count"`
 		}
+		a.Must(alice.Do("GET", "/api/v1/notifications/unread_count", nil), 200).JSON(t, &n)
+		return n.Count
+	}
+	before := unread()
+	bob.PostStatus("@alice@" + alphaDomain + " @carol@" + alphaDomain + " can you hear me")
+	testrig.Eventually(t, "carol's mention", func() error {
+		for _, n := range carol.Notifications(nil) {
+			if n.Type == "mention" {
+				return nil
+			}
+		}
+		return fmt.Errorf("no mention yet")
+	})
+	if after := unread(); after != before {
+		t.Fatalf("alice's unread notifications went from %d to %d", before, after)
 	}
 
 	a.Must(alice.Do("DELETE", "/api/v1/domain_blocks", url.Values{"domain": {betaDomain}}), 200)
