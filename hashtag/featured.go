@@ -69,6 +69,28 @@ func (s *Service) usedBy(ctx context.Context, names []string, statusID, author s
 	return nil
 }
 
+// Unused takes back author's use of the tags by a deleted status, once: the row of
+// the status goes, then the count is lowered.
+func (s *Service) Unused(ctx context.Context, names []string, statusID, author shard.ID) error {
+	for _, name := range names {
+		key := accountTagKey(author, name)
+		_, err := s.st.Get(ctx, tAccountStatus, key, statusID.Bytes())
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err == nil {
+			err = s.st.Delete(ctx, tAccountStatus, key, statusID.Bytes())
+		}
+		if err == nil {
+			err = s.st.Add(ctx, tAccountUses, author.Bytes(), []byte(name), -1)
+		}
+		if err != nil {
+			return fmt.Errorf("take back %d's use of %q: %w", author, name, err)
+		}
+	}
+	return nil
+}
+
 // Feature makes account feature the tag name (normalised), as Mastodon's
 // CreateFeaturedTagService: featuring it again returns the same featured tag; an
 // account features at most MaxFeatured.
