@@ -102,39 +102,68 @@ func (s *Service) Directory(ctx context.Context, active, local bool, offset, lim
 	if active {
 		table, months = tDirActive, dirActiveMonths
 	}
-	seen := map[shard.ID]bool{}
-	var out []*Account
-	skipped := 0
-	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-months && len(out) < limit; m-- {
-		rows, err := s.st.Scan(ctx, table, dirKey(scope, m), store.Range{})
-		if err != nil {
-			return nil, fmt.Errorf("directory: %w", err)
-		}
-		var ids []shard.ID
-		for _, r := range rows {
-			id := shard.FromBytes(r.CK[len(r.CK)-8:])
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+	d := &dirPage{seen: map[shard.ID]bool{}, offset: offset, limit: limit}
+	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-months && len(d.out) < limit; m-- {
+		var cursor []byte
+		for len(d.out) < limit {
+			r := store.Range{Limit: dirChunk}
+			if cursor != nil {
+				r.Upper = store.Excl(cursor)
 			}
-		}
-		accs, err := s.GetMany(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			a := accs[id]
-			if a == nil || !a.Discoverable || a.Suspended || len(out) >= limit {
-				continue
+			rows, err := s.st.Scan(ctx, table, dirKey(scope, m), r)
+			if err != nil {
+				return nil, fmt.Errorf("directory: %w", err)
 			}
-			if skipped < offset {
-				skipped++
-				continue
+			if err := s.dirTake(ctx, d, rows); err != nil {
+				return nil, err
 			}
-			out = append(out, a)
+			if len(rows) < dirChunk {
+				break
+			}
+			cursor = rows[len(rows)-1].CK
 		}
 	}
-	return out, nil
+	return d.out, nil
+}
+
+// dirChunk is how many directory rows one scan reads.
+const dirChunk = 200
+
+// dirPage is a directory page being gathered.
+type dirPage struct {
+	seen          map[shard.ID]bool
+	offset, limit int
+	skipped       int
+	out           []*Account
+}
+
+// dirTake adds the discoverable, unsuspended accounts of rows to the page, after
+// skipping the offset.
+func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) error {
+	var ids []shard.ID
+	for _, r := range rows {
+		id := shard.FromBytes(r.CK[len(r.CK)-8:])
+		if !d.seen[id] {
+			d.seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	accs, err := s.GetMany(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		a := accs[id]
+		if a == nil || !a.Discoverable || a.Suspended || len(d.out) >= d.limit {
+			continue
+		}
+		if d.skipped < d.offset {
+			d.skipped++
+			continue
+		}
+		d.out = append(d.out, a)
+	}
+	return nil
 }
 
 // SearchPrefix returns the ids of known accounts whose handle (username for local
