@@ -72,53 +72,83 @@ func offsetLimit(r *req, def, maxLimit int) (int, int) {
 // handle first (fetched when resolve is set and it is remote and unknown), then known
 // accounts whose handle starts with q (account.SearchPrefix: a prefix index on
 // handles, not display names), without those that block the viewer or that it
-// blocks, and, with following, only accounts the viewer follows.
+// blocks, and, with following, only accounts the viewer follows; offset counts the
+// accounts kept.
 func (s *Server) searchAccounts(r *req) error {
 	q := strings.TrimSpace(r.p.str("q"))
 	if q == "" {
 		return httpErr(400, "Missing parameter: q")
 	}
 	offset, limit := offsetLimit(r, 40, 80)
+	following := r.p.boolean("following")
 	var ids []shard.ID
 	if offset == 0 {
 		ctx, cancel := context.WithTimeout(r.context(), s.d.ResolveBudget)
-		if a := s.findHandle(ctx, r, q, r.p.boolean("resolve")); a != nil {
-			ids = append(ids, a.ID)
-		}
+		a := s.findHandle(ctx, r, q, r.p.boolean("resolve"))
 		cancel()
-	}
-	found, err := s.d.Accounts.SearchPrefix(r.context(), q, offset, limit+1)
-	if err != nil {
-		return err
-	}
-	for _, id := range found {
-		if !slices.Contains(ids, id) {
-			ids = append(ids, id)
+		if a != nil {
+			kept, err := s.searchable(r.context(), r.viewer, []shard.ID{a.ID}, following)
+			if err != nil {
+				return err
+			}
+			ids = kept
 		}
 	}
-	blocked, err := s.d.Accounts.BlockedEither(r.context(), r.viewer, ids)
-	if err != nil {
-		return err
-	}
-	ids = slices.DeleteFunc(ids, func(id shard.ID) bool { return blocked[id] })
-	if r.p.boolean("following") {
-		follows, err := s.d.Accounts.FollowsEach(r.context(), r.viewer, ids)
+	skipped := 0
+	for start := 0; start < maxPrefixRows && len(ids) < limit; start += prefixWindow {
+		found, err := s.d.Accounts.SearchPrefix(r.context(), q, start, prefixWindow)
 		if err != nil {
 			return err
 		}
-		kept := ids[:0]
-		for i, id := range ids {
-			if follows[i] {
-				kept = append(kept, id)
+		kept, err := s.searchable(r.context(), r.viewer, found, following)
+		if err != nil {
+			return err
+		}
+		for _, id := range kept {
+			switch {
+			case slices.Contains(ids, id) || len(ids) >= limit:
+			case skipped < offset:
+				skipped++
+			default:
+				ids = append(ids, id)
 			}
 		}
-		ids = kept
+		if len(found) < prefixWindow {
+			break
+		}
 	}
-	accs, err := s.unsuspended(r.context(), ids[:min(len(ids), limit)])
+	accs, err := s.unsuspended(r.context(), ids)
 	if err != nil {
 		return err
 	}
 	return r.json(accs)
+}
+
+// prefixWindow and maxPrefixRows bound the reads of the prefix index of one search.
+const prefixWindow, maxPrefixRows = 200, 2000
+
+// searchable keeps the ids the viewer may find: not blocking it nor blocked by it,
+// and followed by it with following.
+func (s *Server) searchable(ctx context.Context, viewer shard.ID, ids []shard.ID, following bool) ([]shard.ID, error) {
+	blocked, err := s.d.Accounts.BlockedEither(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id shard.ID) bool { return blocked[id] })
+	if !following {
+		return ids, nil
+	}
+	follows, err := s.d.Accounts.FollowsEach(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	var kept []shard.ID
+	for i, id := range ids {
+		if follows[i] {
+			kept = append(kept, id)
+		}
+	}
+	return kept, nil
 }
 
 // unsuspended renders the accounts of ids that are not suspended, in order.
