@@ -78,7 +78,7 @@ func (s *Server) featuredTag(acct string, f *hashtag.Featured) *FeaturedTag {
 func (s *Server) featureTag(r *req) error {
 	raw := strings.TrimPrefix(strings.TrimSpace(r.p.str("name")), "#")
 	if raw == "" {
-		return &hashtag.Validation{Msg: "Name can't be blank"}
+		return httpErr(422, "Validation failed: Name can't be blank")
 	}
 	f, err := s.d.Hashtags.Feature(r.context(), r.viewer, text.NormalizeTag(raw))
 	if err != nil {
