@@ -1,5 +1,7 @@
 // Package account owns accounts (local and remote), local users and their credentials,
-// and the relationships between accounts: follows, follow requests, blocks and mutes.
+// and the relationships between accounts: follows, follow requests, blocks and mutes,
+// domain blocks, private notes and endorsements; and the indexes that find accounts
+// (a prefix index of handles, the profile directory).
 // It sits on the store contract and must not know HTTP, JSON entities or engines.
 package account
 
@@ -129,11 +131,16 @@ const (
 	tActivity     = "account_activity"
 	tLogins       = "instance_logins"
 	tDomains      = "instance_peers"
+	tDomainBlocks = "account_domain_blocks"
+	tDomainByID   = "account_domain_blocks_by_id"
+	tNotes        = "account_notes"
+	tEndorsed     = "endorsements"
+	tEndorsedByID = "endorsements_by_id"
 )
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{
+	return append(store.Schema{
 		{Name: tAccounts}, {Name: tAccountNames}, {Name: tCounters, Kind: store.Counters},
 		{Name: tUsers}, {Name: tUserEmails},
 		{Name: tFollows}, {Name: tFollowing, Order: store.Desc}, {Name: tFollowers, Order: store.Desc},
@@ -142,7 +149,9 @@ func Schema() store.Schema {
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
 		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains},
-	}
+		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
+		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
+	}, directoryTables()...)
 }
 
 // Options configure the service.
@@ -299,13 +308,21 @@ func (s *Service) Save(ctx context.Context, a *Account) error {
 	return nil
 }
 
-// TouchLastStatus records that the account posted at t.
+// TouchLastStatus records that the account posted at t, and moves it in the active
+// directory when t is later than what it had.
 func (s *Service) TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error {
+	was, err := s.LastStatusAt(ctx, []shard.ID{id})
+	if err != nil {
+		return err
+	}
 	ms := shard.ID(t.UnixMilli())
 	if err := s.st.Put(ctx, tActivity, id.Bytes(), empty, ms.Bytes(), 0); err != nil {
 		return fmt.Errorf("record activity of %d: %w", id, err)
 	}
-	return nil
+	if t.UnixMilli() <= was[0].UnixMilli() {
+		return nil
+	}
+	return s.touchActive(ctx, id, was[0], t)
 }
 
 // LastStatusAt returns when each account last posted, zero when never, in order.

@@ -184,7 +184,19 @@ func (s *Service) MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]b
 }
 
 // Hidden returns which of others the viewer must not see content from: accounts the
-// viewer blocks or mutes, and accounts that block the viewer.
+// viewer blocks or mutes, accounts that block the viewer, and accounts of a domain
+// the viewer blocks unless the viewer follows them (DomainHidden).
 func (s *Service) Hidden(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
-	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tMutes, false}, relation{tBlocks, true})
+	out, err := s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tMutes, false}, relation{tBlocks, true})
+	if err != nil {
+		return nil, err
+	}
+	byDomain, err := s.DomainHidden(ctx, viewer, others)
+	if err != nil {
+		return nil, err
+	}
+	for id := range byDomain {
+		out[id] = true
+	}
+	return out, nil
 }

@@ -217,7 +217,7 @@ func (s *Service) removeFollow(ctx context.Context, follower, target shard.ID) e
 	if err != nil {
 		return fmt.Errorf("unfollow %d→%d: %w", follower, target, err)
 	}
-	return nil
+	return s.Unendorse(ctx, follower, target) // an endorsement rests on the follow, as Mastodon's
 }
 
 // dropRequest removes a pending request and returns it (nil when there was none).

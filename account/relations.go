@@ -56,3 +56,38 @@ func (s *Service) relatedAny(ctx context.Context, viewer shard.ID, others []shar
 	}
 	return out, nil
 }
+
+// maxFamiliarScan bounds how many of the viewer's follows FamiliarFollowers reads.
+const maxFamiliarScan = 10000
+
+// FamiliarFollowers returns, for each target, the accounts the viewer follows that
+// follow it, newest follow of the viewer's first. It reads the viewer's follows (up
+// to ten thousand) once and asks one multi-get per target.
+func (s *Service) FamiliarFollowers(ctx context.Context, viewer shard.ID, targets []shard.ID) ([][]shard.ID, error) {
+	var following []shard.ID
+	var cursor shard.ID
+	for len(following) < maxFamiliarScan {
+		ids, next, err := s.followingIDs(ctx, viewer, cursor, 1000)
+		if err != nil {
+			return nil, err
+		}
+		following = append(following, ids...)
+		if next == 0 {
+			break
+		}
+		cursor = next
+	}
+	out := make([][]shard.ID, len(targets))
+	for i, t := range targets {
+		follows, err := s.Follows(ctx, following, t)
+		if err != nil {
+			return nil, err
+		}
+		for j, f := range follows {
+			if f && following[j] != t {
+				out[i] = append(out[i], following[j])
+			}
+		}
+	}
+	return out, nil
+}

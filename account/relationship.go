@@ -19,6 +19,8 @@ type Relationship struct {
 	Muting, MutingNotifications bool
 	MutingExpiresAt             time.Time
 	Requested, RequestedBy      bool
+	DomainBlocking, Endorsed    bool
+	Note                        string
 }
 
 // Relationships returns the viewer's relationships with each of ids, in order.
@@ -28,11 +30,12 @@ func (s *Service) Relationships(ctx context.Context, viewer shard.ID, ids []shar
 	for i, id := range ids {
 		mine[i], theirs[i] = pair(viewer, id), pair(id, viewer)
 	}
-	var vals [6][][]byte
+	var vals [8][][]byte
 	for i, q := range []struct {
 		table string
 		keys  []store.Key
-	}{{tFollows, mine}, {tFollows, theirs}, {tBlocks, mine}, {tBlocks, theirs}, {tMutes, mine}, {tReqOut, mine}} {
+	}{{tFollows, mine}, {tFollows, theirs}, {tBlocks, mine}, {tBlocks, theirs}, {tMutes, mine}, {tReqOut, mine},
+		{tEndorsed, mine}, {tNotes, mine}} {
 		v, err := s.st.MultiGet(ctx, q.table, q.keys)
 		if err != nil {
 			return nil, err
@@ -43,10 +46,15 @@ func (s *Service) Relationships(ctx context.Context, viewer shard.ID, ids []shar
 	if err != nil {
 		return nil, err
 	}
+	domainBlocking, err := s.domainBlocking(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Relationship, len(ids))
 	for i, id := range ids {
 		r := Relationship{ID: id, FollowedBy: vals[1][i] != nil, Blocking: vals[2][i] != nil,
-			BlockedBy: vals[3][i] != nil, Requested: vals[5][i] != nil, RequestedBy: requestedBy[i]}
+			BlockedBy: vals[3][i] != nil, Requested: vals[5][i] != nil, RequestedBy: requestedBy[i],
+			DomainBlocking: domainBlocking[id], Endorsed: vals[6][i] != nil, Note: string(vals[7][i])}
 		if v := vals[0][i]; v != nil {
 			var f Follow
 			if err := store.Unmarshal(v, &f); err != nil {
@@ -62,6 +70,25 @@ func (s *Service) Relationships(ctx context.Context, viewer shard.ID, ids []shar
 			r.Muting, r.MutingNotifications, r.MutingExpiresAt = true, m.Notifications, m.ExpiresAt
 		}
 		out[i] = r
+	}
+	return out, nil
+}
+
+// domainBlocking returns which of ids are on a domain the viewer blocks.
+func (s *Service) domainBlocking(ctx context.Context, viewer shard.ID, ids []shard.ID) (map[shard.ID]bool, error) {
+	domains, err := s.blockedDomains(ctx, viewer)
+	if err != nil || len(domains) == 0 {
+		return nil, err
+	}
+	accs, err := s.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[shard.ID]bool{}
+	for id, a := range accs {
+		if a != nil && domains[a.Domain] {
+			out[id] = true
+		}
 	}
 	return out, nil
 }

@@ -32,6 +32,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	}
 	existing, err := s.ByURI(ctx, a.URI)
 	var prev *Account
+	var index []store.Mutation
 	switch {
 	case err == nil:
 		a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
@@ -51,6 +52,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = s.opts.Now().UTC()
 		}
+		index = indexed(a)
 	default:
 		return nil, err
 	}
@@ -58,11 +60,11 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.Batch(ctx, []store.Mutation{
+	err = s.st.Batch(ctx, append([]store.Mutation{
 		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
 		{Kind: store.Put, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty, Value: a.ID.Bytes()},
 		peerMutation(a.Domain),
-	})
+	}, index...))
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}

@@ -127,7 +127,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason}
-	if err := s.saveBoth(ctx, a, u, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now)); err != nil {
+	if err := s.saveBoth(ctx, a, u, append(indexed(a), InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))...); err != nil {
 		_ = s.st.Delete(ctx, tAccountNames, name, empty)
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err

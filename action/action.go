@@ -2,7 +2,8 @@
 // between accounts and statuses: one function per verb (follow, unfollow, block,
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
 // a peer's answer to a follow; favourite, unfavourite, pin, unpin; report; a vote in
-// a poll; adding accounts to a list, removing them, deleting a list) that
+// a poll; adding accounts to a list, removing them, deleting a list; blocking a
+// domain) that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
@@ -46,6 +47,10 @@ type Accounts interface {
 	Mute(ctx context.Context, muter, target shard.ID, notifications bool, d time.Duration) error
 	Unmute(ctx context.Context, muter, target shard.ID) error
 	UpdateProfile(ctx context.Context, id shard.ID, p account.ProfileUpdate, render account.RenderFunc) (*account.Account, *account.User, error)
+	BlockDomain(ctx context.Context, owner shard.ID, domain string) (string, error)
+	UnblockDomain(ctx context.Context, owner shard.ID, domain string) error
+	BlocksDomain(ctx context.Context, owner shard.ID, domain string) (bool, error)
+	DomainRelations(ctx context.Context, owner shard.ID, domain string) (followers, following, requested []shard.ID, err error)
 }
 
 // Statuses is the part of status.Service that interaction actions write through.

@@ -14,7 +14,8 @@ import (
 // local account merges the target's recent posts into the follower's home, and one of
 // a remote account sends the Follow. A remote follower (a peer's Follow) is answered
 // with Accept unless the target is locked (its owner decides: Authorize), and with
-// Reject, without an error, if either blocks the other.
+// Reject, without an error, if either blocks the other or the target blocks the
+// follower's domain.
 func (s *Service) Follow(ctx context.Context, follower, target *account.Account, opts account.FollowOptions) error {
 	if !follower.Local() {
 		return s.followFromPeer(ctx, follower, target)
@@ -43,7 +44,14 @@ func (s *Service) Follow(ctx context.Context, follower, target *account.Account,
 
 // followFromPeer is Follow for a remote follower of a local target.
 func (s *Service) followFromPeer(ctx context.Context, follower, target *account.Account) error {
-	err := s.accounts.Follow(ctx, follower.ID, target, account.FollowOptions{}, s.notifier)
+	blocked, err := s.accounts.BlocksDomain(ctx, target.ID, follower.Domain)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return s.federation.Respond(ctx, target.ID, follower.ID, false)
+	}
+	err = s.accounts.Follow(ctx, follower.ID, target, account.FollowOptions{}, s.notifier)
 	if errors.Is(err, account.ErrBlocked) {
 		return s.federation.Respond(ctx, target.ID, follower.ID, false)
 	}

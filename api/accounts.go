@@ -181,7 +181,8 @@ func relationship(rel *account.Relationship) *Relationship {
 	out := &Relationship{ID: rel.ID.String(), Following: rel.Following, ShowingReblogs: rel.ShowingReblogs,
 		Notifying: rel.Notifying, Languages: rel.Languages, FollowedBy: rel.FollowedBy, Blocking: rel.Blocking,
 		BlockedBy: rel.BlockedBy, Muting: rel.Muting, MutingNotifications: rel.MutingNotifications,
-		Requested: rel.Requested, RequestedBy: rel.RequestedBy}
+		Requested: rel.Requested, RequestedBy: rel.RequestedBy, DomainBlocking: rel.DomainBlocking,
+		Endorsed: rel.Endorsed, Note: rel.Note}
 	if !rel.MutingExpiresAt.IsZero() {
 		out.MutingExpiresAt = ptr(datetime(rel.MutingExpiresAt))
 	}

@@ -93,6 +93,7 @@ func publicError(err error) *HTTPError {
 	var lv *list.Validation
 	var fv *filter.Validation
 	var scv *schedule.Validation
+	var hv *hashtag.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -114,6 +115,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: fv.Error(), Cause: err}
 	case errors.As(err, &scv):
 		return &HTTPError{Code: 422, Msg: scv.Error(), Cause: err}
+	case errors.As(err, &hv):
+		return &HTTPError{Code: 422, Msg: hv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):

@@ -65,6 +65,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/accounts/{id}/follow", user("write:follows"), s.follow)
 	s.handle("POST", "/api/v1/accounts/{id}/unfollow", user("write:follows"), s.between(s.d.Actions.Unfollow))
 	s.routeAccountActions()
+	s.routeSocial()
+	s.routeDiscover()
 	s.handle("GET", "/api/v1/follow_requests", user("read:follows"), s.accountList(
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.FollowRequests(r.context(), owner, p)
@@ -120,6 +122,7 @@ func (s *Server) routes() {
 	s.routeLists()
 	s.routeConversations()
 	s.routeTags()
+	s.routeFeaturedTags()
 	s.routeFilters()
 
 	// Notifications.

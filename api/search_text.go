@@ -186,7 +186,8 @@ func (s *Server) searchTags(r *req, q string, offset, limit int) ([]*HashtagEnti
 }
 
 // searchAccounts finds accounts by prefix of username, display name or domain, after
-// the exact handle found already (first); following keeps those the viewer follows.
+// the exact handle found already (first), without those that block the viewer or
+// that it blocks, nor suspended ones; following keeps those the viewer follows.
 func (s *Server) searchAccounts(r *req, q string, first *account.Account, offset, limit int) ([]*Account, error) {
 	var ids []shard.ID
 	if first != nil && offset == 0 {
@@ -201,21 +202,8 @@ func (s *Server) searchAccounts(r *req, q string, first *account.Account, offset
 			ids = append(ids, sid)
 		}
 	}
-	if r.p.boolean("following") && r.viewer != 0 && len(ids) > 0 {
-		follows, err := s.d.Accounts.FollowsEach(r.context(), r.viewer, ids)
-		if err != nil {
-			return nil, err
-		}
-		kept := ids[:0]
-		for i, id := range ids {
-			if follows[i] {
-				kept = append(kept, id)
-			}
-		}
-		ids = kept
+	if ids, err = s.searchable(r.context(), r.viewer, ids, r.p.boolean("following") && r.viewer != 0); err != nil {
+		return nil, err
 	}
-	if len(ids) == 0 {
-		return []*Account{}, nil
-	}
-	return s.accounts(r.context(), ids)
+	return s.unsuspended(r.context(), ids)
 }

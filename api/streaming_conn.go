@@ -282,8 +282,8 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 // viewer's blocks and mutes of the author, and the author's blocks of the viewer)
 // and, on filtered streams (public, hashtag), the same for the mentioned accounts and
 // the viewer's chosen languages, as Mastodon's streaming server does.
-// Keyword filters apply after rendering (filterStreamed); user domain blocks do not
-// exist yet (issue 13).
+// Keyword filters apply after rendering (filterStreamed); user domain blocks hide
+// through Accounts.Hidden as blocks do.
 func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
 	if filter {

@@ -18,6 +18,7 @@ type HashtagEntity struct {
 	URL       string       `json:"url"`
 	History   []TagHistory `json:"history"`
 	Following *bool        `json:"following,omitempty"`
+	Featuring *bool        `json:"featuring,omitempty"`
 }
 
 // TagHistory is one day of a Tag's history, numbers as strings as Mastodon has them.
@@ -46,7 +47,7 @@ func tagName(r *req) (string, error) {
 }
 
 // tagEntity renders a tag with its history and, for a signed-in viewer, whether
-// the viewer follows it (following, when known, saves reading it).
+// the viewer follows it (following, when known, saves reading it) and features it.
 func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag, following *bool) (*HashtagEntity, error) {
 	days, err := s.d.Hashtags.History(ctx, t.Name, s.d.Now())
 	if err != nil {
@@ -65,7 +66,11 @@ func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag,
 		following = &on[0]
 	}
 	if viewer != 0 {
-		out.Following = following
+		on, err := s.d.Hashtags.Featuring(ctx, viewer, []string{t.Name})
+		if err != nil {
+			return nil, err
+		}
+		out.Following, out.Featuring = following, &on[0]
 	}
 	return out, nil
 }

@@ -411,5 +411,10 @@ func (s *Service) deleted(ctx context.Context, st *status.Status) error {
 	if err := s.streamDeleted(ctx, st); err != nil {
 		return err
 	}
+	if s.opts.Hashtags != nil && len(st.Tags) > 0 {
+		if err := s.opts.Hashtags.Unused(ctx, st.Tags, st.ID, st.AccountID); err != nil {
+			return err
+		}
+	}
 	return s.statuses.DeleteReblogs(ctx, st.ID)
 }

@@ -11,6 +11,7 @@ import (
 // Hashtags is the part of hashtag.Service that fan-out needs.
 type Hashtags interface {
 	Used(ctx context.Context, names []string, statusID, author shard.ID) error
+	Unused(ctx context.Context, names []string, statusID, author shard.ID) error
 	Followers(ctx context.Context, name string) ([]shard.ID, error)
 }
 

@@ -2,7 +2,9 @@
 // normalised name, made on first use or follow), the accounts that follow it
 // (Mastodon's TagFollow, with the reverse index fan-out reads once per tag of a
 // public post), and its daily history (uses and distinct accounts per day, counted
-// once per status and per account as fan-out reports uses). It does not own hashtag
+// once per status and per account as fan-out reports uses), the tags an account
+// features on its profile (Mastodon's FeaturedTag) with the account's own use of
+// them, and the tags it uses most (suggestions). It does not own hashtag
 // timelines (package timeline) nor decide which posts enter a follower's home
 // (fanout); it must not know HTTP or engines. Names must be normalised
 // (text.NormalizeTag) by the caller.
@@ -38,9 +40,9 @@ const (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tTags}, {Name: tFollows, Order: store.Desc}, {Name: tFollowed}, {Name: tFollowers},
+	return append(store.Schema{{Name: tTags}, {Name: tFollows, Order: store.Desc}, {Name: tFollowed}, {Name: tFollowers},
 		{Name: tDayStatuses, TTL: historyMarker}, {Name: tDayAccounts, TTL: historyMarker},
-		{Name: tHistory, Kind: store.Counters}}
+		{Name: tHistory, Kind: store.Counters}}, featuredTables()...)
 }
 
 // ErrNotFound is a tag name that is not a valid hashtag.
@@ -112,7 +114,8 @@ func historyKey(d int64, kind byte) []byte {
 }
 
 // Used counts a use of the tags by statusID of author on the day of the status, as
-// Mastodon's tag history: once per status, and author once per day.
+// Mastodon's tag history: once per status, and author once per day; and the
+// author's own use of each tag (featured tags' counts, suggestions).
 func (s *Service) Used(ctx context.Context, names []string, statusID, author shard.ID) error {
 	d := dayOf(statusID.Time())
 	for _, name := range names {
@@ -135,7 +138,7 @@ func (s *Service) Used(ctx context.Context, names []string, statusID, author sha
 			}
 		}
 	}
-	return nil
+	return s.usedBy(ctx, names, statusID, author)
 }
 
 // History returns the uses of name over the last seven days up to now, today

@@ -77,6 +77,8 @@ func Schema() store.Schema {
 type Filter interface {
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error)
+	// DomainHidden returns which of others the viewer hides by a domain block.
+	DomainHidden(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error)
 }
 
 // Streams is the part of the stream router (stream.Router) that new notifications
@@ -133,9 +135,10 @@ func cause(kind Kind, from, statusID shard.ID) []byte {
 }
 
 // Notify tells `to` that `from` did `kind` (on statusID, if any). It does nothing when
-// to is from, when either blocks the other, when `to` mutes `from`'s notifications, or
-// when the same cause already notified. The recipient's policy may drop it, or file it
-// in the sender's notification request instead of the listings (filtered).
+// to is from, when either blocks the other, when `to` mutes `from`'s notifications or
+// blocks `from`'s domain (unless following `from`), or when the same cause already
+// notified. The recipient's policy may drop it, or file it in the sender's
+// notification request instead of the listings (filtered).
 func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, statusID shard.ID) error {
 	if (to == from && kind != Poll) || to == 0 { // the end of a poll is told its author too
 		return nil
@@ -146,6 +149,10 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	}
 	muted, err := s.filter.Muters(ctx, []shard.ID{to}, from, true)
 	if err != nil || muted[0] {
+		return err
+	}
+	byDomain, err := s.filter.DomainHidden(ctx, to, []shard.ID{from})
+	if err != nil || byDomain[from] {
 		return err
 	}
 	act, err := s.decide(ctx, to, from, kind, statusID)

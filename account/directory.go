@@ -1,0 +1,148 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Tables of the account directory.
+const (
+	tDirNew                       = "directory_new"    // scope ‖ month → account id (Desc) → —
+	tDirActive                    = "directory_active" // scope ‖ month → last status ms ‖ account id (Desc) → —
+	scopeAll                      = "all"              // every known account
+	scopeLocal                    = "local"            // local accounts
+	dirNewMonths, dirActiveMonths = 120, 24            // how far back a directory page looks
+)
+
+func directoryTables() store.Schema {
+	return store.Schema{{Name: tDirNew, Order: store.Desc}, {Name: tDirActive, Order: store.Desc}}
+}
+
+// monthOf numbers the month of t since year 0.
+func monthOf(t time.Time) int { return t.UTC().Year()*12 + int(t.UTC().Month()) - 1 }
+
+func dirKey(scope string, month int) []byte { return fmt.Appendf(nil, "%s|%d", scope, month) }
+
+func scopesOf(a *Account) []string {
+	if a.Local() {
+		return []string{scopeAll, scopeLocal}
+	}
+	return []string{scopeAll}
+}
+
+// indexed returns the mutations that list a new account in the directory (newest
+// first).
+func indexed(a *Account) []store.Mutation {
+	var out []store.Mutation
+	for _, scope := range scopesOf(a) {
+		out = append(out, store.Mutation{Kind: store.Put, Table: tDirNew, PK: dirKey(scope, monthOf(a.ID.Time())), CK: a.ID.Bytes(), Value: empty})
+	}
+	return out
+}
+
+// touchActive moves the account's row in the active directory to its new last status.
+func (s *Service) touchActive(ctx context.Context, id shard.ID, was, now time.Time) error {
+	a, err := s.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var muts []store.Mutation
+	for _, scope := range scopesOf(a) {
+		if !was.IsZero() {
+			muts = append(muts, store.Mutation{Kind: store.Delete, Table: tDirActive, PK: dirKey(scope, monthOf(was)), CK: activeKey(was, id)})
+		}
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tDirActive, PK: dirKey(scope, monthOf(now)), CK: activeKey(now, id), Value: empty})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("directory activity of %d: %w", id, err)
+	}
+	return nil
+}
+
+func activeKey(t time.Time, id shard.ID) []byte {
+	return append(shard.ID(t.UnixMilli()).Bytes(), id.Bytes()...)
+}
+
+// Directory returns discoverable accounts (not suspended) for the profile
+// directory, skipping offset of them: by latest status (active) or newest first
+// (new), local ones only with local. Rows are read month by month, back ten years
+// for new accounts and two for active ones.
+func (s *Service) Directory(ctx context.Context, active, local bool, offset, limit int) ([]*Account, error) {
+	scope, table, months := scopeAll, tDirNew, dirNewMonths
+	if local {
+		scope = scopeLocal
+	}
+	if active {
+		table, months = tDirActive, dirActiveMonths
+	}
+	d := &dirPage{seen: map[shard.ID]bool{}, offset: offset, limit: limit}
+	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-months && len(d.out) < limit; m-- {
+		var cursor []byte
+		for len(d.out) < limit {
+			r := store.Range{Limit: dirChunk}
+			if cursor != nil {
+				r.Upper = store.Excl(cursor)
+			}
+			rows, err := s.st.Scan(ctx, table, dirKey(scope, m), r)
+			if err != nil {
+				return nil, fmt.Errorf("directory: %w", err)
+			}
+			if err := s.dirTake(ctx, d, rows); err != nil {
+				return nil, err
+			}
+			if len(rows) < dirChunk {
+				break
+			}
+			cursor = rows[len(rows)-1].CK
+		}
+	}
+	return d.out, nil
+}
+
+// dirChunk is how many directory rows one scan reads.
+const dirChunk = 200
+
+// dirPage is a directory page being gathered.
+type dirPage struct {
+	seen          map[shard.ID]bool
+	offset, limit int
+	skipped       int
+	out           []*Account
+}
+
+// dirTake adds the discoverable, unsuspended accounts of rows to the page, after
+// skipping the offset.
+func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) error {
+	var ids []shard.ID
+	for _, r := range rows {
+		id := shard.FromBytes(r.CK[len(r.CK)-8:])
+		if !d.seen[id] {
+			d.seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	accs, err := s.GetMany(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		a := accs[id]
+		if a == nil || !a.Discoverable || a.Suspended || len(d.out) >= d.limit {
+			continue
+		}
+		if d.skipped < d.offset {
+			d.skipped++
+			continue
+		}
+		d.out = append(d.out, a)
+	}
+	return nil
+}
