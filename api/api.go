@@ -71,7 +71,7 @@ type Deps struct {
 	// Cards keeps the link preview cards of statuses; nil shows none.
 	Cards *card.Service
 	// Scheduled keeps scheduled statuses.
-	Scheduled     *schedule.Service
+	Scheduled *schedule.Service
 	// Search is the full-text search engine (required).
 	Search        search.Engine
 	Visibility    *visibility.Policy

@@ -1,0 +1,38 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/herd-social/herd/bus"
+)
+
+// runConsumers runs the event consumers until ctx is done. In the cluster shape they
+// are members of Kafka consumer groups, which spread the partitions over the nodes.
+// Each builds its handler with Services.DeadLetters, so that a message it can never
+// process is set aside instead of stopping its partition; a consumer added here must
+// do the same.
+func (n *Node) runConsumers(ctx context.Context) {
+	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run, "cards": n.Cards.Run,
+		"search": n.Indexer.Run, "search_accounts": n.Indexer.RunAccounts,
+		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch,
+		"delivery": n.Delivery.Run} {
+		n.wg.Go(func() { n.consume(ctx, name, run) })
+	}
+}
+
+// consume runs a consumer until ctx is done, restarting it after unexpected errors.
+func (n *Node) consume(ctx context.Context, name string, run func(context.Context) error) {
+	for ctx.Err() == nil {
+		err := run(ctx)
+		if err == nil || ctx.Err() != nil || errors.Is(err, bus.ErrClosed) {
+			return
+		}
+		n.log.Error("node: consumer failed; restarting", "consumer", name, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
