@@ -60,6 +60,7 @@ type Accounts interface {
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	Unfollow(ctx context.Context, follower, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	Save(ctx context.Context, a *account.Account) error
 }
 
@@ -98,6 +99,10 @@ type Options struct {
 	// KeyFetchBudget bounds the fetches of the signer's actor that one inbox POST may
 	// cause (one, and one refresh after a failed check); default 5s.
 	KeyFetchBudget time.Duration
+	// AuthorizedFetch is Mastodon's secure mode: every GET of a document but the
+	// instance actor's must be signed by an actor that is not on a blocked domain
+	// (authfetch.go). Off by default, as in Mastodon.
+	AuthorizedFetch bool
 }
 
 // Actions is the part of action.Service that the inbox applies relationship
@@ -138,6 +143,8 @@ type Service struct {
 	dead     DeadLetters
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
+	viewers         Viewers
+	domains         DomainBlocks
 }
 
 // Deps are the services federation reads and changes.
@@ -170,6 +177,11 @@ type Deps struct {
 	Media Media
 	// Emojis keeps custom emoji; nil: none are sent or recorded.
 	Emojis Emojis
+	// Visibility decides which statuses a signed fetch's signer may see; nil: only
+	// public and unlisted ones are served.
+	Visibility Viewers
+	// DomainBlocks refuses fetches signed from blocked domains; nil: none is blocked.
+	DomainBlocks DomainBlocks
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.
@@ -194,6 +206,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
+	s.viewers, s.domains = d.Visibility, d.DomainBlocks
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}

@@ -48,9 +48,10 @@ func pageURL(base string, c Cursor) string {
 	return base + "?" + q.Encode()
 }
 
-// Outbox returns the outbox of a local actor: its public and unlisted posts as Create
+// Outbox returns the outbox of a local actor: its posts listed to the viewer (public
+// and unlisted ones; followers-only ones too to a follower's signed fetch) as Create
 // activities, paged by max_id and min_id as Mastodon pages it.
-func (s *Service) Outbox(ctx context.Context, username string, c Cursor) (*Collection, error) {
+func (s *Service) Outbox(ctx context.Context, viewer shard.ID, username string, c Cursor) (*Collection, error) {
 	a, err := s.localAccount(ctx, username)
 	if err != nil {
 		return nil, err
@@ -64,7 +65,10 @@ func (s *Service) Outbox(ctx context.Context, username string, c Cursor) (*Colle
 		return &Collection{Context: collectionContext, ID: id, Type: "OrderedCollection", TotalItems: &counts[0].Statuses,
 			First: pageURL(id, Cursor{Page: true}), Last: pageURL(id, Cursor{Page: true, MinID: 1})}, nil
 	}
-	ids, err := s.statuses.ByAccount(ctx, 0, a.ID, paging.Page{MaxID: c.MaxID, MinID: c.MinID, Limit: pageSize},
+	if s.viewers == nil {
+		viewer = 0 // no policy to judge what more a signer may see
+	}
+	ids, err := s.statuses.ByAccount(ctx, viewer, a.ID, paging.Page{MaxID: c.MaxID, MinID: c.MinID, Limit: pageSize},
 		status.AccountFilter{ExcludeReblogs: true})
 	if err != nil {
 		return nil, err

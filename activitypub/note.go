@@ -76,10 +76,17 @@ type Note struct {
 // of posts made within one second.
 const timeFormat = "2006-01-02T15:04:05.000Z"
 
-// Note renders a local status for federation; only public and unlisted statuses are
-// served to anyone who asks (followers-only and direct ones need a signed fetch by
-// an addressee, which comes with the inbox).
+// Note renders a local status for federation as anyone may see it: public and
+// unlisted statuses only.
 func (s *Service) Note(ctx context.Context, username string, id shard.ID) (*Note, error) {
+	return s.NoteFor(ctx, 0, username, id)
+}
+
+// NoteFor renders a local status for a viewer (the account whose server signed the
+// fetch; zero: anonymous), who may see it by the visibility policy: followers-only
+// statuses to the author's followers and mentioned accounts, direct ones to the
+// mentioned accounts. Any other status is not found, as in Mastodon.
+func (s *Service) NoteFor(ctx context.Context, viewer shard.ID, username string, id shard.ID) (*Note, error) {
 	a, err := s.localAccount(ctx, username)
 	if err != nil {
 		return nil, err
@@ -91,7 +98,9 @@ func (s *Service) Note(ctx context.Context, username string, id shard.ID) (*Note
 	if err != nil {
 		return nil, err
 	}
-	if !visibility.Anonymous(st) {
+	if ok, err := s.seenBy(ctx, viewer, st); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, fmt.Errorf("status %d is %s: %w", id, st.Visibility, ErrNotFound)
 	}
 	n, err := s.note(ctx, a, st)
@@ -222,10 +231,10 @@ func (s *Service) objectURI(ctx context.Context, id shard.ID) (string, error) {
 // maxListedReplies bounds a replies page.
 const maxListedReplies = 40
 
-// Replies returns the replies collection of a local public or unlisted status: the
+// Replies returns the replies collection of a local status the viewer may see: the
 // first page lists the ids of its public and unlisted replies, oldest first.
-func (s *Service) Replies(ctx context.Context, username string, id shard.ID, c Cursor) (*Collection, error) {
-	n, err := s.Note(ctx, username, id) // the parent's own visibility rules
+func (s *Service) Replies(ctx context.Context, viewer shard.ID, username string, id shard.ID, c Cursor) (*Collection, error) {
+	n, err := s.NoteFor(ctx, viewer, username, id) // the parent's own visibility rules
 	if err != nil {
 		return nil, err
 	}

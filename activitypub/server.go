@@ -46,36 +46,36 @@ func (h *Server) Register(r *router.Router) {
 	r.GET("/nodeinfo/{version}", h.nodeInfo)
 	r.GET("/actor", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.InstanceActor(ctx) }))
 	r.GET("/users/{name}", h.browsers(func(ctx *fasthttp.RequestCtx) string { return h.s.ProfileURL(name(ctx)) },
-		h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.Actor(ctx, name(ctx)) })))
+		h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) { return h.s.Actor(ctx, name(ctx)) })))
 	r.GET("/{handle}", h.page)
 	r.GET("/{handle}/{id}", h.page)
-	r.GET("/users/{name}/outbox", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
-		return h.s.Outbox(ctx, name(ctx), cursor(ctx))
+	r.GET("/users/{name}/outbox", h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {
+		return h.s.Outbox(ctx, viewer, name(ctx), cursor(ctx))
 	}))
-	r.GET("/users/{name}/followers", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	r.GET("/users/{name}/followers", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
 		return h.s.Relations(ctx, name(ctx), true, cursor(ctx))
 	}))
-	r.GET("/users/{name}/following", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	r.GET("/users/{name}/following", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
 		return h.s.Relations(ctx, name(ctx), false, cursor(ctx))
 	}))
-	r.GET("/users/{name}/statuses/{id}/replies", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	r.GET("/users/{name}/statuses/{id}/replies", h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {
 		id, err := shard.Parse(str(ctx, "id"))
 		if err != nil {
 			return nil, ErrNotFound
 		}
-		return h.s.Replies(ctx, name(ctx), id, cursor(ctx))
+		return h.s.Replies(ctx, viewer, name(ctx), id, cursor(ctx))
 	}))
-	r.GET("/users/{name}/collections/featured", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	r.GET("/users/{name}/collections/featured", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
 		return h.s.Featured(ctx, name(ctx))
 	}))
 	r.GET("/users/{name}/statuses/{id}", h.browsers(func(ctx *fasthttp.RequestCtx) string {
 		return h.s.ProfileURL(name(ctx)) + "/" + str(ctx, "id")
-	}, h.doc(func(ctx *fasthttp.RequestCtx) (any, error) {
+	}, h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {
 		id, err := shard.Parse(str(ctx, "id"))
 		if err != nil {
 			return nil, ErrNotFound
 		}
-		return h.s.Note(ctx, name(ctx), id)
+		return h.s.NoteFor(ctx, viewer, name(ctx), id)
 	})))
 }
 
@@ -128,6 +128,20 @@ func (h *Server) write(ctx *fasthttp.RequestCtx, contentType string, v any) {
 	ctx.Response.Header.Set("Vary", "Accept")
 	ctx.Response.Header.Set("Cache-Control", "max-age=60, public")
 	ctx.SetBody(b)
+}
+
+// writeDoc writes a document served by signed: what it holds depends on the
+// signature, so it varies by it, and one served to a signer (who may see private
+// statuses) or under authorized fetch is not for shared caches.
+func (h *Server) writeDoc(ctx *fasthttp.RequestCtx, contentType string, v any, private bool) {
+	h.write(ctx, contentType, v)
+	if ctx.Response.StatusCode() != 200 {
+		return
+	}
+	ctx.Response.Header.Set("Vary", "Accept, Signature")
+	if private {
+		ctx.Response.Header.Set("Cache-Control", "max-age=60, private")
+	}
 }
 
 func (h *Server) fail(ctx *fasthttp.RequestCtx, err error) {

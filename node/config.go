@@ -65,6 +65,10 @@ type Config struct {
 	FederationHTTP bool `toml:"federation_http" help:"federate with plain-http peers (tests, private networks)"`
 	// AllowPrivateAddresses lets federation reach loopback and private addresses.
 	AllowPrivateAddresses bool `toml:"allow_private_addresses" help:"let federation reach loopback and private addresses (tests)"`
+	// AuthorizedFetch is Mastodon's secure mode: every ActivityPub GET but the
+	// instance actor's must be signed by an actor of a domain not blocked. Off by
+	// default, as in Mastodon.
+	AuthorizedFetch bool `toml:"authorized_fetch" help:"require signed fetches of every ActivityPub document but the instance actor (Mastodon's secure mode)"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
