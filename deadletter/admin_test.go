@@ -2,11 +2,13 @@ package deadletter_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/search/indexer"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -26,7 +28,7 @@ func TestAdminListAndReplay(t *testing.T) {
 	waitHome(t, c, bob, "the original")
 
 	// A created event of a status whose record is corrupt is set aside by every group
-	// of the statuses topic (fan-out, federation, cards).
+	// of the statuses topic (fan-out, federation, cards, search).
 	orig, err := shard.Parse(post["id"].(string))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +46,9 @@ func TestAdminListAndReplay(t *testing.T) {
 	letter := waitLetters(t, n, fanout.Group, status.Topic, 1)[0]
 	waitLetters(t, n, activitypub.OutboxGroup, status.Topic, 1)
 	waitLetters(t, n, card.Group, status.Topic, 1)
-	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 3 {
+	searchGroup := fmt.Sprintf("%s.%d", indexer.Group, n.Config().NodeID)
+	waitLetters(t, n, searchGroup, status.Topic, 1)
+	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 4 {
 		t.Fatalf("all letters: %v, %v", all, err)
 	}
 	if one, err := n.AdminDeadLetters(ctx, "", 1); err != nil || len(one) != 1 {
@@ -72,8 +76,8 @@ func TestAdminListAndReplay(t *testing.T) {
 		t.Fatal("a replayed letter replayed again")
 	}
 
-	// Replaying a whole group, each of the two left.
-	for _, group := range []string{activitypub.OutboxGroup, card.Group} {
+	// Replaying a whole group, each of the three left.
+	for _, group := range []string{activitypub.OutboxGroup, card.Group, searchGroup} {
 		k, err := n.AdminReplayDeadLetters(ctx, group)
 		if err != nil || k != 1 {
 			t.Fatalf("replay the %s group: %d, %v", group, k, err)
@@ -83,7 +87,7 @@ func TestAdminListAndReplay(t *testing.T) {
 		t.Fatalf("letters after replaying all: %v, %v", left, err)
 	}
 	counts, err := n.AdminDeadLetterCounts(ctx)
-	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 || counts[card.Group] != 1 {
+	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 || counts[card.Group] != 1 || counts[searchGroup] != 1 {
 		t.Fatalf("counts %v, %v", counts, err)
 	}
 }
