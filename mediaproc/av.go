@@ -253,6 +253,7 @@ func (p *Processor) ffmpeg(ctx context.Context, args ...string) error {
 	args = append([]string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-protocol_whitelist", "file",
 		"-threads", "2"}, args...)
 	cmd := exec.CommandContext(ctx, p.opts.FFmpeg, args...)
+	cmd.WaitDelay = time.Second // once killed, its output is not waited for long
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

@@ -200,6 +200,11 @@ func TestTranscodeRefuses(t *testing.T) {
 	huge := generate(t, "huge.mp4", "-f", "lavfi", "-i", "color=size=3840x2400:rate=1:duration=1", "-frames:v", "1")
 	fast := generate(t, "fast.mp4", "-f", "lavfi", "-i", "testsrc=duration=0.1:size=64x48:rate=150")
 	long := generate(t, "long.mp4", "-f", "lavfi", "-i", "testsrc=duration=3:size=64x48:rate=5")
+	srt := filepath.Join(t.TempDir(), "s.srt")
+	if err := os.WriteFile(srt, []byte("1\n00:00:00,000 --> 00:00:01,000\nhello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	subtitles := generate(t, "subtitles.mkv", "-i", srt)
 	broken := append([]byte(nil), video[:len(video)/3]...)
 	for _, tt := range []struct {
 		name string
@@ -212,6 +217,7 @@ func TestTranscodeRefuses(t *testing.T) {
 		{"pixels", Options{}, huge, ErrVideoPixels, "3840x2400 videos are not supported"},
 		{"frame rate", Options{}, fast, ErrFrameRate, "150fps videos are not supported"},
 		{"duration", Options{MaxDuration: 2 * time.Second}, long, ErrDuration, "Files longer than 2 seconds are not supported"},
+		{"subtitles only", Options{}, subtitles, ErrNoStream, "Validation failed: File content type is invalid, File is invalid"},
 		{"text", Options{}, []byte("not a video at all"), ErrUnsupported, ""},
 		{"an image", Options{}, testdata(t, "alpha.png"), ErrUnsupported, ""},
 		{"truncated", Options{}, broken, ErrCorrupt, ""},

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Refusals of a video or audio upload, with Mastodon's messages (its transcoder's
@@ -135,6 +136,7 @@ func (p *Processor) probe(ctx context.Context, path, demuxer string) (*probeResu
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p.opts.FFprobe, "-hide_banner", "-v", "error", "-f", demuxer,
 		"-show_streams", "-show_format", "-of", "json", "-i", "file:"+path)
+	cmd.WaitDelay = time.Second // once killed, its output is not waited for long
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -169,7 +171,7 @@ func ffmpegError(ctx context.Context, err error, stderr []byte) error {
 // file of neither video nor audio.
 func (p *Processor) checkProbe(r *probeResult) error {
 	if r.video() == nil && r.audio() == nil {
-		return &refusal{ErrNoStream, "File content type is invalid, File is invalid"}
+		return &refusal{ErrNoStream, "Validation failed: File content type is invalid, File is invalid"}
 	}
 	if p.opts.MaxDuration > 0 && r.duration() > p.opts.MaxDuration.Seconds() {
 		return &refusal{ErrDuration, fmt.Sprintf("Files longer than %d seconds are not supported", int(p.opts.MaxDuration.Seconds()))}
