@@ -46,6 +46,16 @@ func testAudio(t testing.TB, name string, extra ...string) []byte {
 	return generate(t, name, append([]string{"-f", "lavfi", "-i", "sine=frequency=440:duration=1"}, extra...)...)
 }
 
+// rotated is a 64x48 video shown turned a quarter, as a phone held upright records.
+func rotated(t testing.TB) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "plain.mp4")
+	if err := os.WriteFile(path, generate(t, "plain.mp4", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=25"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return generate(t, "rotated.mp4", "-i", path, "-c", "copy", "-metadata:s:v:0", "rotate=90")
+}
+
 // avProbe is what ffprobe says of a whole output file.
 type avProbe struct {
 	Streams []struct {
@@ -80,7 +90,7 @@ func probeAll(t *testing.T, data []byte) avProbe {
 }
 
 // TestTranscodeVideo: MP4, WebM and QuickTime videos become H.264/AAC MP4 with even
-// sides, a JPEG preview of the first frame with its blurhash, and the meta; tags such
+// sides, at most 1920x1080's area and 60 frames a second, a JPEG preview of the first frame with its blurhash, and the meta; tags such
 // as a location are gone.
 func TestTranscodeVideo(t *testing.T) {
 	needFFmpeg(t)
@@ -94,12 +104,15 @@ func TestTranscodeVideo(t *testing.T) {
 		w, h  int
 		audio bool
 		dur   float64
+		fr    string
 	}{
-		{"tagged.mp4", testVideo(t, "tagged.mp4", "320x240", "25", tagged...), 320, 240, true, 1},
-		{"odd.webm", testVideo(t, "odd.webm", "321x241", "25", "-c:v", "libvpx", "-c:a", "libopus", "-deadline", "realtime"), 320, 240, true, 1},
+		{"tagged.mp4", testVideo(t, "tagged.mp4", "320x240", "25", tagged...), 320, 240, true, 1, "25/1"},
+		{"odd.webm", testVideo(t, "odd.webm", "321x241", "25", "-c:v", "libvpx", "-c:a", "libopus", "-deadline", "realtime"), 320, 240, true, 1, "25/1"},
 		{"mute.mov", generate(t, "mute.mov", append([]string{"-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=25",
-			"-c:v", "mpeg4"}, tagged...)...), 160, 120, false, 1},
-		{"large.mp4", generate(t, "large.mp4", "-f", "lavfi", "-i", "testsrc=duration=0.2:size=2560x1440:rate=25"), 1920, 1080, false, 0.2},
+			"-c:v", "mpeg4"}, tagged...)...), 160, 120, false, 1, "25/1"},
+		{"large.mp4", generate(t, "large.mp4", "-f", "lavfi", "-i", "testsrc=duration=0.2:size=2560x1440:rate=25"), 1920, 1080, false, 0.2, "25/1"},
+		{"rotated.mp4", rotated(t), 48, 64, false, 1, "25/1"},
+		{"fast.mp4", generate(t, "fast.mp4", "-f", "lavfi", "-i", "testsrc=duration=0.5:size=64x48:rate=100"), 64, 48, false, 0.5, "60/1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if (tt.name == "tagged.mp4" || tt.name == "mute.mov") && !bytes.Contains(tt.data, []byte("+48.8584")) {
@@ -146,7 +159,7 @@ func TestTranscodeVideo(t *testing.T) {
 				t.Errorf("blurhash %q: %v", res.Blurhash, err)
 			}
 			m := res.Meta
-			if m.Original.Width != tt.w || m.Original.Height != tt.h || m.Original.FrameRate != "25/1" ||
+			if m.Original.Width != tt.w || m.Original.Height != tt.h || m.Original.FrameRate != tt.fr ||
 				math.Abs(m.Original.Duration-tt.dur) > 0.1 ||
 				m.Original.Bitrate <= 0 || m.Small == nil || m.Small.Width != res.Small.Width || m.Focus == nil {
 				t.Errorf("meta %+v small %+v", m, m.Small)
