@@ -1,7 +1,8 @@
 // Package media owns media attachments: the uploads of local accounts (kept whole in
 // the media store, then processed off the request path, through the `media` topic,
 // into the files Mastodon serves: the original without metadata, upright, and a small
-// preview, with their meta and blurhash), their description and focus, their
+// preview, with their meta and blurhash; a video as an MP4 and a preview of its first
+// frame; audio as an MP3), their description and focus, their
 // attachment to one status, the cleaning of uploads never attached, and the
 // attachments of remote statuses, recorded by URL. It stores records through the
 // store contract and files through the blob contract; it must not know HTTP,
