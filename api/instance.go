@@ -38,8 +38,10 @@ var missingPNG = func() []byte {
 // in TestAPIVersionClaim.
 const apiVersion = 2
 
-// configuration publishes the limits Herd enforces, and no feature it lacks: images
-// only (no video or audio: zero sizes), no featured tags, no translation, no
+// configuration publishes the limits Herd enforces, and no feature it lacks: images,
+// video and audio of the types media.SupportedTypes lists (Mastodon's configuration
+// has no audio limits of its own: audio is held to the video size limit), no featured
+// tags, no translation, no
 // trending-link feed (timelines_access leaves it out,
 // as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
 // served; clients take an empty key for none.
@@ -63,7 +65,8 @@ func (s *Server) configuration() map[string]any {
 			"characters_reserved_per_url": text.CharactersReservedPerURL},
 		"media_attachments": map[string]any{"supported_mime_types": ml.SupportedTypes,
 			"description_limit": ml.MaxDescription, "image_size_limit": ml.MaxBytes, "image_matrix_limit": ml.MaxPixels,
-			"video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0},
+			"video_size_limit": ml.MaxVideoBytes, "video_frame_rate_limit": ml.MaxVideoFrameRate,
+			"video_matrix_limit": ml.MaxVideoPixels},
 		"polls": map[string]any{"max_options": polls.MaxOptions, "max_characters_per_option": polls.MaxCharactersPerOption,
 			"min_expiration": int(polls.MinExpiration.Seconds()), "max_expiration": int(polls.MaxExpiration.Seconds())},
 		"translation": map[string]any{"enabled": false},

@@ -136,6 +136,7 @@ func TestInstanceClaims(t *testing.T) {
 	media := cfg.MediaAttachments
 	if cfg.Statuses.MaxMediaAttachments > 0 || len(media.SupportedMimeTypes) > 0 || media.ImageSizeLimit > 0 || media.VideoSizeLimit > 0 {
 		served("media attachments", "POST /api/v2/media", "GET /api/v1/media/{}", "PUT /api/v1/media/{}")
+		checkMediaTypes(t, c, alice, media.SupportedMimeTypes, media.VideoSizeLimit)
 	}
 	if cfg.Polls.MaxOptions > 0 {
 		served("polls", "GET /api/v1/polls/{}", "POST /api/v1/polls/{}/votes")

@@ -57,7 +57,10 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 		return out
 	}
 	if a.Processed && a.Failed == "" {
-		out.URL, out.PreviewURL = ptr(s.d.Media.FileURL(a.Original.Key)), ptr(s.d.Media.FileURL(a.Small.Key))
+		out.URL = ptr(s.d.Media.FileURL(a.Original.Key))
+		if a.Small.Key != "" { // audio has no preview
+			out.PreviewURL = ptr(s.d.Media.FileURL(a.Small.Key))
+		}
 	}
 	return out
 }
@@ -82,7 +85,7 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 			return err
 		}
 		if a.Failed != "" {
-			return httpErr(422, "Validation failed: File could not be processed")
+			return failed(a, "Validation failed: File could not be processed")
 		}
 		if !a.Processed {
 			writeJSON(r.ctx, 202, s.attachment(a))
@@ -115,7 +118,8 @@ func (s *Server) uploadedFile(r *req, field string) ([]byte, error) {
 	return data, nil
 }
 
-// getMedia answers GET /api/v1/media/:id: 206 while processing, as Mastodon.
+// getMedia answers GET /api/v1/media/:id: 206 while processing, 422 once failed, as
+// Mastodon.
 func (s *Server) getMedia(r *req) error {
 	id, err := r.pathID("id")
 	if err != nil {
@@ -125,11 +129,24 @@ func (s *Server) getMedia(r *req) error {
 	if err != nil {
 		return err
 	}
-	if !a.Processed && a.Failed == "" {
+	if a.Failed != "" {
+		return failed(a, "Error processing thumbnail for uploaded media")
+	}
+	if !a.Processed {
 		writeJSON(r.ctx, 206, s.attachment(a))
 		return nil
 	}
 	return r.json(s.attachment(a))
+}
+
+// failed answers for an upload that could not be processed: 422 with the message it
+// was refused with (a video over the limits: Mastodon's stream validation message),
+// or msg.
+func failed(a *media.Attachment, msg string) error {
+	if a.Refusal != "" {
+		msg = a.Refusal
+	}
+	return httpErr(422, msg)
 }
 
 // updateMedia answers PUT /api/v1/media/:id (description, focus).

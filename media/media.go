@@ -1,7 +1,8 @@
 // Package media owns media attachments: the uploads of local accounts (kept whole in
 // the media store, then processed off the request path, through the `media` topic,
 // into the files Mastodon serves: the original without metadata, upright, and a small
-// preview, with their meta and blurhash), their description and focus, their
+// preview, with their meta and blurhash; a video as an MP4 and a preview of its first
+// frame; audio as an MP3), their description and focus, their
 // attachment to one status, the cleaning of uploads never attached, and the
 // attachments of remote statuses, recorded by URL. It stores records through the
 // store contract and files through the blob contract; it must not know HTTP,
@@ -86,6 +87,9 @@ type Attachment struct {
 	// Width and Height are the original's, when known.
 	Width  int `cbor:"17,keyasint,omitempty"`
 	Height int `cbor:"18,keyasint,omitempty"`
+	// Refusal is the message a failed upload's uploader is shown, when it was refused
+	// with one (a video over the limits).
+	Refusal string `cbor:"19,keyasint,omitempty"`
 }
 
 // idleSince is when the attachment was last without a status: uploaded or released.
@@ -182,22 +186,38 @@ func New(st store.Store, files blob.Store, b bus.Bus, ids *shard.Generator, opts
 	return &Service{st: st, files: files, bus: b, ids: ids, proc: proc, opts: opts}, nil
 }
 
-// MaxBytes is the largest upload taken.
-func (s *Service) MaxBytes() int64 { return s.proc.MaxBytes() }
+// MaxBytes is the largest upload taken, of any kind.
+func (s *Service) MaxBytes() int64 {
+	video, _, _ := s.proc.VideoLimits()
+	return max(s.proc.MaxBytes(), video)
+}
 
 // Limits are what the instance configuration publishes of the media limits.
 type Limits struct {
 	MaxBytes                  int64
 	MaxPixels, MaxDescription int
 	MaxPerStatus              int
+	MaxVideoBytes             int64
+	MaxVideoPixels            int
+	MaxVideoFrameRate         int
 	SupportedTypes            []string
 }
 
+// SupportedTypes are the media types of what is taken, as Mastodon names them: those
+// whose content Sniff or SniffAV recognise (for video and audio, the containers
+// ffmpeg is made to read them with).
+var SupportedTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
+	"video/webm", "video/mp4", "video/quicktime", "video/ogg",
+	"audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg", "audio/vorbis",
+	"audio/mpeg", "audio/mp3", "audio/webm", "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4",
+	"audio/3gpp"}
+
 // Limits returns the limits uploads are held to.
 func (s *Service) Limits() Limits {
-	return Limits{MaxBytes: s.MaxBytes(), MaxPixels: s.proc.MaxPixels(), MaxDescription: s.opts.MaxDescription,
-		MaxPerStatus: s.opts.MaxPerStatus, SupportedTypes: []string{"image/jpeg", "image/png", "image/gif",
-			"image/webp", "image/bmp", "image/tiff"}}
+	vb, vp, vf := s.proc.VideoLimits()
+	return Limits{MaxBytes: s.proc.MaxBytes(), MaxPixels: s.proc.MaxPixels(), MaxDescription: s.opts.MaxDescription,
+		MaxPerStatus: s.opts.MaxPerStatus, MaxVideoBytes: vb, MaxVideoPixels: vp, MaxVideoFrameRate: vf,
+		SupportedTypes: SupportedTypes}
 }
 
 // Get returns one attachment.

@@ -29,7 +29,7 @@ func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Pictu
 	f, err := s.proc.Picture(data, kind.w, kind.h)
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
-		return "", invalid("%s file size must be less than %d MB", kind.field, s.MaxBytes()>>20)
+		return "", invalid("%s file size must be less than %d MB", kind.field, s.proc.MaxBytes()>>20)
 	case errors.Is(err, mediaproc.ErrUnsupported), errors.Is(err, mediaproc.ErrHEIF), errors.Is(err, mediaproc.ErrAnimatedWebP):
 		return "", invalid("%s file content type is invalid, %s is invalid", kind.field, kind.field)
 	case err != nil:

@@ -36,12 +36,12 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 	if err := s.checkDescription(u.Description); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > s.MaxBytes() {
-		return nil, invalid("File file size must be less than %d MB", s.MaxBytes()>>20)
+	contentType, limit, err := s.sniff(data)
+	if err != nil {
+		return nil, err
 	}
-	f, err := mediaproc.Sniff(data)
-	if err != nil || f == mediaproc.FormatHEIF {
-		return nil, unsupported
+	if int64(len(data)) > limit {
+		return nil, invalid("File file size must be less than %d MB", limit>>20)
 	}
 	now := s.opts.Now().UTC()
 	a := &Attachment{ID: s.ids.Next(), AccountID: account, Kind: Image, Description: u.Description, CreatedAt: now}
@@ -49,7 +49,7 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 		a.Focus = &focus
 	}
 	a.Upload = "media_attachments/uploads/" + a.ID.String()
-	if err := s.files.Put(ctx, a.Upload, bytes.NewReader(data), int64(len(data)), f.ContentType()); err != nil {
+	if err := s.files.Put(ctx, a.Upload, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
 		return nil, fmt.Errorf("keep upload %d: %w", a.ID, err)
 	}
 	b, err := store.Marshal(a)
@@ -66,6 +66,19 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 		return nil, fmt.Errorf("queue attachment %d: %w", a.ID, err)
 	}
 	return a, nil
+}
+
+// sniff tells an image from a video or audio by its content, and returns the type to
+// keep the upload as and the size limit of its kind; anything else is unsupported.
+func (s *Service) sniff(data []byte) (string, int64, error) {
+	if f, err := mediaproc.Sniff(data); err == nil && f != mediaproc.FormatHEIF {
+		return f.ContentType(), s.proc.MaxBytes(), nil
+	}
+	if _, err := mediaproc.SniffAV(data); err == nil {
+		maxBytes, _, _ := s.proc.VideoLimits()
+		return "application/octet-stream", maxBytes, nil
+	}
+	return "", 0, unsupported
 }
 
 func (s *Service) checkDescription(d string) error {
@@ -95,8 +108,10 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 }
 
 // Process makes the files of an upload: the original and small preview that
-// mediaproc makes, or for an animated GIF an MP4 (gifv) and its first frame; then it
-// drops the upload as received. Processing one again changes nothing.
+// mediaproc makes, or for an animated GIF an MP4 (gifv) and its first frame, or for a
+// video an MP4 and its first frame, or for audio an MP3; then it drops the upload as
+// received. Processing one again changes nothing. An upload refused or that ffmpeg
+// cannot read is marked failed; ffmpeg missing is the machine's trouble, retried.
 func (s *Service) Process(ctx context.Context, id shard.ID) error {
 	a, err := s.Get(ctx, id)
 	if err != nil || a.Processed || a.Failed != "" || !a.Local() {
@@ -105,6 +120,9 @@ func (s *Service) Process(ctx context.Context, id shard.ID) error {
 	data, err := s.read(ctx, a.Upload)
 	if err != nil {
 		return err
+	}
+	if _, err := mediaproc.Sniff(data); err != nil {
+		return s.processAV(ctx, a, data)
 	}
 	res, err := s.proc.Process(data, a.Focus)
 	if err != nil {
@@ -118,18 +136,45 @@ func (s *Service) Process(ctx context.Context, id shard.ID) error {
 		}
 		a.Kind = GIFV
 	}
-	dir := "media_attachments/files/" + id.String()
-	if a.Original, err = s.store(ctx, dir+"/original/"+id.String()+original.Extension, original); err != nil {
+	return s.finish(ctx, a, original, &res.Small, res.Meta, res.Blurhash)
+}
+
+func (s *Service) processAV(ctx context.Context, a *Attachment, data []byte) error {
+	res, err := s.proc.Transcode(ctx, data, a.Focus)
+	if errors.Is(err, mediaproc.ErrFFmpeg) {
 		return err
 	}
-	if a.Small, err = s.store(ctx, dir+"/small/"+id.String()+res.Small.Extension, res.Small); err != nil {
+	if err != nil {
+		a.Failed, a.Refusal = err.Error(), mediaproc.Refusal(err)
+		return s.save(ctx, a)
+	}
+	if !res.Video {
+		a.Kind = Audio
+		return s.finish(ctx, a, res.Original, nil, res.Meta, "")
+	}
+	a.Kind = Video
+	return s.finish(ctx, a, res.Original, &res.Small, res.Meta, res.Blurhash)
+}
+
+// finish stores the files made of an upload, records them with the meta, and drops
+// the upload as received.
+func (s *Service) finish(ctx context.Context, a *Attachment, original mediaproc.File, small *mediaproc.File, meta any, blurhash string) error {
+	id := a.ID.String()
+	dir := "media_attachments/files/" + id
+	var err error
+	if a.Original, err = s.store(ctx, dir+"/original/"+id+original.Extension, original); err != nil {
 		return err
 	}
-	if a.Meta, err = json.Marshal(res.Meta); err != nil {
+	if small != nil {
+		if a.Small, err = s.store(ctx, dir+"/small/"+id+small.Extension, *small); err != nil {
+			return err
+		}
+	}
+	if a.Meta, err = json.Marshal(meta); err != nil {
 		return err
 	}
 	upload := a.Upload
-	a.Blurhash, a.Processed, a.Upload = res.Blurhash, true, ""
+	a.Blurhash, a.Processed, a.Upload = blurhash, true, ""
 	a.Width, a.Height = original.Width, original.Height
 	if err := s.save(ctx, a); err != nil {
 		return err

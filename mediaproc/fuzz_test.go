@@ -1,6 +1,7 @@
 package mediaproc
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -31,6 +32,7 @@ func FuzzProcess(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSniffAV(t, data)
 		res, err := p.Process(data, nil)
 		if errors.Is(err, errPanicked) {
 			t.Fatal(err)
@@ -65,5 +67,27 @@ func checkResult(t *testing.T, res *Result, opts Options) {
 		if c.f.ContentType != "image/gif" {
 			decodeFile(t, c.f)
 		}
+	}
+}
+
+// checkSniffAV checks the in-process part of Transcode (what runs ffprobe and ffmpeg
+// cannot be fuzzed here): no content is taken both for an image and for a video or
+// audio, and the size a video is scaled to, of two numbers of the data, is even, at
+// least 2x2, and within the area (or the video's own size).
+func checkSniffAV(t *testing.T, data []byte) {
+	t.Helper()
+	if c, err := SniffAV(data); err == nil {
+		if f, err := Sniff(data); err == nil && f != FormatHEIF {
+			t.Fatalf("taken for both %s and %s", f, c)
+		}
+	}
+	if len(data) < 4 {
+		return
+	}
+	w, h := int(binary.BigEndian.Uint16(data))+1, int(binary.BigEndian.Uint16(data[2:]))+1
+	ow, oh := outputSize(w, h, DefaultVideoPixels)
+	if ow%2 != 0 || oh%2 != 0 || ow < 2 || oh < 2 || ow > max(2, w) || oh > max(2, h) ||
+		(ow*oh > DefaultVideoPixels && w*h > DefaultVideoPixels) {
+		t.Fatalf("%dx%d is made %dx%d", w, h, ow, oh)
 	}
 }

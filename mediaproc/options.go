@@ -29,8 +29,21 @@ const (
 	DefaultMaxJPEGScans = 100
 	// DefaultJPEGQuality is the quality JPEG output is encoded with.
 	DefaultJPEGQuality = 90
-	// DefaultFFmpeg is the ffmpeg binary GIFV runs, looked up on PATH.
+	// DefaultFFmpeg is the ffmpeg binary GIFV and Transcode run, looked up on PATH.
 	DefaultFFmpeg = "ffmpeg"
+	// DefaultFFprobe is the ffprobe binary Transcode runs first, looked up on PATH.
+	DefaultFFprobe = "ffprobe"
+	// DefaultMaxVideoBytes is Mastodon's VIDEO_LIMIT, for audio too: 99 MiB.
+	DefaultMaxVideoBytes = 99 << 20
+	// DefaultMaxVideoPixels is Mastodon's video_matrix_limit (3840x2160).
+	DefaultMaxVideoPixels = 8_294_400
+	// DefaultMaxVideoFrameRate is Mastodon's video_frame_rate_limit.
+	DefaultMaxVideoFrameRate = 120
+	// DefaultVideoPixels is the area of Mastodon's transcoded video (1920x1080): a
+	// larger one is scaled down to it.
+	DefaultVideoPixels = 2_073_600
+	// DefaultMaxOutputFrameRate is the frame rate a faster video is brought down to.
+	DefaultMaxOutputFrameRate = 60
 	// DefaultFFmpegTimeout bounds one run of ffmpeg.
 	DefaultFFmpegTimeout = time.Minute
 )
@@ -64,8 +77,27 @@ type Options struct {
 	// FFmpeg is the ffmpeg binary that GIFV runs: a path, or a name looked up on PATH.
 	// Default "ffmpeg".
 	FFmpeg string
-	// FFmpegTimeout bounds one run of ffmpeg; it is then killed. Default one minute.
+	// FFmpegTimeout bounds one run of ffmpeg or ffprobe; it is then killed. Default
+	// one minute.
 	FFmpegTimeout time.Duration
+	// FFprobe is the ffprobe binary Transcode runs. Default "ffprobe".
+	FFprobe string
+	// MaxVideoBytes is the largest video or audio upload. Default DefaultMaxVideoBytes
+	// (99 MiB).
+	MaxVideoBytes int
+	// MaxVideoPixels is the largest width×height of a video, as ffprobe reads it.
+	// Default DefaultMaxVideoPixels (8,294,400).
+	MaxVideoPixels int
+	// MaxVideoFrameRate is the highest frame rate of a video. Default 120.
+	MaxVideoFrameRate int
+	// VideoPixels is the area a larger video is scaled down to. Default
+	// DefaultVideoPixels (2,073,600, 1920x1080).
+	VideoPixels int
+	// MaxOutputFrameRate is the frame rate a faster video is brought down to. Default 60.
+	MaxOutputFrameRate int
+	// MaxDuration, if set, refuses a longer video or audio. Default none (as Mastodon;
+	// FFmpegTimeout bounds the work).
+	MaxDuration time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -99,7 +131,7 @@ func (o Options) withDefaults() Options {
 	if o.FFmpegTimeout == 0 {
 		o.FFmpegTimeout = DefaultFFmpegTimeout
 	}
-	return o
+	return o.videoDefaults()
 }
 
 // ErrOptions is wrapped by Validate's errors.
@@ -127,6 +159,10 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: JPEGQuality %d is not within 1 and 100", ErrOptions, o.JPEGQuality)
 	case o.FFmpegTimeout < 0:
 		return fmt.Errorf("%w: FFmpegTimeout %s is negative", ErrOptions, o.FFmpegTimeout)
+	case o.MaxVideoBytes < 0, o.MaxVideoPixels < 0, o.MaxVideoFrameRate < 0, o.MaxDuration < 0:
+		return fmt.Errorf("%w: a video limit is negative", ErrOptions)
+	case o.VideoPixels < 4 || o.MaxOutputFrameRate < 1:
+		return fmt.Errorf("%w: VideoPixels %d or MaxOutputFrameRate %d is too small", ErrOptions, o.VideoPixels, o.MaxOutputFrameRate)
 	}
 	return nil
 }
@@ -134,5 +170,32 @@ func (o Options) Validate() error {
 // MaxPixels is the largest image the processor takes, in pixels.
 func (p *Processor) MaxPixels() int { return p.opts.MaxPixels }
 
-// MaxBytes is the largest upload the processor takes: a caller reads no more.
+// MaxBytes is the largest image the processor takes.
 func (p *Processor) MaxBytes() int64 { return int64(p.opts.MaxBytes) }
+
+func (o Options) videoDefaults() Options {
+	if o.FFprobe == "" {
+		o.FFprobe = DefaultFFprobe
+	}
+	if o.MaxVideoBytes == 0 {
+		o.MaxVideoBytes = DefaultMaxVideoBytes
+	}
+	if o.MaxVideoPixels == 0 {
+		o.MaxVideoPixels = DefaultMaxVideoPixels
+	}
+	if o.MaxVideoFrameRate == 0 {
+		o.MaxVideoFrameRate = DefaultMaxVideoFrameRate
+	}
+	if o.VideoPixels == 0 {
+		o.VideoPixels = DefaultVideoPixels
+	}
+	if o.MaxOutputFrameRate == 0 {
+		o.MaxOutputFrameRate = DefaultMaxOutputFrameRate
+	}
+	return o
+}
+
+// VideoLimits are the limits of video and audio uploads: bytes, pixels, frame rate.
+func (p *Processor) VideoLimits() (maxBytes int64, maxPixels, maxFrameRate int) {
+	return int64(p.opts.MaxVideoBytes), p.opts.MaxVideoPixels, p.opts.MaxVideoFrameRate
+}

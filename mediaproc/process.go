@@ -12,8 +12,16 @@
 // Options.MaxPixels while turning and scaling it.
 //
 // An animated GIF is reported as such (Result.Animated) with its frames re-encoded as a
-// GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg: the one part that
-// runs a program, for a bounded time, and only on a GIF that Go's encoder wrote.
+// GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg, for a bounded time,
+// on a GIF that Go's encoder wrote.
+//
+// Video and audio are Transcode's: the one part that runs programs on an upload's own
+// bytes. ffprobe reads the file first, with the demuxer of the container its first
+// bytes show (never one ffmpeg would guess) and from local files only, and anything
+// over the limits (bytes, pixels, frame rate, duration) is refused before ffmpeg
+// decodes a frame; ffmpeg then makes an H.264/AAC MP4 (and a JPEG of its first frame,
+// read from that MP4) or an MP3, without metadata, and is killed at the timeout. These
+// paths cannot be fuzzed in-process; the fuzz target covers their sniffing and sizes.
 package mediaproc
 
 import (
