@@ -82,6 +82,10 @@ type Account struct {
 	// AvatarKey and HeaderKey name a local account's pictures in the media store.
 	AvatarKey string `cbor:"32,keyasint,omitempty"`
 	HeaderKey string `cbor:"33,keyasint,omitempty"`
+	// Moderation state set by the instance's moderators (package moderation).
+	Silenced    bool      `cbor:"34,keyasint,omitempty"`
+	Sensitized  bool      `cbor:"35,keyasint,omitempty"`
+	SuspendedAt time.Time `cbor:"36,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.
@@ -127,6 +131,9 @@ const (
 	tMutedBy      = "muted_by"
 	tMarkers      = "markers"
 	tActivity     = "account_activity"
+	// tDirectory lists account ids newest first for moderators: partitions "all", "local",
+	// "remote" and "domain/<domain>" (directoryKeys).
+	tDirectory = "account_directory"
 )
 
 // Schema lists the tables this package uses.
@@ -139,6 +146,7 @@ func Schema() store.Schema {
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
+		{Name: tDirectory, Order: store.Desc},
 	}
 }
 

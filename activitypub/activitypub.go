@@ -138,6 +138,7 @@ type Service struct {
 	dead     DeadLetters
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
+	domains         Domains
 }
 
 // Deps are the services federation reads and changes.
@@ -169,6 +170,13 @@ type Deps struct {
 	Media Media
 	// Emojis keeps custom emoji; nil: none are sent or recorded.
 	Emojis Emojis
+	// Domains says which domains the moderators suspended; nil: none.
+	Domains Domains
+}
+
+// Domains is the part of moderation.Service that the inbox asks.
+type Domains interface {
+	Suspended(ctx context.Context, domain string) (bool, error)
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.
@@ -192,7 +200,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
-	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
+	s.actions, s.Sender, s.onSignedRequest, s.domains = d.Actions, d.Sender, d.OnSignedRequest, d.Domains
 	if s.Sender == nil {
 		s.Sender = NewSender(d.Store, d.Accounts, d.Statuses, d.Deliverer, opts)
 	}

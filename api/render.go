@@ -190,8 +190,15 @@ func reblogged(sts []*status.Status) []shard.ID {
 	return ids
 }
 
-// statusesWith is statuses with the boosted originals already loaded.
+// statusesWith is statuses with the boosted originals already loaded. Statuses of
+// suspended accounts, and boosts of them, are left out, as Mastodon hides them.
 func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status) ([]*Status, error) {
+	return s.renderStatuses(ctx, viewer, sts, origs, false)
+}
+
+// renderStatuses renders statuses; withSuspended keeps those of suspended accounts
+// (for moderators).
+func (s *Server) renderStatuses(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status, withSuspended bool) ([]*Status, error) {
 	// The entities whose counters and viewer marks are shown: originals, not boosts.
 	var shown []*status.Status
 	var accIDs []shard.ID
@@ -217,7 +224,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 	}
 	out := make([]*Status, 0, len(sts))
 	for _, st := range sts {
-		if accs[st.AccountID] == nil {
+		if accs[st.AccountID] == nil || (accs[st.AccountID].Suspended && !withSuspended) {
 			continue
 		}
 		if st.ReblogOfID == 0 {
@@ -227,7 +234,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 			continue
 		}
 		orig := rendered[st.ReblogOfID]
-		if orig == nil {
+		if orig == nil || (orig.Account.Suspended && !withSuspended) {
 			continue
 		}
 		out = append(out, s.boost(st, accs[st.AccountID], orig))

@@ -71,6 +71,8 @@ type Services struct {
 	Federation *activitypub.Service
 	Delivery   *delivery.Service
 	Reports    *moderation.Service
+	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
+	Domains *moderation.Domains
 	// Media keeps attachments and their files.
 	Media *media.Service
 	// Emoji keeps custom emoji.
@@ -173,6 +175,7 @@ func (n *Node) build() error {
 	s.Conversations = conversation.New(n.store, ids)
 	s.Hashtags = hashtag.New(n.store, ids)
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
+	s.Domains = moderation.NewDomains(n.store)
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -214,7 +217,7 @@ type fedBase struct {
 func (n *Node) federationBase() (fedBase, error) {
 	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
-		ExtraCA: cfg.ExtraCA}
+		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Suspended}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fedBase{}, fmt.Errorf("node: %w", err)
@@ -236,7 +239,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	apOpts, keys := fed.opts, fed.keys
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
-		Observe: n.metrics.observeDelivery})
+		Observe: n.metrics.observeDelivery, Refused: s.Domains.Suspended})
 	sender := activitypub.NewSender(n.store, s.Accounts, s.Statuses, s.Delivery, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
@@ -246,7 +249,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji,
+		Emojis: s.Emoji, Domains: s.Domains,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
