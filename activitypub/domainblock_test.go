@@ -1,0 +1,77 @@
+package activitypub_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/activitypub/httpsig"
+	"github.com/herd-social/herd/testrig"
+)
+
+// signedPost signs and POSTs an activity of the fake remote to c's shared inbox and
+// returns the answer's status code.
+func signedPost(t *testing.T, c *testrig.Cluster, f *fakeRemote, act map[string]any) int {
+	t.Helper()
+	body, _ := json.Marshal(act)
+	req, _ := http.NewRequest("POST", c.URL()+"/inbox", bytes.NewReader(body))
+	req.Host = c.Nodes[0].Config().Domain
+	req.Header.Set("Content-Type", "application/activity+json")
+	if err := httpsig.Sign(req, body, f.actorID()+"#main-key", f.key, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func followOf(f *fakeRemote, target, id string) map[string]any {
+	return map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": f.actorID() + "/follows/" + id,
+		"type": "Follow", "actor": f.actorID(), "object": target}
+}
+
+// TestSuspendedDomainRefused: a suspending block of a domain refuses the signed inbox
+// POSTs of its subdomains' actors and any fetch from them; a suspended remote
+// account's POSTs are refused too, while its server's others go through.
+func TestSuspendedDomainRefused(t *testing.T) {
+	c := testrig.New(t, testrig.Host(t, "alpha"))
+	alice := c.Register("alice")
+	_, tok := c.RegisterModerator("mod")
+	aliceURI := "http://" + c.Nodes[0].Config().Domain + "/users/alice"
+	blocked, other := newFakeRemote(t, "sub.blocked"), newFakeRemote(t, "other")
+
+	c.Must(c.Do("POST", "/api/v1/admin/domain_blocks", tok, url.Values{"domain": {"blocked.localhost"},
+		"severity": {"suspend"}}), 200)
+	if code := signedPost(t, c, blocked, followOf(blocked, aliceURI, "1")); code != 403 {
+		t.Fatalf("a suspended domain's POST answered %d", code)
+	}
+	if found := alice.Search("@mallory@"+blocked.domain, "resolve", "true", "type", "accounts"); len(found.Accounts) != 0 {
+		t.Fatalf("an account of a suspended domain was fetched: %+v", found.Accounts)
+	}
+
+	if found := alice.Search("@mallory@"+other.domain, "resolve", "true", "type", "accounts"); len(found.Accounts) != 1 {
+		t.Fatalf("an account of an unblocked domain was not fetched: %+v", found.Accounts)
+	}
+	if code := signedPost(t, c, other, followOf(other, aliceURI, "1")); code != 202 {
+		t.Fatalf("an unblocked domain's POST answered %d", code)
+	}
+	acc, err := c.Nodes[0].Accounts.Lookup(context.Background(), "mallory", other.domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+acc.ID.String()+"/action", tok, url.Values{"type": {"suspend"}}), 200)
+	if code := signedPost(t, c, other, followOf(other, aliceURI, "2")); code != 403 {
+		t.Fatalf("a suspended account's POST answered %d", code)
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+acc.ID.String()+"/unsuspend", tok, nil), 200)
+	if code := signedPost(t, c, other, followOf(other, aliceURI, "3")); code != 202 {
+		t.Fatalf("an unsuspended account's POST answered %d", code)
+	}
+}
