@@ -144,7 +144,9 @@ func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e str
 			return err
 		}
 	}
-	if visibility.InPublicTimelines(st) {
+	if public, err := s.inPublic(ctx, st); err != nil {
+		return err
+	} else if public {
 		s.streamPublic(st, e)
 	}
 	return nil

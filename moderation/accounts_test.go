@@ -2,6 +2,7 @@ package moderation_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -185,4 +186,37 @@ func TestAdminAccountDisableAndFlags(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "warn,unsensitive,sensitive,unsilence,silence,enable,disable" {
 		t.Fatalf("audit log: %s", got)
 	}
+}
+
+// TestSilencedOutOfPublicTimelines: a silenced account's public posts reach its
+// followers' homes but not the public timelines; unsilenced, they do again.
+func TestSilencedOutOfPublicTimelines(t *testing.T) {
+	f := newAdmin(t)
+	f.alice.Relate(f.bob.ID, "follow")
+	f.post(t, "/api/v1/admin/accounts/"+f.bob.ID+"/action", url.Values{"type": {"silence"}}, 200)
+	quiet := f.bob.Post("silenced post")["id"].(string)
+	testrig.Eventually(t, "the post in a follower's home", func() error {
+		return inList(f.alice.Do("GET", "/api/v1/timelines/home", nil).List(t), quiet, true)
+	})
+	for _, q := range []url.Values{nil, {"local": {"true"}}} {
+		if err := inList(f.c.Must(f.c.Do("GET", "/api/v1/timelines/public", "", q), 200).List(t), quiet, false); err != nil {
+			t.Fatalf("public timeline %v: %v", q, err)
+		}
+	}
+	f.post(t, "/api/v1/admin/accounts/"+f.bob.ID+"/unsilence", nil, 200)
+	loud := f.bob.Post("heard again")["id"].(string)
+	testrig.Eventually(t, "the post in the public timeline", func() error {
+		return inList(f.c.Must(f.c.Do("GET", "/api/v1/timelines/public", "", nil), 200).List(t), loud, true)
+	})
+}
+
+func inList(l []map[string]any, id string, want bool) error {
+	found := false
+	for _, st := range l {
+		found = found || st["id"] == id
+	}
+	if found != want {
+		return fmt.Errorf("status %s listed: %v, want %v", id, found, want)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -173,6 +174,16 @@ func coveringBlock(blocks []*DomainBlock, domain string) *DomainBlock {
 func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
 	b, err := d.BlockFor(ctx, domain)
 	return b != nil && b.Severity == SeveritySuspend, err
+}
+
+// Limited reports whether moderators keep an account out of public timelines: it is
+// silenced, or its domain is silenced or suspended.
+func (d *Domains) Limited(ctx context.Context, a *account.Account) (bool, error) {
+	if a.Silenced || a.Suspended {
+		return true, nil
+	}
+	b, err := d.BlockFor(ctx, a.Domain)
+	return b != nil && b.Severity != SeverityNoop, err
 }
 
 func checkSeverity(sev string) error {

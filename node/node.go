@@ -192,7 +192,14 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, s.Timelines, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
-			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts})
+			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
+			Limited: func(ctx context.Context, author shard.ID) (bool, error) {
+				a, err := s.Accounts.Get(ctx, author)
+				if err != nil {
+					return false, err
+				}
+				return s.Domains.Limited(ctx, a)
+			}})
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
