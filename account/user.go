@@ -237,7 +237,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*Ac
 	if err != nil {
 		return nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || u.Disabled {
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || !u.Functional() {
 		return nil, nil, ErrBadCredentials
 	}
 	a, err := s.Get(ctx, id)
