@@ -1,9 +1,11 @@
 package moderation_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -72,4 +74,44 @@ func TestDomainAllows(t *testing.T) {
 	f.get(t, "/api/v1/admin/domain_allows/"+id, nil)
 	c.Must(c.Do("DELETE", "/api/v1/admin/domain_allows/"+id, f.tok, nil), 200)
 	c.Must(c.Do("GET", "/api/v1/admin/domain_allows/"+id, f.tok, nil), 404)
+}
+
+// TestOperatorActions: the command line's actions (herd admin account, domain,
+// audit) act as the API's do and are audited as the operator's.
+func TestOperatorActions(t *testing.T) {
+	f := newAdmin(t)
+	n, ctx := f.c.Nodes[0], context.Background()
+	if err := n.AdminAccountAction(ctx, "silence", "@bob", "noisy"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.get(t, "/api/v1/admin/accounts/"+f.bob.ID, nil).Object(t); got["silenced"] != true {
+		t.Fatalf("bob after the operator's silence: %v", got)
+	}
+	if err := n.AdminAccountAction(ctx, "explode", "bob", ""); err == nil {
+		t.Fatal("an unknown action was accepted")
+	}
+	if _, err := n.AdminBlockDomain(ctx, "Evil.Example", "suspend", ""); err != nil {
+		t.Fatal(err)
+	}
+	if l := f.get(t, "/api/v1/admin/domain_blocks", nil).List(t); len(l) != 1 || l[0]["domain"] != "evil.example" {
+		t.Fatalf("blocks: %v", l)
+	}
+	if err := n.AdminUnblockDomain(ctx, "evil.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.AdminUnblockDomain(ctx, "evil.example"); err == nil {
+		t.Fatal("unblocked twice")
+	}
+	lines, err := n.AdminAudit(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines {
+		got = append(got, l.Moderator+" "+l.Action+" "+l.Target)
+	}
+	want := "(operator) destroy_domain_block evil.example,(operator) create_domain_block evil.example,(operator) silence bob"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("audit log: %q", got)
+	}
 }
