@@ -220,3 +220,24 @@ func inList(l []map[string]any, id string, want bool) error {
 	}
 	return nil
 }
+
+// TestSilencedFollowNeedsApproval: a silenced account's follow of an unlocked
+// account is a request its target authorizes.
+func TestSilencedFollowNeedsApproval(t *testing.T) {
+	f := newAdmin(t)
+	f.post(t, "/api/v1/admin/accounts/"+f.bob.ID+"/action", url.Values{"type": {"silence"}}, 200)
+	if rel := f.bob.Relate(f.alice.ID, "follow"); rel.Following || !rel.Requested {
+		t.Fatalf("a silenced account's follow: %+v", rel)
+	}
+	reqs := f.c.Must(f.alice.Do("GET", "/api/v1/follow_requests", nil), 200).List(t)
+	if len(reqs) != 1 || reqs[0]["id"] != f.bob.ID {
+		t.Fatalf("alice's follow requests: %v", reqs)
+	}
+	f.c.Must(f.alice.Do("POST", "/api/v1/follow_requests/"+f.bob.ID+"/authorize", nil), 200)
+	if rel := f.bob.Relationship(f.alice.ID); !rel.Following {
+		t.Fatalf("after authorize: %+v", rel)
+	}
+	if rel := f.alice.Relate(f.bob.ID, "follow"); !rel.Following {
+		t.Fatalf("a follow of a silenced account: %+v", rel)
+	}
+}
