@@ -177,6 +177,7 @@ type Deps struct {
 // Domains is the part of moderation.Service that the inbox asks.
 type Domains interface {
 	Suspended(ctx context.Context, domain string) (bool, error)
+	BlockFor(ctx context.Context, domain string) (*moderation.DomainBlock, error)
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.

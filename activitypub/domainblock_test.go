@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -73,5 +74,48 @@ func TestSuspendedDomainRefused(t *testing.T) {
 	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+acc.ID.String()+"/unsuspend", tok, nil), 200)
 	if code := signedPost(t, c, other, followOf(other, aliceURI, "3")); code != 202 {
 		t.Fatalf("an unsuspended account's POST answered %d", code)
+	}
+}
+
+// TestRejectReportsDomain: the Flags of a domain blocked with reject_reports are
+// dropped, while its other activities apply and other domains' Flags are filed.
+func TestRejectReportsDomain(t *testing.T) {
+	c := testrig.New(t, testrig.Host(t, "alpha"))
+	alice := c.Register("alice")
+	_, tok := c.RegisterModerator("mod")
+	aliceURI := "http://" + c.Nodes[0].Config().Domain + "/users/alice"
+	quiet, loud := newFakeRemote(t, "quiet"), newFakeRemote(t, "loud")
+	c.Must(c.Do("POST", "/api/v1/admin/domain_blocks", tok, url.Values{"domain": {"quiet.localhost"},
+		"severity": {"noop"}, "reject_reports": {"true"}}), 200)
+	flag := func(f *fakeRemote, comment string) map[string]any {
+		return map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": f.actorID() + "/flags/1",
+			"type": "Flag", "actor": f.actorID(), "content": comment, "object": []any{aliceURI}}
+	}
+	for _, act := range []map[string]any{flag(quiet, "from quiet"), followOf(quiet, aliceURI, "1")} {
+		if code := signedPost(t, c, quiet, act); code != 202 {
+			t.Fatalf("%s from a noop-blocked domain answered %d", act["type"], code)
+		}
+	}
+	if code := signedPost(t, c, loud, flag(loud, "from loud")); code != 202 {
+		t.Fatalf("a Flag answered %d", code)
+	}
+	// The follow comes after the Flag from the same actor, so once it applied, so did
+	// (or did not) the Flag.
+	testrig.Eventually(t, "quiet's follow and loud's report", func() error {
+		acc, err := c.Nodes[0].Accounts.Lookup(context.Background(), "mallory", quiet.domain)
+		if err != nil {
+			return err
+		}
+		if rel := alice.Relationship(acc.ID.String()); !rel.FollowedBy {
+			return fmt.Errorf("not followed by quiet's actor: %+v", rel)
+		}
+		if n := len(c.Must(c.Do("GET", "/api/v1/admin/reports", tok, nil), 200).List(t)); n == 0 {
+			return fmt.Errorf("no report yet")
+		}
+		return nil
+	})
+	reps := c.Must(c.Do("GET", "/api/v1/admin/reports", tok, nil), 200).List(t)
+	if len(reps) != 1 || reps[0]["comment"] != "from loud" {
+		t.Fatalf("reports: %v", reps)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -156,6 +157,9 @@ func (d *Domains) BlockFor(ctx context.Context, domain string) (*DomainBlock, er
 	blocks, err := scanAll[DomainBlock](ctx, d.st, tDomainBlocks)
 	if err != nil {
 		return nil, err
+	}
+	if host, _, err := net.SplitHostPort(domain); err == nil {
+		domain = host // an account's domain may carry a port
 	}
 	return coveringBlock(blocks, strings.TrimSuffix(strings.ToLower(domain), ".")), nil
 }
