@@ -94,7 +94,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []any{}, Fields: fields(a.Fields),
-		Suspended: a.Suspended, movedToURI: a.MovedToURI}
+		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
 	} else {
@@ -111,6 +111,10 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	}
 	if out.Header == "" {
 		out.Header = s.baseURL() + missingHeader
+	}
+	if a.Suspended { // as Mastodon shows an unavailable account
+		out.DisplayName, out.Note, out.Fields, out.Locked, out.Bot = "", "", []Field{}, false, false
+		out.Avatar, out.Header = s.baseURL()+missingAvatar, s.baseURL()+missingHeader
 	}
 	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
 	if !last.IsZero() {

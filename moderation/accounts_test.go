@@ -94,6 +94,8 @@ func TestAdminAccountsList(t *testing.T) {
 
 func TestAdminAccountSuspend(t *testing.T) {
 	f := newAdmin(t)
+	f.c.Must(f.alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Alice"},
+		"note": {"hello"}}), 200)
 	post := f.alice.Post("before the suspension")["id"].(string)
 	f.post(t, "/api/v1/admin/accounts/"+f.alice.ID+"/action", url.Values{"type": {"suspend"}, "text": {"spam"}}, 200)
 	got := f.get(t, "/api/v1/admin/accounts/"+f.alice.ID, nil).Object(t)
@@ -105,7 +107,8 @@ func TestAdminAccountSuspend(t *testing.T) {
 	if l := f.c.Must(f.bob.Do("GET", "/api/v1/accounts/"+f.alice.ID+"/statuses", nil), 200).List(t); len(l) != 0 {
 		t.Fatalf("statuses of a suspended account: %v", l)
 	}
-	if a := f.c.Must(f.bob.Do("GET", "/api/v1/accounts/"+f.alice.ID, nil), 200).Object(t); a["suspended"] != true {
+	if a := f.c.Must(f.bob.Do("GET", "/api/v1/accounts/"+f.alice.ID, nil), 200).Object(t); a["suspended"] != true ||
+		a["display_name"] != "" || a["note"] != "" {
 		t.Fatalf("account of a suspended user: %v", a)
 	}
 	r := f.alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"still here?"}})
@@ -148,6 +151,9 @@ func TestAdminAccountDisableAndFlags(t *testing.T) {
 		f.post(t, path+"/action", url.Values{"type": {tc.action}}, 200)
 		if got := f.get(t, path, nil).Object(t); got[tc.field] != true {
 			t.Fatalf("after %s: %v", tc.action, got)
+		}
+		if a := f.c.Must(f.alice.Do("GET", "/api/v1/accounts/"+f.bob.ID, nil), 200).Object(t); (a["limited"] == true) != (tc.field == "silenced") {
+			t.Fatalf("limited after %s: %v", tc.action, a["limited"])
 		}
 		if l := usernames(f.get(t, "/api/v1/admin/accounts", url.Values{tc.field: {"true"}}).List(t)); l != "bob" {
 			t.Fatalf("%s accounts: %q", tc.field, l)
