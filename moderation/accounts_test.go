@@ -139,6 +139,7 @@ func TestAdminAccountDisableAndFlags(t *testing.T) {
 	if r.Code != 403 || !strings.Contains(string(r.Body), "Your login is currently disabled") {
 		t.Fatalf("a disabled user's token: %d %s", r.Code, r.Body)
 	}
+	f.c.Must(f.bob.Do("GET", "/api/v1/streaming/user", nil), 401)
 	if got := f.get(t, path, nil).Object(t); got["disabled"] != true || got["suspended"] != false {
 		t.Fatalf("after disable: %v", got)
 	}
