@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -39,5 +40,32 @@ func TestAdminRoutesRefuseOutsiders(t *testing.T) {
 	}
 	if n < 25 {
 		t.Fatalf("only %d admin routes", n)
+	}
+}
+
+// TestSensitizedAccountMedia: the statuses with media of an account moderators
+// marked sensitive are sensitive, whatever the author asked; without media they are
+// not, and unsensitized the author chooses again.
+func TestSensitizedAccountMedia(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	_, tok := c.RegisterModerator("mod")
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+alice.ID+"/action", tok, url.Values{"type": {"sensitive"}}), 200)
+	post := func() map[string]any {
+		var up attachmentEntity
+		upload(c, alice, "/api/v2/media", "beach.jpg", testdata(t, "gps.jpg"), nil).JSON(t, &up)
+		processed(t, c, alice, up.ID)
+		return c.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look"}, "media_ids[]": {up.ID},
+			"sensitive": {"false"}}), 200).Object(t)
+	}
+	if st := post(); st["sensitive"] != true {
+		t.Fatalf("a sensitized account's media status: sensitive %v", st["sensitive"])
+	}
+	if st := alice.Post("just words"); st["sensitive"] != false {
+		t.Fatalf("a sensitized account's status without media: sensitive %v", st["sensitive"])
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+alice.ID+"/unsensitive", tok, nil), 200)
+	if st := post(); st["sensitive"] != false {
+		t.Fatalf("after unsensitive: sensitive %v", st["sensitive"])
 	}
 }
