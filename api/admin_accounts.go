@@ -126,9 +126,6 @@ func (s *Server) accountAction(r *req) error {
 		return err
 	}
 	act := moderation.AccountAction{Type: r.p.str("type"), Text: r.p.str("text")}
-	if act.Type == "" {
-		act.Type = moderation.ActionNone
-	}
 	if r.p.str("report_id") != "" {
 		if act.ReportID, err = shard.Parse(r.p.str("report_id")); err != nil {
 			return &HTTPError{Code: 422, Msg: "Validation failed: Report is not about this account"}

@@ -164,6 +164,7 @@ func TestAdminAccountDisableAndFlags(t *testing.T) {
 		}
 	}
 	f.post(t, path+"/action", url.Values{"type": {"explode"}}, 422)
+	f.post(t, path+"/action", nil, 422)
 	f.post(t, path+"/approve", nil, 403) // already approved
 	f.post(t, path+"/reject", nil, 403)
 	f.post(t, "/api/v1/admin/accounts/999999/action", url.Values{"type": {"silence"}}, 404)
