@@ -71,11 +71,12 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 400, "Activity has no acceptable actor")
 		return
 	}
-	if refused, err := h.s.suspendedDomain(ctx, actor); err != nil || refused {
-		if err != nil {
-			h.fail(ctx, err)
-			return
-		}
+	refused, err := h.s.suspendedDomain(ctx, actor)
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	if refused {
 		h.reject(ctx, 403, "Domain is suspended")
 		return
 	}

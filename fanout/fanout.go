@@ -249,9 +249,11 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 			return err
 		}
 	}
-	if public, err := s.inPublic(ctx, st); err != nil {
+	public, err := s.inPublic(ctx, st)
+	if err != nil {
 		return err
-	} else if public {
+	}
+	if public {
 		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags, Media: len(st.MediaIDs) > 0}); err != nil {
 			return err
 		}

@@ -144,9 +144,11 @@ func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e str
 			return err
 		}
 	}
-	if public, err := s.inPublic(ctx, st); err != nil {
+	public, err := s.inPublic(ctx, st)
+	if err != nil {
 		return err
-	} else if public {
+	}
+	if public {
 		s.streamPublic(st, e)
 	}
 	return nil
