@@ -84,6 +84,10 @@ type Account struct {
 	// AvatarKey and HeaderKey name a local account's pictures in the media store.
 	AvatarKey string `cbor:"32,keyasint,omitempty"`
 	HeaderKey string `cbor:"33,keyasint,omitempty"`
+	// Moderation state set by the instance's moderators (package moderation).
+	Silenced    bool      `cbor:"34,keyasint,omitempty"`
+	Sensitized  bool      `cbor:"35,keyasint,omitempty"`
+	SuspendedAt time.Time `cbor:"36,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.
@@ -136,6 +140,9 @@ const (
 	tNotes        = "account_notes"
 	tEndorsed     = "endorsements"
 	tEndorsedByID = "endorsements_by_id"
+	// tListing lists account ids newest first for moderators: partitions "all", "local",
+	// "remote" and "domain/<domain>" (listingKeys).
+	tListing = "account_listing"
 )
 
 // Schema lists the tables this package uses.
@@ -151,6 +158,7 @@ func Schema() store.Schema {
 		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
+		{Name: tListing, Order: store.Desc},
 	}, directoryTables()...)
 }
 

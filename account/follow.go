@@ -69,7 +69,8 @@ func (s *Service) FollowOf(ctx context.Context, follower, target shard.ID) (*Fol
 	return s.getFollow(ctx, tFollows, follower, target)
 }
 
-// Follow makes follower follow target, or asks to when target is locked. Following
+// Follow makes follower follow target, or asks to when target is locked or the
+// follower silenced. Following
 // again updates the options. The notifier, if any, hears "follow" or "follow_request".
 func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account, opts FollowOptions, n Notifier) error {
 	if follower == target.ID {
@@ -92,13 +93,15 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 		opts.apply(existing)
 		return s.updateFollow(ctx, follower, target.ID, existing)
 	}
-	remote, err := s.isRemote(ctx, follower)
+	remote, silenced, err := s.followerFacts(ctx, follower)
 	if err != nil {
 		return err
 	}
 	f := &Follow{ID: s.ids.Next(), Reblogs: true, CreatedAt: s.opts.Now().UTC(), Remote: remote}
 	opts.apply(f)
-	if target.Locked || !target.Local() { // a remote follow waits for the remote Accept
+	// A remote follow waits for the remote Accept; a silenced account's follow waits
+	// for the target's approval, as Mastodon's.
+	if target.Locked || !target.Local() || silenced {
 		return s.request(ctx, follower, target.ID, f, n)
 	}
 	created, err := s.createFollow(ctx, follower, target.ID, f)
@@ -108,17 +111,18 @@ func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account
 	return n.Notify(ctx, target.ID, follower, notification.Follow, 0)
 }
 
-// isRemote reports whether id is an account of another server. An id the store does
-// not know is taken as local: nothing is lost by writing its home.
-func (s *Service) isRemote(ctx context.Context, id shard.ID) (bool, error) {
+// followerFacts reports whether id is an account of another server, and whether
+// moderators silenced it. An id the store does not know is taken as local: nothing
+// is lost by writing its home.
+func (s *Service) followerFacts(ctx context.Context, id shard.ID) (remote, silenced bool, err error) {
 	a, err := s.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return false, nil
+		return false, false, nil
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
-	return !a.Local(), nil
+	return !a.Local(), a.Silenced, nil
 }
 
 // updateFollow saves the changed options of an existing follow, in its record and in

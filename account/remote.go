@@ -37,6 +37,9 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	case err == nil:
 		a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
 		prev = existing
+		// A moderator's decisions outlive a refreshed actor document.
+		a.Silenced, a.Sensitized, a.SuspendedAt = existing.Silenced, existing.Sensitized, existing.SuspendedAt
+		a.Suspended = a.Suspended || !a.SuspendedAt.IsZero()
 	case errors.Is(err, ErrNotFound):
 		id := s.ids.Next()
 		ok, prev, err := s.st.PutIfAbsent(ctx, tURIs, []byte(a.URI), empty, id.Bytes(), 0)
@@ -64,7 +67,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
 		{Kind: store.Put, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty, Value: a.ID.Bytes()},
 		peerMutation(a.Domain),
-	}, index...))
+	}, append(index, listingMutations(a)...)...))
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}

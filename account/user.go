@@ -33,7 +33,14 @@ type User struct {
 	ExpandMedia      string   `cbor:"12,keyasint,omitempty"`
 	ExpandSpoilers   bool     `cbor:"13,keyasint,omitempty"`
 	Disabled         bool     `cbor:"14,keyasint,omitempty"`
+	// Suspended mirrors the account's suspension, so that a token check reads one
+	// record (written with the account by SaveBoth).
+	Suspended bool `cbor:"15,keyasint,omitempty"`
 }
+
+// Functional reports whether the user may use the API, as Mastodon's
+// User#functional?: not disabled, not suspended.
+func (u *User) Functional() bool { return !u.Disabled && !u.Suspended }
 
 // Privacy returns the default visibility of new posts.
 func (u *User) Privacy() string {
@@ -127,7 +134,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason}
-	if err := s.saveBoth(ctx, a, u, append(indexed(a), InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))...); err != nil {
+	extra := append(indexed(a), listingMutations(a)...)
+	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
+	if err := s.saveBoth(ctx, a, u, extra...); err != nil {
 		_ = s.st.Delete(ctx, tAccountNames, name, empty)
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
@@ -160,6 +169,11 @@ func (s *Service) saveBoth(ctx context.Context, a *Account, u *User, extra ...st
 		return fmt.Errorf("save user %d: %w", a.ID, err)
 	}
 	return nil
+}
+
+// SaveBoth writes a local account and its user in one batch.
+func (s *Service) SaveBoth(ctx context.Context, a *Account, u *User) error {
+	return s.saveBoth(ctx, a, u)
 }
 
 // User returns the local user of an account.
@@ -225,7 +239,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*Ac
 	if err != nil {
 		return nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || u.Disabled {
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || !u.Functional() {
 		return nil, nil, ErrBadCredentials
 	}
 	a, err := s.Get(ctx, id)

@@ -13,9 +13,9 @@ import (
 // following again changes the options. A local follower's new follow of an unlocked
 // local account merges the target's recent posts into the follower's home, and one of
 // a remote account sends the Follow. A remote follower (a peer's Follow) is answered
-// with Accept unless the target is locked (its owner decides: Authorize), and with
-// Reject, without an error, if either blocks the other or the target blocks the
-// follower's domain.
+// with Accept unless the target is locked or the follower silenced (the target's
+// owner decides: Authorize), and with Reject, without an error, if either blocks the
+// other or the target blocks the follower's domain.
 func (s *Service) Follow(ctx context.Context, follower, target *account.Account, opts account.FollowOptions) error {
 	if !follower.Local() {
 		return s.followFromPeer(ctx, follower, target)
@@ -36,7 +36,7 @@ func (s *Service) Follow(ctx context.Context, follower, target *account.Account,
 		}
 		return nil
 	}
-	if target.Locked {
+	if target.Locked || follower.Silenced {
 		return nil
 	}
 	return s.homes.Followed(ctx, follower.ID, target.ID)
@@ -55,7 +55,7 @@ func (s *Service) followFromPeer(ctx context.Context, follower, target *account.
 	if errors.Is(err, account.ErrBlocked) {
 		return s.federation.Respond(ctx, target.ID, follower.ID, false)
 	}
-	if err != nil || target.Locked {
+	if err != nil || target.Locked || follower.Silenced {
 		return err
 	}
 	return s.federation.Respond(ctx, target.ID, follower.ID, true)

@@ -144,7 +144,7 @@ type Service struct {
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
 	viewers         Viewers
-	domains         DomainBlocks
+	domains         Domains
 }
 
 // Deps are the services federation reads and changes.
@@ -180,8 +180,15 @@ type Deps struct {
 	// Visibility decides which statuses a signed fetch's signer may see; nil: only
 	// public and unlisted ones are served.
 	Visibility Viewers
-	// DomainBlocks refuses fetches signed from blocked domains; nil: none is blocked.
-	DomainBlocks DomainBlocks
+	// Domains says which domains the moderators suspended (their inbox POSTs and, with
+	// authorized fetch, their fetches refused); nil: none.
+	Domains Domains
+}
+
+// Domains is the part of moderation.Service that the inbox and the fetches ask.
+type Domains interface {
+	Suspended(ctx context.Context, domain string) (bool, error)
+	BlockFor(ctx context.Context, domain string) (*moderation.DomainBlock, error)
 }
 
 // DeadLetters is the part of deadletter.Keeper that the workers need.
@@ -206,7 +213,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
-	s.viewers, s.domains = d.Visibility, d.DomainBlocks
+	s.viewers, s.domains = d.Visibility, d.Domains
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}

@@ -16,13 +16,6 @@ import (
 	"github.com/herd-social/herd/visibility"
 )
 
-// DomainBlocks is the instance's list of blocked domains, as far as fetches ask it:
-// whether a domain (the host of a signer's key) is blocked, subdomains of a blocked
-// domain included. A node without one blocks no domain.
-type DomainBlocks interface {
-	DomainBlocked(ctx context.Context, domain string) (bool, error)
-}
-
 // Viewers is the visibility policy, for the statuses served to a signed fetch: the
 // signer's account is the viewer, as a local account is in the client API.
 type Viewers interface {
@@ -82,13 +75,14 @@ func (s *Service) fetchSigner(ctx *fasthttp.RequestCtx) (*account.Account, error
 	return signer, nil
 }
 
-// checkDomain refuses a key on a domain the instance blocks.
+// checkDomain refuses a key on a domain the moderators suspended (subdomains of a
+// suspended domain included).
 func (s *Service) checkDomain(ctx context.Context, keyID string) error {
 	if s.domains == nil {
 		return nil
 	}
 	host := strings.ToLower(hostOf(keyID))
-	blocked, err := s.domains.DomainBlocked(ctx, host)
+	blocked, err := s.domains.Suspended(ctx, host)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,26 @@ type ClientOptions struct {
 	MaxBody int64
 	// UserAgent names Herd to peers.
 	UserAgent string
+	// Refuse, if set, says whether a host is cut off by the instance's moderators (a
+	// suspending domain block): no request goes to it, redirects included.
+	Refuse func(ctx context.Context, host string) (bool, error)
+}
+
+// refusingTransport refuses requests to the hosts ClientOptions.Refuse names.
+type refusingTransport struct {
+	next   http.RoundTripper
+	refuse func(ctx context.Context, host string) (bool, error)
+}
+
+func (t refusingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	refused, err := t.refuse(req.Context(), req.URL.Hostname())
+	if err != nil {
+		return nil, err
+	}
+	if refused {
+		return nil, fmt.Errorf("%w: %s is suspended", ErrForbiddenAddress, req.URL.Hostname())
+	}
+	return t.next.RoundTrip(req)
 }
 
 // NewHTTPClient returns the client of all outbound federation traffic (fetches,
@@ -79,7 +99,11 @@ func newHTTPClient(o ClientOptions, allow func(netip.Addr) bool) (*http.Client, 
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: tr, Timeout: o.Timeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+	var rt http.RoundTripper = tr
+	if o.Refuse != nil {
+		rt = refusingTransport{next: tr, refuse: o.Refuse}
+	}
+	return &http.Client{Transport: rt, Timeout: o.Timeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 3 {
 			return fmt.Errorf("%w: too many redirects", ErrFetch)
 		}

@@ -45,8 +45,19 @@ func (s *Sender) SendFlag(ctx context.Context, r *moderation.Report) error {
 // applyFlag files a report, by the sending actor, against each local account the
 // Flag names, with the named local statuses of that account, as Mastodon's
 // ActivityPub::Activity::Flag, through the report action (which does not forward a
-// peer's report back).
+// peer's report back). The reports of a domain blocked with reject_reports are
+// dropped.
 func (s *Service) applyFlag(ctx context.Context, actor *account.Account, act map[string]any) error {
+	if s.domains != nil {
+		b, err := s.domains.BlockFor(ctx, actor.Domain)
+		if err != nil {
+			return err
+		}
+		if b != nil && b.RejectReports {
+			s.log.Info("activitypub: report refused by a domain block", "actor", actor.URI, "block", b.Domain)
+			return nil
+		}
+	}
 	uris := asStrings(act["object"])
 	if len(uris) > maxFlagObjects {
 		uris = uris[:maxFlagObjects]

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -68,6 +69,15 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 400, "Activity has no acceptable actor")
 		return
 	}
+	refused, err := h.s.suspendedDomain(ctx, actor)
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	if refused {
+		h.reject(ctx, 403, "Domain is suspended")
+		return
+	}
 	if env.Type == "Delete" && idOf(env.Object) == actor {
 		// A deleted actor we never knew: nothing to do, and no fetch to amplify it.
 		if _, err := h.s.accounts.ByURI(ctx, actor); err != nil {
@@ -92,6 +102,10 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
 		return
 	}
+	if !signer.SuspendedAt.IsZero() {
+		h.reject(ctx, 403, "Account is suspended")
+		return
+	}
 	if h.s.onSignedRequest != nil {
 		h.s.onSignedRequest(ctx, signer.Domain)
 	}
@@ -100,6 +114,19 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	ctx.SetStatusCode(202)
+}
+
+// suspendedDomain reports whether the host of an actor id is suspended by a domain
+// block (its own or a parent's).
+func (s *Service) suspendedDomain(ctx context.Context, actor string) (bool, error) {
+	if s.domains == nil {
+		return false, nil
+	}
+	u, err := url.Parse(actor)
+	if err != nil {
+		return false, nil // the signature check refuses it
+	}
+	return s.domains.Suspended(ctx, u.Hostname())
 }
 
 func (h *Server) reject(ctx *fasthttp.RequestCtx, code int, msg string) {

@@ -94,7 +94,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []any{}, Fields: fields(a.Fields),
-		Suspended: a.Suspended, movedToURI: a.MovedToURI}
+		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
 	} else {
@@ -111,6 +111,10 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	}
 	if out.Header == "" {
 		out.Header = s.baseURL() + missingHeader
+	}
+	if a.Suspended { // as Mastodon shows an unavailable account
+		out.DisplayName, out.Note, out.Fields, out.Locked, out.Bot = "", "", []Field{}, false, false
+		out.Avatar, out.Header = s.baseURL()+missingAvatar, s.baseURL()+missingHeader
 	}
 	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
 	if !last.IsZero() {
@@ -190,8 +194,15 @@ func reblogged(sts []*status.Status) []shard.ID {
 	return ids
 }
 
-// statusesWith is statuses with the boosted originals already loaded.
+// statusesWith is statuses with the boosted originals already loaded. Statuses of
+// suspended accounts, and boosts of them, are left out, as Mastodon hides them.
 func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status) ([]*Status, error) {
+	return s.renderStatuses(ctx, viewer, sts, origs, false)
+}
+
+// renderStatuses renders statuses; withSuspended keeps those of suspended accounts
+// (for moderators).
+func (s *Server) renderStatuses(ctx context.Context, viewer shard.ID, sts []*status.Status, origs map[shard.ID]*status.Status, withSuspended bool) ([]*Status, error) {
 	// The entities whose counters and viewer marks are shown: originals, not boosts.
 	var shown []*status.Status
 	var accIDs []shard.ID
@@ -217,7 +228,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 	}
 	out := make([]*Status, 0, len(sts))
 	for _, st := range sts {
-		if accs[st.AccountID] == nil {
+		if accs[st.AccountID] == nil || (accs[st.AccountID].Suspended && !withSuspended) {
 			continue
 		}
 		if st.ReblogOfID == 0 {
@@ -227,7 +238,7 @@ func (s *Server) statusesWith(ctx context.Context, viewer shard.ID, sts []*statu
 			continue
 		}
 		orig := rendered[st.ReblogOfID]
-		if orig == nil {
+		if orig == nil || (orig.Account.Suspended && !withSuspended) {
 			continue
 		}
 		out = append(out, s.boost(st, accs[st.AccountID], orig))

@@ -143,7 +143,11 @@ func (s *Server) statusMap(ctx context.Context, viewer shard.ID, ids []shard.ID)
 	for _, st := range byID {
 		list = append(list, st)
 	}
-	rendered, err := s.statuses(ctx, viewer, list)
+	origs, err := s.d.Statuses.GetMany(ctx, reblogged(list))
+	if err != nil {
+		return nil, err
+	}
+	rendered, err := s.renderStatuses(ctx, viewer, list, origs, true)
 	if err != nil {
 		return nil, err
 	}
@@ -162,25 +166,52 @@ func (s *Server) adminAccounts(ctx context.Context, ids []shard.ID) (map[shard.I
 	if err != nil {
 		return nil, err
 	}
+	targets := make([]*moderation.Target, 0, len(raw))
+	for id, a := range raw {
+		t := &moderation.Target{Account: a}
+		if a.Local() {
+			if t.User, err = s.d.Accounts.User(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		targets = append(targets, t)
+	}
+	list, err := s.adminTargets(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[shard.ID]*AdminAccount, len(list))
+	for i, t := range targets {
+		out[t.Account.ID] = list[i]
+	}
+	return out, nil
+}
+
+// adminTargets renders accounts as moderators see them, in order.
+func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target) ([]*AdminAccount, error) {
+	ids := make([]shard.ID, len(targets))
+	for i, t := range targets {
+		ids[i] = t.Account.ID
+	}
 	rendered, err := s.accountMap(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[shard.ID]*AdminAccount, len(raw))
-	for id, a := range raw {
-		e := &AdminAccount{ID: id.String(), Username: a.Username, CreatedAt: datetime(a.CreatedAt),
-			Suspended: a.Suspended, Account: rendered[id]}
-		if a.Local() {
-			u, err := s.d.Accounts.User(ctx, id)
-			if err != nil {
-				return nil, err
-			}
+	out := make([]*AdminAccount, len(targets))
+	for i, t := range targets {
+		a, u := t.Account, t.User
+		e := &AdminAccount{ID: a.ID.String(), Username: a.Username, CreatedAt: datetime(a.CreatedAt),
+			Silenced: a.Silenced, Suspended: a.Suspended, Sensitized: a.Sensitized, Account: rendered[a.ID]}
+		if u != nil {
 			e.Email, e.Locale, e.Role, e.IPs = ptr(u.Email), ptr(u.Locale), roleOf(u), []any{}
 			e.Confirmed, e.Approved, e.Disabled = true, true, u.Disabled
+			if u.Reason != "" {
+				e.InviteRequest = ptr(u.Reason)
+			}
 		} else {
 			e.Domain = ptr(a.Domain)
 		}
-		out[id] = e
+		out[i] = e
 	}
 	return out, nil
 }

@@ -73,6 +73,7 @@ func httpErr(code int, msg string) *HTTPError { return &HTTPError{Code: code, Ms
 var (
 	errNotFound      = httpErr(404, "Record not found")
 	errForbidden     = httpErr(403, "This action is not allowed")
+	errLoginDisabled = httpErr(403, "Your login is currently disabled")
 	errInvalidToken  = httpErr(401, "The access token is invalid")
 	errNeedUser      = httpErr(422, "This method requires an authenticated user")
 	errOutsideScopes = httpErr(403, "This action is outside the authorized scopes")
@@ -126,7 +127,8 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
-	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden):
+	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
+		errors.Is(err, moderation.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
 	case errors.Is(err, shard.ErrBadID):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
@@ -304,13 +306,33 @@ func (r *req) authenticate(a access) error {
 			r.s.log.Warn("api: record a sign-in", "err", err)
 		}
 	}
-	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) {
-		for _, s := range a.scopes {
-			if auth.Grants(t.Scopes, s) {
-				return nil
-			}
-		}
+	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) && !grantsAny(t.Scopes, a.scopes) {
 		return errOutsideScopes
+	}
+	if a.auth == withUser {
+		return r.functional()
+	}
+	return nil
+}
+
+func grantsAny(granted []string, wanted []string) bool {
+	for _, s := range wanted {
+		if auth.Grants(granted, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// functional refuses the token of a user whose login moderators disabled or whose
+// account they suspended, as Mastodon's require_user! (403).
+func (r *req) functional() error {
+	u, err := r.s.d.Accounts.User(r.context(), r.viewer)
+	if err != nil {
+		return err
+	}
+	if !u.Functional() {
+		return errLoginDisabled
 	}
 	return nil
 }

@@ -44,6 +44,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)
 	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
 	s.routeReports()
+	s.routeAdminAccounts()
+	s.routeDomainPolicies()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)

@@ -236,8 +236,8 @@ func (s *Server) streamAuth(ctx *fasthttp.RequestCtx) (*viewer, error) {
 		return nil, err
 	}
 	u, err := s.d.Accounts.User(ctx, t.AccountID)
-	if errors.Is(err, account.ErrNotFound) {
-		return nil, errStreamBadToken
+	if errors.Is(err, account.ErrNotFound) || (err == nil && !u.Functional()) {
+		return nil, errStreamBadToken // gone, or disabled or suspended by moderators
 	}
 	if err != nil {
 		return nil, err

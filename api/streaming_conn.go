@@ -195,6 +195,9 @@ func (c *streamConn) reverify(ctx context.Context) error {
 		return nil
 	}
 	if u, err := c.s.d.Accounts.User(ctx, c.viewer); err == nil {
+		if !u.Functional() {
+			return errRevoked // disabled or suspended by moderators
+		}
 		c.langs = u.ChosenLanguages
 	}
 	return nil

@@ -57,6 +57,8 @@ var (
 	// ErrPermanent, wrapped in a Signer's error, drops the job without retry (for
 	// example when the signing account is gone).
 	ErrPermanent = errors.New("delivery: permanent failure")
+	// ErrRefused is the outcome of a job to a domain the moderators suspended.
+	ErrRefused = errors.New("delivery: domain suspended")
 )
 
 // Topics declares the delivery topics: Topic and RetryTopic(1..Tiers). Retention covers
@@ -162,6 +164,9 @@ type Options struct {
 	MaxResponseBytes int64
 	// Concurrency bounds the POSTs in flight of the Service, over all topics; default 64.
 	Concurrency int
+	// Refused, if set, says whether the instance's moderators cut a domain off (a
+	// suspending domain block); its jobs are dropped unsent.
+	Refused func(ctx context.Context, domain string) (bool, error)
 	// Observe, if set, is told the outcome of every attempt (for metrics). It is called
 	// from many goroutines and must be quick.
 	Observe func(Outcome)

@@ -142,6 +142,17 @@ func (s *Service) process(ctx context.Context, j Job) error {
 		s.observe(j, Skipped, 0, nil)
 		return nil
 	}
+	if s.opts.Refused != nil {
+		refused, err := s.opts.Refused(ctx, domain)
+		if err != nil {
+			return err
+		}
+		if refused {
+			s.log.Info("delivery: domain suspended, job dropped", "job", j.ID, "inbox", j.Inbox)
+			s.observe(j, Dropped, 0, ErrRefused)
+			return nil
+		}
+	}
 	if !s.breakers.allow(j.Inbox, s.opts.Now()) {
 		return s.retry(ctx, j, 0, ErrBreakerOpen)
 	}

@@ -103,6 +103,22 @@ type Options struct {
 	// accounts (required with Hashtags), and whether a direct status's recipient
 	// hides its author (no conversation then; without it, every recipient gets one).
 	Hidden Hidden
+	// Limited, if set, tells whether moderators keep an author out of public
+	// timelines (a silenced account, or one of a silenced domain).
+	Limited func(ctx context.Context, author shard.ID) (bool, error)
+}
+
+// inPublic reports whether a status goes to the public timelines: listed there by
+// the visibility rule, and its author not limited by moderators.
+func (s *Service) inPublic(ctx context.Context, st *status.Status) (bool, error) {
+	if !visibility.InPublicTimelines(st) {
+		return false, nil
+	}
+	if s.opts.Limited == nil {
+		return true, nil
+	}
+	limited, err := s.opts.Limited(ctx, st.AccountID)
+	return !limited, err
 }
 
 // DeadLetters is the part of deadletter.Keeper that fan-out needs.
@@ -233,7 +249,11 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 			return err
 		}
 	}
-	if visibility.InPublicTimelines(st) {
+	public, err := s.inPublic(ctx, st)
+	if err != nil {
+		return err
+	}
+	if public {
 		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags, Media: len(st.MediaIDs) > 0}); err != nil {
 			return err
 		}

@@ -144,7 +144,11 @@ func (s *Service) streamEverywhere(ctx context.Context, st *status.Status, e str
 			return err
 		}
 	}
-	if visibility.InPublicTimelines(st) {
+	public, err := s.inPublic(ctx, st)
+	if err != nil {
+		return err
+	}
+	if public {
 		s.streamPublic(st, e)
 	}
 	return nil

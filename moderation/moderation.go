@@ -1,6 +1,7 @@
 // Package moderation owns reports: who reported which account and statuses, why, and
-// what moderators did about it (assignment, resolution); later keyword filters and
-// domain blocks. Reports come from local users and from other servers (ActivityPub
+// what moderators did about it (assignment, resolution); moderators' actions on
+// accounts (silence, suspend, disable, sensitive); instance domain blocks and allows;
+// and the audit log of every moderator action. Reports come from local users and from other servers (ActivityPub
 // Flag). It stores them through the store contract; it must not know HTTP, JSON
 // entities, ActivityPub or engines.
 package moderation
@@ -12,13 +13,19 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 )
 
-// ErrNotFound is returned for a report that does not exist.
-var ErrNotFound = errors.New("moderation: not found")
+var (
+	// ErrNotFound is returned for a report or domain block that does not exist.
+	ErrNotFound = errors.New("moderation: not found")
+	// ErrForbidden is returned for an action moderators may not take (on staff, or
+	// deleting an account that is not suspended), Mastodon's 403.
+	ErrForbidden = errors.New("moderation: not allowed")
+)
 
 // Validation is a user-facing validation failure (Mastodon answers 422).
 type Validation struct{ Msg string }
@@ -77,13 +84,20 @@ const (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}}
+	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}, {Name: tAudit, Order: store.Desc},
+		{Name: tDomainBlocks}, {Name: tDomainAllows}}
 }
 
 // Accounts is the part of the account service that reports read.
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
+	User(ctx context.Context, id shard.ID) (*account.User, error)
+	Save(ctx context.Context, a *account.Account) error
+	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
+	Listing(ctx context.Context, partition []byte, p paging.Page) ([]shard.ID, error)
+	DeleteRemote(ctx context.Context, a *account.Account) error
 }
 
 // Statuses is the part of the status service that reports read.

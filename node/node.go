@@ -74,6 +74,8 @@ type Services struct {
 	Federation *activitypub.Service
 	Delivery   *delivery.Service
 	Reports    *moderation.Service
+	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
+	Domains *moderation.Domains
 	// Media keeps attachments and their files.
 	Media *media.Service
 	// Emoji keeps custom emoji.
@@ -190,6 +192,7 @@ func (n *Node) build() error {
 	s.Conversations = conversation.New(n.store, ids)
 	s.Hashtags = hashtag.New(n.store, ids)
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
+	s.Domains = moderation.NewDomains(n.store)
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -208,7 +211,14 @@ func (n *Node) build() error {
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
-			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts})
+			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
+			Limited: func(ctx context.Context, author shard.ID) (bool, error) {
+				a, err := s.Accounts.Get(ctx, author)
+				if err != nil {
+					return false, err
+				}
+				return s.Domains.Limited(ctx, a)
+			}})
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
@@ -239,7 +249,7 @@ type fedBase struct {
 func (n *Node) federationBase() (fedBase, error) {
 	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
-		ExtraCA: cfg.ExtraCA}
+		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Suspended}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fedBase{}, fmt.Errorf("node: %w", err)
@@ -261,7 +271,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	apOpts, keys := fed.opts, fed.keys
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
-		Observe: n.metrics.observeDelivery})
+		Observe: n.metrics.observeDelivery, Refused: s.Domains.Suspended})
 	sender := activitypub.NewSender(activitypub.SenderDeps{Store: n.store, Accounts: s.Accounts, Statuses: s.Statuses,
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
@@ -272,7 +282,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)

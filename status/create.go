@@ -171,6 +171,14 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	if err := s.defaults(ctx, author, &p); err != nil {
 		return nil, err
 	}
+	if len(p.MediaIDs) > 0 && !*p.Sensitive {
+		// The media of an account moderators marked sensitive always are, as Mastodon's.
+		a, err := s.accounts.Get(ctx, author)
+		if err != nil {
+			return nil, err
+		}
+		p.Sensitive = ptrTo(a.Sensitized)
+	}
 	now := s.opts.Now().UTC()
 	var question *poll.Poll
 	if p.Poll != nil {
@@ -369,3 +377,5 @@ func flags(st *Status) []byte {
 	}
 	return []byte{f, visCode[st.Visibility]}
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -38,6 +38,9 @@ func admin(args []string) error {
 	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
 	category := fs.String("category", "", "admin emoji add: the category of the emoji in the picker")
+	severity := fs.String("severity", "silence", "admin domain block: silence, suspend or noop")
+	text := fs.String("text", "", "admin account: a note kept in the audit log; admin domain block: the public comment")
+	limit := fs.Int("limit", 40, "admin audit: how many entries, newest first")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -88,6 +91,12 @@ func admin(args []string) error {
 		return nil
 	case "emoji":
 		return adminEmoji(ctx, n, fs.Args(), *category)
+	case "account":
+		return adminAccount(ctx, n, fs.Args(), *text)
+	case "domain":
+		return adminDomain(ctx, n, fs.Args(), *severity, *text)
+	case "audit":
+		return adminAudit(ctx, n, *limit)
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }

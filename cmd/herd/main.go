@@ -29,6 +29,10 @@ Usage:
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd admin emoji [--category C] add SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
+  herd admin account [--text T] ACTION HANDLE  suspend, unsuspend, silence, unsilence, disable, enable, sensitive, unsensitive (--text)
+  herd admin domain [--severity S] [--text T] block DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
+  herd admin domain unblock|list     lift a domain block, or list them
+  herd admin audit                   the newest moderator actions (--limit)
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
   herd config check [flags]          check the configuration and exit

@@ -1,0 +1,55 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Partitions of the account listing (moderators' list of accounts).
+const (
+	OriginAll    = "all"
+	OriginLocal  = "local"
+	OriginRemote = "remote"
+)
+
+// listingKeys are the partitions of account_listing that list a: its origin's
+// and, for a remote account, its domain's.
+func listingKeys(a *Account) [][]byte {
+	if a.Local() {
+		return [][]byte{[]byte(OriginAll), []byte(OriginLocal)}
+	}
+	return [][]byte{[]byte(OriginAll), []byte(OriginRemote), ListingDomain(a.Domain)}
+}
+
+// ListingDomain is the listing partition of the accounts of one domain.
+func ListingDomain(domain string) []byte {
+	return []byte("domain/" + strings.ToLower(domain))
+}
+
+func listingMutations(a *Account) []store.Mutation {
+	var muts []store.Mutation
+	for _, k := range listingKeys(a) {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tListing, PK: k, CK: a.ID.Bytes(), Value: empty})
+	}
+	return muts
+}
+
+// Listing returns one page of account ids of a listing partition ("local",
+// "remote" or ListingDomain), newest first. Accounts created before the listing
+// existed are not listed.
+func (s *Service) Listing(ctx context.Context, partition []byte, p paging.Page) ([]shard.ID, error) {
+	rows, err := s.st.Scan(ctx, tListing, partition, p.Range())
+	if err != nil {
+		return nil, fmt.Errorf("scan the account listing: %w", err)
+	}
+	ids := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		ids[i] = shard.FromBytes(r.CK)
+	}
+	return ids, nil
+}

@@ -1,0 +1,162 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+)
+
+// Account action types, as Mastodon's Admin::AccountAction.
+const (
+	ActionNone      = "none"
+	ActionSensitive = "sensitive"
+	ActionDisable   = "disable"
+	ActionSilence   = "silence"
+	ActionSuspend   = "suspend"
+)
+
+// AccountAction is what a moderator does to an account: POST
+// /api/v1/admin/accounts/:id/action.
+type AccountAction struct {
+	Type string
+	// ReportID, if set, is a report about the account that the action resolves.
+	ReportID shard.ID
+	// Text is the moderator's note to the account (kept in the audit log).
+	Text string
+}
+
+// typesFor lists the actions open on an account: disable needs a local login.
+func typesFor(a *account.Account) []string {
+	if a.Local() {
+		return []string{ActionNone, ActionDisable, ActionSensitive, ActionSilence, ActionSuspend}
+	}
+	return []string{ActionNone, ActionSensitive, ActionSilence, ActionSuspend}
+}
+
+// Target is an account as moderators see it: with its login when it is local.
+type Target struct {
+	Account *account.Account
+	// User is nil for remote accounts.
+	User *account.User
+}
+
+// Target loads an account and, for a local one, its user.
+func (s *Service) Target(ctx context.Context, id shard.ID) (*Target, error) {
+	a, err := s.accounts.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := &Target{Account: a}
+	if a.Local() {
+		if t.User, err = s.accounts.User(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// save writes the target's account, and its user with the suspension mirrored.
+func (s *Service) saveTarget(ctx context.Context, t *Target) error {
+	if t.User == nil {
+		return s.accounts.Save(ctx, t.Account)
+	}
+	t.User.Suspended = t.Account.Suspended
+	return s.accounts.SaveBoth(ctx, t.Account, t.User)
+}
+
+// Act takes a moderator's action on an account. Staff cannot be acted on
+// (ErrForbidden, as Mastodon's policy); a report given must be about the account,
+// and is resolved. Every action is written to the audit log.
+func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAction) (*Target, error) {
+	t, err := s.Target(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(typesFor(t.Account), act.Type) {
+		return nil, invalid("Type is not included in the list")
+	}
+	if t.User != nil && t.User.Admin {
+		return nil, fmt.Errorf("act on staff %d: %w", id, ErrForbidden)
+	}
+	if act.ReportID != 0 {
+		r, err := s.Get(ctx, act.ReportID)
+		if errors.Is(err, ErrNotFound) || (err == nil && r.TargetAccountID != id) {
+			return nil, invalid("Report is not about this account")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch act.Type {
+	case ActionSensitive:
+		t.Account.Sensitized = true
+	case ActionDisable:
+		t.User.Disabled = true
+	case ActionSilence:
+		t.Account.Silenced = true
+	case ActionSuspend:
+		t.Account.Suspended, t.Account.SuspendedAt = true, s.opts.Now().UTC()
+	}
+	if act.Type != ActionNone {
+		if err := s.saveTarget(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	if act.ReportID != 0 {
+		if _, err := s.Resolve(ctx, act.ReportID, moderator); err != nil {
+			return nil, err
+		}
+	}
+	verb := act.Type
+	if verb == ActionNone {
+		verb = "warn"
+	}
+	if err := s.audit(ctx, moderator, verb, "Account", t.Account.Acct(), act.Text); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Undo names the reversals of account actions.
+const (
+	UndoEnable      = "enable"
+	UndoUnsilence   = "unsilence"
+	UndoUnsuspend   = "unsuspend"
+	UndoUnsensitive = "unsensitive"
+)
+
+// Undo reverses an action on an account: enable (local accounts only, else
+// ErrNotFound as Mastodon's missing user), unsilence, unsuspend, unsensitive.
+func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string) (*Target, error) {
+	t, err := s.Target(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch what {
+	case UndoEnable:
+		if t.User == nil {
+			return nil, fmt.Errorf("enable remote account %d: %w", id, account.ErrNotFound)
+		}
+		t.User.Disabled = false
+	case UndoUnsilence:
+		t.Account.Silenced = false
+	case UndoUnsuspend:
+		t.Account.Suspended, t.Account.SuspendedAt = false, time.Time{}
+	case UndoUnsensitive:
+		t.Account.Sensitized = false
+	default:
+		return nil, fmt.Errorf("undo %q: %w", what, ErrNotFound)
+	}
+	if err := s.saveTarget(ctx, t); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,175 @@
+package moderation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/shard"
+)
+
+// Account states moderators filter by, as Mastodon's AccountFilter.
+const (
+	StatusActive     = "active"
+	StatusPending    = "pending"
+	StatusDisabled   = "disabled"
+	StatusSilenced   = "silenced"
+	StatusSuspended  = "suspended"
+	StatusSensitized = "sensitized"
+)
+
+// AccountQuery selects accounts for moderators: GET /api/v1 and /api/v2/admin/accounts.
+type AccountQuery struct {
+	// Origin is account.OriginLocal, account.OriginRemote or empty for both.
+	Origin string
+	// Domain keeps the accounts of one domain (remote only).
+	Domain string
+	// Status is one of the Status constants; empty keeps every account.
+	Status string
+	// Username keeps usernames starting with it, DisplayName display names holding
+	// it, Email emails starting with it; all case-insensitively.
+	Username, DisplayName, Email string
+	// Staff keeps local users with a moderator role.
+	Staff bool
+	// RoleIDs keeps local users with one of these roles.
+	RoleIDs []string
+	// Nothing keeps no account at all: a filter Herd knows no account can meet (an
+	// IP address: none are kept; invited_by: there are no invites).
+	Nothing bool
+}
+
+func (q AccountQuery) partition() []byte {
+	switch {
+	case q.Domain != "":
+		return account.ListingDomain(q.Domain)
+	case q.Origin == account.OriginLocal || q.Origin == account.OriginRemote:
+		return []byte(q.Origin)
+	}
+	return []byte(account.OriginAll)
+}
+
+// RoleOf is the role id of a user: Mastodon's Owner role ("3") for admins, the
+// everyone role ("-99") otherwise.
+func RoleOf(u *account.User) string {
+	if u.Admin {
+		return "3"
+	}
+	return "-99"
+}
+
+func (q AccountQuery) matches(t *Target) bool {
+	a, u := t.Account, t.User
+	ci := strings.ToLower
+	switch {
+	case q.Origin == account.OriginLocal && !a.Local(), q.Origin == account.OriginRemote && a.Local():
+		return false
+	case q.Username != "" && !strings.HasPrefix(ci(a.Username), ci(q.Username)):
+		return false
+	case q.DisplayName != "" && !strings.Contains(ci(a.DisplayName), ci(q.DisplayName)):
+		return false
+	case q.Email != "" && (u == nil || !strings.HasPrefix(ci(u.Email), ci(q.Email))):
+		return false
+	case q.Staff && (u == nil || !u.Admin):
+		return false
+	case len(q.RoleIDs) > 0 && (u == nil || !slices.Contains(q.RoleIDs, RoleOf(u))):
+		return false
+	}
+	switch q.Status {
+	case StatusActive:
+		return !a.Suspended
+	case StatusPending:
+		return false // every user is approved: Herd has no approval queue yet
+	case StatusDisabled:
+		return u != nil && u.Disabled
+	case StatusSilenced:
+		return a.Silenced
+	case StatusSuspended:
+		return a.Suspended
+	case StatusSensitized:
+		return a.Sensitized
+	}
+	return true
+}
+
+// Accounts returns one page of the accounts q selects, newest first, scanning the
+// account directory past those the filters leave out.
+func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) ([]*Target, error) {
+	if p.Limit <= 0 || q.Nothing {
+		return nil, nil
+	}
+	var out []*Target
+	for len(out) < p.Limit {
+		ids, err := s.accounts.Listing(ctx, q.partition(), p)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		accs, err := s.accounts.GetMany(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			a := accs[id]
+			if a == nil {
+				continue
+			}
+			t := &Target{Account: a}
+			if a.Local() {
+				if t.User, err = s.accounts.User(ctx, id); err != nil {
+					return nil, err
+				}
+			}
+			if q.matches(t) {
+				out = append(out, t)
+			}
+		}
+		if len(ids) < p.Limit {
+			break
+		}
+		if last := ids[len(ids)-1]; p.Forward() {
+			p.MinID = last
+		} else {
+			p.MaxID = last
+		}
+	}
+	out = out[:min(len(out), p.Limit)]
+	if p.Forward() {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// Approve and Reject act on accounts awaiting approval. Herd registers every user
+// approved, so both answer ErrForbidden, as Mastodon's policy does for an approved
+// user.
+func (s *Service) Approve(ctx context.Context, moderator, id shard.ID, approve bool) (*Target, error) {
+	if _, err := s.Target(ctx, id); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("approve %d: already approved: %w", id, ErrForbidden)
+}
+
+// Delete removes a suspended account for good: its follows both ways go and it
+// stays suspended; a local account's login stays refused. An account that is not
+// suspended cannot be deleted (ErrForbidden, as Mastodon).
+func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, error) {
+	t, err := s.Target(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Account.Suspended {
+		return nil, fmt.Errorf("delete %d: not suspended: %w", id, ErrForbidden)
+	}
+	if err := s.accounts.DeleteRemote(ctx, t.Account); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, moderator, "destroy", "Account", t.Account.Acct(), ""); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,295 @@
+package moderation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/net/idna"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Domain block severities, as Mastodon's.
+const (
+	SeveritySilence = "silence"
+	SeveritySuspend = "suspend"
+	SeverityNoop    = "noop"
+)
+
+const (
+	// tDomainBlocks and tDomainAllows hold every block and allow in one partition
+	// each (an instance has hundreds, not millions), clustered by id.
+	tDomainBlocks = "domain_blocks"
+	tDomainAllows = "domain_allows"
+)
+
+var domainPartition = []byte("all")
+
+// DomainBlock is an instance's policy on another server.
+type DomainBlock struct {
+	ID             shard.ID  `cbor:"1,keyasint"`
+	Domain         string    `cbor:"2,keyasint"`
+	Severity       string    `cbor:"3,keyasint"`
+	RejectMedia    bool      `cbor:"4,keyasint,omitempty"`
+	RejectReports  bool      `cbor:"5,keyasint,omitempty"`
+	PrivateComment string    `cbor:"6,keyasint,omitempty"`
+	PublicComment  string    `cbor:"7,keyasint,omitempty"`
+	Obfuscate      bool      `cbor:"8,keyasint,omitempty"`
+	CreatedAt      time.Time `cbor:"9,keyasint"`
+}
+
+// Digest is the SHA-256 of the domain, in hex, as Mastodon publishes it.
+func (b *DomainBlock) Digest() string {
+	sum := sha256.Sum256([]byte(b.Domain))
+	return hex.EncodeToString(sum[:])
+}
+
+// PublicDomain is the domain as the public list shows it: obfuscated blocks have
+// the middle of the name starred, dots kept, as Mastodon's.
+func (b *DomainBlock) PublicDomain() string {
+	if !b.Obfuscate {
+		return b.Domain
+	}
+	r := []rune(b.Domain)
+	visible := len(r) / 4
+	for i, c := range r {
+		if i > visible && i < len(r)-visible && c != '.' {
+			r[i] = '*'
+		}
+	}
+	return string(r)
+}
+
+// DomainAllow lets a domain federate in limited-federation mode.
+type DomainAllow struct {
+	ID        shard.ID  `cbor:"1,keyasint"`
+	Domain    string    `cbor:"2,keyasint"`
+	CreatedAt time.Time `cbor:"3,keyasint"`
+}
+
+// NormalizeDomain is the form domains are kept in: lower case, ASCII (punycode),
+// without a trailing dot. A name that is not a host name is invalid.
+func NormalizeDomain(d string) (string, error) {
+	d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
+	if d == "" {
+		return "", invalid("Domain can't be blank")
+	}
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil || strings.ContainsAny(a, "/:@ ") {
+		return "", invalid("Domain is not a valid domain name")
+	}
+	return a, nil
+}
+
+// DomainBlocks lists every domain block, oldest first.
+func (s *Service) DomainBlocks(ctx context.Context) ([]*DomainBlock, error) {
+	return scanAll[DomainBlock](ctx, s.st, tDomainBlocks)
+}
+
+// DomainAllows lists every domain allow, oldest first.
+func (s *Service) DomainAllows(ctx context.Context) ([]*DomainAllow, error) {
+	return scanAll[DomainAllow](ctx, s.st, tDomainAllows)
+}
+
+func scanAll[T any](ctx context.Context, st store.Store, table string) ([]*T, error) {
+	rows, err := st.Scan(ctx, table, domainPartition, store.Range{})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", table, err)
+	}
+	out := make([]*T, 0, len(rows))
+	for _, r := range rows {
+		var v T
+		if err := store.Unmarshal(r.Value, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, &v)
+	}
+	return out, nil
+}
+
+func getOne[T any](ctx context.Context, s *Service, table string, id shard.ID) (*T, error) {
+	b, err := s.st.Get(ctx, table, domainPartition, id.Bytes())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%s %d: %w", table, id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %d: %w", table, id, err)
+	}
+	var v T
+	if err := store.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// DomainBlock returns one domain block.
+func (s *Service) DomainBlock(ctx context.Context, id shard.ID) (*DomainBlock, error) {
+	return getOne[DomainBlock](ctx, s, tDomainBlocks, id)
+}
+
+// DomainAllow returns one domain allow.
+func (s *Service) DomainAllow(ctx context.Context, id shard.ID) (*DomainAllow, error) {
+	return getOne[DomainAllow](ctx, s, tDomainAllows, id)
+}
+
+// Domains answers what the domain blocks mean for one domain. It reads the store
+// only, so that the outbound client can be built with it before the services.
+type Domains struct{ st store.Store }
+
+// NewDomains returns the domain policy reader on st.
+func NewDomains(st store.Store) *Domains { return &Domains{st: st} }
+
+// BlockFor returns the block that covers a domain, its own or a parent's (a block
+// of example.com covers a.example.com), the most specific; nil if none.
+func (d *Domains) BlockFor(ctx context.Context, domain string) (*DomainBlock, error) {
+	if domain == "" {
+		return nil, nil
+	}
+	blocks, err := scanAll[DomainBlock](ctx, d.st, tDomainBlocks)
+	if err != nil {
+		return nil, err
+	}
+	if host, _, err := net.SplitHostPort(domain); err == nil {
+		domain = host // an account's domain may carry a port
+	}
+	return coveringBlock(blocks, strings.TrimSuffix(strings.ToLower(domain), ".")), nil
+}
+
+func coveringBlock(blocks []*DomainBlock, domain string) *DomainBlock {
+	var best *DomainBlock
+	for _, b := range blocks {
+		if (domain == b.Domain || strings.HasSuffix(domain, "."+b.Domain)) && (best == nil || len(b.Domain) > len(best.Domain)) {
+			best = b
+		}
+	}
+	return best
+}
+
+// Suspended reports whether a domain is suspended by a block of it or a parent.
+func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
+	b, err := d.BlockFor(ctx, domain)
+	return b != nil && b.Severity == SeveritySuspend, err
+}
+
+// Limited reports whether moderators keep an account out of public timelines: it is
+// silenced, or its domain is silenced or suspended.
+func (d *Domains) Limited(ctx context.Context, a *account.Account) (bool, error) {
+	if a.Silenced || a.Suspended {
+		return true, nil
+	}
+	b, err := d.BlockFor(ctx, a.Domain)
+	return b != nil && b.Severity != SeverityNoop, err
+}
+
+func checkSeverity(sev string) error {
+	if !slices.Contains([]string{SeveritySilence, SeveritySuspend, SeverityNoop}, sev) {
+		return invalid("Severity is not included in the list")
+	}
+	return nil
+}
+
+// CreateDomainBlock adds a block; a domain already blocked is refused (422, as
+// Mastodon's uniqueness). An empty severity is silence, as Mastodon's default.
+func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b DomainBlock) (*DomainBlock, error) {
+	var err error
+	if b.Domain, err = NormalizeDomain(b.Domain); err != nil {
+		return nil, err
+	}
+	if b.Severity == "" {
+		b.Severity = SeveritySilence
+	}
+	if err := checkSeverity(b.Severity); err != nil {
+		return nil, err
+	}
+	blocks, err := s.DomainBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range blocks {
+		if old.Domain == b.Domain {
+			return nil, invalid("Domain has already been taken")
+		}
+	}
+	b.ID, b.CreatedAt = s.ids.Next(), s.opts.Now().UTC()
+	return &b, s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b)
+}
+
+// UpdateDomainBlock changes a block with f (its domain stays).
+func (s *Service) UpdateDomainBlock(ctx context.Context, moderator, id shard.ID, f func(b *DomainBlock)) (*DomainBlock, error) {
+	b, err := s.DomainBlock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	domain := b.Domain
+	f(b)
+	b.Domain = domain
+	if err := checkSeverity(b.Severity); err != nil {
+		return nil, err
+	}
+	return b, s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b)
+}
+
+// CreateDomainAllow adds an allow; an existing one for the domain is returned as it
+// is, as Mastodon's.
+func (s *Service) CreateDomainAllow(ctx context.Context, moderator shard.ID, domain string) (*DomainAllow, error) {
+	domain, err := NormalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	allows, err := s.DomainAllows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range allows {
+		if a.Domain == domain {
+			return a, nil
+		}
+	}
+	a := &DomainAllow{ID: s.ids.Next(), Domain: domain, CreatedAt: s.opts.Now().UTC()}
+	return a, s.putDomain(ctx, moderator, tDomainAllows, "create_domain_allow", a.ID, domain, a)
+}
+
+func (s *Service) putDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string, v any) error {
+	b, err := store.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, table, domainPartition, id.Bytes(), b, 0); err != nil {
+		return fmt.Errorf("save %s %s: %w", table, domain, err)
+	}
+	return s.audit(ctx, moderator, action, "Domain", domain, "")
+}
+
+// DeleteDomainBlock lifts a block.
+func (s *Service) DeleteDomainBlock(ctx context.Context, moderator, id shard.ID) error {
+	b, err := s.DomainBlock(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain)
+}
+
+// DeleteDomainAllow removes an allow.
+func (s *Service) DeleteDomainAllow(ctx context.Context, moderator, id shard.ID) error {
+	a, err := s.DomainAllow(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.deleteDomain(ctx, moderator, tDomainAllows, "destroy_domain_allow", id, a.Domain)
+}
+
+func (s *Service) deleteDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string) error {
+	if err := s.st.Delete(ctx, table, domainPartition, id.Bytes()); err != nil {
+		return fmt.Errorf("delete %s %s: %w", table, domain, err)
+	}
+	return s.audit(ctx, moderator, action, "Domain", domain, "")
+}
