@@ -11,7 +11,7 @@
 # survives stop and start; wipe (when stopped) starts afresh.
 #
 # Environment: HERD_OPENSEARCH_PORT (HTTP, default 9200; the runner takes only ports
-# 9201 to 9299), HERD_OPENSEARCH_TRANSPORT_PORT (default 9300), HERD_OPENSEARCH_HEAP
+# 9200 to 9299), HERD_OPENSEARCH_TRANSPORT_PORT (default 9300), HERD_OPENSEARCH_HEAP
 # (default 512m).
 # Tests then use HERD_OPENSEARCH=http://127.0.0.1:$HERD_OPENSEARCH_PORT.
 
@@ -27,8 +27,8 @@ ADDR=127.0.0.1:$PORT
 PROBE_ARGS=(http "$ADDR")
 
 # The runner gives node N the first free HTTP port after its base port, up to 9299.
-((PORT >= 9201 && PORT <= 9299)) || [[ ${1:-} != start ]] ||
-	die "HERD_OPENSEARCH_PORT must be 9201 to 9299 (the runner's range), not $PORT"
+((PORT >= 9200 && PORT <= 9299)) || [[ ${1:-} != start ]] ||
+	die "HERD_OPENSEARCH_PORT must be 9200 to 9299 (the runner's range), not $PORT"
 
 write_config() {
 	mkdir -p "$RUN/node_1/config" "$RUN/node_1/data" "$RUN/node_1/logs"

@@ -12,7 +12,7 @@
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
 # /tmp/herd-engines-test; CQL 19042, Kafka 19092, S3 18333, OpenSearch 9250, the
-# runner taking only 9201 to 9299), so that engines started
+# runner taking only 9200 to 9299), so that engines started
 # by hand on the default ports are left alone. Needs java, mvn and go; Maven fetches
 # the jars, go builds SeaweedFS once (`ops/engines/seaweedfs.sh build`, minutes).
 # Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
