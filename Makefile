@@ -72,5 +72,5 @@ bench-report: build ## load a fresh local node with the mixed scenario for 20s, 
 	echo "report: $(CURDIR)/bench-out/report.html"
 
 .PHONY: test-cluster
-test-cluster: ## cluster shape: start Cassandra, Kafka and SeaweedFS (ops/engines), test store/scylla, bus/kafka and blob/s3 on them, then the node test suites on the cluster shape, then three herd nodes end to end (tests/cluster), stop them
+test-cluster: ## cluster shape: start Cassandra, Kafka, SeaweedFS and OpenSearch (ops/engines), test store/scylla, bus/kafka, blob/s3 and search/elastic on them, then the node test suites on the cluster shape, then three herd nodes end to end (tests/cluster), stop them
 	GO=$(GO) bash ops/engines/test-cluster.sh

@@ -1,27 +1,44 @@
 package node
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/herd-social/herd/search"
 	searchbleve "github.com/herd-social/herd/search/bleve"
+	"github.com/herd-social/herd/search/elastic"
 	"github.com/herd-social/herd/search/indexer"
 )
 
 // Search engine names, as search.engine takes them.
 const (
 	SearchBleve = "bleve"
+	// SearchElastic is an Elasticsearch 8 or OpenSearch 2/3 server that every node
+	// shares.
+	SearchElastic = "elasticsearch"
 )
 
 // SearchConfig is the [search] table: the full-text search engine.
 type SearchConfig struct {
 	// Engine is "bleve" (default: indexes embedded under Dir, each node keeping a
 	// whole index of its own).
-	Engine string `toml:"engine" help:"full-text search engine: bleve (default bleve)"`
+	// "elasticsearch" is a server at URL (Elasticsearch 8 or OpenSearch 2/3) that
+	// every node shares, its indexes named with Prefix.
+	Engine string `toml:"engine" help:"full-text search engine: bleve or elasticsearch (default bleve)"`
 	// Dir is the directory of the Bleve indexes; default <data>/search, and
 	// <data>/search/node<node_id> in the cluster shape.
 	Dir string `toml:"dir" help:"directory of the bleve search indexes (default <data>/search; <data>/search/node<node_id> in a cluster)"`
+	// URL is the Elasticsearch or OpenSearch server, such as http://127.0.0.1:9200.
+	URL string `toml:"url" help:"address of the elasticsearch or opensearch server (engine elasticsearch)"`
+	// Prefix starts the names of the server's indexes, aliases and templates.
+	Prefix string `toml:"prefix" help:"prefix of the elasticsearch index names (default herd-)"`
+	// Username and Password authenticate with HTTP basic authentication, when set.
+	Username string `toml:"username" help:"elasticsearch user name (basic authentication)"`
+	Password string `toml:"password" help:"elasticsearch password (basic authentication)" secret:"true"`
 }
 
 // searchDefaults fills the search engine's zero fields.
@@ -40,14 +57,34 @@ func (c Config) searchDefaults() Config {
 
 // validateSearch reports the search engine's unusable settings.
 func (c Config) validateSearch() []error {
-	if c.Search.Engine != SearchBleve {
-		return []error{fmt.Errorf("search.engine %q must be bleve", c.Search.Engine)}
+	switch c.Search.Engine {
+	case SearchBleve:
+		return nil
+	case SearchElastic:
+		u, err := url.Parse(c.Search.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return []error{fmt.Errorf("search.url %q must be an http or https address with search.engine elasticsearch", c.Search.URL)}
+		}
+		if c.Search.Prefix != strings.ToLower(c.Search.Prefix) || strings.ContainsAny(c.Search.Prefix, `*,"\/ `) {
+			return []error{fmt.Errorf("search.prefix %q must be lower case without *, \", \\, / or spaces", c.Search.Prefix)}
+		}
+		return nil
 	}
-	return nil
+	return []error{fmt.Errorf("search.engine %q must be bleve or elasticsearch", c.Search.Engine)}
 }
 
 // openSearch opens the search engine the configuration names.
 func openSearch(cfg Config) (search.Engine, error) {
+	if cfg.Search.Engine == SearchElastic {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		e, err := elastic.Open(ctx, elastic.Config{URL: cfg.Search.URL, Prefix: cfg.Search.Prefix,
+			Username: cfg.Search.Username, Password: cfg.Search.Password})
+		if err != nil {
+			return nil, fmt.Errorf("node: open search: %w", err)
+		}
+		return e, nil
+	}
 	e, err := searchbleve.Open(cfg.Search.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("node: open search: %w", err)
@@ -56,8 +93,12 @@ func openSearch(cfg Config) (search.Engine, error) {
 }
 
 // searchGroup is the indexer's consumer group: an embedded engine is one per node, so
-// each node consumes every event in a group of its own.
+// each node consumes every event in a group of its own; a server's indexes are shared,
+// so the nodes share one group and each event is indexed once.
 func (c Config) searchGroup() string {
+	if c.Search.Engine == SearchElastic {
+		return indexer.Group
+	}
 	return fmt.Sprintf("%s.%d", indexer.Group, c.NodeID)
 }
 

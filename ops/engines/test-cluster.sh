@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-cluster.sh: what `make test-cluster` runs. It starts a fresh Cassandra node, a
-# fresh Kafka broker and a fresh SeaweedFS server (ops/engines), runs the cluster
-# engines' conformance tests against them (store/scylla, bus/kafka, blob/s3), then the Go test suites that run herd nodes
+# fresh Kafka broker, a fresh SeaweedFS server and a fresh OpenSearch node
+# (ops/engines), runs the cluster engines' conformance tests against them
+# (store/scylla, bus/kafka, blob/s3, search/elastic), then the Go test suites that run herd nodes
 # or open engines through testrig (the Mastodon API, ActivityPub, moderation, bench,
 # and the domain packages' tests on testrig.Store and Bus) and the third-party
 # client and Fedify suites (tests/clients, tests/federation) on the cluster shape,
@@ -10,7 +11,8 @@
 # fan-out), and stops the engines whatever happens.
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
-# /tmp/herd-engines-test; CQL 19042, Kafka 19092, S3 18333), so that engines started
+# /tmp/herd-engines-test; CQL 19042, Kafka 19092, S3 18333, OpenSearch 9250, the
+# runner taking only 9200 to 9299), so that engines started
 # by hand on the default ports are left alone. Needs java, mvn and go; Maven fetches
 # the jars, go builds SeaweedFS once (`ops/engines/seaweedfs.sh build`, minutes).
 # Extra arguments go to the conformance suites' `go test` (e.g. -run, -v);
@@ -33,6 +35,8 @@ export HERD_SEAWEEDFS_S3_PORT=${HERD_SEAWEEDFS_S3_PORT:-18333}
 export HERD_SEAWEEDFS_MASTER_PORT=${HERD_SEAWEEDFS_MASTER_PORT:-18334}
 export HERD_SEAWEEDFS_VOLUME_PORT=${HERD_SEAWEEDFS_VOLUME_PORT:-18335}
 export HERD_SEAWEEDFS_FILER_PORT=${HERD_SEAWEEDFS_FILER_PORT:-18336}
+export HERD_OPENSEARCH_PORT=${HERD_OPENSEARCH_PORT:-9250}
+export HERD_OPENSEARCH_TRANSPORT_PORT=${HERD_OPENSEARCH_TRANSPORT_PORT:-9350}
 export HERD_S3_ACCESS_KEY=${HERD_S3_ACCESS_KEY:-herd-test}
 export HERD_S3_SECRET_KEY=${HERD_S3_SECRET_KEY:-herd-test-secret}
 GO=${GO:-go}
@@ -43,13 +47,15 @@ stop_engines() {
 	bash "$engines/cassandra.sh" status || true
 	bash "$engines/kafka.sh" status || true
 	bash "$engines/seaweedfs.sh" status || true
+	bash "$engines/opensearch.sh" status || true
 	bash "$engines/cassandra.sh" stop || true
 	bash "$engines/kafka.sh" stop || true
 	bash "$engines/seaweedfs.sh" stop || true
+	bash "$engines/opensearch.sh" stop || true
 }
 
 # Engines left by an interrupted run are stopped, and every run starts on empty data.
-for e in cassandra kafka seaweedfs; do
+for e in cassandra kafka seaweedfs opensearch; do
 	bash "$engines/$e.sh" stop
 	bash "$engines/$e.sh" wipe
 done
@@ -64,23 +70,27 @@ bash "$engines/kafka.sh" start &
 kafka=$!
 bash "$engines/seaweedfs.sh" start &
 seaweedfs=$!
+bash "$engines/opensearch.sh" start &
+opensearch=$!
 # The packages whose tests start nodes or open engines through testrig.
 suites=$($GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
 	awk '/ github.com\/herd-social\/herd\/testrig( |$)/ {print $1}')
-$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./blob/s3/ ./node/ ./tests/cluster/ $suites >/dev/null
+$GO test -count=1 -run '^$' ./store/scylla/ ./bus/kafka/ ./blob/s3/ ./search/elastic/ ./node/ ./tests/cluster/ $suites >/dev/null
 mkdir -p "$HERD_ENGINES_DIR/bin"
 $GO build -o "$HERD_ENGINES_DIR/bin/herd" ./cmd/herd
 wait "$cassandra"
 wait "$kafka"
 wait "$seaweedfs"
+wait "$opensearch"
 echo "== engines ready after $((SECONDS - t0))s"
 
 export HERD_CASSANDRA=127.0.0.1:$HERD_CASSANDRA_PORT
 export HERD_KAFKA=127.0.0.1:$HERD_KAFKA_PORT
 export HERD_S3=http://127.0.0.1:$HERD_SEAWEEDFS_S3_PORT
+export HERD_OPENSEARCH=http://127.0.0.1:$HERD_OPENSEARCH_PORT
 # The cases of the suites run in parallel: most of their time is spent waiting for
 # the engines (schema changes, TTLs, rebalances), not computing.
-$GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/ ./blob/s3/
+$GO test -count=1 -timeout 10m -parallel 16 "$@" ./store/scylla/ ./bus/kafka/ ./blob/s3/ ./search/elastic/
 # The node's media store on S3 ([media] keys).
 $GO test -count=1 -run '^TestOpenMediaS3$' ./node/
 echo "== conformance suites done after $((SECONDS - t0))s"

@@ -60,7 +60,8 @@ type rule struct {
 }
 
 var (
-	engines = []string{"store/pebble", "store/scylla", "bus/local", "bus/kafka", "blob/fs", "blob/s3", "search/bleve"}
+	engines = []string{"store/pebble", "store/scylla", "bus/local", "bus/kafka", "blob/fs", "blob/s3", "search/bleve",
+		"search/elastic"}
 	// doors are the packages that face the network: only node builds them.
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.

@@ -5,6 +5,8 @@
 //	probe kafka 127.0.0.1:9092  the broker lists itself in a metadata response
 //	probe s3 127.0.0.1:8333     the S3 API answers a signed ListBuckets, with the keys
 //	                            in HERD_S3_ACCESS_KEY and HERD_S3_SECRET_KEY
+//	probe http 127.0.0.1:9200   an OpenSearch node reports its cluster health yellow
+//	                            or green
 //	probe -free 127.0.0.1:9042  nothing listens on the address yet
 //
 // It owns nothing but these checks and must not change an engine's state.
@@ -12,10 +14,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -43,8 +47,10 @@ func main() {
 		err = checkKafka(ctx, flag.Arg(1))
 	case flag.NArg() == 2 && flag.Arg(0) == "s3":
 		err = checkS3(ctx, flag.Arg(1), os.Getenv("HERD_S3_ACCESS_KEY"), os.Getenv("HERD_S3_SECRET_KEY"))
+	case flag.NArg() == 2 && flag.Arg(0) == "http":
+		err = checkHealth(ctx, flag.Arg(1))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka|s3} host:port | probe -free host:port")
+		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka|s3|http} host:port | probe -free host:port")
 		os.Exit(2)
 	}
 	if err != nil {
@@ -123,6 +129,31 @@ func checkS3(ctx context.Context, addr, accessKey, secretKey string) error {
 		return err
 	}
 	fmt.Println("s3 buckets", len(buckets))
+	return nil
+}
+
+// checkHealth asks an OpenSearch (or Elasticsearch) node for its cluster health: it
+// answers yellow or green once it has elected itself and recovered its indexes.
+func checkHealth(ctx context.Context, addr string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/_cluster/health", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	var health struct {
+		Status string `json:"status"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&health); err != nil {
+		return fmt.Errorf("health: %s: %w", res.Status, err)
+	}
+	if health.Status != "green" && health.Status != "yellow" {
+		return fmt.Errorf("cluster health %q", health.Status)
+	}
+	fmt.Println("cluster health", health.Status)
 	return nil
 }
 

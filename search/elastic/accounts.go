@@ -1,0 +1,95 @@
+package elastic
+
+import (
+	"context"
+	"strings"
+
+	"github.com/herd-social/herd/search"
+)
+
+// IndexAccounts implements search.Engine.
+func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) error {
+	ops := make([]bulkOp, len(docs))
+	for i, a := range docs {
+		ops[i] = bulkOp{ID: docID(a.ID), Doc: obj{
+			"id": a.ID, "username": a.Username, "username_exact": a.Username, "display_name": a.DisplayName,
+			"domain": a.Domain, "discoverable": a.Discoverable,
+		}}
+	}
+	return e.bulk(ctx, Accounts, ops)
+}
+
+// DeleteAccounts implements search.Engine.
+func (e *Engine) DeleteAccounts(ctx context.Context, idList ...uint64) error {
+	ops := make([]bulkOp, len(idList))
+	for i, id := range idList {
+		ops[i] = bulkOp{ID: docID(id)}
+	}
+	return e.bulk(ctx, Accounts, ops)
+}
+
+// prefix matches the word, analyzed as the field is, with its last term as a prefix.
+func prefix(field, word string) obj {
+	return obj{"match_bool_prefix": obj{field: obj{"query": word, "operator": "and"}}}
+}
+
+// Accounts implements search.Engine, as search/bleve does: "@user@domain" (or
+// "user@domain") is a prefix of both parts; other words are each a prefix of the
+// username, a display-name word or the domain. An exact username and discoverable
+// accounts rank first.
+func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64, error) {
+	offset, limit := search.Clamp(q.Offset, q.Limit)
+	text := strings.TrimSpace(q.Text)
+	var must []obj
+	if user, domain, ok := strings.Cut(strings.TrimPrefix(text, "@"), "@"); ok && !strings.ContainsAny(text, " \t") {
+		must = append(must, prefix("username", user))
+		if domain != "" {
+			must = append(must, prefix("domain", domain))
+		}
+	} else {
+		for _, w := range strings.Fields(strings.TrimPrefix(text, "@")) {
+			must = append(must, anyOf(prefix("username", w), prefix("display_name", w), prefix("domain", w)))
+		}
+	}
+	if len(must) == 0 {
+		return nil, e.check()
+	}
+	should := []obj{
+		{"term": obj{"username_exact": obj{"value": strings.TrimPrefix(text, "@"), "boost": 5}}},
+		{"term": obj{"discoverable": obj{"value": true, "boost": 2}}},
+	}
+	found, err := e.find(ctx, Accounts, obj{
+		"query": bools(obj{"must": must, "should": should}),
+		"from":  offset, "size": limit, "_source": false, "track_total_hits": false,
+		"sort": []obj{{"_score": "desc"}, {"id": "asc"}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return parseIDs(found)
+}
+
+// IndexTags implements search.Engine.
+func (e *Engine) IndexTags(ctx context.Context, docs ...search.Tag) error {
+	ops := make([]bulkOp, len(docs))
+	for i, t := range docs {
+		name := strings.ToLower(t.Name)
+		ops[i] = bulkOp{ID: name, Doc: obj{"name": name, "uses": t.Uses}}
+	}
+	return e.bulk(ctx, Tags, ops)
+}
+
+// Tags implements search.Engine: the tag named exactly so first, then the others by
+// use.
+func (e *Engine) Tags(ctx context.Context, p string, offset, limit int) ([]string, error) {
+	offset, limit = search.Clamp(offset, limit)
+	p = strings.ToLower(p)
+	return e.find(ctx, Tags, obj{
+		"query": bools(obj{
+			"filter": []obj{{"prefix": obj{"name": p}}},
+			"should": []obj{{"term": obj{"name": obj{"value": p, "boost": 100}}}},
+		}),
+		"from": offset, "size": limit, "_source": false, "track_total_hits": false,
+		"sort": []obj{{"_score": "desc"}, {"uses": "desc"}, {"name": "asc"}},
+	})
+}
