@@ -20,8 +20,7 @@ var empty = []byte{}
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tVotes}, {Name: tChoices}, {Name: tCounts, Kind: store.Counters},
-		{Name: tDue}, {Name: tDueFrom}}
+	return append(store.Schema{{Name: tVotes}, {Name: tChoices}, {Name: tCounts, Kind: store.Counters}}, ends.Schema()...)
 }
 
 // Forget is the mutations that remove the votes of a deleted status's poll; they go

@@ -2,38 +2,28 @@ package schedule
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/herd-social/herd/due"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
 
-// The times to come are indexed by the hour they fall in (tDue), as the ends of polls
-// are, so that a sweep reads a few small partitions: the hours from the oldest that
-// may still hold one (tDueFrom) to the present.
-
-var dueFromKey = []byte{0}
+// times are the scheduled statuses by the hour they fall due in (due.Index), each
+// with its account.
+var times = due.Index{Table: "scheduled_due", From: "scheduled_due_from", What: "scheduled statuses"}
 
 // maxPublish bounds the statuses one sweep publishes; the next sweep takes the rest.
 const maxPublish = 500
 
-// firstLook is how far back the first sweep of a store looks.
-const firstLook = 7 * 24 * time.Hour
-
-func hourOf(t time.Time) uint64 { return uint64(t.Unix() / 3600) }
-
-func hourKey(h uint64) []byte { return binary.BigEndian.AppendUint64(nil, h) }
-
 func dueMutation(sc *Scheduled) store.Mutation {
-	ck := append(binary.BigEndian.AppendUint64(nil, uint64(sc.AtMS)), sc.ID.Bytes()...)
-	return store.Mutation{Kind: store.Put, Table: tDue, PK: hourKey(hourOf(sc.At())), CK: ck, Value: sc.AccountID.Bytes()}
+	return times.Put(due.Entry{ID: sc.ID, At: sc.At(), Value: sc.AccountID.Bytes()})
 }
 
-// due is a scheduled status whose time has come.
-type due struct {
+// ready is a scheduled status whose time has come.
+type ready struct {
 	id, account shard.ID
 	at          time.Time
 }
@@ -68,7 +58,7 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 }
 
 // publish makes the status of d if d is still scheduled and no one else holds it.
-func (s *Service) publish(ctx context.Context, d due) (bool, error) {
+func (s *Service) publish(ctx context.Context, d ready) (bool, error) {
 	won, _, err := s.st.PutIfAbsent(ctx, tClaims, d.id.Bytes(), empty, empty, s.opts.Lease)
 	if err != nil {
 		return false, fmt.Errorf("claim scheduled status %d: %w", d.id, err)
@@ -79,8 +69,8 @@ func (s *Service) publish(ctx context.Context, d due) (bool, error) {
 	sc, err := s.Get(ctx, d.account, d.id)
 	if errors.Is(err, ErrNotFound) || (err == nil && sc.AtMS != d.at.UnixMilli()) {
 		// Published or cancelled since, or moved (its new time has a row of its own).
-		stale := dueMutation(&Scheduled{ID: d.id, AccountID: d.account, AtMS: d.at.UnixMilli()})
-		if err := s.st.Delete(ctx, tDue, stale.PK, stale.CK); err != nil {
+		stale := times.Delete(d.id, d.at)
+		if err := s.st.Delete(ctx, stale.Table, stale.PK, stale.CK); err != nil {
 			return false, fmt.Errorf("clear scheduled status %d: %w", d.id, err)
 		}
 		s.giveBack(ctx, d.id)
@@ -111,48 +101,17 @@ func (s *Service) giveBack(ctx context.Context, id shard.ID) {
 }
 
 // due returns the scheduled statuses whose time has come by now, at most maxPublish,
-// oldest first, and moves the start of the next sweep past the hours found empty.
-func (s *Service) due(ctx context.Context, now time.Time) ([]due, error) {
-	from, err := s.dueFrom(ctx, now)
+// oldest first.
+func (s *Service) due(ctx context.Context, now time.Time) ([]ready, error) {
+	es, err := times.Due(ctx, s.st, now, maxPublish)
 	if err != nil {
 		return nil, err
 	}
-	var out []due
-	oldest := hourOf(now)
-	upper := store.Incl(binary.BigEndian.AppendUint64(nil, uint64(now.UnixMilli())+1))
-	for h := from; h <= hourOf(now) && len(out) < maxPublish; h++ {
-		rows, err := s.st.Scan(ctx, tDue, hourKey(h), store.Range{Upper: upper, Limit: maxPublish - len(out)})
-		if err != nil {
-			return nil, fmt.Errorf("read the scheduled statuses due: %w", err)
-		}
-		if len(rows) > 0 {
-			oldest = min(oldest, h)
-		}
-		for _, r := range rows {
-			if len(r.CK) != 16 || len(r.Value) != 8 {
-				continue
-			}
-			at := time.UnixMilli(int64(binary.BigEndian.Uint64(r.CK[:8]))).UTC()
-			out = append(out, due{id: shard.FromBytes(r.CK[8:]), account: shard.FromBytes(r.Value), at: at})
-		}
-	}
-	if oldest > from {
-		// The hours before are empty; the sweep keeps one hour behind the oldest, for
-		// a node whose clock runs behind this one's.
-		if err := s.st.Put(ctx, tDueFrom, dueFromKey, empty, hourKey(oldest-1), 0); err != nil {
-			return nil, fmt.Errorf("advance the scheduled statuses due: %w", err)
+	out := make([]ready, 0, len(es))
+	for _, e := range es {
+		if len(e.Value) == 8 {
+			out = append(out, ready{id: e.ID, account: shard.FromBytes(e.Value), at: e.At})
 		}
 	}
 	return out, nil
-}
-
-func (s *Service) dueFrom(ctx context.Context, now time.Time) (uint64, error) {
-	b, err := s.st.Get(ctx, tDueFrom, dueFromKey, empty)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && len(b) != 8) {
-		return hourOf(now.Add(-firstLook)), nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("read the scheduled statuses due: %w", err)
-	}
-	return binary.BigEndian.Uint64(b), nil
 }

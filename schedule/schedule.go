@@ -23,8 +23,6 @@ import (
 
 const (
 	tScheduled = "scheduled_statuses"     // account → scheduled id (Desc) → Scheduled
-	tDue       = "scheduled_due"          // hour → time (ms) ‖ scheduled id → account id
-	tDueFrom   = "scheduled_due_from"     // one row: the oldest hour that may hold one
 	tClaims    = "scheduled_claims"       // scheduled id → — (TTL: a claim's lease)
 	tReserved  = "scheduled_reserved_ids" // reserved status id → scheduled id
 	tIdem      = "scheduled_idempotency"  // account → Idempotency-Key → scheduled id (TTL)
@@ -44,8 +42,8 @@ var empty = []byte{}
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tScheduled, Order: store.Desc}, {Name: tDue}, {Name: tDueFrom},
-		{Name: tClaims, TTL: time.Hour}, {Name: tReserved}, {Name: tIdem, TTL: status.IdempotencyTTL}}
+	return append(store.Schema{{Name: tScheduled, Order: store.Desc},
+		{Name: tClaims, TTL: time.Hour}, {Name: tReserved}, {Name: tIdem, TTL: status.IdempotencyTTL}}, times.Schema()...)
 }
 
 // ErrNotFound is a scheduled status that does not exist, is not the caller's, or is

@@ -103,7 +103,7 @@ func (s *Service) Reschedule(ctx context.Context, account, id shard.ID, at time.
 	if err != nil {
 		return nil, err
 	}
-	oldStatus, oldDue := sc.StatusID, dueMutation(sc)
+	oldStatus, oldDue := sc.StatusID, times.Delete(sc.ID, sc.At())
 	sc.AtMS, sc.StatusID = at.UnixMilli(), statusID
 	muts, err := s.remark(ctx, sc, oldStatus)
 	if err != nil {
@@ -115,7 +115,6 @@ func (s *Service) Reschedule(ctx context.Context, account, id shard.ID, at time.
 		s.unreserve(ctx, statusID)
 		return nil, err
 	}
-	oldDue.Kind, oldDue.Value = store.Delete, nil
 	if err := s.st.Batch(ctx, append(muts, rec, oldDue, dueMutation(sc))); err != nil {
 		s.unreserve(ctx, statusID)
 		return nil, fmt.Errorf("reschedule status %d: %w", id, err)
@@ -163,10 +162,8 @@ func (s *Service) Cancel(ctx context.Context, account, id shard.ID) error {
 // remove deletes a scheduled status and its due row, lets go of its reserved id and,
 // when it was not published, of its attachments.
 func (s *Service) remove(ctx context.Context, sc *Scheduled, releaseMedia bool) error {
-	due := dueMutation(sc)
-	due.Kind, due.Value = store.Delete, nil
 	if err := s.st.Batch(ctx, []store.Mutation{
-		{Kind: store.Delete, Table: tScheduled, PK: sc.AccountID.Bytes(), CK: sc.ID.Bytes()}, due,
+		{Kind: store.Delete, Table: tScheduled, PK: sc.AccountID.Bytes(), CK: sc.ID.Bytes()}, times.Delete(sc.ID, sc.At()),
 	}); err != nil {
 		return fmt.Errorf("remove scheduled status %d: %w", sc.ID, err)
 	}
