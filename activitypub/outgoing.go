@@ -96,7 +96,9 @@ func (s *Service) federate(ctx context.Context, e status.Event) error {
 	if err != nil || act == nil {
 		return err
 	}
-	inboxes, err := s.audience(ctx, author, st)
+	// A poll's voters hear of its changes; its Create goes to its audience alone, however
+	// soon a vote arrives after it.
+	inboxes, err := s.audience(ctx, author, st, e.Kind != status.Created)
 	if err != nil {
 		return err
 	}
@@ -143,9 +145,9 @@ func (s *Service) statusActivity(ctx context.Context, kind string, author *accou
 }
 
 // audience lists the distinct inboxes a status goes to: remote followers (shared
-// inboxes first) unless it is direct, mentioned remote accounts, and the remote author
-// of what it replies to or boosts.
-func (s *Service) audience(ctx context.Context, author *account.Account, st *status.Status) ([]string, error) {
+// inboxes first) unless it is direct, mentioned remote accounts, the remote author
+// of what it replies to or boosts, and with voters its poll's remote voters.
+func (s *Service) audience(ctx context.Context, author *account.Account, st *status.Status, voters bool) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	add := func(a *account.Account) {
@@ -158,11 +160,13 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 		}
 	}
 	others := append([]shard.ID{}, st.Mentions...)
-	voters, err := s.statuses.Voters(ctx, st, false) // they see the poll's counts too
-	if err != nil {
-		return nil, err
+	if voters {
+		ids, err := s.statuses.Voters(ctx, st, false) // they see the poll's counts too
+		if err != nil {
+			return nil, err
+		}
+		others = append(others, ids...)
 	}
-	others = append(others, voters...)
 	for _, id := range []shard.ID{st.InReplyToAccountID} {
 		if id != 0 {
 			others = append(others, id)
