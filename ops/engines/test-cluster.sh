@@ -98,7 +98,7 @@ echo "== conformance suites done after $((SECONDS - t0))s"
 if [[ ${HERD_SUITES:-1} != 0 ]]; then
 	echo "== node suites on the cluster shape:" $suites
 	# Each test's nodes get a keyspace and a topic prefix of their own (testrig/shape.go).
-	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 40m $suites
+	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 60m $suites
 	echo "== node suites done after $((SECONDS - t0))s"
 	echo "== third-party clients and the Fedify peer against herd serve on the cluster shape"
 	HERD_TEST_SHAPE=cluster bash tests/clients/run.sh
