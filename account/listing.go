@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/herd-social/herd/paging"
-	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
 
@@ -39,17 +37,13 @@ func listingMutations(a *Account) []store.Mutation {
 	return muts
 }
 
-// Listing returns one page of account ids of a listing partition ("local",
-// "remote" or ListingDomain), newest first. Accounts created before the listing
-// existed are not listed.
-func (s *Service) Listing(ctx context.Context, partition []byte, p paging.Page) ([]shard.ID, error) {
-	rows, err := s.st.Scan(ctx, tListing, partition, p.Range())
+// Listing scans a listing partition ("local", "remote" or ListingDomain): rows keyed
+// by account id, newest first (paging.Page's Range and Filter read it). Accounts
+// created before the listing existed are not listed.
+func (s *Service) Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error) {
+	rows, err := s.st.Scan(ctx, tListing, partition, r)
 	if err != nil {
 		return nil, fmt.Errorf("scan the account listing: %w", err)
 	}
-	ids := make([]shard.ID, len(rows))
-	for i, r := range rows {
-		ids[i] = shard.FromBytes(r.CK)
-	}
-	return ids, nil
+	return rows, nil
 }

@@ -3,12 +3,14 @@ package moderation
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
 )
 
 // Account states moderators filter by, as Mastodon's AccountFilter.
@@ -94,52 +96,51 @@ func (q AccountQuery) matches(t *Target) bool {
 	return true
 }
 
-// Accounts returns one page of the accounts q selects, newest first, scanning the
-// account directory past those the filters leave out.
+// Accounts returns one page of the accounts q selects, newest first, read from the
+// account listing past those the filters leave out (paging.Page.Filter), the accounts
+// of each scan read together.
 func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) ([]*Target, error) {
 	if p.Limit <= 0 || q.Nothing {
 		return nil, nil
 	}
-	var out []*Target
-	for len(out) < p.Limit {
-		ids, err := s.accounts.Listing(ctx, q.partition(), p)
+	accs := map[shard.ID]*account.Account{}
+	scan := func(r store.Range) ([]store.Row, error) {
+		rows, err := s.accounts.Listing(ctx, q.partition(), r)
 		if err != nil {
 			return nil, err
 		}
-		if len(ids) == 0 {
-			break
+		ids := make([]shard.ID, len(rows))
+		for i, row := range rows {
+			ids[i] = shard.FromBytes(row.CK)
 		}
-		accs, err := s.accounts.GetMany(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			a := accs[id]
-			if a == nil {
-				continue
-			}
-			t := &Target{Account: a}
-			if a.Local() {
-				if t.User, err = s.accounts.User(ctx, id); err != nil {
-					return nil, err
-				}
-			}
-			if q.matches(t) {
-				out = append(out, t)
-			}
-		}
-		if len(ids) < p.Limit {
-			break
-		}
-		if last := ids[len(ids)-1]; p.Forward() {
-			p.MinID = last
-		} else {
-			p.MaxID = last
-		}
+		got, err := s.accounts.GetMany(ctx, ids)
+		maps.Copy(accs, got)
+		return rows, err
 	}
-	out = out[:min(len(out), p.Limit)]
-	if p.Forward() {
-		slices.Reverse(out)
+	kept := map[shard.ID]*Target{}
+	keep := func(row store.Row) (bool, error) {
+		id := shard.FromBytes(row.CK)
+		a := accs[id]
+		if a == nil {
+			return false, nil
+		}
+		t := &Target{Account: a}
+		if a.Local() {
+			var err error
+			if t.User, err = s.accounts.User(ctx, id); err != nil {
+				return false, err
+			}
+		}
+		kept[id] = t
+		return q.matches(t), nil
+	}
+	rows, err := p.Filter(scan, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Target, len(rows))
+	for i, row := range rows {
+		out[i] = kept[shard.FromBytes(row.CK)]
 	}
 	return out, nil
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -96,7 +95,7 @@ type Accounts interface {
 	User(ctx context.Context, id shard.ID) (*account.User, error)
 	Save(ctx context.Context, a *account.Account) error
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
-	Listing(ctx context.Context, partition []byte, p paging.Page) ([]shard.ID, error)
+	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 }
 
