@@ -32,17 +32,9 @@ func (s *Server) conversationEntities(ctx context.Context, viewer shard.ID, cs [
 		accIDs = append(accIDs, c.Participants...)
 		stIDs = append(stIDs, c.LastStatusID)
 	}
-	accs, err := s.accountMap(ctx, accIDs)
+	accs, byID, err := s.accountsAndStatuses(ctx, viewer, accIDs, stIDs, true)
 	if err != nil {
 		return nil, err
-	}
-	sts, err := s.statusesByID(ctx, viewer, stIDs, true)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Status, len(sts))
-	for _, st := range sts {
-		byID[st.ID] = st
 	}
 	out := make([]*Conversation, len(cs))
 	for i, c := range cs {

@@ -101,17 +101,9 @@ func (s *Server) requests(r *req, rs []notification.Request) ([]*NotificationReq
 			stIDs = append(stIDs, q.LastStatusID)
 		}
 	}
-	accs, err := s.accountMap(r.context(), accIDs)
+	accs, byID, err := s.accountsAndStatuses(r.context(), r.viewer, accIDs, stIDs, false)
 	if err != nil {
 		return nil, err
-	}
-	sts, err := s.statusesByID(r.context(), r.viewer, stIDs, false)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Status, len(sts))
-	for _, st := range sts {
-		byID[st.ID] = st
 	}
 	out := make([]*NotificationRequest, 0, len(rs))
 	for _, q := range rs {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -15,17 +16,9 @@ func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notif
 			stIDs = append(stIDs, n.StatusID)
 		}
 	}
-	accs, err := s.accountMap(r.context(), accIDs)
+	accs, byID, err := s.accountsAndStatuses(r.context(), r.viewer, accIDs, stIDs, false)
 	if err != nil {
 		return nil, err
-	}
-	sts, err := s.statusesByID(r.context(), r.viewer, stIDs, false)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Status, len(sts))
-	for _, st := range sts {
-		byID[st.ID] = st
 	}
 	out := make([]*Notification, 0, len(ns))
 	for _, n := range ns {
@@ -172,4 +165,23 @@ func kinds(names []string) []notification.Kind {
 		out[i] = notification.Kind(n)
 	}
 	return out
+}
+
+// accountsAndStatuses renders the accounts and the statuses a list of entries names,
+// by id, as the viewer may see them (check: statusesByID's), for the renderers that
+// put them together (notifications, their groups and requests, conversations).
+func (s *Server) accountsAndStatuses(ctx context.Context, viewer shard.ID, accIDs, stIDs []shard.ID, check bool) (map[shard.ID]*Account, map[string]*Status, error) {
+	accs, err := s.accountMap(ctx, accIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	sts, err := s.statusesByID(ctx, viewer, stIDs, check)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]*Status, len(sts))
+	for _, st := range sts {
+		byID[st.ID] = st
+	}
+	return accs, byID, nil
 }

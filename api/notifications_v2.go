@@ -50,17 +50,9 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 			stIDs = append(stIDs, g.Latest.StatusID)
 		}
 	}
-	accs, err := s.accountMap(r.context(), accIDs)
+	accs, byID, err := s.accountsAndStatuses(r.context(), r.viewer, accIDs, stIDs, false)
 	if err != nil {
 		return nil, err
-	}
-	sts, err := s.statusesByID(r.context(), r.viewer, stIDs, false)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Status, len(sts))
-	for _, st := range sts {
-		byID[st.ID] = st
 	}
 	out := &GroupedNotifications{Accounts: []*Account{}, Statuses: []*Status{}, NotificationGroups: []*NotificationGroup{}}
 	seenAcc, seenSt := map[shard.ID]bool{}, map[string]bool{}
