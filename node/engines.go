@@ -65,6 +65,9 @@ func openStore(ctx context.Context, cfg Config, schema store.Schema, log *slog.L
 		log.Info("node: store schema migrated", "keyspace", cfg.Scylla.Keyspace, "tables", len(schema),
 			"took", time.Since(t0).Round(time.Millisecond))
 	}
+	if cfg.Scylla.Namespace != "" {
+		return store.Prefixed(st, []byte(cfg.Scylla.Namespace)), nil
+	}
 	return st, nil
 }
 

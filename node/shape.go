@@ -51,6 +51,10 @@ type ScyllaConfig struct {
 	// at once (fan-out checks a page of followers' mutes and follow options, then
 	// writes their homes, that way); default 32.
 	Parallel int `toml:"parallel" help:"CQL statements in flight per batch of writes"`
+	// Namespace, if set, prefixes every partition key (store.Prefixed), so that
+	// several instances share one keyspace without seeing each other's rows: the
+	// cluster-shape tests give each test a namespace in one keyspace migrated once.
+	Namespace string `toml:"-"`
 }
 
 // KafkaConfig is the [kafka] table: the event log of the cluster shape.

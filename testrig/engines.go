@@ -21,6 +21,7 @@ import (
 type Engines struct {
 	t   testing.TB
 	cfg node.Config
+	in  *instance // nil in the single shape
 	mu  struct {
 		sync.Mutex
 		open []io.Closer // closed when the test ends
@@ -33,10 +34,11 @@ type Engines struct {
 func NewEngines(t testing.TB) *Engines {
 	t.Helper()
 	cfg := node.Config{Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true}
-	if in := newInstance(t); in != nil {
+	in := newInstance(t)
+	if in != nil {
 		in.configure(&cfg, 1)
 	}
-	e := &Engines{t: t, cfg: cfg}
+	e := &Engines{t: t, cfg: cfg, in: in}
 	t.Cleanup(e.close)
 	return e
 }
@@ -64,11 +66,12 @@ func (e *Engines) opened(c io.Closer) {
 func (e *Engines) Config() node.Config { return e.cfg }
 
 // OpenStore opens the store with the tables given, or every table of node.Schema
-// when none is, closed when the test ends unless the test closed it before. On the
-// cluster shape each table costs a schema change when the store is first opened: a
-// test that uses a few tables names them.
+// when none is, closed when the test ends unless the test closed it before.
 func (e *Engines) OpenStore(tables ...store.Table) store.Store {
 	e.t.Helper()
+	if e.in != nil {
+		e.in.migrate(e.t, tables) // tables a test declares beside node.Schema
+	}
 	st, err := node.OpenStore(e.cfg, tables, quiet(e.t))
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)

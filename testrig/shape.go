@@ -16,14 +16,19 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/store"
 )
 
 // The shape the nodes run in. By default they run the single shape (Pebble and the
 // embedded log in a temporary directory). With HERD_TEST_SHAPE=cluster they run the
 // cluster shape on the engines HERD_CASSANDRA and HERD_KAFKA name (host:port), as
-// `make test-cluster` starts them: each Cluster gets a keyspace and a topic prefix of
-// its own, dropped and deleted when the test ends, and its nodes join a membership of
-// their own on loopback. The same tests then prove both shapes.
+// `make test-cluster` starts them: the tests of a binary share one keyspace, its
+// tables created once, and each Cluster gets a namespace in it (a prefix on every
+// partition key: store.Prefixed) and a topic prefix of its own, its topics deleted
+// when the test ends; its nodes join a membership of their own on loopback. The same
+// tests then prove both shapes. Creating and dropping a keyspace of a hundred tables
+// for every test kept Cassandra's one core busy with schema changes for most of the
+// run.
 
 // ShapeEnv names the environment variable that selects the shape.
 const ShapeEnv = "HERD_TEST_SHAPE"
@@ -34,11 +39,12 @@ func Clustered() bool { return os.Getenv(ShapeEnv) == "cluster" }
 // instance is the per-Cluster namespace of the cluster shape on the shared engines.
 type instance struct {
 	cassandra, kafka string
-	keyspace, prefix string
+	namespace        string // of the rows, in the binary's keyspace
+	prefix           string // of the topics and consumer groups
 }
 
-// newInstance names a fresh namespace on the engines, removed when t ends, or
-// returns nil in the single shape.
+// newInstance names a fresh namespace on the engines, removed when t ends, with the
+// tables of node.Schema ready, or returns nil in the single shape.
 func newInstance(t testing.TB) *instance {
 	if !Clustered() {
 		return nil
@@ -50,7 +56,9 @@ func newInstance(t testing.TB) *instance {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	run := hex.EncodeToString(rnd[:])
-	in.keyspace, in.prefix = "herd_rig_"+run, "herd.rig."+run+"."
+	// Every namespace has the same length, so none is a prefix of another.
+	in.namespace, in.prefix = run+"/", "herd.rig."+run+"."
+	in.migrate(t, node.Schema())
 	t.Cleanup(func() { in.remove(t) })
 	return in
 }
@@ -59,7 +67,8 @@ func newInstance(t testing.TB) *instance {
 func (in *instance) configure(cfg *node.Config, id int) {
 	cfg.NodeID = id
 	cfg.Store, cfg.Bus = node.StoreScylla, node.BusKafka
-	cfg.Scylla.Hosts, cfg.Scylla.Keyspace = []string{in.cassandra}, in.keyspace
+	cfg.Scylla.Hosts, cfg.Scylla.Keyspace = []string{in.cassandra}, shared.keyspace
+	cfg.Scylla.Namespace, cfg.Scylla.NoMigrate = in.namespace, true
 	// The machine running the tests is busy: requests get more time than in production.
 	cfg.Scylla.Timeout = 30 * time.Second
 	cfg.Kafka.Brokers, cfg.Kafka.Prefix = []string{in.kafka}, in.prefix
@@ -68,35 +77,93 @@ func (in *instance) configure(cfg *node.Config, id int) {
 	cfg.Cluster.Bind = "127.0.0.1:0"
 }
 
-// remove drops the keyspace and deletes the topics and consumer groups of the instance.
+// remove deletes the topics and consumer groups of the instance. Its rows stay in the
+// keyspace, which the next run's engines start without.
 func (in *instance) remove(t testing.TB) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := dropKeyspace(in.cassandra, in.keyspace); err != nil {
-		t.Errorf("drop keyspace %s: %v", in.keyspace, err)
-	}
 	if err := deleteTopics(ctx, in.kafka, in.prefix); err != nil {
 		t.Errorf("delete topics %s*: %v", in.prefix, err)
 	}
 }
 
-// cql is one session, shared by the tests of a package, for dropping keyspaces.
-var cql struct {
-	once    sync.Once
-	session *gocql.Session
-	err     error
+// shared is the keyspace of the test binary and the tables created in it so far.
+var shared struct {
+	sync.Mutex
+	keyspace string
+	tables   map[string]bool
 }
 
-func dropKeyspace(addr, keyspace string) error {
-	cql.once.Do(func() {
-		cluster := gocql.NewCluster(addr)
-		cluster.Timeout = time.Minute
-		cql.session, cql.err = cluster.CreateSession()
-	})
-	if cql.err != nil {
-		return cql.err
+// keyspaceAge is how old a keyspace of the tests must be before a later binary drops
+// it: longer than any binary runs (the cluster suites' timeout is an hour), so that
+// only keyspaces left by finished runs go.
+const keyspaceAge = 3 * time.Hour
+
+// migrate creates the tables of schema missing from the binary's keyspace, creating
+// the keyspace first (and dropping those old runs left) when the binary has none.
+func (in *instance) migrate(t testing.TB, schema store.Schema) {
+	t.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.keyspace == "" {
+		if err := dropOldKeyspaces(in.cassandra, time.Now().Add(-keyspaceAge)); err != nil {
+			t.Logf("drop the keyspaces of old runs: %v", err)
+		}
+		var rnd [4]byte
+		rand.Read(rnd[:])
+		shared.keyspace = fmt.Sprintf("herd_rig_%d_%s", time.Now().Unix(), hex.EncodeToString(rnd[:]))
+		shared.tables = make(map[string]bool)
 	}
-	return cql.session.Query("DROP KEYSPACE IF EXISTS " + keyspace).Exec()
+	var missing store.Schema
+	for _, tb := range schema {
+		if !shared.tables[tb.Name] {
+			missing = append(missing, tb)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	cfg := node.Config{Store: node.StoreScylla}
+	cfg.Scylla.Hosts, cfg.Scylla.Keyspace, cfg.Scylla.Timeout = []string{in.cassandra}, shared.keyspace, time.Minute
+	st, err := node.OpenStore(cfg, missing, quiet(t))
+	if err != nil {
+		t.Fatalf("create the tables of keyspace %s: %v", shared.keyspace, err)
+	}
+	st.Close()
+	for _, tb := range missing {
+		shared.tables[tb.Name] = true
+	}
+}
+
+// dropOldKeyspaces drops the keyspaces of the tests created before cutoff, left by
+// binaries that ended (or were killed) on these engines.
+func dropOldKeyspaces(addr string, cutoff time.Time) error {
+	cluster := gocql.NewCluster(addr)
+	cluster.Timeout = time.Minute
+	session, err := cluster.CreateSession()
+	if err != nil {
+		return err
+	}
+	defer session.Close()
+	iter := session.Query("SELECT keyspace_name FROM system_schema.keyspaces").Iter()
+	var name string
+	var old []string
+	for iter.Scan(&name) {
+		var created int64
+		var suffix string
+		if _, err := fmt.Sscanf(name, "herd_rig_%d_%s", &created, &suffix); err == nil && time.Unix(created, 0).Before(cutoff) {
+			old = append(old, name)
+		}
+	}
+	if err := iter.Close(); err != nil {
+		return err
+	}
+	for _, ks := range old {
+		if err := session.Query("DROP KEYSPACE IF EXISTS " + ks).Exec(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteTopics deletes the topics and consumer groups whose names start with prefix.

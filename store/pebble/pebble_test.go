@@ -43,6 +43,29 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestConformancePrefixed runs the contract on store.Prefixed over Pebble, beside a
+// neighbour under another prefix holding rows at the keys the suite uses: any row of
+// the neighbour seen through the prefix fails the suite.
+func TestConformancePrefixed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, schema store.Schema, now func() time.Time) store.Store {
+		engine := open(t, Options{Schema: schema, Now: now})
+		neighbour := store.Prefixed(engine, []byte("test-b/"))
+		for _, pk := range []string{"p", "q", "q\x00", "x", "a", "b"} {
+			for _, table := range []string{storetest.RowsAsc, storetest.RowsDesc} {
+				for _, ck := range []string{"", "1", "c", "kept", "new", "y"} {
+					if err := neighbour.Put(t.Context(), table, []byte(pk), []byte(ck), []byte("neighbour's"), 0); err != nil {
+						t.Fatalf("neighbour Put: %v", err)
+					}
+				}
+			}
+			if err := neighbour.Add(t.Context(), storetest.Counts, []byte(pk), []byte("c"), 100); err != nil {
+				t.Fatalf("neighbour Add: %v", err)
+			}
+		}
+		return store.Prefixed(engine, []byte("test-a/"))
+	})
+}
+
 func TestDurable(t *testing.T) {
 	storetest.RunDurable(t, func(t *testing.T, dir string, schema store.Schema, now func() time.Time) store.Store {
 		return open(t, Options{Dir: dir, Schema: schema, Now: now})
