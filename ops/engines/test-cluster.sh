@@ -24,8 +24,8 @@ cd "$(dirname "$0")/../.."
 engines=ops/engines
 export HERD_ENGINES_DIR=${HERD_ENGINES_DIR:-/tmp/herd-engines-test}
 export HERD_CASSANDRA_PORT=${HERD_CASSANDRA_PORT:-19042}
-# The suites create and drop a few hundred keyspaces of some 80 tables each; Cassandra
-# keeps some memory for every table it has seen, and 512 MiB ran out at the end of a run.
+# Cassandra keeps some memory for every table it has seen (each test binary has a keyspace
+# of about a hundred tables), and 512 MiB ran out at the end of a run.
 export HERD_CASSANDRA_HEAP=${HERD_CASSANDRA_HEAP:-2g}
 export HERD_CASSANDRA_STORAGE_PORT=${HERD_CASSANDRA_STORAGE_PORT:-17000}
 export HERD_KAFKA_PORT=${HERD_KAFKA_PORT:-19092}
@@ -97,7 +97,8 @@ echo "== conformance suites done after $((SECONDS - t0))s"
 
 if [[ ${HERD_SUITES:-1} != 0 ]]; then
 	echo "== node suites on the cluster shape:" $suites
-	# Each test's nodes get a keyspace and a topic prefix of their own (testrig/shape.go).
+	# Each test's nodes get a namespace in the binary's keyspace and a topic prefix of
+	# their own (testrig/shape.go).
 	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 60m $suites
 	echo "== node suites done after $((SECONDS - t0))s"
 	echo "== third-party clients and the Fedify peer against herd serve on the cluster shape"
