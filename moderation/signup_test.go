@@ -191,7 +191,10 @@ func TestRegistrationsByApproval(t *testing.T) {
 
 	dave := tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "let me in"))
 	id := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)[0]["id"].(string)
-	f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 200)
+	if rejected := f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 200).Object(t); rejected["username"] != "dave" ||
+		rejected["account"] == nil || rejected["account"].(map[string]any)["username"] != "dave" {
+		t.Errorf("the rejected account: %v", rejected)
+	}
 	c.Must(c.Do("GET", "/api/v1/admin/accounts/"+id, modTok, nil), 404)
 	c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"dave"}}), 404)
 	if r := c.Do("GET", "/api/v1/accounts/verify_credentials", dave, nil); r.Code != 401 {
@@ -201,6 +204,6 @@ func TestRegistrationsByApproval(t *testing.T) {
 	auditHas(t, c, "reject_user", "dave")
 	tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "second try"))
 
-	// Approving a remote-less, unknown or approved account is refused.
+	// An unknown account has no registration to approve.
 	f.post(t, "/api/v1/admin/accounts/123456789/approve", nil, 404)
 }
