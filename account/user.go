@@ -36,11 +36,14 @@ type User struct {
 	// Suspended mirrors the account's suspension, so that a token check reads one
 	// record (written with the account by SaveBoth).
 	Suspended bool `cbor:"15,keyasint,omitempty"`
+	// Pending marks a registration that awaits a moderator's approval (registrations
+	// by approval, or from an address whose sign-ups need it); zero for approved users.
+	Pending bool `cbor:"16,keyasint,omitempty"`
 }
 
 // Functional reports whether the user may use the API, as Mastodon's
-// User#functional?: not disabled, not suspended.
-func (u *User) Functional() bool { return !u.Disabled && !u.Suspended }
+// User#functional?: approved, not disabled, not suspended.
+func (u *User) Functional() bool { return !u.Disabled && !u.Suspended && !u.Pending }
 
 // Privacy returns the default visibility of new posts.
 func (u *User) Privacy() string {
@@ -54,6 +57,8 @@ func (u *User) Privacy() string {
 type Registration struct {
 	Username, Email, Password, Locale, Reason string
 	Agreement                                 bool
+	// Pending registers the user awaiting approval.
+	Pending bool
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -133,7 +138,8 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		return nil, nil, fmt.Errorf("hash password: %w", err)
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
-	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason}
+	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason,
+		Pending: r.Pending}
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	if err := s.saveBoth(ctx, a, u, extra...); err != nil {

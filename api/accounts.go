@@ -9,6 +9,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -24,9 +25,17 @@ func (s *Server) register(r *req) error {
 	if err != nil {
 		return errInvalidToken
 	}
+	signUp, err := s.d.Reports.CheckSignUp(r.context(), r.p.str("email"), s.clientAddr(r.ctx))
+	if err != nil {
+		return err
+	}
+	if s.d.Instance.ApprovalRequired && strings.TrimSpace(r.p.str("reason")) == "" {
+		return moderation.ReasonRequired()
+	}
 	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: r.p.str("username"),
 		Email: r.p.str("email"), Password: r.p.str("password"), Locale: r.p.str("locale"),
-		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement")})
+		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"),
+		Pending: s.d.Instance.ApprovalRequired || signUp.Pending})
 	if err != nil {
 		return err
 	}

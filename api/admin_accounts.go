@@ -26,12 +26,11 @@ func (s *Server) routeAdminAccounts() {
 				return s.d.Reports.Undo(ctx, r.viewer, id, undo)
 			})))
 	}
-	for path, approve := range map[string]bool{"approve": true, "reject": false} {
-		s.handle("POST", "/api/v1/admin/accounts/{id}/"+path, write, s.staff(s.adminAccountDo(
-			func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
-				return s.d.Reports.Approve(ctx, r.viewer, id, approve)
-			})))
-	}
+	s.handle("POST", "/api/v1/admin/accounts/{id}/approve", write, s.staff(s.adminAccountDo(
+		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
+			return s.d.Reports.Approve(ctx, r.viewer, id, true)
+		})))
+	s.handle("POST", "/api/v1/admin/accounts/{id}/reject", write, s.staff(s.rejectAccount))
 	s.handle("DELETE", "/api/v1/admin/accounts/{id}", write, s.staff(s.adminAccountDo(
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 			return s.d.Reports.Delete(ctx, r.viewer, id)
@@ -135,4 +134,25 @@ func (s *Server) accountAction(r *req) error {
 		return err
 	}
 	return r.json(struct{}{})
+}
+
+// rejectAccount answers POST /api/v1/admin/accounts/:id/reject with the account as it
+// was: the rejection removes it.
+func (s *Server) rejectAccount(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	t, err := s.d.Reports.Target(r.context(), id)
+	if err != nil {
+		return err
+	}
+	out, err := s.adminTargets(r.context(), []*moderation.Target{t})
+	if err != nil {
+		return err
+	}
+	if _, err := s.d.Reports.Approve(r.context(), r.viewer, id, false); err != nil {
+		return err
+	}
+	return r.json(out[0])
 }

@@ -8,6 +8,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -55,6 +56,9 @@ type Instance struct {
 	Polls         poll.Limits // zero: Mastodon's defaults
 	// OpenRegistrations allows POST /api/v1/accounts.
 	OpenRegistrations bool
+	// ApprovalRequired makes every new account wait for a moderator's approval, and
+	// a registration give a reason.
+	ApprovalRequired bool
 	// Documents are the about page, the privacy policy and the terms of service.
 	Documents Documents
 }
@@ -180,8 +184,37 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			(&req{ctx: ctx, s: s}).fail(err)
 			return
 		}
+		if err := s.checkAccess(ctx); err != nil {
+			(&req{ctx: ctx, s: s}).fail(err)
+			return
+		}
 		s.router.Handler(ctx)
 	})
+}
+
+// errNoAccess answers a client whose address a no_access IP block covers.
+var errNoAccess = httpErr(403, "Forbidden")
+
+// checkAccess refuses a request from an address a no_access IP block covers. The
+// blocks are in memory (moderation.IPRules), and while none refuses access the
+// client's address is not even worked out.
+func (s *Server) checkAccess(ctx *fasthttp.RequestCtx) error {
+	if s.d.Reports == nil {
+		return nil
+	}
+	ips := s.d.Reports.IPs()
+	c := context.WithoutCancel(ctx)
+	some, err := ips.HasNoAccess(c)
+	if err != nil {
+		s.log.Warn("api: load the IP blocks", "err", err)
+	}
+	if !some {
+		return nil
+	}
+	if blocked, _ := ips.NoAccess(c, s.clientAddr(ctx)); blocked {
+		return errNoAccess
+	}
+	return nil
 }
 
 // Routes lists the registered routes, path templates by method.

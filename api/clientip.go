@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/valyala/fasthttp"
 )
 
 // loopback is whom the server trusts to forward a client's address when the
@@ -16,24 +18,30 @@ var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustPa
 // choose its address by sending the header itself), or X-Real-IP when there is no
 // X-Forwarded-For.
 func clientIP(r *req) string {
-	peer := peerAddr(r.ctx.RemoteAddr())
-	trusted := r.s.d.TrustedProxies
+	a := r.s.clientAddr(r.ctx)
+	if !a.IsValid() {
+		return strings.TrimSpace(r.ctx.RemoteAddr().String())
+	}
+	return a.String()
+}
+
+// clientAddr is clientIP as an address; invalid when the peer's is not one.
+func (s *Server) clientAddr(ctx *fasthttp.RequestCtx) netip.Addr {
+	peer := peerAddr(ctx.RemoteAddr())
+	trusted := s.d.TrustedProxies
 	if trusted == nil {
 		trusted = loopback
 	}
-	if !peer.IsValid() {
-		return strings.TrimSpace(r.ctx.RemoteAddr().String())
+	if !peer.IsValid() || !trustedAddr(trusted, peer) {
+		return peer
 	}
-	if !trustedAddr(trusted, peer) {
-		return peer.String()
+	if xff := ctx.Request.Header.Peek("X-Forwarded-For"); len(xff) > 0 {
+		return forwardedFor(trusted, peer, string(xff))
 	}
-	if xff := r.ctx.Request.Header.Peek("X-Forwarded-For"); len(xff) > 0 {
-		return forwardedFor(trusted, peer, string(xff)).String()
+	if real, err := netip.ParseAddr(strings.TrimSpace(string(ctx.Request.Header.Peek("X-Real-IP")))); err == nil {
+		return real.Unmap()
 	}
-	if real, err := netip.ParseAddr(strings.TrimSpace(string(r.ctx.Request.Header.Peek("X-Real-IP")))); err == nil {
-		return real.Unmap().String()
-	}
-	return peer.String()
+	return peer
 }
 
 // forwardedFor walks the X-Forwarded-For list from the right, past trusted proxies,

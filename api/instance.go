@@ -87,8 +87,8 @@ func (s *Server) instanceV2(r *req) error {
 		"icon":          []any{},
 		"languages":     []string{"en"},
 		"configuration": s.configuration(),
-		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": false,
-			"message": nil, "min_age": nil, "reason_required": false, "url": nil},
+		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": i.ApprovalRequired,
+			"message": nil, "min_age": nil, "reason_required": i.ApprovalRequired, "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
 		"contact":      map[string]any{"email": i.ContactEmail, "account": nil},
 		"rules":        []any{},
@@ -109,7 +109,7 @@ func (s *Server) instanceV1(r *req) error {
 		"urls":      map[string]any{"streaming_api": "ws" + i.Scheme[4:] + "://" + i.Domain},
 		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
 		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
-		"registrations": i.OpenRegistrations, "approval_required": false, "invites_enabled": false,
+		"registrations": i.OpenRegistrations, "approval_required": i.ApprovalRequired, "invites_enabled": false,
 		"configuration": cfg, "contact_account": nil, "rules": []any{},
 	})
 }

@@ -55,6 +55,9 @@ type HTTPError struct {
 	Code        int
 	Msg         string
 	Description string
+	// Details, if set, names the invalid input fields, as Mastodon details the
+	// errors of a registration.
+	Details map[string][]FieldError
 	// Cause is logged, never shown.
 	Cause error
 }
@@ -74,6 +77,7 @@ var (
 	errNotFound      = httpErr(404, "Record not found")
 	errForbidden     = httpErr(403, "This action is not allowed")
 	errLoginDisabled = httpErr(403, "Your login is currently disabled")
+	errLoginPending  = httpErr(403, "Your login is currently pending approval")
 	errInvalidToken  = httpErr(401, "The access token is invalid")
 	errNeedUser      = httpErr(422, "This method requires an authenticated user")
 	errOutsideScopes = httpErr(403, "This action is outside the authorized scopes")
@@ -105,7 +109,11 @@ func publicError(err error) *HTTPError {
 	case errors.As(err, &oav):
 		return &HTTPError{Code: 422, Msg: oav.Error(), Cause: err}
 	case errors.As(err, &mv):
-		return &HTTPError{Code: 422, Msg: mv.Error(), Cause: err}
+		he := &HTTPError{Code: 422, Msg: mv.Error(), Cause: err}
+		if f := mv.Field; f != nil {
+			he.Details = map[string][]FieldError{f.Field: {{Error: f.Code, Description: f.Description}}}
+		}
+		return he
 	case errors.As(err, &pv):
 		return &HTTPError{Code: 422, Msg: pv.Error(), Cause: err}
 	case errors.As(err, &medv):
@@ -159,11 +167,20 @@ func (r *req) fail(err error) {
 		r.s.log.Error("api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()),
 			"request_id", requestID(r.ctx), "err", err)
 	}
-	body := map[string]string{"error": he.Msg}
+	body := map[string]any{"error": he.Msg}
 	if he.Description != "" {
 		body["error_description"] = he.Description
 	}
+	if he.Details != nil {
+		body["details"] = he.Details
+	}
 	writeJSON(r.ctx, he.Code, body)
+}
+
+// FieldError is one error of an input field in an error's details.
+type FieldError struct {
+	Error       string `json:"error"`
+	Description string `json:"description"`
 }
 
 // pathID reads an id from the route.
@@ -324,12 +341,19 @@ func grantsAny(granted []string, wanted []string) bool {
 	return false
 }
 
-// functional refuses the token of a user whose login moderators disabled or whose
-// account they suspended, as Mastodon's require_user! (403).
+// functional refuses the token of a user whose registration awaits approval, whose
+// login moderators disabled or whose account they suspended, as Mastodon's
+// require_user! (403); and the token of an account a rejection removed (401).
 func (r *req) functional() error {
 	u, err := r.s.d.Accounts.User(r.context(), r.viewer)
+	if errors.Is(err, account.ErrNotFound) {
+		return errInvalidToken
+	}
 	if err != nil {
 		return err
+	}
+	if u.Pending {
+		return errLoginPending
 	}
 	if !u.Functional() {
 		return errLoginDisabled

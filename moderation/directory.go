@@ -83,7 +83,7 @@ func (q AccountQuery) matches(t *Target) bool {
 	case StatusActive:
 		return !a.Suspended
 	case StatusPending:
-		return false // every user is approved: Herd has no approval queue yet
+		return u != nil && u.Pending
 	case StatusDisabled:
 		return u != nil && u.Disabled
 	case StatusSilenced:
@@ -143,16 +143,6 @@ func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) (
 		out[i] = kept[shard.FromBytes(row.CK)]
 	}
 	return out, nil
-}
-
-// Approve and Reject act on accounts awaiting approval. Herd registers every user
-// approved, so both answer ErrForbidden, as Mastodon's policy does for an approved
-// user.
-func (s *Service) Approve(ctx context.Context, moderator, id shard.ID, approve bool) (*Target, error) {
-	if _, err := s.Target(ctx, id); err != nil {
-		return nil, err
-	}
-	return nil, fmt.Errorf("approve %d: already approved: %w", id, ErrForbidden)
 }
 
 // Delete removes a suspended account for good: its follows both ways go and it

@@ -259,14 +259,7 @@ func (s *Service) CreateDomainAllow(ctx context.Context, moderator shard.ID, dom
 }
 
 func (s *Service) putDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string, v any) error {
-	b, err := store.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if err := s.st.Put(ctx, table, domainPartition, id.Bytes(), b, 0); err != nil {
-		return fmt.Errorf("save %s %s: %w", table, domain, err)
-	}
-	return s.audit(ctx, moderator, action, "Domain", domain, "")
+	return s.putPolicy(ctx, moderator, table, action, "Domain", id, domain, v)
 }
 
 // DeleteDomainBlock lifts a block.
@@ -288,8 +281,5 @@ func (s *Service) DeleteDomainAllow(ctx context.Context, moderator, id shard.ID)
 }
 
 func (s *Service) deleteDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string) error {
-	if err := s.st.Delete(ctx, table, domainPartition, id.Bytes()); err != nil {
-		return fmt.Errorf("delete %s %s: %w", table, domain, err)
-	}
-	return s.audit(ctx, moderator, action, "Domain", domain, "")
+	return s.deletePolicy(ctx, moderator, table, action, "Domain", id, domain)
 }

@@ -1,6 +1,8 @@
 // Package moderation owns reports: who reported which account and statuses, why, and
 // what moderators did about it (assignment, resolution); moderators' actions on
-// accounts (silence, suspend, disable, sensitive); instance domain blocks and allows;
+// accounts (silence, suspend, disable, sensitive) and the approval of registrations;
+// instance domain blocks and allows; IP blocks (kept in memory per node, IPRules) and
+// email domain and canonical email blocks, and what they make of a sign-up;
 // and the audit log of every moderator action. Reports come from local users and from other servers (ActivityPub
 // Flag). It stores them through the store contract; it must not know HTTP, JSON
 // entities, ActivityPub or engines.
@@ -26,8 +28,12 @@ var (
 	ErrForbidden = errors.New("moderation: not allowed")
 )
 
-// Validation is a user-facing validation failure (Mastodon answers 422).
-type Validation struct{ Msg string }
+// Validation is a user-facing validation failure (Mastodon answers 422); Field, if
+// set, details it by input field.
+type Validation struct {
+	Msg   string
+	Field *FieldError
+}
 
 func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
 
@@ -84,7 +90,9 @@ const (
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
 	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}, {Name: tAudit, Order: store.Desc},
-		{Name: tDomainBlocks}, {Name: tDomainAllows}}
+		{Name: tDomainBlocks}, {Name: tDomainAllows}, {Name: tIPBlocks}, {Name: tEmailDomainBlocks},
+		{Name: tCanonicalEmailBlocks}, {Name: tEmailBlockHistory, Kind: store.Counters},
+		{Name: tEmailBlockIPs, TTL: 8 * 24 * time.Hour}}
 }
 
 // Accounts is the part of the account service that reports read.
@@ -93,6 +101,8 @@ type Accounts interface {
 	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	User(ctx context.Context, id shard.ID) (*account.User, error)
+	SaveUser(ctx context.Context, u *account.User) error
+	DeletePending(ctx context.Context, a *account.Account, u *account.User) error
 	Save(ctx context.Context, a *account.Account) error
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
 	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
@@ -112,6 +122,9 @@ type Options struct {
 	// no server rules yet, so reports citing rules are refused as Mastodon refuses
 	// unknown rules).
 	ValidRule func(id string) bool
+	// IPRefresh is how often a node reloads the IP blocks from the store (its own
+	// changes apply at once); default 5s.
+	IPRefresh time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -131,11 +144,14 @@ type Service struct {
 	accounts Accounts
 	statuses Statuses
 	opts     Options
+	ips      *IPRules
 }
 
 // New returns a service on st.
 func New(st store.Store, ids *shard.Generator, accounts Accounts, statuses Statuses, opts Options) *Service {
-	return &Service{st: st, ids: ids, accounts: accounts, statuses: statuses, opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	return &Service{st: st, ids: ids, accounts: accounts, statuses: statuses, opts: opts,
+		ips: NewIPRules(st, opts.Now, opts.IPRefresh)}
 }
 
 var empty = []byte{}

@@ -34,8 +34,9 @@ type Config struct {
 	// must be unique among the nodes that share a store; it also names the node in
 	// the cluster's membership ("herd-<id>").
 	NodeID int `toml:"node_id" help:"number of this node, 0-255, unique among nodes sharing the engines"`
-	// Registrations: "open" (default) or "closed".
-	Registrations string `toml:"registrations" help:"open or closed (default open)"`
+	// Registrations: "open" (default), "approval" (every new account waits for a
+	// moderator's approval, and gives a reason) or "closed".
+	Registrations string `toml:"registrations" help:"open, approval or closed (default open)"`
 	// MaxCharacters is the status length limit; default 500.
 	MaxCharacters int `toml:"max_characters" help:"status length limit (default 500)"`
 	// HotFollowers is the follower count above which posts are merged into homes at
@@ -178,8 +179,8 @@ func (c Config) Validate() error {
 	if c.Scheme != "http" && c.Scheme != "https" {
 		errs = append(errs, fmt.Errorf("scheme %q must be http or https", c.Scheme))
 	}
-	if c.Registrations != "open" && c.Registrations != "closed" {
-		errs = append(errs, fmt.Errorf("registrations %q must be open or closed", c.Registrations))
+	if c.Registrations != "open" && c.Registrations != "approval" && c.Registrations != "closed" {
+		errs = append(errs, fmt.Errorf("registrations %q must be open, approval or closed", c.Registrations))
 	}
 	if c.NodeID < 0 || c.NodeID > 255 {
 		errs = append(errs, fmt.Errorf("node_id %d must be 0-255", c.NodeID))

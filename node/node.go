@@ -255,7 +255,7 @@ func (n *Node) federationBase() (fedBase, error) {
 		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
-		OpenRegistrations: cfg.Registrations == "open", Title: cfg.Title, Description: cfg.Description,
+		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
@@ -306,7 +306,8 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
-			OpenRegistrations: cfg.Registrations == "open", Documents: docs}})
+			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
+			Documents: docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 
