@@ -159,7 +159,7 @@ func Schema() store.Schema {
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
 		{Name: tListing, Order: store.Desc},
-	}, directoryTables()...)
+	}, append(directoryTables(), suggestTables()...)...)
 }
 
 // Options configure the service.

@@ -255,12 +255,19 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*Ac
 	return a, u, nil
 }
 
-// SetAdmin grants or removes the admin role of a local user.
+// SetAdmin grants or removes the admin role of a local user; admins' endorsements
+// are suggested to everyone (Suggest).
 func (s *Service) SetAdmin(ctx context.Context, id shard.ID, admin bool) error {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
 	}
 	u.Admin = admin
-	return s.SaveUser(ctx, u)
+	if err := s.SaveUser(ctx, u); err != nil {
+		return err
+	}
+	if err := s.st.Batch(ctx, []store.Mutation{staffMutation(id, admin)}); err != nil {
+		return fmt.Errorf("staff %d: %w", id, err)
+	}
+	return nil
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
+	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/conversation"
@@ -85,6 +86,8 @@ type Deps struct {
 	Hashtags      *hashtag.Service
 	Filters       *filter.Service
 	Notifications *notification.Service
+	// Announcements keeps the instance's announcements.
+	Announcements *announcement.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.
 	Actions *action.Service

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/filter"
@@ -99,6 +100,7 @@ func publicError(err error) *HTTPError {
 	var fv *filter.Validation
 	var scv *schedule.Validation
 	var hv *hashtag.Validation
+	var anv *announcement.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -126,6 +128,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: scv.Error(), Cause: err}
 	case errors.As(err, &hv):
 		return &HTTPError{Code: 422, Msg: hv.Error(), Cause: err}
+	case errors.As(err, &anv):
+		return &HTTPError{Code: 422, Msg: anv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
@@ -133,7 +137,7 @@ func publicError(err error) *HTTPError {
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
-		errors.Is(err, schedule.ErrNotFound):
+		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
 		errors.Is(err, moderation.ErrForbidden):

@@ -70,6 +70,8 @@ func (s *Server) routes() {
 	s.routeAccountActions()
 	s.routeSocial()
 	s.routeDiscover()
+	s.routeSuggestions()
+	s.routeAnnouncements()
 	s.handle("GET", "/api/v1/follow_requests", user("read:follows"), s.accountList(
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.FollowRequests(r.context(), owner, p)

@@ -314,7 +314,7 @@ func resolveStream(a streamAccess, name string, p streamParams) (*streamSpec, er
 	sp := &streamSpec{name: []string{name}}
 	switch name {
 	case "user":
-		sp.keys = []stream.Key{stream.User(me)}
+		sp.keys = []stream.Key{stream.User(me), stream.Announcements()}
 		if a.notify {
 			sp.keys = append(sp.keys, stream.Notifications(me))
 		}

@@ -246,6 +246,8 @@ func (c *streamConn) payload(ctx context.Context, e stream.Event, filter bool) (
 		return c.notificationPayload(ctx, e.ID)
 	case stream.Conversation:
 		return c.conversationPayload(ctx, e.ID)
+	case stream.Announcement, stream.AnnouncementReaction, stream.AnnouncementDelete:
+		return c.announcementPayload(ctx, e.Kind, e.ID, e.Name)
 	}
 	return nil, false, nil
 }

@@ -170,6 +170,7 @@ func TestClusterMembersAndStreaming(t *testing.T) {
 func TestEventsRoundTrip(t *testing.T) {
 	in := []stream.Delivery{{Key: stream.User(1), Event: stream.Event{Kind: stream.Update, ID: 99}},
 		{Key: stream.Public(stream.Local, false), Event: stream.Event{Kind: stream.Delete, ID: 1 << 60}},
+		{Key: stream.Announcements(), Event: stream.Event{Kind: stream.AnnouncementReaction, ID: 7, Name: "🐘"}},
 		{Key: stream.System(3), Event: stream.Event{Kind: stream.Reverify}}}
 	out, err := decodeEvents(encodeEvents(in))
 	if err != nil || !slices.Equal(in, out) {

@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/activitypub"
+	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/blob"
@@ -68,6 +69,8 @@ type Services struct {
 	Filters       *filter.Service
 	Notifications *notification.Service
 	Fanout        *fanout.Service
+	// Announcements keeps the instance's announcements.
+	Announcements *announcement.Service
 	// Actions are the relationship use cases both doors call.
 	Actions    *action.Service
 	Streams    *stream.Hub
@@ -123,7 +126,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -192,6 +195,8 @@ func (n *Node) build() error {
 	s.Conversations = conversation.New(n.store, ids)
 	s.Hashtags = hashtag.New(n.store, ids)
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
+	s.Announcements = announcement.New(n.store, ids, announcement.Options{Now: cfg.Clock, Streams: n.streams,
+		Emoji: localEmoji{s.Emoji}})
 	s.Domains = moderation.NewDomains(n.store)
 	fed, err := n.federationBase()
 	if err != nil {
@@ -300,7 +305,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Announcements: s.Announcements,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,

@@ -348,7 +348,8 @@ func (p *peer) run(r *router) {
 	}
 }
 
-// encodeEvents encodes a batch: the tag, a count, then per event its key, kind and id.
+// encodeEvents encodes a batch: the tag, a count, then per event its key, kind, id
+// and name.
 func encodeEvents(ds []stream.Delivery) []byte {
 	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(ds)*48)
 	b = append(b, msgEvents)
@@ -359,6 +360,8 @@ func encodeEvents(ds []stream.Delivery) []byte {
 		b = binary.AppendUvarint(b, uint64(len(d.Event.Kind)))
 		b = append(b, d.Event.Kind...)
 		b = binary.BigEndian.AppendUint64(b, uint64(d.Event.ID))
+		b = binary.AppendUvarint(b, uint64(len(d.Event.Name)))
+		b = append(b, d.Event.Name...)
 	}
 	return b
 }
@@ -394,7 +397,11 @@ func decodeEvents(b []byte) ([]stream.Delivery, error) {
 		}
 		id := shard.ID(binary.BigEndian.Uint64(b))
 		b = b[8:]
-		out = append(out, stream.Delivery{Key: stream.Key(key), Event: stream.Event{Kind: kind, ID: id}})
+		name, ok := str()
+		if !ok {
+			return nil, errBadEvents
+		}
+		out = append(out, stream.Delivery{Key: stream.Key(key), Event: stream.Event{Kind: kind, ID: id, Name: name}})
 	}
 	if len(b) != 0 {
 		return nil, errBadEvents

@@ -38,6 +38,11 @@ const (
 // edits and deletes, and filters_changed.
 func User(account shard.ID) Key { return Key("timeline:" + account.String()) }
 
+// Announcements is the instance's announcements channel, which every user stream
+// listens to as well as its account's channel (Mastodon publishes announcement
+// events to each active account's timeline channel; one channel for all is cheaper).
+func Announcements() Key { return Key("timeline:announcements") }
+
 // Notifications is an account's notification channel.
 func Notifications(account shard.ID) Key {
 	return Key("timeline:" + account.String() + ":notifications")
@@ -92,6 +97,13 @@ const (
 	Conversation = "conversation"
 	// FiltersChanged tells clients to reload their filters; it has no ID.
 	FiltersChanged = "filters_changed"
+	// Announcement is an announcement published or changed; ID is the announcement.
+	Announcement = "announcement"
+	// AnnouncementReaction is a reaction to an announcement added or removed; ID is
+	// the announcement, Name the reaction.
+	AnnouncementReaction = "announcement.reaction"
+	// AnnouncementDelete is an announcement withdrawn; ID is the announcement.
+	AnnouncementDelete = "announcement.delete"
 	// Reverify (system channel) makes connections check their token again now; ID,
 	// if set, narrows it to one token id. Token revocation publishes it.
 	Reverify = "reverify"
@@ -101,6 +113,8 @@ const (
 type Event struct {
 	Kind string
 	ID   shard.ID
+	// Name is the reaction of an AnnouncementReaction; empty for other kinds.
+	Name string
 }
 
 // Delivery is an event as a subscriber receives it, with the channel it came on.

@@ -1,8 +1,8 @@
 """Flows beyond the day in the life, driven through Mastodon.py against $HERD_URL: a
 list and its timeline, a hiding and a warning filter seen in home and on the streaming
 user stream (server-sent events), a direct conversation, a scheduled status (list,
-update, cancel) and grouped notifications (GET /api/v2/notifications). Three accounts:
-A follows B; B and C favourite A's post.
+update, cancel), grouped notifications (GET /api/v2/notifications) and follow
+suggestions. Three accounts: A follows B; B and C favourite A's post; B follows C.
 
 Written against the Mastodon API as documented, not against Herd's code. One line per
 step; the last line is "mastodonpy-flows: N passed, M failed". Stops at the first
@@ -275,6 +275,19 @@ def main(handles):
         eventually("a favourite group of 2", group)
 
     step("B and C favourite A's post: grouped_notifications has one group of 2", grouped)
+
+    # --- Follow suggestions -------------------------------------------------------------
+    def suggestions():
+        b["api"].account_follow(c["id"])
+        sugs = a["api"].suggestions_v2()
+        mine = [x for x in sugs if same(x.account.id, c["id"])]
+        check(len(mine) == 1 and "friends_of_friends" in mine[0].sources,
+              f"suggestions_v2 names C, followed by B, as a friend of a friend: {[(str(x.account.id), x.sources) for x in sugs]!r}")
+        check(not any(same(x.account.id, b["id"]) for x in sugs), "B, already followed, is not suggested")
+        a["api"].suggestion_delete(c["id"])
+        check(not any(same(x.id, c["id"]) for x in a["api"].suggestions_v1()), "C is gone after suggestion_delete")
+
+    step("B follows C: A's suggestions (v2) name C; A dismisses C (suggestion_delete)", suggestions)
     return True
 
 

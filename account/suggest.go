@@ -1,0 +1,241 @@
+package account
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// Tables of follow suggestions.
+const (
+	tDismissed = "suggestion_dismissals" // owner → dismissed account → —
+	tStaff     = "staff"                 // "all" → admin account id → — (written by SetAdmin)
+)
+
+func suggestTables() store.Schema { return store.Schema{{Name: tDismissed}, {Name: tStaff}} }
+
+var staffKey = []byte("all")
+
+// SuggestionSource is why an account is suggested, as Mastodon's Suggestion.sources.
+type SuggestionSource string
+
+// The sources Herd computes.
+const (
+	// SuggestFeatured is an account endorsed by one of the instance's admins.
+	SuggestFeatured SuggestionSource = "featured"
+	// SuggestFriendsOfFriends is an account followed by accounts the viewer follows.
+	SuggestFriendsOfFriends SuggestionSource = "friends_of_friends"
+	// SuggestMostFollowed is one of the most followed recently active local
+	// accounts of the directory.
+	SuggestMostFollowed SuggestionSource = "most_followed"
+)
+
+// Suggestion is an account to follow and why.
+type Suggestion struct {
+	Account *Account
+	Sources []SuggestionSource
+}
+
+// Bounds of the work of one Suggest call: every read is a partition scan or a
+// multi-get, at most a few dozen of them.
+const (
+	suggestFollowsRead = 40  // the viewer's newest follows whose follows are read
+	suggestEachRead    = 80  // follows read of each of them
+	suggestStaffRead   = 20  // admins whose endorsements are read
+	suggestDirRead     = 40  // recently active local accounts of the directory
+	suggestCandidates  = 200 // candidates checked against the viewer's relations
+	// MaxSuggestions is the largest page of suggestions.
+	MaxSuggestions = 80
+)
+
+// candidate is an account gathered for the viewer, with its scores.
+type candidate struct {
+	id        shard.ID
+	featured  bool
+	friends   int   // how many of the viewer's follows follow it
+	followers int64 // for most_followed, its followers count
+	sources   []SuggestionSource
+}
+
+// Suggest returns up to limit accounts for viewer to follow: those endorsed by the
+// instance's admins first, then friends of friends (accounts followed by the
+// viewer's newest follows, most shared first), then the most followed of the
+// recently active local accounts. Left out: the viewer, whom it follows or asked
+// to follow, whom it blocks or mutes or who blocks it, accounts of domains it
+// blocks, dismissed, suspended and not discoverable accounts.
+func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int) ([]Suggestion, error) {
+	byID := map[shard.ID]*candidate{}
+	get := func(id shard.ID) *candidate {
+		c := byID[id]
+		if c == nil {
+			c = &candidate{id: id}
+			byID[id] = c
+		}
+		return c
+	}
+	if err := s.featuredCandidates(ctx, get); err != nil {
+		return nil, err
+	}
+	if err := s.friendCandidates(ctx, viewer, get); err != nil {
+		return nil, err
+	}
+	if err := s.popularCandidates(ctx, get); err != nil {
+		return nil, err
+	}
+	cands := make([]*candidate, 0, len(byID))
+	for _, c := range byID {
+		if c.id != viewer {
+			cands = append(cands, c)
+		}
+	}
+	slices.SortFunc(cands, func(a, b *candidate) int {
+		if a.featured != b.featured {
+			if a.featured {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.friends, a.friends), cmp.Compare(b.followers, a.followers), cmp.Compare(b.id, a.id))
+	})
+	if len(cands) > suggestCandidates {
+		cands = cands[:suggestCandidates]
+	}
+	return s.keepSuggestable(ctx, viewer, cands, limit)
+}
+
+// featuredCandidates adds the accounts the admins endorse.
+func (s *Service) featuredCandidates(ctx context.Context, get func(shard.ID) *candidate) error {
+	staff, err := s.st.Scan(ctx, tStaff, staffKey, store.Range{Limit: suggestStaffRead})
+	if err != nil {
+		return fmt.Errorf("suggestions: staff: %w", err)
+	}
+	for _, r := range staff {
+		rows, err := s.st.Scan(ctx, tEndorsedByID, r.CK, store.Range{Limit: MaxEndorsements})
+		if err != nil {
+			return fmt.Errorf("suggestions: endorsements: %w", err)
+		}
+		for _, e := range rows {
+			c := get(idOf(e.Value))
+			if !c.featured {
+				c.featured = true
+				c.sources = append(c.sources, SuggestFeatured)
+			}
+		}
+	}
+	return nil
+}
+
+// friendCandidates adds the accounts followed by the viewer's newest follows,
+// counting how many of them follow each.
+func (s *Service) friendCandidates(ctx context.Context, viewer shard.ID, get func(shard.ID) *candidate) error {
+	mine, _, err := s.followingIDs(ctx, viewer, 0, suggestFollowsRead)
+	if err != nil {
+		return err
+	}
+	for _, f := range mine {
+		theirs, _, err := s.followingIDs(ctx, f, 0, suggestEachRead)
+		if err != nil {
+			return err
+		}
+		for _, id := range theirs {
+			c := get(id)
+			if c.friends == 0 {
+				c.sources = append(c.sources, SuggestFriendsOfFriends)
+			}
+			c.friends++
+		}
+	}
+	return nil
+}
+
+// popularCandidates adds the recently active local accounts of the directory with
+// their followers counts.
+func (s *Service) popularCandidates(ctx context.Context, get func(shard.ID) *candidate) error {
+	accs, err := s.Directory(ctx, true, true, 0, suggestDirRead)
+	if err != nil {
+		return err
+	}
+	ids := make([]shard.ID, len(accs))
+	for i, a := range accs {
+		ids[i] = a.ID
+	}
+	counts, err := s.Counts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if counts[i].Followers == 0 {
+			continue
+		}
+		c := get(id)
+		c.followers = counts[i].Followers
+		c.sources = append(c.sources, SuggestMostFollowed)
+	}
+	return nil
+}
+
+// keepSuggestable drops the candidates the viewer must not be offered, in order,
+// and returns up to limit of the rest.
+func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []*candidate, limit int) ([]Suggestion, error) {
+	ids := make([]shard.ID, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	hidden, err := s.Hidden(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	mine := make([]store.Key, len(ids))
+	for i, id := range ids {
+		mine[i] = pair(viewer, id)
+	}
+	var excluded [3][]bool
+	for i, table := range []string{tFollows, tReqOut, tDismissed} {
+		if excluded[i], err = s.exists(ctx, table, mine); err != nil {
+			return nil, err
+		}
+	}
+	var keep []shard.ID
+	for i, id := range ids {
+		if !hidden[id] && !excluded[0][i] && !excluded[1][i] && !excluded[2][i] {
+			keep = append(keep, id)
+		}
+	}
+	accs, err := s.GetMany(ctx, keep)
+	if err != nil {
+		return nil, err
+	}
+	var out []Suggestion
+	for i, c := range cands {
+		a := accs[c.id]
+		if a == nil || !a.Discoverable || a.Suspended || hidden[c.id] || excluded[0][i] || excluded[1][i] || excluded[2][i] {
+			continue
+		}
+		if out = append(out, Suggestion{Account: a, Sources: c.sources}); len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// DismissSuggestion stops suggesting target to owner; dismissing twice changes
+// nothing.
+func (s *Service) DismissSuggestion(ctx context.Context, owner, target shard.ID) error {
+	if err := s.st.Put(ctx, tDismissed, owner.Bytes(), target.Bytes(), empty, 0); err != nil {
+		return fmt.Errorf("dismiss suggestion %d→%d: %w", owner, target, err)
+	}
+	return nil
+}
+
+// staffMutation records or forgets an admin among those whose endorsements are
+// suggested.
+func staffMutation(id shard.ID, admin bool) store.Mutation {
+	if admin {
+		return store.Mutation{Kind: store.Put, Table: tStaff, PK: staffKey, CK: id.Bytes(), Value: empty}
+	}
+	return store.Mutation{Kind: store.Delete, Table: tStaff, PK: staffKey, CK: id.Bytes()}
+}
