@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/testrig"
@@ -139,15 +140,26 @@ func TestTrends(t *testing.T) {
 	eventuallyTrends(t, c, "/api/v1/trends/statuses", "")
 }
 
-// TestTrendableByDefault: with trendable_by_default, items trend before any review,
-// and a rejected one leaves.
+// TestTrendableByDefault: with trendable_by_default, items trend before any review;
+// a tag used today still trends just after midnight, its score decaying, and is gone
+// by the afternoon; a rejected one leaves at once.
 func TestTrendableByDefault(t *testing.T) {
-	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.TrendableByDefault = true }))
+	clk := &clock{at: time.Now().UTC()} // the statuses' days are their ids' (real time)
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.TrendableByDefault, cfg.Clock = true, clk.Now }))
 	_, admin := c.RegisterModerator("mod")
 	for i := range 5 {
-		c.Register(fmt.Sprintf("user%d", i)).PostStatus("#everywhere")
+		u := c.Register(fmt.Sprintf("user%d", i))
+		u.PostStatus("#everywhere")
+		u.PostStatus("#fading")
 	}
-	tags := eventuallyTrends(t, c, "/api/v1/trends/tags", "", "everywhere")
-	c.Must(c.Do("POST", "/api/v1/admin/trends/tags/"+tags[0].ID+"/reject", admin, nil), 200)
+	// Equal scores: the newer tag first.
+	tags := eventuallyTrends(t, c, "/api/v1/trends/tags", "", "fading", "everywhere")
+	c.Must(c.Do("POST", "/api/v1/admin/trends/tags/"+tags[1].ID+"/reject", admin, nil), 200)
+	eventuallyTrends(t, c, "/api/v1/trends/tags", "", "fading")
+
+	midnight := clk.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	clk.Advance(midnight.Add(30 * time.Minute).Sub(clk.Now()))
+	eventuallyTrends(t, c, "/api/v1/trends/tags", "", "fading")
+	clk.Advance(12 * time.Hour)
 	eventuallyTrends(t, c, "/api/v1/trends/tags", "")
 }
