@@ -65,7 +65,7 @@ func TestTrendingLinks(t *testing.T) {
 		"type": "Create", "actor": remote.actorID(), "object": map[string]any{"id": id, "type": "Note",
 			"attributedTo": remote.actorID(), "published": time.Now().UTC().Format(time.RFC3339),
 			"content": `<p>read <a href="` + article + `" rel="nofollow">` + article + `</a></p>`,
-			"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []any{remote.actorID() + "/followers"}}})
+			"to":      []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []any{remote.actorID() + "/followers"}}})
 	var note testrig.Status
 	testrig.Eventually(t, "mallory's note carded in alice's home", func() error {
 		for _, st := range alice.Home(nil) {
