@@ -35,6 +35,17 @@ type Ranked struct {
 // those a viewer may be shown unless all is set (moderators' review lists).
 func (s *Service) Rank(ctx context.Context, k Kind, all bool) ([]Ranked, error) {
 	now := s.opts.Now()
+	if out, ok := s.cache.get(rankKey{k, all}, s.opts.CacheFor, now); ok {
+		return out, nil
+	}
+	out, err := s.rank(ctx, k, all, now)
+	if err == nil {
+		s.cache.put(rankKey{k, all}, now, out)
+	}
+	return out, err
+}
+
+func (s *Service) rank(ctx context.Context, k Kind, all bool, now time.Time) ([]Ranked, error) {
 	d := dayOf(now)
 	var keys []string
 	seen := map[string]bool{}

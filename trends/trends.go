@@ -125,6 +125,9 @@ type Options struct {
 	// Limited reports an author whose posts stay out of public listings (silenced
 	// or suspended, or of a limited domain); default the account's own flags.
 	Limited func(ctx context.Context, a *account.Account) (bool, error)
+	// CacheFor is how long a node reuses its ranking of a kind; default 5 s. A
+	// review on the node clears it.
+	CacheFor time.Duration
 	// DeadLetters sets aside events that can never be processed; default a keeper
 	// on the service's store.
 	DeadLetters DeadLetters
@@ -136,6 +139,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Threshold == 0 {
 		o.Threshold = 5
+	}
+	if o.CacheFor == 0 {
+		o.CacheFor = 5 * time.Second
 	}
 	if o.Candidate == 0 {
 		o.Candidate = 2
@@ -161,6 +167,7 @@ type Service struct {
 	accounts Accounts
 	tags     Tags
 	opts     Options
+	cache    rankCache
 }
 
 // New returns the service.
@@ -266,6 +273,7 @@ func (s *Service) Review(ctx context.Context, k Kind, id shard.ID, state State) 
 	if err := s.st.Put(ctx, tItems, b, empty, v, 0); err != nil {
 		return nil, fmt.Errorf("review trend item %d: %w", id, err)
 	}
+	s.cache.clear()
 	return it, nil
 }
 
