@@ -40,6 +40,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/trends"
 	"github.com/herd-social/herd/visibility"
 )
 
@@ -75,6 +76,8 @@ type Deps struct {
 	Emoji *emoji.Service
 	// Cards keeps the link preview cards of statuses; nil shows none.
 	Cards *card.Service
+	// Trends counts and ranks trending tags, links and statuses.
+	Trends *trends.Service
 	// Scheduled keeps scheduled statuses.
 	Scheduled *schedule.Service
 	// Search is the full-text search engine (required).

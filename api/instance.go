@@ -41,9 +41,7 @@ const apiVersion = 2
 // configuration publishes the limits Herd enforces, and no feature it lacks: images,
 // video and audio of the types media.SupportedTypes lists (Mastodon's configuration
 // has no audio limits of its own: audio is held to the video size limit), no featured
-// tags, no translation, no
-// trending-link feed (timelines_access leaves it out,
-// as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
+// tags, no translation. The VAPID key is empty, as Web Push is not
 // served; clients take an empty key for none.
 func (s *Server) configuration() map[string]any {
 	i := s.d.Instance
@@ -71,8 +69,9 @@ func (s *Server) configuration() map[string]any {
 			"min_expiration": int(polls.MinExpiration.Seconds()), "max_expiration": int(polls.MaxExpiration.Seconds())},
 		"translation": map[string]any{"enabled": false},
 		"timelines_access": map[string]any{
-			"live_feeds":    map[string]string{"local": "public", "remote": "public"},
-			"hashtag_feeds": map[string]string{"local": "public", "remote": "public"}},
+			"live_feeds":          map[string]string{"local": "public", "remote": "public"},
+			"hashtag_feeds":       map[string]string{"local": "public", "remote": "public"},
+			"trending_link_feeds": map[string]string{"local": "public", "remote": "public"}},
 		"limited_federation": false,
 	}
 }

@@ -127,6 +127,7 @@ func (s *Server) routes() {
 	s.routeLists()
 	s.routeConversations()
 	s.routeTags()
+	s.routeTrends()
 	s.routeFeaturedTags()
 	s.routeFilters()
 

@@ -58,6 +58,9 @@ type Config struct {
 	// as Mastodon. Tests shorten it (the end-to-end test through the file); the API
 	// cannot.
 	ScheduleMinLead time.Duration `toml:"schedule_min_lead" help:"how far ahead a status must be scheduled (default 5m, as Mastodon; tests shorten it)"`
+	// TrendableByDefault shows trending tags, links and statuses that no moderator
+	// reviewed yet; default false, as Mastodon: an item trends once approved.
+	TrendableByDefault bool `toml:"trendable_by_default" help:"show trends moderators have not reviewed yet (default false: approval first, as Mastodon)"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

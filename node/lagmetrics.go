@@ -14,6 +14,7 @@ import (
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/trends"
 )
 
 // consumerTopic is one consumer group on one topic, as runConsumers runs them.
@@ -21,7 +22,7 @@ type consumerTopic struct{ group, topic string }
 
 // consumerTopics lists every consumer group of a node and the topics it reads.
 func consumerTopics() []consumerTopic {
-	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {activitypub.OutboxGroup, status.Topic},
+	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic},
 		{media.Group, media.Topic}}
 	for _, t := range delivery.Topics() {

@@ -46,6 +46,7 @@ import (
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/trends"
 	"github.com/herd-social/herd/visibility"
 )
 
@@ -85,6 +86,8 @@ type Services struct {
 	Emoji *emoji.Service
 	// Cards keeps and fetches link preview cards.
 	Cards *card.Service
+	// Trends counts and ranks trending tags, links and statuses.
+	Trends *trends.Service
 	// Scheduled keeps scheduled statuses and publishes them on time.
 	Scheduled *schedule.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
@@ -126,7 +129,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -227,6 +230,9 @@ func (n *Node) build() error {
 	s.Cards = card.New(n.store, n.bus, s.Statuses, card.Options{Domain: cfg.Domain, HTTP: fed.opts.HTTP,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
 		Logger: n.log})
+	s.Trends = trends.New(n.store, n.bus, ids, s.Statuses, s.Accounts, s.Hashtags, trends.Options{Domain: cfg.Domain,
+		TrendableByDefault: cfg.TrendableByDefault, Limited: s.Domains.Limited, DeadLetters: s.DeadLetters, Logger: n.log,
+		Now: cfg.Clock})
 	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
 		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log})
 	if err := n.buildFederation(fed); err != nil {
@@ -306,7 +312,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Announcements: s.Announcements,
-		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
+		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

@@ -72,7 +72,7 @@ var (
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
-		"moderation", "delivery", "deadletter", "paging", "due", "stream", "poll", "media", "list", "emoji", "card",
+		"moderation", "delivery", "deadletter", "paging", "due", "stream", "poll", "media", "list", "emoji", "card", "trends",
 		"conversation", "hashtag", "filter", "schedule", "announcement", "search/indexer"}
 )
 
