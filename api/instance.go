@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -43,9 +44,8 @@ const apiVersion = 2
 // has no audio limits of its own: audio is held to the video size limit), no featured
 // tags, no translation, no
 // trending-link feed (timelines_access leaves it out,
-// as its "local" cannot say disabled). The VAPID key is empty, as Web Push is not
-// served; clients take an empty key for none.
-func (s *Server) configuration() map[string]any {
+// as its "local" cannot say disabled). The VAPID key is the instance's Web Push key.
+func (s *Server) configuration(ctx context.Context) map[string]any {
 	i := s.d.Instance
 	polls := i.Polls.WithDefaults()
 	var ml media.Limits
@@ -55,7 +55,7 @@ func (s *Server) configuration() map[string]any {
 	return map[string]any{
 		"urls": map[string]any{"streaming": "ws" + i.Scheme[4:] + "://" + i.Domain, "status": nil,
 			"about": nil, "privacy_policy": nil, "terms_of_service": nil},
-		"vapid": map[string]any{"public_key": ""},
+		"vapid": map[string]any{"public_key": s.vapidKey(ctx)},
 		"accounts": map[string]any{"max_featured_tags": 0, "max_pinned_statuses": i.MaxPinned,
 			"max_display_name_length": account.MaxDisplayName, "max_note_length": account.MaxNote,
 			"max_profile_fields": account.MaxFields, "profile_field_name_limit": account.MaxFieldName,
@@ -86,7 +86,7 @@ func (s *Server) instanceV2(r *req) error {
 		"thumbnail":     map[string]any{"url": s.baseURL() + missingHeader, "blurhash": nil, "versions": map[string]string{}},
 		"icon":          []any{},
 		"languages":     []string{"en"},
-		"configuration": s.configuration(),
+		"configuration": s.configuration(r.context()),
 		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": false,
 			"message": nil, "min_age": nil, "reason_required": false, "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
@@ -97,7 +97,7 @@ func (s *Server) instanceV2(r *req) error {
 
 func (s *Server) instanceV1(r *req) error {
 	i := s.d.Instance
-	cfg := s.configuration()
+	cfg := s.configuration(r.context())
 	delete(cfg, "urls")
 	users, posts, err := s.d.Accounts.InstanceCounts(r.context())
 	if err != nil {

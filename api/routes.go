@@ -124,6 +124,7 @@ func (s *Server) routes() {
 	s.routeLists()
 	s.routeConversations()
 	s.routeTags()
+	s.routePush()
 	s.routeFeaturedTags()
 	s.routeFilters()
 
