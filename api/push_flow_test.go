@@ -126,8 +126,9 @@ func TestPushSubscription(t *testing.T) {
 func TestPushDelivery(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "push"))
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
-	phone, gone := newDevice(t), newDevice(t)
-	ps := newPushService(t, map[string]*device{"/phone": phone, "/gone": gone})
+	phone, gone, tablet := newDevice(t), newDevice(t), newDevice(t)
+	tablet.legacy = true
+	ps := newPushService(t, map[string]*device{"/phone": phone, "/gone": gone, "/tablet": tablet})
 	const path = "/api/v1/push/subscription"
 
 	e := subscribe(t, c, alice.Token, phone.form(ps.URL+"/phone", map[string]bool{"mention": true, "follow": true}, "all"))
@@ -189,4 +190,19 @@ func TestPushDelivery(t *testing.T) {
 		t.Errorf("%d pushes to the gone device, want 1", n)
 	}
 	c.Must(alice.Do("GET", path, nil), 200)
+
+	// A subscription without `standard` gets Mastodon's legacy aesgcm messages.
+	legacy, err := c.Nodes[0].AdminToken(context.Background(), "bob", "read push")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := subscribe(t, c, legacy, tablet.form(ps.URL+"/tablet", map[string]bool{"favourite": true}, "")); e.Standard {
+		t.Errorf("legacy subscription %+v", e)
+	}
+	alice.Act(bob.PostStatus("legacy devices still count").ID, "favourite")
+	got = ps.waitPushes(t, "/tablet", 1)[0]
+	if got.NotificationType != "favourite" || got.AccessToken != legacy || got.Title != "alice favorited your post" ||
+		got.Body != "legacy devices still count" {
+		t.Errorf("legacy push %+v", got)
+	}
 }

@@ -47,9 +47,12 @@ type pushMessage struct {
 }
 
 // device is a user agent's push subscription keys: a P-256 pair and an auth secret.
+// A legacy device subscribes without `standard`, as clients written before Mastodon
+// 4.4, and expects the `aesgcm` encoding.
 type device struct {
-	key  *ecdh.PrivateKey
-	auth []byte
+	key    *ecdh.PrivateKey
+	auth   []byte
+	legacy bool
 }
 
 func newDevice(t *testing.T) *device {
@@ -69,7 +72,7 @@ func (d *device) form(endpoint string, alerts map[string]bool, policy string) ma
 	if policy != "" {
 		data["policy"] = policy
 	}
-	return map[string]any{"subscription": map[string]any{"endpoint": endpoint, "standard": true,
+	return map[string]any{"subscription": map[string]any{"endpoint": endpoint, "standard": !d.legacy,
 		"keys": map[string]any{"p256dh": base64.RawURLEncoding.EncodeToString(d.key.PublicKey().Bytes()),
 			"auth": base64.RawURLEncoding.EncodeToString(d.auth)}}, "data": data}
 }
@@ -158,20 +161,26 @@ func (p *pushService) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pushService) check(r *http.Request, body []byte) error {
-	if ce := r.Header.Get("Content-Encoding"); ce != "aes128gcm" {
-		return fmt.Errorf("Content-Encoding %q", ce)
-	}
-	if r.Header.Get("TTL") == "" {
-		return errors.New("no TTL")
-	}
-	if err := p.checkVAPID(r.Header.Get("Authorization")); err != nil {
-		return err
-	}
 	d := p.devices[r.URL.Path]
 	if d == nil {
 		return errors.New("no such device")
 	}
-	plain, err := d.decrypt(body)
+	if r.Header.Get("TTL") == "" {
+		return errors.New("no TTL")
+	}
+	var plain []byte
+	var err error
+	switch ce := r.Header.Get("Content-Encoding"); {
+	case ce == "aes128gcm" && !d.legacy:
+		if err := p.checkVAPID(r.Header.Get("Authorization")); err != nil {
+			return err
+		}
+		plain, err = d.decrypt(body)
+	case ce == "aesgcm" && d.legacy:
+		plain, err = p.checkLegacy(r, d, body)
+	default:
+		return fmt.Errorf("Content-Encoding %q to a device that is legacy=%v", ce, d.legacy)
+	}
 	if err != nil {
 		return fmt.Errorf("decrypt: %w", err)
 	}
@@ -183,6 +192,71 @@ func (p *pushService) check(r *http.Request, body []byte) error {
 	p.mu.got[r.URL.Path] = append(p.mu.got[r.URL.Path], m)
 	p.mu.Unlock()
 	return nil
+}
+
+// checkLegacy verifies and decrypts an `aesgcm` message (the drafts before RFC 8291
+// and 8292): `Authorization: WebPush <JWT>` signed by the Crypto-Key's p256ecdsa,
+// the salt in Encryption, the server's one-time key as the Crypto-Key's dh.
+func (p *pushService) checkLegacy(r *http.Request, d *device, body []byte) ([]byte, error) {
+	params := map[string]string{}
+	for _, h := range []string{r.Header.Get("Encryption"), r.Header.Get("Crypto-Key")} {
+		for _, kv := range strings.Split(h, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+				params[k] = v
+			}
+		}
+	}
+	jwt, ok := strings.CutPrefix(r.Header.Get("Authorization"), "WebPush ")
+	if !ok {
+		return nil, fmt.Errorf("Authorization %q", r.Header.Get("Authorization"))
+	}
+	if err := p.checkVAPID("vapid t=" + jwt + ", k=" + params["p256ecdsa"]); err != nil {
+		return nil, err
+	}
+	salt, err1 := base64.RawURLEncoding.DecodeString(params["salt"])
+	dh, err2 := base64.RawURLEncoding.DecodeString(params["dh"])
+	if err := errors.Join(err1, err2); err != nil || len(salt) != 16 {
+		return nil, fmt.Errorf("Encryption %q, Crypto-Key %q: %v", r.Header.Get("Encryption"), r.Header.Get("Crypto-Key"), err)
+	}
+	server, err := ecdh.P256().NewPublicKey(dh)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := d.key.ECDH(server)
+	if err != nil {
+		return nil, err
+	}
+	prk, err := hkdf.Key(sha256.New, secret, d.auth, "Content-Encoding: auth\x00", 32)
+	if err != nil {
+		return nil, err
+	}
+	ua := d.key.PublicKey().Bytes()
+	context := append([]byte("P-256\x00\x00\x41"), ua...)
+	context = append(append(context, 0, 0x41), dh...)
+	cek, err := hkdf.Key(sha256.New, prk, salt, "Content-Encoding: aesgcm\x00"+string(context), 16)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := hkdf.Key(sha256.New, prk, salt, "Content-Encoding: nonce\x00"+string(context), 12)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := gcm.Open(nil, nonce, body, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(plain) < 2 || len(plain) < 2+int(binary.BigEndian.Uint16(plain)) {
+		return nil, errors.New("bad padding length")
+	}
+	return plain[2+int(binary.BigEndian.Uint16(plain)):], nil
 }
 
 // serverKey is the VAPID key the instance publishes, which signatures must verify with.

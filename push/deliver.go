@@ -223,7 +223,11 @@ func (s *Service) deliver(ctx context.Context, sub *Subscription, id shard.ID, m
 	if err != nil {
 		return err
 	}
-	code, err := s.send(ctx, sub, payload)
+	send := s.send
+	if !sub.Standard {
+		send = s.sendLegacy
+	}
+	code, err := send(ctx, sub, payload)
 	if err != nil {
 		return fmt.Errorf("push: send notification %d to subscription %d: %w", id, sub.ID, err)
 	}

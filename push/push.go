@@ -1,8 +1,8 @@
 // Package push owns Web Push as Mastodon offers it (WebPushSubscription): one
 // subscription per access token with its alerts and policy, the instance's VAPID key
 // pair, and the delivery of an encrypted message (RFC 8291 aes128gcm, signed with
-// VAPID, RFC 8292) to the push service of every subscription a new notification
-// concerns. Delivery runs off the request path: the notification service tells
+// VAPID, RFC 8292; or the legacy aesgcm drafts, for clients that do not ask for the
+// standard) to the push service of every subscription a new notification concerns. Delivery runs off the request path: the notification service tells
 // Notified, which appends to the `push` topic, and Run sends. It must not know HTTP
 // routing, the API's entities or engines.
 package push
@@ -88,7 +88,8 @@ type Subscription struct {
 	// P256DH and Auth are the user agent's public key and auth secret, base64url.
 	P256DH string `cbor:"4,keyasint"`
 	Auth   string `cbor:"5,keyasint"`
-	// Standard is Mastodon 4.4's flag for RFC 8291 messages (see Service.send).
+	// Standard is Mastodon 4.4's flag: RFC 8291 messages (Service.send) when set,
+	// the legacy `aesgcm` encoding (Service.sendLegacy) otherwise.
 	Standard bool   `cbor:"6,keyasint,omitempty"`
 	Alerts   Alerts `cbor:"7,keyasint"`
 	Policy   Policy `cbor:"8,keyasint"`
