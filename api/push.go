@@ -33,13 +33,23 @@ func (s *Server) routePush() {
 	s.handle("DELETE", "/api/v1/push/subscription", user("push"), s.deletePush)
 }
 
-// pushAlerts reads data[alerts][…]; an alert not given is off, as Mastodon's.
-func (r *req) pushAlerts() push.Alerts {
+// pushAlerts reads data[alerts][…]; an alert not given is off, as Mastodon's, and so
+// are the admin alerts of a user who is no moderator.
+func (r *req) pushAlerts() (push.Alerts, error) {
 	var a push.Alerts
 	for i, f := range alertFields(&a) {
 		*f = r.p.boolean("data[alerts][" + alertNames[i] + "]")
 	}
-	return a
+	if a.AdminSignUp || a.AdminReport {
+		u, err := r.s.d.Accounts.User(r.context(), r.viewer)
+		if err != nil {
+			return a, err
+		}
+		if !u.Admin {
+			a.AdminSignUp, a.AdminReport = false, false
+		}
+	}
+	return a, nil
 }
 
 func (s *Server) pushEntity(r *req, sub *push.Subscription) error {
@@ -56,9 +66,13 @@ func (s *Server) pushEntity(r *req, sub *push.Subscription) error {
 }
 
 func (s *Server) subscribePush(r *req) error {
+	alerts, err := r.pushAlerts()
+	if err != nil {
+		return err
+	}
 	n := push.NewSubscription{Endpoint: r.p.str("subscription[endpoint]"), P256DH: r.p.str("subscription[keys][p256dh]"),
 		Auth: r.p.str("subscription[keys][auth]"), Standard: r.p.boolean("subscription[standard]"),
-		Alerts: r.pushAlerts(), Policy: push.Policy(r.p.str("data[policy]"))}
+		Alerts: alerts, Policy: push.Policy(r.p.str("data[policy]"))}
 	if n.Endpoint == "" && n.P256DH == "" && n.Auth == "" {
 		return httpErr(400, "param is missing or the value is empty: subscription")
 	}
@@ -78,7 +92,11 @@ func (s *Server) getPush(r *req) error {
 }
 
 func (s *Server) updatePush(r *req) error {
-	sub, err := s.d.Push.Update(r.context(), r.viewer, bearer(r.ctx), r.pushAlerts(), push.Policy(r.p.str("data[policy]")))
+	alerts, err := r.pushAlerts()
+	if err != nil {
+		return err
+	}
+	sub, err := s.d.Push.Update(r.context(), r.viewer, bearer(r.ctx), alerts, push.Policy(r.p.str("data[policy]")))
 	if err != nil {
 		return err
 	}

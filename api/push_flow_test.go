@@ -50,8 +50,10 @@ func TestPushSubscription(t *testing.T) {
 	c.Must(c.DoJSON("POST", path, alice.Token, map[string]any{"data": map[string]any{}}), 400)
 	c.Must(alice.Do("GET", path, nil), 404)
 
-	e := subscribe(t, c, alice.Token, good())
-	if e.ID == "" || e.Endpoint != "https://push.example/device/1" || !e.Standard || e.Policy != "all" ||
+	body = good()
+	body["data"].(map[string]any)["alerts"].(map[string]bool)["admin.sign_up"] = true
+	e := subscribe(t, c, alice.Token, body)
+	if e.ID == "" || e.Alerts["admin.sign_up"] || e.Endpoint != "https://push.example/device/1" || !e.Standard || e.Policy != "all" ||
 		!e.Alerts["mention"] || !e.Alerts["follow"] || e.Alerts["favourite"] || len(e.Alerts) != 10 {
 		t.Errorf("subscription %+v", e)
 	}
@@ -188,6 +190,11 @@ func TestPushDelivery(t *testing.T) {
 	})
 	if n := len(ps.received("/gone")); n != 1 {
 		t.Errorf("%d pushes to the gone device, want 1", n)
+	}
+	// Carol's mentions came before this one on alice's partition of the push topic:
+	// the phone's followed policy kept both from it.
+	if got := ps.received("/phone"); len(got) != 3 {
+		t.Errorf("the phone got %d pushes, want 3: %+v", len(got), got)
 	}
 	c.Must(alice.Do("GET", path, nil), 200)
 

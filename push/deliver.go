@@ -75,7 +75,7 @@ func (s *Service) Push(ctx context.Context, to shard.ID, n notification.Notifica
 			continue
 		}
 		if m == nil {
-			if m, err = s.message(ctx, to, n); err != nil {
+			if m, err = s.message(ctx, to, n); err != nil || m == nil {
 				return err
 			}
 		}
@@ -154,6 +154,9 @@ const bodyLength = 140
 // message builds the payload of n for its recipient `to`.
 func (s *Service) message(ctx context.Context, to shard.ID, n notification.Notification) (*message, error) {
 	from, err := s.accounts.Get(ctx, n.From)
+	if errors.Is(err, account.ErrNotFound) {
+		return nil, nil // the sender is gone: nothing to tell
+	}
 	if err != nil {
 		return nil, fmt.Errorf("push: sender of notification %d: %w", n.ID, err)
 	}
