@@ -34,6 +34,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
@@ -80,6 +81,8 @@ type Deps struct {
 	Trends *trends.Service
 	// Scheduled keeps scheduled statuses.
 	Scheduled *schedule.Service
+	// Push keeps Web Push subscriptions and the VAPID key (required).
+	Push *push.Service
 	// Search is the full-text search engine (required).
 	Search        search.Engine
 	Visibility    *visibility.Policy

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -41,9 +42,8 @@ const apiVersion = 2
 // configuration publishes the limits Herd enforces, and no feature it lacks: images,
 // video and audio of the types media.SupportedTypes lists (Mastodon's configuration
 // has no audio limits of its own: audio is held to the video size limit), no featured
-// tags, no translation. The VAPID key is empty, as Web Push is not
-// served; clients take an empty key for none.
-func (s *Server) configuration() map[string]any {
+// tags, no translation. The VAPID key is the instance's Web Push key.
+func (s *Server) configuration(ctx context.Context) map[string]any {
 	i := s.d.Instance
 	polls := i.Polls.WithDefaults()
 	var ml media.Limits
@@ -53,7 +53,7 @@ func (s *Server) configuration() map[string]any {
 	return map[string]any{
 		"urls": map[string]any{"streaming": "ws" + i.Scheme[4:] + "://" + i.Domain, "status": nil,
 			"about": nil, "privacy_policy": nil, "terms_of_service": nil},
-		"vapid": map[string]any{"public_key": ""},
+		"vapid": map[string]any{"public_key": s.vapidKey(ctx)},
 		"accounts": map[string]any{"max_featured_tags": 0, "max_pinned_statuses": i.MaxPinned,
 			"max_display_name_length": account.MaxDisplayName, "max_note_length": account.MaxNote,
 			"max_profile_fields": account.MaxFields, "profile_field_name_limit": account.MaxFieldName,
@@ -85,7 +85,7 @@ func (s *Server) instanceV2(r *req) error {
 		"thumbnail":     map[string]any{"url": s.baseURL() + missingHeader, "blurhash": nil, "versions": map[string]string{}},
 		"icon":          []any{},
 		"languages":     []string{"en"},
-		"configuration": s.configuration(),
+		"configuration": s.configuration(r.context()),
 		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": i.ApprovalRequired,
 			"message": nil, "min_age": nil, "reason_required": i.ApprovalRequired, "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
@@ -96,7 +96,7 @@ func (s *Server) instanceV2(r *req) error {
 
 func (s *Server) instanceV1(r *req) error {
 	i := s.d.Instance
-	cfg := s.configuration()
+	cfg := s.configuration(r.context())
 	delete(cfg, "urls")
 	users, posts, err := s.d.Accounts.InstanceCounts(r.context())
 	if err != nil {

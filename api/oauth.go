@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/url"
@@ -13,9 +14,9 @@ import (
 	"github.com/herd-social/herd/stream"
 )
 
-func (s *Server) appEntity(a *auth.App, withSecret bool) *Application {
+func (s *Server) appEntity(ctx context.Context, a *auth.App, withSecret bool) *Application {
 	out := &Application{ID: a.ID.String(), Name: a.Name, Scopes: a.Scopes,
-		RedirectURI: strings.Join(a.RedirectURIs, "\n"), RedirectURIs: a.RedirectURIs, VapidKey: ""}
+		RedirectURI: strings.Join(a.RedirectURIs, "\n"), RedirectURIs: a.RedirectURIs, VapidKey: s.vapidKey(ctx)}
 	if a.Website != "" {
 		out.Website = ptr(a.Website)
 	}
@@ -39,7 +40,7 @@ func (s *Server) createApp(r *req) error {
 	if err != nil {
 		return err
 	}
-	return r.json(s.appEntity(app, true))
+	return r.json(s.appEntity(r.context(), app, true))
 }
 
 func (s *Server) verifyApp(r *req) error {
@@ -47,7 +48,7 @@ func (s *Server) verifyApp(r *req) error {
 	if err != nil {
 		return errInvalidToken
 	}
-	return r.json(s.appEntity(app, false))
+	return r.json(s.appEntity(r.context(), app, false))
 }
 
 // oauthError writes an RFC 6749 error body.

@@ -128,6 +128,7 @@ func (s *Server) routes() {
 	s.routeConversations()
 	s.routeTags()
 	s.routeTrends()
+	s.routePush()
 	s.routeFeaturedTags()
 	s.routeFilters()
 

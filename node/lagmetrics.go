@@ -12,6 +12,7 @@ import (
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/trends"
@@ -24,7 +25,7 @@ type consumerTopic struct{ group, topic string }
 func consumerTopics() []consumerTopic {
 	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic},
-		{media.Group, media.Topic}}
+		{media.Group, media.Topic}, {push.Group, push.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}

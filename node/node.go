@@ -38,6 +38,7 @@ import (
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/search/indexer"
@@ -94,6 +95,8 @@ type Services struct {
 	DeadLetters *deadletter.Keeper
 	// Indexer keeps the search engine's documents in step with the store.
 	Indexer *indexer.Service
+	// Push keeps Web Push subscriptions and pushes notifications to them.
+	Push *push.Service
 }
 
 // Node is one running Herd node.
@@ -129,7 +132,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -140,6 +143,7 @@ func Topics() []bus.Topic {
 	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}}, activitypub.Topics()...)
 	topics = append(topics, media.Topics()...)
 	topics = append(topics, indexer.Topics()...)
+	topics = append(topics, push.Topics()...)
 	return append(topics, delivery.Topics()...)
 }
 
@@ -190,8 +194,6 @@ func (n *Node) build() error {
 		n.router = newRouter(s.Streams, n.log)
 		n.streams = n.router
 	}
-	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams,
-		Senders: senders{s: s, now: clock(cfg.Clock)}})
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
 	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors
@@ -205,6 +207,11 @@ func (n *Node) build() error {
 	if err != nil {
 		return err
 	}
+	if err := n.buildPush(fed, ids); err != nil {
+		return err
+	}
+	s.Notifications = notification.New(n.store, ids, s.Accounts, notification.Options{Streams: n.streams,
+		Senders: senders{s: s, now: clock(cfg.Clock)}, Pushes: s.Push})
 	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
@@ -312,7 +319,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Announcements: s.Announcements,
-		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled,
+		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

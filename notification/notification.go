@@ -92,6 +92,12 @@ type noStreams struct{}
 
 func (noStreams) Publish(stream.Key, stream.Event) {}
 
+// Pushes hears every new notification that is not filtered, to push it to the
+// recipient's devices (push.Service, which appends it to its topic).
+type Pushes interface {
+	Notified(ctx context.Context, to shard.ID, n Notification) error
+}
+
 // Options tune the service. Zero fields take the documented defaults.
 type Options struct {
 	// Now is the clock; default time.Now.
@@ -102,6 +108,8 @@ type Options struct {
 	// Senders answers what notification policies ask about a sender; default none,
 	// which accepts every notification.
 	Senders Senders
+	// Pushes hears every notification made for the listings; default none.
+	Pushes Pushes
 }
 
 func (o Options) withDefaults() Options {
@@ -122,12 +130,14 @@ type Service struct {
 	now     func() time.Time
 	streams Streams
 	senders Senders
+	pushes  Pushes
 }
 
 // New returns a service on st.
 func New(st store.Store, ids *shard.Generator, filter Filter, opts Options) *Service {
 	opts = opts.withDefaults()
-	return &Service{st: st, ids: ids, filter: filter, now: opts.Now, streams: opts.Streams, senders: opts.Senders}
+	return &Service{st: st, ids: ids, filter: filter, now: opts.Now, streams: opts.Streams, senders: opts.Senders,
+		pushes: opts.Pushes}
 }
 
 func cause(kind Kind, from, statusID shard.ID) []byte {
@@ -182,6 +192,9 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 		return fmt.Errorf("save notification for %d: %w", to, err)
 	}
 	s.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: n.ID})
+	if s.pushes != nil {
+		return s.pushes.Notified(ctx, to, n)
+	}
 	return nil
 }
 
