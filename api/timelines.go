@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
 	"strings"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -73,6 +75,9 @@ func (s *Server) public(r *req) error {
 	if err != nil {
 		return err
 	}
+	if out, err = s.inChosenLanguages(r, out); err != nil {
+		return err
+	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
 }
@@ -94,6 +99,33 @@ func (s *Server) tagTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
+	if out, err = s.inChosenLanguages(r, out); err != nil {
+		return err
+	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
+}
+
+// inChosenLanguages keeps the statuses of a public or hashtag page that the viewer's
+// chosen languages show (account.User.ShowsLanguage): a check of the loaded
+// statuses, after one read of the viewer's user record. As with blocks and mutes, a
+// page may come out shorter than its limit; its Link still pages by the ids read.
+func (s *Server) inChosenLanguages(r *req, out []*Status) ([]*Status, error) {
+	if r.viewer == 0 || len(out) == 0 {
+		return out, nil
+	}
+	u, err := s.d.Accounts.User(r.context(), r.viewer)
+	if errors.Is(err, account.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil || len(u.ChosenLanguages) == 0 {
+		return out, err
+	}
+	kept := out[:0]
+	for _, st := range out {
+		if st.Language == nil || u.ShowsLanguage(*st.Language) {
+			kept = append(kept, st)
+		}
+	}
+	return kept, nil
 }
