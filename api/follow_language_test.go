@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/testrig"
 )
@@ -94,6 +95,25 @@ func TestFollowLanguagesMerge(t *testing.T) {
 	followIn(t, c, bob, alice.ID, "de")
 	testrig.Eventually(t, "bob's home after the follow", func() error {
 		return want(testrig.StatusIDs(bob.Home(nil)), []string{de, none}, nil)
+	})
+	if err := want(testrig.StatusIDs(bob.Home(nil)), nil, []string{en}); err != nil {
+		t.Fatalf("merged a status in another language: %v", err)
+	}
+}
+
+// A follow's languages apply to a hot author's statuses too, which homes merge at
+// read time instead of taking them at fan-out.
+func TestFollowLanguagesHotAuthor(t *testing.T) {
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.HotFollowers = 2 }))
+	star, bob := c.Register("star"), c.Register("bob")
+	c.Register("fan1").Follow(star)
+	c.Register("fan2").Follow(star)
+	followIn(t, c, bob, star.ID, "de") // the third follower takes star past the threshold
+	first := star.PostStatus("the switch").ID
+	en := star.PostStatus("in english", "language", "en").ID
+	de := star.PostStatus("auf deutsch", "language", "de").ID
+	testrig.Eventually(t, "bob's home", func() error {
+		return want(testrig.StatusIDs(bob.Home(nil)), []string{first, de}, nil)
 	})
 	if err := want(testrig.StatusIDs(bob.Home(nil)), nil, []string{en}); err != nil {
 		t.Fatalf("merged a status in another language: %v", err)

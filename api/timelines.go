@@ -29,7 +29,11 @@ func (s *Server) home(r *req) error {
 		if exclusive[author] {
 			return nil, nil
 		}
-		return s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
+		ids, err := s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
+		if err != nil || len(ids) == 0 {
+			return ids, err
+		}
+		return s.inFollowLanguages(ctx, follower, author, ids)
 	}
 	entries, err := s.d.Timelines.Home(r.context(), r.viewer, p, recent)
 	if err != nil {
@@ -125,6 +129,28 @@ func (s *Server) inChosenLanguages(r *req, out []*Status) ([]*Status, error) {
 	for _, st := range out {
 		if st.Language == nil || u.ShowsLanguage(*st.Language) {
 			kept = append(kept, st)
+		}
+	}
+	return kept, nil
+}
+
+// inFollowLanguages keeps the ids, a hot author's statuses merged into follower's
+// home at read time, whose language the follow's languages take, as fan-out does for
+// the statuses it writes. The follow is read once per hot author and the statuses
+// only when the follow names languages.
+func (s *Server) inFollowLanguages(ctx context.Context, follower, author shard.ID, ids []shard.ID) ([]shard.ID, error) {
+	f, err := s.d.Accounts.FollowOf(ctx, follower, author)
+	if err != nil || f == nil || len(f.Languages) == 0 {
+		return ids, err
+	}
+	sts, err := s.d.Statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := ids[:0]
+	for _, id := range ids {
+		if st := sts[id]; st != nil && f.ShowsLanguage(st.Language) {
+			kept = append(kept, id)
 		}
 	}
 	return kept, nil
