@@ -135,3 +135,51 @@ func TestChosenLanguagesStreams(t *testing.T) {
 		}
 	}
 }
+
+// Remote statuses are judged by the language their server gave them, on the remote
+// timeline and the public:remote stream.
+func TestChosenLanguagesRemote(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	b := testrig.New(t, testrig.Host(t, "beta"))
+	carol, dave, bob := a.Register("carol"), a.Register("dave"), b.Register("bob")
+	found := carol.Search("@bob@"+b.Nodes[0].Config().Domain, "resolve", "true")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search: %+v", found)
+	}
+	carol.Relate(found.Accounts[0].ID, "follow")
+	testrig.Eventually(t, "carol follows bob", func() error {
+		if rel := carol.Relationship(found.Accounts[0].ID); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
+	})
+	chooseLanguages(t, a, dave, "de")
+	key := stream.Public(stream.Remote, false)
+	chooser, control := dialWS(t, a, dave.Token, "stream=public:remote"), dialWS(t, a, carol.Token, "stream=public:remote")
+	waitSubscribers(t, a, key, 2)
+
+	// Each post is awaited on carol's stream before the next: deliveries may
+	// arrive in any order, but an event reaches both connections together.
+	en := bob.PostStatus("from beta in english", "language", "en").URI
+	if got := control.expect("public:remote", "update").status(t); got.URI != en {
+		t.Fatalf("carol's stream: %s, want %s", got.URI, en)
+	}
+	de := bob.PostStatus("von beta auf deutsch", "language", "de").URI
+	if got := control.expect("public:remote", "update").status(t); got.URI != de {
+		t.Fatalf("carol's stream: %s, want %s", got.URI, de)
+	}
+	if got := chooser.expect("public:remote", "update").status(t); got.URI != de {
+		t.Fatalf("dave's stream: %s, want the German post %s", got.URI, de)
+	}
+	uris := func(u *testrig.User) []string {
+		var l []testrig.Status
+		a.Must(u.Do("GET", "/api/v1/timelines/public?remote=true", nil), 200).JSON(t, &l)
+		return testrig.StatusURIs(l)
+	}
+	if err := want(uris(carol), []string{en, de}, nil); err != nil {
+		t.Fatalf("carol's remote timeline: %v", err)
+	}
+	if err := want(uris(dave), []string{de}, []string{en}); err != nil {
+		t.Fatalf("dave's remote timeline: %v", err)
+	}
+}
