@@ -29,7 +29,9 @@ type Follow struct {
 	Remote bool `cbor:"6,keyasint,omitempty"`
 }
 
-// FollowOptions are the options of POST /accounts/:id/follow; nil keeps the current value.
+// FollowOptions are the options of POST /accounts/:id/follow; nil keeps the current
+// value. Languages, read by CleanLanguages, limit the followed account's statuses
+// that enter the follower's home; an empty list lets every language in.
 type FollowOptions struct {
 	Reblogs, Notify *bool
 	Languages       *[]string
@@ -75,6 +77,13 @@ func (s *Service) FollowOf(ctx context.Context, follower, target shard.ID) (*Fol
 func (s *Service) Follow(ctx context.Context, follower shard.ID, target *Account, opts FollowOptions, n Notifier) error {
 	if follower == target.ID {
 		return ErrSelf
+	}
+	if opts.Languages != nil {
+		langs, ok := CleanLanguages(*opts.Languages)
+		if !ok {
+			return invalid("Languages is invalid")
+		}
+		opts.Languages = &langs
 	}
 	if !target.Local() {
 		n = nil // remote accounts hear of it through federation

@@ -29,6 +29,9 @@ type ProfileUpdate struct {
 	Fields                                                *[]Field // plain-text name and value
 	Privacy, Language                                     *string
 	Sensitive                                             *bool
+	// ChosenLanguages are the languages the public and hashtag timelines show
+	// (User.ChosenLanguages), as CleanLanguages reads them; an empty list shows all.
+	ChosenLanguages *[]string
 	// AvatarKey and HeaderKey are new pictures, already in the media store.
 	AvatarKey, HeaderKey *string
 }
@@ -64,6 +67,13 @@ func (p *ProfileUpdate) validate() error {
 	}
 	if p.Language != nil && len(*p.Language) > 16 {
 		bad = append(bad, "Source language is invalid")
+	}
+	if p.ChosenLanguages != nil {
+		if langs, ok := CleanLanguages(*p.ChosenLanguages); ok {
+			p.ChosenLanguages = &langs
+		} else {
+			bad = append(bad, "Chosen languages is invalid")
+		}
 	}
 	if len(bad) > 0 {
 		return invalid("%s", strings.Join(bad, ", "))
@@ -110,6 +120,9 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 	setString(&u.DefaultPrivacy, p.Privacy)
 	setString(&u.DefaultLanguage, p.Language)
 	setBool(&u.DefaultSensitive, p.Sensitive)
+	if p.ChosenLanguages != nil {
+		u.ChosenLanguages = *p.ChosenLanguages
+	}
 	if err := s.saveBoth(ctx, a, u); err != nil {
 		return nil, nil, err
 	}

@@ -59,6 +59,12 @@ func (s *Server) updateCredentials(r *req) error {
 		Locked: r.p.optBool("locked"), Bot: r.p.optBool("bot"), Discoverable: r.p.optBool("discoverable"),
 		Indexable: r.p.optBool("indexable"), HideCollections: r.p.optBool("hide_collections"),
 		Privacy: r.p.opt("source[privacy]"), Language: r.p.opt("source[language]"), Sensitive: r.p.optBool("source[sensitive]")}
+	// Herd's own: Mastodon sets chosen languages in its web settings only.
+	const chosen = "source[chosen_languages]"
+	if r.p.has(chosen+"[]") || r.p.has(chosen) || r.p.has(chosen+"[0]") {
+		langs := r.p.list(chosen)
+		u.ChosenLanguages = &langs
+	}
 	if fs, ok := profileFields(r.p); ok {
 		u.Fields = &fs
 	}
@@ -227,7 +233,8 @@ func (s *Server) follow(r *req) error {
 		return err
 	}
 	opts := account.FollowOptions{Reblogs: r.p.optBool("reblogs"), Notify: r.p.optBool("notify")}
-	if langs := r.p.list("languages"); len(langs) > 0 {
+	if r.p.has("languages[]") || r.p.has("languages") || r.p.has("languages[0]") {
+		langs := r.p.list("languages") // languages[]= (blank only) clears them
 		opts.Languages = &langs
 	}
 	me, err := s.me(r)

@@ -61,6 +61,9 @@ type Source struct {
 	Discoverable        bool     `json:"discoverable"`
 	Indexable           bool     `json:"indexable"`
 	AttributionDomains  []string `json:"attribution_domains"`
+	// ChosenLanguages is Herd's own: the languages public and hashtag timelines
+	// show (null: all), set by update_credentials' source[chosen_languages][].
+	ChosenLanguages []string `json:"chosen_languages"`
 }
 
 // Role is CredentialAccount.role.

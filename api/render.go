@@ -168,7 +168,8 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 	}
 	out.Source = &Source{Privacy: u.Privacy(), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
 		Note: a.NoteSource, Fields: fields(a.FieldSources), FollowRequestsCount: len(reqs),
-		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: []string{}}
+		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: []string{},
+		ChosenLanguages: u.ChosenLanguages}
 	out.Role = roleOf(u)
 	return out, nil
 }

@@ -292,7 +292,7 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
 	if filter {
-		if st.Language != "" && len(c.langs) > 0 && !slices.Contains(c.langs, st.Language) {
+		if !account.LanguageShown(c.langs, st.Language) {
 			return false, nil
 		}
 		others = append(others, st.Mentions...)

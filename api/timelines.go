@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
 	"strings"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -27,7 +29,11 @@ func (s *Server) home(r *req) error {
 		if exclusive[author] {
 			return nil, nil
 		}
-		return s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
+		ids, err := s.d.Statuses.ByAccount(ctx, follower, author, p, status.AccountFilter{ExcludeReplies: true})
+		if err != nil || len(ids) == 0 {
+			return ids, err
+		}
+		return s.inFollowLanguages(ctx, follower, author, ids)
 	}
 	entries, err := s.d.Timelines.Home(r.context(), r.viewer, p, recent)
 	if err != nil {
@@ -73,6 +79,9 @@ func (s *Server) public(r *req) error {
 	if err != nil {
 		return err
 	}
+	if out, err = s.inChosenLanguages(r, out); err != nil {
+		return err
+	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
 }
@@ -94,6 +103,55 @@ func (s *Server) tagTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
+	if out, err = s.inChosenLanguages(r, out); err != nil {
+		return err
+	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
+}
+
+// inChosenLanguages keeps the statuses of a public or hashtag page that the viewer's
+// chosen languages show (account.User.ShowsLanguage): a check of the loaded
+// statuses, after one read of the viewer's user record. As with blocks and mutes, a
+// page may come out shorter than its limit; its Link still pages by the ids read.
+func (s *Server) inChosenLanguages(r *req, out []*Status) ([]*Status, error) {
+	if r.viewer == 0 || len(out) == 0 {
+		return out, nil
+	}
+	u, err := s.d.Accounts.User(r.context(), r.viewer)
+	if errors.Is(err, account.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil || len(u.ChosenLanguages) == 0 {
+		return out, err
+	}
+	kept := out[:0]
+	for _, st := range out {
+		if st.Language == nil || u.ShowsLanguage(*st.Language) {
+			kept = append(kept, st)
+		}
+	}
+	return kept, nil
+}
+
+// inFollowLanguages keeps the ids, a hot author's statuses merged into follower's
+// home at read time, whose language the follow's languages take, as fan-out does for
+// the statuses it writes. The follow is read once per hot author and the statuses
+// only when the follow names languages.
+func (s *Server) inFollowLanguages(ctx context.Context, follower, author shard.ID, ids []shard.ID) ([]shard.ID, error) {
+	f, err := s.d.Accounts.FollowOf(ctx, follower, author)
+	if err != nil || f == nil || len(f.Languages) == 0 {
+		return ids, err
+	}
+	sts, err := s.d.Statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := ids[:0]
+	for _, id := range ids {
+		if st := sts[id]; st != nil && f.ShowsLanguage(st.Language) {
+			kept = append(kept, id)
+		}
+	}
+	return kept, nil
 }

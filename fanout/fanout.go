@@ -41,6 +41,7 @@ func Schema() store.Schema { return store.Schema{{Name: tHot}} }
 // Statuses is the part of the status service that fan-out needs.
 type Statuses interface {
 	Get(ctx context.Context, id shard.ID) (*status.Status, error)
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*status.Status, error)
 	DeleteReblogs(ctx context.Context, id shard.ID) error
 	RebloggedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
 	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
@@ -338,10 +339,11 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 }
 
 // audience keeps the followers of a page whose home takes the status: local, not
-// muting the author (muters), following the replied-to account for replies, and not
-// hiding the author's boosts, and not in exclude (owners of an exclusive list holding
-// the author). It also returns the followers who asked to be notified of the
-// author's posts.
+// muting the author (muters), following the replied-to account for replies, not
+// hiding the author's boosts, not in exclude (owners of an exclusive list holding
+// the author), and whose follow's languages take the status's (a boost has none of
+// its own, so it passes, as in Mastodon's FeedManager). It also returns the
+// followers who asked to be notified of the author's posts.
 func (s *Service) audience(ctx context.Context, st *status.Status, page []account.Follower, muters, exclude map[shard.ID]bool) (keep, notify []shard.ID, err error) {
 	ids := make([]shard.ID, len(page))
 	follows := make([]*account.Follow, len(page))
@@ -368,7 +370,7 @@ func (s *Service) audience(ctx context.Context, st *status.Status, page []accoun
 		case id == st.AccountID || muted || f == nil || f.Remote:
 		case st.ReblogOfID != 0 && !f.Reblogs:
 		case followsParent != nil && !followsParent[i] && id != st.InReplyToAccountID:
-		case exclude[id]:
+		case exclude[id] || !f.ShowsLanguage(st.Language):
 			if f.Notify && st.ReblogOfID == 0 && !st.IsReply() {
 				notify = append(notify, id)
 			}

@@ -77,11 +77,42 @@ func (s *Service) Followed(ctx context.Context, follower, author shard.ID) error
 	if err != nil {
 		return err
 	}
+	if ids, err = s.inFollowLanguages(ctx, follower, author, ids); err != nil {
+		return err
+	}
 	entries := make([]timeline.Entry, len(ids))
 	for i, id := range ids {
 		entries[i] = timeline.Entry{Account: follower, StatusID: id, Author: author}
 	}
 	return s.timelines.AppendHome(ctx, entries)
+}
+
+// inFollowLanguages keeps the ids of author's statuses whose language the follow of
+// follower toward author takes; the statuses are read only when the follow names
+// languages.
+func (s *Service) inFollowLanguages(ctx context.Context, follower, author shard.ID, ids []shard.ID) ([]shard.ID, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	follows, err := s.accounts.FollowRecords(ctx, []shard.ID{follower}, author)
+	if err != nil {
+		return nil, err
+	}
+	f := follows[0]
+	if f == nil || len(f.Languages) == 0 {
+		return ids, nil
+	}
+	sts, err := s.statuses.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := ids[:0]
+	for _, id := range ids {
+		if st := sts[id]; st != nil && f.ShowsLanguage(st.Language) {
+			kept = append(kept, id)
+		}
+	}
+	return kept, nil
 }
 
 // Unfollowed takes an author's posts back out of follower's home.

@@ -39,7 +39,8 @@ type listAudience struct {
 
 // listsOf works out which lists take st, as Mastodon's FeedManager filters a list
 // insert: the owner must follow the author (or be the author), must not mute the
-// author nor hide the author's boosts of a boost; a reply to another account shows
+// author nor hide the author's boosts of a boost, and the follow's languages must
+// take the status's; a reply to another account shows
 // when it answers the owner, or when the owner follows the replied-to account and the
 // list's replies_policy allows it (followed: any such reply; list: a reply to a
 // member; none: no reply to others).
@@ -82,7 +83,7 @@ func (s *Service) listsOf(ctx context.Context, st *status.Status) (listAudience,
 			if l.Exclusive {
 				la.exclusive[l.Owner] = true
 			}
-			if muters[l.Owner] || (st.ReblogOfID != 0 && !f.Reblogs) {
+			if muters[l.Owner] || (st.ReblogOfID != 0 && !f.Reblogs) || !f.ShowsLanguage(st.Language) {
 				continue
 			}
 		}

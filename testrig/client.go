@@ -46,6 +46,8 @@ type Source struct {
 	Sensitive bool   `json:"sensitive"`
 	Language  string `json:"language"`
 	Note      string `json:"note"`
+	// ChosenLanguages is Herd's own: the languages of the public timelines.
+	ChosenLanguages []string `json:"chosen_languages"`
 }
 
 // Mention is a mention of a status.
