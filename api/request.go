@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -95,6 +96,7 @@ func publicError(err error) *HTTPError {
 	var fv *filter.Validation
 	var scv *schedule.Validation
 	var hv *hashtag.Validation
+	var rv *rules.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -118,6 +120,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: scv.Error(), Cause: err}
 	case errors.As(err, &hv):
 		return &HTTPError{Code: 422, Msg: hv.Error(), Cause: err}
+	case errors.As(err, &rv):
+		return &HTTPError{Code: 422, Msg: rv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
@@ -125,7 +129,7 @@ func publicError(err error) *HTTPError {
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
-		errors.Is(err, schedule.ErrNotFound):
+		errors.Is(err, schedule.ErrNotFound), errors.Is(err, rules.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
 		errors.Is(err, moderation.ErrForbidden):

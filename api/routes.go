@@ -32,7 +32,6 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/instance", public, s.instanceV1)
 	s.handle("GET", "/api/v2/instance", public, s.instanceV2)
 	s.handle("GET", "/api/v1/custom_emojis", public, s.customEmojis)
-	s.handle("GET", "/api/v1/instance/rules", public, emptyList)
 	s.handle("GET", "/api/v1/instance/peers", public, s.instancePeers)
 	s.handle("GET", "/api/v1/instance/activity", public, s.instanceActivity)
 	s.handle("GET", "/api/v1/instance/extended_description", public, s.extendedDescription)
@@ -44,6 +43,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)
 	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
 	s.routeReports()
+	s.routeRules()
 	s.routeAdminAccounts()
 	s.routeDomainPolicies()
 
