@@ -206,9 +206,9 @@ func (s *Service) ReportMatches(ctx context.Context, st *status.Status, v rules.
 	if len(matched) == 0 {
 		return
 	}
-	ids := make([]string, len(matched))
-	for i, r := range matched {
-		ids[i] = r.ID.String()
+	ids := make([]string, 0, len(matched))
+	for _, r := range matched[:min(len(matched), maxCited)] { // within the comment's limit
+		ids = append(ids, r.ID.String())
 	}
 	by := matched[0].CreatedBy
 	if by == 0 {
@@ -221,6 +221,9 @@ func (s *Service) ReportMatches(ctx context.Context, st *status.Status, v rules.
 		s.log.Error("action: report a post a content rule matched", "status", st.ID, "err", err)
 	}
 }
+
+// maxCited bounds the rules a content rule's report names in its comment.
+const maxCited = 40
 
 func ptr[T any](v T) *T { return &v }
 

@@ -29,7 +29,7 @@ const (
 	Unlist Action = "unlist"
 )
 
-// Actions lists the valid actions, mildest last.
+// Actions lists the valid actions.
 var Actions = []Action{Reject, Sensitive, Report, Unlist}
 
 // Limits of a content rule's pattern.
