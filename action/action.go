@@ -3,7 +3,8 @@
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
 // a peer's answer to a follow; favourite, unfavourite, pin, unpin; report; a vote in
 // a poll; adding accounts to a list, removing them, deleting a list; blocking a
-// domain) that
+// domain; posting and editing a status, and a peer's post, under the content rules)
+// that
 // writes its facts through the domain services and runs every consequence that belongs
 // to it — the follower's home (fan-out's merge on follow, and its reverse), the
 // notifications the account service raises, and the activity a remote server must hear
@@ -111,6 +112,8 @@ type Deps struct {
 	ListFeeds  ListFeeds
 	Reports    Reports
 	Federation Federation
+	// Content is what posting and editing need (content.go).
+	Content Content
 	// Logger hears what an action does not return (a report that could not be
 	// forwarded); default slog.Default().
 	Logger *slog.Logger
@@ -126,6 +129,7 @@ type Service struct {
 	feeds      ListFeeds
 	reports    Reports
 	federation Federation
+	content    Content
 	log        *slog.Logger
 }
 
@@ -148,5 +152,5 @@ func New(d Deps) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, lists: d.Lists, feeds: d.ListFeeds, reports: d.Reports,
-		federation: d.Federation, log: d.Logger}, nil
+		federation: d.Federation, content: d.Content, log: d.Logger}, nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -122,6 +123,10 @@ type Actions interface {
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
 	Vote(ctx context.Context, by *account.Account, statusID shard.ID, choices []int) (*status.Status, error)
+	// ScreenRemote applies the content rules to a remote status before it is stored.
+	ScreenRemote(ctx context.Context, st *status.Status) (rules.Verdict, error)
+	// ReportMatches files the report of the Report rules that matched a stored status.
+	ReportMatches(ctx context.Context, st *status.Status, v rules.Verdict)
 }
 
 // Service builds and serves federation documents.

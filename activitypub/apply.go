@@ -58,6 +58,10 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 // extension of another server): ordinary traffic, dropped.
 var ErrUnhandled = errors.New("activitypub: activity type not handled")
 
+// ErrRefused is a status, or an edit of one, that a content rule refused: dropped, as
+// an activity with nothing to act on.
+var ErrRefused = errors.New("activitypub: refused by a content rule")
+
 // idAny reads an id given as a string or an object.
 func idAny(v any) string {
 	switch t := v.(type) {
@@ -229,5 +233,18 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 		}
 		st.Poll = q
 	}
-	return s.statuses.UpdateRemote(ctx, st, content, spoiler, sensitive || spoiler != "")
+	edited := &status.Status{ID: st.ID, AccountID: st.AccountID, Content: content, SpoilerText: spoiler, Poll: q,
+		RemoteMedia: s.readAttachments(obj)}
+	v, err := s.actions.ScreenRemote(ctx, edited)
+	if err != nil {
+		return err
+	}
+	if r := v.Rejected(); r != nil {
+		return fmt.Errorf("%w: edit of %s matched content rule %d", ErrRefused, st.URI, r.ID)
+	}
+	if err := s.statuses.UpdateRemote(ctx, st, content, spoiler, sensitive || spoiler != "" || edited.Sensitive); err != nil {
+		return err
+	}
+	s.actions.ReportMatches(ctx, st, v)
+	return nil
 }

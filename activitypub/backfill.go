@@ -119,7 +119,8 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		if vis != "public" && vis != "unlisted" {
 			continue
 		}
-		if _, err := s.storeNote(ctx, actor, obj); err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrNotFound) {
+		if _, err := s.storeNote(ctx, actor, obj); err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrNotFound) &&
+			!errors.Is(err, ErrRefused) {
 			return nil, err
 		}
 		if stored++; stored == backfillPosts {

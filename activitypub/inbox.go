@@ -158,7 +158,7 @@ func permanent(err error) bool {
 // server it ever reached), dropped as Mastodon drops it, not set aside as a dead
 // letter.
 func ignorable(err error) bool {
-	for _, target := range []error{ErrUnhandled, ErrNotFound, account.ErrNotFound, account.ErrSelf,
+	for _, target := range []error{ErrUnhandled, ErrRefused, ErrNotFound, account.ErrNotFound, account.ErrSelf,
 		account.ErrBlocked, status.ErrNotFound, status.ErrForbidden} {
 		if errors.Is(err, target) {
 			return true

@@ -103,9 +103,19 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		return nil, err
 	}
 	st.Visibility = addressedVisibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
-	created, _, err := s.statuses.CreateRemote(ctx, st)
+	v, err := s.actions.ScreenRemote(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	if r := v.Rejected(); r != nil {
+		return nil, fmt.Errorf("%w: note %s matched content rule %d", ErrRefused, uri, r.ID)
+	}
+	created, isNew, err := s.statuses.CreateRemote(ctx, st)
 	if errors.Is(err, status.ErrNotFound) { // deleted before it arrived
 		return nil, fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	if err == nil && isNew {
+		s.actions.ReportMatches(ctx, created, v)
 	}
 	return created, err
 }

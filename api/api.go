@@ -35,6 +35,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
@@ -98,6 +99,8 @@ type Deps struct {
 	// consequences.
 	Actions *action.Service
 	Reports *moderation.Service
+	// Rules keeps the server rules and the content rules.
+	Rules *rules.Service
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator

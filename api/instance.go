@@ -78,6 +78,10 @@ func (s *Server) configuration(ctx context.Context) map[string]any {
 
 func (s *Server) instanceV2(r *req) error {
 	i := s.d.Instance
+	rules, err := s.serverRules(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"domain": i.Domain, "title": i.Title, "version": i.Version, "source_url": "https://github.com/herd-social/herd",
 		"description":   i.Description,
@@ -90,7 +94,7 @@ func (s *Server) instanceV2(r *req) error {
 			"message": nil, "min_age": nil, "reason_required": i.ApprovalRequired, "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
 		"contact":      map[string]any{"email": i.ContactEmail, "account": nil},
-		"rules":        []any{},
+		"rules":        rules,
 	})
 }
 
@@ -102,6 +106,10 @@ func (s *Server) instanceV1(r *req) error {
 	if err != nil {
 		return err
 	}
+	rules, err := s.serverRules(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"uri": i.Domain, "title": i.Title, "short_description": i.Description, "description": i.Description,
 		"email": i.ContactEmail, "version": i.Version,
@@ -109,7 +117,7 @@ func (s *Server) instanceV1(r *req) error {
 		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
 		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
 		"registrations": i.OpenRegistrations, "approval_required": i.ApprovalRequired, "invites_enabled": false,
-		"configuration": cfg, "contact_account": nil, "rules": []any{},
+		"configuration": cfg, "contact_account": nil, "rules": rules,
 	})
 }
 

@@ -39,7 +39,7 @@ type AdminReport struct {
 	AssignedAccount      *AdminAccount `json:"assigned_account"`
 	ActionTakenByAccount *AdminAccount `json:"action_taken_by_account"`
 	Statuses             []*Status     `json:"statuses"`
-	Rules                []any         `json:"rules"`
+	Rules                []Rule        `json:"rules"`
 }
 
 // AdminAccount is Mastodon's Admin::Account entity. As Mastodon's serializer, the
@@ -119,7 +119,10 @@ func (s *Server) adminReports(ctx context.Context, viewer shard.ID, reps []*mode
 		e := &AdminReport{ID: r.ID.String(), ActionTaken: r.Resolved(), Category: r.Category, Comment: r.Comment,
 			Forwarded: r.Forwarded, CreatedAt: datetime(r.CreatedAt), UpdatedAt: datetime(r.UpdatedAt),
 			Account: accs[r.AccountID], TargetAccount: accs[r.TargetAccountID], AssignedAccount: accs[r.AssignedAccountID],
-			ActionTakenByAccount: accs[r.ActionTakenByAccountID], Statuses: []*Status{}, Rules: []any{}}
+			ActionTakenByAccount: accs[r.ActionTakenByAccountID], Statuses: []*Status{}}
+		if e.Rules, err = s.reportRules(ctx, r.RuleIDs); err != nil {
+			return nil, err
+		}
 		if r.Resolved() {
 			e.ActionTakenAt = ptr(datetime(r.ActionTakenAt))
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -103,6 +104,7 @@ func publicError(err error) *HTTPError {
 	var hv *hashtag.Validation
 	var anv *announcement.Validation
 	var puv *push.Validation
+	var rv *rules.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -134,6 +136,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: anv.Error(), Cause: err}
 	case errors.As(err, &puv):
 		return &HTTPError{Code: 422, Msg: puv.Error(), Cause: err}
+	case errors.As(err, &rv):
+		return &HTTPError{Code: 422, Msg: rv.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
@@ -142,7 +146,7 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound),
-		errors.Is(err, push.ErrNotFound):
+		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
 		errors.Is(err, moderation.ErrForbidden):

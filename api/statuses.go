@@ -38,9 +38,12 @@ func (s *Server) postStatus(r *req) error {
 		post.AppName, post.AppWebsite = app.Name, app.Website
 	}
 	if scheduled && s.d.Scheduled.Later(at) { // a time past is now, as Mastodon takes it
+		if post, _, err = s.d.Actions.Screen(r.context(), r.viewer, post); err != nil {
+			return err
+		}
 		return s.schedulePost(r, post, at)
 	}
-	st, err := s.d.Statuses.Create(r.context(), r.viewer, post)
+	st, err := s.d.Actions.Post(r.context(), r.viewer, post)
 	if err != nil {
 		return err
 	}
@@ -125,7 +128,7 @@ func (s *Server) editStatus(r *req) error {
 		}
 		change.MediaIDs = &ids
 	}
-	st, err := s.d.Statuses.Edit(r.context(), r.viewer, id, change)
+	st, err := s.d.Actions.Edit(r.context(), r.viewer, id, change)
 	if err != nil {
 		return err
 	}

@@ -133,9 +133,9 @@ func (s *Service) Update(ctx context.Context, id shard.ID, category *string, rul
 			r.Category = *category
 		}
 		if ruleIDs != nil {
-			for _, rule := range *ruleIDs {
-				if !s.opts.ValidRule(rule) {
-					return invalid("Rule ids does not reference valid rules")
+			if len(*ruleIDs) > 0 {
+				if err := s.checkRules(ctx, *ruleIDs); err != nil {
+					return err
 				}
 			}
 			r.RuleIDs = distinct(*ruleIDs)

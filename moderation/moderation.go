@@ -118,21 +118,29 @@ type Statuses interface {
 type Options struct {
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// ValidRule reports whether a server rule id exists; default: none does (Herd has
-	// no server rules yet, so reports citing rules are refused as Mastodon refuses
-	// unknown rules).
-	ValidRule func(id string) bool
+	// Rules says whether server rule ids exist; default: none does, so reports
+	// citing rules are refused as Mastodon refuses unknown rules.
+	Rules RuleChecker
 	// IPRefresh is how often a node reloads the IP blocks from the store (its own
 	// changes apply at once); default 5s.
 	IPRefresh time.Duration
 }
 
+// RuleChecker is the part of the rules service that reports ask.
+type RuleChecker interface {
+	ValidRules(ctx context.Context, ids []string) (bool, error)
+}
+
+type noRules struct{}
+
+func (noRules) ValidRules(_ context.Context, ids []string) (bool, error) { return len(ids) == 0, nil }
+
 func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.ValidRule == nil {
-		o.ValidRule = func(string) bool { return false }
+	if o.Rules == nil {
+		o.Rules = noRules{}
 	}
 	return o
 }

@@ -26,6 +26,10 @@ type NewReport struct {
 	Forward bool
 	// URI is the id of the Flag activity, for reports from other servers.
 	URI string
+	// Automatic marks a report the server files itself (a content rule's, in the name
+	// of the admin who made the rule): the statuses are not checked against what the
+	// reporter may see.
+	Automatic bool
 }
 
 // Create files a report. The target must exist, and every status must be the
@@ -40,11 +44,11 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	statusIDs, err := s.checkStatuses(ctx, reporter, target, n.StatusIDs)
+	statusIDs, err := s.checkStatuses(ctx, reporter, target, n.StatusIDs, n.Automatic)
 	if err != nil {
 		return nil, err
 	}
-	category, err := s.category(n)
+	category, err := s.category(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +69,7 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 }
 
 // category picks the category of a new report and checks its rules.
-func (s *Service) category(n NewReport) (string, error) {
+func (s *Service) category(ctx context.Context, n NewReport) (string, error) {
 	c := n.Category
 	switch {
 	case len(n.RuleIDs) > 0:
@@ -75,17 +79,33 @@ func (s *Service) category(n NewReport) (string, error) {
 	case !slices.Contains(Categories, c):
 		return "", invalid("Category is not included in the list")
 	}
-	for _, id := range n.RuleIDs {
-		if !s.opts.ValidRule(id) {
-			return "", invalid("Rule ids does not reference valid rules")
+	if c == CategoryViolation {
+		if err := s.checkRules(ctx, n.RuleIDs); err != nil {
+			return "", err
 		}
 	}
 	return c, nil
 }
 
+// checkRules refuses a violation that cites no rule or a rule that does not exist,
+// as Mastodon's report validation.
+func (s *Service) checkRules(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return invalid("Rule ids does not reference valid rules")
+	}
+	ok, err := s.opts.Rules.ValidRules(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalid("Rule ids does not reference valid rules")
+	}
+	return nil
+}
+
 // checkStatuses returns the distinct ids of the reported statuses, or ErrNotFound
 // when one is missing, someone else's, or hidden from a local reporter.
-func (s *Service) checkStatuses(ctx context.Context, reporter, target *account.Account, ids []shard.ID) ([]shard.ID, error) {
+func (s *Service) checkStatuses(ctx context.Context, reporter, target *account.Account, ids []shard.ID, automatic bool) ([]shard.ID, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -103,7 +123,7 @@ func (s *Service) checkStatuses(ctx context.Context, reporter, target *account.A
 		if st == nil || st.AccountID != target.ID {
 			return nil, fmt.Errorf("reported status %d: %w", id, status.ErrNotFound)
 		}
-		if !reporter.Local() || visibility.Allows(facts, st) {
+		if !reporter.Local() || automatic || visibility.Allows(facts, st) {
 			continue
 		}
 		if st.Visibility == status.Private && !followRead {

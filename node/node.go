@@ -39,6 +39,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/search/indexer"
@@ -79,6 +80,8 @@ type Services struct {
 	Federation *activitypub.Service
 	Delivery   *delivery.Service
 	Reports    *moderation.Service
+	// Rules keeps the server rules and the content rules.
+	Rules *rules.Service
 	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
 	Domains *moderation.Domains
 	// Media keeps attachments and their files.
@@ -132,7 +135,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -223,7 +226,8 @@ func (n *Node) build() error {
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
-	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{})
+	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
+	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
@@ -294,7 +298,8 @@ func (n *Node) buildFederation(fed fedBase) error {
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
-		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log}); err != nil {
+		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log,
+		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules}}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
@@ -318,7 +323,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Announcements: s.Announcements,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Announcements: s.Announcements,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,

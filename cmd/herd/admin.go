@@ -27,6 +27,8 @@ func admin(args []string) error {
 		return nil
 	case "dead-letters":
 		return adminDeadLetters(args[1:])
+	case "rule", "content-rule":
+		return adminRules(args[1:], args[0] == "content-rule")
 	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)

@@ -34,6 +34,8 @@ Usage:
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin audit                   the newest moderator actions (--limit)
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
+  herd admin rule list|add|update|remove  the server rules (--help)
+  herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
   herd config check [flags]          check the configuration and exit
