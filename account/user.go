@@ -141,7 +141,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
-	s.written(ctx, a, nil)
+	s.registered(ctx, a)
 	return a, u, nil
 }
 

@@ -39,6 +39,7 @@ import (
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/visibility"
+	"github.com/herd-social/herd/webhook"
 )
 
 // Instance is what the server says about itself.
@@ -85,6 +86,8 @@ type Deps struct {
 	// consequences.
 	Actions *action.Service
 	Reports *moderation.Service
+	// Webhooks keeps the admin webhooks; nil serves no webhook routes.
+	Webhooks *webhook.Service
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator

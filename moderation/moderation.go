@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -112,6 +113,10 @@ type Options struct {
 	// no server rules yet, so reports citing rules are refused as Mastodon refuses
 	// unknown rules).
 	ValidRule func(id string) bool
+	// Events, if set, is told of every report written (ReportTopic).
+	Events Publisher
+	// Logger; default slog.Default().
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -121,6 +126,7 @@ func (o Options) withDefaults() Options {
 	if o.ValidRule == nil {
 		o.ValidRule = func(string) bool { return false }
 	}
+	o.Logger = defaultLogger(o.Logger)
 	return o
 }
 
@@ -224,5 +230,6 @@ func (s *Service) save(ctx context.Context, r *Report, before *Report) error {
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save report %d: %w", r.ID, err)
 	}
+	s.published(ctx, r, before == nil)
 	return nil
 }

@@ -57,6 +57,9 @@ type Config struct {
 	// as Mastodon. Tests shorten it (the end-to-end test through the file); the API
 	// cannot.
 	ScheduleMinLead time.Duration `toml:"schedule_min_lead" help:"how far ahead a status must be scheduled (default 5m, as Mastodon; tests shorten it)"`
+	// WebhookBackoff is the unit of the webhooks' retry backoff (try n+1 waits
+	// n⁴+15 units); default 1s (tests shorten it).
+	WebhookBackoff time.Duration `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

@@ -33,6 +33,8 @@ Usage:
   herd admin domain [--severity S] [--text T] block DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin audit                   the newest moderator actions (--limit)
+  herd admin webhook add [--template T] URL EVENT...  register a webhook (prints its secret)
+  herd admin webhook list|enable|disable|remove|rotate [ID]  list or change the webhooks
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
   herd config check [flags]          check the configuration and exit
