@@ -2,7 +2,8 @@
 // what moderators did about it (assignment, resolution); moderators' actions on
 // accounts (silence, suspend, disable, sensitive); instance domain blocks and allows;
 // and the audit log of every moderator action. Reports come from local users and from other servers (ActivityPub
-// Flag). It stores them through the store contract; it must not know HTTP, JSON
+// Flag). It stores them through the store contract, and tells of every report written
+// on ReportTopic (for webhooks); it must not know HTTP, JSON
 // entities, ActivityPub or engines.
 package moderation
 

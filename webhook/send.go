@@ -53,26 +53,23 @@ func Signature(secret string, body []byte) string {
 
 // Run consumes the job topics until ctx is done, posting each job to its webhook.
 func (s *Service) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
+	inner, cancel := context.WithCancel(ctx)
 	defer cancel()
 	topics := Topics()
 	errc := make(chan error, len(topics))
 	var wg sync.WaitGroup
 	for _, t := range topics {
 		wg.Go(func() {
-			errc <- s.bus.Consume(ctx, Group, t.Name, bus.ConsumeOptions{MaxBatch: 64},
-				s.opts.DeadLetters.Handler(Group, s.handleJob))
-			cancel()
+			if err := s.bus.Consume(inner, Group, t.Name, bus.ConsumeOptions{MaxBatch: 64},
+				s.opts.DeadLetters.Handler(Group, s.handleJob)); err != nil && inner.Err() == nil {
+				errc <- fmt.Errorf("webhook: consume %s: %w", t.Name, err)
+			}
+			cancel() // one consumer stopping stops them all, and Run returns to be restarted
 		})
 	}
 	wg.Wait()
 	close(errc)
-	for err := range errc {
-		if err != nil && ctx.Err() == nil {
-			return err
-		}
-	}
-	return nil
+	return <-errc // nil when closed and empty
 }
 
 func (s *Service) handleJob(ctx context.Context, m bus.Message) error {

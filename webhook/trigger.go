@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -39,23 +40,24 @@ type payload struct {
 // RunTriggers consumes the source topics until ctx is done, queueing a job per
 // webhook subscribed to each event they carry.
 func (s *Service) RunTriggers(ctx context.Context, accounts Accounts) error {
-	ctx, cancel := context.WithCancel(ctx)
+	inner, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, len(SourceTopics))
+	var wg sync.WaitGroup
 	for _, t := range SourceTopics {
-		go func() {
-			errc <- s.bus.Consume(ctx, Group, t, bus.ConsumeOptions{},
+		wg.Go(func() {
+			if err := s.bus.Consume(inner, Group, t, bus.ConsumeOptions{},
 				s.opts.DeadLetters.Handler(Group, func(ctx context.Context, m bus.Message) error {
 					return s.handleSource(ctx, accounts, m)
-				}))
-		}()
+				})); err != nil && inner.Err() == nil {
+				errc <- fmt.Errorf("webhook: consume %s: %w", t, err)
+			}
+			cancel()
+		})
 	}
-	err := <-errc
-	cancel()
-	for range len(SourceTopics) - 1 {
-		<-errc
-	}
-	return err
+	wg.Wait()
+	close(errc)
+	return <-errc
 }
 
 // handleSource reads the events of one message of a source topic: Mastodon fires
