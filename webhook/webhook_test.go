@@ -316,6 +316,13 @@ func TestWebhookAdmin(t *testing.T) {
 		}
 	}
 	c.Must(c.Do("PUT", "/api/v1/admin/webhooks/"+h.ID, tok, url.Values{"events[]": {"nope"}}), 422)
+	c.Must(c.Do("PUT", "/api/v1/admin/webhooks/"+h.ID, tok, url.Values{"url": {"http://example.com/"}}), 422)
+	j := testrig.Decode[hookEntity](t, c.Must(c.DoJSON("POST", "/api/v1/admin/webhooks", tok, map[string]any{
+		"url": "https://hooks.example/j", "events": []string{"status.updated"}, "enabled": false}), 200))
+	if fmt.Sprint(j.Events) != "[status.updated]" || j.Enabled || j.URL != "https://hooks.example/j" {
+		t.Fatalf("created from JSON: %+v", j)
+	}
+	c.Must(c.Do("DELETE", "/api/v1/admin/webhooks/"+j.ID, tok, nil), 200)
 	list := testrig.Decode[[]hookEntity](t, c.Must(c.Do("GET", "/api/v1/admin/webhooks", tok, nil), 200))
 	if len(list) != 1 || list[0].ID != h.ID || fmt.Sprint(list[0].Events) != "[report.created]" || list[0].Secret != "" {
 		t.Fatalf("list after refusals: %+v", list)
