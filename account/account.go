@@ -180,6 +180,21 @@ type Indexer interface {
 	AccountWritten(ctx context.Context, a, prev *Account)
 }
 
+// Registrar is an Indexer that is told of registrations apart: Register tells it
+// AccountRegistered instead of AccountWritten.
+type Registrar interface {
+	AccountRegistered(ctx context.Context, a *Account)
+}
+
+// registered tells the Indexer of a local account registered.
+func (s *Service) registered(ctx context.Context, a *Account) {
+	if r, ok := s.opts.Indexer.(Registrar); ok {
+		r.AccountRegistered(ctx, a)
+		return
+	}
+	s.written(ctx, a, nil)
+}
+
 func (s *Service) written(ctx context.Context, a, prev *Account) {
 	if s.opts.Indexer != nil {
 		s.opts.Indexer.AccountWritten(ctx, a, prev)

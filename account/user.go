@@ -147,7 +147,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
-	s.written(ctx, a, nil)
+	s.registered(ctx, a)
 	return a, u, nil
 }
 
@@ -177,9 +177,13 @@ func (s *Service) saveBoth(ctx context.Context, a *Account, u *User, extra ...st
 	return nil
 }
 
-// SaveBoth writes a local account and its user in one batch.
+// SaveBoth writes a local account and its user in one batch (moderators' actions).
 func (s *Service) SaveBoth(ctx context.Context, a *Account, u *User) error {
-	return s.saveBoth(ctx, a, u)
+	if err := s.saveBoth(ctx, a, u); err != nil {
+		return err
+	}
+	s.written(ctx, a, nil)
+	return nil
 }
 
 // User returns the local user of an account.

@@ -44,6 +44,7 @@ import (
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/trends"
 	"github.com/herd-social/herd/visibility"
+	"github.com/herd-social/herd/webhook"
 )
 
 // Instance is what the server says about itself.
@@ -101,6 +102,8 @@ type Deps struct {
 	Reports *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Webhooks keeps the admin webhooks; nil serves no webhook routes.
+	Webhooks *webhook.Service
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator

@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	s.routeAdminAccounts()
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
+	s.routeAdminWebhooks()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)

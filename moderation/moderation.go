@@ -4,7 +4,8 @@
 // instance domain blocks and allows; IP blocks (kept in memory per node, IPRules) and
 // email domain and canonical email blocks, and what they make of a sign-up;
 // and the audit log of every moderator action. Reports come from local users and from other servers (ActivityPub
-// Flag). It stores them through the store contract; it must not know HTTP, JSON
+// Flag). It stores them through the store contract, and tells of every report written
+// on ReportTopic (for webhooks); it must not know HTTP, JSON
 // entities, ActivityPub or engines.
 package moderation
 
@@ -12,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -124,6 +126,10 @@ type Options struct {
 	// IPRefresh is how often a node reloads the IP blocks from the store (its own
 	// changes apply at once); default 5s.
 	IPRefresh time.Duration
+	// Events, if set, is told of every report written (ReportTopic).
+	Events Publisher
+	// Logger; default slog.Default().
+	Logger *slog.Logger
 }
 
 // RuleChecker is the part of the rules service that reports ask.
@@ -142,6 +148,7 @@ func (o Options) withDefaults() Options {
 	if o.Rules == nil {
 		o.Rules = noRules{}
 	}
+	o.Logger = defaultLogger(o.Logger)
 	return o
 }
 
@@ -248,5 +255,6 @@ func (s *Service) save(ctx context.Context, r *Report, before *Report) error {
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save report %d: %w", r.ID, err)
 	}
+	s.published(ctx, r, before == nil)
 	return nil
 }

@@ -61,6 +61,9 @@ type Config struct {
 	// TrendableByDefault shows trending tags, links and statuses that no moderator
 	// reviewed yet; default false, as Mastodon: an item trends once approved.
 	TrendableByDefault bool `toml:"trendable_by_default" help:"show trends moderators have not reviewed yet (default false: approval first, as Mastodon)"`
+	// WebhookBackoff is the unit of the webhooks' retry backoff (try n+1 waits
+	// n⁴+15 units); default 1s (tests shorten it).
+	WebhookBackoff time.Duration `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

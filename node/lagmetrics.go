@@ -16,6 +16,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/trends"
+	"github.com/herd-social/herd/webhook"
 )
 
 // consumerTopic is one consumer group on one topic, as runConsumers runs them.
@@ -28,6 +29,12 @@ func consumerTopics() []consumerTopic {
 		{media.Group, media.Topic}, {push.Group, push.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
+	}
+	for _, t := range webhook.SourceTopics {
+		cs = append(cs, consumerTopic{webhook.Group, t})
+	}
+	for _, t := range webhook.Topics() {
+		cs = append(cs, consumerTopic{webhook.Group, t.Name})
 	}
 	return cs
 }

@@ -50,6 +50,7 @@ import (
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/trends"
 	"github.com/herd-social/herd/visibility"
+	"github.com/herd-social/herd/webhook"
 )
 
 // Version is the software version reported to clients, Mastodon-style so that
@@ -100,6 +101,8 @@ type Services struct {
 	Indexer *indexer.Service
 	// Push keeps Web Push subscriptions and pushes notifications to them.
 	Push *push.Service
+	// Webhooks keeps the admin webhooks and delivers their events.
+	Webhooks *webhook.Service
 }
 
 // Node is one running Herd node.
@@ -135,7 +138,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), webhook.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -147,6 +150,8 @@ func Topics() []bus.Topic {
 	topics = append(topics, media.Topics()...)
 	topics = append(topics, indexer.Topics()...)
 	topics = append(topics, push.Topics()...)
+	topics = append(topics, moderation.Topics()...)
+	topics = append(topics, webhook.Topics()...)
 	return append(topics, delivery.Topics()...)
 }
 
@@ -227,7 +232,7 @@ func (n *Node) build() error {
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
-	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules})
+	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
@@ -249,6 +254,7 @@ func (n *Node) build() error {
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
+	n.buildWebhooks(ids, fed.opts.HTTP)
 	docs, err := documents(cfg)
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
@@ -323,7 +329,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Announcements: s.Announcements,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Webhooks: s.Webhooks, Announcements: s.Announcements,
 		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,

@@ -101,6 +101,8 @@ func admin(args []string) error {
 		return adminAudit(ctx, n, *limit)
 	case "announcement":
 		return adminAnnouncement(ctx, n, fs.Args())
+	case "webhook":
+		return adminWebhook(ctx, n, fs.Args())
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }

@@ -36,6 +36,8 @@ Usage:
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
+  herd admin webhook add [--template T] URL EVENT...  register a webhook (prints its secret)
+  herd admin webhook list|enable|disable|remove|rotate [ID]  list or change the webhooks
   herd config keys                   list every configuration key with its variable and flag
   herd config print [flags]          print the effective configuration as TOML (secrets masked)
   herd config check [flags]          check the configuration and exit

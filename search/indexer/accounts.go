@@ -25,6 +25,9 @@ func Topics() []bus.Topic { return []bus.Topic{{Name: Topic, Partitions: 4}} }
 type AccountEvent struct {
 	AccountID shard.ID `cbor:"1,keyasint"`
 	Statuses  bool     `cbor:"2,keyasint,omitempty"`
+	// Registered marks the event of a local account's registration (webhooks fire
+	// account.created on it).
+	Registered bool `cbor:"3,keyasint,omitempty"`
 }
 
 // Hook is the account service's Indexer: it publishes every account written.
@@ -44,14 +47,23 @@ func NewHook(b bus.Bus, log *slog.Logger) *Hook {
 // AccountWritten implements account.Indexer. A failed publish is logged: the write
 // stands, and a reindex repairs the index.
 func (h *Hook) AccountWritten(ctx context.Context, a, prev *account.Account) {
-	e := AccountEvent{AccountID: a.ID,
-		Statuses: (prev == nil && a.Suspended) || (prev != nil && (prev.Indexable != a.Indexable || prev.Suspended != a.Suspended))}
+	h.publish(ctx, AccountEvent{AccountID: a.ID,
+		Statuses: (prev == nil && a.Suspended) || (prev != nil && (prev.Indexable != a.Indexable || prev.Suspended != a.Suspended))})
+}
+
+// AccountRegistered implements account.Registrar: one event, marked Registered.
+func (h *Hook) AccountRegistered(ctx context.Context, a *account.Account) {
+	h.publish(ctx, AccountEvent{AccountID: a.ID, Statuses: a.Suspended, Registered: true})
+}
+
+func (h *Hook) publish(ctx context.Context, e AccountEvent) {
+	a := e.AccountID
 	b, err := store.Marshal(&e)
 	if err == nil {
-		err = h.bus.Publish(context.WithoutCancel(ctx), bus.Message{Topic: Topic, Key: a.ID.Bytes(), Value: b})
+		err = h.bus.Publish(context.WithoutCancel(ctx), bus.Message{Topic: Topic, Key: a.Bytes(), Value: b})
 	}
 	if err != nil {
-		h.log.Error("search: publish account to index", "account", a.ID, "err", err)
+		h.log.Error("search: publish account to index", "account", a, "err", err)
 	}
 }
 
