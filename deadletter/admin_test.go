@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/testrig"
+	"github.com/herd-social/herd/trends"
 )
 
 // An operator lists a dead letter, repairs its cause and replays it: the group that
@@ -28,7 +29,8 @@ func TestAdminListAndReplay(t *testing.T) {
 	waitHome(t, c, bob, "the original")
 
 	// A created event of a status whose record is corrupt is set aside by every group
-	// of the statuses topic (fan-out, federation, cards, search).
+	// of the statuses topic that reads the status (fan-out, federation, cards, search,
+	// trends).
 	orig, err := shard.Parse(post["id"].(string))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +50,8 @@ func TestAdminListAndReplay(t *testing.T) {
 	waitLetters(t, n, card.Group, status.Topic, 1)
 	searchGroup := fmt.Sprintf("%s.%d", indexer.Group, n.Config().NodeID)
 	waitLetters(t, n, searchGroup, status.Topic, 1)
-	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 4 {
+	waitLetters(t, n, trends.Group, status.Topic, 1)
+	if all, err := n.AdminDeadLetters(ctx, "", 0); err != nil || len(all) != 5 {
 		t.Fatalf("all letters: %v, %v", all, err)
 	}
 	if one, err := n.AdminDeadLetters(ctx, "", 1); err != nil || len(one) != 1 {
@@ -76,8 +79,8 @@ func TestAdminListAndReplay(t *testing.T) {
 		t.Fatal("a replayed letter replayed again")
 	}
 
-	// Replaying a whole group, each of the three left.
-	for _, group := range []string{activitypub.OutboxGroup, card.Group, searchGroup} {
+	// Replaying a whole group, each of the four left.
+	for _, group := range []string{activitypub.OutboxGroup, card.Group, searchGroup, trends.Group} {
 		k, err := n.AdminReplayDeadLetters(ctx, group)
 		if err != nil || k != 1 {
 			t.Fatalf("replay the %s group: %d, %v", group, k, err)
@@ -87,7 +90,8 @@ func TestAdminListAndReplay(t *testing.T) {
 		t.Fatalf("letters after replaying all: %v, %v", left, err)
 	}
 	counts, err := n.AdminDeadLetterCounts(ctx)
-	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 || counts[card.Group] != 1 || counts[searchGroup] != 1 {
+	if err != nil || counts[fanout.Group] != 1 || counts[activitypub.OutboxGroup] != 1 || counts[card.Group] != 1 || counts[searchGroup] != 1 ||
+		counts[trends.Group] != 1 {
 		t.Fatalf("counts %v, %v", counts, err)
 	}
 }
