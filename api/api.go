@@ -88,10 +88,12 @@ type Deps struct {
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator
-	Render     account.RenderFunc
-	Instance   Instance
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Relays, if set (node sets it), manages the relays the instance subscribes to.
+	Relays   Relays
+	Render   account.RenderFunc
+	Instance Instance
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// RateLimit is the number of requests allowed per 5 minutes per token and per IP;
 	// zero means Mastodon's 300, negative disables limits.
 	RateLimit int

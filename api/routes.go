@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	s.routeReports()
 	s.routeAdminAccounts()
 	s.routeDomainPolicies()
+	s.routeRelays()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)

@@ -37,6 +37,7 @@ import (
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/relay"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/search/indexer"
@@ -74,6 +75,7 @@ type Services struct {
 	Federation *activitypub.Service
 	Delivery   *delivery.Service
 	Reports    *moderation.Service
+	Relays     *relay.Service
 	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
 	Domains *moderation.Domains
 	// Media keeps attachments and their files.
@@ -123,7 +125,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema()} {
+		filter.Schema(), schedule.Schema(), relay.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -193,6 +195,7 @@ func (n *Node) build() error {
 	s.Hashtags = hashtag.New(n.store, ids)
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	s.Domains = moderation.NewDomains(n.store)
+	s.Relays = relay.New(n.store, ids, clock(cfg.Clock))
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -282,7 +285,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -301,7 +304,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports,
-		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
+		Federation: s.Federation, Relays: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Scheduled: s.Scheduled,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

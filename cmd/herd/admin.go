@@ -97,6 +97,8 @@ func admin(args []string) error {
 		return adminDomain(ctx, n, fs.Args(), *severity, *text)
 	case "audit":
 		return adminAudit(ctx, n, *limit)
+	case "relay":
+		return adminRelay(ctx, n, fs.Args())
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }
