@@ -36,6 +36,7 @@ type fakeRelay struct {
 		subscribers map[string]string // follower actor → its inbox
 		received    [][]byte
 		held        bool
+		reject      bool // answer Follows with Reject
 	}
 }
 
@@ -62,6 +63,12 @@ func newFakeRelay(t *testing.T) *fakeRelay {
 
 func (f *fakeRelay) actorID() string { return "http://" + f.domain + "/actor" }
 func (f *fakeRelay) inbox() string   { return "http://" + f.domain + "/inbox" }
+
+func (f *fakeRelay) rejecting(on bool) {
+	f.mu.Lock()
+	f.mu.reject = on
+	f.mu.Unlock()
+}
 
 func (f *fakeRelay) hold(on bool) {
 	f.mu.Lock()
@@ -100,7 +107,10 @@ func (f *fakeRelay) take(body []byte) {
 	}
 	f.mu.Lock()
 	f.mu.received = append(f.mu.received, body)
-	held := f.mu.held
+	held, answer := f.mu.held, "Accept"
+	if f.mu.reject {
+		answer = "Reject"
+	}
 	f.mu.Unlock()
 	switch act.Type {
 	case "Follow":
@@ -111,7 +121,7 @@ func (f *fakeRelay) take(body []byte) {
 		var follow any
 		json.Unmarshal(body, &follow)
 		f.send(inbox, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
-			"id": f.actorID() + "#accepts/" + act.ID, "type": "Accept", "actor": f.actorID(), "object": follow})
+			"id": f.actorID() + "#answers/" + act.ID, "type": answer, "actor": f.actorID(), "object": follow})
 	case "Undo":
 		f.mu.Lock()
 		delete(f.mu.subscribers, act.Actor)

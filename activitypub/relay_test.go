@@ -231,3 +231,51 @@ func hasUndo(r *fakeRelay) bool {
 	}
 	return false
 }
+
+// TestRelayLitePubAndReject: a relay added by its actor's URL is followed as LitePub
+// relays are (the instance actor follows the relay's actor, at the inbox its document
+// names); a Reject makes it rejected, and enabling it again sends a new Follow, which
+// an Accept answers.
+func TestRelayLitePubAndReject(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	relay := newFakeRelay(t)
+	relay.rejecting(true)
+	_, admin := a.RegisterModerator("root")
+	added := testrig.Decode[adminRelay](t, a.Must(a.Do("POST", "/api/v1/admin/relays", admin,
+		url.Values{"inbox_url": {relay.actorID()}}), 200))
+	if added.Protocol != "litepub" || added.InboxURL != relay.inbox() || added.ActorURL != relay.actorID() || added.State != "pending" {
+		t.Fatalf("added relay: %+v", added)
+	}
+	state := func(want string) func() error {
+		return func() error {
+			list := testrig.Decode[[]adminRelay](t, a.Must(a.Do("GET", "/api/v1/admin/relays", admin, nil), 200))
+			if len(list) != 1 || list[0].State != want {
+				return fmt.Errorf("relays %+v, want one %s", list, want)
+			}
+			return nil
+		}
+	}
+	testrig.Eventually(t, "the relay's Reject", state("rejected"))
+	if relay.find("Follow", relay.actorID()) == nil {
+		t.Fatalf("no Follow of the relay's actor among %v", relay.received())
+	}
+	relay.rejecting(false)
+	enabled := testrig.Decode[adminRelay](t, a.Must(a.Do("POST", "/api/v1/admin/relays/"+added.ID+"/enable", admin, nil), 200))
+	if enabled.State != "pending" {
+		t.Fatalf("enabled relay: %+v", enabled)
+	}
+	testrig.Eventually(t, "the relay's Accept", state("accepted"))
+	disabled := testrig.Decode[adminRelay](t, a.Must(a.Do("POST", "/api/v1/admin/relays/"+added.ID+"/disable", admin, nil), 200))
+	if disabled.State != "idle" || disabled.Enabled {
+		t.Fatalf("disabled relay: %+v", disabled)
+	}
+	testrig.Eventually(t, "the Undo at the relay", func() error {
+		if !hasUndo(relay) {
+			return fmt.Errorf("no Undo among %d activities", len(relay.received()))
+		}
+		return nil
+	})
+	if code := a.Do("DELETE", "/api/v1/admin/relays/1", admin, nil).Code; code != 404 {
+		t.Fatalf("removing an unknown relay: %d, want 404", code)
+	}
+}
