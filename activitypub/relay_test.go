@@ -114,6 +114,24 @@ func TestRelays(t *testing.T) {
 		t.Fatalf("the Create the relay got: %v", create)
 	}
 
+	// Its edit and its deletion follow the same way, signed.
+	alice.Edit(post.ID, "Edited through the relay")
+	testrig.Eventually(t, "the relayed edit on beta", func() error {
+		st, err := inFederated(b, post.URI)
+		if err == nil && !strings.Contains(st.Content, "Edited through the relay") {
+			return fmt.Errorf("content %q", st.Content)
+		}
+		return err
+	})
+	onB, _ := inFederated(b, post.URI)
+	alice.Delete(post.ID)
+	testrig.Eventually(t, "the relayed deletion on beta", func() error {
+		if code := b.Do("GET", "/api/v1/statuses/"+onB.ID, "", nil).Code; code != 404 {
+			return fmt.Errorf("GET the status: %d, want 404", code)
+		}
+		return nil
+	})
+
 	// A forged forwarding (another text under Alice's signature) is refused.
 	relay.hold(true)
 	second := alice.PostStatus("The second post")
