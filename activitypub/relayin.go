@@ -39,6 +39,9 @@ func (s *Service) relayed(ctx context.Context, r *relay.Relay, body []byte, acto
 		if err != nil || owner.URI != actor {
 			return nil, fmt.Errorf("%w: signed by %s, not by the actor %s", errForged, keyID, actor)
 		}
+		if !owner.SuspendedAt.IsZero() {
+			return nil, nil // as its own POST would be refused
+		}
 		return body, nil
 	case errors.Is(err, ldsig.ErrBadSignature):
 		return nil, fmt.Errorf("%w: %s: %v", errForged, str2(doc, "id"), err)

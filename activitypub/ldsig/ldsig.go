@@ -75,8 +75,48 @@ func (loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
 }
 
-// canonicalHash is the hex SHA-256 of a document's URDNA2015 N-Quads.
-func canonicalHash(doc map[string]any) (string, error) {
+// maxNodes bounds the JSON objects and arrays of a document that is canonicalised:
+// canonicalisation grows worse than linearly with the blank nodes of a graph, and an
+// activity has a few dozen objects at most.
+const maxNodes = 512
+
+// countNodes counts the objects and arrays in v, stopping past limit.
+func countNodes(v any, limit int) int {
+	n := 0
+	var walk func(any)
+	walk = func(v any) {
+		if n > limit {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			n++
+			for _, x := range t {
+				walk(x)
+			}
+		case []any:
+			n++
+			for _, x := range t {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return n
+}
+
+// canonicalHash is the hex SHA-256 of a document's URDNA2015 N-Quads. The JSON-LD
+// processor panics on some malformed documents (a key that is not a term, such as
+// ""): that is a document that cannot be verified, not a crash.
+func canonicalHash(doc map[string]any) (hash string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			hash, err = "", fmt.Errorf("%w: canonicalise: %v", ErrUnverifiable, p)
+		}
+	}()
+	if countNodes(doc, maxNodes) > maxNodes {
+		return "", fmt.Errorf("%w: document too large to canonicalise", ErrUnverifiable)
+	}
 	opts := ld.NewJsonLdOptions("")
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.Format = "application/n-quads"
