@@ -1,6 +1,7 @@
 package activitypub_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -80,9 +81,16 @@ func TestRelays(t *testing.T) {
 	_, adminB := b.RegisterModerator("root")
 	alice, bob := a.Register("alice"), b.Register("bob")
 
-	// Only admins manage relays, and only by a usable URL.
+	// Only admins manage relays, with an admin scope, and only by a usable URL.
 	if code := a.Do("GET", "/api/v1/admin/relays", alice.Token, nil).Code; code != 403 {
 		t.Fatalf("a user's listing: %d, want 403", code)
+	}
+	plain, err := a.Nodes[0].AdminToken(context.Background(), "root", "read write")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := a.Do("POST", "/api/v1/admin/relays", plain, url.Values{"inbox_url": {relay.inbox()}}).Code; code != 403 {
+		t.Fatalf("an admin's token without admin scopes: %d, want 403", code)
 	}
 	for _, bad := range []string{"", "ftp://relay.example/inbox", "not a url", "http://user@" + relay.domain + "/inbox",
 		"http://" + a.Nodes[0].Config().Domain + "/inbox"} {
@@ -102,12 +110,18 @@ func TestRelays(t *testing.T) {
 		t.Fatalf("the relay's Follows: %v", relay.received())
 	}
 
-	// Alice's public post reaches the relay, signed, and beta's federated timeline.
+	// Alice's public post reaches the relay, signed, and beta's federated timeline; her
+	// unlisted post, sent before it, does not go to the relay (deliveries to one inbox
+	// keep their order).
+	unlisted := alice.PostStatus("Not for the relay", "visibility", "unlisted")
 	post := alice.PostStatus("Hello through the relay")
 	testrig.Eventually(t, "the relayed post on beta", func() error {
 		_, err := inFederated(b, post.URI)
 		return err
 	})
+	if got := relay.find("Create", unlisted.URI); got != nil {
+		t.Fatalf("an unlisted post went to the relay: %v", got)
+	}
 	create := relay.find("Create", post.URI)
 	if sig, _ := create["signature"].(map[string]any); sig["type"] != "RsaSignature2017" ||
 		!strings.HasSuffix(fmt.Sprint(sig["creator"]), "/users/alice#main-key") {
