@@ -8,10 +8,12 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -87,11 +89,66 @@ func (f *fakeRelay) serve(w http.ResponseWriter, r *http.Request) {
 				"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}})
 	case r.URL.Path == "/inbox" && r.Method == "POST":
 		body, _ := io.ReadAll(r.Body)
+		if err := f.verify(r, body); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
 		w.WriteHeader(http.StatusAccepted)
 		f.take(body)
 	default:
 		http.Error(w, "not here", http.StatusMethodNotAllowed)
 	}
+}
+
+// verify checks a POST's HTTP signature, as a relay does: by a key of the activity's
+// actor, read from the actor's document.
+func (f *fakeRelay) verify(r *http.Request, body []byte) error {
+	var act struct {
+		Actor string `json:"actor"`
+	}
+	if err := json.Unmarshal(body, &act); err != nil {
+		return err
+	}
+	sreq := httpsig.FromNetHTTP(r, body)
+	sreq.Scheme = "http"
+	_, err := httpsig.Verify(r.Context(), sreq, time.Now(), func(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, error) {
+		owner, _, _ := strings.Cut(keyID, "#")
+		if owner != act.Actor {
+			return nil, fmt.Errorf("key %s is not of the actor %s", keyID, act.Actor)
+		}
+		var doc struct {
+			PublicKey struct {
+				ID  string `json:"id"`
+				PEM string `json:"publicKeyPem"`
+			} `json:"publicKey"`
+		}
+		if err := f.get(ctx, owner, &doc); err != nil {
+			return nil, err
+		}
+		if doc.PublicKey.ID != keyID {
+			return nil, fmt.Errorf("%s names the key %s", owner, doc.PublicKey.ID)
+		}
+		return httpsig.DecodePublicKeyPEM(doc.PublicKey.PEM)
+	})
+	return err
+}
+
+// get reads a JSON document.
+func (f *fakeRelay) get(ctx context.Context, uri string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("GET %s: %d", uri, resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
 }
 
 // take handles one POSTed activity.
@@ -138,20 +195,15 @@ func (f *fakeRelay) take(body []byte) {
 
 // inboxOf reads the (shared) inbox of an actor.
 func (f *fakeRelay) inboxOf(actor string) string {
-	req, _ := http.NewRequest("GET", actor, nil)
-	req.Header.Set("Accept", "application/activity+json")
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
 	var doc struct {
 		Inbox     string `json:"inbox"`
 		Endpoints struct {
 			SharedInbox string `json:"sharedInbox"`
 		} `json:"endpoints"`
 	}
-	json.NewDecoder(resp.Body).Decode(&doc)
+	if f.get(context.Background(), actor, &doc) != nil {
+		return ""
+	}
 	if doc.Endpoints.SharedInbox != "" {
 		return doc.Endpoints.SharedInbox
 	}
