@@ -21,6 +21,7 @@ type Relays interface {
 	List(ctx context.Context) ([]*relay.Relay, error)
 	Delete(ctx context.Context, id shard.ID) error
 	ByFollowID(ctx context.Context, followID string) (*relay.Relay, error)
+	ByActor(ctx context.Context, actor string) (*relay.Relay, error)
 	AcceptedByActor(ctx context.Context, actor string) (*relay.Relay, error)
 	Inboxes(ctx context.Context) ([]string, error)
 }

@@ -179,6 +179,11 @@ func (f *fakeRelay) take(body []byte) {
 		json.Unmarshal(body, &follow)
 		f.send(inbox, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
 			"id": f.actorID() + "#answers/" + act.ID, "type": answer, "actor": f.actorID(), "object": follow})
+		if string(act.Object) == `"`+f.actorID()+`"` && answer == "Accept" {
+			// LitePub's relays follow their subscribers back.
+			f.send(inbox, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+				"id": f.actorID() + "#follows/" + act.ID, "type": "Follow", "actor": f.actorID(), "object": act.Actor})
+		}
 	case "Undo":
 		f.mu.Lock()
 		delete(f.mu.subscribers, act.Actor)

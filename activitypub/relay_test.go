@@ -267,7 +267,7 @@ func hasUndo(r *fakeRelay) bool {
 // TestRelayLitePubAndReject: a relay added by its actor's URL is followed as LitePub
 // relays are (the instance actor follows the relay's actor, at the inbox its document
 // names); a Reject makes it rejected, and enabling it again sends a new Follow, which
-// an Accept answers.
+// an Accept answers; the relay's Follow back of the instance actor is accepted.
 func TestRelayLitePubAndReject(t *testing.T) {
 	a := testrig.New(t, testrig.Host(t, "alpha"))
 	relay := newFakeRelay(t)
@@ -297,6 +297,14 @@ func TestRelayLitePubAndReject(t *testing.T) {
 		t.Fatalf("enabled relay: %+v", enabled)
 	}
 	testrig.Eventually(t, "the relay's Accept", state("accepted"))
+	testrig.Eventually(t, "the Accept of the relay's Follow back", func() error {
+		for _, act := range relay.received() {
+			if obj, _ := act["object"].(map[string]any); act["type"] == "Accept" && obj["actor"] == relay.actorID() {
+				return nil
+			}
+		}
+		return fmt.Errorf("no Accept among %d activities", len(relay.received()))
+	})
 	disabled := testrig.Decode[adminRelay](t, a.Must(a.Do("POST", "/api/v1/admin/relays/"+added.ID+"/disable", admin, nil), 200))
 	if disabled.State != "idle" || disabled.Enabled {
 		t.Fatalf("disabled relay: %+v", disabled)

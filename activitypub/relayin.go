@@ -61,7 +61,13 @@ func (s *Service) relayed(ctx context.Context, r *relay.Relay, body []byte, acto
 // stored as its author's status, not as a boost by the relay. handled is false for an
 // actor that is no accepted relay, or another activity type.
 func (s *Service) relayActivity(ctx context.Context, actor *account.Account, act map[string]any) (bool, error) {
-	if s.relays == nil || str2(act, "type") != "Announce" {
+	if s.relays == nil {
+		return false, nil
+	}
+	if str2(act, "type") == "Follow" && idAny(act["object"]) == instanceActorURI(s.opts) {
+		return s.relayFollowsBack(ctx, actor, act)
+	}
+	if str2(act, "type") != "Announce" {
 		return false, nil
 	}
 	if _, err := s.relays.AcceptedByActor(ctx, actor.URI); errors.Is(err, relay.ErrNotFound) {
@@ -98,3 +104,20 @@ func (s *Service) relayedBody(ctx context.Context, signer string, body []byte, a
 }
 
 var errNotRelay = errors.New("activitypub: signer is not an accepted relay")
+
+// relayFollowsBack answers the Follow of the instance actor that a LitePub relay
+// sends back to its subscribers with an Accept, as Pleroma does; the instance actor
+// follows back no one else.
+func (s *Service) relayFollowsBack(ctx context.Context, actor *account.Account, act map[string]any) (bool, error) {
+	r, err := s.relays.ByActor(ctx, actor.URI)
+	if errors.Is(err, relay.ErrNotFound) || (err == nil && r.State == relay.Idle) {
+		return true, fmt.Errorf("%w: Follow of the instance actor by %s", ErrUnhandled, actor.URI)
+	}
+	if err != nil {
+		return true, err
+	}
+	me := instanceActorURI(s.opts)
+	accept := map[string]any{"id": me + "#accepts/relays/" + r.ID.String() + "/" + nonce(), "type": "Accept", "actor": me,
+		"object": map[string]any{"id": str2(act, "id"), "type": "Follow", "actor": actor.URI, "object": me}}
+	return true, s.send(ctx, 0, accept, []string{r.Inbox})
+}

@@ -159,6 +159,11 @@ func (s *Service) ByFollowID(ctx context.Context, followID string) (*Relay, erro
 	return s.find(ctx, func(r *Relay) bool { return followID != "" && r.FollowID == followID })
 }
 
+// ByActor finds the relay of an actor id, whatever its state.
+func (s *Service) ByActor(ctx context.Context, actor string) (*Relay, error) {
+	return s.find(ctx, func(r *Relay) bool { return actor != "" && r.Actor == actor })
+}
+
 // AcceptedByActor finds the accepted relay of an actor id.
 func (s *Service) AcceptedByActor(ctx context.Context, actor string) (*Relay, error) {
 	return s.find(ctx, func(r *Relay) bool { return actor != "" && r.Actor == actor && r.Enabled() })
