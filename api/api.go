@@ -88,12 +88,10 @@ type Deps struct {
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator
-	// Relays, if set (node sets it), manages the relays the instance subscribes to.
-	Relays   Relays
-	Render   account.RenderFunc
-	Instance Instance
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Render     account.RenderFunc
+	Instance   Instance
+	Logger     *slog.Logger
+	Now        func() time.Time
 	// RateLimit is the number of requests allowed per 5 minutes per token and per IP;
 	// zero means Mastodon's 300, negative disables limits.
 	RateLimit int
@@ -111,6 +109,8 @@ type Deps struct {
 	// name the client (clientip.go); nil trusts loopback only. A request from any
 	// other address is the client itself, whatever its headers say.
 	TrustedProxies []netip.Prefix
+	// Relays, if set (node sets it), manages the relays the instance subscribes to.
+	Relays Relays
 
 	streams *streamState // the streaming API's live state, made by New
 }
