@@ -210,6 +210,27 @@ func TestRelays(t *testing.T) {
 		}
 		return err
 	})
+
+	// One that announces an activity's URL (a Create, as Mastodon serves at a status's
+	// /activity): its note is fetched.
+	remote := newFakeRemote(t, "remote")
+	note := remote.actorID() + "/statuses/1"
+	remote.docs["/users/mallory/statuses/1"] = map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+		"id": note, "type": "Note", "attributedTo": remote.actorID(), "content": "<p>From a third server</p>",
+		"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "published": "2026-01-02T03:04:05Z"}
+	remote.docs["/users/mallory/statuses/1/activity"] = map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+		"id": note + "/activity", "type": "Create", "actor": remote.actorID(), "object": note}
+	if code := relay.send(betaInbox, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+		"id": relay.actorID() + "#announces/5", "type": "Announce", "actor": relay.actorID(), "object": note + "/activity"}); code != 202 {
+		t.Fatalf("relay Announce of an activity: %d, want 202", code)
+	}
+	testrig.Eventually(t, "the third server's note on beta", func() error {
+		st, err := inFederated(b, note)
+		if err == nil && !strings.Contains(st.Content, "From a third server") {
+			return fmt.Errorf("content %q", st.Content)
+		}
+		return err
+	})
 	relay.hold(false)
 
 	// Alpha removes the relay: the Follow is undone, and what the relay sends is refused.

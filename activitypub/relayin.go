@@ -82,7 +82,24 @@ func (s *Service) relayActivity(ctx context.Context, actor *account.Account, act
 	if _, err := s.statuses.ByURI(ctx, object); err == nil {
 		return true, nil // known already
 	}
-	_, err := s.fetchNote(ctx, object)
+	doc, err := s.Fetch(ctx, object)
+	if err != nil {
+		return true, err
+	}
+	if t := str2(doc, "type"); t == "Create" || t == "Update" {
+		// Some relays announce the activity (Mastodon serves a status's Create at
+		// its /activity URL): the note is its object, on the same host.
+		inner := idAny(doc["object"])
+		if !sameHost(inner, object) || s.isLocal(inner) {
+			return true, fmt.Errorf("%w: %s names the object %q", ErrInvalid, object, inner)
+		}
+		if _, err := s.statuses.ByURI(ctx, inner); err == nil {
+			return true, nil
+		}
+		_, err = s.fetchNote(ctx, inner)
+		return true, err
+	}
+	_, err = s.fetchedNote(ctx, object, doc)
 	return true, err
 }
 
