@@ -5,8 +5,11 @@
 // can be proven to come from its actor. The JSON-LD contexts a document names are read
 // only from the copies bundled here (ActivityStreams, security/v1 and the part of
 // identity/v1 that signature options use): nothing is ever fetched, and a document
-// naming any other remote context cannot be verified (ErrUnverifiable). It owns no
-// storage and knows nothing of accounts: keys are looked up through the caller.
+// naming any other remote context cannot be verified (ErrUnverifiable). The bundled
+// contexts (contexts/) are written from the W3C and W3C-CCG specifications that
+// publish them; a term they define differently from the published documents would make
+// a peer's valid signature fail here. It owns no storage and knows nothing of
+// accounts: keys are looked up through the caller.
 package ldsig
 
 import (
