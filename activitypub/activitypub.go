@@ -150,6 +150,7 @@ type Service struct {
 	onSignedRequest func(ctx context.Context, domain string)
 	viewers         Viewers
 	domains         Domains
+	relays          Relays
 }
 
 // Deps are the services federation reads and changes.
@@ -188,6 +189,9 @@ type Deps struct {
 	// Domains says which domains the moderators suspended (their inbox POSTs and, with
 	// authorized fetch, their fetches refused); nil: none.
 	Domains Domains
+	// Relays keeps the relays the instance subscribes to (relay.go); nil: none, and
+	// the relay admin answers errors.
+	Relays Relays
 }
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
@@ -218,7 +222,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
-	s.viewers, s.domains = d.Visibility, d.Domains
+	s.viewers, s.domains, s.relays = d.Visibility, d.Domains, d.Relays
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}

@@ -17,6 +17,9 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 	if err != nil {
 		return err
 	}
+	if handled, err := s.relayActivity(ctx, actor, act); handled {
+		return err
+	}
 	switch str2(act, "type") {
 	case "Follow":
 		return s.applyFollow(ctx, actor, act)
@@ -111,6 +114,9 @@ func (s *Service) applyFollow(ctx context.Context, actor *account.Account, act m
 }
 
 func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act map[string]any, accepted bool) error {
+	if handled, err := s.relayAnswer(ctx, actor.URI, act, accepted); handled {
+		return err
+	}
 	obj := act["object"]
 	follower := ""
 	if m, ok := obj.(map[string]any); ok {

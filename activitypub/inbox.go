@@ -98,9 +98,15 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	signer, err := h.s.signerOf(fetchCtx, keyID)
-	if err != nil || signer.URI != actor {
+	if err != nil {
 		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
 		return
+	}
+	if signer.URI != actor { // a relay's forwarding, or refused (relayin.go)
+		if body, err = h.s.relayedBody(fetchCtx, signer.URI, body, actor); err != nil || body == nil {
+			h.relayRefused(ctx, actor, err)
+			return
+		}
 	}
 	if !signer.SuspendedAt.IsZero() {
 		h.reject(ctx, 403, "Account is suspended")
@@ -114,6 +120,22 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	ctx.SetStatusCode(202)
+}
+
+// relayRefused answers a relayed activity that is not queued: 401 when its signer is
+// no relay or its signature is forged, 202 when it is dropped (nothing to fetch).
+func (h *Server) relayRefused(ctx *fasthttp.RequestCtx, actor string, err error) {
+	switch {
+	case err == nil:
+		ctx.SetStatusCode(202)
+	case errors.Is(err, errNotRelay):
+		h.reject(ctx, 401, "Signature does not belong to the activity's actor")
+	case errors.Is(err, errForged), errors.Is(err, ErrInvalid):
+		h.log.Info("activitypub: relayed activity refused", "actor", actor, "err", err)
+		h.reject(ctx, 401, "Relayed activity is not authentic")
+	default:
+		h.fail(ctx, err)
+	}
 }
 
 // suspendedDomain reports whether the host of an actor id is suspended by a domain

@@ -226,6 +226,12 @@ func (s *Service) fetchNote(ctx context.Context, uri string) (*status.Status, er
 	if err != nil {
 		return nil, err
 	}
+	return s.fetchedNote(ctx, uri, doc)
+}
+
+// fetchedNote stores the note doc fetched from uri with its author.
+func (s *Service) fetchedNote(ctx context.Context, uri string, doc map[string]any) (*status.Status, error) {
+	var err error
 	// The document must come from the host of its own id: one naming an id on another
 	// host is fetched again from that id, once, as Mastodon does, so that no server
 	// can put words in the mouth of another's accounts.

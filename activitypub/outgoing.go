@@ -102,7 +102,10 @@ func (s *Service) federate(ctx context.Context, e status.Event) error {
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, author.ID, act, inboxes)
+	if inboxes, err = s.withRelays(ctx, st, inboxes); err != nil {
+		return err
+	}
+	return s.sendStatusActivity(ctx, author, st, act, inboxes)
 }
 
 // statusActivity is the activity of a status event.

@@ -128,6 +128,8 @@ type Deps struct {
 	// name the client (clientip.go); nil trusts loopback only. A request from any
 	// other address is the client itself, whatever its headers say.
 	TrustedProxies []netip.Prefix
+	// Relays, if set (node sets it), manages the relays the instance subscribes to.
+	Relays Relays
 
 	streams *streamState // the streaming API's live state, made by New
 }

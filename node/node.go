@@ -39,6 +39,7 @@ import (
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/relay"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
@@ -83,6 +84,8 @@ type Services struct {
 	Reports    *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Relays keeps the relays the instance subscribes to.
+	Relays *relay.Service
 	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
 	Domains *moderation.Domains
 	// Media keeps attachments and their files.
@@ -138,7 +141,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), webhook.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), webhook.Schema(), relay.Schema()} {
 		s = append(s, part...)
 	}
 	return s
@@ -211,6 +214,7 @@ func (n *Node) build() error {
 	s.Announcements = announcement.New(n.store, ids, announcement.Options{Now: cfg.Clock, Streams: n.streams,
 		Emoji: localEmoji{s.Emoji}})
 	s.Domains = moderation.NewDomains(n.store)
+	s.Relays = relay.New(n.store, ids, clock(cfg.Clock))
 	fed, err := n.federationBase()
 	if err != nil {
 		return err
@@ -311,7 +315,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -330,7 +334,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Webhooks: s.Webhooks, Announcements: s.Announcements,
-		Federation: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
+		Federation: s.Federation, Relays: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

@@ -103,6 +103,8 @@ func admin(args []string) error {
 		return adminAnnouncement(ctx, n, fs.Args())
 	case "webhook":
 		return adminWebhook(ctx, n, fs.Args())
+	case "relay":
+		return adminRelay(ctx, n, fs.Args())
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }

@@ -65,7 +65,7 @@ var (
 	// doors are the packages that face the network: only node builds them.
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.
-	leaves = []string{"store", "bus", "blob", "shard", "text", "activitypub/httpsig", "bench", "testrig/openapi",
+	leaves = []string{"store", "bus", "blob", "shard", "text", "activitypub/httpsig", "activitypub/ldsig", "bench", "testrig/openapi",
 		"pebblelog", "invariants", "mediaproc", "search"}
 	// actions sit below the doors and above the domain: one use case per verb, which
 	// both doors call.
@@ -73,7 +73,7 @@ var (
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
 		"moderation", "delivery", "deadletter", "paging", "due", "stream", "poll", "media", "list", "emoji", "card", "trends",
-		"conversation", "hashtag", "filter", "rules", "schedule", "announcement", "search/indexer", "push", "webhook"}
+		"conversation", "hashtag", "filter", "rules", "schedule", "relay", "announcement", "search/indexer", "push", "webhook"}
 )
 
 func in(list []string) func(string) bool {

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/shard"
+)
+
+// adminRelay runs herd admin relay add|list|remove|enable|disable: the relays the
+// instance subscribes to (add sends the instance actor's Follow, remove its Undo;
+// they go out when a node's delivery workers run).
+func adminRelay(ctx context.Context, n *node.Node, args []string) error {
+	fed := n.Federation
+	switch {
+	case len(args) == 2 && args[0] == "add":
+		r, err := fed.AddRelay(ctx, args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("relay %s: %s (%s protocol), %s\n", r.ID, r.Inbox, r.Protocol, r.State)
+		return nil
+	case len(args) == 1 && args[0] == "list":
+		all, err := fed.Relays(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tINBOX\tPROTOCOL\tSTATE\tADDED")
+		for _, r := range all {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Inbox, r.Protocol, r.State, r.CreatedAt.Format(time.RFC3339))
+		}
+		return w.Flush()
+	case len(args) == 2 && (args[0] == "remove" || args[0] == "enable" || args[0] == "disable"):
+		id, err := shard.Parse(args[1])
+		if err != nil {
+			return fmt.Errorf("admin relay %s: %q is not a relay id", args[0], args[1])
+		}
+		switch args[0] {
+		case "remove":
+			return fed.RemoveRelay(ctx, id)
+		case "enable":
+			_, err = fed.EnableRelay(ctx, id)
+		default:
+			_, err = fed.DisableRelay(ctx, id)
+		}
+		return err
+	case len(args) == 0:
+		return errors.New("admin relay: add, list, remove, enable or disable?")
+	}
+	return fmt.Errorf("admin relay: unknown use %q", strings.Join(args, " "))
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+
+	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/relay"
+)
+
+// TestAdminRelay: herd admin relay refuses unusable URLs (not https, not a public
+// address) and unknown ids, and lists what it kept (nothing).
+func TestAdminRelay(t *testing.T) {
+	n, err := node.Open(node.Config{Data: t.TempDir(), Domain: "herd.example", NoSync: true, BcryptCost: 4},
+		slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ctx := context.Background()
+	var v *relay.Validation
+	for _, url := range []string{"http://relay.example/inbox", "https://127.0.0.1/inbox", "https://[::1]/inbox", "nonsense"} {
+		if err := adminRelay(ctx, n, []string{"add", url}); !errors.As(err, &v) {
+			t.Errorf("add %s: %v, want a validation error", url, err)
+		}
+	}
+	if err := adminRelay(ctx, n, []string{"remove", "117740766885642240"}); !errors.Is(err, relay.ErrNotFound) {
+		t.Errorf("remove an unknown relay: %v", err)
+	}
+	for _, args := range [][]string{{}, {"frob"}, {"remove", "x"}, {"add"}} {
+		if err := adminRelay(ctx, n, args); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	if err := adminRelay(ctx, n, []string{"list"}); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := n.Federation.Relays(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("relays kept: %v, %v", list, err)
+	}
+}

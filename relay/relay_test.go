@@ -1,0 +1,64 @@
+package relay_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/herd-social/herd/relay"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/testrig"
+)
+
+// TestRelays: a relay is kept once per inbox, found by its Follow's id and its actor,
+// and only accepted ones receive posts.
+func TestRelays(t *testing.T) {
+	ctx := context.Background()
+	ids, err := shard.NewGenerator(1, 8, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := relay.New(testrig.Store(t, relay.Schema()...), ids, nil)
+	a, err := s.Create(ctx, "https://a.example/inbox", "", relay.Mastodon)
+	if err != nil || a.State != relay.Idle || a.Enabled() {
+		t.Fatalf("create: %+v, %v", a, err)
+	}
+	var v *relay.Validation
+	if _, err := s.Create(ctx, "https://a.example/inbox", "", relay.Mastodon); !errors.As(err, &v) {
+		t.Fatalf("the same inbox again: %v", err)
+	}
+	b, err := s.Create(ctx, "https://b.example/inbox", "https://b.example/actor", relay.LitePub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.FollowID, a.State, a.Actor = "https://here.example/actor#follows/relays/1/x", relay.Accepted, "https://a.example/actor"
+	if err := s.Save(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ByFollowID(ctx, a.FollowID); err != nil || got.ID != a.ID {
+		t.Fatalf("by follow id: %+v, %v", got, err)
+	}
+	if _, err := s.ByFollowID(ctx, ""); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("by an empty follow id: %v", err)
+	}
+	if _, err := s.AcceptedByActor(ctx, b.Actor); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("an idle relay's actor: %v", err)
+	}
+	if got, err := s.ByActor(ctx, b.Actor); err != nil || got.ID != b.ID {
+		t.Fatalf("by actor: %+v, %v", got, err)
+	}
+	if in, err := s.Inboxes(ctx); err != nil || !slices.Equal(in, []string{a.Inbox}) {
+		t.Fatalf("inboxes: %v, %v", in, err)
+	}
+	if err := s.Delete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, a.ID); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("get a deleted relay: %v", err)
+	}
+	if all, err := s.List(ctx); err != nil || len(all) != 1 || all[0].ID != b.ID {
+		t.Fatalf("list: %+v, %v", all, err)
+	}
+}
