@@ -103,6 +103,15 @@ func TestTrendingLinks(t *testing.T) {
 		})
 		return got
 	}
+	// The link is listed from its second account on: wait for all six (the author and
+	// the five boosters).
+	testrig.Eventually(t, "the link's six accounts", func() error {
+		links := eventually("/api/v1/admin/trends/links", admin, 1)
+		if l := links[0]; l.History[0].Accounts != "6" {
+			return fmt.Errorf("admin view of the link: %+v", l)
+		}
+		return nil
+	})
 	links := eventually("/api/v1/admin/trends/links", admin, 1)
 	if l := links[0]; l.URL != article || l.Title != "A fine article" || !l.RequiresReview || l.History[0].Accounts != "6" {
 		t.Fatalf("admin view of the link: %+v", l)
