@@ -3,13 +3,15 @@
 // options and of the document, each hashed with SHA-256, then signed with RSA
 // PKCS#1 v1.5 over SHA-256), so that an activity forwarded by another server (a relay)
 // can be proven to come from its actor. The JSON-LD contexts a document names are read
-// only from the copies bundled here (ActivityStreams, security/v1 and the part of
-// identity/v1 that signature options use): nothing is ever fetched, and a document
-// naming any other remote context cannot be verified (ErrUnverifiable). The bundled
-// contexts (contexts/) are written from the W3C and W3C-CCG specifications that
-// publish them; a term they define differently from the published documents would make
-// a peer's valid signature fail here. It owns no storage and knows nothing of
-// accounts: keys are looked up through the caller.
+// only from the copies bundled here (ActivityStreams, security/v1 and identity/v1):
+// nothing is ever fetched, and a document naming any other remote context cannot be
+// verified (ErrUnverifiable). The bundled contexts (contexts/) hold, term for term, the
+// documents published at https://www.w3.org/ns/activitystreams (W3C),
+// https://w3id.org/security/v1 and https://w3id.org/identity/v1 (W3C-CCG); a term
+// defined differently from the published documents would make a peer's valid signature
+// fail here, and testdata holds a signature a Mastodon server made, which must verify.
+// It owns no storage and knows nothing of accounts: keys are looked up through the
+// caller.
 package ldsig
 
 import (
