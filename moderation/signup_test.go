@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -191,6 +194,7 @@ func TestRegistrationsByApproval(t *testing.T) {
 
 	dave := tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "let me in"))
 	id := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)[0]["id"].(string)
+	indexed(t, c, "dave", id, true)
 	if rejected := f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 200).Object(t); rejected["username"] != "dave" ||
 		rejected["account"] == nil || rejected["account"].(map[string]any)["username"] != "dave" {
 		t.Errorf("the rejected account: %v", rejected)
@@ -202,8 +206,28 @@ func TestRegistrationsByApproval(t *testing.T) {
 	}
 	f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 404)
 	auditHas(t, c, "reject_user", "dave")
+	indexed(t, c, "dave", id, false)
 	tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "second try"))
 
 	// An unknown account has no registration to approve.
 	f.post(t, "/api/v1/admin/accounts/123456789/approve", nil, 404)
+}
+
+// indexed waits until the search engine of every node holds (or no longer holds) the
+// account id among those found for q.
+func indexed(t *testing.T, c *testrig.Cluster, q, id string, want bool) {
+	t.Helper()
+	for _, n := range c.Nodes {
+		testrig.Eventually(t, fmt.Sprintf("account %s indexed: %v", id, want), func() error {
+			ids, err := n.Indexer.Engine().Accounts(context.Background(), search.AccountQuery{Text: q, Limit: 40})
+			if err != nil {
+				return err
+			}
+			found := slices.ContainsFunc(ids, func(v uint64) bool { return strconv.FormatUint(v, 10) == id })
+			if found != want {
+				return fmt.Errorf("found %v in %v", found, ids)
+			}
+			return nil
+		})
+	}
 }
