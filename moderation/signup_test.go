@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/herd-social/herd/node"
@@ -186,11 +187,22 @@ func TestRegistrationsByApproval(t *testing.T) {
 		"Validation failed: Reason can't be blank")
 	c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"quiet"}}), 404)
 	tok := tokenOf(t, signUp(c, "carol", "carol@example.com", "198.51.100.1", "I like herds"))
+	// A pending user's password is right, but the sign-in page authorizes nothing.
+	if r := signIn(t, c, "carol", "wrong password"); r.Code != 401 {
+		t.Errorf("a wrong password: %d", r.Code)
+	}
+	if r := signIn(t, c, "carol", "correct horse battery"); r.Code != 403 || r.Header.Get("Location") != "" ||
+		!strings.Contains(string(r.Body), "Your login is currently pending approval") {
+		t.Errorf("a pending user signs in: %d %s %s", r.Code, r.Header.Get("Location"), r.Body)
+	}
 	one := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)
 	if usernames(one) != "carol" || one[0]["invite_request"] != "I like herds" {
 		t.Fatalf("pending: %v", one)
 	}
 	pendingUntilApproved(t, f, tok, "carol")
+	if r := signIn(t, c, "carol", "correct horse battery"); r.Code != 302 || !strings.Contains(r.Header.Get("Location"), "code=") {
+		t.Errorf("an approved user signs in: %d %s", r.Code, r.Body)
+	}
 
 	dave := tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "let me in"))
 	id := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)[0]["id"].(string)
@@ -230,4 +242,14 @@ func indexed(t *testing.T, c *testrig.Cluster, q, id string, want bool) {
 			return nil
 		})
 	}
+}
+
+// signIn posts the sign-in page's form for login and password, asking a code for a
+// new app.
+func signIn(t *testing.T, c *testrig.Cluster, login, password string) *testrig.Response {
+	t.Helper()
+	app := testrig.Decode[testrig.Application](t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"web"},
+		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read"}}), 200))
+	return c.Do("POST", "/oauth/authorize", "", url.Values{"response_type": {"code"}, "client_id": {app.ClientID},
+		"redirect_uri": {"https://client.example/cb"}, "scope": {"read"}, "login": {login}, "password": {password}})
 }
