@@ -8,6 +8,22 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
+// ApprovePending lets a pending user in, and tells the Registrar (webhooks fire
+// account.approved on it).
+func (s *Service) ApprovePending(ctx context.Context, a *Account, u *User) error {
+	if !u.Pending || u.AccountID != a.ID {
+		return fmt.Errorf("approve account %d: not a pending registration: %w", a.ID, ErrNotFound)
+	}
+	u.Pending = false
+	if err := s.SaveUser(ctx, u); err != nil {
+		return err
+	}
+	if r, ok := s.opts.Indexer.(Registrar); ok {
+		r.AccountApproved(ctx, a)
+	}
+	return nil
+}
+
 // DeletePending removes a local account whose registration a moderator rejected, as
 // Mastodon destroys it: the account, its user, the directory and listing rows, and
 // the reservations of its username and email, so that both may register again. Only

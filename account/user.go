@@ -147,7 +147,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
-	s.registered(ctx, a)
+	s.registered(ctx, a, u.Pending)
 	return a, u, nil
 }
 
