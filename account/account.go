@@ -181,15 +181,17 @@ type Indexer interface {
 }
 
 // Registrar is an Indexer that is told of registrations apart: Register tells it
-// AccountRegistered instead of AccountWritten.
+// AccountRegistered (pending if the user awaits approval) instead of AccountWritten,
+// and ApprovePending tells it AccountApproved.
 type Registrar interface {
-	AccountRegistered(ctx context.Context, a *Account)
+	AccountRegistered(ctx context.Context, a *Account, pending bool)
+	AccountApproved(ctx context.Context, a *Account)
 }
 
 // registered tells the Indexer of a local account registered.
-func (s *Service) registered(ctx context.Context, a *Account) {
+func (s *Service) registered(ctx context.Context, a *Account, pending bool) {
 	if r, ok := s.opts.Indexer.(Registrar); ok {
-		r.AccountRegistered(ctx, a)
+		r.AccountRegistered(ctx, a, pending)
 		return
 	}
 	s.written(ctx, a, nil)

@@ -8,10 +8,27 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
+// ApprovePending lets a pending user in, and tells the Registrar (webhooks fire
+// account.approved on it).
+func (s *Service) ApprovePending(ctx context.Context, a *Account, u *User) error {
+	if !u.Pending || u.AccountID != a.ID {
+		return fmt.Errorf("approve account %d: not a pending registration: %w", a.ID, ErrNotFound)
+	}
+	u.Pending = false
+	if err := s.SaveUser(ctx, u); err != nil {
+		return err
+	}
+	if r, ok := s.opts.Indexer.(Registrar); ok {
+		r.AccountApproved(ctx, a)
+	}
+	return nil
+}
+
 // DeletePending removes a local account whose registration a moderator rejected, as
 // Mastodon destroys it: the account, its user, the directory and listing rows, and
 // the reservations of its username and email, so that both may register again. Only
 // a pending user may be removed so (a user who was ever approved may have posted).
+// The Indexer is told, so that search forgets the account.
 func (s *Service) DeletePending(ctx context.Context, a *Account, u *User) error {
 	if !u.Pending || u.AccountID != a.ID || !a.Local() {
 		return fmt.Errorf("delete account %d: not a pending registration: %w", a.ID, ErrNotFound)
@@ -30,5 +47,7 @@ func (s *Service) DeletePending(ctx context.Context, a *Account, u *User) error 
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("delete pending account %d: %w", a.ID, err)
 	}
+	// The indexer finds the account gone and drops its document.
+	s.written(ctx, a, a)
 	return nil
 }

@@ -107,6 +107,22 @@ func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int) ([]Su
 	return s.keepSuggestable(ctx, viewer, cands, limit)
 }
 
+// Staff lists the accounts with the admin role (at most a few hundred are read).
+func (s *Service) Staff(ctx context.Context) ([]shard.ID, error) {
+	rows, err := s.st.Scan(ctx, tStaff, staffKey, store.Range{Limit: maxStaff})
+	if err != nil {
+		return nil, fmt.Errorf("staff: %w", err)
+	}
+	out := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		out[i] = idOf(r.CK)
+	}
+	return out, nil
+}
+
+// maxStaff bounds the admins Staff reads.
+const maxStaff = 500
+
 // featuredCandidates adds the accounts the admins endorse.
 func (s *Service) featuredCandidates(ctx context.Context, get func(shard.ID) *candidate) error {
 	staff, err := s.st.Scan(ctx, tStaff, staffKey, store.Range{Limit: suggestStaffRead})

@@ -147,7 +147,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
-	s.registered(ctx, a)
+	s.registered(ctx, a, u.Pending)
 	return a, u, nil
 }
 
@@ -236,7 +236,9 @@ func (s *Service) LoginAccount(ctx context.Context, login string) (shard.ID, err
 	return a.ID, nil
 }
 
-// Authenticate checks a login (username or email) and password.
+// Authenticate checks a login (username or email) and password. The user may not be
+// Functional (pending approval, disabled, suspended): as Mastodon's sign-in, the
+// password is checked alone, and the caller refuses what the user may not do.
 func (s *Service) Authenticate(ctx context.Context, login, password string) (*Account, *User, error) {
 	id, err := s.LoginAccount(ctx, login)
 	if err != nil {
@@ -249,7 +251,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*Ac
 	if err != nil {
 		return nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || !u.Functional() {
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil {
 		return nil, nil, ErrBadCredentials
 	}
 	a, err := s.Get(ctx, id)

@@ -32,12 +32,15 @@ func (s *Server) register(r *req) error {
 	if s.d.Instance.ApprovalRequired && strings.TrimSpace(r.p.str("reason")) == "" {
 		return moderation.ReasonRequired()
 	}
+	pending := s.d.Instance.ApprovalRequired || signUp.Pending
 	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: r.p.str("username"),
 		Email: r.p.str("email"), Password: r.p.str("password"), Locale: r.p.str("locale"),
-		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"),
-		Pending: s.d.Instance.ApprovalRequired || signUp.Pending})
+		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"), Pending: pending})
 	if err != nil {
 		return err
+	}
+	if !pending {
+		s.notifyStaffOfSignUp(r.context(), acc.ID)
 	}
 	raw, t, err := s.auth.Issue(r.context(), app, acc.ID, r.token.Scopes)
 	if err != nil {

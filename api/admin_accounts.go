@@ -28,7 +28,11 @@ func (s *Server) routeAdminAccounts() {
 	}
 	s.handle("POST", "/api/v1/admin/accounts/{id}/approve", write, s.staff(s.adminAccountDo(
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
-			return s.d.Reports.Approve(ctx, r.viewer, id, true)
+			t, err := s.d.Reports.Approve(ctx, r.viewer, id, true)
+			if err == nil {
+				s.notifyStaffOfSignUp(ctx, id)
+			}
+			return t, err
 		})))
 	s.handle("POST", "/api/v1/admin/accounts/{id}/reject", write, s.staff(s.rejectAccount))
 	s.handle("DELETE", "/api/v1/admin/accounts/{id}", write, s.staff(s.adminAccountDo(

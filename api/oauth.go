@@ -233,13 +233,22 @@ func (s *Server) authorizeSubmit(r *req) error {
 		return s.redirectBack(r, f, url.Values{"error": {"access_denied"},
 			"error_description": {"The resource owner or authorization server denied the request."}})
 	}
-	acc, _, err := s.d.Accounts.Authenticate(r.context(), f.Login, r.p.str("password"))
+	acc, u, err := s.d.Accounts.Authenticate(r.context(), f.Login, r.p.str("password"))
 	if errors.Is(err, account.ErrBadCredentials) {
 		f.Error = "Invalid login or password."
 		return renderPage(r, 401, signInPage, f)
 	}
 	if err != nil {
 		return err
+	}
+	if !u.Functional() {
+		// Mastodon signs such a user in but sends them to their account's status
+		// instead of authorizing: no code is issued.
+		f.Error = errLoginDisabled.Msg + "."
+		if u.Pending {
+			f.Error = errLoginPending.Msg + "."
+		}
+		return renderPage(r, 403, signInPage, f)
 	}
 	code, err := s.auth.NewCode(r.context(), auth.Grant{App: app, AccountID: acc.ID, RedirectURI: f.RedirectURI,
 		Scopes: scopes, Challenge: f.Challenge})

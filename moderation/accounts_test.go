@@ -140,6 +140,10 @@ func TestAdminAccountDisableAndFlags(t *testing.T) {
 		t.Fatalf("a disabled user's token: %d %s", r.Code, r.Body)
 	}
 	f.c.Must(f.bob.Do("GET", "/api/v1/streaming/user", nil), 401)
+	if r := signIn(t, f.c, "bob", "correct horse battery"); r.Code != 403 || r.Header.Get("Location") != "" ||
+		!strings.Contains(string(r.Body), "Your login is currently disabled") {
+		t.Errorf("a disabled user signs in: %d %s", r.Code, r.Body)
+	}
 	if got := f.get(t, path, nil).Object(t); got["disabled"] != true || got["suspended"] != false {
 		t.Fatalf("after disable: %v", got)
 	}

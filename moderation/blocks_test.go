@@ -81,6 +81,20 @@ func TestIPBlocksAPI(t *testing.T) {
 	auditHas(t, c, "update_ip_block", "192.0.2.0/24")
 	auditHas(t, c, "destroy_ip_block", "192.0.2.0/24")
 
+	// An expired block is purged, as Mastodon's scheduler does: not listed, not
+	// found, and its range free to be blocked again.
+	gone := f.post(t, "/api/v1/admin/ip_blocks", url.Values{"ip": {"203.0.113.0/24"}, "severity": {"no_access"},
+		"expires_in": {"-1"}}, 200).Object(t)
+	if l := f.get(t, "/api/v1/admin/ip_blocks", nil).List(t); len(l) != 1 || l[0]["id"] != single["id"] {
+		t.Fatalf("an expired block is listed: %v", l)
+	}
+	c.Must(c.Do("GET", "/api/v1/admin/ip_blocks/"+gone["id"].(string), f.tok, nil), 404)
+	f.post(t, "/api/v1/admin/ip_blocks", url.Values{"ip": {"203.0.113.0/24"}, "severity": {"no_access"}, "expires_in": {"0"}}, 200)
+	c.Must(c.Do("GET", "/api/v1/admin/ip_blocks/"+gone["id"].(string), f.tok, nil), 404)
+	if l := f.get(t, "/api/v1/admin/ip_blocks", nil).List(t); len(l) != 1 {
+		t.Fatalf("expired blocks are listed: %v", l)
+	}
+
 	// A user who is not staff is refused.
 	if r := f.alice.Do("GET", "/api/v1/admin/ip_blocks", nil); r.Code != 403 {
 		t.Errorf("a user lists IP blocks: %d", r.Code)

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -70,14 +71,48 @@ func checkIPSeverity(sev string) error {
 	return nil
 }
 
-// IPBlocks lists every IP block, oldest first, expired ones included.
+// IPBlocks lists the IP blocks in force, oldest first. Expired blocks are removed
+// on the way, as Mastodon's scheduler purges them (without an audit entry); the
+// in-memory copies already ignore them.
 func (s *Service) IPBlocks(ctx context.Context) ([]*IPBlock, error) {
-	return scanAll[IPBlock](ctx, s.st, tIPBlocks)
+	all, err := scanAll[IPBlock](ctx, s.st, tIPBlocks)
+	if err != nil {
+		return nil, err
+	}
+	now := s.opts.Now()
+	live := all[:0]
+	for _, b := range all {
+		if b.Active(now) {
+			live = append(live, b)
+		} else if err := s.purgeIPBlock(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	return live, nil
 }
 
-// IPBlock returns one IP block.
+// IPBlock returns one IP block in force; an expired one is removed and not found.
 func (s *Service) IPBlock(ctx context.Context, id shard.ID) (*IPBlock, error) {
-	return getOne[IPBlock](ctx, s, tIPBlocks, id)
+	b, err := getOne[IPBlock](ctx, s, tIPBlocks, id)
+	if err != nil {
+		return nil, err
+	}
+	if !b.Active(s.opts.Now()) {
+		if err := s.purgeIPBlock(ctx, b); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("ip block %d expired: %w", id, ErrNotFound)
+	}
+	return b, nil
+}
+
+// purgeIPBlock removes an expired block; removing it twice (two nodes listing at
+// once) is harmless.
+func (s *Service) purgeIPBlock(ctx context.Context, b *IPBlock) error {
+	if err := s.st.Delete(ctx, tIPBlocks, domainPartition, b.ID.Bytes()); err != nil {
+		return fmt.Errorf("purge expired ip block %d: %w", b.ID, err)
+	}
+	return nil
 }
 
 // CreateIPBlock adds an IP block; ip and severity are required, and a range already

@@ -104,6 +104,7 @@ type Accounts interface {
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	User(ctx context.Context, id shard.ID) (*account.User, error)
 	SaveUser(ctx context.Context, u *account.User) error
+	ApprovePending(ctx context.Context, a *account.Account, u *account.User) error
 	DeletePending(ctx context.Context, a *account.Account, u *account.User) error
 	Save(ctx context.Context, a *account.Account) error
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error

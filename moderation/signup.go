@@ -95,8 +95,7 @@ func (s *Service) Approve(ctx context.Context, moderator, id shard.ID, approve b
 	}
 	verb := "approve_user"
 	if approve {
-		t.User.Pending = false
-		err = s.accounts.SaveUser(ctx, t.User)
+		err = s.accounts.ApprovePending(ctx, t.Account, t.User)
 	} else {
 		verb = "reject_user"
 		err = s.accounts.DeletePending(ctx, t.Account, t.User)

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -183,14 +187,26 @@ func TestRegistrationsByApproval(t *testing.T) {
 		"Validation failed: Reason can't be blank")
 	c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"quiet"}}), 404)
 	tok := tokenOf(t, signUp(c, "carol", "carol@example.com", "198.51.100.1", "I like herds"))
+	// A pending user's password is right, but the sign-in page authorizes nothing.
+	if r := signIn(t, c, "carol", "wrong password"); r.Code != 401 {
+		t.Errorf("a wrong password: %d", r.Code)
+	}
+	if r := signIn(t, c, "carol", "correct horse battery"); r.Code != 403 || r.Header.Get("Location") != "" ||
+		!strings.Contains(string(r.Body), "Your login is currently pending approval") {
+		t.Errorf("a pending user signs in: %d %s %s", r.Code, r.Header.Get("Location"), r.Body)
+	}
 	one := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)
 	if usernames(one) != "carol" || one[0]["invite_request"] != "I like herds" {
 		t.Fatalf("pending: %v", one)
 	}
 	pendingUntilApproved(t, f, tok, "carol")
+	if r := signIn(t, c, "carol", "correct horse battery"); r.Code != 302 || !strings.Contains(r.Header.Get("Location"), "code=") {
+		t.Errorf("an approved user signs in: %d %s", r.Code, r.Body)
+	}
 
 	dave := tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "let me in"))
 	id := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)[0]["id"].(string)
+	indexed(t, c, "dave", id, true)
 	if rejected := f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 200).Object(t); rejected["username"] != "dave" ||
 		rejected["account"] == nil || rejected["account"].(map[string]any)["username"] != "dave" {
 		t.Errorf("the rejected account: %v", rejected)
@@ -202,8 +218,38 @@ func TestRegistrationsByApproval(t *testing.T) {
 	}
 	f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 404)
 	auditHas(t, c, "reject_user", "dave")
+	indexed(t, c, "dave", id, false)
 	tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "second try"))
 
 	// An unknown account has no registration to approve.
 	f.post(t, "/api/v1/admin/accounts/123456789/approve", nil, 404)
+}
+
+// indexed waits until the search engine of every node holds (or no longer holds) the
+// account id among those found for q.
+func indexed(t *testing.T, c *testrig.Cluster, q, id string, want bool) {
+	t.Helper()
+	for _, n := range c.Nodes {
+		testrig.Eventually(t, fmt.Sprintf("account %s indexed: %v", id, want), func() error {
+			ids, err := n.Indexer.Engine().Accounts(context.Background(), search.AccountQuery{Text: q, Limit: 40})
+			if err != nil {
+				return err
+			}
+			found := slices.ContainsFunc(ids, func(v uint64) bool { return strconv.FormatUint(v, 10) == id })
+			if found != want {
+				return fmt.Errorf("found %v in %v", found, ids)
+			}
+			return nil
+		})
+	}
+}
+
+// signIn posts the sign-in page's form for login and password, asking a code for a
+// new app.
+func signIn(t *testing.T, c *testrig.Cluster, login, password string) *testrig.Response {
+	t.Helper()
+	app := testrig.Decode[testrig.Application](t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"web"},
+		"redirect_uris": {"https://client.example/cb"}, "scopes": {"read"}}), 200))
+	return c.Do("POST", "/oauth/authorize", "", url.Values{"response_type": {"code"}, "client_id": {app.ClientID},
+		"redirect_uri": {"https://client.example/cb"}, "scope": {"read"}, "login": {login}, "password": {password}})
 }

@@ -17,8 +17,8 @@ import (
 )
 
 // Groupable lists the kinds Mastodon groups (its GROUPABLE_NOTIFICATION_TYPES): the
-// favourites and boosts of one status, and follows.
-var Groupable = []Kind{Favourite, Reblog, Follow}
+// favourites and boosts of one status, follows, and sign-ups.
+var Groupable = []Kind{Favourite, Reblog, Follow, AdminSignUp}
 
 const (
 	// groupSpan is how long a group keeps taking notifications after it began, as
@@ -34,7 +34,7 @@ const (
 )
 
 // groupKey gives a new notification its group key as Mastodon's set_group_key! does:
-// "<type>-<status id>-<hour>" for favourites and boosts, "follow-<hour>" for follows,
+// "<type>-<status id>-<hour>" for favourites and boosts, "follow-<hour>" for follows (and sign-ups),
 // where the hour is the one the group began in, reused while the group is younger
 // than groupSpan. Other kinds stay ungrouped ("").
 func (s *Service) groupKey(ctx context.Context, to shard.ID, n *Notification) (string, error) {
@@ -42,7 +42,7 @@ func (s *Service) groupKey(ctx context.Context, to shard.ID, n *Notification) (s
 		return "", nil
 	}
 	prefix := string(n.Type)
-	if n.Type != Follow {
+	if n.Type != Follow && n.Type != AdminSignUp {
 		prefix += "-" + n.StatusID.String()
 	}
 	hour := n.CreatedAt.Unix() / 3600

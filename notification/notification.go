@@ -35,10 +35,13 @@ const (
 	Favourite     Kind = "favourite"
 	Poll          Kind = "poll"
 	Update        Kind = "update"
+	// AdminSignUp tells an admin of a new user let in (at registration, or at the
+	// approval of a pending one).
+	AdminSignUp Kind = "admin.sign_up"
 )
 
 // Kinds lists the kinds Herd produces.
-var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update}
+var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp}
 
 // Notification is one notification of an account.
 type Notification struct {

@@ -103,6 +103,8 @@ func (a Alerts) wants(k notification.Kind) bool {
 		return a.Poll
 	case notification.Update:
 		return a.Update
+	case notification.AdminSignUp:
+		return a.AdminSignUp
 	}
 	return false
 }
@@ -146,6 +148,7 @@ var titles = map[notification.Kind]string{
 	notification.Favourite:     "%s favorited your post",
 	notification.Poll:          "A poll by %s has ended",
 	notification.Update:        "%s edited a post",
+	notification.AdminSignUp:   "%s signed up",
 }
 
 // bodyLength is how much of a text a message's body keeps, as Mastodon's 140.

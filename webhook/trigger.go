@@ -75,8 +75,13 @@ func (s *Service) handleSource(ctx context.Context, accounts Accounts, m bus.Mes
 			return bus.Permanent(fmt.Errorf("webhook: account event: %w", err))
 		}
 		id, author, events = e.AccountID, e.AccountID, []Event{AccountUpdated}
-		if e.Registered {
+		switch {
+		case e.Registered && e.Pending:
+			events = []Event{AccountCreated}
+		case e.Registered:
 			events = []Event{AccountCreated, AccountApproved}
+		case e.Approved:
+			events = []Event{AccountApproved}
 		}
 	case moderation.ReportTopic:
 		var e moderation.ReportEvent

@@ -26,8 +26,11 @@ type AccountEvent struct {
 	AccountID shard.ID `cbor:"1,keyasint"`
 	Statuses  bool     `cbor:"2,keyasint,omitempty"`
 	// Registered marks the event of a local account's registration (webhooks fire
-	// account.created on it).
+	// account.created on it, and account.approved unless it is Pending).
 	Registered bool `cbor:"3,keyasint,omitempty"`
+	Pending    bool `cbor:"4,keyasint,omitempty"`
+	// Approved marks the approval of a pending registration (account.approved).
+	Approved bool `cbor:"5,keyasint,omitempty"`
 }
 
 // Hook is the account service's Indexer: it publishes every account written.
@@ -52,8 +55,13 @@ func (h *Hook) AccountWritten(ctx context.Context, a, prev *account.Account) {
 }
 
 // AccountRegistered implements account.Registrar: one event, marked Registered.
-func (h *Hook) AccountRegistered(ctx context.Context, a *account.Account) {
-	h.publish(ctx, AccountEvent{AccountID: a.ID, Statuses: a.Suspended, Registered: true})
+func (h *Hook) AccountRegistered(ctx context.Context, a *account.Account, pending bool) {
+	h.publish(ctx, AccountEvent{AccountID: a.ID, Statuses: a.Suspended, Registered: true, Pending: pending})
+}
+
+// AccountApproved implements account.Registrar: one event, marked Approved.
+func (h *Hook) AccountApproved(ctx context.Context, a *account.Account) {
+	h.publish(ctx, AccountEvent{AccountID: a.ID, Approved: true})
 }
 
 func (h *Hook) publish(ctx context.Context, e AccountEvent) {
