@@ -48,6 +48,7 @@ func (s *Server) routes() {
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()
+	s.routeAdminMeasures()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)
