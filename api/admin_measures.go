@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"runtime"
 	"strconv"
 	"time"
 
@@ -220,24 +219,6 @@ func (s *Server) eachReport(ctx context.Context, f func(*moderation.Report)) err
 	return nil
 }
 
-func (s *Server) adminDimensions(r *req) error {
-	if _, _, err := analyticsRange(r.p); err != nil {
-		return err
-	}
-	out := []*Dimension{}
-	for _, key := range r.p.list("keys") {
-		if key != "software_versions" {
-			continue
-		}
-		v := runtime.Version()
-		out = append(out, &Dimension{Key: key, Data: []DimensionPoint{
-			{Key: "herd", HumanKey: "Herd", Value: s.d.Instance.Version, HumanValue: s.d.Instance.Version},
-			{Key: "go", HumanKey: "Go", Value: v, HumanValue: v},
-		}})
-	}
-	return r.json(out)
-}
-
 // adminRetention answers the cohorts of the users who signed up in each day (or
 // month) of the period, each with how many of them were active in each period from
 // theirs to the last, or later (Mastodon counts a user retained in a period when
@@ -261,16 +242,9 @@ func (s *Server) adminRetention(r *req) error {
 		next = func(p time.Time) time.Time { return p.AddDate(0, 1, 0) }
 	}
 	ctx := r.context()
-	// Each user's last day of activity, from the first period on.
-	last := map[shard.ID]time.Time{}
-	for _, d := range days(periods[0], account.DayOf(s.d.Now())) {
-		ids, err := s.d.Accounts.DayUsers(ctx, d, false)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			last[id] = d
-		}
+	last, err := s.lastActive(ctx, periods[0])
+	if err != nil {
+		return err
 	}
 	out := []*Cohort{}
 	for i, p := range periods {
@@ -299,4 +273,19 @@ func (s *Server) adminRetention(r *req) error {
 		out = append(out, c)
 	}
 	return r.json(out)
+}
+
+// lastActive returns each user's last day of activity, of those active since from.
+func (s *Server) lastActive(ctx context.Context, from time.Time) (map[shard.ID]time.Time, error) {
+	last := map[shard.ID]time.Time{}
+	for _, d := range days(from, account.DayOf(s.d.Now())) {
+		ids, err := s.d.Accounts.DayUsers(ctx, d, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			last[id] = d
+		}
+	}
+	return last, nil
 }

@@ -40,7 +40,7 @@ func dashboard(t *testing.T) (c *testrig.Cluster, mod string, alice *testrig.Use
 	_, mod = c.RegisterModerator("mod")
 	alice = c.Register("alice")
 	c.Must(c.Do("POST", "/api/v1/accounts", c.AppToken(), url.Values{"username": {"carol"}, "email": {"carol@example.com"},
-		"password": {"correct horse battery"}, "agreement": {"true"}, "locale": {"en"}}), 200)
+		"password": {"correct horse battery"}, "agreement": {"true"}, "locale": {"de"}}), 200)
 	carol := alice.Lookup("carol")
 	rep := testrig.Decode[testrig.Report](t, c.Must(alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {carol.ID}}), 200))
 	clk.Advance(24 * time.Hour)
@@ -155,25 +155,35 @@ func TestAdminRetention(t *testing.T) {
 	}
 }
 
-// TestAdminDimensions: the software versions are Herd's and Go's; unknown keys are
-// left out.
+// TestAdminDimensions: the software versions are Herd's and Go's; the languages are
+// the locales of the users active in the period (carol's German is not, as she was
+// not); unknown keys are left out.
 func TestAdminDimensions(t *testing.T) {
-	c := testrig.New(t)
-	_, mod := c.RegisterModerator("mod")
-	form := url.Values{"keys[]": {"software_versions", "no_such_key"}, "start_at": {"2026-01-01"}, "end_at": {"2026-01-31"}}
+	c, mod, _, d0 := dashboard(t)
+	form := period(d0)
+	form["keys[]"] = []string{"software_versions", "no_such_key", "languages"}
+	type item struct {
+		Key   string
+		Human string `json:"human_key"`
+		Value string
+	}
 	var got []struct {
 		Key  string
-		Data []struct {
-			Key   string
-			Human string `json:"human_key"`
-			Value string
-		}
+		Data []item
 	}
 	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, form), 200).JSON(t, &got)
-	if len(got) != 1 || got[0].Key != "software_versions" || len(got[0].Data) != 2 {
+	if len(got) != 2 || got[0].Key != "software_versions" || len(got[0].Data) != 2 || got[1].Key != "languages" {
 		t.Fatalf("dimensions %+v", got)
 	}
 	if d := got[0].Data; d[0].Key != "herd" || !strings.Contains(d[0].Value, node.SoftwareVersion) || d[1].Key != "go" || d[1].Value != runtime.Version() {
 		t.Errorf("software versions %+v", d)
+	}
+	if d := got[1].Data; len(d) != 1 || d[0] != (item{"en", "English", "3"}) {
+		t.Errorf("languages %+v, want English 3", d)
+	}
+	form.Set("limit", "0")
+	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, form), 200).JSON(t, &got)
+	if len(got) != 2 || len(got[1].Data) != 0 {
+		t.Errorf("with limit 0: %+v", got)
 	}
 }
