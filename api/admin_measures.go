@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -129,6 +131,10 @@ func (s *Server) adminMeasures(r *req) error {
 			count = s.reportsMeasure(false)
 		case "resolved_reports":
 			count = s.reportsMeasure(true)
+		case "tag_uses", "tag_accounts":
+			if count, err = s.tagMeasure(r, key); err != nil {
+				return err
+			}
 		default:
 			continue
 		}
@@ -288,4 +294,41 @@ func (s *Server) lastActive(ctx context.Context, from time.Time) (map[shard.ID]t
 		}
 	}
 	return last, nil
+}
+
+// tagMeasure counts the daily uses of the tag whose id is <key>[id], or the accounts
+// that used it each day (their total is the sum of the days': Herd does not keep
+// who used a tag past nine days, where Mastodon counts each account once).
+func (s *Server) tagMeasure(r *req, key string) (func(context.Context, time.Time, time.Time) ([]int64, int64, error), error) {
+	raw := r.p.str(key + "[id]")
+	if raw == "" {
+		return nil, &HTTPError{Code: 400, Msg: "param is missing or the value is empty: id"}
+	}
+	id, err := shard.Parse(raw)
+	if err != nil {
+		return nil, errNotFound
+	}
+	tag, err := s.d.Hashtags.ByID(r.context(), id)
+	if errors.Is(err, hashtag.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, from, to time.Time) ([]int64, int64, error) {
+		hist, err := s.d.Hashtags.HistoryBetween(ctx, tag.Name, from, to)
+		if err != nil {
+			return nil, 0, err
+		}
+		daily := make([]int64, len(hist))
+		var total int64
+		for i, d := range hist {
+			daily[i] = d.Uses
+			if key == "tag_accounts" {
+				daily[i] = d.Accounts
+			}
+			total += daily[i]
+		}
+		return daily, total, nil
+	}, nil
 }

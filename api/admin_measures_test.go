@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +187,47 @@ func TestAdminDimensions(t *testing.T) {
 	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, form), 200).JSON(t, &got)
 	if len(got) != 2 || len(got[1].Data) != 0 {
 		t.Errorf("with limit 0: %+v", got)
+	}
+}
+
+// TestAdminTagMeasures: a tag's uses and the accounts using it, each day, once
+// fan-out has counted them; an unknown tag is 404, a missing id 400.
+func TestAdminTagMeasures(t *testing.T) {
+	c := testrig.New(t)
+	_, mod := c.RegisterModerator("mod")
+	alice, bob := c.Register("alice"), c.Register("bob")
+	alice.Post("#herd one")
+	bob.Post("#herd two")
+	alice.Post("#Herd three")
+	tag := c.Must(alice.Do("GET", "/api/v1/tags/herd", nil), 200).Object(t)
+	today := time.Now().UTC()
+	form := url.Values{"keys[]": {"tag_uses", "tag_accounts"}, "tag_uses[id]": {tag["id"].(string)},
+		"tag_accounts[id]": {tag["id"].(string)}, "start_at": {today.AddDate(0, 0, -2).Format(time.DateOnly)},
+		"end_at": {today.AddDate(0, 0, 1).Format(time.DateOnly)}}
+	testrig.Eventually(t, "the tag's uses counted", func() error {
+		var got []measure
+		c.Must(c.Do("POST", "/api/v1/admin/measures", mod, form), 200).JSON(t, &got)
+		if len(got) != 2 || got[0].Total != "3" || got[1].Total != "2" || got[0].PreviousTotal != "0" {
+			return fmt.Errorf("measures %+v", got)
+		}
+		for _, m := range got {
+			var sum int
+			for _, d := range m.Data {
+				n, _ := strconv.Atoi(d.Value)
+				sum += n
+			}
+			if len(m.Data) != 4 || strconv.Itoa(sum) != m.Total {
+				return fmt.Errorf("%s: days %+v, total %s", m.Key, m.Data, m.Total)
+			}
+		}
+		return nil
+	})
+	form.Set("tag_uses[id]", "12345")
+	if r := c.Do("POST", "/api/v1/admin/measures", mod, form); r.Code != 404 {
+		t.Errorf("an unknown tag: %d %s", r.Code, r.Body)
+	}
+	form.Del("tag_uses[id]")
+	if r := c.Do("POST", "/api/v1/admin/measures", mod, form); r.Code != 400 {
+		t.Errorf("no tag id: %d %s", r.Code, r.Body)
 	}
 }
