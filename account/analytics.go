@@ -48,3 +48,33 @@ func (s *Service) DayUsers(ctx context.Context, d time.Time, signups bool) ([]sh
 	}
 	return out, nil
 }
+
+// DayInteractions counts, in the partition of each day in account_counters, the
+// local accounts' new favourites, boosts and replies to others, as Mastodon's
+// interactions measure.
+const DayInteractions = "interactions"
+
+func dayCounterPK(d time.Time) []byte {
+	return []byte("instance:day:" + strconv.FormatInt(DayOf(d).Unix(), 10))
+}
+
+// DayCountMutation adds one to a daily counter, on the day of t.
+func DayCountMutation(counter string, t time.Time) store.Mutation {
+	return store.Mutation{Kind: store.Add, Table: tCounters, PK: dayCounterPK(t), CK: []byte(counter), Delta: 1}
+}
+
+// DayCounts returns a daily counter on each day from the day of from to that of to.
+func (s *Service) DayCounts(ctx context.Context, counter string, from, to time.Time) ([]int64, error) {
+	var keys []store.Key
+	for d := DayOf(from); !d.After(DayOf(to)); d = d.Add(day) {
+		keys = append(keys, store.Key{PK: dayCounterPK(d), CK: []byte(counter)})
+	}
+	v, err := s.st.Counters(ctx, tCounters, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load the daily %s: %w", counter, err)
+	}
+	for i := range v {
+		v[i] = max(v[i], 0)
+	}
+	return v, nil
+}

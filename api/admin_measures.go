@@ -131,6 +131,8 @@ func (s *Server) adminMeasures(r *req) error {
 			count = s.reportsMeasure(false)
 		case "resolved_reports":
 			count = s.reportsMeasure(true)
+		case "interactions":
+			count = s.interactionsMeasure
 		case "tag_uses", "tag_accounts":
 			if count, err = s.tagMeasure(r, key); err != nil {
 				return err
@@ -331,4 +333,18 @@ func (s *Server) tagMeasure(r *req, key string) (func(context.Context, time.Time
 		}
 		return daily, total, nil
 	}, nil
+}
+
+// interactionsMeasure counts the local accounts' new favourites, boosts and replies
+// to others each day.
+func (s *Server) interactionsMeasure(ctx context.Context, from, to time.Time) ([]int64, int64, error) {
+	daily, err := s.d.Accounts.DayCounts(ctx, account.DayInteractions, from, to)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	for _, n := range daily {
+		total += n
+	}
+	return daily, total, nil
 }

@@ -231,3 +231,27 @@ func TestAdminTagMeasures(t *testing.T) {
 		t.Errorf("no tag id: %d %s", r.Code, r.Body)
 	}
 }
+
+// TestAdminInteractions: the day's interactions are the local accounts' new
+// favourites, boosts and replies to others; a favourite again, or a reply to
+// oneself, is not one.
+func TestAdminInteractions(t *testing.T) {
+	c := testrig.New(t)
+	_, mod := c.RegisterModerator("mod")
+	alice, bob := c.Register("alice"), c.Register("bob")
+	post := alice.Post("hello")["id"].(string)
+	bob.Act(post, "favourite")
+	bob.Act(post, "favourite")
+	bob.Act(post, "reblog")
+	bob.Post("hi alice", "in_reply_to_id", post)
+	alice.Post("and more", "in_reply_to_id", post)
+	alice.Act(post, "favourite")
+	today := time.Now().UTC()
+	form := url.Values{"keys[]": {"interactions"}, "start_at": {today.AddDate(0, 0, -1).Format(time.DateOnly)},
+		"end_at": {today.AddDate(0, 0, 1).Format(time.DateOnly)}}
+	var got []measure
+	c.Must(c.Do("POST", "/api/v1/admin/measures", mod, form), 200).JSON(t, &got)
+	if len(got) != 1 || got[0].Key != "interactions" || got[0].Total != "4" || len(got[0].Data) != 3 {
+		t.Errorf("interactions %+v, want 4", got)
+	}
+}
