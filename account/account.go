@@ -155,7 +155,7 @@ func Schema() store.Schema {
 		{Name: tBlocks}, {Name: tBlocksByID, Order: store.Desc}, {Name: tBlockedBy},
 		{Name: tMutes}, {Name: tMutesByID, Order: store.Desc}, {Name: tMutedBy},
 		{Name: tMarkers}, {Name: tActivity}, {Name: tURIs},
-		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains},
+		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains}, {Name: tDaily},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
 		{Name: tListing, Order: store.Desc},

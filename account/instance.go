@@ -98,16 +98,26 @@ func (s *Service) Activity(ctx context.Context) ([]Week, error) {
 	return weeks, nil
 }
 
-// RecordLogin counts a local user as active this week, once: called on every
-// authenticated request, it costs a map lookup after the first of the week on each
-// node, and one conditional write per user and week across the cluster.
+// RecordLogin counts a local user as active today and this week, once: called on
+// every authenticated request, it costs a map lookup after the first of the day on
+// each node, and one or two conditional writes per user and day across the cluster.
 func (s *Service) RecordLogin(ctx context.Context, id shard.ID) error {
-	start := WeekOf(s.opts.Now())
-	if !s.logins.first(id, start) {
+	now := s.opts.Now()
+	if !s.logins.first(id, DayOf(now)) {
 		return nil
 	}
-	pk := weekPK(start)
-	added, _, err := s.st.PutIfAbsent(ctx, tLogins, pk, id.Bytes(), empty, 0)
+	// The day's row first (the admin measures and retention), then the week's: a
+	// user already recorded today was recorded this week too.
+	added, _, err := s.st.PutIfAbsent(ctx, tDaily, dailyPK("active", now), id.Bytes(), empty, 0)
+	if err != nil || !added {
+		if err != nil {
+			s.logins.forget(id)
+			return fmt.Errorf("record the activity of %d: %w", id, err)
+		}
+		return nil
+	}
+	pk := weekPK(WeekOf(now))
+	added, _, err = s.st.PutIfAbsent(ctx, tLogins, pk, id.Bytes(), empty, 0)
 	if err == nil && added {
 		err = s.st.Batch(ctx, []store.Mutation{{Kind: store.Add, Table: tCounters, PK: pk, CK: []byte(WeekLogins), Delta: 1}})
 	}
@@ -118,7 +128,7 @@ func (s *Service) RecordLogin(ctx context.Context, id shard.ID) error {
 	return nil
 }
 
-// loginsSeen is the week in which each user was last counted by this node.
+// loginsSeen is the day on which each user was last counted by this node.
 type loginsSeen struct {
 	mu   sync.Mutex
 	week map[shard.ID]time.Time
@@ -128,7 +138,7 @@ type loginsSeen struct {
 // counted already).
 const loginsKept = 1 << 20
 
-// first reports whether id was not yet counted in the week starting at start, and
+// first reports whether id was not yet counted in the day starting at start, and
 // takes it as counted.
 func (l *loginsSeen) first(id shard.ID, start time.Time) bool {
 	l.mu.Lock()

@@ -142,6 +142,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		Pending: r.Pending}
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
+	extra = append(extra, signupMutations(id, now)...)
 	if err := s.saveBoth(ctx, a, u, extra...); err != nil {
 		_ = s.st.Delete(ctx, tAccountNames, name, empty)
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)

@@ -57,7 +57,7 @@ type Accounts interface {
 // Statuses is the part of status.Service that interaction actions write through.
 type Statuses interface {
 	Get(ctx context.Context, id shard.ID) (*status.Status, error)
-	Favourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Favourite(ctx context.Context, account, id shard.ID, local bool) (*status.Status, error)
 	Unfavourite(ctx context.Context, account, id shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 	PinRemote(ctx context.Context, account, id shard.ID) error

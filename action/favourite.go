@@ -13,7 +13,7 @@ import (
 // notifies its author; a local account's favourite of a remote status sends the Like.
 // It returns the favourited status.
 func (s *Service) Favourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error) {
-	st, err := s.statuses.Favourite(ctx, by.ID, statusID)
+	st, err := s.statuses.Favourite(ctx, by.ID, statusID, by.Local())
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()
 	s.routeRelays()
+	s.routeAdminMeasures()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)

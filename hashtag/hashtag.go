@@ -42,7 +42,7 @@ const (
 func Schema() store.Schema {
 	return append(store.Schema{{Name: tTags}, {Name: tFollows, Order: store.Desc}, {Name: tFollowed}, {Name: tFollowers},
 		{Name: tDayStatuses, TTL: historyMarker}, {Name: tDayAccounts, TTL: historyMarker},
-		{Name: tHistory, Kind: store.Counters}}, featuredTables()...)
+		{Name: tHistory, Kind: store.Counters}, {Name: tByID}}, featuredTables()...)
 }
 
 // ErrNotFound is a tag name that is not a valid hashtag.
@@ -94,7 +94,7 @@ func (s *Service) Ensure(ctx context.Context, name string) (*Tag, error) {
 		return nil, fmt.Errorf("save tag %q: %w", name, err)
 	}
 	if wrote {
-		return t, nil
+		return t, s.index(ctx, t)
 	}
 	var old Tag
 	if err := store.Unmarshal(had, &old); err != nil {
@@ -119,7 +119,11 @@ func historyKey(d int64, kind byte) []byte {
 func (s *Service) Used(ctx context.Context, names []string, statusID, author shard.ID) error {
 	d := dayOf(statusID.Time())
 	for _, name := range names {
-		if _, err := s.Ensure(ctx, name); err != nil {
+		t, err := s.Ensure(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := s.index(ctx, t); err != nil {
 			return err
 		}
 		for _, c := range []struct {

@@ -45,7 +45,8 @@ type Config struct {
 	// RateLimit is requests per 5 minutes per token and per IP; 0 means 300, negative
 	// disables rate limits.
 	RateLimit int `toml:"rate_limit" help:"requests per 5 minutes per token and per IP (default 300; negative disables)"`
-	// Clock, if set, is the API's clock (rate-limit windows); tests set it. Default
+	// Clock, if set, is the clock of the API (rate-limit windows), of the accounts
+	// (registrations, daily activity) and of reports; tests set it. Default
 	// time.Now.
 	Clock func() time.Time `toml:"-"`
 	// PollSweep is how often a worker looks for polls whose end has come; default 15s

@@ -318,6 +318,10 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra .
 	if st.Local && st.ReblogOfID == 0 {
 		muts = append(muts, account.InstanceCountMutation(account.CountLocalPosts, 1), account.WeekCountMutation(account.WeekStatuses, st.CreatedAt))
 	}
+	if st.Local && (st.ReblogOfID != 0 || st.IsReply()) {
+		// A local boost, or reply to someone else, is one of the day's interactions.
+		muts = append(muts, account.DayCountMutation(account.DayInteractions, st.CreatedAt))
+	}
 	if st.InReplyToID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Put, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()},

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	accountpkg "github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -41,8 +43,9 @@ func (s *Service) markKey(t toggle, statusID, account shard.ID) (pk, ck []byte) 
 	return account.Bytes(), statusID.Bytes()
 }
 
-// set adds a mark; it returns false when it was already there.
-func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID) (bool, error) {
+// set adds a mark, with the extra writes given; it returns false when it was
+// already there.
+func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID, extra ...store.Mutation) (bool, error) {
 	id := s.ids.Next()
 	pk, ck := s.markKey(t, statusID, account)
 	ok, _, err := s.st.PutIfAbsent(ctx, t.mark, pk, ck, id.Bytes(), 0)
@@ -56,6 +59,7 @@ func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID)
 	if t.counter != "" {
 		muts = append(muts, countMutation(statusID, t.counter, 1))
 	}
+	muts = append(muts, extra...)
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return false, fmt.Errorf("mark %s %d by %d: %w", t.mark, statusID, account, err)
 	}
@@ -88,8 +92,9 @@ func (s *Service) unset(ctx context.Context, t toggle, statusID, account shard.I
 	return nil
 }
 
-// Favourite marks a status as a favourite of account and notifies its author.
-func (s *Service) Favourite(ctx context.Context, account, id shard.ID) (*Status, error) {
+// Favourite marks a status as a favourite of account and notifies its author; a
+// local account's new favourite counts among the day's interactions.
+func (s *Service) Favourite(ctx context.Context, account, id shard.ID, local bool) (*Status, error) {
 	st, err := s.Visible(ctx, account, id)
 	if err != nil {
 		return nil, err
@@ -97,7 +102,11 @@ func (s *Service) Favourite(ctx context.Context, account, id shard.ID) (*Status,
 	if st, err = s.original(ctx, st); err != nil {
 		return nil, err
 	}
-	added, err := s.set(ctx, favourite, st.ID, account)
+	var extra []store.Mutation
+	if local {
+		extra = append(extra, accountpkg.DayCountMutation(accountpkg.DayInteractions, time.Now()))
+	}
+	added, err := s.set(ctx, favourite, st.ID, account, extra...)
 	if err != nil {
 		return nil, err
 	}
