@@ -107,15 +107,7 @@ func (d *device) decrypt(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, nonce, ct, nil)
+	plain, err := gcmOpen(cek, nonce, ct)
 	if err != nil {
 		return nil, err
 	}
@@ -241,15 +233,7 @@ func (p *pushService) checkLegacy(r *http.Request, d *device, body []byte) ([]by
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, nonce, body, nil)
+	plain, err := gcmOpen(cek, nonce, body)
 	if err != nil {
 		return nil, err
 	}
@@ -350,4 +334,17 @@ func subscribe(t *testing.T, c *testrig.Cluster, token string, body map[string]a
 	var e pushEntity
 	c.Must(c.DoJSON("POST", "/api/v1/push/subscription", token, body), 200).JSON(t, &e)
 	return e
+}
+
+// gcmOpen decrypts and authenticates ct with AES-GCM.
+func gcmOpen(key, nonce, ct []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return gcm.Open(nil, nonce, ct, nil)
 }
