@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
 )
 
 func pageOf(limit int) paging.Page { return paging.Page{Limit: limit} }
@@ -370,6 +372,14 @@ func (s *Server) accountStatuses(r *req) error {
 	if err != nil {
 		return err
 	}
+	// tagged names a hashtag, normalised as Mastodon finds it; a name no hashtag can
+	// have matches nothing.
+	tagged := ""
+	if r.p.has("tagged") {
+		if tagged = text.NormalizeTag(strings.TrimPrefix(r.p.str("tagged"), "#")); tagged == "" {
+			return r.json([]*Status{})
+		}
+	}
 	var ids []shard.ID
 	if r.p.boolean("pinned") {
 		pins, err := s.d.Statuses.Pinned(r.context(), t.ID)
@@ -382,7 +392,7 @@ func (s *Server) accountStatuses(r *req) error {
 	} else {
 		ids, err = s.d.Statuses.ByAccount(r.context(), r.viewer, t.ID, p, status.AccountFilter{
 			ExcludeReplies: r.p.boolean("exclude_replies"), ExcludeReblogs: r.p.boolean("exclude_reblogs"),
-			OnlyMedia: r.p.boolean("only_media")})
+			OnlyMedia: r.p.boolean("only_media"), Tagged: tagged})
 		if err != nil {
 			return err
 		}
@@ -395,6 +405,8 @@ func (s *Server) accountStatuses(r *req) error {
 	}
 	if !r.p.boolean("pinned") {
 		r.link(paging.IDs(ids))
+	} else if tagged != "" {
+		out = slices.DeleteFunc(out, func(st *Status) bool { return !carriesTags(st, []string{tagged}, true) })
 	}
 	return r.json(out)
 }

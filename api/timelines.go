@@ -3,13 +3,11 @@ package api
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
-	"github.com/herd-social/herd/text"
 	"github.com/herd-social/herd/timeline"
 )
 
@@ -72,30 +70,6 @@ func (s *Server) public(r *req) error {
 		return err
 	}
 	ids, err := s.d.Timelines.Public(r.context(), scopeOf(r.p), r.p.boolean("only_media"), p)
-	if err != nil {
-		return err
-	}
-	out, err := s.statusesByID(r.context(), r.viewer, ids, false)
-	if err != nil {
-		return err
-	}
-	if out, err = s.inChosenLanguages(r, out); err != nil {
-		return err
-	}
-	r.link(paging.IDs(ids))
-	return r.json(out)
-}
-
-func (s *Server) tagTimeline(r *req) error {
-	p, err := r.page(20, 40)
-	if err != nil {
-		return err
-	}
-	name := text.NormalizeTag(strings.TrimPrefix(r.pathStr("tag"), "#"))
-	if name == "" {
-		return errNotFound
-	}
-	ids, err := s.d.Timelines.Tag(r.context(), name, scopeOf(r.p), r.p.boolean("only_media"), p)
 	if err != nil {
 		return err
 	}

@@ -91,6 +91,8 @@ func (s *Service) descendants(ctx context.Context, root shard.ID, limit, maxDept
 // AccountFilter narrows GET /accounts/:id/statuses.
 type AccountFilter struct {
 	ExcludeReplies, ExcludeReblogs, OnlyMedia bool
+	// Tagged, a normalised hashtag name, keeps the statuses carrying it.
+	Tagged string
 }
 
 // ByAccount lists an account's statuses the viewer may see, newest first. It scans
@@ -104,13 +106,20 @@ func (s *Service) ByAccount(ctx context.Context, viewer, author shard.ID, p pagi
 	for _, v := range listed {
 		shown[visCode[v]] = true
 	}
-	rows, err := p.Filter(func(r store.Range) ([]store.Row, error) {
+	scan := func(r store.Range) ([]store.Row, error) {
 		rows, err := s.st.Scan(ctx, tByAccount, author.Bytes(), r)
 		if err != nil {
 			return nil, fmt.Errorf("list statuses of %d: %w", author, err)
 		}
 		return rows, nil
-	}, func(r store.Row) (bool, error) { return keepRow(r.Value, shown, f), nil })
+	}
+	keep := func(r store.Row) (bool, error) { return keepRow(r.Value, shown, f), nil }
+	if f.Tagged != "" {
+		t := &taggedScan{s: s, tag: f.Tagged, tagged: map[shard.ID]bool{},
+			keep: func(r store.Row) bool { return keepRow(r.Value, shown, f) }}
+		scan, keep = t.scan(ctx, scan), t.keepTagged
+	}
+	rows, err := p.Filter(scan, keep)
 	if err != nil {
 		return nil, err
 	}
