@@ -373,10 +373,10 @@ func (s *Server) accountStatuses(r *req) error {
 		return err
 	}
 	// tagged names a hashtag, normalised as Mastodon finds it; a name no hashtag can
-	// have matches nothing.
+	// have matches nothing, a blank one filters nothing.
 	tagged := ""
-	if r.p.has("tagged") {
-		if tagged = text.NormalizeTag(strings.TrimPrefix(r.p.str("tagged"), "#")); tagged == "" {
+	if raw := r.p.str("tagged"); raw != "" {
+		if tagged = text.NormalizeTag(strings.TrimPrefix(raw, "#")); tagged == "" {
 			return r.json([]*Status{})
 		}
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 
@@ -44,7 +45,11 @@ func (s *Server) tagTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
-	name := text.NormalizeTag(strings.TrimPrefix(r.pathStr("tag"), "#"))
+	raw, err := url.PathUnescape(r.pathStr("tag")) // the router gives the path as sent
+	if err != nil {
+		return errNotFound
+	}
+	name := text.NormalizeTag(strings.TrimPrefix(raw, "#"))
 	if name == "" {
 		return errNotFound
 	}
