@@ -88,6 +88,10 @@ type Account struct {
 	Silenced    bool      `cbor:"34,keyasint,omitempty"`
 	Sensitized  bool      `cbor:"35,keyasint,omitempty"`
 	SuspendedAt time.Time `cbor:"36,keyasint,omitempty"`
+	// Pending marks a local account whose registration awaits a moderator's approval:
+	// it mirrors its User.Pending (Register sets both, ApprovePending clears both in one
+	// batch), so that every read of the account knows to hide it from the public.
+	Pending bool `cbor:"37,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.

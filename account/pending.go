@@ -8,14 +8,15 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// ApprovePending lets a pending user in, and tells the Registrar (webhooks fire
-// account.approved on it).
+// ApprovePending lets a pending user in, shows its account (both flags clear in one
+// batch), and tells the Registrar (webhooks fire account.approved on it, search
+// indexes the account).
 func (s *Service) ApprovePending(ctx context.Context, a *Account, u *User) error {
 	if !u.Pending || u.AccountID != a.ID {
 		return fmt.Errorf("approve account %d: not a pending registration: %w", a.ID, ErrNotFound)
 	}
-	u.Pending = false
-	if err := s.SaveUser(ctx, u); err != nil {
+	u.Pending, a.Pending = false, false
+	if err := s.saveBoth(ctx, a, u); err != nil {
 		return err
 	}
 	if r, ok := s.opts.Indexer.(Registrar); ok {

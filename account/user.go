@@ -137,7 +137,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	if err != nil {
 		return nil, nil, fmt.Errorf("hash password: %w", err)
 	}
-	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true}
+	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true, Pending: r.Pending}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason,
 		Pending: r.Pending}
 	extra := append(indexed(a), listingMutations(a)...)

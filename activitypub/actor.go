@@ -92,7 +92,7 @@ type Actor struct {
 // Actor returns the document of a local account, by username.
 func (s *Sender) Actor(ctx context.Context, username string) (*Actor, error) {
 	a, err := s.accounts.Lookup(ctx, username, "")
-	if errors.Is(err, account.ErrNotFound) {
+	if errors.Is(err, account.ErrNotFound) || (err == nil && a.Pending) {
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
 	}
 	if err != nil {
@@ -186,6 +186,17 @@ func (s *Service) localAccount(ctx context.Context, username string) (*account.A
 	a, err := s.accounts.Lookup(ctx, username, "")
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
+	}
+	return a, err
+}
+
+// publicAccount is localAccount for what the public reads of an account (its
+// WebFinger answer, pages, collections, notes): a pending registration is not
+// found, as Mastodon hides an unapproved account.
+func (s *Service) publicAccount(ctx context.Context, username string) (*account.Account, error) {
+	a, err := s.localAccount(ctx, username)
+	if err == nil && a.Pending {
+		return nil, fmt.Errorf("actor %s: pending approval: %w", username, ErrNotFound)
 	}
 	return a, err
 }

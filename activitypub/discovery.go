@@ -41,7 +41,7 @@ func (s *Service) WebFinger(ctx context.Context, resource string) (*JRD, error) 
 			{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: s.Base() + "/about/more?instance_actor=true"},
 			{Rel: "self", Type: "application/activity+json", Href: id}}}, nil
 	}
-	a, err := s.localAccount(ctx, username)
+	a, err := s.publicAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}

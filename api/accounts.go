@@ -146,6 +146,9 @@ func (s *Server) getAccount(r *req) error {
 	if err != nil {
 		return err
 	}
+	if a.pending {
+		return errNotFound
+	}
 	return r.json(a)
 }
 
@@ -160,7 +163,7 @@ func (s *Server) getAccounts(r *req) error {
 	if err != nil {
 		return err
 	}
-	return r.json(accs)
+	return r.json(approved(accs))
 }
 
 func (s *Server) lookup(r *req) error {
@@ -171,6 +174,9 @@ func (s *Server) lookup(r *req) error {
 	a, err := s.d.Accounts.LookupAcct(r.context(), acct)
 	if err != nil {
 		return err
+	}
+	if a.Pending {
+		return errNotFound
 	}
 	out, err := s.oneAccount(r.context(), a.ID)
 	if err != nil {
@@ -224,7 +230,7 @@ func (s *Server) target(r *req) (*account.Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.d.Accounts.Get(r.context(), id)
+	return s.shown(r.context(), id)
 }
 
 // me loads the account of the request's user, for actions that depend on who acts.

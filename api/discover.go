@@ -116,13 +116,16 @@ func (s *Server) searchable(ctx context.Context, viewer shard.ID, ids []shard.ID
 	return kept, nil
 }
 
-// unsuspended renders the accounts of ids that are not suspended, in order.
+// unsuspended renders the accounts of ids that are not suspended nor pending, in
+// order.
 func (s *Server) unsuspended(ctx context.Context, ids []shard.ID) ([]*Account, error) {
 	byID, err := s.d.Accounts.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	ids = slices.DeleteFunc(slices.Clone(ids), func(id shard.ID) bool { return byID[id] == nil || byID[id].Suspended })
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id shard.ID) bool {
+		return byID[id] == nil || byID[id].Suspended || byID[id].Pending
+	})
 	return s.accounts(ctx, ids)
 }
 
@@ -142,5 +145,5 @@ func (s *Server) directory(r *req) error {
 	if err != nil {
 		return err
 	}
-	return r.json(out)
+	return r.json(approved(out))
 }

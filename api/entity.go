@@ -40,6 +40,7 @@ type Account struct {
 	MuteExpiresAt   *string       `json:"mute_expires_at,omitempty"`
 
 	movedToURI string // where the account moved, for Moved (moved.go); not rendered
+	pending    bool   // a local account awaiting approval, hidden from the public (pending.go)
 }
 
 // Field is a profile field.

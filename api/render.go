@@ -94,7 +94,8 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []any{}, Fields: fields(a.Fields),
-		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI}
+		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI,
+		pending: a.Pending}
 	if a.Local() {
 		out.URL, out.URI = s.profileURL(a.Username), s.actorURL(a.Username)
 	} else {

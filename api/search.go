@@ -41,7 +41,7 @@ func (s *Server) search(r *req) error {
 			return r.json(out)
 		}
 		a, st := s.findURL(fetchCtx, r, q, resolve)
-		if a != nil && (typ == "" || typ == "accounts") {
+		if a != nil && !a.Pending && (typ == "" || typ == "accounts") {
 			acc, err := s.oneAccount(r.context(), a.ID)
 			if err != nil {
 				return err

@@ -56,6 +56,7 @@ func (s *Server) suggestions(r *req, v2 bool) error {
 	if err != nil {
 		return err
 	}
+	accs = approved(accs)
 	if !v2 {
 		return r.json(accs)
 	}

@@ -200,13 +200,14 @@ func TestRegistrationsByApproval(t *testing.T) {
 		t.Fatalf("pending: %v", one)
 	}
 	pendingUntilApproved(t, f, tok, "carol")
+	indexed(t, c, "carol", c.Must(c.Do("GET", "/api/v1/accounts/lookup", "", url.Values{"acct": {"carol"}}), 200).Object(t)["id"].(string), true)
 	if r := signIn(t, c, "carol", "correct horse battery"); r.Code != 302 || !strings.Contains(r.Header.Get("Location"), "code=") {
 		t.Errorf("an approved user signs in: %d %s", r.Code, r.Body)
 	}
 
 	dave := tokenOf(t, signUp(c, "dave", "dave@example.com", "198.51.100.1", "let me in"))
 	id := f.get(t, "/api/v2/admin/accounts", url.Values{"status": {"pending"}}).List(t)[0]["id"].(string)
-	indexed(t, c, "dave", id, true)
+	indexed(t, c, "dave", id, false) // a pending account is not searchable
 	if rejected := f.post(t, "/api/v1/admin/accounts/"+id+"/reject", nil, 200).Object(t); rejected["username"] != "dave" ||
 		rejected["account"] == nil || rejected["account"].(map[string]any)["username"] != "dave" {
 		t.Errorf("the rejected account: %v", rejected)

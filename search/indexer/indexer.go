@@ -240,7 +240,7 @@ func (s *Service) indexTags(ctx context.Context, names []string) error {
 }
 
 func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
-	if a.Suspended {
+	if a.Suspended || a.Pending { // a pending registration is found once approved
 		return s.engine.DeleteAccounts(ctx, uint64(a.ID))
 	}
 	return s.engine.IndexAccounts(ctx, search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
