@@ -24,7 +24,8 @@ type consumerTopic struct{ group, topic string }
 
 // consumerTopics lists every consumer group of a node and the topics it reads.
 func consumerTopics() []consumerTopic {
-	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {activitypub.OutboxGroup, status.Topic},
+	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
+		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic},
 		{media.Group, media.Topic}, {push.Group, push.Topic}}
 	for _, t := range delivery.Topics() {

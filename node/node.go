@@ -149,7 +149,7 @@ func Schema() store.Schema {
 
 // Topics is every topic of the event log.
 func Topics() []bus.Topic {
-	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}}, activitypub.Topics()...)
+	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}, {Name: status.FavouriteTopic, Partitions: 4}}, activitypub.Topics()...)
 	topics = append(topics, media.Topics()...)
 	topics = append(topics, indexer.Topics()...)
 	topics = append(topics, push.Topics()...)

@@ -43,14 +43,14 @@ func (s *Service) markKey(t toggle, statusID, account shard.ID) (pk, ck []byte) 
 	return account.Bytes(), statusID.Bytes()
 }
 
-// set adds a mark, with the extra writes given; it returns false when it was
-// already there.
-func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID, extra ...store.Mutation) (bool, error) {
+// set adds a mark, with the extra writes given; it returns the mark's id, and false
+// when it was already there.
+func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID, extra ...store.Mutation) (shard.ID, bool, error) {
 	id := s.ids.Next()
 	pk, ck := s.markKey(t, statusID, account)
-	ok, _, err := s.st.PutIfAbsent(ctx, t.mark, pk, ck, id.Bytes(), 0)
+	ok, had, err := s.st.PutIfAbsent(ctx, t.mark, pk, ck, id.Bytes(), 0)
 	if err != nil || !ok {
-		return false, err
+		return shard.FromBytes(had), false, err
 	}
 	muts := []store.Mutation{{Kind: store.Put, Table: t.byAccount, PK: account.Bytes(), CK: id.Bytes(), Value: statusID.Bytes()}}
 	if t.byStatus != "" {
@@ -61,9 +61,9 @@ func (s *Service) set(ctx context.Context, t toggle, statusID, account shard.ID,
 	}
 	muts = append(muts, extra...)
 	if err := s.st.Batch(ctx, muts); err != nil {
-		return false, fmt.Errorf("mark %s %d by %d: %w", t.mark, statusID, account, err)
+		return 0, false, fmt.Errorf("mark %s %d by %d: %w", t.mark, statusID, account, err)
 	}
-	return true, nil
+	return id, true, nil
 }
 
 // unset removes a mark; removing a missing one is not an error.
@@ -93,7 +93,9 @@ func (s *Service) unset(ctx context.Context, t toggle, statusID, account shard.I
 }
 
 // Favourite marks a status as a favourite of account and notifies its author; a
-// local account's new favourite counts among the day's interactions.
+// local account's new favourite counts among the day's interactions. Each call
+// publishes the favourite on FavouriteTopic (again for one already given, so that a
+// retry after a failed publish repairs it; trends counts an account once).
 func (s *Service) Favourite(ctx context.Context, account, id shard.ID, local bool) (*Status, error) {
 	st, err := s.Visible(ctx, account, id)
 	if err != nil {
@@ -106,7 +108,7 @@ func (s *Service) Favourite(ctx context.Context, account, id shard.ID, local boo
 	if local {
 		extra = append(extra, accountpkg.DayCountMutation(accountpkg.DayInteractions, time.Now()))
 	}
-	added, err := s.set(ctx, favourite, st.ID, account, extra...)
+	favID, added, err := s.set(ctx, favourite, st.ID, account, extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +116,9 @@ func (s *Service) Favourite(ctx context.Context, account, id shard.ID, local boo
 		if err := s.notifier.Notify(ctx, st.AccountID, account, notification.Favourite, st.ID); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.publishFavourite(ctx, Favourited{StatusID: st.ID, Account: account, ID: favID}); err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -145,7 +150,7 @@ func (s *Service) Bookmark(ctx context.Context, account, id shard.ID) (*Status, 
 	if st, err = s.original(ctx, st); err != nil {
 		return nil, err
 	}
-	_, err = s.set(ctx, bookmark, st.ID, account)
+	_, _, err = s.set(ctx, bookmark, st.ID, account)
 	return st, err
 }
 
@@ -180,7 +185,7 @@ func (s *Service) Pin(ctx context.Context, account, id shard.ID) (*Status, error
 	if len(pins) >= s.opts.MaxPinned {
 		return nil, invalid("You have already pinned the maximum number of statuses")
 	}
-	_, err = s.set(ctx, pin, st.ID, account)
+	_, _, err = s.set(ctx, pin, st.ID, account)
 	return st, err
 }
 
@@ -205,7 +210,7 @@ func (s *Service) PinRemote(ctx context.Context, account, id shard.ID) error {
 	if st.AccountID != account || st.ReblogOfID != 0 || st.Visibility == Direct {
 		return invalid("Only your own public, unlisted or private statuses can be pinned")
 	}
-	_, err = s.set(ctx, pin, st.ID, account)
+	_, _, err = s.set(ctx, pin, st.ID, account)
 	return err
 }
 

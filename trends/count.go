@@ -34,7 +34,7 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 
 // Apply counts one event: a created status counts its tags and its link for its
 // author, a boost counts its original status and the original's link for the
-// booster. Applying it again counts nothing twice. Edits and deletes change no
+// booster (a favourite counts through ApplyFavourite). Applying it again counts nothing twice. Edits and deletes change no
 // count (a deleted status is left out when ranked statuses are loaded).
 func (s *Service) Apply(ctx context.Context, e status.Event) error {
 	if e.Kind != status.Created {
@@ -68,7 +68,7 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 	if !ok || err != nil || orig.Visibility != status.Public || !oauthor.Discoverable {
 		return err
 	}
-	if !orig.IsReply() && !orig.Sensitive && orig.SpoilerText == "" {
+	if statusMayTrend(orig) {
 		if err := s.count(ctx, Status, string(orig.ID.Bytes()), author.ID, st.ID); err != nil {
 			return err
 		}
