@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -62,24 +61,14 @@ func (s *Server) routeAnnouncements() {
 	})
 	s.handle("PUT", "/api/v1/announcements/{id}/reactions/{name}", user("write:favourites"), func(r *req) error {
 		return s.announcementDo(r, func(ctx context.Context, me, id shard.ID) error {
-			return s.d.Announcements.React(ctx, me, id, reactionName(r))
+			return s.d.Announcements.React(ctx, me, id, r.pathStr("name"))
 		})
 	})
 	s.handle("DELETE", "/api/v1/announcements/{id}/reactions/{name}", user("write:favourites"), func(r *req) error {
 		return s.announcementDo(r, func(ctx context.Context, me, id shard.ID) error {
-			return s.d.Announcements.Unreact(ctx, me, id, reactionName(r))
+			return s.d.Announcements.Unreact(ctx, me, id, r.pathStr("name"))
 		})
 	})
-}
-
-// reactionName is the route's reaction name, percent-decoded (the router matches
-// the raw path).
-func reactionName(r *req) string {
-	raw := r.pathStr("name")
-	if name, err := url.PathUnescape(raw); err == nil {
-		return name
-	}
-	return raw
 }
 
 // announcementDo runs f on the route's announcement and answers {}.

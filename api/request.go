@@ -206,8 +206,13 @@ func (r *req) pathID(name string) (shard.ID, error) {
 	return id, nil
 }
 
+// pathStr is a path parameter, percent-decoded (the router matches the path as sent:
+// /api/v1/tags/caf%C3%A9 names the tag café); a malformed escape is kept as sent.
 func (r *req) pathStr(name string) string {
 	v, _ := r.ctx.UserValue(name).(string)
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
 	return v
 }
 

@@ -99,4 +99,9 @@ func TestFollowedTags(t *testing.T) {
 		t.Fatalf("followed tags after unfollow %+v", followed)
 	}
 	wantError(t, alice.Do("GET", "/api/v1/tags/-", nil), 404, "Record not found")
+	// A name outside ASCII comes percent-encoded in the path (and is folded, as Mastodon folds it).
+	c.Must(alice.Do("POST", "/api/v1/tags/Caf%C3%A9/follow", nil), 200).JSON(t, &tag)
+	if tag.Name != "cafe" || tag.Following == nil || !*tag.Following {
+		t.Fatalf("followed café: %+v", tag)
+	}
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 
@@ -45,11 +44,7 @@ func (s *Server) tagTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
-	raw, err := url.PathUnescape(r.pathStr("tag")) // the router gives the path as sent
-	if err != nil {
-		return errNotFound
-	}
-	name := text.NormalizeTag(strings.TrimPrefix(raw, "#"))
+	name := text.NormalizeTag(strings.TrimPrefix(r.pathStr("tag"), "#"))
 	if name == "" {
 		return errNotFound
 	}

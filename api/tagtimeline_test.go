@@ -54,8 +54,8 @@ func TestTagTimelineAnyAllNone(t *testing.T) {
 		"/api/v1/timelines/tag/cats?none[]=a&none[]=b&none[]=c&none[]=d&none[]=dogs": {catsBirds, both, cats},
 		// Names no hashtag can have are ignored.
 		"/api/v1/timelines/tag/cats?any[]=%E2%98%85&all[]=-&none[]=%20": {catsBirds, both, cats},
-		"/api/v1/timelines/tag/cats?any[]=dogs&remote=true":          {},
-		"/api/v1/timelines/tag/cats?any[]=dogs&local=true&limit=2":   {catsBirds, both},
+		"/api/v1/timelines/tag/cats?any[]=dogs&remote=true":             {},
+		"/api/v1/timelines/tag/cats?any[]=dogs&local=true&limit=2":      {catsBirds, both},
 	} {
 		if err := sameIDs(get(path), want...); err != nil {
 			t.Fatalf("%s: %v", path, err)
