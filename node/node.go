@@ -135,29 +135,6 @@ type Node struct {
 	wg     sync.WaitGroup
 }
 
-// Schema is every table of the domain packages.
-func Schema() store.Schema {
-	var s store.Schema
-	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
-		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
-		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), webhook.Schema(), relay.Schema()} {
-		s = append(s, part...)
-	}
-	return s
-}
-
-// Topics is every topic of the event log.
-func Topics() []bus.Topic {
-	topics := append([]bus.Topic{{Name: status.Topic, Partitions: 16}, {Name: status.FavouriteTopic, Partitions: 4}}, activitypub.Topics()...)
-	topics = append(topics, media.Topics()...)
-	topics = append(topics, indexer.Topics()...)
-	topics = append(topics, push.Topics()...)
-	topics = append(topics, moderation.Topics()...)
-	topics = append(topics, webhook.Topics()...)
-	return append(topics, delivery.Topics()...)
-}
-
 // Open opens the engines the configuration names (migrating the CQL schema unless
 // scylla.no_migrate) and builds the services; Start serves and joins the cluster.
 func Open(cfg Config, log *slog.Logger) (*Node, error) {
