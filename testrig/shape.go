@@ -33,6 +33,12 @@ import (
 // ShapeEnv names the environment variable that selects the shape.
 const ShapeEnv = "HERD_TEST_SHAPE"
 
+// KeyspaceEnv names a keyspace holding every table of node.Schema already, shared by
+// all the test binaries of a run (`make test-cluster` migrates it before the suites).
+// Without it each binary creates a keyspace of its own, which Cassandra keeps in
+// memory until the engines stop: a run of thirty binaries ran out of heap so.
+const KeyspaceEnv = "HERD_TEST_KEYSPACE"
+
 // Clustered reports whether the tests run the cluster shape.
 func Clustered() bool { return os.Getenv(ShapeEnv) == "cluster" }
 
@@ -99,12 +105,19 @@ var shared struct {
 // only keyspaces left by finished runs go.
 const keyspaceAge = 3 * time.Hour
 
-// migrate creates the tables of schema missing from the binary's keyspace, creating
-// the keyspace first (and dropping those old runs left) when the binary has none.
+// migrate creates the tables of schema missing from the binary's keyspace (the run's,
+// when KeyspaceEnv names one), creating the keyspace first (and dropping those old
+// runs left) when the binary has none.
 func (in *instance) migrate(t testing.TB, schema store.Schema) {
 	t.Helper()
 	shared.Lock()
 	defer shared.Unlock()
+	if shared.keyspace == "" && os.Getenv(KeyspaceEnv) != "" {
+		shared.keyspace, shared.tables = os.Getenv(KeyspaceEnv), make(map[string]bool)
+		for _, tb := range node.Schema() {
+			shared.tables[tb.Name] = true
+		}
+	}
 	if shared.keyspace == "" {
 		if err := dropOldKeyspaces(in.cassandra, time.Now().Add(-keyspaceAge)); err != nil {
 			t.Logf("drop the keyspaces of old runs: %v", err)

@@ -96,9 +96,13 @@ $GO test -count=1 -run '^TestOpenMediaS3$' ./node/
 echo "== conformance suites done after $((SECONDS - t0))s"
 
 if [[ ${HERD_SUITES:-1} != 0 ]]; then
-	echo "== node suites on the cluster shape:" $suites
-	# Each test's nodes get a namespace in the binary's keyspace and a topic prefix of
+	# One keyspace for every suite, its tables created here once; each test's nodes
+	# get a namespace in it (a prefix on their partition keys) and a topic prefix of
 	# their own (testrig/shape.go).
+	export HERD_TEST_KEYSPACE=herd_rig_run
+	HERD_STORE=scylla HERD_BUS=local HERD_SCYLLA_HOSTS=$HERD_CASSANDRA HERD_SCYLLA_KEYSPACE=$HERD_TEST_KEYSPACE \
+		HERD_DATA=$HERD_ENGINES_DIR/migrate "$HERD_ENGINES_DIR/bin/herd" admin migrate
+	echo "== node suites on the cluster shape:" $suites
 	HERD_TEST_SHAPE=cluster $GO test -count=1 -timeout 60m $suites
 	echo "== node suites done after $((SECONDS - t0))s"
 	echo "== third-party clients and the Fedify peer against herd serve on the cluster shape"
