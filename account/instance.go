@@ -130,8 +130,8 @@ func (s *Service) RecordLogin(ctx context.Context, id shard.ID) error {
 
 // loginsSeen is the day on which each user was last counted by this node.
 type loginsSeen struct {
-	mu   sync.Mutex
-	week map[shard.ID]time.Time
+	mu  sync.Mutex
+	day map[shard.ID]time.Time
 }
 
 // loginsKept bounds the map; past it, it starts afresh (and the store says who was
@@ -143,20 +143,20 @@ const loginsKept = 1 << 20
 func (l *loginsSeen) first(id shard.ID, start time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.week == nil || len(l.week) >= loginsKept {
-		l.week = make(map[shard.ID]time.Time)
+	if l.day == nil || len(l.day) >= loginsKept {
+		l.day = make(map[shard.ID]time.Time)
 	}
-	if l.week[id].Equal(start) {
+	if l.day[id].Equal(start) {
 		return false
 	}
-	l.week[id] = start
+	l.day[id] = start
 	return true
 }
 
 func (l *loginsSeen) forget(id shard.ID) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.week, id)
+	delete(l.day, id)
 }
 
 // peerMutation records the domain of a remote account among the peers.
