@@ -49,9 +49,11 @@ func TestWebhookApproval(t *testing.T) {
 		_, err := hooks.find(t, "account.approved", dave)
 		return err
 	})
+	// The moderator, made approved, fires account.approved too, possibly after the
+	// webhook exists: only the two registrations are checked.
 	for _, d := range hooks.deliveries(t) {
-		if d.Event == "account.approved" && (d.Object["id"] != dave || d.Object["approved"] != true) {
-			t.Errorf("account.approved of a pending or rejected registration: %v", d.Object)
+		if d.Event == "account.approved" && d.Object["id"] == dave && d.Object["approved"] != true {
+			t.Errorf("account.approved of a pending registration: %v", d.Object)
 		}
 	}
 	if _, err := hooks.find(t, "account.approved", spam); err == nil {
