@@ -43,7 +43,7 @@ func Schema() store.Schema {
 
 // Topics lists the bus topics this package uses.
 func Topics() []bus.Topic {
-	return []bus.Topic{{Name: InboxTopic, Partitions: 16}, {Name: FetchTopic, Partitions: 16}}
+	return []bus.Topic{{Name: InboxTopic, Partitions: 16}, {Name: FetchTopic, Partitions: 16}, {Name: RelayTopic, Partitions: 16}}
 }
 
 // Accounts is the part of the account service that federation reads.
@@ -104,6 +104,8 @@ type Options struct {
 	// instance actor's must be signed by an actor that is not on a blocked domain
 	// (authfetch.go). Off by default, as in Mastodon.
 	AuthorizedFetch bool
+	// Relay runs the instance as a relay (relaymode.go); off by default.
+	Relay RelayMode
 }
 
 // Actions is the part of action.Service that the inbox applies relationship
@@ -151,6 +153,7 @@ type Service struct {
 	viewers         Viewers
 	domains         Domains
 	relays          Relays
+	subscribers     RelaySubscribers
 }
 
 // Deps are the services federation reads and changes.
@@ -192,6 +195,9 @@ type Deps struct {
 	// Relays keeps the relays the instance subscribes to (relay.go); nil: none, and
 	// the relay admin answers errors.
 	Relays Relays
+	// Subscribers keeps the servers subscribed to the relay actor, in relay mode
+	// (relaymode.go); nil: relay mode stays off.
+	Subscribers RelaySubscribers
 }
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
@@ -222,7 +228,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
-	s.viewers, s.domains, s.relays = d.Visibility, d.Domains, d.Relays
+	s.viewers, s.domains, s.relays, s.subscribers = d.Visibility, d.Domains, d.Relays, d.Subscribers
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}

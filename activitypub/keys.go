@@ -137,10 +137,13 @@ func (s *Keys) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
 }
 
 // SignPost signs an outgoing delivery as the local account signer (zero: the
-// instance actor), for the delivery service.
+// instance actor; RelayActorID: the relay actor), for the delivery service.
 func (s *Keys) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
 	keyID := baseURL(s.opts) + "/actor#main-key"
-	if signer != 0 {
+	switch {
+	case signer == RelayActorID:
+		keyID = relayActorURI(s.opts) + "#main-key"
+	case signer != 0:
 		a, err := s.accounts.Get(ctx, signer)
 		if err != nil {
 			return err

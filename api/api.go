@@ -130,6 +130,9 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Relays, if set (node sets it), manages the relays the instance subscribes to.
 	Relays Relays
+	// RelaySubscribers administers relay mode's subscribers (admin_relay_subscribers.go);
+	// nil: the endpoints answer 404.
+	RelaySubscribers RelaySubscribers
 
 	streams *streamState // the streaming API's live state, made by New
 }

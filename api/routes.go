@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()
 	s.routeRelays()
+	s.routeRelaySubscribers()
 	s.routeAdminMeasures()
 
 	// Accounts.

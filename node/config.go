@@ -77,6 +77,9 @@ type Config struct {
 	// instance actor's must be signed by an actor of a domain not blocked. Off by
 	// default, as in Mastodon.
 	AuthorizedFetch bool `toml:"authorized_fetch" help:"require signed fetches of every ActivityPub document but the instance actor (Mastodon's secure mode)"`
+	// Relay runs the instance as an ActivityPub relay that other servers subscribe to
+	// (activitypub/relaymode.go); off by default.
+	Relay RelayConfig `toml:"relay"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
@@ -119,6 +122,15 @@ type Config struct {
 	Media MediaConfig `toml:"media"`
 	// Search configures the full-text search engine (search.go).
 	Search SearchConfig `toml:"search"`
+}
+
+// RelayConfig is relay mode: a relay actor at /relay whose inbox (/relay/inbox)
+// Mastodon servers subscribe at, and whose actor LitePub servers follow.
+type RelayConfig struct {
+	Enabled bool `toml:"enabled" help:"run a relay actor at /relay that other servers subscribe to"`
+	// ManualApproval keeps subscriptions pending until an admin approves them
+	// (herd admin relay-subscribers, /api/v1/admin/relay/subscribers).
+	ManualApproval bool `toml:"manual_approval" help:"subscriptions to the relay wait for an admin's approval"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.

@@ -265,7 +265,8 @@ func (n *Node) federationBase() (fedBase, error) {
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
-		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch}
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch,
+		Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval}}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
@@ -292,7 +293,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -311,7 +312,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Webhooks: s.Webhooks, Announcements: s.Announcements,
-		Federation: s.Federation, Relays: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
+		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
