@@ -105,6 +105,8 @@ func admin(args []string) error {
 		return adminWebhook(ctx, n, fs.Args())
 	case "relay":
 		return adminRelay(ctx, n, fs.Args())
+	case "relay-subscribers":
+		return adminRelaySubscribers(ctx, n, fs.Args())
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }
