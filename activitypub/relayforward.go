@@ -47,6 +47,11 @@ func (h *Server) relayInbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 400, "Activity has no acceptable actor")
 		return
 	}
+	if env.Type == "Delete" && idOf(env.Object) == actor {
+		// An actor's deletion: the relay passed on no actor, and no key fetch for it.
+		ctx.SetStatusCode(202)
+		return
+	}
 	if refused, err := h.s.suspendedDomain(ctx, actor); err != nil || refused {
 		if err != nil {
 			h.fail(ctx, err)

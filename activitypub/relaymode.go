@@ -203,7 +203,15 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 	}
 	state := relay.Accepted
 	if s.opts.Relay.ManualApproval {
-		state = relay.Pending
+		// A server accepted before (following again, as Mastodon does when its admin
+		// enables the relay anew) is accepted again; any other waits for an admin.
+		old, err := s.subscribers.Subscriber(ctx, hostOf(actor.URI))
+		if err != nil && !errors.Is(err, relay.ErrNotFound) {
+			return err
+		}
+		if old == nil || old.State != relay.Accepted {
+			state = relay.Pending
+		}
 	}
 	sub, err := s.subscribers.Subscribe(ctx, relay.Subscriber{Domain: hostOf(actorURI), Actor: actor.URI,
 		Inbox: inboxOf(actor), Protocol: proto, FollowID: str2(act, "id")}, state)
