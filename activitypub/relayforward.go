@@ -144,7 +144,7 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	if done, err := s.subscribers.Forwarded(ctx, id); err != nil || done {
 		return err
 	}
-	if ok, err := s.relayable(ctx, typ, act); err != nil || !ok {
+	if ok, err := s.relayable(ctx, from, act); err != nil || !ok {
 		return err
 	}
 	if err := s.fanOutRelayed(ctx, act, body, from.Domain); err != nil {
@@ -157,12 +157,20 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	return s.subscribers.MarkForwarded(ctx, marks...)
 }
 
-// relayable reports whether an activity is one the relay passes on: a public Create
-// or Announce (addressed to the public collection, it or its embedded object), or an
-// Update, Delete or Move of an object (or actor) it passed on before.
-func (s *Service) relayable(ctx context.Context, typ string, act map[string]any) (bool, error) {
-	switch typ {
-	case "Create", "Announce":
+// relayable reports whether an activity of a subscriber is one the relay passes on: a
+// public Create or Announce (addressed to the public collection, it or its embedded
+// object), an Announce by the subscriber's own actor (a LitePub server's relay actor
+// addresses its Announces to its followers, and announces only public objects, which
+// the others fetch from their origin), or an Update, Delete or Move of an object (or
+// actor) it passed on before.
+func (s *Service) relayable(ctx context.Context, from *relay.Subscriber, act map[string]any) (bool, error) {
+	switch str2(act, "type") {
+	case "Announce":
+		if idAny(act["actor"]) == from.Actor {
+			return true, nil
+		}
+		fallthrough
+	case "Create":
 		obj, _ := act["object"].(map[string]any)
 		return addressedToPublic(act) || (obj != nil && addressedToPublic(obj)), nil
 	case "Move":

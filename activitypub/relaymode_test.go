@@ -239,6 +239,15 @@ func TestRelayModeApprovalAndBlocks(t *testing.T) {
 		t.Fatalf("the Create reached the sink %d times", n)
 	}
 	forwarded(t, hub, second.URI+"/activity")
+
+	// A LitePub server's relay actor announces a public post, addressed to its
+	// followers as Pleroma does: passed on too.
+	announce := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": sink.actorID() + "#announces/1",
+		"type": "Announce", "actor": sink.actorID(), "object": second.URI, "to": []string{sink.actorID() + "/followers"}}
+	if code := sink.send(hubBase+"/relay/inbox", announce); code != 202 {
+		t.Fatalf("the sink's Announce: %d", code)
+	}
+	forwarded(t, hub, sink.actorID()+"#announces/1")
 	if done, _ := hub.Nodes[0].Relays.Forwarded(context.Background(), private.URI+"/activity"); done || count(sink, "Create", private.URI) != 0 {
 		t.Fatalf("the relay passed on a followers-only Create")
 	}
