@@ -77,7 +77,7 @@ func (h *Server) relayInbox(ctx *fasthttp.RequestCtx) {
 	if h.s.onSignedRequest != nil {
 		h.s.onSignedRequest(ctx, signer.Domain)
 	}
-	if err := h.s.bus.Publish(ctx, bus.Message{Topic: RelayTopic, Key: []byte(hostOf(actor)), Value: body}); err != nil {
+	if err := h.s.bus.Publish(ctx, bus.Message{Topic: RelayTopic, Key: []byte(serverOf(actor)), Value: body}); err != nil {
 		h.fail(ctx, err)
 		return
 	}
@@ -131,15 +131,15 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	if !slices.Contains(forwardedTypes, typ) || id == "" || object == "" {
 		return fmt.Errorf("%w: %q at the relay", ErrUnhandled, typ)
 	}
-	from, err := s.subscribers.Subscriber(ctx, hostOf(actor))
+	from, err := s.subscribers.Subscriber(ctx, serverOf(actor))
 	if errors.Is(err, relay.ErrNotFound) || (err == nil && from.State != relay.Accepted) {
-		return fmt.Errorf("%w: %s is no subscriber", ErrRefused, hostOf(actor))
+		return fmt.Errorf("%w: %s is no subscriber", ErrRefused, serverOf(actor))
 	}
 	if err != nil {
 		return err
 	}
 	if refused, err := s.suspendedDomain(ctx, actor); err != nil || refused {
-		return errors.Join(err, fmt.Errorf("%w: %s is suspended", ErrRefused, hostOf(actor)))
+		return errors.Join(err, fmt.Errorf("%w: %s is suspended", ErrRefused, serverOf(actor)))
 	}
 	if done, err := s.subscribers.Forwarded(ctx, id); err != nil || done {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herd-social/herd/relay"
@@ -205,7 +206,7 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 	if s.opts.Relay.ManualApproval {
 		// A server accepted before (following again, as Mastodon does when its admin
 		// enables the relay anew) is accepted again; any other waits for an admin.
-		old, err := s.subscribers.Subscriber(ctx, hostOf(actor.URI))
+		old, err := s.subscribers.Subscriber(ctx, serverOf(actor.URI))
 		if err != nil && !errors.Is(err, relay.ErrNotFound) {
 			return err
 		}
@@ -213,7 +214,7 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 			state = relay.Pending
 		}
 	}
-	sub, err := s.subscribers.Subscribe(ctx, relay.Subscriber{Domain: hostOf(actorURI), Actor: actor.URI,
+	sub, err := s.subscribers.Subscribe(ctx, relay.Subscriber{Domain: serverOf(actorURI), Actor: actor.URI,
 		Inbox: inboxOf(actor), Protocol: proto, FollowID: str2(act, "id")}, state)
 	if err != nil {
 		return err
@@ -228,7 +229,7 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 // relayUnsubscribe applies a subscriber's Undo of its Follow.
 func (s *Service) relayUnsubscribe(ctx context.Context, act map[string]any) error {
 	actorURI := idAny(act["actor"])
-	sub, err := s.subscribers.Subscriber(ctx, hostOf(actorURI))
+	sub, err := s.subscribers.Subscriber(ctx, serverOf(actorURI))
 	if errors.Is(err, relay.ErrNotFound) || (err == nil && sub.Actor != actorURI) {
 		return fmt.Errorf("%w: Undo by %s, no subscriber", ErrUnhandled, actorURI)
 	}
@@ -242,3 +243,7 @@ func (s *Service) relayUnsubscribe(ctx context.Context, act map[string]any) erro
 	s.log.Info("activitypub: relay unsubscription", "domain", sub.Domain)
 	return s.subscribers.Unsubscribe(ctx, sub.Domain)
 }
+
+// serverOf is the host (and port) of an actor id in lower case: the key of a
+// subscription, one per server.
+func serverOf(uri string) string { return strings.ToLower(hostOf(uri)) }
