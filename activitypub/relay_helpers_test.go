@@ -22,7 +22,8 @@ import (
 )
 
 // fakeRelay stands in for a relay speaking Mastodon's protocol (as pub-relay and
-// activity-relay do) until Herd has a relay mode of its own: a Follow of the public
+// activity-relay do; relaymode_test.go tests Herd's own relay mode), and, lax, for a
+// subscriber of one: a Follow of the public
 // collection at its inbox subscribes the follower's server, answered with an Accept
 // signed by the relay's actor; an Undo of it unsubscribes; any other activity is
 // forwarded, as it came, to every other subscriber's inbox, signed by the relay.
