@@ -113,11 +113,7 @@ func (s *Server) routeAdminRoles() {
 		return id, err
 	}))
 	s.handle("DELETE", "/api/v1/admin/roles/{id}", write, func(r *req) error {
-		id, err := strconv.ParseInt(r.ctx.UserValue("id").(string), 10, 64)
-		if err != nil {
-			return errNotFound
-		}
-		if err := s.d.Roles.Delete(r.context(), r.role, id); err != nil {
+		if err := s.d.Roles.Delete(r.context(), r.role, pathRoleID(r)); err != nil {
 			return err
 		}
 		return r.json(struct{}{})
@@ -128,8 +124,7 @@ func (s *Server) routeAdminRoles() {
 // roleDo runs do on the role named by the path (or made by do) and renders it.
 func (s *Server) roleDo(do func(r *req, id int64) (int64, error)) handlerFunc {
 	return func(r *req) error {
-		id, _ := strconv.ParseInt(r.ctx.UserValue("id").(string), 10, 64) // a bad id finds nothing
-		id, err := do(r, id)
+		id, err := do(r, pathRoleID(r)) // a bad id finds nothing
 		if err != nil {
 			return err
 		}
@@ -142,6 +137,14 @@ func (s *Server) roleDo(do func(r *req, id int64) (int64, error)) handlerFunc {
 		}
 		return r.json(roleEntity(a))
 	}
+}
+
+// pathRoleID is the role id of the path; 0, which no role has, when it is missing
+// or malformed.
+func pathRoleID(r *req) int64 {
+	v, _ := r.ctx.UserValue("id").(string)
+	id, _ := strconv.ParseInt(v, 10, 64)
+	return id
 }
 
 // roleChange reads a role's fields; permissions is a decimal bitmask or a list of
