@@ -287,6 +287,15 @@ func (s *Service) SetAdmin(ctx context.Context, id shard.ID, admin bool) error {
 	return s.SetRole(ctx, id, role.Everyone)
 }
 
+// RoleOf is the role id of the local user id (User.RoleID).
+func (s *Service) RoleOf(ctx context.Context, id shard.ID) (int64, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return u.RoleID(), nil
+}
+
 // SetRole gives a local user the role with id roleID (role.Everyone takes any away),
 // on the user and, for its badge, on the account, with the staff listing in one
 // batch. Whether the role exists and who may give it is the caller's to check.

@@ -77,7 +77,7 @@ func (s *Server) permit(need role.Permissions, h handlerFunc) handlerFunc {
 		if !by.Has(need) {
 			return errForbidden
 		}
-		r.role = by
+		by.Account, r.role = r.viewer, by
 		return h(r)
 	}
 }

@@ -185,18 +185,7 @@ func (s *Server) assignRole(ctx context.Context, r *req, id shard.ID) (*moderati
 			return nil, errNotFound
 		}
 	}
-	target, err := s.d.Roles.Get(ctx, to)
-	if err != nil {
-		return nil, err
-	}
-	from, err := s.d.Roles.Of(ctx, t.User.RoleID())
-	if err != nil {
-		return nil, err
-	}
-	if err := r.role.MayAssign(from.Role, target); err != nil {
-		return nil, err
-	}
-	if err := s.d.Accounts.SetRole(ctx, id, to); err != nil {
+	if _, err := s.d.Roles.Assign(ctx, r.role, s.d.Accounts, id, t.Account.Acct(), to); err != nil {
 		return nil, err
 	}
 	return s.d.Reports.Target(ctx, id)

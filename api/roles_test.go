@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -165,7 +166,7 @@ func TestRolePositions(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
 	owner, ownerTok := c.RegisterModerator("owner")
-	_, tok := c.RegisterWithRole("admin", "Admin")
+	admin, tok := c.RegisterWithRole("admin", "Admin")
 	assign := func(who, role string) *testrig.Response {
 		return c.Do("PUT", "/api/v1/admin/accounts/"+who+"/role", tok, url.Values{"role_id": {role}})
 	}
@@ -189,6 +190,20 @@ func TestRolePositions(t *testing.T) {
 		t.Errorf("alice's role taken away: %v", r)
 	}
 	c.Must(c.Do("PUT", "/api/v1/admin/accounts/"+alice.ID+"/role", ownerTok, url.Values{"role_id": {"2"}}), 200)
+	log, err := c.Nodes[0].Reports.AuditLog(context.Background(), paging.Page{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range log {
+		if e.AccountID.String() == admin.ID || e.AccountID.String() == owner.ID {
+			actions = append(actions, e.Action+" "+e.Target)
+		}
+	}
+	want := "change_role alice,change_role alice,create_user_role Helper,update_user_role Admin,change_role alice"
+	if strings.Join(actions, ",") != want {
+		t.Errorf("audit log: %q, want %q", strings.Join(actions, ","), want)
+	}
 }
 
 // TestLegacyAdminIsOwner: a user saved with the admin flag of before roles (and no

@@ -41,7 +41,7 @@ func (n *Node) AdminAssignRole(ctx context.Context, username, ref string) (*role
 	if err != nil {
 		return nil, err
 	}
-	if err := n.Accounts.SetRole(ctx, a.ID, r.ID); err != nil {
+	if r, err = n.Roles.Assign(ctx, nil, n.Accounts, a.ID, a.Acct(), r.ID); err != nil {
 		return nil, err
 	}
 	n.log.Info("admin: role assigned", "account", a.Username, "role", r.ID)

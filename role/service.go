@@ -34,9 +34,10 @@ type Options struct {
 
 // Service keeps the roles.
 type Service struct {
-	st  store.Store
-	ids *shard.Generator
-	now func() time.Time
+	st    store.Store
+	ids   *shard.Generator
+	now   func() time.Time
+	audit Auditor // nil: changes are not logged (WithAudit)
 }
 
 // New returns the role service on st.
@@ -120,6 +121,8 @@ func (s *Service) Of(ctx context.Context, id int64) (*Actor, error) {
 type Actor struct {
 	Role *Role
 	Can  Permissions
+	// Account is who acts, for the audit log (set by the caller).
+	Account shard.ID
 }
 
 // Has reports whether the actor holds any of the privileges in p.
@@ -155,7 +158,10 @@ func (s *Service) Create(ctx context.Context, by *Actor, c Change) (*Role, error
 	if err := by.mayShape(r, nil); err != nil {
 		return nil, err
 	}
-	return r, s.put(ctx, r)
+	if err := s.put(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, s.record(ctx, by, "create_user_role", "UserRole", r.Name)
 }
 
 // Update changes a role.
@@ -176,7 +182,10 @@ func (s *Service) Update(ctx context.Context, by *Actor, id int64, c Change) (*R
 	if err := by.mayShape(r, &before); err != nil {
 		return nil, err
 	}
-	return r, s.put(ctx, r)
+	if err := s.put(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, s.record(ctx, by, "update_user_role", "UserRole", r.Name)
 }
 
 // Delete removes a role made by an admin; its holders keep the everyone role.
@@ -194,7 +203,7 @@ func (s *Service) Delete(ctx context.Context, by *Actor, id int64) error {
 	if err := s.st.Delete(ctx, tRoles, all, key(id)); err != nil {
 		return fmt.Errorf("delete role %d: %w", id, err)
 	}
-	return nil
+	return s.record(ctx, by, "destroy_user_role", "UserRole", r.Name)
 }
 
 func (s *Service) put(ctx context.Context, r *Role) error {
