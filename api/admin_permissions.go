@@ -21,6 +21,7 @@ type adminRoute struct {
 var adminRoutes = []adminRoute{
 	{"DELETE", "/api/v1/admin/accounts/{id}", role.DeleteUserData},
 	{"PUT", "/api/v1/admin/accounts/{id}/role", role.ManageRoles},
+	{"POST", "/api/v1/admin/accounts/{id}/action", role.ManageUsers | role.ManageReports}, // suspend? and the like
 	{"", "/api/v1/admin/accounts", role.ManageUsers},
 	{"", "/api/v2/admin/accounts", role.ManageUsers},
 	{"", "/api/v1/admin/reports", role.ManageReports},
@@ -34,6 +35,7 @@ var adminRoutes = []adminRoute{
 	{"", "/api/v1/admin/dimensions", role.ViewDashboard},
 	{"", "/api/v1/admin/retention", role.ViewDashboard},
 	{"", "/api/v1/admin/trends", role.ManageTaxonomies},
+	{"", "/api/v1/admin/tags", role.ManageTaxonomies},
 	{"", "/api/v1/admin/webhooks", role.ManageWebhooks},
 	{"", "/api/v1/admin/rules", role.ManageRules},
 	{"", "/api/v1/admin/content_rules", role.ManageRules},
