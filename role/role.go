@@ -3,8 +3,10 @@
 // and roles an admin defines, each with a name, a colour, a position, whether it is
 // shown as a badge, and a bitmask of permissions (Mastodon's bit values). It computes
 // what a role may do and whether one role may create, change or hand out another
-// (only roles below its own position). It does not know users (package account keeps
-// each user's role id) nor HTTP (package api maps routes to permissions).
+// (only roles below its own position), and gives users roles through a small
+// interface (package account keeps each user's role id), writing every change to the
+// moderators' audit log when given one. It must not know HTTP (package api maps
+// routes to permissions) nor engines.
 package role
 
 import (
