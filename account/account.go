@@ -92,6 +92,9 @@ type Account struct {
 	// it mirrors its User.Pending (Register sets both, ApprovePending clears both in one
 	// batch), so that every read of the account knows to hide it from the public.
 	Pending bool `cbor:"37,keyasint,omitempty"`
+	// Role mirrors a local user's User.Role (SetRole writes both), so that rendering
+	// the account's badge reads no user; zero for everyone and for remote accounts.
+	Role int64 `cbor:"38,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.

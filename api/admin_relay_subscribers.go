@@ -35,10 +35,10 @@ func adminRelaySubscriber(x *relay.Subscriber) *AdminRelaySubscriber {
 }
 
 // routeRelaySubscribers registers the admin of relay mode's subscribers (a Herd
-// extension), for admins with admin scopes; 404 when relay mode is off.
+// extension), for roles with manage_federation and admin scopes; 404 when relay mode is off.
 func (s *Server) routeRelaySubscribers() {
 	read, write := user("admin:read"), user("admin:write")
-	s.handle("GET", "/api/v1/admin/relay/subscribers", read, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/relay/subscribers", read, func(r *req) error {
 		all, err := s.relaySubscribers().RelaySubscriberList(r.context())
 		if err != nil {
 			return relayError(err)
@@ -48,7 +48,7 @@ func (s *Server) routeRelaySubscribers() {
 			out = append(out, adminRelaySubscriber(x))
 		}
 		return r.json(out)
-	}))
+	})
 	change := func(f func(context.Context, shard.ID) (*relay.Subscriber, error)) handlerFunc {
 		return func(r *req) error {
 			id, err := r.pathID("id")
@@ -62,13 +62,13 @@ func (s *Server) routeRelaySubscribers() {
 			return r.json(adminRelaySubscriber(x))
 		}
 	}
-	s.handle("POST", "/api/v1/admin/relay/subscribers/{id}/approve", write, s.staff(change(func(ctx context.Context, id shard.ID) (*relay.Subscriber, error) {
+	s.handle("POST", "/api/v1/admin/relay/subscribers/{id}/approve", write, change(func(ctx context.Context, id shard.ID) (*relay.Subscriber, error) {
 		return s.relaySubscribers().ApproveSubscriber(ctx, id)
-	})))
-	s.handle("POST", "/api/v1/admin/relay/subscribers/{id}/reject", write, s.staff(change(func(ctx context.Context, id shard.ID) (*relay.Subscriber, error) {
+	}))
+	s.handle("POST", "/api/v1/admin/relay/subscribers/{id}/reject", write, change(func(ctx context.Context, id shard.ID) (*relay.Subscriber, error) {
 		return s.relaySubscribers().RejectSubscriber(ctx, id)
-	})))
-	s.handle("DELETE", "/api/v1/admin/relay/subscribers/{id}", write, s.staff(func(r *req) error {
+	}))
+	s.handle("DELETE", "/api/v1/admin/relay/subscribers/{id}", write, func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
 			return err
@@ -77,7 +77,7 @@ func (s *Server) routeRelaySubscribers() {
 			return relayError(err)
 		}
 		return r.json(map[string]any{})
-	}))
+	})
 }
 
 // relaySubscribers is the subscriber admin, or one that has none.

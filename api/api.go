@@ -35,6 +35,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
@@ -102,6 +103,8 @@ type Deps struct {
 	Reports *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Roles keeps the staff roles; every admin route asks it (admin_permissions.go).
+	Roles *role.Service
 	// Webhooks keeps the admin webhooks; nil serves no webhook routes.
 	Webhooks *webhook.Service
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
@@ -262,6 +265,9 @@ type handlerFunc func(r *req) error
 
 // handle registers a route with its access rule.
 func (s *Server) handle(method, path string, a access, h handlerFunc) {
+	if isAdminRoute(path) {
+		h = s.permit(adminNeed(method, path), h)
+	}
 	s.router.Handle(method, path, func(ctx *fasthttp.RequestCtx) {
 		r := &req{ctx: ctx, s: s}
 		if err := s.serve(r, a, h); err != nil {

@@ -29,7 +29,7 @@ type Account struct {
 	HideCollections *bool         `json:"hide_collections"`
 	Noindex         bool          `json:"noindex"`
 	Emojis          []CustomEmoji `json:"emojis"`
-	Roles           []any         `json:"roles"`
+	Roles           []AccountRole `json:"roles"`
 	Fields          []Field       `json:"fields"`
 	Suspended       bool          `json:"suspended,omitempty"`
 	Limited         bool          `json:"limited,omitempty"`

@@ -48,6 +48,7 @@ func (s *Server) routes() {
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()
+	s.routeAdminRoles()
 	s.routeRelays()
 	s.routeRelaySubscribers()
 	s.routeAdminMeasures()

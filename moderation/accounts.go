@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 )
 
@@ -69,8 +70,8 @@ func (s *Service) saveTarget(ctx context.Context, t *Target) error {
 	return s.accounts.SaveBoth(ctx, t.Account, t.User)
 }
 
-// Act takes a moderator's action on an account. Staff cannot be acted on
-// (ErrForbidden, as Mastodon's policy); a report given must be about the account,
+// Act takes a moderator's action on an account. Staff whose role is not below the
+// moderator's cannot be acted on (ErrForbidden, as Mastodon's policy); a report given must be about the account,
 // and is resolved. Every action is written to the audit log.
 func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAction) (*Target, error) {
 	t, err := s.Target(ctx, id)
@@ -80,8 +81,8 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 	if !slices.Contains(typesFor(t.Account), act.Type) {
 		return nil, invalid("Type is not included in the list")
 	}
-	if t.User != nil && t.User.Admin {
-		return nil, fmt.Errorf("act on staff %d: %w", id, ErrForbidden)
+	if err := s.mayActOn(ctx, moderator, t.User); err != nil {
+		return nil, err
 	}
 	if act.ReportID != 0 {
 		r, err := s.Get(ctx, act.ReportID)
@@ -159,4 +160,33 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 		return nil, err
 	}
 	return t, nil
+}
+
+// mayActOn refuses an action on a user whose role stands at or above the
+// moderator's (Mastodon's overrides?); the operator at the command line, or a service
+// without Roles, may act on no one holding a role.
+func (s *Service) mayActOn(ctx context.Context, moderator shard.ID, target *account.User) error {
+	if target == nil || target.RoleID() == role.Everyone {
+		return nil
+	}
+	refused := fmt.Errorf("act on staff %d: %w", target.AccountID, ErrForbidden)
+	if s.opts.Roles == nil || moderator == 0 {
+		return refused
+	}
+	mu, err := s.accounts.User(ctx, moderator)
+	if err != nil {
+		return err
+	}
+	by, err := s.opts.Roles.Of(ctx, mu.RoleID())
+	if err != nil {
+		return err
+	}
+	of, err := s.opts.Roles.Of(ctx, target.RoleID())
+	if err != nil {
+		return err
+	}
+	if !by.Role.Overrides(of.Role) {
+		return refused
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -131,6 +132,14 @@ type Options struct {
 	Events Publisher
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+	// Roles says what a moderator's role is, so that a moderator acts only on users
+	// whose role is below theirs; default none: no user holding a role is acted on.
+	Roles RoleReader
+}
+
+// RoleReader is the part of the role service that account actions ask.
+type RoleReader interface {
+	Of(ctx context.Context, id int64) (*role.Actor, error)
 }
 
 // RuleChecker is the part of the rules service that reports ask.

@@ -40,6 +40,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/relay"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
@@ -84,6 +85,8 @@ type Services struct {
 	Reports    *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Roles keeps the staff roles and their permissions.
+	Roles *role.Service
 	// Relays keeps the relays the instance subscribes to.
 	Relays *relay.Service
 	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
@@ -213,7 +216,10 @@ func (n *Node) build() error {
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
-	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log, Now: cfg.Clock})
+	roles := role.New(n.store, ids, role.Options{Now: cfg.Clock})
+	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log,
+		Now: cfg.Clock, Roles: roles})
+	s.Roles = roles.WithAudit(s.Reports) // changes of roles go to the moderators' audit log
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
@@ -311,7 +317,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Webhooks: s.Webhooks, Announcements: s.Announcements,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements,
 		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,

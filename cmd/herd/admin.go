@@ -29,13 +29,15 @@ func admin(args []string) error {
 		return adminDeadLetters(args[1:])
 	case "rule", "content-rule":
 		return adminRules(args[1:], args[0] == "content-rule")
+	case "role":
+		return adminRoles(args[1:])
 	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)
 	username := fs.String("username", "", "username of the new account")
 	email := fs.String("email", "", "email of the new account")
 	password := fs.String("password", "", "password of the new account")
-	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
+	makeAdmin := fs.Bool("admin", false, "give the new account the Owner role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
 	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
