@@ -163,5 +163,5 @@ func (s *Keys) SignPost(ctx context.Context, req *http.Request, body []byte, sig
 // and send it once more: after a 401 or 400 to the first knock on a host whose scheme
 // is not known. second says the request was that second knock.
 func (s *Keys) Answered(req *http.Request, status int, second bool) bool {
-	return s.knocks.answered(req.URL.Host, httpsig.SchemeOf(req.Header), status, second)
+	return s.knocks.answered(req.URL.Host, req.Method, httpsig.SchemeOf(req.Header), status, second)
 }

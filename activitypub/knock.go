@@ -57,10 +57,13 @@ func (k *knocks) scheme(host string) httpsig.Scheme {
 	return e.scheme
 }
 
-// answered records how host answered a request signed with scheme and reports whether
-// the request should be sent again with the other scheme: only a first knock (second
-// false) that was refused with 401 or 400 by a host whose scheme was not confirmed.
-func (k *knocks) answered(host string, scheme httpsig.Scheme, status int, second bool) (again bool) {
+// answered records how host answered a request (method) signed with scheme and
+// reports whether the request should be sent again with the other scheme: only a
+// first knock (second false) that was refused with 401 or 400 by a host whose scheme
+// was not confirmed. A 2xx confirms the scheme when it proves the host verified it: a
+// POST (an inbox verifies every signature), or the second knock of a GET. A first
+// GET's 2xx proves nothing: a server not in secure mode serves anyone.
+func (k *knocks) answered(host, method string, scheme httpsig.Scheme, status int, second bool) (again bool) {
 	if scheme == 0 {
 		return false
 	}
@@ -70,7 +73,9 @@ func (k *knocks) answered(host string, scheme httpsig.Scheme, status int, second
 	e, known := k.hosts[host]
 	switch {
 	case status >= 200 && status < 300:
-		k.put(host, knock{scheme: scheme, confirmed: true, at: k.now()})
+		if method == http.MethodPost || second {
+			k.put(host, knock{scheme: scheme, confirmed: true, at: k.now()})
+		}
 	case status != http.StatusUnauthorized && status != http.StatusBadRequest:
 	case second:
 		// Both refused: the scheme is not what failed (an unknown key, a blocked

@@ -30,6 +30,7 @@ type pickyPeer struct {
 	srv    *httptest.Server
 	domain string
 	accept httpsig.Scheme
+	open   bool // GETs are served whatever their signature, as outside secure mode
 	client *http.Client
 	actor  map[string]any
 
@@ -39,13 +40,13 @@ type pickyPeer struct {
 	}
 }
 
-func newPickyPeer(t *testing.T, name string, accept httpsig.Scheme) *pickyPeer {
+func newPickyPeer(t *testing.T, name string, accept httpsig.Scheme, open bool) *pickyPeer {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pickyPeer{accept: accept}
+	p := &pickyPeer{accept: accept, open: open}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
 	_, port, _ := net.SplitHostPort(p.srv.Listener.Addr().String())
@@ -93,6 +94,9 @@ func (p *pickyPeer) serve(w http.ResponseWriter, r *http.Request) {
 // check is 200 for a request signed with the accepted scheme by a key its owner's
 // document lists, 401 otherwise.
 func (p *pickyPeer) check(r *http.Request, body []byte) int {
+	if p.open && r.Method == http.MethodGet {
+		return 200
+	}
 	if httpsig.SchemeOf(r.Header) != p.accept {
 		return 401
 	}
@@ -140,21 +144,25 @@ func (p *pickyPeer) requests() []string {
 
 // TestDoubleKnock: Herd fetches the actor of a server it does not know with
 // draft-cavage first and, refused, with RFC 9421; a server that takes draft-cavage gets
-// only that. Each host's scheme is remembered: the deliveries that follow (signed by a
-// user, not the instance actor) and a later fetch knock once, with that scheme.
+// only that. A server that serves GETs whatever their signature but takes only RFC 9421
+// at its inbox has the first delivery knocked twice. Each host's scheme is remembered:
+// the deliveries that follow (signed by a user, not the instance actor) and a later
+// fetch knock once, with that scheme.
 func TestDoubleKnock(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
 	alice := c.Register("alice")
 	for _, tt := range []struct {
 		name   string
 		accept httpsig.Scheme
+		open   bool
 		first  []string // the requests of the first mention: fetch, then delivery
 	}{
-		{"rfc9421 only", httpsig.RFC9421, []string{"GET draft-cavage 401", "GET rfc9421 200", "POST rfc9421 200"}},
-		{"cavage only", httpsig.Cavage, []string{"GET draft-cavage 200", "POST draft-cavage 200"}},
+		{"rfc9421 only", httpsig.RFC9421, false, []string{"GET draft-cavage 401", "GET rfc9421 200", "POST rfc9421 200"}},
+		{"cavage only", httpsig.Cavage, false, []string{"GET draft-cavage 200", "POST draft-cavage 200"}},
+		{"open GETs", httpsig.RFC9421, true, []string{"GET draft-cavage 200", "POST draft-cavage 401", "POST rfc9421 200"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			peer := newPickyPeer(t, strings.ReplaceAll(tt.name, " ", ""), tt.accept)
+			peer := newPickyPeer(t, strings.ReplaceAll(tt.name, " ", ""), tt.accept, tt.open)
 			mention := func(text string) {
 				c.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {text + " @zed@" + peer.domain}}), 200)
 			}
