@@ -2,6 +2,7 @@ package activitypub_test
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -109,7 +110,7 @@ func (p *pickyPeer) check(r *http.Request, body []byte) int {
 }
 
 // lookup reads a Herd actor's key from its document (unsigned: authorized fetch is off).
-func (p *pickyPeer) lookup(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, error) {
+func (p *pickyPeer) lookup(ctx context.Context, keyID string, _ bool) (crypto.PublicKey, error) {
 	owner, _, _ := strings.Cut(keyID, "#")
 	req, err := http.NewRequestWithContext(ctx, "GET", owner, nil)
 	if err != nil {
