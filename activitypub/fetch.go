@@ -148,6 +148,9 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 	if err := s.recordEmoji(ctx, a.Domain, doc["tag"]); err != nil {
 		return nil, err
 	}
+	if s.keys != nil && advertises9421(doc) {
+		s.keys.knocks.advertised(hostOf(a.URI))
+	}
 	return s.accounts.UpsertRemote(ctx, a)
 }
 

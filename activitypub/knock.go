@@ -10,7 +10,8 @@ import (
 )
 
 // Double-knocking. A request to another server is signed with the scheme that server is
-// known to accept; for a server not known yet, with draft-cavage first, and on a 401 or
+// known to accept; for a server not known yet, with RFC 9421 first if one of its actors
+// advertises it (FEP-844e), else with draft-cavage first, and on a 401 or
 // 400 once more with RFC 9421, in Mastodon's order (mastodon/mastodon#39756: cavage
 // first, since Misskey answers a GET whose signature it cannot verify with a stripped
 // actor rather than an error, and GoToSocial, Akkoma and Misskey verify only cavage). The scheme that got a 2xx is remembered
@@ -96,4 +97,66 @@ func (k *knocks) put(host string, e knock) {
 		clear(k.hosts)
 	}
 	k.hosts[host] = e
+}
+
+// FEP-844e capability discovery: the implements entries saying that a server verifies
+// RFC 9421 signatures (with RSA keys, and with Ed25519 ones), on the generator of its
+// actors or on its Application actor itself. Herd advertises both on its actors, and
+// signs with RFC 9421 first to a host not known whose actor advertises the first.
+const (
+	implementsRFC9421        = "https://datatracker.ietf.org/doc/html/rfc9421"
+	implementsRFC9421Ed25519 = implementsRFC9421 + "#name-eddsa-using-curve-edwards25"
+)
+
+// Generator is the software that made an actor (FEP-844e), with what it implements.
+type Generator struct {
+	Type       string      `json:"type"`
+	Name       string      `json:"name"`
+	Implements []Implement `json:"implements"`
+}
+
+// Implement is a specification a server implements (FEP-844e).
+type Implement struct {
+	Name string `json:"name"`
+	Href string `json:"href"`
+}
+
+// herdImplements is what Herd advertises.
+var herdImplements = []Implement{
+	{Name: "RFC-9421: HTTP Message Signatures", Href: implementsRFC9421},
+	{Name: "RFC-9421 signatures using the Ed25519 algorithm", Href: implementsRFC9421Ed25519},
+}
+
+func herdGenerator() *Generator {
+	return &Generator{Type: "Application", Name: "Herd", Implements: herdImplements}
+}
+
+// advertises9421 reports whether an actor document says its server verifies RFC 9421
+// signatures: an implements entry (the IRI, or an object with it as href or id) of
+// its generator or of itself.
+func advertises9421(doc map[string]any) bool {
+	lists := []any{doc["implements"]}
+	if g, ok := doc["generator"].(map[string]any); ok {
+		lists = append(lists, g["implements"])
+	}
+	for _, l := range lists {
+		for _, e := range asList(l) {
+			m, _ := e.(map[string]any)
+			if e == implementsRFC9421 || str2(m, "href") == implementsRFC9421 || str2(m, "id") == implementsRFC9421 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// advertised records that host advertises RFC 9421: unless its scheme is known, the
+// first knock on it is RFC 9421 (and draft-cavage the second, if refused).
+func (k *knocks) advertised(host string) {
+	host = strings.ToLower(host)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if e, ok := k.hosts[host]; !ok || (e.confirmed && k.now().Sub(e.at) > knockTTL) {
+		k.put(host, knock{scheme: httpsig.RFC9421, at: k.now()})
+	}
 }

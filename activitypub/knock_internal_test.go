@@ -43,3 +43,36 @@ func TestKnocks(t *testing.T) {
 		t.Fatal("an unsigned request knocks again")
 	}
 }
+
+// TestKnocksAdvertised: an actor that advertises RFC 9421 (FEP-844e), on its generator
+// or itself, makes RFC 9421 the first knock on a host not known, and changes nothing on
+// a host whose scheme is known.
+func TestKnocksAdvertised(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	k := newKnocks(func() time.Time { return now })
+	for _, doc := range []map[string]any{
+		{"generator": map[string]any{"implements": []any{map[string]any{"href": implementsRFC9421}}}},
+		{"implements": []any{map[string]any{"id": implementsRFC9421}, "junk"}},
+		{"implements": map[string]any{"href": implementsRFC9421}},
+		{"generator": map[string]any{"implements": []any{"https://datatracker.ietf.org/doc/html/rfc9421"}}},
+	} {
+		if !advertises9421(doc) {
+			t.Errorf("%v does not advertise RFC 9421", doc)
+		}
+	}
+	for _, doc := range []map[string]any{{}, {"generator": "x"}, {"implements": []any{map[string]any{"href": implementsRFC9421Ed25519}}},
+		{"generator": map[string]any{"implements": []any{"https://datatracker.ietf.org/doc/html/rfc9421/"}}}} {
+		if advertises9421(doc) {
+			t.Errorf("%v advertises RFC 9421", doc)
+		}
+	}
+	k.advertised("New.Example")
+	if s := k.scheme("new.example"); s != httpsig.RFC9421 {
+		t.Errorf("advertised host: first knock %s", s)
+	}
+	k.answered("known.example", "POST", httpsig.Cavage, 202, false)
+	k.advertised("known.example")
+	if s := k.scheme("known.example"); s != httpsig.Cavage {
+		t.Errorf("a host known to take draft-cavage: first knock %s after an advertisement", s)
+	}
+}

@@ -41,7 +41,7 @@ type pickyPeer struct {
 	}
 }
 
-func newPickyPeer(t *testing.T, name string, accept httpsig.Scheme, open bool) *pickyPeer {
+func newPickyPeer(t *testing.T, name string, accept httpsig.Scheme, open, advertise bool) *pickyPeer {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -63,6 +63,10 @@ func newPickyPeer(t *testing.T, name string, accept httpsig.Scheme, open bool) *
 		"preferredUsername": "zed", "inbox": id + "/inbox",
 		"publicKey": map[string]any{"id": id + "#main-key", "owner": id,
 			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}}
+	if advertise { // FEP-844e, as Mitra and tootik publish it
+		p.actor["generator"] = map[string]any{"type": "Application", "implements": []any{map[string]any{
+			"name": "RFC-9421: HTTP Message Signatures", "href": "https://datatracker.ietf.org/doc/html/rfc9421"}}}
+	}
 	return p
 }
 
@@ -146,24 +150,37 @@ func (p *pickyPeer) requests() []string {
 // TestDoubleKnock: Herd fetches the actor of a server it does not know with
 // draft-cavage first and, refused, with RFC 9421; a server that takes draft-cavage gets
 // only that. A server that serves GETs whatever their signature but takes only RFC 9421
-// at its inbox has the first delivery knocked twice. Each host's scheme is remembered:
+// at its inbox has the first delivery knocked twice, unless its actor advertises RFC
+// 9421 (FEP-844e): then the first knock is RFC 9421, and draft-cavage the second. Each host's scheme is remembered:
 // the deliveries that follow (signed by a user, not the instance actor) and a later
 // fetch knock once, with that scheme.
 func TestDoubleKnock(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
 	alice := c.Register("alice")
+	// Herd advertises what it verifies, as it reads others' advertisements.
+	for path, field := range map[string]string{"/users/alice": "generator", "/actor": "implements"} {
+		var doc map[string]any
+		if got := fetchDoc(t, c, path, "", nil); got.code != 200 || json.Unmarshal([]byte(got.body), &doc) != nil {
+			t.Fatalf("GET %s: %d %s", path, got.code, got.body)
+		}
+		if b, _ := json.Marshal(doc[field]); !strings.Contains(string(b), `"https://datatracker.ietf.org/doc/html/rfc9421"`) {
+			t.Errorf("%s %s: %s", path, field, b)
+		}
+	}
 	for _, tt := range []struct {
-		name   string
-		accept httpsig.Scheme
-		open   bool
-		first  []string // the requests of the first mention: fetch, then delivery
+		name            string
+		accept          httpsig.Scheme
+		open, advertise bool
+		first           []string // the requests of the first mention: fetch, then delivery
 	}{
-		{"rfc9421 only", httpsig.RFC9421, false, []string{"GET draft-cavage 401", "GET rfc9421 200", "POST rfc9421 200"}},
-		{"cavage only", httpsig.Cavage, false, []string{"GET draft-cavage 200", "POST draft-cavage 200"}},
-		{"open GETs", httpsig.RFC9421, true, []string{"GET draft-cavage 200", "POST draft-cavage 401", "POST rfc9421 200"}},
+		{"rfc9421 only", httpsig.RFC9421, false, false, []string{"GET draft-cavage 401", "GET rfc9421 200", "POST rfc9421 200"}},
+		{"cavage only", httpsig.Cavage, false, false, []string{"GET draft-cavage 200", "POST draft-cavage 200"}},
+		{"open GETs", httpsig.RFC9421, true, false, []string{"GET draft-cavage 200", "POST draft-cavage 401", "POST rfc9421 200"}},
+		{"advertised", httpsig.RFC9421, true, true, []string{"GET draft-cavage 200", "POST rfc9421 200"}},
+		{"advertised wrongly", httpsig.Cavage, true, true, []string{"GET draft-cavage 200", "POST rfc9421 401", "POST draft-cavage 200"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			peer := newPickyPeer(t, strings.ReplaceAll(tt.name, " ", ""), tt.accept, tt.open)
+			peer := newPickyPeer(t, strings.ReplaceAll(tt.name, " ", ""), tt.accept, tt.open, tt.advertise)
 			mention := func(text string) {
 				c.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {text + " @zed@" + peer.domain}}), 200)
 			}
