@@ -6,7 +6,7 @@
 //
 // The server side sees a request through the neutral [Request] view, built from
 // fasthttp ([FromFastHTTP]) or net/http ([FromNetHTTP]); the client side signs a
-// *http.Request with [Sign]. [Verify] applies Mastodon's acceptance rules (covered
+// *http.Request with [Sign] or [Sign9421] ([SignWith] picks by [Scheme]). [Verify] applies Mastodon's acceptance rules (covered
 // components, body digests, a time window with clock skew) and asks a [KeyLookup] for
 // the sender's key, refreshing it once when the cached key does not verify.
 //
