@@ -10,8 +10,8 @@
 // fasthttp ([FromFastHTTP]) or net/http ([FromNetHTTP]); the client side signs a
 // *http.Request with [Sign] or [Sign9421] ([SignWith] picks one by [Scheme]). [Verify]
 // applies Mastodon's acceptance rules (covered components, body digests, a time window
-// with clock skew) and asks a [KeyLookup] for
-// the sender's key, refreshing it once when the cached key does not verify.
+// with clock skew) and asks a [KeyLookup] for the sender's key, refreshing it once
+// when the cached key does not verify.
 //
 // It must not know storage, actors or HTTP status codes: callers resolve keyIds to
 // keys, and the inbox maps the typed errors (ErrExpired, ErrBadDigest, …) to a 401 with
