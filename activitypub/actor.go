@@ -87,6 +87,10 @@ type Actor struct {
 	// AlsoKnownAs and MovedTo are set when the account has aliases or moved.
 	AlsoKnownAs []string `json:"alsoKnownAs,omitempty"`
 	MovedTo     string   `json:"movedTo,omitempty"`
+	// Generator and Implements advertise what Herd implements (FEP-844e): on the
+	// generator of an account's actor, on the instance actor itself.
+	Generator  *Generator  `json:"generator,omitempty"`
+	Implements []Implement `json:"implements,omitempty"`
 }
 
 // Actor returns the document of a local account, by username.
@@ -115,7 +119,7 @@ func (s *Sender) actorOf(ctx context.Context, a *account.Account) (*Actor, error
 		ManuallyApprovesFollowers: a.Locked, Discoverable: a.Discoverable, Indexable: a.Indexable,
 		Published: midnight(a.CreatedAt), PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
 		Tag: []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"},
-		AlsoKnownAs: a.AlsoKnownAs, MovedTo: a.MovedToURI}
+		AlsoKnownAs: a.AlsoKnownAs, MovedTo: a.MovedToURI, Generator: herdGenerator()}
 	if a.Bot {
 		doc.Type = "Service"
 	}
@@ -166,7 +170,8 @@ func (s *Sender) InstanceActor(ctx context.Context) (*Actor, error) {
 		PreferredUsername: s.opts.Domain, Name: s.opts.Domain, URL: s.Base() + "/about/more?instance_actor=true",
 		ManuallyApprovesFollowers: true, Published: midnight(time.Unix(0, 0)),
 		PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
-		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}, nil
+		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"},
+		Generator: herdGenerator(), Implements: herdImplements}, nil
 }
 
 // InstanceOutbox is the outbox the instance actor advertises: an empty collection,

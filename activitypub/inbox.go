@@ -91,7 +91,7 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 	// fasthttp's RequestCtx keeps them in the request, reset once the request ends.
 	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.s.opts.KeyFetchBudget)
 	defer cancel()
-	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupKey)
+	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupVerifyKey)
 	if err != nil {
 		h.log.Info("activitypub: inbox signature refused", "actor", actor, "err", err)
 		h.reject(ctx, 401, err.Error())

@@ -3,6 +3,7 @@ package activitypub_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -119,7 +120,7 @@ func (f *fakeRelay) verify(r *http.Request, body []byte) error {
 	}
 	sreq := httpsig.FromNetHTTP(r, body)
 	sreq.Scheme = "http"
-	_, err := httpsig.Verify(r.Context(), sreq, time.Now(), func(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, error) {
+	_, err := httpsig.Verify(r.Context(), sreq, time.Now(), func(ctx context.Context, keyID string, _ bool) (crypto.PublicKey, error) {
 		owner, _, _ := strings.Cut(keyID, "#")
 		if owner != act.Actor {
 			return nil, fmt.Errorf("key %s is not of the actor %s", keyID, act.Actor)

@@ -64,7 +64,7 @@ func (h *Server) relayInbox(ctx *fasthttp.RequestCtx) {
 	sreq.Scheme = h.s.opts.Scheme
 	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.s.opts.KeyFetchBudget)
 	defer cancel()
-	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupKey)
+	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupVerifyKey)
 	if err != nil {
 		h.reject(ctx, 401, err.Error())
 		return
