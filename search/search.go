@@ -28,9 +28,9 @@ type Status struct {
 	// Text is the searchable plain text: content warning, content (tags and entities
 	// stripped), poll options, media descriptions.
 	Text string
-	// Language is the ISO 639-1 code the author set or that was detected; "" when
-	// unknown. It picks the analyzer; every status also has a language-independent
-	// field.
+	// Language is the ISO 639-1 code the author set; "" when unknown, and then the
+	// engine detects it from Text (AnalysisLanguage). It picks the analyzer and is what
+	// language: filters on; every status also has a language-independent field.
 	Language  string
 	CreatedAt time.Time
 	// Public is true when anyone may find the status: a public status of an account

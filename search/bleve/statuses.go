@@ -88,7 +88,7 @@ func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error
 			for i, r := range st.Readers {
 				readers[i] = docID(r)
 			}
-			lang := lower(st.Language)
+			lang := search.AnalysisLanguage(st)
 			d := map[string]any{
 				"text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
 				"created": float64(st.CreatedAt.UnixMilli()), "public": st.Public, "reply": st.Reply,

@@ -35,7 +35,7 @@ func parseIDs(s []string) ([]uint64, error) {
 func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error {
 	ops := make([]bulkOp, len(docs))
 	for i, st := range docs {
-		lang := strings.ToLower(st.Language)
+		lang := search.AnalysisLanguage(st)
 		d := map[string]any{
 			"id": st.ID, "text": st.Text, "account": docID(st.AccountID), "readers": ids(st.Readers),
 			"lang": lang, "created": st.CreatedAt.UnixMilli(), "public": st.Public, "reply": st.Reply,

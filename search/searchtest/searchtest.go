@@ -27,6 +27,7 @@ func Run(t *testing.T, open Open) {
 		{"GermanAndFrench", testGermanFrench},
 		{"CJKBigrams", testCJK},
 		{"FallbackField", testFallback},
+		{"DetectedLanguage", testDetected},
 		{"Privacy", testPrivacy},
 		{"Filters", testFilters},
 		{"Paging", testPaging},
@@ -132,6 +133,18 @@ func testFallback(t *testing.T, e search.Engine) {
 	expect(t, e, text("cafe"), 1)
 	expect(t, e, text("CAFÉ resume"), 1)
 	expect(t, e, text("zyzzyva"), 2)
+}
+
+// testDetected: statuses without a language are indexed with the analyzer of the one
+// detected from their text.
+func testDetected(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "", "Die Häuser stehen seit hundert Jahren am Ufer des Flusses"),
+		pub(2, "", "We were running along the river when the rain started"),
+		pub(3, "", "Les chanteuses étaient heureuses de revenir à Paris"))
+	expect(t, e, text("Haus"), 1)
+	expect(t, e, text("run"), 2)
+	expect(t, e, text("chanteuse"), 3)
+	expect(t, e, search.StatusQuery{Text: "Fluss", Language: "de"}, 1)
 }
 
 func testPrivacy(t *testing.T, e search.Engine) {
