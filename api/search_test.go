@@ -168,3 +168,19 @@ func TestSearchMedia(t *testing.T) {
 	waitFound(t, c, alice, "evening has:media", withMedia)
 	waitFound(t, c, alice, "evening -has:media", without)
 }
+
+// TestSearchPhrasesAndNegation: a quoted phrase finds its words in order only, and a
+// negated word, phrase, author or language drops what it finds.
+func TestSearchPhrasesAndNegation(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	inOrder := alice.PostStatus("the quick brown fox jumps").ID
+	reversed := alice.PostStatus("a brown quick fox naps").ID
+	bobs := bob.PostStatus("one more fox story", "language", "en").ID
+	german := alice.PostStatus("ein Fuchs und ein fox", "language", "de").ID
+	waitFound(t, c, alice, "fox", inOrder, reversed, bobs, german)
+	waitFound(t, c, alice, `"quick brown"`, inOrder)
+	waitFound(t, c, alice, `fox -"quick brown"`, reversed, bobs, german)
+	waitFound(t, c, alice, "fox -naps -story", inOrder, german)
+	waitFound(t, c, alice, "fox -from:bob -language:de", inOrder, reversed)
+}

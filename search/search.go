@@ -68,6 +68,16 @@ type StatusQuery struct {
 	// Text is matched with the analyzer of every language and the language-independent
 	// one; every word must match. Empty Text with a filter lists by filter alone.
 	Text string
+	// Phrases must each be found, their words in order, in the language-independent
+	// field (a quoted phrase).
+	Phrases []string
+	// Exclude drops the statuses that any of these words (matched as Text's) or
+	// phrases (when of more than one word, matched as Phrases') finds: -word, -"a phrase".
+	Exclude []string
+	// ExcludeAccounts drops statuses by these authors (-from:).
+	ExcludeAccounts []uint64
+	// ExcludeLanguages drops statuses of these languages (-language:).
+	ExcludeLanguages []string
 	// Viewer is the searching account, 0 for none.
 	Viewer uint64
 	// Also are statuses the viewer may find beyond the index's rule (the ones they

@@ -66,7 +66,9 @@ func statusMapping() (*mapping.IndexMappingImpl, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc.AddFieldMappingsAt("text", textField(folded))
+	text := textField(folded)
+	text.IncludeTermVectors = true // word positions, for phrases
+	doc.AddFieldMappingsAt("text", text)
 	for _, f := range textFields[1:] {
 		doc.AddFieldMappingsAt(f, textField(strings.TrimPrefix(f, "text_")))
 	}
@@ -121,42 +123,15 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		return nil, search.ErrClosed
 	}
 	offset, limit := search.Clamp(q.Offset, q.Limit)
-	var must []query.Query
-	for _, w := range strings.Fields(q.Text) {
-		var either []query.Query
-		for _, f := range textFields {
-			m := bleve.NewMatchQuery(w)
-			m.SetField(f)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			either = append(either, m)
-		}
-		must = append(must, bleve.NewDisjunctionQuery(either...))
-	}
-	if len(must) == 0 {
-		must = append(must, bleve.NewMatchAllQuery())
-	}
+	must := textQueries(q)
 	must = append(must, access(q))
 	if len(q.Accounts) > 0 {
 		must = append(must, terms("account", q.Accounts))
 	}
 	if q.Language != "" {
-		t := bleve.NewTermQuery(lower(q.Language))
-		t.SetField("lang")
-		must = append(must, t)
+		must = append(must, keyword("lang", lower(q.Language)))
 	}
-	if !q.After.IsZero() || !q.Before.IsZero() {
-		var lo, hi *float64
-		if !q.After.IsZero() {
-			v := float64(q.After.UnixMilli())
-			lo = &v
-		}
-		if !q.Before.IsZero() {
-			v := float64(q.Before.UnixMilli())
-			hi = &v
-		}
-		f := false
-		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &f, &f)
-		r.SetField("created")
+	if r := createdRange(q); r != nil {
 		must = append(must, r)
 	}
 	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive} {
@@ -164,13 +139,96 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 			must = append(must, boolQ(field, *v))
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), limit, offset, false)
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddMustNot(exclusions(q)...)
+	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
 	req.SortBy([]string{"-_score", "-created", "-_id"})
 	res, err := e.statuses.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: statuses: %w", err)
 	}
 	return hitIDs(res)
+}
+
+// textQueries are the queries of q's words and phrases, or one matching everything.
+func textQueries(q search.StatusQuery) []query.Query {
+	var must []query.Query
+	for _, w := range strings.Fields(q.Text) {
+		must = append(must, wordQuery(w))
+	}
+	for _, p := range q.Phrases {
+		must = append(must, phraseQuery(p))
+	}
+	if len(must) == 0 {
+		must = append(must, bleve.NewMatchAllQuery())
+	}
+	return must
+}
+
+// wordQuery matches a word in any language's field.
+func wordQuery(w string) query.Query {
+	var either []query.Query
+	for _, f := range textFields {
+		m := bleve.NewMatchQuery(w)
+		m.SetField(f)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		either = append(either, m)
+	}
+	return bleve.NewDisjunctionQuery(either...)
+}
+
+// phraseQuery matches words in order in the language-independent field.
+func phraseQuery(p string) query.Query {
+	m := bleve.NewMatchPhraseQuery(p)
+	m.SetField("text")
+	return m
+}
+
+// exclusions are the queries whose statuses q drops.
+func exclusions(q search.StatusQuery) []query.Query {
+	var not []query.Query
+	for _, x := range q.Exclude {
+		if len(strings.Fields(x)) > 1 {
+			not = append(not, phraseQuery(x))
+		} else if x != "" {
+			not = append(not, wordQuery(x))
+		}
+	}
+	if len(q.ExcludeAccounts) > 0 {
+		not = append(not, terms("account", q.ExcludeAccounts))
+	}
+	for _, l := range q.ExcludeLanguages {
+		not = append(not, keyword("lang", lower(l)))
+	}
+	return not
+}
+
+// createdRange bounds the creation time by q's After and Before (exclusive), nil when
+// it has neither.
+func createdRange(q search.StatusQuery) query.Query {
+	if q.After.IsZero() && q.Before.IsZero() {
+		return nil
+	}
+	var lo, hi *float64
+	if !q.After.IsZero() {
+		v := float64(q.After.UnixMilli())
+		lo = &v
+	}
+	if !q.Before.IsZero() {
+		v := float64(q.Before.UnixMilli())
+		hi = &v
+	}
+	f := false
+	r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &f, &f)
+	r.SetField("created")
+	return r
+}
+
+func keyword(field, v string) query.Query {
+	t := bleve.NewTermQuery(v)
+	t.SetField(field)
+	return t
 }
 
 // access is the privacy rule: public statuses, or ones the viewer reads, or Also.

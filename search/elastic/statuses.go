@@ -69,17 +69,7 @@ func terms(field string, v any) obj { return obj{"terms": obj{field: v}} }
 // Statuses implements search.Engine.
 func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, error) {
 	offset, limit := search.Clamp(q.Offset, q.Limit)
-	var must []obj
-	for _, w := range strings.Fields(q.Text) {
-		either := make([]obj, len(textFields))
-		for i, f := range textFields {
-			either[i] = obj{"match": obj{f: obj{"query": w, "operator": "and"}}}
-		}
-		must = append(must, anyOf(either...))
-	}
-	if len(must) == 0 {
-		must = append(must, obj{"match_all": obj{}})
-	}
+	must := textQueries(q)
 	filter := []obj{access(q)}
 	if len(q.Accounts) > 0 {
 		filter = append(filter, terms("account", ids(q.Accounts)))
@@ -103,7 +93,7 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		}
 	}
 	found, err := e.find(ctx, Statuses, obj{
-		"query": bools(obj{"must": must, "filter": filter}),
+		"query": bools(obj{"must": must, "filter": filter, "must_not": exclusions(q)}),
 		"from":  offset, "size": limit, "_source": false, "track_total_hits": false,
 		"sort": []obj{{"_score": "desc"}, {"created": "desc"}, {"id": "desc"}},
 	})
@@ -111,6 +101,52 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		return nil, err
 	}
 	return parseIDs(found)
+}
+
+// textQueries are the queries of q's words and phrases, or one matching everything.
+func textQueries(q search.StatusQuery) []obj {
+	var must []obj
+	for _, w := range strings.Fields(q.Text) {
+		must = append(must, wordQuery(w))
+	}
+	for _, p := range q.Phrases {
+		must = append(must, phraseQuery(p))
+	}
+	if len(must) == 0 {
+		must = append(must, obj{"match_all": obj{}})
+	}
+	return must
+}
+
+// wordQuery matches a word in any language's field.
+func wordQuery(w string) obj {
+	either := make([]obj, len(textFields))
+	for i, f := range textFields {
+		either[i] = obj{"match": obj{f: obj{"query": w, "operator": "and"}}}
+	}
+	return anyOf(either...)
+}
+
+// phraseQuery matches words in order in the language-independent field.
+func phraseQuery(p string) obj { return obj{"match_phrase": obj{"text": obj{"query": p}}} }
+
+// exclusions are the queries whose statuses q drops.
+func exclusions(q search.StatusQuery) []obj {
+	not := []obj{}
+	for _, x := range q.Exclude {
+		if len(strings.Fields(x)) > 1 {
+			not = append(not, phraseQuery(x))
+		} else if x != "" {
+			not = append(not, wordQuery(x))
+		}
+	}
+	if len(q.ExcludeAccounts) > 0 {
+		not = append(not, terms("account", ids(q.ExcludeAccounts)))
+	}
+	for _, l := range q.ExcludeLanguages {
+		not = append(not, term("lang", strings.ToLower(l)))
+	}
+	return not
 }
 
 // access is the privacy rule: public statuses, or ones the viewer reads, or Also.

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Open) {
 		{"DetectedLanguage", testDetected},
 		{"Privacy", testPrivacy},
 		{"Filters", testFilters},
+		{"PhrasesAndExclusions", testPhrasesExclusions},
 		{"Paging", testPaging},
 		{"Tags", testTags},
 		{"Accounts", testAccounts},
@@ -182,6 +183,27 @@ func testFilters(t *testing.T, e search.Engine) {
 	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3)
 	expect(t, e, search.StatusQuery{Text: "apple", Before: base.Add(3 * time.Minute)}, 1, 2)
 	expect(t, e, search.StatusQuery{Accounts: []uint64{2}}, 2) // no text
+}
+
+func testPhrasesExclusions(t *testing.T, e search.Engine) {
+	a := pub(1, "en", "The quick brown fox jumps")
+	b := pub(2, "en", "A brown quick fox sleeps")
+	c := pub(3, "de", "Der schnelle braune Fuchs")
+	c.AccountID = 2
+	d := pub(4, "", "fox and Café Crème together")
+	index(t, e, a, b, c, d)
+	expect(t, e, search.StatusQuery{Phrases: []string{"quick brown"}}, 1)
+	expect(t, e, search.StatusQuery{Phrases: []string{"Quick  Brown fox"}}, 1)
+	expect(t, e, search.StatusQuery{Phrases: []string{"cafe creme"}}, 4) // folded
+	expect(t, e, search.StatusQuery{Phrases: []string{"fox brown"}})
+	expect(t, e, search.StatusQuery{Text: "fox", Phrases: []string{"brown quick"}}, 2)
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"sleeping"}}, 1, 4) // stemmed as the words
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"quick brown"}}, 2, 4)
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"brown", "creme"}})
+	expect(t, e, search.StatusQuery{Text: "Fuchs fox", ExcludeAccounts: []uint64{1}})
+	expect(t, e, search.StatusQuery{Text: "Fuchs", ExcludeAccounts: []uint64{1}}, 3)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeLanguages: []string{"EN"}}, 4)
+	expect(t, e, search.StatusQuery{Accounts: []uint64{1}, Exclude: []string{"fox"}})
 }
 
 func testPaging(t *testing.T, e search.Engine) {
