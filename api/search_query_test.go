@@ -37,15 +37,15 @@ func TestStatusQueryOperators(t *testing.T) {
 	yes, no := true, false
 	cases := map[string]search.StatusQuery{
 		`fox -dog "quick brown" -"lazy cat"`: {Text: "fox", Phrases: []string{"quick brown"}, Exclude: []string{"dog", "lazy cat"}},
-		`a -has:poll is:reply -is:sensitive`:  {Text: "a", Poll: &no, Reply: &yes, Sensitive: &no},
-		`a language:FR -language:de`:          {Text: "a", Language: "fr", ExcludeLanguages: []string{"de"}},
-		`a before:2026-03-01`:                 {Text: "a", Before: day},
-		`a -before:2026-03-01`:                {Text: "a", After: day.Add(-time.Millisecond)},
-		`a after:2026-03-01`:                  {Text: "a", After: day.Add(24*time.Hour - time.Millisecond)},
-		`a -after:2026-03-01`:                 {Text: "a", Before: day.Add(24 * time.Hour)},
-		`a during:2026-03-01`:                 {Text: "a", After: day.Add(-time.Millisecond), Before: day.Add(24 * time.Hour)},
-		`a before:soon has:nothing -x:y`:      {Text: "a before:soon has:nothing", Exclude: []string{"x:y"}},
-		`in:library +b in:public`:             {Text: "b", LibraryOnly: true, PublicOnly: true},
+		`a -has:poll is:reply -is:sensitive`: {Text: "a", Poll: &no, Reply: &yes, Sensitive: &no},
+		`a language:FR -language:de`:         {Text: "a", Language: "fr", ExcludeLanguages: []string{"de"}},
+		`a before:2026-03-01`:                {Text: "a", Before: day},
+		`a -before:2026-03-01`:               {Text: "a", After: day.Add(-time.Millisecond)},
+		`a after:2026-03-01`:                 {Text: "a", After: day.Add(24*time.Hour - time.Millisecond)},
+		`a -after:2026-03-01`:                {Text: "a", Before: day.Add(24 * time.Hour)},
+		`a during:2026-03-01`:                {Text: "a", After: day.Add(-time.Millisecond), Before: day.Add(24 * time.Hour)},
+		`a before:soon has:nothing -x:y`:     {Text: "a before:soon has:nothing", Exclude: []string{"x:y"}},
+		`in:library +b in:public`:            {Text: "b", LibraryOnly: true, PublicOnly: true},
 	}
 	for q, want := range cases {
 		got, ok, err := s.statusQuery(context.Background(), 0, q)
