@@ -117,6 +117,10 @@ func applyOperator(sq *search.StatusQuery, t queryTerm) bool {
 		sq.Media = flag
 	case t.op == "has" && val == "poll":
 		sq.Poll = flag
+	case t.op == "has" && val == "link":
+		sq.Link = flag
+	case t.op == "has" && val == "embed":
+		sq.Embed = flag
 	case t.op == "is" && val == "reply":
 		sq.Reply = flag
 	case t.op == "is" && val == "sensitive":

@@ -38,6 +38,7 @@ func TestStatusQueryOperators(t *testing.T) {
 	cases := map[string]search.StatusQuery{
 		`fox -dog "quick brown" -"lazy cat"`: {Text: "fox", Phrases: []string{"quick brown"}, Exclude: []string{"dog", "lazy cat"}},
 		`a -has:poll is:reply -is:sensitive`: {Text: "a", Poll: &no, Reply: &yes, Sensitive: &no},
+		`a has:link -has:embed`:              {Text: "a", Link: &yes, Embed: &no},
 		`a language:FR -language:de`:         {Text: "a", Language: "fr", ExcludeLanguages: []string{"de"}},
 		`a before:2026-03-01`:                {Text: "a", Before: day},
 		`a -before:2026-03-01`:               {Text: "a", After: day.Add(-time.Millisecond)},

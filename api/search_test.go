@@ -183,4 +183,7 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 	waitFound(t, c, alice, `fox -"quick brown"`, reversed, bobs, german)
 	waitFound(t, c, alice, "fox -naps -story", inOrder, german)
 	waitFound(t, c, alice, "fox -from:bob -language:de", inOrder, reversed)
+	linked := alice.PostStatus("a fox on https://example.com/fox and @bob").ID
+	waitFound(t, c, alice, "fox has:link", linked)
+	waitFound(t, c, alice, "fox -has:link -from:bob", inOrder, reversed, german)
 }

@@ -40,8 +40,9 @@ type Status struct {
 	// mentions, those who boosted it.
 	Readers []uint64
 	// Reply, Media, Poll and Sensitive serve the operators is:reply, has:media,
-	// has:poll and is:sensitive.
-	Reply, Media, Poll, Sensitive bool
+	// has:poll and is:sensitive; Link (a link worth a preview card) has:link, and Embed
+	// (a video preview card) has:embed.
+	Reply, Media, Poll, Sensitive, Link, Embed bool
 }
 
 // Account is what is indexed of an account.
@@ -93,8 +94,9 @@ type StatusQuery struct {
 	Language string
 	// After and Before restrict CreatedAt (exclusive); zero is no bound.
 	After, Before time.Time
-	// Reply, Media, Poll and Sensitive, when not nil, require the flag's value.
-	Reply, Media, Poll, Sensitive *bool
+	// Reply, Media, Poll, Sensitive, Link and Embed, when not nil, require the flag's
+	// value.
+	Reply, Media, Poll, Sensitive, Link, Embed *bool
 	// Offset and Limit page the results, best first (score, then newest).
 	Offset, Limit int
 }

@@ -76,7 +76,7 @@ func statusMapping() (*mapping.IndexMappingImpl, error) {
 		doc.AddFieldMappingsAt(f, keywordField())
 	}
 	doc.AddFieldMappingsAt("created", numberField())
-	for _, f := range []string{"public", "reply", "media", "poll", "sensitive"} {
+	for _, f := range []string{"public", "reply", "media", "poll", "sensitive", "link", "embed"} {
 		doc.AddFieldMappingsAt(f, boolField())
 	}
 	return m, nil
@@ -94,7 +94,7 @@ func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error
 			d := map[string]any{
 				"text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
 				"created": float64(st.CreatedAt.UnixMilli()), "public": st.Public, "reply": st.Reply,
-				"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive,
+				"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive, "link": st.Link, "embed": st.Embed,
 			}
 			if a, ok := analyzers[lang]; ok {
 				d["text_"+a] = st.Text
@@ -134,7 +134,7 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 	if r := createdRange(q); r != nil {
 		must = append(must, r)
 	}
-	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive} {
+	for field, v := range flags(q) {
 		if v != nil {
 			must = append(must, boolQ(field, *v))
 		}
@@ -149,6 +149,12 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		return nil, fmt.Errorf("search: statuses: %w", err)
 	}
 	return hitIDs(res)
+}
+
+// flags are the boolean fields q filters on, by field name.
+func flags(q search.StatusQuery) map[string]*bool {
+	return map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive,
+		"link": q.Link, "embed": q.Embed}
 }
 
 // textQueries are the queries of q's words and phrases, or one matching everything.

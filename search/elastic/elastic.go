@@ -158,7 +158,7 @@ func (e *Engine) Prefix() string { return e.prefix }
 func (e *Engine) alias(kind string) string { return e.prefix + kind }
 
 // install puts the kind's template and, when its alias is missing, creates version 1
-// with the alias. Nodes starting together may race: an index that already exists is
+// with the alias, else adds the template's new fields to the current version. Nodes starting together may race: an index that already exists is
 // no error.
 func (e *Engine) install(ctx context.Context, kind string) error {
 	body, err := json.Marshal(map[string]any{
@@ -178,13 +178,28 @@ func (e *Engine) install(ctx context.Context, kind string) error {
 	}
 	res.Body.Close()
 	if res.StatusCode == http.StatusOK {
-		return nil
+		return e.addFields(ctx, kind)
 	}
 	err = e.create(ctx, kind, e.alias(kind)+"-v1", true)
 	if err != nil && strings.Contains(err.Error(), "resource_already_exists_exception") {
 		return nil
 	}
 	return err
+}
+
+// addFields puts the template's mapping on the kind's current index, so that fields
+// added since it was created (has:link's and has:embed's) are known to its strict
+// mapping; a field whose mapping changed needs Reindex, and is an error here.
+func (e *Engine) addFields(ctx context.Context, kind string) error {
+	mappings, _ := templates[kind]()["mappings"].(map[string]any)
+	body, err := json.Marshal(map[string]any{"properties": mappings["properties"]})
+	if err != nil {
+		return err
+	}
+	if _, err := e.call(esapi.IndicesPutMappingRequest{Index: []string{e.alias(kind)}, Body: bytes.NewReader(body)}.Do(ctx, e.es)); err != nil {
+		return fmt.Errorf("search: mapping of %s (run herd admin search reindex if it changed): %w", kind, err)
+	}
+	return nil
 }
 
 // create makes a versioned index of kind; with alias, it carries the kind's alias.

@@ -39,7 +39,7 @@ func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error
 		d := map[string]any{
 			"id": st.ID, "text": st.Text, "account": docID(st.AccountID), "readers": ids(st.Readers),
 			"lang": lang, "created": st.CreatedAt.UnixMilli(), "public": st.Public, "reply": st.Reply,
-			"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive,
+			"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive, "link": st.Link, "embed": st.Embed,
 		}
 		if a, ok := analyzers[lang]; ok {
 			d["text_"+a] = st.Text
@@ -87,7 +87,8 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		}
 		filter = append(filter, obj{"range": obj{"created": r}})
 	}
-	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive} {
+	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive,
+		"link": q.Link, "embed": q.Embed} {
 		if v != nil {
 			filter = append(filter, term(field, *v))
 		}

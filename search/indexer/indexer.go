@@ -17,6 +17,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
@@ -54,6 +55,13 @@ type Hashtags interface {
 	History(ctx context.Context, name string, now time.Time) ([]hashtag.Day, error)
 }
 
+// Cards is the part of the card service the indexer needs: a status has:embed when its
+// preview card, or the card already recorded for its link, is a video.
+type Cards interface {
+	ForStatuses(ctx context.Context, ids []shard.ID) (map[shard.ID]*card.Card, error)
+	Recorded(ctx context.Context, urls []string) (map[string]*card.Card, error)
+}
+
 // DeadLetters is the part of deadletter.Keeper the consumer needs.
 type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
@@ -69,6 +77,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Domain is the server's: a link to it is no link for has:link.
+	Domain string
+	// Cards tell has:embed; without them no status has it.
+	Cards Cards
 }
 
 // Service indexes.
@@ -211,13 +223,41 @@ func (s *Service) document(ctx context.Context, st *status.Status, author *accou
 		}
 		p.MaxID = page[len(page)-1].Cursor
 	}
+	link := card.FirstLink(st.Content, s.opts.Domain)
+	embed, err := s.embedded(ctx, st.ID, link)
+	if err != nil {
+		return search.Status{}, err
+	}
 	return search.Status{
+		Link: link != "", Embed: embed,
 		ID: uint64(st.ID), AccountID: uint64(st.AccountID), Language: st.Language, CreatedAt: st.CreatedAt,
 		Text:    filter.SearchableText(st.SpoilerText, st.Content, options, descriptions),
 		Public:  st.Visibility == status.Public && author.Indexable && !author.Suspended,
 		Readers: readers, Reply: st.InReplyToID != 0, Media: len(st.MediaIDs) > 0, Poll: st.Poll != nil,
 		Sensitive: st.Sensitive,
 	}, nil
+}
+
+// embedded tells whether the status's preview card, or else the card recorded for its
+// link, is a video. The card is fetched after the status is written, so a new status
+// whose link was never fetched before is indexed without it.
+func (s *Service) embedded(ctx context.Context, id shard.ID, link string) (bool, error) {
+	if link == "" || s.opts.Cards == nil {
+		return false, nil
+	}
+	byStatus, err := s.opts.Cards.ForStatuses(ctx, []shard.ID{id})
+	if err != nil {
+		return false, err
+	}
+	if c := byStatus[id]; c != nil {
+		return c.Type == card.Video, nil
+	}
+	byURL, err := s.opts.Cards.Recorded(ctx, []string{link})
+	if err != nil {
+		return false, err
+	}
+	c := byURL[link]
+	return c != nil && !c.None && c.Type == card.Video, nil
 }
 
 func (s *Service) indexTags(ctx context.Context, names []string) error {

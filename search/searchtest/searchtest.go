@@ -171,16 +171,21 @@ func testFilters(t *testing.T, e search.Engine) {
 	b := pub(2, "fr", "apple tarte")
 	b.AccountID, b.Reply, b.Media = 2, true, true
 	c := pub(3, "en", "apple juice")
-	c.Poll, c.Sensitive = true, true
-	index(t, e, a, b, c)
+	c.Poll, c.Sensitive, c.Link = true, true, true
+	d := pub(4, "en", "apple video")
+	d.Link, d.Embed = true, true
+	index(t, e, a, b, c, d)
+	expect(t, e, search.StatusQuery{Text: "apple", Link: &yes}, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Embed: &yes}, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Link: &no, Embed: &no}, 1, 2)
 	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{2}}, 2)
-	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{1, 2}}, 1, 2, 3)
-	expect(t, e, search.StatusQuery{Text: "apple", Language: "en"}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{1, 2}}, 1, 2, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Language: "en"}, 1, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Reply: &yes}, 2)
-	expect(t, e, search.StatusQuery{Text: "apple", Reply: &no}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Reply: &no}, 1, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Media: &yes}, 2)
 	expect(t, e, search.StatusQuery{Text: "apple", Poll: &yes, Sensitive: &yes}, 3)
-	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Before: base.Add(3 * time.Minute)}, 1, 2)
 	expect(t, e, search.StatusQuery{Accounts: []uint64{2}}, 2) // no text
 }
