@@ -125,6 +125,18 @@ type Engine interface {
 	Close() error
 }
 
+// Rebuilder is an engine that rebuilds into fresh indexes while queries answer from
+// its current ones (search/elastic); an engine without it is rebuilt in place.
+type Rebuilder interface {
+	// Rebuild returns an engine that reads and writes the fresh indexes of build, made
+	// when build is "" and named by the build it returns, kept when they exist (a
+	// rebuild resumed).
+	Rebuild(ctx context.Context, build string) (Engine, string, error)
+	// Swap makes build's indexes the ones queries answer from, in one step for each
+	// kind, and drops those they replace.
+	Swap(ctx context.Context, build string) error
+}
+
 // Clamp bounds a page's limit (default 20, at most MaxLimit) and offset.
 func Clamp(offset, limit int) (int, int) {
 	if limit <= 0 {

@@ -34,6 +34,7 @@ Usage:
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
   herd admin audit                   the newest moderator actions (--limit)
+  herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)

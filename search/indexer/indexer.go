@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -81,6 +83,9 @@ type Options struct {
 	Domain string
 	// Cards tell has:embed; without them no status has it.
 	Cards Cards
+	// RebuildPage is how many accounts Rebuild reads at a time, saving its cursor
+	// after each page; default 50.
+	RebuildPage int
 }
 
 // Service indexes.
@@ -104,6 +109,9 @@ func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashta
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.RebuildPage <= 0 {
+		opts.RebuildPage = 50
 	}
 	return &Service{engine: engine, bus: b, statuses: st, accounts: acc, tags: tags, media: m, opts: opts}
 }
@@ -289,20 +297,53 @@ func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
 
 // IndexAccountStatuses indexes every status of an account again, newest first.
 func (s *Service) IndexAccountStatuses(ctx context.Context, id shard.ID) error {
+	a, err := s.accounts.Get(ctx, id)
+	if errors.Is(err, account.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.indexStatusesOf(ctx, a)
+	return err
+}
+
+// indexStatusesOf indexes every status of an account (not its boosts), newest first,
+// a page at a time, and their hashtags; it returns how many statuses.
+func (s *Service) indexStatusesOf(ctx context.Context, a *account.Account) (int64, error) {
+	var n int64
 	p := paging.Page{Limit: 200}
 	for {
-		ids, err := s.statuses.ByAccount(ctx, id, id, p, status.AccountFilter{ExcludeReblogs: true})
-		if err != nil {
-			return err
+		ids, err := s.statuses.ByAccount(ctx, a.ID, a.ID, p, status.AccountFilter{ExcludeReblogs: true})
+		if err != nil || len(ids) == 0 {
+			return n, err
 		}
+		docs := make([]search.Status, 0, len(ids))
+		tags := map[string]bool{}
 		for _, sid := range ids {
-			if err := s.reindex(ctx, sid); err != nil {
-				return err
+			st, err := s.statuses.Get(ctx, sid)
+			if errors.Is(err, status.ErrNotFound) || (err == nil && st.ReblogOfID != 0) {
+				continue
+			}
+			if err != nil {
+				return n, err
+			}
+			doc, err := s.document(ctx, st, a)
+			if err != nil {
+				return n, err
+			}
+			docs = append(docs, doc)
+			for _, t := range st.Tags {
+				tags[t] = true
 			}
 		}
-		if len(ids) == 0 {
-			return nil
+		if err := s.engine.IndexStatuses(ctx, docs...); err != nil {
+			return n, err
 		}
+		if err := s.indexTags(ctx, slices.Sorted(maps.Keys(tags))); err != nil {
+			return n, err
+		}
+		n += int64(len(docs))
 		p.MaxID = ids[len(ids)-1]
 	}
 }
