@@ -93,6 +93,12 @@ func openSearch(cfg Config) (search.Engine, error) {
 	return e, nil
 }
 
+// OpenSearch opens the search engine of the [search] table alone, for tools that
+// measure it (herd bench search); cfg.Data is Bleve's default directory's parent.
+func OpenSearch(cfg Config) (search.Engine, error) {
+	return openSearch(cfg.searchDefaults())
+}
+
 // searchGroup is the indexer's consumer group: an embedded engine is one per node, so
 // each node consumes every event in a group of its own; a server's indexes are shared,
 // so the nodes share one group and each event is indexed once.

@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/search"
-	searchbleve "github.com/herd-social/herd/search/bleve"
-	"github.com/herd-social/herd/search/elastic"
 	"github.com/herd-social/herd/search/searchbench"
 )
 
@@ -32,7 +31,7 @@ func benchSearch(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	e, size, cleanup, err := benchEngine(ctx, *url, *dir)
+	e, size, cleanup, err := benchEngine(*url, *dir)
 	if err != nil {
 		return err
 	}
@@ -53,14 +52,20 @@ func benchSearch(args []string) error {
 
 // benchEngine opens the engine of a bench, a function telling its size on disk (Bleve
 // only) and one that closes and deletes it.
-func benchEngine(ctx context.Context, url, dir string) (search.Engine, func() string, func(), error) {
+func benchEngine(url, dir string) (search.Engine, func() string, func(), error) {
 	if url != "" {
-		e, err := elastic.Open(ctx, elastic.Config{URL: url, Prefix: fmt.Sprintf("herd-bench-%d-", os.Getpid())})
+		e, err := node.OpenSearch(node.Config{Search: node.SearchConfig{Engine: node.SearchElastic, URL: url,
+			Prefix: fmt.Sprintf("herd-bench-%d-", os.Getpid())}})
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		fmt.Printf("engine: %s\n", url)
-		return e, func() string { return "" }, func() { _ = e.Drop(context.Background()); _ = e.Close() }, nil
+		return e, func() string { return "" }, func() {
+			if d, ok := e.(interface{ Drop(context.Context) error }); ok {
+				_ = d.Drop(context.Background())
+			}
+			_ = e.Close()
+		}, nil
 	}
 	remove := dir == ""
 	if remove {
@@ -69,7 +74,7 @@ func benchEngine(ctx context.Context, url, dir string) (search.Engine, func() st
 			return nil, nil, nil, err
 		}
 	}
-	e, err := searchbleve.Open(dir)
+	e, err := node.OpenSearch(node.Config{Search: node.SearchConfig{Engine: node.SearchBleve, Dir: dir}})
 	if err != nil {
 		return nil, nil, nil, err
 	}
