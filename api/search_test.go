@@ -186,4 +186,9 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 	linked := alice.PostStatus("a fox on https://example.com/fox and @bob").ID
 	waitFound(t, c, alice, "fox has:link", linked)
 	waitFound(t, c, alice, "fox -has:link -from:bob", inOrder, reversed, german)
+	got := statusIDs(searchAs(t, c, alice, url.Values{"q": {"fox"}, "type": {"statuses"}, "min_id": {reversed}, "max_id": {linked}}))
+	slices.Sort(got)
+	if want := []string{bobs, german}; !slices.Equal(got, want) {
+		t.Errorf("min_id and max_id found %v, want %v", got, want)
+	}
 }

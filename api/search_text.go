@@ -61,6 +61,11 @@ func (s *Server) searchStatuses(r *req, q string, offset, limit int) ([]*Status,
 		sq.Accounts = []uint64{uint64(id)}
 	}
 	sq.Viewer, sq.Offset, sq.Limit = uint64(r.viewer), offset, limit
+	for name, dst := range map[string]*uint64{"min_id": &sq.MinID, "max_id": &sq.MaxID} {
+		if id, err := shard.Parse(r.p.str(name)); err == nil { // as Mastodon, an id range
+			*dst = uint64(id)
+		}
+	}
 	for _, list := range []func(context.Context, shard.ID, paging.Page) ([]status.Listed, error){s.d.Statuses.Favourites, s.d.Statuses.Bookmarks} {
 		rows, err := list(ctx, r.viewer, paging.Page{Limit: library})
 		if err != nil {

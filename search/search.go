@@ -94,6 +94,9 @@ type StatusQuery struct {
 	Language string
 	// After and Before restrict CreatedAt (exclusive); zero is no bound.
 	After, Before time.Time
+	// MinID and MaxID restrict the status ids (exclusive); zero is no bound
+	// (min_id and max_id of /api/v2/search, as Mastodon's).
+	MinID, MaxID uint64
 	// Reply, Media, Poll, Sensitive, Link and Embed, when not nil, require the flag's
 	// value.
 	Reply, Media, Poll, Sensitive, Link, Embed *bool

@@ -72,7 +72,7 @@ func statusMapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range textFields[1:] {
 		doc.AddFieldMappingsAt(f, textField(strings.TrimPrefix(f, "text_")))
 	}
-	for _, f := range []string{"account", "readers", "lang"} {
+	for _, f := range []string{"account", "readers", "lang", "sid"} {
 		doc.AddFieldMappingsAt(f, keywordField())
 	}
 	doc.AddFieldMappingsAt("created", numberField())
@@ -92,7 +92,7 @@ func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error
 			}
 			lang := search.AnalysisLanguage(st)
 			d := map[string]any{
-				"text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
+				"sid": sortableID(st.ID), "text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
 				"created": float64(st.CreatedAt.UnixMilli()), "public": st.Public, "reply": st.Reply,
 				"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive, "link": st.Link, "embed": st.Embed,
 			}
@@ -133,6 +133,9 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 	}
 	if r := createdRange(q); r != nil {
 		must = append(must, r)
+	}
+	if q.MinID != 0 || q.MaxID != 0 {
+		must = append(must, idRange(q.MinID, q.MaxID))
 	}
 	for field, v := range flags(q) {
 		if v != nil {
@@ -228,6 +231,24 @@ func createdRange(q search.StatusQuery) query.Query {
 	f := false
 	r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &f, &f)
 	r.SetField("created")
+	return r
+}
+
+// sortableID is an id as a keyword whose byte order is the ids' order.
+func sortableID(id uint64) string { return fmt.Sprintf("%020d", id) }
+
+// idRange bounds the status id, exclusive; zero is no bound.
+func idRange(minID, maxID uint64) query.Query {
+	lo, hi := "", ""
+	if minID != 0 {
+		lo = sortableID(minID)
+	}
+	if maxID != 0 {
+		hi = sortableID(maxID)
+	}
+	f := false
+	r := bleve.NewTermRangeInclusiveQuery(lo, hi, &f, &f)
+	r.SetField("sid")
 	return r
 }
 

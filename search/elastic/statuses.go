@@ -87,6 +87,16 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		}
 		filter = append(filter, obj{"range": obj{"created": r}})
 	}
+	if q.MinID != 0 || q.MaxID != 0 {
+		r := obj{}
+		if q.MinID != 0 {
+			r["gt"] = q.MinID
+		}
+		if q.MaxID != 0 {
+			r["lt"] = q.MaxID
+		}
+		filter = append(filter, obj{"range": obj{"id": r}})
+	}
 	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive,
 		"link": q.Link, "embed": q.Embed} {
 		if v != nil {

@@ -188,6 +188,9 @@ func testFilters(t *testing.T, e search.Engine) {
 	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Before: base.Add(3 * time.Minute)}, 1, 2)
 	expect(t, e, search.StatusQuery{Accounts: []uint64{2}}, 2) // no text
+	expect(t, e, search.StatusQuery{Text: "apple", MinID: 2}, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", MaxID: 3}, 1, 2)
+	expect(t, e, search.StatusQuery{Text: "apple", MinID: 1, MaxID: 4}, 2, 3)
 }
 
 func testPhrasesExclusions(t *testing.T, e search.Engine) {
