@@ -1,10 +1,12 @@
 // Package search is the full-text search contract: documents of three kinds
 // (statuses, accounts, hashtags) are indexed, replaced and deleted by id, and found by
 // queries that carry the privacy rule of Mastodon 4.2's search, so that an engine never
-// returns a status the searcher may not find. Engines (search/bleve, later
+// returns a status the searcher may not find. Engines (search/bleve, search/elastic for
 // Elasticsearch and OpenSearch) keep to what every engine of the kind shares: keyword
 // and boolean fields, numeric ranges, per-field analyzers, prefix queries, sorting by
 // score then a field, offset and limit. search/searchtest is the conformance suite.
+// A status indexed without a language gets the one AnalysisLanguage detects (lingua),
+// so that its language's analyzer applies in every engine.
 //
 // It imports nothing of the module: ids are plain unsigned integers.
 package search
