@@ -192,3 +192,15 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 		t.Errorf("min_id and max_id found %v, want %v", got, want)
 	}
 }
+
+// TestSearchDetectsLanguage: a status posted without a language is stemmed in the one
+// detected from its text.
+func TestSearchDetectsLanguage(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	german := alice.PostStatus("Die Häuser stehen seit hundert Jahren am Ufer des Flusses").ID
+	english := alice.PostStatus("We were running along the river when the rain started").ID
+	waitFound(t, c, alice, "Haus", german)
+	waitFound(t, c, alice, "run", english)
+	waitFound(t, c, alice, "Fluss language:de", german)
+}
