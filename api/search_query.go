@@ -142,8 +142,8 @@ func applyOperator(sq *search.StatusQuery, t queryTerm) bool {
 }
 
 // applyDate applies before:, after: and during: (a day, UTC) and their negations
-// (-before: is from that day on, -after: until its end); -during: is not supported
-// and drops nothing. False when the value is no date.
+// (-before: is from that day on, -after: until its end, -during: drops the day).
+// False when the value is no date.
 func applyDate(sq *search.StatusQuery, t queryTerm) bool {
 	day, err := time.Parse(time.DateOnly, t.val)
 	if err != nil {
@@ -152,6 +152,7 @@ func applyDate(sq *search.StatusQuery, t queryTerm) bool {
 	end := day.Add(24*time.Hour - time.Millisecond) // the day's last millisecond
 	switch {
 	case t.op == "during" && t.neg:
+		sq.ExcludeDays = append(sq.ExcludeDays, day)
 	case t.op == "during":
 		sq.After, sq.Before = day.Add(-time.Millisecond), end.Add(time.Millisecond)
 	case (t.op == "before") != t.neg: // before:, or -after:

@@ -45,6 +45,7 @@ func TestStatusQueryOperators(t *testing.T) {
 		`a after:2026-03-01`:                 {Text: "a", After: day.Add(24*time.Hour - time.Millisecond)},
 		`a -after:2026-03-01`:                {Text: "a", Before: day.Add(24 * time.Hour)},
 		`a during:2026-03-01`:                {Text: "a", After: day.Add(-time.Millisecond), Before: day.Add(24 * time.Hour)},
+		`a -during:2026-03-01`:               {Text: "a", ExcludeDays: []time.Time{day}},
 		`a before:soon has:nothing -x:y`:     {Text: "a before:soon has:nothing", Exclude: []string{"x:y"}},
 		`in:library +b in:public`:            {Text: "b", LibraryOnly: true, PublicOnly: true},
 	}

@@ -81,6 +81,9 @@ type StatusQuery struct {
 	ExcludeAccounts []uint64
 	// ExcludeLanguages drops statuses of these languages (-language:).
 	ExcludeLanguages []string
+	// ExcludeDays drops statuses created on these days: each a day's first instant,
+	// the day running 24 hours from it (-during:).
+	ExcludeDays []time.Time
 	// Viewer is the searching account, 0 for none.
 	Viewer uint64
 	// Also are statuses the viewer may find beyond the index's rule (the ones they

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
@@ -209,6 +210,13 @@ func exclusions(q search.StatusQuery) []query.Query {
 	}
 	for _, l := range q.ExcludeLanguages {
 		not = append(not, keyword("lang", lower(l)))
+	}
+	for _, d := range q.ExcludeDays {
+		lo, hi := float64(d.UnixMilli()), float64(d.Add(24*time.Hour).UnixMilli())
+		t, f := true, false
+		r := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &t, &f)
+		r.SetField("created")
+		not = append(not, r)
 	}
 	return not
 }

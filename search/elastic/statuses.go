@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herd-social/herd/search"
 )
@@ -156,6 +157,9 @@ func exclusions(q search.StatusQuery) []obj {
 	}
 	for _, l := range q.ExcludeLanguages {
 		not = append(not, term("lang", strings.ToLower(l)))
+	}
+	for _, d := range q.ExcludeDays {
+		not = append(not, obj{"range": obj{"created": obj{"gte": d.UnixMilli(), "lt": d.Add(24 * time.Hour).UnixMilli()}}})
 	}
 	return not
 }

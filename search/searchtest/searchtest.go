@@ -212,6 +212,12 @@ func testPhrasesExclusions(t *testing.T, e search.Engine) {
 	expect(t, e, search.StatusQuery{Text: "Fuchs", ExcludeAccounts: []uint64{1}}, 3)
 	expect(t, e, search.StatusQuery{Text: "fox", ExcludeLanguages: []string{"EN"}}, 4)
 	expect(t, e, search.StatusQuery{Accounts: []uint64{1}, Exclude: []string{"fox"}})
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) // statuses 1 to 4 are of its noon
+	later := pub(5, "en", "fox of another day")
+	later.CreatedAt = day.Add(24 * time.Hour)
+	index(t, e, later)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeDays: []time.Time{day}}, 5)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeDays: []time.Time{day.Add(48 * time.Hour)}}, 1, 2, 4, 5)
 }
 
 func testPaging(t *testing.T, e search.Engine) {
