@@ -69,6 +69,8 @@ func admin(args []string) error {
 			fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
 		}
 		return err
+	case "search":
+		return adminSearch(ctx, cfg, fs.Args())
 	}
 	n, err := node.Open(cfg, logger())
 	if err != nil {

@@ -35,6 +35,7 @@ Usage:
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
   herd admin relay-subscribers list|approve ID|reject ID|remove ID  the servers subscribed to this relay (relay.enabled)
   herd admin audit                   the newest moderator actions (--limit)
+  herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
