@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -130,6 +131,10 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Relays, if set (node sets it), manages the relays the instance subscribes to.
 	Relays Relays
+	// WebApp is the built web client (package web): index.html at its root, hashed
+	// files under assets/. Nil, or without index.html, serves a page at / that says
+	// how to build it (webapp.go).
+	WebApp fs.FS
 
 	streams *streamState // the streaming API's live state, made by New
 }

@@ -1,0 +1,62 @@
+// The Mastodon API as RTK Query endpoints. The token comes from the auth slice; every
+// request is same-origin. Timelines are cached per kind; the streaming connection
+// (streaming.ts) adds live posts to the live slice, and showPending moves them in.
+import { createApi, fetchBaseQuery } from "@reduxjs/toolkit/query/react";
+import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
+
+export type TimelineKind = "home" | "local" | "federated";
+
+export const timelinePaths: Record<TimelineKind, string> = {
+  home: "/api/v1/timelines/home",
+  local: "/api/v1/timelines/public?local=true",
+  federated: "/api/v1/timelines/public",
+};
+
+interface WithToken {
+  auth: { token: string | null };
+}
+
+export const api = createApi({
+  reducerPath: "api",
+  baseQuery: fetchBaseQuery({
+    baseUrl: "/",
+    prepareHeaders: (headers, { getState }) => {
+      const token = (getState() as WithToken).auth.token;
+      if (token) headers.set("Authorization", `Bearer ${token}`);
+      headers.set("Accept", "application/json");
+      return headers;
+    },
+  }),
+  tagTypes: ["Me"],
+  endpoints: (build) => ({
+    instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
+    me: build.query<Account, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),
+    timeline: build.query<Status[], TimelineKind>({
+      query: (kind) => timelinePaths[kind].slice(1) + (kind === "local" ? "&limit=40" : "?limit=40"),
+    }),
+    postStatus: build.mutation<Status, CreateStatusParams & { idempotencyKey: string }>({
+      query: ({ idempotencyKey, ...body }) => ({
+        url: "api/v1/statuses",
+        method: "POST",
+        body,
+        headers: { "Idempotency-Key": idempotencyKey },
+      }),
+      // A post of one's own shows at once at the top of home, as Mastodon's web app
+      // shows it; the stream's copy of it is then known and dropped.
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(api.util.updateQueryData("timeline", "home", (list) => prepend(list, [data])));
+      },
+    }),
+  }),
+});
+
+/** Puts statuses at the top of a timeline, skipping those it already shows. */
+export function prepend(list: Status[], fresh: Status[]): Status[] {
+  const seen = new Set(list.map((s) => s.id));
+  const add = fresh.filter((s) => !seen.has(s.id));
+  list.unshift(...add);
+  return list;
+}
+
+export const { useInstanceQuery, useMeQuery, useTimelineQuery, usePostStatusMutation } = api;
