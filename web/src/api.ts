@@ -3,6 +3,7 @@
 // (streaming.ts) adds live posts to the live slice, and showPending moves them in.
 import { createApi, fetchBaseQuery } from "@reduxjs/toolkit/query/react";
 import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
+import { deleted } from "./liveSlice";
 
 export type TimelineKind = "home" | "local" | "federated";
 
@@ -46,6 +47,7 @@ export const api = createApi({
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
         dispatch(api.util.updateQueryData("timeline", "home", (list) => prepend(list, [data])));
+        dispatch(deleted(data.id)); // its stream copy may have come before the answer
       },
     }),
   }),

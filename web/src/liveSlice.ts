@@ -22,6 +22,7 @@ export const liveSlice = createSlice({
       const list = state.pending[action.payload.kind];
       if (!list.some((s) => s.id === action.payload.status.id)) list.unshift(action.payload.status);
     },
+    /** A post now shown in the timelines (or gone) waits no longer. */
     deleted(state, action: PayloadAction<string>) {
       for (const kind of Object.keys(state.pending) as TimelineKind[]) {
         state.pending[kind] = state.pending[kind].filter((s) => s.id !== action.payload);
