@@ -46,7 +46,7 @@ cleanup() {
     kill -KILL "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
   fi
-  [[ -n "$data_dir" ]] && rm -rf "$data_dir"
+  [[ -n "$data_dir" ]] && rm -rf "$data_dir" "$data_dir.toml"
   [[ -n "$server_log" ]] && rm -f "$server_log"
 }
 trap cleanup EXIT
@@ -63,10 +63,12 @@ else
   url="http://127.0.0.1:$port"
   data_dir=$(mktemp -d)
   server_log=$(mktemp)
+  # Registration and sign-in hash passwords: the lowest bcrypt cost keeps the run short.
+  printf 'bcrypt_cost = 4\n' >"$data_dir.toml"
   shape=$(herd_shape_env "web_$port") || die "no engines for the cluster shape"
   say "starting herd serve on 127.0.0.1:$port${shape:+ on the cluster shape}"
   # shellcheck disable=SC2086 # shape is a list of VAR=value words
-  env $shape "$tools/herd" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off \
+  env $shape "$tools/herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off \
     >"$server_log" 2>&1 &
   server_pid=$!
   deadline=$((SECONDS + HEALTH_DEADLINE_S))
