@@ -190,6 +190,26 @@ async function main() {
       expect(status === 401, `the signed-out token still answers ${status}`);
       noProblems();
     });
+
+    await step("signing in again reuses the app's registration; a token revoked elsewhere signs the browser out", async () => {
+      const before = JSON.parse(await page.evaluate(() => localStorage.getItem("herd.app")));
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((u) => u.pathname === "/oauth/authorize");
+      expect(new URL(page.url()).searchParams.get("client_id") === before.client_id, "the app registered itself again");
+      await page.fill("#login", people.ada.username);
+      await page.fill("#password", people.ada.password);
+      await page.getByRole("button", { name: "Authorize" }).click();
+      await page.getByRole("heading", { name: "Home" }).waitFor();
+      const token = await page.evaluate(() => localStorage.getItem("herd.token"));
+      expect(token && token !== people.ada.browserToken, "no new token after signing in again");
+      await must("POST", "/oauth/revoke", null, { client_id: before.client_id, client_secret: before.client_secret, token });
+      await page.reload();
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      expect((await page.evaluate(() => localStorage.getItem("herd.token"))) === null, "the revoked token is still kept");
+      // The browser logs the 401 that signed it out; nothing else may go wrong.
+      const rest = problems.filter((p) => !p.includes("401"));
+      expect(rest.length === 0, rest.join("\n"));
+    });
   } finally {
     await browser.close();
   }

@@ -1,9 +1,17 @@
 // The Mastodon API as RTK Query endpoints. The token comes from the auth slice; every
 // request is same-origin. Timelines are cached per kind; the streaming connection
 // (streaming.ts) adds live posts to the live slice, and showPending moves them in.
-import { createApi, fetchBaseQuery } from "@reduxjs/toolkit/query/react";
+import {
+  createApi,
+  fetchBaseQuery,
+  type BaseQueryFn,
+  type FetchArgs,
+  type FetchBaseQueryError,
+} from "@reduxjs/toolkit/query/react";
+import { signedOut } from "./authSlice";
 import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
 import { deleted } from "./liveSlice";
+import { forgetToken } from "./oauth";
 
 export type TimelineKind = "home" | "local" | "federated";
 
@@ -17,17 +25,29 @@ interface WithToken {
   auth: { token: string | null };
 }
 
+const fetchQuery = fetchBaseQuery({
+  baseUrl: "/",
+  prepareHeaders: (headers, { getState }) => {
+    const token = (getState() as WithToken).auth.token;
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    headers.set("Accept", "application/json");
+    return headers;
+  },
+});
+
+/** A token the server no longer takes (revoked elsewhere, expired) signs the browser out. */
+const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, ctx, extra) => {
+  const result = await fetchQuery(args, ctx, extra);
+  if (result.error?.status === 401 && (ctx.getState() as WithToken).auth.token) {
+    forgetToken();
+    ctx.dispatch(signedOut());
+  }
+  return result;
+};
+
 export const api = createApi({
   reducerPath: "api",
-  baseQuery: fetchBaseQuery({
-    baseUrl: "/",
-    prepareHeaders: (headers, { getState }) => {
-      const token = (getState() as WithToken).auth.token;
-      if (token) headers.set("Authorization", `Bearer ${token}`);
-      headers.set("Accept", "application/json");
-      return headers;
-    },
-  }),
+  baseQuery,
   tagTypes: ["Me"],
   endpoints: (build) => ({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),

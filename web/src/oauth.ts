@@ -80,6 +80,10 @@ export function keptToken(): string | null {
   return localStorage.getItem(tokenKey);
 }
 
+export function forgetToken(): void {
+  localStorage.removeItem(tokenKey);
+}
+
 /** Leaves for the sign-in page; the browser comes back to the callback. */
 export async function beginSignIn(): Promise<void> {
   const app = await ensureApp();
@@ -124,7 +128,7 @@ export async function completeSignIn(search: string): Promise<string> {
 
 /** Revokes the token with the server and forgets it (forgotten even if revoking fails). */
 export async function signOut(token: string): Promise<void> {
-  localStorage.removeItem(tokenKey);
+  forgetToken();
   const app = readJSON<Application>(localStorage, appKey);
   if (!app) return;
   await post<Record<string, never>>("/oauth/revoke", {

@@ -70,6 +70,9 @@ export function useStreaming(base: string | undefined, token: string | null, ext
         subscribed.current = null;
         if (stopped) return;
         dispatch(connection("closed"));
+        // Closed for a token revoked elsewhere? Asking who we are finds out, and a
+        // 401 signs the browser out (api.ts), which stops this loop.
+        void dispatch(api.endpoints.me.initiate(undefined, { subscribe: false, forceRefetch: true }));
         attempt++;
         timer = setTimeout(open, Math.min(30_000, 500 * 2 ** attempt));
       };

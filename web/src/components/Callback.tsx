@@ -1,8 +1,10 @@
 // /web/oauth/callback: where the sign-in page sends the browser back with a code.
 import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
+import { api } from "../api";
 import { signedIn } from "../authSlice";
 import { useAppDispatch } from "../hooks";
+import { reset } from "../liveSlice";
 import { completeSignIn } from "../oauth";
 
 export function Callback() {
@@ -15,6 +17,9 @@ export function Callback() {
     started.current = true;
     completeSignIn(location.search)
       .then((token) => {
+        // Nothing read with an earlier token is shown to this one.
+        dispatch(api.util.resetApiState());
+        dispatch(reset());
         dispatch(signedIn(token));
         void navigate("/web/home", { replace: true });
       })
