@@ -105,6 +105,15 @@ async function main() {
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       await page.screenshot({ path: shots + "landing.png" });
       noProblems();
+      const html = await (await fetch(base + "/")).text();
+      const sizes = [];
+      for (const [, src] of html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)) {
+        const res = await fetch(base + src, { headers: { "Accept-Encoding": "br" } });
+        expect(res.headers.get("cache-control") === "public, max-age=31536000, immutable", `${src}: ${res.headers.get("cache-control")}`);
+        sizes.push(`${src} ${res.headers.get("content-length")} bytes ${res.headers.get("content-encoding")}`);
+      }
+      expect(sizes.length > 0, "index.html loads no script from /assets/");
+      console.log(`     initial JavaScript: ${sizes.join(", ")}`);
     });
 
     await step("sign in: the app registers itself, the server's page takes the password, PKCE brings a token", async () => {

@@ -25,6 +25,13 @@ die() { printf 'tests/web: error: %s\n' "$*" >&2; echo "web: 0 passed, 1 failed"
 
 [[ -x "$chromium" ]] || die "no Chromium at $chromium (apt-get install chromium, or set HERD_CHROMIUM)"
 command -v npm >/dev/null 2>&1 || die "npm not found (Node.js 20 or newer runs the tests)"
+if (($(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0) < 20)); then
+  say "node $(node --version 2>/dev/null || echo none) is older than 20: using the project's Node 22"
+  # shellcheck source=../lib/node22.sh
+  source "$root/tests/lib/node22.sh"
+  install_node22
+  export PATH="$node_path:$PATH"
+fi
 
 # playwright-core, pinned in package-lock.json; npm ci again when the lock changed.
 if [[ ! -f "$here/node_modules/.package-lock.json" || "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]]; then
