@@ -1,7 +1,8 @@
 // The web client in headless Chromium against a real node (run.sh starts it): a
 // person signs in through the app and the server's sign-in page, posts with a content
 // warning and opens it, reads a followed account's post arrive live behind the "new
-// posts" button, and signs out, which revokes the token. Every step prints one line;
+// posts" button, pages back through the local timeline, and signs out, which revokes
+// the token. Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
@@ -174,14 +175,30 @@ async function main() {
       noProblems();
     });
 
-    await step("the local timeline reads both posts; a reload reads home again from the API", async () => {
+    await step("the local timeline reads a page of 40, then the older posts, then says that is all", async () => {
+      for (let i = 1; i <= 40; i++) {
+        await must("POST", "/api/v1/statuses", people.bob.token, { status: `bob's filler ${i} ${nonce}`, visibility: "public" });
+      }
       await page.getByRole("link", { name: "Local" }).click();
       await page.getByRole("heading", { name: "Local" }).waitFor();
-      await page.locator(".status", { hasText: live }).waitFor();
+      await page.locator(".status", { hasText: `bob's filler 40 ${nonce}` }).waitFor();
+      const firstPage = await page.locator(".status").count();
+      expect(firstPage === 40, `the first page shows ${firstPage} posts, want 40`);
+      expect((await page.locator(".status", { hasText: live }).count()) === 0, "bob's live post is on the first page of 40");
+      await page.getByRole("button", { name: "Load older posts" }).click();
       await page.locator(".status", { hasText: `spoilers ${nonce}` }).waitFor();
+      await page.locator(".status", { hasText: live }).waitFor();
+      const all = await page.locator(".status").count();
+      expect(all === 42, `after loading older posts ${all} show, want 42`);
+      await page.getByRole("button", { name: "Load older posts" }).click();
+      await page.getByText("That is all.").waitFor();
+      noProblems();
+    });
+
+    await step("a reload reads home again from the API", async () => {
       const started = Date.now();
       await page.goto(base + "/web/home");
-      await page.locator(".status", { hasText: live }).waitFor();
+      await page.locator(".status", { hasText: `bob's filler 40 ${nonce}` }).waitFor();
       console.log(`     time to the first home timeline after a reload: ${Date.now() - started} ms`);
       noProblems();
     });

@@ -15,11 +15,15 @@ import { forgetToken } from "./oauth";
 
 export type TimelineKind = "home" | "local" | "federated";
 
-export const timelinePaths: Record<TimelineKind, string> = {
-  home: "/api/v1/timelines/home",
-  local: "/api/v1/timelines/public?local=true",
-  federated: "/api/v1/timelines/public",
-};
+/** The request of a timeline's page: the newest, or those older than maxId. */
+export function timelineRequest(kind: TimelineKind, maxId?: string): FetchArgs {
+  const params: Record<string, string | number | boolean> = { limit: pageSize };
+  if (kind === "local") params["local"] = true;
+  if (maxId) params["max_id"] = maxId;
+  return { url: kind === "home" ? "api/v1/timelines/home" : "api/v1/timelines/public", params };
+}
+
+export const pageSize = 40;
 
 interface WithToken {
   auth: { token: string | null };
@@ -53,7 +57,12 @@ export const api = createApi({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
     me: build.query<Account, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),
     timeline: build.query<Status[], TimelineKind>({
-      query: (kind) => timelinePaths[kind].slice(1) + (kind === "local" ? "&limit=40" : "?limit=40"),
+      query: (kind) => timelineRequest(kind),
+    }),
+    // Older pages are fetched here and appended to the timeline's cache (loadOlder).
+    olderPage: build.query<Status[], { kind: TimelineKind; maxId: string }>({
+      query: ({ kind, maxId }) => timelineRequest(kind, maxId),
+      keepUnusedDataFor: 0,
     }),
     postStatus: build.mutation<Status, CreateStatusParams & { idempotencyKey: string }>({
       query: ({ idempotencyKey, ...body }) => ({

@@ -51,7 +51,7 @@ export function Shell({ kind }: { kind: TimelineKind }) {
         </aside>
         <main>
           <h1>{titles[kind]}</h1>
-          <Timeline kind={kind} />
+          <Timeline key={kind} kind={kind} />
         </main>
       </div>
     </div>

@@ -1,14 +1,23 @@
 // One timeline, read from the API, with the posts the stream brought waiting behind a
 // "new posts" button rather than pushing the list down while it is read.
+import { useState } from "react";
 import { useTimelineQuery, type TimelineKind } from "../api";
 import { useAppDispatch, useAppSelector } from "../hooks";
-import { showPending } from "../store";
+import { loadOlder, showPending } from "../store";
 import { StatusItem } from "./StatusItem";
 
 export function Timeline({ kind }: { kind: TimelineKind }) {
   const dispatch = useAppDispatch();
   const { data, error, isLoading, refetch } = useTimelineQuery(kind);
   const pending = useAppSelector((s) => s.live.pending[kind].length);
+  const [older, setOlder] = useState<"idle" | "loading" | "end" | "failed">("idle");
+  const more = () => {
+    setOlder("loading");
+    dispatch(loadOlder(kind)).then(
+      (n) => setOlder(n === 0 ? "end" : "idle"),
+      () => setOlder("failed"),
+    );
+  };
   if (isLoading) return <p className="muted">Loading…</p>;
   if (error) {
     return (
@@ -35,6 +44,15 @@ export function Timeline({ kind }: { kind: TimelineKind }) {
             <StatusItem key={s.id} status={s} />
           ))}
         </ol>
+      ) : null}
+      {data && data.length > 0 ? (
+        older === "end" ? (
+          <p className="muted">That is all.</p>
+        ) : (
+          <button type="button" className="older" onClick={more} disabled={older === "loading"}>
+            {older === "loading" ? "Loading…" : older === "failed" ? "Loading failed: try again" : "Load older posts"}
+          </button>
+        )
       ) : (
         <p className="muted">Nothing here yet.</p>
       )}
