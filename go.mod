@@ -139,3 +139,9 @@ require (
 )
 
 replace github.com/gocql/gocql => github.com/scylladb/gocql v1.15.3
+
+// The npm packages of the web client and its browser tests hold no Go.
+ignore (
+	./tests/web/node_modules
+	./web/node_modules
+)

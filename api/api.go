@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -136,6 +137,10 @@ type Deps struct {
 	// RelaySubscribers administers relay mode's subscribers (admin_relay_subscribers.go);
 	// nil: the endpoints answer 404.
 	RelaySubscribers RelaySubscribers
+	// WebApp is the built web client (package web): index.html at its root, hashed
+	// files under assets/. Nil, or without index.html, serves a page at / that says
+	// how to build it (webapp.go).
+	WebApp fs.FS
 
 	streams *streamState // the streaming API's live state, made by New
 }

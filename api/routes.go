@@ -158,6 +158,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v2/notifications/{group_key}/accounts", user("read:notifications"), s.notificationGroupAccounts)
 	s.handle("POST", "/api/v2/notifications/{group_key}/dismiss", user("write:notifications"), s.dismissNotificationGroup)
 	s.routeStreaming()
+	s.routeWebApp()
 }
 
 func muteThread(st *status.Service, on bool) func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {

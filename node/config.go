@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ type Config struct {
 	// WebhookBackoff is the unit of the webhooks' retry backoff (try n+1 waits
 	// n⁴+15 units); default 1s (tests shorten it).
 	WebhookBackoff time.Duration `toml:"-"`
+	// WebApp, if set, is served as the web client instead of the one embedded in the
+	// binary (package web); tests set it.
+	WebApp fs.FS `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).

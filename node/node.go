@@ -320,7 +320,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements,
 		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
+		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg),
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
