@@ -102,7 +102,11 @@ func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
 	return s.Save(ctx, a)
 }
 
-// followingIDs pages through whom follower follows, like FollowerIDs.
+// FollowingIDs pages through whom follower follows, like FollowerIDs.
+func (s *Service) FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	return s.followingIDs(ctx, follower, cursor, limit)
+}
+
 func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
 	return s.idPage(ctx, tFollowing, follower, cursor, limit)
 }

@@ -32,6 +32,10 @@ import (
 // ErrNotFound is returned for an actor or object this server does not serve.
 var ErrNotFound = errors.New("activitypub: not found")
 
+// ErrSuspended is returned for what a suspended local account published: Mastodon
+// answers 403 while the suspension may still be lifted.
+var ErrSuspended = errors.New("activitypub: account suspended")
+
 const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
@@ -59,6 +63,7 @@ type Accounts interface {
 	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	Unfollow(ctx context.Context, follower, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)

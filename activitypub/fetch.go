@@ -170,7 +170,7 @@ func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
-		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
+		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true, Suspended: doc["suspended"] == true,
 		PublicKeyPEM: key.pem, ActorType: typ, FetchedAt: s.now().UTC()}
 	s.actorLinks(a, doc)
 	a.PublicKeyID = s.remoteURL(key.id)

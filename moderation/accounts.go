@@ -92,6 +92,7 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 			return nil, err
 		}
 	}
+	wasSuspended := t.Account.Suspended
 	switch act.Type {
 	case ActionSensitive:
 		t.Account.Sensitized = true
@@ -106,6 +107,9 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 		if err := s.saveTarget(ctx, t); err != nil {
 			return nil, err
 		}
+	}
+	if act.Type == ActionSuspend && !wasSuspended {
+		s.federate(ctx, t.Account, true)
 	}
 	if act.ReportID != 0 {
 		if _, err := s.Resolve(ctx, act.ReportID, moderator); err != nil {
@@ -137,6 +141,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	if err != nil {
 		return nil, err
 	}
+	wasSuspended := t.Account.Suspended
 	switch what {
 	case UndoEnable:
 		if t.User == nil {
@@ -155,8 +160,29 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	if err := s.saveTarget(ctx, t); err != nil {
 		return nil, err
 	}
+	if what == UndoUnsuspend && wasSuspended {
+		s.federate(ctx, t.Account, false)
+	}
 	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// federate tells Options.Federation of a suspension (or its lifting) just saved. A
+// failure is logged: the moderator's decision stands, and is enforced here anyway.
+func (s *Service) federate(ctx context.Context, a *account.Account, suspended bool) {
+	if s.opts.Federation == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	if suspended {
+		err = s.opts.Federation.AccountSuspended(ctx, a)
+	} else {
+		err = s.opts.Federation.AccountUnsuspended(ctx, a)
+	}
+	if err != nil {
+		s.opts.Logger.Error("moderation: federate suspension", "account", a.Acct(), "suspended", suspended, "err", err)
+	}
 }

@@ -129,8 +129,16 @@ type Options struct {
 	IPRefresh time.Duration
 	// Events, if set, is told of every report written (ReportTopic).
 	Events Publisher
+	// Federation, if set, tells other servers of suspensions and their lifting.
+	Federation Federation
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+}
+
+// Federation is the part of federation that account suspensions go through.
+type Federation interface {
+	AccountSuspended(ctx context.Context, a *account.Account) error
+	AccountUnsuspended(ctx context.Context, a *account.Account) error
 }
 
 // RuleChecker is the part of the rules service that reports ask.
