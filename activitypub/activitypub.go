@@ -191,8 +191,9 @@ type Deps struct {
 	// Visibility decides which statuses a signed fetch's signer may see; nil: only
 	// public and unlisted ones are served.
 	Visibility Viewers
-	// Domains says which domains the moderators suspended (their inbox POSTs and, with
-	// authorized fetch, their fetches refused); nil: none.
+	// Domains says which domains the instance refuses, suspended by moderators or, in
+	// limited-federation mode, not allowed (their inbox POSTs and, with authorized
+	// fetch, their fetches refused); nil: none.
 	Domains Domains
 	// Relays keeps the relays the instance subscribes to (relay.go); nil: none, and
 	// the relay admin answers errors.
@@ -201,7 +202,7 @@ type Deps struct {
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
 type Domains interface {
-	Suspended(ctx context.Context, domain string) (bool, error)
+	Refused(ctx context.Context, domain string) (bool, error)
 	BlockFor(ctx context.Context, domain string) (*moderation.DomainBlock, error)
 }
 

@@ -141,12 +141,56 @@ func (s *Service) DomainAllow(ctx context.Context, id shard.ID) (*DomainAllow, e
 	return getOne[DomainAllow](ctx, s, tDomainAllows, id)
 }
 
-// Domains answers what the domain blocks mean for one domain. It reads the store
-// only, so that the outbound client can be built with it before the services.
-type Domains struct{ st store.Store }
+// Domains answers what the domain blocks and allows mean for one domain. It reads
+// the store only, so that the outbound client can be built with it before the
+// services.
+type Domains struct {
+	st store.Store
+	// allowList is limited-federation mode: only allowed domains federate.
+	allowList bool
+}
 
-// NewDomains returns the domain policy reader on st.
-func NewDomains(st store.Store) *Domains { return &Domains{st: st} }
+// NewDomains returns the domain policy reader on st. With allowList (Mastodon's
+// LIMITED_FEDERATION_MODE), only the domains of the allow list, and their
+// subdomains, federate.
+func NewDomains(st store.Store, allowList bool) *Domains {
+	return &Domains{st: st, allowList: allowList}
+}
+
+// LimitedFederation reports whether only allowed domains federate.
+func (d *Domains) LimitedFederation() bool { return d.allowList }
+
+// Refused reports whether the instance federates with a domain no more: it is
+// suspended, or, in limited-federation mode, not allowed (a domain allowed covers
+// its subdomains, as Mastodon's allow rule).
+func (d *Domains) Refused(ctx context.Context, domain string) (bool, error) {
+	if suspended, err := d.Suspended(ctx, domain); suspended || err != nil {
+		return suspended, err
+	}
+	if !d.allowList {
+		return false, nil
+	}
+	allows, err := scanAll[DomainAllow](ctx, d.st, tDomainAllows)
+	if err != nil {
+		return false, err
+	}
+	domain = bareDomain(domain)
+	for _, a := range allows {
+		if domain == a.Domain || strings.HasSuffix(domain, "."+a.Domain) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// bareDomain is a domain as blocks and allows name it: lower case, without port or
+// trailing dot.
+func bareDomain(domain string) string {
+	if host, _, err := net.SplitHostPort(domain); err == nil {
+		domain = host // an account's domain may carry a port
+	}
+	return strings.TrimSuffix(strings.ToLower(domain), ".")
+}
 
 // BlockFor returns the block that covers a domain, its own or a parent's (a block
 // of example.com covers a.example.com), the most specific; nil if none.
@@ -158,10 +202,7 @@ func (d *Domains) BlockFor(ctx context.Context, domain string) (*DomainBlock, er
 	if err != nil {
 		return nil, err
 	}
-	if host, _, err := net.SplitHostPort(domain); err == nil {
-		domain = host // an account's domain may carry a port
-	}
-	return coveringBlock(blocks, strings.TrimSuffix(strings.ToLower(domain), ".")), nil
+	return coveringBlock(blocks, bareDomain(domain)), nil
 }
 
 func coveringBlock(blocks []*DomainBlock, domain string) *DomainBlock {

@@ -77,6 +77,11 @@ type Config struct {
 	// instance actor's must be signed by an actor of a domain not blocked. Off by
 	// default, as in Mastodon.
 	AuthorizedFetch bool `toml:"authorized_fetch" help:"require signed fetches of every ActivityPub document but the instance actor (Mastodon's secure mode)"`
+	// LimitedFederation is Mastodon's LIMITED_FEDERATION_MODE: only the domains of the
+	// allow list (/api/v1/admin/domain_allows) federate; the inbox refuses others,
+	// nothing is delivered to or fetched from them, and fetches must be signed (it
+	// implies authorized fetch, as in Mastodon). Off by default.
+	LimitedFederation bool `toml:"limited_federation_mode" help:"federate only with the domains of the allow list (Mastodon's limited federation mode; implies authorized_fetch)"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote

@@ -190,7 +190,7 @@ func (n *Node) build() error {
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	s.Announcements = announcement.New(n.store, ids, announcement.Options{Now: cfg.Clock, Streams: n.streams,
 		Emoji: localEmoji{s.Emoji}})
-	s.Domains = moderation.NewDomains(n.store)
+	s.Domains = moderation.NewDomains(n.store, cfg.LimitedFederation)
 	s.Relays = relay.New(n.store, ids, clock(cfg.Clock))
 	fed, err := n.federationBase()
 	if err != nil {
@@ -259,14 +259,14 @@ type fedBase struct {
 func (n *Node) federationBase() (fedBase, error) {
 	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
-		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Suspended}
+		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Refused}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
-		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch}
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
@@ -281,7 +281,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	apOpts, keys := fed.opts, fed.keys
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
-		Observe: n.metrics.observeDelivery, Refused: s.Domains.Suspended})
+		Observe: n.metrics.observeDelivery, Refused: s.Domains.Refused})
 	sender := activitypub.NewSender(activitypub.SenderDeps{Store: n.store, Accounts: s.Accounts, Statuses: s.Statuses,
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
@@ -318,7 +318,8 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
-			Documents: docs}})
+			LimitedFederation: cfg.LimitedFederation,
+			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 
