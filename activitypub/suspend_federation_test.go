@@ -81,3 +81,36 @@ func TestRemoteSuspensionRejectsFollows(t *testing.T) {
 		return following(t, b, bob, aliceOnB, false)
 	})
 }
+
+// TestDomainSuspensionSevers: a suspending block of beta on alpha suspends the beta
+// accounts alpha knows and ends their follows with alpha's accounts both ways;
+// lifting it lifts their suspension, and the follows stay ended.
+func TestDomainSuspensionSevers(t *testing.T) {
+	a, b, alice, bob := pair(t)
+	alphaDomain, betaDomain := a.Nodes[0].Config().Domain, b.Nodes[0].Config().Domain
+	aliceOnB := resolve(t, b, bob, "@alice@"+alphaDomain)
+	bobOnA := resolve(t, a, alice, "@bob@"+betaDomain)
+	followRemote(t, b, bob, aliceOnB)
+	followRemote(t, a, alice, bobOnA)
+	_, tok := a.RegisterModerator("mod")
+
+	block := a.Must(a.Do("POST", "/api/v1/admin/domain_blocks", tok, url.Values{"domain": {"beta.localhost"},
+		"severity": {"suspend"}}), 200).Object(t)
+	ctx := context.Background()
+	follows := func() (aliceToBob, bobToAlice bool) {
+		f1, err1 := a.Nodes[0].Accounts.FollowOf(ctx, id(t, alice.ID), id(t, bobOnA))
+		f2, err2 := a.Nodes[0].Accounts.FollowOf(ctx, id(t, bobOnA), id(t, alice.ID))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return f1 != nil, f2 != nil
+	}
+	if ab, ba := follows(); ab || ba || !suspendedOn(t, a, alice, bobOnA) {
+		t.Fatalf("after the block: alice→bob %v, bob→alice %v, bob suspended %v", ab, ba, suspendedOn(t, a, alice, bobOnA))
+	}
+
+	a.Must(a.Do("DELETE", "/api/v1/admin/domain_blocks/"+block["id"].(string), tok, nil), 200)
+	if ab, ba := follows(); ab || ba || suspendedOn(t, a, alice, bobOnA) {
+		t.Fatalf("after the unblock: alice→bob %v, bob→alice %v, bob suspended %v", ab, ba, suspendedOn(t, a, alice, bobOnA))
+	}
+}

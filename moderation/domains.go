@@ -239,7 +239,9 @@ func checkSeverity(sev string) error {
 }
 
 // CreateDomainBlock adds a block; a domain already blocked is refused (422, as
-// Mastodon's uniqueness). An empty severity is silence, as Mastodon's default.
+// Mastodon's uniqueness). An empty severity is silence, as Mastodon's default. A
+// suspending block suspends the domain's known accounts and ends their follows
+// (domainsuspend.go).
 func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b DomainBlock) (*DomainBlock, error) {
 	var err error
 	if b.Domain, err = NormalizeDomain(b.Domain); err != nil {
@@ -261,7 +263,15 @@ func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b D
 		}
 	}
 	b.ID, b.CreatedAt = s.ids.Next(), s.opts.Now().UTC()
-	return &b, s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b)
+	if err := s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b); err != nil {
+		return nil, err
+	}
+	if b.Severity == SeveritySuspend {
+		if err := s.suspendDomain(ctx, &b); err != nil {
+			return nil, err
+		}
+	}
+	return &b, nil
 }
 
 // UpdateDomainBlock changes a block with f (its domain stays).
@@ -270,13 +280,22 @@ func (s *Service) UpdateDomainBlock(ctx context.Context, moderator, id shard.ID,
 	if err != nil {
 		return nil, err
 	}
-	domain := b.Domain
+	domain, was := b.Domain, b.Severity
 	f(b)
 	b.Domain = domain
 	if err := checkSeverity(b.Severity); err != nil {
 		return nil, err
 	}
-	return b, s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b)
+	if err := s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b); err != nil {
+		return nil, err
+	}
+	switch {
+	case b.Severity == SeveritySuspend && was != SeveritySuspend:
+		err = s.suspendDomain(ctx, b)
+	case b.Severity != SeveritySuspend && was == SeveritySuspend:
+		err = s.liftDomain(ctx, b)
+	}
+	return b, err
 }
 
 // CreateDomainAllow adds an allow; an existing one for the domain is returned as it
@@ -309,7 +328,13 @@ func (s *Service) DeleteDomainBlock(ctx context.Context, moderator, id shard.ID)
 	if err != nil {
 		return err
 	}
-	return s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain)
+	if err := s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain); err != nil {
+		return err
+	}
+	if b.Severity == SeveritySuspend {
+		return s.liftDomain(ctx, b)
+	}
+	return nil
 }
 
 // DeleteDomainAllow removes an allow.

@@ -110,6 +110,7 @@ type Accounts interface {
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
 	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
+	Peers(ctx context.Context) ([]string, error)
 }
 
 // Statuses is the part of the status service that reports read.
