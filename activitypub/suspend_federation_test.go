@@ -83,7 +83,8 @@ func TestRemoteSuspensionRejectsFollows(t *testing.T) {
 }
 
 // TestDomainSuspensionSevers: a suspending block of beta on alpha suspends the beta
-// accounts alpha knows and ends their follows with alpha's accounts both ways;
+// accounts alpha knows and ends their follows with alpha's accounts both ways, which
+// alice, who lost one each way, is told of (severed_relationships);
 // lifting it lifts their suspension, and the follows stay ended.
 func TestDomainSuspensionSevers(t *testing.T) {
 	a, b, alice, bob := pair(t)
@@ -107,6 +108,25 @@ func TestDomainSuspensionSevers(t *testing.T) {
 	}
 	if ab, ba := follows(); ab || ba || !suspendedOn(t, a, alice, bobOnA) {
 		t.Fatalf("after the block: alice→bob %v, bob→alice %v, bob suspended %v", ab, ba, suspendedOn(t, a, alice, bobOnA))
+	}
+
+	var severed []map[string]any
+	for _, n := range a.Must(alice.Do("GET", "/api/v1/notifications", nil), 200).List(t) {
+		if n["type"] == "severed_relationships" {
+			severed = append(severed, n)
+		}
+	}
+	if len(severed) != 1 {
+		t.Fatalf("alice's severed_relationships notifications: %v", severed)
+	}
+	ev, _ := severed[0]["event"].(map[string]any)
+	if acc, _ := severed[0]["account"].(map[string]any); acc["id"] != alice.ID || ev["type"] != "domain_block" ||
+		ev["target_name"] != "beta.localhost" || ev["followers_count"] != 1.0 || ev["following_count"] != 1.0 || ev["purged"] != false {
+		t.Fatalf("the notification: %v", severed[0])
+	}
+	groups := a.Must(alice.Do("GET", "/api/v2/notifications", url.Values{"types[]": {"severed_relationships"}}), 200).Object(t)
+	if gs, _ := groups["notification_groups"].([]any); len(gs) != 1 || gs[0].(map[string]any)["event"] == nil {
+		t.Fatalf("grouped: %v", groups["notification_groups"])
 	}
 
 	a.Must(a.Do("DELETE", "/api/v1/admin/domain_blocks/"+block["id"].(string), tok, nil), 200)

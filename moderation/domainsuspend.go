@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -49,12 +50,17 @@ func (s *Service) domainAccounts(ctx context.Context, b *DomainBlock, f func(map
 
 // suspendDomain carries out a suspending block, as Mastodon's BlockDomainService:
 // every known account of the domain not suspended yet is suspended as of the block,
-// and its follows with local accounts, both ways, end.
+// its follows with local accounts, both ways, end, and each local account that lost
+// some is told so (severed_relationships).
 func (s *Service) suspendDomain(ctx context.Context, b *DomainBlock) error {
+	lost := map[shard.ID]*notification.Severance{}
 	err := s.domainAccounts(ctx, b, func(accs map[shard.ID]*account.Account) error {
 		for _, a := range accs {
 			if a.Local() || a.Suspended {
 				continue
+			}
+			if err := s.countSevered(ctx, a.ID, lost); err != nil {
+				return err
 			}
 			a.SuspendedAt = b.CreatedAt
 			if err := s.accounts.DeleteRemote(ctx, a); err != nil {
@@ -65,6 +71,64 @@ func (s *Service) suspendDomain(ctx context.Context, b *DomainBlock) error {
 	})
 	if err != nil {
 		return fmt.Errorf("suspend the accounts of %s: %w", b.Domain, err)
+	}
+	return s.notifySevered(ctx, b, lost)
+}
+
+// countSevered adds the follows of a remote account with local accounts to lost,
+// by local account: as followers (it follows them) and as following.
+func (s *Service) countSevered(ctx context.Context, remote shard.ID, lost map[shard.ID]*notification.Severance) error {
+	for _, dir := range []struct {
+		list      func(context.Context, shard.ID, shard.ID, int) ([]shard.ID, shard.ID, error)
+		followers bool
+	}{{s.accounts.FollowingIDs, true}, {s.accounts.FollowerIDs, false}} {
+		var cursor shard.ID
+		for {
+			ids, next, err := dir.list(ctx, remote, cursor, 1000)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if lost[id] == nil {
+					lost[id] = &notification.Severance{}
+				}
+				if dir.followers {
+					lost[id].FollowersCount++
+				} else {
+					lost[id].FollowingCount++
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	return nil
+}
+
+// notifySevered tells the local accounts among lost of the follows they lost.
+func (s *Service) notifySevered(ctx context.Context, b *DomainBlock, lost map[shard.ID]*notification.Severance) error {
+	if s.opts.Severed == nil || len(lost) == 0 {
+		return nil
+	}
+	ids := make([]shard.ID, 0, len(lost))
+	for id := range lost {
+		ids = append(ids, id)
+	}
+	accs, err := s.accounts.GetMany(ctx, ids)
+	if err != nil {
+		return err
+	}
+	event := s.ids.Next()
+	for id, ev := range lost {
+		if a := accs[id]; a == nil || !a.Local() {
+			continue
+		}
+		ev.ID, ev.Type, ev.TargetName, ev.CreatedAt = event, notification.SeveranceDomainBlock, b.Domain, b.CreatedAt
+		if err := s.opts.Severed.NotifySevered(ctx, id, *ev); err != nil {
+			return fmt.Errorf("tell %d of the follows severed with %s: %w", id, b.Domain, err)
+		}
 	}
 	return nil
 }

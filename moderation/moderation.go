@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -111,6 +112,8 @@ type Accounts interface {
 	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	Peers(ctx context.Context) ([]string, error)
+	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 }
 
 // Statuses is the part of the status service that reports read.
@@ -132,8 +135,16 @@ type Options struct {
 	Events Publisher
 	// Federation, if set, tells other servers of suspensions and their lifting.
 	Federation Federation
+	// Severed, if set, tells local users of the follows a domain suspension ended.
+	Severed SeveredNotifier
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+}
+
+// SeveredNotifier is the part of the notification service that tells local users of
+// severed follows.
+type SeveredNotifier interface {
+	NotifySevered(ctx context.Context, to shard.ID, ev notification.Severance) error
 }
 
 // Federation is the part of federation that account suspensions go through.

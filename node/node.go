@@ -214,7 +214,7 @@ func (n *Node) build() error {
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log, Now: cfg.Clock,
-		Federation: suspensions{s}})
+		Federation: suspensions{s}, Severed: s.Notifications})
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
