@@ -149,7 +149,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 		}
 		t.User.Disabled = false
 	case UndoUnsilence:
-		t.Account.Silenced = false
+		t.Account.Silenced, t.Account.SilencedAt = false, time.Time{}
 	case UndoUnsuspend:
 		t.Account.Suspended, t.Account.SuspendedAt = false, time.Time{}
 	case UndoUnsensitive:

@@ -221,6 +221,16 @@ func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
 	return b != nil && b.Severity == SeveritySuspend, err
 }
 
+// SilencedSince is the creation of the silencing block that covers a domain, zero if
+// none does.
+func (d *Domains) SilencedSince(ctx context.Context, domain string) (time.Time, error) {
+	b, err := d.BlockFor(ctx, domain)
+	if err != nil || b == nil || b.Severity != SeveritySilence {
+		return time.Time{}, err
+	}
+	return b.CreatedAt, nil
+}
+
 // Limited reports whether moderators keep an account out of public timelines: it is
 // silenced, or its domain is silenced or suspended.
 func (d *Domains) Limited(ctx context.Context, a *account.Account) (bool, error) {
@@ -266,10 +276,8 @@ func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b D
 	if err := s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b); err != nil {
 		return nil, err
 	}
-	if b.Severity == SeveritySuspend {
-		if err := s.suspendDomain(ctx, &b); err != nil {
-			return nil, err
-		}
+	if err := s.applySeverity(ctx, &b, SeverityNoop); err != nil {
+		return nil, err
 	}
 	return &b, nil
 }
@@ -289,13 +297,7 @@ func (s *Service) UpdateDomainBlock(ctx context.Context, moderator, id shard.ID,
 	if err := s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b); err != nil {
 		return nil, err
 	}
-	switch {
-	case b.Severity == SeveritySuspend && was != SeveritySuspend:
-		err = s.suspendDomain(ctx, b)
-	case b.Severity != SeveritySuspend && was == SeveritySuspend:
-		err = s.liftDomain(ctx, b)
-	}
-	return b, err
+	return b, s.applySeverity(ctx, b, was)
 }
 
 // CreateDomainAllow adds an allow; an existing one for the domain is returned as it
@@ -331,10 +333,9 @@ func (s *Service) DeleteDomainBlock(ctx context.Context, moderator, id shard.ID)
 	if err := s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain); err != nil {
 		return err
 	}
-	if b.Severity == SeveritySuspend {
-		return s.liftDomain(ctx, b)
-	}
-	return nil
+	lifted := *b
+	lifted.Severity = SeverityNoop
+	return s.applySeverity(ctx, &lifted, b.Severity)
 }
 
 // DeleteDomainAllow removes an allow.

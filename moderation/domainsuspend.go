@@ -133,16 +133,62 @@ func (s *Service) notifySevered(ctx context.Context, b *DomainBlock, lost map[sh
 	return nil
 }
 
-// liftDomain undoes suspendDomain when the block is lifted or no longer suspends:
-// the accounts it suspended (as of its creation) are suspended no more. Their
-// follows stay ended, as Mastodon's UnblockDomainService leaves them.
+// applySeverity carries out a block's severity, which was `was` (noop for a new
+// block; a lifted block is given as noop): the accounts of the domain are suspended
+// or silenced as of the block, and those it suspended or silenced before are no
+// longer. Follows a suspension ended stay ended, as Mastodon's UnblockDomainService
+// leaves them.
+func (s *Service) applySeverity(ctx context.Context, b *DomainBlock, was string) error {
+	if b.Severity == was {
+		return nil
+	}
+	if was == SeveritySuspend || was == SeveritySilence {
+		if err := s.liftDomain(ctx, b); err != nil {
+			return err
+		}
+	}
+	switch b.Severity {
+	case SeveritySuspend:
+		return s.suspendDomain(ctx, b)
+	case SeveritySilence:
+		return s.silenceDomain(ctx, b)
+	}
+	return nil
+}
+
+// silenceDomain silences the known accounts of the domain not silenced yet, as of
+// the block: they leave public timelines and their follows need approval.
+func (s *Service) silenceDomain(ctx context.Context, b *DomainBlock) error {
+	return s.eachDomainAccount(ctx, b, "silence", func(a *account.Account) bool {
+		if a.Silenced {
+			return false
+		}
+		a.Silenced, a.SilencedAt = true, b.CreatedAt
+		return true
+	})
+}
+
+// liftDomain lifts the suspensions and silences the block made (as of its creation).
 func (s *Service) liftDomain(ctx context.Context, b *DomainBlock) error {
+	return s.eachDomainAccount(ctx, b, "lift the block of", func(a *account.Account) bool {
+		changed := false
+		if a.SuspendedAt.Equal(b.CreatedAt) && a.Suspended {
+			a.Suspended, a.SuspendedAt, changed = false, time.Time{}, true
+		}
+		if a.SilencedAt.Equal(b.CreatedAt) && a.Silenced {
+			a.Silenced, a.SilencedAt, changed = false, time.Time{}, true
+		}
+		return changed
+	})
+}
+
+// eachDomainAccount saves each remote account of the block's domain that f changes.
+func (s *Service) eachDomainAccount(ctx context.Context, b *DomainBlock, what string, f func(a *account.Account) bool) error {
 	err := s.domainAccounts(ctx, b, func(accs map[shard.ID]*account.Account) error {
 		for _, a := range accs {
-			if a.Local() || !a.SuspendedAt.Equal(b.CreatedAt) {
+			if a.Local() || !f(a) {
 				continue
 			}
-			a.Suspended, a.SuspendedAt = false, time.Time{}
 			if err := s.accounts.Save(ctx, a); err != nil {
 				return err
 			}
@@ -150,7 +196,7 @@ func (s *Service) liftDomain(ctx context.Context, b *DomainBlock) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("lift the suspension of the accounts of %s: %w", b.Domain, err)
+		return fmt.Errorf("%s the accounts of %s: %w", what, b.Domain, err)
 	}
 	return nil
 }

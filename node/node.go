@@ -174,7 +174,9 @@ func (n *Node) build() error {
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost, Now: cfg.Clock,
-		Indexer: indexer.NewHook(n.bus, n.log)})
+		Indexer: indexer.NewHook(n.bus, n.log), DomainSilence: func(ctx context.Context, domain string) (time.Time, error) {
+			return s.Domains.SilencedSince(ctx, domain) // built below, before any account is fetched
+		}})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
