@@ -109,6 +109,10 @@ type Options struct {
 	// instance actor's must be signed by an actor that is not on a blocked domain
 	// (authfetch.go). Off by default, as in Mastodon.
 	AuthorizedFetch bool
+	// RejectMedia, if set, says whether moderators blocked a domain's media
+	// (reject_media): its actors' pictures and custom emoji are not recorded, and its
+	// attachments are kept as links.
+	RejectMedia func(ctx context.Context, domain string) (bool, error)
 }
 
 // Actions is the part of action.Service that the inbox applies relationship

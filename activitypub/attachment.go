@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/herd-social/herd/account"
@@ -70,15 +69,11 @@ func (s *Service) attachments(ctx context.Context, st *status.Status) ([]any, er
 // Mastodon records the media it does not download.
 func (s *Service) readAttachments(ctx context.Context, actor *account.Account, obj map[string]any) ([]media.Remote, error) {
 	out := s.attachmentsOf(obj)
-	if len(out) == 0 || s.domains == nil {
+	if len(out) == 0 {
 		return out, nil
 	}
-	b, err := s.domains.BlockFor(ctx, actor.Domain)
-	if err != nil {
-		return nil, fmt.Errorf("domain policy of %s: %w", actor.Domain, err)
-	}
-	if b == nil || !b.RejectMedia {
-		return out, nil
+	if rejected, err := s.mediaRejected(ctx, actor.Domain); err != nil || !rejected {
+		return out, err
 	}
 	for i, r := range out {
 		out[i] = media.Remote{URL: r.URL, Description: r.Description}

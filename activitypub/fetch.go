@@ -124,10 +124,30 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 	if err != nil {
 		return nil, err
 	}
+	rejected, err := s.mediaRejected(ctx, a.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if rejected {
+		a.AvatarURL, a.HeaderURL = "", ""
+	}
 	if err := s.recordEmoji(ctx, a.Domain, doc["tag"]); err != nil {
 		return nil, err
 	}
 	return s.accounts.UpsertRemote(ctx, a)
+}
+
+// mediaRejected reports whether moderators blocked the media of a domain
+// (Options.RejectMedia).
+func (s *Resolver) mediaRejected(ctx context.Context, domain string) (bool, error) {
+	if s.opts.RejectMedia == nil || domain == "" {
+		return false, nil
+	}
+	rejected, err := s.opts.RejectMedia(ctx, domain)
+	if err != nil {
+		return false, fmt.Errorf("media policy of %s: %w", domain, err)
+	}
+	return rejected, nil
 }
 
 // isLocal reports whether a URI belongs to this server.

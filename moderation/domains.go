@@ -221,6 +221,12 @@ func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
 	return b != nil && b.Severity == SeveritySuspend, err
 }
 
+// RejectsMedia reports whether a block of the domain (or a parent) rejects its media.
+func (d *Domains) RejectsMedia(ctx context.Context, domain string) (bool, error) {
+	b, err := d.BlockFor(ctx, domain)
+	return b != nil && b.RejectMedia, err
+}
+
 // SilencedSince is the creation of the silencing block that covers a domain, zero if
 // none does.
 func (d *Domains) SilencedSince(ctx context.Context, domain string) (time.Time, error) {

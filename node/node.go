@@ -268,7 +268,8 @@ func (n *Node) federationBase() (fedBase, error) {
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
-		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation}
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation,
+		RejectMedia: n.Services.Domains.RejectsMedia}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
