@@ -32,6 +32,22 @@ func (s *Service) AccountUnsuspended(ctx context.Context, a *account.Account) er
 	return s.sendReach(ctx, a)
 }
 
+// AccountDeleted sends the Delete of a local account's actor, signed by it, to every
+// server that knows it, as Mastodon's DeleteAccountService: they remove the account
+// and its follows.
+func (s *Service) AccountDeleted(ctx context.Context, a *account.Account) error {
+	if !a.Local() {
+		return nil
+	}
+	inboxes, err := s.reach(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("reach of %s: %w", a.Username, err)
+	}
+	actor := s.ActorURI(a.Username)
+	return s.send(ctx, a.ID, map[string]any{"id": actor + "#delete", "type": "Delete", "actor": actor,
+		"object": actor, "to": []string{Public}}, inboxes)
+}
+
 // sendReach sends the actor of a local account to its reach.
 func (s *Service) sendReach(ctx context.Context, a *account.Account) error {
 	inboxes, err := s.reach(ctx, a.ID)

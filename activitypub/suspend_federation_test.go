@@ -134,3 +134,26 @@ func TestDomainSuspensionSevers(t *testing.T) {
 		t.Fatalf("after the unblock: alice→bob %v, bob→alice %v, bob suspended %v", ab, ba, suspendedOn(t, a, alice, bobOnA))
 	}
 }
+
+// TestLocalDeletionFederates deletes the suspended Alice on alpha: beta, which
+// follows her, hears the Delete of her actor and ends Bob's follow.
+func TestLocalDeletionFederates(t *testing.T) {
+	a, b, alice, bob := pair(t)
+	aliceOnB := resolve(t, b, bob, "@alice@"+a.Nodes[0].Config().Domain)
+	followRemote(t, b, bob, aliceOnB)
+	_, tok := a.RegisterModerator("mod")
+	a.Must(a.Do("POST", "/api/v1/admin/accounts/"+alice.ID+"/action", tok, url.Values{"type": {"suspend"}}), 200)
+	testrig.Eventually(t, "alice suspended on beta", func() error {
+		if !suspendedOn(t, b, bob, aliceOnB) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	if err := following(t, b, bob, aliceOnB, true); err != nil {
+		t.Fatalf("the suspension ended the follow: %v", err)
+	}
+	a.Must(a.Do("DELETE", "/api/v1/admin/accounts/"+alice.ID, tok, nil), 200)
+	testrig.Eventually(t, "bob's follow of alice ended on beta", func() error {
+		return following(t, b, bob, aliceOnB, false)
+	})
+}

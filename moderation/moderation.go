@@ -151,6 +151,7 @@ type SeveredNotifier interface {
 type Federation interface {
 	AccountSuspended(ctx context.Context, a *account.Account) error
 	AccountUnsuspended(ctx context.Context, a *account.Account) error
+	AccountDeleted(ctx context.Context, a *account.Account) error
 }
 
 // RuleChecker is the part of the rules service that reports ask.

@@ -23,6 +23,10 @@ func (f suspensions) AccountUnsuspended(ctx context.Context, a *account.Account)
 	return f.s.Federation.AccountUnsuspended(ctx, a)
 }
 
+func (f suspensions) AccountDeleted(ctx context.Context, a *account.Account) error {
+	return f.s.Federation.AccountDeleted(ctx, a)
+}
+
 // The operator's actions from the command line are logged with moderator 0.
 const operator shard.ID = 0
 
