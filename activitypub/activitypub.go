@@ -32,6 +32,10 @@ import (
 // ErrNotFound is returned for an actor or object this server does not serve.
 var ErrNotFound = errors.New("activitypub: not found")
 
+// ErrSuspended is returned for what a suspended local account published: Mastodon
+// answers 403 while the suspension may still be lifted.
+var ErrSuspended = errors.New("activitypub: account suspended")
+
 const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
@@ -59,6 +63,7 @@ type Accounts interface {
 	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	Unfollow(ctx context.Context, follower, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
@@ -106,6 +111,10 @@ type Options struct {
 	AuthorizedFetch bool
 	// Relay runs the instance as a relay (relaymode.go); off by default.
 	Relay RelayMode
+	// RejectMedia, if set, says whether moderators blocked a domain's media
+	// (reject_media): its actors' pictures and custom emoji are not recorded, and its
+	// attachments are kept as links.
+	RejectMedia func(ctx context.Context, domain string) (bool, error)
 }
 
 // Actions is the part of action.Service that the inbox applies relationship
@@ -189,8 +198,9 @@ type Deps struct {
 	// Visibility decides which statuses a signed fetch's signer may see; nil: only
 	// public and unlisted ones are served.
 	Visibility Viewers
-	// Domains says which domains the moderators suspended (their inbox POSTs and, with
-	// authorized fetch, their fetches refused); nil: none.
+	// Domains says which domains the instance refuses, suspended by moderators or, in
+	// limited-federation mode, not allowed (their inbox POSTs and, with authorized
+	// fetch, their fetches refused); nil: none.
 	Domains Domains
 	// Relays keeps the relays the instance subscribes to (relay.go); nil: none, and
 	// the relay admin answers errors.
@@ -202,7 +212,7 @@ type Deps struct {
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
 type Domains interface {
-	Suspended(ctx context.Context, domain string) (bool, error)
+	Refused(ctx context.Context, domain string) (bool, error)
 	BlockFor(ctx context.Context, domain string) (*moderation.DomainBlock, error)
 }
 

@@ -91,6 +91,9 @@ type Actor struct {
 	// generator of an account's actor, on the instance actor itself.
 	Generator  *Generator  `json:"generator,omitempty"`
 	Implements []Implement `json:"implements,omitempty"`
+	// Suspended is set, and the profile left out, while moderators suspend the
+	// account, as Mastodon's actor of a suspended account.
+	Suspended bool `json:"suspended,omitempty"`
 }
 
 // Actor returns the document of a local account, by username.
@@ -123,6 +126,11 @@ func (s *Sender) actorOf(ctx context.Context, a *account.Account) (*Actor, error
 	if a.Bot {
 		doc.Type = "Service"
 	}
+	if a.Suspended {
+		doc.Name, doc.Summary, doc.Discoverable, doc.Indexable, doc.Suspended = "", "", false, false, true
+		doc.AlsoKnownAs, doc.MovedTo = nil, ""
+		return doc, nil
+	}
 	texts := []string{a.DisplayName, a.Note}
 	for _, f := range a.Fields {
 		doc.Attachment = append(doc.Attachment, PropertyValue{Type: "PropertyValue", Name: f.Name, Value: f.Value})
@@ -147,8 +155,16 @@ func (s *Sender) SendProfile(ctx context.Context, a *account.Account) error {
 		return nil
 	}
 	inboxes, err := s.followerInboxes(ctx, a.ID)
-	if err != nil || len(inboxes) == 0 {
+	if err != nil {
 		return err
+	}
+	return s.sendActor(ctx, a, inboxes)
+}
+
+// sendActor sends the actor document of a local account to inboxes as an Update.
+func (s *Sender) sendActor(ctx context.Context, a *account.Account, inboxes []string) error {
+	if len(inboxes) == 0 {
+		return nil
 	}
 	doc, err := s.actorOf(ctx, a)
 	if err != nil {
@@ -191,6 +207,16 @@ func (s *Service) localAccount(ctx context.Context, username string) (*account.A
 	a, err := s.accounts.Lookup(ctx, username, "")
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
+	}
+	return a, err
+}
+
+// contentAccount is publicAccount for what an account published (its collections,
+// notes and pages): those of a suspended account answer ErrSuspended.
+func (s *Service) contentAccount(ctx context.Context, username string) (*account.Account, error) {
+	a, err := s.publicAccount(ctx, username)
+	if err == nil && a.Suspended {
+		return nil, fmt.Errorf("actor %s: %w", username, ErrSuspended)
 	}
 	return a, err
 }

@@ -82,7 +82,7 @@ func (s *Service) checkDomain(ctx context.Context, keyID string) error {
 		return nil
 	}
 	host := strings.ToLower(hostOf(keyID))
-	blocked, err := s.domains.Suspended(ctx, host)
+	blocked, err := s.domains.Refused(ctx, host)
 	if err != nil {
 		return err
 	}

@@ -145,6 +145,13 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 	if err != nil {
 		return nil, err
 	}
+	rejected, err := s.mediaRejected(ctx, a.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if rejected {
+		a.AvatarURL, a.HeaderURL = "", ""
+	}
 	if err := s.recordEmoji(ctx, a.Domain, doc["tag"]); err != nil {
 		return nil, err
 	}
@@ -152,6 +159,19 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 		s.keys.knocks.advertised(hostOf(a.URI))
 	}
 	return s.accounts.UpsertRemote(ctx, a)
+}
+
+// mediaRejected reports whether moderators blocked the media of a domain
+// (Options.RejectMedia).
+func (s *Resolver) mediaRejected(ctx context.Context, domain string) (bool, error) {
+	if s.opts.RejectMedia == nil || domain == "" {
+		return false, nil
+	}
+	rejected, err := s.opts.RejectMedia(ctx, domain)
+	if err != nil {
+		return false, fmt.Errorf("media policy of %s: %w", domain, err)
+	}
+	return rejected, nil
 }
 
 // isLocal reports whether a URI belongs to this server.
@@ -194,7 +214,7 @@ func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
-		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
+		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true, Suspended: doc["suspended"] == true,
 		PublicKeyPEM: key.pem, ActorType: typ, FetchedAt: s.now().UTC()}
 	s.actorLinks(a, doc)
 	a.PublicKeyID = s.remoteURL(key.id)

@@ -52,12 +52,12 @@ func (h *Server) relayInbox(ctx *fasthttp.RequestCtx) {
 		ctx.SetStatusCode(202)
 		return
 	}
-	if refused, err := h.s.suspendedDomain(ctx, actor); err != nil || refused {
+	if refused, err := h.s.refusedDomain(ctx, actor); err != nil || refused {
 		if err != nil {
 			h.fail(ctx, err)
 			return
 		}
-		h.reject(ctx, 403, "Domain is suspended")
+		h.reject(ctx, 403, "Domain not allowed")
 		return
 	}
 	sreq := httpsig.FromFastHTTP(&ctx.Request)
@@ -138,8 +138,8 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	if err != nil {
 		return err
 	}
-	if refused, err := s.suspendedDomain(ctx, actor); err != nil || refused {
-		return errors.Join(err, fmt.Errorf("%w: %s is suspended", ErrRefused, serverOf(actor)))
+	if refused, err := s.refusedDomain(ctx, actor); err != nil || refused {
+		return errors.Join(err, fmt.Errorf("%w: %s is not allowed", ErrRefused, serverOf(actor)))
 	}
 	if done, err := s.subscribers.Forwarded(ctx, id); err != nil || done {
 		return err

@@ -66,6 +66,9 @@ type Instance struct {
 	// ApprovalRequired makes every new account wait for a moderator's approval, and
 	// a registration give a reason.
 	ApprovalRequired bool
+	// LimitedFederation is set in limited-federation mode (only allowed domains
+	// federate), as configuration.limited_federation tells.
+	LimitedFederation bool
 	// Documents are the about page, the privacy policy and the terms of service.
 	Documents Documents
 }

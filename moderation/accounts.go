@@ -93,6 +93,7 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 			return nil, err
 		}
 	}
+	wasSuspended := t.Account.Suspended
 	switch act.Type {
 	case ActionSensitive:
 		t.Account.Sensitized = true
@@ -107,6 +108,9 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 		if err := s.saveTarget(ctx, t); err != nil {
 			return nil, err
 		}
+	}
+	if act.Type == ActionSuspend && !wasSuspended {
+		s.federate(ctx, t.Account, true)
 	}
 	if act.ReportID != 0 {
 		if _, err := s.Resolve(ctx, act.ReportID, moderator); err != nil {
@@ -138,6 +142,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	if err != nil {
 		return nil, err
 	}
+	wasSuspended := t.Account.Suspended
 	switch what {
 	case UndoEnable:
 		if t.User == nil {
@@ -145,7 +150,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 		}
 		t.User.Disabled = false
 	case UndoUnsilence:
-		t.Account.Silenced = false
+		t.Account.Silenced, t.Account.SilencedAt = false, time.Time{}
 	case UndoUnsuspend:
 		t.Account.Suspended, t.Account.SuspendedAt = false, time.Time{}
 	case UndoUnsensitive:
@@ -155,6 +160,9 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	}
 	if err := s.saveTarget(ctx, t); err != nil {
 		return nil, err
+	}
+	if what == UndoUnsuspend && wasSuspended {
+		s.federate(ctx, t.Account, false)
 	}
 	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
 		return nil, err
@@ -189,4 +197,22 @@ func (s *Service) mayActOn(ctx context.Context, moderator shard.ID, target *acco
 		return refused
 	}
 	return nil
+}
+
+// federate tells Options.Federation of a suspension (or its lifting) just saved. A
+// failure is logged: the moderator's decision stands, and is enforced here anyway.
+func (s *Service) federate(ctx context.Context, a *account.Account, suspended bool) {
+	if s.opts.Federation == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	if suspended {
+		err = s.opts.Federation.AccountSuspended(ctx, a)
+	} else {
+		err = s.opts.Federation.AccountUnsuspended(ctx, a)
+	}
+	if err != nil {
+		s.opts.Logger.Error("moderation: federate suspension", "account", a.Acct(), "suspended", suspended, "err", err)
+	}
 }

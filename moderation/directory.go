@@ -142,7 +142,8 @@ func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) (
 }
 
 // Delete removes a suspended account for good: its follows both ways go and it
-// stays suspended; a local account's login stays refused. An account that is not
+// stays suspended; a local account's login stays refused, and the servers that know
+// it are sent the Delete of its actor (Options.Federation). An account that is not
 // suspended cannot be deleted (ErrForbidden, as Mastodon).
 func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, error) {
 	t, err := s.Target(ctx, id)
@@ -151,6 +152,12 @@ func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, 
 	}
 	if !t.Account.Suspended {
 		return nil, fmt.Errorf("delete %d: not suspended: %w", id, ErrForbidden)
+	}
+	if t.Account.Local() && s.opts.Federation != nil {
+		// Before its follows go: they are the servers that hear of it.
+		if err := s.opts.Federation.AccountDeleted(context.WithoutCancel(ctx), t.Account); err != nil {
+			s.opts.Logger.Error("moderation: federate deletion", "account", t.Account.Acct(), "err", err)
+		}
 	}
 	if err := s.accounts.DeleteRemote(ctx, t.Account); err != nil {
 		return nil, err

@@ -84,6 +84,11 @@ type Config struct {
 	// Relay runs the instance as an ActivityPub relay that other servers subscribe to
 	// (activitypub/relaymode.go); off by default.
 	Relay RelayConfig `toml:"relay"`
+	// LimitedFederation is Mastodon's LIMITED_FEDERATION_MODE: only the domains of the
+	// allow list (/api/v1/admin/domain_allows) federate; the inbox refuses others,
+	// nothing is delivered to or fetched from them, and fetches must be signed (it
+	// implies authorized fetch, as in Mastodon). Off by default.
+	LimitedFederation bool `toml:"limited_federation_mode" help:"federate only with the domains of the allow list (Mastodon's limited federation mode; implies authorized_fetch)"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote

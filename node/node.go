@@ -177,7 +177,9 @@ func (n *Node) build() error {
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost, Now: cfg.Clock,
-		Indexer: indexer.NewHook(n.bus, n.log)})
+		Indexer: indexer.NewHook(n.bus, n.log), DomainSilence: func(ctx context.Context, domain string) (time.Time, error) {
+			return s.Domains.SilencedSince(ctx, domain) // built below, before any account is fetched
+		}})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
@@ -193,7 +195,7 @@ func (n *Node) build() error {
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	s.Announcements = announcement.New(n.store, ids, announcement.Options{Now: cfg.Clock, Streams: n.streams,
 		Emoji: localEmoji{s.Emoji}})
-	s.Domains = moderation.NewDomains(n.store)
+	s.Domains = moderation.NewDomains(n.store, cfg.LimitedFederation)
 	s.Relays = relay.New(n.store, ids, clock(cfg.Clock))
 	fed, err := n.federationBase()
 	if err != nil {
@@ -218,7 +220,7 @@ func (n *Node) build() error {
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
 	roles := role.New(n.store, ids, role.Options{Now: cfg.Clock})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log,
-		Now: cfg.Clock, Roles: roles})
+		Now: cfg.Clock, Roles: roles, Federation: suspensions{s}, Severed: s.Notifications})
 	s.Roles = roles.WithAudit(s.Reports) // changes of roles go to the moderators' audit log
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
@@ -264,15 +266,15 @@ type fedBase struct {
 func (n *Node) federationBase() (fedBase, error) {
 	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
-		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Suspended}
+		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Refused}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
-		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch,
-		Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval}}
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation,
+		RejectMedia: n.Services.Domains.RejectsMedia, Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval}}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
@@ -287,7 +289,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	apOpts, keys := fed.opts, fed.keys
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
-		Observe: n.metrics.observeDelivery, Refused: s.Domains.Suspended})
+		Observe: n.metrics.observeDelivery, Refused: s.Domains.Refused})
 	sender := activitypub.NewSender(activitypub.SenderDeps{Store: n.store, Accounts: s.Accounts, Statuses: s.Statuses,
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
@@ -324,7 +326,8 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
-			Documents: docs}})
+			LimitedFederation: cfg.LimitedFederation,
+			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 
