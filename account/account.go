@@ -162,7 +162,7 @@ func Schema() store.Schema {
 		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains}, {Name: tDaily},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
-		{Name: tListing, Order: store.Desc},
+		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens},
 	}, append(directoryTables(), suggestTables()...)...)
 }
 
@@ -176,6 +176,9 @@ type Options struct {
 	BcryptCost int
 	// Indexer, if set, is told of every account written, for search.
 	Indexer Indexer
+	// Mail, if set, makes new users confirm their address and lets users reset
+	// their password by mail (email.go). Without it users are confirmed at once.
+	Mail *MailOptions
 }
 
 // Indexer is told of every account the service writes, after the write: a, and prev,
