@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mailpit.sh {start|stop|status|wipe|build|env}: one Mailpit server on 127.0.0.1, the
+# mailpit.sh {start|stop|status|wipe|build|env|run CMD...}: one Mailpit server on 127.0.0.1, the
 # SMTP server that the tests of package mail and of email confirmation and password
 # reset send to; its HTTP API (/api/v1/messages) lets them read what arrived.
 #
@@ -8,6 +8,11 @@
 # `build` does only that). Its database and log are in $HERD_ENGINES_DIR/mailpit
 # (default /tmp/herd-engines/mailpit); wipe (when stopped) starts afresh. `env` prints
 # the variables the tests read (HERD_SMTP_TEST and HERD_MAILPIT_API).
+#
+# `run CMD...` is what `make test-go` uses: it starts a Mailpit of its own, on free
+# loopback ports (unless the variables below name them) in a directory of its own,
+# runs CMD with HERD_SMTP_TEST and HERD_MAILPIT_API set for it alone, then stops
+# Mailpit and removes that directory, and exits with CMD's status.
 #
 # Environment: HERD_MAILPIT_SMTP_PORT (default 1025), HERD_MAILPIT_HTTP_PORT (the API,
 # default 8025). Any SMTP user name and password is accepted, and none.
@@ -20,6 +25,17 @@ source "$(dirname "$0")/lib.sh"
 VERSION=v1.33.1
 
 RUN=$HERD_ENGINES_DIR/mailpit
+if [[ ${1:-} == run ]]; then
+	RUN=$HERD_ENGINES_DIR/mailpit-run-$$
+	if [[ -z ${HERD_MAILPIT_SMTP_PORT:-} || -z ${HERD_MAILPIT_HTTP_PORT:-} ]]; then
+		need python3
+		read -r HERD_MAILPIT_SMTP_PORT HERD_MAILPIT_HTTP_PORT < <(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in ss))')
+	fi
+fi
 SMTP_PORT=${HERD_MAILPIT_SMTP_PORT:-1025}
 HTTP_PORT=${HERD_MAILPIT_HTTP_PORT:-8025}
 ADDR=127.0.0.1:$SMTP_PORT
@@ -71,6 +87,15 @@ env)
 	echo "HERD_SMTP_TEST=$ADDR"
 	echo "HERD_MAILPIT_API=http://127.0.0.1:$HTTP_PORT"
 	exit 0
+	;;
+run)
+	shift
+	(($# > 0)) || die "run: which command?"
+	mkdir -p "$RUN"
+	trap 'main stop; rm -rf "$RUN"' EXIT
+	main start
+	HERD_SMTP_TEST=$ADDR HERD_MAILPIT_API=http://127.0.0.1:$HTTP_PORT "$@"
+	exit
 	;;
 esac
 main "$@"
