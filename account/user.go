@@ -73,6 +73,9 @@ type Registration struct {
 	Pending bool
 	// AppID is the application the user signs up with.
 	AppID shard.ID
+	// Confirmed skips the confirmation by mail (an operator's account, as tootctl's
+	// --confirmed).
+	Confirmed bool
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -175,7 +178,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true, Pending: r.Pending}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason,
-		Pending: r.Pending, AppID: r.AppID, Unconfirmed: s.opts.Mail != nil}
+		Pending: r.Pending, AppID: r.AppID, Unconfirmed: s.opts.Mail != nil && !r.Confirmed}
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	extra = append(extra, signupMutations(id, now)...)

@@ -96,6 +96,18 @@ func TestEmailConfirmation(t *testing.T) {
 	wantPage(t, signInAs(c, email, "correct horse battery"), 200, "Authorization code")
 	wantError(t, c.Do("POST", "/api/v1/emails/confirmations", tok, nil), 403,
 		"This method is only available while the e-mail is awaiting confirmation")
+
+	// An account the operator creates is confirmed, as tootctl's --confirmed.
+	ctx := context.Background()
+	ops := mailtest.NewAddress("ops")
+	if err := c.Nodes[0].AdminCreateAccount(ctx, "ops", ops, "correct horse battery", true); err != nil {
+		t.Fatal(err)
+	}
+	opsTok, err := c.Nodes[0].AdminToken(ctx, "ops", "read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", opsTok, nil), 200)
 }
 
 // TestResendConfirmation: POST /api/v1/emails/confirmations mails a new link (the old
