@@ -76,7 +76,31 @@ func wantPage(t *testing.T, r *testrig.Response, code int, text string) {
 // sign-in page refuses the user; the link confirms once.
 func TestEmailConfirmation(t *testing.T) {
 	c, in, _ := mailNode(t)
+	ctx := context.Background()
+	// An account the operator creates is confirmed, as tootctl's --confirmed.
+	if err := c.Nodes[0].AdminCreateAccount(ctx, "ops", mailtest.NewAddress("ops"), "correct horse battery", true); err != nil {
+		t.Fatal(err)
+	}
+	opsTok, err := c.Nodes[0].AdminToken(ctx, "ops", "read admin:read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", opsTok, nil), 200)
 	tok, email := signUp(t, c, "dora")
+	dora, err := c.Nodes[0].Accounts.Lookup(ctx, "dora", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmed := func() bool {
+		var a struct {
+			Confirmed bool `json:"confirmed"`
+		}
+		c.Must(c.Do("GET", "/api/v1/admin/accounts/"+dora.ID.String(), opsTok, nil), 200).JSON(t, &a)
+		return a.Confirmed
+	}
+	if confirmed() {
+		t.Error("the admin API shows the new account confirmed")
+	}
 	wantError(t, c.Do("GET", "/api/v1/accounts/verify_credentials", tok, nil), 403,
 		"Your login is missing a confirmed e-mail address")
 	wantPage(t, signInAs(c, email, "correct horse battery"), 403, "You have to confirm your email address")
@@ -91,23 +115,15 @@ func TestEmailConfirmation(t *testing.T) {
 	}
 	wantPage(t, c.Do("GET", link, "", nil), 200, "successfully confirmed")
 	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", tok, nil), 200)
+	if !confirmed() {
+		t.Error("the admin API shows the account unconfirmed after confirmation")
+	}
 	wantPage(t, c.Do("GET", link, "", nil), 400, "Confirmation token is invalid")
 	wantPage(t, c.Do("GET", "/auth/confirmation?confirmation_token=forged", "", nil), 400, "Confirmation token is invalid")
 	wantPage(t, signInAs(c, email, "correct horse battery"), 200, "Authorization code")
 	wantError(t, c.Do("POST", "/api/v1/emails/confirmations", tok, nil), 403,
 		"This method is only available while the e-mail is awaiting confirmation")
 
-	// An account the operator creates is confirmed, as tootctl's --confirmed.
-	ctx := context.Background()
-	ops := mailtest.NewAddress("ops")
-	if err := c.Nodes[0].AdminCreateAccount(ctx, "ops", ops, "correct horse battery", true); err != nil {
-		t.Fatal(err)
-	}
-	opsTok, err := c.Nodes[0].AdminToken(ctx, "ops", "read")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", opsTok, nil), 200)
 }
 
 // TestResendConfirmation: POST /api/v1/emails/confirmations mails a new link (the old

@@ -207,7 +207,7 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 			Silenced: a.Silenced, Suspended: a.Suspended, Sensitized: a.Sensitized, Account: rendered[a.ID]}
 		if u != nil {
 			e.Email, e.Locale, e.Role, e.IPs = ptr(u.Email), ptr(u.Locale), roleOf(u), []any{}
-			e.Confirmed, e.Approved, e.Disabled = true, !u.Pending, u.Disabled
+			e.Confirmed, e.Approved, e.Disabled = !u.Unconfirmed, !u.Pending, u.Disabled
 			if u.Reason != "" {
 				e.InviteRequest = ptr(u.Reason)
 			}
