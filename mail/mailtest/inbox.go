@@ -13,9 +13,11 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/herd-social/herd/testrig"
 )
+
+// Wait bounds Await; a message arrives in milliseconds, a cluster-shaped node's
+// consumers may take seconds to join their group.
+const Wait = 30 * time.Second
 
 // Address is a mailbox as Mailpit reports it.
 type Address struct {
@@ -100,7 +102,7 @@ func (in *Inbox) To(ctx context.Context, address string) ([]Received, error) {
 func (in *Inbox) Await(t testing.TB, address string, n int) []Received {
 	t.Helper()
 	var got []Received
-	testrig.Eventually(t, fmt.Sprintf("%d messages to %s", n, address), func() error {
+	eventually(t, fmt.Sprintf("%d messages to %s", n, address), func() error {
 		var err error
 		got, err = in.To(context.Background(), address)
 		if err != nil {
@@ -120,4 +122,23 @@ func (in *Inbox) Await(t testing.TB, address string, n int) []Received {
 // NewAddress returns an address of the caller's own, that no other test sends to.
 func NewAddress(who string) string {
 	return fmt.Sprintf("%s+%d@herd.test", who, time.Now().UnixNano())
+}
+
+// eventually polls cond until it returns nil, failing t with its last error after
+// Wait (the conformance suites do not import testrig).
+func eventually(t testing.TB, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(Wait)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after %s: %v", what, Wait, err)
+		}
+		<-tick.C
+	}
 }
