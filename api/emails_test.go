@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -232,4 +233,24 @@ func TestNoMailConfigured(t *testing.T) {
 	if r := c.Do("POST", "/auth/password", "", url.Values{"email": {"hal@example.com"}}); r.Code != 404 {
 		t.Errorf("POST /auth/password: %d", r.Code)
 	}
+}
+
+// TestSignUpWithMailServerDown: sending is off the request's path, so a mail server
+// that refuses connections fails neither the sign-up nor the resend; the user waits
+// for the mail, unconfirmed.
+func TestSignUpWithMailServerDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) {
+		cfg.SMTP = node.SMTPConfig{Address: addr, TLS: "none"}
+	}))
+	tok, _ := signUp(t, c, "ivy")
+	wantError(t, c.Do("GET", "/api/v1/accounts/verify_credentials", tok, nil), 403,
+		"Your login is missing a confirmed e-mail address")
+	c.Must(c.Do("POST", "/api/v1/emails/confirmations", tok, nil), 200)
+	wantPage(t, c.Do("POST", "/auth/password", "", url.Values{"email": {"ivy@herd.test"}}), 200, "If your email address exists")
 }
