@@ -26,8 +26,12 @@ run: build ## serve on http://127.0.0.1:8080 with the embedded engines in ./data
 
 test: lint test-go fuzz-short test-clients test-web test-federation ## the whole suite: vet, Go tests, bounded fuzzing, third-party clients, the web client in Chromium, Fedify peer
 
-test-go: ## Go unit and integration tests (real Pebble, real HTTP on loopback)
-	$(GO) test -count=1 $(PKGS)
+# The Go tests run beside a real SMTP server (Mailpit, built once into
+# /tmp/herd-engines/bin), which ops/engines/mailpit.sh run starts and stops.
+MAILPIT := bash ops/engines/mailpit.sh run
+
+test-go: ## Go unit and integration tests (real Pebble, real HTTP on loopback, a real SMTP server)
+	$(MAILPIT) $(GO) test -count=1 $(PKGS)
 
 test-clients: ## masto.js and Mastodon.py scripted against a real node
 	bash tests/clients/run.sh
@@ -65,7 +69,7 @@ fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each
 	done
 
 test-invariants: ## the Go tests again with the invariants checks on and the race detector (CI runs it)
-	$(GO) test -count=1 -race -tags invariants $(PKGS)
+	$(MAILPIT) $(GO) test -count=1 -race -tags invariants $(PKGS)
 
 clean: ## remove build output (not ./data)
 	rm -rf bin web/dist/app

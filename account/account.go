@@ -168,7 +168,7 @@ func Schema() store.Schema {
 		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains}, {Name: tDaily},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
-		{Name: tListing, Order: store.Desc},
+		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens},
 	}, append(directoryTables(), suggestTables()...)...)
 }
 
@@ -186,6 +186,9 @@ type Options struct {
 	// (zero if it is not): a remote account first seen on such a domain is silenced
 	// from the start, as Mastodon's auto-silence.
 	DomainSilence func(ctx context.Context, domain string) (time.Time, error)
+	// Mail, if set, makes new users confirm their address and lets users reset
+	// their password by mail (email.go). Without it users are confirmed at once.
+	Mail *MailOptions
 }
 
 // Indexer is told of every account the service writes, after the write: a, and prev,

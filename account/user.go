@@ -43,6 +43,18 @@ type User struct {
 	// Role is the id of the user's staff role (package role); zero is the everyone
 	// role, or Owner for a user whose Admin flag predates roles.
 	Role int64 `cbor:"17,keyasint,omitempty"`
+	// Unconfirmed marks a user who has not yet followed the link mailed at sign-up
+	// (only when mail is configured; email.go). UnconfirmedEmail is the new address a
+	// resend named, taken once confirmed.
+	Unconfirmed      bool   `cbor:"18,keyasint,omitempty"`
+	UnconfirmedEmail string `cbor:"19,keyasint,omitempty"`
+	// ConfirmDigest and ResetDigest are the hashes of the newest confirmation and
+	// password reset tokens: only those work.
+	ConfirmDigest []byte `cbor:"20,keyasint,omitempty"`
+	ResetDigest   []byte `cbor:"21,keyasint,omitempty"`
+	// AppID is the application the user signed up with (zero before it was kept):
+	// only it may resend the confirmation, as Mastodon's created_by_application.
+	AppID shard.ID `cbor:"22,keyasint,omitempty"`
 }
 
 // RoleID is the id of the user's role: Role when set, Owner for a user whose Admin
@@ -58,8 +70,8 @@ func (u *User) RoleID() int64 {
 }
 
 // Functional reports whether the user may use the API, as Mastodon's
-// User#functional?: approved, not disabled, not suspended.
-func (u *User) Functional() bool { return !u.Disabled && !u.Suspended && !u.Pending }
+// User#functional?: confirmed, approved, not disabled, not suspended.
+func (u *User) Functional() bool { return !u.Disabled && !u.Suspended && !u.Pending && !u.Unconfirmed }
 
 // Privacy returns the default visibility of new posts.
 func (u *User) Privacy() string {
@@ -75,6 +87,11 @@ type Registration struct {
 	Agreement                                 bool
 	// Pending registers the user awaiting approval.
 	Pending bool
+	// AppID is the application the user signs up with.
+	AppID shard.ID
+	// Confirmed skips the confirmation by mail (an operator's account, as tootctl's
+	// --confirmed).
+	Confirmed bool
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -100,14 +117,11 @@ func (r *Registration) validate() error {
 	case !usernameRE.MatchString(r.Username):
 		bad = append(bad, "Username must contain only letters, numbers and underscores")
 	}
-	if _, err := mail.ParseAddress(r.Email); err != nil || !strings.Contains(r.Email, "@") || strings.ContainsAny(r.Email, "<> ") {
+	if !validEmail(r.Email) {
 		bad = append(bad, "Email is invalid")
 	}
-	switch n := utf8.RuneCountInString(r.Password); {
-	case n < MinPassword:
-		bad = append(bad, fmt.Sprintf("Password is too short (minimum is %d characters)", MinPassword))
-	case len(r.Password) > MaxPassword:
-		bad = append(bad, fmt.Sprintf("Password is too long (maximum is %d bytes)", MaxPassword))
+	if msg := passwordProblem(r.Password); msg != "" {
+		bad = append(bad, msg)
 	}
 	if !r.Agreement {
 		bad = append(bad, "Agreement must be accepted")
@@ -120,6 +134,31 @@ func (r *Registration) validate() error {
 	}
 	if len(bad) > 0 {
 		return invalid("%s", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// validEmail reports whether an address is one Herd registers: one bare address.
+func validEmail(e string) bool {
+	_, err := mail.ParseAddress(e)
+	return err == nil && strings.Contains(e, "@") && !strings.ContainsAny(e, "<> \r\n") && len(e) <= 320
+}
+
+// passwordProblem says what is wrong with a new password, or "".
+func passwordProblem(p string) string {
+	switch n := utf8.RuneCountInString(p); {
+	case n < MinPassword:
+		return fmt.Sprintf("Password is too short (minimum is %d characters)", MinPassword)
+	case len(p) > MaxPassword:
+		return fmt.Sprintf("Password is too long (maximum is %d bytes)", MaxPassword)
+	}
+	return ""
+}
+
+// checkPassword is passwordProblem as a validation error.
+func checkPassword(p string) error {
+	if msg := passwordProblem(p); msg != "" {
+		return invalid("%s", msg)
 	}
 	return nil
 }
@@ -155,7 +194,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true, Pending: r.Pending}
 	u := &User{AccountID: id, Email: r.Email, PasswordHash: hash, Locale: r.Locale, CreatedAt: now, Reason: r.Reason,
-		Pending: r.Pending}
+		Pending: r.Pending, AppID: r.AppID, Unconfirmed: s.opts.Mail != nil && !r.Confirmed}
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	extra = append(extra, signupMutations(id, now)...)
@@ -165,6 +204,13 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		return nil, nil, err
 	}
 	s.registered(ctx, a, u.Pending)
+	if u.Unconfirmed {
+		// The account stands; a failure to queue the mail leaves the user to ask
+		// for another (POST /api/v1/emails/confirmations).
+		if err := s.issue(ctx, a, u, purposeConfirm, u.Email); err != nil {
+			return a, u, fmt.Errorf("%w: %w", ErrConfirmationNotSent, err)
+		}
+	}
 	return a, u, nil
 }
 

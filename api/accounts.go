@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -37,8 +38,11 @@ func (s *Server) register(r *req) error {
 	pending := s.d.Instance.ApprovalRequired || signUp.Pending
 	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: r.p.str("username"),
 		Email: r.p.str("email"), Password: r.p.str("password"), Locale: r.p.str("locale"),
-		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"), Pending: pending})
-	if err != nil {
+		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"), Pending: pending, AppID: app.ID})
+	if errors.Is(err, account.ErrConfirmationNotSent) {
+		// The account stands; the user may ask for the mail again.
+		s.log.Warn("api: sign-up confirmation not queued", "account", acc.ID, "err", err)
+	} else if err != nil {
 		return err
 	}
 	if !pending {

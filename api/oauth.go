@@ -178,12 +178,14 @@ type authorizeForm struct {
 	ClientID, RedirectURI, Scope, State, Challenge, Method string
 	AppName, Error, Login                                  string
 	Scopes                                                 []string
+	// CanReset shows the link to the password reset page (when mail is sent).
+	CanReset bool
 }
 
 func (r *req) authorizeForm() authorizeForm {
 	return authorizeForm{ClientID: r.p.str("client_id"), RedirectURI: r.p.str("redirect_uri"),
 		Scope: r.p.str("scope"), State: r.p.str("state"), Challenge: r.p.str("code_challenge"),
-		Method: r.p.str("code_challenge_method"), Login: r.p.str("login")}
+		Method: r.p.str("code_challenge_method"), Login: r.p.str("login"), CanReset: r.s.d.Accounts.MailConfigured()}
 }
 
 // checkAuthorize validates an authorization request; its error is shown on the page.
@@ -245,7 +247,10 @@ func (s *Server) authorizeSubmit(r *req) error {
 		// Mastodon signs such a user in but sends them to their account's status
 		// instead of authorizing: no code is issued.
 		f.Error = errLoginDisabled.Msg + "."
-		if u.Pending {
+		switch {
+		case u.Unconfirmed:
+			f.Error = msgUnconfirmedSignIn
+		case u.Pending:
 			f.Error = errLoginPending.Msg + "."
 		}
 		return renderPage(r, 403, signInPage, f)

@@ -37,7 +37,7 @@ var signInPage = template.Must(template.New("signin").Parse(`<!doctype html>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password">
 <button type="submit" name="decision" value="approve">Authorize</button><button type="submit" name="decision" value="deny" class="deny" formnovalidate>Deny</button>
-</form></main></body></html>`))
+</form>{{if .CanReset}}<p><a href="/auth/password/new" style="color:inherit">Forgot your password?</a></p>{{end}}</main></body></html>`))
 
 var codePage = template.Must(template.New("code").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorization code</title>` + pageStyle + `</head><body><main>

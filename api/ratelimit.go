@@ -43,6 +43,9 @@ var (
 	// throttle_login_attempts/email: sign-in attempts per account (or per login that
 	// names none), from any IP.
 	throttleSignInAccount = throttle{"signin-account", 25, time.Hour}
+	// throttle_password_resets/ip and /email: requests for a reset link.
+	throttleResetIP    = throttle{"reset-ip", 25, 5 * time.Minute}
+	throttleResetEmail = throttle{"reset-email", 5, 30 * time.Minute}
 )
 
 const (
@@ -126,7 +129,7 @@ func (l *limiter) check(r *req) error {
 	switch {
 	case method == "POST" && path == "/api/v1/accounts":
 		return l.apply(r, throttleSignUp, throttleIP(r))
-	case method == "POST" && path == "/oauth/authorize":
+	case method == "POST" && (path == "/oauth/authorize" || path == "/auth/password"):
 		return nil
 	case r.token != nil:
 		return l.apply(r, throttle{"token", l.perWindow, apiWindow}, r.token.ID.String())
@@ -146,6 +149,19 @@ func (l *limiter) signIn(r *req, account string) error {
 		return acc.answer(r)
 	}
 	return ip.answer(r)
+}
+
+// passwordReset counts a request for a reset link against the IP and the address it
+// names; an error once either budget is spent.
+func (l *limiter) passwordReset(r *req, email string) error {
+	if l.perWindow < 0 {
+		return nil
+	}
+	ip, addr := l.count(throttleResetIP, throttleIP(r)), l.count(throttleResetEmail, email)
+	if !ip.ok || !addr.ok {
+		return errTooManyRequests
+	}
+	return nil
 }
 
 // throttleIP is the client's address as rate limits count it: IPv6 addresses by their

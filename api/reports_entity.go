@@ -201,7 +201,7 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 				return nil, err
 			}
 			e.Email, e.Locale, e.IPs = ptr(u.Email), ptr(u.Locale), []any{}
-			e.Confirmed, e.Approved, e.Disabled = true, !u.Pending, u.Disabled
+			e.Confirmed, e.Approved, e.Disabled = !u.Unconfirmed, !u.Pending, u.Disabled
 			if u.Reason != "" {
 				e.InviteRequest = ptr(u.Reason)
 			}

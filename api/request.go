@@ -375,6 +375,9 @@ func (r *req) functional() error {
 	if err != nil {
 		return err
 	}
+	if u.Unconfirmed {
+		return errUnconfirmed
+	}
 	if u.Pending {
 		return errLoginPending
 	}

@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/markers", user("read:statuses"), s.getMarkers)
 	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
 	s.routeReports()
+	s.routeEmails()
 	s.routeRules()
 	s.routeAdminAccounts()
 	s.routeDomainPolicies()

@@ -74,13 +74,17 @@ const (
 	tApps   = "oauth_apps"
 	tTokens = "oauth_tokens"
 	tCodes  = "oauth_codes"
+	// tByAccount lists the hashes of a user's tokens (partition: the account), so
+	// that a password reset can revoke them all; tokens issued before it existed are
+	// not listed.
+	tByAccount = "oauth_tokens_by_account"
 	// CodeTTL is how long an authorization code can be exchanged.
 	CodeTTL = 10 * time.Minute
 )
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tApps}, {Name: tTokens}, {Name: tCodes, TTL: CodeTTL}}
+	return store.Schema{{Name: tApps}, {Name: tTokens}, {Name: tCodes, TTL: CodeTTL}, {Name: tByAccount}}
 }
 
 // Service is the OAuth repository and its use cases.
@@ -222,10 +226,36 @@ func (s *Service) Issue(ctx context.Context, app *App, account shard.ID, scopes 
 	if err != nil {
 		return "", nil, err
 	}
-	if err := s.st.Put(ctx, tTokens, hash(raw), empty, b, 0); err != nil {
+	muts := []store.Mutation{{Kind: store.Put, Table: tTokens, PK: hash(raw), CK: empty, Value: b}}
+	if account != 0 {
+		muts = append(muts, store.Mutation{Kind: store.Put, Table: tByAccount, PK: account.Bytes(), CK: hash(raw), Value: empty})
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
 		return "", nil, fmt.Errorf("save token: %w", err)
 	}
 	return raw, t, nil
+}
+
+// RevokeAccount deletes every token of a user (a password reset signs them out
+// everywhere, as Mastodon's revoke_access!).
+func (s *Service) RevokeAccount(ctx context.Context, account shard.ID) error {
+	for {
+		rows, err := s.st.Scan(ctx, tByAccount, account.Bytes(), store.Range{Limit: 200})
+		if err != nil {
+			return fmt.Errorf("list tokens of %d: %w", account, err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		muts := make([]store.Mutation, 0, 2*len(rows))
+		for _, r := range rows {
+			muts = append(muts, store.Mutation{Kind: store.Delete, Table: tTokens, PK: r.CK, CK: empty},
+				store.Mutation{Kind: store.Delete, Table: tByAccount, PK: account.Bytes(), CK: r.CK})
+		}
+		if err := s.st.Batch(ctx, muts); err != nil {
+			return fmt.Errorf("revoke tokens of %d: %w", account, err)
+		}
+	}
 }
 
 // Verify returns the record of a bearer token.
@@ -259,7 +289,9 @@ func (s *Service) Revoke(ctx context.Context, app *App, raw string) error {
 	if t.ClientID != app.ClientID {
 		return ErrNotOwner
 	}
-	if err := s.st.Delete(ctx, tTokens, hash(raw), empty); err != nil {
+	err = s.st.Batch(ctx, []store.Mutation{{Kind: store.Delete, Table: tTokens, PK: hash(raw), CK: empty},
+		{Kind: store.Delete, Table: tByAccount, PK: t.AccountID.Bytes(), CK: hash(raw)}})
+	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
 	return nil

@@ -9,10 +9,11 @@ import (
 	"github.com/herd-social/herd/deadletter"
 )
 
-// AdminCreateAccount registers a local account on behalf of the operator.
+// AdminCreateAccount registers a local account on behalf of the operator, confirmed
+// (no mail asks to confirm its address, as tootctl's --confirmed).
 func (n *Node) AdminCreateAccount(ctx context.Context, username, email, password string, admin bool) error {
 	a, _, err := n.Accounts.Register(ctx, account.Registration{Username: username, Email: email,
-		Password: password, Agreement: true, Locale: "en"})
+		Password: password, Agreement: true, Locale: "en", Confirmed: true})
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
 	}

@@ -131,6 +131,8 @@ type Config struct {
 	Media MediaConfig `toml:"media"`
 	// Search configures the full-text search engine (search.go).
 	Search SearchConfig `toml:"search"`
+	// SMTP configures the mail server (mail.go); without it no mail is sent.
+	SMTP SMTPConfig `toml:"smtp"`
 }
 
 // RelayConfig is relay mode: a relay actor at /relay whose inbox (/relay/inbox)
@@ -231,5 +233,6 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateMedia()...)
 	errs = append(errs, c.validateTLS()...)
 	errs = append(errs, c.validateSearch()...)
+	errs = append(errs, c.validateSMTP()...)
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
+	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/status"
@@ -27,7 +28,7 @@ func consumerTopics() []consumerTopic {
 	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic}, {activitypub.RelayGroup, activitypub.RelayTopic},
-		{media.Group, media.Topic}, {push.Group, push.Topic}}
+		{media.Group, media.Topic}, {push.Group, push.Topic}, {mail.Group, mail.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
+	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -103,6 +104,8 @@ type Services struct {
 	Scheduled *schedule.Service
 	// DeadLetters sets aside the messages that every consumer group can never process.
 	DeadLetters *deadletter.Keeper
+	// Mail queues and sends mail; nil when no SMTP server is configured.
+	Mail *mail.Queue
 	// Indexer keeps the search engine's documents in step with the store.
 	Indexer *indexer.Service
 	// Push keeps Web Push subscriptions and pushes notifications to them.
@@ -176,10 +179,14 @@ func (n *Node) build() error {
 	n.metrics = newMetrics(n)
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
+	mailOpts, err := n.buildMail()
+	if err != nil {
+		return err
+	}
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost, Now: cfg.Clock,
 		Indexer: indexer.NewHook(n.bus, n.log), DomainSilence: func(ctx context.Context, domain string) (time.Time, error) {
 			return s.Domains.SilencedSince(ctx, domain) // built below, before any account is fetched
-		}})
+		}, Mail: mailOpts})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams

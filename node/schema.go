@@ -15,6 +15,7 @@ import (
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
+	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -51,5 +52,6 @@ func Topics() []bus.Topic {
 	topics = append(topics, push.Topics()...)
 	topics = append(topics, moderation.Topics()...)
 	topics = append(topics, webhook.Topics()...)
+	topics = append(topics, mail.Topics()...)
 	return append(topics, delivery.Topics()...)
 }

@@ -18,7 +18,8 @@ func (n *Node) runConsumers(ctx context.Context) {
 		"trends_favourites": n.Trends.RunFavourites, "search": n.Indexer.Run, "search_accounts": n.Indexer.RunAccounts,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch, "relay": n.Federation.RunRelay,
 		"delivery": n.Delivery.Run, "push": n.Push.Run,
-		"webhooks": n.Webhooks.Run, "webhook_triggers": n.runWebhookTriggers} {
+		"webhooks": n.Webhooks.Run, "webhook_triggers": n.runWebhookTriggers,
+		"mail": n.runMail} {
 		n.wg.Go(func() { n.consume(ctx, name, run) })
 	}
 }

@@ -7,6 +7,9 @@
 //	                            in HERD_S3_ACCESS_KEY and HERD_S3_SECRET_KEY
 //	probe http 127.0.0.1:9200   an OpenSearch node reports its cluster health yellow
 //	                            or green
+//	probe mailpit 127.0.0.1:8025 127.0.0.1:1025
+//	                            Mailpit's API lists its messages and its SMTP
+//	                            server greets
 //	probe -free 127.0.0.1:9042  nothing listens on the address yet
 //
 // It owns nothing but these checks and must not change an engine's state.
@@ -18,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -49,8 +53,10 @@ func main() {
 		err = checkS3(ctx, flag.Arg(1), os.Getenv("HERD_S3_ACCESS_KEY"), os.Getenv("HERD_S3_SECRET_KEY"))
 	case flag.NArg() == 2 && flag.Arg(0) == "http":
 		err = checkHealth(ctx, flag.Arg(1))
+	case flag.NArg() == 3 && flag.Arg(0) == "mailpit":
+		err = checkMailpit(ctx, flag.Arg(1), flag.Arg(2))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka|s3|http} host:port | probe -free host:port")
+		fmt.Fprintln(os.Stderr, "usage: probe {cql|kafka|s3|http} host:port | probe mailpit http-host:port smtp-host:port | probe -free host:port")
 		os.Exit(2)
 	}
 	if err != nil {
@@ -171,3 +177,38 @@ type discard struct{}
 func (discard) Print(...any)          {}
 func (discard) Printf(string, ...any) {}
 func (discard) Println(...any)        {}
+
+// checkMailpit lists Mailpit's messages through its API and reads its SMTP server's
+// greeting.
+func checkMailpit(ctx context.Context, httpAddr, smtpAddr string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+httpAddr+"/api/v1/messages?limit=1", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Total *int `json:"total"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || resp.StatusCode != http.StatusOK || list.Total == nil {
+		return fmt.Errorf("mailpit api: status %d, %v", resp.StatusCode, err)
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", smtpAddr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	greeting := make([]byte, 3)
+	if _, err := io.ReadFull(conn, greeting); err != nil || string(greeting) != "220" {
+		return fmt.Errorf("mailpit smtp: greeting %q, %v", greeting, err)
+	}
+	fmt.Println("mailpit holds", *list.Total, "messages")
+	return nil
+}
