@@ -62,6 +62,9 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 			out.PreviewURL = ptr(s.d.Media.FileURL(a.Small.Key))
 		}
 	}
+	if a.Thumbnail.Key != "" {
+		out.PreviewURL = ptr(s.d.Media.FileURL(a.Thumbnail.Key))
+	}
 	return out
 }
 
@@ -76,8 +79,12 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 		if data == nil {
 			return httpErr(422, "Validation failed: File can't be blank")
 		}
+		thumb, err := s.uploadedFile(r, "thumbnail")
+		if err != nil {
+			return err
+		}
 		a, err := s.d.Media.Upload(r.context(), r.viewer, data, media.Upload{Description: r.p.str("description"),
-			Focus: r.p.str("focus")})
+			Focus: r.p.str("focus"), Thumbnail: thumb})
 		if err != nil {
 			return err
 		}
@@ -97,12 +104,16 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 
 // uploadedFile reads a multipart file field within the media size limit, or nil
 // when the request has none.
-func (s *Server) uploadedFile(r *req, field string) ([]byte, error) {
+func (s *Server) uploadedFile(r *req, field string) ([]byte, error) { return s.nthFile(r, field, 0) }
+
+// nthFile reads the nth file of a multipart field (several files may share a
+// name, as media_attributes[][thumbnail]), or nil when there is none.
+func (s *Server) nthFile(r *req, field string, n int) ([]byte, error) {
 	form, err := r.ctx.MultipartForm()
-	if err != nil || len(form.File[field]) == 0 {
+	if err != nil || len(form.File[field]) <= n {
 		return nil, nil
 	}
-	fh := form.File[field][0]
+	fh := form.File[field][n]
 	if fh.Size > s.d.Media.MaxBytes() {
 		return nil, httpErr(422, fmt.Sprintf("Validation failed: File file size must be less than %d MB", s.d.Media.MaxBytes()>>20))
 	}
@@ -149,14 +160,18 @@ func failed(a *media.Attachment, msg string) error {
 	return httpErr(422, msg)
 }
 
-// updateMedia answers PUT /api/v1/media/:id (description, focus).
+// updateMedia answers PUT /api/v1/media/:id (description, focus, thumbnail).
 func (s *Server) updateMedia(r *req) error {
 	id, err := r.pathID("id")
 	if err != nil {
 		return err
 	}
+	thumb, err := s.uploadedFile(r, "thumbnail")
+	if err != nil {
+		return err
+	}
 	a, err := s.d.Media.Update(r.context(), r.viewer, id, media.Change{Description: r.p.opt("description"),
-		Focus: r.p.opt("focus")})
+		Focus: r.p.opt("focus"), Thumbnail: thumb})
 	if err != nil {
 		return err
 	}

@@ -128,6 +128,9 @@ func (s *Server) editStatus(r *req) error {
 		}
 		change.MediaIDs = &ids
 	}
+	if change.MediaAttributes, err = s.mediaAttributes(r); err != nil {
+		return err
+	}
 	st, err := s.d.Actions.Edit(r.context(), r.viewer, id, change)
 	if err != nil {
 		return err

@@ -15,29 +15,15 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// Change is what PUT /api/v1/media/:id gives; nil fields are left alone.
-type Change struct {
-	Description *string
-	Focus       *string
-}
-
-// Update changes the description and focus of one of account's attachments.
+// Update changes the description, focus or thumbnail of one of account's
+// attachments, as PUT /api/v1/media/:id.
 func (s *Service) Update(ctx context.Context, account, id shard.ID, c Change) (*Attachment, error) {
 	a, err := s.Own(ctx, account, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.Description != nil {
-		if err := s.checkDescription(*c.Description); err != nil {
-			return nil, err
-		}
-		a.Description = *c.Description
-	}
-	if c.Focus != nil {
-		if focus, err := mediaproc.ParseFocus(*c.Focus); err == nil {
-			a.Focus = &focus
-			a.Meta = withFocus(a.Meta, focus)
-		}
+	if err := s.Amend(ctx, a, c); err != nil {
+		return nil, err
 	}
 	return a, s.save(ctx, a)
 }
@@ -56,7 +42,7 @@ func (s *Service) Delete(ctx context.Context, account, id shard.ID) error {
 }
 
 func (s *Service) remove(ctx context.Context, a *Attachment) error {
-	for _, key := range []string{a.Upload, a.Original.Key, a.Small.Key} {
+	for _, key := range []string{a.Upload, a.Original.Key, a.Small.Key, a.Thumbnail.Key} {
 		if key == "" {
 			continue
 		}

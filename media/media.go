@@ -90,6 +90,9 @@ type Attachment struct {
 	// Refusal is the message a failed upload's uploader is shown, when it was refused
 	// with one (a video over the limits).
 	Refusal string `cbor:"19,keyasint,omitempty"`
+	// Thumbnail is a custom preview its uploader gave (Mastodon's `thumbnail`), shown
+	// instead of Small.
+	Thumbnail File `cbor:"20,keyasint,omitempty"`
 }
 
 // idleSince is when the attachment was last without a status: uploaded or released.

@@ -24,6 +24,8 @@ type Upload struct {
 	// Focus is the focus parameter, "x,y"; one Mastodon would not read is ignored, as
 	// Mastodon ignores it.
 	Focus string
+	// Thumbnail is a custom preview image, as uploaded, or nil.
+	Thumbnail []byte
 }
 
 // unsupported is Mastodon's answer to a file it does not take.
@@ -47,6 +49,11 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 	a := &Attachment{ID: s.ids.Next(), AccountID: account, Kind: Image, Description: u.Description, CreatedAt: now}
 	if focus, err := mediaproc.ParseFocus(u.Focus); err == nil {
 		a.Focus = &focus
+	}
+	if u.Thumbnail != nil {
+		if err := s.thumbnail(ctx, a, u.Thumbnail); err != nil {
+			return nil, err
+		}
 	}
 	a.Upload = "media_attachments/uploads/" + a.ID.String()
 	if err := s.files.Put(ctx, a.Upload, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
@@ -170,8 +177,12 @@ func (s *Service) finish(ctx context.Context, a *Attachment, original mediaproc.
 			return err
 		}
 	}
+	custom := a.Meta
 	if a.Meta, err = json.Marshal(meta); err != nil {
 		return err
+	}
+	if a.Thumbnail.Key != "" { // the custom preview's size and blurhash stand
+		a.Meta, blurhash = keepSmall(a.Meta, custom), a.Blurhash
 	}
 	upload := a.Upload
 	a.Blurhash, a.Processed, a.Upload = blurhash, true, ""

@@ -42,6 +42,15 @@ type Change struct {
 	Poll                        *poll.Ask
 	// MediaIDs, when not nil, are the attachments after the edit, in order.
 	MediaIDs *[]shard.ID
+	// MediaAttributes change attachments the status carries after the edit
+	// (Mastodon's media_attributes[]); those of others are ignored, as Mastodon does.
+	MediaAttributes []MediaAttribute
+}
+
+// MediaAttribute is the change of one attachment in an edit.
+type MediaAttribute struct {
+	ID shard.ID
+	media.Change
 }
 
 // Edit changes the text of one of author's statuses, keeping the previous versions.
@@ -78,7 +87,7 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if len(mediaIDs) > 0 && question != nil {
 		return nil, invalid("Media attachments and a poll cannot be attached at the same time")
 	}
-	marks, released, err := s.editMedia(ctx, st, mediaIDs)
+	marks, released, err := s.editMedia(ctx, st, mediaIDs, c.MediaAttributes)
 	if err != nil {
 		return nil, err
 	}
@@ -124,11 +133,12 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
 }
 
-// editMedia makes ids the attachments of st: it checks the new ones and returns the
-// writes that mark them as st's (for the batch that saves the edit), and the ones st
-// no longer carries, to release once it is saved (kept a while, unattached).
-func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) ([]store.Mutation, []shard.ID, error) {
-	if slices.Equal(ids, st.MediaIDs) {
+// editMedia makes ids the attachments of st, changed as attrs say: it checks the new
+// ones and returns the writes that mark them as st's (for the batch that saves the
+// edit), and the ones st no longer carries, to release once it is saved (kept a
+// while, unattached).
+func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID, attrs []MediaAttribute) ([]store.Mutation, []shard.ID, error) {
+	if slices.Equal(ids, st.MediaIDs) && len(attrs) == 0 {
 		return nil, nil, nil
 	}
 	if s.opts.Media == nil {
@@ -137,6 +147,15 @@ func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) ([]
 	as, err := s.opts.Media.Attach(ctx, st.AccountID, ids, st.ID)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, attr := range attrs {
+		i := slices.IndexFunc(as, func(a *media.Attachment) bool { return a.ID == attr.ID })
+		if i < 0 {
+			continue
+		}
+		if err := s.opts.Media.Amend(ctx, as[i], attr.Change); err != nil {
+			return nil, nil, err
+		}
 	}
 	marks, err := media.Marks(as, st.ID)
 	if err != nil {
