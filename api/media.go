@@ -40,7 +40,8 @@ const (
 const mediaPrefix = "/system/"
 
 // attachment renders an attachment; a file is at the configured public URL, or
-// served by the node under /system/.
+// served by the node under /system/; a remote attachment's files are its server's
+// until they are cached here (remote_url is then where its server serves it).
 func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 	out := &MediaAttachment{ID: a.ID.String(), Type: string(a.Kind), Meta: a.Meta}
 	if a.Description != "" {
@@ -50,7 +51,10 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 		out.Blurhash = ptr(a.Blurhash)
 	}
 	if !a.Local() {
-		out.URL, out.RemoteURL = ptr(a.RemoteURL), ptr(a.RemoteURL)
+		out.RemoteURL = ptr(a.RemoteURL)
+	}
+	if !a.Local() && !a.Cached() {
+		out.URL = ptr(a.RemoteURL)
 		if a.Kind == media.Image {
 			out.PreviewURL = ptr(a.RemoteURL)
 		}
@@ -192,13 +196,13 @@ func mediaIDs(r *req) ([]shard.ID, error) {
 	return ids, nil
 }
 
-// serveFile answers GET /system/<key>: a stored media file or account picture (never
-// an upload as received), by byte range if asked,
+// serveFile answers GET /system/<key>: a stored media file (a remote one's cached
+// copy too) or account picture (never an upload as received), by byte range if asked,
 // cacheable for a year (a file's key never names other bytes).
 func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	key := strings.TrimPrefix(string(ctx.Path()), mediaPrefix)
 	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") &&
-		!strings.HasPrefix(key, "custom_emojis/") {
+		!strings.HasPrefix(key, "custom_emojis/") && !strings.HasPrefix(key, "cache/media_attachments/files/") {
 		writeJSON(ctx, 404, map[string]string{"error": "Record not found"})
 		return
 	}

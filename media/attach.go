@@ -108,7 +108,9 @@ type Remote struct {
 }
 
 // AddRemote records the attachments of a remote status by URL, in order, and
-// returns their ids. Their files stay on their server.
+// returns their ids; their files are then fetched and kept here off the request path
+// (the media topic's jobs, when Options.HTTP is set), and served from their server
+// until they are.
 func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs []Remote) ([]shard.ID, error) {
 	var muts []store.Mutation
 	var ids []shard.ID
@@ -132,7 +134,7 @@ func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs 
 	if err := s.st.ApplyEach(ctx, muts); err != nil {
 		return nil, fmt.Errorf("record remote media of %d: %w", statusID, err)
 	}
-	return ids, nil
+	return ids, s.queueCache(ctx, account, ids)
 }
 
 // kindOf is the kind of a media type, as Mastodon reads a remote attachment's.

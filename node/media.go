@@ -44,6 +44,12 @@ type MediaConfig struct {
 	S3SecretKey string `toml:"s3_secret_key" help:"S3 secret access key" secret:"true"`
 	// S3CreateBucket creates the bucket at start when it is missing.
 	S3CreateBucket bool `toml:"s3_create_bucket" help:"create the S3 bucket at start if missing"`
+	// CacheDays is how many days the cached files of remote attachments are kept
+	// before the sweep removes them (they are then served from their servers again),
+	// as Mastodon's `tootctl media remove --days`; 0 keeps them.
+	CacheDays int `toml:"cache_days" help:"days remote media files are kept cached (0: always)"`
+	// NoCache leaves the files of remote attachments at their servers.
+	NoCache bool `toml:"no_cache" help:"do not fetch and keep the files of remote media"`
 }
 
 // mediaDefaults fills the media store's zero fields.
@@ -119,7 +125,8 @@ func OpenMedia(cfg Config, log *slog.Logger) (blob.Store, error) {
 // mediaSweep is how often a worker removes the uploads no status took.
 const mediaSweep = time.Hour
 
-// sweepMedia removes the uploads that no status took within a day, every mediaSweep
+// sweepMedia removes the uploads that no status took within a day, and the cached
+// files of remote media older than media.cache_days, every mediaSweep
 // (with jitter, so that the nodes of a cluster do not sweep together), until ctx is
 // done.
 func (n *Node) sweepMedia(ctx context.Context) {
@@ -133,6 +140,13 @@ func (n *Node) sweepMedia(ctx context.Context) {
 			n.log.Error("node: prune unattached media", "err", err)
 		} else if k > 0 {
 			n.log.Info("node: unattached media removed", "count", k)
+		}
+		if days := n.cfg.Media.CacheDays; days > 0 {
+			if k, err := n.Media.PruneCache(ctx, time.Duration(days)*24*time.Hour); err != nil && ctx.Err() == nil {
+				n.log.Error("node: prune cached remote media", "err", err)
+			} else if k > 0 {
+				n.log.Info("node: cached remote media removed", "count", k)
+			}
 		}
 	}
 }

@@ -204,8 +204,12 @@ func (n *Node) build() error {
 	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
-	if s.Media, err = media.New(n.store, n.files, n.bus, ids, media.Options{DeadLetters: s.DeadLetters,
-		FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/"}); err != nil {
+	mediaOpts := media.Options{DeadLetters: s.DeadLetters, FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/",
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"}
+	if !cfg.Media.NoCache {
+		mediaOpts.HTTP = fed.opts.HTTP
+	}
+	if s.Media, err = media.New(n.store, n.files, n.bus, ids, mediaOpts); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,

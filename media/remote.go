@@ -1,0 +1,148 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
+)
+
+// ErrRemoteTooLarge is the refusal of a remote file over Options.RemoteMaxBytes.
+var ErrRemoteTooLarge = errors.New("media: remote file too large")
+
+// queueCache queues the fetch of remote attachments' files, when the service fetches
+// any (Options.HTTP).
+func (s *Service) queueCache(ctx context.Context, account shard.ID, ids []shard.ID) error {
+	if s.opts.HTTP == nil {
+		return nil
+	}
+	for _, id := range ids {
+		if err := s.bus.Publish(ctx, bus.Message{Topic: Topic, Key: account.Bytes(), Value: id.Bytes()}); err != nil {
+			return fmt.Errorf("queue the cache of attachment %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// cache fetches the file of a remote attachment and makes its files here as of an
+// upload (re-encoded without metadata, a preview, meta, blurhash), so that it is
+// served from this server with its server's URL as remote_url. A file that cannot be
+// fetched or made is left at its server (CacheFailed says why); one already cached,
+// or already refused, is not fetched again.
+func (s *Service) cache(ctx context.Context, a *Attachment) error {
+	if s.opts.HTTP == nil || a.Cached() || a.CacheFailed != "" {
+		return nil
+	}
+	data, err := s.download(ctx, a.RemoteURL)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.CacheFailed = err.Error()
+		return s.save(ctx, a)
+	}
+	return s.derive(ctx, a, data)
+}
+
+// download gets a remote file through the guarded client: status 200 only, at most
+// RemoteMaxBytes, within RemoteTimeout.
+func (s *Service) download(ctx context.Context, u string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.RemoteTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	req.Header.Set("Accept", "*/*")
+	if s.opts.UserAgent != "" {
+		req.Header.Set("User-Agent", s.opts.UserAgent)
+	}
+	resp, err := s.opts.HTTP.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: answered %s", u, resp.Status)
+	}
+	if resp.ContentLength > s.opts.RemoteMaxBytes {
+		return nil, fmt.Errorf("fetch %s: %w", u, ErrRemoteTooLarge)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, s.opts.RemoteMaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	if int64(len(data)) > s.opts.RemoteMaxBytes {
+		return nil, fmt.Errorf("fetch %s: %w", u, ErrRemoteTooLarge)
+	}
+	return data, nil
+}
+
+// cached saves a remote attachment whose files were just made, and notes the hour,
+// for PruneCache.
+func (s *Service) cached(ctx context.Context, a *Attachment) error {
+	a.CachedAt = s.opts.Now().UTC()
+	b, err := store.Marshal(a)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: tMedia, PK: a.ID.Bytes(), CK: empty, Value: b},
+		{Kind: store.Put, Table: tCached, PK: hourKey(a.CachedAt), CK: a.ID.Bytes(), Value: empty},
+	}); err != nil {
+		return fmt.Errorf("save cached attachment %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// pruneLookback is how far before the cutoff PruneCache reads the hours cached; a
+// prune that has not run for longer leaves what was cached before to a wider one.
+const pruneLookback = 90 * 24 * time.Hour
+
+// PruneCache removes the files of remote attachments cached more than age ago, as
+// Mastodon's `tootctl media remove --days`: the attachments are then served from
+// their servers again. It returns how many it let go.
+func (s *Service) PruneCache(ctx context.Context, age time.Duration) (int, error) {
+	end := s.opts.Now().Add(-age)
+	n := 0
+	for h := end.Add(-pruneLookback); !h.After(end); h = h.Add(time.Hour) {
+		rows, err := s.st.Scan(ctx, tCached, hourKey(h), store.Range{Limit: 1000})
+		if err != nil {
+			return n, fmt.Errorf("read cached media: %w", err)
+		}
+		for _, r := range rows {
+			a, err := s.Get(ctx, shard.FromBytes(r.CK))
+			switch {
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return n, err
+			case err == nil && a.Cached() && !a.CachedAt.After(end):
+				if err := s.uncache(ctx, a); err != nil {
+					return n, err
+				}
+				n++
+			}
+			if err := s.st.Delete(ctx, tCached, r.PK, r.CK); err != nil {
+				return n, fmt.Errorf("prune cached media: %w", err)
+			}
+		}
+	}
+	return n, nil
+}
+
+// uncache removes the files of a cached remote attachment, which is then served from
+// its server.
+func (s *Service) uncache(ctx context.Context, a *Attachment) error {
+	for _, key := range []string{a.Original.Key, a.Small.Key} {
+		if err := s.DeleteFile(ctx, key); err != nil {
+			return fmt.Errorf("uncache attachment %d: %w", a.ID, err)
+		}
+	}
+	a.Original, a.Small, a.CachedAt = File{}, File{}, time.Time{}
+	return s.save(ctx, a)
+}
