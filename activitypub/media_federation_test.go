@@ -1,9 +1,11 @@
 package activitypub_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/herd-social/herd/testrig"
@@ -116,5 +118,68 @@ func TestActorEmoji(t *testing.T) {
 	if len(found.Accounts) != 1 || len(found.Accounts[0].Emojis) != 1 ||
 		found.Accounts[0].Emojis[0].URL != "http://"+remote.domain+"/emoji/party.gif" {
 		t.Fatalf("mallory: %+v", found.Accounts)
+	}
+}
+
+// TestRemoteMediaCached: the image of a post from another server is fetched and kept
+// off the request path: its url and preview_url become this server's, served without
+// EXIF, and remote_url stays where its server serves it.
+func TestRemoteMediaCached(t *testing.T) {
+	a, b, alice, bob := pair(t)
+	followRemote(t, b, bob, resolve(t, b, bob, "@alice@"+a.Nodes[0].Config().Domain))
+	img, err := os.ReadFile("../mediaproc/testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up struct {
+		ID  string
+		URL string
+	}
+	a.Must(a.DoMultipart("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"}},
+		"file", "beach.jpg", img), 200).JSON(t, &up)
+	var posted struct{ URI string }
+	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look"}, "media_ids[]": {up.ID}}), 200).JSON(t, &posted)
+
+	type attachment struct {
+		URL, PreviewURL, RemoteURL *string
+		Description                *string
+	}
+	beta := "http://" + b.Nodes[0].Config().Domain + "/system/cache/"
+	var got attachment
+	testrig.Eventually(t, "alice's image cached on beta", func() error {
+		var home []struct {
+			URI              string `json:"uri"`
+			MediaAttachments []struct {
+				URL         *string `json:"url"`
+				PreviewURL  *string `json:"preview_url"`
+				RemoteURL   *string `json:"remote_url"`
+				Description *string `json:"description"`
+			} `json:"media_attachments"`
+		}
+		b.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &home)
+		for _, st := range home {
+			if st.URI == posted.URI && len(st.MediaAttachments) == 1 {
+				m := st.MediaAttachments[0]
+				got = attachment{URL: m.URL, PreviewURL: m.PreviewURL, RemoteURL: m.RemoteURL, Description: m.Description}
+				if m.URL != nil && strings.HasPrefix(*m.URL, beta) {
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("home %+v", home)
+	})
+	if got.RemoteURL == nil || *got.RemoteURL != up.URL || got.PreviewURL == nil || !strings.HasPrefix(*got.PreviewURL, beta) ||
+		got.Description == nil || *got.Description != "a beach" {
+		t.Fatalf("cached attachment on beta %+v (alice's file %s)", got, up.URL)
+	}
+	for _, u := range []string{*got.URL, *got.PreviewURL} {
+		p, err := url.Parse(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := b.Do("GET", p.Path, "", nil)
+		if f.Code != 200 || f.Header.Get("Content-Type") != "image/jpeg" || bytes.Contains(f.Body, []byte("Exif")) {
+			t.Fatalf("beta serves %s: %d %s", p.Path, f.Code, f.Header.Get("Content-Type"))
+		}
 	}
 }

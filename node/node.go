@@ -206,8 +206,12 @@ func (n *Node) build() error {
 	s.Visibility = visibility.New(s.Accounts)
 	mediaOpts := media.Options{DeadLetters: s.DeadLetters, FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/",
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"}
-	if !cfg.Media.NoCache {
-		mediaOpts.HTTP = fed.opts.HTTP
+	if !cfg.Media.NoCache { // the guarded client, given the time a large file takes
+		clientOpts := fed.opts.Client
+		clientOpts.Timeout = time.Minute
+		if mediaOpts.HTTP, err = activitypub.NewHTTPClient(clientOpts); err != nil {
+			return fmt.Errorf("node: %w", err)
+		}
 	}
 	if s.Media, err = media.New(n.store, n.files, n.bus, ids, mediaOpts); err != nil {
 		return fmt.Errorf("node: %w", err)
