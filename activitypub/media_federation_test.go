@@ -121,9 +121,10 @@ func TestActorEmoji(t *testing.T) {
 	}
 }
 
-// TestRemoteMediaCached: the image of a post from another server is fetched and kept
-// off the request path: its url and preview_url become this server's, served without
-// EXIF, and remote_url stays where its server serves it.
+// TestRemoteMediaCached: the image of a post from another server, and its custom
+// preview (the Document's icon), are fetched and kept off the request path: its url
+// and preview_url become this server's, served without EXIF, and remote_url stays
+// where its server serves it.
 func TestRemoteMediaCached(t *testing.T) {
 	a, b, alice, bob := pair(t)
 	followRemote(t, b, bob, resolve(t, b, bob, "@alice@"+a.Nodes[0].Config().Domain))
@@ -135,10 +136,22 @@ func TestRemoteMediaCached(t *testing.T) {
 		ID  string
 		URL string
 	}
-	a.Must(a.DoMultipart("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"}},
-		"file", "beach.jpg", img), 200).JSON(t, &up)
+	cover, err := os.ReadFile("../mediaproc/testdata/gps.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Must(a.DoMultipartFiles("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"}},
+		testrig.File{Field: "file", Name: "beach.jpg", Data: img}, testrig.File{Field: "thumbnail", Name: "cover.png", Data: cover}),
+		200).JSON(t, &up)
 	var posted struct{ URI string }
 	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look"}, "media_ids[]": {up.ID}}), 200).JSON(t, &posted)
+	// The custom preview goes with it as the Document's icon.
+	var note map[string]any
+	a.Must(a.DoWithHeader("GET", strings.TrimPrefix(posted.URI, "http://"+a.Nodes[0].Config().Domain), "", nil,
+		"Accept", "application/activity+json"), 200).JSON(t, &note)
+	if icon := testrig.At[string](t, note, "attachment", 0, "icon", "url"); !strings.Contains(icon, "/thumbnail/") {
+		t.Fatalf("the Document's icon is %s", icon)
+	}
 
 	type attachment struct {
 		URL, PreviewURL, RemoteURL *string
@@ -172,13 +185,16 @@ func TestRemoteMediaCached(t *testing.T) {
 		got.Description == nil || *got.Description != "a beach" {
 		t.Fatalf("cached attachment on beta %+v (alice's file %s)", got, up.URL)
 	}
-	for _, u := range []string{*got.URL, *got.PreviewURL} {
+	if !strings.Contains(*got.PreviewURL, "/thumbnail/") {
+		t.Fatalf("the preview on beta is not alice's custom one: %s", *got.PreviewURL)
+	}
+	for u, typ := range map[string]string{*got.URL: "image/jpeg", *got.PreviewURL: "image/png"} {
 		p, err := url.Parse(u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		f := b.Do("GET", p.Path, "", nil)
-		if f.Code != 200 || f.Header.Get("Content-Type") != "image/jpeg" || bytes.Contains(f.Body, []byte("Exif")) {
+		if f.Code != 200 || f.Header.Get("Content-Type") != typ || bytes.Contains(f.Body, []byte("Exif")) {
 			t.Fatalf("beta serves %s: %d %s", p.Path, f.Code, f.Header.Get("Content-Type"))
 		}
 	}

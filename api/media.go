@@ -55,7 +55,10 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 	}
 	if !a.Local() && !a.Cached() {
 		out.URL = ptr(a.RemoteURL)
-		if a.Kind == media.Image {
+		switch {
+		case a.RemoteThumbnail != "":
+			out.PreviewURL = ptr(a.RemoteThumbnail)
+		case a.Kind == media.Image:
 			out.PreviewURL = ptr(a.RemoteURL)
 		}
 		return out

@@ -30,6 +30,9 @@ func (s *Service) Amend(ctx context.Context, a *Attachment, c Change) error {
 		}
 	}
 	if c.Thumbnail != nil {
+		if !a.Local() {
+			return invalid("Thumbnail can only be set on local media")
+		}
 		if err := s.thumbnail(ctx, a, c.Thumbnail); err != nil {
 			return err
 		}
@@ -46,13 +49,10 @@ func (s *Service) Amend(ctx context.Context, a *Attachment, c Change) error {
 	return nil
 }
 
-// thumbnail makes the custom preview of a of an uploaded image and stores it under a
-// key of its own (a served file's key never names other bytes), dropping the one it
+// thumbnail makes the custom preview of a of an image (uploaded, or a remote
+// attachment's fetched) and stores it under a key of its own (a served file's key never names other bytes), dropping the one it
 // replaces.
 func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) error {
-	if !a.Local() {
-		return invalid("Thumbnail can only be set on local media")
-	}
 	res, err := s.proc.Process(data, nil)
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
@@ -62,6 +62,9 @@ func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) err
 	}
 	small := res.Small
 	key := "media_attachments/files/" + a.ID.String() + "/thumbnail/" + s.ids.Next().String() + small.Extension
+	if !a.Local() {
+		key = "cache/" + key
+	}
 	if err := s.files.Put(ctx, key, bytes.NewReader(small.Data), int64(len(small.Data)), small.ContentType); err != nil {
 		return fmt.Errorf("store %s: %w", key, err)
 	}

@@ -103,8 +103,10 @@ func Marks(as []*Attachment, statusID shard.ID) ([]store.Mutation, error) {
 // Remote is an attachment of a remote status, as its server describes it.
 type Remote struct {
 	URL, MediaType, Description, Blurhash string
-	Width, Height                         int
-	Focus                                 *mediaproc.Focus
+	// Thumbnail is the URL of its custom preview (the Document's icon), if any.
+	Thumbnail     string
+	Width, Height int
+	Focus         *mediaproc.Focus
 }
 
 // AddRemote records the attachments of a remote status by URL, in order, and
@@ -116,7 +118,7 @@ func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs 
 	var ids []shard.ID
 	for _, r := range rs {
 		a := &Attachment{ID: s.ids.Next(), AccountID: account, StatusID: statusID, Kind: kindOf(r.MediaType),
-			Description: r.Description, Blurhash: r.Blurhash, Focus: r.Focus, RemoteURL: r.URL, Processed: true,
+			Description: r.Description, Blurhash: r.Blurhash, Focus: r.Focus, RemoteURL: r.URL, RemoteThumbnail: r.Thumbnail, Processed: true,
 			Width: r.Width, Height: r.Height, CreatedAt: s.opts.Now().UTC()}
 		if r.Width > 0 && r.Height > 0 {
 			a.Meta = remoteMeta(r)

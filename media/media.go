@@ -99,6 +99,9 @@ type Attachment struct {
 	// they could not be: it is then left at its server.
 	CachedAt    time.Time `cbor:"21,keyasint,omitempty"`
 	CacheFailed string    `cbor:"22,keyasint,omitempty"`
+	// RemoteThumbnail is a remote attachment's custom preview, where its server
+	// serves it.
+	RemoteThumbnail string `cbor:"23,keyasint,omitempty"`
 }
 
 // Cached reports whether a remote attachment's files are kept here.

@@ -47,6 +47,12 @@ func (s *Service) cache(ctx context.Context, a *Attachment) error {
 		a.CacheFailed = err.Error()
 		return s.save(ctx, a)
 	}
+	if a.RemoteThumbnail != "" && a.Thumbnail.Key == "" {
+		// A preview that cannot be had leaves the one made of the file.
+		if thumb, err := s.download(ctx, a.RemoteThumbnail); err == nil {
+			_ = s.thumbnail(ctx, a, thumb) // a refused thumbnail only is not kept
+		}
+	}
 	return s.derive(ctx, a, data)
 }
 
@@ -138,11 +144,11 @@ func (s *Service) PruneCache(ctx context.Context, age time.Duration) (int, error
 // uncache removes the files of a cached remote attachment, which is then served from
 // its server.
 func (s *Service) uncache(ctx context.Context, a *Attachment) error {
-	for _, key := range []string{a.Original.Key, a.Small.Key} {
+	for _, key := range []string{a.Original.Key, a.Small.Key, a.Thumbnail.Key} {
 		if err := s.DeleteFile(ctx, key); err != nil {
 			return fmt.Errorf("uncache attachment %d: %w", a.ID, err)
 		}
 	}
-	a.Original, a.Small, a.CachedAt = File{}, File{}, time.Time{}
+	a.Original, a.Small, a.Thumbnail, a.CachedAt = File{}, File{}, File{}, time.Time{}
 	return s.save(ctx, a)
 }

@@ -182,6 +182,10 @@ func (s *Service) refuse(ctx context.Context, a *Attachment, err error) error {
 		a.Failed, a.Refusal = err.Error(), mediaproc.Refusal(err)
 	} else {
 		a.CacheFailed = err.Error()
+		if err := s.DeleteFile(ctx, a.Thumbnail.Key); err != nil { // its server's stands
+			return err
+		}
+		a.Thumbnail = File{}
 	}
 	return s.save(ctx, a)
 }
