@@ -154,6 +154,9 @@ type Options struct {
 	// HTTP fetches the files of remote attachments, to keep them here (the guarded
 	// outbound client); nil: they stay at their servers.
 	HTTP *http.Client
+	// RejectMedia reports whether the files of a host are not to be fetched (a
+	// domain block with reject_media); nil: none is refused.
+	RejectMedia func(ctx context.Context, host string) (bool, error)
 	// UserAgent is sent with those fetches.
 	UserAgent string
 	// RemoteMaxBytes bounds a remote file fetched; default the largest upload taken.

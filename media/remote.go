@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/herd-social/herd/bus"
@@ -39,6 +40,13 @@ func (s *Service) cache(ctx context.Context, a *Attachment) error {
 	if s.opts.HTTP == nil || a.Cached() || a.CacheFailed != "" {
 		return nil
 	}
+	if rejected, err := s.rejected(ctx, a.RemoteURL); err != nil || rejected {
+		if err == nil {
+			a.CacheFailed = "media of its server are rejected"
+			err = s.save(ctx, a)
+		}
+		return err
+	}
 	data, err := s.download(ctx, a.RemoteURL)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -54,6 +62,22 @@ func (s *Service) cache(ctx context.Context, a *Attachment) error {
 		}
 	}
 	return s.derive(ctx, a, data)
+}
+
+// rejected reports whether the host of u is one whose media are not fetched.
+func (s *Service) rejected(ctx context.Context, u string) (bool, error) {
+	if s.opts.RejectMedia == nil {
+		return false, nil
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return true, nil // a URL that does not parse is not fetched either
+	}
+	rejected, err := s.opts.RejectMedia(ctx, p.Hostname())
+	if err != nil {
+		return false, fmt.Errorf("check the media policy of %s: %w", p.Hostname(), err)
+	}
+	return rejected, nil
 }
 
 // download gets a remote file through the guarded client: status 200 only, at most

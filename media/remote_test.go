@@ -105,3 +105,29 @@ func TestRemoteCache(t *testing.T) {
 		t.Fatalf("pruned file: %v", err)
 	}
 }
+
+// TestRemoteCacheRejected: the files of a server whose media are rejected (a domain
+// block with reject_media) are never fetched; they stay at their server.
+func TestRemoteCacheRejected(t *testing.T) {
+	ctx := context.Background()
+	fetched := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { fetched++ }))
+	t.Cleanup(srv.Close)
+	var asked []string
+	r := newRigWith(t, media.Options{HTTP: srv.Client(), RejectMedia: func(_ context.Context, host string) (bool, error) {
+		asked = append(asked, host)
+		return true, nil
+	}})
+	ids, err := r.svc.AddRemote(ctx, 7, 700, []media.Remote{{URL: srv.URL + "/beach.jpg", MediaType: "image/jpeg"}})
+	if err == nil {
+		err = r.svc.Process(ctx, ids[0])
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := r.svc.Get(ctx, ids[0])
+	if err != nil || a.Cached() || !strings.Contains(a.CacheFailed, "rejected") || fetched != 0 ||
+		len(asked) != 1 || asked[0] != "127.0.0.1" {
+		t.Fatalf("rejected media: %+v, %v; fetched %d, asked %v", a, err, fetched, asked)
+	}
+}

@@ -180,6 +180,13 @@ func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
 	return b != nil && b.Severity == SeveritySuspend, err
 }
 
+// RejectsMedia reports whether the media files of a domain (or a parent's) are not
+// to be fetched: its block rejects media, or suspends it.
+func (d *Domains) RejectsMedia(ctx context.Context, domain string) (bool, error) {
+	b, err := d.BlockFor(ctx, domain)
+	return b != nil && (b.RejectMedia || b.Severity == SeveritySuspend), err
+}
+
 // Limited reports whether moderators keep an account out of public timelines: it is
 // silenced, or its domain is silenced or suspended.
 func (d *Domains) Limited(ctx context.Context, a *account.Account) (bool, error) {

@@ -205,7 +205,7 @@ func (n *Node) build() error {
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
 	mediaOpts := media.Options{DeadLetters: s.DeadLetters, FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/",
-		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)"}
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", RejectMedia: s.Domains.RejectsMedia}
 	if !cfg.Media.NoCache { // the guarded client, given the time a large file takes
 		clientOpts := fed.opts.Client
 		clientOpts.Timeout = time.Minute
