@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/herd-social/herd/media"
@@ -49,4 +50,40 @@ func appendAttribute(out []status.MediaAttribute, id string, desc, focus *string
 		return out
 	}
 	return append(out, status.MediaAttribute{ID: v, Change: media.Change{Description: desc, Focus: focus, Thumbnail: thumb}})
+}
+
+// revisionMedia renders the attachments of each version of a status, each with the
+// description it had then (its present one when the version did not record it);
+// those since removed are left out.
+func (s *Server) revisionMedia(ctx context.Context, revs []status.Revision) ([][]any, error) {
+	var ids []shard.ID
+	for _, rev := range revs {
+		ids = append(ids, rev.MediaIDs...)
+	}
+	got := map[shard.ID]*media.Attachment{}
+	if len(ids) > 0 && s.d.Media != nil {
+		var err error
+		if got, err = s.d.Media.GetMany(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]any, len(revs))
+	for i, rev := range revs {
+		out[i] = []any{}
+		for j, id := range rev.MediaIDs {
+			a := got[id]
+			if a == nil {
+				continue
+			}
+			m := s.attachment(a)
+			if j < len(rev.MediaDescriptions) {
+				m.Description = nil
+				if d := rev.MediaDescriptions[j]; d != "" {
+					m.Description = &d
+				}
+			}
+			out[i] = append(out[i], m)
+		}
+	}
+	return out, nil
 }

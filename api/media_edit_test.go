@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -65,6 +66,24 @@ func TestEditMediaAttributes(t *testing.T) {
 	c.Must(alice.Do("GET", "/api/v1/statuses/"+st.ID, nil), 200).JSON(t, &st)
 	if *st.MediaAttachments[0].Description != "only one" {
 		t.Fatalf("a refused edit changed the attachment: %+v", st.MediaAttachments)
+	}
+
+	// The history shows each version's attachments as they were described then.
+	var history []struct {
+		MediaAttachments []attachmentEntity `json:"media_attachments"`
+	}
+	c.Must(alice.Do("GET", "/api/v1/statuses/"+st.ID+"/history", nil), 200).JSON(t, &history)
+	var got [][]string
+	for _, v := range history {
+		var descs []string
+		for _, a := range v.MediaAttachments {
+			descs = append(descs, *a.Description)
+		}
+		got = append(got, descs)
+	}
+	want := [][]string{{"first", "second"}, {"first", "second, better"}, {"first, indexed", "second, better"}, {"only one"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("history of the attachments: %q, want %q", got, want)
 	}
 }
 

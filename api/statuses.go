@@ -151,10 +151,14 @@ func (s *Server) statusHistory(r *req) error {
 	if err != nil {
 		return err
 	}
+	atts, err := s.revisionMedia(r.context(), revs)
+	if err != nil {
+		return err
+	}
 	out := make([]StatusEdit, len(revs))
 	for i, rev := range revs {
 		out[i] = StatusEdit{Content: rev.Content, SpoilerText: rev.SpoilerText, Sensitive: rev.Sensitive,
-			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: []any{}, Emojis: []any{}}
+			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: atts[i], Emojis: []any{}}
 		if rev.PollOptions != nil {
 			p := &EditedPoll{Options: make([]EditedPollOption, len(rev.PollOptions))}
 			for j, o := range rev.PollOptions {

@@ -207,6 +207,7 @@ type Media interface {
 	AddRemote(ctx context.Context, account, statusID shard.ID, rs []media.Remote) ([]shard.ID, error)
 	Release(ctx context.Context, ids []shard.ID, keep bool) error
 	Amend(ctx context.Context, a *media.Attachment, c media.Change) error
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*media.Attachment, error)
 }
 
 func (o Options) withDefaults() Options {
