@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/blob"
 	blobfs "github.com/herd-social/herd/blob/fs"
 	blobs3 "github.com/herd-social/herd/blob/s3"
+	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/shard"
 )
 
 // Media store names, as media.store takes them.
@@ -120,6 +123,28 @@ func OpenMedia(cfg Config, log *slog.Logger) (blob.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
 	return openMedia(ctx, cfg, log)
+}
+
+// buildMedia makes the media service, which fetches remote media through the guarded
+// client of fed (given a minute, the time a large file may take) unless
+// media.no_cache, and not from the domains whose media are rejected.
+func (n *Node) buildMedia(fed fedBase, ids *shard.Generator) (*media.Service, error) {
+	cfg := n.cfg
+	opts := media.Options{DeadLetters: n.Services.DeadLetters, FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/",
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", RejectMedia: n.Services.Domains.RejectsMedia}
+	if !cfg.Media.NoCache {
+		client := fed.opts.Client
+		client.Timeout = time.Minute
+		var err error
+		if opts.HTTP, err = activitypub.NewHTTPClient(client); err != nil {
+			return nil, fmt.Errorf("node: %w", err)
+		}
+	}
+	s, err := media.New(n.store, n.files, n.bus, ids, opts)
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	return s, nil
 }
 
 // mediaSweep is how often a worker removes the uploads no status took.
