@@ -143,7 +143,7 @@ func TestRemoteMediaCached(t *testing.T) {
 	a.Must(a.DoMultipartFiles("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"}},
 		testrig.File{Field: "file", Name: "beach.jpg", Data: img}, testrig.File{Field: "thumbnail", Name: "cover.png", Data: cover}),
 		200).JSON(t, &up)
-	var posted struct{ URI string }
+	var posted struct{ ID, URI string }
 	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look"}, "media_ids[]": {up.ID}}), 200).JSON(t, &posted)
 	// The custom preview goes with it as the Document's icon.
 	var note map[string]any
@@ -198,4 +198,30 @@ func TestRemoteMediaCached(t *testing.T) {
 			t.Fatalf("beta serves %s: %d %s", p.Path, f.Code, f.Header.Get("Content-Type"))
 		}
 	}
+
+	// An edit that describes it anew reaches beta, which keeps the files it cached.
+	var edited struct{ ID string }
+	a.Must(alice.Do("PUT", "/api/v1/statuses/"+posted.ID, url.Values{"status": {"look again"},
+		"media_ids[]": {up.ID}, "media_attributes[][id]": {up.ID}, "media_attributes[][description]": {"a beach at noon"}}),
+		200).JSON(t, &edited)
+	testrig.Eventually(t, "the new description on beta", func() error {
+		var st []struct {
+			URI              string `json:"uri"`
+			MediaAttachments []struct {
+				URL         *string `json:"url"`
+				Description *string `json:"description"`
+			} `json:"media_attachments"`
+		}
+		b.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200).JSON(t, &st)
+		for _, s := range st {
+			if s.URI == posted.URI && len(s.MediaAttachments) == 1 && s.MediaAttachments[0].Description != nil &&
+				*s.MediaAttachments[0].Description == "a beach at noon" {
+				if u := s.MediaAttachments[0].URL; u == nil || *u != *got.URL {
+					return fmt.Errorf("the edited attachment is at %v, was %s", u, *got.URL)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("home %+v", st)
+	})
 }

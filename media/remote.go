@@ -176,3 +176,45 @@ func (s *Service) uncache(ctx context.Context, a *Attachment) error {
 	a.Original, a.Small, a.Thumbnail, a.CachedAt = File{}, File{}, File{}, time.Time{}
 	return s.save(ctx, a)
 }
+
+// EditRemote makes rs the attachments of a remote status that had old, as its
+// server's edit describes them: one still there (by URL) keeps its files and takes
+// the new description, focus and preview URL; a new one is recorded (and cached)
+// as AddRemote does; one no longer there is removed with its files. It returns the
+// attachments' ids, in order.
+func (s *Service) EditRemote(ctx context.Context, account, statusID shard.ID, old []shard.ID, rs []Remote) ([]shard.ID, error) {
+	got, err := s.GetMany(ctx, old)
+	if err != nil {
+		return nil, err
+	}
+	byURL := make(map[string]*Attachment, len(got))
+	for _, a := range got {
+		byURL[a.RemoteURL] = a
+	}
+	ids := make([]shard.ID, 0, len(rs))
+	for _, r := range rs {
+		a := byURL[r.URL]
+		if a == nil {
+			added, err := s.AddRemote(ctx, account, statusID, []Remote{r})
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, added...)
+			continue
+		}
+		delete(byURL, r.URL)
+		a.Description, a.Focus, a.RemoteThumbnail = r.Description, r.Focus, r.Thumbnail
+		if r.Focus != nil {
+			a.Meta = withFocus(a.Meta, *r.Focus)
+		}
+		if err := s.save(ctx, a); err != nil {
+			return nil, err
+		}
+		ids = append(ids, a.ID)
+	}
+	var gone []shard.ID
+	for _, a := range byURL {
+		gone = append(gone, a.ID)
+	}
+	return ids, s.Release(ctx, gone, false)
+}

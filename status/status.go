@@ -208,6 +208,7 @@ type Media interface {
 	Release(ctx context.Context, ids []shard.ID, keep bool) error
 	Amend(ctx context.Context, a *media.Attachment, c media.Change) error
 	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*media.Attachment, error)
+	EditRemote(ctx context.Context, account, statusID shard.ID, old []shard.ID, rs []media.Remote) ([]shard.ID, error)
 }
 
 func (o Options) withDefaults() Options {
