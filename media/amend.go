@@ -50,8 +50,8 @@ func (s *Service) Amend(ctx context.Context, a *Attachment, c Change) error {
 }
 
 // thumbnail makes the custom preview of a of an image (uploaded, or a remote
-// attachment's fetched) and stores it under a key of its own (a served file's key never names other bytes), dropping the one it
-// replaces.
+// attachment's fetched) and stores it under a key of its own (a served file's key
+// never names other bytes), dropping the one it replaces.
 func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) error {
 	res, err := s.proc.Process(data, nil)
 	switch {

@@ -4,9 +4,10 @@
 // preview, with their meta and blurhash; a video as an MP4 and a preview of its first
 // frame; audio as an MP3), their description and focus, their
 // attachment to one status, the cleaning of uploads never attached, and the
-// attachments of remote statuses, recorded by URL. It stores records through the
-// store contract and files through the blob contract; it must not know HTTP,
-// federation or engines.
+// attachments of remote statuses, recorded by URL, then fetched (through an HTTP
+// client it is given) and kept processed as uploads are, until pruned. It stores
+// records through the store contract and files through the blob contract; it must not
+// know the client API, federation or engines.
 package media
 
 import (
