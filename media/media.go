@@ -131,13 +131,18 @@ func Schema() store.Schema {
 }
 
 // Topic is the bus topic of processing jobs, keyed by uploader; Group consumes it.
+// RemoteTopic holds the jobs that fetch remote attachments' files, keyed by their
+// account, apart so that a slow server never delays an upload.
 const (
-	Topic = "media"
-	Group = "media"
+	Topic       = "media"
+	RemoteTopic = "media_remote"
+	Group       = "media"
 )
 
 // Topics lists the bus topics this package uses.
-func Topics() []bus.Topic { return []bus.Topic{{Name: Topic, Partitions: 16}} }
+func Topics() []bus.Topic {
+	return []bus.Topic{{Name: Topic, Partitions: 16}, {Name: RemoteTopic, Partitions: 16}}
+}
 
 // Options configure the service.
 type Options struct {

@@ -17,6 +17,12 @@ import (
 // ErrRemoteTooLarge is the refusal of a remote file over Options.RemoteMaxBytes.
 var ErrRemoteTooLarge = errors.New("media: remote file too large")
 
+// RunRemote fetches and keeps the files of remote attachments, as queued on
+// RemoteTopic, until ctx is done.
+func (s *Service) RunRemote(ctx context.Context) error {
+	return s.bus.Consume(ctx, Group, RemoteTopic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(Group, s.handle))
+}
+
 // queueCache queues the fetch of remote attachments' files, when the service fetches
 // any (Options.HTTP).
 func (s *Service) queueCache(ctx context.Context, account shard.ID, ids []shard.ID) error {
@@ -24,7 +30,7 @@ func (s *Service) queueCache(ctx context.Context, account shard.ID, ids []shard.
 		return nil
 	}
 	for _, id := range ids {
-		if err := s.bus.Publish(ctx, bus.Message{Topic: Topic, Key: account.Bytes(), Value: id.Bytes()}); err != nil {
+		if err := s.bus.Publish(ctx, bus.Message{Topic: RemoteTopic, Key: account.Bytes(), Value: id.Bytes()}); err != nil {
 			return fmt.Errorf("queue the cache of attachment %d: %w", id, err)
 		}
 	}

@@ -27,7 +27,7 @@ func consumerTopics() []consumerTopic {
 	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic},
-		{media.Group, media.Topic}, {push.Group, push.Topic}}
+		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}
