@@ -3,24 +3,37 @@ GO      ?= go
 BIN     := bin/herd
 PKGS    := ./...
 
-.PHONY: help build run test test-go test-invariants fuzz-short test-clients test-federation lint bench fuzz clean
+.PHONY: help build web run test test-go test-invariants fuzz-short test-clients test-web test-federation lint bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-build: ## build bin/herd
+build: web ## build bin/herd, with the web client in it
 	$(GO) build -o $(BIN) ./cmd/herd
+
+# The web client's sources: a change to any of them rebuilds web/dist/app (make web).
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json web/package-lock.json \
+	web/tsconfig.json web/vite.config.ts web/build.sh
+
+web: web/dist/app/index.html ## build the web client (npm ci, tsc, vite build) when its sources changed
+
+web/dist/app/index.html: $(WEB_SRC)
+	@if command -v npm >/dev/null 2>&1; then bash web/build.sh; \
+	else echo "make web: npm not found, so the web client is not built: the binary will say so at /"; fi
 
 run: build ## serve on http://127.0.0.1:8080 with the embedded engines in ./data
 	./$(BIN) serve
 
-test: lint test-go fuzz-short test-clients test-federation ## the whole suite: vet, Go tests, bounded fuzzing, third-party clients, Fedify peer
+test: lint test-go fuzz-short test-clients test-web test-federation ## the whole suite: vet, Go tests, bounded fuzzing, third-party clients, the web client in Chromium, Fedify peer
 
 test-go: ## Go unit and integration tests (real Pebble, real HTTP on loopback)
 	$(GO) test -count=1 $(PKGS)
 
 test-clients: ## masto.js and Mastodon.py scripted against a real node
 	bash tests/clients/run.sh
+
+test-web: ## the web client: its unit tests (Vitest), then signed in, posting and reading live in headless Chromium against a real node
+	bash tests/web/run.sh
 
 test-federation: ## a real Fedify peer federating with a real node
 	bash tests/federation/run.sh
@@ -55,7 +68,7 @@ test-invariants: ## the Go tests again with the invariants checks on and the rac
 	$(GO) test -count=1 -race -tags invariants $(PKGS)
 
 clean: ## remove build output (not ./data)
-	rm -rf bin
+	rm -rf bin web/dist/app
 
 .PHONY: bench-report
 bench-report: build ## load a fresh local node with the mixed scenario for 20s, then measure this machine's limits; report in bench-out/

@@ -23,6 +23,7 @@ require (
 	github.com/hashicorp/memberlist v0.7.0
 	github.com/mattn/go-mastodon v0.0.13
 	github.com/minio/minio-go/v7 v7.4.1
+	github.com/pemistahl/lingua-go v1.4.0
 	github.com/piprate/json-gold v0.9.1
 	github.com/prometheus/client_golang v1.24.1
 	github.com/prometheus/client_model v0.6.3
@@ -119,6 +120,7 @@ require (
 	github.com/rs/xid v1.6.0 // indirect
 	github.com/savsgio/gotils v0.0.0-20240704082632-aef3928b8a38 // indirect
 	github.com/sean-/seed v0.0.0-20170313163322-e2103e2c3529 // indirect
+	github.com/shopspring/decimal v1.3.1 // indirect
 	github.com/tinylib/msgp v1.6.4 // indirect
 	github.com/tomnomnom/linkheader v0.0.0-20250811210735-e5fe3b51442e // indirect
 	github.com/twmb/franz-go/pkg/kmsg v1.15.1 // indirect
@@ -137,3 +139,9 @@ require (
 )
 
 replace github.com/gocql/gocql => github.com/scylladb/gocql v1.15.3
+
+// The npm packages of the web client and its browser tests hold no Go.
+ignore (
+	./tests/web/node_modules
+	./web/node_modules
+)

@@ -92,6 +92,12 @@ type Account struct {
 	// it mirrors its User.Pending (Register sets both, ApprovePending clears both in one
 	// batch), so that every read of the account knows to hide it from the public.
 	Pending bool `cbor:"37,keyasint,omitempty"`
+	// Role mirrors a local user's User.Role (SetRole writes both), so that rendering
+	// the account's badge reads no user; zero for everyone and for remote accounts.
+	Role int64 `cbor:"38,keyasint,omitempty"`
+	// SilencedAt is set on a remote account silenced by a domain block: the block's
+	// creation, so that lifting it unsilences the accounts it silenced, as Mastodon's.
+	SilencedAt time.Time `cbor:"39,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.
@@ -176,6 +182,10 @@ type Options struct {
 	BcryptCost int
 	// Indexer, if set, is told of every account written, for search.
 	Indexer Indexer
+	// DomainSilence, if set, says since when a domain is silenced by a domain block
+	// (zero if it is not): a remote account first seen on such a domain is silenced
+	// from the start, as Mastodon's auto-silence.
+	DomainSilence func(ctx context.Context, domain string) (time.Time, error)
 }
 
 // Indexer is told of every account the service writes, after the write: a, and prev,

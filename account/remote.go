@@ -39,6 +39,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		prev = existing
 		// A moderator's decisions outlive a refreshed actor document.
 		a.Silenced, a.Sensitized, a.SuspendedAt = existing.Silenced, existing.Sensitized, existing.SuspendedAt
+		a.SilencedAt = existing.SilencedAt
 		a.Suspended = a.Suspended || !a.SuspendedAt.IsZero()
 	case errors.Is(err, ErrNotFound):
 		id := s.ids.Next()
@@ -52,6 +53,9 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 			id = shard.FromBytes(prev)
 		}
 		a.ID = id
+		if err := s.autoSilence(ctx, a); err != nil {
+			return nil, err
+		}
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = s.opts.Now().UTC()
 		}
@@ -73,6 +77,21 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	}
 	s.written(ctx, a, prev)
 	return a, nil
+}
+
+// autoSilence silences a new remote account of a silenced domain (Options.DomainSilence).
+func (s *Service) autoSilence(ctx context.Context, a *Account) error {
+	if s.opts.DomainSilence == nil {
+		return nil
+	}
+	since, err := s.opts.DomainSilence(ctx, a.Domain)
+	if err != nil {
+		return fmt.Errorf("domain policy of %s: %w", a.Domain, err)
+	}
+	if !since.IsZero() {
+		a.Silenced, a.SilencedAt = true, since
+	}
+	return nil
 }
 
 // DeleteRemote removes a remote account that deleted itself; its follows go too.
@@ -102,7 +121,11 @@ func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
 	return s.Save(ctx, a)
 }
 
-// followingIDs pages through whom follower follows, like FollowerIDs.
+// FollowingIDs pages through whom follower follows, like FollowerIDs.
+func (s *Service) FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
+	return s.followingIDs(ctx, follower, cursor, limit)
+}
+
 func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
 	return s.idPage(ctx, tFollowing, follower, cursor, limit)
 }

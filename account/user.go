@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -39,6 +40,21 @@ type User struct {
 	// Pending marks a registration that awaits a moderator's approval (registrations
 	// by approval, or from an address whose sign-ups need it); zero for approved users.
 	Pending bool `cbor:"16,keyasint,omitempty"`
+	// Role is the id of the user's staff role (package role); zero is the everyone
+	// role, or Owner for a user whose Admin flag predates roles.
+	Role int64 `cbor:"17,keyasint,omitempty"`
+}
+
+// RoleID is the id of the user's role: Role when set, Owner for a user whose Admin
+// flag was set before roles existed (so that no backfill is needed), else everyone.
+func (u *User) RoleID() int64 {
+	switch {
+	case u.Role != 0:
+		return u.Role
+	case u.Admin:
+		return role.Owner
+	}
+	return role.Everyone
 }
 
 // Functional reports whether the user may use the API, as Mastodon's
@@ -262,19 +278,43 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*Ac
 	return a, u, nil
 }
 
-// SetAdmin grants or removes the admin role of a local user; admins' endorsements
-// are suggested to everyone (Suggest).
+// SetAdmin gives a local user the Owner role, or takes any role away; admins'
+// endorsements are suggested to everyone (Suggest).
 func (s *Service) SetAdmin(ctx context.Context, id shard.ID, admin bool) error {
+	if admin {
+		return s.SetRole(ctx, id, role.Owner)
+	}
+	return s.SetRole(ctx, id, role.Everyone)
+}
+
+// RoleOf is the role id of the local user id (User.RoleID).
+func (s *Service) RoleOf(ctx context.Context, id shard.ID) (int64, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return u.RoleID(), nil
+}
+
+// SetRole gives a local user the role with id roleID (role.Everyone takes any away),
+// on the user and, for its badge, on the account, with the staff listing in one
+// batch. Whether the role exists and who may give it is the caller's to check.
+func (s *Service) SetRole(ctx context.Context, id shard.ID, roleID int64) error {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
 	}
-	u.Admin = admin
-	if err := s.SaveUser(ctx, u); err != nil {
-		return err
+	u.Admin, u.Role, a.Role = false, roleID, roleID
+	if roleID == role.Everyone {
+		u.Role, a.Role = 0, 0
 	}
-	if err := s.st.Batch(ctx, []store.Mutation{staffMutation(id, admin)}); err != nil {
-		return fmt.Errorf("staff %d: %w", id, err)
+	if err := s.saveBoth(ctx, a, u, staffMutation(id, u.Role != 0)); err != nil {
+		return fmt.Errorf("role of %d: %w", id, err)
 	}
+	s.written(ctx, a, nil)
 	return nil
 }

@@ -33,6 +33,10 @@ import (
 // ErrNotFound is returned for an actor or object this server does not serve.
 var ErrNotFound = errors.New("activitypub: not found")
 
+// ErrSuspended is returned for what a suspended local account published: Mastodon
+// answers 403 while the suspension may still be lifted.
+var ErrSuspended = errors.New("activitypub: account suspended")
+
 const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.
@@ -44,7 +48,7 @@ func Schema() store.Schema {
 
 // Topics lists the bus topics this package uses.
 func Topics() []bus.Topic {
-	return []bus.Topic{{Name: InboxTopic, Partitions: 16}, {Name: FetchTopic, Partitions: 16}}
+	return []bus.Topic{{Name: InboxTopic, Partitions: 16}, {Name: FetchTopic, Partitions: 16}, {Name: RelayTopic, Partitions: 16}}
 }
 
 // Accounts is the part of the account service that federation reads.
@@ -60,6 +64,7 @@ type Accounts interface {
 	UpsertRemote(ctx context.Context, a *account.Account) (*account.Account, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	Unfollow(ctx context.Context, follower, target shard.ID) error
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
@@ -105,6 +110,12 @@ type Options struct {
 	// instance actor's must be signed by an actor that is not on a blocked domain
 	// (authfetch.go). Off by default, as in Mastodon.
 	AuthorizedFetch bool
+	// Relay runs the instance as a relay (relaymode.go); off by default.
+	Relay RelayMode
+	// RejectMedia, if set, says whether moderators blocked a domain's media
+	// (reject_media): its actors' pictures and custom emoji are not recorded, and its
+	// attachments are kept as links.
+	RejectMedia func(ctx context.Context, domain string) (bool, error)
 }
 
 // Actions is the part of action.Service that the inbox applies relationship
@@ -152,6 +163,7 @@ type Service struct {
 	viewers         Viewers
 	domains         Domains
 	relays          Relays
+	subscribers     RelaySubscribers
 }
 
 // Deps are the services federation reads and changes.
@@ -187,17 +199,21 @@ type Deps struct {
 	// Visibility decides which statuses a signed fetch's signer may see; nil: only
 	// public and unlisted ones are served.
 	Visibility Viewers
-	// Domains says which domains the moderators suspended (their inbox POSTs and, with
-	// authorized fetch, their fetches refused); nil: none.
+	// Domains says which domains the instance refuses, suspended by moderators or, in
+	// limited-federation mode, not allowed (their inbox POSTs and, with authorized
+	// fetch, their fetches refused); nil: none.
 	Domains Domains
 	// Relays keeps the relays the instance subscribes to (relay.go); nil: none, and
 	// the relay admin answers errors.
 	Relays Relays
+	// Subscribers keeps the servers subscribed to the relay actor, in relay mode
+	// (relaymode.go); nil: relay mode stays off.
+	Subscribers RelaySubscribers
 }
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
 type Domains interface {
-	Suspended(ctx context.Context, domain string) (bool, error)
+	Refused(ctx context.Context, domain string) (bool, error)
 	BlockFor(ctx context.Context, domain string) (*moderation.DomainBlock, error)
 }
 
@@ -223,7 +239,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
 		media: d.Media, opts: opts, log: d.Logger}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
-	s.viewers, s.domains, s.relays = d.Visibility, d.Domains, d.Relays
+	s.viewers, s.domains, s.relays, s.subscribers = d.Visibility, d.Domains, d.Relays, d.Subscribers
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}

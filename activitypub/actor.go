@@ -87,6 +87,13 @@ type Actor struct {
 	// AlsoKnownAs and MovedTo are set when the account has aliases or moved.
 	AlsoKnownAs []string `json:"alsoKnownAs,omitempty"`
 	MovedTo     string   `json:"movedTo,omitempty"`
+	// Generator and Implements advertise what Herd implements (FEP-844e): on the
+	// generator of an account's actor, on the instance actor itself.
+	Generator  *Generator  `json:"generator,omitempty"`
+	Implements []Implement `json:"implements,omitempty"`
+	// Suspended is set, and the profile left out, while moderators suspend the
+	// account, as Mastodon's actor of a suspended account.
+	Suspended bool `json:"suspended,omitempty"`
 }
 
 // Actor returns the document of a local account, by username.
@@ -115,9 +122,14 @@ func (s *Sender) actorOf(ctx context.Context, a *account.Account) (*Actor, error
 		ManuallyApprovesFollowers: a.Locked, Discoverable: a.Discoverable, Indexable: a.Indexable,
 		Published: midnight(a.CreatedAt), PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
 		Tag: []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"},
-		AlsoKnownAs: a.AlsoKnownAs, MovedTo: a.MovedToURI}
+		AlsoKnownAs: a.AlsoKnownAs, MovedTo: a.MovedToURI, Generator: herdGenerator()}
 	if a.Bot {
 		doc.Type = "Service"
+	}
+	if a.Suspended {
+		doc.Name, doc.Summary, doc.Discoverable, doc.Indexable, doc.Suspended = "", "", false, false, true
+		doc.AlsoKnownAs, doc.MovedTo = nil, ""
+		return doc, nil
 	}
 	texts := []string{a.DisplayName, a.Note}
 	for _, f := range a.Fields {
@@ -143,8 +155,16 @@ func (s *Sender) SendProfile(ctx context.Context, a *account.Account) error {
 		return nil
 	}
 	inboxes, err := s.followerInboxes(ctx, a.ID)
-	if err != nil || len(inboxes) == 0 {
+	if err != nil {
 		return err
+	}
+	return s.sendActor(ctx, a, inboxes)
+}
+
+// sendActor sends the actor document of a local account to inboxes as an Update.
+func (s *Sender) sendActor(ctx context.Context, a *account.Account, inboxes []string) error {
+	if len(inboxes) == 0 {
+		return nil
 	}
 	doc, err := s.actorOf(ctx, a)
 	if err != nil {
@@ -166,7 +186,8 @@ func (s *Sender) InstanceActor(ctx context.Context) (*Actor, error) {
 		PreferredUsername: s.opts.Domain, Name: s.opts.Domain, URL: s.Base() + "/about/more?instance_actor=true",
 		ManuallyApprovesFollowers: true, Published: midnight(time.Unix(0, 0)),
 		PublicKey: PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
-		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"}}, nil
+		Tag:       []any{}, Attachment: []PropertyValue{}, Endpoints: map[string]any{"sharedInbox": s.Base() + "/inbox"},
+		Generator: herdGenerator(), Implements: herdImplements}, nil
 }
 
 // InstanceOutbox is the outbox the instance actor advertises: an empty collection,
@@ -186,6 +207,16 @@ func (s *Service) localAccount(ctx context.Context, username string) (*account.A
 	a, err := s.accounts.Lookup(ctx, username, "")
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, fmt.Errorf("actor %s: %w", username, ErrNotFound)
+	}
+	return a, err
+}
+
+// contentAccount is publicAccount for what an account published (its collections,
+// notes and pages): those of a suspended account answer ErrSuspended.
+func (s *Service) contentAccount(ctx context.Context, username string) (*account.Account, error) {
+	a, err := s.publicAccount(ctx, username)
+	if err == nil && a.Suspended {
+		return nil, fmt.Errorf("actor %s: %w", username, ErrSuspended)
 	}
 	return a, err
 }

@@ -239,8 +239,12 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 		}
 		st.Poll = q
 	}
+	attached, err := s.readAttachments(ctx, actor, obj)
+	if err != nil {
+		return err
+	}
 	edited := &status.Status{ID: st.ID, AccountID: st.AccountID, Content: content, SpoilerText: spoiler, Poll: q,
-		RemoteMedia: s.readAttachments(obj)}
+		RemoteMedia: attached}
 	v, err := s.actions.ScreenRemote(ctx, edited)
 	if err != nil {
 		return err

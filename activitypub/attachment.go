@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/mediaproc"
 	"github.com/herd-social/herd/shard"
@@ -67,9 +68,26 @@ func (s *Service) attachments(ctx context.Context, st *status.Status) ([]any, er
 	return out, nil
 }
 
-// readAttachments reads the attachments of a remote status object: the first four
-// with a usable URL, as Mastodon keeps them.
-func (s *Service) readAttachments(obj map[string]any) []media.Remote {
+// readAttachments reads the attachments of a remote status object by actor: the
+// first four with a usable URL, as Mastodon keeps them. Those of a domain blocked
+// with reject_media keep their URL and description only: of unknown type, as
+// Mastodon records the media it does not download.
+func (s *Service) readAttachments(ctx context.Context, actor *account.Account, obj map[string]any) ([]media.Remote, error) {
+	out := s.attachmentsOf(obj)
+	if len(out) == 0 {
+		return out, nil
+	}
+	if rejected, err := s.mediaRejected(ctx, actor.Domain); err != nil || !rejected {
+		return out, err
+	}
+	for i, r := range out {
+		out[i] = media.Remote{URL: r.URL, Description: r.Description}
+	}
+	return out, nil
+}
+
+// attachmentsOf reads the attachments of a remote status object.
+func (s *Service) attachmentsOf(obj map[string]any) []media.Remote {
 	var out []media.Remote
 	for _, v := range asList(obj["attachment"]) {
 		m, _ := v.(map[string]any)

@@ -2,7 +2,7 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rsa"
+	"crypto"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,11 +59,11 @@ func (s *Service) fetchSigner(ctx *fasthttp.RequestCtx) (*account.Account, error
 	// As in the inbox: not derived from ctx, whose values fasthttp resets.
 	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.KeyFetchBudget)
 	defer cancel()
-	keyID, err := httpsig.Verify(fetchCtx, sreq, s.now(), func(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, error) {
+	keyID, err := httpsig.Verify(fetchCtx, sreq, s.now(), func(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
 		if err := s.checkDomain(ctx, keyID); err != nil {
 			return nil, err
 		}
-		return s.lookupKey(ctx, keyID, refresh)
+		return s.lookupVerifyKey(ctx, keyID, refresh)
 	})
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (s *Service) checkDomain(ctx context.Context, keyID string) error {
 		return nil
 	}
 	host := strings.ToLower(hostOf(keyID))
-	blocked, err := s.domains.Suspended(ctx, host)
+	blocked, err := s.domains.Refused(ctx, host)
 	if err != nil {
 		return err
 	}

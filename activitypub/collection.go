@@ -52,7 +52,7 @@ func pageURL(base string, c Cursor) string {
 // and unlisted ones; followers-only ones too to a follower's signed fetch) as Create
 // activities, paged by max_id and min_id as Mastodon pages it.
 func (s *Service) Outbox(ctx context.Context, viewer shard.ID, username string, c Cursor) (*Collection, error) {
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) create(ctx context.Context, a *account.Account, st *status.Sta
 // Relations returns the followers or following collection of a local actor; its
 // pages list actor ids unless the account hides its collections.
 func (s *Service) Relations(ctx context.Context, username string, followers bool, c Cursor) (*Collection, error) {
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (s *Service) relationsPage(ctx context.Context, id string, c Cursor, total 
 
 // Featured returns the pinned statuses of a local actor.
 func (s *Service) Featured(ctx context.Context, username string) (*Collection, error) {
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}

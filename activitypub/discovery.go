@@ -41,6 +41,11 @@ func (s *Service) WebFinger(ctx context.Context, resource string) (*JRD, error) 
 			{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: s.Base() + "/about/more?instance_actor=true"},
 			{Rel: "self", Type: "application/activity+json", Href: id}}}, nil
 	}
+	if username == relayUsername && s.RelayEnabled() {
+		id := relayActorURI(s.opts)
+		return &JRD{Subject: "acct:" + relayUsername + "@" + s.opts.Domain, Aliases: []string{id}, Links: []Link{
+			{Rel: "self", Type: "application/activity+json", Href: id}}}, nil
+	}
 	a, err := s.publicAccount(ctx, username)
 	if err != nil {
 		return nil, err
@@ -80,6 +85,8 @@ func (s *Service) resourceUser(resource string) (string, error) {
 			return p[2:], nil
 		case p == "/actor":
 			return s.opts.Domain, nil
+		case p == "/relay" && s.RelayEnabled():
+			return relayUsername, nil
 		}
 		return "", fmt.Errorf("resource %s: %w", resource, ErrNotFound)
 	case strings.Contains(resource, "@") && !strings.Contains(resource, "://"):

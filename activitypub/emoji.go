@@ -51,6 +51,9 @@ func (s *Resolver) recordEmoji(ctx context.Context, domain string, tags any) err
 	if s.emojis == nil || domain == "" {
 		return nil
 	}
+	if rejected, err := s.mediaRejected(ctx, domain); err != nil || rejected {
+		return err
+	}
 	for _, t := range asList(tags) {
 		m, _ := t.(map[string]any)
 		if str2(m, "type") != "Emoji" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -47,22 +48,9 @@ func (s *Resolver) fetchOrPage(ctx context.Context, uri string) (map[string]any,
 	if s.remoteURL(uri) == "" {
 		return nil, "", fmt.Errorf("%w: bad URL %q", ErrFetch, uri)
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrFetch, err)
-	}
-	req.Header.Set("Accept", acceptAP)
-	req.Header.Set("User-Agent", userAgent(s.opts))
-	key, err := s.keys.PrivateKey(ctx, 0)
+	resp, err := s.signedGet(ctx, uri, 0)
 	if err != nil {
 		return nil, "", err
-	}
-	if err := httpsig.Sign(req, nil, instanceActorURI(s.opts)+"#main-key", key, s.now()); err != nil {
-		return nil, "", fmt.Errorf("sign fetch of %s: %w", uri, err)
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp.Body, maxFetch)
@@ -83,6 +71,39 @@ func (s *Resolver) fetchOrPage(ctx context.Context, uri string) (map[string]any,
 		return nil, "", fmt.Errorf("%w: %s is not JSON: %v", ErrFetch, uri, err)
 	}
 	return doc, "", nil
+}
+
+// signedGet GETs uri signed by the instance actor, with the scheme its host is known
+// to accept, and knocks a second time with the other scheme when the first is refused
+// (knock.go). again is zero for the first knock, the scheme of the second otherwise.
+func (s *Resolver) signedGet(ctx context.Context, uri string, again httpsig.Scheme) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", uri, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	req.Header.Set("Accept", acceptAP)
+	req.Header.Set("User-Agent", userAgent(s.opts))
+	key, err := s.keys.PrivateKey(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	scheme := again
+	if scheme == 0 {
+		scheme = s.keys.knocks.scheme(req.URL.Host)
+	}
+	if err := httpsig.SignWith(scheme, req, nil, instanceActorURI(s.opts)+"#main-key", key, s.now()); err != nil {
+		return nil, fmt.Errorf("sign fetch of %s: %w", uri, err)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, uri, err)
+	}
+	if !s.keys.Answered(req, resp.StatusCode, again != 0) || again != 0 {
+		return resp, nil
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxFetch)) // for connection reuse
+	resp.Body.Close()
+	return s.signedGet(ctx, uri, scheme.Other())
 }
 
 // userAgent names Herd in outgoing requests.
@@ -124,10 +145,33 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 	if err != nil {
 		return nil, err
 	}
+	rejected, err := s.mediaRejected(ctx, a.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if rejected {
+		a.AvatarURL, a.HeaderURL = "", ""
+	}
 	if err := s.recordEmoji(ctx, a.Domain, doc["tag"]); err != nil {
 		return nil, err
 	}
+	if s.keys != nil && advertises9421(doc) {
+		s.keys.knocks.advertised(hostOf(a.URI))
+	}
 	return s.accounts.UpsertRemote(ctx, a)
+}
+
+// mediaRejected reports whether moderators blocked the media of a domain
+// (Options.RejectMedia).
+func (s *Resolver) mediaRejected(ctx context.Context, domain string) (bool, error) {
+	if s.opts.RejectMedia == nil || domain == "" {
+		return false, nil
+	}
+	rejected, err := s.opts.RejectMedia(ctx, domain)
+	if err != nil {
+		return false, fmt.Errorf("media policy of %s: %w", domain, err)
+	}
+	return rejected, nil
 }
 
 // isLocal reports whether a URI belongs to this server.
@@ -170,7 +214,7 @@ func (s *Resolver) parseActor(uri string, doc map[string]any) (*account.Account,
 		DisplayName: cutBytes(str2(doc, "name"), maxRemoteDisplayName),
 		Note:        text.SanitizeRemote(cutBytes(str2(doc, "summary"), maxRemoteNote)),
 		Locked:      doc["manuallyApprovesFollowers"] == true, Bot: typ == "Service" || typ == "Application",
-		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true,
+		Discoverable: doc["discoverable"] == true, Indexable: doc["indexable"] == true, Suspended: doc["suspended"] == true,
 		PublicKeyPEM: key.pem, ActorType: typ, FetchedAt: s.now().UTC()}
 	s.actorLinks(a, doc)
 	a.PublicKeyID = s.remoteURL(key.id)

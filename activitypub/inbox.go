@@ -69,13 +69,13 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, 400, "Activity has no acceptable actor")
 		return
 	}
-	refused, err := h.s.suspendedDomain(ctx, actor)
+	refused, err := h.s.refusedDomain(ctx, actor)
 	if err != nil {
 		h.fail(ctx, err)
 		return
 	}
 	if refused {
-		h.reject(ctx, 403, "Domain is suspended")
+		h.reject(ctx, 403, "Domain not allowed")
 		return
 	}
 	if env.Type == "Delete" && idOf(env.Object) == actor {
@@ -91,7 +91,7 @@ func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
 	// fasthttp's RequestCtx keeps them in the request, reset once the request ends.
 	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.s.opts.KeyFetchBudget)
 	defer cancel()
-	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupKey)
+	keyID, err := httpsig.Verify(fetchCtx, sreq, h.s.now(), h.s.lookupVerifyKey)
 	if err != nil {
 		h.log.Info("activitypub: inbox signature refused", "actor", actor, "err", err)
 		h.reject(ctx, 401, err.Error())
@@ -138,9 +138,9 @@ func (h *Server) relayRefused(ctx *fasthttp.RequestCtx, actor string, err error)
 	}
 }
 
-// suspendedDomain reports whether the host of an actor id is suspended by a domain
-// block (its own or a parent's).
-func (s *Service) suspendedDomain(ctx context.Context, actor string) (bool, error) {
+// refusedDomain reports whether the host of an actor id is suspended by a domain
+// block (its own or a parent's) or, in limited-federation mode, not allowed.
+func (s *Service) refusedDomain(ctx context.Context, actor string) (bool, error) {
 	if s.domains == nil {
 		return false, nil
 	}
@@ -148,7 +148,7 @@ func (s *Service) suspendedDomain(ctx context.Context, actor string) (bool, erro
 	if err != nil {
 		return false, nil // the signature check refuses it
 	}
-	return s.domains.Suspended(ctx, u.Hostname())
+	return s.domains.Refused(ctx, u.Hostname())
 }
 
 func (h *Server) reject(ctx *fasthttp.RequestCtx, code int, msg string) {

@@ -71,9 +71,13 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 	if link != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
 		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
 	}
+	attached, err := s.readAttachments(ctx, actor, obj)
+	if err != nil {
+		return nil, err
+	}
 	st := &status.Status{URI: uri, URL: link, AccountID: actor.ID, Content: sanitize(content),
 		SpoilerText: str2(obj, "summary"), Sensitive: obj["sensitive"] == true, Poll: readQuestion(obj),
-		RemoteMedia: s.readAttachments(obj)}
+		RemoteMedia: attached}
 	if st.SpoilerText != "" {
 		st.Sensitive = true
 	}

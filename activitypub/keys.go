@@ -24,6 +24,7 @@ type Keys struct {
 	st       store.Store
 	accounts Accounts
 	opts     Options
+	knocks   *knocks // the signature scheme each host accepts (knock.go)
 	cache    struct {
 		sync.Mutex
 		m map[shard.ID]*rsa.PrivateKey
@@ -32,7 +33,7 @@ type Keys struct {
 
 // NewKeys returns the key holder: st keeps the keys, accounts names their owners.
 func NewKeys(st store.Store, accounts Accounts, opts Options) *Keys {
-	k := &Keys{st: st, accounts: accounts, opts: opts}
+	k := &Keys{st: st, accounts: accounts, opts: opts, knocks: newKnocks(time.Now)}
 	k.cache.m = map[shard.ID]*rsa.PrivateKey{}
 	return k
 }
@@ -137,10 +138,15 @@ func (s *Keys) keyOf(ctx context.Context, owner shard.ID) (*key, error) {
 }
 
 // SignPost signs an outgoing delivery as the local account signer (zero: the
-// instance actor), for the delivery service.
+// instance actor; RelayActorID: the relay actor), for the delivery service, with the
+// scheme the inbox's host is known to accept (draft-cavage on a host not known). The
+// sender reports the answer to Answered, which says whether to sign and send once more.
 func (s *Keys) SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error {
 	keyID := baseURL(s.opts) + "/actor#main-key"
-	if signer != 0 {
+	switch {
+	case signer == RelayActorID:
+		keyID = relayActorURI(s.opts) + "#main-key"
+	case signer != 0:
 		a, err := s.accounts.Get(ctx, signer)
 		if err != nil {
 			return err
@@ -152,5 +158,13 @@ func (s *Keys) SignPost(ctx context.Context, req *http.Request, body []byte, sig
 		return err
 	}
 	req.Header.Set("User-Agent", userAgent(s.opts))
-	return httpsig.Sign(req, body, keyID, key, time.Now())
+	return httpsig.SignWith(s.knocks.scheme(req.URL.Host), req, body, keyID, key, time.Now())
+}
+
+// Answered records the status a host answered a request signed by SignPost (or a
+// fetch) with, and reports whether to sign the request again, with the other scheme,
+// and send it once more: after a 401 or 400 to the first knock on a host whose scheme
+// is not known. second says the request was that second knock.
+func (s *Keys) Answered(req *http.Request, status int, second bool) bool {
+	return s.knocks.answered(req.URL.Host, req.Method, httpsig.SchemeOf(req.Header), status, second)
 }

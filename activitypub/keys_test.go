@@ -3,9 +3,13 @@ package activitypub_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -15,6 +19,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,7 +107,7 @@ func (p *keyPeer) serve(w http.ResponseWriter, r *http.Request) {
 
 // fetchSignerKey fetches the actor of a keyId (unsigned: Herd serves its instance
 // actor to anyone) and returns its key; .localhost names resolve to loopback.
-func fetchSignerKey(ctx context.Context, keyID string, _ bool) (*rsa.PublicKey, error) {
+func fetchSignerKey(ctx context.Context, keyID string, _ bool) (crypto.PublicKey, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(keyID, "#main-key"), nil)
 	req.Header.Set("Accept", "application/activity+json")
 	client, err := activitypub.NewHTTPClient(activitypub.ClientOptions{AllowHTTP: true, AllowPrivate: true})
@@ -147,8 +152,9 @@ func TestKeyShapes(t *testing.T) {
 	alice := c.Register("alice")
 	peer := newKeyPeer(t, "peer")
 	keys := map[string]*rsa.PrivateKey{}
+	edKey := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	names := map[string]string{"$peer": "http://" + peer.domain, "$alpha": "http://" + c.Nodes[0].Config().Domain,
-		"$ed": "z" + base58(append([]byte{0xed, 0x01}, make([]byte, 32)...))}
+		"$ed": "z" + base58(append([]byte{0xed, 0x01}, edKey.Public().(ed25519.PublicKey)...))}
 	for _, k := range []string{"k1", "k2", "k3"} {
 		priv, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -194,6 +200,9 @@ func TestKeyShapes(t *testing.T) {
 			if d.Cmd == "follow" {
 				act["type"], act["object"] = "Follow", names["$alpha"]+"/users/"+arg(t, d, 3)
 			}
+			if arg(t, d, 2) == "ed" {
+				return fmt.Sprint(edPost(t, c, act, in(arg(t, d, 1)), edKey))
+			}
 			return fmt.Sprint(signedPost(t, c, "/inbox", act, in(arg(t, d, 1)), keys[arg(t, d, 2)]))
 		case "followers":
 			return d.RetryFor(t, testrig.Wait(), func() string {
@@ -237,6 +246,27 @@ func signedPost(t *testing.T, c *testrig.Cluster, path string, act map[string]an
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// edPost POSTs an activity to the shared inbox of a node, signed under RFC 9421 with
+// an Ed25519 key as keyID (the base built by hand), and returns the status code.
+func edPost(t *testing.T, c *testrig.Cluster, act map[string]any, keyID string, key ed25519.PrivateKey) int {
+	t.Helper()
+	body, _ := json.Marshal(act)
+	sum := sha256.Sum256(body)
+	digest := "sha-256=:" + base64.StdEncoding.EncodeToString(sum[:]) + ":"
+	params := `("@method" "@target-uri" "content-digest");created=` + strconv.FormatInt(time.Now().Unix(), 10) +
+		`;keyid="` + keyID + `";alg="ed25519"`
+	base := `"@method": POST` + "\n" + `"@target-uri": http://` + c.Nodes[0].Config().Domain + "/inbox\n" +
+		`"content-digest": ` + digest + "\n" + `"@signature-params": ` + params
+	req, _ := http.NewRequest("POST", c.URL()+"/inbox", bytes.NewReader(body))
+	req.Host = c.Nodes[0].Config().Domain
+	req.Header.Set("Content-Type", "application/activity+json")
+	req.Header.Set("Content-Digest", digest)
+	req.Header.Set("Signature-Input", "sig1="+params)
+	req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(ed25519.Sign(key, []byte(base)))+":")
+	code, _ := send(t, req)
+	return code
 }
 
 // base58 encodes b in Bitcoin's base58, for Multikeys.

@@ -87,7 +87,7 @@ func (s *Service) Note(ctx context.Context, username string, id shard.ID) (*Note
 // statuses to the author's followers and mentioned accounts, direct ones to the
 // mentioned accounts. Any other status is not found, as in Mastodon.
 func (s *Service) NoteFor(ctx context.Context, viewer shard.ID, username string, id shard.ID) (*Note, error) {
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}

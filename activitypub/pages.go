@@ -75,7 +75,7 @@ var (
 
 // profile renders the public profile page of a local account with its recent public posts.
 func (s *Service) profile(ctx context.Context, username string) ([]byte, error) {
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Service) statusPage(ctx context.Context, username string, id shard.ID, 
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.publicAccount(ctx, username)
+	a, err := s.contentAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package activitypub
 
 import (
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
@@ -31,7 +33,7 @@ type remoteKey struct {
 	PEM   string `cbor:"2,keyasint"`
 }
 
-// lookupKey finds the public key of a keyId for httpsig.Verify: the cached one, or,
+// lookupKey finds the RSA public key of a keyId for ldsig.Verify: the cached one, or,
 // with refresh (a signature that failed with the cached key), the key fetched again.
 func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, error) {
 	k, err := s.remoteKey(ctx, keyID, refresh)
@@ -39,6 +41,16 @@ func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*r
 		return nil, err
 	}
 	return httpsig.DecodePublicKeyPEM(k.PEM)
+}
+
+// lookupVerifyKey is lookupKey for HTTP signatures, which may also be made with an
+// Ed25519 key (a FEP-521a Multikey), verified under RFC 9421.
+func (s *Service) lookupVerifyKey(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
+	k, err := s.remoteKey(ctx, keyID, refresh)
+	if err != nil {
+		return nil, err
+	}
+	return httpsig.DecodeVerifyingKeyPEM(k.PEM)
 }
 
 // signerOf returns the account that owns a key lookupKey found.
@@ -141,7 +153,7 @@ func (s *Service) dereferenceKey(ctx context.Context, keyID string) (*remoteKey,
 		return nil, fmt.Errorf("%w: actor %s does not list key %s", ErrInvalid, k.owner, keyID)
 	}
 	if k.pem == "" {
-		return nil, fmt.Errorf("%w: key %s is %s; HTTP signatures are verified with RSA keys only", ErrInvalid, keyID, k.kind)
+		return nil, fmt.Errorf("%w: key %s is %s, which HTTP signatures do not use", ErrInvalid, keyID, k.kind)
 	}
 	return &remoteKey{Owner: owner.URI, PEM: k.pem}, nil
 }
@@ -149,8 +161,8 @@ func (s *Service) dereferenceKey(ctx context.Context, keyID string) (*remoteKey,
 // keyEntry is one public key read from a document.
 type keyEntry struct {
 	id, owner string
-	pem       string // RSA, as PEM; "" for a key of another kind
-	kind      string // "RSA", "Ed25519" or what the multicodec named
+	pem       string // the key as PKIX PEM (RSA or Ed25519)
+	kind      string // "RSA" or "Ed25519"
 }
 
 // keyIn finds the key keyID in the document served at it: the document itself when
@@ -181,7 +193,7 @@ func keyIn(doc map[string]any, keyID string) (*keyEntry, error) {
 // the actor owns.
 func accountKey(id string, doc map[string]any) (*keyEntry, error) {
 	for _, e := range keyEntries(doc) {
-		if k, err := readKey(e, id); err == nil && k.owner == id && k.pem != "" {
+		if k, err := readKey(e, id); err == nil && k.owner == id && k.kind == "RSA" {
 			return k, nil
 		}
 	}
@@ -241,10 +253,8 @@ func readKey(m map[string]any, holder string) (*keyEntry, error) {
 		return nil, fmt.Errorf("%w: key %s: %v", ErrInvalid, k.id, err)
 	}
 	k.kind = kind
-	if pub != nil {
-		if k.pem, err = httpsig.EncodePublicKeyPEM(pub); err != nil {
-			return nil, fmt.Errorf("%w: key %s: %v", ErrInvalid, k.id, err)
-		}
+	if k.pem, err = httpsig.EncodePublicKeyPEM(pub); err != nil {
+		return nil, fmt.Errorf("%w: key %s: %v", ErrInvalid, k.id, err)
 	}
 	return k, nil
 }
@@ -255,9 +265,8 @@ var (
 	multicodecEd25519 = []byte{0xed, 0x01} // ed25519-pub (0xed): 32 bytes follow
 )
 
-// decodeMultikey reads a publicKeyMultibase (base58btc, "z"): an RSA key is returned,
-// an Ed25519 key only named, since HTTP signatures are verified with RSA keys here.
-func decodeMultikey(s string) (kind string, pub *rsa.PublicKey, err error) {
+// decodeMultikey reads a publicKeyMultibase (base58btc, "z"): an RSA or Ed25519 key.
+func decodeMultikey(s string) (kind string, pub crypto.PublicKey, err error) {
 	if !strings.HasPrefix(s, "z") || len(s) > 4096 {
 		return "", nil, errors.New("publicKeyMultibase is not base58btc")
 	}
@@ -267,7 +276,7 @@ func decodeMultikey(s string) (kind string, pub *rsa.PublicKey, err error) {
 	}
 	switch {
 	case len(b) == 2+32 && b[0] == multicodecEd25519[0] && b[1] == multicodecEd25519[1]:
-		return "Ed25519", nil, nil
+		return "Ed25519", ed25519.PublicKey(b[2:]), nil
 	case len(b) > 2 && b[0] == multicodecRSA[0] && b[1] == multicodecRSA[1]:
 		pub, err := x509.ParsePKCS1PublicKey(b[2:])
 		if err != nil {

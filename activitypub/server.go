@@ -40,6 +40,11 @@ func (h *Server) Register(r *router.Router) {
 	r.POST("/users/{name}/inbox", h.inbox)
 	r.POST("/actor/inbox", h.inbox)
 	r.GET("/actor/outbox", h.doc(func(*fasthttp.RequestCtx) (any, error) { return h.s.InstanceOutbox(), nil }))
+	r.POST("/relay/inbox", h.relayInbox)
+	r.GET("/relay", h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.RelayActor(ctx) }))
+	for _, name := range []string{"outbox", "followers", "following"} {
+		r.GET("/relay/"+name, h.doc(func(ctx *fasthttp.RequestCtx) (any, error) { return h.s.RelayCollection(ctx, name) }))
+	}
 	r.GET("/.well-known/webfinger", h.webfinger)
 	r.GET("/.well-known/host-meta", h.hostMeta)
 	r.GET("/.well-known/nodeinfo", h.nodeInfoLinks)
@@ -150,6 +155,8 @@ func (h *Server) fail(ctx *fasthttp.RequestCtx, err error) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		code, msg = 404, "Record not found"
+	case errors.Is(err, ErrSuspended):
+		code, msg = 403, "This action is not allowed"
 	case errors.Is(err, ErrBadResource):
 		code, msg = 400, "Malformed resource"
 	case errors.Is(err, context.Canceled):

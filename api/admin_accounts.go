@@ -12,33 +12,33 @@ import (
 // routeAdminAccounts registers Mastodon's admin accounts API.
 func (s *Server) routeAdminAccounts() {
 	read, write := user("admin:read:accounts"), user("admin:write:accounts")
-	s.handle("GET", "/api/v1/admin/accounts", read, s.staff(s.listAdminAccounts(v1AccountQuery)))
-	s.handle("GET", "/api/v2/admin/accounts", read, s.staff(s.listAdminAccounts(v2AccountQuery)))
-	s.handle("GET", "/api/v1/admin/accounts/{id}", read, s.staff(s.adminAccountDo(
+	s.handle("GET", "/api/v1/admin/accounts", read, s.listAdminAccounts(v1AccountQuery))
+	s.handle("GET", "/api/v2/admin/accounts", read, s.listAdminAccounts(v2AccountQuery))
+	s.handle("GET", "/api/v1/admin/accounts/{id}", read, s.adminAccountDo(
 		func(ctx context.Context, _ *req, id shard.ID) (*moderation.Target, error) {
 			return s.d.Reports.Target(ctx, id)
-		})))
-	s.handle("POST", "/api/v1/admin/accounts/{id}/action", write, s.staff(s.accountAction))
+		}))
+	s.handle("POST", "/api/v1/admin/accounts/{id}/action", write, s.accountAction)
 	for _, undo := range []string{moderation.UndoEnable, moderation.UndoUnsilence, moderation.UndoUnsuspend,
 		moderation.UndoUnsensitive} {
-		s.handle("POST", "/api/v1/admin/accounts/{id}/"+undo, write, s.staff(s.adminAccountDo(
+		s.handle("POST", "/api/v1/admin/accounts/{id}/"+undo, write, s.adminAccountDo(
 			func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 				return s.d.Reports.Undo(ctx, r.viewer, id, undo)
-			})))
+			}))
 	}
-	s.handle("POST", "/api/v1/admin/accounts/{id}/approve", write, s.staff(s.adminAccountDo(
+	s.handle("POST", "/api/v1/admin/accounts/{id}/approve", write, s.adminAccountDo(
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 			t, err := s.d.Reports.Approve(ctx, r.viewer, id, true)
 			if err == nil {
 				s.notifyStaffOfSignUp(ctx, id)
 			}
 			return t, err
-		})))
-	s.handle("POST", "/api/v1/admin/accounts/{id}/reject", write, s.staff(s.rejectAccount))
-	s.handle("DELETE", "/api/v1/admin/accounts/{id}", write, s.staff(s.adminAccountDo(
+		}))
+	s.handle("POST", "/api/v1/admin/accounts/{id}/reject", write, s.rejectAccount)
+	s.handle("DELETE", "/api/v1/admin/accounts/{id}", write, s.adminAccountDo(
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 			return s.d.Reports.Delete(ctx, r.viewer, id)
-		})))
+		}))
 }
 
 // v1AccountQuery reads the filters of GET /api/v1/admin/accounts: booleans for the

@@ -56,11 +56,11 @@ func adminCanonicalEmailBlock(b *moderation.CanonicalEmailBlock) *AdminCanonical
 // the admin API.
 func (s *Server) routeInstanceBlocks() {
 	read, write := user("admin:read:ip_blocks"), user("admin:write:ip_blocks")
-	s.handle("GET", "/api/v1/admin/ip_blocks", read, s.staff(listOf(s.d.Reports.IPBlocks,
-		func(b *moderation.IPBlock) shard.ID { return b.ID }, func(r *req, b *moderation.IPBlock) (any, error) { return adminIPBlock(b), nil })))
-	s.handle("GET", "/api/v1/admin/ip_blocks/{id}", read, s.staff(oneOf(s.d.Reports.IPBlock,
-		func(r *req, b *moderation.IPBlock) (any, error) { return adminIPBlock(b), nil })))
-	s.handle("POST", "/api/v1/admin/ip_blocks", write, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/ip_blocks", read, listOf(s.d.Reports.IPBlocks,
+		func(b *moderation.IPBlock) shard.ID { return b.ID }, func(r *req, b *moderation.IPBlock) (any, error) { return adminIPBlock(b), nil }))
+	s.handle("GET", "/api/v1/admin/ip_blocks/{id}", read, oneOf(s.d.Reports.IPBlock,
+		func(r *req, b *moderation.IPBlock) (any, error) { return adminIPBlock(b), nil }))
+	s.handle("POST", "/api/v1/admin/ip_blocks", write, func(r *req) error {
 		in, err := ipBlockInput(r)
 		if err != nil {
 			return err
@@ -70,8 +70,8 @@ func (s *Server) routeInstanceBlocks() {
 			return err
 		}
 		return r.json(adminIPBlock(b))
-	}))
-	s.handle("PUT", "/api/v1/admin/ip_blocks/{id}", write, s.staff(func(r *req) error {
+	})
+	s.handle("PUT", "/api/v1/admin/ip_blocks/{id}", write, func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
 			return err
@@ -85,15 +85,15 @@ func (s *Server) routeInstanceBlocks() {
 			return err
 		}
 		return r.json(adminIPBlock(b))
-	}))
-	s.handle("DELETE", "/api/v1/admin/ip_blocks/{id}", write, s.staff(removeOwn(s.d.Reports.DeleteIPBlock)))
+	})
+	s.handle("DELETE", "/api/v1/admin/ip_blocks/{id}", write, removeOwn(s.d.Reports.DeleteIPBlock))
 
 	read, write = user("admin:read:email_domain_blocks"), user("admin:write:email_domain_blocks")
-	s.handle("GET", "/api/v1/admin/email_domain_blocks", read, s.staff(listOf(s.d.Reports.EmailDomainBlocks,
-		func(b *moderation.EmailDomainBlock) shard.ID { return b.ID }, s.adminEmailDomainBlock)))
-	s.handle("GET", "/api/v1/admin/email_domain_blocks/{id}", read, s.staff(oneOf(s.d.Reports.EmailDomainBlock,
-		s.adminEmailDomainBlock)))
-	s.handle("POST", "/api/v1/admin/email_domain_blocks", write, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/email_domain_blocks", read, listOf(s.d.Reports.EmailDomainBlocks,
+		func(b *moderation.EmailDomainBlock) shard.ID { return b.ID }, s.adminEmailDomainBlock))
+	s.handle("GET", "/api/v1/admin/email_domain_blocks/{id}", read, oneOf(s.d.Reports.EmailDomainBlock,
+		s.adminEmailDomainBlock))
+	s.handle("POST", "/api/v1/admin/email_domain_blocks", write, func(r *req) error {
 		b, err := s.d.Reports.CreateEmailDomainBlock(r.context(), r.viewer, r.p.str("domain"))
 		if err != nil {
 			return err
@@ -103,23 +103,23 @@ func (s *Server) routeInstanceBlocks() {
 			return err
 		}
 		return r.json(out)
-	}))
-	s.handle("DELETE", "/api/v1/admin/email_domain_blocks/{id}", write, s.staff(removeOwn(s.d.Reports.DeleteEmailDomainBlock)))
+	})
+	s.handle("DELETE", "/api/v1/admin/email_domain_blocks/{id}", write, removeOwn(s.d.Reports.DeleteEmailDomainBlock))
 
 	read, write = user("admin:read:canonical_email_blocks"), user("admin:write:canonical_email_blocks")
-	s.handle("GET", "/api/v1/admin/canonical_email_blocks", read, s.staff(listOf(s.d.Reports.CanonicalEmailBlocks,
+	s.handle("GET", "/api/v1/admin/canonical_email_blocks", read, listOf(s.d.Reports.CanonicalEmailBlocks,
 		func(b *moderation.CanonicalEmailBlock) shard.ID { return b.ID },
-		func(r *req, b *moderation.CanonicalEmailBlock) (any, error) { return adminCanonicalEmailBlock(b), nil })))
-	s.handle("GET", "/api/v1/admin/canonical_email_blocks/{id}", read, s.staff(oneOf(s.d.Reports.CanonicalEmailBlock,
-		func(r *req, b *moderation.CanonicalEmailBlock) (any, error) { return adminCanonicalEmailBlock(b), nil })))
-	s.handle("POST", "/api/v1/admin/canonical_email_blocks", write, s.staff(func(r *req) error {
+		func(r *req, b *moderation.CanonicalEmailBlock) (any, error) { return adminCanonicalEmailBlock(b), nil }))
+	s.handle("GET", "/api/v1/admin/canonical_email_blocks/{id}", read, oneOf(s.d.Reports.CanonicalEmailBlock,
+		func(r *req, b *moderation.CanonicalEmailBlock) (any, error) { return adminCanonicalEmailBlock(b), nil }))
+	s.handle("POST", "/api/v1/admin/canonical_email_blocks", write, func(r *req) error {
 		b, err := s.d.Reports.CreateCanonicalEmailBlock(r.context(), r.viewer, r.p.str("email"), r.p.str("canonical_email_hash"))
 		if err != nil {
 			return err
 		}
 		return r.json(adminCanonicalEmailBlock(b))
-	}))
-	s.handle("POST", "/api/v1/admin/canonical_email_blocks/test", read, s.staff(func(r *req) error {
+	})
+	s.handle("POST", "/api/v1/admin/canonical_email_blocks/test", read, func(r *req) error {
 		matched, err := s.d.Reports.MatchingEmailBlocks(r.context(), r.p.str("email"))
 		if err != nil {
 			return err
@@ -129,8 +129,8 @@ func (s *Server) routeInstanceBlocks() {
 			out[i] = adminCanonicalEmailBlock(b)
 		}
 		return r.json(out)
-	}))
-	s.handle("DELETE", "/api/v1/admin/canonical_email_blocks/{id}", write, s.staff(removeOwn(s.d.Reports.DeleteCanonicalEmailBlock)))
+	})
+	s.handle("DELETE", "/api/v1/admin/canonical_email_blocks/{id}", write, removeOwn(s.d.Reports.DeleteCanonicalEmailBlock))
 }
 
 // ipBlockInput reads the fields of an IP block that the request gives.

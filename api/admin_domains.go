@@ -58,9 +58,9 @@ func adminDomainAllow(a *moderation.DomainAllow) *AdminDomainAllow {
 // the public list of blocks.
 func (s *Server) routeDomainPolicies() {
 	read, write := user("admin:read:domain_blocks"), user("admin:write:domain_blocks")
-	s.handle("GET", "/api/v1/admin/domain_blocks", read, s.staff(s.listDomainBlocks))
-	s.handle("POST", "/api/v1/admin/domain_blocks", write, s.staff(s.createDomainBlock))
-	s.handle("GET", "/api/v1/admin/domain_blocks/{id}", read, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/domain_blocks", read, s.listDomainBlocks)
+	s.handle("POST", "/api/v1/admin/domain_blocks", write, s.createDomainBlock)
+	s.handle("GET", "/api/v1/admin/domain_blocks/{id}", read, func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
 			return err
@@ -70,19 +70,19 @@ func (s *Server) routeDomainPolicies() {
 			return err
 		}
 		return r.json(adminDomainBlock(b))
-	}))
-	s.handle("PUT", "/api/v1/admin/domain_blocks/{id}", write, s.staff(s.updateDomainBlock))
-	s.handle("DELETE", "/api/v1/admin/domain_blocks/{id}", write, s.staff(removeOwn(s.d.Reports.DeleteDomainBlock)))
+	})
+	s.handle("PUT", "/api/v1/admin/domain_blocks/{id}", write, s.updateDomainBlock)
+	s.handle("DELETE", "/api/v1/admin/domain_blocks/{id}", write, removeOwn(s.d.Reports.DeleteDomainBlock))
 	readA, writeA := user("admin:read:domain_allows"), user("admin:write:domain_allows")
-	s.handle("GET", "/api/v1/admin/domain_allows", readA, s.staff(s.listDomainAllows))
-	s.handle("POST", "/api/v1/admin/domain_allows", writeA, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/domain_allows", readA, s.listDomainAllows)
+	s.handle("POST", "/api/v1/admin/domain_allows", writeA, func(r *req) error {
 		a, err := s.d.Reports.CreateDomainAllow(r.context(), r.viewer, r.p.str("domain"))
 		if err != nil {
 			return err
 		}
 		return r.json(adminDomainAllow(a))
-	}))
-	s.handle("GET", "/api/v1/admin/domain_allows/{id}", readA, s.staff(func(r *req) error {
+	})
+	s.handle("GET", "/api/v1/admin/domain_allows/{id}", readA, func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
 			return err
@@ -92,8 +92,8 @@ func (s *Server) routeDomainPolicies() {
 			return err
 		}
 		return r.json(adminDomainAllow(a))
-	}))
-	s.handle("DELETE", "/api/v1/admin/domain_allows/{id}", writeA, s.staff(removeOwn(s.d.Reports.DeleteDomainAllow)))
+	})
+	s.handle("DELETE", "/api/v1/admin/domain_allows/{id}", writeA, removeOwn(s.d.Reports.DeleteDomainAllow))
 	s.handle("GET", "/api/v1/instance/domain_blocks", public, s.publicDomainBlocks)
 }
 

@@ -41,7 +41,7 @@ func adminRelay(r *relay.Relay) *AdminRelay {
 // endpoints.
 func (s *Server) routeRelays() {
 	read, write := user("admin:read"), user("admin:write")
-	s.handle("GET", "/api/v1/admin/relays", read, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/relays", read, func(r *req) error {
 		all, err := s.relays().Relays(r.context())
 		if err != nil {
 			return relayError(err)
@@ -51,21 +51,21 @@ func (s *Server) routeRelays() {
 			out = append(out, adminRelay(x))
 		}
 		return r.json(out)
-	}))
-	s.handle("POST", "/api/v1/admin/relays", write, s.staff(func(r *req) error {
+	})
+	s.handle("POST", "/api/v1/admin/relays", write, func(r *req) error {
 		x, err := s.relays().AddRelay(r.context(), r.p.str("inbox_url"))
 		if err != nil {
 			return relayError(err)
 		}
 		return r.json(adminRelay(x))
-	}))
-	s.handle("POST", "/api/v1/admin/relays/{id}/enable", write, s.staff(s.relayChange(func(ctx context.Context, id shard.ID) (*relay.Relay, error) {
+	})
+	s.handle("POST", "/api/v1/admin/relays/{id}/enable", write, s.relayChange(func(ctx context.Context, id shard.ID) (*relay.Relay, error) {
 		return s.relays().EnableRelay(ctx, id)
-	})))
-	s.handle("POST", "/api/v1/admin/relays/{id}/disable", write, s.staff(s.relayChange(func(ctx context.Context, id shard.ID) (*relay.Relay, error) {
+	}))
+	s.handle("POST", "/api/v1/admin/relays/{id}/disable", write, s.relayChange(func(ctx context.Context, id shard.ID) (*relay.Relay, error) {
 		return s.relays().DisableRelay(ctx, id)
-	})))
-	s.handle("DELETE", "/api/v1/admin/relays/{id}", write, s.staff(func(r *req) error {
+	}))
+	s.handle("DELETE", "/api/v1/admin/relays/{id}", write, func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
 			return err
@@ -74,7 +74,7 @@ func (s *Server) routeRelays() {
 			return relayError(err)
 		}
 		return r.json(struct{}{})
-	}))
+	})
 }
 
 func (s *Server) relayChange(change func(context.Context, shard.ID) (*relay.Relay, error)) handlerFunc {

@@ -41,16 +41,16 @@ type AdminPublisher struct {
 // now, reviewed or not, and their approval or rejection.
 func (s *Server) routeAdminTrends() {
 	read, write := user("admin:read"), user("admin:write")
-	s.handle("GET", "/api/v1/admin/trends/tags", read, s.staff(s.adminTrendTags))
-	s.handle("GET", "/api/v1/admin/trends/statuses", read, s.staff(s.adminTrendStatuses))
-	s.handle("GET", "/api/v1/admin/trends/links", read, s.staff(s.adminTrendLinks))
-	s.handle("GET", "/api/v1/admin/trends/links/publishers", read, s.staff(s.adminPublishers))
+	s.handle("GET", "/api/v1/admin/trends/tags", read, s.adminTrendTags)
+	s.handle("GET", "/api/v1/admin/trends/statuses", read, s.adminTrendStatuses)
+	s.handle("GET", "/api/v1/admin/trends/links", read, s.adminTrendLinks)
+	s.handle("GET", "/api/v1/admin/trends/links/publishers", read, s.adminPublishers)
 	for _, k := range []struct {
 		path string
 		kind trends.Kind
 	}{{"tags", trends.Tag}, {"statuses", trends.Status}, {"links", trends.Link}, {"links/publishers", trends.Publisher}} {
 		for verb, state := range map[string]trends.State{"approve": trends.Approved, "reject": trends.Rejected} {
-			s.handle("POST", "/api/v1/admin/trends/"+k.path+"/{id}/"+verb, write, s.staff(s.reviewTrend(k.kind, state)))
+			s.handle("POST", "/api/v1/admin/trends/"+k.path+"/{id}/"+verb, write, s.reviewTrend(k.kind, state))
 		}
 	}
 }

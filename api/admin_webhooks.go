@@ -39,20 +39,20 @@ func (s *Server) routeAdminWebhooks() {
 		return
 	}
 	read, write := user("admin:read"), user("admin:write")
-	s.handle("GET", "/api/v1/admin/webhooks", read, s.staff(s.listWebhooks))
-	s.handle("POST", "/api/v1/admin/webhooks", write, s.staff(func(r *req) error {
+	s.handle("GET", "/api/v1/admin/webhooks", read, s.listWebhooks)
+	s.handle("POST", "/api/v1/admin/webhooks", write, func(r *req) error {
 		w, err := s.d.Webhooks.Create(r.context(), webhookChange(r.p))
 		return s.renderWebhook(r, w, true, err)
-	}))
-	s.handle("GET", "/api/v1/admin/webhooks/{id}", read, s.staff(s.webhookDo(
+	})
+	s.handle("GET", "/api/v1/admin/webhooks/{id}", read, s.webhookDo(
 		func(ctx context.Context, _ *req, id shard.ID) (*webhook.Webhook, error) {
 			return s.d.Webhooks.Get(ctx, id)
-		}, false)))
-	s.handle("PUT", "/api/v1/admin/webhooks/{id}", write, s.staff(s.webhookDo(
+		}, false))
+	s.handle("PUT", "/api/v1/admin/webhooks/{id}", write, s.webhookDo(
 		func(ctx context.Context, r *req, id shard.ID) (*webhook.Webhook, error) {
 			return s.d.Webhooks.Update(ctx, id, webhookChange(r.p))
-		}, false)))
-	s.handle("DELETE", "/api/v1/admin/webhooks/{id}", write, s.staff(func(r *req) error {
+		}, false))
+	s.handle("DELETE", "/api/v1/admin/webhooks/{id}", write, func(r *req) error {
 		id, err := r.pathID("id")
 		if err == nil {
 			err = s.d.Webhooks.Delete(r.context(), id)
@@ -61,17 +61,17 @@ func (s *Server) routeAdminWebhooks() {
 			return webhookError(err)
 		}
 		return r.json(struct{}{})
-	}))
+	})
 	for path, enabled := range map[string]bool{"enable": true, "disable": false} {
-		s.handle("POST", "/api/v1/admin/webhooks/{id}/"+path, write, s.staff(s.webhookDo(
+		s.handle("POST", "/api/v1/admin/webhooks/{id}/"+path, write, s.webhookDo(
 			func(ctx context.Context, _ *req, id shard.ID) (*webhook.Webhook, error) {
 				return s.d.Webhooks.SetEnabled(ctx, id, enabled)
-			}, false)))
+			}, false))
 	}
-	s.handle("POST", "/api/v1/admin/webhooks/{id}/rotate_secret", write, s.staff(s.webhookDo(
+	s.handle("POST", "/api/v1/admin/webhooks/{id}/rotate_secret", write, s.webhookDo(
 		func(ctx context.Context, _ *req, id shard.ID) (*webhook.Webhook, error) {
 			return s.d.Webhooks.RotateSecret(ctx, id)
-		}, true)))
+		}, true))
 }
 
 func webhookChange(p params) webhook.Change {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -35,6 +36,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
@@ -64,6 +66,9 @@ type Instance struct {
 	// ApprovalRequired makes every new account wait for a moderator's approval, and
 	// a registration give a reason.
 	ApprovalRequired bool
+	// LimitedFederation is set in limited-federation mode (only allowed domains
+	// federate), as configuration.limited_federation tells.
+	LimitedFederation bool
 	// Documents are the about page, the privacy policy and the terms of service.
 	Documents Documents
 }
@@ -102,6 +107,8 @@ type Deps struct {
 	Reports *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Roles keeps the staff roles; every admin route asks it (admin_permissions.go).
+	Roles *role.Service
 	// Webhooks keeps the admin webhooks; nil serves no webhook routes.
 	Webhooks *webhook.Service
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
@@ -130,6 +137,13 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Relays, if set (node sets it), manages the relays the instance subscribes to.
 	Relays Relays
+	// RelaySubscribers administers relay mode's subscribers (admin_relay_subscribers.go);
+	// nil: the endpoints answer 404.
+	RelaySubscribers RelaySubscribers
+	// WebApp is the built web client (package web): index.html at its root, hashed
+	// files under assets/. Nil, or without index.html, serves a page at / that says
+	// how to build it (webapp.go).
+	WebApp fs.FS
 
 	streams *streamState // the streaming API's live state, made by New
 }
@@ -259,6 +273,9 @@ type handlerFunc func(r *req) error
 
 // handle registers a route with its access rule.
 func (s *Server) handle(method, path string, a access, h handlerFunc) {
+	if isAdminRoute(path) {
+		h = s.permit(adminNeed(method, path), h)
+	}
 	s.router.Handle(method, path, func(ctx *fasthttp.RequestCtx) {
 		r := &req{ctx: ctx, s: s}
 		if err := s.serve(r, a, h); err != nil {

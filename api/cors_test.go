@@ -44,6 +44,9 @@ var sameOriginOnly = []string{
 	"GET /users/{name}/outbox", "GET /users/{name}/followers", "GET /users/{name}/following",
 	"GET /users/{name}/collections/featured", "GET /users/{name}/statuses/{id}",
 	"GET /users/{name}/statuses/{id}/replies",
+	// the web client's page and files, for its own origin (webapp.go)
+	"GET /", "HEAD /", "GET /web", "HEAD /web", "GET /web/{path:*}", "HEAD /web/{path:*}",
+	"GET /assets/{file:*}", "HEAD /assets/{file:*}",
 }
 
 var routeParam = regexp.MustCompile(`\{[^}]*\}`)

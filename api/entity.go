@@ -29,7 +29,7 @@ type Account struct {
 	HideCollections *bool         `json:"hide_collections"`
 	Noindex         bool          `json:"noindex"`
 	Emojis          []CustomEmoji `json:"emojis"`
-	Roles           []any         `json:"roles"`
+	Roles           []AccountRole `json:"roles"`
 	Fields          []Field       `json:"fields"`
 	Suspended       bool          `json:"suspended,omitempty"`
 	Limited         bool          `json:"limited,omitempty"`
@@ -176,6 +176,19 @@ type Notification struct {
 	CreatedAt string   `json:"created_at"`
 	Account   *Account `json:"account"`
 	Status    *Status  `json:"status,omitempty"`
+	// Event is set on severed_relationships notifications.
+	Event *SeveranceEvent `json:"event,omitempty"`
+}
+
+// SeveranceEvent is Mastodon's RelationshipSeveranceEvent entity.
+type SeveranceEvent struct {
+	ID             string `json:"id"`
+	Type           string `json:"type"`
+	Purged         bool   `json:"purged"`
+	TargetName     string `json:"target_name"`
+	FollowersCount int    `json:"followers_count"`
+	FollowingCount int    `json:"following_count"`
+	CreatedAt      string `json:"created_at"`
 }
 
 // StatusEdit is one entry of /statuses/:id/history.

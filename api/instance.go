@@ -72,7 +72,7 @@ func (s *Server) configuration(ctx context.Context) map[string]any {
 			"live_feeds":          map[string]string{"local": "public", "remote": "public"},
 			"hashtag_feeds":       map[string]string{"local": "public", "remote": "public"},
 			"trending_link_feeds": map[string]string{"local": "public", "remote": "public"}},
-		"limited_federation": false,
+		"limited_federation": i.LimitedFederation,
 	}
 }
 

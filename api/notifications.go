@@ -27,7 +27,7 @@ func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notif
 			continue
 		}
 		e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
-			CreatedAt: datetime(n.CreatedAt), Account: acc}
+			CreatedAt: datetime(n.CreatedAt), Account: acc, Event: severanceEvent(n.Event)}
 		if n.StatusID != 0 {
 			if e.Status = byID[n.StatusID.String()]; e.Status == nil {
 				continue
@@ -184,4 +184,13 @@ func (s *Server) accountsAndStatuses(ctx context.Context, viewer shard.ID, accID
 		byID[st.ID] = st
 	}
 	return accs, byID, nil
+}
+
+// severanceEvent renders the event of a notification, nil for none.
+func severanceEvent(ev *notification.Severance) *SeveranceEvent {
+	if ev == nil {
+		return nil
+	}
+	return &SeveranceEvent{ID: ev.ID.String(), Type: ev.Type, TargetName: ev.TargetName,
+		FollowersCount: ev.FollowersCount, FollowingCount: ev.FollowingCount, CreatedAt: datetime(ev.CreatedAt)}
 }

@@ -16,6 +16,8 @@ type NotificationGroup struct {
 	LatestPageNotificationAt *string  `json:"latest_page_notification_at,omitempty"`
 	SampleAccountIDs         []string `json:"sample_account_ids"`
 	StatusID                 *string  `json:"status_id,omitempty"`
+	// Event is set on severed_relationships groups.
+	Event *SeveranceEvent `json:"event,omitempty"`
 }
 
 // GroupedNotifications is Mastodon's GroupedNotificationsResults entity. With
@@ -63,7 +65,7 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 			continue
 		}
 		e := &NotificationGroup{GroupKey: g.Key, NotificationsCount: g.Count, Type: string(g.Latest.Type),
-			MostRecentNotificationID: uint64(g.Latest.ID), SampleAccountIDs: []string{}}
+			MostRecentNotificationID: uint64(g.Latest.ID), SampleAccountIDs: []string{}, Event: severanceEvent(g.Latest.Event)}
 		for _, id := range g.Accounts {
 			if a := accs[id]; a != nil {
 				e.SampleAccountIDs = append(e.SampleAccountIDs, a.ID)

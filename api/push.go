@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/role"
 )
 
 // WebPushSubscription is Mastodon's entity of a push subscription.
@@ -45,9 +46,12 @@ func (r *req) pushAlerts() (push.Alerts, error) {
 		if err != nil {
 			return a, err
 		}
-		if !u.Admin {
-			a.AdminSignUp, a.AdminReport = false, false
+		by, err := r.s.d.Roles.Of(r.context(), u.RoleID())
+		if err != nil {
+			return a, err
 		}
+		a.AdminSignUp = a.AdminSignUp && by.Has(role.ManageUsers)
+		a.AdminReport = a.AdminReport && by.Has(role.ManageReports)
 	}
 	return a, nil
 }

@@ -41,16 +41,19 @@ func (s *Server) plainAccounts(ctx context.Context, ids []shard.ID) ([]*Account,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Account, len(found))
+	out, accts := make([]*Account, len(found)), make([]*account.Account, len(found))
 	uses, codes := emojiUses{}, make([][]string, len(found))
 	for i, id := range found {
 		a := byID[id]
-		out[i] = s.account(a, counts[i], last[i])
+		out[i], accts[i] = s.account(a, counts[i], last[i]), a
 		texts := []string{a.DisplayName, a.Note}
 		for _, f := range a.Fields {
 			texts = append(texts, f.Name, f.Value)
 		}
 		codes[i] = uses.add(a.Domain, texts...)
+	}
+	if err := s.roleCache().badges(ctx, out, accts); err != nil {
+		return nil, err
 	}
 	emojis, err := s.lookupEmoji(ctx, uses)
 	if err != nil {
@@ -93,7 +96,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		CreatedAt: datetime(a.CreatedAt.Truncate(24 * time.Hour)), Note: a.Note,
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
-		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []any{}, Fields: fields(a.Fields),
+		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []AccountRole{}, Fields: fields(a.Fields),
 		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI,
 		pending: a.Pending}
 	if a.Local() {
@@ -171,7 +174,9 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 		Note: a.NoteSource, Fields: fields(a.FieldSources), FollowRequestsCount: len(reqs),
 		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: []string{},
 		ChosenLanguages: u.ChosenLanguages}
-	out.Role = roleOf(u)
+	if out.Role, err = s.roleCache().userRole(ctx, u); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 
-	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -62,14 +61,6 @@ type AdminAccount struct {
 	Suspended     bool     `json:"suspended"`
 	Sensitized    bool     `json:"sensitized"`
 	Account       *Account `json:"account"`
-}
-
-// roleOf is the role a user shows: Owner for admins, the everyone role otherwise.
-func roleOf(u *account.User) *Role {
-	if u.Admin {
-		return &Role{ID: "3", Name: "Owner", Permissions: "1048575", Highlighted: true}
-	}
-	return &Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
 }
 
 // report renders a report for its reporter.
@@ -200,13 +191,16 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*AdminAccount, len(targets))
+	out, c := make([]*AdminAccount, len(targets)), s.roleCache()
 	for i, t := range targets {
 		a, u := t.Account, t.User
 		e := &AdminAccount{ID: a.ID.String(), Username: a.Username, CreatedAt: datetime(a.CreatedAt),
 			Silenced: a.Silenced, Suspended: a.Suspended, Sensitized: a.Sensitized, Account: rendered[a.ID]}
 		if u != nil {
-			e.Email, e.Locale, e.Role, e.IPs = ptr(u.Email), ptr(u.Locale), roleOf(u), []any{}
+			if e.Role, err = c.userRole(ctx, u); err != nil {
+				return nil, err
+			}
+			e.Email, e.Locale, e.IPs = ptr(u.Email), ptr(u.Locale), []any{}
 			e.Confirmed, e.Approved, e.Disabled = true, !u.Pending, u.Disabled
 			if u.Reason != "" {
 				e.InviteRequest = ptr(u.Reason)

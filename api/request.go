@@ -24,6 +24,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
@@ -37,7 +38,8 @@ type req struct {
 	s      *Server
 	p      params
 	token  *auth.Token
-	viewer shard.ID // the token's account; zero for app tokens and anonymous calls
+	viewer shard.ID    // the token's account; zero for app tokens and anonymous calls
+	role   *role.Actor // the viewer's role on admin routes (permit); nil elsewhere
 }
 
 // context is the context of the request's work. It is not fasthttp's RequestCtx,
@@ -105,6 +107,7 @@ func publicError(err error) *HTTPError {
 	var anv *announcement.Validation
 	var puv *push.Validation
 	var rv *rules.Validation
+	var rov *role.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -138,6 +141,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: puv.Error(), Cause: err}
 	case errors.As(err, &rv):
 		return &HTTPError{Code: 422, Msg: rv.Error(), Cause: err}
+	case errors.As(err, &rov):
+		return &HTTPError{Code: 422, Msg: rov.Error(), Cause: err}
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
@@ -146,10 +151,10 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound),
-		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound):
+		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound), errors.Is(err, role.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
-		errors.Is(err, moderation.ErrForbidden):
+		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
 	case errors.Is(err, shard.ErrBadID):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}

@@ -48,7 +48,9 @@ func (s *Server) routes() {
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()
+	s.routeAdminRoles()
 	s.routeRelays()
+	s.routeRelaySubscribers()
 	s.routeAdminMeasures()
 
 	// Accounts.
@@ -157,6 +159,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v2/notifications/{group_key}/accounts", user("read:notifications"), s.notificationGroupAccounts)
 	s.handle("POST", "/api/v2/notifications/{group_key}/dismiss", user("write:notifications"), s.dismissNotificationGroup)
 	s.routeStreaming()
+	s.routeWebApp()
 }
 
 func muteThread(st *status.Service, on bool) func(ctx context.Context, viewer, id shard.ID) (*status.Status, error) {

@@ -168,3 +168,39 @@ func TestSearchMedia(t *testing.T) {
 	waitFound(t, c, alice, "evening has:media", withMedia)
 	waitFound(t, c, alice, "evening -has:media", without)
 }
+
+// TestSearchPhrasesAndNegation: a quoted phrase finds its words in order only, and a
+// negated word, phrase, author or language drops what it finds.
+func TestSearchPhrasesAndNegation(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	inOrder := alice.PostStatus("the quick brown fox jumps").ID
+	reversed := alice.PostStatus("a brown quick fox naps").ID
+	bobs := bob.PostStatus("one more fox story", "language", "en").ID
+	german := alice.PostStatus("ein Fuchs und ein fox", "language", "de").ID
+	waitFound(t, c, alice, "fox", inOrder, reversed, bobs, german)
+	waitFound(t, c, alice, `"quick brown"`, inOrder)
+	waitFound(t, c, alice, `fox -"quick brown"`, reversed, bobs, german)
+	waitFound(t, c, alice, "fox -naps -story", inOrder, german)
+	waitFound(t, c, alice, "fox -from:bob -language:de", inOrder, reversed)
+	linked := alice.PostStatus("a fox on https://example.com/fox and @bob").ID
+	waitFound(t, c, alice, "fox has:link", linked)
+	waitFound(t, c, alice, "fox -has:link -from:bob", inOrder, reversed, german)
+	got := statusIDs(searchAs(t, c, alice, url.Values{"q": {"fox"}, "type": {"statuses"}, "min_id": {reversed}, "max_id": {linked}}))
+	slices.Sort(got)
+	if want := []string{bobs, german}; !slices.Equal(got, want) {
+		t.Errorf("min_id and max_id found %v, want %v", got, want)
+	}
+}
+
+// TestSearchDetectsLanguage: a status posted without a language is stemmed in the one
+// detected from its text.
+func TestSearchDetectsLanguage(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	german := alice.PostStatus("Die Häuser stehen seit hundert Jahren am Ufer des Flusses").ID
+	english := alice.PostStatus("We were running along the river when the rain started").ID
+	waitFound(t, c, alice, "Haus", german)
+	waitFound(t, c, alice, "run", english)
+	waitFound(t, c, alice, "Fluss language:de", german)
+}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
@@ -38,81 +37,6 @@ func (r *req) searchPage() (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
-// statusQuery turns q and its operators (from:, has:, is:, language:, before:, after:,
-// during:, in:, each negated by a leading -) into a query. ok is false when the
-// query can find nothing (from: an unknown account).
-func (s *Server) statusQuery(ctx context.Context, viewer shard.ID, q string) (sq search.StatusQuery, ok bool, err error) {
-	yes, no := true, false
-	var words []string
-	for _, tok := range strings.Fields(q) {
-		neg := strings.HasPrefix(tok, "-") && len(tok) > 1
-		op, val, isOp := strings.Cut(strings.TrimPrefix(tok, "-"), ":")
-		flag := &yes
-		if neg {
-			flag = &no
-		}
-		op, val = strings.ToLower(op), strings.Trim(val, `"`)
-		switch {
-		case !isOp || val == "":
-			words = append(words, strings.Trim(tok, `"`))
-		case op == "from" && !neg:
-			id, found, err := s.fromAccount(ctx, viewer, val)
-			if err != nil || !found {
-				return sq, false, err
-			}
-			sq.Accounts = append(sq.Accounts, uint64(id))
-		case op == "has" && val == "media":
-			sq.Media = flag
-		case op == "has" && val == "poll":
-			sq.Poll = flag
-		case op == "is" && val == "reply":
-			sq.Reply = flag
-		case op == "is" && val == "sensitive":
-			sq.Sensitive = flag
-		case op == "language" && !neg:
-			sq.Language = strings.ToLower(val)
-		case op == "in" && val == "library":
-			sq.LibraryOnly = true
-		case op == "in" && val == "public":
-			sq.PublicOnly = true
-		case (op == "before" || op == "after" || op == "during") && !neg:
-			day, err := time.Parse(time.DateOnly, val)
-			if err != nil {
-				words = append(words, tok)
-				continue
-			}
-			switch op {
-			case "before":
-				sq.Before = day
-			case "after":
-				sq.After = day.Add(24*time.Hour - time.Millisecond)
-			default:
-				sq.After, sq.Before = day.Add(-time.Millisecond), day.Add(24*time.Hour)
-			}
-		default:
-			words = append(words, tok)
-		}
-	}
-	sq.Text = strings.Join(words, " ")
-	return sq, true, nil
-}
-
-// fromAccount resolves the account of from: (me, user, @user, user@domain) locally.
-func (s *Server) fromAccount(ctx context.Context, viewer shard.ID, v string) (shard.ID, bool, error) {
-	if v == "me" {
-		return viewer, viewer != 0, nil
-	}
-	user, domain, _ := strings.Cut(strings.TrimPrefix(v, "@"), "@")
-	if strings.EqualFold(domain, s.d.Instance.Domain) {
-		domain = ""
-	}
-	a, err := s.d.Accounts.Lookup(ctx, user, strings.ToLower(domain))
-	if err != nil {
-		return 0, false, nil
-	}
-	return a.ID, true, nil
-}
-
 // searchStatuses finds statuses by full text for a signed-in viewer: what the index
 // lets the viewer find (public statuses of indexable accounts, their own, those that
 // mention them or that they boosted) and their newest favourites and bookmarks; then
@@ -123,7 +47,7 @@ func (s *Server) searchStatuses(r *req, q string, offset, limit int) ([]*Status,
 	if err != nil || !ok {
 		return []*Status{}, err
 	}
-	if sq.Text == "" && len(sq.Accounts) == 0 && !sq.LibraryOnly {
+	if sq.Text == "" && len(sq.Phrases) == 0 && len(sq.Accounts) == 0 && !sq.LibraryOnly {
 		return []*Status{}, nil
 	}
 	if v := r.p.str("account_id"); v != "" {
@@ -137,6 +61,11 @@ func (s *Server) searchStatuses(r *req, q string, offset, limit int) ([]*Status,
 		sq.Accounts = []uint64{uint64(id)}
 	}
 	sq.Viewer, sq.Offset, sq.Limit = uint64(r.viewer), offset, limit
+	for name, dst := range map[string]*uint64{"min_id": &sq.MinID, "max_id": &sq.MaxID} {
+		if id, err := shard.Parse(r.p.str(name)); err == nil { // as Mastodon, an id range
+			*dst = uint64(id)
+		}
+	}
 	for _, list := range []func(context.Context, shard.ID, paging.Page) ([]status.Listed, error){s.d.Statuses.Favourites, s.d.Statuses.Bookmarks} {
 		rows, err := list(ctx, r.viewer, paging.Page{Limit: library})
 		if err != nil {

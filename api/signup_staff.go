@@ -4,12 +4,13 @@ import (
 	"context"
 
 	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 )
 
-// notifyStaffOfSignUp tells every admin whose login works of a new user let in, as
-// Mastodon notifies those who may manage users (admin.sign_up) when a user is
-// approved, at registration or by a moderator. A failure is logged: the sign-up or
+// notifyStaffOfSignUp tells every user whose login works and whose role may manage
+// users of a new user let in, as Mastodon (admin.sign_up) when a user is approved, at
+// registration or by a moderator. A failure is logged: the sign-up or
 // approval stands.
 func (s *Server) notifyStaffOfSignUp(ctx context.Context, id shard.ID) {
 	staff, err := s.d.Accounts.Staff(ctx)
@@ -18,8 +19,8 @@ func (s *Server) notifyStaffOfSignUp(ctx context.Context, id shard.ID) {
 		return
 	}
 	for _, to := range staff {
-		u, err := s.d.Accounts.User(ctx, to)
-		if err == nil && !u.Functional() {
+		may, err := s.mayManageUsers(ctx, to)
+		if err == nil && !may {
 			continue
 		}
 		if err == nil {
@@ -29,4 +30,17 @@ func (s *Server) notifyStaffOfSignUp(ctx context.Context, id shard.ID) {
 			s.log.Warn("api: notify the staff of a sign-up", "account", id, "to", to, "err", err)
 		}
 	}
+}
+
+// mayManageUsers reports whether the user id works and its role may manage users.
+func (s *Server) mayManageUsers(ctx context.Context, id shard.ID) (bool, error) {
+	u, err := s.d.Accounts.User(ctx, id)
+	if err != nil || !u.Functional() {
+		return false, err
+	}
+	by, err := s.d.Roles.Of(ctx, u.RoleID())
+	if err != nil {
+		return false, err
+	}
+	return by.Has(role.ManageUsers), nil
 }

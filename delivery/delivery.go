@@ -100,6 +100,14 @@ type Signer interface {
 	SignPost(ctx context.Context, req *http.Request, body []byte, signer shard.ID) error
 }
 
+// Knocker is a Signer that double-knocks: it signs with the scheme a host is known to
+// accept, and is told every answer. When it reports true for a first knock (second
+// false), the job is signed again (SignPost then picks the other scheme) and sent once
+// more.
+type Knocker interface {
+	Answered(req *http.Request, status int, second bool) bool
+}
+
 // Result is what became of one attempt of a job.
 type Result uint8
 

@@ -87,13 +87,41 @@ func (c *clock) Now() time.Time {
 
 func (c *clock) Set(t time.Time) { c.at.Store(&t) }
 
-// signer records its calls and sets a recognisable Signature header.
-type signer struct{ calls atomic.Int64 }
+// signer records its calls and sets a recognisable Signature header. With knock on,
+// it double-knocks as activitypub.Keys does, between two schemes named in the header:
+// "first", and after a 401 to it "second" for the next signing.
+type signer struct {
+	calls  atomic.Int64
+	knock  atomic.Bool
+	second atomic.Bool // the next signing is a second knock
+	asked  atomic.Int64
+}
 
 func (s *signer) SignPost(ctx context.Context, req *http.Request, body []byte, id shard.ID) error {
 	s.calls.Add(1)
-	req.Header.Set("Signature", fmt.Sprintf("keyId=%q,len=%d", id.String(), len(body)))
+	sig := fmt.Sprintf("keyId=%q,len=%d", id.String(), len(body))
+	if s.knock.Load() {
+		scheme := "first"
+		if s.second.Swap(false) {
+			scheme = "second"
+		}
+		sig += ",scheme=" + scheme
+	}
+	req.Header.Set("Signature", sig)
 	return nil
+}
+
+// Answered makes signer a delivery.Knocker: a 401 to a first knock asks for a second.
+func (s *signer) Answered(req *http.Request, status int, second bool) bool {
+	if !s.knock.Load() {
+		return false
+	}
+	s.asked.Add(1)
+	if second || status != http.StatusUnauthorized {
+		return false
+	}
+	s.second.Store(true)
+	return true
 }
 
 // post is one POST the sink received.

@@ -206,27 +206,42 @@ func (s *Service) alive(ctx context.Context, inbox, domain string, h domainHealt
 	}
 }
 
-// send POSTs the job once and returns the answer's status, or an error when there was
-// none. The answer's body is read up to MaxResponseBytes and discarded.
+// send POSTs the job and returns the answer's status, or an error when there was
+// none. When the signer double-knocks (Knocker), a first knock it asks to repeat is
+// signed and sent once more, and the second answer is returned.
 func (s *Service) send(ctx context.Context, j Job) (int, error) {
+	req, status, err := s.sendOnce(ctx, j)
+	knocker, ok := s.signer.(Knocker)
+	if err != nil || !ok || !knocker.Answered(req, status, false) {
+		return status, err
+	}
+	if req, status, err = s.sendOnce(ctx, j); err == nil {
+		knocker.Answered(req, status, true)
+	}
+	return status, err
+}
+
+// sendOnce signs and POSTs the job once. The answer's body is read up to
+// MaxResponseBytes and discarded.
+func (s *Service) sendOnce(ctx context.Context, j Job) (*http.Request, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(j.Activity))
 	if err != nil {
-		return 0, fmt.Errorf("%w: build request: %w", ErrPermanent, err)
+		return nil, 0, fmt.Errorf("%w: build request: %w", ErrPermanent, err)
 	}
 	req.Header.Set("Content-Type", ContentType)
 	req.Header.Set("User-Agent", s.opts.UserAgent)
 	if err := s.signer.SignPost(ctx, req, j.Activity, j.Signer); err != nil {
-		return 0, fmt.Errorf("%w: %w", errSign, err)
+		return nil, 0, fmt.Errorf("%w: %w", errSign, err)
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	defer resp.Body.Close()
 	io.CopyN(io.Discard, resp.Body, s.opts.MaxResponseBytes) // best effort, for connection reuse
-	return resp.StatusCode, nil
+	return req, resp.StatusCode, nil
 }
 
 // retry publishes the job to the tier of its next attempt, or dead-letters it after the

@@ -41,9 +41,11 @@ func (s *Service) queueCache(ctx context.Context, account shard.ID, ids []shard.
 // upload (re-encoded without metadata, a preview, meta, blurhash), so that it is
 // served from this server with its server's URL as remote_url. A file that cannot be
 // fetched or made is left at its server (CacheFailed says why); one already cached,
-// or already refused, is not fetched again.
+// or already refused, is not fetched again; nor is one of unknown type.
 func (s *Service) cache(ctx context.Context, a *Attachment) error {
-	if s.opts.HTTP == nil || a.Cached() || a.CacheFailed != "" {
+	if s.opts.HTTP == nil || a.Cached() || a.CacheFailed != "" || a.Kind == Unknown {
+		// Unknown: a link its server named no media type for, or one of a server
+		// whose media are rejected (recorded so by federation).
 		return nil
 	}
 	if rejected, err := s.rejected(ctx, a.RemoteURL); err != nil || rejected {

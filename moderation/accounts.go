@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 )
 
@@ -69,8 +70,8 @@ func (s *Service) saveTarget(ctx context.Context, t *Target) error {
 	return s.accounts.SaveBoth(ctx, t.Account, t.User)
 }
 
-// Act takes a moderator's action on an account. Staff cannot be acted on
-// (ErrForbidden, as Mastodon's policy); a report given must be about the account,
+// Act takes a moderator's action on an account. Staff whose role is not below the
+// moderator's cannot be acted on (ErrForbidden, as Mastodon's policy); a report given must be about the account,
 // and is resolved. Every action is written to the audit log.
 func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAction) (*Target, error) {
 	t, err := s.Target(ctx, id)
@@ -80,8 +81,8 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 	if !slices.Contains(typesFor(t.Account), act.Type) {
 		return nil, invalid("Type is not included in the list")
 	}
-	if t.User != nil && t.User.Admin {
-		return nil, fmt.Errorf("act on staff %d: %w", id, ErrForbidden)
+	if err := s.mayActOn(ctx, moderator, t.User); err != nil {
+		return nil, err
 	}
 	if act.ReportID != 0 {
 		r, err := s.Get(ctx, act.ReportID)
@@ -92,6 +93,7 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 			return nil, err
 		}
 	}
+	wasSuspended := t.Account.Suspended
 	switch act.Type {
 	case ActionSensitive:
 		t.Account.Sensitized = true
@@ -106,6 +108,9 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 		if err := s.saveTarget(ctx, t); err != nil {
 			return nil, err
 		}
+	}
+	if act.Type == ActionSuspend && !wasSuspended {
+		s.federate(ctx, t.Account, true)
 	}
 	if act.ReportID != 0 {
 		if _, err := s.Resolve(ctx, act.ReportID, moderator); err != nil {
@@ -137,6 +142,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	if err != nil {
 		return nil, err
 	}
+	wasSuspended := t.Account.Suspended
 	switch what {
 	case UndoEnable:
 		if t.User == nil {
@@ -144,7 +150,7 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 		}
 		t.User.Disabled = false
 	case UndoUnsilence:
-		t.Account.Silenced = false
+		t.Account.Silenced, t.Account.SilencedAt = false, time.Time{}
 	case UndoUnsuspend:
 		t.Account.Suspended, t.Account.SuspendedAt = false, time.Time{}
 	case UndoUnsensitive:
@@ -155,8 +161,58 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	if err := s.saveTarget(ctx, t); err != nil {
 		return nil, err
 	}
+	if what == UndoUnsuspend && wasSuspended {
+		s.federate(ctx, t.Account, false)
+	}
 	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// mayActOn refuses an action on a user whose role stands at or above the
+// moderator's (Mastodon's overrides?); the operator at the command line, or a service
+// without Roles, may act on no one holding a role.
+func (s *Service) mayActOn(ctx context.Context, moderator shard.ID, target *account.User) error {
+	if target == nil || target.RoleID() == role.Everyone {
+		return nil
+	}
+	refused := fmt.Errorf("act on staff %d: %w", target.AccountID, ErrForbidden)
+	if s.opts.Roles == nil || moderator == 0 {
+		return refused
+	}
+	mu, err := s.accounts.User(ctx, moderator)
+	if err != nil {
+		return err
+	}
+	by, err := s.opts.Roles.Of(ctx, mu.RoleID())
+	if err != nil {
+		return err
+	}
+	of, err := s.opts.Roles.Of(ctx, target.RoleID())
+	if err != nil {
+		return err
+	}
+	if !by.Role.Overrides(of.Role) {
+		return refused
+	}
+	return nil
+}
+
+// federate tells Options.Federation of a suspension (or its lifting) just saved. A
+// failure is logged: the moderator's decision stands, and is enforced here anyway.
+func (s *Service) federate(ctx context.Context, a *account.Account, suspended bool) {
+	if s.opts.Federation == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	if suspended {
+		err = s.opts.Federation.AccountSuspended(ctx, a)
+	} else {
+		err = s.opts.Federation.AccountUnsuspended(ctx, a)
+	}
+	if err != nil {
+		s.opts.Logger.Error("moderation: federate suspension", "account", a.Acct(), "suspended", suspended, "err", err)
+	}
 }

@@ -60,3 +60,9 @@ func (s *Service) AuditLog(ctx context.Context, p paging.Page) ([]*AuditEntry, e
 	}
 	return out, nil
 }
+
+// Record writes an entry of the audit log for an action another service took
+// (package role: roles made, changed, removed and given).
+func (s *Service) Record(ctx context.Context, moderator shard.ID, action, targetType, target string) error {
+	return s.audit(ctx, moderator, action, targetType, target, "")
+}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -53,14 +55,8 @@ func (q AccountQuery) partition() []byte {
 	return []byte(account.OriginAll)
 }
 
-// RoleOf is the role id of a user: Mastodon's Owner role ("3") for admins, the
-// everyone role ("-99") otherwise.
-func RoleOf(u *account.User) string {
-	if u.Admin {
-		return "3"
-	}
-	return "-99"
-}
+// RoleOf is the role id of a user, as the admin API's role_ids[] name it.
+func RoleOf(u *account.User) string { return strconv.FormatInt(u.RoleID(), 10) }
 
 func (q AccountQuery) matches(t *Target) bool {
 	a, u := t.Account, t.User
@@ -74,7 +70,7 @@ func (q AccountQuery) matches(t *Target) bool {
 		return false
 	case q.Email != "" && (u == nil || !strings.HasPrefix(ci(u.Email), ci(q.Email))):
 		return false
-	case q.Staff && (u == nil || !u.Admin):
+	case q.Staff && (u == nil || u.RoleID() == role.Everyone):
 		return false
 	case len(q.RoleIDs) > 0 && (u == nil || !slices.Contains(q.RoleIDs, RoleOf(u))):
 		return false
@@ -146,7 +142,8 @@ func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) (
 }
 
 // Delete removes a suspended account for good: its follows both ways go and it
-// stays suspended; a local account's login stays refused. An account that is not
+// stays suspended; a local account's login stays refused, and the servers that know
+// it are sent the Delete of its actor (Options.Federation). An account that is not
 // suspended cannot be deleted (ErrForbidden, as Mastodon).
 func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, error) {
 	t, err := s.Target(ctx, id)
@@ -155,6 +152,12 @@ func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, 
 	}
 	if !t.Account.Suspended {
 		return nil, fmt.Errorf("delete %d: not suspended: %w", id, ErrForbidden)
+	}
+	if t.Account.Local() && s.opts.Federation != nil {
+		// Before its follows go: they are the servers that hear of it.
+		if err := s.opts.Federation.AccountDeleted(context.WithoutCancel(ctx), t.Account); err != nil {
+			s.opts.Logger.Error("moderation: federate deletion", "account", t.Account.Acct(), "err", err)
+		}
 	}
 	if err := s.accounts.DeleteRemote(ctx, t.Account); err != nil {
 		return nil, err

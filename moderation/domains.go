@@ -141,12 +141,56 @@ func (s *Service) DomainAllow(ctx context.Context, id shard.ID) (*DomainAllow, e
 	return getOne[DomainAllow](ctx, s, tDomainAllows, id)
 }
 
-// Domains answers what the domain blocks mean for one domain. It reads the store
-// only, so that the outbound client can be built with it before the services.
-type Domains struct{ st store.Store }
+// Domains answers what the domain blocks and allows mean for one domain. It reads
+// the store only, so that the outbound client can be built with it before the
+// services.
+type Domains struct {
+	st store.Store
+	// allowList is limited-federation mode: only allowed domains federate.
+	allowList bool
+}
 
-// NewDomains returns the domain policy reader on st.
-func NewDomains(st store.Store) *Domains { return &Domains{st: st} }
+// NewDomains returns the domain policy reader on st. With allowList (Mastodon's
+// LIMITED_FEDERATION_MODE), only the domains of the allow list, and their
+// subdomains, federate.
+func NewDomains(st store.Store, allowList bool) *Domains {
+	return &Domains{st: st, allowList: allowList}
+}
+
+// LimitedFederation reports whether only allowed domains federate.
+func (d *Domains) LimitedFederation() bool { return d.allowList }
+
+// Refused reports whether the instance federates with a domain no more: it is
+// suspended, or, in limited-federation mode, not allowed (a domain allowed covers
+// its subdomains, as Mastodon's allow rule).
+func (d *Domains) Refused(ctx context.Context, domain string) (bool, error) {
+	if suspended, err := d.Suspended(ctx, domain); suspended || err != nil {
+		return suspended, err
+	}
+	if !d.allowList {
+		return false, nil
+	}
+	allows, err := scanAll[DomainAllow](ctx, d.st, tDomainAllows)
+	if err != nil {
+		return false, err
+	}
+	domain = bareDomain(domain)
+	for _, a := range allows {
+		if domain == a.Domain || strings.HasSuffix(domain, "."+a.Domain) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// bareDomain is a domain as blocks and allows name it: lower case, without port or
+// trailing dot.
+func bareDomain(domain string) string {
+	if host, _, err := net.SplitHostPort(domain); err == nil {
+		domain = host // an account's domain may carry a port
+	}
+	return strings.TrimSuffix(strings.ToLower(domain), ".")
+}
 
 // BlockFor returns the block that covers a domain, its own or a parent's (a block
 // of example.com covers a.example.com), the most specific; nil if none.
@@ -158,10 +202,7 @@ func (d *Domains) BlockFor(ctx context.Context, domain string) (*DomainBlock, er
 	if err != nil {
 		return nil, err
 	}
-	if host, _, err := net.SplitHostPort(domain); err == nil {
-		domain = host // an account's domain may carry a port
-	}
-	return coveringBlock(blocks, strings.TrimSuffix(strings.ToLower(domain), ".")), nil
+	return coveringBlock(blocks, bareDomain(domain)), nil
 }
 
 func coveringBlock(blocks []*DomainBlock, domain string) *DomainBlock {
@@ -180,11 +221,20 @@ func (d *Domains) Suspended(ctx context.Context, domain string) (bool, error) {
 	return b != nil && b.Severity == SeveritySuspend, err
 }
 
-// RejectsMedia reports whether the media files of a domain (or a parent's) are not
-// to be fetched: its block rejects media, or suspends it.
+// RejectsMedia reports whether a block of the domain (or a parent) rejects its media.
 func (d *Domains) RejectsMedia(ctx context.Context, domain string) (bool, error) {
 	b, err := d.BlockFor(ctx, domain)
-	return b != nil && (b.RejectMedia || b.Severity == SeveritySuspend), err
+	return b != nil && b.RejectMedia, err
+}
+
+// SilencedSince is the creation of the silencing block that covers a domain, zero if
+// none does.
+func (d *Domains) SilencedSince(ctx context.Context, domain string) (time.Time, error) {
+	b, err := d.BlockFor(ctx, domain)
+	if err != nil || b == nil || b.Severity != SeveritySilence {
+		return time.Time{}, err
+	}
+	return b.CreatedAt, nil
 }
 
 // Limited reports whether moderators keep an account out of public timelines: it is
@@ -205,7 +255,9 @@ func checkSeverity(sev string) error {
 }
 
 // CreateDomainBlock adds a block; a domain already blocked is refused (422, as
-// Mastodon's uniqueness). An empty severity is silence, as Mastodon's default.
+// Mastodon's uniqueness). An empty severity is silence, as Mastodon's default. A
+// suspending block suspends the domain's known accounts and ends their follows
+// (domainsuspend.go).
 func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b DomainBlock) (*DomainBlock, error) {
 	var err error
 	if b.Domain, err = NormalizeDomain(b.Domain); err != nil {
@@ -227,7 +279,13 @@ func (s *Service) CreateDomainBlock(ctx context.Context, moderator shard.ID, b D
 		}
 	}
 	b.ID, b.CreatedAt = s.ids.Next(), s.opts.Now().UTC()
-	return &b, s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b)
+	if err := s.putDomain(ctx, moderator, tDomainBlocks, "create_domain_block", b.ID, b.Domain, &b); err != nil {
+		return nil, err
+	}
+	if err := s.applySeverity(ctx, &b, SeverityNoop); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // UpdateDomainBlock changes a block with f (its domain stays).
@@ -236,13 +294,16 @@ func (s *Service) UpdateDomainBlock(ctx context.Context, moderator, id shard.ID,
 	if err != nil {
 		return nil, err
 	}
-	domain := b.Domain
+	domain, was := b.Domain, b.Severity
 	f(b)
 	b.Domain = domain
 	if err := checkSeverity(b.Severity); err != nil {
 		return nil, err
 	}
-	return b, s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b)
+	if err := s.putDomain(ctx, moderator, tDomainBlocks, "update_domain_block", b.ID, b.Domain, b); err != nil {
+		return nil, err
+	}
+	return b, s.applySeverity(ctx, b, was)
 }
 
 // CreateDomainAllow adds an allow; an existing one for the domain is returned as it
@@ -275,7 +336,12 @@ func (s *Service) DeleteDomainBlock(ctx context.Context, moderator, id shard.ID)
 	if err != nil {
 		return err
 	}
-	return s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain)
+	if err := s.deleteDomain(ctx, moderator, tDomainBlocks, "destroy_domain_block", id, b.Domain); err != nil {
+		return err
+	}
+	lifted := *b
+	lifted.Severity = SeverityNoop
+	return s.applySeverity(ctx, &lifted, b.Severity)
 }
 
 // DeleteDomainAllow removes an allow.

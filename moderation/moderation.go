@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -110,6 +112,9 @@ type Accounts interface {
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
 	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
+	Peers(ctx context.Context) ([]string, error)
+	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 }
 
 // Statuses is the part of the status service that reports read.
@@ -129,8 +134,33 @@ type Options struct {
 	IPRefresh time.Duration
 	// Events, if set, is told of every report written (ReportTopic).
 	Events Publisher
+	// Federation, if set, tells other servers of suspensions and their lifting.
+	Federation Federation
+	// Severed, if set, tells local users of the follows a domain suspension ended.
+	Severed SeveredNotifier
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+	// Roles says what a moderator's role is, so that a moderator acts only on users
+	// whose role is below theirs; default none: no user holding a role is acted on.
+	Roles RoleReader
+}
+
+// RoleReader is the part of the role service that account actions ask.
+type RoleReader interface {
+	Of(ctx context.Context, id int64) (*role.Actor, error)
+}
+
+// SeveredNotifier is the part of the notification service that tells local users of
+// severed follows.
+type SeveredNotifier interface {
+	NotifySevered(ctx context.Context, to shard.ID, ev notification.Severance) error
+}
+
+// Federation is the part of federation that account suspensions go through.
+type Federation interface {
+	AccountSuspended(ctx context.Context, a *account.Account) error
+	AccountUnsuspended(ctx context.Context, a *account.Account) error
+	AccountDeleted(ctx context.Context, a *account.Account) error
 }
 
 // RuleChecker is the part of the rules service that reports ask.

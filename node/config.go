@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ type Config struct {
 	// WebhookBackoff is the unit of the webhooks' retry backoff (try n+1 waits
 	// n⁴+15 units); default 1s (tests shorten it).
 	WebhookBackoff time.Duration `toml:"-"`
+	// WebApp, if set, is served as the web client instead of the one embedded in the
+	// binary (package web); tests set it.
+	WebApp fs.FS `toml:"-"`
 	// BcryptCost is the password hashing cost; default 12 (tests lower it).
 	BcryptCost int `toml:"bcrypt_cost" help:"password hashing cost (default 12)"`
 	// NoSync trades durability for speed (tests and benchmarks only).
@@ -77,6 +81,14 @@ type Config struct {
 	// instance actor's must be signed by an actor of a domain not blocked. Off by
 	// default, as in Mastodon.
 	AuthorizedFetch bool `toml:"authorized_fetch" help:"require signed fetches of every ActivityPub document but the instance actor (Mastodon's secure mode)"`
+	// Relay runs the instance as an ActivityPub relay that other servers subscribe to
+	// (activitypub/relaymode.go); off by default.
+	Relay RelayConfig `toml:"relay"`
+	// LimitedFederation is Mastodon's LIMITED_FEDERATION_MODE: only the domains of the
+	// allow list (/api/v1/admin/domain_allows) federate; the inbox refuses others,
+	// nothing is delivered to or fetched from them, and fetches must be signed (it
+	// implies authorized fetch, as in Mastodon). Off by default.
+	LimitedFederation bool `toml:"limited_federation_mode" help:"federate only with the domains of the allow list (Mastodon's limited federation mode; implies authorized_fetch)"`
 	// ExtraCA is a PEM file of extra certificate authorities trusted for federation.
 	ExtraCA string `toml:"extra_ca" help:"PEM file of extra certificate authorities trusted for federation"`
 	// ResolveBudget bounds the remote lookups one request makes: the unknown remote
@@ -119,6 +131,15 @@ type Config struct {
 	Media MediaConfig `toml:"media"`
 	// Search configures the full-text search engine (search.go).
 	Search SearchConfig `toml:"search"`
+}
+
+// RelayConfig is relay mode: a relay actor at /relay whose inbox (/relay/inbox)
+// Mastodon servers subscribe at, and whose actor LitePub servers follow.
+type RelayConfig struct {
+	Enabled bool `toml:"enabled" help:"run a relay actor at /relay that other servers subscribe to"`
+	// ManualApproval keeps subscriptions pending until an admin approves them
+	// (herd admin relay-subscribers, /api/v1/admin/relay/subscribers).
+	ManualApproval bool `toml:"manual_approval" help:"subscriptions to the relay wait for an admin's approval"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.

@@ -5,10 +5,27 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 )
+
+// suspensions sends moderators' suspensions through federation, which is built after
+// moderation: it reads Services.Federation when called.
+type suspensions struct{ s *Services }
+
+func (f suspensions) AccountSuspended(ctx context.Context, a *account.Account) error {
+	return f.s.Federation.AccountSuspended(ctx, a)
+}
+
+func (f suspensions) AccountUnsuspended(ctx context.Context, a *account.Account) error {
+	return f.s.Federation.AccountUnsuspended(ctx, a)
+}
+
+func (f suspensions) AccountDeleted(ctx context.Context, a *account.Account) error {
+	return f.s.Federation.AccountDeleted(ctx, a)
+}
 
 // The operator's actions from the command line are logged with moderator 0.
 const operator shard.ID = 0

@@ -40,6 +40,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/relay"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
@@ -84,6 +85,8 @@ type Services struct {
 	Reports    *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Roles keeps the staff roles and their permissions.
+	Roles *role.Service
 	// Relays keeps the relays the instance subscribes to.
 	Relays *relay.Service
 	// Domains reads the domain blocks, for the outbound client, delivery and the inbox.
@@ -174,7 +177,9 @@ func (n *Node) build() error {
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost, Now: cfg.Clock,
-		Indexer: indexer.NewHook(n.bus, n.log)})
+		Indexer: indexer.NewHook(n.bus, n.log), DomainSilence: func(ctx context.Context, domain string) (time.Time, error) {
+			return s.Domains.SilencedSince(ctx, domain) // built below, before any account is fetched
+		}})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams
@@ -190,7 +195,7 @@ func (n *Node) build() error {
 	s.Filters = filter.New(n.store, ids, filter.Options{Now: cfg.Clock, Streams: n.streams})
 	s.Announcements = announcement.New(n.store, ids, announcement.Options{Now: cfg.Clock, Streams: n.streams,
 		Emoji: localEmoji{s.Emoji}})
-	s.Domains = moderation.NewDomains(n.store)
+	s.Domains = moderation.NewDomains(n.store, cfg.LimitedFederation)
 	s.Relays = relay.New(n.store, ids, clock(cfg.Clock))
 	fed, err := n.federationBase()
 	if err != nil {
@@ -212,7 +217,10 @@ func (n *Node) build() error {
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
-	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log, Now: cfg.Clock})
+	roles := role.New(n.store, ids, role.Options{Now: cfg.Clock})
+	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log,
+		Now: cfg.Clock, Roles: roles, Federation: suspensions{s}, Severed: s.Notifications})
+	s.Roles = roles.WithAudit(s.Reports) // changes of roles go to the moderators' audit log
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
@@ -230,7 +238,7 @@ func (n *Node) build() error {
 		TrendableByDefault: cfg.TrendableByDefault, Limited: s.Domains.Limited, DeadLetters: s.DeadLetters, Logger: n.log,
 		Now: cfg.Clock})
 	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
-		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log})
+		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log, Domain: cfg.Domain, Cards: s.Cards})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}
@@ -257,14 +265,15 @@ type fedBase struct {
 func (n *Node) federationBase() (fedBase, error) {
 	cfg := n.cfg
 	clientOpts := activitypub.ClientOptions{AllowHTTP: cfg.FederationHTTP, AllowPrivate: cfg.AllowPrivateAddresses,
-		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Suspended}
+		ExtraCA: cfg.ExtraCA, Refuse: n.Services.Domains.Refused}
 	httpClient, err := activitypub.NewHTTPClient(clientOpts)
 	if err != nil {
 		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
-		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch}
+		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation,
+		RejectMedia: n.Services.Domains.RejectsMedia, Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval}}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
@@ -279,7 +288,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	apOpts, keys := fed.opts, fed.keys
 	s.Delivery = delivery.New(n.bus, n.store, keys, delivery.Options{Client: apOpts.HTTP, Logger: n.log,
 		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", DeadLetters: s.DeadLetters,
-		Observe: n.metrics.observeDelivery, Refused: s.Domains.Suspended})
+		Observe: n.metrics.observeDelivery, Refused: s.Domains.Refused})
 	sender := activitypub.NewSender(activitypub.SenderDeps{Store: n.store, Accounts: s.Accounts, Statuses: s.Statuses,
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
@@ -291,7 +300,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -309,14 +318,15 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Webhooks: s.Webhooks, Announcements: s.Announcements,
-		Federation: s.Federation, Relays: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements,
+		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies,
+		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg),
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
-			Documents: docs}})
+			LimitedFederation: cfg.LimitedFederation,
+			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
 

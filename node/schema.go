@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/relay"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search/indexer"
@@ -36,7 +37,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), webhook.Schema(), relay.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), trends.Schema(), push.Schema(), rules.Schema(), role.Schema(), webhook.Schema(), relay.Schema()} {
 		s = append(s, part...)
 	}
 	return s

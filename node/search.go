@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -92,6 +93,12 @@ func openSearch(cfg Config) (search.Engine, error) {
 	return e, nil
 }
 
+// OpenSearch opens the search engine of the [search] table alone, for tools that
+// measure it (herd bench search); cfg.Data is Bleve's default directory's parent.
+func OpenSearch(cfg Config) (search.Engine, error) {
+	return openSearch(cfg.searchDefaults())
+}
+
 // searchGroup is the indexer's consumer group: an embedded engine is one per node, so
 // each node consumes every event in a group of its own; a server's indexes are shared,
 // so the nodes share one group and each event is indexed once.
@@ -108,4 +115,55 @@ func (n *Node) closeSearch() error {
 		return nil
 	}
 	return n.index.Close()
+}
+
+// SearchReindexCursor is the file that keeps where `herd admin search reindex` stands:
+// in the data directory, one per consumer group (a Bleve index is one per node).
+func SearchReindexCursor(cfg Config) indexer.FileCursor {
+	cfg = cfg.searchDefaults()
+	return indexer.FileCursor(filepath.Join(cfg.Data, "search-reindex."+cfg.searchGroup()+".json"))
+}
+
+// ClearEmbeddedSearch deletes the Bleve indexes of the configuration, so that a
+// reindex starts from empty ones (built with the current mapping); nothing for a
+// search server. The node must be stopped.
+func ClearEmbeddedSearch(cfg Config) error {
+	cfg = cfg.searchDefaults()
+	if cfg.Search.Engine != SearchBleve {
+		return nil
+	}
+	if err := os.RemoveAll(cfg.Search.Dir); err != nil {
+		return fmt.Errorf("node: clear the search indexes: %w", err)
+	}
+	return nil
+}
+
+// AdminSearchReindex rebuilds the search engine from the store, from the state cur
+// holds (a rebuild stopped halfway resumes there), calling progress after each page
+// of accounts. A search server is rebuilt into fresh indexes that replace the current
+// ones in one step at the end; a Bleve index is rebuilt in place. The cursor is
+// cleared when the rebuild is done.
+func (n *Node) AdminSearchReindex(ctx context.Context, cur indexer.Cursor, progress func(indexer.RebuildState)) error {
+	st, _, err := cur.Load()
+	if err != nil {
+		return err
+	}
+	svc := n.Indexer
+	rb, swap := n.index.(search.Rebuilder)
+	if swap {
+		e, build, err := rb.Rebuild(ctx, st.Build)
+		if err != nil {
+			return err
+		}
+		st.Build, svc = build, svc.WithEngine(e)
+	}
+	if err := svc.Rebuild(ctx, n.Accounts, st, cur, progress); err != nil {
+		return err
+	}
+	if swap {
+		if err := rb.Swap(ctx, st.Build); err != nil {
+			return err
+		}
+	}
+	return cur.Clear()
 }

@@ -38,10 +38,13 @@ const (
 	// AdminSignUp tells an admin of a new user let in (at registration, or at the
 	// approval of a pending one).
 	AdminSignUp Kind = "admin.sign_up"
+	// SeveredRelationships tells a local user that moderators ended some of their
+	// follows (Mastodon 4.3); it carries the Severance.
+	SeveredRelationships Kind = "severed_relationships"
 )
 
 // Kinds lists the kinds Herd produces.
-var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp}
+var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp, SeveredRelationships}
 
 // Notification is one notification of an account.
 type Notification struct {
@@ -55,6 +58,8 @@ type Notification struct {
 	// Filtered is set for a notification the recipient's policy filtered: it waits in
 	// the sender's notification request, out of the listings.
 	Filtered bool `cbor:"7,keyasint,omitempty"`
+	// Event is what a severed_relationships notification tells of.
+	Event *Severance `cbor:"8,keyasint,omitempty"`
 }
 
 const (
@@ -177,13 +182,20 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	if err != nil || !fresh {
 		return err
 	}
+	return s.keep(ctx, to, &n)
+}
+
+// keep keeps a notification of to (filtered, or in the listings and their group),
+// and tells to's streams and push subscriptions of it.
+func (s *Service) keep(ctx context.Context, to shard.ID, n *Notification) error {
+	var err error
 	if n.Filtered {
-		return s.file(ctx, to, &n)
+		return s.file(ctx, to, n)
 	}
-	if n.GroupKey, err = s.groupKey(ctx, to, &n); err != nil {
+	if n.GroupKey, err = s.groupKey(ctx, to, n); err != nil {
 		return err
 	}
-	b, err := store.Marshal(&n)
+	b, err := store.Marshal(n)
 	if err != nil {
 		return err
 	}
@@ -196,7 +208,7 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	}
 	s.streams.Publish(stream.Notifications(to), stream.Event{Kind: stream.Notification, ID: n.ID})
 	if s.pushes != nil {
-		return s.pushes.Notified(ctx, to, n)
+		return s.pushes.Notified(ctx, to, *n)
 	}
 	return nil
 }

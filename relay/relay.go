@@ -2,8 +2,9 @@
 // inbox, its actor once known, the protocol it speaks (Mastodon's, where the instance
 // actor follows the public collection at the relay's inbox, or LitePub's, where it
 // follows the relay's actor), the id of the Follow sent and the subscription's state
-// (idle, pending, accepted, rejected), as Mastodon's Relay model keeps them. It does
-// not send or receive anything (package activitypub does, with these records), and it
+// (idle, pending, accepted, rejected), as Mastodon's Relay model keeps them; and, when
+// the instance itself runs as a relay (relay mode), the servers subscribed to it and
+// what it already passed on (subscriber.go). It does not send or receive anything (package activitypub does, with these records), and it
 // must not know HTTP or engines.
 package relay
 
@@ -23,7 +24,7 @@ const tRelays = "relays"
 var allKey = []byte("all")
 
 // Schema lists the tables this package uses.
-func Schema() store.Schema { return store.Schema{{Name: tRelays}} }
+func Schema() store.Schema { return append(store.Schema{{Name: tRelays}}, subscriberSchema()...) }
 
 // ErrNotFound is a relay that does not exist.
 var ErrNotFound = errors.New("relay: not found")

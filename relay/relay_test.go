@@ -62,3 +62,57 @@ func TestRelays(t *testing.T) {
 		t.Fatalf("list: %+v, %v", all, err)
 	}
 }
+
+// TestSubscribers: relay mode keeps one subscriber per domain (a new Follow replaces
+// the old one, keeping its id), finds it by domain and id, forgets it, and remembers
+// what it passed on.
+func TestSubscribers(t *testing.T) {
+	ctx := context.Background()
+	ids, err := shard.NewGenerator(1, 8, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := relay.New(testrig.Store(t, relay.Schema()...), ids, nil)
+	a, err := s.Subscribe(ctx, relay.Subscriber{Domain: "a.example", Actor: "https://a.example/actor",
+		Inbox: "https://a.example/inbox", Protocol: relay.Mastodon, FollowID: "f1"}, relay.Pending)
+	if err != nil || a.State != relay.Pending || a.ID == 0 {
+		t.Fatalf("subscribe: %+v, %v", a, err)
+	}
+	again, err := s.Subscribe(ctx, relay.Subscriber{Domain: "a.example", Actor: "https://a.example/relay",
+		Inbox: "https://a.example/inbox", Protocol: relay.LitePub, FollowID: "f2"}, relay.Accepted)
+	if err != nil || again.ID != a.ID || again.Protocol != relay.LitePub || again.FollowID != "f2" {
+		t.Fatalf("subscribe again: %+v, %v", again, err)
+	}
+	b, err := s.Subscribe(ctx, relay.Subscriber{Domain: "b.example", Actor: "https://b.example/actor",
+		Inbox: "https://b.example/inbox", Protocol: relay.Mastodon}, relay.Accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all, err := s.Subscribers(ctx); err != nil || len(all) != 2 || all[0].State != relay.Accepted {
+		t.Fatalf("subscribers: %+v, %v", all, err)
+	}
+	if got, err := s.SubscriberByID(ctx, b.ID); err != nil || got.Domain != "b.example" {
+		t.Fatalf("by id: %+v, %v", got, err)
+	}
+	if err := s.Unsubscribe(ctx, "a.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Subscriber(ctx, "a.example"); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("an unsubscribed domain: %v", err)
+	}
+	if _, err := s.SubscriberByID(ctx, a.ID); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("an unsubscribed id: %v", err)
+	}
+	if done, err := s.Forwarded(ctx, "https://a.example/1"); err != nil || done {
+		t.Fatalf("forwarded before: %v, %v", done, err)
+	}
+	if err := s.MarkForwarded(ctx, "https://a.example/1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if done, err := s.Forwarded(ctx, "https://a.example/1"); err != nil || !done {
+		t.Fatalf("forwarded after: %v, %v", done, err)
+	}
+	if done, _ := s.Forwarded(ctx, ""); done {
+		t.Fatal("an empty id is forwarded")
+	}
+}

@@ -1,10 +1,12 @@
 // Package search is the full-text search contract: documents of three kinds
 // (statuses, accounts, hashtags) are indexed, replaced and deleted by id, and found by
 // queries that carry the privacy rule of Mastodon 4.2's search, so that an engine never
-// returns a status the searcher may not find. Engines (search/bleve, later
+// returns a status the searcher may not find. Engines (search/bleve, search/elastic for
 // Elasticsearch and OpenSearch) keep to what every engine of the kind shares: keyword
 // and boolean fields, numeric ranges, per-field analyzers, prefix queries, sorting by
 // score then a field, offset and limit. search/searchtest is the conformance suite.
+// A status indexed without a language gets the one AnalysisLanguage detects (lingua),
+// so that its language's analyzer applies in every engine.
 //
 // It imports nothing of the module: ids are plain unsigned integers.
 package search
@@ -28,9 +30,9 @@ type Status struct {
 	// Text is the searchable plain text: content warning, content (tags and entities
 	// stripped), poll options, media descriptions.
 	Text string
-	// Language is the ISO 639-1 code the author set or that was detected; "" when
-	// unknown. It picks the analyzer; every status also has a language-independent
-	// field.
+	// Language is the ISO 639-1 code the author set; "" when unknown, and then the
+	// engine detects it from Text (AnalysisLanguage). It picks the analyzer and is what
+	// language: filters on; every status also has a language-independent field.
 	Language  string
 	CreatedAt time.Time
 	// Public is true when anyone may find the status: a public status of an account
@@ -40,8 +42,9 @@ type Status struct {
 	// mentions, those who boosted it.
 	Readers []uint64
 	// Reply, Media, Poll and Sensitive serve the operators is:reply, has:media,
-	// has:poll and is:sensitive.
-	Reply, Media, Poll, Sensitive bool
+	// has:poll and is:sensitive; Link (a link worth a preview card) has:link, and Embed
+	// (a video preview card) has:embed.
+	Reply, Media, Poll, Sensitive, Link, Embed bool
 }
 
 // Account is what is indexed of an account.
@@ -68,6 +71,19 @@ type StatusQuery struct {
 	// Text is matched with the analyzer of every language and the language-independent
 	// one; every word must match. Empty Text with a filter lists by filter alone.
 	Text string
+	// Phrases must each be found, their words in order, in the language-independent
+	// field (a quoted phrase).
+	Phrases []string
+	// Exclude drops the statuses that any of these words (matched as Text's) or
+	// phrases (when of more than one word, matched as Phrases') finds: -word, -"a phrase".
+	Exclude []string
+	// ExcludeAccounts drops statuses by these authors (-from:).
+	ExcludeAccounts []uint64
+	// ExcludeLanguages drops statuses of these languages (-language:).
+	ExcludeLanguages []string
+	// ExcludeDays drops statuses created on these days: each a day's first instant,
+	// the day running 24 hours from it (-during:).
+	ExcludeDays []time.Time
 	// Viewer is the searching account, 0 for none.
 	Viewer uint64
 	// Also are statuses the viewer may find beyond the index's rule (the ones they
@@ -83,8 +99,12 @@ type StatusQuery struct {
 	Language string
 	// After and Before restrict CreatedAt (exclusive); zero is no bound.
 	After, Before time.Time
-	// Reply, Media, Poll and Sensitive, when not nil, require the flag's value.
-	Reply, Media, Poll, Sensitive *bool
+	// MinID and MaxID restrict the status ids (exclusive); zero is no bound
+	// (min_id and max_id of /api/v2/search, as Mastodon's).
+	MinID, MaxID uint64
+	// Reply, Media, Poll, Sensitive, Link and Embed, when not nil, require the flag's
+	// value.
+	Reply, Media, Poll, Sensitive, Link, Embed *bool
 	// Offset and Limit page the results, best first (score, then newest).
 	Offset, Limit int
 }
@@ -111,6 +131,18 @@ type Engine interface {
 	// named prefix first, then the others most used first.
 	Tags(ctx context.Context, prefix string, offset, limit int) ([]string, error)
 	Close() error
+}
+
+// Rebuilder is an engine that rebuilds into fresh indexes while queries answer from
+// its current ones (search/elastic); an engine without it is rebuilt in place.
+type Rebuilder interface {
+	// Rebuild returns an engine that reads and writes the fresh indexes of build, made
+	// when build is "" and named by the build it returns, kept when they exist (a
+	// rebuild resumed).
+	Rebuild(ctx context.Context, build string) (Engine, string, error)
+	// Swap makes build's indexes the ones queries answer from, in one step for each
+	// kind, and drops those they replace.
+	Swap(ctx context.Context, build string) error
 }
 
 // Clamp bounds a page's limit (default 20, at most MaxLimit) and offset.

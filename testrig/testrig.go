@@ -334,11 +334,27 @@ func (c *Cluster) RegisterModerator(name string) (*User, string) {
 	if err := c.Nodes[0].AdminMakeAdmin(ctx, name); err != nil {
 		c.t.Fatalf("make %s an admin: %v", name, err)
 	}
-	tok, err := c.Nodes[0].AdminToken(ctx, name, "read write admin:read admin:write")
+	return u, c.adminToken(name)
+}
+
+// RegisterWithRole registers a local account, gives it the role named by id or name
+// (as the operator), and returns it with a token of the admin scopes.
+func (c *Cluster) RegisterWithRole(name, role string) (*User, string) {
+	c.t.Helper()
+	u := c.Register(name)
+	if _, err := c.Nodes[0].AdminAssignRole(context.Background(), name, role); err != nil {
+		c.t.Fatalf("give %s the role %s: %v", name, role, err)
+	}
+	return u, c.adminToken(name)
+}
+
+func (c *Cluster) adminToken(name string) string {
+	c.t.Helper()
+	tok, err := c.Nodes[0].AdminToken(context.Background(), name, "read write admin:read admin:write")
 	if err != nil {
 		c.t.Fatalf("admin token of %s: %v", name, err)
 	}
-	return u, tok
+	return tok
 }
 
 // On returns the user speaking through c (see Cluster.With).

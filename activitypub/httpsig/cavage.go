@@ -189,7 +189,11 @@ func (c *cavage) checkCoverage() error {
 
 // verify tries the request-target with the query string, then without it (older
 // Mastodon versions signed the path alone).
-func (c *cavage) verify(pub *rsa.PublicKey) error {
+func (c *cavage) verify(key crypto.PublicKey) error {
+	pub, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("%w: draft-cavage signatures are verified with RSA keys, not %T", ErrUnsupportedAlgorithm, key)
+	}
 	err := c.verifyTarget(pub, true)
 	if err == nil || c.r.Query == "" || !slices.Contains(c.headers, gofed.RequestTarget) {
 		return err

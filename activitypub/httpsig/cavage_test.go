@@ -2,7 +2,7 @@ package httpsig
 
 import (
 	"context"
-	"crypto/rsa"
+	"crypto"
 	"errors"
 	"net/http"
 	"strings"
@@ -119,7 +119,7 @@ func TestCavageAppendixCSigningString(t *testing.T) {
 func TestCavageAppendixCPolicy(t *testing.T) {
 	pub := mustPublic(t, cavagePublicPEM)
 	now, _ := http.ParseTime(cavageDate)
-	lookup := func(context.Context, string, bool) (*rsa.PublicKey, error) { return pub, nil }
+	lookup := func(context.Context, string, bool) (crypto.PublicKey, error) { return pub, nil }
 	want := []error{ErrMissingComponent, ErrMissingComponent, nil}
 	for i, tt := range appendixC {
 		t.Run(tt.name, func(t *testing.T) {

@@ -143,7 +143,7 @@ type keyring struct {
 	calls   []bool
 }
 
-func (k *keyring) lookup(_ context.Context, keyID string, refresh bool) (*rsa.PublicKey, error) {
+func (k *keyring) lookup(_ context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
 	k.calls = append(k.calls, refresh)
 	switch {
 	case k.err != nil:
@@ -157,5 +157,5 @@ func (k *keyring) lookup(_ context.Context, keyID string, refresh bool) (*rsa.Pu
 }
 
 func fixed(pub *rsa.PublicKey) KeyLookup {
-	return func(context.Context, string, bool) (*rsa.PublicKey, error) { return pub, nil }
+	return func(context.Context, string, bool) (crypto.PublicKey, error) { return pub, nil }
 }

@@ -1,6 +1,8 @@
 package httpsig
 
 import (
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -28,11 +30,11 @@ func GenerateKey() (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
-// EncodePublicKeyPEM encodes pub as a PKIX "PUBLIC KEY" block, the form of an actor's
-// publicKeyPem.
-func EncodePublicKeyPEM(pub *rsa.PublicKey) (string, error) {
-	if pub == nil {
-		return "", fmt.Errorf("%w: nil public key", ErrInvalidKey)
+// EncodePublicKeyPEM encodes pub (RSA or Ed25519) as a PKIX "PUBLIC KEY" block, the
+// form of an actor's publicKeyPem.
+func EncodePublicKeyPEM(pub crypto.PublicKey) (string, error) {
+	if !usableKey(pub) {
+		return "", fmt.Errorf("%w: %T is no RSA or Ed25519 public key", ErrInvalidKey, pub)
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -70,6 +72,24 @@ func DecodePublicKeyPEM(s string) (*rsa.PublicKey, error) {
 		return nil, fmt.Errorf("%w: %d-bit key is over %d bits", ErrInvalidKey, bits, maxKeyBits)
 	}
 	return pub, nil
+}
+
+// DecodeVerifyingKeyPEM reads the first PEM block of s as a key Verify can use: an
+// RSA key as DecodePublicKeyPEM reads it, or an Ed25519 key in a PKIX "PUBLIC KEY"
+// block.
+func DecodeVerifyingKeyPEM(s string) (crypto.PublicKey, error) {
+	block, err := decodePEM(s)
+	if err != nil {
+		return nil, err
+	}
+	if block.Type == "PUBLIC KEY" {
+		if k, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
+			if ed, ok := k.(ed25519.PublicKey); ok {
+				return ed, nil
+			}
+		}
+	}
+	return DecodePublicKeyPEM(s)
 }
 
 // EncodePrivateKeyPEM encodes key as a PKCS#1 "RSA PRIVATE KEY" block, the form

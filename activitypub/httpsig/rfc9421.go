@@ -3,8 +3,10 @@ package httpsig
 import (
 	"bytes"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,14 +16,19 @@ import (
 	"github.com/dunglas/httpsfv"
 )
 
-// alg9421 is the only RFC 9421 algorithm Mastodon verifies: RSASSA-PKCS1-v1_5 with
-// SHA-256. A signature without an alg parameter is taken to use it.
-const alg9421 = "rsa-v1_5-sha256"
+// The RFC 9421 algorithms verified: alg9421, the only one Mastodon verifies
+// (RSASSA-PKCS1-v1_5 with SHA-256), and Ed25519 for keys that are Ed25519 (FEP-521a
+// Multikeys). A signature without an alg parameter uses the one of its key.
+const (
+	alg9421        = "rsa-v1_5-sha256"
+	alg9421Ed25519 = "ed25519"
+)
 
 // rfc9421 is an RFC 9421 signature that passed Mastodon's rules.
 type rfc9421 struct {
 	base []byte // the signature base
 	sig  []byte
+	alg  string // "" when the signature names none
 }
 
 // params9421 are the signature parameters Verify reads; others (nonce, tag) are
@@ -45,8 +52,8 @@ func parse9421(r *Request, now time.Time) (*rfc9421, string, error) {
 	if err != nil {
 		return nil, p.keyID, err
 	}
-	if p.alg != "" && p.alg != alg9421 {
-		return nil, p.keyID, fmt.Errorf("%w: %q (only %s is supported)", ErrUnsupportedAlgorithm, p.alg, alg9421)
+	if p.alg != "" && p.alg != alg9421 && p.alg != alg9421Ed25519 {
+		return nil, p.keyID, fmt.Errorf("%w: %q (%s and %s are supported)", ErrUnsupportedAlgorithm, p.alg, alg9421, alg9421Ed25519)
 	}
 	if err := checkWindow(p.created, p.expires, now); err != nil {
 		return nil, p.keyID, err
@@ -67,7 +74,7 @@ func parse9421(r *Request, now time.Time) (*rfc9421, string, error) {
 	if err != nil {
 		return nil, p.keyID, fmt.Errorf("%w: signature %q: %w", ErrMalformedSignature, label, err)
 	}
-	return &rfc9421{base: base, sig: sig}, p.keyID, nil
+	return &rfc9421{base: base, sig: sig, alg: p.alg}, p.keyID, nil
 }
 
 // selectSignature returns the one signature of the request: Mastodon accepts exactly
@@ -201,7 +208,24 @@ func checkContentDigest(r *Request) error {
 	return nil
 }
 
-func (s *rfc9421) verify(pub *rsa.PublicKey) error {
-	sum := sha256.Sum256(s.base)
-	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], s.sig)
+// verify checks the signature with the algorithm of the key, which must be the one
+// the signature names, if it names one.
+func (s *rfc9421) verify(key crypto.PublicKey) error {
+	switch pub := key.(type) {
+	case *rsa.PublicKey:
+		if s.alg != "" && s.alg != alg9421 {
+			return fmt.Errorf("%w: %s signature, RSA key", ErrUnsupportedAlgorithm, s.alg)
+		}
+		sum := sha256.Sum256(s.base)
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], s.sig)
+	case ed25519.PublicKey:
+		if s.alg != "" && s.alg != alg9421Ed25519 {
+			return fmt.Errorf("%w: %s signature, Ed25519 key", ErrUnsupportedAlgorithm, s.alg)
+		}
+		if !ed25519.Verify(pub, s.base, s.sig) {
+			return errors.New("ed25519: invalid signature")
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: key of type %T", ErrUnsupportedAlgorithm, key)
 }

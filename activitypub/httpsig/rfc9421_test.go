@@ -144,7 +144,7 @@ func TestRFC9421AppendixBBases(t *testing.T) {
 // @target-uri.
 func TestRFC9421Section43Policy(t *testing.T) {
 	pub := mustPublic(t, rfcRSAPublicPEM)
-	lookup := func(context.Context, string, bool) (*rsa.PublicKey, error) { return pub, nil }
+	lookup := func(context.Context, string, bool) (crypto.PublicKey, error) { return pub, nil }
 	now := time.Unix(1618884500, 0)
 	r := rfcRequest(true)
 	r.Header.Set("Signature-Input", clientInput+", "+proxyInput)

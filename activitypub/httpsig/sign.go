@@ -56,6 +56,9 @@ func Sign(req *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now
 	if req.Method == http.MethodPost && body == nil {
 		body = []byte{}
 	}
+	// What an RFC 9421 signing of the same request left (a second knock).
+	req.Header.Del("Signature-Input")
+	req.Header.Del("Content-Digest")
 	req.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	headers := []string{gofed.RequestTarget, "host", "date"}
 	if body != nil {

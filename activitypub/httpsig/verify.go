@@ -2,6 +2,8 @@ package httpsig
 
 import (
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -35,12 +37,13 @@ const (
 // first; when that key does not verify, it calls it once more with refresh=true, and
 // the lookup should then fetch the actor again, since it may have rotated its key.
 // A legacy keyId of the form acct:user@host is the lookup's to resolve (WebFinger).
-type KeyLookup func(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, error)
+// The key is an *rsa.PublicKey or an ed25519.PublicKey (RFC 9421 signatures only).
+type KeyLookup func(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error)
 
 // signature is a parsed signature that passed Mastodon's rules and awaits a key.
 type signature interface {
 	// verify reports whether the signature verifies with pub (nil when it does).
-	verify(pub *rsa.PublicKey) error
+	verify(pub crypto.PublicKey) error
 }
 
 // Verify checks the signature of an incoming request by Mastodon's rules and returns
@@ -83,7 +86,7 @@ func verifyWithRefresh(ctx context.Context, sig signature, keyID string, lookup 
 	if err != nil {
 		return fmt.Errorf("%w with the cached key of %s, and refreshing it failed: %w", ErrInvalidSignature, keyID, err)
 	}
-	if fresh.Equal(pub) {
+	if same, ok := fresh.(interface{ Equal(crypto.PublicKey) bool }); ok && same.Equal(pub) {
 		return fmt.Errorf("%w with the key of %s (unchanged after refresh)", ErrInvalidSignature, keyID)
 	}
 	if err := sig.verify(fresh); err != nil {
@@ -92,15 +95,26 @@ func verifyWithRefresh(ctx context.Context, sig signature, keyID string, lookup 
 	return nil
 }
 
-func lookupKey(ctx context.Context, lookup KeyLookup, keyID string, refresh bool) (*rsa.PublicKey, error) {
+func lookupKey(ctx context.Context, lookup KeyLookup, keyID string, refresh bool) (crypto.PublicKey, error) {
 	pub, err := lookup(ctx, keyID, refresh)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s (refresh=%t): %w", ErrKeyUnavailable, keyID, refresh, err)
 	}
-	if pub == nil || pub.N == nil {
-		return nil, fmt.Errorf("%w: %s (refresh=%t): no key", ErrKeyUnavailable, keyID, refresh)
+	if !usableKey(pub) {
+		return nil, fmt.Errorf("%w: %s (refresh=%t): no RSA or Ed25519 key", ErrKeyUnavailable, keyID, refresh)
 	}
 	return pub, nil
+}
+
+// usableKey reports whether pub is a key Verify can use: RSA or Ed25519.
+func usableKey(pub crypto.PublicKey) bool {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return k != nil && k.N != nil
+	case ed25519.PublicKey:
+		return len(k) == ed25519.PublicKeySize
+	}
+	return false
 }
 
 // checkWindow applies Mastodon's time window: expiry defaults to created+5 min, an

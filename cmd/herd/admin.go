@@ -29,13 +29,15 @@ func admin(args []string) error {
 		return adminDeadLetters(args[1:])
 	case "rule", "content-rule":
 		return adminRules(args[1:], args[0] == "content-rule")
+	case "role":
+		return adminRoles(args[1:])
 	}
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)
 	username := fs.String("username", "", "username of the new account")
 	email := fs.String("email", "", "email of the new account")
 	password := fs.String("password", "", "password of the new account")
-	makeAdmin := fs.Bool("admin", false, "give the new account the admin role")
+	makeAdmin := fs.Bool("admin", false, "give the new account the Owner role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
 	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
@@ -68,6 +70,8 @@ func admin(args []string) error {
 			fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
 		}
 		return err
+	case "search":
+		return adminSearch(ctx, cfg, fs.Args())
 	}
 	n, err := node.Open(cfg, logger())
 	if err != nil {
@@ -115,6 +119,8 @@ func admin(args []string) error {
 		return adminWebhook(ctx, n, fs.Args())
 	case "relay":
 		return adminRelay(ctx, n, fs.Args())
+	case "relay-subscribers":
+		return adminRelaySubscribers(ctx, n, fs.Args())
 	}
 	return fmt.Errorf("admin: unknown command %q", args[0])
 }

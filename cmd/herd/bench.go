@@ -20,6 +20,8 @@ const benchUsage = `Usage:
   herd bench run --target URL [flags]   load a server with a scenario; writes DIR/result.json and DIR/report.html
   herd bench compare A.json B.json      print two results side by side with ratios B/A
   herd bench scenarios                  list the scenarios
+  herd bench search [flags]             index generated multilingual statuses into Bleve (or the
+                                        server at $HERD_BENCH_SEARCH_URL) and time queries
 
 The target may be any server of the Mastodon API (Herd, Mastodon, GoToSocial…): ids
 are opaque strings, timelines are read by the server's own pagination (Link headers,
@@ -46,6 +48,8 @@ func benchCmd(args []string) error {
 		return benchCompare(args[1:])
 	case "scenarios":
 		return benchScenarios()
+	case "search":
+		return benchSearch(args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(benchUsage)
 		return nil

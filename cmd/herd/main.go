@@ -19,8 +19,8 @@ const usage = `Herd: a Mastodon-compatible, ActivityPub-federated microblogging 
 
 Usage:
   herd serve [flags]                 run a node
-  herd admin create-account [flags]  create a local account (--username, --email, --password, --admin)
-  herd admin make-admin USERNAME     give a local account the admin role
+  herd admin create-account [flags]  create a local account (--username, --email, --password, --admin: the Owner role)
+  herd admin make-admin USERNAME     give a local account the Owner role
   herd admin token USERNAME          print an access token for a local account (--scopes)
   herd admin migrate                 create the CQL keyspace and tables and the Kafka topics (cluster shape)
   herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
@@ -34,10 +34,13 @@ Usage:
   herd admin domain [--severity S] [--text T] block DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
+  herd admin relay-subscribers list|approve ID|reject ID|remove ID  the servers subscribed to this relay (relay.enabled)
   herd admin audit                   the newest moderator actions (--limit)
+  herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
+  herd admin role list|create|update|delete|assign  the staff roles and who holds them (--help)
   herd admin webhook add [--template T] URL EVENT...  register a webhook (prints its secret)
   herd admin webhook list|enable|disable|remove|rotate [ID]  list or change the webhooks
   herd config keys                   list every configuration key with its variable and flag

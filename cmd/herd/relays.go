@@ -56,3 +56,41 @@ func adminRelay(ctx context.Context, n *node.Node, args []string) error {
 	}
 	return fmt.Errorf("admin relay: unknown use %q", strings.Join(args, " "))
 }
+
+// adminRelaySubscribers runs herd admin relay-subscribers list|approve|reject|remove:
+// the servers subscribed to this instance's relay actor, in relay mode (approve sends
+// the Accept, reject and remove a Reject; they go out when a node's delivery workers
+// run).
+func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string) error {
+	fed := n.Federation
+	switch {
+	case len(args) == 1 && args[0] == "list":
+		all, err := fed.RelaySubscriberList(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tDOMAIN\tINBOX\tPROTOCOL\tSTATE\tSINCE")
+		for _, s := range all {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Domain, s.Inbox, s.Protocol, s.State, s.CreatedAt.Format(time.RFC3339))
+		}
+		return w.Flush()
+	case len(args) == 2 && (args[0] == "approve" || args[0] == "reject" || args[0] == "remove"):
+		id, err := shard.Parse(args[1])
+		if err != nil {
+			return fmt.Errorf("admin relay-subscribers %s: %q is not a subscriber id", args[0], args[1])
+		}
+		switch args[0] {
+		case "approve":
+			_, err = fed.ApproveSubscriber(ctx, id)
+		case "reject":
+			_, err = fed.RejectSubscriber(ctx, id)
+		default:
+			err = fed.RemoveSubscriber(ctx, id)
+		}
+		return err
+	case len(args) == 0:
+		return errors.New("admin relay-subscribers: list, approve, reject or remove?")
+	}
+	return fmt.Errorf("admin relay-subscribers: unknown use %q", strings.Join(args, " "))
+}

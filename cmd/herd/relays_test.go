@@ -41,3 +41,32 @@ func TestAdminRelay(t *testing.T) {
 		t.Fatalf("relays kept: %v, %v", list, err)
 	}
 }
+
+// TestAdminRelaySubscribers: herd admin relay-subscribers lists nothing and refuses
+// every change while relay mode is off; with it on, it lists the (no) subscribers and
+// refuses unknown ids and uses.
+func TestAdminRelaySubscribers(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		cfg := node.Config{Data: t.TempDir(), Domain: "herd.example", NoSync: true, BcryptCost: 4}
+		cfg.Relay.Enabled = on
+		n, err := node.Open(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if err := adminRelaySubscribers(ctx, n, []string{"list"}); (err == nil) != on {
+			t.Errorf("relay mode %v: list: %v", on, err)
+		}
+		for _, verb := range []string{"approve", "reject", "remove"} {
+			if err := adminRelaySubscribers(ctx, n, []string{verb, "117740766885642240"}); !errors.Is(err, relay.ErrNotFound) {
+				t.Errorf("relay mode %v: %s an unknown subscriber: %v", on, verb, err)
+			}
+		}
+		for _, args := range [][]string{{}, {"frob"}, {"approve", "x"}, {"approve"}} {
+			if err := adminRelaySubscribers(ctx, n, args); err == nil {
+				t.Errorf("%v accepted", args)
+			}
+		}
+		n.Close()
+	}
+}

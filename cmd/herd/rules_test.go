@@ -14,3 +14,16 @@ func TestRulesUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestRolesUsage(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"list", "--help"}, {"assign", "-h"}} {
+		if err := adminRoles(args); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	for _, args := range [][]string{{}, {"frob"}, {"create", "--position", "x"}, {"create", "--permissions", "manage_all"}} {
+		if err := adminRoles(args); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
@@ -66,15 +67,17 @@ func statusMapping() (*mapping.IndexMappingImpl, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc.AddFieldMappingsAt("text", textField(folded))
+	text := textField(folded)
+	text.IncludeTermVectors = true // word positions, for phrases
+	doc.AddFieldMappingsAt("text", text)
 	for _, f := range textFields[1:] {
 		doc.AddFieldMappingsAt(f, textField(strings.TrimPrefix(f, "text_")))
 	}
-	for _, f := range []string{"account", "readers", "lang"} {
+	for _, f := range []string{"account", "readers", "lang", "sid"} {
 		doc.AddFieldMappingsAt(f, keywordField())
 	}
 	doc.AddFieldMappingsAt("created", numberField())
-	for _, f := range []string{"public", "reply", "media", "poll", "sensitive"} {
+	for _, f := range []string{"public", "reply", "media", "poll", "sensitive", "link", "embed"} {
 		doc.AddFieldMappingsAt(f, boolField())
 	}
 	return m, nil
@@ -88,11 +91,11 @@ func (e *Engine) IndexStatuses(ctx context.Context, docs ...search.Status) error
 			for i, r := range st.Readers {
 				readers[i] = docID(r)
 			}
-			lang := lower(st.Language)
+			lang := search.AnalysisLanguage(st)
 			d := map[string]any{
-				"text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
+				"sid": sortableID(st.ID), "text": st.Text, "account": docID(st.AccountID), "readers": readers, "lang": lang,
 				"created": float64(st.CreatedAt.UnixMilli()), "public": st.Public, "reply": st.Reply,
-				"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive,
+				"media": st.Media, "poll": st.Poll, "sensitive": st.Sensitive, "link": st.Link, "embed": st.Embed,
 			}
 			if a, ok := analyzers[lang]; ok {
 				d["text_"+a] = st.Text
@@ -121,56 +124,146 @@ func (e *Engine) Statuses(ctx context.Context, q search.StatusQuery) ([]uint64, 
 		return nil, search.ErrClosed
 	}
 	offset, limit := search.Clamp(q.Offset, q.Limit)
-	var must []query.Query
-	for _, w := range strings.Fields(q.Text) {
-		var either []query.Query
-		for _, f := range textFields {
-			m := bleve.NewMatchQuery(w)
-			m.SetField(f)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			either = append(either, m)
-		}
-		must = append(must, bleve.NewDisjunctionQuery(either...))
-	}
-	if len(must) == 0 {
-		must = append(must, bleve.NewMatchAllQuery())
-	}
+	must := textQueries(q)
 	must = append(must, access(q))
 	if len(q.Accounts) > 0 {
 		must = append(must, terms("account", q.Accounts))
 	}
 	if q.Language != "" {
-		t := bleve.NewTermQuery(lower(q.Language))
-		t.SetField("lang")
-		must = append(must, t)
+		must = append(must, keyword("lang", lower(q.Language)))
 	}
-	if !q.After.IsZero() || !q.Before.IsZero() {
-		var lo, hi *float64
-		if !q.After.IsZero() {
-			v := float64(q.After.UnixMilli())
-			lo = &v
-		}
-		if !q.Before.IsZero() {
-			v := float64(q.Before.UnixMilli())
-			hi = &v
-		}
-		f := false
-		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &f, &f)
-		r.SetField("created")
+	if r := createdRange(q); r != nil {
 		must = append(must, r)
 	}
-	for field, v := range map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive} {
+	if q.MinID != 0 || q.MaxID != 0 {
+		must = append(must, idRange(q.MinID, q.MaxID))
+	}
+	for field, v := range flags(q) {
 		if v != nil {
 			must = append(must, boolQ(field, *v))
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), limit, offset, false)
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddMustNot(exclusions(q)...)
+	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
 	req.SortBy([]string{"-_score", "-created", "-_id"})
 	res, err := e.statuses.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: statuses: %w", err)
 	}
 	return hitIDs(res)
+}
+
+// flags are the boolean fields q filters on, by field name.
+func flags(q search.StatusQuery) map[string]*bool {
+	return map[string]*bool{"reply": q.Reply, "media": q.Media, "poll": q.Poll, "sensitive": q.Sensitive,
+		"link": q.Link, "embed": q.Embed}
+}
+
+// textQueries are the queries of q's words and phrases, or one matching everything.
+func textQueries(q search.StatusQuery) []query.Query {
+	var must []query.Query
+	for _, w := range strings.Fields(q.Text) {
+		must = append(must, wordQuery(w))
+	}
+	for _, p := range q.Phrases {
+		must = append(must, phraseQuery(p))
+	}
+	if len(must) == 0 {
+		must = append(must, bleve.NewMatchAllQuery())
+	}
+	return must
+}
+
+// wordQuery matches a word in any language's field.
+func wordQuery(w string) query.Query {
+	var either []query.Query
+	for _, f := range textFields {
+		m := bleve.NewMatchQuery(w)
+		m.SetField(f)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		either = append(either, m)
+	}
+	return bleve.NewDisjunctionQuery(either...)
+}
+
+// phraseQuery matches words in order in the language-independent field.
+func phraseQuery(p string) query.Query {
+	m := bleve.NewMatchPhraseQuery(p)
+	m.SetField("text")
+	return m
+}
+
+// exclusions are the queries whose statuses q drops.
+func exclusions(q search.StatusQuery) []query.Query {
+	var not []query.Query
+	for _, x := range q.Exclude {
+		if len(strings.Fields(x)) > 1 {
+			not = append(not, phraseQuery(x))
+		} else if x != "" {
+			not = append(not, wordQuery(x))
+		}
+	}
+	if len(q.ExcludeAccounts) > 0 {
+		not = append(not, terms("account", q.ExcludeAccounts))
+	}
+	for _, l := range q.ExcludeLanguages {
+		not = append(not, keyword("lang", lower(l)))
+	}
+	for _, d := range q.ExcludeDays {
+		lo, hi := float64(d.UnixMilli()), float64(d.Add(24*time.Hour).UnixMilli())
+		t, f := true, false
+		r := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &t, &f)
+		r.SetField("created")
+		not = append(not, r)
+	}
+	return not
+}
+
+// createdRange bounds the creation time by q's After and Before (exclusive), nil when
+// it has neither.
+func createdRange(q search.StatusQuery) query.Query {
+	if q.After.IsZero() && q.Before.IsZero() {
+		return nil
+	}
+	var lo, hi *float64
+	if !q.After.IsZero() {
+		v := float64(q.After.UnixMilli())
+		lo = &v
+	}
+	if !q.Before.IsZero() {
+		v := float64(q.Before.UnixMilli())
+		hi = &v
+	}
+	f := false
+	r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &f, &f)
+	r.SetField("created")
+	return r
+}
+
+// sortableID is an id as a keyword whose byte order is the ids' order.
+func sortableID(id uint64) string { return fmt.Sprintf("%020d", id) }
+
+// idRange bounds the status id, exclusive; zero is no bound.
+func idRange(minID, maxID uint64) query.Query {
+	lo, hi := "", ""
+	if minID != 0 {
+		lo = sortableID(minID)
+	}
+	if maxID != 0 {
+		hi = sortableID(maxID)
+	}
+	f := false
+	r := bleve.NewTermRangeInclusiveQuery(lo, hi, &f, &f)
+	r.SetField("sid")
+	return r
+}
+
+func keyword(field, v string) query.Query {
+	t := bleve.NewTermQuery(v)
+	t.SetField(field)
+	return t
 }
 
 // access is the privacy rule: public statuses, or ones the viewer reads, or Also.

@@ -58,7 +58,10 @@ type Engine struct {
 	es         *elasticsearch.Client
 	prefix     string
 	openSearch bool
-	closed     atomic.Bool
+	// build, when set, names the fresh indexes (<prefix><kind>-<build>) an engine of
+	// Rebuild reads and writes instead of the aliases.
+	build  string
+	closed atomic.Bool
 }
 
 var _ search.Engine = (*Engine)(nil)
@@ -157,8 +160,16 @@ func (e *Engine) Prefix() string { return e.prefix }
 // alias is the name reads and writes use for a kind.
 func (e *Engine) alias(kind string) string { return e.prefix + kind }
 
+// target is the index or alias documents of kind are read from and written to.
+func (e *Engine) target(kind string) string {
+	if e.build != "" {
+		return e.alias(kind) + "-" + e.build
+	}
+	return e.alias(kind)
+}
+
 // install puts the kind's template and, when its alias is missing, creates version 1
-// with the alias. Nodes starting together may race: an index that already exists is
+// with the alias, else adds the template's new fields to the current version. Nodes starting together may race: an index that already exists is
 // no error.
 func (e *Engine) install(ctx context.Context, kind string) error {
 	body, err := json.Marshal(map[string]any{
@@ -178,13 +189,28 @@ func (e *Engine) install(ctx context.Context, kind string) error {
 	}
 	res.Body.Close()
 	if res.StatusCode == http.StatusOK {
-		return nil
+		return e.addFields(ctx, kind)
 	}
 	err = e.create(ctx, kind, e.alias(kind)+"-v1", true)
 	if err != nil && strings.Contains(err.Error(), "resource_already_exists_exception") {
 		return nil
 	}
 	return err
+}
+
+// addFields puts the template's mapping on the kind's current index, so that fields
+// added since it was created (has:link's and has:embed's) are known to its strict
+// mapping; a field whose mapping changed needs Reindex, and is an error here.
+func (e *Engine) addFields(ctx context.Context, kind string) error {
+	mappings, _ := templates[kind]()["mappings"].(map[string]any)
+	body, err := json.Marshal(map[string]any{"properties": mappings["properties"]})
+	if err != nil {
+		return err
+	}
+	if _, err := e.call(esapi.IndicesPutMappingRequest{Index: []string{e.alias(kind)}, Body: bytes.NewReader(body)}.Do(ctx, e.es)); err != nil {
+		return fmt.Errorf("search: mapping of %s (run herd admin search reindex if it changed): %w", kind, err)
+	}
+	return nil
 }
 
 // create makes a versioned index of kind; with alias, it carries the kind's alias.
@@ -273,7 +299,7 @@ func (e *Engine) bulk(ctx context.Context, kind string, ops []bulkOp) error {
 			}
 		}
 	}
-	b, err := e.call(esapi.BulkRequest{Index: e.alias(kind), Body: &buf, Refresh: "true"}.Do(ctx, e.es))
+	b, err := e.call(esapi.BulkRequest{Index: e.target(kind), Body: &buf, Refresh: "true"}.Do(ctx, e.es))
 	if err != nil {
 		return fmt.Errorf("search: bulk %s: %w", kind, err)
 	}
@@ -324,7 +350,7 @@ func (e *Engine) find(ctx context.Context, kind string, body map[string]any) ([]
 	if err != nil {
 		return nil, err
 	}
-	out, err := e.call(esapi.SearchRequest{Index: []string{e.alias(kind)}, Body: bytes.NewReader(b)}.Do(ctx, e.es))
+	out, err := e.call(esapi.SearchRequest{Index: []string{e.target(kind)}, Body: bytes.NewReader(b)}.Do(ctx, e.es))
 	if err != nil {
 		return nil, fmt.Errorf("search: %s: %w", kind, err)
 	}

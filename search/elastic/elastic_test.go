@@ -96,3 +96,48 @@ func TestOpenRefusesABadPrefix(t *testing.T) {
 		t.Fatal("a prefix with upper case and * was accepted")
 	}
 }
+
+// TestRebuildSwaps: a rebuild writes into a fresh version that queries do not see
+// until Swap, resumes into the same version when asked by name, and after Swap the
+// aliases answer from it alone.
+func TestRebuildSwaps(t *testing.T) {
+	e := open(t)
+	ctx := t.Context()
+	if err := e.IndexStatuses(ctx, search.Status{ID: 1, Text: "stale document", Public: true}); err != nil {
+		t.Fatal(err)
+	}
+	r, build, err := e.Rebuild(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if build != "v2" {
+		t.Fatalf("the first rebuild is %q, want v2", build)
+	}
+	if err := r.IndexStatuses(ctx, search.Status{ID: 2, Text: "fresh document", Public: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.Statuses(ctx, search.StatusQuery{Text: "document"}); !slices.Equal(got, []uint64{1}) {
+		t.Errorf("before the swap queries found %v, want [1]", got)
+	}
+	r, again, err := e.Rebuild(ctx, build) // resumed
+	if err != nil || again != build {
+		t.Fatalf("resuming %s gave %s, %v", build, again, err)
+	}
+	if err := r.IndexStatuses(ctx, search.Status{ID: 3, Text: "another document", Public: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Swap(ctx, build); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Swap(ctx, build); err != nil { // a swap run again changes nothing
+		t.Fatal(err)
+	}
+	got, err := e.Statuses(ctx, search.StatusQuery{Text: "document"})
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, []uint64{2, 3}) {
+		t.Errorf("after the swap queries found %v, %v; want [2 3]", got, err)
+	}
+	if v, _ := e.Version(ctx, elastic.Tags); v != e.Prefix()+"tags-v2" {
+		t.Errorf("tags alias on %s after the swap", v)
+	}
+}

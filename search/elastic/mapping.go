@@ -67,6 +67,7 @@ var templates = map[string]func() map[string]any{
 		props := map[string]any{
 			"id": long, "account": keyword, "readers": keyword, "lang": keyword, "created": epochDate,
 			"public": boolean, "reply": boolean, "media": boolean, "poll": boolean, "sensitive": boolean,
+			"link": boolean, "embed": boolean,
 			"text": textField(folded),
 		}
 		for _, f := range textFields[1:] {

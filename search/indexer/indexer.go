@@ -13,10 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
@@ -54,6 +57,13 @@ type Hashtags interface {
 	History(ctx context.Context, name string, now time.Time) ([]hashtag.Day, error)
 }
 
+// Cards is the part of the card service the indexer needs: a status has:embed when its
+// preview card, or the card already recorded for its link, is a video.
+type Cards interface {
+	ForStatuses(ctx context.Context, ids []shard.ID) (map[shard.ID]*card.Card, error)
+	Recorded(ctx context.Context, urls []string) (map[string]*card.Card, error)
+}
+
 // DeadLetters is the part of deadletter.Keeper the consumer needs.
 type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
@@ -69,6 +79,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Domain is the server's: a link to it is no link for has:link.
+	Domain string
+	// Cards tell has:embed; without them no status has it.
+	Cards Cards
+	// RebuildPage is how many accounts Rebuild reads at a time, saving its cursor
+	// after each page; default 50.
+	RebuildPage int
 }
 
 // Service indexes.
@@ -92,6 +109,9 @@ func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashta
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.RebuildPage <= 0 {
+		opts.RebuildPage = 50
 	}
 	return &Service{engine: engine, bus: b, statuses: st, accounts: acc, tags: tags, media: m, opts: opts}
 }
@@ -211,13 +231,41 @@ func (s *Service) document(ctx context.Context, st *status.Status, author *accou
 		}
 		p.MaxID = page[len(page)-1].Cursor
 	}
+	link := card.FirstLink(st.Content, s.opts.Domain)
+	embed, err := s.embedded(ctx, st.ID, link)
+	if err != nil {
+		return search.Status{}, err
+	}
 	return search.Status{
+		Link: link != "", Embed: embed,
 		ID: uint64(st.ID), AccountID: uint64(st.AccountID), Language: st.Language, CreatedAt: st.CreatedAt,
 		Text:    filter.SearchableText(st.SpoilerText, st.Content, options, descriptions),
 		Public:  st.Visibility == status.Public && author.Indexable && !author.Suspended,
 		Readers: readers, Reply: st.InReplyToID != 0, Media: len(st.MediaIDs) > 0, Poll: st.Poll != nil,
 		Sensitive: st.Sensitive,
 	}, nil
+}
+
+// embedded tells whether the status's preview card, or else the card recorded for its
+// link, is a video. The card is fetched after the status is written, so a new status
+// whose link was never fetched before is indexed without it.
+func (s *Service) embedded(ctx context.Context, id shard.ID, link string) (bool, error) {
+	if link == "" || s.opts.Cards == nil {
+		return false, nil
+	}
+	byStatus, err := s.opts.Cards.ForStatuses(ctx, []shard.ID{id})
+	if err != nil {
+		return false, err
+	}
+	if c := byStatus[id]; c != nil {
+		return c.Type == card.Video, nil
+	}
+	byURL, err := s.opts.Cards.Recorded(ctx, []string{link})
+	if err != nil {
+		return false, err
+	}
+	c := byURL[link]
+	return c != nil && !c.None && c.Type == card.Video, nil
 }
 
 func (s *Service) indexTags(ctx context.Context, names []string) error {
@@ -249,20 +297,53 @@ func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
 
 // IndexAccountStatuses indexes every status of an account again, newest first.
 func (s *Service) IndexAccountStatuses(ctx context.Context, id shard.ID) error {
+	a, err := s.accounts.Get(ctx, id)
+	if errors.Is(err, account.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.indexStatusesOf(ctx, a)
+	return err
+}
+
+// indexStatusesOf indexes every status of an account (not its boosts), newest first,
+// a page at a time, and their hashtags; it returns how many statuses.
+func (s *Service) indexStatusesOf(ctx context.Context, a *account.Account) (int64, error) {
+	var n int64
 	p := paging.Page{Limit: 200}
 	for {
-		ids, err := s.statuses.ByAccount(ctx, id, id, p, status.AccountFilter{ExcludeReblogs: true})
-		if err != nil {
-			return err
+		ids, err := s.statuses.ByAccount(ctx, a.ID, a.ID, p, status.AccountFilter{ExcludeReblogs: true})
+		if err != nil || len(ids) == 0 {
+			return n, err
 		}
+		docs := make([]search.Status, 0, len(ids))
+		tags := map[string]bool{}
 		for _, sid := range ids {
-			if err := s.reindex(ctx, sid); err != nil {
-				return err
+			st, err := s.statuses.Get(ctx, sid)
+			if errors.Is(err, status.ErrNotFound) || (err == nil && st.ReblogOfID != 0) {
+				continue
+			}
+			if err != nil {
+				return n, err
+			}
+			doc, err := s.document(ctx, st, a)
+			if err != nil {
+				return n, err
+			}
+			docs = append(docs, doc)
+			for _, t := range st.Tags {
+				tags[t] = true
 			}
 		}
-		if len(ids) == 0 {
-			return nil
+		if err := s.engine.IndexStatuses(ctx, docs...); err != nil {
+			return n, err
 		}
+		if err := s.indexTags(ctx, slices.Sorted(maps.Keys(tags))); err != nil {
+			return n, err
+		}
+		n += int64(len(docs))
 		p.MaxID = ids[len(ids)-1]
 	}
 }

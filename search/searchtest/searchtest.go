@@ -27,8 +27,10 @@ func Run(t *testing.T, open Open) {
 		{"GermanAndFrench", testGermanFrench},
 		{"CJKBigrams", testCJK},
 		{"FallbackField", testFallback},
+		{"DetectedLanguage", testDetected},
 		{"Privacy", testPrivacy},
 		{"Filters", testFilters},
+		{"PhrasesAndExclusions", testPhrasesExclusions},
 		{"Paging", testPaging},
 		{"Tags", testTags},
 		{"Accounts", testAccounts},
@@ -134,6 +136,18 @@ func testFallback(t *testing.T, e search.Engine) {
 	expect(t, e, text("zyzzyva"), 2)
 }
 
+// testDetected: statuses without a language are indexed with the analyzer of the one
+// detected from their text.
+func testDetected(t *testing.T, e search.Engine) {
+	index(t, e, pub(1, "", "Die Häuser stehen seit hundert Jahren am Ufer des Flusses"),
+		pub(2, "", "We were running along the river when the rain started"),
+		pub(3, "", "Les chanteuses étaient heureuses de revenir à Paris"))
+	expect(t, e, text("Haus"), 1)
+	expect(t, e, text("run"), 2)
+	expect(t, e, text("chanteuse"), 3)
+	expect(t, e, search.StatusQuery{Text: "Fluss", Language: "de"}, 1)
+}
+
 func testPrivacy(t *testing.T, e search.Engine) {
 	open := pub(1, "en", "secret garden open")
 	closed := search.Status{ID: 2, AccountID: 5, Text: "secret garden closed", Language: "en",
@@ -157,18 +171,53 @@ func testFilters(t *testing.T, e search.Engine) {
 	b := pub(2, "fr", "apple tarte")
 	b.AccountID, b.Reply, b.Media = 2, true, true
 	c := pub(3, "en", "apple juice")
-	c.Poll, c.Sensitive = true, true
-	index(t, e, a, b, c)
+	c.Poll, c.Sensitive, c.Link = true, true, true
+	d := pub(4, "en", "apple video")
+	d.Link, d.Embed = true, true
+	index(t, e, a, b, c, d)
+	expect(t, e, search.StatusQuery{Text: "apple", Link: &yes}, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Embed: &yes}, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Link: &no, Embed: &no}, 1, 2)
 	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{2}}, 2)
-	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{1, 2}}, 1, 2, 3)
-	expect(t, e, search.StatusQuery{Text: "apple", Language: "en"}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Accounts: []uint64{1, 2}}, 1, 2, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", Language: "en"}, 1, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Reply: &yes}, 2)
-	expect(t, e, search.StatusQuery{Text: "apple", Reply: &no}, 1, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", Reply: &no}, 1, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Media: &yes}, 2)
 	expect(t, e, search.StatusQuery{Text: "apple", Poll: &yes, Sensitive: &yes}, 3)
-	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3)
+	expect(t, e, search.StatusQuery{Text: "apple", After: base.Add(time.Minute)}, 2, 3, 4)
 	expect(t, e, search.StatusQuery{Text: "apple", Before: base.Add(3 * time.Minute)}, 1, 2)
 	expect(t, e, search.StatusQuery{Accounts: []uint64{2}}, 2) // no text
+	expect(t, e, search.StatusQuery{Text: "apple", MinID: 2}, 3, 4)
+	expect(t, e, search.StatusQuery{Text: "apple", MaxID: 3}, 1, 2)
+	expect(t, e, search.StatusQuery{Text: "apple", MinID: 1, MaxID: 4}, 2, 3)
+}
+
+func testPhrasesExclusions(t *testing.T, e search.Engine) {
+	a := pub(1, "en", "The quick brown fox jumps")
+	b := pub(2, "en", "A brown quick fox sleeps")
+	c := pub(3, "de", "Der schnelle braune Fuchs")
+	c.AccountID = 2
+	d := pub(4, "", "fox and Café Crème together")
+	index(t, e, a, b, c, d)
+	expect(t, e, search.StatusQuery{Phrases: []string{"quick brown"}}, 1)
+	expect(t, e, search.StatusQuery{Phrases: []string{"Quick  Brown fox"}}, 1)
+	expect(t, e, search.StatusQuery{Phrases: []string{"cafe creme"}}, 4) // folded
+	expect(t, e, search.StatusQuery{Phrases: []string{"fox brown"}})
+	expect(t, e, search.StatusQuery{Text: "fox", Phrases: []string{"brown quick"}}, 2)
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"sleeping"}}, 1, 4) // stemmed as the words
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"quick brown"}}, 2, 4)
+	expect(t, e, search.StatusQuery{Text: "fox", Exclude: []string{"brown", "creme"}})
+	expect(t, e, search.StatusQuery{Text: "Fuchs fox", ExcludeAccounts: []uint64{1}})
+	expect(t, e, search.StatusQuery{Text: "Fuchs", ExcludeAccounts: []uint64{1}}, 3)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeLanguages: []string{"EN"}}, 4)
+	expect(t, e, search.StatusQuery{Accounts: []uint64{1}, Exclude: []string{"fox"}})
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) // statuses 1 to 4 are of its noon
+	later := pub(5, "en", "fox of another day")
+	later.CreatedAt = day.Add(24 * time.Hour)
+	index(t, e, later)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeDays: []time.Time{day}}, 5)
+	expect(t, e, search.StatusQuery{Text: "fox", ExcludeDays: []time.Time{day.Add(48 * time.Hour)}}, 1, 2, 4, 5)
 }
 
 func testPaging(t *testing.T, e search.Engine) {

@@ -1,0 +1,32 @@
+// What a signed-out browser sees: the instance and a way in.
+import { useState } from "react";
+import { useInstanceQuery } from "../api";
+import { beginSignIn } from "../oauth";
+
+export function Landing() {
+  const { data: instance } = useInstanceQuery();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signIn = () => {
+    setBusy(true);
+    setError(null);
+    beginSignIn().catch((e: unknown) => {
+      setBusy(false);
+      setError(e instanceof Error ? e.message : String(e));
+    });
+  };
+  return (
+    <main className="centered">
+      <h1>{instance?.title ?? "Herd"}</h1>
+      {instance?.description ? <p>{instance.description}</p> : null}
+      <button type="button" className="primary" onClick={signIn} disabled={busy}>
+        Sign in
+      </button>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </main>
+  );
+}

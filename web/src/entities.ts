@@ -1,0 +1,95 @@
+// Mastodon's entities, as far as the app reads them (docs.joinmastodon.org/entities).
+// Fields the app does not use are left out; those it uses are typed as the API
+// documents them, nullable where Mastodon may send null.
+
+export type Visibility = "public" | "unlisted" | "private" | "direct";
+
+export interface CustomEmoji {
+  shortcode: string;
+  url: string;
+  static_url: string;
+}
+
+export interface Account {
+  id: string;
+  username: string;
+  acct: string;
+  display_name: string;
+  url: string;
+  avatar: string;
+  avatar_static: string;
+  note: string;
+  locked: boolean;
+  bot: boolean;
+  emojis: CustomEmoji[];
+}
+
+export interface MediaAttachment {
+  id: string;
+  type: "image" | "gifv" | "video" | "audio" | "unknown";
+  url: string | null;
+  preview_url: string | null;
+  description: string | null;
+}
+
+export interface Status {
+  id: string;
+  uri: string;
+  url: string | null;
+  created_at: string;
+  account: Account;
+  content: string;
+  visibility: Visibility;
+  sensitive: boolean;
+  spoiler_text: string;
+  media_attachments: MediaAttachment[];
+  reblog: Status | null;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  in_reply_to_id: string | null;
+}
+
+export interface Application {
+  name: string;
+  client_id: string;
+  client_secret: string;
+  redirect_uri: string;
+}
+
+export interface Token {
+  access_token: string;
+  token_type: string;
+  scope: string;
+  created_at: number;
+}
+
+export interface InstanceV2 {
+  domain: string;
+  title: string;
+  description: string;
+  configuration: {
+    urls: { streaming: string };
+    statuses: { max_characters: number };
+  };
+}
+
+export interface CreateStatusParams {
+  status: string;
+  spoiler_text?: string;
+  sensitive?: boolean;
+  visibility: Visibility;
+}
+
+/** A message of the streaming API; payload is JSON text for update and status.update. */
+export interface StreamMessage {
+  stream: string[];
+  event: string;
+  payload?: string;
+}
+
+/** The Mastodon error body. */
+export interface ApiError {
+  error: string;
+  error_description?: string;
+}

@@ -1,0 +1,43 @@
+// What the streaming connection brought that the reader has not asked to see yet:
+// posts waiting above each timeline behind a "new posts" button, and posts deleted
+// since they were loaded. The connection's state is kept for the header.
+import { createSlice, type PayloadAction } from "@reduxjs/toolkit";
+import type { TimelineKind } from "./api";
+import type { Status } from "./entities";
+
+export type Connection = "connecting" | "open" | "closed";
+
+export interface LiveState {
+  pending: Record<TimelineKind, Status[]>;
+  connection: Connection;
+}
+
+const initialState: LiveState = { pending: { home: [], local: [], federated: [] }, connection: "closed" };
+
+export const liveSlice = createSlice({
+  name: "live",
+  initialState,
+  reducers: {
+    arrived(state, action: PayloadAction<{ kind: TimelineKind; status: Status }>) {
+      const list = state.pending[action.payload.kind];
+      if (!list.some((s) => s.id === action.payload.status.id)) list.unshift(action.payload.status);
+    },
+    /** A post now shown in the timelines (or gone) waits no longer. */
+    deleted(state, action: PayloadAction<string>) {
+      for (const kind of Object.keys(state.pending) as TimelineKind[]) {
+        state.pending[kind] = state.pending[kind].filter((s) => s.id !== action.payload);
+      }
+    },
+    cleared(state, action: PayloadAction<TimelineKind>) {
+      state.pending[action.payload] = [];
+    },
+    connection(state, action: PayloadAction<Connection>) {
+      state.connection = action.payload;
+    },
+    reset() {
+      return initialState;
+    },
+  },
+});
+
+export const { arrived, deleted, cleared, connection, reset } = liveSlice.actions;

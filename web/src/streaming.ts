@@ -1,0 +1,96 @@
+// One WebSocket to the streaming API, multiplexed: the "user" stream always, and the
+// public stream of the timeline on screen. The token goes in Sec-WebSocket-Protocol,
+// as browsers cannot set headers on a WebSocket (Mastodon's web app does the same).
+// New posts wait in the live slice; a dropped connection is opened again after a
+// growing pause, and the timelines are then read again for what it missed.
+import { useEffect, useRef } from "react";
+import { useDispatch, useStore } from "react-redux";
+import { api, type TimelineKind } from "./api";
+import type { Status, StreamMessage } from "./entities";
+import { arrived, connection, deleted } from "./liveSlice";
+import type { AppDispatch, RootState } from "./store";
+
+export const streamOf: Record<TimelineKind, string> = { home: "user", local: "public:local", federated: "public" };
+const kindOf: Record<string, TimelineKind> = { user: "home", "public:local": "local", public: "federated" };
+
+/** Applies one message of the stream to the store. */
+export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () => RootState): void {
+  const kind = kindOf[msg.stream[0] ?? ""];
+  if (msg.event === "delete" && msg.payload) {
+    dispatch(deleted(msg.payload));
+    for (const k of Object.keys(streamOf) as TimelineKind[]) {
+      dispatch(api.util.updateQueryData("timeline", k, (list) => list.filter((s) => s.id !== msg.payload)));
+    }
+    return;
+  }
+  if (msg.event !== "update" || !kind || !msg.payload) return;
+  const status = JSON.parse(msg.payload) as Status;
+  const shown = api.endpoints.timeline.select(kind)(getState()).data;
+  if (shown?.some((s) => s.id === status.id)) return;
+  dispatch(arrived({ kind, status }));
+}
+
+/** Keeps the connection open while signed in; extra is the public timeline on screen. */
+export function useStreaming(base: string | undefined, token: string | null, extra: TimelineKind | null): void {
+  const dispatch = useDispatch<AppDispatch>();
+  const store = useStore<RootState>();
+  const socket = useRef<WebSocket | null>(null);
+  const subscribed = useRef<string | null>(null);
+  const want = extra && extra !== "home" ? streamOf[extra] : null;
+  const wanted = useRef(want);
+  wanted.current = want;
+
+  useEffect(() => {
+    if (!base || !token) return;
+    let stopped = false;
+    let attempt = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const open = () => {
+      dispatch(connection("connecting"));
+      const ws = new WebSocket(`${base}/api/v1/streaming`, token);
+      socket.current = ws;
+      ws.onopen = () => {
+        dispatch(connection("open"));
+        ws.send(JSON.stringify({ type: "subscribe", stream: "user" }));
+        subscribed.current = wanted.current;
+        if (wanted.current) ws.send(JSON.stringify({ type: "subscribe", stream: wanted.current }));
+        if (attempt > 0) {
+          for (const k of Object.keys(streamOf) as TimelineKind[]) {
+            if (api.endpoints.timeline.select(k)(store.getState()).data === undefined) continue;
+            void dispatch(api.endpoints.timeline.initiate(k, { subscribe: false, forceRefetch: true }));
+          }
+        }
+        attempt = 0;
+      };
+      ws.onmessage = (e: MessageEvent<string>) => {
+        receive(JSON.parse(e.data) as StreamMessage, dispatch, store.getState);
+      };
+      ws.onclose = () => {
+        socket.current = null;
+        subscribed.current = null;
+        if (stopped) return;
+        dispatch(connection("closed"));
+        // Closed for a token revoked elsewhere? Asking who we are finds out, and a
+        // 401 signs the browser out (api.ts), which stops this loop.
+        void dispatch(api.endpoints.me.initiate(undefined, { subscribe: false, forceRefetch: true }));
+        attempt++;
+        timer = setTimeout(open, Math.min(30_000, 500 * 2 ** attempt));
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      socket.current?.close();
+      dispatch(connection("closed"));
+    };
+  }, [base, token, dispatch, store]);
+
+  useEffect(() => {
+    const ws = socket.current;
+    if (!ws || ws.readyState !== WebSocket.OPEN || subscribed.current === want) return;
+    if (subscribed.current) ws.send(JSON.stringify({ type: "unsubscribe", stream: subscribed.current }));
+    if (want) ws.send(JSON.stringify({ type: "subscribe", stream: want }));
+    subscribed.current = want;
+  }, [want]);
+}
