@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/poll"
@@ -80,7 +81,7 @@ type Statuses interface {
 	Replies(ctx context.Context, id shard.ID, limit int) ([]shard.ID, error)
 	ByURI(ctx context.Context, uri string) (*status.Status, error)
 	CreateRemote(ctx context.Context, st *status.Status) (*status.Status, bool, error)
-	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool) error
+	UpdateRemote(ctx context.Context, st *status.Status, content, spoiler string, sensitive bool, rs []media.Remote) error
 	Delete(ctx context.Context, author, id shard.ID) (*status.Status, error)
 	Tombstone(ctx context.Context, uri string) error
 	Polls(ctx context.Context, viewer shard.ID, sts []*status.Status) (map[shard.ID]poll.Tally, map[shard.ID][]int, error)

@@ -252,7 +252,8 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 	if r := v.Rejected(); r != nil {
 		return fmt.Errorf("%w: edit of %s matched content rule %d", ErrRefused, st.URI, r.ID)
 	}
-	if err := s.statuses.UpdateRemote(ctx, st, content, spoiler, sensitive || spoiler != "" || edited.Sensitive); err != nil {
+	if err := s.statuses.UpdateRemote(ctx, st, content, spoiler, sensitive || spoiler != "" || edited.Sensitive,
+		edited.RemoteMedia); err != nil {
 		return err
 	}
 	s.actions.ReportMatches(ctx, st, v)

@@ -32,6 +32,8 @@ type Document struct {
 	FocalPoint []float64 `json:"focalPoint,omitempty"`
 	Width      int       `json:"width,omitempty"`
 	Height     int       `json:"height,omitempty"`
+	// Icon is the custom preview its uploader gave, as Mastodon sends it.
+	Icon *Image `json:"icon,omitempty"`
 }
 
 // attachments renders the attachments of a local status.
@@ -58,6 +60,9 @@ func (s *Service) attachments(ctx context.Context, st *status.Status) ([]any, er
 			d.FocalPoint = []float64{a.Focus.X, a.Focus.Y}
 		}
 		d.Width, d.Height = a.Width, a.Height
+		if a.Thumbnail.Key != "" {
+			d.Icon = &Image{Type: "Image", MediaType: a.Thumbnail.ContentType, URL: s.media.FileURL(a.Thumbnail.Key)}
+		}
 		out = append(out, d)
 	}
 	return out, nil
@@ -92,6 +97,9 @@ func (s *Service) attachmentsOf(obj map[string]any) []media.Remote {
 		}
 		r := media.Remote{URL: u, MediaType: strings.ToLower(str2(m, "mediaType")), Description: str2(m, "name"),
 			Blurhash: str2(m, "blurhash"), Width: int(int64From(m["width"])), Height: int(int64From(m["height"]))}
+		if icon, _ := m["icon"].(map[string]any); icon != nil {
+			r.Thumbnail = text.CleanURL(linkOf(icon["url"]), true)
+		}
 		if r.MediaType == "" && str2(m, "type") == "Image" {
 			r.MediaType = "image/*"
 		}

@@ -63,6 +63,14 @@ var (
 <body><header><a href="{{.ProfileURL}}"><strong>{{.DisplayName}}</strong></a> <span class="handle">{{.Handle}}</span></header>
 <main>{{range .Posts}}<article>{{if .SpoilerText}}<details><summary>{{.SpoilerText}}</summary>{{.Content}}</details>{{else}}{{.Content}}{{end}}
 <time>{{.Published}}</time></article>{{end}}</main></body></html>`))
+	// embedTmpl is the page an oEmbed iframe shows: the status alone, its links
+	// opening outside the frame.
+	embedTmpl = template.Must(template.New("embed").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{{.Title}}</title><base target="_blank">` + pageStyle + `<style>body{margin:0 auto;padding:.5em 1em}</style></head>
+<body class="embed"><header><a href="{{.ProfileURL}}"><strong>{{.DisplayName}}</strong></a> <span class="handle">{{.Handle}}</span></header>
+<main>{{range .Posts}}<article>{{if .SpoilerText}}<details><summary>{{.SpoilerText}}</summary>{{.Content}}</details>{{else}}{{.Content}}{{end}}
+<a href="{{.URL}}"><time>{{.Published}}</time></a></article>{{end}}</main></body></html>`))
 )
 
 // profile renders the public profile page of a local account with its recent public posts.
@@ -103,8 +111,9 @@ func (s *Service) pagePost(username string, st *status.Status) pagePost {
 		SpoilerText: st.SpoilerText, Content: template.HTML(st.Content)}
 }
 
-// statusPage renders the public page of one public or unlisted local status.
-func (s *Service) statusPage(ctx context.Context, username string, id shard.ID) ([]byte, error) {
+// statusPage renders the public page of one public or unlisted local status, with
+// tmpl: statusTmpl or embedTmpl.
+func (s *Service) statusPage(ctx context.Context, username string, id shard.ID, tmpl *template.Template) ([]byte, error) {
 	n, err := s.Note(ctx, username, id) // the same visibility rules as the object
 	if err != nil {
 		return nil, err
@@ -124,7 +133,7 @@ func (s *Service) statusPage(ctx context.Context, username string, id shard.ID) 
 	p := profilePage{Title: name + ": " + truncate(st.Text, 60), DisplayName: name, ProfileURL: s.ProfileURL(a.Username),
 		Handle: "@" + a.Username + "@" + s.opts.Domain, Actor: n.ID, Posts: []pagePost{s.pagePost(a.Username, st)}}
 	var b bytes.Buffer
-	err = statusTmpl.Execute(&b, p)
+	err = tmpl.Execute(&b, p)
 	return b.Bytes(), err
 }
 
@@ -159,7 +168,7 @@ func (h *Server) page(ctx *fasthttp.RequestCtx) {
 	} else {
 		var id shard.ID
 		if id, err = shard.Parse(idStr); err == nil {
-			body, err = h.s.statusPage(ctx, username, id)
+			body, err = h.s.statusPage(ctx, username, id, statusTmpl)
 		} else {
 			err = ErrNotFound
 		}
@@ -171,5 +180,25 @@ func (h *Server) page(ctx *fasthttp.RequestCtx) {
 	ctx.SetContentType("text/html; charset=utf-8")
 	ctx.Response.Header.Set("Vary", "Accept")
 	ctx.Response.Header.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:")
+	ctx.SetBody(body)
+}
+
+// embed answers /@name/id/embed, the page an oEmbed iframe shows (GET /api/oembed):
+// the status's page that any site may frame.
+func (h *Server) embed(ctx *fasthttp.RequestCtx) {
+	handle := str(ctx, "handle")
+	id, err := shard.Parse(str(ctx, "id"))
+	if err != nil || !strings.HasPrefix(handle, "@") || len(handle) < 2 {
+		h.fail(ctx, ErrNotFound)
+		return
+	}
+	body, err := h.s.statusPage(ctx, handle[1:], id, embedTmpl)
+	if err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	ctx.SetContentType("text/html; charset=utf-8")
+	ctx.Response.Header.Set("Content-Security-Policy",
+		"default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors *")
 	ctx.SetBody(body)
 }

@@ -54,6 +54,7 @@ func (h *Server) Register(r *router.Router) {
 		h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) { return h.s.Actor(ctx, name(ctx)) })))
 	r.GET("/{handle}", h.page)
 	r.GET("/{handle}/{id}", h.page)
+	r.GET("/{handle}/{id}/embed", h.embed)
 	r.GET("/users/{name}/outbox", h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {
 		return h.s.Outbox(ctx, viewer, name(ctx), cursor(ctx))
 	}))

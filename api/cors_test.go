@@ -40,7 +40,8 @@ var sameOriginOnly = []string{
 	"GET /health",
 	"GET /avatars/original/missing.png", "GET /headers/original/missing.png",
 	"POST /inbox", "POST /users/{name}/inbox", "POST /actor/inbox", // server to server
-	"GET /actor", "GET /actor/outbox", "GET /{handle}/{id}",
+	"GET /relay", "GET /relay/outbox", "GET /relay/followers", "GET /relay/following", "POST /relay/inbox", // relay mode, server to server
+	"GET /actor", "GET /actor/outbox", "GET /{handle}/{id}", "GET /{handle}/{id}/embed", // an iframe needs no CORS
 	"GET /users/{name}/outbox", "GET /users/{name}/followers", "GET /users/{name}/following",
 	"GET /users/{name}/collections/featured", "GET /users/{name}/statuses/{id}",
 	"GET /users/{name}/statuses/{id}/replies",

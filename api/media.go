@@ -40,7 +40,8 @@ const (
 const mediaPrefix = "/system/"
 
 // attachment renders an attachment; a file is at the configured public URL, or
-// served by the node under /system/.
+// served by the node under /system/; a remote attachment's files are its server's
+// until they are cached here (remote_url is then where its server serves it).
 func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 	out := &MediaAttachment{ID: a.ID.String(), Type: string(a.Kind), Meta: a.Meta}
 	if a.Description != "" {
@@ -50,8 +51,14 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 		out.Blurhash = ptr(a.Blurhash)
 	}
 	if !a.Local() {
-		out.URL, out.RemoteURL = ptr(a.RemoteURL), ptr(a.RemoteURL)
-		if a.Kind == media.Image {
+		out.RemoteURL = ptr(a.RemoteURL)
+	}
+	if !a.Local() && !a.Cached() {
+		out.URL = ptr(a.RemoteURL)
+		switch {
+		case a.RemoteThumbnail != "":
+			out.PreviewURL = ptr(a.RemoteThumbnail)
+		case a.Kind == media.Image:
 			out.PreviewURL = ptr(a.RemoteURL)
 		}
 		return out
@@ -61,6 +68,9 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 		if a.Small.Key != "" { // audio has no preview
 			out.PreviewURL = ptr(s.d.Media.FileURL(a.Small.Key))
 		}
+	}
+	if a.Thumbnail.Key != "" {
+		out.PreviewURL = ptr(s.d.Media.FileURL(a.Thumbnail.Key))
 	}
 	return out
 }
@@ -76,8 +86,12 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 		if data == nil {
 			return httpErr(422, "Validation failed: File can't be blank")
 		}
+		thumb, err := s.uploadedFile(r, "thumbnail")
+		if err != nil {
+			return err
+		}
 		a, err := s.d.Media.Upload(r.context(), r.viewer, data, media.Upload{Description: r.p.str("description"),
-			Focus: r.p.str("focus")})
+			Focus: r.p.str("focus"), Thumbnail: thumb})
 		if err != nil {
 			return err
 		}
@@ -97,12 +111,16 @@ func (s *Server) uploadMedia(wait time.Duration) handlerFunc {
 
 // uploadedFile reads a multipart file field within the media size limit, or nil
 // when the request has none.
-func (s *Server) uploadedFile(r *req, field string) ([]byte, error) {
+func (s *Server) uploadedFile(r *req, field string) ([]byte, error) { return s.nthFile(r, field, 0) }
+
+// nthFile reads the nth file of a multipart field (several files may share a
+// name, as media_attributes[][thumbnail]), or nil when there is none.
+func (s *Server) nthFile(r *req, field string, n int) ([]byte, error) {
 	form, err := r.ctx.MultipartForm()
-	if err != nil || len(form.File[field]) == 0 {
+	if err != nil || len(form.File[field]) <= n {
 		return nil, nil
 	}
-	fh := form.File[field][0]
+	fh := form.File[field][n]
 	if fh.Size > s.d.Media.MaxBytes() {
 		return nil, httpErr(422, fmt.Sprintf("Validation failed: File file size must be less than %d MB", s.d.Media.MaxBytes()>>20))
 	}
@@ -149,14 +167,18 @@ func failed(a *media.Attachment, msg string) error {
 	return httpErr(422, msg)
 }
 
-// updateMedia answers PUT /api/v1/media/:id (description, focus).
+// updateMedia answers PUT /api/v1/media/:id (description, focus, thumbnail).
 func (s *Server) updateMedia(r *req) error {
 	id, err := r.pathID("id")
 	if err != nil {
 		return err
 	}
+	thumb, err := s.uploadedFile(r, "thumbnail")
+	if err != nil {
+		return err
+	}
 	a, err := s.d.Media.Update(r.context(), r.viewer, id, media.Change{Description: r.p.opt("description"),
-		Focus: r.p.opt("focus")})
+		Focus: r.p.opt("focus"), Thumbnail: thumb})
 	if err != nil {
 		return err
 	}
@@ -177,13 +199,13 @@ func mediaIDs(r *req) ([]shard.ID, error) {
 	return ids, nil
 }
 
-// serveFile answers GET /system/<key>: a stored media file or account picture (never
-// an upload as received), by byte range if asked,
+// serveFile answers GET /system/<key>: a stored media file (a remote one's cached
+// copy too) or account picture (never an upload as received), by byte range if asked,
 // cacheable for a year (a file's key never names other bytes).
 func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	key := strings.TrimPrefix(string(ctx.Path()), mediaPrefix)
 	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") &&
-		!strings.HasPrefix(key, "custom_emojis/") {
+		!strings.HasPrefix(key, "custom_emojis/") && !strings.HasPrefix(key, "cache/media_attachments/files/") {
 		writeJSON(ctx, 404, map[string]string{"error": "Record not found"})
 		return
 	}

@@ -125,6 +125,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/bookmarks", user("read:bookmarks"), s.markedList(st.Bookmarks))
 
 	s.handle("GET", "/api/v2/search", open("read:search"), s.search)
+	s.handle("GET", "/api/oembed", public, s.oembed)
 
 	// Timelines.
 	s.handle("GET", "/api/v1/timelines/home", user("read:statuses"), filtered(filter.Home, true, s.home))

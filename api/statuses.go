@@ -128,6 +128,9 @@ func (s *Server) editStatus(r *req) error {
 		}
 		change.MediaIDs = &ids
 	}
+	if change.MediaAttributes, err = s.mediaAttributes(r); err != nil {
+		return err
+	}
 	st, err := s.d.Actions.Edit(r.context(), r.viewer, id, change)
 	if err != nil {
 		return err
@@ -148,10 +151,14 @@ func (s *Server) statusHistory(r *req) error {
 	if err != nil {
 		return err
 	}
+	atts, err := s.revisionMedia(r.context(), revs)
+	if err != nil {
+		return err
+	}
 	out := make([]StatusEdit, len(revs))
 	for i, rev := range revs {
 		out[i] = StatusEdit{Content: rev.Content, SpoilerText: rev.SpoilerText, Sensitive: rev.Sensitive,
-			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: []any{}, Emojis: []any{}}
+			CreatedAt: datetime(rev.CreatedAt), Account: acc, MediaAttachments: atts[i], Emojis: []any{}}
 		if rev.PollOptions != nil {
 			p := &EditedPoll{Options: make([]EditedPollOption, len(rev.PollOptions))}
 			for j, o := range rev.PollOptions {

@@ -15,29 +15,15 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// Change is what PUT /api/v1/media/:id gives; nil fields are left alone.
-type Change struct {
-	Description *string
-	Focus       *string
-}
-
-// Update changes the description and focus of one of account's attachments.
+// Update changes the description, focus or thumbnail of one of account's
+// attachments, as PUT /api/v1/media/:id.
 func (s *Service) Update(ctx context.Context, account, id shard.ID, c Change) (*Attachment, error) {
 	a, err := s.Own(ctx, account, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.Description != nil {
-		if err := s.checkDescription(*c.Description); err != nil {
-			return nil, err
-		}
-		a.Description = *c.Description
-	}
-	if c.Focus != nil {
-		if focus, err := mediaproc.ParseFocus(*c.Focus); err == nil {
-			a.Focus = &focus
-			a.Meta = withFocus(a.Meta, focus)
-		}
+	if err := s.Amend(ctx, a, c); err != nil {
+		return nil, err
 	}
 	return a, s.save(ctx, a)
 }
@@ -56,7 +42,7 @@ func (s *Service) Delete(ctx context.Context, account, id shard.ID) error {
 }
 
 func (s *Service) remove(ctx context.Context, a *Attachment) error {
-	for _, key := range []string{a.Upload, a.Original.Key, a.Small.Key} {
+	for _, key := range []string{a.Upload, a.Original.Key, a.Small.Key, a.Thumbnail.Key} {
 		if key == "" {
 			continue
 		}
@@ -117,18 +103,22 @@ func Marks(as []*Attachment, statusID shard.ID) ([]store.Mutation, error) {
 // Remote is an attachment of a remote status, as its server describes it.
 type Remote struct {
 	URL, MediaType, Description, Blurhash string
-	Width, Height                         int
-	Focus                                 *mediaproc.Focus
+	// Thumbnail is the URL of its custom preview (the Document's icon), if any.
+	Thumbnail     string
+	Width, Height int
+	Focus         *mediaproc.Focus
 }
 
 // AddRemote records the attachments of a remote status by URL, in order, and
-// returns their ids. Their files stay on their server.
+// returns their ids; their files are then fetched and kept here off the request path
+// (the media topic's jobs, when Options.HTTP is set), and served from their server
+// until they are.
 func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs []Remote) ([]shard.ID, error) {
 	var muts []store.Mutation
 	var ids []shard.ID
 	for _, r := range rs {
 		a := &Attachment{ID: s.ids.Next(), AccountID: account, StatusID: statusID, Kind: kindOf(r.MediaType),
-			Description: r.Description, Blurhash: r.Blurhash, Focus: r.Focus, RemoteURL: r.URL, Processed: true,
+			Description: r.Description, Blurhash: r.Blurhash, Focus: r.Focus, RemoteURL: r.URL, RemoteThumbnail: r.Thumbnail, Processed: true,
 			Width: r.Width, Height: r.Height, CreatedAt: s.opts.Now().UTC()}
 		if r.Width > 0 && r.Height > 0 {
 			a.Meta = remoteMeta(r)
@@ -146,7 +136,7 @@ func (s *Service) AddRemote(ctx context.Context, account, statusID shard.ID, rs 
 	if err := s.st.ApplyEach(ctx, muts); err != nil {
 		return nil, fmt.Errorf("record remote media of %d: %w", statusID, err)
 	}
-	return ids, nil
+	return ids, s.queueCache(ctx, account, ids)
 }
 
 // kindOf is the kind of a media type, as Mastodon reads a remote attachment's.

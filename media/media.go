@@ -4,15 +4,17 @@
 // preview, with their meta and blurhash; a video as an MP4 and a preview of its first
 // frame; audio as an MP3), their description and focus, their
 // attachment to one status, the cleaning of uploads never attached, and the
-// attachments of remote statuses, recorded by URL. It stores records through the
-// store contract and files through the blob contract; it must not know HTTP,
-// federation or engines.
+// attachments of remote statuses, recorded by URL, then fetched (through an HTTP
+// client it is given) and kept processed as uploads are, until pruned. It stores
+// records through the store contract and files through the blob contract; it must not
+// know the client API, federation or engines.
 package media
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/herd-social/herd/blob"
@@ -90,7 +92,21 @@ type Attachment struct {
 	// Refusal is the message a failed upload's uploader is shown, when it was refused
 	// with one (a video over the limits).
 	Refusal string `cbor:"19,keyasint,omitempty"`
+	// Thumbnail is a custom preview its uploader gave (Mastodon's `thumbnail`), shown
+	// instead of Small.
+	Thumbnail File `cbor:"20,keyasint,omitempty"`
+	// CachedAt is when the files of a remote attachment were fetched and made here
+	// (Original, Small); zero while it is served from its server. CacheFailed is why
+	// they could not be: it is then left at its server.
+	CachedAt    time.Time `cbor:"21,keyasint,omitempty"`
+	CacheFailed string    `cbor:"22,keyasint,omitempty"`
+	// RemoteThumbnail is a remote attachment's custom preview, where its server
+	// serves it.
+	RemoteThumbnail string `cbor:"23,keyasint,omitempty"`
 }
+
+// Cached reports whether a remote attachment's files are kept here.
+func (a *Attachment) Cached() bool { return !a.Local() && a.Original.Key != "" }
 
 // idleSince is when the attachment was last without a status: uploaded or released.
 func (a *Attachment) idleSince() time.Time {
@@ -106,21 +122,27 @@ func (a *Attachment) Local() bool { return a.RemoteURL == "" }
 const (
 	tMedia      = "media"            // id → Attachment
 	tUnattached = "media_unattached" // hour uploaded → id
+	tCached     = "media_cached"     // hour cached → id of a remote attachment
 )
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tMedia}, {Name: tUnattached, TTL: 7 * 24 * time.Hour}}
+	return store.Schema{{Name: tMedia}, {Name: tUnattached, TTL: 7 * 24 * time.Hour}, {Name: tCached}}
 }
 
 // Topic is the bus topic of processing jobs, keyed by uploader; Group consumes it.
+// RemoteTopic holds the jobs that fetch remote attachments' files, keyed by their
+// account, apart so that a slow server never delays an upload.
 const (
-	Topic = "media"
-	Group = "media"
+	Topic       = "media"
+	RemoteTopic = "media_remote"
+	Group       = "media"
 )
 
 // Topics lists the bus topics this package uses.
-func Topics() []bus.Topic { return []bus.Topic{{Name: Topic, Partitions: 16}} }
+func Topics() []bus.Topic {
+	return []bus.Topic{{Name: Topic, Partitions: 16}, {Name: RemoteTopic, Partitions: 16}}
+}
 
 // Options configure the service.
 type Options struct {
@@ -135,6 +157,18 @@ type Options struct {
 	// DeadLetters sets aside the jobs that can never be processed; default a
 	// deadletter.Keeper on the service's store.
 	DeadLetters DeadLetters
+	// HTTP fetches the files of remote attachments, to keep them here (the guarded
+	// outbound client); nil: they stay at their servers.
+	HTTP *http.Client
+	// RejectMedia reports whether the files of a host are not to be fetched (a
+	// domain block with reject_media); nil: none is refused.
+	RejectMedia func(ctx context.Context, host string) (bool, error)
+	// UserAgent is sent with those fetches.
+	UserAgent string
+	// RemoteMaxBytes bounds a remote file fetched; default the largest upload taken.
+	RemoteMaxBytes int64
+	// RemoteTimeout bounds one fetch of a remote file; default a minute.
+	RemoteTimeout time.Duration
 	// FilesURL is the base URL the node serves files under (its /system/); a file's
 	// URL is it and the file's key, unless the media store has a public URL of its own.
 	FilesURL string
@@ -154,6 +188,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.RemoteTimeout == 0 {
+		o.RemoteTimeout = time.Minute
 	}
 	return o
 }
@@ -183,7 +220,11 @@ func New(st store.Store, files blob.Store, b bus.Bus, ids *shard.Generator, opts
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, files: files, bus: b, ids: ids, proc: proc, opts: opts}, nil
+	s := &Service{st: st, files: files, bus: b, ids: ids, proc: proc, opts: opts}
+	if s.opts.RemoteMaxBytes == 0 {
+		s.opts.RemoteMaxBytes = s.MaxBytes()
+	}
+	return s, nil
 }
 
 // MaxBytes is the largest upload taken, of any kind.

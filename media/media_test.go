@@ -25,7 +25,10 @@ type rig struct {
 	now   *atomic.Int64
 }
 
-func newRig(t *testing.T) rig {
+func newRig(t *testing.T) rig { return newRigWith(t, media.Options{}) }
+
+// newRigWith is newRig with the options opts sets (but the clock and files URL).
+func newRigWith(t *testing.T, opts media.Options) rig {
 	e := testrig.NewEngines(t)
 	files, err := blobfs.Open(blobfs.Options{Dir: t.TempDir(), NoSync: true})
 	if err != nil {
@@ -36,8 +39,8 @@ func newRig(t *testing.T) rig {
 	now := &atomic.Int64{}
 	now.Store(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC).UnixNano())
 	st := e.OpenStore(media.Schema()...)
-	svc, err := media.New(st, files, e.OpenBus(), ids,
-		media.Options{FilesURL: "https://example.com/system/", Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	opts.FilesURL, opts.Now = "https://example.com/system/", func() time.Time { return time.Unix(0, now.Load()) }
+	svc, err := media.New(st, files, e.OpenBus(), ids, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,8 @@ type Upload struct {
 	// Focus is the focus parameter, "x,y"; one Mastodon would not read is ignored, as
 	// Mastodon ignores it.
 	Focus string
+	// Thumbnail is a custom preview image, as uploaded, or nil.
+	Thumbnail []byte
 }
 
 // unsupported is Mastodon's answer to a file it does not take.
@@ -47,6 +49,11 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 	a := &Attachment{ID: s.ids.Next(), AccountID: account, Kind: Image, Description: u.Description, CreatedAt: now}
 	if focus, err := mediaproc.ParseFocus(u.Focus); err == nil {
 		a.Focus = &focus
+	}
+	if u.Thumbnail != nil {
+		if err := s.thumbnail(ctx, a, u.Thumbnail); err != nil {
+			return nil, err
+		}
 	}
 	a.Upload = "media_attachments/uploads/" + a.ID.String()
 	if err := s.files.Put(ctx, a.Upload, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
@@ -112,23 +119,36 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 // video an MP4 and its first frame, or for audio an MP3; then it drops the upload as
 // received. Processing one again changes nothing. An upload refused or that ffmpeg
 // cannot read is marked failed; ffmpeg missing is the machine's trouble, retried.
+// The job of a remote attachment fetches its file and makes the same files of it
+// (cache).
 func (s *Service) Process(ctx context.Context, id shard.ID) error {
 	a, err := s.Get(ctx, id)
-	if err != nil || a.Processed || a.Failed != "" || !a.Local() {
+	if err != nil || a.Failed != "" {
 		return err
+	}
+	if !a.Local() {
+		return s.cache(ctx, a)
+	}
+	if a.Processed {
+		return nil
 	}
 	data, err := s.read(ctx, a.Upload)
 	if err != nil {
 		return err
 	}
+	return s.derive(ctx, a, data)
+}
+
+// derive makes the files of a's content, data.
+func (s *Service) derive(ctx context.Context, a *Attachment, data []byte) error {
 	if _, err := mediaproc.Sniff(data); err != nil {
 		return s.processAV(ctx, a, data)
 	}
 	res, err := s.proc.Process(data, a.Focus)
 	if err != nil {
-		a.Failed = err.Error()
-		return s.save(ctx, a)
+		return s.refuse(ctx, a, err)
 	}
+	a.Kind = Image
 	original := res.Original
 	if res.Animated {
 		if original, err = s.proc.GIFV(ctx, res.Original.Data); err != nil {
@@ -145,8 +165,7 @@ func (s *Service) processAV(ctx context.Context, a *Attachment, data []byte) err
 		return err
 	}
 	if err != nil {
-		a.Failed, a.Refusal = err.Error(), mediaproc.Refusal(err)
-		return s.save(ctx, a)
+		return s.refuse(ctx, a, err)
 	}
 	if !res.Video {
 		a.Kind = Audio
@@ -156,11 +175,30 @@ func (s *Service) processAV(ctx context.Context, a *Attachment, data []byte) err
 	return s.finish(ctx, a, res.Original, &res.Small, res.Meta, res.Blurhash)
 }
 
+// refuse records why a's files could not be made: a local upload is failed (its
+// uploader sees why); a remote attachment stays at its server.
+func (s *Service) refuse(ctx context.Context, a *Attachment, err error) error {
+	if a.Local() {
+		a.Failed, a.Refusal = err.Error(), mediaproc.Refusal(err)
+	} else {
+		a.CacheFailed = err.Error()
+		if err := s.DeleteFile(ctx, a.Thumbnail.Key); err != nil { // its server's stands
+			return err
+		}
+		a.Thumbnail = File{}
+	}
+	return s.save(ctx, a)
+}
+
 // finish stores the files made of an upload, records them with the meta, and drops
-// the upload as received.
+// the upload as received; for a remote attachment, it records when they were made,
+// for the prune of the cache.
 func (s *Service) finish(ctx context.Context, a *Attachment, original mediaproc.File, small *mediaproc.File, meta any, blurhash string) error {
 	id := a.ID.String()
 	dir := "media_attachments/files/" + id
+	if !a.Local() {
+		dir = "cache/" + dir
+	}
 	var err error
 	if a.Original, err = s.store(ctx, dir+"/original/"+id+original.Extension, original); err != nil {
 		return err
@@ -170,12 +208,22 @@ func (s *Service) finish(ctx context.Context, a *Attachment, original mediaproc.
 			return err
 		}
 	}
+	custom := a.Meta
 	if a.Meta, err = json.Marshal(meta); err != nil {
 		return err
+	}
+	if a.Thumbnail.Key != "" { // the custom preview's size and blurhash stand
+		a.Meta, blurhash = keepSmall(a.Meta, custom), a.Blurhash
+	}
+	if blurhash == "" && !a.Local() { // audio: the blurhash its server gave stands
+		blurhash = a.Blurhash
 	}
 	upload := a.Upload
 	a.Blurhash, a.Processed, a.Upload = blurhash, true, ""
 	a.Width, a.Height = original.Width, original.Height
+	if !a.Local() {
+		return s.cached(ctx, a)
+	}
 	if err := s.save(ctx, a); err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func consumerTopics() []consumerTopic {
 	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic}, {activitypub.RelayGroup, activitypub.RelayTopic},
-		{media.Group, media.Topic}, {push.Group, push.Topic}, {mail.Group, mail.Topic}}
+		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}, {mail.Group, mail.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}

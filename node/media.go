@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/blob"
 	blobfs "github.com/herd-social/herd/blob/fs"
 	blobs3 "github.com/herd-social/herd/blob/s3"
+	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/shard"
 )
 
 // Media store names, as media.store takes them.
@@ -44,6 +47,12 @@ type MediaConfig struct {
 	S3SecretKey string `toml:"s3_secret_key" help:"S3 secret access key" secret:"true"`
 	// S3CreateBucket creates the bucket at start when it is missing.
 	S3CreateBucket bool `toml:"s3_create_bucket" help:"create the S3 bucket at start if missing"`
+	// CacheDays is how many days the cached files of remote attachments are kept
+	// before the sweep removes them (they are then served from their servers again),
+	// as Mastodon's `tootctl media remove --days`; 0 keeps them.
+	CacheDays int `toml:"cache_days" help:"days remote media files are kept cached (0: always)"`
+	// NoCache leaves the files of remote attachments at their servers.
+	NoCache bool `toml:"no_cache" help:"do not fetch and keep the files of remote media"`
 }
 
 // mediaDefaults fills the media store's zero fields.
@@ -116,10 +125,33 @@ func OpenMedia(cfg Config, log *slog.Logger) (blob.Store, error) {
 	return openMedia(ctx, cfg, log)
 }
 
+// buildMedia makes the media service, which fetches remote media through the guarded
+// client of fed (given a minute, the time a large file may take) unless
+// media.no_cache, and not from the domains whose media are rejected.
+func (n *Node) buildMedia(fed fedBase, ids *shard.Generator) (*media.Service, error) {
+	cfg := n.cfg
+	opts := media.Options{DeadLetters: n.Services.DeadLetters, FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/",
+		UserAgent: "Herd/" + SoftwareVersion + " (+" + cfg.Scheme + "://" + cfg.Domain + "/)", RejectMedia: n.Services.Domains.RejectsMedia}
+	if !cfg.Media.NoCache {
+		client := fed.opts.Client
+		client.Timeout = time.Minute
+		var err error
+		if opts.HTTP, err = activitypub.NewHTTPClient(client); err != nil {
+			return nil, fmt.Errorf("node: %w", err)
+		}
+	}
+	s, err := media.New(n.store, n.files, n.bus, ids, opts)
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	return s, nil
+}
+
 // mediaSweep is how often a worker removes the uploads no status took.
 const mediaSweep = time.Hour
 
-// sweepMedia removes the uploads that no status took within a day, every mediaSweep
+// sweepMedia removes the uploads that no status took within a day, and the cached
+// files of remote media older than media.cache_days, every mediaSweep
 // (with jitter, so that the nodes of a cluster do not sweep together), until ctx is
 // done.
 func (n *Node) sweepMedia(ctx context.Context) {
@@ -133,6 +165,13 @@ func (n *Node) sweepMedia(ctx context.Context) {
 			n.log.Error("node: prune unattached media", "err", err)
 		} else if k > 0 {
 			n.log.Info("node: unattached media removed", "count", k)
+		}
+		if days := n.cfg.Media.CacheDays; days > 0 {
+			if k, err := n.Media.PruneCache(ctx, time.Duration(days)*24*time.Hour); err != nil && ctx.Err() == nil {
+				n.log.Error("node: prune cached remote media", "err", err)
+			} else if k > 0 {
+				n.log.Info("node: cached remote media removed", "count", k)
+			}
 		}
 	}
 }

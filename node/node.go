@@ -216,9 +216,8 @@ func (n *Node) build() error {
 	format := status.NewTextFormatter(s.Accounts, fed.resolver, cfg.Domain, cfg.Scheme+"://"+cfg.Domain,
 		status.RemoteOptions{Budget: cfg.ResolveBudget})
 	s.Visibility = visibility.New(s.Accounts)
-	if s.Media, err = media.New(n.store, n.files, n.bus, ids, media.Options{DeadLetters: s.DeadLetters,
-		FilesURL: cfg.Scheme + "://" + cfg.Domain + "/system/"}); err != nil {
-		return fmt.Errorf("node: %w", err)
+	if s.Media, err = n.buildMedia(fed, ids); err != nil {
+		return err
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})

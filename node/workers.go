@@ -14,7 +14,7 @@ import (
 // process is set aside instead of stopping its partition; a consumer added here must
 // do the same.
 func (n *Node) runConsumers(ctx context.Context) {
-	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run, "cards": n.Cards.Run, "trends": n.Trends.Run,
+	for name, run := range map[string]func(context.Context) error{"fanout": n.Fanout.Run, "media": n.Media.Run, "media_remote": n.Media.RunRemote, "cards": n.Cards.Run, "trends": n.Trends.Run,
 		"trends_favourites": n.Trends.RunFavourites, "search": n.Indexer.Run, "search_accounts": n.Indexer.RunAccounts,
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch, "relay": n.Federation.RunRelay,
 		"delivery": n.Delivery.Run, "push": n.Push.Run,

@@ -24,10 +24,15 @@ type Revision struct {
 	Text        string    `cbor:"5,keyasint,omitempty"`
 	// PollOptions are the options of the version's poll, if it had one.
 	PollOptions []string `cbor:"6,keyasint,omitempty"`
+	// MediaIDs are the version's attachments, and MediaDescriptions their
+	// descriptions then (nil when not known: the versions recorded before they were).
+	MediaIDs          []shard.ID `cbor:"7,keyasint,omitempty"`
+	MediaDescriptions []string   `cbor:"8,keyasint,omitempty"`
 }
 
 func revisionOf(st *Status, at time.Time) Revision {
-	r := Revision{Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at, Text: st.Text}
+	r := Revision{Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at, Text: st.Text,
+		MediaIDs: st.MediaIDs}
 	if st.Poll != nil {
 		r.PollOptions = st.Poll.Options
 	}
@@ -42,6 +47,15 @@ type Change struct {
 	Poll                        *poll.Ask
 	// MediaIDs, when not nil, are the attachments after the edit, in order.
 	MediaIDs *[]shard.ID
+	// MediaAttributes change attachments the status carries after the edit
+	// (Mastodon's media_attributes[]); those of others are ignored, as Mastodon does.
+	MediaAttributes []MediaAttribute
+}
+
+// MediaAttribute is the change of one attachment in an edit.
+type MediaAttribute struct {
+	ID shard.ID
+	media.Change
 }
 
 // Edit changes the text of one of author's statuses, keeping the previous versions.
@@ -78,13 +92,23 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if len(mediaIDs) > 0 && question != nil {
 		return nil, invalid("Media attachments and a poll cannot be attached at the same time")
 	}
-	marks, released, err := s.editMedia(ctx, st, mediaIDs)
+	history, err := s.History(ctx, st) // before the edit changes st
 	if err != nil {
 		return nil, err
 	}
-	history, err := s.History(ctx, st)
+	before, err := s.descriptions(ctx, st.MediaIDs)
 	if err != nil {
 		return nil, err
+	}
+	if len(history) == 1 {
+		history[0].MediaDescriptions = before
+	}
+	marks, released, after, err := s.editMedia(ctx, st, mediaIDs, c.MediaAttributes)
+	if err != nil {
+		return nil, err
+	}
+	if after == nil { // the attachments are unchanged
+		after = before
 	}
 	f, err := s.format.Format(ctx, text)
 	if err != nil {
@@ -109,8 +133,10 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if err != nil {
 		return nil, err
 	}
+	rev := revisionOf(st, now)
+	rev.MediaDescriptions = after
 	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
-		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+		s.revisionRow(st.ID, len(history), rev))
 	muts = append(muts, s.pollEnd(st)...)
 	muts = append(muts, marks...)
 	if err := s.st.Batch(ctx, muts); err != nil {
@@ -124,23 +150,34 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	return st, s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: author})
 }
 
-// editMedia makes ids the attachments of st: it checks the new ones and returns the
-// writes that mark them as st's (for the batch that saves the edit), and the ones st
-// no longer carries, to release once it is saved (kept a while, unattached).
-func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) ([]store.Mutation, []shard.ID, error) {
-	if slices.Equal(ids, st.MediaIDs) {
-		return nil, nil, nil
+// editMedia makes ids the attachments of st, changed as attrs say: it checks the new
+// ones and returns the writes that mark them as st's (for the batch that saves the
+// edit), the ones st no longer carries, to release once it is saved (kept a while,
+// unattached), and the descriptions of its attachments after the edit (nil when it
+// changes none).
+func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID, attrs []MediaAttribute) ([]store.Mutation, []shard.ID, []string, error) {
+	if slices.Equal(ids, st.MediaIDs) && len(attrs) == 0 {
+		return nil, nil, nil, nil
 	}
 	if s.opts.Media == nil {
-		return nil, nil, invalid("Media attachments are not supported")
+		return nil, nil, nil, invalid("Media attachments are not supported")
 	}
 	as, err := s.opts.Media.Attach(ctx, st.AccountID, ids, st.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	for _, attr := range attrs {
+		i := slices.IndexFunc(as, func(a *media.Attachment) bool { return a.ID == attr.ID })
+		if i < 0 {
+			continue
+		}
+		if err := s.opts.Media.Amend(ctx, as[i], attr.Change); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	marks, err := media.Marks(as, st.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var gone []shard.ID
 	for _, id := range st.MediaIDs {
@@ -149,7 +186,30 @@ func (s *Service) editMedia(ctx context.Context, st *Status, ids []shard.ID) ([]
 		}
 	}
 	st.MediaIDs = ids
-	return marks, gone, nil
+	descs := make([]string, len(as))
+	for i, a := range as {
+		descs[i] = a.Description
+	}
+	return marks, gone, descs, nil
+}
+
+// descriptions returns the descriptions of the attachments ids, in order ("" for one
+// gone), or nil for none.
+func (s *Service) descriptions(ctx context.Context, ids []shard.ID) ([]string, error) {
+	if len(ids) == 0 || s.opts.Media == nil {
+		return nil, nil
+	}
+	got, err := s.opts.Media.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if a := got[id]; a != nil {
+			out[i] = a.Description
+		}
+	}
+	return out, nil
 }
 
 // editedPoll is the poll a status has after an edit that asks for ask (nil: none), as

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -125,8 +126,9 @@ func (s *Service) awaitReserved(ctx context.Context, id shard.ID) (*Status, erro
 	}
 }
 
-// UpdateRemote applies an edit that arrived from another server.
-func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler string, sensitive bool) error {
+// UpdateRemote applies an edit that arrived from another server, with the
+// attachments it describes (rs).
+func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler string, sensitive bool, rs []media.Remote) error {
 	history, err := s.History(ctx, st)
 	if err != nil {
 		return err
@@ -134,15 +136,27 @@ func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler
 	now := s.opts.Now().UTC()
 	var muts []store.Mutation
 	if len(history) == 1 {
+		if history[0].MediaDescriptions, err = s.descriptions(ctx, st.MediaIDs); err != nil {
+			return err
+		}
 		muts = append(muts, s.revisionRow(st.ID, 0, history[0]))
+	}
+	if s.opts.Media != nil && (len(rs) > 0 || len(st.MediaIDs) > 0) {
+		if st.MediaIDs, err = s.opts.Media.EditRemote(ctx, st.AccountID, st.ID, st.MediaIDs, rs); err != nil {
+			return err
+		}
 	}
 	st.Content, st.SpoilerText, st.Sensitive, st.EditedAt = content, spoiler, sensitive, now
 	b, err := store.Marshal(st)
 	if err != nil {
 		return err
 	}
+	rev := revisionOf(st, now)
+	for _, r := range rs[:min(len(rs), len(st.MediaIDs))] {
+		rev.MediaDescriptions = append(rev.MediaDescriptions, r.Description)
+	}
 	muts = append(muts, store.Mutation{Kind: store.Put, Table: tStatuses, PK: st.ID.Bytes(), CK: empty, Value: b},
-		s.revisionRow(st.ID, len(history), revisionOf(st, now)))
+		s.revisionRow(st.ID, len(history), rev))
 	muts = append(muts, s.pollEnd(st)...)
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save remote edit of %d: %w", st.ID, err)

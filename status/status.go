@@ -206,6 +206,9 @@ type Media interface {
 	Attach(ctx context.Context, account shard.ID, ids []shard.ID, statusID shard.ID) ([]*media.Attachment, error)
 	AddRemote(ctx context.Context, account, statusID shard.ID, rs []media.Remote) ([]shard.ID, error)
 	Release(ctx context.Context, ids []shard.ID, keep bool) error
+	Amend(ctx context.Context, a *media.Attachment, c media.Change) error
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*media.Attachment, error)
+	EditRemote(ctx context.Context, account, statusID shard.ID, old []shard.ID, rs []media.Remote) ([]shard.ID, error)
 }
 
 func (o Options) withDefaults() Options {

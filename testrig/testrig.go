@@ -210,6 +210,18 @@ func (c *Cluster) DoJSON(method, path, token string, v any) *Response {
 // (fileField, named fileName), as clients upload media.
 func (c *Cluster) DoMultipart(method, path, token string, fields url.Values, fileField, fileName string, file []byte) *Response {
 	c.t.Helper()
+	return c.DoMultipartFiles(method, path, token, fields, File{Field: fileField, Name: fileName, Data: file})
+}
+
+// File is one file of a multipart request.
+type File struct {
+	Field, Name string
+	Data        []byte
+}
+
+// DoMultipartFiles sends a multipart/form-data request with the fields and files.
+func (c *Cluster) DoMultipartFiles(method, path, token string, fields url.Values, files ...File) *Response {
+	c.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for k, vs := range fields {
@@ -219,14 +231,16 @@ func (c *Cluster) DoMultipart(method, path, token string, fields url.Values, fil
 			}
 		}
 	}
-	part, err := w.CreateFormFile(fileField, fileName)
-	if err == nil {
-		_, err = part.Write(file)
+	for _, f := range files {
+		part, err := w.CreateFormFile(f.Field, f.Name)
+		if err == nil {
+			_, err = part.Write(f.Data)
+		}
+		if err != nil {
+			c.t.Fatalf("multipart: %v", err)
+		}
 	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
+	if err := w.Close(); err != nil {
 		c.t.Fatalf("multipart: %v", err)
 	}
 	req, err := http.NewRequest(method, c.URL()+path, &body)

@@ -45,6 +45,7 @@ func admin(args []string) error {
 	severity := fs.String("severity", "silence", "admin domain block: silence, suspend or noop")
 	text := fs.String("text", "", "admin account: a note kept in the audit log; admin domain block: the public comment")
 	limit := fs.Int("limit", 40, "admin audit: how many entries, newest first")
+	days := fs.Int("days", 7, "admin media prune: remove remote media files cached more than this many days ago")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -97,6 +98,15 @@ func admin(args []string) error {
 		return nil
 	case "emoji":
 		return adminEmoji(ctx, n, fs.Args(), *category)
+	case "media":
+		if fs.NArg() != 1 || fs.Arg(0) != "prune" || *days < 0 {
+			return errors.New("admin media: [--days N] prune")
+		}
+		k, err := n.Media.PruneCache(ctx, time.Duration(*days)*24*time.Hour)
+		if err == nil {
+			fmt.Printf("removed the cached files of %d remote attachments\n", k)
+		}
+		return err
 	case "account":
 		return adminAccount(ctx, n, fs.Args(), *text)
 	case "domain":

@@ -29,6 +29,7 @@ Usage:
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd admin emoji [--category C] add SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
+  herd admin media [--days N] prune  remove the cached files of remote media cached more than N days ago (default 7)
   herd admin account [--text T] ACTION HANDLE  suspend, unsuspend, silence, unsilence, disable, enable, sensitive, unsensitive (--text)
   herd admin domain [--severity S] [--text T] block DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
   herd admin domain unblock|list     lift a domain block, or list them

@@ -1,0 +1,98 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/herd-social/herd/mediaproc"
+)
+
+// Change is what PUT /api/v1/media/:id gives, and each of media_attributes[] of a
+// status edit; nil fields are left alone.
+type Change struct {
+	Description *string
+	Focus       *string
+	// Thumbnail is a custom preview image, as uploaded.
+	Thumbnail []byte
+}
+
+// Amend applies c to a local attachment, a, without saving it: its description and
+// focus (a focus Mastodon would not read is ignored, as Mastodon ignores it), and a
+// thumbnail, made and stored at once as Mastodon does (upright, without metadata, at
+// the preview's size, its blurhash the attachment's). The caller saves a.
+func (s *Service) Amend(ctx context.Context, a *Attachment, c Change) error {
+	if c.Description != nil {
+		if err := s.checkDescription(*c.Description); err != nil {
+			return err
+		}
+	}
+	if c.Thumbnail != nil {
+		if !a.Local() {
+			return invalid("Thumbnail can only be set on local media")
+		}
+		if err := s.thumbnail(ctx, a, c.Thumbnail); err != nil {
+			return err
+		}
+	}
+	if c.Description != nil {
+		a.Description = *c.Description
+	}
+	if c.Focus != nil {
+		if focus, err := mediaproc.ParseFocus(*c.Focus); err == nil {
+			a.Focus = &focus
+			a.Meta = withFocus(a.Meta, focus)
+		}
+	}
+	return nil
+}
+
+// thumbnail makes the custom preview of a of an image (uploaded, or a remote
+// attachment's fetched) and stores it under a key of its own (a served file's key
+// never names other bytes), dropping the one it replaces.
+func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) error {
+	res, err := s.proc.Process(data, nil)
+	switch {
+	case errors.Is(err, mediaproc.ErrTooLarge):
+		return invalid("Thumbnail file size must be less than %d MB", s.proc.MaxBytes()>>20)
+	case err != nil:
+		return invalid("Thumbnail content type is invalid, Thumbnail is invalid")
+	}
+	small := res.Small
+	key := "media_attachments/files/" + a.ID.String() + "/thumbnail/" + s.ids.Next().String() + small.Extension
+	if !a.Local() {
+		key = "cache/" + key
+	}
+	if err := s.files.Put(ctx, key, bytes.NewReader(small.Data), int64(len(small.Data)), small.ContentType); err != nil {
+		return fmt.Errorf("store %s: %w", key, err)
+	}
+	if err := s.DeleteFile(ctx, a.Thumbnail.Key); err != nil {
+		return err
+	}
+	a.Thumbnail = File{Key: key, ContentType: small.ContentType}
+	a.Blurhash = res.Blurhash
+	a.Meta = withSmall(a.Meta, res.Meta.Small)
+	return nil
+}
+
+// withSmall sets the small size of a meta object.
+func withSmall(meta []byte, small mediaproc.Dimensions) []byte {
+	m := map[string]any{}
+	_ = json.Unmarshal(meta, &m) // a meta that does not read is replaced
+	m["small"] = small
+	b, _ := json.Marshal(m) // a map of JSON values always encodes
+	return b
+}
+
+// keepSmall sets the small size of meta to that of from, a meta with a thumbnail's.
+func keepSmall(meta, from []byte) []byte {
+	var f struct {
+		Small *mediaproc.Dimensions `json:"small"`
+	}
+	if json.Unmarshal(from, &f) != nil || f.Small == nil {
+		return meta
+	}
+	return withSmall(meta, *f.Small)
+}
