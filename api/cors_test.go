@@ -38,6 +38,9 @@ func crossOrigin(method, route string) bool {
 var sameOriginOnly = []string{
 	"GET /oauth/authorize", "POST /oauth/authorize", // the cookie-less but credential-taking sign-in page
 	"GET /health",
+	// the mail links' pages (confirmation, password reset), like the sign-in page
+	"GET /auth/confirmation", "GET /auth/password/new", "GET /auth/password/edit",
+	"POST /auth/password", "PUT /auth/password", "PATCH /auth/password",
 	"GET /avatars/original/missing.png", "GET /headers/original/missing.png",
 	"POST /inbox", "POST /users/{name}/inbox", "POST /actor/inbox", // server to server
 	"GET /relay", "GET /relay/outbox", "GET /relay/followers", "GET /relay/following", "POST /relay/inbox", // relay mode, server to server
