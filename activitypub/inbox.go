@@ -58,24 +58,8 @@ func idOf(raw json.RawMessage) string {
 // Inbox verifies, accepts and queues one POSTed activity. It answers quickly: the
 // activity is applied by the inbox workers.
 func (h *Server) inbox(ctx *fasthttp.RequestCtx) {
-	body := append([]byte(nil), ctx.PostBody()...)
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil || env.Type == "" {
-		h.reject(ctx, 400, "Malformed activity")
-		return
-	}
-	actor := idOf(env.Actor)
-	if actor == "" || h.s.isLocal(actor) {
-		h.reject(ctx, 400, "Activity has no acceptable actor")
-		return
-	}
-	refused, err := h.s.refusedDomain(ctx, actor)
-	if err != nil {
-		h.fail(ctx, err)
-		return
-	}
-	if refused {
-		h.reject(ctx, 403, "Domain not allowed")
+	body, env, actor, ok := h.posted(ctx)
+	if !ok {
 		return
 	}
 	if env.Type == "Delete" && idOf(env.Object) == actor {
@@ -136,6 +120,32 @@ func (h *Server) relayRefused(ctx *fasthttp.RequestCtx, actor string, err error)
 	default:
 		h.fail(ctx, err)
 	}
+}
+
+// posted reads a POSTed activity, its envelope and its actor, for the inboxes. It
+// answers 400 to a malformed activity or one without an acceptable actor, and 403 to
+// an actor whose domain is refused; ok is false when it has answered.
+func (h *Server) posted(ctx *fasthttp.RequestCtx) (body []byte, env envelope, actor string, ok bool) {
+	body = append([]byte(nil), ctx.PostBody()...)
+	if err := json.Unmarshal(body, &env); err != nil || env.Type == "" {
+		h.reject(ctx, 400, "Malformed activity")
+		return nil, env, "", false
+	}
+	actor = idOf(env.Actor)
+	if actor == "" || h.s.isLocal(actor) {
+		h.reject(ctx, 400, "Activity has no acceptable actor")
+		return nil, env, "", false
+	}
+	refused, err := h.s.refusedDomain(ctx, actor)
+	if err != nil {
+		h.fail(ctx, err)
+		return nil, env, "", false
+	}
+	if refused {
+		h.reject(ctx, 403, "Domain not allowed")
+		return nil, env, "", false
+	}
+	return body, env, actor, true
 }
 
 // refusedDomain reports whether the host of an actor id is suspended by a domain

@@ -30,34 +30,19 @@ var forwardedTypes = []string{"Create", "Announce", "Update", "Delete", "Move"}
 
 // relayInbox verifies and queues one activity POSTed to the relay's inbox: signed (by
 // its actor, or by another actor of the actor's server, as a LitePub server's relay
-// actor signs for it), from a domain not suspended.
+// actor signs for it), from a domain not refused.
 func (h *Server) relayInbox(ctx *fasthttp.RequestCtx) {
 	if !h.s.RelayEnabled() {
 		h.fail(ctx, errRelayOff)
 		return
 	}
-	body := append([]byte(nil), ctx.PostBody()...)
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil || env.Type == "" {
-		h.reject(ctx, 400, "Malformed activity")
-		return
-	}
-	actor := idOf(env.Actor)
-	if actor == "" || h.s.isLocal(actor) {
-		h.reject(ctx, 400, "Activity has no acceptable actor")
+	body, env, actor, ok := h.posted(ctx)
+	if !ok {
 		return
 	}
 	if env.Type == "Delete" && idOf(env.Object) == actor {
 		// An actor's deletion: the relay passed on no actor, and no key fetch for it.
 		ctx.SetStatusCode(202)
-		return
-	}
-	if refused, err := h.s.refusedDomain(ctx, actor); err != nil || refused {
-		if err != nil {
-			h.fail(ctx, err)
-			return
-		}
-		h.reject(ctx, 403, "Domain not allowed")
 		return
 	}
 	sreq := httpsig.FromFastHTTP(&ctx.Request)
