@@ -36,6 +36,12 @@ peer_pid=""
 data_dir=""
 herd_log=""
 peer_log=""
+herd2_pid=""
+herd2_url=""
+peer2_pid=""
+data2_dir=""
+herd2_log=""
+peer2_log=""
 stop_pid() {
   local pid=$1
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -46,10 +52,11 @@ stop_pid() {
 }
 cleanup() {
   stop_pid "$peer_pid"
+  stop_pid "$peer2_pid"
   stop_pid "$herd_pid"
-  [[ -n "$data_dir" ]] && rm -rf "$data_dir"
-  [[ -n "$herd_log" ]] && rm -f "$herd_log"
-  [[ -n "$peer_log" ]] && rm -f "$peer_log"
+  stop_pid "$herd2_pid"
+  for d in "$data_dir" "$data2_dir"; do [[ -n "$d" ]] && rm -rf "$d"; done
+  for f in "$herd_log" "$peer_log" "$herd2_log" "$peer2_log"; do [[ -n "$f" ]] && rm -f "$f"; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -63,6 +70,8 @@ print_log() { # NAME FILE
 print_logs() {
   print_log herd "$herd_log"
   print_log peer "$peer_log"
+  print_log "herd (authorized fetch)" "$herd2_log"
+  print_log "peer (signed fetch)" "$peer2_log"
 }
 free_port() {
   "$node" -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
@@ -111,6 +120,16 @@ else
   env $shape HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true \
     "$herd_bin" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off >"$herd_log" 2>&1 &
   herd_pid=$!
+  # The second Herd: embedded engines always (it only serves the signed-fetch steps), in
+  # Mastodon's secure mode.
+  port2=$(free_port) || die "could not find a free port"
+  herd2_url="http://127.0.0.1:$port2"
+  data2_dir=$(mktemp -d)
+  herd2_log=$(mktemp)
+  say "starting herd serve with authorized_fetch on 127.0.0.1:$port2"
+  HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true HERD_AUTHORIZED_FETCH=true \
+    "$herd_bin" serve --listen "127.0.0.1:$port2" --domain "127.0.0.1:$port2" --data "$data2_dir" --ops off >"$herd2_log" 2>&1 &
+  herd2_pid=$!
 fi
 
 # --- The Fedify peer --------------------------------------------------------------------------
@@ -120,21 +139,32 @@ peer_log=$(mktemp)
 say "starting the Fedify peer on 127.0.0.1:$peer_port"
 (cd "$here/fedify" && PEER_PORT="$peer_port" PEER_HOST=127.0.0.1 exec "$node" peer.mjs) >"$peer_log" 2>&1 &
 peer_pid=$!
+peer2_port=$(free_port) || die "could not find a free port"
+peer2_url="http://127.0.0.1:$peer2_port"
+peer2_log=$(mktemp)
+say "starting the Fedify peer that requires signed fetches on 127.0.0.1:$peer2_port"
+(cd "$here/fedify" && PEER_PORT="$peer2_port" PEER_HOST=127.0.0.1 PEER_USERNAME=gina PEER_SIGNED_FETCH=true exec "$node" peer.mjs) >"$peer2_log" 2>&1 &
+peer2_pid=$!
 
 [[ -n "$herd_pid" ]] && wait_for herd "$herd_pid" "$herd_url/health" '^OK$'
+[[ -n "$herd2_pid" ]] && wait_for "herd (authorized fetch)" "$herd2_pid" "$herd2_url/health" '^OK$'
 wait_for peer "$peer_pid" "$peer_url/_control/health" '"ok":true'
-say "herd is up at $herd_url; the peer is up at $peer_url"
+wait_for "peer (signed fetch)" "$peer2_pid" "$peer2_url/_control/health" '"ok":true'
+say "herd is up at $herd_url${herd2_pid:+, with authorized fetch at $herd2_url}; the peers are up at $peer_url and $peer2_url (signed fetch)"
 
 # --- The scenario -----------------------------------------------------------------------------
 out=$(mktemp)
-(cd "$here" && HERD_URL="$herd_url" PEER_URL="$peer_url" "$node" scenario.mjs) | tee "$out"
+(cd "$here" && HERD_URL="$herd_url" PEER_URL="$peer_url" SIGNED_PEER_URL="$peer2_url" HERD_AF_URL="${herd2_url:-}" \
+  "$node" scenario.mjs) | tee "$out"
 rc=${PIPESTATUS[0]}
 last=$(tail -n 1 "$out")
 rm -f "$out"
 
 dead=()
 [[ -n "$herd_pid" ]] && ! kill -0 "$herd_pid" 2>/dev/null && dead+=(herd)
+[[ -n "$herd2_pid" ]] && ! kill -0 "$herd2_pid" 2>/dev/null && dead+=("herd (authorized fetch)")
 ! kill -0 "$peer_pid" 2>/dev/null && dead+=(peer)
+! kill -0 "$peer2_pid" 2>/dev/null && dead+=("peer (signed fetch)")
 if ((${#dead[@]} > 0)); then
   say "died during the run: ${dead[*]}"
   rc=1

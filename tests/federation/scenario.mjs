@@ -14,11 +14,15 @@
 // (inbox, HTTP signature verification, delivery, search resolve) are marked "[pending]" in
 // their FAIL line. The last line is "federation: N passed, M failed"; exit 1 on any failure.
 //
+// With SIGNED_PEER_URL (a second peer run with PEER_SIGNED_FETCH=true) and HERD_AF_URL (a
+// second Herd with authorized_fetch), the signed-fetch steps of signed.mjs follow.
+//
 // FEDERATION_DEADLINE_MS (default 15000) bounds every wait for an asynchronous effect;
 // waits poll every 100 ms and return as soon as the effect is seen.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { signedSteps } from "./signed.mjs";
 
 const DEADLINE_MS = Number(process.env.FEDERATION_DEADLINE_MS || 15_000);
 const POLL_MS = 100;
@@ -215,8 +219,31 @@ function peerReceives(what, mark, type, pred) {
 }
 
 // --- The scenario -------------------------------------------------------------------------
-const HERD = (process.env.HERD_URL || "").replace(/\/+$/, "");
-const PEER = (process.env.PEER_URL || "").replace(/\/+$/, "");
+// The Herd and the peer the helpers talk to; signed.mjs points them at the second pair.
+let HERD = (process.env.HERD_URL || "").replace(/\/+$/, "");
+let PEER = (process.env.PEER_URL || "").replace(/\/+$/, "");
+const retarget = (herdUrl, peerUrl) => {
+  HERD = herdUrl;
+  PEER = peerUrl;
+};
+
+/** Makes an app, an app token and an account on the current Herd; returns {token, id}. */
+async function makeAccount(suffix, username) {
+  const app = await herd("POST", "/api/v1/apps", {
+    body: { client_name: `herd-federation-${suffix}`, redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write follow" },
+  });
+  const appToken = await herd("POST", "/oauth/token", {
+    body: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read write follow" },
+  });
+  const tok = await herd("POST", "/api/v1/accounts", {
+    token: appToken.access_token,
+    body: { username, email: `${username}@example.com`, password: `pw-${suffix}-long-enough`, agreement: true, locale: "en" },
+  });
+  assert.ok(tok?.access_token, "POST /api/v1/accounts returns a token");
+  const acct = await herd("GET", "/api/v1/accounts/verify_credentials", { token: tok.access_token });
+  assert.equal(acct.username, username);
+  return { token: tok.access_token, id: acct.id };
+}
 
 async function main() {
   if (!HERD || !PEER) {
@@ -239,22 +266,7 @@ async function main() {
   console.log(`federation: Herd ${HERD} (user ${username}) <-> Fedify peer ${peerActor}`);
 
   // --- Setup ------------------------------------------------------------------------------
-  const me = await step("setup: app, app token and account A through the Mastodon API", {}, async () => {
-    const app = await herd("POST", "/api/v1/apps", {
-      body: { client_name: `herd-federation-${suffix}`, redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write follow" },
-    });
-    const appToken = await herd("POST", "/oauth/token", {
-      body: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read write follow" },
-    });
-    const tok = await herd("POST", "/api/v1/accounts", {
-      token: appToken.access_token,
-      body: { username, email: `${username}@example.com`, password: `pw-${suffix}-long-enough`, agreement: true, locale: "en" },
-    });
-    assert.ok(tok?.access_token, "POST /api/v1/accounts returns a token");
-    const acct = await herd("GET", "/api/v1/accounts/verify_credentials", { token: tok.access_token });
-    assert.equal(acct.username, username);
-    return { token: tok.access_token, id: acct.id };
-  });
+  const me = await step("setup: app, app token and account A through the Mastodon API", {}, () => makeAccount(suffix, username));
   if (me === FAILED) return false;
   const token = me.token;
 
@@ -568,6 +580,13 @@ async function main() {
     );
   });
 
+  const signedPeer = (process.env.SIGNED_PEER_URL || "").replace(/\/+$/, "");
+  if (signedPeer) {
+    await signedSteps(
+      { step, herd, peer, request, eventually, notYet, peerReceives, makeAccount, retarget, FAILED },
+      { herdUrl: HERD, peerUrl: signedPeer, afHerdUrl: (process.env.HERD_AF_URL || "").replace(/\/+$/, ""), token, actorUrl, suffix, me },
+    );
+  }
   return failed === 0;
 }
 

@@ -15,6 +15,14 @@
 //                      talked to before; on a 4xx/5xx answer it retries with the other one
 //   PEER_ED25519       "false" to give the actor only its RSA key (default: RSA + Ed25519,
 //                      as Fedify recommends; the Ed25519 key adds Object Integrity Proofs)
+//   PEER_SIGNED_FETCH  "true" for a peer that requires signed fetches, as GoToSocial does: its
+//                      actor and notes are served only to a GET with a valid HTTP signature
+//                      (Fedify's authorize predicate; 401 otherwise); its key id is a URL of
+//                      its own, /users/NAME/main-key, that serves anyone a stub
+//                      {id: actor, type, preferredUsername, publicKey} without inbox or
+//                      collections; it signs with that key id (RSA only, no Ed25519 proofs),
+//                      and its own fetches are signed too (those of a personal inbox's
+//                      listeners with actor#main-key, Fedify's; the full actor lists both)
 //   PEER_LOG_LEVEL     lowest level of Fedify's log printed to stderr (default "warning");
 //                      everything from "debug" up is also kept in memory for /_control/log
 //
@@ -29,6 +37,8 @@
 //   GET  /_control/unverified[?since=N]     activities Fedify refused, with the reason
 //   GET  /_control/errors[?since=N]         outbox (delivery) and inbox errors
 //   GET  /_control/log[?since=N&min=level]  Fedify's log records kept in memory
+//   GET  /_control/fetches[?since=N]        every GET of the actor, a note or the key id,
+//                                           with its signature spec and what was served
 //   POST /_control/lookup     {uri}         ctx.lookupObject(uri), summarised
 //   POST /_control/webfinger  {resource}    ctx.lookupWebFinger(resource)
 //   POST /_control/nodeinfo   {url}         /.well-known/nodeinfo and the document it links,
@@ -66,6 +76,7 @@ import {
   Activity,
   Announce,
   Create,
+  CryptographicKey,
   Endpoints,
   Follow,
   isActor,
@@ -83,6 +94,7 @@ const HOST = process.env.PEER_HOST || "127.0.0.1";
 const USERNAME = process.env.PEER_USERNAME || "peer";
 const FIRST_KNOCK = process.env.PEER_FIRST_KNOCK || undefined;
 const WITH_ED25519 = process.env.PEER_ED25519 !== "false";
+const SIGNED_FETCH = process.env.PEER_SIGNED_FETCH === "true";
 const LOG_LEVEL = process.env.PEER_LOG_LEVEL || "warning";
 const MAX_RECORDS = 5000;
 const FEDIFY_VERSION = JSON.parse(
@@ -96,6 +108,7 @@ const received = []; // activities that reached a listener (verified)
 const deliveries = []; // every POST to an inbox path
 const unverified = []; // activities refused for their signature
 const errors = []; // outbox and inbox errors
+const fetches = []; // GETs of the actor and notes
 const logs = []; // Fedify's log (debug and up)
 const push = (list, rec) => {
   list.push({ seq: ++seq, at: now(), ...rec });
@@ -153,6 +166,10 @@ federation
   .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
     if (identifier !== USERNAME) return null;
     const keys = await ctx.getActorKeyPairs(identifier);
+    // In signed mode the actor lists two ids of its RSA key: KEY_PATH, which it signs its
+    // deliveries and fetches with, and Fedify's own actor#main-key, which Fedify signs
+    // the fetches of a personal inbox's listeners with (it cannot be told otherwise).
+    const stubKey = new CryptographicKey({ id: new URL(KEY_PATH, ctx.getActorUri(identifier)), owner: ctx.getActorUri(identifier), publicKey: keyPairs[0].publicKey });
     return new Person({
       id: ctx.getActorUri(identifier),
       preferredUsername: identifier,
@@ -164,18 +181,53 @@ federation
       followers: ctx.getFollowersUri(identifier),
       following: ctx.getFollowingUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-      publicKey: keys[0].cryptographicKey,
+      publicKeys: SIGNED_FETCH ? [stubKey, keys[0].cryptographicKey] : [keys[0].cryptographicKey],
       assertionMethods: keys.map((k) => k.multikey),
       manuallyApprovesFollowers: false,
       discoverable: true,
     });
   })
-  .setKeyPairsDispatcher((_ctx, identifier) => (identifier === USERNAME ? keyPairs : []));
+  .setKeyPairsDispatcher((_ctx, identifier) => (identifier === USERNAME ? keyPairs : []))
+  .authorize(signedOnly);
 
-federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
-  if (values.identifier !== USERNAME) return null;
-  return notes.get(ctx.getObjectUri(Note, values).href) ?? null;
-});
+federation
+  .setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
+    if (values.identifier !== USERNAME) return null;
+    return notes.get(ctx.getObjectUri(Note, values).href) ?? null;
+  })
+  .authorize(signedOnly);
+
+/** With PEER_SIGNED_FETCH, a GET is served only when its HTTP signature verifies. */
+async function signedOnly(ctx) {
+  if (!SIGNED_FETCH) return true;
+  return (await ctx.getSignedKey()) != null;
+}
+
+/** The key id of the peer with PEER_SIGNED_FETCH, a URL of its own (GoToSocial's shape). */
+const KEY_PATH = `/users/${USERNAME}/main-key`;
+/** The key the peer signs with in signed mode: its RSA key under KEY_PATH. */
+const signingKey = () => ({ privateKey: keyPairs[0].privateKey, keyId: new URL(KEY_PATH, origin) });
+/** Who sends the peer's activities: its actor's key pairs, or the KEY_PATH key in signed mode. */
+const sender = () => (SIGNED_FETCH ? [signingKey()] : { identifier: USERNAME });
+
+/** What an unsigned or badly signed GET of the actor or a note gets in signed mode. */
+const unauthorized = () => new Response("Unauthorized: sign the request.", { status: 401, headers: { "Content-Type": "text/plain" } });
+
+/** What anyone gets at KEY_PATH in signed mode: a stub of the actor with the key and no
+ *  inbox, as GoToSocial serves at its key ids. */
+async function keyStub(url) {
+  const actor = new URL(`/users/${USERNAME}`, url).href;
+  const spki = Buffer.from(await crypto.subtle.exportKey("spki", keyPairs[0].publicKey)).toString("base64");
+  const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g).join("\n")}\n-----END PUBLIC KEY-----\n`;
+  const stub = {
+    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+    id: actor,
+    type: "Person",
+    preferredUsername: USERNAME,
+    publicKey: { id: new URL(KEY_PATH, url).href, owner: actor, publicKeyPem: pem },
+  };
+  return JSON.stringify(stub);
+}
 
 federation.setOutboxDispatcher("/users/{identifier}/outbox", async (ctx, identifier) => {
   if (identifier !== USERNAME) return null;
@@ -308,7 +360,7 @@ federation
     });
     sent.set(accept.id.href, { activity: accept, recipients: [actorRecord(follower)] });
     await record(ctx, follow, { note: `accepted with ${accept.id.href}` });
-    await ctx.sendActivity({ identifier: USERNAME }, follower, accept);
+    await ctx.sendActivity(sender(), follower, accept);
   })
   .on(Accept, async (ctx, accept) => {
     await updateFollowing(ctx, accept, "accepted");
@@ -347,7 +399,8 @@ federation
       reason: describeReason(reason),
     });
   })
-  .onError((_ctx, error) => push(errors, { kind: "inbox", message: String(error?.stack ?? error) }));
+  .onError((_ctx, error) => push(errors, { kind: "inbox", message: String(error?.stack ?? error) }))
+  .setSharedKeyDispatcher(() => (SIGNED_FETCH ? signingKey() : null));
 
 async function updateFollowing(ctx, response, state) {
   // The object is the Follow, embedded or by id; match it against the Follows we sent.
@@ -392,12 +445,14 @@ const need = (body, key) => {
 };
 const since = (url) => Number(url.searchParams.get("since") || 0);
 const ctxFor = () => federation.createContext(new URL(origin), undefined);
+/** The options of the control API's lookups: signed with the peer's key in signed mode. */
+const lookupOpts = async (ctx) => (SIGNED_FETCH ? { documentLoader: ctx.getDocumentLoader(signingKey()) } : {});
 const newId = (kind) => new URL(`/users/${USERNAME}/${kind}/${randomUUID()}`, origin);
 const recentLogs = (from, min = "debug") => logs.filter((l) => l.seq > from && rank(l.level) >= rank(min));
 
 async function lookupActor(ctx, uri) {
   const mark = seq;
-  const actor = await ctx.lookupObject(uri);
+  const actor = await ctx.lookupObject(uri, await lookupOpts(ctx));
   if (actor == null || !isActor(actor) || actor.id == null) {
     throw new HttpError(422, `lookupObject(${uri}) did not give an actor (${actor == null ? "null" : actor.constructor.name})`, {
       log: recentLogs(mark, "debug").slice(-20),
@@ -410,7 +465,7 @@ async function lookupActor(ctx, uri) {
 async function authorOf(ctx, object, actorUri) {
   if (actorUri) return lookupActor(ctx, actorUri);
   const mark = seq;
-  const obj = await ctx.lookupObject(object);
+  const obj = await ctx.lookupObject(object, await lookupOpts(ctx));
   if (obj == null) {
     throw new HttpError(422, `lookupObject(${object}) returned null, so its author is unknown; pass "actor"`, {
       log: recentLogs(mark, "debug").slice(-20),
@@ -427,7 +482,7 @@ async function send(ctx, activity, recipients, { preferSharedInbox = false } = {
   const json = await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
   if (recs.length === 0) return { id: activity.id.href, json, recipients: [], note: "no recipients" };
   try {
-    await ctx.sendActivity({ identifier: USERNAME }, recs.map(toRecipient), activity, {
+    await ctx.sendActivity(sender(), recs.map(toRecipient), activity, {
       immediate: true,
       preferSharedInbox,
     });
@@ -444,7 +499,7 @@ async function send(ctx, activity, recipients, { preferSharedInbox = false } = {
 }
 
 const routes = {
-  "GET /_control/health": () => ({ ok: true, actor: actorUri(), origin }),
+  "GET /_control/health": () => ({ ok: true, actor: actorUri(), origin, signedFetch: SIGNED_FETCH, keyId: SIGNED_FETCH ? new URL(KEY_PATH, origin).href : `${actorUri()}#main-key` }),
   "GET /_control/state": () => ({
     actor: actorUri(),
     followers: [...followers.values()],
@@ -460,13 +515,14 @@ const routes = {
   "GET /_control/deliveries": (_b, url) => deliveries.filter((r) => r.seq > since(url)),
   "GET /_control/unverified": (_b, url) => unverified.filter((r) => r.seq > since(url)),
   "GET /_control/errors": (_b, url) => errors.filter((r) => r.seq > since(url)),
+  "GET /_control/fetches": (_b, url) => fetches.filter((r) => r.seq > since(url)),
   "GET /_control/log": (_b, url) => recentLogs(since(url), url.searchParams.get("min") || "debug"),
 
   "POST /_control/lookup": async (body) => {
     const uri = need(body, "uri");
     const ctx = ctxFor();
     const mark = seq;
-    const obj = await ctx.lookupObject(uri);
+    const obj = await ctx.lookupObject(uri, await lookupOpts(ctx));
     if (obj == null) {
       throw new HttpError(404, `lookupObject(${uri}) returned null`, { log: recentLogs(mark, "debug").slice(-20) });
     }
@@ -717,6 +773,14 @@ async function handle(req, res) {
     return;
   }
 
+  if (SIGNED_FETCH && req.method === "GET" && url.pathname === KEY_PATH) {
+    const text = await keyStub(url);
+    push(fetches, { path: url.pathname, signatureSpec: sigSpec(req.headers), userAgent: req.headers["user-agent"] ?? null, status: 200, served: "key stub" });
+    res.writeHead(200, { "Content-Type": "application/activity+json", "Content-Length": Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+
   // Everything else is Fedify's: hand it a Fetch API Request.
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -743,6 +807,7 @@ async function handle(req, res) {
       contextData: undefined,
       onNotFound: () => new Response("Not found.", { status: 404, headers: { "Content-Type": "text/plain" } }),
       onNotAcceptable: () => new Response("Not acceptable.", { status: 406, headers: { "Content-Type": "text/plain", Vary: "Accept" } }),
+      onUnauthorized: unauthorized,
     });
   } catch (err) {
     push(errors, { kind: "http", message: `${key}: ${err?.stack ?? err}` });
@@ -768,6 +833,12 @@ async function handle(req, res) {
       response: out.toString("utf8").slice(0, 500),
       body: json ?? body.toString("utf8").slice(0, 2000),
     });
+  }
+
+  if (req.method === "GET" && (url.pathname === `/users/${USERNAME}` || url.pathname.startsWith(`/users/${USERNAME}/notes/`))) {
+    let served = `${response.status}`;
+    if (response.status === 200) served = out.includes(Buffer.from('"inbox"')) ? "full" : "stub";
+    push(fetches, { path: url.pathname, signatureSpec: sigSpec(req.headers), userAgent: req.headers["user-agent"] ?? null, status: response.status, served });
   }
 
   const outHeaders = {};
