@@ -141,7 +141,7 @@ func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act m
 func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map[string]any) error {
 	inner, ok := act["object"].(map[string]any)
 	if !ok {
-		return fmt.Errorf("%w: Undo of %v needs the object embedded", ErrInvalid, act["object"])
+		return s.undoReference(ctx, actor, idAny(act["object"]))
 	}
 	if idAny(inner["actor"]) != "" && idAny(inner["actor"]) != actor.URI {
 		return fmt.Errorf("%w: Undo of another actor's activity", ErrInvalid)
@@ -175,6 +175,21 @@ func (s *Service) applyUndo(ctx context.Context, actor *account.Account, act map
 		return s.actions.Unblock(ctx, actor, target)
 	}
 	return fmt.Errorf("%w: Undo of %q", ErrInvalid, str2(inner, "type"))
+}
+
+// undoReference undoes an activity named by its id only, as Pleroma and Akkoma name
+// the boost they undo: a boost of the actor's with that URI is the one Herd can find
+// by it, as Mastodon finds it; Herd keeps no other activity's id.
+func (s *Service) undoReference(ctx context.Context, actor *account.Account, ref string) error {
+	boost, err := s.statuses.ByURI(ctx, ref)
+	if errors.Is(err, status.ErrNotFound) || (err == nil && (boost.AccountID != actor.ID || boost.ReblogOfID == 0)) {
+		return fmt.Errorf("%w: Undo of %q, which is no boost of the actor", ErrInvalid, ref)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.statuses.Delete(ctx, actor.ID, boost.ID)
+	return err
 }
 
 func (s *Service) applyLike(ctx context.Context, actor *account.Account, act map[string]any) error {

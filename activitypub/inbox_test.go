@@ -60,6 +60,8 @@ func runInboxData(t *testing.T, path string) {
 		"$mallory": remote.actorID(), "$remote": remote.domain, "$alpha": c.Nodes[0].Config().Domain,
 		"$public": "https://www.w3.org/ns/activitystreams#Public",
 		"$later":  time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, local: map[string]string{}}
+	pemText, _ := json.Marshal(remote.actor["publicKey"].(map[string]any)["publicKeyPem"])
+	r.names["$pem"] = strings.Trim(string(pemText), `"`)
 	datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 		if out, ok := r.act(t, d); ok {
 			return out
@@ -130,10 +132,14 @@ func (r *inboxRig) act(t *testing.T, d *datadriven.TestData) (string, bool) {
 		if _, ok := act["@context"]; !ok {
 			act["@context"] = "https://www.w3.org/ns/activitystreams"
 		}
-		r.remote.post(t, r.c, act)
+		keyID := r.remote.actorID() + "#main-key"
+		if d.MaybeScanArgs(t, "key", &keyID) {
+			keyID = r.in(keyID)
+		}
+		r.remote.postKey(t, r.c, act, keyID)
 		return "accepted", true
 	}
-	return "", false
+	return r.actPeer(t, d)
 }
 
 // dump returns the function that prints the state a command asks for.
@@ -241,6 +247,9 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 			}
 			return lines(out)
 		}
+	}
+	if f := r.dumpRendered(t, d, as); f != nil {
+		return f
 	}
 	d.Fatalf(t, "unknown command %q", d.Cmd)
 	return nil

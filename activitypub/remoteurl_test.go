@@ -83,10 +83,15 @@ func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"subject": "acct:mallory@" + f.domain, "links": []any{
 			map[string]any{"rel": "self", "type": "application/activity+json", "href": f.actorID()}}})
 	case "/users/mallory":
+		f.mu.Lock()
+		body, _ := json.Marshal(f.actor)
+		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/activity+json")
-		json.NewEncoder(w).Encode(f.actor)
+		w.Write(body)
 	default:
+		f.mu.Lock()
 		doc, ok := f.docs[r.URL.Path]
+		f.mu.Unlock()
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -106,11 +111,17 @@ func (f *fakeRemote) received() [][]byte {
 // post delivers an activity, signed by mallory, to a node's shared inbox.
 func (f *fakeRemote) post(t *testing.T, c *testrig.Cluster, act map[string]any) {
 	t.Helper()
+	f.postKey(t, c, act, f.actorID()+"#main-key")
+}
+
+// postKey delivers an activity signed with mallory's key named as keyID.
+func (f *fakeRemote) postKey(t *testing.T, c *testrig.Cluster, act map[string]any, keyID string) {
+	t.Helper()
 	body, _ := json.Marshal(act)
 	req, _ := http.NewRequest("POST", c.URL()+"/inbox", bytes.NewReader(body))
 	req.Host = c.Nodes[0].Config().Domain
 	req.Header.Set("Content-Type", "application/activity+json")
-	if err := httpsig.Sign(req, body, f.actorID()+"#main-key", f.key, time.Now()); err != nil {
+	if err := httpsig.Sign(req, body, keyID, f.key, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	expectAccepted(t, req)
