@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/hashtag"
+	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -100,6 +101,7 @@ type Item struct {
 type Statuses interface {
 	Get(ctx context.Context, id shard.ID) (*status.Status, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]status.Counts, error)
+	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
 }
 
 // Accounts is the part of the account service that trends needs.
