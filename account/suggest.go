@@ -215,23 +215,13 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	for i, c := range cands {
 		ids[i] = c.id
 	}
-	hidden, err := s.Hidden(ctx, viewer, ids)
+	excluded, err := s.unsuggestable(ctx, viewer, ids)
 	if err != nil {
 		return nil, err
 	}
-	mine := make([]store.Key, len(ids))
-	for i, id := range ids {
-		mine[i] = pair(viewer, id)
-	}
-	var excluded [3][]bool
-	for i, table := range []string{tFollows, tReqOut, tDismissed} {
-		if excluded[i], err = s.exists(ctx, table, mine); err != nil {
-			return nil, err
-		}
-	}
 	var keep []shard.ID
 	for i, id := range ids {
-		if !hidden[id] && !excluded[0][i] && !excluded[1][i] && !excluded[2][i] {
+		if !excluded[i] {
 			keep = append(keep, id)
 		}
 	}
@@ -246,7 +236,7 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	var shown []*candidate
 	for i, c := range cands {
 		a := accs[c.id]
-		if a == nil || !a.Discoverable || a.Suspended || hidden[c.id] || excluded[0][i] || excluded[1][i] || excluded[2][i] {
+		if a == nil || !a.Discoverable || a.Suspended || excluded[i] {
 			continue
 		}
 		if c.similar = similarity(a, liked); c.similar > 0 {
@@ -265,6 +255,30 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	out := make([]Suggestion, 0, min(limit, len(shown)))
 	for _, c := range shown[:min(limit, len(shown))] {
 		out = append(out, Suggestion{Account: accs[c.id], Sources: c.sources})
+	}
+	return out, nil
+}
+
+// unsuggestable reports, for each of ids, whether the viewer hides it or is hidden
+// from it, follows it or asked to, or dismissed it.
+func (s *Service) unsuggestable(ctx context.Context, viewer shard.ID, ids []shard.ID) ([]bool, error) {
+	hidden, err := s.Hidden(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	mine := make([]store.Key, len(ids))
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		mine[i], out[i] = pair(viewer, id), hidden[id]
+	}
+	for _, table := range []string{tFollows, tReqOut, tDismissed} {
+		had, err := s.exists(ctx, table, mine)
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range had {
+			out[i] = out[i] || h
+		}
 	}
 	return out, nil
 }
