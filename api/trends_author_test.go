@@ -67,4 +67,8 @@ func TestTrendableAuthor(t *testing.T) {
 	c.Must(c.Do("POST", "/api/v1/admin/trends/statuses/"+first.ID+"/approve", admin, nil), 200)
 	c.Must(c.Do("POST", "/api/v1/admin/trends/statuses/"+other.ID+"/approve", admin, nil), 200)
 	eventuallyTrends(t, c, "/api/v1/trends/statuses", "", other.ID, first.ID)
+	authors, err := svc.TrendingAuthors(ctx, 10)
+	if err != nil || len(authors) != 2 || authors[0].String() != users[1].ID || authors[1] != author {
+		t.Fatalf("trending authors %v %v, want %s and %s", authors, err, users[1].ID, author)
+	}
 }
