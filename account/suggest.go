@@ -56,18 +56,23 @@ const (
 type candidate struct {
 	id        shard.ID
 	featured  bool
-	friends   int   // how many of the viewer's follows follow it
-	followers int64 // for most_followed, its followers count
+	friends   int     // how many of the viewer's follows follow it
+	followers int64   // for most_followed, its followers count
+	global    float64 // Mastodon's rank of most_followed and most_interactions
+	similar   int     // likeness to the viewer's newest follows
 	sources   []SuggestionSource
 }
 
 // Suggest returns up to limit accounts for viewer to follow: those endorsed by the
 // instance's admins first, then friends of friends (accounts followed by the
-// viewer's newest follows, most shared first), then the most followed of the
-// recently active local accounts. Left out: the viewer, whom it follows or asked
-// to follow, whom it blocks or mutes or who blocks it, accounts of domains it
-// blocks, dismissed, suspended and not discoverable accounts.
-func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int) ([]Suggestion, error) {
+// viewer's newest follows, most shared first), then accounts whose profiles are
+// like those of the viewer's five newest follows, then the most followed and most
+// interacted with (in, when not nil) of the recently active local accounts and of
+// the authors trending now. Left out: the viewer, whom it follows or asked to
+// follow, whom it blocks or mutes or who blocks it, accounts of domains it blocks,
+// dismissed, suspended and not discoverable accounts, and locked accounts for the
+// most followed and most interacted with.
+func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int, in Interactions) ([]Suggestion, error) {
 	byID := map[shard.ID]*candidate{}
 	get := func(id shard.ID) *candidate {
 		c := byID[id]
@@ -83,7 +88,11 @@ func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int) ([]Su
 	if err := s.friendCandidates(ctx, viewer, get); err != nil {
 		return nil, err
 	}
-	if err := s.popularCandidates(ctx, get); err != nil {
+	pool, err := s.popularCandidates(ctx, get)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.interactionCandidates(ctx, in, pool, get); err != nil {
 		return nil, err
 	}
 	cands := make([]*candidate, 0, len(byID))
@@ -92,19 +101,24 @@ func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int) ([]Su
 			cands = append(cands, c)
 		}
 	}
-	slices.SortFunc(cands, func(a, b *candidate) int {
-		if a.featured != b.featured {
-			if a.featured {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(b.friends, a.friends), cmp.Compare(b.followers, a.followers), cmp.Compare(b.id, a.id))
-	})
+	slices.SortFunc(cands, byRank)
 	if len(cands) > suggestCandidates {
 		cands = cands[:suggestCandidates]
 	}
 	return s.keepSuggestable(ctx, viewer, cands, limit)
+}
+
+// byRank orders candidates: featured, then by friends, likeness, Mastodon's
+// global rank, followers, newest.
+func byRank(a, b *candidate) int {
+	if a.featured != b.featured {
+		if a.featured {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.friends, a.friends), cmp.Compare(b.similar, a.similar), cmp.Compare(b.global, a.global),
+		cmp.Compare(b.followers, a.followers), cmp.Compare(b.id, a.id))
 }
 
 // Staff lists the accounts with the admin role (at most a few hundred are read).
@@ -168,12 +182,12 @@ func (s *Service) friendCandidates(ctx context.Context, viewer shard.ID, get fun
 	return nil
 }
 
-// popularCandidates adds the recently active local accounts of the directory with
-// their followers counts.
-func (s *Service) popularCandidates(ctx context.Context, get func(shard.ID) *candidate) error {
+// popularCandidates adds the recently active local accounts of the directory, with
+// their followers counts (most_followed when they have any), and returns them.
+func (s *Service) popularCandidates(ctx context.Context, get func(shard.ID) *candidate) ([]shard.ID, error) {
 	accs, err := s.Directory(ctx, true, true, 0, suggestDirRead)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ids := make([]shard.ID, len(accs))
 	for i, a := range accs {
@@ -181,17 +195,17 @@ func (s *Service) popularCandidates(ctx context.Context, get func(shard.ID) *can
 	}
 	counts, err := s.Counts(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, id := range ids {
-		if counts[i].Followers == 0 {
-			continue
-		}
 		c := get(id)
-		c.followers = counts[i].Followers
-		c.sources = append(c.sources, SuggestMostFollowed)
+		if n := counts[i].Followers; n > 0 {
+			c.followers = n
+			c.global += float64(n) / float64(1+n)
+			c.sources = append(c.sources, SuggestMostFollowed)
+		}
 	}
-	return nil
+	return ids, nil
 }
 
 // keepSuggestable drops the candidates the viewer must not be offered, in order,
@@ -201,23 +215,13 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	for i, c := range cands {
 		ids[i] = c.id
 	}
-	hidden, err := s.Hidden(ctx, viewer, ids)
+	excluded, err := s.unsuggestable(ctx, viewer, ids)
 	if err != nil {
 		return nil, err
 	}
-	mine := make([]store.Key, len(ids))
-	for i, id := range ids {
-		mine[i] = pair(viewer, id)
-	}
-	var excluded [3][]bool
-	for i, table := range []string{tFollows, tReqOut, tDismissed} {
-		if excluded[i], err = s.exists(ctx, table, mine); err != nil {
-			return nil, err
-		}
-	}
 	var keep []shard.ID
 	for i, id := range ids {
-		if !hidden[id] && !excluded[0][i] && !excluded[1][i] && !excluded[2][i] {
+		if !excluded[i] {
 			keep = append(keep, id)
 		}
 	}
@@ -225,14 +229,55 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	if err != nil {
 		return nil, err
 	}
-	var out []Suggestion
+	liked, err := s.likedTerms(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	var shown []*candidate
 	for i, c := range cands {
 		a := accs[c.id]
-		if a == nil || !a.Discoverable || a.Suspended || hidden[c.id] || excluded[0][i] || excluded[1][i] || excluded[2][i] {
+		if a == nil || !a.Discoverable || a.Suspended || excluded[i] {
 			continue
 		}
-		if out = append(out, Suggestion{Account: a, Sources: c.sources}); len(out) >= limit {
-			break
+		if c.similar = similarity(a, liked); c.similar > 0 {
+			c.sources = append(c.sources, SuggestSimilar)
+		}
+		if a.Locked {
+			c.sources = slices.DeleteFunc(c.sources, func(src SuggestionSource) bool {
+				return src == SuggestMostFollowed || src == SuggestMostInteractions
+			})
+		}
+		if len(c.sources) > 0 {
+			shown = append(shown, c)
+		}
+	}
+	slices.SortStableFunc(shown, byRank)
+	out := make([]Suggestion, 0, min(limit, len(shown)))
+	for _, c := range shown[:min(limit, len(shown))] {
+		out = append(out, Suggestion{Account: accs[c.id], Sources: c.sources})
+	}
+	return out, nil
+}
+
+// unsuggestable reports, for each of ids, whether the viewer hides it or is hidden
+// from it, follows it or asked to, or dismissed it.
+func (s *Service) unsuggestable(ctx context.Context, viewer shard.ID, ids []shard.ID) ([]bool, error) {
+	hidden, err := s.Hidden(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	mine := make([]store.Key, len(ids))
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		mine[i], out[i] = pair(viewer, id), hidden[id]
+	}
+	for _, table := range []string{tFollows, tReqOut, tDismissed} {
+		had, err := s.exists(ctx, table, mine)
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range had {
+			out[i] = out[i] || h
 		}
 	}
 	return out, nil

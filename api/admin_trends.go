@@ -87,7 +87,7 @@ func (s *Server) adminStatuses(r *req, its []trends.Ranked) ([]*AdminTrendsStatu
 	}
 	pending := map[string]bool{}
 	for _, it := range its {
-		pending[it.ID.String()] = it.State == trends.Pending
+		pending[it.ID.String()] = trends.RequiresReview(it.Item)
 	}
 	out := make([]*AdminTrendsStatus, len(sts))
 	for i, st := range sts {

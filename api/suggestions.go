@@ -23,7 +23,7 @@ func legacySource(sources []account.SuggestionSource) string {
 		}
 	}
 	for _, src := range sources {
-		if src == account.SuggestFriendsOfFriends {
+		if src == account.SuggestFriendsOfFriends || src == account.SuggestSimilar {
 			return "past_interactions"
 		}
 	}
@@ -44,7 +44,7 @@ func (s *Server) suggestions(r *req, v2 bool) error {
 	if n, err := strconv.Atoi(r.p.str("limit")); err == nil {
 		limit = min(max(n, 1), account.MaxSuggestions)
 	}
-	sugs, err := s.d.Accounts.Suggest(r.context(), r.viewer, limit)
+	sugs, err := s.d.Accounts.Suggest(r.context(), r.viewer, limit, s.d.Trends)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 			return nil
 		}
 		for _, name := range st.Tags {
-			if err := s.count(ctx, Tag, name, author.ID, st.ID); err != nil {
+			if err := s.count(ctx, Tag, name, author.ID, st.ID, 0); err != nil {
 				return err
 			}
 		}
@@ -60,7 +60,7 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 			if err := s.st.Put(ctx, tLinkPosts, []byte(link), st.ID.Bytes(), author.ID.Bytes(), markerTTL); err != nil {
 				return fmt.Errorf("index status of link: %w", err)
 			}
-			return s.count(ctx, Link, link, author.ID, st.ID)
+			return s.count(ctx, Link, link, author.ID, st.ID, 0)
 		}
 		return nil
 	}
@@ -69,12 +69,12 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 		return err
 	}
 	if statusMayTrend(orig) {
-		if err := s.count(ctx, Status, string(orig.ID.Bytes()), author.ID, st.ID); err != nil {
+		if err := s.count(ctx, Status, string(orig.ID.Bytes()), author.ID, st.ID, orig.AccountID); err != nil {
 			return err
 		}
 	}
 	if link := s.link(orig); link != "" {
-		return s.count(ctx, Link, link, author.ID, st.ID)
+		return s.count(ctx, Link, link, author.ID, st.ID, 0)
 	}
 	return nil
 }
@@ -110,8 +110,8 @@ func (s *Service) link(st *status.Status) string {
 
 // count records one use of an item, by a status of an account on the status's
 // day, each counted once; an item with Candidate accounts that day becomes one of
-// the day's candidates.
-func (s *Service) count(ctx context.Context, k Kind, key string, acct, statusID shard.ID) error {
+// the day's candidates (a trending status with its author).
+func (s *Service) count(ctx context.Context, k Kind, key string, acct, statusID, author shard.ID) error {
 	d := dayOf(statusID.Time())
 	pk := dayPK(k, key, d)
 	for _, c := range []struct {
@@ -148,12 +148,12 @@ func (s *Service) count(ctx context.Context, k Kind, key string, acct, statusID 
 		id = shard.FromBytes([]byte(key))
 	case Link:
 		if u, err := url.Parse(key); err == nil && u.Hostname() != "" {
-			if _, err := s.ensureItem(ctx, Publisher, strings.ToLower(u.Hostname()), 0); err != nil {
+			if _, err := s.ensureItem(ctx, Publisher, strings.ToLower(u.Hostname()), 0, 0); err != nil {
 				return err
 			}
 		}
 	}
-	if _, err := s.ensureItem(ctx, k, key, id); err != nil {
+	if _, err := s.ensureItem(ctx, k, key, id, author); err != nil {
 		return err
 	}
 	if err := s.st.Put(ctx, tCandidates, append([]byte{byte(k)}, be32(d)...), []byte(key), []byte{1}, dayTTL); err != nil {

@@ -50,7 +50,7 @@ func (s *Service) ApplyFavourite(ctx context.Context, e status.Favourited) error
 	if !ok || err != nil || st.ReblogOfID != 0 || st.Visibility != status.Public || !author.Discoverable || !statusMayTrend(st) {
 		return err
 	}
-	return s.count(ctx, Status, string(st.ID.Bytes()), by.ID, e.ID)
+	return s.count(ctx, Status, string(st.ID.Bytes()), by.ID, e.ID, st.AccountID)
 }
 
 // statusMayTrend reports whether a public status may trend itself: not a reply, not

@@ -68,6 +68,11 @@ func (s *Service) rank(ctx context.Context, k Kind, all bool, now time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
+	if k == Status {
+		if err := s.withAuthors(ctx, its); err != nil {
+			return nil, err
+		}
+	}
 	if !all {
 		if its, err = s.allowed(ctx, k, its); err != nil {
 			return nil, err
@@ -103,7 +108,8 @@ func (s *Service) rank(ctx context.Context, k Kind, all bool, now time.Time) ([]
 }
 
 // allowed keeps the items a viewer may be shown (nil the others); a link not
-// reviewed itself follows its publisher's review, as Mastodon's.
+// reviewed itself follows its publisher's review, a status its author's, as
+// Mastodon's.
 func (s *Service) allowed(ctx context.Context, k Kind, its []*Item) ([]*Item, error) {
 	var pubs map[string]*Item
 	if k == Link {

@@ -15,12 +15,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/hashtag"
+	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -35,6 +37,9 @@ const (
 	Link      Kind = 'l'
 	Status    Kind = 's'
 	Publisher Kind = 'p'
+	// Account is an author's trendability: its statuses that no moderator reviewed
+	// follow it, as Mastodon's Account#trendable.
+	Account Kind = 'a'
 )
 
 // State is a moderator's review of an item.
@@ -82,6 +87,11 @@ type Item struct {
 	State       State     `cbor:"2,keyasint,omitempty"`
 	RequestedAt time.Time `cbor:"3,keyasint"`
 	ReviewedAt  time.Time `cbor:"4,keyasint,omitempty"`
+	// Author is a status's author (0 for other kinds, and for statuses recorded
+	// before authors were).
+	Author shard.ID `cbor:"5,keyasint,omitempty"`
+	// AuthorState is the review of a status's author, filled by Rank; not stored.
+	AuthorState State `cbor:"-"`
 	// Key is the item's name, URL, status id (8 bytes) or domain; not stored.
 	Key  string `cbor:"-"`
 	Kind Kind   `cbor:"-"`
@@ -91,6 +101,7 @@ type Item struct {
 type Statuses interface {
 	Get(ctx context.Context, id shard.ID) (*status.Status, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]status.Counts, error)
+	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
 }
 
 // Accounts is the part of the account service that trends needs.
@@ -220,12 +231,13 @@ func (s *Service) items(ctx context.Context, k Kind, keys []string) ([]*Item, er
 }
 
 // ensureItem records an item the first time it is a candidate, with the id given
-// (0: a fresh one), and indexes it by id. Two nodes racing keep the first record.
-func (s *Service) ensureItem(ctx context.Context, k Kind, key string, id shard.ID) (*Item, error) {
+// (0: a fresh one) and, for a status, its author, and indexes it by id. Two nodes
+// racing keep the first record.
+func (s *Service) ensureItem(ctx context.Context, k Kind, key string, id, author shard.ID) (*Item, error) {
 	if id == 0 {
 		id = s.ids.Next()
 	}
-	it := &Item{ID: id, RequestedAt: s.opts.Now().UTC()}
+	it := &Item{ID: id, RequestedAt: s.opts.Now().UTC(), Author: author}
 	b, err := store.Marshal(it)
 	if err != nil {
 		return nil, err
@@ -278,7 +290,71 @@ func (s *Service) Review(ctx context.Context, k Kind, id shard.ID, state State) 
 }
 
 // Allowed reports whether an item may be shown: approved, or not reviewed when
-// the options trust new items.
+// the options trust new items. A status not reviewed itself follows its author's
+// review, as Mastodon's Status#trendable.
 func (s *Service) Allowed(it *Item) bool {
-	return it != nil && (it.State == Approved || (it.State == Pending && s.opts.TrendableByDefault))
+	if it == nil {
+		return false
+	}
+	if it.State == Pending && it.Kind == Status && it.AuthorState != Pending {
+		return it.AuthorState == Approved
+	}
+	return it.State == Approved || (it.State == Pending && s.opts.TrendableByDefault)
+}
+
+// RequiresReview reports whether no moderator reviewed an item yet (for a status:
+// neither it nor its author), as Mastodon's requires_review.
+func RequiresReview(it *Item) bool {
+	return it.State == Pending && (it.Kind != Status || it.AuthorState == Pending)
+}
+
+// ReviewAccount sets whether the statuses of an account may trend without each
+// being reviewed (Mastodon's "allow author" and "disallow author"); a status's own
+// review still comes first.
+func (s *Service) ReviewAccount(ctx context.Context, acct shard.ID, state State) (*Item, error) {
+	if _, err := s.ensureItem(ctx, Account, string(acct.Bytes()), acct, 0); err != nil {
+		return nil, err
+	}
+	return s.Review(ctx, Account, acct, state)
+}
+
+// AccountReview returns the review of an account's trendability (Pending when
+// never reviewed).
+func (s *Service) AccountReview(ctx context.Context, acct shard.ID) (State, error) {
+	its, err := s.items(ctx, Account, []string{string(acct.Bytes())})
+	if err != nil || its[0] == nil {
+		return Pending, err
+	}
+	return its[0].State, nil
+}
+
+// withAuthors fills the author's review of the statuses given that have one.
+func (s *Service) withAuthors(ctx context.Context, its []*Item) error {
+	var keys []string
+	for _, it := range its {
+		if it != nil && it.Author != 0 {
+			keys = append(keys, string(it.Author.Bytes()))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	accs, err := s.items(ctx, Account, keys)
+	if err != nil {
+		return err
+	}
+	states := make(map[shard.ID]State, len(keys))
+	for i, a := range accs {
+		if a != nil {
+			states[shard.FromBytes([]byte(keys[i]))] = a.State
+		}
+	}
+	for _, it := range its {
+		if it != nil {
+			it.AuthorState = states[it.Author]
+		}
+	}
+	return nil
 }

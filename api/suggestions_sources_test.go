@@ -1,0 +1,59 @@
+package api_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+// TestSuggestionSources: Mastodon 4.3's most_interactions (statuses of the last 30
+// days boosted and favourited 5 times or more, locked accounts left out) and
+// similar_to_recently_followed (a profile like those of the viewer's newest
+// follows, bots left out), ordered after friends of friends, likeness first.
+func TestSuggestionSources(t *testing.T) {
+	c := testrig.New(t)
+	alice, star, shy := c.Register("alice"), c.Register("star"), c.Register("shy")
+	gardener, grower, robot, quiet := c.Register("gardener"), c.Register("grower"), c.Register("robot"), c.Register("quiet")
+	shy.UpdateCredentials("locked", "true")
+	gardener.UpdateCredentials("note", "Tomatoes, compost and seedlings in my greenhouse")
+	grower.UpdateCredentials("note", "Every summer: tomatoes in the greenhouse")
+	robot.UpdateCredentials("note", "Greenhouse tomatoes, hourly", "bot", "true")
+	quiet.UpdateCredentials("note", "Trains and timetables")
+	for _, u := range []*testrig.User{grower, robot, quiet} {
+		u.PostStatus("hello")
+	}
+	popular, hidden := star.PostStatus("worth a favourite"), shy.PostStatus("worth a favourite too")
+	for i := range 5 {
+		fan := c.Register(fmt.Sprintf("fan%d", i))
+		fan.Act(popular.ID, "favourite")
+		fan.Act(hidden.ID, "reblog")
+	}
+	alice.Follow(gardener)
+
+	want := []string{grower.ID + ":past_interactions:[similar_to_recently_followed]", star.ID + ":global:[most_interactions]"}
+	testrig.Eventually(t, "alice's suggestions", func() error {
+		if got := suggestionsOf(t, alice, nil); !slices.Equal(got, want) {
+			return fmt.Errorf("alice's suggestions %v, want %v", got, want)
+		}
+		return nil
+	})
+
+	// Following someone else's newest: quiet's profile shares nothing with grower's,
+	// but gardener is still among the five newest follows.
+	alice.Follow(star)
+	if got := suggestionsOf(t, alice, nil); !slices.Equal(got, want[:1]) {
+		t.Fatalf("after following star: %v", got)
+	}
+	// Unlocked, shy's boosted status makes it one of the most interacted with.
+	shy.UpdateCredentials("locked", "false")
+	want = []string{want[0], shy.ID + ":global:[most_interactions]"}
+	if got := suggestionsOf(t, alice, nil); !slices.Equal(got, want) {
+		t.Fatalf("shy unlocked: %v, want %v", got, want)
+	}
+	// Without follows nothing is similar.
+	if got := suggestionsOf(t, quiet, nil); slices.ContainsFunc(got, func(s string) bool { return s[:len(grower.ID)] == grower.ID }) {
+		t.Fatalf("quiet follows no one but is offered grower: %v", got)
+	}
+}
