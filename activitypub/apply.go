@@ -239,7 +239,8 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 	if st.AccountID != actor.ID {
 		return fmt.Errorf("%w: %s updates a status of another actor", ErrInvalid, actor.URI)
 	}
-	spoiler, content, sensitive := str2(obj, "summary"), sanitize(contentOf(obj)), obj["sensitive"] == true
+	content, _ := s.noteContent(obj)
+	spoiler, content, sensitive := str2(obj, "summary"), sanitize(content), obj["sensitive"] == true
 	if err := s.recordEmoji(ctx, actor.Domain, obj["tag"]); err != nil {
 		return err
 	}

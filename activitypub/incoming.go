@@ -51,6 +51,22 @@ func (s *Service) applyCreate(ctx context.Context, actor *account.Account, act m
 	return err
 }
 
+// noteContent is the HTML of a note object, as Mastodon reads it, and its web link:
+// the name is the text of an Article, Page or Event without content, and the link is
+// appended to the content of what is not a Note or Question (a PeerTube Video), in
+// a Create and in an Update alike.
+func (s *Service) noteContent(obj map[string]any) (content, link string) {
+	content = contentOf(obj)
+	if content == "" && str2(obj, "name") != "" {
+		content = "<p>" + text.PlainText(str2(obj, "name")) + "</p>"
+	}
+	link = s.remoteURL(linkOf(obj["url"]))
+	if link != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
+		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
+	}
+	return content, link
+}
+
 // storeNote turns a note object by actor into a status (once per URI).
 func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map[string]any) (*status.Status, error) {
 	if !slices.Contains(noteTypes, str2(obj, "type")) {
@@ -63,14 +79,7 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 	if a := idAny(obj["attributedTo"]); a != "" && a != actor.URI {
 		return nil, fmt.Errorf("%w: note %s is attributed to %s, not %s", ErrInvalid, uri, a, actor.URI)
 	}
-	content := contentOf(obj)
-	if content == "" && str2(obj, "name") != "" { // Article, Page, Event: the name is the text
-		content = "<p>" + text.PlainText(str2(obj, "name")) + "</p>"
-	}
-	link := s.remoteURL(linkOf(obj["url"]))
-	if link != "" && str2(obj, "type") != "Note" && str2(obj, "type") != "Question" {
-		content += `<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + `</a></p>`
-	}
+	content, link := s.noteContent(obj)
 	attached, err := s.readAttachments(ctx, actor, obj)
 	if err != nil {
 		return nil, err
