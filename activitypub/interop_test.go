@@ -82,12 +82,22 @@ func (r *inboxRig) dumpRendered(t *testing.T, d *datadriven.TestData, as *testri
 			if err != nil {
 				return err.Error()
 			}
+			// The status may go between the search and the read (a Delete being
+			// applied): the answer is printed, and the command retried.
+			res := r.c.Do("GET", "/api/v1/statuses/"+st.ID, token(as), nil)
+			if res.Code != 200 {
+				return fmt.Sprintf("GET %s answered %d", arg(t, d, 0), res.Code)
+			}
 			var s map[string]any
-			r.c.Must(r.c.Do("GET", "/api/v1/statuses/"+st.ID, token(as), nil), 200).JSON(t, &s)
+			res.JSON(t, &s)
 			parent := ""
 			if id, ok := s["in_reply_to_id"].(string); ok {
+				pres := r.c.Do("GET", "/api/v1/statuses/"+id, token(as), nil)
+				if pres.Code != 200 {
+					return fmt.Sprintf("GET the parent of %s answered %d", arg(t, d, 0), pres.Code)
+				}
 				var p map[string]any
-				r.c.Must(r.c.Do("GET", "/api/v1/statuses/"+id, token(as), nil), 200).JSON(t, &p)
+				pres.JSON(t, &p)
 				parent, _ = p["uri"].(string)
 			}
 			return statusFields(s, parent)
