@@ -61,11 +61,7 @@ func adminDeadLetters(args []string) error {
 	if args[0] == "replay" && *all == (fs.NArg() > 0) {
 		return errors.New("admin dead-letters replay: give ids or --all")
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	n, err := node.Open(cfg, logger())
+	n, err := openNode(load)
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,16 @@ func run(args []string) error {
 
 // configFlags registers --config and a flag for every configuration key on fs, and
 // returns a loader that builds the configuration: the file, then the environment, then
+// openNode opens the node of the configuration load reads, for a command that works
+// on the data directory while no node runs; the caller closes it.
+func openNode(load func() (node.Config, error)) (*node.Node, error) {
+	cfg, err := load()
+	if err != nil {
+		return nil, err
+	}
+	return node.Open(cfg, logger())
+}
+
 // the flags (node.LoadConfig).
 func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
 	file := fs.String("config", os.Getenv("HERD_CONFIG"), "TOML configuration file (HERD_CONFIG)")

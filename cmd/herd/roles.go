@@ -61,11 +61,7 @@ func adminRoles(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	n, err := node.Open(cfg, logger())
+	n, err := openNode(load)
 	if err != nil {
 		return err
 	}

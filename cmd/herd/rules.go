@@ -9,7 +9,6 @@ import (
 	"slices"
 	"text/tabwriter"
 
-	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/shard"
 )
@@ -58,11 +57,7 @@ func adminRules(args []string, content bool) error {
 	}
 	set := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	n, err := node.Open(cfg, logger())
+	n, err := openNode(load)
 	if err != nil {
 		return err
 	}
