@@ -85,10 +85,24 @@ func TestNotificationPolicyAndRequests(t *testing.T) {
 		t.Fatalf("patched policy %s, then %s", got, getPolicy())
 	}
 
+	// Each notification lands before the next action, so that their order is the
+	// order of the actions (they are made by workers on different partitions).
 	post := bob.PostStatus("hello")
+	landed := func(n int) {
+		t.Helper()
+		testrig.Eventually(t, fmt.Sprintf("notification %d", n), func() error {
+			if got := bob.Notifications(url.Values{"include_filtered": {"true"}}); len(got) < n {
+				return fmt.Errorf("%d notifications", len(got))
+			}
+			return nil
+		})
+	}
 	carol.Act(post.ID, "favourite")
+	landed(1)
 	dave.Act(post.ID, "favourite")
+	landed(2)
 	frank.PostStatus("@bob psst", "visibility", "direct")
+	landed(3)
 	alice.PostStatus("@bob from a friend")
 	testrig.Eventually(t, "the mentions", func() error {
 		if got, _ := requestsBy(t, c, bob); !slices.Equal(got, []string{"frank:1", "dave:1", "carol:1"}) {
