@@ -269,3 +269,50 @@ func TestAvatarAndHeader(t *testing.T) {
 		t.Fatalf("a text avatar: %v", got)
 	}
 }
+
+// TestRemovePictures: DELETE /api/v1/profile/avatar and /header bring back the
+// defaults, remove the files, send the actor without them, and answer the same when
+// there is nothing to remove.
+func TestRemovePictures(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	var me struct {
+		Avatar string `json:"avatar"`
+		Header string `json:"header"`
+		Source struct {
+			Privacy string `json:"privacy"`
+		} `json:"source"`
+	}
+	c.Must(c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token, nil, "avatar", "a.png",
+		testdata(t, "alpha.png")), 200)
+	c.Must(c.DoMultipart("PATCH", "/api/v1/accounts/update_credentials", alice.Token, nil, "header", "h.png",
+		testdata(t, "alpha.png")), 200).JSON(t, &me)
+	avatar, header := me.Avatar, me.Header
+
+	c.Must(alice.Do("DELETE", "/api/v1/profile/avatar", nil), 200).JSON(t, &me)
+	if me.Avatar == avatar || strings.Contains(me.Avatar, "/system/accounts/avatars/") || me.Header != header || me.Source.Privacy == "" {
+		t.Fatalf("after removing the avatar: %+v (was %s)", me, avatar)
+	}
+	if code := fetch(t, c, avatar, "").Code; code != 404 {
+		t.Errorf("the removed avatar is served: %d", code)
+	}
+	var actor map[string]any
+	c.Must(c.DoWithHeader("GET", "/users/alice", "", nil, "Accept", "application/activity+json"), 200).JSON(t, &actor)
+	if _, ok := actor["icon"]; ok {
+		t.Errorf("the actor still has an icon: %v", actor["icon"])
+	}
+	if _, ok := actor["image"]; !ok {
+		t.Errorf("the actor lost its header")
+	}
+
+	c.Must(alice.Do("DELETE", "/api/v1/profile/header", nil), 200).JSON(t, &me)
+	if strings.Contains(me.Header, "/system/accounts/headers/") || fetch(t, c, header, "").Code != 404 {
+		t.Fatalf("after removing the header: %+v", me)
+	}
+	again := me
+	c.Must(alice.Do("DELETE", "/api/v1/profile/header", nil), 200).JSON(t, &me)
+	if me != again {
+		t.Errorf("removing nothing changed the account: %+v, then %+v", again, me)
+	}
+	c.Must(c.Do("DELETE", "/api/v1/profile/avatar", "", nil), 401)
+}

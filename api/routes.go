@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	s.routeRelays()
 	s.routeRelaySubscribers()
 	s.routeAdminMeasures()
+	s.routeProfile()
 
 	// Accounts.
 	s.handle("POST", "/api/v1/accounts", token("write:accounts"), s.register)
