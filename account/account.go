@@ -98,6 +98,19 @@ type Account struct {
 	// SilencedAt is set on a remote account silenced by a domain block: the block's
 	// creation, so that lifting it unsilences the accounts it silenced, as Mastodon's.
 	SilencedAt time.Time `cbor:"39,keyasint,omitempty"`
+	// The profile's settings of Mastodon 4.3 to 4.6 (GET/PATCH /api/v1/profile).
+	// AvatarDescription and HeaderDescription are the pictures' alt text.
+	AvatarDescription string `cbor:"40,keyasint,omitempty"`
+	HeaderDescription string `cbor:"41,keyasint,omitempty"`
+	// HideMediaTab, HideMediaReplies and HideFeaturedTab are Mastodon's show_media,
+	// show_media_replies and show_featured negated, so that the zero value is their
+	// default (shown).
+	HideMediaTab     bool `cbor:"42,keyasint,omitempty"`
+	HideMediaReplies bool `cbor:"43,keyasint,omitempty"`
+	HideFeaturedTab  bool `cbor:"44,keyasint,omitempty"`
+	// AttributionDomains are the sites allowed to credit the account as an author
+	// (fediverse:creator); federated as the actor's attributionDomains.
+	AttributionDomains []string `cbor:"45,keyasint,omitempty"`
 }
 
 // Local reports whether the account lives on this server.

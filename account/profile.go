@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/herd-social/herd/shard"
@@ -20,6 +22,11 @@ const (
 	MaxFields      = 4
 	MaxFieldName   = 255
 	MaxFieldValue  = 255
+	// MaxPictureDescription bounds an avatar's or header's alt text, as a media
+	// attachment's description.
+	MaxPictureDescription = 1500
+	// MaxAttributionDomains is Mastodon's ATTRIBUTION_DOMAINS_LIMIT.
+	MaxAttributionDomains = 100
 )
 
 // ProfileUpdate is PATCH /accounts/update_credentials; nil fields are left alone.
@@ -34,6 +41,11 @@ type ProfileUpdate struct {
 	ChosenLanguages *[]string
 	// AvatarKey and HeaderKey are new pictures, already in the media store.
 	AvatarKey, HeaderKey *string
+	// The settings of GET/PATCH /api/v1/profile (Mastodon 4.6); attribution domains
+	// also through update_credentials (4.3).
+	AvatarDescription, HeaderDescription      *string
+	ShowMedia, ShowMediaReplies, ShowFeatured *bool
+	AttributionDomains                        *[]string
 }
 
 // RenderFunc turns plain text typed by a user into HTML (links, mentions, hashtags).
@@ -67,6 +79,22 @@ func (p *ProfileUpdate) validate() error {
 	}
 	if p.Language != nil && len(*p.Language) > 16 {
 		bad = append(bad, "Source language is invalid")
+	}
+	for _, d := range []*string{p.AvatarDescription, p.HeaderDescription} {
+		if d != nil && utf8.RuneCountInString(*d) > MaxPictureDescription {
+			bad = append(bad, fmt.Sprintf("Description is too long (maximum is %d characters)", MaxPictureDescription))
+			break
+		}
+	}
+	if p.AttributionDomains != nil {
+		domains, ok := AttributionDomains(*p.AttributionDomains)
+		switch {
+		case !ok:
+			bad = append(bad, "Attribution domains is invalid")
+		case len(domains) > MaxAttributionDomains:
+			bad = append(bad, fmt.Sprintf("Attribution domains is too long (maximum is %d characters)", MaxAttributionDomains))
+		}
+		p.AttributionDomains = &domains
 	}
 	if p.ChosenLanguages != nil {
 		if langs, ok := CleanLanguages(*p.ChosenLanguages); ok {
@@ -107,6 +135,14 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 	setBool(&a.HideCollections, p.HideCollections)
 	setString(&a.AvatarKey, p.AvatarKey)
 	setString(&a.HeaderKey, p.HeaderKey)
+	setString(&a.AvatarDescription, p.AvatarDescription)
+	setString(&a.HeaderDescription, p.HeaderDescription)
+	setHidden(&a.HideMediaTab, p.ShowMedia)
+	setHidden(&a.HideMediaReplies, p.ShowMediaReplies)
+	setHidden(&a.HideFeaturedTab, p.ShowFeatured)
+	if p.AttributionDomains != nil {
+		a.AttributionDomains = *p.AttributionDomains
+	}
 	if p.Fields != nil {
 		a.FieldSources, a.Fields = nil, nil
 		for _, f := range *p.Fields {
@@ -151,6 +187,54 @@ func setBool(dst *bool, v *bool) {
 	if v != nil {
 		*dst = *v
 	}
+}
+
+// setHidden sets a hidden flag from its shown setting.
+func setHidden(dst *bool, shown *bool) {
+	if shown != nil {
+		*dst = !*shown
+	}
+}
+
+// AttributionDomains normalises attribution domains as Mastodon does (trimmed,
+// without a scheme or a leading "*.", blanks dropped, each once) and keeps those that
+// are domain names; valid is false when one was not (a local profile is refused, a
+// remote actor's list keeps the rest).
+func AttributionDomains(raw []string) (domains []string, valid bool) {
+	domains, valid = []string{}, true
+	for _, d := range raw {
+		d = strings.TrimSpace(d)
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "http://"), "https://")
+		d = strings.ToLower(strings.TrimPrefix(d, "*."))
+		switch {
+		case d == "" || slices.Contains(domains, d):
+		case !validDomain(d):
+			valid = false
+		default:
+			domains = append(domains, d)
+		}
+	}
+	return domains, valid
+}
+
+// validDomain reports whether d is a host name of dot-separated labels of letters,
+// digits and inner hyphens (an internationalised name in its Unicode form passes,
+// as Mastodon's DomainValidator converts it first).
+func validDomain(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || utf8.RuneCountInString(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, r := range label {
+			if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Marker is a saved reading position of one timeline.

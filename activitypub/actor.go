@@ -34,6 +34,7 @@ var actorContext = []any{
 		"suspended":                 "toot:suspended",
 		"Hashtag":                   "as:Hashtag",
 		"Emoji":                     "toot:Emoji",
+		"attributionDomains":        map[string]string{"@id": "toot:attributionDomains", "@type": "@id"},
 	},
 }
 
@@ -56,6 +57,7 @@ type Image struct {
 	Type      string `json:"type"`
 	MediaType string `json:"mediaType,omitempty"`
 	URL       string `json:"url"`
+	Name      string `json:"name,omitempty"` // the picture's alt text
 }
 
 // Actor is a Person (or Service, or Application) document.
@@ -87,6 +89,8 @@ type Actor struct {
 	// AlsoKnownAs and MovedTo are set when the account has aliases or moved.
 	AlsoKnownAs []string `json:"alsoKnownAs,omitempty"`
 	MovedTo     string   `json:"movedTo,omitempty"`
+	// AttributionDomains are the sites that may credit the account (fediverse:creator).
+	AttributionDomains []string `json:"attributionDomains,omitempty"`
 	// Generator and Implements advertise what Herd implements (FEP-844e): on the
 	// generator of an account's actor, on the instance actor itself.
 	Generator  *Generator  `json:"generator,omitempty"`
@@ -143,7 +147,8 @@ func (s *Sender) actorOf(ctx context.Context, a *account.Account) (*Actor, error
 	for _, e := range emojis {
 		doc.Tag = append(doc.Tag, e)
 	}
-	doc.Icon, doc.Image = s.picture(a.AvatarKey, a.AvatarURL), s.picture(a.HeaderKey, a.HeaderURL)
+	doc.Icon, doc.Image = s.picture(a.AvatarKey, a.AvatarURL, a.AvatarDescription), s.picture(a.HeaderKey, a.HeaderURL, a.HeaderDescription)
+	doc.AttributionDomains = a.AttributionDomains
 	return doc, nil
 }
 
@@ -233,14 +238,14 @@ func (s *Service) publicAccount(ctx context.Context, username string) (*account.
 }
 
 // picture is an actor's icon or image: the local picture stored under key, else url.
-func (s *Sender) picture(key, url string) *Image {
+func (s *Sender) picture(key, url, description string) *Image {
 	if key != "" && s.media != nil {
 		url = s.media.FileURL(key)
 	}
 	if url == "" {
 		return nil
 	}
-	return &Image{Type: "Image", URL: url, MediaType: mediaTypeOf(url)}
+	return &Image{Type: "Image", URL: url, MediaType: mediaTypeOf(url), Name: description}
 }
 
 // mediaTypeOf is the type of a picture by the extension it was stored with.

@@ -275,6 +275,12 @@ func (s *Resolver) actorLinks(a *account.Account, doc map[string]any) {
 		a.URL = a.URI
 	}
 	a.AvatarURL, a.HeaderURL = s.remoteURL(linkOf(doc["icon"])), s.remoteURL(linkOf(doc["image"]))
+	a.AvatarDescription = cutBytes(pictureName(doc["icon"]), account.MaxPictureDescription)
+	a.HeaderDescription = cutBytes(pictureName(doc["image"]), account.MaxPictureDescription)
+	a.AttributionDomains, _ = account.AttributionDomains(asStrings(doc["attributionDomains"]))
+	if len(a.AttributionDomains) > account.MaxAttributionDomains {
+		a.AttributionDomains = a.AttributionDomains[:account.MaxAttributionDomains]
+	}
 	a.OutboxURL, a.FollowersURL = s.remoteURL(str2(doc, "outbox")), s.remoteURL(str2(doc, "followers"))
 	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
 	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
@@ -285,6 +291,16 @@ func (s *Resolver) actorLinks(a *account.Account, doc map[string]any) {
 	if eps, ok := doc["endpoints"].(map[string]any); ok {
 		a.SharedInboxURL = s.remoteURL(str2(eps, "sharedInbox"))
 	}
+}
+
+// pictureName is the alt text of an actor's icon or image: the name of the Image
+// object (of the first, when there are several).
+func pictureName(v any) string {
+	if l, ok := v.([]any); ok && len(l) > 0 {
+		v = l[0]
+	}
+	m, _ := v.(map[string]any)
+	return str2(m, "name")
 }
 
 // remoteURL is a URL taken from another server's document: kept when it is an

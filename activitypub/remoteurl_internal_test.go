@@ -121,3 +121,23 @@ func TestParseActorLimits(t *testing.T) {
 		t.Errorf("%d fields, %d aliases", len(a.Fields), len(a.AlsoKnownAs))
 	}
 }
+
+// TestParseActorProfileExtras: a remote actor's pictures' alt text (the Image's name)
+// and its attribution domains (normalised, invalid ones dropped) are kept.
+func TestParseActorProfileExtras(t *testing.T) {
+	s := NewResolver(nil, nil, nil, Options{})
+	const id = "https://remote.example/users/m"
+	doc := map[string]any{"id": id, "type": "Person", "preferredUsername": "m", "inbox": id + "/inbox",
+		"publicKey":          map[string]any{"id": id + "#main-key", "owner": id, "publicKeyPem": "PEM"},
+		"icon":               []any{map[string]any{"type": "Image", "url": "https://remote.example/a.png", "name": "a dog"}},
+		"image":              map[string]any{"type": "Image", "url": "https://remote.example/h.png"},
+		"attributionDomains": []any{"https://Blog.example", "not a domain", "*.news.example", 7}}
+	a, err := s.parseActor(id, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.AvatarDescription != "a dog" || a.HeaderDescription != "" ||
+		!reflect.DeepEqual(a.AttributionDomains, []string{"blog.example", "news.example"}) {
+		t.Errorf("got avatar %q, header %q, domains %v", a.AvatarDescription, a.HeaderDescription, a.AttributionDomains)
+	}
+}

@@ -64,19 +64,38 @@ func (s *Server) verifyCredentials(r *req) error {
 }
 
 func (s *Server) updateCredentials(r *req) error {
-	u := account.ProfileUpdate{DisplayName: r.p.opt("display_name"), Note: r.p.opt("note"),
-		Locked: r.p.optBool("locked"), Bot: r.p.optBool("bot"), Discoverable: r.p.optBool("discoverable"),
-		Indexable: r.p.optBool("indexable"), HideCollections: r.p.optBool("hide_collections"),
-		Privacy: r.p.opt("source[privacy]"), Language: r.p.opt("source[language]"), Sensitive: r.p.optBool("source[sensitive]")}
+	u := profileParams(r.p)
+	u.Privacy, u.Language, u.Sensitive = r.p.opt("source[privacy]"), r.p.opt("source[language]"), r.p.optBool("source[sensitive]")
 	// Herd's own: Mastodon sets chosen languages in its web settings only.
 	const chosen = "source[chosen_languages]"
 	if r.p.has(chosen+"[]") || r.p.has(chosen) || r.p.has(chosen+"[0]") {
 		langs := r.p.list(chosen)
 		u.ChosenLanguages = &langs
 	}
-	if fs, ok := profileFields(r.p); ok {
+	if err := s.applyProfile(r, u); err != nil {
+		return err
+	}
+	return s.verifyCredentials(r)
+}
+
+// profileParams reads what update_credentials and PATCH /api/v1/profile both take.
+func profileParams(p params) account.ProfileUpdate {
+	u := account.ProfileUpdate{DisplayName: p.opt("display_name"), Note: p.opt("note"),
+		Locked: p.optBool("locked"), Bot: p.optBool("bot"), Discoverable: p.optBool("discoverable"),
+		Indexable: p.optBool("indexable"), HideCollections: p.optBool("hide_collections")}
+	if fs, ok := profileFields(p); ok {
 		u.Fields = &fs
 	}
+	if p.has("attribution_domains[]") || p.has("attribution_domains") || p.has("attribution_domains[0]") {
+		domains := p.list("attribution_domains") // attribution_domains[]= (blank only) clears them
+		u.AttributionDomains = &domains
+	}
+	return u
+}
+
+// applyProfile stores the pictures a profile update uploads and applies it; the
+// pictures it replaces leave the media store.
+func (s *Server) applyProfile(r *req, u account.ProfileUpdate) error {
 	before, err := s.d.Accounts.Get(r.context(), r.viewer)
 	if err != nil {
 		return err
@@ -96,13 +115,13 @@ func (s *Server) updateCredentials(r *req) error {
 		old string
 		now *string
 	}{{before.AvatarKey, u.AvatarKey}, {before.HeaderKey, u.HeaderKey}} {
-		if replaced.now != nil {
+		if replaced.now != nil && replaced.old != "" {
 			if err := s.d.Media.DeleteFile(r.context(), replaced.old); err != nil {
 				s.log.Warn("api: replaced picture left in the media store", "key", replaced.old, "err", err)
 			}
 		}
 	}
-	return s.verifyCredentials(r)
+	return nil
 }
 
 // picture stores the avatar or header a profile update uploads in field, if any.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -315,4 +316,70 @@ func TestRemovePictures(t *testing.T) {
 		t.Errorf("removing nothing changed the account: %+v, then %+v", again, me)
 	}
 	c.Must(c.Do("DELETE", "/api/v1/profile/avatar", "", nil), 401)
+}
+
+// TestProfileAPI: GET and PATCH /api/v1/profile (Mastodon 4.6) read and set the
+// profile's sources, the pictures' descriptions, the tabs and attribution domains,
+// which update_credentials also sets and the actor publishes.
+func TestProfileAPI(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	type profile struct {
+		DisplayName        string   `json:"display_name"`
+		Note               string   `json:"note"`
+		Avatar             *string  `json:"avatar"`
+		AvatarDescription  string   `json:"avatar_description"`
+		ShowMedia          bool     `json:"show_media"`
+		ShowMediaReplies   bool     `json:"show_media_replies"`
+		ShowFeatured       bool     `json:"show_featured"`
+		AttributionDomains []string `json:"attribution_domains"`
+		FeaturedTags       []struct {
+			Name string `json:"name"`
+		} `json:"featured_tags"`
+	}
+	var p profile
+	c.Must(alice.Do("GET", "/api/v1/profile", nil), 200).JSON(t, &p)
+	if p.Avatar != nil || !p.ShowMedia || !p.ShowMediaReplies || !p.ShowFeatured || p.AttributionDomains == nil {
+		t.Fatalf("a new profile: %+v", p)
+	}
+
+	c.Must(alice.Do("POST", "/api/v1/featured_tags", url.Values{"name": {"cats"}}), 200)
+	c.Must(c.DoMultipart("PATCH", "/api/v1/profile", alice.Token, url.Values{"note": {"hello @nobody #cats"},
+		"avatar_description": {"a cat"}, "show_media": {"false"},
+		"attribution_domains[]": {"https://Blog.example.com", "*.news.example", "blog.example.com", " "}},
+		"avatar", "a.png", testdata(t, "alpha.png")), 200).JSON(t, &p)
+	if p.Note != "hello @nobody #cats" || p.Avatar == nil || p.AvatarDescription != "a cat" || p.ShowMedia || !p.ShowMediaReplies ||
+		!slices.Equal(p.AttributionDomains, []string{"blog.example.com", "news.example"}) ||
+		len(p.FeaturedTags) != 1 || p.FeaturedTags[0].Name != "cats" {
+		t.Fatalf("after PATCH: %+v", p)
+	}
+	if again := c.Must(alice.Do("GET", "/api/v1/profile", nil), 200); !strings.Contains(string(again.Body), `"avatar_description":"a cat"`) {
+		t.Errorf("GET after PATCH: %s", again.Body)
+	}
+
+	for _, bad := range []url.Values{{"attribution_domains[]": {"not a domain"}}, {"avatar_description": {strings.Repeat("x", 1501)}}} {
+		c.Must(alice.Do("PATCH", "/api/v1/profile", bad), 422)
+	}
+
+	// update_credentials sets them too, and shows them in its source.
+	var me struct {
+		Source struct {
+			AttributionDomains []string `json:"attribution_domains"`
+		} `json:"source"`
+	}
+	c.Must(alice.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"attribution_domains[]": {"example.org"}}), 200).JSON(t, &me)
+	if !slices.Equal(me.Source.AttributionDomains, []string{"example.org"}) {
+		t.Errorf("update_credentials' source: %+v", me.Source)
+	}
+	var actor struct {
+		AttributionDomains []string `json:"attributionDomains"`
+		Icon               struct {
+			Name string `json:"name"`
+		} `json:"icon"`
+	}
+	c.Must(c.DoWithHeader("GET", "/users/alice", "", nil, "Accept", "application/activity+json"), 200).JSON(t, &actor)
+	if !slices.Equal(actor.AttributionDomains, []string{"example.org"}) || actor.Icon.Name != "a cat" {
+		t.Errorf("the actor: %+v", actor)
+	}
+	c.Must(c.Do("GET", "/api/v1/profile", "", nil), 401)
 }
