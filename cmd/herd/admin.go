@@ -65,7 +65,12 @@ func admin(args []string) error {
 		if *from == "" {
 			return errors.New("admin restore: give --from DIR")
 		}
-		m, err := node.Restore(*from, cfg.Data)
+		media := cfg.WithDefaults().Media
+		dir := media.Dir
+		if media.Store == node.MediaS3 {
+			dir = ""
+		}
+		m, err := node.Restore(*from, cfg.Data, dir)
 		if err == nil {
 			fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
 		}
