@@ -95,7 +95,7 @@ type runner interface {
 // skipped itself (printed with -test.v).
 func parse(out []byte) ([]*benchfmt.Result, string, error) {
 	var results []*benchfmt.Result
-	r := benchfmt.NewReader(bytes.NewReader(out), "go test")
+	r := benchfmt.NewReader(bytes.NewReader(withoutAnnouncements(out)), "go test")
 	for r.Scan() {
 		switch rec := r.Result().(type) {
 		case *benchfmt.Result:
@@ -108,6 +108,19 @@ func parse(out []byte) ([]*benchfmt.Result, string, error) {
 		return nil, "", err
 	}
 	return results, skipReason(out), nil
+}
+
+// withoutAnnouncements drops the lines that only name a benchmark, which -test.v
+// prints as it starts one: benchfmt would take them for results without figures.
+func withoutAnnouncements(out []byte) []byte {
+	var kept [][]byte
+	for _, l := range bytes.SplitAfter(out, []byte("\n")) {
+		if f := bytes.Fields(l); len(f) == 1 && bytes.HasPrefix(f[0], []byte("Benchmark")) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return bytes.Join(kept, nil)
 }
 
 // skipReason is the first log line under "--- SKIP:", or "" when nothing skipped.
