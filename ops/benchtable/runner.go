@@ -109,17 +109,18 @@ func benchPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
-// failure is what a failed run says: the line after its first "--- FAIL", else its
-// last line.
+// failure is what a failed run says: its first log line ("x_test.go:49: …"), else
+// its last line.
 func failure(out []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	for i, l := range lines {
-		if strings.Contains(l, "--- FAIL") && i+1 < len(lines) {
-			return strings.TrimSpace(lines[i+1])
+	for _, l := range strings.Split(string(out), "\n") {
+		if logLine.MatchString(l) {
+			return strings.TrimSpace(l)
 		}
 	}
 	return lastLine(out)
 }
+
+var logLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 
 func lastLine(out []byte) string {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")

@@ -34,22 +34,18 @@ type goal struct {
 	Min, Max float64
 }
 
-func (g goal) String() string {
+// text prints the goal; unit is the figure's, for a goal on the figure itself.
+func (g goal) text(unit string) string {
 	var parts []string
+	bound := func(v float64) string { return number(v) + " " + unit }
 	if g.OfLimit {
-		if g.Min > 0 {
-			parts = append(parts, ">= "+percent(g.Min)+" of limit")
-		}
-		if g.Max > 0 {
-			parts = append(parts, "<= "+percent(g.Max)+" of limit")
-		}
-		return strings.Join(parts, ", ")
+		bound = func(v float64) string { return percent(v) + " of limit" }
 	}
 	if g.Min > 0 {
-		parts = append(parts, ">= "+number(g.Min))
+		parts = append(parts, ">= "+bound(g.Min))
 	}
 	if g.Max > 0 {
-		parts = append(parts, "<= "+number(g.Max))
+		parts = append(parts, "<= "+bound(g.Max))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -295,7 +291,7 @@ func render(w io.Writer, lines []line) error {
 	fmt.Fprintln(tw, "row\tHerd\tlimit (same run)\tratio\tgoal\t")
 	for _, l := range lines {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Name, l.herd, dash(l.limit, l.Limit != nil), dash(l.ratio, l.Limit != nil),
-			l.Goal, l.status)
+			l.Goal.text(l.Herd.Unit), l.status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -325,10 +321,11 @@ func dash(s string, applies bool) string {
 
 var printer = message.NewPrinter(language.English)
 
-// number prints a figure with thousands separators and about three significant digits.
+// number prints a figure with thousands separators and about three significant
+// digits, without a fraction when it has none.
 func number(v float64) string {
 	switch a := max(v, -v); {
-	case a >= 100:
+	case a >= 100 || a == float64(int64(a)):
 		return printer.Sprintf("%.0f", v)
 	case a >= 10:
 		return printer.Sprintf("%.1f", v)

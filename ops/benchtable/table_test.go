@@ -74,7 +74,8 @@ func testRows() []row {
 // "not measured" with the reason where a benchmark is absent, skipped itself, needs
 // an engine that is not configured or lacks the metric; a failure marked as one.
 func TestTable(t *testing.T) {
-	f := &fakeRunner{out: canned, fail: map[string]error{"./stream/ Publish1k": errors.New("exit status 1: hub_test.go:140: boom")}}
+	f := &fakeRunner{out: canned, fail: map[string]error{"./stream/ Publish1k": errors.New("exit status 1: " +
+		failure([]byte("BenchmarkPublish1k\n    hub_test.go:140: boom\n--- FAIL: BenchmarkPublish1k-2\nFAIL\n")))}}
 	env := map[string]string{"HERD_CASSANDRA": "127.0.0.1:9042"}
 	var progress bytes.Buffer
 	tb := newTable(f, func(k string) string { return env[k] }, &progress)
@@ -117,7 +118,7 @@ func TestTable(t *testing.T) {
 	if err := render(&out, lines); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"row ", "limit (same run)", ">= 50% of limit", ">= 5,000", "<= 5", "not yet",
+	for _, s := range []string{"row ", "limit (same run)", ">= 50% of limit", ">= 5,000 posts/s", "<= 5 p99-ms", "not yet",
 		"home read: ./api/ BenchmarkHomeRead reads/s (-benchtime 1000x); limit: ./api/ BenchmarkLimitBareHome reads/s",
 		"needs HERD_CASSANDRA"} {
 		if !strings.Contains(out.String(), s) {
