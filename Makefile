@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/herd
 PKGS    := ./...
 
-.PHONY: help build web run test test-go test-invariants fuzz-short test-clients test-web test-federation lint bench fuzz clean
+.PHONY: help build web run test test-go test-invariants fuzz-short test-clients test-web test-federation lint bench bench-all fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -46,7 +46,11 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-bench: ## Go benchmarks of the hot paths
+# ROWS=word,word measures only the rows whose name holds one of the words (make bench ROWS=home).
+bench: ## the performance table: each row's Go benchmark beside this machine's limit from the same run, ratio and goal (ops/benchtable)
+	$(GO) run ./ops/benchtable $(if $(ROWS),-rows '$(ROWS)') $(if $(RAW),-raw '$(RAW)')
+
+bench-all: ## every Go benchmark of every package, unbounded
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
 fuzz: ## run every fuzz target for 30s each

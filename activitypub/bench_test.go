@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herd-social/herd/bench"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/testrig"
 )
@@ -108,4 +109,30 @@ func BenchmarkInboxIngest(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/accepted.Seconds(), "accepted/s")
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "applied/s")
+}
+
+// BenchmarkLimitSign is BenchmarkSignedDelivery's ceiling on this machine, measured in
+// the same run: RSA-2048 draft-cavage signatures of a delivery POST (bench.Signing, the
+// signing limit of `herd bench`) on all cores.
+func BenchmarkLimitSign(b *testing.B) { benchLimit(b, (*bench.Signing).Sign, "signs/s") }
+
+// BenchmarkLimitVerify is the ceiling of a shared inbox on this machine, beside
+// BenchmarkInboxIngest: verifying that signature, its digest included, on all cores.
+func BenchmarkLimitVerify(b *testing.B) { benchLimit(b, (*bench.Signing).Verify, "verifies/s") }
+
+func benchLimit(b *testing.B, op func(*bench.Signing) error, unit string) {
+	s, err := bench.NewSigning()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := op(s); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
 }

@@ -9,18 +9,57 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/herd-social/herd/bench"
 	"github.com/herd-social/herd/testrig"
 )
 
 // BenchmarkHomeRead measures GET /api/v1/timelines/home (limit 20: scan, multi-get,
 // hydration of statuses and accounts, rendering) over real HTTP on loopback, with
-// parallel clients, on a home of 200 posts by 5 authors.
+// parallel clients, on a home of 200 posts by 5 authors: reads/s and the p99 latency.
 func BenchmarkHomeRead(b *testing.B) {
+	url, token := homeOf200(b)
+	b.ResetTimer()
+	readParallel(b, url, token)
+}
+
+// BenchmarkLimitBareHome is BenchmarkHomeRead's ceiling on this machine, measured in
+// the same run: a bare fasthttp server (bench.ServeBare, the HTTP limit of `herd
+// bench`) answering the very bytes of that home page as the node sent them (the same
+// length, type and compression), read by the same clients at the same concurrency.
+func BenchmarkLimitBareHome(b *testing.B) {
+	url, token := homeOf200(b)
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	// Asked for explicitly, so that the transport hands over the bytes as they came.
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		b.Fatalf("home: status %d, %v", resp.StatusCode, err)
+	}
+	srv, err := bench.ServeBare(page, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Encoding"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	b.ResetTimer()
+	readParallel(b, srv.URL+"/api/v1/timelines/home?limit=20", token)
+}
+
+// homeOf200 makes a reader whose home holds 200 posts by 5 authors and returns the URL
+// of its first page of 20 and its token.
+func homeOf200(b *testing.B) (url, token string) {
 	c := testrig.New(b)
 	reader := c.Register("reader")
 	for a := 0; a < 5; a++ {
@@ -36,13 +75,26 @@ func BenchmarkHomeRead(b *testing.B) {
 		}
 		return nil
 	})
-	url := c.URL() + "/api/v1/timelines/home?limit=20"
-	b.ResetTimer()
+	return c.URL() + "/api/v1/timelines/home?limit=20", reader.Token
+}
+
+// readParallel GETs url b.N times from GOMAXPROCS parallel clients (net/http, which
+// asks for gzip and decompresses) and reports reads/s and the p99 latency in ms.
+func readParallel(b *testing.B, url, token string) {
+	var mu sync.Mutex
+	var took []time.Duration
 	b.RunParallel(func(pb *testing.PB) {
 		client := &http.Client{}
+		var mine []time.Duration
+		defer func() {
+			mu.Lock()
+			took = append(took, mine...)
+			mu.Unlock()
+		}()
 		for pb.Next() {
+			t0 := time.Now()
 			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("Authorization", "Bearer "+reader.Token)
+			req.Header.Set("Authorization", "Bearer "+token)
 			resp, err := client.Do(req)
 			if err != nil {
 				b.Error(err)
@@ -54,9 +106,15 @@ func BenchmarkHomeRead(b *testing.B) {
 				b.Errorf("status %d", resp.StatusCode)
 				return
 			}
+			mine = append(mine, time.Since(t0))
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
+	if len(took) > 0 {
+		slices.Sort(took)
+		p99 := took[min(len(took)-1, len(took)*99/100)]
+		b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	}
 }
 
 // BenchmarkUploadToReady measures a camera-sized JPEG (4000x3000, about 4 MB) from

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -125,21 +126,12 @@ func homePageBody(a *api, u *User) []byte {
 // loop with workers workers through doer for d.
 func httpLimit(ctx context.Context, doer Doer, body []byte, workers int, timeout time.Duration, u *User, d time.Duration) (HTTPLimit, error) {
 	res := HTTPLimit{BodyBytes: len(body), Workers: workers}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := ServeBare(body, "application/json; charset=utf-8", "")
 	if err != nil {
-		return res, fmt.Errorf("bench: limits: listen: %w", err)
+		return res, err
 	}
-	srv := &fasthttp.Server{Name: "bare", Handler: func(c *fasthttp.RequestCtx) {
-		c.SetContentType("application/json; charset=utf-8")
-		c.SetBody(body)
-	}}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	defer func() {
-		_ = srv.Shutdown()
-		<-served
-	}()
-	bare := newAPI(doer, "http://"+ln.Addr().String(), timeout, 0)
+	defer srv.Close()
+	bare := newAPI(doer, srv.URL, timeout, 0)
 	token := ""
 	if u != nil {
 		token = u.Token // the same request headers as the run's
@@ -174,14 +166,80 @@ func httpLimit(ctx context.Context, doer Doer, body []byte, workers int, timeout
 	return res, nil
 }
 
+// BareServer is a bare fasthttp server on loopback answering every request with one
+// fixed response: no routing, no work, so what a server answering that many bytes
+// cannot go faster than on this machine. The HTTP ceiling here and the limit
+// benchmarks of the server's own tests (api's BenchmarkLimitBareHome) both use it.
+type BareServer struct {
+	URL    string // http://127.0.0.1:port
+	srv    *fasthttp.Server
+	served chan error
+}
+
+// ServeBare starts a BareServer answering body with contentType and, when not empty,
+// contentEncoding (a body the caller has compressed, as a server would send it).
+func ServeBare(body []byte, contentType, contentEncoding string) (*BareServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("bench: bare server: listen: %w", err)
+	}
+	s := &BareServer{URL: "http://" + ln.Addr().String(), served: make(chan error, 1)}
+	s.srv = &fasthttp.Server{Name: "bare", Handler: func(c *fasthttp.RequestCtx) {
+		c.SetContentType(contentType)
+		if contentEncoding != "" {
+			c.Response.Header.Set(fasthttp.HeaderContentEncoding, contentEncoding)
+		}
+		c.SetBody(body)
+	}}
+	go func() { s.served <- s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server and waits for it.
+func (s *BareServer) Close() error {
+	err := s.srv.Shutdown()
+	<-s.served
+	return err
+}
+
 // deliveryBody is a typical delivery: a Create of a short Note.
 var deliveryBody = []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"https://bench.example/users/alice/statuses/1/activity","type":"Create","actor":"https://bench.example/users/alice","published":"2026-01-01T00:00:00Z","to":["https://www.w3.org/ns/activitystreams#Public"],"cc":["https://bench.example/users/alice/followers"],"object":{"id":"https://bench.example/users/alice/statuses/1","type":"Note","attributedTo":"https://bench.example/users/alice","content":"<p>hello from the bench</p>","published":"2026-01-01T00:00:00Z","to":["https://www.w3.org/ns/activitystreams#Public"]}}`)
 
 const deliveryKeyID = "https://bench.example/users/alice#main-key"
 
-// signDelivery signs a delivery POST as Herd does: go-fed's rsa-sha256 signer over
-// "(request-target) host date digest content-type", the Digest computed from body.
-func signDelivery(key *rsa.PrivateKey) (*http.Request, error) {
+// Signing is an RSA-2048 key and a delivery POST signed with it: what the crypto
+// ceilings sign and verify, here and in the limit benchmarks of the server's own tests
+// (activitypub's BenchmarkLimitSign and BenchmarkLimitVerify).
+type Signing struct {
+	key    *rsa.PrivateKey
+	signed *http.Request
+}
+
+// NewSigning makes a key and signs one delivery with it, checking that it verifies.
+func NewSigning() (*Signing, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("bench: limits: generate key: %w", err)
+	}
+	s := &Signing{key: key}
+	if s.signed, err = s.sign(); err != nil {
+		return nil, fmt.Errorf("bench: limits: sign: %w", err)
+	}
+	if err := s.Verify(); err != nil {
+		return nil, fmt.Errorf("bench: limits: %w", err)
+	}
+	return s, nil
+}
+
+// Sign signs a delivery POST as Herd does: go-fed's rsa-sha256 signer over
+// "(request-target) host date digest content-type", the Digest computed from the body.
+// It is safe for concurrent use.
+func (s *Signing) Sign() error {
+	_, err := s.sign()
+	return err
+}
+
+func (s *Signing) sign() (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodPost, "https://remote.example/users/bob/inbox", nil)
 	if err != nil {
 		return nil, err
@@ -194,40 +252,39 @@ func signDelivery(key *rsa.PrivateKey) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := signer.SignRequest(key, deliveryKeyID, req, deliveryBody); err != nil {
+	if err := signer.SignRequest(s.key, deliveryKeyID, req, deliveryBody); err != nil {
 		return nil, err
 	}
 	return req, nil
 }
 
-// verifyDelivery verifies a signed delivery: the body's digest, then the signature.
-func verifyDelivery(req *http.Request, pub *rsa.PublicKey) error {
+// Verify verifies the signed delivery: the body's digest, then the signature. It is
+// safe for concurrent use.
+func (s *Signing) Verify() error {
+	req := s.signed.Clone(context.Background())
 	sum := sha256.Sum256(deliveryBody)
 	if req.Header.Get("Digest") != "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]) {
-		return fmt.Errorf("bench: limits: digest mismatch")
+		return errors.New("verify: digest mismatch")
 	}
 	v, err := gofed.NewVerifier(req)
 	if err != nil {
-		return err
+		return fmt.Errorf("verify: %w", err)
 	}
-	return v.Verify(pub, gofed.RSA_SHA256)
+	if err := v.Verify(&s.key.PublicKey, gofed.RSA_SHA256); err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	return nil
 }
 
 // cryptoLimits measures signing and verifying, each on cores goroutines for d in all:
 // the HTTP signature and the raw RSA operation.
 func cryptoLimits(ctx context.Context, d time.Duration, cores int) ([4]CryptoLimit, error) {
 	var out [4]CryptoLimit
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	sg, err := NewSigning()
 	if err != nil {
-		return out, fmt.Errorf("bench: limits: generate key: %w", err)
+		return out, err
 	}
-	signed, err := signDelivery(key)
-	if err != nil {
-		return out, fmt.Errorf("bench: limits: sign: %w", err)
-	}
-	if err := verifyDelivery(signed, &key.PublicKey); err != nil {
-		return out, fmt.Errorf("bench: limits: verify: %w", err)
-	}
+	key := sg.key
 	// The raw operations sign a hash of a signing string as long as the signature's.
 	signingString := bytes.Repeat([]byte("s"), 200)
 	hash := sha256.Sum256(signingString)
@@ -236,13 +293,13 @@ func cryptoLimits(ctx context.Context, d time.Duration, cores int) ([4]CryptoLim
 		return out, fmt.Errorf("bench: limits: raw sign: %w", err)
 	}
 	ops := []func() error{
-		func() error { _, err := signDelivery(key); return err },
+		sg.Sign,
 		func() error {
 			h := sha256.Sum256(signingString)
 			_, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, h[:])
 			return err
 		},
-		func() error { return verifyDelivery(signed.Clone(context.Background()), &key.PublicKey) },
+		sg.Verify,
 		func() error {
 			h := sha256.Sum256(signingString)
 			return rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, h[:], rawSig)
