@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -113,6 +114,8 @@ type Options struct {
 	// Limited, if set, tells whether moderators keep an author out of public
 	// timelines (a silenced account, or one of a silenced domain).
 	Limited func(ctx context.Context, author shard.ID) (bool, error)
+	// Now is the clock that ages events for streaming (stream.go); default time.Now.
+	Now func() time.Time
 }
 
 // inPublic reports whether a status goes to the public timelines: listed there by
@@ -148,6 +151,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Lists == nil {
 		o.Lists = noLists{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return o
 }

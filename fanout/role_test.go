@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -126,5 +127,30 @@ func TestRoles(t *testing.T) {
 					r.homes, r.public, r.notified, r.published, c.homes, c.public, c.notified, want)
 			}
 		})
+	}
+}
+
+// TestAnnounceFresh: the streamer streams the new statuses of a batch that are
+// fresh, and passes over stale ones, other kinds and undecodable messages.
+func TestAnnounceFresh(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	st := &status.Status{ID: 100, AccountID: 1, Visibility: status.Private}
+	msg := func(kind string, age time.Duration) bus.Message {
+		b, err := store.Marshal(&status.Event{Kind: kind, StatusID: st.ID, Author: st.AccountID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bus.Message{Value: b, Time: now.Add(-age)}
+	}
+	r := &recorder{}
+	s := New(fakeStore{}, nil, fakeStatuses{st: st}, fakeAccounts{}, r, r,
+		Options{Streams: r, Now: func() time.Time { return now }}).as(streamer)
+	batch := []bus.Message{msg(status.Created, 2*staleAnnouncement), {Value: []byte("not cbor"), Time: now},
+		msg(status.Deleted, 0), msg(status.Created, staleAnnouncement/2)}
+	if err := s.announce(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if want := []stream.Key{stream.User(st.AccountID)}; !slices.Equal(r.published, want) || len(r.homes) != 0 {
+		t.Errorf("published %v, homes %v; want %v and no home", r.published, r.homes, want)
 	}
 }

@@ -3,6 +3,7 @@ package fanout
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -65,11 +66,20 @@ func (s *Service) as(r role) *Service {
 	return &c
 }
 
+// staleAnnouncement is the age past which a new status is no longer streamed: a
+// client that reconnects reads its timelines anyway, and StreamGroup starting on
+// an old log (a node upgraded to it, or back after a long stop) must not replay
+// the past to today's connections.
+const staleAnnouncement = time.Minute
+
 // announce is the handler of StreamGroup: it streams each new status of a batch
 // (other events are the writer's). Stream events are worth little late, so an
 // event that fails is logged and passed over, not retried nor set aside.
 func (s *Service) announce(ctx context.Context, msgs []bus.Message) error {
 	for _, m := range msgs {
+		if s.opts.Now().Sub(m.Time) > staleAnnouncement {
+			continue
+		}
 		e, err := status.DecodeEvent(m)
 		if err != nil || e.Kind != status.Created {
 			continue // an undecodable event is the writer's dead letter
