@@ -43,7 +43,7 @@ func (s *Service) localParticipants(ctx context.Context, st *status.Status) ([]s
 // sends the conversation on each participant's direct channel; a participant who
 // hides the author (blocks, mutes, or is blocked by) gets none.
 func (s *Service) conversations(ctx context.Context, st *status.Status) error {
-	if st.Visibility != status.Direct || s.opts.Conversations == nil {
+	if st.Visibility != status.Direct || s.opts.Conversations == nil || !s.role.writes() {
 		return nil
 	}
 	locals, err := s.localParticipants(ctx, st)

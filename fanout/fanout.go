@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -28,10 +29,16 @@ import (
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/visibility"
+	"golang.org/x/sync/errgroup"
 )
 
 // Group is the consumer group of the fan-out workers.
 const Group = "fanout"
+
+// StreamGroup is the consumer group that announces new statuses to open streams
+// (stream.go), apart from Group so that a post's stream events never wait behind
+// the durable writes of fan-out.
+const StreamGroup = "fanout_stream"
 
 const tHot = "fanout_hot_authors"
 
@@ -107,6 +114,8 @@ type Options struct {
 	// Limited, if set, tells whether moderators keep an author out of public
 	// timelines (a silenced account, or one of a silenced domain).
 	Limited func(ctx context.Context, author shard.ID) (bool, error)
+	// Now is the clock that ages events for streaming (stream.go); default time.Now.
+	Now func() time.Time
 }
 
 // inPublic reports whether a status goes to the public timelines: listed there by
@@ -143,6 +152,9 @@ func (o Options) withDefaults() Options {
 	if o.Lists == nil {
 		o.Lists = noLists{}
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
 }
 
@@ -155,6 +167,7 @@ type Service struct {
 	timelines Timelines
 	notifier  Notifier
 	opts      Options
+	role      role
 }
 
 // New returns a fan-out service.
@@ -163,14 +176,22 @@ func New(st store.Store, b bus.Bus, s Statuses, a Accounts, t Timelines, n Notif
 	if opts.DeadLetters == nil {
 		opts.DeadLetters = deadletter.New(st, deadletter.Options{Logger: opts.Logger})
 	}
-	return &Service{st: st, bus: b, statuses: s, accounts: a, timelines: t, notifier: n, opts: opts}
+	return &Service{st: st, bus: b, statuses: s, accounts: a, timelines: t, notifier: n, opts: opts, role: both}
 }
 
-// Run consumes the statuses topic until ctx is done. An event that can never be
-// fanned out (undecodable, or naming a status whose record cannot be decoded) is set
-// aside as a dead letter, so the author's partition goes on.
+// Run consumes the statuses topic until ctx is done, as two consumer groups: Group
+// writes (and streams what only its writes tell: edits, deletes, conversations) and
+// StreamGroup streams new statuses (stream.go). An event that can never be fanned
+// out (undecodable, or naming a status whose record cannot be decoded) is set aside
+// as a dead letter, so the author's partition goes on.
 func (s *Service) Run(ctx context.Context) error {
-	return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(Group, s.handle))
+	g, ctx := errgroup.WithContext(ctx)
+	w, r := s.as(writer), s.as(streamer)
+	g.Go(func() error {
+		return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(Group, w.handle))
+	})
+	g.Go(func() error { return s.bus.Consume(ctx, StreamGroup, status.Topic, bus.ConsumeOptions{}, r.announce) })
+	return g.Wait()
 }
 
 func (s *Service) handle(ctx context.Context, m bus.Message) error {
@@ -234,11 +255,13 @@ func (s *Service) pollEnded(ctx context.Context, id shard.ID) error {
 	return nil
 }
 
+// created fans a new status out. Every write below is skipped by the streamer and
+// every stream event of the status (but its conversations') by the writer.
 func (s *Service) created(ctx context.Context, st *status.Status) error {
-	if err := s.timelines.AppendHome(ctx, []timeline.Entry{{Account: st.AccountID, StatusID: st.ID, Author: st.AccountID}}); err != nil {
+	if err := s.appendHome(ctx, []timeline.Entry{{Account: st.AccountID, StatusID: st.ID, Author: st.AccountID}}); err != nil {
 		return err
 	}
-	s.toUser(st.AccountID, event(stream.Update, st.ID))
+	s.streamHome([]timeline.Entry{{Account: st.AccountID, StatusID: st.ID}})
 	if err := s.mentions(ctx, st); err != nil {
 		return err
 	}
@@ -255,10 +278,14 @@ func (s *Service) created(ctx context.Context, st *status.Status) error {
 		return err
 	}
 	if public {
-		if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags, Media: len(st.MediaIDs) > 0}); err != nil {
-			return err
+		if s.role.writes() {
+			if err := s.timelines.AddPublic(ctx, timeline.PublicEntry{StatusID: st.ID, Local: st.Local, Tags: st.Tags, Media: len(st.MediaIDs) > 0}); err != nil {
+				return err
+			}
 		}
-		s.streamPublic(st, event(stream.Update, st.ID))
+		if s.role.streamsNew() {
+			s.streamPublic(st, event(stream.Update, st.ID))
+		}
 	}
 	return s.tagged(ctx, st)
 }
@@ -271,7 +298,7 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 		if m == st.AccountID {
 			continue
 		}
-		if err := s.notifier.Notify(ctx, m, st.AccountID, notification.Mention, st.ID); err != nil {
+		if err := s.notify(ctx, m, st.AccountID, notification.Mention, st.ID); err != nil {
 			return err
 		}
 		if visibility.ToMentioned(st) {
@@ -281,7 +308,7 @@ func (s *Service) mentions(ctx context.Context, st *status.Status) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := s.timelines.AppendHome(ctx, entries); err != nil {
+	if err := s.appendHome(ctx, entries); err != nil {
 		return err
 	}
 	s.streamHome(entries)
@@ -310,6 +337,9 @@ func (s *Service) toFollowers(ctx context.Context, st *status.Status) error {
 // page at a time.
 func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, exclude map[shard.ID]bool) error {
 	if hot { // no home writes: stream to the followers who are connected
+		if !s.role.streamsNew() {
+			return nil
+		}
 		return s.streamFollowers(ctx, st, event(stream.Update, st.ID), true, exclude)
 	}
 	muters, err := s.accounts.MutersOf(ctx, st.AccountID)
@@ -322,7 +352,7 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 			return err
 		}
 		for _, id := range notify {
-			if err := s.notifier.Notify(ctx, id, st.AccountID, notification.Status, st.ID); err != nil {
+			if err := s.notify(ctx, id, st.AccountID, notification.Status, st.ID); err != nil {
 				return err
 			}
 		}
@@ -330,7 +360,7 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 		for _, id := range keep {
 			entries = append(entries, timeline.Entry{Account: id, StatusID: st.ID, Author: st.AccountID})
 		}
-		if err := s.timelines.AppendHome(ctx, entries); err != nil {
+		if err := s.appendHome(ctx, entries); err != nil {
 			return err
 		}
 		s.streamHome(entries)

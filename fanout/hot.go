@@ -33,6 +33,9 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	if counts[0].Followers <= s.opts.HotFollowers {
 		return false, nil
 	}
+	if !s.role.writes() {
+		return true, nil // the writer makes the switch
+	}
 	err = s.accounts.EachFollowerPage(ctx, author, s.opts.PageSize, func(page []account.Follower) error {
 		muts := make([]store.Mutation, 0, len(page))
 		for _, f := range page {

@@ -136,13 +136,15 @@ func (s *Service) toLists(ctx context.Context, la listAudience, hot bool) error 
 	if len(la.entries) == 0 {
 		return nil
 	}
-	if !hot {
+	if !hot && s.role.writes() {
 		if err := s.timelines.AppendList(ctx, la.entries); err != nil {
 			return err
 		}
 	}
-	for _, e := range la.entries {
-		s.publish(stream.List(e.Account), event(stream.Update, e.StatusID))
+	if s.role.streamsNew() {
+		for _, e := range la.entries {
+			s.publish(stream.List(e.Account), event(stream.Update, e.StatusID))
+		}
 	}
 	return nil
 }

@@ -3,8 +3,11 @@ package fanout
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -35,9 +38,85 @@ func (s *Service) publish(key stream.Key, e stream.Event) {
 	}
 }
 
+// role is the part of fan-out a Service does. Run splits the work of a new status
+// in two consumer groups so that its stream events do not wait for its durable
+// writes, nor for the writes of the statuses before it in its partition: the
+// writer's fsyncs set the pace of Group, and only reads stand between a post and
+// its events in StreamGroup. The price is that an `update` may reach a client a
+// moment before the status is in the home timeline it reads (clients show the
+// event's payload, as Mastodon's do).
+type role uint8
+
+const (
+	both     role = iota // Apply: writes, and streams everything
+	writer               // Group: writes; streams edits, deletes and conversations only
+	streamer             // StreamGroup: writes nothing; streams new statuses only
+)
+
+// writes reports whether the role writes timelines, notifications and tag uses.
+func (r role) writes() bool { return r != streamer }
+
+// streamsNew reports whether the role streams the `update` events of new statuses.
+func (r role) streamsNew() bool { return r != writer }
+
+// as returns a copy of s that plays r.
+func (s *Service) as(r role) *Service {
+	c := *s
+	c.role = r
+	return &c
+}
+
+// staleAnnouncement is the age past which a new status is no longer streamed: a
+// client that reconnects reads its timelines anyway, and StreamGroup starting on
+// an old log (a node upgraded to it, or back after a long stop) must not replay
+// the past to today's connections.
+const staleAnnouncement = time.Minute
+
+// announce is the handler of StreamGroup: it streams each new status of a batch
+// (other events are the writer's). Stream events are worth little late, so an
+// event that fails is logged and passed over, not retried nor set aside.
+func (s *Service) announce(ctx context.Context, msgs []bus.Message) error {
+	for _, m := range msgs {
+		if s.opts.Now().Sub(m.Time) > staleAnnouncement {
+			continue
+		}
+		e, err := status.DecodeEvent(m)
+		if err != nil || e.Kind != status.Created {
+			continue // an undecodable event is the writer's dead letter
+		}
+		st, err := s.statuses.Get(ctx, e.StatusID)
+		if err == nil {
+			err = s.created(ctx, st)
+		}
+		if err != nil && !errors.Is(err, status.ErrNotFound) && ctx.Err() == nil {
+			s.opts.Logger.Warn("fanout: stream new status", "status", e.StatusID, "err", err)
+		}
+	}
+	return nil
+}
+
+// appendHome writes home entries, unless the role writes nothing.
+func (s *Service) appendHome(ctx context.Context, entries []timeline.Entry) error {
+	if !s.role.writes() {
+		return nil
+	}
+	return s.timelines.AppendHome(ctx, entries)
+}
+
+// notify notifies, unless the role writes nothing.
+func (s *Service) notify(ctx context.Context, to, from shard.ID, kind notification.Kind, statusID shard.ID) error {
+	if !s.role.writes() {
+		return nil
+	}
+	return s.notifier.Notify(ctx, to, from, kind, statusID)
+}
+
 // streamHome tells each entry's account, on its home channel, that the entry's
-// status entered its home timeline; it runs after the entries are written.
+// status entered its home timeline (for the streamer: that fan-out admits it there).
 func (s *Service) streamHome(entries []timeline.Entry) {
+	if !s.role.streamsNew() {
+		return
+	}
 	for _, e := range entries {
 		s.toUser(e.Account, event(stream.Update, e.StatusID))
 	}

@@ -34,8 +34,10 @@ func (s *Service) tagged(ctx context.Context, st *status.Status) error {
 	if st.Visibility != status.Public && st.Visibility != status.Unlisted {
 		return nil
 	}
-	if err := s.opts.Hashtags.Used(ctx, st.Tags, st.ID, st.AccountID); err != nil {
-		return err
+	if s.role.writes() {
+		if err := s.opts.Hashtags.Used(ctx, st.Tags, st.ID, st.AccountID); err != nil {
+			return err
+		}
 	}
 	if st.Visibility != status.Public {
 		return nil
@@ -78,7 +80,7 @@ func (s *Service) tagged(ctx context.Context, st *status.Status) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := s.timelines.AppendHome(ctx, entries); err != nil {
+	if err := s.appendHome(ctx, entries); err != nil {
 		return err
 	}
 	s.streamHome(entries)
