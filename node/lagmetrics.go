@@ -25,7 +25,7 @@ type consumerTopic struct{ group, topic string }
 
 // consumerTopics lists every consumer group of a node and the topics it reads.
 func consumerTopics() []consumerTopic {
-	cs := []consumerTopic{{fanout.Group, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
+	cs := []consumerTopic{{fanout.Group, status.Topic}, {fanout.StreamGroup, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic}, {activitypub.RelayGroup, activitypub.RelayTopic},
 		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}, {mail.Group, mail.Topic}}
