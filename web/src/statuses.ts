@@ -9,7 +9,11 @@ export type StatusAction = "favourite" | "unfavourite" | "reblog" | "unreblog" |
 
 export const statusesApi = api.injectEndpoints({
   endpoints: (build) => ({
-    status: build.query<Status, string>({ query: (id) => `api/v1/statuses/${encodeURIComponent(id)}` }),
+    // Read again with its thread after a reply, for its count of replies.
+    status: build.query<Status, string>({
+      query: (id) => `api/v1/statuses/${encodeURIComponent(id)}`,
+      providesTags: ["Context"],
+    }),
     context: build.query<Context, string>({
       query: (id) => `api/v1/statuses/${encodeURIComponent(id)}/context`,
       providesTags: ["Context"],
