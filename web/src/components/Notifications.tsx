@@ -35,8 +35,12 @@ export function Notifications() {
   const list = data?.pages.flat() ?? [];
   const newest = list[0]?.id;
   const lastRead = markers?.notifications?.last_read_id;
-  // What was new when the page opened stays marked while it is read.
-  const [seenBefore] = useState(lastRead);
+  // What was new when the page opened stays marked while it is read: the marker as it
+  // was first read here (null until then; undefined when there is none).
+  const [seenBefore, setSeenBefore] = useState<string | undefined | null>(null);
+  useEffect(() => {
+    if (markersRead && seenBefore === null) setSeenBefore(lastRead);
+  }, [markersRead, seenBefore, lastRead]);
 
   useEffect(() => {
     if (markersRead && newest && (!lastRead || newerId(newest, lastRead))) void markRead(newest);
@@ -51,7 +55,7 @@ export function Notifications() {
       {list.length === 0 ? <p className="muted">Nothing yet.</p> : null}
       <ol className="timeline">
         {list.map((n) => (
-          <NotificationItem key={n.id} n={n} fresh={seenBefore === undefined || newerId(n.id, seenBefore)} />
+          <NotificationItem key={n.id} n={n} fresh={seenBefore !== null && (seenBefore === undefined || newerId(n.id, seenBefore))} />
         ))}
       </ol>
       {list.length > 0 ? (
