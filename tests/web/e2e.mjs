@@ -2,7 +2,12 @@
 // person signs in through the app and the server's sign-in page, posts with a content
 // warning and opens it, reads a followed account's post arrive live behind the "new
 // posts" button, pages back through the local timeline, and signs out, which revokes
-// the token. Every step prints one line;
+// the token. With bob and cy it then reads its notifications arrive live (a
+// mention, a favourite, a follow, a boost, a follow request it accepts), opens a
+// thread and replies in it, reloads it, opens profiles to unfollow, follow and ask
+// to follow a locked account, favourites, boosts and bookmarks a post, and opens
+// a post whose media are sensitive and whose text is behind a content warning.
+// Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
@@ -48,6 +53,42 @@ async function must(method, path, token, body) {
   return r.body;
 }
 
+/** A form-encoded request, as Mastodon's apps send profile updates. */
+async function form(method, path, token, fields) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
+    body: new URLSearchParams(fields),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Polls fn until it returns a true value, or fails with what it last returned. */
+async function until(what, fn) {
+  let last;
+  for (let i = 0; i < 100; i++) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)}`);
+}
+
+// A 1×1 PNG, for a media upload.
+const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+
+async function upload(token, description) {
+  const fd = new FormData();
+  fd.append("file", new Blob([png], { type: "image/png" }), "dot.png");
+  fd.append("description", description);
+  const res = await fetch(base + "/api/v2/media", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: fd });
+  const media = await res.json();
+  if (res.status !== 200 && res.status !== 202) throw new Error(`POST /api/v2/media: ${res.status} ${JSON.stringify(media)}`);
+  return until("the upload is processed", async () => (await api("GET", `/api/v1/media/${media.id}`, token)).status === 200 && media.id);
+}
+
 function expect(cond, what) {
   if (!cond) throw new Error(what);
 }
@@ -67,7 +108,7 @@ async function setUp() {
     })
   ).access_token;
   const people = {};
-  for (const name of ["ada", "bob"]) {
+  for (const name of ["ada", "bob", "cy"]) {
     const username = `${name}${nonce}`.slice(0, 30);
     const password = `a long password for ${name} ${nonce}`;
     const t = await must("POST", "/api/v1/accounts", appToken, {
@@ -81,11 +122,18 @@ async function setUp() {
     people[name] = { username, password, token: t.access_token, id: me.id };
   }
   await must("POST", `/api/v1/accounts/${people.bob.id}/follow`, people.ada.token);
+  await form("PATCH", "/api/v1/accounts/update_credentials", people.bob.token, {
+    display_name: `Bob ${nonce}`,
+    note: `bob's bio ${nonce}`,
+    "fields_attributes[0][name]": "Pronouns",
+    "fields_attributes[0][value]": `he/him ${nonce}`,
+  });
+  await form("PATCH", "/api/v1/accounts/update_credentials", people.cy.token, { locked: "true" });
   return people;
 }
 
 async function main() {
-  const people = await step("set-up: ada and bob registered through the API, ada follows bob", setUp);
+  const people = await step("set-up: ada, bob and cy registered through the API, ada follows bob, bob has a bio and a field, cy is locked", setUp);
   const browser = await chromium.launch({
     executablePath: process.env.HERD_CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -200,6 +248,167 @@ async function main() {
       await page.goto(base + "/web/home");
       await page.locator(".status", { hasText: `bob's filler 40 ${nonce}` }).waitFor();
       console.log(`     time to the first home timeline after a reload: ${Date.now() - started} ms`);
+      noProblems();
+    });
+
+    const adaPosts = await must("GET", `/api/v1/accounts/${people.ada.id}/statuses`, people.ada.token);
+    const cwPost = adaPosts.find((s) => s.spoiler_text === `spoilers ${nonce}`);
+    const mention = `@${people.ada.username} what a thread ${nonce}`;
+    let mentionId;
+    await step("bob mentions, favourites and follows ada: the unread count rises live, the column lists them and reading clears it", async () => {
+      expect(cwPost, "ada's post with a content warning is not among her statuses");
+      mentionId = (await must("POST", "/api/v1/statuses", people.bob.token, { status: mention, in_reply_to_id: cwPost.id, visibility: "public" })).id;
+      await must("POST", `/api/v1/statuses/${cwPost.id}/favourite`, people.bob.token);
+      await must("POST", `/api/v1/accounts/${people.ada.id}/follow`, people.bob.token);
+      await page.getByRole("link", { name: "Notifications (3 unread)" }).waitFor();
+      await page.getByRole("link", { name: "Notifications (3 unread)" }).click();
+      await page.getByRole("heading", { name: "Notifications" }).waitFor();
+      for (const type of ["mention", "favourite", "follow"]) await page.locator(`.notification.unread[data-type="${type}"]`).waitFor();
+      const shown = await page.locator(".notification").count();
+      expect(shown === 3, `the column lists ${shown} notifications, want 3`);
+      await page.getByRole("link", { name: "Notifications", exact: true }).waitFor();
+      const markers = await until("the notifications marker moves", async () => {
+        const m = await must("GET", "/api/v1/markers?timeline[]=notifications", people.ada.token);
+        const newest = (await must("GET", "/api/v1/notifications?limit=1", people.ada.token))[0];
+        return m.notifications?.last_read_id === newest.id && m;
+      });
+      expect(markers, "no marker");
+      await page.screenshot({ path: shots + "notifications.png" });
+      noProblems();
+    });
+
+    await step("a boost shows at the top of the open column live, and is read at once", async () => {
+      await must("POST", `/api/v1/statuses/${cwPost.id}/reblog`, people.bob.token);
+      await page.locator('.notification[data-type="reblog"]').waitFor();
+      const first = await page.locator(".notification").first().getAttribute("data-type");
+      expect(first === "reblog", `the first notification is a ${first}`);
+      await until("the marker follows the boost", async () => {
+        const m = await must("GET", "/api/v1/markers?timeline[]=notifications", people.ada.token);
+        const newest = (await must("GET", "/api/v1/notifications?limit=1", people.ada.token))[0];
+        return newest.type === "reblog" && m.notifications?.last_read_id === newest.id;
+      });
+      expect((await page.locator(".top .badge").count()) === 0, "the unread count shows while the column is open");
+      noProblems();
+    });
+
+    await step("a follow request to a locked account arrives live and is accepted from its notification", async () => {
+      await form("PATCH", "/api/v1/accounts/update_credentials", people.ada.token, { locked: "true" });
+      await must("POST", `/api/v1/accounts/${people.ada.id}/follow`, people.cy.token);
+      const item = page.locator('.notification[data-type="follow_request"]');
+      await item.waitFor();
+      await item.getByRole("button", { name: "Accept" }).click();
+      await item.getByText("Accepted").waitFor();
+      const rel = (await must("GET", `/api/v1/accounts/relationships?id[]=${people.ada.id}`, people.cy.token))[0];
+      expect(rel.following && !rel.requested, `cy's relationship to ada: ${JSON.stringify(rel)}`);
+      await form("PATCH", "/api/v1/accounts/update_credentials", people.ada.token, { locked: "false" });
+      noProblems();
+    });
+
+    const reply = `ada answers ${nonce}`;
+    await step("clicking the mention opens its thread: the post it answers above, a reply box that replies", async () => {
+      await page.locator('.notification[data-type="mention"] .content').click();
+      await page.waitForURL((u) => u.pathname === `/web/statuses/${mentionId}`);
+      await page.getByRole("heading", { name: "Thread" }).waitFor();
+      await page.locator(".status.focused", { hasText: `what a thread ${nonce}` }).waitFor();
+      const ancestor = page.locator(".status", { hasText: `spoilers ${nonce}` });
+      await ancestor.waitFor();
+      expect((await ancestor.getByText(warned).count()) === 0, "the ancestor's warned text shows before it is opened");
+      const box = page.getByRole("form", { name: "Reply" });
+      const text = box.getByRole("textbox", { name: "Your reply" });
+      expect((await text.inputValue()) === `@${people.bob.username} `, `the reply starts with ${await text.inputValue()}`);
+      await text.fill(`@${people.bob.username} ${reply}`);
+      await box.getByRole("button", { name: "Reply", exact: true }).click();
+      await page.getByRole("list", { name: "Replies" }).locator(".status", { hasText: reply }).waitFor();
+      await page.locator(".status.focused").getByRole("button", { name: "Reply 1" }).waitFor();
+      const ctx = await must("GET", `/api/v1/statuses/${mentionId}/context`, people.ada.token);
+      const sent = ctx.descendants.find((s) => s.content.includes(reply));
+      expect(sent && sent.in_reply_to_id === mentionId && sent.account.id === people.ada.id, `the thread has ${JSON.stringify(ctx.descendants)}`);
+      await page.screenshot({ path: shots + "thread.png" });
+      noProblems();
+    });
+
+    await step("the thread's address reloads to the same thread", async () => {
+      await page.reload();
+      await page.locator(".status.focused", { hasText: `what a thread ${nonce}` }).waitFor();
+      await page.getByRole("list", { name: "Replies" }).locator(".status", { hasText: reply }).waitFor();
+      noProblems();
+    });
+
+    await step("the author's name opens bob's profile: header, bio, field, counts and his posts, page by page", async () => {
+      await page.locator(".status.focused .author").click();
+      await page.waitForURL((u) => u.pathname === `/web/accounts/${people.bob.id}`);
+      const profile = page.getByRole("region", { name: "Profile" });
+      await profile.getByRole("heading", { name: `Bob ${nonce}` }).waitFor();
+      await profile.getByText(`bob's bio ${nonce}`).waitFor();
+      await profile.getByText("Pronouns").waitFor();
+      await profile.getByText(`he/him ${nonce}`).waitFor();
+      await profile.getByText("Follows you").waitFor();
+      const counts = await profile.locator(".counts span").allTextContents();
+      expect(counts.includes("1 following") && counts.includes("1 followers"), `counts: ${counts}`);
+      const posts = page.getByRole("region", { name: "Posts" }).locator(".status");
+      await posts.first().waitFor();
+      await page.screenshot({ path: shots + "profile.png" });
+      expect((await posts.count()) === 20, `the first page of bob's posts shows ${await posts.count()}`);
+      await page.getByRole("button", { name: "Load older posts" }).click();
+      await until("the second page", async () => (await posts.count()) === 40);
+      noProblems();
+    });
+
+    await step("unfollow and follow again from the profile, as the relationship says", async () => {
+      await page.getByRole("button", { name: "Unfollow" }).click();
+      await page.getByRole("button", { name: "Follow", exact: true }).waitFor();
+      let rel = (await must("GET", `/api/v1/accounts/relationships?id[]=${people.bob.id}`, people.ada.token))[0];
+      expect(!rel.following, "ada still follows bob after unfollowing");
+      await page.getByRole("button", { name: "Follow", exact: true }).click();
+      await page.getByRole("button", { name: "Unfollow" }).waitFor();
+      rel = (await must("GET", `/api/v1/accounts/relationships?id[]=${people.bob.id}`, people.ada.token))[0];
+      expect(rel.following, "ada does not follow bob after following");
+      noProblems();
+    });
+
+    await step("favourite, boost and bookmark a post from the profile", async () => {
+      // bob's mention of ada: no one has favourited it yet.
+      const first = page.getByRole("region", { name: "Posts" }).locator(".status", { hasText: `what a thread ${nonce}` });
+      const id = await first.getAttribute("data-id");
+      for (const name of ["Favourite", "Boost", "Bookmark"]) {
+        await first.getByRole("button", { name: new RegExp(`^${name}`) }).click();
+        await first.locator(`button[aria-pressed="true"]`, { hasText: name }).waitFor();
+      }
+      await first.getByRole("button", { name: /^Favourite 1$/ }).waitFor();
+      const s = await must("GET", `/api/v1/statuses/${id}`, people.ada.token);
+      expect(s.favourited && s.reblogged && s.bookmarked, `the server has ${JSON.stringify({ f: s.favourited, r: s.reblogged, b: s.bookmarked })}`);
+      await first.getByRole("button", { name: /^Favourite/ }).click();
+      await first.locator(`button[aria-pressed="false"]`, { hasText: "Favourite" }).waitFor();
+      noProblems();
+    });
+
+    await step("asking to follow a locked account shows 'Requested'", async () => {
+      await page.goto(`${base}/web/accounts/${people.cy.id}`);
+      await page.getByRole("button", { name: "Follow", exact: true }).click();
+      await page.getByRole("button", { name: "Requested" }).waitFor();
+      const rel = (await must("GET", `/api/v1/accounts/relationships?id[]=${people.cy.id}`, people.ada.token))[0];
+      expect(rel.requested && !rel.following, `ada's relationship to cy: ${JSON.stringify(rel)}`);
+      noProblems();
+    });
+
+    await step("sensitive media stay blurred until shown, then show their description; a warned post hides its text", async () => {
+      const media = await upload(people.bob.token, `a single dot ${nonce}`);
+      await must("POST", "/api/v1/statuses", people.bob.token, { status: `look ${nonce}`, media_ids: [media], sensitive: true, visibility: "public" });
+      await must("POST", "/api/v1/statuses", people.bob.token, { status: `bob's hidden ${nonce}`, spoiler_text: `bob warns ${nonce}`, visibility: "public" });
+      await page.goto(`${base}/web/accounts/${people.bob.id}`);
+      const item = page.locator(".status", { hasText: `look ${nonce}` });
+      await item.locator(".media.hidden").waitFor();
+      expect((await item.getByText(`a single dot ${nonce}`).count()) === 0, "the description shows while the media are hidden");
+      await item.getByRole("button", { name: "Sensitive content: show" }).click();
+      await item.locator("figcaption", { hasText: `a single dot ${nonce}` }).waitFor();
+      expect((await item.locator(`img[alt="a single dot ${nonce}"]`).count()) === 1, "the image has not its description as alt text");
+      expect((await item.locator(".media.hidden").count()) === 0, "the media are still blurred");
+      const warnedItem = page.locator(".status", { hasText: `bob warns ${nonce}` });
+      await warnedItem.waitFor();
+      expect((await warnedItem.getByText(`bob's hidden ${nonce}`).count()) === 0, "bob's warned text shows before it is opened");
+      await warnedItem.getByRole("button", { name: "Show more" }).click();
+      await warnedItem.getByText(`bob's hidden ${nonce}`).waitFor();
+      await page.screenshot({ path: shots + "sensitive.png" });
       noProblems();
     });
 

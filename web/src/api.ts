@@ -1,6 +1,8 @@
 // The Mastodon API as RTK Query endpoints. The token comes from the auth slice; every
 // request is same-origin. Timelines are cached per kind; the streaming connection
 // (streaming.ts) adds live posts to the live slice, and showPending moves them in.
+// Threads, profiles and notifications add their endpoints to this one API in
+// statuses.ts, accounts.ts and notifications.ts.
 import {
   createApi,
   fetchBaseQuery,
@@ -52,7 +54,7 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> =
 export const api = createApi({
   reducerPath: "api",
   baseQuery,
-  tagTypes: ["Me"],
+  tagTypes: ["Me", "Context", "Relationship"],
   endpoints: (build) => ({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
     me: build.query<Account, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),
@@ -71,6 +73,8 @@ export const api = createApi({
         body,
         headers: { "Idempotency-Key": idempotencyKey },
       }),
+      // A reply is read again with the thread it joins.
+      invalidatesTags: (_result, _error, arg) => (arg.in_reply_to_id ? ["Context"] : []),
       // A post of one's own shows at once at the top of home, as Mastodon's web app
       // shows it; the stream's copy of it is then known and dropped.
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {

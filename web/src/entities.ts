@@ -22,6 +22,26 @@ export interface Account {
   locked: boolean;
   bot: boolean;
   emojis: CustomEmoji[];
+  header: string;
+  header_static: string;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  fields: Field[];
+}
+
+/** A profile's name-value pair; value is sanitised HTML, verified_at set for a proven link. */
+export interface Field {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
+
+export interface Mention {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
 }
 
 export interface MediaAttachment {
@@ -48,7 +68,56 @@ export interface Status {
   reblogs_count: number;
   favourites_count: number;
   in_reply_to_id: string | null;
+  mentions: Mention[];
+  // Set only when the request had a user token.
+  favourited?: boolean;
+  reblogged?: boolean;
+  bookmarked?: boolean;
 }
+
+export interface Context {
+  ancestors: Status[];
+  descendants: Status[];
+}
+
+export interface Relationship {
+  id: string;
+  following: boolean;
+  followed_by: boolean;
+  requested: boolean;
+  blocking: boolean;
+  muting: boolean;
+}
+
+export type NotificationType =
+  | "mention"
+  | "status"
+  | "reblog"
+  | "follow"
+  | "follow_request"
+  | "favourite"
+  | "poll"
+  | "update"
+  | "admin.sign_up"
+  | "admin.report"
+  | "severed_relationships"
+  | "moderation_warning";
+
+export interface Notification {
+  id: string;
+  type: NotificationType;
+  created_at: string;
+  account: Account;
+  status?: Status | null;
+}
+
+export interface Marker {
+  last_read_id: string;
+  version: number;
+  updated_at: string;
+}
+
+export type Markers = Partial<Record<"home" | "notifications", Marker>>;
 
 export interface Application {
   name: string;
@@ -79,9 +148,10 @@ export interface CreateStatusParams {
   spoiler_text?: string;
   sensitive?: boolean;
   visibility: Visibility;
+  in_reply_to_id?: string;
 }
 
-/** A message of the streaming API; payload is JSON text for update and status.update. */
+/** A message of the streaming API; payload is JSON text for update, status.update and notification. */
 export interface StreamMessage {
   stream: string[];
   event: string;

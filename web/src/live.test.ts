@@ -1,44 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { api } from "./api";
-import type { Status } from "./entities";
+import { status } from "./fixtures";
 import { makeStore, showPending } from "./store";
 import { receive } from "./streaming";
 
-function status(id: string): Status {
-  return {
-    id,
-    uri: `https://example.com/users/a/statuses/${id}`,
-    url: null,
-    created_at: "2026-12-06T00:00:00.000Z",
-    account: {
-      id: "1",
-      username: "a",
-      acct: "a",
-      display_name: "",
-      url: "https://example.com/@a",
-      avatar: "",
-      avatar_static: "",
-      note: "",
-      locked: false,
-      bot: false,
-      emojis: [],
-    },
-    content: `<p>post ${id}</p>`,
-    visibility: "public",
-    sensitive: false,
-    spoiler_text: "",
-    media_attachments: [],
-    reblog: null,
-    replies_count: 0,
-    reblogs_count: 0,
-    favourites_count: 0,
-    in_reply_to_id: null,
-  };
-}
-
 async function storeShowing(...ids: string[]) {
   const store = makeStore("token");
-  await store.dispatch(api.util.upsertQueryData("timeline", "home", ids.map(status)));
+  await store.dispatch(api.util.upsertQueryData("timeline", "home", ids.map((id) => status(id))));
   return store;
 }
 

@@ -1,13 +1,14 @@
 // One WebSocket to the streaming API, multiplexed: the "user" stream always, and the
 // public stream of the timeline on screen. The token goes in Sec-WebSocket-Protocol,
 // as browsers cannot set headers on a WebSocket (Mastodon's web app does the same).
-// New posts wait in the live slice; a dropped connection is opened again after a
+// New posts wait in the live slice, notifications go straight to their list; a dropped connection is opened again after a
 // growing pause, and the timelines are then read again for what it missed.
 import { useEffect, useRef } from "react";
 import { useDispatch, useStore } from "react-redux";
 import { api, type TimelineKind } from "./api";
-import type { Status, StreamMessage } from "./entities";
+import type { Notification, Status, StreamMessage } from "./entities";
 import { arrived, connection, deleted } from "./liveSlice";
+import { notificationArrived, notificationsApi } from "./notifications";
 import type { AppDispatch, RootState } from "./store";
 
 export const streamOf: Record<TimelineKind, string> = { home: "user", local: "public:local", federated: "public" };
@@ -21,6 +22,10 @@ export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () 
     for (const k of Object.keys(streamOf) as TimelineKind[]) {
       dispatch(api.util.updateQueryData("timeline", k, (list) => list.filter((s) => s.id !== msg.payload)));
     }
+    return;
+  }
+  if (msg.event === "notification" && msg.payload) {
+    dispatch(notificationArrived(JSON.parse(msg.payload) as Notification));
     return;
   }
   if (msg.event !== "update" || !kind || !msg.payload) return;
@@ -59,6 +64,7 @@ export function useStreaming(base: string | undefined, token: string | null, ext
             if (api.endpoints.timeline.select(k)(store.getState()).data === undefined) continue;
             void dispatch(api.endpoints.timeline.initiate(k, { subscribe: false, forceRefetch: true }));
           }
+          void dispatch(notificationsApi.endpoints.notifications.initiate(undefined, { subscribe: false, forceRefetch: true }));
         }
         attempt = 0;
       };

@@ -1,11 +1,16 @@
 // The routes. The app lives at / and under /web/ (as Mastodon's does), so that it does
-// not shadow the server-rendered /@user pages that visitors and crawlers read.
+// not shadow the server-rendered /@user pages that visitors and crawlers read. Every
+// signed-in page shares the Shell (navigation, compose box, streaming connection).
 import type { ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { useAppSelector } from "../hooks";
 import { Callback } from "./Callback";
 import { Landing } from "./Landing";
+import { Notifications } from "./Notifications";
+import { Profile } from "./Profile";
 import { Shell } from "./Shell";
+import { Thread } from "./Thread";
+import { TimelinePage } from "./Timeline";
 
 export function App() {
   const token = useAppSelector((s) => s.auth.token);
@@ -13,11 +18,16 @@ export function App() {
   return (
     <Routes>
       <Route path="/" element={token ? <Navigate to="/web/home" replace /> : <Landing />} />
-      <Route path="/web" element={<Navigate to="/" replace />} />
       <Route path="/web/oauth/callback" element={<Callback />} />
-      <Route path="/web/home" element={signedIn(<Shell kind="home" />)} />
-      <Route path="/web/local" element={signedIn(<Shell kind="local" />)} />
-      <Route path="/web/federated" element={signedIn(<Shell kind="federated" />)} />
+      <Route path="/web" element={signedIn(<Shell />)}>
+        <Route index element={<Navigate to="/web/home" replace />} />
+        <Route path="home" element={<TimelinePage kind="home" />} />
+        <Route path="local" element={<TimelinePage kind="local" />} />
+        <Route path="federated" element={<TimelinePage kind="federated" />} />
+        <Route path="notifications" element={<Notifications />} />
+        <Route path="statuses/:id" element={<Thread />} />
+        <Route path="accounts/:id" element={<Profile />} />
+      </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -1,10 +1,12 @@
-// The compose box: text, an optional content warning, and the visibility. The limit
+// The compose box: text, an optional content warning, and the visibility; given the
+// post it answers, a reply (reply.ts says how it starts). The limit
 // is the instance's max_characters, counted in code points (Mastodon counts URLs as
 // 23 characters; this count does not, so it errs on the safe side).
 import { useState, type FormEvent } from "react";
 import { usePostStatusMutation } from "../api";
-import type { Visibility } from "../entities";
+import type { Status, Visibility } from "../entities";
 import { newVerifier } from "../oauth";
+import { replyMentions, replyVisibility } from "../reply";
 
 const visibilities: { value: Visibility; label: string }[] = [
   { value: "public", label: "Public" },
@@ -13,11 +15,20 @@ const visibilities: { value: Visibility; label: string }[] = [
   { value: "direct", label: "Mentioned people only" },
 ];
 
-export function Compose({ maxCharacters }: { maxCharacters: number }) {
-  const [text, setText] = useState("");
-  const [warn, setWarn] = useState(false);
-  const [spoiler, setSpoiler] = useState("");
-  const [visibility, setVisibility] = useState<Visibility>("public");
+interface ComposeProps {
+  maxCharacters: number;
+  /** The post answered, and who answers it (their acct, left out of the mentions). */
+  replyTo?: { status: Status; myAcct: string };
+  autoFocus?: boolean;
+}
+
+export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposeProps) {
+  const parent = replyTo?.status;
+  const start = () => (replyTo ? replyMentions(replyTo.status, replyTo.myAcct) : "");
+  const [text, setText] = useState(start);
+  const [warn, setWarn] = useState(parent ? parent.spoiler_text !== "" : false);
+  const [spoiler, setSpoiler] = useState(parent?.spoiler_text ?? "");
+  const [visibility, setVisibility] = useState<Visibility>(parent ? replyVisibility(parent.visibility, "public") : "public");
   const [key, setKey] = useState(newVerifier);
   const [post, { isLoading, error }] = usePostStatusMutation();
   const left = maxCharacters - [...text].length - (warn ? [...spoiler].length : 0);
@@ -30,18 +41,19 @@ export function Compose({ maxCharacters }: { maxCharacters: number }) {
       status: text,
       visibility,
       idempotencyKey: key,
+      ...(parent ? { in_reply_to_id: parent.id } : {}),
       ...(warn && spoiler.trim() !== "" ? { spoiler_text: spoiler, sensitive: true } : {}),
     });
     if ("data" in sent) {
-      setText("");
-      setSpoiler("");
-      setWarn(false);
+      setText(start());
+      setSpoiler(parent?.spoiler_text ?? "");
+      setWarn(parent ? parent.spoiler_text !== "" : false);
       setKey(newVerifier());
     }
   };
 
   return (
-    <form className="compose" onSubmit={(e) => void submit(e)} aria-label="New post">
+    <form className="compose" onSubmit={(e) => void submit(e)} aria-label={parent ? "Reply" : "New post"}>
       {warn ? (
         <input
           type="text"
@@ -52,8 +64,9 @@ export function Compose({ maxCharacters }: { maxCharacters: number }) {
         />
       ) : null}
       <textarea
-        aria-label="What's on your mind?"
-        placeholder="What's on your mind?"
+        aria-label={parent ? "Your reply" : "What's on your mind?"}
+        placeholder={parent ? "Your reply" : "What's on your mind?"}
+        autoFocus={autoFocus}
         rows={5}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -75,7 +88,7 @@ export function Compose({ maxCharacters }: { maxCharacters: number }) {
           {left}
         </span>
         <button type="submit" className="primary" disabled={!canPost}>
-          {isLoading ? "Posting…" : "Post"}
+          {isLoading ? "Posting…" : parent ? "Reply" : "Post"}
         </button>
       </div>
       {error ? (

@@ -1,24 +1,24 @@
-// The signed-in screen: navigation, the compose box and one timeline, with the
-// streaming connection open.
-import { NavLink } from "react-router";
+// The signed-in screen: navigation (with the count of unread notifications), the
+// compose box and the page of the route, with the streaming connection open.
+import { NavLink, Outlet, useLocation } from "react-router";
 import { api, useInstanceQuery, useMeQuery, type TimelineKind } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { reset } from "../liveSlice";
+import { unreadCount, useMarkersQuery, useNotificationsInfiniteQuery } from "../notifications";
 import { signOut } from "../oauth";
 import { useStreaming } from "../streaming";
 import { Compose } from "./Compose";
-import { Timeline } from "./Timeline";
+import { titles } from "./Timeline";
 
-const titles: Record<TimelineKind, string> = { home: "Home", local: "Local", federated: "Federated" };
-
-export function Shell({ kind }: { kind: TimelineKind }) {
+export function Shell() {
   const dispatch = useAppDispatch();
   const token = useAppSelector((s) => s.auth.token);
   const live = useAppSelector((s) => s.live.connection);
   const { data: instance } = useInstanceQuery();
   const { data: me } = useMeQuery();
-  useStreaming(instance?.configuration.urls.streaming, token, kind);
+  const kind = useLocation().pathname.split("/")[2] as TimelineKind;
+  useStreaming(instance?.configuration.urls.streaming, token, kind in titles ? kind : null);
 
   const leave = () => {
     const t = token;
@@ -38,9 +38,14 @@ export function Shell({ kind }: { kind: TimelineKind }) {
               {titles[k]}
             </NavLink>
           ))}
+          <NotificationsLink />
         </nav>
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
-        {me ? <span className="me">@{me.acct}</span> : null}
+        {me ? (
+          <NavLink className="me" to={`/web/accounts/${me.id}`}>
+            @{me.acct}
+          </NavLink>
+        ) : null}
         <button type="button" onClick={leave}>
           Sign out
         </button>
@@ -50,10 +55,22 @@ export function Shell({ kind }: { kind: TimelineKind }) {
           <Compose maxCharacters={instance?.configuration.statuses.max_characters ?? 500} />
         </aside>
         <main>
-          <h1>{titles[kind]}</h1>
-          <Timeline key={kind} kind={kind} />
+          <Outlet />
         </main>
       </div>
     </div>
+  );
+}
+
+/** The link to the notifications, with how many came since they were last read. */
+function NotificationsLink() {
+  const { data } = useNotificationsInfiniteQuery();
+  const { data: markers, isSuccess } = useMarkersQuery();
+  const unread = data && isSuccess ? unreadCount(data.pages.flat(), markers.notifications?.last_read_id) : 0;
+  return (
+    <NavLink to="/web/notifications" aria-label={unread > 0 ? `Notifications (${unread} unread)` : "Notifications"}>
+      Notifications
+      {unread > 0 ? <span className="badge">{unread}</span> : null}
+    </NavLink>
   );
 }

@@ -1,51 +1,77 @@
 // One post. Its content is HTML that the server sanitised when it stored it (as
 // Mastodon's web app trusts its server's). A content warning hides the text and the
-// media until opened.
-import { useState } from "react";
+// media until opened. Clicking the post (not one of its links or buttons) opens its
+// thread; its author's name opens the profile, and so does a mention in the text.
+import { useState, type MouseEvent } from "react";
+import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
+import { MediaGallery } from "./MediaGallery";
+import { StatusActions } from "./StatusActions";
 
-export function StatusItem({ status }: { status: Status }) {
+export const threadPath = (id: string) => `/web/statuses/${id}`;
+export const profilePath = (id: string) => `/web/accounts/${id}`;
+
+export function StatusItem({ status, focused = false, depth = 0 }: { status: Status; focused?: boolean; depth?: number }) {
   const shown = status.reblog ?? status;
+  const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const warned = shown.spoiler_text !== "";
   const a = shown.account;
+
+  const clicked = (e: MouseEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const link = target.closest("a");
+    if (link) {
+      const mention = shown.mentions.find((m) => m.url === link.href);
+      if (mention && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        void navigate(profilePath(mention.id));
+      }
+      return;
+    }
+    if (focused || target.closest("button") || window.getSelection()?.toString()) return;
+    void navigate(threadPath(shown.id));
+  };
+
   return (
-    <li className="status" data-id={shown.id}>
-      {status.reblog ? <p className="muted boosted">{status.account.display_name || status.account.username} boosted</p> : null}
-      <div className="byline">
-        <img className="avatar" src={a.avatar} alt="" width={40} height={40} loading="lazy" />
-        <span className="name">{a.display_name || a.username}</span>
-        <a className="acct muted" href={a.url}>
-          @{a.acct}
-        </a>
-        <a className="when muted" href={shown.url ?? shown.uri}>
-          <time dateTime={shown.created_at}>{new Date(shown.created_at).toLocaleString()}</time>
-        </a>
-      </div>
-      {warned ? (
-        <p className="spoiler">
-          <span>{shown.spoiler_text}</span>{" "}
-          <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? "Show less" : "Show more"}
-          </button>
+    <li
+      className={focused ? "status focused" : "status"}
+      data-id={shown.id}
+      style={depth > 0 ? { marginLeft: `${Math.min(depth, 4) * 1.2}em` } : undefined}
+    >
+      {status.reblog ? (
+        <p className="muted boosted">
+          <Link to={profilePath(status.account.id)}>{status.account.display_name || status.account.username}</Link> boosted
         </p>
       ) : null}
-      {!warned || open ? (
-        <>
-          <div className="content" dangerouslySetInnerHTML={{ __html: shown.content }} />
-          {shown.media_attachments.length > 0 ? (
-            <div className="media">
-              {shown.media_attachments.map((m) =>
-                m.preview_url ? (
-                  <a key={m.id} href={m.url ?? m.preview_url}>
-                    <img src={m.preview_url} alt={m.description ?? ""} loading="lazy" />
-                  </a>
-                ) : null,
-              )}
-            </div>
-          ) : null}
-        </>
-      ) : null}
+      <div className="byline">
+        <Link to={profilePath(a.id)} className="author">
+          <img className="avatar" src={a.avatar} alt="" width={40} height={40} loading="lazy" />
+          <span className="name">{a.display_name || a.username}</span>
+        </Link>
+        <span className="acct muted">@{a.acct}</span>
+        <Link className="when muted" to={threadPath(shown.id)}>
+          <time dateTime={shown.created_at}>{new Date(shown.created_at).toLocaleString()}</time>
+        </Link>
+      </div>
+      {/* A click anywhere in the body opens the thread; the keyboard's way is the time link. */}
+      <div className="body" onClick={clicked}>
+        {warned ? (
+          <p className="spoiler">
+            <span>{shown.spoiler_text}</span>{" "}
+            <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+              {open ? "Show less" : "Show more"}
+            </button>
+          </p>
+        ) : null}
+        {!warned || open ? (
+          <>
+            <div className="content" dangerouslySetInnerHTML={{ __html: shown.content }} />
+            <MediaGallery media={shown.media_attachments} sensitive={shown.sensitive} />
+          </>
+        ) : null}
+      </div>
+      <StatusActions status={shown} />
     </li>
   );
 }

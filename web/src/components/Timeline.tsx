@@ -6,6 +6,18 @@ import { useAppDispatch, useAppSelector } from "../hooks";
 import { loadOlder, showPending } from "../store";
 import { StatusItem } from "./StatusItem";
 
+export const titles: Record<TimelineKind, string> = { home: "Home", local: "Local", federated: "Federated" };
+
+/** A timeline as a page of its own, under its title. */
+export function TimelinePage({ kind }: { kind: TimelineKind }) {
+  return (
+    <>
+      <h1>{titles[kind]}</h1>
+      <Timeline key={kind} kind={kind} />
+    </>
+  );
+}
+
 export function Timeline({ kind }: { kind: TimelineKind }) {
   const dispatch = useAppDispatch();
   const { data, error, isLoading, refetch } = useTimelineQuery(kind);

@@ -1,0 +1,105 @@
+// /web/notifications: what happened to the signed-in user, newest first, live from
+// the stream. The ones newer than the read marker are marked new; showing them moves
+// the marker to the newest, which clears the count in the navigation.
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
+import type { Notification } from "../entities";
+import {
+  newerId,
+  useAnswerFollowRequestMutation,
+  useMarkersQuery,
+  useMarkReadMutation,
+  useNotificationsInfiniteQuery,
+} from "../notifications";
+import { profilePath, StatusItem } from "./StatusItem";
+
+const said: Record<string, string> = {
+  mention: "mentioned you",
+  status: "posted",
+  reblog: "boosted your post",
+  favourite: "favourited your post",
+  follow: "followed you",
+  follow_request: "asked to follow you",
+  poll: "has a poll that ended",
+  update: "edited a post",
+  "admin.sign_up": "signed up",
+  "admin.report": "made a report",
+  severed_relationships: "is on a server you lost follows with",
+  moderation_warning: "sent you a moderation warning",
+};
+
+export function Notifications() {
+  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useNotificationsInfiniteQuery();
+  const { data: markers, isSuccess: markersRead } = useMarkersQuery();
+  const [markRead] = useMarkReadMutation();
+  const list = data?.pages.flat() ?? [];
+  const newest = list[0]?.id;
+  const lastRead = markers?.notifications?.last_read_id;
+  // What was new when the page opened stays marked while it is read: the marker as it
+  // was first read here (null until then; undefined when there is none).
+  const [seenBefore, setSeenBefore] = useState<string | undefined | null>(null);
+  useEffect(() => {
+    if (markersRead && seenBefore === null) setSeenBefore(lastRead);
+  }, [markersRead, seenBefore, lastRead]);
+
+  useEffect(() => {
+    if (markersRead && newest && (!lastRead || newerId(newest, lastRead))) void markRead(newest);
+  }, [markersRead, newest, lastRead, markRead]);
+
+  if (isLoading) return <p className="muted">Loading…</p>;
+  if (error) return <p className="error">The notifications could not be loaded.</p>;
+  const ended = !hasNextPage || data?.pages.at(-1)?.length === 0;
+  return (
+    <section aria-label="Notifications">
+      <h1>Notifications</h1>
+      {list.length === 0 ? <p className="muted">Nothing yet.</p> : null}
+      <ol className="timeline">
+        {list.map((n) => (
+          <NotificationItem key={n.id} n={n} fresh={seenBefore !== null && (seenBefore === undefined || newerId(n.id, seenBefore))} />
+        ))}
+      </ol>
+      {list.length > 0 ? (
+        ended ? (
+          <p className="muted">That is all.</p>
+        ) : (
+          <button type="button" className="older" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+            {isFetchingNextPage ? "Loading…" : "Load older notifications"}
+          </button>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
+  const who = n.account.display_name || n.account.username;
+  return (
+    <li className={fresh ? "notification unread" : "notification"} data-type={n.type}>
+      <p className="what">
+        <Link to={profilePath(n.account.id)}>{who}</Link> {said[n.type] ?? n.type}
+      </p>
+      {n.type === "follow_request" ? <FollowRequest accountId={n.account.id} /> : null}
+      {n.status ? (
+        <ol className="timeline">
+          <StatusItem status={n.status} />
+        </ol>
+      ) : null}
+    </li>
+  );
+}
+
+function FollowRequest({ accountId }: { accountId: string }) {
+  const [answer, { isLoading, isSuccess, originalArgs, isError }] = useAnswerFollowRequestMutation();
+  if (isSuccess) return <p className="muted">{originalArgs?.accept ? "Accepted" : "Rejected"}</p>;
+  return (
+    <p className="row">
+      <button type="button" className="primary" disabled={isLoading} onClick={() => void answer({ accountId, accept: true })}>
+        Accept
+      </button>{" "}
+      <button type="button" disabled={isLoading} onClick={() => void answer({ accountId, accept: false })}>
+        Reject
+      </button>
+      {isError ? <span className="error"> The answer was not sent.</span> : null}
+    </p>
+  );
+}

@@ -1,0 +1,47 @@
+// /web/statuses/:id: a post in its thread, the posts it answers above it and the
+// replies below, indented by depth, with a box to reply to it.
+import { useLocation, useParams } from "react-router";
+import { useInstanceQuery, useMeQuery } from "../api";
+import { replyDepths, useContextQuery, useStatusQuery } from "../statuses";
+import { Compose } from "./Compose";
+import { StatusItem } from "./StatusItem";
+
+export function Thread() {
+  const { id = "" } = useParams();
+  const replying = (useLocation().state as { reply?: boolean } | null)?.reply === true;
+  const { data: status, error, isLoading } = useStatusQuery(id);
+  const { data: context } = useContextQuery(id);
+  const { data: me } = useMeQuery();
+  const { data: instance } = useInstanceQuery();
+  if (isLoading) return <p className="muted">Loading…</p>;
+  if (error || !status) {
+    return (
+      <p className="error" role="alert">
+        This post could not be loaded: it may have been deleted, or be one you cannot see.
+      </p>
+    );
+  }
+  // The page is about the original of a boost.
+  const focus = status.reblog ?? status;
+  const depths = replyDepths(focus.id, context?.descendants ?? []);
+  return (
+    <section aria-label="Thread">
+      <h1>Thread</h1>
+      <ol className="timeline">
+        {context?.ancestors.map((s) => <StatusItem key={s.id} status={s} />)}
+        <StatusItem key={focus.id} status={focus} focused />
+      </ol>
+      {me ? (
+        <Compose
+          key={focus.id}
+          maxCharacters={instance?.configuration.statuses.max_characters ?? 500}
+          replyTo={{ status: focus, myAcct: me.acct }}
+          autoFocus={replying}
+        />
+      ) : null}
+      <ol className="timeline replies" aria-label="Replies">
+        {context?.descendants.map((s) => <StatusItem key={s.id} status={s} depth={depths.get(s.id) ?? 1} />)}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+// A status and its thread, and the actions on a status (favourite, boost, bookmark),
+// added to the one API. An action's answer is the status as it now is, and every
+// cached copy of it takes that state (statusCache.ts).
+import { api } from "./api";
+import type { Context, Status } from "./entities";
+import { statusChanged } from "./statusCache";
+
+export type StatusAction = "favourite" | "unfavourite" | "reblog" | "unreblog" | "bookmark" | "unbookmark";
+
+export const statusesApi = api.injectEndpoints({
+  endpoints: (build) => ({
+    // Read again with its thread after a reply, for its count of replies.
+    status: build.query<Status, string>({
+      query: (id) => `api/v1/statuses/${encodeURIComponent(id)}`,
+      providesTags: ["Context"],
+    }),
+    context: build.query<Context, string>({
+      query: (id) => `api/v1/statuses/${encodeURIComponent(id)}/context`,
+      providesTags: ["Context"],
+    }),
+    act: build.mutation<Status, { id: string; action: StatusAction }>({
+      query: ({ id, action }) => ({ url: `api/v1/statuses/${encodeURIComponent(id)}/${action}`, method: "POST" }),
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        // A boost answers with the boost; the original inside it is the one shown.
+        dispatch(statusChanged(data.reblog ?? data));
+      },
+    }),
+  }),
+});
+
+export const { useStatusQuery, useContextQuery, useActMutation } = statusesApi;
+
+/**
+ * The depth of each reply under the focused status, for indenting a thread: a reply
+ * to the focused status is 1, a reply to that 2, and so on. A reply whose parent is
+ * not in the list (hidden, deleted) counts as a direct reply.
+ */
+export function replyDepths(focusId: string, descendants: Status[]): Map<string, number> {
+  const depth = new Map<string, number>([[focusId, 0]]);
+  // Mastodon lists descendants parents first, so one pass sees each parent before its replies.
+  for (const s of descendants) {
+    const parent = s.in_reply_to_id ? depth.get(s.in_reply_to_id) : undefined;
+    depth.set(s.id, (parent ?? 0) + 1);
+  }
+  depth.delete(focusId);
+  return depth;
+}
