@@ -22,7 +22,7 @@ func ptr[T any](v T) *T { return &v }
 // statuses renders statuses for the viewer, in order, skipping those whose author or
 // boosted original is gone.
 func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.Status) ([]*Status, error) {
-	origs, err := s.d.Statuses.GetMany(ctx, reblogged(sts))
+	origs, err := s.d.Statuses.Cached(ctx, reblogged(sts))
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +270,7 @@ func (s *Server) entryStatuses(ctx context.Context, viewer shard.ID, entries []t
 }
 
 func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool, known hiddenAuthors) ([]*Status, error) {
-	byID, err := s.d.Statuses.GetMany(ctx, ids)
+	byID, err := s.d.Statuses.Cached(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.
 			list = append(list, st)
 		}
 	}
-	origs, err := s.d.Statuses.GetMany(ctx, reblogged(list))
+	origs, err := s.d.Statuses.Cached(ctx, reblogged(list))
 	if err != nil {
 		return nil, err
 	}
