@@ -134,13 +134,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
-	var marks [4][]bool
-	var muted []bool
+	var marks []status.Marks
 	if viewer != 0 {
-		if marks, err = s.d.Statuses.Marked(ctx, viewer, ids); err != nil {
-			return nil, err
-		}
-		if muted, err = s.d.Statuses.ThreadMuted(ctx, viewer, shown); err != nil {
+		if marks, err = s.d.Statuses.ViewerMarks(ctx, viewer, shown); err != nil {
 			return nil, err
 		}
 	}
@@ -166,10 +162,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			}
 		}
 		if viewer != 0 {
-			r.Favourited, r.Reblogged, r.Bookmarked = ptr(marks[0][i]), ptr(marks[1][i]), ptr(marks[2][i])
-			r.Muted = ptr(muted[i])
+			m := marks[i]
+			r.Favourited, r.Reblogged, r.Bookmarked, r.Muted = ptr(m.Favourited), ptr(m.Reblogged), ptr(m.Bookmarked), ptr(m.ThreadMuted)
 			if st.AccountID == viewer {
-				r.Pinned = ptr(marks[3][i])
+				r.Pinned = ptr(m.Pinned)
 			}
 		}
 		if scope != nil && !scope.applyFilters(r, scope.matchStatus(st, attached)) {
