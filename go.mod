@@ -20,6 +20,7 @@ require (
 	github.com/gocql/gocql v1.7.0
 	github.com/google/licensecheck v0.3.1
 	github.com/hashicorp/go-sockaddr v1.0.7
+	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/hashicorp/memberlist v0.7.0
 	github.com/mattn/go-mastodon v0.0.13
 	github.com/minio/minio-go/v7 v7.4.1

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herd-social/herd/recordcache"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -202,6 +203,9 @@ type Options struct {
 	// Mail, if set, makes new users confirm their address and lets users reset
 	// their password by mail (email.go). Without it users are confirmed at once.
 	Mail *MailOptions
+	// Cache bounds the accounts this node keeps decoded for rendering (Cached);
+	// zero: recordcache's defaults.
+	Cache recordcache.Options
 }
 
 // Indexer is told of every account the service writes, after the write: a, and prev,
@@ -239,6 +243,8 @@ type Service struct {
 	ids    *shard.Generator
 	opts   Options
 	logins loginsSeen
+	// cache keeps records for Cached; every write of a record here forgets it.
+	cache *recordcache.Cache[*Account]
 }
 
 // New returns a service on st.
@@ -246,7 +252,7 @@ func New(st store.Store, ids *shard.Generator, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{st: st, ids: ids, opts: opts}
+	return &Service{st: st, ids: ids, opts: opts, cache: recordcache.New[*Account](opts.Cache)}
 }
 
 var empty = []byte{}
@@ -294,6 +300,27 @@ func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*Ac
 	}
 	return out, nil
 }
+
+// Cached returns the accounts of ids that exist, keyed by id, as GetMany does, but
+// from this node's cache where it holds them: for rendering. A write here forgets the
+// record at once (a client reads its own writes), and node forgets those the event
+// log tells of (Forget). Use cases that change an account read it with Get. Each
+// account returned is a copy the caller may change, but not its slices, which are
+// shared.
+func (s *Service) Cached(ctx context.Context, ids []shard.ID) (map[shard.ID]*Account, error) {
+	kept, err := s.cache.GetMany(ctx, ids, s.GetMany)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range kept {
+		cp := *a
+		kept[id] = &cp
+	}
+	return kept, nil
+}
+
+// Forget drops accounts from this node's cache (Cached), after a write elsewhere.
+func (s *Service) Forget(ids ...shard.ID) { s.cache.Forget(ids...) }
 
 // nameKey is the uniqueness key of a handle: case-insensitive, as Mastodon's.
 func nameKey(username, domain string) []byte {
@@ -359,6 +386,7 @@ func (s *Service) Save(ctx context.Context, a *Account) error {
 	if err := s.st.Put(ctx, tAccounts, a.ID.Bytes(), empty, b, 0); err != nil {
 		return fmt.Errorf("save account %d: %w", a.ID, err)
 	}
+	s.cache.Forget(a.ID)
 	s.written(ctx, a, nil)
 	return nil
 }

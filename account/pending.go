@@ -48,6 +48,7 @@ func (s *Service) DeletePending(ctx context.Context, a *Account, u *User) error 
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("delete pending account %d: %w", a.ID, err)
 	}
+	s.cache.Forget(a.ID)
 	// The indexer finds the account gone and drops its document.
 	s.written(ctx, a, a)
 	return nil

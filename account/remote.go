@@ -75,6 +75,7 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 	if err != nil {
 		return nil, fmt.Errorf("save remote account %s: %w", a.URI, err)
 	}
+	s.cache.Forget(a.ID)
 	s.written(ctx, a, prev)
 	return a, nil
 }

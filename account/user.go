@@ -237,6 +237,7 @@ func (s *Service) saveBoth(ctx context.Context, a *Account, u *User, extra ...st
 	if err != nil {
 		return fmt.Errorf("save user %d: %w", a.ID, err)
 	}
+	s.cache.Forget(a.ID)
 	return nil
 }
 

@@ -32,7 +32,7 @@ func (s *Server) familiarFollowers(r *req) error {
 			ids = append(ids, id)
 		}
 	}
-	known, err := s.d.Accounts.GetMany(r.context(), ids)
+	known, err := s.d.Accounts.Cached(r.context(), ids)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) familiarFollowers(r *req) error {
 	}
 	out := make([]*FamiliarFollowers, len(ids))
 	for i, id := range ids {
-		who, err := s.d.Accounts.GetMany(r.context(), familiar[i])
+		who, err := s.d.Accounts.Cached(r.context(), familiar[i])
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Server) searchable(ctx context.Context, viewer shard.ID, ids []shard.ID
 // unsuspended renders the accounts of ids that are not suspended nor pending, in
 // order.
 func (s *Server) unsuspended(ctx context.Context, ids []shard.ID) ([]*Account, error) {
-	byID, err := s.d.Accounts.GetMany(ctx, ids)
+	byID, err := s.d.Accounts.Cached(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

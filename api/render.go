@@ -22,7 +22,7 @@ func ptr[T any](v T) *T { return &v }
 // statuses renders statuses for the viewer, in order, skipping those whose author or
 // boosted original is gone.
 func (s *Server) statuses(ctx context.Context, viewer shard.ID, sts []*status.Status) ([]*Status, error) {
-	origs, err := s.d.Statuses.GetMany(ctx, reblogged(sts))
+	origs, err := s.d.Statuses.Cached(ctx, reblogged(sts))
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +134,9 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
-	var marks [4][]bool
-	var muted []bool
+	var marks []status.Marks
 	if viewer != 0 {
-		if marks, err = s.d.Statuses.Marked(ctx, viewer, ids); err != nil {
-			return nil, err
-		}
-		if muted, err = s.d.Statuses.ThreadMuted(ctx, viewer, shown); err != nil {
+		if marks, err = s.d.Statuses.ViewerMarks(ctx, viewer, shown); err != nil {
 			return nil, err
 		}
 	}
@@ -166,10 +162,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			}
 		}
 		if viewer != 0 {
-			r.Favourited, r.Reblogged, r.Bookmarked = ptr(marks[0][i]), ptr(marks[1][i]), ptr(marks[2][i])
-			r.Muted = ptr(muted[i])
+			m := marks[i]
+			r.Favourited, r.Reblogged, r.Bookmarked, r.Muted = ptr(m.Favourited), ptr(m.Reblogged), ptr(m.Bookmarked), ptr(m.ThreadMuted)
 			if st.AccountID == viewer {
-				r.Pinned = ptr(marks[3][i])
+				r.Pinned = ptr(m.Pinned)
 			}
 		}
 		if scope != nil && !scope.applyFilters(r, scope.matchStatus(st, attached)) {
@@ -270,7 +266,7 @@ func (s *Server) entryStatuses(ctx context.Context, viewer shard.ID, entries []t
 }
 
 func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.ID, check bool, known hiddenAuthors) ([]*Status, error) {
-	byID, err := s.d.Statuses.GetMany(ctx, ids)
+	byID, err := s.d.Statuses.Cached(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +276,7 @@ func (s *Server) loadStatuses(ctx context.Context, viewer shard.ID, ids []shard.
 			list = append(list, st)
 		}
 	}
-	origs, err := s.d.Statuses.GetMany(ctx, reblogged(list))
+	origs, err := s.d.Statuses.Cached(ctx, reblogged(list))
 	if err != nil {
 		return nil, err
 	}

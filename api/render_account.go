@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -12,7 +13,7 @@ import (
 // plainAccounts renders accounts in the order of ids, skipping missing ones, without
 // the accounts they moved to (accounts adds those).
 func (s *Server) plainAccounts(ctx context.Context, ids []shard.ID) ([]*Account, error) {
-	byID, err := s.d.Accounts.GetMany(ctx, ids)
+	byID, err := s.d.Accounts.Cached(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +55,15 @@ func (s *Server) plainAccounts(ctx context.Context, ids []shard.ID) ([]*Account,
 	return out, nil
 }
 
-// accountMap renders accounts keyed by id.
+// accountMap renders accounts keyed by id. Callers pass an account per status (its
+// author, its mentions), so ids repeat: each account is read and rendered once.
 func (s *Server) accountMap(ctx context.Context, ids []shard.ID) (map[shard.ID]*Account, error) {
+	seen := make(map[shard.ID]bool, len(ids))
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id shard.ID) bool {
+		dup := seen[id]
+		seen[id] = true
+		return dup
+	})
 	list, err := s.accounts(ctx, ids)
 	if err != nil {
 		return nil, err

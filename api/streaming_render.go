@@ -90,24 +90,21 @@ func (e *rendered) render(ctx context.Context, s *Server, st *status.Status) {
 // forViewer copies the shared entity with the viewer's marks, as renderShown and
 // boost set them.
 func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (*Status, error) {
-	marks, err := s.d.Statuses.Marked(ctx, viewer, []shard.ID{e.shown.ID})
+	marks, err := s.d.Statuses.ViewerMarks(ctx, viewer, []*status.Status{e.shown})
 	if err != nil {
 		return nil, err
 	}
-	muted, err := s.d.Statuses.ThreadMuted(ctx, viewer, []*status.Status{e.shown})
-	if err != nil {
-		return nil, err
-	}
+	m := marks[0]
 	out := *e.ent
 	target := &out
 	if out.Reblog != nil {
 		orig := *out.Reblog
 		out.Reblog, target = &orig, &orig
 	}
-	target.Favourited, target.Reblogged, target.Bookmarked = ptr(marks[0][0]), ptr(marks[1][0]), ptr(marks[2][0])
-	target.Muted = ptr(muted[0])
+	target.Favourited, target.Reblogged, target.Bookmarked = ptr(m.Favourited), ptr(m.Reblogged), ptr(m.Bookmarked)
+	target.Muted = ptr(m.ThreadMuted)
 	if e.shown.AccountID == viewer {
-		target.Pinned = ptr(marks[3][0])
+		target.Pinned = ptr(m.Pinned)
 	}
 	if target != &out {
 		out.Favourited, out.Reblogged, out.Muted = target.Favourited, target.Reblogged, target.Muted

@@ -117,7 +117,7 @@ func (s *Server) inFollowLanguages(ctx context.Context, follower, author shard.I
 	if err != nil || f == nil || len(f.Languages) == 0 {
 		return ids, err
 	}
-	sts, err := s.d.Statuses.GetMany(ctx, ids)
+	sts, err := s.d.Statuses.Cached(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -354,6 +354,7 @@ func (n *Node) Start(ctx context.Context) error {
 		n.serveHTTP(n.ln)
 		n.serveRedirect()
 	}
+	n.runForgetting(ctx)
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
 		n.wg.Go(func() { n.sweepPolls(ctx) })

@@ -142,6 +142,7 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return nil, fmt.Errorf("save edit of %d: %w", st.ID, err)
 	}
+	s.cache.Forget(st.ID)
 	if len(released) > 0 {
 		if err := s.opts.Media.Release(ctx, released, true); err != nil {
 			return nil, err
@@ -293,6 +294,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return nil, fmt.Errorf("delete status %d: %w", id, err)
 	}
+	s.cache.Forget(st.ID)
 	if err := s.publish(ctx, Event{Kind: Deleted, StatusID: st.ID, Author: author, Status: st}); err != nil {
 		return nil, err
 	}

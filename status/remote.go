@@ -161,5 +161,6 @@ func (s *Service) UpdateRemote(ctx context.Context, st *Status, content, spoiler
 	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("save remote edit of %d: %w", st.ID, err)
 	}
+	s.cache.Forget(st.ID)
 	return s.publish(ctx, Event{Kind: Updated, StatusID: st.ID, Author: st.AccountID})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/poll"
+	"github.com/herd-social/herd/recordcache"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -199,6 +200,9 @@ type Options struct {
 	// Media keeps the attachments; nil: statuses carry none (media_ids are refused).
 	Media Media
 	Now   func() time.Time
+	// Cache bounds the statuses this node keeps decoded for rendering (Cached);
+	// zero: recordcache's defaults.
+	Cache recordcache.Options
 }
 
 // Media is the part of the media service that statuses need.
@@ -236,12 +240,14 @@ type Service struct {
 	format   Formatter
 	polls    *poll.Service
 	opts     Options
+	// cache keeps records for Cached; every write of a record here forgets it.
+	cache *recordcache.Cache[*Status]
 }
 
 // New returns a service.
 func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
 	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f,
-		polls: poll.New(st), opts: opts.withDefaults()}
+		polls: poll.New(st), opts: opts.withDefaults(), cache: recordcache.New[*Status](opts.Cache)}
 }
 
 var empty = []byte{}
@@ -284,6 +290,36 @@ func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*St
 		out[st.ID] = &st
 	}
 	return out, nil
+}
+
+// Cached returns the statuses of ids that exist, keyed by id, as GetMany does, but
+// from this node's cache where it holds them: for rendering, where a record a moment
+// old on another node's write is as good as Mastodon's own caches give. A write here
+// forgets the record at once (a client reads its own writes), and node forgets those
+// the event log tells of (Forget). Use cases that change a status read it with Get.
+// Each status returned is a copy the caller may change, but not its slices, maps
+// and poll, which are shared.
+func (s *Service) Cached(ctx context.Context, ids []shard.ID) (map[shard.ID]*Status, error) {
+	kept, err := s.cache.GetMany(ctx, ids, s.GetMany)
+	if err != nil {
+		return nil, err
+	}
+	for id, st := range kept {
+		cp := *st
+		kept[id] = &cp
+	}
+	return kept, nil
+}
+
+// Forget drops statuses from this node's cache (Cached), after a write elsewhere.
+func (s *Service) Forget(ids ...shard.ID) { s.cache.Forget(ids...) }
+
+// ForgetEvent drops from this node's cache the status an event of the statuses
+// topic changed; created statuses were not cached, since they did not exist.
+func (s *Service) ForgetEvent(e Event) {
+	if e.Kind != Created {
+		s.cache.Forget(e.StatusID)
+	}
 }
 
 // Counts returns the counters of statuses, in order.

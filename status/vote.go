@@ -18,6 +18,10 @@ const (
 	// PollEnded: a poll's end came; its local voters and local author are told, and
 	// for a local poll the servers that show it too.
 	PollEnded = "poll_ended"
+	// Tallied: a remote poll's server published a new tally, now recorded. Nothing
+	// is told; the event is there so that every node forgets the status record it
+	// keeps for rendering (package recordcache).
+	Tallied = "tallied"
 )
 
 // Poll returns the status whose poll has the id (a poll's id is its status's) if the
@@ -82,7 +86,10 @@ func (s *Service) RecordTally(ctx context.Context, st *Status, q *poll.Poll) err
 			return fmt.Errorf("schedule the end of poll %d: %w", st.ID, err)
 		}
 	}
-	return s.save(ctx, st)
+	if err := s.save(ctx, st); err != nil {
+		return err
+	}
+	return s.publish(ctx, Event{Kind: Tallied, StatusID: st.ID, Author: st.AccountID})
 }
 
 // pollEnd is the mutation that schedules the end of st's poll, if it has one to come.
@@ -131,6 +138,7 @@ func (s *Service) save(ctx context.Context, st *Status) error {
 	if err := s.st.Put(ctx, tStatuses, st.ID.Bytes(), empty, b, 0); err != nil {
 		return fmt.Errorf("save status %d: %w", st.ID, err)
 	}
+	s.cache.Forget(st.ID)
 	return nil
 }
 

@@ -72,7 +72,7 @@ var (
 	actions = []string{"action"}
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
-		"moderation", "delivery", "deadletter", "paging", "due", "stream", "poll", "media", "list", "emoji", "card", "trends",
+		"moderation", "delivery", "deadletter", "paging", "due", "stream", "recordcache", "poll", "media", "list", "emoji", "card", "trends",
 		"conversation", "hashtag", "filter", "rules", "role", "schedule", "relay", "announcement", "search/indexer", "push", "webhook", "mail"}
 )
 
@@ -100,7 +100,7 @@ var rules = []rule{
 		func(p, imp string) bool { return imp == "invariants" && p != "invariants" }},
 	{"search/searchbench measures engines through their contract only", in([]string{"search/searchbench"}),
 		func(_, imp string) bool { return imp == "search" }},
-	{"stream knows ids only", in([]string{"stream"}), func(_, imp string) bool { return imp == "shard" }},
+	{"stream and recordcache know ids only", in([]string{"stream", "recordcache"}), func(_, imp string) bool { return imp == "shard" }},
 	{"only node imports the doors", func(string) bool { return true },
 		func(p, imp string) bool { return !slices.Contains(doors, imp) || p == "node" }},
 	{"domain packages import no action, door, node or cmd", in(domain),
