@@ -164,6 +164,8 @@ type Service struct {
 	domains         Domains
 	relays          Relays
 	subscribers     RelaySubscribers
+	// verified keeps the parsed keys that verify the inbox's signatures.
+	verified *verifyKeys
 }
 
 // Deps are the services federation reads and changes.
@@ -237,7 +239,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	s := &Service{st: d.Store, bus: d.Bus, accounts: d.Accounts, statuses: d.Statuses,
-		media: d.Media, opts: opts, log: d.Logger}
+		media: d.Media, opts: opts, log: d.Logger, verified: &verifyKeys{}}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	s.viewers, s.domains, s.relays, s.subscribers = d.Visibility, d.Domains, d.Relays, d.Subscribers
 	if s.Keys = d.Keys; s.Keys == nil {

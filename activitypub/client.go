@@ -42,6 +42,9 @@ type ClientOptions struct {
 	Refuse func(ctx context.Context, host string) (bool, error)
 }
 
+// maxConnsPerHost bounds the connections of the outbound client to one host.
+const maxConnsPerHost = 64
+
 // refusingTransport refuses requests to the hosts ClientOptions.Refuse names.
 type refusingTransport struct {
 	next   http.RoundTripper
@@ -90,7 +93,16 @@ func newHTTPClient(o ClientOptions, allow func(netip.Addr) bool) (*http.Client, 
 	}
 	// A proxy would dial in the client's place and defeat the address rule.
 	tr.Proxy = nil
-	tr.MaxIdleConnsPerHost = 16
+	// Deliveries to one host run up to delivery's concurrency (64) at once: keep that
+	// many connections alive per host, instead of a TLS handshake for most POSTs, and
+	// open no more, so that a busy node does not flood one peer with connections.
+	// HTTP/2 is negotiated (ALPN) with a peer that offers it over TLS, which carries
+	// them all on one connection; the dialer above, and so the address rule, is used
+	// either way.
+	tr.MaxIdleConnsPerHost = maxConnsPerHost
+	tr.MaxConnsPerHost = maxConnsPerHost
+	tr.MaxIdleConns = 1024
+	tr.ForceAttemptHTTP2 = true
 	tr.ResponseHeaderTimeout = o.Timeout
 	if o.ExtraCA != "" {
 		pool, err := extraCAPool(o.ExtraCA)

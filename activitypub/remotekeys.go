@@ -45,21 +45,22 @@ func (s *Service) lookupKey(ctx context.Context, keyID string, refresh bool) (*r
 
 // lookupVerifyKey is lookupKey for HTTP signatures, which may also be made with an
 // Ed25519 key (a FEP-521a Multikey), verified under RFC 9421.
+// The parsed key is kept in memory (verifykeys.go).
 func (s *Service) lookupVerifyKey(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
-	k, err := s.remoteKey(ctx, keyID, refresh)
+	k, err := s.verifyKeyOf(ctx, keyID, refresh)
 	if err != nil {
 		return nil, err
 	}
-	return httpsig.DecodeVerifyingKeyPEM(k.PEM)
+	return k.pub, nil
 }
 
-// signerOf returns the account that owns a key lookupKey found.
+// signerOf returns the account that owns a key lookupKey or lookupVerifyKey found.
 func (s *Service) signerOf(ctx context.Context, keyID string) (*account.Account, error) {
-	k, err := s.remoteKey(ctx, keyID, false)
+	k, err := s.verifyKeyOf(ctx, keyID, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.RemoteAccount(ctx, k.Owner, false)
+	return s.RemoteAccount(ctx, k.owner, false)
 }
 
 // remoteKey returns the key of keyID from the cache, or dereferences it (always, with

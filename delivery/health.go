@@ -157,9 +157,20 @@ func (s *Service) Unavailable(ctx context.Context, domain string) (bool, error) 
 }
 
 // MarkAvailable clears a domain's failure record; it is called when a signed request
-// arrives from that domain (and by an admin reset).
+// arrives from that domain (and by an admin reset). It reads before it deletes: it runs
+// on every signed request an inbox accepts, nearly always for a domain with no
+// record, and a deletion of a partition is a range tombstone that every later read of
+// the store steps over until compaction.
 func (s *Service) MarkAvailable(ctx context.Context, domain string) error {
-	return s.clearHealth(ctx, normDomain(domain))
+	domain = normDomain(domain)
+	rows, err := s.st.Scan(ctx, tHealth, []byte(domain), store.Range{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("delivery: read health of %s: %w", domain, err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return s.clearHealth(ctx, domain)
 }
 
 // DeadLetter is a job whose last attempt failed.
