@@ -188,6 +188,6 @@ func waitCaughtUp(b *testing.B, l bus.Bus) {
 		if time.Now().After(deadline) {
 			b.Fatalf("fan-out did not catch up: %v", err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
