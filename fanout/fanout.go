@@ -325,6 +325,9 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(writesInFlight)
 	err = s.accounts.EachFollowerPage(gctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
+		if err := gctx.Err(); err != nil { // a write failed: stop reading
+			return err
+		}
 		keep, notify, err := s.audience(gctx, st, page, muters, exclude)
 		if err != nil {
 			return err
