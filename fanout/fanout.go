@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
@@ -29,7 +31,6 @@ import (
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/visibility"
-	"golang.org/x/sync/errgroup"
 )
 
 // Group is the consumer group of the fan-out workers.
@@ -334,7 +335,11 @@ func (s *Service) toFollowers(ctx context.Context, st *status.Status) error {
 }
 
 // followers writes the status into every follower's home but those of exclude, a
-// page at a time.
+// page at a time. Pages are written while the next is read, up to writesInFlight of
+// them at once, so that the store always has writes to do: a page's write ends with
+// its slowest batch, and the next page's batches fill that tail. A failed write ends
+// the fan-out (the event is then delivered again, and the homes already written are
+// written again, harmlessly).
 func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, exclude map[shard.ID]bool) error {
 	if hot { // no home writes: stream to the followers who are connected
 		if !s.role.streamsNew() {
@@ -346,13 +351,18 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 	if err != nil {
 		return err
 	}
-	return s.accounts.EachFollowerPage(ctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
-		keep, notify, err := s.audience(ctx, st, page, muters, exclude)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(writesInFlight)
+	err = s.accounts.EachFollowerPage(gctx, st.AccountID, s.opts.PageSize, func(page []account.Follower) error {
+		if err := gctx.Err(); err != nil { // a write failed: stop reading
+			return err
+		}
+		keep, notify, err := s.audience(gctx, st, page, muters, exclude)
 		if err != nil {
 			return err
 		}
 		for _, id := range notify {
-			if err := s.notify(ctx, id, st.AccountID, notification.Status, st.ID); err != nil {
+			if err := s.notify(gctx, id, st.AccountID, notification.Status, st.ID); err != nil {
 				return err
 			}
 		}
@@ -360,13 +370,23 @@ func (s *Service) followers(ctx context.Context, st *status.Status, hot bool, ex
 		for _, id := range keep {
 			entries = append(entries, timeline.Entry{Account: id, StatusID: st.ID, Author: st.AccountID})
 		}
-		if err := s.appendHome(ctx, entries); err != nil {
-			return err
-		}
-		s.streamHome(entries)
+		g.Go(func() error { // waits while writesInFlight pages are being written
+			if err := s.appendHome(gctx, entries); err != nil {
+				return err
+			}
+			s.streamHome(entries)
+			return nil
+		})
 		return nil
 	})
+	if werr := g.Wait(); werr != nil {
+		return werr // the first failed write; it cancelled what followed
+	}
+	return err
 }
+
+// writesInFlight bounds the pages of followers whose homes are being written at once.
+const writesInFlight = 2
 
 // audience keeps the followers of a page whose home takes the status: local, not
 // muting the author (muters), following the replied-to account for replies, not

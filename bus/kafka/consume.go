@@ -22,8 +22,17 @@ const (
 	// partition's fetches pause (see queueLimit).
 	minQueue = 1024
 	// fetchMaxWait bounds how long a fetch waits for new records, and so how long a
-	// resumed partition may wait for its first fetch.
-	fetchMaxWait = time.Second
+	// resumed partition may wait for its first fetch (the fetch in flight does not
+	// ask for it). A new record does not wait for it: the broker answers a waiting
+	// fetch as soon as it has one (fetch.min.bytes 1).
+	fetchMaxWait = 500 * time.Millisecond
+	// fetchMaxBytes bounds what one fetch brings (franz-go's default is 50 MiB), and
+	// fetchPartitionBytes what it brings of one partition (Kafka's default, 1 MiB):
+	// every consumer of a node is a client of its own, and a worker holds at most
+	// queueLimit records of a partition anyway, so a larger fetch would only be
+	// dropped or wait in memory.
+	fetchMaxBytes       = 8 << 20
+	fetchPartitionBytes = 1 << 20
 )
 
 // queueLimit is how many records a partition's worker may have queued before its
@@ -123,6 +132,8 @@ func (m *member) run() error {
 		kgo.HeartbeatInterval(o.HeartbeatInterval),
 		kgo.RebalanceTimeout(o.RebalanceTimeout),
 		kgo.FetchMaxWait(fetchMaxWait),
+		kgo.FetchMaxBytes(fetchMaxBytes),
+		kgo.FetchMaxPartitionBytes(fetchPartitionBytes),
 		kgo.OnPartitionsAssigned(m.assigned),
 		kgo.OnPartitionsRevoked(m.revoked),
 		kgo.OnPartitionsLost(m.revoked),

@@ -282,8 +282,8 @@ func TestTokenAsTheServer(t *testing.T) {
 		if err := s.session.Query("SELECT token(pk) FROM "+tb.qname+" WHERE pk = ?", key).WithContext(ctx).Scan(&want); err != nil {
 			t.Fatal(err)
 		}
-		if got := token(key); got != want {
-			t.Errorf("token(%x) = %d, the server says %d", key, got, want)
+		if got := Token(key); got != want {
+			t.Errorf("Token(%x) = %d, the server says %d", key, got, want)
 		}
 	}
 }

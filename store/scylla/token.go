@@ -6,13 +6,14 @@ import (
 	"math/bits"
 )
 
-// token is the Murmur3Partitioner's token of a partition key of one blob column, the
+// Token is the Murmur3Partitioner's token of a partition key of one blob column, the
 // key itself: the first half of MurmurHash3 x64 128 with seed 0, as Cassandra and
 // ScyllaDB compute it, including their reading of the last bytes as signed (Java's
 // byte), and the lowest long taken as the highest. ApplyEach sorts partitions by it, so
 // that the partitions of one batch fall in one token range and so on one replica set.
 // TestTokenAsTheServer holds it to the server's token().
-func token(key []byte) int64 {
+// tests/cluster's fan-out benchmark groups its baseline's rows by it as well.
+func Token(key []byte) int64 {
 	const c1, c2 = 0x87c37b91114253d5, 0x4cf5ad432745937f
 	var h1, h2 uint64
 	n := len(key)

@@ -188,7 +188,7 @@ func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
 		key := m.Table + "\x00" + string(m.PK)
 		p := byKey[key]
 		if p == nil {
-			p = &partition{token: token(m.PK), b: s.session.Batch(gocql.UnloggedBatch)}
+			p = &partition{token: Token(m.PK), b: s.session.Batch(gocql.UnloggedBatch)}
 			byKey[key] = p
 			parts = append(parts, p)
 		}

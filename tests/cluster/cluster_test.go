@@ -336,7 +336,7 @@ func countPositive(counts []int) int {
 	return n
 }
 
-func mustID(t *testing.T, s string) shard.ID {
+func mustID(t testing.TB, s string) shard.ID {
 	t.Helper()
 	id, err := shard.Parse(s)
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 
 // rig is a cluster of herd processes sharing one keyspace and one Kafka.
 type rig struct {
-	t        *testing.T
+	t        testing.TB
 	bin, dir string
 	cass     string // host:port of Cassandra or ScyllaDB
 	kafka    string // host:port of a broker
