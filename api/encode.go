@@ -83,7 +83,7 @@ func writeJSON(ctx *fasthttp.RequestCtx, code int, v any) {
 			ctx.SetStatusCode(code)
 			ctx.ResetBody()
 			_, _ = w.DumpTo(ctx.Response.BodyWriter())
-			if b := ctx.Response.Body(); bytes.Contains(b, escapes) {
+			if b := ctx.Response.Body(); needsStdEscapes(b, true) {
 				ctx.SetBody(stdEscapes(b, true))
 			}
 			return
@@ -107,7 +107,7 @@ func encodeTo(buf *bytes.Buffer, m easyjson.Marshaler, escapeHTML bool) error {
 	}
 	start := buf.Len()
 	_, _ = w.DumpTo(buf)
-	if b := buf.Bytes()[start:]; bytes.Contains(b, escapes) {
+	if b := buf.Bytes()[start:]; needsStdEscapes(b, escapeHTML) {
 		fixed := stdEscapes(b, escapeHTML)
 		buf.Truncate(start)
 		buf.Write(fixed)
@@ -115,8 +115,15 @@ func encodeTo(buf *bytes.Buffer, m easyjson.Marshaler, escapeHTML bool) error {
 	return nil
 }
 
-// escapes starts the escapes that easyjson and encoding/json may write differently.
-var escapes = []byte(`\u00`)
+// needsStdEscapes reports whether JSON text b written by easyjson has escapes that
+// encoding/json writes otherwise (see stdEscapes). With HTML escaped, every < is
+// \u003c, so only backspace and form feed are looked for.
+func needsStdEscapes(b []byte, escapeHTML bool) bool {
+	if !escapeHTML {
+		return bytes.Contains(b, []byte(`\u00`))
+	}
+	return bytes.Contains(b, []byte(`\u0008`)) || bytes.Contains(b, []byte(`\u000c`))
+}
 
 // stdEscapes returns JSON text b with its escapes as encoding/json writes them:
 // backspace and form feed as \b and \f, which easyjson writes as \u0008 and

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	gotoken "go/token"
@@ -207,4 +208,45 @@ func fill(t testing.TB, rng *rand.Rand, v reflect.Value, depth int) {
 	default:
 		t.Fatalf("fill: no rule for %s", v.Type())
 	}
+}
+
+// BenchmarkEncodePage encodes a home page of 20 statuses as BenchmarkHomeRead reads
+// (5 authors, a tag and a link each), with encoding/json and as writeJSON does.
+func BenchmarkEncodePage(b *testing.B) {
+	page := make([]*Status, 20)
+	for i := range page {
+		a := fmt.Sprint(i % 5)
+		acc := &Account{ID: "1100000000000000" + a, Username: "author" + a, Acct: "author" + a, DisplayName: "Author " + a,
+			Discoverable: ptr(true), CreatedAt: "2026-12-06T00:00:00.000Z", Note: "<p>Hello &amp; welcome</p>",
+			URL: "https://localhost:8080/@author" + a, URI: "https://localhost:8080/users/author" + a,
+			Avatar: "https://localhost:8080/avatars/original/missing.png", AvatarStatic: "https://localhost:8080/avatars/original/missing.png",
+			Header: "https://localhost:8080/headers/original/missing.png", HeaderStatic: "https://localhost:8080/headers/original/missing.png",
+			FollowersCount: 1, StatusesCount: 40, LastStatusAt: ptr("2026-12-06"), HideCollections: ptr(false),
+			Emojis: []CustomEmoji{}, Roles: []AccountRole{}, Fields: []Field{}}
+		id := fmt.Sprint(1200000000000000 + i)
+		page[i] = &Status{ID: id, URI: acc.URI + "/statuses/" + id, URL: ptr(acc.URL + "/" + id), CreatedAt: "2026-12-06T00:00:00.000Z",
+			Account: acc, Content: `<p>post ` + a + ` with a <a href="https://localhost:8080/tags/tag" class="mention hashtag" rel="tag">#<span>tag</span></a> and <a href="https://example.com/link" target="_blank" rel="nofollow noopener noreferrer" translate="no"><span class="invisible">https://</span><span class="">example.com/link</span><span class="invisible"></span></a></p>`,
+			Visibility: "public", MediaAttachments: []*MediaAttachment{}, Application: &PostedWith{Name: "Web"},
+			Mentions: []Mention{}, Tags: []Tag{{Name: "tag", URL: "https://localhost:8080/tags/tag"}}, Emojis: []CustomEmoji{},
+			Language: ptr("en"), Favourited: ptr(false), Reblogged: ptr(false), Muted: ptr(false), Bookmarked: ptr(false), Pinned: ptr(false)}
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		var ctx fasthttp.RequestCtx
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := json.Marshal(page)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx.SetBody(out)
+		}
+	})
+	b.Run("generated", func(b *testing.B) {
+		var ctx fasthttp.RequestCtx
+		b.ReportAllocs()
+		for b.Loop() {
+			writeJSON(&ctx, 200, page)
+		}
+		b.ReportMetric(float64(len(ctx.Response.Body())), "bytes/page")
+	})
 }
