@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -162,16 +161,6 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 503, Msg: "Request timed out", Cause: err}
 	}
 	return &HTTPError{Code: 500, Msg: "Internal server error", Cause: err}
-}
-
-func writeJSON(ctx *fasthttp.RequestCtx, code int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		code, b = 500, []byte(`{"error":"Internal server error"}`)
-	}
-	ctx.SetStatusCode(code)
-	ctx.SetContentType("application/json; charset=utf-8")
-	ctx.SetBody(b)
 }
 
 func (r *req) json(v any) error {

@@ -371,6 +371,12 @@ type payloadEncoder struct{ buf bytes.Buffer }
 
 func (p *payloadEncoder) encode(v any) ([]byte, error) {
 	p.buf.Reset()
+	if m := generated(v); m != nil {
+		if err := encodeTo(&p.buf, m, false); err != nil {
+			return nil, err
+		}
+		return p.buf.Bytes(), nil
+	}
 	enc := json.NewEncoder(&p.buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {

@@ -208,10 +208,16 @@ func (w *wsWriter) send(v any) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.mu.buf.Reset()
-	enc := json.NewEncoder(&w.mu.buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
+	if m := generated(v); m != nil {
+		if err := encodeTo(&w.mu.buf, m, false); err != nil {
+			return err
+		}
+	} else {
+		enc := json.NewEncoder(&w.mu.buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
 	}
 	if err := w.ws.SetWriteDeadline(time.Now().Add(w.timeout)); err != nil {
 		return err
