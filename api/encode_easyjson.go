@@ -2362,6 +2362,16 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *N
 				}
 				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, out.Event)
 			}
+		case "report":
+			if in.IsNull() {
+				in.Skip()
+				out.Report = nil
+			} else {
+				if out.Report == nil {
+					out.Report = new(Report)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, out.Report)
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -2415,6 +2425,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, *in.Event)
 	}
+	if in.Report != nil {
+		const prefix string = ",\"report\":"
+		out.RawString(prefix)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, *in.Report)
+	}
 	out.RawByte('}')
 }
 
@@ -2426,6 +2441,277 @@ func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *Report) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "id":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ID = string(in.String())
+			}
+		case "action_taken":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ActionTaken = bool(in.Bool())
+			}
+		case "action_taken_at":
+			if in.IsNull() {
+				in.Skip()
+				out.ActionTakenAt = nil
+			} else {
+				if out.ActionTakenAt == nil {
+					out.ActionTakenAt = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.ActionTakenAt = string(in.String())
+				}
+			}
+		case "category":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Category = string(in.String())
+			}
+		case "comment":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Comment = string(in.String())
+			}
+		case "forwarded":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Forwarded = bool(in.Bool())
+			}
+		case "created_at":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.CreatedAt = string(in.String())
+			}
+		case "status_ids":
+			if in.IsNull() {
+				in.Skip()
+				out.StatusIDs = nil
+			} else {
+				in.Delim('[')
+				if out.StatusIDs == nil {
+					if !in.IsDelim(']') {
+						out.StatusIDs = make([]string, 0, 4)
+					} else {
+						out.StatusIDs = []string{}
+					}
+				} else {
+					out.StatusIDs = (out.StatusIDs)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v46 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v46 = string(in.String())
+					}
+					out.StatusIDs = append(out.StatusIDs, v46)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "rule_ids":
+			if in.IsNull() {
+				in.Skip()
+				out.RuleIDs = nil
+			} else {
+				in.Delim('[')
+				if out.RuleIDs == nil {
+					if !in.IsDelim(']') {
+						out.RuleIDs = make([]string, 0, 4)
+					} else {
+						out.RuleIDs = []string{}
+					}
+				} else {
+					out.RuleIDs = (out.RuleIDs)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v47 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v47 = string(in.String())
+					}
+					out.RuleIDs = append(out.RuleIDs, v47)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "collection_ids":
+			if in.IsNull() {
+				in.Skip()
+				out.CollectionIDs = nil
+			} else {
+				in.Delim('[')
+				if out.CollectionIDs == nil {
+					if !in.IsDelim(']') {
+						out.CollectionIDs = make([]string, 0, 4)
+					} else {
+						out.CollectionIDs = []string{}
+					}
+				} else {
+					out.CollectionIDs = (out.CollectionIDs)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v48 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v48 = string(in.String())
+					}
+					out.CollectionIDs = append(out.CollectionIDs, v48)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "target_account":
+			if in.IsNull() {
+				in.Skip()
+				out.TargetAccount = nil
+			} else {
+				if out.TargetAccount == nil {
+					out.TargetAccount = new(Account)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.TargetAccount).UnmarshalEasyJSON(in)
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in Report) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"id\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.ID))
+	}
+	{
+		const prefix string = ",\"action_taken\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.ActionTaken))
+	}
+	{
+		const prefix string = ",\"action_taken_at\":"
+		out.RawString(prefix)
+		if in.ActionTakenAt == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.ActionTakenAt))
+		}
+	}
+	{
+		const prefix string = ",\"category\":"
+		out.RawString(prefix)
+		out.String(string(in.Category))
+	}
+	{
+		const prefix string = ",\"comment\":"
+		out.RawString(prefix)
+		out.String(string(in.Comment))
+	}
+	{
+		const prefix string = ",\"forwarded\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.Forwarded))
+	}
+	{
+		const prefix string = ",\"created_at\":"
+		out.RawString(prefix)
+		out.String(string(in.CreatedAt))
+	}
+	{
+		const prefix string = ",\"status_ids\":"
+		out.RawString(prefix)
+		if in.StatusIDs == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v49, v50 := range in.StatusIDs {
+				if v49 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v50))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"rule_ids\":"
+		out.RawString(prefix)
+		if in.RuleIDs == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v51, v52 := range in.RuleIDs {
+				if v51 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v52))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"collection_ids\":"
+		out.RawString(prefix)
+		if in.CollectionIDs == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v53, v54 := range in.CollectionIDs {
+				if v53 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v54))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"target_account\":"
+		out.RawString(prefix)
+		if in.TargetAccount == nil {
+			out.RawString("null")
+		} else {
+			(*in.TargetAccount).MarshalEasyJSON(out)
+		}
+	}
+	out.RawByte('}')
 }
 func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *SeveranceEvent) {
 	isTopLevel := in.IsStart()
@@ -2534,7 +2820,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2648,7 +2934,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2717,14 +3003,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2754,21 +3040,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *G
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v46 *Account
+					var v55 *Account
 					if in.IsNull() {
 						in.Skip()
-						v46 = nil
+						v55 = nil
 					} else {
-						if v46 == nil {
-							v46 = new(Account)
+						if v55 == nil {
+							v55 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v46).UnmarshalEasyJSON(in)
+							(*v55).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v46)
+					out.Accounts = append(out.Accounts, v55)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2789,17 +3075,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *G
 					out.PartialAccounts = (out.PartialAccounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v47 *PartialAccount
+					var v56 *PartialAccount
 					if in.IsNull() {
 						in.Skip()
-						v47 = nil
+						v56 = nil
 					} else {
-						if v47 == nil {
-							v47 = new(PartialAccount)
+						if v56 == nil {
+							v56 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, v47)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, v56)
 					}
-					out.PartialAccounts = append(out.PartialAccounts, v47)
+					out.PartialAccounts = append(out.PartialAccounts, v56)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2820,21 +3106,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *G
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v48 *Status
+					var v57 *Status
 					if in.IsNull() {
 						in.Skip()
-						v48 = nil
+						v57 = nil
 					} else {
-						if v48 == nil {
-							v48 = new(Status)
+						if v57 == nil {
+							v57 = new(Status)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v48).UnmarshalEasyJSON(in)
+							(*v57).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Statuses = append(out.Statuses, v48)
+					out.Statuses = append(out.Statuses, v57)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2855,17 +3141,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *G
 					out.NotificationGroups = (out.NotificationGroups)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v49 *NotificationGroup
+					var v58 *NotificationGroup
 					if in.IsNull() {
 						in.Skip()
-						v49 = nil
+						v58 = nil
 					} else {
-						if v49 == nil {
-							v49 = new(NotificationGroup)
+						if v58 == nil {
+							v58 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, v49)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, v58)
 					}
-					out.NotificationGroups = append(out.NotificationGroups, v49)
+					out.NotificationGroups = append(out.NotificationGroups, v58)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2880,7 +3166,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2891,14 +3177,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v50, v51 := range in.Accounts {
-				if v50 > 0 {
+			for v59, v60 := range in.Accounts {
+				if v59 > 0 {
 					out.RawByte(',')
 				}
-				if v51 == nil {
+				if v60 == nil {
 					out.RawString("null")
 				} else {
-					(*v51).MarshalEasyJSON(out)
+					(*v60).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -2909,14 +3195,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		{
 			out.RawByte('[')
-			for v52, v53 := range in.PartialAccounts {
-				if v52 > 0 {
+			for v61, v62 := range in.PartialAccounts {
+				if v61 > 0 {
 					out.RawByte(',')
 				}
-				if v53 == nil {
+				if v62 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, *v53)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *v62)
 				}
 			}
 			out.RawByte(']')
@@ -2929,14 +3215,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v54, v55 := range in.Statuses {
-				if v54 > 0 {
+			for v63, v64 := range in.Statuses {
+				if v63 > 0 {
 					out.RawByte(',')
 				}
-				if v55 == nil {
+				if v64 == nil {
 					out.RawString("null")
 				} else {
-					(*v55).MarshalEasyJSON(out)
+					(*v64).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -2949,14 +3235,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v56, v57 := range in.NotificationGroups {
-				if v56 > 0 {
+			for v65, v66 := range in.NotificationGroups {
+				if v65 > 0 {
 					out.RawByte(',')
 				}
-				if v57 == nil {
+				if v66 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *v57)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *v66)
 				}
 			}
 			out.RawByte(']')
@@ -2967,14 +3253,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3070,13 +3356,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 					out.SampleAccountIDs = (out.SampleAccountIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v58 string
+					var v67 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v58 = string(in.String())
+						v67 = string(in.String())
 					}
-					out.SampleAccountIDs = append(out.SampleAccountIDs, v58)
+					out.SampleAccountIDs = append(out.SampleAccountIDs, v67)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3105,6 +3391,16 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 				}
 				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, out.Event)
 			}
+		case "report":
+			if in.IsNull() {
+				in.Skip()
+				out.Report = nil
+			} else {
+				if out.Report == nil {
+					out.Report = new(Report)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, out.Report)
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -3115,7 +3411,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3161,11 +3457,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v59, v60 := range in.SampleAccountIDs {
-				if v59 > 0 {
+			for v68, v69 := range in.SampleAccountIDs {
+				if v68 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v60))
+				out.String(string(v69))
 			}
 			out.RawByte(']')
 		}
@@ -3180,9 +3476,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, *in.Event)
 	}
+	if in.Report != nil {
+		const prefix string = ",\"report\":"
+		out.RawString(prefix)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, *in.Report)
+	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3248,7 +3549,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3289,7 +3590,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3304,7 +3605,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -3321,13 +3622,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *F
 					out.KeywordMatches = (out.KeywordMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v61 string
+					var v70 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v61 = string(in.String())
+						v70 = string(in.String())
 					}
-					out.KeywordMatches = append(out.KeywordMatches, v61)
+					out.KeywordMatches = append(out.KeywordMatches, v70)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3348,13 +3649,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *F
 					out.StatusMatches = (out.StatusMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v62 string
+					var v71 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v62 = string(in.String())
+						v71 = string(in.String())
 					}
-					out.StatusMatches = append(out.StatusMatches, v62)
+					out.StatusMatches = append(out.StatusMatches, v71)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3369,14 +3670,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -3385,11 +3686,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v63, v64 := range in.KeywordMatches {
-				if v63 > 0 {
+			for v72, v73 := range in.KeywordMatches {
+				if v72 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v64))
+				out.String(string(v73))
 			}
 			out.RawByte(']')
 		}
@@ -3401,11 +3702,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v65, v66 := range in.StatusMatches {
-				if v65 > 0 {
+			for v74, v75 := range in.StatusMatches {
+				if v74 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v66))
+				out.String(string(v75))
 			}
 			out.RawByte(']')
 		}
@@ -3415,14 +3716,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3464,13 +3765,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 					out.Context = (out.Context)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v67 string
+					var v76 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v67 = string(in.String())
+						v76 = string(in.String())
 					}
-					out.Context = append(out.Context, v67)
+					out.Context = append(out.Context, v76)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3511,9 +3812,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 					out.Keywords = (out.Keywords)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v68 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, &v68)
-					out.Keywords = append(out.Keywords, v68)
+					var v77 FilterKeyword
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, &v77)
+					out.Keywords = append(out.Keywords, v77)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3534,9 +3835,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v69 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, &v69)
-					out.Statuses = append(out.Statuses, v69)
+					var v78 FilterStatus
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, &v78)
+					out.Statuses = append(out.Statuses, v78)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3551,7 +3852,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3572,11 +3873,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v70, v71 := range in.Context {
-				if v70 > 0 {
+			for v79, v80 := range in.Context {
+				if v79 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v71))
+				out.String(string(v80))
 			}
 			out.RawByte(']')
 		}
@@ -3602,11 +3903,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v72, v73 := range in.Keywords {
-				if v72 > 0 {
+			for v81, v82 := range in.Keywords {
+				if v81 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, v73)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, v82)
 			}
 			out.RawByte(']')
 		}
@@ -3618,18 +3919,18 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v74, v75 := range in.Statuses {
-				if v74 > 0 {
+			for v83, v84 := range in.Statuses {
+				if v83 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, v75)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, v84)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3665,7 +3966,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3681,7 +3982,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3723,7 +4024,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3744,7 +4045,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3806,7 +4107,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3844,14 +4145,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -3868,21 +4169,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *c
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v76 *Conversation
+			var v85 *Conversation
 			if in.IsNull() {
 				in.Skip()
-				v76 = nil
+				v85 = nil
 			} else {
-				if v76 == nil {
-					v76 = new(Conversation)
+				if v85 == nil {
+					v85 = new(Conversation)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v76).UnmarshalEasyJSON(in)
+					(*v85).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v76)
+			*out = append(*out, v85)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -3891,19 +4192,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v77, v78 := range in {
-			if v77 > 0 {
+		for v86, v87 := range in {
+			if v86 > 0 {
 				out.RawByte(',')
 			}
-			if v78 == nil {
+			if v87 == nil {
 				out.RawString("null")
 			} else {
-				(*v78).MarshalEasyJSON(out)
+				(*v87).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -3912,14 +4213,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3961,21 +4262,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *C
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v79 *Account
+					var v88 *Account
 					if in.IsNull() {
 						in.Skip()
-						v79 = nil
+						v88 = nil
 					} else {
-						if v79 == nil {
-							v79 = new(Account)
+						if v88 == nil {
+							v88 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v79).UnmarshalEasyJSON(in)
+							(*v88).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v79)
+					out.Accounts = append(out.Accounts, v88)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4004,7 +4305,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4025,14 +4326,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v80, v81 := range in.Accounts {
-				if v80 > 0 {
+			for v89, v90 := range in.Accounts {
+				if v89 > 0 {
 					out.RawByte(',')
 				}
-				if v81 == nil {
+				if v90 == nil {
 					out.RawString("null")
 				} else {
-					(*v81).MarshalEasyJSON(out)
+					(*v90).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -4052,14 +4353,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4076,21 +4377,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *a
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v82 *Account
+			var v91 *Account
 			if in.IsNull() {
 				in.Skip()
-				v82 = nil
+				v91 = nil
 			} else {
-				if v82 == nil {
-					v82 = new(Account)
+				if v91 == nil {
+					v91 = new(Account)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v82).UnmarshalEasyJSON(in)
+					(*v91).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v82)
+			*out = append(*out, v91)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4099,19 +4400,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v83, v84 := range in {
-			if v83 > 0 {
+		for v92, v93 := range in {
+			if v92 > 0 {
 				out.RawByte(',')
 			}
-			if v84 == nil {
+			if v93 == nil {
 				out.RawString("null")
 			} else {
-				(*v84).MarshalEasyJSON(out)
+				(*v93).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4120,14 +4421,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *Account) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *Account) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4319,13 +4620,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v85 CustomEmoji
+					var v94 CustomEmoji
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v85).UnmarshalEasyJSON(in)
+						(v94).UnmarshalEasyJSON(in)
 					}
-					out.Emojis = append(out.Emojis, v85)
+					out.Emojis = append(out.Emojis, v94)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4346,9 +4647,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 					out.Roles = (out.Roles)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v86 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in, &v86)
-					out.Roles = append(out.Roles, v86)
+					var v95 AccountRole
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v95)
+					out.Roles = append(out.Roles, v95)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4369,9 +4670,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v87 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v87)
-					out.Fields = append(out.Fields, v87)
+					var v96 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v96)
+					out.Fields = append(out.Fields, v96)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4416,7 +4717,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -4426,7 +4727,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -4452,7 +4753,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in Account) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in Account) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4590,11 +4891,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v88, v89 := range in.Emojis {
-				if v88 > 0 {
+			for v97, v98 := range in.Emojis {
+				if v97 > 0 {
 					out.RawByte(',')
 				}
-				(v89).MarshalEasyJSON(out)
+				(v98).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -4606,11 +4907,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v90, v91 := range in.Roles {
-				if v90 > 0 {
+			for v99, v100 := range in.Roles {
+				if v99 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out, v91)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v100)
 			}
 			out.RawByte(']')
 		}
@@ -4622,11 +4923,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v92, v93 := range in.Fields {
-				if v92 > 0 {
+			for v101, v102 := range in.Fields {
+				if v101 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v93)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v102)
 			}
 			out.RawByte(']')
 		}
@@ -4654,12 +4955,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -4671,14 +4972,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Account) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Account) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4732,7 +5033,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4763,7 +5064,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4817,9 +5118,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *S
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v94 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v94)
-					out.Fields = append(out.Fields, v94)
+					var v103 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v103)
+					out.Fields = append(out.Fields, v103)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4864,13 +5165,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *S
 					out.AttributionDomains = (out.AttributionDomains)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v95 string
+					var v104 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v95 = string(in.String())
+						v104 = string(in.String())
 					}
-					out.AttributionDomains = append(out.AttributionDomains, v95)
+					out.AttributionDomains = append(out.AttributionDomains, v104)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4891,13 +5192,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *S
 					out.ChosenLanguages = (out.ChosenLanguages)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v96 string
+					var v105 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v96 = string(in.String())
+						v105 = string(in.String())
 					}
-					out.ChosenLanguages = append(out.ChosenLanguages, v96)
+					out.ChosenLanguages = append(out.ChosenLanguages, v105)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4912,7 +5213,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4943,11 +5244,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v97, v98 := range in.Fields {
-				if v97 > 0 {
+			for v106, v107 := range in.Fields {
+				if v106 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v98)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v107)
 			}
 			out.RawByte(']')
 		}
@@ -4979,11 +5280,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v99, v100 := range in.AttributionDomains {
-				if v99 > 0 {
+			for v108, v109 := range in.AttributionDomains {
+				if v108 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v100))
+				out.String(string(v109))
 			}
 			out.RawByte(']')
 		}
@@ -4995,18 +5296,18 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v101, v102 := range in.ChosenLanguages {
-				if v101 > 0 {
+			for v110, v111 := range in.ChosenLanguages {
+				if v110 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v102))
+				out.String(string(v111))
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5056,7 +5357,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5081,7 +5382,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5123,7 +5424,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

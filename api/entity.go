@@ -178,6 +178,8 @@ type Notification struct {
 	Status    *Status  `json:"status,omitempty"`
 	// Event is set on severed_relationships notifications.
 	Event *SeveranceEvent `json:"event,omitempty"`
+	// Report is set on admin.report notifications.
+	Report *Report `json:"report,omitempty"`
 }
 
 // SeveranceEvent is Mastodon's RelationshipSeveranceEvent entity.

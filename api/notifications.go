@@ -2,6 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
@@ -28,6 +32,14 @@ func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notif
 		}
 		e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
 			CreatedAt: datetime(n.CreatedAt), Account: acc, Event: severanceEvent(n.Event)}
+		rep, shown, err := s.reportOf(r.context(), &n)
+		if err != nil {
+			return nil, err
+		}
+		if !shown {
+			continue
+		}
+		e.Report = rep
 		if n.StatusID != 0 {
 			if e.Status = byID[n.StatusID.String()]; e.Status == nil {
 				continue
@@ -193,4 +205,24 @@ func severanceEvent(ev *notification.Severance) *SeveranceEvent {
 	}
 	return &SeveranceEvent{ID: ev.ID.String(), Type: ev.Type, TargetName: ev.TargetName,
 		FollowersCount: ev.FollowersCount, FollowingCount: ev.FollowingCount, CreatedAt: datetime(ev.CreatedAt)}
+}
+
+// reportOf renders the report an admin.report notification tells of; shown is false
+// when the report or its target is gone, and the notification is then left out.
+func (s *Server) reportOf(ctx context.Context, n *notification.Notification) (rep *Report, shown bool, err error) {
+	if n.Type != notification.AdminReport {
+		return nil, true, nil
+	}
+	got, err := s.d.Reports.Get(ctx, n.ReportID)
+	if errors.Is(err, moderation.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	rep, err = s.report(ctx, got)
+	if errors.Is(err, errNotFound) || errors.Is(err, account.ErrNotFound) {
+		return nil, false, nil
+	}
+	return rep, err == nil, err
 }

@@ -18,6 +18,8 @@ type NotificationGroup struct {
 	StatusID                 *string  `json:"status_id,omitempty"`
 	// Event is set on severed_relationships groups.
 	Event *SeveranceEvent `json:"event,omitempty"`
+	// Report is set on admin.report groups.
+	Report *Report `json:"report,omitempty"`
 }
 
 // GroupedNotifications is Mastodon's GroupedNotificationsResults entity. With
@@ -66,6 +68,14 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 		}
 		e := &NotificationGroup{GroupKey: g.Key, NotificationsCount: g.Count, Type: string(g.Latest.Type),
 			MostRecentNotificationID: uint64(g.Latest.ID), SampleAccountIDs: []string{}, Event: severanceEvent(g.Latest.Event)}
+		rep, shown, err := s.reportOf(r.context(), &g.Latest)
+		if err != nil {
+			return nil, err
+		}
+		if !shown {
+			continue
+		}
+		e.Report = rep
 		for _, id := range g.Accounts {
 			if a := accs[id]; a != nil {
 				e.SampleAccountIDs = append(e.SampleAccountIDs, a.ID)

@@ -351,7 +351,12 @@ func (s *Server) notificationEntity(ctx context.Context, viewer shard.ID, n *not
 		return nil, err
 	}
 	e := &Notification{ID: n.ID.String(), Type: string(n.Type), GroupKey: "ungrouped-" + n.ID.String(),
-		CreatedAt: datetime(n.CreatedAt), Account: acc}
+		CreatedAt: datetime(n.CreatedAt), Account: acc, Event: severanceEvent(n.Event)}
+	rep, shown, err := s.reportOf(ctx, n)
+	if err != nil || !shown {
+		return nil, err
+	}
+	e.Report = rep
 	if n.StatusID != 0 {
 		sts, err := s.statusesByID(ctx, viewer, []shard.ID{n.StatusID}, false)
 		if err != nil {

@@ -115,6 +115,7 @@ type Accounts interface {
 	Peers(ctx context.Context) ([]string, error)
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
+	Staff(ctx context.Context) ([]shard.ID, error)
 }
 
 // Statuses is the part of the status service that reports read.
@@ -143,6 +144,16 @@ type Options struct {
 	// Roles says what a moderator's role is, so that a moderator acts only on users
 	// whose role is below theirs; default none: no user holding a role is acted on.
 	Roles RoleReader
+	// Notices, if set (with Roles), tells the staff who may manage reports of each new
+	// report whose target has no other open report (admin.report), as Mastodon's
+	// ReportService.
+	Notices ReportNotifier
+}
+
+// ReportNotifier is the part of the notification service that tells moderators of
+// reports.
+type ReportNotifier interface {
+	NotifyReport(ctx context.Context, to, from, reportID shard.ID) error
 }
 
 // RoleReader is the part of the role service that account actions ask.

@@ -2,11 +2,14 @@ package moderation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/visibility"
@@ -65,7 +68,56 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	if err := s.save(ctx, r, nil); err != nil {
 		return nil, err
 	}
+	s.notifyStaff(ctx, r)
 	return r, nil
+}
+
+// notifyStaff tells the users whose role may manage reports of a new report, unless
+// its target already has an open one, as Mastodon's ReportService (whose moderators
+// hear of an account once until they resolve its reports). A failure is logged: the
+// report stands, and the moderators find it in their listing.
+func (s *Service) notifyStaff(ctx context.Context, r *Report) {
+	if s.opts.Notices == nil || s.opts.Roles == nil {
+		return
+	}
+	err := func() error {
+		open, err := s.List(ctx, Query{TargetAccountID: r.TargetAccountID}, paging.Page{Limit: 2})
+		if err != nil {
+			return err
+		}
+		for _, o := range open {
+			if o.ID != r.ID {
+				return nil
+			}
+		}
+		staff, err := s.accounts.Staff(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range staff {
+			u, err := s.accounts.User(ctx, id)
+			if errors.Is(err, account.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			by, err := s.opts.Roles.Of(ctx, u.RoleID())
+			if err != nil {
+				return err
+			}
+			if !u.Functional() || !by.Has(role.ManageReports) {
+				continue
+			}
+			if err := s.opts.Notices.NotifyReport(ctx, id, r.AccountID, r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		s.opts.Logger.Warn("moderation: tell the staff of a report", "report", r.ID, "err", err)
+	}
 }
 
 // category picks the category of a new report and checks its rules.

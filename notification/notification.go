@@ -41,10 +41,13 @@ const (
 	// SeveredRelationships tells a local user that moderators ended some of their
 	// follows (Mastodon 4.3); it carries the Severance.
 	SeveredRelationships Kind = "severed_relationships"
+	// AdminReport tells a moderator of a new report (of an account with no other
+	// open report); it carries the report's id.
+	AdminReport Kind = "admin.report"
 )
 
 // Kinds lists the kinds Herd produces.
-var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp, SeveredRelationships}
+var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp, AdminReport, SeveredRelationships}
 
 // Notification is one notification of an account.
 type Notification struct {
@@ -60,6 +63,8 @@ type Notification struct {
 	Filtered bool `cbor:"7,keyasint,omitempty"`
 	// Event is what a severed_relationships notification tells of.
 	Event *Severance `cbor:"8,keyasint,omitempty"`
+	// ReportID is the report an admin.report notification tells of.
+	ReportID shard.ID `cbor:"9,keyasint,omitempty"`
 }
 
 const (
@@ -179,6 +184,21 @@ func (s *Service) Notify(ctx context.Context, to, from shard.ID, kind Kind, stat
 	}
 	n := Notification{ID: s.ids.Next(), Type: kind, From: from, StatusID: statusID, CreatedAt: s.now().UTC(), Filtered: act == FilterOut}
 	fresh, _, err := s.st.PutIfAbsent(ctx, tCauses, to.Bytes(), cause(kind, from, statusID), n.ID.Bytes(), 0)
+	if err != nil || !fresh {
+		return err
+	}
+	return s.keep(ctx, to, &n)
+}
+
+// NotifyReport tells the moderator `to` of the report reportID that `from` filed
+// (admin.report), once per report. Neither blocks, mutes nor the policy hold it back:
+// a moderator hears of every report, also from accounts they block.
+func (s *Service) NotifyReport(ctx context.Context, to, from, reportID shard.ID) error {
+	if to == from || to == 0 {
+		return nil
+	}
+	n := Notification{ID: s.ids.Next(), Type: AdminReport, From: from, ReportID: reportID, CreatedAt: s.now().UTC()}
+	fresh, _, err := s.st.PutIfAbsent(ctx, tCauses, to.Bytes(), cause(AdminReport, from, reportID), n.ID.Bytes(), 0)
 	if err != nil || !fresh {
 		return err
 	}

@@ -105,6 +105,8 @@ func (a Alerts) wants(k notification.Kind) bool {
 		return a.Update
 	case notification.AdminSignUp:
 		return a.AdminSignUp
+	case notification.AdminReport:
+		return a.AdminReport
 	}
 	return false
 }
@@ -149,6 +151,7 @@ var titles = map[notification.Kind]string{
 	notification.Poll:          "A poll by %s has ended",
 	notification.Update:        "%s edited a post",
 	notification.AdminSignUp:   "%s signed up",
+	notification.AdminReport:   "%s submitted a report",
 }
 
 // bodyLength is how much of a text a message's body keeps, as Mastodon's 140.
