@@ -60,7 +60,7 @@ func BenchmarkPost(b *testing.B) {
 		for pb.Next() {
 			i := next.Add(1)
 			a := authors[int(i)%len(authors)]
-			form := url.Values{"status": {fmt.Sprintf("post %d: hello #herd, see https://example.com/%d", i, i)}}
+			form := url.Values{"status": {fmt.Sprintf("post %d: hello #herd, a status of a few words", i)}}
 			req, _ := http.NewRequest("POST", endpoint, strings.NewReader(form.Encode()))
 			req.Header.Set("Authorization", "Bearer "+a.Token)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -157,7 +157,9 @@ const Topic = "statuses"
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 	User(ctx context.Context, id shard.ID) (*account.User, error)
-	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
+	// LastStatusMutations are the writes that record that the account posted at t,
+	// for the batch of the new status.
+	LastStatusMutations(ctx context.Context, id shard.ID, t time.Time) ([]store.Mutation, error)
 }
 
 // Policy is the part of the visibility policy (package visibility) that statuses
@@ -236,12 +238,13 @@ type Service struct {
 	format   Formatter
 	polls    *poll.Service
 	opts     Options
+	outbox   *outbox
 }
 
 // New returns a service.
 func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
 	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f,
-		polls: poll.New(st), opts: opts.withDefaults()}
+		polls: poll.New(st), opts: opts.withDefaults(), outbox: newOutbox(opts.withDefaults().Now)}
 }
 
 var empty = []byte{}
