@@ -27,6 +27,22 @@ import (
 // measures, to see whether posting stays flat as the store grows.
 var benchStatuses = flag.Int("bench-statuses", 0, "statuses to seed the store with before BenchmarkPost measures")
 
+// seeded is the store that -bench-statuses asks for, made once per process.
+var seeded struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// TestMain removes the seeded store after the benchmarks.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
+}
+
 // BenchmarkPost measures POST /api/v1/statuses with fan-out, over real HTTP on
 // loopback, on a synced store and event log (as a node runs): parallel clients post
 // as 8 authors, each followed by the same 10 local accounts, and the clock stops when
@@ -36,7 +52,19 @@ var benchStatuses = flag.Int("bench-statuses", 0, "statuses to seed the store wi
 func BenchmarkPost(b *testing.B) {
 	dir := b.TempDir()
 	if *benchStatuses > 0 {
-		seedStatuses(b, dir, *benchStatuses)
+		seeded.once.Do(func() {
+			seeded.dir, seeded.err = os.MkdirTemp("", "herd-bench-seed-")
+			if seeded.err == nil {
+				seeded.err = seedStatuses(b, seeded.dir, *benchStatuses)
+			}
+		})
+		if seeded.err != nil {
+			b.Fatal(seeded.err)
+		}
+		// Every run of the benchmark starts from a copy of the seeded store.
+		if err := os.CopyFS(filepath.Join(dir, "store"), os.DirFS(filepath.Join(seeded.dir, "store"))); err != nil {
+			b.Fatal(err)
+		}
 	}
 	c := testrig.New(b, testrig.Config(func(cfg *node.Config) { cfg.Data, cfg.NoSync = dir, false }))
 	var authors []*testrig.User
@@ -109,14 +137,13 @@ func waitFanout(b *testing.B, n *node.Node) {
 }
 
 // seedStatuses puts count statuses of 1,000 authors (without followers) into the
-// store in dir, through the status service but without syncing, then drops the event
-// log, so that the measured node starts with a large store and an empty log.
-func seedStatuses(b *testing.B, dir string, count int) {
-	b.Helper()
+// store in dir, through the status service but without syncing; the event log they
+// filled is left out of the copies the benchmark starts from.
+func seedStatuses(b *testing.B, dir string, count int) error {
 	start := time.Now()
 	n, err := node.Open(node.Config{Data: dir, NoSync: true, BcryptCost: 4}, slog.New(slog.DiscardHandler))
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	ids, _ := shard.NewGenerator(9, shard.DefaultNodeBits, nil)
 	authors := make([]shard.ID, 1000)
@@ -128,28 +155,23 @@ func seedStatuses(b *testing.B, dir string, count int) {
 	var failed atomic.Value
 	const workers = 4
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := w; i < count; i += workers {
-				p := status.Post{Text: fmt.Sprintf("seeded status %d about #history and https://example.org/%d", i, i)}
+				p := status.Post{Text: fmt.Sprintf("seeded status %d about #history and other things", i)}
 				if _, err := n.Statuses.Create(ctx, authors[i%len(authors)], p); err != nil {
 					failed.Store(err)
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if err := n.Close(); err != nil {
-		b.Fatal(err)
+		return err
 	}
 	if err, _ := failed.Load().(error); err != nil {
-		b.Fatal(err)
-	}
-	// The seeded statuses' events would otherwise be fanned out during the measure.
-	if err := os.RemoveAll(filepath.Join(dir, "log")); err != nil {
-		b.Fatal(err)
+		return err
 	}
 	b.Logf("seeded %d statuses in %v", count, time.Since(start).Round(time.Second))
+	return nil
 }

@@ -15,8 +15,8 @@ import (
 // repaired by Republish. Clearing the row is not urgent (a row left behind only makes
 // Republish publish the event again, which consumers shrug off), so it is not a synced
 // write of its own: the rows of published events wait in memory and ride along in the
-// batch of the next status, or are cleared together when they grow many or old, and
-// before Republish scans. A crash forgets them, and Republish then publishes their
+// batch of the next status, or are cleared together when they grow many or old, before
+// Republish scans, and when the node stops. A crash forgets them, and Republish then publishes their
 // events once more.
 const (
 	// outboxClearRows and outboxClearAge bound the published rows waiting to be
@@ -95,6 +95,10 @@ func (o *outbox) flush(ctx context.Context, st store.Store) error {
 	}
 	return nil
 }
+
+// ClearOutbox clears now the outbox rows of the events this service published, as a
+// node does when it stops.
+func (s *Service) ClearOutbox(ctx context.Context) error { return s.outbox.flush(ctx, s.st) }
 
 // Republish publishes the created events of statuses left in the outbox by a crash,
 // after clearing the rows of the events this service published. Consumers are
