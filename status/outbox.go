@@ -16,8 +16,8 @@ import (
 // Republish publish the event again, which consumers shrug off), so it is not a synced
 // write of its own: the rows of published events wait in memory and ride along in the
 // batch of the next status, or are cleared together when they grow many or old, before
-// Republish scans, and when the node stops. A crash forgets them, and Republish then publishes their
-// events once more.
+// Republish scans, and when the node stops. A crash forgets them, and Republish then
+// publishes their events once more.
 const (
 	// outboxClearRows and outboxClearAge bound the published rows waiting to be
 	// cleared: past either, the post that notices clears them in one batch.
