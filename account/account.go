@@ -394,18 +394,33 @@ func (s *Service) Save(ctx context.Context, a *Account) error {
 // TouchLastStatus records that the account posted at t, and moves it in the active
 // directory when t is later than what it had.
 func (s *Service) TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error {
-	was, err := s.LastStatusAt(ctx, []shard.ID{id})
+	muts, err := s.LastStatusMutations(ctx, id, t)
 	if err != nil {
 		return err
 	}
-	ms := shard.ID(t.UnixMilli())
-	if err := s.st.Put(ctx, tActivity, id.Bytes(), empty, ms.Bytes(), 0); err != nil {
+	if err := s.st.Batch(ctx, muts); err != nil {
 		return fmt.Errorf("record activity of %d: %w", id, err)
 	}
-	if t.UnixMilli() <= was[0].UnixMilli() {
-		return nil
+	return nil
+}
+
+// LastStatusMutations returns the writes of TouchLastStatus, so that a new status's
+// batch can carry them instead of paying synced writes of their own.
+func (s *Service) LastStatusMutations(ctx context.Context, id shard.ID, t time.Time) ([]store.Mutation, error) {
+	was, err := s.LastStatusAt(ctx, []shard.ID{id})
+	if err != nil {
+		return nil, err
 	}
-	return s.touchActive(ctx, id, was[0], t)
+	ms := shard.ID(t.UnixMilli())
+	muts := []store.Mutation{{Kind: store.Put, Table: tActivity, PK: id.Bytes(), CK: empty, Value: ms.Bytes()}}
+	if t.UnixMilli() <= was[0].UnixMilli() {
+		return muts, nil
+	}
+	active, err := s.activeMutations(ctx, id, was[0], t)
+	if err != nil {
+		return nil, err
+	}
+	return append(muts, active...), nil
 }
 
 // LastStatusAt returns when each account last posted, zero when never, in order.

@@ -45,14 +45,15 @@ func indexed(a *Account) []store.Mutation {
 	return out
 }
 
-// touchActive moves the account's row in the active directory to its new last status.
-func (s *Service) touchActive(ctx context.Context, id shard.ID, was, now time.Time) error {
+// activeMutations returns the writes that move the account's row in the active
+// directory to its new last status; none for an unknown account.
+func (s *Service) activeMutations(ctx context.Context, id shard.ID, was, now time.Time) ([]store.Mutation, error) {
 	a, err := s.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var muts []store.Mutation
 	for _, scope := range scopesOf(a) {
@@ -61,10 +62,7 @@ func (s *Service) touchActive(ctx context.Context, id shard.ID, was, now time.Ti
 		}
 		muts = append(muts, store.Mutation{Kind: store.Put, Table: tDirActive, PK: dirKey(scope, monthOf(now)), CK: activeKey(now, id), Value: empty})
 	}
-	if err := s.st.Batch(ctx, muts); err != nil {
-		return fmt.Errorf("directory activity of %d: %w", id, err)
-	}
-	return nil
+	return muts, nil
 }
 
 func activeKey(t time.Time, id shard.ID) []byte {

@@ -210,6 +210,11 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 func (s *Service) Apply(ctx context.Context, e status.Event) error {
 	switch e.Kind {
 	case status.Created:
+		// The event carries the status as posted; an edit or a deletion since is an
+		// event behind this one in the author's partition, and applies after it.
+		if e.Posted != nil && e.Posted.ID == e.StatusID {
+			return s.created(ctx, e.Posted)
+		}
 		st, err := s.statuses.Get(ctx, e.StatusID)
 		if errors.Is(err, status.ErrNotFound) {
 			return nil // deleted before fan-out: nothing to do

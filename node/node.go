@@ -467,6 +467,10 @@ func (n *Node) Close() error {
 		n.cancel()
 	}
 	n.wg.Wait()
+	// Otherwise the next start republishes the events of the rows left (harmless, but noise).
+	if err := n.Statuses.ClearOutbox(ctx); err != nil {
+		n.log.Warn("node: clear status outbox", "err", err)
+	}
 	return errors.Join(append(errs, n.closeEngines())...)
 }
 

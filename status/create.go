@@ -31,6 +31,11 @@ type Event struct {
 	// CountedAt is when a Voted event's vote was counted, in Unix milliseconds (a
 	// time.Time would keep only seconds here).
 	CountedAt int64 `cbor:"5,keyasint,omitempty"`
+	// Posted is the status as a Created event's post stored it, so that fan-out
+	// need not read it back; it is nil in a republished event (read the store then).
+	// It is apart from Status so that other consumers keep reading the status as it
+	// is when they run.
+	Posted *Status `cbor:"6,keyasint,omitempty"`
 }
 
 // DecodeEvent reads an event from a bus message.
@@ -49,37 +54,6 @@ func (s *Service) publish(ctx context.Context, e Event) error {
 		return fmt.Errorf("publish %s status %d: %w", e.Kind, e.StatusID, err)
 	}
 	return nil
-}
-
-// outboxRow marks a status whose created event may not have been published yet; it is
-// written with the status and removed after the publish, so a crash in between is
-// repaired by Republish.
-func outboxRow(st *Status) store.Mutation {
-	return store.Mutation{Kind: store.Put, Table: tOutbox, PK: []byte{byte(st.ID % 16)}, CK: st.ID.Bytes(),
-		Value: st.AccountID.Bytes()}
-}
-
-// Republish publishes the created events of statuses left in the outbox by a crash.
-// Consumers are idempotent, so publishing twice is harmless.
-func (s *Service) Republish(ctx context.Context) (int, error) {
-	n := 0
-	for p := 0; p < 16; p++ {
-		rows, err := s.st.Scan(ctx, tOutbox, []byte{byte(p)}, store.Range{Limit: 10000})
-		if err != nil {
-			return n, fmt.Errorf("scan status outbox: %w", err)
-		}
-		for _, r := range rows {
-			id := shard.FromBytes(r.CK)
-			if err := s.publish(ctx, Event{Kind: Created, StatusID: id, Author: shard.FromBytes(r.Value)}); err != nil {
-				return n, err
-			}
-			if err := s.st.Delete(ctx, tOutbox, r.PK, r.CK); err != nil {
-				return n, fmt.Errorf("clear status outbox: %w", err)
-			}
-			n++
-		}
-	}
-	return n, nil
 }
 
 // Post is what POST /api/v1/statuses gives.
@@ -206,7 +180,11 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.write(ctx, st, p.IdempotencyKey, marks...); err != nil {
+	touch, err := s.accounts.LastStatusMutations(ctx, author, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.write(ctx, st, p.IdempotencyKey, append(marks, touch...)...); err != nil {
 		return nil, err
 	}
 	if err := s.announce(ctx, st); err != nil {
@@ -334,25 +312,25 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra .
 	}
 	muts = append(muts, s.pollEnd(st)...)
 	muts = append(muts, extra...)
+	cleared := s.outbox.take()
+	muts = append(muts, cleared...)
 	if idemKey != "" {
 		muts = append(muts, store.Mutation{Kind: store.Put, Table: tIdempotency, PK: st.AccountID.Bytes(), CK: []byte(idemKey), Value: st.ID.Bytes()})
 	}
 	if err := s.st.Batch(ctx, muts); err != nil {
+		s.outbox.putBack(cleared)
 		return fmt.Errorf("save status %d: %w", st.ID, err)
 	}
 	return nil
 }
 
-// announce publishes the created event, clears the outbox row, and does the cheap
-// synchronous follow-ups: the author's activity date and notifications.
+// announce publishes the created event and leaves the outbox row to be cleared
+// later (outbox.go). The event carries the status, so that fan-out need not read it back.
 func (s *Service) announce(ctx context.Context, st *Status) error {
-	if err := s.publish(ctx, Event{Kind: Created, StatusID: st.ID, Author: st.AccountID}); err != nil {
+	if err := s.publish(ctx, Event{Kind: Created, StatusID: st.ID, Author: st.AccountID, Posted: st}); err != nil {
 		return err
 	}
-	if err := s.st.Delete(ctx, tOutbox, []byte{byte(st.ID % 16)}, st.ID.Bytes()); err != nil {
-		return fmt.Errorf("clear status outbox: %w", err)
-	}
-	return s.accounts.TouchLastStatus(ctx, st.AccountID, st.CreatedAt)
+	return s.outbox.published(ctx, s.st, st.ID)
 }
 
 // Flags of a statuses_by_account row, so that account listings can filter without

@@ -158,7 +158,9 @@ const Topic = "statuses"
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 	User(ctx context.Context, id shard.ID) (*account.User, error)
-	TouchLastStatus(ctx context.Context, id shard.ID, t time.Time) error
+	// LastStatusMutations are the writes that record that the account posted at t,
+	// for the batch of the new status.
+	LastStatusMutations(ctx context.Context, id shard.ID, t time.Time) ([]store.Mutation, error)
 }
 
 // Policy is the part of the visibility policy (package visibility) that statuses
@@ -241,13 +243,15 @@ type Service struct {
 	polls    *poll.Service
 	opts     Options
 	// cache keeps records for Cached; every write of a record here forgets it.
-	cache *recordcache.Cache[*Status]
+	cache  *recordcache.Cache[*Status]
+	outbox *outbox
 }
 
 // New returns a service.
 func New(st store.Store, b bus.Bus, ids *shard.Generator, accounts Accounts, p Policy, n Notifier, f Formatter, opts Options) *Service {
 	return &Service{st: st, bus: b, ids: ids, accounts: accounts, policy: p, notifier: n, format: f,
-		polls: poll.New(st), opts: opts.withDefaults(), cache: recordcache.New[*Status](opts.Cache)}
+		polls: poll.New(st), opts: opts.withDefaults(), cache: recordcache.New[*Status](opts.Cache),
+		outbox: newOutbox(opts.withDefaults().Now)}
 }
 
 var empty = []byte{}
