@@ -65,12 +65,28 @@ func generated(v any) easyjson.Marshaler {
 	case []*Conversation:
 		return conversationList(v)
 	case easyjson.Marshaler:
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer && rv.IsNil() {
 			return nil
+		}
+		if !ownEncoder[reflect.Indirect(rv).Type()] {
+			return nil // promoted from an embedded entity: it would drop the outer fields
 		}
 		return v
 	}
 	return nil
+}
+
+// ownEncoder are the types whose generated methods are their own. A type that embeds
+// one of them (an admin's view of a trending status embeds the Status) has the
+// embedded type's methods promoted, which encode the embedded fields alone.
+var ownEncoder = map[reflect.Type]bool{}
+
+func init() {
+	for _, v := range []any{Status{}, Account{}, Relationship{}, Notification{}, GroupedNotifications{},
+		Conversation{}, MediaAttachment{}, Poll{}, PreviewCard{}, CustomEmoji{}, FilterResult{}, wsFrame{}} {
+		ownEncoder[reflect.TypeOf(v)] = true
+	}
 }
 
 // writeJSON answers with v as JSON, HTML escaped as encoding/json does by default.

@@ -250,3 +250,18 @@ func BenchmarkEncodePage(b *testing.B) {
 		b.ReportMetric(float64(len(ctx.Response.Body())), "bytes/page")
 	})
 }
+
+// TestEmbeddingEntityKeepsOuterFields: a type that embeds a generated entity (the
+// admin's view of a trending status or link) is encoded whole, by encoding/json, not
+// by the embedded entity's promoted encoder.
+func TestEmbeddingEntityKeepsOuterFields(t *testing.T) {
+	for _, v := range []any{&AdminTrendsStatus{Status: &Status{ID: "1"}, RequiresReview: true},
+		&AdminTrendsLink{TrendsLink: &TrendsLink{PreviewCard: &PreviewCard{URL: "https://example.com/"}}, ID: "2", RequiresReview: true}} {
+		if generated(v) != nil {
+			t.Errorf("%T takes its embedded entity's encoder", v)
+		}
+	}
+	if generated(&Status{}) == nil {
+		t.Error("a Status has no generated encoder")
+	}
+}
