@@ -4598,6 +4598,36 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *A
 					*out.HideCollections = bool(in.Bool())
 				}
 			}
+		case "avatar_description":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.AvatarDescription = string(in.String())
+			}
+		case "header_description":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.HeaderDescription = string(in.String())
+			}
+		case "show_media":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ShowMedia = bool(in.Bool())
+			}
+		case "show_media_replies":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ShowMediaReplies = bool(in.Bool())
+			}
+		case "show_featured":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ShowFeatured = bool(in.Bool())
+			}
 		case "noindex":
 			if in.IsNull() {
 				in.Skip()
@@ -4878,6 +4908,31 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 		} else {
 			out.Bool(bool(*in.HideCollections))
 		}
+	}
+	{
+		const prefix string = ",\"avatar_description\":"
+		out.RawString(prefix)
+		out.String(string(in.AvatarDescription))
+	}
+	{
+		const prefix string = ",\"header_description\":"
+		out.RawString(prefix)
+		out.String(string(in.HeaderDescription))
+	}
+	{
+		const prefix string = ",\"show_media\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.ShowMedia))
+	}
+	{
+		const prefix string = ",\"show_media_replies\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.ShowMediaReplies))
+	}
+	{
+		const prefix string = ",\"show_featured\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.ShowFeatured))
 	}
 	{
 		const prefix string = ",\"noindex\":"

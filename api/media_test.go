@@ -356,6 +356,15 @@ func TestProfileAPI(t *testing.T) {
 	if again := c.Must(alice.Do("GET", "/api/v1/profile", nil), 200); !strings.Contains(string(again.Body), `"avatar_description":"a cat"`) {
 		t.Errorf("GET after PATCH: %s", again.Body)
 	}
+	var acc struct {
+		AvatarDescription string `json:"avatar_description"`
+		ShowMedia         bool   `json:"show_media"`
+		ShowFeatured      bool   `json:"show_featured"`
+	}
+	c.Must(c.Do("GET", "/api/v1/accounts/"+alice.ID, "", nil), 200).JSON(t, &acc)
+	if acc.AvatarDescription != "a cat" || acc.ShowMedia || !acc.ShowFeatured {
+		t.Errorf("the account entity: %+v", acc)
+	}
 
 	for _, bad := range []url.Values{{"attribution_domains[]": {"not a domain"}}, {"avatar_description": {strings.Repeat("x", 1501)}}} {
 		c.Must(alice.Do("PATCH", "/api/v1/profile", bad), 422)

@@ -94,6 +94,8 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		URL: a.URL, URI: a.URI, Avatar: text.CleanURL(a.AvatarURL, true), Header: text.CleanURL(a.HeaderURL, true),
 		FollowersCount: c.Followers, FollowingCount: c.Following, StatusesCount: c.Statuses,
 		HideCollections: ptr(a.HideCollections), Emojis: []CustomEmoji{}, Roles: []AccountRole{}, Fields: fields(a.Fields),
+		AvatarDescription: a.AvatarDescription, HeaderDescription: a.HeaderDescription,
+		ShowMedia: !a.HideMediaTab, ShowMediaReplies: !a.HideMediaReplies, ShowFeatured: !a.HideFeaturedTab,
 		Suspended: a.Suspended, Limited: a.Silenced, movedToURI: a.MovedToURI,
 		pending: a.Pending}
 	if a.Local() {
@@ -116,6 +118,7 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	if a.Suspended { // as Mastodon shows an unavailable account
 		out.DisplayName, out.Note, out.Fields, out.Locked, out.Bot = "", "", []Field{}, false, false
 		out.Avatar, out.Header = s.baseURL()+missingAvatar, s.baseURL()+missingHeader
+		out.AvatarDescription, out.HeaderDescription = "", ""
 	}
 	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
 	if !last.IsZero() {
