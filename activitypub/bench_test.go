@@ -44,7 +44,7 @@ func BenchmarkSignedDelivery(b *testing.B) {
 	n := c.Nodes[0]
 	ctx := context.Background()
 	activity := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","type":"Create","actor":"x"}`)
-	signs := signingRate(b, n.Federation, activity, id, sink.URL+"/inbox/0", max(b.N, 400))
+	signs := signingRate(b, n.Federation, activity, id, sink.URL+"/inbox/0", max(b.N, 2000))
 	const perCall = 100
 	inboxes := make([]string, 0, perCall)
 	b.ResetTimer()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -92,15 +91,7 @@ func BenchmarkPost(b *testing.B) {
 			req, _ := http.NewRequest("POST", endpoint, strings.NewReader(form.Encode()))
 			req.Header.Set("Authorization", "Bearer "+a.Token)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Errorf("status %d", resp.StatusCode)
+			if !sendOK(b, client, req) {
 				return
 			}
 		}
