@@ -49,60 +49,89 @@ func TestStreamingLoad(t *testing.T) {
 	if mode == "" {
 		mode = "user"
 	}
-	c := testrig.New(t)
+	lat, last := streamingRun(t, conns, posts, mode)
+	t.Logf("%s stream, %d clients, %d posts: post→event min %v p50 %v p90 %v p99 %v max %v; post→last client p50 %v",
+		mode, conns, len(last), lat[0], quantile(lat, .50), quantile(lat, .90), quantile(lat, .99), lat[len(lat)-1], quantile(last, .50))
+}
+
+// BenchmarkStreamingLatency is the streaming row of make bench: b.N posts by an
+// author whom HERD_STREAM_CONNS (1,000) users follow, each holding a user stream;
+// it reports the p50 and p99 of the time from the start of each POST to each
+// client's receipt of its update, in milliseconds.
+func BenchmarkStreamingLatency(b *testing.B) {
+	lat, _ := streamingRun(b, envInt("HERD_STREAM_CONNS", 1000), b.N, "user")
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(quantile(lat, .50))/float64(time.Millisecond), "p50-ms")
+	b.ReportMetric(float64(quantile(lat, .99))/float64(time.Millisecond), "p99-ms")
+}
+
+// quantile is the p quantile of sorted durations.
+func quantile(d []time.Duration, p float64) time.Duration {
+	return d[min(len(d)-1, int(p*float64(len(d))))]
+}
+
+// streamingRun connects conns clients (the followers' user streams, or the public
+// stream), has the author post posts times, and returns every post→event latency and
+// each post's latency to its last client, both sorted. It logs the server's memory
+// per idle connection.
+func streamingRun(tb testing.TB, conns, posts int, mode string) (lat, last []time.Duration) {
+	c := testrig.New(tb)
 	author := c.Register("author")
 	tokens := make([]string, conns)
 	keys := make([]stream.Key, conns)
 	for i := range tokens {
 		u := c.Register(fmt.Sprintf("reader%d", i))
 		u.Follow(author)
-		tokens[i], keys[i] = u.Token, stream.User(id(t, u.ID))
+		tokens[i], keys[i] = u.Token, stream.User(id(tb, u.ID))
 		if mode != "user" {
 			keys[i] = stream.Public(stream.Everywhere, false)
 		}
 	}
-	file := filepath.Join(t.TempDir(), "tokens")
+	file := filepath.Join(tb.TempDir(), "tokens")
 	if err := os.WriteFile(file, []byte(strings.Join(tokens, "\n")), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	before := heap()
-	child := startClients(t, c, file, mode)
-	testrig.Eventually(t, "clients connected", child.ready)
+	child := startClients(tb, c, file, mode)
+	testrig.Eventually(tb, "clients connected", child.ready)
 	for _, k := range keys {
-		waitSubscribers(t, c, k, 1)
+		waitSubscribers(tb, c, k, 1)
 	}
 	after := heap()
-	profile(t, "HERD_STREAM_HEAPPROFILE", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 0) })
-	t.Logf("%d idle connections: heap %+.1f KiB/conn, stacks %+.1f KiB/conn, goroutines %+.2f/conn",
-		conns, float64(after.heap-before.heap)/1024/float64(conns),
-		float64(after.stack-before.stack)/1024/float64(conns), float64(after.goroutines-before.goroutines)/float64(conns))
+	profile(tb, "HERD_STREAM_HEAPPROFILE", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 0) })
+	tb.Logf("%d idle connections: heap %+.1f KiB/conn, stacks %+.1f KiB/conn, goroutines %+.2f/conn",
+		conns, float64(int64(after.heap)-int64(before.heap))/1024/float64(conns),
+		float64(int64(after.stack)-int64(before.stack))/1024/float64(conns), float64(after.goroutines-before.goroutines)/float64(conns))
 
-	profile(t, "HERD_STREAM_CPUPROFILE", func(f *os.File) error {
-		t.Cleanup(pprof.StopCPUProfile)
+	profile(tb, "HERD_STREAM_CPUPROFILE", func(f *os.File) error {
+		tb.Cleanup(pprof.StopCPUProfile)
 		return pprof.StartCPUProfile(f)
 	})
-	var lat, last []time.Duration
+	if b, ok := tb.(*testing.B); ok {
+		b.ResetTimer()
+	}
 	deadline := time.Now().Add(5 * time.Minute)
 	for i := 0; i < posts && time.Now().Before(deadline); i++ {
 		start := time.Now()
 		pid := author.PostStatus(fmt.Sprintf("post %d to %d readers, with a #tag and https://example.com/link", i, conns)).ID
-		got := child.wait(t, pid, conns)
+		got := child.wait(tb, pid, conns)
 		slices.SortFunc(got, time.Time.Compare)
 		for _, at := range got {
 			lat = append(lat, at.Sub(start))
 		}
 		last = append(last, got[len(got)-1].Sub(start))
 	}
+	if b, ok := tb.(*testing.B); ok {
+		b.StopTimer()
+	}
 	slices.Sort(lat)
 	slices.Sort(last)
-	q := func(d []time.Duration, p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
-	t.Logf("%s stream, %d clients, %d posts: post→event min %v p50 %v p90 %v p99 %v max %v; post→last client p50 %v",
-		mode, conns, len(last), lat[0], q(lat, .50), q(lat, .90), q(lat, .99), lat[len(lat)-1], q(last, .50))
-	child.stop(t)
+	child.stop(tb)
+	return lat, last
 }
 
 // profile writes a profile to the file an environment variable names, if it does.
-func profile(t *testing.T, env string, write func(*os.File) error) {
+func profile(t testing.TB, env string, write func(*os.File) error) {
 	p := os.Getenv(env)
 	if p == "" {
 		return
@@ -143,7 +172,7 @@ type clients struct {
 	done chan struct{}
 }
 
-func startClients(t *testing.T, c *testrig.Cluster, file, mode string) *clients {
+func startClients(t testing.TB, c *testrig.Cluster, file, mode string) *clients {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStreamingLoadClients$", "-test.v")
 	cmd.Env = append(os.Environ(), "HERD_STREAM_CLIENTS="+c.Nodes[0].Addr(), "HERD_STREAM_TOKENS="+file,
 		"HERD_STREAM_MODE="+mode)
@@ -192,7 +221,7 @@ func (cl *clients) ready() error {
 }
 
 // wait returns the receipt times of a status once every client has it.
-func (cl *clients) wait(t *testing.T, id string, n int) []time.Time {
+func (cl *clients) wait(t testing.TB, id string, n int) []time.Time {
 	var got []time.Time
 	testrig.Eventually(t, "every client got "+id, func() error {
 		cl.mu.Lock()
@@ -206,7 +235,7 @@ func (cl *clients) wait(t *testing.T, id string, n int) []time.Time {
 	return got
 }
 
-func (cl *clients) stop(t *testing.T) {
+func (cl *clients) stop(t testing.TB) {
 	cl.stdin.Close()
 	<-cl.done
 	if err := cl.cmd.Wait(); err != nil {

@@ -51,7 +51,7 @@ var rows = []row{
 	},
 	{
 		Name: "post to streaming event, 1,000 sockets, p99",
-		Herd: metric{Pkg: "./api/", Bench: "StreamingLatency", Unit: "p99-ms", Time: "1x"},
+		Herd: metric{Pkg: "./api/", Bench: "StreamingLatency", Unit: "p99-ms", Time: "20x"},
 		Goal: goal{Max: 50},
 	},
 }
