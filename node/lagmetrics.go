@@ -14,6 +14,7 @@ import (
 	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/push"
+	"github.com/herd-social/herd/search/indexer"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/timeline"
 	"github.com/herd-social/herd/trends"
@@ -48,6 +49,17 @@ var (
 		"Delivery jobs waiting, by delivery topic (first attempts, then the retry tiers).", []string{"topic"}, nil)
 )
 
+// nodeConsumerTopics adds to consumerTopics the groups named after the node's
+// configuration: the search indexer's (one per node with an embedded engine) and the
+// record caches' (one per node), each on the statuses and the accounts topics.
+func (c Config) nodeConsumerTopics() []consumerTopic {
+	cs := consumerTopics()
+	for _, g := range []string{c.searchGroup(), c.recordGroup()} {
+		cs = append(cs, consumerTopic{g, status.Topic}, consumerTopic{g, indexer.Topic})
+	}
+	return cs
+}
+
 // lagCollector asks the event log, at each scrape, how far each consumer group
 // trails its topics. The log is shared: every node reports the same numbers, so
 // dashboards take the max over instances.
@@ -61,7 +73,7 @@ func (c lagCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for _, ct := range consumerTopics() {
+	for _, ct := range c.n.cfg.nodeConsumerTopics() {
 		lag, err := c.n.bus.Lag(ctx, ct.group, ct.topic)
 		if err != nil { // skipped, not failed: the other families still answer
 			c.n.log.Warn("node: consumer lag", "group", ct.group, "topic", ct.topic, "err", err)

@@ -104,7 +104,7 @@ func (c deadLetterCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(deadLetterDesc, err)
 		return
 	}
-	for _, ct := range consumerTopics() { // a zero for the groups that have none
+	for _, ct := range c.n.cfg.nodeConsumerTopics() { // a zero for the groups that have none
 		if _, ok := counts[ct.group]; !ok {
 			counts[ct.group] = 0
 		}
