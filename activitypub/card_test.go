@@ -3,9 +3,11 @@ package activitypub_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -31,6 +33,10 @@ func webPages(t *testing.T) (base string) {
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := pages[r.URL.Path]
+		if handle, by := strings.CutPrefix(r.URL.Path, "/creator/"); by { // a page by the handle
+			p, ok = struct{ typ, body string }{"text/html", page(`<title>A post by someone</title>
+<meta name="fediverse:creator" content="` + html.EscapeString(handle) + `">`)}, true
+		}
 		if !ok {
 			p.typ, p.body = "text/html", page(`<meta property="og:title" content="Wrong">`)
 		}
@@ -49,35 +55,8 @@ func webPages(t *testing.T) (base string) {
 func TestLinkCards(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
 	alice := c.Register("alice")
-	remote := newFakeRemote(t, "remote")
-	remote.actor["followers"] = remote.actorID() + "/followers"
+	remote, _ := followedRemote(t, c, alice)
 	web := webPages(t)
-
-	found := alice.Search("mallory@"+remote.domain, "resolve", "true")
-	if len(found.Accounts) != 1 {
-		t.Fatalf("search found %+v", found.Accounts)
-	}
-	mallory := found.Accounts[0]
-	alice.Relate(mallory.ID, "follow")
-	var follow map[string]any
-	testrig.Eventually(t, "alice's follow at mallory's inbox", func() error {
-		for _, b := range remote.received() {
-			var act map[string]any
-			if json.Unmarshal(b, &act) == nil && act["type"] == "Follow" {
-				follow = act
-				return nil
-			}
-		}
-		return fmt.Errorf("inbox holds %d activities, no Follow", len(remote.received()))
-	})
-	remote.post(t, c, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
-		"id": remote.actorID() + "#accepts/1", "type": "Accept", "actor": remote.actorID(), "object": follow})
-	testrig.Eventually(t, "alice following mallory", func() error {
-		if r := alice.Relationship(mallory.ID); !r.Following {
-			return fmt.Errorf("relationship %+v", r)
-		}
-		return nil
-	})
 
 	mention := `<span class="h-card"><a href="` + web + `/@bob" class="u-url mention">@<span>bob</span></a></span>`
 	hashtag := `<a href="` + web + `/tags/cats" class="mention hashtag" rel="tag">#<span>cats</span></a>`
@@ -154,4 +133,89 @@ func TestLinkCards(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// followedRemote makes a fake remote server whose mallory u follows (the Follow
+// accepted), so that mallory's public posts enter u's home.
+func followedRemote(t *testing.T, c *testrig.Cluster, u *testrig.User) (*fakeRemote, testrig.Account) {
+	t.Helper()
+	remote := newFakeRemote(t, "remote")
+	remote.actor["followers"] = remote.actorID() + "/followers"
+	found := u.Search("mallory@"+remote.domain, "resolve", "true")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search found %+v", found.Accounts)
+	}
+	mallory := found.Accounts[0]
+	u.Relate(mallory.ID, "follow")
+	var follow map[string]any
+	testrig.Eventually(t, "the follow at mallory's inbox", func() error {
+		for _, b := range remote.received() {
+			var act map[string]any
+			if json.Unmarshal(b, &act) == nil && act["type"] == "Follow" {
+				follow = act
+				return nil
+			}
+		}
+		return fmt.Errorf("inbox holds %d activities, no Follow", len(remote.received()))
+	})
+	remote.post(t, c, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+		"id": remote.actorID() + "#accepts/1", "type": "Accept", "actor": remote.actorID(), "object": follow})
+	testrig.Eventually(t, "following mallory", func() error {
+		if r := u.Relationship(mallory.ID); !r.Following {
+			return fmt.Errorf("relationship %+v", r)
+		}
+		return nil
+	})
+	return remote, mallory
+}
+
+// TestCardAuthorAccounts: a card's fediverse:creator names an account, shown on the
+// card's author when the account lets the page's site credit it, and not otherwise.
+func TestCardAuthorAccounts(t *testing.T) {
+	c := testrig.New(t, testrig.Host(t, "alpha"))
+	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
+	domain := c.Nodes[0].Config().Domain
+	c.Must(alice.Do("PATCH", "/api/v1/profile", url.Values{"attribution_domains[]": {"pages.localhost"}}), 200)
+	c.Must(carol.Do("PATCH", "/api/v1/profile", url.Values{"attribution_domains[]": {"elsewhere.example"}}), 200)
+	remote, _ := followedRemote(t, c, bob)
+	web := webPages(t)
+	var n int
+	authorOf := func(handle string) *testrig.Account {
+		n++
+		page := web + "/creator/" + url.PathEscape(handle)
+		id := fmt.Sprintf("%s/statuses/creator%d", remote.actorID(), n)
+		remote.post(t, c, map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": id + "/activity",
+			"type": "Create", "actor": remote.actorID(), "object": map[string]any{"id": id, "type": "Note",
+				"attributedTo": remote.actorID(), "content": `<p><a href="` + page + `">` + page + `</a></p>`,
+				"published": "2026-01-02T00:00:00Z",
+				"to":        []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []any{remote.actorID() + "/followers"}}})
+		var card map[string]any
+		testrig.Eventually(t, "the card of "+handle+"'s page", func() error {
+			for _, st := range testrig.Decode[[]map[string]any](t, c.Must(bob.Do("GET", "/api/v1/timelines/home", nil), 200)) {
+				if st["uri"] == id && st["card"] != nil {
+					card = st["card"].(map[string]any)
+					return nil
+				}
+			}
+			return fmt.Errorf("no card yet")
+		})
+		raw, _ := json.Marshal(card["authors"])
+		var authors []struct {
+			Name    string           `json:"name"`
+			Account *testrig.Account `json:"account"`
+		}
+		if err := json.Unmarshal(raw, &authors); err != nil || len(authors) != 1 || authors[0].Name != handle {
+			t.Fatalf("authors of %s's page: %s (%v)", handle, raw, err)
+		}
+		return authors[0].Account
+	}
+	if a := authorOf("@alice@" + domain); a == nil || a.ID != alice.ID {
+		t.Errorf("alice lists the page's site: %+v", a)
+	}
+	if a := authorOf("@carol@" + domain); a != nil {
+		t.Errorf("carol does not list the page's site: %+v", a)
+	}
+	if a := authorOf("@nobody@" + domain); a != nil {
+		t.Errorf("an unknown handle: %+v", a)
+	}
 }

@@ -2,8 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
+	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -32,8 +36,9 @@ type PreviewCard struct {
 	PublishedAt      *string             `json:"published_at"`
 }
 
-// PreviewCardAuthor is one author of a card's page. Account is null: the handles of
-// fediverse:creator are not resolved to accounts yet.
+// PreviewCardAuthor is one author of a card's page. Account is the account its
+// fediverse:creator handle names, when this server knows it and the account lets the
+// page's site credit it (its attribution domains), as Mastodon's; else null.
 type PreviewCardAuthor struct {
 	Name    string   `json:"name"`
 	URL     string   `json:"url"`
@@ -52,8 +57,78 @@ func (s *Server) cards(ctx context.Context, shown []*status.Status) (map[shard.I
 	return s.d.Cards.ForStatuses(ctx, ids)
 }
 
-// previewCard renders a card; nil for none.
-func previewCard(c *card.Card) *PreviewCard {
+// cardAuthor is an account a fediverse:creator handle names, with its entity.
+type cardAuthor struct {
+	acc    *account.Account
+	entity *Account
+}
+
+// cardAuthors finds the accounts the cards' fediverse:creator handles name, among
+// those this server knows (local ones, and remote ones it has seen: rendering fetches
+// nothing), keyed by handle. Only accounts that list attribution domains can be
+// credited, so the others are not rendered.
+func (s *Server) cardAuthors(ctx context.Context, cards []*card.Card) (map[string]cardAuthor, error) {
+	found := map[string]*account.Account{}
+	var ids []shard.ID
+	for _, c := range cards {
+		if c == nil {
+			continue
+		}
+		for _, a := range c.Authors {
+			if _, seen := found[a.Account]; seen || a.Account == "" {
+				continue
+			}
+			acc, err := s.d.Accounts.LookupAcct(ctx, a.Account)
+			if errors.Is(err, account.ErrNotFound) {
+				found[a.Account] = nil
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if len(acc.AttributionDomains) == 0 || acc.Suspended || acc.Pending {
+				acc = nil
+			} else {
+				ids = append(ids, acc.ID)
+			}
+			found[a.Account] = acc
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	entities, err := s.accountMap(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]cardAuthor, len(ids))
+	for handle, acc := range found {
+		if acc != nil && entities[acc.ID] != nil {
+			out[handle] = cardAuthor{acc: acc, entity: entities[acc.ID]}
+		}
+	}
+	return out, nil
+}
+
+// attributable reports whether an account's attribution domains let the site at
+// host credit it: host or one of its parent domains is listed.
+func attributable(acc *account.Account, host string) bool {
+	host = strings.ToLower(host)
+	for {
+		if slices.Contains(acc.AttributionDomains, host) {
+			return true
+		}
+		_, parent, ok := strings.Cut(host, ".")
+		if !ok {
+			return false
+		}
+		host = parent
+	}
+}
+
+// previewCard renders a card, with the accounts of its authors among authors; nil for
+// none.
+func previewCard(c *card.Card, authors map[string]cardAuthor) *PreviewCard {
 	if c == nil || text.CleanURL(c.URL, true) == "" {
 		return nil
 	}
@@ -81,7 +156,13 @@ func previewCard(c *card.Card) *PreviewCard {
 		if u == "" {
 			continue
 		}
-		out.Authors = append(out.Authors, PreviewCardAuthor{Name: a.Name, URL: u})
+		author := PreviewCardAuthor{Name: a.Name, URL: u}
+		if found, ok := authors[a.Account]; ok {
+			if page, err := url.Parse(c.URL); err == nil && attributable(found.acc, page.Hostname()) {
+				author.Account = found.entity
+			}
+		}
+		out.Authors = append(out.Authors, author)
 	}
 	if len(out.Authors) == 0 && out.AuthorURL != "" {
 		out.Authors = append(out.Authors, PreviewCardAuthor{Name: out.AuthorName, URL: out.AuthorURL})

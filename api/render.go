@@ -125,6 +125,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
+	authors, err := s.cardAuthors(ctx, slices.Collect(maps.Values(cards)))
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	emojis, err := s.statusEmojis(ctx, shown, accs)
 	if err != nil {
@@ -150,7 +154,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 		if e := emojis[st.ID]; e != nil {
 			r.Emojis = e
 		}
-		if c := previewCard(cards[st.ID]); c != nil {
+		if c := previewCard(cards[st.ID], authors); c != nil {
 			r.Card = c
 		}
 		if st.Poll != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -138,9 +140,13 @@ func (s *Server) trendsLinks(ctx context.Context, page []trends.Ranked) ([]ranke
 	if err != nil {
 		return nil, err
 	}
+	authors, err := s.cardAuthors(ctx, slices.Collect(maps.Values(cards)))
+	if err != nil {
+		return nil, err
+	}
 	var out []rankedLink
 	for _, it := range page {
-		pc := previewCard(cards[it.Key])
+		pc := previewCard(cards[it.Key], authors)
 		if pc == nil {
 			continue
 		}
