@@ -197,9 +197,9 @@ func setHidden(dst *bool, shown *bool) {
 }
 
 // AttributionDomains normalises attribution domains as Mastodon does (trimmed,
-// without a scheme or a leading "*.", blanks dropped, each once) and keeps those that
-// are domain names; valid is false when one was not (a local profile is refused, a
-// remote actor's list keeps the rest).
+// without a scheme or a leading "*.", blanks dropped, each once; lower-cased too) and
+// keeps those that are domain names; valid is false when one was not (a local profile
+// is refused, a remote actor's list keeps the rest).
 func AttributionDomains(raw []string) (domains []string, valid bool) {
 	domains, valid = []string{}, true
 	for _, d := range raw {
