@@ -24,8 +24,10 @@ const (
 	// fetchMaxWait bounds how long a fetch waits for new records, and so how long a
 	// resumed partition may wait for its first fetch (the fetch in flight does not
 	// ask for it). A new record does not wait for it: the broker answers a waiting
-	// fetch as soon as it has one (fetch.min.bytes 1).
-	fetchMaxWait = 500 * time.Millisecond
+	// fetch as soon as it has one (fetch.min.bytes 1). Every idle consumer sends a
+	// fetch this often, and a node has a score of them: half a second doubled the
+	// brokers' work on an idle cluster for no gain in latency.
+	fetchMaxWait = time.Second
 	// fetchMaxBytes bounds what one fetch brings (franz-go's default is 50 MiB), and
 	// fetchPartitionBytes what it brings of one partition (Kafka's default, 1 MiB):
 	// every consumer of a node is a client of its own, and a worker holds at most
