@@ -25,8 +25,8 @@ const (
 	// resumed partition may wait for its first fetch (the fetch in flight does not
 	// ask for it). A new record does not wait for it: the broker answers a waiting
 	// fetch as soon as it has one (fetch.min.bytes 1). Every idle consumer sends a
-	// fetch this often, and a node has a score of them: half a second doubled the
-	// brokers' work on an idle cluster for no gain in latency.
+	// fetch this often, and a node has a score of them: half a second would double
+	// those fetches for no gain in latency.
 	fetchMaxWait = time.Second
 	// fetchMaxBytes bounds what one fetch brings (franz-go's default is 50 MiB), and
 	// fetchPartitionBytes what it brings of one partition (Kafka's default, 1 MiB):
