@@ -54,7 +54,7 @@ var (
 // record caches' (one per node), each on the statuses and the accounts topics.
 func (c Config) nodeConsumerTopics() []consumerTopic {
 	cs := consumerTopics()
-	for _, g := range []string{c.searchGroup(), c.recordGroup()} {
+	for _, g := range []string{c.SearchGroup(), c.RecordGroup()} {
 		cs = append(cs, consumerTopic{g, status.Topic}, consumerTopic{g, indexer.Topic})
 	}
 	return cs

@@ -245,7 +245,7 @@ func (n *Node) build() error {
 		TrendableByDefault: cfg.TrendableByDefault, Limited: s.Domains.Limited, DeadLetters: s.DeadLetters, Logger: n.log,
 		Now: cfg.Clock})
 	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
-		indexer.Options{Group: cfg.searchGroup(), DeadLetters: s.DeadLetters, Logger: n.log, Domain: cfg.Domain, Cards: s.Cards})
+		indexer.Options{Group: cfg.SearchGroup(), DeadLetters: s.DeadLetters, Logger: n.log, Domain: cfg.Domain, Cards: s.Cards})
 	if err := n.buildFederation(fed); err != nil {
 		return err
 	}

@@ -26,12 +26,12 @@ func (n *Node) runForgetting(ctx context.Context) {
 	n.wg.Go(func() { n.consume(ctx, "records_accounts", n.runForgetAccounts) })
 }
 
-// recordGroup is this node's consumer group of the record caches.
-func (c Config) recordGroup() string { return fmt.Sprintf("records.%d", c.NodeID) }
+// RecordGroup is this node's consumer group of the record caches.
+func (c Config) RecordGroup() string { return fmt.Sprintf("records.%d", c.NodeID) }
 
 // runForgetStatuses makes this node forget the statuses that events say changed.
 func (n *Node) runForgetStatuses(ctx context.Context) error {
-	g := n.cfg.recordGroup()
+	g := n.cfg.RecordGroup()
 	return n.bus.Consume(ctx, g, status.Topic, bus.ConsumeOptions{MaxBatch: 1024},
 		n.DeadLetters.Handler(g, func(_ context.Context, m bus.Message) error {
 			e, err := status.DecodeEvent(m)
@@ -45,7 +45,7 @@ func (n *Node) runForgetStatuses(ctx context.Context) error {
 
 // runForgetAccounts makes this node forget the accounts that events say were written.
 func (n *Node) runForgetAccounts(ctx context.Context) error {
-	g := n.cfg.recordGroup()
+	g := n.cfg.RecordGroup()
 	return n.bus.Consume(ctx, g, indexer.Topic, bus.ConsumeOptions{MaxBatch: 1024},
 		n.DeadLetters.Handler(g, func(_ context.Context, m bus.Message) error {
 			var e indexer.AccountEvent

@@ -99,10 +99,10 @@ func OpenSearch(cfg Config) (search.Engine, error) {
 	return openSearch(cfg.searchDefaults())
 }
 
-// searchGroup is the indexer's consumer group: an embedded engine is one per node, so
+// SearchGroup is the indexer's consumer group: an embedded engine is one per node, so
 // each node consumes every event in a group of its own; a server's indexes are shared,
 // so the nodes share one group and each event is indexed once.
-func (c Config) searchGroup() string {
+func (c Config) SearchGroup() string {
 	if c.Search.Engine == SearchElastic {
 		return indexer.Group
 	}
@@ -121,7 +121,7 @@ func (n *Node) closeSearch() error {
 // in the data directory, one per consumer group (a Bleve index is one per node).
 func SearchReindexCursor(cfg Config) indexer.FileCursor {
 	cfg = cfg.searchDefaults()
-	return indexer.FileCursor(filepath.Join(cfg.Data, "search-reindex."+cfg.searchGroup()+".json"))
+	return indexer.FileCursor(filepath.Join(cfg.Data, "search-reindex."+cfg.SearchGroup()+".json"))
 }
 
 // ClearEmbeddedSearch deletes the Bleve indexes of the configuration, so that a

@@ -34,8 +34,8 @@ func TestSearchConfig(t *testing.T) {
 	// a server's indexes are shared, so the nodes share one group.
 	bleve := Config{NodeID: 3}.WithDefaults()
 	shared := Config{NodeID: 3, Search: SearchConfig{Engine: SearchElastic, URL: "http://h:9200"}}.WithDefaults()
-	if bleve.searchGroup() != "search.3" || shared.searchGroup() != "search" {
-		t.Errorf("groups: bleve %q, elasticsearch %q", bleve.searchGroup(), shared.searchGroup())
+	if bleve.SearchGroup() != "search.3" || shared.SearchGroup() != "search" {
+		t.Errorf("groups: bleve %q, elasticsearch %q", bleve.SearchGroup(), shared.SearchGroup())
 	}
 }
 

@@ -103,6 +103,7 @@ func busyNode(t *testing.T) *node.Node {
 // connection, /metrics has every family of Herd's with plausible values.
 func TestMetricsAfterActivity(t *testing.T) {
 	n := busyNode(t)
+	records, search := n.Config().RecordGroup(), n.Config().SearchGroup() // named after the node and its engine
 	testrig.Eventually(t, "the fan-out group caught up and the stream counted", func() error {
 		fams := scrape(t, n)
 		checks := []struct {
@@ -120,8 +121,8 @@ func TestMetricsAfterActivity(t *testing.T) {
 			{"herd_streaming_connections", nil, eq(1), "1"},
 			{"herd_consumer_lag_messages", map[string]string{"group": "fanout", "topic": "statuses"}, eq(0), "0, caught up"},
 			{"herd_consumer_lag_messages", map[string]string{"group": "fanout_stream", "topic": "statuses"}, eq(0), "0, caught up"},
-			{"herd_consumer_lag_messages", map[string]string{"group": "records.0", "topic": "statuses"}, eq(0), "0, caught up"},
-			{"herd_consumer_lag_messages", map[string]string{"group": "search.0", "topic": "search_accounts"}, eq(0), "0, caught up"},
+			{"herd_consumer_lag_messages", map[string]string{"group": records, "topic": "statuses"}, eq(0), "0, caught up"},
+			{"herd_consumer_lag_messages", map[string]string{"group": search, "topic": "search_accounts"}, eq(0), "0, caught up"},
 			{"herd_consumer_lag_messages", map[string]string{"group": "delivery", "topic": "delivery.retry.15", "partition": "15"}, eq(0), "0"},
 			{"herd_delivery_queue_messages", map[string]string{"topic": "delivery"}, eq(0), "0"},
 			{"herd_dead_letters_total", map[string]string{"group": "fanout"}, eq(0), "0"},
