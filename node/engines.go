@@ -76,8 +76,15 @@ func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error)
 		return buslocal.Open(buslocal.Options{Dir: filepath.Join(cfg.Data, "log"), Topics: Topics(),
 			NoSync: cfg.NoSync, Logger: log})
 	}
-	// Topics missing are created with their declared partition counts.
-	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: Topics(), Prefix: cfg.Kafka.Prefix,
+	// Topics missing are created with their declared partition counts, capped by
+	// kafka.max_partitions.
+	topics := Topics()
+	if max := cfg.Kafka.MaxPartitions; max > 0 {
+		for i := range topics {
+			topics[i].Partitions = min(topics[i].Partitions, max)
+		}
+	}
+	return buskafka.Open(ctx, buskafka.Options{Brokers: cfg.Kafka.Brokers, Topics: topics, Prefix: cfg.Kafka.Prefix,
 		ReplicationFactor: int16(cfg.Kafka.ReplicationFactor), ClientID: fmt.Sprintf("herd-%d", cfg.NodeID),
 		SessionTimeout: cfg.Kafka.SessionTimeout, HeartbeatInterval: cfg.Kafka.HeartbeatInterval, Logger: log})
 }

@@ -75,6 +75,12 @@ type KafkaConfig struct {
 	// HeartbeatInterval is how often consumers heartbeat, and so how soon they hear
 	// of a rebalance; default 1s.
 	HeartbeatInterval time.Duration `toml:"heartbeat_interval" help:"consumer group heartbeat interval"`
+	// MaxPartitions caps the partitions of each topic a node creates (the topics
+	// declare 4 to 16, 412 in all); default none. A small cluster on one broker
+	// needs fewer, and each partition costs the brokers files and work. Every node of
+	// an instance needs the same, and it must not change once the topics exist: a
+	// topic with another count than a node expects is refused at start.
+	MaxPartitions int `toml:"max_partitions" help:"most partitions of a topic created (default: as each topic declares)"`
 }
 
 // ClusterConfig is the [cluster] table: membership through memberlist, which is on
@@ -187,6 +193,9 @@ func (c Config) validateShape() []error {
 	if c.Kafka.SessionTimeout < 0 || c.Kafka.HeartbeatInterval < 0 || c.Kafka.HeartbeatInterval >= c.Kafka.SessionTimeout {
 		errs = append(errs, fmt.Errorf("kafka.heartbeat_interval %v must be shorter than kafka.session_timeout %v",
 			c.Kafka.HeartbeatInterval, c.Kafka.SessionTimeout))
+	}
+	if c.Kafka.MaxPartitions < 0 {
+		errs = append(errs, fmt.Errorf("kafka.max_partitions %d must be positive, or 0 for no cap", c.Kafka.MaxPartitions))
 	}
 	if c.Kafka.ReplicationFactor < 0 || c.Kafka.ReplicationFactor > 32767 {
 		errs = append(errs, fmt.Errorf("kafka.replication_factor %d out of range", c.Kafka.ReplicationFactor))

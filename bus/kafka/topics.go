@@ -29,19 +29,39 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, opts Options) error {
 		t.Name = opts.Prefix + t.Name
 		topics[i] = t
 	}
+	// One request per partition count and retention, not one per topic.
+	type shape struct {
+		partitions int
+		retention  time.Duration
+	}
+	var shapes []shape
+	names := make(map[shape][]string)
 	for _, t := range topics {
+		k := shape{t.Partitions, t.Retention}
+		if names[k] == nil {
+			shapes = append(shapes, k)
+		}
+		names[k] = append(names[k], t.Name)
+	}
+	for _, k := range shapes {
 		configs := map[string]*string{"message.timestamp.type": kadm.StringPtr("LogAppendTime")}
 		var retention *string
-		if t.Retention > 0 {
-			retention = kadm.StringPtr(strconv.FormatInt(t.Retention.Milliseconds(), 10))
+		if k.retention > 0 {
+			retention = kadm.StringPtr(strconv.FormatInt(k.retention.Milliseconds(), 10))
 			configs["retention.ms"] = retention
 		}
-		_, err := adm.CreateTopic(ctx, int32(t.Partitions), opts.ReplicationFactor, configs, t.Name)
-		if errors.Is(err, kerr.TopicAlreadyExists) && retention != nil {
-			err = alterRetention(ctx, adm, t.Name, retention)
+		created, err := adm.CreateTopics(ctx, int32(k.partitions), opts.ReplicationFactor, configs, names[k]...)
+		if err != nil {
+			return fmt.Errorf("kafka: create topics %v: %w", names[k], err)
 		}
-		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return fmt.Errorf("kafka: create topic %s: %w", t.Name, err)
+		for _, r := range created.Sorted() {
+			err := r.Err
+			if errors.Is(err, kerr.TopicAlreadyExists) && retention != nil {
+				err = alterRetention(ctx, adm, r.Topic, retention)
+			}
+			if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+				return fmt.Errorf("kafka: create topic %s: %w", r.Topic, err)
+			}
 		}
 	}
 	return waitTopics(ctx, adm, topics)
