@@ -72,11 +72,17 @@ func (s *Store) copyOut(p, target string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	return CreateSynced(target, in, 0o644)
+}
+
+// CreateSynced writes r to a new file at path (an existing one is an error), synced
+// before it returns, for copies that must survive a crash: checkpoints and backups.
+func CreateSynced(path string, r io.Reader, perm os.FileMode) error {
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}

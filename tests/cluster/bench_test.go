@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -44,10 +43,7 @@ const (
 //	HERD_CASSANDRA=127.0.0.1:9042 HERD_KAFKA=127.0.0.1:9092 \
 //	  go test ./tests/cluster/ -run '^$' -bench FanoutVsRaw -benchtime 5x
 func BenchmarkFanoutVsRaw(b *testing.B) {
-	cass, kafka := os.Getenv("HERD_CASSANDRA"), os.Getenv("HERD_KAFKA")
-	if cass == "" || kafka == "" {
-		b.Skip("HERD_CASSANDRA and HERD_KAFKA are not set")
-	}
+	cass, kafka := engines(b)
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	r := &rig{t: b, cass: cass, kafka: kafka, keyspace: "herd_bench_" + hex.EncodeToString(rnd[:]),

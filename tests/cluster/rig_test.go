@@ -48,15 +48,23 @@ type proc struct {
 	exited            chan struct{}
 }
 
+// engines returns the addresses of Cassandra and Kafka the environment names, or
+// skips t when it names none.
+func engines(t testing.TB) (cassandra, kafka string) {
+	t.Helper()
+	cassandra, kafka = os.Getenv("HERD_CASSANDRA"), os.Getenv("HERD_KAFKA")
+	if cassandra == "" || kafka == "" {
+		t.Skip("HERD_CASSANDRA and HERD_KAFKA (host:port of Cassandra or ScyllaDB, and of a Kafka broker) are not set; " +
+			"`make test-cluster` starts both and runs this test")
+	}
+	return cassandra, kafka
+}
+
 // newRig checks the engines' environment, builds the binary and writes the nodes'
 // configurations; it starts nothing.
 func newRig(t *testing.T, nodes int) *rig {
 	t.Helper()
-	cass, kafka := os.Getenv("HERD_CASSANDRA"), os.Getenv("HERD_KAFKA")
-	if cass == "" || kafka == "" {
-		t.Skip("HERD_CASSANDRA and HERD_KAFKA (host:port of Cassandra or ScyllaDB, and of a Kafka broker) are not set; " +
-			"`make test-cluster` starts both and runs this test")
-	}
+	cass, kafka := engines(t)
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	r := &rig{t: t, cass: cass, kafka: kafka, keyspace: "herd_e2e_" + hex.EncodeToString(rnd[:]),
