@@ -28,13 +28,14 @@ func firstHome(t *testing.T, u *testrig.User) testrig.Status {
 	return home[0]
 }
 
-// TestRecordCacheReadsOwnWrites reads a status and its author into the node's cache
-// (a home page), then changes each and reads again at once, without waiting.
-func TestRecordCacheReadsOwnWrites(t *testing.T) {
-	c := testrig.New(t)
-	alice, bob := c.Register("alice"), c.Register("bob")
+// cachedPost has bob follow alice and alice post, and returns once bob's home has
+// shown the post: its status and author are in the node's caches then.
+func cachedPost(t *testing.T) (c *testrig.Cluster, alice, bob *testrig.User, st testrig.Status) {
+	t.Helper()
+	c = testrig.New(t)
+	alice, bob = c.Register("alice"), c.Register("bob")
 	bob.Follow(alice)
-	st := alice.PostStatus("first version")
+	st = alice.PostStatus("first version")
 	testrig.Eventually(t, "fan-out", func() error {
 		if home := bob.Home(nil); len(home) == 0 || home[0].ID != st.ID {
 			return fmt.Errorf("home holds %d statuses, not the post first", len(home))
@@ -42,6 +43,13 @@ func TestRecordCacheReadsOwnWrites(t *testing.T) {
 		return nil
 	})
 	firstHome(t, bob) // the records are kept now
+	return c, alice, bob, st
+}
+
+// TestRecordCacheReadsOwnWrites reads a status and its author into the node's cache
+// (a home page), then changes each and reads again at once, without waiting.
+func TestRecordCacheReadsOwnWrites(t *testing.T) {
+	_, alice, bob, st := cachedPost(t)
 
 	alice.Edit(st.ID, "second version")
 	if got := firstHome(t, bob).Content; got != "<p>second version</p>" {
@@ -71,17 +79,7 @@ func TestRecordCacheReadsOwnWrites(t *testing.T) {
 // their own (so caches of their own) on the same store and event log. The node that
 // serves the reads learns of the writes only from the log.
 func TestRecordCacheOtherNodeWrites(t *testing.T) {
-	c := testrig.New(t)
-	alice, bob := c.Register("alice"), c.Register("bob")
-	bob.Follow(alice)
-	st := alice.PostStatus("first version")
-	testrig.Eventually(t, "fan-out", func() error {
-		if home := bob.Home(nil); len(home) == 0 || home[0].ID != st.ID {
-			return fmt.Errorf("home holds %d statuses, not the post first", len(home))
-		}
-		return nil
-	})
-	firstHome(t, bob) // the records are kept now
+	c, alice, bob, st := cachedPost(t)
 
 	n := c.Nodes[0]
 	ids, err := shard.NewGenerator(7, shard.DefaultNodeBits, nil)
