@@ -7,6 +7,9 @@
 // thread and replies in it, reloads it, opens profiles to unfollow, follow and ask
 // to follow a locked account, favourites, boosts and bookmarks a post, and opens
 // a post whose media are sensitive and whose text is behind a content warning.
+// It searches for a post and a user, reads a hashtag's timeline (live, and follows
+// the tag), finds the bookmarked and favourited posts on their pages, and makes a
+// list whose member's post shows in the list's timeline.
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
@@ -127,6 +130,8 @@ async function setUp() {
     note: `bob's bio ${nonce}`,
     "fields_attributes[0][name]": "Pronouns",
     "fields_attributes[0][value]": `he/him ${nonce}`,
+    // Others find his posts by their words (Mastodon 4.2's rule: only indexable accounts').
+    indexable: "true",
   });
   await form("PATCH", "/api/v1/accounts/update_credentials", people.cy.token, { locked: "true" });
   return people;
@@ -379,6 +384,31 @@ async function main() {
       expect(s.favourited && s.reblogged && s.bookmarked, `the server has ${JSON.stringify({ f: s.favourited, r: s.reblogged, b: s.bookmarked })}`);
       await first.getByRole("button", { name: /^Favourite/ }).click();
       await first.locator(`button[aria-pressed="false"]`, { hasText: "Favourite" }).waitFor();
+      noProblems();
+    });
+
+    const findable = `zebra${nonce}`;
+    await step("search finds a post by a word and a user by name, and opens the thread and the profile", async () => {
+      const post = await must("POST", "/api/v1/statuses", people.bob.token, { status: `a rare word: ${findable}`, visibility: "public" });
+      // The search index takes the post a moment after it is made.
+      await until("the post is indexed", async () =>
+        (await must("GET", `/api/v2/search?type=statuses&q=${findable}`, people.ada.token)).statuses.some((s) => s.id === post.id),
+      );
+      const box = page.getByRole("searchbox", { name: "Search" });
+      await box.fill(findable);
+      await box.press("Enter");
+      await page.waitForURL((u) => u.pathname === "/web/search" && u.searchParams.get("q") === findable);
+      const found = page.getByRole("region", { name: "Posts" }).locator(".status", { hasText: findable });
+      await found.waitFor();
+      await page.screenshot({ path: shots + "search.png" });
+      await found.locator(".content").click();
+      await page.waitForURL((u) => u.pathname === `/web/statuses/${post.id}`);
+      await box.fill(people.bob.username);
+      await box.press("Enter");
+      const person = page.getByRole("region", { name: "People" }).getByRole("link", { name: `Bob ${nonce}` });
+      await person.click();
+      await page.waitForURL((u) => u.pathname === `/web/accounts/${people.bob.id}`);
+      await page.getByRole("region", { name: "Profile" }).getByRole("heading", { name: `Bob ${nonce}` }).waitFor();
       noProblems();
     });
 

@@ -163,3 +163,16 @@ export interface ApiError {
   error: string;
   error_description?: string;
 }
+
+/** A hashtag; following is set only when the request had a user token. */
+export interface Tag {
+  name: string;
+  url: string;
+  following?: boolean;
+}
+
+export interface SearchResults {
+  accounts: Account[];
+  statuses: Status[];
+  hashtags: Tag[];
+}

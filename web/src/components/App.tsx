@@ -8,6 +8,7 @@ import { Callback } from "./Callback";
 import { Landing } from "./Landing";
 import { Notifications } from "./Notifications";
 import { Profile } from "./Profile";
+import { SearchPage } from "./Search";
 import { Shell } from "./Shell";
 import { Thread } from "./Thread";
 import { TimelinePage } from "./Timeline";
@@ -27,6 +28,7 @@ export function App() {
         <Route path="notifications" element={<Notifications />} />
         <Route path="statuses/:id" element={<Thread />} />
         <Route path="accounts/:id" element={<Profile />} />
+        <Route path="search" element={<SearchPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

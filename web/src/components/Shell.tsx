@@ -9,6 +9,7 @@ import { unreadCount, useMarkersQuery, useNotificationsInfiniteQuery } from "../
 import { signOut } from "../oauth";
 import { useStreaming } from "../streaming";
 import { Compose } from "./Compose";
+import { SearchBox } from "./Search";
 import { titles } from "./Timeline";
 
 export function Shell() {
@@ -40,6 +41,7 @@ export function Shell() {
           ))}
           <NotificationsLink />
         </nav>
+        <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
         {me ? (
           <NavLink className="me" to={`/web/accounts/${me.id}`}>
