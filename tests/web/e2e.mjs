@@ -412,6 +412,38 @@ async function main() {
       noProblems();
     });
 
+    const tag = `herd${nonce}`;
+    await step("a hashtag in a post opens its timeline, live; the tag is followed; search finds it", async () => {
+      const first = await must("POST", "/api/v1/statuses", people.bob.token, { status: `tagged #${tag}`, visibility: "public" });
+      await page.goto(`${base}/web/statuses/${first.id}`);
+      await page.locator(".status.focused .content a.hashtag").click();
+      await page.waitForURL((u) => u.pathname === `/web/tags/${tag}`);
+      await page.getByRole("heading", { name: `#${tag}` }).waitFor();
+      await page.locator(".status", { hasText: `tagged #${tag}` }).waitFor();
+      await page.getByRole("button", { name: "Follow tag" }).click();
+      await page.getByRole("button", { name: "Unfollow tag" }).waitFor();
+      expect((await must("GET", `/api/v1/tags/${tag}`, people.ada.token)).following === true, "the server does not say ada follows the tag");
+      const second = `again #${tag}`;
+      await must("POST", "/api/v1/statuses", people.bob.token, { status: second, visibility: "public" });
+      await page.getByRole("button", { name: "1 new post", exact: true }).click();
+      await page.locator(".status", { hasText: second }).waitFor();
+      const first_ = await page.locator(".status").first().textContent();
+      expect(first_?.includes(second), `the new tagged post is not at the top: ${first_}`);
+      await page.screenshot({ path: shots + "hashtag.png" });
+      await page.getByRole("button", { name: "Unfollow tag" }).click();
+      await page.getByRole("button", { name: "Follow tag" }).waitFor();
+      await until("the tag is searchable", async () =>
+        (await must("GET", `/api/v2/search?type=hashtags&q=${tag}`, people.ada.token)).hashtags.some((t) => t.name === tag),
+      );
+      const box = page.getByRole("searchbox", { name: "Search" });
+      await box.fill(`#${tag}`);
+      await box.press("Enter");
+      await page.getByRole("region", { name: "Hashtags" }).getByRole("link", { name: `#${tag}` }).click();
+      await page.waitForURL((u) => u.pathname === `/web/tags/${tag}`);
+      await page.locator(".status", { hasText: second }).waitFor();
+      noProblems();
+    });
+
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);
       await page.getByRole("button", { name: "Follow", exact: true }).click();

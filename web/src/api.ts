@@ -15,14 +15,39 @@ import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities
 import { deleted } from "./liveSlice";
 import { forgetToken } from "./oauth";
 
-export type TimelineKind = "home" | "local" | "federated";
+/** The timelines of the navigation. */
+export type FixedKind = "home" | "local" | "federated";
+export const fixedKinds: FixedKind[] = ["home", "local", "federated"];
+/** Every timeline: a hashtag's is "tag:name" (lower case), a list's "list:id". */
+export type TimelineKind = FixedKind | `tag:${string}` | `list:${string}`;
+
+export const tagKind = (name: string): TimelineKind => `tag:${name.toLowerCase()}`;
+export const listKind = (id: string): TimelineKind => `list:${id}`;
 
 /** The request of a timeline's page: the newest, or those older than maxId. */
 export function timelineRequest(kind: TimelineKind, maxId?: string): FetchArgs {
   const params: Record<string, string | number | boolean> = { limit: pageSize };
-  if (kind === "local") params["local"] = true;
   if (maxId) params["max_id"] = maxId;
+  if (kind.startsWith("tag:")) return { url: `api/v1/timelines/tag/${encodeURIComponent(kind.slice(4))}`, params };
+  if (kind.startsWith("list:")) return { url: `api/v1/timelines/list/${encodeURIComponent(kind.slice(5))}`, params };
+  if (kind === "local") params["local"] = true;
   return { url: kind === "home" ? "api/v1/timelines/home" : "api/v1/timelines/public", params };
+}
+
+/** The timeline a page of the app shows (/web/home, /web/tags/:name, /web/lists/:id), if any. */
+export function timelineOfPath(path: string): TimelineKind | null {
+  const [, web, page, arg] = path.split("/");
+  if (web !== "web" || !page) return null;
+  if (page === "tags" && arg) return tagKind(decodeURIComponent(arg));
+  if (page === "lists" && arg) return listKind(decodeURIComponent(arg));
+  return (fixedKinds as string[]).includes(page) ? (page as FixedKind) : null;
+}
+
+/** The timelines whose pages are in the cache. */
+export function cachedTimelines(state: { api: ReturnType<typeof api.reducer> }): TimelineKind[] {
+  return Object.values(state.api.queries).flatMap((q) =>
+    q?.endpointName === "timeline" && q.data !== undefined ? [q.originalArgs as TimelineKind] : [],
+  );
 }
 
 export const pageSize = 40;

@@ -9,6 +9,7 @@ import { Landing } from "./Landing";
 import { Notifications } from "./Notifications";
 import { Profile } from "./Profile";
 import { SearchPage } from "./Search";
+import { TagPage } from "./Tag";
 import { Shell } from "./Shell";
 import { Thread } from "./Thread";
 import { TimelinePage } from "./Timeline";
@@ -29,6 +30,7 @@ export function App() {
         <Route path="statuses/:id" element={<Thread />} />
         <Route path="accounts/:id" element={<Profile />} />
         <Route path="search" element={<SearchPage />} />
+        <Route path="tags/:name" element={<TagPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>
