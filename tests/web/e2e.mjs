@@ -444,6 +444,38 @@ async function main() {
       noProblems();
     });
 
+    await step("the bookmarks and favourites pages list the saved posts, paged by the Link header", async () => {
+      // ada bookmarked bob's mention from his profile; she bookmarks 21 of his fillers
+      // (more than a page of 20) and favourites one post here.
+      const fillers = (await must("GET", `/api/v1/accounts/${people.bob.id}/statuses?limit=40`, people.ada.token)).filter((s) =>
+        s.content.includes("filler"),
+      );
+      expect(fillers.length >= 21, `bob has ${fillers.length} fillers`);
+      for (const s of fillers.slice(0, 21)) await must("POST", `/api/v1/statuses/${s.id}/bookmark`, people.ada.token);
+      const starred = await must("POST", "/api/v1/statuses", people.bob.token, { status: `worth a star ${nonce}`, visibility: "public" });
+      await must("POST", `/api/v1/statuses/${starred.id}/favourite`, people.ada.token);
+      await page.getByRole("link", { name: "Bookmarks", exact: true }).click();
+      const saved = page.getByRole("region", { name: "Bookmarks" });
+      await saved.locator(".status").first().waitFor();
+      expect((await saved.locator(".status").count()) === 20, `the first page shows ${await saved.locator(".status").count()}`);
+      const older = saved.getByRole("button", { name: "Load older posts" });
+      for (let i = 0; i < 5 && (await saved.getByText("That is all.").count()) === 0; i++) {
+        const before = await saved.locator(".status").count();
+        await older.click();
+        await until("the next page", async () =>
+          (await saved.getByText("That is all.").count()) > 0 || ((await older.count()) > 0 && (await saved.locator(".status").count()) > before),
+        );
+      }
+      await saved.locator(".status", { hasText: `what a thread ${nonce}` }).waitFor();
+      expect((await saved.locator(".status").count()) === 22, `the bookmarks show ${await saved.locator(".status").count()}, want 22`);
+      await page.screenshot({ path: shots + "bookmarks.png" });
+      await page.getByRole("link", { name: "Favourites", exact: true }).click();
+      const faves = page.getByRole("region", { name: "Favourites" });
+      await faves.locator(".status", { hasText: `worth a star ${nonce}` }).waitFor();
+      await faves.locator(`button[aria-pressed="true"]`, { hasText: "Favourite" }).waitFor();
+      noProblems();
+    });
+
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);
       await page.getByRole("button", { name: "Follow", exact: true }).click();

@@ -9,6 +9,7 @@ import {
   type BaseQueryFn,
   type FetchArgs,
   type FetchBaseQueryError,
+  type FetchBaseQueryMeta,
 } from "@reduxjs/toolkit/query/react";
 import { signedOut } from "./authSlice";
 import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
@@ -67,7 +68,8 @@ const fetchQuery = fetchBaseQuery({
 });
 
 /** A token the server no longer takes (revoked elsewhere, expired) signs the browser out. */
-const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, ctx, extra) => {
+// The response's headers reach transformResponse in its meta (saved.ts reads Link).
+const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, object, FetchBaseQueryMeta> = async (args, ctx, extra) => {
   const result = await fetchQuery(args, ctx, extra);
   if (result.error?.status === 401 && (ctx.getState() as WithToken).auth.token) {
     forgetToken();

@@ -8,6 +8,7 @@ import { Callback } from "./Callback";
 import { Landing } from "./Landing";
 import { Notifications } from "./Notifications";
 import { Profile } from "./Profile";
+import { SavedPage } from "./Saved";
 import { SearchPage } from "./Search";
 import { TagPage } from "./Tag";
 import { Shell } from "./Shell";
@@ -30,6 +31,8 @@ export function App() {
         <Route path="statuses/:id" element={<Thread />} />
         <Route path="accounts/:id" element={<Profile />} />
         <Route path="search" element={<SearchPage />} />
+        <Route path="bookmarks" element={<SavedPage key="bookmarks" kind="bookmarks" />} />
+        <Route path="favourites" element={<SavedPage key="favourites" kind="favourites" />} />
         <Route path="tags/:name" element={<TagPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />

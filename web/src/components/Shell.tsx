@@ -39,6 +39,8 @@ export function Shell() {
             </NavLink>
           ))}
           <NotificationsLink />
+          <NavLink to="/web/bookmarks">Bookmarks</NavLink>
+          <NavLink to="/web/favourites">Favourites</NavLink>
         </nav>
         <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
