@@ -476,6 +476,41 @@ async function main() {
       noProblems();
     });
 
+    await step("a list is made, bob is added from those ada follows, his post shows in its timeline live; it is renamed and deleted", async () => {
+      await page.getByRole("link", { name: "Lists", exact: true }).click();
+      await page.getByRole("heading", { name: "Lists" }).waitFor();
+      await page.getByRole("textbox", { name: "New list's title" }).fill(`Friends ${nonce}`);
+      await page.getByRole("button", { name: "Make list" }).click();
+      await page.getByRole("link", { name: `Friends ${nonce}` }).click();
+      await page.getByRole("heading", { name: `Friends ${nonce}` }).waitFor();
+      const listId = new URL(page.url()).pathname.split("/").pop();
+      await page.locator(".members summary").click();
+      await page.getByRole("searchbox", { name: "Add someone you follow" }).fill(people.bob.username);
+      await page.getByRole("list", { name: "People you follow" }).getByRole("button", { name: "Add" }).click();
+      await page.getByRole("list", { name: "Members" }).getByText(`Bob ${nonce}`).waitFor();
+      const members = await must("GET", `/api/v1/lists/${listId}/accounts`, people.ada.token);
+      expect(members.length === 1 && members[0].id === people.bob.id, `the list's members: ${JSON.stringify(members.map((a) => a.acct))}`);
+      const news = `for the list ${nonce}`;
+      await must("POST", "/api/v1/statuses", people.bob.token, { status: news, visibility: "public" });
+      await page.getByRole("button", { name: "1 new post", exact: true }).click();
+      await page.locator(".status", { hasText: news }).waitFor();
+      await page.screenshot({ path: shots + "list.png" });
+      await page.reload();
+      await page.locator(".status", { hasText: news }).waitFor();
+      await page.getByRole("button", { name: "Rename" }).click();
+      await page.getByRole("textbox", { name: "List title" }).fill(`Pals ${nonce}`);
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("heading", { name: `Pals ${nonce}` }).waitFor();
+      await page.getByRole("button", { name: "All lists" }).click();
+      const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: `Pals ${nonce}` }) });
+      await row.getByRole("button", { name: "Delete" }).click();
+      await row.getByRole("button", { name: "Delete for good" }).click();
+      await page.getByText("No lists yet.").waitFor();
+      const left = await must("GET", "/api/v1/lists", people.ada.token);
+      expect(left.length === 0, `lists left: ${JSON.stringify(left)}`);
+      noProblems();
+    });
+
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);
       await page.getByRole("button", { name: "Follow", exact: true }).click();

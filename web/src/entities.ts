@@ -176,3 +176,10 @@ export interface SearchResults {
   statuses: Status[];
   hashtags: Tag[];
 }
+
+export interface List {
+  id: string;
+  title: string;
+  replies_policy: "followed" | "list" | "none";
+  exclusive?: boolean;
+}

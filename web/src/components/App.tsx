@@ -6,6 +6,7 @@ import { Navigate, Route, Routes } from "react-router";
 import { useAppSelector } from "../hooks";
 import { Callback } from "./Callback";
 import { Landing } from "./Landing";
+import { ListPage, ListsPage } from "./Lists";
 import { Notifications } from "./Notifications";
 import { Profile } from "./Profile";
 import { SavedPage } from "./Saved";
@@ -34,6 +35,8 @@ export function App() {
         <Route path="bookmarks" element={<SavedPage key="bookmarks" kind="bookmarks" />} />
         <Route path="favourites" element={<SavedPage key="favourites" kind="favourites" />} />
         <Route path="tags/:name" element={<TagPage />} />
+        <Route path="lists" element={<ListsPage />} />
+        <Route path="lists/:id" element={<ListPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

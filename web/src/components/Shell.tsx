@@ -41,6 +41,7 @@ export function Shell() {
           <NotificationsLink />
           <NavLink to="/web/bookmarks">Bookmarks</NavLink>
           <NavLink to="/web/favourites">Favourites</NavLink>
+          <NavLink to="/web/lists">Lists</NavLink>
         </nav>
         <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
