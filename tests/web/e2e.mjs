@@ -7,11 +7,15 @@
 // thread and replies in it, reloads it, opens profiles to unfollow, follow and ask
 // to follow a locked account, favourites, boosts and bookmarks a post, and opens
 // a post whose media are sensitive and whose text is behind a content warning.
+// It searches for a post and a user, reads a hashtag's timeline (live, and follows
+// the tag), finds the bookmarked and favourited posts on their pages, and makes a
+// list whose member's post shows in the list's timeline (pages.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { pageSteps } from "./pages.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
 if (!base) throw new Error("HERD_URL is not set (run.sh sets it)");
@@ -127,6 +131,8 @@ async function setUp() {
     note: `bob's bio ${nonce}`,
     "fields_attributes[0][name]": "Pronouns",
     "fields_attributes[0][value]": `he/him ${nonce}`,
+    // Others find his posts by their words (Mastodon 4.2's rule: only indexable accounts').
+    indexable: "true",
   });
   await form("PATCH", "/api/v1/accounts/update_credentials", people.cy.token, { locked: "true" });
   return people;
@@ -381,6 +387,8 @@ async function main() {
       await first.locator(`button[aria-pressed="false"]`, { hasText: "Favourite" }).waitFor();
       noProblems();
     });
+
+    await pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
 
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);

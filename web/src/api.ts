@@ -9,20 +9,46 @@ import {
   type BaseQueryFn,
   type FetchArgs,
   type FetchBaseQueryError,
+  type FetchBaseQueryMeta,
 } from "@reduxjs/toolkit/query/react";
 import { signedOut } from "./authSlice";
 import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
 import { deleted } from "./liveSlice";
 import { forgetToken } from "./oauth";
 
-export type TimelineKind = "home" | "local" | "federated";
+/** The timelines of the navigation. */
+export type FixedKind = "home" | "local" | "federated";
+export const fixedKinds: FixedKind[] = ["home", "local", "federated"];
+/** Every timeline: a hashtag's is "tag:name" (lower case), a list's "list:id". */
+export type TimelineKind = FixedKind | `tag:${string}` | `list:${string}`;
+
+export const tagKind = (name: string): TimelineKind => `tag:${name.toLowerCase()}`;
+export const listKind = (id: string): TimelineKind => `list:${id}`;
 
 /** The request of a timeline's page: the newest, or those older than maxId. */
 export function timelineRequest(kind: TimelineKind, maxId?: string): FetchArgs {
   const params: Record<string, string | number | boolean> = { limit: pageSize };
-  if (kind === "local") params["local"] = true;
   if (maxId) params["max_id"] = maxId;
+  if (kind.startsWith("tag:")) return { url: `api/v1/timelines/tag/${encodeURIComponent(kind.slice(4))}`, params };
+  if (kind.startsWith("list:")) return { url: `api/v1/timelines/list/${encodeURIComponent(kind.slice(5))}`, params };
+  if (kind === "local") params["local"] = true;
   return { url: kind === "home" ? "api/v1/timelines/home" : "api/v1/timelines/public", params };
+}
+
+/** The timeline a page of the app shows (/web/home, /web/tags/:name, /web/lists/:id), if any. */
+export function timelineOfPath(path: string): TimelineKind | null {
+  const [, web, page, arg] = path.split("/");
+  if (web !== "web" || !page) return null;
+  if (page === "tags" && arg) return tagKind(decodeURIComponent(arg));
+  if (page === "lists" && arg) return listKind(decodeURIComponent(arg));
+  return (fixedKinds as string[]).includes(page) ? (page as FixedKind) : null;
+}
+
+/** The timelines whose pages are in the cache. */
+export function cachedTimelines(state: { api: ReturnType<typeof api.reducer> }): TimelineKind[] {
+  return Object.values(state.api.queries).flatMap((q) =>
+    q?.endpointName === "timeline" && q.data !== undefined ? [q.originalArgs as TimelineKind] : [],
+  );
 }
 
 export const pageSize = 40;
@@ -42,7 +68,8 @@ const fetchQuery = fetchBaseQuery({
 });
 
 /** A token the server no longer takes (revoked elsewhere, expired) signs the browser out. */
-const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, ctx, extra) => {
+// The response's headers reach transformResponse in its meta (saved.ts reads Link).
+const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, object, FetchBaseQueryMeta> = async (args, ctx, extra) => {
   const result = await fetchQuery(args, ctx, extra);
   if (result.error?.status === 401 && (ctx.getState() as WithToken).auth.token) {
     forgetToken();
@@ -54,7 +81,7 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> =
 export const api = createApi({
   reducerPath: "api",
   baseQuery,
-  tagTypes: ["Me", "Context", "Relationship"],
+  tagTypes: ["Me", "Context", "Relationship", "Lists", "ListMembers"],
   endpoints: (build) => ({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
     me: build.query<Account, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),

@@ -163,3 +163,23 @@ export interface ApiError {
   error: string;
   error_description?: string;
 }
+
+/** A hashtag; following is set only when the request had a user token. */
+export interface Tag {
+  name: string;
+  url: string;
+  following?: boolean;
+}
+
+export interface SearchResults {
+  accounts: Account[];
+  statuses: Status[];
+  hashtags: Tag[];
+}
+
+export interface List {
+  id: string;
+  title: string;
+  replies_policy: "followed" | "list" | "none";
+  exclusive?: boolean;
+}

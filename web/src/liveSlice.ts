@@ -2,13 +2,14 @@
 // posts waiting above each timeline behind a "new posts" button, and posts deleted
 // since they were loaded. The connection's state is kept for the header.
 import { createSlice, type PayloadAction } from "@reduxjs/toolkit";
-import type { TimelineKind } from "./api";
+import type { FixedKind, TimelineKind } from "./api";
 import type { Status } from "./entities";
 
 export type Connection = "connecting" | "open" | "closed";
 
 export interface LiveState {
-  pending: Record<TimelineKind, Status[]>;
+  // A hashtag's or a list's waiting posts are kept from when the first arrives.
+  pending: Record<FixedKind, Status[]> & Partial<Record<TimelineKind, Status[]>>;
   connection: Connection;
 }
 
@@ -19,13 +20,14 @@ export const liveSlice = createSlice({
   initialState,
   reducers: {
     arrived(state, action: PayloadAction<{ kind: TimelineKind; status: Status }>) {
-      const list = state.pending[action.payload.kind];
+      const list = (state.pending[action.payload.kind] ??= []);
       if (!list.some((s) => s.id === action.payload.status.id)) list.unshift(action.payload.status);
     },
     /** A post now shown in the timelines (or gone) waits no longer. */
     deleted(state, action: PayloadAction<string>) {
       for (const kind of Object.keys(state.pending) as TimelineKind[]) {
-        state.pending[kind] = state.pending[kind].filter((s) => s.id !== action.payload);
+        const list = state.pending[kind];
+        if (list) state.pending[kind] = list.filter((s) => s.id !== action.payload);
       }
     },
     cleared(state, action: PayloadAction<TimelineKind>) {

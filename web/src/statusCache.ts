@@ -10,8 +10,9 @@ import type { AppThunk } from "./store";
 const changing = ["favourited", "reblogged", "bookmarked", "favourites_count", "reblogs_count", "replies_count"] as const;
 
 // The keys under which cached answers hold statuses: infinite queries' pages, a
-// thread's two lists, a notification's status, a boost's original.
-const holders = ["pages", "ancestors", "descendants", "status", "reblog"];
+// thread's two lists, a notification's status, a boost's original, a Link-paged
+// page's and a search's statuses.
+const holders = ["pages", "ancestors", "descendants", "status", "reblog", "statuses"];
 
 function isStatus(v: object): v is Status {
   return "id" in v && "content" in v && "account" in v;

@@ -36,7 +36,7 @@ export function loadOlder(kind: TimelineKind): ThunkAction<Promise<number>, Root
 /** Moves the posts waiting behind the "new posts" button into the timeline. */
 export function showPending(kind: TimelineKind): AppThunk {
   return (dispatch, getState) => {
-    const waiting = getState().live.pending[kind];
+    const waiting = getState().live.pending[kind] ?? [];
     dispatch(api.util.updateQueryData("timeline", kind, (list) => prepend(list, waiting)));
     dispatch(cleared(kind));
   };

@@ -1,25 +1,41 @@
 // One WebSocket to the streaming API, multiplexed: the "user" stream always, and the
-// public stream of the timeline on screen. The token goes in Sec-WebSocket-Protocol,
+// stream of the timeline on screen (public, a hashtag's or a list's). The token goes in Sec-WebSocket-Protocol,
 // as browsers cannot set headers on a WebSocket (Mastodon's web app does the same).
 // New posts wait in the live slice, notifications go straight to their list; a dropped connection is opened again after a
 // growing pause, and the timelines are then read again for what it missed.
 import { useEffect, useRef } from "react";
 import { useDispatch, useStore } from "react-redux";
-import { api, type TimelineKind } from "./api";
+import { api, cachedTimelines, listKind, tagKind, type FixedKind, type TimelineKind } from "./api";
 import type { Notification, Status, StreamMessage } from "./entities";
 import { arrived, connection, deleted } from "./liveSlice";
 import { notificationArrived, notificationsApi } from "./notifications";
 import type { AppDispatch, RootState } from "./store";
 
-export const streamOf: Record<TimelineKind, string> = { home: "user", local: "public:local", federated: "public" };
-const kindOf: Record<string, TimelineKind> = { user: "home", "public:local": "local", public: "federated" };
+export const streamOf: Record<FixedKind, string> = { home: "user", local: "public:local", federated: "public" };
+const fixedKindOf: Record<string, FixedKind> = { user: "home", "public:local": "local", public: "federated" };
+
+/** What to subscribe to for a timeline's posts; null for home, whose come on "user", always open. */
+export function subscriptionOf(kind: TimelineKind): Record<string, string> | null {
+  if (kind === "home") return null;
+  if (kind.startsWith("tag:")) return { stream: "hashtag", tag: kind.slice(4) };
+  if (kind.startsWith("list:")) return { stream: "list", list: kind.slice(5) };
+  return { stream: streamOf[kind as FixedKind] };
+}
+
+/** The timeline a message is for, from its stream field (["hashtag", "Name"], ["list", "7"]). */
+export function kindOf(stream: string[]): TimelineKind | undefined {
+  const [name, arg] = stream;
+  if (name === "hashtag" && arg) return tagKind(arg);
+  if (name === "list" && arg) return listKind(arg);
+  return fixedKindOf[name ?? ""];
+}
 
 /** Applies one message of the stream to the store. */
 export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () => RootState): void {
-  const kind = kindOf[msg.stream[0] ?? ""];
+  const kind = kindOf(msg.stream);
   if (msg.event === "delete" && msg.payload) {
     dispatch(deleted(msg.payload));
-    for (const k of Object.keys(streamOf) as TimelineKind[]) {
+    for (const k of cachedTimelines(getState())) {
       dispatch(api.util.updateQueryData("timeline", k, (list) => list.filter((s) => s.id !== msg.payload)));
     }
     return;
@@ -35,13 +51,19 @@ export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () 
   dispatch(arrived({ kind, status }));
 }
 
-/** Keeps the connection open while signed in; extra is the public timeline on screen. */
+/** Sends a subscription, kept as its JSON text (which compares by value). */
+function send(ws: WebSocket, type: "subscribe" | "unsubscribe", sub: string): void {
+  ws.send(JSON.stringify({ type, ...(JSON.parse(sub) as Record<string, string>) }));
+}
+
+/** Keeps the connection open while signed in; extra is the timeline on screen. */
 export function useStreaming(base: string | undefined, token: string | null, extra: TimelineKind | null): void {
   const dispatch = useDispatch<AppDispatch>();
   const store = useStore<RootState>();
   const socket = useRef<WebSocket | null>(null);
   const subscribed = useRef<string | null>(null);
-  const want = extra && extra !== "home" ? streamOf[extra] : null;
+  const sub = extra ? subscriptionOf(extra) : null;
+  const want = sub ? JSON.stringify(sub) : null;
   const wanted = useRef(want);
   wanted.current = want;
 
@@ -58,10 +80,9 @@ export function useStreaming(base: string | undefined, token: string | null, ext
         dispatch(connection("open"));
         ws.send(JSON.stringify({ type: "subscribe", stream: "user" }));
         subscribed.current = wanted.current;
-        if (wanted.current) ws.send(JSON.stringify({ type: "subscribe", stream: wanted.current }));
+        if (wanted.current) send(ws, "subscribe", wanted.current);
         if (attempt > 0) {
-          for (const k of Object.keys(streamOf) as TimelineKind[]) {
-            if (api.endpoints.timeline.select(k)(store.getState()).data === undefined) continue;
+          for (const k of cachedTimelines(store.getState())) {
             void dispatch(api.endpoints.timeline.initiate(k, { subscribe: false, forceRefetch: true }));
           }
           void dispatch(notificationsApi.endpoints.notifications.initiate(undefined, { subscribe: false, forceRefetch: true }));
@@ -95,8 +116,8 @@ export function useStreaming(base: string | undefined, token: string | null, ext
   useEffect(() => {
     const ws = socket.current;
     if (!ws || ws.readyState !== WebSocket.OPEN || subscribed.current === want) return;
-    if (subscribed.current) ws.send(JSON.stringify({ type: "unsubscribe", stream: subscribed.current }));
-    if (want) ws.send(JSON.stringify({ type: "subscribe", stream: want }));
+    if (subscribed.current) send(ws, "unsubscribe", subscribed.current);
+    if (want) send(ws, "subscribe", want);
     subscribed.current = want;
   }, [want]);
 }

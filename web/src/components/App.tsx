@@ -6,8 +6,12 @@ import { Navigate, Route, Routes } from "react-router";
 import { useAppSelector } from "../hooks";
 import { Callback } from "./Callback";
 import { Landing } from "./Landing";
+import { ListPage, ListsPage } from "./Lists";
 import { Notifications } from "./Notifications";
 import { Profile } from "./Profile";
+import { SavedPage } from "./Saved";
+import { SearchPage } from "./Search";
+import { TagPage } from "./Tag";
 import { Shell } from "./Shell";
 import { Thread } from "./Thread";
 import { TimelinePage } from "./Timeline";
@@ -27,6 +31,12 @@ export function App() {
         <Route path="notifications" element={<Notifications />} />
         <Route path="statuses/:id" element={<Thread />} />
         <Route path="accounts/:id" element={<Profile />} />
+        <Route path="search" element={<SearchPage />} />
+        <Route path="bookmarks" element={<SavedPage key="bookmarks" kind="bookmarks" />} />
+        <Route path="favourites" element={<SavedPage key="favourites" kind="favourites" />} />
+        <Route path="tags/:name" element={<TagPage />} />
+        <Route path="lists" element={<ListsPage />} />
+        <Route path="lists/:id" element={<ListPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

@@ -1,7 +1,7 @@
 // The signed-in screen: navigation (with the count of unread notifications), the
 // compose box and the page of the route, with the streaming connection open.
 import { NavLink, Outlet, useLocation } from "react-router";
-import { api, useInstanceQuery, useMeQuery, type TimelineKind } from "../api";
+import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { reset } from "../liveSlice";
@@ -9,6 +9,7 @@ import { unreadCount, useMarkersQuery, useNotificationsInfiniteQuery } from "../
 import { signOut } from "../oauth";
 import { useStreaming } from "../streaming";
 import { Compose } from "./Compose";
+import { SearchBox } from "./Search";
 import { titles } from "./Timeline";
 
 export function Shell() {
@@ -17,8 +18,7 @@ export function Shell() {
   const live = useAppSelector((s) => s.live.connection);
   const { data: instance } = useInstanceQuery();
   const { data: me } = useMeQuery();
-  const kind = useLocation().pathname.split("/")[2] as TimelineKind;
-  useStreaming(instance?.configuration.urls.streaming, token, kind in titles ? kind : null);
+  useStreaming(instance?.configuration.urls.streaming, token, timelineOfPath(useLocation().pathname));
 
   const leave = () => {
     const t = token;
@@ -33,13 +33,17 @@ export function Shell() {
       <header className="top">
         <span className="brand">{instance?.title ?? "Herd"}</span>
         <nav aria-label="Timelines">
-          {(Object.keys(titles) as TimelineKind[]).map((k) => (
+          {fixedKinds.map((k) => (
             <NavLink key={k} to={`/web/${k}`}>
               {titles[k]}
             </NavLink>
           ))}
           <NotificationsLink />
+          <NavLink to="/web/bookmarks">Bookmarks</NavLink>
+          <NavLink to="/web/favourites">Favourites</NavLink>
+          <NavLink to="/web/lists">Lists</NavLink>
         </nav>
+        <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
         {me ? (
           <NavLink className="me" to={`/web/accounts/${me.id}`}>

@@ -1,10 +1,12 @@
 // One post. Its content is HTML that the server sanitised when it stored it (as
 // Mastodon's web app trusts its server's). A content warning hides the text and the
 // media until opened. Clicking the post (not one of its links or buttons) opens its
-// thread; its author's name opens the profile, and so does a mention in the text.
+// thread; its author's name opens the profile, and so does a mention in the text; a
+// hashtag in the text opens the tag's timeline.
 import { useState, type MouseEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
+import { tagPath } from "../search";
 import { MediaGallery } from "./MediaGallery";
 import { StatusActions } from "./StatusActions";
 
@@ -22,10 +24,16 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
     const target = e.target as HTMLElement;
     const link = target.closest("a");
     if (link) {
+      if (e.ctrlKey || e.metaKey) return;
       const mention = shown.mentions.find((m) => m.url === link.href);
-      if (mention && !e.ctrlKey && !e.metaKey) {
+      // Servers mark a hashtag's link rel="tag" (Mastodon's also class "hashtag").
+      const tag = link.relList.contains("tag") || link.classList.contains("hashtag") ? link.textContent?.replace(/^#/, "") : undefined;
+      if (mention) {
         e.preventDefault();
         void navigate(profilePath(mention.id));
+      } else if (tag) {
+        e.preventDefault();
+        void navigate(tagPath(tag));
       }
       return;
     }

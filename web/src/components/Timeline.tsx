@@ -1,15 +1,15 @@
 // One timeline, read from the API, with the posts the stream brought waiting behind a
 // "new posts" button rather than pushing the list down while it is read.
 import { useState } from "react";
-import { useTimelineQuery, type TimelineKind } from "../api";
+import { useTimelineQuery, type FixedKind, type TimelineKind } from "../api";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { loadOlder, showPending } from "../store";
 import { StatusItem } from "./StatusItem";
 
-export const titles: Record<TimelineKind, string> = { home: "Home", local: "Local", federated: "Federated" };
+export const titles: Record<FixedKind, string> = { home: "Home", local: "Local", federated: "Federated" };
 
 /** A timeline as a page of its own, under its title. */
-export function TimelinePage({ kind }: { kind: TimelineKind }) {
+export function TimelinePage({ kind }: { kind: FixedKind }) {
   return (
     <>
       <h1>{titles[kind]}</h1>
@@ -21,7 +21,7 @@ export function TimelinePage({ kind }: { kind: TimelineKind }) {
 export function Timeline({ kind }: { kind: TimelineKind }) {
   const dispatch = useAppDispatch();
   const { data, error, isLoading, refetch } = useTimelineQuery(kind);
-  const pending = useAppSelector((s) => s.live.pending[kind].length);
+  const pending = useAppSelector((s) => s.live.pending[kind]?.length ?? 0);
   const [older, setOlder] = useState<"idle" | "loading" | "end" | "failed">("idle");
   const more = () => {
     setOlder("loading");
