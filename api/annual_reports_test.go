@@ -54,6 +54,16 @@ type annualReportView struct {
 	Statuses []testrig.Status  `json:"statuses"`
 }
 
+// campaignOf reads the instance's wrapstodon: the year offered, or nil.
+func campaignOf(t *testing.T, c *testrig.Cluster) *string {
+	t.Helper()
+	var inst struct {
+		Wrapstodon *string `json:"wrapstodon"`
+	}
+	c.Must(c.Do("GET", "/api/v2/instance", "", nil), 200).JSON(t, &inst)
+	return inst.Wrapstodon
+}
+
 func reportState(t *testing.T, u *testrig.User, year int) string {
 	t.Helper()
 	var st struct{ State string }
@@ -77,6 +87,9 @@ func TestAnnualReport(t *testing.T) {
 	gen := fmt.Sprintf("/api/v1/annual_reports/%d/generate", year)
 
 	// Before the campaign: nothing is offered, and asking generates nothing.
+	if got := campaignOf(t, c); got != nil {
+		t.Errorf("instance wrapstodon before December 10th = %q, want null", *got)
+	}
 	if got := reportState(t, alice, year); got != "ineligible" {
 		t.Fatalf("state before December 10th = %s, want ineligible", got)
 	}
@@ -107,6 +120,9 @@ func TestAnnualReport(t *testing.T) {
 	clk.Advance(8*24*time.Hour + 12*time.Hour) // December 10th, midnight
 	if got := reportState(t, alice, year); got != "eligible" {
 		t.Fatalf("state on December 10th = %s, want eligible", got)
+	}
+	if got := campaignOf(t, c); got == nil || *got != strconv.Itoa(year) {
+		t.Errorf("instance wrapstodon on December 10th = %v, want %d", got, year)
 	}
 	if got := reportState(t, alice, year-1); got != "ineligible" {
 		t.Fatalf("state of last year = %s, want ineligible", got)
@@ -219,5 +235,8 @@ func TestAnnualReportsOff(t *testing.T) {
 	c.Must(alice.Do("POST", fmt.Sprintf("/api/v1/annual_reports/%d/generate", year), nil), 200)
 	if got := reportState(t, alice, year); got != "ineligible" {
 		t.Errorf("state with the reports off = %s, want ineligible", got)
+	}
+	if got := campaignOf(t, c); got != nil {
+		t.Errorf("instance wrapstodon with the reports off = %q, want null", *got)
 	}
 }
