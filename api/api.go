@@ -24,6 +24,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/announcement"
+	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/conversation"
@@ -101,6 +102,8 @@ type Deps struct {
 	Notifications *notification.Service
 	// Announcements keeps the instance's announcements.
 	Announcements *announcement.Service
+	// AnnualReports keeps and generates the annual reports (Wrapstodon).
+	AnnualReports *annualreport.Service
 	// Actions runs the relationship actions (follow, block, mute, …) with all their
 	// consequences.
 	Actions *action.Service

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/media"
@@ -95,7 +96,20 @@ func (s *Server) instanceV2(r *req) error {
 		"api_versions": map[string]int{"mastodon": apiVersion},
 		"contact":      map[string]any{"email": i.ContactEmail, "account": nil},
 		"rules":        rules,
+		"wrapstodon":   s.wrapstodon(),
 	})
+}
+
+// wrapstodon is the year whose annual reports may be generated now, as a string, or
+// nil outside the campaign: the web client offers the report when it is set.
+func (s *Server) wrapstodon() any {
+	if s.d.AnnualReports == nil {
+		return nil
+	}
+	if y := s.d.AnnualReports.Campaign(); y != 0 {
+		return strconv.Itoa(y)
+	}
+	return nil
 }
 
 func (s *Server) instanceV1(r *req) error {

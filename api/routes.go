@@ -79,6 +79,7 @@ func (s *Server) routes() {
 	s.routeDiscover()
 	s.routeSuggestions()
 	s.routeAnnouncements()
+	s.routeAnnualReports()
 	s.handle("GET", "/api/v1/follow_requests", user("read:follows"), s.accountList(
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.FollowRequests(r.context(), owner, p)

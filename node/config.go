@@ -60,6 +60,10 @@ type Config struct {
 	// as Mastodon. Tests shorten it (the end-to-end test through the file); the API
 	// cannot.
 	ScheduleMinLead time.Duration `toml:"schedule_min_lead" help:"how far ahead a status must be scheduled (default 5m, as Mastodon; tests shorten it)"`
+	// NoAnnualReports turns off the annual reports' campaign (Mastodon's wrapstodon
+	// feature): no report is offered or generated; those already made are still
+	// served.
+	NoAnnualReports bool `toml:"no_annual_reports" help:"offer no annual report (Wrapstodon) from December 10th (default false: offered)"`
 	// TrendableByDefault shows trending tags, links and statuses that no moderator
 	// reviewed yet; default false, as Mastodon: an item trends once approved.
 	TrendableByDefault bool `toml:"trendable_by_default" help:"show trends moderators have not reviewed yet (default false: approval first, as Mastodon)"`

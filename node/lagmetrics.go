@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/herd-social/herd/activitypub"
+	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/card"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/fanout"
@@ -29,7 +30,8 @@ func consumerTopics() []consumerTopic {
 	cs := []consumerTopic{{fanout.Group, status.Topic}, {fanout.StreamGroup, status.Topic}, {card.Group, status.Topic}, {trends.Group, status.Topic}, {trends.Group, status.FavouriteTopic},
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic}, {activitypub.RelayGroup, activitypub.RelayTopic},
-		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}, {mail.Group, mail.Topic}}
+		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}, {mail.Group, mail.Topic},
+		{annualreport.Group, annualreport.Topic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}

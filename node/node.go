@@ -22,6 +22,7 @@ import (
 	"github.com/herd-social/herd/action"
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/announcement"
+	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/api"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/blob"
@@ -78,6 +79,8 @@ type Services struct {
 	Fanout        *fanout.Service
 	// Announcements keeps the instance's announcements.
 	Announcements *announcement.Service
+	// AnnualReports keeps and generates the annual reports (Wrapstodon).
+	AnnualReports *annualreport.Service
 	// Actions are the relationship use cases both doors call.
 	Actions    *action.Service
 	Streams    *stream.Hub
@@ -221,6 +224,8 @@ func (n *Node) build() error {
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
+	s.AnnualReports = annualreport.New(n.store, n.bus, annualSources{st: s.Statuses, accs: s.Accounts},
+		annualreport.Options{Now: cfg.Clock, Disabled: cfg.NoAnnualReports, DeadLetters: s.DeadLetters, Logger: n.log})
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
@@ -325,7 +330,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
 		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg),

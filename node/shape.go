@@ -76,7 +76,7 @@ type KafkaConfig struct {
 	// of a rebalance; default 1s.
 	HeartbeatInterval time.Duration `toml:"heartbeat_interval" help:"consumer group heartbeat interval"`
 	// MaxPartitions caps the partitions of each topic a node creates (the topics
-	// declare 4 to 16, 412 in all); default none. A small cluster on one broker
+	// declare 4 to 16, 416 in all); default none. A small cluster on one broker
 	// needs fewer, and each partition costs the brokers files and work. Every node of
 	// an instance needs the same, and it must not change once the topics exist: a
 	// topic with another count than a node expects is refused at start.
