@@ -55,11 +55,13 @@ func TestDomainBlockStream(t *testing.T) {
 // TestDomainBlockStreamRules: Mastodon's rules for a user's domain block on streams.
 // The public stream keeps out the posts of an account of the blocked domain even
 // when the user follows it (while the user stream, the home feed, carries them),
-// and does not keep out a post that merely mentions such an account.
+// and does not keep out a post that merely mentions such an account; a boost of such
+// an account's post reaches no stream, even from a followed booster.
 func TestDomainBlockStreamRules(t *testing.T) {
 	a := testrig.New(t, testrig.Host(t, "alpha"))
 	b := testrig.New(t, testrig.Host(t, "beta"))
-	alice, carol, bob := a.Register("alice"), a.Register("carol"), b.Register("bob")
+	alice, carol, dave, bob := a.Register("alice"), a.Register("carol"), a.Register("dave"), b.Register("bob")
+	alice.Follow(dave)
 	betaDomain := b.Nodes[0].Config().Domain
 	for _, u := range []*testrig.User{alice, carol} {
 		if found := u.Search("@bob@"+betaDomain, "resolve", "true"); len(found.Accounts) != 1 {
@@ -86,8 +88,9 @@ func TestDomainBlockStreamRules(t *testing.T) {
 		return nil
 	})
 	post := bob.PostStatus("words from beta")
-	if got := ws.expect("user", "update").status(t); got.URI != post.URI {
-		t.Fatalf("alice's user stream: %s, want bob's post", got.URI)
+	local := ws.expect("user", "update").status(t)
+	if local.URI != post.URI {
+		t.Fatalf("alice's user stream: %s, want bob's post", local.URI)
 	}
 	marker := carol.PostStatus("words from alpha")
 	for {
@@ -97,6 +100,20 @@ func TestDomainBlockStreamRules(t *testing.T) {
 			t.Fatalf("bob's post reached alice's %s stream", f.Stream[0])
 		}
 		if f.on("public") && got.ID == marker.ID {
+			break
+		}
+	}
+
+	var boost testrig.Status
+	a.Must(dave.Do("POST", "/api/v1/statuses/"+local.ID+"/reblog", nil), 200).JSON(t, &boost)
+	after := dave.PostStatus("more words from alpha")
+	for {
+		f := ws.next()
+		got := f.status(t)
+		if got.ID == boost.ID {
+			t.Fatalf("dave's boost of bob's post reached alice's %s stream", f.Stream[0])
+		}
+		if f.on("user") && got.ID == after.ID {
 			break
 		}
 	}
