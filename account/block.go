@@ -187,7 +187,7 @@ func (s *Service) MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]b
 // viewer blocks or mutes, accounts that block the viewer, and accounts of a domain
 // the viewer blocks unless the viewer follows them (DomainHidden).
 func (s *Service) Hidden(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
-	out, err := s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tMutes, false}, relation{tBlocks, true})
+	out, err := s.BlockedOrMuted(ctx, viewer, others)
 	if err != nil {
 		return nil, err
 	}
@@ -199,4 +199,11 @@ func (s *Service) Hidden(ctx context.Context, viewer shard.ID, others []shard.ID
 		out[id] = true
 	}
 	return out, nil
+}
+
+// BlockedOrMuted returns which of others the viewer blocks or mutes, or are blocking
+// the viewer: Hidden without domain blocks, for the readers that apply those by
+// another rule (OnBlockedDomain).
+func (s *Service) BlockedOrMuted(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
+	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tMutes, false}, relation{tBlocks, true})
 }

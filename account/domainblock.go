@@ -164,6 +164,29 @@ func (s *Service) DomainHidden(ctx context.Context, viewer shard.ID, others []sh
 	return out, nil
 }
 
+// OnBlockedDomain reports whether account id is of a domain the viewer blocks,
+// whether or not the viewer follows it: Mastodon's rule for its public and hashtag
+// streams, and for a boost's original in home feeds, where a domain block hides
+// even a followed account. It reads the viewer's blocked domains and, only when
+// there are some, the account.
+func (s *Service) OnBlockedDomain(ctx context.Context, viewer, id shard.ID) (bool, error) {
+	if viewer == 0 {
+		return false, nil
+	}
+	domains, err := s.blockedDomains(ctx, viewer)
+	if err != nil || len(domains) == 0 {
+		return false, err
+	}
+	a, err := s.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return a.Domain != "" && domains[a.Domain], nil
+}
+
 func containsID(ids []shard.ID, id shard.ID) bool {
 	for _, x := range ids {
 		if x == id {

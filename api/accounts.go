@@ -175,6 +175,26 @@ func (s *Server) getAccount(r *req) error {
 	return r.json(a)
 }
 
+// identityProofs answers Mastodon's identity proofs of an account, deprecated since
+// 3.5 (Keybase proofs are gone): an empty array for an account that exists, whatever
+// its state, as Account.find; 404 for one that does not.
+func (s *Server) identityProofs(r *req) error {
+	if r.viewer == 0 {
+		return errNeedUser
+	}
+	if err := r.functional(); err != nil {
+		return err
+	}
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.d.Accounts.Get(r.context(), id); err != nil {
+		return err
+	}
+	return r.json([]struct{}{})
+}
+
 func (s *Server) getAccounts(r *req) error {
 	var ids []shard.ID
 	for _, v := range r.p.list("id") {

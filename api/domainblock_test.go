@@ -51,3 +51,70 @@ func TestDomainBlockStream(t *testing.T) {
 		t.Fatalf("alice's stream: %q, want carol's post", got.Content)
 	}
 }
+
+// TestDomainBlockStreamRules: Mastodon's rules for a user's domain block on streams.
+// The public stream keeps out the posts of an account of the blocked domain even
+// when the user follows it (while the user stream, the home feed, carries them),
+// and does not keep out a post that merely mentions such an account; a boost of such
+// an account's post reaches no stream, even from a followed booster.
+func TestDomainBlockStreamRules(t *testing.T) {
+	a := testrig.New(t, testrig.Host(t, "alpha"))
+	b := testrig.New(t, testrig.Host(t, "beta"))
+	alice, carol, dave, bob := a.Register("alice"), a.Register("carol"), a.Register("dave"), b.Register("bob")
+	alice.Follow(dave)
+	betaDomain := b.Nodes[0].Config().Domain
+	for _, u := range []*testrig.User{alice, carol} {
+		if found := u.Search("@bob@"+betaDomain, "resolve", "true"); len(found.Accounts) != 1 {
+			t.Fatalf("search: %+v", found)
+		}
+	}
+	a.Must(alice.Do("POST", "/api/v1/domain_blocks", url.Values{"domain": {betaDomain}}), 200)
+	ws := dialWS(t, a, alice.Token, "stream=public")
+	ws.send(map[string]string{"type": "subscribe", "stream": "user"})
+	waitSubscribers(t, a, stream.Public(stream.Everywhere, false), 1)
+	waitSubscribers(t, a, stream.User(id(t, alice.ID)), 1)
+
+	mention := carol.PostStatus("hello @bob@" + betaDomain)
+	if got := ws.expect("public", "update").status(t); got.ID != mention.ID {
+		t.Fatalf("alice's public stream: %s, want carol's mention of bob", got.ID)
+	}
+
+	bobID := alice.Search("@bob@"+betaDomain, "resolve", "true").Accounts[0].ID
+	alice.Relate(bobID, "follow") // after the block: a domain block ends earlier follows
+	testrig.Eventually(t, "alice follows bob", func() error {
+		if rel := alice.Relationship(bobID); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
+	})
+	post := bob.PostStatus("words from beta")
+	local := ws.expect("user", "update").status(t)
+	if local.URI != post.URI {
+		t.Fatalf("alice's user stream: %s, want bob's post", local.URI)
+	}
+	marker := carol.PostStatus("words from alpha")
+	for {
+		f := ws.next()
+		got := f.status(t)
+		if got.URI == post.URI {
+			t.Fatalf("bob's post reached alice's %s stream", f.Stream[0])
+		}
+		if f.on("public") && got.ID == marker.ID {
+			break
+		}
+	}
+
+	var boost testrig.Status
+	a.Must(dave.Do("POST", "/api/v1/statuses/"+local.ID+"/reblog", nil), 200).JSON(t, &boost)
+	after := dave.PostStatus("more words from alpha")
+	for {
+		f := ws.next()
+		got := f.status(t)
+		if got.ID == boost.ID {
+			t.Fatalf("dave's boost of bob's post reached alice's %s stream", f.Stream[0])
+		}
+		if f.on("user") && got.ID == after.ID {
+			break
+		}
+	}
+}

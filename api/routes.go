@@ -72,6 +72,8 @@ func (s *Server) routes() {
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.Following(r.context(), owner, p)
 		}, 40, 80, false))
+	// Mastodon's require_user! without a scope: any user's token; 422 without one.
+	s.handle("GET", "/api/v1/accounts/{id}/identity_proofs", open(), s.identityProofs)
 	s.handle("POST", "/api/v1/accounts/{id}/follow", user("write:follows"), s.follow)
 	s.handle("POST", "/api/v1/accounts/{id}/unfollow", user("write:follows"), s.between(s.d.Actions.Unfollow))
 	s.routeAccountActions()

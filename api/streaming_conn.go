@@ -260,7 +260,7 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 	if err != nil {
 		return nil, false, err
 	}
-	if keep, err := c.keep(ctx, st, filter); err != nil || !keep {
+	if keep, err := c.keep(ctx, st, filter, false); err != nil || !keep {
 		return nil, false, err
 	}
 	shared := c.s.sharedStatus(ctx, st)
@@ -268,7 +268,7 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 		return nil, false, shared.err
 	}
 	if st.ReblogOfID != 0 { // a boost is seen only with its original, as in REST
-		if keep, err := c.keep(ctx, shared.shown, filter); err != nil || !keep {
+		if keep, err := c.keep(ctx, shared.shown, filter, true); err != nil || !keep {
 			return nil, false, err
 		}
 	}
@@ -286,10 +286,15 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool
 // keep applies what the REST timelines apply to a status (the visibility policy, the
 // viewer's blocks and mutes of the author, and the author's blocks of the viewer)
 // and, on filtered streams (public, hashtag), the same for the mentioned accounts and
-// the viewer's chosen languages, as Mastodon's streaming server does.
-// Keyword filters apply after rendering (filterStreamed); user domain blocks hide
-// through Accounts.Hidden as blocks do.
-func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (bool, error) {
+// the viewer's chosen languages, as Mastodon's streaming server does. Keyword
+// filters apply after rendering (filterStreamed).
+//
+// Domain blocks follow Mastodon: on filtered streams, and for the original of a
+// boost (original) on any stream, an author of a domain the viewer blocks is kept
+// out even when followed (its streaming server checks the author's domain alone;
+// its FeedManager the boosted author's); elsewhere (home, lists) a followed author
+// passes, through Accounts.Hidden, as it does in Mastodon's home feed.
+func (c *streamConn) keep(ctx context.Context, st *status.Status, filter, original bool) (bool, error) {
 	others := []shard.ID{st.AccountID}
 	if filter {
 		if !account.LanguageShown(c.langs, st.Language) {
@@ -297,12 +302,25 @@ func (c *streamConn) keep(ctx context.Context, st *status.Status, filter bool) (
 		}
 		others = append(others, st.Mentions...)
 	}
-	hidden, err := c.s.d.Accounts.Hidden(ctx, c.viewer, others)
-	if err != nil {
+	accounts := c.s.d.Accounts
+	strict := filter || original
+	var hidden map[shard.ID]bool
+	var err error
+	if strict {
+		hidden, err = accounts.BlockedOrMuted(ctx, c.viewer, others)
+	} else {
+		hidden, err = accounts.Hidden(ctx, c.viewer, others)
+	}
+	if err != nil || len(hidden) > 0 {
 		return false, err
 	}
+	if strict {
+		if on, err := accounts.OnBlockedDomain(ctx, c.viewer, st.AccountID); err != nil || on {
+			return false, err
+		}
+	}
 	// Fan-out admitted the status to the channel under the visibility policy.
-	return len(hidden) == 0 && visibility.Allows(visibility.Admitted(c.viewer, false), st), nil
+	return visibility.Allows(visibility.Admitted(c.viewer, false), st), nil
 }
 
 // conversationPayload renders the viewer's conversation as GET /api/v1/conversations

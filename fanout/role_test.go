@@ -154,3 +154,35 @@ func TestAnnounceFresh(t *testing.T) {
 		t.Errorf("published %v, homes %v; want %v and no home", r.published, r.homes, want)
 	}
 }
+
+// TestStreamPublicMedia: a public status goes to the :media public channels (the
+// everywhere one and its side's) only when it has attachments, as Mastodon's fan-out
+// publishes them.
+func TestStreamPublicMedia(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		local bool
+		media []shard.ID
+		want  []stream.Key
+	}{
+		{"local text", true, nil, []stream.Key{stream.Public(stream.Everywhere, false), stream.Public(stream.Local, false)}},
+		{"remote text", false, nil, []stream.Key{stream.Public(stream.Everywhere, false), stream.Public(stream.Remote, false)}},
+		{"local media", true, []shard.ID{7}, []stream.Key{stream.Public(stream.Everywhere, false), stream.Public(stream.Local, false),
+			stream.Public(stream.Everywhere, true), stream.Public(stream.Local, true)}},
+		{"remote media", false, []shard.ID{7, 8}, []stream.Key{stream.Public(stream.Everywhere, false), stream.Public(stream.Remote, false),
+			stream.Public(stream.Everywhere, true), stream.Public(stream.Remote, true)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &recorder{}
+			s := New(fakeStore{}, nil, fakeStatuses{}, fakeAccounts{}, r, r, Options{Streams: r})
+			s.streamPublic(&status.Status{ID: 100, AccountID: 1, Visibility: status.Public, Local: c.local, MediaIDs: c.media},
+				event(stream.Update, 100))
+			slices.Sort(r.published)
+			want := slices.Clone(c.want)
+			slices.Sort(want)
+			if !slices.Equal(r.published, want) {
+				t.Errorf("published %v, want %v", r.published, want)
+			}
+		})
+	}
+}

@@ -122,15 +122,21 @@ func (s *Service) streamHome(entries []timeline.Entry) {
 	}
 }
 
-// streamPublic sends e on the public channels and the channels of st's hashtags.
-// TODO(media): statuses have no attachments yet, so the :media channels get nothing.
+// streamPublic sends e on the public channels and the channels of st's hashtags,
+// and, when st has attachments, on the :media public channels too, as Mastodon's
+// fan-out publishes a status with media (its creation, edits and deletion alike).
 func (s *Service) streamPublic(st *status.Status, e stream.Event) {
 	where := stream.Remote
 	if st.Local {
 		where = stream.Local
 	}
-	s.publish(stream.Public(stream.Everywhere, false), e)
-	s.publish(stream.Public(where, false), e)
+	for _, media := range []bool{false, true} {
+		if media && len(st.MediaIDs) == 0 {
+			break
+		}
+		s.publish(stream.Public(stream.Everywhere, media), e)
+		s.publish(stream.Public(where, media), e)
+	}
 	for _, tag := range st.Tags {
 		s.publish(stream.Hashtag(tag, false), e)
 		if st.Local {
