@@ -11,8 +11,9 @@ import (
 	"github.com/herd-social/herd/shard"
 )
 
-// FetchTopic carries background fetches (profile backfill), keyed by actor, so that
-// they survive a node's death and never slow a request down.
+// FetchTopic carries background fetches (profile backfill, keyed by actor; replies
+// crawls, keyed by status), so that they survive a node's death and never slow a
+// request down.
 const FetchTopic = "fetch"
 
 // FetchGroup is the consumer group of the fetch workers.
