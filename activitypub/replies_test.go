@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,7 +70,8 @@ func thread(f *fakeRemote) (root string, replies []string) {
 // starts the crawl of its replies collection, page after page and into the replies of
 // replies, named by the Mastodon-Async-Refresh header; polling the refresh reaches
 // finished with the count of new replies, which are then in the thread. The crawl is
-// not started again within the cooldown, nor by an anonymous reader.
+// not started again while it runs (a second reader gets the same refresh) or within
+// the cooldown, nor by an anonymous reader.
 func TestContextCrawlsReplies(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"))
 	alice := c.Register("alice")
@@ -84,12 +86,28 @@ func TestContextCrawlsReplies(t *testing.T) {
 	if r := c.Must(c.Do("GET", path, "", nil), 200); r.Header.Get("Mastodon-Async-Refresh") != "" {
 		t.Fatalf("an anonymous reader got a refresh: %s", r.Header.Get("Mastodon-Async-Refresh"))
 	}
+	hold := make(chan struct{}) // the crawl waits until the thread is opened twice
+	var release sync.Once
+	t.Cleanup(func() { release.Do(func() { close(hold) }) }) // before the server closes
+	far.mu.Lock()
+	far.hold = hold
+	far.mu.Unlock()
 	opened := c.Must(alice.Do("GET", path, nil), 200)
 	m := refreshHeader.FindStringSubmatch(opened.Header.Get("Mastodon-Async-Refresh"))
 	if m == nil {
 		t.Fatalf("Mastodon-Async-Refresh %q", opened.Header.Get("Mastodon-Async-Refresh"))
 	}
 	id := m[1]
+	if again := c.Must(alice.Do("GET", path, nil), 200).Header.Get("Mastodon-Async-Refresh"); again != opened.Header.Get("Mastodon-Async-Refresh") {
+		t.Fatalf("while the crawl waits on the remote, a second reader got %q", again)
+	}
+	if r := testrig.Decode[asyncRefresh](t, c.Must(alice.Do("GET", "/api/v1_alpha/async_refreshes/"+id, nil), 200)); r.AsyncRefresh.Status != "running" {
+		t.Fatalf("refresh while the remote holds its answers: %+v", r.AsyncRefresh)
+	}
+	far.mu.Lock()
+	far.hold = nil
+	far.mu.Unlock()
+	release.Do(func() { close(hold) })
 
 	var last asyncRefresh
 	testrig.Eventually(t, "the refresh finished", func() error {
