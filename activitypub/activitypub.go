@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/media"
@@ -43,7 +44,7 @@ const tKeys = "actor_keys"
 func Schema() store.Schema {
 	return append(store.Schema{{Name: tKeys}, {Name: tFollowIDs}, {Name: tCountsSent, TTL: 60 * 24 * time.Hour},
 		{Name: tRemoteKeys, TTL: remoteKeyTTL}},
-		inboxSchema()...)
+		append(inboxSchema(), repliesSchema()...)...)
 }
 
 // Topics lists the bus topics this package uses.
@@ -158,6 +159,8 @@ type Service struct {
 	opts     Options
 	log      *slog.Logger
 	dead     DeadLetters
+	// refreshes records the replies crawls that clients poll.
+	refreshes Refreshes
 	// onSignedRequest is Deps.OnSignedRequest.
 	onSignedRequest func(ctx context.Context, domain string)
 	viewers         Viewers
@@ -211,6 +214,9 @@ type Deps struct {
 	// Subscribers keeps the servers subscribed to the relay actor, in relay mode
 	// (relaymode.go); nil: relay mode stays off.
 	Subscribers RelaySubscribers
+	// Refreshes records the replies crawls that clients poll; nil: an
+	// asyncrefresh.Keeper on Store.
+	Refreshes Refreshes
 }
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
@@ -253,6 +259,9 @@ func New(d Deps, opts Options) (*Service, error) {
 		s.Resolver = NewResolver(d.Accounts, s.Keys, d.Emojis, opts)
 	}
 	s.dead = d.DeadLetters
+	if s.refreshes = d.Refreshes; s.refreshes == nil {
+		s.refreshes = asyncrefresh.New(d.Store)
+	}
 	if s.dead == nil {
 		s.dead = deadletter.New(d.Store, deadletter.Options{Logger: d.Logger})
 	}

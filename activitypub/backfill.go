@@ -9,11 +9,11 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/shard"
-	"github.com/herd-social/herd/status"
 )
 
-// FetchTopic carries background fetches (profile backfill), keyed by actor, so that
-// they survive a node's death and never slow a request down.
+// FetchTopic carries background fetches (profile backfill, keyed by actor; replies
+// crawls, keyed by status), so that they survive a node's death and never slow a
+// request down.
 const FetchTopic = "fetch"
 
 // FetchGroup is the consumer group of the fetch workers.
@@ -28,6 +28,8 @@ type fetchJob struct {
 	Actor string `json:"actor,omitempty"`
 	// Object is the status whose replies are fetched.
 	Object string `json:"object,omitempty"`
+	// Refresh, if set, is the key of the async refresh the replies crawl reports to.
+	Refresh string `json:"refresh,omitempty"`
 	// Follower, if set, is a local account whose home gets the posts afterwards.
 	Follower shard.ID `json:"follower,omitempty"`
 }
@@ -73,7 +75,7 @@ func (s *Service) fetch(ctx context.Context, m bus.Message) error {
 			err = s.actions.FollowBackfilled(ctx, job.Follower, actor.ID)
 		}
 	case "replies":
-		err = s.fetchReplies(ctx, job.Object)
+		err = s.crawlReplies(ctx, job.Object, job.Refresh)
 	default:
 		return bus.Permanent(fmt.Errorf("activitypub: fetch job of unknown kind %q", job.Kind))
 	}
@@ -128,62 +130,4 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		}
 	}
 	return actor, nil
-}
-
-// maxReplies bounds the replies fetched for one status.
-const maxReplies = 40
-
-// FetchReplies queues the fetch of the replies of a remote status, so that a thread
-// someone opens fills in with the replies its server knows.
-func (s *Service) FetchReplies(ctx context.Context, uri string) error {
-	if uri == "" || s.isLocal(uri) {
-		return nil
-	}
-	b, err := json.Marshal(fetchJob{Kind: "replies", Object: uri})
-	if err != nil {
-		return err
-	}
-	if err := s.bus.Publish(ctx, bus.Message{Topic: FetchTopic, Key: []byte(uri), Value: b}); err != nil {
-		return fmt.Errorf("queue replies of %s: %w", uri, err)
-	}
-	return nil
-}
-
-// fetchReplies stores the replies listed in the first page of a note's replies
-// collection (Mastodon lists self-replies there first).
-func (s *Service) fetchReplies(ctx context.Context, uri string) error {
-	note, err := s.Fetch(ctx, uri)
-	if err != nil {
-		return err
-	}
-	coll, _ := note["replies"].(map[string]any)
-	if coll == nil {
-		if id := idAny(note["replies"]); id != "" {
-			if coll, err = s.Fetch(ctx, id); err != nil {
-				return err
-			}
-		}
-	}
-	if coll == nil {
-		return nil
-	}
-	page := coll
-	if first := coll["first"]; first != nil {
-		if m, ok := first.(map[string]any); ok {
-			page = m
-		} else if page, err = s.Fetch(ctx, idAny(first)); err != nil {
-			return err
-		}
-	}
-	items := append(asList(page["orderedItems"]), asList(page["items"])...)
-	for i, it := range items {
-		if i == maxReplies {
-			break
-		}
-		if _, err := s.ResolveStatus(ctx, idAny(it)); err != nil && !errors.Is(err, ErrInvalid) &&
-			!errors.Is(err, ErrNotFound) && !errors.Is(err, status.ErrNotFound) {
-			s.log.Info("activitypub: fetch reply", "uri", idAny(it), "err", err)
-		}
-	}
-	return nil
 }

@@ -33,6 +33,8 @@ type fakeRemote struct {
 	key    *rsa.PrivateKey
 	actor  map[string]any
 	docs   map[string]any // more documents, by path
+	// hold, if set, is waited on before a document of docs is served.
+	hold chan struct{}
 
 	mu struct {
 		sync.Mutex
@@ -91,7 +93,11 @@ func (f *fakeRemote) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		f.mu.Lock()
 		doc, ok := f.docs[r.URL.Path]
+		hold := f.hold
 		f.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
 		if !ok {
 			http.NotFound(w, r)
 			return

@@ -117,10 +117,12 @@ type Deps struct {
 	// Federation, if set (node always sets it), resolves remote accounts and statuses
 	// and tells remote servers of local actions.
 	Federation Federator
-	Render     account.RenderFunc
-	Instance   Instance
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Refreshes keeps the async refreshes clients poll; nil answers 404 for every one.
+	Refreshes Refreshes
+	Render    account.RenderFunc
+	Instance  Instance
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// RateLimit is the number of requests allowed per 5 minutes per token and per IP;
 	// zero means Mastodon's 300, negative disables limits.
 	RateLimit int

@@ -34,8 +34,9 @@ var corsResources = []corsResource{
 }
 
 // corsExpose are the response headers scripts may read: paging, rate limits and the
-// request id, as Mastodon exposes them on /api/*.
-const corsExpose = "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"
+// request id, as Mastodon exposes them on /api/*, and the async refresh a thread
+// names, which web clients on other origins (Elk, Phanpy) could not read otherwise.
+const corsExpose = "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Mastodon-Async-Refresh"
 
 // corsMaxAge is how long a browser may cache a preflight answer: rack-cors's default,
 // two hours.

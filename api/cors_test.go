@@ -128,7 +128,7 @@ func checkPreflight(t *testing.T, r *testrig.Response, method string) {
 }
 
 // TestCORSOnActualRequests: answers to cross-origin calls, errors included, carry
-// Access-Control-Allow-Origin and expose the paging and rate-limit headers; the
+// Access-Control-Allow-Origin and expose the paging, rate-limit and async refresh headers; the
 // sign-in page never does.
 func TestCORSOnActualRequests(t *testing.T) {
 	c := testrig.New(t)
@@ -181,7 +181,7 @@ func checkCORS(t *testing.T, h http.Header, want bool) {
 		t.Fatalf("Access-Control-Allow-Origin %q", h.Get("Access-Control-Allow-Origin"))
 	}
 	exposed := strings.Split(strings.ReplaceAll(h.Get("Access-Control-Expose-Headers"), " ", ""), ",")
-	for _, name := range []string{"Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} {
+	for _, name := range []string{"Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Mastodon-Async-Refresh"} {
 		if !slices.Contains(exposed, name) {
 			t.Fatalf("Access-Control-Expose-Headers %q lacks %s", h.Get("Access-Control-Expose-Headers"), name)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/annualreport"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/filter"
@@ -151,7 +152,8 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound), errors.Is(err, annualreport.ErrNotFound),
-		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound), errors.Is(err, role.ErrNotFound):
+		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound), errors.Is(err, role.ErrNotFound),
+		errors.Is(err, asyncrefresh.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
 		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden):

@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/statuses/{id}/history", open("read:statuses"), s.statusHistory)
 	s.handle("GET", "/api/v1/statuses/{id}/source", user("read:statuses"), s.statusSource)
 	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), filtered(filter.Thread, true, s.statusContext))
+	s.handle("GET", "/api/v1_alpha/async_refreshes/{id}", user("read"), s.asyncRefresh)
 	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
 	s.handle("POST", "/api/v1/media", user("write:media"), s.uploadMedia(syncWait))

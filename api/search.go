@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/status"
 )
 
@@ -14,7 +15,9 @@ type Federator interface {
 	ResolveAcct(ctx context.Context, username, domain string) (*account.Account, error)
 	ResolveURL(ctx context.Context, uri string, fetch bool) (*account.Account, *status.Status, error)
 	Backfill(ctx context.Context, a *account.Account) error
-	FetchReplies(ctx context.Context, uri string) error
+	// RefreshReplies starts, when due, the crawl of a remote status's replies, and
+	// returns the refresh running for its thread, or nil.
+	RefreshReplies(ctx context.Context, st *status.Status) (*asyncrefresh.Refresh, error)
 }
 
 // search answers GET /api/v2/search: an actor or status URL (fetched when unknown with

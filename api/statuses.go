@@ -186,11 +186,7 @@ func (s *Server) statusContext(r *req) error {
 	if err != nil {
 		return err
 	}
-	if st.URI != "" && s.d.Federation != nil { // fill the thread in from its server
-		if err := s.d.Federation.FetchReplies(r.context(), st.URI); err != nil {
-			s.log.Info("api: queue replies fetch", "status", st.ID, "err", err)
-		}
-	}
+	s.refreshThread(r, st)
 	anc, desc, err := s.d.Statuses.Context(r.context(), r.viewer, st)
 	if err != nil {
 		return err

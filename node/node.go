@@ -24,6 +24,7 @@ import (
 	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/api"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
@@ -85,8 +86,10 @@ type Services struct {
 	Actions    *action.Service
 	Streams    *stream.Hub
 	Federation *activitypub.Service
-	Delivery   *delivery.Service
-	Reports    *moderation.Service
+	// Refreshes keeps the async refreshes clients poll (replies crawls).
+	Refreshes *asyncrefresh.Keeper
+	Delivery  *delivery.Service
+	Reports   *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
 	// Roles keeps the staff roles and their permissions.
@@ -182,6 +185,7 @@ func (n *Node) build() error {
 	n.metrics = newMetrics(n)
 	n.store = newTimedStore(n.store, n.metrics.store)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
+	s.Refreshes = asyncrefresh.New(n.store)
 	mailOpts, err := n.buildMail()
 	if err != nil {
 		return err
@@ -312,7 +316,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays, Refreshes: s.Refreshes,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)
@@ -331,7 +335,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
-		Federation: s.Federation, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
+		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg),
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

@@ -5,6 +5,7 @@ import (
 	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/announcement"
 	"github.com/herd-social/herd/annualreport"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/card"
@@ -39,7 +40,8 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), annualreport.Schema(), trends.Schema(), push.Schema(), rules.Schema(), role.Schema(), webhook.Schema(), relay.Schema()} {
+		filter.Schema(), schedule.Schema(), announcement.Schema(), annualreport.Schema(), trends.Schema(), push.Schema(), rules.Schema(), role.Schema(), webhook.Schema(), relay.Schema(),
+		asyncrefresh.Schema()} {
 		s = append(s, part...)
 	}
 	return s
