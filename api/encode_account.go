@@ -25,7 +25,7 @@ type accountMemo struct {
 // MarshalEasyJSON writes the account as its generated encoder does, from its memo
 // when it has one.
 func (v Account) MarshalEasyJSON(w *jwriter.Writer) {
-	if v.memo == nil {
+	if v.memo == nil || w.Flags != 0 { // a memo holds the encodings without flags
 		accountFields(v).MarshalEasyJSON(w)
 		return
 	}
@@ -37,7 +37,7 @@ func (v Account) MarshalEasyJSON(w *jwriter.Writer) {
 		w.Raw(*b, nil)
 		return
 	}
-	one := jwriter.Writer{Flags: w.Flags, NoEscapeHTML: w.NoEscapeHTML}
+	one := jwriter.Writer{NoEscapeHTML: w.NoEscapeHTML}
 	accountFields(v).MarshalEasyJSON(&one)
 	b, err := one.BuildBytes()
 	if err == nil {
