@@ -309,15 +309,24 @@ func (s *Server) serve(r *req, a access, h handlerFunc) error {
 
 func (s *Server) baseURL() string { return s.d.Instance.Scheme + "://" + s.d.Instance.Domain }
 
-func (s *Server) profileURL(username string) string { return s.baseURL() + "/@" + username }
+// The URLs below are one concatenation each, so one allocation: a page renders
+// several per status.
 
-func (s *Server) actorURL(username string) string { return s.baseURL() + "/users/" + username }
-
-func (s *Server) statusURI(username string, id shard.ID) string {
-	return s.actorURL(username) + "/statuses/" + id.String()
+func (s *Server) profileURL(username string) string {
+	return s.d.Instance.Scheme + "://" + s.d.Instance.Domain + "/@" + username
 }
 
-func (s *Server) tagURL(name string) string { return s.baseURL() + "/tags/" + name }
+func (s *Server) actorURL(username string) string {
+	return s.d.Instance.Scheme + "://" + s.d.Instance.Domain + "/users/" + username
+}
+
+func (s *Server) statusURI(username string, id shard.ID) string {
+	return s.d.Instance.Scheme + "://" + s.d.Instance.Domain + "/users/" + username + "/statuses/" + id.String()
+}
+
+func (s *Server) tagURL(name string) string {
+	return s.d.Instance.Scheme + "://" + s.d.Instance.Domain + "/tags/" + name
+}
 
 // TransportError answers requests that fasthttp rejects before routing (a body over
 // the cap, a malformed request line, a read timeout) in Mastodon's error shape.

@@ -26,7 +26,6 @@ import (
 //easyjson:json
 type (
 	statusJSON               = Status
-	accountJSON              = Account
 	relationshipJSON         = Relationship
 	notificationJSON         = Notification
 	groupedNotificationsJSON = GroupedNotifications
@@ -38,6 +37,12 @@ type (
 	filterResultJSON         = FilterResult
 	wsFrameJSON              = wsFrame
 )
+
+// Account's generated methods belong to accountFields, so that Account's own
+// (encode_account.go) can reuse an encoding already made.
+//
+//easyjson:json
+type accountFields Account
 
 // The lists that handlers answer with, named so that they have generated encoders.
 //
@@ -133,12 +138,22 @@ func encodeTo(buf *bytes.Buffer, m easyjson.Marshaler, escapeHTML bool) error {
 
 // needsStdEscapes reports whether JSON text b written by easyjson has escapes that
 // encoding/json writes otherwise (see stdEscapes). With HTML escaped, every < is
-// \u003c, so only backspace and form feed are looked for.
+// \u003c, so only backspace and form feed are looked for, in one pass over the
+// page: HTML content holds many \u003c, each of which a search stops at.
 func needsStdEscapes(b []byte, escapeHTML bool) bool {
 	if !escapeHTML {
 		return bytes.Contains(b, []byte(`\u00`))
 	}
-	return bytes.Contains(b, []byte(`\u0008`)) || bytes.Contains(b, []byte(`\u000c`))
+	for {
+		i := bytes.Index(b, []byte(`\u000`))
+		if i < 0 || i+5 >= len(b) {
+			return false
+		}
+		if c := b[i+5]; c == '8' || c == 'c' {
+			return true
+		}
+		b = b[i+5:]
+	}
 }
 
 // stdEscapes returns JSON text b with its escapes as encoding/json writes them:

@@ -4428,7 +4428,7 @@ func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *Account) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4783,7 +4783,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in Account) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5026,12 +5026,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
-func (v Account) MarshalEasyJSON(w *jwriter.Writer) {
+func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
 	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *Account) UnmarshalEasyJSON(l *jlexer.Lexer) {
+func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
 }
 func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *Role) {

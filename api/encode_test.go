@@ -16,9 +16,10 @@ import (
 )
 
 // encodedTypes are samples of every type encode.go generates an encoder for, by the
-// name it has there (an alias's target, or the list's own name).
+// name it has there (an alias's target, or the list's own name). accountFields is
+// tested as Account, whose own encoder (encode_account.go) is the one that uses it.
 var encodedTypes = map[string]any{
-	"Status": Status{}, "Account": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
+	"Status": Status{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
 	"GroupedNotifications": GroupedNotifications{}, "Conversation": Conversation{}, "MediaAttachment": MediaAttachment{},
 	"Poll": Poll{}, "PreviewCard": PreviewCard{}, "CustomEmoji": CustomEmoji{}, "FilterResult": FilterResult{},
 	"wsFrame":    wsFrame{},
@@ -263,5 +264,47 @@ func TestEmbeddingEntityKeepsOuterFields(t *testing.T) {
 	}
 	if generated(&Status{}) == nil {
 		t.Error("a Status has no generated encoder")
+	}
+}
+
+// TestMemoizedAccountEncodesAsFresh: an account with a memo (accountMap gives one)
+// shown by several statuses encodes, each time, in both escapings of HTML, as
+// encoding/json encodes it, and its memo holds what was written.
+func TestMemoizedAccountEncodesAsFresh(t *testing.T) {
+	acc := &Account{ID: "1", DisplayName: "<b>Ann</b> & \b\f", Note: "<p>hi & bye</p>", Emojis: []CustomEmoji{},
+		Roles: []AccountRole{}, Fields: []Field{{Name: "<i>", Value: "\u2028"}}, memo: &accountMemo{}}
+	page := []*Status{{ID: "2", Account: acc}, {ID: "3", Account: acc, Reblog: &Status{ID: "4", Account: acc}}}
+	for _, escapeHTML := range []bool{true, false} {
+		var std bytes.Buffer
+		enc := json.NewEncoder(&std)
+		enc.SetEscapeHTML(escapeHTML)
+		if err := enc.Encode(page); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(std.Bytes(), []byte("\n"))
+		for round := range 2 {
+			var got []byte
+			if escapeHTML {
+				var ctx fasthttp.RequestCtx
+				writeJSON(&ctx, 200, page)
+				got = ctx.Response.Body()
+			} else {
+				var buf bytes.Buffer
+				if err := encodeTo(&buf, statusList(page), false); err != nil {
+					t.Fatal(err)
+				}
+				got = buf.Bytes()
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("escapeHTML %v, round %d:\n got %s\nwant %s", escapeHTML, round, got, want)
+			}
+		}
+		slot := acc.memo.html.Load()
+		if !escapeHTML {
+			slot = acc.memo.plain.Load()
+		}
+		if slot == nil {
+			t.Errorf("escapeHTML %v: the memo holds nothing after encoding", escapeHTML)
+		}
 	}
 }

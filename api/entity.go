@@ -45,8 +45,9 @@ type Account struct {
 	Role              *Role         `json:"role,omitempty"`
 	MuteExpiresAt     *string       `json:"mute_expires_at,omitempty"`
 
-	movedToURI string // where the account moved, for Moved (moved.go); not rendered
-	pending    bool   // a local account awaiting approval, hidden from the public (pending.go)
+	movedToURI string       // where the account moved, for Moved (moved.go); not rendered
+	pending    bool         // a local account awaiting approval, hidden from the public (pending.go)
+	memo       *accountMemo // its JSON once encoded, when a page shows it many times (encode_account.go)
 }
 
 // Field is a profile field.

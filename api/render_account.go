@@ -72,6 +72,7 @@ func (s *Server) accountMap(ctx context.Context, ids []shard.ID) (map[shard.ID]*
 	for _, a := range list {
 		id, _ := shard.Parse(a.ID)
 		out[id] = a
+		a.memo = &accountMemo{} // encoded once however many statuses show it (encode_account.go)
 	}
 	return out, nil
 }

@@ -299,8 +299,10 @@ func (s *Service) ViewerMarks(ctx context.Context, viewer shard.ID, sts []*Statu
 	threads := make([]store.Key, len(sts))
 	var own []store.Key
 	var ownAt []int
+	vb := viewer.Bytes() // shared by the keys, as each status's id is: the store only reads keys
 	for i, st := range sts {
-		byStatus[i], byViewer[i], threads[i] = key(st.ID, viewer), key(viewer, st.ID), key(viewer, st.ThreadID)
+		id := st.ID.Bytes()
+		byStatus[i], byViewer[i], threads[i] = store.Key{PK: id, CK: vb}, store.Key{PK: vb, CK: id}, store.Key{PK: vb, CK: st.ThreadID.Bytes()}
 		if st.AccountID == viewer {
 			own, ownAt = append(own, byViewer[i]), append(ownAt, i)
 		}

@@ -330,8 +330,9 @@ func (s *Service) ForgetEvent(e Event) {
 func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) {
 	keys := make([]store.Key, 0, 3*len(ids))
 	for _, id := range ids {
+		pk := id.Bytes() // the three keys of a status share it: the store only reads keys
 		for _, c := range []string{countReplies, countReblogs, countFavourites} {
-			keys = append(keys, store.Key{PK: id.Bytes(), CK: []byte(c)})
+			keys = append(keys, store.Key{PK: pk, CK: []byte(c)})
 		}
 	}
 	vals, err := s.st.Counters(ctx, tCounts, keys)

@@ -39,10 +39,10 @@ func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) (o
 	if len(keys) == 0 {
 		return out, nil
 	}
-	enc := make([][]byte, len(keys))
+	enc := t.rowKeys(keys)
 	order := make([]int, len(keys))
-	for i, k := range keys {
-		enc[i], order[i] = t.rowKey(k.PK, k.CK), i
+	for i := range order {
+		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(enc[a], enc[b]) })
 	last := enc[order[len(order)-1]]

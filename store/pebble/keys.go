@@ -107,6 +107,25 @@ func (t *table) rowKey(pk, ck []byte) []byte {
 	return t.appendCK(t.partitionPrefix(dst, pk), ck)
 }
 
+// rowKeys returns the keys of rows, in order, in one allocation where rowKey would
+// make one a key (a page's multi-gets ask for a few dozen each). Each key is capped,
+// so that appending to one never writes over the next; a key longer than guessed
+// moves the rest to a new buffer, and the keys already made stay valid.
+func (t *table) rowKeys(keys []store.Key) [][]byte {
+	size := 0
+	for _, k := range keys {
+		size += idLen + len(k.PK) + len(k.CK) + 8
+	}
+	buf := make([]byte, 0, size)
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		start := len(buf)
+		buf = t.appendCK(t.partitionPrefix(buf, k.PK), k.CK)
+		out[i] = buf[start:len(buf):len(buf)]
+	}
+	return out
+}
+
 // decodeCK returns the clustering key held in the tail of a row key; in an Asc table it
 // aliases tail.
 func (t *table) decodeCK(tail []byte) ([]byte, error) {
