@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/shard"
@@ -90,11 +91,25 @@ type Options struct {
 	// kept are still served). Mastodon gates the campaign with its wrapstodon
 	// feature.
 	Disabled bool
+	// Refreshes, when set, keep each generation as an async refresh (running from the
+	// request, finished with the report), so that a client can poll the id the
+	// Mastodon-Async-Refresh header names, as Mastodon's does.
+	Refreshes Refreshes
 	// DeadLetters sets aside the requests that cannot be generated; required for Run.
 	DeadLetters *deadletter.Keeper
 	// Logger; default slog.Default().
 	Logger *slog.Logger
 }
+
+// Refreshes is what the service needs of the async refreshes.
+type Refreshes interface {
+	Start(ctx context.Context, key string) (*asyncrefresh.Refresh, error)
+	Finish(ctx context.Context, key string, count int) error
+}
+
+// RefreshKey is the async refresh of the generation of acct's report of year, keyed
+// as Mastodon keys it.
+func RefreshKey(acct shard.ID, year int) string { return fmt.Sprintf("wrapstodon:%d:%d", acct, year) }
 
 // Service keeps and generates annual reports.
 type Service struct {
@@ -226,6 +241,11 @@ func (s *Service) Generate(ctx context.Context, acct shard.ID, year int) (State,
 	if !ok { // a concurrent request queued it
 		return Generating, nil
 	}
+	if s.opts.Refreshes != nil {
+		if _, err := s.opts.Refreshes.Start(ctx, RefreshKey(acct, year)); err != nil { // the report comes all the same
+			s.opts.Logger.Warn("annualreport: record the refresh", "err", err)
+		}
+	}
 	b, err := store.Marshal(&job{Account: acct, Year: year})
 	if err != nil {
 		return "", fmt.Errorf("encode annual report job: %w", err)
@@ -258,17 +278,21 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 	if err := store.Unmarshal(m.Value, &j); err != nil {
 		return bus.Permanent(fmt.Errorf("annualreport: job: %w", err))
 	}
-	if _, err := s.Get(ctx, j.Account, j.Year); err == nil {
-		return s.st.Delete(ctx, tPending, j.Account.Bytes(), yearKey(j.Year))
-	} else if !errors.Is(err, ErrNotFound) {
+	if _, err := s.Get(ctx, j.Account, j.Year); errors.Is(err, ErrNotFound) {
+		rep, err := s.build(ctx, j.Account, j.Year)
+		if err != nil {
+			return fmt.Errorf("annualreport: generate %d of %d: %w", j.Year, j.Account, err)
+		}
+		if err := s.put(ctx, rep); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
-	rep, err := s.build(ctx, j.Account, j.Year)
-	if err != nil {
-		return fmt.Errorf("annualreport: generate %d of %d: %w", j.Year, j.Account, err)
-	}
-	if err := s.put(ctx, rep); err != nil {
-		return err
+	if s.opts.Refreshes != nil {
+		if err := s.opts.Refreshes.Finish(ctx, RefreshKey(j.Account, j.Year), 1); err != nil {
+			return err
+		}
 	}
 	return s.st.Delete(ctx, tPending, j.Account.Bytes(), yearKey(j.Year))
 }

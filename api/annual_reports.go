@@ -1,13 +1,12 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 
 	"github.com/herd-social/herd/annualreport"
+	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/shard"
 )
 
@@ -106,8 +105,8 @@ func pathYear(r *req) (int, error) {
 // refreshHeader tells the client, as Mastodon's Mastodon-Async-Refresh header does,
 // that the report is being made and when to ask again.
 func refreshHeader(r *req, year int) {
-	id := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "wrapstodon:%d:%d", r.viewer, year))
-	r.ctx.Response.Header.Set("Mastodon-Async-Refresh", fmt.Sprintf(`id="%s", retry=2`, id))
+	ref := asyncrefresh.Refresh{Key: annualreport.RefreshKey(r.viewer, year)}
+	r.ctx.Response.Header.Set("Mastodon-Async-Refresh", `id="`+ref.ID()+`", retry=2`)
 }
 
 // renderAnnualReports answers reports with the accounts and statuses they name.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"testing"
@@ -129,12 +130,22 @@ func TestAnnualReport(t *testing.T) {
 	}
 	c.Must(alice.Do("GET", fmt.Sprintf("/api/v1/annual_reports/%d", year), nil), 404)
 	r := c.Must(alice.Do("POST", gen, nil), 200)
-	if r.Header.Get("Mastodon-Async-Refresh") == "" {
-		t.Error("generate answered without Mastodon-Async-Refresh")
+	m := regexp.MustCompile(`^id="([A-Za-z0-9_-]+)", retry=2$`).FindStringSubmatch(r.Header.Get("Mastodon-Async-Refresh"))
+	if m == nil {
+		t.Fatalf("generate answered Mastodon-Async-Refresh %q", r.Header.Get("Mastodon-Async-Refresh"))
 	}
-	testrig.Eventually(t, "the report is generated", func() error {
+	testrig.Eventually(t, "the report is generated and its refresh finished", func() error {
 		if got := reportState(t, alice, year); got != "available" {
 			return fmt.Errorf("state %s", got)
+		}
+		var ref struct {
+			AsyncRefresh struct {
+				Status string `json:"status"`
+			} `json:"async_refresh"`
+		}
+		c.Must(alice.Do("GET", "/api/v1_alpha/async_refreshes/"+m[1], nil), 200).JSON(t, &ref)
+		if ref.AsyncRefresh.Status != "finished" {
+			return fmt.Errorf("refresh %s", ref.AsyncRefresh.Status)
 		}
 		return nil
 	})

@@ -229,7 +229,7 @@ func (n *Node) build() error {
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
 		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
 	s.AnnualReports = annualreport.New(n.store, n.bus, annualSources{st: s.Statuses, accs: s.Accounts},
-		annualreport.Options{Now: cfg.Clock, Disabled: cfg.NoAnnualReports, DeadLetters: s.DeadLetters, Logger: n.log})
+		annualreport.Options{Now: cfg.Clock, Disabled: cfg.NoAnnualReports, Refreshes: s.Refreshes, DeadLetters: s.DeadLetters, Logger: n.log})
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
