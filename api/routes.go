@@ -103,6 +103,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/statuses/{id}/context", open("read:statuses"), filtered(filter.Thread, true, s.statusContext))
 	s.handle("GET", "/api/v1/statuses/{id}/favourited_by", open("read:accounts"), s.whoList(st.FavouritedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
+	s.handle("GET", "/api/v1/statuses/{id}/quotes", user("read:statuses"), s.statusQuotes)
+	s.handle("POST", "/api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke", user("write:statuses"), s.revokeQuote)
 	s.handle("POST", "/api/v1/media", user("write:media"), s.uploadMedia(syncWait))
 	s.handle("POST", "/api/v2/media", user("write:media"), s.uploadMedia(asyncWait))
 	s.handle("GET", "/api/v1/media/{id}", user("write:media"), s.getMedia)

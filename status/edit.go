@@ -285,6 +285,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 			store.Mutation{Kind: store.Delete, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes()},
 			countMutation(st.InReplyToID, countReplies, -1))
 	}
+	muts = append(muts, quoteRows(st, -1)...)
 	if st.ReblogOfID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Delete, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes()},
