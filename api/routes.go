@@ -105,6 +105,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/statuses/{id}/reblogged_by", open("read:accounts"), s.whoList(st.RebloggedBy))
 	s.handle("GET", "/api/v1/statuses/{id}/quotes", user("read:statuses"), s.statusQuotes)
 	s.handle("POST", "/api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke", user("write:statuses"), s.revokeQuote)
+	s.handle("PUT", "/api/v1/statuses/{id}/interaction_policy", user("write:statuses"), s.setQuotePolicy)
 	s.handle("POST", "/api/v1/media", user("write:media"), s.uploadMedia(syncWait))
 	s.handle("POST", "/api/v2/media", user("write:media"), s.uploadMedia(asyncWait))
 	s.handle("GET", "/api/v1/media/{id}", user("write:media"), s.getMedia)

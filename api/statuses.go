@@ -132,6 +132,9 @@ func (s *Server) editStatus(r *req) error {
 		}
 		change.MediaIDs = &ids
 	}
+	if v := r.p.opt("quote_approval_policy"); v != nil {
+		change.QuotePolicy = ptr(status.QuotePolicy(*v))
+	}
 	if change.MediaAttributes, err = s.mediaAttributes(r); err != nil {
 		return err
 	}
@@ -346,6 +349,19 @@ func (s *Server) revokeQuote(r *req) error {
 		return err
 	}
 	st, err := s.d.Statuses.RevokeQuote(r.context(), r.viewer, id, quoting)
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+// setQuotePolicy answers PUT /api/v1/statuses/:id/interaction_policy.
+func (s *Server) setQuotePolicy(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	st, err := s.d.Statuses.SetQuotePolicy(r.context(), r.viewer, id, status.QuotePolicy(r.p.str("quote_approval_policy")))
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,8 @@ type Change struct {
 	// MediaAttributes change attachments the status carries after the edit
 	// (Mastodon's media_attributes[]); those of others are ignored, as Mastodon does.
 	MediaAttributes []MediaAttribute
+	// QuotePolicy, when not nil, is who may quote the status from now on.
+	QuotePolicy *QuotePolicy
 }
 
 // MediaAttribute is the change of one attachment in an edit.
@@ -76,6 +78,12 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	}
 	if s.format.Length(spoiler, text) > s.opts.MaxCharacters {
 		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
+	}
+	if c.QuotePolicy != nil {
+		if !c.QuotePolicy.Valid() {
+			return nil, invalid("Quote approval policy is not included in the list")
+		}
+		st.QuotePolicy = *c.QuotePolicy
 	}
 	now := s.opts.Now().UTC()
 	question, err := s.editedPoll(st.Poll, c.Poll, now)

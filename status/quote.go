@@ -73,6 +73,10 @@ func (st *Status) EffectiveQuotePolicy() QuotePolicy {
 // withdraws the authorization.
 const Revoked = "quote_revoked"
 
+// PolicyChanged is the statuses-topic event of a status whose quote policy changed
+// alone (PUT /api/v1/statuses/:id/interaction_policy), which is no edit.
+const PolicyChanged = "quote_policy_changed"
+
 // countQuotes is the counter of accepted quotes of a status.
 const countQuotes = "quotes"
 
@@ -184,4 +188,38 @@ func (s *Service) RevokeQuote(ctx context.Context, author, id, quotingID shard.I
 		return nil, err
 	}
 	return st, nil
+}
+
+// SetQuotePolicy changes who may quote one of author's statuses. Quotes already
+// accepted stay, as Mastodon's do; the change is no edit (edited_at stays).
+func (s *Service) SetQuotePolicy(ctx context.Context, author, id shard.ID, p QuotePolicy) (*Status, error) {
+	if !p.Valid() {
+		return nil, invalid("Quote approval policy is not included in the list")
+	}
+	st, err := s.Visible(ctx, author, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != author || st.ReblogOfID != 0 {
+		return nil, fmt.Errorf("quote policy of %d by %d: %w", id, author, ErrForbidden)
+	}
+	if st.QuotePolicy == p {
+		return st, nil
+	}
+	st.QuotePolicy = p
+	b, err := store.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.Put(ctx, tStatuses, st.ID.Bytes(), empty, b, 0); err != nil {
+		return nil, fmt.Errorf("save quote policy of %d: %w", id, err)
+	}
+	s.cache.Forget(st.ID)
+	return st, s.publish(ctx, Event{Kind: PolicyChanged, StatusID: st.ID, Author: author})
+}
+
+// QuotedBy lists the accepted quotes of a status, newest first, whoever asks: for
+// those who quoted it to hear of its edits.
+func (s *Service) QuotedBy(ctx context.Context, id shard.ID, p paging.Page) ([]Listed, error) {
+	return s.listing(ctx, tQuotes, id, p)
 }
