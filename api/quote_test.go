@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/herd-social/herd/testrig"
 )
@@ -197,4 +198,38 @@ func TestQuotesListAndRevoke(t *testing.T) {
 	if n := readQuote(t, c.Must(alice.Do("GET", "/api/v1/statuses/"+orig, nil), 200)).QuotesCount; n != 2 {
 		t.Fatalf("quotes_count after a revoke %d", n)
 	}
+}
+
+// TestQuoteScheduled: a scheduled quote is checked when scheduled, keeps its quote and
+// policy in its params, and quotes once posted.
+func TestQuoteScheduled(t *testing.T) {
+	c := soonCluster(t)
+	alice, bob := c.Register("alice"), c.Register("bob")
+	orig := alice.Post("quote me later")["id"].(string)
+	closed := alice.Post("not me", "quote_approval_policy", "nobody")["id"].(string)
+	at := time.Now().Add(2 * time.Second)
+	c.Must(schedule(bob, "no", at, "quoted_status_id", closed), 404)
+	var sc struct {
+		Params struct {
+			QuotedStatusID *string `json:"quoted_status_id"`
+			QuotePolicy    string  `json:"quote_approval_policy"`
+		} `json:"params"`
+	}
+	c.Must(schedule(bob, "later", at, "quoted_status_id", orig, "quote_approval_policy", "followers"), 200).JSON(t, &sc)
+	if sc.Params.QuotedStatusID == nil || *sc.Params.QuotedStatusID != orig || sc.Params.QuotePolicy != "followers" {
+		t.Fatalf("scheduled params %+v", sc.Params)
+	}
+	testrig.Eventually(t, "the scheduled quote posted", func() error {
+		r := alice.On(c.With(t)).Do("GET", "/api/v1/statuses/"+orig+"/quotes", nil)
+		ids := testrig.IDs(r.List(t))
+		if len(ids) != 1 {
+			return fmt.Errorf("quotes %v", ids)
+		}
+		q := readQuote(t, alice.On(c.With(t)).Do("GET", "/api/v1/statuses/"+ids[0], nil))
+		if q.Quote == nil || q.Quote.QuotedStatus == nil || q.Quote.QuotedStatus.ID != orig ||
+			q.QuoteApproval == nil || fmt.Sprint(q.QuoteApproval.Automatic) != "[followers]" {
+			return fmt.Errorf("posted %+v", q)
+		}
+		return nil
+	})
 }

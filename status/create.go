@@ -256,6 +256,7 @@ func (s *Service) Prepare(ctx context.Context, author shard.ID, p *Post) ([]stor
 	if _, err := s.quote(ctx, st, p.QuotedStatusID); err != nil {
 		return nil, err
 	}
+	p.Visibility = st.Visibility // a quote of a private status is private
 	return s.attach(ctx, st)
 }
 

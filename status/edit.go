@@ -276,6 +276,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 		{Kind: store.Delete, Table: tStatuses, PK: st.ID.Bytes(), CK: empty},
 		{Kind: store.Delete, Table: tByAccount, PK: st.AccountID.Bytes(), CK: st.ID.Bytes()},
 		{Kind: store.DeletePartition, Table: tEdits, PK: st.ID.Bytes()},
+		{Kind: store.DeletePartition, Table: tQuotes, PK: st.ID.Bytes()},
 		account.CountMutation(st.AccountID, account.CountStatuses, -1),
 	}
 	if st.Local && st.ReblogOfID == 0 {
