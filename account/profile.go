@@ -36,6 +36,8 @@ type ProfileUpdate struct {
 	Fields                                                *[]Field // plain-text name and value
 	Privacy, Language                                     *string
 	Sensitive                                             *bool
+	// QuotePolicy is who may quote new posts by default: public, followers or nobody.
+	QuotePolicy *string
 	// ChosenLanguages are the languages the public and hashtag timelines show
 	// (User.ChosenLanguages), as CleanLanguages reads them; an empty list shows all.
 	ChosenLanguages *[]string
@@ -75,6 +77,13 @@ func (p *ProfileUpdate) validate() error {
 		case "public", "unlisted", "private":
 		default:
 			bad = append(bad, "Source privacy is not included in the list")
+		}
+	}
+	if p.QuotePolicy != nil {
+		switch *p.QuotePolicy {
+		case "public", "followers", "nobody":
+		default:
+			bad = append(bad, "Source quote policy is not included in the list")
 		}
 	}
 	if p.Language != nil && len(*p.Language) > 16 {
@@ -154,6 +163,7 @@ func (s *Service) UpdateProfile(ctx context.Context, id shard.ID, p ProfileUpdat
 		}
 	}
 	setString(&u.DefaultPrivacy, p.Privacy)
+	setString(&u.DefaultQuotePolicy, p.QuotePolicy)
 	setString(&u.DefaultLanguage, p.Language)
 	setBool(&u.DefaultSensitive, p.Sensitive)
 	if p.ChosenLanguages != nil {

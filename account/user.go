@@ -55,6 +55,8 @@ type User struct {
 	// AppID is the application the user signed up with (zero before it was kept):
 	// only it may resend the confirmation, as Mastodon's created_by_application.
 	AppID shard.ID `cbor:"22,keyasint,omitempty"`
+	// DefaultQuotePolicy is who may quote the user's new posts (source.quote_policy).
+	DefaultQuotePolicy string `cbor:"23,keyasint,omitempty"`
 }
 
 // RoleID is the id of the user's role: Role when set, Owner for a user whose Admin
@@ -79,6 +81,15 @@ func (u *User) Privacy() string {
 		return "public"
 	}
 	return u.DefaultPrivacy
+}
+
+// QuotePolicy returns who may quote new posts by default: public, as Mastodon's
+// setting_default_quote_policy, until the user picks another.
+func (u *User) QuotePolicy() string {
+	if u.DefaultQuotePolicy == "" {
+		return "public"
+	}
+	return u.DefaultQuotePolicy
 }
 
 // Registration is what a new local user gives.

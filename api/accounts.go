@@ -66,6 +66,7 @@ func (s *Server) verifyCredentials(r *req) error {
 func (s *Server) updateCredentials(r *req) error {
 	u := profileParams(r.p)
 	u.Privacy, u.Language, u.Sensitive = r.p.opt("source[privacy]"), r.p.opt("source[language]"), r.p.optBool("source[sensitive]")
+	u.QuotePolicy = r.p.opt("source[quote_policy]")
 	// Herd's own: Mastodon sets chosen languages in its web settings only.
 	const chosen = "source[chosen_languages]"
 	if r.p.has(chosen+"[]") || r.p.has(chosen) || r.p.has(chosen+"[0]") {

@@ -35,6 +35,9 @@ type (
 	previewCardJSON          = PreviewCard
 	customEmojiJSON          = CustomEmoji
 	filterResultJSON         = FilterResult
+	quoteJSON                = Quote
+	shallowQuoteJSON         = ShallowQuote
+	quoteApprovalJSON        = QuoteApproval
 	wsFrameJSON              = wsFrame
 )
 
@@ -89,7 +92,8 @@ var ownEncoder = map[reflect.Type]bool{}
 
 func init() {
 	for _, v := range []any{Status{}, Account{}, Relationship{}, Notification{}, GroupedNotifications{},
-		Conversation{}, MediaAttachment{}, Poll{}, PreviewCard{}, CustomEmoji{}, FilterResult{}, wsFrame{}} {
+		Conversation{}, MediaAttachment{}, Poll{}, PreviewCard{}, CustomEmoji{}, FilterResult{}, Quote{}, ShallowQuote{},
+		QuoteApproval{}, wsFrame{}} {
 		ownEncoder[reflect.TypeOf(v)] = true
 	}
 }

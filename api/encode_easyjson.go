@@ -480,6 +480,28 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					(*out.Reblog).UnmarshalEasyJSON(in)
 				}
 			}
+		case "quote":
+			if m, ok := out.Quote.(easyjson.Unmarshaler); ok {
+				m.UnmarshalEasyJSON(in)
+			} else if m, ok := out.Quote.(json.Unmarshaler); ok {
+				_ = m.UnmarshalJSON(in.Raw())
+			} else {
+				out.Quote = in.Interface()
+			}
+		case "quote_approval":
+			if in.IsNull() {
+				in.Skip()
+				out.QuoteApproval = nil
+			} else {
+				if out.QuoteApproval == nil {
+					out.QuoteApproval = new(QuoteApproval)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.QuoteApproval).UnmarshalEasyJSON(in)
+				}
+			}
 		case "poll":
 			if in.IsNull() {
 				in.Skip()
@@ -824,6 +846,26 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 		}
 	}
 	{
+		const prefix string = ",\"quote\":"
+		out.RawString(prefix)
+		if m, ok := in.Quote.(easyjson.Marshaler); ok {
+			m.MarshalEasyJSON(out)
+		} else if m, ok := in.Quote.(json.Marshaler); ok {
+			out.Raw(m.MarshalJSON())
+		} else {
+			out.Raw(json.Marshal(in.Quote))
+		}
+	}
+	{
+		const prefix string = ",\"quote_approval\":"
+		out.RawString(prefix)
+		if in.QuoteApproval == nil {
+			out.RawString("null")
+		} else {
+			(*in.QuoteApproval).MarshalEasyJSON(out)
+		}
+	}
+	{
 		const prefix string = ",\"poll\":"
 		out.RawString(prefix)
 		if in.Poll == nil {
@@ -1147,7 +1189,81 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out *jwriter.Writer, in P
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *relationshipList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *ShallowQuote) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "state":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.State = string(in.String())
+			}
+		case "quoted_status_id":
+			if in.IsNull() {
+				in.Skip()
+				out.QuotedStatusID = nil
+			} else {
+				if out.QuotedStatusID == nil {
+					out.QuotedStatusID = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.QuotedStatusID = string(in.String())
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in ShallowQuote) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"state\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.State))
+	}
+	{
+		const prefix string = ",\"quoted_status_id\":"
+		out.RawString(prefix)
+		if in.QuotedStatusID == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.QuotedStatusID))
+		}
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v ShallowQuote) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *ShallowQuote) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *relationshipList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -1187,7 +1303,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *re
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in relationshipList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in relationshipList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -1208,14 +1324,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in r
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v relationshipList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *relationshipList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *Relationship) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Relationship) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1364,7 +1480,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *Re
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in Relationship) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in Relationship) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1468,14 +1584,225 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in R
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Relationship) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Relationship) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *PreviewCard) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *Quote) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "state":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.State = string(in.String())
+			}
+		case "quoted_status":
+			if in.IsNull() {
+				in.Skip()
+				out.QuotedStatus = nil
+			} else {
+				if out.QuotedStatus == nil {
+					out.QuotedStatus = new(Status)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.QuotedStatus).UnmarshalEasyJSON(in)
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in Quote) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"state\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.State))
+	}
+	{
+		const prefix string = ",\"quoted_status\":"
+		out.RawString(prefix)
+		if in.QuotedStatus == nil {
+			out.RawString("null")
+		} else {
+			(*in.QuotedStatus).MarshalEasyJSON(out)
+		}
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v Quote) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *Quote) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *QuoteApproval) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "automatic":
+			if in.IsNull() {
+				in.Skip()
+				out.Automatic = nil
+			} else {
+				in.Delim('[')
+				if out.Automatic == nil {
+					if !in.IsDelim(']') {
+						out.Automatic = make([]string, 0, 4)
+					} else {
+						out.Automatic = []string{}
+					}
+				} else {
+					out.Automatic = (out.Automatic)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v31 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v31 = string(in.String())
+					}
+					out.Automatic = append(out.Automatic, v31)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "manual":
+			if in.IsNull() {
+				in.Skip()
+				out.Manual = nil
+			} else {
+				in.Delim('[')
+				if out.Manual == nil {
+					if !in.IsDelim(']') {
+						out.Manual = make([]string, 0, 4)
+					} else {
+						out.Manual = []string{}
+					}
+				} else {
+					out.Manual = (out.Manual)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v32 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v32 = string(in.String())
+					}
+					out.Manual = append(out.Manual, v32)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "current_user":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.CurrentUser = string(in.String())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in QuoteApproval) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"automatic\":"
+		out.RawString(prefix[1:])
+		if in.Automatic == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v33, v34 := range in.Automatic {
+				if v33 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v34))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"manual\":"
+		out.RawString(prefix)
+		if in.Manual == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v35, v36 := range in.Manual {
+				if v35 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v36))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"current_user\":"
+		out.RawString(prefix)
+		out.String(string(in.CurrentUser))
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v QuoteApproval) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *QuoteApproval) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *PreviewCard) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1529,9 +1856,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Pr
 					out.Authors = (out.Authors)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v31 PreviewCardAuthor
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in, &v31)
-					out.Authors = append(out.Authors, v31)
+					var v37 PreviewCardAuthor
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in, &v37)
+					out.Authors = append(out.Authors, v37)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1656,7 +1983,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Pr
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in PreviewCard) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in PreviewCard) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1687,11 +2014,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in P
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v32, v33 := range in.Authors {
-				if v32 > 0 {
+			for v38, v39 := range in.Authors {
+				if v38 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out, v33)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out, v39)
 			}
 			out.RawByte(']')
 		}
@@ -1782,14 +2109,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in P
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v PreviewCard) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *PreviewCard) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *PreviewCardAuthor) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *PreviewCardAuthor) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1839,7 +2166,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *Pr
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in PreviewCardAuthor) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in PreviewCardAuthor) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1864,7 +2191,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in P
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Poll) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *Poll) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1946,9 +2273,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *P
 					out.Options = (out.Options)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v34 PollOption
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in, &v34)
-					out.Options = append(out.Options, v34)
+					var v40 PollOption
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, &v40)
+					out.Options = append(out.Options, v40)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1969,15 +2296,15 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *P
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v35 interface{}
-					if m, ok := v35.(easyjson.Unmarshaler); ok {
+					var v41 interface{}
+					if m, ok := v41.(easyjson.Unmarshaler); ok {
 						m.UnmarshalEasyJSON(in)
-					} else if m, ok := v35.(json.Unmarshaler); ok {
+					} else if m, ok := v41.(json.Unmarshaler); ok {
 						_ = m.UnmarshalJSON(in.Raw())
 					} else {
-						v35 = in.Interface()
+						v41 = in.Interface()
 					}
-					out.Emojis = append(out.Emojis, v35)
+					out.Emojis = append(out.Emojis, v41)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2019,13 +2346,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *P
 						*out.OwnVotes = (*out.OwnVotes)[:0]
 					}
 					for !in.IsDelim(']') {
-						var v36 int
+						var v42 int
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							v36 = int(in.Int())
+							v42 = int(in.Int())
 						}
-						*out.OwnVotes = append(*out.OwnVotes, v36)
+						*out.OwnVotes = append(*out.OwnVotes, v42)
 						in.WantComma()
 					}
 					in.Delim(']')
@@ -2041,7 +2368,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in Poll) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in Poll) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2090,11 +2417,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v37, v38 := range in.Options {
-				if v37 > 0 {
+			for v43, v44 := range in.Options {
+				if v43 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out, v38)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, v44)
 			}
 			out.RawByte(']')
 		}
@@ -2106,16 +2433,16 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v39, v40 := range in.Emojis {
-				if v39 > 0 {
+			for v45, v46 := range in.Emojis {
+				if v45 > 0 {
 					out.RawByte(',')
 				}
-				if m, ok := v40.(easyjson.Marshaler); ok {
+				if m, ok := v46.(easyjson.Marshaler); ok {
 					m.MarshalEasyJSON(out)
-				} else if m, ok := v40.(json.Marshaler); ok {
+				} else if m, ok := v46.(json.Marshaler); ok {
 					out.Raw(m.MarshalJSON())
 				} else {
-					out.Raw(json.Marshal(v40))
+					out.Raw(json.Marshal(v46))
 				}
 			}
 			out.RawByte(']')
@@ -2133,11 +2460,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v41, v42 := range *in.OwnVotes {
-				if v41 > 0 {
+			for v47, v48 := range *in.OwnVotes {
+				if v47 > 0 {
 					out.RawByte(',')
 				}
-				out.Int(int(v42))
+				out.Int(int(v48))
 			}
 			out.RawByte(']')
 		}
@@ -2147,14 +2474,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Poll) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Poll) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *PollOption) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PollOption) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2198,7 +2525,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in PollOption) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PollOption) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2218,7 +2545,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *notificationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *notificationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -2235,21 +2562,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *n
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v43 *Notification
+			var v49 *Notification
 			if in.IsNull() {
 				in.Skip()
-				v43 = nil
+				v49 = nil
 			} else {
-				if v43 == nil {
-					v43 = new(Notification)
+				if v49 == nil {
+					v49 = new(Notification)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v43).UnmarshalEasyJSON(in)
+					(*v49).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v43)
+			*out = append(*out, v49)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -2258,19 +2585,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *n
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in notificationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in notificationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v44, v45 := range in {
-			if v44 > 0 {
+		for v50, v51 := range in {
+			if v50 > 0 {
 				out.RawByte(',')
 			}
-			if v45 == nil {
+			if v51 == nil {
 				out.RawString("null")
 			} else {
-				(*v45).MarshalEasyJSON(out)
+				(*v51).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -2279,14 +2606,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v notificationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *notificationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *Notification) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *Notification) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2360,7 +2687,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -2370,7 +2697,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
 			}
 		default:
 			in.SkipRecursive()
@@ -2382,7 +2709,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in Notification) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in Notification) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2423,26 +2750,26 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
 	}
 	out.RawByte('}')
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *Report) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *Report) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2522,13 +2849,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *R
 					out.StatusIDs = (out.StatusIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v46 string
+					var v52 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v46 = string(in.String())
+						v52 = string(in.String())
 					}
-					out.StatusIDs = append(out.StatusIDs, v46)
+					out.StatusIDs = append(out.StatusIDs, v52)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2549,13 +2876,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *R
 					out.RuleIDs = (out.RuleIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v47 string
+					var v53 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v47 = string(in.String())
+						v53 = string(in.String())
 					}
-					out.RuleIDs = append(out.RuleIDs, v47)
+					out.RuleIDs = append(out.RuleIDs, v53)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2576,13 +2903,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *R
 					out.CollectionIDs = (out.CollectionIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v48 string
+					var v54 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v48 = string(in.String())
+						v54 = string(in.String())
 					}
-					out.CollectionIDs = append(out.CollectionIDs, v48)
+					out.CollectionIDs = append(out.CollectionIDs, v54)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2611,7 +2938,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in Report) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in Report) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2661,11 +2988,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v49, v50 := range in.StatusIDs {
-				if v49 > 0 {
+			for v55, v56 := range in.StatusIDs {
+				if v55 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v50))
+				out.String(string(v56))
 			}
 			out.RawByte(']')
 		}
@@ -2677,11 +3004,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v51, v52 := range in.RuleIDs {
-				if v51 > 0 {
+			for v57, v58 := range in.RuleIDs {
+				if v57 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v52))
+				out.String(string(v58))
 			}
 			out.RawByte(']')
 		}
@@ -2693,11 +3020,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v53, v54 := range in.CollectionIDs {
-				if v53 > 0 {
+			for v59, v60 := range in.CollectionIDs {
+				if v59 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v54))
+				out.String(string(v60))
 			}
 			out.RawByte(']')
 		}
@@ -2713,7 +3040,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *SeveranceEvent) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *SeveranceEvent) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2779,7 +3106,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in SeveranceEvent) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in SeveranceEvent) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2820,7 +3147,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2934,7 +3261,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3003,14 +3330,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3040,21 +3367,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *G
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v55 *Account
+					var v61 *Account
 					if in.IsNull() {
 						in.Skip()
-						v55 = nil
+						v61 = nil
 					} else {
-						if v55 == nil {
-							v55 = new(Account)
+						if v61 == nil {
+							v61 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v55).UnmarshalEasyJSON(in)
+							(*v61).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v55)
+					out.Accounts = append(out.Accounts, v61)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3075,17 +3402,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *G
 					out.PartialAccounts = (out.PartialAccounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v56 *PartialAccount
+					var v62 *PartialAccount
 					if in.IsNull() {
 						in.Skip()
-						v56 = nil
+						v62 = nil
 					} else {
-						if v56 == nil {
-							v56 = new(PartialAccount)
+						if v62 == nil {
+							v62 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, v56)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, v62)
 					}
-					out.PartialAccounts = append(out.PartialAccounts, v56)
+					out.PartialAccounts = append(out.PartialAccounts, v62)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3106,21 +3433,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *G
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v57 *Status
+					var v63 *Status
 					if in.IsNull() {
 						in.Skip()
-						v57 = nil
+						v63 = nil
 					} else {
-						if v57 == nil {
-							v57 = new(Status)
+						if v63 == nil {
+							v63 = new(Status)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v57).UnmarshalEasyJSON(in)
+							(*v63).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Statuses = append(out.Statuses, v57)
+					out.Statuses = append(out.Statuses, v63)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3141,17 +3468,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *G
 					out.NotificationGroups = (out.NotificationGroups)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v58 *NotificationGroup
+					var v64 *NotificationGroup
 					if in.IsNull() {
 						in.Skip()
-						v58 = nil
+						v64 = nil
 					} else {
-						if v58 == nil {
-							v58 = new(NotificationGroup)
+						if v64 == nil {
+							v64 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, v58)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, v64)
 					}
-					out.NotificationGroups = append(out.NotificationGroups, v58)
+					out.NotificationGroups = append(out.NotificationGroups, v64)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3166,7 +3493,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3177,14 +3504,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v59, v60 := range in.Accounts {
-				if v59 > 0 {
+			for v65, v66 := range in.Accounts {
+				if v65 > 0 {
 					out.RawByte(',')
 				}
-				if v60 == nil {
+				if v66 == nil {
 					out.RawString("null")
 				} else {
-					(*v60).MarshalEasyJSON(out)
+					(*v66).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3195,14 +3522,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		{
 			out.RawByte('[')
-			for v61, v62 := range in.PartialAccounts {
-				if v61 > 0 {
+			for v67, v68 := range in.PartialAccounts {
+				if v67 > 0 {
 					out.RawByte(',')
 				}
-				if v62 == nil {
+				if v68 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *v62)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *v68)
 				}
 			}
 			out.RawByte(']')
@@ -3215,14 +3542,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v63, v64 := range in.Statuses {
-				if v63 > 0 {
+			for v69, v70 := range in.Statuses {
+				if v69 > 0 {
 					out.RawByte(',')
 				}
-				if v64 == nil {
+				if v70 == nil {
 					out.RawString("null")
 				} else {
-					(*v64).MarshalEasyJSON(out)
+					(*v70).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3235,14 +3562,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v65, v66 := range in.NotificationGroups {
-				if v65 > 0 {
+			for v71, v72 := range in.NotificationGroups {
+				if v71 > 0 {
 					out.RawByte(',')
 				}
-				if v66 == nil {
+				if v72 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *v66)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *v72)
 				}
 			}
 			out.RawByte(']')
@@ -3253,14 +3580,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3356,13 +3683,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 					out.SampleAccountIDs = (out.SampleAccountIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v67 string
+					var v73 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v67 = string(in.String())
+						v73 = string(in.String())
 					}
-					out.SampleAccountIDs = append(out.SampleAccountIDs, v67)
+					out.SampleAccountIDs = append(out.SampleAccountIDs, v73)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3389,7 +3716,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -3399,7 +3726,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
 			}
 		default:
 			in.SkipRecursive()
@@ -3411,7 +3738,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3457,11 +3784,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v68, v69 := range in.SampleAccountIDs {
-				if v68 > 0 {
+			for v74, v75 := range in.SampleAccountIDs {
+				if v74 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v69))
+				out.String(string(v75))
 			}
 			out.RawByte(']')
 		}
@@ -3474,16 +3801,16 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3549,7 +3876,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3590,7 +3917,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3605,7 +3932,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -3622,13 +3949,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 					out.KeywordMatches = (out.KeywordMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v70 string
+					var v76 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v70 = string(in.String())
+						v76 = string(in.String())
 					}
-					out.KeywordMatches = append(out.KeywordMatches, v70)
+					out.KeywordMatches = append(out.KeywordMatches, v76)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3649,13 +3976,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 					out.StatusMatches = (out.StatusMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v71 string
+					var v77 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v71 = string(in.String())
+						v77 = string(in.String())
 					}
-					out.StatusMatches = append(out.StatusMatches, v71)
+					out.StatusMatches = append(out.StatusMatches, v77)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3670,14 +3997,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -3686,11 +4013,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v72, v73 := range in.KeywordMatches {
-				if v72 > 0 {
+			for v78, v79 := range in.KeywordMatches {
+				if v78 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v73))
+				out.String(string(v79))
 			}
 			out.RawByte(']')
 		}
@@ -3702,11 +4029,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v74, v75 := range in.StatusMatches {
-				if v74 > 0 {
+			for v80, v81 := range in.StatusMatches {
+				if v80 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v75))
+				out.String(string(v81))
 			}
 			out.RawByte(']')
 		}
@@ -3716,14 +4043,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3765,13 +4092,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *F
 					out.Context = (out.Context)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v76 string
+					var v82 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v76 = string(in.String())
+						v82 = string(in.String())
 					}
-					out.Context = append(out.Context, v76)
+					out.Context = append(out.Context, v82)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3812,9 +4139,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *F
 					out.Keywords = (out.Keywords)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v77 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, &v77)
-					out.Keywords = append(out.Keywords, v77)
+					var v83 FilterKeyword
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in, &v83)
+					out.Keywords = append(out.Keywords, v83)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3835,9 +4162,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *F
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v78 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, &v78)
-					out.Statuses = append(out.Statuses, v78)
+					var v84 FilterStatus
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, &v84)
+					out.Statuses = append(out.Statuses, v84)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3852,7 +4179,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3873,11 +4200,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v79, v80 := range in.Context {
-				if v79 > 0 {
+			for v85, v86 := range in.Context {
+				if v85 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v80))
+				out.String(string(v86))
 			}
 			out.RawByte(']')
 		}
@@ -3903,11 +4230,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v81, v82 := range in.Keywords {
-				if v81 > 0 {
+			for v87, v88 := range in.Keywords {
+				if v87 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, v82)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out, v88)
 			}
 			out.RawByte(']')
 		}
@@ -3919,18 +4246,18 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v83, v84 := range in.Statuses {
-				if v83 > 0 {
+			for v89, v90 := range in.Statuses {
+				if v89 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, v84)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, v90)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3966,7 +4293,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3982,7 +4309,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4024,7 +4351,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4045,7 +4372,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4107,7 +4434,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4145,14 +4472,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4169,21 +4496,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *c
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v85 *Conversation
+			var v91 *Conversation
 			if in.IsNull() {
 				in.Skip()
-				v85 = nil
+				v91 = nil
 			} else {
-				if v85 == nil {
-					v85 = new(Conversation)
+				if v91 == nil {
+					v91 = new(Conversation)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v85).UnmarshalEasyJSON(in)
+					(*v91).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v85)
+			*out = append(*out, v91)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4192,19 +4519,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v86, v87 := range in {
-			if v86 > 0 {
+		for v92, v93 := range in {
+			if v92 > 0 {
 				out.RawByte(',')
 			}
-			if v87 == nil {
+			if v93 == nil {
 				out.RawString("null")
 			} else {
-				(*v87).MarshalEasyJSON(out)
+				(*v93).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4213,14 +4540,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4262,21 +4589,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *C
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v88 *Account
+					var v94 *Account
 					if in.IsNull() {
 						in.Skip()
-						v88 = nil
+						v94 = nil
 					} else {
-						if v88 == nil {
-							v88 = new(Account)
+						if v94 == nil {
+							v94 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v88).UnmarshalEasyJSON(in)
+							(*v94).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v88)
+					out.Accounts = append(out.Accounts, v94)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4305,7 +4632,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4326,14 +4653,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v89, v90 := range in.Accounts {
-				if v89 > 0 {
+			for v95, v96 := range in.Accounts {
+				if v95 > 0 {
 					out.RawByte(',')
 				}
-				if v90 == nil {
+				if v96 == nil {
 					out.RawString("null")
 				} else {
-					(*v90).MarshalEasyJSON(out)
+					(*v96).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -4353,14 +4680,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4377,21 +4704,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *a
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v91 *Account
+			var v97 *Account
 			if in.IsNull() {
 				in.Skip()
-				v91 = nil
+				v97 = nil
 			} else {
-				if v91 == nil {
-					v91 = new(Account)
+				if v97 == nil {
+					v97 = new(Account)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v91).UnmarshalEasyJSON(in)
+					(*v97).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v91)
+			*out = append(*out, v97)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4400,19 +4727,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v92, v93 := range in {
-			if v92 > 0 {
+		for v98, v99 := range in {
+			if v98 > 0 {
 				out.RawByte(',')
 			}
-			if v93 == nil {
+			if v99 == nil {
 				out.RawString("null")
 			} else {
-				(*v93).MarshalEasyJSON(out)
+				(*v99).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4421,14 +4748,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *accountFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4650,13 +4977,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v94 CustomEmoji
+					var v100 CustomEmoji
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v94).UnmarshalEasyJSON(in)
+						(v100).UnmarshalEasyJSON(in)
 					}
-					out.Emojis = append(out.Emojis, v94)
+					out.Emojis = append(out.Emojis, v100)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4677,9 +5004,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 					out.Roles = (out.Roles)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v95 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v95)
-					out.Roles = append(out.Roles, v95)
+					var v101 AccountRole
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in, &v101)
+					out.Roles = append(out.Roles, v101)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4700,9 +5027,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v96 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v96)
-					out.Fields = append(out.Fields, v96)
+					var v102 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in, &v102)
+					out.Fields = append(out.Fields, v102)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4747,7 +5074,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -4757,7 +5084,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -4783,7 +5110,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in accountFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4946,11 +5273,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v97, v98 := range in.Emojis {
-				if v97 > 0 {
+			for v103, v104 := range in.Emojis {
+				if v103 > 0 {
 					out.RawByte(',')
 				}
-				(v98).MarshalEasyJSON(out)
+				(v104).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -4962,11 +5289,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v99, v100 := range in.Roles {
-				if v99 > 0 {
+			for v105, v106 := range in.Roles {
+				if v105 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v100)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out, v106)
 			}
 			out.RawByte(']')
 		}
@@ -4978,11 +5305,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v101, v102 := range in.Fields {
-				if v101 > 0 {
+			for v107, v108 := range in.Fields {
+				if v107 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v102)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out, v108)
 			}
 			out.RawByte(']')
 		}
@@ -5010,12 +5337,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -5027,14 +5354,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5088,7 +5415,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5119,7 +5446,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5173,9 +5500,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *S
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v103 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v103)
-					out.Fields = append(out.Fields, v103)
+					var v109 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in, &v109)
+					out.Fields = append(out.Fields, v109)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5220,13 +5547,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *S
 					out.AttributionDomains = (out.AttributionDomains)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v104 string
+					var v110 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v104 = string(in.String())
+						v110 = string(in.String())
 					}
-					out.AttributionDomains = append(out.AttributionDomains, v104)
+					out.AttributionDomains = append(out.AttributionDomains, v110)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5247,16 +5574,22 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *S
 					out.ChosenLanguages = (out.ChosenLanguages)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v105 string
+					var v111 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v105 = string(in.String())
+						v111 = string(in.String())
 					}
-					out.ChosenLanguages = append(out.ChosenLanguages, v105)
+					out.ChosenLanguages = append(out.ChosenLanguages, v111)
 					in.WantComma()
 				}
 				in.Delim(']')
+			}
+		case "quote_policy":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.QuotePolicy = string(in.String())
 			}
 		default:
 			in.SkipRecursive()
@@ -5268,7 +5601,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5299,11 +5632,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v106, v107 := range in.Fields {
-				if v106 > 0 {
+			for v112, v113 := range in.Fields {
+				if v112 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v107)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out, v113)
 			}
 			out.RawByte(']')
 		}
@@ -5335,11 +5668,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v108, v109 := range in.AttributionDomains {
-				if v108 > 0 {
+			for v114, v115 := range in.AttributionDomains {
+				if v114 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v109))
+				out.String(string(v115))
 			}
 			out.RawByte(']')
 		}
@@ -5351,18 +5684,23 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v110, v111 := range in.ChosenLanguages {
-				if v110 > 0 {
+			for v116, v117 := range in.ChosenLanguages {
+				if v116 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v111))
+				out.String(string(v117))
 			}
 			out.RawByte(']')
 		}
 	}
+	{
+		const prefix string = ",\"quote_policy\":"
+		out.RawString(prefix)
+		out.String(string(in.QuotePolicy))
+	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5412,7 +5750,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5437,7 +5775,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5479,7 +5817,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

@@ -22,6 +22,7 @@ var encodedTypes = map[string]any{
 	"Status": Status{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
 	"GroupedNotifications": GroupedNotifications{}, "Conversation": Conversation{}, "MediaAttachment": MediaAttachment{},
 	"Poll": Poll{}, "PreviewCard": PreviewCard{}, "CustomEmoji": CustomEmoji{}, "FilterResult": FilterResult{},
+	"Quote": Quote{}, "ShallowQuote": ShallowQuote{}, "QuoteApproval": QuoteApproval{},
 	"wsFrame":    wsFrame{},
 	"statusList": []*Status{}, "accountList": []*Account{}, "relationshipList": []*Relationship{},
 	"notificationList": []*Notification{}, "conversationList": []*Conversation{},

@@ -72,6 +72,8 @@ type Source struct {
 	// ChosenLanguages is Herd's own: the languages public and hashtag timelines
 	// show (null: all), set by update_credentials' source[chosen_languages][].
 	ChosenLanguages []string `json:"chosen_languages"`
+	// QuotePolicy is who may quote new posts by default (4.5).
+	QuotePolicy string `json:"quote_policy"`
 }
 
 // Role is CredentialAccount.role.
@@ -107,6 +109,8 @@ type Status struct {
 	InReplyToID        *string            `json:"in_reply_to_id"`
 	InReplyToAccountID *string            `json:"in_reply_to_account_id"`
 	Reblog             *Status            `json:"reblog"`
+	Quote              any                `json:"quote"` // *Quote, *ShallowQuote or nil
+	QuoteApproval      *QuoteApproval     `json:"quote_approval"`
 	Poll               *Poll              `json:"poll"`
 	Card               any                `json:"card"`
 	Language           *string            `json:"language"`
@@ -117,6 +121,27 @@ type Status struct {
 	Bookmarked         *bool              `json:"bookmarked,omitempty"`
 	Pinned             *bool              `json:"pinned,omitempty"`
 	Filtered           []FilterResult     `json:"filtered,omitempty"`
+}
+
+// Quote is Status.quote on a status rendered on its own: the quoted status itself
+// (null unless the quote is shown).
+type Quote struct {
+	State        string  `json:"state"`
+	QuotedStatus *Status `json:"quoted_status"`
+}
+
+// ShallowQuote is Status.quote one level down, where a quote names its status by id.
+type ShallowQuote struct {
+	State          string  `json:"state"`
+	QuotedStatusID *string `json:"quoted_status_id"`
+}
+
+// QuoteApproval is Status.quote_approval: who may quote the status, and what that
+// means for the viewer.
+type QuoteApproval struct {
+	Automatic   []string `json:"automatic"`
+	Manual      []string `json:"manual"`
+	CurrentUser string   `json:"current_user"`
 }
 
 // PostedWith is Status.application: the app a status was posted with.

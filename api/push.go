@@ -19,11 +19,11 @@ type WebPushSubscription struct {
 
 // alertNames are the alerts of a subscription as Mastodon names them.
 var alertNames = []string{"mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
-	"admin.sign_up", "admin.report"}
+	"admin.sign_up", "admin.report", "quote", "quoted_update"}
 
 func alertFields(a *push.Alerts) []*bool {
 	return []*bool{&a.Mention, &a.Status, &a.Reblog, &a.Follow, &a.FollowRequest, &a.Favourite, &a.Poll, &a.Update,
-		&a.AdminSignUp, &a.AdminReport}
+		&a.AdminSignUp, &a.AdminReport, &a.Quote, &a.QuotedUpdate}
 }
 
 // routePush registers the Web Push subscription of the calling token.

@@ -54,7 +54,7 @@ func TestPushSubscription(t *testing.T) {
 	body["data"].(map[string]any)["alerts"].(map[string]bool)["admin.sign_up"] = true
 	e := subscribe(t, c, alice.Token, body)
 	if e.ID == "" || e.Alerts["admin.sign_up"] || e.Endpoint != "https://push.example/device/1" || !e.Standard || e.Policy != "all" ||
-		!e.Alerts["mention"] || !e.Alerts["follow"] || e.Alerts["favourite"] || len(e.Alerts) != 10 {
+		!e.Alerts["mention"] || !e.Alerts["follow"] || e.Alerts["favourite"] || len(e.Alerts) != 12 {
 		t.Errorf("subscription %+v", e)
 	}
 	if raw, err := base64.RawURLEncoding.DecodeString(e.ServerKey); err != nil || len(raw) != 65 || raw[0] != 4 {

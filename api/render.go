@@ -72,6 +72,9 @@ func (s *Server) renderStatuses(ctx context.Context, viewer shard.ID, sts []*sta
 	if err != nil {
 		return nil, err
 	}
+	if err := s.deepenQuotes(ctx, viewer, shown, rendered); err != nil {
+		return nil, err
+	}
 	out := make([]*Status, 0, len(sts))
 	for _, st := range sts {
 		if accs[st.AccountID] == nil || (accs[st.AccountID].Suspended && !withSuspended) {
@@ -138,6 +141,10 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 	if err != nil {
 		return nil, err
 	}
+	approvals, err := s.quoteApprovals(ctx, viewer, shown)
+	if err != nil {
+		return nil, err
+	}
 	var marks []status.Marks
 	if viewer != 0 {
 		if marks, err = s.d.Statuses.ViewerMarks(ctx, viewer, shown); err != nil {
@@ -151,6 +158,7 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 			continue
 		}
 		r := s.status(st, acc, counts[i], accs)
+		r.QuoteApproval = approvals[i]
 		if e := emojis[st.ID]; e != nil {
 			r.Emojis = e
 		}
@@ -184,7 +192,8 @@ func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs m
 	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
 		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []CustomEmoji{},
-		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies}
+		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies, QuotesCount: c.Quotes,
+		Quote: shallowQuote(st)}
 	if st.Local {
 		r.URI = s.statusURI(acc.Username, st.ID)
 		r.URL = ptr(s.profileURL(acc.Username) + "/" + st.ID.String())

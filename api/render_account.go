@@ -174,7 +174,7 @@ func (s *Server) credentialAccount(ctx context.Context, id shard.ID) (*Account, 
 	out.Source = &Source{Privacy: u.Privacy(), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
 		Note: a.NoteSource, Fields: fields(a.FieldSources), FollowRequestsCount: len(reqs),
 		HideCollections: a.HideCollections, Discoverable: a.Discoverable, Indexable: a.Indexable, AttributionDomains: nonNil(a.AttributionDomains),
-		ChosenLanguages: u.ChosenLanguages}
+		ChosenLanguages: u.ChosenLanguages, QuotePolicy: u.QuotePolicy()}
 	if out.Role, err = s.roleCache().userRole(ctx, u); err != nil {
 		return nil, err
 	}

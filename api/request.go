@@ -148,6 +148,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Email has already been taken", Cause: err}
+	case errors.Is(err, status.ErrQuoteNotFound):
+		return &HTTPError{Code: 404, Msg: "The post you are trying to quote does not appear to exist.", Cause: err}
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, status.ErrNotFound), errors.Is(err, notification.ErrNotFound),
 		errors.Is(err, moderation.ErrNotFound), errors.Is(err, media.ErrNotFound), errors.Is(err, list.ErrNotFound),
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),

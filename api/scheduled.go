@@ -32,6 +32,9 @@ type ScheduledParams struct {
 	ScheduledAt   *string        `json:"scheduled_at"`
 	Idempotency   *string        `json:"idempotency"`
 	WithRateLimit bool           `json:"with_rate_limit"`
+	// QuotedStatusID and QuotePolicy are the quote's (Mastodon 4.5).
+	QuotedStatusID *string `json:"quoted_status_id"`
+	QuotePolicy    *string `json:"quote_approval_policy,omitempty"`
 }
 
 // ScheduledPoll is the poll a scheduled status will ask.
@@ -178,6 +181,12 @@ func (s *Server) scheduledEntities(ctx context.Context, list []*schedule.Schedul
 		}
 		if p.Idempotency != "" {
 			e.Params.Idempotency = ptr(p.Idempotency)
+		}
+		if p.QuotedStatusID != 0 {
+			e.Params.QuotedStatusID = ptr(p.QuotedStatusID.String())
+		}
+		if p.QuotePolicy != "" {
+			e.Params.QuotePolicy = ptr(p.QuotePolicy)
 		}
 		out[i] = e
 	}

@@ -23,11 +23,15 @@ func (s *Server) postStatus(r *req) error {
 	if err != nil {
 		return err
 	}
+	quoted, err := r.idParam("quoted_status_id")
+	if err != nil {
+		return err
+	}
 	ask, err := pollAsk(r)
 	if err != nil {
 		return err
 	}
-	post := status.Post{Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
+	post := status.Post{QuotedStatusID: quoted, QuotePolicy: status.QuotePolicy(r.p.str("quote_approval_policy")), Text: text.Strip(r.p.str("status")), SpoilerText: r.p.str("spoiler_text"),
 		Visibility: status.Visibility(r.p.str("visibility")), Language: r.p.str("language"),
 		InReplyToID: reply, IdempotencyKey: string(r.ctx.Request.Header.Peek("Idempotency-Key")), Poll: ask,
 		MediaIDs: attached}
@@ -127,6 +131,9 @@ func (s *Server) editStatus(r *req) error {
 			return err
 		}
 		change.MediaIDs = &ids
+	}
+	if v := r.p.opt("quote_approval_policy"); v != nil {
+		change.QuotePolicy = ptr(status.QuotePolicy(*v))
 	}
 	if change.MediaAttributes, err = s.mediaAttributes(r); err != nil {
 		return err
@@ -297,4 +304,62 @@ func (s *Server) byMe(do func(ctx context.Context, by *account.Account, id shard
 		}
 		return do(ctx, me, id)
 	})
+}
+
+// statusQuotes answers GET /api/v1/statuses/:id/quotes: the accepted quotes of one of
+// the viewer's own statuses, newest first.
+func (s *Server) statusQuotes(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	p, err := r.page(20, 40)
+	if err != nil {
+		return err
+	}
+	rows, err := s.d.Statuses.Quotes(r.context(), r.viewer, id, p)
+	if err != nil {
+		return err
+	}
+	ids := make([]shard.ID, len(rows))
+	for i, l := range rows {
+		ids[i] = l.ID
+	}
+	out, err := s.statusesByID(r.context(), r.viewer, ids, true)
+	if err != nil {
+		return err
+	}
+	r.link(paging.IDs(ids))
+	return r.json(out)
+}
+
+// revokeQuote answers POST /api/v1/statuses/:id/quotes/:quoting_status_id/revoke
+// with the quoting status, its quote now revoked.
+func (s *Server) revokeQuote(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	quoting, err := r.pathID("quoting_status_id")
+	if err != nil {
+		return err
+	}
+	st, err := s.d.Statuses.RevokeQuote(r.context(), r.viewer, id, quoting)
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
+}
+
+// setQuotePolicy answers PUT /api/v1/statuses/:id/interaction_policy.
+func (s *Server) setQuotePolicy(r *req) error {
+	id, err := r.pathID("id")
+	if err != nil {
+		return err
+	}
+	st, err := s.d.Statuses.SetQuotePolicy(r.context(), r.viewer, id, status.QuotePolicy(r.p.str("quote_approval_policy")))
+	if err != nil {
+		return err
+	}
+	return s.answerStatus(r, st)
 }

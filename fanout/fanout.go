@@ -52,6 +52,8 @@ type Statuses interface {
 	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*status.Status, error)
 	DeleteReblogs(ctx context.Context, id shard.ID) error
 	RebloggedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
+	// QuotedBy lists the statuses that quote a status (accepted quotes).
+	QuotedBy(ctx context.Context, id shard.ID, p paging.Page) ([]status.Listed, error)
 	ByAccount(ctx context.Context, viewer, author shard.ID, p paging.Page, f status.AccountFilter) ([]shard.ID, error)
 	Voters(ctx context.Context, st *status.Status, localOnly bool) ([]shard.ID, error)
 }
@@ -457,19 +459,6 @@ func (s *Service) olderFollows(ctx context.Context, author shard.ID, ids []shard
 		follows[i] = records[j]
 	}
 	return nil
-}
-
-func (s *Service) updated(ctx context.Context, e status.Event) error {
-	boosts, err := s.statuses.RebloggedBy(ctx, e.StatusID, paging.Page{Limit: 1000})
-	if err != nil {
-		return err
-	}
-	for _, b := range boosts {
-		if err := s.notifier.Notify(ctx, b.ID, e.Author, notification.Update, e.StatusID); err != nil {
-			return err
-		}
-	}
-	return s.streamUpdated(ctx, e.StatusID)
 }
 
 func (s *Service) deleted(ctx context.Context, st *status.Status) error {

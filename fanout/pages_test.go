@@ -64,6 +64,10 @@ func (s pageStatuses) GetMany(context.Context, []shard.ID) (map[shard.ID]*status
 	return map[shard.ID]*status.Status{s.st.ID: s.st}, nil
 }
 func (pageStatuses) DeleteReblogs(context.Context, shard.ID) error { return nil }
+func (pageStatuses) QuotedBy(context.Context, shard.ID, paging.Page) ([]status.Listed, error) {
+	return nil, nil
+}
+
 func (pageStatuses) RebloggedBy(context.Context, shard.ID, paging.Page) ([]status.Listed, error) {
 	return nil, nil
 }

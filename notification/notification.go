@@ -35,6 +35,10 @@ const (
 	Favourite     Kind = "favourite"
 	Poll          Kind = "poll"
 	Update        Kind = "update"
+	// Quote tells an author that someone quoted their status; QuotedUpdate tells
+	// those who quoted a status that it was edited (Mastodon 4.5).
+	Quote        Kind = "quote"
+	QuotedUpdate Kind = "quoted_update"
 	// AdminSignUp tells an admin of a new user let in (at registration, or at the
 	// approval of a pending one).
 	AdminSignUp Kind = "admin.sign_up"
@@ -47,7 +51,8 @@ const (
 )
 
 // Kinds lists the kinds Herd produces.
-var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, AdminSignUp, AdminReport, SeveredRelationships}
+var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, Quote, QuotedUpdate,
+	AdminSignUp, AdminReport, SeveredRelationships}
 
 // Notification is one notification of an account.
 type Notification struct {

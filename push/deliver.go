@@ -103,6 +103,10 @@ func (a Alerts) wants(k notification.Kind) bool {
 		return a.Poll
 	case notification.Update:
 		return a.Update
+	case notification.Quote:
+		return a.Quote
+	case notification.QuotedUpdate:
+		return a.QuotedUpdate
 	case notification.AdminSignUp:
 		return a.AdminSignUp
 	case notification.AdminReport:
@@ -150,6 +154,8 @@ var titles = map[notification.Kind]string{
 	notification.Favourite:     "%s favorited your post",
 	notification.Poll:          "A poll by %s has ended",
 	notification.Update:        "%s edited a post",
+	notification.Quote:         "%s quoted your post",
+	notification.QuotedUpdate:  "%s edited a post you have quoted",
 	notification.AdminSignUp:   "%s signed up",
 	notification.AdminReport:   "%s submitted a report",
 }

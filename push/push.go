@@ -78,6 +78,8 @@ type Alerts struct {
 	Update        bool `cbor:"8,keyasint,omitempty"`
 	AdminSignUp   bool `cbor:"9,keyasint,omitempty"`
 	AdminReport   bool `cbor:"10,keyasint,omitempty"`
+	Quote         bool `cbor:"11,keyasint,omitempty"`
+	QuotedUpdate  bool `cbor:"12,keyasint,omitempty"`
 }
 
 // Subscription is the push subscription of one access token.

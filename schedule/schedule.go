@@ -77,6 +77,9 @@ type Params struct {
 	Idempotency string     `cbor:"9,keyasint,omitempty"`
 	AppName     string     `cbor:"10,keyasint,omitempty"`
 	AppWebsite  string     `cbor:"11,keyasint,omitempty"`
+	// QuotedStatusID and QuotePolicy are the quote's (status.Post's).
+	QuotedStatusID shard.ID `cbor:"12,keyasint,omitempty"`
+	QuotePolicy    string   `cbor:"13,keyasint,omitempty"`
 }
 
 // Scheduled is one scheduled status.
@@ -157,7 +160,7 @@ func (sc *Scheduled) Post() status.Post {
 	p := sc.Params
 	post := status.Post{ID: sc.StatusID, Text: p.Text, SpoilerText: p.SpoilerText, Visibility: status.Visibility(p.Visibility),
 		Language: p.Language, Sensitive: &p.Sensitive, InReplyToID: p.InReplyToID, MediaIDs: p.MediaIDs,
-		AppName: p.AppName, AppWebsite: p.AppWebsite}
+		AppName: p.AppName, AppWebsite: p.AppWebsite, QuotedStatusID: p.QuotedStatusID, QuotePolicy: status.QuotePolicy(p.QuotePolicy)}
 	if p.Poll != nil {
 		post.Poll = &poll.Ask{Options: p.Poll.Options, ExpiresIn: time.Duration(p.Poll.ExpiresIn) * time.Second,
 			Multiple: p.Poll.Multiple, HideTotals: p.Poll.HideTotals}

@@ -262,7 +262,7 @@ func record(sc *Scheduled) (store.Mutation, error) {
 func paramsOf(p status.Post) Params {
 	out := Params{Text: p.Text, SpoilerText: p.SpoilerText, Visibility: string(p.Visibility), Language: p.Language,
 		InReplyToID: p.InReplyToID, MediaIDs: p.MediaIDs, Idempotency: p.IdempotencyKey, AppName: p.AppName,
-		AppWebsite: p.AppWebsite}
+		AppWebsite: p.AppWebsite, QuotedStatusID: p.QuotedStatusID, QuotePolicy: string(p.QuotePolicy)}
 	if p.Sensitive != nil {
 		out.Sensitive = *p.Sensitive
 	}

@@ -69,6 +69,10 @@ type Post struct {
 	AppName, AppWebsite string
 	Poll                *poll.Ask
 	MediaIDs            []shard.ID
+	// QuotedStatusID is the status the post quotes, if any.
+	QuotedStatusID shard.ID
+	// QuotePolicy is who may quote the post; empty: the author's default.
+	QuotePolicy QuotePolicy
 	// ID, when set, is the id reserved for the status (a scheduled status's, see
 	// Prepare): Create makes the status under it only if no status has it yet, and
 	// otherwise returns the one that has it, so that making it again is harmless.
@@ -94,6 +98,9 @@ func (s *Service) validate(p *Post) error {
 	if len(p.Language) > 16 {
 		return invalid("Language is not a valid language code")
 	}
+	if p.QuotePolicy != "" && !p.QuotePolicy.Valid() {
+		return invalid("Quote approval policy is not included in the list")
+	}
 	if len(p.IdempotencyKey) > 256 {
 		return invalid("Idempotency-Key is too long")
 	}
@@ -103,7 +110,7 @@ func (s *Service) validate(p *Post) error {
 // defaults fills in what p leaves to the author's preferences, as Mastodon's
 // PostStatusService does; an author without a user (a test fixture) posts publicly.
 func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error {
-	if p.Visibility != "" && p.Language != "" && p.Sensitive != nil {
+	if p.Visibility != "" && p.Language != "" && p.Sensitive != nil && p.QuotePolicy != "" {
 		return nil
 	}
 	u, err := s.accounts.User(ctx, author)
@@ -121,6 +128,9 @@ func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error 
 	}
 	if p.Sensitive == nil {
 		p.Sensitive = &u.DefaultSensitive
+	}
+	if p.QuotePolicy == "" {
+		p.QuotePolicy = QuotePolicy(u.QuotePolicy())
 	}
 	return nil
 }
@@ -171,9 +181,14 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	}
 	st := &Status{ID: id, AccountID: author, Poll: question, MediaIDs: p.MediaIDs, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
 		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
-		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true}
+		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true,
+		QuotePolicy: p.QuotePolicy}
 	st.ThreadID = st.ID
 	if err := s.inReplyTo(ctx, st, p.InReplyToID); err != nil {
+		return nil, err
+	}
+	quoted, err := s.quote(ctx, st, p.QuotedStatusID)
+	if err != nil {
 		return nil, err
 	}
 	marks, err := s.attach(ctx, st)
@@ -188,6 +203,9 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 		return nil, err
 	}
 	if err := s.announce(ctx, st); err != nil {
+		return nil, err
+	}
+	if err := s.notifyQuoted(ctx, st, quoted); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -231,10 +249,14 @@ func (s *Service) Prepare(ctx context.Context, author shard.ID, p *Post) ([]stor
 			return nil, err
 		}
 	}
-	st := &Status{ID: p.ID, AccountID: author, MediaIDs: p.MediaIDs}
+	st := &Status{ID: p.ID, AccountID: author, MediaIDs: p.MediaIDs, Visibility: p.Visibility}
 	if err := s.inReplyTo(ctx, st, p.InReplyToID); err != nil {
 		return nil, err
 	}
+	if _, err := s.quote(ctx, st, p.QuotedStatusID); err != nil {
+		return nil, err
+	}
+	p.Visibility = st.Visibility // a quote of a private status is private
 	return s.attach(ctx, st)
 }
 
@@ -311,6 +333,7 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra .
 			store.Mutation{Kind: store.Put, Table: tReblogsBy, PK: st.ReblogOfID.Bytes(), CK: st.ID.Bytes(), Value: st.AccountID.Bytes()})
 	}
 	muts = append(muts, s.pollEnd(st)...)
+	muts = append(muts, quoteRows(st, 1)...)
 	muts = append(muts, extra...)
 	cleared := s.outbox.take()
 	muts = append(muts, cleared...)

@@ -50,6 +50,8 @@ type Change struct {
 	// MediaAttributes change attachments the status carries after the edit
 	// (Mastodon's media_attributes[]); those of others are ignored, as Mastodon does.
 	MediaAttributes []MediaAttribute
+	// QuotePolicy, when not nil, is who may quote the status from now on.
+	QuotePolicy *QuotePolicy
 }
 
 // MediaAttribute is the change of one attachment in an edit.
@@ -76,6 +78,12 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 	}
 	if s.format.Length(spoiler, text) > s.opts.MaxCharacters {
 		return nil, invalid("Text character limit of %d exceeded", s.opts.MaxCharacters)
+	}
+	if c.QuotePolicy != nil {
+		if !c.QuotePolicy.Valid() {
+			return nil, invalid("Quote approval policy is not included in the list")
+		}
+		st.QuotePolicy = *c.QuotePolicy
 	}
 	now := s.opts.Now().UTC()
 	question, err := s.editedPoll(st.Poll, c.Poll, now)
@@ -268,6 +276,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 		{Kind: store.Delete, Table: tStatuses, PK: st.ID.Bytes(), CK: empty},
 		{Kind: store.Delete, Table: tByAccount, PK: st.AccountID.Bytes(), CK: st.ID.Bytes()},
 		{Kind: store.DeletePartition, Table: tEdits, PK: st.ID.Bytes()},
+		{Kind: store.DeletePartition, Table: tQuotes, PK: st.ID.Bytes()},
 		account.CountMutation(st.AccountID, account.CountStatuses, -1),
 	}
 	if st.Local && st.ReblogOfID == 0 {
@@ -285,6 +294,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 			store.Mutation{Kind: store.Delete, Table: tReplies, PK: st.InReplyToID.Bytes(), CK: st.ID.Bytes()},
 			countMutation(st.InReplyToID, countReplies, -1))
 	}
+	muts = append(muts, quoteRows(st, -1)...)
 	if st.ReblogOfID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Delete, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes()},

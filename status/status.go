@@ -83,6 +83,10 @@ type Status struct {
 	Poll *poll.Poll `cbor:"22,keyasint,omitempty"`
 	// MediaIDs are its attachments, in order.
 	MediaIDs []shard.ID `cbor:"23,keyasint,omitempty"`
+	// Quote is the status this one quotes, if any (quote.go).
+	Quote *Quote `cbor:"24,keyasint,omitempty"`
+	// QuotePolicy is who the author lets quote it; see EffectiveQuotePolicy.
+	QuotePolicy QuotePolicy `cbor:"25,keyasint,omitempty"`
 	// RemoteMedia are the attachments of a remote status as its server describes
 	// them, for CreateRemote to record (as MediaIDs); never stored.
 	RemoteMedia []media.Remote `cbor:"-"`
@@ -105,7 +109,7 @@ func (s *Status) Mentioned(id shard.ID) bool {
 }
 
 // Counts are a status's counters.
-type Counts struct{ Replies, Reblogs, Favourites int64 }
+type Counts struct{ Replies, Reblogs, Favourites, Quotes int64 }
 
 // Counter names of the status_counters table.
 const (
@@ -146,7 +150,7 @@ func Schema() store.Schema {
 		{Name: tReblogs}, {Name: tReblogsBy, Order: store.Desc},
 		{Name: tBookmarks}, {Name: tBookmarksOf, Order: store.Desc},
 		{Name: tPins}, {Name: tPinsOf, Order: store.Desc},
-		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs},
+		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs}, {Name: tQuotes, Order: store.Desc},
 		{Name: tTombstones, TTL: TombstoneTTL},
 	}, poll.Schema()...)
 }
@@ -165,12 +169,15 @@ type Accounts interface {
 
 // Policy is the part of the visibility policy (package visibility) that statuses
 // need: who may see a status, which of an author's statuses a listing shows, and who
-// may boost one.
+// may boost or quote one.
 type Policy interface {
 	CanSee(ctx context.Context, viewer shard.ID, st *Status) (bool, error)
 	Filter(ctx context.Context, viewer shard.ID, sts []*Status) ([]*Status, error)
 	Listed(ctx context.Context, viewer, author shard.ID) ([]Visibility, error)
 	Boostable(viewer shard.ID, st *Status) bool
+	// Quotable reports whether viewer, who may see st, may quote it with the quote
+	// accepted at once.
+	Quotable(ctx context.Context, viewer shard.ID, st *Status) (bool, error)
 }
 
 // Notifier is the part of the notification service that statuses need.
@@ -328,10 +335,10 @@ func (s *Service) ForgetEvent(e Event) {
 
 // Counts returns the counters of statuses, in order.
 func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) {
-	keys := make([]store.Key, 0, 3*len(ids))
+	keys := make([]store.Key, 0, 4*len(ids))
 	for _, id := range ids {
-		pk := id.Bytes() // the three keys of a status share it: the store only reads keys
-		for _, c := range []string{countReplies, countReblogs, countFavourites} {
+		pk := id.Bytes() // the keys of a status share it: the store only reads keys
+		for _, c := range []string{countReplies, countReblogs, countFavourites, countQuotes} {
 			keys = append(keys, store.Key{PK: pk, CK: []byte(c)})
 		}
 	}
@@ -341,7 +348,8 @@ func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) 
 	}
 	out := make([]Counts, len(ids))
 	for i := range ids {
-		out[i] = Counts{Replies: max(vals[3*i], 0), Reblogs: max(vals[3*i+1], 0), Favourites: max(vals[3*i+2], 0)}
+		out[i] = Counts{Replies: max(vals[4*i], 0), Reblogs: max(vals[4*i+1], 0), Favourites: max(vals[4*i+2], 0),
+			Quotes: max(vals[4*i+3], 0)}
 	}
 	return out, nil
 }

@@ -129,3 +129,17 @@ func authors(sts []*status.Status, keep func(*status.Status) bool) []shard.ID {
 	}
 	return out
 }
+
+// Quotable is the rule Quotable, reading the follow only where the status's quote
+// policy asks for it.
+func (p *Policy) Quotable(ctx context.Context, viewer shard.ID, st *status.Status) (bool, error) {
+	follows := false
+	if viewer != 0 && viewer != st.AccountID && st.EffectiveQuotePolicy() == status.QuoteFollowers {
+		fl, err := p.accounts.FollowOf(ctx, viewer, st.AccountID)
+		if err != nil {
+			return false, err
+		}
+		follows = fl != nil
+	}
+	return Quotable(viewer, st, follows), nil
+}

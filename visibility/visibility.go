@@ -144,3 +144,20 @@ func (r Relations) Allows(st *status.Status) bool { return Allows(r.Facts(st.Acc
 func (r Relations) AllowsBoost(boost, original *status.Status) bool {
 	return AllowsBoost(r.Facts(boost.AccountID), boost, r.Facts(original.AccountID), original)
 }
+
+// Quotable reports whether a viewer who may see st may quote it with the quote
+// accepted at once, as Mastodon's StatusPolicy#quote?: its author may quote anything
+// but a direct status; others, by its quote policy (nobody for private and direct
+// statuses), when everyone may or when they follow the author and followers may.
+func Quotable(viewer shard.ID, st *status.Status, follows bool) bool {
+	if viewer != 0 && viewer == st.AccountID {
+		return st.Visibility != status.Direct
+	}
+	switch st.EffectiveQuotePolicy() {
+	case status.QuotePublic:
+		return viewer != 0
+	case status.QuoteFollowers:
+		return viewer != 0 && follows
+	}
+	return false
+}
