@@ -9,12 +9,14 @@
 // a post whose media are sensitive and whose text is behind a content warning.
 // It searches for a post and a user, reads a hashtag's timeline (live, and follows
 // the tag), finds the bookmarked and favourited posts on their pages, and makes a
-// list whose member's post shows in the list's timeline (pages.mjs).
+// list whose member's post shows in the list's timeline (pages.mjs). It posts an
+// image with alt text and a poll from the compose box, and votes in a poll (compose.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { composeSteps } from "./compose.mjs";
 import { pageSteps } from "./pages.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
@@ -389,6 +391,7 @@ async function main() {
     });
 
     await pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
+    await composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems });
 
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);

@@ -69,6 +69,7 @@ export interface Status {
   favourites_count: number;
   in_reply_to_id: string | null;
   mentions: Mention[];
+  poll?: Poll | null;
   // Set only when the request had a user token.
   favourited?: boolean;
   reblogged?: boolean;
@@ -149,6 +150,26 @@ export interface CreateStatusParams {
   sensitive?: boolean;
   visibility: Visibility;
   in_reply_to_id?: string;
+  media_ids?: string[];
+  poll?: { options: string[]; expires_in: number; multiple: boolean };
+}
+
+export interface PollOption {
+  title: string;
+  votes_count: number | null;
+}
+
+export interface Poll {
+  id: string;
+  expires_at: string | null;
+  expired: boolean;
+  multiple: boolean;
+  votes_count: number;
+  voters_count: number | null;
+  options: PollOption[];
+  // Set only when the request had a user token.
+  voted?: boolean;
+  own_votes?: number[];
 }
 
 /** A message of the streaming API; payload is JSON text for update, status.update and notification. */

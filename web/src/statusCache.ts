@@ -7,7 +7,7 @@ import { api } from "./api";
 import type { AppThunk } from "./store";
 
 // What an action on a status changes; the rest of a cached copy stays as read.
-const changing = ["favourited", "reblogged", "bookmarked", "favourites_count", "reblogs_count", "replies_count"] as const;
+const changing = ["favourited", "reblogged", "bookmarked", "favourites_count", "reblogs_count", "replies_count", "poll"] as const;
 
 // The keys under which cached answers hold statuses: infinite queries' pages, a
 // thread's two lists, a notification's status, a boost's original, a Link-paged

@@ -2,7 +2,7 @@
 // added to the one API. An action's answer is the status as it now is, and every
 // cached copy of it takes that state (statusCache.ts).
 import { api } from "./api";
-import type { Context, Status } from "./entities";
+import type { Context, Poll, Status } from "./entities";
 import { statusChanged } from "./statusCache";
 
 export type StatusAction = "favourite" | "unfavourite" | "reblog" | "unreblog" | "bookmark" | "unbookmark";
@@ -26,10 +26,22 @@ export const statusesApi = api.injectEndpoints({
         dispatch(statusChanged(data.reblog ?? data));
       },
     }),
+    // The answer is the poll as it now is; every copy of its status takes it.
+    vote: build.mutation<Poll, { status: Status; choices: number[] }>({
+      query: ({ status, choices }) => ({
+        url: `api/v1/polls/${encodeURIComponent(status.poll?.id ?? status.id)}/votes`,
+        method: "POST",
+        body: { choices: choices.map(String) },
+      }),
+      async onQueryStarted({ status }, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(statusChanged({ ...status, poll: data }));
+      },
+    }),
   }),
 });
 
-export const { useStatusQuery, useContextQuery, useActMutation } = statusesApi;
+export const { useStatusQuery, useContextQuery, useActMutation, useVoteMutation } = statusesApi;
 
 /**
  * The depth of each reply under the focused status, for indenting a thread: a reply

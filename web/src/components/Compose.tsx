@@ -1,12 +1,18 @@
 // The compose box: text, an optional content warning, and the visibility; given the
 // post it answers, a reply (reply.ts says how it starts). The limit
 // is the instance's max_characters, counted in code points (Mastodon counts URLs as
-// 23 characters; this count does not, so it errs on the safe side).
-import { useState, type FormEvent } from "react";
+// 23 characters; this count does not, so it errs on the safe side). Up to four
+// images, picked or pasted, upload at once (upload.ts) and take their alt text before
+// posting; or the post carries a poll. Not both: Mastodon refuses it.
+import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { usePostStatusMutation } from "../api";
+import { attachments, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
+import { useAppSelector } from "../hooks";
 import { newVerifier } from "../oauth";
 import { replyMentions, replyVisibility } from "../reply";
+import { describeMedia, uploadMedia } from "../upload";
+import { MediaDrafts, PollEditor, type Draft } from "./ComposeAttachments";
 
 const visibilities: { value: Visibility; label: string }[] = [
   { value: "public", label: "Public" },
@@ -30,25 +36,74 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
   const [spoiler, setSpoiler] = useState(parent?.spoiler_text ?? "");
   const [visibility, setVisibility] = useState<Visibility>(parent ? replyVisibility(parent.visibility, "public") : "public");
   const [key, setKey] = useState(newVerifier);
+  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const [poll, setPoll] = useState<DraftPoll | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const token = useAppSelector((s) => s.auth.token);
   const [post, { isLoading, error }] = usePostStatusMutation();
   const left = maxCharacters - [...text].length - (warn ? [...spoiler].length : 0);
-  const canPost = text.trim() !== "" && left >= 0 && !isLoading;
+  const uploading = drafts.some((d) => !d.media && !d.error);
+  const ready = drafts.filter((d) => d.media);
+  // A post with media may have no text, as Mastodon allows.
+  const canPost =
+    (text.trim() !== "" || ready.length > 0) && left >= 0 && !isLoading && !saving && !uploading && (poll === null || pollReady(poll));
+
+  const patch = (key: string, change: Partial<Draft>) => setDrafts((ds) => ds.map((d) => (d.key === key ? { ...d, ...change } : d)));
+
+  const add = (files: File[]) => {
+    if (!token) return;
+    const { take, refused } = takeFiles(drafts.length, files);
+    setProblem(refused > 0 ? `At most ${maxMedia} images: ${refused} file(s) left out.` : null);
+    for (const file of take) {
+      const key = newVerifier();
+      setDrafts((ds) => [...ds, { key, name: file.name || "pasted image", progress: 0, description: "" }]);
+      uploadMedia(file, token, (progress) => patch(key, { progress })).then(
+        (media) => patch(key, { media, progress: 1 }),
+        (err: unknown) => patch(key, { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+  };
+
+  const pasted = (e: ClipboardEvent) => {
+    const files = [...e.clipboardData.files];
+    if (files.length === 0 || poll) return;
+    e.preventDefault();
+    add(files);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!canPost) return;
+    if (!canPost || !token) return;
+    setSaving(true);
+    try {
+      // Alt text typed after the upload is saved on the attachment before it is posted.
+      await Promise.all(ready.map((d) => (d.description.trim() !== "" ? describeMedia(d.media!.id, d.description.trim(), token) : null)));
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : String(err));
+      return;
+    } finally {
+      setSaving(false);
+    }
     const sent = await post({
       status: text,
       visibility,
       idempotencyKey: key,
       ...(parent ? { in_reply_to_id: parent.id } : {}),
       ...(warn && spoiler.trim() !== "" ? { spoiler_text: spoiler, sensitive: true } : {}),
+      ...attachments(
+        ready.map((d) => d.media!.id),
+        poll,
+      ),
     });
     if ("data" in sent) {
       setText(start());
       setSpoiler(parent?.spoiler_text ?? "");
       setWarn(parent ? parent.spoiler_text !== "" : false);
       setKey(newVerifier());
+      setDrafts([]);
+      setPoll(null);
+      setProblem(null);
     }
   };
 
@@ -70,7 +125,35 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
         rows={5}
         value={text}
         onChange={(e) => setText(e.target.value)}
+        onPaste={pasted}
       />
+      <MediaDrafts
+        drafts={drafts}
+        change={(key, description) => patch(key, { description })}
+        remove={(key) => setDrafts((ds) => ds.filter((d) => d.key !== key))}
+      />
+      {poll ? <PollEditor poll={poll} change={setPoll} /> : null}
+      <div className="row tools">
+        {/* Media and a poll exclude each other, as in Mastodon's web app. */}
+        <label className={poll || drafts.length >= maxMedia ? "button disabled" : "button"}>
+          Add images
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            hidden
+            aria-label="Add images"
+            disabled={poll !== null || drafts.length >= maxMedia}
+            onChange={(e) => {
+              add([...(e.target.files ?? [])]);
+              e.target.value = "";
+            }}
+          />
+        </label>
+        <button type="button" aria-pressed={poll !== null} disabled={drafts.length > 0} onClick={() => setPoll(poll ? null : newPoll())}>
+          {poll ? "Remove poll" : "Add a poll"}
+        </button>
+      </div>
       <div className="row">
         <label>
           <input type="checkbox" checked={warn} onChange={(e) => setWarn(e.target.checked)} /> Content warning
@@ -88,12 +171,17 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
           {left}
         </span>
         <button type="submit" className="primary" disabled={!canPost}>
-          {isLoading ? "Posting…" : parent ? "Reply" : "Post"}
+          {isLoading || saving ? "Posting…" : parent ? "Reply" : "Post"}
         </button>
       </div>
       {error ? (
         <p className="error" role="alert">
           {describe(error)}
+        </p>
+      ) : null}
+      {problem ? (
+        <p className="error" role="alert">
+          {problem}
         </p>
       ) : null}
     </form>

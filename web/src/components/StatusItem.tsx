@@ -8,6 +8,7 @@ import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
 import { tagPath } from "../search";
 import { MediaGallery } from "./MediaGallery";
+import { PollView } from "./PollView";
 import { StatusActions } from "./StatusActions";
 
 export const threadPath = (id: string) => `/web/statuses/${id}`;
@@ -37,7 +38,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
       }
       return;
     }
-    if (focused || target.closest("button") || window.getSelection()?.toString()) return;
+    if (focused || target.closest("button, .poll") || window.getSelection()?.toString()) return;
     void navigate(threadPath(shown.id));
   };
 
@@ -76,6 +77,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
           <>
             <div className="content" dangerouslySetInnerHTML={{ __html: shown.content }} />
             <MediaGallery media={shown.media_attachments} sensitive={shown.sensitive} />
+            <PollView status={shown} />
           </>
         ) : null}
       </div>

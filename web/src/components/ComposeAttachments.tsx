@@ -1,0 +1,80 @@
+// The compose box's attachments: each picked or pasted image with its upload's
+// progress, then its preview, an alt text field and a Remove button; and the poll
+// editor (2 to 4 options, its length, one or several choices).
+import type { MediaAttachment } from "../entities";
+import { maxPollOptions, minPollOptions, pollExpiries, type DraftPoll } from "../compose";
+
+export interface Draft {
+  key: string;
+  name: string;
+  progress: number;
+  media?: MediaAttachment;
+  error?: string;
+  description: string;
+}
+
+export function MediaDrafts({ drafts, change, remove }: { drafts: Draft[]; change: (key: string, description: string) => void; remove: (key: string) => void }) {
+  if (drafts.length === 0) return null;
+  return (
+    <ul className="drafts" aria-label="Attachments">
+      {drafts.map((d) => (
+        <li key={d.key}>
+          {d.media?.preview_url ? <img src={d.media.preview_url} alt="" width={64} height={64} /> : <span className="muted">{d.name}</span>}
+          <div className="draft-body">
+            {d.error ? (
+              <span className="error">{d.error}</span>
+            ) : d.media ? (
+              <input
+                type="text"
+                aria-label={`Alt text for ${d.name}`}
+                placeholder="Describe the image for people who cannot see it"
+                value={d.description}
+                onChange={(e) => change(d.key, e.target.value)}
+              />
+            ) : (
+              <progress aria-label={`Uploading ${d.name}`} max={1} value={d.progress} />
+            )}
+          </div>
+          <button type="button" aria-label={`Remove ${d.name}`} onClick={() => remove(d.key)}>
+            Remove
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PollEditor({ poll, change }: { poll: DraftPoll; change: (p: DraftPoll) => void }) {
+  const setOption = (i: number, v: string) => change({ ...poll, options: poll.options.map((o, j) => (j === i ? v : o)) });
+  return (
+    <fieldset className="poll-editor" aria-label="Poll">
+      {poll.options.map((o, i) => (
+        <div className="row" key={i}>
+          <input type="text" aria-label={`Option ${i + 1}`} placeholder={`Option ${i + 1}`} value={o} onChange={(e) => setOption(i, e.target.value)} />
+          {poll.options.length > minPollOptions ? (
+            <button type="button" aria-label={`Remove option ${i + 1}`} onClick={() => change({ ...poll, options: poll.options.filter((_, j) => j !== i) })}>
+              ×
+            </button>
+          ) : null}
+        </div>
+      ))}
+      <div className="row">
+        {poll.options.length < maxPollOptions ? (
+          <button type="button" onClick={() => change({ ...poll, options: [...poll.options, ""] })}>
+            Add option
+          </button>
+        ) : null}
+        <label>
+          <input type="checkbox" checked={poll.multiple} onChange={(e) => change({ ...poll, multiple: e.target.checked })} /> Several choices
+        </label>
+        <select aria-label="Poll length" value={poll.expiresIn} onChange={(e) => change({ ...poll, expiresIn: Number(e.target.value) })}>
+          {pollExpiries.map((x) => (
+            <option key={x.seconds} value={x.seconds}>
+              {x.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,67 @@
+// What the compose box sends beside its text: up to four images, or a poll, never
+// both (Mastodon refuses a status with both, and its web app offers one or the
+// other). The upload itself is in upload.ts; these are the rules, kept pure.
+import type { CreateStatusParams, Poll } from "./entities";
+
+export const maxMedia = 4;
+export const minPollOptions = 2;
+export const maxPollOptions = 4;
+
+/** The poll lengths offered, in seconds, as Mastodon's web app offers them. */
+export const pollExpiries: { seconds: number; label: string }[] = [
+  { seconds: 5 * 60, label: "5 minutes" },
+  { seconds: 30 * 60, label: "30 minutes" },
+  { seconds: 60 * 60, label: "1 hour" },
+  { seconds: 6 * 60 * 60, label: "6 hours" },
+  { seconds: 24 * 60 * 60, label: "1 day" },
+  { seconds: 3 * 24 * 60 * 60, label: "3 days" },
+  { seconds: 7 * 24 * 60 * 60, label: "7 days" },
+];
+
+/** The files picked or pasted that the box takes: images only, up to four in all. */
+export function takeFiles(have: number, files: readonly File[]): { take: File[]; refused: number } {
+  const images = files.filter((f) => f.type.startsWith("image/"));
+  const take = images.slice(0, Math.max(0, maxMedia - have));
+  return { take, refused: files.length - take.length };
+}
+
+export interface DraftPoll {
+  options: string[];
+  expiresIn: number;
+  multiple: boolean;
+}
+
+export const newPoll = (): DraftPoll => ({ options: ["", ""], expiresIn: 24 * 60 * 60, multiple: false });
+
+/** A poll can be posted once each of its 2 to 4 options is written, and no two are the same. */
+export function pollReady(poll: DraftPoll): boolean {
+  const titles = poll.options.map((o) => o.trim());
+  return (
+    titles.length >= minPollOptions &&
+    titles.length <= maxPollOptions &&
+    titles.every((t) => t !== "") &&
+    new Set(titles).size === titles.length
+  );
+}
+
+/** The status's media or poll fields: media when there are any, else the poll, if one is drafted. */
+export function attachments(mediaIds: string[], poll: DraftPoll | null): Pick<CreateStatusParams, "media_ids" | "poll"> {
+  if (mediaIds.length > 0) return { media_ids: mediaIds.slice(0, maxMedia) };
+  if (poll) return { poll: { options: poll.options.map((o) => o.trim()), expires_in: poll.expiresIn, multiple: poll.multiple } };
+  return {};
+}
+
+/** Results show once the reader voted, once the poll ended, or to its author. */
+export function showResults(poll: Poll, mine: boolean): boolean {
+  return mine || poll.expired || poll.voted === true;
+}
+
+/**
+ * Each option's share of the votes, in whole percent. A multiple-choice poll divides
+ * by its voters (a voter may pick several), a single-choice one by its votes; hidden
+ * totals (null) count as none.
+ */
+export function pollShares(poll: Poll): number[] {
+  const total = poll.multiple ? (poll.voters_count ?? 0) : poll.votes_count;
+  return poll.options.map((o) => (total > 0 && o.votes_count !== null ? Math.round((o.votes_count * 100) / total) : 0));
+}
