@@ -131,23 +131,29 @@ func wantRetention(t *testing.T, addr, topic, want string) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	rs, err := kadm.NewClient(cl).DescribeTopicConfigs(t.Context(), topic)
-	if err != nil {
-		t.Fatalf("DescribeTopicConfigs: %v", err)
-	}
-	r, err := rs.On(topic, nil)
-	if err != nil || r.Err != nil {
-		t.Fatalf("DescribeTopicConfigs: %v, %v", err, r.Err)
-	}
-	for _, c := range r.Configs {
-		if c.Key == "retention.ms" {
-			if c.MaybeValue() != want {
-				t.Fatalf("retention.ms = %q, want %q", c.MaybeValue(), want)
+	// A broker serves the configuration from its copy of the cluster's metadata,
+	// which follows the controller's a moment behind on a busy machine.
+	var got string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		rs, err := kadm.NewClient(cl).DescribeTopicConfigs(t.Context(), topic)
+		if err != nil {
+			t.Fatalf("DescribeTopicConfigs: %v", err)
+		}
+		r, err := rs.On(topic, nil)
+		if err != nil || r.Err != nil {
+			t.Fatalf("DescribeTopicConfigs: %v, %v", err, r.Err)
+		}
+		got = "(none)"
+		for _, c := range r.Configs {
+			if c.Key == "retention.ms" {
+				got = c.MaybeValue()
 			}
+		}
+		if got == want {
 			return
 		}
 	}
-	t.Fatalf("topic %s has no retention.ms", topic)
+	t.Fatalf("topic %s: retention.ms = %s, want %q", topic, got, want)
 }
 
 // TestPrefix checks that buses with different prefixes share a broker without seeing
