@@ -119,9 +119,20 @@ func New(engine search.Engine, b bus.Bus, st Statuses, acc Accounts, tags Hashta
 // Engine is the engine the indexer writes to.
 func (s *Service) Engine() search.Engine { return s.engine }
 
-// Run consumes the statuses topic until ctx is done.
+// Run consumes the statuses topic until ctx is done, a batch of events at a time in one
+// write to each index (applyAll), or one event at a time when that fails.
 func (s *Service) Run(ctx context.Context) error {
-	return s.bus.Consume(ctx, s.opts.Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(s.opts.Group, s.handle))
+	one := s.opts.DeadLetters.Handler(s.opts.Group, s.handle)
+	return s.bus.Consume(ctx, s.opts.Group, status.Topic, bus.ConsumeOptions{}, func(ctx context.Context, msgs []bus.Message) error {
+		if len(msgs) > 1 {
+			err := s.applyAll(ctx, msgs)
+			if err == nil {
+				return nil
+			}
+			s.opts.Logger.Debug("search: a batch of events failed; applying them one at a time", "err", err)
+		}
+		return one(ctx, msgs) // so that an event that cannot be applied is set aside alone
+	})
 }
 
 func (s *Service) handle(ctx context.Context, m bus.Message) error {
@@ -137,6 +148,15 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 
 // Apply processes one event; applying it again changes nothing.
 func (s *Service) Apply(ctx context.Context, e status.Event) error {
+	w := newWrites()
+	if err := s.apply(ctx, e, w); err != nil {
+		return err
+	}
+	return s.flush(ctx, w)
+}
+
+// apply gathers in w the writes of one event.
+func (s *Service) apply(ctx context.Context, e status.Event, w *writes) error {
 	switch e.Kind {
 	case status.Created, status.Updated:
 		st, err := s.statuses.Get(ctx, e.StatusID)
@@ -146,19 +166,17 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 		if err != nil {
 			return err
 		}
-		return s.IndexStatus(ctx, st)
+		return s.indexStatus(ctx, st, w)
 	case status.Deleted:
-		if err := s.engine.DeleteStatuses(ctx, uint64(e.StatusID)); err != nil {
-			return err
-		}
+		w.statuses[uint64(e.StatusID)] = nil
 		if e.Status != nil && e.Status.ReblogOfID != 0 {
-			return s.reindex(ctx, e.Status.ReblogOfID)
+			return s.reindex(ctx, e.Status.ReblogOfID, w)
 		}
 	}
 	return nil
 }
 
-func (s *Service) reindex(ctx context.Context, id shard.ID) error {
+func (s *Service) reindex(ctx context.Context, id shard.ID, w *writes) error {
 	st, err := s.statuses.Get(ctx, id)
 	if errors.Is(err, status.ErrNotFound) {
 		return nil
@@ -166,14 +184,22 @@ func (s *Service) reindex(ctx context.Context, id shard.ID) error {
 	if err != nil {
 		return err
 	}
-	return s.IndexStatus(ctx, st)
+	return s.indexStatus(ctx, st, w)
 }
 
 // IndexStatus indexes a status, its author and its hashtags; a boost re-indexes its
 // original instead.
 func (s *Service) IndexStatus(ctx context.Context, st *status.Status) error {
+	w := newWrites()
+	if err := s.indexStatus(ctx, st, w); err != nil {
+		return err
+	}
+	return s.flush(ctx, w)
+}
+
+func (s *Service) indexStatus(ctx context.Context, st *status.Status, w *writes) error {
 	if st.ReblogOfID != 0 {
-		return s.reindex(ctx, st.ReblogOfID)
+		return s.reindex(ctx, st.ReblogOfID, w)
 	}
 	author, err := s.accounts.Get(ctx, st.AccountID)
 	if errors.Is(err, account.ErrNotFound) {
@@ -186,13 +212,12 @@ func (s *Service) IndexStatus(ctx context.Context, st *status.Status) error {
 	if err != nil {
 		return err
 	}
-	if err := s.engine.IndexStatuses(ctx, doc); err != nil {
-		return err
+	w.statuses[doc.ID] = &doc
+	w.accounts[uint64(author.ID)] = accountDoc(author)
+	for _, t := range st.Tags {
+		w.tags[t] = true
 	}
-	if err := s.indexAccount(ctx, author); err != nil {
-		return err
-	}
-	return s.indexTags(ctx, st.Tags)
+	return nil
 }
 
 // document is what is indexed of st, with who may find it.
@@ -288,11 +313,20 @@ func (s *Service) indexTags(ctx context.Context, names []string) error {
 }
 
 func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
-	if a.Suspended || a.Pending { // a pending registration is found once approved
+	doc := accountDoc(a)
+	if doc == nil {
 		return s.engine.DeleteAccounts(ctx, uint64(a.ID))
 	}
-	return s.engine.IndexAccounts(ctx, search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
-		DisplayName: a.DisplayName, Discoverable: a.Discoverable})
+	return s.engine.IndexAccounts(ctx, *doc)
+}
+
+// accountDoc is what is indexed of a, or nil when a must not be found.
+func accountDoc(a *account.Account) *search.Account {
+	if a.Suspended || a.Pending { // a pending registration is found once approved
+		return nil
+	}
+	return &search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
+		DisplayName: a.DisplayName, Discoverable: a.Discoverable}
 }
 
 // IndexAccountStatuses indexes every status of an account again, newest first.
