@@ -354,7 +354,7 @@ func (n *Node) Start(ctx context.Context) error {
 		return err
 	}
 	ctx, n.cancel = context.WithCancel(ctx)
-	if k, err := n.Statuses.Republish(ctx); err != nil {
+	if k, err := n.Statuses.Republish(ctx, 0); err != nil { // at start, whatever a crash left
 		n.log.Error("node: republish status outbox", "err", err)
 	} else if k > 0 {
 		n.log.Info("node: republished statuses left unannounced", "count", k)

@@ -101,9 +101,10 @@ func (o *outbox) flush(ctx context.Context, st store.Store) error {
 func (s *Service) ClearOutbox(ctx context.Context) error { return s.outbox.flush(ctx, s.st) }
 
 // Republish publishes the created events of statuses left in the outbox by a crash,
-// after clearing the rows of the events this service published. Consumers are
-// idempotent, so publishing twice is harmless.
-func (s *Service) Republish(ctx context.Context) (int, error) {
+// after clearing the rows of the events this service published, passing over the
+// statuses created less than minAge ago: their creators may be publishing them at
+// this moment. Consumers are idempotent, but a stream would show the duplicate.
+func (s *Service) Republish(ctx context.Context, minAge time.Duration) (int, error) {
 	if err := s.outbox.flush(ctx, s.st); err != nil {
 		return 0, err
 	}
@@ -115,6 +116,9 @@ func (s *Service) Republish(ctx context.Context) (int, error) {
 		}
 		for _, r := range rows {
 			id := shard.FromBytes(r.CK)
+			if s.outbox.now().Sub(id.Time()) < minAge {
+				continue
+			}
 			if err := s.publish(ctx, Event{Kind: Created, StatusID: id, Author: shard.FromBytes(r.Value)}); err != nil {
 				return n, err
 			}

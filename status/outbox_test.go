@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -62,7 +63,10 @@ func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 		t.Fatal("Create succeeded with the event log down")
 	}
 	fb.down = false
-	n, err := svc.Republish(ctx)
+	if n, err := svc.Republish(ctx, time.Hour); err != nil || n != 0 { // a sweep passes over a fresh status
+		t.Fatalf("Republish of statuses an hour old = %d, %v; want 0", n, err)
+	}
+	n, err := svc.Republish(ctx, 0)
 	if err != nil || n != 1 {
 		t.Fatalf("Republish = %d, %v; want 1", n, err)
 	}
@@ -93,7 +97,7 @@ func TestOutboxRepublishesAfterALostPublish(t *testing.T) {
 	if e.Kind != status.Created || e.Author != author.ID {
 		t.Fatalf("event %+v", e)
 	}
-	if n, err := svc.Republish(ctx); err != nil || n != 0 {
+	if n, err := svc.Republish(ctx, 0); err != nil || n != 0 {
 		t.Fatalf("second Republish = %d, %v; want 0", n, err)
 	}
 }
