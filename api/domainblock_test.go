@@ -93,28 +93,26 @@ func TestDomainBlockStreamRules(t *testing.T) {
 		t.Fatalf("alice's user stream: %s, want bob's post", local.URI)
 	}
 	marker := carol.PostStatus("words from alpha")
-	for {
-		f := ws.next()
-		got := f.status(t)
-		if got.URI == post.URI {
-			t.Fatalf("bob's post reached alice's %s stream", f.Stream[0])
-		}
-		if f.on("public") && got.ID == marker.ID {
-			break
-		}
-	}
+	noneBefore(t, ws, local.ID, "bob's post", "public", marker.ID)
 
 	var boost testrig.Status
 	a.Must(dave.Do("POST", "/api/v1/statuses/"+local.ID+"/reblog", nil), 200).JSON(t, &boost)
 	after := dave.PostStatus("more words from alpha")
+	noneBefore(t, ws, boost.ID, "dave's boost of bob's post", "user", after.ID)
+}
+
+// noneBefore reads ws's status frames until the marker status arrives on stream,
+// failing when the status forbidden (named what) arrives on any stream first.
+func noneBefore(t *testing.T, ws *wsClient, forbidden, what, stream, marker string) {
+	t.Helper()
 	for {
 		f := ws.next()
 		got := f.status(t)
-		if got.ID == boost.ID {
-			t.Fatalf("dave's boost of bob's post reached alice's %s stream", f.Stream[0])
+		if got.ID == forbidden {
+			t.Fatalf("%s reached alice's %s stream", what, f.Stream[0])
 		}
-		if f.on("user") && got.ID == after.ID {
-			break
+		if f.on(stream) && got.ID == marker {
+			return
 		}
 	}
 }
