@@ -105,9 +105,9 @@ func (s *Service) BlocksDomain(ctx context.Context, owner shard.ID, domain strin
 	return true, nil
 }
 
-// blockedDomains returns every domain owner blocks: one scan of a partition that is
-// empty for most accounts.
-func (s *Service) blockedDomains(ctx context.Context, owner shard.ID) (map[string]bool, error) {
+// BlockedDomains returns every domain owner blocks (nil for none): one scan of a
+// partition that is empty for most accounts.
+func (s *Service) BlockedDomains(ctx context.Context, owner shard.ID) (map[string]bool, error) {
 	if owner == 0 {
 		return nil, nil
 	}
@@ -135,7 +135,7 @@ func (s *Service) DomainHidden(ctx context.Context, viewer shard.ID, others []sh
 	if viewer == 0 || len(others) == 0 {
 		return out, nil
 	}
-	domains, err := s.blockedDomains(ctx, viewer)
+	domains, err := s.BlockedDomains(ctx, viewer)
 	if err != nil || len(domains) == 0 {
 		return out, err
 	}
@@ -173,7 +173,7 @@ func (s *Service) OnBlockedDomain(ctx context.Context, viewer, id shard.ID) (boo
 	if viewer == 0 {
 		return false, nil
 	}
-	domains, err := s.blockedDomains(ctx, viewer)
+	domains, err := s.BlockedDomains(ctx, viewer)
 	if err != nil || len(domains) == 0 {
 		return false, err
 	}

@@ -76,7 +76,7 @@ func (s *Service) Relationships(ctx context.Context, viewer shard.ID, ids []shar
 
 // domainBlocking returns which of ids are on a domain the viewer blocks.
 func (s *Service) domainBlocking(ctx context.Context, viewer shard.ID, ids []shard.ID) (map[shard.ID]bool, error) {
-	domains, err := s.blockedDomains(ctx, viewer)
+	domains, err := s.BlockedDomains(ctx, viewer)
 	if err != nil || len(domains) == 0 {
 		return nil, err
 	}

@@ -87,10 +87,18 @@ func TestDomainBlockStreamRules(t *testing.T) {
 		}
 		return nil
 	})
-	post := bob.PostStatus("words from beta")
+	post := bob.PostStatus("words from beta #betawords")
 	local := ws.expect("user", "update").status(t)
 	if local.URI != post.URI {
 		t.Fatalf("alice's user stream: %s, want bob's post", local.URI)
+	}
+	for _, path := range []string{"/api/v1/timelines/public", "/api/v1/timelines/tag/betawords"} {
+		testrig.Eventually(t, "carol sees bob's post on "+path, func() error {
+			return hasStatus(t, a.Must(carol.Do("GET", path, nil), 200), local.ID, true)
+		})
+		if err := hasStatus(t, a.Must(alice.Do("GET", path, nil), 200), local.ID, false); err != nil {
+			t.Fatalf("alice, who blocks beta and follows bob: %s: %v", path, err)
+		}
 	}
 	marker := carol.PostStatus("words from alpha")
 	noneBefore(t, ws, local.ID, "bob's post", "public", marker.ID)
@@ -99,6 +107,23 @@ func TestDomainBlockStreamRules(t *testing.T) {
 	a.Must(dave.Do("POST", "/api/v1/statuses/"+local.ID+"/reblog", nil), 200).JSON(t, &boost)
 	after := dave.PostStatus("more words from alpha")
 	noneBefore(t, ws, boost.ID, "dave's boost of bob's post", "user", after.ID)
+}
+
+// hasStatus reports whether the page of statuses r holds the status id as want says.
+func hasStatus(t *testing.T, r *testrig.Response, id string, want bool) error {
+	t.Helper()
+	for _, st := range testrig.Decode[[]testrig.Status](t, r) {
+		if st.ID == id {
+			if want {
+				return nil
+			}
+			return fmt.Errorf("status %s is on the page", id)
+		}
+	}
+	if want {
+		return fmt.Errorf("status %s is not on the page", id)
+	}
+	return nil
 }
 
 // noneBefore reads ws's status frames until the marker status arrives on stream,

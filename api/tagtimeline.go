@@ -57,7 +57,7 @@ func (s *Server) tagTimeline(r *req) error {
 	if err != nil {
 		return err
 	}
-	if out, err = s.inChosenLanguages(r, out); err != nil {
+	if out, err = s.publicView(r, out); err != nil {
 		return err
 	}
 	all, none := tagNames(r.p.list("all")), tagNames(r.p.list("none"))

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/paging"
@@ -77,33 +78,47 @@ func (s *Server) public(r *req) error {
 	if err != nil {
 		return err
 	}
-	if out, err = s.inChosenLanguages(r, out); err != nil {
+	if out, err = s.publicView(r, out); err != nil {
 		return err
 	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
 }
 
-// inChosenLanguages keeps the statuses of a public or hashtag page that the viewer's
-// chosen languages show (account.User.ShowsLanguage): a check of the loaded
-// statuses, after one read of the viewer's user record. As with blocks and mutes, a
-// page may come out shorter than its limit; its Link still pages by the ids read.
-func (s *Server) inChosenLanguages(r *req, out []*Status) ([]*Status, error) {
+// publicView keeps the statuses of a public or hashtag page that the viewer's
+// chosen languages show (account.User.ShowsLanguage) and whose authors are not on a
+// domain the viewer blocks, followed or not, as Mastodon's public feeds leave them
+// out: checks of the loaded statuses after one read of the viewer's user record and
+// one of their blocked domains. As with blocks and mutes, a page may come out shorter
+// than its limit; its Link still pages by the ids read.
+func (s *Server) publicView(r *req, out []*Status) ([]*Status, error) {
 	if r.viewer == 0 || len(out) == 0 {
 		return out, nil
 	}
+	var langs *account.User
 	u, err := s.d.Accounts.User(r.context(), r.viewer)
-	if errors.Is(err, account.ErrNotFound) {
-		return out, nil
+	switch {
+	case err == nil && len(u.ChosenLanguages) > 0:
+		langs = u
+	case err != nil && !errors.Is(err, account.ErrNotFound):
+		return nil, err
 	}
-	if err != nil || len(u.ChosenLanguages) == 0 {
-		return out, err
+	domains, err := s.d.Accounts.BlockedDomains(r.context(), r.viewer)
+	if err != nil {
+		return nil, err
+	}
+	if langs == nil && len(domains) == 0 {
+		return out, nil
 	}
 	kept := out[:0]
 	for _, st := range out {
-		if st.Language == nil || u.ShowsLanguage(*st.Language) {
-			kept = append(kept, st)
+		if langs != nil && st.Language != nil && !langs.ShowsLanguage(*st.Language) {
+			continue
 		}
+		if _, domain, remote := strings.Cut(st.Account.Acct, "@"); remote && domains[domain] {
+			continue
+		}
+		kept = append(kept, st)
 	}
 	return kept, nil
 }
