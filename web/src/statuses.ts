@@ -2,7 +2,7 @@
 // added to the one API. An action's answer is the status as it now is, and every
 // cached copy of it takes that state (statusCache.ts).
 import { api } from "./api";
-import type { Context, Poll, Status, StatusEdit, StatusSource } from "./entities";
+import type { Context, CreateStatusParams, Poll, Status, StatusEdit, StatusSource } from "./entities";
 import { statusChanged, statusDeleted, statusEdited } from "./statusCache";
 
 export type StatusAction = "favourite" | "unfavourite" | "reblog" | "unreblog" | "bookmark" | "unbookmark";
@@ -47,8 +47,7 @@ export const statusesApi = api.injectEndpoints({
       query: (id) => `api/v1/statuses/${encodeURIComponent(id)}/history`,
       providesTags: (_r, _e, id) => [{ type: "History", id }],
     }),
-    // The media kept are sent again (Mastodon drops those not listed); the poll is
-    // left as it is (not sent: Herd keeps it).
+    // The media kept and the poll are sent again: an edit without them drops them.
     editStatus: build.mutation<Status, EditParams>({
       query: ({ id, ...body }) => ({ url: `api/v1/statuses/${encodeURIComponent(id)}`, method: "PUT", body }),
       invalidatesTags: (_r, _e, { id }) => [{ type: "History", id }],
@@ -73,6 +72,7 @@ export interface EditParams {
   spoiler_text: string;
   sensitive: boolean;
   media_ids?: string[];
+  poll?: CreateStatusParams["poll"];
 }
 
 export const {

@@ -43,6 +43,11 @@ export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () 
     dispatch(statusEdited(JSON.parse(msg.payload) as Status));
     return;
   }
+  if (msg.event === "filters_changed") {
+    // Changed in another app: the settings page reads them again.
+    dispatch(api.util.invalidateTags(["Filters"]));
+    return;
+  }
   if (msg.event === "conversation" && msg.payload) {
     dispatch(conversationArrived(JSON.parse(msg.payload) as Conversation));
     return;

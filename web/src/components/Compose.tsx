@@ -6,11 +6,11 @@
 // posting; or the post carries a poll. Not both: Mastodon refuses it.
 // Given a post of one's own to edit, it starts from the post's text as written and
 // saves it in place: its warning and text change, its media stay unless removed, its
-// poll stays as it is, its visibility cannot change (Mastodon's rule).
+// poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
 import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { usePostStatusMutation } from "../api";
 import { endEdit, type Editing } from "../editSlice";
-import { attachments, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
+import { attachments, keptPoll as keepPoll, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { newVerifier } from "../oauth";
@@ -113,6 +113,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
         // A warning makes the post sensitive; without one, its media keep their mark.
         sensitive: (warn && spoiler.trim() !== "") || (edit.status.sensitive && edit.status.spoiler_text === "" && ready.length > 0),
         ...(edit.status.media_attachments.length > 0 || ready.length > 0 ? { media_ids: ready.map((d) => d.media!.id) } : {}),
+        ...(keptPoll ? { poll: keepPoll(keptPoll) } : {}),
       });
       if ("data" in done) dispatch(endEdit());
       return;

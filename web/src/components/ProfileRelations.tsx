@@ -54,7 +54,7 @@ export function ProfileRelations({ account }: { account: Account }) {
           <p>Their posts and boosts leave your timelines; they are not told.</p>
           <label>
             Duration{" "}
-            <select value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
+            <select aria-label="Mute duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
               {muteDurations.map((d) => (
                 <option key={d.seconds} value={d.seconds}>
                   {d.label}

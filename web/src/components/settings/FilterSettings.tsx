@@ -146,7 +146,7 @@ function FilterForm({ before, done }: { before?: Filter; done: () => void }) {
       </fieldset>
       <label>
         Expires
-        <select value={d.expiresIn} onChange={(e) => change({ expiresIn: Number(e.target.value) })}>
+        <select aria-label="Expires" value={d.expiresIn} onChange={(e) => change({ expiresIn: Number(e.target.value) })}>
           {before?.expires_at ? <option value={keepExpiry}>As set (until {new Date(before.expires_at).toLocaleString()})</option> : null}
           {filterExpiries.map((x) => (
             <option key={x.seconds} value={x.seconds}>
