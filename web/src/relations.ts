@@ -56,9 +56,8 @@ export const relationsApi = api.injectEndpoints({
 
 export const { useRelateMutation, useMutesInfiniteQuery, useBlocksInfiniteQuery } = relationsApi;
 
-/** How long a mute lasts, in words, from when it ends (null: until unmuted). */
-export function muteLeft(expiresAt: string | null | undefined, now = Date.now()): string {
-  if (!expiresAt) return "until unmuted";
+/** How much longer a mute lasts, in words, from when it ends. */
+export function muteLeft(expiresAt: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((Date.parse(expiresAt) - now) / 60_000));
   if (minutes < 60) return `${minutes} more minute${minutes === 1 ? "" : "s"}`;
   const hours = Math.round(minutes / 60);

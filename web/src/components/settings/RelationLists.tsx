@@ -1,5 +1,5 @@
 // /web/settings/mutes and /web/settings/blocks: the accounts one muted (with how
-// long each mute lasts) or blocked, page by page, each with its Unmute or Unblock.
+// long each mute lasts, when the server says) or blocked, page by page, each with its Unmute or Unblock.
 import { Link } from "react-router";
 import type { Account, MutedAccount } from "../../entities";
 import { muteLeft, useBlocksInfiniteQuery, useMutesInfiniteQuery, useRelateMutation } from "../../relations";
@@ -15,7 +15,7 @@ export function MutedAccounts() {
       accounts={accounts}
       q={q}
       undo="unmute"
-      detail={(a: MutedAccount) => `Muted ${muteLeft(a.mute_expires_at)}`}
+      detail={(a: MutedAccount) => (a.mute_expires_at ? `Muted for ${muteLeft(a.mute_expires_at)}` : null)}
     />
   );
 }
@@ -40,7 +40,7 @@ function AccountList<A extends Account>(props: {
   accounts: A[];
   q: Paged;
   undo: "unmute" | "unblock";
-  detail?: (a: A) => string;
+  detail?: (a: A) => string | null;
 }) {
   const { title, empty, accounts, q, undo, detail } = props;
   const [relate, { isLoading }] = useRelateMutation();
@@ -56,7 +56,7 @@ function AccountList<A extends Account>(props: {
             <img className="avatar" src={a.avatar} alt="" width={32} height={32} loading="lazy" />
             <Link to={profilePath(a.id)}>{a.display_name || a.username}</Link>
             <span className="muted">@{a.acct}</span>
-            {detail ? <span className="muted">{detail(a)}</span> : null}
+            {detail?.(a) ? <span className="muted">{detail(a)}</span> : null}
             <span className="spacer" />
             <button type="button" disabled={isLoading} aria-label={`${undo === "unmute" ? "Unmute" : "Unblock"} @${a.acct}`} onClick={() => void relate({ id: a.id, action: undo })}>
               {undo === "unmute" ? "Unmute" : "Unblock"}
