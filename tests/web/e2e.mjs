@@ -259,6 +259,8 @@ async function main() {
       await page.goto(base + "/web/home");
       await page.locator(".status", { hasText: `bob's filler 40 ${nonce}` }).waitFor();
       console.log(`     time to the first home timeline after a reload: ${Date.now() - started} ms`);
+      // What follows arrives live: the stream must be open before others act.
+      await page.locator(".live.open").waitFor();
       noProblems();
     });
 

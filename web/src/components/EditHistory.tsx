@@ -1,27 +1,17 @@
 // The "Edited" mark of a post that was edited: it opens the post's versions
 // (GET /api/v1/statuses/:id/history), newest first, each with its warning and text.
-import { useState } from "react";
+// The post shows the history under its byline (EditHistory) while the mark is pressed.
 import { useHistoryQuery } from "../statuses";
 
-export function EditedMark({ id, editedAt }: { id: string; editedAt: string }) {
-  const [open, setOpen] = useState(false);
+export function EditedMark({ editedAt, open, toggle }: { editedAt: string; open: boolean; toggle: () => void }) {
   return (
-    <>
-      <button
-        type="button"
-        className="edited link"
-        aria-expanded={open}
-        title={`Edited ${new Date(editedAt).toLocaleString()}`}
-        onClick={() => setOpen(!open)}
-      >
-        Edited
-      </button>
-      {open ? <History id={id} /> : null}
-    </>
+    <button type="button" className="edited link" aria-expanded={open} title={`Edited ${new Date(editedAt).toLocaleString()}`} onClick={toggle}>
+      Edited
+    </button>
   );
 }
 
-function History({ id }: { id: string }) {
+export function EditHistory({ id }: { id: string }) {
   // Read again each time it opens: the post may have been edited since.
   const { data, error, isLoading } = useHistoryQuery(id, { refetchOnMountOrArgChange: true });
   if (isLoading) return <p className="muted">Loading…</p>;

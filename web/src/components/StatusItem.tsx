@@ -9,7 +9,7 @@ import { useState, type MouseEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
 import { filterVerdict } from "../filters";
-import { EditedMark } from "./EditHistory";
+import { EditedMark, EditHistory } from "./EditHistory";
 import { tagPath } from "../search";
 import { MediaGallery } from "./MediaGallery";
 import { PollView } from "./PollView";
@@ -23,6 +23,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const [showFiltered, setShowFiltered] = useState(false);
+  const [history, setHistory] = useState(false);
   const verdict = filterVerdict(status);
   const warned = shown.spoiler_text !== "";
   const a = shown.account;
@@ -81,8 +82,9 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
         <Link className="when muted" to={threadPath(shown.id)}>
           <time dateTime={shown.created_at}>{new Date(shown.created_at).toLocaleString()}</time>
         </Link>
-        {shown.edited_at ? <EditedMark id={shown.id} editedAt={shown.edited_at} /> : null}
+        {shown.edited_at ? <EditedMark editedAt={shown.edited_at} open={history} toggle={() => setHistory(!history)} /> : null}
       </div>
+      {history ? <EditHistory id={shown.id} /> : null}
       {/* A click anywhere in the body opens the thread; the keyboard's way is the time link. */}
       <div className="body" onClick={clicked}>
         {warned ? (
