@@ -11,12 +11,15 @@
 // the tag), finds the bookmarked and favourited posts on their pages, and makes a
 // list whose member's post shows in the list's timeline (pages.mjs). It posts an
 // image with alt text and a poll from the compose box, and votes in a poll (compose.mjs).
+// It reads and writes direct messages, edits and deletes posts, mutes and blocks,
+// makes filters and edits its profile (manage.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { composeSteps } from "./compose.mjs";
+import { manageSteps } from "./manage.mjs";
 import { pageSteps } from "./pages.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
@@ -114,7 +117,7 @@ async function setUp() {
     })
   ).access_token;
   const people = {};
-  for (const name of ["ada", "bob", "cy"]) {
+  for (const name of ["ada", "bob", "cy", "dee"]) {
     const username = `${name}${nonce}`.slice(0, 30);
     const password = `a long password for ${name} ${nonce}`;
     const t = await must("POST", "/api/v1/accounts", appToken, {
@@ -141,7 +144,7 @@ async function setUp() {
 }
 
 async function main() {
-  const people = await step("set-up: ada, bob and cy registered through the API, ada follows bob, bob has a bio and a field, cy is locked", setUp);
+  const people = await step("set-up: ada, bob, cy and dee registered through the API, ada follows bob, bob has a bio and a field, cy is locked", setUp);
   const browser = await chromium.launch({
     executablePath: process.env.HERD_CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -256,6 +259,8 @@ async function main() {
       await page.goto(base + "/web/home");
       await page.locator(".status", { hasText: `bob's filler 40 ${nonce}` }).waitFor();
       console.log(`     time to the first home timeline after a reload: ${Date.now() - started} ms`);
+      // What follows arrives live: the stream must be open before others act.
+      await page.locator(".live.open").waitFor();
       noProblems();
     });
 
@@ -392,6 +397,7 @@ async function main() {
 
     await pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
     await composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems });
+    await manageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, form });
 
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);

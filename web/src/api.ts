@@ -12,7 +12,7 @@ import {
   type FetchBaseQueryMeta,
 } from "@reduxjs/toolkit/query/react";
 import { signedOut } from "./authSlice";
-import type { Account, CreateStatusParams, InstanceV2, Status } from "./entities";
+import type { CreateStatusParams, CredentialAccount, InstanceV2, Status } from "./entities";
 import { deleted } from "./liveSlice";
 import { forgetToken } from "./oauth";
 
@@ -81,10 +81,10 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, o
 export const api = createApi({
   reducerPath: "api",
   baseQuery,
-  tagTypes: ["Me", "Context", "Relationship", "Lists", "ListMembers"],
+  tagTypes: ["Me", "Context", "Relationship", "Lists", "ListMembers", "Conversations", "Filters", "Mutes", "Blocks", "History"],
   endpoints: (build) => ({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
-    me: build.query<Account, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),
+    me: build.query<CredentialAccount, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),
     timeline: build.query<Status[], TimelineKind>({
       query: (kind) => timelineRequest(kind),
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachments, newPoll, pollReady, pollShares, showResults, takeFiles } from "./compose";
+import { attachments, keptPoll, newPoll, pollReady, pollShares, showResults, takeFiles } from "./compose";
 import type { Poll } from "./entities";
 
 const file = (name: string, type: string) => new File(["x"], name, { type });
@@ -57,5 +57,12 @@ describe("a poll", () => {
     expect(pollShares(poll({}))).toEqual([75, 25]);
     expect(pollShares(poll({ multiple: true, votes_count: 5, voters_count: 3, options: [{ title: "a", votes_count: 3 }, { title: "b", votes_count: 2 }] }))).toEqual([100, 67]);
     expect(pollShares(poll({ votes_count: 0, options: [{ title: "a", votes_count: null }, { title: "b", votes_count: null }] }))).toEqual([0, 0]);
+  });
+
+  it("is sent again by an edit, ending when it ended, at least five minutes on", () => {
+    const now = Date.parse("2026-12-07T00:00:00.000Z");
+    const p = poll({ multiple: true, expires_at: "2026-12-07T01:00:00.000Z" });
+    expect(keptPoll(p, now)).toEqual({ options: p.options.map((o) => o.title), expires_in: 3600, multiple: true });
+    expect(keptPoll(poll({ expires_at: "2026-12-07T00:01:00.000Z" }), now).expires_in).toBe(300);
   });
 });

@@ -65,3 +65,16 @@ export function pollShares(poll: Poll): number[] {
   const total = poll.multiple ? (poll.voters_count ?? 0) : poll.votes_count;
   return poll.options.map((o) => (total > 0 && o.votes_count !== null ? Math.round((o.votes_count * 100) / total) : 0));
 }
+
+/** Mastodon's shortest poll, in seconds. */
+export const minPollSeconds = 5 * 60;
+
+/**
+ * The poll an edit sends to keep a post's poll as it is: an edit that sends none
+ * removes it (Mastodon's rule), and the same options and multiplicity keep its votes.
+ * It ends when it ended before (at least five minutes from now, the shortest allowed).
+ */
+export function keptPoll(poll: Poll, now = Date.now()): NonNullable<CreateStatusParams["poll"]> {
+  const left = poll.expires_at ? Math.round((Date.parse(poll.expires_at) - now) / 1000) : 24 * 60 * 60;
+  return { options: poll.options.map((o) => o.title), expires_in: Math.max(minPollSeconds, left), multiple: poll.multiple };
+}

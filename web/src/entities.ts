@@ -70,10 +70,73 @@ export interface Status {
   in_reply_to_id: string | null;
   mentions: Mention[];
   poll?: Poll | null;
+  /** When it was last edited; null if never. */
+  edited_at?: string | null;
   // Set only when the request had a user token.
   favourited?: boolean;
   reblogged?: boolean;
   bookmarked?: boolean;
+  /** The viewer's filters that match it (only those that warn or blur: hidden ones are not sent). */
+  filtered?: FilterResult[];
+}
+
+/** A status's text as written, for editing it. */
+export interface StatusSource {
+  id: string;
+  text: string;
+  spoiler_text: string;
+}
+
+/** One version of an edited status, oldest first in its history. */
+export interface StatusEdit {
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  created_at: string;
+  account: Account;
+  media_attachments: MediaAttachment[];
+  poll?: { options: { title: string }[] } | null;
+}
+
+/** A direct conversation: its participants (others than the viewer) and its newest post. */
+export interface Conversation {
+  id: string;
+  unread: boolean;
+  accounts: Account[];
+  last_status: Status | null;
+}
+
+export type FilterContext = "home" | "notifications" | "public" | "thread" | "account";
+export type FilterAction = "warn" | "hide" | "blur";
+
+export interface FilterKeyword {
+  id: string;
+  keyword: string;
+  whole_word: boolean;
+}
+
+export interface Filter {
+  id: string;
+  title: string;
+  context: FilterContext[];
+  expires_at: string | null;
+  filter_action: FilterAction;
+  keywords: FilterKeyword[];
+}
+
+export interface FilterResult {
+  filter: Filter;
+  keyword_matches: string[] | null;
+  status_matches: string[] | null;
+}
+
+/** The signed-in account with what it wrote (verify_credentials, update_credentials). */
+export interface CredentialAccount extends Account {
+  discoverable?: boolean | null;
+  source?: {
+    note: string;
+    fields: { name: string; value: string }[];
+  };
 }
 
 export interface Context {
@@ -88,6 +151,12 @@ export interface Relationship {
   requested: boolean;
   blocking: boolean;
   muting: boolean;
+  muting_notifications?: boolean;
+}
+
+/** An account in the viewer's mutes, with when the mute ends (null: never). */
+export interface MutedAccount extends Account {
+  mute_expires_at?: string | null;
 }
 
 export type NotificationType =

@@ -11,9 +11,11 @@ export interface LiveState {
   // A hashtag's or a list's waiting posts are kept from when the first arrives.
   pending: Record<FixedKind, Status[]> & Partial<Record<TimelineKind, Status[]>>;
   connection: Connection;
+  /** Posts deleted while the app is open: a thread whose post is gone says so. */
+  gone: string[];
 }
 
-const initialState: LiveState = { pending: { home: [], local: [], federated: [] }, connection: "closed" };
+const initialState: LiveState = { pending: { home: [], local: [], federated: [] }, connection: "closed", gone: [] };
 
 export const liveSlice = createSlice({
   name: "live",
@@ -30,6 +32,9 @@ export const liveSlice = createSlice({
         if (list) state.pending[kind] = list.filter((s) => s.id !== action.payload);
       }
     },
+    gone(state, action: PayloadAction<string>) {
+      if (!state.gone.includes(action.payload)) state.gone.push(action.payload);
+    },
     cleared(state, action: PayloadAction<TimelineKind>) {
       state.pending[action.payload] = [];
     },
@@ -42,4 +47,4 @@ export const liveSlice = createSlice({
   },
 });
 
-export const { arrived, deleted, cleared, connection, reset } = liveSlice.actions;
+export const { arrived, deleted, gone, cleared, connection, reset } = liveSlice.actions;

@@ -2,8 +2,8 @@
 // added to the one API. An action's answer is the status as it now is, and every
 // cached copy of it takes that state (statusCache.ts).
 import { api } from "./api";
-import type { Context, Poll, Status } from "./entities";
-import { statusChanged } from "./statusCache";
+import type { Context, CreateStatusParams, Poll, Status, StatusEdit, StatusSource } from "./entities";
+import { statusChanged, statusDeleted, statusEdited } from "./statusCache";
 
 export type StatusAction = "favourite" | "unfavourite" | "reblog" | "unreblog" | "bookmark" | "unbookmark";
 
@@ -38,10 +38,52 @@ export const statusesApi = api.injectEndpoints({
         dispatch(statusChanged({ ...status, poll: data }));
       },
     }),
+    // The text as written, for the compose box to edit.
+    source: build.query<StatusSource, string>({
+      query: (id) => `api/v1/statuses/${encodeURIComponent(id)}/source`,
+      keepUnusedDataFor: 0,
+    }),
+    history: build.query<StatusEdit[], string>({
+      query: (id) => `api/v1/statuses/${encodeURIComponent(id)}/history`,
+      providesTags: (_r, _e, id) => [{ type: "History", id }],
+    }),
+    // The media kept and the poll are sent again: an edit without them drops them.
+    editStatus: build.mutation<Status, EditParams>({
+      query: ({ id, ...body }) => ({ url: `api/v1/statuses/${encodeURIComponent(id)}`, method: "PUT", body }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: "History", id }],
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(statusEdited(data));
+      },
+    }),
+    deleteStatus: build.mutation<Status, string>({
+      query: (id) => ({ url: `api/v1/statuses/${encodeURIComponent(id)}`, method: "DELETE" }),
+      async onQueryStarted(id, { dispatch, queryFulfilled }) {
+        await queryFulfilled;
+        dispatch(statusDeleted(id));
+      },
+    }),
   }),
 });
 
-export const { useStatusQuery, useContextQuery, useActMutation, useVoteMutation } = statusesApi;
+export interface EditParams {
+  id: string;
+  status: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  media_ids?: string[];
+  poll?: CreateStatusParams["poll"];
+}
+
+export const {
+  useStatusQuery,
+  useContextQuery,
+  useActMutation,
+  useVoteMutation,
+  useHistoryQuery,
+  useEditStatusMutation,
+  useDeleteStatusMutation,
+} = statusesApi;
 
 /**
  * The depth of each reply under the focused status, for indenting a thread: a reply

@@ -1,12 +1,13 @@
-// The Redux store: the API cache, who is signed in, and what the stream brought.
+// The Redux store: the API cache, who is signed in, what the stream brought, and the post being edited.
 import { configureStore, type ThunkAction, type UnknownAction } from "@reduxjs/toolkit";
 import { api, prepend, type TimelineKind } from "./api";
 import { authSlice } from "./authSlice";
+import { editSlice } from "./editSlice";
 import { cleared, liveSlice } from "./liveSlice";
 
 export function makeStore(token: string | null) {
   return configureStore({
-    reducer: { [api.reducerPath]: api.reducer, auth: authSlice.reducer, live: liveSlice.reducer },
+    reducer: { [api.reducerPath]: api.reducer, auth: authSlice.reducer, live: liveSlice.reducer, edit: editSlice.reducer },
     preloadedState: { auth: { token } },
     middleware: (getDefault) => getDefault().concat(api.middleware),
   });

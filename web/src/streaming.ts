@@ -1,14 +1,16 @@
 // One WebSocket to the streaming API, multiplexed: the "user" stream always, and the
-// stream of the timeline on screen (public, a hashtag's or a list's). The token goes in Sec-WebSocket-Protocol,
+// "direct" stream (conversations), and the stream of the timeline on screen (public, a hashtag's or a list's). The token goes in Sec-WebSocket-Protocol,
 // as browsers cannot set headers on a WebSocket (Mastodon's web app does the same).
 // New posts wait in the live slice, notifications go straight to their list; a dropped connection is opened again after a
 // growing pause, and the timelines are then read again for what it missed.
 import { useEffect, useRef } from "react";
 import { useDispatch, useStore } from "react-redux";
 import { api, cachedTimelines, listKind, tagKind, type FixedKind, type TimelineKind } from "./api";
-import type { Notification, Status, StreamMessage } from "./entities";
-import { arrived, connection, deleted } from "./liveSlice";
+import { conversationArrived, conversationsApi } from "./conversations";
+import type { Conversation, Notification, Status, StreamMessage } from "./entities";
+import { arrived, connection } from "./liveSlice";
 import { notificationArrived, notificationsApi } from "./notifications";
+import { statusDeleted, statusEdited } from "./statusCache";
 import type { AppDispatch, RootState } from "./store";
 
 export const streamOf: Record<FixedKind, string> = { home: "user", local: "public:local", federated: "public" };
@@ -34,10 +36,20 @@ export function kindOf(stream: string[]): TimelineKind | undefined {
 export function receive(msg: StreamMessage, dispatch: AppDispatch, getState: () => RootState): void {
   const kind = kindOf(msg.stream);
   if (msg.event === "delete" && msg.payload) {
-    dispatch(deleted(msg.payload));
-    for (const k of cachedTimelines(getState())) {
-      dispatch(api.util.updateQueryData("timeline", k, (list) => list.filter((s) => s.id !== msg.payload)));
-    }
+    dispatch(statusDeleted(msg.payload));
+    return;
+  }
+  if (msg.event === "status.update" && msg.payload) {
+    dispatch(statusEdited(JSON.parse(msg.payload) as Status));
+    return;
+  }
+  if (msg.event === "filters_changed") {
+    // Changed in another app: the settings page reads them again.
+    dispatch(api.util.invalidateTags(["Filters"]));
+    return;
+  }
+  if (msg.event === "conversation" && msg.payload) {
+    dispatch(conversationArrived(JSON.parse(msg.payload) as Conversation));
     return;
   }
   if (msg.event === "notification" && msg.payload) {
@@ -79,6 +91,7 @@ export function useStreaming(base: string | undefined, token: string | null, ext
       ws.onopen = () => {
         dispatch(connection("open"));
         ws.send(JSON.stringify({ type: "subscribe", stream: "user" }));
+        ws.send(JSON.stringify({ type: "subscribe", stream: "direct" }));
         subscribed.current = wanted.current;
         if (wanted.current) send(ws, "subscribe", wanted.current);
         if (attempt > 0) {
@@ -86,6 +99,7 @@ export function useStreaming(base: string | undefined, token: string | null, ext
             void dispatch(api.endpoints.timeline.initiate(k, { subscribe: false, forceRefetch: true }));
           }
           void dispatch(notificationsApi.endpoints.notifications.initiate(undefined, { subscribe: false, forceRefetch: true }));
+          void dispatch(conversationsApi.endpoints.conversations.initiate(undefined, { subscribe: false, forceRefetch: true }));
         }
         attempt = 0;
       };

@@ -1,10 +1,11 @@
 // The routes. The app lives at / and under /web/ (as Mastodon's does), so that it does
 // not shadow the server-rendered /@user pages that visitors and crawlers read. Every
 // signed-in page shares the Shell (navigation, compose box, streaming connection).
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { useAppSelector } from "../hooks";
 import { Callback } from "./Callback";
+import { ConversationsPage } from "./Conversations";
 import { Landing } from "./Landing";
 import { ListPage, ListsPage } from "./Lists";
 import { Notifications } from "./Notifications";
@@ -15,6 +16,14 @@ import { TagPage } from "./Tag";
 import { Shell } from "./Shell";
 import { Thread } from "./Thread";
 import { TimelinePage } from "./Timeline";
+
+// Settings are opened seldom: their code is a chunk of its own, loaded on first use.
+const Settings = lazy(() => import("./settings/Settings"));
+const settings = (
+  <Suspense fallback={<p className="muted">Loading…</p>}>
+    <Settings />
+  </Suspense>
+);
 
 export function App() {
   const token = useAppSelector((s) => s.auth.token);
@@ -37,6 +46,9 @@ export function App() {
         <Route path="tags/:name" element={<TagPage />} />
         <Route path="lists" element={<ListsPage />} />
         <Route path="lists/:id" element={<ListPage />} />
+        <Route path="conversations" element={<ConversationsPage />} />
+        <Route path="settings" element={settings} />
+        <Route path="settings/:section" element={settings} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

@@ -4,13 +4,18 @@
 // 23 characters; this count does not, so it errs on the safe side). Up to four
 // images, picked or pasted, upload at once (upload.ts) and take their alt text before
 // posting; or the post carries a poll. Not both: Mastodon refuses it.
+// Given a post of one's own to edit, it starts from the post's text as written and
+// saves it in place: its warning and text change, its media stay unless removed, its
+// poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
 import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { usePostStatusMutation } from "../api";
-import { attachments, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
+import { endEdit, type Editing } from "../editSlice";
+import { attachments, keptPoll as keepPoll, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
-import { useAppSelector } from "../hooks";
+import { useAppDispatch, useAppSelector } from "../hooks";
 import { newVerifier } from "../oauth";
 import { replyMentions, replyVisibility } from "../reply";
+import { useEditStatusMutation } from "../statuses";
 import { describeMedia, uploadMedia } from "../upload";
 import { MediaDrafts, PollEditor, type Draft } from "./ComposeAttachments";
 
@@ -26,22 +31,36 @@ interface ComposeProps {
   /** The post answered, and who answers it (their acct, left out of the mentions). */
   replyTo?: { status: Status; myAcct: string };
   autoFocus?: boolean;
+  /** A post of one's own to edit (the box saves it instead of posting). */
+  edit?: Editing;
+  /** A direct message: private to those it mentions. */
+  direct?: boolean;
 }
 
-export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposeProps) {
+/** The attachments of an edited post, as drafts already uploaded. */
+const keptDrafts = (edit: Editing | undefined): Draft[] =>
+  edit?.status.media_attachments.map((m, i) => ({ key: m.id, name: `attachment ${i + 1}`, progress: 1, media: m, description: m.description ?? "", kept: true })) ?? [];
+
+export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direct = false }: ComposeProps) {
+  const dispatch = useAppDispatch();
   const parent = replyTo?.status;
   const start = () => (replyTo ? replyMentions(replyTo.status, replyTo.myAcct) : "");
-  const [text, setText] = useState(start);
-  const [warn, setWarn] = useState(parent ? parent.spoiler_text !== "" : false);
-  const [spoiler, setSpoiler] = useState(parent?.spoiler_text ?? "");
-  const [visibility, setVisibility] = useState<Visibility>(parent ? replyVisibility(parent.visibility, "public") : "public");
+  const [text, setText] = useState(() => edit?.source.text ?? start());
+  const [warn, setWarn] = useState(edit ? edit.source.spoiler_text !== "" : parent ? parent.spoiler_text !== "" : false);
+  const [spoiler, setSpoiler] = useState(edit?.source.spoiler_text ?? parent?.spoiler_text ?? "");
+  const [visibility, setVisibility] = useState<Visibility>(
+    edit ? edit.status.visibility : direct ? "direct" : parent ? replyVisibility(parent.visibility, "public") : "public",
+  );
   const [key, setKey] = useState(newVerifier);
-  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const [drafts, setDrafts] = useState<Draft[]>(() => keptDrafts(edit));
+  const keptPoll = edit?.status.poll ?? null;
   const [poll, setPoll] = useState<DraftPoll | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const token = useAppSelector((s) => s.auth.token);
-  const [post, { isLoading, error }] = usePostStatusMutation();
+  const [post, posting] = usePostStatusMutation();
+  const [save, saved] = useEditStatusMutation();
+  const { isLoading, error } = edit ? saved : posting;
   const left = maxCharacters - [...text].length - (warn ? [...spoiler].length : 0);
   const uploading = drafts.some((d) => !d.media && !d.error);
   const ready = drafts.filter((d) => d.media);
@@ -78,12 +97,26 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
     setSaving(true);
     try {
       // Alt text typed after the upload is saved on the attachment before it is posted.
-      await Promise.all(ready.map((d) => (d.description.trim() !== "" ? describeMedia(d.media!.id, d.description.trim(), token) : null)));
+      const described = ready.filter((d) => !d.kept && d.description.trim() !== "");
+      await Promise.all(described.map((d) => describeMedia(d.media!.id, d.description.trim(), token)));
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
       return;
     } finally {
       setSaving(false);
+    }
+    if (edit) {
+      const done = await save({
+        id: edit.status.id,
+        status: text,
+        spoiler_text: warn ? spoiler : "",
+        // A warning makes the post sensitive; without one, its media keep their mark.
+        sensitive: (warn && spoiler.trim() !== "") || (edit.status.sensitive && edit.status.spoiler_text === "" && ready.length > 0),
+        ...(edit.status.media_attachments.length > 0 || ready.length > 0 ? { media_ids: ready.map((d) => d.media!.id) } : {}),
+        ...(keptPoll ? { poll: keepPoll(keptPoll) } : {}),
+      });
+      if ("data" in done) dispatch(endEdit());
+      return;
     }
     const sent = await post({
       status: text,
@@ -107,8 +140,18 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
     }
   };
 
+  const label = edit ? "Edit post" : parent ? "Reply" : direct ? "New direct message" : "New post";
+  const placeholder = parent ? "Your reply" : direct ? "@someone your message" : "What's on your mind?";
   return (
-    <form className="compose" onSubmit={(e) => void submit(e)} aria-label={parent ? "Reply" : "New post"}>
+    <form className={edit ? "compose editing" : "compose"} onSubmit={(e) => void submit(e)} aria-label={label}>
+      {edit ? (
+        <p className="row">
+          <strong>Editing your post</strong>
+          <button type="button" onClick={() => dispatch(endEdit())}>
+            Cancel
+          </button>
+        </p>
+      ) : null}
       {warn ? (
         <input
           type="text"
@@ -119,9 +162,9 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
         />
       ) : null}
       <textarea
-        aria-label={parent ? "Your reply" : "What's on your mind?"}
-        placeholder={parent ? "Your reply" : "What's on your mind?"}
-        autoFocus={autoFocus}
+        aria-label={placeholder}
+        placeholder={placeholder}
+        autoFocus={autoFocus || edit !== undefined}
         rows={5}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -133,9 +176,10 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
         remove={(key) => setDrafts((ds) => ds.filter((d) => d.key !== key))}
       />
       {poll ? <PollEditor poll={poll} change={setPoll} /> : null}
+      {keptPoll ? <p className="muted">The poll ({keptPoll.options.map((o) => o.title).join(", ")}) is kept as it is.</p> : null}
       <div className="row tools">
         {/* Media and a poll exclude each other, as in Mastodon's web app. */}
-        <label className={poll || drafts.length >= maxMedia ? "button disabled" : "button"}>
+        <label className={poll || keptPoll || drafts.length >= maxMedia ? "button disabled" : "button"}>
           Add images
           <input
             type="file"
@@ -143,14 +187,14 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
             multiple
             hidden
             aria-label="Add images"
-            disabled={poll !== null || drafts.length >= maxMedia}
+            disabled={poll !== null || keptPoll !== null || drafts.length >= maxMedia}
             onChange={(e) => {
               add([...(e.target.files ?? [])]);
               e.target.value = "";
             }}
           />
         </label>
-        <button type="button" aria-pressed={poll !== null} disabled={drafts.length > 0} onClick={() => setPoll(poll ? null : newPoll())}>
+        <button type="button" aria-pressed={poll !== null} disabled={drafts.length > 0 || edit !== undefined} onClick={() => setPoll(poll ? null : newPoll())}>
           {poll ? "Remove poll" : "Add a poll"}
         </button>
       </div>
@@ -158,7 +202,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
         <label>
           <input type="checkbox" checked={warn} onChange={(e) => setWarn(e.target.checked)} /> Content warning
         </label>
-        <select aria-label="Visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
+        <select aria-label="Visibility" disabled={edit !== undefined} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
           {visibilities.map((v) => (
             <option key={v.value} value={v.value}>
               {v.label}
@@ -171,7 +215,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
           {left}
         </span>
         <button type="submit" className="primary" disabled={!canPost}>
-          {isLoading || saving ? "Posting…" : parent ? "Reply" : "Post"}
+          {isLoading || saving ? (edit ? "Saving…" : "Posting…") : edit ? "Save" : parent ? "Reply" : direct ? "Send" : "Post"}
         </button>
       </div>
       {error ? (
@@ -190,5 +234,5 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false }: ComposePr
 
 function describe(error: unknown): string {
   const e = error as { status?: number | string; data?: { error?: string } };
-  return `The post was not sent: ${e.data?.error ?? String(e.status ?? "network error")}`;
+  return `The post was not saved: ${e.data?.error ?? String(e.status ?? "network error")}`;
 }

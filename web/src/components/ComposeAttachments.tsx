@@ -11,6 +11,8 @@ export interface Draft {
   media?: MediaAttachment;
   error?: string;
   description: string;
+  /** An attachment of the post being edited: kept, its description as it is. */
+  kept?: boolean;
 }
 
 export function MediaDrafts({ drafts, change, remove }: { drafts: Draft[]; change: (key: string, description: string) => void; remove: (key: string) => void }) {
@@ -23,6 +25,8 @@ export function MediaDrafts({ drafts, change, remove }: { drafts: Draft[]; chang
           <div className="draft-body">
             {d.error ? (
               <span className="error">{d.error}</span>
+            ) : d.kept ? (
+              <span className="muted">{d.description || "No description"}</span>
             ) : d.media ? (
               <input
                 type="text"

@@ -1,9 +1,11 @@
 // /web/accounts/:id: a profile (header, avatar, names, bio, fields, counts), the
-// follow button as the relationship has it, and the account's posts page by page.
+// follow, mute and block buttons as the relationship has them, and the account's
+// posts page by page.
 import { useParams } from "react-router";
 import { useMeQuery } from "../api";
 import { followState, useAccountQuery, useAccountStatusesInfiniteQuery, useFollowMutation, useRelationshipQuery } from "../accounts";
 import type { Account } from "../entities";
+import { ProfileRelations } from "./ProfileRelations";
 import { StatusItem } from "./StatusItem";
 
 export function Profile() {
@@ -26,6 +28,7 @@ export function Profile() {
 }
 
 function AccountHeader({ account: a }: { account: Account }) {
+  const { data: me } = useMeQuery();
   return (
     <section className="profile" aria-label="Profile">
       {a.header && !a.header.endsWith("/missing.png") ? <img className="header" src={a.header} alt="" /> : <div className="header" />}
@@ -51,6 +54,7 @@ function AccountHeader({ account: a }: { account: Account }) {
           ))}
         </dl>
       ) : null}
+      {me && me.id !== a.id ? <ProfileRelations account={a} /> : null}
       <p className="counts">
         <span>
           <strong>{a.statuses_count}</strong> posts

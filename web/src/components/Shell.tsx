@@ -5,6 +5,7 @@ import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from ".
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { reset } from "../liveSlice";
+import { unreadConversations, useConversationsQuery } from "../conversations";
 import { unreadCount, useMarkersQuery, useNotificationsInfiniteQuery } from "../notifications";
 import { signOut } from "../oauth";
 import { useStreaming } from "../streaming";
@@ -18,6 +19,7 @@ export function Shell() {
   const live = useAppSelector((s) => s.live.connection);
   const { data: instance } = useInstanceQuery();
   const { data: me } = useMeQuery();
+  const editing = useAppSelector((s) => s.edit.editing);
   useStreaming(instance?.configuration.urls.streaming, token, timelineOfPath(useLocation().pathname));
 
   const leave = () => {
@@ -39,9 +41,11 @@ export function Shell() {
             </NavLink>
           ))}
           <NotificationsLink />
+          <ConversationsLink />
           <NavLink to="/web/bookmarks">Bookmarks</NavLink>
           <NavLink to="/web/favourites">Favourites</NavLink>
           <NavLink to="/web/lists">Lists</NavLink>
+          <NavLink to="/web/settings">Settings</NavLink>
         </nav>
         <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
@@ -56,7 +60,12 @@ export function Shell() {
       </header>
       <div className="columns">
         <aside>
-          <Compose maxCharacters={instance?.configuration.statuses.max_characters ?? 500} />
+          {/* Keyed by the post edited: the box starts again from its text, or empty. */}
+          <Compose
+            key={editing?.status.id ?? "new"}
+            maxCharacters={instance?.configuration.statuses.max_characters ?? 500}
+            edit={editing ?? undefined}
+          />
         </aside>
         <main>
           <Outlet />
@@ -74,6 +83,18 @@ function NotificationsLink() {
   return (
     <NavLink to="/web/notifications" aria-label={unread > 0 ? `Notifications (${unread} unread)` : "Notifications"}>
       Notifications
+      {unread > 0 ? <span className="badge">{unread}</span> : null}
+    </NavLink>
+  );
+}
+
+/** The link to the direct messages, with how many conversations have unread posts. */
+function ConversationsLink() {
+  const { data } = useConversationsQuery();
+  const unread = unreadConversations(data);
+  return (
+    <NavLink to="/web/conversations" aria-label={unread > 0 ? `Direct messages (${unread} unread)` : "Direct messages"}>
+      Direct
       {unread > 0 ? <span className="badge">{unread}</span> : null}
     </NavLink>
   );

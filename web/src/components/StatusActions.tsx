@@ -1,12 +1,18 @@
 // The buttons under a post: reply (in its thread), boost, favourite and bookmark,
-// each pressed or not as the server last said, with the counts beside them.
+// each pressed or not as the server last said, with the counts beside them; on one's
+// own post, edit (in the compose box) and delete (after a confirmation).
+import { useState } from "react";
 import { useNavigate } from "react-router";
+import { useMeQuery } from "../api";
+import { startEdit } from "../editSlice";
 import type { Status } from "../entities";
-import { useActMutation, type StatusAction } from "../statuses";
+import { useAppDispatch } from "../hooks";
+import { statusesApi, useActMutation, useDeleteStatusMutation, type StatusAction } from "../statuses";
 import { threadPath } from "./StatusItem";
 
 export function StatusActions({ status }: { status: Status }) {
   const navigate = useNavigate();
+  const { data: me } = useMeQuery();
   const [act, { isLoading }] = useActMutation();
   const toggle = (on: boolean | undefined, action: StatusAction, undo: StatusAction) => {
     void act({ id: status.id, action: on ? undo : action });
@@ -42,6 +48,55 @@ export function StatusActions({ status }: { status: Status }) {
       >
         Bookmark
       </button>
+      {me && me.id === status.account.id ? <OwnActions status={status} /> : null}
     </div>
+  );
+}
+
+function OwnActions({ status }: { status: Status }) {
+  const dispatch = useAppDispatch();
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [remove, { isLoading }] = useDeleteStatusMutation();
+  const edit = async () => {
+    setProblem(null);
+    try {
+      const source = await dispatch(statusesApi.endpoints.source.initiate(status.id, { subscribe: false, forceRefetch: true })).unwrap();
+      dispatch(startEdit({ status, source }));
+    } catch {
+      setProblem("The post could not be opened for editing.");
+    }
+  };
+  const confirm = async () => {
+    const done = await remove(status.id);
+    if ("error" in done) setProblem("The post was not deleted.");
+    setConfirming(false);
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void edit()}>
+        Edit
+      </button>
+      {confirming ? (
+        <span className="confirm" role="group" aria-label="Confirm deletion">
+          Delete this post?{" "}
+          <button type="button" className="danger" disabled={isLoading} onClick={() => void confirm()}>
+            Yes, delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Delete
+        </button>
+      )}
+      {problem ? (
+        <span className="error" role="alert">
+          {problem}
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -2,10 +2,14 @@
 // Mastodon's web app trusts its server's). A content warning hides the text and the
 // media until opened. Clicking the post (not one of its links or buttons) opens its
 // thread; its author's name opens the profile, and so does a mention in the text; a
-// hashtag in the text opens the tag's timeline.
+// hashtag in the text opens the tag's timeline. An edited post has an "Edited" mark
+// that opens its history; a post the viewer's filters warn of shows collapsed under
+// the filter's title until shown anyway, and one they blur hides its media.
 import { useState, type MouseEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
+import { filterVerdict } from "../filters";
+import { EditedMark, EditHistory } from "./EditHistory";
 import { tagPath } from "../search";
 import { MediaGallery } from "./MediaGallery";
 import { PollView } from "./PollView";
@@ -18,6 +22,9 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
   const shown = status.reblog ?? status;
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
+  const [showFiltered, setShowFiltered] = useState(false);
+  const [history, setHistory] = useState(false);
+  const verdict = filterVerdict(status);
   const warned = shown.spoiler_text !== "";
   const a = shown.account;
 
@@ -42,6 +49,19 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
     void navigate(threadPath(shown.id));
   };
 
+  if (verdict.warn.length > 0 && !showFiltered) {
+    return (
+      <li className="status filtered" data-id={shown.id}>
+        <p className="muted">
+          Filtered: {verdict.warn.join(", ")}{" "}
+          <button type="button" onClick={() => setShowFiltered(true)}>
+            Show anyway
+          </button>
+        </p>
+      </li>
+    );
+  }
+
   return (
     <li
       className={focused ? "status focused" : "status"}
@@ -62,7 +82,9 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
         <Link className="when muted" to={threadPath(shown.id)}>
           <time dateTime={shown.created_at}>{new Date(shown.created_at).toLocaleString()}</time>
         </Link>
+        {shown.edited_at ? <EditedMark editedAt={shown.edited_at} open={history} toggle={() => setHistory(!history)} /> : null}
       </div>
+      {history ? <EditHistory id={shown.id} /> : null}
       {/* A click anywhere in the body opens the thread; the keyboard's way is the time link. */}
       <div className="body" onClick={clicked}>
         {warned ? (
@@ -76,7 +98,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
         {!warned || open ? (
           <>
             <div className="content" dangerouslySetInnerHTML={{ __html: shown.content }} />
-            <MediaGallery media={shown.media_attachments} sensitive={shown.sensitive} />
+            <MediaGallery media={shown.media_attachments} sensitive={shown.sensitive || verdict.blur} />
             <PollView status={shown} />
           </>
         ) : null}

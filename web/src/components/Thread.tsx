@@ -2,6 +2,7 @@
 // replies below, indented by depth, with a box to reply to it.
 import { useLocation, useParams } from "react-router";
 import { useInstanceQuery, useMeQuery } from "../api";
+import { useAppSelector } from "../hooks";
 import { replyDepths, useContextQuery, useStatusQuery } from "../statuses";
 import { Compose } from "./Compose";
 import { StatusItem } from "./StatusItem";
@@ -13,6 +14,7 @@ export function Thread() {
   const { data: context } = useContextQuery(id);
   const { data: me } = useMeQuery();
   const { data: instance } = useInstanceQuery();
+  const gone = useAppSelector((s) => s.live.gone);
   if (isLoading) return <p className="muted">Loading…</p>;
   if (error || !status) {
     return (
@@ -23,6 +25,13 @@ export function Thread() {
   }
   // The page is about the original of a boost.
   const focus = status.reblog ?? status;
+  if (gone.includes(focus.id)) {
+    return (
+      <p className="muted" role="status">
+        This post was deleted.
+      </p>
+    );
+  }
   const depths = replyDepths(focus.id, context?.descendants ?? []);
   return (
     <section aria-label="Thread">
