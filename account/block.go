@@ -139,6 +139,33 @@ func (s *Service) mute(ctx context.Context, muter, target shard.ID) (*Mute, erro
 	return &m, nil
 }
 
+// MuteEnds returns when muter's mutes of targets end, for those that end (Mastodon's
+// mute_expires_at): one multi-get of the mutes.
+func (s *Service) MuteEnds(ctx context.Context, muter shard.ID, targets []shard.ID) (map[shard.ID]time.Time, error) {
+	keys := make([]store.Key, len(targets))
+	for i, t := range targets {
+		keys[i] = pair(muter, t)
+	}
+	vals, err := s.st.MultiGet(ctx, tMutes, keys)
+	if err != nil {
+		return nil, fmt.Errorf("mutes of %d: %w", muter, err)
+	}
+	out := map[shard.ID]time.Time{}
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		var m Mute
+		if err := store.Unmarshal(v, &m); err != nil {
+			return nil, err
+		}
+		if !m.ExpiresAt.IsZero() {
+			out[targets[i]] = m.ExpiresAt
+		}
+	}
+	return out, nil
+}
+
 // Muters reports, for each candidate, whether candidate mutes target (with the
 // notifications flag when asked for notifications).
 func (s *Service) Muters(ctx context.Context, candidates []shard.ID, target shard.ID, notifications bool) ([]bool, error) {

@@ -379,6 +379,13 @@ func muteDuration(p params) (time.Duration, error) {
 
 // accountList answers a relationship listing paged by its internal row ids.
 func (s *Server) accountList(list func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error), def, maxLimit int, self bool) handlerFunc {
+	return s.accountListThen(list, def, maxLimit, self, nil)
+}
+
+// accountListThen is accountList with then applied to the page's rendered accounts,
+// whose ids it is given, before they are written.
+func (s *Server) accountListThen(list func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error), def, maxLimit int, self bool,
+	then func(r *req, ids []shard.ID, accs []*Account) error) handlerFunc {
 	return func(r *req) error {
 		owner := r.viewer
 		if !self {
@@ -407,6 +414,11 @@ func (s *Server) accountList(list func(r *req, owner shard.ID, p paging.Page) ([
 		accs, err := s.accounts(r.context(), ids)
 		if err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(r, ids, accs); err != nil {
+				return err
+			}
 		}
 		r.link(paging.IDs(cursors))
 		return r.json(accs)
@@ -459,4 +471,19 @@ func (s *Server) accountStatuses(r *req) error {
 		out = slices.DeleteFunc(out, func(st *Status) bool { return !carriesTags(st, []string{tagged}, true) })
 	}
 	return r.json(out)
+}
+
+// muteEnds sets the end of each timed mute on a page of the viewer's mutes.
+func (s *Server) muteEnds(r *req, ids []shard.ID, accs []*Account) error {
+	ends, err := s.d.Accounts.MuteEnds(r.context(), r.viewer, ids)
+	if err != nil || len(ends) == 0 {
+		return err
+	}
+	for _, a := range accs {
+		if id, err := shard.Parse(a.ID); err == nil && !ends[id].IsZero() {
+			end := datetime(ends[id])
+			a.MuteExpiresAt = &end
+		}
+	}
+	return nil
 }

@@ -190,6 +190,9 @@ func (s *Server) updateMedia(r *req) error {
 func mediaIDs(r *req) ([]shard.ID, error) {
 	var ids []shard.ID
 	for _, v := range r.p.list("media_ids") {
+		if v == "" { // `media_ids[]=`, a form's way to send none
+			continue
+		}
 		id, err := shard.Parse(v)
 		if err != nil {
 			return nil, httpErr(422, "Validation failed: Media attachments are invalid")

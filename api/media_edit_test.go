@@ -85,6 +85,13 @@ func TestEditMediaAttributes(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("history of the attachments: %q, want %q", got, want)
 	}
+
+	// An empty list in JSON is a list given: the edit removes every attachment.
+	c.Must(c.DoJSON("PUT", "/api/v1/statuses/"+st.ID, alice.Token, map[string]any{"status": "no pictures",
+		"media_ids": []string{}}), 200).JSON(t, &st)
+	if len(st.MediaAttachments) != 0 {
+		t.Fatalf("media_ids [] kept %+v", st.MediaAttachments)
+	}
 }
 
 // TestMediaThumbnail: a custom preview given with an upload (an image here, and audio,

@@ -31,5 +31,13 @@ func TestMuteDuration(t *testing.T) {
 		if !rel.Muting || (rel.MutingExpiresAt != nil) != tc.expires {
 			t.Fatalf("duration %q: %+v (expires %v)", tc.duration, rel, rel.MutingExpiresAt != nil)
 		}
+		// The list of mutes gives the same end, as Mastodon's mute_expires_at.
+		muted := testrig.Decode[[]map[string]any](t, c.Must(alice.Do("GET", "/api/v1/mutes", nil), 200))
+		if len(muted) != 1 || muted[0]["id"] != bob.ID {
+			t.Fatalf("mutes: %v", muted)
+		}
+		if end, ok := muted[0]["mute_expires_at"]; ok != tc.expires || (ok && end != *rel.MutingExpiresAt) {
+			t.Fatalf("duration %q: mutes say %v, relationship %+v", tc.duration, end, rel)
+		}
 	}
 }

@@ -215,6 +215,11 @@ func (p params) flatten(prefix string, v any, depth int) error {
 			}
 		}
 	case []any:
+		if len(t) == 0 { // given, and empty: `media_ids: []` clears them on an edit
+			if _, ok := p[prefix+"[]"]; !ok {
+				p[prefix+"[]"] = []string{}
+			}
+		}
 		for i, val := range t {
 			switch val.(type) {
 			case map[string]any, []any:

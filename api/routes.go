@@ -90,10 +90,10 @@ func (s *Server) routes() {
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.Blocks(r.context(), owner, p)
 		}, 40, 80, true))
-	s.handle("GET", "/api/v1/mutes", user("read:mutes"), s.accountList(
+	s.handle("GET", "/api/v1/mutes", user("read:mutes"), s.accountListThen(
 		func(r *req, owner shard.ID, p paging.Page) ([]account.Entry, error) {
 			return a.Mutes(r.context(), owner, p)
-		}, 40, 80, true))
+		}, 40, 80, true, s.muteEnds))
 
 	// Statuses.
 	s.handle("POST", "/api/v1/statuses", user("write:statuses"), s.postStatus)
