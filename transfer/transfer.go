@@ -74,8 +74,6 @@ type State struct {
 	Started time.Time `json:"started"`
 	// Tables holds the tables begun, by name.
 	Tables map[string]TableState `json:"tables"`
-	// Media says the blob store has been copied.
-	Media bool `json:"media,omitempty"`
 }
 
 // TableState is where the copy of one table stands.
