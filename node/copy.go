@@ -252,4 +252,3 @@ func copyMedia(ctx context.Context, from, to Config, log *slog.Logger, opts Copy
 	rep.Media = &check
 	return err
 }
-
