@@ -144,7 +144,7 @@ func checkCopyShapes(from, to Config) error {
 }
 
 // trailingGroups lists the consumer groups of the embedded log that have not
-// consumed every event of a topic, as "group on topic: n events". The search
+// consumed every event of a topic, as "group on topic: n unconsumed". The search
 // indexer's and the record caches' groups are left out: what they build is rebuilt.
 func trailingGroups(ctx context.Context, from Config, log *slog.Logger) (_ []string, err error) {
 	b, err := OpenBus(from, log)
@@ -163,7 +163,7 @@ func trailingGroups(ctx context.Context, from Config, log *slog.Logger) (_ []str
 			sum += l
 		}
 		if sum > 0 {
-			trailing = append(trailing, fmt.Sprintf("%s on %s: %d events", ct.group, ct.topic, sum))
+			trailing = append(trailing, fmt.Sprintf("%s on %s: %d unconsumed", ct.group, ct.topic, sum))
 		}
 	}
 	return trailing, nil
