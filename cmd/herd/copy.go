@@ -38,8 +38,10 @@ func adminCopy(ctx context.Context, from node.Config, toFile string, leaveEvents
 	if rep.Resumed {
 		fmt.Println("resumed the copy left unfinished")
 	}
-	for _, t := range rep.Trailing {
-		fmt.Println("left behind, unconsumed: " + t)
+	if leaveEvents {
+		for _, t := range rep.Trailing {
+			fmt.Println("left behind, unconsumed: " + t)
+		}
 	}
 	if len(rep.Tables) > 0 {
 		printCopyReport(rep)
