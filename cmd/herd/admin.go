@@ -39,7 +39,8 @@ func admin(args []string) error {
 	password := fs.String("password", "", "password of the new account")
 	makeAdmin := fs.Bool("admin", false, "give the new account the Owner role")
 	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
-	to := fs.String("to", "", "admin backup: a new directory to write the backup to")
+	to := fs.String("to", "", "admin backup: a new directory to write the backup to; admin copy: the cluster's configuration file")
+	leaveEvents := fs.Bool("leave-events", false, "admin copy: copy although consumer groups have not consumed every event, leaving those events behind")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
 	category := fs.String("category", "", "admin emoji add: the category of the emoji in the picker")
 	severity := fs.String("severity", "silence", "admin domain block: silence, suspend or noop")
@@ -61,6 +62,8 @@ func admin(args []string) error {
 		return adminCluster(ctx, cfg)
 	case "backup":
 		return adminBackup(ctx, cfg, *to)
+	case "copy":
+		return adminCopy(ctx, cfg, *to, *leaveEvents)
 	case "restore":
 		if *from == "" {
 			return errors.New("admin restore: give --from DIR")

@@ -26,6 +26,7 @@ Usage:
   herd admin cluster                 list the cluster's members and their state (asks the node's ops endpoint)
   herd admin backup --to DIR         copy the store and the event log to a new directory, while the node runs
   herd admin restore --from DIR      put a backup in the data directory (stop the node, move the old data away)
+  herd admin copy --to CLUSTER.toml  copy a stopped single-shape instance into the cluster's engines and verify it; run again to resume
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd admin emoji [--category C] add SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji

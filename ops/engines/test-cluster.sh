@@ -8,7 +8,8 @@
 # client and Fedify suites (tests/clients, tests/federation) on the cluster shape,
 # then the end-to-end test of three herd nodes sharing the engines (tests/cluster:
 # membership, API and streaming across nodes, a node killed during a 10,000-follower
-# fan-out), and stops the engines whatever happens.
+# fan-out, a single-shape instance moved onto the engines by herd admin copy), and
+# stops the engines whatever happens.
 #
 # The engines get a directory and ports of their own (HERD_ENGINES_DIR, default
 # /tmp/herd-engines-test; CQL 19042, Kafka 19092, S3 18333, OpenSearch 9250, the

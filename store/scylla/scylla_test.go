@@ -42,7 +42,11 @@ func newKeyspace(t *testing.T, addr string) string {
 	t.Helper()
 	var rnd [8]byte
 	rand.Read(rnd[:])
-	ks := "herd_test_" + hex.EncodeToString(rnd[:])
+	prefix := os.Getenv("HERD_TEST_KEYSPACE_PREFIX") // for runs that share an engine
+	if prefix == "" {
+		prefix = "herd_test_"
+	}
+	ks := prefix + hex.EncodeToString(rnd[:])
 	t.Cleanup(func() { dropKeyspace(t, addr, ks) })
 	return ks
 }

@@ -149,7 +149,7 @@ func Run(t *testing.T, open OpenFunc) {
 // open.
 func RunWith(t *testing.T, open OpenFunc, opts Options) {
 	t.Helper()
-	groups := [][]test{rowTests, scanTests, batchTests, conditionalTests, counterTests, ttlTests, lifecycleTests}
+	groups := [][]test{rowTests, scanTests, batchTests, conditionalTests, counterTests, ttlTests, lifecycleTests, dumpTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
