@@ -77,6 +77,9 @@ func (n *Node) beginDrain() {
 // fetching), so that the batch in hand finishes and is committed; it is cancelled
 // when the drain's deadline passes. Before the drain, a handler's context is
 // cancelled as the engine cancels it (a partition taken away, the engine closed).
+// During the drain a batch whose partition is taken away also runs to its end; its
+// commit may then be refused and the new owner handle it again, which the handlers'
+// idempotence allows.
 type drainingBus struct {
 	bus.Bus
 	life *lifecycle
