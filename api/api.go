@@ -149,6 +149,8 @@ type Deps struct {
 	// files under assets/. Nil, or without index.html, serves a page at / that says
 	// how to build it (webapp.go).
 	WebApp fs.FS
+	// Ready reports whether the node wants traffic, for /health/ready; nil: always.
+	Ready func() bool
 
 	streams *streamState // the streaming API's live state, made by New
 }

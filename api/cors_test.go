@@ -37,7 +37,7 @@ func crossOrigin(method, route string) bool {
 // neither here nor cross-origin fails the test, so that each new route is decided.
 var sameOriginOnly = []string{
 	"GET /oauth/authorize", "POST /oauth/authorize", // the cookie-less but credential-taking sign-in page
-	"GET /health",
+	"GET /health", "GET /health/ready",
 	// the mail links' pages (confirmation, password reset), like the sign-in page
 	"GET /auth/confirmation", "GET /auth/password/new", "GET /auth/password/edit",
 	"POST /auth/password", "PUT /auth/password", "PATCH /auth/password",

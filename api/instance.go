@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"strconv"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/text"
@@ -157,6 +159,20 @@ func (s *Server) preferences(r *req) error {
 
 func (s *Server) health(r *req) error {
 	r.ctx.SetContentType("text/plain; charset=utf-8")
+	r.ctx.SetBodyString("OK")
+	return nil
+}
+
+// ready is the readiness check of load balancers: 200 while the node wants traffic,
+// 503 while it starts or drains. /health is liveness: 200 whenever the node answers.
+func (s *Server) ready(r *req) error {
+	r.ctx.SetContentType("text/plain; charset=utf-8")
+	if s.d.Ready != nil && !s.d.Ready() {
+		r.ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
+		r.ctx.Response.Header.Set("Cache-Control", "no-store")
+		r.ctx.SetBodyString("Not ready")
+		return nil
+	}
 	r.ctx.SetBodyString("OK")
 	return nil
 }

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 
 	// Bootstrap, OAuth and instance.
 	s.handle("GET", "/health", public, s.health)
+	s.handle("GET", "/health/ready", public, s.ready)
 	s.handle("GET", missingAvatar, public, s.missingImage)
 	s.handle("GET", missingHeader, public, s.missingImage)
 	s.handle("POST", "/api/v1/apps", public, s.createApp)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -114,13 +115,18 @@ func (w *sseWriter) keepalive() error {
 }
 
 // end closes the stream: after an `event: error` when the client was too slow or
-// its token was revoked, quietly when the server stops.
+// its token was revoked; when the server stops, after a `retry:` field, the
+// reconnect hint of server-sent events: EventSource clients reconnect after that
+// many milliseconds (1 to 4 s, spread so that a node's clients do not all come back
+// at once, through the load balancer, to the nodes still serving).
 func (w *sseWriter) end(r endReason) {
 	if r == endClient {
 		return
 	}
 	w.wire.Reset()
-	if r != endShutdown {
+	if r == endShutdown {
+		w.chunk([]byte("retry: " + strconv.Itoa(1000+rand.IntN(3000)) + "\n\n"))
+	} else {
 		status := 429
 		if r == endRevoked {
 			status = 401

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -474,8 +475,9 @@ type sseClient struct {
 	done   chan struct{}
 }
 
-// sseEvent is an event, or a comment when name and data are empty.
-type sseEvent struct{ name, data, comment string }
+// sseEvent is an event, or a comment when name and data are empty; retry is the
+// reconnect time a `retry:` field gave.
+type sseEvent struct{ name, data, comment, retry string }
 
 func openSSE(t *testing.T, c *testrig.Cluster, path, token string) *sseClient {
 	t.Helper()
@@ -527,6 +529,8 @@ func (s *sseClient) read() {
 			ev.name = line[len("event: "):]
 		case strings.HasPrefix(line, "data: "):
 			ev.data = line[len("data: "):]
+		case strings.HasPrefix(line, "retry: "):
+			ev.retry = line[len("retry: "):]
 		case line == "":
 			s.events <- ev
 			ev = sseEvent{}
@@ -705,8 +709,9 @@ func TestStreamingSlowConsumer(t *testing.T) {
 	}
 }
 
-// Closing the node closes live streams: WebSockets hear 1001, event streams end,
-// and no goroutine is left.
+// Closing the node closes live streams with a reconnect hint: WebSockets hear 1001
+// (going away), event streams end after a `retry:` field of 1 to 4 seconds; and no
+// goroutine is left.
 func TestStreamingShutdown(t *testing.T) {
 	noLeaks(t)
 	var ws *wsClient
@@ -727,6 +732,15 @@ func TestStreamingShutdown(t *testing.T) {
 		case <-sse.done:
 		case <-time.After(waitTimeout):
 			t.Error("event stream still open after the node closed")
+		}
+		var retry string
+		for len(sse.events) > 0 {
+			if e := <-sse.events; e.retry != "" {
+				retry = e.retry
+			}
+		}
+		if ms, err := strconv.Atoi(retry); err != nil || ms < 1000 || ms > 4000 {
+			t.Errorf("event stream ended with retry %q, want 1000 to 4000 ms", retry)
 		}
 		sse.close()
 	})

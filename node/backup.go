@@ -52,7 +52,7 @@ type Manifest struct {
 // while the node runs.
 func (n *Node) Backup(ctx context.Context, dir string) (Manifest, error) {
 	st, okStore := engineOf(n.store).(checkpointer)
-	b, okBus := n.bus.(checkpointer)
+	b, okBus := unwrapBus(n.bus).(checkpointer)
 	if !okStore || !okBus {
 		return Manifest{}, errors.New("node: backup: the cluster shape is backed up with its engines' own tools (nodetool snapshot; Kafka replication)")
 	}

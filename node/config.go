@@ -113,6 +113,10 @@ type Config struct {
 	TLS TLSConfig `toml:"tls"`
 	// ShutdownTimeout bounds a graceful stop; default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout" help:"bound of a graceful stop (default 10s)"`
+	// ShutdownDelay is how long a stopping node keeps serving while its readiness
+	// (/health/ready, /ops/ready) answers 503, before it closes its listener: long
+	// enough for the load balancer's checks to take it out of rotation. Default 0.
+	ShutdownDelay time.Duration `toml:"shutdown_delay" help:"how long a stopping node serves on, not ready, before it drains (default 0; set it to the load balancer's check interval times its failure threshold)"`
 
 	// The shape (shape.go): which engines the node opens and how it finds the others.
 	// NodeID must then be unique among the nodes sharing the engines.
@@ -232,6 +236,9 @@ func (c Config) Validate() error {
 	}
 	if c.ResolveBudget < 0 {
 		errs = append(errs, fmt.Errorf("resolve_budget %s must not be negative", c.ResolveBudget))
+	}
+	if c.ShutdownTimeout < 0 || c.ShutdownDelay < 0 {
+		errs = append(errs, fmt.Errorf("shutdown_timeout %s and shutdown_delay %s must not be negative", c.ShutdownTimeout, c.ShutdownDelay))
 	}
 	errs = append(errs, c.validateShape()...)
 	errs = append(errs, c.validateMedia()...)

@@ -144,7 +144,9 @@ type Node struct {
 	srv    *fasthttp.Server
 	ln     net.Listener
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // everything Start runs but the ops endpoint
+	opsWG  sync.WaitGroup // the ops endpoint, which serves until the drain's end
+	life   *lifecycle
 }
 
 // Open opens the engines the configuration names (migrating the CQL schema unless
@@ -162,7 +164,8 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: log, store: st, bus: b, files: media}
+	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle()}
+	n.bus = drainingBus{Bus: b, life: n.life}
 	if n.index, err = openSearch(cfg); err != nil {
 		n.closeEngines()
 		return nil, err
@@ -337,7 +340,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
 		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
-		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg),
+		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg), Ready: n.Ready,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
@@ -379,6 +382,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if n.opsLn != nil { // once joined: /ops/cluster answers for a member
 		n.serveOps(n.opsLn)
 	}
+	n.life.state.CompareAndSwap(int32(lifeStarting), int32(lifeReady))
 	n.log.Info("node: serving", "listen", n.Addr(), "domain", n.cfg.Domain, "store", n.cfg.Store, "bus", n.cfg.Bus,
 		"roles", n.cfg.Roles)
 	return nil
@@ -447,25 +451,22 @@ func (n *Node) startCluster() error {
 	return nil
 }
 
-// Close stops serving, leaves the cluster, waits for in-flight work and closes the
-// engines.
+// Close drains the node (lifecycle.go): readiness false, streams closed with a
+// reconnect hint, HTTP drained, the cluster left, the consumers' batches in hand
+// finished; then it closes the engines.
 func (n *Node) Close() error {
+	n.beginDrain()
 	n.api.CloseStreams() // hijacked connections: the HTTP shutdown does not wait for them
 	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
 	defer cancel()
+	context.AfterFunc(ctx, n.life.stopHard) // batches still running then are cancelled
+	defer n.life.stopHard()
 	if n.srv != nil {
 		if err := n.srv.ShutdownWithContext(ctx); err != nil {
 			n.log.Error("node: http shutdown", "err", err)
 		}
 	}
 	n.closeTLS(ctx)
-	if n.ops != nil {
-		if err := n.ops.Shutdown(ctx); err != nil {
-			n.log.Error("node: ops shutdown", "err", err)
-		}
-	} else if n.opsLn != nil { // bound, but the node never joined
-		n.opsLn.Close()
-	}
 	var errs []error
 	if n.cluster != nil {
 		if err := n.cluster.leave(); err != nil {
@@ -479,6 +480,14 @@ func (n *Node) Close() error {
 	// Otherwise the next start republishes the events of the rows left (harmless, but noise).
 	if err := n.Statuses.ClearOutbox(ctx); err != nil {
 		n.log.Warn("node: clear status outbox", "err", err)
+	}
+	if n.ops != nil { // last: /ops/ready says "draining" until the drain ends
+		if err := n.ops.Shutdown(ctx); err != nil {
+			n.log.Error("node: ops shutdown", "err", err)
+		}
+		n.opsWG.Wait()
+	} else if n.opsLn != nil { // bound, but the node never joined
+		n.opsLn.Close()
 	}
 	return errors.Join(append(errs, n.closeEngines())...)
 }

@@ -27,7 +27,10 @@ import (
 //	GET /ops/cluster  the members this node sees, with their state (ClusterView);
 //	                  ?key=timeline:123 also says which members want that stream key;
 //	                  empty in the single shape
-//	GET /ops/health   200 while the node runs
+//	GET /ops/health   200 while the node runs (liveness)
+//	GET /ops/ready    200 {"status":"ready"} once the node serves, runs its consumers
+//	                  and has joined; 503 with "starting" or "draining" otherwise
+//	                  (readiness, lifecycle.go)
 //	GET /ops/dead-letters  per consumer group, the messages it ever set aside
 //	                  ({"fanout": 2, …}; `herd admin dead-letters list` shows them)
 //	POST /ops/backup  {"dir": "/new/dir"}: a copy of the store and the log, taken while
@@ -86,6 +89,14 @@ func (n *Node) serveOps(ln net.Listener) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`+"\n")
 	})
+	mux.HandleFunc("GET /ops/ready", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		state := n.life.get()
+		if state != lifeReady {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		fmt.Fprintf(w, `{"status":%q}`+"\n", state)
+	})
 	mux.HandleFunc("GET /ops/dead-letters", func(w http.ResponseWriter, r *http.Request) {
 		counts, err := n.DeadLetters.Counts(r.Context())
 		if err != nil {
@@ -119,9 +130,9 @@ func (n *Node) serveOps(ln net.Listener) {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	n.ops = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
-	n.wg.Add(1)
+	n.opsWG.Add(1)
 	go func() {
-		defer n.wg.Done()
+		defer n.opsWG.Done()
 		if err := n.ops.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.log.Error("node: ops server stopped", "err", err)
 		}

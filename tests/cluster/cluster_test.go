@@ -21,8 +21,8 @@ const followerCount = 10_000
 // nodes, streaming across nodes, fan-out through Kafka and the store, a node killed
 // in the middle of a fan-out that must still put the post in every follower's home
 // exactly once, the killed node's return while another fan-out runs (its partitions
-// moving back to it), and a post that its node stored but never
-// announced.
+// moving back to it), a post that its node stored but never announced, and a
+// rolling restart of the three nodes under load.
 func TestCluster(t *testing.T) {
 	r := newRig(t, 3)
 	defer r.dropKeyspace()
@@ -86,6 +86,10 @@ func TestCluster(t *testing.T) {
 		r.waitFor("the unannounced post in bob's home", 2*time.Minute, func() error {
 			return homeHas(r.homeIDs(r.nodes[2], bob), id.String())
 		})
+	})
+
+	t.Run("rolling restart under load loses no acknowledged post", func(t *testing.T) {
+		r.with(t).rollingRestart(ctx, app)
 	})
 
 	t.Run("scheduled statuses are published once while the node that took them is killed", func(t *testing.T) {

@@ -200,8 +200,9 @@ func (r *rig) herd(args ...string) string {
 	return string(out)
 }
 
-// start starts a node's process; its output goes to its log file.
-func (r *rig) start(p *proc) {
+// start starts a node's process, with env added to its environment; its output goes
+// to its log file.
+func (r *rig) start(p *proc, env ...string) {
 	r.t.Helper()
 	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -209,7 +210,7 @@ func (r *rig) start(p *proc) {
 	}
 	p.cmd = exec.Command(r.bin, "serve", "--config", p.config)
 	p.cmd.Stdout, p.cmd.Stderr = f, f
-	p.cmd.Env = append(os.Environ(), "HERD_LOG_LEVEL=info")
+	p.cmd.Env = append(append(os.Environ(), "HERD_LOG_LEVEL=info"), env...)
 	if err := p.cmd.Start(); err != nil {
 		f.Close()
 		r.t.Fatalf("start node %d: %v", p.id, err)
