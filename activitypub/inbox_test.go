@@ -254,9 +254,9 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 					line += " for " + summary(act.Instrument)
 				}
 				if act.Result != "" { // an Accept's QuoteAuthorization
-					line += " with " + stampID.ReplaceAllString(act.Result, "${1}ID")
+					line += " with " + act.Result
 				}
-				out = append(out, line)
+				out = append(out, stampID.ReplaceAllString(line, "${1}ID"))
 			}
 			return lines(out)
 		}

@@ -134,5 +134,5 @@ func quoteProperties(doc map[string]any) string {
 	return strings.Join(out, "\n")
 }
 
-// stampID is the id of a stamp's quoting status, which differs from run to run.
-var stampID = regexp.MustCompile(`(/quote_authorizations/)[0-9]+`)
+// stampID is the id of a stamp's quoting status here, which differs from run to run.
+var stampID = regexp.MustCompile(`(/quote_authorizations/)[0-9]{6,}`)
