@@ -37,7 +37,8 @@ import (
 //	relationship NAME mallory the flags of NAME's relationship that are set
 //	notifications NAME        NAME's notifications, newest first
 //	dead-letters              the activities the inbox set aside
-//	sent                      the activities mallory's inbox received, in order
+//	sent [sorted]             the activities mallory's inbox received, in order (sorted:
+//	                          in alphabetical order, for those sent apart at once)
 //
 // In inputs, $mallory is mallory's actor id, $remote her host, $alpha the node's host,
 // $public the public collection, $NAME a local actor and $KEY a local status, $later
@@ -257,6 +258,9 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 					line += " with " + act.Result
 				}
 				out = append(out, stampID.ReplaceAllString(line, "${1}ID"))
+			}
+			if d.HasArg("sorted") {
+				sort.Strings(out)
 			}
 			return lines(out)
 		}
