@@ -88,6 +88,8 @@ type Statuses interface {
 	Polls(ctx context.Context, viewer shard.ID, sts []*status.Status) (map[shard.ID]poll.Tally, map[shard.ID][]int, error)
 	Voters(ctx context.Context, st *status.Status, localOnly bool) ([]shard.ID, error)
 	RecordTally(ctx context.Context, st *status.Status, q *poll.Poll) error
+	SetQuoteState(ctx context.Context, id shard.ID, state status.QuoteState, authorization string) (*status.Status, bool, error)
+	ByQuoteAuthorization(ctx context.Context, uri string) ([]*status.Status, error)
 }
 
 // Options configure the service.

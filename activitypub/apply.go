@@ -47,6 +47,8 @@ func (s *Service) apply(ctx context.Context, act map[string]any) error {
 		return s.applyFeatured(ctx, actor, act, true)
 	case "Remove":
 		return s.applyFeatured(ctx, actor, act, false)
+	case "QuoteRequest":
+		return s.applyQuoteRequest(ctx, actor, act)
 	case "Block":
 		target, err := s.localTarget(ctx, idAny(act["object"]))
 		if err != nil {
@@ -115,6 +117,9 @@ func (s *Service) applyFollow(ctx context.Context, actor *account.Account, act m
 
 func (s *Service) applyAccept(ctx context.Context, actor *account.Account, act map[string]any, accepted bool) error {
 	if handled, err := s.relayAnswer(ctx, actor.URI, act, accepted); handled {
+		return err
+	}
+	if handled, err := s.quoteAnswer(ctx, actor, act, accepted); handled {
 		return err
 	}
 	obj := act["object"]
@@ -211,6 +216,9 @@ func (s *Service) applyDelete(ctx context.Context, actor *account.Account, act m
 	}
 	st, err := s.statuses.ByURI(ctx, uri)
 	if errors.Is(err, status.ErrNotFound) {
+		if revoked, err := s.revokeAuthorization(ctx, actor, uri); revoked {
+			return err
+		}
 		return s.statuses.Tombstone(ctx, uri) // a Delete before its Create
 	}
 	if err != nil {
@@ -247,7 +255,10 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 	q := readQuestion(obj)
 	if st.Poll != nil && st.Poll.SameQuestion(q) && content == st.Content && spoiler == st.SpoilerText {
 		// The poll's counts, not an edit, as Mastodon tells them apart.
-		return s.statuses.RecordTally(ctx, st, q)
+		if err := s.statuses.RecordTally(ctx, st, q); err != nil {
+			return err
+		}
+		return s.refreshQuote(ctx, st, obj)
 	}
 	if q != nil && !q.SameQuestion(st.Poll) { // a new question: its votes start afresh
 		if st.Poll != nil {
@@ -273,5 +284,5 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 		return err
 	}
 	s.actions.ReportMatches(ctx, st, v)
-	return nil
+	return s.refreshQuote(ctx, st, obj)
 }

@@ -22,7 +22,7 @@ import (
 // Commands:
 //
 //	register NAME             a local account
-//	post NAME KEY [visibility=V] [poll=(A,B…)]
+//	post NAME KEY [visibility=V] [poll=(A,B…)] [quote_policy=P]
 //	                          NAME publishes the input (with a poll of options A,
 //	                          B… that ends in an hour); $KEY then names the status
 //	follow NAME mallory       NAME follows mallory through the API
@@ -37,7 +37,8 @@ import (
 //	relationship NAME mallory the flags of NAME's relationship that are set
 //	notifications NAME        NAME's notifications, newest first
 //	dead-letters              the activities the inbox set aside
-//	sent                      the activities mallory's inbox received, in order
+//	sent [sorted]             the activities mallory's inbox received, in order (sorted:
+//	                          in alphabetical order, for those sent apart at once)
 //
 // In inputs, $mallory is mallory's actor id, $remote her host, $alpha the node's host,
 // $public the public collection, $NAME a local actor and $KEY a local status, $later
@@ -94,6 +95,10 @@ func (r *inboxRig) act(t *testing.T, d *datadriven.TestData) (string, bool) {
 		vis := "public"
 		d.MaybeScanArgs(t, "visibility", &vis)
 		form := url.Values{"status": {d.Input}, "visibility": {vis}}
+		var policy string
+		if d.MaybeScanArgs(t, "quote_policy", &policy) {
+			form["quote_approval_policy"] = []string{policy}
+		}
 		for _, a := range d.CmdArgs {
 			if a.Key == "poll" {
 				form["poll[options][]"], form["poll[expires_in]"] = a.Vals, []string{"3600"}
@@ -238,12 +243,24 @@ func (r *inboxRig) dump(t *testing.T, d *datadriven.TestData) func() string {
 			var out []string
 			for _, body := range r.remote.received() {
 				var act struct {
-					Type   string
-					Actor  string
-					Object json.RawMessage
+					Type       string
+					Actor      string
+					Object     json.RawMessage
+					Instrument json.RawMessage
+					Result     string
 				}
 				json.Unmarshal(body, &act)
-				out = append(out, act.Type+" by "+act.Actor+" of "+summary(act.Object))
+				line := act.Type + " by " + act.Actor + " of " + summary(act.Object)
+				if len(act.Instrument) > 0 { // a QuoteRequest's quoting post
+					line += " for " + summary(act.Instrument)
+				}
+				if act.Result != "" { // an Accept's QuoteAuthorization
+					line += " with " + act.Result
+				}
+				out = append(out, stampID.ReplaceAllString(line, "${1}ID"))
+			}
+			if d.HasArg("sorted") {
+				sort.Strings(out)
 			}
 			return lines(out)
 		}

@@ -116,6 +116,8 @@ func (s *Service) storeNote(ctx context.Context, actor *account.Account, obj map
 		return nil, err
 	}
 	st.Visibility = addressedVisibility(asStrings(obj["to"]), asStrings(obj["cc"]), actor.FollowersURL, mentioned)
+	st.QuotePolicy = quotePolicyOf(obj, actor)
+	s.readQuote(ctx, actor, obj, st)
 	v, err := s.actions.ScreenRemote(ctx, st)
 	if err != nil {
 		return nil, err

@@ -62,12 +62,15 @@ func (r *inboxRig) actPeer(t *testing.T, d *datadriven.TestData) (string, bool) 
 		r.remote.docs[arg(t, d, 0)] = doc
 		return "ok", true
 	}
-	return "", false
+	return r.actQuote(t, d)
 }
 
 // dumpRendered returns the printers of the account and status entities, nil for
 // another command.
 func (r *inboxRig) dumpRendered(t *testing.T, d *datadriven.TestData, as *testrig.User) func() string {
+	if f := r.dumpQuote(t, d, as); f != nil {
+		return f
+	}
 	switch d.Cmd {
 	case "account":
 		id := r.accountID(t, d, arg(t, d, 0), as)

@@ -23,6 +23,20 @@ var noteContext = []any{
 		"toot":             "http://joinmastodon.org/ns#",
 		"votersCount":      "toot:votersCount",
 		"Hashtag":          "as:Hashtag",
+		// Quotes (FEP-044f) and who may make them, as Mastodon names them.
+		"quote":              "https://w3id.org/fep/044f#quote",
+		"quoteUri":           "http://fedibird.com/ns#quoteUri",
+		"_misskey_quote":     "https://misskey-hub.net/ns#_misskey_quote",
+		"quoteAuthorization": map[string]any{"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+		"QuoteRequest":       "https://w3id.org/fep/044f#QuoteRequest",
+		"QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+		"gts":                "https://gotosocial.org/ns#",
+		"interactionPolicy":  map[string]any{"@id": "gts:interactionPolicy", "@type": "@id"},
+		"canQuote":           map[string]any{"@id": "gts:canQuote", "@type": "@id"},
+		"automaticApproval":  map[string]any{"@id": "gts:automaticApproval", "@type": "@id"},
+		"manualApproval":     map[string]any{"@id": "gts:manualApproval", "@type": "@id"},
+		"interactingObject":  map[string]any{"@id": "gts:interactingObject"},
+		"interactionTarget":  map[string]any{"@id": "gts:interactionTarget"},
 	},
 }
 
@@ -69,6 +83,14 @@ type Note struct {
 	EndTime     string   `json:"endTime,omitempty"`
 	Closed      string   `json:"closed,omitempty"`
 	VotersCount *int64   `json:"votersCount,omitempty"`
+	// What it quotes (quote.go): the quoted post's URI, or a Tombstone for one gone;
+	// quoteUri and _misskey_quote repeat it for older servers.
+	Quote              any    `json:"quote,omitempty"`
+	MisskeyQuote       string `json:"_misskey_quote,omitempty"`
+	QuoteURI           string `json:"quoteUri,omitempty"`
+	QuoteAuthorization string `json:"quoteAuthorization,omitempty"`
+	// InteractionPolicy says who may quote it.
+	InteractionPolicy *InteractionPolicy `json:"interactionPolicy,omitempty"`
 }
 
 // timeFormat is how AP documents write instants: RFC 3339 in UTC with milliseconds,
@@ -180,6 +202,9 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 		if err := s.question(ctx, n, st); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.quoteFields(ctx, n, a, st); err != nil {
+		return nil, err
 	}
 	return n, nil
 }

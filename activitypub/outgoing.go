@@ -80,6 +80,9 @@ func (s *Service) federate(ctx context.Context, e status.Event) error {
 		}
 		st = got
 	}
+	if e.Kind == status.Revoked {
+		return s.federateRevoke(ctx, st)
+	}
 	if !st.Local {
 		return nil
 	}
@@ -105,7 +108,10 @@ func (s *Service) federate(ctx context.Context, e status.Event) error {
 	if inboxes, err = s.withRelays(ctx, st, inboxes); err != nil {
 		return err
 	}
-	return s.sendStatusActivity(ctx, author, st, act, inboxes)
+	if err := s.sendStatusActivity(ctx, author, st, act, inboxes); err != nil || e.Kind != status.Created {
+		return err
+	}
+	return s.requestQuote(ctx, author, st)
 }
 
 // statusActivity is the activity of a status event.
@@ -128,14 +134,17 @@ func (s *Service) statusActivity(ctx context.Context, kind string, author *accou
 	case status.Deleted:
 		return map[string]any{"id": uri + "#delete", "type": "Delete", "actor": actor,
 			"object": map[string]any{"id": uri, "type": "Tombstone", "atomUri": uri}, "to": []string{Public}}, nil
-	case status.Updated, status.Voted, status.PollEnded:
+	case status.Updated, status.Voted, status.PollEnded, status.QuoteStateChanged, status.PolicyChanged:
 		n, err := s.note(ctx, author, st)
 		if err != nil {
 			return nil, err
 		}
 		id := uri + "#updates/" + fmt.Sprint(st.EditedAt.Unix())
-		if kind != status.Updated { // the poll's counts, or its end, sent again
+		switch kind {
+		case status.Voted, status.PollEnded: // the poll's counts, or its end, sent again
 			id = uri + "#updates/votes/" + fmt.Sprint(s.now().UnixMilli())
+		case status.QuoteStateChanged, status.PolicyChanged: // its quote, or who may quote it
+			id = uri + "#updates/quotes/" + fmt.Sprint(s.now().UnixMilli())
 		}
 		return map[string]any{"id": id, "type": "Update", "actor": actor, "to": n.To, "cc": n.CC, "object": n}, nil
 	}
@@ -178,6 +187,11 @@ func (s *Service) audience(ctx context.Context, author *account.Account, st *sta
 	if st.ReblogOfID != 0 {
 		if orig, err := s.statuses.Get(ctx, st.ReblogOfID); err == nil {
 			others = append(others, orig.AccountID)
+		}
+	}
+	if st.Quote != nil && st.Quote.StatusID != 0 { // the quoted author sees the quote, as Mastodon's
+		if quoted, err := s.statuses.Get(ctx, st.Quote.StatusID); err == nil {
+			others = append(others, quoted.AccountID)
 		}
 	}
 	accs, err := s.accounts.GetMany(ctx, others)

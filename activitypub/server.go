@@ -71,6 +71,13 @@ func (h *Server) Register(r *router.Router) {
 		}
 		return h.s.Replies(ctx, viewer, name(ctx), id, cursor(ctx))
 	}))
+	r.GET("/users/{name}/quote_authorizations/{id}", h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {
+		id, err := shard.Parse(str(ctx, "id"))
+		if err != nil {
+			return nil, ErrNotFound
+		}
+		return h.s.QuoteAuthorization(ctx, viewer, name(ctx), id)
+	}))
 	r.GET("/users/{name}/collections/featured", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
 		return h.s.Featured(ctx, name(ctx))
 	}))

@@ -47,7 +47,7 @@ var sameOriginOnly = []string{
 	"GET /actor", "GET /actor/outbox", "GET /{handle}/{id}", "GET /{handle}/{id}/embed", // an iframe needs no CORS
 	"GET /users/{name}/outbox", "GET /users/{name}/followers", "GET /users/{name}/following",
 	"GET /users/{name}/collections/featured", "GET /users/{name}/statuses/{id}",
-	"GET /users/{name}/statuses/{id}/replies",
+	"GET /users/{name}/statuses/{id}/replies", "GET /users/{name}/quote_authorizations/{id}",
 	// the web client's page and files, for its own origin (webapp.go)
 	"GET /", "HEAD /", "GET /web", "HEAD /web", "GET /web/{path:*}", "HEAD /web/{path:*}",
 	"GET /assets/{file:*}", "HEAD /assets/{file:*}",

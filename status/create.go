@@ -334,6 +334,7 @@ func (s *Service) write(ctx context.Context, st *Status, idemKey string, extra .
 	}
 	muts = append(muts, s.pollEnd(st)...)
 	muts = append(muts, quoteRows(st, 1)...)
+	muts = append(muts, authorizationRows(st, true)...)
 	muts = append(muts, extra...)
 	cleared := s.outbox.take()
 	muts = append(muts, cleared...)

@@ -295,6 +295,7 @@ func (s *Service) Delete(ctx context.Context, author, id shard.ID) (*Status, err
 			countMutation(st.InReplyToID, countReplies, -1))
 	}
 	muts = append(muts, quoteRows(st, -1)...)
+	muts = append(muts, authorizationRows(st, false)...)
 	if st.ReblogOfID != 0 {
 		muts = append(muts,
 			store.Mutation{Kind: store.Delete, Table: tReblogs, PK: st.ReblogOfID.Bytes(), CK: st.AccountID.Bytes()},

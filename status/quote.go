@@ -29,9 +29,11 @@ const (
 	QuoteRevoked  QuoteState = "revoked"
 )
 
-// Quote is what a status quotes. A local quoted status is known by id; a remote one
-// will also be known by URI, and an accepted remote quote by the URI of the
-// QuoteAuthorization its author's server gave (FEP-044f), which federation fills in.
+// Quote is what a status quotes. A known quoted status is known by id; a remote one
+// also by URI (alone while it could not be fetched), and a remote quote by the URI
+// of the QuoteAuthorization its quoted author's server gave (FEP-044f). The
+// authorizations this server gives for its own statuses are not stored: their URI
+// follows from the quoting status (activitypub).
 type Quote struct {
 	StatusID shard.ID   `cbor:"1,keyasint,omitempty"`
 	URI      string     `cbor:"2,keyasint,omitempty"`
@@ -112,6 +114,11 @@ func (s *Service) quote(ctx context.Context, st *Status, quotedID shard.ID) (*St
 		st.Visibility = Private
 	}
 	st.Quote = &Quote{StatusID: quoted.ID, URI: quoted.URI, State: QuoteAccepted}
+	if !quoted.Local && quoted.AccountID != st.AccountID {
+		// Another server's author decides: federation asks them (a QuoteRequest) and
+		// their answer accepts or rejects the quote (FEP-044f).
+		st.Quote.State = QuotePending
+	}
 	return quoted, nil
 }
 

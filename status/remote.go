@@ -97,6 +97,9 @@ func (s *Service) CreateRemote(ctx context.Context, st *Status) (*Status, bool, 
 	if err := s.announce(ctx, st); err != nil {
 		return nil, false, err
 	}
+	if err := s.tellQuoted(ctx, st); err != nil {
+		return nil, false, err
+	}
 	if st.ReblogOfID != 0 {
 		of, err := s.Get(ctx, st.ReblogOfID)
 		if err == nil {

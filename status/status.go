@@ -150,7 +150,7 @@ func Schema() store.Schema {
 		{Name: tReblogs}, {Name: tReblogsBy, Order: store.Desc},
 		{Name: tBookmarks}, {Name: tBookmarksOf, Order: store.Desc},
 		{Name: tPins}, {Name: tPinsOf, Order: store.Desc},
-		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs}, {Name: tQuotes, Order: store.Desc},
+		{Name: tThreadMutes}, {Name: tOutbox}, {Name: tURIs}, {Name: tQuotes, Order: store.Desc}, {Name: tQuoteAuths},
 		{Name: tTombstones, TTL: TombstoneTTL},
 	}, poll.Schema()...)
 }
