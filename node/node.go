@@ -8,7 +8,6 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -449,51 +448,6 @@ func (n *Node) startCluster() error {
 	}
 	n.cluster = c
 	return nil
-}
-
-// Close drains the node (lifecycle.go): readiness false, streams closed with a
-// reconnect hint, HTTP drained, the cluster left, the consumers' batches in hand
-// finished; then it closes the engines.
-func (n *Node) Close() error {
-	n.beginDrain()
-	n.api.CloseStreams() // hijacked connections: the HTTP shutdown does not wait for them
-	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownTimeout)
-	defer cancel()
-	context.AfterFunc(ctx, n.life.stopHard) // batches still running then are cancelled
-	defer n.life.stopHard()
-	if n.srv != nil {
-		if err := n.srv.ShutdownWithContext(ctx); err != nil {
-			n.log.Error("node: http shutdown", "err", err)
-		}
-	}
-	n.closeTLS(ctx)
-	var errs []error
-	if n.cluster != nil {
-		if err := n.cluster.leave(); err != nil {
-			errs = append(errs, fmt.Errorf("node: leave cluster: %w", err))
-		}
-	}
-	if n.cancel != nil {
-		n.cancel()
-	}
-	n.wg.Wait()
-	// Otherwise the next start republishes the events of the rows left (harmless, but noise).
-	if err := n.Statuses.ClearOutbox(ctx); err != nil {
-		n.log.Warn("node: clear status outbox", "err", err)
-	}
-	if n.ops != nil { // last: /ops/ready says "draining" until the drain ends
-		if err := n.ops.Shutdown(ctx); err != nil {
-			n.log.Error("node: ops shutdown", "err", err)
-		}
-		n.opsWG.Wait()
-	} else if n.opsLn != nil { // bound, but the node never joined
-		n.opsLn.Close()
-	}
-	return errors.Join(append(errs, n.closeEngines())...)
-}
-
-func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }
