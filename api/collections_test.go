@@ -17,14 +17,14 @@ type collectionItem struct {
 }
 
 type collectionEntity struct {
-	ID           string           `json:"id"`
-	AccountID    string           `json:"account_id"`
-	Name         string           `json:"name"`
-	Description  string           `json:"description"`
-	Language     *string          `json:"language"`
-	Sensitive    bool             `json:"sensitive"`
-	Discoverable bool             `json:"discoverable"`
-	ItemCount    int              `json:"item_count"`
+	ID           string  `json:"id"`
+	AccountID    string  `json:"account_id"`
+	Name         string  `json:"name"`
+	Description  string  `json:"description"`
+	Language     *string `json:"language"`
+	Sensitive    bool    `json:"sensitive"`
+	Discoverable bool    `json:"discoverable"`
+	ItemCount    int     `json:"item_count"`
 	Tag          *struct{ Name string }
 	Items        []collectionItem `json:"items"`
 }
