@@ -68,10 +68,12 @@ func (s *Service) Add(ctx context.Context, owner, id, target shard.ID) (*Item, e
 		return nil, &Validation{Errs: []FieldError{fieldError("account_id", "Account", "ERR_TAKEN", "has already been taken")}}
 	}
 	muts, err := itemRows(it)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = s.st.Batch(ctx, muts)
 	}
-	if err := s.st.Batch(ctx, muts); err != nil {
+	if err != nil {
+		// Let the account go again, so that a retry is not refused as taken.
+		_ = s.st.Delete(ctx, tMembers, id.Bytes(), target.Bytes())
 		return nil, fmt.Errorf("add %d to collection %d: %w", target, id, err)
 	}
 	return it, nil
