@@ -369,6 +369,10 @@ func TestCollectionQuirks(t *testing.T) {
 	if err := v.Validate("POST", "/api/v1/collections", 422, jsonType, []byte(refused)); err != nil {
 		t.Errorf("refused description: %v", err)
 	}
+	plain := `{"error":"Validation failed: name is not valid UTF-8"}`
+	if err := v.Validate("PATCH", "/api/v1/collections/1", 422, jsonType, []byte(plain)); err != nil {
+		t.Errorf("input refused before the controller: %v", err)
+	}
 }
 
 func TestSeen(t *testing.T) {

@@ -133,6 +133,13 @@ var quirks = []quirk{
 		wrapped("collection_item", ref("CollectionItem")),
 	},
 	{
+		"/components/schemas/CustomError422/properties/error",
+		"only a refused collection is rendered under error with its details; input " +
+			"refused before the controller (a body that is not UTF-8, a NUL, bad JSON) " +
+			"gets Api::BaseController's plain {\"error\": \"…\"}, as on every route",
+		map[string]any{"type": []any{"object", "string"}},
+	},
+	{
 		"/components/schemas/CustomError422/properties/error/properties/details",
 		"the generator copied one example, a refused name, as the only shape: " +
 			"ValidationErrorFormatter details every refused attribute (description, " +
