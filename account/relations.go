@@ -22,6 +22,12 @@ func (s *Service) BlockedEither(ctx context.Context, viewer shard.ID, others []s
 	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false}, relation{tBlocks, true})
 }
 
+// Blocking returns which of others the viewer blocks: one multi-get, none for an
+// anonymous viewer.
+func (s *Service) Blocking(ctx context.Context, viewer shard.ID, others []shard.ID) (map[shard.ID]bool, error) {
+	return s.relatedAny(ctx, viewer, others, relation{tBlocks, false})
+}
+
 // relation names a table of rows keyed owner→target: the viewer's own rows
 // (viewer→other), or theirs (other→viewer).
 type relation struct {

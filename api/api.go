@@ -27,6 +27,7 @@ import (
 	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/collection"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/filter"
@@ -92,10 +93,12 @@ type Deps struct {
 	// Push keeps Web Push subscriptions and the VAPID key (required).
 	Push *push.Service
 	// Search is the full-text search engine (required).
-	Search        search.Engine
-	Visibility    *visibility.Policy
-	Timelines     *timeline.Service
-	Lists         *list.Service
+	Search     search.Engine
+	Visibility *visibility.Policy
+	Timelines  *timeline.Service
+	Lists      *list.Service
+	// Collections keeps Mastodon 4.6's collections of featured accounts.
+	Collections   *collection.Service
 	Conversations *conversation.Service
 	Hashtags      *hashtag.Service
 	Filters       *filter.Service

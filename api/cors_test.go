@@ -152,6 +152,8 @@ func TestCORSOnActualRequests(t *testing.T) {
 		{"404", "GET", "/api/v1/nothing/here", "", nil, 404, true},
 		{"the direct timeline, removed from Mastodon in 3.0", "GET", "/api/v1/timelines/direct", alice.Token, nil, 404, true},
 		{"identity proofs (an API route: cross-origin)", "GET", "/api/v1/accounts/" + alice.ID + "/identity_proofs", alice.Token, nil, 200, true},
+		{"an account's collections, without a token", "GET", "/api/v1/accounts/" + alice.ID + "/collections", "", nil, 200, true},
+		{"a collection's refused change", "PATCH", "/api/v1/collections/1", alice.Token, url.Values{"name": {"x"}}, 404, true},
 		{"sign-in page", "GET", "/oauth/authorize", "", url.Values{"client_id": {id},
 			"redirect_uri": {"urn:ietf:wg:oauth:2.0:oob"}, "response_type": {"code"}}, 200, false},
 		{"sign-in form", "POST", "/oauth/authorize", "", url.Values{"client_id": {id},

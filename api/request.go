@@ -15,6 +15,7 @@ import (
 	"github.com/herd-social/herd/annualreport"
 	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/auth"
+	"github.com/herd-social/herd/collection"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
@@ -64,6 +65,9 @@ type HTTPError struct {
 	// Details, if set, names the invalid input fields, as Mastodon details the
 	// errors of a registration.
 	Details map[string][]FieldError
+	// Nested puts the error and its details under "error", as Mastodon's collections
+	// controller renders a refused collection.
+	Nested bool
 	// Cause is logged, never shown.
 	Cause error
 }
@@ -109,6 +113,7 @@ func publicError(err error) *HTTPError {
 	var puv *push.Validation
 	var rv *rules.Validation
 	var rov *role.Validation
+	var colv *collection.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -144,6 +149,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: rv.Error(), Cause: err}
 	case errors.As(err, &rov):
 		return &HTTPError{Code: 422, Msg: rov.Error(), Cause: err}
+	case errors.As(err, &colv):
+		return collectionError(colv, err)
 	case errors.Is(err, account.ErrUsernameTaken):
 		return &HTTPError{Code: 422, Msg: "Validation failed: Username has already been taken", Cause: err}
 	case errors.Is(err, account.ErrEmailTaken):
@@ -155,10 +162,10 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound), errors.Is(err, annualreport.ErrNotFound),
 		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound), errors.Is(err, role.ErrNotFound),
-		errors.Is(err, asyncrefresh.ErrNotFound):
+		errors.Is(err, asyncrefresh.ErrNotFound), errors.Is(err, collection.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
-		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden):
+		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden), errors.Is(err, collection.ErrForbidden):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
 	case errors.Is(err, shard.ErrBadID):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
@@ -185,6 +192,9 @@ func (r *req) fail(err error) {
 	}
 	if he.Details != nil {
 		body["details"] = he.Details
+	}
+	if he.Nested {
+		body = map[string]any{"error": body}
 	}
 	writeJSON(r.ctx, he.Code, body)
 }
@@ -405,4 +415,20 @@ func removeOwn(remove func(ctx context.Context, viewer, id shard.ID) error) hand
 		}
 		return r.json(struct{}{})
 	}
+}
+
+// collectionError renders a refused collection as Mastodon does: a collection's own
+// attributes with their details under "error" (CollectionsController renders
+// ValidationErrorFormatter there), a refused item as a plain error.
+func collectionError(v *collection.Validation, err error) *HTTPError {
+	he := &HTTPError{Code: 422, Msg: v.Error(), Cause: err}
+	if !v.Record {
+		return he
+	}
+	he.Nested = true
+	he.Details = map[string][]FieldError{}
+	for _, e := range v.Errs {
+		he.Details[e.Field] = append(he.Details[e.Field], FieldError{Error: e.Code, Description: e.Description})
+	}
+	return he
 }

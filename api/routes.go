@@ -141,6 +141,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/timelines/public", open("read:statuses"), filtered(filter.Public, true, s.public))
 	s.handle("GET", "/api/v1/timelines/tag/{tag}", open("read:statuses"), filtered(filter.Public, true, s.tagTimeline))
 	s.routeLists()
+	s.routeCollections()
 	s.routeConversations()
 	s.routeTags()
 	s.routeTrends()

@@ -9,9 +9,9 @@ import (
 var topScopes = []string{"read", "write", "push", "profile", "follow", "admin:read", "admin:write"}
 
 var childScopes = map[string][]string{
-	"read": {"accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists", "mutes",
+	"read": {"accounts", "blocks", "bookmarks", "collections", "favourites", "filters", "follows", "lists", "mutes",
 		"notifications", "search", "statuses"},
-	"write": {"accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows", "lists",
+	"write": {"accounts", "blocks", "bookmarks", "collections", "conversations", "favourites", "filters", "follows", "lists",
 		"media", "mutes", "notifications", "reports", "statuses"},
 	"admin:read":  {"accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks", "canonical_email_blocks"},
 	"admin:write": {"accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks", "canonical_email_blocks"},

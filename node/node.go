@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/collection"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
@@ -72,6 +73,7 @@ type Services struct {
 	Visibility    *visibility.Policy
 	Timelines     *timeline.Service
 	Lists         *list.Service
+	Collections   *collection.Service
 	Conversations *conversation.Service
 	Hashtags      *hashtag.Service
 	Filters       *filter.Service
@@ -205,6 +207,7 @@ func (n *Node) build() error {
 	}
 	s.Timelines = timeline.New(n.store, timeline.Options{})
 	s.Lists = list.New(n.store, ids, s.Accounts)
+	s.Collections = collection.New(n.store, ids, s.Accounts, collection.Options{Now: cfg.Clock})
 	s.Emoji = emoji.New(n.store) // the resolver records the emoji of remote actors
 	s.Conversations = conversation.New(n.store, ids)
 	s.Hashtags = hashtag.New(n.store, ids)
@@ -335,7 +338,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	cfg, s := n.cfg, &n.Services
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
-		Timelines: s.Timelines, Lists: s.Lists, Conversations: s.Conversations, Hashtags: s.Hashtags,
+		Timelines: s.Timelines, Lists: s.Lists, Collections: s.Collections, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
 		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,

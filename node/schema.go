@@ -9,6 +9,7 @@ import (
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/card"
+	"github.com/herd-social/herd/collection"
 	"github.com/herd-social/herd/conversation"
 	"github.com/herd-social/herd/deadletter"
 	"github.com/herd-social/herd/delivery"
@@ -41,7 +42,7 @@ func Schema() store.Schema {
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
 		filter.Schema(), schedule.Schema(), announcement.Schema(), annualreport.Schema(), trends.Schema(), push.Schema(), rules.Schema(), role.Schema(), webhook.Schema(), relay.Schema(),
-		asyncrefresh.Schema()} {
+		asyncrefresh.Schema(), collection.Schema()} {
 		s = append(s, part...)
 	}
 	return s

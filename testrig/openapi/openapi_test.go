@@ -343,6 +343,38 @@ func TestQuirks(t *testing.T) {
 	problemAt(t, err, "/email", "not valid email")
 }
 
+// TestCollectionQuirks: the collection endpoints' answers are checked under their root
+// keys, and a refused description needs no details of the name.
+func TestCollectionQuirks(t *testing.T) {
+	v := validator(t)
+	item := `{"id":"2","account_id":"3","state":"accepted","created_at":"2026-02-25T11:35:01.394Z"}`
+	col := `{"id":"1","uri":"https://example.com/users/a/collections/1","name":"n","description":"","language":null,` +
+		`"account_id":"4","local":true,"sensitive":false,"discoverable":true,"item_count":1,` +
+		`"created_at":"2026-02-25T11:35:01.394Z","updated_at":"2026-02-25T11:35:01.394Z","tag":null,"items":[` + item + `]}`
+	for _, tc := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/collections", `{"collection":` + col + `}`},
+		{"PATCH", "/api/v1/collections/1", `{"collection":` + col + `}`},
+		{"GET", "/api/v1/accounts/4/collections", `{"collections":[` + col + `]}`},
+		{"GET", "/api/v1/accounts/4/in_collections", `{"collections":[]}`},
+		{"POST", "/api/v1/collections/1/items", `{"collection_item":` + item + `}`},
+	} {
+		if err := v.Validate(tc.method, tc.path, 200, jsonType, []byte(tc.body)); err != nil {
+			t.Errorf("%s %s: %v", tc.method, tc.path, err)
+		}
+		err := v.Validate(tc.method, tc.path, 200, jsonType, []byte(col))
+		problemAt(t, err, "", "missing property")
+	}
+	refused := `{"error":{"error":"Validation failed: Description is too long (maximum is 100 characters)",` +
+		`"details":{"description":[{"error":"ERR_TOO_LONG","description":"is too long (maximum is 100 characters)"}]}}}`
+	if err := v.Validate("POST", "/api/v1/collections", 422, jsonType, []byte(refused)); err != nil {
+		t.Errorf("refused description: %v", err)
+	}
+	plain := `{"error":"Validation failed: name is not valid UTF-8"}`
+	if err := v.Validate("PATCH", "/api/v1/collections/1", 422, jsonType, []byte(plain)); err != nil {
+		t.Errorf("input refused before the controller: %v", err)
+	}
+}
+
 func TestSeen(t *testing.T) {
 	v, err := Load()
 	if err != nil {

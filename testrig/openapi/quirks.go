@@ -50,6 +50,22 @@ const (
 	emailEmpty = "Mastodon sends Setting.site_contact_email, which is \"\" until an admin sets it"
 )
 
+// wrappedCollectionWhy is the evidence of the collection quirks.
+const wrappedCollectionWhy = "the description names the entity ([WrappedCollection], " +
+	"[Collections], [WrappedCollectionItem]) but attaches no schema; " +
+	"Api::V1::CollectionsController and CollectionItemsController render with " +
+	"adapter: :json, which puts the entity under a root key"
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+// wrapped is a JSON response of one object holding schema under key.
+func wrapped(key string, schema map[string]any) map[string]any {
+	return map[string]any{"content": map[string]any{"application/json": map[string]any{
+		"schema": map[string]any{"type": "object", "required": []any{key},
+			"properties": map[string]any{key: schema}},
+	}}}
+}
+
 var quirks = []quirk{
 	{previewCard + "author_url", cardEmpty, orEmpty("uri")},
 	{previewCard + "provider_url", cardEmpty, orEmpty("uri")},
@@ -90,6 +106,45 @@ var quirks = []quirk{
 		"the response is described as \"List of [V1::Filter]\" but its schema is one " +
 			"V1Filter; Api::V1::FiltersController#index renders an array",
 		map[string]any{"$ref": nil, "type": "array", "items": map[string]any{"$ref": "#/components/schemas/V1Filter"}},
+	},
+	{
+		"/paths/~1api~1v1~1collections/post/responses/200",
+		wrappedCollectionWhy,
+		wrapped("collection", ref("Collection")),
+	},
+	{
+		"/paths/~1api~1v1~1collections~1{id}/patch/responses/200",
+		wrappedCollectionWhy,
+		wrapped("collection", ref("Collection")),
+	},
+	{
+		"/paths/~1api~1v1~1accounts~1{account_id}~1collections/get/responses/200",
+		wrappedCollectionWhy,
+		wrapped("collections", map[string]any{"type": "array", "items": ref("Collection")}),
+	},
+	{
+		"/paths/~1api~1v1~1accounts~1{account_id}~1in_collections/get/responses/200",
+		wrappedCollectionWhy,
+		wrapped("collections", map[string]any{"type": "array", "items": ref("Collection")}),
+	},
+	{
+		"/paths/~1api~1v1~1collections~1{collection_id}~1items/post/responses/200",
+		wrappedCollectionWhy,
+		wrapped("collection_item", ref("CollectionItem")),
+	},
+	{
+		"/components/schemas/CustomError422/properties/error",
+		"only a refused collection is rendered under error with its details; input " +
+			"refused before the controller (a body that is not UTF-8, a NUL, bad JSON) " +
+			"gets Api::BaseController's plain {\"error\": \"…\"}, as on every route",
+		map[string]any{"type": []any{"object", "string"}},
+	},
+	{
+		"/components/schemas/CustomError422/properties/error/properties/details",
+		"the generator copied one example, a refused name, as the only shape: " +
+			"ValidationErrorFormatter details every refused attribute (description, " +
+			"language…) and only those",
+		map[string]any{"required": nil},
 	},
 	{
 		"/paths/~1api~1v2~1filters~1statuses~1{id}/delete/responses/200",
