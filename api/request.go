@@ -52,6 +52,9 @@ type req struct {
 func (r *req) context() context.Context {
 	if r.c == nil {
 		r.c = context.WithoutCancel(r.ctx)
+		if p, ok := r.ctx.UserValue(parentKey{}).(context.Context); ok {
+			r.c = withParent{r.c, p}
+		}
 	}
 	return r.c
 }
@@ -405,4 +408,26 @@ func removeOwn(remove func(ctx context.Context, viewer, id shard.ID) error) hand
 		}
 		return r.json(struct{}{})
 	}
+}
+
+// parentKey is the user value under which SetParentContext leaves its context.
+type parentKey struct{}
+
+// SetParentContext gives the request's work the values of parent (a trace span, say)
+// besides those of the request. The server's middleware calls it before the handler.
+func SetParentContext(ctx *fasthttp.RequestCtx, parent context.Context) {
+	ctx.SetUserValue(parentKey{}, parent)
+}
+
+// withParent is a context that answers Value from parent first.
+type withParent struct {
+	context.Context
+	parent context.Context
+}
+
+func (c withParent) Value(key any) any {
+	if v := c.parent.Value(key); v != nil {
+		return v
+	}
+	return c.Context.Value(key)
 }

@@ -108,8 +108,14 @@ func (b drainingBus) Consume(ctx context.Context, group, topic string, opts bus.
 
 // unwrapBus returns the engine under the node's bus.
 func unwrapBus(b bus.Bus) bus.Bus {
-	if d, ok := b.(drainingBus); ok {
-		return d.Bus
+	for {
+		switch w := b.(type) {
+		case drainingBus:
+			b = w.Bus
+		case tracingBus:
+			b = w.Bus
+		default:
+			return b
+		}
 	}
-	return b
 }

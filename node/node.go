@@ -140,6 +140,7 @@ type Node struct {
 	opsLn   net.Listener // bound by Start, served once the node has joined
 	metrics *metrics
 	tls     *tlsServing // when the node serves HTTPS itself (tls.go)
+	tracing *tracing    // nil unless tracing is on (tracing.go)
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -160,11 +161,18 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	tr, err := newTracing(cfg)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle()}
+	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	if err != nil {
+		return nil, errors.Join(err, tr.shutdown(context.Background()))
+	}
+	if tr != nil {
+		b = tracingBus{Bus: b, t: tr}
+	}
+	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle(), tracing: tr}
 	n.bus = drainingBus{Bus: b, life: n.life}
 	if n.index, err = openSearch(cfg); err != nil {
 		n.closeEngines()
@@ -423,7 +431,7 @@ func (n *Node) listen() error {
 
 // serveHTTP serves the API on ln until Close.
 func (n *Node) serveHTTP(ln net.Listener) {
-	n.srv = &fasthttp.Server{Handler: n.metrics.instrument(n.api.Handler()), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
+	n.srv = &fasthttp.Server{Handler: n.tracing.serve(n.metrics.instrument(n.api.Handler())), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log},
 		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
@@ -493,7 +501,9 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch(), n.tracing.shutdown(ctx))
 }
 
 type fasthttpLogger struct{ log *slog.Logger }
