@@ -161,16 +161,9 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	tr, err := newTracing(cfg)
+	tr, st, b, media, err := openTraced(cfg, log)
 	if err != nil {
 		return nil, err
-	}
-	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
-	if err != nil {
-		return nil, errors.Join(err, tr.shutdown(context.Background()))
-	}
-	if tr != nil {
-		b = tracingBus{Bus: b, t: tr}
 	}
 	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle(), tracing: tr}
 	n.bus = drainingBus{Bus: b, life: n.life}
@@ -501,9 +494,7 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch(), n.tracing.shutdown(ctx))
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch(), n.tracing.shutdown())
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"time"
@@ -18,7 +20,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/herd-social/herd/api"
+	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/store"
 )
 
 // TracingConfig sends OpenTelemetry traces to an OTLP/HTTP endpoint; off (the default)
@@ -89,11 +93,30 @@ func newTracing(cfg Config) (*tracing, error) {
 		prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}, nil
 }
 
-// shutdown sends the spans still waiting.
-func (t *tracing) shutdown(ctx context.Context) error {
+// openTraced opens the engines (openEngines) and, when tracing is on, the tracer, with
+// the event log wrapped in tracingBus.
+func openTraced(cfg Config, log *slog.Logger) (*tracing, store.Store, bus.Bus, blob.Store, error) {
+	tr, err := newTracing(cfg)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	if err != nil {
+		return nil, nil, nil, nil, errors.Join(err, tr.shutdown())
+	}
+	if tr != nil {
+		b = tracingBus{Bus: b, t: tr}
+	}
+	return tr, st, b, media, nil
+}
+
+// shutdown sends the spans still waiting, for 5 seconds at most.
+func (t *tracing) shutdown() error {
 	if t == nil {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	return t.provider.Shutdown(ctx)
 }
 
