@@ -53,6 +53,9 @@ type req struct {
 func (r *req) context() context.Context {
 	if r.c == nil {
 		r.c = context.WithoutCancel(r.ctx)
+		if p, ok := r.ctx.UserValue(parentKey{}).(context.Context); ok {
+			r.c = withParent{r.c, p}
+		}
 	}
 	return r.c
 }
@@ -431,4 +434,26 @@ func collectionError(v *collection.Validation, err error) *HTTPError {
 		he.Details[e.Field] = append(he.Details[e.Field], FieldError{Error: e.Code, Description: e.Description})
 	}
 	return he
+}
+
+// parentKey is the user value under which SetParentContext leaves its context.
+type parentKey struct{}
+
+// SetParentContext gives the request's work the values of parent (a trace span, say)
+// besides those of the request. The server's middleware calls it before the handler.
+func SetParentContext(ctx *fasthttp.RequestCtx, parent context.Context) {
+	ctx.SetUserValue(parentKey{}, parent)
+}
+
+// withParent is a context that answers Value from parent first.
+type withParent struct {
+	context.Context
+	parent context.Context
+}
+
+func (c withParent) Value(key any) any {
+	if v := c.parent.Value(key); v != nil {
+		return v
+	}
+	return c.Context.Value(key)
 }

@@ -95,6 +95,25 @@ type Message struct {
 	Offset    int64
 	// Time is when the message was appended.
 	Time time.Time
+	// Headers are the message's metadata (a trace context, say), kept in order and
+	// delivered as published; nil when it has none. Keys need not be unique.
+	Headers []Header
+}
+
+// Header is one key and value of a message's headers, as in a Kafka record.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// HeaderValue returns the value of the first header named key, and whether there is one.
+func (m Message) HeaderValue(key string) ([]byte, bool) {
+	for _, h := range m.Headers {
+		if h.Key == key {
+			return h.Value, true
+		}
+	}
+	return nil, false
 }
 
 // Handler processes a batch of messages of one partition, in offset order. Returning

@@ -141,6 +141,8 @@ type Config struct {
 	Search SearchConfig `toml:"search"`
 	// SMTP configures the mail server (mail.go); without it no mail is sent.
 	SMTP SMTPConfig `toml:"smtp"`
+	// Tracing sends OpenTelemetry traces (tracing.go); off by default.
+	Tracing TracingConfig `toml:"tracing"`
 }
 
 // RelayConfig is relay mode: a relay actor at /relay whose inbox (/relay/inbox)
@@ -190,6 +192,7 @@ func (c Config) WithDefaults() Config {
 	if len(c.TrustedProxies) == 0 {
 		c.TrustedProxies = []string{"127.0.0.0/8", "::1/128"}
 	}
+	c.Tracing = c.Tracing.withDefaults()
 	return c.shapeDefaults().mediaDefaults().tlsDefaults().searchDefaults()
 }
 
@@ -245,5 +248,6 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateTLS()...)
 	errs = append(errs, c.validateSearch()...)
 	errs = append(errs, c.validateSMTP()...)
+	errs = append(errs, c.Tracing.validate()...)
 	return errors.Join(errs...)
 }

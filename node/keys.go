@@ -71,6 +71,11 @@ func (c *Config) Set(k Key, value string) error {
 		if b, err = strconv.ParseBool(value); err == nil {
 			f.SetBool(b)
 		}
+	case f.Kind() == reflect.Float64:
+		var x float64
+		if x, err = strconv.ParseFloat(value, 64); err == nil {
+			f.SetFloat(x)
+		}
 	case f.Kind() == reflect.Int || f.Kind() == reflect.Int64:
 		var n int64
 		if n, err = strconv.ParseInt(value, 10, 64); err == nil {
@@ -175,6 +180,10 @@ func (c Config) TOML(mask bool) string {
 				q[i] = tomlString(s)
 			}
 			v = "[" + strings.Join(q, ", ") + "]"
+		case float64:
+			if v = strconv.FormatFloat(x, 'f', -1, 64); !strings.Contains(v, ".") {
+				v += ".0" // a TOML float, not an integer
+			}
 		default:
 			v = fmt.Sprint(x)
 		}

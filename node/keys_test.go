@@ -88,6 +88,12 @@ func TestLoadConfigRefuses(t *testing.T) {
 			[]string{"--resolve-budget", "resolve_budget"}},
 		{"invalid setting", Sources{Flags: map[string]string{"registrations": "maybe"}},
 			[]string{"registrations", "maybe"}},
+		{"ratio out of range", Sources{Flags: map[string]string{"tracing.sample": "1.5"}},
+			[]string{"tracing.sample", "1.5"}},
+		{"ratio that does not parse", Sources{Flags: map[string]string{"tracing.sample": "half"}},
+			[]string{"tracing.sample", "half"}},
+		{"tracing endpoint not a URL", Sources{Flags: map[string]string{"tracing.endpoint": "collector:4318"}},
+			[]string{"tracing.endpoint", "collector:4318"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := LoadConfig(tc.src)
@@ -109,13 +115,14 @@ func TestConfigTOMLRoundTrip(t *testing.T) {
 	c := Config{Listen: "127.0.0.1:9000", Domain: "social.example", Title: "a \"quoted\" \\ title\twith\x01controls",
 		NodeID: 7, MaxCharacters: 1000, HotFollowers: 1 << 40, RateLimit: -1, NoSync: true, ResolveBudget: 1500 * time.Millisecond,
 		Roles: []string{"api"}, Store: "scylla", Scylla: ScyllaConfig{Hosts: []string{"a:9042", "b:9042"}, Timeout: time.Minute},
-		Bus: "kafka", Kafka: KafkaConfig{Brokers: []string{"k:9092"}}, Cluster: ClusterConfig{Secret: "MDEyMzQ1Njc4OWFiY2RlZg=="}}
+		Bus: "kafka", Kafka: KafkaConfig{Brokers: []string{"k:9092"}}, Cluster: ClusterConfig{Secret: "MDEyMzQ1Njc4OWFiY2RlZg=="},
+		Tracing: TracingConfig{Endpoint: "http://collector:4318/v1/traces", Sample: 0.25}}
 	c = c.WithDefaults()
 	back, err := LoadConfig(Sources{File: writeFile(t, c.TOML(false))})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, c.TOML(false))
 	}
-	if back.TOML(false) != c.TOML(false) || back.Title != c.Title || !reflect.DeepEqual(back.Scylla, c.Scylla) {
+	if back.TOML(false) != c.TOML(false) || back.Title != c.Title || !reflect.DeepEqual(back.Scylla, c.Scylla) || back.Tracing != c.Tracing {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", back, c)
 	}
 	if masked := c.TOML(true); strings.Contains(masked, c.Cluster.Secret) || !strings.Contains(masked, `cluster.secret = "***"`) {

@@ -110,10 +110,16 @@ func (b drainingBus) Consume(ctx context.Context, group, topic string, opts bus.
 
 // unwrapBus returns the engine under the node's bus.
 func unwrapBus(b bus.Bus) bus.Bus {
-	if d, ok := b.(drainingBus); ok {
-		return d.Bus
+	for {
+		switch w := b.(type) {
+		case drainingBus:
+			b = w.Bus
+		case tracingBus:
+			b = w.Bus
+		default:
+			return b
+		}
 	}
-	return b
 }
 
 // Close drains the node as above: readiness false, streams closed with a
@@ -158,5 +164,5 @@ func (n *Node) Close() error {
 }
 
 func (n *Node) closeEngines() error {
-	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch())
+	return errors.Join(n.bus.Close(), n.store.Close(), n.files.Close(), n.closeSearch(), n.tracing.shutdown())
 }

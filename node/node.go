@@ -141,6 +141,7 @@ type Node struct {
 	opsLn   net.Listener // bound by Start, served once the node has joined
 	metrics *metrics
 	tls     *tlsServing // when the node serves HTTPS itself (tls.go)
+	tracing *tracing    // nil unless tracing is on (tracing.go)
 
 	srv    *fasthttp.Server
 	ln     net.Listener
@@ -161,11 +162,11 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("node", cfg.NodeID)
-	st, b, media, err := openEngines(cfg, log, cfg.Store == StoreScylla && !cfg.Scylla.NoMigrate)
+	tr, st, b, media, err := openTraced(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle()}
+	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle(), tracing: tr}
 	n.bus = drainingBus{Bus: b, life: n.life}
 	if n.index, err = openSearch(cfg); err != nil {
 		n.closeEngines()
@@ -425,7 +426,7 @@ func (n *Node) listen() error {
 
 // serveHTTP serves the API on ln until Close.
 func (n *Node) serveHTTP(ln net.Listener) {
-	n.srv = &fasthttp.Server{Handler: n.metrics.instrument(n.api.Handler()), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
+	n.srv = &fasthttp.Server{Handler: n.tracing.serve(n.metrics.instrument(n.api.Handler())), Name: "Herd", MaxRequestBodySize: n.api.MaxBody(),
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorHandler: api.TransportError, Logger: fasthttpLogger{n.log},
 		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {

@@ -66,6 +66,7 @@ func Run(t *testing.T, e Engine) {
 		{"CloseStopsConsumers", testCloseStopsConsumers},
 		{"Burst", testBurst},
 		{"Lag", testLag},
+		{"Headers", testHeaders},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -289,6 +289,7 @@ func (m *member) handle(w *worker, records []*kgo.Record) bool {
 		msgs[i] = bus.Message{
 			Topic: m.topic.Name, Key: r.Key, Value: r.Value,
 			Partition: int(r.Partition), Offset: r.Offset, Time: r.Timestamp,
+			Headers: messageHeaders(r.Headers),
 		}
 	}
 	backoff := m.opts.RetryBackoff

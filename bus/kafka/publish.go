@@ -31,7 +31,7 @@ func (b *Bus) Publish(ctx context.Context, msgs ...bus.Message) error {
 		if _, err := b.topic(m.Topic); err != nil {
 			return err
 		}
-		records[i] = &kgo.Record{Topic: b.opts.Prefix + m.Topic, Key: m.Key, Value: m.Value}
+		records[i] = &kgo.Record{Topic: b.opts.Prefix + m.Topic, Key: m.Key, Value: m.Value, Headers: recordHeaders(m.Headers)}
 	}
 	if err := b.producer.ProduceSync(ctx, records...).FirstErr(); err != nil {
 		return fmt.Errorf("kafka: publish %d messages: %w", len(msgs), err)
@@ -52,3 +52,27 @@ type keyPartitioner struct{}
 func (keyPartitioner) RequiresConsistency(*kgo.Record) bool { return true }
 
 func (keyPartitioner) Partition(r *kgo.Record, n int) int { return bus.PartitionFor(r.Key, n) }
+
+// recordHeaders converts a message's headers to a record's; nil stays nil.
+func recordHeaders(hs []bus.Header) []kgo.RecordHeader {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]kgo.RecordHeader, len(hs))
+	for i, h := range hs {
+		out[i] = kgo.RecordHeader{Key: h.Key, Value: h.Value}
+	}
+	return out
+}
+
+// messageHeaders converts a record's headers to a message's; none gives nil.
+func messageHeaders(hs []kgo.RecordHeader) []bus.Header {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]bus.Header, len(hs))
+	for i, h := range hs {
+		out[i] = bus.Header{Key: h.Key, Value: h.Value}
+	}
+	return out
+}

@@ -263,12 +263,13 @@ func (b *Bus) read(topic string, partition int, from, to int64, limit int) (msgs
 		if err != nil {
 			return nil, err
 		}
-		at, key, value, err := decodeEntry(v)
+		at, key, value, headers, err := decodeEntry(v)
 		if err != nil {
 			return nil, fmt.Errorf("offset %d: %w", off, err)
 		}
 		msgs = append(msgs, bus.Message{
 			Topic: topic, Key: key, Value: value, Partition: partition, Offset: off, Time: at,
+			Headers: headers,
 		})
 	}
 	return msgs, it.Error()

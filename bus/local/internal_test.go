@@ -1,9 +1,12 @@
 package local
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -226,16 +229,56 @@ func TestWatermark(t *testing.T) {
 
 func TestEntryRoundTrip(t *testing.T) {
 	at := time.Unix(1700000000, 123)
-	for _, tt := range []struct{ key, value string }{{"", ""}, {"k", ""}, {"", "v"}, {"key", "value"}} {
-		gotAt, key, value, err := decodeEntry(encodeEntry(at, []byte(tt.key), []byte(tt.value)))
-		if err != nil || !gotAt.Equal(at) || string(key) != tt.key || string(value) != tt.value {
-			t.Fatalf("round trip of %q/%q: %v %q %q %v", tt.key, tt.value, gotAt, key, value, err)
+	hs := []bus.Header{{Key: "traceparent", Value: []byte("00-ab-cd-01")}, {Key: "", Value: []byte{}}, {Key: "k", Value: []byte{0, 1}}}
+	for _, tt := range []struct {
+		key, value string
+		headers    []bus.Header
+	}{{"", "", nil}, {"k", "", nil}, {"", "v", nil}, {"key", "value", nil}, {"", "", hs}, {"key", "value", hs[:1]}} {
+		gotAt, key, value, headers, err := decodeEntry(encodeEntry(at, []byte(tt.key), []byte(tt.value), tt.headers))
+		if err != nil || !gotAt.Equal(at) || string(key) != tt.key || string(value) != tt.value || !sameHeaders(headers, tt.headers) {
+			t.Fatalf("round trip of %q/%q/%v: %v %q %q %v %v", tt.key, tt.value, tt.headers, gotAt, key, value, headers, err)
 		}
 	}
-	if _, _, _, err := decodeEntry([]byte{1, 2, 3}); err == nil {
-		t.Fatal("decoded a truncated entry")
+	for _, bad := range [][]byte{{1, 2, 3}, encodeEntry(at, []byte("key"), nil, hs)[:14]} {
+		if _, _, _, _, err := decodeEntry(bad); err == nil {
+			t.Fatalf("decoded a truncated entry %v", bad)
+		}
 	}
 	if off, err := logKeyOffset(logKey("t", 3, 42)); err != nil || off != 42 {
 		t.Fatalf("logKeyOffset: %d %v", off, err)
 	}
+}
+
+// oldEntry is a log entry as stored before messages had headers: append time, key
+// length, key, value.
+func oldEntry(at time.Time, key, value string) []byte {
+	v := binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))
+	v = binary.AppendUvarint(v, uint64(len(key)))
+	return append(append(v, key...), value...)
+}
+
+// TestOldEntriesStillRead: an entry stored in the format that predates headers reads
+// back with its time, key and value, and no headers.
+func TestOldEntriesStillRead(t *testing.T) {
+	var clock fakeClock
+	clock.advance(time.Hour)
+	tp := bus.Topic{Name: "t", Partitions: 1}
+	b := openTest(t, t.TempDir(), &clock, tp)
+	publishN(t, b, tp.Name, 0, 1)
+	at := time.Unix(1600000000, 5)
+	if err := b.db.Set(logKey(tp.Name, 0, 0), oldEntry(at, "old-key", "old-value"), nil); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	msgs, err := b.read(tp.Name, 0, 0, 1, 10)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("read: %v %v", msgs, err)
+	}
+	m := msgs[0]
+	if !m.Time.Equal(at) || string(m.Key) != "old-key" || string(m.Value) != "old-value" || m.Headers != nil {
+		t.Fatalf("old entry read as %v %q %q %v", m.Time, m.Key, m.Value, m.Headers)
+	}
+}
+
+func sameHeaders(a, b []bus.Header) bool {
+	return slices.EqualFunc(a, b, func(x, y bus.Header) bool { return x.Key == y.Key && bytes.Equal(x.Value, y.Value) })
 }

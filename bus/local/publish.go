@@ -137,7 +137,7 @@ func (b *Bus) write(msgs []bus.Message, parts []*partition, offsets []int64) err
 	now := b.opts.Now()
 	for i, m := range msgs {
 		k := logKey(m.Topic, parts[i].id, offsets[i])
-		if err := batch.Set(k, encodeEntry(now, m.Key, m.Value), nil); err != nil {
+		if err := batch.Set(k, encodeEntry(now, m.Key, m.Value, m.Headers), nil); err != nil {
 			return err
 		}
 	}

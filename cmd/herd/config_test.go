@@ -13,14 +13,15 @@ func TestConfigFlags(t *testing.T) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	load := configFlags(fs)
 	if err := fs.Parse([]string{"--domain", "flag.example", "--federation-http", "--scylla-hosts", "a:9042,b:9042",
-		"--resolve-budget=3s"}); err != nil {
+		"--resolve-budget=3s", "--tracing-endpoint", "http://collector:4318/v1/traces", "--tracing-sample", "0.1"}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Domain != "flag.example" || c.NodeID != 4 || !c.FederationHTTP || len(c.Scylla.Hosts) != 2 || c.ResolveBudget.String() != "3s" {
+	if c.Domain != "flag.example" || c.NodeID != 4 || !c.FederationHTTP || len(c.Scylla.Hosts) != 2 || c.ResolveBudget.String() != "3s" ||
+		c.Tracing.Endpoint != "http://collector:4318/v1/traces" || c.Tracing.Sample != 0.1 {
 		t.Fatalf("config %+v", c)
 	}
 }
