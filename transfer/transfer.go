@@ -14,12 +14,9 @@
 package transfer
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/herd-social/herd/statefile"
 )
 
 // Options tune a copy or a verification.
@@ -86,49 +83,5 @@ type TableState struct {
 	Done bool `json:"done,omitempty"`
 }
 
-// StateFile keeps a State in a JSON file, written whole to a temporary file and
-// renamed over the old one, so that a crash leaves one state or the other.
-type StateFile string
-
-// Load returns the saved state, and false when there is none.
-func (f StateFile) Load() (State, bool, error) {
-	var st State
-	b, err := os.ReadFile(string(f))
-	if errors.Is(err, os.ErrNotExist) {
-		return st, false, nil
-	}
-	if err != nil {
-		return st, false, fmt.Errorf("transfer: read the state: %w", err)
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return st, false, fmt.Errorf("transfer: state %s: %w", f, err)
-	}
-	return st, true, nil
-}
-
-// Save writes st.
-func (f StateFile) Save(st State) error {
-	b, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	tmp := string(f) + ".tmp"
-	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
-		return fmt.Errorf("transfer: save the state: %w", err)
-	}
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("transfer: save the state: %w", err)
-	}
-	if err := os.Rename(tmp, string(f)); err != nil {
-		return fmt.Errorf("transfer: save the state: %w", err)
-	}
-	return nil
-}
-
-// Clear removes the saved state.
-func (f StateFile) Clear() error {
-	if err := os.Remove(string(f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("transfer: clear the state: %w", err)
-	}
-	return nil
-}
+// StateFile keeps a State in a JSON file that a crash leaves whole (statefile.File).
+type StateFile = statefile.File[State]

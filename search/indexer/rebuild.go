@@ -2,16 +2,14 @@ package indexer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/statefile"
 	"github.com/herd-social/herd/store"
 )
 
@@ -44,52 +42,8 @@ type Cursor interface {
 	Clear() error
 }
 
-// FileCursor keeps the state in a JSON file, written whole to a temporary file and
-// renamed over the old one, so that a crash leaves either state.
-type FileCursor string
-
-// Load implements Cursor.
-func (f FileCursor) Load() (RebuildState, bool, error) {
-	var st RebuildState
-	b, err := os.ReadFile(string(f))
-	if errors.Is(err, os.ErrNotExist) {
-		return st, false, nil
-	}
-	if err != nil {
-		return st, false, fmt.Errorf("search: read the reindex cursor: %w", err)
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return st, false, fmt.Errorf("search: reindex cursor %s: %w", f, err)
-	}
-	return st, true, nil
-}
-
-// Save implements Cursor.
-func (f FileCursor) Save(st RebuildState) error {
-	b, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	tmp := string(f) + ".tmp"
-	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
-		return fmt.Errorf("search: save the reindex cursor: %w", err)
-	}
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("search: save the reindex cursor: %w", err)
-	}
-	if err := os.Rename(tmp, string(f)); err != nil {
-		return fmt.Errorf("search: save the reindex cursor: %w", err)
-	}
-	return nil
-}
-
-// Clear implements Cursor.
-func (f FileCursor) Clear() error {
-	if err := os.Remove(string(f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("search: clear the reindex cursor: %w", err)
-	}
-	return nil
-}
+// FileCursor keeps the state in a JSON file that a crash leaves whole (statefile.File).
+type FileCursor = statefile.File[RebuildState]
 
 // Rebuild indexes every listed account and all its statuses from the store, newest
 // account first, from the state st (the zero state for a new rebuild), saving the state
