@@ -146,20 +146,13 @@ func (s *Service) MuteEnds(ctx context.Context, muter shard.ID, targets []shard.
 	for i, t := range targets {
 		keys[i] = pair(muter, t)
 	}
-	vals, err := s.st.MultiGet(ctx, tMutes, keys)
+	mutes, err := s.mutes(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("mutes of %d: %w", muter, err)
 	}
 	out := map[shard.ID]time.Time{}
-	for i, v := range vals {
-		if v == nil {
-			continue
-		}
-		var m Mute
-		if err := store.Unmarshal(v, &m); err != nil {
-			return nil, err
-		}
-		if !m.ExpiresAt.IsZero() {
+	for i, m := range mutes {
+		if m != nil && !m.ExpiresAt.IsZero() {
 			out[targets[i]] = m.ExpiresAt
 		}
 	}
@@ -173,20 +166,32 @@ func (s *Service) Muters(ctx context.Context, candidates []shard.ID, target shar
 	for i, c := range candidates {
 		keys[i] = pair(c, target)
 	}
-	vals, err := s.st.MultiGet(ctx, tMutes, keys)
+	mutes, err := s.mutes(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("check mutes of %d: %w", target, err)
 	}
-	out := make([]bool, len(vals))
+	out := make([]bool, len(mutes))
+	for i, m := range mutes {
+		out[i] = m != nil && (!notifications || m.Notifications)
+	}
+	return out, nil
+}
+
+// mutes reads the mutes of (muter, target) keys, nil where there is none.
+func (s *Service) mutes(ctx context.Context, keys []store.Key) ([]*Mute, error) {
+	vals, err := s.st.MultiGet(ctx, tMutes, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Mute, len(vals))
 	for i, v := range vals {
 		if v == nil {
 			continue
 		}
-		var m Mute
-		if err := store.Unmarshal(v, &m); err != nil {
+		out[i] = new(Mute)
+		if err := store.Unmarshal(v, out[i]); err != nil {
 			return nil, err
 		}
-		out[i] = !notifications || m.Notifications
 	}
 	return out, nil
 }
