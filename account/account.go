@@ -301,6 +301,9 @@ func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*Ac
 	return out, nil
 }
 
+// CacheStats counts the lookups of Cached's cache since the service was made.
+func (s *Service) CacheStats() recordcache.Stats { return s.cache.Stats() }
+
 // Cached returns the accounts of ids that exist, keyed by id, as GetMany does, but
 // from this node's cache where it holds them: for rendering. A write here forgets the
 // record at once (a client reads its own writes), and node forgets those the event

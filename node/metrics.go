@@ -11,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/delivery"
+	"github.com/herd-social/herd/recordcache"
 )
 
 // metrics are a node's Prometheus collectors, on a registry of the node's own (no
@@ -23,6 +24,7 @@ type metrics struct {
 	latency    *prometheus.HistogramVec
 	deliveries *prometheus.CounterVec
 	store      *prometheus.HistogramVec
+	search     *prometheus.HistogramVec
 	fanoutRows *prometheus.CounterVec
 }
 
@@ -38,6 +40,9 @@ func newMetrics(n *Node) *metrics {
 		store: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herd_store_request_duration_seconds",
 			Help:    "Time of a store call made by the domain services, by operation.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"op"}),
+		search: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herd_search_request_duration_seconds",
+			Help:    "Time of a search engine call (indexing, deleting, querying), by operation.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"op"}),
 		fanoutRows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_fanout_rows_total",
 			Help: "Timeline rows fan-out wrote, by timeline kind (home, list)."}, []string{"timeline"}),
 	}
@@ -55,7 +60,8 @@ func newMetrics(n *Node) *metrics {
 	m.fanoutRows.WithLabelValues("home")
 	m.fanoutRows.WithLabelValues("list")
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.deliveries, m.store, m.fanoutRows, streaming, deadLetterCollector{n}, lagCollector{n})
+		m.requests, m.latency, m.deliveries, m.store, m.search, m.fanoutRows, streaming, deadLetterCollector{n}, lagCollector{n},
+		cacheCollector{n})
 	return m
 }
 
@@ -111,5 +117,24 @@ func (c deadLetterCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for group, v := range counts {
 		ch <- prometheus.MustNewConstMetric(deadLetterDesc, prometheus.CounterValue, float64(v), group)
+	}
+}
+
+// cacheCollector reads the record caches' lookups at each scrape.
+type cacheCollector struct{ n *Node }
+
+var cacheDesc = prometheus.NewDesc("herd_record_cache_lookups_total",
+	"Records looked up in this node's record cache, by cache (statuses, accounts) and result (hit, miss).",
+	[]string{"cache", "result"}, nil)
+
+func (c cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheDesc }
+
+func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.n.Statuses == nil || c.n.Accounts == nil { // not built yet
+		return
+	}
+	for name, st := range map[string]recordcache.Stats{"statuses": c.n.Statuses.CacheStats(), "accounts": c.n.Accounts.CacheStats()} {
+		ch <- prometheus.MustNewConstMetric(cacheDesc, prometheus.CounterValue, float64(st.Hits), name, "hit")
+		ch <- prometheus.MustNewConstMetric(cacheDesc, prometheus.CounterValue, float64(st.Misses), name, "miss")
 	}
 }

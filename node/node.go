@@ -127,8 +127,10 @@ type Node struct {
 	log   *slog.Logger
 	store store.Store
 	bus   bus.Bus
-	files blob.Store // media files
-	index search.Engine
+	files blob.Store    // media files
+	index search.Engine // the engine; searcher, timed, is what the services get
+	// searcher is index with each call timed (searchmetrics.go).
+	searcher search.Engine
 	Services
 	api *api.Server
 
@@ -189,6 +191,7 @@ func (n *Node) build() error {
 	s := &n.Services
 	n.metrics = newMetrics(n)
 	n.store = newTimedStore(n.store, n.metrics.store)
+	n.searcher = newTimedSearch(n.index, n.metrics.search)
 	s.DeadLetters = deadletter.New(n.store, deadletter.Options{Logger: n.log})
 	s.Refreshes = asyncrefresh.New(n.store)
 	mailOpts, err := n.buildMail()
@@ -259,7 +262,7 @@ func (n *Node) build() error {
 	s.Trends = trends.New(n.store, n.bus, ids, s.Statuses, s.Accounts, s.Hashtags, trends.Options{Domain: cfg.Domain,
 		TrendableByDefault: cfg.TrendableByDefault, Limited: s.Domains.Limited, DeadLetters: s.DeadLetters, Logger: n.log,
 		Now: cfg.Clock})
-	s.Indexer = indexer.New(n.index, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
+	s.Indexer = indexer.New(n.searcher, n.bus, s.Statuses, s.Accounts, s.Hashtags, s.Media,
 		indexer.Options{Group: cfg.SearchGroup(), DeadLetters: s.DeadLetters, Logger: n.log, Domain: cfg.Domain, Cards: s.Cards})
 	if err := n.buildFederation(fed); err != nil {
 		return err
@@ -342,7 +345,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Timelines: s.Timelines, Lists: s.Lists, Collections: s.Collections, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
 		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
-		Search: n.index, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
+		Search: n.searcher, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg), Ready: n.Ready,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,

@@ -15,6 +15,7 @@ package recordcache
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -51,8 +52,15 @@ const shards = 16
 
 // Cache keeps records of type V by id. Every method is safe for concurrent use.
 type Cache[V any] struct {
-	opts   Options
-	shards [shards]part[V]
+	opts         Options
+	shards       [shards]part[V]
+	hits, misses atomic.Uint64
+}
+
+// Stats counts a cache's lookups since it was made.
+type Stats struct {
+	// Hits are records found kept; Misses records loaded (or found missing).
+	Hits, Misses uint64
 }
 
 type part[V any] struct {
@@ -109,6 +117,8 @@ func (c *Cache[V]) GetMany(ctx context.Context, ids []shard.ID, load Loader[V]) 
 		missing = append(missing, id)
 		gens = append(gens, p.gen())
 	}
+	c.hits.Add(uint64(len(out)))
+	c.misses.Add(uint64(len(missing)))
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -137,6 +147,9 @@ func (c *Cache[V]) Forget(ids ...shard.ID) {
 		p.mu.Unlock()
 	}
 }
+
+// Stats returns the lookups so far.
+func (c *Cache[V]) Stats() Stats { return Stats{Hits: c.hits.Load(), Misses: c.misses.Load()} }
 
 // Len is the number of records kept (expired ones included until evicted).
 func (c *Cache[V]) Len() int {

@@ -54,6 +54,9 @@ func TestCache(t *testing.T) {
 		if got := get(t, c, s, 2, 1); got[1] != "one" || got[2] != "two" || s.asked != 2 {
 			t.Fatalf("second read: %v, %d ids asked in all, want both kept and 2 asked", got, s.asked)
 		}
+		if st := c.Stats(); st != (Stats{Hits: 2, Misses: 2}) {
+			t.Fatalf("stats %+v, want 2 hits (the second read) and 2 misses (the first, an id asked twice once)", st)
+		}
 	})
 	t.Run("forget reads the new record", func(t *testing.T) {
 		c, s := newCache()

@@ -303,6 +303,9 @@ func (s *Service) GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*St
 	return out, nil
 }
 
+// CacheStats counts the lookups of Cached's cache since the service was made.
+func (s *Service) CacheStats() recordcache.Stats { return s.cache.Stats() }
+
 // Cached returns the statuses of ids that exist, keyed by id, as GetMany does, but
 // from this node's cache where it holds them: for rendering, where a record a moment
 // old on another node's write is as good as Mastodon's own caches give. A write here
