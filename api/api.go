@@ -33,6 +33,7 @@ import (
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
+	"github.com/herd-social/herd/logctx"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -195,7 +196,7 @@ func New(d Deps) *Server {
 		writeJSON(ctx, 405, map[string]string{"error": "Method not allowed"})
 	}
 	s.router.PanicHandler = func(ctx *fasthttp.RequestCtx, v any) {
-		s.log.Error("api: panic", "path", string(ctx.Path()), "request_id", requestID(ctx), "panic", fmt.Sprint(v))
+		s.log.ErrorContext(logctx.With(context.Background(), requestID(ctx)), "api: panic", "path", string(ctx.Path()), "panic", fmt.Sprint(v))
 		writeJSON(ctx, 500, map[string]string{"error": "Internal server error"})
 	}
 	s.routes()

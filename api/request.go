@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
+	"github.com/herd-social/herd/logctx"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/notification"
@@ -52,7 +53,7 @@ type req struct {
 // what may take long is bounded by its own budget.
 func (r *req) context() context.Context {
 	if r.c == nil {
-		r.c = context.WithoutCancel(r.ctx)
+		r.c = logctx.With(context.WithoutCancel(r.ctx), requestID(r.ctx))
 		if p, ok := r.ctx.UserValue(parentKey{}).(context.Context); ok {
 			r.c = withParent{r.c, p}
 		}
@@ -186,8 +187,8 @@ func (r *req) json(v any) error {
 func (r *req) fail(err error) {
 	he := publicError(err)
 	if he.Code >= 500 {
-		r.s.log.Error("api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()),
-			"request_id", requestID(r.ctx), "err", err)
+		r.s.log.ErrorContext(r.context(), "api: request failed", "method", string(r.ctx.Method()), "path", string(r.ctx.Path()),
+			"err", err)
 	}
 	body := map[string]any{"error": he.Msg}
 	if he.Description != "" {

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/logctx"
 	"github.com/herd-social/herd/store"
 )
 
@@ -135,7 +136,11 @@ func (k *Keeper) Handler(group string, each Each) bus.Handler {
 			if k.processed(group, m) {
 				continue
 			}
-			if err := k.Settle(ctx, group, m, each(ctx, m)); err != nil {
+			mctx := ctx
+			if id, ok := m.HeaderValue(logctx.Header); ok { // the request the message came from, for the log lines
+				mctx = logctx.With(ctx, string(id))
+			}
+			if err := k.Settle(mctx, group, m, each(mctx, m)); err != nil {
 				if i > 0 {
 					k.markProcessed(group, msgs[i-1])
 				}
@@ -176,7 +181,7 @@ func (k *Keeper) Settle(ctx context.Context, group string, m bus.Message, err er
 	}
 	k.forget(key)
 	if fresh {
-		k.opts.Logger.Warn("deadletter: message set aside", "group", group, "topic", m.Topic,
+		k.opts.Logger.WarnContext(ctx, "deadletter: message set aside", "group", group, "topic", m.Topic,
 			"partition", m.Partition, "offset", m.Offset, "tries", tries, "id", l.ID(), "err", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/logctx"
 )
 
 // errSign marks an attempt that failed before anything was sent: the inbox's health is
@@ -75,6 +76,7 @@ func (s *Service) handle(ctx context.Context, msgs []bus.Message) error {
 		}
 		wg.Go(func() {
 			defer s.release()
+			ctx := messageContext(ctx, m)
 			if err := s.dead.Settle(ctx, Group, m, s.process(ctx, j)); err != nil {
 				fail(err)
 			}
@@ -138,7 +140,7 @@ func (s *Service) process(ctx context.Context, j Job) error {
 		return err
 	}
 	if h.unavailable {
-		s.log.Debug("delivery: domain unavailable, job skipped", "job", j.ID, "inbox", j.Inbox)
+		s.log.DebugContext(ctx, "delivery: domain unavailable, job skipped", "job", j.ID, "inbox", j.Inbox)
 		s.observe(j, Skipped, 0, nil)
 		return nil
 	}
@@ -148,7 +150,7 @@ func (s *Service) process(ctx context.Context, j Job) error {
 			return err
 		}
 		if refused {
-			s.log.Info("delivery: domain suspended, job dropped", "job", j.ID, "inbox", j.Inbox)
+			s.log.InfoContext(ctx, "delivery: domain suspended, job dropped", "job", j.ID, "inbox", j.Inbox)
 			s.observe(j, Dropped, 0, ErrRefused)
 			return nil
 		}
@@ -162,18 +164,19 @@ func (s *Service) process(ctx context.Context, j Job) error {
 	}
 	switch {
 	case errors.Is(err, ErrPermanent):
-		s.log.Warn("delivery: job dropped", "job", j.ID, "inbox", j.Inbox, "err", err)
+		s.log.WarnContext(ctx, "delivery: job dropped", "job", j.ID, "inbox", j.Inbox, "err", err)
 		s.observe(j, Dropped, 0, err)
 		return nil
 	case errors.Is(err, errSign):
 		return s.retry(ctx, j, 0, err)
 	case err == nil && status >= 200 && status < 300:
 		s.alive(ctx, j.Inbox, domain, h)
+		s.log.DebugContext(ctx, "delivery: delivered", "job", j.ID, "inbox", j.Inbox, "status", status)
 		s.observe(j, Delivered, status, nil)
 		return nil
 	case err == nil && unsalvageable(status):
 		s.alive(ctx, j.Inbox, domain, h)
-		s.log.Info("delivery: unsalvageable answer, job dropped", "job", j.ID, "inbox", j.Inbox, "status", status)
+		s.log.InfoContext(ctx, "delivery: unsalvageable answer, job dropped", "job", j.ID, "inbox", j.Inbox, "status", status)
 		s.observe(j, Dropped, status, &StatusError{status})
 		return nil
 	}
@@ -201,7 +204,7 @@ func (s *Service) alive(ctx context.Context, inbox, domain string, h domainHealt
 	s.breakers.success(inbox)
 	if h.dirty {
 		if err := s.clearHealth(ctx, domain); err != nil {
-			s.log.Error("delivery: clear domain failures", "domain", domain, "err", err)
+			s.log.ErrorContext(ctx, "delivery: clear domain failures", "domain", domain, "err", err)
 		}
 	}
 }
@@ -252,7 +255,7 @@ func (s *Service) retry(ctx context.Context, j Job, status int, cause error) err
 		if err := s.deadLetter(ctx, j, status, cause); err != nil {
 			return err
 		}
-		s.log.Info("delivery: attempts exhausted, job dead-lettered", "job", j.ID, "inbox", j.Inbox,
+		s.log.InfoContext(ctx, "delivery: attempts exhausted, job dead-lettered", "job", j.ID, "inbox", j.Inbox,
 			"attempts", next, "status", status, "err", cause)
 		s.observe(j, DeadLettered, status, cause)
 		return nil
@@ -268,7 +271,7 @@ func (s *Service) retry(ctx context.Context, j Job, status int, cause error) err
 	if err := s.bus.Publish(ctx, msg); err != nil {
 		return fmt.Errorf("delivery: reschedule job %s: %w", j.ID, err)
 	}
-	s.log.Debug("delivery: attempt failed, job rescheduled", "job", j.ID, "inbox", j.Inbox,
+	s.log.DebugContext(ctx, "delivery: attempt failed, job rescheduled", "job", j.ID, "inbox", j.Inbox,
 		"attempt", next, "not_before", nj.NotBefore, "status", status, "err", cause)
 	s.observe(j, Retried, status, cause)
 	return nil
@@ -286,4 +289,11 @@ func (s *Service) backoff(n int) time.Duration {
 	p := math.Pow(float64(n), 4)
 	units := p + 15 + s.opts.Rand()*0.5*p + s.opts.Rand()*10*float64(n+1)
 	return time.Duration(units * float64(s.opts.BackoffUnit))
+}
+
+// messageContext is ctx carrying the id of the request the job started from, if its
+// message names one, for the log lines of its attempt.
+func messageContext(ctx context.Context, m bus.Message) context.Context {
+	id, _ := m.HeaderValue(logctx.Header)
+	return logctx.With(ctx, string(id))
 }

@@ -205,6 +205,7 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 	if err := s.Apply(ctx, e); err != nil {
 		return fmt.Errorf("fan out %s %d: %w", e.Kind, e.StatusID, err)
 	}
+	s.opts.Logger.DebugContext(ctx, "fanout: applied", "kind", e.Kind, "status", e.StatusID)
 	return nil
 }
 

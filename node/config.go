@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -50,6 +51,8 @@ type Config struct {
 	// (registrations, daily activity) and of reports; tests set it. Default
 	// time.Now.
 	Clock func() time.Time `toml:"-"`
+	// Logger, if set, is the node's logger when Open is given none (tests set it).
+	Logger *slog.Logger `toml:"-"`
 	// PollSweep is how often a worker looks for polls whose end has come; default 15s
 	// (tests shorten it).
 	PollSweep time.Duration `toml:"-"`

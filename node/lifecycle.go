@@ -116,6 +116,8 @@ func unwrapBus(b bus.Bus) bus.Bus {
 			b = w.Bus
 		case tracingBus:
 			b = w.Bus
+		case requestBus:
+			b = w.Bus
 		default:
 			return b
 		}

@@ -37,6 +37,7 @@ import (
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
+	"github.com/herd-social/herd/logctx"
 	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
@@ -161,15 +162,18 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		return nil, fmt.Errorf("node: config: %w", err)
 	}
 	if log == nil {
+		log = cfg.Logger
+	}
+	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("node", cfg.NodeID)
+	log = slog.New(logctx.Wrap(log.Handler())).With("node", cfg.NodeID)
 	tr, st, b, media, err := openTraced(cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle(), tracing: tr}
-	n.bus = drainingBus{Bus: b, life: n.life}
+	n.bus = drainingBus{Bus: requestBus{b}, life: n.life}
 	if n.index, err = openSearch(cfg); err != nil {
 		n.closeEngines()
 		return nil, err

@@ -66,7 +66,7 @@ var (
 	doors = []string{"api", "activitypub"}
 	// leaves import nothing of the module but invariants: contracts and pure helpers.
 	leaves = []string{"store", "bus", "blob", "shard", "text", "activitypub/httpsig", "activitypub/ldsig", "bench", "testrig/openapi",
-		"pebblelog", "invariants", "mediaproc", "search", "web", "statefile"}
+		"pebblelog", "invariants", "mediaproc", "search", "web", "statefile", "logctx"}
 	// actions sit below the doors and above the domain: one use case per verb, which
 	// both doors call.
 	actions = []string{"action"}
