@@ -2,7 +2,10 @@ package node
 
 import (
 	"context"
+	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	fasthttprouter "github.com/fasthttp/router"
@@ -17,12 +20,14 @@ import (
 // metrics are a node's Prometheus collectors, on a registry of the node's own (no
 // global registry: tests run several nodes in one process), served as /metrics on
 // the ops endpoint. Labels take only bounded values: route templates, known methods,
-// status codes, consumer groups and delivery results, never a path, a domain or an id.
+// status codes, consumer groups and delivery results, never a path or an id, and a
+// domain only in herd_deliveries_by_domain_total, for at most 200 domains.
 type metrics struct {
 	reg        *prometheus.Registry
 	requests   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	deliveries *prometheus.CounterVec
+	byDomain   domainDeliveries
 	store      *prometheus.HistogramVec
 	search     *prometheus.HistogramVec
 	fanoutRows *prometheus.CounterVec
@@ -37,6 +42,9 @@ func newMetrics(n *Node) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"route", "method"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_deliveries_total",
 			Help: "Attempts to deliver an activity to a remote inbox, by result."}, []string{"result"}),
+		byDomain: domainDeliveries{counts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herd_deliveries_by_domain_total",
+			Help: "Delivery attempts by the inbox's domain (the first 200 domains this node delivered to; the rest as \"other\") and outcome (success, failure)."},
+			[]string{"domain", "outcome"}), seen: map[string]bool{}},
 		store: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "herd_store_request_duration_seconds",
 			Help:    "Time of a store call made by the domain services, by operation.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"op"}),
@@ -57,10 +65,12 @@ func newMetrics(n *Node) *metrics {
 	for r := delivery.Delivered; r <= delivery.Skipped; r++ {
 		m.deliveries.WithLabelValues(r.String())
 	}
+	m.byDomain.counts.WithLabelValues(otherDomains, "success")
+	m.byDomain.counts.WithLabelValues(otherDomains, "failure")
 	m.fanoutRows.WithLabelValues("home")
 	m.fanoutRows.WithLabelValues("list")
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.deliveries, m.store, m.search, m.fanoutRows, streaming, deadLetterCollector{n}, lagCollector{n},
+		m.requests, m.latency, m.deliveries, m.byDomain.counts, m.store, m.search, m.fanoutRows, streaming, deadLetterCollector{n}, lagCollector{n},
 		cacheCollector{n})
 	return m
 }
@@ -92,6 +102,46 @@ func (m *metrics) instrument(next fasthttp.RequestHandler) fasthttp.RequestHandl
 // observeDelivery counts a delivery attempt (delivery.Options.Observe).
 func (m *metrics) observeDelivery(o delivery.Outcome) {
 	m.deliveries.WithLabelValues(o.Result.String()).Inc()
+	m.byDomain.observe(o)
+}
+
+// maxDomainSeries bounds the domains that get series of their own in
+// herd_deliveries_by_domain_total; the domains seen after them count as otherDomains.
+const maxDomainSeries = 200
+
+const otherDomains = "other"
+
+// domainDeliveries counts delivery attempts by the inbox's domain: the first
+// maxDomainSeries domains the node delivers to since it started, the others together,
+// so that a federation of any size keeps the series bounded.
+type domainDeliveries struct {
+	counts *prometheus.CounterVec
+	mu     sync.Mutex
+	seen   map[string]bool
+}
+
+func (d *domainDeliveries) observe(o delivery.Outcome) {
+	outcome := "failure"
+	switch o.Result {
+	case delivery.Delivered:
+		outcome = "success"
+	case delivery.Skipped: // not attempted: the domain is known to be down
+		return
+	}
+	domain := otherDomains
+	if u, err := url.Parse(o.Job.Inbox); err == nil && u.Hostname() != "" {
+		domain = strings.ToLower(u.Hostname())
+	}
+	d.mu.Lock()
+	if !d.seen[domain] {
+		if len(d.seen) < maxDomainSeries {
+			d.seen[domain] = true
+		} else {
+			domain = otherDomains
+		}
+	}
+	d.mu.Unlock()
+	d.counts.WithLabelValues(domain, outcome).Inc()
 }
 
 // deadLetterCollector reads the dead-letter counts from the store at each scrape.

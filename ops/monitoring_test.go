@@ -135,6 +135,7 @@ func TestMetricsAfterActivity(t *testing.T) {
 			{"herd_delivery_queue_messages", map[string]string{"topic": "delivery"}, eq(0), "0"},
 			{"herd_dead_letters_total", map[string]string{"group": "fanout"}, eq(0), "0"},
 			{"herd_deliveries_total", map[string]string{"result": "delivered"}, eq(0), "0 (no remote followers)"},
+			{"herd_deliveries_by_domain_total", map[string]string{"domain": "other", "outcome": "failure"}, eq(0), "0 (no remote followers)"},
 			{"go_goroutines", nil, atLeast(10), ">= 10"},
 		}
 		var errs []string
