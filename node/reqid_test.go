@@ -54,18 +54,7 @@ func TestRequestIDFollowsAPost(t *testing.T) {
 	b := testrig.New(t, testrig.Host(t, "beta"), testrig.Config(func(c *node.Config) {
 		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}))
-	alice, bob := a.Register("alice"), b.Register("bob")
-	found := alice.Search("@bob@"+b.Nodes[0].Config().Domain, "resolve", "true")
-	if len(found.Accounts) != 1 {
-		t.Fatalf("search: %+v", found)
-	}
-	alice.Relate(found.Accounts[0].ID, "follow")
-	testrig.Eventually(t, "the follow's Accept", func() error {
-		if rel := alice.Relationship(found.Accounts[0].ID); !rel.Following {
-			return fmt.Errorf("relationship %+v", rel)
-		}
-		return nil
-	})
+	_, bob := followsAcross(t, a, b)
 	const id = "req-follow-the-post-1"
 	b.Must(b.DoWithHeader("POST", "/api/v1/statuses", bob.Token, url.Values{"status": {"a logged post"}}, "X-Request-Id", id), 200)
 	testrig.Eventually(t, "the request's id on its fan-out and delivery lines", func() error {
@@ -81,4 +70,23 @@ func TestRequestIDFollowsAPost(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// followsAcross registers alice on a and bob on b, and has alice follow bob, waiting
+// for bob's Accept.
+func followsAcross(t *testing.T, a, b *testrig.Cluster) (alice, bob *testrig.User) {
+	t.Helper()
+	alice, bob = a.Register("alice"), b.Register("bob")
+	found := alice.Search("@bob@"+b.Nodes[0].Config().Domain, "resolve", "true")
+	if len(found.Accounts) != 1 {
+		t.Fatalf("search: %+v", found)
+	}
+	alice.Relate(found.Accounts[0].ID, "follow")
+	testrig.Eventually(t, "the follow's Accept", func() error {
+		if rel := alice.Relationship(found.Accounts[0].ID); !rel.Following {
+			return fmt.Errorf("relationship %+v", rel)
+		}
+		return nil
+	})
+	return alice, bob
 }

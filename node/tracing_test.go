@@ -98,18 +98,7 @@ func TestTracingFollowsAPost(t *testing.T) {
 	b := testrig.New(t, testrig.Host(t, "beta"), testrig.Config(func(c *node.Config) {
 		c.Tracing = node.TracingConfig{Endpoint: collector.URL + "/v1/traces", ExportInterval: 50 * time.Millisecond}
 	}))
-	alice, bob := a.Register("alice"), b.Register("bob")
-	found := alice.Search("@bob@"+b.Nodes[0].Config().Domain, "resolve", "true")
-	if len(found.Accounts) != 1 {
-		t.Fatalf("search: %+v", found)
-	}
-	alice.Relate(found.Accounts[0].ID, "follow")
-	testrig.Eventually(t, "the follow's Accept", func() error {
-		if rel := alice.Relationship(found.Accounts[0].ID); !rel.Following {
-			return fmt.Errorf("relationship %+v", rel)
-		}
-		return nil
-	})
+	alice, bob := followsAcross(t, a, b)
 	bob.PostStatus("a traced post")
 	testrig.Eventually(t, "the post in Alice's home", func() error {
 		for _, st := range alice.Home(nil) {
