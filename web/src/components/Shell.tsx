@@ -20,7 +20,9 @@ export function Shell() {
   const { data: instance } = useInstanceQuery();
   const { data: me } = useMeQuery();
   const editing = useAppSelector((s) => s.edit.editing);
-  useStreaming(instance?.configuration.urls.streaming, token, timelineOfPath(useLocation().pathname));
+  // The socket opens once the token has proved itself (verify_credentials answered), so a
+  // token revoked elsewhere signs the browser out without a refused WebSocket first.
+  useStreaming(instance?.configuration.urls.streaming, me ? token : null, timelineOfPath(useLocation().pathname));
 
   const leave = () => {
     const t = token;
