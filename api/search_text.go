@@ -12,6 +12,7 @@ import (
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/text"
+	"github.com/herd-social/herd/trends"
 )
 
 // library bounds how many of the viewer's newest favourites and bookmarks a status
@@ -86,14 +87,21 @@ func (s *Server) searchStatuses(r *req, q string, offset, limit int) ([]*Status,
 	return s.statusesByID(ctx, r.viewer, sids, true)
 }
 
-// searchTags finds hashtags by prefix, most used first.
+// searchTags finds hashtags by prefix, most used first; with exclude_unreviewed, only
+// those a moderator reviewed and the one named exactly, as Mastodon's Tag.search_for.
 func (s *Server) searchTags(r *req, q string, offset, limit int) ([]*HashtagEntity, error) {
 	out := []*HashtagEntity{}
 	name := text.NormalizeTag(strings.TrimPrefix(q, "#"))
 	if name == "" || strings.ContainsAny(q, " @") {
 		return out, nil
 	}
-	names, err := s.d.Search.Tags(r.context(), name, offset, limit)
+	var names []string
+	var err error
+	if r.p.boolean("exclude_unreviewed") {
+		names, err = s.reviewedTags(r.context(), name, offset, limit)
+	} else {
+		names, err = s.d.Search.Tags(r.context(), name, offset, limit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +120,39 @@ func (s *Server) searchTags(r *req, q string, offset, limit int) ([]*HashtagEnti
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// reviewedTagRounds bounds the pages of the search engine read to fill one page of
+// reviewed tags: tags past them are not found.
+const reviewedTagRounds = 10
+
+// reviewedTags pages through the tags starting with name, keeping those reviewed
+// and name itself, and returns the page at offset of those kept.
+func (s *Server) reviewedTags(ctx context.Context, name string, offset, limit int) ([]string, error) {
+	const batch = 40
+	var kept []string
+	for round := range reviewedTagRounds {
+		names, err := s.d.Search.Tags(ctx, name, round*batch, batch)
+		if err != nil {
+			return nil, err
+		}
+		reviewed, err := s.d.Trends.Reviewed(ctx, trends.Tag, names)
+		if err != nil {
+			return nil, err
+		}
+		for i, n := range names {
+			if reviewed[i] || n == name {
+				kept = append(kept, n)
+			}
+		}
+		if len(kept) >= offset+limit || len(names) < batch {
+			break
+		}
+	}
+	if offset >= len(kept) {
+		return nil, nil
+	}
+	return kept[offset:min(len(kept), offset+limit)], nil
 }
 
 // searchAccounts finds accounts by prefix of username, display name or domain, after

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -162,4 +163,43 @@ func TestTrendableByDefault(t *testing.T) {
 	eventuallyTrends(t, c, "/api/v1/trends/tags", "", "fading")
 	clk.Advance(12 * time.Hour)
 	eventuallyTrends(t, c, "/api/v1/trends/tags", "")
+}
+
+// TestSearchExcludeUnreviewed: with exclude_unreviewed, hashtag search keeps the tags
+// a moderator reviewed (approved or rejected) and the tag named exactly, as Mastodon.
+func TestSearchExcludeUnreviewed(t *testing.T) {
+	c := testrig.New(t)
+	_, admin := c.RegisterModerator("mod")
+	for i := range 5 {
+		c.Register(fmt.Sprintf("user%d", i)).PostStatus("#hothouse #hotline")
+	}
+	reader := c.Register("reader")
+	reader.PostStatus("#hot #hotel #hothouse") // hothouse trends first
+	tags := eventuallyTrends(t, c, "/api/v1/admin/trends/tags", admin, "hothouse", "hotline")
+	c.Must(c.Do("POST", "/api/v1/admin/trends/tags/"+tags[0].ID+"/approve", admin, nil), 200)
+	c.Must(c.Do("POST", "/api/v1/admin/trends/tags/"+tags[1].ID+"/reject", admin, nil), 200)
+	names := func(form url.Values) []string {
+		var out []string
+		for _, h := range searchAs(t, c, reader, form).Hashtags {
+			out = append(out, h.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	testrig.Eventually(t, "the four tags indexed", func() error {
+		if got := names(url.Values{"q": {"#hot"}, "type": {"hashtags"}}); len(got) != 4 {
+			return fmt.Errorf("#hot found %q", got)
+		}
+		return nil
+	})
+	want := []string{"hot", "hothouse", "hotline"}
+	if got := names(url.Values{"q": {"#hot"}, "type": {"hashtags"}, "exclude_unreviewed": {"true"}}); !slices.Equal(got, want) {
+		t.Errorf("exclude_unreviewed found %q, want %q", got, want)
+	}
+	if got := names(url.Values{"q": {"hote"}, "type": {"hashtags"}, "exclude_unreviewed": {"true"}}); len(got) != 0 {
+		t.Errorf("exclude_unreviewed found %q for an unreviewed tag's prefix", got)
+	}
+	if got := names(url.Values{"q": {"#hot"}, "type": {"hashtags"}, "exclude_unreviewed": {"true"}, "offset": {"2"}, "limit": {"2"}}); len(got) != 1 {
+		t.Errorf("the second page of reviewed tags: %q", got)
+	}
 }

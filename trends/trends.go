@@ -308,6 +308,21 @@ func RequiresReview(it *Item) bool {
 	return it.State == Pending && (it.Kind != Status || it.AuthorState == Pending)
 }
 
+// Reviewed reports, for each key of kind k, whether a moderator reviewed its item
+// (approved or rejected it), as Mastodon's reviewed scope of tags; an item never a
+// candidate was never reviewed.
+func (s *Service) Reviewed(ctx context.Context, k Kind, keys []string) ([]bool, error) {
+	its, err := s.items(ctx, k, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(its))
+	for i, it := range its {
+		out[i] = it != nil && !it.ReviewedAt.IsZero()
+	}
+	return out, nil
+}
+
 // ReviewAccount sets whether the statuses of an account may trend without each
 // being reviewed (Mastodon's "allow author" and "disallow author"); a status's own
 // review still comes first.
