@@ -276,6 +276,27 @@ def main(handles):
 
     step("B and C favourite A's post: grouped_notifications has one group of 2", grouped)
 
+    # --- Search -------------------------------------------------------------------------
+    def search():
+        word, tag = f"quokka{suffix}", f"marsupial{suffix}"
+        post = b["api"].status_post(f"a {word} smiles #{tag}", visibility="public")
+
+        def found():
+            by_word = a["api"].search_v2(word, result_type="statuses")
+            not_yet(any(same(x.id, post.id) for x in by_word.statuses), f"statuses for {word}: {[x.id for x in by_word.statuses]}")
+            by_name = a["api"].search_v2(b["username"], result_type="accounts")
+            not_yet(any(same(x.id, b["id"]) for x in by_name.accounts), f"accounts for {b['username']}: {[x.acct for x in by_name.accounts]}")
+            # Mastodon.py asks for exclude_unreviewed: a tag no moderator reviewed is found by its whole name only.
+            by_tag = a["api"].search_v2(f"#{tag}", result_type="hashtags")
+            not_yet(any(h.name == tag for h in by_tag.hashtags), f"hashtags for #{tag}: {[h.name for h in by_tag.hashtags]}")
+            prefix = a["api"].search_v2(f"#{tag[:-2]}", result_type="hashtags")
+            check(not prefix.hashtags, f"an unreviewed tag found by a prefix with exclude_unreviewed: {[h.name for h in prefix.hashtags]}")
+            return True
+
+        eventually("the post, the account and the tag indexed", found)
+
+    step("A searches (search_v2): B's post by a word in it, B by name, its hashtag by name", search)
+
     # --- Follow suggestions -------------------------------------------------------------
     def suggestions():
         b["api"].account_follow(c["id"])

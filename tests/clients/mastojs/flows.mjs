@@ -303,6 +303,22 @@ async function main(streamingClients) {
     });
   });
 
+  // --- Search ------------------------------------------------------------------------------
+  await step("A searches (GET /api/v2/search): B's post by a word in it, B by name, its hashtag by prefix", async () => {
+    const word = `quokka${suffix}`;
+    const tag = `marsupial${suffix}`;
+    const post = await b.rest.v1.statuses.create({ status: `a ${word} smiles #${tag}`, visibility: "public" });
+    await eventually("the post, the account and the tag indexed", async () => {
+      const byWord = await a.rest.v2.search.list({ q: word, type: "statuses" });
+      notYet(byWord.statuses.some((x) => x.id === post.id), `statuses for ${word}: ${byWord.statuses.map((x) => x.id)}`);
+      const byName = await a.rest.v2.search.list({ q: users.b.username, type: "accounts" });
+      notYet(byName.accounts.some((x) => x.id === b.id), `accounts for ${users.b.username}: ${byName.accounts.map((x) => x.acct)}`);
+      const byTag = await a.rest.v2.search.list({ q: `#${tag.slice(0, -2)}`, type: "hashtags" });
+      notYet(byTag.hashtags.some((h) => h.name === tag), `hashtags for #${tag.slice(0, -2)}: ${byTag.hashtags.map((h) => h.name)}`);
+      return true;
+    });
+  });
+
   await step("close the streaming client: no error on the user stream", async () => {
     for (const s of streamingClients.splice(0)) s.close();
     await Promise.race([user.done, sleep(WAIT_MS)]);
