@@ -29,7 +29,7 @@ func admin(args []string, out io.Writer) error {
 		return nil
 	}
 	switch args[0] {
-	case "migrate", "cluster", "backup", "copy", "restore", "search":
+	case "migrate", "cluster", "backup", "copy", "restore":
 		return adminLocal(args)
 	}
 	cmd := adminCommand(args[0])
@@ -79,13 +79,15 @@ func adminCommand(name string) *adminCmd {
 		return contentRuleCmd
 	case "role":
 		return roleCmd
+	case "search":
+		return searchCmd
 	}
 	return nil
 }
 
 // adminLocal runs the commands that do not run inside a node: they prepare the
 // engines (migrate), ask the ops endpoint something else (cluster, backup), or need
-// the node stopped (copy, restore, search reindex).
+// the node stopped (copy, restore).
 func adminLocal(args []string) error {
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)
@@ -112,8 +114,6 @@ func adminLocal(args []string) error {
 		return adminBackup(ctx, cfg, *to)
 	case "copy":
 		return adminCopy(ctx, cfg, *to, *leaveEvents)
-	case "search":
-		return adminSearch(ctx, cfg, fs.Args())
 	}
 	if *from == "" { // restore
 		return usagef("admin restore: give --from DIR")

@@ -110,6 +110,9 @@ func TestAdminThroughTheNode(t *testing.T) {
 		t.Errorf("media usage counts no avatar:\n%s", usage)
 	}
 
+	alice.Post("a status to index")
+	mustCLI(t, on, "reindexed in", "search", "reindex")
+
 	// failures: exit status 1 for a failed command, 2 for a wrong command line, and
 	// the node's message comes back
 	if _, err := cli(t, on, "account", "", "suspend", "nobody"); exitCode(err) != 1 || !strings.Contains(err.Error(), "nobody") {
@@ -155,6 +158,10 @@ func TestAdminWithoutANode(t *testing.T) {
 	mustCLI(t, off, "ip block", "ip-block", "add", "2001:db8::1")
 	mustCLI(t, off, "2001:db8::1/128", "ip-block", "list")
 	mustCLI(t, off, "suspend carol: done", "account", "", "suspend", "carol")
+	out := mustCLI(t, off, "reindexed in", "search", "reindex")
+	if !strings.Contains(out, "reindexing from the store") {
+		t.Errorf("search reindex: %s", out)
+	}
 
 	n, err := node.Open(node.Config{Data: dir, Domain: "herd.example", NoSync: true}, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -176,7 +183,7 @@ func TestAdminWithoutANode(t *testing.T) {
 func TestAdminHelp(t *testing.T) {
 	for _, name := range []string{"create-account", "make-admin", "token", "emoji", "media", "account", "domain", "audit",
 		"email-block", "ip-block", "announcement", "webhook", "relay", "relay-subscribers", "dead-letters", "rule",
-		"content-rule", "role"} {
+		"content-rule", "role", "search"} {
 		cmd := adminCommand(name)
 		if cmd == nil {
 			t.Fatalf("no command %s", name)

@@ -35,6 +35,9 @@ type adminCmd struct {
 	// they are sent (a file's path made absolute).
 	prepare func(c *adminCall) error
 	run     func(ctx context.Context, n *node.Node, c *adminCall) error
+	// offline, if set, runs the command when no node answers, in place of opening
+	// the engines and calling run.
+	offline func(ctx context.Context, cfg node.Config, c *adminCall) error
 }
 
 // adminCall is a parsed command line.
@@ -198,6 +201,9 @@ func adminOnNode(name string, cmd *adminCmd, args []string, out io.Writer) error
 		case !errors.Is(err, syscall.ECONNREFUSED):
 			return fmt.Errorf("admin %s: %w", name, err)
 		}
+	}
+	if cmd.offline != nil {
+		return cmd.offline(ctx, cfg, c)
 	}
 	n, err := node.Open(cfg, logger()) // no node answers: open its engines here
 	if err != nil {

@@ -42,6 +42,7 @@ Usage:
   herd admin ip-block add|list|remove [IP]  sign-up and access policies on address ranges (--help)
   herd admin audit                   the newest moderator actions (--limit)
   herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
+                                     (in a serving node; stopped, Bleve's indexes are emptied first: --help)
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
@@ -64,10 +65,10 @@ file. The most used:
   --data DIR      data directory (HERD_DATA; default ./data)
 
 Every admin command takes --help. The commands that work on the data (all but migrate,
-cluster, backup, restore, copy and search) run in the node serving the configuration,
+cluster, backup, restore and copy) run in the node serving the configuration,
 through its ops endpoint (ops), while it serves; when no node answers there they open
 the data directory, or the cluster's engines, themselves. backup also asks the node
-first; restore, copy and search reindex need the node stopped. Exit status: 0 done,
+first; restore and copy need the node stopped. Exit status: 0 done,
 1 failed, 2 a wrong command line.
 `
 
