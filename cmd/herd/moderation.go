@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/shard"
@@ -21,9 +22,19 @@ var accountCmd = &adminCmd{
   ACTION: suspend, unsuspend, silence, unsilence, disable, enable, sensitive, unsensitive;
   approve or reject a registration waiting for approval; delete a suspended account for good.
   HANDLE is a local username or user@domain. --text is a note kept in the audit log.
+herd admin account cull [--dry-run] [DOMAIN]
+  fetch every remote account's actor (of DOMAIN), signed; those answering 404 or 410
+  are removed (their follows end), as tootctl accounts cull. A domain failing
+  otherwise is skipped. --dry-run lists them and removes nothing.
 `,
-	flags: func(fs *flag.FlagSet) { fs.String("text", "", "a note kept in the audit log") },
+	flags: func(fs *flag.FlagSet) {
+		fs.String("text", "", "a note kept in the audit log")
+		fs.Bool("dry-run", false, "cull: list the accounts gone, remove nothing")
+	},
 	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		if len(c.args) > 0 && len(c.args) <= 2 && c.args[0] == "cull" {
+			return cullAccounts(ctx, n, c)
+		}
 		if len(c.args) != 2 {
 			return usagef("admin account: give ACTION HANDLE")
 		}
@@ -207,4 +218,25 @@ func listIPBlocks(ctx context.Context, n *node.Node, c *adminCall) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", b.ID, b.IP, b.Severity, expires, b.Comment)
 	}
 	return w.Flush()
+}
+
+// cullAccounts runs herd admin account cull.
+func cullAccounts(ctx context.Context, n *node.Node, c *adminCall) error {
+	domain, dry := "", c.on("dry-run")
+	if len(c.args) == 2 {
+		domain = c.args[1]
+	}
+	res, err := n.AdminCullAccounts(ctx, domain, dry, func(a *account.Account) {
+		fmt.Fprintf(c.out, "gone: %s (%s)\n", a.Acct(), a.URI)
+	})
+	if err != nil {
+		return err
+	}
+	verb := "removed"
+	if dry {
+		verb = "would remove (dry run)"
+	}
+	fmt.Fprintf(c.out, "%d accounts checked, %d gone: %s; %d skipped on unreachable domains %s\n", res.Checked, res.Gone,
+		verb, res.Skipped, strings.Join(res.Unreachable, ", "))
+	return nil
 }
