@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/signal"
@@ -75,13 +76,7 @@ func (c *adminCall) wire() []string {
 		w = append(w, c.verb)
 	}
 	set := c.set()
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range set {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(set)) {
 		w = append(w, "--"+k+"="+set[k])
 	}
 	return append(append(w, "--"), c.args...)
