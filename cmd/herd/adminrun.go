@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/herd-social/herd/node"
 )
@@ -187,7 +189,9 @@ func adminOnNode(name string, cmd *adminCmd, args []string, out io.Writer) error
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if cfg.Ops != "off" {
-		x, err := node.RequestAdmin(ctx, &http.Client{}, cfg.Ops, cfg.Domain, c.wire(), out)
+		// no overall timeout: a command (a reindex, a cull) may run long; Ctrl-C stops it
+		client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}}
+		x, err := node.RequestAdmin(ctx, client, cfg.Ops, cfg.Domain, c.wire(), out)
 		switch {
 		case err == nil && x.Code == 0:
 			return nil
