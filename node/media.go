@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/herd-social/herd/activitypub"
@@ -174,4 +175,44 @@ func (n *Node) sweepMedia(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// MediaUsage is the size of one kind of media file.
+type MediaUsage struct {
+	// Kind names the files: local attachments, cached remote attachments, avatars…
+	Kind  string
+	Files int64
+	Bytes int64
+}
+
+// mediaKinds names the key prefixes of the media files (media/upload.go,
+// media/picture.go); of remote media only the attachments are cached, under "cache/".
+var mediaKinds = []struct{ prefix, kind string }{
+	{"media_attachments/", "local attachments"},
+	{"cache/media_attachments/", "cached remote attachments"},
+	{"accounts/avatars/", "local avatars"},
+	{"accounts/headers/", "local headers"},
+	{"custom_emojis/", "custom emoji"},
+}
+
+// AdminMediaUsage lists the media store once and sums its files by kind, as
+// Mastodon's `tootctl media usage`; files under no known prefix count as "other".
+func (n *Node) AdminMediaUsage(ctx context.Context) ([]MediaUsage, error) {
+	usage := make([]MediaUsage, len(mediaKinds)+1)
+	for i, k := range mediaKinds {
+		usage[i].Kind = k.kind
+	}
+	usage[len(mediaKinds)].Kind = "other"
+	err := n.files.List(ctx, "", func(f blob.Info) error {
+		i := len(mediaKinds)
+		for j, k := range mediaKinds {
+			if strings.HasPrefix(f.Key, k.prefix) {
+				i = j
+			}
+		}
+		usage[i].Files++
+		usage[i].Bytes += f.Size
+		return nil
+	})
+	return usage, err
 }

@@ -32,7 +32,8 @@ const operator shard.ID = 0
 
 // AdminAccountAction takes a moderator's action on an account named by handle
 // (username, or username@domain): suspend, silence, disable, sensitive, or a
-// reversal (unsuspend, unsilence, enable, unsensitive).
+// reversal (unsuspend, unsilence, enable, unsensitive); approve or reject a pending
+// registration; delete a suspended account for good.
 func (n *Node) AdminAccountAction(ctx context.Context, verb, handle, text string) error {
 	a, err := n.Accounts.LookupAcct(ctx, strings.TrimPrefix(handle, "@"))
 	if err != nil {
@@ -43,6 +44,10 @@ func (n *Node) AdminAccountAction(ctx context.Context, verb, handle, text string
 		_, err = n.Reports.Act(ctx, operator, a.ID, moderation.AccountAction{Type: verb, Text: text})
 	case moderation.UndoUnsuspend, moderation.UndoUnsilence, moderation.UndoEnable, moderation.UndoUnsensitive:
 		_, err = n.Reports.Undo(ctx, operator, a.ID, verb)
+	case "approve", "reject":
+		_, err = n.Reports.Approve(ctx, operator, a.ID, verb == "approve")
+	case "delete":
+		_, err = n.Reports.Delete(ctx, operator, a.ID)
 	default:
 		return fmt.Errorf("admin account: unknown action %q", verb)
 	}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -152,6 +153,8 @@ type Node struct {
 	wg     sync.WaitGroup // everything Start runs but the ops endpoint
 	opsWG  sync.WaitGroup // the ops endpoint, which serves until the drain's end
 	life   *lifecycle
+	// admin runs `herd admin` commands sent to the ops endpoint (SetAdminRunner).
+	admin atomic.Pointer[AdminRunner]
 }
 
 // Open opens the engines the configuration names (migrating the CQL schema unless

@@ -35,6 +35,9 @@ import (
 //	                  ({"fanout": 2, …}; `herd admin dead-letters list` shows them)
 //	POST /ops/backup  {"dir": "/new/dir"}: a copy of the store and the log, taken while
 //	                  the node serves (backup.go; `herd admin backup`)
+//	POST /ops/admin   {"args": ["domain", "block", "x.example"], "domain": "…"}: runs a
+//	                  `herd admin` command against this node (adminops.go), streaming
+//	                  its output; the exit status follows in the Herd-Exit trailer
 //	GET /metrics      Prometheus metrics (metrics.go)
 //	/debug/pprof/     Go's profiles (net/http/pprof)
 
@@ -123,6 +126,7 @@ func (n *Node) serveOps(ln net.Listener) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(m)
 	})
+	mux.HandleFunc("POST /ops/admin", n.serveAdmin)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(n.metrics.reg, promhttp.HandlerOpts{ErrorLog: promLogger{n}}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

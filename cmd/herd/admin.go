@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,38 +17,87 @@ import (
 	"github.com/herd-social/herd/node"
 )
 
-func admin(args []string) error {
+// admin runs herd admin …, writing the output of the commands that run against a
+// node to out.
+func admin(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		fmt.Print(usage)
-		return errors.New("admin: which command?")
+		fmt.Fprint(out, usage)
+		return usagef("admin: which command?")
+	}
+	if isHelp(args[0]) {
+		fmt.Fprint(out, usage)
+		return nil
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Print(usage)
-		return nil
-	case "dead-letters":
-		return adminDeadLetters(args[1:])
-	case "rule", "content-rule":
-		return adminRules(args[1:], args[0] == "content-rule")
-	case "role":
-		return adminRoles(args[1:])
+	case "migrate", "cluster", "backup", "copy", "restore":
+		return adminLocal(args)
 	}
+	cmd := adminCommand(args[0])
+	if cmd == nil {
+		fmt.Fprint(out, usage)
+		return usagef("admin: unknown command %q", args[0])
+	}
+	return adminOnNode(args[0], cmd, args[1:], out)
+}
+
+// adminCommand returns the command named name that runs against a node, or nil.
+func adminCommand(name string) *adminCmd {
+	switch name {
+	case "create-account":
+		return createAccountCmd
+	case "make-admin":
+		return makeAdminCmd
+	case "token":
+		return tokenCmd
+	case "emoji":
+		return emojiCmd
+	case "media":
+		return mediaCmd
+	case "account":
+		return accountCmd
+	case "domain":
+		return domainCmd
+	case "audit":
+		return auditCmd
+	case "email-block":
+		return emailBlockCmd
+	case "ip-block":
+		return ipBlockCmd
+	case "announcement":
+		return announcementCmd
+	case "webhook":
+		return webhookCmd
+	case "relay":
+		return relayCmd
+	case "relay-subscribers":
+		return relaySubscribersCmd
+	case "dead-letters":
+		return deadLettersCmd
+	case "rule":
+		return ruleCmd
+	case "content-rule":
+		return contentRuleCmd
+	case "role":
+		return roleCmd
+	case "search":
+		return searchCmd
+	}
+	return nil
+}
+
+// adminLocal runs the commands that do not run inside a node: they prepare the
+// engines (migrate), ask the ops endpoint something else (cluster, backup), or need
+// the node stopped (copy, restore).
+func adminLocal(args []string) error {
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	load := configFlags(fs)
-	username := fs.String("username", "", "username of the new account")
-	email := fs.String("email", "", "email of the new account")
-	password := fs.String("password", "", "password of the new account")
-	makeAdmin := fs.Bool("admin", false, "give the new account the Owner role")
-	scopes := fs.String("scopes", "read write follow push", "scopes of the token")
 	to := fs.String("to", "", "admin backup: a new directory to write the backup to; admin copy: the cluster's configuration file")
 	leaveEvents := fs.Bool("leave-events", false, "admin copy: copy although consumer groups have not consumed every event, leaving those events behind")
 	from := fs.String("from", "", "admin restore: the backup to restore into the data directory")
-	category := fs.String("category", "", "admin emoji add: the category of the emoji in the picker")
-	severity := fs.String("severity", "silence", "admin domain block: silence, suspend or noop")
-	text := fs.String("text", "", "admin account: a note kept in the audit log; admin domain block: the public comment")
-	limit := fs.Int("limit", 40, "admin audit: how many entries, newest first")
-	days := fs.Int("days", 7, "admin media prune: remove remote media files cached more than this many days ago")
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
+		if err != nil {
+			err = usageError{err}
+		}
 		return err
 	}
 	cfg, err := load()
@@ -55,7 +105,7 @@ func admin(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	switch args[0] { // the commands that do not open a node
+	switch args[0] {
 	case "migrate":
 		return node.Migrate(ctx, cfg, logger())
 	case "cluster":
@@ -64,98 +114,149 @@ func admin(args []string) error {
 		return adminBackup(ctx, cfg, *to)
 	case "copy":
 		return adminCopy(ctx, cfg, *to, *leaveEvents)
-	case "restore":
-		if *from == "" {
-			return errors.New("admin restore: give --from DIR")
+	}
+	if *from == "" { // restore
+		return usagef("admin restore: give --from DIR")
+	}
+	media := cfg.WithDefaults().Media
+	dir := media.Dir
+	if media.Store == node.MediaS3 {
+		dir = ""
+	}
+	m, err := node.Restore(*from, cfg.Data, dir)
+	if err == nil {
+		fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
+	}
+	return err
+}
+
+var createAccountCmd = &adminCmd{
+	usage: "Usage: herd admin create-account --username U --email E --password P [--admin]\n" +
+		"  create a local account, confirmed and approved (--admin: with the Owner role)\n",
+	flags: func(fs *flag.FlagSet) {
+		fs.String("username", "", "username of the new account")
+		fs.String("email", "", "email of the new account")
+		fs.String("password", "", "password of the new account")
+		fs.Bool("admin", false, "give the new account the Owner role")
+	},
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		if len(c.args) != 0 {
+			return usagef("admin create-account: no arguments but flags")
 		}
-		media := cfg.WithDefaults().Media
-		dir := media.Dir
-		if media.Store == node.MediaS3 {
-			dir = ""
-		}
-		m, err := node.Restore(*from, cfg.Data, dir)
+		err := n.AdminCreateAccount(ctx, c.str("username"), c.str("email"), c.str("password"), c.on("admin"))
 		if err == nil {
-			fmt.Printf("restored the backup of %s taken %s into %s\n", m.Domain, m.Taken.Format(time.RFC3339), cfg.Data)
+			fmt.Fprintf(c.out, "created @%s\n", c.str("username"))
 		}
 		return err
-	case "search":
-		return adminSearch(ctx, cfg, fs.Args())
-	}
-	n, err := node.Open(cfg, logger())
+	},
+}
+
+var makeAdminCmd = &adminCmd{
+	usage: "Usage: herd admin make-admin USERNAME\n  give a local account the Owner role\n",
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		if len(c.args) != 1 {
+			return usagef("admin make-admin: give one USERNAME")
+		}
+		return n.AdminMakeAdmin(ctx, c.args[0])
+	},
+}
+
+var tokenCmd = &adminCmd{
+	usage: "Usage: herd admin token [--scopes S] USERNAME\n  print an access token for a local account\n",
+	flags: func(fs *flag.FlagSet) { fs.String("scopes", "read write follow push", "scopes of the token") },
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		if len(c.args) != 1 {
+			return usagef("admin token: give one USERNAME")
+		}
+		tok, err := n.AdminToken(ctx, c.args[0], c.str("scopes"))
+		if err == nil {
+			fmt.Fprintln(c.out, tok)
+		}
+		return err
+	},
+}
+
+var emojiCmd = &adminCmd{
+	usage: `Usage:
+  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
+  herd admin emoji list                               the custom emoji
+  herd admin emoji disable|enable|remove SHORTCODE
+`,
+	verbs: []string{"add", "list", "disable", "enable", "remove"},
+	flags: func(fs *flag.FlagSet) { fs.String("category", "", "add: the category of the emoji in the picker") },
+	prepare: func(c *adminCall) error { // the node reads the file: give it the whole path
+		if c.verb == "add" && len(c.args) == 2 {
+			abs, err := filepath.Abs(c.args[1])
+			c.args[1] = abs
+			return err
+		}
+		return nil
+	},
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		switch {
+		case c.verb == "add" && len(c.args) == 2:
+			return n.AdminAddEmoji(ctx, c.args[0], c.args[1], c.str("category"))
+		case c.verb == "list" && len(c.args) == 0:
+			list, err := n.AdminEmoji(ctx)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "SHORTCODE\tCATEGORY\tENABLED\tUPDATED")
+			for _, e := range list {
+				fmt.Fprintf(w, "%s\t%s\t%v\t%s\n", e.Shortcode, e.Category, !e.Disabled, e.UpdatedAt.Format(time.RFC3339))
+			}
+			return w.Flush()
+		case len(c.args) == 1 && c.verb != "add" && c.verb != "list":
+			return n.AdminSetEmoji(ctx, c.args[0], c.verb == "enable", c.verb == "remove")
+		}
+		return usagef("admin emoji %s: wrong arguments %q", c.verb, strings.Join(c.args, " "))
+	},
+}
+
+var mediaCmd = &adminCmd{
+	usage: `Usage:
+  herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago
+  herd admin media usage             the files and bytes of the media store, by kind
+`,
+	verbs: []string{"prune", "usage"},
+	flags: func(fs *flag.FlagSet) {
+		fs.Int("days", 7, "prune: remove remote media files cached more than this many days ago")
+	},
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		if len(c.args) != 0 {
+			return usagef("admin media %s: no arguments but flags", c.verb)
+		}
+		if c.verb == "usage" {
+			return mediaUsage(ctx, n, c.out)
+		}
+		days := c.num("days")
+		if days < 0 {
+			return usagef("admin media prune: --days must not be negative")
+		}
+		k, err := n.Media.PruneCache(ctx, time.Duration(days)*24*time.Hour)
+		if err == nil {
+			fmt.Fprintf(c.out, "removed the cached files of %d remote attachments\n", k)
+		}
+		return err
+	},
+}
+
+// mediaUsage prints the media store's files and bytes by kind.
+func mediaUsage(ctx context.Context, n *node.Node, out io.Writer) error {
+	usage, err := n.AdminMediaUsage(ctx)
 	if err != nil {
 		return err
 	}
-	defer n.Close()
-	switch args[0] {
-	case "create-account":
-		return n.AdminCreateAccount(ctx, *username, *email, *password, *makeAdmin)
-	case "make-admin":
-		if fs.NArg() != 1 {
-			return errors.New("admin make-admin: give one USERNAME")
-		}
-		return n.AdminMakeAdmin(ctx, fs.Arg(0))
-	case "token":
-		if fs.NArg() != 1 {
-			return errors.New("admin token: give one USERNAME")
-		}
-		tok, err := n.AdminToken(ctx, fs.Arg(0), *scopes)
-		if err != nil {
-			return err
-		}
-		fmt.Println(tok)
-		return nil
-	case "emoji":
-		return adminEmoji(ctx, n, fs.Args(), *category)
-	case "media":
-		if fs.NArg() != 1 || fs.Arg(0) != "prune" || *days < 0 {
-			return errors.New("admin media: [--days N] prune")
-		}
-		k, err := n.Media.PruneCache(ctx, time.Duration(*days)*24*time.Hour)
-		if err == nil {
-			fmt.Printf("removed the cached files of %d remote attachments\n", k)
-		}
-		return err
-	case "account":
-		return adminAccount(ctx, n, fs.Args(), *text)
-	case "domain":
-		return adminDomain(ctx, n, fs.Args(), *severity, *text)
-	case "audit":
-		return adminAudit(ctx, n, *limit)
-	case "announcement":
-		return adminAnnouncement(ctx, n, fs.Args())
-	case "webhook":
-		return adminWebhook(ctx, n, fs.Args())
-	case "relay":
-		return adminRelay(ctx, n, fs.Args())
-	case "relay-subscribers":
-		return adminRelaySubscribers(ctx, n, fs.Args())
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "KIND\tFILES\tBYTES\t")
+	var files, bytes int64
+	for _, u := range usage {
+		fmt.Fprintf(w, "%s\t%d\t%d\t\n", u.Kind, u.Files, u.Bytes)
+		files, bytes = files+u.Files, bytes+u.Bytes
 	}
-	return fmt.Errorf("admin: unknown command %q", args[0])
-}
-
-// adminEmoji runs herd admin emoji add|list|disable|enable|remove.
-func adminEmoji(ctx context.Context, n *node.Node, args []string, category string) error {
-	if len(args) == 0 {
-		return errors.New("admin emoji: add, list, disable, enable or remove?")
-	}
-	switch {
-	case args[0] == "add" && len(args) == 3:
-		return n.AdminAddEmoji(ctx, args[1], args[2], category)
-	case args[0] == "list" && len(args) == 1:
-		list, err := n.AdminEmoji(ctx)
-		if err != nil {
-			return err
-		}
-		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "SHORTCODE\tCATEGORY\tENABLED\tUPDATED")
-		for _, e := range list {
-			fmt.Fprintf(w, "%s\t%s\t%v\t%s\n", e.Shortcode, e.Category, !e.Disabled, e.UpdatedAt.Format(time.RFC3339))
-		}
-		return w.Flush()
-	case len(args) == 2 && (args[0] == "disable" || args[0] == "enable" || args[0] == "remove"):
-		return n.AdminSetEmoji(ctx, args[1], args[0] == "enable", args[0] == "remove")
-	}
-	return fmt.Errorf("admin emoji: unknown use %q", strings.Join(args, " "))
+	fmt.Fprintf(w, "total\t%d\t%d\t\n", files, bytes)
+	return w.Flush()
 }
 
 // adminCluster prints the members a running node sees, asking its ops endpoint (the

@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,19 +22,32 @@ herd admin announcement remove ID
          TIME is RFC 3339 (2026-05-01T18:00:00Z) or a date (2026-05-01)
 `
 
+var announcementCmd = &adminCmd{
+	usage: announcementUsage,
+	verbs: []string{"add", "update", "list", "remove"},
+	flags: func(fs *flag.FlagSet) {
+		fs.String("text", "", "update: the new text")
+		fs.String("starts", "", "when the event it announces starts")
+		fs.String("ends", "", "when the event it announces ends")
+		fs.Bool("all-day", false, "show the times as dates")
+		fs.Bool("draft", false, "add: keep it unpublished")
+		fs.Bool("publish", false, "update: publish it")
+		fs.Bool("unpublish", false, "update: withdraw it")
+		fs.String("publish-at", "", "publish from this time on")
+	},
+	run: adminAnnouncement,
+}
+
 // adminAnnouncement runs herd admin announcement add|update|list|remove.
-func adminAnnouncement(ctx context.Context, n *node.Node, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, announcementUsage)
-		return errors.New("admin announcement: add, update, list or remove?")
-	}
-	switch verb, rest := args[0], args[1:]; {
-	case verb == "list" && len(rest) == 0:
-		return listAnnouncements(ctx, n)
-	case verb == "remove" && len(rest) == 1:
-		return n.AdminRemoveAnnouncement(ctx, rest[0])
+func adminAnnouncement(ctx context.Context, n *node.Node, call *adminCall) error {
+	out := call.out
+	switch verb, pos := call.verb, call.args; {
+	case verb == "list" && len(pos) == 0:
+		return listAnnouncements(ctx, n, out)
+	case verb == "remove" && len(pos) == 1:
+		return n.AdminRemoveAnnouncement(ctx, pos[0])
 	case verb == "add" || verb == "update":
-		c, pos, err := announcementFlags(verb, rest)
+		c, err := announcementFlags(call)
 		if err != nil {
 			return err
 		}
@@ -47,65 +59,52 @@ func adminAnnouncement(ctx context.Context, n *node.Node, args []string) error {
 		case verb == "update" && len(pos) == 1:
 			a, err = n.AdminUpdateAnnouncement(ctx, pos[0], c)
 		default:
-			fmt.Fprint(os.Stderr, announcementUsage)
-			return fmt.Errorf("admin announcement %s: give one %s", verb, map[string]string{"add": "TEXT", "update": "ID"}[verb])
+			return usagef("admin announcement %s: give one %s", verb, map[string]string{"add": "TEXT", "update": "ID"}[verb])
 		}
 		if err == nil {
-			fmt.Printf("announcement %s (published: %v)\n", a.ID, a.Published)
+			fmt.Fprintf(out, "announcement %s (published: %v)\n", a.ID, a.Published)
 		}
 		return err
 	}
-	fmt.Fprint(os.Stderr, announcementUsage)
-	return errors.New("admin announcement: add, update, list or remove?")
+	return usagef("admin announcement %s: wrong arguments %q", call.verb, strings.Join(call.args, " "))
 }
 
-// announcementFlags parses the flags of add and update into a change.
-func announcementFlags(verb string, args []string) (announcement.Change, []string, error) {
+// announcementFlags reads the flags of add and update into a change.
+func announcementFlags(call *adminCall) (announcement.Change, error) {
 	var c announcement.Change
-	fs := flag.NewFlagSet("admin announcement "+verb, flag.ContinueOnError)
-	text := fs.String("text", "", "update: the new text")
-	starts := fs.String("starts", "", "when the event it announces starts")
-	ends := fs.String("ends", "", "when the event it announces ends")
-	allDay := fs.Bool("all-day", false, "show the times as dates")
-	draft := fs.Bool("draft", false, "add: keep it unpublished")
-	publish := fs.Bool("publish", false, "update: publish it")
-	unpublish := fs.Bool("unpublish", false, "update: withdraw it")
-	publishAt := fs.String("publish-at", "", "publish from this time on")
-	if err := fs.Parse(args); err != nil {
-		return c, nil, err
+	set := call.set()
+	text, allDay := call.str("text"), call.on("all-day")
+	publish, unpublish, draft := call.on("publish"), call.on("unpublish"), call.on("draft")
+	if _, ok := set["text"]; ok {
+		c.Text = &text
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["text"] {
-		c.Text = text
-	}
-	if set["all-day"] {
-		c.AllDay = allDay
+	if _, ok := set["all-day"]; ok {
+		c.AllDay = &allDay
 	}
 	switch {
-	case *publish && (*unpublish || *draft):
-		return c, nil, errors.New("admin announcement: --publish with --unpublish or --draft")
-	case *publish:
-		c.Published = publish
-	case *unpublish || *draft:
+	case publish && (unpublish || draft):
+		return c, usagef("admin announcement: --publish with --unpublish or --draft")
+	case publish:
+		c.Published = &publish
+	case unpublish || draft:
 		no := false
 		c.Published = &no
 	}
 	for _, t := range []struct {
 		name string
-		raw  *string
 		dst  **time.Time
-	}{{"starts", starts, &c.StartsAt}, {"ends", ends, &c.EndsAt}, {"publish-at", publishAt, &c.PublishAt}} {
-		if !set[t.name] {
+	}{{"starts", &c.StartsAt}, {"ends", &c.EndsAt}, {"publish-at", &c.PublishAt}} {
+		raw, ok := set[t.name]
+		if !ok {
 			continue
 		}
-		v, err := parseWhen(*t.raw)
+		v, err := parseWhen(raw)
 		if err != nil {
-			return c, nil, fmt.Errorf("admin announcement: --%s: %w", t.name, err)
+			return c, usagef("admin announcement: --%s: %w", t.name, err)
 		}
 		*t.dst = &v
 	}
-	return c, fs.Args(), nil
+	return c, nil
 }
 
 // parseWhen reads RFC 3339 or a date (midnight UTC); empty is the zero time.
@@ -120,13 +119,13 @@ func parseWhen(s string) (time.Time, error) {
 }
 
 // listAnnouncements prints every announcement.
-func listAnnouncements(ctx context.Context, n *node.Node) error {
+func listAnnouncements(ctx context.Context, n *node.Node, out io.Writer) error {
 	list, err := n.AdminAnnouncements(ctx)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tLISTED\tPUBLISHED\tSTARTS\tENDS\tTEXT")
 	for _, a := range list {
 		txt := strings.ReplaceAll(a.Text, "\n", " ")

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -29,57 +27,37 @@ the common flags (--config, --data, …) pick the node's engines, as for other a
 commands.
 `
 
+var deadLettersCmd = &adminCmd{
+	usage: deadLettersUsage,
+	verbs: []string{"list", "replay"},
+	flags: func(fs *flag.FlagSet) {
+		fs.String("group", "", "only the dead letters of this consumer group")
+		fs.Int("limit", 100, "list: at most this many (0: all)")
+		fs.Bool("all", false, "replay: every dead letter (of --group)")
+	},
+	run: adminDeadLetters,
+}
+
 // adminDeadLetters runs `herd admin dead-letters …`.
-func adminDeadLetters(args []string) error {
-	if len(args) == 0 {
-		fmt.Print(deadLettersUsage)
-		return errors.New("admin dead-letters: list or replay?")
-	}
-	switch args[0] {
-	case "-h", "--help", "-help", "help":
-		fmt.Print(deadLettersUsage)
-		return nil
-	case "list", "replay":
-	default:
-		fmt.Print(deadLettersUsage)
-		return fmt.Errorf("admin dead-letters: unknown command %q", args[0])
-	}
-	fs := flag.NewFlagSet("admin dead-letters "+args[0], flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), deadLettersUsage, "\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	load := configFlags(fs)
-	group := fs.String("group", "", "only the dead letters of this consumer group")
-	limit := fs.Int("limit", 100, "list: at most this many (0: all)")
-	all := fs.Bool("all", false, "replay: every dead letter (of --group)")
-	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+func adminDeadLetters(ctx context.Context, n *node.Node, c *adminCall) error {
+	group, all := c.str("group"), c.on("all")
+	switch {
+	case c.verb == "list" && len(c.args) == 0:
+		return listDeadLetters(ctx, c.out, n, group, c.num("limit"))
+	case c.verb == "list":
+		return usagef("admin dead-letters list: no arguments but flags")
+	case all == (len(c.args) > 0):
+		return usagef("admin dead-letters replay: give ids or --all")
+	case all:
+		k, err := n.AdminReplayDeadLetters(ctx, group)
+		fmt.Fprintf(c.out, "%d replayed\n", k)
 		return err
 	}
-	if args[0] == "replay" && *all == (fs.NArg() > 0) {
-		return errors.New("admin dead-letters replay: give ids or --all")
-	}
-	n, err := openNode(load)
-	if err != nil {
-		return err
-	}
-	defer n.Close()
-	ctx := context.Background()
-	if args[0] == "list" {
-		return listDeadLetters(ctx, os.Stdout, n, *group, *limit)
-	}
-	if *all {
-		k, err := n.AdminReplayDeadLetters(ctx, *group)
-		fmt.Printf("%d replayed\n", k)
-		return err
-	}
-	for _, id := range fs.Args() {
+	for _, id := range c.args {
 		if err := n.AdminReplayDeadLetter(ctx, id); err != nil {
 			return err
 		}
-		fmt.Println(id, "replayed")
+		fmt.Fprintln(c.out, id, "replayed")
 	}
 	return nil
 }

@@ -28,16 +28,21 @@ Usage:
   herd admin restore --from DIR      put a backup in the data directory (stop the node, move the old data away)
   herd admin copy --to CLUSTER.toml  copy a stopped single-shape instance into the cluster's engines and verify it; run again to resume
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
-  herd admin emoji [--category C] add SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
+  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
-  herd admin media [--days N] prune  remove the cached files of remote media cached more than N days ago (default 7)
-  herd admin account [--text T] ACTION HANDLE  suspend, unsuspend, silence, unsilence, disable, enable, sensitive, unsensitive (--text)
-  herd admin domain [--severity S] [--text T] block DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
+  herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago (default 7)
+  herd admin media usage             the files and bytes of the media store: uploads, cached remote media, avatars, emoji
+  herd admin account [--text T] ACTION HANDLE  suspend, unsuspend, silence, unsilence, disable, enable, sensitive,
+                                     unsensitive, approve, reject (a pending sign-up), delete (a suspended account)
+  herd admin domain block [--severity S] [--text T] DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
   herd admin relay-subscribers list|approve ID|reject ID|remove ID  the servers subscribed to this relay (relay.enabled)
+  herd admin email-block add|list|remove [DOMAIN]  refuse sign-ups from an email domain
+  herd admin ip-block add|list|remove [IP]  sign-up and access policies on address ranges (--help)
   herd admin audit                   the newest moderator actions (--limit)
   herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
+                                     (in a serving node; stopped, Bleve's indexes are emptied first: --help)
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
   herd admin rule list|add|update|remove  the server rules (--help)
   herd admin content-rule list|add|update|remove  the content rules and their hits (--help)
@@ -59,14 +64,20 @@ file. The most used:
   --domain NAME   domain in handles and URLs (HERD_DOMAIN; default localhost:8080)
   --data DIR      data directory (HERD_DATA; default ./data)
 
-The admin commands open the data directory directly: stop the node that uses it first.
-In the cluster shape they open the shared engines, and running nodes may stay up.
+Every admin command takes --help. The commands that work on the data (all but migrate,
+cluster, backup, restore and copy) run in the node serving the configuration,
+through its ops endpoint (ops), while it serves; when no node answers there they open
+the data directory, or the cluster's engines, themselves. backup also asks the node
+first; restore and copy need the node stopped. Exit status: 0 done,
+1 failed, 2 a wrong command line.
 `
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "herd:", err)
-		os.Exit(1)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "herd:", msg)
+		}
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -79,7 +90,7 @@ func run(args []string) error {
 	case "serve":
 		return serve(args[1:])
 	case "admin":
-		return admin(args[1:])
+		return admin(args[1:], os.Stdout)
 	case "bench":
 		return benchCmd(args[1:])
 	case "config":
@@ -97,16 +108,6 @@ func run(args []string) error {
 
 // configFlags registers --config and a flag for every configuration key on fs, and
 // returns a loader that builds the configuration: the file, then the environment, then
-// openNode opens the node of the configuration load reads, for a command that works
-// on the data directory while no node runs; the caller closes it.
-func openNode(load func() (node.Config, error)) (*node.Node, error) {
-	cfg, err := load()
-	if err != nil {
-		return nil, err
-	}
-	return node.Open(cfg, logger())
-}
-
 // the flags (node.LoadConfig).
 func configFlags(fs *flag.FlagSet) func() (node.Config, error) {
 	file := fs.String("config", os.Getenv("HERD_CONFIG"), "TOML configuration file (HERD_CONFIG)")
@@ -161,6 +162,7 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	n.SetAdminRunner(runAdminInNode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := n.Start(ctx); err != nil {

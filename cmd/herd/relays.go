@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,10 +12,29 @@ import (
 	"github.com/herd-social/herd/shard"
 )
 
+var relayCmd = &adminCmd{
+	usage: `Usage:
+  herd admin relay add URL         subscribe to a relay (its inbox, or a LitePub relay's actor)
+  herd admin relay list
+  herd admin relay remove|enable|disable ID
+`,
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error { return adminRelay(ctx, n, c.args, c.out) },
+}
+
+var relaySubscribersCmd = &adminCmd{
+	usage: `Usage:
+  herd admin relay-subscribers list                       the servers subscribed to this relay (relay.enabled)
+  herd admin relay-subscribers approve|reject|remove ID
+`,
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		return adminRelaySubscribers(ctx, n, c.args, c.out)
+	},
+}
+
 // adminRelay runs herd admin relay add|list|remove|enable|disable: the relays the
 // instance subscribes to (add sends the instance actor's Follow, remove its Undo;
 // they go out when a node's delivery workers run).
-func adminRelay(ctx context.Context, n *node.Node, args []string) error {
+func adminRelay(ctx context.Context, n *node.Node, args []string, out io.Writer) error {
 	fed := n.Federation
 	switch {
 	case len(args) == 2 && args[0] == "add":
@@ -24,14 +42,14 @@ func adminRelay(ctx context.Context, n *node.Node, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("relay %s: %s (%s protocol), %s\n", r.ID, r.Inbox, r.Protocol, r.State)
+		fmt.Fprintf(out, "relay %s: %s (%s protocol), %s\n", r.ID, r.Inbox, r.Protocol, r.State)
 		return nil
 	case len(args) == 1 && args[0] == "list":
 		all, err := fed.Relays(ctx)
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tINBOX\tPROTOCOL\tSTATE\tADDED")
 		for _, r := range all {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Inbox, r.Protocol, r.State, r.CreatedAt.Format(time.RFC3339))
@@ -52,16 +70,16 @@ func adminRelay(ctx context.Context, n *node.Node, args []string) error {
 		}
 		return err
 	case len(args) == 0:
-		return errors.New("admin relay: add, list, remove, enable or disable?")
+		return usagef("admin relay: add, list, remove, enable or disable?")
 	}
-	return fmt.Errorf("admin relay: unknown use %q", strings.Join(args, " "))
+	return usagef("admin relay: unknown use %q", strings.Join(args, " "))
 }
 
 // adminRelaySubscribers runs herd admin relay-subscribers list|approve|reject|remove:
 // the servers subscribed to this instance's relay actor, in relay mode (approve sends
 // the Accept, reject and remove a Reject; they go out when a node's delivery workers
 // run).
-func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string) error {
+func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string, out io.Writer) error {
 	fed := n.Federation
 	switch {
 	case len(args) == 1 && args[0] == "list":
@@ -69,7 +87,7 @@ func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string) err
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tDOMAIN\tINBOX\tPROTOCOL\tSTATE\tSINCE")
 		for _, s := range all {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Domain, s.Inbox, s.Protocol, s.State, s.CreatedAt.Format(time.RFC3339))
@@ -90,7 +108,7 @@ func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string) err
 		}
 		return err
 	case len(args) == 0:
-		return errors.New("admin relay-subscribers: list, approve, reject or remove?")
+		return usagef("admin relay-subscribers: list, approve, reject or remove?")
 	}
-	return fmt.Errorf("admin relay-subscribers: unknown use %q", strings.Join(args, " "))
+	return usagef("admin relay-subscribers: unknown use %q", strings.Join(args, " "))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"testing"
 
@@ -22,19 +23,19 @@ func TestAdminRelay(t *testing.T) {
 	ctx := context.Background()
 	var v *relay.Validation
 	for _, url := range []string{"http://relay.example/inbox", "https://127.0.0.1/inbox", "https://[::1]/inbox", "nonsense"} {
-		if err := adminRelay(ctx, n, []string{"add", url}); !errors.As(err, &v) {
+		if err := adminRelay(ctx, n, []string{"add", url}, io.Discard); !errors.As(err, &v) {
 			t.Errorf("add %s: %v, want a validation error", url, err)
 		}
 	}
-	if err := adminRelay(ctx, n, []string{"remove", "117740766885642240"}); !errors.Is(err, relay.ErrNotFound) {
+	if err := adminRelay(ctx, n, []string{"remove", "117740766885642240"}, io.Discard); !errors.Is(err, relay.ErrNotFound) {
 		t.Errorf("remove an unknown relay: %v", err)
 	}
 	for _, args := range [][]string{{}, {"frob"}, {"remove", "x"}, {"add"}} {
-		if err := adminRelay(ctx, n, args); err == nil {
+		if err := adminRelay(ctx, n, args, io.Discard); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
-	if err := adminRelay(ctx, n, []string{"list"}); err != nil {
+	if err := adminRelay(ctx, n, []string{"list"}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if list, err := n.Federation.Relays(ctx); err != nil || len(list) != 0 {
@@ -54,16 +55,16 @@ func TestAdminRelaySubscribers(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		if err := adminRelaySubscribers(ctx, n, []string{"list"}); (err == nil) != on {
+		if err := adminRelaySubscribers(ctx, n, []string{"list"}, io.Discard); (err == nil) != on {
 			t.Errorf("relay mode %v: list: %v", on, err)
 		}
 		for _, verb := range []string{"approve", "reject", "remove"} {
-			if err := adminRelaySubscribers(ctx, n, []string{verb, "117740766885642240"}); !errors.Is(err, relay.ErrNotFound) {
+			if err := adminRelaySubscribers(ctx, n, []string{verb, "117740766885642240"}, io.Discard); !errors.Is(err, relay.ErrNotFound) {
 				t.Errorf("relay mode %v: %s an unknown subscriber: %v", on, verb, err)
 			}
 		}
 		for _, args := range [][]string{{}, {"frob"}, {"approve", "x"}, {"approve"}} {
-			if err := adminRelaySubscribers(ctx, n, args); err == nil {
+			if err := adminRelaySubscribers(ctx, n, args, io.Discard); err == nil {
 				t.Errorf("%v accepted", args)
 			}
 		}

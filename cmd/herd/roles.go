@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"slices"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,45 +26,25 @@ ROLE is a role's id or name (-99 or "everyone" is the role every user has; 1 Mod
 (--config, --data, …) pick the node's engines, as for other admin commands.
 `
 
-func printRolesUsage(w *os.File) {
-	fmt.Fprintf(w, rolesUsage, strings.Join(role.All.Names(), ", "))
-}
-
-// adminRoles runs herd admin role ….
-func adminRoles(args []string) error {
-	if len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]) {
-		printRolesUsage(os.Stdout)
-		return nil
-	}
-	if len(args) == 0 || !slices.Contains([]string{"list", "create", "update", "delete", "assign"}, args[0]) {
-		printRolesUsage(os.Stdout)
-		return errors.New("admin role: list, create, update, delete or assign?")
-	}
-	fs := flag.NewFlagSet("admin role "+args[0], flag.ContinueOnError)
-	fs.Usage = func() { printRolesUsage(os.Stderr); fmt.Fprint(fs.Output(), "\nFlags:\n"); fs.PrintDefaults() }
-	load := configFlags(fs)
-	fs.String("name", "", "the role's name")
-	fs.String("color", "", "the badge's colour, #rgb or #rrggbb")
-	fs.Int("position", 0, "the role's rank: it may hand out roles below it")
-	fs.String("permissions", "", "a bitmask or a comma-separated list of privileges")
-	fs.Bool("highlighted", false, "show the role as a badge on profiles")
-	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	set := map[string]string{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
-	c, err := roleFlags(set)
-	if err != nil {
-		return err
-	}
-	n, err := openNode(load)
-	if err != nil {
-		return err
-	}
-	defer n.Close()
-	return roleCommand(context.Background(), n, args[0], fs.Args(), c)
+var roleCmd = &adminCmd{
+	usage: fmt.Sprintf(rolesUsage, strings.Join(role.All.Names(), ", ")),
+	verbs: []string{"list", "create", "update", "delete", "assign"},
+	flags: func(fs *flag.FlagSet) {
+		fs.String("name", "", "the role's name")
+		fs.String("color", "", "the badge's colour, #rgb or #rrggbb")
+		fs.Int("position", 0, "the role's rank: it may hand out roles below it")
+		fs.String("permissions", "", "a bitmask or a comma-separated list of privileges")
+		fs.Bool("highlighted", false, "show the role as a badge on profiles")
+	},
+	// the flags are checked before a node is reached
+	prepare: func(c *adminCall) error { _, err := roleFlags(c.set()); return err },
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		ch, err := roleFlags(c.set())
+		if err != nil {
+			return err
+		}
+		return roleCommand(ctx, n, c.verb, c.args, ch, c.out)
+	},
 }
 
 func roleFlags(set map[string]string) (role.Change, error) {
@@ -74,28 +52,28 @@ func roleFlags(set map[string]string) (role.Change, error) {
 	if v, ok := set["position"]; ok {
 		p, err := strconv.Atoi(v)
 		if err != nil {
-			return c, fmt.Errorf("admin role: --position: %w", err)
+			return c, usagef("admin role: --position: %w", err)
 		}
 		c.Position = &p
 	}
 	if v, ok := set["permissions"]; ok {
 		p, err := role.ParsePermissions(v)
 		if err != nil {
-			return c, fmt.Errorf("admin role: --permissions: %w", err)
+			return c, usagef("admin role: --permissions: %w", err)
 		}
 		c.Permissions = &p
 	}
 	return c, nil
 }
 
-func roleCommand(ctx context.Context, n *node.Node, cmd string, args []string, c role.Change) error {
+func roleCommand(ctx context.Context, n *node.Node, cmd string, args []string, c role.Change, out io.Writer) error {
 	var (
 		r   *role.Role
 		err error
 	)
 	switch {
 	case cmd == "list" && len(args) == 0:
-		return listRoles(ctx, n)
+		return listRoles(ctx, n, out)
 	case cmd == "create" && len(args) == 0:
 		r, err = n.Roles.Create(ctx, nil, c)
 	case cmd == "update" && len(args) == 1, cmd == "delete" && len(args) == 1:
@@ -110,20 +88,20 @@ func roleCommand(ctx context.Context, n *node.Node, cmd string, args []string, c
 	case cmd == "assign" && len(args) == 2:
 		r, err = n.AdminAssignRole(ctx, args[0], args[1])
 	default:
-		return fmt.Errorf("admin role %s: wrong arguments (flags come first; see herd admin role --help)", cmd)
+		return usagef("admin role %s: wrong arguments (see herd admin role --help)", cmd)
 	}
 	if err == nil {
-		fmt.Printf("%s role %d %q: %s\n", cmd, r.ID, r.Name, strings.Join(r.Permissions.Names(), ","))
+		fmt.Fprintf(out, "%s role %d %q: %s\n", cmd, r.ID, r.Name, strings.Join(r.Permissions.Names(), ","))
 	}
 	return err
 }
 
-func listRoles(ctx context.Context, n *node.Node) error {
+func listRoles(ctx context.Context, n *node.Node, out io.Writer) error {
 	list, err := n.Roles.List(ctx)
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tPOSITION\tNAME\tCOLOR\tBADGE\tPERMISSIONS")
 	for _, r := range list {
 		name := r.Name

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"slices"
+	"io"
 	"text/tabwriter"
 
+	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/shard"
 )
@@ -30,19 +29,8 @@ the common flags (--config, --data, …) pick the node's engines, as for other a
 commands.
 `
 
-// adminRules runs herd admin rule … (content false) and herd admin content-rule ….
-func adminRules(args []string, content bool) error {
-	if len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]) {
-		fmt.Print(rulesUsage)
-		return nil
-	}
-	if len(args) == 0 || !slices.Contains([]string{"list", "add", "update", "remove"}, args[0]) {
-		fmt.Print(rulesUsage)
-		return errors.New("admin rule: list, add, update or remove?")
-	}
-	fs := flag.NewFlagSet("admin rule "+args[0], flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), rulesUsage, "\nFlags:\n"); fs.PrintDefaults() }
-	load := configFlags(fs)
+// ruleFlags registers the flags of rule and content-rule.
+func ruleFlags(fs *flag.FlagSet) {
 	fs.String("text", "", "rule update: the new text")
 	fs.String("hint", "", "rule: the hint shown under the text")
 	fs.Int("priority", 0, "rule: the place in the order, lower first")
@@ -50,22 +38,24 @@ func adminRules(args []string, content bool) error {
 	fs.String("pattern", "", "content-rule update: the new pattern")
 	fs.Bool("regexp", false, "content-rule: the pattern is a regular expression")
 	fs.Bool("whole-word", false, "content-rule: a phrase matches whole words only")
-	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	set := map[string]string{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
-	n, err := openNode(load)
-	if err != nil {
-		return err
-	}
-	defer n.Close()
-	if content {
-		return contentRuleCommand(context.Background(), n.Rules, args[0], fs.Args(), set)
-	}
-	return ruleCommand(context.Background(), n.Rules, args[0], fs.Args(), set)
+}
+
+var ruleCmd = &adminCmd{
+	usage: rulesUsage,
+	verbs: []string{"list", "add", "update", "remove"},
+	flags: ruleFlags,
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		return ruleCommand(ctx, n.Rules, c.verb, c.args, c.set(), c.out)
+	},
+}
+
+var contentRuleCmd = &adminCmd{
+	usage: rulesUsage,
+	verbs: []string{"list", "add", "update", "remove"},
+	flags: ruleFlags,
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		return contentRuleCommand(ctx, n.Rules, c.verb, c.args, c.set(), c.out)
+	},
 }
 
 func opt(set map[string]string, name string) *string {
@@ -86,18 +76,18 @@ func optBool(set map[string]string, name string) *bool {
 // oneArg returns the one argument of cmd, or an error.
 func oneArg(cmd string, args []string) (string, error) {
 	if len(args) != 1 {
-		return "", fmt.Errorf("admin %s: give one argument (flags come first)", cmd)
+		return "", usagef("admin %s: give one argument (flags come first)", cmd)
 	}
 	return args[0], nil
 }
 
-func ruleCommand(ctx context.Context, svc *rules.Service, cmd string, args []string, set map[string]string) error {
+func ruleCommand(ctx context.Context, svc *rules.Service, cmd string, args []string, set map[string]string, out io.Writer) error {
 	if cmd == "list" {
 		rs, err := svc.Rules(ctx)
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tPRIORITY\tTEXT\tHINT")
 		for _, r := range rs {
 			fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", r.ID, r.Priority, r.Text, r.Hint)
@@ -112,7 +102,7 @@ func ruleCommand(ctx context.Context, svc *rules.Service, cmd string, args []str
 	if v, ok := set["priority"]; ok {
 		var p int
 		if _, err := fmt.Sscan(v, &p); err != nil {
-			return fmt.Errorf("admin rule: --priority: %w", err)
+			return usagef("admin rule: --priority: %w", err)
 		}
 		c.Priority = &p
 	}
@@ -133,12 +123,12 @@ func ruleCommand(ctx context.Context, svc *rules.Service, cmd string, args []str
 		}
 	}
 	if err == nil {
-		fmt.Printf("%s rule %s: %s\n", cmd, r.ID, r.Text)
+		fmt.Fprintf(out, "%s rule %s: %s\n", cmd, r.ID, r.Text)
 	}
 	return err
 }
 
-func contentRuleCommand(ctx context.Context, svc *rules.Service, cmd string, args []string, set map[string]string) error {
+func contentRuleCommand(ctx context.Context, svc *rules.Service, cmd string, args []string, set map[string]string, out io.Writer) error {
 	if cmd == "list" {
 		rs, err := svc.ContentRules(ctx)
 		if err != nil {
@@ -148,7 +138,7 @@ func contentRuleCommand(ctx context.Context, svc *rules.Service, cmd string, arg
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tACTION\tKIND\tHITS\tPATTERN")
 		for i, r := range rs {
 			kind := "phrase"
@@ -188,7 +178,7 @@ func contentRuleCommand(ctx context.Context, svc *rules.Service, cmd string, arg
 		}
 	}
 	if err == nil {
-		fmt.Printf("%s content rule %s: %s %q\n", cmd, r.ID, r.Action, r.Pattern)
+		fmt.Fprintf(out, "%s content rule %s: %s %q\n", cmd, r.ID, r.Action, r.Pattern)
 	}
 	return err
 }

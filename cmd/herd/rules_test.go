@@ -3,27 +3,13 @@ package main
 import "testing"
 
 func TestRulesUsage(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"help"}, {"list", "--help"}, {"add", "-h"}} {
-		if err := adminRules(args, false); err != nil {
-			t.Errorf("%v: %v", args, err)
-		}
-	}
-	for _, args := range [][]string{{}, {"frob"}, {"add update"}, {"add", "--priority"}} {
-		if err := adminRules(args, true); err == nil {
-			t.Errorf("%v accepted", args)
-		}
-	}
+	ok := [][]string{{"--help"}, {"help"}, {"list", "--help"}, {"add", "-h"}}
+	bad := [][]string{{}, {"frob"}, {"add update"}, {"add", "--priority"}}
+	usageCases(t, "rule", ok, bad)
+	usageCases(t, "content-rule", ok, bad)
 }
 
 func TestRolesUsage(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"help"}, {"list", "--help"}, {"assign", "-h"}} {
-		if err := adminRoles(args); err != nil {
-			t.Errorf("%v: %v", args, err)
-		}
-	}
-	for _, args := range [][]string{{}, {"frob"}, {"create", "--position", "x"}, {"create", "--permissions", "manage_all"}} {
-		if err := adminRoles(args); err == nil {
-			t.Errorf("%v accepted", args)
-		}
-	}
+	usageCases(t, "role", [][]string{{"--help"}, {"help"}, {"list", "--help"}, {"assign", "-h"}},
+		[][]string{{}, {"frob"}, {"create", "--position", "x"}, {"create", "--permissions", "manage_all"}})
 }

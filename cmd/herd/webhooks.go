@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,72 +21,59 @@ herd admin webhook list                  the webhooks and their last delivery
 herd admin webhook enable|disable|remove|rotate ID  (rotate prints the new secret)
 `
 
+var webhookCmd = &adminCmd{
+	usage: webhookUsage,
+	verbs: []string{"add", "list", "enable", "disable", "remove", "rotate"},
+	flags: func(fs *flag.FlagSet) {
+		fs.String("template", "", "add: the body's template: {{event}}, {{object.…}} are replaced")
+	},
+	run: adminWebhook,
+}
+
 // adminWebhook runs herd admin webhook add|list|remove|enable|disable|rotate.
-func adminWebhook(ctx context.Context, n *node.Node, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, webhookUsage)
-		return errors.New("admin webhook: add, list, remove, enable, disable or rotate?")
+func adminWebhook(ctx context.Context, n *node.Node, c *adminCall) error {
+	out, args := c.out, c.args
+	switch {
+	case c.verb == "add" && len(args) >= 2:
+		u, events := args[0], args[1:]
+		ch := webhook.Change{URL: &u, Events: &events}
+		if t := c.str("template"); t != "" {
+			ch.Template = &t
+		}
+		w, err := n.Webhooks.Create(ctx, ch)
+		if err == nil {
+			fmt.Fprintf(out, "webhook %s; secret %s\n", w.ID, w.Secret)
+		}
+		return err
+	case c.verb == "list" && len(args) == 0:
+		return adminWebhookList(ctx, n, out)
+	case c.verb == "add" || c.verb == "list" || len(args) != 1:
+		return usagef("admin webhook %s: wrong arguments %q", c.verb, strings.Join(args, " "))
 	}
-	if args[0] == "add" {
-		return adminWebhookAdd(ctx, n, args[1:])
-	}
-	if args[0] == "list" && len(args) == 1 {
-		return adminWebhookList(ctx, n)
-	}
-	if len(args) != 2 {
-		fmt.Fprint(os.Stderr, webhookUsage)
-		return fmt.Errorf("admin webhook: unknown use %q", strings.Join(args, " "))
-	}
-	id, err := shard.Parse(args[1])
+	id, err := shard.Parse(args[0])
 	if err != nil {
-		return fmt.Errorf("admin webhook: %q is not a webhook id", args[1])
+		return usagef("admin webhook: %q is not a webhook id", args[0])
 	}
 	var w *webhook.Webhook
-	switch args[0] {
+	switch c.verb {
 	case "remove":
 		return n.Webhooks.Delete(ctx, id)
 	case "enable", "disable":
-		w, err = n.Webhooks.SetEnabled(ctx, id, args[0] == "enable")
-	case "rotate":
+		w, err = n.Webhooks.SetEnabled(ctx, id, c.verb == "enable")
+	default: // rotate
 		if w, err = n.Webhooks.RotateSecret(ctx, id); err == nil {
-			fmt.Println(w.Secret)
+			fmt.Fprintln(out, w.Secret)
 		}
-	default:
-		fmt.Fprint(os.Stderr, webhookUsage)
-		return fmt.Errorf("admin webhook: unknown command %q", args[0])
 	}
 	return err
 }
 
-func adminWebhookAdd(ctx context.Context, n *node.Node, args []string) error {
-	fs := flag.NewFlagSet("admin webhook add", flag.ContinueOnError)
-	template := fs.String("template", "", "the body's template: {{event}}, {{object.…}} are replaced")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() < 2 {
-		fmt.Fprint(os.Stderr, webhookUsage)
-		return errors.New("admin webhook add: give URL EVENT...")
-	}
-	u, events := fs.Arg(0), fs.Args()[1:]
-	c := webhook.Change{URL: &u, Events: &events}
-	if *template != "" {
-		c.Template = template
-	}
-	w, err := n.Webhooks.Create(ctx, c)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("webhook %s; secret %s\n", w.ID, w.Secret)
-	return nil
-}
-
-func adminWebhookList(ctx context.Context, n *node.Node) error {
+func adminWebhookList(ctx context.Context, n *node.Node, out io.Writer) error {
 	list, err := n.Webhooks.List(ctx)
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tURL\tEVENTS\tENABLED\tLAST DELIVERY")
 	for _, h := range list {
 		last := "-"
