@@ -113,6 +113,8 @@ type Service struct {
 	st   store.Store
 	ids  *shard.Generator
 	opts Options
+	// saved wakes RunScheduled after a save, which may have scheduled a publication.
+	saved chan struct{}
 }
 
 // New returns the announcement service.
@@ -120,7 +122,7 @@ func New(st store.Store, ids *shard.Generator, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, ids: ids, opts: o}
+	return &Service{st: st, ids: ids, opts: o, saved: make(chan struct{}, 1)}
 }
 
 // All returns every announcement, listed or not, soonest first (by event start, else
@@ -287,6 +289,10 @@ func (s *Service) save(ctx context.Context, a *Announcement, wasListed bool) err
 	}
 	if err := s.st.Put(ctx, tAnnouncements, allKey, a.ID.Bytes(), b, 0); err != nil {
 		return fmt.Errorf("save announcement %d: %w", a.ID, err)
+	}
+	select {
+	case s.saved <- struct{}{}:
+	default: // a wake-up is pending already
 	}
 	switch {
 	case a.Listed(s.opts.Now()):

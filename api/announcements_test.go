@@ -191,3 +191,31 @@ func TestAnnouncementStreaming(t *testing.T) {
 		t.Fatalf("delete event payload %s", payloadOf(f))
 	}
 }
+
+// TestScheduledAnnouncementStreams: an announcement published for a later time is not
+// streamed when it is saved but when its time comes, once.
+func TestScheduledAnnouncementStreams(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	ws := dialWS(t, c, alice.Token, "stream=user")
+	waitSubscribers(t, c, stream.Announcements(), 1)
+	ctx, n := context.Background(), c.Nodes[0]
+	ch := announcing("Maintenance tonight")
+	at := time.Now().Truncate(time.Second).Add(3 * time.Second) // kept to the second
+	ch.PublishAt = &at
+	later, err := n.AdminAddAnnouncement(ctx, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := payloadAs[announcementView](t, ws.expect("user", "announcement"))
+	if got.ID != later.ID.String() || time.Now().Before(at) {
+		t.Fatalf("announcement event %+v before %s", got, at)
+	}
+	now, err := n.AdminAddAnnouncement(ctx, announcing("Right away"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := payloadAs[announcementView](t, ws.expect("user", "announcement")); got.ID != now.ID.String() {
+		t.Fatalf("the next announcement event is %s, want %s: the scheduled one streamed twice?", got.ID, now.ID)
+	}
+}

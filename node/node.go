@@ -380,6 +380,10 @@ func (n *Node) Start(ctx context.Context) error {
 		n.serveRedirect()
 	}
 	n.runForgetting(ctx)
+	// Each node streams scheduled announcements to its own subscribers.
+	n.wg.Go(func() {
+		n.consume(ctx, "announcements", func(ctx context.Context) error { return n.Announcements.RunScheduled(ctx, n.Streams) })
+	})
 	if n.cfg.HasRole(RoleWorker) {
 		n.runConsumers(ctx)
 		n.wg.Go(func() { n.sweepPolls(ctx) })
