@@ -7,7 +7,7 @@ import type { AdminAccount } from "../../entities";
 
 export function ActionForm({ account, reportId }: { account: AdminAccount; reportId?: string }) {
   const offered = actionsFor(account);
-  const [type, setType] = useState<ActionType>(reportId ? (offered[1] ?? "none") : "none");
+  const [type, setType] = useState<ActionType>("none");
   const [text, setText] = useState("");
   const [confirming, setConfirming] = useState(false);
   const [act, { isLoading, error, isSuccess, reset, originalArgs }] = useAccountActionMutation();
