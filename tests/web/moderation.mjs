@@ -3,7 +3,7 @@
 // create-account --admin`, as sign-ups are limited per IP) signs in through the page
 // and sees Moderation; bob reports dee's post citing a server rule; the moderator
 // finds the report, opens it (reporter, target, comment, category, the rule, the post),
-// assigns it to herself, limits dee from it with a note after confirming, which
+// opens it again from her notification, assigns it to herself, limits dee from it with a note after confirming, which
 // resolves it; dee's account page shows him silenced, and Unsilence lifts it. The
 // account list finds dee by username; a domain block is added and lifted after a
 // confirmation. That a user without a role sees no Moderation entry is checked while
@@ -53,6 +53,15 @@ export async function moderationSteps({ page, people, nonce, base, shots, step, 
     await report.getByRole("list", { name: "Rules cited" }).getByText(ruleText).waitFor();
     await report.getByRole("list", { name: "Reported posts" }).locator(".status", { hasText: `buy my stuff ${nonce}` }).waitFor();
     await page.screenshot({ path: shots + "moderation-report.png" });
+    noProblems();
+  });
+
+  await step("the moderator's notifications tell of bob's report, and its link opens the report", async () => {
+    await page.getByRole("link", { name: /^Notifications/ }).click();
+    const item = page.locator('.notification[data-type="admin.report"]', { hasText: `@${dee.username}` });
+    await item.getByRole("link", { name: `Open the report on @${dee.username}` }).click();
+    await page.waitForURL((u) => u.pathname === `/web/moderation/reports/${reportId}`);
+    await page.getByRole("region", { name: "Report", exact: true }).locator(".report-state", { hasText: "Open" }).waitFor();
     noProblems();
   });
 

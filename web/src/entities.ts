@@ -181,6 +181,8 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  /** The report of an admin.report notification. */
+  report?: { id: string; target_account: Account } | null;
 }
 
 export interface Marker {
