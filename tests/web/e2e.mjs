@@ -22,7 +22,7 @@ import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { composeSteps } from "./compose.mjs";
 import { manageSteps } from "./manage.mjs";
-import { moderationSteps } from "./moderation.mjs";
+import { moderationSteps, outsiderStep } from "./moderation.mjs";
 import { pageSteps } from "./pages.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
@@ -435,22 +435,7 @@ async function main() {
       noProblems();
     });
 
-    await step("a user without a role sees no Moderation entry, her token's admin scopes reach nothing, and the page says so", async () => {
-      await page.goto(`${base}/web/home`);
-      // Her own link in the header shows once verify_credentials (with her role) is read.
-      await page.getByRole("banner").getByRole("link", { name: `@${people.ada.username}` }).waitFor();
-      expect((await page.getByRole("link", { name: "Moderation" }).count()) === 0, "ada sees a Moderation entry");
-      const me = await must("GET", "/api/v1/accounts/verify_credentials", people.ada.browserToken);
-      expect((BigInt(me.role?.permissions ?? "0") & 0x431n) === 0n, `ada's role: ${JSON.stringify(me.role)}`);
-      for (const path of ["/api/v1/admin/reports", "/api/v2/admin/accounts", "/api/v1/admin/domain_blocks"]) {
-        const r = await api("GET", path, people.ada.browserToken);
-        // Refused for her role, not for the token's scopes: the app asked for the admin scopes.
-        expect(r.status === 403 && !r.body?.error?.includes("scopes"), `GET ${path} with ada's token: ${r.status} ${JSON.stringify(r.body)}`);
-      }
-      await page.goto(`${base}/web/moderation`);
-      await page.getByText("Your role does not allow moderation.").waitFor();
-      noProblems();
-    });
+    await outsiderStep({ page, people, base, step, api, must, expect, noProblems });
 
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
