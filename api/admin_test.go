@@ -69,3 +69,42 @@ func TestSensitizedAccountMedia(t *testing.T) {
 		t.Fatalf("after unsensitive: sensitive %v", st["sensitive"])
 	}
 }
+
+// TestAdminScopesAtSignIn: the web client asks every user for the admin scopes at
+// sign-in. As Mastodon's, the server grants them whatever the role (a user made a
+// moderator later needs no new sign-in), and the role decides: a user without one
+// signs in, uses the ordinary API, and is refused every admin call for their role
+// (not for the scopes); a moderator's same sign-in reaches the admin API.
+func TestAdminScopesAtSignIn(t *testing.T) {
+	c := testrig.New(t)
+	c.Register("alice")
+	c.RegisterModerator("mod")
+	const scopes = "read write follow push admin:read admin:write"
+	const cb = "https://herd.example/web/oauth/callback"
+	app := testrig.Decode[testrig.Application](t, c.Must(c.Do("POST", "/api/v1/apps", "", url.Values{"client_name": {"Herd web"},
+		"redirect_uris": {cb}, "scopes": {scopes}}), 200))
+	signIn := func(login string) string {
+		t.Helper()
+		r := c.Do("POST", "/oauth/authorize", "", url.Values{"response_type": {"code"}, "client_id": {app.ClientID},
+			"redirect_uri": {cb}, "scope": {scopes}, "login": {login}, "password": {"correct horse battery"}})
+		if r.Code != 302 {
+			t.Fatalf("%s signs in: %d %s", login, r.Code, r.Body)
+		}
+		loc, _ := url.Parse(r.Header.Get("Location"))
+		tok := testrig.Decode[testrig.Token](t, c.Must(c.Do("POST", "/oauth/token", "", url.Values{"grant_type": {"authorization_code"},
+			"code": {loc.Query().Get("code")}, "client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "redirect_uri": {cb}}), 200))
+		if tok.Scope != scopes {
+			t.Fatalf("%s's token has %q, want %q", login, tok.Scope, scopes)
+		}
+		return tok.AccessToken
+	}
+	alice, mod := signIn("alice@example.com"), signIn("mod@example.com")
+	c.Must(c.Do("GET", "/api/v1/timelines/home", alice, nil), 200)
+	c.Must(c.Do("POST", "/api/v1/statuses", alice, url.Values{"status": {"signed in"}}), 200)
+	for _, path := range []string{"/api/v1/admin/reports", "/api/v2/admin/accounts", "/api/v1/admin/domain_blocks"} {
+		if r := c.Do("GET", path, alice, nil); r.Code != 403 || !strings.Contains(string(r.Body), "This action is not allowed") {
+			t.Errorf("GET %s as a user: %d %s", path, r.Code, r.Body)
+		}
+		c.Must(c.Do("GET", path, mod, nil), 200)
+	}
+}

@@ -12,7 +12,9 @@
 // list whose member's post shows in the list's timeline (pages.mjs). It posts an
 // image with alt text and a poll from the compose box, and votes in a poll (compose.mjs).
 // It reads and writes direct messages, edits and deletes posts, mutes and blocks,
-// makes filters and edits its profile (manage.mjs).
+// makes filters and edits its profile (manage.mjs). Her page has no Moderation entry;
+// after she signs out, a moderator signs in and works a report through to an action,
+// reverses it, finds an account and blocks a domain (moderation.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
@@ -20,6 +22,7 @@ import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { composeSteps } from "./compose.mjs";
 import { manageSteps } from "./manage.mjs";
+import { moderationSteps, outsiderStep } from "./moderation.mjs";
 import { pageSteps } from "./pages.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
@@ -28,6 +31,9 @@ const shots = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(shots, { recursive: true });
 const nonce = Date.now().toString(36);
 const timeout = 15_000;
+// The moderator: run.sh makes one with `herd admin create-account --admin` before the
+// node starts; against a node of one's own, name an account with the Owner role.
+const moderator = process.env.HERD_ADMIN_USERNAME ? { username: process.env.HERD_ADMIN_USERNAME, password: process.env.HERD_ADMIN_PASSWORD ?? "" } : null;
 
 let passed = 0;
 async function step(name, fn) {
@@ -429,6 +435,8 @@ async function main() {
       noProblems();
     });
 
+    await outsiderStep({ page, people, base, step, api, must, expect, noProblems });
+
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -461,7 +469,14 @@ async function main() {
       // The browser logs the 401 that signed it out; nothing else may go wrong.
       const rest = problems.filter((p) => !p.includes("401"));
       expect(rest.length === 0, rest.join("\n"));
+      problems.length = 0; // the 401 was expected; the steps after start clean
     });
+
+    if (moderator) {
+      await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
+    } else {
+      console.log("skip the moderation steps: no moderator (run.sh makes one; else set HERD_ADMIN_USERNAME and HERD_ADMIN_PASSWORD)");
+    }
   } finally {
     await browser.close();
   }

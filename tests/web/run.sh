@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Tests Herd's web client: its unit tests (Vitest), then, in headless Chromium (Debian's
 # chromium, driven by playwright-core from npm), a person signs in through the page,
-# posts with a content warning, and reads another's post arriving live, against a
-# fresh node built with the app in it. Screenshots go to tests/web/screenshots.
+# posts with a content warning, reads another's post arriving live, and a moderator
+# works a report, against a fresh node built with the app in it. Screenshots go to
+# tests/web/screenshots.
 #
 #   tests/web/run.sh                                  # build, start a node, run
-#   HERD_URL=http://127.0.0.1:8080 tests/web/run.sh   # against a node you run (open registrations)
+#   HERD_URL=http://127.0.0.1:8080 tests/web/run.sh   # against a node you run (open registrations;
+#                                                     # HERD_ADMIN_USERNAME/_PASSWORD: an Owner, for the moderation steps)
 #   HERD_CHROMIUM=/path/to/chrome tests/web/run.sh    # another Chromium
 #
 # The last line is "web: N passed, M failed".
@@ -73,6 +75,13 @@ else
   # Registration and sign-in hash passwords: the lowest bcrypt cost keeps the run short.
   printf 'bcrypt_cost = 4\n' >"$data_dir.toml"
   shape=$(herd_shape_env "web_$port") || die "no engines for the cluster shape"
+  # The moderator of the moderation steps, made from the shell before the node starts
+  # (sign-ups through the API are limited per IP, and the run uses four).
+  export HERD_ADMIN_USERNAME="mod_$port" HERD_ADMIN_PASSWORD="a long password for the moderator $port"
+  # shellcheck disable=SC2086 # shape is a list of VAR=value words
+  env $shape "$tools/herd" admin create-account --admin --config "$data_dir.toml" --domain "127.0.0.1:$port" --data "$data_dir" \
+    --username "$HERD_ADMIN_USERNAME" --email "$HERD_ADMIN_USERNAME@example.com" --password "$HERD_ADMIN_PASSWORD" >"$server_log" 2>&1 ||
+    { cat "$server_log"; die "herd admin create-account failed"; }
   say "starting herd serve on 127.0.0.1:$port${shape:+ on the cluster shape}"
   # shellcheck disable=SC2086 # shape is a list of VAR=value words
   env $shape "$tools/herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off \

@@ -133,6 +133,8 @@ export interface FilterResult {
 /** The signed-in account with what it wrote (verify_credentials, update_credentials). */
 export interface CredentialAccount extends Account {
   discoverable?: boolean | null;
+  /** The user's role; permissions is Mastodon's bitmask as a decimal string. */
+  role?: Role;
   source?: {
     note: string;
     fields: { name: string; value: string }[];
@@ -179,6 +181,8 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  /** The report of an admin.report notification. */
+  report?: { id: string; target_account: Account } | null;
 }
 
 export interface Marker {
@@ -191,6 +195,7 @@ export type Markers = Partial<Record<"home" | "notifications", Marker>>;
 
 export interface Application {
   name: string;
+  scopes?: string[];
   client_id: string;
   client_secret: string;
   redirect_uri: string;
@@ -272,4 +277,72 @@ export interface List {
   title: string;
   replies_policy: "followed" | "list" | "none";
   exclusive?: boolean;
+}
+
+/** A user's role (UserRole): permissions is a decimal bitmask of privileges. */
+export interface Role {
+  id: string;
+  name: string;
+  color: string;
+  permissions: string;
+  highlighted: boolean;
+}
+
+/** A server rule, as a report cites it. */
+export interface Rule {
+  id: string;
+  text: string;
+  hint?: string;
+}
+
+/** An account as moderators see it (Admin::Account); the user's fields are null for remote accounts. */
+export interface AdminAccount {
+  id: string;
+  username: string;
+  domain: string | null;
+  created_at: string;
+  email: string | null;
+  locale: string | null;
+  invite_request: string | null;
+  role: Role | null;
+  confirmed: boolean;
+  approved: boolean;
+  disabled: boolean;
+  silenced: boolean;
+  suspended: boolean;
+  sensitized: boolean;
+  account: Account | null;
+}
+
+/** A report as moderators see it (Admin::Report). */
+export interface AdminReport {
+  id: string;
+  action_taken: boolean;
+  action_taken_at: string | null;
+  category: "spam" | "legal" | "violation" | "other" | string;
+  comment: string;
+  forwarded: boolean;
+  created_at: string;
+  updated_at: string;
+  account: AdminAccount;
+  target_account: AdminAccount;
+  assigned_account: AdminAccount | null;
+  action_taken_by_account: AdminAccount | null;
+  statuses: Status[];
+  rules: Rule[];
+}
+
+export type DomainBlockSeverity = "silence" | "suspend" | "noop";
+
+/** A domain the server limits or refuses (Admin::DomainBlock). */
+export interface AdminDomainBlock {
+  id: string;
+  domain: string;
+  created_at: string;
+  severity: DomainBlockSeverity;
+  reject_media: boolean;
+  reject_reports: boolean;
+  private_comment: string | null;
+  public_comment: string | null;
+  obfuscate: boolean;
 }

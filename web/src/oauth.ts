@@ -4,9 +4,15 @@
 // sign-out. The registration and the token are kept in localStorage (per browser); the
 // PKCE verifier and state live in sessionStorage between leaving for the sign-in page
 // and coming back to /web/oauth/callback.
+//
+// It asks for the admin scopes too, whoever signs in: the server grants them to any
+// user, as Mastodon's, and refuses every admin call of a user whose role lacks the
+// privilege; so a user made moderator later moderates without signing in again. A
+// registration kept from before that lacks a scope asked for is made anew (the server
+// refuses a sign-in asking for more than the app registered).
 import type { Application, Token } from "./entities";
 
-export const scopes = "read write follow push";
+export const scopes = "read write follow push admin:read admin:write";
 export const callbackPath = "/web/oauth/callback";
 const appKey = "herd.app";
 const tokenKey = "herd.token";
@@ -62,10 +68,16 @@ async function post<T>(path: string, body: Record<string, string>): Promise<T> {
   return data as T;
 }
 
+/** Whether a kept registration serves this origin's callback with every scope asked for. */
+export function appFits(app: Application, redirect: string, wanted: string = scopes): boolean {
+  const registered = new Set(app.scopes ?? []);
+  return app.redirect_uri.split(/\s+/).includes(redirect) && wanted.split(" ").every((s) => registered.has(s));
+}
+
 /** The app's registration with this server, made on first use and kept. */
 export async function ensureApp(): Promise<Application> {
   const kept = readJSON<Application>(localStorage, appKey);
-  if (kept && kept.redirect_uri.split(/\s+/).includes(redirectURI())) return kept;
+  if (kept && appFits(kept, redirectURI())) return kept;
   const app = await post<Application>("/api/v1/apps", {
     client_name: "Herd web",
     redirect_uris: redirectURI(),

@@ -17,11 +17,17 @@ import { Shell } from "./Shell";
 import { Thread } from "./Thread";
 import { TimelinePage } from "./Timeline";
 
-// Settings are opened seldom: their code is a chunk of its own, loaded on first use.
+// Settings and moderation are opened seldom: each is a chunk of its own, loaded on first use.
 const Settings = lazy(() => import("./settings/Settings"));
 const settings = (
   <Suspense fallback={<p className="muted">Loading…</p>}>
     <Settings />
+  </Suspense>
+);
+const Moderation = lazy(() => import("./moderation/Moderation"));
+const moderation = (
+  <Suspense fallback={<p className="muted">Loading…</p>}>
+    <Moderation />
   </Suspense>
 );
 
@@ -49,6 +55,9 @@ export function App() {
         <Route path="conversations" element={<ConversationsPage />} />
         <Route path="settings" element={settings} />
         <Route path="settings/:section" element={settings} />
+        <Route path="moderation" element={moderation} />
+        <Route path="moderation/:section" element={moderation} />
+        <Route path="moderation/:section/:id" element={moderation} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

@@ -1,6 +1,7 @@
 // /web/notifications: what happened to the signed-in user, newest first, live from
 // the stream. The ones newer than the read marker are marked new; showing them moves
-// the marker to the newest, which clears the count in the navigation.
+// the marker to the newest, which clears the count in the navigation. A report or a
+// sign-up told to moderators links to its moderation page.
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { Notification } from "../entities";
@@ -11,6 +12,7 @@ import {
   useMarkReadMutation,
   useNotificationsInfiniteQuery,
 } from "../notifications";
+import { moderationPath } from "../roles";
 import { profilePath, StatusItem } from "./StatusItem";
 
 const said: Record<string, string> = {
@@ -79,6 +81,16 @@ function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
         <Link to={profilePath(n.account.id)}>{who}</Link> {said[n.type] ?? n.type}
       </p>
       {n.type === "follow_request" ? <FollowRequest accountId={n.account.id} /> : null}
+      {n.type === "admin.report" && n.report ? (
+        <p>
+          <Link to={moderationPath("reports", n.report.id)}>Open the report on @{n.report.target_account.acct}</Link>
+        </p>
+      ) : null}
+      {n.type === "admin.sign_up" ? (
+        <p>
+          <Link to={moderationPath("accounts", n.account.id)}>Review the account</Link>
+        </p>
+      ) : null}
       {n.status ? (
         <ol className="timeline">
           <StatusItem status={n.status} />

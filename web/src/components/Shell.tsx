@@ -1,6 +1,8 @@
-// The signed-in screen: navigation (with the count of unread notifications), the
+// The signed-in screen: navigation (with the count of unread notifications, and
+// Moderation for a role that allows it), the
 // compose box and the page of the route, with the streaming connection open.
 import { NavLink, Outlet, useLocation } from "react-router";
+import { permissionsOf, sectionsFor } from "../roles";
 import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
@@ -48,6 +50,8 @@ export function Shell() {
           <NavLink to="/web/favourites">Favourites</NavLink>
           <NavLink to="/web/lists">Lists</NavLink>
           <NavLink to="/web/settings">Settings</NavLink>
+          {/* Only for a role that may moderate; the server refuses the rest anyway. */}
+          {sectionsFor(permissionsOf(me)).length > 0 ? <NavLink to="/web/moderation">Moderation</NavLink> : null}
         </nav>
         <SearchBox />
         <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />

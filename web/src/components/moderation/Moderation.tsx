@@ -1,0 +1,43 @@
+// /web/moderation/:section(/:id): reports, accounts and domain blocks, as far as the
+// signed-in user's role allows (the tabs it shows; the server refuses the rest). Like
+// the settings, this module and those it imports are a chunk loaded on first use.
+import { NavLink, Navigate, useParams } from "react-router";
+import { moderationPath, permissionsOf, sectionTitles, sectionsFor, type Section } from "../../admin";
+import { useMeQuery } from "../../api";
+import { AccountPage, AccountsPage } from "./Accounts";
+import { DomainBlocks } from "./DomainBlocks";
+import { ReportPage, ReportsPage } from "./Reports";
+
+export default function Moderation() {
+  const { section, id } = useParams();
+  const { data: me, isLoading } = useMeQuery();
+  if (isLoading || !me) return <p className="muted">Loading…</p>;
+  const allowed = sectionsFor(permissionsOf(me));
+  if (allowed.length === 0) {
+    return (
+      <section aria-label="Moderation">
+        <h1>Moderation</h1>
+        <p className="error">Your role does not allow moderation.</p>
+      </section>
+    );
+  }
+  const first = allowed[0] as Section;
+  if (!section || !(allowed as string[]).includes(section)) return <Navigate to={moderationPath(first)} replace />;
+  let page;
+  if (section === "reports") page = id ? <ReportPage key={id} id={id} /> : <ReportsPage />;
+  else if (section === "accounts") page = id ? <AccountPage key={id} id={id} /> : <AccountsPage />;
+  else page = <DomainBlocks />;
+  return (
+    <section aria-label="Moderation">
+      <h1>Moderation</h1>
+      <nav className="tabs" aria-label="Moderation">
+        {allowed.map((s) => (
+          <NavLink key={s} to={moderationPath(s)}>
+            {sectionTitles[s]}
+          </NavLink>
+        ))}
+      </nav>
+      {page}
+    </section>
+  );
+}
