@@ -17,6 +17,9 @@ const (
 	Confirmation Kind = "confirmation"
 	// PasswordReset gives the link to the page that sets a new password.
 	PasswordReset Kind = "password_reset"
+	// Warning tells a user of a moderator's action on their account (Action, one of
+	// Mastodon's account actions) and the moderator's Text; Link is the instance.
+	Warning Kind = "warning"
 )
 
 // Instance is what a message says of the instance that sends it.
@@ -35,6 +38,9 @@ type Job struct {
 	Instance Instance `cbor:"5,keyasint"`
 	// Hours is how long the link works (password resets).
 	Hours int `cbor:"6,keyasint,omitempty"`
+	// Action and Text are a warning's (Warning).
+	Action string `cbor:"7,keyasint,omitempty"`
+	Text   string `cbor:"8,keyasint,omitempty"`
 }
 
 type templates struct {
@@ -42,7 +48,41 @@ type templates struct {
 	html          string
 }
 
+// warningSubject is Mastodon's subject of a warning, by action.
+const warningSubject = `{{$a := printf "%s@%s" .Username .Instance.Domain}}` +
+	`{{if eq .Action "suspend"}}Your account {{$a}} has been suspended` +
+	`{{else if eq .Action "silence"}}Your account {{$a}} has been limited` +
+	`{{else if eq .Action "disable"}}Your account {{$a}} has been frozen` +
+	`{{else if eq .Action "sensitive"}}Your posts on {{$a}} will be marked as sensitive from now on` +
+	`{{else}}Warning for {{$a}}{{end}}`
+
 var kinds = map[Kind]templates{
+	Warning: {
+		subject: warningSubject,
+		text: `Hello @{{.Username}},
+
+The moderators of {{.Instance.Title}} ({{.Instance.Domain}}) took an action on your account: {{.Action}}.
+{{with .Text}}
+Their note to you:
+
+{{.}}
+{{end}}
+You may appeal this decision within 20 days from your account's warnings.
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>A moderation decision about your account</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>The moderators of <strong>{{.Instance.Title}}</strong> ({{.Instance.Domain}}) took an action on your account: {{.Action}}.</p>
+{{with .Text}}<p>Their note to you:</p><blockquote style="white-space: pre-wrap">{{.}}</blockquote>{{end}}
+<p>You may appeal this decision within 20 days from your account's warnings.</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	},
 	Confirmation: {
 		subject: `{{.Instance.Title}}: Confirmation instructions for {{.Instance.Domain}}`,
 		text: `Hello @{{.Username}},
