@@ -11,6 +11,7 @@ import (
 
 	"github.com/herd-social/herd/mail/mailtest"
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -82,6 +83,8 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 	}](t, c.Must(c.Do("POST", "/api/v1/admin/warning_presets", modTok,
 		url.Values{"title": {"Spam"}, "text": {"Please stop spamming."}}), 200))
 
+	notes := dialWS(t, c, alice.Token, "stream=user:notification")
+	waitSubscribers(t, c, stream.Notifications(id(t, alice.ID)), 1)
 	post := alice.PostStatus("buy now")
 	rep := testrig.Decode[testrig.Report](t, c.Must(bob.Do("POST", "/api/v1/reports",
 		url.Values{"account_id": {alice.ID}, "status_ids[]": {post.ID}, "comment": {"spam"}}), 200))
@@ -106,6 +109,10 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 		return nil
 	})
 	w := n.ModerationWarning
+	if got := payloadAs[notice](t, notes.expect("user:notification", "notification")); got.ModerationWarning == nil ||
+		w == nil || got.ModerationWarning.ID != w.ID {
+		t.Fatalf("streamed %+v", got)
+	}
 	if w == nil || w.Action != "silence" || w.Text != "Please stop spamming.\n\nLast call." ||
 		!slices.Equal(w.StatusIDs, []string{post.ID}) || w.TargetAccount.ID != alice.ID || w.Appeal != nil ||
 		n.Account.ID != alice.ID {
