@@ -257,16 +257,16 @@ func TestWarningPresets(t *testing.T) {
 
 // TestWarningMail: with SMTP configured, a warning is mailed to the user (subject by
 // action, the preset's and the moderator's text), unless send_email_notification is
-// false.
+// false; an appeal is mailed to the staff who may manage appeals.
 func TestWarningMail(t *testing.T) {
 	c, in, _ := mailNode(t)
 	ctx := context.Background()
 	n := c.Nodes[0]
-	addr := mailtest.NewAddress("dora")
+	addr, opsAddr := mailtest.NewAddress("dora"), mailtest.NewAddress("ops")
 	for _, a := range []struct {
 		name, email string
 		admin       bool
-	}{{"ops", mailtest.NewAddress("ops"), true}, {"dora", addr, false}} {
+	}{{"ops", opsAddr, true}, {"dora", addr, false}} {
 		if err := n.AdminCreateAccount(ctx, a.name, a.email, "correct horse battery", a.admin); err != nil {
 			t.Fatal(err)
 		}
@@ -290,5 +290,18 @@ func TestWarningMail(t *testing.T) {
 	}
 	if ms[0].Subject != "Your account dora@"+domain+" has been suspended" {
 		t.Errorf("second mail %q (the untold warning was mailed?)", ms[0].Subject)
+	}
+
+	// Her appeal is mailed to the staff who may manage appeals.
+	doraTok, err := n.AdminToken(ctx, "dora", "read write")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := testrig.Decode[[]warning](t, c.Must(c.Do("GET", "/api/v1/account_warnings", doraTok, nil), 200))
+	c.Must(c.Do("POST", "/api/v1/account_warnings/"+ws[0].ID+"/appeal", doraTok, url.Values{"text": {"I was quiet."}}), 200)
+	m := in.Await(t, opsAddr, 1)[0]
+	if m.Subject != "dora is appealing a moderation decision on "+domain || !strings.Contains(m.Text, "I was quiet.") ||
+		!strings.Contains(m.Text, "suspend") {
+		t.Errorf("appeal mail %q: %q", m.Subject, m.Text)
 	}
 }

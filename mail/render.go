@@ -20,6 +20,8 @@ const (
 	// Warning tells a user of a moderator's action on their account (Action, one of
 	// Mastodon's account actions) and the moderator's Text; Link is the instance.
 	Warning Kind = "warning"
+	// NewAppeal tells a moderator that Account appealed a warning (Action) with Text.
+	NewAppeal Kind = "new_appeal"
 )
 
 // Instance is what a message says of the instance that sends it.
@@ -41,6 +43,8 @@ type Job struct {
 	// Action and Text are a warning's (Warning).
 	Action string `cbor:"7,keyasint,omitempty"`
 	Text   string `cbor:"8,keyasint,omitempty"`
+	// Account is the account a message is about (the appellant of NewAppeal).
+	Account string `cbor:"9,keyasint,omitempty"`
 }
 
 type templates struct {
@@ -57,6 +61,30 @@ const warningSubject = `{{$a := printf "%s@%s" .Username .Instance.Domain}}` +
 	`{{else}}Warning for {{$a}}{{end}}`
 
 var kinds = map[Kind]templates{
+	NewAppeal: {
+		subject: `{{.Account}} is appealing a moderation decision on {{.Instance.Domain}}`,
+		text: `Hello @{{.Username}},
+
+{{.Account}} is appealing a moderation decision ({{.Action}}). They wrote:
+
+{{.Text}}
+
+Review the pending appeals in the admin API (/api/v1/admin/appeals).
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>A new appeal</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>{{.Account}} is appealing a moderation decision ({{.Action}}). They wrote:</p>
+<blockquote style="white-space: pre-wrap">{{.Text}}</blockquote>
+<p>Review the pending appeals in the admin API (/api/v1/admin/appeals).</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	},
 	Warning: {
 		subject: warningSubject,
 		text: `Hello @{{.Username}},

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/paging"
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -260,7 +262,50 @@ func (s *Service) AppealWarning(ctx context.Context, by, id shard.ID, text strin
 	if err := s.saveWarning(ctx, w, ""); err != nil {
 		return nil, err
 	}
+	if err := s.mailAppeal(ctx, w); err != nil {
+		s.opts.Logger.Error("moderation: mail an appeal to the staff", "warning", w.ID, "err", err)
+	}
 	return w, nil
+}
+
+// mailAppeal mails a new appeal to the users whose role may manage appeals, as
+// Mastodon's AppealService; nothing without mail.
+func (s *Service) mailAppeal(ctx context.Context, w *Warning) error {
+	if s.opts.Mail == nil || s.opts.Roles == nil {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	by, err := s.accounts.Get(ctx, w.TargetAccountID)
+	if err != nil {
+		return err
+	}
+	staff, err := s.accounts.Staff(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range staff {
+		u, err := s.accounts.User(ctx, id)
+		if errors.Is(err, account.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		r, err := s.opts.Roles.Of(ctx, u.RoleID())
+		if err != nil {
+			return err
+		}
+		a, err := s.accounts.Get(ctx, id)
+		if err != nil || !u.Functional() || !r.Has(role.ManageAppeals) || u.Email == "" {
+			continue
+		}
+		j := mail.Job{Kind: mail.NewAppeal, To: u.Email, Username: a.Username, Account: by.Acct(), Action: w.Action,
+			Text: w.Appeal.Text, Instance: s.opts.Mail.Instance, Link: s.opts.Mail.Instance.URL}
+		if err := s.opts.Mail.Queue.Enqueue(ctx, j); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // undoOf is the reversal of each account action that an approved appeal undoes.
