@@ -30,6 +30,15 @@ type warning struct {
 	} `json:"appeal"`
 }
 
+// warningNotice is a notification as these tests read it.
+type warningNotice struct {
+	Type              string   `json:"type"`
+	ModerationWarning *warning `json:"moderation_warning"`
+	Account           struct {
+		ID string `json:"id"`
+	} `json:"account"`
+}
+
 type adminAppeal struct {
 	ID             string  `json:"id"`
 	Text           string  `json:"text"`
@@ -63,19 +72,23 @@ func adminFlags(t *testing.T, c *testrig.Cluster, modTok, id string) (silenced, 
 	return a.Silenced, a.Suspended
 }
 
+// warningsRig is a node on a clock the test moves, with an admin (mod), a moderator
+// without manage_appeals and manage_settings (junior), alice and bob.
+func warningsRig(t *testing.T) (c *testrig.Cluster, clk *clock, modTok, juniorTok string, alice, bob *testrig.User) {
+	clk = &clock{at: time.Now().UTC()}
+	c = testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.Clock = clk.Now }))
+	_, modTok = c.RegisterModerator("mod")
+	_, juniorTok = c.RegisterWithRole("junior", "moderator")
+	return c, clk, modTok, juniorTok, c.Register("alice"), c.Register("bob")
+}
+
 // TestAccountWarningsAndAppeals: an action with a preset leaves a warning that opens
 // with the preset's text and names the report's statuses; the user is told
-// (moderation_warning in v1 and v2), lists and reads it, appeals it once; an approved
-// appeal lifts the silence or the suspension (a suspended user still reads and
-// appeals their warnings); a rejected one leaves the action and cannot be decided
-// again; a strike older than 20 days cannot be appealed; without
-// send_email_notification the user is not told. Moderators need manage_appeals.
+// (moderation_warning in v1, v2 and the notification stream), lists and reads it,
+// appeals it once; an approved appeal lifts the silence and cannot be decided again.
+// Presets need manage_settings, appeals manage_appeals.
 func TestAccountWarningsAndAppeals(t *testing.T) {
-	clk := &clock{at: time.Now().UTC()}
-	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.Clock = clk.Now }))
-	_, modTok := c.RegisterModerator("mod")
-	_, juniorTok := c.RegisterWithRole("junior", "moderator") // no manage_appeals nor manage_settings
-	alice, bob := c.Register("alice"), c.Register("bob")
+	c, _, modTok, juniorTok, alice, bob := warningsRig(t)
 
 	c.Must(c.Do("POST", "/api/v1/admin/warning_presets", juniorTok, url.Values{"text": {"x"}}), 403)
 	preset := testrig.Decode[struct {
@@ -91,16 +104,9 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 	act(t, c, modTok, alice.ID, url.Values{"type": {"silence"}, "warning_preset_id": {preset.ID},
 		"text": {"Last call."}, "report_id": {rep.ID}})
 
-	type notice struct {
-		Type              string   `json:"type"`
-		ModerationWarning *warning `json:"moderation_warning"`
-		Account           struct {
-			ID string `json:"id"`
-		} `json:"account"`
-	}
-	var n notice
+	var n warningNotice
 	testrig.Eventually(t, "alice's moderation_warning", func() error {
-		var ns []notice
+		var ns []warningNotice
 		c.Must(alice.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"moderation_warning"}}), 200).JSON(t, &ns)
 		if len(ns) != 1 {
 			return fmt.Errorf("%d notifications", len(ns))
@@ -109,7 +115,7 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 		return nil
 	})
 	w := n.ModerationWarning
-	if got := payloadAs[notice](t, notes.expect("user:notification", "notification")); got.ModerationWarning == nil ||
+	if got := payloadAs[warningNotice](t, notes.expect("user:notification", "notification")); got.ModerationWarning == nil ||
 		w == nil || got.ModerationWarning.ID != w.ID {
 		t.Fatalf("streamed %+v", got)
 	}
@@ -166,13 +172,22 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 		t.Fatalf("pending after approval %+v", ws)
 	}
 
-	// A suspended user reads and appeals; approval lifts the suspension.
+	if ws := warningsOf(t, alice); len(ws) != 1 || ws[0].Appeal == nil || ws[0].Appeal.State != "approved" {
+		t.Fatalf("alice's warnings after the approval %+v", ws)
+	}
+}
+
+// TestAppealsSuspendedRejectedLate: a suspended user still reads and appeals their
+// warnings, and approval lifts the suspension; a rejected appeal leaves the action
+// and cannot be approved after; a strike older than 20 days cannot be appealed;
+// without send_email_notification the user is not told.
+func TestAppealsSuspendedRejectedLate(t *testing.T) {
+	c, clk, modTok, _, alice, bob := warningsRig(t)
 	act(t, c, modTok, alice.ID, url.Values{"type": {"suspend"}, "text": {"Gone."}})
 	c.Must(alice.Do("GET", "/api/v1/accounts/verify_credentials", nil), 403)
 	ws := warningsOf(t, alice)
-	if len(ws) != 2 || ws[0].Action != "suspend" || ws[0].Text != "Gone." || ws[0].StatusIDs != nil ||
-		ws[1].Appeal == nil || ws[1].Appeal.State != "approved" {
-		t.Fatalf("warnings newest first %+v", ws)
+	if len(ws) != 1 || ws[0].Action != "suspend" || ws[0].Text != "Gone." || ws[0].StatusIDs != nil || ws[0].Appeal != nil {
+		t.Fatalf("warnings %+v", ws)
 	}
 	c.Must(alice.Do("POST", "/api/v1/account_warnings/"+ws[0].ID+"/appeal", url.Values{"text": {"Please."}}), 200)
 	c.Must(c.Do("POST", "/api/v1/admin/appeals/"+ws[0].ID+"/approve", modTok, nil), 200)
@@ -207,7 +222,7 @@ func TestAccountWarningsAndAppeals(t *testing.T) {
 	clk.Advance(20*24*time.Hour + time.Minute)
 	wantError(t, bob.Do("POST", "/api/v1/account_warnings/"+late.ID+"/appeal", url.Values{"text": {"Late"}}), 422,
 		"Validation failed: It is too late to appeal this strike")
-	var bobs []notice
+	var bobs []warningNotice
 	c.Must(bob.Do("GET", "/api/v1/notifications", url.Values{"types[]": {"moderation_warning"}}), 200).JSON(t, &bobs)
 	if len(bobs) != 1 || bobs[0].ModerationWarning == nil || bobs[0].ModerationWarning.ID != bw.ID {
 		t.Fatalf("bob's notifications %+v: the untold warning was told, or the told one missing", bobs)
