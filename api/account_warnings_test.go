@@ -272,7 +272,8 @@ func TestWarningPresets(t *testing.T) {
 
 // TestWarningMail: with SMTP configured, a warning is mailed to the user (subject by
 // action, the preset's and the moderator's text), unless send_email_notification is
-// false; an appeal is mailed to the staff who may manage appeals.
+// false; an appeal is mailed to the staff who may manage appeals, and its approval to
+// the user.
 func TestWarningMail(t *testing.T) {
 	c, in, _ := mailNode(t)
 	ctx := context.Background()
@@ -318,5 +319,11 @@ func TestWarningMail(t *testing.T) {
 	if m.Subject != "dora is appealing a moderation decision on "+domain || !strings.Contains(m.Text, "I was quiet.") ||
 		!strings.Contains(m.Text, "suspend") {
 		t.Errorf("appeal mail %q: %q", m.Subject, m.Text)
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/appeals/"+ws[0].ID+"/approve", opsTok, nil), 200)
+	d := in.Await(t, addr, 3)[0]
+	if !strings.HasPrefix(d.Subject, "Your appeal from ") || !strings.HasSuffix(d.Subject, " has been approved") ||
+		!strings.Contains(d.Text, "reversed") {
+		t.Errorf("decision mail %q: %q", d.Subject, d.Text)
 	}
 }

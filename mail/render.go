@@ -22,6 +22,10 @@ const (
 	Warning Kind = "warning"
 	// NewAppeal tells a moderator that Account appealed a warning (Action) with Text.
 	NewAppeal Kind = "new_appeal"
+	// AppealApproved and AppealRejected tell a user what moderators decided of their
+	// appeal (of Date) against a warning (Action).
+	AppealApproved Kind = "appeal_approved"
+	AppealRejected Kind = "appeal_rejected"
 )
 
 // Instance is what a message says of the instance that sends it.
@@ -45,6 +49,8 @@ type Job struct {
 	Text   string `cbor:"8,keyasint,omitempty"`
 	// Account is the account a message is about (the appellant of NewAppeal).
 	Account string `cbor:"9,keyasint,omitempty"`
+	// Date is when what the message tells of happened, as the message shows it.
+	Date string `cbor:"10,keyasint,omitempty"`
 }
 
 type templates struct {
@@ -60,7 +66,33 @@ const warningSubject = `{{$a := printf "%s@%s" .Username .Instance.Domain}}` +
 	`{{else if eq .Action "sensitive"}}Your posts on {{$a}} will be marked as sensitive from now on` +
 	`{{else}}Warning for {{$a}}{{end}}`
 
+// appealDecision is the message of a decided appeal, approved or rejected.
+func appealDecision(decided, outcome string) templates {
+	return templates{
+		subject: `Your appeal from {{.Date}} has been ` + decided,
+		text: `Hello @{{.Username}},
+
+The moderators of {{.Instance.Title}} ({{.Instance.Domain}}) ` + decided + ` your appeal from {{.Date}}
+against their decision ({{.Action}}). ` + outcome + `
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Your appeal has been ` + decided + `</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>The moderators of <strong>{{.Instance.Title}}</strong> ({{.Instance.Domain}}) ` + decided + ` your appeal from
+{{.Date}} against their decision ({{.Action}}). ` + outcome + `</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	}
+}
+
 var kinds = map[Kind]templates{
+	AppealApproved: appealDecision("approved", "The decision was reversed."),
+	AppealRejected: appealDecision("rejected", "The decision stands."),
 	NewAppeal: {
 		subject: `{{.Account}} is appealing a moderation decision on {{.Instance.Domain}}`,
 		text: `Hello @{{.Username}},

@@ -342,12 +342,30 @@ func (s *Service) DecideAppeal(ctx context.Context, moderator, id shard.ID, appr
 	if err := s.saveWarning(ctx, w, AppealPending); err != nil {
 		return nil, err
 	}
-	target := w.TargetAccountID.String()
-	if a, err := s.accounts.Get(ctx, w.TargetAccountID); err == nil {
-		target = a.Acct()
-	}
-	if err := s.audit(ctx, moderator, verb, "Appeal", target, ""); err != nil {
+	t, err := s.Target(ctx, w.TargetAccountID)
+	if err != nil {
 		return nil, err
 	}
+	if err := s.audit(ctx, moderator, verb, "Appeal", t.Account.Acct(), ""); err != nil {
+		return nil, err
+	}
+	s.mailDecision(ctx, t, w, approve)
 	return w, nil
+}
+
+// mailDecision mails a local user what moderators decided of their appeal, as
+// Mastodon's; a failure is logged.
+func (s *Service) mailDecision(ctx context.Context, t *Target, w *Warning, approved bool) {
+	if s.opts.Mail == nil || t.User == nil || t.User.Email == "" {
+		return
+	}
+	kind := mail.AppealRejected
+	if approved {
+		kind = mail.AppealApproved
+	}
+	j := mail.Job{Kind: kind, To: t.User.Email, Username: t.Account.Username, Action: w.Action,
+		Date: w.Appeal.CreatedAt.Format("Jan 02, 2006"), Instance: s.opts.Mail.Instance, Link: s.opts.Mail.Instance.URL}
+	if err := s.opts.Mail.Queue.Enqueue(context.WithoutCancel(ctx), j); err != nil {
+		s.opts.Logger.Error("moderation: mail an appeal's decision", "account", t.Account.Acct(), "err", err)
+	}
 }
