@@ -183,7 +183,7 @@ func (s *Server) identityProofs(r *req) error {
 	if r.viewer == 0 {
 		return errNeedUser
 	}
-	if err := r.functional(); err != nil {
+	if err := r.functional(false); err != nil {
 		return err
 	}
 	id, err := r.pathID("id")

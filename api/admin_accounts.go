@@ -121,17 +121,23 @@ func (s *Server) adminAccountDo(do func(ctx context.Context, r *req, id shard.ID
 }
 
 // accountAction answers POST /api/v1/admin/accounts/:id/action with an empty object,
-// as Mastodon. warning_preset_id and send_email_notification are accepted and
-// ignored: Herd has no warning presets or mail yet.
+// as Mastodon; the action leaves a warning, told to a local user unless
+// send_email_notification is false.
 func (s *Server) accountAction(r *req) error {
 	id, err := r.pathID("id")
 	if err != nil {
 		return err
 	}
-	act := moderation.AccountAction{Type: r.p.str("type"), Text: r.p.str("text")}
+	act := moderation.AccountAction{Type: r.p.str("type"), Text: r.p.str("text"),
+		Notify: optTrue(r.p.optBool("send_email_notification")), WithoutStatuses: !optTrue(r.p.optBool("include_statuses"))}
 	if r.p.str("report_id") != "" {
 		if act.ReportID, err = shard.Parse(r.p.str("report_id")); err != nil {
 			return &HTTPError{Code: 422, Msg: "Validation failed: Report is not about this account"}
+		}
+	}
+	if v := r.p.str("warning_preset_id"); v != "" {
+		if act.PresetID, err = shard.Parse(v); err != nil {
+			return errNotFound
 		}
 	}
 	if _, err := s.d.Reports.Act(r.context(), r.viewer, id, act); err != nil {
@@ -139,6 +145,9 @@ func (s *Server) accountAction(r *req) error {
 	}
 	return r.json(struct{}{})
 }
+
+// optTrue is an optional boolean that defaults to true.
+func optTrue(b *bool) bool { return b == nil || *b }
 
 // rejectAccount answers POST /api/v1/admin/accounts/:id/reject with the account as it
 // was: the rejection removes it.

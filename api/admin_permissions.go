@@ -43,6 +43,8 @@ var adminRoutes = []adminRoute{
 	{"", "/api/v1/admin/announcements", role.ManageAnnouncements},
 	{"", "/api/v1/admin/custom_emojis", role.ManageCustomEmojis},
 	{"", "/api/v1/admin/roles", role.ManageRoles},
+	{"", "/api/v1/admin/warning_presets", role.ManageSettings},
+	{"", "/api/v1/admin/appeals", role.ManageAppeals},
 }
 
 // isAdminRoute reports whether path is under the admin API.

@@ -2699,6 +2699,16 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *N
 				}
 				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
 			}
+		case "moderation_warning":
+			if in.IsNull() {
+				in.Skip()
+				out.ModerationWarning = nil
+			} else {
+				if out.ModerationWarning == nil {
+					out.ModerationWarning = new(AccountWarning)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.ModerationWarning)
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -2757,6 +2767,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
 	}
+	if in.ModerationWarning != nil {
+		const prefix string = ",\"moderation_warning\":"
+		out.RawString(prefix)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.ModerationWarning)
+	}
 	out.RawByte('}')
 }
 
@@ -2768,6 +2783,217 @@ func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *AccountWarning) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "id":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ID = string(in.String())
+			}
+		case "action":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Action = string(in.String())
+			}
+		case "text":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Text = string(in.String())
+			}
+		case "status_ids":
+			if in.IsNull() {
+				in.Skip()
+				out.StatusIDs = nil
+			} else {
+				in.Delim('[')
+				if out.StatusIDs == nil {
+					if !in.IsDelim(']') {
+						out.StatusIDs = make([]string, 0, 4)
+					} else {
+						out.StatusIDs = []string{}
+					}
+				} else {
+					out.StatusIDs = (out.StatusIDs)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v52 string
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						v52 = string(in.String())
+					}
+					out.StatusIDs = append(out.StatusIDs, v52)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "target_account":
+			if in.IsNull() {
+				in.Skip()
+				out.TargetAccount = nil
+			} else {
+				if out.TargetAccount == nil {
+					out.TargetAccount = new(Account)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.TargetAccount).UnmarshalEasyJSON(in)
+				}
+			}
+		case "appeal":
+			if in.IsNull() {
+				in.Skip()
+				out.Appeal = nil
+			} else {
+				if out.Appeal == nil {
+					out.Appeal = new(Appeal)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Appeal)
+			}
+		case "created_at":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.CreatedAt = string(in.String())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in AccountWarning) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"id\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.ID))
+	}
+	{
+		const prefix string = ",\"action\":"
+		out.RawString(prefix)
+		out.String(string(in.Action))
+	}
+	{
+		const prefix string = ",\"text\":"
+		out.RawString(prefix)
+		out.String(string(in.Text))
+	}
+	{
+		const prefix string = ",\"status_ids\":"
+		out.RawString(prefix)
+		if in.StatusIDs == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v53, v54 := range in.StatusIDs {
+				if v53 > 0 {
+					out.RawByte(',')
+				}
+				out.String(string(v54))
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"target_account\":"
+		out.RawString(prefix)
+		if in.TargetAccount == nil {
+			out.RawString("null")
+		} else {
+			(*in.TargetAccount).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"appeal\":"
+		out.RawString(prefix)
+		if in.Appeal == nil {
+			out.RawString("null")
+		} else {
+			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Appeal)
+		}
+	}
+	{
+		const prefix string = ",\"created_at\":"
+		out.RawString(prefix)
+		out.String(string(in.CreatedAt))
+	}
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *Appeal) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "text":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Text = string(in.String())
+			}
+		case "state":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.State = string(in.String())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in Appeal) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"text\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Text))
+	}
+	{
+		const prefix string = ",\"state\":"
+		out.RawString(prefix)
+		out.String(string(in.State))
+	}
+	out.RawByte('}')
 }
 func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *Report) {
 	isTopLevel := in.IsStart()
@@ -2849,13 +3075,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.StatusIDs = (out.StatusIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v52 string
+					var v55 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v52 = string(in.String())
+						v55 = string(in.String())
 					}
-					out.StatusIDs = append(out.StatusIDs, v52)
+					out.StatusIDs = append(out.StatusIDs, v55)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2876,13 +3102,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.RuleIDs = (out.RuleIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v53 string
+					var v56 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v53 = string(in.String())
+						v56 = string(in.String())
 					}
-					out.RuleIDs = append(out.RuleIDs, v53)
+					out.RuleIDs = append(out.RuleIDs, v56)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2903,13 +3129,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.CollectionIDs = (out.CollectionIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v54 string
+					var v57 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v54 = string(in.String())
+						v57 = string(in.String())
 					}
-					out.CollectionIDs = append(out.CollectionIDs, v54)
+					out.CollectionIDs = append(out.CollectionIDs, v57)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2988,11 +3214,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v55, v56 := range in.StatusIDs {
-				if v55 > 0 {
+			for v58, v59 := range in.StatusIDs {
+				if v58 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v56))
+				out.String(string(v59))
 			}
 			out.RawByte(']')
 		}
@@ -3004,11 +3230,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v57, v58 := range in.RuleIDs {
-				if v57 > 0 {
+			for v60, v61 := range in.RuleIDs {
+				if v60 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v58))
+				out.String(string(v61))
 			}
 			out.RawByte(']')
 		}
@@ -3020,11 +3246,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v59, v60 := range in.CollectionIDs {
-				if v59 > 0 {
+			for v62, v63 := range in.CollectionIDs {
+				if v62 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v60))
+				out.String(string(v63))
 			}
 			out.RawByte(']')
 		}
@@ -3147,7 +3373,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3261,7 +3487,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3330,14 +3556,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3367,21 +3593,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *G
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v61 *Account
+					var v64 *Account
 					if in.IsNull() {
 						in.Skip()
-						v61 = nil
+						v64 = nil
 					} else {
-						if v61 == nil {
-							v61 = new(Account)
+						if v64 == nil {
+							v64 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v61).UnmarshalEasyJSON(in)
+							(*v64).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v61)
+					out.Accounts = append(out.Accounts, v64)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3402,17 +3628,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *G
 					out.PartialAccounts = (out.PartialAccounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v62 *PartialAccount
+					var v65 *PartialAccount
 					if in.IsNull() {
 						in.Skip()
-						v62 = nil
+						v65 = nil
 					} else {
-						if v62 == nil {
-							v62 = new(PartialAccount)
+						if v65 == nil {
+							v65 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, v62)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, v65)
 					}
-					out.PartialAccounts = append(out.PartialAccounts, v62)
+					out.PartialAccounts = append(out.PartialAccounts, v65)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3433,21 +3659,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *G
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v63 *Status
+					var v66 *Status
 					if in.IsNull() {
 						in.Skip()
-						v63 = nil
+						v66 = nil
 					} else {
-						if v63 == nil {
-							v63 = new(Status)
+						if v66 == nil {
+							v66 = new(Status)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v63).UnmarshalEasyJSON(in)
+							(*v66).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Statuses = append(out.Statuses, v63)
+					out.Statuses = append(out.Statuses, v66)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3468,17 +3694,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *G
 					out.NotificationGroups = (out.NotificationGroups)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v64 *NotificationGroup
+					var v67 *NotificationGroup
 					if in.IsNull() {
 						in.Skip()
-						v64 = nil
+						v67 = nil
 					} else {
-						if v64 == nil {
-							v64 = new(NotificationGroup)
+						if v67 == nil {
+							v67 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, v64)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in, v67)
 					}
-					out.NotificationGroups = append(out.NotificationGroups, v64)
+					out.NotificationGroups = append(out.NotificationGroups, v67)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3493,7 +3719,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3504,14 +3730,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v65, v66 := range in.Accounts {
-				if v65 > 0 {
+			for v68, v69 := range in.Accounts {
+				if v68 > 0 {
 					out.RawByte(',')
 				}
-				if v66 == nil {
+				if v69 == nil {
 					out.RawString("null")
 				} else {
-					(*v66).MarshalEasyJSON(out)
+					(*v69).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3522,14 +3748,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		{
 			out.RawByte('[')
-			for v67, v68 := range in.PartialAccounts {
-				if v67 > 0 {
+			for v70, v71 := range in.PartialAccounts {
+				if v70 > 0 {
 					out.RawByte(',')
 				}
-				if v68 == nil {
+				if v71 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *v68)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, *v71)
 				}
 			}
 			out.RawByte(']')
@@ -3542,14 +3768,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v69, v70 := range in.Statuses {
-				if v69 > 0 {
+			for v72, v73 := range in.Statuses {
+				if v72 > 0 {
 					out.RawByte(',')
 				}
-				if v70 == nil {
+				if v73 == nil {
 					out.RawString("null")
 				} else {
-					(*v70).MarshalEasyJSON(out)
+					(*v73).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3562,14 +3788,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v71, v72 := range in.NotificationGroups {
-				if v71 > 0 {
+			for v74, v75 := range in.NotificationGroups {
+				if v74 > 0 {
 					out.RawByte(',')
 				}
-				if v72 == nil {
+				if v75 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *v72)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out, *v75)
 				}
 			}
 			out.RawByte(']')
@@ -3580,14 +3806,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3683,13 +3909,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *N
 					out.SampleAccountIDs = (out.SampleAccountIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v73 string
+					var v76 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v73 = string(in.String())
+						v76 = string(in.String())
 					}
-					out.SampleAccountIDs = append(out.SampleAccountIDs, v73)
+					out.SampleAccountIDs = append(out.SampleAccountIDs, v76)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3728,6 +3954,16 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *N
 				}
 				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
 			}
+		case "moderation_warning":
+			if in.IsNull() {
+				in.Skip()
+				out.ModerationWarning = nil
+			} else {
+				if out.ModerationWarning == nil {
+					out.ModerationWarning = new(AccountWarning)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.ModerationWarning)
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -3738,7 +3974,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3784,11 +4020,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v74, v75 := range in.SampleAccountIDs {
-				if v74 > 0 {
+			for v77, v78 := range in.SampleAccountIDs {
+				if v77 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v75))
+				out.String(string(v78))
 			}
 			out.RawByte(']')
 		}
@@ -3808,9 +4044,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
 	}
+	if in.ModerationWarning != nil {
+		const prefix string = ",\"moderation_warning\":"
+		out.RawString(prefix)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.ModerationWarning)
+	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3876,7 +4117,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3917,7 +4158,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3932,7 +4173,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -3949,13 +4190,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *F
 					out.KeywordMatches = (out.KeywordMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v76 string
+					var v79 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v76 = string(in.String())
+						v79 = string(in.String())
 					}
-					out.KeywordMatches = append(out.KeywordMatches, v76)
+					out.KeywordMatches = append(out.KeywordMatches, v79)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3976,13 +4217,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *F
 					out.StatusMatches = (out.StatusMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v77 string
+					var v80 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v77 = string(in.String())
+						v80 = string(in.String())
 					}
-					out.StatusMatches = append(out.StatusMatches, v77)
+					out.StatusMatches = append(out.StatusMatches, v80)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3997,14 +4238,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -4013,11 +4254,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v78, v79 := range in.KeywordMatches {
-				if v78 > 0 {
+			for v81, v82 := range in.KeywordMatches {
+				if v81 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v79))
+				out.String(string(v82))
 			}
 			out.RawByte(']')
 		}
@@ -4029,11 +4270,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v80, v81 := range in.StatusMatches {
-				if v80 > 0 {
+			for v83, v84 := range in.StatusMatches {
+				if v83 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v81))
+				out.String(string(v84))
 			}
 			out.RawByte(']')
 		}
@@ -4043,14 +4284,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4092,13 +4333,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *F
 					out.Context = (out.Context)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v82 string
+					var v85 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v82 = string(in.String())
+						v85 = string(in.String())
 					}
-					out.Context = append(out.Context, v82)
+					out.Context = append(out.Context, v85)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4139,9 +4380,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *F
 					out.Keywords = (out.Keywords)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v83 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in, &v83)
-					out.Keywords = append(out.Keywords, v83)
+					var v86 FilterKeyword
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in, &v86)
+					out.Keywords = append(out.Keywords, v86)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4162,9 +4403,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *F
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v84 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, &v84)
-					out.Statuses = append(out.Statuses, v84)
+					var v87 FilterStatus
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in, &v87)
+					out.Statuses = append(out.Statuses, v87)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4179,7 +4420,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4200,11 +4441,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v85, v86 := range in.Context {
-				if v85 > 0 {
+			for v88, v89 := range in.Context {
+				if v88 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v86))
+				out.String(string(v89))
 			}
 			out.RawByte(']')
 		}
@@ -4230,11 +4471,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v87, v88 := range in.Keywords {
-				if v87 > 0 {
+			for v90, v91 := range in.Keywords {
+				if v90 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out, v88)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out, v91)
 			}
 			out.RawByte(']')
 		}
@@ -4246,18 +4487,18 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v89, v90 := range in.Statuses {
-				if v89 > 0 {
+			for v92, v93 := range in.Statuses {
+				if v92 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, v90)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out, v93)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4293,7 +4534,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4309,7 +4550,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4351,7 +4592,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4372,7 +4613,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4434,7 +4675,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4472,14 +4713,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4496,21 +4737,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *c
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v91 *Conversation
+			var v94 *Conversation
 			if in.IsNull() {
 				in.Skip()
-				v91 = nil
+				v94 = nil
 			} else {
-				if v91 == nil {
-					v91 = new(Conversation)
+				if v94 == nil {
+					v94 = new(Conversation)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v91).UnmarshalEasyJSON(in)
+					(*v94).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v91)
+			*out = append(*out, v94)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4519,19 +4760,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v92, v93 := range in {
-			if v92 > 0 {
+		for v95, v96 := range in {
+			if v95 > 0 {
 				out.RawByte(',')
 			}
-			if v93 == nil {
+			if v96 == nil {
 				out.RawString("null")
 			} else {
-				(*v93).MarshalEasyJSON(out)
+				(*v96).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4540,14 +4781,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4589,21 +4830,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *C
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v94 *Account
+					var v97 *Account
 					if in.IsNull() {
 						in.Skip()
-						v94 = nil
+						v97 = nil
 					} else {
-						if v94 == nil {
-							v94 = new(Account)
+						if v97 == nil {
+							v97 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v94).UnmarshalEasyJSON(in)
+							(*v97).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v94)
+					out.Accounts = append(out.Accounts, v97)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4632,7 +4873,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4653,14 +4894,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v95, v96 := range in.Accounts {
-				if v95 > 0 {
+			for v98, v99 := range in.Accounts {
+				if v98 > 0 {
 					out.RawByte(',')
 				}
-				if v96 == nil {
+				if v99 == nil {
 					out.RawString("null")
 				} else {
-					(*v96).MarshalEasyJSON(out)
+					(*v99).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -4680,14 +4921,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4704,21 +4945,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *a
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v97 *Account
+			var v100 *Account
 			if in.IsNull() {
 				in.Skip()
-				v97 = nil
+				v100 = nil
 			} else {
-				if v97 == nil {
-					v97 = new(Account)
+				if v100 == nil {
+					v100 = new(Account)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v97).UnmarshalEasyJSON(in)
+					(*v100).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v97)
+			*out = append(*out, v100)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4727,19 +4968,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v98, v99 := range in {
-			if v98 > 0 {
+		for v101, v102 := range in {
+			if v101 > 0 {
 				out.RawByte(',')
 			}
-			if v99 == nil {
+			if v102 == nil {
 				out.RawString("null")
 			} else {
-				(*v99).MarshalEasyJSON(out)
+				(*v102).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4748,14 +4989,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *accountFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4977,13 +5218,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v100 CustomEmoji
+					var v103 CustomEmoji
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v100).UnmarshalEasyJSON(in)
+						(v103).UnmarshalEasyJSON(in)
 					}
-					out.Emojis = append(out.Emojis, v100)
+					out.Emojis = append(out.Emojis, v103)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5004,9 +5245,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 					out.Roles = (out.Roles)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v101 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in, &v101)
-					out.Roles = append(out.Roles, v101)
+					var v104 AccountRole
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in, &v104)
+					out.Roles = append(out.Roles, v104)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5027,9 +5268,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v102 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in, &v102)
-					out.Fields = append(out.Fields, v102)
+					var v105 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, &v105)
+					out.Fields = append(out.Fields, v105)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5074,7 +5315,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -5084,7 +5325,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -5110,7 +5351,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in accountFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5273,11 +5514,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v103, v104 := range in.Emojis {
-				if v103 > 0 {
+			for v106, v107 := range in.Emojis {
+				if v106 > 0 {
 					out.RawByte(',')
 				}
-				(v104).MarshalEasyJSON(out)
+				(v107).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -5289,11 +5530,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v105, v106 := range in.Roles {
-				if v105 > 0 {
+			for v108, v109 := range in.Roles {
+				if v108 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out, v106)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out, v109)
 			}
 			out.RawByte(']')
 		}
@@ -5305,11 +5546,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v107, v108 := range in.Fields {
-				if v107 > 0 {
+			for v110, v111 := range in.Fields {
+				if v110 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out, v108)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, v111)
 			}
 			out.RawByte(']')
 		}
@@ -5337,12 +5578,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -5354,14 +5595,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5415,7 +5656,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5446,7 +5687,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5500,9 +5741,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *S
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v109 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in, &v109)
-					out.Fields = append(out.Fields, v109)
+					var v112 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, &v112)
+					out.Fields = append(out.Fields, v112)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5547,13 +5788,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *S
 					out.AttributionDomains = (out.AttributionDomains)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v110 string
+					var v113 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v110 = string(in.String())
+						v113 = string(in.String())
 					}
-					out.AttributionDomains = append(out.AttributionDomains, v110)
+					out.AttributionDomains = append(out.AttributionDomains, v113)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5574,13 +5815,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *S
 					out.ChosenLanguages = (out.ChosenLanguages)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v111 string
+					var v114 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v111 = string(in.String())
+						v114 = string(in.String())
 					}
-					out.ChosenLanguages = append(out.ChosenLanguages, v111)
+					out.ChosenLanguages = append(out.ChosenLanguages, v114)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5601,7 +5842,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5632,11 +5873,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v112, v113 := range in.Fields {
-				if v112 > 0 {
+			for v115, v116 := range in.Fields {
+				if v115 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out, v113)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, v116)
 			}
 			out.RawByte(']')
 		}
@@ -5668,11 +5909,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v114, v115 := range in.AttributionDomains {
-				if v114 > 0 {
+			for v117, v118 := range in.AttributionDomains {
+				if v117 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v115))
+				out.String(string(v118))
 			}
 			out.RawByte(']')
 		}
@@ -5684,11 +5925,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v116, v117 := range in.ChosenLanguages {
-				if v116 > 0 {
+			for v119, v120 := range in.ChosenLanguages {
+				if v119 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v117))
+				out.String(string(v120))
 			}
 			out.RawByte(']')
 		}
@@ -5700,7 +5941,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5750,7 +5991,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5775,7 +6016,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5817,7 +6058,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

@@ -212,6 +212,8 @@ type Notification struct {
 	Event *SeveranceEvent `json:"event,omitempty"`
 	// Report is set on admin.report notifications.
 	Report *Report `json:"report,omitempty"`
+	// ModerationWarning is set on moderation_warning notifications.
+	ModerationWarning *AccountWarning `json:"moderation_warning,omitempty"`
 }
 
 // SeveranceEvent is Mastodon's RelationshipSeveranceEvent entity.

@@ -40,6 +40,11 @@ func (s *Server) notifications(r *req, ns []notification.Notification) ([]*Notif
 			continue
 		}
 		e.Report = rep
+		if e.ModerationWarning, shown, err = s.warningOf(r.context(), &n); err != nil {
+			return nil, err
+		} else if !shown {
+			continue
+		}
 		if n.StatusID != 0 {
 			if e.Status = byID[n.StatusID.String()]; e.Status == nil {
 				continue

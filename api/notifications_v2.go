@@ -20,6 +20,8 @@ type NotificationGroup struct {
 	Event *SeveranceEvent `json:"event,omitempty"`
 	// Report is set on admin.report groups.
 	Report *Report `json:"report,omitempty"`
+	// ModerationWarning is set on moderation_warning groups.
+	ModerationWarning *AccountWarning `json:"moderation_warning,omitempty"`
 }
 
 // GroupedNotifications is Mastodon's GroupedNotificationsResults entity. With
@@ -76,6 +78,11 @@ func (s *Server) groups(r *req, gs []notification.Group, paged bool) (*GroupedNo
 			continue
 		}
 		e.Report = rep
+		if e.ModerationWarning, shown, err = s.warningOf(r.context(), &g.Latest); err != nil {
+			return nil, err
+		} else if !shown {
+			continue
+		}
 		for _, id := range g.Accounts {
 			if a := accs[id]; a != nil {
 				e.SampleAccountIDs = append(e.SampleAccountIDs, a.ID)

@@ -309,6 +309,10 @@ const (
 	withToken
 	// withUser requires a token of a user.
 	withUser
+	// withWarnedUser requires a token of a user, whose login moderators may have
+	// disabled or whose account they may have suspended: such a user still reads and
+	// appeals their warnings, as Mastodon's disputes pages let them.
+	withWarnedUser
 )
 
 // access says who may call a route.
@@ -324,9 +328,10 @@ var (
 	userToken = access{auth: withUser}
 )
 
-func user(scopes ...string) access  { return access{auth: withUser, scopes: scopes} }
-func token(scopes ...string) access { return access{auth: withToken, scopes: scopes} }
-func open(scopes ...string) access  { return access{scopes: scopes} }
+func user(scopes ...string) access   { return access{auth: withUser, scopes: scopes} }
+func warned(scopes ...string) access { return access{auth: withWarnedUser, scopes: scopes} }
+func token(scopes ...string) access  { return access{auth: withToken, scopes: scopes} }
+func open(scopes ...string) access   { return access{scopes: scopes} }
 
 // authenticate reads the bearer token and checks it against the route's access.
 func (r *req) authenticate(a access) error {
@@ -345,7 +350,7 @@ func (r *req) authenticate(a access) error {
 		return err
 	}
 	r.token, r.viewer = t, t.AccountID
-	if a.auth == withUser && t.AccountID == 0 {
+	if (a.auth == withUser || a.auth == withWarnedUser) && t.AccountID == 0 {
 		return errNeedUser
 	}
 	if t.AccountID != 0 {
@@ -357,8 +362,8 @@ func (r *req) authenticate(a access) error {
 	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) && !grantsAny(t.Scopes, a.scopes) {
 		return errOutsideScopes
 	}
-	if a.auth == withUser {
-		return r.functional()
+	if a.auth == withUser || a.auth == withWarnedUser {
+		return r.functional(a.auth == withWarnedUser)
 	}
 	return nil
 }
@@ -375,7 +380,8 @@ func grantsAny(granted []string, wanted []string) bool {
 // functional refuses the token of a user whose registration awaits approval, whose
 // login moderators disabled or whose account they suspended, as Mastodon's
 // require_user! (403); and the token of an account a rejection removed (401).
-func (r *req) functional() error {
+// warned lets a disabled or suspended user through.
+func (r *req) functional(warned bool) error {
 	u, err := r.s.d.Accounts.User(r.context(), r.viewer)
 	if errors.Is(err, account.ErrNotFound) {
 		return errInvalidToken
@@ -389,7 +395,7 @@ func (r *req) functional() error {
 	if u.Pending {
 		return errLoginPending
 	}
-	if !u.Functional() {
+	if !u.Functional() && !warned {
 		return errLoginDisabled
 	}
 	return nil

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	s.routeEmails()
 	s.routeRules()
 	s.routeAdminAccounts()
+	s.routeWarningPresets()
+	s.routeAccountWarnings()
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()

@@ -375,6 +375,9 @@ func (s *Server) notificationEntity(ctx context.Context, viewer shard.ID, n *not
 		return nil, err
 	}
 	e.Report = rep
+	if e.ModerationWarning, shown, err = s.warningOf(ctx, n); err != nil || !shown {
+		return nil, err
+	}
 	if n.StatusID != 0 {
 		sts, err := s.statusesByID(ctx, viewer, []shard.ID{n.StatusID}, false)
 		if err != nil {

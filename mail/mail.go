@@ -1,5 +1,5 @@
 // Package mail owns the email Herd sends, as Mastodon sends it: the confirmation of a
-// new sign-up and the instructions to reset a password. It renders each message (plain
+// new sign-up, the instructions to reset a password and moderators' warnings. It renders each message (plain
 // text and HTML, named after the instance) and hands it to a Sender; the SMTP engine
 // (smtp.go) speaks to a mail server through github.com/wneessen/go-mail.
 //

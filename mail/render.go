@@ -17,6 +17,15 @@ const (
 	Confirmation Kind = "confirmation"
 	// PasswordReset gives the link to the page that sets a new password.
 	PasswordReset Kind = "password_reset"
+	// Warning tells a user of a moderator's action on their account (Action, one of
+	// Mastodon's account actions) and the moderator's Text; Link is the instance.
+	Warning Kind = "warning"
+	// NewAppeal tells a moderator that Account appealed a warning (Action) with Text.
+	NewAppeal Kind = "new_appeal"
+	// AppealApproved and AppealRejected tell a user what moderators decided of their
+	// appeal (of Date) against a warning (Action).
+	AppealApproved Kind = "appeal_approved"
+	AppealRejected Kind = "appeal_rejected"
 )
 
 // Instance is what a message says of the instance that sends it.
@@ -35,6 +44,13 @@ type Job struct {
 	Instance Instance `cbor:"5,keyasint"`
 	// Hours is how long the link works (password resets).
 	Hours int `cbor:"6,keyasint,omitempty"`
+	// Action and Text are a warning's (Warning).
+	Action string `cbor:"7,keyasint,omitempty"`
+	Text   string `cbor:"8,keyasint,omitempty"`
+	// Account is the account a message is about (the appellant of NewAppeal).
+	Account string `cbor:"9,keyasint,omitempty"`
+	// Date is when what the message tells of happened, as the message shows it.
+	Date string `cbor:"10,keyasint,omitempty"`
 }
 
 type templates struct {
@@ -42,7 +58,91 @@ type templates struct {
 	html          string
 }
 
+// warningSubject is Mastodon's subject of a warning, by action.
+const warningSubject = `{{$a := printf "%s@%s" .Username .Instance.Domain}}` +
+	`{{if eq .Action "suspend"}}Your account {{$a}} has been suspended` +
+	`{{else if eq .Action "silence"}}Your account {{$a}} has been limited` +
+	`{{else if eq .Action "disable"}}Your account {{$a}} has been frozen` +
+	`{{else if eq .Action "sensitive"}}Your posts on {{$a}} will be marked as sensitive from now on` +
+	`{{else}}Warning for {{$a}}{{end}}`
+
+// appealDecision is the message of a decided appeal, approved or rejected.
+func appealDecision(decided, outcome string) templates {
+	return templates{
+		subject: `Your appeal from {{.Date}} has been ` + decided,
+		text: `Hello @{{.Username}},
+
+The moderators of {{.Instance.Title}} ({{.Instance.Domain}}) ` + decided + ` your appeal from {{.Date}}
+against their decision ({{.Action}}). ` + outcome + `
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Your appeal has been ` + decided + `</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>The moderators of <strong>{{.Instance.Title}}</strong> ({{.Instance.Domain}}) ` + decided + ` your appeal from
+{{.Date}} against their decision ({{.Action}}). ` + outcome + `</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	}
+}
+
 var kinds = map[Kind]templates{
+	AppealApproved: appealDecision("approved", "The decision was reversed."),
+	AppealRejected: appealDecision("rejected", "The decision stands."),
+	NewAppeal: {
+		subject: `{{.Account}} is appealing a moderation decision on {{.Instance.Domain}}`,
+		text: `Hello @{{.Username}},
+
+{{.Account}} is appealing a moderation decision ({{.Action}}). They wrote:
+
+{{.Text}}
+
+Review the pending appeals in the admin API (/api/v1/admin/appeals).
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>A new appeal</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>{{.Account}} is appealing a moderation decision ({{.Action}}). They wrote:</p>
+<blockquote style="white-space: pre-wrap">{{.Text}}</blockquote>
+<p>Review the pending appeals in the admin API (/api/v1/admin/appeals).</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	},
+	Warning: {
+		subject: warningSubject,
+		text: `Hello @{{.Username}},
+
+The moderators of {{.Instance.Title}} ({{.Instance.Domain}}) took an action on your account: {{.Action}}.
+{{with .Text}}
+Their note to you:
+
+{{.}}
+{{end}}
+You may appeal this decision within 20 days from your account's warnings.
+
+-- 
+{{.Instance.Title}} · {{.Link}}
+`,
+		html: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>A moderation decision about your account</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello @{{.Username}},</p>
+<p>The moderators of <strong>{{.Instance.Title}}</strong> ({{.Instance.Domain}}) took an action on your account: {{.Action}}.</p>
+{{with .Text}}<p>Their note to you:</p><blockquote style="white-space: pre-wrap">{{.}}</blockquote>{{end}}
+<p>You may appeal this decision within 20 days from your account's warnings.</p>
+<hr><p><a href="{{.Link}}">{{.Instance.Title}}</a></p>
+</body></html>
+`,
+	},
 	Confirmation: {
 		subject: `{{.Instance.Title}}: Confirmation instructions for {{.Instance.Domain}}`,
 		text: `Hello @{{.Username}},

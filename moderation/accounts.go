@@ -27,8 +27,17 @@ type AccountAction struct {
 	Type string
 	// ReportID, if set, is a report about the account that the action resolves.
 	ReportID shard.ID
-	// Text is the moderator's note to the account (kept in the audit log).
+	// Text is the moderator's note to the account, in its warning after the preset's
+	// text, and in the audit log.
 	Text string
+	// PresetID, if set, names the warning preset whose text opens the warning.
+	PresetID shard.ID
+	// Notify tells a local account of its warning (notification, and email when mail
+	// is configured): Mastodon's send_email_notification, true unless given false.
+	Notify bool
+	// WithoutStatuses leaves the report's statuses out of the warning (Mastodon's
+	// include_statuses=false).
+	WithoutStatuses bool
 }
 
 // typesFor lists the actions open on an account: disable needs a local login.
@@ -72,7 +81,8 @@ func (s *Service) saveTarget(ctx context.Context, t *Target) error {
 
 // Act takes a moderator's action on an account. Staff whose role is not below the
 // moderator's cannot be acted on (ErrForbidden, as Mastodon's policy); a report given must be about the account,
-// and is resolved. Every action is written to the audit log.
+// and is resolved. Every action is written to the audit log and recorded as a warning
+// of the account (a strike), told to a local user when act.Notify.
 func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAction) (*Target, error) {
 	t, err := s.Target(ctx, id)
 	if err != nil {
@@ -84,12 +94,18 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 	if err := s.mayActOn(ctx, moderator, t.User); err != nil {
 		return nil, err
 	}
+	var rep *Report
 	if act.ReportID != 0 {
-		r, err := s.Get(ctx, act.ReportID)
-		if errors.Is(err, ErrNotFound) || (err == nil && r.TargetAccountID != id) {
+		if rep, err = s.Get(ctx, act.ReportID); errors.Is(err, ErrNotFound) || (err == nil && rep.TargetAccountID != id) {
 			return nil, invalid("Report is not about this account")
 		}
 		if err != nil {
+			return nil, err
+		}
+	}
+	var preset *Preset
+	if act.PresetID != 0 {
+		if preset, err = s.Preset(ctx, act.PresetID); err != nil {
 			return nil, err
 		}
 	}
@@ -124,6 +140,9 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 	if err := s.audit(ctx, moderator, verb, "Account", t.Account.Acct(), act.Text); err != nil {
 		return nil, err
 	}
+	if _, err := s.strike(ctx, moderator, t, act, preset, rep); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -138,6 +157,18 @@ const (
 // Undo reverses an action on an account: enable (local accounts only, else
 // ErrNotFound as Mastodon's missing user), unsilence, unsuspend, unsensitive.
 func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string) (*Target, error) {
+	t, err := s.undo(ctx, id, what)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// undo reverses an action on an account, unaudited (Undo, an approved appeal).
+func (s *Service) undo(ctx context.Context, id shard.ID, what string) (*Target, error) {
 	t, err := s.Target(ctx, id)
 	if err != nil {
 		return nil, err
@@ -163,9 +194,6 @@ func (s *Service) Undo(ctx context.Context, moderator, id shard.ID, what string)
 	}
 	if what == UndoUnsuspend && wasSuspended {
 		s.federate(ctx, t.Account, false)
-	}
-	if err := s.audit(ctx, moderator, what, "Account", t.Account.Acct(), ""); err != nil {
-		return nil, err
 	}
 	return t, nil
 }

@@ -3,6 +3,7 @@
 // accounts (silence, suspend, disable, sensitive) and the approval of registrations;
 // instance domain blocks and allows; IP blocks (kept in memory per node, IPRules) and
 // email domain and canonical email blocks, and what they make of a sign-up;
+// the warnings (strikes) those actions leave, their appeals and the warning presets;
 // and the audit log of every moderator action. Reports come from local users and from other servers (ActivityPub
 // Flag). It stores them through the store contract, and tells of every report written
 // on ReportTopic (for webhooks); it must not know HTTP, JSON
@@ -96,7 +97,8 @@ func Schema() store.Schema {
 	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}, {Name: tAudit, Order: store.Desc},
 		{Name: tDomainBlocks}, {Name: tDomainAllows}, {Name: tIPBlocks}, {Name: tEmailDomainBlocks},
 		{Name: tCanonicalEmailBlocks}, {Name: tEmailBlockHistory, Kind: store.Counters},
-		{Name: tEmailBlockIPs, TTL: 8 * 24 * time.Hour}}
+		{Name: tEmailBlockIPs, TTL: 8 * 24 * time.Hour}, {Name: tWarnings}, {Name: tWarningsOf, Order: store.Desc},
+		{Name: tAppeals, Order: store.Desc}, {Name: tPresets}}
 }
 
 // Accounts is the part of the account service that reports read.
@@ -148,6 +150,10 @@ type Options struct {
 	// report whose target has no other open report (admin.report), as Mastodon's
 	// ReportService.
 	Notices ReportNotifier
+	// Warnings, if set, tells local users of their warnings (moderation_warning).
+	Warnings WarningNotifier
+	// Mail, if set, mails local users their warnings.
+	Mail *WarningMail
 }
 
 // ReportNotifier is the part of the notification service that tells moderators of

@@ -7,6 +7,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/mail"
+	"github.com/herd-social/herd/moderation"
 )
 
 // SMTPConfig is the [smtp] table: the mail server that Herd sends confirmations and
@@ -77,4 +78,13 @@ func (n *Node) runMail(ctx context.Context) error {
 		return nil
 	}
 	return n.Mail.Run(ctx)
+}
+
+// warningMail is how moderators' warnings are mailed: through the mail queue when
+// SMTP is configured, nil otherwise.
+func warningMail(m *account.MailOptions) *moderation.WarningMail {
+	if m == nil {
+		return nil
+	}
+	return &moderation.WarningMail{Queue: m.Queue, Instance: m.Instance}
 }

@@ -48,11 +48,14 @@ const (
 	// AdminReport tells a moderator of a new report (of an account with no other
 	// open report); it carries the report's id.
 	AdminReport Kind = "admin.report"
+	// ModerationWarning tells a local user of a moderator's warning (Mastodon 4.3);
+	// it carries the warning's id.
+	ModerationWarning Kind = "moderation_warning"
 )
 
 // Kinds lists the kinds Herd produces.
 var Kinds = []Kind{Mention, Status, Reblog, Follow, FollowRequest, Favourite, Poll, Update, Quote, QuotedUpdate,
-	AdminSignUp, AdminReport, SeveredRelationships}
+	AdminSignUp, AdminReport, SeveredRelationships, ModerationWarning}
 
 // Notification is one notification of an account.
 type Notification struct {
@@ -70,6 +73,8 @@ type Notification struct {
 	Event *Severance `cbor:"8,keyasint,omitempty"`
 	// ReportID is the report an admin.report notification tells of.
 	ReportID shard.ID `cbor:"9,keyasint,omitempty"`
+	// WarningID is the warning a moderation_warning notification tells of.
+	WarningID shard.ID `cbor:"10,keyasint,omitempty"`
 }
 
 const (

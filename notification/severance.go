@@ -39,3 +39,18 @@ func (s *Service) NotifySevered(ctx context.Context, to shard.ID, ev Severance) 
 	}
 	return s.keep(ctx, to, &n)
 }
+
+// NotifyWarning tells a local user of a moderator's warning: a moderation_warning
+// notification from the user's own account, as Mastodon's, once per warning; no
+// policy or filter holds it back.
+func (s *Service) NotifyWarning(ctx context.Context, to, warningID shard.ID) error {
+	if to == 0 {
+		return nil
+	}
+	n := Notification{ID: s.ids.Next(), Type: ModerationWarning, From: to, CreatedAt: s.now().UTC(), WarningID: warningID}
+	fresh, _, err := s.st.PutIfAbsent(ctx, tCauses, to.Bytes(), cause(ModerationWarning, to, warningID), n.ID.Bytes(), 0)
+	if err != nil || !fresh {
+		return err
+	}
+	return s.keep(ctx, to, &n)
+}
