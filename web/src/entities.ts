@@ -183,6 +183,17 @@ export interface Notification {
   status?: Status | null;
   /** The report of an admin.report notification. */
   report?: { id: string; target_account: Account } | null;
+  /** The warning of a moderation_warning notification (Mastodon's AccountWarning). */
+  moderation_warning?: AccountWarning | null;
+}
+
+export interface AccountWarning {
+  id: string;
+  action: "none" | "disable" | "mark_statuses_as_sensitive" | "delete_statuses" | "sensitive" | "silence" | "suspend";
+  text: string;
+  status_ids: string[] | null;
+  appeal: { text: string; state: "approved" | "rejected" | "pending" } | null;
+  created_at: string;
 }
 
 export interface Marker {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Notification } from "./entities";
 import { notification, status } from "./fixtures";
-import { newerId, notificationsApi, unreadCount } from "./notifications";
+import { describeWarning, newerId, notificationsApi, unreadCount } from "./notifications";
 import { statusesApi } from "./statuses";
 import { statusChanged } from "./statusCache";
 import { makeStore } from "./store";
@@ -61,5 +61,27 @@ describe("an action on a status", () => {
     expect(ctx?.descendants[0]?.favourited).toBe(true);
     const n = notificationsApi.endpoints.notifications.select(undefined)(store.getState()).data;
     expect(n?.pages[0]?.[0]?.status?.favourited).toBe(true);
+  });
+});
+
+describe("moderation warnings", () => {
+  const warning = {
+    id: "7",
+    action: "silence" as const,
+    text: "Please stop.",
+    status_ids: null,
+    appeal: null,
+    created_at: "2026-12-07T10:00:00Z",
+  };
+
+  it("tells what was done, then the moderators' text", () => {
+    expect(describeWarning(warning)).toEqual(["Your account has been limited.", "Please stop."]);
+  });
+
+  it("tells a bare warning without text, and the state of its appeal", () => {
+    expect(describeWarning({ ...warning, action: "none", text: "", appeal: { text: "sorry", state: "approved" } })).toEqual([
+      "You have received a moderation warning.",
+      "Your appeal was approved: the action is lifted.",
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // and answers to follow requests, added to the one API. The streaming connection
 // puts new notifications at the top of the cached first page (notificationArrived).
 import { api } from "./api";
-import type { Markers, Notification, Relationship } from "./entities";
+import type { AccountWarning, Markers, Notification, Relationship } from "./entities";
 import type { AppThunk } from "./store";
 
 export const notificationsApi = api.injectEndpoints({
@@ -76,4 +76,31 @@ export function notificationArrived(n: Notification): AppThunk {
       }),
     );
   };
+}
+
+/** What a moderation warning did, as Mastodon's web app words it. */
+const warned: Record<AccountWarning["action"], string> = {
+  none: "You have received a moderation warning.",
+  disable: "Your account has been disabled.",
+  mark_statuses_as_sensitive: "Some of your posts have been marked as sensitive.",
+  delete_statuses: "Some of your posts have been removed.",
+  sensitive: "Your posts will be marked as sensitive from now on.",
+  silence: "Your account has been limited.",
+  suspend: "Your account has been suspended.",
+};
+
+const appealed: Record<NonNullable<AccountWarning["appeal"]>["state"], string> = {
+  pending: "Your appeal is waiting for a moderator.",
+  approved: "Your appeal was approved: the action is lifted.",
+  rejected: "Your appeal was rejected.",
+};
+
+/** The lines a moderation warning is told in: what was done, the moderators' text, and
+ * the state of its appeal. The notification names the warned account itself, so the
+ * warning is not told as coming from it. */
+export function describeWarning(w: AccountWarning): string[] {
+  const lines = [warned[w.action] ?? warned.none];
+  if (w.text) lines.push(w.text);
+  if (w.appeal) lines.push(appealed[w.appeal.state]);
+  return lines;
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { Notification } from "../entities";
 import {
+  describeWarning,
   newerId,
   useAnswerFollowRequestMutation,
   useMarkersQuery,
@@ -27,7 +28,6 @@ const said: Record<string, string> = {
   "admin.sign_up": "signed up",
   "admin.report": "made a report",
   severed_relationships: "is on a server you lost follows with",
-  moderation_warning: "sent you a moderation warning",
 };
 
 export function Notifications() {
@@ -75,6 +75,19 @@ export function Notifications() {
 
 function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
   const who = n.account.display_name || n.account.username;
+  const w = n.moderation_warning;
+  if (n.type === "moderation_warning" && w) {
+    // From the moderators, though the notification names the warned account itself.
+    return (
+      <li className={fresh ? "notification unread" : "notification"} data-type={n.type}>
+        {describeWarning(w).map((line, i) => (
+          <p key={i} className={i === 0 ? "what" : undefined}>
+            {line}
+          </p>
+        ))}
+      </li>
+    );
+  }
   return (
     <li className={fresh ? "notification unread" : "notification"} data-type={n.type}>
       <p className="what">
