@@ -57,6 +57,10 @@ type User struct {
 	AppID shard.ID `cbor:"22,keyasint,omitempty"`
 	// DefaultQuotePolicy is who may quote the user's new posts (source.quote_policy).
 	DefaultQuotePolicy string `cbor:"23,keyasint,omitempty"`
+	// InviteID and InvitedBy name the invite the user signed up with and its maker
+	// (zero without one), as Mastodon's invite_id.
+	InviteID  shard.ID `cbor:"24,keyasint,omitempty"`
+	InvitedBy shard.ID `cbor:"25,keyasint,omitempty"`
 }
 
 // RoleID is the id of the user's role: Role when set, Owner for a user whose Admin
@@ -103,6 +107,9 @@ type Registration struct {
 	// Confirmed skips the confirmation by mail (an operator's account, as tootctl's
 	// --confirmed).
 	Confirmed bool
+	// Invite, if set, is the invite the user signs up with: a use of it is taken
+	// (ErrInviteInvalid when it expired or none is left) and the user keeps it.
+	Invite *Invite
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -199,8 +206,17 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		}
 		return nil, nil, ErrEmailTaken
 	}
+	release := func() {}
+	if r.Invite != nil {
+		if release, err = s.claimInvite(ctx, r.Invite, id); err != nil {
+			_ = s.st.Delete(ctx, tAccountNames, name, empty)
+			_ = s.st.Delete(ctx, tUserEmails, email, empty)
+			return nil, nil, err
+		}
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(r.Password), s.cost())
 	if err != nil {
+		release()
 		return nil, nil, fmt.Errorf("hash password: %w", err)
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true, Pending: r.Pending}
@@ -209,7 +225,12 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	extra = append(extra, signupMutations(id, now)...)
+	if r.Invite != nil {
+		u.InviteID, u.InvitedBy = r.Invite.ID, r.Invite.UserID
+		extra = append(extra, inviteUseMutation(r.Invite))
+	}
 	if err := s.saveBoth(ctx, a, u, extra...); err != nil {
+		release()
 		_ = s.st.Delete(ctx, tAccountNames, name, empty)
 		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err

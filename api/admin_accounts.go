@@ -67,7 +67,10 @@ func v2AccountQuery(p params) moderation.AccountQuery {
 	q.Origin, q.Status = p.str("origin"), p.str("status")
 	q.Staff = p.str("permissions") == "staff"
 	q.RoleIDs = p.list("role_ids")
-	q.Nothing = q.Nothing || p.str("invited_by") != ""
+	if by := p.str("invited_by"); by != "" {
+		id, err := shard.Parse(by)
+		q.InvitedBy, q.Nothing = id, q.Nothing || err != nil || id == 0
+	}
 	return q
 }
 

@@ -43,6 +43,7 @@ var adminRoutes = []adminRoute{
 	{"", "/api/v1/admin/announcements", role.ManageAnnouncements},
 	{"", "/api/v1/admin/custom_emojis", role.ManageCustomEmojis},
 	{"", "/api/v1/admin/roles", role.ManageRoles},
+	{"", "/api/v1/admin/invites", role.ManageInvites},
 }
 
 // isAdminRoute reports whether path is under the admin API.
