@@ -189,30 +189,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	id := s.ids.Next()
 	now := s.opts.Now().UTC()
-	name := nameKey(r.Username, "")
-	ok, _, err := s.st.PutIfAbsent(ctx, tAccountNames, name, empty, id.Bytes(), 0)
+	release, err := s.reserve(ctx, id, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reserve username: %w", err)
-	}
-	if !ok {
-		return nil, nil, ErrUsernameTaken
-	}
-	email := []byte(strings.ToLower(r.Email))
-	ok, _, err = s.st.PutIfAbsent(ctx, tUserEmails, email, empty, id.Bytes(), 0)
-	if err != nil || !ok {
-		_ = s.st.Delete(ctx, tAccountNames, name, empty)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reserve email: %w", err)
-		}
-		return nil, nil, ErrEmailTaken
-	}
-	release := func() {}
-	if r.Invite != nil {
-		if release, err = s.claimInvite(ctx, r.Invite, id); err != nil {
-			_ = s.st.Delete(ctx, tAccountNames, name, empty)
-			_ = s.st.Delete(ctx, tUserEmails, email, empty)
-			return nil, nil, err
-		}
+		return nil, nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(r.Password), s.cost())
 	if err != nil {
@@ -231,8 +210,6 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	if err := s.saveBoth(ctx, a, u, extra...); err != nil {
 		release()
-		_ = s.st.Delete(ctx, tAccountNames, name, empty)
-		_ = s.st.Delete(ctx, tUserEmails, email, empty)
 		return nil, nil, err
 	}
 	s.registered(ctx, a, u.Pending)
@@ -244,6 +221,41 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		}
 	}
 	return a, u, nil
+}
+
+// reserve takes what a registration must hold alone, for the new account id: its
+// username and email (unique), and a use of its invite. release gives them back.
+func (s *Service) reserve(ctx context.Context, id shard.ID, r Registration) (release func(), err error) {
+	name := nameKey(r.Username, "")
+	ok, _, err := s.st.PutIfAbsent(ctx, tAccountNames, name, empty, id.Bytes(), 0)
+	if err != nil {
+		return nil, fmt.Errorf("reserve username: %w", err)
+	}
+	if !ok {
+		return nil, ErrUsernameTaken
+	}
+	email := []byte(strings.ToLower(r.Email))
+	ok, _, err = s.st.PutIfAbsent(ctx, tUserEmails, email, empty, id.Bytes(), 0)
+	if err != nil || !ok {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		if err != nil {
+			return nil, fmt.Errorf("reserve email: %w", err)
+		}
+		return nil, ErrEmailTaken
+	}
+	names := func() {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		_ = s.st.Delete(ctx, tUserEmails, email, empty)
+	}
+	if r.Invite == nil {
+		return names, nil
+	}
+	use, err := s.claimInvite(ctx, r.Invite, id)
+	if err != nil {
+		names()
+		return nil, err
+	}
+	return func() { use(); names() }, nil
 }
 
 func (s *Service) cost() int {
