@@ -224,3 +224,18 @@ func TestMinAge(t *testing.T) {
 		t.Errorf("the form's refusal: %s", r.Body)
 	}
 }
+
+// TestSignUpFormSharesTheLimit: the form's sign-ups count against the same budget per
+// IP as POST /api/v1/accounts (Mastodon's throttle of 5 per 30 minutes covers both).
+func TestSignUpFormSharesTheLimit(t *testing.T) {
+	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.RateLimit = 0 })) // Mastodon's limits
+	for i := range 5 {
+		name := fmt.Sprintf("user%d", i)
+		if i < 3 {
+			c.Must(c.Do("POST", "/api/v1/accounts", c.AppToken(), signUpForm(name)), 200)
+			continue
+		}
+		c.Must(c.Do("POST", "/auth", "", signUpForm(name, "password_confirmation", "correct horse battery")), 200)
+	}
+	c.Must(c.Do("POST", "/auth", "", signUpForm("sixth", "password_confirmation", "correct horse battery")), 429)
+}
