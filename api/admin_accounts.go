@@ -30,7 +30,7 @@ func (s *Server) routeAdminAccounts() {
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 			t, err := s.d.Reports.Approve(ctx, r.viewer, id, true)
 			if err == nil {
-				s.notifyStaffOfSignUp(ctx, id)
+				s.letIn(ctx, id)
 			}
 			return t, err
 		}))

@@ -164,7 +164,7 @@ func TestInvites(t *testing.T) {
 // needs no reason and is approved at once; without one it needs a reason and waits.
 func TestInviteSkipsApproval(t *testing.T) {
 	c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.Registrations, cfg.RateLimit = "approval", -1 }))
-	_, alice := localUser(t, c, "alice", false)
+	aliceID, alice := localUser(t, c, "alice", false)
 	inv := testrig.Decode[inviteJSON](t, c.Must(c.Do("POST", "/api/v1/invites", alice, nil), 200))
 
 	c.Must(c.Do("POST", "/api/v1/accounts", c.AppToken(), signUpForm("noreason")), 422)
@@ -181,6 +181,28 @@ func TestInviteSkipsApproval(t *testing.T) {
 	if !strings.Contains(string(page.Body), `name="reason"`) {
 		t.Errorf("the sign-up form asks no reason: %s", page.Body)
 	}
+
+	// An address that needs approval still does, invite or not; the autofollow comes
+	// with the approval.
+	_, mod := localUser(t, c, "mod", true)
+	c.Must(c.Do("POST", "/api/v1/admin/ip_blocks", mod, url.Values{"ip": {"127.0.0.1/32"},
+		"severity": {"sign_up_requires_approval"}}), 200)
+	follow := testrig.Decode[inviteJSON](t, c.Must(c.Do("POST", "/api/v1/invites", alice, url.Values{"autofollow": {"true"}}), 200))
+	tok = testrig.Decode[testrig.Token](t, c.Must(c.Do("POST", "/api/v1/accounts", c.AppToken(),
+		signUpForm("erin", "invite_code", follow.Code)), 200)).AccessToken
+	c.Must(c.Do("GET", "/api/v1/accounts/verify_credentials", tok, nil), 403)
+	erin, err := c.Nodes[0].Accounts.Lookup(context.Background(), "erin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+erin.ID.String()+"/approve", mod, nil), 200)
+	testrig.Eventually(t, "erin follows alice once approved", func() error {
+		r := c.Must(c.Do("GET", "/api/v1/accounts/relationships?id[]="+aliceID, tok, nil), 200)
+		if rel := r.List(t); len(rel) != 1 || rel[0]["following"] != true {
+			return fmt.Errorf("relationship %s", r.Body)
+		}
+		return nil
+	})
 }
 
 // TestMinAge: with registrations_min_age, /api/v2/instance says so, date_of_birth is

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -104,24 +105,41 @@ func (s *Server) signUp(r *req, f signUpForm) (*account.Account, bool, error) {
 		return nil, false, err
 	}
 	if !pending {
-		s.notifyStaffOfSignUp(r.context(), acc.ID)
-		if inv != nil && inv.Autofollow {
-			s.followInviter(r, acc, inv)
-		}
+		s.letIn(r.context(), acc.ID)
 	}
 	return acc, pending, nil
 }
 
-// followInviter makes a new user follow the maker of the invite they signed up with,
-// as Mastodon's BootstrapTimelineService. A failure is logged: the sign-up stands.
-func (s *Server) followInviter(r *req, acc *account.Account, inv *account.Invite) {
-	maker, err := s.d.Accounts.Get(r.context(), inv.UserID)
-	if err == nil {
-		err = s.d.Actions.Follow(r.context(), acc, maker, account.FollowOptions{})
-	}
+// letIn is what follows a user's admission, at registration or at a moderator's
+// approval: the staff are told, and a user invited with autofollow follows the
+// invite's maker, as Mastodon's BootstrapTimelineService. A failure is logged: the
+// admission stands.
+func (s *Server) letIn(ctx context.Context, id shard.ID) {
+	s.notifyStaffOfSignUp(ctx, id)
+	err := s.followInviter(ctx, id)
 	if err != nil {
-		s.log.Warn("api: follow the inviter", "account", acc.ID, "invite", inv.ID, "err", err)
+		s.log.Warn("api: follow the inviter", "account", id, "err", err)
 	}
+}
+
+func (s *Server) followInviter(ctx context.Context, id shard.ID) error {
+	u, err := s.d.Accounts.User(ctx, id)
+	if err != nil || u.InviteID == 0 {
+		return err
+	}
+	inv, err := s.d.Accounts.Invite(ctx, u.InviteID)
+	if err != nil || !inv.Autofollow {
+		return err
+	}
+	acc, err := s.d.Accounts.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	maker, err := s.d.Accounts.Get(ctx, inv.UserID)
+	if err != nil {
+		return err
+	}
+	return s.d.Actions.Follow(ctx, acc, maker, account.FollowOptions{})
 }
 
 // Dates of birth are read in the forms Mastodon's clients send: ISO 8601, and the
