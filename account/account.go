@@ -183,7 +183,7 @@ func Schema() store.Schema {
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
 		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens},
-	}, append(directoryTables(), suggestTables()...)...)
+	}, append(append(directoryTables(), suggestTables()...), inviteTables()...)...)
 }
 
 // Options configure the service.

@@ -57,6 +57,10 @@ type User struct {
 	AppID shard.ID `cbor:"22,keyasint,omitempty"`
 	// DefaultQuotePolicy is who may quote the user's new posts (source.quote_policy).
 	DefaultQuotePolicy string `cbor:"23,keyasint,omitempty"`
+	// InviteID and InvitedBy name the invite the user signed up with and its maker
+	// (zero without one), as Mastodon's invite_id.
+	InviteID  shard.ID `cbor:"24,keyasint,omitempty"`
+	InvitedBy shard.ID `cbor:"25,keyasint,omitempty"`
 }
 
 // RoleID is the id of the user's role: Role when set, Owner for a user whose Admin
@@ -103,6 +107,9 @@ type Registration struct {
 	// Confirmed skips the confirmation by mail (an operator's account, as tootctl's
 	// --confirmed).
 	Confirmed bool
+	// Invite, if set, is the invite the user signs up with: a use of it is taken
+	// (ErrInviteInvalid when it expired or none is left) and the user keeps it.
+	Invite *Invite
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -182,25 +189,13 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	}
 	id := s.ids.Next()
 	now := s.opts.Now().UTC()
-	name := nameKey(r.Username, "")
-	ok, _, err := s.st.PutIfAbsent(ctx, tAccountNames, name, empty, id.Bytes(), 0)
+	release, err := s.reserve(ctx, id, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reserve username: %w", err)
-	}
-	if !ok {
-		return nil, nil, ErrUsernameTaken
-	}
-	email := []byte(strings.ToLower(r.Email))
-	ok, _, err = s.st.PutIfAbsent(ctx, tUserEmails, email, empty, id.Bytes(), 0)
-	if err != nil || !ok {
-		_ = s.st.Delete(ctx, tAccountNames, name, empty)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reserve email: %w", err)
-		}
-		return nil, nil, ErrEmailTaken
+		return nil, nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(r.Password), s.cost())
 	if err != nil {
+		release()
 		return nil, nil, fmt.Errorf("hash password: %w", err)
 	}
 	a := &Account{ID: id, Username: r.Username, CreatedAt: now, Discoverable: true, Indexable: true, Pending: r.Pending}
@@ -209,9 +204,12 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	extra = append(extra, signupMutations(id, now)...)
+	if r.Invite != nil {
+		u.InviteID, u.InvitedBy = r.Invite.ID, r.Invite.UserID
+		extra = append(extra, inviteUseMutation(r.Invite))
+	}
 	if err := s.saveBoth(ctx, a, u, extra...); err != nil {
-		_ = s.st.Delete(ctx, tAccountNames, name, empty)
-		_ = s.st.Delete(ctx, tUserEmails, email, empty)
+		release()
 		return nil, nil, err
 	}
 	s.registered(ctx, a, u.Pending)
@@ -223,6 +221,41 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 		}
 	}
 	return a, u, nil
+}
+
+// reserve takes what a registration must hold alone, for the new account id: its
+// username and email (unique), and a use of its invite. release gives them back.
+func (s *Service) reserve(ctx context.Context, id shard.ID, r Registration) (release func(), err error) {
+	name := nameKey(r.Username, "")
+	ok, _, err := s.st.PutIfAbsent(ctx, tAccountNames, name, empty, id.Bytes(), 0)
+	if err != nil {
+		return nil, fmt.Errorf("reserve username: %w", err)
+	}
+	if !ok {
+		return nil, ErrUsernameTaken
+	}
+	email := []byte(strings.ToLower(r.Email))
+	ok, _, err = s.st.PutIfAbsent(ctx, tUserEmails, email, empty, id.Bytes(), 0)
+	if err != nil || !ok {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		if err != nil {
+			return nil, fmt.Errorf("reserve email: %w", err)
+		}
+		return nil, ErrEmailTaken
+	}
+	names := func() {
+		_ = s.st.Delete(ctx, tAccountNames, name, empty)
+		_ = s.st.Delete(ctx, tUserEmails, email, empty)
+	}
+	if r.Invite == nil {
+		return names, nil
+	}
+	use, err := s.claimInvite(ctx, r.Invite, id)
+	if err != nil {
+		names()
+		return nil, err
+	}
+	return func() { use(); names() }, nil
 }
 
 func (s *Service) cost() int {

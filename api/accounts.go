@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/media"
-	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
@@ -20,33 +18,18 @@ import (
 
 func pageOf(limit int) paging.Page { return paging.Page{Limit: limit} }
 
+// register is POST /api/v1/accounts: the registration's rules are signUp's; the
+// answer is a token of the app for the new user.
 func (s *Server) register(r *req) error {
-	if !s.d.Instance.OpenRegistrations {
-		return httpErr(403, "Registrations are closed on this server")
-	}
 	app, err := s.auth.App(r.context(), r.token.ClientID)
 	if err != nil {
 		return errInvalidToken
 	}
-	signUp, err := s.d.Reports.CheckSignUp(r.context(), r.p.str("email"), s.clientAddr(r.ctx))
+	f := signUpFormOf(r.p)
+	f.AppID = app.ID
+	acc, _, err := s.signUp(r, f)
 	if err != nil {
 		return err
-	}
-	if s.d.Instance.ApprovalRequired && strings.TrimSpace(r.p.str("reason")) == "" {
-		return moderation.ReasonRequired()
-	}
-	pending := s.d.Instance.ApprovalRequired || signUp.Pending
-	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: r.p.str("username"),
-		Email: r.p.str("email"), Password: r.p.str("password"), Locale: r.p.str("locale"),
-		Reason: r.p.str("reason"), Agreement: r.p.boolean("agreement"), Pending: pending, AppID: app.ID})
-	if errors.Is(err, account.ErrConfirmationNotSent) {
-		// The account stands; the user may ask for the mail again.
-		s.log.Warn("api: sign-up confirmation not queued", "account", acc.ID, "err", err)
-	} else if err != nil {
-		return err
-	}
-	if !pending {
-		s.notifyStaffOfSignUp(r.context(), acc.ID)
 	}
 	raw, t, err := s.auth.Issue(r.context(), app, acc.ID, r.token.Scopes)
 	if err != nil {

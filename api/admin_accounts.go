@@ -30,7 +30,7 @@ func (s *Server) routeAdminAccounts() {
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Target, error) {
 			t, err := s.d.Reports.Approve(ctx, r.viewer, id, true)
 			if err == nil {
-				s.notifyStaffOfSignUp(ctx, id)
+				s.letIn(ctx, id)
 			}
 			return t, err
 		}))
@@ -67,7 +67,10 @@ func v2AccountQuery(p params) moderation.AccountQuery {
 	q.Origin, q.Status = p.str("origin"), p.str("status")
 	q.Staff = p.str("permissions") == "staff"
 	q.RoleIDs = p.list("role_ids")
-	q.Nothing = q.Nothing || p.str("invited_by") != ""
+	if by := p.str("invited_by"); by != "" {
+		id, err := shard.Parse(by)
+		q.InvitedBy, q.Nothing = id, q.Nothing || err != nil || id == 0
+	}
 	return q
 }
 

@@ -45,6 +45,7 @@ var adminRoutes = []adminRoute{
 	{"", "/api/v1/admin/roles", role.ManageRoles},
 	{"", "/api/v1/admin/warning_presets", role.ManageSettings},
 	{"", "/api/v1/admin/appeals", role.ManageAppeals},
+	{"", "/api/v1/admin/invites", role.ManageInvites},
 }
 
 // isAdminRoute reports whether path is under the admin API.

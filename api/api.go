@@ -69,6 +69,9 @@ type Instance struct {
 	// ApprovalRequired makes every new account wait for a moderator's approval, and
 	// a registration give a reason.
 	ApprovalRequired bool
+	// MinAge, if positive, is the age in years below which no one may register, as
+	// Mastodon's min_age setting: registrations must then give date_of_birth.
+	MinAge int
 	// LimitedFederation is set in limited-federation mode (only allowed domains
 	// federate), as configuration.limited_federation tells.
 	LimitedFederation bool

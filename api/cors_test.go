@@ -41,6 +41,8 @@ var sameOriginOnly = []string{
 	// the mail links' pages (confirmation, password reset), like the sign-in page
 	"GET /auth/confirmation", "GET /auth/password/new", "GET /auth/password/edit",
 	"POST /auth/password", "PUT /auth/password", "PATCH /auth/password",
+	// the sign-up form and an invite's link, like the sign-in page
+	"GET /auth/sign_up", "GET /invite/{code}", "POST /auth",
 	"GET /avatars/original/missing.png", "GET /headers/original/missing.png",
 	"POST /inbox", "POST /users/{name}/inbox", "POST /actor/inbox", // server to server
 	"GET /relay", "GET /relay/outbox", "GET /relay/followers", "GET /relay/following", "POST /relay/inbox", // relay mode, server to server

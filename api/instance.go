@@ -94,7 +94,7 @@ func (s *Server) instanceV2(r *req) error {
 		"languages":     []string{"en"},
 		"configuration": s.configuration(r.context()),
 		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": i.ApprovalRequired,
-			"message": nil, "min_age": nil, "reason_required": i.ApprovalRequired, "url": nil},
+			"message": nil, "min_age": minAge(i.MinAge), "reason_required": i.ApprovalRequired, "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
 		"contact":      map[string]any{"email": i.ContactEmail, "account": nil},
 		"rules":        rules,
@@ -126,13 +126,17 @@ func (s *Server) instanceV1(r *req) error {
 	if err != nil {
 		return err
 	}
+	invites, err := s.invitesEnabled(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"uri": i.Domain, "title": i.Title, "short_description": i.Description, "description": i.Description,
 		"email": i.ContactEmail, "version": i.Version,
 		"urls":      map[string]any{"streaming_api": "ws" + i.Scheme[4:] + "://" + i.Domain},
 		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
 		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
-		"registrations": i.OpenRegistrations, "approval_required": i.ApprovalRequired, "invites_enabled": false,
+		"registrations": i.OpenRegistrations, "approval_required": i.ApprovalRequired, "invites_enabled": invites,
 		"configuration": cfg, "contact_account": nil, "rules": rules,
 	})
 }
@@ -185,3 +189,11 @@ func (s *Server) missingImage(r *req) error {
 }
 
 func emptyList(r *req) error { return r.json([]any{}) }
+
+// minAge is registrations.min_age: null without a minimum age.
+func minAge(years int) any {
+	if years <= 0 {
+		return nil
+	}
+	return years
+}

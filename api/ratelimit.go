@@ -127,7 +127,7 @@ func (l *limiter) check(r *req) error {
 	}
 	method, path := string(r.ctx.Method()), string(r.ctx.Path())
 	switch {
-	case method == "POST" && path == "/api/v1/accounts":
+	case method == "POST" && (path == "/api/v1/accounts" || path == "/auth"):
 		return l.apply(r, throttleSignUp, throttleIP(r))
 	case method == "POST" && (path == "/oauth/authorize" || path == "/auth/password"):
 		return nil

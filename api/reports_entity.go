@@ -53,6 +53,7 @@ type AdminAccount struct {
 	IPs           []any    `json:"ips"`
 	Locale        *string  `json:"locale"`
 	InviteRequest *string  `json:"invite_request"`
+	InvitedBy     *string  `json:"invited_by_account_id"`
 	Role          *Role    `json:"role"`
 	Confirmed     bool     `json:"confirmed"`
 	Approved      bool     `json:"approved"`
@@ -204,6 +205,9 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 			e.Confirmed, e.Approved, e.Disabled = !u.Unconfirmed, !u.Pending, u.Disabled
 			if u.Reason != "" {
 				e.InviteRequest = ptr(u.Reason)
+			}
+			if u.InvitedBy != 0 {
+				e.InvitedBy = ptr(u.InvitedBy.String())
 			}
 		} else {
 			e.Domain = ptr(a.Domain)

@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/markers", user("write:statuses"), s.setMarkers)
 	s.routeReports()
 	s.routeEmails()
+	s.routeInvites()
 	s.routeRules()
 	s.routeAdminAccounts()
 	s.routeWarningPresets()

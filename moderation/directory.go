@@ -40,8 +40,10 @@ type AccountQuery struct {
 	Staff bool
 	// RoleIDs keeps local users with one of these roles.
 	RoleIDs []string
+	// InvitedBy keeps local users who signed up with an invite of this account.
+	InvitedBy shard.ID
 	// Nothing keeps no account at all: a filter Herd knows no account can meet (an
-	// IP address: none are kept; invited_by: there are no invites).
+	// IP address: none are kept; an invited_by that is not an id).
 	Nothing bool
 }
 
@@ -73,6 +75,8 @@ func (q AccountQuery) matches(t *Target) bool {
 	case q.Staff && (u == nil || u.RoleID() == role.Everyone):
 		return false
 	case len(q.RoleIDs) > 0 && (u == nil || !slices.Contains(q.RoleIDs, RoleOf(u))):
+		return false
+	case q.InvitedBy != 0 && (u == nil || u.InvitedBy != q.InvitedBy):
 		return false
 	}
 	switch q.Status {

@@ -39,6 +39,10 @@ type Config struct {
 	// Registrations: "open" (default), "approval" (every new account waits for a
 	// moderator's approval, and gives a reason) or "closed".
 	Registrations string `toml:"registrations" help:"open, approval or closed (default open)"`
+	// RegistrationsMinAge, if positive, is the age in years below which no one may
+	// register (Mastodon's min_age): registrations must give their date of birth,
+	// which is not kept.
+	RegistrationsMinAge int `toml:"registrations_min_age" help:"minimum age in years to register; registrations then give date_of_birth (default 0: none)"`
 	// MaxCharacters is the status length limit; default 500.
 	MaxCharacters int `toml:"max_characters" help:"status length limit (default 500)"`
 	// HotFollowers is the follower count above which posts are merged into homes at
@@ -225,6 +229,9 @@ func (c Config) Validate() error {
 	}
 	if c.Registrations != "open" && c.Registrations != "approval" && c.Registrations != "closed" {
 		errs = append(errs, fmt.Errorf("registrations %q must be open, approval or closed", c.Registrations))
+	}
+	if c.RegistrationsMinAge < 0 {
+		errs = append(errs, fmt.Errorf("registrations_min_age %d must not be negative", c.RegistrationsMinAge))
 	}
 	if c.NodeID < 0 || c.NodeID > 255 {
 		errs = append(errs, fmt.Errorf("node_id %d must be 0-255", c.NodeID))

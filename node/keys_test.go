@@ -88,6 +88,9 @@ func TestLoadConfigRefuses(t *testing.T) {
 			[]string{"--resolve-budget", "resolve_budget"}},
 		{"invalid setting", Sources{Flags: map[string]string{"registrations": "maybe"}},
 			[]string{"registrations", "maybe"}},
+		{"negative minimum age", Sources{Getenv: func(k string) string {
+			return map[string]string{"HERD_REGISTRATIONS_MIN_AGE": "-2"}[k]
+		}}, []string{"registrations_min_age", "-2"}},
 		{"ratio out of range", Sources{Flags: map[string]string{"tracing.sample": "1.5"}},
 			[]string{"tracing.sample", "1.5"}},
 		{"ratio that does not parse", Sources{Flags: map[string]string{"tracing.sample": "half"}},

@@ -358,6 +358,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
+			MinAge:            cfg.RegistrationsMinAge,
 			LimitedFederation: cfg.LimitedFederation,
 			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
