@@ -23,7 +23,8 @@ type refetch struct {
 // returned as it is. A file that cannot be fetched or made is recorded so
 // (CacheFailed: it is then shown at its server, under remote_url, and not fetched
 // again), and answered ErrNotFound, as is a local attachment, one of unknown type, one
-// of a server whose media are rejected, or any when the service fetches nothing.
+// of a server whose media are rejected, or any when the service fetches nothing (which
+// records it so too).
 //
 // Views that ask at once on this node share one fetch. Nodes of a cluster do not
 // coordinate: two nodes asked at the same moment may each fetch the file, and write the
@@ -74,6 +75,12 @@ func (s *Service) refetchOne(ctx context.Context, id shard.ID) (*Attachment, err
 	}
 	if a.Cached() {
 		return a, nil
+	}
+	if s.opts.HTTP == nil && a.CacheFailed == "" { // media.no_cache since it was pruned
+		a.CacheFailed = "remote media are not fetched"
+		if err := s.save(ctx, a); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.cache(ctx, a); err != nil {
 		return nil, err

@@ -142,3 +142,21 @@ func fileOf(t *testing.T, r rig, id shard.ID) []byte {
 	}
 	return b
 }
+
+// TestRefetchWithoutFetching: a service that fetches no remote media (media.no_cache)
+// answers a view not found and records why, so that the attachment is shown at its
+// server.
+func TestRefetchWithoutFetching(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	ids, err := r.svc.AddRemote(ctx, 7, 700, []media.Remote{{URL: "https://example.net/beach.jpg", MediaType: "image/jpeg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := r.svc.Refetch(ctx, ids[0]); !errors.Is(err, media.ErrNotFound) {
+		t.Fatalf("refetch without a client: %+v, %v", a, err)
+	}
+	if a, err := r.svc.Get(ctx, ids[0]); err != nil || a.CacheFailed == "" || a.Cached() || a.Pruned() {
+		t.Fatalf("attachment after the refetch: %+v, %v", a, err)
+	}
+}
