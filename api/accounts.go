@@ -100,7 +100,7 @@ func (s *Server) applyProfile(r *req, u account.ProfileUpdate) error {
 		now *string
 	}{{before.AvatarKey, u.AvatarKey}, {before.HeaderKey, u.HeaderKey}} {
 		if replaced.now != nil && replaced.old != "" {
-			if err := s.d.Media.DeleteFile(r.context(), replaced.old); err != nil {
+			if err := s.d.Media.DeletePicture(r.context(), replaced.old); err != nil {
 				s.log.Warn("api: replaced picture left in the media store", "key", replaced.old, "err", err)
 			}
 		}

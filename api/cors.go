@@ -28,9 +28,10 @@ var corsResources = []corsResource{
 	{exact("/oauth/token"), "POST"},
 	{exact("/oauth/revoke"), "POST"},
 	{exact("/oauth/userinfo"), "GET, POST"},
-	{oneSegment("/@"), "GET"},      // profile, as JSON-LD to an ActivityPub client
-	{oneSegment("/users/"), "GET"}, // actor document
-	{prefix("/system/"), "GET"},    // media files, as Mastodon's web server serves them
+	{oneSegment("/@"), "GET"},        // profile, as JSON-LD to an ActivityPub client
+	{oneSegment("/users/"), "GET"},   // actor document
+	{prefix("/system/"), "GET"},      // media files, as Mastodon's web server serves them
+	{prefix("/media_proxy/"), "GET"}, // pruned remote media, redirected to /system/
 }
 
 // corsExpose are the response headers scripts may read: paging, rate limits and the

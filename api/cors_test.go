@@ -27,7 +27,8 @@ func crossOrigin(method, route string) bool {
 	case route == "/oauth/userinfo":
 		return method == "GET" || method == "POST"
 	case strings.HasPrefix(route, "/.well-known/"), strings.HasPrefix(route, "/nodeinfo/"),
-		route == "/{handle}", route == "/users/{name}", strings.HasPrefix(route, "/system/"):
+		route == "/{handle}", route == "/users/{name}", strings.HasPrefix(route, "/system/"),
+		strings.HasPrefix(route, "/media_proxy/"):
 		return method == "GET"
 	}
 	return false

@@ -41,7 +41,8 @@ const mediaPrefix = "/system/"
 
 // attachment renders an attachment; a file is at the configured public URL, or
 // served by the node under /system/; a remote attachment's files are its server's
-// until they are cached here (remote_url is then where its server serves it).
+// until they are cached here (remote_url is then where its server serves it), and at
+// /media_proxy/ once the cache is pruned, which fetches them again.
 func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 	out := &MediaAttachment{ID: a.ID.String(), Type: string(a.Kind), Meta: a.Meta}
 	if a.Description != "" {
@@ -52,6 +53,13 @@ func (s *Server) attachment(a *media.Attachment) *MediaAttachment {
 	}
 	if !a.Local() {
 		out.RemoteURL = ptr(a.RemoteURL)
+	}
+	if a.Pruned() { // fetched again when viewed, as Mastodon's media proxy URLs
+		out.URL = ptr(s.mediaProxyURL(a.ID, "original"))
+		if a.Kind != media.Audio || a.RemoteThumbnail != "" {
+			out.PreviewURL = ptr(s.mediaProxyURL(a.ID, "small"))
+		}
+		return out
 	}
 	if !a.Local() && !a.Cached() {
 		out.URL = ptr(a.RemoteURL)

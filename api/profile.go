@@ -56,11 +56,11 @@ func (s *Server) getProfile(r *req) error {
 		AttributionDomains: nonNil(me.AttributionDomains), FeaturedTags: make([]*FeaturedTag, len(fs))}
 	if me.AvatarKey != "" && s.d.Media != nil {
 		out.Avatar = ptr(s.d.Media.FileURL(me.AvatarKey))
-		out.AvatarStatic = out.Avatar
+		out.AvatarStatic = ptr(s.d.Media.FileURL(media.StaticKey(me.AvatarKey)))
 	}
 	if me.HeaderKey != "" && s.d.Media != nil {
 		out.Header = ptr(s.d.Media.FileURL(me.HeaderKey))
-		out.HeaderStatic = out.Header
+		out.HeaderStatic = ptr(s.d.Media.FileURL(media.StaticKey(me.HeaderKey)))
 	}
 	for i := range fs {
 		out.FeaturedTags[i] = s.featuredTag(me.Acct(), &fs[i])
@@ -98,7 +98,7 @@ func (s *Server) removePicture(kind media.Picture) handlerFunc {
 		if _, err := s.d.Actions.UpdateProfile(r.context(), r.viewer, u, s.d.Render); err != nil {
 			return err
 		}
-		if err := s.d.Media.DeleteFile(r.context(), old); err != nil {
+		if err := s.d.Media.DeletePicture(r.context(), old); err != nil {
 			s.log.Warn("api: removed picture left in the media store", "key", old, "err", err)
 		}
 		return s.verifyCredentials(r)

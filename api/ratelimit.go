@@ -3,6 +3,7 @@ package api
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -120,7 +121,8 @@ func (l *limiter) apply(r *req, t throttle, key string) error { return l.count(t
 
 // check applies the general limits to a request: per token when it carries a valid
 // one, else per IP, which is how requests with an invalid token are counted too.
-// Registrations have their own budget per IP; sign-in attempts are counted by signIn.
+// Registrations have their own budget per IP, as have the views of /media_proxy/
+// (which may fetch files from other servers); sign-in attempts are counted by signIn.
 func (l *limiter) check(r *req) error {
 	if l.perWindow < 0 {
 		return nil
@@ -129,6 +131,8 @@ func (l *limiter) check(r *req) error {
 	switch {
 	case method == "POST" && (path == "/api/v1/accounts" || path == "/auth"):
 		return l.apply(r, throttleSignUp, throttleIP(r))
+	case strings.HasPrefix(path, mediaProxyPrefix):
+		return l.apply(r, throttleMediaProxy, throttleIP(r))
 	case method == "POST" && (path == "/oauth/authorize" || path == "/auth/password"):
 		return nil
 	case r.token != nil:

@@ -136,3 +136,27 @@ func TestSignInAttemptsPerAccount(t *testing.T) {
 	clk.Advance(time.Hour)
 	signIn(t, c, "alice", "correct horse battery", 200)
 }
+
+// TestMediaProxyPerIP: 30 views of /media_proxy/ per IP in 10 minutes (Mastodon's
+// throttle_media_proxy), apart from the API budget; the 31st meets 429; the next
+// window lets it through.
+func TestMediaProxyPerIP(t *testing.T) {
+	clk := newClock()
+	c := limited(t, 1000, clk)
+	for i := range 30 {
+		r := c.Do("GET", "/media_proxy/1/original", "", nil)
+		if r.Code != 404 || r.Header.Get("X-RateLimit-Limit") != "30" || r.Header.Get("X-RateLimit-Remaining") != fmt.Sprint(29-i) {
+			t.Fatalf("view %d: %d %v", i, r.Code, r.Header)
+		}
+	}
+	if r := c.Do("GET", "/media_proxy/1/small", "", nil); r.Code != 429 {
+		t.Fatalf("over the limit: %d %s", r.Code, r.Body)
+	}
+	if r := c.Do("GET", "/api/v1/timelines/public", "", nil); r.Code != 200 || r.Header.Get("X-RateLimit-Limit") != "1000" {
+		t.Fatalf("the API budget after the views: %d %v", r.Code, r.Header)
+	}
+	clk.Advance(10 * time.Minute)
+	if r := c.Do("GET", "/media_proxy/1/original", "", nil); r.Code != 404 {
+		t.Fatalf("next window: %d %s", r.Code, r.Body)
+	}
+}

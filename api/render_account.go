@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/text"
 )
@@ -104,24 +105,25 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 	} else {
 		out.URL, out.URI = remoteLinks(a.URL, a.URI, s.baseURL()+"/@"+a.Acct())
 	}
-	if a.AvatarKey != "" && s.d.Media != nil {
-		out.Avatar = s.d.Media.FileURL(a.AvatarKey)
+	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
+	if a.AvatarKey != "" && s.d.Media != nil { // an animated one has a still picture beside it
+		out.Avatar, out.AvatarStatic = s.d.Media.FileURL(a.AvatarKey), s.d.Media.FileURL(media.StaticKey(a.AvatarKey))
 	}
 	if a.HeaderKey != "" && s.d.Media != nil {
-		out.Header = s.d.Media.FileURL(a.HeaderKey)
+		out.Header, out.HeaderStatic = s.d.Media.FileURL(a.HeaderKey), s.d.Media.FileURL(media.StaticKey(a.HeaderKey))
 	}
 	if out.Avatar == "" {
-		out.Avatar = s.baseURL() + missingAvatar
+		out.Avatar, out.AvatarStatic = s.baseURL()+missingAvatar, s.baseURL()+missingAvatar
 	}
 	if out.Header == "" {
-		out.Header = s.baseURL() + missingHeader
+		out.Header, out.HeaderStatic = s.baseURL()+missingHeader, s.baseURL()+missingHeader
 	}
 	if a.Suspended { // as Mastodon shows an unavailable account
 		out.DisplayName, out.Note, out.Fields, out.Locked, out.Bot = "", "", []Field{}, false, false
 		out.Avatar, out.Header = s.baseURL()+missingAvatar, s.baseURL()+missingHeader
+		out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
 		out.AvatarDescription, out.HeaderDescription = "", ""
 	}
-	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
 	if !last.IsZero() {
 		out.LastStatusAt = ptr(last.Format("2006-01-02"))
 	}

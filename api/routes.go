@@ -120,6 +120,8 @@ func (s *Server) routes() {
 	s.handle("PUT", "/api/v1/media/{id}", user("write:media"), s.updateMedia)
 	s.handle("DELETE", "/api/v1/media/{id}", user("write:media"), removeOwn(s.d.Media.Delete))
 	s.router.GET(mediaPrefix+"{key:*}", s.serveFile)
+	s.handle("GET", mediaProxyPrefix+"{id}", public, s.mediaProxy)
+	s.handle("GET", mediaProxyPrefix+"{id}/{style:*}", public, s.mediaProxy)
 	s.routeScheduled()
 	s.handle("GET", "/api/v1/polls/{id}", open("read:statuses"), s.getPoll)
 	s.handle("POST", "/api/v1/polls/{id}/votes", user("write:statuses"), s.vote)

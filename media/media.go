@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/herd-social/herd/blob"
@@ -103,10 +104,20 @@ type Attachment struct {
 	// RemoteThumbnail is a remote attachment's custom preview, where its server
 	// serves it.
 	RemoteThumbnail string `cbor:"23,keyasint,omitempty"`
+	// PrunedAt is when the cached files of a remote attachment were last removed
+	// (PruneCache); they are fetched again when it is next viewed (Refetch).
+	PrunedAt time.Time `cbor:"24,keyasint,omitempty"`
 }
 
 // Cached reports whether a remote attachment's files are kept here.
 func (a *Attachment) Cached() bool { return !a.Local() && a.Original.Key != "" }
+
+// Pruned reports whether a remote attachment's cached files were removed, and are
+// to be fetched again when it is viewed (Refetch): it was cached, then pruned, and no
+// fetch since has failed.
+func (a *Attachment) Pruned() bool {
+	return !a.Local() && !a.Cached() && !a.PrunedAt.IsZero() && a.CacheFailed == ""
+}
 
 // idleSince is when the attachment was last without a status: uploaded or released.
 func (a *Attachment) idleSince() time.Time {
@@ -208,6 +219,12 @@ type Service struct {
 	ids   *shard.Generator
 	proc  *mediaproc.Processor
 	opts  Options
+	// refetches are the fetches of pruned attachments' files under way on this node,
+	// by id: one at a time each, the views that ask meanwhile waiting for its outcome.
+	refetches struct {
+		sync.Mutex
+		m map[shard.ID]*refetch
+	}
 }
 
 // New returns a service, or the error of the processing options.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/herd-social/herd/mediaproc"
 	"github.com/herd-social/herd/shard"
@@ -24,9 +25,11 @@ var (
 
 // StorePicture makes an avatar or header of an upload (upright, without metadata, cut
 // and scaled to its size) and stores it under a key of its own, which it returns: the
-// account names it, and a cached copy of the picture before never stands for it.
+// account names it, and a cached copy of the picture before never stands for it. An
+// animated GIF stays animated (a GIF, as Mastodon keeps animated avatars), its first
+// frame stored as a PNG under StaticKey(key) for avatar_static and header_static.
 func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Picture, data []byte) (string, error) {
-	f, err := s.proc.Picture(data, kind.w, kind.h)
+	f, static, err := s.proc.PictureFiles(data, kind.w, kind.h)
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
 		return "", invalid("%s file size must be less than %d MB", kind.field, s.proc.MaxBytes()>>20)
@@ -36,10 +39,35 @@ func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Pictu
 		return "", invalid("%s could not be processed", kind.field)
 	}
 	key := "accounts/" + kind.name + "/" + account.String() + "/" + s.ids.Next().String() + f.Extension
+	if static.Data != nil {
+		if err := s.files.Put(ctx, StaticKey(key), bytes.NewReader(static.Data), int64(len(static.Data)), static.ContentType); err != nil {
+			return "", fmt.Errorf("store %s: %w", StaticKey(key), err)
+		}
+	}
 	if err := s.files.Put(ctx, key, bytes.NewReader(f.Data), int64(len(f.Data)), f.ContentType); err != nil {
 		return "", fmt.Errorf("store %s: %w", key, err)
 	}
 	return key, nil
+}
+
+// StaticKey is the key of the still picture of an account picture stored under key:
+// of an animated one (a GIF: StorePicture makes every still picture a PNG or JPEG), its
+// first frame, stored beside it; of any other, the picture itself.
+func StaticKey(key string) string {
+	if base, ok := strings.CutSuffix(key, ".gif"); ok {
+		return base + "-static.png"
+	}
+	return key
+}
+
+// DeletePicture removes an account picture no longer named, and its still picture.
+func (s *Service) DeletePicture(ctx context.Context, key string) error {
+	if static := StaticKey(key); static != key {
+		if err := s.DeleteFile(ctx, static); err != nil {
+			return err
+		}
+	}
+	return s.DeleteFile(ctx, key)
 }
 
 // DeleteFile removes a stored file no longer named, such as a replaced picture.

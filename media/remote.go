@@ -125,7 +125,7 @@ func (s *Service) download(ctx context.Context, u string) ([]byte, error) {
 // cached saves a remote attachment whose files were just made, and notes the hour,
 // for PruneCache.
 func (s *Service) cached(ctx context.Context, a *Attachment) error {
-	a.CachedAt = s.opts.Now().UTC()
+	a.CachedAt, a.PrunedAt = s.opts.Now().UTC(), time.Time{}
 	b, err := store.Marshal(a)
 	if err != nil {
 		return err
@@ -144,8 +144,8 @@ func (s *Service) cached(ctx context.Context, a *Attachment) error {
 const pruneLookback = 90 * 24 * time.Hour
 
 // PruneCache removes the files of remote attachments cached more than age ago, as
-// Mastodon's `tootctl media remove --days`: the attachments are then served from
-// their servers again. It returns how many it let go.
+// Mastodon's `tootctl media remove --days`: their files are then fetched again when
+// they are next viewed (Refetch). It returns how many it let go.
 func (s *Service) PruneCache(ctx context.Context, age time.Duration) (int, error) {
 	end := s.opts.Now().Add(-age)
 	n := 0
@@ -173,8 +173,8 @@ func (s *Service) PruneCache(ctx context.Context, age time.Duration) (int, error
 	return n, nil
 }
 
-// uncache removes the files of a cached remote attachment, which is then served from
-// its server.
+// uncache removes the files of a cached remote attachment, which are fetched again
+// when it is next viewed (Refetch).
 func (s *Service) uncache(ctx context.Context, a *Attachment) error {
 	for _, key := range []string{a.Original.Key, a.Small.Key, a.Thumbnail.Key} {
 		if err := s.DeleteFile(ctx, key); err != nil {
@@ -182,6 +182,7 @@ func (s *Service) uncache(ctx context.Context, a *Attachment) error {
 		}
 	}
 	a.Original, a.Small, a.Thumbnail, a.CachedAt = File{}, File{}, File{}, time.Time{}
+	a.PrunedAt = s.opts.Now().UTC()
 	return s.save(ctx, a)
 }
 

@@ -72,12 +72,8 @@ type animation struct {
 // them and their area within the limits, and re-encodes them, which drops comments and application extensions but the
 // loop count: XMP, and any location it holds, among them.
 func (p *Processor) decodeAnimation(data []byte, frames, area int) (animation, error) {
-	if frames > p.opts.MaxFrames {
-		return animation{}, fmt.Errorf("%w: the animation has %d frames, more than %d", ErrTooLarge, frames, p.opts.MaxFrames)
-	}
-	if area > p.opts.MaxAnimationPixels {
-		return animation{}, fmt.Errorf("%w: the frames of the animation have %d pixels, more than %d",
-			ErrTooLarge, area, p.opts.MaxAnimationPixels)
+	if err := p.checkAnimation(frames, area); err != nil {
+		return animation{}, err
 	}
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
@@ -94,4 +90,17 @@ func (p *Processor) decodeAnimation(data []byte, frames, area int) (animation, e
 		d += time.Duration(delay) * 10 * time.Millisecond
 	}
 	return animation{gif: out.Bytes(), first: first, duration: d}, nil
+}
+
+// checkAnimation refuses an animation of more than MaxFrames frames, or whose frames
+// hold more than MaxAnimationPixels pixels, before they are decoded.
+func (p *Processor) checkAnimation(frames, area int) error {
+	if frames > p.opts.MaxFrames {
+		return fmt.Errorf("%w: the animation has %d frames, more than %d", ErrTooLarge, frames, p.opts.MaxFrames)
+	}
+	if area > p.opts.MaxAnimationPixels {
+		return fmt.Errorf("%w: the frames of the animation have %d pixels, more than %d",
+			ErrTooLarge, area, p.opts.MaxAnimationPixels)
+	}
+	return nil
 }

@@ -49,7 +49,7 @@ type MediaConfig struct {
 	// S3CreateBucket creates the bucket at start when it is missing.
 	S3CreateBucket bool `toml:"s3_create_bucket" help:"create the S3 bucket at start if missing"`
 	// CacheDays is how many days the cached files of remote attachments are kept
-	// before the sweep removes them (they are then served from their servers again),
+	// before the sweep removes them (they are then fetched again when viewed),
 	// as Mastodon's `tootctl media remove --days`; 0 keeps them.
 	CacheDays int `toml:"cache_days" help:"days remote media files are kept cached (0: always)"`
 	// NoCache leaves the files of remote attachments at their servers.
