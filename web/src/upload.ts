@@ -3,6 +3,7 @@
 // /api/v1/media/:id until its url is set. XMLHttpRequest, not fetch, because only it
 // reports the upload's progress.
 import type { MediaAttachment } from "./entities";
+import { focusParam, type Focus } from "./focus";
 
 const pollMs = 500;
 const maxPolls = 120;
@@ -26,14 +27,19 @@ export async function uploadMedia(file: File, token: string, progress: (share: n
   return media;
 }
 
-/** Sets an attachment's alt text (before the status that carries it is posted). */
-export async function describeMedia(id: string, description: string, token: string): Promise<void> {
+/** Sets an attachment's alt text and focal point (before the status that carries it is posted). */
+export async function describeMedia(id: string, change: { description?: string; focus?: Focus }, token: string): Promise<void> {
   const res = await fetch(`/api/v1/media/${encodeURIComponent(id)}`, {
     method: "PUT",
     headers: { ...auth(token), "Content-Type": "application/json" },
-    body: JSON.stringify({ description }),
+    body: JSON.stringify(describeBody(change)),
   });
   if (!res.ok) throw new UploadError(`the description was not saved: ${res.status}`);
+}
+
+/** The body of PUT /api/v1/media/:id: only what is set (the focus as "x,y"). */
+export function describeBody({ description, focus }: { description?: string; focus?: Focus }): { description?: string; focus?: string } {
+  return { ...(description !== undefined ? { description } : {}), ...(focus ? { focus: focusParam(focus) } : {}) };
 }
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}`, Accept: "application/json" });

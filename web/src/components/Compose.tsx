@@ -2,8 +2,8 @@
 // post it answers, a reply (reply.ts says how it starts). The limit
 // is the instance's max_characters, counted in code points (Mastodon counts URLs as
 // 23 characters; this count does not, so it errs on the safe side). Up to four
-// images, picked or pasted, upload at once (upload.ts) and take their alt text before
-// posting; or the post carries a poll. Not both: Mastodon refuses it.
+// images, picked or pasted, upload at once (upload.ts) and take their alt text and
+// focal point (a click on the preview, focus.ts) before posting; or the post carries a poll. Not both: Mastodon refuses it.
 // Given a post of one's own to edit, it starts from the post's text as written and
 // saves it in place: its warning and text change, its media stay unless removed, its
 // poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
@@ -96,9 +96,13 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
     if (!canPost || !token) return;
     setSaving(true);
     try {
-      // Alt text typed after the upload is saved on the attachment before it is posted.
-      const described = ready.filter((d) => !d.kept && d.description.trim() !== "");
-      await Promise.all(described.map((d) => describeMedia(d.media!.id, d.description.trim(), token)));
+      // Alt text typed and the focal point picked after the upload are saved on the attachment before it is posted.
+      const described = ready.filter((d) => !d.kept && (d.description.trim() !== "" || d.focus));
+      await Promise.all(
+        described.map((d) =>
+          describeMedia(d.media!.id, { ...(d.description.trim() !== "" ? { description: d.description.trim() } : {}), focus: d.focus }, token),
+        ),
+      );
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
       return;
@@ -173,6 +177,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
       <MediaDrafts
         drafts={drafts}
         change={(key, description) => patch(key, { description })}
+        focus={(key, focus) => patch(key, { focus })}
         remove={(key) => setDrafts((ds) => ds.filter((d) => d.key !== key))}
       />
       {poll ? <PollEditor poll={poll} change={setPoll} /> : null}
