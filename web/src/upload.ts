@@ -1,4 +1,4 @@
-// One image's upload, as Mastodon's web app does it: POST /api/v2/media with the
+// One file's upload (an image, a video, audio), as Mastodon's web app does it: POST /api/v2/media with the
 // file, whose answer is 200 once processed or 202 while it is processed; then GET
 // /api/v1/media/:id until its url is set. XMLHttpRequest, not fetch, because only it
 // reports the upload's progress.
@@ -6,7 +6,10 @@ import type { MediaAttachment } from "./entities";
 import { focusParam, type Focus } from "./focus";
 
 const pollMs = 500;
-const maxPolls = 120;
+// Five minutes: a video is transcoded before it can be posted.
+const maxPolls = 600;
+/** The share of the progress the upload itself counts for; the rest is the server's processing. */
+export const sentShare = 0.9;
 
 export class UploadError extends Error {}
 
@@ -51,10 +54,11 @@ function send(file: File, token: string, progress: (share: number) => void): Pro
     for (const [k, v] of Object.entries(auth(token))) xhr.setRequestHeader(k, v);
     // The last tenth is the server's processing, reported when it is done.
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) progress((e.loaded / e.total) * 0.9);
+      if (e.lengthComputable) progress((e.loaded / e.total) * sentShare);
     };
     xhr.onerror = () => reject(new UploadError(`${file.name}: network error`));
     xhr.onload = () => {
+      progress(sentShare);
       let body: (MediaAttachment & { error?: string }) | null = null;
       try {
         body = JSON.parse(xhr.responseText) as MediaAttachment & { error?: string };

@@ -1,15 +1,18 @@
-// The compose box's attachments: each picked or pasted image with its upload's
-// progress, then its preview (a click on it picks the focal point, marked by a dot),
+// The compose box's attachments: each picked or pasted file with its upload's
+// progress, then "Processing…" until the server has processed it, then its preview (a click on it picks the focal point, marked by a dot),
 // an alt text field and a Remove button; and the poll
 // editor (2 to 4 options, its length, one or several choices).
 import type { MouseEvent } from "react";
 import type { MediaAttachment } from "../entities";
 import { focusOfClick, focusPosition, type Focus } from "../focus";
+import { sentShare } from "../upload";
 import { maxPollOptions, minPollOptions, pollExpiries, type DraftPoll } from "../compose";
 
 export interface Draft {
   key: string;
   name: string;
+  /** "image", "video", "audio" (a file's), or an attachment's type. */
+  kind: string;
   progress: number;
   media?: MediaAttachment;
   error?: string;
@@ -33,12 +36,15 @@ export function MediaDrafts({ drafts, change, focus, remove }: MediaDraftsProps)
     <ul className="drafts" aria-label="Attachments">
       {drafts.map((d) => (
         <li key={d.key}>
-          {d.media?.preview_url && !d.kept ? (
+          {d.media?.preview_url && !d.kept && d.kind === "image" ? (
             <FocalPoint draft={d} pick={(f) => focus(d.key, f)} />
           ) : d.media?.preview_url ? (
             <img src={d.media.preview_url} alt="" width={64} height={64} />
           ) : (
-            <span className="muted">{d.name}</span>
+            <span className="muted">
+              {d.name}
+              {d.kind !== "image" ? ` (${d.kind})` : ""}
+            </span>
           )}
           <div className="draft-body">
             {d.error ? (
@@ -49,12 +55,18 @@ export function MediaDrafts({ drafts, change, focus, remove }: MediaDraftsProps)
               <input
                 type="text"
                 aria-label={`Alt text for ${d.name}`}
-                placeholder="Describe the image for people who cannot see it"
+                placeholder={d.kind === "audio" ? "Describe it for people who cannot hear it" : "Describe it for people who cannot see it"}
                 value={d.description}
                 onChange={(e) => change(d.key, e.target.value)}
               />
-            ) : (
+            ) : d.progress < sentShare ? (
               <progress aria-label={`Uploading ${d.name}`} max={1} value={d.progress} />
+            ) : (
+              // Sent: the server is processing it (a video's takes a while); posting waits.
+              <span className="processing" role="status">
+                <progress aria-label={`Processing ${d.name}`} />
+                Processing…
+              </span>
             )}
           </div>
           <button type="button" aria-label={`Remove ${d.name}`} onClick={() => remove(d.key)}>

@@ -8,6 +8,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { listKind } from "../api";
 import type { List } from "../entities";
 import {
+  type ListSettings,
   listPath,
   repliesPolicies,
   useChangeListSettingsMutation,
@@ -98,7 +99,7 @@ export function ListPage() {
   return (
     <>
       {list ? <ListHead key={list.id} list={list} /> : <h1>List</h1>}
-      {list ? <ListSettingsForm list={list} /> : null}
+      {list ? <ListSettingsForm key={list.id} list={list} /> : null}
       <Members id={id} />
       <Timeline key={kind} kind={kind} />
     </>
@@ -147,14 +148,20 @@ function ListHead({ list }: { list: List }) {
 // As Mastodon's web app shows them: a toggle and a choice, each saved when changed.
 function ListSettingsForm({ list }: { list: List }) {
   const [save, { isLoading, isError }] = useChangeListSettingsMutation();
-  const settings = { replies_policy: list.replies_policy, exclusive: list.exclusive ?? false };
+  const saved: ListSettings = { replies_policy: list.replies_policy, exclusive: list.exclusive ?? false };
+  // Shown as chosen at once; back to what the server has if it is not saved.
+  const [settings, setSettings] = useState(saved);
+  const change = async (next: ListSettings) => {
+    setSettings(next);
+    if ("error" in (await save({ id: list.id, settings: next }))) setSettings(saved);
+  };
   return (
     <fieldset className="list-settings" aria-label="List settings" disabled={isLoading}>
       <label>
         <input
           type="checkbox"
           checked={settings.exclusive}
-          onChange={(e) => void save({ id: list.id, settings: { ...settings, exclusive: e.target.checked } })}
+          onChange={(e) => void change({ ...settings, exclusive: e.target.checked })}
         />{" "}
         Hide these posts from home
       </label>
@@ -166,7 +173,7 @@ function ListSettingsForm({ list }: { list: List }) {
               type="radio"
               name={`replies-${list.id}`}
               checked={settings.replies_policy === p.value}
-              onChange={() => void save({ id: list.id, settings: { ...settings, replies_policy: p.value } })}
+              onChange={() => void change({ ...settings, replies_policy: p.value })}
             />{" "}
             {p.label}
           </label>
