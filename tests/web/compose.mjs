@@ -1,26 +1,35 @@
 // The compose box's images and polls, as steps of e2e.mjs (which passes its page,
 // people and helpers): ada picks two images, removes one, gives the other alt text
-// and posts it, and the post shows the image with that alt text; she drafts a poll
-// (no images then), posts it, votes in bob's poll in the page, and sees bob's vote
-// in hers. Run while ada is signed in.
+// and a focal point (a click on its preview) and posts it, and the post shows the
+// image with that alt text; she drafts a poll (no images then), posts it, votes in
+// bob's poll in the page, and sees bob's vote in hers. Run while ada is signed in.
 
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+
+const near = (v, want) => Math.abs(v - want) <= 0.03;
 
 export async function composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems }) {
   const box = () => page.getByRole("form", { name: "New post" });
 
   const alt = `a red dot on white ${nonce}`;
   const withImage = `a picture from ada ${nonce}`;
-  await step("compose uploads two images, one removed, the other given alt text; the post shows it with that alt text", async () => {
+  await step("compose uploads two images, one removed, the other given alt text and a focal point; the post shows it with that alt text", async () => {
     await page.goto(`${base}/web/home`);
-    await box().getByLabel("Add images").setInputFiles([
+    await box().getByLabel("Add media").setInputFiles([
       { name: "dot.png", mimeType: "image/png", buffer: png },
       { name: "other.png", mimeType: "image/png", buffer: png },
     ]);
     await box().getByRole("textbox", { name: "Alt text for other.png" }).waitFor();
     await box().getByRole("button", { name: "Remove other.png" }).click();
     await box().getByRole("textbox", { name: "Alt text for dot.png" }).fill(alt);
+    // The preview is 96 pixels square: a click three quarters right and a quarter down is 0.5,0.5 (y up).
+    await box().getByRole("button", { name: "Focal point of dot.png: pick it" }).click({ position: { x: 72, y: 24 } });
+    // A pixel either way is 0.02: the label and the server must both hold 0.5,0.5 within it.
+    const picked = box().getByRole("button", { name: /^Focal point of dot\.png: 0\.\d+,0\.\d+$/ });
+    await picked.waitFor();
+    const [px, py] = ((await picked.getAttribute("aria-label")) ?? "").split(": ")[1].split(",").map(Number);
+    expect(near(px, 0.5) && near(py, 0.5), `the picked focus is ${px},${py}, want 0.5,0.5`);
     expect(await box().getByRole("button", { name: "Add a poll" }).isDisabled(), "a poll can be added beside images");
     await page.screenshot({ path: shots + "compose-media.png" });
     await box().getByRole("textbox", { name: "What's on your mind?" }).fill(withImage);
@@ -33,6 +42,8 @@ export async function composeSteps({ page, people, nonce, base, shots, step, mus
     const sent = own.find((s) => s.content.includes(withImage));
     const media = sent?.media_attachments ?? [];
     expect(media.length === 1 && media[0].description === alt && media[0].type === "image", `the server has ${JSON.stringify(media)}`);
+    const focus = media[0].meta?.focus;
+    expect(focus && focus.x === px && focus.y === py, `the media's focus is ${JSON.stringify(focus)}, want ${px},${py}`);
     noProblems();
   });
 
@@ -40,7 +51,7 @@ export async function composeSteps({ page, people, nonce, base, shots, step, mus
   let adaPoll;
   await step("compose posts a poll of three options for an hour (no images beside it); its author sees its results", async () => {
     await box().getByRole("button", { name: "Add a poll" }).click();
-    expect(await box().getByLabel("Add images").isDisabled(), "images can be added beside a poll");
+    expect(await box().getByLabel("Add media").isDisabled(), "media can be added beside a poll");
     await box().getByRole("textbox", { name: "Option 1" }).fill("tea");
     await box().getByRole("textbox", { name: "Option 2" }).fill("coffee");
     await box().getByRole("button", { name: "Add option" }).click();

@@ -9,8 +9,9 @@
 // a post whose media are sensitive and whose text is behind a content warning.
 // It searches for a post and a user, reads a hashtag's timeline (live, and follows
 // the tag), finds the bookmarked and favourited posts on their pages, and makes a
-// list whose member's post shows in the list's timeline (pages.mjs). It posts an
-// image with alt text and a poll from the compose box, and votes in a poll (compose.mjs).
+// list whose member's post shows in the list's timeline, and which, made exclusive,
+// keeps his next post out of home (pages.mjs). It posts an image with alt text and a
+// focal point and a poll from the compose box, and votes in a poll (compose.mjs).
 // It reads and writes direct messages, edits and deletes posts, mutes and blocks,
 // makes filters and edits its profile (manage.mjs). Her page has no Moderation entry;
 // after she signs out, a moderator signs in and works a report through to an action,

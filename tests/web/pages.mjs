@@ -2,7 +2,8 @@
 // e2e.mjs (which passes its page, people and helpers): search finds a post and a
 // user; a hashtag's timeline shows a tagged post and takes another live, and the tag
 // is followed; the bookmarks page pages by the Link header and the favourites page
-// lists a favourite; a list takes a member and shows his post live. Run after ada
+// lists a favourite; a list takes a member and shows his post live, and once made
+// exclusive (replies from its members only) keeps his next post out of home. Run after ada
 // bookmarked bob's mention and follows bob.
 
 export async function pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems }) {
@@ -95,7 +96,7 @@ export async function pageSteps({ page, people, nonce, base, shots, step, must, 
     noProblems();
   });
 
-  await step("a list is made, bob is added from those ada follows, his post shows in its timeline live; it is renamed and deleted", async () => {
+  await step("a list is made, bob is added from those ada follows, his post shows in its timeline live; made exclusive, his next post is not in home; it is renamed and deleted", async () => {
     await page.getByRole("link", { name: "Lists", exact: true }).click();
     await page.getByRole("heading", { name: "Lists" }).waitFor();
     await page.getByRole("textbox", { name: "New list's title" }).fill(`Friends ${nonce}`);
@@ -116,6 +117,26 @@ export async function pageSteps({ page, people, nonce, base, shots, step, must, 
     await page.screenshot({ path: shots + "list.png" });
     await page.reload();
     await page.locator(".status", { hasText: news }).waitFor();
+    await page.getByRole("checkbox", { name: "Hide these posts from home" }).check();
+    await page.getByRole("radiogroup", { name: "Show replies to" }).getByRole("radio", { name: "Members of the list" }).check();
+    const saved = await until("the list's settings are saved", async () => {
+      const l = await must("GET", `/api/v1/lists/${listId}`, people.ada.token);
+      return l.exclusive === true && l.replies_policy === "list" && l;
+    });
+    expect(saved.title === `Friends ${nonce}`, `saving the settings changed the title: ${JSON.stringify(saved)}`);
+    await page.reload();
+    expect(await page.getByRole("checkbox", { name: "Hide these posts from home" }).isChecked(), "the page does not show the list as exclusive");
+    expect(await page.getByRole("radio", { name: "Members of the list" }).isChecked(), "the page does not show the replies policy");
+    const hidden = `only in the list ${nonce}`;
+    await must("POST", "/api/v1/statuses", people.bob.token, { status: hidden, visibility: "public" });
+    await until("bob's post reaches the list", async () =>
+      (await must("GET", `/api/v1/timelines/list/${listId}`, people.ada.token)).some((s) => s.content.includes(hidden)),
+    );
+    const home = await must("GET", "/api/v1/timelines/home?limit=40", people.ada.token);
+    expect(!home.some((s) => s.content.includes(hidden)), "the exclusive list's member's new post is in home");
+    await page.reload();
+    await page.locator(".status", { hasText: hidden }).waitFor();
+    await page.screenshot({ path: shots + "list-settings.png" });
     await page.getByRole("button", { name: "Rename" }).click();
     await page.getByRole("textbox", { name: "List title" }).fill(`Pals ${nonce}`);
     await page.getByRole("button", { name: "Save" }).click();

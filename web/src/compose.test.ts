@@ -1,17 +1,40 @@
 import { describe, expect, it } from "vitest";
-import { attachments, keptPoll, newPoll, pollReady, pollShares, showResults, takeFiles } from "./compose";
+import { acceptAttribute, acceptedType, attachments, keptPoll, kindOf, newPoll, pollReady, pollShares, showResults, takeFiles } from "./compose";
 import type { Poll } from "./entities";
 
 const file = (name: string, type: string) => new File(["x"], name, { type });
 
-describe("the compose box's images", () => {
-  it("takes images only, up to four in all", () => {
+describe("the compose box's media", () => {
+  it("takes images up to four in all, of the types the server takes", () => {
     const files = [file("a.png", "image/png"), file("b.txt", "text/plain"), file("c.jpg", "image/jpeg")];
-    expect(takeFiles(0, files)).toEqual({ take: [files[0], files[2]], refused: 1 });
-    const r = takeFiles(3, files);
+    expect(takeFiles([], files)).toEqual({ take: [files[0], files[2]], refused: 1 });
+    const r = takeFiles(["image", "image", "image"], files);
     expect(r.take.map((f) => f.name)).toEqual(["a.png"]);
     expect(r.refused).toBe(2);
-    expect(takeFiles(4, files).take).toEqual([]);
+    expect(takeFiles(["image", "image", "image", "image"], files).take).toEqual([]);
+    expect(takeFiles([], files, ["image/jpeg"]).take.map((f) => f.name)).toEqual(["c.jpg"]);
+  });
+
+  it("takes one video or audio file alone, as Mastodon does", () => {
+    const video = file("v.mp4", "video/mp4");
+    const audio = file("s.mp3", "audio/mpeg");
+    const image = file("a.png", "image/png");
+    expect(takeFiles([], [video, image])).toEqual({ take: [video], refused: 1 });
+    expect(takeFiles([], [audio, video])).toEqual({ take: [audio], refused: 1 });
+    // Beside images, a video is left out; beside a video, anything is.
+    expect(takeFiles(["image"], [video, image])).toEqual({ take: [image], refused: 1 });
+    expect(takeFiles(["video"], [image])).toEqual({ take: [], refused: 1 });
+    expect(takeFiles(["gifv"], [image]).take).toEqual([]);
+    // A type the server does not list is refused.
+    expect(takeFiles([], [file("m.mkv", "video/x-matroska")], ["video/mp4", "image/png"])).toEqual({ take: [], refused: 1 });
+  });
+
+  it("offers the server's types to the file picker, or any image, video and audio before they are known", () => {
+    expect(acceptAttribute(["image/png", "video/mp4"])).toBe("image/png,video/mp4");
+    expect(acceptAttribute()).toBe("image/*,video/*,audio/*");
+    expect(acceptedType("audio/ogg")).toBe(true);
+    expect(acceptedType("application/pdf")).toBe(false);
+    expect(kindOf("video/webm")).toBe("video");
   });
 
   it("sends media or a poll, never both", () => {

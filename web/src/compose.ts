@@ -1,5 +1,5 @@
-// What the compose box sends beside its text: up to four images, or a poll, never
-// both (Mastodon refuses a status with both, and its web app offers one or the
+// What the compose box sends beside its text: up to four images or one video or
+// audio file, or a poll, never both (Mastodon refuses a status with both, and its web app offers one or the
 // other). The upload itself is in upload.ts; these are the rules, kept pure.
 import type { CreateStatusParams, Poll } from "./entities";
 
@@ -18,10 +18,33 @@ export const pollExpiries: { seconds: number; label: string }[] = [
   { seconds: 7 * 24 * 60 * 60, label: "7 days" },
 ];
 
-/** The files picked or pasted that the box takes: images only, up to four in all. */
-export function takeFiles(have: number, files: readonly File[]): { take: File[]; refused: number } {
-  const images = files.filter((f) => f.type.startsWith("image/"));
-  const take = images.slice(0, Math.max(0, maxMedia - have));
+/** The kind of a file ("image", "video", "audio": its media type's first half) or of an attachment (its type). */
+export const kindOf = (type: string) => type.split("/")[0] ?? "";
+
+/** Video, audio and GIFs shown as video go alone in a post, as Mastodon's rule has it. */
+const alone = (kind: string) => kind !== "image";
+
+/**
+ * Whether the server takes a file of this type: the types its configuration lists,
+ * or, before the configuration is read, any image, video or audio.
+ */
+export function acceptedType(type: string, supported?: readonly string[]): boolean {
+  return supported ? supported.includes(type) : /^(image|video|audio)\//.test(type);
+}
+
+/** The file input's accept attribute. */
+export const acceptAttribute = (supported?: readonly string[]) => (supported ? supported.join(",") : "image/*,video/*,audio/*");
+
+/**
+ * The files picked or pasted that the box takes, beside the attachments it has (their
+ * kinds): up to four images, or one video or audio file alone; only types the server takes.
+ */
+export function takeFiles(have: readonly string[], files: readonly File[], supported?: readonly string[]): { take: File[]; refused: number } {
+  const ok = files.filter((f) => acceptedType(f.type, supported));
+  let take: File[];
+  if (have.some(alone)) take = [];
+  else if (have.length === 0 && ok[0] && alone(kindOf(ok[0].type))) take = [ok[0]];
+  else take = ok.filter((f) => !alone(kindOf(f.type))).slice(0, Math.max(0, maxMedia - have.length));
   return { take, refused: files.length - take.length };
 }
 

@@ -226,6 +226,7 @@ export interface InstanceV2 {
   configuration: {
     urls: { streaming: string };
     statuses: { max_characters: number };
+    media_attachments?: { supported_mime_types: string[] };
   };
 }
 

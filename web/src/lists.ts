@@ -1,8 +1,28 @@
-// Lists: the signed-in user's lists (made, renamed, deleted) and their members (added
-// from those the user follows, removed), added to the one API. A list's timeline is
+// Lists: the signed-in user's lists (made, renamed, deleted, their settings changed)
+// and their members (added from those the user follows, removed), added to the one API. A list's timeline is
 // one of the timelines (api.ts, kind "list:id").
-import { api, listKind } from "./api";
+import { api, cachedTimelines, listKind } from "./api";
 import type { Account, List } from "./entities";
+
+/** Whose replies a list's timeline shows, as Mastodon's web app names the choices. */
+export const repliesPolicies: { value: List["replies_policy"]; label: string }[] = [
+  { value: "followed", label: "Any followed user" },
+  { value: "list", label: "Members of the list" },
+  { value: "none", label: "No one" },
+];
+
+export interface ListSettings {
+  replies_policy: List["replies_policy"];
+  /** The members' posts show in this list only, not in home. */
+  exclusive: boolean;
+}
+
+/** PUT /api/v1/lists/:id with the settings (the title is kept: the server changes only what is sent). */
+export const listSettingsRequest = (id: string, s: ListSettings) => ({
+  url: `api/v1/lists/${encodeURIComponent(id)}`,
+  method: "PUT",
+  body: { replies_policy: s.replies_policy, exclusive: s.exclusive },
+});
 
 export const listsApi = api.injectEndpoints({
   endpoints: (build) => ({
@@ -18,6 +38,18 @@ export const listsApi = api.injectEndpoints({
     renameList: build.mutation<List, { id: string; title: string }>({
       query: ({ id, title }) => ({ url: `api/v1/lists/${encodeURIComponent(id)}`, method: "PUT", body: { title } }),
       invalidatesTags: ["Lists"],
+    }),
+    // The list's timeline and home answer to other rules now: those read are read again.
+    changeListSettings: build.mutation<List, { id: string; settings: ListSettings }>({
+      query: ({ id, settings }) => listSettingsRequest(id, settings),
+      invalidatesTags: ["Lists"],
+      async onQueryStarted({ id }, { dispatch, getState, queryFulfilled }) {
+        await queryFulfilled;
+        const cached = cachedTimelines(getState() as Parameters<typeof cachedTimelines>[0]);
+        for (const kind of [listKind(id), "home" as const]) {
+          if (cached.includes(kind)) void dispatch(api.endpoints.timeline.initiate(kind, { subscribe: false, forceRefetch: true }));
+        }
+      },
     }),
     deleteList: build.mutation<unknown, string>({
       query: (id) => ({ url: `api/v1/lists/${encodeURIComponent(id)}`, method: "DELETE" }),
@@ -53,6 +85,7 @@ export const {
   useListQuery,
   useCreateListMutation,
   useRenameListMutation,
+  useChangeListSettingsMutation,
   useDeleteListMutation,
   useListMembersQuery,
   useChangeMemberMutation,

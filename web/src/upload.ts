@@ -1,11 +1,15 @@
-// One image's upload, as Mastodon's web app does it: POST /api/v2/media with the
+// One file's upload (an image, a video, audio), as Mastodon's web app does it: POST /api/v2/media with the
 // file, whose answer is 200 once processed or 202 while it is processed; then GET
 // /api/v1/media/:id until its url is set. XMLHttpRequest, not fetch, because only it
 // reports the upload's progress.
 import type { MediaAttachment } from "./entities";
+import { focusParam, type Focus } from "./focus";
 
 const pollMs = 500;
-const maxPolls = 120;
+// Five minutes: a video is transcoded before it can be posted.
+const maxPolls = 600;
+/** The share of the progress the upload itself counts for; the rest is the server's processing. */
+export const sentShare = 0.9;
 
 export class UploadError extends Error {}
 
@@ -26,14 +30,19 @@ export async function uploadMedia(file: File, token: string, progress: (share: n
   return media;
 }
 
-/** Sets an attachment's alt text (before the status that carries it is posted). */
-export async function describeMedia(id: string, description: string, token: string): Promise<void> {
+/** Sets an attachment's alt text and focal point (before the status that carries it is posted). */
+export async function describeMedia(id: string, change: { description?: string; focus?: Focus }, token: string): Promise<void> {
   const res = await fetch(`/api/v1/media/${encodeURIComponent(id)}`, {
     method: "PUT",
     headers: { ...auth(token), "Content-Type": "application/json" },
-    body: JSON.stringify({ description }),
+    body: JSON.stringify(describeBody(change)),
   });
   if (!res.ok) throw new UploadError(`the description was not saved: ${res.status}`);
+}
+
+/** The body of PUT /api/v1/media/:id: only what is set (the focus as "x,y"). */
+export function describeBody({ description, focus }: { description?: string; focus?: Focus }): { description?: string; focus?: string } {
+  return { ...(description !== undefined ? { description } : {}), ...(focus ? { focus: focusParam(focus) } : {}) };
 }
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}`, Accept: "application/json" });
@@ -45,10 +54,11 @@ function send(file: File, token: string, progress: (share: number) => void): Pro
     for (const [k, v] of Object.entries(auth(token))) xhr.setRequestHeader(k, v);
     // The last tenth is the server's processing, reported when it is done.
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) progress((e.loaded / e.total) * 0.9);
+      if (e.lengthComputable) progress((e.loaded / e.total) * sentShare);
     };
     xhr.onerror = () => reject(new UploadError(`${file.name}: network error`));
     xhr.onload = () => {
+      progress(sentShare);
       let body: (MediaAttachment & { error?: string }) | null = null;
       try {
         body = JSON.parse(xhr.responseText) as MediaAttachment & { error?: string };

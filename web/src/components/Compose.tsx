@@ -2,15 +2,17 @@
 // post it answers, a reply (reply.ts says how it starts). The limit
 // is the instance's max_characters, counted in code points (Mastodon counts URLs as
 // 23 characters; this count does not, so it errs on the safe side). Up to four
-// images, picked or pasted, upload at once (upload.ts) and take their alt text before
-// posting; or the post carries a poll. Not both: Mastodon refuses it.
+// images, or one video or audio file, of the types the instance's configuration
+// lists, picked or pasted, upload at once (upload.ts; the post waits while the server
+// processes them) and take their alt text and an image its focal point (a click on
+// the preview, focus.ts) before posting; or the post carries a poll. Not both: Mastodon refuses it.
 // Given a post of one's own to edit, it starts from the post's text as written and
 // saves it in place: its warning and text change, its media stay unless removed, its
 // poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
 import { useState, type ClipboardEvent, type FormEvent } from "react";
-import { usePostStatusMutation } from "../api";
+import { useInstanceQuery, usePostStatusMutation } from "../api";
 import { endEdit, type Editing } from "../editSlice";
-import { attachments, keptPoll as keepPoll, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
+import { acceptAttribute, attachments, keptPoll as keepPoll, kindOf, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
 import { useAppDispatch, useAppSelector } from "../hooks";
 import { newVerifier } from "../oauth";
@@ -39,7 +41,15 @@ interface ComposeProps {
 
 /** The attachments of an edited post, as drafts already uploaded. */
 const keptDrafts = (edit: Editing | undefined): Draft[] =>
-  edit?.status.media_attachments.map((m, i) => ({ key: m.id, name: `attachment ${i + 1}`, progress: 1, media: m, description: m.description ?? "", kept: true })) ?? [];
+  edit?.status.media_attachments.map((m, i) => ({
+    key: m.id,
+    name: `attachment ${i + 1}`,
+    kind: m.type,
+    progress: 1,
+    media: m,
+    description: m.description ?? "",
+    kept: true,
+  })) ?? [];
 
 export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direct = false }: ComposeProps) {
   const dispatch = useAppDispatch();
@@ -58,6 +68,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const token = useAppSelector((s) => s.auth.token);
+  const supported = useInstanceQuery().data?.configuration.media_attachments?.supported_mime_types;
   const [post, posting] = usePostStatusMutation();
   const [save, saved] = useEditStatusMutation();
   const { isLoading, error } = edit ? saved : posting;
@@ -68,15 +79,22 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
   const canPost =
     (text.trim() !== "" || ready.length > 0) && left >= 0 && !isLoading && !saving && !uploading && (poll === null || pollReady(poll));
 
+  // A video or audio file goes alone, as in Mastodon's web app.
+  const noMore = poll !== null || keptPoll !== null || drafts.length >= maxMedia || drafts.some((d) => d.kind !== "image");
+
   const patch = (key: string, change: Partial<Draft>) => setDrafts((ds) => ds.map((d) => (d.key === key ? { ...d, ...change } : d)));
 
   const add = (files: File[]) => {
     if (!token) return;
-    const { take, refused } = takeFiles(drafts.length, files);
-    setProblem(refused > 0 ? `At most ${maxMedia} images: ${refused} file(s) left out.` : null);
+    const { take, refused } = takeFiles(
+      drafts.map((d) => d.kind),
+      files,
+      supported,
+    );
+    setProblem(refused > 0 ? `Up to ${maxMedia} images, or one video or audio file alone, of the types this server takes: ${refused} file(s) left out.` : null);
     for (const file of take) {
       const key = newVerifier();
-      setDrafts((ds) => [...ds, { key, name: file.name || "pasted image", progress: 0, description: "" }]);
+      setDrafts((ds) => [...ds, { key, name: file.name || "pasted image", kind: kindOf(file.type), progress: 0, description: "" }]);
       uploadMedia(file, token, (progress) => patch(key, { progress })).then(
         (media) => patch(key, { media, progress: 1 }),
         (err: unknown) => patch(key, { error: err instanceof Error ? err.message : String(err) }),
@@ -96,9 +114,13 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
     if (!canPost || !token) return;
     setSaving(true);
     try {
-      // Alt text typed after the upload is saved on the attachment before it is posted.
-      const described = ready.filter((d) => !d.kept && d.description.trim() !== "");
-      await Promise.all(described.map((d) => describeMedia(d.media!.id, d.description.trim(), token)));
+      // Alt text typed and the focal point picked after the upload are saved on the attachment before it is posted.
+      const described = ready.filter((d) => !d.kept && (d.description.trim() !== "" || d.focus));
+      await Promise.all(
+        described.map((d) =>
+          describeMedia(d.media!.id, { ...(d.description.trim() !== "" ? { description: d.description.trim() } : {}), focus: d.focus }, token),
+        ),
+      );
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
       return;
@@ -173,21 +195,22 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
       <MediaDrafts
         drafts={drafts}
         change={(key, description) => patch(key, { description })}
+        focus={(key, focus) => patch(key, { focus })}
         remove={(key) => setDrafts((ds) => ds.filter((d) => d.key !== key))}
       />
       {poll ? <PollEditor poll={poll} change={setPoll} /> : null}
       {keptPoll ? <p className="muted">The poll ({keptPoll.options.map((o) => o.title).join(", ")}) is kept as it is.</p> : null}
       <div className="row tools">
         {/* Media and a poll exclude each other, as in Mastodon's web app. */}
-        <label className={poll || keptPoll || drafts.length >= maxMedia ? "button disabled" : "button"}>
-          Add images
+        <label className={noMore ? "button disabled" : "button"}>
+          Add media
           <input
             type="file"
-            accept="image/*"
+            accept={acceptAttribute(supported)}
             multiple
             hidden
-            aria-label="Add images"
-            disabled={poll !== null || keptPoll !== null || drafts.length >= maxMedia}
+            aria-label="Add media"
+            disabled={noMore}
             onChange={(e) => {
               add([...(e.target.files ?? [])]);
               e.target.value = "";

@@ -1,13 +1,17 @@
 // /web/lists: the signed-in user's lists, a form to make one, and for each a way to
 // delete it. /web/lists/:id: a list's timeline, live through the list's stream (the
 // Shell subscribes to it from the address), with its title (renamed in place) and its
-// members (removed, or added from the accounts the user follows).
+// members (removed, or added from the accounts the user follows), and its settings:
+// whose replies it shows, and whether its members' posts leave home (saved at once).
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { listKind } from "../api";
 import type { List } from "../entities";
 import {
+  type ListSettings,
   listPath,
+  repliesPolicies,
+  useChangeListSettingsMutation,
   useChangeMemberMutation,
   useCreateListMutation,
   useDeleteListMutation,
@@ -95,6 +99,7 @@ export function ListPage() {
   return (
     <>
       {list ? <ListHead key={list.id} list={list} /> : <h1>List</h1>}
+      {list ? <ListSettingsForm key={list.id} list={list} /> : null}
       <Members id={id} />
       <Timeline key={kind} kind={kind} />
     </>
@@ -137,6 +142,49 @@ function ListHead({ list }: { list: List }) {
         </button>
       </span>
     </div>
+  );
+}
+
+// As Mastodon's web app shows them: a toggle and a choice, each saved when changed.
+function ListSettingsForm({ list }: { list: List }) {
+  const [save, { isLoading, isError }] = useChangeListSettingsMutation();
+  const saved: ListSettings = { replies_policy: list.replies_policy, exclusive: list.exclusive ?? false };
+  // Shown as chosen at once; back to what the server has if it is not saved.
+  const [settings, setSettings] = useState(saved);
+  const change = async (next: ListSettings) => {
+    setSettings(next);
+    if ("error" in (await save({ id: list.id, settings: next }))) setSettings(saved);
+  };
+  return (
+    <fieldset className="list-settings" aria-label="List settings" disabled={isLoading}>
+      <label>
+        <input
+          type="checkbox"
+          checked={settings.exclusive}
+          onChange={(e) => void change({ ...settings, exclusive: e.target.checked })}
+        />{" "}
+        Hide these posts from home
+      </label>
+      <div role="radiogroup" aria-label="Show replies to" className="row">
+        <span className="muted">Show replies to:</span>
+        {repliesPolicies.map((p) => (
+          <label key={p.value}>
+            <input
+              type="radio"
+              name={`replies-${list.id}`}
+              checked={settings.replies_policy === p.value}
+              onChange={() => void change({ ...settings, replies_policy: p.value })}
+            />{" "}
+            {p.label}
+          </label>
+        ))}
+      </div>
+      {isError ? (
+        <span className="error" role="alert">
+          The settings were not saved.
+        </span>
+      ) : null}
+    </fieldset>
   );
 }
 
