@@ -71,6 +71,16 @@ export async function moderationSteps(t, { modToken, token, actorUrl, peerActor,
     const acct = await herd("GET", `/api/v1/admin/accounts/${remote.id}`, mod);
     assert.equal(acct.silenced, true, "the admin account reads silenced");
     const s = await postToHome(`While silenced (${suffix})`);
+    // Herd fans a status out to followers' homes before the public timeline, and one
+    // author's statuses one after the other: once a later direct post of the peer has
+    // notified A, the fan-out of this one is over, and its absence from public is final.
+    const marker = `After the silenced post (${suffix})`;
+    await peer("POST", "post", { text: marker, visibility: "direct", mentions: [actorUrl] });
+    await eventually("A's mention notification of the peer's later direct post", async () => {
+      const list = await herd("GET", "/api/v1/notifications?types[]=mention&limit=40", { token });
+      notYet(list.some((x) => stripHtml(x.status?.content).includes(marker)), `mention notifications: ${list.length}`);
+      return true;
+    });
     assert.equal(await inPublic(s), false, "the silenced account's post is not in the public timeline");
     return s;
   });
