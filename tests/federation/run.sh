@@ -9,6 +9,8 @@
 #   HERD_URL=http://127.0.0.1:8080 tests/federation/run.sh
 #       # against a Herd you started yourself, with --domain matching the URL's host:port and
 #       # HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true in its environment
+#       # (HERD_MOD_TOKEN=TOKEN: a token of its moderator with admin:read and admin:write, for
+#       # the moderation steps, which are skipped without it)
 #   FEDERATION_DEADLINE_MS=30000 tests/federation/run.sh  # longer waits for async effects
 #   PEER_FIRST_KNOCK=draft-cavage-http-signatures-12 tests/federation/run.sh
 #       # make Fedify sign draft-cavage first instead of RFC 9421 (its default)
@@ -38,6 +40,7 @@ herd_log=""
 peer_log=""
 herd2_pid=""
 herd2_url=""
+mod_token=${HERD_MOD_TOKEN:-}
 peer2_pid=""
 data2_dir=""
 herd2_log=""
@@ -116,6 +119,17 @@ else
   data_dir=$(mktemp -d)
   herd_log=$(mktemp)
   shape=$(herd_shape_env "federation_$port") || die "no engines for the cluster shape"
+  # The moderator of the moderation steps (m), made from the shell before the node starts,
+  # with a token holding the admin scopes.
+  mod_user="mod_$port"
+  # shellcheck disable=SC2086 # shape is a list of VAR=value words
+  env $shape "$herd_bin" admin create-account --admin --domain "127.0.0.1:$port" --data "$data_dir" \
+    --username "$mod_user" --email "$mod_user@example.com" --password "a long password for the moderator $port" >"$herd_log" 2>&1 ||
+    { cat "$herd_log"; die "herd admin create-account failed"; }
+  # shellcheck disable=SC2086
+  mod_token=$(env $shape "$herd_bin" admin token --domain "127.0.0.1:$port" --data "$data_dir" \
+    --scopes "read write follow admin:read admin:write" "$mod_user" 2>>"$herd_log") ||
+    { cat "$herd_log"; die "herd admin token failed"; }
   say "starting herd serve on 127.0.0.1:$port (data in $data_dir)${shape:+ on the cluster shape}"
   env $shape HERD_RATE_LIMIT=-1 HERD_FEDERATION_HTTP=true HERD_ALLOW_PRIVATE_ADDRESSES=true \
     "$herd_bin" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off >"$herd_log" 2>&1 &
@@ -154,7 +168,7 @@ say "herd is up at $herd_url${herd2_pid:+, with authorized fetch at $herd2_url};
 
 # --- The scenario -----------------------------------------------------------------------------
 out=$(mktemp)
-(cd "$here" && HERD_URL="$herd_url" PEER_URL="$peer_url" SIGNED_PEER_URL="$peer2_url" HERD_AF_URL="${herd2_url:-}" \
+(cd "$here" && HERD_URL="$herd_url" PEER_URL="$peer_url" HERD_MOD_TOKEN="$mod_token" SIGNED_PEER_URL="$peer2_url" HERD_AF_URL="${herd2_url:-}" \
   "$node" scenario.mjs) | tee "$out"
 rc=${PIPESTATUS[0]}
 last=$(tail -n 1 "$out")

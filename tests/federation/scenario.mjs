@@ -15,7 +15,9 @@
 // their FAIL line. The last line is "federation: N passed, M failed"; exit 1 on any failure.
 //
 // With SIGNED_PEER_URL (a second peer run with PEER_SIGNED_FETCH=true) and HERD_AF_URL (a
-// second Herd with authorized_fetch), the signed-fetch steps of signed.mjs follow.
+// second Herd with authorized_fetch), the signed-fetch steps of signed.mjs follow. With
+// HERD_MOD_TOKEN (a token of a Herd moderator with admin:read and admin:write), the
+// moderation steps of moderation.mjs come last: report forwarding, silence, domain suspension.
 //
 // FEDERATION_DEADLINE_MS (default 15000) bounds every wait for an asynchronous effect;
 // waits poll every 100 ms and return as soon as the effect is seen.
@@ -23,6 +25,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { signedSteps } from "./signed.mjs";
+import { moderationSteps } from "./moderation.mjs";
 
 const DEADLINE_MS = Number(process.env.FEDERATION_DEADLINE_MS || 15_000);
 const POLL_MS = 100;
@@ -580,12 +583,24 @@ async function main() {
     );
   });
 
+  const [herdUrl, peerUrl] = [HERD, PEER];
   const signedPeer = (process.env.SIGNED_PEER_URL || "").replace(/\/+$/, "");
   if (signedPeer) {
     await signedSteps(
       { step, herd, peer, request, eventually, notYet, peerReceives, makeAccount, retarget, FAILED },
       { herdUrl: HERD, peerUrl: signedPeer, afHerdUrl: (process.env.HERD_AF_URL || "").replace(/\/+$/, ""), token, actorUrl, suffix, me },
     );
+  }
+  // The moderation steps end the federation with the peer (its domain is suspended): last.
+  const modToken = process.env.HERD_MOD_TOKEN || "";
+  if (modToken) {
+    retarget(herdUrl, peerUrl);
+    await moderationSteps(
+      { step, herd, peer, request, eventually, notYet, peerReceives, HttpFailure, FAILED, herdUrl: () => HERD },
+      { modToken, token, actorUrl, peerActor, remote, peerPost, suffix },
+    );
+  } else {
+    console.log("federation: moderation steps skipped (no HERD_MOD_TOKEN)");
   }
   return failed === 0;
 }
