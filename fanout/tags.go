@@ -10,7 +10,7 @@ import (
 
 // Hashtags is the part of hashtag.Service that fan-out needs.
 type Hashtags interface {
-	Used(ctx context.Context, names []string, statusID, author shard.ID) error
+	Used(ctx context.Context, names, displays []string, statusID, author shard.ID) error
 	Unused(ctx context.Context, names []string, statusID, author shard.ID) error
 	Followers(ctx context.Context, name string) ([]shard.ID, error)
 }
@@ -35,7 +35,7 @@ func (s *Service) tagged(ctx context.Context, st *status.Status) error {
 		return nil
 	}
 	if s.role.writes() {
-		if err := s.opts.Hashtags.Used(ctx, st.Tags, st.ID, st.AccountID); err != nil {
+		if err := s.opts.Hashtags.Used(ctx, st.Tags, st.TagDisplays, st.ID, st.AccountID); err != nil {
 			return err
 		}
 	}
