@@ -120,6 +120,28 @@ func TestNotificationPolicyAndRequests(t *testing.T) {
 	if g, _ := groupsOf(t, bob, nil); !slices.Equal(g.shape(), []string{"mention:1"}) {
 		t.Errorf("v2 groups %v", g.shape())
 	}
+	// account_id shows a sender's filtered notifications too, as Mastodon's browserable
+	// (a request's view); unknown types are ignored, as Mastodon's intersection with its
+	// types, so types[] of only unknown ones matches nothing.
+	if got := senders(bob.Notifications(url.Values{"account_id": {frank.ID}})); !slices.Equal(got, []string{"mention:frank"}) {
+		t.Errorf("frank's notifications %v", got)
+	}
+	if g, _ := groupsOf(t, bob, url.Values{"account_id": {dave.ID}}); !slices.Equal(g.shape(), []string{"favourite:1"}) {
+		t.Errorf("v2 groups of dave %v", g.shape())
+	}
+	for q, want := range map[string][]string{
+		"types[]=mention&types[]=emoji_reaction&include_filtered=true": {"mention:alice", "mention:frank"},
+		"types[]=emoji_reaction":         nil,
+		"exclude_types[]=emoji_reaction": {"mention:alice"},
+	} {
+		v, _ := url.ParseQuery(q)
+		if got := senders(bob.Notifications(v)); !slices.Equal(got, want) {
+			t.Errorf("%s: %v", q, got)
+		}
+		if g, _ := groupsOf(t, bob, v); len(g.shape()) != len(want) {
+			t.Errorf("v2 %s: %v", q, g.shape())
+		}
+	}
 	if got := getPolicy().Summary; got.Requests != 3 || got.Notifications != 3 {
 		t.Errorf("summary %+v", got)
 	}
