@@ -157,4 +157,12 @@ func TestTagDisplayName(t *testing.T) {
 	if a, b := tagAs(bob, "NeverUsed"), tagAs(bob, "neverused"); a.Name != "NeverUsed" || b.Name != "neverused" {
 		t.Errorf("an unused tag %+v, then %+v", a, b)
 	}
+	// A private status spells a tag first too, as Mastodon makes tags from every status.
+	alice.PostStatus("#QuietFlock at home", "visibility", "private")
+	testrig.Eventually(t, "the spelling of a private status", func() error {
+		if e := tagAs(bob, "quietflock"); e.Name != "QuietFlock" {
+			return fmt.Errorf("tag %+v", e)
+		}
+		return nil
+	})
 }

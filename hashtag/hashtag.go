@@ -135,6 +135,25 @@ func (s *Service) EnsureAs(ctx context.Context, name, display string) (*Tag, err
 	return &old, nil
 }
 
+// Spelt makes the tags of names that are new, each with its display (names'
+// order; displays may be shorter), as a status that counts no use spells them.
+func (s *Service) Spelt(ctx context.Context, names, displays []string) error {
+	for i, name := range names {
+		if _, err := s.EnsureAs(ctx, name, at(displays, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// at is l[i], or "" past l's end.
+func at(l []string, i int) string {
+	if i < len(l) {
+		return l[i]
+	}
+	return ""
+}
+
 func dayOf(t time.Time) int64 { return t.Unix() / secondsPerDay }
 
 func dayKey(name string, d int64) []byte {
@@ -153,11 +172,7 @@ func historyKey(d int64, kind byte) []byte {
 func (s *Service) Used(ctx context.Context, names, displays []string, statusID, author shard.ID) error {
 	d := dayOf(statusID.Time())
 	for i, name := range names {
-		display := ""
-		if i < len(displays) {
-			display = displays[i]
-		}
-		t, err := s.EnsureAs(ctx, name, display)
+		t, err := s.EnsureAs(ctx, name, at(displays, i))
 		if err != nil {
 			return err
 		}
