@@ -112,6 +112,8 @@ func TestDirectory(t *testing.T) {
 func TestNormalizeDomain(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{" Example.COM. ", "example.com"}, {"host:8080", "host:8080"}, {"", ""}, {"a/b", ""}, {"user@host", ""},
+		{"Bücher.Example", "xn--bcher-kva.example"}, {"ÉCOLE.example.:443", "xn--cole-9oa.example:443"},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"}, {"host:", ""}, {"host:80a", ""}, {"a_b.example", ""},
 	} {
 		got, err := account.NormalizeDomain(tc.in)
 		var v *account.Validation

@@ -9,6 +9,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
+	"golang.org/x/net/idna"
 )
 
 // DomainBlock is one domain an account blocks, with the id of its row (the cursor of
@@ -18,17 +19,27 @@ type DomainBlock struct {
 	Domain string
 }
 
-// NormalizeDomain returns a domain as blocks key it (lower case, no surrounding
-// space or final dot), or a Validation for one that is empty or not a host name.
+// NormalizeDomain returns a domain as blocks key it, as Mastodon's
+// TagManager#normalize_domain: lower case, ASCII (IDNA, punycode), no surrounding
+// space or final dot, a port kept (accounts of a server on another port have it in
+// their domain); or a Validation for one that is empty or not a host name.
 func NormalizeDomain(d string) (string, error) {
 	d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
 	if d == "" {
 		return "", invalid("Domain can't be blank")
 	}
-	if len(d) > 253 || strings.ContainsAny(d, "/@ \t\r\n?#\\") {
+	host, port, hasPort := strings.Cut(d, ":")
+	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
 		return "", invalid("Domain is not a valid domain name")
 	}
-	return d, nil
+	a, err := idna.Lookup.ToASCII(strings.TrimSuffix(host, "."))
+	if err != nil || len(a) > 253 || strings.ContainsAny(a, "/@ ") {
+		return "", invalid("Domain is not a valid domain name")
+	}
+	if hasPort {
+		a += ":" + port
+	}
+	return a, nil
 }
 
 // BlockDomain makes owner block every account of domain (a remote domain). Blocking

@@ -153,8 +153,9 @@ func (s *Service) readTags(ctx context.Context, obj map[string]any, st *status.S
 				st.Mentions = append(st.Mentions, local.ID)
 			}
 		case "Hashtag":
-			if name := text.NormalizeTag(strings.TrimPrefix(str2(m, "name"), "#")); name != "" && !slices.Contains(st.Tags, name) {
-				st.Tags = append(st.Tags, name)
+			spelt := strings.TrimPrefix(str2(m, "name"), "#")
+			if name := text.NormalizeTag(spelt); name != "" && !slices.Contains(st.Tags, name) {
+				st.Tags, st.TagDisplays = append(st.Tags, name), append(st.TagDisplays, text.TagDisplay(spelt))
 			}
 		}
 	}

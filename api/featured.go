@@ -66,7 +66,7 @@ func (s *Server) featuredTagsOf(r *req, owner shard.ID) error {
 
 // featuredTag renders a featured tag; its url lists the owner's statuses with it.
 func (s *Server) featuredTag(acct string, f *hashtag.Featured) *FeaturedTag {
-	out := &FeaturedTag{ID: f.ID.String(), Name: f.Name, URL: s.baseURL() + "/@" + acct + "/tagged/" + f.Name,
+	out := &FeaturedTag{ID: f.ID.String(), Name: f.Display, URL: s.baseURL() + "/@" + acct + "/tagged/" + f.Name,
 		StatusesCount: strconv.FormatInt(f.StatusesCount, 10)}
 	if !f.LastStatusAt.IsZero() {
 		out.LastStatusAt = ptr(f.LastStatusAt.UTC().Format("2006-01-02"))
@@ -80,7 +80,13 @@ func (s *Server) featureTag(r *req) error {
 	if raw == "" {
 		return httpErr(422, "Validation failed: Name can't be blank")
 	}
-	f, err := s.d.Hashtags.Feature(r.context(), r.viewer, text.NormalizeTag(raw))
+	name := text.NormalizeTag(raw)
+	if name != "" { // made as spelt, as Mastodon; Feature refuses an empty name
+		if _, err := s.d.Hashtags.EnsureAs(r.context(), name, text.TagDisplay(raw)); err != nil {
+			return err
+		}
+	}
+	f, err := s.d.Hashtags.Feature(r.context(), r.viewer, name)
 	if err != nil {
 		return err
 	}
@@ -119,7 +125,7 @@ func (s *Server) featuredSuggestions(r *req) error {
 // tagFeature features or stops featuring the route's tag and answers with the tag.
 func (s *Server) tagFeature(on bool) handlerFunc {
 	return func(r *req) error {
-		name, err := tagName(r)
+		name, spelt, err := tagSpelling(r)
 		if err != nil {
 			return err
 		}
@@ -131,7 +137,7 @@ func (s *Server) tagFeature(on bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		t, err := s.d.Hashtags.Ensure(r.context(), name)
+		t, err := s.d.Hashtags.EnsureAs(r.context(), name, spelt)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func TestFeaturedTags(t *testing.T) {
 		return names(l)
 	}
 	testrig.Eventually(t, "suggestions from alice's uses", func() error {
-		if got := suggestions(); !slices.Equal(got, []string{"cats", "birds", "dogs"}) {
+		if got := suggestions(); !slices.Equal(got, []string{"Cats", "birds", "dogs"}) {
 			return fmt.Errorf("suggestions %v", got)
 		}
 		return nil
@@ -57,7 +57,7 @@ func TestFeaturedTags(t *testing.T) {
 	var cats featuredTag
 	c.Must(alice.Do("POST", "/api/v1/featured_tags", url.Values{"name": {"#Cats"}}), 200).JSON(t, &cats)
 	today := time.Now().UTC().Format("2006-01-02")
-	if cats.Name != "cats" || cats.StatusesCount != "2" || cats.LastStatusAt == nil || *cats.LastStatusAt != today ||
+	if cats.Name != "Cats" || cats.StatusesCount != "2" || cats.LastStatusAt == nil || *cats.LastStatusAt != today ||
 		!strings.HasSuffix(cats.URL, "/@alice/tagged/cats") {
 		t.Fatalf("featured cats: %+v", cats)
 	}
@@ -92,7 +92,7 @@ func TestFeaturedTags(t *testing.T) {
 	var mine, shown []featuredTag
 	c.Must(alice.Do("GET", "/api/v1/featured_tags", nil), 200).JSON(t, &mine)
 	c.Must(c.Do("GET", "/api/v1/accounts/"+alice.ID+"/featured_tags", "", nil), 200).JSON(t, &shown)
-	if len(mine) != 2 || mine[0].Name != "cats" || mine[1].Name != "dogs" || mine[1].StatusesCount != "1" ||
+	if len(mine) != 2 || mine[0].Name != "Cats" || mine[1].Name != "dogs" || mine[1].StatusesCount != "1" ||
 		len(shown) != 2 || shown[0].ID != mine[0].ID || shown[1].ID != mine[1].ID {
 		t.Fatalf("featured tags %+v, on the profile %+v", mine, shown)
 	}

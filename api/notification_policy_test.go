@@ -120,6 +120,28 @@ func TestNotificationPolicyAndRequests(t *testing.T) {
 	if g, _ := groupsOf(t, bob, nil); !slices.Equal(g.shape(), []string{"mention:1"}) {
 		t.Errorf("v2 groups %v", g.shape())
 	}
+	// account_id shows a sender's filtered notifications too, as Mastodon's browserable
+	// (a request's view); unknown types are ignored, as Mastodon's intersection with its
+	// types, so types[] of only unknown ones matches nothing.
+	if got := senders(bob.Notifications(url.Values{"account_id": {frank.ID}})); !slices.Equal(got, []string{"mention:frank"}) {
+		t.Errorf("frank's notifications %v", got)
+	}
+	if g, _ := groupsOf(t, bob, url.Values{"account_id": {dave.ID}}); !slices.Equal(g.shape(), []string{"favourite:1"}) {
+		t.Errorf("v2 groups of dave %v", g.shape())
+	}
+	for q, want := range map[string][]string{
+		"types[]=mention&types[]=emoji_reaction&include_filtered=true": {"mention:alice", "mention:frank"},
+		"types[]=emoji_reaction":         nil,
+		"exclude_types[]=emoji_reaction": {"mention:alice"},
+	} {
+		v, _ := url.ParseQuery(q)
+		if got := senders(bob.Notifications(v)); !slices.Equal(got, want) {
+			t.Errorf("%s: %v", q, got)
+		}
+		if g, _ := groupsOf(t, bob, v); len(g.shape()) != len(want) {
+			t.Errorf("v2 %s: %v", q, g.shape())
+		}
+	}
 	if got := getPolicy().Summary; got.Requests != 3 || got.Notifications != 3 {
 		t.Errorf("summary %+v", got)
 	}
@@ -187,23 +209,30 @@ func TestNotificationPolicyAndRequests(t *testing.T) {
 // and what a sender the recipient follows always gets through.
 func TestNotificationPolicyRules(t *testing.T) {
 	c := testrig.New(t)
+	_, mod := c.RegisterModerator("mod")
 	for i, tc := range []struct {
 		name                string
 		policy              url.Values
 		follows, followedBy bool   // the recipient follows the sender; the sender follows the recipient
+		silenced            bool   // a moderator silenced the sender
 		act                 string // favourite, mention (public) or dm
 		want                string // accept, filter or drop
 	}{
-		{"not followers: a follower's favourite", url.Values{"for_not_followers": {"filter"}}, false, true, "favourite", "accept"},
-		{"not followers: a stranger's favourite", url.Values{"for_not_followers": {"filter"}}, false, false, "favourite", "filter"},
-		{"not followers: a followed account's mention", url.Values{"for_not_followers": {"drop"}}, true, false, "mention", "accept"},
-		{"new accounts: a stranger", url.Values{"for_new_accounts": {"filter"}}, false, false, "favourite", "filter"},
-		{"new accounts: a followed account", url.Values{"for_new_accounts": {"drop"}}, true, false, "favourite", "accept"},
-		{"private mentions: a stranger's public mention", nil, false, false, "mention", "accept"},
-		{"private mentions: a stranger's direct mention", nil, false, false, "dm", "filter"},
-		{"private mentions: a followed account's direct mention", nil, true, false, "dm", "accept"},
-		{"private mentions dropped", url.Values{"for_private_mentions": {"drop"}}, false, false, "dm", "drop"},
-		{"drop wins over filter", url.Values{"for_not_following": {"filter"}, "for_new_accounts": {"drop"}}, false, false, "favourite", "drop"},
+		{"not followers: a follower's favourite", url.Values{"for_not_followers": {"filter"}}, false, true, false, "favourite", "accept"},
+		{"not followers: a stranger's favourite", url.Values{"for_not_followers": {"filter"}}, false, false, false, "favourite", "filter"},
+		{"not followers: a followed account's mention", url.Values{"for_not_followers": {"drop"}}, true, false, false, "mention", "accept"},
+		{"new accounts: a stranger", url.Values{"for_new_accounts": {"filter"}}, false, false, false, "favourite", "filter"},
+		{"new accounts: a followed account", url.Values{"for_new_accounts": {"drop"}}, true, false, false, "favourite", "accept"},
+		{"private mentions: a stranger's public mention", nil, false, false, false, "mention", "accept"},
+		{"private mentions: a stranger's direct mention", nil, false, false, false, "dm", "filter"},
+		{"private mentions: a followed account's direct mention", nil, true, false, false, "dm", "accept"},
+		{"private mentions dropped", url.Values{"for_private_mentions": {"drop"}}, false, false, false, "dm", "drop"},
+		{"drop wins over filter", url.Values{"for_not_following": {"filter"}, "for_new_accounts": {"drop"}}, false, false, false, "favourite", "drop"},
+		{"limited accounts: a silenced stranger's mention", url.Values{"for_limited_accounts": {"filter"}}, false, false, true, "mention", "filter"},
+		{"limited accounts dropped", url.Values{"for_limited_accounts": {"drop"}}, false, false, true, "mention", "drop"},
+		{"limited accounts accepted", url.Values{"for_limited_accounts": {"accept"}}, false, false, true, "mention", "accept"},
+		{"limited accounts: a silenced follower's favourite", nil, false, true, true, "favourite", "filter"},
+		{"limited accounts: a silenced followed account", url.Values{"for_limited_accounts": {"drop"}}, true, false, true, "mention", "accept"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			to, from := c.Register(fmt.Sprintf("to%d", i)), c.Register(fmt.Sprintf("from%d", i))
@@ -212,6 +241,9 @@ func TestNotificationPolicyRules(t *testing.T) {
 			}
 			if tc.followedBy {
 				from.Follow(to)
+			}
+			if tc.silenced {
+				c.Must(c.Do("POST", "/api/v1/admin/accounts/"+from.ID+"/action", mod, url.Values{"type": {"silence"}}), 200)
 			}
 			if tc.policy != nil {
 				c.Must(to.Do("PATCH", "/api/v2/notifications/policy", tc.policy), 200)

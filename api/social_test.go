@@ -10,7 +10,7 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-// TestDomainBlocksList: domain blocks are kept normalised, once each, listed newest
+// TestDomainBlocksList: domain blocks are kept normalised (lower case, punycode), once each, listed newest
 // first as strings and paged by the Link header; a blank domain is refused and blocks
 // nothing; removing one that is not there answers {}.
 func TestDomainBlocksList(t *testing.T) {
@@ -53,6 +53,18 @@ func TestDomainBlocksList(t *testing.T) {
 	c.Must(alice.Do("DELETE", "/api/v1/domain_blocks", url.Values{"domain": {"never.example"}}), 200)
 	if left, _ := list(alice, nil); !slices.Equal(left, []string{"three.example", "one.example"}) {
 		t.Fatalf("after the unblock %v", left)
+	}
+	// A domain outside ASCII is kept in punycode, as Mastodon's normalize_domain: its
+	// Unicode and ASCII spellings are one block, lifted by either.
+	for _, d := range []string{"Bücher.Example.", "xn--bcher-kva.example"} {
+		c.Must(alice.Do("POST", "/api/v1/domain_blocks", url.Values{"domain": {d}}), 200)
+	}
+	if got, _ := list(alice, nil); !slices.Equal(got, []string{"xn--bcher-kva.example", "three.example", "one.example"}) {
+		t.Fatalf("after blocking bücher.example %v", got)
+	}
+	c.Must(alice.Do("DELETE", "/api/v1/domain_blocks", url.Values{"domain": {"BÜCHER.example"}}), 200)
+	if left, _ := list(alice, nil); !slices.Equal(left, []string{"three.example", "one.example"}) {
+		t.Fatalf("after unblocking bücher.example %v", left)
 	}
 	if c.Do("GET", "/api/v1/domain_blocks", "", nil).Code != 401 {
 		t.Fatal("anonymous domain blocks answered")

@@ -38,11 +38,12 @@ func (s *Server) routeSuggestions() {
 }
 
 // suggestions answers the viewer's follow suggestions: Accounts (v1) or
-// Suggestions (v2), limit 40 by default and at most 80.
+// Suggestions (v2), limit 40 by default and at most 80 (a negative one counts by its
+// size, as Mastodon's limit_param).
 func (s *Server) suggestions(r *req, v2 bool) error {
 	limit := 40
 	if n, err := strconv.Atoi(r.p.str("limit")); err == nil {
-		limit = min(max(n, 1), account.MaxSuggestions)
+		limit = min(max(n, -n, 1), account.MaxSuggestions)
 	}
 	sugs, err := s.d.Accounts.Suggest(r.context(), r.viewer, limit, s.d.Trends)
 	if err != nil {

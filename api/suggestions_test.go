@@ -72,6 +72,10 @@ func TestSuggestions(t *testing.T) {
 	if got := suggestionsOf(t, alice, url.Values{"limit": {"1"}}); !slices.Equal(got, want[:1]) {
 		t.Fatalf("limit 1: %v", got)
 	}
+	// v1 takes limit too; a negative one counts by its size, as Mastodon's limit_param.
+	if got := accountsAt(t, alice, "/api/v1/suggestions", url.Values{"limit": {"-2"}}); !slices.Equal(got, []string{gina.ID, dave.ID}) {
+		t.Fatalf("v1 limit -2: %v", got)
+	}
 
 	c.Must(alice.Do("DELETE", "/api/v1/suggestions/"+dave.ID, nil), 200)
 	if got := suggestionsOf(t, alice, nil); slices.ContainsFunc(got, func(s string) bool { return s[:len(dave.ID)] == dave.ID }) {

@@ -39,11 +39,18 @@ func (s *Server) routeTags() {
 // tagName reads the route's tag name, normalised; a name that is no hashtag is not
 // found.
 func tagName(r *req) (string, error) {
-	name := text.NormalizeTag(strings.TrimPrefix(r.pathStr("tag"), "#"))
-	if name == "" {
-		return "", hashtag.ErrNotFound
+	name, _, err := tagSpelling(r)
+	return name, err
+}
+
+// tagSpelling is tagName with the tag as the route spells it (Mastodon's display
+// name of a tag made there).
+func tagSpelling(r *req) (name, spelt string, err error) {
+	raw := strings.TrimPrefix(r.pathStr("tag"), "#")
+	if name = text.NormalizeTag(raw); name == "" {
+		return "", "", hashtag.ErrNotFound
 	}
-	return name, nil
+	return name, text.TagDisplay(raw), nil
 }
 
 // tagEntity renders a tag with its history and, for a signed-in viewer, whether
@@ -53,7 +60,16 @@ func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag,
 	if err != nil {
 		return nil, err
 	}
-	out := &HashtagEntity{ID: t.ID.String(), Name: t.Name, URL: s.tagURL(t.Name), History: make([]TagHistory, len(days))}
+	if t.Display == "" { // a trend or a tag known by id: its record has the display name
+		ts, err := s.d.Hashtags.Tags(ctx, []string{t.Name})
+		if err != nil {
+			return nil, err
+		}
+		if ts[0] != nil {
+			t = &hashtag.Tag{ID: t.ID, Name: t.Name, Display: ts[0].Display}
+		}
+	}
+	out := &HashtagEntity{ID: t.ID.String(), Name: t.DisplayName(), URL: s.tagURL(t.Name), History: make([]TagHistory, len(days))}
 	for i, d := range days {
 		out.History[i] = TagHistory{Day: strconv.FormatInt(d.Day.Unix(), 10),
 			Uses: strconv.FormatInt(d.Uses, 10), Accounts: strconv.FormatInt(d.Accounts, 10)}
@@ -76,13 +92,16 @@ func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag,
 }
 
 func (s *Server) getTag(r *req) error {
-	name, err := tagName(r)
+	name, spelt, err := tagSpelling(r)
 	if err != nil {
 		return err
 	}
 	t, err := s.d.Hashtags.Ensure(r.context(), name)
 	if err != nil {
 		return err
+	}
+	if t.Display == "" { // Mastodon shows a tag no one used as the route spells it
+		t = &hashtag.Tag{ID: t.ID, Name: t.Name, Display: spelt}
 	}
 	out, err := s.tagEntity(r.context(), r.viewer, t, nil)
 	if err != nil {
@@ -94,8 +113,11 @@ func (s *Server) getTag(r *req) error {
 // tagFollow answers a follow or an unfollow of the route's tag with the tag.
 func (s *Server) tagFollow(change func(ctx context.Context, account shard.ID, name string) (*hashtag.Tag, error), on bool) handlerFunc {
 	return func(r *req) error {
-		name, err := tagName(r)
+		name, spelt, err := tagSpelling(r)
 		if err != nil {
+			return err
+		}
+		if _, err := s.d.Hashtags.EnsureAs(r.context(), name, spelt); err != nil { // made as spelt, as Mastodon
 			return err
 		}
 		t, err := change(r.context(), r.viewer, name)

@@ -10,7 +10,8 @@ import (
 
 // Hashtags is the part of hashtag.Service that fan-out needs.
 type Hashtags interface {
-	Used(ctx context.Context, names []string, statusID, author shard.ID) error
+	Used(ctx context.Context, names, displays []string, statusID, author shard.ID) error
+	Spelt(ctx context.Context, names, displays []string) error
 	Unused(ctx context.Context, names []string, statusID, author shard.ID) error
 	Followers(ctx context.Context, name string) ([]shard.ID, error)
 }
@@ -22,7 +23,8 @@ type Hidden interface {
 }
 
 // tagged counts the uses of the hashtags of a public or unlisted status (Mastodon's
-// distributable statuses) and puts a public one that is not a boost, replies
+// distributable statuses; of another status only the tags' first spellings are kept,
+// as Mastodon makes tags from every status) and puts a public one that is not a boost, replies
 // included, in the homes of the local accounts that follow one of its tags, as
 // Mastodon's FanOutOnWriteService (deliver_to_hashtag_followers): not the author's,
 // not those that follow the author (their homes took it as followers), nor those
@@ -32,10 +34,13 @@ func (s *Service) tagged(ctx context.Context, st *status.Status) error {
 		return nil
 	}
 	if st.Visibility != status.Public && st.Visibility != status.Unlisted {
+		if s.role.writes() {
+			return s.opts.Hashtags.Spelt(ctx, st.Tags, st.TagDisplays)
+		}
 		return nil
 	}
 	if s.role.writes() {
-		if err := s.opts.Hashtags.Used(ctx, st.Tags, st.ID, st.AccountID); err != nil {
+		if err := s.opts.Hashtags.Used(ctx, st.Tags, st.TagDisplays, st.ID, st.AccountID); err != nil {
 			return err
 		}
 	}

@@ -39,6 +39,7 @@ func (v *Validation) Error() string { return "Validation failed: " + v.Msg }
 type Featured struct {
 	ID            shard.ID
 	Name          string
+	Display       string // the tag's display name (Tag.DisplayName)
 	StatusesCount int64
 	LastStatusAt  time.Time
 }
@@ -194,8 +195,14 @@ func (s *Service) FeaturedTags(ctx context.Context, account shard.ID) ([]Feature
 	return out, nil
 }
 
-// withUses fills in f's statuses count and last status time.
+// withUses fills in f's display name, statuses count and last status time.
 func (s *Service) withUses(ctx context.Context, account shard.ID, f Featured) (*Featured, error) {
+	f.Display = f.Name
+	if ts, err := s.Tags(ctx, []string{f.Name}); err != nil {
+		return nil, err
+	} else if ts[0] != nil {
+		f.Display = ts[0].DisplayName()
+	}
 	cs, err := s.st.Counters(ctx, tAccountUses, []store.Key{{PK: account.Bytes(), CK: []byte(f.Name)}})
 	if err != nil {
 		return nil, fmt.Errorf("uses of %q by %d: %w", f.Name, account, err)

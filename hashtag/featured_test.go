@@ -25,7 +25,7 @@ func TestFeaturedCounts(t *testing.T) {
 		id     shard.ID
 		author shard.ID
 	}{{st1, alice}, {st2, alice}, {st2, alice}, {st1 + 1, bob}} {
-		if err := s.Used(ctx, []string{"cats"}, u.id, u.author); err != nil {
+		if err := s.Used(ctx, []string{"cats"}, nil, u.id, u.author); err != nil {
 			t.Fatal(err)
 		}
 	}

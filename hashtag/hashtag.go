@@ -20,6 +20,7 @@ import (
 	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
+	"github.com/herd-social/herd/text"
 )
 
 const (
@@ -52,6 +53,18 @@ var ErrNotFound = errors.New("hashtag: not found")
 type Tag struct {
 	ID   shard.ID `cbor:"1,keyasint"`
 	Name string   `cbor:"2,keyasint"`
+	// Display is the tag as first spelt (a status, a follow, a featuring), its case
+	// kept, as Mastodon's Tag#display_name; empty when made without a spelling.
+	Display string `cbor:"3,keyasint,omitempty"`
+}
+
+// DisplayName is the tag's name as shown: its first spelling, or its normalised
+// name.
+func (t *Tag) DisplayName() string {
+	if t.Display != "" {
+		return t.Display
+	}
+	return t.Name
 }
 
 // Day is one day of a tag's history.
@@ -81,10 +94,19 @@ func New(st store.Store, ids *shard.Generator) *Service { return &Service{st: st
 // Ensure returns the tag named name, making it if it is new; an empty name is not
 // found.
 func (s *Service) Ensure(ctx context.Context, name string) (*Tag, error) {
+	return s.EnsureAs(ctx, name, "")
+}
+
+// EnsureAs is Ensure with the tag as spelt where it is used: a tag made without a
+// display name takes display as its own, when display is a spelling of name.
+func (s *Service) EnsureAs(ctx context.Context, name, display string) (*Tag, error) {
 	if name == "" {
 		return nil, ErrNotFound
 	}
-	t := &Tag{ID: s.ids.Next(), Name: name}
+	if text.NormalizeTag(display) != name {
+		display = ""
+	}
+	t := &Tag{ID: s.ids.Next(), Name: name, Display: display}
 	b, err := store.Marshal(t)
 	if err != nil {
 		return nil, err
@@ -100,7 +122,36 @@ func (s *Service) Ensure(ctx context.Context, name string) (*Tag, error) {
 	if err := store.Unmarshal(had, &old); err != nil {
 		return nil, err
 	}
+	if old.Display != "" || display == "" {
+		return &old, nil
+	}
+	old.Display = display
+	if b, err = store.Marshal(&old); err != nil {
+		return nil, err
+	}
+	if err := s.st.Put(ctx, tTags, []byte(name), []byte(rowKey), b, 0); err != nil {
+		return nil, fmt.Errorf("save tag %q: %w", name, err)
+	}
 	return &old, nil
+}
+
+// Spelt makes the tags of names that are new, each with its display (names'
+// order; displays may be shorter), as a status that counts no use spells them.
+func (s *Service) Spelt(ctx context.Context, names, displays []string) error {
+	for i, name := range names {
+		if _, err := s.EnsureAs(ctx, name, at(displays, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// at is l[i], or "" past l's end.
+func at(l []string, i int) string {
+	if i < len(l) {
+		return l[i]
+	}
+	return ""
 }
 
 func dayOf(t time.Time) int64 { return t.Unix() / secondsPerDay }
@@ -115,11 +166,13 @@ func historyKey(d int64, kind byte) []byte {
 
 // Used counts a use of the tags by statusID of author on the day of the status, as
 // Mastodon's tag history: once per status, and author once per day; and the
-// author's own use of each tag (featured tags' counts, suggestions).
-func (s *Service) Used(ctx context.Context, names []string, statusID, author shard.ID) error {
+// author's own use of each tag (featured tags' counts, suggestions). displays, when
+// given, are the tags as the status spells them (names' order), for a new tag's
+// display name.
+func (s *Service) Used(ctx context.Context, names, displays []string, statusID, author shard.ID) error {
 	d := dayOf(statusID.Time())
-	for _, name := range names {
-		t, err := s.Ensure(ctx, name)
+	for i, name := range names {
+		t, err := s.EnsureAs(ctx, name, at(displays, i))
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func TestHistory(t *testing.T) {
 		author shard.ID
 	}{{now, 1, 7}, {now, 2, 7}, {now, 2, 7}, {now, 3, 8}, {yesterday, 1, 9}, {now.Add(-8 * 24 * time.Hour), 1, 9}} {
 		id := shard.AtTime(u.at) + shard.ID(u.seq)
-		if err := s.Used(ctx, []string{"cats", "dogs"}, id, u.author); err != nil {
+		if err := s.Used(ctx, []string{"cats", "dogs"}, nil, id, u.author); err != nil {
 			t.Fatal(err)
 		}
 	}

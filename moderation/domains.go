@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/idna"
-
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -77,14 +75,15 @@ type DomainAllow struct {
 }
 
 // NormalizeDomain is the form domains are kept in: lower case, ASCII (punycode),
-// without a trailing dot. A name that is not a host name is invalid.
+// without a trailing dot. A name that is not a host name is invalid. It is
+// account.NormalizeDomain (user domain blocks) without a port.
 func NormalizeDomain(d string) (string, error) {
-	d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
-	if d == "" {
-		return "", invalid("Domain can't be blank")
+	a, err := account.NormalizeDomain(d)
+	var v *account.Validation
+	if errors.As(err, &v) {
+		return "", invalid("%s", v.Msg)
 	}
-	a, err := idna.Lookup.ToASCII(d)
-	if err != nil || strings.ContainsAny(a, "/:@ ") {
+	if err != nil || strings.Contains(a, ":") {
 		return "", invalid("Domain is not a valid domain name")
 	}
 	return a, nil

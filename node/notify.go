@@ -32,8 +32,15 @@ func (a senders) NewAccount(ctx context.Context, id shard.ID) (bool, error) {
 	return a.now().Sub(acc.CreatedAt) < newAccountAge, nil
 }
 
-// Limited is false: Herd has no limited (silenced) accounts yet.
-func (senders) Limited(context.Context, shard.ID) (bool, error) { return false, nil }
+// Limited reports a sender moderators limited, as Mastodon's Account#silenced?: the
+// account is silenced (or suspended), or its domain is.
+func (a senders) Limited(ctx context.Context, id shard.ID) (bool, error) {
+	acc, err := a.s.Accounts.Get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return a.s.Domains.Limited(ctx, acc)
+}
 
 func (a senders) PrivateMention(ctx context.Context, statusID, to shard.ID) (bool, error) {
 	st, err := a.s.Statuses.Get(ctx, statusID)

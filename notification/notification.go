@@ -272,12 +272,13 @@ func (s *Service) Withdraw(ctx context.Context, to, from shard.ID, kind Kind, st
 type Query struct {
 	Types, ExcludeTypes []Kind
 	From                shard.ID
-	// IncludeFiltered keeps the notifications a policy filtered.
+	// IncludeFiltered keeps the notifications a policy filtered; so does From, as
+	// Mastodon's browserable (a sender's notifications are shown whole).
 	IncludeFiltered bool
 }
 
 func (q Query) keep(n *Notification) bool {
-	if n.Filtered && !q.IncludeFiltered {
+	if n.Filtered && !q.IncludeFiltered && q.From == 0 {
 		return false
 	}
 	if len(q.Types) > 0 && !slices.Contains(q.Types, n.Type) {

@@ -181,7 +181,7 @@ func (s *Service) Create(ctx context.Context, author shard.ID, p Post) (*Status,
 	}
 	st := &Status{ID: id, AccountID: author, Poll: question, MediaIDs: p.MediaIDs, Text: p.Text, Content: f.HTML, SpoilerText: p.SpoilerText,
 		Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "", Language: p.Language,
-		Mentions: f.Mentions, Tags: f.Tags, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true,
+		Mentions: f.Mentions, Tags: f.Tags, TagDisplays: f.TagDisplays, CreatedAt: now, AppName: p.AppName, AppWebsite: p.AppWebsite, Local: true,
 		QuotePolicy: p.QuotePolicy}
 	st.ThreadID = st.ID
 	if err := s.inReplyTo(ctx, st, p.InReplyToID); err != nil {

@@ -127,6 +127,7 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, c Change) (*Sta
 		muts = append(muts, s.revisionRow(st.ID, 0, history[0]))
 	}
 	st.Text, st.SpoilerText, st.Content, st.Mentions, st.Tags, st.EditedAt = text, spoiler, f.HTML, f.Mentions, f.Tags, now
+	st.TagDisplays = f.TagDisplays
 	st.Poll = question
 	if c.Sensitive != nil {
 		st.Sensitive = *c.Sensitive

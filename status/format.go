@@ -90,7 +90,7 @@ func (f *TextFormatter) Format(ctx context.Context, src string) (Formatted, erro
 	res := text.Render(src, resolve, f.options())
 	out := Formatted{HTML: res.HTML, Mentions: dedupe(mentions)}
 	for _, t := range res.Tags {
-		out.Tags = append(out.Tags, t.Name)
+		out.Tags, out.TagDisplays = append(out.Tags, t.Name), append(out.TagDisplays, t.Display)
 	}
 	return out, nil
 }

@@ -87,6 +87,9 @@ type Status struct {
 	Quote *Quote `cbor:"24,keyasint,omitempty"`
 	// QuotePolicy is who the author lets quote it; see EffectiveQuotePolicy.
 	QuotePolicy QuotePolicy `cbor:"25,keyasint,omitempty"`
+	// TagDisplays are the tags as the status spells them (Tags' order), for a tag's
+	// display name on its first use; empty in statuses stored before it existed.
+	TagDisplays []string `cbor:"26,keyasint,omitempty"`
 	// RemoteMedia are the attachments of a remote status as its server describes
 	// them, for CreateRemote to record (as MediaIDs); never stored.
 	RemoteMedia []media.Remote `cbor:"-"`
@@ -191,6 +194,8 @@ type Formatted struct {
 	HTML     string
 	Mentions []shard.ID
 	Tags     []string
+	// TagDisplays are Tags as the text spells them first, in Tags' order.
+	TagDisplays []string
 }
 
 // Formatter renders status text; node wires it to the text package.

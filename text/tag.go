@@ -37,6 +37,10 @@ func NormalizeTag(name string) string {
 	return b.String()
 }
 
+// TagDisplay is a tag's display name as Mastodon makes it from a spelling: the
+// characters a hashtag cannot hold removed, the case kept.
+func TagDisplay(name string) string { return stripInvalidTagChars(name) }
+
 // stripInvalidTagChars removes what Tag::HASHTAG_INVALID_CHARS_RE matches,
 // as Mastodon does to a new tag's display name.
 func stripInvalidTagChars(name string) string {
