@@ -119,7 +119,9 @@ var relayAllowCmd = &adminCmd{
   herd admin relay-allow list
   herd admin relay-allow remove DOMAIN   take it off the list; under relay.allow_list its subscription ends
 `,
-	run: func(ctx context.Context, n *node.Node, c *adminCall) error { return adminRelayAllow(ctx, n, c.args, c.out) },
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		return adminRelayAllow(ctx, n, c.args, c.out)
+	},
 }
 
 // adminRelayAllow runs herd admin relay-allow add|list|remove: the relay's allow list,
