@@ -123,6 +123,9 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	if err != nil {
 		return err
 	}
+	if ok, err := s.relayAllows(ctx, from.Domain); err != nil || !ok {
+		return errors.Join(err, fmt.Errorf("%w: %s is not on the allow list", ErrRefused, from.Domain))
+	}
 	if refused, err := s.refusedDomain(ctx, actor); err != nil || refused {
 		return errors.Join(err, fmt.Errorf("%w: %s is not allowed", ErrRefused, serverOf(actor)))
 	}
@@ -170,18 +173,20 @@ func addressedToPublic(m map[string]any) bool {
 }
 
 // fanOutRelayed enqueues the relayed activity for every accepted subscriber but the
-// origin's server, in the body each one's protocol takes, signed by the relay actor.
+// origin's server (and those off the allow list, under it), in the body each one's
+// protocol takes, signed by the relay actor. The subscribers come from the node's
+// copy (relay.Fanout), not read whole from the store each time.
 func (s *Service) fanOutRelayed(ctx context.Context, act map[string]any, body []byte, origin string) error {
-	all, err := s.subscribers.Subscribers(ctx)
+	f, err := s.subscribers.Fanout(ctx)
 	if err != nil {
 		return err
 	}
 	var asIs, wrapped []string
 	wrap := str2(act, "type") == "Create" || str2(act, "type") == "Announce"
 	_, signed := act["signature"].(map[string]any)
-	for _, sub := range all {
+	for _, sub := range f.Accepted {
 		switch {
-		case sub.State != relay.Accepted || sub.Domain == origin:
+		case sub.Domain == origin || (s.opts.Relay.AllowList && !f.Allowed[sub.Domain]):
 		case wrap && (sub.Protocol == relay.LitePub || !signed):
 			wrapped = append(wrapped, sub.Inbox)
 		default:

@@ -26,6 +26,9 @@ type RelayMode struct {
 	// ManualApproval leaves new subscriptions pending until an admin approves them;
 	// otherwise they are accepted at once.
 	ManualApproval bool
+	// AllowList lets only the domains on the relay's allow list subscribe; a Follow
+	// from any other is answered Reject.
+	AllowList bool
 }
 
 // RelayActorID is the key owner of the relay actor among the local actors' keys (0
@@ -48,6 +51,10 @@ type RelaySubscribers interface {
 	Unsubscribe(ctx context.Context, domain string) error
 	Forwarded(ctx context.Context, id string) (bool, error)
 	MarkForwarded(ctx context.Context, ids ...string) error
+	Fanout(ctx context.Context) (*relay.Fanout, error)
+	AllowDomain(ctx context.Context, domain string) (*relay.AllowedDomain, error)
+	DisallowDomain(ctx context.Context, domain string) error
+	AllowedDomains(ctx context.Context) ([]*relay.AllowedDomain, error)
 }
 
 // errRelayOff is the relay admin of an instance not in relay mode.
@@ -202,6 +209,15 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 	if err != nil {
 		return err
 	}
+	sub := relay.Subscriber{Domain: serverOf(actorURI), Actor: actor.URI, Inbox: inboxOf(actor), Protocol: proto,
+		FollowID: str2(act, "id")}
+	if ok, err := s.relayAllows(ctx, sub.Domain); err != nil || !ok {
+		if err == nil {
+			s.log.Info("activitypub: relay subscription refused, not on the allow list", "domain", sub.Domain)
+			err = s.answerSubscriber(ctx, &sub, "Reject")
+		}
+		return err
+	}
 	state := relay.Accepted
 	if s.opts.Relay.ManualApproval {
 		// A server accepted before (following again, as Mastodon does when its admin
@@ -214,16 +230,15 @@ func (s *Service) relaySubscribe(ctx context.Context, act map[string]any) error 
 			state = relay.Pending
 		}
 	}
-	sub, err := s.subscribers.Subscribe(ctx, relay.Subscriber{Domain: serverOf(actorURI), Actor: actor.URI,
-		Inbox: inboxOf(actor), Protocol: proto, FollowID: str2(act, "id")}, state)
+	saved, err := s.subscribers.Subscribe(ctx, sub, state)
 	if err != nil {
 		return err
 	}
-	s.log.Info("activitypub: relay subscription", "domain", sub.Domain, "protocol", sub.Protocol, "state", sub.State)
+	s.log.Info("activitypub: relay subscription", "domain", saved.Domain, "protocol", saved.Protocol, "state", saved.State)
 	if state != relay.Accepted {
 		return nil
 	}
-	return s.answerSubscriber(ctx, sub, "Accept")
+	return s.answerSubscriber(ctx, saved, "Accept")
 }
 
 // relayUnsubscribe applies a subscriber's Undo of its Follow.

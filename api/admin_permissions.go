@@ -29,6 +29,7 @@ var adminRoutes = []adminRoute{
 	{"", "/api/v1/admin/domain_allows", role.ManageFederation},
 	{"", "/api/v1/admin/relays", role.ManageFederation},
 	{"", "/api/v1/admin/relay/subscribers", role.ManageFederation},
+	{"", "/api/v1/admin/relay/allowed_domains", role.ManageFederation},
 	{"", "/api/v1/admin/ip_blocks", role.ManageBlocks},
 	{"", "/api/v1/admin/email_domain_blocks", role.ManageBlocks},
 	{"", "/api/v1/admin/canonical_email_blocks", role.ManageBlocks},

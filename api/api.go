@@ -152,6 +152,7 @@ type Deps struct {
 	// RelaySubscribers administers relay mode's subscribers (admin_relay_subscribers.go);
 	// nil: the endpoints answer 404.
 	RelaySubscribers RelaySubscribers
+	RelayAllowList   RelayAllowList
 	// WebApp is the built web client (package web): index.html at its root, hashed
 	// files under assets/. Nil, or without index.html, serves a page at / that says
 	// how to build it (webapp.go).

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	s.routeAdminRoles()
 	s.routeRelays()
 	s.routeRelaySubscribers()
+	s.routeRelayAllowList()
 	s.routeAdminMeasures()
 	s.routeProfile()
 

@@ -159,6 +159,9 @@ type RelayConfig struct {
 	// ManualApproval keeps subscriptions pending until an admin approves them
 	// (herd admin relay-subscribers, /api/v1/admin/relay/subscribers).
 	ManualApproval bool `toml:"manual_approval" help:"subscriptions to the relay wait for an admin's approval"`
+	// AllowList lets only the domains on the relay's allow list subscribe (herd admin
+	// relay-allow, /api/v1/admin/relay/allowed_domains); others are answered Reject.
+	AllowList bool `toml:"allow_list" help:"only the domains on the relay's allow list may subscribe to it"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.

@@ -306,7 +306,8 @@ func (n *Node) federationBase() (fedBase, error) {
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
 		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation,
-		RejectMedia: n.Services.Domains.RejectsMedia, Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval}}
+		RejectMedia: n.Services.Domains.RejectsMedia, Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval,
+			AllowList: cfg.Relay.AllowList}}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
 }
@@ -352,7 +353,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Collections: s.Collections, Conversations: s.Conversations, Hashtags: s.Hashtags,
 		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
-		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
+		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, RelayAllowList: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.searcher, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg), Ready: n.Ready,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,

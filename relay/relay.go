@@ -83,6 +83,8 @@ type Service struct {
 	st  store.Store
 	ids *shard.Generator
 	now func() time.Time
+	// cache is the node's copy of the fan-out's subscribers (allowed.go).
+	cache fanoutCache
 }
 
 // New returns the relay records on st; now defaults to time.Now.

@@ -116,3 +116,66 @@ func TestSubscribers(t *testing.T) {
 		t.Fatal("an empty id is forwarded")
 	}
 }
+
+// TestFanout: the fan-out's copy holds the accepted subscribers only and the allow
+// list, and follows each change made through the same Service at once.
+func TestFanout(t *testing.T) {
+	ctx := context.Background()
+	ids, err := shard.NewGenerator(1, 8, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := relay.New(testrig.Store(t, relay.Schema()...), ids, nil)
+	accepted := func() []string {
+		t.Helper()
+		f, err := s.Fanout(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, sub := range f.Accepted {
+			out = append(out, sub.Domain)
+		}
+		return out
+	}
+	if got := accepted(); len(got) != 0 {
+		t.Fatalf("empty relay: %v", got)
+	}
+	a, err := s.Subscribe(ctx, relay.Subscriber{Domain: "a.example", Inbox: "https://a.example/inbox"}, relay.Accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Subscribe(ctx, relay.Subscriber{Domain: "b.example", Inbox: "https://b.example/inbox"}, relay.Pending); err != nil {
+		t.Fatal(err)
+	}
+	if got := accepted(); !slices.Equal(got, []string{"a.example"}) {
+		t.Fatalf("after subscribing: %v", got)
+	}
+	if _, err := s.Subscribe(ctx, relay.Subscriber{Domain: "b.example", Inbox: "https://b.example/inbox"}, relay.Accepted); err != nil {
+		t.Fatal(err)
+	}
+	if got := accepted(); !slices.Equal(got, []string{"a.example", "b.example"}) {
+		t.Fatalf("after approval: %v", got)
+	}
+	if err := s.Unsubscribe(ctx, a.Domain); err != nil {
+		t.Fatal(err)
+	}
+	if got := accepted(); !slices.Equal(got, []string{"b.example"}) {
+		t.Fatalf("after unsubscribing: %v", got)
+	}
+	if _, err := s.AllowDomain(ctx, "B.example"); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := s.Fanout(ctx); err != nil || !f.Allowed["b.example"] || len(f.Allowed) != 1 {
+		t.Fatalf("allow list: %+v, %v", f, err)
+	}
+	if err := s.DisallowDomain(ctx, "b.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DisallowDomain(ctx, "b.example"); !errors.Is(err, relay.ErrNotFound) {
+		t.Fatalf("disallowed twice: %v", err)
+	}
+	if f, err := s.Fanout(ctx); err != nil || len(f.Allowed) != 0 {
+		t.Fatalf("allow list after removal: %+v, %v", f, err)
+	}
+}

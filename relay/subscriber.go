@@ -46,7 +46,7 @@ type Subscriber struct {
 
 // Schema of the relay mode's tables, included in Schema.
 func subscriberSchema() store.Schema {
-	return store.Schema{{Name: tSubscribers}, {Name: tForwarded, TTL: ForwardedTTL}}
+	return store.Schema{{Name: tSubscribers}, {Name: tForwarded, TTL: ForwardedTTL}, {Name: tAllowed}}
 }
 
 // Subscribe records the Follow of a server: a new subscriber, or the new Follow of a
@@ -74,6 +74,7 @@ func (s *Service) SaveSubscriber(ctx context.Context, sub *Subscriber) error {
 	if err := s.st.Put(ctx, tSubscribers, allKey, []byte(sub.Domain), b, 0); err != nil {
 		return fmt.Errorf("save relay subscriber %s: %w", sub.Domain, err)
 	}
+	s.cache.invalidate()
 	return nil
 }
 
@@ -123,6 +124,7 @@ func (s *Service) Subscribers(ctx context.Context) ([]*Subscriber, error) {
 
 // Unsubscribe forgets the subscriber of a domain; it is idempotent.
 func (s *Service) Unsubscribe(ctx context.Context, domain string) error {
+	defer s.cache.invalidate()
 	return s.st.Delete(ctx, tSubscribers, allKey, []byte(domain))
 }
 

@@ -71,6 +71,8 @@ func adminCommand(name string) *adminCmd {
 		return relayCmd
 	case "relay-subscribers":
 		return relaySubscribersCmd
+	case "relay-allow":
+		return relayAllowCmd
 	case "dead-letters":
 		return deadLettersCmd
 	case "rule":

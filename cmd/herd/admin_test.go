@@ -182,7 +182,7 @@ func TestAdminWithoutANode(t *testing.T) {
 // after its verb, without a node, and names its flags.
 func TestAdminHelp(t *testing.T) {
 	for _, name := range []string{"create-account", "make-admin", "token", "emoji", "media", "account", "domain", "audit",
-		"email-block", "ip-block", "announcement", "webhook", "relay", "relay-subscribers", "dead-letters", "rule",
+		"email-block", "ip-block", "announcement", "webhook", "relay", "relay-subscribers", "relay-allow", "dead-letters", "rule",
 		"content-rule", "role", "search"} {
 		cmd := adminCommand(name)
 		if cmd == nil {

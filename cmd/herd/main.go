@@ -38,6 +38,7 @@ Usage:
   herd admin domain unblock|list     lift a domain block, or list them
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
   herd admin relay-subscribers list|approve ID|reject ID|remove ID  the servers subscribed to this relay (relay.enabled)
+  herd admin relay-allow add|list|remove [DOMAIN]  the domains that may subscribe to this relay (relay.allow_list)
   herd admin email-block add|list|remove [DOMAIN]  refuse sign-ups from an email domain
   herd admin ip-block add|list|remove [IP]  sign-up and access policies on address ranges (--help)
   herd admin audit                   the newest moderator actions (--limit)

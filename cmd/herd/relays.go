@@ -112,3 +112,46 @@ func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string, out
 	}
 	return usagef("admin relay-subscribers: unknown use %q", strings.Join(args, " "))
 }
+
+var relayAllowCmd = &adminCmd{
+	usage: `Usage:
+  herd admin relay-allow add DOMAIN      let a domain subscribe to this relay (relay.allow_list)
+  herd admin relay-allow list
+  herd admin relay-allow remove DOMAIN   take it off the list; under relay.allow_list its subscription ends
+`,
+	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
+		return adminRelayAllow(ctx, n, c.args, c.out)
+	},
+}
+
+// adminRelayAllow runs herd admin relay-allow add|list|remove: the relay's allow list,
+// in relay mode (remove, under relay.allow_list, sends the domain's subscriber a
+// Reject when a node's delivery workers run).
+func adminRelayAllow(ctx context.Context, n *node.Node, args []string, out io.Writer) error {
+	fed := n.Federation
+	switch {
+	case len(args) == 2 && args[0] == "add":
+		a, err := fed.RelayAllowDomain(ctx, args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "allowed: %s\n", a.Domain)
+		return nil
+	case len(args) == 1 && args[0] == "list":
+		all, err := fed.RelayAllowedDomains(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "DOMAIN\tSINCE")
+		for _, a := range all {
+			fmt.Fprintf(w, "%s\t%s\n", a.Domain, a.CreatedAt.Format(time.RFC3339))
+		}
+		return w.Flush()
+	case len(args) == 2 && args[0] == "remove":
+		return fed.RelayDisallowDomain(ctx, args[1])
+	case len(args) == 0:
+		return usagef("admin relay-allow: add, list or remove?")
+	}
+	return usagef("admin relay-allow: unknown use %q", strings.Join(args, " "))
+}

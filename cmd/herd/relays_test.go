@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/herd-social/herd/node"
@@ -65,6 +66,55 @@ func TestAdminRelaySubscribers(t *testing.T) {
 		}
 		for _, args := range [][]string{{}, {"frob"}, {"approve", "x"}, {"approve"}} {
 			if err := adminRelaySubscribers(ctx, n, args, io.Discard); err == nil {
+				t.Errorf("%v accepted", args)
+			}
+		}
+		n.Close()
+	}
+}
+
+// TestAdminRelayAllow: herd admin relay-allow refuses everything while relay mode is
+// off; with it on, it adds (in lower case, once), lists and removes domains, and
+// refuses removing one not on the list, a malformed domain and unknown uses.
+func TestAdminRelayAllow(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		cfg := node.Config{Data: t.TempDir(), Domain: "herd.example", NoSync: true, BcryptCost: 4}
+		cfg.Relay.Enabled, cfg.Relay.AllowList = on, true
+		n, err := node.Open(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		var out strings.Builder
+		for _, d := range []string{"Alpha.Example", "alpha.example", "beta.example:8443"} {
+			if err := adminRelayAllow(ctx, n, []string{"add", d}, io.Discard); (err == nil) != on {
+				t.Errorf("relay mode %v: add %s: %v", on, d, err)
+			}
+		}
+		if err := adminRelayAllow(ctx, n, []string{"list"}, &out); (err == nil) != on {
+			t.Errorf("relay mode %v: list: %v", on, err)
+		}
+		if on && (strings.Count(out.String(), "alpha.example") != 1 || !strings.Contains(out.String(), "beta.example:8443")) {
+			t.Errorf("list:\n%s", out.String())
+		}
+		if err := adminRelayAllow(ctx, n, []string{"remove", "gamma.example"}, io.Discard); !errors.Is(err, relay.ErrNotFound) {
+			t.Errorf("relay mode %v: remove a domain not on the list: %v", on, err)
+		}
+		if on {
+			if err := adminRelayAllow(ctx, n, []string{"remove", "ALPHA.example"}, io.Discard); err != nil {
+				t.Errorf("remove: %v", err)
+			}
+			out.Reset()
+			if err := adminRelayAllow(ctx, n, []string{"list"}, &out); err != nil || strings.Contains(out.String(), "alpha") {
+				t.Errorf("list after remove: %v\n%s", err, out.String())
+			}
+			var v *relay.Validation
+			if err := adminRelayAllow(ctx, n, []string{"add", "https://x.example/"}, io.Discard); !errors.As(err, &v) {
+				t.Errorf("add a URL: %v", err)
+			}
+		}
+		for _, args := range [][]string{{}, {"frob"}, {"add"}, {"remove"}} {
+			if err := adminRelayAllow(ctx, n, args, io.Discard); err == nil {
 				t.Errorf("%v accepted", args)
 			}
 		}
