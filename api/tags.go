@@ -53,7 +53,7 @@ func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag,
 	if err != nil {
 		return nil, err
 	}
-	out := &HashtagEntity{ID: t.ID.String(), Name: t.Name, URL: s.tagURL(t.Name), History: make([]TagHistory, len(days))}
+	out := &HashtagEntity{ID: t.ID.String(), Name: t.Shown(), URL: s.tagURL(t.Name), History: make([]TagHistory, len(days))}
 	for i, d := range days {
 		out.History[i] = TagHistory{Day: strconv.FormatInt(d.Day.Unix(), 10),
 			Uses: strconv.FormatInt(d.Uses, 10), Accounts: strconv.FormatInt(d.Accounts, 10)}

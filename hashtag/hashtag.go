@@ -52,6 +52,20 @@ var ErrNotFound = errors.New("hashtag: not found")
 type Tag struct {
 	ID   shard.ID `cbor:"1,keyasint"`
 	Name string   `cbor:"2,keyasint"`
+	// Display is the name as a moderator cased it; empty: Name.
+	Display string `cbor:"3,keyasint,omitempty"`
+	// Unusable and Unlisted are a moderator's bans of the tag from new posts (recorded,
+	// not enforced) and from hashtag search.
+	Unusable bool `cbor:"4,keyasint,omitempty"`
+	Unlisted bool `cbor:"5,keyasint,omitempty"`
+}
+
+// Shown is the name to show: the display name if a moderator set one.
+func (t *Tag) Shown() string {
+	if t.Display != "" {
+		return t.Display
+	}
+	return t.Name
 }
 
 // Day is one day of a tag's history.
