@@ -9,7 +9,6 @@ import (
 	"github.com/herd-social/herd/testrig"
 )
 
-
 // adminTagPages pages through the admin list of tags from path, returning the names.
 func adminTagPages(t *testing.T, c *testrig.Cluster, path, token string) []string {
 	t.Helper()
