@@ -1,7 +1,6 @@
 package api
 
 import (
-	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/trends"
 )
 
@@ -53,15 +52,6 @@ func (s *Server) routeAdminTrends() {
 			s.handle("POST", "/api/v1/admin/trends/"+k.path+"/{id}/"+verb, write, s.reviewTrend(k.kind, state))
 		}
 	}
-}
-
-func (s *Server) adminTag(r *req, it *trends.Item) (*AdminTag, error) {
-	e, err := s.tagEntity(r.context(), 0, &hashtag.Tag{ID: it.ID, Name: it.Key}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &AdminTag{HashtagEntity: e, Trendable: it.State == trends.Approved, Usable: true,
-		RequiresReview: it.State == trends.Pending, Listable: true}, nil
 }
 
 func (s *Server) adminTrendTags(r *req) error {

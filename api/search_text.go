@@ -110,7 +110,7 @@ func (s *Server) searchTags(r *req, q string, offset, limit int) ([]*HashtagEnti
 		return nil, err
 	}
 	for _, t := range tags {
-		if t == nil {
+		if t == nil || t.Unlisted {
 			continue
 		}
 		e, err := s.tagEntity(r.context(), r.viewer, t, nil)

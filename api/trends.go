@@ -31,6 +31,7 @@ func (s *Server) routeTrends() {
 	s.handle("GET", "/api/v1/trends/links", public, s.trendLinks)
 	s.handle("GET", "/api/v1/timelines/link", public, s.linkTimeline)
 	s.routeAdminTrends()
+	s.routeAdminTags()
 }
 
 // trendPage is the slice of ranked items an offset and limit ask for (limit def,

@@ -54,3 +54,31 @@ func (s *Service) HistoryBetween(ctx context.Context, name string, from, to time
 	}
 	return out, nil
 }
+
+// Record returns the full record of the tag of id (its moderation fields too).
+func (s *Service) Record(ctx context.Context, id shard.ID) (*Tag, error) {
+	t, err := s.ByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.Tags(ctx, []string{t.Name})
+	if err != nil {
+		return nil, err
+	}
+	if ts[0] == nil || ts[0].ID != id {
+		return nil, ErrNotFound
+	}
+	return ts[0], nil
+}
+
+// Save rewrites the record of an existing tag (a moderator's changes).
+func (s *Service) Save(ctx context.Context, t *Tag) error {
+	b, err := store.Marshal(t)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Put(ctx, tTags, []byte(t.Name), []byte(rowKey), b, 0); err != nil {
+		return fmt.Errorf("save tag %q: %w", t.Name, err)
+	}
+	return nil
+}

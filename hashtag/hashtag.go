@@ -54,12 +54,17 @@ type Tag struct {
 	ID   shard.ID `cbor:"1,keyasint"`
 	Name string   `cbor:"2,keyasint"`
 	// Display is the tag as first spelt (a status, a follow, a featuring), its case
-	// kept, as Mastodon's Tag#display_name; empty when made without a spelling.
+	// kept, as Mastodon's Tag#display_name, or as a moderator re-cased it; empty when
+	// made without a spelling.
 	Display string `cbor:"3,keyasint,omitempty"`
+	// Unusable and Unlisted are a moderator's bans of the tag from new posts (recorded,
+	// not enforced) and from hashtag search.
+	Unusable bool `cbor:"4,keyasint,omitempty"`
+	Unlisted bool `cbor:"5,keyasint,omitempty"`
 }
 
-// DisplayName is the tag's name as shown: its first spelling, or its normalised
-// name.
+// DisplayName is the tag's name as shown: its first spelling (or a moderator's), or
+// its normalised name.
 func (t *Tag) DisplayName() string {
 	if t.Display != "" {
 		return t.Display

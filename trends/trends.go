@@ -373,3 +373,18 @@ func (s *Service) withAuthors(ctx context.Context, its []*Item) error {
 	}
 	return nil
 }
+
+// ReviewTag sets whether the tag named name (of id, the tag's) may trend, recording
+// its item if the tag was never a candidate, as Mastodon's trendable of a tag.
+func (s *Service) ReviewTag(ctx context.Context, name string, id shard.ID, state State) (*Item, error) {
+	if _, err := s.ensureItem(ctx, Tag, name, id, 0); err != nil {
+		return nil, err
+	}
+	return s.Review(ctx, Tag, id, state)
+}
+
+// TagItems returns the items of the tags named, in order; nil for a tag never a
+// candidate nor reviewed.
+func (s *Service) TagItems(ctx context.Context, names []string) ([]*Item, error) {
+	return s.items(ctx, Tag, names)
+}

@@ -1,0 +1,123 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/herd-social/herd/testrig"
+)
+
+// adminTagPages pages through the admin list of tags from path, returning the names.
+func adminTagPages(t *testing.T, c *testrig.Cluster, path, token string) []string {
+	t.Helper()
+	var names []string
+	for path != "" {
+		r := c.Must(c.Do("GET", path, token, nil), 200)
+		var page []trendItem
+		r.JSON(t, &page)
+		names = append(names, keysOf(page)...)
+		path = ""
+		if m := nextLinkRE.FindStringSubmatch(r.Header.Get("Link")); m != nil && len(page) > 0 {
+			u, err := url.Parse(m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			path = u.RequestURI()
+		}
+	}
+	return names
+}
+
+// hashtagsFound lists the hashtags a search for q finds.
+func hashtagsFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string) []string {
+	t.Helper()
+	var out []string
+	for _, h := range searchAs(t, c, u, url.Values{"q": {q}, "type": {"hashtags"}}).Hashtags {
+		out = append(out, h.Name)
+	}
+	return out
+}
+
+// TestAdminTags: the admin tags list the trend candidates newest first, paged by
+// id; trendable approves and rejects a tag's trend; listable hides a tag from
+// search; the display name may only change the case; other users are refused.
+func TestAdminTags(t *testing.T) {
+	c := testrig.New(t)
+	_, admin := c.RegisterModerator("mod")
+	var users []*testrig.User
+	for i := range 6 {
+		users = append(users, c.Register(fmt.Sprintf("user%d", i)))
+	}
+	for _, u := range users {
+		u.PostStatus("#hot news")
+	}
+	for _, u := range users {
+		u.PostStatus("#warm too")
+	}
+	users[0].PostStatus("#lonely me")
+
+	eventuallyTrends(t, c, "/api/v1/admin/tags", admin, "warm", "hot")
+	testrig.Eventually(t, "paging the admin tags one at a time", func() error {
+		if got := adminTagPages(t, c, "/api/v1/admin/tags?limit=1", admin); !slices.Equal(got, []string{"warm", "hot"}) {
+			return fmt.Errorf("pages list %q", got)
+		}
+		return nil
+	})
+	var hot trendItem
+	c.Must(c.Do("GET", "/api/v1/tags/hot", admin, nil), 200).JSON(t, &hot)
+	var shown struct {
+		trendItem
+		Usable   bool `json:"usable"`
+		Listable bool `json:"listable"`
+	}
+	c.Must(c.Do("GET", "/api/v1/admin/tags/"+hot.ID, admin, nil), 200).JSON(t, &shown)
+	if shown.Name != "hot" || !shown.RequiresReview || shown.Trendable || !shown.Usable || !shown.Listable {
+		t.Fatalf("admin view of #hot: %+v", shown)
+	}
+
+	// trendable approves the tag's trend, and rejects it.
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+hot.ID, admin, url.Values{"trendable": {"true"}}), 200).JSON(t, &shown)
+	if !shown.Trendable || shown.RequiresReview {
+		t.Fatalf("#hot approved: %+v", shown)
+	}
+	eventuallyTrends(t, c, "/api/v1/trends/tags", "", "hot")
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+hot.ID, admin, url.Values{"trendable": {"false"}}), 200).JSON(t, &shown)
+	if shown.Trendable || shown.RequiresReview {
+		t.Fatalf("#hot rejected: %+v", shown)
+	}
+	eventuallyTrends(t, c, "/api/v1/trends/tags", "")
+
+	// A tag never a candidate: shown, hidden from search and back.
+	var lonely trendItem
+	c.Must(c.Do("GET", "/api/v1/tags/lonely", admin, nil), 200).JSON(t, &lonely)
+	testrig.Eventually(t, "search finding #lonely", func() error {
+		if got := hashtagsFound(t, c, users[1], "#lonely"); !slices.Equal(got, []string{"lonely"}) {
+			return fmt.Errorf("search finds %q", got)
+		}
+		return nil
+	})
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, admin, url.Values{"listable": {"false"}}), 200).JSON(t, &shown)
+	if shown.Listable || !shown.Usable || shown.Trendable || shown.RequiresReview {
+		t.Fatalf("#lonely unlisted: %+v", shown)
+	}
+	if got := hashtagsFound(t, c, users[1], "#lonely"); len(got) != 0 {
+		t.Fatalf("search finds the unlisted %q", got)
+	}
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, admin, url.Values{"listable": {"true"}, "display_name": {"Lonely"}}), 200).JSON(t, &shown)
+	if !shown.Listable || shown.Name != "Lonely" {
+		t.Fatalf("#lonely listed again: %+v", shown)
+	}
+	if got := hashtagsFound(t, c, users[1], "#lonely"); !slices.Equal(got, []string{"Lonely"}) {
+		t.Fatalf("search finds %q", got)
+	}
+
+	// Bad input changes nothing; others are refused; unknown tags are not found.
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, admin, url.Values{"display_name": {"other"}, "listable": {"false"}}), 422)
+	if got := hashtagsFound(t, c, users[1], "#lonely"); len(got) != 1 {
+		t.Fatalf("a refused update unlisted the tag: search finds %q", got)
+	}
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, users[0].Token, url.Values{"listable": {"false"}}), 403)
+	c.Must(c.Do("GET", "/api/v1/admin/tags/"+users[0].ID, admin, nil), 404)
+}
