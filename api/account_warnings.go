@@ -44,17 +44,17 @@ type AdminAppeal struct {
 // pages only).
 func (s *Server) routeAccountWarnings() {
 	s.handle("GET", "/api/v1/account_warnings", warned("read:accounts"), s.listAccountWarnings)
-	s.handle("GET", "/api/v1/account_warnings/{id}", warned("read:accounts"), s.accountWarningDo(
+	s.handle("GET", "/api/v1/account_warnings/{id}", warned("read:accounts"), warningDo(s.accountWarnings,
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error) {
 			return s.d.Reports.OwnWarning(ctx, r.viewer, id)
 		}))
-	s.handle("POST", "/api/v1/account_warnings/{id}/appeal", warned("write:accounts"), s.accountWarningDo(
+	s.handle("POST", "/api/v1/account_warnings/{id}/appeal", warned("write:accounts"), warningDo(s.accountWarnings,
 		func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error) {
 			return s.d.Reports.AppealWarning(ctx, r.viewer, id, r.p.str("text"))
 		}))
 	s.handle("GET", "/api/v1/admin/appeals", user("admin:read"), s.listAppeals)
 	for verb, approve := range map[string]bool{"approve": true, "reject": false} {
-		s.handle("POST", "/api/v1/admin/appeals/{id}/"+verb, user("admin:write"), s.appealDo(
+		s.handle("POST", "/api/v1/admin/appeals/{id}/"+verb, user("admin:write"), warningDo(s.adminAppeals,
 			func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error) {
 				return s.d.Reports.DecideAppeal(ctx, r.viewer, id, approve)
 			}))
@@ -86,8 +86,10 @@ func warningIDs(ws []*moderation.Warning) paging.Cursors {
 	return paging.IDs(ids)
 }
 
-// accountWarningDo answers the endpoints on one of the viewer's warnings with it.
-func (s *Server) accountWarningDo(do func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error)) handlerFunc {
+// warningDo answers the endpoints on one warning with it, as render shows warnings: to
+// the warned user, or to the moderators as an appeal.
+func warningDo[T any](render func(context.Context, []*moderation.Warning) ([]T, error),
+	do func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error)) handlerFunc {
 	return func(r *req) error {
 		id, err := r.pathID("id")
 		if err != nil {
@@ -97,7 +99,7 @@ func (s *Server) accountWarningDo(do func(ctx context.Context, r *req, id shard.
 		if err != nil {
 			return err
 		}
-		out, err := s.accountWarnings(r.context(), []*moderation.Warning{w})
+		out, err := render(r.context(), []*moderation.Warning{w})
 		if err != nil {
 			return err
 		}
@@ -127,27 +129,7 @@ func (s *Server) listAppeals(r *req) error {
 	return r.json(out)
 }
 
-func (s *Server) appealDo(do func(ctx context.Context, r *req, id shard.ID) (*moderation.Warning, error)) handlerFunc {
-	return func(r *req) error {
-		id, err := r.pathID("id")
-		if err != nil {
-			return err
-		}
-		w, err := do(r.context(), r, id)
-		if err != nil {
-			return err
-		}
-		out, err := s.adminAppeals(r.context(), []*moderation.Warning{w})
-		if err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return errNotFound
-		}
-		return r.json(out[0])
-	}
-}
-
+// adminAppeals renders warnings with their appeals as moderators see them.
 func (s *Server) adminAppeals(ctx context.Context, ws []*moderation.Warning) ([]*AdminAppeal, error) {
 	rendered, err := s.accountWarnings(ctx, ws)
 	if err != nil {

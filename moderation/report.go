@@ -90,34 +90,41 @@ func (s *Service) notifyStaff(ctx context.Context, r *Report) {
 				return nil
 			}
 		}
-		staff, err := s.accounts.Staff(ctx)
-		if err != nil {
-			return err
-		}
-		for _, id := range staff {
-			u, err := s.accounts.User(ctx, id)
-			if errors.Is(err, account.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			by, err := s.opts.Roles.Of(ctx, u.RoleID())
-			if err != nil {
-				return err
-			}
-			if !u.Functional() || !by.Has(role.ManageReports) {
-				continue
-			}
-			if err := s.opts.Notices.NotifyReport(ctx, id, r.AccountID, r.ID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.staffWith(ctx, role.ManageReports, func(id shard.ID, _ *account.User) error {
+			return s.opts.Notices.NotifyReport(ctx, id, r.AccountID, r.ID)
+		})
 	}()
 	if err != nil {
 		s.opts.Logger.Warn("moderation: tell the staff of a report", "report", r.ID, "err", err)
 	}
+}
+
+// staffWith calls f with each staff user whose login works and whose role holds p.
+func (s *Service) staffWith(ctx context.Context, p role.Permissions, f func(id shard.ID, u *account.User) error) error {
+	staff, err := s.accounts.Staff(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range staff {
+		u, err := s.accounts.User(ctx, id)
+		if errors.Is(err, account.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		by, err := s.opts.Roles.Of(ctx, u.RoleID())
+		if err != nil {
+			return err
+		}
+		if !u.Functional() || !by.Has(p) {
+			continue
+		}
+		if err := f(id, u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // category picks the category of a new report and checks its rules.

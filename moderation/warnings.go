@@ -279,33 +279,14 @@ func (s *Service) mailAppeal(ctx context.Context, w *Warning) error {
 	if err != nil {
 		return err
 	}
-	staff, err := s.accounts.Staff(ctx)
-	if err != nil {
-		return err
-	}
-	for _, id := range staff {
-		u, err := s.accounts.User(ctx, id)
-		if errors.Is(err, account.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		r, err := s.opts.Roles.Of(ctx, u.RoleID())
-		if err != nil {
-			return err
-		}
+	return s.staffWith(ctx, role.ManageAppeals, func(id shard.ID, u *account.User) error {
 		a, err := s.accounts.Get(ctx, id)
-		if err != nil || !u.Functional() || !r.Has(role.ManageAppeals) || u.Email == "" {
-			continue
+		if err != nil || u.Email == "" {
+			return nil // no one to mail
 		}
-		j := mail.Job{Kind: mail.NewAppeal, To: u.Email, Username: a.Username, Account: by.Acct(), Action: w.Action,
-			Text: w.Appeal.Text, Instance: s.opts.Mail.Instance, Link: s.opts.Mail.Instance.URL}
-		if err := s.opts.Mail.Queue.Enqueue(ctx, j); err != nil {
-			return err
-		}
-	}
-	return nil
+		return s.opts.Mail.Queue.Enqueue(ctx, mail.Job{Kind: mail.NewAppeal, To: u.Email, Username: a.Username,
+			Account: by.Acct(), Action: w.Action, Text: w.Appeal.Text, Instance: s.opts.Mail.Instance, Link: s.opts.Mail.Instance.URL})
+	})
 }
 
 // undoOf is the reversal of each account action that an approved appeal undoes.
