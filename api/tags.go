@@ -53,21 +53,13 @@ func tagSpelling(r *req) (name, spelt string, err error) {
 	return name, text.TagDisplay(raw), nil
 }
 
-// tagEntity renders a tag with its history and, for a signed-in viewer, whether
-// the viewer follows it (following, when known, saves reading it) and features it.
+// tagEntity renders a tag (its record, which holds its display name) with its history
+// and, for a signed-in viewer, whether the viewer follows it (following, when known,
+// saves reading it) and features it.
 func (s *Server) tagEntity(ctx context.Context, viewer shard.ID, t *hashtag.Tag, following *bool) (*HashtagEntity, error) {
 	days, err := s.d.Hashtags.History(ctx, t.Name, s.d.Now())
 	if err != nil {
 		return nil, err
-	}
-	if t.Display == "" { // a trend or a tag known by id: its record has the display name
-		ts, err := s.d.Hashtags.Tags(ctx, []string{t.Name})
-		if err != nil {
-			return nil, err
-		}
-		if ts[0] != nil {
-			t = &hashtag.Tag{ID: t.ID, Name: t.Name, Display: ts[0].Display}
-		}
 	}
 	out := &HashtagEntity{ID: t.ID.String(), Name: t.DisplayName(), URL: s.tagURL(t.Name), History: make([]TagHistory, len(days))}
 	for i, d := range days {

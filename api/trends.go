@@ -73,9 +73,22 @@ func (s *Server) trendTags(r *req) error {
 	if err != nil {
 		return err
 	}
+	page := trendPage(r, ranked, 10)
+	names := make([]string, len(page))
+	for i, it := range page {
+		names[i] = it.Key
+	}
+	records, err := s.d.Hashtags.Tags(r.context(), names) // with their display names
+	if err != nil {
+		return err
+	}
 	out := []*HashtagEntity{}
-	for _, it := range trendPage(r, ranked, 10) {
-		e, err := s.tagEntity(r.context(), r.viewer, &hashtag.Tag{ID: it.ID, Name: it.Key}, nil)
+	for i, it := range page {
+		t := records[i]
+		if t == nil {
+			t = &hashtag.Tag{ID: it.ID, Name: it.Key}
+		}
+		e, err := s.tagEntity(r.context(), r.viewer, t, nil)
 		if err != nil {
 			return err
 		}
