@@ -42,11 +42,12 @@ import (
 //
 // In inputs, $mallory is mallory's actor id, $remote her host, $alpha the node's host,
 // $public the public collection, $NAME a local actor and $KEY a local status, $later
-// an instant an hour after the start and $soon one a second after the delivery; outputs
-// name them the same way. The inbox applies activities asynchronously: every command
-// that prints state retries until it prints the expected output or Wait passes, and
-// then reports what it last printed. Activities of one actor are applied in order, so
-// a case shows that an activity was dropped by printing the effect of a later one.
+// an instant an hour after the start, $soon one a second after the delivery and $past
+// one a second before it; outputs name them the same way. The inbox applies activities
+// asynchronously: every command that prints state retries until it prints the expected
+// output or Wait passes, and then reports what it last printed. Activities of one actor
+// are applied in order, so a case shows that an activity was dropped by printing the
+// effect of a later one.
 func TestInboxData(t *testing.T) { runInboxData(t, "testdata/inbox") }
 
 // TestPollData runs testdata/polls on the same commands: polls asked by mallory and
@@ -130,6 +131,7 @@ func (r *inboxRig) act(t *testing.T, d *datadriven.TestData) (string, bool) {
 		return "ok", true
 	case "deliver":
 		r.names["$soon"] = time.Now().Add(time.Second).UTC().Format(time.RFC3339)
+		r.names["$past"] = time.Now().Add(-time.Second).UTC().Format(time.RFC3339)
 		var act map[string]any
 		if err := json.Unmarshal([]byte(r.in(d.Input)), &act); err != nil {
 			d.Fatalf(t, "activity: %v", err)

@@ -79,7 +79,11 @@ func (s *Service) RecordTally(ctx context.Context, st *Status, q *poll.Poll) err
 	if st.Local || st.Poll == nil || q.Reported == nil || !st.Poll.SameQuestion(q) {
 		return nil
 	}
+	now := s.opts.Now()
 	moved := !st.Poll.ExpiresAt.Equal(q.ExpiresAt)
+	// A report that comes after the end it announces (a slow queue, or a poll its
+	// server closed early) ends a poll that was still open here: no sweep will.
+	endedNow := moved && st.Poll.ExpiresAt.After(now) && !q.ExpiresAt.IsZero() && !q.ExpiresAt.After(now)
 	st.Poll.Reported, st.Poll.ExpiresAt = q.Reported, q.ExpiresAt
 	if moved {
 		if err := s.st.Batch(ctx, s.pollEnd(st)); err != nil {
@@ -89,7 +93,13 @@ func (s *Service) RecordTally(ctx context.Context, st *Status, q *poll.Poll) err
 	if err := s.save(ctx, st); err != nil {
 		return err
 	}
-	return s.publish(ctx, Event{Kind: Tallied, StatusID: st.ID, Author: st.AccountID})
+	if err := s.publish(ctx, Event{Kind: Tallied, StatusID: st.ID, Author: st.AccountID}); err != nil {
+		return err
+	}
+	if endedNow {
+		return s.publish(ctx, Event{Kind: PollEnded, StatusID: st.ID, Author: st.AccountID})
+	}
+	return nil
 }
 
 // pollEnd is the mutation that schedules the end of st's poll, if it has one to come.
