@@ -82,7 +82,8 @@ type Account struct {
 	FetchedAt      time.Time `cbor:"29,keyasint,omitempty"`
 	AlsoKnownAs    []string  `cbor:"30,keyasint,omitempty"`
 	MovedToURI     string    `cbor:"31,keyasint,omitempty"`
-	// AvatarKey and HeaderKey name a local account's pictures in the media store.
+	// AvatarKey and HeaderKey name the account's pictures in the media store: a local
+	// account's uploads, a remote account's cached copies (see AvatarFile).
 	AvatarKey string `cbor:"32,keyasint,omitempty"`
 	HeaderKey string `cbor:"33,keyasint,omitempty"`
 	// Moderation state set by the instance's moderators (package moderation).
@@ -112,6 +113,31 @@ type Account struct {
 	// AttributionDomains are the sites allowed to credit the account as an author
 	// (fediverse:creator); federated as the actor's attributionDomains.
 	AttributionDomains []string `cbor:"45,keyasint,omitempty"`
+	// FeaturedTagsURL is a remote actor's featuredTags collection.
+	FeaturedTagsURL string `cbor:"46,keyasint,omitempty"`
+	// AvatarCachedFrom and HeaderCachedFrom are the URLs a remote account's cached
+	// pictures (AvatarKey, HeaderKey) were fetched from: they stand for the pictures
+	// only while the actor names the same (AvatarFile, HeaderFile).
+	AvatarCachedFrom string `cbor:"47,keyasint,omitempty"`
+	HeaderCachedFrom string `cbor:"48,keyasint,omitempty"`
+}
+
+// AvatarFile is the key of the account's avatar in the media store: a local account's
+// upload, or a remote account's picture cached from the URL its actor names now; ""
+// when there is none.
+func (a *Account) AvatarFile() string {
+	if a.Local() || (a.AvatarCachedFrom == a.AvatarURL && a.AvatarURL != "") {
+		return a.AvatarKey
+	}
+	return ""
+}
+
+// HeaderFile is AvatarFile for the header.
+func (a *Account) HeaderFile() string {
+	if a.Local() || (a.HeaderCachedFrom == a.HeaderURL && a.HeaderURL != "") {
+		return a.HeaderKey
+	}
+	return ""
 }
 
 // Local reports whether the account lives on this server.

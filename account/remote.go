@@ -41,6 +41,10 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		a.Silenced, a.Sensitized, a.SuspendedAt = existing.Silenced, existing.Sensitized, existing.SuspendedAt
 		a.SilencedAt = existing.SilencedAt
 		a.Suspended = a.Suspended || !a.SuspendedAt.IsZero()
+		// Cached pictures are kept, to stand for the pictures while the actor names
+		// the same, and to be replaced (and deleted) once it names others.
+		a.AvatarKey, a.AvatarCachedFrom = existing.AvatarKey, existing.AvatarCachedFrom
+		a.HeaderKey, a.HeaderCachedFrom = existing.HeaderKey, existing.HeaderCachedFrom
 	case errors.Is(err, ErrNotFound):
 		id := s.ids.Next()
 		ok, prev, err := s.st.PutIfAbsent(ctx, tURIs, []byte(a.URI), empty, id.Bytes(), 0)
@@ -130,3 +134,30 @@ func (s *Service) FollowingIDs(ctx context.Context, follower, cursor shard.ID, l
 func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error) {
 	return s.idPage(ctx, tFollowing, follower, cursor, limit)
 }
+
+// CachedPicture records that a remote account's avatar (or header) fetched from from
+// is kept under key, when the account still names that picture, and returns the key
+// it replaces (to delete); ErrStale, and nothing changes, when the account names
+// another picture now.
+func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) (string, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	url, k, f := &a.AvatarURL, &a.AvatarKey, &a.AvatarCachedFrom
+	if header {
+		url, k, f = &a.HeaderURL, &a.HeaderKey, &a.HeaderCachedFrom
+	}
+	if a.Local() || *url != from {
+		return "", ErrStale
+	}
+	old := *k
+	*k, *f = key, from
+	if err := s.Save(ctx, a); err != nil {
+		return "", err
+	}
+	return old, nil
+}
+
+// ErrStale refuses a change made for a state of the account that has changed since.
+var ErrStale = errors.New("account: changed since")

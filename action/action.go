@@ -1,20 +1,21 @@
 // Package action owns the use cases that change relationships between accounts, and
 // between accounts and statuses: one function per verb (follow, unfollow, block,
 // unblock, mute, unmute, remove from followers, authorize and reject a follow request,
-// a peer's answer to a follow; favourite, unfavourite, pin, unpin; report; a vote in
-// a poll; adding accounts to a list, removing them, deleting a list; blocking a
-// domain; posting and editing a status, and a peer's post, under the content rules)
-// that
-// writes its facts through the domain services and runs every consequence that belongs
-// to it — the follower's home (fan-out's merge on follow, and its reverse), the
-// notifications the account service raises, and the activity a remote server must hear
-// of. Both doors call it: the client API for a local user, the inbox for a peer's
-// activity, so that one action has the same effects from either door.
+// a peer's answer to a follow; favourite, unfavourite, pin, unpin; featuring a tag
+// and no longer; report; a vote in a poll; adding accounts to a list, removing them,
+// deleting a list; blocking a domain; posting and editing a status, and a peer's post,
+// under the content rules) that writes its facts through the domain services and runs
+// every consequence that belongs to it — the follower's home (fan-out's merge on
+// follow, and its reverse), the notifications the account service raises, and the
+// activity a remote server must hear of. Both doors call it: the client API for a
+// local user, the inbox for a peer's activity, so that one action has the same
+// effects from either door.
 //
 // An action of a local account tells the remote party (Follow, Block, Like and their
-// Undo; Add and Remove of a pin to its remote followers; Flag, for a report about a
-// remote account that asked to be forwarded); an action of a peer is not sent back,
-// except the answer to its Follow (Accept, or Reject when either blocks the other).
+// Undo; Add and Remove of a pin or a featured tag to its remote followers; Flag, for
+// a report about a remote account that asked to be forwarded); an action of a peer is
+// not sent back, except the answer to its Follow (Accept, or Reject when either blocks
+// the other).
 // Homes are local accounts' only.
 //
 // It must not import the doors (api, activitypub), node or engines, and knows neither
@@ -62,6 +63,7 @@ type Statuses interface {
 	Pin(ctx context.Context, account, id shard.ID) (*status.Status, error)
 	PinRemote(ctx context.Context, account, id shard.ID) error
 	Unpin(ctx context.Context, account, id shard.ID) (*status.Status, error)
+	Pinned(ctx context.Context, account shard.ID) ([]status.Listed, error)
 	Marked(ctx context.Context, viewer shard.ID, ids []shard.ID) ([4][]bool, error)
 	Vote(ctx context.Context, voter, id shard.ID, choices []int, local bool) (*status.Status, error)
 }
@@ -91,6 +93,9 @@ type Federation interface {
 	// SendFeatured tells the remote followers of a local account that it pinned or
 	// unpinned one of its statuses.
 	SendFeatured(ctx context.Context, account, statusID shard.ID, pinned bool) error
+	// SendFeaturedTag tells the remote followers of a local account that it featured
+	// the tag name, or stopped featuring it.
+	SendFeaturedTag(ctx context.Context, account shard.ID, name string, added bool) error
 	// SendFlag forwards a report about a remote account to that account's server.
 	SendFlag(ctx context.Context, r *moderation.Report) error
 	// SendVote sends a local account's vote on a remote poll to the poll's author.
@@ -108,9 +113,11 @@ type Deps struct {
 	Notifier account.Notifier
 	Homes    Homes
 	// Lists and ListFeeds keep lists, their members and their timelines.
-	Lists      Lists
-	ListFeeds  ListFeeds
-	Reports    Reports
+	Lists     Lists
+	ListFeeds ListFeeds
+	Reports   Reports
+	// Tags keeps the tags accounts feature.
+	Tags       Tags
 	Federation Federation
 	// Content is what posting and editing need (content.go).
 	Content Content
@@ -128,6 +135,7 @@ type Service struct {
 	lists      Lists
 	feeds      ListFeeds
 	reports    Reports
+	tags       Tags
 	federation Federation
 	content    Content
 	log        *slog.Logger
@@ -140,7 +148,8 @@ func New(d Deps) (*Service, error) {
 		name string
 		ok   bool
 	}{{"Accounts", d.Accounts != nil}, {"Statuses", d.Statuses != nil}, {"Notifier", d.Notifier != nil},
-		{"Homes", d.Homes != nil}, {"Lists", d.Lists != nil}, {"ListFeeds", d.ListFeeds != nil}, {"Reports", d.Reports != nil}, {"Federation", d.Federation != nil}} {
+		{"Homes", d.Homes != nil}, {"Lists", d.Lists != nil}, {"ListFeeds", d.ListFeeds != nil}, {"Reports", d.Reports != nil},
+		{"Tags", d.Tags != nil}, {"Federation", d.Federation != nil}} {
 		if !dep.ok {
 			missing = append(missing, errors.New("action: Deps."+dep.name+" is required"))
 		}
@@ -152,5 +161,5 @@ func New(d Deps) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	return &Service{accounts: d.Accounts, statuses: d.Statuses, notifier: d.Notifier, homes: d.Homes, lists: d.Lists, feeds: d.ListFeeds, reports: d.Reports,
-		federation: d.Federation, content: d.Content, log: d.Logger}, nil
+		tags: d.Tags, federation: d.Federation, content: d.Content, log: d.Logger}, nil
 }

@@ -91,7 +91,7 @@ func TestNewNeedsEveryDependency(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without dependencies succeeded")
 	}
-	for _, name := range []string{"Accounts", "Statuses", "Notifier", "Homes", "Lists", "ListFeeds", "Reports", "Federation"} {
+	for _, name := range []string{"Accounts", "Statuses", "Notifier", "Homes", "Lists", "ListFeeds", "Reports", "Tags", "Federation"} {
 		if !strings.Contains(err.Error(), "Deps."+name) {
 			t.Errorf("error %q does not name Deps.%s", err, name)
 		}

@@ -2,7 +2,9 @@ package action
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
@@ -51,4 +53,35 @@ func (s *Service) pinLocal(ctx context.Context, by, statusID shard.ID, pinned bo
 		return nil, fmt.Errorf("action: send featured %d of %d: %w", st.ID, by, err)
 	}
 	return st, nil
+}
+
+// SyncPins makes a remote account pin exactly the statuses ids (its own, stored here),
+// as its server's featured collection lists them, as Mastodon's
+// FetchFeaturedCollectionService: pins not listed are removed, and a listed status
+// that may not be pinned is skipped.
+func (s *Service) SyncPins(ctx context.Context, by *account.Account, ids []shard.ID) error {
+	if by.Local() {
+		return fmt.Errorf("action: sync the pins of local account %d", by.ID)
+	}
+	had, err := s.statuses.Pinned(ctx, by.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range had {
+		if slices.Contains(ids, p.ID) {
+			continue
+		}
+		if _, err := s.statuses.Unpin(ctx, by.ID, p.ID); err != nil && !errors.Is(err, status.ErrNotFound) {
+			return err
+		}
+	}
+	for _, id := range ids {
+		var v *status.Validation
+		if err := s.statuses.PinRemote(ctx, by.ID, id); errors.As(err, &v) || errors.Is(err, status.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/herd-social/herd/asyncrefresh"
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/deadletter"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/media"
 	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/paging"
@@ -70,6 +71,7 @@ type Accounts interface {
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	Save(ctx context.Context, a *account.Account) error
+	CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) (string, error)
 }
 
 // Statuses is the part of the status service that federation reads.
@@ -136,6 +138,10 @@ type Actions interface {
 	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
+	SyncPins(ctx context.Context, by *account.Account, ids []shard.ID) error
+	FeatureTag(ctx context.Context, by *account.Account, name string) (*hashtag.Featured, error)
+	UnfeatureTag(ctx context.Context, by *account.Account, name string) error
+	SyncFeaturedTags(ctx context.Context, by *account.Account, names []string) error
 	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
 	Vote(ctx context.Context, by *account.Account, statusID shard.ID, choices []int) (*status.Status, error)
 	// ScreenRemote applies the content rules to a remote status before it is stored.
@@ -171,6 +177,8 @@ type Service struct {
 	subscribers     RelaySubscribers
 	// verified keeps the parsed keys that verify the inbox's signatures.
 	verified *verifyKeys
+	tags     FeaturedTags
+	pictures Pictures
 }
 
 // Deps are the services federation reads and changes.
@@ -219,6 +227,17 @@ type Deps struct {
 	// Refreshes records the replies crawls that clients poll; nil: an
 	// asyncrefresh.Keeper on Store.
 	Refreshes Refreshes
+	// Tags lists the tags local accounts feature (their featuredTags collections);
+	// nil: the collections are empty.
+	Tags FeaturedTags
+	// Pictures keeps copies of remote accounts' pictures; nil: they stay at their
+	// servers.
+	Pictures Pictures
+}
+
+// FeaturedTags is the part of hashtag.Service that the featuredTags collections read.
+type FeaturedTags interface {
+	FeaturedTags(ctx context.Context, account shard.ID) ([]hashtag.Featured, error)
 }
 
 // Domains is the part of moderation.Service that the inbox and the fetches ask.
@@ -250,6 +269,7 @@ func New(d Deps, opts Options) (*Service, error) {
 		media: d.Media, opts: opts, log: d.Logger, verified: &verifyKeys{}}
 	s.actions, s.Sender, s.onSignedRequest = d.Actions, d.Sender, d.OnSignedRequest
 	s.viewers, s.domains, s.relays, s.subscribers = d.Visibility, d.Domains, d.Relays, d.Subscribers
+	s.tags, s.pictures = d.Tags, d.Pictures
 	if s.Keys = d.Keys; s.Keys == nil {
 		s.Keys = NewKeys(d.Store, d.Accounts, opts)
 	}
@@ -260,6 +280,7 @@ func New(d Deps, opts Options) (*Service, error) {
 	if s.Resolver = d.Resolver; s.Resolver == nil {
 		s.Resolver = NewResolver(d.Accounts, s.Keys, d.Emojis, opts)
 	}
+	s.Resolver.stored = s.queuePictures
 	s.dead = d.DeadLetters
 	if s.refreshes = d.Refreshes; s.refreshes == nil {
 		s.refreshes = asyncrefresh.New(d.Store)

@@ -237,8 +237,11 @@ func (s *Service) applyUpdate(ctx context.Context, actor *account.Account, act m
 		return fmt.Errorf("%w: Update without an embedded object", ErrInvalid)
 	}
 	if idAny(obj) == actor.URI {
-		_, err := s.RemoteAccount(ctx, actor.URI, true)
-		return err
+		a, err := s.RemoteAccount(ctx, actor.URI, true)
+		if err != nil {
+			return err
+		}
+		return s.queueFeatured(ctx, a) // as Mastodon's ProcessAccountService
 	}
 	st, err := s.statuses.ByURI(ctx, idAny(obj))
 	if err != nil {

@@ -68,7 +68,7 @@ func TestAuthorizedFetch(t *testing.T) {
 
 	for _, path := range []string{"/users/alice", statusPath, statusPath + "/replies", "/users/alice/outbox",
 		"/users/alice/outbox?page=true", "/users/alice/followers", "/users/alice/following",
-		"/users/alice/collections/featured"} {
+		"/users/alice/collections/featured", "/users/alice/collections/tags"} {
 		if got := fetchDoc(t, c, path, "", nil); got.code != 401 || !strings.Contains(got.body, "Request not signed") {
 			t.Errorf("unsigned GET %s: %d %s, want 401", path, got.code, got.body)
 		}

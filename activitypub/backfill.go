@@ -11,8 +11,8 @@ import (
 	"github.com/herd-social/herd/shard"
 )
 
-// FetchTopic carries background fetches (profile backfill, keyed by actor; replies
-// crawls, keyed by status), so that they survive a node's death and never slow a
+// FetchTopic carries background fetches (profile backfill, featured collections and
+// pictures, keyed by actor; replies crawls, keyed by status), so that they survive a node's death and never slow a
 // request down.
 const FetchTopic = "fetch"
 
@@ -24,7 +24,7 @@ const FetchGroup = "fetch"
 const backfillPosts = 20
 
 type fetchJob struct {
-	Kind  string `json:"kind"` // outbox or replies
+	Kind  string `json:"kind"` // outbox, featured, pictures or replies
 	Actor string `json:"actor,omitempty"`
 	// Object is the status whose replies are fetched.
 	Object string `json:"object,omitempty"`
@@ -74,6 +74,16 @@ func (s *Service) fetch(ctx context.Context, m bus.Message) error {
 		if err == nil && job.Follower != 0 {
 			err = s.actions.FollowBackfilled(ctx, job.Follower, actor.ID)
 		}
+		if err == nil {
+			err = s.syncFeatured(ctx, actor)
+		}
+	case "pictures":
+		err = s.cachePictures(ctx, job.Actor)
+	case "featured":
+		var actor *account.Account
+		if actor, err = s.RemoteAccount(ctx, job.Actor, false); err == nil {
+			err = s.syncFeatured(ctx, actor)
+		}
 	case "replies":
 		err = s.crawlReplies(ctx, job.Object, job.Refresh)
 	default:
@@ -94,21 +104,9 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 	if err != nil {
 		return nil, err
 	}
-	outbox, err := s.Fetch(ctx, actor.OutboxURL)
+	items, err := s.firstItems(ctx, actor.OutboxURL)
 	if err != nil {
 		return nil, err
-	}
-	page := outbox
-	if first := outbox["first"]; first != nil {
-		if m, ok := first.(map[string]any); ok {
-			page = m
-		} else if page, err = s.Fetch(ctx, idAny(first)); err != nil {
-			return nil, err
-		}
-	}
-	items := asList(page["orderedItems"])
-	if len(items) == 0 {
-		items = asList(page["items"])
 	}
 	stored := 0
 	for _, it := range items {
@@ -130,4 +128,26 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		}
 	}
 	return actor, nil
+}
+
+// firstItems fetches a collection and returns the items of its first page (the
+// collection's own when it has no pages).
+func (s *Service) firstItems(ctx context.Context, uri string) ([]any, error) {
+	coll, err := s.Fetch(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	page := coll
+	if first := coll["first"]; first != nil {
+		if m, ok := first.(map[string]any); ok {
+			page = m
+		} else if page, err = s.Fetch(ctx, idAny(first)); err != nil {
+			return nil, err
+		}
+	}
+	items := asList(page["orderedItems"])
+	if len(items) == 0 {
+		items = asList(page["items"])
+	}
+	return items, nil
 }

@@ -6,20 +6,37 @@ import (
 	"fmt"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/status"
 )
 
 // applyFeatured handles Add (pinned) and Remove whose target is the actor's featured
 // collection: the named status of the actor is pinned (fetched when unknown) or
-// unpinned, as Mastodon's ActivityPub::Activity::Add and Remove. Featured hashtags
-// and other collections are not handled.
+// unpinned, and a Hashtag featured or no longer, as Mastodon's
+// ActivityPub::Activity::Add and Remove (Mastodon sends a Hashtag to the featured
+// collection; the featuredTags collection is taken too). Other collections are not
+// handled.
 func (s *Service) applyFeatured(ctx context.Context, actor *account.Account, act map[string]any, pinned bool) error {
 	target := idAny(act["target"])
+	if obj, ok := act["object"].(map[string]any); ok && str2(obj, "type") == "Hashtag" &&
+		target != "" && (target == actor.FeaturedURL || target == actor.FeaturedTagsURL) {
+		name := featuredTagName(obj)
+		if name == "" {
+			return fmt.Errorf("%w: a featured Hashtag without a name", ErrInvalid)
+		}
+		if !pinned {
+			return s.actions.UnfeatureTag(ctx, actor, name)
+		}
+		var v *hashtag.Validation
+		if _, err := s.actions.FeatureTag(ctx, actor, name); errors.As(err, &v) {
+			return fmt.Errorf("%w: %v", ErrInvalid, err)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	}
 	if target == "" || target != actor.FeaturedURL {
 		return fmt.Errorf("%w: %s to %q, not the featured collection of %s", ErrInvalid, str2(act, "type"), target, actor.URI)
-	}
-	if obj, ok := act["object"].(map[string]any); ok && str2(obj, "type") == "Hashtag" {
-		return fmt.Errorf("%w: featured hashtags are not supported", ErrInvalid)
 	}
 	uri := idAny(act["object"])
 	var st *status.Status
@@ -49,4 +66,26 @@ func (s *Service) applyFeatured(ctx context.Context, actor *account.Account, act
 		return err
 	}
 	return nil
+}
+
+// FeaturedTags returns the featuredTags collection of a local actor: a Collection of
+// the Hashtags it features, as Mastodon's.
+func (s *Service) FeaturedTags(ctx context.Context, username string) (*Collection, error) {
+	a, err := s.contentAccount(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	coll := &Collection{Context: noteContext, ID: s.ActorURI(a.Username) + "/collections/tags", Type: "Collection", Items: []any{}}
+	if s.tags != nil {
+		fs, err := s.tags.FeaturedTags(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			coll.Items = append(coll.Items, s.hashtag(f.Name))
+		}
+	}
+	total := int64(len(coll.Items))
+	coll.TotalItems = &total
+	return coll, nil
 }

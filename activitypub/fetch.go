@@ -158,7 +158,11 @@ func (s *Resolver) recordActor(ctx context.Context, uri string, doc map[string]a
 	if s.keys != nil && advertises9421(doc) {
 		s.keys.knocks.advertised(hostOf(a.URI))
 	}
-	return s.accounts.UpsertRemote(ctx, a)
+	stored, err := s.accounts.UpsertRemote(ctx, a)
+	if err == nil && s.stored != nil {
+		s.stored(ctx, stored)
+	}
+	return stored, err
 }
 
 // mediaRejected reports whether moderators blocked the media of a domain
@@ -283,6 +287,7 @@ func (s *Resolver) actorLinks(a *account.Account, doc map[string]any) {
 	}
 	a.OutboxURL, a.FollowersURL = s.remoteURL(str2(doc, "outbox")), s.remoteURL(str2(doc, "followers"))
 	a.FollowingURL, a.FeaturedURL = s.remoteURL(str2(doc, "following")), s.remoteURL(str2(doc, "featured"))
+	a.FeaturedTagsURL = s.remoteURL(str2(doc, "featuredTags"))
 	a.AlsoKnownAs = s.remoteURLs(asStrings(doc["alsoKnownAs"]))
 	if len(a.AlsoKnownAs) > maxAlsoKnownAs {
 		a.AlsoKnownAs = a.AlsoKnownAs[:maxAlsoKnownAs]

@@ -173,7 +173,7 @@ func (s *Service) note(ctx context.Context, a *account.Account, st *status.Statu
 		n.Tag = append(n.Tag, Tag{Type: "Mention", Href: uri, Name: "@" + m.Username + "@" + s.domainOf(m)})
 	}
 	for _, t := range st.Tags {
-		n.Tag = append(n.Tag, Tag{Type: "Hashtag", Href: s.Base() + "/tags/" + t, Name: "#" + t})
+		n.Tag = append(n.Tag, s.hashtag(t))
 	}
 	var pollTexts []string
 	if st.Poll != nil {

@@ -145,7 +145,7 @@ func TestRemoteScriptURLsDropped(t *testing.T) {
 		"icon":   map[string]any{"type": "Image", "url": "javascript:alert(1)"},
 		"image":  map[string]any{"type": "Image", "url": "data:text/html,<script>alert(1)</script>"},
 		"outbox": "javascript:alert(1)", "followers": "JAVASCRIPT:alert(1)", "featured": "\x01javascript:x",
-		"endpoints": map[string]any{"sharedInbox": "javascript:alert(1)"}, "alsoKnownAs": []any{"javascript:alert(1)"},
+		"featuredTags": "javascript:alert(1)", "endpoints": map[string]any{"sharedInbox": "javascript:alert(1)"}, "alsoKnownAs": []any{"javascript:alert(1)"},
 		"summary": `<p><a href="javascript:alert(1)">note</a></p>`,
 		"attachment": []any{map[string]any{"type": "PropertyValue", "name": "site",
 			"value": `<a href="javascript:alert(1)">x</a>`}}} {
@@ -178,7 +178,8 @@ func TestRemoteScriptURLsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, v := range map[string]string{"avatar": stored.AvatarURL, "header": stored.HeaderURL, "outbox": stored.OutboxURL,
-		"followers": stored.FollowersURL, "featured": stored.FeaturedURL, "shared inbox": stored.SharedInboxURL} {
+		"followers": stored.FollowersURL, "featured": stored.FeaturedURL, "featured tags": stored.FeaturedTagsURL,
+		"shared inbox": stored.SharedInboxURL} {
 		if v != "" {
 			t.Errorf("stored %s %q", name, v)
 		}

@@ -1,8 +1,11 @@
 package activitypub
 
 import (
+	"context"
 	"net/http"
 	"time"
+
+	"github.com/herd-social/herd/account"
 )
 
 // Resolver finds remote actors: it fetches ActivityStreams documents signed by the
@@ -18,6 +21,9 @@ type Resolver struct {
 	emojis   Emojis
 	opts     Options
 	now      func() time.Time
+	// stored, if set, hears every remote account the resolver stores (Service sets
+	// it, to keep the account's pictures).
+	stored func(ctx context.Context, a *account.Account)
 }
 
 // NewResolver returns the resolver of remote actors: accounts keeps what it reads,

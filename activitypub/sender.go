@@ -193,6 +193,33 @@ func (s *Sender) SendFeatured(ctx context.Context, accountID, statusID shard.ID,
 	return s.send(ctx, a.ID, act, inboxes)
 }
 
+// SendFeaturedTag tells the remote followers of a local account that it featured the
+// tag name (Add) or stopped (Remove): the object is the Hashtag and the target its
+// featured collection, as Mastodon's AddHashtagSerializer sends.
+func (s *Sender) SendFeaturedTag(ctx context.Context, accountID shard.ID, name string, added bool) error {
+	a, err := s.accounts.Get(ctx, accountID)
+	if err != nil || !a.Local() {
+		return err
+	}
+	kind := "Remove"
+	if added {
+		kind = "Add"
+	}
+	actor := s.ActorURI(a.Username)
+	inboxes, err := s.followerInboxes(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	act := map[string]any{"id": actor + "#" + strings.ToLower(kind) + "s/featured_tags/" + url.PathEscape(name) + "/" + nonce(),
+		"type": kind, "actor": actor, "object": s.hashtag(name), "target": actor + "/collections/featured"}
+	return s.send(ctx, a.ID, act, inboxes)
+}
+
+// hashtag is the Hashtag object of a tag of this server.
+func (s *Sender) hashtag(name string) Tag {
+	return Tag{Type: "Hashtag", Href: s.Base() + "/tags/" + name, Name: "#" + name}
+}
+
 // followerInboxes lists the distinct inboxes of an account's remote followers,
 // shared inboxes first.
 func (s *Sender) followerInboxes(ctx context.Context, author shard.ID) ([]string, error) {

@@ -81,6 +81,9 @@ func (h *Server) Register(r *router.Router) {
 	r.GET("/users/{name}/collections/featured", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
 		return h.s.Featured(ctx, name(ctx))
 	}))
+	r.GET("/users/{name}/collections/tags", h.signed(func(ctx *fasthttp.RequestCtx, _ shard.ID) (any, error) {
+		return h.s.FeaturedTags(ctx, name(ctx))
+	}))
 	r.GET("/users/{name}/statuses/{id}", h.browsers(func(ctx *fasthttp.RequestCtx) string {
 		return h.s.ProfileURL(name(ctx)) + "/" + str(ctx, "id")
 	}, h.signed(func(ctx *fasthttp.RequestCtx, viewer shard.ID) (any, error) {

@@ -49,7 +49,7 @@ var sameOriginOnly = []string{
 	"GET /relay", "GET /relay/outbox", "GET /relay/followers", "GET /relay/following", "POST /relay/inbox", // relay mode, server to server
 	"GET /actor", "GET /actor/outbox", "GET /{handle}/{id}", "GET /{handle}/{id}/embed", // an iframe needs no CORS
 	"GET /users/{name}/outbox", "GET /users/{name}/followers", "GET /users/{name}/following",
-	"GET /users/{name}/collections/featured", "GET /users/{name}/statuses/{id}",
+	"GET /users/{name}/collections/featured", "GET /users/{name}/collections/tags", "GET /users/{name}/statuses/{id}",
 	"GET /users/{name}/statuses/{id}/replies", "GET /users/{name}/quote_authorizations/{id}",
 	// the web client's page and files, for its own origin (webapp.go)
 	"GET /", "HEAD /", "GET /web", "HEAD /web", "GET /web/{path:*}", "HEAD /web/{path:*}",

@@ -20,7 +20,6 @@ type FeaturedTag struct {
 
 // routeFeaturedTags registers the featured tags of profiles.
 func (s *Server) routeFeaturedTags() {
-	h := s.d.Hashtags
 	s.handle("GET", "/api/v1/featured_tags", user("read:accounts"), func(r *req) error {
 		return s.featuredTagsOf(r, r.viewer)
 	})
@@ -30,7 +29,11 @@ func (s *Server) routeFeaturedTags() {
 		if err != nil {
 			return err
 		}
-		if err := h.RemoveFeatured(r.context(), r.viewer, id); err != nil {
+		me, err := s.me(r)
+		if err != nil {
+			return err
+		}
+		if err := s.d.Actions.RemoveFeaturedTag(r.context(), me, id); err != nil {
 			return err
 		}
 		return r.json(struct{}{})
@@ -86,11 +89,11 @@ func (s *Server) featureTag(r *req) error {
 			return err
 		}
 	}
-	f, err := s.d.Hashtags.Feature(r.context(), r.viewer, name)
+	me, err := s.me(r)
 	if err != nil {
 		return err
 	}
-	me, err := s.me(r)
+	f, err := s.d.Actions.FeatureTag(r.context(), me, name)
 	if err != nil {
 		return err
 	}
@@ -129,10 +132,14 @@ func (s *Server) tagFeature(on bool) handlerFunc {
 		if err != nil {
 			return err
 		}
+		me, err := s.me(r)
+		if err != nil {
+			return err
+		}
 		if on {
-			_, err = s.d.Hashtags.Feature(r.context(), r.viewer, name)
+			_, err = s.d.Actions.FeatureTag(r.context(), me, name)
 		} else {
-			err = s.d.Hashtags.Unfeature(r.context(), r.viewer, name)
+			err = s.d.Actions.UnfeatureTag(r.context(), me, name)
 		}
 		if err != nil {
 			return err

@@ -216,7 +216,8 @@ func mediaIDs(r *req) ([]shard.ID, error) {
 func (s *Server) serveFile(ctx *fasthttp.RequestCtx) {
 	key := strings.TrimPrefix(string(ctx.Path()), mediaPrefix)
 	if !strings.HasPrefix(key, "media_attachments/files/") && !strings.HasPrefix(key, "accounts/") &&
-		!strings.HasPrefix(key, "custom_emojis/") && !strings.HasPrefix(key, "cache/media_attachments/files/") {
+		!strings.HasPrefix(key, "custom_emojis/") && !strings.HasPrefix(key, "cache/media_attachments/files/") &&
+		!strings.HasPrefix(key, "cache/accounts/") {
 		writeJSON(ctx, 404, map[string]string{"error": "Record not found"})
 		return
 	}

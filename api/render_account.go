@@ -106,11 +106,13 @@ func (s *Server) account(a *account.Account, c account.Counts, last time.Time) *
 		out.URL, out.URI = remoteLinks(a.URL, a.URI, s.baseURL()+"/@"+a.Acct())
 	}
 	out.AvatarStatic, out.HeaderStatic = out.Avatar, out.Header
-	if a.AvatarKey != "" && s.d.Media != nil { // an animated one has a still picture beside it
-		out.Avatar, out.AvatarStatic = s.d.Media.FileURL(a.AvatarKey), s.d.Media.FileURL(media.StaticKey(a.AvatarKey))
+	// Uploads, or remote pictures cached here; an animated one has a still picture
+	// beside it.
+	if key := a.AvatarFile(); key != "" && s.d.Media != nil {
+		out.Avatar, out.AvatarStatic = s.d.Media.FileURL(key), s.d.Media.FileURL(media.StaticKey(key))
 	}
-	if a.HeaderKey != "" && s.d.Media != nil {
-		out.Header, out.HeaderStatic = s.d.Media.FileURL(a.HeaderKey), s.d.Media.FileURL(media.StaticKey(a.HeaderKey))
+	if key := a.HeaderFile(); key != "" && s.d.Media != nil {
+		out.Header, out.HeaderStatic = s.d.Media.FileURL(key), s.d.Media.FileURL(media.StaticKey(key))
 	}
 	if out.Avatar == "" {
 		out.Avatar, out.AvatarStatic = s.baseURL()+missingAvatar, s.baseURL()+missingAvatar

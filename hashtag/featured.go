@@ -42,6 +42,8 @@ type Featured struct {
 	Display       string // the tag's display name (Tag.DisplayName)
 	StatusesCount int64
 	LastStatusAt  time.Time
+	// Created is set by Feature when it featured the tag now, not before.
+	Created bool
 }
 
 func accountTagKey(account shard.ID, name string) []byte {
@@ -125,31 +127,37 @@ func (s *Service) Feature(ctx context.Context, account shard.ID, name string) (*
 	if err := s.st.Put(ctx, tFeatured, account.Bytes(), id.Bytes(), []byte(name), 0); err != nil {
 		return nil, fmt.Errorf("feature %q for %d: %w", name, account, err)
 	}
-	return s.withUses(ctx, account, Featured{ID: id, Name: name})
+	f, err := s.withUses(ctx, account, Featured{ID: id, Name: name})
+	if err != nil {
+		return nil, err
+	}
+	f.Created = true
+	return f, nil
 }
 
-// Unfeature stops featuring name; nothing when it was not featured.
-func (s *Service) Unfeature(ctx context.Context, account shard.ID, name string) error {
+// Unfeature stops featuring name, and reports whether it was featured.
+func (s *Service) Unfeature(ctx context.Context, account shard.ID, name string) (bool, error) {
 	id, err := s.st.Get(ctx, tFeaturedNames, account.Bytes(), []byte(name))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("unfeature %q for %d: %w", name, account, err)
+		return false, fmt.Errorf("unfeature %q for %d: %w", name, account, err)
 	}
-	return s.unfeature(ctx, account, shard.FromBytes(id), name)
+	return true, s.unfeature(ctx, account, shard.FromBytes(id), name)
 }
 
-// RemoveFeatured removes account's featured tag id; another's, or none, is not found.
-func (s *Service) RemoveFeatured(ctx context.Context, account, id shard.ID) error {
+// RemoveFeatured removes account's featured tag id and returns its name; another's,
+// or none, is not found.
+func (s *Service) RemoveFeatured(ctx context.Context, account, id shard.ID) (string, error) {
 	name, err := s.st.Get(ctx, tFeatured, account.Bytes(), id.Bytes())
 	if errors.Is(err, store.ErrNotFound) {
-		return ErrNotFound
+		return "", ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("remove featured tag %d of %d: %w", id, account, err)
+		return "", fmt.Errorf("remove featured tag %d of %d: %w", id, account, err)
 	}
-	return s.unfeature(ctx, account, id, string(name))
+	return string(name), s.unfeature(ctx, account, id, string(name))
 }
 
 func (s *Service) unfeature(ctx context.Context, account, id shard.ID, name string) error {

@@ -33,8 +33,11 @@ func TestFeaturedCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.StatusesCount != 2 || !f.LastStatusAt.Equal(day2) {
+	if f.StatusesCount != 2 || !f.LastStatusAt.Equal(day2) || !f.Created {
 		t.Fatalf("featured: %+v", f)
+	}
+	if again, err := s.Feature(ctx, alice, "cats"); err != nil || again.ID != f.ID || again.Created {
+		t.Fatalf("featured again: %+v, %v", again, err)
 	}
 	for range 2 {
 		if err := s.Unused(ctx, []string{"cats"}, st2, alice); err != nil {
@@ -54,7 +57,7 @@ func TestFeaturedCounts(t *testing.T) {
 	if sugg, err := s.Suggestions(ctx, alice); err != nil || len(sugg) != 0 {
 		t.Fatalf("alice's suggestions once featured %v, %v", sugg, err)
 	}
-	if err := s.RemoveFeatured(ctx, bob, f.ID); !errors.Is(err, hashtag.ErrNotFound) {
+	if _, err := s.RemoveFeatured(ctx, bob, f.ID); !errors.Is(err, hashtag.ErrNotFound) {
 		t.Fatalf("bob removes alice's: %v", err)
 	}
 }

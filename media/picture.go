@@ -29,6 +29,34 @@ var (
 // animated GIF stays animated (a GIF, as Mastodon keeps animated avatars), its first
 // frame stored as a PNG under StaticKey(key) for avatar_static and header_static.
 func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Picture, data []byte) (string, error) {
+	return s.storePicture(ctx, "accounts/", account, kind, data)
+}
+
+// CachePicture fetches a remote account's avatar or header from u through the guarded
+// client (as remote attachments, within RemoteMaxBytes and RemoteTimeout) and keeps it
+// here as StorePicture keeps an upload, under cache/, returning its key. A picture of
+// a server whose media are rejected is not fetched (ErrRejected).
+func (s *Service) CachePicture(ctx context.Context, account shard.ID, kind Picture, u string) (string, error) {
+	if s.opts.HTTP == nil {
+		return "", ErrRejected
+	}
+	if rejected, err := s.rejected(ctx, u); err != nil {
+		return "", err
+	} else if rejected {
+		return "", ErrRejected
+	}
+	data, err := s.download(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	return s.storePicture(ctx, "cache/accounts/", account, kind, data)
+}
+
+// ErrRejected refuses to fetch a remote file: media of its server are rejected, or
+// remote files are not fetched at all (media.no_cache).
+var ErrRejected = errors.New("media: remote files of this server are not fetched")
+
+func (s *Service) storePicture(ctx context.Context, prefix string, account shard.ID, kind Picture, data []byte) (string, error) {
 	f, static, err := s.proc.PictureFiles(data, kind.w, kind.h)
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
@@ -38,7 +66,7 @@ func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Pictu
 	case err != nil:
 		return "", invalid("%s could not be processed", kind.field)
 	}
-	key := "accounts/" + kind.name + "/" + account.String() + "/" + s.ids.Next().String() + f.Extension
+	key := prefix + kind.name + "/" + account.String() + "/" + s.ids.Next().String() + f.Extension
 	if static.Data != nil {
 		if err := s.files.Put(ctx, StaticKey(key), bytes.NewReader(static.Data), int64(len(static.Data)), static.ContentType); err != nil {
 			return "", fmt.Errorf("store %s: %w", StaticKey(key), err)

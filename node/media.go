@@ -186,12 +186,14 @@ type MediaUsage struct {
 }
 
 // mediaKinds names the key prefixes of the media files (media/upload.go,
-// media/picture.go); of remote media only the attachments are cached, under "cache/".
+// media/picture.go); remote media are cached under "cache/".
 var mediaKinds = []struct{ prefix, kind string }{
 	{"media_attachments/", "local attachments"},
 	{"cache/media_attachments/", "cached remote attachments"},
 	{"accounts/avatars/", "local avatars"},
 	{"accounts/headers/", "local headers"},
+	{"cache/accounts/avatars/", "cached remote avatars"},
+	{"cache/accounts/headers/", "cached remote headers"},
 	{"custom_emojis/", "custom emoji"},
 }
 

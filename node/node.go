@@ -327,14 +327,18 @@ func (n *Node) buildFederation(fed fedBase) error {
 		Deliverer: s.Delivery, Keys: keys, Emojis: s.Emoji, Media: s.Media}, apOpts)
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
-		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log,
+		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Tags: s.Hashtags, Federation: sender, Logger: n.log,
 		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules}}); err != nil {
 		return fmt.Errorf("node: %w", err)
+	}
+	var pictures activitypub.Pictures
+	if !cfg.Media.NoCache {
+		pictures = s.Media
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
 		Statuses: s.Statuses, Deliverer: s.Delivery, Logger: n.log, Actions: s.Actions,
 		Keys: keys, Sender: sender, Resolver: fed.resolver, DeadLetters: s.DeadLetters, Media: s.Media,
-		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays, Refreshes: s.Refreshes,
+		Emojis: s.Emoji, Visibility: s.Visibility, Domains: s.Domains, Relays: s.Relays, Subscribers: s.Relays, Refreshes: s.Refreshes, Tags: s.Hashtags, Pictures: pictures,
 		OnSignedRequest: func(ctx context.Context, domain string) {
 			if err := s.Delivery.MarkAvailable(ctx, domain); err != nil {
 				n.log.Error("node: mark domain available", "domain", domain, "err", err)

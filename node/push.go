@@ -24,8 +24,8 @@ func (n *Node) buildPush(fed fedBase, ids *shard.Generator) error {
 		Icon: func(a *account.Account) string {
 			switch {
 			case a.Suspended:
-			case a.AvatarKey != "" && s.Media != nil:
-				return s.Media.FileURL(a.AvatarKey)
+			case a.AvatarFile() != "" && s.Media != nil:
+				return s.Media.FileURL(a.AvatarFile())
 			case !a.Local() && a.AvatarURL != "":
 				return a.AvatarURL
 			}

@@ -1,0 +1,80 @@
+package activitypub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/bus"
+	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/shard"
+)
+
+// Pictures keeps copies of remote accounts' avatars and headers here (media.Service),
+// so that clients load them from this server, as Mastodon serves remote pictures
+// from its cache.
+type Pictures interface {
+	CachePicture(ctx context.Context, account shard.ID, kind media.Picture, url string) (string, error)
+	DeletePicture(ctx context.Context, key string) error
+}
+
+// queuePictures queues the fetch of a remote account's pictures that are not kept
+// here yet (a new account, or one whose actor names new pictures).
+func (s *Service) queuePictures(ctx context.Context, a *account.Account) {
+	if s.pictures == nil || a.Local() || a.Suspended ||
+		(a.AvatarFile() != "" || a.AvatarURL == "") && (a.HeaderFile() != "" || a.HeaderURL == "") {
+		return
+	}
+	b, err := json.Marshal(fetchJob{Kind: "pictures", Actor: a.URI})
+	if err == nil {
+		err = s.bus.Publish(ctx, bus.Message{Topic: FetchTopic, Key: []byte(a.URI), Value: b})
+	}
+	if err != nil { // the next refresh of the actor queues them again
+		s.log.Warn("activitypub: queue the pictures of an account", "actor", a.URI, "err", err)
+	}
+}
+
+// cachePictures fetches and keeps the pictures of a remote account not kept yet, and
+// deletes those they replace. A picture that cannot be had stays at its server.
+func (s *Service) cachePictures(ctx context.Context, uri string) error {
+	a, err := s.accounts.ByURI(ctx, uri)
+	if err != nil || a.Local() || a.Suspended {
+		return err
+	}
+	for _, p := range []struct {
+		kind   media.Picture
+		header bool
+		url    string
+		kept   bool
+	}{{media.Avatar, false, a.AvatarURL, a.AvatarFile() != ""}, {media.Header, true, a.HeaderURL, a.HeaderFile() != ""}} {
+		if p.url == "" || p.kept {
+			continue
+		}
+		key, err := s.pictures.CachePicture(ctx, a.ID, p.kind, p.url)
+		if errors.Is(err, media.ErrRejected) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.log.Info("activitypub: picture not cached", "actor", uri, "url", p.url, "err", err)
+			continue
+		}
+		old, err := s.accounts.CachedPicture(ctx, a.ID, p.header, p.url, key)
+		if errors.Is(err, account.ErrStale) { // the actor names another picture now
+			old, err = key, nil
+		}
+		if err != nil {
+			return fmt.Errorf("record the picture of %s: %w", uri, err)
+		}
+		if old != "" && old != key {
+			if err := s.pictures.DeletePicture(ctx, old); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
