@@ -136,27 +136,22 @@ func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, l
 }
 
 // CachedPicture records that a remote account's avatar (or header) fetched from from
-// is kept under key, when the account still names that picture, and returns the key
-// it replaces (to delete); ErrStale, and nothing changes, when the account names
-// another picture now.
-func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) (string, error) {
+// is kept under key, when the account still names that picture; ErrStale, and nothing
+// changes, when it names another now.
+func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) error {
 	a, err := s.Get(ctx, id)
 	if err != nil {
-		return "", err
+		return err
 	}
 	url, k, f := &a.AvatarURL, &a.AvatarKey, &a.AvatarCachedFrom
 	if header {
 		url, k, f = &a.HeaderURL, &a.HeaderKey, &a.HeaderCachedFrom
 	}
 	if a.Local() || *url != from {
-		return "", ErrStale
+		return ErrStale
 	}
-	old := *k
 	*k, *f = key, from
-	if err := s.Save(ctx, a); err != nil {
-		return "", err
-	}
-	return old, nil
+	return s.Save(ctx, a)
 }
 
 // ErrStale refuses a change made for a state of the account that has changed since.

@@ -71,7 +71,7 @@ type Accounts interface {
 	FollowOf(ctx context.Context, follower, target shard.ID) (*account.Follow, error)
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	Save(ctx context.Context, a *account.Account) error
-	CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) (string, error)
+	CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) error
 }
 
 // Statuses is the part of the status service that federation reads.

@@ -17,6 +17,7 @@ import (
 // from its cache.
 type Pictures interface {
 	CachePicture(ctx context.Context, account shard.ID, kind media.Picture, url string) (string, error)
+	KeepCachedPicture(ctx context.Context, account shard.ID, kind media.Picture, key string) error
 	DeletePicture(ctx context.Context, key string) error
 }
 
@@ -37,7 +38,11 @@ func (s *Service) queuePictures(ctx context.Context, a *account.Account) {
 }
 
 // cachePictures fetches and keeps the pictures of a remote account not kept yet, and
-// deletes those they replace. A picture that cannot be had stays at its server.
+// deletes those they replace. A picture that cannot be had stays at its server. The
+// jobs of one actor run one at a time (keyed by actor); a refresh of the actor that
+// overwrites the record of a copy just made only makes the next job make the same
+// copy again (its key depends on the URL), and every recorded copy deletes the
+// others of its kind.
 func (s *Service) cachePictures(ctx context.Context, uri string) error {
 	a, err := s.accounts.ByURI(ctx, uri)
 	if err != nil || a.Local() || a.Suspended {
@@ -63,17 +68,14 @@ func (s *Service) cachePictures(ctx context.Context, uri string) error {
 			s.log.Info("activitypub: picture not cached", "actor", uri, "url", p.url, "err", err)
 			continue
 		}
-		old, err := s.accounts.CachedPicture(ctx, a.ID, p.header, p.url, key)
+		err = s.accounts.CachedPicture(ctx, a.ID, p.header, p.url, key)
 		if errors.Is(err, account.ErrStale) { // the actor names another picture now
-			old, err = key, nil
+			err = s.pictures.DeletePicture(ctx, key)
+		} else if err == nil {
+			err = s.pictures.KeepCachedPicture(ctx, a.ID, p.kind, key)
 		}
 		if err != nil {
-			return fmt.Errorf("record the picture of %s: %w", uri, err)
-		}
-		if old != "" && old != key {
-			if err := s.pictures.DeletePicture(ctx, old); err != nil {
-				return err
-			}
+			return fmt.Errorf("keep the picture of %s: %w", uri, err)
 		}
 	}
 	return nil

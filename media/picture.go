@@ -3,10 +3,13 @@ package media
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/herd-social/herd/blob"
 	"github.com/herd-social/herd/mediaproc"
 	"github.com/herd-social/herd/shard"
 )
@@ -29,13 +32,14 @@ var (
 // animated GIF stays animated (a GIF, as Mastodon keeps animated avatars), its first
 // frame stored as a PNG under StaticKey(key) for avatar_static and header_static.
 func (s *Service) StorePicture(ctx context.Context, account shard.ID, kind Picture, data []byte) (string, error) {
-	return s.storePicture(ctx, "accounts/", account, kind, data)
+	return s.storePicture(ctx, "accounts/"+kind.name+"/"+account.String()+"/", s.ids.Next().String(), kind, data)
 }
 
 // CachePicture fetches a remote account's avatar or header from u through the guarded
 // client (as remote attachments, within RemoteMaxBytes and RemoteTimeout) and keeps it
-// here as StorePicture keeps an upload, under cache/, returning its key. A picture of
-// a server whose media are rejected is not fetched (ErrRejected).
+// here as StorePicture keeps an upload, under cache/, returning its key: the same key
+// for the same account, kind and URL, so that fetching a picture again replaces its
+// copy. A picture of a server whose media are rejected is not fetched (ErrRejected).
 func (s *Service) CachePicture(ctx context.Context, account shard.ID, kind Picture, u string) (string, error) {
 	if s.opts.HTTP == nil {
 		return "", ErrRejected
@@ -49,14 +53,44 @@ func (s *Service) CachePicture(ctx context.Context, account shard.ID, kind Pictu
 	if err != nil {
 		return "", err
 	}
-	return s.storePicture(ctx, "cache/accounts/", account, kind, data)
+	sum := sha256.Sum256([]byte(u))
+	return s.storePicture(ctx, cachedPictures(account, kind), hex.EncodeToString(sum[:12]), kind, data)
+}
+
+// cachedPictures is the directory of the copies of a remote account's avatars or
+// headers.
+func cachedPictures(account shard.ID, kind Picture) string {
+	return "cache/accounts/" + kind.name + "/" + account.String() + "/"
+}
+
+// KeepCachedPicture deletes the copies of a remote account's avatars (or headers) but
+// the one under key, and its still picture: those of pictures it named before.
+func (s *Service) KeepCachedPicture(ctx context.Context, account shard.ID, kind Picture, key string) error {
+	var gone []string
+	err := s.files.List(ctx, cachedPictures(account, kind), func(f blob.Info) error {
+		if f.Key != key && f.Key != StaticKey(key) {
+			gone = append(gone, f.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list the pictures of %d: %w", account, err)
+	}
+	for _, k := range gone {
+		if err := s.files.Delete(ctx, k); err != nil {
+			return fmt.Errorf("delete %s: %w", k, err)
+		}
+	}
+	return nil
 }
 
 // ErrRejected refuses to fetch a remote file: media of its server are rejected, or
 // remote files are not fetched at all (media.no_cache).
 var ErrRejected = errors.New("media: remote files of this server are not fetched")
 
-func (s *Service) storePicture(ctx context.Context, prefix string, account shard.ID, kind Picture, data []byte) (string, error) {
+// storePicture makes the files of an account picture and stores them under dir, named
+// name.
+func (s *Service) storePicture(ctx context.Context, dir, name string, kind Picture, data []byte) (string, error) {
 	f, static, err := s.proc.PictureFiles(data, kind.w, kind.h)
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
@@ -66,7 +100,7 @@ func (s *Service) storePicture(ctx context.Context, prefix string, account shard
 	case err != nil:
 		return "", invalid("%s could not be processed", kind.field)
 	}
-	key := prefix + kind.name + "/" + account.String() + "/" + s.ids.Next().String() + f.Extension
+	key := dir + name + f.Extension
 	if static.Data != nil {
 		if err := s.files.Put(ctx, StaticKey(key), bytes.NewReader(static.Data), int64(len(static.Data)), static.ContentType); err != nil {
 			return "", fmt.Errorf("store %s: %w", StaticKey(key), err)
