@@ -191,10 +191,24 @@ func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	w, r := s.as(writer), s.as(streamer)
 	g.Go(func() error {
-		return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, s.opts.DeadLetters.Handler(Group, w.handle))
+		return s.bus.Consume(ctx, Group, status.Topic, bus.ConsumeOptions{}, syncOnce(s.opts.DeadLetters.Handler(Group, w.handle)))
 	})
 	g.Go(func() error { return s.bus.Consume(ctx, StreamGroup, status.Topic, bus.ConsumeOptions{}, r.announce) })
 	return g.Wait()
+}
+
+// syncOnce makes the store writes of a batch of events durable together when the
+// batch is done, before the bus commits it, instead of each on its own (store.Defer):
+// a post's fan-out is several writes, each of which waited for the disk. A crash
+// before the sync delivers the batch again, and fan-out is idempotent.
+func syncOnce(h bus.Handler) bus.Handler {
+	return func(ctx context.Context, msgs []bus.Message) error {
+		dctx, d := store.Defer(ctx)
+		if err := h(dctx, msgs); err != nil {
+			return err
+		}
+		return d.Sync(ctx)
+	}
 }
 
 func (s *Service) handle(ctx context.Context, m bus.Message) error {

@@ -62,15 +62,27 @@ func Open(dir string) (*Engine, error) {
 	return e, nil
 }
 
+// config is the indexes' runtime configuration. Another process holding an index
+// makes Open fail after bolt_timeout, not hang. Segments of fewer documents than
+// FloorSegmentSize are merged as if they had that many: with Bleve's default (2,000),
+// an index fed small batches (an event log's) merged its one growing segment again
+// with every few new ones, and merging was the largest cost of posting; with a low
+// floor, segments merge by tiers of their real size.
+func config() map[string]any {
+	return map[string]any{
+		"bolt_timeout":           "10s",
+		"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 100},
+	}
+}
+
 func openIndex(path string, build func() (*mapping.IndexMappingImpl, error)) (bleve.Index, error) {
-	// Another process holding the index makes Open fail after the timeout, not hang.
-	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "10s"})
+	idx, err := bleve.OpenUsing(path, config())
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		m, merr := build()
 		if merr != nil {
 			return nil, fmt.Errorf("search: mapping of %s: %w", path, merr)
 		}
-		idx, err = bleve.New(path, m)
+		idx, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: open %s: %w", path, err)

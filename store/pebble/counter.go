@@ -20,7 +20,7 @@ func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int6
 		return err
 	}
 	defer s.gate.Leave()
-	if err := s.db.Merge(t.rowKey(pk, ck), encodeCounter(delta), s.write); err != nil {
+	if err := s.db.Merge(t.rowKey(pk, ck), encodeCounter(delta), s.writeOpts(ctx)); err != nil {
 		return fmt.Errorf("pebble: add %s: %w", table, err)
 	}
 	return nil

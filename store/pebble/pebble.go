@@ -92,7 +92,6 @@ type Store struct {
 	opts   Options
 	tables map[string]*table
 	locks  *stripes
-	write  *pebble.WriteOptions
 	cancel context.CancelFunc
 	swept  chan struct{} // closed when the sweeper goroutine returns
 	// gate is entered by every operation and shut by Close, so that the
@@ -100,7 +99,10 @@ type Store struct {
 	gate store.Gate
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store  = (*Store)(nil)
+	_ store.Syncer = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the database in opts.Dir and starts its sweeper.
 func Open(opts Options) (*Store, error) {
@@ -129,11 +131,7 @@ func Open(opts Options) (*Store, error) {
 		opts:   opts,
 		tables: tables,
 		locks:  newStripes(),
-		write:  pebble.Sync,
 		swept:  make(chan struct{}),
-	}
-	if opts.NoSync {
-		s.write = pebble.NoSync
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -214,16 +212,52 @@ func (s *Store) table(name string, kind store.Kind) (*table, error) {
 // apply commits b. Stripes in locked are held while b is applied, so that the sweeper
 // never deletes a row written after it looked; the WAL sync then happens outside the
 // stripes, where concurrent writers share it.
-func (s *Store) apply(b *pebble.Batch, locked *stripeSet) error {
+func (s *Store) apply(ctx context.Context, b *pebble.Batch, locked *stripeSet) error {
 	if locked.empty() {
-		return b.Commit(s.write)
+		return b.Commit(s.writeOpts(ctx))
 	}
 	s.locks.lock(locked)
 	err := b.Commit(pebble.NoSync)
 	s.locks.unlock(locked)
-	if err != nil || s.opts.NoSync {
+	if err != nil || !s.syncNow(ctx) {
 		return err
 	}
 	// A synced record syncs the whole log before it, b included.
 	return s.db.LogData(nil, pebble.Sync)
+}
+
+// syncNow reports whether a write must reach the disk before it returns: unless the
+// store never syncs, or ctx defers the sync (store.Defer), which then owes it.
+func (s *Store) syncNow(ctx context.Context) bool {
+	if s.opts.NoSync {
+		return false
+	}
+	if d := store.Deferral(ctx); d != nil {
+		d.Owe(s)
+		return false
+	}
+	return true
+}
+
+// writeOpts are the options of a write made under ctx (syncNow).
+func (s *Store) writeOpts(ctx context.Context) *pebble.WriteOptions {
+	if s.syncNow(ctx) {
+		return pebble.Sync
+	}
+	return pebble.NoSync
+}
+
+// SyncWrites makes durable every write made so far (store.Syncer).
+func (s *Store) SyncWrites(ctx context.Context) error {
+	if s.opts.NoSync {
+		return nil
+	}
+	if err := s.gate.Enter(ctx); err != nil {
+		return fmt.Errorf("pebble: sync: %w", err)
+	}
+	defer s.gate.Leave()
+	if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		return fmt.Errorf("pebble: sync: %w", err)
+	}
+	return nil
 }

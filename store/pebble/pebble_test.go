@@ -115,17 +115,55 @@ func TestCrash(t *testing.T) {
 			if err := tc.write(t.Context(), s); err != nil {
 				t.Fatalf("write: %v", err)
 			}
-			crashed := fs.CrashClone(vfs.CrashCloneCfg{})
-			if err := s.Close(); err != nil {
-				t.Fatalf("Close: %v", err)
-			}
-			s = open(t, Options{Dir: "/db", FS: crashed})
+			s = crash(t, s, fs)
 			defer s.Close()
 			if err := tc.check(t.Context(), s); err != nil {
 				t.Fatalf("after crash: %v", err)
 			}
 		})
+		// Under store.Defer the write is read back at once, is lost by a crash
+		// before Sync, and survives one after it.
+		t.Run(tc.name+" deferred", func(t *testing.T) {
+			fs := vfs.NewCrashableMem()
+			s := open(t, Options{Dir: "/db", FS: fs})
+			ctx, d := store.Defer(t.Context())
+			if err := tc.write(ctx, s); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			if err := tc.check(ctx, s); err != nil {
+				t.Fatalf("read before sync: %v", err)
+			}
+			lost := crash(t, s, fs)
+			if err := tc.check(t.Context(), lost); err == nil {
+				t.Fatal("an unsynced deferred write survived a crash: it was synced at once")
+			}
+			lost.Close()
+			fs = vfs.NewCrashableMem()
+			s = open(t, Options{Dir: "/db", FS: fs})
+			ctx, d = store.Defer(t.Context())
+			if err := tc.write(ctx, s); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			if err := d.Sync(ctx); err != nil {
+				t.Fatalf("Sync: %v", err)
+			}
+			s = crash(t, s, fs)
+			defer s.Close()
+			if err := tc.check(t.Context(), s); err != nil {
+				t.Fatalf("after sync and crash: %v", err)
+			}
+		})
 	}
+}
+
+// crash closes s and opens a copy of fs holding only what s had synced.
+func crash(t *testing.T, s *Store, fs *vfs.MemFS) *Store {
+	t.Helper()
+	crashed := fs.CrashClone(vfs.CrashCloneCfg{})
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	return open(t, Options{Dir: "/db", FS: crashed})
 }
 
 // rawKeys counts the keys of the database with the given table id.

@@ -23,7 +23,7 @@ func (s *Store) Put(ctx context.Context, table string, pk, ck, value []byte, ttl
 	if err := s.setRow(b, &locked, t, pk, ck, value, ttl, s.now()); err != nil {
 		return fmt.Errorf("pebble: put %s: %w", table, err)
 	}
-	if err := s.apply(b, &locked); err != nil {
+	if err := s.apply(ctx, b, &locked); err != nil {
 		return fmt.Errorf("pebble: put %s: %w", table, err)
 	}
 	return nil
@@ -60,7 +60,7 @@ func (s *Store) Delete(ctx context.Context, table string, pk, ck []byte) error {
 		return err
 	}
 	defer s.gate.Leave()
-	if err := s.db.Delete(t.rowKey(pk, ck), s.write); err != nil {
+	if err := s.db.Delete(t.rowKey(pk, ck), s.writeOpts(ctx)); err != nil {
 		return fmt.Errorf("pebble: delete %s: %w", table, err)
 	}
 	return nil
@@ -76,14 +76,14 @@ func (s *Store) PutIfAbsent(ctx context.Context, table string, pk, ck, value []b
 		return false, nil, err
 	}
 	defer s.gate.Leave()
-	wrote, existing, err := s.putIfAbsent(t, pk, ck, value, ttl)
+	wrote, existing, err := s.putIfAbsent(ctx, t, pk, ck, value, ttl)
 	if err != nil {
 		return false, nil, fmt.Errorf("pebble: put if absent %s: %w", table, err)
 	}
 	return wrote, existing, nil
 }
 
-func (s *Store) putIfAbsent(t *table, pk, ck, value []byte, ttl time.Duration) (bool, []byte, error) {
+func (s *Store) putIfAbsent(ctx context.Context, t *table, pk, ck, value []byte, ttl time.Duration) (bool, []byte, error) {
 	b := s.db.NewBatch()
 	defer b.Close()
 	var locked stripeSet
@@ -102,7 +102,7 @@ func (s *Store) putIfAbsent(t *table, pk, ck, value []byte, ttl time.Duration) (
 		return false, nil, err
 	case found:
 		return false, existing, nil
-	case s.opts.NoSync:
+	case !s.syncNow(ctx):
 		return true, nil, nil
 	}
 	return true, nil, s.db.LogData(nil, pebble.Sync)
@@ -124,7 +124,7 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 			return fmt.Errorf("pebble: batch: mutation %d on %s: %w", i, m.Table, err)
 		}
 	}
-	if err := s.apply(b, &locked); err != nil {
+	if err := s.apply(ctx, b, &locked); err != nil {
 		return fmt.Errorf("pebble: batch: %w", err)
 	}
 	return nil

@@ -24,6 +24,7 @@ func RunDurableWith(t *testing.T, open ReopenFunc, opts Options) {
 	}{
 		{"reopen keeps data", testReopen},
 		{"reopen with a grown schema", testSchemaGrows},
+		{"deferred sync", testDeferred},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -137,4 +138,48 @@ func testSchemaGrows(t *testing.T, open ReopenFunc, c *Clock) {
 	}
 	s = reopen(t, s, open, dir, schemaFor(c), c) // tables may also leave the schema
 	checkDurable(t, s)
+}
+
+// testDeferred writes under store.Defer: every write is read back at once, Sync
+// succeeds (an engine that owes nothing syncs nothing), and the writes outlive a
+// reopen.
+func testDeferred(t *testing.T, open ReopenFunc, c *Clock) {
+	dir, schema := t.TempDir(), schemaFor(c)
+	s := open(t, dir, schema, c.Now)
+	t.Cleanup(func() { closeStore(t, s) })
+	ctx, d := store.Defer(t.Context())
+	if err := s.Put(ctx, RowsAsc, b("p"), b("put"), b("v"), 0); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := s.Batch(ctx, []store.Mutation{
+		{Kind: store.Put, Table: RowsAsc, PK: b("p"), CK: b("batched"), Value: b("w")},
+		{Kind: store.Add, Table: Counts, PK: b("p"), CK: b("n"), Delta: 2},
+	}); err != nil {
+		t.Fatalf("Batch: %v", err)
+	}
+	if wrote, _, err := s.PutIfAbsent(ctx, RowsAsc, b("p"), b("lwt"), b("x"), 0); err != nil || !wrote {
+		t.Fatalf("PutIfAbsent = %v, %v", wrote, err)
+	}
+	if err := s.Add(ctx, Counts, b("p"), b("n"), 3); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	check := func() {
+		t.Helper()
+		wantValue(t, s, RowsAsc, "p", "put", "v")
+		wantValue(t, s, RowsAsc, "p", "batched", "w")
+		wantValue(t, s, RowsAsc, "p", "lwt", "x")
+		n, err := s.Counters(t.Context(), Counts, []store.Key{{PK: b("p"), CK: b("n")}})
+		if err != nil || n[0] != 5 {
+			t.Fatalf("Counters = %v, %v, want 5", n, err)
+		}
+	}
+	check()
+	if err := d.Sync(ctx); err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	if err := store.SyncDeferred(ctx); err != nil { // nothing more owed
+		t.Fatalf("SyncDeferred: %v", err)
+	}
+	s = reopen(t, s, open, dir, schema, c)
+	check()
 }
