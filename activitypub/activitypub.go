@@ -171,6 +171,8 @@ type Service struct {
 	subscribers     RelaySubscribers
 	// verified keeps the parsed keys that verify the inbox's signatures.
 	verified *verifyKeys
+	// retried keeps what the inbox applied of a batch that will come again.
+	retried retriedOffsets
 }
 
 // Deps are the services federation reads and changes.
@@ -230,6 +232,9 @@ type Domains interface {
 // DeadLetters is the part of deadletter.Keeper that the workers need.
 type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
+	// Settle judges one try of a message, for the inbox, which handles its batches
+	// its own way (inboxapply.go).
+	Settle(ctx context.Context, group string, m bus.Message, err error) error
 }
 
 // New returns a service, or an error if a required dependency is missing.
