@@ -2,7 +2,7 @@ package activitypub
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -31,14 +31,17 @@ func (s *Service) applyBatch(ctx context.Context, msgs []bus.Message) error {
 	}
 	part := msgs[0].Partition
 	done := s.retried.take(part)
-	ids, seen, err := s.seenOf(ctx, msgs)
+	acts, ids := decodeBatch(msgs)
+	seen, err := s.seenOf(ctx, ids)
 	if err != nil {
+		s.retried.keep(part, done)
 		return err
 	}
 	groups := byActor(msgs, ids, seen, done)
+	apply := func(g []int) groupResult { return s.applyGroup(ctx, msgs, g, acts) }
 	results := make([]groupResult, len(groups))
 	if len(groups) == 1 {
-		results[0] = s.applyGroup(ctx, msgs, groups[0], ids)
+		results[0] = apply(groups[0])
 	} else {
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, maxApplyActors)
@@ -46,11 +49,22 @@ func (s *Service) applyBatch(ctx context.Context, msgs []bus.Message) error {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				results[i] = s.applyGroup(ctx, msgs, g, ids)
+				results[i] = apply(g)
 			})
 		}
 		wg.Wait()
 	}
+	err = s.rememberApplied(ctx, msgs, ids, results, done)
+	if err != nil {
+		s.retried.keep(part, done)
+	}
+	return err
+}
+
+// rememberApplied records the activities of a batch that were applied (or set aside): by id
+// in the store, in one write, and by offset in done. It returns the first error that
+// stopped an actor's activities, if any.
+func (s *Service) rememberApplied(ctx context.Context, msgs []bus.Message, ids []string, results []groupResult, done map[int64]bool) error {
 	var marks []store.Mutation
 	var failed error
 	for _, r := range results {
@@ -66,39 +80,54 @@ func (s *Service) applyBatch(ctx context.Context, msgs []bus.Message) error {
 	}
 	if len(marks) > 0 {
 		if err := s.st.ApplyEach(ctx, marks); err != nil {
-			s.retried.keep(part, done)
 			return fmt.Errorf("activitypub: remember %d applied activities: %w", len(marks), err)
 		}
-	}
-	if failed != nil {
-		s.retried.keep(part, done)
 	}
 	return failed
 }
 
-// seenOf reads the id of every message and whether it was applied before.
-func (s *Service) seenOf(ctx context.Context, msgs []bus.Message) (ids []string, seen []bool, err error) {
-	ids, seen = make([]string, len(msgs)), make([]bool, len(msgs))
-	keys := make([]store.Key, 0, len(msgs))
-	at := make([]int, 0, len(msgs))
+// decodeBatch decodes the activities of a batch, and reads their ids; an activity
+// that does not decode is nil (and set aside when its turn comes).
+func decodeBatch(msgs []bus.Message) (acts []map[string]any, ids []string) {
+	acts, ids = make([]map[string]any, len(msgs)), make([]string, len(msgs))
 	for i, m := range msgs {
-		var env envelope
-		if json.Unmarshal(m.Value, &env) == nil && env.ID != "" {
-			ids[i] = env.ID
-			keys, at = append(keys, store.Key{PK: []byte(env.ID), CK: []byte{}}), append(at, i)
+		if act, err := decodeDocument(m.Value); err == nil && act != nil {
+			acts[i], ids[i] = act, str2(act, "id")
+		}
+	}
+	return acts, ids
+}
+
+// undecodable is the permanent error of an activity decodeBatch could not decode.
+func undecodable(body []byte) error {
+	_, err := decodeDocument(body)
+	if err == nil {
+		err = errors.New("not a JSON object")
+	}
+	return bus.Permanent(fmt.Errorf("activitypub: undecodable activity: %w", err))
+}
+
+// seenOf reads which of the activities of ids (those not empty) were applied before.
+func (s *Service) seenOf(ctx context.Context, ids []string) ([]bool, error) {
+	seen := make([]bool, len(ids))
+	keys := make([]store.Key, 0, len(ids))
+	at := make([]int, 0, len(ids))
+	for i, id := range ids {
+		if id != "" {
+			keys, at = append(keys, store.Key{PK: []byte(id), CK: []byte{}}), append(at, i)
 		}
 	}
 	if len(keys) == 0 {
-		return ids, seen, nil
+		return seen, nil
 	}
 	vals, err := s.st.MultiGet(ctx, tSeen, keys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("activitypub: read applied activities: %w", err)
+		return nil, fmt.Errorf("activitypub: read applied activities: %w", err)
 	}
 	for j, v := range vals {
 		seen[at[j]] = v != nil
 	}
-	return ids, seen, nil
+	return seen, nil
 }
 
 // byActor groups the indexes of the messages still to apply by key, in order: those
@@ -135,7 +164,7 @@ type groupResult struct {
 
 // applyGroup applies one actor's activities of msgs (their indexes, in order) until
 // one fails for a reason that may pass.
-func (s *Service) applyGroup(ctx context.Context, msgs []bus.Message, idx []int, ids []string) groupResult {
+func (s *Service) applyGroup(ctx context.Context, msgs []bus.Message, idx []int, acts []map[string]any) groupResult {
 	var r groupResult
 	for _, i := range idx {
 		m := msgs[i]
@@ -143,7 +172,13 @@ func (s *Service) applyGroup(ctx context.Context, msgs []bus.Message, idx []int,
 		if id, ok := m.HeaderValue(logctx.Header); ok { // the request the message came from, for the log lines
 			mctx = logctx.With(ctx, string(id))
 		}
-		if err := s.dead.Settle(mctx, InboxGroup, m, s.applyActivity(mctx, m.Value, ids[i])); err != nil {
+		var err error
+		if acts[i] == nil {
+			err = undecodable(m.Value)
+		} else {
+			err = s.applyActivity(mctx, acts[i])
+		}
+		if err := s.dead.Settle(mctx, InboxGroup, m, err); err != nil {
 			r.err = err
 			return r
 		}
@@ -152,14 +187,11 @@ func (s *Service) applyGroup(ctx context.Context, msgs []bus.Message, idx []int,
 	return r
 }
 
-// applyActivity applies one activity. Its error is marked bus.Permanent when the
+// applyActivity applies one decoded activity. Its error is marked bus.Permanent when the
 // activity can never apply (malformed, pointing at nothing, not allowed); other
 // failures (a fetch, the store) may pass.
-func (s *Service) applyActivity(ctx context.Context, body []byte, id string) error {
-	act, err := decodeDocument(body)
-	if err != nil {
-		return bus.Permanent(fmt.Errorf("activitypub: undecodable activity: %w", err))
-	}
+func (s *Service) applyActivity(ctx context.Context, act map[string]any) error {
+	id := str2(act, "id")
 	if err := s.apply(ctx, act); err != nil {
 		err = fmt.Errorf("activitypub: apply %v %s: %w", act["type"], id, err)
 		switch {
