@@ -56,6 +56,8 @@ func Topics() []bus.Topic {
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
+	// Cached is GetMany from the node's cache, for the inbox's signers.
+	Cached(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
 	Lookup(ctx context.Context, username, domain string) (*account.Account, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
 	Followers(ctx context.Context, target shard.ID, p paging.Page) ([]account.Entry, error)
