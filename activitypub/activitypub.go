@@ -57,6 +57,8 @@ func Topics() []bus.Topic {
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
+	// Cached is GetMany from the node's cache, for the inbox's signers.
+	Cached(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
 	Lookup(ctx context.Context, username, domain string) (*account.Account, error)
 	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
 	Followers(ctx context.Context, target shard.ID, p paging.Page) ([]account.Entry, error)
@@ -179,6 +181,8 @@ type Service struct {
 	verified *verifyKeys
 	tags     FeaturedTags
 	pictures Pictures
+	// retried keeps what the inbox applied of a batch that will come again.
+	retried retriedOffsets
 }
 
 // Deps are the services federation reads and changes.
@@ -249,6 +253,9 @@ type Domains interface {
 // DeadLetters is the part of deadletter.Keeper that the workers need.
 type DeadLetters interface {
 	Handler(group string, each deadletter.Each) bus.Handler
+	// Settle judges one try of a message, for the inbox, which handles its batches
+	// its own way (inboxapply.go).
+	Settle(ctx context.Context, group string, m bus.Message, err error) error
 }
 
 // New returns a service, or an error if a required dependency is missing.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -199,47 +198,10 @@ func ignorable(err error) bool {
 	return false
 }
 
-// RunInbox applies queued activities until ctx is done. An activity that can never
-// apply, or whose application kept failing for a reason that may pass (a peer that
-// does not answer a fetch) for as many tries as Mastodon's processing worker makes
-// (8), is set aside as a dead letter.
+// RunInbox applies queued activities until ctx is done (inboxapply.go). An activity
+// that can never apply, or whose application kept failing for a reason that may pass
+// (a peer that does not answer a fetch) for as many tries as Mastodon's processing
+// worker makes (8), is set aside as a dead letter.
 func (s *Service) RunInbox(ctx context.Context) error {
-	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, s.dead.Handler(InboxGroup, s.applyMessage))
-}
-
-func (s *Service) applyMessage(ctx context.Context, m bus.Message) error {
-	return s.applyOnce(ctx, m.Value)
-}
-
-// applyOnce applies an activity unless its id was applied before. Its error is marked
-// bus.Permanent when the activity can never apply (malformed, pointing at nothing, not
-// allowed); other failures (a fetch, the store) may pass.
-func (s *Service) applyOnce(ctx context.Context, body []byte) error {
-	act, err := decodeDocument(body)
-	if err != nil {
-		return bus.Permanent(fmt.Errorf("activitypub: undecodable activity: %w", err))
-	}
-	id := str2(act, "id")
-	if id != "" {
-		if _, err := s.st.Get(ctx, tSeen, []byte(id), []byte{}); err == nil {
-			return nil
-		}
-	}
-	if err := s.apply(ctx, act); err != nil {
-		err = fmt.Errorf("activitypub: apply %v %s: %w", act["type"], id, err)
-		switch {
-		case ignorable(err):
-			s.log.Debug("activitypub: activity ignored", "id", id, "err", err)
-		case permanent(err):
-			return bus.Permanent(err)
-		default:
-			return err
-		}
-	}
-	if id != "" {
-		if err := s.st.Put(ctx, tSeen, []byte(id), []byte{}, []byte{}, 0); err != nil {
-			return fmt.Errorf("remember activity %s: %w", id, err)
-		}
-	}
-	return nil
+	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, s.applyBatch)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/activitypub/httpsig"
+	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
 
@@ -54,13 +55,25 @@ func (s *Service) lookupVerifyKey(ctx context.Context, keyID string, refresh boo
 	return k.pub, nil
 }
 
-// signerOf returns the account that owns a key lookupKey or lookupVerifyKey found.
+// signerOf returns the account that owns a key lookupKey or lookupVerifyKey found:
+// from the node's account cache when its id is known here (verifykeys.go), else as
+// RemoteAccount finds it.
 func (s *Service) signerOf(ctx context.Context, keyID string) (*account.Account, error) {
 	k, err := s.verifyKeyOf(ctx, keyID, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.RemoteAccount(ctx, k.owner, false)
+	if id, ok := s.verified.signer(k.owner); ok {
+		kept, err := s.accounts.Cached(ctx, []shard.ID{id})
+		if a := kept[id]; err == nil && a != nil && a.URI == k.owner && s.now().Sub(a.FetchedAt) < actorTTL {
+			return a, nil
+		}
+	}
+	a, err := s.RemoteAccount(ctx, k.owner, false)
+	if err == nil {
+		s.verified.putSigner(k.owner, a.ID)
+	}
+	return a, err
 }
 
 // remoteKey returns the key of keyID from the cache, or dereferences it (always, with

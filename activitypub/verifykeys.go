@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/activitypub/httpsig"
+	"github.com/herd-social/herd/shard"
 )
 
 // The inbox verifies every POST with the key of its keyId. The key is kept in the
@@ -30,10 +31,31 @@ type verifyKey struct {
 	at    time.Time
 }
 
-// verifyKeys is the in-memory cache of parsed remote keys, by key id.
+// verifyKeys is the in-memory cache of parsed remote keys, by key id, and of the
+// account ids of their owners, by actor id. An actor id names one account for as
+// long as it exists, so the ids need no invalidation: the account itself is read
+// from the node's account cache (which the event log keeps fresh on every node), and
+// one whose actor id differs, or that is gone, is looked up again.
 type verifyKeys struct {
-	mu sync.Mutex
-	m  map[string]verifyKey
+	mu      sync.Mutex
+	m       map[string]verifyKey
+	signers map[string]shard.ID
+}
+
+func (c *verifyKeys) signer(owner string) (shard.ID, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.signers[owner]
+	return id, ok
+}
+
+func (c *verifyKeys) putSigner(owner string, id shard.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.signers == nil || len(c.signers) >= maxVerifyKeys {
+		c.signers = make(map[string]shard.ID)
+	}
+	c.signers[owner] = id
 }
 
 func (c *verifyKeys) get(keyID string, now time.Time) (verifyKey, bool) {
