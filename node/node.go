@@ -8,6 +8,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -259,6 +260,9 @@ func (n *Node) build() error {
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
 			Limited: func(ctx context.Context, author shard.ID) (bool, error) {
 				a, err := s.Accounts.Get(ctx, author)
+				if errors.Is(err, account.ErrNotFound) {
+					return false, nil // purged (admin domain purge): its deletes still reach the public streams
+				}
 				if err != nil {
 					return false, err
 				}
