@@ -43,7 +43,7 @@ const (
 func Schema() store.Schema {
 	return append(store.Schema{{Name: tTags}, {Name: tFollows, Order: store.Desc}, {Name: tFollowed}, {Name: tFollowers},
 		{Name: tDayStatuses, TTL: historyMarker}, {Name: tDayAccounts, TTL: historyMarker},
-		{Name: tHistory, Kind: store.Counters}, {Name: tByID}}, featuredTables()...)
+		{Name: tHistory, Kind: store.Counters}, {Name: tByID}, {Name: tListing, Order: store.Desc}}, featuredTables()...)
 }
 
 // ErrNotFound is a tag name that is not a valid hashtag.

@@ -332,7 +332,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Federation: sender, Logger: n.log,
-		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules}}); err != nil {
+		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules, Tags: s.Hashtags}}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	s.Federation, err = activitypub.New(activitypub.Deps{Store: n.store, Bus: n.bus, Accounts: s.Accounts,
