@@ -16,18 +16,22 @@ import (
 // found once used again.
 const tByID = "hashtag_ids" // id → — → name
 
-// tListing lists every tag by id, newest first, for the admin listing: written with
-// tByID, so tags made before it existed are listed once used again.
+// tListing lists every tag by id, newest first, for the admin listing: written when
+// a tag is made, and at each use of a tag made before it existed.
 const tListing = "hashtag_listing" // "tags" → id (Desc) → name
 
 var listingPK = []byte("tags")
 
-func (s *Service) index(ctx context.Context, t *Tag) error {
-	err := s.st.Batch(ctx, []store.Mutation{
-		{Kind: store.Put, Table: tByID, PK: t.ID.Bytes(), CK: []byte(rowKey), Value: []byte(t.Name)},
-		{Kind: store.Put, Table: tListing, PK: listingPK, CK: t.ID.Bytes(), Value: []byte(t.Name)},
-	})
-	if err != nil {
+// index writes the tag's id row; and its listing row when the tag is made (its record
+// then says it is Listed) or was made before the listing (each use lists it again, a
+// cost old tags alone pay).
+func (s *Service) index(ctx context.Context, t *Tag, made bool) error {
+	if made || !t.Listed {
+		if err := s.st.Put(ctx, tListing, listingPK, t.ID.Bytes(), []byte(t.Name), 0); err != nil {
+			return fmt.Errorf("list tag %q: %w", t.Name, err)
+		}
+	}
+	if err := s.st.Put(ctx, tByID, t.ID.Bytes(), []byte(rowKey), []byte(t.Name), 0); err != nil {
 		return fmt.Errorf("index tag %q: %w", t.Name, err)
 	}
 	return nil
