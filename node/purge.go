@@ -16,8 +16,9 @@ import (
 type PurgeResult struct {
 	// Domains are the known domains purged: the one given and its subdomains.
 	Domains []string
-	// Accounts, Statuses (with boosts), Favourites and Notifications removed.
-	Accounts, Statuses, Favourites, Notifications int
+	// Accounts, Statuses (with boosts), Favourites, Notifications and Emoji (the
+	// domains' custom emoji known here) removed.
+	Accounts, Statuses, Favourites, Notifications, Emoji int
 }
 
 // purgeBatch is how many statuses of an account are deleted between two progress lines.
@@ -26,7 +27,8 @@ const purgeBatch = 200
 // AdminPurgeDomain removes every known account of a domain and its subdomains, as
 // Mastodon's `tootctl domains purge`: their statuses and boosts (with their media,
 // timelines and the boosts of them), their favourites, their follows both ways, the
-// notifications they gave local accounts, and at last their records; nothing is
+// notifications they gave local accounts, the domains' custom emoji, and at last their
+// records; nothing is
 // federated. A domain given with a port names that peer alone. It writes a line of
 // progress to out for each account; a run stopped halfway is resumed by running it
 // again (an account's record goes last). dryRun only counts.
@@ -60,6 +62,9 @@ func (n *Node) AdminPurgeDomain(ctx context.Context, domain string, dryRun bool,
 	}
 	res.Accounts = len(purged)
 	if err := n.purgeNotifications(ctx, purged, dryRun, &res); err != nil {
+		return res, err
+	}
+	if err := n.purgeEmoji(ctx, res.Domains, dryRun, &res); err != nil {
 		return res, err
 	}
 	if dryRun {
@@ -151,6 +156,26 @@ func (n *Node) purgeNotifications(ctx context.Context, purged map[shard.ID]bool,
 		}
 		r.Upper = store.Excl(rows[len(rows)-1].CK) // the listing is newest first
 	}
+}
+
+// purgeEmoji removes (or counts) the custom emoji of the domains.
+func (n *Node) purgeEmoji(ctx context.Context, domains []string, dryRun bool, res *PurgeResult) error {
+	for _, p := range domains {
+		list, err := n.Emoji.List(ctx, p)
+		if err != nil {
+			return err
+		}
+		res.Emoji += len(list)
+		for _, e := range list {
+			if dryRun {
+				continue
+			}
+			if err := n.Emoji.Delete(ctx, p, e.Shortcode); err != nil {
+				return fmt.Errorf("remove emoji %s of %s: %w", e.Shortcode, p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // forgetEmptyPeer takes p out of the peers when no account of it is left.

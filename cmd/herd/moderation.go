@@ -54,8 +54,9 @@ var domainCmd = &adminCmd{
   herd admin domain list
   herd admin domain purge [--dry-run] DOMAIN
       remove every known account of DOMAIN and its subdomains, with their statuses,
-      boosts, media, favourites, follows and the notifications they gave, as tootctl
-      domains purge; nothing is federated. Run it again to resume a run stopped halfway.
+      boosts, media, favourites, follows and the notifications they gave, and the
+      domains' custom emoji, as tootctl domains purge --include-subdomains; nothing is
+      federated. Run it again to resume a run stopped halfway.
       --dry-run counts the accounts and statuses and removes nothing.
 `,
 	verbs: []string{"block", "unblock", "list", "purge"},
@@ -261,11 +262,11 @@ func purgeDomain(ctx context.Context, n *node.Node, c *adminCall) error {
 		return nil
 	}
 	if dry {
-		fmt.Fprintf(c.out, "would purge %d accounts and %d statuses of %s (dry run)\n", res.Accounts, res.Statuses,
-			strings.Join(res.Domains, ", "))
+		fmt.Fprintf(c.out, "would purge %d accounts, %d statuses and %d emoji of %s (dry run)\n", res.Accounts, res.Statuses,
+			res.Emoji, strings.Join(res.Domains, ", "))
 		return nil
 	}
-	fmt.Fprintf(c.out, "purged %d accounts, %d statuses, %d favourites and %d notifications of %s\n", res.Accounts,
-		res.Statuses, res.Favourites, res.Notifications, strings.Join(res.Domains, ", "))
+	fmt.Fprintf(c.out, "purged %d accounts, %d statuses, %d favourites, %d notifications and %d emoji of %s\n", res.Accounts,
+		res.Statuses, res.Favourites, res.Notifications, res.Emoji, strings.Join(res.Domains, ", "))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/paging"
@@ -82,9 +83,14 @@ func TestAdminDomainPurge(t *testing.T) {
 		}
 		return nil
 	})
+	for _, domain := range []string{"sub.remote.example", "other.example"} {
+		if err := n.Emoji.Put(ctx, &emoji.Emoji{Shortcode: "blob", Domain: domain, URL: "https://" + domain + "/blob.png"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	on := []string{"--ops", n.OpsAddr(), "--domain", n.Config().Domain, "--data", n.Config().Data}
 
-	out := mustCLI(t, on, "would purge 2 accounts and 2 statuses of remote.example, sub.remote.example", "domain", "purge",
+	out := mustCLI(t, on, "would purge 2 accounts, 2 statuses and 1 emoji of remote.example, sub.remote.example", "domain", "purge",
 		"--dry-run", "remote.example")
 	if !strings.Contains(out, "would purge r1@remote.example: 1 statuses") {
 		t.Errorf("dry run: %s", out)
@@ -93,7 +99,7 @@ func TestAdminDomainPurge(t *testing.T) {
 		t.Fatalf("a dry run removed r1: %v", err)
 	}
 
-	out = mustCLI(t, on, "purged 2 accounts, 2 statuses, 2 favourites and 2 notifications", "domain", "purge", "remote.example")
+	out = mustCLI(t, on, "purged 2 accounts, 2 statuses, 2 favourites, 2 notifications and 1 emoji", "domain", "purge", "remote.example")
 	if !strings.Contains(out, "purged r2@sub.remote.example: 1 statuses, 1 favourites") {
 		t.Errorf("purge: %s", out)
 	}
@@ -119,6 +125,12 @@ func TestAdminDomainPurge(t *testing.T) {
 	}
 	if ids, _, err := n.Accounts.FollowerIDs(ctx, aliceID, 0, 10); err != nil || len(ids) != 2 {
 		t.Errorf("alice's followers after the purge: %v, %v", ids, err)
+	}
+	if _, err := n.Emoji.Get(ctx, "sub.remote.example", "blob"); !errors.Is(err, emoji.ErrNotFound) {
+		t.Errorf("the emoji of a purged domain: %v", err)
+	}
+	if _, err := n.Emoji.Get(ctx, "other.example", "blob"); err != nil {
+		t.Errorf("the emoji of another domain: %v", err)
 	}
 	peers, err := n.Accounts.Peers(ctx)
 	if err != nil || slices.Contains(peers, "remote.example") || slices.Contains(peers, "sub.remote.example") ||
