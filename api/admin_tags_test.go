@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
 	"testing"
 
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -175,4 +178,32 @@ func TestAdminTagUnusable(t *testing.T) {
 	})
 	ban("banned", "true")
 	u.PostStatus("#banned no more")
+}
+
+// TestAdminTagUnusableNotTrending: the statuses that reach the server with a tag made
+// unusable (remote ones, which keep it) do not count toward its trend, as Mastodon's.
+func TestAdminTagUnusableNotTrending(t *testing.T) {
+	c := testrig.New(t)
+	_, admin := c.RegisterModerator("mod")
+	n := c.Nodes[0]
+	ctx := context.Background()
+	spam, err := n.Hashtags.Ensure(ctx, "spam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+spam.ID.String(), admin, url.Values{"usable": {"false"}}), 200)
+	for i := range 6 {
+		uri := fmt.Sprintf("https://remote.example/users/r%d", i)
+		a, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: fmt.Sprintf("r%d", i), Domain: "remote.example",
+			URI: uri, InboxURL: uri + "/inbox", Discoverable: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = n.Statuses.CreateRemote(ctx, &status.Status{URI: uri + "/statuses/1", AccountID: a.ID,
+			Visibility: status.Public, Content: "<p>#spam #ok</p>", Tags: []string{"spam", "ok"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventuallyTrends(t, c, "/api/v1/admin/trends/tags", admin, "ok")
 }
