@@ -253,6 +253,9 @@ func cullAccounts(ctx context.Context, n *node.Node, c *adminCall) error {
 // purgeDomain runs herd admin domain purge.
 func purgeDomain(ctx context.Context, n *node.Node, c *adminCall) error {
 	dry := c.on("dry-run")
+	if !strings.ContainsAny(c.args[0], ".:") {
+		return usagef("admin domain purge: %q is no domain (a top-level domain would take every subdomain)", c.args[0])
+	}
 	res, err := n.AdminPurgeDomain(ctx, c.args[0], dry, c.out)
 	if err != nil {
 		return err

@@ -138,6 +138,9 @@ func TestAdminDomainPurge(t *testing.T) {
 		t.Errorf("peers after the purge: %v, %v", peers, err)
 	}
 	mustCLI(t, on, "no known account of remote.example", "domain", "purge", "remote.example")
+	if _, err := cli(t, on, "domain", "purge", "example"); exitCode(err) != 2 {
+		t.Errorf("purge of a top-level domain: %v (exit %d)", err, exitCode(err))
+	}
 	if _, err := cli(t, on, "domain", "purge"); exitCode(err) != 2 {
 		t.Errorf("purge without a domain: %v (exit %d)", err, exitCode(err))
 	}
