@@ -156,3 +156,40 @@ func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, f
 
 // ErrStale refuses a change made for a state of the account that has changed since.
 var ErrStale = errors.New("account: changed since")
+
+// Purge forgets a remote account for good, as Mastodon's `tootctl domains purge`
+// destroys it: its follows both ways end (as DeleteRemote), then its record, its
+// handle, its actor id and its directory and listing rows go, so that the actor,
+// seen again, is a new account. The Indexer is told, so that search forgets it.
+// What it wrote here (statuses, favourites, notifications) is for the caller to
+// remove first.
+func (s *Service) Purge(ctx context.Context, a *Account) error {
+	if a.Local() {
+		return invalid("only a remote account is purged")
+	}
+	if err := s.DeleteRemote(ctx, a); err != nil {
+		return err
+	}
+	muts := []store.Mutation{
+		{Kind: store.Delete, Table: tAccounts, PK: a.ID.Bytes(), CK: empty},
+		{Kind: store.Delete, Table: tAccountNames, PK: nameKey(a.Username, a.Domain), CK: empty},
+		{Kind: store.Delete, Table: tURIs, PK: []byte(a.URI), CK: empty},
+	}
+	for _, m := range append(indexed(a), listingMutations(a)...) {
+		m.Kind, m.Value = store.Delete, nil
+		muts = append(muts, m)
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("purge account %d: %w", a.ID, err)
+	}
+	s.cache.Forget(a.ID)
+	s.written(ctx, a, a) // the indexer finds the account gone and drops its document
+	return nil
+}
+
+// ForgetPeer takes a domain out of the instance's peers (once its accounts are gone).
+func (s *Service) ForgetPeer(ctx context.Context, domain string) error {
+	m := peerMutation(domain)
+	m.Kind, m.Value = store.Delete, nil
+	return s.st.Batch(ctx, []store.Mutation{m})
+}

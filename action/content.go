@@ -37,13 +37,21 @@ type ContentRules interface {
 	Check(ctx context.Context, texts ...string) (rules.Verdict, error)
 }
 
+// TagPolicy is the part of hashtag.Service that refuses the tags moderators made
+// unusable.
+type TagPolicy interface {
+	CheckUsable(ctx context.Context, names []string) error
+}
+
 // Content is what posting needs: Statuses and Users are required by Post and Edit;
-// without Rules no post is screened, without Media attachments' descriptions are not.
+// without Rules no post is screened, without Media attachments' descriptions are not,
+// without Tags no tag is refused.
 type Content struct {
 	Statuses Poster
 	Users    Users
 	Media    Attachments
 	Rules    ContentRules
+	Tags     TagPolicy
 }
 
 var errNoPosting = errors.New("action: Deps.Content.Statuses and Users are required to post")
@@ -73,6 +81,9 @@ func (s *Service) Screen(ctx context.Context, author shard.ID, p status.Post) (s
 	c := s.content
 	if c.Statuses == nil || c.Users == nil {
 		return p, rules.Verdict{}, errNoPosting
+	}
+	if err := s.usableTags(ctx, p.Text); err != nil {
+		return p, rules.Verdict{}, err
 	}
 	texts := []string{p.Text, p.SpoilerText}
 	if p.Poll != nil {
@@ -109,11 +120,14 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, ch status.Chang
 	if c.Statuses == nil || c.Users == nil {
 		return nil, errNoPosting
 	}
-	if c.Rules == nil {
+	if c.Rules == nil && c.Tags == nil {
 		return c.Statuses.Edit(ctx, author, id, ch)
 	}
 	before, err := c.Statuses.Get(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.usableTags(ctx, deref(ch.Text, before.Text)); err != nil {
 		return nil, err
 	}
 	texts := []string{deref(ch.Text, before.Text), deref(ch.SpoilerText, before.SpoilerText)}
@@ -140,6 +154,19 @@ func (s *Service) Edit(ctx context.Context, author, id shard.ID, ch status.Chang
 	}
 	s.ReportMatches(ctx, st, v)
 	return st, nil
+}
+
+// usableTags refuses a local text that uses a tag moderators made unusable.
+func (s *Service) usableTags(ctx context.Context, body string) error {
+	if s.content.Tags == nil || !strings.ContainsAny(body, "#＃") {
+		return nil
+	}
+	_, tags, _ := text.Extract(body)
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = t.Name
+	}
+	return s.content.Tags.CheckUsable(ctx, names)
 }
 
 // screen checks texts and the descriptions of the attachments ids, and refuses a

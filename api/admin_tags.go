@@ -1,9 +1,7 @@
 package api
 
 import (
-	"cmp"
 	"errors"
-	"slices"
 
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/paging"
@@ -12,8 +10,8 @@ import (
 	"github.com/herd-social/herd/trends"
 )
 
-// routeAdminTags registers the moderators' view of hashtags: the tags that were
-// trend candidates, each tag's trendability, and its bans from posts and search.
+// routeAdminTags registers the moderators' view of hashtags: every tag, each tag's
+// trendability, and its bans from posts and search.
 func (s *Server) routeAdminTags() {
 	read, write := user("admin:read"), user("admin:write")
 	s.handle("GET", "/api/v1/admin/tags", read, s.adminTags)
@@ -48,38 +46,31 @@ func (s *Server) adminTag(r *req, it *trends.Item) (*AdminTag, error) {
 	return s.adminTagOf(r, t, it)
 }
 
-// adminTags lists the tags trending or candidates now, reviewed or not, newest
-// tag first, paged by id: tags are kept by name, so no other list of them is cheap.
+// adminTags lists every tag, newest first, paged by id, as Mastodon's admin tags
+// index: the records of a page in one multi-get, their trend items in another.
 func (s *Server) adminTags(r *req) error {
 	p, err := r.page(100, 200)
 	if err != nil {
 		return err
 	}
-	ranked, err := s.d.Trends.Rank(r.context(), trends.Tag, true)
+	ts, err := s.d.Hashtags.Listing(r.context(), p)
 	if err != nil {
 		return err
 	}
-	var its []*trends.Item
-	for _, it := range ranked {
-		if p.Within(it.ID) {
-			its = append(its, it.Item)
-		}
+	names := make([]string, len(ts))
+	ids := make([]shard.ID, len(ts))
+	for i, t := range ts {
+		names[i], ids[i] = t.Name, t.ID
 	}
-	slices.SortFunc(its, func(a, b *trends.Item) int { return cmp.Compare(b.ID, a.ID) })
-	if len(its) > p.Limit {
-		if p.Forward() {
-			its = its[len(its)-p.Limit:]
-		} else {
-			its = its[:p.Limit]
-		}
+	its, err := s.d.Trends.TagItems(r.context(), names)
+	if err != nil {
+		return err
 	}
-	out := make([]*AdminTag, len(its))
-	ids := make([]shard.ID, len(its))
-	for i, it := range its {
-		if out[i], err = s.adminTag(r, it); err != nil {
+	out := make([]*AdminTag, len(ts))
+	for i, t := range ts {
+		if out[i], err = s.adminTagOf(r, t, its[i]); err != nil {
 			return err
 		}
-		ids[i] = it.ID
 	}
 	r.link(paging.IDs(ids))
 	return r.json(out)

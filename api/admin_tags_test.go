@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
 	"testing"
 
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -40,8 +43,8 @@ func hashtagsFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string) 
 	return out
 }
 
-// TestAdminTags: the admin tags list the trend candidates newest first, paged by
-// id; trendable approves and rejects a tag's trend; listable hides a tag from
+// TestAdminTags: the admin tags list every tag newest first, paged by id, trend
+// candidates or not; trendable approves and rejects a tag's trend; listable hides a tag from
 // search; the display name may only change the case; other users are refused.
 func TestAdminTags(t *testing.T) {
 	c := testrig.New(t)
@@ -58,9 +61,9 @@ func TestAdminTags(t *testing.T) {
 	}
 	users[0].PostStatus("#lonely me")
 
-	eventuallyTrends(t, c, "/api/v1/admin/tags", admin, "warm", "hot")
+	eventuallyTrends(t, c, "/api/v1/admin/tags", admin, "lonely", "warm", "hot")
 	testrig.Eventually(t, "paging the admin tags one at a time", func() error {
-		if got := adminTagPages(t, c, "/api/v1/admin/tags?limit=1", admin); !slices.Equal(got, []string{"warm", "hot"}) {
+		if got := adminTagPages(t, c, "/api/v1/admin/tags?limit=1", admin); !slices.Equal(got, []string{"lonely", "warm", "hot"}) {
 			return fmt.Errorf("pages list %q", got)
 		}
 		return nil
@@ -120,4 +123,87 @@ func TestAdminTags(t *testing.T) {
 	}
 	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, users[0].Token, url.Values{"listable": {"false"}}), 403)
 	c.Must(c.Do("GET", "/api/v1/admin/tags/"+users[0].ID, admin, nil), 404)
+}
+
+// TestAdminTagUnusable: a tag a moderator made unusable refuses local posts and edits
+// that use it (422, Mastodon's message, nothing changed), one or several; its
+// timeline still lists the statuses that had it, as Mastodon's API does; usable
+// again, it may be posted.
+func TestAdminTagUnusable(t *testing.T) {
+	c := testrig.New(t)
+	_, admin := c.RegisterModerator("mod")
+	u := c.Register("user")
+	first := u.PostStatus("#Banned first, #other too")
+	fine := u.PostStatus("#fine")
+	ban := func(name, usable string) {
+		var tag trendItem
+		c.Must(c.Do("GET", "/api/v1/tags/"+name, admin, nil), 200).JSON(t, &tag)
+		var shown struct {
+			Usable bool `json:"usable"`
+		}
+		c.Must(c.Do("PUT", "/api/v1/admin/tags/"+tag.ID, admin, url.Values{"usable": {usable}}), 200).JSON(t, &shown)
+		if shown.Usable != (usable == "true") {
+			t.Fatalf("#%s usable=%s: %+v", name, usable, shown)
+		}
+	}
+	refused := func(r *testrig.Response, want string) {
+		t.Helper()
+		var e struct {
+			Error string `json:"error"`
+		}
+		c.Must(r, 422).JSON(t, &e)
+		if e.Error != want {
+			t.Errorf("error %q, want %q", e.Error, want)
+		}
+	}
+	ban("banned", "false")
+	refused(c.Do("POST", "/api/v1/statuses", u.Token, url.Values{"status": {"again #BANNED"}}),
+		"Validation failed: Text contained a disallowed hashtag: banned")
+	ban("other", "false")
+	refused(c.Do("POST", "/api/v1/statuses", u.Token, url.Values{"status": {"#banned and #other"}}),
+		"Validation failed: Text contained the disallowed hashtags: banned, other")
+	refused(c.Do("PUT", "/api/v1/statuses/"+fine.ID, u.Token, url.Values{"status": {"#fine #banned"}}),
+		"Validation failed: Text contained a disallowed hashtag: banned")
+	if got := u.Status(fine.ID); got.Content != fine.Content {
+		t.Errorf("a refused edit changed the status: %q", got.Content)
+	}
+	u.PostStatus("no tag here, and #fine")
+	testrig.Eventually(t, "the timeline of #banned", func() error {
+		var l []testrig.Status
+		c.Must(c.Do("GET", "/api/v1/timelines/tag/banned", u.Token, nil), 200).JSON(t, &l)
+		if ids := testrig.StatusIDs(l); !slices.Equal(ids, []string{first.ID}) {
+			return fmt.Errorf("the timeline lists %v", ids)
+		}
+		return nil
+	})
+	ban("banned", "true")
+	u.PostStatus("#banned no more")
+}
+
+// TestAdminTagUnusableNotTrending: the statuses that reach the server with a tag made
+// unusable (remote ones, which keep it) do not count toward its trend, as Mastodon's.
+func TestAdminTagUnusableNotTrending(t *testing.T) {
+	c := testrig.New(t)
+	_, admin := c.RegisterModerator("mod")
+	n := c.Nodes[0]
+	ctx := context.Background()
+	spam, err := n.Hashtags.Ensure(ctx, "spam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+spam.ID.String(), admin, url.Values{"usable": {"false"}}), 200)
+	for i := range 6 {
+		uri := fmt.Sprintf("https://remote.example/users/r%d", i)
+		a, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: fmt.Sprintf("r%d", i), Domain: "remote.example",
+			URI: uri, InboxURL: uri + "/inbox", Discoverable: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = n.Statuses.CreateRemote(ctx, &status.Status{URI: uri + "/statuses/1", AccountID: a.ID,
+			Visibility: status.Public, Content: "<p>#spam #ok</p>", Tags: []string{"spam", "ok"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventuallyTrends(t, c, "/api/v1/admin/trends/tags", admin, "ok")
 }

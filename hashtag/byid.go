@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/herd-social/herd/paging"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -15,11 +16,50 @@ import (
 // found once used again.
 const tByID = "hashtag_ids" // id → — → name
 
-func (s *Service) index(ctx context.Context, t *Tag) error {
+// tListing lists every tag by id, newest first, for the admin listing: written when
+// a tag is made, and at each use of a tag made before it existed.
+const tListing = "hashtag_listing" // "tags" → id (Desc) → name
+
+var listingPK = []byte("tags")
+
+// index writes the tag's id row; and its listing row when the tag is made (its record
+// then says it is Listed) or was made before the listing (each use lists it again, a
+// cost old tags alone pay).
+func (s *Service) index(ctx context.Context, t *Tag, made bool) error {
+	if made || !t.Listed {
+		if err := s.st.Put(ctx, tListing, listingPK, t.ID.Bytes(), []byte(t.Name), 0); err != nil {
+			return fmt.Errorf("list tag %q: %w", t.Name, err)
+		}
+	}
 	if err := s.st.Put(ctx, tByID, t.ID.Bytes(), []byte(rowKey), []byte(t.Name), 0); err != nil {
 		return fmt.Errorf("index tag %q: %w", t.Name, err)
 	}
 	return nil
+}
+
+// Listing returns a page of every listed tag, newest first, their records read in
+// one multi-get.
+func (s *Service) Listing(ctx context.Context, p paging.Page) ([]*Tag, error) {
+	rows, err := s.st.Scan(ctx, tListing, listingPK, p.Range())
+	if err != nil {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	rows = p.Newest(rows)
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = string(r.Value)
+	}
+	ts, err := s.Tags(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Tag, 0, len(ts))
+	for i, t := range ts {
+		if t != nil && t.ID == shard.FromBytes(rows[i].CK) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // ByID returns the tag of id; ErrNotFound when unknown (or made before ids were

@@ -43,7 +43,7 @@ const (
 func Schema() store.Schema {
 	return append(store.Schema{{Name: tTags}, {Name: tFollows, Order: store.Desc}, {Name: tFollowed}, {Name: tFollowers},
 		{Name: tDayStatuses, TTL: historyMarker}, {Name: tDayAccounts, TTL: historyMarker},
-		{Name: tHistory, Kind: store.Counters}, {Name: tByID}}, featuredTables()...)
+		{Name: tHistory, Kind: store.Counters}, {Name: tByID}, {Name: tListing, Order: store.Desc}}, featuredTables()...)
 }
 
 // ErrNotFound is a tag name that is not a valid hashtag.
@@ -57,10 +57,13 @@ type Tag struct {
 	// kept, as Mastodon's Tag#display_name, or as a moderator re-cased it; empty when
 	// made without a spelling.
 	Display string `cbor:"3,keyasint,omitempty"`
-	// Unusable and Unlisted are a moderator's bans of the tag from new posts (recorded,
-	// not enforced) and from hashtag search.
+	// Unusable and Unlisted are a moderator's bans of the tag from new local posts
+	// (CheckUsable) and from hashtag search.
 	Unusable bool `cbor:"4,keyasint,omitempty"`
 	Unlisted bool `cbor:"5,keyasint,omitempty"`
+	// Listed is set on a tag made with its row in the listing of all tags (a tag made
+	// before the listing existed is listed at its next use).
+	Listed bool `cbor:"6,keyasint,omitempty"`
 }
 
 // DisplayName is the tag's name as shown: its first spelling (or a moderator's), or
@@ -111,7 +114,7 @@ func (s *Service) EnsureAs(ctx context.Context, name, display string) (*Tag, err
 	if text.NormalizeTag(display) != name {
 		display = ""
 	}
-	t := &Tag{ID: s.ids.Next(), Name: name, Display: display}
+	t := &Tag{ID: s.ids.Next(), Name: name, Display: display, Listed: true}
 	b, err := store.Marshal(t)
 	if err != nil {
 		return nil, err
@@ -121,7 +124,7 @@ func (s *Service) EnsureAs(ctx context.Context, name, display string) (*Tag, err
 		return nil, fmt.Errorf("save tag %q: %w", name, err)
 	}
 	if wrote {
-		return t, s.index(ctx, t)
+		return t, s.index(ctx, t, true)
 	}
 	var old Tag
 	if err := store.Unmarshal(had, &old); err != nil {
@@ -181,7 +184,7 @@ func (s *Service) Used(ctx context.Context, names, displays []string, statusID, 
 		if err != nil {
 			return err
 		}
-		if err := s.index(ctx, t); err != nil {
+		if err := s.index(ctx, t, false); err != nil {
 			return err
 		}
 		for _, c := range []struct {

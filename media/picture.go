@@ -64,7 +64,8 @@ func cachedPictures(account shard.ID, kind Picture) string {
 }
 
 // KeepCachedPicture deletes the copies of a remote account's avatars (or headers) but
-// the one under key, and its still picture: those of pictures it named before.
+// the one under key, and its still picture: those of pictures it named before (all of
+// them for key "").
 func (s *Service) KeepCachedPicture(ctx context.Context, account shard.ID, kind Picture, key string) error {
 	var gone []string
 	err := s.files.List(ctx, cachedPictures(account, kind), func(f blob.Info) error {

@@ -8,6 +8,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -259,6 +260,9 @@ func (n *Node) build() error {
 			Conversations: s.Conversations, Participants: s.Accounts, Hashtags: s.Hashtags, Hidden: s.Accounts,
 			Limited: func(ctx context.Context, author shard.ID) (bool, error) {
 				a, err := s.Accounts.Get(ctx, author)
+				if errors.Is(err, account.ErrNotFound) {
+					return false, nil // purged (admin domain purge): its deletes still reach the public streams
+				}
 				if err != nil {
 					return false, err
 				}
@@ -328,7 +332,7 @@ func (n *Node) buildFederation(fed fedBase) error {
 	var err error
 	if s.Actions, err = action.New(action.Deps{Accounts: s.Accounts, Statuses: s.Statuses, Notifier: s.Notifications, Homes: s.Fanout,
 		Lists: s.Lists, ListFeeds: s.Fanout, Reports: s.Reports, Tags: s.Hashtags, Federation: sender, Logger: n.log,
-		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules}}); err != nil {
+		Content: action.Content{Statuses: s.Statuses, Users: s.Accounts, Media: s.Media, Rules: s.Rules, Tags: s.Hashtags}}); err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
 	var pictures activitypub.Pictures

@@ -308,3 +308,33 @@ func Collect(key string, ns []Notification) Group {
 	}
 	return g
 }
+
+// RemoveFrom deletes the notifications of account that accounts for which from is
+// true sent (an account purged with its domain), and returns how many.
+func (s *Service) RemoveFrom(ctx context.Context, account shard.ID, from func(shard.ID) bool) (int, error) {
+	k := 0
+	r := store.Range{Limit: 500}
+	for {
+		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), r)
+		if err != nil {
+			return k, fmt.Errorf("list notifications of %d: %w", account, err)
+		}
+		for _, row := range rows {
+			var n Notification
+			if err := store.Unmarshal(row.Value, &n); err != nil {
+				return k, err
+			}
+			if n.From == 0 || !from(n.From) {
+				continue
+			}
+			if err := s.remove(ctx, account, &n); err != nil {
+				return k, err
+			}
+			k++
+		}
+		if len(rows) < r.Limit {
+			return k, nil
+		}
+		r.Upper = store.Excl(rows[len(rows)-1].CK) // newest first
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/herd-social/herd/account"
@@ -51,7 +52,14 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 		if !author.Discoverable {
 			return nil
 		}
+		unusable, err := s.tags.Disallowed(ctx, st.Tags)
+		if err != nil {
+			return err
+		}
 		for _, name := range st.Tags {
+			if slices.Contains(unusable, name) {
+				continue
+			}
 			if err := s.count(ctx, Tag, name, author.ID, st.ID, 0); err != nil {
 				return err
 			}

@@ -109,9 +109,11 @@ type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
 }
 
-// Tags is the part of the hashtag service that trends needs: a tag's id.
+// Tags is the part of the hashtag service that trends needs: a tag's id, and which
+// tags moderators made unusable (they are not counted, as Mastodon's).
 type Tags interface {
 	Ensure(ctx context.Context, name string) (*hashtag.Tag, error)
+	Disallowed(ctx context.Context, names []string) ([]string, error)
 }
 
 // DeadLetters is the part of deadletter.Keeper that the consumer needs.

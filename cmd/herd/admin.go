@@ -83,6 +83,8 @@ func adminCommand(name string) *adminCmd {
 		return roleCmd
 	case "search":
 		return searchCmd
+	case "statuses":
+		return statusesCmd
 	}
 	return nil
 }

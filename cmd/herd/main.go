@@ -36,6 +36,8 @@ Usage:
                                      unsensitive, approve, reject (a pending sign-up), delete (a suspended account)
   herd admin domain block [--severity S] [--text T] DOMAIN  block a domain and its subdomains (S: silence, suspend, noop)
   herd admin domain unblock|list     lift a domain block, or list them
+  herd admin domain purge [--dry-run] DOMAIN  remove every account of a domain and its subdomains, with what they wrote here
+  herd admin statuses remove [--days N]  remove old remote statuses nothing here holds (--help)
   herd admin relay add URL|list|remove ID  subscribe to a relay (its inbox, or a LitePub relay's actor), list, unsubscribe
   herd admin relay-subscribers list|approve ID|reject ID|remove ID  the servers subscribed to this relay (relay.enabled)
   herd admin relay-allow add|list|remove [DOMAIN]  the domains that may subscribe to this relay (relay.allow_list)

@@ -52,11 +52,18 @@ var domainCmd = &adminCmd{
       block a domain and its subdomains (suspend: their accounts and follows go)
   herd admin domain unblock DOMAIN
   herd admin domain list
+  herd admin domain purge [--dry-run] DOMAIN
+      remove every known account of DOMAIN and its subdomains, with their statuses,
+      boosts, media, favourites, follows and the notifications they gave, and the
+      domains' custom emoji, as tootctl domains purge --include-subdomains; nothing is
+      federated. Run it again to resume a run stopped halfway.
+      --dry-run counts the accounts and statuses and removes nothing.
 `,
-	verbs: []string{"block", "unblock", "list"},
+	verbs: []string{"block", "unblock", "list", "purge"},
 	flags: func(fs *flag.FlagSet) {
 		fs.String("severity", "silence", "block: silence, suspend or noop")
 		fs.String("text", "", "block: the public comment")
+		fs.Bool("dry-run", false, "purge: count what would go, remove nothing")
 	},
 	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
 		switch {
@@ -68,6 +75,8 @@ var domainCmd = &adminCmd{
 			return err
 		case c.verb == "unblock" && len(c.args) == 1:
 			return n.AdminUnblockDomain(ctx, c.args[0])
+		case c.verb == "purge" && len(c.args) == 1:
+			return purgeDomain(ctx, n, c)
 		case c.verb == "list" && len(c.args) == 0:
 			list, err := n.AdminDomainBlocks(ctx)
 			if err != nil {
@@ -238,5 +247,29 @@ func cullAccounts(ctx context.Context, n *node.Node, c *adminCall) error {
 	}
 	fmt.Fprintf(c.out, "%d accounts checked, %d gone: %s; %d skipped on unreachable domains %s\n", res.Checked, res.Gone,
 		verb, res.Skipped, strings.Join(res.Unreachable, ", "))
+	return nil
+}
+
+// purgeDomain runs herd admin domain purge.
+func purgeDomain(ctx context.Context, n *node.Node, c *adminCall) error {
+	dry := c.on("dry-run")
+	if !strings.ContainsAny(c.args[0], ".:") {
+		return usagef("admin domain purge: %q is no domain (a top-level domain would take every subdomain)", c.args[0])
+	}
+	res, err := n.AdminPurgeDomain(ctx, c.args[0], dry, c.out)
+	if err != nil {
+		return err
+	}
+	if len(res.Domains) == 0 {
+		fmt.Fprintf(c.out, "no known account of %s\n", c.args[0])
+		return nil
+	}
+	if dry {
+		fmt.Fprintf(c.out, "would purge %d accounts, %d statuses and %d emoji of %s (dry run)\n", res.Accounts, res.Statuses,
+			res.Emoji, strings.Join(res.Domains, ", "))
+		return nil
+	}
+	fmt.Fprintf(c.out, "purged %d accounts, %d statuses, %d favourites, %d notifications and %d emoji of %s\n", res.Accounts,
+		res.Statuses, res.Favourites, res.Notifications, res.Emoji, strings.Join(res.Domains, ", "))
 	return nil
 }
