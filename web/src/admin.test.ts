@@ -50,10 +50,13 @@ describe("roles", () => {
   it("open the sections each privilege allows, and all of them to an administrator", () => {
     // Mastodon's Moderator: view_dashboard, view_audit_log, manage_users, manage_reports, manage_taxonomies, manage_appeals…
     expect(sectionsFor(permissionsOf(me(String(privilege.manageReports))))).toEqual(["reports"]);
-    expect(sectionsFor(permissionsOf(me(String(privilege.manageReports | privilege.manageUsers | 8 | 4))))).toEqual(["reports", "accounts"]);
-    expect(sectionsFor(permissionsOf(me(String(privilege.manageFederation))))).toEqual(["domain_blocks"]);
-    expect(sectionsFor(permissionsOf(me("1")))).toEqual(["reports", "accounts", "domain_blocks"]);
-    expect(sectionsFor(permissionsOf(me("1048575")))).toEqual(["reports", "accounts", "domain_blocks"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageReports | privilege.manageUsers | 8 | 4))))).toEqual(["reports", "accounts", "dashboard"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageFederation))))).toEqual(["domain_blocks", "relays"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageRules))))).toEqual(["rules"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageWebhooks))))).toEqual(["webhooks"]);
+    const all = ["reports", "accounts", "domain_blocks", "relays", "rules", "webhooks", "dashboard"];
+    expect(sectionsFor(permissionsOf(me("1")))).toEqual(all);
+    expect(sectionsFor(permissionsOf(me("1048575")))).toEqual(all);
   });
 });
 
