@@ -26,12 +26,13 @@ export function holds(permissions: number, bit: number): boolean {
   return (permissions & privilege.administrator) !== 0 || (permissions & bit) !== 0;
 }
 
-export type Section = "reports" | "accounts" | "domain_blocks" | "relays" | "rules" | "webhooks" | "dashboard";
+export type Section = "reports" | "accounts" | "domain_blocks" | "domain_allows" | "relays" | "rules" | "webhooks" | "dashboard";
 
 export const sectionTitles: Record<Section, string> = {
   reports: "Reports",
   accounts: "Accounts",
   domain_blocks: "Domain blocks",
+  domain_allows: "Domain allows",
   relays: "Relays",
   rules: "Rules",
   webhooks: "Webhooks",
@@ -43,6 +44,7 @@ const sectionPrivileges: [Section, number][] = [
   ["reports", privilege.manageReports],
   ["accounts", privilege.manageUsers],
   ["domain_blocks", privilege.manageFederation],
+  ["domain_allows", privilege.manageFederation],
   ["relays", privilege.manageFederation],
   ["rules", privilege.manageRules],
   ["webhooks", privilege.manageWebhooks],

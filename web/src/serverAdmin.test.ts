@@ -68,3 +68,31 @@ describe("relays", () => {
     expect("error" in out && out.error).toEqual({ status: 422, data: { error: "Validation failed: Inbox url is not a public address" } });
   });
 });
+
+describe("domain allows", () => {
+  it("are listed 200 a page, added by domain and removed by id, the list read again after each", async () => {
+    let list = [{ id: "2", domain: "friends.example", created_at: "2026-12-01T00:00:00.000Z" }];
+    const { store, sent } = fakeServer((r) => {
+      if (r.method === "POST") {
+        list = [{ id: "3", domain: "pals.example", created_at: "2026-12-02T00:00:00.000Z" }, ...list];
+        return { body: list[0] };
+      }
+      return { body: r.method === "GET" ? list : {} };
+    });
+    const sub = store.dispatch(serverAdminApi.endpoints.domainAllows.initiate(undefined));
+    await sub;
+    await store.dispatch(serverAdminApi.endpoints.allowDomain.initiate("pals.example"));
+    await vi.waitFor(() => expect(serverAdminApi.endpoints.domainAllows.select(undefined)(store.getState()).data?.pages[0]?.items).toHaveLength(2));
+    await store.dispatch(serverAdminApi.endpoints.disallowDomain.initiate("2"));
+    await vi.waitFor(() => expect(sent).toHaveLength(5));
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v1/admin/domain_allows?limit=200",
+      "POST /api/v1/admin/domain_allows",
+      "GET /api/v1/admin/domain_allows?limit=200",
+      "DELETE /api/v1/admin/domain_allows/2",
+      "GET /api/v1/admin/domain_allows?limit=200",
+    ]);
+    expect(sent[1]?.body).toEqual({ domain: "pals.example" });
+    sub.unsubscribe();
+  });
+});

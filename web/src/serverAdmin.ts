@@ -1,7 +1,8 @@
-// Webhooks (manage_webhooks) and relays (manage_federation), on Herd's admin API
-// (/api/v1/admin/webhooks, /api/v1/admin/relays; Mastodon keeps both in its web admin
-// only). A webhook's secret comes with its creation and with each rotation only, so
+// Webhooks (manage_webhooks), relays and domain allows (manage_federation), on the
+// admin API (/api/v1/admin/webhooks and /api/v1/admin/relays are Herd's: Mastodon keeps
+// both in its web admin only; /api/v1/admin/domain_allows is Mastodon's). A webhook's secret comes with its creation and with each rotation only, so
 // the page shows it once, then forgets it.
+import { paged, pageOptions, type Page } from "./admin";
 import { api } from "./api";
 
 /** The events a webhook may subscribe to, as Mastodon names them, grouped by object. */
@@ -90,6 +91,13 @@ export const relayStateLabels: Record<RelayState, string> = {
   rejected: "Refused by the relay",
 };
 
+/** A domain that may federate in limited-federation mode (Admin::DomainAllow). */
+export interface AdminDomainAllow {
+  id: string;
+  domain: string;
+  created_at: string;
+}
+
 const path = (id: string) => encodeURIComponent(id);
 
 export const serverAdminApi = api.injectEndpoints({
@@ -126,6 +134,21 @@ export const serverAdminApi = api.injectEndpoints({
       query: (id) => ({ url: `api/v1/admin/relays/${path(id)}`, method: "DELETE" }),
       invalidatesTags: ["Relays"],
     }),
+    // At most 200 a page, the most the server gives; a longer list pages on with "Load more".
+    domainAllows: build.infiniteQuery<Page<AdminDomainAllow>, void, string>({
+      infiniteQueryOptions: pageOptions,
+      query: ({ pageParam }) => pageParam || { url: "api/v1/admin/domain_allows", params: { limit: 200 } },
+      transformResponse: (items: AdminDomainAllow[], meta) => paged(items, meta),
+      providesTags: ["DomainAllows"],
+    }),
+    allowDomain: build.mutation<AdminDomainAllow, string>({
+      query: (domain) => ({ url: "api/v1/admin/domain_allows", method: "POST", body: { domain } }),
+      invalidatesTags: ["DomainAllows"],
+    }),
+    disallowDomain: build.mutation<unknown, string>({
+      query: (id) => ({ url: `api/v1/admin/domain_allows/${path(id)}`, method: "DELETE" }),
+      invalidatesTags: ["DomainAllows"],
+    }),
   }),
 });
 
@@ -138,4 +161,7 @@ export const {
   useAddRelayMutation,
   useRelayDoMutation,
   useRemoveRelayMutation,
+  useDomainAllowsInfiniteQuery,
+  useAllowDomainMutation,
+  useDisallowDomainMutation,
 } = serverAdminApi;

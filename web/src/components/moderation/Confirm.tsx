@@ -24,7 +24,15 @@ export function Confirm({ label, text = "Remove", group, question, yes, busy, er
       {asking ? (
         <span role="group" aria-label={group}>
           {question}{" "}
-          <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => {
+              setAsking(false);
+              onConfirm();
+            }}
+          >
             {yes}
           </button>
           <button type="button" onClick={() => setAsking(false)}>

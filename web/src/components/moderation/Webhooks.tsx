@@ -1,6 +1,7 @@
 // /web/moderation/webhooks: the endpoints the server posts events to. A webhook is
 // added with its URL and events, enabled or disabled, its secret rotated after a
-// confirmation (the new secret is shown once, as at creation), and removed.
+// confirmation (the new secret is shown once, as at creation, under the webhook; the
+// page keeps only the newest secret of each, and forgets them when left), and removed.
 import { useState, type FormEvent } from "react";
 import { adminErrorText } from "../../admin";
 import {
@@ -18,8 +19,13 @@ import {
 } from "../../serverAdmin";
 import { Confirm } from "./Confirm";
 
+/** Records the secret the server just answered for a webhook. */
+type OnSecret = (id: string, secret: string) => void;
+
 export function Webhooks() {
   const q = useWebhooksQuery(undefined, { refetchOnMountOrArgChange: true });
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const onSecret: OnSecret = (id, secret) => setSecrets((s) => ({ ...s, [id]: secret }));
   let body;
   if (q.isLoading) body = <p className="muted">Loading…</p>;
   else if (q.error) body = <p className="error">The webhooks could not be loaded: {adminErrorText(q.error)}.</p>;
@@ -28,14 +34,14 @@ export function Webhooks() {
     body = (
       <ul className="admin-items" aria-label="Webhooks">
         {q.data.map((w) => (
-          <WebhookItem key={w.id} hook={w} />
+          <WebhookItem key={w.id} hook={w} secret={secrets[w.id]} onSecret={onSecret} />
         ))}
       </ul>
     );
   }
   return (
     <section aria-label="Webhooks">
-      <WebhookForm />
+      <WebhookForm onSecret={onSecret} />
       <h2>Webhooks</h2>
       {body}
     </section>
@@ -51,13 +57,12 @@ export function SecretOnce({ secret, url }: { secret: string; url: string }) {
   );
 }
 
-export function WebhookItem({ hook: w }: { hook: AdminWebhook }) {
+export function WebhookItem({ hook: w, secret, onSecret }: { hook: AdminWebhook; secret?: string | undefined; onSecret: OnSecret }) {
   const [act, { isLoading: acting, error: actError }] = useWebhookDoMutation();
   const [remove, { isLoading: removing, error: removeError }] = useRemoveWebhookMutation();
-  const [rotated, setRotated] = useState("");
   const rotate = async () => {
     const out = await act({ id: w.id, verb: "rotate_secret" });
-    if (out.data?.secret) setRotated(out.data.secret);
+    if (out.data?.secret) onSecret(w.id, out.data.secret);
   };
   const delivery = lastDelivery(w);
   return (
@@ -92,14 +97,13 @@ export function WebhookItem({ hook: w }: { hook: AdminWebhook }) {
         failed="Not removed"
         onConfirm={() => void remove(w.id)}
       />
-      {rotated ? <SecretOnce secret={rotated} url={w.url} /> : null}
+      {secret ? <SecretOnce secret={secret} url={w.url} /> : null}
     </li>
   );
 }
 
-function WebhookForm() {
+function WebhookForm({ onSecret }: { onSecret: OnSecret }) {
   const [d, setD] = useState<WebhookDraft>(newWebhook);
-  const [made, setMade] = useState<AdminWebhook | null>(null);
   const [add, { isLoading, error, reset }] = useAddWebhookMutation();
   const change = (c: Partial<WebhookDraft>) => {
     reset();
@@ -109,8 +113,8 @@ function WebhookForm() {
     e.preventDefault();
     if (!webhookReady(d)) return;
     const out = await add(d);
-    if ("data" in out) {
-      setMade(out.data ?? null);
+    if (out.data) {
+      if (out.data.secret) onSecret(out.data.id, out.data.secret);
       setD(newWebhook());
     }
   };
@@ -139,7 +143,6 @@ function WebhookForm() {
           The webhook was not added: {adminErrorText(error)}
         </p>
       ) : null}
-      {made?.secret ? <SecretOnce secret={made.secret} url={made.url} /> : null}
     </form>
   );
 }

@@ -13,6 +13,7 @@ import { rulesApi, type ContentRule } from "../../rulesAdmin";
 import { serverAdminApi, type AdminRelay, type AdminWebhook } from "../../serverAdmin";
 import { makeStore, type AppStore } from "../../store";
 import { MeasureCard } from "./Dashboard";
+import { AllowItem } from "./DomainAllows";
 import Moderation from "./Moderation";
 import { RelayItem } from "./Relays";
 import { ContentRuleItem, RuleItem, Rules } from "./Rules";
@@ -72,14 +73,15 @@ describe("rule items", () => {
 
 describe("webhook items", () => {
   it("show the events, the state, the last delivery, and the opposite of the state as action", () => {
-    const html = render(<WebhookItem hook={hook({ deliveries: [{ at, event: "report.created", try: 1, status_code: 500 }] })} />);
+    const html = render(<WebhookItem hook={hook({ deliveries: [{ at, event: "report.created", try: 1, status_code: 500 }] })} onSecret={() => {}} />);
     expect(html).toContain("report.created, account.created");
     expect(html).toContain('<span class="state active">Enabled</span>');
     expect(html).toContain(">Disable</button>");
     expect(html).toContain("last delivery: report.created, HTTP 500");
     expect(html).toContain('aria-label="Rotate the secret of https://hooks.example/herd"');
     expect(html).not.toContain("secret-once");
-    expect(render(<WebhookItem hook={hook({ enabled: false })} />)).toContain(">Enable</button>");
+    expect(render(<WebhookItem hook={hook({ enabled: false })} onSecret={() => {}} />)).toContain(">Enable</button>");
+    expect(render(<WebhookItem hook={hook()} secret="abc123" onSecret={() => {}} />)).toMatch(/secret-once.*<code>abc123<\/code>/);
   });
 
   it("show a secret once, in full", () => {
@@ -113,6 +115,14 @@ describe("relay items", () => {
     const rejected = render(<RelayItem relay={relay("rejected")} />);
     expect(rejected).toContain('class="state relay-rejected">Refused by the relay');
     expect(rejected).toContain(">Subscribe again</button>");
+  });
+});
+
+describe("domain allows", () => {
+  it("show each allowed domain with a removal named after it", () => {
+    const html = render(<AllowItem allow={{ id: "2", domain: "friends.example", created_at: at }} />);
+    expect(html).toContain('<strong class="admin-item-main">friends.example</strong>');
+    expect(html).toContain('aria-label="Remove friends.example from the allowed domains"');
   });
 });
 
