@@ -123,7 +123,7 @@ function RuleForm({ rule, onDone }: { rule?: AdminRule; onDone?: () => void }) {
         <input type="text" value={d.hint} onChange={(e) => change({ hint: e.target.value })} />
       </label>
       <label>
-        Priority (lower comes first; empty puts it last)
+        Priority (lower comes first; 0 when empty; equal ones keep the order they were added in)
         <input type="text" inputMode="numeric" value={d.priority} onChange={(e) => change({ priority: e.target.value })} />
       </label>
       <div className="row">
