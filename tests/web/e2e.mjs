@@ -15,12 +15,15 @@
 // It reads and writes direct messages, edits and deletes posts, mutes and blocks,
 // makes filters and edits its profile (manage.mjs). Her page has no Moderation entry;
 // after she signs out, a moderator signs in and works a report through to an action,
-// reverses it, finds an account and blocks a domain (moderation.mjs).
+// reverses it, finds an account and blocks a domain (moderation.mjs); then edits the
+// server and content rules, adds, rotates and removes a webhook, is refused a relay,
+// and reads the dashboard (admin.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { adminSteps } from "./admin.mjs";
 import { composeSteps } from "./compose.mjs";
 import { manageSteps } from "./manage.mjs";
 import { moderationSteps, outsiderStep } from "./moderation.mjs";
@@ -474,7 +477,8 @@ async function main() {
     });
 
     if (moderator) {
-      await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
+      const mod = await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
+      await adminSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
     } else {
       console.log("skip the moderation steps: no moderator (run.sh makes one; else set HERD_ADMIN_USERNAME and HERD_ADMIN_PASSWORD)");
     }

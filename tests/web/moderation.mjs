@@ -29,6 +29,7 @@ export async function outsiderStep({ page, people, base, step, api, must, expect
   });
 }
 
+/** The moderation steps; they return the moderator, with her browser token. */
 export async function moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator }) {
   const { bob, dee } = people;
   const mod = { ...moderator };
@@ -157,4 +158,5 @@ export async function moderationSteps({ page, people, nonce, base, shots, step, 
     expect(!after.some((x) => x.domain === domain), `${domain} is still blocked`);
     noProblems();
   });
+  return mod;
 }

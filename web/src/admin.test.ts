@@ -8,6 +8,7 @@ import {
   cleanDomain,
   domainBlockBody,
   domainBlockReady,
+  domainReady,
   newDomainBlock,
   reversalsFor,
 } from "./admin";
@@ -50,10 +51,13 @@ describe("roles", () => {
   it("open the sections each privilege allows, and all of them to an administrator", () => {
     // Mastodon's Moderator: view_dashboard, view_audit_log, manage_users, manage_reports, manage_taxonomies, manage_appeals…
     expect(sectionsFor(permissionsOf(me(String(privilege.manageReports))))).toEqual(["reports"]);
-    expect(sectionsFor(permissionsOf(me(String(privilege.manageReports | privilege.manageUsers | 8 | 4))))).toEqual(["reports", "accounts"]);
-    expect(sectionsFor(permissionsOf(me(String(privilege.manageFederation))))).toEqual(["domain_blocks"]);
-    expect(sectionsFor(permissionsOf(me("1")))).toEqual(["reports", "accounts", "domain_blocks"]);
-    expect(sectionsFor(permissionsOf(me("1048575")))).toEqual(["reports", "accounts", "domain_blocks"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageReports | privilege.manageUsers | 8 | 4))))).toEqual(["reports", "accounts", "dashboard"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageFederation))))).toEqual(["domain_blocks", "domain_allows", "relays"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageRules))))).toEqual(["rules"]);
+    expect(sectionsFor(permissionsOf(me(String(privilege.manageWebhooks))))).toEqual(["webhooks"]);
+    const all = ["reports", "accounts", "domain_blocks", "domain_allows", "relays", "rules", "webhooks", "dashboard"];
+    expect(sectionsFor(permissionsOf(me("1")))).toEqual(all);
+    expect(sectionsFor(permissionsOf(me("1048575")))).toEqual(all);
   });
 });
 
@@ -101,6 +105,8 @@ describe("domain blocks", () => {
     expect(domainBlockReady({ ...newDomainBlock(), domain: "localhost" })).toBe(false);
     expect(domainBlockReady({ ...newDomainBlock(), domain: "spam example.com" })).toBe(false);
     expect(domainBlockReady(newDomainBlock())).toBe(false);
+    expect(domainReady(" https://Allowed.Example/ ")).toBe(true);
+    expect(domainReady("allowed")).toBe(false);
   });
 
   it("send the severity, the rejections, and the comments written", () => {

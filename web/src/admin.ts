@@ -164,11 +164,11 @@ export function cleanDomain(s: string): string {
     .toLowerCase();
 }
 
+/** A domain as typed is one of at least one dot and no spaces. */
+export const domainReady = (s: string) => /^[^\s.]+(\.[^\s.]+)+$/.test(cleanDomain(s));
+
 /** A draft is ready with a domain of at least one dot and no spaces. */
-export function domainBlockReady(d: DomainBlockDraft): boolean {
-  const domain = cleanDomain(d.domain);
-  return /^[^\s.]+(\.[^\s.]+)+$/.test(domain);
-}
+export const domainBlockReady = (d: DomainBlockDraft) => domainReady(d.domain);
 
 export function domainBlockBody(d: DomainBlockDraft): Record<string, string | boolean> {
   const body: Record<string, string | boolean> = {
@@ -195,16 +195,16 @@ export function adminErrorText(error: unknown): string {
   return msg || `error ${e.status}`;
 }
 
-interface Page<T> {
+export interface Page<T> {
   items: T[];
   next: string | null;
 }
 
-function paged<T>(items: T[], meta: { response?: Response } | undefined): Page<T> {
+export function paged<T>(items: T[], meta: { response?: Response } | undefined): Page<T> {
   return { items, next: items.length > 0 ? nextLink(meta?.response?.headers.get("Link")) : null };
 }
 
-const pageOptions = { initialPageParam: "", getNextPageParam: (last: Page<unknown>) => last.next ?? undefined };
+export const pageOptions = { initialPageParam: "", getNextPageParam: (last: Page<unknown>) => last.next ?? undefined };
 const path = (id: string) => encodeURIComponent(id);
 
 export const adminApi = api.injectEndpoints({

@@ -227,6 +227,8 @@ export interface InstanceV2 {
     urls: { streaming: string };
     statuses: { max_characters: number };
     media_attachments?: { supported_mime_types: string[] };
+    /** Whether only the domains of the allow list federate (Mastodon's LIMITED_FEDERATION_MODE). */
+    limited_federation?: boolean;
   };
 }
 

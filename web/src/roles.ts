@@ -1,15 +1,18 @@
 // What the signed-in user's role allows: Mastodon's privilege bits, as
 // verify_credentials sends them (role.permissions, a decimal bitmask), and the
-// moderation sections they open. Kept apart from the admin API (admin.ts), which is
+// moderation and administration sections they open. Kept apart from the admin API (admin.ts), which is
 // loaded with the moderation pages only.
 import type { CredentialAccount } from "./entities";
 
 /** Mastodon's privilege bits (UserRole::FLAGS), those the app looks at. */
 export const privilege = {
   administrator: 1 << 0,
+  viewDashboard: 1 << 3,
   manageReports: 1 << 4,
   manageFederation: 1 << 5,
   manageUsers: 1 << 10,
+  manageRules: 1 << 12,
+  manageWebhooks: 1 << 15,
 } as const;
 
 /** The privileges of the signed-in user's role (0 when it has none, or none is sent). */
@@ -23,21 +26,34 @@ export function holds(permissions: number, bit: number): boolean {
   return (permissions & privilege.administrator) !== 0 || (permissions & bit) !== 0;
 }
 
-export type Section = "reports" | "accounts" | "domain_blocks";
+export type Section = "reports" | "accounts" | "domain_blocks" | "domain_allows" | "relays" | "rules" | "webhooks" | "dashboard";
 
 export const sectionTitles: Record<Section, string> = {
   reports: "Reports",
   accounts: "Accounts",
   domain_blocks: "Domain blocks",
+  domain_allows: "Domain allows",
+  relays: "Relays",
+  rules: "Rules",
+  webhooks: "Webhooks",
+  dashboard: "Dashboard",
 };
+
+/** Each section and the privilege Mastodon's policies tie it to, in the order of the tabs. */
+const sectionPrivileges: [Section, number][] = [
+  ["reports", privilege.manageReports],
+  ["accounts", privilege.manageUsers],
+  ["domain_blocks", privilege.manageFederation],
+  ["domain_allows", privilege.manageFederation],
+  ["relays", privilege.manageFederation],
+  ["rules", privilege.manageRules],
+  ["webhooks", privilege.manageWebhooks],
+  ["dashboard", privilege.viewDashboard],
+];
 
 /** The moderation sections a role opens, in the order of the tabs (none: no Moderation entry). */
 export function sectionsFor(permissions: number): Section[] {
-  const out: Section[] = [];
-  if (holds(permissions, privilege.manageReports)) out.push("reports");
-  if (holds(permissions, privilege.manageUsers)) out.push("accounts");
-  if (holds(permissions, privilege.manageFederation)) out.push("domain_blocks");
-  return out;
+  return sectionPrivileges.filter(([, bit]) => holds(permissions, bit)).map(([s]) => s);
 }
 
 export const moderationPath = (section: Section, id?: string) => `/web/moderation/${section}${id ? `/${encodeURIComponent(id)}` : ""}`;

@@ -1,12 +1,18 @@
-// /web/moderation/:section(/:id): reports, accounts and domain blocks, as far as the
-// signed-in user's role allows (the tabs it shows; the server refuses the rest). Like
-// the settings, this module and those it imports are a chunk loaded on first use.
+// /web/moderation/:section(/:id): reports, accounts, domain blocks and allows, relays,
+// server and content rules, webhooks and the dashboard, as far as the signed-in user's
+// role allows (the tabs it shows; the server refuses the rest). Like the settings, this
+// module and those it imports are a chunk loaded on first use.
 import { NavLink, Navigate, useParams } from "react-router";
 import { moderationPath, permissionsOf, sectionTitles, sectionsFor, type Section } from "../../admin";
 import { useMeQuery } from "../../api";
 import { AccountPage, AccountsPage } from "./Accounts";
+import { Dashboard } from "./Dashboard";
+import { DomainAllows } from "./DomainAllows";
 import { DomainBlocks } from "./DomainBlocks";
+import { Relays } from "./Relays";
 import { ReportPage, ReportsPage } from "./Reports";
+import { Rules } from "./Rules";
+import { Webhooks } from "./Webhooks";
 
 export default function Moderation() {
   const { section, id } = useParams();
@@ -26,7 +32,12 @@ export default function Moderation() {
   let page;
   if (section === "reports") page = id ? <ReportPage key={id} id={id} /> : <ReportsPage />;
   else if (section === "accounts") page = id ? <AccountPage key={id} id={id} /> : <AccountsPage />;
-  else page = <DomainBlocks />;
+  else if (section === "domain_blocks") page = <DomainBlocks />;
+  else if (section === "domain_allows") page = <DomainAllows />;
+  else if (section === "relays") page = <Relays />;
+  else if (section === "rules") page = <Rules />;
+  else if (section === "webhooks") page = <Webhooks />;
+  else page = <Dashboard />;
   return (
     <section aria-label="Moderation">
       <h1>Moderation</h1>

@@ -1,0 +1,178 @@
+// The admin pages rendered to markup (react-dom/server) from a store that holds
+// what the server answered: what each shows, and which sections a role opens.
+import type { ReactNode } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { Provider } from "react-redux";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { describe, expect, it } from "vitest";
+import { api } from "../../api";
+import type { CredentialAccount } from "../../entities";
+import { account } from "../../fixtures";
+import { privilege } from "../../roles";
+import { rulesApi, type ContentRule } from "../../rulesAdmin";
+import { serverAdminApi, type AdminRelay, type AdminWebhook } from "../../serverAdmin";
+import { makeStore, type AppStore } from "../../store";
+import { MeasureCard } from "./Dashboard";
+import { AllowItem } from "./DomainAllows";
+import Moderation from "./Moderation";
+import { RelayItem } from "./Relays";
+import { ContentRuleItem, RuleItem, Rules } from "./Rules";
+import { SecretOnce, WebhookItem, Webhooks } from "./Webhooks";
+
+const at = "2026-12-01T00:00:00.000Z";
+const render = (node: ReactNode, store: AppStore = makeStore("token")) => renderToStaticMarkup(<Provider store={store}>{node}</Provider>);
+
+const hook = (over: Partial<AdminWebhook> = {}): AdminWebhook => ({
+  id: "3",
+  url: "https://hooks.example/herd",
+  events: ["report.created", "account.created"],
+  enabled: true,
+  template: null,
+  created_at: at,
+  updated_at: at,
+  deliveries: [],
+  ...over,
+});
+
+const contentRule = (over: Partial<ContentRule> = {}): ContentRule => ({
+  id: "5",
+  pattern: "buy now",
+  regexp: false,
+  whole_word: true,
+  action: "report",
+  hits: 1,
+  created_at: at,
+  updated_at: at,
+  ...over,
+});
+
+describe("rule items", () => {
+  it("show a server rule with its hint and priority, and buttons named after it", () => {
+    const html = render(<RuleItem rule={{ id: "1", text: "No spam", hint: "Ads included", priority: 2, created_at: at, updated_at: at }} />);
+    expect(html).toContain("<strong>No spam</strong>");
+    expect(html).toContain("Ads included");
+    expect(html).toContain("Priority 2");
+    expect(html).toContain('aria-label="Edit the rule No spam"');
+    expect(html).toContain('aria-label="Remove the rule No spam"');
+  });
+
+  it("show a content rule's match, action and hit count", () => {
+    expect(render(<ContentRuleItem rule={contentRule()} />)).toMatch(/phrase, whole words · Report it to moderators.*1 hit</);
+    expect(render(<ContentRuleItem rule={contentRule({ hits: 12, regexp: true, action: "reject" })} />)).toMatch(/regular expression · Reject the post.*12 hits/);
+  });
+
+  it("list the rules the server answered, and say when there are none", async () => {
+    const store = makeStore("token");
+    await store.dispatch(rulesApi.util.upsertQueryData("adminRules", undefined, [{ id: "1", text: "Be kind", hint: "", priority: 0, created_at: at, updated_at: at }]));
+    await store.dispatch(rulesApi.util.upsertQueryData("contentRules", undefined, []));
+    const html = render(<Rules />, store);
+    expect(html).toMatch(/<ol class="admin-items" aria-label="Server rules">.*Be kind.*<\/ol>/);
+    expect(html).toContain("No content rule.");
+  });
+});
+
+describe("webhook items", () => {
+  it("show the events, the state, the last delivery, and the opposite of the state as action", () => {
+    const html = render(<WebhookItem hook={hook({ deliveries: [{ at, event: "report.created", try: 1, status_code: 500 }] })} onSecret={() => {}} />);
+    expect(html).toContain("report.created, account.created");
+    expect(html).toContain('<span class="state active">Enabled</span>');
+    expect(html).toContain(">Disable</button>");
+    expect(html).toContain("last delivery: report.created, HTTP 500");
+    expect(html).toContain('aria-label="Rotate the secret of https://hooks.example/herd"');
+    expect(html).not.toContain("secret-once");
+    expect(render(<WebhookItem hook={hook({ enabled: false })} onSecret={() => {}} />)).toContain(">Enable</button>");
+    expect(render(<WebhookItem hook={hook()} secret="abc123" onSecret={() => {}} />)).toMatch(/secret-once.*<code>abc123<\/code>/);
+  });
+
+  it("show a secret once, in full", () => {
+    expect(render(<SecretOnce secret="abc123" url="https://hooks.example/herd" />)).toContain("<code>abc123</code>");
+  });
+
+  it("list the webhooks the server answered", async () => {
+    const store = makeStore("token");
+    await store.dispatch(serverAdminApi.util.upsertQueryData("webhooks", undefined, [hook(), hook({ id: "4", url: "https://b.example/h" })]));
+    const html = render(<Webhooks />, store);
+    expect(html.match(/data-webhook=/g)).toHaveLength(2);
+    expect(html).toContain('aria-label="Add a webhook"');
+  });
+});
+
+describe("relay items", () => {
+  const relay = (state: AdminRelay["state"]): AdminRelay => ({
+    id: "8",
+    inbox_url: "https://relay.example/inbox",
+    actor_url: "",
+    protocol: "mastodon",
+    state,
+    enabled: state === "accepted",
+    created_at: at,
+  });
+
+  it("show where the subscription stands, and unsubscribe or subscribe again", () => {
+    const pending = render(<RelayItem relay={relay("pending")} />);
+    expect(pending).toContain("Waiting for the relay to accept");
+    expect(pending).toContain(">Unsubscribe</button>");
+    const rejected = render(<RelayItem relay={relay("rejected")} />);
+    expect(rejected).toContain('class="state relay-rejected">Refused by the relay');
+    expect(rejected).toContain(">Subscribe again</button>");
+  });
+});
+
+describe("domain allows", () => {
+  it("show each allowed domain with a removal named after it", () => {
+    const html = render(<AllowItem allow={{ id: "2", domain: "friends.example", created_at: at }} />);
+    expect(html).toContain('<strong class="admin-item-main">friends.example</strong>');
+    expect(html).toContain('aria-label="Remove friends.example from the allowed domains"');
+  });
+});
+
+describe("measure cards", () => {
+  it("show the total, the change and a line chart named by its busiest day", () => {
+    const html = render(
+      <MeasureCard
+        measure={{
+          key: "new_users",
+          unit: null,
+          total: "6",
+          previous_total: "3",
+          data: [
+            { date: "2026-12-01T00:00:00Z", value: "1" },
+            { date: "2026-12-02T00:00:00Z", value: "5" },
+          ],
+        }}
+      />,
+    );
+    expect(html).toContain("New users");
+    expect(html).toContain('<strong class="measure-total">6</strong>');
+    expect(html).toContain("+100% on the previous 30 days");
+    expect(html).toContain('aria-label="New users a day: most on 2026-12-02: 5"');
+    expect(html).toContain('points="0,48 240,0"');
+  });
+});
+
+describe("the moderation page", () => {
+  const page = async (permissions: number, path: string) => {
+    const store = makeStore("token");
+    const me: CredentialAccount = { ...account("1", "staff"), role: { id: "9", name: "Staff", color: "", permissions: String(permissions), highlighted: true } };
+    await store.dispatch(api.util.upsertQueryData("me", undefined, me));
+    return render(
+      <MemoryRouter initialEntries={[path]}>
+        <Routes>
+          <Route path="/web/moderation/:section" element={<Moderation />} />
+        </Routes>
+      </MemoryRouter>,
+      store,
+    );
+  };
+
+  it("opens only the tabs the role allows, and the section asked for", async () => {
+    const html = await page(privilege.manageWebhooks | privilege.manageRules, "/web/moderation/webhooks");
+    const tabs = [...html.matchAll(/<a [^>]*href="\/web\/moderation\/(\w+)"/g)].map((m) => m[1]);
+    expect(tabs).toEqual(["rules", "webhooks"]);
+    expect(html).toContain('aria-label="Add a webhook"');
+  });
+
+  it("tells a role without any admin privilege that it may not moderate", async () => {
+    expect(await page(1 << 16, "/web/moderation/rules")).toContain("Your role does not allow moderation.");
+  });
+});
