@@ -12,14 +12,17 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mailru/easyjson/jwriter"
 	"github.com/valyala/fasthttp"
 )
 
 // encodedTypes are samples of every type encode.go generates an encoder for, by the
 // name it has there (an alias's target, or the list's own name). accountFields is
-// tested as Account, whose own encoder (encode_account.go) is the one that uses it.
+// tested as Account, whose own encoder (encode_account.go) is the one that uses it,
+// and statusFields as Status, whose own encoder (encode_status.go) falls back to it.
 var encodedTypes = map[string]any{
-	"Status": Status{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
+	"statusFields": Status{}, "statusHead": statusHead{}, "statusBody": statusBody{},
+	"statusTail": statusTail{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
 	"GroupedNotifications": GroupedNotifications{}, "Conversation": Conversation{}, "MediaAttachment": MediaAttachment{},
 	"Poll": Poll{}, "PreviewCard": PreviewCard{}, "CustomEmoji": CustomEmoji{}, "FilterResult": FilterResult{},
 	"Quote": Quote{}, "ShallowQuote": ShallowQuote{}, "QuoteApproval": QuoteApproval{},
@@ -306,6 +309,42 @@ func TestMemoizedAccountEncodesAsFresh(t *testing.T) {
 		}
 		if slot == nil {
 			t.Errorf("escapeHTML %v: the memo holds nothing after encoding", escapeHTML)
+		}
+	}
+}
+
+// TestStatusMemoEncoding: a status encoded from its memo (encode_status.go) has the
+// bytes encoding/json gives it, whether the memo is its own, made from other
+// values (an entity changed after rendering, or a memo of another record), or
+// nested in a boost; random statuses, so that a field added to Status and not to
+// statusTail fails here.
+func TestStatusMemoEncoding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := func() Status {
+		var v Status
+		fill(t, rng, reflect.ValueOf(&v).Elem(), 0)
+		return v
+	}
+	memoOf := func(v *Status) *statusMemo {
+		return &statusMemo{head: statusHead{ID: v.ID, URI: v.URI, URL: v.URL, CreatedAt: v.CreatedAt, EditedAt: v.EditedAt},
+			body: statusBody{Content: v.Content, Visibility: v.Visibility, Sensitive: v.Sensitive, SpoilerText: v.SpoilerText}}
+	}
+	for range 300 {
+		v, other := random(), random()
+		own := memoOf(&v)
+		v.memo = own
+		if own.segments(&v, &jwriter.Writer{}) == nil {
+			t.Fatal("a status's own memo does not hold it")
+		}
+		compareEncodings(t, v)
+		compareEncodings(t, &v)
+		compareEncodings(t, []*Status{&v, {ID: "9", Reblog: &v}, nil})
+		compareEncodings(t, &v) // its segments made already
+		stale := v
+		stale.memo = memoOf(&other)
+		compareEncodings(t, stale)
+		if stale.memo.holds(&stale) && !reflect.DeepEqual(stale.memo.head, own.head) {
+			t.Fatal("a memo of other values holds the status")
 		}
 	}
 }
