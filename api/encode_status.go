@@ -2,6 +2,7 @@ package api
 
 import (
 	"sync/atomic"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/mailru/easyjson/jlexer"
@@ -20,12 +21,12 @@ import (
 // viewer's marks, poll, card, quote) are rendered and encoded per request after them.
 //
 // A memo is a pure function of values it holds: it is found by the status's id and
-// kept only for the very record it was made from (records are immutable: a write
-// makes a new one, which misses), and the encoder uses its bytes only when the
-// status's fields still equal the values they were made from, so an entity changed
-// after rendering, or a memo of another record, falls back to the generated encoder.
-// Nothing needs invalidating across nodes: a node that renders a newer record makes
-// a new memo.
+// used only when the record's fields it was made from (and its author's names) are
+// still the record's, and the encoder uses its bytes only when the entity's fields
+// still equal the values they were made from, so an edited status, or an entity
+// changed after rendering, falls back to rendering and encoding afresh. Nothing needs
+// invalidating, on this node or across nodes: a node that renders a newer record
+// makes a new memo.
 
 // statusMemos is how many statuses' memos a server keeps.
 const statusMemos = 10_000
@@ -33,11 +34,27 @@ const statusMemos = 10_000
 // statusMemo is a status's viewer-independent leading fields, rendered, and their
 // encodings made once, one per escaping of HTML.
 type statusMemo struct {
-	src            *status.Status // the record rendered
-	username, acct string         // the author's, which the links are made from
-	head           statusHead
-	body           statusBody
-	html, plain    atomic.Pointer[statusSegments]
+	src         memoSource
+	head        statusHead
+	body        statusBody
+	html, plain atomic.Pointer[statusSegments]
+}
+
+// memoSource is what the leading fields are rendered from, besides the body's own
+// values: the record's links and dates, and its author's names.
+type memoSource struct {
+	uri, url, username, acct string
+	local                    bool
+	createdAt, editedAt      time.Time
+}
+
+func sourceOf(st *status.Status, acc *Account) memoSource {
+	return memoSource{uri: st.URI, url: st.URL, username: acc.Username, acct: acc.Acct, local: st.Local,
+		createdAt: st.CreatedAt, editedAt: st.EditedAt}
+}
+
+func bodyOf(st *status.Status) statusBody {
+	return statusBody{Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText}
 }
 
 // statusSegments are a memo's encoded fields: head is `{"id":…,"edited_at":…,"account":`
@@ -53,16 +70,15 @@ func newStatusMemos() *lru.Cache[shard.ID, *statusMemo] {
 }
 
 // statusMemo returns the memo of st as written by acc, from the server's cache when
-// it holds one made from this very record and author, else made now and kept.
+// it holds one made from the same values, else made now and kept.
 func (s *Server) statusMemo(st *status.Status, acc *Account) *statusMemo {
+	src, body := sourceOf(st, acc), bodyOf(st)
 	if s.memos != nil {
-		if m, ok := s.memos.Get(st.ID); ok && m.src == st && m.username == acc.Username && m.acct == acc.Acct {
+		if m, ok := s.memos.Get(st.ID); ok && m.src == src && m.body == body {
 			return m
 		}
 	}
-	m := &statusMemo{src: st, username: acc.Username, acct: acc.Acct,
-		head: statusHead{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt)},
-		body: statusBody{Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText}}
+	m := &statusMemo{src: src, body: body, head: statusHead{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt)}}
 	if st.Local {
 		m.head.URI = s.statusURI(acc.Username, st.ID)
 		m.head.URL = ptr(s.profileURL(acc.Username) + "/" + m.head.ID)

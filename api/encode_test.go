@@ -11,9 +11,12 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/mailru/easyjson/jwriter"
 	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/status"
 )
 
 // encodedTypes are samples of every type encode.go generates an encoder for, by the
@@ -346,5 +349,29 @@ func TestStatusMemoEncoding(t *testing.T) {
 		if stale.memo.holds(&stale) && !reflect.DeepEqual(stale.memo.head, own.head) {
 			t.Fatal("a memo of other values holds the status")
 		}
+	}
+}
+
+// TestStatusMemoKept: rendering a copy of the same record (as the record cache hands
+// out) finds the memo made the first time; a changed record, or another author name,
+// makes a new one.
+func TestStatusMemoKept(t *testing.T) {
+	s := &Server{memos: newStatusMemos()}
+	s.d.Instance.Scheme, s.d.Instance.Domain = "https", "example.com"
+	acc := &Account{ID: "1", Username: "alice", Acct: "alice"}
+	st := &status.Status{ID: 7, AccountID: 1, Local: true, Content: "<p>hi</p>", Visibility: "public", CreatedAt: time.Now()}
+	first := s.status(st, acc, status.Counts{}, nil)
+	cp := *st
+	if again := s.status(&cp, acc, status.Counts{}, nil); again.memo != first.memo {
+		t.Error("a copy of the record made a new memo")
+	}
+	edited := *st
+	edited.Content, edited.EditedAt = "<p>hello</p>", time.Now()
+	if r := s.status(&edited, acc, status.Counts{}, nil); r.memo == first.memo || r.Content != edited.Content || r.EditedAt == nil {
+		t.Errorf("an edited record rendered from the old memo: %q, edited at %v", r.Content, r.EditedAt)
+	}
+	other := &Account{ID: "1", Username: "alice2", Acct: "alice2"}
+	if r := s.status(st, other, status.Counts{}, nil); r.URI != "https://example.com/users/alice2/statuses/7" {
+		t.Errorf("another author name rendered from the old memo: %s", r.URI)
 	}
 }
