@@ -47,32 +47,24 @@ type (
 type accountFields Account
 
 // Status's generated methods belong to statusFields, so that Status's own
-// (encode_status.go) can write its leading fields from their memo; statusHead and
-// statusBody are those fields, statusTail the fields after them (all but the
-// account, which goes between head and body).
+// (encode_status.go) can write its leading strings already encoded: statusOut is
+// Status with those strings as encodedString, which writes the bytes it holds.
 //
 //easyjson:json
 type statusFields Status
 
 //easyjson:json
-type statusHead struct {
-	ID        string  `json:"id"`
-	URI       string  `json:"uri"`
-	URL       *string `json:"url"`
-	CreatedAt string  `json:"created_at"`
-	EditedAt  *string `json:"edited_at"`
-}
-
-//easyjson:json
-type statusBody struct {
-	Content     string `json:"content"`
-	Visibility  string `json:"visibility"`
-	Sensitive   bool   `json:"sensitive"`
-	SpoilerText string `json:"spoiler_text"`
-}
-
-//easyjson:json
-type statusTail struct {
+type statusOut struct {
+	ID                 encodedString      `json:"id"`
+	URI                encodedString      `json:"uri"`
+	URL                *encodedString     `json:"url"`
+	CreatedAt          encodedString      `json:"created_at"`
+	EditedAt           *encodedString     `json:"edited_at"`
+	Account            *Account           `json:"account"`
+	Content            encodedString      `json:"content"`
+	Visibility         string             `json:"visibility"`
+	Sensitive          bool               `json:"sensitive"`
+	SpoilerText        encodedString      `json:"spoiler_text"`
 	MediaAttachments   []*MediaAttachment `json:"media_attachments"`
 	Application        *PostedWith        `json:"application,omitempty"`
 	Mentions           []Mention          `json:"mentions"`
@@ -145,7 +137,7 @@ var ownEncoder = map[reflect.Type]bool{}
 func init() {
 	for _, v := range []any{Status{}, Account{}, Relationship{}, Notification{}, GroupedNotifications{},
 		Conversation{}, MediaAttachment{}, Poll{}, PreviewCard{}, CustomEmoji{}, FilterResult{}, Quote{}, ShallowQuote{},
-		QuoteApproval{}, wsFrame{}, statusHead{}, statusBody{}, statusTail{}} {
+		QuoteApproval{}, wsFrame{}, statusOut{}} {
 		ownEncoder[reflect.TypeOf(v)] = true
 	}
 }

@@ -130,7 +130,7 @@ func (v wsFrame) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *wsFrame) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *statusTail) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *statusOut) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -144,6 +144,62 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 		key := in.UnsafeFieldName(false)
 		in.WantColon()
 		switch key {
+		case "id":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.ID)
+		case "uri":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.URI)
+		case "url":
+			if in.IsNull() {
+				in.Skip()
+				out.URL = nil
+			} else {
+				if out.URL == nil {
+					out.URL = new(encodedString)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.URL)
+			}
+		case "created_at":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.CreatedAt)
+		case "edited_at":
+			if in.IsNull() {
+				in.Skip()
+				out.EditedAt = nil
+			} else {
+				if out.EditedAt == nil {
+					out.EditedAt = new(encodedString)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.EditedAt)
+			}
+		case "account":
+			if in.IsNull() {
+				in.Skip()
+				out.Account = nil
+			} else {
+				if out.Account == nil {
+					out.Account = new(Account)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.Account).UnmarshalEasyJSON(in)
+				}
+			}
+		case "content":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.Content)
+		case "visibility":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Visibility = string(in.String())
+			}
+		case "sensitive":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Sensitive = bool(in.Bool())
+			}
+		case "spoiler_text":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.SpoilerText)
 		case "media_attachments":
 			if in.IsNull() {
 				in.Skip()
@@ -187,7 +243,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 				if out.Application == nil {
 					out.Application = new(PostedWith)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.Application)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in, out.Application)
 			}
 		case "mentions":
 			if in.IsNull() {
@@ -206,7 +262,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 				}
 				for !in.IsDelim(']') {
 					var v5 Mention
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in, &v5)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v5)
 					out.Mentions = append(out.Mentions, v5)
 					in.WantComma()
 				}
@@ -229,7 +285,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 				}
 				for !in.IsDelim(']') {
 					var v6 Tag
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v6)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in, &v6)
 					out.Tags = append(out.Tags, v6)
 					in.WantComma()
 				}
@@ -507,13 +563,75 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in statusTail) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in statusOut) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
-		const prefix string = ",\"media_attachments\":"
+		const prefix string = ",\"id\":"
 		out.RawString(prefix[1:])
+		(in.ID).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"uri\":"
+		out.RawString(prefix)
+		(in.URI).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"url\":"
+		out.RawString(prefix)
+		if in.URL == nil {
+			out.RawString("null")
+		} else {
+			(*in.URL).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"created_at\":"
+		out.RawString(prefix)
+		(in.CreatedAt).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"edited_at\":"
+		out.RawString(prefix)
+		if in.EditedAt == nil {
+			out.RawString("null")
+		} else {
+			(*in.EditedAt).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"account\":"
+		out.RawString(prefix)
+		if in.Account == nil {
+			out.RawString("null")
+		} else {
+			(*in.Account).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"content\":"
+		out.RawString(prefix)
+		(in.Content).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"visibility\":"
+		out.RawString(prefix)
+		out.String(string(in.Visibility))
+	}
+	{
+		const prefix string = ",\"sensitive\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.Sensitive))
+	}
+	{
+		const prefix string = ",\"spoiler_text\":"
+		out.RawString(prefix)
+		(in.SpoilerText).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"media_attachments\":"
+		out.RawString(prefix)
 		if in.MediaAttachments == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 			out.RawString("null")
 		} else {
@@ -728,15 +846,15 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in s
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
-func (v statusTail) MarshalEasyJSON(w *jwriter.Writer) {
+func (v statusOut) MarshalEasyJSON(w *jwriter.Writer) {
 	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *statusTail) UnmarshalEasyJSON(l *jlexer.Lexer) {
+func (v *statusOut) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in *jlexer.Lexer, out *Tag) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *Tag) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -837,7 +955,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out *jwriter.Writer, in T
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in *jlexer.Lexer, out *Mention) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in *jlexer.Lexer, out *Mention) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -911,7 +1029,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out *jwriter.Writer, in M
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *PostedWith) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in *jlexer.Lexer, out *PostedWith) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -975,7 +1093,37 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in P
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *statusList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *encodedString) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in encodedString) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *statusList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -1015,7 +1163,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *st
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in statusList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in statusList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -1036,130 +1184,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in s
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v statusList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(w, v)
-}
-
-// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *statusList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(l, v)
-}
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *statusHead) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "id":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.ID = string(in.String())
-			}
-		case "uri":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.URI = string(in.String())
-			}
-		case "url":
-			if in.IsNull() {
-				in.Skip()
-				out.URL = nil
-			} else {
-				if out.URL == nil {
-					out.URL = new(string)
-				}
-				if in.IsNull() {
-					in.Skip()
-				} else {
-					*out.URL = string(in.String())
-				}
-			}
-		case "created_at":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.CreatedAt = string(in.String())
-			}
-		case "edited_at":
-			if in.IsNull() {
-				in.Skip()
-				out.EditedAt = nil
-			} else {
-				if out.EditedAt == nil {
-					out.EditedAt = new(string)
-				}
-				if in.IsNull() {
-					in.Skip()
-				} else {
-					*out.EditedAt = string(in.String())
-				}
-			}
-		default:
-			in.SkipRecursive()
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in statusHead) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"id\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.ID))
-	}
-	{
-		const prefix string = ",\"uri\":"
-		out.RawString(prefix)
-		out.String(string(in.URI))
-	}
-	{
-		const prefix string = ",\"url\":"
-		out.RawString(prefix)
-		if in.URL == nil {
-			out.RawString("null")
-		} else {
-			out.String(string(*in.URL))
-		}
-	}
-	{
-		const prefix string = ",\"created_at\":"
-		out.RawString(prefix)
-		out.String(string(in.CreatedAt))
-	}
-	{
-		const prefix string = ",\"edited_at\":"
-		out.RawString(prefix)
-		if in.EditedAt == nil {
-			out.RawString("null")
-		} else {
-			out.String(string(*in.EditedAt))
-		}
-	}
-	out.RawByte('}')
-}
-
-// MarshalEasyJSON supports easyjson.Marshaler interface
-func (v statusHead) MarshalEasyJSON(w *jwriter.Writer) {
 	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *statusHead) UnmarshalEasyJSON(l *jlexer.Lexer) {
+func (v *statusList) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(l, v)
 }
 func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *statusFields) {
@@ -1303,7 +1332,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *st
 				if out.Application == nil {
 					out.Application = new(PostedWith)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.Application)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in, out.Application)
 			}
 		case "mentions":
 			if in.IsNull() {
@@ -1322,7 +1351,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *st
 				}
 				for !in.IsDelim(']') {
 					var v26 Mention
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in, &v26)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v26)
 					out.Mentions = append(out.Mentions, v26)
 					in.WantComma()
 				}
@@ -1345,7 +1374,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *st
 				}
 				for !in.IsDelim(']') {
 					var v27 Tag
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v27)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in, &v27)
 					out.Tags = append(out.Tags, v27)
 					in.WantComma()
 				}
@@ -1914,91 +1943,7 @@ func (v statusFields) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *statusFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *statusBody) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "content":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Content = string(in.String())
-			}
-		case "visibility":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Visibility = string(in.String())
-			}
-		case "sensitive":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Sensitive = bool(in.Bool())
-			}
-		case "spoiler_text":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.SpoilerText = string(in.String())
-			}
-		default:
-			in.SkipRecursive()
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in statusBody) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"content\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.Content))
-	}
-	{
-		const prefix string = ",\"visibility\":"
-		out.RawString(prefix)
-		out.String(string(in.Visibility))
-	}
-	{
-		const prefix string = ",\"sensitive\":"
-		out.RawString(prefix)
-		out.Bool(bool(in.Sensitive))
-	}
-	{
-		const prefix string = ",\"spoiler_text\":"
-		out.RawString(prefix)
-		out.String(string(in.SpoilerText))
-	}
-	out.RawByte('}')
-}
-
-// MarshalEasyJSON supports easyjson.Marshaler interface
-func (v statusBody) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
-}
-
-// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *statusBody) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
-}
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *ShallowQuote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *ShallowQuote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2042,7 +1987,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *Sh
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in ShallowQuote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in ShallowQuote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2065,14 +2010,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in S
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v ShallowQuote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *ShallowQuote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *relationshipList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *relationshipList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -2112,7 +2057,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *r
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in relationshipList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in relationshipList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -2133,14 +2078,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v relationshipList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *relationshipList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Relationship) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Relationship) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2289,7 +2234,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in Relationship) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in Relationship) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2393,14 +2338,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Relationship) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Relationship) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *Quote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Quote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2444,7 +2389,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *Q
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in Quote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in Quote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2467,14 +2412,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Quote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Quote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *QuoteApproval) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *QuoteApproval) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2558,7 +2503,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *Q
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in QuoteApproval) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in QuoteApproval) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2604,14 +2549,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v QuoteApproval) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *QuoteApproval) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PreviewCard) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *PreviewCard) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2666,7 +2611,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *P
 				}
 				for !in.IsDelim(']') {
 					var v52 PreviewCardAuthor
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, &v52)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, &v52)
 					out.Authors = append(out.Authors, v52)
 					in.WantComma()
 				}
@@ -2792,7 +2737,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PreviewCard) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in PreviewCard) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2827,7 +2772,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 				if v53 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, v54)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, v54)
 			}
 			out.RawByte(']')
 		}
@@ -2918,14 +2863,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v PreviewCard) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *PreviewCard) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *PreviewCardAuthor) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PreviewCardAuthor) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2975,7 +2920,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in PreviewCardAuthor) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PreviewCardAuthor) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3000,7 +2945,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *Poll) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *Poll) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3083,7 +3028,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *P
 				}
 				for !in.IsDelim(']') {
 					var v55 PollOption
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, &v55)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in, &v55)
 					out.Options = append(out.Options, v55)
 					in.WantComma()
 				}
@@ -3177,7 +3122,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in Poll) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in Poll) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3230,7 +3175,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 				if v58 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, v59)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out, v59)
 			}
 			out.RawByte(']')
 		}
@@ -3283,14 +3228,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Poll) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Poll) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *PollOption) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *PollOption) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3334,7 +3279,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in PollOption) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in PollOption) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3354,7 +3299,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *notificationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *notificationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -3394,7 +3339,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *n
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in notificationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in notificationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -3415,14 +3360,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v notificationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *notificationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *Notification) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *Notification) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3496,7 +3441,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -3506,7 +3451,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -3516,7 +3461,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -3528,7 +3473,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in Notification) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in Notification) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3569,31 +3514,31 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *AccountWarning) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *AccountWarning) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3674,7 +3619,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *A
 				if out.Appeal == nil {
 					out.Appeal = new(Appeal)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, out.Appeal)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.Appeal)
 			}
 		case "created_at":
 			if in.IsNull() {
@@ -3692,7 +3637,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in AccountWarning) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in AccountWarning) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3742,7 +3687,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 		if in.Appeal == nil {
 			out.RawString("null")
 		} else {
-			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, *in.Appeal)
+			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.Appeal)
 		}
 	}
 	{
@@ -3752,7 +3697,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *Appeal) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *Appeal) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3788,7 +3733,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in Appeal) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in Appeal) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3804,7 +3749,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *Report) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *Report) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3973,7 +3918,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in Report) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in Report) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4075,7 +4020,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *SeveranceEvent) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *SeveranceEvent) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4141,7 +4086,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in SeveranceEvent) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in SeveranceEvent) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4182,7 +4127,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4296,7 +4241,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4365,14 +4310,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4445,7 +4390,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *G
 						if v80 == nil {
 							v80 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, v80)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in, v80)
 					}
 					out.PartialAccounts = append(out.PartialAccounts, v80)
 					in.WantComma()
@@ -4511,7 +4456,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *G
 						if v82 == nil {
 							v82 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in, v82)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, v82)
 					}
 					out.NotificationGroups = append(out.NotificationGroups, v82)
 					in.WantComma()
@@ -4528,7 +4473,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4564,7 +4509,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 				if v86 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, *v86)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out, *v86)
 				}
 			}
 			out.RawByte(']')
@@ -4604,7 +4549,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 				if v90 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out, *v90)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, *v90)
 				}
 			}
 			out.RawByte(']')
@@ -4615,14 +4560,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4751,7 +4696,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -4761,7 +4706,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -4771,7 +4716,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -4783,7 +4728,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4846,21 +4791,21 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4926,7 +4871,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4967,7 +4912,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4982,7 +4927,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -5047,14 +4992,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -5093,14 +5038,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5190,7 +5135,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *F
 				}
 				for !in.IsDelim(']') {
 					var v101 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v101)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v101)
 					out.Keywords = append(out.Keywords, v101)
 					in.WantComma()
 				}
@@ -5213,7 +5158,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *F
 				}
 				for !in.IsDelim(']') {
 					var v102 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, &v102)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v102)
 					out.Statuses = append(out.Statuses, v102)
 					in.WantComma()
 				}
@@ -5229,7 +5174,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5284,7 +5229,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 				if v105 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v106)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v106)
 			}
 			out.RawByte(']')
 		}
@@ -5300,14 +5245,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 				if v107 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, v108)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v108)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5343,7 +5288,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5359,7 +5304,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5401,7 +5346,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5422,7 +5367,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5484,7 +5429,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5522,14 +5467,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -5569,7 +5514,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -5590,14 +5535,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5682,7 +5627,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5730,14 +5675,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -5777,7 +5722,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -5798,14 +5743,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *accountFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6055,7 +6000,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *a
 				}
 				for !in.IsDelim(']') {
 					var v119 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v119)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in, &v119)
 					out.Roles = append(out.Roles, v119)
 					in.WantComma()
 				}
@@ -6078,7 +6023,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *a
 				}
 				for !in.IsDelim(']') {
 					var v120 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v120)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v120)
 					out.Fields = append(out.Fields, v120)
 					in.WantComma()
 				}
@@ -6124,7 +6069,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *a
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -6134,7 +6079,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *a
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -6160,7 +6105,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in accountFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6343,7 +6288,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 				if v123 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v124)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out, v124)
 			}
 			out.RawByte(']')
 		}
@@ -6359,7 +6304,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 				if v125 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v126)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v126)
 			}
 			out.RawByte(']')
 		}
@@ -6387,12 +6332,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -6404,14 +6349,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6465,7 +6410,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6496,7 +6441,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6551,7 +6496,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *S
 				}
 				for !in.IsDelim(']') {
 					var v127 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v127)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v127)
 					out.Fields = append(out.Fields, v127)
 					in.WantComma()
 				}
@@ -6651,7 +6596,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6686,7 +6631,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in 
 				if v130 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v131)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v131)
 			}
 			out.RawByte(']')
 		}
@@ -6750,7 +6695,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6800,7 +6745,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6825,7 +6770,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6867,7 +6812,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

@@ -32,12 +32,70 @@ import (
 const statusMemos = 10_000
 
 // statusMemo is a status's viewer-independent leading fields, rendered, and their
-// encodings made once, one per escaping of HTML.
+// strings encoded once, for both escapings of HTML.
 type statusMemo struct {
-	src         memoSource
-	head        statusHead
-	body        statusBody
-	html, plain atomic.Pointer[statusSegments]
+	src  memoSource
+	head statusHead
+	body statusBody
+	enc  atomic.Pointer[statusStrings]
+}
+
+// statusHead and statusBody are the leading fields as rendered.
+type statusHead struct {
+	ID, URI, CreatedAt string
+	URL, EditedAt      *string
+}
+
+type statusBody struct {
+	Content, Visibility string
+	Sensitive           bool
+	SpoilerText         string
+}
+
+// statusStrings are the leading strings encoded.
+type statusStrings struct {
+	id, uri, createdAt, content, spoilerText encodedString
+	url, editedAt                            *encodedString
+}
+
+// encodedString is a JSON string encoded already, escaping HTML and not.
+type encodedString struct{ html, plain []byte }
+
+func encodeString(s string) encodedString {
+	html, plain := jwriter.Writer{}, jwriter.Writer{NoEscapeHTML: true}
+	html.String(s)
+	plain.String(s)
+	return encodedString{html: html.Buffer.BuildBytes(), plain: plain.Buffer.BuildBytes()}
+}
+
+func encodeOptional(s *string) *encodedString {
+	if s == nil {
+		return nil
+	}
+	e := encodeString(*s)
+	return &e
+}
+
+// MarshalEasyJSON writes the string as encoded for w; the zero encodedString is "".
+func (e encodedString) MarshalEasyJSON(w *jwriter.Writer) {
+	b := e.html
+	if w.NoEscapeHTML {
+		b = e.plain
+	}
+	if len(b) == 0 {
+		w.RawString(`""`)
+		return
+	}
+	w.Buffer.AppendBytes(b)
+}
+
+// MarshalJSON is encoding/json's view of the same string, without escaping HTML,
+// which encoding/json escapes or not as asked.
+func (e encodedString) MarshalJSON() ([]byte, error) {
+	if len(e.plain) == 0 {
+		return []byte(`""`), nil
+	}
+	return e.plain, nil
 }
 
 // memoSource is what the leading fields are rendered from, besides the body's own
@@ -56,10 +114,6 @@ func sourceOf(st *status.Status, acc *Account) memoSource {
 func bodyOf(st *status.Status) statusBody {
 	return statusBody{Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText}
 }
-
-// statusSegments are a memo's encoded fields: head is `{"id":…,"edited_at":…,"account":`
-// and body `,"content":…,"spoiler_text":…`, between which the account goes.
-type statusSegments struct{ head, body []byte }
 
 func newStatusMemos() *lru.Cache[shard.ID, *statusMemo] {
 	c, err := lru.New[shard.ID, *statusMemo](statusMemos)
@@ -95,30 +149,21 @@ func (s *Server) statusMemo(st *status.Status, acc *Account) *statusMemo {
 	return m
 }
 
-// segments returns the memo's encodings for w, making them the first time, or nil
+// strings returns the memo's encoded strings, encoding them the first time, or nil
 // when v's leading fields are not the memo's (or there is no memo).
-func (m *statusMemo) segments(v *Status, w *jwriter.Writer) *statusSegments {
+func (m *statusMemo) strings(v *Status) *statusStrings {
 	if m == nil || !m.holds(v) {
 		return nil
 	}
-	slot := &m.html
-	if w.NoEscapeHTML {
-		slot = &m.plain
+	if e := m.enc.Load(); e != nil {
+		return e
 	}
-	if seg := slot.Load(); seg != nil {
-		return seg
-	}
-	head := jwriter.Writer{NoEscapeHTML: w.NoEscapeHTML}
-	m.head.MarshalEasyJSON(&head)
-	body := jwriter.Writer{NoEscapeHTML: w.NoEscapeHTML}
-	m.body.MarshalEasyJSON(&body)
-	if head.Error != nil || body.Error != nil {
-		return nil
-	}
-	h, b := head.Buffer.BuildBytes(), body.Buffer.BuildBytes()
-	seg := &statusSegments{head: append(h[:len(h)-1:len(h)-1], `,"account":`...), body: append([]byte{','}, b[1:len(b)-1]...)}
-	slot.Store(seg)
-	return seg
+	h, b := &m.head, &m.body
+	e := &statusStrings{id: encodeString(h.ID), uri: encodeString(h.URI), createdAt: encodeString(h.CreatedAt),
+		content: encodeString(b.Content), spoilerText: encodeString(b.SpoilerText), url: encodeOptional(h.URL),
+		editedAt: encodeOptional(h.EditedAt)}
+	m.enc.Store(e)
+	return e
 }
 
 // holds reports whether v's leading fields are the memo's.
@@ -137,51 +182,24 @@ func samePtr(a, b *string) bool {
 	return a == b || *a == *b
 }
 
-// MarshalEasyJSON writes the status as its generated encoder does: its leading fields
-// from its memo when they are still the memo's, the rest as generated.
+// MarshalEasyJSON writes the status as its generated encoder does, its leading
+// strings from its memo when they are still the memo's.
 func (v Status) MarshalEasyJSON(w *jwriter.Writer) {
-	seg := v.memo.segments(&v, w)
-	if seg == nil || w.Error != nil {
+	e := v.memo.strings(&v)
+	if e == nil {
 		statusFields(v).MarshalEasyJSON(w)
 		return
 	}
-	w.Buffer.AppendBytes(seg.head)
-	if v.Account == nil {
-		w.RawString("null")
-	} else {
-		v.Account.MarshalEasyJSON(w)
-	}
-	w.Buffer.AppendBytes(seg.body)
-	tail := statusTail{MediaAttachments: v.MediaAttachments, Application: v.Application, Mentions: v.Mentions,
-		Tags: v.Tags, Emojis: v.Emojis, ReblogsCount: v.ReblogsCount, FavouritesCount: v.FavouritesCount,
-		RepliesCount: v.RepliesCount, QuotesCount: v.QuotesCount, InReplyToID: v.InReplyToID,
-		InReplyToAccountID: v.InReplyToAccountID, Reblog: v.Reblog, Quote: v.Quote, QuoteApproval: v.QuoteApproval,
-		Poll: v.Poll, Card: v.Card, Language: v.Language, Text: v.Text, Favourited: v.Favourited,
-		Reblogged: v.Reblogged, Muted: v.Muted, Bookmarked: v.Bookmarked, Pinned: v.Pinned, Filtered: v.Filtered}
-	t := jwriter.Writer{Flags: w.Flags, NoEscapeHTML: w.NoEscapeHTML}
-	tail.MarshalEasyJSON(&t) // {"media_attachments":…}: its brace becomes the comma after spoiler_text
-	if t.Error != nil {
-		w.Error = t.Error
-		return
-	}
-	w.RawByte(',')
-	_, _ = t.DumpTo(&afterBrace{w: w})
-}
-
-// afterBrace appends what is written to it to w, but for its first byte, the brace
-// that opens the tail's object.
-type afterBrace struct {
-	w       *jwriter.Writer
-	skipped bool
-}
-
-func (a *afterBrace) Write(p []byte) (int, error) {
-	n := len(p)
-	if !a.skipped && len(p) > 0 {
-		p, a.skipped = p[1:], true
-	}
-	a.w.Buffer.AppendBytes(p)
-	return n, nil
+	out := statusOut{ID: e.id, URI: e.uri, URL: e.url, CreatedAt: e.createdAt, EditedAt: e.editedAt,
+		Account: v.Account, Content: e.content, Visibility: v.Visibility, Sensitive: v.Sensitive,
+		SpoilerText: e.spoilerText, MediaAttachments: v.MediaAttachments, Application: v.Application,
+		Mentions: v.Mentions, Tags: v.Tags, Emojis: v.Emojis, ReblogsCount: v.ReblogsCount,
+		FavouritesCount: v.FavouritesCount, RepliesCount: v.RepliesCount, QuotesCount: v.QuotesCount,
+		InReplyToID: v.InReplyToID, InReplyToAccountID: v.InReplyToAccountID, Reblog: v.Reblog, Quote: v.Quote,
+		QuoteApproval: v.QuoteApproval, Poll: v.Poll, Card: v.Card, Language: v.Language, Text: v.Text,
+		Favourited: v.Favourited, Reblogged: v.Reblogged, Muted: v.Muted, Bookmarked: v.Bookmarked,
+		Pinned: v.Pinned, Filtered: v.Filtered}
+	out.MarshalEasyJSON(w)
 }
 
 // UnmarshalEasyJSON reads a status as its generated decoder does.
