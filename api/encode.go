@@ -77,10 +77,10 @@ type statusOut struct {
 	InReplyToID        *string            `json:"in_reply_to_id"`
 	InReplyToAccountID *string            `json:"in_reply_to_account_id"`
 	Reblog             *Status            `json:"reblog"`
-	Quote              any                `json:"quote"`
+	Quote              anyJSON            `json:"quote"`
 	QuoteApproval      *QuoteApproval     `json:"quote_approval"`
 	Poll               *Poll              `json:"poll"`
-	Card               any                `json:"card"`
+	Card               anyJSON            `json:"card"`
 	Language           *string            `json:"language"`
 	Text               *string            `json:"text,omitempty"`
 	Favourited         *bool              `json:"favourited,omitempty"`
@@ -90,6 +90,28 @@ type statusOut struct {
 	Pinned             *bool              `json:"pinned,omitempty"`
 	Filtered           []FilterResult     `json:"filtered,omitempty"`
 }
+
+// anyJSON is an `any` field of statusOut, written as the generated code writes one,
+// but for nil, which it writes itself rather than through encoding/json's reflection
+// (most statuses quote nothing and have no card).
+type anyJSON struct{ v any }
+
+// MarshalEasyJSON writes the value as easyjson's generated code writes an `any`.
+func (a anyJSON) MarshalEasyJSON(w *jwriter.Writer) {
+	switch v := a.v.(type) {
+	case nil:
+		w.RawString("null")
+	case easyjson.Marshaler:
+		v.MarshalEasyJSON(w)
+	case json.Marshaler:
+		w.Raw(v.MarshalJSON())
+	default:
+		w.Raw(json.Marshal(v))
+	}
+}
+
+// MarshalJSON is encoding/json's view of the same value.
+func (a anyJSON) MarshalJSON() ([]byte, error) { return json.Marshal(a.v) }
 
 // The lists that handlers answer with, named so that they have generated encoders.
 //

@@ -385,13 +385,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 				}
 			}
 		case "quote":
-			if m, ok := out.Quote.(easyjson.Unmarshaler); ok {
-				m.UnmarshalEasyJSON(in)
-			} else if m, ok := out.Quote.(json.Unmarshaler); ok {
-				_ = m.UnmarshalJSON(in.Raw())
-			} else {
-				out.Quote = in.Interface()
-			}
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in, &out.Quote)
 		case "quote_approval":
 			if in.IsNull() {
 				in.Skip()
@@ -421,13 +415,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 				}
 			}
 		case "card":
-			if m, ok := out.Card.(easyjson.Unmarshaler); ok {
-				m.UnmarshalEasyJSON(in)
-			} else if m, ok := out.Card.(json.Unmarshaler); ok {
-				_ = m.UnmarshalJSON(in.Raw())
-			} else {
-				out.Card = in.Interface()
-			}
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in, &out.Card)
 		case "language":
 			if in.IsNull() {
 				in.Skip()
@@ -752,13 +740,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in s
 	{
 		const prefix string = ",\"quote\":"
 		out.RawString(prefix)
-		if m, ok := in.Quote.(easyjson.Marshaler); ok {
-			m.MarshalEasyJSON(out)
-		} else if m, ok := in.Quote.(json.Marshaler); ok {
-			out.Raw(m.MarshalJSON())
-		} else {
-			out.Raw(json.Marshal(in.Quote))
-		}
+		(in.Quote).MarshalEasyJSON(out)
 	}
 	{
 		const prefix string = ",\"quote_approval\":"
@@ -781,13 +763,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in s
 	{
 		const prefix string = ",\"card\":"
 		out.RawString(prefix)
-		if m, ok := in.Card.(easyjson.Marshaler); ok {
-			m.MarshalEasyJSON(out)
-		} else if m, ok := in.Card.(json.Marshaler); ok {
-			out.Raw(m.MarshalJSON())
-		} else {
-			out.Raw(json.Marshal(in.Card))
-		}
+		(in.Card).MarshalEasyJSON(out)
 	}
 	{
 		const prefix string = ",\"language\":"
@@ -853,6 +829,36 @@ func (v statusOut) MarshalEasyJSON(w *jwriter.Writer) {
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *statusOut) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *anyJSON) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in anyJSON) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	out.RawByte('}')
 }
 func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *Tag) {
 	isTopLevel := in.IsStart()
@@ -1117,13 +1123,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *en
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in encodedString) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in encodedString) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *statusList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *statusList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -1163,7 +1169,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *st
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in statusList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in statusList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -1184,14 +1190,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in s
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v statusList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *statusList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *statusFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *statusFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1652,7 +1658,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *st
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in statusFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in statusFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1936,14 +1942,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in s
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v statusFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *statusFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *ShallowQuote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *ShallowQuote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1987,7 +1993,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Sh
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in ShallowQuote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in ShallowQuote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2010,14 +2016,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in S
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v ShallowQuote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *ShallowQuote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *relationshipList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *relationshipList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -2057,7 +2063,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *re
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in relationshipList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in relationshipList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -2078,14 +2084,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in r
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v relationshipList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *relationshipList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Relationship) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Relationship) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2234,7 +2240,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in Relationship) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in Relationship) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2338,14 +2344,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Relationship) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Relationship) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Quote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *Quote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2389,7 +2395,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Q
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in Quote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in Quote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2412,14 +2418,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Quote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Quote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *QuoteApproval) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *QuoteApproval) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2503,7 +2509,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *Q
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in QuoteApproval) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in QuoteApproval) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2549,14 +2555,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v QuoteApproval) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *QuoteApproval) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *PreviewCard) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PreviewCard) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2611,7 +2617,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 				}
 				for !in.IsDelim(']') {
 					var v52 PreviewCardAuthor
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, &v52)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, &v52)
 					out.Authors = append(out.Authors, v52)
 					in.WantComma()
 				}
@@ -2737,7 +2743,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in PreviewCard) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PreviewCard) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2772,7 +2778,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 				if v53 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, v54)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, v54)
 			}
 			out.RawByte(']')
 		}
@@ -2863,14 +2869,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v PreviewCard) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *PreviewCard) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PreviewCardAuthor) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *PreviewCardAuthor) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2920,7 +2926,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PreviewCardAuthor) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in PreviewCardAuthor) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2945,7 +2951,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *Poll) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *Poll) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3028,7 +3034,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *P
 				}
 				for !in.IsDelim(']') {
 					var v55 PollOption
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in, &v55)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, &v55)
 					out.Options = append(out.Options, v55)
 					in.WantComma()
 				}
@@ -3122,7 +3128,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in Poll) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in Poll) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3175,7 +3181,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 				if v58 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out, v59)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, v59)
 			}
 			out.RawByte(']')
 		}
@@ -3228,14 +3234,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Poll) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Poll) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *PollOption) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *PollOption) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3279,7 +3285,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in PollOption) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in PollOption) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3299,7 +3305,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *notificationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *notificationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -3339,7 +3345,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *n
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in notificationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in notificationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -3360,14 +3366,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v notificationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *notificationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *Notification) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *Notification) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3441,7 +3447,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -3451,7 +3457,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -3461,7 +3467,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -3473,7 +3479,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in Notification) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in Notification) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3514,31 +3520,31 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *AccountWarning) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *AccountWarning) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3619,7 +3625,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *A
 				if out.Appeal == nil {
 					out.Appeal = new(Appeal)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.Appeal)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, out.Appeal)
 			}
 		case "created_at":
 			if in.IsNull() {
@@ -3637,7 +3643,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in AccountWarning) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in AccountWarning) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3687,7 +3693,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 		if in.Appeal == nil {
 			out.RawString("null")
 		} else {
-			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.Appeal)
+			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, *in.Appeal)
 		}
 	}
 	{
@@ -3697,7 +3703,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *Appeal) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *Appeal) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3733,7 +3739,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in Appeal) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in Appeal) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3749,7 +3755,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *Report) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *Report) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3918,7 +3924,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in Report) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in Report) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4020,7 +4026,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *SeveranceEvent) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *SeveranceEvent) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4086,7 +4092,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in SeveranceEvent) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in SeveranceEvent) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4127,7 +4133,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4241,7 +4247,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4310,14 +4316,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4390,7 +4396,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *G
 						if v80 == nil {
 							v80 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in, v80)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, v80)
 					}
 					out.PartialAccounts = append(out.PartialAccounts, v80)
 					in.WantComma()
@@ -4456,7 +4462,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *G
 						if v82 == nil {
 							v82 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, v82)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in, v82)
 					}
 					out.NotificationGroups = append(out.NotificationGroups, v82)
 					in.WantComma()
@@ -4473,7 +4479,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4509,7 +4515,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 				if v86 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out, *v86)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, *v86)
 				}
 			}
 			out.RawByte(']')
@@ -4549,7 +4555,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 				if v90 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, *v90)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out, *v90)
 				}
 			}
 			out.RawByte(']')
@@ -4560,14 +4566,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4696,7 +4702,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -4706,7 +4712,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -4716,7 +4722,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -4728,7 +4734,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4791,21 +4797,21 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4871,7 +4877,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4912,7 +4918,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4927,7 +4933,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -4992,14 +4998,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -5038,14 +5044,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5135,7 +5141,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 				}
 				for !in.IsDelim(']') {
 					var v101 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &v101)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v101)
 					out.Keywords = append(out.Keywords, v101)
 					in.WantComma()
 				}
@@ -5158,7 +5164,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 				}
 				for !in.IsDelim(']') {
 					var v102 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v102)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, &v102)
 					out.Statuses = append(out.Statuses, v102)
 					in.WantComma()
 				}
@@ -5174,7 +5180,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5229,7 +5235,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 				if v105 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, v106)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v106)
 			}
 			out.RawByte(']')
 		}
@@ -5245,14 +5251,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 				if v107 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v108)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, v108)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5288,7 +5294,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5304,7 +5310,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5346,7 +5352,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5367,7 +5373,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5429,7 +5435,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5467,14 +5473,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -5514,7 +5520,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -5535,14 +5541,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5627,7 +5633,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5675,14 +5681,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -5722,7 +5728,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
@@ -5743,14 +5749,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *accountFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6000,7 +6006,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 				}
 				for !in.IsDelim(']') {
 					var v119 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in, &v119)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v119)
 					out.Roles = append(out.Roles, v119)
 					in.WantComma()
 				}
@@ -6023,7 +6029,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 				}
 				for !in.IsDelim(']') {
 					var v120 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v120)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v120)
 					out.Fields = append(out.Fields, v120)
 					in.WantComma()
 				}
@@ -6069,7 +6075,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -6079,7 +6085,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -6105,7 +6111,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in accountFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6288,7 +6294,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 				if v123 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out, v124)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v124)
 			}
 			out.RawByte(']')
 		}
@@ -6304,7 +6310,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 				if v125 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v126)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v126)
 			}
 			out.RawByte(']')
 		}
@@ -6332,12 +6338,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -6349,14 +6355,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6410,7 +6416,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6441,7 +6447,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6496,7 +6502,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *S
 				}
 				for !in.IsDelim(']') {
 					var v127 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v127)
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v127)
 					out.Fields = append(out.Fields, v127)
 					in.WantComma()
 				}
@@ -6596,7 +6602,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6631,7 +6637,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in 
 				if v130 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v131)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v131)
 			}
 			out.RawByte(']')
 		}
@@ -6695,7 +6701,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6745,7 +6751,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6770,7 +6776,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6812,7 +6818,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

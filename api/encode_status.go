@@ -195,8 +195,8 @@ func (v Status) MarshalEasyJSON(w *jwriter.Writer) {
 		SpoilerText: e.spoilerText, MediaAttachments: v.MediaAttachments, Application: v.Application,
 		Mentions: v.Mentions, Tags: v.Tags, Emojis: v.Emojis, ReblogsCount: v.ReblogsCount,
 		FavouritesCount: v.FavouritesCount, RepliesCount: v.RepliesCount, QuotesCount: v.QuotesCount,
-		InReplyToID: v.InReplyToID, InReplyToAccountID: v.InReplyToAccountID, Reblog: v.Reblog, Quote: v.Quote,
-		QuoteApproval: v.QuoteApproval, Poll: v.Poll, Card: v.Card, Language: v.Language, Text: v.Text,
+		InReplyToID: v.InReplyToID, InReplyToAccountID: v.InReplyToAccountID, Reblog: v.Reblog, Quote: anyJSON{v.Quote},
+		QuoteApproval: v.QuoteApproval, Poll: v.Poll, Card: anyJSON{v.Card}, Language: v.Language, Text: v.Text,
 		Favourited: v.Favourited, Reblogged: v.Reblogged, Muted: v.Muted, Bookmarked: v.Bookmarked,
 		Pinned: v.Pinned, Filtered: v.Filtered}
 	out.MarshalEasyJSON(w)
