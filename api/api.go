@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/valyala/fasthttp"
 
 	"github.com/herd-social/herd/account"
@@ -172,6 +173,8 @@ type Server struct {
 	limits *limiter
 	// started is when the server was built: the date of the default about page.
 	started time.Time
+	// memos are the statuses' leading fields, rendered and encoded (encode_status.go).
+	memos *lru.Cache[shard.ID, *statusMemo]
 }
 
 // New builds a server and its routes.
@@ -191,7 +194,7 @@ func New(d Deps) *Server {
 	if d.Instance.Scheme == "" {
 		d.Instance.Scheme = "https"
 	}
-	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New(), started: d.Now()}
+	s := &Server{d: d, log: d.Logger, auth: d.Auth, router: router.New(), started: d.Now(), memos: newStatusMemos()}
 	s.limits = newLimiter(d.RateLimit, d.Now)
 	s.router.RedirectTrailingSlash = false
 	s.router.SaveMatchedRoutePath = true // for metrics by route

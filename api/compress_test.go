@@ -56,7 +56,7 @@ func TestCompression(t *testing.T) {
 	}
 	for accept, want := range map[string]string{
 		"gzip": "gzip", "br": "br", "zstd": "zstd", "deflate": "deflate",
-		"gzip, deflate, br, zstd": "br", "gzip, deflate": "gzip", "identity": "",
+		"gzip, deflate, br, zstd": "zstd", "gzip, br": "br", "br, zstd;q=0": "br", "gzip, deflate": "gzip", "identity": "",
 	} {
 		resp, body := get(t, c, path, "Authorization", auth, "Accept-Encoding", accept)
 		if got := resp.Header.Get("Content-Encoding"); got != want {

@@ -130,7 +130,1006 @@ func (v wsFrame) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *wsFrame) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *statusList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *statusOut) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "id":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.ID)
+		case "uri":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.URI)
+		case "url":
+			if in.IsNull() {
+				in.Skip()
+				out.URL = nil
+			} else {
+				if out.URL == nil {
+					out.URL = new(encodedString)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.URL)
+			}
+		case "created_at":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.CreatedAt)
+		case "edited_at":
+			if in.IsNull() {
+				in.Skip()
+				out.EditedAt = nil
+			} else {
+				if out.EditedAt == nil {
+					out.EditedAt = new(encodedString)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, out.EditedAt)
+			}
+		case "account":
+			if in.IsNull() {
+				in.Skip()
+				out.Account = nil
+			} else {
+				if out.Account == nil {
+					out.Account = new(Account)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.Account).UnmarshalEasyJSON(in)
+				}
+			}
+		case "content":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.Content)
+		case "visibility":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Visibility = string(in.String())
+			}
+		case "sensitive":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Sensitive = bool(in.Bool())
+			}
+		case "spoiler_text":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in, &out.SpoilerText)
+		case "media_attachments":
+			if in.IsNull() {
+				in.Skip()
+				out.MediaAttachments = nil
+			} else {
+				in.Delim('[')
+				if out.MediaAttachments == nil {
+					if !in.IsDelim(']') {
+						out.MediaAttachments = make([]*MediaAttachment, 0, 8)
+					} else {
+						out.MediaAttachments = []*MediaAttachment{}
+					}
+				} else {
+					out.MediaAttachments = (out.MediaAttachments)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v4 *MediaAttachment
+					if in.IsNull() {
+						in.Skip()
+						v4 = nil
+					} else {
+						if v4 == nil {
+							v4 = new(MediaAttachment)
+						}
+						if in.IsNull() {
+							in.Skip()
+						} else {
+							(*v4).UnmarshalEasyJSON(in)
+						}
+					}
+					out.MediaAttachments = append(out.MediaAttachments, v4)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "application":
+			if in.IsNull() {
+				in.Skip()
+				out.Application = nil
+			} else {
+				if out.Application == nil {
+					out.Application = new(PostedWith)
+				}
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in, out.Application)
+			}
+		case "mentions":
+			if in.IsNull() {
+				in.Skip()
+				out.Mentions = nil
+			} else {
+				in.Delim('[')
+				if out.Mentions == nil {
+					if !in.IsDelim(']') {
+						out.Mentions = make([]Mention, 0, 1)
+					} else {
+						out.Mentions = []Mention{}
+					}
+				} else {
+					out.Mentions = (out.Mentions)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v5 Mention
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v5)
+					out.Mentions = append(out.Mentions, v5)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "tags":
+			if in.IsNull() {
+				in.Skip()
+				out.Tags = nil
+			} else {
+				in.Delim('[')
+				if out.Tags == nil {
+					if !in.IsDelim(']') {
+						out.Tags = make([]Tag, 0, 1)
+					} else {
+						out.Tags = []Tag{}
+					}
+				} else {
+					out.Tags = (out.Tags)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v6 Tag
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in, &v6)
+					out.Tags = append(out.Tags, v6)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "emojis":
+			if in.IsNull() {
+				in.Skip()
+				out.Emojis = nil
+			} else {
+				in.Delim('[')
+				if out.Emojis == nil {
+					if !in.IsDelim(']') {
+						out.Emojis = make([]CustomEmoji, 0, 1)
+					} else {
+						out.Emojis = []CustomEmoji{}
+					}
+				} else {
+					out.Emojis = (out.Emojis)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v7 CustomEmoji
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						(v7).UnmarshalEasyJSON(in)
+					}
+					out.Emojis = append(out.Emojis, v7)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		case "reblogs_count":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ReblogsCount = int64(in.Int64())
+			}
+		case "favourites_count":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.FavouritesCount = int64(in.Int64())
+			}
+		case "replies_count":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.RepliesCount = int64(in.Int64())
+			}
+		case "quotes_count":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.QuotesCount = int64(in.Int64())
+			}
+		case "in_reply_to_id":
+			if in.IsNull() {
+				in.Skip()
+				out.InReplyToID = nil
+			} else {
+				if out.InReplyToID == nil {
+					out.InReplyToID = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.InReplyToID = string(in.String())
+				}
+			}
+		case "in_reply_to_account_id":
+			if in.IsNull() {
+				in.Skip()
+				out.InReplyToAccountID = nil
+			} else {
+				if out.InReplyToAccountID == nil {
+					out.InReplyToAccountID = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.InReplyToAccountID = string(in.String())
+				}
+			}
+		case "reblog":
+			if in.IsNull() {
+				in.Skip()
+				out.Reblog = nil
+			} else {
+				if out.Reblog == nil {
+					out.Reblog = new(Status)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.Reblog).UnmarshalEasyJSON(in)
+				}
+			}
+		case "quote":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in, &out.Quote)
+		case "quote_approval":
+			if in.IsNull() {
+				in.Skip()
+				out.QuoteApproval = nil
+			} else {
+				if out.QuoteApproval == nil {
+					out.QuoteApproval = new(QuoteApproval)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.QuoteApproval).UnmarshalEasyJSON(in)
+				}
+			}
+		case "poll":
+			if in.IsNull() {
+				in.Skip()
+				out.Poll = nil
+			} else {
+				if out.Poll == nil {
+					out.Poll = new(Poll)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.Poll).UnmarshalEasyJSON(in)
+				}
+			}
+		case "card":
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in, &out.Card)
+		case "language":
+			if in.IsNull() {
+				in.Skip()
+				out.Language = nil
+			} else {
+				if out.Language == nil {
+					out.Language = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Language = string(in.String())
+				}
+			}
+		case "text":
+			if in.IsNull() {
+				in.Skip()
+				out.Text = nil
+			} else {
+				if out.Text == nil {
+					out.Text = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Text = string(in.String())
+				}
+			}
+		case "favourited":
+			if in.IsNull() {
+				in.Skip()
+				out.Favourited = nil
+			} else {
+				if out.Favourited == nil {
+					out.Favourited = new(bool)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Favourited = bool(in.Bool())
+				}
+			}
+		case "reblogged":
+			if in.IsNull() {
+				in.Skip()
+				out.Reblogged = nil
+			} else {
+				if out.Reblogged == nil {
+					out.Reblogged = new(bool)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Reblogged = bool(in.Bool())
+				}
+			}
+		case "muted":
+			if in.IsNull() {
+				in.Skip()
+				out.Muted = nil
+			} else {
+				if out.Muted == nil {
+					out.Muted = new(bool)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Muted = bool(in.Bool())
+				}
+			}
+		case "bookmarked":
+			if in.IsNull() {
+				in.Skip()
+				out.Bookmarked = nil
+			} else {
+				if out.Bookmarked == nil {
+					out.Bookmarked = new(bool)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Bookmarked = bool(in.Bool())
+				}
+			}
+		case "pinned":
+			if in.IsNull() {
+				in.Skip()
+				out.Pinned = nil
+			} else {
+				if out.Pinned == nil {
+					out.Pinned = new(bool)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Pinned = bool(in.Bool())
+				}
+			}
+		case "filtered":
+			if in.IsNull() {
+				in.Skip()
+				out.Filtered = nil
+			} else {
+				in.Delim('[')
+				if out.Filtered == nil {
+					if !in.IsDelim(']') {
+						out.Filtered = make([]FilterResult, 0, 0)
+					} else {
+						out.Filtered = []FilterResult{}
+					}
+				} else {
+					out.Filtered = (out.Filtered)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v8 FilterResult
+					if in.IsNull() {
+						in.Skip()
+					} else {
+						(v8).UnmarshalEasyJSON(in)
+					}
+					out.Filtered = append(out.Filtered, v8)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in statusOut) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"id\":"
+		out.RawString(prefix[1:])
+		(in.ID).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"uri\":"
+		out.RawString(prefix)
+		(in.URI).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"url\":"
+		out.RawString(prefix)
+		if in.URL == nil {
+			out.RawString("null")
+		} else {
+			(*in.URL).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"created_at\":"
+		out.RawString(prefix)
+		(in.CreatedAt).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"edited_at\":"
+		out.RawString(prefix)
+		if in.EditedAt == nil {
+			out.RawString("null")
+		} else {
+			(*in.EditedAt).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"account\":"
+		out.RawString(prefix)
+		if in.Account == nil {
+			out.RawString("null")
+		} else {
+			(*in.Account).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"content\":"
+		out.RawString(prefix)
+		(in.Content).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"visibility\":"
+		out.RawString(prefix)
+		out.String(string(in.Visibility))
+	}
+	{
+		const prefix string = ",\"sensitive\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.Sensitive))
+	}
+	{
+		const prefix string = ",\"spoiler_text\":"
+		out.RawString(prefix)
+		(in.SpoilerText).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"media_attachments\":"
+		out.RawString(prefix)
+		if in.MediaAttachments == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v9, v10 := range in.MediaAttachments {
+				if v9 > 0 {
+					out.RawByte(',')
+				}
+				if v10 == nil {
+					out.RawString("null")
+				} else {
+					(*v10).MarshalEasyJSON(out)
+				}
+			}
+			out.RawByte(']')
+		}
+	}
+	if in.Application != nil {
+		const prefix string = ",\"application\":"
+		out.RawString(prefix)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out, *in.Application)
+	}
+	{
+		const prefix string = ",\"mentions\":"
+		out.RawString(prefix)
+		if in.Mentions == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v11, v12 := range in.Mentions {
+				if v11 > 0 {
+					out.RawByte(',')
+				}
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out, v12)
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"tags\":"
+		out.RawString(prefix)
+		if in.Tags == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v13, v14 := range in.Tags {
+				if v13 > 0 {
+					out.RawByte(',')
+				}
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out, v14)
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"emojis\":"
+		out.RawString(prefix)
+		if in.Emojis == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
+			out.RawString("null")
+		} else {
+			out.RawByte('[')
+			for v15, v16 := range in.Emojis {
+				if v15 > 0 {
+					out.RawByte(',')
+				}
+				(v16).MarshalEasyJSON(out)
+			}
+			out.RawByte(']')
+		}
+	}
+	{
+		const prefix string = ",\"reblogs_count\":"
+		out.RawString(prefix)
+		out.Int64(int64(in.ReblogsCount))
+	}
+	{
+		const prefix string = ",\"favourites_count\":"
+		out.RawString(prefix)
+		out.Int64(int64(in.FavouritesCount))
+	}
+	{
+		const prefix string = ",\"replies_count\":"
+		out.RawString(prefix)
+		out.Int64(int64(in.RepliesCount))
+	}
+	{
+		const prefix string = ",\"quotes_count\":"
+		out.RawString(prefix)
+		out.Int64(int64(in.QuotesCount))
+	}
+	{
+		const prefix string = ",\"in_reply_to_id\":"
+		out.RawString(prefix)
+		if in.InReplyToID == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.InReplyToID))
+		}
+	}
+	{
+		const prefix string = ",\"in_reply_to_account_id\":"
+		out.RawString(prefix)
+		if in.InReplyToAccountID == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.InReplyToAccountID))
+		}
+	}
+	{
+		const prefix string = ",\"reblog\":"
+		out.RawString(prefix)
+		if in.Reblog == nil {
+			out.RawString("null")
+		} else {
+			(*in.Reblog).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"quote\":"
+		out.RawString(prefix)
+		(in.Quote).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"quote_approval\":"
+		out.RawString(prefix)
+		if in.QuoteApproval == nil {
+			out.RawString("null")
+		} else {
+			(*in.QuoteApproval).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"poll\":"
+		out.RawString(prefix)
+		if in.Poll == nil {
+			out.RawString("null")
+		} else {
+			(*in.Poll).MarshalEasyJSON(out)
+		}
+	}
+	{
+		const prefix string = ",\"card\":"
+		out.RawString(prefix)
+		(in.Card).MarshalEasyJSON(out)
+	}
+	{
+		const prefix string = ",\"language\":"
+		out.RawString(prefix)
+		if in.Language == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.Language))
+		}
+	}
+	if in.Text != nil {
+		const prefix string = ",\"text\":"
+		out.RawString(prefix)
+		out.String(string(*in.Text))
+	}
+	if in.Favourited != nil {
+		const prefix string = ",\"favourited\":"
+		out.RawString(prefix)
+		out.Bool(bool(*in.Favourited))
+	}
+	if in.Reblogged != nil {
+		const prefix string = ",\"reblogged\":"
+		out.RawString(prefix)
+		out.Bool(bool(*in.Reblogged))
+	}
+	if in.Muted != nil {
+		const prefix string = ",\"muted\":"
+		out.RawString(prefix)
+		out.Bool(bool(*in.Muted))
+	}
+	if in.Bookmarked != nil {
+		const prefix string = ",\"bookmarked\":"
+		out.RawString(prefix)
+		out.Bool(bool(*in.Bookmarked))
+	}
+	if in.Pinned != nil {
+		const prefix string = ",\"pinned\":"
+		out.RawString(prefix)
+		out.Bool(bool(*in.Pinned))
+	}
+	if len(in.Filtered) != 0 {
+		const prefix string = ",\"filtered\":"
+		out.RawString(prefix)
+		{
+			out.RawByte('[')
+			for v17, v18 := range in.Filtered {
+				if v17 > 0 {
+					out.RawByte(',')
+				}
+				(v18).MarshalEasyJSON(out)
+			}
+			out.RawByte(']')
+		}
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v statusOut) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *statusOut) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(l, v)
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *anyJSON) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in anyJSON) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *Tag) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.String())
+			}
+		case "url":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.URL = string(in.String())
+			}
+		case "history":
+			if in.IsNull() {
+				in.Skip()
+				out.History = nil
+			} else {
+				in.Delim('[')
+				if out.History == nil {
+					if !in.IsDelim(']') {
+						out.History = make([]interface{}, 0, 4)
+					} else {
+						out.History = []interface{}{}
+					}
+				} else {
+					out.History = (out.History)[:0]
+				}
+				for !in.IsDelim(']') {
+					var v19 interface{}
+					if m, ok := v19.(easyjson.Unmarshaler); ok {
+						m.UnmarshalEasyJSON(in)
+					} else if m, ok := v19.(json.Unmarshaler); ok {
+						_ = m.UnmarshalJSON(in.Raw())
+					} else {
+						v19 = in.Interface()
+					}
+					out.History = append(out.History, v19)
+					in.WantComma()
+				}
+				in.Delim(']')
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out *jwriter.Writer, in Tag) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Name))
+	}
+	{
+		const prefix string = ",\"url\":"
+		out.RawString(prefix)
+		out.String(string(in.URL))
+	}
+	if len(in.History) != 0 {
+		const prefix string = ",\"history\":"
+		out.RawString(prefix)
+		{
+			out.RawByte('[')
+			for v20, v21 := range in.History {
+				if v20 > 0 {
+					out.RawByte(',')
+				}
+				if m, ok := v21.(easyjson.Marshaler); ok {
+					m.MarshalEasyJSON(out)
+				} else if m, ok := v21.(json.Marshaler); ok {
+					out.Raw(m.MarshalJSON())
+				} else {
+					out.Raw(json.Marshal(v21))
+				}
+			}
+			out.RawByte(']')
+		}
+	}
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in *jlexer.Lexer, out *Mention) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "id":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ID = string(in.String())
+			}
+		case "username":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Username = string(in.String())
+			}
+		case "url":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.URL = string(in.String())
+			}
+		case "acct":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Acct = string(in.String())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out *jwriter.Writer, in Mention) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"id\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.ID))
+	}
+	{
+		const prefix string = ",\"username\":"
+		out.RawString(prefix)
+		out.String(string(in.Username))
+	}
+	{
+		const prefix string = ",\"url\":"
+		out.RawString(prefix)
+		out.String(string(in.URL))
+	}
+	{
+		const prefix string = ",\"acct\":"
+		out.RawString(prefix)
+		out.String(string(in.Acct))
+	}
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in *jlexer.Lexer, out *PostedWith) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.String())
+			}
+		case "website":
+			if in.IsNull() {
+				in.Skip()
+				out.Website = nil
+			} else {
+				if out.Website == nil {
+					out.Website = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Website = string(in.String())
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in PostedWith) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Name))
+	}
+	{
+		const prefix string = ",\"website\":"
+		out.RawString(prefix)
+		if in.Website == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.Website))
+		}
+	}
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *encodedString) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in encodedString) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	out.RawByte('}')
+}
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *statusList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -147,21 +1146,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v4 *Status
+			var v22 *Status
 			if in.IsNull() {
 				in.Skip()
-				v4 = nil
+				v22 = nil
 			} else {
-				if v4 == nil {
-					v4 = new(Status)
+				if v22 == nil {
+					v22 = new(Status)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v4).UnmarshalEasyJSON(in)
+					(*v22).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v4)
+			*out = append(*out, v22)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -170,19 +1169,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(in *jlexer.Lexer, out *st
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in statusList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in statusList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v5, v6 := range in {
-			if v5 > 0 {
+		for v23, v24 := range in {
+			if v23 > 0 {
 				out.RawByte(',')
 			}
-			if v6 == nil {
+			if v24 == nil {
 				out.RawString("null")
 			} else {
-				(*v6).MarshalEasyJSON(out)
+				(*v24).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -191,14 +1190,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(out *jwriter.Writer, in s
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v statusList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi1(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *statusList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi1(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *Status) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *statusFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -312,21 +1311,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					out.MediaAttachments = (out.MediaAttachments)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v7 *MediaAttachment
+					var v25 *MediaAttachment
 					if in.IsNull() {
 						in.Skip()
-						v7 = nil
+						v25 = nil
 					} else {
-						if v7 == nil {
-							v7 = new(MediaAttachment)
+						if v25 == nil {
+							v25 = new(MediaAttachment)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v7).UnmarshalEasyJSON(in)
+							(*v25).UnmarshalEasyJSON(in)
 						}
 					}
-					out.MediaAttachments = append(out.MediaAttachments, v7)
+					out.MediaAttachments = append(out.MediaAttachments, v25)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -357,9 +1356,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					out.Mentions = (out.Mentions)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v8 Mention
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v8)
-					out.Mentions = append(out.Mentions, v8)
+					var v26 Mention
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in, &v26)
+					out.Mentions = append(out.Mentions, v26)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -380,9 +1379,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					out.Tags = (out.Tags)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v9 Tag
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in, &v9)
-					out.Tags = append(out.Tags, v9)
+					var v27 Tag
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in, &v27)
+					out.Tags = append(out.Tags, v27)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -403,13 +1402,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v10 CustomEmoji
+					var v28 CustomEmoji
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v10).UnmarshalEasyJSON(in)
+						(v28).UnmarshalEasyJSON(in)
 					}
-					out.Emojis = append(out.Emojis, v10)
+					out.Emojis = append(out.Emojis, v28)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -638,13 +1637,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 					out.Filtered = (out.Filtered)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v11 FilterResult
+					var v29 FilterResult
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v11).UnmarshalEasyJSON(in)
+						(v29).UnmarshalEasyJSON(in)
 					}
-					out.Filtered = append(out.Filtered, v11)
+					out.Filtered = append(out.Filtered, v29)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -659,7 +1658,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(in *jlexer.Lexer, out *St
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in Status) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in statusFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -732,14 +1731,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v12, v13 := range in.MediaAttachments {
-				if v12 > 0 {
+			for v30, v31 := range in.MediaAttachments {
+				if v30 > 0 {
 					out.RawByte(',')
 				}
-				if v13 == nil {
+				if v31 == nil {
 					out.RawString("null")
 				} else {
-					(*v13).MarshalEasyJSON(out)
+					(*v31).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -748,7 +1747,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 	if in.Application != nil {
 		const prefix string = ",\"application\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out, *in.Application)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out, *in.Application)
 	}
 	{
 		const prefix string = ",\"mentions\":"
@@ -757,11 +1756,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v14, v15 := range in.Mentions {
-				if v14 > 0 {
+			for v32, v33 := range in.Mentions {
+				if v32 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out, v15)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out, v33)
 			}
 			out.RawByte(']')
 		}
@@ -773,11 +1772,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v16, v17 := range in.Tags {
-				if v16 > 0 {
+			for v34, v35 := range in.Tags {
+				if v34 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out, v17)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out, v35)
 			}
 			out.RawByte(']')
 		}
@@ -789,11 +1788,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v18, v19 := range in.Emojis {
-				if v18 > 0 {
+			for v36, v37 := range in.Emojis {
+				if v36 > 0 {
 					out.RawByte(',')
 				}
-				(v19).MarshalEasyJSON(out)
+				(v37).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -929,11 +1928,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 		out.RawString(prefix)
 		{
 			out.RawByte('[')
-			for v20, v21 := range in.Filtered {
-				if v20 > 0 {
+			for v38, v39 := range in.Filtered {
+				if v38 > 0 {
 					out.RawByte(',')
 				}
-				(v21).MarshalEasyJSON(out)
+				(v39).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -942,254 +1941,15 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(out *jwriter.Writer, in S
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
-func (v Status) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi2(w, v)
+func (v statusFields) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *Status) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi2(l, v)
+func (v *statusFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi5(in *jlexer.Lexer, out *Tag) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "name":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Name = string(in.String())
-			}
-		case "url":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.URL = string(in.String())
-			}
-		case "history":
-			if in.IsNull() {
-				in.Skip()
-				out.History = nil
-			} else {
-				in.Delim('[')
-				if out.History == nil {
-					if !in.IsDelim(']') {
-						out.History = make([]interface{}, 0, 4)
-					} else {
-						out.History = []interface{}{}
-					}
-				} else {
-					out.History = (out.History)[:0]
-				}
-				for !in.IsDelim(']') {
-					var v22 interface{}
-					if m, ok := v22.(easyjson.Unmarshaler); ok {
-						m.UnmarshalEasyJSON(in)
-					} else if m, ok := v22.(json.Unmarshaler); ok {
-						_ = m.UnmarshalJSON(in.Raw())
-					} else {
-						v22 = in.Interface()
-					}
-					out.History = append(out.History, v22)
-					in.WantComma()
-				}
-				in.Delim(']')
-			}
-		default:
-			in.SkipRecursive()
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi5(out *jwriter.Writer, in Tag) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"name\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.Name))
-	}
-	{
-		const prefix string = ",\"url\":"
-		out.RawString(prefix)
-		out.String(string(in.URL))
-	}
-	if len(in.History) != 0 {
-		const prefix string = ",\"history\":"
-		out.RawString(prefix)
-		{
-			out.RawByte('[')
-			for v23, v24 := range in.History {
-				if v23 > 0 {
-					out.RawByte(',')
-				}
-				if m, ok := v24.(easyjson.Marshaler); ok {
-					m.MarshalEasyJSON(out)
-				} else if m, ok := v24.(json.Marshaler); ok {
-					out.Raw(m.MarshalJSON())
-				} else {
-					out.Raw(json.Marshal(v24))
-				}
-			}
-			out.RawByte(']')
-		}
-	}
-	out.RawByte('}')
-}
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi4(in *jlexer.Lexer, out *Mention) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "id":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.ID = string(in.String())
-			}
-		case "username":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Username = string(in.String())
-			}
-		case "url":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.URL = string(in.String())
-			}
-		case "acct":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Acct = string(in.String())
-			}
-		default:
-			in.SkipRecursive()
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi4(out *jwriter.Writer, in Mention) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"id\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.ID))
-	}
-	{
-		const prefix string = ",\"username\":"
-		out.RawString(prefix)
-		out.String(string(in.Username))
-	}
-	{
-		const prefix string = ",\"url\":"
-		out.RawString(prefix)
-		out.String(string(in.URL))
-	}
-	{
-		const prefix string = ",\"acct\":"
-		out.RawString(prefix)
-		out.String(string(in.Acct))
-	}
-	out.RawByte('}')
-}
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi3(in *jlexer.Lexer, out *PostedWith) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "name":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Name = string(in.String())
-			}
-		case "website":
-			if in.IsNull() {
-				in.Skip()
-				out.Website = nil
-			} else {
-				if out.Website == nil {
-					out.Website = new(string)
-				}
-				if in.IsNull() {
-					in.Skip()
-				} else {
-					*out.Website = string(in.String())
-				}
-			}
-		default:
-			in.SkipRecursive()
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi3(out *jwriter.Writer, in PostedWith) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"name\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.Name))
-	}
-	{
-		const prefix string = ",\"website\":"
-		out.RawString(prefix)
-		if in.Website == nil {
-			out.RawString("null")
-		} else {
-			out.String(string(*in.Website))
-		}
-	}
-	out.RawByte('}')
-}
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *ShallowQuote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *ShallowQuote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1233,7 +1993,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(in *jlexer.Lexer, out *Sh
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in ShallowQuote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in ShallowQuote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1256,14 +2016,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(out *jwriter.Writer, in S
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v ShallowQuote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi6(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *ShallowQuote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi6(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *relationshipList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *relationshipList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -1280,21 +2040,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *re
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v25 *Relationship
+			var v40 *Relationship
 			if in.IsNull() {
 				in.Skip()
-				v25 = nil
+				v40 = nil
 			} else {
-				if v25 == nil {
-					v25 = new(Relationship)
+				if v40 == nil {
+					v40 = new(Relationship)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v25).UnmarshalEasyJSON(in)
+					(*v40).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v25)
+			*out = append(*out, v40)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -1303,19 +2063,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(in *jlexer.Lexer, out *re
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in relationshipList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in relationshipList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v26, v27 := range in {
-			if v26 > 0 {
+		for v41, v42 := range in {
+			if v41 > 0 {
 				out.RawByte(',')
 			}
-			if v27 == nil {
+			if v42 == nil {
 				out.RawString("null")
 			} else {
-				(*v27).MarshalEasyJSON(out)
+				(*v42).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -1324,14 +2084,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(out *jwriter.Writer, in r
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v relationshipList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi7(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *relationshipList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi7(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Relationship) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *Relationship) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1385,13 +2145,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Re
 					out.Languages = (out.Languages)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v28 string
+					var v43 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v28 = string(in.String())
+						v43 = string(in.String())
 					}
-					out.Languages = append(out.Languages, v28)
+					out.Languages = append(out.Languages, v43)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1480,7 +2240,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(in *jlexer.Lexer, out *Re
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in Relationship) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in Relationship) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1511,11 +2271,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in R
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v29, v30 := range in.Languages {
-				if v29 > 0 {
+			for v44, v45 := range in.Languages {
+				if v44 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v30))
+				out.String(string(v45))
 			}
 			out.RawByte(']')
 		}
@@ -1584,14 +2344,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(out *jwriter.Writer, in R
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Relationship) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi8(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Relationship) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi8(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *Quote) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *Quote) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1635,7 +2395,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(in *jlexer.Lexer, out *Qu
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in Quote) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in Quote) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1658,14 +2418,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(out *jwriter.Writer, in Q
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Quote) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi9(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Quote) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi9(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *QuoteApproval) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *QuoteApproval) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1695,13 +2455,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Q
 					out.Automatic = (out.Automatic)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v31 string
+					var v46 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v31 = string(in.String())
+						v46 = string(in.String())
 					}
-					out.Automatic = append(out.Automatic, v31)
+					out.Automatic = append(out.Automatic, v46)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1722,13 +2482,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Q
 					out.Manual = (out.Manual)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v32 string
+					var v47 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v32 = string(in.String())
+						v47 = string(in.String())
 					}
-					out.Manual = append(out.Manual, v32)
+					out.Manual = append(out.Manual, v47)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1749,7 +2509,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(in *jlexer.Lexer, out *Q
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in QuoteApproval) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in QuoteApproval) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1760,11 +2520,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v33, v34 := range in.Automatic {
-				if v33 > 0 {
+			for v48, v49 := range in.Automatic {
+				if v48 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v34))
+				out.String(string(v49))
 			}
 			out.RawByte(']')
 		}
@@ -1776,11 +2536,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v35, v36 := range in.Manual {
-				if v35 > 0 {
+			for v50, v51 := range in.Manual {
+				if v50 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v36))
+				out.String(string(v51))
 			}
 			out.RawByte(']')
 		}
@@ -1795,14 +2555,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v QuoteApproval) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi10(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *QuoteApproval) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi10(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *PreviewCard) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PreviewCard) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1856,9 +2616,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *P
 					out.Authors = (out.Authors)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v37 PreviewCardAuthor
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in, &v37)
-					out.Authors = append(out.Authors, v37)
+					var v52 PreviewCardAuthor
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in, &v52)
+					out.Authors = append(out.Authors, v52)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -1983,7 +2743,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in PreviewCard) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PreviewCard) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2014,11 +2774,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v38, v39 := range in.Authors {
-				if v38 > 0 {
+			for v53, v54 := range in.Authors {
+				if v53 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out, v39)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out, v54)
 			}
 			out.RawByte(']')
 		}
@@ -2109,14 +2869,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v PreviewCard) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi11(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *PreviewCard) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi11(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *PreviewCardAuthor) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *PreviewCardAuthor) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2166,7 +2926,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi12(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in PreviewCardAuthor) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in PreviewCardAuthor) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2191,7 +2951,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi12(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *Poll) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *Poll) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2273,9 +3033,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 					out.Options = (out.Options)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v40 PollOption
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in, &v40)
-					out.Options = append(out.Options, v40)
+					var v55 PollOption
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, &v55)
+					out.Options = append(out.Options, v55)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2296,15 +3056,15 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v41 interface{}
-					if m, ok := v41.(easyjson.Unmarshaler); ok {
+					var v56 interface{}
+					if m, ok := v56.(easyjson.Unmarshaler); ok {
 						m.UnmarshalEasyJSON(in)
-					} else if m, ok := v41.(json.Unmarshaler); ok {
+					} else if m, ok := v56.(json.Unmarshaler); ok {
 						_ = m.UnmarshalJSON(in.Raw())
 					} else {
-						v41 = in.Interface()
+						v56 = in.Interface()
 					}
-					out.Emojis = append(out.Emojis, v41)
+					out.Emojis = append(out.Emojis, v56)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2346,13 +3106,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 						*out.OwnVotes = (*out.OwnVotes)[:0]
 					}
 					for !in.IsDelim(']') {
-						var v42 int
+						var v57 int
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							v42 = int(in.Int())
+							v57 = int(in.Int())
 						}
-						*out.OwnVotes = append(*out.OwnVotes, v42)
+						*out.OwnVotes = append(*out.OwnVotes, v57)
 						in.WantComma()
 					}
 					in.Delim(']')
@@ -2368,7 +3128,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in Poll) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in Poll) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2417,11 +3177,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v43, v44 := range in.Options {
-				if v43 > 0 {
+			for v58, v59 := range in.Options {
+				if v58 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out, v44)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, v59)
 			}
 			out.RawByte(']')
 		}
@@ -2433,16 +3193,16 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v45, v46 := range in.Emojis {
-				if v45 > 0 {
+			for v60, v61 := range in.Emojis {
+				if v60 > 0 {
 					out.RawByte(',')
 				}
-				if m, ok := v46.(easyjson.Marshaler); ok {
+				if m, ok := v61.(easyjson.Marshaler); ok {
 					m.MarshalEasyJSON(out)
-				} else if m, ok := v46.(json.Marshaler); ok {
+				} else if m, ok := v61.(json.Marshaler); ok {
 					out.Raw(m.MarshalJSON())
 				} else {
-					out.Raw(json.Marshal(v46))
+					out.Raw(json.Marshal(v61))
 				}
 			}
 			out.RawByte(']')
@@ -2460,11 +3220,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v47, v48 := range *in.OwnVotes {
-				if v47 > 0 {
+			for v62, v63 := range *in.OwnVotes {
+				if v62 > 0 {
 					out.RawByte(',')
 				}
-				out.Int(int(v48))
+				out.Int(int(v63))
 			}
 			out.RawByte(']')
 		}
@@ -2474,14 +3234,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Poll) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi13(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Poll) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi13(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *PollOption) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *PollOption) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2525,7 +3285,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi14(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in PollOption) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in PollOption) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2545,7 +3305,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi14(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *notificationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *notificationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -2562,21 +3322,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *n
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v49 *Notification
+			var v64 *Notification
 			if in.IsNull() {
 				in.Skip()
-				v49 = nil
+				v64 = nil
 			} else {
-				if v49 == nil {
-					v49 = new(Notification)
+				if v64 == nil {
+					v64 = new(Notification)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v49).UnmarshalEasyJSON(in)
+					(*v64).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v49)
+			*out = append(*out, v64)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -2585,19 +3345,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(in *jlexer.Lexer, out *n
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in notificationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in notificationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v50, v51 := range in {
-			if v50 > 0 {
+		for v65, v66 := range in {
+			if v65 > 0 {
 				out.RawByte(',')
 			}
-			if v51 == nil {
+			if v66 == nil {
 				out.RawString("null")
 			} else {
-				(*v51).MarshalEasyJSON(out)
+				(*v66).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -2606,14 +3366,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v notificationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi15(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *notificationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi15(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *Notification) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *Notification) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2687,7 +3447,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -2697,7 +3457,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -2707,7 +3467,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -2719,7 +3479,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in Notification) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in Notification) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2760,31 +3520,31 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Notification) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi16(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Notification) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi16(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *AccountWarning) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *AccountWarning) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2832,13 +3592,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *A
 					out.StatusIDs = (out.StatusIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v52 string
+					var v67 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v52 = string(in.String())
+						v67 = string(in.String())
 					}
-					out.StatusIDs = append(out.StatusIDs, v52)
+					out.StatusIDs = append(out.StatusIDs, v67)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -2865,7 +3625,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *A
 				if out.Appeal == nil {
 					out.Appeal = new(Appeal)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Appeal)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, out.Appeal)
 			}
 		case "created_at":
 			if in.IsNull() {
@@ -2883,7 +3643,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in AccountWarning) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in AccountWarning) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2909,11 +3669,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v53, v54 := range in.StatusIDs {
-				if v53 > 0 {
+			for v68, v69 := range in.StatusIDs {
+				if v68 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v54))
+				out.String(string(v69))
 			}
 			out.RawByte(']')
 		}
@@ -2933,7 +3693,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 		if in.Appeal == nil {
 			out.RawString("null")
 		} else {
-			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Appeal)
+			easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, *in.Appeal)
 		}
 	}
 	{
@@ -2943,7 +3703,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *Appeal) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *Appeal) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -2979,7 +3739,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in Appeal) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in Appeal) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -2995,7 +3755,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *Report) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *Report) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3075,13 +3835,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.StatusIDs = (out.StatusIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v55 string
+					var v70 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v55 = string(in.String())
+						v70 = string(in.String())
 					}
-					out.StatusIDs = append(out.StatusIDs, v55)
+					out.StatusIDs = append(out.StatusIDs, v70)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3102,13 +3862,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.RuleIDs = (out.RuleIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v56 string
+					var v71 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v56 = string(in.String())
+						v71 = string(in.String())
 					}
-					out.RuleIDs = append(out.RuleIDs, v56)
+					out.RuleIDs = append(out.RuleIDs, v71)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3129,13 +3889,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 					out.CollectionIDs = (out.CollectionIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v57 string
+					var v72 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v57 = string(in.String())
+						v72 = string(in.String())
 					}
-					out.CollectionIDs = append(out.CollectionIDs, v57)
+					out.CollectionIDs = append(out.CollectionIDs, v72)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3164,7 +3924,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in Report) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in Report) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3214,11 +3974,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v58, v59 := range in.StatusIDs {
-				if v58 > 0 {
+			for v73, v74 := range in.StatusIDs {
+				if v73 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v59))
+				out.String(string(v74))
 			}
 			out.RawByte(']')
 		}
@@ -3230,11 +3990,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v60, v61 := range in.RuleIDs {
-				if v60 > 0 {
+			for v75, v76 := range in.RuleIDs {
+				if v75 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v61))
+				out.String(string(v76))
 			}
 			out.RawByte(']')
 		}
@@ -3246,11 +4006,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v62, v63 := range in.CollectionIDs {
-				if v62 > 0 {
+			for v77, v78 := range in.CollectionIDs {
+				if v77 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v63))
+				out.String(string(v78))
 			}
 			out.RawByte(']')
 		}
@@ -3266,7 +4026,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *SeveranceEvent) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in *jlexer.Lexer, out *SeveranceEvent) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3332,7 +4092,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in SeveranceEvent) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out *jwriter.Writer, in SeveranceEvent) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3373,7 +4133,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *MediaAttachment) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *MediaAttachment) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3487,7 +4247,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in *jlexer.Lexer, out *M
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in MediaAttachment) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in MediaAttachment) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3556,14 +4316,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v MediaAttachment) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *MediaAttachment) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *GroupedNotifications) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *GroupedNotifications) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3593,21 +4353,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *G
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v64 *Account
+					var v79 *Account
 					if in.IsNull() {
 						in.Skip()
-						v64 = nil
+						v79 = nil
 					} else {
-						if v64 == nil {
-							v64 = new(Account)
+						if v79 == nil {
+							v79 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v64).UnmarshalEasyJSON(in)
+							(*v79).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v64)
+					out.Accounts = append(out.Accounts, v79)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3628,17 +4388,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *G
 					out.PartialAccounts = (out.PartialAccounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v65 *PartialAccount
+					var v80 *PartialAccount
 					if in.IsNull() {
 						in.Skip()
-						v65 = nil
+						v80 = nil
 					} else {
-						if v65 == nil {
-							v65 = new(PartialAccount)
+						if v80 == nil {
+							v80 = new(PartialAccount)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in, v65)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, v80)
 					}
-					out.PartialAccounts = append(out.PartialAccounts, v65)
+					out.PartialAccounts = append(out.PartialAccounts, v80)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3659,21 +4419,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *G
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v66 *Status
+					var v81 *Status
 					if in.IsNull() {
 						in.Skip()
-						v66 = nil
+						v81 = nil
 					} else {
-						if v66 == nil {
-							v66 = new(Status)
+						if v81 == nil {
+							v81 = new(Status)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v66).UnmarshalEasyJSON(in)
+							(*v81).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Statuses = append(out.Statuses, v66)
+					out.Statuses = append(out.Statuses, v81)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3694,17 +4454,17 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *G
 					out.NotificationGroups = (out.NotificationGroups)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v67 *NotificationGroup
+					var v82 *NotificationGroup
 					if in.IsNull() {
 						in.Skip()
-						v67 = nil
+						v82 = nil
 					} else {
-						if v67 == nil {
-							v67 = new(NotificationGroup)
+						if v82 == nil {
+							v82 = new(NotificationGroup)
 						}
-						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in, v67)
+						easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in, v82)
 					}
-					out.NotificationGroups = append(out.NotificationGroups, v67)
+					out.NotificationGroups = append(out.NotificationGroups, v82)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3719,7 +4479,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in *jlexer.Lexer, out *G
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in GroupedNotifications) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in GroupedNotifications) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -3730,14 +4490,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v68, v69 := range in.Accounts {
-				if v68 > 0 {
+			for v83, v84 := range in.Accounts {
+				if v83 > 0 {
 					out.RawByte(',')
 				}
-				if v69 == nil {
+				if v84 == nil {
 					out.RawString("null")
 				} else {
-					(*v69).MarshalEasyJSON(out)
+					(*v84).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3748,14 +4508,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 		out.RawString(prefix)
 		{
 			out.RawByte('[')
-			for v70, v71 := range in.PartialAccounts {
-				if v70 > 0 {
+			for v85, v86 := range in.PartialAccounts {
+				if v85 > 0 {
 					out.RawByte(',')
 				}
-				if v71 == nil {
+				if v86 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out, *v71)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, *v86)
 				}
 			}
 			out.RawByte(']')
@@ -3768,14 +4528,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v72, v73 := range in.Statuses {
-				if v72 > 0 {
+			for v87, v88 := range in.Statuses {
+				if v87 > 0 {
 					out.RawByte(',')
 				}
-				if v73 == nil {
+				if v88 == nil {
 					out.RawString("null")
 				} else {
-					(*v73).MarshalEasyJSON(out)
+					(*v88).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -3788,14 +4548,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v74, v75 := range in.NotificationGroups {
-				if v74 > 0 {
+			for v89, v90 := range in.NotificationGroups {
+				if v89 > 0 {
 					out.RawByte(',')
 				}
-				if v75 == nil {
+				if v90 == nil {
 					out.RawString("null")
 				} else {
-					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out, *v75)
+					easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out, *v90)
 				}
 			}
 			out.RawByte(']')
@@ -3806,14 +4566,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v GroupedNotifications) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *GroupedNotifications) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *NotificationGroup) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *NotificationGroup) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -3909,13 +4669,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *N
 					out.SampleAccountIDs = (out.SampleAccountIDs)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v76 string
+					var v91 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v76 = string(in.String())
+						v91 = string(in.String())
 					}
-					out.SampleAccountIDs = append(out.SampleAccountIDs, v76)
+					out.SampleAccountIDs = append(out.SampleAccountIDs, v91)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -3942,7 +4702,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *N
 				if out.Event == nil {
 					out.Event = new(SeveranceEvent)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi17(in, out.Event)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi20(in, out.Event)
 			}
 		case "report":
 			if in.IsNull() {
@@ -3952,7 +4712,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *N
 				if out.Report == nil {
 					out.Report = new(Report)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi18(in, out.Report)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi21(in, out.Report)
 			}
 		case "moderation_warning":
 			if in.IsNull() {
@@ -3962,7 +4722,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *N
 				if out.ModerationWarning == nil {
 					out.ModerationWarning = new(AccountWarning)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi19(in, out.ModerationWarning)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi22(in, out.ModerationWarning)
 			}
 		default:
 			in.SkipRecursive()
@@ -3974,7 +4734,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi24(in *jlexer.Lexer, out *N
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in NotificationGroup) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in NotificationGroup) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4020,11 +4780,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v77, v78 := range in.SampleAccountIDs {
-				if v77 > 0 {
+			for v92, v93 := range in.SampleAccountIDs {
+				if v92 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v78))
+				out.String(string(v93))
 			}
 			out.RawByte(']')
 		}
@@ -4037,21 +4797,21 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi24(out *jwriter.Writer, in 
 	if in.Event != nil {
 		const prefix string = ",\"event\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi17(out, *in.Event)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi20(out, *in.Event)
 	}
 	if in.Report != nil {
 		const prefix string = ",\"report\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi18(out, *in.Report)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi21(out, *in.Report)
 	}
 	if in.ModerationWarning != nil {
 		const prefix string = ",\"moderation_warning\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi19(out, *in.ModerationWarning)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi22(out, *in.ModerationWarning)
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *PartialAccount) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *PartialAccount) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4117,7 +4877,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi23(in *jlexer.Lexer, out *P
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in PartialAccount) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in PartialAccount) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4158,7 +4918,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi23(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *FilterResult) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *FilterResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4173,7 +4933,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *F
 		in.WantColon()
 		switch key {
 		case "filter":
-			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in, &out.Filter)
+			easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in, &out.Filter)
 		case "keyword_matches":
 			if in.IsNull() {
 				in.Skip()
@@ -4190,13 +4950,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *F
 					out.KeywordMatches = (out.KeywordMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v79 string
+					var v94 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v79 = string(in.String())
+						v94 = string(in.String())
 					}
-					out.KeywordMatches = append(out.KeywordMatches, v79)
+					out.KeywordMatches = append(out.KeywordMatches, v94)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4217,13 +4977,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *F
 					out.StatusMatches = (out.StatusMatches)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v80 string
+					var v95 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v80 = string(in.String())
+						v95 = string(in.String())
 					}
-					out.StatusMatches = append(out.StatusMatches, v80)
+					out.StatusMatches = append(out.StatusMatches, v95)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4238,14 +4998,14 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in FilterResult) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in FilterResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
 	{
 		const prefix string = ",\"filter\":"
 		out.RawString(prefix[1:])
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out, in.Filter)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out, in.Filter)
 	}
 	{
 		const prefix string = ",\"keyword_matches\":"
@@ -4254,11 +5014,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v81, v82 := range in.KeywordMatches {
-				if v81 > 0 {
+			for v96, v97 := range in.KeywordMatches {
+				if v96 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v82))
+				out.String(string(v97))
 			}
 			out.RawByte(']')
 		}
@@ -4270,11 +5030,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v83, v84 := range in.StatusMatches {
-				if v83 > 0 {
+			for v98, v99 := range in.StatusMatches {
+				if v98 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v84))
+				out.String(string(v99))
 			}
 			out.RawByte(']')
 		}
@@ -4284,14 +5044,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v FilterResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi25(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *FilterResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi25(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *Filter) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *Filter) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4333,13 +5093,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *F
 					out.Context = (out.Context)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v85 string
+					var v100 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v85 = string(in.String())
+						v100 = string(in.String())
 					}
-					out.Context = append(out.Context, v85)
+					out.Context = append(out.Context, v100)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4380,9 +5140,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *F
 					out.Keywords = (out.Keywords)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v86 FilterKeyword
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in, &v86)
-					out.Keywords = append(out.Keywords, v86)
+					var v101 FilterKeyword
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in, &v101)
+					out.Keywords = append(out.Keywords, v101)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4403,9 +5163,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *F
 					out.Statuses = (out.Statuses)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v87 FilterStatus
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in, &v87)
-					out.Statuses = append(out.Statuses, v87)
+					var v102 FilterStatus
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in, &v102)
+					out.Statuses = append(out.Statuses, v102)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4420,7 +5180,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi26(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in Filter) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in Filter) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4441,11 +5201,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v88, v89 := range in.Context {
-				if v88 > 0 {
+			for v103, v104 := range in.Context {
+				if v103 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v89))
+				out.String(string(v104))
 			}
 			out.RawByte(']')
 		}
@@ -4471,11 +5231,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v90, v91 := range in.Keywords {
-				if v90 > 0 {
+			for v105, v106 := range in.Keywords {
+				if v105 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out, v91)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out, v106)
 			}
 			out.RawByte(']')
 		}
@@ -4487,18 +5247,18 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi26(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v92, v93 := range in.Statuses {
-				if v92 > 0 {
+			for v107, v108 := range in.Statuses {
+				if v107 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out, v93)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out, v108)
 			}
 			out.RawByte(']')
 		}
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *FilterStatus) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *FilterStatus) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4534,7 +5294,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi28(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in FilterStatus) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in FilterStatus) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4550,7 +5310,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi28(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *FilterKeyword) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *FilterKeyword) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4592,7 +5352,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi27(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in FilterKeyword) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in FilterKeyword) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4613,7 +5373,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi27(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *CustomEmoji) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *CustomEmoji) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4675,7 +5435,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in CustomEmoji) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in CustomEmoji) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4713,14 +5473,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v CustomEmoji) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi29(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *CustomEmoji) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi29(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *conversationList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *conversationList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4737,21 +5497,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *c
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v94 *Conversation
+			var v109 *Conversation
 			if in.IsNull() {
 				in.Skip()
-				v94 = nil
+				v109 = nil
 			} else {
-				if v94 == nil {
-					v94 = new(Conversation)
+				if v109 == nil {
+					v109 = new(Conversation)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v94).UnmarshalEasyJSON(in)
+					(*v109).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v94)
+			*out = append(*out, v109)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4760,19 +5520,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(in *jlexer.Lexer, out *c
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in conversationList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in conversationList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v95, v96 := range in {
-			if v95 > 0 {
+		for v110, v111 := range in {
+			if v110 > 0 {
 				out.RawByte(',')
 			}
-			if v96 == nil {
+			if v111 == nil {
 				out.RawString("null")
 			} else {
-				(*v96).MarshalEasyJSON(out)
+				(*v111).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4781,14 +5541,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v conversationList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi30(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *conversationList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi30(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *Conversation) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *Conversation) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -4830,21 +5590,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *C
 					out.Accounts = (out.Accounts)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v97 *Account
+					var v112 *Account
 					if in.IsNull() {
 						in.Skip()
-						v97 = nil
+						v112 = nil
 					} else {
-						if v97 == nil {
-							v97 = new(Account)
+						if v112 == nil {
+							v112 = new(Account)
 						}
 						if in.IsNull() {
 							in.Skip()
 						} else {
-							(*v97).UnmarshalEasyJSON(in)
+							(*v112).UnmarshalEasyJSON(in)
 						}
 					}
-					out.Accounts = append(out.Accounts, v97)
+					out.Accounts = append(out.Accounts, v112)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -4873,7 +5633,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(in *jlexer.Lexer, out *C
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in Conversation) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in Conversation) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -4894,14 +5654,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v98, v99 := range in.Accounts {
-				if v98 > 0 {
+			for v113, v114 := range in.Accounts {
+				if v113 > 0 {
 					out.RawByte(',')
 				}
-				if v99 == nil {
+				if v114 == nil {
 					out.RawString("null")
 				} else {
-					(*v99).MarshalEasyJSON(out)
+					(*v114).MarshalEasyJSON(out)
 				}
 			}
 			out.RawByte(']')
@@ -4921,14 +5681,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Conversation) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi31(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Conversation) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi31(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *accountList) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *accountList) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		in.Skip()
@@ -4945,21 +5705,21 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *a
 			*out = (*out)[:0]
 		}
 		for !in.IsDelim(']') {
-			var v100 *Account
+			var v115 *Account
 			if in.IsNull() {
 				in.Skip()
-				v100 = nil
+				v115 = nil
 			} else {
-				if v100 == nil {
-					v100 = new(Account)
+				if v115 == nil {
+					v115 = new(Account)
 				}
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					(*v100).UnmarshalEasyJSON(in)
+					(*v115).UnmarshalEasyJSON(in)
 				}
 			}
-			*out = append(*out, v100)
+			*out = append(*out, v115)
 			in.WantComma()
 		}
 		in.Delim(']')
@@ -4968,19 +5728,19 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in accountList) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in accountList) {
 	if in == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
 		out.RawString("null")
 	} else {
 		out.RawByte('[')
-		for v101, v102 := range in {
-			if v101 > 0 {
+		for v116, v117 := range in {
+			if v116 > 0 {
 				out.RawByte(',')
 			}
-			if v102 == nil {
+			if v117 == nil {
 				out.RawString("null")
 			} else {
-				(*v102).MarshalEasyJSON(out)
+				(*v117).MarshalEasyJSON(out)
 			}
 		}
 		out.RawByte(']')
@@ -4989,14 +5749,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountList) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi32(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountList) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi32(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *accountFields) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *accountFields) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5218,13 +5978,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 					out.Emojis = (out.Emojis)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v103 CustomEmoji
+					var v118 CustomEmoji
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v103).UnmarshalEasyJSON(in)
+						(v118).UnmarshalEasyJSON(in)
 					}
-					out.Emojis = append(out.Emojis, v103)
+					out.Emojis = append(out.Emojis, v118)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5245,9 +6005,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 					out.Roles = (out.Roles)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v104 AccountRole
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in, &v104)
-					out.Roles = append(out.Roles, v104)
+					var v119 AccountRole
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, &v119)
+					out.Roles = append(out.Roles, v119)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5268,9 +6028,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v105 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, &v105)
-					out.Fields = append(out.Fields, v105)
+					var v120 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v120)
+					out.Fields = append(out.Fields, v120)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5315,7 +6075,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 				if out.Source == nil {
 					out.Source = new(Source)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in, out.Source)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in, out.Source)
 			}
 		case "role":
 			if in.IsNull() {
@@ -5325,7 +6085,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 				if out.Role == nil {
 					out.Role = new(Role)
 				}
-				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in, out.Role)
+				easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in, out.Role)
 			}
 		case "mute_expires_at":
 			if in.IsNull() {
@@ -5351,7 +6111,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(in *jlexer.Lexer, out *a
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in accountFields) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in accountFields) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5514,11 +6274,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v106, v107 := range in.Emojis {
-				if v106 > 0 {
+			for v121, v122 := range in.Emojis {
+				if v121 > 0 {
 					out.RawByte(',')
 				}
-				(v107).MarshalEasyJSON(out)
+				(v122).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -5530,11 +6290,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v108, v109 := range in.Roles {
-				if v108 > 0 {
+			for v123, v124 := range in.Roles {
+				if v123 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out, v109)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, v124)
 			}
 			out.RawByte(']')
 		}
@@ -5546,11 +6306,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v110, v111 := range in.Fields {
-				if v110 > 0 {
+			for v125, v126 := range in.Fields {
+				if v125 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, v111)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v126)
 			}
 			out.RawByte(']')
 		}
@@ -5578,12 +6338,12 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 	if in.Source != nil {
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out, *in.Source)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out, *in.Source)
 	}
 	if in.Role != nil {
 		const prefix string = ",\"role\":"
 		out.RawString(prefix)
-		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out, *in.Role)
+		easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out, *in.Role)
 	}
 	if in.MuteExpiresAt != nil {
 		const prefix string = ",\"mute_expires_at\":"
@@ -5595,14 +6355,14 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v accountFields) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi33(w, v)
+	easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *accountFields) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi33(l, v)
+	easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(l, v)
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *Role) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi40(in *jlexer.Lexer, out *Role) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5656,7 +6416,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *R
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in Role) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi40(out *jwriter.Writer, in Role) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5687,7 +6447,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *Source) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi39(in *jlexer.Lexer, out *Source) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5741,9 +6501,9 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *S
 					out.Fields = (out.Fields)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v112 Field
-					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in, &v112)
-					out.Fields = append(out.Fields, v112)
+					var v127 Field
+					easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in, &v127)
+					out.Fields = append(out.Fields, v127)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5788,13 +6548,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *S
 					out.AttributionDomains = (out.AttributionDomains)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v113 string
+					var v128 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v113 = string(in.String())
+						v128 = string(in.String())
 					}
-					out.AttributionDomains = append(out.AttributionDomains, v113)
+					out.AttributionDomains = append(out.AttributionDomains, v128)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5815,13 +6575,13 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *S
 					out.ChosenLanguages = (out.ChosenLanguages)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v114 string
+					var v129 string
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						v114 = string(in.String())
+						v129 = string(in.String())
 					}
-					out.ChosenLanguages = append(out.ChosenLanguages, v114)
+					out.ChosenLanguages = append(out.ChosenLanguages, v129)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -5842,7 +6602,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi36(in *jlexer.Lexer, out *S
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in Source) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi39(out *jwriter.Writer, in Source) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -5873,11 +6633,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v115, v116 := range in.Fields {
-				if v115 > 0 {
+			for v130, v131 := range in.Fields {
+				if v130 > 0 {
 					out.RawByte(',')
 				}
-				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out, v116)
+				easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out, v131)
 			}
 			out.RawByte(']')
 		}
@@ -5909,11 +6669,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v117, v118 := range in.AttributionDomains {
-				if v117 > 0 {
+			for v132, v133 := range in.AttributionDomains {
+				if v132 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v118))
+				out.String(string(v133))
 			}
 			out.RawByte(']')
 		}
@@ -5925,11 +6685,11 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 			out.RawString("null")
 		} else {
 			out.RawByte('[')
-			for v119, v120 := range in.ChosenLanguages {
-				if v119 > 0 {
+			for v134, v135 := range in.ChosenLanguages {
+				if v134 > 0 {
 					out.RawByte(',')
 				}
-				out.String(string(v120))
+				out.String(string(v135))
 			}
 			out.RawByte(']')
 		}
@@ -5941,7 +6701,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi36(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *Field) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi38(in *jlexer.Lexer, out *Field) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -5991,7 +6751,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi35(in *jlexer.Lexer, out *F
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in Field) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi38(out *jwriter.Writer, in Field) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -6016,7 +6776,7 @@ func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi35(out *jwriter.Writer, in 
 	}
 	out.RawByte('}')
 }
-func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *AccountRole) {
+func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi37(in *jlexer.Lexer, out *AccountRole) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -6058,7 +6818,7 @@ func easyjsonF0ae8156DecodeGithubComHerdSocialHerdApi34(in *jlexer.Lexer, out *A
 		in.Consumed()
 	}
 }
-func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi34(out *jwriter.Writer, in AccountRole) {
+func easyjsonF0ae8156EncodeGithubComHerdSocialHerdApi37(out *jwriter.Writer, in AccountRole) {
 	out.RawByte('{')
 	first := true
 	_ = first

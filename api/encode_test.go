@@ -11,15 +11,19 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/herd-social/herd/status"
 )
 
 // encodedTypes are samples of every type encode.go generates an encoder for, by the
 // name it has there (an alias's target, or the list's own name). accountFields is
-// tested as Account, whose own encoder (encode_account.go) is the one that uses it.
+// tested as Account, whose own encoder (encode_account.go) is the one that uses it,
+// and statusFields as Status, whose own encoder (encode_status.go) falls back to it.
 var encodedTypes = map[string]any{
-	"Status": Status{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
+	"statusFields": Status{}, "statusOut": statusOut{}, "accountFields": Account{}, "Relationship": Relationship{}, "Notification": Notification{},
 	"GroupedNotifications": GroupedNotifications{}, "Conversation": Conversation{}, "MediaAttachment": MediaAttachment{},
 	"Poll": Poll{}, "PreviewCard": PreviewCard{}, "CustomEmoji": CustomEmoji{}, "FilterResult": FilterResult{},
 	"Quote": Quote{}, "ShallowQuote": ShallowQuote{}, "QuoteApproval": QuoteApproval{},
@@ -307,5 +311,62 @@ func TestMemoizedAccountEncodesAsFresh(t *testing.T) {
 		if slot == nil {
 			t.Errorf("escapeHTML %v: the memo holds nothing after encoding", escapeHTML)
 		}
+	}
+}
+
+// TestStatusMemoEncoding: a status encoded from its memo (encode_status.go) has the
+// bytes encoding/json gives it, whether the memo is its own, made from other
+// values (an entity changed after rendering, or a memo of another record), or
+// nested in a boost; random statuses, so that a field added to Status and not to
+// statusTail fails here.
+func TestStatusMemoEncoding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := func() Status {
+		var v Status
+		fill(t, rng, reflect.ValueOf(&v).Elem(), 0)
+		return v
+	}
+	memoOf := func(v *Status) *statusMemo {
+		return &statusMemo{head: statusHead{ID: v.ID, URI: v.URI, URL: v.URL, CreatedAt: v.CreatedAt, EditedAt: v.EditedAt},
+			body: statusBody{Content: v.Content, Visibility: v.Visibility, Sensitive: v.Sensitive, SpoilerText: v.SpoilerText}}
+	}
+	for range 300 {
+		v, other := random(), random()
+		own := memoOf(&v)
+		v.memo = own
+		if own.strings(&v) == nil {
+			t.Fatal("a status's own memo does not hold it")
+		}
+		compareEncodings(t, v)
+		compareEncodings(t, &v)
+		compareEncodings(t, []*Status{&v, {ID: "9", Reblog: &v}, nil})
+		compareEncodings(t, &v) // its segments made already
+		stale := v
+		stale.memo = memoOf(&other)
+		compareEncodings(t, stale)
+	}
+}
+
+// TestStatusMemoKept: rendering a copy of the same record (as the record cache hands
+// out) finds the memo made the first time; a changed record, or another author name,
+// makes a new one.
+func TestStatusMemoKept(t *testing.T) {
+	s := &Server{memos: newStatusMemos()}
+	s.d.Instance.Scheme, s.d.Instance.Domain = "https", "example.com"
+	acc := &Account{ID: "1", Username: "alice", Acct: "alice"}
+	st := &status.Status{ID: 7, AccountID: 1, Local: true, Content: "<p>hi</p>", Visibility: "public", CreatedAt: time.Now()}
+	first := s.status(st, acc, status.Counts{}, nil)
+	cp := *st
+	if again := s.status(&cp, acc, status.Counts{}, nil); again.memo != first.memo {
+		t.Error("a copy of the record made a new memo")
+	}
+	edited := *st
+	edited.Content, edited.EditedAt = "<p>hello</p>", time.Now()
+	if r := s.status(&edited, acc, status.Counts{}, nil); r.memo == first.memo || r.Content != edited.Content || r.EditedAt == nil {
+		t.Errorf("an edited record rendered from the old memo: %q, edited at %v", r.Content, r.EditedAt)
+	}
+	other := &Account{ID: "1", Username: "alice2", Acct: "alice2"}
+	if r := s.status(st, other, status.Counts{}, nil); r.URI != "https://example.com/users/alice2/statuses/7" {
+		t.Errorf("another author name rendered from the old memo: %s", r.URI)
 	}
 }

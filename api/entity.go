@@ -121,6 +121,7 @@ type Status struct {
 	Bookmarked         *bool              `json:"bookmarked,omitempty"`
 	Pinned             *bool              `json:"pinned,omitempty"`
 	Filtered           []FilterResult     `json:"filtered,omitempty"`
+	memo               *statusMemo        // its leading fields rendered and encoded once (encode_status.go)
 }
 
 // Quote is Status.quote on a status rendered on its own: the quoted status itself

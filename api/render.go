@@ -189,21 +189,13 @@ func (s *Server) renderShown(ctx context.Context, viewer shard.ID, shown []*stat
 }
 
 func (s *Server) status(st *status.Status, acc *Account, c status.Counts, accs map[shard.ID]*Account) *Status {
-	r := &Status{ID: st.ID.String(), URI: st.URI, CreatedAt: datetime(st.CreatedAt), Account: acc,
-		Content: st.Content, Visibility: string(st.Visibility), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+	m := s.statusMemo(st, acc)
+	h, b := &m.head, &m.body
+	r := &Status{ID: h.ID, URI: h.URI, URL: h.URL, CreatedAt: h.CreatedAt, EditedAt: h.EditedAt, Account: acc,
+		Content: b.Content, Visibility: b.Visibility, Sensitive: b.Sensitive, SpoilerText: b.SpoilerText,
 		MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []CustomEmoji{},
 		ReblogsCount: c.Reblogs, FavouritesCount: c.Favourites, RepliesCount: c.Replies, QuotesCount: c.Quotes,
-		Quote: shallowQuote(st)}
-	if st.Local {
-		r.URI = s.statusURI(acc.Username, st.ID)
-		r.URL = ptr(s.profileURL(acc.Username) + "/" + st.ID.String())
-	} else {
-		u, uri := remoteLinks(st.URL, st.URI, s.baseURL()+"/@"+acc.Acct+"/"+st.ID.String())
-		r.URL, r.URI = ptr(u), uri
-	}
-	if !st.EditedAt.IsZero() {
-		r.EditedAt = ptr(datetime(st.EditedAt))
-	}
+		Quote: shallowQuote(st), memo: m}
 	if st.Local && st.AppName != "" {
 		r.Application = &PostedWith{Name: st.AppName}
 		if st.AppWebsite != "" {
