@@ -22,6 +22,8 @@ var (
 	ErrNotFound = errors.New("emoji: not found")
 	// ErrInvalid is returned for a shortcode Mastodon would not take.
 	ErrInvalid = errors.New("emoji: invalid")
+	// ErrExists is returned by Create for a shortcode its domain has already.
+	ErrExists = errors.New("emoji: shortcode taken")
 )
 
 // Emoji is one custom emoji of a domain ("" for this server's).
@@ -137,6 +139,26 @@ func (s *Service) Put(ctx context.Context, e *Emoji) error {
 	}
 	if err := s.st.Put(ctx, tEmoji, key(e.Domain), []byte(e.Shortcode), b, 0); err != nil {
 		return fmt.Errorf("save emoji %s: %w", e.Shortcode, err)
+	}
+	return nil
+}
+
+// Create records a new emoji; one of its domain and shortcode already there is left
+// as it is (ErrExists), whoever of two creating it at once is first.
+func (s *Service) Create(ctx context.Context, e *Emoji) error {
+	if !ValidShortcode(e.Shortcode) {
+		return fmt.Errorf("%w: shortcode %q", ErrInvalid, e.Shortcode)
+	}
+	b, err := store.Marshal(e)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.st.PutIfAbsent(ctx, tEmoji, key(e.Domain), []byte(e.Shortcode), b, 0)
+	if err != nil {
+		return fmt.Errorf("create emoji %s: %w", e.Shortcode, err)
+	}
+	if !ok {
+		return fmt.Errorf("emoji %s@%s: %w", e.Shortcode, e.Domain, ErrExists)
 	}
 	return nil
 }

@@ -145,10 +145,15 @@ func (s *Service) DeleteFile(ctx context.Context, key string) error {
 const maxEmojiBytes = 256 << 10
 
 // StoreEmoji stores the picture of a local custom emoji, re-encoded without metadata
-// (an animated GIF stays animated), and returns its key and content type.
+// (an animated GIF stays animated), and returns its key and content type. As
+// Mastodon's CustomEmoji, it takes a PNG, GIF or WebP of less than 256 KB.
 func (s *Service) StoreEmoji(ctx context.Context, shortcode string, data []byte) (string, string, error) {
-	if len(data) > maxEmojiBytes {
+	if len(data) >= maxEmojiBytes {
 		return "", "", invalid("Image file size must be less than %d KB", maxEmojiBytes>>10)
+	}
+	switch f, err := mediaproc.Sniff(data); {
+	case err != nil, f != mediaproc.FormatPNG && f != mediaproc.FormatGIF && f != mediaproc.FormatWebP:
+		return "", "", invalid("Image content type is invalid")
 	}
 	res, err := s.proc.Process(data, nil)
 	if err != nil {
@@ -160,4 +165,23 @@ func (s *Service) StoreEmoji(ctx context.Context, shortcode string, data []byte)
 		return "", "", fmt.Errorf("store %s: %w", key, err)
 	}
 	return key, f.ContentType, nil
+}
+
+// FetchEmoji fetches the picture of a remote custom emoji and stores it as StoreEmoji
+// does, for a local copy of it; a picture of a server whose media are rejected is not
+// fetched (ErrRejected).
+func (s *Service) FetchEmoji(ctx context.Context, shortcode, u string) (string, string, error) {
+	if s.opts.HTTP == nil {
+		return "", "", ErrRejected
+	}
+	if rejected, err := s.rejected(ctx, u); err != nil {
+		return "", "", err
+	} else if rejected {
+		return "", "", ErrRejected
+	}
+	data, err := s.download(ctx, u)
+	if err != nil {
+		return "", "", err
+	}
+	return s.StoreEmoji(ctx, shortcode, data)
 }
