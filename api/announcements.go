@@ -53,9 +53,11 @@ type reactionEvent struct {
 }
 
 // routeAnnouncements registers the announcements users read, dismiss and react to.
-// Admins manage them with herd admin announcement (Mastodon has no API for it).
+// Admins manage them with herd admin announcement or the admin API
+// (admin_announcements.go; Mastodon has no API for it).
 func (s *Server) routeAnnouncements() {
 	s.handle("GET", "/api/v1/announcements", user("read"), s.announcements)
+	s.routeAdminAnnouncements()
 	s.handle("POST", "/api/v1/announcements/{id}/dismiss", user("write:accounts"), func(r *req) error {
 		return s.announcementDo(r, s.d.Announcements.Dismiss)
 	})

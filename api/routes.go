@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/instance", public, s.instanceV1)
 	s.handle("GET", "/api/v2/instance", public, s.instanceV2)
 	s.handle("GET", "/api/v1/custom_emojis", public, s.customEmojis)
+	s.routeAdminCustomEmojis()
 	s.handle("GET", "/api/v1/instance/peers", public, s.instancePeers)
 	s.handle("GET", "/api/v1/instance/activity", public, s.instanceActivity)
 	s.handle("GET", "/api/v1/instance/extended_description", public, s.extendedDescription)

@@ -182,7 +182,7 @@ var tokenCmd = &adminCmd{
 
 var emojiCmd = &adminCmd{
 	usage: `Usage:
-  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
+  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF or WebP under 256 KB)
   herd admin emoji list                               the custom emoji
   herd admin emoji disable|enable|remove SHORTCODE
 `,

@@ -28,7 +28,7 @@ Usage:
   herd admin restore --from DIR      put a backup in the data directory (stop the node, move the old data away)
   herd admin copy --to CLUSTER.toml  copy a stopped single-shape instance into the cluster's engines and verify it; run again to resume
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
-  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF… up to 256 KB)
+  herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF or WebP under 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
   herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago (default 7)
   herd admin media usage             the files and bytes of the media store: uploads, cached remote media, avatars, emoji
