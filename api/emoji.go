@@ -31,7 +31,8 @@ func (s *Server) customEmoji(e *emoji.Emoji) CustomEmoji {
 	return out
 }
 
-// customEmojis answers GET /api/v1/custom_emojis: the local emoji that are enabled.
+// customEmojis answers GET /api/v1/custom_emojis: the local emoji that are enabled and
+// visible in the picker, as Mastodon's CustomEmoji.listed.
 func (s *Server) customEmojis(r *req) error {
 	list, err := s.d.Emoji.List(r.context(), "")
 	if err != nil {
@@ -39,7 +40,7 @@ func (s *Server) customEmojis(r *req) error {
 	}
 	out := []CustomEmoji{}
 	for _, e := range list {
-		if !e.Disabled {
+		if !e.Disabled && !e.Hidden {
 			out = append(out, s.customEmoji(e))
 		}
 	}
