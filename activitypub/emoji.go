@@ -3,6 +3,7 @@ package activitypub
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 
 // Emojis is the part of the emoji service that federation reads and writes.
 type Emojis interface {
-	Put(ctx context.Context, e *emoji.Emoji) error
+	Record(ctx context.Context, domain string, es []*emoji.Emoji) error
 	Lookup(ctx context.Context, domain string, shortcodes []string) ([]*emoji.Emoji, error)
 }
 
@@ -46,7 +47,8 @@ func (s *Sender) emojiTags(ctx context.Context, texts ...string) ([]EmojiTag, er
 }
 
 // recordEmoji keeps the custom emoji that a remote document's tags name, as emoji of
-// its domain, so that its texts show them; a tag without a usable picture is skipped.
+// its domain, so that its texts show them (what moderators set of them here stays); a
+// tag without a usable picture is skipped.
 func (s *Resolver) recordEmoji(ctx context.Context, domain string, tags any) error {
 	if s.emojis == nil || domain == "" {
 		return nil
@@ -54,6 +56,7 @@ func (s *Resolver) recordEmoji(ctx context.Context, domain string, tags any) err
 	if rejected, err := s.mediaRejected(ctx, domain); err != nil || rejected {
 		return err
 	}
+	var seen []*emoji.Emoji
 	for _, t := range asList(tags) {
 		m, _ := t.(map[string]any)
 		if str2(m, "type") != "Emoji" {
@@ -63,12 +66,14 @@ func (s *Resolver) recordEmoji(ctx context.Context, domain string, tags any) err
 		e := &emoji.Emoji{Shortcode: strings.Trim(str2(m, "name"), ":"), Domain: domain,
 			URL: s.remoteURL(linkOf(icon)), MediaType: str2(icon, "mediaType"), URI: str2(m, "id"),
 			UpdatedAt: time.Now().UTC()}
-		if !emoji.ValidShortcode(e.Shortcode) || e.URL == "" {
+		if !emoji.ValidShortcode(e.Shortcode) || e.URL == "" ||
+			slices.ContainsFunc(seen, func(o *emoji.Emoji) bool { return o.Shortcode == e.Shortcode }) {
 			continue
 		}
-		if err := s.emojis.Put(ctx, e); err != nil {
-			return fmt.Errorf("activitypub: record emoji %s of %s: %w", e.Shortcode, domain, err)
-		}
+		seen = append(seen, e)
+	}
+	if err := s.emojis.Record(ctx, domain, seen); err != nil {
+		return fmt.Errorf("activitypub: record the emoji of %s: %w", domain, err)
 	}
 	return nil
 }

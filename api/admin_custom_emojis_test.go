@@ -151,7 +151,8 @@ func TestAdminCustomEmojiUpload(t *testing.T) {
 
 // TestAdminRemoteCustomEmoji: the emoji of other servers are listed with the local
 // ones, filtered by local, remote and by_domain; they may be disabled but not deleted,
-// and copied here, their picture fetched from their server.
+// also as their server names them again, and copied here, their picture fetched from
+// their server.
 func TestAdminRemoteCustomEmoji(t *testing.T) {
 	beta := testrig.New(t, testrig.Host(t, "beta"))
 	_, betaMod := beta.RegisterModerator("betamod")
@@ -195,6 +196,14 @@ func TestAdminRemoteCustomEmoji(t *testing.T) {
 	alpha.Must(alpha.Do("DELETE", path, modTok, nil), 403)
 	if got := testrig.Decode[adminEmojiView](t, alpha.Must(alpha.Do("PATCH", path, modTok, url.Values{"disabled": {"true"}}), 200)); !got.Disabled {
 		t.Fatalf("disabled %+v", got)
+	}
+	// seen again in a post of bob's, it stays disabled
+	post := bob.PostStatus("hello :blobcat:")
+	if got := alice.Search(post.URI, "resolve", "true").Statuses; len(got) != 1 {
+		t.Fatalf("resolving bob's post: %+v", got)
+	}
+	if got := testrig.Decode[adminEmojiView](t, alpha.Must(alpha.Do("GET", path, modTok, nil), 200)); !got.Disabled {
+		t.Fatalf("seen again: %+v", got)
 	}
 	copied := testrig.Decode[adminEmojiView](t, alpha.Must(alpha.Do("POST", path+"/copy", modTok, nil), 200))
 	if copied.ID != "blobcat" || copied.Domain != nil || copied.URL == remote.URL {

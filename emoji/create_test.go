@@ -30,3 +30,35 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("blob: %+v, %v", e, err)
 	}
 }
+
+// TestRecord: another server's emoji are recorded as its documents name them, again
+// and again, while what moderators set here (disabled, hidden, category) stays.
+func TestRecord(t *testing.T) {
+	ctx := context.Background()
+	s := emoji.New(testrig.NewEngines(t).OpenStore(emoji.Schema()...))
+	const d = "remote.example"
+	if err := s.Record(ctx, d, []*emoji.Emoji{{Shortcode: "blob", Domain: d, URL: "https://remote.example/1.png"},
+		{Shortcode: "cat", Domain: d, URL: "https://remote.example/cat.png"}}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Get(ctx, d, "blob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Disabled, e.Hidden, e.Category = true, true, "theirs"
+	if err := s.Put(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Record(ctx, d, []*emoji.Emoji{{Shortcode: "blob", Domain: d, URL: "https://remote.example/2.png"}}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := s.Get(ctx, d, "blob"); err != nil || e.URL != "https://remote.example/2.png" || !e.Disabled || !e.Hidden || e.Category != "theirs" {
+		t.Fatalf("blob seen again: %+v, %v", e, err)
+	}
+	if e, err := s.Get(ctx, d, "cat"); err != nil || e.Disabled || e.URL != "https://remote.example/cat.png" {
+		t.Fatalf("cat: %+v, %v", e, err)
+	}
+	if err := s.Record(ctx, d, []*emoji.Emoji{{Shortcode: "blob", Domain: "other.example"}}); !errors.Is(err, emoji.ErrInvalid) {
+		t.Fatalf("another domain's emoji: %v", err)
+	}
+}

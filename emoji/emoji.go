@@ -163,6 +163,45 @@ func (s *Service) Create(ctx context.Context, e *Emoji) error {
 	return nil
 }
 
+// Record records the emoji of another server's domain as its documents name them,
+// replacing what was known of them but for what moderators set here (disabled, hidden
+// from the picker, category), which stays: one multi-get and one batch.
+func (s *Service) Record(ctx context.Context, domain string, es []*Emoji) error {
+	if len(es) == 0 {
+		return nil
+	}
+	keys := make([]store.Key, len(es))
+	for i, e := range es {
+		if !ValidShortcode(e.Shortcode) || e.Domain != domain {
+			return fmt.Errorf("%w: emoji %s of %q recorded as %q's", ErrInvalid, e.Shortcode, e.Domain, domain)
+		}
+		keys[i] = store.Key{PK: key(domain), CK: []byte(e.Shortcode)}
+	}
+	known, err := s.st.MultiGet(ctx, tEmoji, keys)
+	if err != nil {
+		return fmt.Errorf("look up emoji of %s: %w", domain, err)
+	}
+	muts := make([]store.Mutation, len(es))
+	for i, e := range es {
+		if known[i] != nil {
+			var old Emoji
+			if err := store.Unmarshal(known[i], &old); err != nil {
+				return err
+			}
+			e.Disabled, e.Hidden, e.Category = old.Disabled, old.Hidden, old.Category
+		}
+		b, err := store.Marshal(e)
+		if err != nil {
+			return err
+		}
+		muts[i] = store.Mutation{Kind: store.Put, Table: tEmoji, PK: keys[i].PK, CK: keys[i].CK, Value: b}
+	}
+	if err := s.st.Batch(ctx, muts); err != nil {
+		return fmt.Errorf("record emoji of %s: %w", domain, err)
+	}
+	return nil
+}
+
 // Get returns one emoji.
 func (s *Service) Get(ctx context.Context, domain, shortcode string) (*Emoji, error) {
 	b, err := s.st.Get(ctx, tEmoji, key(domain), []byte(shortcode))
