@@ -2,7 +2,6 @@ package api
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/herd-social/herd/emoji"
-	"github.com/herd-social/herd/media"
 )
 
 // AdminCustomEmoji is a custom emoji as moderators manage it (a Herd extension;
@@ -50,16 +48,9 @@ func (s *Server) routeAdminCustomEmojis() {
 	s.handle("POST", "/api/v1/admin/custom_emojis/{id}/copy", write, s.adminCopyEmoji)
 }
 
-func emojiID(e *emoji.Emoji) string {
-	if e.Domain == "" {
-		return e.Shortcode
-	}
-	return e.Shortcode + "@" + e.Domain
-}
-
 func (s *Server) adminCustomEmoji(e *emoji.Emoji) AdminCustomEmoji {
 	pub := s.customEmoji(e)
-	out := AdminCustomEmoji{ID: emojiID(e), Shortcode: e.Shortcode, URL: pub.URL, StaticURL: pub.StaticURL,
+	out := AdminCustomEmoji{ID: e.ID(), Shortcode: e.Shortcode, URL: pub.URL, StaticURL: pub.StaticURL,
 		VisibleInPicker: !e.Hidden, Category: pub.Category, Disabled: e.Disabled, UpdatedAt: datetime(e.UpdatedAt)}
 	if e.Domain != "" {
 		out.Domain = ptr(e.Domain)
@@ -76,11 +67,7 @@ func (s *Server) adminEmojiOf(r *req) (*emoji.Emoji, error) {
 	if !emoji.ValidShortcode(code) {
 		return nil, errNotFound
 	}
-	e, err := s.d.Emoji.Get(r.context(), strings.ToLower(domain), code)
-	if errors.Is(err, emoji.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return e, err
+	return s.d.Emoji.Get(r.context(), strings.ToLower(domain), code)
 }
 
 // adminCustomEmojis lists the custom emoji by domain (local first) and shortcode, as
@@ -149,160 +136,63 @@ func filteredOffsetLink(r *req, offset, limit int, more bool) {
 	}
 }
 
+// emojiAdmin carries out the moderators' changes of custom emoji.
+func (s *Server) emojiAdmin() emoji.Admin {
+	return emoji.Admin{Emoji: s.d.Emoji, Pictures: s.d.Media, Audit: s.d.Reports, Now: s.d.Now}
+}
+
 // adminCreateEmoji adds a local emoji from a multipart form (shortcode, image,
-// category), with Mastodon's rules and messages: a shortcode of at least two letters,
-// digits or _, not taken; a PNG, GIF or WebP of less than 256 KB. A refused one
-// changes nothing.
+// category), with Mastodon's rules and messages (emoji.Admin.Upload).
 func (s *Server) adminCreateEmoji(r *req) error {
-	code := strings.TrimSpace(r.p.str("shortcode"))
 	data, err := s.uploadedFile(r, "image")
 	if err != nil {
 		return err
 	}
-	var refused []string // in the order Mastodon's validations run
-	if len(data) == 0 {
-		refused = append(refused, "Image can't be blank")
-	}
-	if !emoji.ValidShortcode(code) {
-		refused = append(refused, "Shortcode is invalid")
-	}
-	if len(code) < 2 {
-		refused = append(refused, "Shortcode is too short (minimum is 2 characters)")
-	}
-	if len(refused) > 0 {
-		return httpErr(422, "Validation failed: "+strings.Join(refused, ", "))
-	}
-	if _, err := s.d.Emoji.Get(r.context(), "", code); err == nil {
-		return errShortcodeTaken
-	} else if !errors.Is(err, emoji.ErrNotFound) {
-		return err
-	}
-	key, mediaType, err := s.d.Media.StoreEmoji(r.context(), code, data)
+	e, err := s.emojiAdmin().Upload(r.context(), r.viewer, strings.TrimSpace(r.p.str("shortcode")), data, r.p.str("category"))
 	if err != nil {
-		return err
-	}
-	e := &emoji.Emoji{Shortcode: code, Key: key, MediaType: mediaType, Category: strings.TrimSpace(r.p.str("category")),
-		UpdatedAt: s.d.Now().UTC()}
-	return s.createdEmoji(r, e)
-}
-
-var errShortcodeTaken = httpErr(422, "Validation failed: Shortcode has already been taken")
-
-// createdEmoji records a local emoji whose picture was just stored, audited as
-// create_custom_emoji; when the shortcode was taken meanwhile, the picture goes.
-func (s *Server) createdEmoji(r *req, e *emoji.Emoji) error {
-	if err := s.d.Emoji.Create(r.context(), e); err != nil {
-		if derr := s.d.Media.DeleteFile(r.context(), e.Key); derr != nil {
-			return derr
-		}
-		if errors.Is(err, emoji.ErrExists) {
-			return errShortcodeTaken
-		}
-		return err
-	}
-	if err := s.d.Reports.Record(r.context(), r.viewer, "create_custom_emoji", "CustomEmoji", emojiID(e)); err != nil {
 		return err
 	}
 	return r.json(s.adminCustomEmoji(e))
 }
 
 // adminUpdateEmoji changes the fields given: category (empty removes it),
-// visible_in_picker and disabled, of a local or remote emoji; audited as Mastodon's
-// admin logs them (enable_custom_emoji, disable_custom_emoji, update_custom_emoji).
+// visible_in_picker and disabled, of a local or remote emoji.
 func (s *Server) adminUpdateEmoji(r *req) error {
 	e, err := s.adminEmojiOf(r)
 	if err != nil {
 		return err
 	}
-	var actions []string
-	if c := r.p.opt("category"); c != nil && strings.TrimSpace(*c) != e.Category {
-		e.Category = strings.TrimSpace(*c)
-		actions = append(actions, "update_custom_emoji")
-	}
-	if v := r.p.optBool("visible_in_picker"); v != nil && *v == e.Hidden {
-		e.Hidden = !*v
-		if !slices.Contains(actions, "update_custom_emoji") {
-			actions = append(actions, "update_custom_emoji")
-		}
-	}
-	if v := r.p.optBool("disabled"); v != nil && *v != e.Disabled {
-		e.Disabled = *v
-		actions = append(actions, map[bool]string{true: "disable_custom_emoji", false: "enable_custom_emoji"}[*v])
-	}
-	if len(actions) > 0 {
-		e.UpdatedAt = s.d.Now().UTC()
-		if err := s.d.Emoji.Put(r.context(), e); err != nil {
-			return err
-		}
-	}
-	for _, a := range actions {
-		if err := s.d.Reports.Record(r.context(), r.viewer, a, "CustomEmoji", emojiID(e)); err != nil {
-			return err
-		}
+	c := emoji.Change{Category: r.p.opt("category"), VisibleInPicker: r.p.optBool("visible_in_picker"),
+		Disabled: r.p.optBool("disabled")}
+	if err := s.emojiAdmin().Update(r.context(), r.viewer, e, c); err != nil {
+		return err
 	}
 	return r.json(s.adminCustomEmoji(e))
 }
 
-// adminDeleteEmoji removes a local emoji and its picture (a remote one is another
-// server's: 403), audited as destroy_custom_emoji; it answers {}.
+// adminDeleteEmoji removes a local emoji and its picture (a remote one: 403); it
+// answers {}.
 func (s *Server) adminDeleteEmoji(r *req) error {
 	e, err := s.adminEmojiOf(r)
 	if err != nil {
 		return err
 	}
-	if e.Domain != "" {
-		return errForbidden
-	}
-	if err := s.d.Emoji.Delete(r.context(), "", e.Shortcode); err != nil {
-		return err
-	}
-	if err := s.d.Media.DeleteFile(r.context(), e.Key); err != nil {
-		return err
-	}
-	if err := s.d.Reports.Record(r.context(), r.viewer, "destroy_custom_emoji", "CustomEmoji", emojiID(e)); err != nil {
+	if err := s.emojiAdmin().Remove(r.context(), r.viewer, e); err != nil {
 		return err
 	}
 	return r.json(struct{}{})
 }
 
-// adminCopyEmoji makes a local emoji of a remote one (403 for a local one), its
-// picture fetched from its server under the upload's rules, as Mastodon's copy: a
-// local emoji of that shortcode already there takes the copied picture, and keeps
-// its category and listing. Audited as create_custom_emoji.
+// adminCopyEmoji makes a local emoji of a remote one (a local one: 403), its picture
+// fetched from its server (emoji.Admin.Copy).
 func (s *Server) adminCopyEmoji(r *req) error {
 	src, err := s.adminEmojiOf(r)
 	if err != nil {
 		return err
 	}
-	if src.Domain == "" {
-		return errForbidden
-	}
-	old, err := s.d.Emoji.Get(r.context(), "", src.Shortcode)
-	if err != nil && !errors.Is(err, emoji.ErrNotFound) {
+	e, err := s.emojiAdmin().Copy(r.context(), r.viewer, src)
+	if err != nil {
 		return err
 	}
-	key, mediaType, err := s.d.Media.FetchEmoji(r.context(), src.Shortcode, src.URL)
-	var v *media.Validation
-	switch {
-	case errors.As(err, &v):
-		return err
-	case err != nil:
-		return &HTTPError{Code: 422, Msg: "Validation failed: Image could not be downloaded", Cause: err}
-	}
-	if old == nil {
-		return s.createdEmoji(r, &emoji.Emoji{Shortcode: src.Shortcode, Key: key, MediaType: mediaType,
-			Category: src.Category, UpdatedAt: s.d.Now().UTC()})
-	}
-	e := *old
-	e.Key, e.MediaType, e.UpdatedAt = key, mediaType, s.d.Now().UTC()
-	if err := s.d.Emoji.Put(r.context(), &e); err != nil {
-		return err
-	}
-	if err := s.d.Media.DeleteFile(r.context(), old.Key); err != nil {
-		return err
-	}
-	if err := s.d.Reports.Record(r.context(), r.viewer, "create_custom_emoji", "CustomEmoji", emojiID(&e)); err != nil {
-		return err
-	}
-	return r.json(s.adminCustomEmoji(&e))
+	return r.json(s.adminCustomEmoji(e))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/herd-social/herd/auth"
 	"github.com/herd-social/herd/collection"
 	"github.com/herd-social/herd/conversation"
+	"github.com/herd-social/herd/emoji"
 	"github.com/herd-social/herd/filter"
 	"github.com/herd-social/herd/hashtag"
 	"github.com/herd-social/herd/list"
@@ -118,6 +119,7 @@ func publicError(err error) *HTTPError {
 	var rv *rules.Validation
 	var rov *role.Validation
 	var colv *collection.Validation
+	var emv *emoji.Validation
 	switch {
 	case errors.As(err, &he):
 		return he
@@ -153,6 +155,8 @@ func publicError(err error) *HTTPError {
 		return &HTTPError{Code: 422, Msg: rv.Error(), Cause: err}
 	case errors.As(err, &rov):
 		return &HTTPError{Code: 422, Msg: rov.Error(), Cause: err}
+	case errors.As(err, &emv): // after media's: a refused picture says why
+		return &HTTPError{Code: 422, Msg: emv.Error(), Cause: err}
 	case errors.As(err, &colv):
 		return collectionError(colv, err)
 	case errors.Is(err, account.ErrUsernameTaken):
@@ -166,10 +170,11 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, conversation.ErrNotFound), errors.Is(err, hashtag.ErrNotFound), errors.Is(err, filter.ErrNotFound),
 		errors.Is(err, schedule.ErrNotFound), errors.Is(err, announcement.ErrNotFound), errors.Is(err, annualreport.ErrNotFound),
 		errors.Is(err, push.ErrNotFound), errors.Is(err, rules.ErrNotFound), errors.Is(err, role.ErrNotFound),
-		errors.Is(err, asyncrefresh.ErrNotFound), errors.Is(err, collection.ErrNotFound):
+		errors.Is(err, asyncrefresh.ErrNotFound), errors.Is(err, collection.ErrNotFound), errors.Is(err, emoji.ErrNotFound):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, account.ErrSelf), errors.Is(err, account.ErrBlocked), errors.Is(err, status.ErrForbidden),
-		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden), errors.Is(err, collection.ErrForbidden):
+		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden), errors.Is(err, collection.ErrForbidden),
+		errors.Is(err, emoji.ErrRemote):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
 	case errors.Is(err, shard.ErrBadID):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}

@@ -1,8 +1,10 @@
 // Package emoji owns custom emoji: the local ones an administrator adds (their
 // pictures stored by the media service, which names them by key), those of other
 // servers as their posts and actors name them (recorded by URL), and which of them a
-// text uses (`:shortcode:`). It stores records through the store contract; it must
-// not know files, HTTP, federation or engines.
+// text uses (`:shortcode:`), and the moderators' changes of them (Admin: upload,
+// change, remove, copy, with Mastodon's rules, audited). It stores records through
+// the store contract, pictures through the media service's interface; it must not
+// know files, HTTP, federation or engines.
 package emoji
 
 import (
