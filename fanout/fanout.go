@@ -197,10 +197,9 @@ func (s *Service) Run(ctx context.Context) error {
 	return g.Wait()
 }
 
-// syncOnce makes the store writes of a batch of events durable together when the
-// batch is done, before the bus commits it, instead of each on its own (store.Defer):
-// a post's fan-out is several writes, each of which waited for the disk. A crash
-// before the sync delivers the batch again, and fan-out is idempotent.
+// syncOnce makes a batch's store writes durable together before the bus commits it,
+// not each on its own (store.Defer): a crash before the sync delivers the batch
+// again, and fan-out is idempotent.
 func syncOnce(h bus.Handler) bus.Handler {
 	return func(ctx context.Context, msgs []bus.Message) error {
 		dctx, d := store.Defer(ctx)
