@@ -12,8 +12,8 @@ import (
 )
 
 // FetchTopic carries background fetches (profile backfill, featured collections and
-// pictures, keyed by actor; replies crawls, keyed by status), so that they survive a node's death and never slow a
-// request down.
+// pictures, keyed by actor; replies crawls, keyed by status), so that they survive a
+// node's death and never slow a request down.
 const FetchTopic = "fetch"
 
 // FetchGroup is the consumer group of the fetch workers.
@@ -119,8 +119,7 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		if vis != "public" && vis != "unlisted" {
 			continue
 		}
-		if _, err := s.storeNote(ctx, actor, obj); err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrNotFound) &&
-			!errors.Is(err, ErrRefused) {
+		if _, err := s.storeNote(ctx, actor, obj); err != nil && !unusable(err) {
 			return nil, err
 		}
 		if stored++; stored == backfillPosts {
@@ -128,6 +127,12 @@ func (s *Service) backfillOutbox(ctx context.Context, actorURI string) (*account
 		}
 	}
 	return actor, nil
+}
+
+// unusable tells a remote object that cannot be had or kept (gone, invalid, refused),
+// which a backfill or a sync passes over, from a failure that may pass.
+func unusable(err error) bool {
+	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrRefused)
 }
 
 // firstItems fetches a collection and returns the items of its first page (the

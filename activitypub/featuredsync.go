@@ -88,7 +88,7 @@ func (s *Service) syncPins(ctx context.Context, a *account.Account, items []any)
 			break
 		}
 		st, err := s.ResolveStatus(ctx, uri)
-		if errors.Is(err, status.ErrNotFound) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || errors.Is(err, ErrRefused) {
+		if unusable(err) || errors.Is(err, status.ErrNotFound) {
 			continue
 		}
 		if err != nil {

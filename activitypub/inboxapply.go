@@ -9,6 +9,7 @@ import (
 	"github.com/herd-social/herd/bus"
 	"github.com/herd-social/herd/logctx"
 	"github.com/herd-social/herd/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // The inbox workers apply a batch of one partition at a time, grouped by actor (the
@@ -40,20 +41,12 @@ func (s *Service) applyBatch(ctx context.Context, msgs []bus.Message) error {
 	groups := byActor(msgs, ids, seen, done)
 	apply := func(g []int) groupResult { return s.applyGroup(ctx, msgs, g, acts) }
 	results := make([]groupResult, len(groups))
-	if len(groups) == 1 {
-		results[0] = apply(groups[0])
-	} else {
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, maxApplyActors)
-		for i, g := range groups {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				results[i] = apply(g)
-			})
-		}
-		wg.Wait()
+	var eg errgroup.Group
+	eg.SetLimit(maxApplyActors)
+	for i, g := range groups {
+		eg.Go(func() error { results[i] = apply(g); return nil })
 	}
+	_ = eg.Wait() // each group's error is in its result
 	err = s.rememberApplied(ctx, msgs, ids, results, done)
 	if err != nil {
 		s.retried.keep(part, done)

@@ -25,7 +25,7 @@ type Pictures interface {
 // here yet (a new account, or one whose actor names new pictures).
 func (s *Service) queuePictures(ctx context.Context, a *account.Account) {
 	if s.pictures == nil || a.Local() || a.Suspended ||
-		(a.AvatarFile() != "" || a.AvatarURL == "") && (a.HeaderFile() != "" || a.HeaderURL == "") {
+		!toKeep(a.AvatarURL, a.AvatarFile()) && !toKeep(a.HeaderURL, a.HeaderFile()) {
 		return
 	}
 	b, err := json.Marshal(fetchJob{Kind: "pictures", Actor: a.URI})
@@ -49,12 +49,11 @@ func (s *Service) cachePictures(ctx context.Context, uri string) error {
 		return err
 	}
 	for _, p := range []struct {
-		kind   media.Picture
-		header bool
-		url    string
-		kept   bool
-	}{{media.Avatar, false, a.AvatarURL, a.AvatarFile() != ""}, {media.Header, true, a.HeaderURL, a.HeaderFile() != ""}} {
-		if p.url == "" || p.kept {
+		kind      media.Picture
+		header    bool
+		url, file string
+	}{{media.Avatar, false, a.AvatarURL, a.AvatarFile()}, {media.Header, true, a.HeaderURL, a.HeaderFile()}} {
+		if !toKeep(p.url, p.file) {
 			continue
 		}
 		key, err := s.pictures.CachePicture(ctx, a.ID, p.kind, p.url)
@@ -80,3 +79,6 @@ func (s *Service) cachePictures(ctx context.Context, uri string) error {
 	}
 	return nil
 }
+
+// toKeep tells a picture the actor names (url) that is not kept here yet (file).
+func toKeep(url, file string) bool { return url != "" && file == "" }
