@@ -66,10 +66,14 @@ func TestRemotePicturesCached(t *testing.T) {
 		}
 		return betaFile(now.Avatar, "avatars/")
 	})
-	for _, old := range []string{first.Avatar, first.AvatarStatic} {
-		p, _ := url.Parse(old)
-		if f := b.Do("GET", p.Path, "", nil); f.Code != 404 {
-			t.Errorf("the replaced copy %s answers %d", old, f.Code)
+	// The copies replaced are deleted just after the new one is recorded.
+	testrig.Eventually(t, "the replaced copies deleted on beta", func() error {
+		for _, old := range []string{first.Avatar, first.AvatarStatic} {
+			p, _ := url.Parse(old)
+			if f := b.Do("GET", p.Path, "", nil); f.Code != 404 {
+				return fmt.Errorf("the replaced copy %s answers %d", old, f.Code)
+			}
 		}
-	}
+		return nil
+	})
 }
