@@ -45,17 +45,18 @@ func (r reply) ok() bool { return r.code >= 200 && r.code < 300 }
 // send makes one request: a form body for POST, the query in path for GET. It returns
 // an error only when no HTTP response arrived.
 func (a *api) send(method, path, token string, form url.Values, wantBody bool) (reply, error) {
-	return a.sendWith(method, path, token, form, wantBody, nil)
+	return a.sendWith(method, path, token, form, wantBody, nil, a.timeout)
 }
 
-// sendWith is send with extra request headers (set-up's Idempotency-Key).
-func (a *api) sendWith(method, path, token string, form url.Values, wantBody bool, header map[string]string) (reply, error) {
+// sendWith is send with extra request headers (set-up's Idempotency-Key) and a
+// timeout of its own.
+func (a *api) sendWith(method, path, token string, form url.Values, wantBody bool, header map[string]string, timeout time.Duration) (reply, error) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
 	req.Header.SetMethod(method)
 	req.SetRequestURI(a.base + path)
-	req.SetTimeout(a.timeout)
+	req.SetTimeout(timeout)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

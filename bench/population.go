@@ -224,7 +224,7 @@ func register(ctx context.Context, a *api, o Options) ([]*User, error) {
 		var reg struct {
 			AccessToken string `json:"access_token"`
 		}
-		if err := a.call(ctx, "POST", "/api/v1/accounts", tok.AccessToken, url.Values{"username": {name},
+		if err := a.callOnce(ctx, "POST", "/api/v1/accounts", tok.AccessToken, url.Values{"username": {name},
 			"email": {name + "@bench.example.com"}, "password": {"herd bench password " + name},
 			"agreement": {"true"}, "locale": {"en"}}, &reg); err != nil {
 			return err
@@ -346,7 +346,7 @@ func settle(ctx context.Context, a *api, o Options, users []*User, last []seedPo
 		deadline := time.Now().Add(o.LagTimeout)
 		for {
 			seen, err := homeLookup(last[i].id, last[i].after, func(path string) (reply, error) {
-				return a.retrying(ctx, func() (reply, error) { return a.send("GET", path, follower.Token, nil, true) })
+				return a.retrying(ctx, true, func() (reply, error) { return a.send("GET", path, follower.Token, nil, true) })
 			})
 			if seen {
 				return nil

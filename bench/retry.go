@@ -18,7 +18,8 @@ import (
 // out, are sent again: after the wait the server asks for (Retry-After, in seconds or
 // as an HTTP date, else X-RateLimit-Reset, a timestamp), or else after an exponential
 // back-off with jitter; each request gives up once its retries would take longer than
-// Options.SetupRetry. The measured phase never retries: there an error is counted.
+// Options.SetupRetry. A registration is not sent again after a timeout (callOnce). The
+// measured phase never retries: there an error is counted.
 
 // Back-off of a set-up retry without a wait from the server: retryFirst, doubling up
 // to retryMax, each drawn from [half, all] of its value.
@@ -39,7 +40,27 @@ func (a *api) call(ctx context.Context, method, path, token string, form url.Val
 
 // callWith is call with extra request headers.
 func (a *api) callWith(ctx context.Context, method, path, token string, form url.Values, header map[string]string, out any) error {
-	r, err := a.retrying(ctx, func() (reply, error) { return a.sendWith(method, path, token, form, out != nil, header) })
+	r, err := a.retrying(ctx, true, func() (reply, error) {
+		return a.sendWith(method, path, token, form, out != nil, header, a.timeout)
+	})
+	return answer(method, path, r, err, out)
+}
+
+// callOnce is call for a request that must not be sent twice and may be slow: a
+// registration, which makes the account's key pair and hashes its password. Sent again
+// after a timeout, it may find its own first attempt done (the name taken), so it waits
+// for its answer up to the bound of set-up's retries, and only 429 and 503, which the
+// server answers before doing anything, are retried.
+func (a *api) callOnce(ctx context.Context, method, path, token string, form url.Values, out any) error {
+	r, err := a.retrying(ctx, false, func() (reply, error) {
+		return a.sendWith(method, path, token, form, out != nil, nil, max(a.timeout, a.retryFor))
+	})
+	return answer(method, path, r, err, out)
+}
+
+// answer is a set-up request's outcome: any final answer but 200 is an error, and the
+// body is decoded into out when out is not nil.
+func answer(method, path string, r reply, err error, out any) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -54,14 +75,14 @@ func (a *api) callWith(ctx context.Context, method, path, token string, form url
 	return nil
 }
 
-// retrying calls send until its outcome is not one to retry, or the retries would
-// outlast a.retryFor.
-func (a *api) retrying(ctx context.Context, send func() (reply, error)) (reply, error) {
+// retrying calls send until its outcome is not one to retry (429, 503, and a timeout
+// when timeouts is set), or the retries would outlast a.retryFor.
+func (a *api) retrying(ctx context.Context, timeouts bool, send func() (reply, error)) (reply, error) {
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		r, err := send()
 		code := codeOf(r, err)
-		if code != "429" && code != "503" && code != "timeout" {
+		if code != "429" && code != "503" && (code != "timeout" || !timeouts) {
 			return r, err
 		}
 		now := time.Now()

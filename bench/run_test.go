@@ -190,7 +190,7 @@ func TestServerWait(t *testing.T) {
 func TestRetryingBounds(t *testing.T) {
 	a := newAPI(nil, "http://127.0.0.1:1", time.Second, 500*time.Millisecond)
 	n := 0
-	_, err := a.retrying(context.Background(), func() (reply, error) {
+	_, err := a.retrying(context.Background(), true, func() (reply, error) {
 		n++
 		return reply{code: 429, retryAfter: "1"}, nil
 	})
@@ -198,7 +198,7 @@ func TestRetryingBounds(t *testing.T) {
 		t.Errorf("a wait beyond the bound: %d attempts, err %v", n, err)
 	}
 	n = 0
-	r, err := a.retrying(context.Background(), func() (reply, error) {
+	r, err := a.retrying(context.Background(), true, func() (reply, error) {
 		n++
 		if n < 3 {
 			return reply{code: 503}, nil
@@ -210,6 +210,19 @@ func TestRetryingBounds(t *testing.T) {
 	}
 	if codes, total := a.retries(); total != 2 || codes["503"] != 2 {
 		t.Errorf("retries %v", codes)
+	}
+	for _, timeouts := range []bool{true, false} {
+		n = 0
+		_, err = a.retrying(context.Background(), timeouts, func() (reply, error) {
+			n++
+			if n < 2 {
+				return reply{}, fasthttp.ErrTimeout
+			}
+			return reply{code: 200}, nil
+		})
+		if want := map[bool]int{true: 2, false: 1}[timeouts]; n != want {
+			t.Errorf("a timeout, then 200, timeouts retried %v: %d attempts (want %d), err %v", timeouts, n, want, err)
+		}
 	}
 }
 
