@@ -102,8 +102,9 @@ type Options struct {
 	Domain, Scheme string
 	// Software and Version name the server in NodeInfo.
 	Software, Version string
-	// OpenRegistrations is published in NodeInfo.
-	OpenRegistrations bool
+	// OpenRegistrations, published in NodeInfo, tells whether anyone may sign up now;
+	// nil: nobody.
+	OpenRegistrations func(context.Context) (bool, error)
 	// Title and Description name the instance in NodeInfo metadata.
 	Title, Description string
 	// Client is what outbound requests may reach; HTTP is the client built from it

@@ -118,6 +118,12 @@ func (s *Service) NodeInfo(ctx context.Context, version string) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
+	open := false
+	if s.opts.OpenRegistrations != nil {
+		if open, err = s.opts.OpenRegistrations(ctx); err != nil {
+			return nil, err
+		}
+	}
 	software := map[string]any{"name": s.opts.Software, "version": s.opts.Version}
 	if version == "2.1" {
 		software["repository"] = "https://github.com/herd-social/herd"
@@ -129,7 +135,7 @@ func (s *Service) NodeInfo(ctx context.Context, version string) (map[string]any,
 		"protocols":         []string{"activitypub"},
 		"services":          map[string]any{"outbound": []string{}, "inbound": []string{}},
 		"usage":             map[string]any{"users": map[string]int64{"total": users}, "localPosts": posts},
-		"openRegistrations": s.opts.OpenRegistrations,
+		"openRegistrations": open,
 		"metadata":          map[string]any{"nodeName": s.opts.Title, "nodeDescription": s.opts.Description},
 	}, nil
 }

@@ -44,6 +44,7 @@ import (
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
+	"github.com/herd-social/herd/settings"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
@@ -65,11 +66,6 @@ type Instance struct {
 	MaxCharacters int
 	MaxPinned     int
 	Polls         poll.Limits // zero: Mastodon's defaults
-	// OpenRegistrations allows POST /api/v1/accounts.
-	OpenRegistrations bool
-	// ApprovalRequired makes every new account wait for a moderator's approval, and
-	// a registration give a reason.
-	ApprovalRequired bool
 	// MinAge, if positive, is the age in years below which no one may register, as
 	// Mastodon's min_age setting: registrations must then give date_of_birth.
 	MinAge int
@@ -118,6 +114,8 @@ type Deps struct {
 	Reports *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Settings are the settings admins change while the nodes run: who may register.
+	Settings *settings.Service
 	// Roles keeps the staff roles; every admin route asks it (admin_permissions.go).
 	Roles *role.Service
 	// Webhooks keeps the admin webhooks; nil serves no webhook routes.

@@ -85,6 +85,10 @@ func (s *Server) instanceV2(r *req) error {
 	if err != nil {
 		return err
 	}
+	reg, err := s.d.Settings.Registrations(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"domain": i.Domain, "title": i.Title, "version": i.Version, "source_url": "https://github.com/herd-social/herd",
 		"description":   i.Description,
@@ -93,8 +97,8 @@ func (s *Server) instanceV2(r *req) error {
 		"icon":          []any{},
 		"languages":     []string{"en"},
 		"configuration": s.configuration(r.context()),
-		"registrations": map[string]any{"enabled": i.OpenRegistrations, "approval_required": i.ApprovalRequired,
-			"message": nil, "min_age": minAge(i.MinAge), "reason_required": i.ApprovalRequired, "url": nil},
+		"registrations": map[string]any{"enabled": reg.Open(), "approval_required": reg.ApprovalRequired(),
+			"message": nil, "min_age": minAge(i.MinAge), "reason_required": reg.ApprovalRequired(), "url": nil},
 		"api_versions": map[string]int{"mastodon": apiVersion},
 		"contact":      map[string]any{"email": i.ContactEmail, "account": nil},
 		"rules":        rules,
@@ -130,13 +134,17 @@ func (s *Server) instanceV1(r *req) error {
 	if err != nil {
 		return err
 	}
+	reg, err := s.d.Settings.Registrations(r.context())
+	if err != nil {
+		return err
+	}
 	return r.json(map[string]any{
 		"uri": i.Domain, "title": i.Title, "short_description": i.Description, "description": i.Description,
 		"email": i.ContactEmail, "version": i.Version,
 		"urls":      map[string]any{"streaming_api": "ws" + i.Scheme[4:] + "://" + i.Domain},
 		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
 		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
-		"registrations": i.OpenRegistrations, "approval_required": i.ApprovalRequired, "invites_enabled": invites,
+		"registrations": reg.Open(), "approval_required": reg.ApprovalRequired(), "invites_enabled": invites,
 		"configuration": cfg, "contact_account": nil, "rules": rules,
 	})
 }

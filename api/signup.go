@@ -74,10 +74,14 @@ func (s *Server) signUp(r *req, f signUpForm) (*account.Account, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	reg, err := s.d.Settings.Registrations(r.context())
+	if err != nil {
+		return nil, false, err
+	}
 	switch {
-	case !s.d.Instance.OpenRegistrations && inv == nil && f.InviteCode != "":
+	case !reg.Open() && inv == nil && f.InviteCode != "":
 		return nil, false, errForbidden // Mastodon's check_enabled_registrations
-	case !s.d.Instance.OpenRegistrations && inv == nil:
+	case !reg.Open() && inv == nil:
 		return nil, false, errRegistrationsClosed
 	}
 	checked, err := s.d.Reports.CheckSignUp(r.context(), f.Email, s.clientAddr(r.ctx))
@@ -87,7 +91,7 @@ func (s *Server) signUp(r *req, f signUpForm) (*account.Account, bool, error) {
 	if err := s.checkAge(f.DateOfBirth); err != nil {
 		return nil, false, err
 	}
-	byApproval := s.d.Instance.ApprovalRequired && inv == nil
+	byApproval := reg.ApprovalRequired() && inv == nil
 	if byApproval && strings.TrimSpace(f.Reason) == "" {
 		return nil, false, moderation.ReasonRequired()
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"html/template"
 	"strings"
+
+	"github.com/herd-social/herd/settings"
 )
 
 // The sign-up form, server-rendered as the sign-in page is: /auth/sign_up, and
@@ -49,10 +51,11 @@ var signUpTemplate = template.Must(template.New("signup").Parse(`<!doctype html>
 <button type="submit">Sign up</button>
 </form></main></body></html>`))
 
-// signUpView is the empty form for an invite code (or none).
-func (s *Server) signUpView(code string, invited bool) signUpView {
+// signUpView is the empty form for an invite code (or none), under the registrations
+// mode reg.
+func (s *Server) signUpView(code string, invited bool, reg settings.Registrations) signUpView {
 	return signUpView{Title: "Create an account", InviteCode: code, MinAge: s.d.Instance.MinAge,
-		AskBirthDate: s.d.Instance.MinAge > 0, AskReason: s.d.Instance.ApprovalRequired && !invited}
+		AskBirthDate: s.d.Instance.MinAge > 0, AskReason: reg.ApprovalRequired() && !invited}
 }
 
 // invitePage is /invite/:code: the form carrying the code of a usable invite, a 404
@@ -66,15 +69,19 @@ func (s *Server) invitePage(r *req) error {
 	if inv == nil {
 		return renderPage(r, 404, noticePage, notice{Title: "Create an account", Error: msgInviteInvalid})
 	}
-	return renderPage(r, 200, signUpTemplate, s.signUpView(code, true))
+	return renderPage(r, 200, signUpTemplate, s.signUpView(code, true, settings.Open)) // an invite asks no reason
 }
 
 // signUpPage is /auth/sign_up: the form, while registrations are open.
 func (s *Server) signUpPage(r *req) error {
-	if !s.d.Instance.OpenRegistrations {
+	reg, err := s.d.Settings.Registrations(r.context())
+	if err != nil {
+		return err
+	}
+	if !reg.Open() {
 		return renderPage(r, 403, noticePage, notice{Title: "Create an account", Error: errRegistrationsClosed.Msg})
 	}
-	return renderPage(r, 200, signUpTemplate, s.signUpView("", false))
+	return renderPage(r, 200, signUpTemplate, s.signUpView("", false, reg))
 }
 
 // signUpSubmit is POST /auth, the form's submission: a refusal shows the form again
@@ -85,7 +92,11 @@ func (s *Server) signUpSubmit(r *req) error {
 	if err != nil {
 		return err
 	}
-	v := s.signUpView(f.InviteCode, inv != nil)
+	reg, err := s.d.Settings.Registrations(r.context())
+	if err != nil {
+		return err
+	}
+	v := s.signUpView(f.InviteCode, inv != nil, reg)
 	v.Username, v.Email, v.Reason, v.BirthDate = f.Username, f.Email, f.Reason, f.DateOfBirth
 	if f.Password != r.p.str("password_confirmation") {
 		v.Error = msgPasswordsDiffer

@@ -51,6 +51,7 @@ import (
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/search/indexer"
+	"github.com/herd-social/herd/settings"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
@@ -96,6 +97,8 @@ type Services struct {
 	Reports   *moderation.Service
 	// Rules keeps the server rules and the content rules.
 	Rules *rules.Service
+	// Settings are what admins change while the nodes run (registrations).
+	Settings *settings.Service
 	// Roles keeps the staff roles and their permissions.
 	Roles *role.Service
 	// Relays keeps the relays the instance subscribes to.
@@ -250,6 +253,7 @@ func (n *Node) build() error {
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
 		Logger: n.log})
 	s.Rules = rules.New(n.store, ids, rules.Options{Now: cfg.Clock})
+	s.Settings = settings.New(n.store, settings.Registrations(cfg.Registrations))
 	roles := role.New(n.store, ids, role.Options{Now: cfg.Clock})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log,
 		Now: cfg.Clock, Roles: roles, Federation: suspensions{s}, Severed: s.Notifications, Notices: s.Notifications,
@@ -308,12 +312,18 @@ func (n *Node) federationBase() (fedBase, error) {
 		return fedBase{}, fmt.Errorf("node: %w", err)
 	}
 	opts := activitypub.Options{Domain: cfg.Domain, Scheme: cfg.Scheme, Software: "herd", Version: SoftwareVersion,
-		OpenRegistrations: cfg.Registrations != "closed", Title: cfg.Title, Description: cfg.Description,
+		OpenRegistrations: n.openRegistrations, Title: cfg.Title, Description: cfg.Description,
 		Client: clientOpts, HTTP: httpClient, KeyFetchBudget: cfg.ResolveBudget, AuthorizedFetch: cfg.AuthorizedFetch || cfg.LimitedFederation,
 		RejectMedia: n.Services.Domains.RejectsMedia, Relay: activitypub.RelayMode{Enabled: cfg.Relay.Enabled, ManualApproval: cfg.Relay.ManualApproval,
 			AllowList: cfg.Relay.AllowList}}
 	keys := activitypub.NewKeys(n.store, n.Accounts, opts)
 	return fedBase{opts: opts, keys: keys, resolver: activitypub.NewResolver(n.Accounts, keys, n.Emoji, opts)}, nil
+}
+
+// openRegistrations tells NodeInfo whether anyone may sign up now.
+func (n *Node) openRegistrations(ctx context.Context) (bool, error) {
+	r, err := n.Settings.Registrations(ctx)
+	return r.Open(), err
 }
 
 // buildFederation makes delivery, the actions and federation, each complete when
@@ -360,13 +370,12 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 	proxies, _ := trustedProxies(cfg.TrustedProxies) // Validate has parsed them
 	n.api = api.New(api.Deps{Accounts: s.Accounts, Auth: s.Auth, Statuses: s.Statuses, Visibility: s.Visibility,
 		Timelines: s.Timelines, Lists: s.Lists, Collections: s.Collections, Conversations: s.Conversations, Hashtags: s.Hashtags,
-		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
+		Filters: s.Filters, Notifications: s.Notifications, Actions: s.Actions, Reports: s.Reports, Rules: s.Rules, Settings: s.Settings, Roles: s.Roles, Webhooks: s.Webhooks, Announcements: s.Announcements, AnnualReports: s.AnnualReports,
 		Federation: s.Federation, Refreshes: s.Refreshes, Relays: s.Federation, RelaySubscribers: s.Federation, RelayAllowList: s.Federation, Media: s.Media, Emoji: s.Emoji, Cards: s.Cards, Trends: s.Trends, Scheduled: s.Scheduled, Push: s.Push,
 		Search: n.searcher, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg), Ready: n.Ready,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
-			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
 			MinAge:            cfg.RegistrationsMinAge,
 			LimitedFederation: cfg.LimitedFederation,
 			Documents:         docs}})

@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/rules"
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/search/indexer"
+	"github.com/herd-social/herd/settings"
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/store"
 	"github.com/herd-social/herd/timeline"
@@ -41,7 +42,7 @@ func Schema() store.Schema {
 	for _, part := range []store.Schema{account.Schema(), auth.Schema(), status.Schema(), activitypub.Schema(), delivery.Schema(),
 		timeline.Schema(timeline.Options{}), list.Schema(), conversation.Schema(), hashtag.Schema(), notification.Schema(),
 		fanout.Schema(), moderation.Schema(), deadletter.Schema(), media.Schema(), emoji.Schema(), card.Schema(),
-		filter.Schema(), schedule.Schema(), announcement.Schema(), annualreport.Schema(), trends.Schema(), push.Schema(), rules.Schema(), role.Schema(), webhook.Schema(), relay.Schema(),
+		filter.Schema(), schedule.Schema(), announcement.Schema(), annualreport.Schema(), trends.Schema(), push.Schema(), rules.Schema(), settings.Schema(), role.Schema(), webhook.Schema(), relay.Schema(),
 		asyncrefresh.Schema(), collection.Schema()} {
 		s = append(s, part...)
 	}

@@ -85,6 +85,8 @@ func adminCommand(name string) *adminCmd {
 		return searchCmd
 	case "statuses":
 		return statusesCmd
+	case "settings":
+		return settingsCmd
 	}
 	return nil
 }

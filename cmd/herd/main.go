@@ -44,6 +44,7 @@ Usage:
   herd admin email-block add|list|remove [DOMAIN]  refuse sign-ups from an email domain
   herd admin ip-block add|list|remove [IP]  sign-up and access policies on address ranges (--help)
   herd admin audit                   the newest moderator actions (--limit)
+  herd admin settings registrations [open|approval|closed|reset]  who may register, changed while the nodes run
   herd admin search reindex          rebuild the search indexes from the store, with progress; run again to resume
                                      (in a serving node; stopped, Bleve's indexes are emptied first: --help)
   herd admin announcement add|update|list|remove  the announcements every user sees (--help)
