@@ -28,9 +28,18 @@ func (l localEmoji) LocalEmoji(ctx context.Context, shortcode string) (bool, err
 	return !e.Disabled, nil
 }
 
-// AdminAddAnnouncement creates an announcement (herd admin announcement add).
+// AdminAddAnnouncement creates an announcement (herd admin announcement add). The
+// command line's changes are audited as the admin API's, by the operator.
 func (n *Node) AdminAddAnnouncement(ctx context.Context, c announcement.Change) (*announcement.Announcement, error) {
-	return n.Announcements.Add(ctx, c)
+	a, err := n.Announcements.Add(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return a, n.auditAnnouncement(ctx, "create_announcement", a.ID)
+}
+
+func (n *Node) auditAnnouncement(ctx context.Context, action string, id shard.ID) error {
+	return n.Reports.Record(ctx, operator, action, "Announcement", id.String())
 }
 
 // AdminAnnouncements lists every announcement, listed or not.
@@ -44,7 +53,11 @@ func (n *Node) AdminUpdateAnnouncement(ctx context.Context, id string, c announc
 	if err != nil {
 		return nil, fmt.Errorf("announcement %q: %w", id, err)
 	}
-	return n.Announcements.Update(ctx, aid, c)
+	a, err := n.Announcements.Update(ctx, aid, c)
+	if err != nil {
+		return nil, err
+	}
+	return a, n.auditAnnouncement(ctx, "update_announcement", aid)
 }
 
 // AdminRemoveAnnouncement deletes the announcement of id.
@@ -53,5 +66,8 @@ func (n *Node) AdminRemoveAnnouncement(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("announcement %q: %w", id, err)
 	}
-	return n.Announcements.Remove(ctx, aid)
+	if err := n.Announcements.Remove(ctx, aid); err != nil {
+		return err
+	}
+	return n.auditAnnouncement(ctx, "destroy_announcement", aid)
 }

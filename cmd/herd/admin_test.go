@@ -183,7 +183,7 @@ func TestAdminWithoutANode(t *testing.T) {
 func TestAdminHelp(t *testing.T) {
 	for _, name := range []string{"create-account", "make-admin", "token", "emoji", "media", "account", "domain", "audit",
 		"email-block", "ip-block", "announcement", "webhook", "relay", "relay-subscribers", "relay-allow", "dead-letters", "rule",
-		"content-rule", "role", "search"} {
+		"content-rule", "role", "search", "settings"} {
 		cmd := adminCommand(name)
 		if cmd == nil {
 			t.Fatalf("no command %s", name)
