@@ -57,7 +57,8 @@ func authorizedFetch(c *node.Config) { c.AuthorizedFetch = true }
 // TestAuthorizedFetch: with authorized fetch on, every document but the instance
 // actor's is refused to an unsigned GET and to a bad signature, and served to a
 // signed one, privately and varying by signature; discovery stays open. An account
-// that blocks the signer is not found for it.
+// that blocks the signer is not found for it; a signer of a suspended domain is
+// refused (403).
 func TestAuthorizedFetch(t *testing.T) {
 	c := testrig.New(t, testrig.Host(t, "alpha"), testrig.Config(authorizedFetch))
 	alice := c.Register("alice")
@@ -109,6 +110,13 @@ func TestAuthorizedFetch(t *testing.T) {
 		if got := mallory.get(t, c, path); got.code != 404 {
 			t.Errorf("GET %s by a blocked signer: %d %s, want 404", path, got.code, got.body)
 		}
+	}
+	// A moderator suspends mallory's domain: its signed fetches are refused outright.
+	if _, err := c.Nodes[0].AdminBlockDomain(t.Context(), strings.Split(mallory.domain, ":")[0], "suspend", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := mallory.get(t, c, "/users/alice/followers"); got.code != 403 || !strings.Contains(got.body, "Domain not allowed") {
+		t.Errorf("GET by a signer of a suspended domain: %d %s, want 403", got.code, got.body)
 	}
 }
 
