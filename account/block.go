@@ -196,6 +196,19 @@ func (s *Service) mutes(ctx context.Context, keys []store.Key) ([]*Mute, error) 
 	return out, nil
 }
 
+// BlockersOf returns the accounts that block target (one partition).
+func (s *Service) BlockersOf(ctx context.Context, target shard.ID) ([]shard.ID, error) {
+	rows, err := s.st.Scan(ctx, tBlockedBy, target.Bytes(), store.Range{})
+	if err != nil {
+		return nil, fmt.Errorf("blockers of %d: %w", target, err)
+	}
+	out := make([]shard.ID, len(rows))
+	for i, r := range rows {
+		out[i] = shard.FromBytes(r.CK)
+	}
+	return out, nil
+}
+
 // MutersOf returns the accounts that mute target, each with whether the mute hides
 // target's notifications too. It reads one partition: fan-out asks once per post
 // instead of asking each follower.

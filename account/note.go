@@ -2,10 +2,12 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
 	"github.com/herd-social/herd/shard"
+	"github.com/herd-social/herd/store"
 )
 
 // MaxNoteLength is the longest private note on an account, in characters, as
@@ -28,4 +30,16 @@ func (s *Service) SetNote(ctx context.Context, owner, target shard.ID, comment s
 		return fmt.Errorf("note of %d on %d: %w", owner, target, err)
 	}
 	return nil
+}
+
+// Note is owner's private note on target, or "" for none.
+func (s *Service) Note(ctx context.Context, owner, target shard.ID) (string, error) {
+	b, err := s.st.Get(ctx, tNotes, owner.Bytes(), target.Bytes())
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("note of %d on %d: %w", owner, target, err)
+	}
+	return string(b), nil
 }

@@ -53,6 +53,11 @@ type Accounts interface {
 	UnblockDomain(ctx context.Context, owner shard.ID, domain string) error
 	BlocksDomain(ctx context.Context, owner shard.ID, domain string) (bool, error)
 	DomainRelations(ctx context.Context, owner shard.ID, domain string) (followers, following, requested []shard.ID, err error)
+	GetMany(ctx context.Context, ids []shard.ID) (map[shard.ID]*account.Account, error)
+	BlockersOf(ctx context.Context, target shard.ID) ([]shard.ID, error)
+	MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error)
+	Note(ctx context.Context, owner, target shard.ID) (string, error)
+	SetNote(ctx context.Context, owner, target shard.ID, comment string) error
 }
 
 // Statuses is the part of status.Service that interaction actions write through.

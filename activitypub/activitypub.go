@@ -137,6 +137,7 @@ type Actions interface {
 	FollowBackfilled(ctx context.Context, follower, target shard.ID) error
 	Block(ctx context.Context, blocker, target *account.Account) error
 	Unblock(ctx context.Context, blocker, target *account.Account) error
+	CarryMove(ctx context.Context, origin, target *account.Account, followers []shard.ID) error
 	Favourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)

@@ -87,9 +87,11 @@ func (s *Service) applyMove(ctx context.Context, actor *account.Account, act map
 }
 
 // moveFollowers makes every local follower of origin follow target and unfollow
-// origin. Running it again after a failure is harmless.
+// origin, then carries the local accounts' notes, blocks and mutes of origin over
+// (action.CarryMove). Running it again after a failure is harmless.
 func (s *Service) moveFollowers(ctx context.Context, origin, target *account.Account) error {
 	var cursor shard.ID
+	var moved []shard.ID
 	for {
 		ids, next, err := s.accounts.FollowerIDs(ctx, origin.ID, cursor, 1000)
 		if err != nil {
@@ -104,10 +106,11 @@ func (s *Service) moveFollowers(ctx context.Context, origin, target *account.Acc
 				if err := s.moveFollower(ctx, f, origin, target); err != nil {
 					return err
 				}
+				moved = append(moved, id)
 			}
 		}
 		if next == 0 {
-			return nil
+			return s.actions.CarryMove(ctx, origin, target, moved)
 		}
 		cursor = next
 	}
