@@ -73,6 +73,7 @@ type streamState struct {
 	wg      sync.WaitGroup
 	pool    sync.Pool // WebSocket write buffers, held only while writing
 	renders renderCache
+	reads   statusReads
 	mu      struct {
 		sync.Mutex
 		closed bool

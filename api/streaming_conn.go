@@ -48,8 +48,8 @@ type streamConn struct {
 
 // streamWriter is a transport's side of delivering.
 type streamWriter interface {
-	// event writes one event of a stream; a nil payload means none.
-	event(name []string, kind string, payload []byte) error
+	// event writes one event of a stream; a nil body.b means no payload.
+	event(name []string, kind string, body eventBody) error
 	// keepalive writes a heartbeat (SSE) or a ping (WebSocket).
 	keepalive() error
 	// end says goodbye to the client for reason.
@@ -216,7 +216,7 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 	if len(specs) == 0 {
 		return nil
 	}
-	payload, ok, err := c.payload(withStreamFilters(ctx, d.Key), d.Event, specs[0].filter)
+	body, ok, err := c.payload(withStreamFilters(ctx, d.Key), d.Event, d.Routed, specs[0].filter)
 	if err != nil {
 		c.s.log.Warn("api: streaming: render event", "kind", d.Event.Kind, "id", d.Event.ID, "err", err)
 		return nil
@@ -225,7 +225,7 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 		return nil
 	}
 	for _, sp := range specs {
-		if err := c.out.event(sp.name, d.Event.Kind, payload); err != nil {
+		if err := c.out.event(sp.name, d.Event.Kind, body); err != nil {
 			return err
 		}
 	}
@@ -234,53 +234,60 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 
 // payload renders an event for the viewer; ok is false for an event the viewer
 // must not get (gone, hidden, filtered out).
-func (c *streamConn) payload(ctx context.Context, e stream.Event, filter bool) (b []byte, ok bool, err error) {
+func (c *streamConn) payload(ctx context.Context, e stream.Event, routed time.Time, filter bool) (eventBody, bool, error) {
+	own := func(b []byte, ok bool, err error) (eventBody, bool, error) { return eventBody{b: b}, ok, err }
 	switch e.Kind {
 	case stream.Delete:
-		return []byte(e.ID.String()), true, nil
+		return eventBody{b: []byte(e.ID.String())}, true, nil
 	case stream.FiltersChanged:
-		return nil, true, nil
+		return eventBody{}, true, nil
 	case stream.Update, stream.StatusUpdate:
-		return c.statusPayload(ctx, e.ID, filter)
+		return c.statusPayload(ctx, e.ID, routed, filter)
 	case stream.Notification:
-		return c.notificationPayload(ctx, e.ID)
+		return own(c.notificationPayload(ctx, e.ID))
 	case stream.Conversation:
-		return c.conversationPayload(ctx, e.ID)
+		return own(c.conversationPayload(ctx, e.ID))
 	case stream.Announcement, stream.AnnouncementReaction, stream.AnnouncementDelete:
-		return c.announcementPayload(ctx, e.Kind, e.ID, e.Name)
+		return own(c.announcementPayload(ctx, e.Kind, e.ID, e.Name))
 	}
-	return nil, false, nil
+	return eventBody{}, false, nil
 }
 
-func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, filter bool) ([]byte, bool, error) {
-	st, err := c.s.d.Statuses.Get(ctx, id)
+// statusPayload renders a status for the viewer of an event routed at routed. A
+// viewer with no marks on it and no filter result gets the bytes that every such
+// viewer gets, encoded once per status version (rendered.plainBody).
+func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, routed time.Time, filter bool) (eventBody, bool, error) {
+	st, err := c.s.streamedStatus(ctx, id, routed)
 	if errors.Is(err, status.ErrNotFound) {
-		return nil, false, nil
+		return eventBody{}, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return eventBody{}, false, err
 	}
 	if keep, err := c.keep(ctx, st, filter, false); err != nil || !keep {
-		return nil, false, err
+		return eventBody{}, false, err
 	}
 	shared := c.s.sharedStatus(ctx, st)
 	if shared.err != nil || shared.ent == nil {
-		return nil, false, shared.err
+		return eventBody{}, false, shared.err
 	}
 	if st.ReblogOfID != 0 { // a boost is seen only with its original, as in REST
 		if keep, err := c.keep(ctx, shared.shown, filter, true); err != nil || !keep {
-			return nil, false, err
+			return eventBody{}, false, err
 		}
 	}
-	out, err := c.s.forViewer(ctx, c.viewer, shared)
+	out, plain, err := c.s.forViewer(ctx, c.viewer, shared)
 	if err != nil {
-		return nil, false, err
+		return eventBody{}, false, err
 	}
 	if keep, err := c.s.filterStreamed(ctx, c.viewer, shared.shown, out); err != nil || !keep {
-		return nil, false, err
+		return eventBody{}, false, err
+	}
+	if plain && len(out.Filtered) == 0 && (out.Reblog == nil || len(out.Reblog.Filtered) == 0) {
+		return shared.plainBody(out)
 	}
 	b, err := c.enc.encode(out)
-	return b, err == nil, err
+	return eventBody{b: b}, err == nil, err
 }
 
 // keep applies what the REST timelines apply to a status (the visibility policy, the

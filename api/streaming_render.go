@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +41,124 @@ type rendered struct {
 	shown *status.Status // what the marks are about: the original of a boost
 	ent   *Status        // rendered for no viewer; nil when it cannot be shown
 	err   error
+
+	// plain is the payload of every viewer without marks or filter results, and
+	// the transports' frames of it.
+	plain struct {
+		once   sync.Once
+		b      []byte
+		err    error
+		frames frames
+	}
+}
+
+// eventBody is an event's payload as a connection writes it. When shared is set,
+// the same bytes go to every connection that gets this rendering, and transports
+// keep their framing of them there: a frame is then encoded once per event, not
+// once per socket.
+type eventBody struct {
+	b      []byte // nil: no payload
+	shared *frames
+}
+
+// frames holds the encoded frames of one shared payload, by stream name and event
+// kind. Frames are only read once stored.
+type frames struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+// frame returns the frame of name and kind, encoding it the first time.
+func (f *frames) frame(name []string, kind string, encode func() ([]byte, error)) ([]byte, error) {
+	k := kind + "\x00" + strings.Join(name, "\x00")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if b, ok := f.m[k]; ok {
+		return b, nil
+	}
+	b, err := encode()
+	if err != nil {
+		return nil, err
+	}
+	if f.m == nil {
+		f.m = make(map[string][]byte, 1)
+	}
+	f.m[k] = b
+	return b, nil
+}
+
+// plainBody returns the shared payload of viewers without marks or filter
+// results; out is such a viewer's entity, the same for all of them.
+func (e *rendered) plainBody(out *Status) (eventBody, bool, error) {
+	p := &e.plain
+	p.once.Do(func() {
+		var enc payloadEncoder
+		b, err := enc.encode(out)
+		p.b, p.err = bytes.Clone(b), err
+	})
+	if p.err != nil {
+		return eventBody{}, false, p.err
+	}
+	return eventBody{b: p.b, shared: &p.frames}, true, nil
+}
+
+// statusReads shares the reads of statuses among the connections delivering their
+// events. A read that began after an event was routed (stream.Delivery.Routed) sees
+// every write its publisher made before publishing, so every connection that got
+// the event may take that read instead of making its own: a post's thousand
+// deliveries read it once. Reads are kept for renderTTL.
+type statusReads struct {
+	mu struct {
+		sync.Mutex
+		m     map[shard.ID]*statusRead
+		swept time.Time
+	}
+}
+
+type statusRead struct {
+	began time.Time
+	done  chan struct{} // closed when st and err are set
+	st    *status.Status
+	err   error
+}
+
+// streamedStatus returns status id as read after routed (an unset routed always
+// reads anew). A shared read that failed other than with status.ErrNotFound is
+// not taken: the connection reads for itself.
+func (s *Server) streamedStatus(ctx context.Context, id shard.ID, routed time.Time) (*status.Status, error) {
+	sr := &s.d.streams.reads
+	sr.mu.Lock()
+	now := time.Now()
+	if sr.mu.m == nil {
+		sr.mu.m = make(map[shard.ID]*statusRead)
+	}
+	if now.Sub(sr.mu.swept) > renderTTL {
+		for k, r := range sr.mu.m {
+			if now.Sub(r.began) > renderTTL {
+				delete(sr.mu.m, k)
+			}
+		}
+		sr.mu.swept = now
+	}
+	r := sr.mu.m[id]
+	if routed.IsZero() || r == nil || r.began.Before(routed) || now.Sub(r.began) > renderTTL {
+		r = &statusRead{began: now, done: make(chan struct{})}
+		sr.mu.m[id] = r
+		sr.mu.Unlock()
+		r.st, r.err = s.d.Statuses.Get(context.WithoutCancel(ctx), id)
+		close(r.done)
+		return r.st, r.err
+	}
+	sr.mu.Unlock()
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if r.err != nil && !errors.Is(r.err, status.ErrNotFound) {
+		return s.d.Statuses.Get(ctx, id)
+	}
+	return r.st, r.err
 }
 
 // sharedStatus returns the shared entry of a status version, rendering it the first time.
@@ -88,15 +209,18 @@ func (e *rendered) render(ctx context.Context, s *Server, st *status.Status) {
 }
 
 // forViewer copies the shared entity with the viewer's marks, as renderShown and
-// boost set them.
-func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (*Status, error) {
+// boost set them; plain says the viewer has none (and is not the author, whose
+// copy says whether it is pinned), so that its copy is every such viewer's.
+func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (out *Status, plain bool, err error) {
 	marks, err := s.d.Statuses.ViewerMarks(ctx, viewer, []*status.Status{e.shown})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	m := marks[0]
-	out := *e.ent
-	target := &out
+	plain = m == (status.Marks{}) && e.shown.AccountID != viewer
+	cp := *e.ent
+	out = &cp
+	target := out
 	if out.Reblog != nil {
 		orig := *out.Reblog
 		out.Reblog, target = &orig, &orig
@@ -106,9 +230,9 @@ func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (*
 	if e.shown.AccountID == viewer {
 		target.Pinned = ptr(m.Pinned)
 	}
-	if target != &out {
+	if target != out {
 		out.Favourited, out.Reblogged, out.Muted = target.Favourited, target.Reblogged, target.Muted
 		out.Bookmarked, out.Pinned = target.Bookmarked, target.Pinned
 	}
-	return &out, nil
+	return out, plain, nil
 }

@@ -94,13 +94,13 @@ func (w *sseWriter) open() error {
 	return w.flush()
 }
 
-func (w *sseWriter) event(_ []string, kind string, payload []byte) error {
+func (w *sseWriter) event(_ []string, kind string, body eventBody) error {
 	w.body.Reset()
 	w.body.WriteString("event: " + kind + "\ndata: ")
-	if payload == nil {
+	if body.b == nil {
 		w.body.WriteString("undefined") // what Mastodon sends; clients need a data line
 	} else {
-		w.body.Write(payload)
+		w.body.Write(body.b)
 	}
 	w.body.WriteString("\n\n")
 	w.wire.Reset()

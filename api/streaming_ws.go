@@ -184,13 +184,32 @@ type wsFrame struct {
 	Payload *string  `json:"payload,omitempty"`
 }
 
-func (w *wsWriter) event(name []string, kind string, payload []byte) error {
+func (w *wsWriter) event(name []string, kind string, body eventBody) error {
+	if body.shared == nil {
+		return w.send(wsEventFrame(name, kind, body.b))
+	}
+	frame, err := body.shared.frame(name, kind, func() ([]byte, error) {
+		var buf bytes.Buffer
+		if err := encodeTo(&buf, wsEventFrame(name, kind, body.b), false); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writeLocked(frame)
+}
+
+func wsEventFrame(name []string, kind string, payload []byte) wsFrame {
 	f := wsFrame{Stream: name, Event: kind}
 	if payload != nil {
 		p := string(payload)
 		f.Payload = &p
 	}
-	return w.send(f)
+	return f
 }
 
 func (w *wsWriter) fail(err error) {
@@ -219,10 +238,15 @@ func (w *wsWriter) send(v any) error {
 			return err
 		}
 	}
+	return w.writeLocked(bytes.TrimSuffix(w.mu.buf.Bytes(), []byte("\n")))
+}
+
+// writeLocked writes one text frame; w.mu is held. The frame is only read.
+func (w *wsWriter) writeLocked(frame []byte) error {
 	if err := w.ws.SetWriteDeadline(time.Now().Add(w.timeout)); err != nil {
 		return err
 	}
-	return w.ws.WriteMessage(websocket.TextMessage, bytes.TrimSuffix(w.mu.buf.Bytes(), []byte("\n")))
+	return w.ws.WriteMessage(websocket.TextMessage, frame)
 }
 
 func (w *wsWriter) keepalive() error {

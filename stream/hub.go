@@ -1,6 +1,9 @@
 package stream
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // hubShards spreads keys over locks so that publishing to unrelated keys does not
 // contend.
@@ -43,7 +46,7 @@ func (h *Hub) shard(k Key) *hubShard {
 // overflow are closed and dropped.
 func (h *Hub) Publish(key Key, e Event) {
 	sh := h.shard(key)
-	d := Delivery{Key: key, Event: e}
+	d := Delivery{Key: key, Event: e, Routed: time.Now()}
 	var dropped []*Sub
 	sh.mu.RLock()
 	for sub := range sh.mu.subs[key] {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/stream"
@@ -29,6 +30,21 @@ func TestKeys(t *testing.T) {
 		if string(tc.got) != tc.want {
 			t.Errorf("key %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+// A delivery says when the hub routed it, so that connections can tell a read made
+// after it from one made before.
+func TestPublishStampsRouting(t *testing.T) {
+	h := stream.NewHub()
+	s := stream.NewSub(8)
+	h.Subscribe(s, stream.User(1))
+	before := time.Now()
+	h.Publish(stream.User(1), stream.Event{Kind: stream.Update, ID: 10})
+	after := time.Now()
+	got := s.Take(nil)
+	if len(got) != 1 || got[0].Routed.Before(before) || got[0].Routed.After(after) {
+		t.Fatalf("routed at %v, want between %v and %v", got, before, after)
 	}
 }
 

@@ -14,6 +14,7 @@ package stream
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/herd-social/herd/shard"
 )
@@ -121,6 +122,11 @@ type Event struct {
 type Delivery struct {
 	Key   Key
 	Event Event
+	// Routed is when this node's hub took the event, on the monotonic clock: a
+	// read begun after it sees every write the event's publisher made before
+	// publishing, so connections may share such a read (the rendering of a status).
+	// It orders events within a process only; it is never sent between nodes.
+	Routed time.Time
 }
 
 // Router carries events from publishers to subscribed connections. The single-node
