@@ -371,6 +371,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 			OpenRegistrations: cfg.Registrations != "closed", ApprovalRequired: cfg.Registrations == "approval",
 			MinAge:            cfg.RegistrationsMinAge,
 			LimitedFederation: cfg.LimitedFederation,
+			NoTrends:          cfg.NoTrends,
 			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
