@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/herd-social/herd/role"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
 )
@@ -39,8 +40,8 @@ type backfillState struct {
 var ErrBackfillBusy = errors.New("account: the listings' backfill is held by another node")
 
 // BackfillListings lists every account of the store in the directory (new, and
-// active from its last status) and in the moderators' listing, as creating it
-// would have: accounts written before those indexes existed appear in them. It
+// active from its last status), in the moderators' listing and, for users holding
+// a role, in the staff listing, as creating it (or giving the role) would have: accounts written before those indexes existed appear in them. It
 // reads the accounts table through d, page by page, recording its cursor after
 // each page, so that it goes on where it stopped; once done it only reads that
 // it is (one row). holder names the caller: while one holder steps through it,
@@ -123,8 +124,15 @@ func (s *Service) backfillRows(ctx context.Context, rows []store.DumpRow) (int, 
 	if err != nil {
 		return 0, err
 	}
+	staff, err := s.staffOf(ctx, accs)
+	if err != nil {
+		return 0, err
+	}
 	for i, a := range accs {
 		muts := append(indexed(a), listingMutations(a)...)
+		if staff[a.ID] {
+			muts = append(muts, staffMutation(a.ID, true))
+		}
 		if !last[i].IsZero() {
 			for _, scope := range scopesOf(a) {
 				muts = append(muts, store.Mutation{Kind: store.Put, Table: tDirActive, PK: dirKey(scope, monthOf(last[i])),
@@ -136,4 +144,33 @@ func (s *Service) backfillRows(ctx context.Context, rows []store.DumpRow) (int, 
 		}
 	}
 	return len(accs), nil
+}
+
+// staffOf tells which local accounts of accs hold a role (Owner for an admin whose
+// flag predates roles), for the staff listing whose endorsements are suggested.
+func (s *Service) staffOf(ctx context.Context, accs []*Account) (map[shard.ID]bool, error) {
+	var keys []store.Key
+	for _, a := range accs {
+		if a.Local() {
+			keys = append(keys, store.Key{PK: a.ID.Bytes(), CK: empty})
+		}
+	}
+	vals, err := s.st.MultiGet(ctx, tUsers, keys)
+	if err != nil {
+		return nil, fmt.Errorf("backfill listings: users: %w", err)
+	}
+	out := map[shard.ID]bool{}
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		var u User
+		if err := store.Unmarshal(v, &u); err != nil {
+			return nil, err
+		}
+		if u.RoleID() != role.Everyone {
+			out[shard.FromBytes(keys[i].PK)] = true
+		}
+	}
+	return out, nil
 }

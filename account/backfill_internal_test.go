@@ -16,7 +16,7 @@ import (
 
 // TestBackfillListings writes accounts as they were before the directory and the
 // listing existed (the account row and its last status only), and finds them listed
-// after the backfill, once: a second holder waits while the first holds it, and a
+// after the backfill (an admin whose flag predates roles in the staff listing), once: a second holder waits while the first holds it, and a
 // run after it is done reads nothing.
 func TestBackfillListings(t *testing.T) {
 	ctx := context.Background()
@@ -32,6 +32,7 @@ func TestBackfillListings(t *testing.T) {
 	}
 	svc := New(st, ids, Options{Domain: "example.com", Now: func() time.Time { return now }})
 	var want []string
+	var accounts []shard.ID
 	for i, name := range []string{"old", "older", "far"} {
 		a := &Account{ID: ids.Next(), Username: name, Discoverable: true, CreatedAt: now.AddDate(0, -3, 0)}
 		if name == "far" {
@@ -42,11 +43,20 @@ func TestBackfillListings(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := shard.ID(now.Add(-time.Duration(i) * time.Hour).UnixMilli())
-		if err := st.Batch(ctx, []store.Mutation{{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
-			{Kind: store.Put, Table: tActivity, PK: a.ID.Bytes(), CK: empty, Value: last.Bytes()}}); err != nil {
+		muts := []store.Mutation{{Kind: store.Put, Table: tAccounts, PK: a.ID.Bytes(), CK: empty, Value: b},
+			{Kind: store.Put, Table: tActivity, PK: a.ID.Bytes(), CK: empty, Value: last.Bytes()}}
+		if a.Local() { // "old" an admin from before roles, "older" without a role
+			ub, err := store.Marshal(&User{AccountID: a.ID, Email: name + "@mail.example", Admin: name == "old"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			muts = append(muts, store.Mutation{Kind: store.Put, Table: tUsers, PK: a.ID.Bytes(), CK: empty, Value: ub})
+		}
+		if err := st.Batch(ctx, muts); err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, a.Acct())
+		accounts = append(accounts, a.ID)
 	}
 	listed := func(active bool) []string {
 		t.Helper()
@@ -87,6 +97,9 @@ func TestBackfillListings(t *testing.T) {
 		if err != nil || len(rows) != n {
 			t.Errorf("listing %s: %d rows, %v; want %d", part, len(rows), err, n)
 		}
+	}
+	if staff, err := svc.Staff(ctx); err != nil || len(staff) != 1 || staff[0] != accounts[0] {
+		t.Errorf("staff %v, %v; want the admin %d", staff, err, accounts[0])
 	}
 	if n, err := svc.BackfillListings(ctx, st, "other"); err != nil || n != 0 {
 		t.Fatalf("backfill once done: %d accounts, %v", n, err)
