@@ -69,8 +69,7 @@ func activeKey(t time.Time, id shard.ID) []byte {
 	return append(shard.ID(t.UnixMilli()).Bytes(), id.Bytes()...)
 }
 
-// Directory returns discoverable accounts (not suspended) for the profile
-// directory, skipping offset of them: by latest status (active), then those that
+// Directory returns the accounts the profile directory lists (listable), skipping offset of them: by latest status (active), then those that
 // never posted, newest first, as Mastodon's order puts accounts without a status
 // last; or newest first (new); local ones only with local. Rows are read month by
 // month, back ten years, which is longer than any account's id (made when this
@@ -83,6 +82,11 @@ func (s *Service) Directory(ctx context.Context, active, local bool, offset, lim
 	if active {
 		tables = []string{tDirActive, tDirNew}
 	}
+	return s.dirList(ctx, tables, scope, offset, limit)
+}
+
+// dirList reads a page of the directory from tables, one after the other.
+func (s *Service) dirList(ctx context.Context, tables []string, scope string, offset, limit int) ([]*Account, error) {
 	d := &dirPage{seen: map[shard.ID]bool{}, offset: offset, limit: limit}
 	for _, table := range tables {
 		if err := s.dirRead(ctx, d, table, scope); err != nil {
@@ -128,8 +132,14 @@ type dirPage struct {
 	out           []*Account
 }
 
-// dirTake adds the discoverable, unsuspended accounts of rows to the page, after
-// skipping the offset.
+// listable reports whether the directory lists a, as Mastodon's discoverable
+// scope: discoverable, not suspended, silenced, moved, nor awaiting approval.
+func listable(a *Account) bool {
+	return a.Discoverable && !a.Suspended && !a.Silenced && a.MovedToURI == "" && !a.Pending
+}
+
+// dirTake adds the listable accounts of rows to the page, after skipping the
+// offset.
 func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) error {
 	var ids []shard.ID
 	for _, r := range rows {
@@ -145,7 +155,7 @@ func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) err
 	}
 	for _, id := range ids {
 		a := accs[id]
-		if a == nil || !a.Discoverable || a.Suspended || len(d.out) >= d.limit {
+		if a == nil || !listable(a) || len(d.out) >= d.limit {
 			continue
 		}
 		if d.skipped < d.offset {
