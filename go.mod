@@ -15,6 +15,7 @@ require (
 	github.com/elastic/go-elasticsearch/v8 v8.19.7
 	github.com/fasthttp/router v1.5.4
 	github.com/fasthttp/websocket v1.5.12
+	github.com/forPelevin/gomoji v1.2.0
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/go-fed/httpsig v1.1.0
 	github.com/gocql/gocql v1.7.0

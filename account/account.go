@@ -208,7 +208,7 @@ func Schema() store.Schema {
 		{Name: tLogins, TTL: activityWeeks * week}, {Name: tDomains}, {Name: tDaily},
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
-		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens},
+		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens}, {Name: tBackfill},
 	}, append(append(directoryTables(), suggestTables()...), inviteTables()...)...)
 }
 

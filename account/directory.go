@@ -12,11 +12,11 @@ import (
 
 // Tables of the account directory.
 const (
-	tDirNew                       = "directory_new"    // scope ‖ month → account id (Desc) → —
-	tDirActive                    = "directory_active" // scope ‖ month → last status ms ‖ account id (Desc) → —
-	scopeAll                      = "all"              // every known account
-	scopeLocal                    = "local"            // local accounts
-	dirNewMonths, dirActiveMonths = 120, 24            // how far back a directory page looks
+	tDirNew    = "directory_new"    // scope ‖ month → account id (Desc) → —
+	tDirActive = "directory_active" // scope ‖ month → last status ms ‖ account id (Desc) → —
+	scopeAll   = "all"              // every known account
+	scopeLocal = "local"            // local accounts
+	dirMonths  = 120                // how far back a directory page looks
 )
 
 func directoryTables() store.Schema {
@@ -69,32 +69,48 @@ func activeKey(t time.Time, id shard.ID) []byte {
 	return append(shard.ID(t.UnixMilli()).Bytes(), id.Bytes()...)
 }
 
-// Directory returns discoverable accounts (not suspended) for the profile
-// directory, skipping offset of them: by latest status (active) or newest first
-// (new), local ones only with local. Rows are read month by month, back ten years
-// for new accounts and two for active ones.
+// Directory returns the accounts the profile directory lists (listable), skipping offset of them: by latest status (active), then those that
+// never posted, newest first, as Mastodon's order puts accounts without a status
+// last; or newest first (new); local ones only with local. Rows are read month by
+// month, back ten years, which is longer than any account's id (made when this
+// server first stored it) or last status is old.
 func (s *Service) Directory(ctx context.Context, active, local bool, offset, limit int) ([]*Account, error) {
-	scope, table, months := scopeAll, tDirNew, dirNewMonths
+	scope, tables := scopeAll, []string{tDirNew}
 	if local {
 		scope = scopeLocal
 	}
 	if active {
-		table, months = tDirActive, dirActiveMonths
+		tables = []string{tDirActive, tDirNew}
 	}
+	return s.dirList(ctx, tables, scope, offset, limit)
+}
+
+// dirList reads a page of the directory from tables, one after the other.
+func (s *Service) dirList(ctx context.Context, tables []string, scope string, offset, limit int) ([]*Account, error) {
 	d := &dirPage{seen: map[shard.ID]bool{}, offset: offset, limit: limit}
-	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-months && len(d.out) < limit; m-- {
+	for _, table := range tables {
+		if err := s.dirRead(ctx, d, table, scope); err != nil {
+			return nil, err
+		}
+	}
+	return d.out, nil
+}
+
+// dirRead adds the accounts of one directory table to the page until it is full.
+func (s *Service) dirRead(ctx context.Context, d *dirPage, table, scope string) error {
+	for m := monthOf(s.opts.Now()); m > monthOf(s.opts.Now())-dirMonths && len(d.out) < d.limit; m-- {
 		var cursor []byte
-		for len(d.out) < limit {
+		for len(d.out) < d.limit {
 			r := store.Range{Limit: dirChunk}
 			if cursor != nil {
 				r.Upper = store.Excl(cursor)
 			}
 			rows, err := s.st.Scan(ctx, table, dirKey(scope, m), r)
 			if err != nil {
-				return nil, fmt.Errorf("directory: %w", err)
+				return fmt.Errorf("directory: %w", err)
 			}
 			if err := s.dirTake(ctx, d, rows); err != nil {
-				return nil, err
+				return err
 			}
 			if len(rows) < dirChunk {
 				break
@@ -102,7 +118,7 @@ func (s *Service) Directory(ctx context.Context, active, local bool, offset, lim
 			cursor = rows[len(rows)-1].CK
 		}
 	}
-	return d.out, nil
+	return nil
 }
 
 // dirChunk is how many directory rows one scan reads.
@@ -116,8 +132,14 @@ type dirPage struct {
 	out           []*Account
 }
 
-// dirTake adds the discoverable, unsuspended accounts of rows to the page, after
-// skipping the offset.
+// listable reports whether the directory lists a, as Mastodon's discoverable
+// scope: discoverable, not suspended, silenced, moved, nor awaiting approval.
+func listable(a *Account) bool {
+	return a.Discoverable && !a.Suspended && !a.Silenced && a.MovedToURI == "" && !a.Pending
+}
+
+// dirTake adds the listable accounts of rows to the page, after skipping the
+// offset.
 func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) error {
 	var ids []shard.ID
 	for _, r := range rows {
@@ -133,7 +155,7 @@ func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) err
 	}
 	for _, id := range ids {
 		a := accs[id]
-		if a == nil || !a.Discoverable || a.Suspended || len(d.out) >= d.limit {
+		if a == nil || !listable(a) || len(d.out) >= d.limit {
 			continue
 		}
 		if d.skipped < d.offset {

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -63,8 +65,9 @@ type candidate struct {
 	sources   []SuggestionSource
 }
 
-// Suggest returns up to limit accounts for viewer to follow: those endorsed by the
-// instance's admins first, then friends of friends (accounts followed by the
+// Suggest returns up to limit accounts for viewer to follow, shuffled (shuffle):
+// the candidates, ranked to keep the best suggestCandidates, are those endorsed by
+// the instance's admins, then friends of friends (accounts followed by the
 // viewer's newest follows, most shared first), then accounts whose profiles are
 // like those of the viewer's five newest follows, then the most followed and most
 // interacted with (in, when not nil) of the recently active local accounts and of
@@ -185,7 +188,7 @@ func (s *Service) friendCandidates(ctx context.Context, viewer shard.ID, get fun
 // popularCandidates adds the recently active local accounts of the directory, with
 // their followers counts (most_followed when they have any), and returns them.
 func (s *Service) popularCandidates(ctx context.Context, get func(shard.ID) *candidate) ([]shard.ID, error) {
-	accs, err := s.Directory(ctx, true, true, 0, suggestDirRead)
+	accs, err := s.dirList(ctx, []string{tDirActive}, scopeLocal, 0, suggestDirRead) // those that posted
 	if err != nil {
 		return nil, err
 	}
@@ -252,11 +255,25 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 		}
 	}
 	slices.SortStableFunc(shown, byRank)
+	s.shuffle(viewer, shown)
 	out := make([]Suggestion, 0, min(limit, len(shown)))
 	for _, c := range shown[:min(limit, len(shown))] {
 		out = append(out, Suggestion{Account: accs[c.id], Sources: c.sources})
 	}
 	return out, nil
+}
+
+// shuffleWindow is how long a viewer's suggestions keep one order, as Mastodon
+// caches its shuffled list for 15 minutes.
+const shuffleWindow = 15 * time.Minute
+
+// shuffle puts the suggestions in a random order, as Mastodon shuffles the accounts
+// its sources give: the same order for the same viewer and accounts within one
+// shuffleWindow, so that a smaller limit reads the start of the same list.
+func (s *Service) shuffle(viewer shard.ID, cands []*candidate) {
+	window := s.opts.Now().UnixNano() / int64(shuffleWindow)
+	r := rand.New(rand.NewPCG(uint64(viewer), uint64(window)))
+	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 }
 
 // unsuggestable reports, for each of ids, whether the viewer hides it or is hidden

@@ -21,6 +21,8 @@ func TestUnicodeEmoji(t *testing.T) {
 		{"🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", true},
 		{"", false}, {"1", false}, {"#", false}, {"thumbsup", false}, {"a👍", false}, {"👍 ", false},
 		{"\u200d", false}, {"\xff", false},
+		// Mastodon's map: unqualified forms too; sequences Unicode does not list are refused.
+		{"☺", true}, {"☺️", true}, {"👩‍👩‍👩", false}, {"🐘🏽", false}, {"🇦🇦", false}, {"\U0001FAFF", false}, {"☹🏻", false},
 	} {
 		if got := announcement.UnicodeEmoji(tc.name); got != tc.ok {
 			t.Errorf("UnicodeEmoji(%q) = %v, want %v", tc.name, got, tc.ok)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"unicode"
-	"unicode/utf8"
+	"strings"
+
+	"github.com/forPelevin/gomoji"
 
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/store"
@@ -159,35 +160,18 @@ func (s *Service) checkName(ctx context.Context, name string) error {
 	return &Validation{"Name is not a recognized emoji"}
 }
 
-// UnicodeEmoji reports whether name is one emoji as unicode writes them: pictographs
-// and symbols, with skin tones, variation selectors, joiners, keycaps and tags. It
-// is looser than Mastodon's list of known emoji: an unassigned sequence of symbols
-// passes.
+// UnicodeEmoji reports whether name is one of the sequences Unicode's emoji test
+// data lists (emoji 15.0): fully-qualified, and the minimally-qualified and
+// unqualified forms of each, as Mastodon's emoji map (built from the same file)
+// accepts them. The list is gomoji's copy of that file; the library adds emoji of
+// its own (Japanese-named skin-tone variants, decorative symbols) that Unicode does
+// not list, so only its entries named as emoji-test.txt names them ("E<version>
+// <name>") count.
 func UnicodeEmoji(name string) bool {
-	if name == "" || len(name) > 64 || !utf8.ValidString(name) {
+	e, err := gomoji.GetInfo(name)
+	if err != nil {
 		return false
 	}
-	base, keycap := 0, false
-	for _, r := range name {
-		keycap = keycap || r == 0x20E3
-		switch {
-		case unicode.Is(unicode.So, r) || (r >= 0x1F1E6 && r <= 0x1F1FF) || r == 0x203C || r == 0x2049:
-			base++
-		case r == 0x200D || r == 0xFE0F || r == 0xFE0E || r == 0x20E3 || (r >= 0x1F3FB && r <= 0x1F3FF) ||
-			(r >= 0xE0020 && r <= 0xE007F):
-		case r == '#' || r == '*' || (r >= '0' && r <= '9'):
-			base++
-		default:
-			return false
-		}
-	}
-	if base == 0 {
-		return false
-	}
-	for _, r := range name { // a digit, # or * is an emoji only with a keycap
-		if (r == '#' || r == '*' || (r >= '0' && r <= '9')) && !keycap {
-			return false
-		}
-	}
-	return true
+	v, _, ok := strings.Cut(e.UnicodeName, " ")
+	return ok && len(v) > 1 && v[0] == 'E' && strings.Trim(v[1:], "0123456789.") == ""
 }

@@ -96,7 +96,7 @@ func TestAnnouncements(t *testing.T) {
 	react(bob, "PUT", current, "👍", 200)
 	react(bob, "PUT", current, "👍", 200) // twice counts once
 	react(bob, "PUT", current, "🇫🇷", 200)
-	for _, bad := range []string{"thumbsup", "1", "a👍", "nope_emoji"} {
+	for _, bad := range []string{"thumbsup", "1", "a👍", "nope_emoji", "🐘🏽", "🇦🇦"} { // the last two: sequences Unicode does not list
 		react(bob, "PUT", current, bad, 422)
 	}
 	react(bob, "PUT", draftID, "👍", 404)

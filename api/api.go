@@ -72,6 +72,9 @@ type Instance struct {
 	// LimitedFederation is set in limited-federation mode (only allowed domains
 	// federate), as configuration.limited_federation tells.
 	LimitedFederation bool
+	// NoTrends shows no trends (tags, statuses, links, the link timeline), as
+	// Mastodon's Setting.trends off; moderators still review them.
+	NoTrends bool
 	// Documents are the about page, the privacy policy and the terms of service.
 	Documents Documents
 }

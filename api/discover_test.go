@@ -93,7 +93,7 @@ func TestAccountSearch(t *testing.T) {
 }
 
 // TestDirectory: discoverable accounts, newest first or by latest post (accounts
-// that never posted are not active), paged by offset.
+// that never posted last), paged by offset; silenced accounts are not listed.
 func TestDirectory(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
@@ -105,17 +105,28 @@ func TestDirectory(t *testing.T) {
 	if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"order": {"new"}, "offset": {"1"}, "local": {"true"}}); !slices.Equal(got, []string{alice.ID}) {
 		t.Fatalf("new after one: %v", got)
 	}
-	if got := accountsAt(t, anon, "/api/v1/directory", nil); len(got) != 0 {
+	// Accounts that never posted come last, newest first (Mastodon: NULLS LAST).
+	if got := accountsAt(t, anon, "/api/v1/directory", nil); !slices.Equal(got, []string{bob.ID, alice.ID}) {
 		t.Fatalf("active before anyone posted: %v", got)
+	}
+	dave := c.Register("dave")
+	dave.PostStatus("early")
+	if got := accountsAt(t, anon, "/api/v1/directory", nil); !slices.Equal(got, []string{dave.ID, bob.ID, alice.ID}) {
+		t.Fatalf("active after dave posted: %v", got)
 	}
 	alice.PostStatus("first")
 	bob.PostStatus("second")
 	carol.PostStatus("third")
-	if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"order": {"active"}}); !slices.Equal(got, []string{bob.ID, alice.ID}) {
+	if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"order": {"active"}}); !slices.Equal(got, []string{bob.ID, alice.ID, dave.ID}) {
 		t.Fatalf("active: %v", got)
 	}
 	alice.PostStatus("again")
 	if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"limit": {"1"}}); !slices.Equal(got, []string{alice.ID}) {
 		t.Fatalf("active, one: %v", got)
+	}
+	_, mod := c.RegisterModerator("mod")
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+alice.ID+"/action", mod, url.Values{"type": {"silence"}}), 200)
+	if got := accountsAt(t, anon, "/api/v1/directory", nil); slices.Contains(got, alice.ID) || !slices.Contains(got, bob.ID) {
+		t.Fatalf("alice silenced: %v", got)
 	}
 }

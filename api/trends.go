@@ -69,9 +69,9 @@ func offsetLink(r *req, offset, limit, n int) {
 }
 
 func (s *Server) trendTags(r *req) error {
-	ranked, err := s.d.Trends.Rank(r.context(), trends.Tag, false)
-	if err != nil {
-		return err
+	ranked, err := s.rankShown(r, trends.Tag)
+	if err != nil || len(ranked) == 0 {
+		return s.emptyOr(r, err)
 	}
 	page := trendPage(r, ranked, 10)
 	names := make([]string, len(page))
@@ -107,10 +107,24 @@ func trendStatusIDs(page []trends.Ranked) []shard.ID {
 }
 
 func (s *Server) trendStatuses(r *req) error {
-	ranked, err := s.d.Trends.Rank(r.context(), trends.Status, false)
+	ranked, err := s.rankShown(r, trends.Status)
+	if err != nil || len(ranked) == 0 {
+		return s.emptyOr(r, err)
+	}
+	statuses, err := s.d.Statuses.GetMany(r.context(), trendStatusIDs(ranked))
 	if err != nil {
 		return err
 	}
+	langs, err := s.trendLanguages(r)
+	if err != nil {
+		return err
+	}
+	ranked = preferLanguages(ranked, langs, func(it trends.Ranked) string {
+		if st := statuses[it.ID]; st != nil {
+			return st.Language
+		}
+		return ""
+	})
 	out, err := s.statusesByID(r.context(), r.viewer, trendStatusIDs(trendPage(r, ranked, 20)), true)
 	if err != nil {
 		return err
@@ -119,10 +133,28 @@ func (s *Server) trendStatuses(r *req) error {
 }
 
 func (s *Server) trendLinks(r *req) error {
-	ranked, err := s.d.Trends.Rank(r.context(), trends.Link, false)
+	ranked, err := s.rankShown(r, trends.Link)
+	if err != nil || len(ranked) == 0 || s.d.Cards == nil {
+		return s.emptyOr(r, err)
+	}
+	urls := make([]string, len(ranked))
+	for i, it := range ranked {
+		urls[i] = it.Key
+	}
+	cards, err := s.d.Cards.Recorded(r.context(), urls)
 	if err != nil {
 		return err
 	}
+	langs, err := s.trendLanguages(r)
+	if err != nil {
+		return err
+	}
+	ranked = preferLanguages(ranked, langs, func(it trends.Ranked) string {
+		if c := cards[it.Key]; c != nil {
+			return c.Language
+		}
+		return ""
+	})
 	links, err := s.trendsLinks(r.context(), trendPage(r, ranked, 10))
 	if err != nil {
 		return err
@@ -182,7 +214,7 @@ func (s *Server) trendsLinks(ctx context.Context, page []trends.Ranked) ([]ranke
 // statuses sharing a link that trends now (404 for any other URL), newest first.
 func (s *Server) linkTimeline(r *req) error {
 	link := r.p.str("url")
-	ranked, err := s.d.Trends.Rank(r.context(), trends.Link, false)
+	ranked, err := s.rankShown(r, trends.Link)
 	if err != nil {
 		return err
 	}
@@ -207,6 +239,23 @@ func (s *Server) linkTimeline(r *req) error {
 	}
 	r.link(paging.IDs(ids))
 	return r.json(out)
+}
+
+// rankShown is what trends for viewers now, nothing when the instance shows no
+// trends (Instance.NoTrends, Mastodon's Setting.trends off).
+func (s *Server) rankShown(r *req, k trends.Kind) ([]trends.Ranked, error) {
+	if s.d.Instance.NoTrends {
+		return nil, nil
+	}
+	return s.d.Trends.Rank(r.context(), k, false)
+}
+
+// emptyOr answers err, or an empty list without it.
+func (s *Server) emptyOr(r *req, err error) error {
+	if err != nil {
+		return err
+	}
+	return r.json([]any{})
 }
 
 // trendItemErr maps an unknown item to Mastodon's 404.

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"testing"
@@ -209,5 +210,53 @@ func TestSearchExcludeUnreviewed(t *testing.T) {
 	}
 	if got := names(url.Values{"q": {"#hot"}, "type": {"hashtags"}, "exclude_unreviewed": {"true"}, "offset": {"2"}, "limit": {"2"}}); len(got) != 1 {
 		t.Errorf("the second page of reviewed tags: %q", got)
+	}
+}
+
+// TestTrendLanguages: trending statuses in the viewer's languages come first, the
+// ranking kept within each part, as Mastodon's: the chosen languages of a signed-in
+// user, else the `lang` parameter, the user's locale, Accept-Language, then English.
+// With no_trends the public lists are empty while moderators still see the trends.
+func TestTrendLanguages(t *testing.T) {
+	for _, off := range []bool{false, true} {
+		c := testrig.New(t, testrig.Config(func(cfg *node.Config) { cfg.TrendableByDefault, cfg.NoTrends = true, off }))
+		_, admin := c.RegisterModerator("mod")
+		var users []*testrig.User
+		for i := range 6 {
+			users = append(users, c.Register(fmt.Sprintf("user%d", i)))
+		}
+		en := users[0].PostStatus("in English", "language", "en")
+		de := users[0].PostStatus("auf Deutsch", "language", "de")
+		for i, u := range users[1:] {
+			u.Act(de.ID, "reblog")
+			u.Act(de.ID, "favourite")
+			if i < 4 {
+				u.Act(en.ID, "reblog")
+				u.Act(en.ID, "favourite")
+			}
+		}
+		eventuallyTrends(t, c, "/api/v1/admin/trends/statuses", admin, de.ID, en.ID) // by score
+		if off {
+			for _, path := range []string{"/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v1/trends/tags", "/api/v1/trends"} {
+				if got, err := trendList(t, c, path, users[0].Token); err != nil || len(got) != 0 {
+					t.Fatalf("%s with no_trends: %v %v", path, keysOf(got), err)
+				}
+			}
+			c.Must(c.Do("GET", "/api/v1/timelines/link?url="+url.QueryEscape("https://example.com/"), "", nil), 404)
+			continue
+		}
+		eventuallyTrends(t, c, "/api/v1/trends/statuses", "", en.ID, de.ID) // English by default
+		eventuallyTrends(t, c, "/api/v1/trends/statuses?lang=de-AT", "", de.ID, en.ID)
+		r := c.DoWithHeaders("GET", "/api/v1/trends/statuses", "", nil, http.Header{"Accept-Language": {"de-DE, en;q=0.5"}})
+		var got []trendItem
+		r.JSON(t, &got)
+		if keys := keysOf(got); !slices.Equal(keys, []string{de.ID, en.ID}) {
+			t.Errorf("with Accept-Language de: %q", keys)
+		}
+		eventuallyTrends(t, c, "/api/v1/trends/statuses?limit=1&offset=1", "", de.ID)
+		reader := users[5]
+		c.Must(reader.Do("PATCH", "/api/v1/accounts/update_credentials",
+			url.Values{"source[chosen_languages][]": {"fr", "de"}}), 200)
+		eventuallyTrends(t, c, "/api/v1/trends/statuses?lang=en", reader.Token, de.ID, en.ID) // chosen languages win
 	}
 }

@@ -74,6 +74,9 @@ type Config struct {
 	// TrendableByDefault shows trending tags, links and statuses that no moderator
 	// reviewed yet; default false, as Mastodon: an item trends once approved.
 	TrendableByDefault bool `toml:"trendable_by_default" help:"show trends moderators have not reviewed yet (default false: approval first, as Mastodon)"`
+	// NoTrends turns the public trends off (tags, statuses, links: empty lists, and
+	// no link timeline), as Mastodon's trends setting; moderators still review them.
+	NoTrends bool `toml:"no_trends" help:"show no trends to users (default false: shown, as Mastodon's trends setting)"`
 	// WebhookBackoff is the unit of the webhooks' retry backoff (try n+1 waits
 	// n⁴+15 units); default 1s (tests shorten it).
 	WebhookBackoff time.Duration `toml:"-"`

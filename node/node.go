@@ -132,6 +132,7 @@ type Node struct {
 	cfg   Config
 	log   *slog.Logger
 	store store.Store
+	dump  store.Dumper // the engine's whole-table reads, nil without (reindex.go)
 	bus   bus.Bus
 	files blob.Store    // media files
 	index search.Engine // the engine; searcher, timed, is what the services get
@@ -180,6 +181,7 @@ func Open(cfg Config, log *slog.Logger) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, log: log, store: st, files: media, life: newLifecycle(), tracing: tr}
+	n.dump, _ = st.(store.Dumper)
 	n.bus = drainingBus{Bus: requestBus{b}, life: n.life}
 	if n.index, err = openSearch(cfg); err != nil {
 		n.closeEngines()
@@ -378,6 +380,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
 			MinAge:            cfg.RegistrationsMinAge,
 			LimitedFederation: cfg.LimitedFederation,
+			NoTrends:          cfg.NoTrends,
 			Documents:         docs}})
 	activitypub.NewServer(s.Federation, n.log).Register(n.api.Router())
 }
@@ -409,6 +412,7 @@ func (n *Node) Start(ctx context.Context) error {
 		n.wg.Go(func() { n.sweepPolls(ctx) })
 		n.wg.Go(func() { n.sweepScheduled(ctx) })
 		n.wg.Go(func() { n.sweepMedia(ctx) })
+		n.wg.Go(func() { n.backfillListings(ctx) })
 	}
 	if n.cfg.Clustered() {
 		n.wg.Go(func() { n.sweepOutbox(ctx) })
