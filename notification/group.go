@@ -27,10 +27,14 @@ const (
 	// SampleAccounts is how many of a group's accounts it names, as Mastodon's
 	// SAMPLE_ACCOUNTS_SIZE.
 	SampleAccounts = 8
-	// maxGroupScan bounds the notifications read for one page of groups.
+	// maxGroupScan bounds the notifications read for a page of groups toward newer
+	// ones (min_id), which reads every notification past its cursor, and the members
+	// of a group dismissed at once.
 	maxGroupScan = 2000
-	// groupScanChunk is how many notifications one scan of a grouped page reads.
+	// groupScanChunk is how many notifications the first scan of a listing reads;
+	// each later one reads twice as many, up to maxScanChunk.
 	groupScanChunk = 200
+	maxScanChunk   = 2000
 )
 
 // groupKey gives a new notification its group key as Mastodon's set_group_key! does:
@@ -103,10 +107,14 @@ type GroupQuery struct {
 
 // scanAll reads the account's notifications within p's bounds in scan order (newest
 // first, or oldest first for a min_id page), handing each kept one to each until it
-// returns false or maxGroupScan were read.
+// returns false, the partition ends, or (for a min_id page, whose caller keeps
+// everything it reads) maxGroupScan were read. Newest first it has no bound, as
+// Mastodon's query has none: narrow types[] behind many other notifications read on
+// until the page is full.
 func (s *Service) scanAll(ctx context.Context, account shard.ID, p paging.Page, q Query, each func(*Notification) bool) error {
-	for read := 0; read < maxGroupScan; {
-		p.Limit = groupScanChunk
+	chunk := groupScanChunk
+	for read := 0; !p.Forward() || read < maxGroupScan; chunk = min(2*chunk, maxScanChunk) {
+		p.Limit = chunk
 		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), p.Range())
 		if err != nil {
 			return fmt.Errorf("list notifications of %d: %w", account, err)
@@ -121,7 +129,7 @@ func (s *Service) scanAll(ctx context.Context, account shard.ID, p paging.Page, 
 			}
 		}
 		read += len(rows)
-		if len(rows) < groupScanChunk {
+		if len(rows) < chunk {
 			return nil
 		}
 		last := shard.FromBytes(rows[len(rows)-1].CK)

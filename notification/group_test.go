@@ -86,3 +86,29 @@ func TestGroupKeys(t *testing.T) {
 		t.Errorf("unread groups %d, %v; want 4", n, err)
 	}
 }
+
+// TestGroupsBehindManyOthers: a listing of one type finds its notifications behind
+// thousands of newer ones of other types, and stops reading once its page is full.
+func TestGroupsBehindManyOthers(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	const to = shard.ID(1)
+	for i := range 3 {
+		if err := r.svc.Notify(ctx, to, shard.ID(10+i), notification.Mention, shard.ID(100+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2500 {
+		r.now = r.now.Add(time.Second)
+		if err := r.svc.Notify(ctx, to, shard.ID(1000+i), notification.Favourite, shard.ID(5000+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mentions := notification.GroupQuery{Query: notification.Query{Types: []notification.Kind{notification.Mention}}}
+	if got := r.groups(t, to, paging.Page{}, mentions); len(got) != 3 {
+		t.Fatalf("mentions behind 2,500 favourites: %v", got)
+	}
+	if got := r.groups(t, to, paging.Page{Limit: 2}, mentions); len(got) != 2 {
+		t.Fatalf("a page of 2 mentions: %v", got)
+	}
+}
