@@ -51,7 +51,7 @@ func TestFamiliarFollowers(t *testing.T) {
 // (indexed off the request path), paged by offset and limit, the exact handle first,
 // only followed ones with following, and never one that blocks the searcher.
 func TestAccountSearch(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, alfred, albert, bob := c.Register("alice"), c.Register("Alfred"), c.Register("albert"), c.Register("bob")
 	search := func(u *testrig.User, pairs ...string) []string {
 		q := url.Values{}

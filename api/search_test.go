@@ -64,7 +64,7 @@ func waitFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string, want
 // opts in; a deleted post
 // disappears and an edit is found by its new text only.
 func TestSearchStatuses(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
 
 	public := alice.PostStatus("The shepherds were running across the hills", "language", "en").ID
@@ -117,7 +117,7 @@ func TestSearchStatuses(t *testing.T) {
 // TestSearchAccountsAndTags: accounts by prefix of their username or display name,
 // hashtags by prefix, most used first, each paged.
 func TestSearchAccountsAndTags(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob := c.Register("alice"), c.Register("shepherdess")
 	c.Must(bob.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Bo Peep"}}), 200)
 	alice.PostStatus("#sheepdog #sheep")
@@ -151,7 +151,7 @@ func TestSearchAccountsAndTags(t *testing.T) {
 // TestSearchMedia: a status is found by its media's description, and has:media finds
 // only statuses with attachments.
 func TestSearchMedia(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice := c.Register("alice")
 	r := upload(c, alice, "/api/v2/media", "coast.jpg", testdata(t, "gps.jpg"),
 		url.Values{"description": {"a lighthouse at dusk"}})
@@ -172,7 +172,7 @@ func TestSearchMedia(t *testing.T) {
 // TestSearchPhrasesAndNegation: a quoted phrase finds its words in order only, and a
 // negated word, phrase, author or language drops what it finds.
 func TestSearchPhrasesAndNegation(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob := c.Register("alice"), c.Register("bob")
 	inOrder := alice.PostStatus("the quick brown fox jumps").ID
 	reversed := alice.PostStatus("a brown quick fox naps").ID
@@ -196,7 +196,7 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 // TestSearchDetectsLanguage: a status posted without a language is stemmed in the one
 // detected from its text.
 func TestSearchDetectsLanguage(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice := c.Register("alice")
 	german := alice.PostStatus("Die Häuser stehen seit hundert Jahren am Ufer des Flusses").ID
 	english := alice.PostStatus("We were running along the river when the rain started").ID
