@@ -69,6 +69,10 @@ func TestReindexSwapsTheAlias(t *testing.T) {
 	if err := e.IndexStatuses(ctx, docs...); err != nil {
 		t.Fatal(err)
 	}
+	// The server refreshes the sizes it tells every 10 s: only their presence is checked.
+	if n, err := e.Size(ctx); err != nil || n <= 0 {
+		t.Errorf("the indexes take %d bytes, %v", n, err)
+	}
 	before, err := e.Version(ctx, elastic.Statuses)
 	if err != nil {
 		t.Fatal(err)
