@@ -204,3 +204,29 @@ func TestSearchDetectsLanguage(t *testing.T) {
 	waitFound(t, c, alice, "run", english)
 	waitFound(t, c, alice, "Fluss language:de", german)
 }
+
+// TestSearchBlocksAndMutes: statuses of an account the viewer blocks or mutes, or that
+// blocks the viewer, are not found by that viewer, and are again once the block or
+// mute is undone; others still find them.
+func TestSearchBlocksAndMutes(t *testing.T) {
+	c := testrig.New(t, testrig.SearchServer(t))
+	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
+	post := alice.PostStatus("otters holding hands", "language", "en").ID
+	waitFound(t, c, bob, "otters", post)
+	for _, step := range []struct {
+		who          *testrig.User
+		on           string
+		do, undo     string
+		blind, other *testrig.User
+	}{
+		{bob, alice.ID, "block", "unblock", bob, carol},
+		{bob, alice.ID, "mute", "unmute", bob, carol},
+		{alice, carol.ID, "block", "unblock", carol, bob},
+	} {
+		step.who.Relate(step.on, step.do)
+		waitFound(t, c, step.blind, "otters")
+		waitFound(t, c, step.other, "otters", post)
+		step.who.Relate(step.on, step.undo)
+		waitFound(t, c, step.blind, "otters", post)
+	}
+}
