@@ -303,6 +303,12 @@ func testAccounts(t *testing.T, e search.Engine) {
 	if got := q("@alicorn@remote"); !slices.Equal(got, []uint64{2}) {
 		t.Errorf("@alicorn@remote found %v, want [2]", got)
 	}
+	// A typo: one edit in a word of three to five characters, two in a longer one.
+	for typo, want := range map[string][]uint64{"alixe": {1}, "Lidell": {1}, "Maritn": {3}, "bpb": {3}, "bx": nil, "xyzzy": nil} {
+		if got := q(typo); !slices.Equal(got, want) {
+			t.Errorf("the typo %q found %v, want %v", typo, got, want)
+		}
+	}
 	if err := e.DeleteAccounts(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
