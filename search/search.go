@@ -126,9 +126,15 @@ func Fuzziness(word string) int {
 // AccountQuery asks for accounts by prefix of username, display name words or domain,
 // or by those words within Fuzziness edits.
 type AccountQuery struct {
-	Text          string
+	Text string
+	// Followed are accounts the viewer follows (at most MaxFollowed of them), ranked
+	// above the others found, below an exact username.
+	Followed      []uint64
 	Offset, Limit int
 }
+
+// MaxFollowed bounds AccountQuery.Followed.
+const MaxFollowed = 1000
 
 // Engine is a search engine. Indexing a document again replaces it; deleting a
 // missing one is no error. A change is visible to queries when the call returns.

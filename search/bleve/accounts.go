@@ -14,7 +14,7 @@ import (
 // Accounts implements search.Engine: "@user@domain" (or "user@domain") is a prefix of
 // both parts; other words are each a prefix of the username, a display-name word or the
 // domain, or within search.Fuzziness edits of the username or a display-name word. An
-// exact username and discoverable accounts rank first.
+// exact username, then followed accounts, then discoverable ones rank first.
 func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64, error) {
 	if e.closed.Load() {
 		return nil, search.ErrClosed
@@ -38,12 +38,21 @@ func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64,
 	}
 	exact := bleve.NewTermQuery(lower(strings.TrimPrefix(text, "@")))
 	exact.SetField("username_exact")
-	exact.SetBoost(5)
+	exact.SetBoost(20)
 	disc := boolQ("discoverable", true)
 	disc.(*query.BoolFieldQuery).SetBoost(2)
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)
 	b.AddShould(exact, disc)
+	if len(q.Followed) > 0 {
+		ids := make([]string, len(q.Followed[:min(len(q.Followed), search.MaxFollowed)]))
+		for i, id := range q.Followed[:len(ids)] {
+			ids[i] = docID(id)
+		}
+		followed := bleve.NewDocIDQuery(ids)
+		followed.SetBoost(10)
+		b.AddShould(followed)
+	}
 	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := e.accounts.SearchInContext(ctx, req)

@@ -42,8 +42,8 @@ func fuzzy(field, word string) obj {
 // Accounts implements search.Engine, as search/bleve does: "@user@domain" (or
 // "user@domain") is a prefix of both parts; other words are each a prefix of the
 // username, a display-name word or the domain, or within "AUTO" edits (as
-// search.Fuzziness) of the username or a display-name word. An exact username and
-// discoverable accounts rank first.
+// search.Fuzziness) of the username or a display-name word. An exact username, then
+// followed accounts, then discoverable ones rank first.
 func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64, error) {
 	offset, limit := search.Clamp(q.Offset, q.Limit)
 	text := strings.TrimSpace(q.Text)
@@ -63,8 +63,11 @@ func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64,
 		return nil, e.check()
 	}
 	should := []obj{
-		{"term": obj{"username_exact": obj{"value": strings.TrimPrefix(text, "@"), "boost": 5}}},
+		{"term": obj{"username_exact": obj{"value": strings.TrimPrefix(text, "@"), "boost": 20}}},
 		{"term": obj{"discoverable": obj{"value": true, "boost": 2}}},
+	}
+	if len(q.Followed) > 0 {
+		should = append(should, obj{"ids": obj{"values": ids(q.Followed[:min(len(q.Followed), search.MaxFollowed)]), "boost": 10}})
 	}
 	found, err := e.find(ctx, Accounts, obj{
 		"query": bools(obj{"must": must, "should": should}),
