@@ -47,7 +47,7 @@ func hashtagsFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string) 
 // candidates or not; trendable approves and rejects a tag's trend; listable hides a tag from
 // search; the display name may only change the case; other users are refused.
 func TestAdminTags(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	_, admin := c.RegisterModerator("mod")
 	var users []*testrig.User
 	for i := range 6 {

@@ -47,11 +47,12 @@ func TestFamiliarFollowers(t *testing.T) {
 	}
 }
 
-// TestAccountSearch: accounts whose username starts with q, from the search engine
-// (indexed off the request path), paged by offset and limit, the exact handle first,
-// only followed ones with following, and never one that blocks the searcher.
+// TestAccountSearch: accounts whose username starts with q (or is a typo away), from
+// the search engine (indexed off the request path), paged by offset and limit, the
+// exact handle first, then followed ones, only followed ones with following, and
+// never one that blocks the searcher.
 func TestAccountSearch(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, alfred, albert, bob := c.Register("alice"), c.Register("Alfred"), c.Register("albert"), c.Register("bob")
 	search := func(u *testrig.User, pairs ...string) []string {
 		q := url.Values{}
@@ -79,6 +80,12 @@ func TestAccountSearch(t *testing.T) {
 	bob.Follow(alfred)
 	if got := search(bob, "q", "al", "following", "true"); !slices.Equal(got, []string{alfred.ID}) {
 		t.Fatalf("al, following: %v", got)
+	}
+	if got := accountsAt(t, bob, "/api/v1/accounts/search", url.Values{"q": {"al"}}); len(got) != 3 || got[0] != alfred.ID {
+		t.Fatalf("al: %v, want alfred, whom bob follows, first", got)
+	}
+	if got := accountsAt(t, bob, "/api/v1/accounts/search", url.Values{"q": {"albrt"}}); len(got) == 0 || got[0] != albert.ID {
+		t.Fatalf("albrt (a typo): %v, want albert first", got)
 	}
 	alice.Relate(bob.ID, "block")
 	if got := search(bob, "q", "al"); !slices.Equal(got, sorted(albert.ID, alfred.ID)) {

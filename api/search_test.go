@@ -64,7 +64,7 @@ func waitFound(t *testing.T, c *testrig.Cluster, u *testrig.User, q string, want
 // opts in; a deleted post
 // disappears and an edit is found by its new text only.
 func TestSearchStatuses(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
 
 	public := alice.PostStatus("The shepherds were running across the hills", "language", "en").ID
@@ -117,7 +117,7 @@ func TestSearchStatuses(t *testing.T) {
 // TestSearchAccountsAndTags: accounts by prefix of their username or display name,
 // hashtags by prefix, most used first, each paged.
 func TestSearchAccountsAndTags(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob := c.Register("alice"), c.Register("shepherdess")
 	c.Must(bob.Do("PATCH", "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Bo Peep"}}), 200)
 	alice.PostStatus("#sheepdog #sheep")
@@ -151,7 +151,7 @@ func TestSearchAccountsAndTags(t *testing.T) {
 // TestSearchMedia: a status is found by its media's description, and has:media finds
 // only statuses with attachments.
 func TestSearchMedia(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice := c.Register("alice")
 	r := upload(c, alice, "/api/v2/media", "coast.jpg", testdata(t, "gps.jpg"),
 		url.Values{"description": {"a lighthouse at dusk"}})
@@ -172,7 +172,7 @@ func TestSearchMedia(t *testing.T) {
 // TestSearchPhrasesAndNegation: a quoted phrase finds its words in order only, and a
 // negated word, phrase, author or language drops what it finds.
 func TestSearchPhrasesAndNegation(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice, bob := c.Register("alice"), c.Register("bob")
 	inOrder := alice.PostStatus("the quick brown fox jumps").ID
 	reversed := alice.PostStatus("a brown quick fox naps").ID
@@ -196,11 +196,37 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 // TestSearchDetectsLanguage: a status posted without a language is stemmed in the one
 // detected from its text.
 func TestSearchDetectsLanguage(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	alice := c.Register("alice")
 	german := alice.PostStatus("Die Häuser stehen seit hundert Jahren am Ufer des Flusses").ID
 	english := alice.PostStatus("We were running along the river when the rain started").ID
 	waitFound(t, c, alice, "Haus", german)
 	waitFound(t, c, alice, "run", english)
 	waitFound(t, c, alice, "Fluss language:de", german)
+}
+
+// TestSearchBlocksAndMutes: statuses of an account the viewer blocks or mutes, or that
+// blocks the viewer, are not found by that viewer, and are again once the block or
+// mute is undone; others still find them.
+func TestSearchBlocksAndMutes(t *testing.T) {
+	c := testrig.New(t, testrig.SearchServer(t))
+	alice, bob, carol := c.Register("alice"), c.Register("bob"), c.Register("carol")
+	post := alice.PostStatus("otters holding hands", "language", "en").ID
+	waitFound(t, c, bob, "otters", post)
+	for _, step := range []struct {
+		who          *testrig.User
+		on           string
+		do, undo     string
+		blind, other *testrig.User
+	}{
+		{bob, alice.ID, "block", "unblock", bob, carol},
+		{bob, alice.ID, "mute", "unmute", bob, carol},
+		{alice, carol.ID, "block", "unblock", carol, bob},
+	} {
+		step.who.Relate(step.on, step.do)
+		waitFound(t, c, step.blind, "otters")
+		waitFound(t, c, step.other, "otters", post)
+		step.who.Relate(step.on, step.undo)
+		waitFound(t, c, step.blind, "otters", post)
+	}
 }

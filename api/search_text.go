@@ -155,15 +155,26 @@ func (s *Server) reviewedTags(ctx context.Context, name string, offset, limit in
 	return kept[offset:min(len(kept), offset+limit)], nil
 }
 
-// searchAccounts finds accounts by prefix of username, display name or domain, after
-// the exact handle found already (first), without those that block the viewer or
-// that it blocks, nor suspended ones; following keeps those the viewer follows.
+// searchAccounts finds accounts by prefix of username, display name or domain (or a
+// typo away), after the exact handle found already (first), those the viewer follows
+// ranked first, without those that block the viewer or that it blocks, nor suspended
+// ones; following keeps those the viewer follows.
 func (s *Server) searchAccounts(r *req, q string, first *account.Account, offset, limit int) ([]*Account, error) {
 	var ids []shard.ID
 	if first != nil && offset == 0 {
 		ids = append(ids, first.ID)
 	}
-	found, err := s.d.Search.Accounts(r.context(), search.AccountQuery{Text: q, Offset: offset, Limit: limit})
+	aq := search.AccountQuery{Text: q, Offset: offset, Limit: limit}
+	if r.viewer != 0 { // the newest follows rank first, as Mastodon's
+		followed, _, err := s.d.Accounts.FollowingIDs(r.context(), r.viewer, 0, search.MaxFollowed)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range followed {
+			aq.Followed = append(aq.Followed, uint64(id))
+		}
+	}
+	found, err := s.d.Search.Accounts(r.context(), aq)
 	if err != nil {
 		return nil, err
 	}

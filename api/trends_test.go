@@ -177,7 +177,7 @@ func TestTrendableByDefault(t *testing.T) {
 // TestSearchExcludeUnreviewed: with exclude_unreviewed, hashtag search keeps the tags
 // a moderator reviewed (approved or rejected) and the tag named exactly, as Mastodon.
 func TestSearchExcludeUnreviewed(t *testing.T) {
-	c := testrig.New(t)
+	c := testrig.New(t, testrig.SearchServer(t))
 	_, admin := c.RegisterModerator("mod")
 	for i := range 5 {
 		c.Register(fmt.Sprintf("user%d", i)).PostStatus("#hothouse #hotline")

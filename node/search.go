@@ -140,30 +140,10 @@ func ClearEmbeddedSearch(cfg Config) error {
 
 // AdminSearchReindex rebuilds the search engine from the store, from the state cur
 // holds (a rebuild stopped halfway resumes there), calling progress after each page
-// of accounts. A search server is rebuilt into fresh indexes that replace the current
-// ones in one step at the end; a Bleve index is rebuilt in place. The cursor is
-// cleared when the rebuild is done.
+// of accounts (indexer.Service.Reindex). A search server is rebuilt into fresh
+// indexes that replace the current ones in one step at the end; a Bleve index is
+// rebuilt in place. The cursor is cleared when the rebuild is done.
 func (n *Node) AdminSearchReindex(ctx context.Context, cur indexer.Cursor, progress func(indexer.RebuildState)) error {
-	st, _, err := cur.Load()
-	if err != nil {
-		return err
-	}
-	svc := n.Indexer
-	rb, swap := n.index.(search.Rebuilder)
-	if swap {
-		e, build, err := rb.Rebuild(ctx, st.Build)
-		if err != nil {
-			return err
-		}
-		st.Build, svc = build, svc.WithEngine(e)
-	}
-	if err := svc.Rebuild(ctx, n.Accounts, st, cur, progress); err != nil {
-		return err
-	}
-	if swap {
-		if err := rb.Swap(ctx, st.Build); err != nil {
-			return err
-		}
-	}
-	return cur.Clear()
+	rb, _ := n.index.(search.Rebuilder) // n.Indexer's engine is wrapped (timed)
+	return n.Indexer.Reindex(ctx, rb, n.Accounts, cur, progress)
 }

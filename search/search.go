@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrClosed is returned by an engine used after Close.
@@ -109,11 +110,31 @@ type StatusQuery struct {
 	Offset, Limit int
 }
 
-// AccountQuery asks for accounts by prefix of username, display name words or domain.
+// Fuzziness is how many edits a word of an account query may be from a username or
+// display-name word it finds, as Elasticsearch's "AUTO": none for a word of one or two
+// characters, one for three to five, two for longer ones.
+func Fuzziness(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
+// AccountQuery asks for accounts by prefix of username, display name words or domain,
+// or by those words within Fuzziness edits.
 type AccountQuery struct {
-	Text          string
+	Text string
+	// Followed are accounts the viewer follows (at most MaxFollowed of them), ranked
+	// above the others found, below an exact username.
+	Followed      []uint64
 	Offset, Limit int
 }
+
+// MaxFollowed bounds AccountQuery.Followed.
+const MaxFollowed = 1000
 
 // Engine is a search engine. Indexing a document again replaces it; deleting a
 // missing one is no error. A change is visible to queries when the call returns.

@@ -62,8 +62,9 @@ func benchSearch(args []string) error {
 	return nil
 }
 
-// benchEngine opens the engine of a bench, a function telling its size on disk (Bleve
-// only) and one that closes and deletes it.
+// benchEngine opens the engine of a bench, a function telling its size on disk (the
+// directory's files for Bleve, the index stats for a server) and one that closes and
+// deletes it.
 func benchEngine(url, dir string) (search.Engine, func() string, func(), error) {
 	if url != "" {
 		e, err := node.OpenSearch(node.Config{Search: node.SearchConfig{Engine: node.SearchElastic, URL: url,
@@ -72,7 +73,20 @@ func benchEngine(url, dir string) (search.Engine, func() string, func(), error) 
 			return nil, nil, nil, err
 		}
 		fmt.Printf("engine: %s\n", url)
-		return e, func() string { return "" }, func() {
+		size := func() string {
+			sz, ok := e.(interface {
+				Size(context.Context) (int64, error)
+			})
+			if !ok {
+				return ""
+			}
+			n, err := sz.Size(context.Background())
+			if err != nil {
+				return fmt.Sprintf(", index size unknown (%v)", err)
+			}
+			return fmt.Sprintf(", index %.1f MB", float64(n)/(1<<20))
+		}
+		return e, size, func() {
 			if d, ok := e.(interface{ Drop(context.Context) error }); ok {
 				_ = d.Drop(context.Background())
 			}

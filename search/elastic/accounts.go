@@ -33,10 +33,17 @@ func prefix(field, word string) obj {
 	return obj{"match_bool_prefix": obj{field: obj{"query": word, "operator": "and"}}}
 }
 
+// fuzzy matches the word, analyzed as the field is, within "AUTO" edits of a term of
+// the field (a typo), scored below a prefix.
+func fuzzy(field, word string) obj {
+	return obj{"match": obj{field: obj{"query": word, "operator": "and", "fuzziness": "AUTO", "boost": 0.5}}}
+}
+
 // Accounts implements search.Engine, as search/bleve does: "@user@domain" (or
 // "user@domain") is a prefix of both parts; other words are each a prefix of the
-// username, a display-name word or the domain. An exact username and discoverable
-// accounts rank first.
+// username, a display-name word or the domain, or within "AUTO" edits (as
+// search.Fuzziness) of the username or a display-name word. An exact username, then
+// followed accounts, then discoverable ones rank first.
 func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64, error) {
 	offset, limit := search.Clamp(q.Offset, q.Limit)
 	text := strings.TrimSpace(q.Text)
@@ -48,15 +55,19 @@ func (e *Engine) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64,
 		}
 	} else {
 		for _, w := range strings.Fields(strings.TrimPrefix(text, "@")) {
-			must = append(must, anyOf(prefix("username", w), prefix("display_name", w), prefix("domain", w)))
+			must = append(must, anyOf(prefix("username", w), prefix("display_name", w), prefix("domain", w),
+				fuzzy("username", w), fuzzy("display_name", w)))
 		}
 	}
 	if len(must) == 0 {
 		return nil, e.check()
 	}
 	should := []obj{
-		{"term": obj{"username_exact": obj{"value": strings.TrimPrefix(text, "@"), "boost": 5}}},
+		{"term": obj{"username_exact": obj{"value": strings.TrimPrefix(text, "@"), "boost": 20}}},
 		{"term": obj{"discoverable": obj{"value": true, "boost": 2}}},
+	}
+	if len(q.Followed) > 0 {
+		should = append(should, obj{"ids": obj{"values": ids(q.Followed[:min(len(q.Followed), search.MaxFollowed)]), "boost": 10}})
 	}
 	found, err := e.find(ctx, Accounts, obj{
 		"query": bools(obj{"must": must, "should": should}),

@@ -51,6 +51,8 @@ type Config struct {
 	Prefix string
 	// Transport carries the requests; default http.DefaultTransport.
 	Transport http.RoundTripper
+	// noICU keeps the standard analysis where the nodes have ICU's (tests of both).
+	noICU bool
 }
 
 // Engine is a search.Engine on an Elasticsearch or OpenSearch server.
@@ -58,6 +60,8 @@ type Engine struct {
 	es         *elasticsearch.Client
 	prefix     string
 	openSearch bool
+	// icu: new indexes analyse with the ICU plugin (hasICU).
+	icu bool
 	// build, when set, names the fresh indexes (<prefix><kind>-<build>) an engine of
 	// Rebuild reads and writes instead of the aliases.
 	build  string
@@ -93,6 +97,11 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		Username: cfg.Username, Password: cfg.Password, Transport: tr, DisableMetaHeader: e.openSearch})
 	if err != nil {
 		return nil, fmt.Errorf("search: client: %w", err)
+	}
+	if !cfg.noICU {
+		if e.icu, err = e.hasICU(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range kinds {
 		if err := e.install(ctx, k); err != nil {
@@ -174,7 +183,7 @@ func (e *Engine) target(kind string) string {
 func (e *Engine) install(ctx context.Context, kind string) error {
 	body, err := json.Marshal(map[string]any{
 		"index_patterns": []string{e.alias(kind) + "-v*"},
-		"template":       templates[kind](),
+		"template":       templates[kind](e.icu),
 		"_meta":          map[string]any{"owner": "herd"},
 	})
 	if err != nil {
@@ -202,7 +211,7 @@ func (e *Engine) install(ctx context.Context, kind string) error {
 // added since it was created (has:link's and has:embed's) are known to its strict
 // mapping; a field whose mapping changed needs Reindex, and is an error here.
 func (e *Engine) addFields(ctx context.Context, kind string) error {
-	mappings, _ := templates[kind]()["mappings"].(map[string]any)
+	mappings, _ := templates[kind](e.icu)["mappings"].(map[string]any)
 	body, err := json.Marshal(map[string]any{"properties": mappings["properties"]})
 	if err != nil {
 		return err

@@ -19,7 +19,10 @@ import (
 // so tests share one node.
 
 // open returns an engine on fresh indexes, dropped when t ends.
-func open(t *testing.T) *elastic.Engine {
+func open(t *testing.T) *elastic.Engine { return openWith(t, nil) }
+
+// openWith is open with the configuration changed by edit, when not nil.
+func openWith(t *testing.T, edit func(elastic.Config) elastic.Config) *elastic.Engine {
 	t.Helper()
 	url := os.Getenv("HERD_OPENSEARCH")
 	if url == "" {
@@ -28,7 +31,11 @@ func open(t *testing.T) *elastic.Engine {
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
-	e, err := elastic.Open(t.Context(), elastic.Config{URL: url, Prefix: "herd-test-" + hex.EncodeToString(rnd[:]) + "-"})
+	cfg := elastic.Config{URL: url, Prefix: "herd-test-" + hex.EncodeToString(rnd[:]) + "-"}
+	if edit != nil {
+		cfg = edit(cfg)
+	}
+	e, err := elastic.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +68,10 @@ func TestReindexSwapsTheAlias(t *testing.T) {
 	}
 	if err := e.IndexStatuses(ctx, docs...); err != nil {
 		t.Fatal(err)
+	}
+	// The server refreshes the sizes it tells every 10 s: only their presence is checked.
+	if n, err := e.Size(ctx); err != nil || n <= 0 {
+		t.Errorf("the indexes take %d bytes, %v", n, err)
 	}
 	before, err := e.Version(ctx, elastic.Statuses)
 	if err != nil {

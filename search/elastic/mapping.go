@@ -1,7 +1,13 @@
 package elastic
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/elastic/go-elasticsearch/v8/esapi"
 )
 
 // analyzers maps a status's language (ISO 639-1) to the built-in analyzer of its
@@ -30,19 +36,29 @@ var textFields = func() []string {
 	return append([]string{"text"}, fields...)
 }()
 
-const folded = "herd_folded" // standard words, lower case, ASCII-folded
+// folded is the analyzer of the language-independent field and of account names:
+// words by Unicode's rules, folded to lower case without accents. Where every node has
+// the ICU analysis plugin, words are found by ICU's dictionaries too (Thai, Lao, Khmer,
+// Myanmar, Chinese and Japanese, which are written without spaces) and folded by ICU
+// (case, accents of every script, width); elsewhere they are the standard tokenizer's,
+// folded to ASCII. The name is the same either way, so the mapping is too, and an
+// index keeps the analysis it was created with until a reindex.
+const folded = "herd_folded"
 
 // settings are every index's: one shard (scores and paging stay exact on one node's
 // statistics), no replica (a test or small cluster has one node; raise it on a real
 // cluster with the index settings API), and the folded analyzer.
-func settings() map[string]any {
+func settings(icu bool) map[string]any {
+	analyzer := map[string]any{"type": "custom", "tokenizer": "standard",
+		"filter": []string{"lowercase", "asciifolding"}}
+	if icu {
+		analyzer = map[string]any{"type": "custom", "tokenizer": "icu_tokenizer",
+			"filter": []string{"icu_folding"}}
+	}
 	return map[string]any{
 		"number_of_shards": 1, "number_of_replicas": 0,
 		"analysis": map[string]any{
-			"analyzer": map[string]any{
-				folded: map[string]any{"type": "custom", "tokenizer": "standard",
-					"filter": []string{"lowercase", "asciifolding"}},
-			},
+			"analyzer": map[string]any{folded: analyzer},
 			"normalizer": map[string]any{
 				"herd_lower": map[string]any{"type": "custom", "filter": []string{"lowercase"}},
 			},
@@ -61,9 +77,9 @@ var (
 	epochDate = map[string]any{"type": "date", "format": "epoch_millis"}
 )
 
-// templates give each kind's index template body.
-var templates = map[string]func() map[string]any{
-	Statuses: func() map[string]any {
+// templates give each kind's index template body, with ICU analysis or without.
+var templates = map[string]func(icu bool) map[string]any{
+	Statuses: func(icu bool) map[string]any {
 		props := map[string]any{
 			"id": long, "account": keyword, "readers": keyword, "lang": keyword, "created": epochDate,
 			"public": boolean, "reply": boolean, "media": boolean, "poll": boolean, "sensitive": boolean,
@@ -73,19 +89,55 @@ var templates = map[string]func() map[string]any{
 		for _, f := range textFields[1:] {
 			props[f] = textField(f[len("text_"):])
 		}
-		return map[string]any{"settings": settings(),
+		return map[string]any{"settings": settings(icu),
 			"mappings": map[string]any{"dynamic": "strict", "properties": props}}
 	},
-	Accounts: func() map[string]any {
-		return map[string]any{"settings": settings(), "mappings": map[string]any{"dynamic": "strict",
+	Accounts: func(icu bool) map[string]any {
+		return map[string]any{"settings": settings(icu), "mappings": map[string]any{"dynamic": "strict",
 			"properties": map[string]any{
 				"id": long, "username": textField(folded), "display_name": textField(folded),
 				"domain": textField(folded), "discoverable": boolean,
 				"username_exact": map[string]any{"type": "keyword", "normalizer": "herd_lower"},
 			}}}
 	},
-	Tags: func() map[string]any {
-		return map[string]any{"settings": settings(), "mappings": map[string]any{"dynamic": "strict",
+	Tags: func(icu bool) map[string]any {
+		return map[string]any{"settings": settings(icu), "mappings": map[string]any{"dynamic": "strict",
 			"properties": map[string]any{"name": keyword, "uses": long}}}
 	},
 }
+
+// hasICU asks the cluster whether every node has the ICU analysis plugin (named
+// analysis-icu when installed, or by its class when loaded from the classpath, as
+// ops/engines/opensearch.sh does). A server that will not say (a managed service may
+// refuse the nodes API) is taken to lack it.
+func (e *Engine) hasICU(ctx context.Context) (bool, error) {
+	res, err := esapi.NodesInfoRequest{Metric: []string{"plugins"},
+		FilterPath: []string{"nodes.*.plugins.name", "nodes.*.plugins.classname", "nodes.*.modules.name",
+			"nodes.*.modules.classname"}}.Do(ctx, e.es)
+	if err != nil {
+		return false, fmt.Errorf("search: plugins: %w", err)
+	}
+	defer res.Body.Close()
+	if res.IsError() {
+		return false, nil
+	}
+	type plugin struct{ Name, Classname string }
+	var info struct {
+		Nodes map[string]struct{ Plugins, Modules []plugin } `json:"nodes"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&info); err != nil {
+		return false, fmt.Errorf("search: plugins: %w", err)
+	}
+	for _, n := range info.Nodes {
+		if !slices.ContainsFunc(append(n.Plugins, n.Modules...), func(p plugin) bool {
+			return p.Name == "analysis-icu" || strings.HasSuffix(strings.ToLower(p.Classname), ".analysisicuplugin")
+		}) {
+			return false, nil
+		}
+	}
+	return len(info.Nodes) > 0, nil
+}
+
+// ICU reports whether the engine creates its indexes with ICU analysis: the nodes all
+// have the plugin when it opened. Indexes created before keep theirs until a reindex.
+func (e *Engine) ICU() bool { return e.icu }

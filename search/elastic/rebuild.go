@@ -42,7 +42,7 @@ func (e *Engine) Rebuild(ctx context.Context, build string) (search.Engine, stri
 			return nil, "", err
 		}
 	}
-	return &Engine{es: e.es, prefix: e.prefix, openSearch: e.openSearch, build: build}, build, nil
+	return &Engine{es: e.es, prefix: e.prefix, openSearch: e.openSearch, icu: e.icu, build: build}, build, nil
 }
 
 // versionNumber is N of the index (<alias>-v<N>) the kind's alias points at.

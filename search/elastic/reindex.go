@@ -109,3 +109,34 @@ func (e *Engine) Drop(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Size is the bytes the current indexes of the engine's prefix take on the server's
+// disks, primaries and replicas, as the index stats API tells them: the server
+// measures them again every 10 s (index.store.stats_refresh_interval), so a size may
+// be that old.
+func (e *Engine) Size(ctx context.Context) (int64, error) {
+	if err := e.check(); err != nil {
+		return 0, err
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = e.target(k)
+	}
+	b, err := e.call(esapi.IndicesStatsRequest{Index: names, Metric: []string{"store"}}.Do(ctx, e.es))
+	if err != nil {
+		return 0, fmt.Errorf("search: index stats: %w", err)
+	}
+	var stats struct {
+		All struct {
+			Total struct {
+				Store struct {
+					Bytes int64 `json:"size_in_bytes"`
+				} `json:"store"`
+			} `json:"total"`
+		} `json:"_all"`
+	}
+	if err := json.Unmarshal(b, &stats); err != nil {
+		return 0, fmt.Errorf("search: index stats: %w", err)
+	}
+	return stats.All.Total.Store.Bytes, nil
+}

@@ -105,6 +105,35 @@ func (s *Service) rebuildAccount(ctx context.Context, id shard.ID) (int64, error
 	return n, nil
 }
 
+// Reindex rebuilds the engine from the store, from the state cur holds (a reindex
+// stopped halfway resumes there), calling progress after each page of accounts, and
+// clears cur when it is done. With rb (the service's engine, unwrapped), it writes
+// into fresh indexes, the build the state names, that replace the current ones in
+// one step at the end; without, the engine is rebuilt in place.
+func (s *Service) Reindex(ctx context.Context, rb search.Rebuilder, list Lister, cur Cursor, progress func(RebuildState)) error {
+	st, _, err := cur.Load()
+	if err != nil {
+		return err
+	}
+	svc := s
+	if rb != nil {
+		e, build, err := rb.Rebuild(ctx, st.Build)
+		if err != nil {
+			return err
+		}
+		st.Build, svc = build, s.WithEngine(e)
+	}
+	if err := svc.Rebuild(ctx, list, st, cur, progress); err != nil {
+		return err
+	}
+	if rb != nil {
+		if err := rb.Swap(ctx, st.Build); err != nil {
+			return err
+		}
+	}
+	return cur.Clear()
+}
+
 // WithEngine returns a copy of the service that writes to engine (a rebuild's).
 func (s *Service) WithEngine(engine search.Engine) *Service {
 	c := *s

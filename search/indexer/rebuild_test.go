@@ -2,20 +2,28 @@ package indexer_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/herd-social/herd/node"
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/search/bleve"
+	"github.com/herd-social/herd/search/elastic"
 	"github.com/herd-social/herd/search/indexer"
 	"github.com/herd-social/herd/testrig"
 )
 
-// TestRebuildResumes: a rebuild stopped halfway, then run again from its saved cursor,
-// ends with the same documents as one run whole, and the documents the store holds.
+// TestRebuildResumes: a reindex stopped halfway, then run again from its saved
+// cursor, ends with the same documents as one run whole, and the documents the store
+// holds: on Bleve, rebuilt in place, and, when HERD_OPENSEARCH names a server, on
+// search/elastic, rebuilt into a fresh build that the resumed run keeps filling and
+// swaps in at the end, so that a document only the old indexes held is gone.
 func TestRebuildResumes(t *testing.T) {
 	c := testrig.New(t)
 	users := []*testrig.User{c.Register("alice"), c.Register("bob"), c.Register("carol"),
@@ -26,25 +34,62 @@ func TestRebuildResumes(t *testing.T) {
 	}
 	users[0].PostStatus("a direct walk for @bob", "visibility", "direct")
 	n := c.Nodes[0]
-	open := func() (search.Engine, *indexer.Service) {
-		e, err := bleve.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
+	t.Run("bleve", func(t *testing.T) {
+		testResume(t, n, users, func() (search.Engine, search.Rebuilder) {
+			e, err := bleve.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = e.Close() })
+			return e, nil
+		})
+	})
+	t.Run("server", func(t *testing.T) {
+		url := os.Getenv("HERD_OPENSEARCH")
+		if url == "" {
+			t.Skip("HERD_OPENSEARCH is not set; `make test-cluster` starts OpenSearch")
 		}
-		t.Cleanup(func() { _ = e.Close() })
-		return e, indexer.New(e, n.Bus(), n.Statuses, n.Accounts, n.Hashtags, n.Media, indexer.Options{RebuildPage: 2})
+		testResume(t, n, users, func() (search.Engine, search.Rebuilder) {
+			var rnd [6]byte
+			_, _ = rand.Read(rnd[:])
+			e, err := elastic.Open(t.Context(), elastic.Config{URL: url, Prefix: "herd-test-" + hex.EncodeToString(rnd[:]) + "-"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if err := e.Drop(context.Background()); err != nil {
+					t.Errorf("drop the test indexes: %v", err)
+				}
+			})
+			return e, e
+		})
+	})
+}
+
+// stale is a status only an engine's indexes before its reindex hold.
+var stale = search.Status{ID: 1, AccountID: 1, Text: "stale walk", Public: true}
+
+func testResume(t *testing.T, n *node.Node, users []*testrig.User, open func() (search.Engine, search.Rebuilder)) {
+	ctx := context.Background()
+	service := func(e search.Engine) *indexer.Service {
+		return indexer.New(e, n.Bus(), n.Statuses, n.Accounts, n.Hashtags, n.Media, indexer.Options{RebuildPage: 2})
 	}
-	whole, svc := open()
+	whole, rb := open()
 	cur := indexer.FileCursor(filepath.Join(t.TempDir(), "whole.json"))
-	if err := svc.Rebuild(context.Background(), n.Accounts, indexer.RebuildState{}, cur, nil); err != nil {
+	if err := service(whole).Reindex(ctx, rb, n.Accounts, cur, nil); err != nil {
 		t.Fatal(err)
 	}
 
-	resumed, svc := open()
+	resumed, rb := open()
+	if rb != nil {
+		if err := resumed.IndexStatuses(ctx, stale); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cur = indexer.FileCursor(filepath.Join(t.TempDir(), "resumed.json"))
-	ctx, cancel := context.WithCancel(context.Background())
+	stop, cancel := context.WithCancel(ctx)
 	pages := 0
-	err := svc.Rebuild(ctx, n.Accounts, indexer.RebuildState{}, cur, func(indexer.RebuildState) {
+	err := service(resumed).Reindex(stop, rb, n.Accounts, cur, func(indexer.RebuildState) {
 		pages++
 		cancel() // killed after the first page
 	})
@@ -52,11 +97,12 @@ func TestRebuildResumes(t *testing.T) {
 		t.Fatalf("the stopped rebuild ended with %v after %d pages", err, pages)
 	}
 	st, ok, err := cur.Load()
-	if err != nil || !ok || st.Accounts != 2 {
+	if err != nil || !ok || st.Accounts != 2 || (rb != nil) != (st.Build != "") {
 		t.Fatalf("saved state %+v %v %v", st, ok, err)
 	}
 	half := contents(t, resumed, users)
-	if err := svc.Rebuild(context.Background(), n.Accounts, st, cur, nil); err != nil {
+	var final indexer.RebuildState
+	if err := service(resumed).Reindex(ctx, rb, n.Accounts, cur, func(s indexer.RebuildState) { final = s }); err != nil {
 		t.Fatal(err)
 	}
 	want, got := contents(t, whole, users), contents(t, resumed, users)
@@ -66,8 +112,16 @@ func TestRebuildResumes(t *testing.T) {
 	if slices.Equal(half, want) {
 		t.Errorf("the stopped rebuild already held everything: %v", half)
 	}
-	if st, _, _ := cur.Load(); st.Accounts != int64(len(users)) || st.Statuses != 11 {
-		t.Errorf("final state %+v, want %d accounts and 11 statuses", st, len(users))
+	if final.Accounts != int64(len(users)) || final.Statuses != 11 || final.Build != st.Build {
+		t.Errorf("final state %+v, want %d accounts, 11 statuses and build %q", final, len(users), st.Build)
+	}
+	if _, ok, err := cur.Load(); ok || err != nil {
+		t.Errorf("the cursor is kept after the reindex: %v %v", ok, err)
+	}
+	if rb != nil {
+		if found, err := resumed.Statuses(ctx, search.StatusQuery{Text: "stale"}); err != nil || len(found) != 0 {
+			t.Errorf("the old indexes' status is found after the swap: %v %v", found, err)
+		}
 	}
 }
 

@@ -303,6 +303,35 @@ func testAccounts(t *testing.T, e search.Engine) {
 	if got := q("@alicorn@remote"); !slices.Equal(got, []uint64{2}) {
 		t.Errorf("@alicorn@remote found %v, want [2]", got)
 	}
+	// A typo: one edit in a word of three to five characters, two in a longer one.
+	for typo, want := range map[string][]uint64{"alixe": {1}, "Lidell": {1}, "Maritn": {3}, "bpb": {3}, "bx": nil, "xyzzy": nil} {
+		if got := q(typo); !slices.Equal(got, want) {
+			t.Errorf("the typo %q found %v, want %v", typo, got, want)
+		}
+	}
+	// Followed accounts rank above the others found, below an exact username.
+	followed := func(text string, ids ...uint64) []uint64 {
+		got, err := e.Accounts(ctx, search.AccountQuery{Text: text, Followed: ids, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := followed("ali"); len(got) != 2 || got[0] != 1 {
+		t.Errorf("ali found %v, want the discoverable 1 first", got)
+	}
+	if got := followed("ali", 2, 3); !slices.Equal(got, []uint64{2, 1}) {
+		t.Errorf("ali following 2 and 3 found %v, want [2 1]", got)
+	}
+	if got := followed("alice", 2); !slices.Equal(got, []uint64{1}) {
+		t.Errorf("alice following 2 found %v, want [1]", got)
+	}
+	if err := e.IndexAccounts(ctx, search.Account{ID: 4, Username: "alise"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := followed("alice", 4); len(got) != 2 || got[0] != 1 {
+		t.Errorf("alice following alise (a typo away) found %v, want the exact username first", got)
+	}
 	if err := e.DeleteAccounts(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
