@@ -16,7 +16,7 @@ import (
 
 // generate makes a small file with ffmpeg of lavfi sources; the name's extension
 // chooses the container.
-func generate(t *testing.T, name string, args ...string) []byte {
+func generate(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...), out)...)
