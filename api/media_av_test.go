@@ -163,13 +163,13 @@ func mediaSamples(t *testing.T) map[string][]byte {
 	wav, ogg, mp3, m4a := sampleAudio(t, "a.wav"), sampleAudio(t, "a.ogg", "-c:a", "libvorbis"), sampleAudio(t, "a.mp3"), sampleAudio(t, "a.m4a")
 	return map[string][]byte{
 		"image/jpeg": testdata(t, "gps.jpg"), "image/png": testdata(t, "alpha.png"), "image/gif": testdata(t, "static.gif"),
-		"image/webp": testdata(t, "photo.webp"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
+		"image/webp": testdata(t, "photo.webp"), "image/avif": testdata(t, "photo.avif"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
 		"video/webm": sampleVideo(t, "v.webm", "-c:v", "libvpx", "-deadline", "realtime"), "video/mp4": sampleVideo(t, "v.mp4"),
 		"video/quicktime": sampleVideo(t, "v.mov"), "video/ogg": sampleVideo(t, "v.ogv"),
 		"audio/wave": wav, "audio/wav": wav, "audio/x-wav": wav, "audio/x-pn-wave": wav, "audio/vnd.wave": wav,
 		"audio/ogg": ogg, "audio/vorbis": ogg, "audio/mpeg": mp3, "audio/mp3": mp3, "audio/webm": sampleAudio(t, "a.webm"),
 		"audio/flac": sampleAudio(t, "a.flac"), "audio/aac": sampleAudio(t, "a.aac"), "audio/m4a": m4a, "audio/x-m4a": m4a,
-		"audio/mp4": m4a, "audio/3gpp": sampleAudio(t, "a.3gp", "-c:a", "aac"),
+		"audio/mp4": m4a, "audio/3gpp": sampleAudio(t, "a.3gp", "-c:a", "aac"), "video/x-ms-asf": sampleAudio(t, "a.wma"),
 	}
 }
 

@@ -87,4 +87,3 @@ func noisyPhoto(b *testing.B, w, h int) []byte {
 	}
 	return buf.Bytes()
 }
-

@@ -145,6 +145,9 @@ func (s *Service) derive(ctx context.Context, a *Attachment, data []byte) error 
 		return s.processAV(ctx, a, data)
 	}
 	res, err := s.proc.Process(data, a.Focus)
+	if errors.Is(err, mediaproc.ErrFFmpeg) {
+		return err // an AVIF without ffmpeg to decode it: the machine's trouble, retried
+	}
 	if err != nil {
 		return s.refuse(ctx, a, err)
 	}

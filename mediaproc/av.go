@@ -24,7 +24,11 @@ const (
 	ContainerWAV      Container = "wav"
 	ContainerFLAC     Container = "flac"
 	ContainerAAC      Container = "aac" // raw AAC in ADTS frames
+	ContainerASF      Container = "asf" // Windows Media: WMA, WMV
 )
+
+// asfHeader is the GUID of an ASF file's header object, its first 16 bytes.
+const asfHeader = "\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c"
 
 // SniffAV tells the container of a video or audio file from its first bytes, or
 // ErrUnsupported. HEIF images, ISO files too, are not taken for MP4.
@@ -43,6 +47,8 @@ func SniffAV(data []byte) (Container, error) {
 		return ContainerWAV, nil
 	case bytes.HasPrefix(data, []byte("fLaC")):
 		return ContainerFLAC, nil
+	case bytes.HasPrefix(data, []byte(asfHeader)):
+		return ContainerASF, nil
 	case bytes.HasPrefix(data, []byte("ID3")):
 		return ContainerMP3, nil
 	case len(data) >= 2 && data[0] == 0xff && data[1]&0xf6 == 0xf0:

@@ -168,20 +168,24 @@ func TestTranscodeVideo(t *testing.T) {
 	}
 }
 
-// TestTranscodeAudio: MP3, Ogg Opus, WAV, FLAC and M4A become MP3 with the meta,
+// TestTranscodeAudio: MP3, Ogg Opus, WAV, FLAC, M4A and WMA (ASF) become MP3 with the meta,
 // without their tags.
 func TestTranscodeAudio(t *testing.T) {
 	needFFmpeg(t)
 	p := newProcessor(t, Options{})
 	tagged := []string{"-metadata", "artist=someone", "-metadata", "location=+48.8584+002.2945/"}
-	for _, name := range []string{"tone.mp3", "tone.ogg", "tone.wav", "tone.flac", "tone.m4a"} {
+	for _, name := range []string{"tone.mp3", "tone.ogg", "tone.wav", "tone.flac", "tone.m4a", "tone.wma"} {
 		t.Run(name, func(t *testing.T) {
 			extra := tagged
 			if name == "tone.ogg" {
 				extra = append([]string{"-c:a", "libopus"}, tagged...)
 			}
 			data := testAudio(t, name, extra...)
-			if !bytes.Contains(data, []byte("someone")) {
+			someone := []byte("someone")
+			if name == "tone.wma" { // ASF writes its tags in UTF-16
+				someone = []byte("s\x00o\x00m\x00e\x00o\x00n\x00e\x00")
+			}
+			if !bytes.Contains(data, someone) {
 				t.Fatal("the upload has no tag to drop")
 			}
 			res, err := p.Transcode(context.Background(), data, nil)
@@ -195,7 +199,7 @@ func TestTranscodeAudio(t *testing.T) {
 			if got.Format.FormatName != "mp3" || len(got.Streams) != 1 || got.Streams[0].CodecName != "mp3" {
 				t.Fatalf("output %+v", got)
 			}
-			if bytes.Contains(res.Original.Data, []byte("someone")) || len(got.Format.Tags) > 0 {
+			if bytes.Contains(res.Original.Data, someone) || len(got.Format.Tags) > 0 {
 				t.Errorf("the output keeps tags %v", got.Format.Tags)
 			}
 			if math.Abs(res.Meta.Original.Duration-1) > 0.1 || res.Meta.Original.Bitrate <= 0 || res.Meta.Length == "" {
@@ -256,6 +260,8 @@ func TestSniffAV(t *testing.T) {
 		{"\x00\x00\x00\x18ftypisom", ContainerMP4}, {"\x00\x00\x00\x08wide", ContainerMP4},
 		{"\x1a\x45\xdf\xa3\x01", ContainerMatroska}, {"OggS\x00", ContainerOgg}, {"RIFF\x00\x00\x00\x00WAVEfmt ", ContainerWAV},
 		{"fLaC\x00", ContainerFLAC}, {"ID3\x04", ContainerMP3}, {"\xff\xfb\x90", ContainerMP3}, {"\xff\xf1\x50", ContainerAAC},
+		{asfHeader + "\xee\x01", ContainerASF}, {"\x30\x26\xb2\x75", ""},
+		{"\x00\x00\x00\x1cftypavif", ""},
 		{"\x00\x00\x00\x18ftypheic", ""}, {"RIFF\x00\x00\x00\x00WEBPVP8 ", ""}, {"\x89PNG\r\n\x1a\n", ""},
 	} {
 		got, err := SniffAV([]byte(tt.data))
