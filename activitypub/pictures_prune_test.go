@@ -78,7 +78,7 @@ func TestPruneProfiles(t *testing.T) {
 		}
 	}
 	prune(node.ProfilePrune{Age: 24 * time.Hour, IncludeFollows: true}, 0, 0) // fetched just now
-	prune(node.ProfilePrune{}, 1, 2)                                        // carol's
+	prune(node.ProfilePrune{}, 1, 2)                                          // carol's
 	for _, u := range []string{pics[1].Avatar, pics[1].AvatarStatic, pics[1].Header} {
 		if err := servedOn(b, u, 404); err != nil {
 			t.Error(err)
