@@ -172,6 +172,9 @@ func (s *Service) processAV(ctx context.Context, a *Attachment, data []byte) err
 	}
 	if !res.Video {
 		a.Kind = Audio
+		if res.Small.Data != nil { // its cover picture
+			return s.finish(ctx, a, res.Original, &res.Small, res.Meta, res.Blurhash)
+		}
 		return s.finish(ctx, a, res.Original, nil, res.Meta, "")
 	}
 	a.Kind = Video

@@ -209,6 +209,43 @@ func TestTranscodeAudio(t *testing.T) {
 	}
 }
 
+// TestAudioCover: the cover picture of an audio file (an MP3's ID3 picture, an M4A's)
+// is its preview, as Mastodon's image extractor makes it, with its blurhash; the MP3
+// keeps no picture. A cover of more pixels than MaxPixels is left out.
+func TestAudioCover(t *testing.T) {
+	needFFmpeg(t)
+	cover := []string{"-f", "lavfi", "-i", "color=red:s=64x48:d=1", "-map", "0:a", "-map", "1:v", "-frames:v", "1",
+		"-disposition:v", "attached_pic"}
+	for _, tt := range []struct{ name, codec string }{{"cover.mp3", "mjpeg"}, {"cover.m4a", "png"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := testAudio(t, tt.name, append(cover, "-c:v", tt.codec)...)
+			res, err := newProcessor(t, Options{}).Transcode(context.Background(), data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Video || res.Small.ContentType != "image/jpeg" || res.Small.Width != 64 || res.Small.Height != 48 || res.Blurhash == "" {
+				t.Fatalf("video %v, preview %s %dx%d, blurhash %q", res.Video, res.Small.ContentType, res.Small.Width, res.Small.Height, res.Blurhash)
+			}
+			if c := decodeFile(t, res.Small).At(32, 24); !near(c, 255, 0, 0) {
+				t.Errorf("the preview is %v, not the red cover", c)
+			}
+			if res.Meta.Small == nil || res.Meta.Small.Width != 64 {
+				t.Errorf("meta.small %+v", res.Meta.Small)
+			}
+			if got := probeAll(t, res.Original.Data); len(got.Streams) != 1 {
+				t.Errorf("the MP3 keeps %d streams", len(got.Streams))
+			}
+			res, err = newProcessor(t, Options{MaxPixels: 64*48 - 1, OriginalPixels: 1000, SmallPixels: 1000}).Transcode(context.Background(), data, nil)
+			if err != nil {
+				t.Fatalf("a cover over the limit: %v", err)
+			}
+			if res.Small.Data != nil || res.Original.Data == nil {
+				t.Fatalf("a cover over the limit: preview of %d bytes", len(res.Small.Data))
+			}
+		})
+	}
+}
+
 // TestTranscodeRefuses: what is over the limits is refused with Mastodon's message
 // before it is transcoded; what ffmpeg cannot read, or reads too long, is corrupt.
 func TestTranscodeRefuses(t *testing.T) {

@@ -34,26 +34,36 @@ func (p *Processor) decodeAVIF(data []byte) (image.Image, error) {
 		return nil, err
 	}
 	v := info.video()
-	switch {
-	case v == nil, v.Width <= 0, v.Height <= 0:
+	if v == nil {
 		return nil, fmt.Errorf("%w: avif without a picture", ErrCorrupt)
+	}
+	return p.picture(ctx, "mov", in, out, v)
+}
+
+// picture decodes the picture of stream v (the first video stream) of the file at in,
+// read with demuxer, by ffmpeg: refused over MaxPixels by the size ffprobe read, before
+// decoding, then written as a PNG at out and read back.
+func (p *Processor) picture(ctx context.Context, demuxer, in, out string, v *probeStream) (image.Image, error) {
+	switch {
+	case v.Width <= 0, v.Height <= 0:
+		return nil, fmt.Errorf("%w: picture of %dx%d pixels", ErrCorrupt, v.Width, v.Height)
 	case int64(v.Width)*int64(v.Height) > int64(p.opts.MaxPixels):
 		return nil, fmt.Errorf("%w: %dx%d is more than %d pixels", ErrTooLarge, v.Width, v.Height, p.opts.MaxPixels)
 	}
-	if err := p.ffmpeg(ctx, "-f", "mov", "-i", "file:"+in, "-map", "0:v:0", "-frames:v", "1",
+	if err := p.ffmpeg(ctx, "-f", demuxer, "-i", "file:"+in, "-map", "0:v:0", "-frames:v", "1",
 		"-map_metadata", "-1", "-f", "image2", "-c:v", "png", "file:"+out); err != nil {
 		return nil, err
 	}
-	picture, err := os.ReadFile(out)
+	data, err := os.ReadFile(out)
 	if err != nil {
-		return nil, fmt.Errorf("%w: avif: ffmpeg wrote no picture: %v", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: ffmpeg wrote no picture: %v", ErrCorrupt, err)
 	}
-	img, err := png.Decode(bytes.NewReader(picture))
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: avif: the decoded picture: %v", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: the decoded picture: %v", ErrCorrupt, err)
 	}
 	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > int64(p.opts.MaxPixels) {
-		return nil, fmt.Errorf("%w: avif decoded as %dx%d", ErrTooLarge, b.Dx(), b.Dy())
+		return nil, fmt.Errorf("%w: a picture decoded as %dx%d", ErrTooLarge, b.Dx(), b.Dy())
 	}
 	return img, nil
 }
