@@ -208,3 +208,43 @@ func checkMediaTypes(t *testing.T, c *testrig.Cluster, u *testrig.User, types []
 		t.Errorf("video_size_limit %d, but no video type is advertised", videoLimit)
 	}
 }
+
+// TestAVIFAndAudioCover: an AVIF upload is decoded and served as a JPEG, its size in
+// meta; an MP3 with a cover picture gets it as its preview, with a blurhash.
+func TestAVIFAndAudioCover(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	withCover := sampleAudio(t, "cover.mp3", "-f", "lavfi", "-i", "color=red:s=64x48:d=1", "-map", "0:a", "-map", "1:v",
+		"-frames:v", "1", "-c:v", "mjpeg", "-disposition:v", "attached_pic")
+	var ids []string
+	for _, up := range []struct {
+		name string
+		data []byte
+	}{{"photo.avif", testdata(t, "photo.avif")}, {"cover.mp3", withCover}} {
+		r := upload(c, alice, "/api/v2/media", up.name, up.data, nil)
+		if r.Code != 200 && r.Code != 202 {
+			t.Fatalf("upload %s: %d %s", up.name, r.Code, r.Body)
+		}
+		var a attachmentEntity
+		r.JSON(t, &a)
+		ids = append(ids, a.ID)
+	}
+	img := processed(t, c, alice, ids[0])
+	if img.Type != "image" || img.URL == nil || !strings.HasSuffix(*img.URL, ".jpeg") || img.Blurhash == nil ||
+		img.Meta.Original.Width != 96 || img.Meta.Original.Height != 64 {
+		t.Fatalf("avif %+v", img)
+	}
+	if f := fetch(t, c, *img.URL, ""); f.Code != 200 || f.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("avif file: %d %s", f.Code, f.Header.Get("Content-Type"))
+	}
+	a, am := processedAV(t, c, alice, ids[1])
+	if a.Type != "audio" || a.URL == nil || !strings.HasSuffix(*a.URL, ".mp3") || a.PreviewURL == nil || a.Blurhash == nil {
+		t.Fatalf("audio %+v", a)
+	}
+	if am.Small == nil || am.Small.Width != 64 || am.Small.Height != 48 {
+		t.Fatalf("audio meta %+v", am)
+	}
+	if p := fetch(t, c, *a.PreviewURL, ""); p.Code != 200 || p.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("cover: %d %s", p.Code, p.Header.Get("Content-Type"))
+	}
+}
