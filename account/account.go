@@ -232,6 +232,9 @@ type Options struct {
 	// Cache bounds the accounts this node keeps decoded for rendering (Cached);
 	// zero: recordcache's defaults.
 	Cache recordcache.Options
+	// Pictures, if set, deletes the files of the cached pictures of remote accounts
+	// that UncachePictures forgets (also when DeleteRemote suspends an account).
+	Pictures PictureFiles
 }
 
 // Indexer is told of every account the service writes, after the write: a, and prev,

@@ -99,7 +99,8 @@ func (s *Service) autoSilence(ctx context.Context, a *Account) error {
 	return nil
 }
 
-// DeleteRemote removes a remote account that deleted itself; its follows go too.
+// DeleteRemote removes a remote account that deleted itself, or suspends one of a
+// suspended domain: its follows go, and so do the copies of its pictures.
 func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
 	for _, list := range []func(context.Context, shard.ID, shard.ID, int) ([]shard.ID, shard.ID, error){s.FollowerIDs, s.followingIDs} {
 		var cursor shard.ID
@@ -123,7 +124,11 @@ func (s *Service) DeleteRemote(ctx context.Context, a *Account) error {
 		}
 	}
 	a.Suspended = true
-	return s.Save(ctx, a)
+	if err := s.Save(ctx, a); err != nil {
+		return err
+	}
+	_, err := s.UncachePictures(ctx, a.ID, true, true)
+	return err
 }
 
 // FollowingIDs pages through whom follower follows, like FollowerIDs.
@@ -137,7 +142,7 @@ func (s *Service) followingIDs(ctx context.Context, follower, cursor shard.ID, l
 
 // CachedPicture records that a remote account's avatar (or header) fetched from from
 // is kept under key, when the account still names that picture; ErrStale, and nothing
-// changes, when it names another now.
+// changes, when it names another now or is suspended.
 func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) error {
 	a, err := s.Get(ctx, id)
 	if err != nil {
@@ -147,7 +152,7 @@ func (s *Service) CachedPicture(ctx context.Context, id shard.ID, header bool, f
 	if header {
 		url, k, f = &a.HeaderURL, &a.HeaderKey, &a.HeaderCachedFrom
 	}
-	if a.Local() || *url != from {
+	if a.Local() || a.Suspended || *url != from { // a suspended account keeps no copy
 		return ErrStale
 	}
 	*k, *f = key, from

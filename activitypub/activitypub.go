@@ -74,6 +74,7 @@ type Accounts interface {
 	EitherBlocks(ctx context.Context, a, b shard.ID) (bool, error)
 	Save(ctx context.Context, a *account.Account) error
 	CachedPicture(ctx context.Context, id shard.ID, header bool, from, key string) error
+	UncachePictures(ctx context.Context, id shard.ID, avatar, header bool) (int, error)
 }
 
 // Statuses is the part of the status service that federation reads.

@@ -22,8 +22,15 @@ type Pictures interface {
 }
 
 // queuePictures queues the fetch of a remote account's pictures that are not kept
-// here yet (a new account, or one whose actor names new pictures).
+// here yet (a new account, or one whose actor names new pictures). The copies of an
+// account its server says is suspended are deleted instead.
 func (s *Service) queuePictures(ctx context.Context, a *account.Account) {
+	if !a.Local() && a.Suspended && (a.AvatarKey != "" || a.HeaderKey != "") {
+		if _, err := s.accounts.UncachePictures(ctx, a.ID, true, true); err != nil {
+			s.log.Warn("activitypub: delete the pictures of a suspended account", "actor", a.URI, "err", err)
+		}
+		return
+	}
 	if s.pictures == nil || a.Local() || a.Suspended ||
 		!toKeep(a.AvatarURL, a.AvatarFile()) && !toKeep(a.HeaderURL, a.HeaderFile()) {
 		return

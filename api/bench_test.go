@@ -1,13 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"sync"
@@ -116,37 +111,6 @@ func readParallel(b *testing.B, url, token string) {
 		slices.Sort(took)
 		p99 := took[min(len(took)-1, len(took)*99/100)]
 		b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-	}
-}
-
-// BenchmarkUploadToReady measures a camera-sized JPEG (4000x3000, about 4 MB) from
-// POST /api/v2/media to the moment GET /api/v1/media/:id answers 200 (processed by
-// the media worker: decoded, scaled to 3840x2160's area, re-encoded, previewed,
-// blurhashed, stored), over real HTTP on loopback, one upload at a time.
-func BenchmarkUploadToReady(b *testing.B) {
-	c := testrig.New(b)
-	u := c.Register("photographer")
-	img := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
-	for y := range 3000 {
-		for x := range 4000 {
-			n := byte(rand.N(48))
-			img.Set(x, y, color.RGBA{byte(x / 16), byte(y / 12), byte((x + y) / 28), 255})
-			img.Pix[img.PixOffset(x, y)] += n
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(buf.Len()))
-	for b.Loop() {
-		r := c.DoMultipart("POST", "/api/v2/media", u.Token, nil, "file", "photo.jpg", buf.Bytes())
-		var a struct{ ID string }
-		r.JSON(b, &a)
-		for r.Code != 200 {
-			time.Sleep(5 * time.Millisecond)
-			r = u.Do("GET", "/api/v1/media/"+a.ID, nil)
-		}
 	}
 }
 

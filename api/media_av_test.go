@@ -16,7 +16,7 @@ import (
 
 // generate makes a small file with ffmpeg of lavfi sources; the name's extension
 // chooses the container.
-func generate(t *testing.T, name string, args ...string) []byte {
+func generate(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...), out)...)
@@ -163,13 +163,13 @@ func mediaSamples(t *testing.T) map[string][]byte {
 	wav, ogg, mp3, m4a := sampleAudio(t, "a.wav"), sampleAudio(t, "a.ogg", "-c:a", "libvorbis"), sampleAudio(t, "a.mp3"), sampleAudio(t, "a.m4a")
 	return map[string][]byte{
 		"image/jpeg": testdata(t, "gps.jpg"), "image/png": testdata(t, "alpha.png"), "image/gif": testdata(t, "static.gif"),
-		"image/webp": testdata(t, "photo.webp"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
+		"image/webp": testdata(t, "photo.webp"), "image/avif": testdata(t, "photo.avif"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
 		"video/webm": sampleVideo(t, "v.webm", "-c:v", "libvpx", "-deadline", "realtime"), "video/mp4": sampleVideo(t, "v.mp4"),
 		"video/quicktime": sampleVideo(t, "v.mov"), "video/ogg": sampleVideo(t, "v.ogv"),
 		"audio/wave": wav, "audio/wav": wav, "audio/x-wav": wav, "audio/x-pn-wave": wav, "audio/vnd.wave": wav,
 		"audio/ogg": ogg, "audio/vorbis": ogg, "audio/mpeg": mp3, "audio/mp3": mp3, "audio/webm": sampleAudio(t, "a.webm"),
 		"audio/flac": sampleAudio(t, "a.flac"), "audio/aac": sampleAudio(t, "a.aac"), "audio/m4a": m4a, "audio/x-m4a": m4a,
-		"audio/mp4": m4a, "audio/3gpp": sampleAudio(t, "a.3gp", "-c:a", "aac"),
+		"audio/mp4": m4a, "audio/3gpp": sampleAudio(t, "a.3gp", "-c:a", "aac"), "video/x-ms-asf": sampleAudio(t, "a.wma"),
 	}
 }
 
@@ -206,5 +206,45 @@ func checkMediaTypes(t *testing.T, c *testrig.Cluster, u *testrig.User, types []
 	}
 	if videoLimit > 0 && !video {
 		t.Errorf("video_size_limit %d, but no video type is advertised", videoLimit)
+	}
+}
+
+// TestAVIFAndAudioCover: an AVIF upload is decoded and served as a JPEG, its size in
+// meta; an MP3 with a cover picture gets it as its preview, with a blurhash.
+func TestAVIFAndAudioCover(t *testing.T) {
+	c := testrig.New(t)
+	alice := c.Register("alice")
+	withCover := sampleAudio(t, "cover.mp3", "-f", "lavfi", "-i", "color=red:s=64x48:d=1", "-map", "0:a", "-map", "1:v",
+		"-frames:v", "1", "-c:v", "mjpeg", "-disposition:v", "attached_pic")
+	var ids []string
+	for _, up := range []struct {
+		name string
+		data []byte
+	}{{"photo.avif", testdata(t, "photo.avif")}, {"cover.mp3", withCover}} {
+		r := upload(c, alice, "/api/v2/media", up.name, up.data, nil)
+		if r.Code != 200 && r.Code != 202 {
+			t.Fatalf("upload %s: %d %s", up.name, r.Code, r.Body)
+		}
+		var a attachmentEntity
+		r.JSON(t, &a)
+		ids = append(ids, a.ID)
+	}
+	img := processed(t, c, alice, ids[0])
+	if img.Type != "image" || img.URL == nil || !strings.HasSuffix(*img.URL, ".jpeg") || img.Blurhash == nil ||
+		img.Meta.Original.Width != 96 || img.Meta.Original.Height != 64 {
+		t.Fatalf("avif %+v", img)
+	}
+	if f := fetch(t, c, *img.URL, ""); f.Code != 200 || f.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("avif file: %d %s", f.Code, f.Header.Get("Content-Type"))
+	}
+	a, am := processedAV(t, c, alice, ids[1])
+	if a.Type != "audio" || a.URL == nil || !strings.HasSuffix(*a.URL, ".mp3") || a.PreviewURL == nil || a.Blurhash == nil {
+		t.Fatalf("audio %+v", a)
+	}
+	if am.Small == nil || am.Small.Width != 64 || am.Small.Height != 48 {
+		t.Fatalf("audio meta %+v", am)
+	}
+	if p := fetch(t, c, *a.PreviewURL, ""); p.Code != 200 || p.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("cover: %d %s", p.Code, p.Header.Get("Content-Type"))
 	}
 }

@@ -57,6 +57,8 @@ func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) err
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
 		return invalid("Thumbnail file size must be less than %d MB", s.proc.MaxBytes()>>20)
+	case errors.Is(err, mediaproc.ErrFFmpeg):
+		return fmt.Errorf("thumbnail: %w", err)
 	case err != nil:
 		return invalid("Thumbnail content type is invalid, Thumbnail is invalid")
 	}

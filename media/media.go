@@ -264,11 +264,11 @@ type Limits struct {
 // SupportedTypes are the media types of what is taken, as Mastodon names them: those
 // whose content Sniff or SniffAV recognise (for video and audio, the containers
 // ffmpeg is made to read them with).
-var SupportedTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
+var SupportedTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/bmp", "image/tiff",
 	"video/webm", "video/mp4", "video/quicktime", "video/ogg",
 	"audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg", "audio/vorbis",
 	"audio/mpeg", "audio/mp3", "audio/webm", "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4",
-	"audio/3gpp"}
+	"audio/3gpp", "video/x-ms-asf"}
 
 // Limits returns the limits uploads are held to.
 func (s *Service) Limits() Limits {

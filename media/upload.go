@@ -145,6 +145,9 @@ func (s *Service) derive(ctx context.Context, a *Attachment, data []byte) error 
 		return s.processAV(ctx, a, data)
 	}
 	res, err := s.proc.Process(data, a.Focus)
+	if errors.Is(err, mediaproc.ErrFFmpeg) {
+		return err // an AVIF without ffmpeg to decode it: the machine's trouble, retried
+	}
 	if err != nil {
 		return s.refuse(ctx, a, err)
 	}
@@ -169,6 +172,9 @@ func (s *Service) processAV(ctx context.Context, a *Attachment, data []byte) err
 	}
 	if !res.Video {
 		a.Kind = Audio
+		if res.Small.Data != nil { // its cover picture
+			return s.finish(ctx, a, res.Original, &res.Small, res.Meta, res.Blurhash)
+		}
 		return s.finish(ctx, a, res.Original, nil, res.Meta, "")
 	}
 	a.Kind = Video

@@ -3,6 +3,7 @@ package mediaproc
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image/jpeg"
 	"math"
@@ -24,7 +25,11 @@ const (
 	ContainerWAV      Container = "wav"
 	ContainerFLAC     Container = "flac"
 	ContainerAAC      Container = "aac" // raw AAC in ADTS frames
+	ContainerASF      Container = "asf" // Windows Media: WMA, WMV
 )
+
+// asfHeader is the GUID of an ASF file's header object, its first 16 bytes.
+const asfHeader = "\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c"
 
 // SniffAV tells the container of a video or audio file from its first bytes, or
 // ErrUnsupported. HEIF images, ISO files too, are not taken for MP4.
@@ -43,6 +48,8 @@ func SniffAV(data []byte) (Container, error) {
 		return ContainerWAV, nil
 	case bytes.HasPrefix(data, []byte("fLaC")):
 		return ContainerFLAC, nil
+	case bytes.HasPrefix(data, []byte(asfHeader)):
+		return ContainerASF, nil
 	case bytes.HasPrefix(data, []byte("ID3")):
 		return ContainerMP3, nil
 	case len(data) >= 2 && data[0] == 0xff && data[1]&0xf6 == 0xf0:
@@ -59,7 +66,8 @@ type AVResult struct {
 	Video bool
 	// Original is the transcoded file: H.264/AAC MP4 for a video, MP3 for audio.
 	Original File
-	// Small is a video's preview, a JPEG of its first frame.
+	// Small is a video's preview, a JPEG of its first frame; of audio, its cover
+	// picture if it has one (else no file).
 	Small File
 	// Meta is the MediaAttachment's meta.
 	Meta AVMeta
@@ -131,7 +139,7 @@ func (p *Processor) Transcode(ctx context.Context, data []byte, focus *Focus) (*
 	if v := info.video(); v != nil {
 		return p.transcodeVideo(ctx, dir, in, c, v, focus)
 	}
-	return p.transcodeAudio(ctx, dir, in, c)
+	return p.transcodeAudio(ctx, dir, in, c, info.cover())
 }
 
 // outputSize is the size a video of w×h is made: scaled down to area pixels if larger,
@@ -190,7 +198,10 @@ func (p *Processor) transcodeVideo(ctx context.Context, dir, in string, c Contai
 	return res, nil
 }
 
-func (p *Processor) transcodeAudio(ctx context.Context, dir, in string, c Container) (*AVResult, error) {
+// transcodeAudio makes an MP3 of the audio, and of its cover picture, if it has one,
+// a preview, as Mastodon's image extractor does; a cover that cannot be read is left
+// out (as Mastodon's).
+func (p *Processor) transcodeAudio(ctx context.Context, dir, in string, c Container, cover *probeStream) (*AVResult, error) {
 	out := filepath.Join(dir, "original.mp3")
 	if err := p.ffmpeg(ctx, "-f", string(c), "-i", "file:"+in, "-map", "0:a:0", "-vn", "-sn", "-dn",
 		"-c:a", "libmp3lame", "-q:a", "2", "-map_metadata", "-1", "-map_chapters", "-1",
@@ -205,7 +216,30 @@ func (p *Processor) transcodeAudio(ctx context.Context, dir, in string, c Contai
 	if err != nil {
 		return nil, err
 	}
-	return &AVResult{Original: f, Meta: meta}, nil
+	res := &AVResult{Original: f, Meta: meta}
+	if cover == nil {
+		return res, nil
+	}
+	img, err := p.picture(ctx, string(c), in, filepath.Join(dir, "cover.png"), cover)
+	if errors.Is(err, ErrFFmpeg) {
+		return nil, err
+	}
+	if err != nil {
+		return res, nil
+	}
+	small, format := fitArea(img, p.opts.SmallPixels), FormatPNG
+	if o, ok := small.(interface{ Opaque() bool }); ok && o.Opaque() {
+		format = FormatJPEG
+	}
+	if res.Small, err = p.encode(small, format); err != nil {
+		return nil, err
+	}
+	if res.Blurhash, err = blurhashOf(small); err != nil {
+		return nil, err
+	}
+	sd := dimensions(res.Small)
+	res.Meta.Small = &sd
+	return res, nil
 }
 
 // avMeta reads the meta of a transcoded file (ours, so any failure is ffmpeg's).

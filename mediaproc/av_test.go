@@ -168,20 +168,24 @@ func TestTranscodeVideo(t *testing.T) {
 	}
 }
 
-// TestTranscodeAudio: MP3, Ogg Opus, WAV, FLAC and M4A become MP3 with the meta,
+// TestTranscodeAudio: MP3, Ogg Opus, WAV, FLAC, M4A and WMA (ASF) become MP3 with the meta,
 // without their tags.
 func TestTranscodeAudio(t *testing.T) {
 	needFFmpeg(t)
 	p := newProcessor(t, Options{})
 	tagged := []string{"-metadata", "artist=someone", "-metadata", "location=+48.8584+002.2945/"}
-	for _, name := range []string{"tone.mp3", "tone.ogg", "tone.wav", "tone.flac", "tone.m4a"} {
+	for _, name := range []string{"tone.mp3", "tone.ogg", "tone.wav", "tone.flac", "tone.m4a", "tone.wma"} {
 		t.Run(name, func(t *testing.T) {
 			extra := tagged
 			if name == "tone.ogg" {
 				extra = append([]string{"-c:a", "libopus"}, tagged...)
 			}
 			data := testAudio(t, name, extra...)
-			if !bytes.Contains(data, []byte("someone")) {
+			someone := []byte("someone")
+			if name == "tone.wma" { // ASF writes its tags in UTF-16
+				someone = []byte("s\x00o\x00m\x00e\x00o\x00n\x00e\x00")
+			}
+			if !bytes.Contains(data, someone) {
 				t.Fatal("the upload has no tag to drop")
 			}
 			res, err := p.Transcode(context.Background(), data, nil)
@@ -195,11 +199,48 @@ func TestTranscodeAudio(t *testing.T) {
 			if got.Format.FormatName != "mp3" || len(got.Streams) != 1 || got.Streams[0].CodecName != "mp3" {
 				t.Fatalf("output %+v", got)
 			}
-			if bytes.Contains(res.Original.Data, []byte("someone")) || len(got.Format.Tags) > 0 {
+			if bytes.Contains(res.Original.Data, someone) || len(got.Format.Tags) > 0 {
 				t.Errorf("the output keeps tags %v", got.Format.Tags)
 			}
 			if math.Abs(res.Meta.Original.Duration-1) > 0.1 || res.Meta.Original.Bitrate <= 0 || res.Meta.Length == "" {
 				t.Errorf("meta %+v", res.Meta)
+			}
+		})
+	}
+}
+
+// TestAudioCover: the cover picture of an audio file (an MP3's ID3 picture, an M4A's)
+// is its preview, as Mastodon's image extractor makes it, with its blurhash; the MP3
+// keeps no picture. A cover of more pixels than MaxPixels is left out.
+func TestAudioCover(t *testing.T) {
+	needFFmpeg(t)
+	cover := []string{"-f", "lavfi", "-i", "color=red:s=64x48:d=1", "-map", "0:a", "-map", "1:v", "-frames:v", "1",
+		"-disposition:v", "attached_pic"}
+	for _, tt := range []struct{ name, codec string }{{"cover.mp3", "mjpeg"}, {"cover.m4a", "png"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := testAudio(t, tt.name, append(cover, "-c:v", tt.codec)...)
+			res, err := newProcessor(t, Options{}).Transcode(context.Background(), data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Video || res.Small.ContentType != "image/jpeg" || res.Small.Width != 64 || res.Small.Height != 48 || res.Blurhash == "" {
+				t.Fatalf("video %v, preview %s %dx%d, blurhash %q", res.Video, res.Small.ContentType, res.Small.Width, res.Small.Height, res.Blurhash)
+			}
+			if c := decodeFile(t, res.Small).At(32, 24); !near(c, 255, 0, 0) {
+				t.Errorf("the preview is %v, not the red cover", c)
+			}
+			if res.Meta.Small == nil || res.Meta.Small.Width != 64 {
+				t.Errorf("meta.small %+v", res.Meta.Small)
+			}
+			if got := probeAll(t, res.Original.Data); len(got.Streams) != 1 {
+				t.Errorf("the MP3 keeps %d streams", len(got.Streams))
+			}
+			res, err = newProcessor(t, Options{MaxPixels: 64*48 - 1, OriginalPixels: 1000, SmallPixels: 1000}).Transcode(context.Background(), data, nil)
+			if err != nil {
+				t.Fatalf("a cover over the limit: %v", err)
+			}
+			if res.Small.Data != nil || res.Original.Data == nil {
+				t.Fatalf("a cover over the limit: preview of %d bytes", len(res.Small.Data))
 			}
 		})
 	}
@@ -256,6 +297,8 @@ func TestSniffAV(t *testing.T) {
 		{"\x00\x00\x00\x18ftypisom", ContainerMP4}, {"\x00\x00\x00\x08wide", ContainerMP4},
 		{"\x1a\x45\xdf\xa3\x01", ContainerMatroska}, {"OggS\x00", ContainerOgg}, {"RIFF\x00\x00\x00\x00WAVEfmt ", ContainerWAV},
 		{"fLaC\x00", ContainerFLAC}, {"ID3\x04", ContainerMP3}, {"\xff\xfb\x90", ContainerMP3}, {"\xff\xf1\x50", ContainerAAC},
+		{asfHeader + "\xee\x01", ContainerASF}, {"\x30\x26\xb2\x75", ""},
+		{"\x00\x00\x00\x1cftypavif", ""},
 		{"\x00\x00\x00\x18ftypheic", ""}, {"RIFF\x00\x00\x00\x00WEBPVP8 ", ""}, {"\x89PNG\r\n\x1a\n", ""},
 	} {
 		got, err := SniffAV([]byte(tt.data))

@@ -98,7 +98,9 @@ func TestSniff(t *testing.T) {
 		{"II*\x00", FormatTIFF},
 		{"MM\x00*", FormatTIFF},
 		{string(heif), FormatHEIF},
-		{"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00", FormatHEIF},
+		{"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00", FormatAVIF},
+		{"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00miafavif", FormatAVIF},
+		{"\x00\x00\x00\x14ftypmif1\x00\x00\x00\x00miaf....avif", FormatHEIF}, // avif past the box
 	}
 	for _, tt := range tests {
 		if got, err := Sniff([]byte(tt.data)); got != tt.want || err != nil {

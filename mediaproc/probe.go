@@ -81,6 +81,17 @@ func (r *probeResult) video() *probeStream {
 	return nil
 }
 
+// cover is the first cover picture (a video stream marked as an attached picture), or
+// nil.
+func (r *probeResult) cover() *probeStream {
+	for i := range r.Streams {
+		if s := &r.Streams[i]; s.CodecType == "video" && s.Disposition.AttachedPic != 0 {
+			return s
+		}
+	}
+	return nil
+}
+
 // audio is the first audio stream, or nil.
 func (r *probeResult) audio() *probeStream {
 	for i := range r.Streams {

@@ -11,12 +11,16 @@
 // Options.MaxBytes; it then holds the decoded image, up to about 10 bytes a pixel of
 // Options.MaxPixels while turning and scaling it.
 //
+// An AVIF is decoded by ffmpeg (decodeAVIF: its size read by ffprobe first, the
+// decoder's input held to the same rules as Transcode's below), then processed from
+// its pixels as any other image; HEIC is refused (ErrHEIF).
+//
 // An animated GIF is reported as such (Result.Animated) with its frames re-encoded as a
 // GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg, for a bounded time,
 // on a GIF that Go's encoder wrote.
 //
-// Video and audio are Transcode's: the one part that runs programs on an upload's own
-// bytes. ffprobe reads the file first, with the demuxer of the container its first
+// Video and audio are Transcode's: with decodeAVIF, the parts that run programs on an
+// upload's own bytes. ffprobe reads the file first, with the demuxer of the container its first
 // bytes show (never one ffmpeg would guess) and from local files only, and anything
 // over the limits (bytes, pixels, frame rate, duration) is refused before ffmpeg
 // decodes a frame; ffmpeg then makes an H.264/AAC MP4 (and a JPEG of its first frame,
@@ -100,7 +104,8 @@ type Result struct {
 // Process checks an upload and makes its original and small files and their meta. The
 // focus, if not nil, must be within -1 and 1 (ErrInvalidFocus) and is put in the meta.
 // Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrAnimatedWebP, ErrCorrupt or
-// ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt.
+// ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt. An AVIF is decoded by
+// ffmpeg (decodeAVIF), which may also fail with ErrFFmpeg, the machine's trouble.
 func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -144,6 +149,9 @@ func (p *Processor) check(data []byte) (Format, error) {
 	if f == FormatWebP && isAnimatedWebP(data) {
 		return "", ErrAnimatedWebP
 	}
+	if f == FormatAVIF {
+		return f, nil // decodeAVIF reads its size before decoding it
+	}
 	return f, p.checkSize(f, data)
 }
 
@@ -160,9 +168,9 @@ func (p *Processor) Picture(data []byte, w, h int) (file File, err error) {
 	if err != nil {
 		return File{}, err
 	}
-	img, err := decode(f, bytes.NewReader(data))
+	img, err := p.decode(f, data)
 	if err != nil {
-		return File{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, f, err)
+		return File{}, err
 	}
 	img = imaging.Fill(readOrientation(f, data).apply(img), w, h, imaging.Center, imaging.Lanczos)
 	return p.encode(img, outputFormat(f, img))
@@ -191,9 +199,9 @@ func (p *Processor) checkSize(f Format, data []byte) error {
 }
 
 func (p *Processor) processStill(f Format, data []byte, focus *Focus) (*Result, error) {
-	img, err := decode(f, bytes.NewReader(data))
+	img, err := p.decode(f, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f, err)
+		return nil, err
 	}
 	img = readOrientation(f, data).apply(img)
 	img = fitArea(img, p.opts.OriginalPixels)
@@ -253,6 +261,18 @@ func decodeConfig(f Format, r io.Reader) (image.Config, error) {
 	return image.Config{}, ErrUnsupported
 }
 
+// decode decodes a still image that check took: AVIF by ffmpeg, the rest in Go.
+func (p *Processor) decode(f Format, data []byte) (image.Image, error) {
+	if f == FormatAVIF {
+		return p.decodeAVIF(data)
+	}
+	img, err := decode(f, bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f, err)
+	}
+	return img, nil
+}
+
 func decode(f Format, r io.Reader) (image.Image, error) {
 	switch f {
 	case FormatJPEG:
@@ -272,8 +292,8 @@ func decode(f Format, r io.Reader) (image.Image, error) {
 }
 
 // outputFormat is what an upload is stored as: JPEG stays JPEG, PNG stays PNG, a GIF
-// becomes PNG, and the rest (WebP, BMP, TIFF) PNG if any pixel is transparent, JPEG if
-// none is.
+// becomes PNG, and the rest (WebP, BMP, TIFF, AVIF) PNG if any pixel is transparent,
+// JPEG if none is.
 func outputFormat(f Format, img image.Image) Format {
 	switch f {
 	case FormatJPEG:

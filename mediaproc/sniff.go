@@ -2,6 +2,7 @@ package mediaproc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 )
 
@@ -9,8 +10,8 @@ import (
 // claims it).
 type Format string
 
-// The formats Sniff recognises. HEIF (HEIC and AVIF) is recognised only to be refused
-// with ErrHEIF.
+// The formats Sniff recognises. AVIF is decoded by ffmpeg (decodeAVIF); the other
+// HEIF images (HEIC) are recognised only to be refused with ErrHEIF.
 const (
 	FormatJPEG Format = "jpeg"
 	FormatPNG  Format = "png"
@@ -18,6 +19,7 @@ const (
 	FormatWebP Format = "webp"
 	FormatBMP  Format = "bmp"
 	FormatTIFF Format = "tiff"
+	FormatAVIF Format = "avif"
 	FormatHEIF Format = "heif"
 )
 
@@ -27,13 +29,14 @@ var (
 	// ErrAnimatedWebP: an animated WebP is refused: the WebP decoder reads still images
 	// only.
 	ErrAnimatedWebP = errors.New("mediaproc: animated WebP images are not supported")
-	// ErrHEIF: HEIC and AVIF images are refused: no well-kept pure-Go decoder exists
-	// (the pure-Go ones run libheif or dav1d compiled to WebAssembly).
-	ErrHEIF = errors.New("mediaproc: HEIC and AVIF images are not supported")
+	// ErrHEIF: HEIC images are refused: no well-kept pure-Go decoder exists (the
+	// pure-Go ones run libheif compiled to WebAssembly), and ffmpeg reads HEIF image
+	// items from version 7 only (AVIF, whose still pictures ffmpeg 5 reads, is taken).
+	ErrHEIF = errors.New("mediaproc: HEIC images are not supported")
 )
 
 // Sniff tells the format of data from its first bytes: JPEG, PNG, GIF, WebP, BMP, TIFF,
-// or HEIF (which Process refuses). Anything else is ErrUnsupported.
+// AVIF, or HEIF (which Process refuses). Anything else is ErrUnsupported.
 func Sniff(data []byte) (Format, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
@@ -48,6 +51,8 @@ func Sniff(data []byte) (Format, error) {
 		return FormatBMP, nil
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return FormatTIFF, nil
+	case isAVIF(data):
+		return FormatAVIF, nil
 	case isHEIF(data):
 		return FormatHEIF, nil
 	}
@@ -63,6 +68,27 @@ func isHEIF(data []byte) bool {
 	switch string(data[8:12]) {
 	case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "avif", "avis":
 		return true
+	}
+	return false
+}
+
+// isAVIF reports a HEIF file that is AVIF: its major brand says so, or its major brand
+// is HEIF's generic one (mif1, msf1) and its compatible brands name AVIF.
+func isAVIF(data []byte) bool {
+	if !isHEIF(data) {
+		return false
+	}
+	switch string(data[8:12]) {
+	case "avif", "avis":
+		return true
+	case "mif1", "msf1":
+		// The ftyp box: size, "ftyp", major brand, minor version, compatible brands.
+		size := min(int(binary.BigEndian.Uint32(data)), len(data), 256)
+		for i := 16; i+4 <= size; i += 4 {
+			if b := string(data[i : i+4]); b == "avif" || b == "avis" {
+				return true
+			}
+		}
 	}
 	return false
 }

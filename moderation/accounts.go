@@ -128,6 +128,11 @@ func (s *Service) Act(ctx context.Context, moderator, id shard.ID, act AccountAc
 	if act.Type == ActionSuspend && !wasSuspended {
 		s.federate(ctx, t.Account, true)
 	}
+	if act.Type == ActionSuspend && !t.Account.Local() { // its pictures are kept here no more
+		if _, err := s.accounts.UncachePictures(ctx, id, true, true); err != nil {
+			return nil, err
+		}
+	}
 	if act.ReportID != 0 {
 		if _, err := s.Resolve(ctx, act.ReportID, moderator); err != nil {
 			return nil, err

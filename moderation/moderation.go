@@ -114,6 +114,7 @@ type Accounts interface {
 	SaveBoth(ctx context.Context, a *account.Account, u *account.User) error
 	Listing(ctx context.Context, partition []byte, r store.Range) ([]store.Row, error)
 	DeleteRemote(ctx context.Context, a *account.Account) error
+	UncachePictures(ctx context.Context, id shard.ID, avatar, header bool) (int, error)
 	Peers(ctx context.Context) ([]string, error)
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)

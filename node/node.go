@@ -214,7 +214,7 @@ func (n *Node) build() error {
 	s.Accounts = account.New(n.store, ids, account.Options{Domain: cfg.Domain, BcryptCost: cfg.BcryptCost, Now: cfg.Clock,
 		Indexer: indexer.NewHook(n.bus, n.log), DomainSilence: func(ctx context.Context, domain string) (time.Time, error) {
 			return s.Domains.SilencedSince(ctx, domain) // built below, before any account is fetched
-		}, Mail: mailOpts})
+		}, Mail: mailOpts, Pictures: pictureFiles{s}})
 	s.Auth = auth.New(n.store, ids, nil)
 	s.Streams = stream.NewHub()
 	n.streams = s.Streams

@@ -223,11 +223,20 @@ var emojiCmd = &adminCmd{
 var mediaCmd = &adminCmd{
 	usage: `Usage:
   herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago
+  herd admin media prune --prune-profiles [--days N] [--include-follows]
+                                     remove instead the cached avatars and headers of remote accounts
+                                     whose actor was fetched more than N days ago, and that follow no
+                                     one here and whom no one here follows (--include-follows: all)
+  herd admin media prune --remove-headers [--days N] [--include-follows]
+                                     the same, for the headers alone
   herd admin media usage             the files and bytes of the media store, by kind
 `,
 	verbs: []string{"prune", "usage"},
 	flags: func(fs *flag.FlagSet) {
 		fs.Int("days", 7, "prune: remove remote media files cached more than this many days ago")
+		fs.Bool("prune-profiles", false, "prune: remove remote accounts' cached avatars and headers instead")
+		fs.Bool("remove-headers", false, "prune: remove remote accounts' cached headers instead")
+		fs.Bool("include-follows", false, "prune: with --prune-profiles or --remove-headers, accounts with follows here too")
 	},
 	run: func(ctx context.Context, n *node.Node, c *adminCall) error {
 		if len(c.args) != 0 {
@@ -240,12 +249,32 @@ var mediaCmd = &adminCmd{
 		if days < 0 {
 			return usagef("admin media prune: --days must not be negative")
 		}
+		if c.on("prune-profiles") || c.on("remove-headers") || c.on("include-follows") {
+			return pruneProfiles(ctx, n, c, time.Duration(days)*24*time.Hour)
+		}
 		k, err := n.Media.PruneCache(ctx, time.Duration(days)*24*time.Hour)
 		if err == nil {
 			fmt.Fprintf(c.out, "removed the cached files of %d remote attachments\n", k)
 		}
 		return err
 	},
+}
+
+// pruneProfiles removes remote accounts' cached pictures, as tootctl's `media remove
+// --prune-profiles` (or --remove-headers), with its refusals of flags given together.
+func pruneProfiles(ctx context.Context, n *node.Node, c *adminCall, age time.Duration) error {
+	profiles, headers := c.on("prune-profiles"), c.on("remove-headers")
+	switch {
+	case profiles && headers:
+		return usagef("admin media prune: --prune-profiles and --remove-headers should not be specified simultaneously")
+	case !profiles && !headers:
+		return usagef("admin media prune: --include-follows can only be used with --prune-profiles or --remove-headers")
+	}
+	res, err := n.AdminPruneProfiles(ctx, node.ProfilePrune{Age: age, HeadersOnly: headers, IncludeFollows: c.on("include-follows")})
+	if err == nil {
+		fmt.Fprintf(c.out, "removed %d cached pictures of %d remote accounts\n", res.Pictures, res.Visited)
+	}
+	return err
 }
 
 // mediaUsage prints the media store's files and bytes by kind.

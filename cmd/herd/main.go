@@ -30,7 +30,8 @@ Usage:
   herd admin dead-letters list|replay  list or replay the messages the consumers set aside (--help)
   herd admin emoji add [--category C] SHORTCODE FILE  add (or replace) a custom emoji (PNG, GIF or WebP under 256 KB)
   herd admin emoji list|disable|enable|remove [SHORTCODE]  list or change the custom emoji
-  herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago (default 7)
+  herd admin media prune [--days N]  remove the cached files of remote media cached more than N days ago (default 7);
+                                     --prune-profiles or --remove-headers [--include-follows]: remote accounts' avatars and headers
   herd admin media usage             the files and bytes of the media store: uploads, cached remote media, avatars, emoji
   herd admin account [--text T] ACTION HANDLE  suspend, unsuspend, silence, unsilence, disable, enable, sensitive,
                                      unsensitive, approve, reject (a pending sign-up), delete (a suspended account)

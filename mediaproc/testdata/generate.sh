@@ -116,3 +116,11 @@ EOF2
 
 # truncated.jpg: the first half of gps.jpg.
 head -c "$(($(stat -c %s gps.jpg) / 2))" gps.jpg > truncated.jpg
+
+# photo.avif: the upright picture as an AVIF still picture (ffmpeg with libaom), which
+# ffmpeg decodes; truncated.avif: its first 300 bytes.
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i color=red:s=48x32 -f lavfi -i color=lime:s=48x32 \
+  -f lavfi -i color=blue:s=48x32 -f lavfi -i color=yellow:s=48x32 \
+  -filter_complex "[0][1]hstack[t];[2][3]hstack[b];[t][b]vstack" -frames:v 1 -map_metadata -1 -fflags +bitexact \
+  -c:v libaom-av1 -still-picture 1 -cpu-used 6 -crf 20 -pix_fmt yuv420p photo.avif
+head -c 300 photo.avif > truncated.avif
