@@ -46,10 +46,12 @@ func upload(c *testrig.Cluster, u *testrig.User, path, name string, file []byte,
 }
 
 // processed waits until GET /api/v1/media/:id answers 200 (206 while processing).
+// Transcoding is real work of ffmpeg's, queued behind the test's other uploads, so
+// it is given six times the usual wait: a busy machine took over 10 s for a video.
 func processed(t *testing.T, c *testrig.Cluster, u *testrig.User, id string) attachmentEntity {
 	t.Helper()
 	var a attachmentEntity
-	testrig.Eventually(t, "attachment "+id+" processed", func() error {
+	testrig.EventuallyWithin(t, 6*testrig.Wait(), "attachment "+id+" processed", func() error {
 		r := u.On(c.With(t)).Do("GET", "/api/v1/media/"+id, nil)
 		if r.Code != 200 {
 			return fmt.Errorf("GET answers %d: %s", r.Code, r.Body)
