@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -27,9 +26,7 @@ const (
 	// SampleAccounts is how many of a group's accounts it names, as Mastodon's
 	// SAMPLE_ACCOUNTS_SIZE.
 	SampleAccounts = 8
-	// maxGroupScan bounds the notifications read for a page of groups toward newer
-	// ones (min_id), which reads every notification past its cursor, and the members
-	// of a group dismissed at once.
+	// maxGroupScan bounds the members of a group dismissed at once.
 	maxGroupScan = 2000
 	// groupScanChunk is how many notifications the first scan of a listing reads;
 	// each later one reads twice as many, up to maxScanChunk.
@@ -107,13 +104,10 @@ type GroupQuery struct {
 
 // scanAll reads the account's notifications within p's bounds in scan order (newest
 // first, or oldest first for a min_id page), handing each kept one to each until it
-// returns false, the partition ends, or (for a min_id page, whose caller keeps
-// everything it reads) maxGroupScan were read. Newest first it has no bound, as
-// Mastodon's query has none: narrow types[] behind many other notifications read on
-// until the page is full.
+// returns false or the partition ends. It has no other bound, as Mastodon's query has
+// none: narrow types[] behind many other notifications read on until the page is full.
 func (s *Service) scanAll(ctx context.Context, account shard.ID, p paging.Page, q Query, each func(*Notification) bool) error {
-	chunk := groupScanChunk
-	for read := 0; !p.Forward() || read < maxGroupScan; chunk = min(2*chunk, maxScanChunk) {
+	for chunk := groupScanChunk; ; chunk = min(2*chunk, maxScanChunk) {
 		p.Limit = chunk
 		rows, err := s.st.Scan(ctx, tNotifications, account.Bytes(), p.Range())
 		if err != nil {
@@ -128,7 +122,6 @@ func (s *Service) scanAll(ctx context.Context, account shard.ID, p paging.Page, 
 				return nil
 			}
 		}
-		read += len(rows)
 		if len(rows) < chunk {
 			return nil
 		}
@@ -152,35 +145,29 @@ func (s *Service) Groups(ctx context.Context, account shard.ID, p paging.Page, q
 	var groups []*Group
 	byKey := map[string]*Group{}
 	if p.Forward() {
+		// As Mastodon's paginate_groups_by_min_id: oldest first from the cursor, the
+		// notification that starts the page's last group ends it; a page that ends
+		// short reaches the newest notification. Groups come newest first by the
+		// notification that started them on the page.
 		var all []Notification
-		err := s.scanAll(ctx, account, p, q.Query, func(n *Notification) bool { all = append(all, *n); return true })
+		var order []string
+		err := s.scanAll(ctx, account, p, q.Query, func(n *Notification) bool {
+			k := KeyOf(n, q.Grouped)
+			if byKey[k] == nil {
+				byKey[k] = &Group{Key: k}
+				order = append(order, k)
+			}
+			all = append(all, *n)
+			return len(order) < p.Limit
+		})
 		if err != nil {
 			return nil, err
 		}
-		latest := map[string]shard.ID{}
-		for _, n := range all {
-			latest[KeyOf(&n, q.Grouped)] = n.ID // oldest first: the last one seen is the newest
-		}
-		keys := make([]string, 0, len(latest))
-		for k := range latest {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return latest[keys[i]] < latest[keys[j]] })
-		keys = keys[:min(len(keys), p.Limit)]
-		upper := shard.ID(0)
-		if len(keys) > 0 && len(keys) == p.Limit {
-			upper = latest[keys[len(keys)-1]]
-		}
-		for _, k := range keys {
-			byKey[k] = &Group{Key: k}
-		}
 		for i := len(all) - 1; i >= 0; i-- { // newest first, as add expects
-			if g := byKey[KeyOf(&all[i], q.Grouped)]; g != nil && (upper == 0 || all[i].ID <= upper) {
-				g.add(&all[i])
-			}
+			byKey[KeyOf(&all[i], q.Grouped)].add(&all[i])
 		}
-		for i := len(keys) - 1; i >= 0; i-- {
-			groups = append(groups, byKey[keys[i]])
+		for i := len(order) - 1; i >= 0; i-- {
+			groups = append(groups, byKey[order[i]])
 		}
 	} else {
 		err := s.scanAll(ctx, account, p, q.Query, func(n *Notification) bool {
