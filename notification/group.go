@@ -132,7 +132,6 @@ func (s *Service) scanAll(ctx context.Context, account shard.ID, p paging.Page, 
 			p.MaxID = last
 		}
 	}
-	return nil
 }
 
 // Groups returns a page of account's notification groups, newest first, as
