@@ -3,6 +3,7 @@
 // accounts (listed with filters, acted on, actions undone, sign-ups approved or
 // rejected) and domain blocks (listed, added, removed). The server checks every call
 // against the role and the token's admin scopes; the app only hides what would be refused.
+import type { MessageKey } from "./i18n";
 import type { FetchBaseQueryError } from "@reduxjs/toolkit/query";
 import { api } from "./api";
 import type { AdminAccount, AdminDomainBlock, AdminReport, DomainBlockSeverity } from "./entities";
@@ -111,13 +112,13 @@ export interface AccountFilter {
   username: string;
 }
 
-export const accountStatuses: { value: AccountStatus; label: string }[] = [
-  { value: "", label: "Any" },
-  { value: "active", label: "Active" },
-  { value: "pending", label: "Pending" },
-  { value: "disabled", label: "Disabled" },
-  { value: "silenced", label: "Silenced" },
-  { value: "suspended", label: "Suspended" },
+export const accountStatuses: { value: AccountStatus; label: MessageKey }[] = [
+  { value: "", label: "admin.status.any" },
+  { value: "active", label: "admin.status.active" },
+  { value: "pending", label: "admin.status.pending" },
+  { value: "disabled", label: "admin.status.disabled" },
+  { value: "silenced", label: "admin.status.silenced" },
+  { value: "suspended", label: "admin.status.suspended" },
 ];
 
 /** The query of GET /api/v2/admin/accounts: only the filters set, the username without its @. */

@@ -6,6 +6,8 @@ import { permissionsOf, sectionsFor } from "../roles";
 import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
+import { useT, type MessageKey } from "../i18n";
+import type { Connection } from "../liveSlice";
 import { reset } from "../liveSlice";
 import { unreadConversations, useConversationsQuery } from "../conversations";
 import { unreadCount, useMarkersQuery, useNotificationsInfiniteQuery } from "../notifications";
@@ -15,8 +17,15 @@ import { Compose } from "./Compose";
 import { SearchBox } from "./Search";
 import { titles } from "./Timeline";
 
+const liveLabels: Record<Connection, MessageKey> = {
+  open: "shell.live.open",
+  connecting: "shell.live.connecting",
+  closed: "shell.live.closed",
+};
+
 export function Shell() {
   const dispatch = useAppDispatch();
+  const t = useT();
   const token = useAppSelector((s) => s.auth.token);
   const live = useAppSelector((s) => s.live.connection);
   const { data: instance } = useInstanceQuery();
@@ -38,30 +47,30 @@ export function Shell() {
     <div className="shell">
       <header className="top">
         <span className="brand">{instance?.title ?? "Herd"}</span>
-        <nav aria-label="Timelines">
+        <nav aria-label={t("shell.navigation")}>
           {fixedKinds.map((k) => (
             <NavLink key={k} to={`/web/${k}`}>
-              {titles[k]}
+              {t(titles[k])}
             </NavLink>
           ))}
           <NotificationsLink />
           <ConversationsLink />
-          <NavLink to="/web/bookmarks">Bookmarks</NavLink>
-          <NavLink to="/web/favourites">Favourites</NavLink>
-          <NavLink to="/web/lists">Lists</NavLink>
-          <NavLink to="/web/settings">Settings</NavLink>
+          <NavLink to="/web/bookmarks">{t("shell.bookmarks")}</NavLink>
+          <NavLink to="/web/favourites">{t("shell.favourites")}</NavLink>
+          <NavLink to="/web/lists">{t("shell.lists")}</NavLink>
+          <NavLink to="/web/settings">{t("shell.settings")}</NavLink>
           {/* Only for a role that may moderate; the server refuses the rest anyway. */}
-          {sectionsFor(permissionsOf(me)).length > 0 ? <NavLink to="/web/moderation">Moderation</NavLink> : null}
+          {sectionsFor(permissionsOf(me)).length > 0 ? <NavLink to="/web/moderation">{t("shell.moderation")}</NavLink> : null}
         </nav>
         <SearchBox />
-        <span className={`live ${live}`} title={`Live updates: ${live}`} aria-label={`Live updates: ${live}`} />
+        <span className={`live ${live}`} role="img" title={t(liveLabels[live])} aria-label={t(liveLabels[live])} />
         {me ? (
           <NavLink className="me" to={`/web/accounts/${me.id}`}>
             @{me.acct}
           </NavLink>
         ) : null}
         <button type="button" onClick={leave}>
-          Sign out
+          {t("shell.signOut")}
         </button>
       </header>
       <div className="columns">
@@ -83,12 +92,13 @@ export function Shell() {
 
 /** The link to the notifications, with how many came since they were last read. */
 function NotificationsLink() {
+  const t = useT();
   const { data } = useNotificationsInfiniteQuery();
   const { data: markers, isSuccess } = useMarkersQuery();
   const unread = data && isSuccess ? unreadCount(data.pages.flat(), markers.notifications?.last_read_id) : 0;
   return (
-    <NavLink to="/web/notifications" aria-label={unread > 0 ? `Notifications (${unread} unread)` : "Notifications"}>
-      Notifications
+    <NavLink to="/web/notifications" aria-label={unread > 0 ? t("shell.notificationsUnread", { count: unread }) : t("shell.notifications")}>
+      {t("shell.notifications")}
       {unread > 0 ? <span className="badge">{unread}</span> : null}
     </NavLink>
   );
@@ -96,11 +106,12 @@ function NotificationsLink() {
 
 /** The link to the direct messages, with how many conversations have unread posts. */
 function ConversationsLink() {
+  const t = useT();
   const { data } = useConversationsQuery();
   const unread = unreadConversations(data);
   return (
-    <NavLink to="/web/conversations" aria-label={unread > 0 ? `Direct messages (${unread} unread)` : "Direct messages"}>
-      Direct
+    <NavLink to="/web/conversations" aria-label={unread > 0 ? t("shell.directUnread", { count: unread }) : t("shell.directMessages")}>
+      {t("shell.direct")}
       {unread > 0 ? <span className="badge">{unread}</span> : null}
     </NavLink>
   );
