@@ -1,7 +1,7 @@
 // Muting and blocking an account, and the lists of those muted and blocked, added
 // to the one API. Each answer is the relationship as it now is; the lists are read
 // again after a change.
-import type { MessageKey } from "./i18n";
+import { translate, type MessageKey } from "./i18n";
 import { accountsApi } from "./accounts";
 import { api } from "./api";
 import type { Account, MutedAccount, Relationship } from "./entities";
@@ -60,8 +60,8 @@ export const { useRelateMutation, useMutesInfiniteQuery, useBlocksInfiniteQuery 
 /** How much longer a mute lasts, in words, from when it ends. */
 export function muteLeft(expiresAt: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((Date.parse(expiresAt) - now) / 60_000));
-  if (minutes < 60) return `${minutes} more minute${minutes === 1 ? "" : "s"}`;
+  if (minutes < 60) return translate("relations.minutesLeft", { count: minutes });
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} more hour${hours === 1 ? "" : "s"}`;
-  return `${Math.round(hours / 24)} more days`;
+  if (hours < 48) return translate("relations.hoursLeft", { count: hours });
+  return translate("relations.daysLeft", { count: Math.round(hours / 24) });
 }

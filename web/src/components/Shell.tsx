@@ -1,12 +1,13 @@
 // The signed-in screen: navigation (with the count of unread notifications, and
 // Moderation for a role that allows it), the
 // compose box and the page of the route, with the streaming connection open.
+import { useEffect } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { permissionsOf, sectionsFor } from "../roles";
 import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
-import { useT, type MessageKey } from "../i18n";
+import { applyLanguage, browserLanguages, keptLanguage, pickLanguage, useT, type MessageKey } from "../i18n";
 import type { Connection } from "../liveSlice";
 import { reset } from "../liveSlice";
 import { unreadConversations, useConversationsQuery } from "../conversations";
@@ -34,6 +35,12 @@ export function Shell() {
   // The socket opens once the token has proved itself (verify_credentials answered), so a
   // token revoked elsewhere signs the browser out without a refused WebSocket first.
   useStreaming(instance?.configuration.urls.streaming, me ? token : null, timelineOfPath(useLocation().pathname));
+  // Unless this browser chose a language, the account's posting language leads.
+  const accountLanguage = me?.source?.language;
+  useEffect(() => {
+    if (keptLanguage() !== null) return;
+    applyLanguage(pickLanguage([accountLanguage, ...browserLanguages()])).catch((e: unknown) => console.warn("loading the language failed", e));
+  }, [accountLanguage]);
 
   const leave = () => {
     const t = token;
