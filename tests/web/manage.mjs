@@ -13,6 +13,8 @@
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
+import { accessible } from "./axe.mjs";
+
 export async function manageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, form }) {
   const { ada, bob, dee } = people;
   const newPosts = () => page.getByRole("button", { name: /^\d+ new posts?$/ });
@@ -243,6 +245,7 @@ export async function manageSteps({ page, people, nonce, base, shots, step, must
     await f.getByRole("button", { name: "Save profile" }).click();
     await f.getByRole("status").getByText("Saved.").waitFor();
     await page.screenshot({ path: shots + "settings-profile.png" });
+    await accessible(page, "settings-profile", shots);
     const me = await must("GET", "/api/v1/accounts/verify_credentials", ada.token);
     expect(
       me.display_name === `Ada ${nonce}` &&

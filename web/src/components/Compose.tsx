@@ -236,7 +236,8 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
         </select>
       </div>
       <div className="row">
-        <span className={left < 0 ? "error" : "muted"} aria-label={t("compose.charactersLeft")}>
+        <span className={left < 0 ? "error" : "muted"}>
+          <span className="visually-hidden">{t("compose.charactersLeft")} </span>
           {formatNumber(left)}
         </span>
         <button type="submit" className="primary" disabled={!canPost}>

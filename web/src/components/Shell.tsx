@@ -7,7 +7,7 @@ import { permissionsOf, sectionsFor } from "../roles";
 import { api, fixedKinds, timelineOfPath, useInstanceQuery, useMeQuery } from "../api";
 import { signedOut } from "../authSlice";
 import { useAppDispatch, useAppSelector } from "../hooks";
-import { applyLanguage, browserLanguages, keptLanguage, pickLanguage, useT, type MessageKey } from "../i18n";
+import { applyLanguage, browserLanguages, formatNumber, keptLanguage, pickLanguage, useT, type MessageKey } from "../i18n";
 import type { Connection } from "../liveSlice";
 import { reset } from "../liveSlice";
 import { unreadConversations, useConversationsQuery } from "../conversations";
@@ -16,6 +16,7 @@ import { signOut } from "../oauth";
 import { useStreaming } from "../streaming";
 import { Compose } from "./Compose";
 import { SearchBox } from "./Search";
+import { Shortcuts } from "./Shortcuts";
 import { titles } from "./Timeline";
 
 const liveLabels: Record<Connection, MessageKey> = {
@@ -93,7 +94,20 @@ export function Shell() {
           <Outlet />
         </main>
       </div>
+      <Shortcuts />
     </div>
+  );
+}
+
+/** A count of unread items beside a link's name: its name reads "Notifications 3 unread"
+ * (what it shows, then the word), so the name holds the visible text. */
+function Unread({ n, label }: { n: number; label: string }) {
+  return (
+    <>
+      {" "}
+      <span className="badge">{formatNumber(n)}</span>
+      <span className="visually-hidden"> {label}</span>
+    </>
   );
 }
 
@@ -104,9 +118,9 @@ function NotificationsLink() {
   const { data: markers, isSuccess } = useMarkersQuery();
   const unread = data && isSuccess ? unreadCount(data.pages.flat(), markers.notifications?.last_read_id) : 0;
   return (
-    <NavLink to="/web/notifications" aria-label={unread > 0 ? t("shell.notificationsUnread", { count: unread }) : t("shell.notifications")}>
+    <NavLink to="/web/notifications">
       {t("shell.notifications")}
-      {unread > 0 ? <span className="badge">{unread}</span> : null}
+      {unread > 0 ? <Unread n={unread} label={t("shell.notificationsUnread", { count: unread })} /> : null}
     </NavLink>
   );
 }
@@ -117,9 +131,9 @@ function ConversationsLink() {
   const { data } = useConversationsQuery();
   const unread = unreadConversations(data);
   return (
-    <NavLink to="/web/conversations" aria-label={unread > 0 ? t("shell.directUnread", { count: unread }) : t("shell.directMessages")}>
+    <NavLink to="/web/conversations" title={t("shell.directMessages")}>
       {t("shell.direct")}
-      {unread > 0 ? <span className="badge">{unread}</span> : null}
+      {unread > 0 ? <Unread n={unread} label={t("shell.directUnread", { count: unread })} /> : null}
     </NavLink>
   );
 }

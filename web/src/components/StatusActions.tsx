@@ -23,11 +23,12 @@ export function StatusActions({ status }: { status: Status }) {
   const boostable = status.visibility === "public" || status.visibility === "unlisted";
   return (
     <div className="actions" role="group" aria-label={t("status.actions")}>
-      <button type="button" onClick={() => void navigate(threadPath(status.id), { state: { reply: true } })}>
+      <button type="button" data-action="reply" onClick={() => void navigate(threadPath(status.id), { state: { reply: true } })}>
         {t("status.reply")} <span className="count">{formatNumber(status.replies_count)}</span>
       </button>
       <button
         type="button"
+        data-action="boost"
         aria-pressed={status.reblogged ?? false}
         disabled={isLoading || !boostable}
         onClick={() => toggle(status.reblogged, "reblog", "unreblog")}
@@ -36,6 +37,7 @@ export function StatusActions({ status }: { status: Status }) {
       </button>
       <button
         type="button"
+        data-action="favourite"
         aria-pressed={status.favourited ?? false}
         disabled={isLoading}
         onClick={() => toggle(status.favourited, "favourite", "unfavourite")}

@@ -68,6 +68,8 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
     <li
       className={focused ? "status focused" : "status"}
       data-id={shown.id}
+      // Focused by the j and k shortcuts, not by Tab.
+      tabIndex={-1}
       style={depth > 0 ? { marginLeft: `${Math.min(depth, 4) * 1.2}em` } : undefined}
     >
       {status.reblog ? (

@@ -134,11 +134,11 @@ export const en = {
   "shell.live.connecting": "Live updates: connecting",
   "shell.live.closed": "Live updates: closed",
   "shell.signOut": "Sign out",
-  "shell.notificationsUnread_one": "Notifications ({{count}} unread)",
-  "shell.notificationsUnread_other": "Notifications ({{count}} unread)",
+  "shell.notificationsUnread_one": "unread",
+  "shell.notificationsUnread_other": "unread",
   "shell.notifications": "Notifications",
-  "shell.directUnread_one": "Direct messages ({{count}} unread)",
-  "shell.directUnread_other": "Direct messages ({{count}} unread)",
+  "shell.directUnread_one": "unread",
+  "shell.directUnread_other": "unread",
   "shell.directMessages": "Direct messages",
   "shell.direct": "Direct",
 
@@ -594,4 +594,15 @@ export const en = {
 
   "oauth.insecure": "signing in needs a secure origin (https, or localhost): the browser offers no SHA-256 here",
   "oauth.otherTab": "this sign-in was not started by this browser tab; please sign in again",
+
+  "shortcuts.title": "Keyboard shortcuts",
+  "shortcuts.next": "Next post",
+  "shortcuts.previous": "Previous post",
+  "shortcuts.compose": "Write a post",
+  "shortcuts.reply": "Reply to the post",
+  "shortcuts.favourite": "Favourite the post",
+  "shortcuts.boost": "Boost the post",
+  "shortcuts.search": "Search",
+  "shortcuts.help": "Show this list",
+  "shortcuts.close": "Close",
 } as const;
