@@ -23,7 +23,7 @@ export async function manageSteps({ page, people, nonce, base, shots, step, must
     await page.goto(`${base}/web/home`);
     await page.locator(".live.open").waitFor();
     await must("POST", "/api/v1/statuses", bob.token, { status: `@${ada.username} just between us ${nonce}`, visibility: "direct" });
-    await page.getByRole("link", { name: "Direct messages (1 unread)" }).click();
+    await page.getByRole("link", { name: "Direct messages 1 unread" }).click();
     await page.getByRole("heading", { name: "Direct messages" }).waitFor();
     const item = page.locator(".conversation.unread", { hasText: `just between us ${nonce}` });
     await item.waitFor();

@@ -131,8 +131,8 @@ function ConversationsLink() {
   const { data } = useConversationsQuery();
   const unread = unreadConversations(data);
   return (
-    <NavLink to="/web/conversations" title={t("shell.directMessages")}>
-      {t("shell.direct")}
+    <NavLink to="/web/conversations">
+      {t("shell.directMessages")}
       {unread > 0 ? <Unread n={unread} label={t("shell.directUnread", { count: unread })} /> : null}
     </NavLink>
   );

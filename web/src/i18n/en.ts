@@ -140,7 +140,6 @@ export const en = {
   "shell.directUnread_one": "unread",
   "shell.directUnread_other": "unread",
   "shell.directMessages": "Direct messages",
-  "shell.direct": "Direct",
 
   "warning.none": "You have received a moderation warning.",
   "warning.disable": "Your account has been disabled.",

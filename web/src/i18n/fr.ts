@@ -151,7 +151,6 @@ export const fr: Catalogue = {
   "shell.directUnread_many": "non lues",
   "shell.directUnread_other": "non lues",
   "shell.directMessages": "Messages privés",
-  "shell.direct": "Privés",
 
   "warning.none": "Vous avez reçu un avertissement de la modération.",
   "warning.disable": "Votre compte a été désactivé.",
