@@ -41,6 +41,8 @@ const timeout = 15_000;
 const moderator = process.env.HERD_ADMIN_USERNAME ? { username: process.env.HERD_ADMIN_USERNAME, password: process.env.HERD_ADMIN_PASSWORD ?? "" } : null;
 
 let passed = 0;
+// The page on screen, for the screenshot and text of a failed step.
+let current = null;
 async function step(name, fn) {
   try {
     const out = await fn();
@@ -49,6 +51,11 @@ async function step(name, fn) {
     return out;
   } catch (err) {
     console.log(`FAIL ${name}\n  ${String(err?.stack ?? err).split("\n").join("\n  ")}`);
+    if (current) {
+      await current.screenshot({ path: shots + "failed.png" }).catch(() => {});
+      const text = await current.evaluate(() => `${location.pathname}: ${document.body.innerText}`).catch((e) => String(e));
+      console.log(`  the page (screenshots/failed.png): ${text.slice(0, 600).replace(/\s+/g, " ")}`);
+    }
     throw err;
   }
 }
@@ -165,6 +172,7 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     context.setDefaultTimeout(timeout);
     const page = await context.newPage();
+    current = page;
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
       if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`);
