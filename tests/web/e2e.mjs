@@ -453,10 +453,10 @@ async function main() {
       noProblems();
     });
 
+    await outsiderStep({ page, people, base, step, api, must, expect, noProblems });
+
     await preferenceSteps({ page, shots, step, expect, noProblems });
     await shortcutSteps({ page, shots, step, expect, noProblems });
-
-    await outsiderStep({ page, people, base, step, api, must, expect, noProblems });
 
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
