@@ -9,6 +9,8 @@ const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 const near = (v, want) => Math.abs(v - want) <= 0.03;
 
+import { accessible } from "./axe.mjs";
+
 export async function composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems }) {
   const box = () => page.getByRole("form", { name: "New post" });
 
@@ -59,6 +61,7 @@ export async function composeSteps({ page, people, nonce, base, shots, step, mus
     await box().getByRole("combobox", { name: "Poll length" }).selectOption({ label: "1 hour" });
     await box().getByRole("textbox", { name: "What's on your mind?" }).fill(question);
     await page.screenshot({ path: shots + "compose-poll.png" });
+    await accessible(page, "compose-poll", shots);
     await box().getByRole("button", { name: "Post", exact: true }).click();
     const item = page.locator(".status", { hasText: question });
     await item.getByRole("form", { name: "Poll" }).getByText("0%").first().waitFor();

@@ -24,6 +24,7 @@
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { adminSteps } from "./admin.mjs";
+import { accessible } from "./axe.mjs";
 import { composeSteps } from "./compose.mjs";
 import { manageSteps } from "./manage.mjs";
 import { moderationSteps, outsiderStep } from "./moderation.mjs";
@@ -40,6 +41,8 @@ const timeout = 15_000;
 const moderator = process.env.HERD_ADMIN_USERNAME ? { username: process.env.HERD_ADMIN_USERNAME, password: process.env.HERD_ADMIN_PASSWORD ?? "" } : null;
 
 let passed = 0;
+// The page on screen, for the screenshot and text of a failed step.
+let current = null;
 async function step(name, fn) {
   try {
     const out = await fn();
@@ -48,6 +51,11 @@ async function step(name, fn) {
     return out;
   } catch (err) {
     console.log(`FAIL ${name}\n  ${String(err?.stack ?? err).split("\n").join("\n  ")}`);
+    if (current) {
+      await current.screenshot({ path: shots + "failed.png" }).catch(() => {});
+      const text = await current.evaluate(() => `${location.pathname}: ${document.body.innerText}`).catch((e) => String(e));
+      console.log(`  the page (screenshots/failed.png): ${text.slice(0, 600).replace(/\s+/g, " ")}`);
+    }
     throw err;
   }
 }
@@ -164,6 +172,7 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     context.setDefaultTimeout(timeout);
     const page = await context.newPage();
+    current = page;
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
       if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`);
@@ -174,6 +183,7 @@ async function main() {
       await page.goto(base + "/");
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       await page.screenshot({ path: shots + "landing.png" });
+      await accessible(page, "landing", shots);
       noProblems();
       const html = await (await fetch(base + "/")).text();
       const sizes = [];
@@ -241,6 +251,7 @@ async function main() {
       const first = await page.locator(".status").first().textContent();
       expect(first?.includes(live), `bob's post is not at the top: ${first}`);
       await page.screenshot({ path: shots + "home.png" });
+      await accessible(page, "home", shots);
       noProblems();
     });
 
@@ -283,8 +294,8 @@ async function main() {
       mentionId = (await must("POST", "/api/v1/statuses", people.bob.token, { status: mention, in_reply_to_id: cwPost.id, visibility: "public" })).id;
       await must("POST", `/api/v1/statuses/${cwPost.id}/favourite`, people.bob.token);
       await must("POST", `/api/v1/accounts/${people.ada.id}/follow`, people.bob.token);
-      await page.getByRole("link", { name: "Notifications (3 unread)" }).waitFor();
-      await page.getByRole("link", { name: "Notifications (3 unread)" }).click();
+      await page.getByRole("link", { name: "Notifications 3 unread" }).waitFor();
+      await page.getByRole("link", { name: "Notifications 3 unread" }).click();
       await page.getByRole("heading", { name: "Notifications" }).waitFor();
       for (const type of ["mention", "favourite", "follow"]) await page.locator(`.notification.unread[data-type="${type}"]`).waitFor();
       const shown = await page.locator(".notification").count();
@@ -297,6 +308,7 @@ async function main() {
       });
       expect(markers, "no marker");
       await page.screenshot({ path: shots + "notifications.png" });
+      await accessible(page, "notifications", shots);
       noProblems();
     });
 
@@ -347,6 +359,7 @@ async function main() {
       const sent = ctx.descendants.find((s) => s.content.includes(reply));
       expect(sent && sent.in_reply_to_id === mentionId && sent.account.id === people.ada.id, `the thread has ${JSON.stringify(ctx.descendants)}`);
       await page.screenshot({ path: shots + "thread.png" });
+      await accessible(page, "thread", shots);
       noProblems();
     });
 
@@ -367,10 +380,11 @@ async function main() {
       await profile.getByText(`he/him ${nonce}`).waitFor();
       await profile.getByText("Follows you").waitFor();
       const counts = await profile.locator(".counts span").allTextContents();
-      expect(counts.includes("1 following") && counts.includes("1 followers"), `counts: ${counts}`);
+      expect(counts.includes("1 following") && counts.includes("1 follower"), `counts: ${counts}`);
       const posts = page.getByRole("region", { name: "Posts" }).locator(".status");
       await posts.first().waitFor();
       await page.screenshot({ path: shots + "profile.png" });
+      await accessible(page, "profile", shots);
       expect((await posts.count()) === 20, `the first page of bob's posts shows ${await posts.count()}`);
       await page.getByRole("button", { name: "Load older posts" }).click();
       await until("the second page", async () => (await posts.count()) === 40);
@@ -441,6 +455,9 @@ async function main() {
 
     await outsiderStep({ page, people, base, step, api, must, expect, noProblems });
 
+    await preferenceSteps({ page, shots, step, expect, noProblems });
+    await shortcutSteps({ page, shots, step, expect, noProblems });
+
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -485,6 +502,92 @@ async function main() {
   } finally {
     await browser.close();
   }
+}
+
+// The settings' preferences: the app in French (its words loaded on demand, the page's
+// language said), back to the browser's language, and the dark theme chosen by hand.
+async function preferenceSteps({ page, shots, step, expect, noProblems }) {
+  await step("preferences: French chosen in the settings shows the app in French; the browser's language comes back", async () => {
+    await page.goto(base + "/web/settings/preferences");
+    const language = page.getByRole("combobox", { name: "Language" });
+    await language.waitFor();
+    await accessible(page, "settings-preferences", shots);
+    await language.selectOption("fr");
+    await page.getByRole("heading", { name: "Paramètres" }).waitFor();
+    await page.getByRole("link", { name: "Accueil" }).waitFor();
+    expect((await page.evaluate(() => document.documentElement.lang)) === "fr", "the page's language is not fr");
+    await page.getByRole("link", { name: "Accueil" }).click();
+    await page.getByRole("heading", { name: "Accueil" }).waitFor();
+    await page.getByRole("button", { name: "Se déconnecter" }).waitFor();
+    await page.screenshot({ path: shots + "home-fr.png" });
+    await accessible(page, "home-fr", shots);
+    await page.reload(); // the choice is kept by the browser
+    await page.getByRole("heading", { name: "Accueil" }).waitFor();
+    await page.goto(base + "/web/settings/preferences");
+    await page.getByRole("combobox", { name: "Langue" }).selectOption("auto");
+    await page.getByRole("heading", { name: "Settings" }).waitFor();
+    expect((await page.evaluate(() => localStorage.getItem("herd.language"))) === null, "the language choice is still kept");
+    noProblems();
+  });
+
+  await step("preferences: the dark theme chosen by hand holds against a light system, and auto follows it again", async () => {
+    const rootBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: "light" });
+    const light = await rootBackground();
+    await page.getByRole("radio", { name: "Dark" }).check();
+    expect((await page.evaluate(() => document.documentElement.dataset.theme)) === "dark", "no data-theme=dark on the page");
+    const dark = await rootBackground();
+    expect(dark !== light, `the background stayed ${light}`);
+    await page.reload();
+    await page.getByRole("radio", { name: "Dark" }).waitFor();
+    expect((await rootBackground()) === dark, "the dark theme was not kept by the browser");
+    await page.screenshot({ path: shots + "settings-dark.png" });
+    await page.getByRole("radio", { name: "As the system says" }).check();
+    expect((await rootBackground()) === light, "auto does not follow the light system");
+    noProblems();
+  });
+}
+
+// Mastodon's keyboard shortcuts on the home timeline: j and k move, f favourites (and
+// again takes it back), ? lists the keys in a dialog that Escape closes, n goes to the
+// compose box, where typing j types it.
+async function shortcutSteps({ page, shots, step, expect, noProblems }) {
+  await step("keyboard shortcuts: j and k move between posts, f favourites, ? lists the keys, n writes, and typing is left alone", async () => {
+    await page.goto(base + "/web/home");
+    const posts = page.locator("main li.status");
+    await posts.nth(1).waitFor();
+    const focused = (i) => posts.nth(i).evaluate((el) => el === document.activeElement);
+    await page.keyboard.press("j");
+    expect(await focused(0), "j did not focus the first post");
+    await page.keyboard.press("j");
+    expect(await focused(1), "j did not move to the second post");
+    await page.keyboard.press("k");
+    expect(await focused(0), "k did not move back to the first post");
+    const first = posts.first();
+    const fav = first.locator('.actions button[data-action="favourite"]');
+    const was = await fav.getAttribute("aria-pressed");
+    const other = was === "true" ? "false" : "true";
+    await page.keyboard.press("f");
+    await first.locator(`.actions button[data-action="favourite"][aria-pressed="${other}"]`).waitFor();
+    await page.keyboard.press("f");
+    await first.locator(`.actions button[data-action="favourite"][aria-pressed="${was}"]`).waitFor();
+    await page.keyboard.press("?");
+    const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await dialog.waitFor();
+    await dialog.getByText("Favourite the post").waitFor();
+    await page.screenshot({ path: shots + "shortcuts.png" });
+    await accessible(page, "shortcuts", shots);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    await page.keyboard.press("n");
+    const box = page.locator("aside .compose textarea");
+    expect(await box.evaluate((el) => el === document.activeElement), "n did not focus the compose box");
+    await page.keyboard.press("j");
+    expect((await box.inputValue()) === "j", "j typed in the compose box was taken as a shortcut");
+    await box.fill("");
+    await page.keyboard.press("Escape");
+    noProblems();
+  });
 }
 
 try {

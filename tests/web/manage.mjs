@@ -13,6 +13,8 @@
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
+import { accessible } from "./axe.mjs";
+
 export async function manageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, form }) {
   const { ada, bob, dee } = people;
   const newPosts = () => page.getByRole("button", { name: /^\d+ new posts?$/ });
@@ -21,7 +23,7 @@ export async function manageSteps({ page, people, nonce, base, shots, step, must
     await page.goto(`${base}/web/home`);
     await page.locator(".live.open").waitFor();
     await must("POST", "/api/v1/statuses", bob.token, { status: `@${ada.username} just between us ${nonce}`, visibility: "direct" });
-    await page.getByRole("link", { name: "Direct messages (1 unread)" }).click();
+    await page.getByRole("link", { name: "Direct messages 1 unread" }).click();
     await page.getByRole("heading", { name: "Direct messages" }).waitFor();
     const item = page.locator(".conversation.unread", { hasText: `just between us ${nonce}` });
     await item.waitFor();
@@ -243,6 +245,7 @@ export async function manageSteps({ page, people, nonce, base, shots, step, must
     await f.getByRole("button", { name: "Save profile" }).click();
     await f.getByRole("status").getByText("Saved.").waitFor();
     await page.screenshot({ path: shots + "settings-profile.png" });
+    await accessible(page, "settings-profile", shots);
     const me = await must("GET", "/api/v1/accounts/verify_credentials", ada.token);
     expect(
       me.display_name === `Ada ${nonce}` &&

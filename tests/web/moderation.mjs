@@ -10,6 +10,8 @@
 // ada is still signed in (e2e.mjs).
 
 /** While ada is signed in: no Moderation entry for her, and the admin API refuses her role. */
+import { accessible } from "./axe.mjs";
+
 export async function outsiderStep({ page, people, base, step, api, must, expect, noProblems }) {
   await step("a user without a role sees no Moderation entry, her token's admin scopes reach nothing, and the page says so", async () => {
     await page.goto(`${base}/web/home`);
@@ -74,6 +76,7 @@ export async function moderationSteps({ page, people, nonce, base, shots, step, 
     await report.getByRole("list", { name: "Rules cited" }).getByText(ruleText).waitFor();
     await report.getByRole("list", { name: "Reported posts" }).locator(".status", { hasText: `buy my stuff ${nonce}` }).waitFor();
     await page.screenshot({ path: shots + "moderation-report.png" });
+    await accessible(page, "moderation-report", shots);
     noProblems();
   });
 

@@ -6,6 +6,8 @@
 // exclusive (replies from its members only) keeps his next post out of home. Run after ada
 // bookmarked bob's mention and follows bob.
 
+import { accessible } from "./axe.mjs";
+
 export async function pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems }) {
   const findable = `zebra${nonce}`;
   await step("search finds a post by a word and a user by name, and opens the thread and the profile", async () => {
@@ -21,6 +23,7 @@ export async function pageSteps({ page, people, nonce, base, shots, step, must, 
     const found = page.getByRole("region", { name: "Posts" }).locator(".status", { hasText: findable });
     await found.waitFor();
     await page.screenshot({ path: shots + "search.png" });
+    await accessible(page, "search", shots);
     await found.locator(".content").click();
     await page.waitForURL((u) => u.pathname === `/web/statuses/${post.id}`);
     await box.fill(people.bob.username);

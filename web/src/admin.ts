@@ -3,6 +3,7 @@
 // accounts (listed with filters, acted on, actions undone, sign-ups approved or
 // rejected) and domain blocks (listed, added, removed). The server checks every call
 // against the role and the token's admin scopes; the app only hides what would be refused.
+import { translate, type MessageKey } from "./i18n";
 import type { FetchBaseQueryError } from "@reduxjs/toolkit/query";
 import { api } from "./api";
 import type { AdminAccount, AdminDomainBlock, AdminReport, DomainBlockSeverity } from "./entities";
@@ -13,37 +14,37 @@ export { moderationPath, permissionsOf, sectionTitles, sectionsFor, type Section
 /** The acct of an Admin::Account: username, and @domain for a remote one. */
 export const adminAcct = (a: AdminAccount) => (a.domain ? `${a.username}@${a.domain}` : a.username);
 
-export const categoryLabels: Record<string, string> = {
-  spam: "Spam",
-  legal: "Illegal content",
-  violation: "Rule violation",
-  other: "Other",
+export const categoryLabels: Record<string, MessageKey> = {
+  spam: "admin.category.spam",
+  legal: "admin.category.legal",
+  violation: "admin.category.violation",
+  other: "admin.category.other",
 };
 
 /** What moderators can do to an account (POST /api/v1/admin/accounts/:id/action). */
 export type ActionType = "none" | "sensitive" | "disable" | "silence" | "suspend";
 
-export const actionLabels: Record<ActionType, string> = {
-  none: "No action (keep a note)",
-  sensitive: "Mark media sensitive",
-  disable: "Freeze (no sign-in)",
-  silence: "Limit (silence)",
-  suspend: "Suspend",
+export const actionLabels: Record<ActionType, MessageKey> = {
+  none: "admin.action.none",
+  sensitive: "admin.action.sensitive",
+  disable: "admin.action.disable",
+  silence: "admin.action.silence",
+  suspend: "admin.action.suspend",
 };
 
 /** The confirmation asked before an action, in words. */
 export function actionQuestion(type: ActionType, acct: string): string {
   switch (type) {
     case "none":
-      return `Take no action on @${acct}?`;
+      return translate("admin.question.none", { acct });
     case "sensitive":
-      return `Mark the media of @${acct} sensitive?`;
+      return translate("admin.question.sensitive", { acct });
     case "disable":
-      return `Freeze @${acct}? They can no longer sign in.`;
+      return translate("admin.question.disable", { acct });
     case "silence":
-      return `Limit @${acct}? Their posts reach only their followers.`;
+      return translate("admin.question.silence", { acct });
     case "suspend":
-      return `Suspend @${acct}? Their profile and posts are hidden.`;
+      return translate("admin.question.suspend", { acct });
   }
 }
 
@@ -59,11 +60,11 @@ export function actionsFor(a: AdminAccount): ActionType[] {
 
 export type Undo = "enable" | "unsilence" | "unsuspend" | "unsensitive";
 
-export const undoLabels: Record<Undo, string> = {
-  enable: "Enable",
-  unsilence: "Unsilence",
-  unsuspend: "Unsuspend",
-  unsensitive: "Unsensitive",
+export const undoLabels: Record<Undo, MessageKey> = {
+  enable: "admin.undo.enable",
+  unsilence: "admin.undo.unsilence",
+  unsuspend: "admin.undo.unsuspend",
+  unsensitive: "admin.undo.unsensitive",
 };
 
 /** The reversals of what is in effect on an account. */
@@ -111,13 +112,13 @@ export interface AccountFilter {
   username: string;
 }
 
-export const accountStatuses: { value: AccountStatus; label: string }[] = [
-  { value: "", label: "Any" },
-  { value: "active", label: "Active" },
-  { value: "pending", label: "Pending" },
-  { value: "disabled", label: "Disabled" },
-  { value: "silenced", label: "Silenced" },
-  { value: "suspended", label: "Suspended" },
+export const accountStatuses: { value: AccountStatus; label: MessageKey }[] = [
+  { value: "", label: "admin.status.any" },
+  { value: "active", label: "admin.status.active" },
+  { value: "pending", label: "admin.status.pending" },
+  { value: "disabled", label: "admin.status.disabled" },
+  { value: "silenced", label: "admin.status.silenced" },
+  { value: "suspended", label: "admin.status.suspended" },
 ];
 
 /** The query of GET /api/v2/admin/accounts: only the filters set, the username without its @. */
@@ -148,10 +149,10 @@ export const newDomainBlock = (): DomainBlockDraft => ({
   privateComment: "",
 });
 
-export const severityLabels: Record<DomainBlockSeverity, string> = {
-  silence: "Limit",
-  suspend: "Suspend",
-  noop: "None (only reject media or reports)",
+export const severityLabels: Record<DomainBlockSeverity, MessageKey> = {
+  silence: "domainBlocks.severity.silence",
+  suspend: "admin.action.suspend",
+  noop: "domainBlocks.severity.noop",
 };
 
 /** The domain as typed, without a scheme, a path or a leading @ (a pasted address works). */
@@ -185,14 +186,14 @@ export function domainBlockBody(d: DomainBlockDraft): Record<string, string | bo
 /** What an admin call's error means to the moderator. */
 export function adminErrorText(error: unknown): string {
   const e = error as FetchBaseQueryError | undefined;
-  if (!e || typeof e !== "object" || !("status" in e)) return "something went wrong";
+  if (!e || typeof e !== "object" || !("status" in e)) return translate("admin.error.unknown");
   const msg = (e.data as { error?: string } | undefined)?.error ?? "";
   if (e.status === 403 && msg.includes("outside the authorized scopes")) {
-    return "this sign-in does not allow moderation: sign out and sign in again";
+    return translate("admin.error.scope");
   }
-  if (e.status === 403) return "your role does not allow this";
-  if (typeof e.status !== "number") return "network error";
-  return msg || `error ${e.status}`;
+  if (e.status === 403) return translate("admin.error.role");
+  if (typeof e.status !== "number") return translate("common.networkError");
+  return msg || translate("admin.error.status", { status: e.status });
 }
 
 export interface Page<T> {

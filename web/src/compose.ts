@@ -1,6 +1,7 @@
 // What the compose box sends beside its text: up to four images or one video or
 // audio file, or a poll, never both (Mastodon refuses a status with both, and its web app offers one or the
 // other). The upload itself is in upload.ts; these are the rules, kept pure.
+import type { MessageKey } from "./i18n";
 import type { CreateStatusParams, Poll } from "./entities";
 
 export const maxMedia = 4;
@@ -8,14 +9,14 @@ export const minPollOptions = 2;
 export const maxPollOptions = 4;
 
 /** The poll lengths offered, in seconds, as Mastodon's web app offers them. */
-export const pollExpiries: { seconds: number; label: string }[] = [
-  { seconds: 5 * 60, label: "5 minutes" },
-  { seconds: 30 * 60, label: "30 minutes" },
-  { seconds: 60 * 60, label: "1 hour" },
-  { seconds: 6 * 60 * 60, label: "6 hours" },
-  { seconds: 24 * 60 * 60, label: "1 day" },
-  { seconds: 3 * 24 * 60 * 60, label: "3 days" },
-  { seconds: 7 * 24 * 60 * 60, label: "7 days" },
+export const pollExpiries: { seconds: number; label?: MessageKey }[] = [
+  { seconds: 5 * 60 },
+  { seconds: 30 * 60 },
+  { seconds: 60 * 60 },
+  { seconds: 6 * 60 * 60 },
+  { seconds: 24 * 60 * 60 },
+  { seconds: 3 * 24 * 60 * 60 },
+  { seconds: 7 * 24 * 60 * 60 },
 ];
 
 /** The kind of a file ("image", "video", "audio": its media type's first half) or of an attachment (its type). */

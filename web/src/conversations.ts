@@ -1,6 +1,7 @@
 // Direct messages: the viewer's conversations (newest first), each marked read when
 // opened, or removed, added to the one API. The "direct" stream brings a conversation
 // each time one of its posts arrives; conversationArrived puts it at the top.
+import { translate } from "./i18n";
 import { api } from "./api";
 import type { Conversation } from "./entities";
 import type { AppThunk } from "./store";
@@ -56,6 +57,6 @@ export const unreadConversations = (list: Conversation[] | undefined): number =>
 
 /** The names of a conversation's participants, for its heading. */
 export function participants(c: Conversation): string {
-  if (c.accounts.length === 0) return "Only you";
+  if (c.accounts.length === 0) return translate("conversations.onlyYou");
   return c.accounts.map((a) => a.display_name || a.username).join(", ");
 }

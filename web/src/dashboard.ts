@@ -1,6 +1,7 @@
 // The dashboard's figures (view_dashboard): Mastodon's measures over the last 30
 // days (POST /api/v1/admin/measures), and the geometry of the small SVG charts that
 // draw them (no chart library: a line over the days, scaled to the highest day).
+import { translate, type MessageKey } from "./i18n";
 import { api } from "./api";
 
 /** Mastodon's Admin::Measure: a total over the period, and one value a day. */
@@ -15,12 +16,12 @@ export interface Measure {
 export const dashboardKeys = ["new_users", "active_users", "interactions", "opened_reports", "resolved_reports"] as const;
 export type DashboardKey = (typeof dashboardKeys)[number];
 
-export const measureTitles: Record<DashboardKey, string> = {
-  new_users: "New users",
-  active_users: "Active users",
-  interactions: "Interactions",
-  opened_reports: "Reports opened",
-  resolved_reports: "Reports resolved",
+export const measureTitles: Record<DashboardKey, MessageKey> = {
+  new_users: "dashboard.newUsers",
+  active_users: "dashboard.activeUsers",
+  interactions: "dashboard.interactions",
+  opened_reports: "dashboard.openedReports",
+  resolved_reports: "dashboard.resolvedReports",
 };
 
 export const DASHBOARD_DAYS = 30;
@@ -39,10 +40,10 @@ export function trend(m: Measure): string {
   const now = Number(m.total);
   const before = Number(m.previous_total);
   if (!Number.isFinite(now) || !Number.isFinite(before)) return "";
-  if (before === 0) return now === 0 ? "as in the previous 30 days" : `${now} more than the previous 30 days`;
+  if (before === 0) return now === 0 ? translate("dashboard.same") : translate("dashboard.moreThan", { n: now });
   const pct = Math.round(((now - before) / before) * 100);
-  if (pct === 0) return "as in the previous 30 days";
-  return `${pct > 0 ? "+" : ""}${pct}% on the previous 30 days`;
+  if (pct === 0) return translate("dashboard.same");
+  return translate("dashboard.change", { pct: `${pct > 0 ? "+" : ""}${pct}%` });
 }
 
 export interface ChartGeometry {

@@ -138,6 +138,8 @@ export interface CredentialAccount extends Account {
   source?: {
     note: string;
     fields: { name: string; value: string }[];
+    /** The posting language (ISO 639-1), if chosen. */
+    language?: string | null;
   };
 }
 

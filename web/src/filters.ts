@@ -3,6 +3,7 @@
 // drops the statuses a "hide" filter matches and marks those a "warn" or "blur" one
 // matches (the status's filtered field): a warned post shows collapsed under its
 // filter's title until shown anyway, a blurred one hides its media.
+import type { MessageKey } from "./i18n";
 import { api } from "./api";
 import type { Filter, FilterAction, FilterContext, Status } from "./entities";
 
@@ -22,29 +23,29 @@ export const filtersApi = api.injectEndpoints({
 
 export const { useFiltersQuery, useSaveFilterMutation, useDeleteFilterMutation } = filtersApi;
 
-export const filterContexts: { value: FilterContext; label: string }[] = [
-  { value: "home", label: "Home and lists" },
-  { value: "notifications", label: "Notifications" },
-  { value: "public", label: "Public timelines" },
-  { value: "thread", label: "Conversations" },
-  { value: "account", label: "Profiles" },
+export const filterContexts: { value: FilterContext; label: MessageKey }[] = [
+  { value: "home", label: "filters.context.home" },
+  { value: "notifications", label: "filters.context.notifications" },
+  { value: "public", label: "filters.context.public" },
+  { value: "thread", label: "filters.context.thread" },
+  { value: "account", label: "filters.context.account" },
 ];
 
-export const filterActions: { value: FilterAction; label: string }[] = [
-  { value: "warn", label: "Hide behind a warning" },
-  { value: "blur", label: "Hide the media" },
-  { value: "hide", label: "Hide completely" },
+export const filterActions: { value: FilterAction; label: MessageKey }[] = [
+  { value: "warn", label: "filters.action.warn" },
+  { value: "blur", label: "filters.action.blur" },
+  { value: "hide", label: "filters.action.hide" },
 ];
 
 /** The expiries offered, in seconds; 0 is never, -1 keeps the filter's own. */
-export const filterExpiries: { seconds: number; label: string }[] = [
-  { seconds: 0, label: "Never" },
-  { seconds: 30 * 60, label: "30 minutes" },
-  { seconds: 60 * 60, label: "1 hour" },
-  { seconds: 6 * 60 * 60, label: "6 hours" },
-  { seconds: 12 * 60 * 60, label: "12 hours" },
-  { seconds: 24 * 60 * 60, label: "1 day" },
-  { seconds: 7 * 24 * 60 * 60, label: "1 week" },
+export const filterExpiries: { seconds: number; label?: MessageKey }[] = [
+  { seconds: 0, label: "duration.never" },
+  { seconds: 30 * 60 },
+  { seconds: 60 * 60 },
+  { seconds: 6 * 60 * 60 },
+  { seconds: 12 * 60 * 60 },
+  { seconds: 24 * 60 * 60 },
+  { seconds: 7 * 24 * 60 * 60 },
 ];
 export const keepExpiry = -1;
 

@@ -1,14 +1,15 @@
 // Lists: the signed-in user's lists (made, renamed, deleted, their settings changed)
 // and their members (added from those the user follows, removed), added to the one API. A list's timeline is
 // one of the timelines (api.ts, kind "list:id").
+import type { MessageKey } from "./i18n";
 import { api, cachedTimelines, listKind } from "./api";
 import type { Account, List } from "./entities";
 
 /** Whose replies a list's timeline shows, as Mastodon's web app names the choices. */
-export const repliesPolicies: { value: List["replies_policy"]; label: string }[] = [
-  { value: "followed", label: "Any followed user" },
-  { value: "list", label: "Members of the list" },
-  { value: "none", label: "No one" },
+export const repliesPolicies: { value: List["replies_policy"]; label: MessageKey }[] = [
+  { value: "followed", label: "lists.replies.followed" },
+  { value: "list", label: "lists.replies.list" },
+  { value: "none", label: "lists.replies.none" },
 ];
 
 export interface ListSettings {

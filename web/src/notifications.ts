@@ -1,6 +1,7 @@
 // Notifications: the list (page by page), the read marker that says which are new,
 // and answers to follow requests, added to the one API. The streaming connection
 // puts new notifications at the top of the cached first page (notificationArrived).
+import { translate, type MessageKey } from "./i18n";
 import { api } from "./api";
 import type { AccountWarning, Markers, Notification, Relationship } from "./entities";
 import type { AppThunk } from "./store";
@@ -79,28 +80,28 @@ export function notificationArrived(n: Notification): AppThunk {
 }
 
 /** What a moderation warning did, as Mastodon's web app words it. */
-const warned: Record<AccountWarning["action"], string> = {
-  none: "You have received a moderation warning.",
-  disable: "Your account has been disabled.",
-  mark_statuses_as_sensitive: "Some of your posts have been marked as sensitive.",
-  delete_statuses: "Some of your posts have been removed.",
-  sensitive: "Your posts will be marked as sensitive from now on.",
-  silence: "Your account has been limited.",
-  suspend: "Your account has been suspended.",
+const warned: Record<AccountWarning["action"], MessageKey> = {
+  none: "warning.none",
+  disable: "warning.disable",
+  mark_statuses_as_sensitive: "warning.markSensitive",
+  delete_statuses: "warning.deleteStatuses",
+  sensitive: "warning.sensitive",
+  silence: "warning.silence",
+  suspend: "warning.suspend",
 };
 
-const appealed: Record<NonNullable<AccountWarning["appeal"]>["state"], string> = {
-  pending: "Your appeal is waiting for a moderator.",
-  approved: "Your appeal was approved: the action is lifted.",
-  rejected: "Your appeal was rejected.",
+const appealed: Record<NonNullable<AccountWarning["appeal"]>["state"], MessageKey> = {
+  pending: "warning.appealPending",
+  approved: "warning.appealApproved",
+  rejected: "warning.appealRejected",
 };
 
 /** The lines a moderation warning is told in: what was done, the moderators' text, and
  * the state of its appeal. The notification names the warned account itself, so the
  * warning is not told as coming from it. */
 export function describeWarning(w: AccountWarning): string[] {
-  const lines = [warned[w.action] ?? warned.none];
+  const lines = [translate(warned[w.action] ?? warned.none)];
   if (w.text) lines.push(w.text);
-  if (w.appeal) lines.push(appealed[w.appeal.state]);
+  if (w.appeal) lines.push(translate(appealed[w.appeal.state]));
   return lines;
 }

@@ -10,6 +10,7 @@
 // privilege; so a user made moderator later moderates without signing in again. A
 // registration kept from before that lacks a scope asked for is made anew (the server
 // refuses a sign-in asking for more than the app registered).
+import { translate } from "./i18n";
 import type { Application, Token } from "./entities";
 
 export const scopes = "read write follow push admin:read admin:write";
@@ -33,7 +34,7 @@ export function newVerifier(): string {
 /** The S256 challenge of a verifier: base64url(SHA-256(verifier)). */
 export async function challengeOf(verifier: string): Promise<string> {
   if (!crypto.subtle) {
-    throw new Error("signing in needs a secure origin (https, or localhost): the browser offers no SHA-256 here");
+    throw new Error(translate("oauth.insecure"));
   }
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
   return base64url(new Uint8Array(digest));
@@ -123,7 +124,7 @@ export async function completeSignIn(search: string): Promise<string> {
   if (err) throw new Error(q.get("error_description") ?? err);
   const code = q.get("code");
   if (!code || !flow || q.get("state") !== flow.state) {
-    throw new Error("this sign-in was not started by this browser tab; please sign in again");
+    throw new Error(translate("oauth.otherTab"));
   }
   const app = await ensureApp();
   const token = await post<Token>("/oauth/token", {

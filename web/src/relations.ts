@@ -1,21 +1,22 @@
 // Muting and blocking an account, and the lists of those muted and blocked, added
 // to the one API. Each answer is the relationship as it now is; the lists are read
 // again after a change.
+import { translate, type MessageKey } from "./i18n";
 import { accountsApi } from "./accounts";
 import { api } from "./api";
 import type { Account, MutedAccount, Relationship } from "./entities";
 import { nextLink } from "./saved";
 
 /** The mute lengths offered, in seconds (0: until unmuted), as Mastodon's web app offers them. */
-export const muteDurations: { seconds: number; label: string }[] = [
-  { seconds: 0, label: "Indefinitely" },
-  { seconds: 5 * 60, label: "5 minutes" },
-  { seconds: 30 * 60, label: "30 minutes" },
-  { seconds: 60 * 60, label: "1 hour" },
-  { seconds: 6 * 60 * 60, label: "6 hours" },
-  { seconds: 24 * 60 * 60, label: "1 day" },
-  { seconds: 3 * 24 * 60 * 60, label: "3 days" },
-  { seconds: 7 * 24 * 60 * 60, label: "7 days" },
+export const muteDurations: { seconds: number; label?: MessageKey }[] = [
+  { seconds: 0, label: "duration.indefinitely" },
+  { seconds: 5 * 60 },
+  { seconds: 30 * 60 },
+  { seconds: 60 * 60 },
+  { seconds: 6 * 60 * 60 },
+  { seconds: 24 * 60 * 60 },
+  { seconds: 3 * 24 * 60 * 60 },
+  { seconds: 7 * 24 * 60 * 60 },
 ];
 
 export type RelationAction = "mute" | "unmute" | "block" | "unblock";
@@ -59,8 +60,8 @@ export const { useRelateMutation, useMutesInfiniteQuery, useBlocksInfiniteQuery 
 /** How much longer a mute lasts, in words, from when it ends. */
 export function muteLeft(expiresAt: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((Date.parse(expiresAt) - now) / 60_000));
-  if (minutes < 60) return `${minutes} more minute${minutes === 1 ? "" : "s"}`;
+  if (minutes < 60) return translate("relations.minutesLeft", { count: minutes });
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} more hour${hours === 1 ? "" : "s"}`;
-  return `${Math.round(hours / 24)} more days`;
+  if (hours < 48) return translate("relations.hoursLeft", { count: hours });
+  return translate("relations.daysLeft", { count: Math.round(hours / 24) });
 }

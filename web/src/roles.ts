@@ -2,6 +2,7 @@
 // verify_credentials sends them (role.permissions, a decimal bitmask), and the
 // moderation and administration sections they open. Kept apart from the admin API (admin.ts), which is
 // loaded with the moderation pages only.
+import type { MessageKey } from "./i18n";
 import type { CredentialAccount } from "./entities";
 
 /** Mastodon's privilege bits (UserRole::FLAGS), those the app looks at. */
@@ -28,15 +29,15 @@ export function holds(permissions: number, bit: number): boolean {
 
 export type Section = "reports" | "accounts" | "domain_blocks" | "domain_allows" | "relays" | "rules" | "webhooks" | "dashboard";
 
-export const sectionTitles: Record<Section, string> = {
-  reports: "Reports",
-  accounts: "Accounts",
-  domain_blocks: "Domain blocks",
-  domain_allows: "Domain allows",
-  relays: "Relays",
-  rules: "Rules",
-  webhooks: "Webhooks",
-  dashboard: "Dashboard",
+export const sectionTitles: Record<Section, MessageKey> = {
+  reports: "moderation.reports",
+  accounts: "moderation.accounts",
+  domain_blocks: "moderation.domainBlocks",
+  domain_allows: "moderation.domainAllows",
+  relays: "moderation.relays",
+  rules: "moderation.rules",
+  webhooks: "moderation.webhooks",
+  dashboard: "moderation.dashboard",
 };
 
 /** Each section and the privilege Mastodon's policies tie it to, in the order of the tabs. */

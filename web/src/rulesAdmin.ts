@@ -2,6 +2,7 @@
 // /api/v1/admin/rules and /api/v1/admin/content_rules): the server rules people cite
 // when they report, in their order; the content rules that act on matching posts,
 // with how often each matched.
+import { translate, type MessageKey } from "./i18n";
 import { api } from "./api";
 
 /** A server rule as admins manage it. */
@@ -28,11 +29,11 @@ export interface ContentRule {
   updated_at: string;
 }
 
-export const contentActionLabels: Record<ContentAction, string> = {
-  reject: "Reject the post",
-  sensitive: "Mark it sensitive",
-  report: "Report it to moderators",
-  unlist: "Unlist it",
+export const contentActionLabels: Record<ContentAction, MessageKey> = {
+  reject: "rules.content.reject",
+  sensitive: "rules.content.sensitive",
+  report: "rules.content.report",
+  unlist: "rules.content.unlist",
 };
 
 export interface RuleDraft {
@@ -78,14 +79,14 @@ export const contentDraftOf = (r: ContentRule): ContentRuleDraft => ({
 
 /** Why a pattern cannot be sent, or "" when it can: a regular expression must compile. */
 export function patternProblem(d: ContentRuleDraft): string {
-  if (d.pattern.trim() === "") return "a pattern is needed";
+  if (d.pattern.trim() === "") return translate("rules.patternNeeded");
   if (!d.regexp) return "";
   try {
     // The server uses Go's RE2; JavaScript's syntax differs in corners, so the server decides those.
     new RegExp(d.pattern.replace(/^\(\?[a-z]+\)/, ""));
     return "";
   } catch {
-    return "this regular expression does not compile";
+    return translate("rules.patternBad");
   }
 }
 
@@ -96,8 +97,8 @@ export function contentRuleBody(d: ContentRuleDraft): Record<string, string | bo
 
 /** How a content rule matches, in words. */
 export function matchText(r: ContentRule): string {
-  if (r.regexp) return "regular expression";
-  return r.whole_word ? "phrase, whole words" : "phrase";
+  if (r.regexp) return translate("rules.regexp");
+  return r.whole_word ? translate("rules.phraseWhole") : translate("rules.phrase");
 }
 
 const path = (id: string) => encodeURIComponent(id);

@@ -2,6 +2,7 @@
 // admin API (/api/v1/admin/webhooks and /api/v1/admin/relays are Herd's: Mastodon keeps
 // both in its web admin only; /api/v1/admin/domain_allows is Mastodon's). A webhook's secret comes with its creation and with each rotation only, so
 // the page shows it once, then forgets it.
+import { translate, type MessageKey } from "./i18n";
 import { paged, pageOptions, type Page } from "./admin";
 import { api } from "./api";
 
@@ -68,8 +69,9 @@ export const webhookBody = (d: WebhookDraft) => ({ url: d.url.trim(), events: d.
 export function lastDelivery(w: AdminWebhook): string {
   const d = w.deliveries[0];
   if (!d) return "";
-  const outcome = d.status_code !== null ? `HTTP ${d.status_code}` : d.error || "no answer";
-  return `last delivery: ${d.event}, ${outcome}${d.try > 1 ? ` (try ${d.try})` : ""}`;
+  const outcome = d.status_code !== null ? `HTTP ${d.status_code}` : d.error || translate("webhooks.noAnswer");
+  const last = translate("webhooks.lastDelivery", { event: d.event, outcome });
+  return d.try > 1 ? `${last} ${translate("webhooks.try", { n: d.try })}` : last;
 }
 
 export type RelayState = "idle" | "pending" | "accepted" | "rejected";
@@ -84,11 +86,11 @@ export interface AdminRelay {
   created_at: string;
 }
 
-export const relayStateLabels: Record<RelayState, string> = {
-  idle: "Not subscribed",
-  pending: "Waiting for the relay to accept",
-  accepted: "Subscribed",
-  rejected: "Refused by the relay",
+export const relayStateLabels: Record<RelayState, MessageKey> = {
+  idle: "relays.state.idle",
+  pending: "relays.state.pending",
+  accepted: "relays.state.accepted",
+  rejected: "relays.state.rejected",
 };
 
 /** A domain that may federate in limited-federation mode (Admin::DomainAllow). */

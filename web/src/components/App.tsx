@@ -4,6 +4,7 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { useAppSelector } from "../hooks";
+import { useT } from "../i18n";
 import { Callback } from "./Callback";
 import { ConversationsPage } from "./Conversations";
 import { Landing } from "./Landing";
@@ -19,14 +20,18 @@ import { TimelinePage } from "./Timeline";
 
 // Settings and moderation are opened seldom: each is a chunk of its own, loaded on first use.
 const Settings = lazy(() => import("./settings/Settings"));
+const Moderation = lazy(() => import("./moderation/Moderation"));
+
+function Loading() {
+  return <p className="muted">{useT()("common.loading")}</p>;
+}
 const settings = (
-  <Suspense fallback={<p className="muted">Loading…</p>}>
+  <Suspense fallback={<Loading />}>
     <Settings />
   </Suspense>
 );
-const Moderation = lazy(() => import("./moderation/Moderation"));
 const moderation = (
-  <Suspense fallback={<p className="muted">Loading…</p>}>
+  <Suspense fallback={<Loading />}>
     <Moderation />
   </Suspense>
 );
@@ -65,11 +70,12 @@ export function App() {
 }
 
 function NotFound() {
+  const t = useT();
   return (
     <main className="centered">
-      <h1>Page not found</h1>
+      <h1>{t("app.notFound")}</h1>
       <p>
-        <a href="/">Back to Herd</a>
+        <a href="/">{t("app.back")}</a>
       </p>
     </main>
   );

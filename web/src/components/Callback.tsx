@@ -4,12 +4,14 @@ import { Link, useNavigate } from "react-router";
 import { api } from "../api";
 import { signedIn } from "../authSlice";
 import { useAppDispatch } from "../hooks";
+import { useT } from "../i18n";
 import { reset } from "../liveSlice";
 import { completeSignIn } from "../oauth";
 
 export function Callback() {
   const dispatch = useAppDispatch();
   const navigate = useNavigate();
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const started = useRef(false);
   useEffect(() => {
@@ -29,14 +31,14 @@ export function Callback() {
     <main className="centered">
       {error ? (
         <>
-          <h1>Sign-in failed</h1>
+          <h1>{t("callback.failed")}</h1>
           <p className="error" role="alert">
             {error}
           </p>
-          <Link to="/">Try again</Link>
+          <Link to="/">{t("callback.again")}</Link>
         </>
       ) : (
-        <p>Signing in…</p>
+        <p>{t("callback.signingIn")}</p>
       )}
     </main>
   );

@@ -15,17 +15,18 @@ import { endEdit, type Editing } from "../editSlice";
 import { acceptAttribute, attachments, keptPoll as keepPoll, kindOf, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
 import { useAppDispatch, useAppSelector } from "../hooks";
+import { formatNumber, useT, type MessageKey, type Translate } from "../i18n";
 import { newVerifier } from "../oauth";
 import { replyMentions, replyVisibility } from "../reply";
 import { useEditStatusMutation } from "../statuses";
 import { describeMedia, uploadMedia } from "../upload";
 import { MediaDrafts, PollEditor, type Draft } from "./ComposeAttachments";
 
-const visibilities: { value: Visibility; label: string }[] = [
-  { value: "public", label: "Public" },
-  { value: "unlisted", label: "Quiet public" },
-  { value: "private", label: "Followers only" },
-  { value: "direct", label: "Mentioned people only" },
+const visibilities: { value: Visibility; label: MessageKey }[] = [
+  { value: "public", label: "compose.visibility.public" },
+  { value: "unlisted", label: "compose.visibility.unlisted" },
+  { value: "private", label: "compose.visibility.private" },
+  { value: "direct", label: "compose.visibility.direct" },
 ];
 
 interface ComposeProps {
@@ -40,10 +41,10 @@ interface ComposeProps {
 }
 
 /** The attachments of an edited post, as drafts already uploaded. */
-const keptDrafts = (edit: Editing | undefined): Draft[] =>
+const keptDrafts = (edit: Editing | undefined, name: (n: number) => string): Draft[] =>
   edit?.status.media_attachments.map((m, i) => ({
     key: m.id,
-    name: `attachment ${i + 1}`,
+    name: name(i + 1),
     kind: m.type,
     progress: 1,
     media: m,
@@ -53,6 +54,7 @@ const keptDrafts = (edit: Editing | undefined): Draft[] =>
 
 export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direct = false }: ComposeProps) {
   const dispatch = useAppDispatch();
+  const t = useT();
   const parent = replyTo?.status;
   const start = () => (replyTo ? replyMentions(replyTo.status, replyTo.myAcct) : "");
   const [text, setText] = useState(() => edit?.source.text ?? start());
@@ -62,7 +64,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
     edit ? edit.status.visibility : direct ? "direct" : parent ? replyVisibility(parent.visibility, "public") : "public",
   );
   const [key, setKey] = useState(newVerifier);
-  const [drafts, setDrafts] = useState<Draft[]>(() => keptDrafts(edit));
+  const [drafts, setDrafts] = useState<Draft[]>(() => keptDrafts(edit, (n) => t("compose.attachmentName", { n })));
   const keptPoll = edit?.status.poll ?? null;
   const [poll, setPoll] = useState<DraftPoll | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -91,10 +93,10 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
       files,
       supported,
     );
-    setProblem(refused > 0 ? `Up to ${maxMedia} images, or one video or audio file alone, of the types this server takes: ${refused} file(s) left out.` : null);
+    setProblem(refused > 0 ? t("compose.refused", { max: maxMedia, count: refused }) : null);
     for (const file of take) {
       const key = newVerifier();
-      setDrafts((ds) => [...ds, { key, name: file.name || "pasted image", kind: kindOf(file.type), progress: 0, description: "" }]);
+      setDrafts((ds) => [...ds, { key, name: file.name || t("compose.pastedImage"), kind: kindOf(file.type), progress: 0, description: "" }]);
       uploadMedia(file, token, (progress) => patch(key, { progress })).then(
         (media) => patch(key, { media, progress: 1 }),
         (err: unknown) => patch(key, { error: err instanceof Error ? err.message : String(err) }),
@@ -162,23 +164,23 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
     }
   };
 
-  const label = edit ? "Edit post" : parent ? "Reply" : direct ? "New direct message" : "New post";
-  const placeholder = parent ? "Your reply" : direct ? "@someone your message" : "What's on your mind?";
+  const label = edit ? t("compose.editPost") : parent ? t("compose.reply") : direct ? t("compose.newDirect") : t("compose.newPost");
+  const placeholder = parent ? t("compose.yourReply") : direct ? t("compose.directPlaceholder") : t("compose.placeholder");
   return (
     <form className={edit ? "compose editing" : "compose"} onSubmit={(e) => void submit(e)} aria-label={label}>
       {edit ? (
         <p className="row">
-          <strong>Editing your post</strong>
+          <strong>{t("compose.editing")}</strong>
           <button type="button" onClick={() => dispatch(endEdit())}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </p>
       ) : null}
       {warn ? (
         <input
           type="text"
-          aria-label="Content warning"
-          placeholder="Content warning"
+          aria-label={t("compose.contentWarning")}
+          placeholder={t("compose.contentWarning")}
           value={spoiler}
           onChange={(e) => setSpoiler(e.target.value)}
         />
@@ -199,17 +201,17 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
         remove={(key) => setDrafts((ds) => ds.filter((d) => d.key !== key))}
       />
       {poll ? <PollEditor poll={poll} change={setPoll} /> : null}
-      {keptPoll ? <p className="muted">The poll ({keptPoll.options.map((o) => o.title).join(", ")}) is kept as it is.</p> : null}
+      {keptPoll ? <p className="muted">{t("compose.pollKept", { options: keptPoll.options.map((o) => o.title).join(", ") })}</p> : null}
       <div className="row tools">
         {/* Media and a poll exclude each other, as in Mastodon's web app. */}
         <label className={noMore ? "button disabled" : "button"}>
-          Add media
+          {t("compose.addMedia")}
           <input
             type="file"
             accept={acceptAttribute(supported)}
             multiple
             hidden
-            aria-label="Add media"
+            aria-label={t("compose.addMedia")}
             disabled={noMore}
             onChange={(e) => {
               add([...(e.target.files ?? [])]);
@@ -218,32 +220,43 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
           />
         </label>
         <button type="button" aria-pressed={poll !== null} disabled={drafts.length > 0 || edit !== undefined} onClick={() => setPoll(poll ? null : newPoll())}>
-          {poll ? "Remove poll" : "Add a poll"}
+          {poll ? t("compose.removePoll") : t("compose.addPoll")}
         </button>
       </div>
       <div className="row">
         <label>
-          <input type="checkbox" checked={warn} onChange={(e) => setWarn(e.target.checked)} /> Content warning
+          <input type="checkbox" checked={warn} onChange={(e) => setWarn(e.target.checked)} /> {t("compose.contentWarning")}
         </label>
-        <select aria-label="Visibility" disabled={edit !== undefined} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
+        <select aria-label={t("compose.visibility")} disabled={edit !== undefined} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
           {visibilities.map((v) => (
             <option key={v.value} value={v.value}>
-              {v.label}
+              {t(v.label)}
             </option>
           ))}
         </select>
       </div>
       <div className="row">
-        <span className={left < 0 ? "error" : "muted"} aria-label="Characters left">
-          {left}
+        <span className={left < 0 ? "error" : "muted"}>
+          <span className="visually-hidden">{t("compose.charactersLeft")} </span>
+          {formatNumber(left)}
         </span>
         <button type="submit" className="primary" disabled={!canPost}>
-          {isLoading || saving ? (edit ? "Saving…" : "Posting…") : edit ? "Save" : parent ? "Reply" : direct ? "Send" : "Post"}
+          {isLoading || saving
+            ? edit
+              ? t("compose.saving")
+              : t("compose.posting")
+            : edit
+              ? t("compose.save")
+              : parent
+                ? t("compose.reply")
+                : direct
+                  ? t("compose.send")
+                  : t("compose.post")}
         </button>
       </div>
       {error ? (
         <p className="error" role="alert">
-          {describe(error)}
+          {describe(error, t)}
         </p>
       ) : null}
       {problem ? (
@@ -255,7 +268,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
   );
 }
 
-function describe(error: unknown): string {
+function describe(error: unknown, t: Translate): string {
   const e = error as { status?: number | string; data?: { error?: string } };
-  return `The post was not saved: ${e.data?.error ?? String(e.status ?? "network error")}`;
+  return t("compose.notSaved", { reason: e.data?.error ?? (e.status !== undefined ? String(e.status) : t("common.networkError")) });
 }

@@ -5,6 +5,7 @@
 import type { MouseEvent } from "react";
 import type { MediaAttachment } from "../entities";
 import { focusOfClick, focusPosition, type Focus } from "../focus";
+import { formatDuration, useT } from "../i18n";
 import { sentShare } from "../upload";
 import { maxPollOptions, minPollOptions, pollExpiries, type DraftPoll } from "../compose";
 
@@ -31,9 +32,10 @@ interface MediaDraftsProps {
 }
 
 export function MediaDrafts({ drafts, change, focus, remove }: MediaDraftsProps) {
+  const t = useT();
   if (drafts.length === 0) return null;
   return (
-    <ul className="drafts" aria-label="Attachments">
+    <ul className="drafts" aria-label={t("compose.attachments")}>
       {drafts.map((d) => (
         <li key={d.key}>
           {d.media?.preview_url && !d.kept && d.kind === "image" ? (
@@ -50,27 +52,27 @@ export function MediaDrafts({ drafts, change, focus, remove }: MediaDraftsProps)
             {d.error ? (
               <span className="error">{d.error}</span>
             ) : d.kept ? (
-              <span className="muted">{d.description || "No description"}</span>
+              <span className="muted">{d.description || t("compose.noDescription")}</span>
             ) : d.media ? (
               <input
                 type="text"
-                aria-label={`Alt text for ${d.name}`}
-                placeholder={d.kind === "audio" ? "Describe it for people who cannot hear it" : "Describe it for people who cannot see it"}
+                aria-label={t("compose.altFor", { name: d.name })}
+                placeholder={d.kind === "audio" ? t("compose.describeAudio") : t("compose.describeImage")}
                 value={d.description}
                 onChange={(e) => change(d.key, e.target.value)}
               />
             ) : d.progress < sentShare ? (
-              <progress aria-label={`Uploading ${d.name}`} max={1} value={d.progress} />
+              <progress aria-label={t("compose.uploading", { name: d.name })} max={1} value={d.progress} />
             ) : (
               // Sent: the server is processing it (a video's takes a while); posting waits.
               <span className="processing" role="status">
-                <progress aria-label={`Processing ${d.name}`} />
-                Processing…
+                <progress aria-label={t("compose.processingName", { name: d.name })} />
+                {t("compose.processing")}
               </span>
             )}
           </div>
-          <button type="button" aria-label={`Remove ${d.name}`} onClick={() => remove(d.key)}>
-            Remove
+          <button type="button" aria-label={t("compose.removeName", { name: d.name })} onClick={() => remove(d.key)}>
+            {t("compose.remove")}
           </button>
         </li>
       ))}
@@ -80,6 +82,7 @@ export function MediaDrafts({ drafts, change, focus, remove }: MediaDraftsProps)
 
 // The preview at its own proportions, so that a click's place on it is its place on the image.
 function FocalPoint({ draft, pick }: { draft: Draft; pick: (f: Focus) => void }) {
+  const t = useT();
   const click = (e: MouseEvent<HTMLButtonElement>) => {
     const img = e.currentTarget.querySelector("img");
     if (!img) return;
@@ -87,9 +90,11 @@ function FocalPoint({ draft, pick }: { draft: Draft; pick: (f: Focus) => void })
     pick(focusOfClick(e.clientX - r.left, e.clientY - r.top, r.width, r.height));
   };
   const at = draft.focus ? focusPosition(draft.focus) : null;
-  const label = draft.focus ? `Focal point of ${draft.name}: ${draft.focus.x},${draft.focus.y}` : `Focal point of ${draft.name}: pick it`;
+  const label = draft.focus
+    ? t("compose.focalPoint", { name: draft.name, x: draft.focus.x, y: draft.focus.y })
+    : t("compose.focalPointPick", { name: draft.name });
   return (
-    <button type="button" className="focal" aria-label={label} title="Click the point to keep in view when the image is cropped" onClick={click}>
+    <button type="button" className="focal" aria-label={label} title={t("compose.focalHelp")} onClick={click}>
       <img src={draft.media?.preview_url ?? undefined} alt="" width={96} />
       {at ? <span className="focus-dot" style={{ left: `${at.left}%`, top: `${at.top}%` }} /> : null}
     </button>
@@ -97,14 +102,21 @@ function FocalPoint({ draft, pick }: { draft: Draft; pick: (f: Focus) => void })
 }
 
 export function PollEditor({ poll, change }: { poll: DraftPoll; change: (p: DraftPoll) => void }) {
+  const t = useT();
   const setOption = (i: number, v: string) => change({ ...poll, options: poll.options.map((o, j) => (j === i ? v : o)) });
   return (
-    <fieldset className="poll-editor" aria-label="Poll">
+    <fieldset className="poll-editor" aria-label={t("poll.label")}>
       {poll.options.map((o, i) => (
         <div className="row" key={i}>
-          <input type="text" aria-label={`Option ${i + 1}`} placeholder={`Option ${i + 1}`} value={o} onChange={(e) => setOption(i, e.target.value)} />
+          <input
+            type="text"
+            aria-label={t("compose.option", { n: i + 1 })}
+            placeholder={t("compose.option", { n: i + 1 })}
+            value={o}
+            onChange={(e) => setOption(i, e.target.value)}
+          />
           {poll.options.length > minPollOptions ? (
-            <button type="button" aria-label={`Remove option ${i + 1}`} onClick={() => change({ ...poll, options: poll.options.filter((_, j) => j !== i) })}>
+            <button type="button" aria-label={t("compose.removeOption", { n: i + 1 })} onClick={() => change({ ...poll, options: poll.options.filter((_, j) => j !== i) })}>
               ×
             </button>
           ) : null}
@@ -113,16 +125,16 @@ export function PollEditor({ poll, change }: { poll: DraftPoll; change: (p: Draf
       <div className="row">
         {poll.options.length < maxPollOptions ? (
           <button type="button" onClick={() => change({ ...poll, options: [...poll.options, ""] })}>
-            Add option
+            {t("compose.addOption")}
           </button>
         ) : null}
         <label>
-          <input type="checkbox" checked={poll.multiple} onChange={(e) => change({ ...poll, multiple: e.target.checked })} /> Several choices
+          <input type="checkbox" checked={poll.multiple} onChange={(e) => change({ ...poll, multiple: e.target.checked })} /> {t("compose.severalChoices")}
         </label>
-        <select aria-label="Poll length" value={poll.expiresIn} onChange={(e) => change({ ...poll, expiresIn: Number(e.target.value) })}>
+        <select aria-label={t("compose.pollLength")} value={poll.expiresIn} onChange={(e) => change({ ...poll, expiresIn: Number(e.target.value) })}>
           {pollExpiries.map((x) => (
             <option key={x.seconds} value={x.seconds}>
-              {x.label}
+              {x.label ? t(x.label) : formatDuration(x.seconds)}
             </option>
           ))}
         </select>

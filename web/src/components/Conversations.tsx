@@ -6,27 +6,29 @@ import { useNavigate } from "react-router";
 import { useInstanceQuery } from "../api";
 import { participants, useConversationsQuery, useReadConversationMutation, useRemoveConversationMutation } from "../conversations";
 import type { Conversation } from "../entities";
+import { formatDateTime, useT } from "../i18n";
 import { Compose } from "./Compose";
 import { threadPath } from "./StatusItem";
 
 export function ConversationsPage() {
   const { data: instance } = useInstanceQuery();
+  const t = useT();
   const { data, error, isLoading, refetch } = useConversationsQuery(undefined, { refetchOnMountOrArgChange: true });
   let body;
-  if (isLoading) body = <p className="muted">Loading…</p>;
+  if (isLoading) body = <p className="muted">{t("common.loading")}</p>;
   else if (error || !data) {
     body = (
       <p className="error" role="alert">
-        The conversations could not be loaded.{" "}
+        {t("conversations.failed")}{" "}
         <button type="button" onClick={() => void refetch()}>
-          Retry
+          {t("common.retry")}
         </button>
       </p>
     );
-  } else if (data.length === 0) body = <p className="muted">No direct messages yet.</p>;
+  } else if (data.length === 0) body = <p className="muted">{t("conversations.empty")}</p>;
   else {
     body = (
-      <ol className="conversations" aria-label="Conversations">
+      <ol className="conversations" aria-label={t("conversations.label")}>
         {data.map((c) => (
           <ConversationItem key={c.id} c={c} />
         ))}
@@ -34,8 +36,8 @@ export function ConversationsPage() {
     );
   }
   return (
-    <section aria-label="Direct messages">
-      <h1>Direct messages</h1>
+    <section aria-label={t("shell.directMessages")}>
+      <h1>{t("shell.directMessages")}</h1>
       <Compose maxCharacters={instance?.configuration.statuses.max_characters ?? 500} direct />
       {body}
     </section>
@@ -44,6 +46,7 @@ export function ConversationsPage() {
 
 function ConversationItem({ c }: { c: Conversation }) {
   const navigate = useNavigate();
+  const t = useT();
   const [read] = useReadConversationMutation();
   const [remove, { isLoading }] = useRemoveConversationMutation();
   const last = c.last_status;
@@ -58,10 +61,10 @@ function ConversationItem({ c }: { c: Conversation }) {
           <img key={a.id} className="avatar" src={a.avatar} alt="" width={32} height={32} loading="lazy" />
         ))}
         <strong className="name">{participants(c)}</strong>
-        {c.unread ? <span className="badge">new</span> : null}
+        {c.unread ? <span className="badge">{t("conversations.new")}</span> : null}
         {last ? (
           <time className="muted" dateTime={last.created_at}>
-            {new Date(last.created_at).toLocaleString()}
+            {formatDateTime(last.created_at)}
           </time>
         ) : null}
       </div>
@@ -73,10 +76,10 @@ function ConversationItem({ c }: { c: Conversation }) {
       ) : null}
       <div className="actions">
         <button type="button" onClick={open} disabled={!last}>
-          Open
+          {t("conversations.open")}
         </button>
         <button type="button" disabled={isLoading} onClick={() => void remove(c.id)}>
-          Remove
+          {t("compose.remove")}
         </button>
       </div>
     </li>

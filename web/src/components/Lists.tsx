@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { listKind } from "../api";
 import type { List } from "../entities";
+import { useT } from "../i18n";
 import {
   type ListSettings,
   listPath,
@@ -25,6 +26,7 @@ import { profilePath } from "./StatusItem";
 import { Timeline } from "./Timeline";
 
 export function ListsPage() {
+  const t = useT();
   const { data: lists, error, isLoading } = useListsQuery();
   const [create, { isLoading: creating, isError }] = useCreateListMutation();
   const [title, setTitle] = useState("");
@@ -34,22 +36,22 @@ export function ListsPage() {
     if ("data" in (await create(title.trim()))) setTitle("");
   };
   return (
-    <section aria-label="Lists">
-      <h1>Lists</h1>
-      <form className="row-form" aria-label="New list" onSubmit={(e) => void submit(e)}>
-        <input type="text" aria-label="New list's title" placeholder="New list's title" value={title} onChange={(e) => setTitle(e.target.value)} />
+    <section aria-label={t("shell.lists")}>
+      <h1>{t("shell.lists")}</h1>
+      <form className="row-form" aria-label={t("lists.new")} onSubmit={(e) => void submit(e)}>
+        <input type="text" aria-label={t("lists.newTitle")} placeholder={t("lists.newTitle")} value={title} onChange={(e) => setTitle(e.target.value)} />
         <button type="submit" className="primary" disabled={creating || title.trim() === ""}>
-          Make list
+          {t("lists.make")}
         </button>
       </form>
       {isError ? (
         <p className="error" role="alert">
-          The list was not made.
+          {t("lists.notMade")}
         </p>
       ) : null}
-      {isLoading ? <p className="muted">Loading…</p> : null}
-      {error ? <p className="error">The lists could not be loaded.</p> : null}
-      {lists && lists.length === 0 ? <p className="muted">No lists yet.</p> : null}
+      {isLoading ? <p className="muted">{t("common.loading")}</p> : null}
+      {error ? <p className="error">{t("lists.failed")}</p> : null}
+      {lists && lists.length === 0 ? <p className="muted">{t("lists.empty")}</p> : null}
       <ul className="lists">
         {lists?.map((l) => (
           <ListRow key={l.id} list={l} />
@@ -60,6 +62,7 @@ export function ListsPage() {
 }
 
 function ListRow({ list }: { list: List }) {
+  const t = useT();
   const [remove, { isLoading }] = useDeleteListMutation();
   // Deleting asks once more, in place (a browser dialog would block the page).
   const [asking, setAsking] = useState(false);
@@ -70,15 +73,15 @@ function ListRow({ list }: { list: List }) {
       {asking ? (
         <>
           <button type="button" className="danger" disabled={isLoading} onClick={() => void remove(list.id)}>
-            Delete for good
+            {t("lists.deleteForGood")}
           </button>
           <button type="button" onClick={() => setAsking(false)}>
-            Keep
+            {t("lists.keep")}
           </button>
         </>
       ) : (
         <button type="button" onClick={() => setAsking(true)}>
-          Delete
+          {t("status.delete")}
         </button>
       )}
     </li>
@@ -86,19 +89,20 @@ function ListRow({ list }: { list: List }) {
 }
 
 export function ListPage() {
+  const t = useT();
   const { id = "" } = useParams();
   const { data: list, error } = useListQuery(id);
   const kind = listKind(id);
   if (error) {
     return (
       <p className="error" role="alert">
-        This list could not be loaded: it may have been deleted.
+        {t("lists.listFailed")}
       </p>
     );
   }
   return (
     <>
-      {list ? <ListHead key={list.id} list={list} /> : <h1>List</h1>}
+      {list ? <ListHead key={list.id} list={list} /> : <h1>{t("lists.list")}</h1>}
       {list ? <ListSettingsForm key={list.id} list={list} /> : null}
       <Members id={id} />
       <Timeline key={kind} kind={kind} />
@@ -107,6 +111,7 @@ export function ListPage() {
 }
 
 function ListHead({ list }: { list: List }) {
+  const t = useT();
   const [rename, { isLoading, isError }] = useRenameListMutation();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(list.title);
@@ -118,15 +123,15 @@ function ListHead({ list }: { list: List }) {
   };
   if (editing) {
     return (
-      <form className="row-form" aria-label="Rename list" onSubmit={(e) => void submit(e)}>
-        <input type="text" aria-label="List title" value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />
+      <form className="row-form" aria-label={t("lists.rename")} onSubmit={(e) => void submit(e)}>
+        <input type="text" aria-label={t("lists.title")} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />
         <button type="submit" className="primary" disabled={isLoading || title.trim() === ""}>
-          Save
+          {t("compose.save")}
         </button>
         <button type="button" onClick={() => setEditing(false)}>
-          Cancel
+          {t("common.cancel")}
         </button>
-        {isError ? <span className="error">Not saved.</span> : null}
+        {isError ? <span className="error">{t("tag.notSaved")}</span> : null}
       </form>
     );
   }
@@ -135,10 +140,10 @@ function ListHead({ list }: { list: List }) {
       <h1>{list.title}</h1>
       <span>
         <button type="button" onClick={() => setEditing(true)}>
-          Rename
+          {t("lists.renameButton")}
         </button>{" "}
         <button type="button" onClick={() => void navigate("/web/lists")}>
-          All lists
+          {t("lists.all")}
         </button>
       </span>
     </div>
@@ -147,6 +152,7 @@ function ListHead({ list }: { list: List }) {
 
 // As Mastodon's web app shows them: a toggle and a choice, each saved when changed.
 function ListSettingsForm({ list }: { list: List }) {
+  const t = useT();
   const [save, { isLoading, isError }] = useChangeListSettingsMutation();
   const saved: ListSettings = { replies_policy: list.replies_policy, exclusive: list.exclusive ?? false };
   // Shown as chosen at once; back to what the server has if it is not saved.
@@ -156,17 +162,17 @@ function ListSettingsForm({ list }: { list: List }) {
     if ("error" in (await save({ id: list.id, settings: next }))) setSettings(saved);
   };
   return (
-    <fieldset className="list-settings" aria-label="List settings" disabled={isLoading}>
+    <fieldset className="list-settings" aria-label={t("lists.settings")} disabled={isLoading}>
       <label>
         <input
           type="checkbox"
           checked={settings.exclusive}
           onChange={(e) => void change({ ...settings, exclusive: e.target.checked })}
         />{" "}
-        Hide these posts from home
+        {t("lists.exclusive")}
       </label>
-      <div role="radiogroup" aria-label="Show replies to" className="row">
-        <span className="muted">Show replies to:</span>
+      <div role="radiogroup" aria-label={t("lists.showRepliesTo")} className="row">
+        <span className="muted">{t("lists.showRepliesToColon")}</span>
         {repliesPolicies.map((p) => (
           <label key={p.value}>
             <input
@@ -175,13 +181,13 @@ function ListSettingsForm({ list }: { list: List }) {
               checked={settings.replies_policy === p.value}
               onChange={() => void change({ ...settings, replies_policy: p.value })}
             />{" "}
-            {p.label}
+            {t(p.label)}
           </label>
         ))}
       </div>
       {isError ? (
         <span className="error" role="alert">
-          The settings were not saved.
+          {t("lists.settingsFailed")}
         </span>
       ) : null}
     </fieldset>
@@ -189,6 +195,7 @@ function ListSettingsForm({ list }: { list: List }) {
 }
 
 function Members({ id }: { id: string }) {
+  const t = useT();
   const { data: members } = useListMembersQuery(id);
   const [change, { isLoading }] = useChangeMemberMutation();
   const [q, setQ] = useState("");
@@ -197,28 +204,28 @@ function Members({ id }: { id: string }) {
   const isMember = new Set(members?.map((a) => a.id));
   return (
     <details className="members">
-      <summary>Members ({members?.length ?? "…"})</summary>
-      <ul className="accounts" aria-label="Members">
+      <summary>{t("lists.membersCount", { n: members?.length ?? "…" })}</summary>
+      <ul className="accounts" aria-label={t("lists.members")}>
         {members?.map((a) => (
           <li key={a.id}>
             <Link to={profilePath(a.id)}>{a.display_name || a.username}</Link>
             <span className="acct muted">@{a.acct}</span>
             <span className="spacer" />
             <button type="button" disabled={isLoading} onClick={() => void change({ id, accountId: a.id, add: false })}>
-              Remove
+              {t("compose.remove")}
             </button>
           </li>
         ))}
       </ul>
       <input
         type="search"
-        aria-label="Add someone you follow"
-        placeholder="Add someone you follow"
+        aria-label={t("lists.addSomeone")}
+        placeholder={t("lists.addSomeone")}
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
       {query !== "" ? (
-        <ul className="accounts" aria-label="People you follow">
+        <ul className="accounts" aria-label={t("lists.peopleYouFollow")}>
           {found
             ?.filter((a) => !isMember.has(a.id))
             .map((a) => (
@@ -227,7 +234,7 @@ function Members({ id }: { id: string }) {
                 <span className="acct muted">@{a.acct}</span>
                 <span className="spacer" />
                 <button type="button" disabled={isLoading} onClick={() => void change({ id, accountId: a.id, add: true })}>
-                  Add
+                  {t("lists.add")}
                 </button>
               </li>
             ))}

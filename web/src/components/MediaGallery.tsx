@@ -4,9 +4,11 @@
 // video and audio), also shown under it once visible.
 import { useState } from "react";
 import type { MediaAttachment } from "../entities";
+import { useT } from "../i18n";
 
 export function MediaGallery({ media, sensitive }: { media: MediaAttachment[]; sensitive: boolean }) {
   const [revealed, setRevealed] = useState(!sensitive);
+  const t = useT();
   const shown = media.filter((m) => m.preview_url || (playable(m) && m.url));
   if (shown.length === 0) return null;
   return (
@@ -27,12 +29,12 @@ export function MediaGallery({ media, sensitive }: { media: MediaAttachment[]; s
       {revealed ? (
         sensitive ? (
           <button type="button" className="hide-media" onClick={() => setRevealed(false)}>
-            Hide media
+            {t("media.hide")}
           </button>
         ) : null
       ) : (
         <button type="button" className="reveal" onClick={() => setRevealed(true)}>
-          Sensitive content: show
+          {t("media.show")}
         </button>
       )}
     </div>

@@ -13,27 +13,29 @@ import {
   useMarkReadMutation,
   useNotificationsInfiniteQuery,
 } from "../notifications";
+import { useT, type MessageKey } from "../i18n";
 import { moderationPath } from "../roles";
 import { profilePath, StatusItem } from "./StatusItem";
 
-const said: Record<string, string> = {
-  mention: "mentioned you",
-  status: "posted",
-  reblog: "boosted your post",
-  favourite: "favourited your post",
-  follow: "followed you",
-  follow_request: "asked to follow you",
-  poll: "has a poll that ended",
-  update: "edited a post",
-  "admin.sign_up": "signed up",
-  "admin.report": "made a report",
-  severed_relationships: "is on a server you lost follows with",
+const said: Record<string, MessageKey> = {
+  mention: "notifications.mention",
+  status: "notifications.status",
+  reblog: "notifications.reblog",
+  favourite: "notifications.favourite",
+  follow: "notifications.follow",
+  follow_request: "notifications.followRequest",
+  poll: "notifications.poll",
+  update: "notifications.update",
+  "admin.sign_up": "notifications.signUp",
+  "admin.report": "notifications.report",
+  severed_relationships: "notifications.severed",
 };
 
 export function Notifications() {
   const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useNotificationsInfiniteQuery();
   const { data: markers, isSuccess: markersRead } = useMarkersQuery();
   const [markRead] = useMarkReadMutation();
+  const t = useT();
   const list = data?.pages.flat() ?? [];
   const newest = list[0]?.id;
   const lastRead = markers?.notifications?.last_read_id;
@@ -48,13 +50,13 @@ export function Notifications() {
     if (markersRead && newest && (!lastRead || newerId(newest, lastRead))) void markRead(newest);
   }, [markersRead, newest, lastRead, markRead]);
 
-  if (isLoading) return <p className="muted">Loading…</p>;
-  if (error) return <p className="error">The notifications could not be loaded.</p>;
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
+  if (error) return <p className="error">{t("notifications.failed")}</p>;
   const ended = !hasNextPage || data?.pages.at(-1)?.length === 0;
   return (
-    <section aria-label="Notifications">
-      <h1>Notifications</h1>
-      {list.length === 0 ? <p className="muted">Nothing yet.</p> : null}
+    <section aria-label={t("notifications.title")}>
+      <h1>{t("notifications.title")}</h1>
+      {list.length === 0 ? <p className="muted">{t("notifications.empty")}</p> : null}
       <ol className="timeline">
         {list.map((n) => (
           <NotificationItem key={n.id} n={n} fresh={seenBefore !== null && (seenBefore === undefined || newerId(n.id, seenBefore))} />
@@ -62,10 +64,10 @@ export function Notifications() {
       </ol>
       {list.length > 0 ? (
         ended ? (
-          <p className="muted">That is all.</p>
+          <p className="muted">{t("timeline.end")}</p>
         ) : (
           <button type="button" className="older" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
-            {isFetchingNextPage ? "Loading…" : "Load older notifications"}
+            {isFetchingNextPage ? t("common.loading") : t("notifications.older")}
           </button>
         )
       ) : null}
@@ -74,6 +76,7 @@ export function Notifications() {
 }
 
 function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
+  const t = useT();
   const who = n.account.display_name || n.account.username;
   const w = n.moderation_warning;
   if (n.type === "moderation_warning" && w) {
@@ -91,17 +94,17 @@ function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
   return (
     <li className={fresh ? "notification unread" : "notification"} data-type={n.type}>
       <p className="what">
-        <Link to={profilePath(n.account.id)}>{who}</Link> {said[n.type] ?? n.type}
+        <Link to={profilePath(n.account.id)}>{who}</Link> {n.type in said ? t(said[n.type]!) : n.type}
       </p>
       {n.type === "follow_request" ? <FollowRequest accountId={n.account.id} /> : null}
       {n.type === "admin.report" && n.report ? (
         <p>
-          <Link to={moderationPath("reports", n.report.id)}>Open the report on @{n.report.target_account.acct}</Link>
+          <Link to={moderationPath("reports", n.report.id)}>{t("notifications.openReport", { acct: n.report.target_account.acct })}</Link>
         </p>
       ) : null}
       {n.type === "admin.sign_up" ? (
         <p>
-          <Link to={moderationPath("accounts", n.account.id)}>Review the account</Link>
+          <Link to={moderationPath("accounts", n.account.id)}>{t("notifications.reviewAccount")}</Link>
         </p>
       ) : null}
       {n.status ? (
@@ -115,16 +118,17 @@ function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
 
 function FollowRequest({ accountId }: { accountId: string }) {
   const [answer, { isLoading, isSuccess, originalArgs, isError }] = useAnswerFollowRequestMutation();
-  if (isSuccess) return <p className="muted">{originalArgs?.accept ? "Accepted" : "Rejected"}</p>;
+  const t = useT();
+  if (isSuccess) return <p className="muted">{originalArgs?.accept ? t("notifications.accepted") : t("notifications.rejected")}</p>;
   return (
     <p className="row">
       <button type="button" className="primary" disabled={isLoading} onClick={() => void answer({ accountId, accept: true })}>
-        Accept
+        {t("notifications.accept")}
       </button>{" "}
       <button type="button" disabled={isLoading} onClick={() => void answer({ accountId, accept: false })}>
-        Reject
+        {t("notifications.reject")}
       </button>
-      {isError ? <span className="error"> The answer was not sent.</span> : null}
+      {isError ? <span className="error"> {t("notifications.answerFailed")}</span> : null}
     </p>
   );
 }

@@ -6,25 +6,28 @@ import { useState } from "react";
 import { useMeQuery } from "../api";
 import { pollShares, showResults } from "../compose";
 import type { Status } from "../entities";
+import { formatDateTime, formatNumber, useT } from "../i18n";
 import { useVoteMutation } from "../statuses";
 
 export function PollView({ status }: { status: Status }) {
   const poll = status.poll;
   const { data: me } = useMeQuery();
+  const t = useT();
   const [chosen, setChosen] = useState<number[]>([]);
   const [vote, { isLoading, error }] = useVoteMutation();
   if (!poll) return null;
   const results = showResults(poll, me?.id === status.account.id);
   const shares = pollShares(poll);
   const own = new Set(poll.own_votes ?? []);
-  const ends = poll.expires_at ? new Date(poll.expires_at).toLocaleString() : null;
+  const ends = poll.expires_at ? formatDateTime(poll.expires_at) : null;
+  const voters = poll.voters_count ?? poll.votes_count;
   const pick = (i: number, on: boolean) =>
     setChosen(poll.multiple ? (on ? [...chosen, i] : chosen.filter((c) => c !== i)) : [i]);
 
   return (
     <form
       className="poll"
-      aria-label="Poll"
+      aria-label={t("poll.label")}
       onSubmit={(e) => {
         e.preventDefault();
         if (chosen.length > 0) void vote({ status, choices: chosen });
@@ -34,15 +37,15 @@ export function PollView({ status }: { status: Status }) {
         <ul>
           {poll.options.map((o, i) => (
             <li key={i} className={own.has(i) ? "option own" : "option"}>
-              <span className="share">{shares[i]}%</span> <span className="title">{o.title}</span>
-              {own.has(i) ? <span className="muted"> (your vote)</span> : null}
+              <span className="share">{formatNumber((shares[i] ?? 0) / 100, "percent")}</span> <span className="title">{o.title}</span>
+              {own.has(i) ? <span className="muted"> {t("poll.yourVote")}</span> : null}
               <span className="bar" style={{ width: `${shares[i]}%` }} />
             </li>
           ))}
         </ul>
       ) : (
         <fieldset>
-          <legend className="muted">{poll.multiple ? "Choose one or more" : "Choose one"}</legend>
+          <legend className="muted">{poll.multiple ? t("poll.chooseMany") : t("poll.chooseOne")}</legend>
           {poll.options.map((o, i) => (
             <label key={i}>
               <input
@@ -57,21 +60,21 @@ export function PollView({ status }: { status: Status }) {
         </fieldset>
       )}
       <p className="muted">
-        {poll.voters_count ?? poll.votes_count} {(poll.voters_count ?? poll.votes_count) === 1 ? "person" : "people"}
+        {t("poll.people", { count: voters, n: formatNumber(voters) })}
         {" · "}
-        {poll.expired ? "Closed" : ends ? `Ends ${ends}` : "Open"}
+        {poll.expired ? t("poll.closed") : ends ? t("poll.ends", { when: ends }) : t("poll.open")}
         {results ? null : (
           <>
             {" "}
             <button type="submit" disabled={chosen.length === 0 || isLoading}>
-              Vote
+              {t("poll.vote")}
             </button>
           </>
         )}
       </p>
       {error ? (
         <p className="error" role="alert">
-          The vote was not counted: {(error as { data?: { error?: string } }).data?.error ?? "network error"}
+          {t("poll.voteFailed", { reason: (error as { data?: { error?: string } }).data?.error ?? t("common.networkError") })}
         </p>
       ) : null}
     </form>

@@ -5,17 +5,19 @@ import { useParams } from "react-router";
 import { useMeQuery } from "../api";
 import { followState, useAccountQuery, useAccountStatusesInfiniteQuery, useFollowMutation, useRelationshipQuery } from "../accounts";
 import type { Account } from "../entities";
+import { formatNumber, useT } from "../i18n";
 import { ProfileRelations } from "./ProfileRelations";
 import { StatusItem } from "./StatusItem";
 
 export function Profile() {
   const { id = "" } = useParams();
   const { data: account, error, isLoading } = useAccountQuery(id);
-  if (isLoading) return <p className="muted">Loading…</p>;
+  const t = useT();
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
   if (error || !account) {
     return (
       <p className="error" role="alert">
-        This profile could not be loaded.
+        {t("profile.failed")}
       </p>
     );
   }
@@ -29,8 +31,9 @@ export function Profile() {
 
 function AccountHeader({ account: a }: { account: Account }) {
   const { data: me } = useMeQuery();
+  const t = useT();
   return (
-    <section className="profile" aria-label="Profile">
+    <section className="profile" aria-label={t("profile.label")}>
       {a.header && !a.header.endsWith("/missing.png") ? <img className="header" src={a.header} alt="" /> : <div className="header" />}
       <div className="profile-top">
         <img className="avatar big" src={a.avatar} alt="" width={80} height={80} />
@@ -39,8 +42,8 @@ function AccountHeader({ account: a }: { account: Account }) {
       <h1>{a.display_name || a.username}</h1>
       <p className="muted">
         @{a.acct}
-        {a.locked ? " · approves followers" : ""}
-        {a.bot ? " · automated" : ""}
+        {a.locked ? ` · ${t("profile.approvesFollowers")}` : ""}
+        {a.bot ? ` · ${t("profile.automated")}` : ""}
       </p>
       {/* The bio and field values are HTML the server sanitised, as a post's content. */}
       <div className="content note" dangerouslySetInnerHTML={{ __html: a.note }} />
@@ -57,39 +60,40 @@ function AccountHeader({ account: a }: { account: Account }) {
       {me && me.id !== a.id ? <ProfileRelations account={a} /> : null}
       <p className="counts">
         <span>
-          <strong>{a.statuses_count}</strong> posts
+          <strong>{formatNumber(a.statuses_count)}</strong> {t("profile.posts", { count: a.statuses_count })}
         </span>
         <span>
-          <strong>{a.following_count}</strong> following
+          <strong>{formatNumber(a.following_count)}</strong> {t("profile.following")}
         </span>
         <span>
-          <strong>{a.followers_count}</strong> followers
+          <strong>{formatNumber(a.followers_count)}</strong> {t("profile.followers", { count: a.followers_count })}
         </span>
       </p>
     </section>
   );
 }
 
-const followLabels = { following: "Unfollow", requested: "Requested", none: "Follow" } as const;
+const followLabels = { following: "profile.unfollow", requested: "profile.requested", none: "profile.follow" } as const;
 
 function FollowButton({ account }: { account: Account }) {
   const { data: me } = useMeQuery();
   const { data: rel } = useRelationshipQuery(account.id);
   const [follow, { isLoading }] = useFollowMutation();
+  const t = useT();
   const state = followState(rel, me?.id === account.id);
   if (state === "self" || state === "unknown") return null;
   return (
     <div className="follow">
-      {rel?.followed_by ? <span className="muted">Follows you</span> : null}
+      {rel?.followed_by ? <span className="muted">{t("profile.followsYou")}</span> : null}
       <button
         type="button"
         className={state === "none" ? "primary" : undefined}
         disabled={isLoading}
         // A pending request is withdrawn as a follow is ended: by unfollowing.
-        title={state === "requested" ? "Withdraw the follow request" : undefined}
+        title={state === "requested" ? t("profile.withdraw") : undefined}
         onClick={() => void follow({ id: account.id, follow: state === "none" })}
       >
-        {followLabels[state]}
+        {t(followLabels[state])}
       </button>
     </div>
   );
@@ -97,12 +101,13 @@ function FollowButton({ account }: { account: Account }) {
 
 function AccountStatuses({ id }: { id: string }) {
   const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useAccountStatusesInfiniteQuery(id);
-  if (isLoading) return <p className="muted">Loading…</p>;
-  if (error) return <p className="error">The posts could not be loaded.</p>;
+  const t = useT();
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
+  if (error) return <p className="error">{t("profile.postsFailed")}</p>;
   const statuses = data?.pages.flat() ?? [];
   const ended = !hasNextPage || data?.pages.at(-1)?.length === 0;
   return (
-    <section aria-label="Posts">
+    <section aria-label={t("profile.postsLabel")}>
       {statuses.length > 0 ? (
         <ol className="timeline">
           {statuses.map((s) => (
@@ -111,10 +116,10 @@ function AccountStatuses({ id }: { id: string }) {
         </ol>
       ) : null}
       {ended ? (
-        <p className="muted">{statuses.length > 0 ? "That is all." : "No posts yet."}</p>
+        <p className="muted">{statuses.length > 0 ? t("timeline.end") : t("profile.noPosts")}</p>
       ) : (
         <button type="button" className="older" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
-          {isFetchingNextPage ? "Loading…" : "Load older posts"}
+          {isFetchingNextPage ? t("common.loading") : t("timeline.older")}
         </button>
       )}
     </section>

@@ -4,11 +4,13 @@
 import { useState } from "react";
 import { useRelationshipQuery } from "../accounts";
 import type { Account } from "../entities";
+import { formatDuration, useT } from "../i18n";
 import { muteDurations, useRelateMutation } from "../relations";
 
 export function ProfileRelations({ account }: { account: Account }) {
   const { data: rel } = useRelationshipQuery(account.id);
   const [relate, { isLoading }] = useRelateMutation();
+  const t = useT();
   const [asking, setAsking] = useState<"mute" | "block" | null>(null);
   const [duration, setDuration] = useState(0);
   const [notifications, setNotifications] = useState(true);
@@ -23,67 +25,67 @@ export function ProfileRelations({ account }: { account: Account }) {
       <div className="row">
         {rel.muting ? (
           <button type="button" disabled={isLoading} onClick={() => void act("unmute")}>
-            Unmute
+            {t("relations.unmute")}
           </button>
         ) : (
           <button type="button" aria-expanded={asking === "mute"} onClick={() => setAsking(asking === "mute" ? null : "mute")}>
-            Mute
+            {t("relations.mute")}
           </button>
         )}
         {rel.blocking ? (
           <button type="button" disabled={isLoading} onClick={() => void act("unblock")}>
-            Unblock
+            {t("relations.unblock")}
           </button>
         ) : (
           <button type="button" aria-expanded={asking === "block"} onClick={() => setAsking(asking === "block" ? null : "block")}>
-            Block
+            {t("relations.block")}
           </button>
         )}
-        {rel.muting ? <span className="muted">Muted{rel.muting_notifications ? ", notifications too" : ""}</span> : null}
-        {rel.blocking ? <span className="muted">Blocked</span> : null}
+        {rel.muting ? <span className="muted">{rel.muting_notifications ? t("relations.mutedNotifications") : t("relations.muted")}</span> : null}
+        {rel.blocking ? <span className="muted">{t("relations.blocked")}</span> : null}
       </div>
       {asking === "mute" ? (
         <form
           className="ask"
-          aria-label={`Mute ${name}`}
+          aria-label={t("relations.muteName", { name })}
           onSubmit={(e) => {
             e.preventDefault();
             void act("mute");
           }}
         >
-          <p>Their posts and boosts leave your timelines; they are not told.</p>
+          <p>{t("relations.muteHelp")}</p>
           <label>
-            Duration{" "}
-            <select aria-label="Mute duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
+            {t("relations.duration")}{" "}
+            <select aria-label={t("relations.muteDuration")} value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
               {muteDurations.map((d) => (
                 <option key={d.seconds} value={d.seconds}>
-                  {d.label}
+                  {d.label ? t(d.label) : formatDuration(d.seconds)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Hide their notifications
+            <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> {t("relations.hideNotifications")}
           </label>
           <div className="row">
             <button type="submit" className="primary" disabled={isLoading}>
-              Mute {name}
+              {t("relations.muteName", { name })}
             </button>
             <button type="button" onClick={() => setAsking(null)}>
-              Cancel
+              {t("common.cancel")}
             </button>
           </div>
         </form>
       ) : null}
       {asking === "block" ? (
-        <div className="ask" role="group" aria-label={`Block ${name}`}>
-          <p>They will not see your posts or follow you, and you stop following each other.</p>
+        <div className="ask" role="group" aria-label={t("relations.blockName", { name })}>
+          <p>{t("relations.blockHelp")}</p>
           <div className="row">
             <button type="button" className="danger" disabled={isLoading} onClick={() => void act("block")}>
-              Block {name}
+              {t("relations.blockName", { name })}
             </button>
             <button type="button" onClick={() => setAsking(null)}>
-              Cancel
+              {t("common.cancel")}
             </button>
           </div>
         </div>

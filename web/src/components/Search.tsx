@@ -3,6 +3,7 @@
 // in the address, so a search reloads and goes back as any page does.
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { useT } from "../i18n";
 import { tagPath, useSearchQuery } from "../search";
 import { profilePath, StatusItem } from "./StatusItem";
 
@@ -11,6 +12,7 @@ export function SearchBox() {
   const [params] = useSearchParams();
   const current = params.get("q") ?? "";
   const [q, setQ] = useState(current);
+  const t = useT();
   useEffect(() => setQ(current), [current]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -18,7 +20,7 @@ export function SearchBox() {
   };
   return (
     <form role="search" className="search" onSubmit={submit}>
-      <input type="search" aria-label="Search" placeholder="Search" value={q} onChange={(e) => setQ(e.target.value)} />
+      <input type="search" aria-label={t("search.label")} placeholder={t("search.label")} value={q} onChange={(e) => setQ(e.target.value)} />
     </form>
   );
 }
@@ -26,34 +28,36 @@ export function SearchBox() {
 export function SearchPage() {
   const [params] = useSearchParams();
   const q = params.get("q")?.trim() ?? "";
+  const t = useT();
   return (
-    <section aria-label="Search results">
-      <h1>Search</h1>
-      {q === "" ? <p className="muted">Search for people, hashtags and posts, or paste a handle or a post's address.</p> : <Results q={q} />}
+    <section aria-label={t("search.results")}>
+      <h1>{t("search.label")}</h1>
+      {q === "" ? <p className="muted">{t("search.help")}</p> : <Results q={q} />}
     </section>
   );
 }
 
 function Results({ q }: { q: string }) {
   const { data, error, isFetching, refetch } = useSearchQuery(q);
-  if (isFetching && !data) return <p className="muted">Searching…</p>;
+  const t = useT();
+  if (isFetching && !data) return <p className="muted">{t("search.searching")}</p>;
   if (error || !data) {
     return (
       <p className="error" role="alert">
-        The search failed.{" "}
+        {t("search.failed")}{" "}
         <button type="button" onClick={() => void refetch()}>
-          Retry
+          {t("common.retry")}
         </button>
       </p>
     );
   }
   const none = data.accounts.length + data.hashtags.length + data.statuses.length === 0;
-  if (none) return <p className="muted">Nothing found for “{q}”.</p>;
+  if (none) return <p className="muted">{t("search.nothing", { q })}</p>;
   return (
     <>
       {data.accounts.length > 0 ? (
-        <section aria-label="People">
-          <h2>People</h2>
+        <section aria-label={t("search.people")}>
+          <h2>{t("search.people")}</h2>
           <ul className="accounts">
             {data.accounts.map((a) => (
               <li key={a.id}>
@@ -68,20 +72,20 @@ function Results({ q }: { q: string }) {
         </section>
       ) : null}
       {data.hashtags.length > 0 ? (
-        <section aria-label="Hashtags">
-          <h2>Hashtags</h2>
+        <section aria-label={t("search.hashtags")}>
+          <h2>{t("search.hashtags")}</h2>
           <ul className="tags">
-            {data.hashtags.map((t) => (
-              <li key={t.name}>
-                <Link to={tagPath(t.name)}>#{t.name}</Link>
+            {data.hashtags.map((h) => (
+              <li key={h.name}>
+                <Link to={tagPath(h.name)}>#{h.name}</Link>
               </li>
             ))}
           </ul>
         </section>
       ) : null}
       {data.statuses.length > 0 ? (
-        <section aria-label="Posts">
-          <h2>Posts</h2>
+        <section aria-label={t("profile.postsLabel")}>
+          <h2>{t("profile.postsLabel")}</h2>
           <ol className="timeline">
             {data.statuses.map((s) => (
               <StatusItem key={s.id} status={s} />

@@ -7,11 +7,13 @@ import { useMeQuery } from "../api";
 import { startEdit } from "../editSlice";
 import type { Status } from "../entities";
 import { useAppDispatch } from "../hooks";
+import { formatNumber, useT } from "../i18n";
 import { statusesApi, useActMutation, useDeleteStatusMutation, type StatusAction } from "../statuses";
 import { threadPath } from "./StatusItem";
 
 export function StatusActions({ status }: { status: Status }) {
   const navigate = useNavigate();
+  const t = useT();
   const { data: me } = useMeQuery();
   const [act, { isLoading }] = useActMutation();
   const toggle = (on: boolean | undefined, action: StatusAction, undo: StatusAction) => {
@@ -20,25 +22,27 @@ export function StatusActions({ status }: { status: Status }) {
   // Private and direct posts cannot be boosted (Mastodon refuses it).
   const boostable = status.visibility === "public" || status.visibility === "unlisted";
   return (
-    <div className="actions" role="group" aria-label="Actions">
-      <button type="button" onClick={() => void navigate(threadPath(status.id), { state: { reply: true } })}>
-        Reply <span className="count">{status.replies_count}</span>
+    <div className="actions" role="group" aria-label={t("status.actions")}>
+      <button type="button" data-action="reply" onClick={() => void navigate(threadPath(status.id), { state: { reply: true } })}>
+        {t("status.reply")} <span className="count">{formatNumber(status.replies_count)}</span>
       </button>
       <button
         type="button"
+        data-action="boost"
         aria-pressed={status.reblogged ?? false}
         disabled={isLoading || !boostable}
         onClick={() => toggle(status.reblogged, "reblog", "unreblog")}
       >
-        Boost <span className="count">{status.reblogs_count}</span>
+        {t("status.boost")} <span className="count">{formatNumber(status.reblogs_count)}</span>
       </button>
       <button
         type="button"
+        data-action="favourite"
         aria-pressed={status.favourited ?? false}
         disabled={isLoading}
         onClick={() => toggle(status.favourited, "favourite", "unfavourite")}
       >
-        Favourite <span className="count">{status.favourites_count}</span>
+        {t("status.favourite")} <span className="count">{formatNumber(status.favourites_count)}</span>
       </button>
       <button
         type="button"
@@ -46,7 +50,7 @@ export function StatusActions({ status }: { status: Status }) {
         disabled={isLoading}
         onClick={() => toggle(status.bookmarked, "bookmark", "unbookmark")}
       >
-        Bookmark
+        {t("status.bookmark")}
       </button>
       {me && me.id === status.account.id ? <OwnActions status={status} /> : null}
     </div>
@@ -55,6 +59,7 @@ export function StatusActions({ status }: { status: Status }) {
 
 function OwnActions({ status }: { status: Status }) {
   const dispatch = useAppDispatch();
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [remove, { isLoading }] = useDeleteStatusMutation();
@@ -64,32 +69,32 @@ function OwnActions({ status }: { status: Status }) {
       const source = await dispatch(statusesApi.endpoints.source.initiate(status.id, { subscribe: false, forceRefetch: true })).unwrap();
       dispatch(startEdit({ status, source }));
     } catch {
-      setProblem("The post could not be opened for editing.");
+      setProblem(t("status.editFailed"));
     }
   };
   const confirm = async () => {
     const done = await remove(status.id);
-    if ("error" in done) setProblem("The post was not deleted.");
+    if ("error" in done) setProblem(t("status.deleteFailed"));
     setConfirming(false);
   };
   return (
     <>
       <button type="button" onClick={() => void edit()}>
-        Edit
+        {t("status.edit")}
       </button>
       {confirming ? (
-        <span className="confirm" role="group" aria-label="Confirm deletion">
-          Delete this post?{" "}
+        <span className="confirm" role="group" aria-label={t("status.confirmDeletion")}>
+          {t("status.deleteQuestion")}{" "}
           <button type="button" className="danger" disabled={isLoading} onClick={() => void confirm()}>
-            Yes, delete
+            {t("status.deleteYes")}
           </button>
           <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </span>
       ) : (
         <button type="button" onClick={() => setConfirming(true)}>
-          Delete
+          {t("status.delete")}
         </button>
       )}
       {problem ? (

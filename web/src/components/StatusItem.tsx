@@ -9,6 +9,7 @@ import { useState, type MouseEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import type { Status } from "../entities";
 import { filterVerdict } from "../filters";
+import { formatDateTime, useT } from "../i18n";
 import { EditedMark, EditHistory } from "./EditHistory";
 import { tagPath } from "../search";
 import { MediaGallery } from "./MediaGallery";
@@ -21,6 +22,7 @@ export const profilePath = (id: string) => `/web/accounts/${id}`;
 export function StatusItem({ status, focused = false, depth = 0 }: { status: Status; focused?: boolean; depth?: number }) {
   const shown = status.reblog ?? status;
   const navigate = useNavigate();
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [showFiltered, setShowFiltered] = useState(false);
   const [history, setHistory] = useState(false);
@@ -53,9 +55,9 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
     return (
       <li className="status filtered" data-id={shown.id}>
         <p className="muted">
-          Filtered: {verdict.warn.join(", ")}{" "}
+          {t("status.filtered", { titles: verdict.warn.join(", ") })}{" "}
           <button type="button" onClick={() => setShowFiltered(true)}>
-            Show anyway
+            {t("status.showAnyway")}
           </button>
         </p>
       </li>
@@ -66,11 +68,13 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
     <li
       className={focused ? "status focused" : "status"}
       data-id={shown.id}
+      // Focused by the j and k shortcuts, not by Tab.
+      tabIndex={-1}
       style={depth > 0 ? { marginLeft: `${Math.min(depth, 4) * 1.2}em` } : undefined}
     >
       {status.reblog ? (
         <p className="muted boosted">
-          <Link to={profilePath(status.account.id)}>{status.account.display_name || status.account.username}</Link> boosted
+          <Link to={profilePath(status.account.id)}>{status.account.display_name || status.account.username}</Link> {t("status.boosted")}
         </p>
       ) : null}
       <div className="byline">
@@ -80,7 +84,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
         </Link>
         <span className="acct muted">@{a.acct}</span>
         <Link className="when muted" to={threadPath(shown.id)}>
-          <time dateTime={shown.created_at}>{new Date(shown.created_at).toLocaleString()}</time>
+          <time dateTime={shown.created_at}>{formatDateTime(shown.created_at)}</time>
         </Link>
         {shown.edited_at ? <EditedMark editedAt={shown.edited_at} open={history} toggle={() => setHistory(!history)} /> : null}
       </div>
@@ -91,7 +95,7 @@ export function StatusItem({ status, focused = false, depth = 0 }: { status: Sta
           <p className="spoiler">
             <span>{shown.spoiler_text}</span>{" "}
             <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
-              {open ? "Show less" : "Show more"}
+              {open ? t("status.showLess") : t("status.showMore")}
             </button>
           </p>
         ) : null}

@@ -3,6 +3,7 @@
 import { useLocation, useParams } from "react-router";
 import { useInstanceQuery, useMeQuery } from "../api";
 import { useAppSelector } from "../hooks";
+import { useT } from "../i18n";
 import { replyDepths, useContextQuery, useStatusQuery } from "../statuses";
 import { Compose } from "./Compose";
 import { StatusItem } from "./StatusItem";
@@ -15,11 +16,12 @@ export function Thread() {
   const { data: me } = useMeQuery();
   const { data: instance } = useInstanceQuery();
   const gone = useAppSelector((s) => s.live.gone);
-  if (isLoading) return <p className="muted">Loading…</p>;
+  const t = useT();
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
   if (error || !status) {
     return (
       <p className="error" role="alert">
-        This post could not be loaded: it may have been deleted, or be one you cannot see.
+        {t("thread.failed")}
       </p>
     );
   }
@@ -28,14 +30,14 @@ export function Thread() {
   if (gone.includes(focus.id)) {
     return (
       <p className="muted" role="status">
-        This post was deleted.
+        {t("thread.deleted")}
       </p>
     );
   }
   const depths = replyDepths(focus.id, context?.descendants ?? []);
   return (
-    <section aria-label="Thread">
-      <h1>Thread</h1>
+    <section aria-label={t("thread.title")}>
+      <h1>{t("thread.title")}</h1>
       <ol className="timeline">
         {context?.ancestors.map((s) => <StatusItem key={s.id} status={s} />)}
         <StatusItem key={focus.id} status={focus} focused />
@@ -48,7 +50,7 @@ export function Thread() {
           autoFocus={replying}
         />
       ) : null}
-      <ol className="timeline replies" aria-label="Replies">
+      <ol className="timeline replies" aria-label={t("thread.replies")}>
         {context?.descendants.map((s) => <StatusItem key={s.id} status={s} depth={depths.get(s.id) ?? 1} />)}
       </ol>
     </section>

@@ -3,16 +3,18 @@
 import { useState } from "react";
 import { useTimelineQuery, type FixedKind, type TimelineKind } from "../api";
 import { useAppDispatch, useAppSelector } from "../hooks";
+import { useT, type MessageKey } from "../i18n";
 import { loadOlder, showPending } from "../store";
 import { StatusItem } from "./StatusItem";
 
-export const titles: Record<FixedKind, string> = { home: "Home", local: "Local", federated: "Federated" };
+export const titles: Record<FixedKind, MessageKey> = { home: "timeline.home", local: "timeline.local", federated: "timeline.federated" };
 
 /** A timeline as a page of its own, under its title. */
 export function TimelinePage({ kind }: { kind: FixedKind }) {
+  const t = useT();
   return (
     <>
-      <h1>{titles[kind]}</h1>
+      <h1>{t(titles[kind])}</h1>
       <Timeline key={kind} kind={kind} />
     </>
   );
@@ -20,6 +22,7 @@ export function TimelinePage({ kind }: { kind: FixedKind }) {
 
 export function Timeline({ kind }: { kind: TimelineKind }) {
   const dispatch = useAppDispatch();
+  const t = useT();
   const { data, error, isLoading, refetch } = useTimelineQuery(kind);
   const pending = useAppSelector((s) => s.live.pending[kind]?.length ?? 0);
   const [older, setOlder] = useState<"idle" | "loading" | "end" | "failed">("idle");
@@ -30,23 +33,23 @@ export function Timeline({ kind }: { kind: TimelineKind }) {
       () => setOlder("failed"),
     );
   };
-  if (isLoading) return <p className="muted">Loading…</p>;
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
   if (error) {
     return (
       <p className="error" role="alert">
-        The timeline could not be loaded.{" "}
+        {t("timeline.failed")}{" "}
         <button type="button" onClick={() => void refetch()}>
-          Retry
+          {t("common.retry")}
         </button>
       </p>
     );
   }
   return (
-    <section aria-label={`${kind} timeline`}>
+    <section aria-label={t("timeline.label", { kind })}>
       <div aria-live="polite">
         {pending > 0 ? (
           <button type="button" className="new-posts" onClick={() => dispatch(showPending(kind))}>
-            {pending === 1 ? "1 new post" : `${pending} new posts`}
+            {t("timeline.newPosts", { count: pending })}
           </button>
         ) : null}
       </div>
@@ -59,14 +62,14 @@ export function Timeline({ kind }: { kind: TimelineKind }) {
       ) : null}
       {data && data.length > 0 ? (
         older === "end" ? (
-          <p className="muted">That is all.</p>
+          <p className="muted">{t("timeline.end")}</p>
         ) : (
           <button type="button" className="older" onClick={more} disabled={older === "loading"}>
-            {older === "loading" ? "Loading…" : older === "failed" ? "Loading failed: try again" : "Load older posts"}
+            {older === "loading" ? t("common.loading") : older === "failed" ? t("timeline.olderFailed") : t("timeline.older")}
           </button>
         )
       ) : (
-        <p className="muted">Nothing here yet.</p>
+        <p className="muted">{t("timeline.empty")}</p>
       )}
     </section>
   );

@@ -20,15 +20,26 @@ import {
   type Origin,
 } from "../../admin";
 import type { AdminAccount } from "../../entities";
+import { formatDateTime, useT, type MessageKey } from "../../i18n";
 import { profilePath } from "../StatusItem";
 import { ActionForm } from "./ActionForm";
 
+const stateLabels: Record<string, MessageKey> = {
+  Pending: "admin.status.pending",
+  Suspended: "admin.status.suspended",
+  Silenced: "admin.status.silenced",
+  Disabled: "admin.status.disabled",
+  Sensitized: "admin.state.sensitized",
+  Active: "admin.status.active",
+};
+
 export function StateBadges({ account }: { account: AdminAccount }) {
+  const t = useT();
   return (
     <span className="states">
       {accountStates(account).map((s) => (
         <span key={s} className={`state ${s.toLowerCase()}`}>
-          {s}
+          {s in stateLabels ? t(stateLabels[s]!) : s}
         </span>
       ))}
     </span>
@@ -36,6 +47,7 @@ export function StateBadges({ account }: { account: AdminAccount }) {
 }
 
 export function AccountsPage() {
+  const t = useT();
   const [filter, setFilter] = useState<AccountFilter>({ origin: "local", status: "", username: "" });
   const [typed, setTyped] = useState("");
   const q = useAdminAccountsInfiniteQuery(filter, { refetchOnMountOrArgChange: true });
@@ -45,12 +57,12 @@ export function AccountsPage() {
     setFilter({ ...filter, username: typed });
   };
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The accounts could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (accounts.length === 0) body = <p className="muted">No accounts match.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("adminAccounts.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (accounts.length === 0) body = <p className="muted">{t("adminAccounts.none")}</p>;
   else {
     body = (
-      <ul className="accounts admin-accounts" aria-label="Accounts">
+      <ul className="accounts admin-accounts" aria-label={t("moderation.accounts")}>
         {accounts.map((a) => (
           <li key={a.id} data-id={a.id}>
             <Link to={moderationPath("accounts", a.id)}>@{adminAcct(a)}</Link>
@@ -63,82 +75,81 @@ export function AccountsPage() {
     );
   }
   return (
-    <section aria-label="Accounts">
-      <form className="row filters-bar" aria-label="Filter accounts" onSubmit={search}>
-        <select aria-label="Origin" value={filter.origin} onChange={(e) => setFilter({ ...filter, origin: e.target.value as Origin })}>
-          <option value="">Local and remote</option>
-          <option value="local">Local</option>
-          <option value="remote">Remote</option>
+    <section aria-label={t("moderation.accounts")}>
+      <form className="row filters-bar" aria-label={t("adminAccounts.filter")} onSubmit={search}>
+        <select aria-label={t("adminAccounts.origin")} value={filter.origin} onChange={(e) => setFilter({ ...filter, origin: e.target.value as Origin })}>
+          <option value="">{t("adminAccounts.localAndRemote")}</option>
+          <option value="local">{t("adminAccounts.local")}</option>
+          <option value="remote">{t("adminAccounts.remote")}</option>
         </select>
-        <select aria-label="State" value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as AccountStatus })}>
+        <select aria-label={t("reports.state")} value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as AccountStatus })}>
           {accountStatuses.map((s) => (
             <option key={s.value} value={s.value}>
-              {s.label}
+              {t(s.label)}
             </option>
           ))}
         </select>
-        <input type="search" aria-label="Username" placeholder="Username" value={typed} onChange={(e) => setTyped(e.target.value)} />
-        <button type="submit">Search</button>
+        <input type="search" aria-label={t("adminAccounts.username")} placeholder={t("adminAccounts.username")} value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <button type="submit">{t("search.label")}</button>
       </form>
       {body}
       {q.hasNextPage && accounts.length > 0 ? (
         <button type="button" className="older" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-          {q.isFetchingNextPage ? "Loading…" : "Load more"}
+          {q.isFetchingNextPage ? t("common.loading") : t("relationLists.more")}
         </button>
       ) : null}
     </section>
   );
 }
 
-const date = (s: string) => new Date(s).toLocaleString();
-
 export function AccountPage({ id }: { id: string }) {
   const { data: a, error, isLoading } = useAdminAccountQuery(id, { refetchOnMountOrArgChange: true });
   const [run, done] = useAccountDoMutation();
   const [rejecting, setRejecting] = useState(false);
   const [rejected, setRejected] = useState(false);
-  if (rejected) return <p role="status">The sign-up was rejected and the account removed.</p>;
-  if (isLoading) return <p className="muted">Loading…</p>;
-  if (error || !a) return <p className="error">The account could not be loaded: {adminErrorText(error)}.</p>;
+  const t = useT();
+  if (rejected) return <p role="status">{t("adminAccounts.rejected")}</p>;
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
+  if (error || !a) return <p className="error">{t("adminAccounts.accountFailed", { reason: adminErrorText(error) })}</p>;
   const reject = async () => {
     const out = await run({ id: a.id, verb: "reject" });
     setRejecting(false);
     if ("data" in out) setRejected(true);
   };
   return (
-    <section aria-label="Account" className="admin-account">
+    <section aria-label={t("adminAccounts.account")} className="admin-account">
       <p>
-        <Link to={moderationPath("accounts")}>← Accounts</Link>
+        <Link to={moderationPath("accounts")}>← {t("moderation.accounts")}</Link>
       </p>
       <h2>@{adminAcct(a)}</h2>
       <dl className="facts">
-        <dt>State</dt>
+        <dt>{t("reports.state")}</dt>
         <dd>
           <StateBadges account={a} />
         </dd>
         {a.domain ? null : (
           <>
-            <dt>Email</dt>
+            <dt>{t("adminAccounts.email")}</dt>
             <dd>{a.email ?? "—"}</dd>
-            <dt>Role</dt>
-            <dd>{a.role?.name || "None"}</dd>
-            <dt>Confirmed</dt>
-            <dd>{a.confirmed ? "Yes" : "No"}</dd>
-            <dt>Approved</dt>
-            <dd>{a.approved ? "Yes" : "No, waiting for approval"}</dd>
+            <dt>{t("adminAccounts.role")}</dt>
+            <dd>{a.role?.name || t("reports.none")}</dd>
+            <dt>{t("adminAccounts.confirmed")}</dt>
+            <dd>{a.confirmed ? t("common.yes") : t("common.no")}</dd>
+            <dt>{t("adminAccounts.approved")}</dt>
+            <dd>{a.approved ? t("common.yes") : t("adminAccounts.waiting")}</dd>
             {a.invite_request ? (
               <>
-                <dt>Reason given</dt>
+                <dt>{t("adminAccounts.reason")}</dt>
                 <dd>{a.invite_request}</dd>
               </>
             ) : null}
           </>
         )}
-        <dt>Joined</dt>
-        <dd>{date(a.created_at)}</dd>
+        <dt>{t("adminAccounts.joined")}</dt>
+        <dd>{formatDateTime(a.created_at)}</dd>
         {a.account ? (
           <>
-            <dt>Profile</dt>
+            <dt>{t("profile.label")}</dt>
             <dd>
               <Link to={profilePath(a.account.id)}>{a.account.display_name || a.account.username}</Link>
             </dd>
@@ -146,39 +157,39 @@ export function AccountPage({ id }: { id: string }) {
         ) : null}
       </dl>
       {!a.approved ? (
-        <div className="row" role="group" aria-label="Sign-up">
+        <div className="row" role="group" aria-label={t("adminAccounts.signUp")}>
           <button type="button" className="primary" disabled={done.isLoading} onClick={() => void run({ id: a.id, verb: "approve" })}>
-            Approve
+            {t("adminAccounts.approve")}
           </button>
           {rejecting ? (
             <>
-              <span>Reject this sign-up and remove the account?</span>
+              <span>{t("adminAccounts.rejectQuestion")}</span>
               <button type="button" className="danger" disabled={done.isLoading} onClick={() => void reject()}>
-                Yes, reject
+                {t("adminAccounts.rejectYes")}
               </button>
               <button type="button" onClick={() => setRejecting(false)}>
-                Cancel
+                {t("common.cancel")}
               </button>
             </>
           ) : (
             <button type="button" onClick={() => setRejecting(true)}>
-              Reject
+              {t("notifications.reject")}
             </button>
           )}
         </div>
       ) : null}
       {reversalsFor(a).length > 0 ? (
-        <div className="row" role="group" aria-label="Undo">
+        <div className="row" role="group" aria-label={t("adminAccounts.undo")}>
           {reversalsFor(a).map((u) => (
             <button key={u} type="button" disabled={done.isLoading} onClick={() => void run({ id: a.id, verb: u })}>
-              {undoLabels[u]}
+              {t(undoLabels[u])}
             </button>
           ))}
         </div>
       ) : null}
       {done.error ? (
         <p className="error" role="alert">
-          Not done: {adminErrorText(done.error)}
+          {t("moderation.notDone", { reason: adminErrorText(done.error) })}
         </p>
       ) : null}
       <ActionForm key={a.id} account={a} />

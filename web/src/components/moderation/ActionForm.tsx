@@ -4,8 +4,10 @@
 import { useState, type FormEvent } from "react";
 import { actionLabels, actionQuestion, actionsFor, adminAcct, adminErrorText, useAccountActionMutation, type ActionType } from "../../admin";
 import type { AdminAccount } from "../../entities";
+import { useT } from "../../i18n";
 
 export function ActionForm({ account, reportId }: { account: AdminAccount; reportId?: string }) {
+  const t = useT();
   const offered = actionsFor(account);
   const [type, setType] = useState<ActionType>("none");
   const [text, setText] = useState("");
@@ -25,40 +27,40 @@ export function ActionForm({ account, reportId }: { account: AdminAccount; repor
     if ("data" in done) setText("");
   };
   return (
-    <form className="settings-form action-form" aria-label={`Action on @${acct}`} onSubmit={submit}>
+    <form className="settings-form action-form" aria-label={t("actionForm.on", { acct })} onSubmit={submit}>
       <fieldset disabled={confirming || isLoading}>
-        <legend>Action on @{acct}</legend>
-        {offered.map((t) => (
-          <label key={t}>
-            <input type="radio" name="action-type" checked={chosen === t} onChange={() => setType(t)} /> {actionLabels[t]}
+        <legend>{t("actionForm.on", { acct })}</legend>
+        {offered.map((a) => (
+          <label key={a}>
+            <input type="radio" name="action-type" checked={chosen === a} onChange={() => setType(a)} /> {t(actionLabels[a])}
           </label>
         ))}
       </fieldset>
       <label>
-        Note (kept in the audit log)
+        {t("actionForm.note")}
         <textarea rows={3} value={text} disabled={confirming || isLoading} onChange={(e) => setText(e.target.value)} />
       </label>
       {confirming ? (
-        <div className="row" role="group" aria-label="Confirm action">
+        <div className="row" role="group" aria-label={t("actionForm.confirmAction")}>
           <span>{actionQuestion(chosen, acct)}</span>
           <button type="button" className="danger" disabled={isLoading} onClick={() => void confirm()}>
-            Confirm
+            {t("actionForm.confirm")}
           </button>
           <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </div>
       ) : (
         <div className="row">
           <button type="submit" className="primary">
-            {reportId ? "Act and resolve the report" : "Take action"}
+            {reportId ? t("actionForm.resolve") : t("actionForm.take")}
           </button>
         </div>
       )}
-      {isSuccess && originalArgs ? <p role="status">Done: {actionLabels[originalArgs.type]}.</p> : null}
+      {isSuccess && originalArgs ? <p role="status">{t("actionForm.done", { action: t(actionLabels[originalArgs.type]) })}</p> : null}
       {error ? (
         <p className="error" role="alert">
-          The action was not taken: {adminErrorText(error)}
+          {t("actionForm.failed", { reason: adminErrorText(error) })}
         </p>
       ) : null}
     </form>

@@ -2,6 +2,7 @@
 // question and the confirming button in a group named after what is at stake.
 import { useState, type ReactNode } from "react";
 import { adminErrorText } from "../../admin";
+import { useT } from "../../i18n";
 
 interface Props {
   /** The accessible name of the first button, e.g. "Remove the rule No spam". */
@@ -17,7 +18,8 @@ interface Props {
   onConfirm: () => void;
 }
 
-export function Confirm({ label, text = "Remove", group, question, yes, busy, error, failed, onConfirm }: Props) {
+export function Confirm({ label, text, group, question, yes, busy, error, failed, onConfirm }: Props) {
+  const t = useT();
   const [asking, setAsking] = useState(false);
   return (
     <>
@@ -36,12 +38,12 @@ export function Confirm({ label, text = "Remove", group, question, yes, busy, er
             {yes}
           </button>
           <button type="button" onClick={() => setAsking(false)}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </span>
       ) : (
         <button type="button" aria-label={label} onClick={() => setAsking(true)}>
-          {text}
+          {text ?? t("compose.remove")}
         </button>
       )}
       {error ? (

@@ -4,20 +4,22 @@
 import { useState, type FormEvent } from "react";
 import { adminErrorText, cleanDomain, domainReady } from "../../admin";
 import { useInstanceQuery } from "../../api";
+import { formatDate, useT } from "../../i18n";
 import { useAllowDomainMutation, useDisallowDomainMutation, useDomainAllowsInfiniteQuery, type AdminDomainAllow } from "../../serverAdmin";
 import { Confirm } from "./Confirm";
 
 export function DomainAllows() {
+  const t = useT();
   const q = useDomainAllowsInfiniteQuery(undefined, { refetchOnMountOrArgChange: true });
   const limited = useInstanceQuery().data?.configuration.limited_federation;
   const allows = q.data?.pages.flatMap((p) => p.items) ?? [];
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The allowed domains could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (allows.length === 0) body = <p className="muted">No domain is allowed.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("domainAllows.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (allows.length === 0) body = <p className="muted">{t("domainAllows.none")}</p>;
   else {
     body = (
-      <ul className="admin-items" aria-label="Allowed domains">
+      <ul className="admin-items" aria-label={t("domainAllows.allowed")}>
         {allows.map((a) => (
           <AllowItem key={a.id} allow={a} />
         ))}
@@ -25,18 +27,16 @@ export function DomainAllows() {
     );
   }
   return (
-    <section aria-label="Domain allows">
+    <section aria-label={t("moderation.domainAllows")}>
       <p className="muted">
-        {limited
-          ? "The server is in limited-federation mode: only these domains and their subdomains federate with it."
-          : "The server federates with every domain it does not block; this list applies only in limited-federation mode (limited_federation_mode)."}
+        {limited ? t("domainAllows.limited") : t("domainAllows.open")}
       </p>
       <AllowForm />
-      <h2>Allowed domains</h2>
+      <h2>{t("domainAllows.allowed")}</h2>
       {body}
       {q.hasNextPage && allows.length > 0 ? (
         <button type="button" className="older" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-          {q.isFetchingNextPage ? "Loading…" : "Load more"}
+          {q.isFetchingNextPage ? t("common.loading") : t("relationLists.more")}
         </button>
       ) : null}
     </section>
@@ -45,18 +45,19 @@ export function DomainAllows() {
 
 export function AllowItem({ allow: a }: { allow: AdminDomainAllow }) {
   const [remove, { isLoading, error }] = useDisallowDomainMutation();
+  const t = useT();
   return (
     <li className="admin-item" data-domain={a.domain}>
       <strong className="admin-item-main">{a.domain}</strong>
-      <span className="muted">since {new Date(a.created_at).toLocaleDateString()}</span>
+      <span className="muted">{t("moderation.since", { when: formatDate(a.created_at) })}</span>
       <Confirm
-        label={`Remove ${a.domain} from the allowed domains`}
-        group={`Confirm removing ${a.domain}`}
-        question={`Stop allowing ${a.domain}?`}
-        yes="Yes, remove it"
+        label={t("domainAllows.remove", { domain: a.domain })}
+        group={t("moderation.confirmRemoving", { name: a.domain })}
+        question={t("domainAllows.question", { domain: a.domain })}
+        yes={t("moderation.yesRemove")}
         busy={isLoading}
         error={error}
-        failed="Not removed"
+        failed={t("moderation.notRemoved")}
         onConfirm={() => void remove(a.id)}
       />
     </li>
@@ -66,6 +67,7 @@ export function AllowItem({ allow: a }: { allow: AdminDomainAllow }) {
 function AllowForm() {
   const [domain, setDomain] = useState("");
   const [allow, { isLoading, error, reset }] = useAllowDomainMutation();
+  const t = useT();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!domainReady(domain)) return;
@@ -73,10 +75,10 @@ function AllowForm() {
     if (out.data) setDomain("");
   };
   return (
-    <form className="row-form" aria-label="Allow a domain" onSubmit={(e) => void submit(e)}>
+    <form className="row-form" aria-label={t("domainAllows.allowADomain")} onSubmit={(e) => void submit(e)}>
       <input
         type="text"
-        aria-label="Domain to allow"
+        aria-label={t("domainAllows.domainToAllow")}
         placeholder="example.com"
         value={domain}
         onChange={(e) => {
@@ -85,11 +87,11 @@ function AllowForm() {
         }}
       />
       <button type="submit" className="primary" disabled={isLoading || !domainReady(domain)}>
-        Allow domain
+        {t("domainAllows.allowDomain")}
       </button>
       {error ? (
         <span className="error" role="alert">
-          The domain was not allowed: {adminErrorText(error)}
+          {t("domainAllows.notAllowed", { reason: adminErrorText(error) })}
         </span>
       ) : null}
     </form>

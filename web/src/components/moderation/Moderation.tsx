@@ -5,6 +5,7 @@
 import { NavLink, Navigate, useParams } from "react-router";
 import { moderationPath, permissionsOf, sectionTitles, sectionsFor, type Section } from "../../admin";
 import { useMeQuery } from "../../api";
+import { useT } from "../../i18n";
 import { AccountPage, AccountsPage } from "./Accounts";
 import { Dashboard } from "./Dashboard";
 import { DomainAllows } from "./DomainAllows";
@@ -15,15 +16,16 @@ import { Rules } from "./Rules";
 import { Webhooks } from "./Webhooks";
 
 export default function Moderation() {
+  const t = useT();
   const { section, id } = useParams();
   const { data: me, isLoading } = useMeQuery();
-  if (isLoading || !me) return <p className="muted">Loading…</p>;
+  if (isLoading || !me) return <p className="muted">{t("common.loading")}</p>;
   const allowed = sectionsFor(permissionsOf(me));
   if (allowed.length === 0) {
     return (
-      <section aria-label="Moderation">
-        <h1>Moderation</h1>
-        <p className="error">Your role does not allow moderation.</p>
+      <section aria-label={t("shell.moderation")}>
+        <h1>{t("shell.moderation")}</h1>
+        <p className="error">{t("moderation.notAllowed")}</p>
       </section>
     );
   }
@@ -39,12 +41,12 @@ export default function Moderation() {
   else if (section === "webhooks") page = <Webhooks />;
   else page = <Dashboard />;
   return (
-    <section aria-label="Moderation">
-      <h1>Moderation</h1>
-      <nav className="tabs" aria-label="Moderation">
+    <section aria-label={t("shell.moderation")}>
+      <h1>{t("shell.moderation")}</h1>
+      <nav className="tabs" aria-label={t("shell.moderation")}>
         {allowed.map((s) => (
           <NavLink key={s} to={moderationPath(s)}>
-            {sectionTitles[s]}
+            {t(sectionTitles[s])}
           </NavLink>
         ))}
       </nav>

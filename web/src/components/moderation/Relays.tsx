@@ -3,6 +3,7 @@
 // unsubscribed, and removed after a confirmation.
 import { useState, type FormEvent } from "react";
 import { adminErrorText } from "../../admin";
+import { formatDate, useT } from "../../i18n";
 import {
   relayStateLabels,
   useAddRelayMutation,
@@ -14,14 +15,15 @@ import {
 import { Confirm } from "./Confirm";
 
 export function Relays() {
+  const t = useT();
   const q = useRelaysQuery(undefined, { refetchOnMountOrArgChange: true });
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The relays could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (!q.data || q.data.length === 0) body = <p className="muted">The server subscribes to no relay.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("relays.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (!q.data || q.data.length === 0) body = <p className="muted">{t("relays.none")}</p>;
   else {
     body = (
-      <ul className="admin-items" aria-label="Relays">
+      <ul className="admin-items" aria-label={t("moderation.relays")}>
         {q.data.map((r) => (
           <RelayItem key={r.id} relay={r} />
         ))}
@@ -29,9 +31,9 @@ export function Relays() {
     );
   }
   return (
-    <section aria-label="Relays">
+    <section aria-label={t("moderation.relays")}>
       <RelayForm />
-      <h2>Relays</h2>
+      <h2>{t("moderation.relays")}</h2>
       {body}
     </section>
   );
@@ -41,31 +43,32 @@ export function RelayItem({ relay: r }: { relay: AdminRelay }) {
   const [act, { isLoading: acting, error: actError }] = useRelayDoMutation();
   const [remove, { isLoading: removing, error: removeError }] = useRemoveRelayMutation();
   const following = r.state === "pending" || r.state === "accepted";
+  const t = useT();
   return (
     <li className="admin-item" data-relay={r.inbox_url}>
       <span className="admin-item-main">
         <strong>{r.inbox_url}</strong>
         <span className="muted">
-          {r.protocol === "litepub" ? "LitePub relay" : "Mastodon relay"} · added {new Date(r.created_at).toLocaleDateString()}
+          {r.protocol === "litepub" ? t("relays.litepub") : t("relays.mastodon")} · {t("relays.added", { when: formatDate(r.created_at) })}
         </span>
       </span>
-      <span className={`state relay-${r.state}`}>{relayStateLabels[r.state] ?? r.state}</span>
+      <span className={`state relay-${r.state}`}>{r.state in relayStateLabels ? t(relayStateLabels[r.state]) : r.state}</span>
       <button type="button" disabled={acting} onClick={() => void act({ id: r.id, verb: following ? "disable" : "enable" })}>
-        {following ? "Unsubscribe" : "Subscribe again"}
+        {following ? t("relays.unsubscribe") : t("relays.subscribeAgain")}
       </button>
       {actError ? (
         <span className="error" role="alert">
-          Not changed: {adminErrorText(actError)}
+          {t("relays.notChanged", { reason: adminErrorText(actError) })}
         </span>
       ) : null}
       <Confirm
-        label={`Remove the relay ${r.inbox_url}`}
-        group={`Confirm removing ${r.inbox_url}`}
-        question="Remove this relay? The server unsubscribes first."
-        yes="Yes, remove it"
+        label={t("relays.remove", { url: r.inbox_url })}
+        group={t("moderation.confirmRemoving", { name: r.inbox_url })}
+        question={t("relays.question")}
+        yes={t("moderation.yesRemove")}
         busy={removing}
         error={removeError}
-        failed="Not removed"
+        failed={t("moderation.notRemoved")}
         onConfirm={() => void remove(r.id)}
       />
     </li>
@@ -75,6 +78,7 @@ export function RelayItem({ relay: r }: { relay: AdminRelay }) {
 function RelayForm() {
   const [inbox, setInbox] = useState("");
   const [add, { isLoading, error, reset }] = useAddRelayMutation();
+  const t = useT();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!inbox.trim()) return;
@@ -82,10 +86,10 @@ function RelayForm() {
     if ("data" in out) setInbox("");
   };
   return (
-    <form className="settings-form" aria-label="Subscribe to a relay" onSubmit={(e) => void submit(e)}>
-      <h2>Subscribe to a relay</h2>
+    <form className="settings-form" aria-label={t("relays.subscribeTo")} onSubmit={(e) => void submit(e)}>
+      <h2>{t("relays.subscribeTo")}</h2>
       <label>
-        Relay inbox or actor URL
+        {t("relays.url")}
         <input
           type="text"
           inputMode="url"
@@ -99,12 +103,12 @@ function RelayForm() {
       </label>
       <div className="row">
         <button type="submit" className="primary" disabled={isLoading || !inbox.trim()}>
-          {isLoading ? "Subscribing…" : "Subscribe"}
+          {isLoading ? t("relays.subscribing") : t("relays.subscribe")}
         </button>
       </div>
       {error ? (
         <p className="error" role="alert">
-          The relay was not added: {adminErrorText(error)}
+          {t("relays.notAdded", { reason: adminErrorText(error) })}
         </p>
       ) : null}
     </form>

@@ -15,21 +15,23 @@ import {
 } from "../../admin";
 import { useMeQuery } from "../../api";
 import type { AdminAccount, AdminReport } from "../../entities";
+import { formatDateTime, useT, type Translate } from "../../i18n";
 import { StatusItem } from "../StatusItem";
 import { ActionForm } from "./ActionForm";
 import { StateBadges } from "./Accounts";
 
 export function ReportsPage() {
+  const t = useT();
   const [resolved, setResolved] = useState(false);
   const q = useAdminReportsInfiniteQuery(resolved, { refetchOnMountOrArgChange: true });
   const reports = q.data?.pages.flatMap((p) => p.items) ?? [];
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The reports could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (reports.length === 0) body = <p className="muted">{resolved ? "No resolved reports." : "No open reports."}</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("reports.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (reports.length === 0) body = <p className="muted">{resolved ? t("reports.noResolved") : t("reports.noOpen")}</p>;
   else {
     body = (
-      <ul className="reports" aria-label={resolved ? "Resolved reports" : "Open reports"}>
+      <ul className="reports" aria-label={resolved ? t("reports.resolved") : t("reports.open")}>
         {reports.map((r) => (
           <ReportItem key={r.id} report={r} />
         ))}
@@ -37,17 +39,17 @@ export function ReportsPage() {
     );
   }
   return (
-    <section aria-label="Reports">
+    <section aria-label={t("moderation.reports")}>
       <div className="page-head">
-        <h2>{resolved ? "Resolved reports" : "Open reports"}</h2>
+        <h2>{resolved ? t("reports.resolved") : t("reports.open")}</h2>
         <label>
-          <input type="checkbox" checked={resolved} onChange={(e) => setResolved(e.target.checked)} /> Show resolved
+          <input type="checkbox" checked={resolved} onChange={(e) => setResolved(e.target.checked)} /> {t("reports.showResolved")}
         </label>
       </div>
       {body}
       {q.hasNextPage && reports.length > 0 ? (
         <button type="button" className="older" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-          {q.isFetchingNextPage ? "Loading…" : "Load more"}
+          {q.isFetchingNextPage ? t("common.loading") : t("relationLists.more")}
         </button>
       ) : null}
     </section>
@@ -55,20 +57,21 @@ export function ReportsPage() {
 }
 
 function ReportItem({ report: r }: { report: AdminReport }) {
+  const t = useT();
   return (
     <li className="report" data-id={r.id}>
-      <Link to={moderationPath("reports", r.id)}>
-        Report on @{adminAcct(r.target_account)}
-      </Link>
+      <Link to={moderationPath("reports", r.id)}>{t("reports.on", { acct: adminAcct(r.target_account) })}</Link>
       <span className="muted">
-        by @{adminAcct(r.account)} · {categoryLabels[r.category] ?? r.category} · {r.statuses.length} post{r.statuses.length === 1 ? "" : "s"} ·{" "}
-        {new Date(r.created_at).toLocaleString()}
-        {r.assigned_account ? ` · assigned to @${adminAcct(r.assigned_account)}` : ""}
+        {t("reports.by", { acct: adminAcct(r.account) })} · {category(r.category, t)} · {t("reports.posts", { count: r.statuses.length })} ·{" "}
+        {formatDateTime(r.created_at)}
+        {r.assigned_account ? ` · ${t("reports.assignedTo", { acct: adminAcct(r.assigned_account) })}` : ""}
       </span>
       {r.comment ? <span className="comment">“{r.comment}”</span> : null}
     </li>
   );
 }
+
+const category = (c: string, t: Translate) => (c in categoryLabels ? t(categoryLabels[c]!) : c);
 
 const accountLink = (a: AdminAccount) => <Link to={moderationPath("accounts", a.id)}>@{adminAcct(a)}</Link>;
 
@@ -76,8 +79,9 @@ export function ReportPage({ id }: { id: string }) {
   const { data: r, error, isLoading } = useAdminReportQuery(id, { refetchOnMountOrArgChange: true });
   const { data: me } = useMeQuery();
   const [act, done] = useReportDoMutation();
-  if (isLoading) return <p className="muted">Loading…</p>;
-  if (error || !r) return <p className="error">The report could not be loaded: {adminErrorText(error)}.</p>;
+  const t = useT();
+  if (isLoading) return <p className="muted">{t("common.loading")}</p>;
+  if (error || !r) return <p className="error">{t("reports.reportFailed", { reason: adminErrorText(error) })}</p>;
   const mine = r.assigned_account?.id === me?.id;
   const button = (verb: "assign_to_self" | "unassign" | "resolve" | "reopen", label: string) => (
     <button type="button" disabled={done.isLoading} onClick={() => void act({ id: r.id, verb })}>
@@ -85,35 +89,41 @@ export function ReportPage({ id }: { id: string }) {
     </button>
   );
   return (
-    <section aria-label="Report" className="report-page">
+    <section aria-label={t("reports.report")} className="report-page">
       <p>
-        <Link to={moderationPath("reports")}>← Reports</Link>
+        <Link to={moderationPath("reports")}>← {t("moderation.reports")}</Link>
       </p>
-      <h2>Report on @{adminAcct(r.target_account)}</h2>
+      <h2>{t("reports.on", { acct: adminAcct(r.target_account) })}</h2>
       <dl className="facts">
-        <dt>State</dt>
+        <dt>{t("reports.state")}</dt>
         <dd className="report-state">
           {r.action_taken
-            ? `Resolved${r.action_taken_by_account ? ` by @${adminAcct(r.action_taken_by_account)}` : ""}${r.action_taken_at ? ` on ${new Date(r.action_taken_at).toLocaleString()}` : ""}`
-            : "Open"}
+            ? [
+                t("reports.resolvedState"),
+                r.action_taken_by_account ? t("reports.by", { acct: adminAcct(r.action_taken_by_account) }) : "",
+                r.action_taken_at ? t("reports.onDate", { when: formatDateTime(r.action_taken_at) }) : "",
+              ]
+                .filter((x) => x !== "")
+                .join(" ")
+            : t("reports.openState")}
         </dd>
-        <dt>Reported account</dt>
+        <dt>{t("reports.reportedAccount")}</dt>
         <dd>
           {accountLink(r.target_account)} <StateBadges account={r.target_account} />
         </dd>
-        <dt>Reported by</dt>
+        <dt>{t("reports.reportedBy")}</dt>
         <dd>{accountLink(r.account)}</dd>
-        <dt>Filed</dt>
-        <dd>{new Date(r.created_at).toLocaleString()}</dd>
-        <dt>Category</dt>
-        <dd>{categoryLabels[r.category] ?? r.category}</dd>
-        <dt>Comment</dt>
-        <dd>{r.comment || <span className="muted">None</span>}</dd>
+        <dt>{t("reports.filed")}</dt>
+        <dd>{formatDateTime(r.created_at)}</dd>
+        <dt>{t("reports.category")}</dt>
+        <dd>{category(r.category, t)}</dd>
+        <dt>{t("reports.comment")}</dt>
+        <dd>{r.comment || <span className="muted">{t("reports.none")}</span>}</dd>
         {r.rules.length > 0 ? (
           <>
-            <dt>Rules cited</dt>
+            <dt>{t("reports.rulesCited")}</dt>
             <dd>
-              <ol className="rules" aria-label="Rules cited">
+              <ol className="rules" aria-label={t("reports.rulesCited")}>
                 {r.rules.map((rule) => (
                   <li key={rule.id}>{rule.text}</li>
                 ))}
@@ -121,25 +131,25 @@ export function ReportPage({ id }: { id: string }) {
             </dd>
           </>
         ) : null}
-        <dt>Forwarded</dt>
-        <dd>{r.forwarded ? "Yes" : "No"}</dd>
-        <dt>Assigned to</dt>
-        <dd>{r.assigned_account ? accountLink(r.assigned_account) : <span className="muted">No one</span>}</dd>
+        <dt>{t("reports.forwarded")}</dt>
+        <dd>{r.forwarded ? t("common.yes") : t("common.no")}</dd>
+        <dt>{t("reports.assignedToTitle")}</dt>
+        <dd>{r.assigned_account ? accountLink(r.assigned_account) : <span className="muted">{t("lists.replies.none")}</span>}</dd>
       </dl>
       <div className="row">
-        {mine ? button("unassign", "Unassign") : button("assign_to_self", "Assign to me")}
-        {r.action_taken ? button("reopen", "Reopen") : button("resolve", "Resolve")}
+        {mine ? button("unassign", t("reports.unassign")) : button("assign_to_self", t("reports.assignToMe"))}
+        {r.action_taken ? button("reopen", t("reports.reopen")) : button("resolve", t("reports.resolve"))}
       </div>
       {done.error ? (
         <p className="error" role="alert">
-          Not done: {adminErrorText(done.error)}
+          {t("moderation.notDone", { reason: adminErrorText(done.error) })}
         </p>
       ) : null}
-      <h3>Reported posts</h3>
+      <h3>{t("reports.reportedPosts")}</h3>
       {r.statuses.length === 0 ? (
-        <p className="muted">No posts attached.</p>
+        <p className="muted">{t("reports.noPosts")}</p>
       ) : (
-        <ol className="timeline" aria-label="Reported posts">
+        <ol className="timeline" aria-label={t("reports.reportedPosts")}>
           {r.statuses.map((s) => (
             <StatusItem key={s.id} status={s} />
           ))}

@@ -24,6 +24,7 @@ import {
   type ContentRuleDraft,
   type RuleDraft,
 } from "../../rulesAdmin";
+import { formatNumber, useT } from "../../i18n";
 import { Confirm } from "./Confirm";
 
 export function Rules() {
@@ -36,14 +37,15 @@ export function Rules() {
 }
 
 function ServerRules() {
+  const t = useT();
   const q = useAdminRulesQuery(undefined, { refetchOnMountOrArgChange: true });
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The server rules could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (!q.data || q.data.length === 0) body = <p className="muted">The server has no rules yet.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("rules.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (!q.data || q.data.length === 0) body = <p className="muted">{t("rules.none")}</p>;
   else {
     body = (
-      <ol className="admin-items" aria-label="Server rules">
+      <ol className="admin-items" aria-label={t("rules.serverRules")}>
         {q.data.map((r) => (
           <RuleItem key={r.id} rule={r} />
         ))}
@@ -51,9 +53,9 @@ function ServerRules() {
     );
   }
   return (
-    <section aria-label="Server rules">
-      <h2>Server rules</h2>
-      <p className="muted">People see these rules when they sign up and cite them when they report.</p>
+    <section aria-label={t("rules.serverRules")}>
+      <h2>{t("rules.serverRules")}</h2>
+      <p className="muted">{t("rules.help")}</p>
       {body}
       <RuleForm />
     </section>
@@ -63,6 +65,7 @@ function ServerRules() {
 export function RuleItem({ rule: r }: { rule: AdminRule }) {
   const [editing, setEditing] = useState(false);
   const [remove, { isLoading, error }] = useRemoveRuleMutation();
+  const t = useT();
   if (editing) {
     return (
       <li className="admin-item" data-rule={r.id}>
@@ -76,18 +79,18 @@ export function RuleItem({ rule: r }: { rule: AdminRule }) {
         <strong>{r.text}</strong>
         {r.hint ? <span className="muted">{r.hint}</span> : null}
       </span>
-      <span className="muted">Priority {r.priority}</span>
-      <button type="button" aria-label={`Edit the rule ${r.text}`} onClick={() => setEditing(true)}>
-        Edit
+      <span className="muted">{t("rules.priorityN", { n: r.priority })}</span>
+      <button type="button" aria-label={t("rules.edit", { text: r.text })} onClick={() => setEditing(true)}>
+        {t("status.edit")}
       </button>
       <Confirm
-        label={`Remove the rule ${r.text}`}
-        group={`Confirm removing ${r.text}`}
-        question="Remove this rule? Reports that cite it keep their text."
-        yes="Yes, remove it"
+        label={t("rules.remove", { text: r.text })}
+        group={t("moderation.confirmRemoving", { name: r.text })}
+        question={t("rules.question")}
+        yes={t("moderation.yesRemove")}
         busy={isLoading}
         error={error}
-        failed="Not removed"
+        failed={t("moderation.notRemoved")}
         onConfirm={() => void remove(r.id)}
       />
     </li>
@@ -97,6 +100,7 @@ export function RuleItem({ rule: r }: { rule: AdminRule }) {
 function RuleForm({ rule, onDone }: { rule?: AdminRule; onDone?: () => void }) {
   const [d, setD] = useState<RuleDraft>(() => (rule ? ruleDraftOf(rule) : newRule()));
   const [save, { isLoading, error, reset }] = useSaveRuleMutation();
+  const t = useT();
   const change = (c: Partial<RuleDraft>) => {
     reset();
     setD({ ...d, ...c });
@@ -110,35 +114,35 @@ function RuleForm({ rule, onDone }: { rule?: AdminRule; onDone?: () => void }) {
       else setD(newRule());
     }
   };
-  const name = rule ? `Edit the rule ${rule.text}` : "Add a rule";
+  const name = rule ? t("rules.edit", { text: rule.text }) : t("rules.add");
   return (
     <form className="settings-form" aria-label={name} onSubmit={(e) => void submit(e)}>
-      {rule ? null : <h3>Add a rule</h3>}
+      {rule ? null : <h3>{t("rules.add")}</h3>}
       <label>
-        Rule
+        {t("rules.rule")}
         <input type="text" value={d.text} onChange={(e) => change({ text: e.target.value })} />
       </label>
       <label>
-        Explanation (optional)
+        {t("rules.hint")}
         <input type="text" value={d.hint} onChange={(e) => change({ hint: e.target.value })} />
       </label>
       <label>
-        Priority (lower comes first; 0 when empty; equal ones keep the order they were added in)
+        {t("rules.priority")}
         <input type="text" inputMode="numeric" value={d.priority} onChange={(e) => change({ priority: e.target.value })} />
       </label>
       <div className="row">
         <button type="submit" className="primary" disabled={isLoading || !ruleReady(d)}>
-          {rule ? "Save rule" : "Add rule"}
+          {rule ? t("rules.save") : t("rules.addButton")}
         </button>
         {onDone ? (
           <button type="button" onClick={onDone}>
-            Cancel
+            {t("common.cancel")}
           </button>
         ) : null}
       </div>
       {error ? (
         <p className="error" role="alert">
-          The rule was not saved: {adminErrorText(error)}
+          {t("rules.notSaved", { reason: adminErrorText(error) })}
         </p>
       ) : null}
     </form>
@@ -146,14 +150,15 @@ function RuleForm({ rule, onDone }: { rule?: AdminRule; onDone?: () => void }) {
 }
 
 function ContentRules() {
+  const t = useT();
   const q = useContentRulesQuery(undefined, { refetchOnMountOrArgChange: true });
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The content rules could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (!q.data || q.data.length === 0) body = <p className="muted">No content rule.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("rules.contentFailed", { reason: adminErrorText(q.error) })}</p>;
+  else if (!q.data || q.data.length === 0) body = <p className="muted">{t("rules.contentNone")}</p>;
   else {
     body = (
-      <ul className="admin-items" aria-label="Content rules">
+      <ul className="admin-items" aria-label={t("rules.contentRules")}>
         {q.data.map((r) => (
           <ContentRuleItem key={r.id} rule={r} />
         ))}
@@ -161,9 +166,9 @@ function ContentRules() {
     );
   }
   return (
-    <section aria-label="Content rules">
-      <h2>Content rules</h2>
-      <p className="muted">A content rule acts on every new post that matches it, local or remote.</p>
+    <section aria-label={t("rules.contentRules")}>
+      <h2>{t("rules.contentRules")}</h2>
+      <p className="muted">{t("rules.contentHelp")}</p>
       {body}
       <ContentRuleForm />
     </section>
@@ -173,6 +178,7 @@ function ContentRules() {
 export function ContentRuleItem({ rule: r }: { rule: ContentRule }) {
   const [editing, setEditing] = useState(false);
   const [remove, { isLoading, error }] = useRemoveContentRuleMutation();
+  const t = useT();
   if (editing) {
     return (
       <li className="admin-item" data-content-rule={r.id}>
@@ -185,23 +191,23 @@ export function ContentRuleItem({ rule: r }: { rule: ContentRule }) {
       <span className="admin-item-main">
         <code>{r.pattern}</code>
         <span className="muted">
-          {matchText(r)} · {contentActionLabels[r.action] ?? r.action}
+          {matchText(r)} · {r.action in contentActionLabels ? t(contentActionLabels[r.action]) : r.action}
         </span>
       </span>
       <span className="hits">
-        {r.hits} {r.hits === 1 ? "hit" : "hits"}
+        {t("rules.hits", { count: r.hits, n: formatNumber(r.hits) })}
       </span>
-      <button type="button" aria-label={`Edit the content rule ${r.pattern}`} onClick={() => setEditing(true)}>
-        Edit
+      <button type="button" aria-label={t("rules.contentEdit", { pattern: r.pattern })} onClick={() => setEditing(true)}>
+        {t("status.edit")}
       </button>
       <Confirm
-        label={`Remove the content rule ${r.pattern}`}
-        group={`Confirm removing ${r.pattern}`}
-        question="Remove this content rule?"
-        yes="Yes, remove it"
+        label={t("rules.contentRemove", { pattern: r.pattern })}
+        group={t("moderation.confirmRemoving", { name: r.pattern })}
+        question={t("rules.contentQuestion")}
+        yes={t("moderation.yesRemove")}
         busy={isLoading}
         error={error}
-        failed="Not removed"
+        failed={t("moderation.notRemoved")}
         onConfirm={() => void remove(r.id)}
       />
     </li>
@@ -211,6 +217,7 @@ export function ContentRuleItem({ rule: r }: { rule: ContentRule }) {
 function ContentRuleForm({ rule, onDone }: { rule?: ContentRule; onDone?: () => void }) {
   const [d, setD] = useState<ContentRuleDraft>(() => (rule ? contentDraftOf(rule) : newContentRule()));
   const [save, { isLoading, error, reset }] = useSaveContentRuleMutation();
+  const t = useT();
   const change = (c: Partial<ContentRuleDraft>) => {
     reset();
     setD({ ...d, ...c });
@@ -226,42 +233,42 @@ function ContentRuleForm({ rule, onDone }: { rule?: ContentRule; onDone?: () => 
     }
   };
   return (
-    <form className="settings-form" aria-label={rule ? `Edit the content rule ${rule.pattern}` : "Add a content rule"} onSubmit={(e) => void submit(e)}>
-      {rule ? null : <h3>Add a content rule</h3>}
+    <form className="settings-form" aria-label={rule ? t("rules.contentEdit", { pattern: rule.pattern }) : t("rules.contentAdd")} onSubmit={(e) => void submit(e)}>
+      {rule ? null : <h3>{t("rules.contentAdd")}</h3>}
       <label>
-        Pattern
+        {t("rules.pattern")}
         <input type="text" value={d.pattern} onChange={(e) => change({ pattern: e.target.value })} />
       </label>
       <label>
-        <input type="checkbox" checked={d.regexp} onChange={(e) => change({ regexp: e.target.checked })} /> Regular expression (RE2 syntax)
+        <input type="checkbox" checked={d.regexp} onChange={(e) => change({ regexp: e.target.checked })} /> {t("rules.regexpBox")}
       </label>
       <label>
-        <input type="checkbox" checked={d.wholeWord} disabled={d.regexp} onChange={(e) => change({ wholeWord: e.target.checked })} /> Whole words only
+        <input type="checkbox" checked={d.wholeWord} disabled={d.regexp} onChange={(e) => change({ wholeWord: e.target.checked })} /> {t("rules.wholeWords")}
       </label>
       <label>
-        Action
+        {t("filterSettings.action")}
         <select value={d.action} onChange={(e) => change({ action: e.target.value as ContentAction })}>
           {(Object.keys(contentActionLabels) as ContentAction[]).map((a) => (
             <option key={a} value={a}>
-              {contentActionLabels[a]}
+              {t(contentActionLabels[a])}
             </option>
           ))}
         </select>
       </label>
-      {d.pattern !== "" && problem ? <p className="error">The pattern: {problem}.</p> : null}
+      {d.pattern !== "" && problem ? <p className="error">{t("rules.patternProblem", { problem })}</p> : null}
       <div className="row">
         <button type="submit" className="primary" disabled={isLoading || problem !== ""}>
-          {rule ? "Save content rule" : "Add content rule"}
+          {rule ? t("rules.contentSave") : t("rules.contentAddButton")}
         </button>
         {onDone ? (
           <button type="button" onClick={onDone}>
-            Cancel
+            {t("common.cancel")}
           </button>
         ) : null}
       </div>
       {error ? (
         <p className="error" role="alert">
-          The content rule was not saved: {adminErrorText(error)}
+          {t("rules.contentNotSaved", { reason: adminErrorText(error) })}
         </p>
       ) : null}
     </form>

@@ -17,22 +17,24 @@ import {
   type AdminWebhook,
   type WebhookDraft,
 } from "../../serverAdmin";
+import { useT } from "../../i18n";
 import { Confirm } from "./Confirm";
 
 /** Records the secret the server just answered for a webhook. */
 type OnSecret = (id: string, secret: string) => void;
 
 export function Webhooks() {
+  const t = useT();
   const q = useWebhooksQuery(undefined, { refetchOnMountOrArgChange: true });
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const onSecret: OnSecret = (id, secret) => setSecrets((s) => ({ ...s, [id]: secret }));
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The webhooks could not be loaded: {adminErrorText(q.error)}.</p>;
-  else if (!q.data || q.data.length === 0) body = <p className="muted">No webhook.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("webhooks.failed", { reason: adminErrorText(q.error) })}</p>;
+  else if (!q.data || q.data.length === 0) body = <p className="muted">{t("webhooks.none")}</p>;
   else {
     body = (
-      <ul className="admin-items" aria-label="Webhooks">
+      <ul className="admin-items" aria-label={t("moderation.webhooks")}>
         {q.data.map((w) => (
           <WebhookItem key={w.id} hook={w} secret={secrets[w.id]} onSecret={onSecret} />
         ))}
@@ -40,9 +42,9 @@ export function Webhooks() {
     );
   }
   return (
-    <section aria-label="Webhooks">
+    <section aria-label={t("moderation.webhooks")}>
       <WebhookForm onSecret={onSecret} />
-      <h2>Webhooks</h2>
+      <h2>{t("moderation.webhooks")}</h2>
       {body}
     </section>
   );
@@ -50,9 +52,10 @@ export function Webhooks() {
 
 /** The secret of a webhook, shown once, with what to do with it. */
 export function SecretOnce({ secret, url }: { secret: string; url: string }) {
+  const t = useT();
   return (
-    <p className="secret-once" role="status" aria-label={`Secret of ${url}`}>
-      The secret of {url}, shown only now: <code>{secret}</code>. The server signs each event with it (X-Hub-Signature).
+    <p className="secret-once" role="status" aria-label={t("webhooks.secretOf", { url })}>
+      {t("webhooks.secretShown", { url })} <code>{secret}</code>. {t("webhooks.secretHelp")}
     </p>
   );
 }
@@ -60,6 +63,7 @@ export function SecretOnce({ secret, url }: { secret: string; url: string }) {
 export function WebhookItem({ hook: w, secret, onSecret }: { hook: AdminWebhook; secret?: string | undefined; onSecret: OnSecret }) {
   const [act, { isLoading: acting, error: actError }] = useWebhookDoMutation();
   const [remove, { isLoading: removing, error: removeError }] = useRemoveWebhookMutation();
+  const t = useT();
   const rotate = async () => {
     const out = await act({ id: w.id, verb: "rotate_secret" });
     if (out.data?.secret) onSecret(w.id, out.data.secret);
@@ -72,29 +76,29 @@ export function WebhookItem({ hook: w, secret, onSecret }: { hook: AdminWebhook;
         <span className="muted">{w.events.join(", ")}</span>
         {delivery ? <span className="muted">{delivery}</span> : null}
       </span>
-      <span className={`state ${w.enabled ? "active" : "disabled"}`}>{w.enabled ? "Enabled" : "Disabled"}</span>
+      <span className={`state ${w.enabled ? "active" : "disabled"}`}>{w.enabled ? t("webhooks.enabled") : t("webhooks.disabled")}</span>
       <button type="button" disabled={acting} onClick={() => void act({ id: w.id, verb: w.enabled ? "disable" : "enable" })}>
-        {w.enabled ? "Disable" : "Enable"}
+        {w.enabled ? t("webhooks.disable") : t("admin.undo.enable")}
       </button>
       <Confirm
-        label={`Rotate the secret of ${w.url}`}
-        text="Rotate secret"
-        group={`Confirm rotating the secret of ${w.url}`}
-        question="Make a new secret? The receiver must be given it: the old one stops working at once."
-        yes="Yes, rotate it"
+        label={t("webhooks.rotateOf", { url: w.url })}
+        text={t("webhooks.rotate")}
+        group={t("webhooks.confirmRotate", { url: w.url })}
+        question={t("webhooks.rotateQuestion")}
+        yes={t("webhooks.rotateYes")}
         busy={acting}
         error={actError}
-        failed="Not changed"
+        failed={t("webhooks.notChanged")}
         onConfirm={() => void rotate()}
       />
       <Confirm
-        label={`Remove the webhook ${w.url}`}
-        group={`Confirm removing ${w.url}`}
-        question={`Remove the webhook to ${w.url}?`}
-        yes="Yes, remove it"
+        label={t("webhooks.remove", { url: w.url })}
+        group={t("moderation.confirmRemoving", { name: w.url })}
+        question={t("webhooks.removeQuestion", { url: w.url })}
+        yes={t("moderation.yesRemove")}
         busy={removing}
         error={removeError}
-        failed="Not removed"
+        failed={t("moderation.notRemoved")}
         onConfirm={() => void remove(w.id)}
       />
       {secret ? <SecretOnce secret={secret} url={w.url} /> : null}
@@ -105,6 +109,7 @@ export function WebhookItem({ hook: w, secret, onSecret }: { hook: AdminWebhook;
 function WebhookForm({ onSecret }: { onSecret: OnSecret }) {
   const [d, setD] = useState<WebhookDraft>(newWebhook);
   const [add, { isLoading, error, reset }] = useAddWebhookMutation();
+  const t = useT();
   const change = (c: Partial<WebhookDraft>) => {
     reset();
     setD({ ...d, ...c });
@@ -119,14 +124,14 @@ function WebhookForm({ onSecret }: { onSecret: OnSecret }) {
     }
   };
   return (
-    <form className="settings-form" aria-label="Add a webhook" onSubmit={(e) => void submit(e)}>
-      <h2>Add a webhook</h2>
+    <form className="settings-form" aria-label={t("webhooks.add")} onSubmit={(e) => void submit(e)}>
+      <h2>{t("webhooks.add")}</h2>
       <label>
-        Endpoint URL
+        {t("webhooks.url")}
         <input type="text" inputMode="url" value={d.url} placeholder="https://example.com/hooks/herd" onChange={(e) => change({ url: e.target.value })} />
       </label>
       <fieldset>
-        <legend>Events</legend>
+        <legend>{t("webhooks.events")}</legend>
         {webhookEvents.map((ev) => (
           <label key={ev}>
             <input type="checkbox" checked={d.events.includes(ev)} onChange={(e) => change({ events: toggleEvent(d.events, ev, e.target.checked) })} /> {ev}
@@ -135,12 +140,12 @@ function WebhookForm({ onSecret }: { onSecret: OnSecret }) {
       </fieldset>
       <div className="row">
         <button type="submit" className="primary" disabled={isLoading || !webhookReady(d)}>
-          {isLoading ? "Adding…" : "Add webhook"}
+          {isLoading ? t("webhooks.adding") : t("webhooks.addButton")}
         </button>
       </div>
       {error ? (
         <p className="error" role="alert">
-          The webhook was not added: {adminErrorText(error)}
+          {t("webhooks.notAdded", { reason: adminErrorText(error) })}
         </p>
       ) : null}
     </form>

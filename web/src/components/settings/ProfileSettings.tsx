@@ -4,15 +4,18 @@ import { useState, type FormEvent } from "react";
 import { useMeQuery } from "../../api";
 import { credentialsForm, profileDraft, useUpdateCredentialsMutation, type ProfileDraft } from "../../credentials";
 import type { CredentialAccount } from "../../entities";
+import { useT } from "../../i18n";
 
 export function ProfileSettings() {
+  const t = useT();
   // Read again on opening: the profile may have been changed from another app.
   const { data: me } = useMeQuery(undefined, { refetchOnMountOrArgChange: true });
-  if (!me) return <p className="muted">Loading…</p>;
+  if (!me) return <p className="muted">{t("common.loading")}</p>;
   return <ProfileForm key={me.id} me={me} />;
 }
 
 function ProfileForm({ me }: { me: CredentialAccount }) {
+  const t = useT();
   const [draft, setDraft] = useState<ProfileDraft>(() => profileDraft(me));
   const [save, { isLoading, isSuccess, error, reset }] = useUpdateCredentialsMutation();
   const change = (c: Partial<ProfileDraft>) => {
@@ -27,63 +30,70 @@ function ProfileForm({ me }: { me: CredentialAccount }) {
     if ("data" in done) setDraft((d) => ({ ...d, avatar: null, header: null }));
   };
   return (
-    <form className="settings-form" aria-label="Edit profile" onSubmit={(e) => void submit(e)}>
+    <form className="settings-form" aria-label={t("profileSettings.label")} onSubmit={(e) => void submit(e)}>
       <div className="pictures">
-        <Picture label="Avatar" current={me.avatar} file={draft.avatar} pick={(avatar) => change({ avatar })} />
-        <Picture label="Header" current={me.header} file={draft.header} pick={(header) => change({ header })} />
+        <Picture kind="avatar" current={me.avatar} file={draft.avatar} pick={(avatar) => change({ avatar })} />
+        <Picture kind="header" current={me.header} file={draft.header} pick={(header) => change({ header })} />
       </div>
       <label>
-        Display name
+        {t("profileSettings.displayName")}
         <input type="text" value={draft.displayName} maxLength={30} onChange={(e) => change({ displayName: e.target.value })} />
       </label>
       <label>
-        Bio
+        {t("profileSettings.bio")}
         <textarea rows={4} value={draft.note} maxLength={500} onChange={(e) => change({ note: e.target.value })} />
       </label>
       <fieldset>
-        <legend>Fields</legend>
+        <legend>{t("profileSettings.fields")}</legend>
         {draft.fields.map((f, i) => (
           <div className="row" key={i}>
-            <input type="text" aria-label={`Field ${i + 1} label`} placeholder="Label" value={f.name} onChange={(e) => setField(i, { name: e.target.value })} />
-            <input type="text" aria-label={`Field ${i + 1} content`} placeholder="Content" value={f.value} onChange={(e) => setField(i, { value: e.target.value })} />
+            <input type="text" aria-label={t("profileSettings.fieldLabel", { n: i + 1 })} placeholder={t("profileSettings.label2")} value={f.name} onChange={(e) => setField(i, { name: e.target.value })} />
+            <input type="text" aria-label={t("profileSettings.fieldContent", { n: i + 1 })} placeholder={t("profileSettings.content")} value={f.value} onChange={(e) => setField(i, { value: e.target.value })} />
           </div>
         ))}
       </fieldset>
       <label>
-        <input type="checkbox" checked={draft.locked} onChange={(e) => change({ locked: e.target.checked })} /> Approve followers by hand
+        <input type="checkbox" checked={draft.locked} onChange={(e) => change({ locked: e.target.checked })} /> {t("profileSettings.locked")}
       </label>
       <label>
-        <input type="checkbox" checked={draft.discoverable} onChange={(e) => change({ discoverable: e.target.checked })} /> Suggest my account to
-        others
+        <input type="checkbox" checked={draft.discoverable} onChange={(e) => change({ discoverable: e.target.checked })} />{" "}
+        {t("profileSettings.discoverable")}
       </label>
       <div className="row">
         <button type="submit" className="primary" disabled={isLoading}>
-          {isLoading ? "Saving…" : "Save profile"}
+          {isLoading ? t("compose.saving") : t("profileSettings.save")}
         </button>
-        {isSuccess ? <span role="status">Saved.</span> : null}
+        {isSuccess ? <span role="status">{t("profileSettings.saved")}</span> : null}
       </div>
       {error ? (
         <p className="error" role="alert">
-          The profile was not saved: {(error as { data?: { error?: string } }).data?.error ?? "network error"}
+          {t("profileSettings.notSaved", { reason: (error as { data?: { error?: string } }).data?.error ?? t("common.networkError") })}
         </p>
       ) : null}
     </form>
   );
 }
 
-function Picture({ label, current, file, pick }: { label: string; current: string; file: File | null; pick: (f: File | null) => void }) {
+const pictureWords = {
+  avatar: { preview: "profileSettings.avatarPreview", none: "profileSettings.noAvatar", choose: "profileSettings.chooseAvatar" },
+  header: { preview: "profileSettings.headerPreview", none: "profileSettings.noHeader", choose: "profileSettings.chooseHeader" },
+} as const;
+
+function Picture({ kind, current, file, pick }: { kind: "avatar" | "header"; current: string; file: File | null; pick: (f: File | null) => void }) {
+  const t = useT();
+  const words = pictureWords[kind];
   const [preview, setPreview] = useState<string | null>(null);
   const shown = file && preview ? preview : current && !current.endsWith("/missing.png") ? current : null;
   return (
-    <div className={`picture ${label.toLowerCase()}`}>
-      {shown ? <img src={shown} alt={`${label} preview`} /> : <div className="placeholder muted">No {label.toLowerCase()}</div>}
+    <div className={`picture ${kind}`}>
+      {shown ? <img src={shown} alt={t(words.preview)} /> : <div className="placeholder muted">{t(words.none)}</div>}
       <label className="button">
-        Choose {label.toLowerCase()}
+        {t(words.choose)}
         <input
           type="file"
           accept="image/png,image/jpeg,image/gif,image/webp"
           hidden
-          aria-label={`Choose ${label.toLowerCase()}`}
+          aria-label={t(words.choose)}
           onChange={(e) => {
             const f = e.target.files?.[0] ?? null;
             if (preview) URL.revokeObjectURL(preview);

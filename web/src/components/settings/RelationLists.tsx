@@ -2,28 +2,31 @@
 // long each mute lasts, when the server says) or blocked, page by page, each with its Unmute or Unblock.
 import { Link } from "react-router";
 import type { Account, MutedAccount } from "../../entities";
+import { useT } from "../../i18n";
 import { muteLeft, useBlocksInfiniteQuery, useMutesInfiniteQuery, useRelateMutation } from "../../relations";
 import { profilePath } from "../StatusItem";
 
 export function MutedAccounts() {
+  const t = useT();
   const q = useMutesInfiniteQuery(undefined, { refetchOnMountOrArgChange: true });
   const accounts = q.data?.pages.flatMap((p) => p.accounts) ?? [];
   return (
     <AccountList
-      title="Muted accounts"
-      empty="You have not muted anyone."
+      title={t("settings.mutes")}
+      empty={t("relationLists.noMutes")}
       accounts={accounts}
       q={q}
       undo="unmute"
-      detail={(a: MutedAccount) => (a.mute_expires_at ? `Muted for ${muteLeft(a.mute_expires_at)}` : null)}
+      detail={(a: MutedAccount) => (a.mute_expires_at ? t("relationLists.mutedFor", { left: muteLeft(a.mute_expires_at) }) : null)}
     />
   );
 }
 
 export function BlockedAccounts() {
+  const t = useT();
   const q = useBlocksInfiniteQuery(undefined, { refetchOnMountOrArgChange: true });
   const accounts = q.data?.pages.flatMap((p) => p.accounts) ?? [];
-  return <AccountList title="Blocked accounts" empty="You have not blocked anyone." accounts={accounts} q={q} undo="unblock" />;
+  return <AccountList title={t("settings.blocks")} empty={t("relationLists.noBlocks")} accounts={accounts} q={q} undo="unblock" />;
 }
 
 interface Paged {
@@ -44,9 +47,10 @@ function AccountList<A extends Account>(props: {
 }) {
   const { title, empty, accounts, q, undo, detail } = props;
   const [relate, { isLoading }] = useRelateMutation();
+  const t = useT();
   let body;
-  if (q.isLoading) body = <p className="muted">Loading…</p>;
-  else if (q.error) body = <p className="error">The accounts could not be loaded.</p>;
+  if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
+  else if (q.error) body = <p className="error">{t("relationLists.failed")}</p>;
   else if (accounts.length === 0) body = <p className="muted">{empty}</p>;
   else {
     body = (
@@ -58,8 +62,8 @@ function AccountList<A extends Account>(props: {
             <span className="muted">@{a.acct}</span>
             {detail?.(a) ? <span className="muted">{detail(a)}</span> : null}
             <span className="spacer" />
-            <button type="button" disabled={isLoading} aria-label={`${undo === "unmute" ? "Unmute" : "Unblock"} @${a.acct}`} onClick={() => void relate({ id: a.id, action: undo })}>
-              {undo === "unmute" ? "Unmute" : "Unblock"}
+            <button type="button" disabled={isLoading} aria-label={t(undo === "unmute" ? "relationLists.unmuteName" : "relationLists.unblockName", { acct: a.acct })} onClick={() => void relate({ id: a.id, action: undo })}>
+              {undo === "unmute" ? t("relations.unmute") : t("relations.unblock")}
             </button>
           </li>
         ))}
@@ -72,7 +76,7 @@ function AccountList<A extends Account>(props: {
       {body}
       {q.hasNextPage && accounts.length > 0 ? (
         <button type="button" className="older" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-          {q.isFetchingNextPage ? "Loading…" : "Load more"}
+          {q.isFetchingNextPage ? t("common.loading") : t("relationLists.more")}
         </button>
       ) : null}
     </section>
