@@ -93,6 +93,21 @@ func openSearch(cfg Config) (search.Engine, error) {
 	return e, nil
 }
 
+// DropSearch deletes the indexes of the search server the configuration names, those
+// of its prefix, for tests that give each their own prefix. Bleve's indexes are files
+// of the data directory, left as they are.
+func DropSearch(ctx context.Context, cfg Config) error {
+	if cfg.Search.Engine != SearchElastic {
+		return nil
+	}
+	e, err := elastic.Open(ctx, elastic.Config{URL: cfg.Search.URL, Prefix: cfg.Search.Prefix,
+		Username: cfg.Search.Username, Password: cfg.Search.Password})
+	if err != nil {
+		return fmt.Errorf("node: open search: %w", err)
+	}
+	return e.Drop(ctx)
+}
+
 // OpenSearch opens the search engine of the [search] table alone, for tools that
 // measure it (herd bench search); cfg.Data is Bleve's default directory's parent.
 func OpenSearch(cfg Config) (search.Engine, error) {

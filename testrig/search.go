@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/node"
-	"github.com/herd-social/herd/search/elastic"
 )
 
 // SearchServerEnv names an Elasticsearch or OpenSearch server (http://host:port), as
@@ -31,20 +30,15 @@ func SearchServer(t testing.TB) Option {
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
-	prefix := "herd-rig-" + hex.EncodeToString(rnd[:]) + "-"
+	server := node.SearchConfig{Engine: node.SearchElastic, URL: url,
+		Prefix: "herd-rig-" + hex.EncodeToString(rnd[:]) + "-"}
 	// Registered before the nodes' own clean-ups, so run after the nodes closed.
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		e, err := elastic.Open(ctx, elastic.Config{URL: url, Prefix: prefix})
-		if err == nil {
-			err = e.Drop(ctx)
-		}
-		if err != nil {
-			t.Errorf("drop the search indexes %s*: %v", prefix, err)
+		if err := node.DropSearch(ctx, node.Config{Search: server}); err != nil {
+			t.Errorf("drop the search indexes %s*: %v", server.Prefix, err)
 		}
 	})
-	return func(c *node.Config) {
-		c.Search = node.SearchConfig{Engine: node.SearchElastic, URL: url, Prefix: prefix}
-	}
+	return func(c *node.Config) { c.Search = server }
 }
