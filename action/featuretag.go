@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/hashtag"
@@ -50,9 +51,10 @@ func (s *Service) RemoveFeaturedTag(ctx context.Context, by *account.Account, id
 }
 
 // SyncFeaturedTags makes a remote account feature exactly the tags names (normalised;
-// the first hashtag.MaxFeatured), as its server's featuredTags collection lists them,
-// as Mastodon's FetchFeaturedTagsCollectionService.
-func (s *Service) SyncFeaturedTags(ctx context.Context, by *account.Account, names []string) error {
+// the first hashtag.MaxFeatured), as its server's featuredTags collection, read at
+// read, lists them, as Mastodon's FetchFeaturedTagsCollectionService; a tag featured
+// here after read stays.
+func (s *Service) SyncFeaturedTags(ctx context.Context, by *account.Account, names []string, read time.Time) error {
 	if by.Local() {
 		return fmt.Errorf("action: sync the featured tags of local account %d", by.ID)
 	}
@@ -62,7 +64,7 @@ func (s *Service) SyncFeaturedTags(ctx context.Context, by *account.Account, nam
 		return err
 	}
 	for _, f := range had {
-		if !slices.Contains(names, f.Name) {
+		if !slices.Contains(names, f.Name) && f.ID.Time().Before(read) { // one featured since is newer news
 			if _, err := s.tags.Unfeature(ctx, by.ID, f.Name); err != nil {
 				return err
 			}

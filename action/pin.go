@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
@@ -56,10 +57,11 @@ func (s *Service) pinLocal(ctx context.Context, by, statusID shard.ID, pinned bo
 }
 
 // SyncPins makes a remote account pin exactly the statuses ids (its own, stored here),
-// as its server's featured collection lists them, as Mastodon's
-// FetchFeaturedCollectionService: pins not listed are removed, and a listed status
+// as its server's featured collection, read at read, lists them, as Mastodon's
+// FetchFeaturedCollectionService: pins not listed are removed, unless recorded here
+// after read (a live Add the collection could not list yet), and a listed status
 // that may not be pinned is skipped.
-func (s *Service) SyncPins(ctx context.Context, by *account.Account, ids []shard.ID) error {
+func (s *Service) SyncPins(ctx context.Context, by *account.Account, ids []shard.ID, read time.Time) error {
 	if by.Local() {
 		return fmt.Errorf("action: sync the pins of local account %d", by.ID)
 	}
@@ -68,7 +70,7 @@ func (s *Service) SyncPins(ctx context.Context, by *account.Account, ids []shard
 		return err
 	}
 	for _, p := range had {
-		if slices.Contains(ids, p.ID) {
+		if slices.Contains(ids, p.ID) || !p.Cursor.Time().Before(read) {
 			continue
 		}
 		if _, err := s.statuses.Unpin(ctx, by.ID, p.ID); err != nil && !errors.Is(err, status.ErrNotFound) {

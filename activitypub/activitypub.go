@@ -143,10 +143,10 @@ type Actions interface {
 	Unfavourite(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Pin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
 	Unpin(ctx context.Context, by *account.Account, statusID shard.ID) (*status.Status, error)
-	SyncPins(ctx context.Context, by *account.Account, ids []shard.ID) error
+	SyncPins(ctx context.Context, by *account.Account, ids []shard.ID, read time.Time) error
 	FeatureTag(ctx context.Context, by *account.Account, name string) (*hashtag.Featured, error)
 	UnfeatureTag(ctx context.Context, by *account.Account, name string) error
-	SyncFeaturedTags(ctx context.Context, by *account.Account, names []string) error
+	SyncFeaturedTags(ctx context.Context, by *account.Account, names []string, read time.Time) error
 	Report(ctx context.Context, by *account.Account, n moderation.NewReport) (*moderation.Report, error)
 	Vote(ctx context.Context, by *account.Account, statusID shard.ID, choices []int) (*status.Status, error)
 	// ScreenRemote applies the content rules to a remote status before it is stored.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/bus"
@@ -44,17 +45,19 @@ func (s *Service) syncFeatured(ctx context.Context, a *account.Account) error {
 		return nil
 	}
 	var tags []any
+	read := time.Now() // what is recorded here from now on is newer than the collections
 	if a.FeaturedURL != "" {
 		items, err := s.firstItems(ctx, a.FeaturedURL)
 		if err != nil {
 			return fmt.Errorf("featured collection of %s: %w", a.URI, err)
 		}
-		if err := s.syncPins(ctx, a, items); err != nil {
+		if err := s.syncPins(ctx, a, items, read); err != nil {
 			return err
 		}
 		tags = items
 	}
 	if a.FeaturedTagsURL != "" {
+		read = time.Now()
 		items, err := s.firstItems(ctx, a.FeaturedTagsURL)
 		if err != nil {
 			return fmt.Errorf("featured tags of %s: %w", a.URI, err)
@@ -70,11 +73,11 @@ func (s *Service) syncFeatured(ctx context.Context, a *account.Account) error {
 			names = append(names, name)
 		}
 	}
-	return s.actions.SyncFeaturedTags(ctx, a, names)
+	return s.actions.SyncFeaturedTags(ctx, a, names, read)
 }
 
 // syncPins pins the account's own statuses among items (objects or their ids).
-func (s *Service) syncPins(ctx context.Context, a *account.Account, items []any) error {
+func (s *Service) syncPins(ctx context.Context, a *account.Account, items []any, read time.Time) error {
 	var ids []shard.ID
 	for _, it := range items {
 		if m, ok := it.(map[string]any); ok && str2(m, "type") == "Hashtag" {
@@ -98,7 +101,7 @@ func (s *Service) syncPins(ctx context.Context, a *account.Account, items []any)
 			ids = append(ids, st.ID)
 		}
 	}
-	return s.actions.SyncPins(ctx, a, ids)
+	return s.actions.SyncPins(ctx, a, ids, read)
 }
 
 // featuredTagName is the normalised name of a Hashtag object, or "".
