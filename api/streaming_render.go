@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -132,14 +133,7 @@ func (s *Server) streamedStatus(ctx context.Context, id shard.ID, routed time.Ti
 	if sr.mu.m == nil {
 		sr.mu.m = make(map[shard.ID]*statusRead)
 	}
-	if now.Sub(sr.mu.swept) > renderTTL {
-		for k, r := range sr.mu.m {
-			if now.Sub(r.began) > renderTTL {
-				delete(sr.mu.m, k)
-			}
-		}
-		sr.mu.swept = now
-	}
+	sweepStale(sr.mu.m, func(r *statusRead) time.Time { return r.began }, now, &sr.mu.swept)
 	r := sr.mu.m[id]
 	if routed.IsZero() || r == nil || r.began.Before(routed) || now.Sub(r.began) > renderTTL {
 		r = &statusRead{began: now, done: make(chan struct{})}
@@ -170,14 +164,7 @@ func (s *Server) sharedStatus(ctx context.Context, st *status.Status) *rendered 
 	if rc.mu.m == nil {
 		rc.mu.m = make(map[renderKey]*rendered)
 	}
-	if now.Sub(rc.mu.swept) > renderTTL {
-		for k, e := range rc.mu.m {
-			if now.Sub(e.at) > renderTTL {
-				delete(rc.mu.m, k)
-			}
-		}
-		rc.mu.swept = now
-	}
+	sweepStale(rc.mu.m, func(e *rendered) time.Time { return e.at }, now, &rc.mu.swept)
 	e := rc.mu.m[k]
 	if e == nil || now.Sub(e.at) > renderTTL {
 		e = &rendered{at: now}
@@ -235,4 +222,14 @@ func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (o
 		out.Bookmarked, out.Pinned = target.Bookmarked, target.Pinned
 	}
 	return out, plain, nil
+}
+
+// sweepStale deletes the entries of m made more than renderTTL before now, at most
+// once per renderTTL (swept is when it last did).
+func sweepStale[K comparable, V any](m map[K]V, made func(V) time.Time, now time.Time, swept *time.Time) {
+	if now.Sub(*swept) <= renderTTL {
+		return
+	}
+	maps.DeleteFunc(m, func(_ K, v V) bool { return now.Sub(made(v)) > renderTTL })
+	*swept = now
 }

@@ -5,18 +5,13 @@ import { translate, type MessageKey } from "./i18n";
 import { accountsApi } from "./accounts";
 import { api } from "./api";
 import type { Account, MutedAccount, Relationship } from "./entities";
+import { pollExpiries } from "./compose";
 import { nextLink } from "./saved";
 
-/** The mute lengths offered, in seconds (0: until unmuted), as Mastodon's web app offers them. */
+/** The mute lengths offered, in seconds (0: until unmuted), as Mastodon's web app offers them: a poll's, or none. */
 export const muteDurations: { seconds: number; label?: MessageKey }[] = [
   { seconds: 0, label: "duration.indefinitely" },
-  { seconds: 5 * 60 },
-  { seconds: 30 * 60 },
-  { seconds: 60 * 60 },
-  { seconds: 6 * 60 * 60 },
-  { seconds: 24 * 60 * 60 },
-  { seconds: 3 * 24 * 60 * 60 },
-  { seconds: 7 * 24 * 60 * 60 },
+  ...pollExpiries,
 ];
 
 export type RelationAction = "mute" | "unmute" | "block" | "unblock";
