@@ -35,7 +35,9 @@ const (
 // Engine is a search.Engine on Bleve indexes.
 type Engine struct {
 	statuses, accounts, tags bleve.Index
-	closed                   atomic.Bool
+	// commits group the concurrent writes to each index.
+	commits map[bleve.Index]*committer
+	closed  atomic.Bool
 }
 
 var _ search.Engine = (*Engine)(nil)
@@ -58,6 +60,10 @@ func Open(dir string) (*Engine, error) {
 		_ = e.statuses.Close()
 		_ = e.accounts.Close()
 		return nil, err
+	}
+	e.commits = map[bleve.Index]*committer{}
+	for _, idx := range []bleve.Index{e.statuses, e.accounts, e.tags} {
+		e.commits[idx] = newCommitter(idx)
 	}
 	return e, nil
 }
@@ -180,10 +186,7 @@ func (e *Engine) batch(ctx context.Context, idx bleve.Index, fill func(*bleve.Ba
 	if err := fill(b); err != nil {
 		return err
 	}
-	if err := idx.Batch(b); err != nil {
-		return fmt.Errorf("search: index: %w", err)
-	}
-	return nil
+	return e.commits[idx].apply(b)
 }
 
 func docID(id uint64) string { return strconv.FormatUint(id, 10) }
