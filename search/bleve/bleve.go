@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
@@ -37,6 +38,7 @@ type Engine struct {
 	statuses, accounts, tags bleve.Index
 	// commits group the concurrent writes to each index.
 	commits map[bleve.Index]*committer
+	written writtenAccounts
 	closed  atomic.Bool
 }
 
@@ -191,10 +193,23 @@ func (e *Engine) batch(ctx context.Context, idx bleve.Index, fill func(*bleve.Ba
 
 func docID(id uint64) string { return strconv.FormatUint(id, 10) }
 
-// IndexAccounts implements search.Engine.
+// IndexAccounts implements search.Engine. A document the index holds already, as the
+// engine last wrote it, is not written again (the indexer writes a status's author
+// with every status).
 func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) error {
-	return e.batch(ctx, e.accounts, func(b *bleve.Batch) error {
-		for _, a := range docs {
+	e.written.mu.Lock()
+	defer e.written.mu.Unlock()
+	var changed []search.Account
+	for _, a := range docs {
+		if held, ok := e.written.accounts[a.ID]; !ok || held != a {
+			changed = append(changed, a)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	err := e.batch(ctx, e.accounts, func(b *bleve.Batch) error {
+		for _, a := range changed {
 			if err := b.Index(docID(a.ID), map[string]any{
 				"username": a.Username, "username_exact": lower(a.Username), "display_name": a.DisplayName,
 				"domain": a.Domain, "discoverable": a.Discoverable,
@@ -204,16 +219,47 @@ func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) erro
 		}
 		return nil
 	})
+	for _, a := range changed {
+		if err != nil {
+			delete(e.written.accounts, a.ID) // written or not: unknown
+		} else {
+			e.written.remember(a)
+		}
+	}
+	return err
 }
 
 // DeleteAccounts implements search.Engine.
 func (e *Engine) DeleteAccounts(ctx context.Context, ids ...uint64) error {
+	e.written.mu.Lock()
+	defer e.written.mu.Unlock()
+	for _, id := range ids {
+		delete(e.written.accounts, id)
+	}
 	return e.batch(ctx, e.accounts, func(b *bleve.Batch) error {
 		for _, id := range ids {
 			b.Delete(docID(id))
 		}
 		return nil
 	})
+}
+
+// maxWritten bounds the account documents an engine remembers writing.
+const maxWritten = 50_000
+
+// writtenAccounts are the account documents the engine wrote last, by id: the index
+// holds them as they are, since the engine is its only writer. The lock is held across
+// a write, so that what is remembered is what the index holds.
+type writtenAccounts struct {
+	mu       sync.Mutex
+	accounts map[uint64]search.Account
+}
+
+func (w *writtenAccounts) remember(a search.Account) {
+	if w.accounts == nil || len(w.accounts) >= maxWritten {
+		w.accounts = map[uint64]search.Account{} // forgotten: written again once
+	}
+	w.accounts[a.ID] = a
 }
 
 // IndexTags implements search.Engine.

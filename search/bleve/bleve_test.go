@@ -1,6 +1,7 @@
 package bleve_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -105,4 +106,53 @@ func TestConcurrentWrites(t *testing.T) {
 	if kept != 80 {
 		t.Fatalf("found %d statuses, want the 80 not deleted", kept)
 	}
+}
+
+// TestAccountWrittenAgain writes an account document again unchanged, changed, after
+// its deletion, and after a failed write: the index holds what was written last.
+func TestAccountWrittenAgain(t *testing.T) {
+	e, err := bleve.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := t.Context()
+	check := func(step, text string, want int) {
+		t.Helper()
+		ids, err := e.Accounts(ctx, search.AccountQuery{Text: text})
+		if err != nil || len(ids) != want {
+			t.Fatalf("%s: %q found %v, %v; want %d", step, text, ids, err, want)
+		}
+	}
+	a := search.Account{ID: 5, Username: "alice", DisplayName: "Wonderland"}
+	for range 2 {
+		if err := e.IndexAccounts(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("written twice", "wonderland", 1)
+	a.DisplayName = "Looking Glass"
+	if err := e.IndexAccounts(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	check("changed", "looking", 1)
+	check("changed", "wonderland", 0)
+	if err := e.DeleteAccounts(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("deleted", "looking", 0)
+	if err := e.IndexAccounts(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	check("written after its deletion", "looking", 1)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	b := search.Account{ID: 6, Username: "bob"}
+	if err := e.IndexAccounts(cancelled, b); err == nil {
+		t.Fatal("a write under a cancelled context succeeded")
+	}
+	if err := e.IndexAccounts(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	check("written after a failed write", "bob", 1)
 }
