@@ -155,6 +155,27 @@ func TestAnnounceFresh(t *testing.T) {
 	}
 }
 
+// TestAnnounceAsPosted: the streamer streams a new status as its event carries it,
+// without reading it back from the store.
+func TestAnnounceAsPosted(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	posted := &status.Status{ID: 100, AccountID: 1, Visibility: status.Private}
+	stored := &status.Status{ID: 100, AccountID: 2, Visibility: status.Private} // not what was posted
+	b, err := store.Marshal(&status.Event{Kind: status.Created, StatusID: posted.ID, Author: posted.AccountID, Posted: posted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &recorder{}
+	s := New(fakeStore{}, nil, fakeStatuses{st: stored}, fakeAccounts{}, r, r,
+		Options{Streams: r, Now: func() time.Time { return now }}).as(streamer)
+	if err := s.announce(context.Background(), []bus.Message{{Value: b, Time: now}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []stream.Key{stream.User(posted.AccountID)}; !slices.Equal(r.published, want) {
+		t.Errorf("published %v; want %v", r.published, want)
+	}
+}
+
 // TestStreamPublicMedia: a public status goes to the :media public channels (the
 // everywhere one and its side's) only when it has attachments, as Mastodon's fan-out
 // publishes them.

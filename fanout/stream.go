@@ -84,7 +84,10 @@ func (s *Service) announce(ctx context.Context, msgs []bus.Message) error {
 		if err != nil || e.Kind != status.Created {
 			continue // an undecodable event is the writer's dead letter
 		}
-		st, err := s.statuses.Get(ctx, e.StatusID)
+		st, err := e.Posted, error(nil) // as posted: see Apply
+		if st == nil || st.ID != e.StatusID {
+			st, err = s.statuses.Get(ctx, e.StatusID)
+		}
 		if err == nil {
 			err = s.created(ctx, st)
 		}

@@ -159,6 +159,11 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 func (s *Service) apply(ctx context.Context, e status.Event, w *writes) error {
 	switch e.Kind {
 	case status.Created, status.Updated:
+		if e.Kind == status.Created && e.Posted != nil && e.Posted.ID == e.StatusID {
+			// As posted: an edit or a deletion since is an event behind this one in
+			// the author's partition, and applies after it.
+			return s.indexStatus(ctx, e.Posted, w)
+		}
 		st, err := s.statuses.Get(ctx, e.StatusID)
 		if errors.Is(err, status.ErrNotFound) {
 			return nil // deleted since: its deleted event follows
