@@ -404,6 +404,17 @@ func (s *Service) Counts(ctx context.Context, ids []shard.ID) ([]Counts, error) 
 	return out, nil
 }
 
+// FollowersCount reads the followers counter of one account alone. Fan-out asks it of
+// every status's author: reading the three counters would also sum the statuses
+// counter's merge operands, one per status since the store last compacted it.
+func (s *Service) FollowersCount(ctx context.Context, id shard.ID) (int64, error) {
+	vals, err := s.st.Counters(ctx, tCounters, []store.Key{{PK: id.Bytes(), CK: []byte(CountFollowers)}})
+	if err != nil {
+		return 0, fmt.Errorf("load followers counter: %w", err)
+	}
+	return max(vals[0], 0), nil
+}
+
 // CountMutation returns the batch mutation that adds delta to one counter of id.
 func CountMutation(id shard.ID, counter string, delta int64) store.Mutation {
 	return store.Mutation{Kind: store.Add, Table: tCounters, PK: id.Bytes(), CK: []byte(counter), Delta: delta}

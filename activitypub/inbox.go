@@ -203,5 +203,21 @@ func ignorable(err error) bool {
 // (a peer that does not answer a fetch) for as many tries as Mastodon's processing
 // worker makes (8), is set aside as a dead letter.
 func (s *Service) RunInbox(ctx context.Context) error {
-	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, s.applyBatch)
+	return s.bus.Consume(ctx, InboxGroup, InboxTopic, bus.ConsumeOptions{MaxBatch: 32}, syncedOnce(s.applyBatch))
+}
+
+// syncedOnce makes the store writes of a batch durable together, once, before the bus
+// commits the batch (store.Defer), rather than each write on its own: a status
+// created from an activity was three synced writes (its URI, its rows, its event),
+// now the event's publish syncs what came before it. A crash before the sync
+// delivers the batch again, and applying an activity again changes nothing
+// (inbox_seen, and status.CreateRemote's URI reservation).
+func syncedOnce(h bus.Handler) bus.Handler {
+	return func(ctx context.Context, msgs []bus.Message) error {
+		dctx, d := store.Defer(ctx)
+		if err := h(dctx, msgs); err != nil {
+			return errors.Join(err, d.Sync(ctx))
+		}
+		return d.Sync(ctx)
+	}
 }

@@ -61,7 +61,7 @@ type Statuses interface {
 // Accounts is the part of the account service that fan-out needs.
 type Accounts interface {
 	EachFollowerPage(ctx context.Context, target shard.ID, limit int, f func([]account.Follower) error) error
-	Counts(ctx context.Context, ids []shard.ID) ([]account.Counts, error)
+	FollowersCount(ctx context.Context, id shard.ID) (int64, error)
 	MutersOf(ctx context.Context, target shard.ID) (map[shard.ID]bool, error)
 	Follows(ctx context.Context, candidates []shard.ID, target shard.ID) ([]bool, error)
 	FollowRecords(ctx context.Context, followers []shard.ID, author shard.ID) ([]*account.Follow, error)

@@ -26,11 +26,11 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return false, fmt.Errorf("check hot author %d: %w", author, err)
 	}
-	counts, err := s.accounts.Counts(ctx, []shard.ID{author})
+	followers, err := s.accounts.FollowersCount(ctx, author)
 	if err != nil {
 		return false, err
 	}
-	if counts[0].Followers <= s.opts.HotFollowers {
+	if followers <= s.opts.HotFollowers {
 		return false, nil
 	}
 	if !s.role.writes() {
@@ -58,7 +58,7 @@ func (s *Service) hot(ctx context.Context, author shard.ID) (bool, error) {
 	if err := s.st.Put(ctx, tHot, author.Bytes(), empty, empty, 0); err != nil {
 		return false, fmt.Errorf("mark hot author %d: %w", author, err)
 	}
-	s.opts.Logger.Info("fanout: author switched to read-time merge", "account", author, "followers", counts[0].Followers)
+	s.opts.Logger.Info("fanout: author switched to read-time merge", "account", author, "followers", followers)
 	return true, nil
 }
 

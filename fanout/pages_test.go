@@ -93,8 +93,8 @@ func (a pageAccounts) EachFollowerPage(_ context.Context, _ shard.ID, limit int,
 	}
 	return nil
 }
-func (a pageAccounts) Counts(_ context.Context, ids []shard.ID) ([]account.Counts, error) {
-	return []account.Counts{{Followers: int64(len(a.followers))}}, nil
+func (a pageAccounts) FollowersCount(context.Context, shard.ID) (int64, error) {
+	return int64(len(a.followers)), nil
 }
 func (pageAccounts) MutersOf(context.Context, shard.ID) (map[shard.ID]bool, error) { return nil, nil }
 func (pageAccounts) Follows(_ context.Context, c []shard.ID, _ shard.ID) ([]bool, error) {

@@ -34,8 +34,8 @@ type fakeAccounts struct {
 func (f fakeAccounts) EachFollowerPage(ctx context.Context, _ shard.ID, _ int, each func([]account.Follower) error) error {
 	return each(f.followers)
 }
-func (f fakeAccounts) Counts(_ context.Context, ids []shard.ID) ([]account.Counts, error) {
-	return []account.Counts{{Followers: int64(len(f.followers))}}, nil
+func (f fakeAccounts) FollowersCount(context.Context, shard.ID) (int64, error) {
+	return int64(len(f.followers)), nil
 }
 func (fakeAccounts) MutersOf(context.Context, shard.ID) (map[shard.ID]bool, error) { return nil, nil }
 

@@ -147,6 +147,7 @@ type Domains struct {
 	st store.Store
 	// allowList is limited-federation mode: only allowed domains federate.
 	allowList bool
+	snap      domainSnapshots // domaincache.go
 }
 
 // NewDomains returns the domain policy reader on st. With allowList (Mastodon's
@@ -169,17 +170,11 @@ func (d *Domains) Refused(ctx context.Context, domain string) (bool, error) {
 	if !d.allowList {
 		return false, nil
 	}
-	allows, err := scanAll[DomainAllow](ctx, d.st, tDomainAllows)
+	snap, err := d.snapshot(ctx)
 	if err != nil {
 		return false, err
 	}
-	domain = bareDomain(domain)
-	for _, a := range allows {
-		if domain == a.Domain || strings.HasSuffix(domain, "."+a.Domain) {
-			return false, nil
-		}
-	}
-	return true, nil
+	return !snap.allowed(bareDomain(domain)), nil
 }
 
 // bareDomain is a domain as blocks and allows name it: lower case, without port or
@@ -197,21 +192,16 @@ func (d *Domains) BlockFor(ctx context.Context, domain string) (*DomainBlock, er
 	if domain == "" {
 		return nil, nil
 	}
-	blocks, err := scanAll[DomainBlock](ctx, d.st, tDomainBlocks)
+	snap, err := d.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return coveringBlock(blocks, bareDomain(domain)), nil
-}
-
-func coveringBlock(blocks []*DomainBlock, domain string) *DomainBlock {
-	var best *DomainBlock
-	for _, b := range blocks {
-		if (domain == b.Domain || strings.HasSuffix(domain, "."+b.Domain)) && (best == nil || len(b.Domain) > len(best.Domain)) {
-			best = b
-		}
+	b := snap.blockFor(bareDomain(domain))
+	if b == nil {
+		return nil, nil
 	}
-	return best
+	c := *b // the snapshot's is shared
+	return &c, nil
 }
 
 // Suspended reports whether a domain is suspended by a block of it or a parent.
@@ -326,7 +316,8 @@ func (s *Service) CreateDomainAllow(ctx context.Context, moderator shard.ID, dom
 }
 
 func (s *Service) putDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string, v any) error {
-	return s.putPolicy(ctx, moderator, table, action, "Domain", id, domain, v)
+	err := s.putPolicy(ctx, moderator, table, action, "Domain", id, domain, v)
+	return errors.Join(err, s.domainPolicyChanged(ctx)) // even after a failed audit: the record may be written
 }
 
 // DeleteDomainBlock lifts a block.
@@ -353,5 +344,6 @@ func (s *Service) DeleteDomainAllow(ctx context.Context, moderator, id shard.ID)
 }
 
 func (s *Service) deleteDomain(ctx context.Context, moderator shard.ID, table, action string, id shard.ID, domain string) error {
-	return s.deletePolicy(ctx, moderator, table, action, "Domain", id, domain)
+	err := s.deletePolicy(ctx, moderator, table, action, "Domain", id, domain)
+	return errors.Join(err, s.domainPolicyChanged(ctx))
 }

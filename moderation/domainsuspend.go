@@ -3,6 +3,7 @@ package moderation
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -19,7 +20,7 @@ func (s *Service) domainAccounts(ctx context.Context, b *DomainBlock, f func(map
 		return err
 	}
 	for _, p := range peers {
-		if coveringBlock([]*DomainBlock{b}, bareDomain(p)) == nil {
+		if d := bareDomain(p); d != b.Domain && !strings.HasSuffix(d, "."+b.Domain) {
 			continue
 		}
 		r := store.Range{Limit: 500}

@@ -95,7 +95,7 @@ const (
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
 	return store.Schema{{Name: tReports}, {Name: tIndex, Order: store.Desc}, {Name: tAudit, Order: store.Desc},
-		{Name: tDomainBlocks}, {Name: tDomainAllows}, {Name: tIPBlocks}, {Name: tEmailDomainBlocks},
+		{Name: tDomainBlocks}, {Name: tDomainAllows}, {Name: tDomainPolicy}, {Name: tIPBlocks}, {Name: tEmailDomainBlocks},
 		{Name: tCanonicalEmailBlocks}, {Name: tEmailBlockHistory, Kind: store.Counters},
 		{Name: tEmailBlockIPs, TTL: 8 * 24 * time.Hour}, {Name: tWarnings}, {Name: tWarningsOf, Order: store.Desc},
 		{Name: tAppeals, Order: store.Desc}, {Name: tPresets}}
