@@ -17,7 +17,8 @@
 // after she signs out, a moderator signs in and works a report through to an action,
 // reverses it, finds an account and blocks a domain (moderation.mjs); then edits the
 // server and content rules, adds, rotates and removes a webhook, is refused a relay,
-// and reads the dashboard (admin.mjs).
+// and reads the dashboard (admin.mjs); writes, publishes, edits, withdraws and removes an
+// announcement and uploads, hides, disables, moves and removes a custom emoji (content.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
@@ -26,9 +27,11 @@ import { chromium } from "playwright-core";
 import { adminSteps } from "./admin.mjs";
 import { accessible } from "./axe.mjs";
 import { composeSteps } from "./compose.mjs";
+import { contentSteps } from "./content.mjs";
 import { manageSteps } from "./manage.mjs";
 import { moderationSteps, outsiderStep } from "./moderation.mjs";
 import { pageSteps } from "./pages.mjs";
+import { responsiveSteps } from "./responsive.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
 if (!base) throw new Error("HERD_URL is not set (run.sh sets it)");
@@ -457,6 +460,7 @@ async function main() {
 
     await preferenceSteps({ page, shots, step, expect, noProblems });
     await shortcutSteps({ page, shots, step, expect, noProblems });
+    await responsiveSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
 
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
@@ -496,6 +500,7 @@ async function main() {
     if (moderator) {
       const mod = await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
       await adminSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
+      await contentSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
     } else {
       console.log("skip the moderation steps: no moderator (run.sh makes one; else set HERD_ADMIN_USERNAME and HERD_ADMIN_PASSWORD)");
     }
