@@ -535,7 +535,7 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     noProblems();
   });
 
-  await step("preferences: the dark theme chosen by hand holds against a light system, and auto follows it again", async () => {
+  await step("preferences: the dark theme chosen by hand holds against a light system, and auto follows the system as it changes", async () => {
     const rootBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: "light" });
     const light = await rootBackground();
@@ -549,6 +549,12 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     await page.screenshot({ path: shots + "settings-dark.png" });
     await page.getByRole("radio", { name: "As the system says" }).check();
     expect((await rootBackground()) === light, "auto does not follow the light system");
+    // Auto follows the system as it changes, with the one dark palette the chosen theme uses.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await until("auto follows the system to dark", async () => (await rootBackground()) === dark);
+    expect((await page.evaluate(() => document.documentElement.dataset.theme)) === "dark", "no data-theme=dark under auto on a dark system");
+    await page.emulateMedia({ colorScheme: "light" });
+    await until("auto follows the system back to light", async () => (await rootBackground()) === light);
     noProblems();
   });
 }
