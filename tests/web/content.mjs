@@ -5,8 +5,9 @@
 // a picture too large is refused in the page, a file that is no picture by the server
 // (its message shows), a PNG is uploaded into a category and is in the public list,
 // hidden from the picker and disabled (out of it), enabled, moved to another category
-// and removed.
+// and removed. axe-core checks both pages.
 import { readFileSync } from "node:fs";
+import { accessible } from "./axe.mjs";
 
 /** Console errors for the answers a step expects to be refused; any other fails it. */
 function onlyRefusals(problems, expect, status) {
@@ -54,6 +55,7 @@ export async function contentSteps({ page, people, nonce, shots, step, must, unt
     await mine.getByText(`${text}, moved`, { exact: true }).waitFor();
     expect((await held(text))?.text === `${text}, moved`, "the edit is not on the server");
     await page.screenshot({ path: shots + "admin-announcements.png" });
+    await accessible(page, "admin-announcements", shots);
 
     await mine.getByRole("button", { name: "Withdraw" }).click();
     await mine.getByText("Not published", { exact: true }).waitFor();
@@ -94,6 +96,7 @@ export async function contentSteps({ page, people, nonce, shots, step, must, unt
     await item.getByRole("img", { name }).waitFor();
     await until("the emoji is in the public list", listed);
     await page.screenshot({ path: shots + "admin-custom-emoji.png" });
+    await accessible(page, "admin-custom-emoji", shots);
 
     await item.getByRole("button", { name: `Hide ${name} from the picker` }).click();
     await item.getByText("Hidden from the picker").waitFor();
