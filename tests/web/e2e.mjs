@@ -18,13 +18,15 @@
 // reverses it, finds an account and blocks a domain (moderation.mjs); then edits the
 // server and content rules, adds, rotates and removes a webhook, is refused a relay,
 // and reads the dashboard (admin.mjs); writes, publishes, edits, withdraws and removes an
-// announcement and uploads, hides, disables, moves and removes a custom emoji (content.mjs).
+// announcement and uploads, hides, disables, moves and removes a custom emoji (content.mjs),
+// and approves a sign-up made while registrations need approval (approval.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { adminSteps } from "./admin.mjs";
+import { approvalStep } from "./approval.mjs";
 import { accessible } from "./axe.mjs";
 import { composeSteps } from "./compose.mjs";
 import { contentSteps } from "./content.mjs";
@@ -42,6 +44,10 @@ const timeout = 15_000;
 // The moderator: run.sh makes one with `herd admin create-account --admin` before the
 // node starts; against a node of one's own, name an account with the Owner role.
 const moderator = process.env.HERD_ADMIN_USERNAME ? { username: process.env.HERD_ADMIN_USERNAME, password: process.env.HERD_ADMIN_PASSWORD ?? "" } : null;
+
+// How to run `herd admin` in the node (a JSON list: the binary and its flags), for the
+// step that switches registrations to approval; run.sh sets it.
+const adminCommand = process.env.HERD_ADMIN_COMMAND ? JSON.parse(process.env.HERD_ADMIN_COMMAND) : null;
 
 let passed = 0;
 // The page on screen, for the screenshot and text of a failed step.
@@ -501,6 +507,8 @@ async function main() {
       const mod = await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
       await adminSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
       await contentSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
+      if (adminCommand) await approvalStep({ browser, page, base, nonce, step, api, must, expect, noProblems, token: mod.token, command: adminCommand });
+      else console.log("skip the registration with approval: no HERD_ADMIN_COMMAND to switch the node to approval mode (run.sh sets it)");
     } else {
       console.log("skip the moderation steps: no moderator (run.sh makes one; else set HERD_ADMIN_USERNAME and HERD_ADMIN_PASSWORD)");
     }
