@@ -98,10 +98,10 @@ export async function contentSteps({ page, people, nonce, shots, step, must, unt
     await page.screenshot({ path: shots + "admin-custom-emoji.png" });
     await accessible(page, "admin-custom-emoji", shots);
 
-    await item.getByRole("button", { name: `Hide ${name} from the picker` }).click();
+    await item.getByRole("button", { name: `Hide from picker: ${name}` }).click();
     await item.getByText("Hidden from the picker").waitFor();
     expect((await emojiOf())?.visible_in_picker === false && !(await listed()), "a hidden emoji is in the picker");
-    await item.getByRole("button", { name: `Show ${name} in the picker` }).click();
+    await item.getByRole("button", { name: `Show in picker: ${name}` }).click();
     await item.getByRole("button", { name: `Disable ${name}` }).click();
     await item.getByRole("button", { name: `Enable ${name}` }).waitFor();
     expect((await emojiOf())?.disabled === true && !(await listed()), "a disabled emoji is in the public list");

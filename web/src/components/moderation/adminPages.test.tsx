@@ -160,7 +160,7 @@ describe("custom emoji", () => {
     const html = render(<EmojiItem emoji={emoji()} />);
     expect(html).toContain('alt=":blobcat:"');
     expect(html).toContain('aria-label="Disable :blobcat:"');
-    expect(html).toContain('aria-label="Hide :blobcat: from the picker"');
+    expect(html).toContain('aria-label="Hide from picker: :blobcat:"');
     expect(html).toContain('aria-label="Remove :blobcat:"');
     const remote = render(<EmojiItem emoji={emoji({ id: "blobcat@far.example", domain: "far.example", disabled: true, visible_in_picker: false })} />);
     expect(remote).toContain("far.example");
