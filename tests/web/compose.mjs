@@ -2,14 +2,33 @@
 // people and helpers): ada picks two images, removes one, gives the other alt text
 // and a focal point (a click on its preview) and posts it, and the post shows the
 // image with that alt text; she drafts a poll (no images then), posts it, votes in
-// bob's poll in the page, and sees bob's vote in hers. Run while ada is signed in.
+// bob's poll in the page, and sees bob's vote in hers. She uploads a video, which shows
+// as processing until the server has transcoded it, and posts it. Run while ada is
+// signed in.
 
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
 const near = (v, want) => Math.abs(v - want) <= 0.03;
 
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { accessible } from "./axe.mjs";
+
+/** A video of some seconds made by ffmpeg (the server needs ffmpeg for video too), long enough that transcoding it takes a while. */
+function sampleVideo() {
+  const dir = mkdtempSync(join(tmpdir(), "herd-web-video-"));
+  try {
+    const out = join(dir, "clip.mov");
+    const r = spawnSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=12", "-c:v", "mpeg4", "-q:v", "8", out]);
+    if (r.status !== 0) throw new Error(`ffmpeg: ${r.error ?? r.stderr}`);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export async function composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems }) {
   const box = () => page.getByRole("form", { name: "New post" });
@@ -97,6 +116,29 @@ export async function composeSteps({ page, people, nonce, base, shots, step, mus
     await mine.locator(".option", { hasText: "coffee" }).getByText("100%").waitFor();
     await mine.getByText("1 person").waitFor();
     await page.screenshot({ path: shots + "poll.png" });
+    noProblems();
+  });
+
+  const withVideo = `a clip from ada ${nonce}`;
+  await step("compose uploads a video: it shows as processing until the server has transcoded it, then takes alt text and posts", async () => {
+    await page.goto(`${base}/web/home`);
+    await box().getByLabel("Add media").setInputFiles({ name: "clip.mov", mimeType: "video/quicktime", buffer: sampleVideo() });
+    await box().getByRole("status").getByText("Processing…").waitFor();
+    await box().getByRole("progressbar", { name: "Processing clip.mov" }).waitFor();
+    const post = box().getByRole("button", { name: "Post", exact: true });
+    await box().getByRole("textbox", { name: "What's on your mind?" }).fill(withVideo);
+    expect(await post.isDisabled(), "a post can be sent while its video is processing");
+    await page.screenshot({ path: shots + "compose-video-processing.png" });
+    const alt = box().getByRole("textbox", { name: "Alt text for clip.mov" });
+    await alt.waitFor({ timeout: 120_000 });
+    expect((await box().getByRole("status").count()) === 0, "the processing state stays once the video is ready");
+    await alt.fill(`a test pattern ${nonce}`);
+    await post.click();
+    const item = page.locator(".status", { hasText: withVideo });
+    await item.locator("video").waitFor();
+    const own = await must("GET", `/api/v1/accounts/${people.ada.id}/statuses`, people.ada.token);
+    const media = own.find((s) => s.content.includes(withVideo))?.media_attachments ?? [];
+    expect(media.length === 1 && media[0].type === "video" && media[0].url?.endsWith(".mp4") && media[0].description === `a test pattern ${nonce}`, `the server has ${JSON.stringify(media)}`);
     noProblems();
   });
 }

@@ -17,18 +17,23 @@
 // after she signs out, a moderator signs in and works a report through to an action,
 // reverses it, finds an account and blocks a domain (moderation.mjs); then edits the
 // server and content rules, adds, rotates and removes a webhook, is refused a relay,
-// and reads the dashboard (admin.mjs).
+// and reads the dashboard (admin.mjs); writes, publishes, edits, withdraws and removes an
+// announcement and uploads, hides, disables, moves and removes a custom emoji (content.mjs),
+// and approves a sign-up made while registrations need approval (approval.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
 // Content-Security-Policy rule. Screenshots of each screen go to ./screenshots.
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { adminSteps } from "./admin.mjs";
+import { approvalStep } from "./approval.mjs";
 import { accessible } from "./axe.mjs";
 import { composeSteps } from "./compose.mjs";
+import { contentSteps } from "./content.mjs";
 import { manageSteps } from "./manage.mjs";
 import { moderationSteps, outsiderStep } from "./moderation.mjs";
 import { pageSteps } from "./pages.mjs";
+import { responsiveSteps } from "./responsive.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
 if (!base) throw new Error("HERD_URL is not set (run.sh sets it)");
@@ -39,6 +44,10 @@ const timeout = 15_000;
 // The moderator: run.sh makes one with `herd admin create-account --admin` before the
 // node starts; against a node of one's own, name an account with the Owner role.
 const moderator = process.env.HERD_ADMIN_USERNAME ? { username: process.env.HERD_ADMIN_USERNAME, password: process.env.HERD_ADMIN_PASSWORD ?? "" } : null;
+
+// How to run `herd admin` in the node (a JSON list: the binary and its flags), for the
+// step that switches registrations to approval; run.sh sets it.
+const adminCommand = process.env.HERD_ADMIN_COMMAND ? JSON.parse(process.env.HERD_ADMIN_COMMAND) : null;
 
 let passed = 0;
 // The page on screen, for the screenshot and text of a failed step.
@@ -457,6 +466,7 @@ async function main() {
 
     await preferenceSteps({ page, shots, step, expect, noProblems });
     await shortcutSteps({ page, shots, step, expect, noProblems });
+    await responsiveSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
 
     await step("sign out revokes the token and shows the landing page", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
@@ -496,6 +506,9 @@ async function main() {
     if (moderator) {
       const mod = await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
       await adminSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
+      await contentSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
+      if (adminCommand) await approvalStep({ browser, page, base, nonce, step, api, must, expect, noProblems, token: mod.token, command: adminCommand });
+      else console.log("skip the registration with approval: no HERD_ADMIN_COMMAND to switch the node to approval mode (run.sh sets it)");
     } else {
       console.log("skip the moderation steps: no moderator (run.sh makes one; else set HERD_ADMIN_USERNAME and HERD_ADMIN_PASSWORD)");
     }
@@ -530,7 +543,7 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     noProblems();
   });
 
-  await step("preferences: the dark theme chosen by hand holds against a light system, and auto follows it again", async () => {
+  await step("preferences: the dark theme chosen by hand holds against a light system, and auto follows the system as it changes", async () => {
     const rootBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: "light" });
     const light = await rootBackground();
@@ -544,6 +557,12 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     await page.screenshot({ path: shots + "settings-dark.png" });
     await page.getByRole("radio", { name: "As the system says" }).check();
     expect((await rootBackground()) === light, "auto does not follow the light system");
+    // Auto follows the system as it changes, with the one dark palette the chosen theme uses.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await until("auto follows the system to dark", async () => (await rootBackground()) === dark);
+    expect((await page.evaluate(() => document.documentElement.dataset.theme)) === "dark", "no data-theme=dark under auto on a dark system");
+    await page.emulateMedia({ colorScheme: "light" });
+    await until("auto follows the system back to light", async () => (await rootBackground()) === light);
     noProblems();
   });
 }

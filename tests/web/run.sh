@@ -2,12 +2,14 @@
 # Tests Herd's web client: its unit tests (Vitest), then, in headless Chromium (Debian's
 # chromium, driven by playwright-core from npm), a person signs in through the page,
 # posts with a content warning, reads another's post arriving live, and a moderator
-# works a report, against a fresh node built with the app in it. Screenshots go to
+# works a report and approves a sign-up, against a fresh node built with the app in it. Screenshots go to
 # tests/web/screenshots.
 #
 #   tests/web/run.sh                                  # build, start a node, run
 #   HERD_URL=http://127.0.0.1:8080 tests/web/run.sh   # against a node you run (open registrations;
-#                                                     # HERD_ADMIN_USERNAME/_PASSWORD: an Owner, for the moderation steps)
+#                                                     # HERD_ADMIN_USERNAME/_PASSWORD: an Owner, for the moderation steps;
+#                                                     # HERD_ADMIN_COMMAND: a JSON list, herd and the flags that reach
+#                                                     # that node's ops endpoint, for the registration-with-approval step)
 #   HERD_CHROMIUM=/path/to/chrome tests/web/run.sh    # another Chromium
 #
 # The last line is "web: N passed, M failed".
@@ -72,6 +74,8 @@ else
   url="http://127.0.0.1:$port"
   data_dir=$(mktemp -d)
   server_log=$(mktemp)
+  ops_port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()') ||
+    die "could not find a free port"
   # Registration and sign-in hash passwords: the lowest bcrypt cost keeps the run short.
   # The run packs a long session into minutes (reloads, preferences, shortcuts): ada's
   # token makes more than Mastodon's 300 requests in 5 minutes, so the budget is wider.
@@ -86,9 +90,13 @@ else
     { cat "$server_log"; die "herd admin create-account failed"; }
   say "starting herd serve on 127.0.0.1:$port${shape:+ on the cluster shape}"
   # shellcheck disable=SC2086 # shape is a list of VAR=value words
-  env $shape "$tools/herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off \
+  env $shape "$tools/herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops "127.0.0.1:$ops_port" \
     >"$server_log" 2>&1 &
   server_pid=$!
+  # herd admin run in the node through its ops endpoint (the approval step switches registrations).
+  HERD_ADMIN_COMMAND=$("$python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$tools/herd" --config "$data_dir.toml" \
+    --domain "127.0.0.1:$port" --data "$data_dir" --ops "127.0.0.1:$ops_port")
+  export HERD_ADMIN_COMMAND
   deadline=$((SECONDS + HEALTH_DEADLINE_S))
   until [[ "$(curl -fsS --max-time 2 "$url/health" 2>/dev/null)" == "OK" ]]; do
     if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then

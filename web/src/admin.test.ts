@@ -55,7 +55,10 @@ describe("roles", () => {
     expect(sectionsFor(permissionsOf(me(String(privilege.manageFederation))))).toEqual(["domain_blocks", "domain_allows", "relays"]);
     expect(sectionsFor(permissionsOf(me(String(privilege.manageRules))))).toEqual(["rules"]);
     expect(sectionsFor(permissionsOf(me(String(privilege.manageWebhooks))))).toEqual(["webhooks"]);
-    const all = ["reports", "accounts", "domain_blocks", "domain_allows", "relays", "rules", "webhooks", "dashboard"];
+    // Mastodon's bits 13 and 14: manage_announcements, manage_custom_emojis.
+    expect(sectionsFor(permissionsOf(me(String(1 << 13))))).toEqual(["announcements"]);
+    expect(sectionsFor(permissionsOf(me(String(1 << 14))))).toEqual(["custom_emojis"]);
+    const all = ["reports", "accounts", "domain_blocks", "domain_allows", "relays", "rules", "announcements", "custom_emojis", "webhooks", "dashboard"];
     expect(sectionsFor(permissionsOf(me("1")))).toEqual(all);
     expect(sectionsFor(permissionsOf(me("1048575")))).toEqual(all);
   });

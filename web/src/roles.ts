@@ -13,6 +13,8 @@ export const privilege = {
   manageFederation: 1 << 5,
   manageUsers: 1 << 10,
   manageRules: 1 << 12,
+  manageAnnouncements: 1 << 13,
+  manageCustomEmojis: 1 << 14,
   manageWebhooks: 1 << 15,
 } as const;
 
@@ -27,7 +29,7 @@ export function holds(permissions: number, bit: number): boolean {
   return (permissions & privilege.administrator) !== 0 || (permissions & bit) !== 0;
 }
 
-export type Section = "reports" | "accounts" | "domain_blocks" | "domain_allows" | "relays" | "rules" | "webhooks" | "dashboard";
+export type Section = "reports" | "accounts" | "domain_blocks" | "domain_allows" | "relays" | "rules" | "announcements" | "custom_emojis" | "webhooks" | "dashboard";
 
 export const sectionTitles: Record<Section, MessageKey> = {
   reports: "moderation.reports",
@@ -36,6 +38,8 @@ export const sectionTitles: Record<Section, MessageKey> = {
   domain_allows: "moderation.domainAllows",
   relays: "moderation.relays",
   rules: "moderation.rules",
+  announcements: "moderation.announcements",
+  custom_emojis: "moderation.customEmojis",
   webhooks: "moderation.webhooks",
   dashboard: "moderation.dashboard",
 };
@@ -48,6 +52,8 @@ const sectionPrivileges: [Section, number][] = [
   ["domain_allows", privilege.manageFederation],
   ["relays", privilege.manageFederation],
   ["rules", privilege.manageRules],
+  ["announcements", privilege.manageAnnouncements],
+  ["custom_emojis", privilege.manageCustomEmojis],
   ["webhooks", privilege.manageWebhooks],
   ["dashboard", privilege.viewDashboard],
 ];

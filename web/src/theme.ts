@@ -1,6 +1,7 @@
-// Light and dark themes: the colours are CSS custom properties (styles.css) that follow
-// the system's prefers-color-scheme, unless this browser chose one in the settings,
-// which the root element's data-theme then names.
+// Light and dark themes: the colours are CSS custom properties (styles.css), the dark
+// ones under the root element's data-theme="dark". The theme chosen in the settings
+// sets it; "auto" sets it from the system's prefers-color-scheme and follows it when the
+// system changes, so the dark palette is written once.
 export const themes = ["auto", "light", "dark"] as const;
 export type Theme = (typeof themes)[number];
 
@@ -16,6 +17,16 @@ export function keptTheme(): Theme {
   }
 }
 
+const darkQuery = "(prefers-color-scheme: dark)";
+
+/** The palette a theme shows: auto's is the system's. */
+export function paletteOf(theme: Theme, systemDark: boolean): "light" | "dark" {
+  return theme === "auto" ? (systemDark ? "dark" : "light") : theme;
+}
+
+// Stops following the system's scheme (while "auto" is shown).
+let stopFollowing: (() => void) | null = null;
+
 /** Shows the theme, and keeps it for this browser when keep is set. */
 export function applyTheme(theme: Theme, keep = false) {
   if (keep) {
@@ -27,6 +38,16 @@ export function applyTheme(theme: Theme, keep = false) {
     }
   }
   if (typeof document === "undefined") return;
-  if (theme === "auto") delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
+  stopFollowing?.();
+  stopFollowing = null;
+  const root = document.documentElement;
+  const system = typeof matchMedia === "function" ? matchMedia(darkQuery) : null;
+  const show = () => {
+    root.dataset.theme = paletteOf(theme, system?.matches ?? false);
+  };
+  show();
+  if (theme === "auto" && system) {
+    system.addEventListener("change", show);
+    stopFollowing = () => system.removeEventListener("change", show);
+  }
 }

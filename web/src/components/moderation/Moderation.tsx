@@ -1,5 +1,5 @@
 // /web/moderation/:section(/:id): reports, accounts, domain blocks and allows, relays,
-// server and content rules, webhooks and the dashboard, as far as the signed-in user's
+// server and content rules, announcements, custom emoji, webhooks and the dashboard, as far as the signed-in user's
 // role allows (the tabs it shows; the server refuses the rest). Like the settings, this
 // module and those it imports are a chunk loaded on first use.
 import { NavLink, Navigate, useParams } from "react-router";
@@ -7,6 +7,8 @@ import { moderationPath, permissionsOf, sectionTitles, sectionsFor, type Section
 import { useMeQuery } from "../../api";
 import { useT } from "../../i18n";
 import { AccountPage, AccountsPage } from "./Accounts";
+import { Announcements } from "./Announcements";
+import { CustomEmojis } from "./CustomEmojis";
 import { Dashboard } from "./Dashboard";
 import { DomainAllows } from "./DomainAllows";
 import { DomainBlocks } from "./DomainBlocks";
@@ -38,6 +40,8 @@ export default function Moderation() {
   else if (section === "domain_allows") page = <DomainAllows />;
   else if (section === "relays") page = <Relays />;
   else if (section === "rules") page = <Rules />;
+  else if (section === "announcements") page = <Announcements />;
+  else if (section === "custom_emojis") page = <CustomEmojis />;
   else if (section === "webhooks") page = <Webhooks />;
   else page = <Dashboard />;
   return (

@@ -12,6 +12,9 @@ import { privilege } from "../../roles";
 import { rulesApi, type ContentRule } from "../../rulesAdmin";
 import { serverAdminApi, type AdminRelay, type AdminWebhook } from "../../serverAdmin";
 import { makeStore, type AppStore } from "../../store";
+import { contentAdminApi, type AdminAnnouncement, type AdminCustomEmoji } from "../../contentAdmin";
+import { AnnouncementItem, Announcements } from "./Announcements";
+import { CustomEmojis, EmojiItem } from "./CustomEmojis";
 import { MeasureCard } from "./Dashboard";
 import { AllowItem } from "./DomainAllows";
 import Moderation from "./Moderation";
@@ -97,6 +100,86 @@ describe("webhook items", () => {
   });
 });
 
+describe("announcements", () => {
+  const item = (over: Partial<AdminAnnouncement> = {}): AdminAnnouncement => ({
+    id: "7",
+    text: "Maintenance tonight",
+    content: "<p>Maintenance tonight</p>",
+    starts_at: null,
+    ends_at: null,
+    all_day: false,
+    published: true,
+    scheduled_at: null,
+    published_at: at,
+    updated_at: at,
+    ...over,
+  });
+
+  it("show the text, where each stands, and withdraw a published one or publish the others", () => {
+    const html = render(<AnnouncementItem item={item()} />);
+    expect(html).toContain('<span class="announcement-text">Maintenance tonight</span>');
+    expect(html).toContain('<span class="state active">Published</span>');
+    expect(html).toContain(">Withdraw</button>");
+    expect(html).toContain('aria-label="Edit the announcement Maintenance tonight"');
+    expect(html).toContain('aria-label="Remove the announcement Maintenance tonight"');
+    const draft = render(<AnnouncementItem item={item({ published: false })} />);
+    expect(draft).toContain(">Not published</span>");
+    expect(draft).toContain(">Publish</button>");
+    expect(render(<AnnouncementItem item={item({ published: false, scheduled_at: "2026-12-24T12:00:00.000Z" })} />)).toContain(">Scheduled</span>");
+  });
+
+  it("say an all-day event is all day", () => {
+    expect(render(<AnnouncementItem item={item({ starts_at: "2026-12-24T12:00:00.000Z", all_day: true })} />)).toMatch(/Dec 24, 2026, all day/);
+  });
+
+  it("list those the server answered under the form that writes one", async () => {
+    const store = makeStore("token");
+    await store.dispatch(contentAdminApi.util.upsertQueryData("adminAnnouncements", undefined, [item(), item({ id: "8", text: "Second" })]));
+    const html = render(<Announcements />, store);
+    expect(html.match(/data-announcement=/g)).toHaveLength(2);
+    expect(html).toContain('aria-label="Write an announcement"');
+  });
+});
+
+describe("custom emoji", () => {
+  const emoji = (over: Partial<AdminCustomEmoji> = {}): AdminCustomEmoji => ({
+    id: "blobcat",
+    shortcode: "blobcat",
+    domain: null,
+    url: "https://herd.test/blobcat.png",
+    static_url: "https://herd.test/blobcat.png",
+    visible_in_picker: true,
+    category: null,
+    disabled: false,
+    uri: null,
+    updated_at: at,
+    ...over,
+  });
+
+  it("show the picture, the state and actions named after the shortcode; a remote one cannot be removed", () => {
+    const html = render(<EmojiItem emoji={emoji()} />);
+    expect(html).toContain('alt=":blobcat:"');
+    expect(html).toContain('aria-label="Disable :blobcat:"');
+    expect(html).toContain('aria-label="Hide from picker: :blobcat:"');
+    expect(html).toContain('aria-label="Remove :blobcat:"');
+    const remote = render(<EmojiItem emoji={emoji({ id: "blobcat@far.example", domain: "far.example", disabled: true, visible_in_picker: false })} />);
+    expect(remote).toContain("far.example");
+    expect(remote).toContain('aria-label="Enable :blobcat@far.example:"');
+    expect(remote).toContain("Hidden from the picker");
+    expect(remote).not.toContain("Remove :blobcat@far.example:");
+  });
+
+  it("are listed by category under the upload form", async () => {
+    const store = makeStore("token");
+    await store.dispatch(contentAdminApi.util.upsertQueryData("adminEmoji", "", [emoji(), emoji({ id: "cat2", shortcode: "cat2", category: "Cats" })]));
+    const html = render(<CustomEmojis />, store);
+    expect(html).toContain('aria-label="Custom emoji: No category"');
+    expect(html).toContain('aria-label="Custom emoji: Cats"');
+    expect(html).toContain('aria-label="Upload a custom emoji"');
+    expect(html).toContain('accept="image/png,image/gif,image/webp"');
+  });
+});
+
 describe("relay items", () => {
   const relay = (state: AdminRelay["state"]): AdminRelay => ({
     id: "8",
@@ -170,6 +253,14 @@ describe("the moderation page", () => {
     const tabs = [...html.matchAll(/<a [^>]*href="\/web\/moderation\/(\w+)"/g)].map((m) => m[1]);
     expect(tabs).toEqual(["rules", "webhooks"]);
     expect(html).toContain('aria-label="Add a webhook"');
+  });
+
+  it("shows announcements and custom emoji to the roles that manage them only", async () => {
+    const tabsOf = (html: string) => [...html.matchAll(/<a [^>]*href="\/web\/moderation\/(\w+)"/g)].map((m) => m[1]);
+    expect(tabsOf(await page(privilege.manageAnnouncements, "/web/moderation/announcements"))).toEqual(["announcements"]);
+    expect(tabsOf(await page(privilege.manageCustomEmojis | privilege.manageRules, "/web/moderation/custom_emojis"))).toEqual(["rules", "custom_emojis"]);
+    expect(tabsOf(await page(privilege.administrator, "/web/moderation/rules"))).toContain("custom_emojis");
+    expect(tabsOf(await page(privilege.manageRules, "/web/moderation/rules"))).toEqual(["rules"]);
   });
 
   it("tells a role without any admin privilege that it may not moderate", async () => {
