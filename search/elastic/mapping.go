@@ -96,7 +96,8 @@ var templates = map[string]func(icu bool) map[string]any{
 		return map[string]any{"settings": settings(icu), "mappings": map[string]any{"dynamic": "strict",
 			"properties": map[string]any{
 				"id": long, "username": textField(folded), "display_name": textField(folded),
-				"domain": textField(folded), "discoverable": boolean,
+				"domain": textField(folded), "discoverable": boolean, "note": textField(folded),
+				"bot": boolean, "verified": boolean,
 				"username_exact": map[string]any{"type": "keyword", "normalizer": "herd_lower"},
 			}}}
 	},
