@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -171,7 +172,9 @@ func accountMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt("discoverable", boolField())
 	note := textField(folded)
 	note.Store = true // read back as more_like_this reads a liked document (SimilarAccounts)
-	doc.AddFieldMappingsAt("note", note)
+	stemmed := textField(en.AnalyzerName)
+	stemmed.Name = "note_stemmed"
+	doc.AddFieldMappingsAt("note", note, stemmed)
 	doc.AddFieldMappingsAt("bot", boolField())
 	doc.AddFieldMappingsAt("verified", boolField())
 	return m, nil

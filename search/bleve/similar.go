@@ -8,18 +8,29 @@ import (
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/herd-social/herd/search"
 )
 
+// similarFields are the fields of a bio that more_like_this compares, with their
+// analyzers: its words folded, and their English stems (Mastodon's text and
+// text.stemmed).
+var similarFields = []struct{ name, analyzer string }{{"note", folded}, {"note_stemmed", en.AnalyzerName}}
+
+// fieldTerm is a word of one of similarFields.
+type fieldTerm struct{ field, term string }
+
 // SimilarAccounts implements search.Engine. Bleve has no more_like_this query, so this
 // is its equivalent built from the index: the stored bios of q.Like are analyzed as
-// the note field is, their words counted, kept as search.SimilarQuery states (Lucene's
-// weight of a word: its count times 1 + ln(documents / (documents with it + 1)), the
-// classic inverse document frequency more_like_this ranks words by), and asked for as
-// a disjunction over the note field with the minimum search.SimilarShould gives.
+// each of similarFields is, their words counted per field, kept as
+// search.SimilarQuery states (Lucene's weight of a word: its count times
+// 1 + ln(documents / (documents with it + 1)), the classic inverse document frequency
+// more_like_this ranks words by, the weightiest of every field together), and asked
+// for as a disjunction of those words in their fields with the minimum
+// search.SimilarShould gives.
 func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]uint64, error) {
 	if e.closed.Load() {
 		return nil, search.ErrClosed
@@ -33,8 +44,8 @@ func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]
 	}
 	either := make([]query.Query, len(words))
 	for i, w := range words {
-		t := bleve.NewTermQuery(w)
-		t.SetField("note")
+		t := bleve.NewTermQuery(w.term)
+		t.SetField(w.field)
 		either[i] = t
 	}
 	mlt := bleve.NewDisjunctionQuery(either...)
@@ -62,9 +73,8 @@ func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]
 
 // likedWords returns the words of the bios of like that a more_like_this query would
 // keep, those weighing most first.
-func (e *Engine) likedWords(ctx context.Context, like []uint64) ([]string, error) {
-	analyzer := e.accounts.Mapping().AnalyzerNamed(folded)
-	freq := map[string]int{}
+func (e *Engine) likedWords(ctx context.Context, like []uint64) ([]fieldTerm, error) {
+	freq := map[fieldTerm]int{}
 	for _, id := range like {
 		doc, err := e.accounts.Document(docID(id))
 		if err != nil {
@@ -74,9 +84,12 @@ func (e *Engine) likedWords(ctx context.Context, like []uint64) ([]string, error
 			continue
 		}
 		doc.VisitFields(func(f index.Field) {
-			if f.Name() == "note" {
-				for _, tok := range analyzer.Analyze(f.Value()) {
-					freq[string(tok.Term)]++
+			if f.Name() != "note" {
+				return
+			}
+			for _, sf := range similarFields {
+				for _, tok := range e.accounts.Mapping().AnalyzerNamed(sf.analyzer).Analyze(f.Value()) {
+					freq[fieldTerm{sf.name, string(tok.Term)}]++
 				}
 			}
 		})
@@ -94,12 +107,12 @@ func (e *Engine) likedWords(ctx context.Context, like []uint64) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("search: similar accounts: %w", err)
 	}
-	weight := map[string]float64{}
+	weight := map[fieldTerm]float64{}
 	for w, n := range freq {
 		if n < search.SimilarMinTermFreq {
 			continue
 		}
-		tr, err := r.TermFieldReader(ctx, []byte(w), "note", false, false, false)
+		tr, err := r.TermFieldReader(ctx, []byte(w.term), w.field, false, false, false)
 		if err != nil {
 			return nil, fmt.Errorf("search: similar accounts: %w", err)
 		}
@@ -109,10 +122,12 @@ func (e *Engine) likedWords(ctx context.Context, like []uint64) ([]string, error
 			weight[w] = float64(n) * (1 + math.Log(float64(docs)/float64(df+1)))
 		}
 	}
-	words := make([]string, 0, len(weight))
+	words := make([]fieldTerm, 0, len(weight))
 	for w := range weight {
 		words = append(words, w)
 	}
-	slices.SortFunc(words, func(a, b string) int { return cmp.Or(cmp.Compare(weight[b], weight[a]), cmp.Compare(a, b)) })
+	slices.SortFunc(words, func(a, b fieldTerm) int {
+		return cmp.Or(cmp.Compare(weight[b], weight[a]), cmp.Compare(a.field, b.field), cmp.Compare(a.term, b.term))
+	})
 	return words[:min(len(words), search.SimilarMaxTerms)], nil
 }

@@ -30,7 +30,8 @@ func note(a search.Account) string {
 }
 
 // SimilarAccounts implements search.Engine with more_like_this over the bios of
-// q.Like, its parameters those search.SimilarQuery states (more_like_this's defaults,
+// q.Like (their words folded, and their English stems: Mastodon's text and
+// text.stemmed), its parameters those search.SimilarQuery states (more_like_this's defaults,
 // given here all the same); a verified profile doubles its score, as Mastodon's
 // query boosts it.
 func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]uint64, error) {
@@ -42,7 +43,7 @@ func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]
 	for i, id := range q.Like {
 		like[i] = obj{"_index": e.target(Accounts), "_id": docID(id)}
 	}
-	mlt := obj{"more_like_this": obj{"fields": []string{"note"}, "like": like,
+	mlt := obj{"more_like_this": obj{"fields": []string{"note", "note.stemmed"}, "like": like,
 		"min_term_freq": search.SimilarMinTermFreq, "min_doc_freq": search.SimilarMinDocFreq,
 		"max_query_terms": search.SimilarMaxTerms, "minimum_should_match": fmt.Sprintf("%d%%", search.SimilarShouldMatch)}}
 	exclude := q.Exclude[:min(len(q.Exclude), search.MaxFollowed)]
