@@ -74,8 +74,10 @@ type candidate struct {
 // interacted with (in, when not nil) of the recently active local accounts and of
 // the authors trending now. Left out: the viewer, whom it follows or asked to
 // follow, whom it blocks or mutes or who blocks it, accounts of domains it blocks,
-// dismissed, suspended and not discoverable accounts, and locked accounts for the
-// most followed and most interacted with.
+// dismissed accounts, those the directory does not list (listable: suspended,
+// silenced, moved, awaiting approval, not discoverable) and those of unconfirmed
+// users, as Mastodon's sources' base scope, and locked accounts for the most
+// followed and most interacted with.
 func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int, in Interactions, like Profiles) ([]Suggestion, error) {
 	byID := map[shard.ID]*candidate{}
 	get := func(id shard.ID) *candidate {
@@ -236,10 +238,14 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	if err != nil {
 		return nil, err
 	}
+	unconfirmed, err := s.unconfirmed(ctx, keep, accs)
+	if err != nil {
+		return nil, err
+	}
 	var shown []*candidate
 	for i, c := range cands {
 		a := accs[c.id]
-		if a == nil || !a.Discoverable || a.Suspended || excluded[i] {
+		if a == nil || !listable(a) || unconfirmed[c.id] || excluded[i] {
 			continue
 		}
 		if a.Locked {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"testing"
 
@@ -64,5 +65,24 @@ func TestSuggestionSources(t *testing.T) {
 	// Without follows nothing is similar.
 	if got := suggestionsOf(t, quiet, nil); slices.ContainsFunc(got, func(s string) bool { return s[:len(grower.ID)] == grower.ID }) {
 		t.Fatalf("quiet follows no one but is offered grower: %v", got)
+	}
+}
+
+// TestSuggestionsLeaveOutSilenced: a friend of a friend who is silenced is not
+// suggested, as Mastodon's sources' base scope leaves silenced accounts out.
+func TestSuggestionsLeaveOutSilenced(t *testing.T) {
+	c := testrig.New(t)
+	alice, bob, carol, dave := c.Register("alice"), c.Register("bob"), c.Register("carol"), c.Register("dave")
+	alice.Follow(bob)
+	bob.Follow(carol)
+	bob.Follow(dave)
+	want := []string{carol.ID + ":past_interactions:[friends_of_friends]", dave.ID + ":past_interactions:[friends_of_friends]"}
+	if got := suggestionsOf(t, alice, nil); !slices.Equal(sorted(got), sorted(want)) {
+		t.Fatalf("before: %v, want %v", got, want)
+	}
+	_, mod := c.RegisterModerator("mod")
+	c.Must(c.Do("POST", "/api/v1/admin/accounts/"+dave.ID+"/action", mod, url.Values{"type": {"silence"}}), 200)
+	if got := suggestionsOf(t, alice, nil); !slices.Equal(got, want[:1]) {
+		t.Fatalf("dave silenced: %v, want %v", got, want[:1])
 	}
 }
