@@ -133,9 +133,42 @@ type dirPage struct {
 }
 
 // listable reports whether the directory lists a, as Mastodon's discoverable
-// scope: discoverable, not suspended, silenced, moved, nor awaiting approval.
+// scope: discoverable, not suspended, silenced, moved, nor awaiting approval (nor
+// unconfirmed, which the user record says: unconfirmed).
 func listable(a *Account) bool {
 	return a.Discoverable && !a.Suspended && !a.Silenced && a.MovedToURI == "" && !a.Pending
+}
+
+// unconfirmed returns which local accounts of ids (found in accs) have a user who
+// has not confirmed its e-mail address: the directory leaves them out, as
+// Mastodon's discoverable scope lists confirmed users only.
+func (s *Service) unconfirmed(ctx context.Context, ids []shard.ID, accs map[shard.ID]*Account) (map[shard.ID]bool, error) {
+	var local []shard.ID
+	for _, id := range ids {
+		if a := accs[id]; a != nil && a.Local() {
+			local = append(local, id)
+		}
+	}
+	keys := make([]store.Key, len(local))
+	for i, id := range local {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tUsers, keys)
+	if err != nil {
+		return nil, fmt.Errorf("directory: users: %w", err)
+	}
+	out := map[shard.ID]bool{}
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		var u User
+		if err := store.Unmarshal(v, &u); err != nil {
+			return nil, err
+		}
+		out[local[i]] = u.Unconfirmed
+	}
+	return out, nil
 }
 
 // dirTake adds the listable accounts of rows to the page, after skipping the
@@ -153,9 +186,13 @@ func (s *Service) dirTake(ctx context.Context, d *dirPage, rows []store.Row) err
 	if err != nil {
 		return err
 	}
+	unconfirmed, err := s.unconfirmed(ctx, ids, accs)
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
 		a := accs[id]
-		if a == nil || !listable(a) || len(d.out) >= d.limit {
+		if a == nil || !listable(a) || unconfirmed[id] || len(d.out) >= d.limit {
 			continue
 		}
 		if d.skipped < d.offset {

@@ -69,13 +69,16 @@ type candidate struct {
 // the candidates, ranked to keep the best suggestCandidates, are those endorsed by
 // the instance's admins, then friends of friends (accounts followed by the
 // viewer's newest follows, most shared first), then accounts whose profiles are
-// like those of the viewer's five newest follows, then the most followed and most
+// like those of the viewer's five newest follows (like, when not nil: the search
+// engine, similarCandidates), then the most followed and most
 // interacted with (in, when not nil) of the recently active local accounts and of
 // the authors trending now. Left out: the viewer, whom it follows or asked to
 // follow, whom it blocks or mutes or who blocks it, accounts of domains it blocks,
-// dismissed, suspended and not discoverable accounts, and locked accounts for the
-// most followed and most interacted with.
-func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int, in Interactions) ([]Suggestion, error) {
+// dismissed accounts, those the directory does not list (listable: suspended,
+// silenced, moved, awaiting approval, not discoverable) and those of unconfirmed
+// users, as Mastodon's sources' base scope, and locked accounts for the most
+// followed and most interacted with.
+func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int, in Interactions, like Profiles) ([]Suggestion, error) {
 	byID := map[shard.ID]*candidate{}
 	get := func(id shard.ID) *candidate {
 		c := byID[id]
@@ -89,6 +92,9 @@ func (s *Service) Suggest(ctx context.Context, viewer shard.ID, limit int, in In
 		return nil, err
 	}
 	if err := s.friendCandidates(ctx, viewer, get); err != nil {
+		return nil, err
+	}
+	if err := s.similarCandidates(ctx, viewer, like, get); err != nil {
 		return nil, err
 	}
 	pool, err := s.popularCandidates(ctx, get)
@@ -232,18 +238,15 @@ func (s *Service) keepSuggestable(ctx context.Context, viewer shard.ID, cands []
 	if err != nil {
 		return nil, err
 	}
-	liked, err := s.likedTerms(ctx, viewer)
+	unconfirmed, err := s.unconfirmed(ctx, keep, accs)
 	if err != nil {
 		return nil, err
 	}
 	var shown []*candidate
 	for i, c := range cands {
 		a := accs[c.id]
-		if a == nil || !a.Discoverable || a.Suspended || excluded[i] {
+		if a == nil || !listable(a) || unconfirmed[c.id] || excluded[i] {
 			continue
-		}
-		if c.similar = similarity(a, liked); c.similar > 0 {
-			c.sources = append(c.sources, SuggestSimilar)
 		}
 		if a.Locked {
 			c.sources = slices.DeleteFunc(c.sources, func(src SuggestionSource) bool {

@@ -1,14 +1,12 @@
 package account
 
 import (
-	"cmp"
 	"context"
+	"fmt"
 	"slices"
-	"strings"
-	"unicode"
 
+	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
-	"github.com/herd-social/herd/text"
 )
 
 // The sources of Mastodon 4.3 beyond featured, friends of friends and most followed.
@@ -30,11 +28,10 @@ type Interactions interface {
 
 // Bounds of the sources of this file.
 const (
-	suggestAuthorsRead = 20 // authors of trending statuses weighed for most_interactions
-	suggestRecentLiked = 5  // the viewer's newest follows whose profiles are liked (Mastodon's 5)
-	similarMaxTerms    = 25 // terms of the liked profiles kept (Elasticsearch's more_like_this)
-	similarShouldMatch = 0.3
-	mostInteractionsAt = 5 // Mastodon's threshold of boosts and favourites
+	suggestAuthorsRead = 20              // authors of trending statuses weighed for most_interactions
+	suggestRecentLiked = 5               // the viewer's newest follows whose profiles are liked (Mastodon's 5)
+	suggestSimilarRead = search.MaxLimit // similar profiles asked of the search engine
+	mostInteractionsAt = 5               // Mastodon's threshold of boosts and favourites
 )
 
 // interactionCandidates adds, among pool (the recently active accounts of the
@@ -69,74 +66,39 @@ func (s *Service) interactionCandidates(ctx context.Context, in Interactions, po
 	return nil
 }
 
-// stopWords are English words too common to make two profiles alike (a search
-// engine's index would weigh them near nothing).
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`and the for with you your are but not all any can has had have her his its our
-		out was who how why what when where from this that these those they them then than there their into onto just
-		also been were will would about over only very more most some such each here she him`) {
-		m[w] = true
-	}
-	return m
-}()
-
-// terms are the words of a profile that more_like_this weighs: its display name
-// and bio in plain text, lower case, of three letters or more, stop words left out.
-func terms(a *Account) []string {
-	words := strings.FieldsFunc(strings.ToLower(a.DisplayName+" "+text.PlainText(a.Note)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	})
-	return slices.DeleteFunc(words, func(w string) bool { return len([]rune(w)) < 3 || stopWords[w] })
+// Profiles is the part of the search engine (search.Engine) that finds profiles
+// like others.
+type Profiles interface {
+	SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]uint64, error)
 }
 
-// likedTerms returns the 25 terms used most in the profiles of the viewer's
-// newest follows (ties in alphabetical order).
-func (s *Service) likedTerms(ctx context.Context, viewer shard.ID) ([]string, error) {
-	recent, _, err := s.followingIDs(ctx, viewer, 0, suggestRecentLiked)
-	if err != nil || len(recent) == 0 {
-		return nil, err
+// similarCandidates adds the accounts whose profiles are like those of the
+// viewer's five newest follows, as the search engine finds them among every
+// indexed account (Mastodon's more_like_this over account documents): neither
+// the viewer nor whom it follows (the 1,000 newest follows are excluded in the
+// engine, the others when the candidates are checked), nor bots or undiscoverable
+// accounts. The engine's order ranks them.
+func (s *Service) similarCandidates(ctx context.Context, viewer shard.ID, like Profiles, get func(shard.ID) *candidate) error {
+	if like == nil {
+		return nil
 	}
-	accs, err := s.GetMany(ctx, recent)
+	following, _, err := s.followingIDs(ctx, viewer, 0, search.MaxFollowed-1)
+	if err != nil || len(following) == 0 {
+		return err
+	}
+	exclude := make([]uint64, 0, len(following)+1)
+	for _, id := range following {
+		exclude = append(exclude, uint64(id))
+	}
+	found, err := like.SimilarAccounts(ctx, search.SimilarQuery{Like: exclude[:min(len(exclude), suggestRecentLiked)],
+		Exclude: append(exclude, uint64(viewer)), Limit: suggestSimilarRead})
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("suggestions: similar profiles: %w", err)
 	}
-	freq := map[string]int{}
-	for _, a := range accs {
-		for _, w := range terms(a) {
-			freq[w]++
-		}
+	for i, id := range found {
+		c := get(shard.ID(id))
+		c.similar = len(found) - i
+		c.sources = append(c.sources, SuggestSimilar)
 	}
-	out := make([]string, 0, len(freq))
-	for w := range freq {
-		out = append(out, w)
-	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(freq[b], freq[a]), cmp.Compare(a, b)) })
-	return out[:min(len(out), similarMaxTerms)], nil
-}
-
-// similarity scores a discoverable, non-bot account against the liked terms: the
-// terms its profile shares with them when at least 30% do (more_like_this's
-// minimum_should_match), doubled for a profile with a verified link, as
-// Mastodon's boost; 0 otherwise.
-func similarity(a *Account, liked []string) int {
-	if len(liked) == 0 || a.Bot || !a.Discoverable {
-		return 0
-	}
-	mine := terms(a)
-	shared := 0
-	for _, w := range liked {
-		if slices.Contains(mine, w) {
-			shared++
-		}
-	}
-	if shared == 0 || shared < int(similarShouldMatch*float64(len(liked))) {
-		return 0
-	}
-	for _, f := range a.Fields {
-		if !f.VerifiedAt.IsZero() {
-			return 2 * shared
-		}
-	}
-	return shared
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -253,4 +254,70 @@ func TestSignUpWithMailServerDown(t *testing.T) {
 		"Your login is missing a confirmed e-mail address")
 	c.Must(c.Do("POST", "/api/v1/emails/confirmations", tok, nil), 200)
 	wantPage(t, c.Do("POST", "/auth/password", "", url.Values{"email": {"ivy@herd.test"}}), 200, "If your email address exists")
+}
+
+// TestDirectoryLeavesOutUnconfirmed: an account whose user has not confirmed its
+// e-mail address is not in the profile directory (Mastodon's discoverable scope
+// lists confirmed users only) nor suggested, and is once the link is followed.
+func TestDirectoryLeavesOutUnconfirmed(t *testing.T) {
+	c, in, _ := mailNode(t)
+	ctx := context.Background()
+	if err := c.Nodes[0].AdminCreateAccount(ctx, "ops", mailtest.NewAddress("ops"), "correct horse battery", true); err != nil {
+		t.Fatal(err)
+	}
+	ops, err := c.Nodes[0].Accounts.Lookup(ctx, "ops", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, email := signUp(t, c, "dora")
+	dora, err := c.Nodes[0].Accounts.Lookup(ctx, "dora", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := c.Anonymous()
+	for _, order := range []string{"new", "active"} {
+		if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"order": {order}}); !slices.Equal(got, []string{ops.ID.String()}) {
+			t.Errorf("%s, dora unconfirmed: %v, want only ops %s", order, got, ops.ID)
+		}
+	}
+	// Nor among the suggestions: ops follows bea, who follows dora.
+	if err := c.Nodes[0].AdminCreateAccount(ctx, "bea", mailtest.NewAddress("bea"), "correct horse battery", true); err != nil {
+		t.Fatal(err)
+	}
+	opsTok, err := c.Nodes[0].AdminToken(ctx, "ops", "read write follow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	beaTok, err := c.Nodes[0].AdminToken(ctx, "bea", "read write follow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bea, err := c.Nodes[0].Accounts.Lookup(ctx, "bea", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Must(c.Do("POST", "/api/v1/accounts/"+bea.ID.String()+"/follow", opsTok, nil), 200)
+	c.Must(c.Do("POST", "/api/v1/accounts/"+dora.ID.String()+"/follow", beaTok, nil), 200)
+	suggested := func() []string {
+		var l []struct {
+			Account testrig.Account `json:"account"`
+		}
+		c.Must(c.Do("GET", "/api/v2/suggestions", opsTok, nil), 200).JSON(t, &l)
+		var ids []string
+		for _, s := range l {
+			ids = append(ids, s.Account.ID)
+		}
+		return ids
+	}
+	if got := suggested(); slices.Contains(got, dora.ID.String()) {
+		t.Errorf("dora unconfirmed is suggested to ops: %v", got)
+	}
+	link := linkIn(t, in.Await(t, email, 1)[0], "confirmation_token")
+	wantPage(t, c.Do("GET", link, "", nil), 200, "successfully confirmed")
+	if got := accountsAt(t, anon, "/api/v1/directory", url.Values{"order": {"new"}}); !slices.Equal(got, []string{bea.ID.String(), dora.ID.String(), ops.ID.String()}) {
+		t.Errorf("dora confirmed: %v, want bea, dora %s and ops", got, dora.ID)
+	}
+	if got := suggested(); !slices.Contains(got, dora.ID.String()) {
+		t.Errorf("dora confirmed is not suggested to ops: %v", got)
+	}
 }

@@ -45,7 +45,7 @@ func (s *Server) suggestions(r *req, v2 bool) error {
 	if n, err := strconv.Atoi(r.p.str("limit")); err == nil {
 		limit = min(max(n, -n, 1), account.MaxSuggestions)
 	}
-	sugs, err := s.d.Accounts.Suggest(r.context(), r.viewer, limit, s.d.Trends)
+	sugs, err := s.d.Accounts.Suggest(r.context(), r.viewer, limit, s.d.Trends, s.d.Search)
 	if err != nil {
 		return err
 	}

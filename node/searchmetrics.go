@@ -19,7 +19,7 @@ type timedSearch struct {
 }
 
 var searchOps = []string{"index_statuses", "index_accounts", "index_tags", "delete_statuses", "delete_accounts",
-	"statuses", "accounts", "tags"}
+	"statuses", "accounts", "similar_accounts", "tags"}
 
 func newTimedSearch(e search.Engine, h *prometheus.HistogramVec) *timedSearch {
 	t := &timedSearch{Engine: e, ops: make(map[string]prometheus.Observer, len(searchOps))}
@@ -66,6 +66,11 @@ func (t *timedSearch) Statuses(ctx context.Context, q search.StatusQuery) ([]uin
 func (t *timedSearch) Accounts(ctx context.Context, q search.AccountQuery) ([]uint64, error) {
 	defer t.since("accounts", time.Now())
 	return t.Engine.Accounts(ctx, q)
+}
+
+func (t *timedSearch) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]uint64, error) {
+	defer t.since("similar_accounts", time.Now())
+	return t.Engine.SimilarAccounts(ctx, q)
 }
 
 func (t *timedSearch) Tags(ctx context.Context, prefix string, offset, limit int) ([]string, error) {

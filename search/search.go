@@ -54,8 +54,14 @@ type Account struct {
 	Username    string
 	Domain      string // "" for a local account
 	DisplayName string
-	// Discoverable accounts rank before the others.
+	// Discoverable accounts rank before the others; only they are similar profiles.
 	Discoverable bool
+	// Note is the bio in plain text, indexed only for a discoverable account (as
+	// Mastodon's searchable text): what SimilarAccounts compares.
+	Note string
+	// Bot accounts are never similar profiles; Verified ones (a profile field's link
+	// verified) rank above the others found as similar.
+	Bot, Verified bool
 }
 
 // Tag is what is indexed of a hashtag: its normalised name (its id) and its uses,
@@ -133,8 +139,36 @@ type AccountQuery struct {
 	Offset, Limit int
 }
 
-// MaxFollowed bounds AccountQuery.Followed.
+// MaxFollowed bounds AccountQuery.Followed and SimilarQuery.Exclude.
 const MaxFollowed = 1000
+
+// SimilarQuery asks for profiles like those of the accounts Like, as Mastodon's
+// similar_to_recently_followed suggestions ask Elasticsearch's more_like_this query
+// with its defaults: the words of Like's bios, analyzed as the bios are, count when
+// they occur at least SimilarMinTermFreq times in them together and are in the bios of
+// at least SimilarMinDocFreq indexed accounts; the SimilarMaxTerms that weigh most
+// (occurrences times inverse document frequency) are kept, and an account is found
+// when its bio has at least 30% of them (rounded down, at least one), best first.
+// Found are discoverable accounts that are not bots, nor in Like or Exclude.
+type SimilarQuery struct {
+	Like []uint64
+	// Exclude are never found (the viewer, the accounts it follows), at most
+	// MaxFollowed of them.
+	Exclude []uint64
+	Limit   int
+}
+
+// The parameters of SimilarQuery: more_like_this's defaults.
+const (
+	SimilarMinTermFreq = 2
+	SimilarMinDocFreq  = 5
+	SimilarMaxTerms    = 25
+	// SimilarShouldMatch is the percentage of the kept words a bio must have.
+	SimilarShouldMatch = 30
+)
+
+// SimilarShould is how many of n kept words a bio must have.
+func SimilarShould(n int) int { return max(1, n*SimilarShouldMatch/100) }
 
 // Engine is a search engine. Indexing a document again replaces it; deleting a
 // missing one is no error. A change is visible to queries when the call returns.
@@ -148,6 +182,9 @@ type Engine interface {
 	Statuses(ctx context.Context, q StatusQuery) ([]uint64, error)
 	// Accounts returns the ids of matching accounts, best first.
 	Accounts(ctx context.Context, q AccountQuery) ([]uint64, error)
+	// SimilarAccounts returns the ids of the accounts whose profiles are like those
+	// of q.Like, best first.
+	SimilarAccounts(ctx context.Context, q SimilarQuery) ([]uint64, error)
 	// Tags returns the names of hashtags starting with prefix (normalised): the one
 	// named prefix first, then the others most used first.
 	Tags(ctx context.Context, prefix string, offset, limit int) ([]string, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -54,7 +55,7 @@ func Open(dir string) (*Engine, error) {
 	if e.statuses, err = openIndex(filepath.Join(dir, "statuses"), statusMapping); err != nil {
 		return nil, err
 	}
-	if e.accounts, err = openIndex(filepath.Join(dir, "accounts"), accountMapping); err != nil {
+	if e.accounts, err = openAccounts(filepath.Join(dir, "accounts")); err != nil {
 		_ = e.statuses.Close()
 		return nil, err
 	}
@@ -96,6 +97,27 @@ func openIndex(path string, build func() (*mapping.IndexMappingImpl, error)) (bl
 		return nil, fmt.Errorf("search: open %s: %w", path, err)
 	}
 	return idx, nil
+}
+
+// openAccounts opens the accounts index, made again empty when its mapping has no
+// note field (an index from before bios were indexed): Bleve adds no field to an
+// index's mapping, so its documents would never carry one. Its accounts are found
+// again once indexed again (an account's next change, or herd admin search reindex).
+func openAccounts(path string) (bleve.Index, error) {
+	idx, err := openIndex(path, accountMapping)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := idx.Mapping().(*mapping.IndexMappingImpl); !ok || m.DefaultMapping.Properties["note"] != nil {
+		return idx, nil
+	}
+	if err := idx.Close(); err != nil {
+		return nil, fmt.Errorf("search: close %s: %w", path, err)
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("search: remove %s: %w", path, err)
+	}
+	return openIndex(path, accountMapping)
 }
 
 // baseMapping has the shared analyzers and a strict default document mapping.
@@ -156,6 +178,13 @@ func accountMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt("display_name", textField(folded))
 	doc.AddFieldMappingsAt("domain", textField(folded))
 	doc.AddFieldMappingsAt("discoverable", boolField())
+	note := textField(folded)
+	note.Store = true // read back as more_like_this reads a liked document (SimilarAccounts)
+	stemmed := textField(en.AnalyzerName)
+	stemmed.Name = "note_stemmed"
+	doc.AddFieldMappingsAt("note", note, stemmed)
+	doc.AddFieldMappingsAt("bot", boolField())
+	doc.AddFieldMappingsAt("verified", boolField())
 	return m, nil
 }
 
@@ -212,7 +241,7 @@ func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) erro
 		for _, a := range changed {
 			if err := b.Index(docID(a.ID), map[string]any{
 				"username": a.Username, "username_exact": lower(a.Username), "display_name": a.DisplayName,
-				"domain": a.Domain, "discoverable": a.Discoverable,
+				"domain": a.Domain, "discoverable": a.Discoverable, "note": note(a), "bot": a.Bot, "verified": a.Verified,
 			}); err != nil {
 				return err
 			}
@@ -227,6 +256,14 @@ func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) erro
 		}
 	}
 	return err
+}
+
+// note is what is indexed of an account's bio: nothing unless it is discoverable.
+func note(a search.Account) string {
+	if !a.Discoverable {
+		return ""
+	}
+	return a.Note
 }
 
 // DeleteAccounts implements search.Engine.

@@ -2,6 +2,8 @@ package elastic
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/herd-social/herd/search"
@@ -13,10 +15,53 @@ func (e *Engine) IndexAccounts(ctx context.Context, docs ...search.Account) erro
 	for i, a := range docs {
 		ops[i] = bulkOp{ID: docID(a.ID), Doc: obj{
 			"id": a.ID, "username": a.Username, "username_exact": a.Username, "display_name": a.DisplayName,
-			"domain": a.Domain, "discoverable": a.Discoverable,
+			"domain": a.Domain, "discoverable": a.Discoverable, "note": note(a), "bot": a.Bot, "verified": a.Verified,
 		}}
 	}
 	return e.bulk(ctx, Accounts, ops)
+}
+
+// note is what is indexed of an account's bio: nothing unless it is discoverable.
+func note(a search.Account) string {
+	if !a.Discoverable {
+		return ""
+	}
+	return a.Note
+}
+
+// SimilarAccounts implements search.Engine with more_like_this over the bios of
+// q.Like (their words folded, and their English stems: Mastodon's text and
+// text.stemmed), its parameters those search.SimilarQuery states (more_like_this's defaults,
+// given here all the same); a verified profile doubles its score, as Mastodon's
+// query boosts it.
+func (e *Engine) SimilarAccounts(ctx context.Context, q search.SimilarQuery) ([]uint64, error) {
+	if len(q.Like) == 0 {
+		return nil, e.check()
+	}
+	_, limit := search.Clamp(0, q.Limit)
+	like := make([]obj, len(q.Like))
+	for i, id := range q.Like {
+		like[i] = obj{"_index": e.target(Accounts), "_id": docID(id)}
+	}
+	mlt := obj{"more_like_this": obj{"fields": []string{"note", "note.stemmed"}, "like": like,
+		"min_term_freq": search.SimilarMinTermFreq, "min_doc_freq": search.SimilarMinDocFreq,
+		"max_query_terms": search.SimilarMaxTerms, "minimum_should_match": fmt.Sprintf("%d%%", search.SimilarShouldMatch)}}
+	exclude := q.Exclude[:min(len(q.Exclude), search.MaxFollowed)]
+	found, err := e.find(ctx, Accounts, obj{
+		"query": obj{"function_score": obj{
+			"query": bools(obj{"must": []obj{mlt},
+				"filter":   []obj{{"term": obj{"discoverable": true}}},
+				"must_not": []obj{{"term": obj{"bot": true}}, {"ids": obj{"values": ids(append(slices.Clone(q.Like), exclude...))}}}}),
+			"functions":  []obj{{"filter": obj{"term": obj{"verified": true}}, "weight": 2}},
+			"boost_mode": "multiply",
+		}},
+		"size": limit, "_source": false, "track_total_hits": false,
+		"sort": []obj{{"_score": "desc"}, {"id": "asc"}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return parseIDs(found)
 }
 
 // DeleteAccounts implements search.Engine.

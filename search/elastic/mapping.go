@@ -97,6 +97,9 @@ var templates = map[string]func(icu bool) map[string]any{
 			"properties": map[string]any{
 				"id": long, "username": textField(folded), "display_name": textField(folded),
 				"domain": textField(folded), "discoverable": boolean,
+				"note": map[string]any{"type": "text", "analyzer": folded, "norms": true,
+					"fields": map[string]any{"stemmed": textField("english")}},
+				"bot": boolean, "verified": boolean,
 				"username_exact": map[string]any{"type": "keyword", "normalizer": "herd_lower"},
 			}}}
 	},

@@ -28,6 +28,7 @@ import (
 	"github.com/herd-social/herd/search"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/text"
 )
 
 // Group is the consumer group of an engine every node shares; an engine embedded in
@@ -331,7 +332,8 @@ func accountDoc(a *account.Account) *search.Account {
 		return nil
 	}
 	return &search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
-		DisplayName: a.DisplayName, Discoverable: a.Discoverable}
+		DisplayName: a.DisplayName, Discoverable: a.Discoverable, Note: text.PlainText(a.Note), Bot: a.Bot,
+		Verified: slices.ContainsFunc(a.Fields, func(f account.Field) bool { return !f.VerifiedAt.IsZero() })}
 }
 
 // IndexAccountStatuses indexes every status of an account again, newest first.

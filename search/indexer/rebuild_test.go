@@ -29,6 +29,7 @@ func TestRebuildResumes(t *testing.T) {
 	users := []*testrig.User{c.Register("alice"), c.Register("bob"), c.Register("carol"),
 		c.Register("dave"), c.Register("erin")}
 	for i, u := range users {
+		u.UpdateCredentials("note", "Hiking boots, hiking maps")
 		u.PostStatus(fmt.Sprintf("public walk number %d #hiking", i))
 		u.PostStatus(fmt.Sprintf("private walk %d", i), "visibility", "private")
 	}
@@ -106,6 +107,14 @@ func testResume(t *testing.T, n *node.Node, users []*testrig.User, open func() (
 		t.Fatal(err)
 	}
 	want, got := contents(t, whole, users), contents(t, resumed, users)
+	var others []uint64
+	for _, u := range users[1:] {
+		others = append(others, parseID(t, u.ID))
+	}
+	slices.Sort(others)
+	if like := fmt.Sprintf("%s is like %v", users[0].Name, others); !slices.Contains(want, like) {
+		t.Errorf("the rebuilt bios do not find %q: %v", like, want)
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("resumed rebuild holds\n%v\nwhole one\n%v", got, want)
 	}
@@ -125,8 +134,9 @@ func testResume(t *testing.T, n *node.Node, users []*testrig.User, open func() (
 	}
 }
 
-// contents lists what each user (and anyone) finds, the accounts found by each name
-// and the tags: a summary of the engine's documents.
+// contents lists what each user (and anyone) finds, the accounts found by each name,
+// those whose bios are like each one's and the tags: a summary of the engine's
+// documents.
 func contents(t *testing.T, e search.Engine, users []*testrig.User) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -149,6 +159,12 @@ func contents(t *testing.T, e search.Engine, users []*testrig.User) []string {
 				t.Fatal(err)
 			}
 			out = append(out, fmt.Sprintf("%s is %v", u.Name, accounts))
+			like, err := e.SimilarAccounts(ctx, search.SimilarQuery{Like: []uint64{viewer}, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(like)
+			out = append(out, fmt.Sprintf("%s is like %v", u.Name, like))
 		}
 	}
 	tags, err := e.Tags(ctx, "hik", 0, 10)

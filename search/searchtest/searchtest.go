@@ -5,6 +5,7 @@ package searchtest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func Run(t *testing.T, open Open) {
 		{"Paging", testPaging},
 		{"Tags", testTags},
 		{"Accounts", testAccounts},
+		{"SimilarAccounts", testSimilar},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -337,5 +339,68 @@ func testAccounts(t *testing.T, e search.Engine) {
 	}
 	if got := q("bob"); len(got) != 0 {
 		t.Errorf("deleted account found: %v", got)
+	}
+}
+
+// testSimilar: the words the liked bios use twice or more together, found in five
+// bios or more, find the discoverable accounts that are not bots nor excluded; a word
+// used once (compost, my) or in too few bios (seedlings) finds nothing; an English
+// stem finds its other forms (tomatoes, tomato).
+func testSimilar(t *testing.T, e search.Engine) {
+	ctx := context.Background()
+	bio := func(id uint64, note string, discoverable bool) search.Account {
+		return search.Account{ID: id, Username: fmt.Sprintf("user%d", id), Note: note, Discoverable: discoverable}
+	}
+	bot := bio(5, "Greenhouse tomatoes, hourly", true)
+	bot.Bot = true
+	if err := e.IndexAccounts(ctx,
+		bio(1, "Tomatoes, compost, seedlings: my greenhouse", true),
+		bio(2, "Every summer: greenhouse tomatoes, seedlings", true),
+		bio(3, "Growing tomatoes under glass", true),
+		bio(4, "A greenhouse by the sea", true),
+		bot,
+		bio(6, "Greenhouse tomatoes for sale", false),
+		bio(7, "Trains, timetables, compost", true),
+		bio(8, "My greenhouse: tomatoes, trains", true),
+		bio(9, "Seedlings", true),
+		bio(10, "Tomatoes grown under a greenhouse roof", true),
+		bio(13, "One tomato", true),
+		bio(11, "Tomatoes", true)); err != nil {
+		t.Fatal(err)
+	}
+	similar := func(like, exclude []uint64) []uint64 {
+		t.Helper()
+		got, err := e.SimilarAccounts(ctx, search.SimilarQuery{Like: like, Exclude: exclude, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		return got
+	}
+	if got, want := similar([]uint64{1, 2}, []uint64{10}), []uint64{3, 4, 8, 11, 13}; !slices.Equal(got, want) {
+		t.Errorf("like 1 and 2, without 10: %v, want %v", got, want)
+	}
+	// One bio uses each word once: none is kept.
+	if got := similar([]uint64{1}, nil); len(got) != 0 {
+		t.Errorf("like 1 alone: %v, want none", got)
+	}
+	// Verified ranks first among equals.
+	v := bio(12, "Tomatoes grown under a greenhouse roof", true)
+	v.Verified = true
+	if err := e.IndexAccounts(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.SimilarAccounts(ctx, search.SimilarQuery{Like: []uint64{1, 2}, Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 7 || got[0] != 12 {
+		t.Errorf("like 1 and 2: %v, want 7 with the verified 12 first", got)
+	}
+	if got := similar(nil, nil); len(got) != 0 {
+		t.Errorf("liking none: %v", got)
+	}
+	if got := similar([]uint64{404, 405}, nil); len(got) != 0 {
+		t.Errorf("liking unknown accounts: %v", got)
 	}
 }
