@@ -70,8 +70,8 @@ const (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tAccounts, TTL: markerTTL}, {Name: tUses, TTL: markerTTL}, {Name: tCounts, Kind: store.Counters},
-		{Name: tCandidates, TTL: dayTTL}, {Name: tItems}, {Name: tIDs}, {Name: tLinkPosts, Order: store.Desc, TTL: markerTTL}}
+	return append(store.Schema{{Name: tAccounts, TTL: markerTTL}, {Name: tUses, TTL: markerTTL}, {Name: tCounts, Kind: store.Counters},
+		{Name: tCandidates, TTL: dayTTL}, {Name: tItems}, {Name: tIDs}, {Name: tLinkPosts, Order: store.Desc, TTL: markerTTL}}, dashTables()...)
 }
 
 // ErrNotFound is an item id that names no item of the kind asked.
