@@ -10,6 +10,7 @@ import (
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/hashtag"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/trends"
 )
@@ -136,4 +137,41 @@ func (s *Server) dashDimension(r *req, key string, from, to time.Time, limit int
 		out.Data = append(out.Data, DimensionPoint{Key: k, HumanKey: k, Value: v, HumanValue: v})
 	}
 	return out, true, nil
+}
+
+// instanceReportsMeasure counts the reports made each day about accounts of a
+// server.
+func (s *Server) instanceReportsMeasure(domain string) func(context.Context, time.Time, time.Time) ([]int64, int64, error) {
+	return func(ctx context.Context, from, to time.Time) ([]int64, int64, error) {
+		daily := make([]int64, len(days(from, to)))
+		var total int64
+		if s.d.Reports == nil {
+			return daily, 0, nil
+		}
+		domains := map[shard.ID]string{}
+		var failed error
+		err := s.eachReport(ctx, func(rep *moderation.Report) {
+			d := account.DayOf(rep.CreatedAt)
+			if failed != nil || d.Before(from) || d.After(to) {
+				return
+			}
+			dom, ok := domains[rep.TargetAccountID]
+			if !ok {
+				a, err := s.d.Accounts.Get(ctx, rep.TargetAccountID)
+				if err != nil && !errors.Is(err, account.ErrNotFound) {
+					failed = err
+					return
+				}
+				if a != nil {
+					dom = a.Domain
+				}
+				domains[rep.TargetAccountID] = dom
+			}
+			if dom == domain {
+				daily[int(d.Sub(from)/(24*time.Hour))]++
+				total++
+			}
+		})
+		return daily, total, cmp.Or(err, failed)
+	}
 }

@@ -149,6 +149,12 @@ func (s *Server) adminMeasures(r *req) error {
 				return err
 			}
 			count = s.instanceStatusesMeasure(domain)
+		case "instance_reports":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceReportsMeasure(domain)
 		default:
 			continue
 		}

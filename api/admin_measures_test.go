@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -287,6 +290,30 @@ func TestAdminDashboardServers(t *testing.T) {
 	post("two", "de")
 	three := post("#herd three", "en")
 	count(testrig.Decode[testrig.Status](t, c.Must(alice.Do("POST", "/api/v1/statuses/"+three.ID+"/reblog", nil), 200)), false)
+	// A remote account posts with the tag, and alice reports it.
+	ctx := context.Background()
+	n := c.Nodes[0]
+	uri := "https://remote.example/users/bob"
+	bob, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: "bob", Domain: "remote.example",
+		URI: uri, InboxURL: uri + "/inbox", Discoverable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err = n.Statuses.CreateRemote(ctx, &status.Status{URI: uri + "/statuses/1", AccountID: bob.ID,
+		Visibility: status.Public, Content: "<p>#herd</p>", Tags: []string{"herd"}, Language: "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	remoteDay := int(time.Now().UTC().Sub(d0) / (24 * time.Hour))
+	var rep struct {
+		CreatedAt string `json:"created_at"`
+	}
+	c.Must(alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {bob.ID.String()}}), 200).JSON(t, &rep)
+	repAt, err := time.Parse(time.RFC3339, rep.CreatedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := make([]int, 3)
+	reports[int(repAt.Sub(d0)/(24*time.Hour))]++
 	var tag struct{ ID string }
 	c.Must(c.Do("GET", "/api/v1/tags/herd", mod, nil), 200).JSON(t, &tag)
 	join := func(v []int, f func(int) int) string {
@@ -297,17 +324,21 @@ func TestAdminDashboardServers(t *testing.T) {
 		return strings.Join(out, ",")
 	}
 	wantStatuses := join(all, func(n int) int { return n })
-	wantServers := join(tagged, func(n int) int { return min(n, 1) })
+	tagged[remoteDay] += 1000 // another server that day
+	wantServers := join(tagged, func(n int) int { return min(n%1000, 1) + n/1000 })
+	wantReports := join(reports, func(n int) int { return n })
 
 	form := period(d0)
-	form["keys[]"] = []string{"instance_statuses", "tag_servers"}
+	form["keys[]"] = []string{"instance_statuses", "tag_servers", "instance_reports"}
 	form["instance_statuses[domain]"] = []string{domain}
 	form["tag_servers[id]"] = []string{tag.ID}
+	form["instance_reports[domain]"] = []string{"Remote.Example"}
 	testrig.Eventually(t, "the dashboard's measures", func() error {
 		var got []measure
 		c.Must(c.Do("POST", "/api/v1/admin/measures", mod, form), 200).JSON(t, &got)
-		if len(got) != 2 || values(got[0]) != wantStatuses || got[0].Total != "4" || values(got[1]) != wantServers || got[1].Total != "1" {
-			return fmt.Errorf("measures %+v, want %s and %s", got, wantStatuses, wantServers)
+		if len(got) != 3 || values(got[0]) != wantStatuses || got[0].Total != "4" || values(got[1]) != wantServers ||
+			got[1].Total != "2" || values(got[2]) != wantReports || got[2].Total != "1" {
+			return fmt.Errorf("measures %+v, want %s, %s and %s", got, wantStatuses, wantServers, wantReports)
 		}
 		return nil
 	})
@@ -320,7 +351,8 @@ func TestAdminDashboardServers(t *testing.T) {
 		Data []struct{ Key, Value string }
 	}
 	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, dims), 200).JSON(t, &got)
-	want := map[string]string{"servers": domain + "=4", "tag_servers": domain + "=2", "tag_languages": "en=2", "instance_languages": "en=2,de=1"}
+	want := map[string]string{"servers": domain + "=4,remote.example=1", "tag_servers": domain + "=2,remote.example=1",
+		"tag_languages": "en=2,fr=1", "instance_languages": "en=2,de=1"}
 	if len(got) != len(want) {
 		t.Fatalf("dimensions %+v", got)
 	}
