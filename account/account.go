@@ -209,7 +209,7 @@ func Schema() store.Schema {
 		{Name: tDomainBlocks}, {Name: tDomainByID, Order: store.Desc}, {Name: tNotes},
 		{Name: tEndorsed}, {Name: tEndorsedByID, Order: store.Desc},
 		{Name: tListing, Order: store.Desc}, {Name: tEmailTokens}, {Name: tBackfill},
-	}, append(append(directoryTables(), suggestTables()...), inviteTables()...)...)
+	}, append(append(append(directoryTables(), suggestTables()...), inviteTables()...), ipTables()...)...)
 }
 
 // Options configure the service.
@@ -272,6 +272,7 @@ type Service struct {
 	ids    *shard.Generator
 	opts   Options
 	logins loginsSeen
+	ips    ipsSeen
 	// cache keeps records for Cached; every write of a record here forgets it.
 	cache *recordcache.Cache[*Account]
 }

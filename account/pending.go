@@ -45,7 +45,11 @@ func (s *Service) DeletePending(ctx context.Context, a *Account, u *User) error 
 		m.Kind, m.Value = store.Delete, nil
 		muts = append(muts, m)
 	}
-	if err := s.st.Batch(ctx, muts); err != nil {
+	ips, err := s.ipDeletions(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Batch(ctx, append(muts, ips...)); err != nil {
 		return fmt.Errorf("delete pending account %d: %w", a.ID, err)
 	}
 	s.cache.Forget(a.ID)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -110,6 +111,9 @@ type Registration struct {
 	// Invite, if set, is the invite the user signs up with: a use of it is taken
 	// (ErrInviteInvalid when it expired or none is left) and the user keeps it.
 	Invite *Invite
+	// IP is the address the user signs up from (invalid when not known): the
+	// first of the user's addresses (UserIPs).
+	IP netip.Addr
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
@@ -204,6 +208,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, *User
 	extra := append(indexed(a), listingMutations(a)...)
 	extra = append(extra, InstanceCountMutation(CountUsers, 1), WeekCountMutation(WeekRegistrations, now))
 	extra = append(extra, signupMutations(id, now)...)
+	if r.IP.IsValid() {
+		extra = append(extra, ipMutations(id, r.IP, now)...)
+	}
 	if r.Invite != nil {
 		u.InviteID, u.InvitedBy = r.Invite.ID, r.Invite.UserID
 		extra = append(extra, inviteUseMutation(r.Invite))

@@ -75,8 +75,15 @@ func v2AccountQuery(p params) moderation.AccountQuery {
 }
 
 func commonAccountQuery(p params) moderation.AccountQuery {
-	return moderation.AccountQuery{Username: p.str("username"), DisplayName: p.str("display_name"),
-		Domain: p.str("by_domain"), Email: p.str("email"), Nothing: p.str("ip") != ""}
+	q := moderation.AccountQuery{Username: p.str("username"), DisplayName: p.str("display_name"),
+		Domain: p.str("by_domain"), Email: p.str("email")}
+	if v := p.str("ip"); v != "" {
+		// An address or a network; anything else matches nothing, as Mastodon's.
+		var ok bool
+		q.IP, ok = account.ParseIPQuery(v)
+		q.Nothing = !ok
+	}
+	return q
 }
 
 // listAdminAccounts answers the admin account lists, newest first, paged by id.

@@ -58,6 +58,14 @@ func (s *Server) adminDimensions(r *req) error {
 				}
 			}
 			out = append(out, &Dimension{Key: key, Data: ranked(count, limit)})
+		default:
+			d, ok, err := s.dashDimension(r, key, from, to, limit)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, d)
+			}
 		}
 	}
 	return r.json(out)

@@ -137,6 +137,24 @@ func (s *Server) adminMeasures(r *req) error {
 			if count, err = s.tagMeasure(r, key); err != nil {
 				return err
 			}
+		case "tag_servers":
+			tag, err := s.dashTag(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.tagServersMeasure(tag)
+		case "instance_statuses":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceStatusesMeasure(domain)
+		case "instance_reports":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceReportsMeasure(domain)
 		default:
 			continue
 		}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/node"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -254,4 +257,115 @@ func TestAdminInteractions(t *testing.T) {
 	if len(got) != 1 || got[0].Key != "interactions" || got[0].Total != "4" || len(got[0].Data) != 3 {
 		t.Errorf("interactions %+v, want 4", got)
 	}
+}
+
+// TestAdminDashboardServers: the measures and dimensions on servers, tags and
+// languages count each day's new statuses, read from the statuses topic.
+func TestAdminDashboardServers(t *testing.T) {
+	c := testrig.New(t)
+	_, mod := c.RegisterModerator("mod")
+	alice := c.Register("alice")
+	domain := c.Nodes[0].Config().Domain
+	d0 := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+	// Each day's statuses, and those with #herd, by the day they were made.
+	all, tagged := make([]int, 3), make([]int, 3)
+	count := func(st testrig.Status, tag bool) {
+		at, err := time.Parse(time.RFC3339, st.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := int(at.Sub(d0) / (24 * time.Hour))
+		all[i]++
+		if tag {
+			tagged[i]++
+		}
+	}
+	post := func(text, lang string) testrig.Status {
+		st := testrig.Decode[testrig.Status](t, c.Must(alice.Do("POST", "/api/v1/statuses",
+			url.Values{"status": {text}, "language": {lang}}), 200))
+		count(st, strings.Contains(text, "#"))
+		return st
+	}
+	post("#Herd one", "en")
+	post("two", "de")
+	three := post("#herd three", "en")
+	count(testrig.Decode[testrig.Status](t, c.Must(alice.Do("POST", "/api/v1/statuses/"+three.ID+"/reblog", nil), 200)), false)
+	// A remote account posts with the tag, and alice reports it.
+	ctx := context.Background()
+	n := c.Nodes[0]
+	uri := "https://remote.example/users/bob"
+	bob, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: "bob", Domain: "remote.example",
+		URI: uri, InboxURL: uri + "/inbox", Discoverable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err = n.Statuses.CreateRemote(ctx, &status.Status{URI: uri + "/statuses/1", AccountID: bob.ID,
+		Visibility: status.Public, Content: "<p>#herd</p>", Tags: []string{"herd"}, Language: "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	remoteDay := int(time.Now().UTC().Sub(d0) / (24 * time.Hour))
+	var rep struct {
+		CreatedAt string `json:"created_at"`
+	}
+	c.Must(alice.Do("POST", "/api/v1/reports", url.Values{"account_id": {bob.ID.String()}}), 200).JSON(t, &rep)
+	repAt, err := time.Parse(time.RFC3339, rep.CreatedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := make([]int, 3)
+	reports[int(repAt.Sub(d0)/(24*time.Hour))]++
+	var tag struct{ ID string }
+	c.Must(c.Do("GET", "/api/v1/tags/herd", mod, nil), 200).JSON(t, &tag)
+	join := func(v []int, f func(int) int) string {
+		var out []string
+		for _, n := range v {
+			out = append(out, strconv.Itoa(f(n)))
+		}
+		return strings.Join(out, ",")
+	}
+	wantStatuses := join(all, func(n int) int { return n })
+	tagged[remoteDay] += 1000 // another server that day
+	wantServers := join(tagged, func(n int) int { return min(n%1000, 1) + n/1000 })
+	wantReports := join(reports, func(n int) int { return n })
+
+	form := period(d0)
+	form["keys[]"] = []string{"instance_statuses", "tag_servers", "instance_reports"}
+	form["instance_statuses[domain]"] = []string{domain}
+	form["tag_servers[id]"] = []string{tag.ID}
+	form["instance_reports[domain]"] = []string{"Remote.Example"}
+	testrig.Eventually(t, "the dashboard's measures", func() error {
+		var got []measure
+		c.Must(c.Do("POST", "/api/v1/admin/measures", mod, form), 200).JSON(t, &got)
+		if len(got) != 3 || values(got[0]) != wantStatuses || got[0].Total != "4" || values(got[1]) != wantServers ||
+			got[1].Total != "2" || values(got[2]) != wantReports || got[2].Total != "1" {
+			return fmt.Errorf("measures %+v, want %s, %s and %s", got, wantStatuses, wantServers, wantReports)
+		}
+		return nil
+	})
+	dims := period(d0)
+	dims["keys[]"] = []string{"servers", "tag_servers", "tag_languages", "instance_languages"}
+	dims["tag_servers[id]"], dims["tag_languages[id]"] = []string{tag.ID}, []string{tag.ID}
+	dims["instance_languages[domain]"] = []string{domain}
+	var got []struct {
+		Key  string
+		Data []struct{ Key, Value string }
+	}
+	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, dims), 200).JSON(t, &got)
+	want := map[string]string{"servers": domain + "=4,remote.example=1", "tag_servers": domain + "=2,remote.example=1",
+		"tag_languages": "en=2,fr=1", "instance_languages": "en=2,de=1"}
+	if len(got) != len(want) {
+		t.Fatalf("dimensions %+v", got)
+	}
+	for _, d := range got {
+		var kv []string
+		for _, p := range d.Data {
+			kv = append(kv, p.Key+"="+p.Value)
+		}
+		if strings.Join(kv, ",") != want[d.Key] {
+			t.Errorf("%s: %q, want %q", d.Key, kv, want[d.Key])
+		}
+	}
+	// A measure on a tag needs its id, as Mastodon's.
+	c.Must(c.Do("POST", "/api/v1/admin/measures", mod, url.Values{"keys[]": {"tag_servers"},
+		"start_at": form["start_at"], "end_at": form["end_at"]}), 400)
 }

@@ -130,14 +130,21 @@ func (s *Server) adminTagUpdate(r *req) error {
 	if err := s.d.Hashtags.Save(r.context(), t); err != nil {
 		return err
 	}
+	// Any update reviews the tag, as Mastodon's sets reviewed_at.
 	if v := r.p.optBool("trendable"); v != nil {
 		state := trends.Rejected
 		if *v {
 			state = trends.Approved
 		}
-		if it, err = s.d.Trends.ReviewTag(r.context(), t.Name, t.ID, state); err != nil {
-			return err
-		}
+		it, err = s.d.Trends.ReviewTag(r.context(), t.Name, t.ID, state)
+	} else {
+		it, err = s.d.Trends.MarkTagReviewed(r.context(), t.Name, t.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.d.Reports.Record(r.context(), r.viewer, "update_tag", "Tag", t.DisplayName()); err != nil {
+		return err
 	}
 	out, err := s.adminTagOf(r, t, it)
 	if err != nil {

@@ -116,6 +116,19 @@ func TestAdminTags(t *testing.T) {
 		t.Fatalf("search finds %q", got)
 	}
 
+	// Any update reviews the tag, as Mastodon's: #warm awaited review; it stays out
+	// of the trends (they need approval here).
+	var warm trendItem
+	c.Must(c.Do("GET", "/api/v1/tags/warm", admin, nil), 200).JSON(t, &warm)
+	c.Must(c.Do("GET", "/api/v1/admin/tags/"+warm.ID, admin, nil), 200).JSON(t, &shown)
+	if !shown.RequiresReview {
+		t.Fatalf("#warm before its update: %+v", shown)
+	}
+	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+warm.ID, admin, url.Values{"listable": {"true"}}), 200).JSON(t, &shown)
+	if shown.RequiresReview || shown.Trendable || !shown.Listable {
+		t.Fatalf("#warm updated: %+v", shown)
+	}
+
 	// Bad input changes nothing; others are refused; unknown tags are not found.
 	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, admin, url.Values{"display_name": {"other"}, "listable": {"false"}}), 422)
 	if got := hashtagsFound(t, c, users[1], "#lonely"); len(got) != 1 {
@@ -123,6 +136,10 @@ func TestAdminTags(t *testing.T) {
 	}
 	c.Must(c.Do("PUT", "/api/v1/admin/tags/"+lonely.ID, users[0].Token, url.Values{"listable": {"false"}}), 403)
 	c.Must(c.Do("GET", "/api/v1/admin/tags/"+users[0].ID, admin, nil), 404)
+	want := []string{"update_tag hot", "update_tag hot", "update_tag lonely", "update_tag Lonely", "update_tag warm"}
+	if got := auditActions(t, c.Nodes[0], "Tag"); !slices.Equal(got, want) {
+		t.Errorf("audit log %q, want %q", got, want)
+	}
 }
 
 // TestAdminTagUnusable: a tag a moderator made unusable refuses local posts and edits

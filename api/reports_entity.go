@@ -44,24 +44,30 @@ type AdminReport struct {
 // AdminAccount is Mastodon's Admin::Account entity. As Mastodon's serializer, the
 // user's fields (email, locale, role, ips) are null for remote accounts.
 type AdminAccount struct {
-	ID            string   `json:"id"`
-	Username      string   `json:"username"`
-	Domain        *string  `json:"domain"`
-	CreatedAt     string   `json:"created_at"`
-	Email         *string  `json:"email"`
-	IP            *string  `json:"ip"`
-	IPs           []any    `json:"ips"`
-	Locale        *string  `json:"locale"`
-	InviteRequest *string  `json:"invite_request"`
-	InvitedBy     *string  `json:"invited_by_account_id"`
-	Role          *Role    `json:"role"`
-	Confirmed     bool     `json:"confirmed"`
-	Approved      bool     `json:"approved"`
-	Disabled      bool     `json:"disabled"`
-	Silenced      bool     `json:"silenced"`
-	Suspended     bool     `json:"suspended"`
-	Sensitized    bool     `json:"sensitized"`
-	Account       *Account `json:"account"`
+	ID            string    `json:"id"`
+	Username      string    `json:"username"`
+	Domain        *string   `json:"domain"`
+	CreatedAt     string    `json:"created_at"`
+	Email         *string   `json:"email"`
+	IP            *string   `json:"ip"`
+	IPs           []AdminIP `json:"ips"`
+	Locale        *string   `json:"locale"`
+	InviteRequest *string   `json:"invite_request"`
+	InvitedBy     *string   `json:"invited_by_account_id"`
+	Role          *Role     `json:"role"`
+	Confirmed     bool      `json:"confirmed"`
+	Approved      bool      `json:"approved"`
+	Disabled      bool      `json:"disabled"`
+	Silenced      bool      `json:"silenced"`
+	Suspended     bool      `json:"suspended"`
+	Sensitized    bool      `json:"sensitized"`
+	Account       *Account  `json:"account"`
+}
+
+// AdminIP is Mastodon's Admin::Ip: an address a user used, and when last.
+type AdminIP struct {
+	IP     string `json:"ip"`
+	UsedAt string `json:"used_at"`
 }
 
 // report renders a report for its reporter.
@@ -201,7 +207,13 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 			if e.Role, err = c.userRole(ctx, u); err != nil {
 				return nil, err
 			}
-			e.Email, e.Locale, e.IPs = ptr(u.Email), ptr(u.Locale), []any{}
+			e.Email, e.Locale = ptr(u.Email), ptr(u.Locale)
+			if e.IPs, err = s.adminIPs(ctx, a.ID); err != nil {
+				return nil, err
+			}
+			if len(e.IPs) > 0 {
+				e.IP = ptr(e.IPs[0].IP)
+			}
 			e.Confirmed, e.Approved, e.Disabled = !u.Unconfirmed, !u.Pending, u.Disabled
 			if u.Reason != "" {
 				e.InviteRequest = ptr(u.Reason)
@@ -213,6 +225,19 @@ func (s *Server) adminTargets(ctx context.Context, targets []*moderation.Target)
 			e.Domain = ptr(a.Domain)
 		}
 		out[i] = e
+	}
+	return out, nil
+}
+
+// adminIPs are the addresses a user used, the last used first.
+func (s *Server) adminIPs(ctx context.Context, id shard.ID) ([]AdminIP, error) {
+	ips, err := s.d.Accounts.UserIPs(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AdminIP, len(ips))
+	for i, ip := range ips {
+		out[i] = AdminIP{IP: ip.Addr.String(), UsedAt: datetime(ip.UsedAt)}
 	}
 	return out, nil
 }

@@ -363,6 +363,10 @@ func (r *req) authenticate(a access) error {
 		if err := r.s.d.Accounts.RecordLogin(r.context(), t.AccountID); err != nil {
 			r.s.log.Warn("api: record a sign-in", "err", err)
 		}
+		// The addresses the user comes from (Admin::Account's ips).
+		if err := r.s.d.Accounts.RecordIP(r.context(), t.AccountID, r.s.clientAddr(r.ctx)); err != nil {
+			r.s.log.Warn("api: record an address", "err", err)
+		}
 	}
 	if len(a.scopes) > 0 && (a.auth != anyone || t.AccountID != 0) && !grantsAny(t.Scopes, a.scopes) {
 		return errOutsideScopes

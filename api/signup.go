@@ -98,7 +98,7 @@ func (s *Server) signUp(r *req, f signUpForm) (*account.Account, bool, error) {
 	pending := byApproval || checked.Pending
 	acc, _, err := s.d.Accounts.Register(r.context(), account.Registration{Username: f.Username, Email: f.Email,
 		Password: f.Password, Locale: f.Locale, Reason: f.Reason, Agreement: f.Agreement, Pending: pending,
-		AppID: f.AppID, Invite: inv})
+		AppID: f.AppID, Invite: inv, IP: s.clientAddr(r.ctx)})
 	switch {
 	case errors.Is(err, account.ErrInviteInvalid):
 		return nil, false, errForbidden // its last use went to another registration

@@ -59,7 +59,8 @@ func TestAdminAccountsList(t *testing.T) {
 		{"/api/v1/admin/accounts", url.Values{"email": {"bob@"}}, "bob"},
 		{"/api/v1/admin/accounts", url.Values{"staff": {"true"}}, "mod"},
 		{"/api/v1/admin/accounts", url.Values{"suspended": {"true"}}, ""},
-		{"/api/v1/admin/accounts", url.Values{"ip": {"127.0.0.1"}}, ""},
+		{"/api/v1/admin/accounts", url.Values{"ip": {"127.0.0.0/8"}}, "mod,bob,alice"}, // the rig's requests
+		{"/api/v1/admin/accounts", url.Values{"ip": {"192.0.2.1"}}, ""},
 		{"/api/v2/admin/accounts", url.Values{"origin": {"local"}, "status": {"active"}}, "mod,bob,alice"},
 		{"/api/v2/admin/accounts", url.Values{"permissions": {"staff"}}, "mod"},
 		{"/api/v2/admin/accounts", url.Values{"role_ids[]": {"3"}}, "mod"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,9 +43,14 @@ type AccountQuery struct {
 	RoleIDs []string
 	// InvitedBy keeps local users who signed up with an invite of this account.
 	InvitedBy shard.ID
+	// IP, when valid, keeps local users who signed up or signed in from an address
+	// in this network (account.UsersByIP).
+	IP netip.Prefix
 	// Nothing keeps no account at all: a filter Herd knows no account can meet (an
-	// IP address: none are kept; an invited_by that is not an id).
+	// ip that is not an address; an invited_by that is not an id).
 	Nothing bool
+	// ipUsers are the users of IP, read once per query.
+	ipUsers map[shard.ID]bool
 }
 
 func (q AccountQuery) partition() []byte {
@@ -78,6 +84,8 @@ func (q AccountQuery) matches(t *Target) bool {
 		return false
 	case q.InvitedBy != 0 && (u == nil || u.InvitedBy != q.InvitedBy):
 		return false
+	case q.IP.IsValid() && (u == nil || !q.ipUsers[a.ID]):
+		return false
 	}
 	switch q.Status {
 	case StatusActive:
@@ -102,6 +110,15 @@ func (q AccountQuery) matches(t *Target) bool {
 func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) ([]*Target, error) {
 	if p.Limit <= 0 || q.Nothing {
 		return nil, nil
+	}
+	if q.IP.IsValid() {
+		var err error
+		if q.ipUsers, err = s.accounts.UsersByIP(ctx, q.IP); err != nil {
+			return nil, err
+		}
+		if len(q.ipUsers) == 0 {
+			return nil, nil
+		}
 	}
 	accs := map[shard.ID]*account.Account{}
 	scan := func(r store.Range) ([]store.Row, error) {

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/herd-social/herd/account"
@@ -119,6 +120,7 @@ type Accounts interface {
 	FollowerIDs(ctx context.Context, target, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	FollowingIDs(ctx context.Context, follower, cursor shard.ID, limit int) ([]shard.ID, shard.ID, error)
 	Staff(ctx context.Context) ([]shard.ID, error)
+	UsersByIP(ctx context.Context, p netip.Prefix) (map[shard.ID]bool, error)
 }
 
 // Statuses is the part of the status service that reports read.

@@ -27,6 +27,9 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 	if err != nil {
 		return fmt.Errorf("trends: event: %w", err)
 	}
+	if err := s.countDaily(ctx, e); err != nil {
+		return fmt.Errorf("trends: dashboard counts for %s %d: %w", e.Kind, e.StatusID, err)
+	}
 	if err := s.Apply(ctx, e); err != nil {
 		return fmt.Errorf("trends for %s %d: %w", e.Kind, e.StatusID, err)
 	}

@@ -70,8 +70,8 @@ const (
 
 // Schema lists the tables this package uses.
 func Schema() store.Schema {
-	return store.Schema{{Name: tAccounts, TTL: markerTTL}, {Name: tUses, TTL: markerTTL}, {Name: tCounts, Kind: store.Counters},
-		{Name: tCandidates, TTL: dayTTL}, {Name: tItems}, {Name: tIDs}, {Name: tLinkPosts, Order: store.Desc, TTL: markerTTL}}
+	return append(store.Schema{{Name: tAccounts, TTL: markerTTL}, {Name: tUses, TTL: markerTTL}, {Name: tCounts, Kind: store.Counters},
+		{Name: tCandidates, TTL: dayTTL}, {Name: tItems}, {Name: tIDs}, {Name: tLinkPosts, Order: store.Desc, TTL: markerTTL}}, dashTables()...)
 }
 
 // ErrNotFound is an item id that names no item of the kind asked.
@@ -383,6 +383,25 @@ func (s *Service) ReviewTag(ctx context.Context, name string, id shard.ID, state
 		return nil, err
 	}
 	return s.Review(ctx, Tag, id, state)
+}
+
+// MarkTagReviewed takes a tag as reviewed, as Mastodon's admin update of a tag sets
+// its reviewed_at, without changing whether it may trend: a tag not yet reviewed is
+// approved when new items may trend unreviewed (Options.TrendableByDefault) and
+// rejected otherwise; a reviewed tag keeps its review.
+func (s *Service) MarkTagReviewed(ctx context.Context, name string, id shard.ID) (*Item, error) {
+	its, err := s.items(ctx, Tag, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	if its[0] != nil && its[0].State != Pending {
+		return its[0], nil
+	}
+	state := Rejected
+	if s.opts.TrendableByDefault {
+		state = Approved
+	}
+	return s.ReviewTag(ctx, name, id, state)
 }
 
 // TagItems returns the items of the tags named, in order; nil for a tag never a
