@@ -97,6 +97,26 @@ func (u *User) QuotePolicy() string {
 	return u.DefaultQuotePolicy
 }
 
+// InstanceLocale is the instance's language, Mastodon's I18n.default_locale: the
+// last of the fallbacks for a user's languages.
+const InstanceLocale = "en"
+
+// PostingLanguage returns the language of new posts that name none, as Mastodon's
+// preferred_posting_language: the user's default posting language, else the locale
+// the user signed up with, else the instance's. A nil user (an account without a
+// login) posts in the instance's.
+func (u *User) PostingLanguage() string {
+	switch {
+	case u == nil:
+		return InstanceLocale
+	case u.DefaultLanguage != "":
+		return u.DefaultLanguage
+	case u.Locale != "":
+		return u.Locale
+	}
+	return InstanceLocale
+}
+
 // Registration is what a new local user gives.
 type Registration struct {
 	Username, Email, Password, Locale, Reason string

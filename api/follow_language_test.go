@@ -23,7 +23,8 @@ func followIn(t *testing.T, c *testrig.Cluster, u *testrig.User, id string, lang
 
 // A follow's languages keep the followed account's statuses in other languages out
 // of the follower's home, its user stream and its lists, as Mastodon's FeedManager
-// does; statuses without a language and boosts (which have none of their own) pass.
+// does; boosts (which have none of their own) pass, and a post naming no language
+// is in its author's posting language.
 // Following again changes the languages for the statuses that come next.
 func TestFollowLanguagesHome(t *testing.T) {
 	c := testrig.New(t)
@@ -36,9 +37,10 @@ func TestFollowLanguagesHome(t *testing.T) {
 	ws := dialWS(t, c, bob.Token, "stream=user")
 	waitSubscribers(t, c, stream.User(id(t, bob.ID)), 1)
 
+	postIn(t, alice, "de")
 	en := alice.PostStatus("in english", "language", "en").ID
 	de := alice.PostStatus("auf deutsch", "language", "de").ID
-	none := alice.PostStatus("without a language").ID
+	none := alice.PostStatus("ohne Angabe der Sprache").ID
 	foreign := dave.PostStatus("dave in english", "language", "en").ID
 	boost := alice.Act(foreign, "reblog").ID
 	home := func(in, out []string) {
@@ -82,13 +84,14 @@ func TestFollowLanguagesHome(t *testing.T) {
 }
 
 // A new follow with languages merges only the followed account's recent statuses
-// in those languages (or without one) into the follower's home.
+// in those languages into the follower's home.
 func TestFollowLanguagesMerge(t *testing.T) {
 	c := testrig.New(t)
 	alice, bob := c.Register("alice"), c.Register("bob")
+	postIn(t, alice, "de")
 	en := alice.PostStatus("in english", "language", "en").ID
 	de := alice.PostStatus("auf deutsch", "language", "de").ID
-	none := alice.PostStatus("without a language").ID
+	none := alice.PostStatus("ohne Angabe der Sprache").ID
 	testrig.Eventually(t, "alice's posts in her home", func() error {
 		return want(testrig.StatusIDs(alice.Home(nil)), []string{en, de, none}, nil)
 	})
@@ -109,7 +112,8 @@ func TestFollowLanguagesHotAuthor(t *testing.T) {
 	c.Register("fan1").Follow(star)
 	c.Register("fan2").Follow(star)
 	followIn(t, c, bob, star.ID, "de") // the third follower takes star past the threshold
-	first := star.PostStatus("the switch").ID
+	postIn(t, star, "de")
+	first := star.PostStatus("der Wechsel").ID
 	en := star.PostStatus("in english", "language", "en").ID
 	de := star.PostStatus("auf deutsch", "language", "de").ID
 	testrig.Eventually(t, "bob's home", func() error {
@@ -117,5 +121,15 @@ func TestFollowLanguagesHotAuthor(t *testing.T) {
 	})
 	if err := want(testrig.StatusIDs(bob.Home(nil)), nil, []string{en}); err != nil {
 		t.Fatalf("merged a status in another language: %v", err)
+	}
+}
+
+// postIn makes lang the user's default posting language (source[language]), which
+// a post naming no language takes, as Mastodon's preferred_posting_language.
+func postIn(t *testing.T, u *testrig.User, lang string) {
+	t.Helper()
+	if got := testrig.Decode[testrig.Account](t, u.Do("PATCH", "/api/v1/accounts/update_credentials",
+		url.Values{"source[language]": {lang}})); got.Source == nil || got.Source.Language != lang {
+		t.Fatalf("default posting language: %+v", got.Source)
 	}
 }

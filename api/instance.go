@@ -95,7 +95,7 @@ func (s *Server) instanceV2(r *req) error {
 		"usage":         map[string]any{"users": map[string]any{"active_month": 0}},
 		"thumbnail":     map[string]any{"url": s.baseURL() + missingHeader, "blurhash": nil, "versions": map[string]string{}},
 		"icon":          []any{},
-		"languages":     []string{"en"},
+		"languages":     []string{account.InstanceLocale},
 		"configuration": s.configuration(r.context()),
 		"registrations": map[string]any{"enabled": reg.Open(), "approval_required": reg.ApprovalRequired(),
 			"message": nil, "min_age": minAge(i.MinAge), "reason_required": reg.ApprovalRequired(), "url": nil},
@@ -143,7 +143,7 @@ func (s *Server) instanceV1(r *req) error {
 		"email": i.ContactEmail, "version": i.Version,
 		"urls":      map[string]any{"streaming_api": "ws" + i.Scheme[4:] + "://" + i.Domain},
 		"stats":     map[string]int64{"user_count": users, "status_count": posts, "domain_count": 0},
-		"thumbnail": s.baseURL() + missingHeader, "languages": []string{"en"},
+		"thumbnail": s.baseURL() + missingHeader, "languages": []string{account.InstanceLocale},
 		"registrations": reg.Open(), "approval_required": reg.ApprovalRequired(), "invites_enabled": invites,
 		"configuration": cfg, "contact_account": nil, "rules": rules,
 	})

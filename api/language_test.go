@@ -48,7 +48,9 @@ func want(ids []string, in, out []string) error {
 }
 
 // A user's chosen languages filter the public and hashtag timelines: a status in
-// another language is left out, one without a language passes; an empty list shows
+// another language is left out, a post naming none is in its author's posting
+// language (the one of a remote status that names none passes: see the remote
+// test below); an empty list shows
 // every language again, and a bad list changes nothing.
 func TestChosenLanguagesPublicTimelines(t *testing.T) {
 	c := testrig.New(t)
@@ -59,9 +61,10 @@ func TestChosenLanguagesPublicTimelines(t *testing.T) {
 	if got := bob.VerifyCredentials().Source.ChosenLanguages; !slices.Equal(got, []string{"de", "fr"}) {
 		t.Fatalf("verify_credentials: chosen languages %v", got)
 	}
+	postIn(t, alice, "de")
 	en := alice.PostStatus("#news in english", "language", "en").ID
 	de := alice.PostStatus("#news auf deutsch", "language", "de").ID
-	none := alice.PostStatus("#news without a language").ID
+	none := alice.PostStatus("#news ohne Angabe der Sprache").ID
 	paths := []string{"/api/v1/timelines/public", "/api/v1/timelines/public?local=true",
 		"/api/v1/timelines/tag/news", "/api/v1/timelines/tag/news?local=true"}
 	for _, path := range paths {
@@ -117,9 +120,10 @@ func TestChosenLanguagesStreams(t *testing.T) {
 		watch[s.name] = [2]*wsClient{dialWS(t, c, bob.Token, s.query), dialWS(t, c, carol.Token, s.query)}
 		waitSubscribers(t, c, s.key, 2)
 	}
+	postIn(t, alice, "de")
 	en := alice.PostStatus("#news in english", "language", "en").ID
 	de := alice.PostStatus("#news auf deutsch", "language", "de").ID
-	none := alice.PostStatus("#news without a language").ID
+	none := alice.PostStatus("#news ohne Angabe der Sprache").ID
 	for _, s := range streams {
 		// carol chose nothing: she gets all three, in order.
 		for _, id := range []string{en, de, none} {

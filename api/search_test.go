@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
 	"testing"
 
+	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/testrig"
 )
 
@@ -193,13 +196,29 @@ func TestSearchPhrasesAndNegation(t *testing.T) {
 	}
 }
 
-// TestSearchDetectsLanguage: a status posted without a language is stemmed in the one
-// detected from its text.
+// TestSearchDetectsLanguage: a status that names no language (a remote one: a local
+// post takes its author's posting language) is stemmed in the one detected from its
+// text.
 func TestSearchDetectsLanguage(t *testing.T) {
 	c := testrig.New(t, testrig.SearchServer(t))
 	alice := c.Register("alice")
-	german := alice.PostStatus("Die Häuser stehen seit hundert Jahren am Ufer des Flusses").ID
-	english := alice.PostStatus("We were running along the river when the rain started").ID
+	n, ctx := c.Nodes[0], context.Background()
+	uri := "https://remote.example/users/rita"
+	rita, err := n.Accounts.UpsertRemote(ctx, &account.Account{Username: "rita", Domain: "remote.example",
+		URI: uri, InboxURL: uri + "/inbox", Discoverable: true, Indexable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := func(i int, text string) string {
+		st, _, err := n.Statuses.CreateRemote(ctx, &status.Status{URI: fmt.Sprintf("%s/statuses/%d", uri, i),
+			AccountID: rita.ID, Visibility: status.Public, Content: "<p>" + text + "</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ID.String()
+	}
+	german := remote(1, "Die Häuser stehen seit hundert Jahren am Ufer des Flusses")
+	english := remote(2, "We were running along the river when the rain started")
 	waitFound(t, c, alice, "Haus", german)
 	waitFound(t, c, alice, "run", english)
 	waitFound(t, c, alice, "Fluss language:de", german)

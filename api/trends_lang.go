@@ -11,10 +11,6 @@ import (
 	"github.com/herd-social/herd/trends"
 )
 
-// defaultLocale is the instance's language, Mastodon's I18n.default_locale (the
-// instance entity's `languages`).
-const defaultLocale = "en"
-
 // trendLanguages are the languages a viewer's trends put first, as Mastodon's
 // Trends::Query preferred_languages: the viewer's chosen languages when set, else
 // the language of the request's locale (Mastodon's content_locale: the `lang`
@@ -37,7 +33,7 @@ func (s *Server) trendLanguages(r *req) ([]string, error) {
 			return []string{base}, nil
 		}
 	}
-	return []string{defaultLocale}, nil
+	return []string{account.InstanceLocale}, nil
 }
 
 func userLocale(u *account.User) string {

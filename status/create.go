@@ -108,7 +108,8 @@ func (s *Service) validate(p *Post) error {
 }
 
 // defaults fills in what p leaves to the author's preferences, as Mastodon's
-// PostStatusService does; an author without a user (a test fixture) posts publicly.
+// PostStatusService does (a post always has a language); an author without a user
+// (a test fixture) posts publicly, in the instance's language.
 func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error {
 	if p.Visibility != "" && p.Language != "" && p.Sensitive != nil && p.QuotePolicy != "" {
 		return nil
@@ -124,7 +125,7 @@ func (s *Service) defaults(ctx context.Context, author shard.ID, p *Post) error 
 		p.Visibility = Visibility(u.Privacy())
 	}
 	if p.Language == "" {
-		p.Language = u.DefaultLanguage
+		p.Language = u.PostingLanguage()
 	}
 	if p.Sensitive == nil {
 		p.Sensitive = &u.DefaultSensitive

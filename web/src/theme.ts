@@ -1,7 +1,7 @@
-// Light and dark themes: the colours are CSS custom properties (styles.css), the dark
-// ones under the root element's data-theme="dark". The theme chosen in the settings
-// sets it; "auto" sets it from the system's prefers-color-scheme and follows it when the
-// system changes, so the dark palette is written once.
+// Light and dark themes: the colours are CSS custom properties (styles.css), each
+// light-dark(), picked by the root element's color-scheme: the system's until this
+// sets data-theme from the theme chosen in the settings ("auto": the system's
+// prefers-color-scheme, followed when the system changes). The palette is written once.
 export const themes = ["auto", "light", "dark"] as const;
 export type Theme = (typeof themes)[number];
 
