@@ -162,4 +162,3 @@ func adminRelayAllow(ctx context.Context, n *node.Node, args []string, out io.Wr
 	}
 	return usagef("admin relay-allow: unknown use %q", strings.Join(args, " "))
 }
-
