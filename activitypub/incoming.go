@@ -47,6 +47,11 @@ func (s *Service) applyCreate(ctx context.Context, actor *account.Account, act m
 	if vote, err := s.applyVote(ctx, actor, obj); vote || err != nil {
 		return err
 	}
+	if t := str2(obj, "type"); !slices.Contains(noteTypes, t) {
+		// Mastodon rejects the payload of an object type it does not take (Pleroma's
+		// ChatMessage, ...) and keeps nothing: dropped, not set aside as a dead letter.
+		return fmt.Errorf("%w: Create of a %q", ErrUnhandled, t)
+	}
 	_, err := s.storeNote(ctx, actor, obj)
 	return err
 }

@@ -23,6 +23,10 @@ var noteContext = []any{
 		"toot":             "http://joinmastodon.org/ns#",
 		"votersCount":      "toot:votersCount",
 		"Hashtag":          "as:Hashtag",
+		// Attachments and custom emoji.
+		"blurhash":   "toot:blurhash",
+		"focalPoint": map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
+		"Emoji":      "toot:Emoji",
 		// Quotes (FEP-044f) and who may make them, as Mastodon names them.
 		"quote":              "https://w3id.org/fep/044f#quote",
 		"quoteUri":           "http://fedibird.com/ns#quoteUri",

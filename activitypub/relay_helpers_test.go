@@ -42,6 +42,7 @@ type fakeRelay struct {
 		held        bool
 		reject      bool // answer Follows with Reject
 		lax         bool // take POSTs without checking their signatures
+		down        bool // answer POSTs 503
 	}
 }
 
@@ -96,8 +97,12 @@ func (f *fakeRelay) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/inbox" && r.Method == "POST":
 		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
-		lax := f.mu.lax
+		lax, down := f.mu.lax, f.mu.down
 		f.mu.Unlock()
+		if down {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
 		if err := f.verify(r, body); err != nil && !lax {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return

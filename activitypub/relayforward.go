@@ -138,6 +138,9 @@ func (s *Service) relayForward(ctx context.Context, act map[string]any, body []b
 	if err := s.fanOutRelayed(ctx, act, body, from.Domain); err != nil {
 		return err
 	}
+	if err := s.subscribers.CountReceived(ctx, from); err != nil {
+		s.log.Warn("activitypub: relay stats", "subscriber", from.Domain, "err", err) // a figure, not worth a retry
+	}
 	marks := []string{id}
 	if typ == "Create" || typ == "Announce" {
 		marks = append(marks, object)
@@ -193,6 +196,7 @@ func (s *Service) fanOutRelayed(ctx context.Context, act map[string]any, body []
 			asIs = append(asIs, sub.Inbox)
 		}
 	}
+	s.subscribers.ObserveForwarded(append(slices.Clip(asIs), wrapped...))
 	if len(asIs) > 0 {
 		if err := s.delivery.Enqueue(ctx, body, RelayActorID, asIs); err != nil {
 			return fmt.Errorf("relay %s: %w", str2(act, "id"), err)

@@ -55,6 +55,9 @@ type RelaySubscribers interface {
 	AllowDomain(ctx context.Context, domain string) (*relay.AllowedDomain, error)
 	DisallowDomain(ctx context.Context, domain string) error
 	AllowedDomains(ctx context.Context) ([]*relay.AllowedDomain, error)
+	CountReceived(ctx context.Context, sub *relay.Subscriber) error
+	ObserveForwarded(inboxes []string)
+	Stats(ctx context.Context, subs []*relay.Subscriber) ([]relay.Stats, error)
 }
 
 // errRelayOff is the relay admin of an instance not in relay mode.
@@ -113,6 +116,14 @@ func (s *Service) RelaySubscriberList(ctx context.Context) ([]*relay.Subscriber,
 		return nil, errRelayOff
 	}
 	return s.subscribers.Subscribers(ctx)
+}
+
+// RelaySubscriberStats returns the figures of each subscriber given, in order.
+func (s *Service) RelaySubscriberStats(ctx context.Context, subs []*relay.Subscriber) ([]relay.Stats, error) {
+	if !s.RelayEnabled() {
+		return nil, errRelayOff
+	}
+	return s.subscribers.Stats(ctx, subs)
 }
 
 // ApproveSubscriber accepts a subscription (pending or rejected): the relay answers

@@ -11,6 +11,7 @@ import (
 // the servers subscribed to the instance's relay actor, in relay mode.
 type RelaySubscribers interface {
 	RelaySubscriberList(ctx context.Context) ([]*relay.Subscriber, error)
+	RelaySubscriberStats(ctx context.Context, subs []*relay.Subscriber) ([]relay.Stats, error)
 	ApproveSubscriber(ctx context.Context, id shard.ID) (*relay.Subscriber, error)
 	RejectSubscriber(ctx context.Context, id shard.ID) (*relay.Subscriber, error)
 	RemoveSubscriber(ctx context.Context, id shard.ID) error
@@ -18,7 +19,8 @@ type RelaySubscribers interface {
 
 // AdminRelaySubscriber is Herd's entity of a server subscribed to its relay: state is
 // pending (waiting for an admin), accepted or rejected; protocol is mastodon or
-// litepub.
+// litepub. The listing adds its figures (Stats); the answers of approve and reject
+// leave them out.
 type AdminRelaySubscriber struct {
 	ID        string `json:"id"`
 	Domain    string `json:"domain"`
@@ -27,11 +29,38 @@ type AdminRelaySubscriber struct {
 	Protocol  string `json:"protocol"`
 	State     string `json:"state"`
 	CreatedAt string `json:"created_at"`
+	*AdminRelaySubscriberStats
+}
+
+// AdminRelaySubscriberStats are a subscriber's figures: activities of it the relay
+// passed on (received_count), activities of others queued for it (forwarded_count),
+// deliveries to it that succeeded (delivered_count, the relay's answers to its
+// subscription included) and attempts that failed (failed_count, each retry
+// counted), with the time of the last delivery and failure and why the last failed.
+type AdminRelaySubscriberStats struct {
+	ReceivedCount   int64   `json:"received_count"`
+	ForwardedCount  int64   `json:"forwarded_count"`
+	DeliveredCount  int64   `json:"delivered_count"`
+	FailedCount     int64   `json:"failed_count"`
+	LastDeliveredAt *string `json:"last_delivered_at"`
+	LastFailedAt    *string `json:"last_failed_at"`
+	LastFailure     *string `json:"last_failure"`
 }
 
 func adminRelaySubscriber(x *relay.Subscriber) *AdminRelaySubscriber {
 	return &AdminRelaySubscriber{ID: x.ID.String(), Domain: x.Domain, ActorURL: x.Actor, InboxURL: x.Inbox,
 		Protocol: string(x.Protocol), State: string(x.State), CreatedAt: datetime(x.CreatedAt)}
+}
+
+func adminRelaySubscriberStats(st relay.Stats) *AdminRelaySubscriberStats {
+	out := &AdminRelaySubscriberStats{ReceivedCount: st.Received, ForwardedCount: st.Forwarded, DeliveredCount: st.Delivered, FailedCount: st.Failed}
+	if !st.LastDelivered.IsZero() {
+		out.LastDeliveredAt = ptr(datetime(st.LastDelivered))
+	}
+	if !st.LastFailed.IsZero() {
+		out.LastFailedAt, out.LastFailure = ptr(datetime(st.LastFailed)), ptr(st.LastFailure)
+	}
+	return out
 }
 
 // routeRelaySubscribers registers the admin of relay mode's subscribers (a Herd
@@ -43,9 +72,15 @@ func (s *Server) routeRelaySubscribers() {
 		if err != nil {
 			return relayError(err)
 		}
+		stats, err := s.relaySubscribers().RelaySubscriberStats(r.context(), all)
+		if err != nil {
+			return relayError(err)
+		}
 		out := make([]*AdminRelaySubscriber, 0, len(all))
-		for _, x := range all {
-			out = append(out, adminRelaySubscriber(x))
+		for i, x := range all {
+			e := adminRelaySubscriber(x)
+			e.AdminRelaySubscriberStats = adminRelaySubscriberStats(stats[i])
+			out = append(out, e)
 		}
 		return r.json(out)
 	})
@@ -92,6 +127,9 @@ func (s *Server) relaySubscribers() RelaySubscribers {
 type noRelaySubscribers struct{}
 
 func (noRelaySubscribers) RelaySubscriberList(context.Context) ([]*relay.Subscriber, error) {
+	return nil, errNoRelays
+}
+func (noRelaySubscribers) RelaySubscriberStats(context.Context, []*relay.Subscriber) ([]relay.Stats, error) {
 	return nil, errNoRelays
 }
 func (noRelaySubscribers) ApproveSubscriber(context.Context, shard.ID) (*relay.Subscriber, error) {

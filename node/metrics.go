@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/valyala/fasthttp"
 
+	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/delivery"
 	"github.com/herd-social/herd/recordcache"
 )
@@ -103,6 +104,26 @@ func (m *metrics) instrument(next fasthttp.RequestHandler) fasthttp.RequestHandl
 func (m *metrics) observeDelivery(o delivery.Outcome) {
 	m.deliveries.WithLabelValues(o.Result.String()).Inc()
 	m.byDomain.observe(o)
+}
+
+// observeDelivery is told every delivery attempt: the metrics count it, and the
+// relay's per-subscriber figures take the relay actor's (relay mode).
+func (n *Node) observeDelivery(o delivery.Outcome) {
+	n.metrics.observeDelivery(o)
+	if o.Job.Signer != activitypub.RelayActorID || n.Services.Relays == nil {
+		return
+	}
+	cause := ""
+	switch {
+	case o.Result == delivery.Delivered:
+	case o.Err != nil:
+		cause = o.Err.Error()
+	case o.Status != 0:
+		cause = "HTTP " + strconv.Itoa(o.Status)
+	default:
+		cause = o.Result.String()
+	}
+	n.Services.Relays.ObserveDelivery(o.Job.Inbox, o.Result == delivery.Delivered, cause)
 }
 
 // maxDomainSeries bounds the domains that get series of their own in

@@ -24,7 +24,9 @@ const tRelays = "relays"
 var allKey = []byte("all")
 
 // Schema lists the tables this package uses.
-func Schema() store.Schema { return append(store.Schema{{Name: tRelays}}, subscriberSchema()...) }
+func Schema() store.Schema {
+	return append(append(store.Schema{{Name: tRelays}}, subscriberSchema()...), statsSchema()...)
+}
 
 // ErrNotFound is a relay that does not exist.
 var ErrNotFound = errors.New("relay: not found")
@@ -85,6 +87,8 @@ type Service struct {
 	now func() time.Time
 	// cache is the node's copy of the fan-out's subscribers (allowed.go).
 	cache fanoutCache
+	// pending gathers the relay actor's delivery outcomes (stats.go).
+	pending pendingStats
 }
 
 // New returns the relay records on st; now defaults to time.Now.

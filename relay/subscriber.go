@@ -125,6 +125,18 @@ func (s *Service) Subscribers(ctx context.Context) ([]*Subscriber, error) {
 // Unsubscribe forgets the subscriber of a domain; it is idempotent.
 func (s *Service) Unsubscribe(ctx context.Context, domain string) error {
 	defer s.cache.invalidate()
+	sub, err := s.Subscriber(ctx, domain)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, kind := range []string{ckDelivered, ckFailed} { // its counters stay: never deleted
+		if err := s.st.Delete(ctx, tLast, allKey, lastKey(sub.ID, kind)); err != nil {
+			return err
+		}
+	}
 	return s.st.Delete(ctx, tSubscribers, allKey, []byte(domain))
 }
 

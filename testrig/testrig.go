@@ -39,6 +39,7 @@ type Cluster struct {
 	Nodes []*node.Node
 	http  *http.Client
 	app   struct{ id, secret, token string }
+	cfg   node.Config // what New opened the first node with, for Restart
 }
 
 // Option changes the configuration of the nodes.
@@ -96,15 +97,39 @@ func New(t testing.TB, opts ...Option) *Cluster {
 		n.Close()
 		t.Fatalf("start node: %v", err)
 	}
-	c := &Cluster{t: t, Nodes: []*node.Node{n}, http: &http.Client{Timeout: 30 * time.Second,
+	c := &Cluster{t: t, Nodes: []*node.Node{n}, cfg: cfg, http: &http.Client{Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	t.Cleanup(func() {
-		if err := n.Close(); err != nil {
+		if err := c.Nodes[0].Close(); err != nil {
 			t.Errorf("close node: %v", err)
 		}
 	})
 	c.registerApp()
 	return c
+}
+
+// Restart closes the node of a one-node cluster and opens it again on the same data
+// and engines, at the same address, with opts applied to its configuration: an
+// operator's restart after changing the configuration. Tokens and accounts stay.
+func (c *Cluster) Restart(opts ...Option) {
+	c.t.Helper()
+	if len(c.Nodes) != 1 {
+		c.t.Fatalf("restart: %d nodes, want 1", len(c.Nodes))
+	}
+	if err := c.Nodes[0].Close(); err != nil {
+		c.t.Fatalf("restart: close node: %v", err)
+	}
+	for _, o := range opts {
+		o(&c.cfg)
+	}
+	n, err := node.Open(c.cfg, nil)
+	if err != nil {
+		c.t.Fatalf("restart: open node: %v", err)
+	}
+	c.Nodes[0] = n // closed by New's cleanup, started or not
+	if err := n.Start(context.Background()); err != nil {
+		c.t.Fatalf("restart: start node: %v", err)
+	}
 }
 
 // With returns the same nodes speaking for another test, such as one input of a fuzz

@@ -87,10 +87,17 @@ func adminRelaySubscribers(ctx context.Context, n *node.Node, args []string, out
 		if err != nil {
 			return err
 		}
+		stats, err := fed.RelaySubscriberStats(ctx, all)
+		if err != nil {
+			return err
+		}
 		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tDOMAIN\tINBOX\tPROTOCOL\tSTATE\tSINCE")
-		for _, s := range all {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Domain, s.Inbox, s.Protocol, s.State, s.CreatedAt.Format(time.RFC3339))
+		fmt.Fprintln(w, "ID\tDOMAIN\tINBOX\tPROTOCOL\tSTATE\tSINCE\tRECEIVED\tFORWARDED\tDELIVERED\tFAILED\tLAST DELIVERY\tLAST FAILURE")
+		for i, s := range all {
+			st := stats[i]
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", s.ID, s.Domain, s.Inbox, s.Protocol, s.State,
+				s.CreatedAt.Format(time.RFC3339), st.Received, st.Forwarded, st.Delivered, st.Failed, when(true, st.LastDelivered),
+				strings.TrimSpace(when(true, st.LastFailed)+" "+st.LastFailure))
 		}
 		return w.Flush()
 	case len(args) == 2 && (args[0] == "approve" || args[0] == "reject" || args[0] == "remove"):

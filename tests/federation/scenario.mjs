@@ -26,6 +26,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { signedSteps } from "./signed.mjs";
 import { moderationSteps } from "./moderation.mjs";
+import { herdMediaStep, peerMediaStep } from "./media.mjs";
 
 const DEADLINE_MS = Number(process.env.FEDERATION_DEADLINE_MS || 15_000);
 const POLL_MS = 100;
@@ -418,6 +419,11 @@ async function main() {
     return s;
   });
 
+  await herdMediaStep(
+    { step, herd, peerReceives, eventually, notYet, PENDING },
+    { herdUrl: HERD, token, modToken: process.env.HERD_MOD_TOKEN || "", follow, actor, suffix },
+  );
+
   // --- (d) The peer replies, likes, boosts, undoes ----------------------------------------
   const target = created !== FAILED ? created : first;
   const reply = await step("d1 the peer replies to A's post, mentioning A; Herd takes the delivery", { pending: PENDING.inbox, needs: [target] }, async () => {
@@ -537,12 +543,17 @@ async function main() {
     });
   });
 
-  await step("e5 A favourites the peer's post; the peer gets Like of its Note", { pending: PENDING.outbound, needs: [peerPost] }, async (mark) => {
+  await peerMediaStep(
+    { step, herd, peer, eventually, notYet, PENDING },
+    { herdUrl: HERD, peerUrl: PEER, token, following, peerAcct, suffix },
+  );
+
+  await step("e6 A favourites the peer's post; the peer gets Like of its Note", { pending: PENDING.outbound, needs: [peerPost] }, async (mark) => {
     await herd("POST", `/api/v1/statuses/${peerPost.id}/favourite`, { token });
     await peerReceives("a Like from A", mark, "Like", (r) => r.actor === actorUrl && idOf(r.json.object) === peerPost.uri);
   });
 
-  await step("e6 A replies to the peer's post; the peer gets Create(Note) inReplyTo its Note, mentioning it", { pending: PENDING.outbound, needs: [peerPost] }, async (mark) => {
+  await step("e7 A replies to the peer's post; the peer gets Create(Note) inReplyTo its Note, mentioning it", { pending: PENDING.outbound, needs: [peerPost] }, async (mark) => {
     const text = `thanks for the post (${suffix})`;
     await herd("POST", "/api/v1/statuses", { token, body: { status: `@${peerAcct} ${text}`, in_reply_to_id: peerPost.id, visibility: "public" } });
     const rec = await peerReceives("A's reply at the peer", mark, "Create", (r) => stripHtml(r.json?.object?.content).includes(text));
@@ -554,7 +565,7 @@ async function main() {
     assert.ok([...ids(note.to), ...ids(note.cc)].includes(peerActor), `the peer is addressed: to ${JSON.stringify(note.to)} cc ${JSON.stringify(note.cc)}`);
   });
 
-  await step("e7 A unfollows the peer; the peer gets Undo(Follow) and drops A from its followers", { pending: PENDING.outbound, needs: [following] }, async (mark) => {
+  await step("e8 A unfollows the peer; the peer gets Undo(Follow) and drops A from its followers", { pending: PENDING.outbound, needs: [following] }, async (mark) => {
     await herd("POST", `/api/v1/accounts/${remote.id}/unfollow`, { token });
     const rec = await peerReceives("Undo(Follow) from A", mark, "Undo", (r) => r.actor === actorUrl);
     assert.equal(rec.innerType, "Follow", `the Undo's object is A's Follow, embedded or dereferenceable at its id (peer: ${rec.note ?? "-"})`);

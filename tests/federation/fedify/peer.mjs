@@ -37,7 +37,8 @@
 //   GET  /_control/unverified[?since=N]     activities Fedify refused, with the reason
 //   GET  /_control/errors[?since=N]         outbox (delivery) and inbox errors
 //   GET  /_control/log[?since=N&min=level]  Fedify's log records kept in memory
-//   GET  /_control/fetches[?since=N]        every GET of the actor, a note or the key id,
+//   GET  /_control/fetches[?since=N]        every GET of the actor, a note, the key id or a
+//                                           file under /files/,
 //                                           with its signature spec and what was served
 //   POST /_control/lookup     {uri}         ctx.lookupObject(uri), summarised
 //   POST /_control/webfinger  {resource}    ctx.lookupWebFinger(resource)
@@ -45,7 +46,11 @@
 //                                           parsed with Fedify's strict parseNodeInfo()
 //   POST /_control/follow     {actor}       send Follow(actor)
 //   POST /_control/post       {text, inReplyTo?, mentions?: [actorUrl], visibility?:
-//                             "public"|"unlisted"|"followers"|"direct"}  send Create(Note)
+//                             "public"|"unlisted"|"followers"|"direct", attachments?:
+//                             [{name}], emojis?: [shortcode]}  send Create(Note); each
+//                             attachment is a Document of the photo this peer serves at
+//                             /files/photo.png (../pictures.mjs) with the name as its alt
+//                             text, each emoji an Emoji tag whose icon is /files/emoji.png
 //   POST /_control/vote       {question, name, actor?}  send a vote, Create(Note{name}) in
 //                                           reply to a Question, to its author (or actor)
 //   POST /_control/like       {object, actor?}   send Like(object) to its author (or actor)
@@ -77,8 +82,11 @@ import {
   Announce,
   Create,
   CryptographicKey,
+  Document,
+  Emoji,
   Endpoints,
   Follow,
+  Image,
   isActor,
   Like,
   Mention,
@@ -89,6 +97,7 @@ import {
   Reject,
   Undo,
 } from "@fedify/vocab";
+import { EMOJI, PHOTO } from "../pictures.mjs";
 
 const HOST = process.env.PEER_HOST || "127.0.0.1";
 const USERNAME = process.env.PEER_USERNAME || "peer";
@@ -108,7 +117,12 @@ const received = []; // activities that reached a listener (verified)
 const deliveries = []; // every POST to an inbox path
 const unverified = []; // activities refused for their signature
 const errors = []; // outbox and inbox errors
-const fetches = []; // GETs of the actor and notes
+const fetches = []; // GETs of the actor, notes, the key id and files
+// The files this peer serves under /files/ (attachments and emoji icons of its posts).
+const FILES = new Map([
+  ["/files/photo.png", PHOTO],
+  ["/files/emoji.png", EMOJI],
+]);
 const logs = []; // Fedify's log (debug and up)
 const push = (list, rec) => {
   list.push({ seq: ++seq, at: now(), ...rec });
@@ -275,9 +289,27 @@ async function parsedObject(ctx, activity) {
   }
   if (obj instanceof Question) return parsedQuestion(ctx, obj);
   if (obj == null || !(obj instanceof Note)) return obj == null ? null : { type: obj.constructor.name, id: obj.id?.href ?? null };
+  const load = { ...ctx, suppressError: true, crossOrigin: "ignore" };
   const tags = [];
-  for await (const t of obj.getTags({ ...ctx, suppressError: true })) {
-    tags.push({ type: t.constructor.name, href: t.href?.href ?? null, name: t.name?.toString() ?? null });
+  for await (const t of obj.getTags(load)) {
+    const tag = { type: t.constructor.name, href: t.href?.href ?? null, name: t.name?.toString() ?? null };
+    if (t instanceof Emoji) {
+      const icon = await t.getIcon(load);
+      tag.id = t.id?.href ?? null;
+      tag.icon = icon == null ? null : { type: icon.constructor.name, mediaType: icon.mediaType ?? null, url: icon.url?.href ?? null };
+    }
+    tags.push(tag);
+  }
+  const attachments = [];
+  for await (const a of obj.getAttachments(load)) {
+    attachments.push({
+      type: a.constructor.name,
+      mediaType: a.mediaType ?? null,
+      url: a.url?.href ?? null,
+      name: a.name?.toString() ?? null,
+      width: a.width ?? null,
+      height: a.height ?? null,
+    });
   }
   return {
     type: "Note",
@@ -292,6 +324,7 @@ async function parsedObject(ctx, activity) {
     published: obj.published?.toString() ?? null,
     url: obj.url?.href?.href ?? obj.url?.href ?? null,
     tags,
+    attachments,
   };
 }
 
@@ -630,7 +663,14 @@ const routes = {
     const mentionHtml = mentioned
       .map((a) => `<span class="h-card"><a href="${a.url?.href ?? a.id.href}" class="u-url mention">@<span>${a.preferredUsername}</span></a></span>`)
       .join(" ");
-    const content = `<p>${mentionHtml ? mentionHtml + " " : ""}${escapeHtml(text)}</p>`;
+    const emojis = (body.emojis ?? []).map(
+      (code) => new Emoji({ id: new URL(`/emojis/${code}`, origin), name: `:${code}:`, icon: new Image({ mediaType: EMOJI.mediaType, url: new URL("/files/emoji.png", origin) }) }),
+    );
+    const attachments = (body.attachments ?? []).map(
+      (a) => new Document({ mediaType: PHOTO.mediaType, url: new URL("/files/photo.png", origin), name: a.name ?? null, width: PHOTO.width, height: PHOTO.height }),
+    );
+    const emojiText = emojis.map((e) => ` ${e.name}`).join("");
+    const content = `<p>${mentionHtml ? mentionHtml + " " : ""}${escapeHtml(text)}${emojiText}</p>`;
     const mentionIds = mentioned.map((a) => a.id);
     let to, cc;
     switch (visibility) {
@@ -650,7 +690,8 @@ const routes = {
       published,
       tos: to,
       ccs: cc,
-      tags: mentionTags,
+      tags: [...mentionTags, ...emojis],
+      attachments,
       replyTarget: body.inReplyTo ? new URL(body.inReplyTo) : null,
     });
     notes.set(noteId.href, note);
@@ -778,6 +819,14 @@ async function handle(req, res) {
     push(fetches, { path: url.pathname, signatureSpec: sigSpec(req.headers), userAgent: req.headers["user-agent"] ?? null, status: 200, served: "key stub" });
     res.writeHead(200, { "Content-Type": "application/activity+json", "Content-Length": Buffer.byteLength(text) });
     res.end(text);
+    return;
+  }
+
+  const file = (req.method === "GET" || req.method === "HEAD") && FILES.get(url.pathname);
+  if (file) {
+    push(fetches, { path: url.pathname, signatureSpec: sigSpec(req.headers), userAgent: req.headers["user-agent"] ?? null, status: 200, served: "file" });
+    res.writeHead(200, { "Content-Type": file.mediaType, "Content-Length": file.bytes.length });
+    res.end(req.method === "HEAD" ? undefined : file.bytes);
     return;
   }
 
