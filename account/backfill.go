@@ -149,27 +149,20 @@ func (s *Service) backfillRows(ctx context.Context, rows []store.DumpRow) (int, 
 // staffOf tells which local accounts of accs hold a role (Owner for an admin whose
 // flag predates roles), for the staff listing whose endorsements are suggested.
 func (s *Service) staffOf(ctx context.Context, accs []*Account) (map[shard.ID]bool, error) {
-	var keys []store.Key
+	var local []shard.ID
 	for _, a := range accs {
 		if a.Local() {
-			keys = append(keys, store.Key{PK: a.ID.Bytes(), CK: empty})
+			local = append(local, a.ID)
 		}
 	}
-	vals, err := s.st.MultiGet(ctx, tUsers, keys)
+	users, err := s.usersOf(ctx, local)
 	if err != nil {
-		return nil, fmt.Errorf("backfill listings: users: %w", err)
+		return nil, fmt.Errorf("backfill listings: %w", err)
 	}
 	out := map[shard.ID]bool{}
-	for i, v := range vals {
-		if v == nil {
-			continue
-		}
-		var u User
-		if err := store.Unmarshal(v, &u); err != nil {
-			return nil, err
-		}
+	for id, u := range users {
 		if u.RoleID() != role.Everyone {
-			out[shard.FromBytes(keys[i].PK)] = true
+			out[id] = true
 		}
 	}
 	return out, nil

@@ -149,24 +149,13 @@ func (s *Service) unconfirmed(ctx context.Context, ids []shard.ID, accs map[shar
 			local = append(local, id)
 		}
 	}
-	keys := make([]store.Key, len(local))
-	for i, id := range local {
-		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
-	}
-	vals, err := s.st.MultiGet(ctx, tUsers, keys)
+	users, err := s.usersOf(ctx, local)
 	if err != nil {
-		return nil, fmt.Errorf("directory: users: %w", err)
+		return nil, fmt.Errorf("directory: %w", err)
 	}
 	out := map[shard.ID]bool{}
-	for i, v := range vals {
-		if v == nil {
-			continue
-		}
-		var u User
-		if err := store.Unmarshal(v, &u); err != nil {
-			return nil, err
-		}
-		out[local[i]] = u.Unconfirmed
+	for id, u := range users {
+		out[id] = u.Unconfirmed
 	}
 	return out, nil
 }

@@ -337,6 +337,31 @@ func (s *Service) User(ctx context.Context, id shard.ID) (*User, error) {
 	return &u, nil
 }
 
+// usersOf reads the users of accounts ids in one multi-get; accounts without a
+// user (remote ones) are absent from the map.
+func (s *Service) usersOf(ctx context.Context, ids []shard.ID) (map[shard.ID]*User, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = store.Key{PK: id.Bytes(), CK: empty}
+	}
+	vals, err := s.st.MultiGet(ctx, tUsers, keys)
+	if err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	out := make(map[shard.ID]*User, len(ids))
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		var u User
+		if err := store.Unmarshal(v, &u); err != nil {
+			return nil, err
+		}
+		out[ids[i]] = &u
+	}
+	return out, nil
+}
+
 // SaveUser writes a user record as it is.
 func (s *Service) SaveUser(ctx context.Context, u *User) error {
 	b, err := store.Marshal(u)
