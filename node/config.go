@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/herd-social/herd/poll"
 )
 
 // Config is everything a node is told. Zero fields take the documented defaults.
@@ -67,6 +69,9 @@ type Config struct {
 	// as Mastodon. Tests shorten it (the end-to-end test through the file); the API
 	// cannot.
 	ScheduleMinLead time.Duration `toml:"schedule_min_lead" help:"how far ahead a status must be scheduled (default 5m, as Mastodon; tests shorten it)"`
+	// PollMinExpiration is the shortest a poll may run (the instance's
+	// polls.min_expiration); default 5 minutes, as Mastodon. Tests shorten it.
+	PollMinExpiration time.Duration `toml:"poll_min_expiration" help:"the shortest a poll may run, whole seconds (default 5m, as Mastodon; tests shorten it)"`
 	// NoAnnualReports turns off the annual reports' campaign (Mastodon's wrapstodon
 	// feature): no report is offered or generated; those already made are still
 	// served.
@@ -256,6 +261,9 @@ func (c Config) Validate() error {
 	if c.ResolveBudget < 0 {
 		errs = append(errs, fmt.Errorf("resolve_budget %s must not be negative", c.ResolveBudget))
 	}
+	if m := c.PollMinExpiration; m != 0 && (m < time.Second || m%time.Second != 0 || m > c.pollLimits().MaxExpiration) {
+		errs = append(errs, fmt.Errorf("poll_min_expiration %s must be whole seconds from 1s to a month", m))
+	}
 	if c.ShutdownTimeout < 0 || c.ShutdownDelay < 0 {
 		errs = append(errs, fmt.Errorf("shutdown_timeout %s and shutdown_delay %s must not be negative", c.ShutdownTimeout, c.ShutdownDelay))
 	}
@@ -266,4 +274,9 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateSMTP()...)
 	errs = append(errs, c.Tracing.validate()...)
 	return errors.Join(errs...)
+}
+
+// pollLimits are the limits of local polls: Mastodon's, but for the shortest.
+func (c *Config) pollLimits() poll.Limits {
+	return poll.Limits{MinExpiration: c.PollMinExpiration}.WithDefaults()
 }

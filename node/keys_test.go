@@ -91,6 +91,10 @@ func TestLoadConfigRefuses(t *testing.T) {
 		{"negative minimum age", Sources{Getenv: func(k string) string {
 			return map[string]string{"HERD_REGISTRATIONS_MIN_AGE": "-2"}[k]
 		}}, []string{"registrations_min_age", "-2"}},
+		{"poll shorter than a second", Sources{Flags: map[string]string{"poll_min_expiration": "500ms"}},
+			[]string{"poll_min_expiration", "500ms"}},
+		{"poll in parts of seconds", Sources{Flags: map[string]string{"poll_min_expiration": "1500ms"}},
+			[]string{"poll_min_expiration", "1.5s"}},
 		{"ratio out of range", Sources{Flags: map[string]string{"tracing.sample": "1.5"}},
 			[]string{"tracing.sample", "1.5"}},
 		{"ratio that does not parse", Sources{Flags: map[string]string{"tracing.sample": "half"}},

@@ -249,7 +249,7 @@ func (n *Node) build() error {
 		return err
 	}
 	s.Statuses = status.New(n.store, n.bus, ids, s.Accounts, s.Visibility, s.Notifications, format,
-		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media})
+		status.Options{MaxCharacters: cfg.MaxCharacters, Media: s.Media, Polls: cfg.pollLimits()})
 	s.AnnualReports = annualreport.New(n.store, n.bus, annualSources{st: s.Statuses, accs: s.Accounts},
 		annualreport.Options{Now: cfg.Clock, Disabled: cfg.NoAnnualReports, Refreshes: s.Refreshes, DeadLetters: s.DeadLetters, Logger: n.log})
 	s.Scheduled = schedule.New(n.store, ids, s.Statuses, s.Media, schedule.Options{MinLead: cfg.ScheduleMinLead,
@@ -377,7 +377,7 @@ func (n *Node) buildAPI(format *status.TextFormatter, docs api.Documents) {
 		Search: n.searcher, Render: format.Note, Logger: n.log, RateLimit: cfg.RateLimit, Streams: n.streams, Now: cfg.Clock,
 		ResolveBudget: cfg.ResolveBudget, TrustedProxies: proxies, WebApp: webApp(cfg), Ready: n.Ready,
 		Instance: api.Instance{Domain: cfg.Domain, Scheme: cfg.Scheme, Title: cfg.Title, Description: cfg.Description,
-			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5,
+			ContactEmail: cfg.ContactEmail, Version: Version, MaxCharacters: cfg.MaxCharacters, MaxPinned: 5, Polls: cfg.pollLimits(),
 			MinAge:            cfg.RegistrationsMinAge,
 			LimitedFederation: cfg.LimitedFederation,
 			NoTrends:          cfg.NoTrends,

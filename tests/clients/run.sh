@@ -89,7 +89,8 @@ start_server() {
   server_log=$(mktemp)
   shape=$(herd_shape_env "clients_$port") || die "no engines for the cluster shape"
   say "starting herd serve on 127.0.0.1:$port (data in $data_dir)${shape:+ on the cluster shape}"
-  env $shape "$tools/herd" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off >"$server_log" 2>&1 &
+  env $shape "$tools/herd" serve --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops off \
+    --poll-min-expiration 20s >"$server_log" 2>&1 &
   pid=$!
   server=${#server_pids[@]}
   server_pids+=("$pid")

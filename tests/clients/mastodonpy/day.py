@@ -28,6 +28,7 @@ NAME = "mastodonpy"
 REQUEST_TIMEOUT_S = 10  # per HTTP request
 POLL_INTERVAL_S = 0.1  # fan-out is asynchronous: poll, never sleep long
 POLL_DEADLINE_S = 10.0
+POLL_SWEEP_S = 30.0  # a poll's end is found by a sweep every 15 s (with jitter)
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCOPES = ["read", "write", "follow", "push"]
 BULK_POSTS = 25
@@ -89,10 +90,10 @@ def step(name, fn):
     return result
 
 
-def eventually(what, fn):
-    """Calls fn every POLL_INTERVAL_S until it returns something truthy. NotYet means
-    "not yet"; any other error ends the wait at once."""
-    deadline = time.monotonic() + POLL_DEADLINE_S
+def eventually(what, fn, wait_s=POLL_DEADLINE_S):
+    """Calls fn every POLL_INTERVAL_S until it returns something truthy, for at most
+    wait_s. NotYet means "not yet"; any other error ends the wait at once."""
+    deadline = time.monotonic() + wait_s
     while True:
         last = None
         try:
@@ -103,7 +104,7 @@ def eventually(what, fn):
             last = e
         if time.monotonic() >= deadline:
             why = f"; last check: {last}" if last else ""
-            raise WaitTimeout(f"timed out after {POLL_DEADLINE_S:g} s waiting for {what}{why}")
+            raise WaitTimeout(f"timed out after {wait_s:g} s waiting for {what}{why}")
         time.sleep(POLL_INTERVAL_S)
 
 
@@ -457,6 +458,23 @@ def main():
         raise AssertionError("GET /api/v1/statuses/:id after delete should fail with 404")
 
     step("the deleted status is 404", gone)
+
+    def poll_ended():
+        lasts = b["api"].instance_v2().configuration.polls.min_expiration
+        for who, u in (("A", a), ("B", b)):
+
+            def notified(u=u):
+                ns = u["api"].notifications(limit=40)
+                found = [n for n in ns if n.type == "poll" and n.get("status") and same(n.status.id, question.id)]
+                not_yet(found, "no poll notification yet")
+                return found[0]
+
+            n = eventually(f"{who}'s poll notification", notified, lasts + POLL_SWEEP_S)
+            check(n.status.poll.expired is True, "the poll is shown ended")
+            counts = [o.votes_count for o in n.status.poll.options]
+            check(counts == [0, 1], f"the final counts {counts}")
+
+    step("the poll ends: its voter A and its author B are notified (poll), with the final counts", poll_ended)
     return True
 
 

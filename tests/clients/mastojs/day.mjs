@@ -18,6 +18,7 @@ const NAME = "mastojs";
 const REQUEST_TIMEOUT_MS = 10_000; // per HTTP request
 const POLL_INTERVAL_MS = 100; // fan-out is asynchronous: poll, never sleep long
 const POLL_DEADLINE_MS = 10_000;
+const POLL_SWEEP_MS = 30_000; // a poll's end is found by a sweep every 15 s (with jitter)
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
 const SCOPES = "read write follow push";
 const BULK_POSTS = 25;
@@ -30,10 +31,11 @@ const notYet = (cond, msg) => {
   if (!cond) throw new NotYet(msg);
 };
 
-/** Calls fn every POLL_INTERVAL_MS until it returns a value other than undefined/false.
- *  NotYet means "not yet"; any other error (a failed assertion too) ends the wait. */
-async function eventually(what, fn) {
-  const deadline = Date.now() + POLL_DEADLINE_MS;
+/** Calls fn every POLL_INTERVAL_MS until it returns a value other than undefined/false,
+ *  for at most waitMs. NotYet means "not yet"; any other error (a failed assertion
+ *  too) ends the wait. */
+async function eventually(what, fn, waitMs = POLL_DEADLINE_MS) {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     let last;
     try {
@@ -45,7 +47,7 @@ async function eventually(what, fn) {
     }
     if (Date.now() >= deadline) {
       const why = last ? `; last check: ${last.message}` : "";
-      throw new WaitTimeout(`timed out after ${POLL_DEADLINE_MS} ms waiting for ${what}${why}`);
+      throw new WaitTimeout(`timed out after ${waitMs} ms waiting for ${what}${why}`);
     }
     await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
   }
@@ -283,9 +285,11 @@ async function main() {
     assert.equal(s.reblog?.id, post.id, "reblog is B's post");
   });
 
+  let pollLasts = 0;
   const question = await step("B asks a poll; the instance publishes the limits it keeps", async () => {
     const instance = await b.client.v2.instance.fetch();
     const limits = instance.configuration.polls;
+    pollLasts = limits.minExpiration * 1000;
     assert.ok(limits.maxOptions >= 2, `polls.max_options ${limits.maxOptions}`);
     const s = await b.client.v1.statuses.create({
       status: `Tea or coffee? (${suffix})`,
@@ -458,6 +462,23 @@ async function main() {
       (err) => err instanceof MastoHttpError && err.statusCode === 404,
       "GET /api/v1/statuses/:id after delete should fail with 404",
     );
+  });
+
+  await step("the poll ends: its voter A and its author B are notified (poll), with the final counts", async () => {
+    for (const [who, u] of [["A", a], ["B", b]]) {
+      const n = await eventually(
+        `${who}'s poll notification`,
+        async () => {
+          const ns = await u.client.v1.notifications.list({ limit: 40 });
+          const found = ns.find((x) => x.type === "poll" && x.status?.id === question.id);
+          notYet(found, "no poll notification yet");
+          return found;
+        },
+        pollLasts + POLL_SWEEP_MS,
+      );
+      assert.equal(n.status.poll.expired, true, "the poll is shown ended");
+      assert.deepEqual(n.status.poll.options.map((o) => o.votesCount), [1, 0, 1], "the final counts");
+    }
   });
 
   return true;
