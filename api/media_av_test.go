@@ -51,7 +51,8 @@ type mediaMeta struct {
 		Duration      float64 `json:"duration"`
 		Bitrate       int     `json:"bitrate"`
 	} `json:"original"`
-	Small *struct{ Width, Height int } `json:"small"`
+	Small  *struct{ Width, Height int }                     `json:"small"`
+	Colors *struct{ Background, Foreground, Accent string } `json:"colors"`
 }
 
 // processedAV waits for an attachment processed and returns it with its meta.

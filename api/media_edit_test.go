@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -94,10 +95,14 @@ func TestEditMediaAttributes(t *testing.T) {
 	}
 }
 
+// colorRE is a colour of meta.colors.
+var colorRE = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+
 // TestMediaThumbnail: a custom preview given with an upload (an image here, and audio,
 // which has none of its own) or later through PUT /api/v1/media/:id is the
-// attachment's preview_url and blurhash, served without its metadata; the one it
-// replaces is gone; a thumbnail that is no image is refused.
+// attachment's preview_url and blurhash (and an audio's player colours, meta.colors),
+// served without its metadata; the one it replaces is gone; a thumbnail that is no
+// image is refused.
 func TestMediaThumbnail(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
@@ -112,7 +117,8 @@ func TestMediaThumbnail(t *testing.T) {
 	r.JSON(t, &up)
 	a, meta := processedAV(t, c, alice, up.ID)
 	if a.Type != "audio" || a.PreviewURL == nil || a.Blurhash == nil || meta.Small == nil || meta.Small.Width == 0 ||
-		meta.Original.Duration == 0 {
+		meta.Original.Duration == 0 || meta.Colors == nil || !colorRE.MatchString(meta.Colors.Background) ||
+		!colorRE.MatchString(meta.Colors.Foreground) || !colorRE.MatchString(meta.Colors.Accent) {
 		t.Fatalf("audio with a thumbnail: %+v %+v", a, meta)
 	}
 	cover := fetch(t, c, *a.PreviewURL, "")

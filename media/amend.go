@@ -75,26 +75,36 @@ func (s *Service) thumbnail(ctx context.Context, a *Attachment, data []byte) err
 	}
 	a.Thumbnail = File{Key: key, ContentType: small.ContentType}
 	a.Blurhash = res.Blurhash
-	a.Meta = withSmall(a.Meta, res.Meta.Small)
+	// Its colours (for an audio's player), as Mastodon extracts them from any thumbnail.
+	colors, err := mediaproc.ColorsOfFile(small)
+	if err != nil {
+		return fmt.Errorf("thumbnail: %w", err)
+	}
+	a.Meta = withMeta(a.Meta, map[string]any{"small": res.Meta.Small, "colors": colors})
 	return nil
 }
 
-// withSmall sets the small size of a meta object.
-func withSmall(meta []byte, small mediaproc.Dimensions) []byte {
+// withMeta sets keys of a meta object.
+func withMeta(meta []byte, set map[string]any) []byte {
 	m := map[string]any{}
 	_ = json.Unmarshal(meta, &m) // a meta that does not read is replaced
-	m["small"] = small
+	for k, v := range set {
+		m[k] = v
+	}
 	b, _ := json.Marshal(m) // a map of JSON values always encodes
 	return b
 }
 
-// keepSmall sets the small size of meta to that of from, a meta with a thumbnail's.
-func keepSmall(meta, from []byte) []byte {
-	var f struct {
-		Small *mediaproc.Dimensions `json:"small"`
-	}
-	if json.Unmarshal(from, &f) != nil || f.Small == nil {
+// keepThumbnail sets the small size and the colours of meta to those of from, a meta
+// with a custom thumbnail's.
+func keepThumbnail(meta, from []byte) []byte {
+	var f map[string]json.RawMessage
+	if json.Unmarshal(from, &f) != nil || f["small"] == nil {
 		return meta
 	}
-	return withSmall(meta, *f.Small)
+	set := map[string]any{"small": f["small"]}
+	if f["colors"] != nil {
+		set["colors"] = f["colors"]
+	}
+	return withMeta(meta, set)
 }

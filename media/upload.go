@@ -219,7 +219,7 @@ func (s *Service) finish(ctx context.Context, a *Attachment, original mediaproc.
 		return err
 	}
 	if a.Thumbnail.Key != "" { // the custom preview's size and blurhash stand
-		a.Meta, blurhash = keepSmall(a.Meta, custom), a.Blurhash
+		a.Meta, blurhash = keepThumbnail(a.Meta, custom), a.Blurhash
 	}
 	if blurhash == "" && !a.Local() { // audio: the blurhash its server gave stands
 		blurhash = a.Blurhash

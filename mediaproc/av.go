@@ -87,6 +87,8 @@ type AVMeta struct {
 	Original AVDetails   `json:"original"`
 	Small    *Dimensions `json:"small,omitempty"`
 	Focus    *Focus      `json:"focus,omitempty"`
+	// Colors are an audio's player colours, from its cover picture (ColorsOf).
+	Colors *Colors `json:"colors,omitempty"`
 }
 
 // AVDetails is meta.original of a video or audio.
@@ -238,7 +240,7 @@ func (p *Processor) transcodeAudio(ctx context.Context, dir, in string, c Contai
 		return nil, err
 	}
 	sd := dimensions(res.Small)
-	res.Meta.Small = &sd
+	res.Meta.Small, res.Meta.Colors = &sd, ColorsOf(img)
 	return res, nil
 }
 

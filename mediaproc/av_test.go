@@ -210,8 +210,8 @@ func TestTranscodeAudio(t *testing.T) {
 }
 
 // TestAudioCover: the cover picture of an audio file (an MP3's ID3 picture, an M4A's)
-// is its preview, as Mastodon's image extractor makes it, with its blurhash; the MP3
-// keeps no picture. A cover of more pixels than MaxPixels is left out.
+// is its preview, as Mastodon's image extractor makes it, with its blurhash and the
+// player's colours; the MP3 keeps no picture. A cover of more pixels than MaxPixels is left out.
 func TestAudioCover(t *testing.T) {
 	needFFmpeg(t)
 	cover := []string{"-f", "lavfi", "-i", "color=red:s=64x48:d=1", "-map", "0:a", "-map", "1:v", "-frames:v", "1",
@@ -231,6 +231,10 @@ func TestAudioCover(t *testing.T) {
 			}
 			if res.Meta.Small == nil || res.Meta.Small.Width != 64 {
 				t.Errorf("meta.small %+v", res.Meta.Small)
+			}
+			// A red cover alone: red, and the two made from it (TestColorsOf).
+			if want := (Colors{Background: "#f30c0c", Foreground: "#000000", Accent: "#490303"}); res.Meta.Colors == nil || *res.Meta.Colors != want {
+				t.Errorf("meta.colors %+v, want %+v", res.Meta.Colors, want)
 			}
 			if got := probeAll(t, res.Original.Data); len(got.Streams) != 1 {
 				t.Errorf("the MP3 keeps %d streams", len(got.Streams))
