@@ -27,25 +27,29 @@ func (s *Service) handle(ctx context.Context, m bus.Message) error {
 	if err != nil {
 		return fmt.Errorf("trends: event: %w", err)
 	}
-	if err := s.countDaily(ctx, e); err != nil {
+	if e.Kind != status.Created { // edits and deletes change no count
+		return nil
+	}
+	st, author, ok, err := s.read(ctx, e.StatusID)
+	if !ok || err != nil {
+		return err
+	}
+	if err := s.countDaily(ctx, st, author); err != nil {
 		return fmt.Errorf("trends: dashboard counts for %s %d: %w", e.Kind, e.StatusID, err)
 	}
-	if err := s.Apply(ctx, e); err != nil {
+	if err := s.Apply(ctx, st, author); err != nil {
 		return fmt.Errorf("trends for %s %d: %w", e.Kind, e.StatusID, err)
 	}
 	return nil
 }
 
-// Apply counts one event: a created status counts its tags and its link for its
-// author, a boost counts its original status and the original's link for the
-// booster (a favourite counts through ApplyFavourite). Applying it again counts nothing twice. Edits and deletes change no
-// count (a deleted status is left out when ranked statuses are loaded).
-func (s *Service) Apply(ctx context.Context, e status.Event) error {
-	if e.Kind != status.Created {
-		return nil
-	}
-	st, author, ok, err := s.load(ctx, e.StatusID)
-	if !ok || err != nil {
+// Apply counts a created status st of author: its tags and its link for its author,
+// or, for a boost, its original status and the original's link for the booster (a
+// favourite counts through ApplyFavourite); nothing for a limited author. Applying it
+// again counts nothing twice. A deleted status is left out when ranked statuses are
+// loaded.
+func (s *Service) Apply(ctx context.Context, st *status.Status, author *account.Account) error {
+	if limited, err := s.opts.Limited(ctx, author); err != nil || limited {
 		return err
 	}
 	if st.Visibility != status.Public {
@@ -92,6 +96,16 @@ func (s *Service) Apply(ctx context.Context, e status.Event) error {
 
 // load returns a status and its author if both exist and the author is not limited.
 func (s *Service) load(ctx context.Context, id shard.ID) (*status.Status, *account.Account, bool, error) {
+	st, a, ok, err := s.read(ctx, id)
+	if !ok || err != nil {
+		return nil, nil, false, err
+	}
+	limited, err := s.opts.Limited(ctx, a)
+	return st, a, err == nil && !limited, err
+}
+
+// read returns a status and its author if both exist.
+func (s *Service) read(ctx context.Context, id shard.ID) (*status.Status, *account.Account, bool, error) {
 	st, err := s.statuses.Get(ctx, id)
 	if errors.Is(err, status.ErrNotFound) {
 		return nil, nil, false, nil
@@ -106,8 +120,7 @@ func (s *Service) load(ctx context.Context, id shard.ID) (*status.Status, *accou
 	if err != nil {
 		return nil, nil, false, err
 	}
-	limited, err := s.opts.Limited(ctx, a)
-	return st, a, err == nil && !limited, err
+	return st, a, true, nil
 }
 
 // link is the link of a status that may trend: its card's link (card.FirstLink),

@@ -2,7 +2,6 @@ package trends
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -47,25 +46,8 @@ func dashPK(dim, scope string, day time.Time) []byte {
 	return []byte(dim + "\x00" + scope + "\x00" + strconv.FormatInt(account.DayOf(day).Unix(), 10))
 }
 
-// countDaily counts a created status once in the daily dimensions.
-func (s *Service) countDaily(ctx context.Context, e status.Event) error {
-	if e.Kind != status.Created {
-		return nil
-	}
-	st, err := s.statuses.Get(ctx, e.StatusID)
-	if errors.Is(err, status.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	a, err := s.accounts.Get(ctx, st.AccountID)
-	if errors.Is(err, account.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+// countDaily counts a created status st of a once in the daily dimensions.
+func (s *Service) countDaily(ctx context.Context, st *status.Status, a *account.Account) error {
 	first, _, err := s.st.PutIfAbsent(ctx, tDashMarks, st.ID.Bytes(), empty, empty, 0)
 	if err != nil || !first {
 		return err
