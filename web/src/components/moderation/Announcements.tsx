@@ -3,6 +3,7 @@
 // (start, end, all day) and published at once or kept as a draft, edited in place,
 // published or withdrawn, and removed after a confirmation.
 import { useState, type FormEvent } from "react";
+import { useDraft } from "./useDraft";
 import { adminErrorText } from "../../admin";
 import {
   announcementDraftOf,
@@ -109,13 +110,9 @@ export function AnnouncementItem({ item: a }: { item: AdminAnnouncement }) {
 }
 
 function AnnouncementForm({ item, onDone }: { item?: AdminAnnouncement; onDone?: () => void }) {
-  const [d, setD] = useState<AnnouncementDraft>(() => (item ? announcementDraftOf(item) : newAnnouncement()));
   const [save, { isLoading, error, reset }] = useSaveAnnouncementMutation();
+  const [d, change, setD] = useDraft<AnnouncementDraft>(() => (item ? announcementDraftOf(item) : newAnnouncement()), reset);
   const t = useT();
-  const change = (c: Partial<AnnouncementDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const problem = announcementProblem(d);
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -4,6 +4,7 @@
 // picker or hidden from it, moved to another category, and (a local one) removed after
 // a confirmation.
 import { useState, type FormEvent } from "react";
+import { useDraft } from "./useDraft";
 import { adminErrorText } from "../../admin";
 import {
   byCategory,
@@ -111,15 +112,11 @@ export function EmojiItem({ emoji: e }: { emoji: AdminCustomEmoji }) {
 }
 
 function EmojiForm() {
-  const [d, setD] = useState<EmojiDraft>(newEmoji);
   // A new file field after each upload: the browser keeps no path to clear.
   const [round, setRound] = useState(0);
   const [upload, { isLoading, error, reset }] = useUploadEmojiMutation();
+  const [d, change, setD] = useDraft<EmojiDraft>(newEmoji, reset);
   const t = useT();
-  const change = (c: Partial<EmojiDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const problem = emojiProblem(d);
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -2,6 +2,7 @@
 // first, each removed after a confirmation; and the form that adds one (severity,
 // rejecting media or reports, a public and a private comment).
 import { useState, type FormEvent } from "react";
+import { useDraft } from "./useDraft";
 import {
   adminErrorText,
   domainBlockReady,
@@ -86,13 +87,9 @@ function BlockItem({ block: b }: { block: AdminDomainBlock }) {
 }
 
 function BlockForm() {
-  const [d, setD] = useState<DomainBlockDraft>(newDomainBlock);
   const [block, { isLoading, error, reset }] = useBlockDomainMutation();
+  const [d, change, setD] = useDraft<DomainBlockDraft>(newDomainBlock, reset);
   const t = useT();
-  const change = (c: Partial<DomainBlockDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!domainBlockReady(d)) return;

@@ -2,6 +2,7 @@
 // removed after a confirmation) and the content rules (a phrase or a regular
 // expression, what it does to a matching post, and how many posts it matched).
 import { useState, type FormEvent } from "react";
+import { useDraft } from "./useDraft";
 import { adminErrorText } from "../../admin";
 import {
   contentActionLabels,
@@ -98,13 +99,9 @@ export function RuleItem({ rule: r }: { rule: AdminRule }) {
 }
 
 function RuleForm({ rule, onDone }: { rule?: AdminRule; onDone?: () => void }) {
-  const [d, setD] = useState<RuleDraft>(() => (rule ? ruleDraftOf(rule) : newRule()));
   const [save, { isLoading, error, reset }] = useSaveRuleMutation();
+  const [d, change, setD] = useDraft<RuleDraft>(() => (rule ? ruleDraftOf(rule) : newRule()), reset);
   const t = useT();
-  const change = (c: Partial<RuleDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!ruleReady(d)) return;
@@ -215,13 +212,9 @@ export function ContentRuleItem({ rule: r }: { rule: ContentRule }) {
 }
 
 function ContentRuleForm({ rule, onDone }: { rule?: ContentRule; onDone?: () => void }) {
-  const [d, setD] = useState<ContentRuleDraft>(() => (rule ? contentDraftOf(rule) : newContentRule()));
   const [save, { isLoading, error, reset }] = useSaveContentRuleMutation();
+  const [d, change, setD] = useDraft<ContentRuleDraft>(() => (rule ? contentDraftOf(rule) : newContentRule()), reset);
   const t = useT();
-  const change = (c: Partial<ContentRuleDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const problem = patternProblem(d);
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -3,6 +3,7 @@
 // confirmation (the new secret is shown once, as at creation, under the webhook; the
 // page keeps only the newest secret of each, and forgets them when left), and removed.
 import { useState, type FormEvent } from "react";
+import { useDraft } from "./useDraft";
 import { adminErrorText } from "../../admin";
 import {
   lastDelivery,
@@ -107,13 +108,9 @@ export function WebhookItem({ hook: w, secret, onSecret }: { hook: AdminWebhook;
 }
 
 function WebhookForm({ onSecret }: { onSecret: OnSecret }) {
-  const [d, setD] = useState<WebhookDraft>(newWebhook);
   const [add, { isLoading, error, reset }] = useAddWebhookMutation();
+  const [d, change, setD] = useDraft<WebhookDraft>(newWebhook, reset);
   const t = useT();
-  const change = (c: Partial<WebhookDraft>) => {
-    reset();
-    setD({ ...d, ...c });
-  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!webhookReady(d)) return;
