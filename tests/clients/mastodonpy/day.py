@@ -13,6 +13,7 @@ import secrets
 import sys
 import time
 import traceback
+from datetime import datetime, timezone
 
 import requests
 from mastodon import (
@@ -28,6 +29,7 @@ NAME = "mastodonpy"
 REQUEST_TIMEOUT_S = 10  # per HTTP request
 POLL_INTERVAL_S = 0.1  # fan-out is asynchronous: poll, never sleep long
 POLL_DEADLINE_S = 10.0
+SWEEP_POLL_INTERVAL_S = 1.0
 POLL_SWEEP_S = 30.0  # a poll's end is found by a sweep every 15 s (with jitter)
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCOPES = ["read", "write", "follow", "push"]
@@ -90,8 +92,8 @@ def step(name, fn):
     return result
 
 
-def eventually(what, fn, wait_s=POLL_DEADLINE_S):
-    """Calls fn every POLL_INTERVAL_S until it returns something truthy, for at most
+def eventually(what, fn, wait_s=POLL_DEADLINE_S, every_s=POLL_INTERVAL_S):
+    """Calls fn every every_s until it returns something truthy, for at most
     wait_s. NotYet means "not yet"; any other error ends the wait at once."""
     deadline = time.monotonic() + wait_s
     while True:
@@ -105,7 +107,7 @@ def eventually(what, fn, wait_s=POLL_DEADLINE_S):
         if time.monotonic() >= deadline:
             why = f"; last check: {last}" if last else ""
             raise WaitTimeout(f"timed out after {wait_s:g} s waiting for {what}{why}")
-        time.sleep(POLL_INTERVAL_S)
+        time.sleep(every_s)
 
 
 def describe(err):
@@ -461,6 +463,12 @@ def main():
 
     def poll_ended():
         lasts = b["api"].instance_v2().configuration.polls.min_expiration
+        # Waiting for the sweep at the usual pace would spend the tokens' rate limit
+        # (300 requests in 5 minutes): sleep until the poll ends, then ask every second.
+        ends = question.poll.expires_at
+        if ends.tzinfo is None:
+            ends = ends.replace(tzinfo=timezone.utc)
+        time.sleep(max(0.0, (ends - datetime.now(timezone.utc)).total_seconds()))
         for who, u in (("A", a), ("B", b)):
 
             def notified(u=u):
@@ -469,7 +477,7 @@ def main():
                 not_yet(found, "no poll notification yet")
                 return found[0]
 
-            n = eventually(f"{who}'s poll notification", notified, lasts + POLL_SWEEP_S)
+            n = eventually(f"{who}'s poll notification", notified, lasts + POLL_SWEEP_S, SWEEP_POLL_INTERVAL_S)
             check(n.status.poll.expired is True, "the poll is shown ended")
             counts = [o.votes_count for o in n.status.poll.options]
             check(counts == [0, 1], f"the final counts {counts}")
