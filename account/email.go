@@ -235,9 +235,17 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string) (*User, error) {
 			return nil, err
 		}
 	}
+	a, err := s.Get(ctx, u.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	firstConfirmation := u.Unconfirmed
 	u.Email, u.Unconfirmed, u.UnconfirmedEmail, u.ConfirmDigest = t.Email, false, "", nil
 	if err := s.SaveUser(ctx, u); err != nil {
 		return nil, err
+	}
+	if firstConfirmation { // search finds the account from now on
+		s.written(ctx, a, a)
 	}
 	if err := s.st.Delete(ctx, tEmailTokens, digest(raw), empty); err != nil {
 		return nil, fmt.Errorf("spend confirmation token: %w", err)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"regexp"
@@ -320,4 +321,46 @@ func TestDirectoryLeavesOutUnconfirmed(t *testing.T) {
 	if got := suggested(); !slices.Contains(got, dora.ID.String()) {
 		t.Errorf("dora confirmed is not suggested to ops: %v", got)
 	}
+}
+
+// TestAccountSearchLeavesOutUnconfirmed: search finds a new user once its address is
+// confirmed, as Mastodon's searchable scope.
+func TestAccountSearchLeavesOutUnconfirmed(t *testing.T) {
+	c, in, _ := mailNode(t)
+	ctx := context.Background()
+	_, email := signUp(t, c, "dorothea")
+	for _, name := range []string{"ops", "dorothy"} {
+		if err := c.Nodes[0].AdminCreateAccount(ctx, name, mailtest.NewAddress(name), "correct horse battery", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token, err := c.Nodes[0].AdminToken(ctx, "ops", "read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := func() []string {
+		var res searchResult
+		c.Must(c.Do("GET", "/api/v2/search", token, url.Values{"q": {"doro"}, "type": {"accounts"}}), 200).JSON(t, &res)
+		var names []string
+		for _, a := range res.Accounts {
+			names = append(names, a.Acct)
+		}
+		return names
+	}
+	testrig.Eventually(t, "dorothy, who signed up after dorothea, found", func() error {
+		if got := found(); !slices.Contains(got, "dorothy") {
+			return fmt.Errorf("found %v", got)
+		}
+		return nil
+	})
+	if got := found(); slices.Contains(got, "dorothea") {
+		t.Errorf("dorothea unconfirmed is found: %v", got)
+	}
+	wantPage(t, c.Do("GET", linkIn(t, in.Await(t, email, 1)[0], "confirmation_token"), "", nil), 200, "successfully confirmed")
+	testrig.Eventually(t, "dorothea found once confirmed", func() error {
+		if got := found(); !slices.Contains(got, "dorothea") {
+			return fmt.Errorf("found %v", got)
+		}
+		return nil
+	})
 }

@@ -249,3 +249,31 @@ func TestSearchBlocksAndMutes(t *testing.T) {
 		waitFound(t, c, step.blind, "otters", post)
 	}
 }
+
+// TestSearchLeavesOutMovedAccounts: an account that moved is no longer found, as
+// Mastodon's searchable scope.
+func TestSearchLeavesOutMovedAccounts(t *testing.T) {
+	c := testrig.New(t, testrig.SearchServer(t))
+	alice, bob := c.Register("alice"), c.Register("bob")
+	finds := func(want bool) func() error {
+		return func() error {
+			r := searchAs(t, c, bob, url.Values{"q": {"alic"}, "type": {"accounts"}})
+			if got := len(r.Accounts) == 1 && r.Accounts[0].ID == alice.ID; got != want {
+				return fmt.Errorf("alice found %v, want %v: %+v", got, want, r.Accounts)
+			}
+			return nil
+		}
+	}
+	testrig.Eventually(t, "alice found", finds(true))
+	ctx := context.Background()
+	n := c.Nodes[0]
+	a, err := n.Accounts.Lookup(ctx, "alice", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.MovedToURI = "https://elsewhere.example/users/alice"
+	if err := n.Accounts.Save(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	testrig.Eventually(t, "alice gone once moved", finds(false))
+}

@@ -45,6 +45,7 @@ type Statuses interface {
 // Accounts is the part of the account service the indexer needs.
 type Accounts interface {
 	Get(ctx context.Context, id shard.ID) (*account.Account, error)
+	User(ctx context.Context, id shard.ID) (*account.User, error)
 }
 
 // Media is the part of the media service the indexer needs: attachments' descriptions
@@ -320,15 +321,28 @@ func (s *Service) indexTags(ctx context.Context, names []string) error {
 
 func (s *Service) indexAccount(ctx context.Context, a *account.Account) error {
 	doc := accountDoc(a)
+	if doc != nil && a.Local() {
+		u, err := s.accounts.User(ctx, a.ID)
+		if err != nil && !errors.Is(err, account.ErrNotFound) {
+			return fmt.Errorf("search: index account %d: %w", a.ID, err)
+		}
+		if u != nil && u.Unconfirmed { // found once the address is confirmed, as Mastodon's
+			doc = nil
+		}
+	}
 	if doc == nil {
 		return s.engine.DeleteAccounts(ctx, uint64(a.ID))
 	}
 	return s.engine.IndexAccounts(ctx, *doc)
 }
 
-// accountDoc is what is indexed of a, or nil when a must not be found.
+// accountDoc is what is indexed of a, or nil when a must not be found. A local
+// user's unconfirmed address is left to indexAccount: such a user cannot post, so
+// a status's author never needs the check.
 func accountDoc(a *account.Account) *search.Account {
-	if a.Suspended || a.Pending { // a pending registration is found once approved
+	// A pending registration is found once approved; a moved account is not found,
+	// as Mastodon's searchable scope.
+	if a.Suspended || a.Pending || a.MovedToURI != "" {
 		return nil
 	}
 	return &search.Account{ID: uint64(a.ID), Username: a.Username, Domain: a.Domain,
