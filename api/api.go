@@ -49,6 +49,7 @@ import (
 	"github.com/herd-social/herd/status"
 	"github.com/herd-social/herd/stream"
 	"github.com/herd-social/herd/timeline"
+	"github.com/herd-social/herd/translate"
 	"github.com/herd-social/herd/trends"
 	"github.com/herd-social/herd/visibility"
 	"github.com/herd-social/herd/webhook"
@@ -97,7 +98,9 @@ type Deps struct {
 	// Push keeps Web Push subscriptions and the VAPID key (required).
 	Push *push.Service
 	// Search is the full-text search engine (required).
-	Search     search.Engine
+	Search search.Engine
+	// Translator translates statuses; it translates nothing without a service.
+	Translator *translate.Service
 	Visibility *visibility.Policy
 	Timelines  *timeline.Service
 	Lists      *list.Service

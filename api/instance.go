@@ -45,7 +45,7 @@ const apiVersion = 2
 // configuration publishes the limits Herd enforces, and no feature it lacks: images,
 // video and audio of the types media.SupportedTypes lists (Mastodon's configuration
 // has no audio limits of its own: audio is held to the video size limit), no featured
-// tags, no translation. The VAPID key is the instance's Web Push key.
+// tags, translation when a service is configured. The VAPID key is the instance's Web Push key.
 func (s *Server) configuration(ctx context.Context) map[string]any {
 	i := s.d.Instance
 	polls := i.Polls.WithDefaults()
@@ -70,7 +70,7 @@ func (s *Server) configuration(ctx context.Context) map[string]any {
 			"video_matrix_limit": ml.MaxVideoPixels},
 		"polls": map[string]any{"max_options": polls.MaxOptions, "max_characters_per_option": polls.MaxCharactersPerOption,
 			"min_expiration": int(polls.MinExpiration.Seconds()), "max_expiration": int(polls.MaxExpiration.Seconds())},
-		"translation": map[string]any{"enabled": false},
+		"translation": map[string]any{"enabled": s.d.Translator.Enabled()},
 		"timelines_access": map[string]any{
 			"live_feeds":          map[string]string{"local": "public", "remote": "public"},
 			"hashtag_feeds":       map[string]string{"local": "public", "remote": "public"},

@@ -148,7 +148,3 @@ func (s *Server) instanceActivity(r *req) error {
 	}
 	return r.json(out)
 }
-
-// translationLanguages answers that nothing can be translated: Herd has no
-// translation service (the configuration says translation is disabled).
-func translationLanguages(r *req) error { return r.json(map[string][]string{}) }

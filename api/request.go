@@ -33,6 +33,7 @@ import (
 	"github.com/herd-social/herd/schedule"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/status"
+	"github.com/herd-social/herd/translate"
 )
 
 // req is one API request being served.
@@ -176,6 +177,12 @@ func publicError(err error) *HTTPError {
 		errors.Is(err, moderation.ErrForbidden), errors.Is(err, role.ErrForbidden), errors.Is(err, collection.ErrForbidden),
 		errors.Is(err, emoji.ErrRemote):
 		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
+	case errors.Is(err, translate.ErrNotConfigured): // Mastodon's not_found, not a record's
+		return &HTTPError{Code: 404, Msg: "Not Found", Cause: err}
+	case errors.Is(err, translate.ErrNotPermitted):
+		return &HTTPError{Code: 403, Msg: "This action is not allowed", Cause: err}
+	case errors.Is(err, translate.ErrUnavailable):
+		return &HTTPError{Code: 503, Msg: "Service Unavailable", Cause: err}
 	case errors.Is(err, shard.ErrBadID):
 		return &HTTPError{Code: 404, Msg: "Record not found", Cause: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -158,6 +158,9 @@ type Config struct {
 	SMTP SMTPConfig `toml:"smtp"`
 	// Tracing sends OpenTelemetry traces (tracing.go); off by default.
 	Tracing TracingConfig `toml:"tracing"`
+	// Translation names the machine translation service (translation.go); none by
+	// default.
+	Translation TranslationConfig `toml:"translation"`
 }
 
 // RelayConfig is relay mode: a relay actor at /relay whose inbox (/relay/inbox)
@@ -273,6 +276,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateSearch()...)
 	errs = append(errs, c.validateSMTP()...)
 	errs = append(errs, c.Tracing.validate()...)
+	errs = append(errs, c.Translation.validate()...)
 	return errors.Join(errs...)
 }
 

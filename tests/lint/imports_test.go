@@ -73,7 +73,7 @@ var (
 	// domain packages sit between the actions and the contracts.
 	domain = []string{"account", "auth", "status", "visibility", "timeline", "notification", "fanout",
 		"moderation", "delivery", "deadletter", "paging", "due", "stream", "recordcache", "poll", "media", "list", "emoji", "card", "trends",
-		"conversation", "hashtag", "filter", "rules", "role", "schedule", "relay", "announcement", "annualreport", "search/indexer", "push", "webhook", "mail", "asyncrefresh", "collection", "settings"}
+		"conversation", "hashtag", "filter", "rules", "role", "schedule", "relay", "announcement", "annualreport", "search/indexer", "push", "webhook", "mail", "asyncrefresh", "collection", "settings", "translate"}
 )
 
 func in(list []string) func(string) bool {
