@@ -190,3 +190,22 @@ func FuzzReadHEIF(f *testing.F) {
 		}
 	})
 }
+
+// TestAnimatedWebPFirstFrame: an animated WebP (a red frame, then a blue one) is kept
+// as the still of its first frame, as Mastodon keeps it; a frame outside its canvas is
+// corrupt.
+func TestAnimatedWebPFirstFrame(t *testing.T) {
+	res := process(t, "animated.webp")
+	if res.Format != FormatWebP || res.Animated || res.Frames != 1 || res.Original.Width != 40 || res.Original.Height != 30 {
+		t.Fatalf("format %s, animated %v, %d frames, %dx%d", res.Format, res.Animated, res.Frames, res.Original.Width, res.Original.Height)
+	}
+	if c := decodeFile(t, res.Original).At(20, 15); !near(c, 255, 0, 0) {
+		t.Fatalf("pixel 20,15 is %v, want red", c)
+	}
+	bad := bytes.Clone(testdata(t, "animated.webp"))
+	i := bytes.Index(bad, []byte("ANMF"))
+	bad[i+8] = 0x7f // the first frame's x, halved: far to the right
+	if _, err := newProcessor(t, Options{}).Process(bad, nil); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a frame outside the canvas: %v", err)
+	}
+}

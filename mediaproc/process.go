@@ -112,7 +112,8 @@ type Result struct {
 
 // Process checks an upload and makes its original and small files and their meta. The
 // focus, if not nil, must be within -1 and 1 (ErrInvalidFocus) and is put in the meta.
-// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrAnimatedWebP, ErrCorrupt or
+// An animated WebP gives the still of its first frame, as Mastodon keeps it.
+// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrCorrupt or
 // ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt. A HEIF or AVIF is
 // decoded by a program (decodeHEIF, decodeAVIF), which may also fail with ErrFFmpeg,
 // the machine's trouble.
@@ -155,9 +156,6 @@ func (p *Processor) check(data []byte) (Format, error) {
 	}
 	if f == FormatHEIF && !p.HEIF() {
 		return "", ErrHEIF
-	}
-	if f == FormatWebP && isAnimatedWebP(data) {
-		return "", ErrAnimatedWebP
 	}
 	if f == FormatAVIF || f == FormatHEIF {
 		if !p.HEIF() {
@@ -276,7 +274,7 @@ func decodeConfig(f Format, r io.Reader) (image.Config, error) {
 }
 
 // decode decodes a still image that check took: HEIF and AVIF by heif-convert (AVIF
-// by ffmpeg without it), the rest in Go.
+// by ffmpeg without it), the rest in Go (of an animated WebP, its first frame).
 func (p *Processor) decode(f Format, data []byte) (image.Image, error) {
 	if f == FormatAVIF || f == FormatHEIF {
 		if !p.HEIF() {
@@ -287,6 +285,9 @@ func (p *Processor) decode(f Format, data []byte) (image.Image, error) {
 			return nil, err
 		}
 		return p.decodeHEIF(data, l)
+	}
+	if f == FormatWebP && isAnimatedWebP(data) {
+		return decodeWebPFirstFrame(data)
 	}
 	img, err := decode(f, bytes.NewReader(data))
 	if err != nil {

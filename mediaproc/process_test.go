@@ -305,7 +305,6 @@ func TestRefuses(t *testing.T) {
 		{"empty", nil, Options{}, ErrUnsupported},
 		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), Options{}, ErrUnsupported},
 		{"heic without heif-convert", heif, Options{HeifConvert: "/nonexistent/heif-convert"}, ErrHEIF},
-		{"animated.webp", testdata(t, "animated.webp"), Options{}, ErrAnimatedWebP},
 		{"PNG signature alone", []byte("\x89PNG\r\n\x1a\n"), Options{}, ErrCorrupt},
 		{"GIF of zero pixels", []byte("GIF89a\x00\x00\x00\x00\x00\x00\x00\x3b"), Options{}, ErrCorrupt},
 	}

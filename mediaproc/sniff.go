@@ -27,9 +27,6 @@ const (
 var (
 	// ErrUnsupported: the content is not an image of a format this package reads.
 	ErrUnsupported = errors.New("mediaproc: unsupported file type")
-	// ErrAnimatedWebP: an animated WebP is refused: the WebP decoder reads still images
-	// only.
-	ErrAnimatedWebP = errors.New("mediaproc: animated WebP images are not supported")
 	// ErrHEIF: HEIC images are refused when libheif's heif-convert is missing: no
 	// well-kept pure-Go decoder exists (the pure-Go ones run libheif compiled to
 	// WebAssembly), and ffmpeg reads HEIF image items from version 7 only.
