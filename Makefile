@@ -61,9 +61,10 @@ fuzz: ## run every fuzz target for 30s each
 
 # The fuzz targets that guard the input boundary, each for a bounded time in every test
 # run: request to stored record and back, the value codec, parameters, remote actors,
-# uploaded images, the pages of link preview cards.
+# uploaded images (and the boxes of HEIC and AVIF, read before a decoder runs), the pages
+# of link preview cards.
 SHORT_FUZZ := ./store/:FuzzValueRoundTrip ./api/:FuzzCreateStatusRoundTrip ./api/:FuzzUpdateCredentialsRoundTrip \
-	./api/:FuzzParams ./activitypub/:FuzzParseActor ./mediaproc/:FuzzProcess ./card/:FuzzParse
+	./api/:FuzzParams ./activitypub/:FuzzParseActor ./mediaproc/:FuzzProcess ./mediaproc/:FuzzReadHEIF ./card/:FuzzParse
 FUZZTIME ?= 15s
 
 fuzz-short: ## the input-boundary fuzz targets, $(FUZZTIME) each

@@ -164,7 +164,8 @@ func mediaSamples(t *testing.T) map[string][]byte {
 	wav, ogg, mp3, m4a := sampleAudio(t, "a.wav"), sampleAudio(t, "a.ogg", "-c:a", "libvorbis"), sampleAudio(t, "a.mp3"), sampleAudio(t, "a.m4a")
 	return map[string][]byte{
 		"image/jpeg": testdata(t, "gps.jpg"), "image/png": testdata(t, "alpha.png"), "image/gif": testdata(t, "static.gif"),
-		"image/webp": testdata(t, "photo.webp"), "image/avif": testdata(t, "photo.avif"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
+		"image/webp": testdata(t, "photo.webp"), "image/avif": testdata(t, "photo.avif"), "image/heic": testdata(t, "gps-irot.heic"),
+		"image/heif": testdata(t, "two.heic"), "image/bmp": testdata(t, "plain.bmp"), "image/tiff": testdata(t, "orient-6.tiff"),
 		"video/webm": sampleVideo(t, "v.webm", "-c:v", "libvpx", "-deadline", "realtime"), "video/mp4": sampleVideo(t, "v.mp4"),
 		"video/quicktime": sampleVideo(t, "v.mov"), "video/ogg": sampleVideo(t, "v.ogv"),
 		"audio/wave": wav, "audio/wav": wav, "audio/x-wav": wav, "audio/x-pn-wave": wav, "audio/vnd.wave": wav,

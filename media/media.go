@@ -263,19 +263,35 @@ type Limits struct {
 
 // SupportedTypes are the media types of what is taken, as Mastodon names them: those
 // whose content Sniff or SniffAV recognise (for video and audio, the containers
-// ffmpeg is made to read them with).
+// ffmpeg is made to read them with). HEIC and HEIF (heifTypes) are added where
+// libheif's heif-convert decodes them (Limits).
 var SupportedTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/bmp", "image/tiff",
 	"video/webm", "video/mp4", "video/quicktime", "video/ogg",
 	"audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg", "audio/vorbis",
 	"audio/mpeg", "audio/mp3", "audio/webm", "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4",
 	"audio/3gpp", "video/x-ms-asf"}
 
+// heifTypes are the types of HEIF images, listed after GIF as Mastodon lists them when
+// the processor has a decoder for them.
+var heifTypes = []string{"image/heic", "image/heif"}
+
+// supportedTypes are SupportedTypes, with HEIC and HEIF where they are decoded.
+func (s *Service) supportedTypes() []string {
+	if !s.proc.HEIF() {
+		return SupportedTypes
+	}
+	types := make([]string, 0, len(SupportedTypes)+len(heifTypes))
+	types = append(types, SupportedTypes[:3]...) // JPEG, PNG, GIF
+	types = append(types, heifTypes...)
+	return append(types, SupportedTypes[3:]...)
+}
+
 // Limits returns the limits uploads are held to.
 func (s *Service) Limits() Limits {
 	vb, vp, vf := s.proc.VideoLimits()
 	return Limits{MaxBytes: s.proc.MaxBytes(), MaxPixels: s.proc.MaxPixels(), MaxDescription: s.opts.MaxDescription,
 		MaxPerStatus: s.opts.MaxPerStatus, MaxVideoBytes: vb, MaxVideoPixels: vp, MaxVideoFrameRate: vf,
-		SupportedTypes: SupportedTypes}
+		SupportedTypes: s.supportedTypes()}
 }
 
 // Get returns one attachment.

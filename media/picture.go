@@ -96,7 +96,7 @@ func (s *Service) storePicture(ctx context.Context, dir, name string, kind Pictu
 	switch {
 	case errors.Is(err, mediaproc.ErrTooLarge):
 		return "", invalid("%s file size must be less than %d MB", kind.field, s.proc.MaxBytes()>>20)
-	case errors.Is(err, mediaproc.ErrUnsupported), errors.Is(err, mediaproc.ErrHEIF), errors.Is(err, mediaproc.ErrAnimatedWebP):
+	case errors.Is(err, mediaproc.ErrUnsupported), errors.Is(err, mediaproc.ErrHEIF):
 		return "", invalid("%s file content type is invalid, %s is invalid", kind.field, kind.field)
 	case errors.Is(err, mediaproc.ErrFFmpeg):
 		return "", fmt.Errorf("%s: %w", kind.field, err)

@@ -78,7 +78,7 @@ func (s *Service) Upload(ctx context.Context, account shard.ID, data []byte, u U
 // sniff tells an image from a video or audio by its content, and returns the type to
 // keep the upload as and the size limit of its kind; anything else is unsupported.
 func (s *Service) sniff(data []byte) (string, int64, error) {
-	if f, err := mediaproc.Sniff(data); err == nil && f != mediaproc.FormatHEIF {
+	if f, err := mediaproc.Sniff(data); err == nil && (f != mediaproc.FormatHEIF || s.proc.HEIF()) {
 		return f.ContentType(), s.proc.MaxBytes(), nil
 	}
 	if _, err := mediaproc.SniffAV(data); err == nil {

@@ -49,7 +49,7 @@ func TestAVIFRefused(t *testing.T) {
 		{"more pixels than MaxPixels", testdata(t, "photo.avif"), Options{MaxPixels: 96*64 - 1, OriginalPixels: 1000, SmallPixels: 1000}, ErrTooLarge},
 		{"truncated", testdata(t, "truncated.avif"), Options{}, ErrCorrupt},
 		{"ftyp alone", []byte("\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif"), Options{}, ErrCorrupt},
-		{"no ffmpeg", testdata(t, "photo.avif"), Options{FFprobe: "/nonexistent/ffprobe"}, ErrFFmpeg},
+		{"no ffmpeg", testdata(t, "photo.avif"), Options{FFprobe: "/nonexistent/ffprobe", HeifConvert: "/nonexistent/heif-convert"}, ErrFFmpeg},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := newProcessor(t, tt.opts).Process(tt.data, nil); !errors.Is(err, tt.want) {

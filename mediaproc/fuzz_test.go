@@ -33,8 +33,8 @@ func FuzzProcess(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkSniffAV(t, data)
-		if f, _ := Sniff(data); f == FormatAVIF {
-			return // decoded by ffmpeg, which cannot be fuzzed here
+		if f, _ := Sniff(data); f == FormatAVIF || f == FormatHEIF {
+			return // decoded by heif-convert or ffmpeg, which cannot be fuzzed here (FuzzReadHEIF reads their boxes)
 		}
 		res, err := p.Process(data, nil)
 		if errors.Is(err, errPanicked) {

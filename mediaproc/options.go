@@ -31,6 +31,8 @@ const (
 	DefaultJPEGQuality = 90
 	// DefaultFFmpeg is the ffmpeg binary GIFV and Transcode run, looked up on PATH.
 	DefaultFFmpeg = "ffmpeg"
+	// DefaultHeifConvert is libheif's decoder of HEIC and AVIF, looked up on PATH.
+	DefaultHeifConvert = "heif-convert"
 	// DefaultFFprobe is the ffprobe binary Transcode runs first, looked up on PATH.
 	DefaultFFprobe = "ffprobe"
 	// DefaultMaxVideoBytes is Mastodon's VIDEO_LIMIT, for audio too: 99 MiB.
@@ -82,6 +84,11 @@ type Options struct {
 	FFmpegTimeout time.Duration
 	// FFprobe is the ffprobe binary Transcode runs. Default "ffprobe".
 	FFprobe string
+	// HeifConvert is libheif's heif-convert, which decodes HEIC/HEIF and AVIF (run as
+	// ffmpeg is, bounded by FFmpegTimeout): a path, or a name looked up on PATH when
+	// the processor is made. Without it HEIC is refused (ErrHEIF) and AVIF is decoded
+	// by ffmpeg. Default "heif-convert".
+	HeifConvert string
 	// MaxVideoBytes is the largest video or audio upload. Default DefaultMaxVideoBytes
 	// (99 MiB).
 	MaxVideoBytes int
@@ -176,6 +183,9 @@ func (p *Processor) MaxBytes() int64 { return int64(p.opts.MaxBytes) }
 func (o Options) videoDefaults() Options {
 	if o.FFprobe == "" {
 		o.FFprobe = DefaultFFprobe
+	}
+	if o.HeifConvert == "" {
+		o.HeifConvert = DefaultHeifConvert
 	}
 	if o.MaxVideoBytes == 0 {
 		o.MaxVideoBytes = DefaultMaxVideoBytes

@@ -11,9 +11,12 @@
 // Options.MaxBytes; it then holds the decoded image, up to about 10 bytes a pixel of
 // Options.MaxPixels while turning and scaling it.
 //
-// An AVIF is decoded by ffmpeg (decodeAVIF: its size read by ffprobe first, the
-// decoder's input held to the same rules as Transcode's below), then processed from
-// its pixels as any other image; HEIC is refused (ErrHEIF).
+// HEIC/HEIF and AVIF are decoded by libheif's heif-convert (decodeHEIF), which puts a
+// grid's tiles together and applies irot and imir, after a bounded reader of their
+// boxes (readHEIF) has checked the sizes they declare; then processed from their pixels
+// as any other image. Without heif-convert, HEIC is refused (ErrHEIF) and an AVIF is
+// decoded by ffmpeg (decodeAVIF: its size read by ffprobe first, the decoder's input
+// held to the same rules as Transcode's below).
 //
 // An animated GIF is reported as such (Result.Animated) with its frames re-encoded as a
 // GIF, which GIFV turns into the MP4 of a gifv by running ffmpeg, for a bounded time,
@@ -38,6 +41,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"os/exec"
 	"time"
 
 	"github.com/buckket/go-blurhash"
@@ -60,7 +64,8 @@ var (
 
 // Processor processes uploads within its options; it is safe for concurrent use.
 type Processor struct {
-	opts Options
+	opts        Options
+	heifConvert string // the path of heif-convert, or "" if there is none
 }
 
 // New returns a Processor with the options' defaults applied, or the options' error.
@@ -68,7 +73,11 @@ func New(opts Options) (*Processor, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &Processor{opts: opts.withDefaults()}, nil
+	p := &Processor{opts: opts.withDefaults()}
+	if path, err := exec.LookPath(p.opts.HeifConvert); err == nil {
+		p.heifConvert = path
+	}
+	return p, nil
 }
 
 // File is one processed file: its bytes and what to store and serve it as.
@@ -103,9 +112,11 @@ type Result struct {
 
 // Process checks an upload and makes its original and small files and their meta. The
 // focus, if not nil, must be within -1 and 1 (ErrInvalidFocus) and is put in the meta.
-// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrAnimatedWebP, ErrCorrupt or
-// ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt. An AVIF is decoded by
-// ffmpeg (decodeAVIF), which may also fail with ErrFFmpeg, the machine's trouble.
+// An animated WebP gives the still of its first frame, as Mastodon keeps it.
+// Errors wrap ErrTooLarge, ErrUnsupported, ErrHEIF, ErrCorrupt or
+// ErrInvalidFocus; a decoder's panic is returned as ErrCorrupt. A HEIF or AVIF is
+// decoded by a program (decodeHEIF, decodeAVIF), which may also fail with ErrFFmpeg,
+// the machine's trouble.
 func (p *Processor) Process(data []byte, focus *Focus) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -143,14 +154,15 @@ func (p *Processor) check(data []byte) (Format, error) {
 	if err != nil {
 		return "", err
 	}
-	if f == FormatHEIF {
+	if f == FormatHEIF && !p.HEIF() {
 		return "", ErrHEIF
 	}
-	if f == FormatWebP && isAnimatedWebP(data) {
-		return "", ErrAnimatedWebP
-	}
-	if f == FormatAVIF {
-		return f, nil // decodeAVIF reads its size before decoding it
+	if f == FormatAVIF || f == FormatHEIF {
+		if !p.HEIF() {
+			return f, nil // decodeAVIF reads its size before decoding it
+		}
+		_, err := p.checkHEIF(data)
+		return f, err
 	}
 	return f, p.checkSize(f, data)
 }
@@ -261,10 +273,21 @@ func decodeConfig(f Format, r io.Reader) (image.Config, error) {
 	return image.Config{}, ErrUnsupported
 }
 
-// decode decodes a still image that check took: AVIF by ffmpeg, the rest in Go.
+// decode decodes a still image that check took: HEIF and AVIF by heif-convert (AVIF
+// by ffmpeg without it), the rest in Go (of an animated WebP, its first frame).
 func (p *Processor) decode(f Format, data []byte) (image.Image, error) {
-	if f == FormatAVIF {
-		return p.decodeAVIF(data)
+	if f == FormatAVIF || f == FormatHEIF {
+		if !p.HEIF() {
+			return p.decodeAVIF(data)
+		}
+		l, err := p.checkHEIF(data)
+		if err != nil {
+			return nil, err
+		}
+		return p.decodeHEIF(data, l)
+	}
+	if f == FormatWebP && isAnimatedWebP(data) {
+		return decodeWebPFirstFrame(data)
 	}
 	img, err := decode(f, bytes.NewReader(data))
 	if err != nil {
@@ -292,7 +315,7 @@ func decode(f Format, r io.Reader) (image.Image, error) {
 }
 
 // outputFormat is what an upload is stored as: JPEG stays JPEG, PNG stays PNG, a GIF
-// becomes PNG, and the rest (WebP, BMP, TIFF, AVIF) PNG if any pixel is transparent,
+// becomes PNG, and the rest (WebP, BMP, TIFF, AVIF, HEIF) PNG if any pixel is transparent,
 // JPEG if none is.
 func outputFormat(f Format, img image.Image) Format {
 	switch f {

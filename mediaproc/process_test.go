@@ -304,8 +304,7 @@ func TestRefuses(t *testing.T) {
 		{"text", []byte("hello, this is not an image"), Options{}, ErrUnsupported},
 		{"empty", nil, Options{}, ErrUnsupported},
 		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), Options{}, ErrUnsupported},
-		{"heic", heif, Options{}, ErrHEIF},
-		{"animated.webp", testdata(t, "animated.webp"), Options{}, ErrAnimatedWebP},
+		{"heic without heif-convert", heif, Options{HeifConvert: "/nonexistent/heif-convert"}, ErrHEIF},
 		{"PNG signature alone", []byte("\x89PNG\r\n\x1a\n"), Options{}, ErrCorrupt},
 		{"GIF of zero pixels", []byte("GIF89a\x00\x00\x00\x00\x00\x00\x00\x3b"), Options{}, ErrCorrupt},
 	}

@@ -10,8 +10,9 @@ import (
 // claims it).
 type Format string
 
-// The formats Sniff recognises. AVIF is decoded by ffmpeg (decodeAVIF); the other
-// HEIF images (HEIC) are recognised only to be refused with ErrHEIF.
+// The formats Sniff recognises. HEIF (HEIC and the other HEIF images) and AVIF are
+// decoded by libheif's heif-convert (decodeHEIF); without it, AVIF is decoded by ffmpeg
+// (decodeAVIF) and HEIF refused with ErrHEIF.
 const (
 	FormatJPEG Format = "jpeg"
 	FormatPNG  Format = "png"
@@ -26,17 +27,14 @@ const (
 var (
 	// ErrUnsupported: the content is not an image of a format this package reads.
 	ErrUnsupported = errors.New("mediaproc: unsupported file type")
-	// ErrAnimatedWebP: an animated WebP is refused: the WebP decoder reads still images
-	// only.
-	ErrAnimatedWebP = errors.New("mediaproc: animated WebP images are not supported")
-	// ErrHEIF: HEIC images are refused: no well-kept pure-Go decoder exists (the
-	// pure-Go ones run libheif compiled to WebAssembly), and ffmpeg reads HEIF image
-	// items from version 7 only (AVIF, whose still pictures ffmpeg 5 reads, is taken).
+	// ErrHEIF: HEIC images are refused when libheif's heif-convert is missing: no
+	// well-kept pure-Go decoder exists (the pure-Go ones run libheif compiled to
+	// WebAssembly), and ffmpeg reads HEIF image items from version 7 only.
 	ErrHEIF = errors.New("mediaproc: HEIC images are not supported")
 )
 
 // Sniff tells the format of data from its first bytes: JPEG, PNG, GIF, WebP, BMP, TIFF,
-// AVIF, or HEIF (which Process refuses). Anything else is ErrUnsupported.
+// AVIF, or HEIF. Anything else is ErrUnsupported.
 func Sniff(data []byte) (Format, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):

@@ -124,3 +124,56 @@ ffmpeg -hide_banner -loglevel error -y -f lavfi -i color=red:s=48x32 -f lavfi -i
   -filter_complex "[0][1]hstack[t];[2][3]hstack[b];[t][b]vstack" -frames:v 1 -map_metadata -1 -fflags +bitexact \
   -c:v libaom-av1 -still-picture 1 -cpu-used 6 -crf 20 -pix_fmt yuv420p photo.avif
 head -c 300 photo.avif > truncated.avif
+
+# HEIF (libheif-examples: heif-enc 1.15, which writes neither rotation nor mirroring;
+# heif.py adds them to the primary item, moving iloc's offsets). The stored pixels are
+# the upright picture turned or mirrored so that the boxes show it upright.
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i color=red:s=48x32 -f lavfi -i color=lime:s=48x32 \
+  -f lavfi -i color=blue:s=48x32 -f lavfi -i color=yellow:s=48x32 \
+  -filter_complex "[0][1]hstack[t];[2][3]hstack[b];[t][b]vstack" -frames:v 1 "$tmp/upright.png"
+# gps-irot.heic: as a phone writes a photo held upright: the pixels turned a quarter
+# anticlockwise, irot 3 (three quarters anticlockwise) to show them, and EXIF with
+# Orientation 6 saying the same (not to be applied twice) and a GPS position.
+ffmpeg -hide_banner -loglevel error -y -i "$tmp/upright.png" -vf transpose=2 -q:v 2 "$tmp/ccw.jpg"
+python3 - "$tmp/ccw.jpg" "$tmp/ccw-exif.jpg" <<'EOF2'
+import struct, sys
+def entry(tag, typ, count, value):
+    return struct.pack(">HHI", tag, typ, count) + value
+# TIFF header, IFD0 (Orientation 6, GPSInfo), the GPS IFD, then its rationals.
+gps_at = 8 + 2 + 2 * 12 + 4
+rats_at = gps_at + 2 + 4 * 12 + 4
+rat = lambda *xs: b"".join(struct.pack(">II", n, d) for n, d in xs)
+lat, lon = rat((48, 1), (51, 1), (3024, 100)), rat((2, 1), (17, 1), (4020, 100))
+ifd0 = struct.pack(">H", 2) + entry(0x0112, 3, 1, struct.pack(">HH", 6, 0)) + entry(0x8825, 4, 1, struct.pack(">I", gps_at)) + b"\0\0\0\0"
+gps = struct.pack(">H", 4) + entry(1, 2, 2, b"N\0\0\0") + entry(2, 5, 3, struct.pack(">I", rats_at)) \
+    + entry(3, 2, 2, b"E\0\0\0") + entry(4, 5, 3, struct.pack(">I", rats_at + 24)) + b"\0\0\0\0"
+exif = b"Exif\0\0" + b"MM\0*" + struct.pack(">I", 8) + ifd0 + gps + lat + lon
+d = open(sys.argv[1], "rb").read()
+app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+open(sys.argv[2], "wb").write(d[:2] + app1 + d[2:])
+EOF2
+heif-enc -q 90 "$tmp/ccw-exif.jpg" -o "$tmp/ccw.heic"
+python3 heif.py transform "$tmp/ccw.heic" gps-irot.heic irot=3
+# irot-imir.avif: the pixels mirrored left to right and turned a quarter clockwise;
+# irot 1 (a quarter anticlockwise) then imir 1 show them upright. (HEIF's text on
+# imir's axis was reworded between editions; 1 is a left-right mirror as libheif,
+# and so libvips and Mastodon, read it.)
+ffmpeg -hide_banner -loglevel error -y -i "$tmp/upright.png" -vf hflip,transpose=1 "$tmp/mirrored.png"
+heif-enc -A -q 90 "$tmp/mirrored.png" -o "$tmp/mirrored.avif"
+python3 heif.py transform "$tmp/mirrored.avif" irot-imir.avif irot=1 imir=1
+# bomb.heic: gps-irot.heic whose primary item declares 10000x10000 pixels (its ispe): more than
+# Mastodon's limit, within libheif's own (32768x32768).
+python3 heif.py ispe gps-irot.heic bomb.heic 10000x10000
+# grid.avif: the four quadrants, each coded on its own (heif-enc), as the tiles of a 2x2
+# grid (heif.py writes the grid item, its dimg references and its idat); ffmpeg 5
+# reads no picture of it, libheif the whole.
+for c in red lime blue yellow; do
+  ffmpeg -hide_banner -loglevel error -y -f lavfi -i "color=$c:s=48x32" -frames:v 1 "$tmp/$c.png"
+  heif-enc -A -q 90 "$tmp/$c.png" -o "$tmp/$c.avif"
+done
+python3 heif.py grid grid.avif 2 96x64 "$tmp/red.avif" "$tmp/lime.avif" "$tmp/blue.avif" "$tmp/yellow.avif"
+# two.heic: two top-level pictures, a blue one and the upright one, the second primary
+# (heif-convert writes both, as picture-1.png and picture-2.png).
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i color=blue:s=40x30 -frames:v 1 "$tmp/blue40.png"
+heif-enc -q 90 "$tmp/blue40.png" "$tmp/upright.png" -o "$tmp/two.heic"
+python3 heif.py primary "$tmp/two.heic" two.heic "$(heif-info "$tmp/two.heic" | sed -n 's/.*(id=\([0-9]*\)).*/\1/p' | tail -1)"
