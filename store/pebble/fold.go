@@ -35,7 +35,7 @@ import (
 // it. A fold changes no value, so the order of folds among themselves does not matter.
 
 // foldOperands is how many merge operands a read sums before it flags its key to fold.
-const foldOperands = 64
+const foldOperands = 16
 
 // foldPending bounds the keys waiting to be folded; a key flagged while it is full is
 // flagged again by its next read.
