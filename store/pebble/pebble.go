@@ -3,9 +3,10 @@
 //
 // It owns the byte layout of tables, partitions and clustering keys inside one Pebble
 // database, the expiry of rows (a header on every value, an expiry index and a
-// background sweeper), counters (a Pebble merge operator, folded when hot: fold.go) and the
-// striped locks that make PutIfAbsent atomic and Adds safe against folds. It must not know domain concepts (statuses, accounts, timelines):
-// everything above the store contract is opaque bytes to it. Only node builds it.
+// background sweeper), counters (a Pebble merge operator, folded when hot: fold.go) and
+// the striped locks that make PutIfAbsent atomic and Adds safe against folds. It must
+// not know domain concepts (statuses, accounts, timelines): everything above the store
+// contract is opaque bytes to it. Only node builds it.
 package pebble
 
 import (
