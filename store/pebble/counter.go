@@ -65,11 +65,19 @@ func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) (o
 		return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 	}
 	defer func() { err = errors.Join(err, it.Close()) }()
+	valid := false // the iterator is at a key, the first at or after the last sought
 	for _, i := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 		}
-		if !it.SeekGE(enc[i]) || !bytes.Equal(it.Key(), enc[i]) {
+		// Past enc[i] already: it is missing, as most counters of a page are.
+		if valid && bytes.Compare(it.Key(), enc[i]) > 0 {
+			continue
+		}
+		if valid = it.SeekGE(enc[i]); !valid {
+			break // nothing at or after enc[i], so after it either
+		}
+		if !bytes.Equal(it.Key(), enc[i]) {
 			continue
 		}
 		v, err := it.ValueAndErr()

@@ -42,3 +42,32 @@ func BenchmarkCounterAdd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCountersPage reads the four counters of 20 statuses, as a home page does,
+// of which a few exist.
+func BenchmarkCountersPage(b *testing.B) {
+	s := open(b, Options{NoSync: true})
+	defer s.Close()
+	ctx := b.Context()
+	var keys []store.Key
+	for i := range 200 {
+		for _, c := range []string{"favourites", "quotes", "reblogs", "replies"} {
+			pk := []byte{byte(i), 'p'}
+			if i%7 == 0 && c == "favourites" {
+				if err := s.Add(ctx, storetest.Counts, pk, []byte(c), 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if i < 20 {
+				keys = append(keys, store.Key{PK: pk, CK: []byte(c)})
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Counters(ctx, storetest.Counts, keys); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

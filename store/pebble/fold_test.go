@@ -193,3 +193,47 @@ func TestFoldCrash(t *testing.T) {
 		t.Fatalf("counter after crash %d, want %d", got, 2*foldOperands+3)
 	}
 }
+
+// Counters answers a random mix of present and missing keys, in any order and with
+// repeats, as a map would.
+func TestCountersSparse(t *testing.T) {
+	s := open(t, Options{NoSync: true})
+	defer s.Close()
+	ctx := t.Context()
+	want := map[string]int64{}
+	for i := range 300 {
+		if i%5 != 0 && i%7 != 0 {
+			continue
+		}
+		pk := fmt.Sprint("p", i%37)
+		ck := fmt.Sprint("c", i)
+		if err := s.Add(ctx, storetest.Counts, []byte(pk), []byte(ck), int64(i)); err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+		want[pk+"/"+ck] += int64(i)
+	}
+	var keys []store.Key
+	for i := range 300 {
+		j := (i * 131) % 300 // a shuffled order
+		keys = append(keys, store.Key{PK: []byte(fmt.Sprint("p", j%37)), CK: []byte(fmt.Sprint("c", j))})
+		if i%50 == 0 {
+			keys = append(keys, keys[len(keys)-1])
+		}
+	}
+	got, err := s.Counters(ctx, storetest.Counts, keys)
+	if err != nil {
+		t.Fatalf("Counters: %v", err)
+	}
+	found := 0
+	for i, k := range keys {
+		if w := want[string(k.PK)+"/"+string(k.CK)]; got[i] != w {
+			t.Fatalf("counter %s/%s: %d, want %d", k.PK, k.CK, got[i], w)
+		}
+		if got[i] != 0 {
+			found++
+		}
+	}
+	if found < len(want) {
+		t.Fatalf("found %d counters, want at least %d", found, len(want))
+	}
+}
