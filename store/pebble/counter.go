@@ -12,15 +12,26 @@ import (
 	"github.com/herd-social/herd/store"
 )
 
-// Add adds delta to a counter. Adds are merge operands, summed by counterMerger on
-// reads and compactions, so concurrent Adds never lose an update and take no lock.
+// Add adds delta to a counter. Adds are merge operands, summed by the counters' merger
+// on reads and compactions, so concurrent Adds never lose an update; each holds its
+// key's stripe while it commits (not while it syncs), so that a fold of the counter
+// never hides it (fold.go).
 func (s *Store) Add(ctx context.Context, table string, pk, ck []byte, delta int64) error {
 	t, err := s.begin(ctx, "add", table, store.Counters)
 	if err != nil {
 		return err
 	}
 	defer s.gate.Leave()
-	if err := s.db.Merge(t.rowKey(pk, ck), encodeCounter(delta), s.writeOpts(ctx)); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	key := t.rowKey(pk, ck)
+	var locked stripeSet
+	s.locks.add(&locked, key)
+	err = b.Merge(key, encodeCounter(delta), nil)
+	if err == nil {
+		err = s.apply(ctx, b, &locked)
+	}
+	if err != nil {
 		return fmt.Errorf("pebble: add %s: %w", table, err)
 	}
 	return nil
@@ -54,11 +65,19 @@ func (s *Store) Counters(ctx context.Context, table string, keys []store.Key) (o
 		return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 	}
 	defer func() { err = errors.Join(err, it.Close()) }()
+	valid := false // the iterator is at a key, the first at or after the last sought
 	for _, i := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pebble: counters %s: %w", table, err)
 		}
-		if !it.SeekGE(enc[i]) || !bytes.Equal(it.Key(), enc[i]) {
+		// Past enc[i] already: it is missing, as most counters of a page are.
+		if valid && bytes.Compare(it.Key(), enc[i]) > 0 {
+			continue
+		}
+		if valid = it.SeekGE(enc[i]); !valid {
+			break // nothing at or after enc[i], so after it either
+		}
+		if !bytes.Equal(it.Key(), enc[i]) {
 			continue
 		}
 		v, err := it.ValueAndErr()

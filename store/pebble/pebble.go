@@ -3,9 +3,10 @@
 //
 // It owns the byte layout of tables, partitions and clustering keys inside one Pebble
 // database, the expiry of rows (a header on every value, an expiry index and a
-// background sweeper), counters (a Pebble merge operator) and the striped locks that make
-// PutIfAbsent atomic. It must not know domain concepts (statuses, accounts, timelines):
-// everything above the store contract is opaque bytes to it. Only node builds it.
+// background sweeper), counters (a Pebble merge operator, folded when hot: fold.go) and
+// the striped locks that make PutIfAbsent atomic and Adds safe against folds. It must
+// not know domain concepts (statuses, accounts, timelines): everything above the store
+// contract is opaque bytes to it. Only node builds it.
 package pebble
 
 import (
@@ -13,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -94,6 +96,11 @@ type Store struct {
 	locks  *stripes
 	cancel context.CancelFunc
 	swept  chan struct{} // closed when the sweeper goroutine returns
+	// folder holds the counters to fold, folded is closed when the folder goroutine
+	// returns, and foldMu serialises folds with counter deletes (fold.go).
+	folder *folder
+	folded chan struct{}
+	foldMu sync.Mutex
 	// gate is entered by every operation and shut by Close, so that the
 	// database is never closed under a running operation.
 	gate store.Gate
@@ -110,13 +117,14 @@ func Open(opts Options) (*Store, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	folder := newFolder()
 	cache := pebble.NewCache(opts.CacheSize)
 	defer cache.Unref()
 	db, err := pebble.Open(opts.Dir, &pebble.Options{
 		Cache:              cache,
 		FS:                 opts.FS,
 		Logger:             pebblelog.Logger{Log: opts.Logger, DB: "store"},
-		Merger:             counterMerger,
+		Merger:             folder.merger(),
 		FormatMajorVersion: pebble.FormatNewest,
 	})
 	if err != nil {
@@ -132,10 +140,13 @@ func Open(opts Options) (*Store, error) {
 		tables: tables,
 		locks:  newStripes(),
 		swept:  make(chan struct{}),
+		folder: folder,
+		folded: make(chan struct{}),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go s.sweepLoop(ctx)
+	go s.foldLoop(ctx)
 	return s, nil
 }
 
@@ -165,6 +176,7 @@ func (s *Store) Close() error {
 		return store.ErrClosed
 	}
 	<-s.swept
+	<-s.folded
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("pebble: close: %w", err)
 	}
@@ -213,12 +225,24 @@ func (s *Store) table(name string, kind store.Kind) (*table, error) {
 // never deletes a row written after it looked; the WAL sync then happens outside the
 // stripes, where concurrent writers share it.
 func (s *Store) apply(ctx context.Context, b *pebble.Batch, locked *stripeSet) error {
-	if locked.empty() {
+	return s.commit(ctx, b, locked, false)
+}
+
+// commit is apply, also holding foldMu while b is committed when it deletes counters
+// (deletesCounters), so that no fold of a deleted counter writes it back (fold.go).
+func (s *Store) commit(ctx context.Context, b *pebble.Batch, locked *stripeSet, deletesCounters bool) error {
+	if locked.empty() && !deletesCounters {
 		return b.Commit(s.writeOpts(ctx))
+	}
+	if deletesCounters {
+		s.foldMu.Lock()
 	}
 	s.locks.lock(locked)
 	err := b.Commit(pebble.NoSync)
 	s.locks.unlock(locked)
+	if deletesCounters {
+		s.foldMu.Unlock()
+	}
 	if err != nil || !s.syncNow(ctx) {
 		return err
 	}

@@ -4,9 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-
-	"github.com/cockroachdb/pebble/v2"
 )
 
 // A row value starts with a header: noExpiry, or hasExpiry followed by the expiry in
@@ -52,31 +49,7 @@ func decodeValue(v []byte) (expiry int64, payload []byte, err error) {
 // live reports whether a row with that expiry is visible at now.
 func live(expiry, now int64) bool { return expiry == 0 || now < expiry }
 
-// counterMerger adds int64 operands. Counter values and operands are 8 bytes,
-// little-endian. The name is persisted by Pebble and must never change.
-var counterMerger = &pebble.Merger{
-	Name: "herd.int64add.v1",
-	Merge: func(_, value []byte) (pebble.ValueMerger, error) {
-		m := &counterSum{}
-		return m, m.MergeNewer(value)
-	},
-}
-
-// counterSum is the ValueMerger of counterMerger.
-type counterSum struct{ sum int64 }
-
-func (m *counterSum) MergeNewer(value []byte) error {
-	d, err := decodeCounter(value)
-	m.sum += d
-	return err
-}
-
-func (m *counterSum) MergeOlder(value []byte) error { return m.MergeNewer(value) }
-
-func (m *counterSum) Finish(bool) ([]byte, io.Closer, error) {
-	return encodeCounter(m.sum), nil, nil
-}
-
+// Counter values and merge operands are 8 bytes, little-endian (fold.go).
 func encodeCounter(v int64) []byte {
 	return binary.LittleEndian.AppendUint64(make([]byte, 0, 8), uint64(v))
 }

@@ -60,7 +60,14 @@ func (s *Store) Delete(ctx context.Context, table string, pk, ck []byte) error {
 		return err
 	}
 	defer s.gate.Leave()
-	if err := s.db.Delete(t.rowKey(pk, ck), s.writeOpts(ctx)); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	var locked stripeSet
+	err = b.Delete(t.rowKey(pk, ck), nil)
+	if err == nil {
+		err = s.commit(ctx, b, &locked, t.Kind == store.Counters)
+	}
+	if err != nil {
 		return fmt.Errorf("pebble: delete %s: %w", table, err)
 	}
 	return nil
@@ -119,12 +126,15 @@ func (s *Store) Batch(ctx context.Context, muts []store.Mutation) error {
 	defer b.Close()
 	var locked stripeSet
 	now := s.now()
+	deletesCounters := false
 	for i, m := range muts {
-		if err := s.addMutation(b, &locked, m, now); err != nil {
+		deletes, err := s.addMutation(b, &locked, m, now)
+		if err != nil {
 			return fmt.Errorf("pebble: batch: mutation %d on %s: %w", i, m.Table, err)
 		}
+		deletesCounters = deletesCounters || deletes
 	}
-	if err := s.apply(ctx, b, &locked); err != nil {
+	if err := s.commit(ctx, b, &locked, deletesCounters); err != nil {
 		return fmt.Errorf("pebble: batch: %w", err)
 	}
 	return nil
@@ -145,8 +155,10 @@ func (s *Store) ApplyEach(ctx context.Context, muts []store.Mutation) error {
 	return s.Batch(ctx, muts)
 }
 
-// addMutation adds one mutation to b.
-func (s *Store) addMutation(b *pebble.Batch, locked *stripeSet, m store.Mutation, now int64) error {
+// addMutation adds one mutation to b, and the stripes it needs held to locked: a
+// row's, or a counter's for an Add (fold.go). It reports whether the mutation deletes
+// counters.
+func (s *Store) addMutation(b *pebble.Batch, locked *stripeSet, m store.Mutation, now int64) (bool, error) {
 	kind := store.AnyKind
 	switch m.Kind {
 	case store.Put:
@@ -156,19 +168,22 @@ func (s *Store) addMutation(b *pebble.Batch, locked *stripeSet, m store.Mutation
 	}
 	t, err := s.table(m.Table, kind)
 	if err != nil {
-		return err
+		return false, err
 	}
+	counters := t.Kind == store.Counters
 	switch m.Kind {
 	case store.Put:
-		return s.setRow(b, locked, t, m.PK, m.CK, m.Value, m.TTL, now)
+		return false, s.setRow(b, locked, t, m.PK, m.CK, m.Value, m.TTL, now)
 	case store.Delete:
-		return b.Delete(t.rowKey(m.PK, m.CK), nil)
+		return counters, b.Delete(t.rowKey(m.PK, m.CK), nil)
 	case store.DeletePartition:
 		prefix := t.partitionPrefix(nil, m.PK)
-		return b.DeleteRange(prefix, prefixEnd(prefix), nil)
+		return counters, b.DeleteRange(prefix, prefixEnd(prefix), nil)
 	case store.Add:
-		return b.Merge(t.rowKey(m.PK, m.CK), encodeCounter(m.Delta), nil)
+		key := t.rowKey(m.PK, m.CK)
+		s.locks.add(locked, key)
+		return false, b.Merge(key, encodeCounter(m.Delta), nil)
 	default:
-		return fmt.Errorf("unknown mutation kind %d", m.Kind)
+		return false, fmt.Errorf("unknown mutation kind %d", m.Kind)
 	}
 }
