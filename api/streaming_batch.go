@@ -11,7 +11,8 @@ import (
 // batchReads are the per-viewer reads of a status event made once for all the
 // connections of this node that the hub handed it to together (stream.Batch): the
 // viewers' relations to its author (Accounts.HiddenFrom, what keep reads through
-// Accounts.Hidden) and their marks on it (Statuses.MarksOf), a multi-get per table
+// Accounts.Hidden), their marks on it (Statuses.MarksOf) and the versions of their
+// keyword filters (Filters.Versions, what filterScope reads), a multi-get per table
 // with the keys of every viewer instead of point reads per connection. Whichever
 // connection delivers the event first makes them; the others wait for them. Each
 // connection still renders and writes its own copy, in its queue's order.
@@ -20,13 +21,18 @@ type batchReads struct {
 	at     map[shard.ID]int // viewer → index in hidden and marks
 	hidden []bool
 	marks  []status.Marks
-	err    error
+	// filters are the viewers' filter versions; nil without a filter service.
+	filters []shard.ID
+	err     error
 }
 
 // viewerReads are one viewer's part of batchReads.
 type viewerReads struct {
 	hidden bool
 	marks  status.Marks
+	// filters is the version of the viewer's filters; ok when it was read.
+	filters   shard.ID
+	filtersOK bool
 }
 
 // batchedReads returns the viewer's part of the reads made for the batch b of a
@@ -42,7 +48,11 @@ func (c *streamConn) batchedReads(ctx context.Context, b *stream.Batch, st *stat
 	if r.err != nil || r.status != st.ID || !ok {
 		return viewerReads{}, false
 	}
-	return viewerReads{hidden: r.hidden[i], marks: r.marks[i]}, true
+	v := viewerReads{hidden: r.hidden[i], marks: r.marks[i]}
+	if r.filters != nil {
+		v.filters, v.filtersOK = r.filters[i], true
+	}
+	return v, true
 }
 
 // readBatch reads the relations to st's author and the marks on st of every
@@ -66,6 +76,27 @@ func (s *Server) readBatch(ctx context.Context, b *stream.Batch, st *status.Stat
 	if r.hidden, r.err = s.d.Accounts.HiddenFrom(ctx, viewers, st.AccountID); r.err != nil {
 		return r
 	}
-	r.marks, r.err = s.d.Statuses.MarksOf(ctx, viewers, st)
+	if r.marks, r.err = s.d.Statuses.MarksOf(ctx, viewers, st); r.err != nil {
+		return r
+	}
+	if s.d.Filters != nil {
+		r.filters, r.err = s.d.Filters.Versions(ctx, viewers)
+	}
 	return r
+}
+
+// loadFilters loads the viewer's matcher into the filter scope of ctx, if it has
+// one not yet loaded, from the version of the viewer's filters read with its batch,
+// so that filterScope does not read it again.
+func (s *Server) loadFilters(ctx context.Context, viewer shard.ID, pre viewerReads) error {
+	sc, _ := ctx.Value(filterScopeKey{}).(*filterScope)
+	if sc == nil || sc.loaded || viewer == 0 || s.d.Filters == nil || !pre.filtersOK {
+		return nil
+	}
+	m, err := s.d.Filters.MatcherAt(ctx, viewer, pre.filters)
+	if err != nil {
+		return err
+	}
+	sc.matcher, sc.loaded = m, true
+	return nil
 }

@@ -293,6 +293,11 @@ func (c *streamConn) statusPayload(ctx context.Context, d stream.Delivery, filte
 		marks = m[0]
 	}
 	out, plain := forViewer(c.viewer, shared, marks)
+	if batched {
+		if err := c.s.loadFilters(ctx, c.viewer, pre); err != nil {
+			return eventBody{}, false, err
+		}
+	}
 	if keep, err := c.s.filterStreamed(ctx, c.viewer, shared.shown, out); err != nil || !keep {
 		return eventBody{}, false, err
 	}
