@@ -384,6 +384,7 @@ func (s *Server) newStreamConn(v *viewer) *streamConn {
 	st := s.d.streams
 	c := &streamConn{s: s, st: st, sub: stream.NewSub(st.opts.Queue), access: v.streamAccess,
 		viewer: v.me, tokenID: v.token.ID, raw: v.raw, langs: v.user.ChosenLanguages}
+	c.sub.Owner = c
 	c.system = stream.System(c.viewer)
 	c.mu.specs = make(map[string]*streamSpec)
 	c.mu.byKey = make(map[stream.Key][]*streamSpec)

@@ -216,7 +216,7 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 	if len(specs) == 0 {
 		return nil
 	}
-	body, ok, err := c.payload(withStreamFilters(ctx, d.Key), d.Event, d.Routed, specs[0].filter)
+	body, ok, err := c.payload(withStreamFilters(ctx, d.Key), d, specs[0].filter)
 	if err != nil {
 		c.s.log.Warn("api: streaming: render event", "kind", d.Event.Kind, "id", d.Event.ID, "err", err)
 		return nil
@@ -234,7 +234,8 @@ func (c *streamConn) deliver(ctx context.Context, d stream.Delivery) error {
 
 // payload renders an event for the viewer; ok is false for an event the viewer
 // must not get (gone, hidden, filtered out).
-func (c *streamConn) payload(ctx context.Context, e stream.Event, routed time.Time, filter bool) (eventBody, bool, error) {
+func (c *streamConn) payload(ctx context.Context, d stream.Delivery, filter bool) (eventBody, bool, error) {
+	e := d.Event
 	own := func(b []byte, ok bool, err error) (eventBody, bool, error) { return eventBody{b: b}, ok, err }
 	switch e.Kind {
 	case stream.Delete:
@@ -242,7 +243,7 @@ func (c *streamConn) payload(ctx context.Context, e stream.Event, routed time.Ti
 	case stream.FiltersChanged:
 		return eventBody{}, true, nil
 	case stream.Update, stream.StatusUpdate:
-		return c.statusPayload(ctx, e.ID, routed, filter)
+		return c.statusPayload(ctx, d, filter)
 	case stream.Notification:
 		return own(c.notificationPayload(ctx, e.ID))
 	case stream.Conversation:
@@ -253,18 +254,25 @@ func (c *streamConn) payload(ctx context.Context, e stream.Event, routed time.Ti
 	return eventBody{}, false, nil
 }
 
-// statusPayload renders a status for the viewer of an event routed at routed. A
-// viewer with no marks on it and no filter result gets the bytes that every such
-// viewer gets, encoded once per status version (rendered.plainBody).
-func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, routed time.Time, filter bool) (eventBody, bool, error) {
-	st, err := c.s.streamedStatus(ctx, id, routed)
+// statusPayload renders the status of a delivery for the viewer. A viewer with no
+// marks on it and no filter result gets the bytes that every such viewer gets,
+// encoded once per status version (rendered.plainBody). The viewer's relations to
+// the author and marks come from the reads made for the whole batch of the event
+// when there is one (batchedReads), else from reads of its own.
+func (c *streamConn) statusPayload(ctx context.Context, d stream.Delivery, filter bool) (eventBody, bool, error) {
+	st, err := c.s.streamedStatus(ctx, d.Event.ID, d.Routed)
 	if errors.Is(err, status.ErrNotFound) {
 		return eventBody{}, false, nil
 	}
 	if err != nil {
 		return eventBody{}, false, err
 	}
-	if keep, err := c.keep(ctx, st, filter, false); err != nil || !keep {
+	pre, batched := c.batchedReads(ctx, d.Batch, st, filter)
+	if batched {
+		if pre.hidden || !visibility.Allows(visibility.Admitted(c.viewer, false), st) {
+			return eventBody{}, false, nil
+		}
+	} else if keep, err := c.keep(ctx, st, filter, false); err != nil || !keep {
 		return eventBody{}, false, err
 	}
 	shared := c.s.sharedStatus(ctx, st)
@@ -276,9 +284,19 @@ func (c *streamConn) statusPayload(ctx context.Context, id shard.ID, routed time
 			return eventBody{}, false, err
 		}
 	}
-	out, plain, err := c.s.forViewer(ctx, c.viewer, shared)
-	if err != nil {
-		return eventBody{}, false, err
+	marks := pre.marks
+	if !batched {
+		m, err := c.s.d.Statuses.ViewerMarks(ctx, c.viewer, []*status.Status{shared.shown})
+		if err != nil {
+			return eventBody{}, false, err
+		}
+		marks = m[0]
+	}
+	out, plain := forViewer(c.viewer, shared, marks)
+	if batched {
+		if err := c.s.loadFilters(ctx, c.viewer, pre); err != nil {
+			return eventBody{}, false, err
+		}
 	}
 	if keep, err := c.s.filterStreamed(ctx, c.viewer, shared.shown, out); err != nil || !keep {
 		return eventBody{}, false, err

@@ -195,15 +195,11 @@ func (e *rendered) render(ctx context.Context, s *Server, st *status.Status) {
 	}
 }
 
-// forViewer copies the shared entity with the viewer's marks, as renderShown and
-// boost set them; plain says the viewer has none (and is not the author, whose
-// copy says whether it is pinned), so that its copy is every such viewer's.
-func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (out *Status, plain bool, err error) {
-	marks, err := s.d.Statuses.ViewerMarks(ctx, viewer, []*status.Status{e.shown})
-	if err != nil {
-		return nil, false, err
-	}
-	m := marks[0]
+// forViewer copies the shared entity with the viewer's marks m on e.shown, as
+// renderShown and boost set them; plain says the viewer has none (and is not the
+// author, whose copy says whether it is pinned), so that its copy is every such
+// viewer's.
+func forViewer(viewer shard.ID, e *rendered, m status.Marks) (out *Status, plain bool) {
 	plain = m == (status.Marks{}) && e.shown.AccountID != viewer
 	cp := *e.ent
 	out = &cp
@@ -221,7 +217,7 @@ func (s *Server) forViewer(ctx context.Context, viewer shard.ID, e *rendered) (o
 		out.Favourited, out.Reblogged, out.Muted = target.Favourited, target.Reblogged, target.Muted
 		out.Bookmarked, out.Pinned = target.Bookmarked, target.Pinned
 	}
-	return out, plain, nil
+	return out, plain
 }
 
 // sweepStale deletes the entries of m made more than renderTTL before now, at most

@@ -12,7 +12,7 @@ import (
 // Connections share the reading and the encoding of a status they all get: viewers
 // without marks or filter results get the same bytes, while a viewer whose filter
 // matches gets its filter results and the author gets its pinned mark; an edit
-// made after a shared read reaches every viewer.
+// made after a shared read reaches every viewer with its own marks.
 func TestStreamingSharedPayload(t *testing.T) {
 	c := testrig.New(t)
 	alice := c.Register("alice")
@@ -53,11 +53,24 @@ func TestStreamingSharedPayload(t *testing.T) {
 		t.Fatalf("the author's view has no pinned mark: %s", payloadOf(got["alice"]))
 	}
 
+	// The edit reaches the viewers together (one batch of reads): each still gets
+	// its own marks and filter results.
+	c.Must(readers["bob"].Do("POST", "/api/v1/statuses/"+pid+"/favourite", nil), 200)
 	c.Must(alice.Do("PUT", "/api/v1/statuses/"+pid, url.Values{"status": {"the ending, edited"}}), 200)
 	for name, ws := range conns {
 		f := ws.next()
-		if st := f.status(t); f.Event != "status.update" || st.ID != pid || !strings.Contains(st.Content, "edited") {
+		if f.Event == "notification" { // alice's of bob's favourite
+			f = ws.next()
+		}
+		st := f.status(t)
+		if f.Event != "status.update" || st.ID != pid || !strings.Contains(st.Content, "edited") {
 			t.Fatalf("%s: %+v %s", name, f, payloadOf(f))
+		}
+		if fav := st.Favourited != nil && *st.Favourited; fav != (name == "bob") {
+			t.Errorf("%s's edit says favourited %v: %s", name, fav, payloadOf(f))
+		}
+		if filtered := len(st.Filtered) == 1; filtered != (name == "dave") {
+			t.Errorf("%s's edit has filter results %v: %s", name, st.Filtered, payloadOf(f))
 		}
 	}
 }

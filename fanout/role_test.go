@@ -84,6 +84,11 @@ func (r *recorder) Publish(k stream.Key, e stream.Event) {
 	defer r.mu.Unlock()
 	r.published = append(r.published, k)
 }
+func (r *recorder) PublishEach(keys []stream.Key, e stream.Event) {
+	for _, k := range keys {
+		r.Publish(k, e)
+	}
+}
 func (*recorder) HasSubscribers(stream.Key) bool { return true }
 
 // TestRoles: of a new public status, the writer makes every write and no stream

@@ -19,22 +19,44 @@ import (
 // to. Events carry ids only; connections render them for their viewers.
 type Streamer interface {
 	Publish(key stream.Key, e stream.Event)
+	PublishEach(keys []stream.Key, e stream.Event)
 	HasSubscribers(key stream.Key) bool
 }
 
 // noStreams is the Streamer of a node without streaming.
 type noStreams struct{}
 
-func (noStreams) Publish(stream.Key, stream.Event)    {}
-func (noStreams) HasSubscribers(stream.Key) bool      { return false }
-func event(kind string, id shard.ID) stream.Event     { return stream.Event{Kind: kind, ID: id} }
-func (s *Service) toUser(id shard.ID, e stream.Event) { s.publish(stream.User(id), e) }
+func (noStreams) Publish(stream.Key, stream.Event)       {}
+func (noStreams) PublishEach([]stream.Key, stream.Event) {}
+func (noStreams) HasSubscribers(stream.Key) bool         { return false }
+func event(kind string, id shard.ID) stream.Event        { return stream.Event{Kind: kind, ID: id} }
+func (s *Service) toUser(id shard.ID, e stream.Event)    { s.publish(stream.User(id), e) }
 
 // publish sends e on key if anyone listens there.
 func (s *Service) publish(key stream.Key, e stream.Event) {
 	r := s.opts.Streams
 	if r.HasSubscribers(key) {
 		r.Publish(key, e)
+	}
+}
+
+// toUsers sends e on the home channels of ids that anyone listens to, as one
+// publication: the deliveries of one event to a node's connections are then
+// rendered together (stream.Batch).
+func (s *Service) toUsers(ids []shard.ID, e stream.Event) {
+	r := s.opts.Streams
+	var keys []stream.Key
+	for _, id := range ids {
+		if k := stream.User(id); r.HasSubscribers(k) {
+			keys = append(keys, k)
+		}
+	}
+	switch len(keys) {
+	case 0:
+	case 1:
+		r.Publish(keys[0], e)
+	default:
+		r.PublishEach(keys, e)
 	}
 }
 
@@ -120,8 +142,13 @@ func (s *Service) streamHome(entries []timeline.Entry) {
 	if !s.role.streamsNew() {
 		return
 	}
-	for _, e := range entries {
-		s.toUser(e.Account, event(stream.Update, e.StatusID))
+	var ids []shard.ID
+	for i, e := range entries {
+		ids = append(ids, e.Account)
+		if i+1 == len(entries) || entries[i+1].StatusID != e.StatusID {
+			s.toUsers(ids, event(stream.Update, e.StatusID))
+			ids = ids[:0]
+		}
 	}
 }
 
@@ -179,9 +206,7 @@ func (s *Service) streamFollowers(ctx context.Context, st *status.Status, e stre
 				return err
 			}
 		}
-		for _, id := range ids {
-			s.toUser(id, e)
-		}
+		s.toUsers(ids, e)
 		return nil
 	})
 }

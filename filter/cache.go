@@ -62,3 +62,24 @@ func (s *Service) version(ctx context.Context, owner shard.ID) (shard.ID, error)
 	}
 	return shard.FromBytes(b), nil
 }
+
+// Versions returns the version of each owner's filters (zero for none), as
+// Matcher reads it, in one multi-get: how the viewers of a streamed event are read
+// together.
+func (s *Service) Versions(ctx context.Context, owners []shard.ID) ([]shard.ID, error) {
+	keys := make([]store.Key, len(owners))
+	for i, o := range owners {
+		keys[i] = store.Key{PK: o.Bytes(), CK: versionKey}
+	}
+	vals, err := s.st.MultiGet(ctx, tVersions, keys)
+	if err != nil {
+		return nil, fmt.Errorf("versions of filters: %w", err)
+	}
+	out := make([]shard.ID, len(vals))
+	for i, b := range vals {
+		if b != nil {
+			out[i] = shard.FromBytes(b)
+		}
+	}
+	return out, nil
+}

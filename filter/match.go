@@ -54,7 +54,13 @@ func (s *Service) Matcher(ctx context.Context, owner shard.ID) (*Matcher, error)
 	if err != nil {
 		return nil, err
 	}
+	return s.MatcherAt(ctx, owner, v)
+}
+
+// MatcherAt is Matcher of owner whose version (Versions) was read already.
+func (s *Service) MatcherAt(ctx context.Context, owner, v shard.ID) (*Matcher, error) {
 	fs, ok := s.cache.get(owner, v)
+	var err error
 	if !ok {
 		if fs, err = s.Of(ctx, owner); err != nil {
 			return nil, err

@@ -265,3 +265,26 @@ func TestOpsAddressTaken(t *testing.T) {
 		t.Fatalf("after the failure: http listener %v, ops listener %v, cluster %v", n.ln, n.opsLn, n.cluster)
 	}
 }
+
+// A peer's message publishes each run of one event on several keys at once, so
+// that the deliveries here share a batch as they did where the event was caused.
+func TestReceiveBatchesRuns(t *testing.T) {
+	hub := stream.NewHub()
+	r := newRouter(hub, slog.New(slog.DiscardHandler))
+	subs := make([]*stream.Sub, 4)
+	for i := range subs {
+		subs[i] = stream.NewSub(8)
+		hub.Subscribe(subs[i], stream.User(shard.ID(i+1)))
+	}
+	post, del := stream.Event{Kind: stream.Update, ID: 9}, stream.Event{Kind: stream.Delete, ID: 8}
+	r.receive(encodeEvents([]stream.Delivery{{Key: stream.User(1), Event: post}, {Key: stream.User(2), Event: post},
+		{Key: stream.User(3), Event: post}, {Key: stream.User(4), Event: del}}))
+	var got []stream.Delivery
+	for _, s := range subs {
+		got = append(got, s.Take(nil)...)
+	}
+	if len(got) != 4 || got[0].Batch == nil || got[0].Batch != got[1].Batch || got[1].Batch != got[2].Batch ||
+		len(got[0].Batch.Subs()) != 3 || got[3].Batch != nil || got[3].Event != del {
+		t.Fatalf("deliveries %+v: want the post's three in one batch, the delete alone", got)
+	}
+}

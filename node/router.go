@@ -104,6 +104,20 @@ func newRouter(hub *stream.Hub, log *slog.Logger) *router {
 // announced interest in key's bucket.
 func (r *router) Publish(key stream.Key, e stream.Event) {
 	r.hub.Publish(key, e)
+	r.forward(key, e)
+}
+
+// PublishEach hands e to the local subscribers of keys, tied by one batch, and
+// queues it for every peer that announced interest in each key's bucket.
+func (r *router) PublishEach(keys []stream.Key, e stream.Event) {
+	r.hub.PublishEach(keys, e)
+	for _, key := range keys {
+		r.forward(key, e)
+	}
+}
+
+// forward queues e on key for every peer that announced interest in key's bucket.
+func (r *router) forward(key stream.Key, e stream.Event) {
 	b := bucket(key)
 	for _, p := range *r.peers.Load() {
 		if !p.interested(b) {
@@ -295,8 +309,15 @@ func (r *router) receive(msg []byte) {
 		r.log.Warn("node: undecodable stream message from a peer", "err", err)
 		return
 	}
-	for _, d := range ds {
-		r.hub.Publish(d.Key, d.Event)
+	// A run of one event on several keys (a post to its followers' homes) is
+	// published as one, so that its deliveries here are batched as at its origin.
+	var keys []stream.Key
+	for i, d := range ds {
+		keys = append(keys, d.Key)
+		if i+1 == len(ds) || ds[i+1].Event != d.Event {
+			r.hub.PublishEach(keys, d.Event)
+			keys = keys[:0]
+		}
 	}
 	r.received.Add(int64(len(ds)))
 }

@@ -286,60 +286,6 @@ func (s *Service) Unreblog(ctx context.Context, account, id shard.ID) (*Status, 
 	return st, nil
 }
 
-// Marks are what one viewer did to one status.
-type Marks struct{ Favourited, Reblogged, Bookmarked, Pinned, ThreadMuted bool }
-
-// ViewerMarks returns the viewer's marks on sts, in order, in one pass: a multi-get
-// per table, pins asked only of the viewer's own statuses (no other can be pinned by
-// the viewer) and none at all when there are none.
-func (s *Service) ViewerMarks(ctx context.Context, viewer shard.ID, sts []*Status) ([]Marks, error) {
-	out := make([]Marks, len(sts))
-	byStatus := make([]store.Key, len(sts))
-	byViewer := make([]store.Key, len(sts))
-	threads := make([]store.Key, len(sts))
-	var own []store.Key
-	var ownAt []int
-	vb := viewer.Bytes() // shared by the keys, as each status's id is: the store only reads keys
-	for i, st := range sts {
-		id := st.ID.Bytes()
-		byStatus[i], byViewer[i], threads[i] = store.Key{PK: id, CK: vb}, store.Key{PK: vb, CK: id}, store.Key{PK: vb, CK: st.ThreadID.Bytes()}
-		if st.AccountID == viewer {
-			own, ownAt = append(own, byViewer[i]), append(ownAt, i)
-		}
-	}
-	for _, q := range []struct {
-		table string
-		keys  []store.Key
-		set   func(i int)
-		at    []int // the statuses the keys are of, when not all in order
-	}{
-		{tFavs, byStatus, func(i int) { out[i].Favourited = true }, nil},
-		{tReblogs, byStatus, func(i int) { out[i].Reblogged = true }, nil},
-		{tBookmarks, byViewer, func(i int) { out[i].Bookmarked = true }, nil},
-		{tThreadMutes, threads, func(i int) { out[i].ThreadMuted = true }, nil},
-		{tPins, own, func(i int) { out[i].Pinned = true }, ownAt},
-	} {
-		if len(q.keys) == 0 {
-			continue
-		}
-		vals, err := s.st.MultiGet(ctx, q.table, q.keys)
-		if err != nil {
-			return nil, fmt.Errorf("load %s marks: %w", q.table, err)
-		}
-		for j, v := range vals {
-			if v == nil {
-				continue
-			}
-			if q.at != nil {
-				q.set(q.at[j])
-			} else {
-				q.set(j)
-			}
-		}
-	}
-	return out, nil
-}
-
 // Marked returns which of ids carry each viewer mark: favourited, reblogged,
 // bookmarked, pinned, in that order.
 func (s *Service) Marked(ctx context.Context, viewer shard.ID, ids []shard.ID) ([4][]bool, error) {

@@ -44,17 +44,41 @@ func (h *Hub) shard(k Key) *hubShard {
 
 // Publish hands e to every subscriber of key without blocking; subscribers that
 // overflow are closed and dropped.
-func (h *Hub) Publish(key Key, e Event) {
-	sh := h.shard(key)
-	d := Delivery{Key: key, Event: e, Routed: time.Now()}
+func (h *Hub) Publish(key Key, e Event) { h.PublishEach([]Key{key}, e) }
+
+// PublishEach hands e to every subscriber of each of keys without blocking, their
+// deliveries tied by one Batch when there are several; subscribers that overflow
+// are closed and dropped. Every delivery is stamped with one routing time, taken
+// before the subscribers are looked up.
+func (h *Hub) PublishEach(keys []Key, e Event) {
+	d := Delivery{Event: e, Routed: time.Now()}
+	type target struct {
+		sub *Sub
+		key Key
+	}
+	var targets []target
+	for _, key := range keys {
+		sh := h.shard(key)
+		sh.mu.RLock()
+		for sub := range sh.mu.subs[key] {
+			targets = append(targets, target{sub, key})
+		}
+		sh.mu.RUnlock()
+	}
+	if len(targets) > 1 {
+		b := &Batch{subs: make([]*Sub, len(targets))}
+		for i, t := range targets {
+			b.subs[i] = t.sub
+		}
+		d.Batch = b
+	}
 	var dropped []*Sub
-	sh.mu.RLock()
-	for sub := range sh.mu.subs[key] {
-		if !sub.Deliver(d) {
-			dropped = append(dropped, sub)
+	for _, t := range targets {
+		d.Key = t.key
+		if !t.sub.Deliver(d) {
+			dropped = append(dropped, t.sub)
 		}
 	}
-	sh.mu.RUnlock()
 	for _, sub := range dropped {
 		h.Leave(sub)
 	}

@@ -177,3 +177,48 @@ func BenchmarkPublish1k(b *testing.B) {
 		}
 	})
 }
+
+// PublishEach hands one event on several keys to their subscribers, a subscriber
+// once per key, with one routing time and one Batch naming them all; a lone
+// subscriber gets no batch.
+func TestPublishEachBatches(t *testing.T) {
+	h := stream.NewHub()
+	a, b, c := stream.NewSub(8), stream.NewSub(8), stream.NewSub(8)
+	a.Owner = "a"
+	h.Subscribe(a, stream.User(1), stream.User(3))
+	h.Subscribe(b, stream.User(2))
+	h.Subscribe(c, stream.User(9))
+	e := stream.Event{Kind: stream.Update, ID: 10}
+	h.PublishEach([]stream.Key{stream.User(1), stream.User(2), stream.User(3), stream.User(4)}, e)
+	got := append(a.Take(nil), b.Take(nil)...)
+	if len(got) != 3 || c.Take(nil) != nil {
+		t.Fatalf("deliveries %+v, want two to a and one to b, none to c", got)
+	}
+	batch := got[0].Batch
+	if batch == nil || len(batch.Subs()) != 3 {
+		t.Fatalf("batch %+v, want the three deliveries'", batch)
+	}
+	keys := map[stream.Key]bool{}
+	for _, d := range got {
+		if d.Batch != batch || d.Event != e || !d.Routed.Equal(got[0].Routed) {
+			t.Errorf("delivery %+v not of the one batch and routing", d)
+		}
+		keys[d.Key] = true
+	}
+	if !keys[stream.User(1)] || !keys[stream.User(2)] || !keys[stream.User(3)] {
+		t.Errorf("keys %v", keys)
+	}
+	if batch.Subs()[0].Owner == nil && batch.Subs()[1].Owner == nil && batch.Subs()[2].Owner == nil {
+		t.Errorf("the owner of a is not in the batch")
+	}
+	n := 0
+	for range 3 {
+		if v := batch.Memo(func() any { n++; return n }); v != 1 {
+			t.Fatalf("Memo = %v, want the first call's 1", v)
+		}
+	}
+	h.Publish(stream.User(9), e)
+	if d := c.Take(nil); len(d) != 1 || d[0].Batch != nil {
+		t.Fatalf("a lone subscriber's delivery %+v, want no batch", d)
+	}
+}

@@ -127,6 +127,10 @@ type Delivery struct {
 	// publishing, so connections may share such a read (the rendering of a status).
 	// It orders events within a process only; it is never sent between nodes.
 	Routed time.Time
+	// Batch is shared by the deliveries of this event to every subscriber the hub
+	// handed it to at once, when there were several; nil otherwise. It is never
+	// sent between nodes.
+	Batch *Batch
 }
 
 // Router carries events from publishers to subscribed connections. The single-node
@@ -136,6 +140,9 @@ type Router interface {
 	// Publish hands e to every subscriber of key, on every node. It never blocks; a
 	// subscriber whose queue is full is closed with ErrOverflow.
 	Publish(key Key, e Event)
+	// PublishEach publishes e on each of keys, as Publish does for each of them,
+	// and ties the local deliveries together with one Batch.
+	PublishEach(keys []Key, e Event)
 	// HasSubscribers reports whether anyone listens to key, so that publishers only
 	// do the work of building events someone will receive.
 	HasSubscribers(key Key) bool
@@ -159,6 +166,9 @@ var (
 // deliveries. The queue takes memory only while events wait, so idle connections
 // cost little. Routers fill it; the connection drains it with Take when Ready fires.
 type Sub struct {
+	// Owner is the connection the sub belongs to, for the renderer of a Batch; it
+	// is set before the sub is subscribed and never changed.
+	Owner any
 	limit int
 	ready chan struct{} // one token: deliveries are waiting
 	done  chan struct{} // closed with err
