@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"testing"
 
@@ -54,7 +55,8 @@ func safeHash(doc map[string]any) (string, error) {
 }
 
 // TestLDSignaturesVerifyInSafeMode: the activities Herd LD-signs for relays (posts, a
-// poll, a post with a content warning, a boost, an edit, a deletion) verify by
+// poll, a post with a content warning, a picture with its focus and a custom emoji, a
+// boost, an edit, a deletion) verify by
 // RsaSignature2017 as a peer checks them, computed here with the JSON-LD processor
 // in safe mode and the author's key from its actor, not with package ldsig.
 func TestLDSignaturesVerifyInSafeMode(t *testing.T) {
@@ -69,8 +71,21 @@ func TestLDSignaturesVerifyInSafeMode(t *testing.T) {
 	alice.Act(post.ID, "reblog")
 	alice.Edit(post.ID, "Edited")
 	alice.Delete(alice.PostStatus("Deleted soon").ID)
+	// A picture with its focus and a custom emoji: blurhash, focalPoint and Emoji must
+	// be terms of the context.
+	img, err := os.ReadFile("../mediaproc/testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Nodes[0].AdminAddEmoji(t.Context(), "blobcat", "../mediaproc/testdata/alpha.png", ""); err != nil {
+		t.Fatal(err)
+	}
+	var up struct{ ID string }
+	a.Must(a.DoMultipart("POST", "/api/v1/media", alice.Token, url.Values{"description": {"a beach"},
+		"focus": {"0.5,-0.25"}}, "file", "beach.jpg", img), 200).JSON(t, &up)
+	a.Must(alice.Do("POST", "/api/v1/statuses", url.Values{"status": {"look :blobcat:"}, "media_ids[]": {up.ID}}), 200)
 	var signed []map[string]any
-	testrig.Eventually(t, "six signed activities at the relay", func() error {
+	testrig.Eventually(t, "seven signed activities at the relay", func() error {
 		signed = signed[:0]
 		var types []any
 		for _, act := range relay.received() {
@@ -78,7 +93,7 @@ func TestLDSignaturesVerifyInSafeMode(t *testing.T) {
 				signed, types = append(signed, act), append(types, act["type"])
 			}
 		}
-		if len(signed) < 6 {
+		if len(signed) < 7 {
 			return fmt.Errorf("signed activities: %v", types)
 		}
 		return nil
