@@ -120,6 +120,9 @@ type Account struct {
 	// only while the actor names the same (AvatarFile, HeaderFile).
 	AvatarCachedFrom string `cbor:"47,keyasint,omitempty"`
 	HeaderCachedFrom string `cbor:"48,keyasint,omitempty"`
+	// MovedAt is when a local account last moved to another with its followers (a
+	// migration, not a redirect): Mastodon's cooldown between moves counts from it.
+	MovedAt time.Time `cbor:"49,keyasint,omitempty"`
 }
 
 // AvatarFile is the key of the account's avatar in the media store: a local account's

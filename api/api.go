@@ -158,6 +158,9 @@ type Deps struct {
 	// nil: the endpoints answer 404.
 	RelaySubscribers RelaySubscribers
 	RelayAllowList   RelayAllowList
+	// Migration, if set (node sets it), keeps a user's aliases and moves the account
+	// (migration.go); nil: the endpoints answer 404.
+	Migration Migrator
 	// WebApp is the built web client (package web): index.html at its root, hashed
 	// files under assets/. Nil, or without index.html, serves a page at / that says
 	// how to build it (webapp.go).

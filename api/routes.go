@@ -51,6 +51,7 @@ func (s *Server) routes() {
 	s.routeAdminAccounts()
 	s.routeWarningPresets()
 	s.routeAccountWarnings()
+	s.routeMigration()
 	s.routeDomainPolicies()
 	s.routeInstanceBlocks()
 	s.routeAdminWebhooks()

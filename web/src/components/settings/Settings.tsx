@@ -1,10 +1,11 @@
-// /web/settings/:section: the profile, filters, muted and blocked accounts, and this
-// browser's preferences (language, theme). This module and those it imports are
-// loaded when a settings page first opens, which keeps them out of the script every
-// page loads.
+// /web/settings/:section: the profile, filters, muted and blocked accounts, this
+// browser's preferences (language, theme), and moving the account. This module and
+// those it imports are loaded when a settings page first opens, which keeps them out
+// of the script every page loads.
 import { NavLink, Navigate, useParams } from "react-router";
 import { useT } from "../../i18n";
 import { FilterSettings } from "./FilterSettings";
+import { MigrationSettings } from "./MigrationSettings";
 import { Preferences } from "./Preferences";
 import { ProfileSettings } from "./ProfileSettings";
 import { BlockedAccounts, MutedAccounts } from "./RelationLists";
@@ -15,6 +16,7 @@ const sections = {
   mutes: { title: "settings.mutes", page: MutedAccounts },
   blocks: { title: "settings.blocks", page: BlockedAccounts },
   preferences: { title: "settings.preferences", page: Preferences },
+  migration: { title: "settings.migration", page: MigrationSettings },
 } as const;
 
 type Section = keyof typeof sections;
