@@ -26,7 +26,7 @@ source "$root/tests/lib/shape.sh"
 # shellcheck source=../lib/node22.sh
 source "$root/tests/lib/node22.sh" # node_bin: where install.sh put Node 22
 node=$node_bin
-START_DEADLINE_S=30
+START_DEADLINE_S=120
 
 say() { printf 'run.sh: %s\n' "$*"; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
