@@ -3,7 +3,9 @@
 // German, media marked sensitive): the compose box starts from them and her post with
 // an image is so on the server; she puts them back. Then she deletes a post of hers
 // with a warning and a poll to redraft it: the compose box starts from its text,
-// warning, visibility, language and poll, and posts it anew.
+// warning, visibility, language and poll, and posts it anew. Last, she schedules a
+// post an hour ahead from the compose box, finds it under "Scheduled posts" and
+// cancels it there.
 
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
@@ -77,6 +79,31 @@ export async function postingSteps({ page, people, nonce, base, step, must, unti
     );
     const gone = await fetch(`${base}/api/v1/statuses/${old.id}`, { headers: { Authorization: `Bearer ${ada.token}` } });
     expect(gone.status === 404, `the deleted post answers ${gone.status}`);
+    noProblems();
+  });
+
+  await step("a post scheduled an hour ahead from the compose box is listed under 'Scheduled posts' and cancelled there", async () => {
+    await page.goto(`${base}/web/home`);
+    const text = `see you later ${nonce}`;
+    await box().getByRole("textbox", { name: "What's on your mind?" }).fill(text);
+    const d = new Date(Date.now() + 3_600_000);
+    const two = (n) => String(n).padStart(2, "0");
+    const local = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    await box().getByLabel("Post at (optional)").fill(local);
+    await box().getByRole("button", { name: "Schedule", exact: true }).click();
+    await box().getByRole("status").getByText(/^Scheduled for /).waitFor();
+    expect((await box().getByRole("textbox", { name: "What's on your mind?" }).inputValue()) === "", "the box keeps the scheduled text");
+    const held = async () => (await must("GET", "/api/v1/scheduled_statuses", ada.token)).find((s) => s.params.text === text);
+    const kept = await held();
+    expect(kept && new Date(kept.scheduled_at).getTime() === new Date(local).getTime(), `the server has ${JSON.stringify(kept)} for ${local}`);
+    expect(!(await mine(text)), "the scheduled post is already posted");
+
+    await box().getByText("Scheduled posts", { exact: true }).click();
+    const item = box().getByRole("list", { name: "Scheduled posts" }).locator(`li[data-scheduled="${kept.id}"]`);
+    await item.getByText(text).waitFor();
+    await item.getByRole("button", { name: `Cancel the scheduled post ${text}` }).click();
+    await item.waitFor({ state: "detached" });
+    expect(!(await held()), "the cancelled post is still scheduled on the server");
     noProblems();
   });
 }

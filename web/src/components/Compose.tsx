@@ -11,7 +11,9 @@
 // poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
 // Given a post deleted to redraft, it starts from that post (its media and poll too)
 // and posts a new one. A new post starts with the account's posting defaults
-// (visibility, language, media marked sensitive); its language can be chosen.
+// (visibility, language, media marked sensitive); its language can be chosen. Given
+// a time, a new post is scheduled instead (scheduled.ts); the scheduled posts are
+// listed under the box, each cancelled on asking.
 import { useState, type ClipboardEvent, type FormEvent } from "react";
 import { useInstanceQuery, useMeQuery, usePostStatusMutation } from "../api";
 import { languageName, postingDefaults, postingLanguages } from "../credentials";
@@ -19,12 +21,14 @@ import { endEdit, type Editing } from "../editSlice";
 import { acceptAttribute, attachments, keptPoll as keepPoll, kindOf, maxMedia, newPoll, pollReady, redraftPoll, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
 import { useAppDispatch, useAppSelector } from "../hooks";
-import { formatNumber, i18n, useT, type MessageKey, type Translate } from "../i18n";
+import { formatDateTime, formatNumber, i18n, useT, type MessageKey, type Translate } from "../i18n";
 import { newVerifier } from "../oauth";
 import { replyMentions, replyVisibility } from "../reply";
 import { useEditStatusMutation } from "../statuses";
 import { describeMedia, uploadMedia } from "../upload";
+import { scheduledInstant, useSchedulePostMutation } from "../scheduled";
 import { MediaDrafts, PollEditor, type Draft } from "./ComposeAttachments";
+import { ScheduledPosts } from "./Scheduled";
 
 const visibilities: { value: Visibility; label: MessageKey }[] = [
   { value: "public", label: "compose.visibility.public" },
@@ -78,12 +82,17 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
   const keptPoll = edit?.status.poll ?? null;
   const [poll, setPoll] = useState<DraftPoll | null>(() => (redraft?.status.poll ? redraftPoll(redraft.status.poll) : null));
   const [problem, setProblem] = useState<string | null>(null);
+  // A datetime-local value: the post is scheduled for then ("" posts now).
+  const [later, setLater] = useState("");
+  const [scheduledFor, setScheduledFor] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const token = useAppSelector((s) => s.auth.token);
   const supported = useInstanceQuery().data?.configuration.media_attachments?.supported_mime_types;
   const [post, posting] = usePostStatusMutation();
   const [save, saved] = useEditStatusMutation();
-  const { isLoading, error } = edit ? saved : posting;
+  const [schedule, scheduling] = useSchedulePostMutation();
+  const scheduled = !edit && later !== "";
+  const { isLoading, error } = edit ? saved : scheduled ? scheduling : posting;
   const left = maxCharacters - [...text].length - (warn ? [...spoiler].length : 0);
   const uploading = drafts.some((d) => !d.media && !d.error);
   const ready = drafts.filter((d) => d.media);
@@ -156,7 +165,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
     const replyId = parent?.id ?? redraft?.status.in_reply_to_id;
     // Media are marked sensitive under a warning, when the account says so, or (redrafted) as they were.
     const sensitive = ready.length > 0 && (defaults.sensitive || (redraft?.status.sensitive ?? false));
-    const sent = await post({
+    const params = {
       status: text,
       visibility,
       idempotencyKey: key,
@@ -168,8 +177,12 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
         ready.map((d) => d.media!.id),
         poll,
       ),
-    });
+    };
+    const at = scheduledInstant(later);
+    const sent = scheduled ? await schedule({ ...params, scheduled_at: at }) : await post(params);
     if ("data" in sent) {
+      setScheduledFor(scheduled ? at : null);
+      setLater("");
       if (redraft) {
         dispatch(endEdit());
         return;
@@ -254,6 +267,12 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
             </option>
           ))}
         </select>
+        {edit ? null : (
+          <label>
+            {t("compose.later")}
+            <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} />
+          </label>
+        )}
         <select aria-label={t("compose.language")} value={language} onChange={(e) => setLanguage(e.target.value)}>
           <option value="">{t("compose.languageDefault")}</option>
           {postingLanguages(language).map((l) => (
@@ -275,7 +294,9 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
               : t("compose.posting")
             : edit
               ? t("compose.save")
-              : parent
+              : scheduled
+                ? t("compose.schedule")
+                : parent
                 ? t("compose.reply")
                 : direct
                   ? t("compose.send")
@@ -292,6 +313,12 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
           {problem}
         </p>
       ) : null}
+      {scheduledFor ? (
+        <p className="muted" role="status">
+          {t("compose.scheduledFor", { when: formatDateTime(scheduledFor) })}
+        </p>
+      ) : null}
+      {given ? null : <ScheduledPosts />}
     </form>
   );
 }

@@ -28,6 +28,8 @@ describe("the compose box", () => {
     const html = await render({ note: "", fields: [], privacy: "private", language: "de" }, { maxCharacters: 500 });
     expect(html).toContain('<option value="private" selected="">Followers only</option>');
     expect(html).toMatch(/<option value="de" selected="">/);
+    expect(html).toContain('Post at (optional)<input type="datetime-local" value=""/>');
+    expect(html).toContain("<summary>Scheduled posts</summary>");
   });
 
   it("starts public and in the posting language the server picks when the account chose none", async () => {
@@ -61,5 +63,6 @@ describe("the compose box", () => {
     expect(html).toContain('aria-label="Option 2" placeholder="Option 2" value="dogs"');
     // A redraft is a new post: its visibility may change, unlike an edit's.
     expect(html).not.toMatch(/<select aria-label="Visibility" disabled/);
+    expect(html).not.toContain("<summary>Scheduled posts</summary>");
   });
 });
