@@ -5,13 +5,13 @@
 // with a warning and a poll to redraft it: the compose box starts from its text,
 // warning, visibility, language and poll, and posts it anew. Last, she schedules a
 // post an hour ahead from the compose box, finds it under "Scheduled posts" and
-// cancels it there.
+// cancels it there. And she reports a post of bob's as spam from under it.
 
 // A 1×1 PNG.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
 export async function postingSteps({ page, people, nonce, base, step, must, until, expect, noProblems }) {
-  const { ada } = people;
+  const { ada, bob } = people;
   const box = () => page.getByRole("form", { name: "New post" });
   const mine = async (text) => (await must("GET", `/api/v1/accounts/${ada.id}/statuses?limit=40`, ada.token)).find((s) => s.content.includes(text));
 
@@ -104,6 +104,27 @@ export async function postingSteps({ page, people, nonce, base, step, must, unti
     await item.getByRole("button", { name: `Cancel the scheduled post ${text}` }).click();
     await item.waitFor({ state: "detached" });
     expect(!(await held()), "the cancelled post is still scheduled on the server");
+    noProblems();
+  });
+
+  await step("reporting bob's post from under it: a category and a comment are sent to the moderators", async () => {
+    const post = await must("POST", "/api/v1/statuses", bob.token, { status: `cheap watches ${nonce}`, visibility: "public" });
+    await page.goto(`${base}/web/accounts/${bob.id}`);
+    const item = page.locator(`.status[data-id="${post.id}"]`);
+    await item.getByRole("button", { name: "Report", exact: true }).click();
+    const report = item.getByRole("form", { name: `Report @${bob.username}` });
+    await report.getByRole("radio", { name: "It is spam" }).check();
+    await report.getByRole("textbox", { name: /^Anything the moderators should know/ }).fill(`watches again ${nonce}`);
+    const answered = page.waitForResponse((r) => r.url().endsWith("/api/v1/reports") && r.request().method() === "POST");
+    await report.getByRole("button", { name: "Send report" }).click();
+    const res = await answered;
+    const sent = res.request().postDataJSON();
+    expect(res.status() === 200, `the server answered ${res.status()}`);
+    expect(
+      sent.account_id === bob.id && sent.status_ids?.join() === post.id && sent.category === "spam" && sent.comment === `watches again ${nonce}`,
+      `the report sent ${JSON.stringify(sent)}`,
+    );
+    await item.getByRole("status").getByText(`Thanks: the moderators have your report about @${bob.username}.`).waitFor();
     noProblems();
   });
 }

@@ -1,7 +1,8 @@
 // The buttons under a post: reply (in its thread), boost, favourite and bookmark,
 // each pressed or not as the server last said, with the counts beside them; on one's
 // own post, edit (in the compose box), delete, and delete and redraft (each after a
-// confirmation; the compose box then starts from the deleted post).
+// confirmation; the compose box then starts from the deleted post); on another's,
+// report (the form opens under the post).
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useMeQuery } from "../api";
@@ -9,6 +10,7 @@ import { redraftOf, startEdit } from "../editSlice";
 import type { Status } from "../entities";
 import { useAppDispatch } from "../hooks";
 import { formatNumber, useT } from "../i18n";
+import { ReportForm } from "./ReportForm";
 import { statusesApi, useActMutation, useDeleteStatusMutation, type StatusAction } from "../statuses";
 import { threadPath } from "./StatusItem";
 
@@ -17,6 +19,7 @@ export function StatusActions({ status }: { status: Status }) {
   const t = useT();
   const { data: me } = useMeQuery();
   const [act, { isLoading }] = useActMutation();
+  const [reporting, setReporting] = useState(false);
   const toggle = (on: boolean | undefined, action: StatusAction, undo: StatusAction) => {
     void act({ id: status.id, action: on ? undo : action });
   };
@@ -54,6 +57,12 @@ export function StatusActions({ status }: { status: Status }) {
         {t("status.bookmark")}
       </button>
       {me && me.id === status.account.id ? <OwnActions status={status} /> : null}
+      {me && me.id !== status.account.id ? (
+        <button type="button" aria-expanded={reporting} onClick={() => setReporting(!reporting)}>
+          {t("status.report")}
+        </button>
+      ) : null}
+      {reporting ? <ReportForm status={status} onClose={() => setReporting(false)} /> : null}
     </div>
   );
 }
