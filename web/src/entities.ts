@@ -240,6 +240,8 @@ export interface InstanceV2 {
     /** Whether only the domains of the allow list federate (Mastodon's LIMITED_FEDERATION_MODE). */
     limited_federation?: boolean;
   };
+  /** The server rules, as a report cites them. */
+  rules?: Rule[];
 }
 
 export interface CreateStatusParams {
