@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 
 /** Runs `herd admin <args>` against the running node; returns its output. */
-export function herdAdmin(command, args) {
+function herdAdmin(command, args) {
   const [bin, ...flags] = command;
   // herd admin NAME VERB [flags] [rest]: the flags after the command's name and verb.
   const r = spawnSync(bin, ["admin", args[0], args[1], ...flags, ...args.slice(2)], { encoding: "utf8" });
