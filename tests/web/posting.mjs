@@ -27,8 +27,9 @@ export async function postingSteps({ page, people, nonce, base, step, must, unti
     expect(me.source.privacy === "private" && me.source.language === "de" && me.source.sensitive === true, `the server has ${JSON.stringify(me.source)}`);
 
     await page.goto(`${base}/web/home`);
-    expect((await box().getByLabel("Visibility").inputValue()) === "private", "the compose box does not start followers only");
-    expect((await box().getByLabel("Language of the post").inputValue()) === "de", "the compose box does not start in German");
+    // The account is read again after the reload: the box takes its defaults once it is.
+    await until("the compose box starts followers only", async () => (await box().getByLabel("Visibility").inputValue()) === "private");
+    await until("the compose box starts in German", async () => (await box().getByLabel("Language of the post").inputValue()) === "de");
     const text = `Guten Morgen ${nonce}`;
     await box().getByRole("textbox", { name: "What's on your mind?" }).fill(text);
     await box().getByLabel("Add media").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
