@@ -526,7 +526,7 @@ async function main() {
 async function preferenceSteps({ page, shots, step, expect, noProblems }) {
   await step("preferences: French chosen in the settings shows the app in French; the browser's language comes back", async () => {
     await page.goto(base + "/web/settings/preferences");
-    const language = page.getByRole("combobox", { name: "Language" });
+    const language = page.getByRole("combobox", { name: "Language", exact: true });
     await language.waitFor();
     await accessible(page, "settings-preferences", shots);
     await language.selectOption("fr");
@@ -541,7 +541,7 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     await page.reload(); // the choice is kept by the browser
     await page.getByRole("heading", { name: "Accueil" }).waitFor();
     await page.goto(base + "/web/settings/preferences");
-    await page.getByRole("combobox", { name: "Langue" }).selectOption("auto");
+    await page.getByRole("combobox", { name: "Langue", exact: true }).selectOption("auto");
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     expect((await page.evaluate(() => localStorage.getItem("herd.language"))) === null, "the language choice is still kept");
     noProblems();
