@@ -268,7 +268,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given
           ))}
         </select>
         {edit ? null : (
-          <label>
+          <label className="later">
             {t("compose.later")}
             <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} />
           </label>
