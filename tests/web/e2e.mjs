@@ -13,12 +13,14 @@
 // keeps his next post out of home (pages.mjs). It posts an image with alt text and a
 // focal point and a poll from the compose box, and votes in a poll (compose.mjs).
 // It reads and writes direct messages, edits and deletes posts, mutes and blocks,
-// makes filters and edits its profile (manage.mjs). Her page has no Moderation entry;
+// makes filters and edits its profile (manage.mjs). It saves posting defaults that the
+// compose box then starts from, and deletes a post to redraft it (posting.mjs). Her page has no Moderation entry;
 // after she signs out, a moderator signs in and works a report through to an action,
 // reverses it, finds an account and blocks a domain (moderation.mjs); then edits the
 // server and content rules, adds, rotates and removes a webhook, is refused a relay,
 // and reads the dashboard (admin.mjs); writes, publishes, edits, withdraws and removes an
-// announcement and uploads, hides, disables, moves and removes a custom emoji (content.mjs),
+// announcement, schedules one, uploads, hides, disables, moves and removes a custom emoji
+// and pages past 200 of them (content.mjs),
 // and approves a sign-up made while registrations need approval (approval.mjs).
 // Every step prints one line;
 // the run stops at the first failure. The page must log no error and break no
@@ -33,6 +35,7 @@ import { contentSteps } from "./content.mjs";
 import { manageSteps } from "./manage.mjs";
 import { moderationSteps, outsiderStep } from "./moderation.mjs";
 import { pageSteps } from "./pages.mjs";
+import { postingSteps } from "./posting.mjs";
 import { responsiveSteps } from "./responsive.mjs";
 
 const base = (process.env.HERD_URL ?? "").replace(/\/$/, "");
@@ -431,6 +434,7 @@ async function main() {
     await pageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems });
     await composeSteps({ page, people, nonce, base, shots, step, must, expect, noProblems });
     await manageSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, form });
+    await postingSteps({ page, people, nonce, base, step, must, until, expect, noProblems });
 
     await step("asking to follow a locked account shows 'Requested'", async () => {
       await page.goto(`${base}/web/accounts/${people.cy.id}`);
@@ -506,7 +510,7 @@ async function main() {
     if (moderator) {
       const mod = await moderationSteps({ page, people, nonce, base, shots, step, must, until, expect, noProblems, moderator });
       await adminSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
-      await contentSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token });
+      await contentSteps({ page, people, nonce, shots, step, must, until, expect, noProblems, problems, token: mod.token, command: adminCommand });
       if (adminCommand) await approvalStep({ browser, page, base, nonce, step, api, must, expect, noProblems, token: mod.token, command: adminCommand });
       else console.log("skip the registration with approval: no HERD_ADMIN_COMMAND to switch the node to approval mode (run.sh sets it)");
     } else {
@@ -522,7 +526,7 @@ async function main() {
 async function preferenceSteps({ page, shots, step, expect, noProblems }) {
   await step("preferences: French chosen in the settings shows the app in French; the browser's language comes back", async () => {
     await page.goto(base + "/web/settings/preferences");
-    const language = page.getByRole("combobox", { name: "Language" });
+    const language = page.getByRole("combobox", { name: "Language", exact: true });
     await language.waitFor();
     await accessible(page, "settings-preferences", shots);
     await language.selectOption("fr");
@@ -537,7 +541,7 @@ async function preferenceSteps({ page, shots, step, expect, noProblems }) {
     await page.reload(); // the choice is kept by the browser
     await page.getByRole("heading", { name: "Accueil" }).waitFor();
     await page.goto(base + "/web/settings/preferences");
-    await page.getByRole("combobox", { name: "Langue" }).selectOption("auto");
+    await page.getByRole("combobox", { name: "Langue", exact: true }).selectOption("auto");
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     expect((await page.evaluate(() => localStorage.getItem("herd.language"))) === null, "the language choice is still kept");
     noProblems();

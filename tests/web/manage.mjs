@@ -42,7 +42,7 @@ export async function manageSteps({ page, people, nonce, base, shots, step, must
     await page.getByRole("link", { name: "Direct messages", exact: true }).click();
     const box = page.getByRole("form", { name: "New direct message" });
     expect((await box.getByRole("combobox", { name: "Visibility" }).inputValue()) === "direct", "the box is not set to direct");
-    await box.getByRole("textbox").fill(`@${bob.username} my answer ${nonce}`);
+    await box.getByRole("textbox", { name: "@someone your message" }).fill(`@${bob.username} my answer ${nonce}`);
     await box.getByRole("button", { name: "Send" }).click();
     const item = page.locator(".conversation", { hasText: `my answer ${nonce}` });
     await item.waitFor();

@@ -11,6 +11,7 @@
 #                                                     # HERD_ADMIN_COMMAND: a JSON list, herd and the flags that reach
 #                                                     # that node's ops endpoint, for the registration-with-approval step)
 #   HERD_CHROMIUM=/path/to/chrome tests/web/run.sh    # another Chromium
+#   HERD_BIN=/path/to/herd tests/web/run.sh           # a herd binary built beforehand (with the app in it)
 #
 # The last line is "web: N passed, M failed".
 set -uo pipefail
@@ -67,8 +68,12 @@ if [[ -n "${HERD_URL:-}" ]]; then
   url=${HERD_URL%/}
   say "using the node at $url"
 else
-  mkdir -p "$tools"
-  (cd "$root" && go build -o "$tools/herd" ./cmd/herd) || die "go build ./cmd/herd failed"
+  herd=${HERD_BIN:-$tools/herd}
+  if [[ -z "${HERD_BIN:-}" ]]; then
+    mkdir -p "$tools"
+    (cd "$root" && go build -o "$herd" ./cmd/herd) || die "go build ./cmd/herd failed"
+  fi
+  [[ -x "$herd" ]] || die "no herd binary at $herd"
   port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()') ||
     die "could not find a free port"
   url="http://127.0.0.1:$port"
@@ -85,16 +90,16 @@ else
   # (sign-ups through the API are limited per IP, and the run uses four).
   export HERD_ADMIN_USERNAME="mod_$port" HERD_ADMIN_PASSWORD="a long password for the moderator $port"
   # shellcheck disable=SC2086 # shape is a list of VAR=value words
-  env $shape "$tools/herd" admin create-account --admin --config "$data_dir.toml" --domain "127.0.0.1:$port" --data "$data_dir" \
+  env $shape "$herd" admin create-account --admin --config "$data_dir.toml" --domain "127.0.0.1:$port" --data "$data_dir" \
     --username "$HERD_ADMIN_USERNAME" --email "$HERD_ADMIN_USERNAME@example.com" --password "$HERD_ADMIN_PASSWORD" >"$server_log" 2>&1 ||
     { cat "$server_log"; die "herd admin create-account failed"; }
   say "starting herd serve on 127.0.0.1:$port${shape:+ on the cluster shape}"
   # shellcheck disable=SC2086 # shape is a list of VAR=value words
-  env $shape "$tools/herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops "127.0.0.1:$ops_port" \
+  env $shape "$herd" serve --config "$data_dir.toml" --listen "127.0.0.1:$port" --domain "127.0.0.1:$port" --data "$data_dir" --ops "127.0.0.1:$ops_port" \
     >"$server_log" 2>&1 &
   server_pid=$!
   # herd admin run in the node through its ops endpoint (the approval step switches registrations).
-  HERD_ADMIN_COMMAND=$("$python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$tools/herd" --config "$data_dir.toml" \
+  HERD_ADMIN_COMMAND=$("$python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$herd" --config "$data_dir.toml" \
     --domain "127.0.0.1:$port" --data "$data_dir" --ops "127.0.0.1:$ops_port")
   export HERD_ADMIN_COMMAND
   deadline=$((SECONDS + HEALTH_DEADLINE_S))

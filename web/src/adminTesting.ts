@@ -9,7 +9,7 @@ export interface Sent {
   body: unknown;
 }
 
-export type Answer = { status?: number; body: unknown };
+export type Answer = { status?: number; body: unknown; headers?: Record<string, string> };
 
 /** A store signed in with a token, and the requests it sent; answer decides each reply. */
 export function fakeServer(answer: (r: Sent) => Answer) {
@@ -30,7 +30,7 @@ export function fakeServer(answer: (r: Sent) => Answer) {
     const r: Sent = { method: req.method, path: u.pathname + u.search, body: text ? JSON.parse(text) : undefined };
     sent.push(r);
     const a = answer(r);
-    return new Response(JSON.stringify(a.body), { status: a.status ?? 200, headers: { "Content-Type": "application/json" } });
+    return new Response(JSON.stringify(a.body), { status: a.status ?? 200, headers: { "Content-Type": "application/json", ...a.headers } });
   });
   return { store: makeStore("token"), sent };
 }

@@ -81,7 +81,7 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError, o
 export const api = createApi({
   reducerPath: "api",
   baseQuery,
-  tagTypes: ["Me", "Context", "Relationship", "Lists", "ListMembers", "Conversations", "Filters", "Mutes", "Blocks", "History", "Reports", "AdminAccounts", "DomainBlocks", "Rules", "ContentRules", "Webhooks", "Relays", "DomainAllows", "Announcements", "CustomEmoji", "Migration"],
+  tagTypes: ["Me", "Context", "Relationship", "Lists", "ListMembers", "Conversations", "Filters", "Mutes", "Blocks", "History", "Reports", "AdminAccounts", "DomainBlocks", "Rules", "ContentRules", "Webhooks", "Relays", "DomainAllows", "Announcements", "CustomEmoji", "Migration", "Scheduled"],
   endpoints: (build) => ({
     instance: build.query<InstanceV2, void>({ query: () => "api/v2/instance" }),
     me: build.query<CredentialAccount, void>({ query: () => "api/v1/accounts/verify_credentials", providesTags: ["Me"] }),

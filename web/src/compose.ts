@@ -57,6 +57,9 @@ export interface DraftPoll {
 
 export const newPoll = (): DraftPoll => ({ options: ["", ""], expiresIn: 24 * 60 * 60, multiple: false });
 
+/** A deleted post's poll, drafted again: its options and kind, for the default length (its votes are gone). */
+export const redraftPoll = (poll: Poll): DraftPoll => ({ ...newPoll(), options: poll.options.map((o) => o.title), multiple: poll.multiple });
+
 /** A poll can be posted once each of its 2 to 4 options is written, and no two are the same. */
 export function pollReady(poll: DraftPoll): boolean {
   const titles = poll.options.map((o) => o.trim());

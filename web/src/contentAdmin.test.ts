@@ -82,7 +82,19 @@ describe("announcements", () => {
 
   it("are edited from what the server holds", () => {
     const a = announcement({ starts_at: instantOf("2026-12-24T18:00"), all_day: true });
-    expect(announcementDraftOf(a)).toEqual({ text: "Maintenance tonight", startsAt: "2026-12-24T18:00", endsAt: "", allDay: true, publish: true });
+    expect(announcementDraftOf(a)).toEqual({ text: "Maintenance tonight", startsAt: "2026-12-24T18:00", endsAt: "", allDay: true, publish: true, scheduledAt: "" });
+    const later = announcement({ published: false, published_at: null, scheduled_at: instantOf("2026-12-31T09:15") });
+    expect(announcementDraftOf(later).scheduledAt).toBe("2026-12-31T09:15");
+  });
+
+  it("are scheduled by a publication time, which the server then publishes them from", () => {
+    const d = { ...newAnnouncement(), text: "New year", scheduledAt: "2026-12-31T23:59", publish: false };
+    expect(announcementProblem(d)).toBe("");
+    expect(announcementBody(d, true)).toEqual({ text: "New year", starts_at: "", ends_at: "", all_day: false, scheduled_at: instantOf("2026-12-31T23:59") });
+    expect(announcementBody(d, false)).toEqual({ text: "New year", starts_at: "", ends_at: "", all_day: false, scheduled_at: instantOf("2026-12-31T23:59") });
+    // Without one, an edit leaves the publication as it is.
+    expect(announcementBody({ ...d, scheduledAt: "" }, false)).not.toHaveProperty("scheduled_at");
+    expect(announcementProblem({ ...d, scheduledAt: "soon" })).toBe("A time is not valid.");
   });
 
   it("are created, edited, published, withdrawn and removed on their own paths", async () => {
@@ -133,7 +145,7 @@ describe("custom emoji", () => {
 
   it("are listed with the search, changed and removed by their id (a remote one's with its domain), the list read again after each", async () => {
     const { store, sent } = fakeServer(() => ({ body: [] }));
-    await store.dispatch(contentAdminApi.endpoints.adminEmoji.initiate(" blob "));
+    await store.dispatch(contentAdminApi.endpoints.adminEmoji.initiate(" blob ", {}));
     await store.dispatch(contentAdminApi.endpoints.changeEmoji.initiate({ id: "blob@far.example", change: { disabled: true } }));
     await store.dispatch(contentAdminApi.endpoints.removeEmoji.initiate("blob"));
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -144,5 +156,20 @@ describe("custom emoji", () => {
       "GET /api/v1/admin/custom_emojis?limit=200&shortcode=blob",
     ]);
     expect(sent[1]?.body).toEqual({ disabled: true });
+  });
+
+  it("are read 200 a page, the next page from the Link header's address, which keeps the search", async () => {
+    const next = "http://herd.test/api/v1/admin/custom_emojis?limit=200&offset=200&shortcode=blob";
+    const { store, sent } = fakeServer((r) =>
+      r.path.includes("offset=200")
+        ? { body: [emoji("blob_last", null)] }
+        : { body: Array.from({ length: 200 }, (_, i) => emoji(`blob_${i}`, null)), headers: { Link: `<${next}>; rel="next"` } },
+    );
+    const first = await store.dispatch(contentAdminApi.endpoints.adminEmoji.initiate("blob", {}));
+    expect(first.data?.pages[0]?.next).toBe("api/v1/admin/custom_emojis?limit=200&offset=200&shortcode=blob");
+    const both = await store.dispatch(contentAdminApi.endpoints.adminEmoji.initiate("blob", { direction: "forward" }));
+    expect(both.data?.pages.flatMap((p) => p.items)).toHaveLength(201);
+    expect(both.data?.pages[1]?.next).toBe(null);
+    expect(sent.map((r) => r.path)).toEqual(["/api/v1/admin/custom_emojis?limit=200&shortcode=blob", "/api/v1/admin/custom_emojis?limit=200&offset=200&shortcode=blob"]);
   });
 });

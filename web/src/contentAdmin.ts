@@ -6,6 +6,7 @@
 // enabled or disabled, listed in the picker or not, put in a category, and removed.
 import { translate } from "./i18n";
 import { api } from "./api";
+import { paged, pageOptions, type Page } from "./admin";
 
 /** An announcement as moderators manage it (AdminAnnouncement on the server). */
 export interface AdminAnnouncement {
@@ -38,9 +39,14 @@ export interface AnnouncementDraft {
   allDay: boolean;
   /** For a new announcement: published at once, else kept as a draft. */
   publish: boolean;
+  /**
+   * The publication time (datetime-local, "" for none): a new announcement is published
+   * from then on instead of now; a time in the past publishes it at once.
+   */
+  scheduledAt: string;
 }
 
-export const newAnnouncement = (): AnnouncementDraft => ({ text: "", startsAt: "", endsAt: "", allDay: false, publish: true });
+export const newAnnouncement = (): AnnouncementDraft => ({ text: "", startsAt: "", endsAt: "", allDay: false, publish: true, scheduledAt: "" });
 
 const two = (n: number) => String(n).padStart(2, "0");
 
@@ -65,6 +71,7 @@ export const announcementDraftOf = (a: AdminAnnouncement): AnnouncementDraft => 
   endsAt: localInput(a.ends_at),
   allDay: a.all_day,
   publish: a.published,
+  scheduledAt: localInput(a.scheduled_at),
 });
 
 /** Why the draft cannot be sent, or "" when it can: a text, and an end after the start. */
@@ -72,12 +79,17 @@ export function announcementProblem(d: AnnouncementDraft): string {
   if (d.text.trim() === "") return translate("announcements.textNeeded");
   const start = instantOf(d.startsAt);
   const end = instantOf(d.endsAt);
-  if ((d.startsAt !== "" && start === "") || (d.endsAt !== "" && end === "")) return translate("announcements.badTime");
+  const bad = (local: string) => local !== "" && instantOf(local) === "";
+  if (bad(d.startsAt) || bad(d.endsAt) || bad(d.scheduledAt)) return translate("announcements.badTime");
   if (start !== "" && end !== "" && end <= start) return translate("announcements.endBeforeStart");
   return "";
 }
 
-/** The form of an announcement: empty times remove them; a new one says if it is published. */
+/**
+ * The form of an announcement: empty event times remove them; a publication time
+ * schedules it (the server then publishes it from that time: "published" is not sent);
+ * else a new one says whether it is published now.
+ */
 export function announcementBody(d: AnnouncementDraft, create: boolean): Record<string, string | boolean> {
   const body: Record<string, string | boolean> = {
     text: d.text.trim(),
@@ -85,7 +97,9 @@ export function announcementBody(d: AnnouncementDraft, create: boolean): Record<
     ends_at: instantOf(d.endsAt),
     all_day: d.allDay,
   };
-  if (create) body["published"] = d.publish;
+  const at = instantOf(d.scheduledAt);
+  if (at !== "") body["scheduled_at"] = at;
+  else if (create) body["published"] = d.publish;
   return body;
 }
 
@@ -148,6 +162,9 @@ export function byCategory(emoji: AdminCustomEmoji[]): [string, AdminCustomEmoji
 
 const path = (id: string) => encodeURIComponent(id);
 
+/** Custom emoji a page: the most the server gives at once. */
+export const emojiPage = 200;
+
 export const contentAdminApi = api.injectEndpoints({
   endpoints: (build) => ({
     adminAnnouncements: build.query<AdminAnnouncement[], void>({
@@ -170,9 +187,13 @@ export const contentAdminApi = api.injectEndpoints({
       query: (id) => ({ url: `api/v1/admin/announcements/${path(id)}`, method: "DELETE" }),
       invalidatesTags: ["Announcements"],
     }),
-    // The local emoji first, then the remote ones, 200 at most (the most a page holds).
-    adminEmoji: build.query<AdminCustomEmoji[], string>({
-      query: (shortcode) => ({ url: "api/v1/admin/custom_emojis", params: shortcode.trim() ? { limit: 200, shortcode: shortcode.trim() } : { limit: 200 } }),
+    // The local emoji first, then the remote ones, 200 a page (the most a page holds);
+    // the next page is the one the Link header names (by offset, keeping the search).
+    adminEmoji: build.infiniteQuery<Page<AdminCustomEmoji>, string, string>({
+      infiniteQueryOptions: pageOptions,
+      query: ({ queryArg: shortcode, pageParam }) =>
+        pageParam || { url: "api/v1/admin/custom_emojis", params: shortcode.trim() ? { limit: emojiPage, shortcode: shortcode.trim() } : { limit: emojiPage } },
+      transformResponse: (items: AdminCustomEmoji[], meta) => paged(items, meta),
       providesTags: ["CustomEmoji"],
     }),
     uploadEmoji: build.mutation<AdminCustomEmoji, EmojiDraft>({
@@ -195,7 +216,7 @@ export const {
   useSaveAnnouncementMutation,
   useAnnouncementDoMutation,
   useRemoveAnnouncementMutation,
-  useAdminEmojiQuery,
+  useAdminEmojiInfiniteQuery,
   useUploadEmojiMutation,
   useChangeEmojiMutation,
   useRemoveEmojiMutation,

@@ -4,7 +4,7 @@
 // pictures are files), added to the one API.
 import { accountsApi } from "./accounts";
 import { api } from "./api";
-import type { CredentialAccount } from "./entities";
+import type { CredentialAccount, Visibility } from "./entities";
 
 export const maxFields = 4;
 
@@ -47,6 +47,44 @@ export function credentialsForm(d: ProfileDraft): FormData {
   if (d.avatar) form.set("avatar", d.avatar);
   if (d.header) form.set("header", d.header);
   return form;
+}
+
+/** What new posts start with: visibility, language ("" for none chosen) and media marked sensitive. */
+export interface PostingDefaults {
+  privacy: Visibility;
+  language: string;
+  sensitive: boolean;
+}
+
+export function postingDefaults(me: CredentialAccount | undefined): PostingDefaults {
+  return { privacy: me?.source?.privacy ?? "public", language: me?.source?.language ?? "", sensitive: me?.source?.sensitive ?? false };
+}
+
+/** The update_credentials form of the posting defaults alone (the profile is left as it is). */
+export function postingForm(d: PostingDefaults): FormData {
+  const form = new FormData();
+  form.set("source[privacy]", d.privacy);
+  form.set("source[language]", d.language);
+  form.set("source[sensitive]", String(d.sensitive));
+  return form;
+}
+
+/**
+ * The languages offered for posts (ISO 639-1), the most written on the fediverse, and
+ * the one given when it is not among them.
+ */
+export function postingLanguages(have = ""): string[] {
+  const common = ["ar", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "eu", "fa", "fi", "fr", "ga", "gl", "he", "hi", "hu", "id", "it", "ja", "ko", "nl", "no", "pl", "pt", "ro", "ru", "sv", "th", "tr", "uk", "vi", "zh"];
+  return have && !common.includes(have) ? [...common, have] : common;
+}
+
+/** A language's name in the app's language (its code when the browser has none). */
+export function languageName(code: string, inLanguage: string): string {
+  try {
+    return new Intl.DisplayNames([inLanguage], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 export const credentialsApi = api.injectEndpoints({

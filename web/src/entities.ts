@@ -68,6 +68,10 @@ export interface Status {
   reblogs_count: number;
   favourites_count: number;
   in_reply_to_id: string | null;
+  /** ISO 639-1, when known. */
+  language?: string | null;
+  /** The text as written: only in the answer to a delete (for a redraft). */
+  text?: string | null;
   mentions: Mention[];
   poll?: Poll | null;
   /** When it was last edited; null if never. */
@@ -140,6 +144,10 @@ export interface CredentialAccount extends Account {
     fields: { name: string; value: string }[];
     /** The posting language (ISO 639-1), if chosen. */
     language?: string | null;
+    /** The default visibility of new posts. */
+    privacy?: Visibility;
+    /** Whether new posts' media are marked sensitive by default. */
+    sensitive?: boolean;
   };
 }
 
@@ -232,6 +240,8 @@ export interface InstanceV2 {
     /** Whether only the domains of the allow list federate (Mastodon's LIMITED_FEDERATION_MODE). */
     limited_federation?: boolean;
   };
+  /** The server rules, as a report cites them. */
+  rules?: Rule[];
 }
 
 export interface CreateStatusParams {
@@ -242,6 +252,8 @@ export interface CreateStatusParams {
   in_reply_to_id?: string;
   media_ids?: string[];
   poll?: { options: string[]; expires_in: number; multiple: boolean };
+  /** ISO 639-1; left out, the server takes the author's posting language. */
+  language?: string;
 }
 
 export interface PollOption {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialsForm, profileDraft } from "./credentials";
+import { credentialsForm, languageName, postingDefaults, postingForm, postingLanguages, profileDraft } from "./credentials";
 import type { CredentialAccount } from "./entities";
 import { account } from "./fixtures";
 import { muteLeft } from "./relations";
@@ -37,6 +37,28 @@ describe("profile settings", () => {
     d.avatar = new File([new Uint8Array([1])], "me.png", { type: "image/png" });
     form = credentialsForm(d);
     expect((form.get("avatar") as File).name).toBe("me.png");
+  });
+});
+
+describe("posting defaults", () => {
+  it("start from the account's source: public, no language and media not sensitive unless it says otherwise", () => {
+    expect(postingDefaults(undefined)).toEqual({ privacy: "public", language: "", sensitive: false });
+    const me: CredentialAccount = { ...account("1", "ada"), source: { note: "", fields: [], privacy: "unlisted", language: "de", sensitive: true } };
+    expect(postingDefaults(me)).toEqual({ privacy: "unlisted", language: "de", sensitive: true });
+  });
+
+  it("are sent as the source part of update_credentials alone (an empty language clears it)", () => {
+    const form = postingForm({ privacy: "private", language: "", sensitive: true });
+    expect([...form.keys()].sort()).toEqual(["source[language]", "source[privacy]", "source[sensitive]"]);
+    expect([form.get("source[privacy]"), form.get("source[language]"), form.get("source[sensitive]")]).toEqual(["private", "", "true"]);
+  });
+
+  it("offer the common languages, and the account's own when it is another, named in the app's language", () => {
+    expect(postingLanguages()).toContain("fr");
+    expect(postingLanguages("fr")).toEqual(postingLanguages());
+    expect(postingLanguages("kab").at(-1)).toBe("kab");
+    expect(languageName("de", "en")).toBe("German");
+    expect(languageName("de", "fr")).toBe("allemand");
   });
 });
 

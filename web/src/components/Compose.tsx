@@ -9,18 +9,26 @@
 // Given a post of one's own to edit, it starts from the post's text as written and
 // saves it in place: its warning and text change, its media stay unless removed, its
 // poll stays as it is (sent again, its votes kept), its visibility cannot change (Mastodon's rule).
+// Given a post deleted to redraft, it starts from that post (its media and poll too)
+// and posts a new one. A new post starts with the account's posting defaults
+// (visibility, language, media marked sensitive); its language can be chosen. Given
+// a time, a new post is scheduled instead (scheduled.ts); the scheduled posts are
+// listed under the box, each cancelled on asking.
 import { useState, type ClipboardEvent, type FormEvent } from "react";
-import { useInstanceQuery, usePostStatusMutation } from "../api";
+import { useInstanceQuery, useMeQuery, usePostStatusMutation } from "../api";
+import { languageName, postingDefaults, postingLanguages } from "../credentials";
 import { endEdit, type Editing } from "../editSlice";
-import { acceptAttribute, attachments, keptPoll as keepPoll, kindOf, maxMedia, newPoll, pollReady, takeFiles, type DraftPoll } from "../compose";
+import { acceptAttribute, attachments, keptPoll as keepPoll, kindOf, maxMedia, newPoll, pollReady, redraftPoll, takeFiles, type DraftPoll } from "../compose";
 import type { Status, Visibility } from "../entities";
 import { useAppDispatch, useAppSelector } from "../hooks";
-import { formatNumber, useT, type MessageKey, type Translate } from "../i18n";
+import { formatDateTime, formatNumber, i18n, useT, type MessageKey, type Translate } from "../i18n";
 import { newVerifier } from "../oauth";
 import { replyMentions, replyVisibility } from "../reply";
 import { useEditStatusMutation } from "../statuses";
 import { describeMedia, uploadMedia } from "../upload";
+import { scheduledInstant, useSchedulePostMutation } from "../scheduled";
 import { MediaDrafts, PollEditor, type Draft } from "./ComposeAttachments";
+import { ScheduledPosts } from "./Scheduled";
 
 const visibilities: { value: Visibility; label: MessageKey }[] = [
   { value: "public", label: "compose.visibility.public" },
@@ -52,28 +60,39 @@ const keptDrafts = (edit: Editing | undefined, name: (n: number) => string): Dra
     kept: true,
   })) ?? [];
 
-export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direct = false }: ComposeProps) {
+export function Compose({ maxCharacters, replyTo, autoFocus = false, edit: given, direct = false }: ComposeProps) {
   const dispatch = useAppDispatch();
   const t = useT();
+  const defaults = postingDefaults(useMeQuery().data);
+  // A redraft starts from the deleted post but is posted anew; edit is a post saved in place.
+  const redraft = given?.redraft ? given : undefined;
+  const edit = given?.redraft ? undefined : given;
   const parent = replyTo?.status;
   const start = () => (replyTo ? replyMentions(replyTo.status, replyTo.myAcct) : "");
-  const [text, setText] = useState(() => edit?.source.text ?? start());
-  const [warn, setWarn] = useState(edit ? edit.source.spoiler_text !== "" : parent ? parent.spoiler_text !== "" : false);
-  const [spoiler, setSpoiler] = useState(edit?.source.spoiler_text ?? parent?.spoiler_text ?? "");
-  const [visibility, setVisibility] = useState<Visibility>(
-    edit ? edit.status.visibility : direct ? "direct" : parent ? replyVisibility(parent.visibility, "public") : "public",
-  );
+  const [text, setText] = useState(() => given?.source.text ?? start());
+  const [warn, setWarn] = useState(given ? given.source.spoiler_text !== "" : parent ? parent.spoiler_text !== "" : false);
+  const [spoiler, setSpoiler] = useState(given?.source.spoiler_text ?? parent?.spoiler_text ?? "");
+  // Null until chosen: the account's defaults then lead (they may arrive after the box shows).
+  const [chosenVisibility, setVisibility] = useState<Visibility | null>(given ? given.status.visibility : direct ? "direct" : null);
+  const visibility = chosenVisibility ?? (parent ? replyVisibility(parent.visibility, defaults.privacy) : defaults.privacy);
+  const [chosenLanguage, setLanguage] = useState<string | null>(given ? (given.status.language ?? "") : null);
+  const language = chosenLanguage ?? defaults.language;
   const [key, setKey] = useState(newVerifier);
-  const [drafts, setDrafts] = useState<Draft[]>(() => keptDrafts(edit, (n) => t("compose.attachmentName", { n })));
+  const [drafts, setDrafts] = useState<Draft[]>(() => keptDrafts(given, (n) => t("compose.attachmentName", { n })));
   const keptPoll = edit?.status.poll ?? null;
-  const [poll, setPoll] = useState<DraftPoll | null>(null);
+  const [poll, setPoll] = useState<DraftPoll | null>(() => (redraft?.status.poll ? redraftPoll(redraft.status.poll) : null));
   const [problem, setProblem] = useState<string | null>(null);
+  // A datetime-local value: the post is scheduled for then ("" posts now).
+  const [later, setLater] = useState("");
+  const [scheduledFor, setScheduledFor] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const token = useAppSelector((s) => s.auth.token);
   const supported = useInstanceQuery().data?.configuration.media_attachments?.supported_mime_types;
   const [post, posting] = usePostStatusMutation();
   const [save, saved] = useEditStatusMutation();
-  const { isLoading, error } = edit ? saved : posting;
+  const [schedule, scheduling] = useSchedulePostMutation();
+  const scheduled = !edit && later !== "";
+  const { isLoading, error } = edit ? saved : scheduled ? scheduling : posting;
   const left = maxCharacters - [...text].length - (warn ? [...spoiler].length : 0);
   const uploading = drafts.some((d) => !d.media && !d.error);
   const ready = drafts.filter((d) => d.media);
@@ -138,22 +157,36 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
         sensitive: (warn && spoiler.trim() !== "") || (edit.status.sensitive && edit.status.spoiler_text === "" && ready.length > 0),
         ...(edit.status.media_attachments.length > 0 || ready.length > 0 ? { media_ids: ready.map((d) => d.media!.id) } : {}),
         ...(keptPoll ? { poll: keepPoll(keptPoll) } : {}),
+        ...(language ? { language } : {}),
       });
       if ("data" in done) dispatch(endEdit());
       return;
     }
-    const sent = await post({
+    const replyId = parent?.id ?? redraft?.status.in_reply_to_id;
+    // Media are marked sensitive under a warning, when the account says so, or (redrafted) as they were.
+    const sensitive = ready.length > 0 && (defaults.sensitive || (redraft?.status.sensitive ?? false));
+    const params = {
       status: text,
       visibility,
       idempotencyKey: key,
-      ...(parent ? { in_reply_to_id: parent.id } : {}),
+      ...(replyId ? { in_reply_to_id: replyId } : {}),
+      ...(language ? { language } : {}),
+      ...(sensitive ? { sensitive: true } : {}),
       ...(warn && spoiler.trim() !== "" ? { spoiler_text: spoiler, sensitive: true } : {}),
       ...attachments(
         ready.map((d) => d.media!.id),
         poll,
       ),
-    });
+    };
+    const at = scheduledInstant(later);
+    const sent = scheduled ? await schedule({ ...params, scheduled_at: at }) : await post(params);
     if ("data" in sent) {
+      setScheduledFor(scheduled ? at : null);
+      setLater("");
+      if (redraft) {
+        dispatch(endEdit());
+        return;
+      }
       setText(start());
       setSpoiler(parent?.spoiler_text ?? "");
       setWarn(parent ? parent.spoiler_text !== "" : false);
@@ -164,13 +197,13 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
     }
   };
 
-  const label = edit ? t("compose.editPost") : parent ? t("compose.reply") : direct ? t("compose.newDirect") : t("compose.newPost");
+  const label = edit ? t("compose.editPost") : redraft ? t("compose.redraftPost") : parent ? t("compose.reply") : direct ? t("compose.newDirect") : t("compose.newPost");
   const placeholder = parent ? t("compose.yourReply") : direct ? t("compose.directPlaceholder") : t("compose.placeholder");
   return (
-    <form className={edit ? "compose editing" : "compose"} onSubmit={(e) => void submit(e)} aria-label={label}>
-      {edit ? (
+    <form className={given ? "compose editing" : "compose"} onSubmit={(e) => void submit(e)} aria-label={label}>
+      {given ? (
         <p className="row">
-          <strong>{t("compose.editing")}</strong>
+          <strong>{edit ? t("compose.editing") : t("compose.redrafting")}</strong>
           <button type="button" onClick={() => dispatch(endEdit())}>
             {t("common.cancel")}
           </button>
@@ -188,7 +221,7 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
       <textarea
         aria-label={placeholder}
         placeholder={placeholder}
-        autoFocus={autoFocus || edit !== undefined}
+        autoFocus={autoFocus || given !== undefined}
         rows={5}
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -234,6 +267,20 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
             </option>
           ))}
         </select>
+        {edit ? null : (
+          <label className="later">
+            {t("compose.later")}
+            <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} />
+          </label>
+        )}
+        <select aria-label={t("compose.language")} value={language} onChange={(e) => setLanguage(e.target.value)}>
+          <option value="">{t("compose.languageDefault")}</option>
+          {postingLanguages(language).map((l) => (
+            <option key={l} value={l}>
+              {languageName(l, i18n.language)}
+            </option>
+          ))}
+        </select>
       </div>
       <div className="row">
         <span className={left < 0 ? "error" : "muted"}>
@@ -247,7 +294,9 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
               : t("compose.posting")
             : edit
               ? t("compose.save")
-              : parent
+              : scheduled
+                ? t("compose.schedule")
+                : parent
                 ? t("compose.reply")
                 : direct
                   ? t("compose.send")
@@ -264,6 +313,12 @@ export function Compose({ maxCharacters, replyTo, autoFocus = false, edit, direc
           {problem}
         </p>
       ) : null}
+      {scheduledFor ? (
+        <p className="muted" role="status">
+          {t("compose.scheduledFor", { when: formatDateTime(scheduledFor) })}
+        </p>
+      ) : null}
+      {given ? null : <ScheduledPosts />}
     </form>
   );
 }

@@ -1,13 +1,16 @@
 // The buttons under a post: reply (in its thread), boost, favourite and bookmark,
 // each pressed or not as the server last said, with the counts beside them; on one's
-// own post, edit (in the compose box) and delete (after a confirmation).
+// own post, edit (in the compose box), delete, and delete and redraft (each after a
+// confirmation; the compose box then starts from the deleted post); on another's,
+// report (the form opens under the post).
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useMeQuery } from "../api";
-import { startEdit } from "../editSlice";
+import { redraftOf, startEdit } from "../editSlice";
 import type { Status } from "../entities";
 import { useAppDispatch } from "../hooks";
 import { formatNumber, useT } from "../i18n";
+import { ReportForm } from "./ReportForm";
 import { statusesApi, useActMutation, useDeleteStatusMutation, type StatusAction } from "../statuses";
 import { threadPath } from "./StatusItem";
 
@@ -16,6 +19,7 @@ export function StatusActions({ status }: { status: Status }) {
   const t = useT();
   const { data: me } = useMeQuery();
   const [act, { isLoading }] = useActMutation();
+  const [reporting, setReporting] = useState(false);
   const toggle = (on: boolean | undefined, action: StatusAction, undo: StatusAction) => {
     void act({ id: status.id, action: on ? undo : action });
   };
@@ -53,6 +57,12 @@ export function StatusActions({ status }: { status: Status }) {
         {t("status.bookmark")}
       </button>
       {me && me.id === status.account.id ? <OwnActions status={status} /> : null}
+      {me && me.id !== status.account.id ? (
+        <button type="button" aria-expanded={reporting} onClick={() => setReporting(!reporting)}>
+          {t("status.report")}
+        </button>
+      ) : null}
+      {reporting ? <ReportForm status={status} onClose={() => setReporting(false)} /> : null}
     </div>
   );
 }
@@ -60,7 +70,6 @@ export function StatusActions({ status }: { status: Status }) {
 function OwnActions({ status }: { status: Status }) {
   const dispatch = useAppDispatch();
   const t = useT();
-  const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [remove, { isLoading }] = useDeleteStatusMutation();
   const edit = async () => {
@@ -72,10 +81,13 @@ function OwnActions({ status }: { status: Status }) {
       setProblem(t("status.editFailed"));
     }
   };
+  const [confirming, setConfirming] = useState<"delete" | "redraft" | null>(null);
   const confirm = async () => {
     const done = await remove(status.id);
     if ("error" in done) setProblem(t("status.deleteFailed"));
-    setConfirming(false);
+    // The answer holds the text as written: the compose box starts from it.
+    else if (confirming === "redraft") dispatch(startEdit(redraftOf(done.data)));
+    setConfirming(null);
   };
   return (
     <>
@@ -84,18 +96,23 @@ function OwnActions({ status }: { status: Status }) {
       </button>
       {confirming ? (
         <span className="confirm" role="group" aria-label={t("status.confirmDeletion")}>
-          {t("status.deleteQuestion")}{" "}
+          {confirming === "redraft" ? t("status.redraftQuestion") : t("status.deleteQuestion")}{" "}
           <button type="button" className="danger" disabled={isLoading} onClick={() => void confirm()}>
-            {t("status.deleteYes")}
+            {confirming === "redraft" ? t("status.redraft") : t("status.deleteYes")}
           </button>
-          <button type="button" onClick={() => setConfirming(false)}>
+          <button type="button" onClick={() => setConfirming(null)}>
             {t("common.cancel")}
           </button>
         </span>
       ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
-          {t("status.delete")}
-        </button>
+        <>
+          <button type="button" onClick={() => setConfirming("delete")}>
+            {t("status.delete")}
+          </button>
+          <button type="button" onClick={() => setConfirming("redraft")}>
+            {t("status.redraft")}
+          </button>
+        </>
       )}
       {problem ? (
         <span className="error" role="alert">

@@ -148,7 +148,11 @@ function AnnouncementForm({ item, onDone }: { item?: AdminAnnouncement; onDone?:
           <input type={kind} value={shown(d.endsAt)} onChange={(e) => change({ endsAt: stored(e.target.value) })} />
         </label>
       </div>
-      {item ? null : (
+      <label>
+        {item ? t("announcements.scheduleAgain") : t("announcements.scheduledAt")}
+        <input type="datetime-local" value={d.scheduledAt} onChange={(e) => change({ scheduledAt: e.target.value })} />
+      </label>
+      {item || d.scheduledAt !== "" ? null : (
         <label>
           <input type="checkbox" checked={d.publish} onChange={(e) => change({ publish: e.target.checked })} /> {t("announcements.publishNow")}
         </label>

@@ -2,7 +2,7 @@
 // grouped by category and found by shortcode; a local one is uploaded (PNG, GIF or
 // WebP under 256 KB) with its category; each is enabled or disabled, shown in the
 // picker or hidden from it, moved to another category, and (a local one) removed after
-// a confirmation.
+// a confirmation. They come 200 a page, the next on asking.
 import { useState, type FormEvent } from "react";
 import { useDraft } from "./useDraft";
 import { adminErrorText } from "../../admin";
@@ -11,7 +11,7 @@ import {
   emojiProblem,
   emojiTypes,
   newEmoji,
-  useAdminEmojiQuery,
+  useAdminEmojiInfiniteQuery,
   useChangeEmojiMutation,
   useRemoveEmojiMutation,
   useUploadEmojiMutation,
@@ -24,13 +24,14 @@ import { Confirm } from "./Confirm";
 export function CustomEmojis() {
   const t = useT();
   const [find, setFind] = useState("");
-  const q = useAdminEmojiQuery(find, { refetchOnMountOrArgChange: true });
+  const q = useAdminEmojiInfiniteQuery(find, { refetchOnMountOrArgChange: true });
+  const emoji = q.data?.pages.flatMap((p) => p.items) ?? [];
   let body;
   if (q.isLoading) body = <p className="muted">{t("common.loading")}</p>;
   else if (q.error) body = <p className="error">{t("emoji.failed", { reason: adminErrorText(q.error) })}</p>;
-  else if (!q.data || q.data.length === 0) body = <p className="muted">{t("emoji.none")}</p>;
+  else if (emoji.length === 0) body = <p className="muted">{t("emoji.none")}</p>;
   else {
-    body = byCategory(q.data).map(([category, list]) => (
+    body = byCategory(emoji).map(([category, list]) => (
       <section key={category} aria-label={category || t("emoji.noCategory")}>
         <h3>{category || t("emoji.noCategory")}</h3>
         <ul className="admin-items" aria-label={t("emoji.listOf", { category: category || t("emoji.noCategory") })}>
@@ -50,6 +51,11 @@ export function CustomEmojis() {
         <input type="search" value={find} onChange={(e) => setFind(e.target.value)} />
       </label>
       {body}
+      {q.hasNextPage && emoji.length > 0 ? (
+        <button type="button" className="older" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
+          {q.isFetchingNextPage ? t("common.loading") : t("emoji.more", { n: emoji.length })}
+        </button>
+      ) : null}
     </section>
   );
 }

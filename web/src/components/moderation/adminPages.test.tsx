@@ -138,6 +138,12 @@ describe("announcements", () => {
     const html = render(<Announcements />, store);
     expect(html.match(/data-announcement=/g)).toHaveLength(2);
     expect(html).toContain('aria-label="Write an announcement"');
+    expect(html).toMatch(/Publish at \(optional\)<input type="datetime-local"/);
+  });
+
+  it("say from when a scheduled one is published", () => {
+    const scheduled = item({ published: false, published_at: null, scheduled_at: "2026-12-24T12:00:00.000Z" });
+    expect(render(<AnnouncementItem item={scheduled} />)).toMatch(/published from Dec 24, 2026/);
   });
 });
 
@@ -171,12 +177,21 @@ describe("custom emoji", () => {
 
   it("are listed by category under the upload form", async () => {
     const store = makeStore("token");
-    await store.dispatch(contentAdminApi.util.upsertQueryData("adminEmoji", "", [emoji(), emoji({ id: "cat2", shortcode: "cat2", category: "Cats" })]));
+    const items = [emoji(), emoji({ id: "cat2", shortcode: "cat2", category: "Cats" })];
+    await store.dispatch(contentAdminApi.util.upsertQueryData("adminEmoji", "", { pages: [{ items, next: null }], pageParams: [""] }));
     const html = render(<CustomEmojis />, store);
+    expect(html).not.toContain("More custom emoji");
     expect(html).toContain('aria-label="Custom emoji: No category"');
     expect(html).toContain('aria-label="Custom emoji: Cats"');
     expect(html).toContain('aria-label="Upload a custom emoji"');
     expect(html).toContain('accept="image/png,image/gif,image/webp"');
+  });
+
+  it("offer the next page when the server names one", async () => {
+    const store = makeStore("token");
+    const next = "api/v1/admin/custom_emojis?limit=200&offset=200";
+    await store.dispatch(contentAdminApi.util.upsertQueryData("adminEmoji", "", { pages: [{ items: [emoji(), emoji({ id: "cat2", shortcode: "cat2" })], next }], pageParams: [""] }));
+    expect(render(<CustomEmojis />, store)).toContain(">More custom emoji (2 shown)</button>");
   });
 });
 
