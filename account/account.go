@@ -120,6 +120,10 @@ type Account struct {
 	// only while the actor names the same (AvatarFile, HeaderFile).
 	AvatarCachedFrom string `cbor:"47,keyasint,omitempty"`
 	HeaderCachedFrom string `cbor:"48,keyasint,omitempty"`
+	// DeletedAt is set on a suspended account a moderator deleted (MarkDeleted): its
+	// data is erased, its row stays as a tombstone so that its username is never
+	// taken again, and a local one's actor answers 410 Gone.
+	DeletedAt time.Time `cbor:"49,keyasint,omitempty"`
 }
 
 // AvatarFile is the key of the account's avatar in the media store: a local account's
