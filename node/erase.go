@@ -62,7 +62,10 @@ func (n *Node) eraseAccount(ctx context.Context, a *account.Account) error {
 	}{
 		{"relationships", n.Accounts.EraseRelations},
 		{"statuses", n.eraseStatuses},
-		{"media", func(ctx context.Context, id shard.ID) error { _, err := n.Media.RemoveUnattachedOf(ctx, id); return err }},
+		{"media", func(ctx context.Context, id shard.ID) error {
+			_, err := n.Media.RemoveUnattachedOf(ctx, id)
+			return err
+		}},
 		{"notifications", n.eraseNotifications},
 		{"lists", n.eraseLists},
 		{"filters", n.eraseFilters},
