@@ -155,6 +155,12 @@ func (s *Server) adminMeasures(r *req) error {
 				return err
 			}
 			count = s.instanceReportsMeasure(domain)
+		case "instance_accounts":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceAccountsMeasure(domain)
 		default:
 			continue
 		}
