@@ -85,3 +85,37 @@ func (s *Server) instanceAccountsDimension(ctx context.Context, domain string, l
 	}
 	return out, nil
 }
+
+// instanceFollowsMeasure counts, each day, the follows made of a server's accounts
+// (follows, as Mastodon's instance_follows: local accounts following them) or by
+// them (followers, as instance_followers: they following local accounts), read
+// from the follow listings of the server's newest instanceAccountsCap accounts, and
+// in the period (Mastodon's total is every such follow).
+func (s *Server) instanceFollowsMeasure(domain string, followers bool) func(context.Context, time.Time, time.Time) ([]int64, int64, error) {
+	return func(ctx context.Context, from, to time.Time) ([]int64, int64, error) {
+		rows, err := s.d.Accounts.Listing(ctx, account.ListingDomain(domain), store.Range{Limit: instanceAccountsCap})
+		if err != nil {
+			return nil, 0, err
+		}
+		ds := days(from, to)
+		daily := make([]int64, len(ds))
+		lower, upper := shard.AtTime(ds[0]), shard.AtTime(ds[len(ds)-1].AddDate(0, 0, 1))
+		for _, r := range rows {
+			// a remote account's followers here follow it; whom it follows here it follows
+			follows, err := s.d.Accounts.FollowIDsIn(ctx, shard.FromBytes(r.CK), !followers, lower, upper)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, f := range follows {
+				if d := int(f.Time().Sub(ds[0]) / (24 * time.Hour)); d >= 0 && d < len(daily) {
+					daily[d]++
+				}
+			}
+		}
+		var total int64
+		for _, n := range daily {
+			total += n
+		}
+		return daily, total, nil
+	}
+}

@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/herd-social/herd/account"
+	"github.com/herd-social/herd/notification"
 	"github.com/herd-social/herd/shard"
 	"github.com/herd-social/herd/testrig"
 )
@@ -44,17 +46,33 @@ func TestAdminInstanceAccounts(t *testing.T) {
 		}
 	}
 
+	// erin follows a local account.
+	local, err := n.Accounts.LookupAcct(ctx, "alicecarol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Accounts.Follow(ctx, remote["erin"].ID, local, account.FollowOptions{}, quiet{}); err != nil {
+		t.Fatal(err)
+	}
+
 	form := period(d0)
-	form["keys[]"] = []string{"instance_accounts"}
-	form["instance_accounts[domain]"] = []string{"Remote.Example"}
+	form["keys[]"] = []string{"instance_accounts", "instance_follows", "instance_followers"}
+	for _, k := range form["keys[]"] {
+		form[k+"[domain]"] = []string{"Remote.Example"}
+	}
 	var got []measure
 	c.Must(c.Do("POST", "/api/v1/admin/measures", mod, form), 200).JSON(t, &got)
 	today := int(time.Now().UTC().Sub(d0) / (24 * time.Hour))
-	want := []string{"0", "0", "0"}
-	want[today] = "3"
-	if len(got) != 1 || values(got[0]) != strings.Join(want, ",") || got[0].Total != "3" || got[0].PreviousTotal != "0" {
-		t.Fatalf("instance_accounts measure: %+v, want %v", got, want)
+	on := func(n string) string {
+		v := []string{"0", "0", "0"}
+		v[today] = n
+		return strings.Join(v, ",")
 	}
+	if len(got) != 3 || values(got[0]) != on("3") || got[0].Total != "3" || got[0].PreviousTotal != "0" ||
+		values(got[1]) != on("3") || got[1].Total != "3" || values(got[2]) != on("1") || got[2].Total != "1" {
+		t.Fatalf("instance measures: %+v", got)
+	}
+	form["keys[]"] = []string{"instance_accounts"}
 
 	var dims []struct {
 		Key  string
@@ -72,3 +90,8 @@ func TestAdminInstanceAccounts(t *testing.T) {
 	delete(form, "instance_accounts[domain]")
 	c.Must(c.Do("POST", "/api/v1/admin/dimensions", mod, form), 400)
 }
+
+// quiet is a notifier that tells no one.
+type quiet struct{}
+
+func (quiet) Notify(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error { return nil }
