@@ -94,4 +94,6 @@ func TestAdminInstanceAccounts(t *testing.T) {
 // quiet is a notifier that tells no one.
 type quiet struct{}
 
-func (quiet) Notify(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error { return nil }
+func (quiet) Notify(context.Context, shard.ID, shard.ID, notification.Kind, shard.ID) error {
+	return nil
+}
