@@ -123,6 +123,10 @@ type Account struct {
 	// MovedAt is when a local account last moved to another with its followers (a
 	// migration, not a redirect): Mastodon's cooldown between moves counts from it.
 	MovedAt time.Time `cbor:"49,keyasint,omitempty"`
+	// DeletedAt is set on a suspended account a moderator deleted (MarkDeleted): its
+	// data is erased, its row stays as a tombstone so that its username is never
+	// taken again, and a local one's actor answers 410 Gone.
+	DeletedAt time.Time `cbor:"50,keyasint,omitempty"`
 }
 
 // AvatarFile is the key of the account's avatar in the media store: a local account's

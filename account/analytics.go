@@ -78,3 +78,28 @@ func (s *Service) DayCounts(ctx context.Context, counter string, from, to time.T
 	}
 	return v, nil
 }
+
+// FollowIDsIn returns the ids of the follows of id (its followers when followers,
+// else whom it follows) made from lower (included) to upper (excluded): follow ids
+// hold their time, so that the dashboard counts a period's follows by one range.
+func (s *Service) FollowIDsIn(ctx context.Context, id shard.ID, followers bool, lower, upper shard.ID) ([]shard.ID, error) {
+	table := tFollowing
+	if followers {
+		table = tFollowers
+	}
+	r := store.Range{Lower: store.Incl(lower.Bytes()), Upper: store.Excl(upper.Bytes()), Limit: 1000}
+	var out []shard.ID
+	for {
+		rows, err := s.st.Scan(ctx, table, id.Bytes(), r)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s of %d: %w", table, id, err)
+		}
+		for _, row := range rows {
+			out = append(out, shard.FromBytes(row.CK))
+		}
+		if len(rows) < r.Limit {
+			return out, nil
+		}
+		r.Upper = store.Excl(rows[len(rows)-1].CK) // newest first
+	}
+}

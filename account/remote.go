@@ -39,8 +39,8 @@ func (s *Service) UpsertRemote(ctx context.Context, a *Account) (*Account, error
 		prev = existing
 		// A moderator's decisions outlive a refreshed actor document.
 		a.Silenced, a.Sensitized, a.SuspendedAt = existing.Silenced, existing.Sensitized, existing.SuspendedAt
-		a.SilencedAt = existing.SilencedAt
-		a.Suspended = a.Suspended || !a.SuspendedAt.IsZero()
+		a.SilencedAt, a.DeletedAt = existing.SilencedAt, existing.DeletedAt
+		a.Suspended = a.Suspended || !a.SuspendedAt.IsZero() || !a.DeletedAt.IsZero()
 		// Cached pictures are kept, to stand for the pictures while the actor names
 		// the same, and to be replaced (and deleted) once it names others.
 		a.AvatarKey, a.AvatarCachedFrom = existing.AvatarKey, existing.AvatarCachedFrom

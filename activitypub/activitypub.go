@@ -39,6 +39,10 @@ var ErrNotFound = errors.New("activitypub: not found")
 // answers 403 while the suspension may still be lifted.
 var ErrSuspended = errors.New("activitypub: account suspended")
 
+// ErrGone is returned for a local account a moderator deleted (its row stays as a
+// tombstone): Mastodon answers 410 Gone for an account permanently unavailable.
+var ErrGone = errors.New("activitypub: account gone")
+
 const tKeys = "actor_keys"
 
 // Schema lists the tables this package uses.

@@ -109,6 +109,9 @@ func (s *Sender) Actor(ctx context.Context, username string) (*Actor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !a.DeletedAt.IsZero() {
+		return nil, fmt.Errorf("actor %s: deleted: %w", username, ErrGone)
+	}
 	return s.actorOf(ctx, a)
 }
 
@@ -228,11 +231,14 @@ func (s *Service) contentAccount(ctx context.Context, username string) (*account
 
 // publicAccount is localAccount for what the public reads of an account (its
 // WebFinger answer, pages, collections, notes): a pending registration is not
-// found, as Mastodon hides an unapproved account.
+// found, as Mastodon hides an unapproved account, and a deleted one is gone.
 func (s *Service) publicAccount(ctx context.Context, username string) (*account.Account, error) {
 	a, err := s.localAccount(ctx, username)
 	if err == nil && a.Pending {
 		return nil, fmt.Errorf("actor %s: pending approval: %w", username, ErrNotFound)
+	}
+	if err == nil && !a.DeletedAt.IsZero() {
+		return nil, fmt.Errorf("actor %s: deleted: %w", username, ErrGone)
 	}
 	return a, err
 }

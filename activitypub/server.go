@@ -167,6 +167,8 @@ func (h *Server) fail(ctx *fasthttp.RequestCtx, err error) {
 		code, msg = 404, "Record not found"
 	case errors.Is(err, ErrSuspended):
 		code, msg = 403, "This action is not allowed"
+	case errors.Is(err, ErrGone):
+		code, msg = 410, "Gone"
 	case errors.Is(err, ErrBadResource):
 		code, msg = 400, "Malformed resource"
 	case errors.Is(err, context.Canceled):

@@ -58,6 +58,16 @@ func (s *Server) adminDimensions(r *req) error {
 				}
 			}
 			out = append(out, &Dimension{Key: key, Data: ranked(count, limit)})
+		case "instance_accounts":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			d, err := s.instanceAccountsDimension(r.context(), domain, limit)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
 		default:
 			d, ok, err := s.dashDimension(r, key, from, to, limit)
 			if err != nil {

@@ -155,6 +155,18 @@ func (s *Server) adminMeasures(r *req) error {
 				return err
 			}
 			count = s.instanceReportsMeasure(domain)
+		case "instance_accounts":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceAccountsMeasure(domain)
+		case "instance_follows", "instance_followers":
+			domain, err := dashDomain(r, key)
+			if err != nil {
+				return err
+			}
+			count = s.instanceFollowsMeasure(domain, key == "instance_followers")
 		default:
 			continue
 		}

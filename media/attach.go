@@ -258,3 +258,30 @@ func remoteMeta(r Remote) []byte {
 	b, _ := json.Marshal(m) // a map of JSON values always encodes
 	return b
 }
+
+// RemoveUnattachedOf removes, with their files, account's attachments that no status
+// carries and that are still listed as unattached (uploaded or released within the
+// listing's week), for the erasure of a deleted account; it returns how many.
+func (s *Service) RemoveUnattachedOf(ctx context.Context, account shard.ID) (int, error) {
+	now, n := s.opts.Now(), 0
+	for h := now.Add(-8 * 24 * time.Hour); !h.After(now.Add(time.Hour)); h = h.Add(time.Hour) {
+		rows, err := s.st.Scan(ctx, tUnattached, hourKey(h), store.Range{})
+		if err != nil {
+			return n, fmt.Errorf("read unattached media: %w", err)
+		}
+		for _, r := range rows {
+			a, err := s.Get(ctx, shard.FromBytes(r.CK))
+			if errors.Is(err, ErrNotFound) || (err == nil && (a.AccountID != account || a.StatusID != 0)) {
+				continue
+			}
+			if err != nil {
+				return n, err
+			}
+			if err := s.remove(ctx, a); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}

@@ -179,6 +179,11 @@ func (s *Service) undo(ctx context.Context, id shard.ID, what string) (*Target, 
 		return nil, err
 	}
 	wasSuspended := t.Account.Suspended
+	if !t.Account.DeletedAt.IsZero() {
+		// A deleted account is suspended for good (Mastodon's policy allows no
+		// action on an account suspended permanently).
+		return nil, fmt.Errorf("%s deleted account %d: %w", what, id, ErrForbidden)
+	}
 	switch what {
 	case UndoEnable:
 		if t.User == nil {

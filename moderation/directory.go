@@ -162,10 +162,13 @@ func (s *Service) Accounts(ctx context.Context, q AccountQuery, p paging.Page) (
 	return out, nil
 }
 
-// Delete removes a suspended account for good: its follows both ways go and it
-// stays suspended; a local account's login stays refused, and the servers that know
-// it are sent the Delete of its actor (Options.Federation). An account that is not
-// suspended cannot be deleted (ErrForbidden, as Mastodon).
+// Delete removes a suspended account for good, as Mastodon's
+// Admin::AccountDeletionWorker: the servers that know a local account are sent the
+// Delete of its actor (Options.Federation), the account is marked deleted at once
+// (its actor answers 410 Gone, its username stays taken), and the erasure of its
+// data is published on EraseTopic, for a consumer to carry out off the request's
+// path (node's). An account that is not suspended cannot be deleted (ErrForbidden,
+// as Mastodon); deleting it again asks for the erasure again, which is harmless.
 func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, error) {
 	t, err := s.Target(ctx, id)
 	if err != nil {
@@ -174,13 +177,19 @@ func (s *Service) Delete(ctx context.Context, moderator, id shard.ID) (*Target, 
 	if !t.Account.Suspended {
 		return nil, fmt.Errorf("delete %d: not suspended: %w", id, ErrForbidden)
 	}
-	if t.Account.Local() && s.opts.Federation != nil {
+	if t.Account.Local() && s.opts.Federation != nil && t.Account.DeletedAt.IsZero() {
 		// Before its follows go: they are the servers that hear of it.
 		if err := s.opts.Federation.AccountDeleted(context.WithoutCancel(ctx), t.Account); err != nil {
 			s.opts.Logger.Error("moderation: federate deletion", "account", t.Account.Acct(), "err", err)
 		}
 	}
-	if err := s.accounts.DeleteRemote(ctx, t.Account); err != nil {
+	if t.Account.DeletedAt.IsZero() {
+		t.Account.DeletedAt = s.opts.Now().UTC()
+		if err := s.accounts.Save(ctx, t.Account); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.erase(ctx, id); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, moderator, "destroy", "Account", t.Account.Acct(), ""); err != nil {

@@ -142,6 +142,9 @@ type Options struct {
 	Events Publisher
 	// Federation, if set, tells other servers of suspensions and their lifting.
 	Federation Federation
+	// MX, if set, resolves a sign-up's e-mail domain for the email domain blocks
+	// (its MX hosts and their addresses); nil: the domain alone is matched.
+	MX MXLookup
 	// Severed, if set, tells local users of the follows a domain suspension ended.
 	Severed SeveredNotifier
 	// Logger; default slog.Default().
@@ -174,6 +177,12 @@ type RoleReader interface {
 // severed follows.
 type SeveredNotifier interface {
 	NotifySevered(ctx context.Context, to shard.ID, ev notification.Severance) error
+}
+
+// MXLookup resolves an e-mail domain's MX hosts and the addresses of the domain
+// and of those hosts (MXResolver).
+type MXLookup interface {
+	Lookup(ctx context.Context, domain string) (hosts, ips []string, err error)
 }
 
 // Federation is the part of federation that account suspensions go through.

@@ -47,18 +47,16 @@ func (s *Service) CheckSignUp(ctx context.Context, email string, addr netip.Addr
 			return SignUp{}, err
 		}
 		domain = strings.TrimSuffix(domain, ".")
-		for _, b := range blocks {
-			if domain == b.Domain || strings.HasSuffix(domain, "."+b.Domain) {
-				ip := ""
-				if addr.IsValid() {
-					ip = addr.String()
-				}
-				if err := s.recordRefusal(ctx, b.ID, ip); err != nil {
-					return SignUp{}, err
-				}
-				return SignUp{}, &Validation{Msg: "Email uses a disallowed e-mail provider",
-					Field: &FieldError{Field: "email", Code: "ERR_BLOCKED", Description: "uses a disallowed e-mail provider"}}
+		if b := s.emailDomainBlock(ctx, blocks, domain); b != nil {
+			ip := ""
+			if addr.IsValid() {
+				ip = addr.String()
 			}
+			if err := s.recordRefusal(ctx, b.ID, ip); err != nil {
+				return SignUp{}, err
+			}
+			return SignUp{}, &Validation{Msg: "Email uses a disallowed e-mail provider",
+				Field: &FieldError{Field: "email", Code: "ERR_BLOCKED", Description: "uses a disallowed e-mail provider"}}
 		}
 		matched, err := s.MatchingEmailBlocks(ctx, email)
 		if err != nil {
@@ -70,6 +68,38 @@ func (s *Service) CheckSignUp(ctx context.Context, email string, addr netip.Addr
 		}
 	}
 	return SignUp{Pending: slices.Contains(sev, SeveritySignUpApproval)}, nil
+}
+
+// emailDomainBlock returns the block that refuses an address of domain, nil when
+// none does. A block covers its domain and subdomains; when Options.MX is set and
+// some block exists, the domain's MX hosts (and their parents) and the addresses of
+// the domain and of those hosts are matched too, as Mastodon's EmailMxValidator
+// matches the resolved MX records and IPs against the blocks. A lookup that fails
+// (a DNS error or its timeout) is logged and leaves the domain alone matched: the
+// sign-up is not refused for it.
+func (s *Service) emailDomainBlock(ctx context.Context, blocks []*EmailDomainBlock, domain string) *EmailDomainBlock {
+	if len(blocks) == 0 {
+		return nil
+	}
+	names, ips := []string{domain}, []string(nil)
+	if s.opts.MX != nil {
+		hosts, addrs, err := s.opts.MX.Lookup(ctx, domain)
+		if err != nil {
+			s.opts.Logger.Warn("moderation: MX lookup of a sign-up's e-mail domain failed", "domain", domain, "err", err)
+		}
+		names, ips = append(names, hosts...), addrs
+	}
+	for _, b := range blocks {
+		for _, name := range names {
+			if name == b.Domain || strings.HasSuffix(name, "."+b.Domain) {
+				return b
+			}
+		}
+		if slices.Contains(ips, b.Domain) {
+			return b
+		}
+	}
+	return nil
 }
 
 // ReasonRequired is the refusal of a registration without a reason where sign-ups

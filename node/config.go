@@ -45,6 +45,11 @@ type Config struct {
 	// register (Mastodon's min_age): registrations must give their date of birth,
 	// which is not kept.
 	RegistrationsMinAge int `toml:"registrations_min_age" help:"minimum age in years to register; registrations then give date_of_birth (default 0: none)"`
+	// EmailDNS is the DNS server (host:port) asked for the MX hosts of a sign-up's
+	// e-mail domain and their addresses, which the email domain blocks match as
+	// Mastodon's; empty: the system's (/etc/resolv.conf); "none": no lookup (the
+	// domain alone is matched).
+	EmailDNS string `toml:"email_dns" help:"DNS server (host:port) for the MX lookups of email domain blocks; default the system's, none for no lookup"`
 	// MaxCharacters is the status length limit; default 500.
 	MaxCharacters int `toml:"max_characters" help:"status length limit (default 500)"`
 	// HotFollowers is the follower count above which posts are merged into homes at

@@ -14,6 +14,7 @@ import (
 	"github.com/herd-social/herd/fanout"
 	"github.com/herd-social/herd/mail"
 	"github.com/herd-social/herd/media"
+	"github.com/herd-social/herd/moderation"
 	"github.com/herd-social/herd/push"
 	"github.com/herd-social/herd/search/indexer"
 	"github.com/herd-social/herd/status"
@@ -31,7 +32,7 @@ func consumerTopics() []consumerTopic {
 		{activitypub.OutboxGroup, status.Topic},
 		{activitypub.InboxGroup, activitypub.InboxTopic}, {activitypub.FetchGroup, activitypub.FetchTopic}, {activitypub.RelayGroup, activitypub.RelayTopic},
 		{media.Group, media.Topic}, {media.Group, media.RemoteTopic}, {push.Group, push.Topic}, {mail.Group, mail.Topic},
-		{annualreport.Group, annualreport.Topic}}
+		{annualreport.Group, annualreport.Topic}, {moderation.EraseGroup, moderation.EraseTopic}}
 	for _, t := range delivery.Topics() {
 		cs = append(cs, consumerTopic{delivery.Group, t.Name})
 	}

@@ -27,6 +27,15 @@ func (f suspensions) AccountDeleted(ctx context.Context, a *account.Account) err
 	return f.s.Federation.AccountDeleted(ctx, a)
 }
 
+// emailMX is the resolver of the email domain blocks' MX lookups: the server
+// configured, the system's when empty, none for "none".
+func emailMX(server string) moderation.MXLookup {
+	if server == "none" {
+		return nil
+	}
+	return &moderation.MXResolver{Nameserver: server}
+}
+
 // The operator's actions from the command line are logged with moderator 0.
 const operator shard.ID = 0
 

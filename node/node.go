@@ -259,7 +259,7 @@ func (n *Node) build() error {
 	roles := role.New(n.store, ids, role.Options{Now: cfg.Clock})
 	s.Reports = moderation.New(n.store, ids, s.Accounts, s.Statuses, moderation.Options{Rules: s.Rules, Events: n.bus, Logger: n.log,
 		Now: cfg.Clock, Roles: roles, Federation: suspensions{s}, Severed: s.Notifications, Notices: s.Notifications,
-		Warnings: s.Notifications, Mail: warningMail(mailOpts)})
+		Warnings: s.Notifications, Mail: warningMail(mailOpts), MX: emailMX(cfg.EmailDNS)})
 	s.Roles = roles.WithAudit(s.Reports) // changes of roles go to the moderators' audit log
 	s.Fanout = fanout.New(n.store, n.bus, s.Statuses, s.Accounts, countedTimelines{s.Timelines, n.metrics.fanoutRows}, s.Notifications,
 		fanout.Options{HotFollowers: cfg.HotFollowers, Logger: n.log, Streams: n.streams, DeadLetters: s.DeadLetters, Lists: s.Lists,

@@ -19,7 +19,7 @@ func (n *Node) runConsumers(ctx context.Context) {
 		"inbox": n.Federation.RunInbox, "federation": n.Federation.RunOutbox, "fetch": n.Federation.RunFetch, "relay": n.Federation.RunRelay,
 		"delivery": n.Delivery.Run, "push": n.Push.Run,
 		"webhooks": n.Webhooks.Run, "webhook_triggers": n.runWebhookTriggers,
-		"mail": n.runMail, "annual_reports": n.AnnualReports.Run} {
+		"mail": n.runMail, "annual_reports": n.AnnualReports.Run, "account_erasures": n.runErasures} {
 		n.wg.Go(func() { n.consume(ctx, name, run) })
 	}
 }

@@ -237,3 +237,12 @@ func (s *Service) ServerKey(ctx context.Context) (string, error) {
 	}
 	return k.Public, nil
 }
+
+// DeleteAll removes every subscription of account (the erasure of a deleted account).
+func (s *Service) DeleteAll(ctx context.Context, accountID shard.ID) error {
+	err := s.st.Batch(ctx, []store.Mutation{{Kind: store.DeletePartition, Table: tSubscriptions, PK: accountID.Bytes()}})
+	if err != nil {
+		return fmt.Errorf("push: delete subscriptions of %d: %w", accountID, err)
+	}
+	return nil
+}

@@ -80,3 +80,34 @@ func (s *Service) DropFavourites(ctx context.Context, account shard.ID) (int, er
 		}
 	}
 }
+
+// DropBookmarks removes every bookmark account kept, and the threads it muted, and
+// returns how many bookmarks.
+func (s *Service) DropBookmarks(ctx context.Context, account shard.ID) (int, error) {
+	k := 0
+	for {
+		rows, err := s.st.Scan(ctx, tBookmarksOf, account.Bytes(), store.Range{Limit: 500})
+		if err != nil {
+			return k, fmt.Errorf("list bookmarks of %d: %w", account, err)
+		}
+		for _, r := range rows {
+			if err := s.unset(ctx, bookmark, shard.FromBytes(r.Value), account); err != nil {
+				return k, err
+			}
+			// unset leaves the listing row when the mark is already gone
+			err := s.st.Batch(ctx, []store.Mutation{{Kind: store.Delete, Table: tBookmarksOf, PK: account.Bytes(), CK: r.CK}})
+			if err != nil {
+				return k, err
+			}
+			k++
+		}
+		if len(rows) < 500 {
+			break
+		}
+	}
+	err := s.st.Batch(ctx, []store.Mutation{{Kind: store.DeletePartition, Table: tThreadMutes, PK: account.Bytes()}})
+	if err != nil {
+		return k, fmt.Errorf("drop thread mutes of %d: %w", account, err)
+	}
+	return k, nil
+}

@@ -82,7 +82,7 @@ func New(t testing.TB, opts ...Option) *Cluster {
 	// the instance actor's first key, inside the budget of the lookup that signs with it.
 	cfg := node.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), BcryptCost: 4, RateLimit: -1, NoSync: true, Ops: "off",
 		ResolveBudget: 30 * time.Second, PollSweep: 300 * time.Millisecond,
-		ScheduleSweep: 300 * time.Millisecond}
+		ScheduleSweep: 300 * time.Millisecond, EmailDNS: "none"}
 	if in := newInstance(t); in != nil {
 		in.configure(&cfg, 1)
 	}
