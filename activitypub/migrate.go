@@ -2,29 +2,13 @@ package activitypub
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/herd-social/herd/account"
 	"github.com/herd-social/herd/shard"
 )
-
-// The refusals of an alias, a migration or a redirect, as Mastodon words them.
-var (
-	ErrMoveTargetNotFound = errors.New("activitypub: move target not found")
-	ErrMoveNotAlias       = errors.New("activitypub: move target does not list the account as an alias")
-	ErrMoveAlreadyMoved   = errors.New("activitypub: the account already moved to the target")
-	ErrMoveToSelf         = errors.New("activitypub: the account cannot move to itself")
-	ErrMoveCooldown       = errors.New("activitypub: the account moved less than the cooldown ago")
-	ErrAliasTaken         = errors.New("activitypub: the alias is listed already")
-)
-
-// MoveCooldown is the time after a migration before the account may migrate again,
-// Mastodon's AccountMigration::COOLDOWN_PERIOD.
-const MoveCooldown = 30 * 24 * time.Hour
 
 // ResolveHandle finds the account of a handle (user, @user, user@domain or
 // @user@domain): a local one, or a remote one through WebFinger; fresh fetches the
@@ -32,7 +16,7 @@ const MoveCooldown = 30 * 24 * time.Hour
 func (s *Service) ResolveHandle(ctx context.Context, acct string, fresh bool) (*account.Account, error) {
 	user, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
 	if user == "" {
-		return nil, ErrMoveTargetNotFound
+		return nil, account.ErrMoveTargetNotFound
 	}
 	var a *account.Account
 	var err error
@@ -45,7 +29,7 @@ func (s *Service) ResolveHandle(ctx context.Context, acct string, fresh bool) (*
 		}
 	}
 	if err != nil || a == nil || a.Suspended {
-		return nil, fmt.Errorf("%w: %s: %v", ErrMoveTargetNotFound, acct, err)
+		return nil, fmt.Errorf("%w: %s: %v", account.ErrMoveTargetNotFound, acct, err)
 	}
 	return a, nil
 }
@@ -64,9 +48,9 @@ func (s *Service) AddAlias(ctx context.Context, id shard.ID, acct string) (*acco
 	uri := s.accountURI(from)
 	switch {
 	case from.ID == me.ID:
-		return nil, ErrMoveToSelf
+		return nil, account.ErrMoveToSelf
 	case slices.Contains(me.AlsoKnownAs, uri):
-		return nil, ErrAliasTaken
+		return nil, account.ErrAliasTaken
 	}
 	me.AlsoKnownAs = append(me.AlsoKnownAs, uri)
 	if err := s.accounts.Save(ctx, me); err != nil {
@@ -104,24 +88,24 @@ func (s *Service) moveTarget(ctx context.Context, me *account.Account, acct stri
 	uri := s.accountURI(target)
 	switch {
 	case target.ID == me.ID:
-		return nil, ErrMoveToSelf
+		return nil, account.ErrMoveToSelf
 	case me.MovedToURI != "" && me.MovedToURI == uri:
-		return nil, ErrMoveAlreadyMoved
+		return nil, account.ErrMoveAlreadyMoved
 	case alias && !slices.Contains(target.AlsoKnownAs, s.ActorURI(me.Username)):
-		return nil, ErrMoveNotAlias
+		return nil, account.ErrMoveNotAlias
 	}
 	return target, nil
 }
 
 // Migrate moves the local account id to acct with its followers (SendMove), once
-// per MoveCooldown, and sends its actor, now naming movedTo, to its followers.
+// per account.MoveCooldown, and sends its actor, now naming movedTo, to its followers.
 func (s *Service) Migrate(ctx context.Context, id shard.ID, acct string) error {
 	me, err := s.accounts.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !me.MovedAt.IsZero() && s.now().Sub(me.MovedAt) < MoveCooldown {
-		return ErrMoveCooldown
+	if !me.MovedAt.IsZero() && s.now().Sub(me.MovedAt) < account.MoveCooldown {
+		return account.ErrMoveCooldown
 	}
 	target, err := s.moveTarget(ctx, me, acct, true)
 	if err != nil {

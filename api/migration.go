@@ -6,11 +6,10 @@ import (
 	"time"
 
 	"github.com/herd-social/herd/account"
-	"github.com/herd-social/herd/activitypub"
 	"github.com/herd-social/herd/shard"
 )
 
-// Migrator is the part of the federation service (activitypub.Service) that keeps a
+// Migrator is the part of the federation service (account.Service) that keeps a
 // user's aliases and moves the account to another.
 type Migrator interface {
 	AddAlias(ctx context.Context, id shard.ID, acct string) (*account.Account, error)
@@ -53,12 +52,12 @@ func migrationError(err error) error {
 		err error
 		msg string
 	}{
-		{activitypub.ErrMoveTargetNotFound, "Acct could not be found"},
-		{activitypub.ErrMoveNotAlias, "Acct is not an alias of this account"},
-		{activitypub.ErrMoveAlreadyMoved, "Acct is the same account you have already moved to"},
-		{activitypub.ErrMoveToSelf, "Acct cannot be current account"},
-		{activitypub.ErrMoveCooldown, "You are on cooldown"},
-		{activitypub.ErrAliasTaken, "Acct has already been taken"},
+		{account.ErrMoveTargetNotFound, "Acct could not be found"},
+		{account.ErrMoveNotAlias, "Acct is not an alias of this account"},
+		{account.ErrMoveAlreadyMoved, "Acct is the same account you have already moved to"},
+		{account.ErrMoveToSelf, "Acct cannot be current account"},
+		{account.ErrMoveCooldown, "You are on cooldown"},
+		{account.ErrAliasTaken, "Acct has already been taken"},
 	} {
 		if errors.Is(err, m.err) {
 			return &HTTPError{Code: 422, Msg: "Validation failed: " + m.msg, Cause: err}
@@ -80,7 +79,7 @@ func (s *Server) migrationState(r *req) error {
 		out.MovedTo = s.accountOfURI(r.context(), me.MovedToURI)
 	}
 	if !me.MovedAt.IsZero() {
-		if until := me.MovedAt.Add(activitypub.MoveCooldown); until.After(s.d.Now()) {
+		if until := me.MovedAt.Add(account.MoveCooldown); until.After(s.d.Now()) {
 			v := until.UTC().Format(time.RFC3339)
 			out.CooldownUntil = &v
 		}

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 var (
@@ -90,7 +90,9 @@ const (
 // service's languages a week, per node.
 type Service struct {
 	backend Backend
-	results *expirable.LRU[string, *Result]
+	// results holds translations with their expiry. (The library's expirable LRU
+	// runs a goroutine per cache that nothing stops.)
+	results *lru.Cache[string, kept]
 
 	mu        sync.Mutex
 	languages map[string][]string
@@ -100,7 +102,14 @@ type Service struct {
 // New returns the service translating through b; with a nil b nothing is
 // translated (ErrNotConfigured).
 func New(b Backend) *Service {
-	return &Service{backend: b, results: expirable.NewLRU[string, *Result](resultsKept, nil, resultTTL)}
+	results, _ := lru.New[string, kept](resultsKept) // fails only for a size under 1
+	return &Service{backend: b, results: results}
+}
+
+// kept is a translation and when it expires.
+type kept struct {
+	result  *Result
+	expires time.Time
 }
 
 // Enabled reports whether a backend is configured.
@@ -159,8 +168,8 @@ func (s *Service) Translate(ctx context.Context, src Source, target string) (*Re
 		return nil, ErrNotPermitted
 	}
 	key := cacheKey(src.Language, target, texts)
-	if r, ok := s.results.Get(key); ok {
-		return r, nil
+	if k, ok := s.results.Get(key); ok && time.Now().Before(k.expires) {
+		return k.result, nil
 	}
 	out, err := s.backend.Translate(ctx, texts, src.Language, target)
 	if err != nil {
@@ -170,7 +179,7 @@ func (s *Service) Translate(ctx context.Context, src Source, target string) (*Re
 		return nil, fmt.Errorf("%w: %d texts translated of %d", ErrUnavailable, len(out), len(texts))
 	}
 	r := build(src, parts, out, target)
-	s.results.Add(key, r)
+	s.results.Add(key, kept{result: r, expires: time.Now().Add(resultTTL)})
 	return r, nil
 }
 
