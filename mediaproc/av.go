@@ -122,15 +122,11 @@ func (p *Processor) Transcode(ctx context.Context, data []byte, focus *Focus) (*
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "mediaproc-av-")
+	dir, in, err := uploadCopy("mediaproc-av-", data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "upload")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
-	}
 	info, err := p.probe(ctx, in, string(c))
 	if err != nil {
 		return nil, err

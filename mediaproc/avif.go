@@ -20,15 +20,12 @@ import (
 // gives the first tile), and leaves its rotation and mirroring (irot, imir) unapplied.
 func (p *Processor) decodeAVIF(data []byte) (image.Image, error) {
 	ctx := context.Background() // each run is bounded by FFmpegTimeout
-	dir, err := os.MkdirTemp("", "mediaproc-avif-")
+	dir, in, err := uploadCopy("mediaproc-avif-", data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	in, out := filepath.Join(dir, "upload"), filepath.Join(dir, "picture.png")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
-	}
+	out := filepath.Join(dir, "picture.png")
 	info, err := p.probe(ctx, in, "mov")
 	if err != nil {
 		return nil, err

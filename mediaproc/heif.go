@@ -50,15 +50,11 @@ func (p *Processor) checkHEIF(data []byte) (heifLayout, error) {
 // them). heif-convert writes each top-level picture (name-1.png, name-2.png, … when
 // there are several); the primary one is read back.
 func (p *Processor) decodeHEIF(data []byte, l heifLayout) (image.Image, error) {
-	dir, err := os.MkdirTemp("", "mediaproc-heif-")
+	dir, in, err := uploadCopy("mediaproc-heif-", data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "upload")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFFmpeg, err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.opts.FFmpegTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p.heifConvert, "--quiet", in, filepath.Join(dir, "picture.png"))
@@ -73,6 +69,21 @@ func (p *Processor) decodeHEIF(data []byte, l heifLayout) (image.Image, error) {
 		out = filepath.Join(dir, fmt.Sprintf("picture-%d.png", l.Primary+1))
 	}
 	return p.readPNG(out)
+}
+
+// uploadCopy writes data to a file named upload in a new temporary directory, for an
+// external decoder to read; the caller removes dir.
+func uploadCopy(prefix string, data []byte) (dir, in string, err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %v", ErrFFmpeg, err)
+	}
+	in = filepath.Join(dir, "upload")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", "", fmt.Errorf("%w: %v", ErrFFmpeg, err)
+	}
+	return dir, in, nil
 }
 
 // readPNG reads back the PNG a decoder wrote, its size checked before its pixels.
